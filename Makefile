@@ -1,0 +1,206 @@
+# sfsim - a Salesforce simulator, a delivery client and a conformance suite.
+#
+#   make                build sim/sfsim, client/sfdeliver, conformance/sfconform
+#   make run            start sfsim on the built-in default org at 127.0.0.1:8080
+#   make test           unit + end-to-end tests (installs packages first if root)
+#   make SANITIZE=address,undefined test    the same, instrumented (build-san/)
+#   make bench          benchmarks (never part of test)
+#   make deps | format | format-check | lint | valgrind | fuzz | clean
+#
+# Objects go to build/ (build-san/ when SANITIZE is set). Each component is a
+# static archive of everything but its main.c, so a unit test links only the
+# objects it uses.
+
+CC ?= cc
+DEB_PKGS := pkg-config libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libcmocka-dev
+PC_PKGS := libmicrohttpd libcurl jansson cmocka
+
+SANITIZE ?=
+WERROR ?= -Werror
+OPT ?= -O2
+
+ifeq ($(SANITIZE),)
+BUILD := build
+BIN_SIM := sim/sfsim
+BIN_CLIENT := client/sfdeliver
+BIN_CONF := conformance/sfconform
+SAN_FLAGS :=
+else
+BUILD := build-san
+BIN_SIM := $(BUILD)/bin/sfsim
+BIN_CLIENT := $(BUILD)/bin/sfdeliver
+BIN_CONF := $(BUILD)/bin/sfconform
+SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wvla $(WERROR)
+# Recursive (=) so pkg-config runs only after `make deps` has installed it.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PC_PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PC_PKGS) 2>/dev/null)
+CFLAGS ?=
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SAN_FLAGS) \
+	-Icommon $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lm -lpthread
+
+COMMON_SRC := $(wildcard common/*.c)
+SIM_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
+CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
+CONF_SRC := $(filter-out conformance/main.c,$(wildcard conformance/*.c))
+SUPPORT_SRC := $(wildcard tests/support/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+E2E_SRC := $(wildcard tests/e2e/test_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+LIB_COMMON := $(BUILD)/libcommon.a
+LIB_SIM := $(BUILD)/libsim.a
+LIB_CLIENT := $(BUILD)/libclient.a
+LIB_CONF := $(BUILD)/libconf.a
+LIB_SUPPORT := $(BUILD)/libsupport.a
+# Consumer before provider.
+TEST_LIBS := $(LIB_SUPPORT) $(LIB_CONF) $(LIB_CLIENT) $(LIB_SIM) $(LIB_COMMON)
+
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
+E2E_BINS := $(patsubst tests/e2e/%.c,$(BUILD)/tests/e2e/%,$(E2E_SRC))
+
+BINS := $(BIN_SIM)
+ifneq ($(wildcard client/main.c),)
+BINS += $(BIN_CLIENT)
+endif
+ifneq ($(wildcard conformance/main.c),)
+BINS += $(BIN_CONF)
+endif
+
+ifeq ($(V),)
+Q := @
+QUIET_CC = @echo "  CC      $@";
+QUIET_AR = @echo "  AR      $@";
+QUIET_LD = @echo "  LD      $@";
+endif
+
+.PHONY: all binaries deps run test unit e2e tests-build bench valgrind fuzz \
+	format format-check lint clean
+
+all: deps
+	@$(MAKE) --no-print-directory binaries
+
+binaries: $(BINS)
+
+# Installs the Debian packages the build needs, only when something is missing.
+deps:
+	@if command -v pkg-config >/dev/null 2>&1 && \
+	    pkg-config --exists $(PC_PKGS) 2>/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	    echo "installing build dependencies: $(DEB_PKGS)"; \
+	    (apt-get update -qq || true) && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS) >/dev/null; \
+	else \
+	    echo "missing build dependencies; run: sudo apt-get install $(DEB_PKGS)" >&2; \
+	    exit 1; \
+	fi
+
+run: all
+	./sim/sfsim --port 8080
+
+test: deps
+	@$(MAKE) --no-print-directory tests-build
+	@$(MAKE) --no-print-directory unit e2e
+
+tests-build: $(BINS) $(UNIT_BINS) $(E2E_BINS)
+
+unit: $(UNIT_BINS)
+	@failed=0; for t in $(UNIT_BINS); do \
+	    echo "== $$t"; $$t || failed=$$((failed + 1)); done; \
+	if [ $$failed -ne 0 ]; then echo "unit: $$failed test program(s) failed"; exit 1; fi
+
+E2E_ENV = SFSIM=$(abspath $(BIN_SIM)) SFDELIVER=$(abspath $(BIN_CLIENT)) \
+	SFCONFORM=$(abspath $(BIN_CONF)) SFSIM_FIXTURES=$(abspath fixtures) \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+e2e: $(BINS) $(E2E_BINS)
+	@failed=0; for t in $(E2E_BINS); do \
+	    echo "== $$t"; $(E2E_ENV) $$t || failed=$$((failed + 1)); done; \
+	if [ $$failed -ne 0 ]; then echo "e2e: $$failed test program(s) failed"; exit 1; fi
+
+bench: all
+	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || \
+	    { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; } || \
+	    { echo "bench needs wrk and nginx (apt-get install wrk nginx-light)" >&2; exit 1; }
+	@bash bench/run.sh
+
+valgrind: deps
+	@$(MAKE) --no-print-directory OPT=-O0 tests-build
+	@for t in $(UNIT_BINS); do echo "== valgrind $$t"; \
+	    valgrind -q --error-exitcode=1 --leak-check=full $$t || exit 1; done
+
+fuzz:
+	@bash tests/fuzz/run.sh
+
+CLANG_FORMAT ?= clang-format
+FORMAT_FILES = $(wildcard common/*.[ch] sim/*.[ch] client/*.[ch] \
+	conformance/*.[ch] tests/*/*.[ch])
+
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_FILES)
+
+format-check:
+	@$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_FILES)
+
+# Banned functions (see the README's code conventions).
+lint:
+	@if grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok)[[:space:]]*\(' \
+	    $(FORMAT_FILES); then echo "lint: banned function used" >&2; exit 1; fi
+	@echo "lint: ok"
+
+clean:
+	rm -rf build build-san sim/sfsim client/sfdeliver conformance/sfconform
+
+# --- rules -------------------------------------------------------------------
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB_COMMON): $(call obj,$(COMMON_SRC))
+$(LIB_SIM): $(call obj,$(SIM_SRC))
+$(LIB_CLIENT): $(call obj,$(CLIENT_SRC))
+$(LIB_CONF): $(call obj,$(CONF_SRC))
+$(LIB_SUPPORT): $(call obj,$(SUPPORT_SRC))
+
+$(BUILD)/%.a:
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(QUIET_AR)ar rcs $@ $^ $(if $^,,$(BUILD)/empty.o)
+
+$(BUILD)/empty.o:
+	@mkdir -p $(dir $@)
+	@echo 'typedef int empty_translation_unit;' | $(CC) -x c -c -o $@ -
+
+$(LIB_CONF) $(LIB_CLIENT) $(LIB_SUPPORT) $(LIB_SIM): | $(BUILD)/empty.o
+
+$(BIN_SIM): $(BUILD)/sim/main.o $(LIB_SIM) $(LIB_COMMON)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BIN_CLIENT): $(BUILD)/client/main.o $(LIB_CLIENT) $(LIB_COMMON)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BIN_CONF): $(BUILD)/conformance/main.o $(LIB_CONF) $(LIB_COMMON)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TEST_LIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o $(TEST_LIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%.o: ALL_CFLAGS += -Isim -Iclient -Iconformance -Itests/support
+$(BUILD)/tests/%.o: WARN := $(filter-out -Wmissing-prototypes,$(WARN))
+
+.SECONDARY:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

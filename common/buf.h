@@ -1,0 +1,35 @@
+/*
+ * buf.h - a growable byte buffer with a hard cap fixed at init.
+ *
+ * Everything that grows from untrusted input (request bodies, response
+ * bodies, journal lines) goes through a buf so that its size is bounded.
+ * The data is always NUL-terminated (the NUL is not counted in len).
+ */
+#ifndef COMMON_BUF_H
+#define COMMON_BUF_H
+
+#include <stddef.h>
+
+struct buf {
+    char *data;  /* owned; NULL until the first append */
+    size_t len;  /* bytes used, excluding the terminating NUL */
+    size_t cap;  /* bytes allocated */
+    size_t max;  /* hard limit on len; appends past it fail */
+    int toobig;  /* set once an append was refused */
+};
+
+void buf_init(struct buf *b, size_t max);
+/* 0 on success; -1 (and b->toobig set) if len would exceed max. */
+int buf_append(struct buf *b, const void *p, size_t n);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Append s as the inside of a JSON string (quotes not included). */
+int buf_json_escape(struct buf *b, const char *s, size_t n);
+void buf_reset(struct buf *b);
+/* Hands the data out; caller frees with free(). The buf is left empty. */
+char *buf_steal(struct buf *b, size_t *lenp);
+void buf_free(struct buf *b);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * spawn.c - child processes with bounded waits (see spawn.h).
+ */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xmalloc.h"
+
+#define READY_PREFIX "sfsim listening on "
+
+static long long
+mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+decode_status(int st)
+{
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    if (WIFSIGNALED(st))
+        return 128 + WTERMSIG(st);
+    return -1;
+}
+
+/* Waits for pid up to timeout_ms; -2 on timeout, else the status. */
+static int
+wait_for(pid_t pid, int timeout_ms)
+{
+    long long deadline = mono_ms() + timeout_ms;
+    int st;
+
+    for (;;) {
+        pid_t r = waitpid(pid, &st, WNOHANG);
+
+        if (r == pid)
+            return decode_status(st);
+        if (r == -1 && errno != EINTR)
+            return -1;
+        if (mono_ms() >= deadline)
+            return -2;
+        usleep(2000);
+    }
+}
+
+/* Reads lines from fd until the ready line or the deadline. */
+static int
+read_ready(int fd, int timeout_ms, char *url, size_t n)
+{
+    char line[512];
+    size_t used = 0;
+    long long deadline = mono_ms() + timeout_ms;
+
+    while (mono_ms() < deadline) {
+        struct pollfd pfd = {fd, POLLIN, 0};
+        ssize_t got;
+        char *nl;
+
+        if (poll(&pfd, 1, (int)(deadline - mono_ms())) <= 0)
+            continue;
+        got = read(fd, line + used, sizeof(line) - 1 - used);
+        if (got <= 0)
+            return -1;
+        used += (size_t)got;
+        line[used] = '\0';
+        if ((nl = strchr(line, '\n')) == NULL) {
+            if (used == sizeof(line) - 1)
+                return -1;
+            continue;
+        }
+        *nl = '\0';
+        if (strncmp(line, READY_PREFIX, strlen(READY_PREFIX)) != 0)
+            return -1;
+        if (strlen(line + strlen(READY_PREFIX)) >= n)
+            return -1;
+        memcpy(url, line + strlen(READY_PREFIX),
+               strlen(line + strlen(READY_PREFIX)) + 1);
+        return 0;
+    }
+    return -1;
+}
+
+int
+spawn_sim_start(const char *sim_path, const char *const *args, int timeout_ms,
+                struct spawn_sim *out, struct sf_err *err)
+{
+    const char *argv[64];
+    int pipefd[2] = {-1, -1}, rc = -1;
+    size_t n = 0;
+    pid_t pid;
+
+    argv[n++] = sim_path;
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    while (args != NULL && *args != NULL && n < 63)
+        argv[n++] = *args++;
+    argv[n] = NULL;
+    if (pipe2(pipefd, O_CLOEXEC) == -1) {
+        err_set(err, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    if ((pid = fork()) == -1) {
+        err_set(err, "fork: %s", strerror(errno));
+        goto out;
+    }
+    if (pid == 0) {
+        dup2(pipefd[1], STDOUT_FILENO);
+        execv(sim_path, (char *const *)argv);
+        fprintf(stderr, "exec %s: %s\n", sim_path, strerror(errno));
+        _exit(127);
+    }
+    out->pid = pid;
+    close(pipefd[1]);
+    pipefd[1] = -1;
+    if (read_ready(pipefd[0], timeout_ms, out->url, sizeof(out->url)) == -1) {
+        err_set(err, "%s did not print its listening line", sim_path);
+        spawn_sim_stop(out, 1000);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (pipefd[0] != -1)
+        close(pipefd[0]);
+    if (pipefd[1] != -1)
+        close(pipefd[1]);
+    return rc;
+}
+
+int
+spawn_sim_stop(struct spawn_sim *s, int timeout_ms)
+{
+    int st;
+
+    if (s->pid <= 0)
+        return -1;
+    kill(s->pid, SIGTERM);
+    st = wait_for(s->pid, timeout_ms);
+    if (st == -2) {
+        kill(s->pid, SIGKILL);
+        st = wait_for(s->pid, 5000);
+        if (st >= 0)
+            st = 128 + SIGKILL;
+    }
+    s->pid = 0;
+    return st;
+}
+
+int
+spawn_shell(const char *cmd, const char *const *env, int timeout_ms,
+            int *timed_out)
+{
+    pid_t pid;
+    int st;
+
+    *timed_out = 0;
+    if ((pid = fork()) == -1)
+        return -1;
+    if (pid == 0) {
+        setpgid(0, 0);
+        while (env != NULL && *env != NULL)
+            putenv(xstrdup(*env++));
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    st = wait_for(pid, timeout_ms);
+    if (st == -2) {
+        *timed_out = 1;
+        kill(-pid, SIGKILL);
+        st = wait_for(pid, 5000);
+    }
+    return st;
+}

@@ -1,0 +1,45 @@
+/*
+ * spawn.h - starting and stopping the programs under test.
+ *
+ * The one implementation of "start sfsim on --port 0 and wait for its
+ * listening line", used by the conformance runner and by the end-to-end
+ * tests alike, and of running a client command with a time limit.
+ */
+#ifndef CONF_SPAWN_H
+#define CONF_SPAWN_H
+
+#include <sys/types.h>
+
+#include "err.h"
+
+#define SPAWN_URL_MAX 128
+
+struct spawn_sim {
+    pid_t pid;
+    char url[SPAWN_URL_MAX]; /* http://127.0.0.1:PORT */
+};
+
+/*
+ * Starts sim_path --port 0 plus args (NULL-terminated, may be NULL) and
+ * waits up to timeout_ms for "sfsim listening on URL". The sim's stdout is
+ * read until then; its stderr is inherited. 0 on success; -1 (err set, the
+ * child reaped) on failure.
+ */
+int spawn_sim_start(const char *sim_path, const char *const *args,
+                    int timeout_ms, struct spawn_sim *out, struct sf_err *err);
+/*
+ * Sends SIGTERM and waits up to timeout_ms (then SIGKILL). Returns the exit
+ * status (0-255), 128+signal when killed by one, or -1.
+ */
+int spawn_sim_stop(struct spawn_sim *s, int timeout_ms);
+
+/*
+ * Runs /bin/sh -c cmd with extra environment entries ("NAME=value",
+ * NULL-terminated) added, waiting up to timeout_ms; a command still running
+ * then is killed (with its process group) and *timed_out set. Returns the
+ * exit status as spawn_sim_stop() does, or -1 when it cannot be started.
+ */
+int spawn_shell(const char *cmd, const char *const *env, int timeout_ms,
+                int *timed_out);
+
+#endif

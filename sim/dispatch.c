@@ -1,0 +1,145 @@
+/*
+ * dispatch.c - routing, body parsing and journaling (see dispatch.h).
+ */
+#include "dispatch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "journal.h"
+#include "route.h"
+#include "sfapi.h"
+#include "sim.h"
+#include "w2l.h"
+#include "xmalloc.h"
+
+#define SCRATCH_MAX 4096
+
+static int
+is_admin_path(const char *path)
+{
+    return strncmp(path, SFAPI_ADMIN_PREFIX, strlen(SFAPI_ADMIN_PREFIX)) == 0;
+}
+
+static void
+not_found(struct sim_response *resp)
+{
+    response_sf_error(resp, 404, "NOT_FOUND",
+                      "The requested resource does not exist", NULL);
+}
+
+static void
+method_not_allowed(struct sim_request *req, struct sim_response *resp,
+                   unsigned allowed)
+{
+    char list[128], msg[256];
+
+    route_methods_str(allowed, list, sizeof(list));
+    snprintf(msg, sizeof(msg), "HTTP Method '%s' not allowed. Allowed are %s",
+             req->method_name, list);
+    response_sf_error(resp, 405, "METHOD_NOT_ALLOWED", msg, NULL);
+    response_header(resp, "Allow", list);
+}
+
+/* Parses req->body into req->json; -1 after answering 400 on bad JSON. */
+static int
+parse_json_body(struct sim_request *req, struct sim_response *resp)
+{
+    json_error_t jerr;
+    char msg[400];
+
+    if (req->body_len == 0)
+        return 0;
+    req->json = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, &jerr);
+    if (req->json != NULL)
+        return 0;
+    snprintf(msg, sizeof(msg), "%s at [line:%d, column:%d]", jerr.text,
+             jerr.line, jerr.column);
+    response_sf_error(resp, 400, "JSON_PARSER_ERROR", msg, NULL);
+    return -1;
+}
+
+static void
+query_string(const struct sim_request *req, struct buf *b)
+{
+    size_t i;
+
+    for (i = 0; i < req->nquery; i++)
+        buf_printf(b, "%s%s=%s", i ? "&" : "", req->query[i].name,
+                   req->query[i].value ? req->query[i].value : "");
+}
+
+static void
+journal_exchange(struct sim *sim, const struct sim_request *req,
+                 const struct sim_response *resp)
+{
+    struct journal_entry e;
+    struct buf q;
+    const char *authz = request_header(req, "Authorization");
+
+    buf_init(&q, 4096);
+    query_string(req, &q);
+    memset(&e, 0, sizeof(e));
+    e.time_ms = sim_now(sim);
+    e.method = req->method_name;
+    e.path = req->path;
+    e.query = q.len ? q.data : NULL;
+    e.content_type = request_header(req, "Content-Type");
+    e.auth = authz == NULL ? "none"
+             : strncasecmp(authz, "Bearer ", 7) == 0 ? "bearer"
+             : strncasecmp(authz, "Basic ", 6) == 0  ? "basic"
+                                                     : "other";
+    e.status = resp->status;
+    e.verdict = resp->verdict;
+    e.object = resp->object;
+    e.record_id = resp->record_id[0] ? resp->record_id : NULL;
+    e.detail = resp->detail;
+    e.info_json = resp->info_json;
+    e.body = req->body;
+    e.body_len = req->body_len;
+    journal_add(sim->journal, &e);
+    buf_free(&q);
+}
+
+void
+dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
+{
+    const struct route *r = NULL;
+    char scratch[SCRATCH_MAX];
+    unsigned allowed = 0;
+    enum route_match m;
+
+    w2l_settle(sim);
+    m = route_find(sim_routes, req->method, req->path, scratch,
+                   sizeof(scratch), req, &r, &allowed);
+    if (m == ROUTE_NO_PATH)
+        not_found(resp);
+    else if (m == ROUTE_NO_METHOD)
+        method_not_allowed(req, resp, allowed);
+    else if (!(r->flags & ROUTE_JSON_BODY) || parse_json_body(req, resp) == 0)
+        r->fn(sim, req, resp);
+    if (r != NULL ? !(r->flags & ROUTE_ADMIN) : !is_admin_path(req->path))
+        journal_exchange(sim, req, resp);
+    json_decref(req->json);
+    req->json = NULL;
+}
+
+void
+dispatch_too_large(struct sim *sim, struct sim_request *req,
+                   struct sim_response *resp)
+{
+    char msg[128];
+
+    snprintf(msg, sizeof(msg),
+             "Request body exceeds the maximum of %zu bytes",
+             sim->cfg.max_body);
+    response_sf_error(resp, 413, "REQUEST_ENTITY_TOO_LARGE", msg, NULL);
+    resp->verdict = VERDICT_BODY_TOO_LARGE;
+    req->body = "";
+    req->body_len = 0;
+    if (!is_admin_path(req->path))
+        journal_exchange(sim, req, resp);
+}

@@ -1,0 +1,23 @@
+/*
+ * dispatch.h - from a parsed request to a response and a journal entry.
+ *
+ * The steps between the HTTP library and a handler, in order: settle
+ * pending timed work (queued Web-to-Lead posts), find the route (404/405),
+ * check the session for ROUTE_AUTH routes, parse a JSON body, call the
+ * handler, and journal the exchange for non-admin routes. Pure with respect
+ * to libmicrohttpd, so unit tests can drive the whole sim without a socket.
+ */
+#ifndef SIM_DISPATCH_H
+#define SIM_DISPATCH_H
+
+#include "request.h"
+
+struct sim;
+
+void dispatch(struct sim *sim, struct sim_request *req,
+              struct sim_response *resp);
+/* The answer to a body over the cap (413), journaled like any request. */
+void dispatch_too_large(struct sim *sim, struct sim_request *req,
+                        struct sim_response *resp);
+
+#endif

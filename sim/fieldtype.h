@@ -1,0 +1,61 @@
+/*
+ * fieldtype.h - Salesforce field types and how rule engines read records.
+ *
+ * Records keep every value as a UTF-8 string (that is what arrives on the
+ * wire, and what Salesforce converts from); the type says how to compare and
+ * convert it. The X-macro keeps the enum and the describe names in step.
+ *
+ * struct field_access is the one seam through which the SOQL and formula
+ * engines read a record, so that neither knows how the store lays records
+ * out.
+ */
+#ifndef SIM_FIELDTYPE_H
+#define SIM_FIELDTYPE_H
+
+#include <stddef.h>
+
+/* X(enum suffix, describe "type" name, config name) */
+#define FIELDTYPE_LIST(X)                                                     \
+    X(ID, "id", "id")                                                         \
+    X(REFERENCE, "reference", "reference")                                    \
+    X(STRING, "string", "text")                                               \
+    X(TEXTAREA, "textarea", "textarea")                                       \
+    X(EMAIL, "email", "email")                                                \
+    X(PHONE, "phone", "phone")                                                \
+    X(URL, "url", "url")                                                      \
+    X(PICKLIST, "picklist", "picklist")                                       \
+    X(MULTIPICKLIST, "multipicklist", "multipicklist")                        \
+    X(BOOLEAN, "boolean", "checkbox")                                         \
+    X(DOUBLE, "double", "number")                                             \
+    X(INT, "int", "int")                                                      \
+    X(CURRENCY, "currency", "currency")                                       \
+    X(PERCENT, "percent", "percent")                                          \
+    X(DATE, "date", "date")                                                   \
+    X(DATETIME, "datetime", "datetime")
+
+enum fieldtype {
+#define FIELDTYPE_ENUM(e, d, c) FT_##e,
+    FIELDTYPE_LIST(FIELDTYPE_ENUM)
+#undef FIELDTYPE_ENUM
+    FT_COUNT,
+    FT_UNKNOWN = -1
+};
+
+/* True for the types compared as numbers (double, int, currency, percent). */
+#define FIELDTYPE_IS_NUMBER(t)                                                \
+    ((t) == FT_DOUBLE || (t) == FT_INT || (t) == FT_CURRENCY ||               \
+     (t) == FT_PERCENT)
+
+/*
+ * Reading a record. value() returns the field's value as a borrowed string
+ * (valid until the record changes; *len set) or NULL when the field is null
+ * or blank. type() returns FT_UNKNOWN for a field the object does not have.
+ * Field names are matched case-insensitively, as Salesforce does.
+ */
+struct field_access {
+    const char *(*value)(void *arg, const char *field, size_t *len);
+    enum fieldtype (*type)(void *arg, const char *field);
+    void *arg;
+};
+
+#endif

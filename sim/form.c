@@ -1,0 +1,254 @@
+/*
+ * form.c - form-urlencoded decoding (see form.h).
+ */
+#include "form.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xmalloc.h"
+
+static const struct {
+    const char *name;
+    enum form_charset cs;
+} charsets[] = {
+    {"UTF-8", FORM_UTF8},       {"UTF8", FORM_UTF8},
+    {"ISO-8859-1", FORM_LATIN1}, {"ISO8859-1", FORM_LATIN1},
+    {"ISO8859_1", FORM_LATIN1}, {"latin1", FORM_LATIN1},
+    {NULL, FORM_UTF8},
+};
+
+int
+form_charset_parse(const char *name, enum form_charset *out)
+{
+    size_t i;
+
+    for (i = 0; charsets[i].name != NULL; i++) {
+        if (strcasecmp(charsets[i].name, name) == 0) {
+            *out = charsets[i].cs;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int
+hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes [p, p+n) into out (room for n bytes). -1 if malformed. */
+static int
+unescape(const char *p, size_t n, char *out, size_t *outlen)
+{
+    size_t i, o = 0;
+
+    for (i = 0; i < n; i++) {
+        if (p[i] == '+') {
+            out[o++] = ' ';
+        } else if (p[i] == '%') {
+            int hi, lo;
+
+            if (i + 2 >= n)
+                return -1;
+            hi = hexval(p[i + 1]);
+            lo = hexval(p[i + 2]);
+            if (hi < 0 || lo < 0)
+                return -1;
+            out[o++] = (char)(hi << 4 | lo);
+            i += 2;
+        } else {
+            out[o++] = p[i];
+        }
+    }
+    *outlen = o;
+    return 0;
+}
+
+static size_t
+put_utf8(char *out, unsigned cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | cp >> 12);
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | cp >> 18);
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Length of the valid UTF-8 sequence at p (max n bytes), 0 if invalid. */
+static size_t
+utf8_valid_len(const unsigned char *p, size_t n)
+{
+    unsigned cp;
+    size_t len, i;
+
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xC2 && p[0] <= 0xDF)
+        len = 2, cp = p[0] & 0x1F;
+    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+        len = 3, cp = p[0] & 0x0F;
+    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+        len = 4, cp = p[0] & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return len;
+}
+
+size_t
+form_utf8_sanitize(const char *in, size_t len, char *out, size_t *replaced)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    size_t i = 0, o = 0;
+
+    while (i < len) {
+        size_t n = utf8_valid_len(p + i, len - i);
+
+        if (n == 0) {
+            o += put_utf8(out + o, 0xFFFD);
+            if (replaced != NULL)
+                (*replaced)++;
+            i++;
+            continue;
+        }
+        memcpy(out + o, p + i, n);
+        o += n;
+        i += n;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* Decoded bytes -> new UTF-8 string; counts replacements. */
+static char *
+to_utf8(const char *bytes, size_t n, enum form_charset cs, size_t *replaced)
+{
+    char *out = xmalloc(n * 3 + 1); /* worst case: every byte -> 3 bytes */
+    size_t i, o = 0;
+
+    if (cs == FORM_LATIN1) {
+        for (i = 0; i < n; i++)
+            o += put_utf8(out + o, (unsigned char)bytes[i]);
+        out[o] = '\0';
+        return out;
+    }
+    form_utf8_sanitize(bytes, n, out, replaced);
+    return out;
+}
+
+static int
+decode_part(const char *p, size_t n, enum form_charset cs, char **out,
+            size_t *replaced)
+{
+    char *tmp = xmalloc(n + 1);
+    size_t len = 0;
+    int rc = -1;
+
+    if (unescape(p, n, tmp, &len) == -1)
+        goto out;
+    *out = to_utf8(tmp, len, cs, replaced);
+    rc = 0;
+out:
+    free(tmp);
+    return rc;
+}
+
+static void
+add_pair(struct form *f, const char *p, size_t n, enum form_charset cs)
+{
+    const char *eq = memchr(p, '=', n);
+    size_t nlen = eq ? (size_t)(eq - p) : n;
+    char *name = NULL, *value = NULL;
+
+    if (n == 0)
+        return;
+    if (f->n >= FORM_MAX_FIELDS) {
+        f->overflow++;
+        return;
+    }
+    if (decode_part(p, nlen, cs, &name, &f->replaced) == -1 ||
+        decode_part(eq ? eq + 1 : p + n, eq ? n - nlen - 1 : 0, cs, &value,
+                    &f->replaced) == -1) {
+        f->malformed++;
+        free(name);
+        return;
+    }
+    if (f->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 16;
+        f->fields = xreallocarray(f->fields, f->cap, sizeof(*f->fields));
+    }
+    f->fields[f->n].name = name;
+    f->fields[f->n].value = value;
+    f->n++;
+}
+
+void
+form_parse(const char *buf, size_t len, enum form_charset cs, struct form *out)
+{
+    size_t start = 0, i;
+
+    memset(out, 0, sizeof(*out));
+    for (i = 0; i <= len; i++) {
+        if (i == len || buf[i] == '&') {
+            add_pair(out, buf + start, i - start, cs);
+            start = i + 1;
+        }
+    }
+}
+
+const char *
+form_get(const struct form *f, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < f->n; i++)
+        if (strcmp(f->fields[i].name, name) == 0)
+            return f->fields[i].value;
+    return NULL;
+}
+
+void
+form_free(struct form *f)
+{
+    size_t i;
+
+    for (i = 0; i < f->n; i++) {
+        free(f->fields[i].name);
+        free(f->fields[i].value);
+    }
+    free(f->fields);
+    memset(f, 0, sizeof(*f));
+}

@@ -1,0 +1,94 @@
+/*
+ * journal.h - what the sim received and what it did with it.
+ *
+ * One entry per request on a Salesforce route (admin calls are not
+ * journaled), plus "event" entries for things that happen later, such as a
+ * queued Web-to-Lead post being created when the daily window frees. The
+ * verdict says what the wire does not: a 200 that silently dropped a lead
+ * is journaled as dropped_daily_limit.
+ *
+ * The newest ring_size entries are kept in memory (GET /__sim/journal);
+ * with a file, every entry is also appended to it as a JSON line.
+ */
+#ifndef SIM_JOURNAL_H
+#define SIM_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+
+#define JOURNAL_DEFAULT_RING 100000
+#define JOURNAL_DEFAULT_BODY_MAX 4096
+
+/* X(enum suffix, wire name) */
+#define VERDICT_LIST(X)                                                       \
+    X(NONE, "none")                                                           \
+    X(OK, "ok")                                                               \
+    X(CREATED, "created")                                                     \
+    X(CREATED_FROM_QUEUE, "created_from_queue")                               \
+    X(UPDATED, "updated")                                                     \
+    X(DELETED, "deleted")                                                     \
+    X(DROPPED_DAILY_LIMIT, "dropped_daily_limit")                             \
+    X(QUEUED_DAILY_LIMIT, "queued_daily_limit")                               \
+    X(DROPPED_QUEUE_FULL, "dropped_queue_full")                               \
+    X(REJECTED_RECAPTCHA, "rejected_recaptcha")                               \
+    X(REJECTED_BAD_OID, "rejected_bad_oid")                                   \
+    X(IGNORED_NOT_FORM, "ignored_not_form")                                   \
+    X(W2L_DISABLED, "w2l_disabled")                                           \
+    X(REJECTED_VALIDATION, "rejected_validation")                             \
+    X(REJECTED_DUPLICATE, "rejected_duplicate")                               \
+    X(REJECTED_REQUIRED, "rejected_required")                                 \
+    X(TOKEN_ISSUED, "token_issued")                                           \
+    X(AUTH_FAILED, "auth_failed")                                             \
+    X(ERROR, "error")                                                         \
+    X(FAULT_INJECTED, "fault_injected")                                       \
+    X(BODY_TOO_LARGE, "body_too_large")
+
+enum verdict {
+#define VERDICT_ENUM(e, s) VERDICT_##e,
+    VERDICT_LIST(VERDICT_ENUM)
+#undef VERDICT_ENUM
+    VERDICT_COUNT
+};
+
+const char *verdict_name(enum verdict v);
+
+/*
+ * One entry as handed to journal_add(); every string is borrowed and may be
+ * NULL. info_json, when set, is the text of a JSON object embedded as
+ * "info" (the caller guarantees it is valid JSON).
+ */
+struct journal_entry {
+    int64_t time_ms;
+    const char *kind; /* "request" (default) or "event" */
+    const char *method, *path, *query, *content_type, *auth;
+    int status;
+    enum verdict verdict;
+    const char *object;
+    const char *record_id; /* 18-char */
+    const char *detail;    /* e.g. the error code or the rule's name */
+    const char *info_json;
+    const char *body;
+    size_t body_len;
+    uint64_t ref_seq; /* for events: the request they stem from */
+};
+
+struct journal;
+
+/* file may be NULL. NULL (err set) when the file cannot be opened.
+ * Caller frees with journal_free(), which flushes the file. */
+struct journal *journal_new(size_t ring_size, size_t body_max,
+                            const char *file, struct sf_err *err);
+void journal_free(struct journal *j);
+/* Copies e; returns the entry's sequence number (from 1, never reused). */
+uint64_t journal_add(struct journal *j, const struct journal_entry *e);
+/* Appends a JSON array of the kept entries with seq > since to out. */
+int journal_to_json(const struct journal *j, uint64_t since, struct buf *out);
+/* Forgets the kept entries (sequence numbers keep counting). */
+void journal_clear(struct journal *j);
+void journal_flush(struct journal *j);
+uint64_t journal_last_seq(const struct journal *j);
+
+#endif

@@ -1,0 +1,235 @@
+/*
+ * main.c - sfsim: command line, signals, start, the ready line.
+ *
+ * Exit status: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when the server
+ * cannot start, 2 for bad usage or a bad org file.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "httpd.h"
+#include "journal.h"
+#include "log.h"
+#include "org.h"
+#include "parse.h"
+#include "sim.h"
+#include "xmalloc.h"
+
+#define SFSIM_VERSION "0.1.0"
+
+enum opt_id {
+    OPT_PORT = 'p', OPT_BIND = 'b', OPT_ORG = 'o', OPT_HELP = 'h',
+    OPT_VERSION = 'V', OPT_VERBOSE = 'v',
+    OPT_JOURNAL = 256, OPT_JOURNAL_SIZE, OPT_JOURNAL_BODY, OPT_MAX_BODY,
+    OPT_SEED, OPT_CHECK,
+};
+
+static const struct {
+    struct option opt;
+    const char *arg, *help;
+} options[] = {
+    {{"port", required_argument, NULL, OPT_PORT}, "N",
+     "TCP port (default 8080; 0 picks a free one)"},
+    {{"bind", required_argument, NULL, OPT_BIND}, "ADDR",
+     "address to listen on (default 127.0.0.1)"},
+    {{"org", required_argument, NULL, OPT_ORG}, "FILE",
+     "org config (default: the built-in default org)"},
+    {{"journal", required_argument, NULL, OPT_JOURNAL}, "FILE",
+     "also append every journal entry to FILE as a JSON line"},
+    {{"journal-size", required_argument, NULL, OPT_JOURNAL_SIZE}, "N",
+     "journal entries kept in memory (default 100000)"},
+    {{"journal-body", required_argument, NULL, OPT_JOURNAL_BODY}, "BYTES",
+     "request body bytes kept per journal entry (default 4096)"},
+    {{"max-body", required_argument, NULL, OPT_MAX_BODY}, "BYTES",
+     "largest request body accepted; larger gets 413 (default 1048576)"},
+    {{"seed", required_argument, NULL, OPT_SEED}, "N",
+     "derive IDs and tokens from N, for reproducible runs"},
+    {{"check", no_argument, NULL, OPT_CHECK}, NULL,
+     "load the org, print its effective config as JSON, exit"},
+    {{"verbose", no_argument, NULL, OPT_VERBOSE}, NULL, "log more (repeat)"},
+    {{"version", no_argument, NULL, OPT_VERSION}, NULL, "print the version"},
+    {{"help", no_argument, NULL, OPT_HELP}, NULL, "this help"},
+};
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+static void
+usage(FILE *fp)
+{
+    size_t i;
+
+    fprintf(fp, "usage: sfsim [options]\n"
+                "A simulated Salesforce org for lead-delivery tests.\n\n");
+    for (i = 0; i < NOPTIONS; i++) {
+        char left[40];
+
+        snprintf(left, sizeof(left), "--%s%s%s", options[i].opt.name,
+                 options[i].arg ? " " : "", options[i].arg ? options[i].arg : "");
+        fprintf(fp, "  %-24s %s\n", left, options[i].help);
+    }
+    fprintf(fp, "\nOnce listening it prints: sfsim listening on "
+                "http://HOST:PORT\n");
+}
+
+static int
+number_arg(const char *name, const char *s, uint64_t max, uint64_t *out)
+{
+    if (parse_uint64(s, max, out) == 0)
+        return 0;
+    log_warnx("--%s: \"%s\" is not a number from 0 to %llu", name, s,
+              (unsigned long long)max);
+    return -1;
+}
+
+static int
+size_arg(const char *name, const char *s, uint64_t min, uint64_t max,
+         size_t *out)
+{
+    uint64_t v;
+
+    if (number_arg(name, s, max, &v) == -1)
+        return -1;
+    if (v < min) {
+        log_warnx("--%s: must be at least %llu", name, (unsigned long long)min);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+/* Returns 0, or the exit status for an early exit (+100 for success). */
+static int
+parse_args(int argc, char **argv, struct sim_config *cfg, int *check)
+{
+    struct option longopts[NOPTIONS + 1];
+    uint64_t v;
+    size_t i;
+    int c;
+
+    for (i = 0; i < NOPTIONS; i++)
+        longopts[i] = options[i].opt;
+    memset(&longopts[NOPTIONS], 0, sizeof(longopts[0]));
+    while ((c = getopt_long(argc, argv, "p:b:o:hVv", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_PORT:
+            if (number_arg("port", optarg, 65535, &v) == -1)
+                return 2;
+            cfg->port = (unsigned)v;
+            break;
+        case OPT_BIND: cfg->bind = optarg; break;
+        case OPT_ORG: cfg->org_file = optarg; break;
+        case OPT_JOURNAL: cfg->journal_file = optarg; break;
+        case OPT_JOURNAL_SIZE:
+            if (size_arg("journal-size", optarg, 1, 100000000,
+                         &cfg->journal_ring) == -1)
+                return 2;
+            break;
+        case OPT_JOURNAL_BODY:
+            if (size_arg("journal-body", optarg, 0, 64 << 20,
+                         &cfg->journal_body_max) == -1)
+                return 2;
+            break;
+        case OPT_MAX_BODY:
+            if (size_arg("max-body", optarg, 1024, 1ULL << 30,
+                         &cfg->max_body) == -1)
+                return 2;
+            break;
+        case OPT_SEED:
+            if (number_arg("seed", optarg, UINT64_MAX, &cfg->seed) == -1)
+                return 2;
+            cfg->has_seed = 1;
+            break;
+        case OPT_CHECK: *check = 1; break;
+        case OPT_VERBOSE: cfg->verbose++; break;
+        case OPT_VERSION: printf("sfsim %s\n", SFSIM_VERSION); return 100;
+        case OPT_HELP: usage(stdout); return 100;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        log_warnx("unexpected argument \"%s\"", argv[optind]);
+        return 2;
+    }
+    return 0;
+}
+
+static int
+print_org(const struct org *org)
+{
+    json_t *j = org_to_json(org);
+
+    json_dumpf(j, stdout, JSON_INDENT(2));
+    putchar('\n');
+    json_decref(j);
+    return 0;
+}
+
+static int
+serve(struct sim *sim)
+{
+    struct httpd *h;
+    struct sf_err err;
+    sigset_t set;
+    int sig = 0;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    /* Block before MHD's thread exists so that only sigwait() sees them. */
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    err_clear(&err);
+    if ((h = httpd_start(sim, &err)) == NULL) {
+        log_warnx("%s", err.msg);
+        return 1;
+    }
+    printf("sfsim listening on %s\n", sim->base_url);
+    fflush(stdout);
+    sigwait(&set, &sig);
+    log_info("signal %d: shutting down", sig);
+    httpd_stop(h);
+    journal_flush(sim->journal);
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct sim_config cfg = {
+        .bind = "127.0.0.1", .port = 8080,
+        .journal_ring = JOURNAL_DEFAULT_RING,
+        .journal_body_max = JOURNAL_DEFAULT_BODY_MAX,
+        .max_body = SIM_DEFAULT_MAX_BODY,
+    };
+    struct sf_err err;
+    struct org *org;
+    struct sim *sim;
+    int check = 0, rc;
+
+    log_init(argv[0], 0);
+    xjson_init();
+    if ((rc = parse_args(argc, argv, &cfg, &check)) != 0)
+        return rc == 100 ? 0 : rc;
+    log_init(argv[0], cfg.verbose);
+    err_clear(&err);
+    org = cfg.org_file ? org_load_file(cfg.org_file, &err) : org_default();
+    if (org == NULL) {
+        log_warnx("%s", err.msg[0] ? err.msg : "built-in org is invalid");
+        return 2;
+    }
+    if (check) {
+        rc = print_org(org);
+        org_free(org);
+        return rc;
+    }
+    if ((sim = sim_new(&cfg, org, &err)) == NULL) {
+        log_warnx("%s", err.msg);
+        return 1;
+    }
+    rc = serve(sim);
+    sim_free(sim);
+    return rc;
+}

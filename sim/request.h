@@ -1,0 +1,101 @@
+/*
+ * request.h - one HTTP exchange as handlers see it, free of libmicrohttpd.
+ *
+ * httpd.c fills a struct sim_request from MHD and turns a struct
+ * sim_response back into an MHD response; everything between (routing,
+ * auth, handlers, journaling) works on these two structs only, so it can be
+ * unit-tested without a socket.
+ */
+#ifndef SIM_REQUEST_H
+#define SIM_REQUEST_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "journal.h"
+#include "sfid.h"
+
+#define REQUEST_MAX_PARAMS 8
+#define REQUEST_MAX_KV 128
+#define RESPONSE_MAX_HEADERS 12
+
+enum http_method {
+    HTTP_GET,
+    HTTP_HEAD,
+    HTTP_POST,
+    HTTP_PUT,
+    HTTP_PATCH,
+    HTTP_DELETE,
+    HTTP_OTHER,
+};
+
+struct kv {
+    const char *name;
+    const char *value;
+};
+
+struct sim_request {
+    enum http_method method;
+    const char *method_name; /* as received */
+    const char *path;        /* without the query string */
+    const char *params[REQUEST_MAX_PARAMS]; /* captured path segments */
+    size_t nparams;
+    struct kv query[REQUEST_MAX_KV]; /* decoded query arguments */
+    size_t nquery;
+    struct kv headers[REQUEST_MAX_KV];
+    size_t nheaders;
+    const char *body; /* raw bytes, NUL-terminated; "" when none */
+    size_t body_len;
+    json_t *json;     /* parsed body for ROUTE_JSON_BODY routes (borrowed) */
+    void *token;      /* the session for ROUTE_AUTH routes (borrowed) */
+};
+
+struct resp_header {
+    const char *name; /* static */
+    char *value;      /* owned */
+};
+
+struct sim_response {
+    int status;
+    const char *content_type; /* static; NULL: none */
+    json_t *json;             /* owned; serialised when body is empty */
+    struct buf body;          /* raw body (HTML, text) */
+    struct resp_header headers[RESPONSE_MAX_HEADERS];
+    size_t nheaders;
+    /* What the journal records about this exchange. */
+    enum verdict verdict;
+    const char *object; /* static or schema-owned */
+    char record_id[SFID_LEN18 + 1];
+    char *detail;    /* owned */
+    char *info_json; /* owned; a JSON object's text */
+};
+
+/* Borrowed lookups; NULL when absent. Header names are case-insensitive. */
+const char *request_header(const struct sim_request *req, const char *name);
+const char *request_query(const struct sim_request *req, const char *name);
+/* The media type of Content-Type without parameters, lower-cased into out. */
+const char *request_media_type(const struct sim_request *req, char *out,
+                               size_t n);
+
+void response_init(struct sim_response *resp);
+void response_free(struct sim_response *resp);
+/* Steals json. */
+void response_json(struct sim_response *resp, int status, json_t *json);
+/* Adds a header; value is copied. Silently ignored past the maximum. */
+void response_header(struct sim_response *resp, const char *name,
+                     const char *value);
+void response_detail(struct sim_response *resp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Steals info (a JSON object) and records its text for the journal. */
+void response_info(struct sim_response *resp, json_t *info);
+
+/*
+ * Salesforce's REST error answer: status and a one-element array
+ * [{"message":…,"errorCode":…}] (+ "fields" when fields is non-NULL,
+ * stolen). The journal gets verdict "error" and the code as detail.
+ */
+void response_sf_error(struct sim_response *resp, int status,
+                       const char *code, const char *message, json_t *fields);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * routes.c - the sim's whole HTTP surface, one line per endpoint.
+ *
+ * Order matters only where patterns overlap: the first match wins.
+ * ROUTE_ADMIN routes are not journaled; ROUTE_REST routes answer errors as
+ * Salesforce's JSON arrays and carry the API usage header.
+ */
+#include "handlers.h"
+
+const struct route sim_routes[] = {
+    /* Web-to-Lead */
+    {M_POST, "/servlet/servlet.WebToLead", h_w2l_post, 0},
+
+    /* REST API */
+    {M_GET, "/services/data", h_versions, 0},
+
+    /* Admin API (shared/contract.md) */
+    {M_GET, "/__sim/health", h_admin_health, ROUTE_ADMIN},
+    {M_GET, "/__sim/clock", h_admin_clock_get, ROUTE_ADMIN},
+    {M_POST, "/__sim/clock", h_admin_clock_post,
+     ROUTE_ADMIN | ROUTE_JSON_BODY},
+    {M_GET, "/__sim/records/:object", h_admin_records, ROUTE_ADMIN},
+    {M_GET, "/__sim/journal", h_admin_journal, ROUTE_ADMIN},
+    {M_POST, "/__sim/reset", h_admin_reset, ROUTE_ADMIN},
+    {M_GET, "/__sim/org", h_admin_org_get, ROUTE_ADMIN},
+    {M_PUT, "/__sim/org", h_admin_org_put, ROUTE_ADMIN},
+    {M_GET, "/__sim/mail", h_admin_mail, ROUTE_ADMIN},
+    {M_GET, "/__sim/webtolead", h_admin_w2l, ROUTE_ADMIN},
+
+    {0, NULL, NULL, 0},
+};

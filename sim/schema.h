@@ -1,0 +1,84 @@
+/*
+ * schema.h - the objects the sim knows and their fields.
+ *
+ * Standard fields of Lead, Contact and Account (with the Person Account
+ * fields when the org enables them) come from built-in tables; the org's
+ * custom fields are added on top. A schema is rebuilt whenever the org is
+ * replaced; field definitions borrow their strings from the built-in tables
+ * or from the org that was used to build them (which must outlive it).
+ */
+#ifndef SIM_SCHEMA_H
+#define SIM_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fieldtype.h"
+
+struct org;
+struct store;
+
+enum field_flags {
+    FIELD_REQUIRED = 1 << 0,   /* must have a value on create */
+    FIELD_READONLY = 1 << 1,   /* not createable nor updateable */
+    FIELD_CUSTOM = 1 << 2,     /* API name ends in __c */
+    FIELD_EXTERNAL_ID = 1 << 3,
+    FIELD_UNIQUE = 1 << 4,
+    FIELD_RESTRICTED = 1 << 5, /* restricted picklist */
+    FIELD_NAME = 1 << 6,       /* the object's name field */
+    FIELD_PERSON = 1 << 7,     /* Person Account field (Account only) */
+};
+
+struct field_def {
+    const char *name;  /* canonical API name */
+    const char *label;
+    enum fieldtype type;
+    int length;        /* text length, or 0 */
+    int precision, scale;
+    unsigned flags;
+    const char *default_value; /* or NULL */
+    const char *const *values; /* picklist values, NULL-terminated, or NULL */
+    const char *custom_id;     /* the 15-char 00N id of a custom field */
+    uint32_t interned;         /* store_intern(name) */
+};
+
+struct object_def {
+    const char *name;
+    const char *label;
+    const char *prefix;
+    struct field_def *fields; /* owned by the schema */
+    size_t nfields;
+    int store_index;          /* store_object_add() */
+};
+
+struct schema {
+    struct object_def *objects; /* owned */
+    size_t nobjects;
+};
+
+/*
+ * Builds the schema for org, registering objects and interning names in
+ * store. Caller frees with schema_free(); the org must outlive it.
+ */
+struct schema *schema_new(const struct org *org, struct store *store);
+void schema_free(struct schema *s);
+
+/* Case-insensitive lookups; NULL when unknown. Borrowed. */
+const struct object_def *schema_object(const struct schema *s,
+                                       const char *name);
+const struct object_def *schema_object_at(const struct schema *s,
+                                          int store_index);
+const struct field_def *schema_field(const struct object_def *o,
+                                     const char *name);
+/* A custom field by its 15- or 18-character 00N id. */
+const struct field_def *schema_field_by_id(const struct object_def *o,
+                                           const char *id);
+
+/* Name of a fieldtype as Salesforce describe reports it. */
+const char *fieldtype_describe_name(enum fieldtype t);
+/* Name of a fieldtype in org files ("text", "checkbox", ...). */
+const char *fieldtype_config_name(enum fieldtype t);
+/* Parses a config type name ("text", "picklist", ...); FT_UNKNOWN if bad. */
+enum fieldtype fieldtype_from_config(const char *name);
+
+#endif

@@ -1,0 +1,706 @@
+/*
+ * store.c - records, the ID index and equality indexes (see store.h).
+ *
+ * All hash tables here use open addressing with linear probing over
+ * power-of-two arrays, grown at 70% load. Index slots hold record pointers;
+ * a deleted slot becomes a tombstone so probe chains stay intact.
+ */
+#include "store.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xmalloc.h"
+
+#define TOMBSTONE ((struct record *)(uintptr_t)1)
+#define MAX_INDEXES 64
+
+struct objtab {
+    char name[48];
+    char prefix[4];
+    struct record **recs; /* creation order; NULL where deleted */
+    size_t n, cap, live;
+};
+
+struct islot {
+    uint64_t hash;
+    struct record *rec; /* NULL empty, TOMBSTONE deleted */
+};
+
+struct findex {
+    int object;
+    uint32_t field;
+    enum store_norm norm;
+    struct islot *slots;
+    size_t cap, used; /* used counts live entries and tombstones */
+};
+
+struct store {
+    char pod[3];
+    uint64_t next_number;
+    struct objtab objects[STORE_MAX_OBJECTS];
+    int nobjects;
+    char **names; /* interned field names */
+    uint32_t nnames, names_cap;
+    uint32_t *name_slots; /* hash -> name id + 1 */
+    size_t name_slots_cap;
+    struct record **ids; /* ID index */
+    size_t ids_cap, ids_used;
+    struct findex indexes[MAX_INDEXES];
+    int nindexes;
+    size_t value_bytes;
+};
+
+/* FNV-1a */
+static uint64_t
+hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+struct store *
+store_new(const char *pod, uint64_t first_number)
+{
+    struct store *s = xcalloc(1, sizeof(*s));
+
+    memcpy(s->pod, pod, 2);
+    s->next_number = first_number;
+    s->ids_cap = 1024;
+    s->ids = xcalloc(s->ids_cap, sizeof(*s->ids));
+    s->name_slots_cap = 256;
+    s->name_slots = xcalloc(s->name_slots_cap, sizeof(*s->name_slots));
+    return s;
+}
+
+static void
+free_records(struct store *s)
+{
+    int o;
+    size_t i;
+
+    for (o = 0; o < s->nobjects; o++) {
+        struct objtab *t = &s->objects[o];
+
+        for (i = 0; i < t->n; i++) {
+            if (t->recs[i] != NULL) {
+                free(t->recs[i]->fields);
+                free(t->recs[i]);
+            }
+        }
+        free(t->recs);
+        t->recs = NULL;
+        t->n = t->cap = t->live = 0;
+    }
+}
+
+void
+store_clear(struct store *s)
+{
+    int i;
+
+    free_records(s);
+    memset(s->ids, 0, s->ids_cap * sizeof(*s->ids));
+    s->ids_used = 0;
+    for (i = 0; i < s->nindexes; i++) {
+        memset(s->indexes[i].slots, 0,
+               s->indexes[i].cap * sizeof(*s->indexes[i].slots));
+        s->indexes[i].used = 0;
+    }
+    s->value_bytes = 0;
+}
+
+void
+store_free(struct store *s)
+{
+    uint32_t i;
+    int x;
+
+    if (s == NULL)
+        return;
+    free_records(s);
+    for (i = 0; i < s->nnames; i++)
+        free(s->names[i]);
+    free(s->names);
+    free(s->name_slots);
+    free(s->ids);
+    for (x = 0; x < s->nindexes; x++)
+        free(s->indexes[x].slots);
+    free(s);
+}
+
+/* --- objects and names ---------------------------------------------------- */
+
+int
+store_object_find(const struct store *s, const char *name)
+{
+    int i;
+
+    for (i = 0; i < s->nobjects; i++)
+        if (strcasecmp(s->objects[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int
+store_object_add(struct store *s, const char *name, const char *prefix)
+{
+    int i = store_object_find(s, name);
+    struct objtab *t;
+
+    if (i >= 0)
+        return i;
+    if (s->nobjects >= STORE_MAX_OBJECTS || strlen(name) >= sizeof(t->name))
+        return -1;
+    t = &s->objects[s->nobjects];
+    memset(t, 0, sizeof(*t));
+    memcpy(t->name, name, strlen(name) + 1);
+    memcpy(t->prefix, prefix, 3);
+    return s->nobjects++;
+}
+
+const char *
+store_object_name(const struct store *s, int object)
+{
+    return s->objects[object].name;
+}
+
+const char *
+store_object_prefix(const struct store *s, int object)
+{
+    return s->objects[object].prefix;
+}
+
+static void
+names_grow(struct store *s)
+{
+    size_t cap = s->name_slots_cap * 2, i;
+    uint32_t *slots = xcalloc(cap, sizeof(*slots));
+
+    for (i = 0; i < s->nnames; i++) {
+        size_t h = hash_bytes(s->names[i], strlen(s->names[i])) & (cap - 1);
+
+        while (slots[h] != 0)
+            h = (h + 1) & (cap - 1);
+        slots[h] = (uint32_t)i + 1;
+    }
+    free(s->name_slots);
+    s->name_slots = slots;
+    s->name_slots_cap = cap;
+}
+
+uint32_t
+store_intern(struct store *s, const char *name)
+{
+    size_t mask, h;
+
+    if ((s->nnames + 1) * 10 > s->name_slots_cap * 7)
+        names_grow(s);
+    mask = s->name_slots_cap - 1;
+    h = hash_bytes(name, strlen(name)) & mask;
+    while (s->name_slots[h] != 0) {
+        uint32_t id = s->name_slots[h] - 1;
+
+        if (strcmp(s->names[id], name) == 0)
+            return id;
+        h = (h + 1) & mask;
+    }
+    if (s->nnames == s->names_cap) {
+        s->names_cap = s->names_cap ? s->names_cap * 2 : 64;
+        s->names = xreallocarray(s->names, s->names_cap, sizeof(*s->names));
+    }
+    s->names[s->nnames] = xstrdup(name);
+    s->name_slots[h] = s->nnames + 1;
+    return s->nnames++;
+}
+
+const char *
+store_field_name(const struct store *s, uint32_t field)
+{
+    return field < s->nnames ? s->names[field] : "";
+}
+
+/* --- field value sets ----------------------------------------------------- */
+
+void
+fieldvals_set(struct fieldvals *fv, uint32_t field, const char *value,
+              size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < fv->n; i++) {
+        if (fv->v[i].field == field) {
+            fv->v[i].value = value;
+            fv->v[i].len = len;
+            return;
+        }
+    }
+    if (fv->n == fv->cap) {
+        fv->cap = fv->cap ? fv->cap * 2 : 16;
+        fv->v = xreallocarray(fv->v, fv->cap, sizeof(*fv->v));
+    }
+    fv->v[fv->n].field = field;
+    fv->v[fv->n].value = value;
+    fv->v[fv->n].len = len;
+    fv->n++;
+}
+
+const struct fieldval *
+fieldvals_get(const struct fieldvals *fv, uint32_t field)
+{
+    size_t i;
+
+    for (i = 0; i < fv->n; i++)
+        if (fv->v[i].field == field)
+            return &fv->v[i];
+    return NULL;
+}
+
+void
+fieldvals_free(struct fieldvals *fv)
+{
+    free(fv->v);
+    fv->v = NULL;
+    fv->n = fv->cap = 0;
+}
+
+/* --- normalised hashing for equality indexes ------------------------------ */
+
+/* Next significant byte of p under norm, or -1 at the end. */
+static int
+norm_next(enum store_norm norm, const char **p, const char *end)
+{
+    while (*p < end) {
+        unsigned char c = (unsigned char)*(*p)++;
+
+        if (norm == STORE_NORM_DIGITS) {
+            if (isdigit(c))
+                return c;
+            continue;
+        }
+        return norm == STORE_NORM_CASEFOLD ? tolower(c) : c;
+    }
+    return -1;
+}
+
+static uint64_t
+norm_hash(enum store_norm norm, const char *v, size_t len)
+{
+    const char *p = v, *end = v + len;
+    uint64_t h = 1469598103934665603ULL;
+    int c;
+
+    while ((c = norm_next(norm, &p, end)) != -1) {
+        h ^= (unsigned)c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int
+norm_equal(enum store_norm norm, const char *a, size_t alen, const char *b,
+           size_t blen)
+{
+    const char *pa = a, *ea = a + alen, *pb = b, *eb = b + blen;
+    int ca, cb;
+
+    do {
+        ca = norm_next(norm, &pa, ea);
+        cb = norm_next(norm, &pb, eb);
+        if (ca != cb)
+            return 0;
+    } while (ca != -1);
+    return 1;
+}
+
+static void index_put(struct findex *ix, uint64_t hash, struct record *r);
+
+static void
+index_grow(struct findex *ix)
+{
+    struct islot *old = ix->slots;
+    size_t oldcap = ix->cap, i;
+
+    ix->cap = oldcap ? oldcap * 2 : 256;
+    ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
+    ix->used = 0;
+    for (i = 0; i < oldcap; i++)
+        if (old[i].rec != NULL && old[i].rec != TOMBSTONE)
+            index_put(ix, old[i].hash, old[i].rec);
+    free(old);
+}
+
+static void
+index_put(struct findex *ix, uint64_t hash, struct record *r)
+{
+    size_t mask, h;
+
+    if ((ix->used + 1) * 10 > ix->cap * 7)
+        index_grow(ix);
+    mask = ix->cap - 1;
+    h = hash & mask;
+    while (ix->slots[h].rec != NULL)
+        h = (h + 1) & mask;
+    ix->slots[h].hash = hash;
+    ix->slots[h].rec = r;
+    ix->used++;
+}
+
+static void
+index_remove(struct findex *ix, uint64_t hash, struct record *r)
+{
+    size_t mask = ix->cap - 1, h = hash & mask, probes;
+
+    for (probes = 0; probes < ix->cap && ix->slots[h].rec != NULL; probes++) {
+        if (ix->slots[h].rec == r && ix->slots[h].hash == hash) {
+            ix->slots[h].rec = TOMBSTONE;
+            return;
+        }
+        h = (h + 1) & mask;
+    }
+}
+
+static void
+index_record(struct findex *ix, struct record *r, int add)
+{
+    size_t len;
+    const char *v = record_value(r, ix->field, &len);
+    uint64_t hash;
+
+    if (v == NULL)
+        return;
+    hash = norm_hash(ix->norm, v, len);
+    if (add)
+        index_put(ix, hash, r);
+    else
+        index_remove(ix, hash, r);
+}
+
+/* Adds or removes r in every index of its object. */
+static void
+indexes_update(struct store *s, struct record *r, int add)
+{
+    int i;
+
+    for (i = 0; i < s->nindexes; i++)
+        if (s->indexes[i].object == r->object)
+            index_record(&s->indexes[i], r, add);
+}
+
+static struct findex *
+index_get(struct store *s, int object, uint32_t field, enum store_norm norm)
+{
+    struct findex *ix;
+    size_t i;
+    int x;
+
+    for (x = 0; x < s->nindexes; x++) {
+        ix = &s->indexes[x];
+        if (ix->object == object && ix->field == field && ix->norm == norm)
+            return ix;
+    }
+    if (s->nindexes >= MAX_INDEXES)
+        return NULL;
+    ix = &s->indexes[s->nindexes++];
+    memset(ix, 0, sizeof(*ix));
+    ix->object = object;
+    ix->field = field;
+    ix->norm = norm;
+    index_grow(ix);
+    for (i = 0; i < s->objects[object].n; i++)
+        if (s->objects[object].recs[i] != NULL)
+            index_record(ix, s->objects[object].recs[i], 1);
+    return ix;
+}
+
+static size_t
+scan_equal(const struct store *s, int object, uint32_t field,
+           enum store_norm norm, const char *value, size_t len,
+           struct record **out, size_t max)
+{
+    const struct objtab *t = &s->objects[object];
+    size_t i, found = 0;
+
+    for (i = 0; i < t->n; i++) {
+        size_t vlen;
+        const char *v;
+
+        if (t->recs[i] == NULL)
+            continue;
+        v = record_value(t->recs[i], field, &vlen);
+        if (v != NULL && norm_equal(norm, v, vlen, value, len)) {
+            if (found < max)
+                out[found] = t->recs[i];
+            found++;
+        }
+    }
+    return found;
+}
+
+size_t
+store_find_equal(struct store *s, int object, uint32_t field,
+                 enum store_norm norm, const char *value, size_t len,
+                 struct record **out, size_t max)
+{
+    struct findex *ix = index_get(s, object, field, norm);
+    uint64_t hash = norm_hash(norm, value, len);
+    size_t mask, h, found = 0, probes;
+
+    if (ix == NULL) /* index table full: correct but slow */
+        return scan_equal(s, object, field, norm, value, len, out, max);
+    mask = ix->cap - 1;
+    h = hash & mask;
+    for (probes = 0; probes < ix->cap && ix->slots[h].rec != NULL; probes++) {
+        struct record *r = ix->slots[h].rec;
+
+        if (r != TOMBSTONE && ix->slots[h].hash == hash) {
+            size_t vlen;
+            const char *v = record_value(r, field, &vlen);
+
+            if (v != NULL && norm_equal(norm, v, vlen, value, len)) {
+                if (found < max)
+                    out[found] = r;
+                found++;
+            }
+        }
+        h = (h + 1) & mask;
+    }
+    return found;
+}
+
+/* --- the ID index --------------------------------------------------------- */
+
+static void
+ids_put(struct store *s, struct record *r)
+{
+    size_t mask = s->ids_cap - 1, h = hash_bytes(r->id, SFID_LEN15) & mask;
+
+    while (s->ids[h] != NULL && s->ids[h] != TOMBSTONE)
+        h = (h + 1) & mask;
+    if (s->ids[h] == NULL)
+        s->ids_used++;
+    s->ids[h] = r;
+}
+
+static void
+ids_grow(struct store *s)
+{
+    struct record **old = s->ids;
+    size_t oldcap = s->ids_cap, i;
+
+    s->ids_cap *= 2;
+    s->ids = xcalloc(s->ids_cap, sizeof(*s->ids));
+    s->ids_used = 0;
+    for (i = 0; i < oldcap; i++)
+        if (old[i] != NULL && old[i] != TOMBSTONE)
+            ids_put(s, old[i]);
+    free(old);
+}
+
+static size_t
+ids_slot(const struct store *s, const char *id15)
+{
+    size_t mask = s->ids_cap - 1, h = hash_bytes(id15, SFID_LEN15) & mask;
+    size_t probes;
+
+    for (probes = 0; probes < s->ids_cap && s->ids[h] != NULL; probes++) {
+        if (s->ids[h] != TOMBSTONE &&
+            memcmp(s->ids[h]->id, id15, SFID_LEN15) == 0)
+            return h;
+        h = (h + 1) & mask;
+    }
+    return SIZE_MAX;
+}
+
+struct record *
+store_get(const struct store *s, const char *id15)
+{
+    size_t h = ids_slot(s, id15);
+
+    return h == SIZE_MAX ? NULL : s->ids[h];
+}
+
+/* --- records -------------------------------------------------------------- */
+
+/* Packs the union of r's old fields (if any) and fv into one block. */
+static struct rfield *
+pack_fields(const struct record *old, const struct fieldvals *fv,
+            uint16_t *nfields, size_t *bytes)
+{
+    size_t n = 0, total = 0, i;
+    struct rfield *block;
+    char *cursor;
+    const struct fieldval *nv;
+
+    if (old != NULL)
+        for (i = 0; i < old->nfields; i++)
+            if (fieldvals_get(fv, old->fields[i].field) == NULL)
+                n++, total += old->fields[i].len + 1;
+    for (i = 0; i < fv->n; i++)
+        if (fv->v[i].value != NULL)
+            n++, total += fv->v[i].len + 1;
+    if (n > STORE_MAX_FIELDS_PER_RECORD)
+        return NULL;
+    block = xmalloc(n * sizeof(*block) + total);
+    cursor = (char *)(block + n);
+    n = 0;
+    for (i = 0; old != NULL && i < old->nfields; i++) {
+        if (fieldvals_get(fv, old->fields[i].field) != NULL)
+            continue;
+        block[n] = old->fields[i];
+        memcpy(cursor, old->fields[i].value, old->fields[i].len + 1);
+        block[n++].value = cursor;
+        cursor += old->fields[i].len + 1;
+    }
+    for (i = 0; i < fv->n; i++) {
+        if ((nv = &fv->v[i])->value == NULL)
+            continue;
+        block[n].field = nv->field;
+        block[n].len = (uint32_t)nv->len;
+        memcpy(cursor, nv->value, nv->len);
+        cursor[nv->len] = '\0';
+        block[n++].value = cursor;
+        cursor += nv->len + 1;
+    }
+    *nfields = (uint16_t)n;
+    *bytes = total;
+    return block;
+}
+
+struct record *
+store_insert(struct store *s, int object, const struct fieldvals *fv,
+             int64_t now_ms)
+{
+    struct objtab *t = &s->objects[object];
+    struct record *r = xcalloc(1, sizeof(*r));
+    size_t bytes = 0;
+
+    r->fields = pack_fields(NULL, fv, &r->nfields, &bytes);
+    if (r->fields == NULL) {
+        free(r);
+        return NULL;
+    }
+    sfid_make(t->prefix, s->pod, s->next_number++, r->id);
+    r->object = (uint16_t)object;
+    r->created_ms = r->modified_ms = now_ms;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->recs = xreallocarray(t->recs, t->cap, sizeof(*t->recs));
+    }
+    t->recs[t->n++] = r;
+    t->live++;
+    if ((s->ids_used + 1) * 10 > s->ids_cap * 7)
+        ids_grow(s);
+    ids_put(s, r);
+    indexes_update(s, r, 1);
+    s->value_bytes += bytes;
+    return r;
+}
+
+int
+store_update(struct store *s, struct record *r, const struct fieldvals *fv,
+             int64_t now_ms)
+{
+    size_t bytes = 0;
+    uint16_t n = 0;
+    struct rfield *block = pack_fields(r, fv, &n, &bytes);
+    size_t i;
+
+    if (block == NULL)
+        return -1;
+    indexes_update(s, r, 0);
+    for (i = 0; i < r->nfields; i++)
+        s->value_bytes -= r->fields[i].len + 1;
+    free(r->fields);
+    r->fields = block;
+    r->nfields = n;
+    r->modified_ms = now_ms;
+    indexes_update(s, r, 1);
+    s->value_bytes += bytes;
+    return 0;
+}
+
+void
+store_delete(struct store *s, struct record *r)
+{
+    struct objtab *t = &s->objects[r->object];
+    size_t h = ids_slot(s, r->id), i;
+
+    indexes_update(s, r, 0);
+    if (h != SIZE_MAX)
+        s->ids[h] = TOMBSTONE;
+    for (i = t->n; i-- > 0;) {
+        if (t->recs[i] == r) {
+            t->recs[i] = NULL;
+            break;
+        }
+    }
+    t->live--;
+    for (i = 0; i < r->nfields; i++)
+        s->value_bytes -= r->fields[i].len + 1;
+    free(r->fields);
+    free(r);
+}
+
+size_t
+store_count(const struct store *s, int object)
+{
+    return s->objects[object].live;
+}
+
+int
+store_foreach(const struct store *s, int object,
+              int (*fn)(struct record *r, void *arg), void *arg)
+{
+    const struct objtab *t = &s->objects[object];
+    size_t i;
+    int rc;
+
+    for (i = 0; i < t->n; i++)
+        if (t->recs[i] != NULL && (rc = fn(t->recs[i], arg)) != 0)
+            return rc;
+    return 0;
+}
+
+const char *
+record_value(const struct record *r, uint32_t field, size_t *len)
+{
+    uint16_t i;
+
+    for (i = 0; i < r->nfields; i++) {
+        if (r->fields[i].field == field) {
+            if (len != NULL)
+                *len = r->fields[i].len;
+            return r->fields[i].value;
+        }
+    }
+    return NULL;
+}
+
+size_t
+store_memory(const struct store *s)
+{
+    size_t total = s->ids_cap * sizeof(*s->ids), i;
+    int o, x;
+
+    for (o = 0; o < s->nobjects; o++) {
+        const struct objtab *t = &s->objects[o];
+
+        total += t->cap * sizeof(*t->recs);
+        for (i = 0; i < t->n; i++)
+            if (t->recs[i] != NULL)
+                total += sizeof(struct record) +
+                         t->recs[i]->nfields * sizeof(struct rfield);
+    }
+    for (x = 0; x < s->nindexes; x++)
+        total += s->indexes[x].cap * sizeof(struct islot);
+    return total + s->value_bytes;
+}

@@ -1,0 +1,124 @@
+/*
+ * store.h - the sim's records: per-object lists, Salesforce IDs, indexes.
+ *
+ * Every value is kept as a UTF-8 string under an interned field name (the
+ * schema's canonical spelling). Records are found by ID through a hash
+ * index and by field value through equality indexes built on first use and
+ * kept up to date on every change: no rule ever scans a whole object.
+ *
+ * Memory per record beyond its field data: the record header, 16 bytes per
+ * field, and index slots (see README, "Performance").
+ *
+ * The store is single-threaded (all of the sim runs on the HTTP thread).
+ */
+#ifndef SIM_STORE_H
+#define SIM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sfid.h"
+
+#define STORE_MAX_OBJECTS 32
+#define STORE_MAX_FIELDS_PER_RECORD 800
+
+struct store;
+
+struct rfield {
+    uint32_t field; /* interned name */
+    uint32_t len;
+    const char *value; /* inside the record's value block */
+};
+
+struct record {
+    char id[SFID_LEN15 + 1];
+    uint16_t object;
+    uint16_t nfields;
+    int64_t created_ms;
+    int64_t modified_ms;
+    struct rfield *fields; /* one allocation: rfield[nfields] + values */
+};
+
+/* A set of field values to write; values are borrowed from the caller. */
+struct fieldval {
+    uint32_t field;
+    const char *value; /* NULL: clear the field (on update) */
+    size_t len;
+};
+
+struct fieldvals {
+    struct fieldval *v; /* owned */
+    size_t n, cap;
+};
+
+/* Equality-index normalisations (what "equal" means for the lookup). */
+enum store_norm {
+    STORE_NORM_EXACT,
+    STORE_NORM_CASEFOLD, /* ASCII case-insensitive (SOQL =, emails) */
+    STORE_NORM_DIGITS,   /* digits only (phone matching) */
+};
+
+/* pod: the 2 pod characters of new IDs; first_number: first record number.
+ * Caller frees with store_free(). */
+struct store *store_new(const char *pod, uint64_t first_number);
+void store_free(struct store *s);
+/* Drops every record (objects, interned names and index definitions stay). */
+void store_clear(struct store *s);
+
+/* Registers an object with its 3-character key prefix; returns its index,
+ * or the existing index when already registered. -1 when full. */
+int store_object_add(struct store *s, const char *name, const char *prefix);
+/* Case-insensitive; -1 when unknown. */
+int store_object_find(const struct store *s, const char *name);
+/* Borrowed; valid for the store's lifetime. */
+const char *store_object_name(const struct store *s, int object);
+const char *store_object_prefix(const struct store *s, int object);
+
+/* Interns an exact field name (case-sensitive). */
+uint32_t store_intern(struct store *s, const char *name);
+/* Borrowed; valid for the store's lifetime. */
+const char *store_field_name(const struct store *s, uint32_t field);
+
+void fieldvals_set(struct fieldvals *fv, uint32_t field, const char *value,
+                   size_t len);
+const struct fieldval *fieldvals_get(const struct fieldvals *fv,
+                                     uint32_t field);
+void fieldvals_free(struct fieldvals *fv);
+
+/*
+ * Creates a record with a fresh ID; values are copied. Returns the record
+ * (owned by the store; valid until deleted or the store is cleared), or
+ * NULL when there are more than STORE_MAX_FIELDS_PER_RECORD values.
+ */
+struct record *store_insert(struct store *s, int object,
+                            const struct fieldvals *fv, int64_t now_ms);
+/* Merges fv into r (NULL values clear); 0 or -1 (too many fields). */
+int store_update(struct store *s, struct record *r, const struct fieldvals *fv,
+                 int64_t now_ms);
+void store_delete(struct store *s, struct record *r);
+/* By 15-character ID; NULL when absent. Borrowed. */
+struct record *store_get(const struct store *s, const char *id15);
+
+size_t store_count(const struct store *s, int object);
+/* Calls fn for each live record of object in creation order; stops early
+ * when fn returns non-zero (and returns that value). */
+int store_foreach(const struct store *s, int object,
+                  int (*fn)(struct record *r, void *arg), void *arg);
+
+/*
+ * Records of object whose field equals value under norm, through an index
+ * built on first use. Writes up to max pointers into out (creation order is
+ * not guaranteed) and returns the total number of matches.
+ */
+size_t store_find_equal(struct store *s, int object, uint32_t field,
+                        enum store_norm norm, const char *value, size_t len,
+                        struct record **out, size_t max);
+
+/* Value of a field in r (borrowed, *len set), or NULL when absent. */
+const char *record_value(const struct record *r, uint32_t field,
+                         size_t *len);
+
+/* Bytes used by records and indexes, for the benchmarks. */
+size_t store_memory(const struct store *s);
+
+#endif

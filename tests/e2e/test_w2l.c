@@ -1,0 +1,496 @@
+/*
+ * test_w2l.c - Web-to-Lead end to end: the real sfsim on --port 0, real
+ * HTTP, checked against what Salesforce answers (facts section 1).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "simtest.h"
+
+#define W2L "/servlet/servlet.WebToLead?encoding=UTF-8"
+#define OID "00D000000000001"
+#define EXCEPTION_HEADER                                                      \
+    "true Exception:common.exception.SalesforceGenericException"
+
+static const char expected_page[] =
+    "\r\n<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.0 Transitional//EN\">\n"
+    "<html>\n<head>\n<meta HTTP-EQUIV=\"PRAGMA\" CONTENT=\"NO-CACHE\">\n"
+    "<meta http-equiv=\"Refresh\" content=\"0; "
+    "URL=https://www.yoursite.com/\">\n</head>\n<script>if (this.SfdcApp && "
+    "this.SfdcApp.projectOneNavigator) { "
+    "SfdcApp.projectOneNavigator.handleRedirect('https://www.yoursite.com/'); "
+    "}  else if (window.location.replace){ "
+    "window.location.replace('https://www.yoursite.com/');} else "
+    "{;window.location.href ='https://www.yoursite.com/';} "
+    "</script></html>\n";
+
+static int
+start_default(void **state)
+{
+    struct simtest *t = calloc(1, sizeof(*t));
+
+    simtest_start(t, NULL);
+    *state = t;
+    return 0;
+}
+
+static int
+start_with_org(void **state, const char *fixture)
+{
+    struct simtest *t = calloc(1, sizeof(*t));
+    const char *args[] = {"--org", simtest_fixture(fixture), NULL};
+
+    simtest_start(t, args);
+    *state = t;
+    return 0;
+}
+
+static int
+start_performance(void **state)
+{
+    return start_with_org(state, "orgs/performance.json");
+}
+
+static int
+start_queue(void **state)
+{
+    return start_with_org(state, "orgs/w2l-queue.json");
+}
+
+static int
+start_recaptcha(void **state)
+{
+    return start_with_org(state, "orgs/recaptcha.json");
+}
+
+static int
+start_custom(void **state)
+{
+    return start_with_org(state, "orgs/custom-fields.json");
+}
+
+static int
+stop(void **state)
+{
+    struct simtest *t = *state;
+    int st = simtest_stop(t);
+
+    free(t);
+    assert_int_equal(st, 0); /* clean shutdown on SIGTERM */
+    return 0;
+}
+
+/* Verdict of the newest request entry in the journal. */
+static const char *
+last_verdict(struct simtest *t, char *out, size_t n)
+{
+    json_t *j = simtest_journal(t, 0);
+    size_t i = json_array_size(j);
+
+    out[0] = '\0';
+    while (i-- > 0) {
+        json_t *e = json_array_get(j, i);
+
+        if (strcmp(json_string_value(json_object_get(e, "kind")),
+                   "request") == 0) {
+            snprintf(out, n, "%s",
+                     json_string_value(json_object_get(e, "verdict")));
+            break;
+        }
+    }
+    json_decref(j);
+    return out;
+}
+
+static json_t *
+last_lead(struct simtest *t)
+{
+    json_t *all = httpc_get_json(t->http, "/__sim/records/Lead", NULL);
+    json_t *last = json_incref(json_array_get(all, json_array_size(all) - 1));
+
+    json_decref(all);
+    return last;
+}
+
+static const char *
+str(json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+static void
+post_n(struct simtest *t, const char *oid, int n, int start)
+{
+    char form[256];
+    int i;
+
+    for (i = 0; i < n; i++) {
+        snprintf(form, sizeof(form),
+                 "oid=%s&last_name=Lead%d&company=Acme&email=l%d@x.test", oid,
+                 start + i, start + i);
+        assert_int_equal(httpc_post_form(t->http, W2L, form, NULL), 200);
+    }
+}
+
+static void
+test_success_page_and_record(void **state)
+{
+    struct simtest *t = *state;
+    struct http_result r;
+    char hdr[256], v[64];
+    json_t *lead;
+
+    assert_int_equal(
+        httpc_post_form(t->http, W2L,
+                        "oid=" OID "&first_name=Ada&last_name=Lovelace&"
+                        "company=Analytical&email=ada%40example.com&phone=555-"
+                        "0100&lead_source=Web&retURL=https%3A%2F%2Fwww."
+                        "yoursite.com%2F",
+                        &r),
+        200);
+    assert_string_equal(r.body, expected_page);
+    assert_string_equal(http_header(&r, "Is-Processed", hdr, sizeof(hdr)),
+                        "true");
+    assert_string_equal(http_header(&r, "Content-Type", hdr, sizeof(hdr)),
+                        "text/html;charset=UTF-8");
+    http_result_free(&r);
+    assert_string_equal(last_verdict(t, v, sizeof(v)), "created");
+    lead = last_lead(t);
+    assert_string_equal(str(lead, "FirstName"), "Ada");
+    assert_string_equal(str(lead, "LastName"), "Lovelace");
+    assert_string_equal(str(lead, "Company"), "Analytical");
+    assert_string_equal(str(lead, "Email"), "ada@example.com");
+    assert_string_equal(str(lead, "Phone"), "555-0100");
+    assert_string_equal(str(lead, "LeadSource"), "Web");
+    assert_string_equal(str(lead, "Status"), "Open - Not Contacted");
+    assert_int_equal(strlen(str(lead, "Id")), 18);
+    assert_memory_equal(str(lead, "Id"), "00Q", 3);
+    json_decref(lead);
+}
+
+static void
+test_not_provided_placeholders(void **state)
+{
+    struct simtest *t = *state;
+    json_t *lead;
+
+    assert_int_equal(httpc_post_form(t->http, W2L,
+                                     "oid=" OID "&email=x%40y.test", NULL),
+                     200);
+    lead = last_lead(t);
+    assert_string_equal(str(lead, "LastName"), "[not provided]");
+    assert_string_equal(str(lead, "Company"), "[not provided]");
+    json_decref(lead);
+}
+
+static void
+test_daily_cap_silently_drops_then_rolls(void **state)
+{
+    struct simtest *t = *state;
+    struct http_result r;
+    char hdr[256], v[64];
+    json_t *mail;
+
+    post_n(t, OID, 500, 0);
+    assert_int_equal(simtest_count(t, "Lead"), 500);
+    /* The 501st looks exactly like a success on the wire... */
+    assert_int_equal(httpc_post_form(t->http, W2L,
+                                     "oid=" OID "&last_name=Over&company=X",
+                                     &r),
+                     200);
+    assert_string_equal(http_header(&r, "Is-Processed", hdr, sizeof(hdr)),
+                        "true");
+    assert_non_null(strstr(r.body, "window.location.replace"));
+    http_result_free(&r);
+    /* ...but no record appears, and the journal says why. */
+    assert_int_equal(simtest_count(t, "Lead"), 500);
+    assert_string_equal(last_verdict(t, v, sizeof(v)), "dropped_daily_limit");
+    mail = httpc_get_json(t->http, "/__sim/mail", NULL);
+    assert_int_equal(json_array_size(mail), 1);
+    assert_string_equal(str(json_array_get(mail, 0), "kind"),
+                        "w2l_over_limit");
+    assert_non_null(strstr(str(json_array_get(mail, 0), "body"), "Over"));
+    json_decref(mail);
+    /* 23 h later the window is still full. */
+    simtest_advance(t, 23 * 3600);
+    post_n(t, OID, 1, 900);
+    assert_int_equal(simtest_count(t, "Lead"), 500);
+    /* A full day after the first posts, the window has rolled. */
+    simtest_advance(t, 3600);
+    post_n(t, OID, 1, 901);
+    assert_int_equal(simtest_count(t, "Lead"), 501);
+    assert_string_equal(last_verdict(t, v, sizeof(v)), "created");
+}
+
+static void
+test_performance_edition_2500(void **state)
+{
+    struct simtest *t = *state;
+    char v[64];
+
+    post_n(t, "00D5j000001uVaT", 2500, 0);
+    assert_int_equal(simtest_count(t, "Lead"), 2500);
+    post_n(t, "00D5j000001uVaT", 1, 2500);
+    assert_int_equal(simtest_count(t, "Lead"), 2500);
+    assert_string_equal(last_verdict(t, v, sizeof(v)), "dropped_daily_limit");
+}
+
+static void
+test_queue_mode_releases_when_window_frees(void **state)
+{
+    struct simtest *t = *state;
+    json_t *st, *j;
+    size_t i, created_from_queue = 0;
+    char v[64];
+
+    post_n(t, OID, 520, 0);
+    assert_int_equal(simtest_count(t, "Lead"), 500);
+    assert_string_equal(last_verdict(t, v, sizeof(v)), "queued_daily_limit");
+    st = httpc_get_json(t->http, "/__sim/webtolead", NULL);
+    assert_int_equal(json_integer_value(json_object_get(st, "queued")), 20);
+    json_decref(st);
+    simtest_advance(t, 86400 + 1);
+    assert_int_equal(simtest_count(t, "Lead"), 520);
+    j = simtest_journal(t, 0);
+    for (i = 0; i < json_array_size(j); i++)
+        if (strcmp(str(json_array_get(j, i), "verdict"),
+                   "created_from_queue") == 0)
+            created_from_queue++;
+    assert_int_equal(created_from_queue, 20);
+    json_decref(j);
+    /* Released leads count against the new window. */
+    st = httpc_get_json(t->http, "/__sim/webtolead", NULL);
+    assert_int_equal(json_integer_value(json_object_get(st, "used")), 20);
+    assert_int_equal(json_integer_value(json_object_get(st, "queued")), 0);
+    json_decref(st);
+}
+
+static void
+test_recaptcha_rejects_server_posts(void **state)
+{
+    struct simtest *t = *state;
+    struct http_result r;
+    char hdr[256], v[64];
+
+    assert_int_equal(httpc_post_form(t->http, W2L,
+                                     "oid=00D5j000002AbCd&last_name=Bot&"
+                                     "company=X&g-recaptcha-response=forged",
+                                     &r),
+                     200);
+    assert_string_equal(http_header(&r, "Is-Processed", hdr, sizeof(hdr)),
+                        "true");
+    http_result_free(&r);
+    assert_int_equal(simtest_count(t, "Lead"), 0);
+    assert_string_equal(last_verdict(t, v, sizeof(v)), "rejected_recaptcha");
+    assert_int_equal(httpc_post_form(t->http, W2L,
+                                     "oid=00D5j000002AbCd&last_name=Human&"
+                                     "g-recaptcha-response=browser-solved-"
+                                     "token-for-tests",
+                                     NULL),
+                     200);
+    assert_int_equal(simtest_count(t, "Lead"), 1);
+}
+
+static void
+test_bad_and_missing_oid(void **state)
+{
+    struct simtest *t = *state;
+    struct http_result r;
+    char hdr[256], v[64];
+
+    assert_int_equal(httpc_post_form(t->http, W2L,
+                                     "oid=00D000000000002&last_name=X", &r),
+                     200);
+    assert_string_equal(http_header(&r, "Is-Processed", hdr, sizeof(hdr)),
+                        EXCEPTION_HEADER);
+    http_result_free(&r);
+    assert_string_equal(last_verdict(t, v, sizeof(v)), "rejected_bad_oid");
+    assert_int_equal(httpc_post_form(t->http, W2L, "last_name=X", &r), 200);
+    assert_string_equal(http_header(&r, "Is-Processed", hdr, sizeof(hdr)),
+                        EXCEPTION_HEADER);
+    http_result_free(&r);
+    assert_int_equal(simtest_count(t, "Lead"), 0);
+    /* The 18-character form of the org id is accepted too. */
+    assert_int_equal(httpc_post_form(t->http, W2L,
+                                     "oid=00D000000000001EAA&last_name=X",
+                                     NULL),
+                     200);
+    assert_int_equal(simtest_count(t, "Lead"), 1);
+}
+
+static void
+test_json_body_creates_nothing(void **state)
+{
+    struct simtest *t = *state;
+    struct http_result r;
+    const char *json = "{\"oid\":\"" OID "\",\"last_name\":\"Json\"}";
+    char hdr[256], v[64];
+
+    assert_int_equal(httpc_request(t->http, "POST", W2L, "application/json",
+                                   json, strlen(json), NULL, &r),
+                     0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(http_header(&r, "Is-Processed", hdr, sizeof(hdr)),
+                        EXCEPTION_HEADER);
+    http_result_free(&r);
+    assert_int_equal(simtest_count(t, "Lead"), 0);
+    assert_string_equal(last_verdict(t, v, sizeof(v)), "ignored_not_form");
+}
+
+static void
+test_utf8_names_intact(void **state)
+{
+    struct simtest *t = *state;
+    json_t *lead;
+
+    /* Zoë Łukasz 山田 */
+    httpc_post_form(t->http, W2L,
+                    "oid=" OID "&first_name=Zo%C3%AB+%C5%81ukasz&last_name=%E5"
+                    "%B1%B1%E7%94%B0&company=%C5%81%C3%B3d%C5%BA",
+                    NULL);
+    lead = last_lead(t);
+    assert_string_equal(str(lead, "FirstName"), "Zo\xc3\xab \xc5\x81ukasz");
+    assert_string_equal(str(lead, "LastName"), "\xe5\xb1\xb1\xe7\x94\xb0");
+    assert_string_equal(str(lead, "Name"),
+                        "Zo\xc3\xab \xc5\x81ukasz \xe5\xb1\xb1\xe7\x94\xb0");
+    json_decref(lead);
+}
+
+static void
+test_missing_encoding_reads_latin1(void **state)
+{
+    struct simtest *t = *state;
+    json_t *lead;
+
+    /* Without ?encoding=UTF-8 the servlet reads ISO-8859-1: mojibake. */
+    httpc_post_form(t->http, "/servlet/servlet.WebToLead",
+                    "oid=" OID "&last_name=Zo%C3%AB", NULL);
+    lead = last_lead(t);
+    assert_string_equal(str(lead, "LastName"), "Zo\xc3\x83\xc2\xab");
+    json_decref(lead);
+}
+
+static void
+test_bad_bytes_never_crash(void **state)
+{
+    struct simtest *t = *state;
+    json_t *lead, *j;
+
+    /* Invalid UTF-8 becomes U+FFFD; a malformed %-escape drops only that
+     * parameter, as a servlet container does. */
+    httpc_post_form(t->http, W2L,
+                    "oid=" OID "&last_name=A%FFB&company=%zz&city=%4", NULL);
+    lead = last_lead(t);
+    assert_string_equal(str(lead, "LastName"), "A\xef\xbf\xbd" "B");
+    assert_string_equal(str(lead, "Company"), "[not provided]");
+    assert_true(json_is_null(json_object_get(lead, "City")));
+    json_decref(lead);
+    j = simtest_journal(t, 0);
+    assert_int_equal(
+        json_integer_value(json_object_get(
+            json_object_get(json_array_get(j, 0), "info"), "malformed_params")),
+        2);
+    json_decref(j);
+}
+
+static void
+test_oversized_body_413(void **state)
+{
+    struct simtest *t = *state;
+    size_t n = 2 * 1024 * 1024;
+    char *big = malloc(n + 1);
+    struct http_result r;
+    char v[64];
+
+    memset(big, 'a', n);
+    memcpy(big, "oid=" OID "&description=", 31);
+    big[n] = '\0';
+    httpc_request(t->http, "POST", W2L, "application/x-www-form-urlencoded",
+                  big, n, NULL, &r);
+    assert_int_equal(r.status, 413);
+    assert_non_null(strstr(r.body, "REQUEST_ENTITY_TOO_LARGE"));
+    http_result_free(&r);
+    free(big);
+    assert_int_equal(simtest_count(t, "Lead"), 0);
+    assert_string_equal(last_verdict(t, v, sizeof(v)), "body_too_large");
+}
+
+static void
+test_custom_fields_by_id_and_api_name(void **state)
+{
+    struct simtest *t = *state;
+    json_t *lead;
+    char v[64];
+
+    httpc_post_form(t->http, W2L,
+                    "oid=" OID "&last_name=Doe&00N5j000000pTbO=Auto+Accident&"
+                    "injury_date__c=2025-12-24&00N5j000000pTbR=1&"
+                    "00N5j000000pTbS=English&00N5j000000pTbS=Polish&"
+                    "unknown_field=zzz",
+                    NULL);
+    lead = last_lead(t);
+    assert_string_equal(str(lead, "case_type__c"), "Auto Accident");
+    assert_string_equal(str(lead, "injury_date__c"), "2025-12-24");
+    assert_true(json_is_true(json_object_get(lead, "has_attorney__c")));
+    assert_string_equal(str(lead, "languages__c"), "English;Polish");
+    assert_string_equal(str(lead, "LeadSource"), "Lead Distro AI");
+    assert_string_equal(str(lead, "CreatedDate"),
+                        "2026-01-05T09:00:00.000+0000");
+    json_decref(lead);
+    /* A picklist by API name is ignored (only its 00N id works). */
+    httpc_post_form(t->http, W2L,
+                    "oid=" OID "&last_name=Roe&case_type__c=Auto+Accident",
+                    NULL);
+    lead = last_lead(t);
+    assert_string_equal(str(lead, "LastName"), "Roe");
+    assert_true(json_is_null(json_object_get(lead, "case_type__c")));
+    json_decref(lead);
+    /* A restricted picklist value that does not match: no lead, silently. */
+    httpc_post_form(t->http, W2L,
+                    "oid=" OID "&last_name=Poe&00N5j000000pTbO=auto+accident",
+                    NULL);
+    assert_int_equal(simtest_count(t, "Lead"), 2);
+    assert_string_equal(last_verdict(t, v, sizeof(v)), "rejected_validation");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_success_page_and_record,
+                                        start_default, stop),
+        cmocka_unit_test_setup_teardown(test_not_provided_placeholders,
+                                        start_default, stop),
+        cmocka_unit_test_setup_teardown(test_daily_cap_silently_drops_then_rolls,
+                                        start_default, stop),
+        cmocka_unit_test_setup_teardown(test_performance_edition_2500,
+                                        start_performance, stop),
+        cmocka_unit_test_setup_teardown(
+            test_queue_mode_releases_when_window_frees, start_queue, stop),
+        cmocka_unit_test_setup_teardown(test_recaptcha_rejects_server_posts,
+                                        start_recaptcha, stop),
+        cmocka_unit_test_setup_teardown(test_bad_and_missing_oid,
+                                        start_default, stop),
+        cmocka_unit_test_setup_teardown(test_json_body_creates_nothing,
+                                        start_default, stop),
+        cmocka_unit_test_setup_teardown(test_utf8_names_intact, start_default,
+                                        stop),
+        cmocka_unit_test_setup_teardown(test_missing_encoding_reads_latin1,
+                                        start_default, stop),
+        cmocka_unit_test_setup_teardown(test_bad_bytes_never_crash,
+                                        start_default, stop),
+        cmocka_unit_test_setup_teardown(test_oversized_body_413, start_default,
+                                        stop),
+        cmocka_unit_test_setup_teardown(test_custom_fields_by_id_and_api_name,
+                                        start_custom, stop),
+    };
+
+    return cmocka_run_group_tests_name("e2e_w2l", tests, NULL, NULL);
+}

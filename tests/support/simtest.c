@@ -1,0 +1,73 @@
+/*
+ * simtest.c - spawn-and-connect helper for end-to-end tests (simtest.h).
+ */
+#include "simtest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "err.h"
+
+void
+simtest_start(struct simtest *t, const char *const *args)
+{
+    struct sf_err err;
+
+    err_clear(&err);
+    if (spawn_sim_start(test_sim_path(), args, 10000, &t->proc, &err) == -1) {
+        fprintf(stderr, "simtest: %s\n", err.msg);
+        abort();
+    }
+    t->http = httpc_new(t->proc.url);
+}
+
+int
+simtest_stop(struct simtest *t)
+{
+    httpc_free(t->http);
+    t->http = NULL;
+    return spawn_sim_stop(&t->proc, 10000);
+}
+
+const char *
+simtest_fixture(const char *name)
+{
+    static char path[1024];
+
+    snprintf(path, sizeof(path), "%s/%s", test_fixtures_dir(), name);
+    return path;
+}
+
+json_t *
+simtest_journal(struct simtest *t, unsigned long long since)
+{
+    char path[64];
+
+    snprintf(path, sizeof(path), "/__sim/journal?since=%llu", since);
+    return httpc_get_json(t->http, path, NULL);
+}
+
+size_t
+simtest_count(struct simtest *t, const char *object)
+{
+    char path[128];
+    json_t *j;
+    size_t n;
+
+    snprintf(path, sizeof(path), "/__sim/records/%s", object);
+    j = httpc_get_json(t->http, path, NULL);
+    n = json_array_size(j);
+    json_decref(j);
+    return n;
+}
+
+void
+simtest_advance(struct simtest *t, double secs)
+{
+    char body[64];
+    json_t *j;
+
+    snprintf(body, sizeof(body), "{\"advance_seconds\": %.3f}", secs);
+    j = httpc_send_json(t->http, "POST", "/__sim/clock", body, NULL);
+    json_decref(j);
+}

@@ -1,0 +1,34 @@
+/*
+ * simtest.h - a running sfsim for one end-to-end test.
+ *
+ * simtest_start() spawns the real binary on --port 0 (via conformance's
+ * spawn module) and connects an HTTP client to it; simtest_stop() ends it
+ * and returns its exit status.
+ */
+#ifndef TESTS_SIMTEST_H
+#define TESTS_SIMTEST_H
+
+#include <jansson.h>
+
+#include "httpc.h"
+#include "spawn.h"
+
+struct simtest {
+    struct spawn_sim proc;
+    struct httpc *http;
+};
+
+/* args: extra sfsim arguments, NULL-terminated (may be NULL). Aborts the
+ * test program when the sim does not start. */
+void simtest_start(struct simtest *t, const char *const *args);
+int simtest_stop(struct simtest *t);
+/* "fixtures/orgs/NAME" as an absolute-enough path (static buffer). */
+const char *simtest_fixture(const char *name);
+/* The journal entries with seq > since (new reference). */
+json_t *simtest_journal(struct simtest *t, unsigned long long since);
+/* Number of stored records of object. */
+size_t simtest_count(struct simtest *t, const char *object);
+/* POST /__sim/clock {"advance_seconds": secs}. */
+void simtest_advance(struct simtest *t, double secs);
+
+#endif
