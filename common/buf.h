@@ -11,11 +11,11 @@
 #include <stddef.h>
 
 struct buf {
-    char *data;  /* owned; NULL until the first append */
-    size_t len;  /* bytes used, excluding the terminating NUL */
-    size_t cap;  /* bytes allocated */
-    size_t max;  /* hard limit on len; appends past it fail */
-    int toobig;  /* set once an append was refused */
+    char *data; /* owned; NULL until the first append */
+    size_t len; /* bytes used, excluding the terminating NUL */
+    size_t cap; /* bytes allocated */
+    size_t max; /* hard limit on len; appends past it fail */
+    int toobig; /* set once an append was refused */
 };
 
 void buf_init(struct buf *b, size_t max);

@@ -48,15 +48,15 @@ int conf_int(struct conf *c, json_t *obj, const char *path, const char *key,
              int64_t min, int64_t max, int64_t dflt, int64_t *out);
 int conf_bool(struct conf *c, json_t *obj, const char *path, const char *key,
               int dflt, int *out);
-int conf_string(struct conf *c, json_t *obj, const char *path,
-                const char *key, const char *dflt, const char **out);
+int conf_string(struct conf *c, json_t *obj, const char *path, const char *key,
+                const char *dflt, const char **out);
 /* A string that must be one of names (NULL-terminated, case-insensitive);
  * *out is its index. */
 int conf_enum(struct conf *c, json_t *obj, const char *path, const char *key,
               const char *const *names, int dflt, int *out);
 /* Member that must be an object/array when present; NULL when absent. */
-int conf_object(struct conf *c, json_t *obj, const char *path,
-                const char *key, json_t **out);
+int conf_object(struct conf *c, json_t *obj, const char *path, const char *key,
+                json_t **out);
 int conf_array(struct conf *c, json_t *obj, const char *path, const char *key,
                json_t **out);
 

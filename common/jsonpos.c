@@ -98,12 +98,9 @@ skip_value(struct scan *s, int depth)
     if (s->p >= s->end)
         return -1;
     switch (*s->p) {
-    case '{':
-        return skip_container(s, depth, '}');
-    case '[':
-        return skip_container(s, depth, ']');
-    case '"':
-        return skip_string(s, NULL, NULL);
+    case '{': return skip_container(s, depth, '}');
+    case '[': return skip_container(s, depth, ']');
+    case '"': return skip_string(s, NULL, NULL);
     default:
         while (s->p < s->end && strchr(",}] \t\r\n", *s->p) == NULL)
             s->p++;
@@ -113,8 +110,8 @@ skip_value(struct scan *s, int depth)
 
 /* Next path component: a key (is_index 0) or an index. Advances *path. */
 static int
-next_component(const char **path, const char **key, size_t *klen,
-               long *index, int *is_index)
+next_component(const char **path, const char **key, size_t *klen, long *index,
+               int *is_index)
 {
     const char *p = *path;
 

@@ -5,7 +5,7 @@
 #ifndef COMMON_SFAPI_H
 #define COMMON_SFAPI_H
 
-#define SFAPI_VERSION_MIN 20   /* v20.0, Winter '11 */
+#define SFAPI_VERSION_MIN 20    /* v20.0, Winter '11 */
 #define SFAPI_VERSION_LATEST 66 /* v66.0, Spring '26 */
 
 #define SFAPI_W2L_PATH "/servlet/servlet.WebToLead"

@@ -141,14 +141,15 @@ timefmt_parse(const char *s, int64_t *ms)
         if (n == 0)
             return -1;
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
-        mi > 59 || sec > 60)
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
+        sec > 60)
         return -1;
     if (parse_offset(p, &offset_min) == -1)
         return -1;
     days = days_from_civil(y, mo, d);
-    *ms = ((days * 86400 + h * 3600 + mi * 60 + sec) - offset_min * 60LL) *
-              1000 + frac;
+    *ms =
+        ((days * 86400 + h * 3600 + mi * 60 + sec) - offset_min * 60LL) * 1000 +
+        frac;
     return 0;
 }
 

@@ -13,10 +13,10 @@
 #include <stdint.h>
 
 struct simclock {
-    int64_t base_ms;    /* simulated time at mono_base */
-    int64_t mono_base;  /* CLOCK_MONOTONIC ms when base_ms was set */
-    int64_t last_ms;    /* highest value returned, for monotonicity */
-    int frozen;         /* 1: only advance/set move the clock */
+    int64_t base_ms;   /* simulated time at mono_base */
+    int64_t mono_base; /* CLOCK_MONOTONIC ms when base_ms was set */
+    int64_t last_ms;   /* highest value returned, for monotonicity */
+    int frozen;        /* 1: only advance/set move the clock */
 };
 
 /* start_ms < 0 means "the real time now". */

@@ -88,7 +88,7 @@ journal_exchange(struct sim *sim, const struct sim_request *req,
     e.path = req->path;
     e.query = q.len ? q.data : NULL;
     e.content_type = request_header(req, "Content-Type");
-    e.auth = authz == NULL ? "none"
+    e.auth = authz == NULL                           ? "none"
              : strncasecmp(authz, "Bearer ", 7) == 0 ? "bearer"
              : strncasecmp(authz, "Basic ", 6) == 0  ? "basic"
                                                      : "other";
@@ -113,8 +113,8 @@ dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
     enum route_match m;
 
     w2l_settle(sim);
-    m = route_find(sim_routes, req->method, req->path, scratch,
-                   sizeof(scratch), req, &r, &allowed);
+    m = route_find(sim_routes, req->method, req->path, scratch, sizeof(scratch),
+                   req, &r, &allowed);
     if (m == ROUTE_NO_PATH)
         not_found(resp);
     else if (m == ROUTE_NO_METHOD)
@@ -133,8 +133,7 @@ dispatch_too_large(struct sim *sim, struct sim_request *req,
 {
     char msg[128];
 
-    snprintf(msg, sizeof(msg),
-             "Request body exceeds the maximum of %zu bytes",
+    snprintf(msg, sizeof(msg), "Request body exceeds the maximum of %zu bytes",
              sim->cfg.max_body);
     response_sf_error(resp, 413, "REQUEST_ENTITY_TOO_LARGE", msg, NULL);
     resp->verdict = VERDICT_BODY_TOO_LARGE;

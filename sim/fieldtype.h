@@ -15,35 +15,35 @@
 #include <stddef.h>
 
 /* X(enum suffix, describe "type" name, config name) */
-#define FIELDTYPE_LIST(X)                                                     \
-    X(ID, "id", "id")                                                         \
-    X(REFERENCE, "reference", "reference")                                    \
-    X(STRING, "string", "text")                                               \
-    X(TEXTAREA, "textarea", "textarea")                                       \
-    X(EMAIL, "email", "email")                                                \
-    X(PHONE, "phone", "phone")                                                \
-    X(URL, "url", "url")                                                      \
-    X(PICKLIST, "picklist", "picklist")                                       \
-    X(MULTIPICKLIST, "multipicklist", "multipicklist")                        \
-    X(BOOLEAN, "boolean", "checkbox")                                         \
-    X(DOUBLE, "double", "number")                                             \
-    X(INT, "int", "int")                                                      \
-    X(CURRENCY, "currency", "currency")                                       \
-    X(PERCENT, "percent", "percent")                                          \
-    X(DATE, "date", "date")                                                   \
+#define FIELDTYPE_LIST(X)                                                      \
+    X(ID, "id", "id")                                                          \
+    X(REFERENCE, "reference", "reference")                                     \
+    X(STRING, "string", "text")                                                \
+    X(TEXTAREA, "textarea", "textarea")                                        \
+    X(EMAIL, "email", "email")                                                 \
+    X(PHONE, "phone", "phone")                                                 \
+    X(URL, "url", "url")                                                       \
+    X(PICKLIST, "picklist", "picklist")                                        \
+    X(MULTIPICKLIST, "multipicklist", "multipicklist")                         \
+    X(BOOLEAN, "boolean", "checkbox")                                          \
+    X(DOUBLE, "double", "number")                                              \
+    X(INT, "int", "int")                                                       \
+    X(CURRENCY, "currency", "currency")                                        \
+    X(PERCENT, "percent", "percent")                                           \
+    X(DATE, "date", "date")                                                    \
     X(DATETIME, "datetime", "datetime")
 
 enum fieldtype {
 #define FIELDTYPE_ENUM(e, d, c) FT_##e,
     FIELDTYPE_LIST(FIELDTYPE_ENUM)
 #undef FIELDTYPE_ENUM
-    FT_COUNT,
+        FT_COUNT,
     FT_UNKNOWN = -1
 };
 
 /* True for the types compared as numbers (double, int, currency, percent). */
-#define FIELDTYPE_IS_NUMBER(t)                                                \
-    ((t) == FT_DOUBLE || (t) == FT_INT || (t) == FT_CURRENCY ||               \
+#define FIELDTYPE_IS_NUMBER(t)                                                 \
+    ((t) == FT_DOUBLE || (t) == FT_INT || (t) == FT_CURRENCY ||                \
      (t) == FT_PERCENT)
 
 /*

@@ -13,9 +13,9 @@ static const struct {
     const char *name;
     enum form_charset cs;
 } charsets[] = {
-    {"UTF-8", FORM_UTF8},       {"UTF8", FORM_UTF8},
+    {"UTF-8", FORM_UTF8},        {"UTF8", FORM_UTF8},
     {"ISO-8859-1", FORM_LATIN1}, {"ISO8859-1", FORM_LATIN1},
-    {"ISO8859_1", FORM_LATIN1}, {"latin1", FORM_LATIN1},
+    {"ISO8859_1", FORM_LATIN1},  {"latin1", FORM_LATIN1},
     {NULL, FORM_UTF8},
 };
 

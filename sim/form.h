@@ -28,9 +28,9 @@ struct form_field {
 struct form {
     struct form_field *fields; /* owned, in body order */
     size_t n, cap;
-    size_t malformed;   /* parameters skipped for bad percent-encoding */
-    size_t replaced;    /* invalid byte sequences turned into U+FFFD */
-    size_t overflow;    /* parameters past FORM_MAX_FIELDS, ignored */
+    size_t malformed; /* parameters skipped for bad percent-encoding */
+    size_t replaced;  /* invalid byte sequences turned into U+FFFD */
+    size_t overflow;  /* parameters past FORM_MAX_FIELDS, ignored */
 };
 
 /* Charset named by the `encoding` query parameter; -1 if unsupported. */

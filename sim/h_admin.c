@@ -117,7 +117,8 @@ h_admin_clock_post(struct sim *sim, struct sim_request *req,
                     "expected a JSON object such as {\"advance_seconds\": 60}");
         return;
     }
-    json_object_foreach(body, key, v) {
+    json_object_foreach(body, key, v)
+    {
         const char *const *a;
 
         for (a = allowed; *a != NULL && strcmp(*a, key) != 0; a++)
@@ -244,8 +245,7 @@ h_admin_mail(struct sim *sim, struct sim_request *req,
 }
 
 void
-h_admin_w2l(struct sim *sim, struct sim_request *req,
-            struct sim_response *resp)
+h_admin_w2l(struct sim *sim, struct sim_request *req, struct sim_response *resp)
 {
     (void)req;
     response_json(resp, 200, w2l_status(sim));

@@ -21,7 +21,7 @@
 #include "xmalloc.h"
 
 #define IS_PROCESSED_OK "true"
-#define IS_PROCESSED_EXCEPTION                                                \
+#define IS_PROCESSED_EXCEPTION                                                 \
     "true Exception:common.exception.SalesforceGenericException"
 #define DEFAULT_CHARSET "ISO-8859-1"
 
@@ -37,7 +37,8 @@ put_escaped(struct buf *b, const char *s)
         case '"': buf_puts(b, "&quot;"); break;
         case '\'': buf_puts(b, "&#39;"); break;
         case '\\': buf_puts(b, "&#92;"); break;
-        case '\r': case '\n': break;
+        case '\r':
+        case '\n': break;
         default: buf_putc(b, *s);
         }
     }
@@ -47,10 +48,11 @@ put_escaped(struct buf *b, const char *s)
 static void
 redirect_page(struct buf *b, const char *url)
 {
-    buf_puts(b, "\r\n<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.0 "
-                "Transitional//EN\">\n<html>\n<head>\n<meta HTTP-EQUIV=\"PRAGMA\" "
-                "CONTENT=\"NO-CACHE\">\n<meta http-equiv=\"Refresh\" "
-                "content=\"0; URL=");
+    buf_puts(b,
+             "\r\n<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.0 "
+             "Transitional//EN\">\n<html>\n<head>\n<meta HTTP-EQUIV=\"PRAGMA\" "
+             "CONTENT=\"NO-CACHE\">\n<meta http-equiv=\"Refresh\" "
+             "content=\"0; URL=");
     put_escaped(b, url);
     buf_puts(b, "\">\n</head>\n<script>if (this.SfdcApp && "
                 "this.SfdcApp.projectOneNavigator) { "

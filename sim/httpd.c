@@ -104,8 +104,8 @@ fill_request(struct MHD_Connection *conn, const char *url, const char *method,
 static int
 declared_too_big(struct MHD_Connection *conn, size_t max)
 {
-    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *cl = MHD_lookup_connection_value(
+        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     uint64_t n;
 
     return cl != NULL && parse_uint64(cl, UINT64_MAX, &n) == 0 && n > max;
@@ -236,8 +236,10 @@ httpd_start(struct sim *sim, struct sf_err *err)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTPD_HEADER_MEMORY,
         MHD_OPTION_EXTERNAL_LOGGER, log_cb, NULL, MHD_OPTION_END);
     if (h->daemon == NULL) {
-        err_set(err, "cannot listen on %s port %u (in use, or not a local "
-                     "address)", sim->cfg.bind, sim->cfg.port);
+        err_set(err,
+                "cannot listen on %s port %u (in use, or not a local "
+                "address)",
+                sim->cfg.bind, sim->cfg.port);
         goto fail;
     }
     info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);

@@ -62,9 +62,9 @@ keep(struct ctx *c, char *s)
     return s;
 }
 
-static void
-add_error(struct ctx *c, enum verdict v, const char *code, const char *field,
-          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add_error(struct ctx *c, enum verdict v, const char *code,
+                      const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 static void
 add_error(struct ctx *c, enum verdict v, const char *code, const char *field,
@@ -250,15 +250,12 @@ convert(struct ctx *c, const struct field_def *f, const char *v, size_t len)
             goto bad_value;
         fieldvals_set(&c->out, f->interned, b ? "true" : "false", b ? 4 : 5);
         return 0;
-    case FT_DOUBLE: case FT_INT: case FT_CURRENCY: case FT_PERCENT:
-        conv = convert_number(v, f);
-        break;
-    case FT_DATE:
-        conv = convert_date(v);
-        break;
-    case FT_DATETIME:
-        conv = convert_datetime(v);
-        break;
+    case FT_DOUBLE:
+    case FT_INT:
+    case FT_CURRENCY:
+    case FT_PERCENT: conv = convert_number(v, f); break;
+    case FT_DATE: conv = convert_date(v); break;
+    case FT_DATETIME: conv = convert_datetime(v); break;
     case FT_EMAIL:
         if (c->src != INTAKE_WEB_TO_LEAD && !is_email(v)) {
             add_error(c, VERDICT_ERROR, "INVALID_EMAIL_ADDRESS", f->name,
@@ -275,8 +272,7 @@ convert(struct ctx *c, const struct field_def *f, const char *v, size_t len)
             return -1;
         }
         break;
-    default:
-        break;
+    default: break;
     }
     if (FIELDTYPE_IS_NUMBER(f->type) || f->type == FT_DATE ||
         f->type == FT_DATETIME) {
@@ -331,9 +327,8 @@ convert_all(struct ctx *c, const struct fieldvals *fv)
 static void
 apply_defaults(struct ctx *c)
 {
-    const struct org_user *owner = c->sim->org->nusers > 0
-                                       ? &c->sim->org->users[0]
-                                       : NULL;
+    const struct org_user *owner =
+        c->sim->org->nusers > 0 ? &c->sim->org->users[0] : NULL;
     size_t i;
 
     for (i = 0; i < c->obj->nfields; i++) {
@@ -370,14 +365,13 @@ check_required(struct ctx *c)
             continue;
         json_array_append_new(fields, json_string(f->name));
         if (used < sizeof(names))
-            used += (size_t)snprintf(names + used, sizeof(names) - used,
-                                     "%s%s", used ? ", " : "", f->name);
+            used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+                                     used ? ", " : "", f->name);
     }
     if (json_array_size(fields) > 0) {
         char msg[1100];
 
-        snprintf(msg, sizeof(msg), "Required fields are missing: [%s]",
-                 names);
+        snprintf(msg, sizeof(msg), "Required fields are missing: [%s]", names);
         if (c->res->errors == NULL)
             c->res->errors = json_array();
         json_array_append_new(c->res->errors,

@@ -43,8 +43,9 @@ void intake_result_free(struct intake_result *res);
 /*
  * Creates a record of obj from fv (values borrowed; fields interned in the
  * sim's store), dated now_ms (a queued Web-to-Lead post is created at the
- * time its place in the window came, not at the request that released it). Returns 0 and res->record on success; -1 with res->verdict,
- * res->errors and res->detail when Salesforce would refuse it.
+ * time its place in the window came, not at the request that released it).
+ * Returns 0 and res->record on success; -1 with res->verdict, res->errors and
+ * res->detail when Salesforce would refuse it.
  */
 int intake_create(struct sim *sim, const struct object_def *obj,
                   const struct fieldvals *fv, enum intake_source src,

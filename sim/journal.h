@@ -23,34 +23,34 @@
 #define JOURNAL_DEFAULT_BODY_MAX 4096
 
 /* X(enum suffix, wire name) */
-#define VERDICT_LIST(X)                                                       \
-    X(NONE, "none")                                                           \
-    X(OK, "ok")                                                               \
-    X(CREATED, "created")                                                     \
-    X(CREATED_FROM_QUEUE, "created_from_queue")                               \
-    X(UPDATED, "updated")                                                     \
-    X(DELETED, "deleted")                                                     \
-    X(DROPPED_DAILY_LIMIT, "dropped_daily_limit")                             \
-    X(QUEUED_DAILY_LIMIT, "queued_daily_limit")                               \
-    X(DROPPED_QUEUE_FULL, "dropped_queue_full")                               \
-    X(REJECTED_RECAPTCHA, "rejected_recaptcha")                               \
-    X(REJECTED_BAD_OID, "rejected_bad_oid")                                   \
-    X(IGNORED_NOT_FORM, "ignored_not_form")                                   \
-    X(W2L_DISABLED, "w2l_disabled")                                           \
-    X(REJECTED_VALIDATION, "rejected_validation")                             \
-    X(REJECTED_DUPLICATE, "rejected_duplicate")                               \
-    X(REJECTED_REQUIRED, "rejected_required")                                 \
-    X(TOKEN_ISSUED, "token_issued")                                           \
-    X(AUTH_FAILED, "auth_failed")                                             \
-    X(ERROR, "error")                                                         \
-    X(FAULT_INJECTED, "fault_injected")                                       \
+#define VERDICT_LIST(X)                                                        \
+    X(NONE, "none")                                                            \
+    X(OK, "ok")                                                                \
+    X(CREATED, "created")                                                      \
+    X(CREATED_FROM_QUEUE, "created_from_queue")                                \
+    X(UPDATED, "updated")                                                      \
+    X(DELETED, "deleted")                                                      \
+    X(DROPPED_DAILY_LIMIT, "dropped_daily_limit")                              \
+    X(QUEUED_DAILY_LIMIT, "queued_daily_limit")                                \
+    X(DROPPED_QUEUE_FULL, "dropped_queue_full")                                \
+    X(REJECTED_RECAPTCHA, "rejected_recaptcha")                                \
+    X(REJECTED_BAD_OID, "rejected_bad_oid")                                    \
+    X(IGNORED_NOT_FORM, "ignored_not_form")                                    \
+    X(W2L_DISABLED, "w2l_disabled")                                            \
+    X(REJECTED_VALIDATION, "rejected_validation")                              \
+    X(REJECTED_DUPLICATE, "rejected_duplicate")                                \
+    X(REJECTED_REQUIRED, "rejected_required")                                  \
+    X(TOKEN_ISSUED, "token_issued")                                            \
+    X(AUTH_FAILED, "auth_failed")                                              \
+    X(ERROR, "error")                                                          \
+    X(FAULT_INJECTED, "fault_injected")                                        \
     X(BODY_TOO_LARGE, "body_too_large")
 
 enum verdict {
 #define VERDICT_ENUM(e, s) VERDICT_##e,
     VERDICT_LIST(VERDICT_ENUM)
 #undef VERDICT_ENUM
-    VERDICT_COUNT
+        VERDICT_COUNT
 };
 
 const char *verdict_name(enum verdict v);
@@ -79,8 +79,8 @@ struct journal;
 
 /* file may be NULL. NULL (err set) when the file cannot be opened.
  * Caller frees with journal_free(), which flushes the file. */
-struct journal *journal_new(size_t ring_size, size_t body_max,
-                            const char *file, struct sf_err *err);
+struct journal *journal_new(size_t ring_size, size_t body_max, const char *file,
+                            struct sf_err *err);
 void journal_free(struct journal *j);
 /* Copies e; returns the entry's sequence number (from 1, never reused). */
 uint64_t journal_add(struct journal *j, const struct journal_entry *e);

@@ -95,11 +95,11 @@ mailbox_to_json(const struct mailbox *m)
     for (i = 0; i < m->n; i++) {
         const struct mail *x = &m->ring[(m->start + i) % MAILBOX_MAX];
 
-        json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "time",
-                           timefmt_rfc3339(x->time_ms, when), "kind", x->kind,
-                           "to", x->to, "subject", x->subject, "body",
-                           x->body));
+        json_array_append_new(arr,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "time",
+                                        timefmt_rfc3339(x->time_ms, when),
+                                        "kind", x->kind, "to", x->to, "subject",
+                                        x->subject, "body", x->body));
     }
     return arr;
 }

@@ -21,33 +21,50 @@
 #define SFSIM_VERSION "0.1.0"
 
 enum opt_id {
-    OPT_PORT = 'p', OPT_BIND = 'b', OPT_ORG = 'o', OPT_HELP = 'h',
-    OPT_VERSION = 'V', OPT_VERBOSE = 'v',
-    OPT_JOURNAL = 256, OPT_JOURNAL_SIZE, OPT_JOURNAL_BODY, OPT_MAX_BODY,
-    OPT_SEED, OPT_CHECK,
+    OPT_PORT = 'p',
+    OPT_BIND = 'b',
+    OPT_ORG = 'o',
+    OPT_HELP = 'h',
+    OPT_VERSION = 'V',
+    OPT_VERBOSE = 'v',
+    OPT_JOURNAL = 256,
+    OPT_JOURNAL_SIZE,
+    OPT_JOURNAL_BODY,
+    OPT_MAX_BODY,
+    OPT_SEED,
+    OPT_CHECK,
 };
 
 static const struct {
     struct option opt;
     const char *arg, *help;
 } options[] = {
-    {{"port", required_argument, NULL, OPT_PORT}, "N",
+    {{"port", required_argument, NULL, OPT_PORT},
+     "N",
      "TCP port (default 8080; 0 picks a free one)"},
-    {{"bind", required_argument, NULL, OPT_BIND}, "ADDR",
+    {{"bind", required_argument, NULL, OPT_BIND},
+     "ADDR",
      "address to listen on (default 127.0.0.1)"},
-    {{"org", required_argument, NULL, OPT_ORG}, "FILE",
+    {{"org", required_argument, NULL, OPT_ORG},
+     "FILE",
      "org config (default: the built-in default org)"},
-    {{"journal", required_argument, NULL, OPT_JOURNAL}, "FILE",
+    {{"journal", required_argument, NULL, OPT_JOURNAL},
+     "FILE",
      "also append every journal entry to FILE as a JSON line"},
-    {{"journal-size", required_argument, NULL, OPT_JOURNAL_SIZE}, "N",
+    {{"journal-size", required_argument, NULL, OPT_JOURNAL_SIZE},
+     "N",
      "journal entries kept in memory (default 100000)"},
-    {{"journal-body", required_argument, NULL, OPT_JOURNAL_BODY}, "BYTES",
+    {{"journal-body", required_argument, NULL, OPT_JOURNAL_BODY},
+     "BYTES",
      "request body bytes kept per journal entry (default 4096)"},
-    {{"max-body", required_argument, NULL, OPT_MAX_BODY}, "BYTES",
+    {{"max-body", required_argument, NULL, OPT_MAX_BODY},
+     "BYTES",
      "largest request body accepted; larger gets 413 (default 1048576)"},
-    {{"seed", required_argument, NULL, OPT_SEED}, "N",
+    {{"seed", required_argument, NULL, OPT_SEED},
+     "N",
      "derive IDs and tokens from N, for reproducible runs"},
-    {{"check", no_argument, NULL, OPT_CHECK}, NULL,
+    {{"check", no_argument, NULL, OPT_CHECK},
+     NULL,
      "load the org, print its effective config as JSON, exit"},
     {{"verbose", no_argument, NULL, OPT_VERBOSE}, NULL, "log more (repeat)"},
     {{"version", no_argument, NULL, OPT_VERSION}, NULL, "print the version"},
@@ -67,7 +84,8 @@ usage(FILE *fp)
         char left[40];
 
         snprintf(left, sizeof(left), "--%s%s%s", options[i].opt.name,
-                 options[i].arg ? " " : "", options[i].arg ? options[i].arg : "");
+                 options[i].arg ? " " : "",
+                 options[i].arg ? options[i].arg : "");
         fprintf(fp, "  %-24s %s\n", left, options[i].help);
     }
     fprintf(fp, "\nOnce listening it prints: sfsim listening on "
@@ -199,7 +217,8 @@ int
 main(int argc, char **argv)
 {
     struct sim_config cfg = {
-        .bind = "127.0.0.1", .port = 8080,
+        .bind = "127.0.0.1",
+        .port = 8080,
         .journal_ring = JOURNAL_DEFAULT_RING,
         .journal_body_max = JOURNAL_DEFAULT_BODY_MAX,
         .max_body = SIM_DEFAULT_MAX_BODY,

@@ -54,8 +54,8 @@ static const struct {
 };
 
 static const char *const edition_names[] = {
-    "Essentials", "Professional", "Enterprise", "Unlimited",
-    "Performance", "Developer", NULL};
+    "Essentials",  "Professional", "Enterprise", "Unlimited",
+    "Performance", "Developer",    NULL};
 static const char *const over_limit_names[] = {"drop", "queue", NULL};
 static const char *const refresh_names[] = {
     "until_revoked", "expire_after", "expire_if_idle", "immediately", NULL};
@@ -95,8 +95,10 @@ read_id(struct conf *c, json_t *obj, const char *path, const char *key,
     }
     conf_join(p, sizeof(p), path, key);
     if (sfid_normalize(s, strlen(s), out) == -1)
-        return conf_error(c, p, "\"%s\" is not a 15- or 18-character "
-                                "Salesforce id", s);
+        return conf_error(c, p,
+                          "\"%s\" is not a 15- or 18-character "
+                          "Salesforce id",
+                          s);
     if (strncmp(out, prefix, 3) != 0)
         return conf_error(c, p, "\"%s\" must start with %s", s, prefix);
     return 0;
@@ -165,10 +167,16 @@ load_clock(struct conf *c, json_t *root, struct org *o)
 static int
 load_w2l(struct conf *c, json_t *root, struct org *o)
 {
-    static const char *const keys[] = {
-        "enabled", "daily_limit", "over_limit", "queue_limit",
-        "recaptcha_required", "recaptcha_valid_tokens", "default_lead_source",
-        "default_return_url", "default_lead_creator", NULL};
+    static const char *const keys[] = {"enabled",
+                                       "daily_limit",
+                                       "over_limit",
+                                       "queue_limit",
+                                       "recaptcha_required",
+                                       "recaptcha_valid_tokens",
+                                       "default_lead_source",
+                                       "default_return_url",
+                                       "default_lead_creator",
+                                       NULL};
     const char *P = "web_to_lead";
     json_t *w = NULL, *tokens = NULL;
     const char *src = NULL, *ret = NULL, *creator = NULL;
@@ -196,9 +204,9 @@ load_w2l(struct conf *c, json_t *root, struct org *o)
                     &ret) == -1 ||
         conf_string(c, w, P, "default_lead_creator", NULL, &creator) == -1)
         goto fail;
-    if (tokens != NULL && read_string_list(c, tokens,
-                                           "web_to_lead.recaptcha_valid_tokens",
-                                           &o->w2l.recaptcha_tokens) == -1)
+    if (tokens != NULL &&
+        read_string_list(c, tokens, "web_to_lead.recaptcha_valid_tokens",
+                         &o->w2l.recaptcha_tokens) == -1)
         goto fail;
     o->w2l.over_limit = (enum w2l_over_limit)over;
     o->w2l.default_lead_source = dup_or_null(src);
@@ -239,7 +247,9 @@ static int
 default_length(enum fieldtype t)
 {
     switch (t) {
-    case FT_STRING: case FT_PICKLIST: case FT_URL: return 255;
+    case FT_STRING:
+    case FT_PICKLIST:
+    case FT_URL: return 255;
     case FT_EMAIL: return 80;
     case FT_PHONE: return 40;
     case FT_TEXTAREA: return 255;
@@ -253,9 +263,9 @@ load_custom_field(struct conf *c, json_t *f, const char *path,
                   struct org_field *of)
 {
     static const char *const keys[] = {
-        "object", "name", "label", "type", "id", "length", "precision",
-        "scale", "required", "unique", "external_id", "restricted",
-        "default", "values", NULL};
+        "object",      "name",       "label",   "type",     "id",
+        "length",      "precision",  "scale",   "required", "unique",
+        "external_id", "restricted", "default", "values",   NULL};
     const char *object, *name, *label, *type, *dflt;
     char p[CONF_PATH_MAX], id[SFID_LEN15 + 1];
     int64_t length, precision, scale;
@@ -321,8 +331,8 @@ load_custom_fields(struct conf *c, json_t *root, struct org *o)
     if (json_array_size(arr) > ORG_MAX_ITEMS)
         return conf_error(c, "custom_fields", "more than %d fields",
                           ORG_MAX_ITEMS);
-    o->custom_fields = xcalloc(json_array_size(arr) + 1,
-                               sizeof(*o->custom_fields));
+    o->custom_fields =
+        xcalloc(json_array_size(arr) + 1, sizeof(*o->custom_fields));
     for (i = 0; i < json_array_size(arr); i++) {
         struct org_field *of = &o->custom_fields[i];
 
@@ -349,9 +359,9 @@ static int
 load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
           size_t index)
 {
-    static const char *const keys[] = {
-        "username", "password", "id", "email", "first_name", "last_name",
-        "api_enabled", NULL};
+    static const char *const keys[] = {"username",    "password",   "id",
+                                       "email",       "first_name", "last_name",
+                                       "api_enabled", NULL};
     const char *username, *password, *email, *first, *last;
     char dflt_id[32];
 
@@ -369,8 +379,9 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
         conf_bool(c, u, path, "api_enabled", 1, &ou->api_enabled) == -1)
         return -1;
     if (username == NULL || password == NULL)
-        return conf_error(c, path, "a user needs \"username\" and "
-                                   "\"password\"");
+        return conf_error(c, path,
+                          "a user needs \"username\" and "
+                          "\"password\"");
     ou->username = xstrdup(username);
     ou->password = xstrdup(password);
     ou->email = xstrdup(email != NULL ? email : username);
@@ -382,9 +393,13 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
 static int
 load_app(struct conf *c, json_t *a, const char *path, struct org_app *oa)
 {
-    static const char *const keys[] = {
-        "name", "client_id", "client_secret", "run_as", "refresh_token_policy",
-        "refresh_token_ttl_seconds", NULL};
+    static const char *const keys[] = {"name",
+                                       "client_id",
+                                       "client_secret",
+                                       "run_as",
+                                       "refresh_token_policy",
+                                       "refresh_token_ttl_seconds",
+                                       NULL};
     const char *name, *id, *secret, *run_as;
     int policy = REFRESH_UNTIL_REVOKED;
 
@@ -401,8 +416,9 @@ load_app(struct conf *c, json_t *a, const char *path, struct org_app *oa)
                  (int64_t)10 * 365 * 86400, 86400, &oa->refresh_ttl_s) == -1)
         return -1;
     if (id == NULL || secret == NULL)
-        return conf_error(c, path, "a connected app needs \"client_id\" and "
-                                   "\"client_secret\"");
+        return conf_error(c, path,
+                          "a connected app needs \"client_id\" and "
+                          "\"client_secret\"");
     oa->name = xstrdup(name);
     oa->client_id = xstrdup(id);
     oa->client_secret = xstrdup(secret);
@@ -415,7 +431,7 @@ static int
 load_users_and_apps(struct conf *c, json_t *root, struct org *o)
 {
     json_t *users = NULL, *apps = NULL;
-    char p[CONF_PATH_MAX];
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i;
 
     if (conf_array(c, root, "", "users", &users) == -1 ||
@@ -441,7 +457,7 @@ load_users_and_apps(struct conf *c, json_t *root, struct org *o)
             return -1;
         if (o->apps[i].run_as != NULL &&
             org_user_find(o, o->apps[i].run_as) == NULL)
-            return conf_error(c, conf_join(p, sizeof(p), p, "run_as"),
+            return conf_error(c, conf_join(q, sizeof(q), p, "run_as"),
                               "no user \"%s\" in users", o->apps[i].run_as);
     }
     return 0;
@@ -468,11 +484,20 @@ load_api(struct conf *c, json_t *root, struct org *o)
 static int
 load_root(struct conf *c, json_t *root, struct org *o)
 {
-    static const char *const keys[] = {
-        "name", "edition", "org_id", "clock", "web_to_lead",
-        "session_timeout_seconds", "person_accounts", "api_enabled",
-        "licenses", "api_daily_limit", "custom_fields", "users",
-        "connected_apps", NULL};
+    static const char *const keys[] = {"name",
+                                       "edition",
+                                       "org_id",
+                                       "clock",
+                                       "web_to_lead",
+                                       "session_timeout_seconds",
+                                       "person_accounts",
+                                       "api_enabled",
+                                       "licenses",
+                                       "api_daily_limit",
+                                       "custom_fields",
+                                       "users",
+                                       "connected_apps",
+                                       NULL};
     const char *name = NULL;
     int ed = EDITION_ENTERPRISE;
 
@@ -645,13 +670,13 @@ string_list_json(char **list)
 static json_t *
 field_json(const struct org_field *f)
 {
-    json_t *j = json_pack(
-        "{s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:b}", "object", f->object,
-        "name", f->name, "label", f->label, "type",
-        fieldtype_config_name(f->type), "length", (json_int_t)f->length,
-        "required", (f->flags & FIELD_REQUIRED) != 0, "unique",
-        (f->flags & FIELD_UNIQUE) != 0, "external_id",
-        (f->flags & FIELD_EXTERNAL_ID) != 0);
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:b}", "object",
+                          f->object, "name", f->name, "label", f->label, "type",
+                          fieldtype_config_name(f->type), "length",
+                          (json_int_t)f->length, "required",
+                          (f->flags & FIELD_REQUIRED) != 0, "unique",
+                          (f->flags & FIELD_UNIQUE) != 0, "external_id",
+                          (f->flags & FIELD_EXTERNAL_ID) != 0);
 
     if (f->id != NULL)
         json_object_set_new(j, "id", json_string(f->id));
@@ -715,13 +740,13 @@ apps_json(const struct org *o)
         const struct org_app *a = &o->apps[i];
 
         json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:s, s:o, s:s, s:I}", "name", a->name,
-                           "client_id", a->client_id, "client_secret",
-                           a->client_secret, "run_as", string_or_null(a->run_as),
-                           "refresh_token_policy",
-                           refresh_names[a->refresh_policy],
-                           "refresh_token_ttl_seconds",
-                           (json_int_t)a->refresh_ttl_s));
+            arr,
+            json_pack("{s:s, s:s, s:s, s:o, s:s, s:I}", "name", a->name,
+                      "client_id", a->client_id, "client_secret",
+                      a->client_secret, "run_as", string_or_null(a->run_as),
+                      "refresh_token_policy", refresh_names[a->refresh_policy],
+                      "refresh_token_ttl_seconds",
+                      (json_int_t)a->refresh_ttl_s));
     }
     return arr;
 }
@@ -736,8 +761,9 @@ org_to_json(const struct org *o)
     for (i = 0; i < o->ncustom_fields; i++)
         json_array_append_new(fields, field_json(&o->custom_fields[i]));
     if (o->clock_start_ms >= 0)
-        json_object_set_new(clock, "start", json_string(timefmt_rfc3339(
-                                                o->clock_start_ms, when)));
+        json_object_set_new(
+            clock, "start",
+            json_string(timefmt_rfc3339(o->clock_start_ms, when)));
     json_object_set_new(clock, "frozen", json_boolean(o->clock_frozen));
     j = json_pack("{s:s, s:s, s:s, s:o, s:o, s:I, s:b, s:b, s:I, s:I, s:o, "
                   "s:o, s:o}",
@@ -745,8 +771,8 @@ org_to_json(const struct org *o)
                   "org_id", o->org_id, "clock", clock, "web_to_lead",
                   w2l_json(o), "session_timeout_seconds",
                   (json_int_t)o->session_timeout_s, "person_accounts",
-                  o->person_accounts, "api_enabled", o->api_enabled,
-                  "licenses", (json_int_t)o->licenses, "api_daily_limit",
+                  o->person_accounts, "api_enabled", o->api_enabled, "licenses",
+                  (json_int_t)o->licenses, "api_daily_limit",
                   (json_int_t)o->api_daily_limit, "custom_fields", fields,
                   "users", users_json(o), "connected_apps", apps_json(o));
     return j;

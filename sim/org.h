@@ -83,7 +83,7 @@ struct org {
     } w2l;
     int64_t session_timeout_s;
     int person_accounts;
-    int api_enabled;   /* from the edition unless the file says */
+    int api_enabled; /* from the edition unless the file says */
     int64_t licenses;
     int64_t api_daily_limit; /* derived from edition and licences */
     struct org_field *custom_fields;
@@ -110,9 +110,7 @@ const char *edition_name(enum edition e);
 /* Default Web-to-Lead daily limit of an edition. */
 int64_t edition_w2l_limit(enum edition e);
 
-const struct org_user *org_user_find(const struct org *o,
-                                     const char *username);
-const struct org_app *org_app_find(const struct org *o,
-                                   const char *client_id);
+const struct org_user *org_user_find(const struct org *o, const char *username);
+const struct org_app *org_app_find(const struct org *o, const char *client_id);
 
 #endif

@@ -87,8 +87,7 @@ response_json(struct sim_response *resp, int status, json_t *json)
 }
 
 void
-response_header(struct sim_response *resp, const char *name,
-                const char *value)
+response_header(struct sim_response *resp, const char *name, const char *value)
 {
     size_t i;
 
@@ -134,8 +133,8 @@ void
 response_sf_error(struct sim_response *resp, int status, const char *code,
                   const char *message, json_t *fields)
 {
-    json_t *err = json_pack("{s:s, s:s}", "message", message, "errorCode",
-                            code);
+    json_t *err =
+        json_pack("{s:s, s:s}", "message", message, "errorCode", code);
 
     if (fields != NULL)
         json_object_set_new(err, "fields", fields);

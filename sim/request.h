@@ -37,8 +37,8 @@ struct kv {
 
 struct sim_request {
     enum http_method method;
-    const char *method_name; /* as received */
-    const char *path;        /* without the query string */
+    const char *method_name;                /* as received */
+    const char *path;                       /* without the query string */
     const char *params[REQUEST_MAX_PARAMS]; /* captured path segments */
     size_t nparams;
     struct kv query[REQUEST_MAX_KV]; /* decoded query arguments */
@@ -47,8 +47,8 @@ struct sim_request {
     size_t nheaders;
     const char *body; /* raw bytes, NUL-terminated; "" when none */
     size_t body_len;
-    json_t *json;     /* parsed body for ROUTE_JSON_BODY routes (borrowed) */
-    void *token;      /* the session for ROUTE_AUTH routes (borrowed) */
+    json_t *json; /* parsed body for ROUTE_JSON_BODY routes (borrowed) */
+    void *token;  /* the session for ROUTE_AUTH routes (borrowed) */
 };
 
 struct resp_header {
@@ -95,7 +95,7 @@ void response_info(struct sim_response *resp, json_t *info);
  * [{"message":…,"errorCode":…}] (+ "fields" when fields is non-NULL,
  * stolen). The journal gets verdict "error" and the code as detail.
  */
-void response_sf_error(struct sim_response *resp, int status,
-                       const char *code, const char *message, json_t *fields);
+void response_sf_error(struct sim_response *resp, int status, const char *code,
+                       const char *message, json_t *fields);
 
 #endif

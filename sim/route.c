@@ -7,8 +7,8 @@
 #include <string.h>
 
 static const char *const method_names[] = {
-    [HTTP_GET] = "GET",     [HTTP_HEAD] = "HEAD",   [HTTP_POST] = "POST",
-    [HTTP_PUT] = "PUT",     [HTTP_PATCH] = "PATCH", [HTTP_DELETE] = "DELETE",
+    [HTTP_GET] = "GET",  [HTTP_HEAD] = "HEAD",   [HTTP_POST] = "POST",
+    [HTTP_PUT] = "PUT",  [HTTP_PATCH] = "PATCH", [HTTP_DELETE] = "DELETE",
     [HTTP_OTHER] = NULL,
 };
 
@@ -33,8 +33,8 @@ route_methods_str(unsigned methods, char *out, size_t n)
     for (m = 0; m < HTTP_OTHER; m++) {
         if (!(methods & METHOD_BIT(m)) || used >= n)
             continue;
-        used += (size_t)snprintf(out + used, n - used, "%s%s",
-                                 used ? "," : "", method_names[m]);
+        used += (size_t)snprintf(out + used, n - used, "%s%s", used ? "," : "",
+                                 method_names[m]);
     }
     return out;
 }

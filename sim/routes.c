@@ -17,8 +17,7 @@ const struct route sim_routes[] = {
     /* Admin API (shared/contract.md) */
     {M_GET, "/__sim/health", h_admin_health, ROUTE_ADMIN},
     {M_GET, "/__sim/clock", h_admin_clock_get, ROUTE_ADMIN},
-    {M_POST, "/__sim/clock", h_admin_clock_post,
-     ROUTE_ADMIN | ROUTE_JSON_BODY},
+    {M_POST, "/__sim/clock", h_admin_clock_post, ROUTE_ADMIN | ROUTE_JSON_BODY},
     {M_GET, "/__sim/records/:object", h_admin_records, ROUTE_ADMIN},
     {M_GET, "/__sim/journal", h_admin_journal, ROUTE_ADMIN},
     {M_POST, "/__sim/reset", h_admin_reset, ROUTE_ADMIN},

@@ -14,8 +14,8 @@
 #include "store.h"
 #include "xmalloc.h"
 
-static const char *const salutations[] = {"Mr.", "Ms.", "Mrs.", "Dr.",
-                                          "Prof.", NULL};
+static const char *const salutations[] = {"Mr.", "Ms.",   "Mrs.",
+                                          "Dr.", "Prof.", NULL};
 static const char *const lead_sources[] = {
     "Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other",
     NULL};
@@ -23,19 +23,49 @@ static const char *const lead_statuses[] = {
     "Open - Not Contacted", "Working - Contacted", "Closed - Converted",
     "Closed - Not Converted", NULL};
 static const char *const ratings[] = {"Hot", "Warm", "Cold", NULL};
-static const char *const industries[] = {
-    "Agriculture", "Apparel", "Banking", "Biotechnology", "Chemicals",
-    "Communications", "Construction", "Consulting", "Education",
-    "Electronics", "Energy", "Engineering", "Entertainment", "Environmental",
-    "Finance", "Food & Beverage", "Government", "Healthcare", "Hospitality",
-    "Insurance", "Machinery", "Manufacturing", "Media", "Not For Profit",
-    "Recreation", "Retail", "Shipping", "Technology", "Telecommunications",
-    "Transportation", "Utilities", "Other", NULL};
+static const char *const industries[] = {"Agriculture",
+                                         "Apparel",
+                                         "Banking",
+                                         "Biotechnology",
+                                         "Chemicals",
+                                         "Communications",
+                                         "Construction",
+                                         "Consulting",
+                                         "Education",
+                                         "Electronics",
+                                         "Energy",
+                                         "Engineering",
+                                         "Entertainment",
+                                         "Environmental",
+                                         "Finance",
+                                         "Food & Beverage",
+                                         "Government",
+                                         "Healthcare",
+                                         "Hospitality",
+                                         "Insurance",
+                                         "Machinery",
+                                         "Manufacturing",
+                                         "Media",
+                                         "Not For Profit",
+                                         "Recreation",
+                                         "Retail",
+                                         "Shipping",
+                                         "Technology",
+                                         "Telecommunications",
+                                         "Transportation",
+                                         "Utilities",
+                                         "Other",
+                                         NULL};
 
 #define RO FIELD_READONLY
-#define F(n, l, t, len, fl) {n, l, FT_##t, len, 0, 0, fl, NULL, NULL, NULL, 0}
-#define P(n, l, fl, vals, dflt) \
-    {n, l, FT_PICKLIST, 255, 0, 0, fl, dflt, vals, NULL, 0}
+#define F(n, l, t, len, fl)                                                    \
+    {                                                                          \
+        n, l, FT_##t, len, 0, 0, fl, NULL, NULL, NULL, 0                       \
+    }
+#define P(n, l, fl, vals, dflt)                                                \
+    {                                                                          \
+        n, l, FT_PICKLIST, 255, 0, 0, fl, dflt, vals, NULL, 0                  \
+    }
 
 static const struct field_def system_fields[] = {
     F("Id", "Record ID", ID, 18, RO),

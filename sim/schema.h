@@ -19,9 +19,9 @@ struct org;
 struct store;
 
 enum field_flags {
-    FIELD_REQUIRED = 1 << 0,   /* must have a value on create */
-    FIELD_READONLY = 1 << 1,   /* not createable nor updateable */
-    FIELD_CUSTOM = 1 << 2,     /* API name ends in __c */
+    FIELD_REQUIRED = 1 << 0, /* must have a value on create */
+    FIELD_READONLY = 1 << 1, /* not createable nor updateable */
+    FIELD_CUSTOM = 1 << 2,   /* API name ends in __c */
     FIELD_EXTERNAL_ID = 1 << 3,
     FIELD_UNIQUE = 1 << 4,
     FIELD_RESTRICTED = 1 << 5, /* restricted picklist */
@@ -30,10 +30,10 @@ enum field_flags {
 };
 
 struct field_def {
-    const char *name;  /* canonical API name */
+    const char *name; /* canonical API name */
     const char *label;
     enum fieldtype type;
-    int length;        /* text length, or 0 */
+    int length; /* text length, or 0 */
     int precision, scale;
     unsigned flags;
     const char *default_value; /* or NULL */
@@ -48,7 +48,7 @@ struct object_def {
     const char *prefix;
     struct field_def *fields; /* owned by the schema */
     size_t nfields;
-    int store_index;          /* store_object_add() */
+    int store_index; /* store_object_add() */
 };
 
 struct schema {

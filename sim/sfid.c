@@ -51,8 +51,8 @@ apply_case(const char *in, char out[SFID_LEN15 + 1])
     int chunk, i;
 
     for (chunk = 0; chunk < 3; chunk++) {
-        const char *pos = strchr(checksum_alphabet,
-                                 toupper((unsigned char)in[15 + chunk]));
+        const char *pos =
+            strchr(checksum_alphabet, toupper((unsigned char)in[15 + chunk]));
         int bits;
 
         if (pos == NULL || *pos == '\0')

@@ -22,14 +22,13 @@ sobject_attributes(const struct object_def *obj, const struct record *r,
     char id18[SFID_LEN18 + 1], url[160];
 
     sfid_to18(r->id, id18);
-    snprintf(url, sizeof(url), "/services/data/v%d.0/sobjects/%s/%s",
-             version, obj->name, id18);
+    snprintf(url, sizeof(url), "/services/data/v%d.0/sobjects/%s/%s", version,
+             obj->name, id18);
     return json_pack("{s:s, s:s}", "type", obj->name, "url", url);
 }
 
 static const char *
-value_of(const struct object_def *obj, const struct record *r,
-         const char *name)
+value_of(const struct object_def *obj, const struct record *r, const char *name)
 {
     const struct field_def *f = schema_field(obj, name);
 

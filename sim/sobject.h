@@ -23,7 +23,7 @@ json_t *sobject_to_json(struct sim *sim, const struct object_def *obj,
 json_t *sobject_field_json(struct sim *sim, const struct object_def *obj,
                            const struct record *r, const struct field_def *f);
 /* New reference: {"type": obj, "url": "/services/data/vXX.X/sobjects/…"}. */
-json_t *sobject_attributes(const struct object_def *obj,
-                           const struct record *r, int version);
+json_t *sobject_attributes(const struct object_def *obj, const struct record *r,
+                           int version);
 
 #endif

@@ -115,8 +115,7 @@ size_t store_find_equal(struct store *s, int object, uint32_t field,
                         struct record **out, size_t max);
 
 /* Value of a field in r (borrowed, *len set), or NULL when absent. */
-const char *record_value(const struct record *r, uint32_t field,
-                         size_t *len);
+const char *record_value(const struct record *r, uint32_t field, size_t *len);
 
 /* Bytes used by records and indexes, for the benchmarks. */
 size_t store_memory(const struct store *s);

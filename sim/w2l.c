@@ -31,8 +31,8 @@
 #define NOT_PROVIDED "[not provided]"
 
 struct queued {
-    uint64_t seq;      /* the request that queued it */
-    char **names;      /* owned copies of the form */
+    uint64_t seq; /* the request that queued it */
+    char **names; /* owned copies of the form */
     char **values;
     size_t n;
 };
@@ -49,26 +49,46 @@ struct w2l {
 static const struct {
     const char *form, *field;
 } standard_names[] = {
-    {"first_name", "FirstName"}, {"last_name", "LastName"},
-    {"email", "Email"},          {"company", "Company"},
-    {"title", "Title"},          {"URL", "Website"},
-    {"phone", "Phone"},          {"mobile", "MobilePhone"},
-    {"fax", "Fax"},              {"street", "Street"},
-    {"city", "City"},            {"state", "State"},
-    {"zip", "PostalCode"},       {"country", "Country"},
-    {"description", "Description"}, {"industry", "Industry"},
-    {"rating", "Rating"},        {"revenue", "AnnualRevenue"},
-    {"employees", "NumberOfEmployees"}, {"lead_source", "LeadSource"},
+    {"first_name", "FirstName"},
+    {"last_name", "LastName"},
+    {"email", "Email"},
+    {"company", "Company"},
+    {"title", "Title"},
+    {"URL", "Website"},
+    {"phone", "Phone"},
+    {"mobile", "MobilePhone"},
+    {"fax", "Fax"},
+    {"street", "Street"},
+    {"city", "City"},
+    {"state", "State"},
+    {"zip", "PostalCode"},
+    {"country", "Country"},
+    {"description", "Description"},
+    {"industry", "Industry"},
+    {"rating", "Rating"},
+    {"revenue", "AnnualRevenue"},
+    {"employees", "NumberOfEmployees"},
+    {"lead_source", "LeadSource"},
     {"emailOptOut", "HasOptedOutOfEmail"},
-    {"faxOptOut", "HasOptedOutOfFax"}, {"doNotCall", "DoNotCall"},
-    {"recordType", "RecordTypeId"}, {"salutation", "Salutation"},
+    {"faxOptOut", "HasOptedOutOfFax"},
+    {"doNotCall", "DoNotCall"},
+    {"recordType", "RecordTypeId"},
+    {"salutation", "Salutation"},
     {NULL, NULL},
 };
 
 /* Parameters that steer the servlet rather than fill a field. */
-static const char *const control_names[] = {
-    "oid", "retURL", "debug", "debugEmail", "encoding", "captcha_settings",
-    "g-recaptcha-response", "Campaign_ID", "member_status", "submit", NULL};
+static const char *const control_names[] = {"oid",
+                                            "retURL",
+                                            "debug",
+                                            "debugEmail",
+                                            "encoding",
+                                            "captcha_settings",
+                                            "g-recaptcha-response",
+                                            "Campaign_ID",
+                                            "member_status",
+                                            "submit",
+                                            NULL};
 
 struct w2l *
 w2l_new(void)
@@ -185,8 +205,7 @@ map_name(const struct object_def *lead, const char *name)
 
 /* All values posted under name joined with ';' (a multi-select). */
 static char *
-join_values(char *const *names, char *const *values, size_t n,
-            const char *name)
+join_values(char *const *names, char *const *values, size_t n, const char *name)
 {
     struct buf b;
     size_t i;
@@ -256,15 +275,14 @@ fill_not_provided(struct sim *sim, const struct object_def *lead,
         if (i == 1 && sim->org->person_accounts)
             continue; /* Company is not required with Person Accounts */
         if (have == NULL || have->len == 0)
-            fieldvals_set(fv, f->interned, NOT_PROVIDED,
-                          strlen(NOT_PROVIDED));
+            fieldvals_set(fv, f->interned, NOT_PROVIDED, strlen(NOT_PROVIDED));
     }
 }
 
 /* Maps and creates one lead; fills out (verdict, record id, detail). */
 static void
-create_lead(struct sim *sim, char *const *names, char *const *values,
-            size_t n, int64_t now, struct w2l_outcome *out)
+create_lead(struct sim *sim, char *const *names, char *const *values, size_t n,
+            int64_t now, struct w2l_outcome *out)
 {
     const struct object_def *lead = schema_object(sim->schema, "Lead");
     struct fieldvals fv = {0};
@@ -381,8 +399,8 @@ enqueue(struct w2l *w, const struct form *form, uint64_t seq)
 }
 
 static void
-over_limit(struct sim *sim, const struct form *form, uint64_t seq,
-           int64_t now, struct w2l_outcome *out)
+over_limit(struct sim *sim, const struct form *form, uint64_t seq, int64_t now,
+           struct w2l_outcome *out)
 {
     struct w2l *w = sim->w2l;
 
@@ -400,8 +418,7 @@ over_limit(struct sim *sim, const struct form *form, uint64_t seq,
         if (w->rejected_queue_full++ < W2L_ADMIN_REJECT_MAILS) {
             char *body = lead_mail_body(form);
 
-            mailbox_add(sim->mail, now, "w2l_queue_rejected",
-                        lead_creator(sim),
+            mailbox_add(sim->mail, now, "w2l_queue_rejected", lead_creator(sim),
                         "Web-to-Lead: pending request rejected", body);
             free(body);
         }
@@ -445,8 +462,8 @@ w2l_submit(struct sim *sim, const struct form *form, uint64_t seq,
                               "g-recaptcha-response");
         return;
     }
-    if (w->qlen > 0 || (int64_t)window_count(&w->window, now) >=
-                           sim->org->w2l.daily_limit) {
+    if (w->qlen > 0 ||
+        (int64_t)window_count(&w->window, now) >= sim->org->w2l.daily_limit) {
         over_limit(sim, form, seq, now, out);
         return;
     }
@@ -515,8 +532,7 @@ w2l_settle(struct sim *sim)
     now = sim_now(sim);
     vt = w->settled_ms;
     while (w->qlen > 0 && vt <= now) {
-        if ((int64_t)window_count(&w->window, vt) <
-            sim->org->w2l.daily_limit) {
+        if ((int64_t)window_count(&w->window, vt) < sim->org->w2l.daily_limit) {
             release_one(sim, vt);
             continue;
         }
@@ -541,8 +557,7 @@ w2l_status(struct sim *sim)
                   (json_int_t)sim->org->w2l.daily_limit, "used",
                   (json_int_t)window_count(&w->window, now), "queued",
                   (json_int_t)w->qlen, "over_limit",
-                  sim->org->w2l.over_limit == W2L_OVER_QUEUE ? "queue"
-                                                             : "drop",
+                  sim->org->w2l.over_limit == W2L_OVER_QUEUE ? "queue" : "drop",
                   "rejected_queue_full", (json_int_t)w->rejected_queue_full);
     json_object_set_new(j, "window_frees_at",
                         frees < 0 ? json_null()

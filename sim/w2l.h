@@ -25,10 +25,10 @@ struct w2l;
 
 struct w2l_outcome {
     enum verdict verdict;
-    int bad_org;                   /* answer with the Exception header */
+    int bad_org;                    /* answer with the Exception header */
     char record_id[SFID_LEN18 + 1]; /* when created */
-    char *detail;                  /* owned; why, for the journal */
-    json_t *info;                  /* new ref: details for the journal */
+    char *detail;                   /* owned; why, for the journal */
+    json_t *info;                   /* new ref: details for the journal */
 };
 
 /* Caller frees with w2l_free(). */

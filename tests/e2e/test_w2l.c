@@ -16,7 +16,7 @@
 
 #define W2L "/servlet/servlet.WebToLead?encoding=UTF-8"
 #define OID "00D000000000001"
-#define EXCEPTION_HEADER                                                      \
+#define EXCEPTION_HEADER                                                       \
     "true Exception:common.exception.SalesforceGenericException"
 
 static const char expected_page[] =
@@ -98,8 +98,8 @@ last_verdict(struct simtest *t, char *out, size_t n)
     while (i-- > 0) {
         json_t *e = json_array_get(j, i);
 
-        if (strcmp(json_string_value(json_object_get(e, "kind")),
-                   "request") == 0) {
+        if (strcmp(json_string_value(json_object_get(e, "kind")), "request") ==
+            0) {
             snprintf(out, n, "%s",
                      json_string_value(json_object_get(e, "verdict")));
             break;
@@ -181,9 +181,9 @@ test_not_provided_placeholders(void **state)
     struct simtest *t = *state;
     json_t *lead;
 
-    assert_int_equal(httpc_post_form(t->http, W2L,
-                                     "oid=" OID "&email=x%40y.test", NULL),
-                     200);
+    assert_int_equal(
+        httpc_post_form(t->http, W2L, "oid=" OID "&email=x%40y.test", NULL),
+        200);
     lead = last_lead(t);
     assert_string_equal(str(lead, "LastName"), "[not provided]");
     assert_string_equal(str(lead, "Company"), "[not provided]");
@@ -214,8 +214,7 @@ test_daily_cap_silently_drops_then_rolls(void **state)
     assert_string_equal(last_verdict(t, v, sizeof(v)), "dropped_daily_limit");
     mail = httpc_get_json(t->http, "/__sim/mail", NULL);
     assert_int_equal(json_array_size(mail), 1);
-    assert_string_equal(str(json_array_get(mail, 0), "kind"),
-                        "w2l_over_limit");
+    assert_string_equal(str(json_array_get(mail, 0), "kind"), "w2l_over_limit");
     assert_non_null(strstr(str(json_array_get(mail, 0), "body"), "Over"));
     json_decref(mail);
     /* 23 h later the window is still full. */
@@ -305,9 +304,9 @@ test_bad_and_missing_oid(void **state)
     struct http_result r;
     char hdr[256], v[64];
 
-    assert_int_equal(httpc_post_form(t->http, W2L,
-                                     "oid=00D000000000002&last_name=X", &r),
-                     200);
+    assert_int_equal(
+        httpc_post_form(t->http, W2L, "oid=00D000000000002&last_name=X", &r),
+        200);
     assert_string_equal(http_header(&r, "Is-Processed", hdr, sizeof(hdr)),
                         EXCEPTION_HEADER);
     http_result_free(&r);
@@ -388,7 +387,8 @@ test_bad_bytes_never_crash(void **state)
     httpc_post_form(t->http, W2L,
                     "oid=" OID "&last_name=A%FFB&company=%zz&city=%4", NULL);
     lead = last_lead(t);
-    assert_string_equal(str(lead, "LastName"), "A\xef\xbf\xbd" "B");
+    assert_string_equal(str(lead, "LastName"), "A\xef\xbf\xbd"
+                                               "B");
     assert_string_equal(str(lead, "Company"), "[not provided]");
     assert_true(json_is_null(json_object_get(lead, "City")));
     json_decref(lead);
@@ -468,16 +468,16 @@ main(void)
                                         start_default, stop),
         cmocka_unit_test_setup_teardown(test_not_provided_placeholders,
                                         start_default, stop),
-        cmocka_unit_test_setup_teardown(test_daily_cap_silently_drops_then_rolls,
-                                        start_default, stop),
+        cmocka_unit_test_setup_teardown(
+            test_daily_cap_silently_drops_then_rolls, start_default, stop),
         cmocka_unit_test_setup_teardown(test_performance_edition_2500,
                                         start_performance, stop),
         cmocka_unit_test_setup_teardown(
             test_queue_mode_releases_when_window_frees, start_queue, stop),
         cmocka_unit_test_setup_teardown(test_recaptcha_rejects_server_posts,
                                         start_recaptcha, stop),
-        cmocka_unit_test_setup_teardown(test_bad_and_missing_oid,
-                                        start_default, stop),
+        cmocka_unit_test_setup_teardown(test_bad_and_missing_oid, start_default,
+                                        stop),
         cmocka_unit_test_setup_teardown(test_json_body_creates_nothing,
                                         start_default, stop),
         cmocka_unit_test_setup_teardown(test_utf8_names_intact, start_default,

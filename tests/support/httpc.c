@@ -71,8 +71,7 @@ httpc_request(struct httpc *c, const char *method, const char *path,
         curl_easy_setopt(c->curl, CURLOPT_NOBODY, 1L);
     if (body != NULL) {
         curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                         (curl_off_t)len);
+        curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     }
     if (content_type != NULL) {
         ct = xasprintf("Content-Type: %s", content_type);
@@ -107,8 +106,7 @@ http_result_free(struct http_result *r)
 }
 
 const char *
-http_header(const struct http_result *r, const char *name, char *out,
-            size_t n)
+http_header(const struct http_result *r, const char *name, char *out, size_t n)
 {
     const char *p = r->headers;
     size_t nlen = strlen(name);
@@ -139,9 +137,9 @@ httpc_send_json(struct httpc *c, const char *method, const char *path,
     struct http_result r;
     json_t *j = NULL;
 
-    if (httpc_request(c, method, path,
-                      json_text ? "application/json" : NULL, json_text,
-                      json_text ? strlen(json_text) : 0, NULL, &r) == 0)
+    if (httpc_request(c, method, path, json_text ? "application/json" : NULL,
+                      json_text, json_text ? strlen(json_text) : 0, NULL,
+                      &r) == 0)
         j = json_loadb(r.body, r.body_len, JSON_DECODE_ANY, NULL);
     if (status != NULL)
         *status = r.status;

@@ -14,9 +14,9 @@ struct httpc;
 
 struct http_result {
     long status;
-    char *body;     /* NUL-terminated; caller frees via http_result_free */
+    char *body; /* NUL-terminated; caller frees via http_result_free */
     size_t body_len;
-    char *headers;  /* the raw response header block */
+    char *headers; /* the raw response header block */
 };
 
 struct httpc *httpc_new(const char *base_url);

@@ -1,0 +1,127 @@
+/*
+ * buyer.h - one buyer's delivery configuration, read from a JSON file.
+ *
+ * buyer.c owns the file format: every key, its type, range and default, and
+ * the located error ("file:line:col: path: message") for anything wrong or
+ * unknown. It does not decide anything about leads; gate.c, payload.c and
+ * deliver.c read the struct. All strings in struct buyer are owned by it and
+ * freed by buyer_free(), so the parsed JSON is not kept.
+ */
+#ifndef CLIENT_BUYER_H
+#define CLIENT_BUYER_H
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+enum buyer_ctype {
+    BUYER_CT_FORM, /* application/x-www-form-urlencoded */
+    BUYER_CT_JSON  /* application/json */
+};
+
+/* The shape of a JSON body (delivery.format); form buyers are always FORM. */
+enum buyer_format {
+    BUYER_FMT_FORM,    /* key=value&... */
+    BUYER_FMT_SOBJECT, /* REST sObject: {"Field": "value", ...} */
+    BUYER_FMT_FLOW,    /* Flow invocable action: {"inputs": [{...}]} */
+    BUYER_FMT_APEXREST /* Apex REST: a plain object, like SOBJECT */
+};
+
+struct buyer_pair {
+    char *key;
+    char *value;
+};
+
+struct buyer_filter {
+    char *field;     /* lead field path, e.g. "custom.state" */
+    int required;    /* absent or empty -> rejected */
+    int has_pattern; /* pattern compiled into re */
+    regex_t re;      /* POSIX extended, matched against the string value */
+    char **allowed;  /* exact values allowed (NULL: any) */
+    size_t nallowed;
+};
+
+struct buyer_auth {
+    char *token_url; /* NULL: no refresh possible */
+    char *client_id;
+    char *client_secret;
+    char *refresh_token;
+    int64_t session_timeout_s; /* org's session timeout (default 7200) */
+    int64_t refresh_margin_s;  /* refresh this long before it (default 300) */
+};
+
+struct buyer_retry {
+    int64_t max_retries;        /* retries after the first attempt (3) */
+    int64_t backoff_ms;         /* first backoff (500) */
+    int64_t backoff_max_ms;     /* cap on one backoff (60000) */
+    int64_t retry_after_max_ms; /* cap on an honoured Retry-After (120000) */
+    int jitter;                 /* equal jitter on each backoff (true) */
+};
+
+struct buyer_dedup {
+    char **fields; /* lead field paths; none: dedup off */
+    size_t nfields;
+    int match_all;    /* 1: all fields together form one key */
+    int64_t window_s; /* how long a lead blocks its duplicates */
+};
+
+struct buyer_suppression {
+    char **fields; /* lead field paths compared against values */
+    size_t nfields;
+    char **values; /* normalised (see gate_normalise) */
+    size_t nvalues;
+};
+
+struct buyer {
+    char *name;
+    char *url;
+    enum buyer_ctype ctype;
+    enum buyer_format format;
+    char *external_id_field; /* upsert on this Salesforce field (sObject) */
+    char *external_id_from;  /* lead field carrying the value ("id") */
+    struct buyer_pair *headers;
+    size_t nheaders;
+    struct buyer_pair *mapping; /* key: lead path, value: SF field */
+    size_t nmapping;
+    struct buyer_pair *statics; /* key: SF field, value: literal */
+    size_t nstatics;
+    struct buyer_auth auth;
+    struct buyer_retry retry;
+    int paused;
+    int64_t concurrency;
+    int64_t connect_timeout_ms;
+    int64_t timeout_ms;
+    int64_t w2l_budget;   /* Web-to-Lead sends per window per oid (500) */
+    int64_t w2l_window_s; /* 86400 */
+    struct buyer_filter *filters;
+    size_t nfilters;
+    struct buyer_dedup dedup;
+    struct buyer_suppression suppression;
+};
+
+/*
+ * Reads the buyer file at path into b (zeroed first). Returns 0, or -1 with
+ * "path:line:col: key.path: message" in err; b is then empty but safe to
+ * buyer_free().
+ */
+int buyer_load(struct buyer *b, const char *path, struct sf_err *err);
+/* The same from text in memory; label names it in messages; dir (may be
+ * NULL) resolves relative file names such as suppression.file. */
+int buyer_load_text(struct buyer *b, const char *label, const char *text,
+                    size_t len, const char *dir, struct sf_err *err);
+void buyer_free(struct buyer *b);
+
+/* Borrowed value of the static field named key, or NULL. */
+const char *buyer_static(const struct buyer *b, const char *key);
+/* Borrowed value of header name (case-insensitive), or NULL. */
+const char *buyer_header(const struct buyer *b, const char *name);
+/* Replaces (or adds) header name's value; value is copied. */
+void buyer_set_header(struct buyer *b, const char *name, const char *value);
+/* 1 when the buyer can refresh its token (auth.token_url and friends). */
+int buyer_can_refresh(const struct buyer *b);
+/* The Web-to-Lead budget key (the oid), or NULL when not a form buyer. */
+const char *buyer_w2l_oid(const struct buyer *b);
+
+#endif

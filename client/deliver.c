@@ -1,0 +1,565 @@
+/*
+ * deliver.c - the libcurl multi loop (see deliver.h).
+ *
+ * Fill, perform, reap, poll, as in libcurl's 10-at-a-time example. A lead
+ * is one struct job that keeps its easy handle across attempts. A 401
+ * INVALID_SESSION_ID parks the lead (not counting a retry) while one token
+ * refresh runs for everybody; leads that were sent with an older token than
+ * the current one go again at once. If the refresh fails, the buyer is in
+ * effect paused: every lead not yet final is held.
+ */
+#include "deliver.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "classify.h"
+#include "log.h"
+#include "oauth.h"
+#include "payload.h"
+#include "rng.h"
+#include "transfer.h"
+#include "xmalloc.h"
+
+#define DELIVER_POLL_MAX_MS 1000
+#define DELIVER_MAX_REAUTHS 2 /* free retries after 401 per lead */
+
+enum job_state { JOB_QUEUED, JOB_ACTIVE, JOB_WAIT_AUTH, JOB_FINAL };
+enum auth_state { AUTH_OK, AUTH_REFRESHING, AUTH_FAILED };
+
+struct job {
+    const struct lead *lead;
+    struct payload p;
+    struct transfer t;
+    enum job_state st;
+    int attempts, retries, reauths;
+    int64_t due_ms;     /* monotonic; when a queued job may start */
+    unsigned token_gen; /* token generation it was last sent with */
+    long status;
+    const char *reason;
+    char error[SF_ERR_MSG_MAX];
+};
+
+struct token_job {
+    struct transfer t;
+    char *body;
+    int tries;
+    int active;
+    int64_t due_ms;
+};
+
+struct deliver {
+    struct deliver_config cfg;
+    struct deliver_hooks hooks;
+    CURLM *multi;
+    struct rng rng;
+    struct job *jobs;     /* owned array */
+    size_t njobs, next;   /* next: first never-started job */
+    struct job **waiting; /* jobs started before and queued again */
+    size_t nwaiting;
+    size_t active, unfinished;
+    enum auth_state auth;
+    unsigned token_gen;
+    struct token_job tok;
+    char auth_error[SF_ERR_MSG_MAX];
+};
+
+struct deliver *
+deliver_new(const struct deliver_config *cfg, const struct deliver_hooks *hooks)
+{
+    struct deliver *d = xcalloc(1, sizeof(*d));
+
+    d->cfg = *cfg;
+    d->hooks = *hooks;
+    if (d->cfg.concurrency < 1)
+        d->cfg.concurrency = 1;
+    if (cfg->seed != 0)
+        rng_init_seed(&d->rng, cfg->seed);
+    else
+        rng_init_random(&d->rng);
+    transfer_init(&d->tok.t, &d->tok);
+    return d;
+}
+
+void
+deliver_add(struct deliver *d, const struct lead *l)
+{
+    struct job *j;
+
+    d->jobs = xreallocarray(d->jobs, d->njobs + 1, sizeof(*d->jobs));
+    j = &d->jobs[d->njobs++];
+    memset(j, 0, sizeof(*j));
+    j->lead = l;
+    j->reason = "";
+}
+
+const char *
+deliver_auth_error(const struct deliver *d)
+{
+    return d->auth_error[0] != '\0' ? d->auth_error : NULL;
+}
+
+void
+deliver_free(struct deliver *d)
+{
+    if (d == NULL)
+        return;
+    for (size_t i = 0; i < d->njobs; i++) {
+        if (d->jobs[i].st == JOB_ACTIVE && d->multi != NULL)
+            curl_multi_remove_handle(d->multi, d->jobs[i].t.easy);
+        transfer_cleanup(&d->jobs[i].t);
+        payload_free(&d->jobs[i].p);
+    }
+    if (d->tok.active && d->multi != NULL)
+        curl_multi_remove_handle(d->multi, d->tok.t.easy);
+    transfer_cleanup(&d->tok.t);
+    free(d->tok.body);
+    if (d->multi != NULL)
+        curl_multi_cleanup(d->multi);
+    free(d->jobs);
+    free(d->waiting);
+    free(d);
+}
+
+/* Reports j's outcome and releases what it no longer needs. */
+static void
+finish(struct deliver *d, struct job *j, const char *outcome,
+       int64_t retry_at_ms)
+{
+    struct deliver_result r = {
+        .lead = j->lead,
+        .outcome = outcome,
+        .attempts = j->attempts,
+        .status = j->status,
+        .reason = j->reason,
+        .error = j->error[0] != '\0' ? j->error : NULL,
+        .retry_at_ms = retry_at_ms,
+    };
+
+    j->st = JOB_FINAL;
+    d->unfinished--;
+    if (d->hooks.on_result != NULL)
+        d->hooks.on_result(d->hooks.arg, &r);
+    transfer_cleanup(&j->t);
+    payload_free(&j->p);
+}
+
+/* Copies src into dst (size n), cut to fit: messages are for humans. */
+static void
+copy_cut(char *dst, size_t n, const char *src)
+{
+    size_t len = strnlen(src, n - 1);
+
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+static void
+set_error(struct job *j, const char *reason, const char *msg)
+{
+    j->reason = reason;
+    copy_cut(j->error, sizeof(j->error), msg);
+}
+
+/* Queues j again, due at due_ms (monotonic). */
+static void
+requeue(struct deliver *d, struct job *j, enum job_state st, int64_t due_ms)
+{
+    j->st = st;
+    j->due_ms = due_ms;
+    d->waiting =
+        xreallocarray(d->waiting, d->nwaiting + 1, sizeof(*d->waiting));
+    d->waiting[d->nwaiting++] = j;
+}
+
+static int64_t
+calendar_ms(const struct deliver *d)
+{
+    return timesrc_now_ms(d->cfg.clock);
+}
+
+/* Starts one attempt of j; 0, or -1 when j became final instead. */
+static int
+job_start(struct deliver *d, struct job *j)
+{
+    const struct buyer *b = d->cfg.buyer;
+    struct transfer_req req;
+    int64_t retry_at = -1;
+    struct sf_err err;
+
+    if (j->p.url == NULL) {
+        err_clear(&err);
+        transfer_init(&j->t, j);
+        if (payload_build(b, j->lead, &j->p, &err) == -1) {
+            set_error(j, "payload", err.msg);
+            finish(d, j, "delivery_failed", -1);
+            return -1;
+        }
+    }
+    if (d->hooks.before_send != NULL &&
+        d->hooks.before_send(d->hooks.arg, j->lead, &retry_at) == -1) {
+        set_error(j, "budget", "Web-to-Lead daily budget used up");
+        finish(d, j, "held", retry_at);
+        return -1;
+    }
+    req = (struct transfer_req){
+        .method = j->p.method,
+        .url = j->p.url,
+        .content_type = j->p.content_type,
+        .body = j->p.body,
+        .len = j->p.len,
+        .headers = b->headers,
+        .nheaders = b->nheaders,
+        .connect_timeout_ms = (long)b->connect_timeout_ms,
+        .timeout_ms = (long)b->timeout_ms,
+    };
+    if (transfer_setup(&j->t, &req) == -1 ||
+        curl_multi_add_handle(d->multi, j->t.easy) != CURLM_OK) {
+        set_error(j, "transport", "cannot set up the transfer");
+        finish(d, j, "delivery_failed", -1);
+        return -1;
+    }
+    j->attempts++;
+    j->token_gen = d->token_gen;
+    j->st = JOB_ACTIVE;
+    d->active++;
+    return 0;
+}
+
+/* The next job that may start now: a due waiting one, else a fresh one. */
+static struct job *
+next_job(struct deliver *d, int64_t now)
+{
+    struct job *j;
+
+    for (size_t i = 0; i < d->nwaiting; i++) {
+        j = d->waiting[i];
+        if (j->st == JOB_QUEUED && j->due_ms <= now) {
+            d->waiting[i] = d->waiting[--d->nwaiting];
+            return j;
+        }
+    }
+    while (d->next < d->njobs) {
+        j = &d->jobs[d->next++];
+        if (j->st == JOB_QUEUED)
+            return j;
+    }
+    return NULL;
+}
+
+static void
+fill(struct deliver *d)
+{
+    int64_t now = timesrc_mono_ms();
+    struct job *j;
+
+    if (d->auth != AUTH_OK)
+        return;
+    while (d->active < (size_t)d->cfg.concurrency &&
+           (j = next_job(d, now)) != NULL)
+        job_start(d, j);
+}
+
+/* After a failed refresh no lead can be sent: hold all that wait. */
+static void
+hold_waiting(struct deliver *d)
+{
+    struct job *j;
+
+    while ((j = next_job(d, INT64_MAX)) != NULL) {
+        set_error(j, "auth", d->auth_error);
+        finish(d, j, "held", -1);
+    }
+    for (size_t i = 0; i < d->nwaiting; i++) {
+        j = d->waiting[i];
+        if (j->st == JOB_WAIT_AUTH) {
+            set_error(j, "auth", d->auth_error);
+            finish(d, j, "held", -1);
+        }
+    }
+    d->nwaiting = 0;
+}
+
+static void
+auth_fail(struct deliver *d, const char *prefix, const char *detail)
+{
+    size_t n = strnlen(prefix, sizeof(d->auth_error) - 1);
+
+    memcpy(d->auth_error, prefix, n);
+    copy_cut(d->auth_error + n, sizeof(d->auth_error) - n, detail);
+    log_warnx("buyer %s paused: %s", d->cfg.buyer->name, d->auth_error);
+    d->auth = AUTH_FAILED;
+}
+
+static void
+token_start(struct deliver *d)
+{
+    const struct buyer *b = d->cfg.buyer;
+    struct transfer_req req = {
+        .method = "POST",
+        .url = b->auth.token_url,
+        .content_type = "application/x-www-form-urlencoded",
+        .connect_timeout_ms = (long)b->connect_timeout_ms,
+        .timeout_ms = (long)b->timeout_ms,
+    };
+
+    d->auth = AUTH_REFRESHING;
+    d->tok.due_ms = 0;
+    if (d->tok.body == NULL)
+        d->tok.body = oauth_refresh_body(b);
+    req.body = d->tok.body;
+    req.len = strlen(d->tok.body);
+    if (transfer_setup(&d->tok.t, &req) == -1 ||
+        curl_multi_add_handle(d->multi, d->tok.t.easy) != CURLM_OK) {
+        auth_fail(d, "token refresh: ", "cannot set up the transfer");
+        return;
+    }
+    d->tok.tries++;
+    d->tok.active = 1;
+}
+
+/* The refresh transfer finished: install the token, retry it, or fail. */
+static void
+token_done(struct deliver *d, CURLcode code)
+{
+    const struct buyer *b = d->cfg.buyer;
+    json_t *body;
+    char *token, *hdr;
+    struct sf_err err;
+
+    d->tok.active = 0;
+    transfer_done(&d->tok.t);
+    body = transfer_json(&d->tok.t);
+    err_clear(&err);
+    token =
+        oauth_parse_token(code == CURLE_OK ? d->tok.t.status : 0, body, &err);
+    json_decref(body);
+    if (token != NULL) {
+        hdr = xasprintf("Bearer %s", token);
+        buyer_set_header(d->cfg.buyer, "Authorization", hdr);
+        if (d->hooks.on_token != NULL)
+            d->hooks.on_token(d->hooks.arg, token);
+        free(hdr);
+        free(token);
+        d->token_gen++;
+        d->auth = AUTH_OK;
+        d->tok.tries = 0;
+        /* Every lead parked for the token may go again at once. */
+        for (size_t i = 0; i < d->nwaiting; i++)
+            if (d->waiting[i]->st == JOB_WAIT_AUTH) {
+                d->waiting[i]->st = JOB_QUEUED;
+                d->waiting[i]->due_ms = 0;
+            }
+        return;
+    }
+    /* A 4xx (invalid_grant) is final; no answer or a 5xx may heal. */
+    if ((d->tok.t.status == 0 || d->tok.t.status >= 500 ||
+         d->tok.t.status == 429) &&
+        d->tok.tries <= b->retry.max_retries) {
+        d->tok.due_ms =
+            timesrc_mono_ms() +
+            classify_backoff_ms(&b->retry, d->tok.tries, -1, rng_next(&d->rng));
+        return;
+    }
+    auth_fail(d, "token refresh failed: ", err.msg);
+}
+
+/* What to do with a 401 INVALID_SESSION_ID for j. */
+static void
+job_reauth(struct deliver *d, struct job *j)
+{
+    if (!buyer_can_refresh(d->cfg.buyer)) {
+        if (d->auth != AUTH_FAILED)
+            auth_fail(d, "session expired or invalid and the buyer has no ",
+                      "refresh credentials (auth.*)");
+        set_error(j, "auth", d->auth_error);
+        finish(d, j, "held", -1);
+        return;
+    }
+    j->reauths++;
+    /* Sent with a token that has been replaced since: just go again. */
+    if (j->token_gen != d->token_gen && d->auth == AUTH_OK) {
+        requeue(d, j, JOB_QUEUED, 0);
+        return;
+    }
+    requeue(d, j, JOB_WAIT_AUTH, 0);
+    if (d->auth == AUTH_OK)
+        token_start(d);
+}
+
+static void
+log_attempt(struct deliver *d, struct job *j, CURLcode code,
+            struct classify_result r, int64_t retry_in)
+{
+    struct dlog_entry e = {
+        .time_ms = calendar_ms(d),
+        .lead_id = j->lead->id,
+        .attempt = j->attempts,
+        .method = j->p.method,
+        .url = j->p.url,
+        .status = j->t.status,
+        .curl_code = (int)code,
+        .error = code != CURLE_OK
+                     ? (j->t.errbuf[0] != '\0' ? j->t.errbuf
+                                               : curl_easy_strerror(code))
+                     : NULL,
+        .verdict = classify_verdict_str(r.verdict),
+        .reason = r.reason,
+        .retry_after = j->t.retry_after[0] ? j->t.retry_after : NULL,
+        .content_type = j->t.content_type[0] ? j->t.content_type : NULL,
+        .limit_info = j->t.limit_info[0] ? j->t.limit_info : NULL,
+        .body = j->t.resp.data,
+        .body_len = j->t.resp.len,
+        .retry_in_ms = retry_in,
+    };
+
+    if (d->hooks.on_attempt != NULL)
+        d->hooks.on_attempt(d->hooks.arg, &e);
+}
+
+/* The backoff before j's next retry, honouring Retry-After. */
+static int64_t
+retry_delay(struct deliver *d, struct job *j)
+{
+    int64_t ra = -1;
+
+    if (j->t.retry_after[0] != '\0')
+        ra = classify_retry_after(j->t.retry_after, calendar_ms(d));
+    return classify_backoff_ms(&d->cfg.buyer->retry, j->retries + 1, ra,
+                               rng_next(&d->rng));
+}
+
+/* One attempt of j finished: decide from classify()'s verdict. */
+static void
+job_done(struct deliver *d, struct job *j, CURLcode code)
+{
+    const struct buyer *b = d->cfg.buyer;
+    struct classify_result r;
+    int64_t delay = -1;
+    json_t *body;
+
+    transfer_done(&j->t);
+    body = transfer_json(&j->t);
+    r = classify((int)code, j->t.status, body);
+    json_decref(body);
+    j->status = j->t.status;
+    j->reason = r.reason;
+    /* A lead that keeps getting 401 with fresh tokens is not a token
+     * problem any more; let it spend its retries. */
+    if (r.verdict == CLASSIFY_REAUTH && j->reauths >= DELIVER_MAX_REAUTHS)
+        r.verdict = CLASSIFY_RETRY;
+    if (r.verdict == CLASSIFY_RETRY && j->retries < b->retry.max_retries &&
+        d->auth != AUTH_FAILED)
+        delay = retry_delay(d, j);
+    log_attempt(d, j, code, r, delay);
+    if (code != CURLE_OK)
+        set_error(j, r.reason,
+                  j->t.errbuf[0] ? j->t.errbuf : curl_easy_strerror(code));
+    else if (r.verdict != CLASSIFY_DONE)
+        snprintf(j->error, sizeof(j->error), "HTTP %ld", j->t.status);
+    switch (r.verdict) {
+    case CLASSIFY_DONE:
+        j->error[0] = '\0';
+        finish(d, j, "delivered", -1);
+        break;
+    case CLASSIFY_REJECTED: finish(d, j, "delivery_failed", -1); break;
+    case CLASSIFY_REAUTH: job_reauth(d, j); break;
+    case CLASSIFY_RETRY:
+        if (d->auth == AUTH_FAILED) {
+            set_error(j, "auth", d->auth_error);
+            finish(d, j, "held", -1);
+        } else if (delay >= 0) {
+            j->retries++;
+            requeue(d, j, JOB_QUEUED, timesrc_mono_ms() + delay);
+        } else
+            finish(d, j, "delivery_failed", -1);
+        break;
+    }
+}
+
+static void
+reap(struct deliver *d)
+{
+    CURLMsg *msg;
+    int left;
+
+    while ((msg = curl_multi_info_read(d->multi, &left)) != NULL) {
+        void *owner = NULL;
+
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &owner);
+        curl_multi_remove_handle(d->multi, msg->easy_handle);
+        if (owner == &d->tok) {
+            token_done(d, msg->data.result);
+            continue;
+        }
+        d->active--;
+        job_done(d, owner, msg->data.result);
+    }
+}
+
+/* Until the earliest due retry or token retry, at most a second (so the
+ * tick hook runs at least once a second). */
+static int
+poll_timeout(const struct deliver *d)
+{
+    int64_t now = timesrc_mono_ms(), t = DELIVER_POLL_MAX_MS;
+
+    if (d->auth == AUTH_OK)
+        for (size_t i = 0; i < d->nwaiting; i++)
+            if (d->waiting[i]->st == JOB_QUEUED &&
+                d->waiting[i]->due_ms - now < t)
+                t = d->waiting[i]->due_ms - now;
+    if (d->auth == AUTH_REFRESHING && !d->tok.active && d->tok.due_ms - now < t)
+        t = d->tok.due_ms - now;
+    return t < 0 ? 0 : (int)t;
+}
+
+static int
+setup_multi(struct deliver *d)
+{
+    d->multi = curl_multi_init();
+    if (d->multi == NULL)
+        return -1;
+    /* One connection per parallel transfer, plus one so a token refresh
+     * never waits behind them; all kept alive between attempts. */
+    curl_multi_setopt(d->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                      d->cfg.concurrency + 1);
+    curl_multi_setopt(d->multi, CURLMOPT_MAXCONNECTS, d->cfg.concurrency + 1);
+    return 0;
+}
+
+int
+deliver_run(struct deliver *d)
+{
+    int running;
+
+    if (setup_multi(d) == -1)
+        return -1;
+    d->unfinished = d->njobs;
+    if (d->cfg.refresh_first && buyer_can_refresh(d->cfg.buyer))
+        token_start(d);
+    while (d->unfinished > 0) {
+        if (d->auth == AUTH_FAILED)
+            hold_waiting(d);
+        if (d->auth == AUTH_REFRESHING && !d->tok.active &&
+            d->tok.due_ms <= timesrc_mono_ms())
+            token_start(d);
+        fill(d);
+        if (curl_multi_perform(d->multi, &running) != CURLM_OK)
+            return -1;
+        reap(d);
+        if (d->hooks.on_tick != NULL)
+            d->hooks.on_tick(d->hooks.arg);
+        if (d->unfinished == 0)
+            break;
+        if (curl_multi_poll(d->multi, NULL, 0, poll_timeout(d), NULL) !=
+            CURLM_OK)
+            return -1;
+    }
+    return 0;
+}

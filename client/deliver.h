@@ -1,0 +1,71 @@
+/*
+ * deliver.h - the delivery loop: many leads, one buyer, one libcurl multi.
+ *
+ * deliver.c owns the per-lead state machine (queued, in flight, waiting for
+ * a backoff or for a token, final), bounded concurrency over keep-alive
+ * connections, the backoff schedule, and the shared token refresh that
+ * runs as one more transfer in the same multi. It decides outcomes from
+ * classify() verdicts and reports them, and every attempt, through hooks;
+ * it writes no files. Pre-send gates other than the per-send budget hook
+ * run before deliver_add().
+ */
+#ifndef CLIENT_DELIVER_H
+#define CLIENT_DELIVER_H
+
+#include <stdint.h>
+
+#include "buyer.h"
+#include "dlog.h"
+#include "lead.h"
+#include "timesrc.h"
+
+struct deliver_result {
+    const struct lead *lead;
+    const char *outcome; /* "delivered", "delivery_failed" or "held" */
+    int attempts;        /* HTTP attempts actually sent */
+    long status;         /* last HTTP status, 0 if none */
+    const char *reason;  /* static: classify reason, "budget", ... */
+    const char *error;   /* human detail or NULL */
+    int64_t retry_at_ms; /* held: calendar time it may be sent; else -1 */
+};
+
+struct deliver_hooks {
+    /* Before each attempt: 0 to send, -1 to hold the lead until
+     * *retry_at_ms (the Web-to-Lead budget). May be NULL. */
+    int (*before_send)(void *arg, const struct lead *l, int64_t *retry_at_ms);
+    void (*on_attempt)(void *arg, const struct dlog_entry *e);
+    void (*on_result)(void *arg, const struct deliver_result *r);
+    /* A refreshed access token (to persist). May be NULL. */
+    void (*on_token)(void *arg, const char *token);
+    /* Once per loop turn, at least once a second. May be NULL. */
+    void (*on_tick)(void *arg);
+    void *arg;
+};
+
+struct deliver_config {
+    struct buyer *buyer;         /* borrowed; its Authorization header is
+                                    replaced when the token is refreshed */
+    const struct timesrc *clock; /* borrowed */
+    long concurrency;            /* parallel transfers (>= 1) */
+    int refresh_first;           /* refresh the token before sending */
+    uint64_t seed;               /* jitter; 0 = from the OS */
+};
+
+struct deliver;
+
+/* Copies cfg and hooks. Caller frees with deliver_free(). */
+struct deliver *deliver_new(const struct deliver_config *cfg,
+                            const struct deliver_hooks *hooks);
+/* Queues lead l (borrowed; must outlive deliver_run()). */
+void deliver_add(struct deliver *d, const struct lead *l);
+/*
+ * Sends every queued lead to a final outcome, reporting each through
+ * on_result exactly once. Returns 0, or -1 if libcurl itself failed (the
+ * leads not reported are then unfinished).
+ */
+int deliver_run(struct deliver *d);
+/* Last refresh failure, or NULL (borrowed from d). */
+const char *deliver_auth_error(const struct deliver *d);
+void deliver_free(struct deliver *d);
+
+#endif

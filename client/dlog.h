@@ -1,0 +1,48 @@
+/*
+ * dlog.h - the delivery log: one JSON line per HTTP attempt.
+ *
+ * Each line: {"time", "lead_id", "attempt", "method", "url", "status",
+ * "curl_code", "error", "verdict", "reason", "headers": {the response
+ * headers that matter}, "body": excerpt, "retry_in_ms"}. The request's own
+ * headers are never written, so the Bearer token cannot leak; the URL has
+ * its query string cut for the same reason. dlog.c only formats and writes.
+ */
+#ifndef CLIENT_DLOG_H
+#define CLIENT_DLOG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+
+#define DLOG_BODY_EXCERPT 512
+
+struct dlog_entry {
+    int64_t time_ms; /* calendar time */
+    const char *lead_id;
+    int attempt;
+    const char *method;
+    const char *url;
+    long status;         /* 0: no response */
+    int curl_code;       /* CURLcode */
+    const char *error;   /* transport error text or NULL */
+    const char *verdict; /* classify_verdict_str() */
+    const char *reason;
+    const char *retry_after; /* response header values, or NULL */
+    const char *content_type;
+    const char *limit_info; /* Sforce-Limit-Info */
+    const char *body;       /* response body (excerpted here) */
+    size_t body_len;
+    int64_t retry_in_ms; /* -1: no retry scheduled */
+};
+
+struct dlog {
+    FILE *fp; /* NULL: logging off */
+};
+
+/* path NULL turns logging off. Returns 0 or -1 with err. */
+int dlog_open(struct dlog *d, const char *path, struct sf_err *err);
+void dlog_write(struct dlog *d, const struct dlog_entry *e);
+void dlog_close(struct dlog *d);
+
+#endif

@@ -1,0 +1,369 @@
+/*
+ * lead.c - NDJSON and CSV lead files (see lead.h).
+ *
+ * The whole file is read into memory and split here. CSV follows RFC 4180:
+ * quoted cells may hold commas, doubled quotes and newlines, so a record's
+ * line number is where it starts.
+ */
+#include "lead.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "xmalloc.h"
+
+#define CSV_CELL_MAX (1024 * 1024)
+
+struct reader {
+    struct lead_set *set;
+    lead_bad_fn *on_bad;
+    void *arg;
+    json_t *ids; /* id -> first line, to refuse repeats */
+};
+
+static void bad(struct reader *r, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+bad(struct reader *r, long line, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    r->set->bad++;
+    if (r->on_bad != NULL)
+        r->on_bad(r->arg, line, msg);
+}
+
+/* Takes the reference to obj in every case. */
+static void
+add_lead(struct reader *r, json_t *obj, long line)
+{
+    json_t *idv = json_object_get(obj, "id");
+    char *id = NULL;
+    json_t *seen;
+
+    if (json_is_string(idv))
+        id = xstrdup(json_string_value(idv));
+    else if (json_is_integer(idv))
+        id = xasprintf("%lld", (long long)json_integer_value(idv));
+    if (id == NULL || *id == '\0' || strlen(id) > LEAD_ID_MAX) {
+        bad(r, line,
+            idv == NULL ? "missing \"id\""
+                        : "\"id\" must be a non-empty string or "
+                          "integer (at most 255 bytes)");
+        goto out;
+    }
+    seen = json_object_get(r->ids, id);
+    if (seen != NULL) {
+        bad(r, line, "repeated id \"%s\" (first on line %lld)", id,
+            (long long)json_integer_value(seen));
+        goto out;
+    }
+    json_object_set_new(r->ids, id, json_integer(line));
+    r->set->v = xreallocarray(r->set->v, r->set->n + 1, sizeof(*r->set->v));
+    r->set->v[r->set->n].id = id;
+    r->set->v[r->set->n].data = obj;
+    r->set->v[r->set->n].line = line;
+    r->set->n++;
+    id = NULL;
+    obj = NULL;
+out:
+    free(id);
+    json_decref(obj);
+}
+
+static void
+read_ndjson(struct reader *r, const char *text, size_t len)
+{
+    size_t pos = 0;
+    long line = 0;
+
+    while (pos < len) {
+        const char *start = text + pos;
+        const char *nl = memchr(start, '\n', len - pos);
+        size_t n = nl != NULL ? (size_t)(nl - start) : len - pos;
+        json_error_t jerr;
+        json_t *obj;
+        size_t i;
+
+        line++;
+        pos += n + (nl != NULL);
+        for (i = 0; i < n && strchr(" \t\r", start[i]) != NULL; i++)
+            ;
+        if (i == n)
+            continue;
+        obj = json_loadb(start, n, JSON_REJECT_DUPLICATES, &jerr);
+        if (obj == NULL) {
+            bad(r, line, "not JSON: %s (column %d)", jerr.text, jerr.column);
+            continue;
+        }
+        if (!json_is_object(obj)) {
+            bad(r, line, "not a JSON object");
+            json_decref(obj);
+            continue;
+        }
+        add_lead(r, obj, line);
+    }
+}
+
+/* Reads one quoted cell body starting after the opening quote. */
+static int
+csv_quoted(const char *text, size_t len, size_t *pos, long *line,
+           struct buf *cell)
+{
+    size_t p = *pos;
+
+    for (;;) {
+        if (p >= len)
+            return -1; /* unterminated quote */
+        if (text[p] == '"') {
+            if (p + 1 < len && text[p + 1] == '"') {
+                buf_putc(cell, '"');
+                p += 2;
+                continue;
+            }
+            p++;
+            break;
+        }
+        if (text[p] == '\n')
+            (*line)++;
+        if (buf_putc(cell, text[p]) == -1)
+            return -1;
+        p++;
+    }
+    *pos = p;
+    return 0;
+}
+
+/*
+ * Reads one CSV record at *pos into a new array of strings (caller
+ * decrefs). Advances *pos past the record's newline and *line by the
+ * newlines consumed. NULL with *why set for a malformed record (skipped to
+ * its end of line).
+ */
+static json_t *
+csv_record(const char *text, size_t len, size_t *pos, long *line,
+           const char **why)
+{
+    json_t *cells = json_array();
+    struct buf cell;
+    size_t p = *pos;
+
+    buf_init(&cell, CSV_CELL_MAX);
+    for (;;) {
+        buf_reset(&cell);
+        buf_puts(&cell, "");
+        if (p < len && text[p] == '"') {
+            p++;
+            if (csv_quoted(text, len, &p, line, &cell) == -1) {
+                *why = cell.toobig ? "cell too large" : "unterminated quote";
+                goto fail;
+            }
+        } else {
+            while (p < len && text[p] != ',' && text[p] != '\n')
+                if (buf_putc(&cell, text[p++]) == -1) {
+                    *why = "cell too large";
+                    goto fail;
+                }
+        }
+        /* CRLF line ends: the CR belongs to the line end, not the cell. */
+        if (p + 1 < len && text[p] == '\r' && text[p + 1] == '\n')
+            p++;
+        else if (cell.len > 0 && cell.data[cell.len - 1] == '\r' &&
+                 (p >= len || text[p] == '\n'))
+            cell.data[--cell.len] = '\0';
+        json_array_append_new(cells, json_stringn(cell.data, cell.len));
+        if (p >= len || text[p] == '\n')
+            break;
+        if (text[p] != ',') {
+            *why = "text after a closing quote";
+            goto fail;
+        }
+        p++;
+    }
+    *pos = p + (p < len);
+    (*line)++;
+    buf_free(&cell);
+    return cells;
+fail:
+    while (p < len && text[p] != '\n')
+        p++;
+    *pos = p + (p < len);
+    (*line)++;
+    buf_free(&cell);
+    json_decref(cells);
+    return NULL;
+}
+
+static int
+csv_blank(json_t *cells)
+{
+    return json_array_size(cells) == 1 &&
+           json_string_length(json_array_get(cells, 0)) == 0;
+}
+
+static void
+csv_row(struct reader *r, json_t *header, json_t *cells, long line)
+{
+    json_t *obj;
+    size_t i;
+
+    if (json_array_size(cells) != json_array_size(header)) {
+        bad(r, line, "%zu cells, the header has %zu", json_array_size(cells),
+            json_array_size(header));
+        return;
+    }
+    obj = json_object();
+    for (i = 0; i < json_array_size(cells); i++) {
+        json_t *v = json_array_get(cells, i);
+
+        /* An empty cell means "no value", as in a form left blank. */
+        if (json_string_length(v) > 0)
+            json_object_set(obj, json_string_value(json_array_get(header, i)),
+                            v);
+    }
+    add_lead(r, obj, line);
+}
+
+static void
+read_csv(struct reader *r, const char *text, size_t len)
+{
+    json_t *header = NULL, *cells;
+    size_t pos = 0;
+    long line = 1, start;
+    const char *why = NULL;
+
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+        pos = 3; /* a BOM, as spreadsheets write */
+    while (pos < len) {
+        start = line;
+        cells = csv_record(text, len, &pos, &line, &why);
+        if (cells == NULL) {
+            bad(r, start, "%s", why);
+            continue;
+        }
+        if (csv_blank(cells))
+            ;
+        else if (header == NULL)
+            header = json_incref(cells);
+        else
+            csv_row(r, header, cells, start);
+        json_decref(cells);
+    }
+    json_decref(header);
+}
+
+void
+lead_read_text(struct lead_set *set, const char *text, size_t len,
+               enum lead_format fmt, lead_bad_fn *on_bad, void *arg)
+{
+    struct reader r = {.set = set, .on_bad = on_bad, .arg = arg};
+    size_t i;
+
+    memset(set, 0, sizeof(*set));
+    r.ids = json_object();
+    if (fmt == LEAD_FMT_AUTO) {
+        for (i = 0; i < len && strchr(" \t\r\n", text[i]) != NULL; i++)
+            ;
+        fmt = (i < len && text[i] == '{') ? LEAD_FMT_NDJSON : LEAD_FMT_CSV;
+    }
+    if (fmt == LEAD_FMT_NDJSON)
+        read_ndjson(&r, text, len);
+    else
+        read_csv(&r, text, len);
+    json_decref(r.ids);
+}
+
+int
+lead_read_file(struct lead_set *set, const char *path, enum lead_format fmt,
+               lead_bad_fn *on_bad, void *arg, struct sf_err *err)
+{
+    struct buf text;
+    char chunk[65536];
+    size_t n;
+    FILE *fp;
+    const char *dot;
+    int rc = -1;
+
+    memset(set, 0, sizeof(*set));
+    buf_init(&text, LEAD_FILE_MAX);
+    fp = fopen(path, "r");
+    if (fp == NULL) {
+        err_set(err, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+        if (buf_append(&text, chunk, n) == -1) {
+            err_set(err, "%s: larger than %ld bytes", path, LEAD_FILE_MAX);
+            goto out;
+        }
+    if (ferror(fp)) {
+        err_set(err, "%s: read error", path);
+        goto out;
+    }
+    dot = strrchr(path, '.');
+    if (fmt == LEAD_FMT_AUTO && dot != NULL && strcmp(dot, ".csv") == 0)
+        fmt = LEAD_FMT_CSV;
+    lead_read_text(set, text.data != NULL ? text.data : "", text.len, fmt,
+                   on_bad, arg);
+    rc = 0;
+out:
+    if (fp != NULL)
+        fclose(fp);
+    buf_free(&text);
+    return rc;
+}
+
+void
+lead_set_free(struct lead_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        free(set->v[i].id);
+        json_decref(set->v[i].data);
+    }
+    free(set->v);
+    memset(set, 0, sizeof(*set));
+}
+
+json_t *
+lead_get(const struct lead *l, const char *path)
+{
+    json_t *v = json_object_get(l->data, path);
+    const char *p = path, *dot;
+
+    if (v == NULL) {
+        v = l->data;
+        while (v != NULL && (dot = strchr(p, '.')) != NULL) {
+            v = json_object_getn(v, p, (size_t)(dot - p));
+            p = dot + 1;
+        }
+        v = json_object_get(v, p);
+    }
+    return json_is_null(v) ? NULL : v;
+}
+
+char *
+lead_get_string(const struct lead *l, const char *path)
+{
+    json_t *v = lead_get(l, path);
+
+    if (v == NULL)
+        return NULL;
+    if (json_is_string(v))
+        return xstrdup(json_string_value(v));
+    if (json_is_integer(v))
+        return xasprintf("%lld", (long long)json_integer_value(v));
+    if (json_is_real(v))
+        return xasprintf("%.15g", json_real_value(v));
+    if (json_is_boolean(v))
+        return xstrdup(json_is_true(v) ? "true" : "false");
+    return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+}

@@ -1,0 +1,63 @@
+/*
+ * lead.h - the leads input: NDJSON or CSV with a header row.
+ *
+ * lead.c owns reading and validating the file and looking fields up by
+ * path. A bad line (not JSON, not an object, no usable "id", a repeated id,
+ * a CSV row with the wrong number of cells) is reported through a callback
+ * with its line number and counted; it never stops the others. It does not
+ * know about buyers or payloads.
+ */
+#ifndef CLIENT_LEAD_H
+#define CLIENT_LEAD_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "err.h"
+
+#define LEAD_FILE_MAX (512L * 1024 * 1024)
+#define LEAD_ID_MAX 255
+
+struct lead {
+    char *id;     /* owned; non-empty */
+    json_t *data; /* owned reference: the whole lead object */
+    long line;    /* line where the lead starts in its file */
+};
+
+struct lead_set {
+    struct lead *v; /* owned array */
+    size_t n;
+    size_t bad; /* lines reported bad */
+};
+
+typedef void lead_bad_fn(void *arg, long line, const char *why);
+
+enum lead_format { LEAD_FMT_AUTO, LEAD_FMT_NDJSON, LEAD_FMT_CSV };
+
+/*
+ * Reads all leads of path into set (initialised here). The format is taken
+ * from the name (".csv") or else the first character ('{' means NDJSON).
+ * on_bad (may be NULL) hears about each bad line. Returns 0, or -1 with err
+ * when the file cannot be read at all; bad lines are not failures.
+ */
+int lead_read_file(struct lead_set *set, const char *path, enum lead_format fmt,
+                   lead_bad_fn *on_bad, void *arg, struct sf_err *err);
+/* The same over text in memory. */
+void lead_read_text(struct lead_set *set, const char *text, size_t len,
+                    enum lead_format fmt, lead_bad_fn *on_bad, void *arg);
+void lead_set_free(struct lead_set *set);
+
+/*
+ * The value at path ("email", "custom.case_type"): a top-level key spelled
+ * exactly so wins (CSV headers are flat), then the dotted walk. Borrowed
+ * from l->data; NULL when absent or JSON null.
+ */
+json_t *lead_get(const struct lead *l, const char *path);
+/*
+ * The value at path as a string: strings as they are, integers and reals in
+ * decimal, booleans as "true"/"false", others as compact JSON. Caller frees
+ * with free(); NULL when absent.
+ */
+char *lead_get_string(const struct lead *l, const char *path);
+
+#endif

@@ -1,0 +1,551 @@
+/*
+ * main.c - sfdeliver: argv and SFCONFORM_* -> one delivery run.
+ *
+ * main.c reads the command line and the environment (nothing below it
+ * does), wires the modules together through deliver's hooks, moves state
+ * documents to and from the state directory, prints the summary and picks
+ * the exit status:
+ *   0  the batch finished (whatever the per-lead outcomes)
+ *   1  a runtime failure (outcomes file unwritable, libcurl failure)
+ *   2  usage error, or a buyer config / leads file that cannot be read
+ */
+#include <curl/curl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buyer.h"
+#include "deliver.h"
+#include "dlog.h"
+#include "gate.h"
+#include "lead.h"
+#include "log.h"
+#include "oauth.h"
+#include "outcome.h"
+#include "parse.h"
+#include "payload.h"
+#include "state.h"
+#include "timefmt.h"
+#include "timesrc.h"
+#include "xmalloc.h"
+
+enum exit_code { EXIT_DONE = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+struct opts {
+    const char *buyer, *leads, *outcomes, *log, *state, *now;
+    long concurrency; /* -1: from the buyer config */
+    int resume, dry_run, verbose, conformance;
+};
+
+/* Counts per outcome, in the order the summary prints them. */
+static const char *const outcome_names[] = {"delivered",  "delivery_failed",
+                                            "rejected",   "duplicate",
+                                            "suppressed", "held",
+                                            NULL};
+
+struct run {
+    struct opts o;
+    struct timesrc clock;
+    struct buyer b;
+    struct state st;
+    struct lead_set leads;
+    struct gate gate;
+    struct outcome_file out;
+    struct dlog dlog;
+    const char *leads_label;
+    char *config_auth; /* the config's own Authorization header, or NULL */
+    size_t counts[6];
+    size_t total, sent_ok;
+    int64_t start_mono, last_save_mono, last_progress_mono;
+    char budget_file[160];
+    int tty, failed;
+};
+
+static const struct option long_opts[] = {
+    {"buyer", required_argument, NULL, 'b'},
+    {"concurrency", required_argument, NULL, 'c'},
+    {"dry-run", no_argument, NULL, 'n'},
+    {"help", no_argument, NULL, 'h'},
+    {"leads", required_argument, NULL, 'l'},
+    {"log", required_argument, NULL, 'L'},
+    {"now", required_argument, NULL, 'N'},
+    {"outcomes", required_argument, NULL, 'o'},
+    {"resume", no_argument, NULL, 'r'},
+    {"state", required_argument, NULL, 's'},
+    {"verbose", no_argument, NULL, 'v'},
+    {NULL, 0, NULL, 0},
+};
+
+static void
+usage(FILE *fp)
+{
+    fprintf(fp, "usage: sfdeliver --buyer FILE --leads FILE [--outcomes FILE] "
+                "[--log FILE]\n"
+                "                 [--state DIR] [--concurrency N] [--resume] "
+                "[--dry-run]\n"
+                "                 [--now RFC3339] [--verbose]\n"
+                "With SFCONFORM_BUYER set, the SFCONFORM_* variables give the "
+                "buyer, leads,\noutcomes, state directory and time.\n");
+}
+
+static int
+parse_args(struct opts *o, int argc, char **argv)
+{
+    int64_t n;
+    int c;
+
+    memset(o, 0, sizeof(*o));
+    o->concurrency = -1;
+    while ((c = getopt_long(argc, argv, "b:c:hl:L:nN:o:rs:v", long_opts,
+                            NULL)) != -1) {
+        switch (c) {
+        case 'b': o->buyer = optarg; break;
+        case 'c':
+            if (parse_int64(optarg, 1, 1024, &n) == -1) {
+                log_warnx("--concurrency: not a number in 1..1024: %s", optarg);
+                return -1;
+            }
+            o->concurrency = (long)n;
+            break;
+        case 'h': usage(stdout); exit(EXIT_DONE);
+        case 'l': o->leads = optarg; break;
+        case 'L': o->log = optarg; break;
+        case 'n': o->dry_run = 1; break;
+        case 'N': o->now = optarg; break;
+        case 'o': o->outcomes = optarg; break;
+        case 'r': o->resume = 1; break;
+        case 's': o->state = optarg; break;
+        case 'v': o->verbose++; break;
+        default: return -1;
+        }
+    }
+    return optind == argc ? 0 : -1;
+}
+
+/* The conformance contract: the environment names every file. */
+static void
+apply_env(struct opts *o)
+{
+    const char *buyer = getenv("SFCONFORM_BUYER");
+
+    if (buyer == NULL || *buyer == '\0')
+        return;
+    o->conformance = 1;
+    o->buyer = buyer;
+    o->leads = getenv("SFCONFORM_LEADS");
+    o->outcomes = getenv("SFCONFORM_OUTCOMES");
+    o->state = getenv("SFCONFORM_STATE");
+    o->now = getenv("SFCONFORM_NOW");
+}
+
+static void
+count(struct run *r, const char *outcome)
+{
+    for (size_t i = 0; outcome_names[i] != NULL; i++)
+        if (strcmp(outcome_names[i], outcome) == 0)
+            r->counts[i]++;
+}
+
+static void
+record(struct run *r, const char *lead_id, const char *outcome, int attempts,
+       json_t *extra)
+{
+    count(r, outcome);
+    if (outcome_write(&r->out, lead_id, outcome, attempts, extra) == -1)
+        r->failed = 1;
+}
+
+static void
+on_bad_line(void *arg, long line, const char *why)
+{
+    struct run *r = arg;
+
+    log_warnx("%s:%ld: skipped: %s", r->leads_label, line, why);
+}
+
+static int
+hook_before_send(void *arg, const struct lead *l, int64_t *retry_at)
+{
+    struct run *r = arg;
+
+    (void)l;
+    return gate_budget_take(&r->gate, timesrc_now_ms(&r->clock), retry_at);
+}
+
+static void
+hook_attempt(void *arg, const struct dlog_entry *e)
+{
+    struct run *r = arg;
+
+    /* Any answer other than a 401 shows the session was alive. */
+    if (e->status != 0 && e->status != 401)
+        r->sent_ok++;
+    dlog_write(&r->dlog, e);
+}
+
+static void
+hook_result(void *arg, const struct deliver_result *res)
+{
+    struct run *r = arg;
+    char ts[TIMEFMT_LEN];
+    json_t *extra = json_object();
+
+    if (res->status != 0)
+        json_object_set_new(extra, "status", json_integer(res->status));
+    if (res->reason != NULL && *res->reason != '\0' &&
+        strcmp(res->outcome, "delivered") != 0)
+        json_object_set_new(extra, "reason", json_string(res->reason));
+    if (res->error != NULL)
+        json_object_set_new(extra, "error", json_string(res->error));
+    if (res->retry_at_ms >= 0)
+        json_object_set_new(extra, "retry_at",
+                            json_string(timefmt_rfc3339(res->retry_at_ms, ts)));
+    record(r, res->lead->id, res->outcome, res->attempts, extra);
+}
+
+static void
+save_token(struct run *r, const char *token)
+{
+    json_t *doc =
+        oauth_state_doc(token, timesrc_now_ms(&r->clock), r->config_auth);
+
+    state_save(&r->st, OAUTH_STATE_FILE, doc);
+    json_decref(doc);
+}
+
+static void
+hook_token(void *arg, const char *token)
+{
+    save_token(arg, token);
+}
+
+/* Saves the gate's documents that changed. */
+static void
+save_gate(struct run *r)
+{
+    int64_t now = timesrc_now_ms(&r->clock);
+
+    if (r->gate.dirty_dedup &&
+        state_save(&r->st, "dedup.json", gate_dedup_doc(&r->gate, now)) == 0)
+        r->gate.dirty_dedup = 0;
+    if (r->gate.dirty_sends &&
+        state_save(&r->st, r->budget_file, gate_sends_doc(&r->gate, now)) == 0)
+        r->gate.dirty_sends = 0;
+}
+
+static void
+progress(struct run *r, int64_t now)
+{
+    size_t done = 0;
+    double secs = (double)(now - r->start_mono) / 1000.0, rate;
+
+    for (size_t i = 0; i < 6; i++)
+        done += r->counts[i];
+    rate = secs > 0 ? (double)done / secs : 0;
+    fprintf(stderr,
+            "\r%zu/%zu  delivered %zu  failed %zu  held %zu  %.0f/s  "
+            "ETA %.0fs   ",
+            done, r->total, r->counts[0], r->counts[1], r->counts[5], rate,
+            rate > 0 ? (double)(r->total - done) / rate : 0.0);
+}
+
+static void
+hook_tick(void *arg)
+{
+    struct run *r = arg;
+    int64_t now = timesrc_mono_ms();
+
+    outcome_tick(&r->out, now);
+    if (now - r->last_save_mono >= 1000) {
+        save_gate(r);
+        r->last_save_mono = now;
+    }
+    if (r->tty && now - r->last_progress_mono >= 250) {
+        progress(r, now);
+        r->last_progress_mono = now;
+    }
+}
+
+/* Loads the buyer, state, leads and outcomes file. Returns an exit code
+ * (EXIT_DONE to go on). */
+static int
+open_inputs(struct run *r)
+{
+    struct sf_err err;
+    char key[120];
+    const char *oid;
+
+    err_clear(&err);
+    if (buyer_load(&r->b, r->o.buyer, &err) == -1 ||
+        state_open(&r->st, r->o.state, &err) == -1) {
+        log_warnx("%s", err.msg);
+        return EXIT_USAGE;
+    }
+    if (r->o.concurrency > 0)
+        r->b.concurrency = r->o.concurrency;
+    if (buyer_header(&r->b, "Authorization") != NULL)
+        r->config_auth = xstrdup(buyer_header(&r->b, "Authorization"));
+    r->leads_label = r->o.leads;
+    if (lead_read_file(&r->leads, r->o.leads, LEAD_FMT_AUTO, on_bad_line, r,
+                       &err) == -1) {
+        log_warnx("%s", err.msg);
+        return EXIT_USAGE;
+    }
+    oid = buyer_w2l_oid(&r->b);
+    snprintf(r->budget_file, sizeof(r->budget_file), "w2l-%s.json",
+             state_key(oid != NULL ? oid : "none", key, sizeof(key)));
+    gate_init(&r->gate, &r->b, state_load(&r->st, "dedup.json"),
+              oid != NULL ? state_load(&r->st, r->budget_file) : NULL);
+    if (dlog_open(&r->dlog, r->o.log, &err) == -1) {
+        log_warnx("%s", err.msg);
+        return EXIT_USAGE;
+    }
+    if (r->o.dry_run)
+        return EXIT_DONE;
+    if (outcome_open(&r->out,
+                     r->o.outcomes != NULL ? r->o.outcomes : "/dev/stdout",
+                     &err) == -1) {
+        log_warnx("%s", err.msg);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_DONE;
+}
+
+/* --dry-run: what would be sent, as JSON lines on stdout. */
+static void
+dry_run_print(const struct run *r, const struct lead *l)
+{
+    struct payload p;
+    struct sf_err err;
+    json_t *o;
+    char *text;
+
+    err_clear(&err);
+    if (payload_build(&r->b, l, &p, &err) == -1)
+        o = json_pack("{s:s, s:s}", "lead_id", l->id, "error", err.msg);
+    else
+        o = json_pack("{s:s, s:s, s:s, s:s}", "lead_id", l->id, "method",
+                      p.method, "url", p.url, "body", p.body);
+    text = json_dumps(o, JSON_COMPACT);
+    printf("%s\n", text);
+    free(text);
+    json_decref(o);
+    payload_free(&p);
+}
+
+static void
+dry_run_gate(const struct lead *l, enum gate_verdict v, const char *why)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s}", "lead_id", l->id, "outcome",
+                          gate_verdict_str(v), "reason", why);
+    char *text = json_dumps(o, JSON_COMPACT);
+
+    printf("%s\n", text);
+    free(text);
+    json_decref(o);
+}
+
+/* Runs the pre-send gates; queues the leads that pass. */
+static void
+gate_leads(struct run *r, struct deliver *d, json_t *done)
+{
+    int64_t now = timesrc_now_ms(&r->clock);
+    char why[256];
+
+    for (size_t i = 0; i < r->leads.n; i++) {
+        const struct lead *l = &r->leads.v[i];
+        enum gate_verdict v;
+
+        if (done != NULL && json_object_get(done, l->id) != NULL)
+            continue;
+        r->total++;
+        v = gate_check(&r->gate, l, now, r->o.dry_run, why, sizeof(why));
+        if (v != GATE_PASS && r->o.dry_run)
+            dry_run_gate(l, v, why);
+        else if (v != GATE_PASS)
+            record(r, l->id, gate_verdict_str(v), 0,
+                   json_pack("{s:s}", "reason", why));
+        else if (r->o.dry_run)
+            dry_run_print(r, l);
+        else
+            deliver_add(d, l);
+    }
+}
+
+/*
+ * Picks the token: the cached one when it belongs to this config, and
+ * whether to refresh before sending (no token at all, or one idle for
+ * longer than the org's session timeout minus a margin).
+ */
+static int
+setup_token(struct run *r)
+{
+    json_t *doc = state_load(&r->st, OAUTH_STATE_FILE);
+    const char *tok;
+    int64_t last_used = 0, idle_limit;
+    int refresh = 0;
+    char *hdr;
+
+    if (!buyer_can_refresh(&r->b)) {
+        json_decref(doc);
+        return 0;
+    }
+    tok = oauth_state_token(doc, r->config_auth, &last_used);
+    idle_limit =
+        (r->b.auth.session_timeout_s - r->b.auth.refresh_margin_s) * 1000;
+    if (tok != NULL) {
+        hdr = xasprintf("Bearer %s", tok);
+        buyer_set_header(&r->b, "Authorization", hdr);
+        free(hdr);
+        refresh = timesrc_now_ms(&r->clock) - last_used >= idle_limit;
+    } else if (r->config_auth == NULL)
+        refresh = 1;
+    json_decref(doc);
+    return refresh;
+}
+
+/* After the run: remember when the token was last seen working. */
+static void
+save_token_use(struct run *r)
+{
+    const char *h = buyer_header(&r->b, "Authorization");
+
+    if (r->sent_ok > 0 && h != NULL && strncmp(h, "Bearer ", 7) == 0 &&
+        buyer_can_refresh(&r->b))
+        save_token(r, h + 7);
+}
+
+static void
+summary(const struct run *r, const struct deliver *d)
+{
+    if (r->tty)
+        fputc('\n', stderr);
+    fprintf(stderr, "sfdeliver: %zu leads:", r->total);
+    for (size_t i = 0; outcome_names[i] != NULL; i++)
+        fprintf(stderr, " %zu %s%s", r->counts[i], outcome_names[i],
+                outcome_names[i + 1] != NULL ? "," : "");
+    fprintf(stderr, "; %zu bad input lines\n", r->leads.bad);
+    if (d != NULL && deliver_auth_error(d) != NULL)
+        fprintf(stderr, "sfdeliver: buyer paused: %s\n", deliver_auth_error(d));
+    if (r->counts[5] > 0)
+        fprintf(stderr,
+                "sfdeliver: %zu leads held; they were NOT sent "
+                "(see \"reason\" and \"retry_at\" in the outcomes)\n",
+                r->counts[5]);
+}
+
+static int
+deliver_all(struct run *r, json_t *done)
+{
+    struct deliver_config cfg = {
+        .buyer = &r->b,
+        .clock = &r->clock,
+        .concurrency = (long)r->b.concurrency,
+    };
+    struct deliver_hooks hooks = {
+        .before_send = hook_before_send,
+        .on_attempt = hook_attempt,
+        .on_result = hook_result,
+        .on_token = hook_token,
+        .on_tick = hook_tick,
+        .arg = r,
+    };
+    struct deliver *d;
+    int rc = EXIT_DONE;
+
+    if (!r->o.dry_run)
+        cfg.refresh_first = setup_token(r);
+    d = deliver_new(&cfg, &hooks);
+    gate_leads(r, d, done);
+    if (!r->o.dry_run && deliver_run(d) == -1) {
+        log_warnx("libcurl failed; unfinished leads were not recorded");
+        rc = EXIT_RUNTIME;
+    }
+    if (!r->o.dry_run) {
+        save_gate(r);
+        save_token_use(r);
+        summary(r, d);
+    }
+    deliver_free(d);
+    return rc;
+}
+
+static void
+run_free(struct run *r)
+{
+    dlog_close(&r->dlog);
+    gate_free(&r->gate);
+    lead_set_free(&r->leads);
+    buyer_free(&r->b);
+    state_close(&r->st);
+    free(r->config_auth);
+}
+
+static int
+start(struct run *r, int argc, char **argv)
+{
+    if (parse_args(&r->o, argc, argv) == -1) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    apply_env(&r->o);
+    log_init(argv[0], r->o.verbose);
+    if (r->o.buyer == NULL || r->o.leads == NULL) {
+        log_warnx("--buyer and --leads are required");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (r->o.resume && r->o.outcomes == NULL) {
+        log_warnx("--resume needs --outcomes");
+        return EXIT_USAGE;
+    }
+    if (timesrc_init(&r->clock, r->o.now) == -1) {
+        log_warnx("not an RFC 3339 time: %s", r->o.now);
+        return EXIT_USAGE;
+    }
+    r->start_mono = timesrc_mono_ms();
+    r->tty = isatty(STDERR_FILENO) && !r->o.conformance;
+    return EXIT_DONE;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct run r;
+    json_t *done = NULL;
+    struct sf_err err;
+    int rc;
+
+    memset(&r, 0, sizeof(r));
+    r.out.fd = -1;
+    xjson_init();
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        fatalx("curl_global_init failed");
+    rc = start(&r, argc, argv);
+    if (rc != EXIT_DONE)
+        goto out;
+    rc = open_inputs(&r);
+    if (rc != EXIT_DONE)
+        goto out;
+    if (r.o.resume) {
+        err_clear(&err);
+        done = outcome_load_final(r.o.outcomes, &err);
+        if (done == NULL) {
+            log_warnx("%s", err.msg);
+            rc = EXIT_RUNTIME;
+            goto out;
+        }
+    }
+    rc = deliver_all(&r, done);
+    if (r.failed)
+        rc = EXIT_RUNTIME;
+out:
+    json_decref(done);
+    if (r.out.fd != -1 && outcome_close(&r.out) == -1 && rc == EXIT_DONE)
+        rc = EXIT_RUNTIME;
+    run_free(&r);
+    curl_global_cleanup();
+    return rc;
+}

@@ -1,0 +1,274 @@
+/*
+ * payload.c - lead -> request body and URL (see payload.h).
+ */
+#include "payload.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "xmalloc.h"
+
+struct field {
+    const char *name; /* borrowed from the buyer */
+    char *value;      /* owned */
+};
+
+struct fields {
+    struct field *v;
+    size_t n;
+};
+
+static int
+fields_has(const struct fields *f, const char *name)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (strcmp(f->v[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Takes value. A name already set keeps its first value. */
+static void
+fields_add(struct fields *f, const char *name, char *value)
+{
+    if (fields_has(f, name)) {
+        free(value);
+        return;
+    }
+    f->v = xreallocarray(f->v, f->n + 1, sizeof(*f->v));
+    f->v[f->n].name = name;
+    f->v[f->n].value = value;
+    f->n++;
+}
+
+static void
+fields_free(struct fields *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        free(f->v[i].value);
+    free(f->v);
+}
+
+/* The string a lead value is sent as; NULL for absent values. */
+static char *
+value_string(const struct buyer *b, const struct lead *l, const char *path)
+{
+    json_t *v = lead_get(l, path);
+
+    if (json_is_boolean(v) && b->ctype == BUYER_CT_FORM)
+        return xstrdup(json_is_true(v) ? "1" : "0");
+    return lead_get_string(l, path);
+}
+
+/*
+ * Mapped values first, then static fields as defaults for what the lead did
+ * not supply. Without a mapping every scalar top-level field but "id" goes
+ * under its own name.
+ */
+static void
+collect(const struct buyer *b, const struct lead *l, struct fields *f)
+{
+    const char *key;
+    json_t *v;
+    size_t i;
+
+    if (b->nmapping > 0) {
+        for (i = 0; i < b->nmapping; i++) {
+            char *s = value_string(b, l, b->mapping[i].key);
+
+            if (s != NULL)
+                fields_add(f, b->mapping[i].value, s);
+        }
+    } else {
+        json_object_foreach(l->data, key, v)
+        {
+            if (strcmp(key, "id") == 0 || json_is_object(v) ||
+                json_is_array(v) || json_is_null(v))
+                continue;
+            fields_add(f, key, value_string(b, l, key));
+        }
+    }
+    for (i = 0; i < b->nstatics; i++)
+        fields_add(f, b->statics[i].key, xstrdup(b->statics[i].value));
+}
+
+int
+payload_form_escape(struct buf *out, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)s; *p != '\0'; p++) {
+        int rc;
+
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+            (*p >= '0' && *p <= '9') || strchr("*-._", *p) != NULL)
+            rc = buf_putc(out, (char)*p);
+        else if (*p == ' ')
+            rc = buf_putc(out, '+');
+        else
+            rc = buf_printf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+        if (rc == -1)
+            return -1;
+    }
+    return 0;
+}
+
+int
+payload_path_escape(struct buf *out, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)s; *p != '\0'; p++) {
+        int rc;
+
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+            (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
+            rc = buf_putc(out, (char)*p);
+        else
+            rc = buf_printf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+        if (rc == -1)
+            return -1;
+    }
+    return 0;
+}
+
+char *
+payload_w2l_url(const char *url)
+{
+    const char *q = strchr(url, '?');
+
+    if (q != NULL &&
+        (strstr(q, "?encoding=") != NULL || strstr(q, "&encoding=") != NULL))
+        return xstrdup(url);
+    if (q == NULL)
+        return xasprintf("%s?encoding=UTF-8", url);
+    /* "...?" and "...&" need no separator of their own. */
+    if (url[strlen(url) - 1] == '?' || url[strlen(url) - 1] == '&')
+        return xasprintf("%sencoding=UTF-8", url);
+    return xasprintf("%s&encoding=UTF-8", url);
+}
+
+static int
+body_form(const struct fields *f, struct buf *out)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        if ((i > 0 && buf_putc(out, '&') == -1) ||
+            payload_form_escape(out, f->v[i].name) == -1 ||
+            buf_putc(out, '=') == -1 ||
+            payload_form_escape(out, f->v[i].value) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+body_json(const struct buyer *b, const struct fields *f, struct buf *out)
+{
+    json_t *obj = json_object(), *doc;
+    char *text;
+    int rc;
+
+    for (size_t i = 0; i < f->n; i++) {
+        /* An upsert names its key in the URL; Salesforce refuses it in the
+         * body as well. */
+        if (b->external_id_field != NULL &&
+            strcmp(f->v[i].name, b->external_id_field) == 0)
+            continue;
+        json_object_set_new(obj, f->v[i].name, json_string(f->v[i].value));
+    }
+    if (b->format == BUYER_FMT_FLOW)
+        doc = json_pack("{s:[o]}", "inputs", obj);
+    else
+        doc = obj;
+    text = json_dumps(doc, JSON_COMPACT);
+    rc = buf_puts(out, text);
+    free(text);
+    json_decref(doc);
+    return rc;
+}
+
+/* The upsert URL: <url without trailing '/'>/<field>/<escaped value>. */
+static int
+upsert_url(const struct buyer *b, const struct lead *l, struct payload *p,
+           struct sf_err *err)
+{
+    char *value = lead_get_string(l, b->external_id_from);
+    size_t n = strlen(b->url);
+    struct buf u;
+    int rc = -1;
+
+    buf_init(&u, 64 * 1024);
+    if (value == NULL || *value == '\0') {
+        err_set(err, "no value for the external id (lead field \"%s\")",
+                b->external_id_from);
+        goto out;
+    }
+    while (n > 0 && b->url[n - 1] == '/')
+        n--;
+    if (buf_append(&u, b->url, n) == -1 ||
+        buf_printf(&u, "/%s/", b->external_id_field) == -1 ||
+        payload_path_escape(&u, value) == -1) {
+        err_set(err, "upsert URL too long");
+        goto out;
+    }
+    p->url = buf_steal(&u, NULL);
+    p->method = "PATCH";
+    rc = 0;
+out:
+    buf_free(&u);
+    free(value);
+    return rc;
+}
+
+int
+payload_build(const struct buyer *b, const struct lead *l, struct payload *out,
+              struct sf_err *err)
+{
+    struct fields f = {NULL, 0};
+    struct buf body;
+    int rc = -1;
+
+    memset(out, 0, sizeof(*out));
+    buf_init(&body, PAYLOAD_BODY_MAX);
+    out->method = "POST";
+    collect(b, l, &f);
+    if (b->ctype == BUYER_CT_FORM) {
+        out->content_type = "application/x-www-form-urlencoded";
+        out->url = payload_w2l_url(b->url);
+        rc = body_form(&f, &body);
+    } else {
+        out->content_type = "application/json";
+        if (b->external_id_field != NULL)
+            rc = upsert_url(b, l, out, err);
+        else {
+            out->url = xstrdup(b->url);
+            rc = 0;
+        }
+        if (rc == 0)
+            rc = body_json(b, &f, &body);
+    }
+    if (rc == -1 || body.toobig) {
+        err_set(err, "request body larger than %d bytes", PAYLOAD_BODY_MAX);
+        payload_free(out);
+        rc = -1;
+        goto out;
+    }
+    buf_puts(&body, "");
+    out->body = buf_steal(&body, &out->len);
+out:
+    buf_free(&body);
+    fields_free(&f);
+    return rc;
+}
+
+void
+payload_free(struct payload *p)
+{
+    free(p->url);
+    free(p->body);
+    memset(p, 0, sizeof(*p));
+}

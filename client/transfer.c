@@ -1,0 +1,153 @@
+/*
+ * transfer.c - easy-handle setup and callbacks (see transfer.h).
+ */
+#include "transfer.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xmalloc.h"
+
+void
+transfer_init(struct transfer *t, void *owner)
+{
+    memset(t, 0, sizeof(*t));
+    buf_init(&t->resp, TRANSFER_RESP_MAX);
+    t->owner = owner;
+}
+
+/* Returning less than asked makes libcurl fail with CURLE_WRITE_ERROR: the
+ * cap on what a server can make us hold. */
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+    struct transfer *t = arg;
+
+    if (buf_append(&t->resp, p, size * n) == -1)
+        return 0;
+    return size * n;
+}
+
+static const struct kept_header {
+    const char *name;
+    size_t off;
+} kept_headers[] = {
+    {"retry-after", offsetof(struct transfer, retry_after)},
+    {"content-type", offsetof(struct transfer, content_type)},
+    {"sforce-limit-info", offsetof(struct transfer, limit_info)},
+    {NULL, 0},
+};
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+    struct transfer *t = arg;
+    size_t len = size * n, nlen, vlen;
+    const struct kept_header *k;
+    const char *colon = memchr(p, ':', len), *v;
+
+    if (colon == NULL)
+        return len;
+    nlen = (size_t)(colon - p);
+    for (k = kept_headers; k->name != NULL; k++) {
+        if (strlen(k->name) != nlen || strncasecmp(k->name, p, nlen) != 0)
+            continue;
+        v = colon + 1;
+        vlen = len - nlen - 1;
+        while (vlen > 0 && (*v == ' ' || *v == '\t'))
+            v++, vlen--;
+        while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' ||
+                            v[vlen - 1] == ' '))
+            vlen--;
+        snprintf((char *)t + k->off, TRANSFER_HDR_MAX, "%.*s", (int)vlen, v);
+    }
+    return len;
+}
+
+static void
+build_headers(struct transfer *t, const struct transfer_req *req)
+{
+    char *line;
+
+    curl_slist_free_all(t->hdrs);
+    t->hdrs = NULL;
+    line = xasprintf("Content-Type: %s", req->content_type);
+    t->hdrs = curl_slist_append(t->hdrs, line);
+    free(line);
+    /* No "Expect: 100-continue" round trip for our small bodies. */
+    t->hdrs = curl_slist_append(t->hdrs, "Expect:");
+    for (size_t i = 0; i < req->nheaders; i++) {
+        line = xasprintf("%s: %s", req->headers[i].key, req->headers[i].value);
+        t->hdrs = curl_slist_append(t->hdrs, line);
+        free(line);
+    }
+}
+
+int
+transfer_setup(struct transfer *t, const struct transfer_req *req)
+{
+    CURL *e;
+    CURLcode rc = CURLE_OK;
+
+    if (t->easy == NULL)
+        t->easy = curl_easy_init();
+    if (t->easy == NULL)
+        return -1;
+    e = t->easy;
+    buf_reset(&t->resp);
+    t->resp.toobig = 0;
+    t->errbuf[0] = t->retry_after[0] = t->content_type[0] = '\0';
+    t->limit_info[0] = '\0';
+    t->status = 0;
+    build_headers(t, req);
+    rc |= curl_easy_setopt(e, CURLOPT_URL, req->url);
+    rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, t->owner);
+    rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    rc |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    rc |=
+        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
+    rc |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+    rc |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->hdrs);
+    rc |=
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->len);
+    rc |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
+    rc |=
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+                         strcmp(req->method, "POST") == 0 ? NULL : req->method);
+    rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    rc |= curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    rc |= curl_easy_setopt(e, CURLOPT_USERAGENT, "sfdeliver/1");
+    return rc == CURLE_OK ? 0 : -1;
+}
+
+void
+transfer_done(struct transfer *t)
+{
+    long code = 0;
+
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+    t->status = code;
+}
+
+json_t *
+transfer_json(const struct transfer *t)
+{
+    if (t->resp.len == 0 || t->resp.toobig)
+        return NULL;
+    return json_loadb(t->resp.data, t->resp.len, 0, NULL);
+}
+
+void
+transfer_cleanup(struct transfer *t)
+{
+    if (t->easy != NULL)
+        curl_easy_cleanup(t->easy);
+    curl_slist_free_all(t->hdrs);
+    buf_free(&t->resp);
+    memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,57 @@
+/*
+ * transfer.h - one HTTP attempt on a libcurl easy handle.
+ *
+ * transfer.c owns the easy handle's options, the request header list, the
+ * bounded response buffer and the few response headers that matter
+ * (Retry-After, Content-Type, Sforce-Limit-Info). A transfer is reused for
+ * every attempt of its lead: transfer_setup() resets per-attempt state and
+ * sets the options again. It does not touch the multi handle (deliver.c
+ * adds and removes it).
+ */
+#ifndef CLIENT_TRANSFER_H
+#define CLIENT_TRANSFER_H
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "buyer.h"
+
+#define TRANSFER_RESP_MAX (256 * 1024)
+#define TRANSFER_HDR_MAX 128
+
+struct transfer_req {
+    const char *method; /* "POST" or "PATCH" */
+    const char *url;
+    const char *content_type;
+    const char *body;
+    size_t len;
+    const struct buyer_pair *headers; /* extra headers, sent as given */
+    size_t nheaders;
+    long connect_timeout_ms;
+    long timeout_ms;
+};
+
+struct transfer {
+    CURL *easy;              /* owned; created on first setup */
+    struct curl_slist *hdrs; /* owned */
+    struct buf resp;         /* response body, capped */
+    char errbuf[CURL_ERROR_SIZE];
+    char retry_after[TRANSFER_HDR_MAX];
+    char content_type[TRANSFER_HDR_MAX];
+    char limit_info[TRANSFER_HDR_MAX];
+    long status; /* after transfer_done(); 0 without a response */
+    void *owner; /* CURLOPT_PRIVATE back-pointer */
+};
+
+void transfer_init(struct transfer *t, void *owner);
+/* Prepares the next attempt. The request's strings must outlive the
+ * attempt. Returns 0, or -1 when libcurl refuses an option. */
+int transfer_setup(struct transfer *t, const struct transfer_req *req);
+/* Records the status once the multi reports the transfer done. */
+void transfer_done(struct transfer *t);
+/* The response parsed as JSON (new reference), or NULL. */
+json_t *transfer_json(const struct transfer *t);
+void transfer_cleanup(struct transfer *t);
+
+#endif

@@ -1,0 +1,369 @@
+/*
+ * test_deliver_w2l.c - sfdeliver against the real sfsim over Web-to-Lead:
+ * UTF-8 delivery, outcomes file, bad input lines, and the rolling 24 h
+ * budget that holds leads instead of sending them into a silent drop.
+ *
+ * Spawns $SFSIM on --port 0 (reads its listening line) and runs $SFDELIVER
+ * under the SFCONFORM_* contract. A shared spawn helper will replace the
+ * one here once conformance/spawn.h exists.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <jansson.h>
+
+struct sim {
+    pid_t pid;
+    char url[128];
+    char dir[64];
+};
+
+static struct sim sim;
+
+static int
+sim_start(void **state)
+{
+    const char *bin = getenv("SFSIM");
+    int fds[2];
+    FILE *fp;
+    char line[256];
+
+    (void)state;
+    if (bin == NULL)
+        bin = "sim/sfsim";
+    snprintf(sim.dir, sizeof(sim.dir), "/tmp/sfdeliver-e2e-XXXXXX");
+    if (mkdtemp(sim.dir) == NULL || pipe(fds) == -1)
+        return -1;
+    sim.pid = fork();
+    if (sim.pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execl(bin, bin, "--port", "0", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    fp = fdopen(fds[0], "r");
+    if (fp == NULL || fgets(line, sizeof(line), fp) == NULL ||
+        sscanf(line, "sfsim listening on %127s", sim.url) != 1)
+        return -1;
+    fclose(fp);
+    return 0;
+}
+
+static int
+sim_stop(void **state)
+{
+    char cmd[128];
+
+    (void)state;
+    kill(sim.pid, SIGTERM);
+    waitpid(sim.pid, NULL, 0);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", sim.dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static size_t
+collect(char *p, size_t size, size_t n, void *arg)
+{
+    return fwrite(p, size, n, arg);
+}
+
+/* method path [json body] against the sim; the parsed answer. */
+static json_t *
+sim_call(const char *method, const char *path, const char *body)
+{
+    char *text = NULL, url[256];
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    CURL *e = curl_easy_init();
+    json_t *res;
+
+    snprintf(url, sizeof(url), "%s%s", sim.url, path);
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+    if (body != NULL)
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, mem);
+    assert_int_equal(curl_easy_perform(e), CURLE_OK);
+    curl_easy_cleanup(e);
+    fclose(mem);
+    res = json_loadb(text, len, 0, NULL);
+    free(text);
+    return res;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+/* Runs sfdeliver under the conformance contract; its exit status. */
+static int
+run_client(const char *buyer, const char *leads, const char *now)
+{
+    const char *bin = getenv("SFDELIVER");
+    char out[128], st[128];
+    int status;
+    pid_t pid;
+
+    if (bin == NULL)
+        bin = "client/sfdeliver";
+    snprintf(out, sizeof(out), "%s/outcomes.ndjson", sim.dir);
+    snprintf(st, sizeof(st), "%s/state", sim.dir);
+    pid = fork();
+    if (pid == 0) {
+        setenv("SFCONFORM_BUYER", buyer, 1);
+        setenv("SFCONFORM_LEADS", leads, 1);
+        setenv("SFCONFORM_OUTCOMES", out, 1);
+        setenv("SFCONFORM_STATE", st, 1);
+        setenv("SFCONFORM_NOW", now, 1);
+        execl(bin, bin, (char *)NULL);
+        _exit(127);
+    }
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The outcomes file as {lead_id: line} (the last line per lead wins). */
+static json_t *
+read_outcomes(void)
+{
+    char path[128], *line = NULL;
+    size_t cap = 0;
+    json_t *all = json_object();
+    FILE *fp;
+
+    snprintf(path, sizeof(path), "%s/outcomes.ndjson", sim.dir);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    while (getline(&line, &cap, fp) != -1) {
+        json_t *o = json_loads(line, 0, NULL);
+
+        assert_non_null(o);
+        json_object_set(all, json_string_value(json_object_get(o, "lead_id")),
+                        o);
+        json_decref(o);
+    }
+    free(line);
+    fclose(fp);
+    return all;
+}
+
+static const char *
+outcome_of(json_t *all, const char *id)
+{
+    return json_string_value(
+        json_object_get(json_object_get(all, id), "outcome"));
+}
+
+static void
+reset(void)
+{
+    char cmd[160];
+    json_t *r = sim_call("POST", "/__sim/reset", NULL);
+
+    json_decref(r);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s/state %s/outcomes.ndjson", sim.dir,
+             sim.dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void
+make_buyer(char *path, size_t n, const char *extra)
+{
+    char text[1024];
+
+    snprintf(path, n, "%s/buyer.json", sim.dir);
+    snprintf(text, sizeof(text),
+             "{\"delivery\":{\"url\":\"%s/servlet/servlet.WebToLead"
+             "?encoding=UTF-8\",\"content_type\":\"application/"
+             "x-www-form-urlencoded\"},\"mapping\":{\"first\":"
+             "\"first_name\",\"last\":\"last_name\",\"company\":"
+             "\"company\",\"email\":\"email\"},\"static_fields\":{\"oid\":"
+             "\"00D000000000001\",\"lead_source\":\"Lead Distro AI\"},"
+             "\"retry\":{\"backoff_ms\":1}%s}",
+             sim.url, extra);
+    write_file(path, text);
+}
+
+static const char *
+sim_now(char *out, size_t n)
+{
+    json_t *c = sim_call("GET", "/__sim/clock", NULL);
+
+    snprintf(out, n, "%s", json_string_value(json_object_get(c, "now")));
+    json_decref(c);
+    return out;
+}
+
+static void
+test_utf8_and_bad_lines(void **state)
+{
+    char buyer[128], leads[128], now[64];
+    json_t *all, *recs, *r;
+    size_t i;
+    int found = 0;
+
+    (void)state;
+    reset();
+    make_buyer(buyer, sizeof(buyer), "");
+    snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
+    write_file(leads,
+               "{\"id\":\"u1\",\"first\":\"José\",\"last\":\"Núñez\","
+               "\"company\":\"Café Ñandú\",\"email\":\"jose@example.com\"}\n"
+               "this is not json\n"
+               "{\"last\":\"no id\",\"company\":\"x\"}\n"
+               "{\"id\":\"u2\",\"last\":\"Plain\",\"company\":\"Acme\"}\n");
+    assert_int_equal(run_client(buyer, leads, sim_now(now, sizeof(now))), 0);
+    all = read_outcomes();
+    assert_int_equal(json_object_size(all), 2);
+    assert_string_equal(outcome_of(all, "u1"), "delivered");
+    assert_string_equal(outcome_of(all, "u2"), "delivered");
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(all, "u1"), "attempts")),
+                     1);
+    json_decref(all);
+    recs = sim_call("GET", "/__sim/records/Lead", NULL);
+    assert_int_equal(json_array_size(recs), 2);
+    json_array_foreach(recs, i, r)
+    {
+        const char *last = json_string_value(json_object_get(r, "LastName"));
+
+        if (last != NULL && strcmp(last, "Núñez") == 0) {
+            found = 1;
+            assert_string_equal(
+                json_string_value(json_object_get(r, "FirstName")), "José");
+            assert_string_equal(
+                json_string_value(json_object_get(r, "Company")), "Café Ñandú");
+            assert_string_equal(
+                json_string_value(json_object_get(r, "LeadSource")),
+                "Lead Distro AI");
+        }
+    }
+    assert_true(found);
+    json_decref(recs);
+}
+
+/* Writes n leads "<prefix><i>" to path. */
+static void
+write_leads(const char *path, const char *prefix, int from, int to)
+{
+    FILE *fp = fopen(path, "w");
+
+    assert_non_null(fp);
+    for (int i = from; i < to; i++)
+        fprintf(fp,
+                "{\"id\":\"%s%d\",\"last\":\"L%d\",\"company\":\"C\","
+                "\"email\":\"l%d@example.com\"}\n",
+                prefix, i, i, i);
+    fclose(fp);
+}
+
+/*
+ * The org drops Web-to-Lead past 500 per 24 h while answering 200. With
+ * the default budget sfdeliver sends 500 and holds the rest; a day later
+ * (simulated, in both sim and client) the held leads go through.
+ */
+static void
+test_default_budget_holds_instead_of_dropping(void **state)
+{
+    char buyer[128], leads[128], now[64];
+    json_t *all, *recs, *c;
+    size_t held = 0, delivered = 0;
+    const char *id;
+    json_t *line;
+
+    (void)state;
+    reset();
+    make_buyer(buyer, sizeof(buyer), "");
+    snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
+    write_leads(leads, "b", 0, 503);
+    assert_int_equal(run_client(buyer, leads, sim_now(now, sizeof(now))), 0);
+    all = read_outcomes();
+    assert_int_equal(json_object_size(all), 503);
+    json_object_foreach(all, id, line)
+    {
+        const char *o = json_string_value(json_object_get(line, "outcome"));
+
+        if (strcmp(o, "held") == 0) {
+            held++;
+            assert_non_null(json_object_get(line, "retry_at"));
+            assert_int_equal(
+                json_integer_value(json_object_get(line, "attempts")), 0);
+        } else if (strcmp(o, "delivered") == 0)
+            delivered++;
+    }
+    assert_int_equal(delivered, 500);
+    assert_int_equal(held, 3);
+    json_decref(all);
+    recs = sim_call("GET", "/__sim/records/Lead", NULL);
+    assert_int_equal(json_array_size(recs), 500);
+    json_decref(recs);
+
+    /* A day later the held ones (sent again by the caller) go through. */
+    c = sim_call("POST", "/__sim/clock", "{\"advance_seconds\":86401}");
+    json_decref(c);
+    write_leads(leads, "late", 0, 3);
+    assert_int_equal(run_client(buyer, leads, sim_now(now, sizeof(now))), 0);
+    all = read_outcomes();
+    assert_string_equal(outcome_of(all, "late0"), "delivered");
+    assert_string_equal(outcome_of(all, "late2"), "delivered");
+    json_decref(all);
+    recs = sim_call("GET", "/__sim/records/Lead", NULL);
+    assert_int_equal(json_array_size(recs), 503);
+    json_decref(recs);
+}
+
+/* A lower budget, leaving room for the org's own forms. */
+static void
+test_configured_budget(void **state)
+{
+    char buyer[128], leads[128], now[64];
+    json_t *all, *recs;
+
+    (void)state;
+    reset();
+    make_buyer(buyer, sizeof(buyer), ",\"web_to_lead\":{\"daily_budget\":2}");
+    snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
+    write_leads(leads, "c", 0, 4);
+    assert_int_equal(run_client(buyer, leads, sim_now(now, sizeof(now))), 0);
+    /* The budget is kept in the state dir: a second run is held too. */
+    write_leads(leads, "d", 0, 1);
+    assert_int_equal(run_client(buyer, leads, sim_now(now, sizeof(now))), 0);
+    all = read_outcomes();
+    assert_string_equal(outcome_of(all, "d0"), "held");
+    json_decref(all);
+    recs = sim_call("GET", "/__sim/records/Lead", NULL);
+    assert_int_equal(json_array_size(recs), 2);
+    json_decref(recs);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_and_bad_lines),
+        cmocka_unit_test(test_default_budget_holds_instead_of_dropping),
+        cmocka_unit_test(test_configured_budget),
+    };
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return cmocka_run_group_tests(tests, sim_start, sim_stop);
+}

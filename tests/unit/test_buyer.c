@@ -1,0 +1,206 @@
+/*
+ * test_buyer.c - buyer config: defaults, every section, located errors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buyer.h"
+#include "xmalloc.h"
+
+/* make runs unit tests from the repository root. */
+#ifndef FIXTURES
+#define FIXTURES "fixtures"
+#endif
+
+static int
+load(struct buyer *b, const char *text, struct sf_err *err)
+{
+    err_clear(err);
+    return buyer_load_text(b, "buyer.json", text, strlen(text), NULL, err);
+}
+
+static void
+test_minimal_defaults(void **state)
+{
+    struct buyer b;
+    struct sf_err err;
+
+    (void)state;
+    assert_int_equal(load(&b,
+                          "{\"delivery\":{\"url\":\"http://x/servlet/"
+                          "servlet.WebToLead\",\"content_type\":"
+                          "\"application/x-www-form-urlencoded\"},"
+                          "\"static_fields\":{\"oid\":\"00D000000000001\"}}",
+                          &err),
+                     0);
+    assert_int_equal(b.ctype, BUYER_CT_FORM);
+    assert_int_equal(b.format, BUYER_FMT_FORM);
+    assert_int_equal(b.retry.max_retries, 3);
+    assert_int_equal(b.retry.backoff_ms, 500);
+    assert_int_equal(b.concurrency, 8);
+    assert_int_equal(b.w2l_budget, 500);
+    assert_int_equal(b.w2l_window_s, 86400);
+    assert_int_equal(b.paused, 0);
+    assert_int_equal(b.auth.session_timeout_s, 7200);
+    assert_string_equal(buyer_w2l_oid(&b), "00D000000000001");
+    assert_false(buyer_can_refresh(&b));
+    buyer_free(&b);
+}
+
+static void
+test_full(void **state)
+{
+    struct buyer b;
+    struct sf_err err;
+    const char *text =
+        "{\"name\":\"acme\",\"paused\":true,\n"
+        " \"delivery\":{\"url\":\"http://x/services/data/v59.0/sobjects/"
+        "Lead/\",\"content_type\":\"application/json\",\"format\":\"flow\","
+        "\"headers\":{\"Authorization\":\"Bearer abc\"},\"timeout_ms\":"
+        "1500},\n"
+        " \"mapping\":{\"first_name\":\"FirstName\",\"custom.case_type\":"
+        "\"case_type__c\"},\n"
+        " \"static_fields\":{\"LeadSource\":\"Lead Distro AI\",\"Score\":7,"
+        "\"Hot\":true},\n"
+        " \"auth\":{\"token_url\":\"http://x/services/oauth2/token\","
+        "\"client_id\":\"id\",\"client_secret\":\"s\",\"refresh_token\":"
+        "\"r\"},\n"
+        " \"retry\":{\"max_retries\":5,\"backoff_ms\":1,\"jitter\":false},\n"
+        " \"filters\":[{\"field\":\"email\",\"required\":true,\"pattern\":"
+        "\"@\"},{\"field\":\"state\",\"allowed\":[\"CA\",\"NY\"]}],\n"
+        " \"dedup\":{\"fields\":[\"email\",\"phone\"],\"match\":\"all\","
+        "\"window_seconds\":60},\n"
+        " \"suppression\":{\"fields\":[\"email\"],\"values\":[\"a@b.c\"]},\n"
+        " \"web_to_lead\":{\"daily_budget\":10}}";
+
+    (void)state;
+    assert_int_equal(load(&b, text, &err), 0);
+    assert_string_equal(b.name, "acme");
+    assert_int_equal(b.paused, 1);
+    assert_int_equal(b.format, BUYER_FMT_FLOW);
+    assert_int_equal(b.timeout_ms, 1500);
+    assert_string_equal(buyer_header(&b, "authorization"), "Bearer abc");
+    buyer_set_header(&b, "Authorization", "Bearer new");
+    assert_string_equal(buyer_header(&b, "Authorization"), "Bearer new");
+    assert_int_equal(b.nmapping, 2);
+    assert_string_equal(b.mapping[1].key, "custom.case_type");
+    assert_string_equal(b.mapping[1].value, "case_type__c");
+    assert_string_equal(buyer_static(&b, "Score"), "7");
+    assert_string_equal(buyer_static(&b, "Hot"), "true");
+    assert_true(buyer_can_refresh(&b));
+    assert_int_equal(b.retry.max_retries, 5);
+    assert_int_equal(b.retry.jitter, 0);
+    assert_int_equal(b.nfilters, 2);
+    assert_true(b.filters[0].required && b.filters[0].has_pattern);
+    assert_int_equal(b.filters[1].nallowed, 2);
+    assert_int_equal(b.dedup.nfields, 2);
+    assert_int_equal(b.dedup.match_all, 1);
+    assert_int_equal(b.dedup.window_s, 60);
+    assert_int_equal(b.suppression.nvalues, 1);
+    assert_int_equal(b.w2l_budget, 10);
+    assert_null(buyer_w2l_oid(&b));
+    buyer_free(&b);
+}
+
+struct bad_case {
+    const char *text;
+    const char *msg;
+};
+
+static const struct bad_case bad_cases[] = {
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},\n"
+     "  \"retyr\":{}}",
+     "buyer.json:2:3: retyr: unknown key"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\",\n"
+     "\"headerz\":{}}}",
+     "buyer.json:2:1: delivery.headerz: unknown key"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+     "\"retry\":{\"max_retries\":\"3\"}}",
+     "buyer.json:1:82: retry.max_retries: must be an integer"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"text/plain\"}}",
+     "delivery.content_type: \"text/plain\" is not one of"},
+    {"{\"delivery\":{\"url\":\"u\"}}", "delivery.content_type: is required"},
+    {"{}", "delivery: is required"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+     "\"mapping\":{\"a\":1}}",
+     "mapping.a: must be a string"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+     "\"filters\":[{\"field\":\"a\",\"pattern\":\"(\"}]}",
+     "filters[0].pattern: bad regular expression"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+     "\"filters\":[{\"field\":\"a\",\"oops\":1}]}",
+     "filters[0].oops: unknown key"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+     "\"dedup\":{\"fields\":[\"a\",2]}}",
+     "dedup.fields[1]: must be a string"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":"
+     "\"application/x-www-form-urlencoded\",\"format\":\"flow\"}}",
+     "delivery.format: a form-encoded buyer must use \"form\""},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+     "\"auth\":{\"token_url\":\"t\"}}",
+     "auth.token_url: needs auth.client_id"},
+    {"{\"delivery\":", "buyer.json:1:12:"},
+    {"[]", "the document must be a JSON object"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+     "\"paused\":\"no\"}",
+     "paused: must be true or false"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+     "\"suppression\":{\"values\":[\"x\"]}}",
+     "suppression.fields: is required"},
+};
+
+static void
+test_errors(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+        struct buyer b;
+        struct sf_err err;
+
+        assert_int_equal(load(&b, bad_cases[i].text, &err), -1);
+        if (strstr(err.msg, bad_cases[i].msg) == NULL)
+            fail_msg("case %zu: got \"%s\", want \"%s\"", i, err.msg,
+                     bad_cases[i].msg);
+        buyer_free(&b);
+    }
+}
+
+static void
+test_fixtures_load(void **state)
+{
+    static const char *const files[] = {"w2l.json", "rest.json", "flow.json",
+                                        "apexrest.json"};
+    char path[512];
+
+    (void)state;
+    for (size_t i = 0; i < 4; i++) {
+        struct buyer b;
+        struct sf_err err;
+
+        err_clear(&err);
+        snprintf(path, sizeof(path), "%s/buyers/%s", FIXTURES, files[i]);
+        if (buyer_load(&b, path, &err) == -1)
+            fail_msg("%s", err.msg);
+        buyer_free(&b);
+    }
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_minimal_defaults),
+        cmocka_unit_test(test_full),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_fixtures_load),
+    };
+
+    xjson_init();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

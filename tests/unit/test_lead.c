@@ -1,0 +1,167 @@
+/*
+ * test_lead.c - NDJSON and CSV reading, bad lines, field paths.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lead.h"
+#include "xmalloc.h"
+
+struct bads {
+    long lines[16];
+    char why[16][256];
+    size_t n;
+};
+
+static void
+on_bad(void *arg, long line, const char *why)
+{
+    struct bads *b = arg;
+
+    if (b->n < 16) {
+        b->lines[b->n] = line;
+        snprintf(b->why[b->n], sizeof(b->why[0]), "%s", why);
+    }
+    b->n++;
+}
+
+static void
+test_ndjson(void **state)
+{
+    const char *text =
+        "{\"id\":\"a\",\"custom\":{\"case_type\":\"injury\"},\"n\":3}\n"
+        "\n"
+        "not json\n"
+        "[1,2]\n"
+        "{\"name\":\"no id\"}\n"
+        "{\"id\":7,\"ok\":true}\r\n"
+        "{\"id\":\"a\"}\n"
+        "{\"id\":\"\"}\n"
+        "{\"id\":\"last\"}";
+    struct lead_set set;
+    struct bads bads = {.n = 0};
+    char *s;
+
+    (void)state;
+    lead_read_text(&set, text, strlen(text), LEAD_FMT_AUTO, on_bad, &bads);
+    assert_int_equal(set.n, 3);
+    assert_int_equal(set.bad, 5);
+    assert_int_equal(bads.n, 5);
+    assert_int_equal(bads.lines[0], 3);
+    assert_int_equal(bads.lines[1], 4);
+    assert_int_equal(bads.lines[2], 5);
+    assert_int_equal(bads.lines[3], 7);
+    assert_non_null(strstr(bads.why[3], "first on line 1"));
+    assert_int_equal(bads.lines[4], 8);
+    assert_string_equal(set.v[0].id, "a");
+    assert_string_equal(set.v[1].id, "7");
+    assert_int_equal(set.v[1].line, 6);
+    assert_string_equal(set.v[2].id, "last");
+    s = lead_get_string(&set.v[0], "custom.case_type");
+    assert_string_equal(s, "injury");
+    free(s);
+    s = lead_get_string(&set.v[0], "n");
+    assert_string_equal(s, "3");
+    free(s);
+    s = lead_get_string(&set.v[1], "ok");
+    assert_string_equal(s, "true");
+    free(s);
+    assert_null(lead_get(&set.v[0], "custom.missing"));
+    assert_null(lead_get(&set.v[0], "nope.deeper"));
+    lead_set_free(&set);
+}
+
+static void
+test_csv(void **state)
+{
+    const char *text = "\xef\xbb\xbfid,name,custom.case_type\r\n"
+                       "1,\"Smith, \"\"Jo\"\"\",injury\r\n"
+                       "2,\"multi\nline\",\r\n"
+                       "3,too,many,cells\n"
+                       "\n"
+                       "4,\"open quote,x\n";
+    struct lead_set set;
+    struct bads bads = {.n = 0};
+    char *s;
+
+    (void)state;
+    lead_read_text(&set, text, strlen(text), LEAD_FMT_CSV, on_bad, &bads);
+    assert_int_equal(set.n, 2);
+    assert_string_equal(set.v[0].id, "1");
+    s = lead_get_string(&set.v[0], "name");
+    assert_string_equal(s, "Smith, \"Jo\"");
+    free(s);
+    s = lead_get_string(&set.v[0], "custom.case_type");
+    assert_string_equal(s, "injury");
+    free(s);
+    s = lead_get_string(&set.v[1], "name");
+    assert_string_equal(s, "multi\nline");
+    free(s);
+    /* An empty cell is an absent value. */
+    assert_null(lead_get(&set.v[1], "custom.case_type"));
+    assert_int_equal(set.v[1].line, 3);
+    assert_int_equal(bads.n, 2);
+    assert_int_equal(bads.lines[0], 5);
+    assert_int_equal(bads.lines[1], 7);
+    assert_non_null(strstr(bads.why[1], "unterminated"));
+    lead_set_free(&set);
+}
+
+static void
+test_csv_missing_id(void **state)
+{
+    const char *text = "name,email\nx,y@z\n";
+    struct lead_set set;
+
+    (void)state;
+    lead_read_text(&set, text, strlen(text), LEAD_FMT_AUTO, NULL, NULL);
+    assert_int_equal(set.n, 0);
+    assert_int_equal(set.bad, 1);
+    lead_set_free(&set);
+}
+
+static void
+test_files(void **state)
+{
+    struct lead_set set;
+    struct sf_err err;
+
+    (void)state;
+    err_clear(&err);
+    assert_int_equal(lead_read_file(&set, "fixtures/leads/sample.csv",
+                                    LEAD_FMT_AUTO, NULL, NULL, &err),
+                     0);
+    assert_int_equal(set.n, 2);
+    assert_int_equal(set.bad, 0);
+    lead_set_free(&set);
+    assert_int_equal(lead_read_file(&set, "fixtures/leads/sample.ndjson",
+                                    LEAD_FMT_AUTO, NULL, NULL, &err),
+                     0);
+    assert_int_equal(set.n, 3);
+    lead_set_free(&set);
+    assert_int_equal(
+        lead_read_file(&set, "/nonexistent/x", LEAD_FMT_AUTO, NULL, NULL, &err),
+        -1);
+    assert_non_null(strstr(err.msg, "/nonexistent/x"));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ndjson),
+        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_csv_missing_id),
+        cmocka_unit_test(test_files),
+    };
+
+    xjson_init();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

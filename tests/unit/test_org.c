@@ -1,0 +1,163 @@
+/*
+ * test_org.c - org config loading: defaults, and every error located at
+ * file:line:column with the key's path.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "org.h"
+#include "schema.h"
+#include "xmalloc.h"
+
+static struct org *
+load(const char *text, struct sf_err *err)
+{
+    err_clear(err);
+    return org_load_buf("org.json", text, strlen(text), err);
+}
+
+static void
+expect_error(const char *text, const char *msg)
+{
+    struct sf_err err;
+    struct org *o = load(text, &err);
+
+    assert_null(o);
+    assert_string_equal(err.msg, msg);
+}
+
+static void
+test_default_org_matches_contract(void **state)
+{
+    struct org *o = org_default();
+
+    (void)state;
+    assert_non_null(o);
+    assert_string_equal(o->org_id, "00D000000000001");
+    assert_int_equal(o->edition, EDITION_ENTERPRISE);
+    assert_int_equal(o->w2l.daily_limit, 500);
+    assert_int_equal(o->w2l.over_limit, W2L_OVER_DROP);
+    assert_false(o->w2l.recaptcha_required);
+    assert_int_equal(o->session_timeout_s, 7200);
+    assert_string_equal(org_user_find(o, "admin@sfsim.test")->password,
+                        "sfsim-password");
+    assert_string_equal(org_app_find(o, "sfsim-client-id")->client_secret,
+                        "sfsim-client-secret");
+    org_free(o);
+}
+
+static void
+test_edition_defaults(void **state)
+{
+    struct sf_err err;
+    struct org *o;
+
+    (void)state;
+    o = load("{\"edition\": \"performance\"}", &err);
+    assert_non_null(o);
+    assert_int_equal(o->w2l.daily_limit, 2500);
+    assert_int_equal(o->api_daily_limit, 100000 + 5000 * 10);
+    org_free(o);
+    o = load("{\"edition\": \"Professional\"}", &err);
+    assert_false(o->api_enabled);
+    org_free(o);
+    o = load("{\"edition\": \"Developer\"}", &err);
+    assert_int_equal(o->api_daily_limit, 15000);
+    org_free(o);
+}
+
+static void
+test_round_trip_through_json(void **state)
+{
+    struct sf_err err;
+    struct org *o = load("{\"web_to_lead\": {\"over_limit\": \"queue\"},"
+                         " \"clock\": {\"start\": \"2026-01-05T09:00:00Z\"},"
+                         " \"custom_fields\": [{\"name\": \"x__c\","
+                         " \"type\": \"picklist\", \"values\": [\"A\"],"
+                         " \"id\": \"00N5j000000pTbO\"}]}",
+                         &err);
+    json_t *j = org_to_json(o);
+    char *text = json_dumps(j, 0);
+    struct org *again = load(text, &err);
+
+    (void)state;
+    assert_non_null(again);
+    assert_int_equal(again->w2l.over_limit, W2L_OVER_QUEUE);
+    assert_int_equal(again->clock_start_ms, o->clock_start_ms);
+    assert_string_equal(again->custom_fields[0].id, "00N5j000000pTbO");
+    assert_int_equal(again->custom_fields[0].type, FT_PICKLIST);
+    org_free(again);
+    free(text);
+    json_decref(j);
+    org_free(o);
+}
+
+static void
+test_errors_are_located(void **state)
+{
+    (void)state;
+    expect_error("{\n  \"edition\": \"Bogus\"\n}",
+                 "org.json:2:14: edition: \"Bogus\" is not one of: "
+                 "Essentials, Professional, Enterprise, Unlimited, "
+                 "Performance, Developer");
+    expect_error("{\"web_to_lead\": {\"daily_limit\": -1}}",
+                 "org.json:1:33: web_to_lead.daily_limit: must be between 0 "
+                 "and 1000000, not -1");
+    expect_error("{\"web_to_lead\": {\"dailylimit\": 5}}",
+                 "org.json:1:18: web_to_lead.dailylimit: unknown key");
+    expect_error("{\"org_id\": \"001000000000001\"}",
+                 "org.json:1:12: org_id: \"001000000000001\" must start with "
+                 "00D");
+    expect_error("{\"custom_fields\": [{\"name\": \"x__c\"},\n"
+                 " {\"name\": \"y\"}]}",
+                 "org.json:2:11: custom_fields[1].name: \"y\": custom field "
+                 "API names end in __c");
+    expect_error("{\"custom_fields\": [{\"name\": \"x__c\", \"type\": "
+                 "\"picklist\"}]}",
+                 "org.json:1:20: custom_fields[0]: a picklist field needs "
+                 "\"values\"");
+    expect_error("{\"a\": ", "org.json:1:6: unexpected token near end of file");
+    expect_error("[1]", "org.json:1:1: the document must be a JSON object");
+    expect_error("{\"clock\": {\"start\": \"yesterday\"}}",
+                 "org.json:1:21: clock.start: \"yesterday\" is not an RFC "
+                 "3339 date-time");
+    expect_error("{\"connected_apps\": [{\"client_id\": \"a\", "
+                 "\"client_secret\": \"b\", \"run_as\": \"nobody\"}]}",
+                 "org.json:1:72: connected_apps[0].run_as: no user "
+                 "\"nobody\" in users");
+    expect_error("{\"edition\": \"Essentials\", \"api_enabled\": true}",
+                 "org.json:1:42: api_enabled: Essentials edition has no API "
+                 "access");
+}
+
+static void
+test_duplicate_keys_rejected(void **state)
+{
+    struct sf_err err;
+
+    (void)state;
+    assert_null(load(
+        "{\"edition\": \"Enterprise\", \"edition\": \"Developer\"}", &err));
+    assert_non_null(strstr(err.msg, "duplicate object key"));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_org_matches_contract),
+        cmocka_unit_test(test_edition_defaults),
+        cmocka_unit_test(test_round_trip_through_json),
+        cmocka_unit_test(test_errors_are_located),
+        cmocka_unit_test(test_duplicate_keys_rejected),
+    };
+
+    xjson_init();
+    return cmocka_run_group_tests_name("org", tests, NULL, NULL);
+}

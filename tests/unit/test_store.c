@@ -1,0 +1,186 @@
+/*
+ * test_store.c - records, the ID index and equality indexes kept up to
+ * date through updates and deletes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "store.h"
+
+struct fixture {
+    struct store *s;
+    int lead;
+    uint32_t email, phone, last;
+};
+
+static int
+setup(void **state)
+{
+    static struct fixture f;
+
+    f.s = store_new("5j", 1000);
+    f.lead = store_object_add(f.s, "Lead", "00Q");
+    f.email = store_intern(f.s, "Email");
+    f.phone = store_intern(f.s, "Phone");
+    f.last = store_intern(f.s, "LastName");
+    *state = &f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    store_free(f->s);
+    return 0;
+}
+
+static struct record *
+add(struct fixture *f, const char *email, const char *phone)
+{
+    struct fieldvals fv = {0};
+    struct record *r;
+
+    fieldvals_set(&fv, f->email, email, strlen(email));
+    fieldvals_set(&fv, f->phone, phone, strlen(phone));
+    fieldvals_set(&fv, f->last, "Doe", 3);
+    r = store_insert(f->s, f->lead, &fv, 42);
+    fieldvals_free(&fv);
+    return r;
+}
+
+static void
+test_insert_and_get_by_id(void **state)
+{
+    struct fixture *f = *state;
+    struct record *r = add(f, "a@x.test", "555");
+    size_t len;
+
+    assert_non_null(r);
+    assert_memory_equal(r->id, "00Q5j0", 6);
+    assert_ptr_equal(store_get(f->s, r->id), r);
+    assert_string_equal(record_value(r, f->email, &len), "a@x.test");
+    assert_int_equal(len, 8);
+    assert_int_equal(r->created_ms, 42);
+    assert_int_equal(store_count(f->s, f->lead), 1);
+    assert_int_equal(store_intern(f->s, "Email"), f->email);
+    assert_int_equal(store_object_find(f->s, "lead"), f->lead);
+}
+
+static void
+test_ids_are_unique_and_indexed_at_scale(void **state)
+{
+    struct fixture *f = *state;
+    struct record *first = NULL, *r = NULL;
+    char email[64];
+    int i;
+
+    for (i = 0; i < 20000; i++) {
+        snprintf(email, sizeof(email), "u%d@x.test", i);
+        r = add(f, email, "1");
+        if (first == NULL)
+            first = r;
+    }
+    assert_ptr_equal(store_get(f->s, first->id), first);
+    assert_ptr_equal(store_get(f->s, r->id), r);
+    assert_string_not_equal(first->id, r->id);
+    assert_int_equal(store_count(f->s, f->lead), 20000);
+}
+
+static void
+test_equality_index_normalisations(void **state)
+{
+    struct fixture *f = *state;
+    struct record *out[4];
+
+    add(f, "Jane@Example.com", "(555) 123-4567");
+    add(f, "jane@example.com", "555.123.4567");
+    add(f, "other@example.com", "5551234568");
+    assert_int_equal(store_find_equal(f->s, f->lead, f->email, STORE_NORM_EXACT,
+                                      "jane@example.com", 16, out, 4),
+                     1);
+    assert_int_equal(store_find_equal(f->s, f->lead, f->email,
+                                      STORE_NORM_CASEFOLD, "JANE@example.COM",
+                                      16, out, 4),
+                     2);
+    assert_int_equal(store_find_equal(f->s, f->lead, f->phone,
+                                      STORE_NORM_DIGITS, "5551234567", 10, out,
+                                      4),
+                     2);
+}
+
+static void
+test_index_follows_updates_and_deletes(void **state)
+{
+    struct fixture *f = *state;
+    struct record *r = add(f, "old@x.test", "1"), *out[2];
+    struct fieldvals fv = {0};
+
+    /* Build the index before the change. */
+    assert_int_equal(store_find_equal(f->s, f->lead, f->email,
+                                      STORE_NORM_CASEFOLD, "old@x.test", 10,
+                                      out, 2),
+                     1);
+    fieldvals_set(&fv, f->email, "new@x.test", 10);
+    assert_int_equal(store_update(f->s, r, &fv, 99), 0);
+    fieldvals_free(&fv);
+    assert_int_equal(r->modified_ms, 99);
+    assert_string_equal(record_value(r, f->last, NULL), "Doe");
+    assert_int_equal(store_find_equal(f->s, f->lead, f->email,
+                                      STORE_NORM_CASEFOLD, "old@x.test", 10,
+                                      out, 2),
+                     0);
+    assert_int_equal(store_find_equal(f->s, f->lead, f->email,
+                                      STORE_NORM_CASEFOLD, "NEW@x.test", 10,
+                                      out, 2),
+                     1);
+    fieldvals_set(&fv, f->email, NULL, 0); /* clearing a field */
+    store_update(f->s, r, &fv, 100);
+    fieldvals_free(&fv);
+    assert_null(record_value(r, f->email, NULL));
+    store_delete(f->s, r);
+    assert_int_equal(store_count(f->s, f->lead), 0);
+    assert_int_equal(store_find_equal(f->s, f->lead, f->phone, STORE_NORM_EXACT,
+                                      "1", 1, out, 2),
+                     0);
+}
+
+static void
+test_clear_keeps_objects(void **state)
+{
+    struct fixture *f = *state;
+    struct record *r = add(f, "a@x.test", "1");
+    char id[SFID_LEN15 + 1];
+
+    memcpy(id, r->id, sizeof(id));
+    store_clear(f->s);
+    assert_null(store_get(f->s, id));
+    assert_int_equal(store_count(f->s, f->lead), 0);
+    assert_non_null(add(f, "b@x.test", "2"));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_insert_and_get_by_id, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_ids_are_unique_and_indexed_at_scale, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_equality_index_normalisations,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_follows_updates_and_deletes,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clear_keeps_objects, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
