@@ -8,12 +8,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "journal.h"
+#include "org.h"
 #include "route.h"
 #include "sfapi.h"
 #include "sim.h"
 #include "w2l.h"
+#include "window.h"
 #include "xmalloc.h"
 
 #define SCRATCH_MAX 4096
@@ -60,6 +63,115 @@ parse_json_body(struct sim_request *req, struct sim_response *resp)
              jerr.line, jerr.column);
     response_sf_error(resp, 400, "JSON_PARSER_ERROR", msg, NULL);
     return -1;
+}
+
+/* The bearer token of the request: "Bearer X" (or the legacy "OAuth X"). */
+static const char *
+bearer_token(const struct sim_request *req)
+{
+    const char *h = request_header(req, "Authorization");
+
+    if (h == NULL)
+        return NULL;
+    if (strncasecmp(h, "Bearer ", 7) == 0)
+        h += 7;
+    else if (strncasecmp(h, "OAuth ", 6) == 0)
+        h += 6;
+    else
+        return NULL;
+    while (*h == ' ')
+        h++;
+    return *h != '\0' ? h : NULL;
+}
+
+/*
+ * ROUTE_AUTH: a valid session for a user allowed to use the API, or 401
+ * INVALID_SESSION_ID as Salesforce sends it (facts 3.4). -1 after
+ * answering.
+ */
+static int
+check_session(struct sim *sim, struct sim_request *req,
+              struct sim_response *resp)
+{
+    const char *token = bearer_token(req);
+    const struct org_user *user;
+    enum session_state st;
+
+    st =
+        token != NULL ? auth_check(sim, token, &req->session) : SESSION_UNKNOWN;
+    if (st != SESSION_VALID) {
+        response_sf_error(resp, 401, "INVALID_SESSION_ID",
+                          "Session expired or invalid", NULL);
+        resp->verdict = VERDICT_AUTH_FAILED;
+        response_detail(resp, "INVALID_SESSION_ID: %s",
+                        token == NULL           ? "no bearer token"
+                        : st == SESSION_EXPIRED ? "session expired"
+                        : st == SESSION_REVOKED ? "token revoked"
+                                                : "unknown token");
+        return -1;
+    }
+    user = org_user_find(sim->org, req->session->username);
+    if (user == NULL || !user->api_enabled) {
+        response_sf_error(resp, 401, "INVALID_SESSION_ID",
+                          "This session is not valid for use with the REST "
+                          "API",
+                          NULL);
+        resp->verdict = VERDICT_AUTH_FAILED;
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * ROUTE_REST: the org must have API access, and the request counts against
+ * the rolling 24-hour allocation (403 REQUEST_LIMIT_EXCEEDED once spent).
+ */
+static int
+count_api_request(struct sim *sim, struct sim_response *resp)
+{
+    int64_t now = sim_now(sim);
+
+    if (!sim->org->api_enabled) {
+        response_sf_error(resp, 403, "API_DISABLED_FOR_ORG",
+                          "The REST API is not enabled for this Organization.",
+                          NULL);
+        return -1;
+    }
+    if ((int64_t)window_count(sim->api_window, now) >=
+        sim->org->api_daily_limit) {
+        response_sf_error(resp, 403, "REQUEST_LIMIT_EXCEEDED",
+                          "TotalRequests Limit exceeded.", NULL);
+        return -1;
+    }
+    window_add(sim->api_window, now, 1);
+    return 0;
+}
+
+/* Sforce-Limit-Info: api-usage=N/M on every counted REST answer. */
+static void
+limit_header(struct sim *sim, struct sim_response *resp)
+{
+    char v[64];
+
+    snprintf(v, sizeof(v), "api-usage=%llu/%lld",
+             (unsigned long long)window_count(sim->api_window, sim_now(sim)),
+             (long long)sim->org->api_daily_limit);
+    response_header(resp, SFAPI_HDR_LIMIT_INFO, v);
+}
+
+/* Everything between a matched route and its handler. */
+static void
+run_route(struct sim *sim, const struct route *r, struct sim_request *req,
+          struct sim_response *resp)
+{
+    if ((r->flags & ROUTE_AUTH) && check_session(sim, req, resp) == -1)
+        return;
+    if ((r->flags & ROUTE_REST) && count_api_request(sim, resp) == -1)
+        return;
+    if (!(r->flags & ROUTE_JSON_BODY) || parse_json_body(req, resp) == 0)
+        r->fn(sim, req, resp);
+    if (r->flags & ROUTE_REST)
+        limit_header(sim, resp);
 }
 
 static void
@@ -119,8 +231,8 @@ dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
         not_found(resp);
     else if (m == ROUTE_NO_METHOD)
         method_not_allowed(req, resp, allowed);
-    else if (!(r->flags & ROUTE_JSON_BODY) || parse_json_body(req, resp) == 0)
-        r->fn(sim, req, resp);
+    else
+        run_route(sim, r, req, resp);
     if (r != NULL ? !(r->flags & ROUTE_ADMIN) : !is_admin_path(req->path))
         journal_exchange(sim, req, resp);
     json_decref(req->json);

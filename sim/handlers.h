@@ -25,6 +25,16 @@ route_fn h_admin_org_put;
 route_fn h_admin_mail;
 route_fn h_admin_w2l;
 
+/* h_oauth.c */
+route_fn h_oauth_token;
+route_fn h_oauth_authorize;
+route_fn h_oauth_revoke;
+route_fn h_oauth_userinfo;
+route_fn h_oauth_identity;
+route_fn h_oauth_introspect;
+route_fn h_admin_tokens;
+route_fn h_admin_tokens_expire;
+
 /* h_misc.c */
 route_fn h_versions;
 

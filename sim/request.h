@@ -16,6 +16,8 @@
 #include "journal.h"
 #include "sfid.h"
 
+struct session;
+
 #define REQUEST_MAX_PARAMS 8
 #define REQUEST_MAX_KV 128
 #define RESPONSE_MAX_HEADERS 12
@@ -48,7 +50,7 @@ struct sim_request {
     const char *body; /* raw bytes, NUL-terminated; "" when none */
     size_t body_len;
     json_t *json; /* parsed body for ROUTE_JSON_BODY routes (borrowed) */
-    void *token;  /* the session for ROUTE_AUTH routes (borrowed) */
+    struct session *session; /* for ROUTE_AUTH routes (borrowed) */
 };
 
 struct resp_header {

@@ -11,6 +11,14 @@ const struct route sim_routes[] = {
     /* Web-to-Lead */
     {M_POST, "/servlet/servlet.WebToLead", h_w2l_post, 0},
 
+    /* OAuth 2.0 */
+    {M_POST, "/services/oauth2/token", h_oauth_token, 0},
+    {M_GET, "/services/oauth2/authorize", h_oauth_authorize, 0},
+    {M_GET | M_POST, "/services/oauth2/revoke", h_oauth_revoke, 0},
+    {M_GET | M_POST, "/services/oauth2/userinfo", h_oauth_userinfo, 0},
+    {M_POST, "/services/oauth2/introspect", h_oauth_introspect, 0},
+    {M_GET, "/id/:org/:user", h_oauth_identity, 0},
+
     /* REST API */
     {M_GET, "/services/data", h_versions, 0},
 
@@ -18,6 +26,9 @@ const struct route sim_routes[] = {
     {M_GET, "/__sim/health", h_admin_health, ROUTE_ADMIN},
     {M_GET, "/__sim/clock", h_admin_clock_get, ROUTE_ADMIN},
     {M_POST, "/__sim/clock", h_admin_clock_post, ROUTE_ADMIN | ROUTE_JSON_BODY},
+    {M_POST, "/__sim/tokens", h_admin_tokens, ROUTE_ADMIN | ROUTE_JSON_BODY},
+    {M_POST, "/__sim/tokens/expire", h_admin_tokens_expire,
+     ROUTE_ADMIN | ROUTE_JSON_BODY},
     {M_GET, "/__sim/records/:object", h_admin_records, ROUTE_ADMIN},
     {M_GET, "/__sim/journal", h_admin_journal, ROUTE_ADMIN},
     {M_POST, "/__sim/reset", h_admin_reset, ROUTE_ADMIN},

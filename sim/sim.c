@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "journal.h"
 #include "mailbox.h"
 #include "org.h"
 #include "schema.h"
 #include "store.h"
 #include "w2l.h"
+#include "window.h"
 #include "xmalloc.h"
 
 struct sim *
@@ -35,6 +37,9 @@ sim_new(const struct sim_config *cfg, struct org *org, struct sf_err *err)
     sim->schema = schema_new(org, sim->store);
     sim->mail = mailbox_new();
     sim->w2l = w2l_new();
+    sim->auth = auth_new();
+    sim->api_window = xcalloc(1, sizeof(*sim->api_window));
+    window_init(sim->api_window, 86400);
     sim->journal = journal_new(cfg->journal_ring, cfg->journal_body_max,
                                cfg->journal_file, err);
     if (sim->journal == NULL) {
@@ -51,6 +56,10 @@ sim_free(struct sim *sim)
         return;
     journal_free(sim->journal);
     w2l_free(sim->w2l);
+    auth_free(sim->auth);
+    if (sim->api_window != NULL)
+        window_free(sim->api_window);
+    free(sim->api_window);
     mailbox_free(sim->mail);
     schema_free(sim->schema);
     store_free(sim->store);
@@ -65,6 +74,8 @@ sim_reset(struct sim *sim)
     journal_clear(sim->journal);
     mailbox_clear(sim->mail);
     w2l_clear(sim->w2l);
+    auth_clear(sim->auth);
+    window_clear(sim->api_window);
 }
 
 void

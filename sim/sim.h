@@ -24,6 +24,7 @@ struct store;
 struct journal;
 struct mailbox;
 struct w2l;
+struct auth;
 
 struct sim_config {
     const char *bind;         /* default 127.0.0.1 */
@@ -48,7 +49,9 @@ struct sim {
     struct journal *journal;
     struct mailbox *mail;
     struct w2l *w2l;
-    char base_url[128]; /* http://host:port, once listening */
+    struct auth *auth;
+    struct window *api_window; /* API requests, rolling 24 h */
+    char base_url[128];        /* http://host:port, once listening */
 };
 
 /* Steals org. NULL (err set) when the journal file cannot be opened.
