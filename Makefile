@@ -79,16 +79,31 @@ QUIET_AR = @echo "  AR      $@";
 QUIET_LD = @echo "  LD      $@";
 endif
 
-.PHONY: all binaries deps run test unit e2e tests-build bench valgrind fuzz \
+.PHONY: all binaries deps deps-c deps-node run test unit e2e tests-build bench valgrind fuzz \
 	format format-check lint clean
 
-all: deps
+all: deps-c
 	@$(MAKE) --no-print-directory binaries
 
 binaries: $(BINS)
 
-# Installs the Debian packages the build needs, only when something is missing.
-deps:
+# Installs the Debian packages the build needs, only when something is
+# missing, and the npm client the fidelity test runs (tests/e2e/jsforce).
+deps: deps-c deps-node
+
+deps-node:
+	@if [ -d tests/e2e/jsforce/node_modules/jsforce ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+	    echo "installing jsforce for the end-to-end fidelity test"; \
+	    npm ci --prefix tests/e2e/jsforce --no-audit --no-fund --loglevel=error; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null && \
+	    npm ci --prefix tests/e2e/jsforce --no-audit --no-fund --loglevel=error; \
+	else \
+	    echo "missing npm; run: sudo apt-get install nodejs npm" >&2; exit 1; \
+	fi
+
+deps-c:
 	@if command -v pkg-config >/dev/null 2>&1 && \
 	    pkg-config --exists $(PC_PKGS) 2>/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \

@@ -22,8 +22,9 @@
 #define SUPPRESSION_FILE_MAX (64 * 1024 * 1024)
 
 static const char *const top_keys[] = {
-    "name",  "paused",  "delivery", "mapping",     "static_fields", "auth",
-    "retry", "filters", "dedup",    "suppression", "web_to_lead",   NULL};
+    "name",        "paused",    "delivery", "mapping", "static_fields",
+    "auth",        "retry",     "filters",  "dedup",   "suppression",
+    "web_to_lead", "reconcile", NULL};
 static const char *const delivery_keys[] = {
     "url",        "content_type",      "format",
     "headers",    "concurrency",       "connect_timeout_ms",
@@ -46,6 +47,9 @@ static const char *const dedup_keys[] = {"fields", "match", "window_seconds",
 static const char *const suppression_keys[] = {"fields", "values", "file",
                                                NULL};
 static const char *const w2l_keys[] = {"daily_budget", "window_seconds", NULL};
+static const char *const reconcile_keys[] = {
+    "query_url", "object",     "match_field", "lead_field",
+    "wait_ms",   "batch_size", "headers",     NULL};
 
 static const char *const ctype_names[] = {"application/x-www-form-urlencoded",
                                           "application/json", NULL};
@@ -216,6 +220,9 @@ load_auth(struct conf *c, struct buyer *b, json_t *root)
         conf_int(c, a, "auth", "refresh_margin_seconds", 0, 86400, 300,
                  &b->auth.refresh_margin_s) == -1)
         return -1;
+    if (b->auth.refresh_margin_s >= b->auth.session_timeout_s)
+        return conf_error(c, "auth.refresh_margin_seconds",
+                          "must be less than auth.session_timeout_seconds");
     if (s[0] != NULL && (s[1] == NULL || s[3] == NULL))
         return conf_error(c, "auth.token_url",
                           "needs auth.client_id and auth.refresh_token");
@@ -407,6 +414,72 @@ load_w2l(struct conf *c, struct buyer *b, json_t *root)
     return 0;
 }
 
+/* A SOQL identifier: it is pasted into the query, so nothing else. */
+static int
+soql_name(const char *s)
+{
+    if (*s == '\0')
+        return 0;
+    for (; *s != '\0'; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}
+
+static int
+load_reconcile(struct conf *c, struct buyer *b, json_t *root)
+{
+    struct buyer_reconcile *rc = &b->reconcile;
+    const char *s[4] = {NULL, NULL, NULL, NULL};
+    json_t *r = NULL;
+
+    if (conf_object(c, root, "", "reconcile", &r) == -1)
+        return -1;
+    if (r == NULL)
+        return 0;
+    if (conf_check_keys(c, r, "reconcile", reconcile_keys) == -1 ||
+        conf_string(c, r, "reconcile", "query_url", NULL, &s[0]) == -1 ||
+        conf_string(c, r, "reconcile", "object", "Lead", &s[1]) == -1 ||
+        conf_string(c, r, "reconcile", "match_field", NULL, &s[2]) == -1 ||
+        conf_string(c, r, "reconcile", "lead_field", "id", &s[3]) == -1 ||
+        conf_int(c, r, "reconcile", "wait_ms", 0, 600000, 2000, &rc->wait_ms) ==
+            -1 ||
+        conf_int(c, r, "reconcile", "batch_size", 1, 1000, 100, &rc->batch) ==
+            -1 ||
+        load_pairs(c, r, "reconcile", "headers", 0, &rc->headers,
+                   &rc->nheaders) == -1)
+        return -1;
+    if (s[0] == NULL || *s[0] == '\0')
+        return conf_error(c, "reconcile.query_url", "is required");
+    if (s[2] == NULL)
+        return conf_error(c, "reconcile.match_field", "is required");
+    if (!soql_name(s[2]))
+        return conf_error(c, "reconcile.match_field",
+                          "must be a field API name (letters, digits, _)");
+    if (!soql_name(s[1]))
+        return conf_error(c, "reconcile.object",
+                          "must be an object API name (letters, digits, _)");
+    if (b->ctype != BUYER_CT_FORM)
+        return conf_error(c, "reconcile",
+                          "only Web-to-Lead (form) buyers are reconciled; "
+                          "the API reports its own failures");
+    rc->query_url = xstrdup(s[0]);
+    rc->object = xstrdup(s[1]);
+    rc->match_field = xstrdup(s[2]);
+    rc->lead_field = xstrdup(s[3]);
+    if (!buyer_can_refresh(b)) {
+        for (size_t i = 0; i < rc->nheaders; i++)
+            if (strcasecmp(rc->headers[i].key, "Authorization") == 0)
+                return 0;
+        return conf_error(c, "reconcile",
+                          "needs API credentials: auth.token_url, "
+                          "auth.client_id and auth.refresh_token, or an "
+                          "Authorization header in reconcile.headers");
+    }
+    return 0;
+}
+
 static int
 load_root(struct conf *c, struct buyer *b, json_t *root, const char *dir)
 {
@@ -424,7 +497,8 @@ load_root(struct conf *c, struct buyer *b, json_t *root, const char *dir)
                    &b->nstatics) == -1 ||
         load_auth(c, b, root) == -1 || load_retry(c, b, root) == -1 ||
         load_filters(c, b, root) == -1 || load_dedup(c, b, root) == -1 ||
-        load_suppression(c, b, root, dir) == -1 || load_w2l(c, b, root) == -1)
+        load_suppression(c, b, root, dir) == -1 || load_w2l(c, b, root) == -1 ||
+        load_reconcile(c, b, root) == -1)
         return -1;
     return 0;
 }
@@ -534,6 +608,11 @@ buyer_free(struct buyer *b)
     free_strings(b->dedup.fields, b->dedup.nfields);
     free_strings(b->suppression.fields, b->suppression.nfields);
     free_strings(b->suppression.values, b->suppression.nvalues);
+    free(b->reconcile.query_url);
+    free(b->reconcile.object);
+    free(b->reconcile.match_field);
+    free(b->reconcile.lead_field);
+    free_pairs(b->reconcile.headers, b->reconcile.nheaders);
     memset(b, 0, sizeof(*b));
 }
 
@@ -576,6 +655,18 @@ buyer_can_refresh(const struct buyer *b)
 {
     return b->auth.token_url != NULL && b->auth.client_id != NULL &&
            b->auth.refresh_token != NULL;
+}
+
+int
+buyer_uses_token(const struct buyer *b)
+{
+    return b->ctype == BUYER_CT_JSON && buyer_can_refresh(b);
+}
+
+int
+buyer_reconciles(const struct buyer *b)
+{
+    return b->reconcile.query_url != NULL;
 }
 
 const char *

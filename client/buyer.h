@@ -74,6 +74,23 @@ struct buyer_suppression {
     size_t nvalues;
 };
 
+/*
+ * Web-to-Lead reconciliation: after delivering, read back over the REST
+ * API what Web-to-Lead created, matching match_field (a Lead field that
+ * Web-to-Lead filled from the lead's lead_field) against the lead ids.
+ * Off when query_url is NULL.
+ */
+struct buyer_reconcile {
+    char *query_url;            /* .../services/data/vNN.N/query */
+    char *object;               /* "Lead" */
+    char *match_field;          /* e.g. "source_lead_id__c" */
+    char *lead_field;           /* lead field carrying the value ("id") */
+    int64_t wait_ms;            /* pause before reading back (2000) */
+    int64_t batch;              /* ids per query (100) */
+    struct buyer_pair *headers; /* sent with each query (Authorization) */
+    size_t nheaders;
+};
+
 struct buyer {
     char *name;
     char *url;
@@ -99,6 +116,7 @@ struct buyer {
     size_t nfilters;
     struct buyer_dedup dedup;
     struct buyer_suppression suppression;
+    struct buyer_reconcile reconcile;
 };
 
 /*
@@ -121,6 +139,11 @@ const char *buyer_header(const struct buyer *b, const char *name);
 void buyer_set_header(struct buyer *b, const char *name, const char *value);
 /* 1 when the buyer can refresh its token (auth.token_url and friends). */
 int buyer_can_refresh(const struct buyer *b);
+/* 1 when delivery itself carries a Bearer token that auth.* refreshes
+ * (JSON buyers with refresh credentials). */
+int buyer_uses_token(const struct buyer *b);
+/* 1 when reconciliation is configured. */
+int buyer_reconciles(const struct buyer *b);
 /* The Web-to-Lead budget key (the oid), or NULL when not a form buyer. */
 const char *buyer_w2l_oid(const struct buyer *b);
 

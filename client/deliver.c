@@ -33,11 +33,12 @@ enum auth_state { AUTH_OK, AUTH_REFRESHING, AUTH_FAILED };
 struct job {
     const struct lead *lead;
     struct payload p;
-    struct transfer t;
+    struct transfer *t; /* from the pool while an attempt is in flight */
     enum job_state st;
     int attempts, retries, reauths;
     int64_t due_ms;     /* monotonic; when a queued job may start */
     unsigned token_gen; /* token generation it was last sent with */
+    int64_t sent_ms;    /* calendar time of the last attempt's start */
     long status;
     const char *reason;
     char error[SF_ERR_MSG_MAX];
@@ -56,13 +57,19 @@ struct deliver {
     struct deliver_hooks hooks;
     CURLM *multi;
     struct rng rng;
-    struct job *jobs;     /* owned array */
-    size_t njobs, next;   /* next: first never-started job */
+    struct job *jobs;            /* owned array */
+    size_t njobs, capjobs, next; /* next: first never-started job */
+    struct transfer **pool;      /* idle transfers, easy handles kept alive */
+    size_t npool;
     struct job **waiting; /* jobs started before and queued again */
     size_t nwaiting;
     size_t active, unfinished;
     enum auth_state auth;
     unsigned token_gen;
+    int uses_token;        /* delivery carries a refreshable Bearer token */
+    int64_t token_used_ms; /* calendar; -1: unknown */
+    int64_t idle_limit_ms; /* refresh once idle this long */
+    int refreshes;         /* token requests sent */
     struct token_job tok;
     char auth_error[SF_ERR_MSG_MAX];
 };
@@ -81,6 +88,13 @@ deliver_new(const struct deliver_config *cfg, const struct deliver_hooks *hooks)
     else
         rng_init_random(&d->rng);
     transfer_init(&d->tok.t, &d->tok);
+    d->uses_token = buyer_uses_token(cfg->buyer);
+    d->token_used_ms = cfg->token_used_ms;
+    d->idle_limit_ms = (cfg->buyer->auth.session_timeout_s -
+                        cfg->buyer->auth.refresh_margin_s) *
+                       1000;
+    if (d->idle_limit_ms < 1000)
+        d->idle_limit_ms = 1000;
     return d;
 }
 
@@ -89,11 +103,26 @@ deliver_add(struct deliver *d, const struct lead *l)
 {
     struct job *j;
 
-    d->jobs = xreallocarray(d->jobs, d->njobs + 1, sizeof(*d->jobs));
+    if (d->njobs == d->capjobs) {
+        d->capjobs = d->capjobs < 64 ? 64 : d->capjobs * 2;
+        d->jobs = xreallocarray(d->jobs, d->capjobs, sizeof(*d->jobs));
+    }
     j = &d->jobs[d->njobs++];
     memset(j, 0, sizeof(*j));
     j->lead = l;
     j->reason = "";
+}
+
+int64_t
+deliver_token_used_ms(const struct deliver *d)
+{
+    return d->token_used_ms;
+}
+
+int
+deliver_refreshes(const struct deliver *d)
+{
+    return d->refreshes;
 }
 
 const char *
@@ -108,11 +137,20 @@ deliver_free(struct deliver *d)
     if (d == NULL)
         return;
     for (size_t i = 0; i < d->njobs; i++) {
-        if (d->jobs[i].st == JOB_ACTIVE && d->multi != NULL)
-            curl_multi_remove_handle(d->multi, d->jobs[i].t.easy);
-        transfer_cleanup(&d->jobs[i].t);
+        struct transfer *t = d->jobs[i].t;
+
+        if (t != NULL && d->multi != NULL)
+            curl_multi_remove_handle(d->multi, t->easy);
+        if (t != NULL)
+            transfer_cleanup(t);
+        free(t);
         payload_free(&d->jobs[i].p);
     }
+    for (size_t i = 0; i < d->npool; i++) {
+        transfer_cleanup(d->pool[i]);
+        free(d->pool[i]);
+    }
+    free(d->pool);
     if (d->tok.active && d->multi != NULL)
         curl_multi_remove_handle(d->multi, d->tok.t.easy);
     transfer_cleanup(&d->tok.t);
@@ -122,6 +160,38 @@ deliver_free(struct deliver *d)
     free(d->jobs);
     free(d->waiting);
     free(d);
+}
+
+/*
+ * A transfer for one attempt of j. Transfers (and their easy handles,
+ * which keep libcurl's per-handle caches) are recycled: a batch makes
+ * about as many as it has parallel slots, not one per lead.
+ */
+static struct transfer *
+pool_get(struct deliver *d, struct job *j)
+{
+    struct transfer *t;
+
+    if (d->npool > 0) {
+        t = d->pool[--d->npool];
+        t->owner = j;
+        return t;
+    }
+    t = xmalloc(sizeof(*t));
+    transfer_init(t, j);
+    return t;
+}
+
+/* Gives j's transfer back to the pool (its easy handle is out of the
+ * multi by now). */
+static void
+pool_put(struct deliver *d, struct job *j)
+{
+    if (j->t == NULL)
+        return;
+    d->pool = xreallocarray(d->pool, d->npool + 1, sizeof(*d->pool));
+    d->pool[d->npool++] = j->t;
+    j->t = NULL;
 }
 
 /* Reports j's outcome and releases what it no longer needs. */
@@ -143,7 +213,7 @@ finish(struct deliver *d, struct job *j, const char *outcome,
     d->unfinished--;
     if (d->hooks.on_result != NULL)
         d->hooks.on_result(d->hooks.arg, &r);
-    transfer_cleanup(&j->t);
+    pool_put(d, j);
     payload_free(&j->p);
 }
 
@@ -192,7 +262,6 @@ job_start(struct deliver *d, struct job *j)
 
     if (j->p.url == NULL) {
         err_clear(&err);
-        transfer_init(&j->t, j);
         if (payload_build(b, j->lead, &j->p, &err) == -1) {
             set_error(j, "payload", err.msg);
             finish(d, j, "delivery_failed", -1);
@@ -216,14 +285,16 @@ job_start(struct deliver *d, struct job *j)
         .connect_timeout_ms = (long)b->connect_timeout_ms,
         .timeout_ms = (long)b->timeout_ms,
     };
-    if (transfer_setup(&j->t, &req) == -1 ||
-        curl_multi_add_handle(d->multi, j->t.easy) != CURLM_OK) {
+    j->t = pool_get(d, j);
+    if (transfer_setup(j->t, &req) == -1 ||
+        curl_multi_add_handle(d->multi, j->t->easy) != CURLM_OK) {
         set_error(j, "transport", "cannot set up the transfer");
         finish(d, j, "delivery_failed", -1);
         return -1;
     }
     j->attempts++;
     j->token_gen = d->token_gen;
+    j->sent_ms = calendar_ms(d);
     j->st = JOB_ACTIVE;
     d->active++;
     return 0;
@@ -250,12 +321,42 @@ next_job(struct deliver *d, int64_t now)
     return NULL;
 }
 
+static void token_start(struct deliver *d);
+
+/* 1 when some job could start at now (next_job() would find one). */
+static int
+has_startable(const struct deliver *d, int64_t now)
+{
+    for (size_t i = 0; i < d->nwaiting; i++)
+        if (d->waiting[i]->st == JOB_QUEUED && d->waiting[i]->due_ms <= now)
+            return 1;
+    for (size_t i = d->next; i < d->njobs; i++)
+        if (d->jobs[i].st == JOB_QUEUED)
+            return 1;
+    return 0;
+}
+
+/* 1 when the session may have timed out on the org: idle for longer than
+ * the org's timeout minus the margin since it was last seen working. */
+static int
+token_stale(const struct deliver *d)
+{
+    return d->uses_token && d->auth == AUTH_OK && d->token_used_ms >= 0 &&
+           calendar_ms(d) - d->token_used_ms >= d->idle_limit_ms;
+}
+
 static void
 fill(struct deliver *d)
 {
     int64_t now = timesrc_mono_ms();
     struct job *j;
 
+    if (d->auth == AUTH_OK && d->active < (size_t)d->cfg.concurrency &&
+        token_stale(d) && has_startable(d, now)) {
+        log_info("refreshing the access token before the org's session "
+                 "timeout");
+        token_start(d);
+    }
     if (d->auth != AUTH_OK)
         return;
     while (d->active < (size_t)d->cfg.concurrency &&
@@ -319,6 +420,7 @@ token_start(struct deliver *d)
     }
     d->tok.tries++;
     d->tok.active = 1;
+    d->refreshes++;
 }
 
 /* The refresh transfer finished: install the token, retry it, or fail. */
@@ -346,6 +448,7 @@ token_done(struct deliver *d, CURLcode code)
         free(token);
         d->token_gen++;
         d->auth = AUTH_OK;
+        d->token_used_ms = calendar_ms(d);
         d->tok.tries = 0;
         /* Every lead parked for the token may go again at once. */
         for (size_t i = 0; i < d->nwaiting; i++)
@@ -371,7 +474,7 @@ token_done(struct deliver *d, CURLcode code)
 static void
 job_reauth(struct deliver *d, struct job *j)
 {
-    if (!buyer_can_refresh(d->cfg.buyer)) {
+    if (!d->uses_token) {
         if (d->auth != AUTH_FAILED)
             auth_fail(d, "session expired or invalid and the buyer has no ",
                       "refresh credentials (auth.*)");
@@ -400,19 +503,19 @@ log_attempt(struct deliver *d, struct job *j, CURLcode code,
         .attempt = j->attempts,
         .method = j->p.method,
         .url = j->p.url,
-        .status = j->t.status,
+        .status = j->t->status,
         .curl_code = (int)code,
         .error = code != CURLE_OK
-                     ? (j->t.errbuf[0] != '\0' ? j->t.errbuf
-                                               : curl_easy_strerror(code))
+                     ? (j->t->errbuf[0] != '\0' ? j->t->errbuf
+                                                : curl_easy_strerror(code))
                      : NULL,
         .verdict = classify_verdict_str(r.verdict),
         .reason = r.reason,
-        .retry_after = j->t.retry_after[0] ? j->t.retry_after : NULL,
-        .content_type = j->t.content_type[0] ? j->t.content_type : NULL,
-        .limit_info = j->t.limit_info[0] ? j->t.limit_info : NULL,
-        .body = j->t.resp.data,
-        .body_len = j->t.resp.len,
+        .retry_after = j->t->retry_after[0] ? j->t->retry_after : NULL,
+        .content_type = j->t->content_type[0] ? j->t->content_type : NULL,
+        .limit_info = j->t->limit_info[0] ? j->t->limit_info : NULL,
+        .body = j->t->resp.data,
+        .body_len = j->t->resp.len,
         .retry_in_ms = retry_in,
     };
 
@@ -426,8 +529,8 @@ retry_delay(struct deliver *d, struct job *j)
 {
     int64_t ra = -1;
 
-    if (j->t.retry_after[0] != '\0')
-        ra = classify_retry_after(j->t.retry_after, calendar_ms(d));
+    if (j->t->retry_after[0] != '\0')
+        ra = classify_retry_after(j->t->retry_after, calendar_ms(d));
     return classify_backoff_ms(&d->cfg.buyer->retry, j->retries + 1, ra,
                                rng_next(&d->rng));
 }
@@ -441,12 +544,16 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
     int64_t delay = -1;
     json_t *body;
 
-    transfer_done(&j->t);
-    body = transfer_json(&j->t);
-    r = classify((int)code, j->t.status, body);
+    transfer_done(j->t);
+    body = transfer_json(j->t);
+    r = classify((int)code, j->t->status, body);
     json_decref(body);
-    j->status = j->t.status;
+    j->status = j->t->status;
     j->reason = r.reason;
+    /* Any answer but a 401 shows the session was alive when j was sent. */
+    if (j->t->status != 0 && j->t->status != 401 &&
+        j->token_gen == d->token_gen && j->sent_ms > d->token_used_ms)
+        d->token_used_ms = j->sent_ms;
     /* A lead that keeps getting 401 with fresh tokens is not a token
      * problem any more; let it spend its retries. */
     if (r.verdict == CLASSIFY_REAUTH && j->reauths >= DELIVER_MAX_REAUTHS)
@@ -457,9 +564,9 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
     log_attempt(d, j, code, r, delay);
     if (code != CURLE_OK)
         set_error(j, r.reason,
-                  j->t.errbuf[0] ? j->t.errbuf : curl_easy_strerror(code));
+                  j->t->errbuf[0] ? j->t->errbuf : curl_easy_strerror(code));
     else if (r.verdict != CLASSIFY_DONE)
-        snprintf(j->error, sizeof(j->error), "HTTP %ld", j->t.status);
+        snprintf(j->error, sizeof(j->error), "HTTP %ld", j->t->status);
     switch (r.verdict) {
     case CLASSIFY_DONE:
         j->error[0] = '\0';
@@ -478,6 +585,8 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
             finish(d, j, "delivery_failed", -1);
         break;
     }
+    /* Whatever happens next starts from a fresh setup. */
+    pool_put(d, j);
 }
 
 static void
@@ -541,7 +650,7 @@ deliver_run(struct deliver *d)
     if (setup_multi(d) == -1)
         return -1;
     d->unfinished = d->njobs;
-    if (d->cfg.refresh_first && buyer_can_refresh(d->cfg.buyer))
+    if (d->cfg.refresh_first && d->uses_token)
         token_start(d);
     while (d->unfinished > 0) {
         if (d->auth == AUTH_FAILED)
@@ -553,6 +662,11 @@ deliver_run(struct deliver *d)
         if (curl_multi_perform(d->multi, &running) != CURLM_OK)
             return -1;
         reap(d);
+        /* Refill the slots reaping freed before sleeping: with nothing in
+         * flight the poll below would otherwise sleep its full timeout. */
+        if (d->auth == AUTH_FAILED)
+            hold_waiting(d);
+        fill(d);
         if (d->hooks.on_tick != NULL)
             d->hooks.on_tick(d->hooks.arg);
         if (d->unfinished == 0)

@@ -4,7 +4,10 @@
  * deliver.c owns the per-lead state machine (queued, in flight, waiting for
  * a backoff or for a token, final), bounded concurrency over keep-alive
  * connections, the backoff schedule, and the shared token refresh that
- * runs as one more transfer in the same multi. It decides outcomes from
+ * runs as one more transfer in the same multi, both on a 401 and ahead of
+ * the org's session timeout (before the next send, whenever the token has
+ * been idle for auth.session_timeout_seconds minus
+ * auth.refresh_margin_seconds). It decides outcomes from
  * classify() verdicts and reports them, and every attempt, through hooks;
  * it writes no files. Pre-send gates other than the per-send budget hook
  * run before deliver_add().
@@ -48,6 +51,8 @@ struct deliver_config {
     const struct timesrc *clock; /* borrowed */
     long concurrency;            /* parallel transfers (>= 1) */
     int refresh_first;           /* refresh the token before sending */
+    int64_t token_used_ms;       /* calendar time the current token was
+                                    last seen working; -1: unknown */
     uint64_t seed;               /* jitter; 0 = from the OS */
 };
 
@@ -64,6 +69,11 @@ void deliver_add(struct deliver *d, const struct lead *l);
  * leads not reported are then unfinished).
  */
 int deliver_run(struct deliver *d);
+/* When the current token was last seen working (calendar ms), -1 if
+ * never: what to persist for the next run's session-age check. */
+int64_t deliver_token_used_ms(const struct deliver *d);
+/* Token endpoint requests made by this run. */
+int deliver_refreshes(const struct deliver *d);
 /* Last refresh failure, or NULL (borrowed from d). */
 const char *deliver_auth_error(const struct deliver *d);
 void deliver_free(struct deliver *d);

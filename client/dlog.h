@@ -5,7 +5,10 @@
  * "curl_code", "error", "verdict", "reason", "headers": {the response
  * headers that matter}, "body": excerpt, "retry_in_ms"}. The request's own
  * headers are never written, so the Bearer token cannot leak; the URL has
- * its query string cut for the same reason. dlog.c only formats and writes.
+ * its query string cut for the same reason. dlog.c only formats and writes:
+ * by hand into one reused buffer, since a line per attempt is on the hot
+ * path of a large batch. Bytes that are not UTF-8 become U+FFFD, so every
+ * line is valid JSON whatever a server sent.
  */
 #ifndef CLIENT_DLOG_H
 #define CLIENT_DLOG_H
@@ -13,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "err.h"
 
 #define DLOG_BODY_EXCERPT 512
@@ -37,7 +41,8 @@ struct dlog_entry {
 };
 
 struct dlog {
-    FILE *fp; /* NULL: logging off */
+    FILE *fp;      /* NULL: logging off */
+    struct buf ln; /* the line being formatted, reused */
 };
 
 /* path NULL turns logging off. Returns 0 or -1 with err. */

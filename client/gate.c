@@ -183,8 +183,8 @@ dedup_check(struct gate *g, const struct lead *l, int64_t now_ms, int dry,
             goto out;
         }
     }
-    if (dry)
-        goto out;
+    /* A dry run records too, in memory only (the caller saves nothing),
+     * so that it shows duplicates within the file as a real run would. */
     json_array_foreach(keys, i, k)
     {
         e = json_object_get(g->dedup, json_string_value(k));
@@ -193,7 +193,7 @@ dedup_check(struct gate *g, const struct lead *l, int64_t now_ms, int dry,
         json_object_set_new(
             g->dedup, json_string_value(k),
             json_pack("{s:s, s:I}", "id", l->id, "t", (json_int_t)now_ms));
-        g->dirty_dedup = 1;
+        g->dirty_dedup |= !dry;
     }
 out:
     json_decref(keys);

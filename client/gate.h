@@ -48,8 +48,10 @@ void gate_free(struct gate *g);
 
 /*
  * Runs the pre-send rules for l at calendar time now_ms. A lead that passes
- * dedup is recorded in the history (unless dry is set). why (size n) gets
- * a human reason for any verdict but GATE_PASS.
+ * dedup is recorded in the history; with dry set the history changes in
+ * memory only (dirty_dedup stays as it was), so a dry run still finds
+ * duplicates within one file. why (size n) gets a human reason for any
+ * verdict but GATE_PASS.
  */
 enum gate_verdict gate_check(struct gate *g, const struct lead *l,
                              int64_t now_ms, int dry, char *why, size_t n);

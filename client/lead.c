@@ -68,7 +68,10 @@ add_lead(struct reader *r, json_t *obj, long line)
         goto out;
     }
     json_object_set_new(r->ids, id, json_integer(line));
-    r->set->v = xreallocarray(r->set->v, r->set->n + 1, sizeof(*r->set->v));
+    /* Capacity doubles: it is max(16, n) whenever n is a power of two. */
+    if ((r->set->n & (r->set->n - 1)) == 0)
+        r->set->v = xreallocarray(
+            r->set->v, r->set->n < 16 ? 16 : r->set->n * 2, sizeof(*r->set->v));
     r->set->v[r->set->n].id = id;
     r->set->v[r->set->n].data = obj;
     r->set->v[r->set->n].line = line;

@@ -26,6 +26,7 @@
 #include "outcome.h"
 #include "parse.h"
 #include "payload.h"
+#include "reconcile.h"
 #include "state.h"
 #include "timefmt.h"
 #include "timesrc.h"
@@ -45,6 +46,13 @@ static const char *const outcome_names[] = {"delivered",  "delivery_failed",
                                             "suppressed", "held",
                                             NULL};
 
+/* A lead Web-to-Lead answered 200 for, waiting to be reconciled. */
+struct pending {
+    const struct lead *lead;
+    int attempts;
+    long status;
+};
+
 struct run {
     struct opts o;
     struct timesrc clock;
@@ -57,7 +65,11 @@ struct run {
     const char *leads_label;
     char *config_auth; /* the config's own Authorization header, or NULL */
     size_t counts[6];
-    size_t total, sent_ok;
+    size_t total;
+    struct pending *pending; /* delivered, not yet reconciled */
+    size_t npending;
+    size_t confirmed, dropped, unverified, found_on_resume;
+    char reconcile_error[SF_ERR_MSG_MAX];
     int64_t start_mono, last_save_mono, last_progress_mono;
     char budget_file[160];
     int tty, failed;
@@ -179,9 +191,6 @@ hook_attempt(void *arg, const struct dlog_entry *e)
 {
     struct run *r = arg;
 
-    /* Any answer other than a 401 shows the session was alive. */
-    if (e->status != 0 && e->status != 401)
-        r->sent_ok++;
     dlog_write(&r->dlog, e);
 }
 
@@ -190,8 +199,21 @@ hook_result(void *arg, const struct deliver_result *res)
 {
     struct run *r = arg;
     char ts[TIMEFMT_LEN];
-    json_t *extra = json_object();
+    json_t *extra;
 
+    /* Web-to-Lead's 200 proves nothing: the outcome waits for the
+     * read-back (one line per lead, so nothing is written yet). */
+    if (buyer_reconciles(&r->b) && strcmp(res->outcome, "delivered") == 0) {
+        r->pending =
+            xreallocarray(r->pending, r->npending + 1, sizeof(*r->pending));
+        r->pending[r->npending++] = (struct pending){
+            .lead = res->lead,
+            .attempts = res->attempts,
+            .status = res->status,
+        };
+        return;
+    }
+    extra = json_object();
     if (res->status != 0)
         json_object_set_new(extra, "status", json_integer(res->status));
     if (res->reason != NULL && *res->reason != '\0' &&
@@ -206,10 +228,9 @@ hook_result(void *arg, const struct deliver_result *res)
 }
 
 static void
-save_token(struct run *r, const char *token)
+save_token(struct run *r, const char *token, int64_t used_ms)
 {
-    json_t *doc =
-        oauth_state_doc(token, timesrc_now_ms(&r->clock), r->config_auth);
+    json_t *doc = oauth_state_doc(token, used_ms, r->config_auth);
 
     state_save(&r->st, OAUTH_STATE_FILE, doc);
     json_decref(doc);
@@ -218,7 +239,9 @@ save_token(struct run *r, const char *token)
 static void
 hook_token(void *arg, const char *token)
 {
-    save_token(arg, token);
+    struct run *r = arg;
+
+    save_token(r, token, timesrc_now_ms(&r->clock));
 }
 
 /* Saves the gate's documents that changed. */
@@ -347,13 +370,19 @@ dry_run_gate(const struct lead *l, enum gate_verdict v, const char *why)
     json_decref(o);
 }
 
-/* Runs the pre-send gates; queues the leads that pass. */
+/*
+ * Runs the pre-send gates. The leads that pass go into *pass (a new array
+ * of borrowed pointers, count in *npass); the others are recorded.
+ */
 static void
-gate_leads(struct run *r, struct deliver *d, json_t *done)
+gate_leads(struct run *r, json_t *done, const struct lead ***pass,
+           size_t *npass)
 {
     int64_t now = timesrc_now_ms(&r->clock);
     char why[256];
 
+    *pass = xcalloc(r->leads.n + 1, sizeof(**pass));
+    *npass = 0;
     for (size_t i = 0; i < r->leads.n; i++) {
         const struct lead *l = &r->leads.v[i];
         enum gate_verdict v;
@@ -370,51 +399,220 @@ gate_leads(struct run *r, struct deliver *d, json_t *done)
         else if (r->o.dry_run)
             dry_run_print(r, l);
         else
-            deliver_add(d, l);
+            (*pass)[(*npass)++] = l;
     }
 }
 
-/*
- * Picks the token: the cached one when it belongs to this config, and
- * whether to refresh before sending (no token at all, or one idle for
- * longer than the org's session timeout minus a margin).
- */
-static int
-setup_token(struct run *r)
+/* The cached token when it belongs to this config (new string), with the
+ * calendar time it was last seen working. */
+static char *
+cached_token(struct run *r, int64_t *last_used)
 {
     json_t *doc = state_load(&r->st, OAUTH_STATE_FILE);
-    const char *tok;
-    int64_t last_used = 0, idle_limit;
-    int refresh = 0;
-    char *hdr;
+    const char *tok = oauth_state_token(doc, r->config_auth, last_used);
+    char *copy = tok != NULL ? xstrdup(tok) : NULL;
 
-    if (!buyer_can_refresh(&r->b)) {
-        json_decref(doc);
-        return 0;
-    }
-    tok = oauth_state_token(doc, r->config_auth, &last_used);
+    json_decref(doc);
+    return copy;
+}
+
+/*
+ * Picks the delivery token: the cached one when it belongs to this config,
+ * and whether to refresh before sending (no token at all, or one idle for
+ * longer than the org's session timeout minus a margin; deliver.c applies
+ * the same rule again before every send). Sets cfg's fields.
+ */
+static void
+setup_token(struct run *r, struct deliver_config *cfg)
+{
+    int64_t last_used = -1, idle_limit;
+    char *tok, *hdr;
+
+    cfg->token_used_ms = -1;
+    if (!buyer_uses_token(&r->b))
+        return;
+    tok = cached_token(r, &last_used);
     idle_limit =
         (r->b.auth.session_timeout_s - r->b.auth.refresh_margin_s) * 1000;
     if (tok != NULL) {
         hdr = xasprintf("Bearer %s", tok);
         buyer_set_header(&r->b, "Authorization", hdr);
         free(hdr);
-        refresh = timesrc_now_ms(&r->clock) - last_used >= idle_limit;
+        cfg->token_used_ms = last_used;
+        cfg->refresh_first =
+            timesrc_now_ms(&r->clock) - last_used >= idle_limit;
     } else if (r->config_auth == NULL)
-        refresh = 1;
-    json_decref(doc);
-    return refresh;
+        cfg->refresh_first = 1;
+    free(tok);
 }
 
 /* After the run: remember when the token was last seen working. */
 static void
-save_token_use(struct run *r)
+save_token_use(struct run *r, const struct deliver *d)
 {
     const char *h = buyer_header(&r->b, "Authorization");
 
-    if (r->sent_ok > 0 && h != NULL && strncmp(h, "Bearer ", 7) == 0 &&
+    if (deliver_token_used_ms(d) >= 0 && h != NULL &&
+        strncmp(h, "Bearer ", 7) == 0 && buyer_uses_token(&r->b))
+        save_token(r, h + 7, deliver_token_used_ms(d));
+}
+
+/*
+ * Asks the org which of values[0..n) exist (reconcile.h). Returns how many
+ * values, from the first, got an answer; found gets those that exist.
+ */
+static size_t
+ask_org(struct run *r, const char *const *values, size_t n, json_t *found)
+{
+    struct reconcile rc;
+    struct sf_err err;
+    int64_t last_used = 0;
+    char *tok = NULL;
+    size_t checked;
+
+    if (n == 0)
+        return 0;
+    if (buyer_can_refresh(&r->b))
+        tok = cached_token(r, &last_used);
+    reconcile_init(&rc, &r->b, tok);
+    err_clear(&err);
+    checked = reconcile_run(&rc, values, n, found, &err);
+    if (err.set && r->reconcile_error[0] == '\0')
+        snprintf(r->reconcile_error, sizeof(r->reconcile_error), "%s", err.msg);
+    if (rc.token != NULL && (rc.token_changed || checked > 0) &&
         buyer_can_refresh(&r->b))
-        save_token(r, h + 7);
+        save_token(r, rc.token, timesrc_now_ms(&r->clock));
+    reconcile_free(&rc);
+    free(tok);
+    return checked;
+}
+
+/* The reconcile value of each lead (lead_field), new strings or NULL. */
+static char **
+match_values(struct run *r, const struct lead *const *leads, size_t n)
+{
+    char **v = xcalloc(n + 1, sizeof(*v));
+
+    for (size_t i = 0; i < n; i++)
+        v[i] = lead_get_string(leads[i], r->b.reconcile.lead_field);
+    return v;
+}
+
+/* Compacts the non-NULL values for the query; the count. */
+static size_t
+query_values(char **v, size_t n, const char **out)
+{
+    size_t m = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (v[i] != NULL)
+            out[m++] = v[i];
+    return m;
+}
+
+static void
+free_values(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/*
+ * The read-back: every lead Web-to-Lead answered 200 for is delivered if
+ * the org has it, delivery_failed (silently_dropped) if the org answered
+ * and does not, and delivered but unverified if the org could not be
+ * asked.
+ */
+static void
+reconcile_pending(struct run *r)
+{
+    const struct lead **leads;
+    const char **q;
+    char **v, *match;
+    json_t *found = json_object();
+    size_t n = r->npending, nq, checked;
+
+    if (n == 0) {
+        json_decref(found);
+        return;
+    }
+    leads = xcalloc(n + 1, sizeof(*leads));
+    for (size_t i = 0; i < n; i++)
+        leads[i] = r->pending[i].lead;
+    v = match_values(r, leads, n);
+    q = xcalloc(n + 1, sizeof(*q));
+    nq = query_values(v, n, q);
+    timesrc_sleep_ms(r->b.reconcile.wait_ms);
+    checked = ask_org(r, q, nq, found);
+    match = r->b.reconcile.match_field;
+    for (size_t i = 0, qi = 0; i < n; i++) {
+        const struct pending *p = &r->pending[i];
+        json_t *extra = json_pack("{s:I}", "status", (json_int_t)p->status);
+        int asked = v[i] != NULL && qi++ < checked;
+
+        if (v[i] != NULL && json_object_get(found, v[i]) != NULL) {
+            r->confirmed++;
+            json_object_set_new(extra, "reconciled", json_true());
+            record(r, p->lead->id, "delivered", p->attempts, extra);
+        } else if (asked) {
+            r->dropped++;
+            json_object_set_new(extra, "reason",
+                                json_string("silently_dropped"));
+            json_object_set_new(
+                extra, "error",
+                json_sprintf("Web-to-Lead answered %ld but no %s has %s = "
+                             "'%s': the org dropped it silently",
+                             p->status, r->b.reconcile.object, match, v[i]));
+            record(r, p->lead->id, "delivery_failed", p->attempts, extra);
+        } else {
+            r->unverified++;
+            json_object_set_new(extra, "reconciled", json_false());
+            json_object_set_new(
+                extra, "error",
+                v[i] == NULL
+                    ? json_sprintf("not verified: the lead has no %s",
+                                   r->b.reconcile.lead_field)
+                    : json_sprintf("not verified: %s", r->reconcile_error));
+            record(r, p->lead->id, "delivered", p->attempts, extra);
+        }
+    }
+    json_decref(found);
+    free(q);
+    free_values(v, n);
+    free(leads);
+}
+
+/*
+ * On --resume with reconciliation: a lead an interrupted run sent but did
+ * not record may already be in the org. Those found are recorded as
+ * delivered and not sent again; Web-to-Lead has no upsert to make a resend
+ * harmless. Compacts pass in place.
+ */
+static void
+skip_already_created(struct run *r, const struct lead **pass, size_t *npass)
+{
+    size_t n = *npass, m = 0;
+    char **v = match_values(r, pass, n);
+    const char **q = xcalloc(n + 1, sizeof(*q));
+    json_t *found = json_object();
+    size_t nq = query_values(v, n, q);
+
+    ask_org(r, q, nq, found);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] != NULL && json_object_get(found, v[i]) != NULL) {
+            r->found_on_resume++;
+            record(r, pass[i]->id, "delivered", 0,
+                   json_pack("{s:b, s:s}", "reconciled", 1, "note",
+                             "already in the org (sent by an interrupted "
+                             "run); not sent again"));
+        } else
+            pass[m++] = pass[i];
+    }
+    *npass = m;
+    json_decref(found);
+    free(q);
+    free_values(v, n);
 }
 
 static void
@@ -434,6 +632,29 @@ summary(const struct run *r, const struct deliver *d)
                 "sfdeliver: %zu leads held; they were NOT sent "
                 "(see \"reason\" and \"retry_at\" in the outcomes)\n",
                 r->counts[5]);
+    if (!buyer_reconciles(&r->b))
+        return;
+    if (r->dropped > 0)
+        fprintf(stderr,
+                "sfdeliver: %zu leads were SILENTLY DROPPED by Salesforce: "
+                "Web-to-Lead answered 200 but they are not in the org "
+                "(outcome delivery_failed, reason silently_dropped)\n",
+                r->dropped);
+    if (r->unverified > 0)
+        fprintf(stderr,
+                "sfdeliver: %zu delivered leads could NOT be verified in the "
+                "org: %s\n",
+                r->unverified,
+                r->reconcile_error[0] ? r->reconcile_error : "no match value");
+    fprintf(stderr,
+            "sfdeliver: reconciliation: %zu of %zu Web-to-Lead leads found in "
+            "the org\n",
+            r->confirmed, r->confirmed + r->dropped + r->unverified);
+    if (r->found_on_resume > 0)
+        fprintf(stderr,
+                "sfdeliver: %zu leads were already in the org from an "
+                "interrupted run and were not sent again\n",
+                r->found_on_resume);
 }
 
 static int
@@ -443,6 +664,7 @@ deliver_all(struct run *r, json_t *done)
         .buyer = &r->b,
         .clock = &r->clock,
         .concurrency = (long)r->b.concurrency,
+        .token_used_ms = -1,
     };
     struct deliver_hooks hooks = {
         .before_send = hook_before_send,
@@ -452,23 +674,32 @@ deliver_all(struct run *r, json_t *done)
         .on_tick = hook_tick,
         .arg = r,
     };
+    const struct lead **pass = NULL;
     struct deliver *d;
+    size_t npass = 0;
     int rc = EXIT_DONE;
 
-    if (!r->o.dry_run)
-        cfg.refresh_first = setup_token(r);
+    gate_leads(r, done, &pass, &npass);
+    if (r->o.dry_run) {
+        free(pass);
+        return EXIT_DONE;
+    }
+    if (r->o.resume && buyer_reconciles(&r->b) && npass > 0)
+        skip_already_created(r, pass, &npass);
+    setup_token(r, &cfg);
     d = deliver_new(&cfg, &hooks);
-    gate_leads(r, d, done);
-    if (!r->o.dry_run && deliver_run(d) == -1) {
+    for (size_t i = 0; i < npass; i++)
+        deliver_add(d, pass[i]);
+    if (deliver_run(d) == -1) {
         log_warnx("libcurl failed; unfinished leads were not recorded");
         rc = EXIT_RUNTIME;
     }
-    if (!r->o.dry_run) {
-        save_gate(r);
-        save_token_use(r);
-        summary(r, d);
-    }
+    reconcile_pending(r);
+    save_gate(r);
+    save_token_use(r, d);
+    summary(r, d);
     deliver_free(d);
+    free(pass);
     return rc;
 }
 
@@ -481,6 +712,7 @@ run_free(struct run *r)
     buyer_free(&r->b);
     state_close(&r->st);
     free(r->config_auth);
+    free(r->pending);
 }
 
 static int

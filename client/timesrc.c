@@ -3,6 +3,7 @@
  */
 #include "timesrc.h"
 
+#include <errno.h>
 #include <time.h>
 
 #include "timefmt.h"
@@ -54,4 +55,14 @@ timesrc_now_ms(const struct timesrc *t)
     /* Simulated time advances with real elapsed time during one run, so
      * that a long batch still ages its own window entries. */
     return t->base_ms + (timesrc_mono_ms() - t->mono0_ms);
+}
+
+void
+timesrc_sleep_ms(int64_t ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000,
+                          .tv_nsec = (ms % 1000) * 1000000};
+
+    while (ms > 0 && nanosleep(&ts, &ts) == -1 && errno == EINTR)
+        ;
 }

@@ -31,5 +31,7 @@ void timesrc_set(struct timesrc *t, int64_t ms);
 int64_t timesrc_now_ms(const struct timesrc *t);
 /* Monotonic milliseconds, for due times and waits. */
 int64_t timesrc_mono_ms(void);
+/* Sleeps ms milliseconds of real time (outside the delivery loop only). */
+void timesrc_sleep_ms(int64_t ms);
 
 #endif

@@ -74,9 +74,11 @@ build_headers(struct transfer *t, const struct transfer_req *req)
 
     curl_slist_free_all(t->hdrs);
     t->hdrs = NULL;
-    line = xasprintf("Content-Type: %s", req->content_type);
-    t->hdrs = curl_slist_append(t->hdrs, line);
-    free(line);
+    if (req->content_type != NULL) {
+        line = xasprintf("Content-Type: %s", req->content_type);
+        t->hdrs = curl_slist_append(t->hdrs, line);
+        free(line);
+    }
     /* No "Expect: 100-continue" round trip for our small bodies. */
     t->hdrs = curl_slist_append(t->hdrs, "Expect:");
     for (size_t i = 0; i < req->nheaders; i++) {
@@ -111,12 +113,17 @@ transfer_setup(struct transfer *t, const struct transfer_req *req)
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
     rc |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
     rc |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->hdrs);
-    rc |=
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->len);
-    rc |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
-    rc |=
-        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
-                         strcmp(req->method, "POST") == 0 ? NULL : req->method);
+    if (strcmp(req->method, "GET") == 0) {
+        rc |= curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        rc |= curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
+    } else {
+        rc |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                               (curl_off_t)req->len);
+        rc |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
+        rc |= curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+                               strcmp(req->method, "POST") == 0 ? NULL
+                                                                : req->method);
+    }
     rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
     rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -132,6 +139,15 @@ transfer_done(struct transfer *t)
 
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
     t->status = code;
+}
+
+int
+transfer_perform(struct transfer *t)
+{
+    CURLcode code = curl_easy_perform(t->easy);
+
+    transfer_done(t);
+    return (int)code;
 }
 
 json_t *

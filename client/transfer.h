@@ -21,7 +21,7 @@
 #define TRANSFER_HDR_MAX 128
 
 struct transfer_req {
-    const char *method; /* "POST" or "PATCH" */
+    const char *method; /* "POST", "PATCH" or "GET" (no body) */
     const char *url;
     const char *content_type;
     const char *body;
@@ -50,6 +50,13 @@ void transfer_init(struct transfer *t, void *owner);
 int transfer_setup(struct transfer *t, const struct transfer_req *req);
 /* Records the status once the multi reports the transfer done. */
 void transfer_done(struct transfer *t);
+/*
+ * Runs a set-up transfer to its end on the calling thread (for the few
+ * requests made outside the delivery loop, such as reconciliation
+ * queries), then records the status like transfer_done(). Returns the
+ * CURLcode as an int.
+ */
+int transfer_perform(struct transfer *t);
 /* The response parsed as JSON (new reference), or NULL. */
 json_t *transfer_json(const struct transfer *t);
 void transfer_cleanup(struct transfer *t);

@@ -163,20 +163,40 @@ int
 spawn_shell(const char *cmd, const char *const *env, int timeout_ms,
             int *timed_out)
 {
+    return spawn_shell_log(cmd, env, NULL, timeout_ms, timed_out);
+}
+
+int
+spawn_shell_log(const char *cmd, const char *const *env, const char *log_path,
+                int timeout_ms, int *timed_out)
+{
     pid_t pid;
-    int st;
+    int st, fd = -1;
 
     *timed_out = 0;
-    if ((pid = fork()) == -1)
+    if (log_path != NULL &&
+        (fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                   0644)) == -1)
         return -1;
+    if ((pid = fork()) == -1) {
+        if (fd != -1)
+            close(fd);
+        return -1;
+    }
     if (pid == 0) {
         setpgid(0, 0);
+        if (fd != -1) {
+            dup2(fd, STDOUT_FILENO);
+            dup2(fd, STDERR_FILENO);
+        }
         while (env != NULL && *env != NULL)
             putenv(xstrdup(*env++));
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
     setpgid(pid, pid);
+    if (fd != -1)
+        close(fd);
     st = wait_for(pid, timeout_ms);
     if (st == -2) {
         *timed_out = 1;

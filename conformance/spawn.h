@@ -41,5 +41,11 @@ int spawn_sim_stop(struct spawn_sim *s, int timeout_ms);
  */
 int spawn_shell(const char *cmd, const char *const *env, int timeout_ms,
                 int *timed_out);
+/*
+ * spawn_shell() with the command's stdout and stderr appended to log_path
+ * (NULL: inherited), so a client's chatter never mixes with a report.
+ */
+int spawn_shell_log(const char *cmd, const char *const *env,
+                    const char *log_path, int timeout_ms, int *timed_out);
 
 #endif

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "fault.h"
 #include "buf.h"
 #include "journal.h"
 #include "org.h"
@@ -237,6 +238,18 @@ dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
         journal_exchange(sim, req, resp);
     json_decref(req->json);
     req->json = NULL;
+}
+
+int
+dispatch_fault(struct sim *sim, struct sim_request *req,
+               struct sim_response *resp, struct fault_hit *hit)
+{
+    if (is_admin_path(req->path) ||
+        fault_plan_apply(sim->faults, req, resp, hit) == 0)
+        return 0;
+    if (hit->action != FAULT_DELAY)
+        journal_exchange(sim, req, resp);
+    return 1;
 }
 
 void

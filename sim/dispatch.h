@@ -13,9 +13,19 @@
 #include "request.h"
 
 struct sim;
+struct fault_hit;
 
 void dispatch(struct sim *sim, struct sim_request *req,
               struct sim_response *resp);
+/*
+ * Asked before dispatch(): does an injected fault (fault.h) take this
+ * request? 0: no, dispatch() it. 1: *hit says what httpd must do; for every
+ * action but FAULT_DELAY resp holds the answer and the exchange is already
+ * journaled (verdict fault_injected), so the route's handler never runs.
+ * Admin paths are never faulted.
+ */
+int dispatch_fault(struct sim *sim, struct sim_request *req,
+                   struct sim_response *resp, struct fault_hit *hit);
 /* The answer to a body over the cap (413), journaled like any request. */
 void dispatch_too_large(struct sim *sim, struct sim_request *req,
                         struct sim_response *resp);

@@ -35,7 +35,42 @@ route_fn h_oauth_introspect;
 route_fn h_admin_tokens;
 route_fn h_admin_tokens_expire;
 
+/* h_flow.c */
+route_fn h_flow_invoke;
+route_fn h_flow_list;
+route_fn h_flow_describe;
+
+/* h_apex.c */
+route_fn h_apex;
+
+/* h_faults.c */
+route_fn h_admin_faults_get;
+route_fn h_admin_faults_post;
+route_fn h_admin_faults_delete;
+
 /* h_misc.c */
 route_fn h_versions;
+
+/* h_limits.c */
+route_fn h_resources;
+route_fn h_limits;
+route_fn h_limits_record_count;
+
+/* h_describe.c */
+route_fn h_describe_global;
+route_fn h_describe_basic;
+route_fn h_describe_object;
+
+/* h_sobject.c */
+route_fn h_sobject_create;
+route_fn h_sobject_get;
+route_fn h_sobject_update;
+route_fn h_sobject_delete;
+route_fn h_sobject_get_by_ext;
+route_fn h_sobject_upsert;
+
+/* h_query.c */
+route_fn h_query;
+route_fn h_query_more;
 
 #endif

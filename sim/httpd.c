@@ -6,19 +6,28 @@
  * a bounded buffer) and completion (build a struct sim_request, dispatch,
  * queue the response). The pending state is freed in the completion
  * callback, which MHD calls even for aborted requests.
+ *
+ * Injected faults (fault.h) are decided in dispatch.c and carried out here:
+ * a delay suspends the connection and a small timer thread resumes it when
+ * it is due, so the one MHD thread never sleeps; a close or reset refuses
+ * the connection (a reset with SO_LINGER 0); a truncation declares the
+ * whole body's Content-Length and sends only part of it.
  */
 #include "httpd.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "buf.h"
 #include "dispatch.h"
+#include "fault.h"
 #include "log.h"
 #include "parse.h"
 #include "request.h"
@@ -30,14 +39,37 @@
 #define HTTPD_CONNECTION_LIMIT 4000
 #define HTTPD_HEADER_MEMORY (64 * 1024)
 
+/* A connection suspended by a delay fault, and when to resume it. */
+struct held_conn {
+    struct MHD_Connection *conn;
+    long long due_ms; /* CLOCK_MONOTONIC */
+};
+
 struct httpd {
     struct MHD_Daemon *daemon;
     struct sim *sim;
+    /* The delay timer: the only state shared with a second thread. */
+    pthread_t timer;
+    int timer_running;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct held_conn *held;
+    size_t nheld;
+    int stopping;
 };
 
 struct pending {
     struct buf body;
     int too_big;
+    int held;             /* suspended by a delay fault, not yet answered */
+    struct fault_hit hit; /* the fault decided for this request, if any */
+    struct sim_response resp;
+};
+
+/* A truncated body: len bytes declared, send of them actually written. */
+struct cut_body {
+    char *data;
+    size_t len, send;
 };
 
 static enum MHD_Result
@@ -56,25 +88,81 @@ collect_kv(void *cls, enum MHD_ValueKind kind, const char *key,
     return MHD_YES;
 }
 
+static long long
+mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The response body as bytes (caller frees). */
+static char *
+body_bytes(struct sim_response *resp, size_t *len)
+{
+    char *data;
+
+    *len = 0;
+    if (resp->body.len == 0 && resp->json != NULL) {
+        data = json_dumps(resp->json, JSON_COMPACT | JSON_ENCODE_ANY);
+        *len = data != NULL ? strlen(data) : 0;
+        return data;
+    }
+    return buf_steal(&resp->body, len);
+}
+
+static ssize_t
+cut_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+    struct cut_body *c = cls;
+    size_t n;
+
+    /* Past the cut, MHD closes the connection short of Content-Length. */
+    if (pos >= c->send)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    n = c->send - (size_t)pos;
+    if (n > max)
+        n = max;
+    memcpy(out, c->data + pos, n);
+    return (ssize_t)n;
+}
+
+static void
+cut_free(void *cls)
+{
+    struct cut_body *c = cls;
+
+    free(c->data);
+    free(c);
+}
+
 static enum MHD_Result
-send_response(struct MHD_Connection *conn, struct sim_response *resp)
+send_response(struct MHD_Connection *conn, struct sim_response *resp,
+              const struct fault_hit *cut)
 {
     struct MHD_Response *r;
+    struct cut_body *c;
     enum MHD_Result rc;
     char *data;
     size_t len = 0, i;
 
-    if (resp->body.len == 0 && resp->json != NULL) {
-        data = json_dumps(resp->json, JSON_COMPACT | JSON_ENCODE_ANY);
-        len = data != NULL ? strlen(data) : 0;
+    data = body_bytes(resp, &len);
+    if (cut != NULL) {
+        c = xcalloc(1, sizeof(*c));
+        c->data = data;
+        c->len = len;
+        c->send = cut->send_bytes < len ? cut->send_bytes : len;
+        r = MHD_create_response_from_callback(len, 4096, cut_read, c, cut_free);
+        if (r == NULL)
+            cut_free(c);
     } else {
-        data = buf_steal(&resp->body, &len);
+        r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+        if (r == NULL)
+            free(data);
     }
-    r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-    if (r == NULL) {
-        free(data);
+    if (r == NULL)
         return MHD_NO;
-    }
     if (resp->content_type != NULL)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 resp->content_type);
@@ -111,23 +199,101 @@ declared_too_big(struct MHD_Connection *conn, size_t max)
     return cl != NULL && parse_uint64(cl, UINT64_MAX, &n) == 0 && n > max;
 }
 
+/*
+ * Refusing to answer: MHD closes the socket. For a reset, SO_LINGER 0 makes
+ * the close abortive, but MHD shuts the write side down first, which would
+ * send a FIN ahead of the RST; dissolving the association with
+ * connect(AF_UNSPEC) sends the RST at once (Linux: tcp_disconnect), and
+ * MHD's later shutdown and close of its descriptor are then harmless.
+ */
+static enum MHD_Result
+drop_connection(struct MHD_Connection *conn, int reset)
+{
+    const union MHD_ConnectionInfo *ci;
+    struct linger lg = {1, 0};
+    struct sockaddr sa;
+
+    if (reset) {
+        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (ci != NULL) {
+            setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+            memset(&sa, 0, sizeof(sa));
+            sa.sa_family = AF_UNSPEC;
+            (void)connect(ci->connect_fd, &sa, sizeof(sa));
+        }
+    }
+    return MHD_NO;
+}
+
+/* Carries out a decided fault other than a pure delay. */
+static enum MHD_Result
+execute_fault(struct MHD_Connection *conn, struct pending *p)
+{
+    switch (p->hit.action) {
+    case FAULT_CLOSE: return drop_connection(conn, 0);
+    case FAULT_RESET: return drop_connection(conn, 1);
+    case FAULT_TRUNCATE: return send_response(conn, &p->resp, &p->hit);
+    default: return send_response(conn, &p->resp, NULL);
+    }
+}
+
+/*
+ * Suspends conn until the timer thread resumes it; MHD then calls the
+ * access handler again and respond() finishes the request. While the
+ * server stops, nothing is held: the fault is carried out at once.
+ */
+static int
+hold(struct httpd *h, struct MHD_Connection *conn, struct pending *p)
+{
+    int ok = 0;
+
+    pthread_mutex_lock(&h->mu);
+    if (h->timer_running && !h->stopping) {
+        h->held = xreallocarray(h->held, h->nheld + 1, sizeof(*h->held));
+        h->held[h->nheld].conn = conn;
+        h->held[h->nheld].due_ms = mono_ms() + p->hit.delay_ms;
+        h->nheld++;
+        MHD_suspend_connection(conn);
+        p->held = 1;
+        ok = 1;
+        pthread_cond_signal(&h->cv);
+    }
+    pthread_mutex_unlock(&h->mu);
+    return ok;
+}
+
+/* After a delay: a pure delay goes on to the route; others are executed. */
+static enum MHD_Result
+finish_held(struct httpd *h, struct MHD_Connection *conn,
+            struct sim_request *req, struct pending *p)
+{
+    p->held = 0;
+    if (p->hit.action != FAULT_DELAY)
+        return execute_fault(conn, p);
+    dispatch(h->sim, req, &p->resp);
+    return send_response(conn, &p->resp, NULL);
+}
+
 static enum MHD_Result
 respond(struct httpd *h, struct MHD_Connection *conn, const char *url,
         const char *method, struct pending *p)
 {
     struct sim_request req;
-    struct sim_response resp;
-    enum MHD_Result rc;
 
     fill_request(conn, url, method, p, &req);
-    response_init(&resp);
-    if (p->too_big)
-        dispatch_too_large(h->sim, &req, &resp);
-    else
-        dispatch(h->sim, &req, &resp);
-    rc = send_response(conn, &resp);
-    response_free(&resp);
-    return rc;
+    if (p->held)
+        return finish_held(h, conn, &req, p);
+    if (p->too_big) {
+        dispatch_too_large(h->sim, &req, &p->resp);
+    } else if (dispatch_fault(h->sim, &req, &p->resp, &p->hit)) {
+        if (p->hit.delay_ms > 0 && hold(h, conn, p))
+            return MHD_YES;
+        return p->hit.action == FAULT_DELAY ? finish_held(h, conn, &req, p)
+                                            : execute_fault(conn, p);
+    } else {
+        dispatch(h->sim, &req, &p->resp);
+    }
+    return send_response(conn, &p->resp, NULL);
 }
 
 static enum MHD_Result
@@ -142,6 +308,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     if (p == NULL) {
         p = xcalloc(1, sizeof(*p));
         buf_init(&p->body, h->sim->cfg.max_body);
+        response_init(&p->resp);
         *req_cls = p;
         if (declared_too_big(conn, h->sim->cfg.max_body)) {
             p->too_big = 1;
@@ -173,6 +340,7 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (p == NULL)
         return;
     buf_free(&p->body);
+    response_free(&p->resp);
     free(p);
     *req_cls = NULL;
 }
@@ -186,6 +354,86 @@ log_cb(void *cls, const char *fmt, va_list ap)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
     log_debug("httpd: %s", msg);
+}
+
+/* Resumes every held connection that is due (all of them when stopping),
+ * outside the lock so MHD's own locking never nests inside ours. */
+static void *
+timer_main(void *arg)
+{
+    struct httpd *h = arg;
+    struct MHD_Connection **due = NULL;
+    size_t ndue, i, keep;
+    long long now, next;
+    struct timespec ts;
+
+    pthread_mutex_lock(&h->mu);
+    for (;;) {
+        now = mono_ms();
+        next = -1;
+        ndue = 0;
+        due = xreallocarray(due, h->nheld + 1, sizeof(*due));
+        for (i = keep = 0; i < h->nheld; i++) {
+            if (h->stopping || h->held[i].due_ms <= now) {
+                due[ndue++] = h->held[i].conn;
+                continue;
+            }
+            if (next == -1 || h->held[i].due_ms < next)
+                next = h->held[i].due_ms;
+            h->held[keep++] = h->held[i];
+        }
+        h->nheld = keep;
+        if (ndue > 0) {
+            pthread_mutex_unlock(&h->mu);
+            for (i = 0; i < ndue; i++)
+                MHD_resume_connection(due[i]);
+            pthread_mutex_lock(&h->mu);
+            continue;
+        }
+        if (h->stopping)
+            break;
+        if (next == -1) {
+            pthread_cond_wait(&h->cv, &h->mu);
+        } else {
+            ts.tv_sec = (time_t)(next / 1000);
+            ts.tv_nsec = (long)(next % 1000) * 1000000;
+            pthread_cond_timedwait(&h->cv, &h->mu, &ts);
+        }
+    }
+    pthread_mutex_unlock(&h->mu);
+    free(due);
+    return NULL;
+}
+
+static void
+timer_start(struct httpd *h)
+{
+    pthread_condattr_t ca;
+
+    pthread_mutex_init(&h->mu, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&h->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    /* Without the thread, delays are skipped rather than blocking. */
+    h->timer_running = pthread_create(&h->timer, NULL, timer_main, h) == 0;
+    if (!h->timer_running)
+        log_warnx("httpd: no timer thread; delay faults answer at once");
+}
+
+static void
+timer_stop(struct httpd *h)
+{
+    pthread_mutex_lock(&h->mu);
+    h->stopping = 1;
+    pthread_cond_signal(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+    if (h->timer_running)
+        pthread_join(h->timer, NULL);
+    h->timer_running = 0;
+    pthread_cond_destroy(&h->cv);
+    pthread_mutex_destroy(&h->mu);
+    free(h->held);
 }
 
 static int
@@ -217,7 +465,8 @@ httpd_start(struct sim *sim, struct sf_err *err)
     struct httpd *h = xcalloc(1, sizeof(*h));
     struct sockaddr_storage ss;
     const union MHD_DaemonInfo *info;
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     int ipv6 = 0;
 
     h->sim = sim;
@@ -242,6 +491,7 @@ httpd_start(struct sim *sim, struct sf_err *err)
                 sim->cfg.bind, sim->cfg.port);
         goto fail;
     }
+    timer_start(h);
     info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
     snprintf(sim->base_url, sizeof(sim->base_url),
              ipv6 ? "http://[%s]:%u" : "http://%s:%u", sim->cfg.bind,
@@ -257,6 +507,9 @@ httpd_stop(struct httpd *h)
 {
     if (h == NULL)
         return;
+    /* Held connections are resumed first: MHD must not stop with any
+     * still suspended. */
+    timer_stop(h);
     MHD_stop_daemon(h->daemon);
     free(h);
 }

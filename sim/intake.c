@@ -14,6 +14,8 @@
 #include <strings.h>
 
 #include "org.h"
+#include "person.h"
+#include "rules.h"
 #include "schema.h"
 #include "sim.h"
 #include "timefmt.h"
@@ -32,6 +34,10 @@ struct ctx {
     const struct object_def *obj;
     enum intake_source src;
     struct intake_result *res;
+    struct record *existing; /* the record being updated, or NULL */
+    struct intake_opts opts;
+    enum person_kind kind;
+    struct person_derived derived;
     struct fieldvals out;
     struct scratch scratch;
 };
@@ -88,6 +94,21 @@ add_error(struct ctx *c, enum verdict v, const char *code, const char *field,
         c->res->verdict = v;
         c->res->detail = xasprintf("%s: %s", code, msg);
     }
+}
+
+/* Appends err (a Salesforce error object; stolen) to the result. */
+static void
+add_error_json(struct ctx *c, enum verdict v, json_t *err)
+{
+    if (c->res->errors == NULL)
+        c->res->errors = json_array();
+    if (c->res->detail == NULL) {
+        c->res->verdict = v;
+        c->res->detail = xasprintf(
+            "%s: %s", json_string_value(json_object_get(err, "errorCode")),
+            json_string_value(json_object_get(err, "message")));
+    }
+    json_array_append_new(c->res->errors, err);
 }
 
 static void
@@ -159,6 +180,27 @@ picklist_has(const struct field_def *f, const char *v)
     return 0;
 }
 
+/* -1 with the first value (*bad, caller frees) a restricted multi-select
+ * picklist does not have; its values are separated by ';'. */
+static int
+multipicklist_bad(const struct field_def *f, const char *v, char **bad)
+{
+    const char *p = v;
+
+    while (*p != '\0') {
+        size_t n = strcspn(p, ";");
+        char *one = xstrndup(p, n);
+
+        if (!picklist_has(f, one)) {
+            *bad = one;
+            return -1;
+        }
+        free(one);
+        p += n + (p[n] == ';');
+    }
+    return 0;
+}
+
 /* Checkbox strings Salesforce accepts. -1 when not a boolean. */
 static int
 parse_checkbox(const char *v, int lenient)
@@ -191,15 +233,19 @@ convert_number(const char *v, const struct field_def *f)
     return xasprintf("%.*f", f->scale, d);
 }
 
-/* YYYY-MM-DD, or M/D/YYYY (the en_US locale Web-to-Lead parses with). */
+/* YYYY-MM-DD, or (Web-to-Lead, lenient) M/D/YYYY: the en_US locale
+ * Web-to-Lead parses with. The API takes ISO 8601 dates only. */
 static char *
-convert_date(const char *v)
+convert_date(const char *v, int lenient)
 {
     int y, m, d;
     char tail;
     int64_t ms;
     char iso[32];
 
+    if (!lenient && (strlen(v) != 10 || strspn(v, "0123456789-") != 10 ||
+                     v[4] != '-' || v[7] != '-'))
+        return NULL;
     if (sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 &&
         sscanf(v, "%2d/%2d/%4d%c", &m, &d, &y, &tail) != 3)
         return NULL;
@@ -237,6 +283,22 @@ check_length(struct ctx *c, const struct field_def *f, const char **v,
     return -1;
 }
 
+/* API sources: an id in 15 or 18 characters, stored in 18. */
+static int
+convert_id(struct ctx *c, const struct field_def *f, const char *v, size_t len)
+{
+    char id15[SFID_LEN15 + 1], id18[SFID_LEN18 + 1];
+
+    if (sfid_normalize(v, len, id15) == -1) {
+        add_error(c, VERDICT_ERROR, "MALFORMED_ID", f->name,
+                  "%s: id value of incorrect type: %s", f->label, v);
+        return -1;
+    }
+    sfid_to18(id15, id18);
+    fieldvals_set(&c->out, f->interned, keep(c, xstrdup(id18)), SFID_LEN18);
+    return 0;
+}
+
 /* Converts one value to its stored form; -1 when it is refused. */
 static int
 convert(struct ctx *c, const struct field_def *f, const char *v, size_t len)
@@ -254,8 +316,13 @@ convert(struct ctx *c, const struct field_def *f, const char *v, size_t len)
     case FT_INT:
     case FT_CURRENCY:
     case FT_PERCENT: conv = convert_number(v, f); break;
-    case FT_DATE: conv = convert_date(v); break;
+    case FT_DATE: conv = convert_date(v, c->src == INTAKE_WEB_TO_LEAD); break;
     case FT_DATETIME: conv = convert_datetime(v); break;
+    case FT_ID:
+    case FT_REFERENCE:
+        if (c->src != INTAKE_WEB_TO_LEAD)
+            return convert_id(c, f, v, len);
+        break;
     case FT_EMAIL:
         if (c->src != INTAKE_WEB_TO_LEAD && !is_email(v)) {
             add_error(c, VERDICT_ERROR, "INVALID_EMAIL_ADDRESS", f->name,
@@ -269,6 +336,17 @@ convert(struct ctx *c, const struct field_def *f, const char *v, size_t len)
                       "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", f->name,
                       "%s: bad value for restricted picklist field: %s",
                       f->label, v);
+            return -1;
+        }
+        break;
+    case FT_MULTIPICKLIST:
+        if ((f->flags & FIELD_RESTRICTED) &&
+            multipicklist_bad(f, v, &conv) == -1) {
+            add_error(c, VERDICT_REJECTED_VALIDATION,
+                      "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", f->name,
+                      "%s: bad value for restricted picklist field: %s",
+                      f->label, conv);
+            free(conv);
             return -1;
         }
         break;
@@ -308,6 +386,35 @@ field_by_interned(const struct object_def *o, uint32_t id)
     return NULL;
 }
 
+/*
+ * Salesforce deserialises the JSON body before it checks any value, so a
+ * value of the wrong type ends the request with that one JSON_PARSER_ERROR
+ * (no "fields") and nothing else is reported.
+ */
+static void
+parser_error_alone(struct ctx *c)
+{
+    size_t i;
+
+    for (i = 0; i < json_array_size(c->res->errors); i++) {
+        json_t *e = json_array_get(c->res->errors, i);
+        const char *code = json_string_value(json_object_get(e, "errorCode"));
+
+        if (code == NULL || strcmp(code, "JSON_PARSER_ERROR") != 0)
+            continue;
+        json_object_del(e, "fields");
+        json_incref(e);
+        json_array_clear(c->res->errors);
+        json_array_append_new(c->res->errors, e);
+        free(c->res->detail);
+        c->res->verdict = VERDICT_ERROR;
+        c->res->detail =
+            xasprintf("JSON_PARSER_ERROR: %s",
+                      json_string_value(json_object_get(e, "message")));
+        return;
+    }
+}
+
 static void
 convert_all(struct ctx *c, const struct fieldvals *fv)
 {
@@ -316,12 +423,17 @@ convert_all(struct ctx *c, const struct fieldvals *fv)
     for (i = 0; i < fv->n; i++) {
         const struct field_def *f = field_by_interned(c->obj, fv->v[i].field);
 
-        if (f == NULL || fv->v[i].value == NULL)
+        if (f == NULL)
             continue;
-        if (fv->v[i].len == 0) /* blank is null */
+        if (fv->v[i].value == NULL || fv->v[i].len == 0) {
+            /* Blank is null: nothing to create, a field to clear. */
+            if (c->existing != NULL)
+                fieldvals_set(&c->out, f->interned, NULL, 0);
             continue;
+        }
         convert(c, f, fv->v[i].value, fv->v[i].len);
     }
+    parser_error_alone(c);
 }
 
 static void
@@ -348,42 +460,231 @@ apply_defaults(struct ctx *c)
     }
 }
 
+/* "A, B, C" from an array of strings, into out. */
+static const char *
+join_names(json_t *names, char *out, size_t n)
+{
+    size_t i, used = 0;
+
+    out[0] = '\0';
+    for (i = 0; i < json_array_size(names) && used < n; i++)
+        used += (size_t)snprintf(out + used, n - used, "%s%s", i ? ", " : "",
+                                 json_string_value(json_array_get(names, i)));
+    return out;
+}
+
+/*
+ * The API may write only createable/updateable fields, and Person Accounts
+ * narrow that by kind. Salesforce refuses such a request with one error,
+ * before looking at any value; -1 after adding it.
+ */
+static int
+check_writable(struct ctx *c, const struct fieldvals *fv)
+{
+    json_t *ro = json_array(), *bad = json_array();
+    char names[1024];
+    size_t i;
+    int rc = -1;
+
+    for (i = 0; i < fv->n; i++) {
+        const struct field_def *f = field_by_interned(c->obj, fv->v[i].field);
+        enum person_field st;
+
+        if (f == NULL)
+            continue;
+        st = person_field_check(c->kind, f, c->existing != NULL);
+        if (st == PERSON_FIELD_BAD)
+            json_array_append_new(bad, json_string(f->name));
+        else if ((f->flags & FIELD_READONLY) || st == PERSON_FIELD_READONLY)
+            json_array_append_new(ro, json_string(f->name));
+    }
+    if (json_array_size(bad) > 0)
+        add_error_json(c, VERDICT_ERROR,
+                       json_pack("{s:s+++, s:s, s:O}", "message", c->obj->name,
+                                 ": bad field names on insert/update call: ",
+                                 join_names(bad, names, sizeof(names)), "",
+                                 "errorCode", "INVALID_FIELD_FOR_INSERT_UPDATE",
+                                 "fields", bad));
+    else if (json_array_size(ro) > 0)
+        add_error_json(
+            c, VERDICT_ERROR,
+            json_pack("{s:s++, s:s, s:O}", "message",
+                      "Unable to create/update fields: ",
+                      join_names(ro, names, sizeof(names)),
+                      ". Please check the security settings of this field and "
+                      "verify that it is read/write for your profile or "
+                      "permission set.",
+                      "errorCode", "INVALID_FIELD_FOR_INSERT_UPDATE", "fields",
+                      ro));
+    else
+        rc = 0;
+    json_decref(ro);
+    json_decref(bad);
+    return rc;
+}
+
+/* Required on create: absent; on update: being cleared. */
+static int
+is_missing(const struct ctx *c, const struct field_def *f)
+{
+    const struct fieldval *v = fieldvals_get(&c->out, f->interned);
+
+    if (!person_required(c->kind, f))
+        return 0;
+    if (strcmp(f->name, "Company") == 0 && c->sim->org->person_accounts)
+        return 0;
+    if (c->existing != NULL)
+        return v != NULL && v->value == NULL;
+    return v == NULL || v->value == NULL;
+}
+
 static void
 check_required(struct ctx *c)
 {
-    char names[1024] = "";
-    size_t used = 0, i;
+    char names[1024];
+    size_t i;
     json_t *fields = json_array();
 
-    for (i = 0; i < c->obj->nfields; i++) {
-        const struct field_def *f = &c->obj->fields[i];
-
-        if (!(f->flags & FIELD_REQUIRED) ||
-            fieldvals_get(&c->out, f->interned) != NULL)
-            continue;
-        if (strcmp(f->name, "Company") == 0 && c->sim->org->person_accounts)
-            continue;
-        json_array_append_new(fields, json_string(f->name));
-        if (used < sizeof(names))
-            used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
-                                     used ? ", " : "", f->name);
-    }
-    if (json_array_size(fields) > 0) {
-        char msg[1100];
-
-        snprintf(msg, sizeof(msg), "Required fields are missing: [%s]", names);
-        if (c->res->errors == NULL)
-            c->res->errors = json_array();
-        json_array_append_new(c->res->errors,
-                              json_pack("{s:s, s:s, s:O}", "message", msg,
-                                        "errorCode", "REQUIRED_FIELD_MISSING",
-                                        "fields", fields));
-        if (c->res->detail == NULL) {
-            c->res->verdict = VERDICT_REJECTED_REQUIRED;
-            c->res->detail = xasprintf("REQUIRED_FIELD_MISSING: %s", msg);
-        }
-    }
+    for (i = 0; i < c->obj->nfields; i++)
+        if (is_missing(c, &c->obj->fields[i]))
+            json_array_append_new(fields, json_string(c->obj->fields[i].name));
+    if (json_array_size(fields) > 0)
+        add_error_json(c, VERDICT_REJECTED_REQUIRED,
+                       json_pack("{s:s++, s:s, s:O}", "message",
+                                 "Required fields are missing: [",
+                                 join_names(fields, names, sizeof(names)), "]",
+                                 "errorCode", "REQUIRED_FIELD_MISSING",
+                                 "fields", fields));
     json_decref(fields);
+}
+
+/* Stores the checked values: a new record, or the update of c->existing. */
+static int
+store_values(struct ctx *c, int64_t now_ms)
+{
+    struct record *r = c->existing;
+
+    if (r == NULL)
+        r = store_insert(c->sim->store, c->obj->store_index, &c->out, now_ms);
+    else if (store_update(c->sim->store, r, &c->out, now_ms) == -1)
+        r = NULL;
+    if (r == NULL) {
+        add_error(c, VERDICT_ERROR, "INVALID_FIELD", NULL,
+                  "Too many fields in one record (max %d)",
+                  STORE_MAX_FIELDS_PER_RECORD);
+        return -1;
+    }
+    person_sync_contact(c->sim, c->obj, r, now_ms);
+    c->res->record = r;
+    c->res->verdict = c->existing != NULL ? VERDICT_UPDATED : VERDICT_CREATED;
+    return 0;
+}
+
+/* Appends the errors of the rules that fired (stolen) with their names. */
+static void
+rule_errors(struct ctx *c, enum verdict v, json_t *errors, json_t *names,
+            const char *note_key)
+{
+    char list[512];
+    size_t i;
+
+    for (i = 0; i < json_array_size(names); i++)
+        note(c, note_key, json_string_value(json_array_get(names, i)));
+    if (c->res->detail == NULL) {
+        c->res->verdict = v;
+        c->res->detail = xasprintf("%s: %s: %s",
+                                   json_string_value(json_object_get(
+                                       json_array_get(errors, 0), "errorCode")),
+                                   join_names(names, list, sizeof(list)),
+                                   json_string_value(json_object_get(
+                                       json_array_get(errors, 0), "message")));
+    }
+    if (c->res->errors == NULL)
+        c->res->errors = json_array();
+    json_array_extend(c->res->errors, errors);
+    json_decref(errors);
+}
+
+/*
+ * Validation rules, then duplicate rules (only for a record that passed
+ * them), as Salesforce orders its save: on the converted values, for
+ * creates and updates alike.
+ */
+static void
+apply_rules(struct ctx *c, int64_t now_ms)
+{
+    struct rules *r = c->sim->org->rules;
+    struct rules_subject s = {c->obj, &c->out, c->existing};
+    struct rules_dup_opts d = {c->src == INTAKE_WEB_TO_LEAD, c->opts.allow_save,
+                               c->opts.api_version};
+    json_t *errors = json_array(), *names = json_array();
+    json_t *reported = json_array();
+    size_t i;
+
+    if (rules_validate(r, &s, now_ms, errors, names) > 0) {
+        rule_errors(c, VERDICT_REJECTED_VALIDATION, errors, names,
+                    "validation_rules");
+        errors = NULL;
+    } else if (rules_duplicates(r, c->sim, &s, now_ms, &d, errors, names,
+                                reported) > 0) {
+        rule_errors(c, VERDICT_REJECTED_DUPLICATE, errors, names,
+                    "duplicate_rules");
+        errors = NULL;
+    }
+    for (i = 0; i < json_array_size(reported); i++)
+        note(c, "duplicates_reported",
+             json_string_value(json_array_get(reported, i)));
+    json_decref(errors);
+    json_decref(names);
+    json_decref(reported);
+}
+
+/* The one path: creates (c->existing NULL) and updates alike. */
+static int
+run(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
+{
+    json_t *err = NULL;
+
+    if (person_kind(c->sim, c->obj, fv, c->existing, &c->kind, &err) == -1) {
+        add_error_json(c, VERDICT_ERROR, err);
+        return -1;
+    }
+    if (c->src != INTAKE_WEB_TO_LEAD && check_writable(c, fv) == -1)
+        return -1;
+    convert_all(c, fv);
+    person_derive(c->obj, c->kind, &c->out, c->existing, &c->derived);
+    if (c->existing == NULL)
+        apply_defaults(c);
+    check_required(c);
+    if (c->res->errors == NULL)
+        apply_rules(c, now_ms);
+    if (c->res->errors != NULL)
+        return -1;
+    return store_values(c, now_ms);
+}
+
+static int
+intake_run(struct sim *sim, const struct object_def *obj, struct record *r,
+           const struct fieldvals *fv, enum intake_source src, int64_t now_ms,
+           const struct intake_opts *opts, struct intake_result *res)
+{
+    struct ctx *c = xcalloc(1, sizeof(*c));
+    size_t i;
+    int rc;
+
+    c->sim = sim;
+    c->obj = obj;
+    c->src = src;
+    c->res = res;
+    c->existing = r;
+    if (opts != NULL)
+        c->opts = *opts;
+    rc = run(c, fv, now_ms);
+    fieldvals_free(&c->out);
+    for (i = 0; i < c->scratch.n; i++)
+        free(c->scratch.owned[i]);
+    free(c);
+    return rc;
 }
 
 int
@@ -391,33 +692,31 @@ intake_create(struct sim *sim, const struct object_def *obj,
               const struct fieldvals *fv, enum intake_source src,
               int64_t now_ms, struct intake_result *res)
 {
-    struct ctx c;
-    size_t i;
-    int rc = -1;
+    return intake_run(sim, obj, NULL, fv, src, now_ms, NULL, res);
+}
 
-    memset(&c, 0, sizeof(c));
-    c.sim = sim;
-    c.obj = obj;
-    c.src = src;
-    c.res = res;
-    convert_all(&c, fv);
-    apply_defaults(&c);
-    check_required(&c);
-    /* Validation and duplicate rules plug in here (issue: rules). */
-    if (res->errors != NULL)
-        goto out;
-    res->record = store_insert(sim->store, obj->store_index, &c.out, now_ms);
-    if (res->record == NULL) {
-        add_error(&c, VERDICT_ERROR, "INVALID_FIELD", NULL,
-                  "Too many fields in one record (max %d)",
-                  STORE_MAX_FIELDS_PER_RECORD);
-        goto out;
-    }
-    res->verdict = VERDICT_CREATED;
-    rc = 0;
-out:
-    fieldvals_free(&c.out);
-    for (i = 0; i < c.scratch.n; i++)
-        free(c.scratch.owned[i]);
-    return rc;
+int
+intake_update(struct sim *sim, const struct object_def *obj, struct record *r,
+              const struct fieldvals *fv, enum intake_source src,
+              int64_t now_ms, struct intake_result *res)
+{
+    return intake_run(sim, obj, r, fv, src, now_ms, NULL, res);
+}
+
+int
+intake_create_opts(struct sim *sim, const struct object_def *obj,
+                   const struct fieldvals *fv, enum intake_source src,
+                   int64_t now_ms, const struct intake_opts *opts,
+                   struct intake_result *res)
+{
+    return intake_run(sim, obj, NULL, fv, src, now_ms, opts, res);
+}
+
+int
+intake_update_opts(struct sim *sim, const struct object_def *obj,
+                   struct record *r, const struct fieldvals *fv,
+                   enum intake_source src, int64_t now_ms,
+                   const struct intake_opts *opts, struct intake_result *res)
+{
+    return intake_run(sim, obj, r, fv, src, now_ms, opts, res);
 }

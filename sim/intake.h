@@ -1,11 +1,12 @@
 /*
  * intake.h - the one path every record creation goes through.
  *
- * Web-to-Lead, REST create and upsert, Flows and Apex REST all hand their
- * values here as strings under the schema's field names. Intake converts
- * them the way Salesforce converts them, applies defaults, checks required
- * fields, types, lengths and restricted picklists (and, as the org grows
- * rules, validation and duplicate rules), then stores the record.
+ * Web-to-Lead, REST create, update and upsert, Flows and Apex REST all hand
+ * their values here as strings under the schema's field names. Intake
+ * converts them the way Salesforce converts them, applies defaults, checks
+ * writability (API sources), required fields, ids, types, lengths and
+ * restricted picklists, the Person Account rules (person.h) (and, as the org
+ * grows rules, validation and duplicate rules), then stores the record.
  *
  * What a failure looks like depends on the source: the API paths get
  * Salesforce's error array; Web-to-Lead gets a silent verdict for the
@@ -41,6 +42,21 @@ void intake_result_init(struct intake_result *res);
 void intake_result_free(struct intake_result *res);
 
 /*
+ * What an API caller adds to a create or update. Validation rules and
+ * duplicate rules (rules.h) run after the type checks on every path: a
+ * rule that fires gives FIELD_CUSTOM_VALIDATION_EXCEPTION or
+ * DUPLICATES_DETECTED errors (verdicts REJECTED_VALIDATION and
+ * REJECTED_DUPLICATE, the rules' names in res->detail and res->notes).
+ */
+struct intake_opts {
+    int allow_save;  /* Sforce-Duplicate-Rule-Header allowSave=true (REST:
+                        rules_header_allow_save()); saves past Allow+Alert
+                        duplicate rules, never past Block */
+    int api_version; /* version in the request path, for the matched
+                        records' URLs; 0: the latest */
+};
+
+/*
  * Creates a record of obj from fv (values borrowed; fields interned in the
  * sim's store), dated now_ms (a queued Web-to-Lead post is created at the
  * time its place in the window came, not at the request that released it).
@@ -50,5 +66,28 @@ void intake_result_free(struct intake_result *res);
 int intake_create(struct sim *sim, const struct object_def *obj,
                   const struct fieldvals *fv, enum intake_source src,
                   int64_t now_ms, struct intake_result *res);
+
+/*
+ * Updates r (a record of obj) from fv through the same conversions and
+ * checks as intake_create(): values NULL or blank clear their field,
+ * required fields may not be cleared, read-only fields are refused (API
+ * sources), no defaults apply. Returns 0 with res->record == r and
+ * res->verdict UPDATED; -1 with res->errors etc. and r unchanged.
+ */
+int intake_update(struct sim *sim, const struct object_def *obj,
+                  struct record *r, const struct fieldvals *fv,
+                  enum intake_source src, int64_t now_ms,
+                  struct intake_result *res);
+
+/* intake_create() and intake_update() with options (NULL: all zero). */
+int intake_create_opts(struct sim *sim, const struct object_def *obj,
+                       const struct fieldvals *fv, enum intake_source src,
+                       int64_t now_ms, const struct intake_opts *opts,
+                       struct intake_result *res);
+int intake_update_opts(struct sim *sim, const struct object_def *obj,
+                       struct record *r, const struct fieldvals *fv,
+                       enum intake_source src, int64_t now_ms,
+                       const struct intake_opts *opts,
+                       struct intake_result *res);
 
 #endif

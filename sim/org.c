@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "conf.h"
+#include "org_private.h"
 #include "schema.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -427,19 +428,23 @@ load_app(struct conf *c, json_t *a, const char *path, struct org_app *oa)
     return 0;
 }
 
+/* The contract's test defaults, used when an org file names no users or
+ * connected apps of its own. */
+static const char default_users_json[] =
+    "[{\"username\": \"admin@sfsim.test\", \"password\": \"sfsim-password\","
+    " \"id\": \"005000000000001\", \"first_name\": \"Sim\","
+    " \"last_name\": \"Admin\"}]";
+static const char default_apps_json[] =
+    "[{\"name\": \"sfsim\", \"client_id\": \"sfsim-client-id\","
+    " \"client_secret\": \"sfsim-client-secret\","
+    " \"run_as\": \"admin@sfsim.test\"}]";
+
 static int
-load_users_and_apps(struct conf *c, json_t *root, struct org *o)
+load_users(struct conf *c, json_t *users, struct org *o)
 {
-    json_t *users = NULL, *apps = NULL;
-    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    char p[CONF_PATH_MAX];
     size_t i;
 
-    if (conf_array(c, root, "", "users", &users) == -1 ||
-        conf_array(c, root, "", "connected_apps", &apps) == -1)
-        return -1;
-    if (json_array_size(users) > ORG_MAX_ITEMS ||
-        json_array_size(apps) > ORG_MAX_ITEMS)
-        return conf_error(c, "", "too many users or connected apps");
     o->users = xcalloc(json_array_size(users) + 1, sizeof(*o->users));
     for (i = 0; i < json_array_size(users); i++) {
         o->nusers = i + 1;
@@ -448,6 +453,15 @@ load_users_and_apps(struct conf *c, json_t *root, struct org *o)
                       i) == -1)
             return -1;
     }
+    return 0;
+}
+
+static int
+load_apps(struct conf *c, json_t *apps, struct org *o)
+{
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    size_t i;
+
     o->apps = xcalloc(json_array_size(apps) + 1, sizeof(*o->apps));
     for (i = 0; i < json_array_size(apps); i++) {
         o->napps = i + 1;
@@ -461,6 +475,29 @@ load_users_and_apps(struct conf *c, json_t *root, struct org *o)
                               "no user \"%s\" in users", o->apps[i].run_as);
     }
     return 0;
+}
+
+static int
+load_users_and_apps(struct conf *c, json_t *root, struct org *o)
+{
+    json_t *users = NULL, *apps = NULL, *dflt_users = NULL, *dflt_apps = NULL;
+    int rc = -1;
+
+    if (conf_array(c, root, "", "users", &users) == -1 ||
+        conf_array(c, root, "", "connected_apps", &apps) == -1)
+        return -1;
+    if (json_array_size(users) > ORG_MAX_ITEMS ||
+        json_array_size(apps) > ORG_MAX_ITEMS)
+        return conf_error(c, "", "too many users or connected apps");
+    if (users == NULL)
+        users = dflt_users = json_loads(default_users_json, 0, NULL);
+    if (apps == NULL && dflt_users != NULL)
+        apps = dflt_apps = json_loads(default_apps_json, 0, NULL);
+    if (load_users(c, users, o) == 0 && load_apps(c, apps, o) == 0)
+        rc = 0;
+    json_decref(dflt_users);
+    json_decref(dflt_apps);
+    return rc;
 }
 
 static int
@@ -497,6 +534,11 @@ load_root(struct conf *c, json_t *root, struct org *o)
                                        "custom_fields",
                                        "users",
                                        "connected_apps",
+                                       "flows",
+                                       "apex_rest",
+                                       "validation_rules",
+                                       "matching_rules",
+                                       "duplicate_rules",
                                        NULL};
     const char *name = NULL;
     int ed = EDITION_ENTERPRISE;
@@ -516,7 +558,8 @@ load_root(struct conf *c, json_t *root, struct org *o)
             -1 ||
         load_api(c, root, o) == -1 || load_clock(c, root, o) == -1 ||
         load_w2l(c, root, o) == -1 || load_custom_fields(c, root, o) == -1 ||
-        load_users_and_apps(c, root, o) == -1)
+        load_users_and_apps(c, root, o) == -1 ||
+        org_actions_load(c, root, o) == -1 || org_rules_load(c, root, o) == -1)
         return -1;
     return 0;
 }
@@ -621,6 +664,8 @@ org_free(struct org *o)
         free(o->apps[i].run_as);
     }
     free(o->apps);
+    org_actions_free(o);
+    org_rules_free(o);
     free(o);
 }
 
@@ -633,6 +678,17 @@ org_user_find(const struct org *o, const char *username)
         if (o->users[i].username != NULL &&
             strcasecmp(o->users[i].username, username) == 0)
             return &o->users[i];
+    return NULL;
+}
+
+const struct org_flow *
+org_flow_find(const struct org *o, const char *api_name)
+{
+    size_t i;
+
+    for (i = 0; i < o->nflows; i++)
+        if (strcmp(o->flows[i].api_name, api_name) == 0)
+            return &o->flows[i];
     return NULL;
 }
 
@@ -678,6 +734,8 @@ field_json(const struct org_field *f)
                           (f->flags & FIELD_UNIQUE) != 0, "external_id",
                           (f->flags & FIELD_EXTERNAL_ID) != 0);
 
+    if (f->length == 0) /* no length for its type: the loader refuses 0 */
+        json_object_del(j, "length");
     if (f->id != NULL)
         json_object_set_new(j, "id", json_string(f->id));
     if (FIELDTYPE_IS_NUMBER(f->type)) {
@@ -775,5 +833,7 @@ org_to_json(const struct org *o)
                   (json_int_t)o->licenses, "api_daily_limit",
                   (json_int_t)o->api_daily_limit, "custom_fields", fields,
                   "users", users_json(o), "connected_apps", apps_json(o));
+    org_actions_json(o, j);
+    org_rules_json(o, j);
     return j;
 }

@@ -64,6 +64,105 @@ struct org_app {
     int64_t refresh_ttl_s;
 };
 
+/* One "from -> to" pair: an input variable or JSON path -> a field. */
+struct org_mapping {
+    char *from, *to;
+};
+
+enum flow_creates {
+    FLOW_CREATES_LEAD,
+    FLOW_CREATES_CONTACT_ACCOUNT, /* an Account, then a Contact in it */
+    FLOW_CREATES_PERSON_ACCOUNT,
+};
+
+/* An autolaunched flow callable at /actions/custom/flow/{api_name}. */
+struct org_flow {
+    char *api_name, *label;
+    int active;
+    enum flow_creates creates;
+    struct org_mapping *inputs; /* input variable -> field of the record */
+    size_t ninputs;
+    struct org_mapping *account_inputs; /* -> Account (CONTACT_ACCOUNT) */
+    size_t naccount_inputs;
+    char *output_id;         /* output variable set to the new record's id */
+    char *output_account_id; /* ... and to the Account's (CONTACT_ACCOUNT) */
+};
+
+/* An Apex REST endpoint at /services/apexrest/{url_mapping}. */
+struct org_apex {
+    char *url_mapping; /* e.g. "/leads/x": a trailing "*" matches the rest */
+    char *class_name, *method_name; /* for APEX_ERROR stack lines */
+    unsigned methods;               /* route.h METHOD_BIT set */
+    char *object;                   /* what it creates */
+    struct org_mapping *mapping;    /* JSON body path -> field */
+    size_t nmapping;
+    int success_status;
+    json_t *success_body; /* template; "{{id}}" becomes the record id */
+    int handled_errors;   /* 1: answer 400 JSON instead of APEX_ERROR */
+};
+
+/*
+ * Validation rules, matching rules and duplicate rules (README "Org
+ * config"); loaded by org_rules.c, compiled into org->rules by rules.c.
+ */
+struct org_vrule {
+    char *object, *name;
+    int active;
+    char *formula; /* the error condition: TRUE rejects the record */
+    char *message;
+    char *error_field; /* NULL: shown at the top of the page ("fields":[]) */
+    char *description; /* or NULL */
+};
+
+/* X(enum suffix, config name): how a matching rule compares one field. */
+#define MATCH_KIND_LIST(X)                                                     \
+    X(EXACT, "exact")                                                          \
+    X(CASE_INSENSITIVE, "case_insensitive")                                    \
+    X(EMAIL, "email")                                                          \
+    X(PHONE, "phone")                                                          \
+    X(NAME, "name")                                                            \
+    X(COMPANY, "company")
+
+enum match_kind {
+#define MATCH_KIND_ENUM(e, s) MATCH_##e,
+    MATCH_KIND_LIST(MATCH_KIND_ENUM)
+#undef MATCH_KIND_ENUM
+        MATCH_KIND_COUNT
+};
+
+struct org_match_field {
+    char *field;
+    enum match_kind kind;
+};
+
+/* A matching rule: records of object whose fields all match. */
+struct org_mrule {
+    char *name, *object;
+    struct org_match_field *fields;
+    size_t nfields;
+    char *description; /* or NULL */
+};
+
+enum dup_action {
+    DUP_ALLOW,       /* save; the match is only reported */
+    DUP_ALLOW_ALERT, /* API: refused until allowSave=true; W2L: blocked */
+    DUP_BLOCK,       /* never saved */
+};
+
+struct org_drule {
+    char *name, *object;
+    int active;
+    char **matching_rules; /* names, NULL-terminated */
+    char **match_against;  /* objects compared with, or NULL: each
+                              matching rule's own object */
+    char *conditions;      /* a formula, or NULL: always applies */
+    enum dup_action on_create, on_edit;
+    char *alert_text;
+    char *description; /* or NULL */
+};
+
+struct rules;
+
 struct org {
     char *name;
     enum edition edition;
@@ -92,6 +191,17 @@ struct org {
     size_t nusers;
     struct org_app *apps;
     size_t napps;
+    struct org_flow *flows;
+    size_t nflows;
+    struct org_apex *apex;
+    size_t napex;
+    struct org_vrule *vrules;
+    size_t nvrules;
+    struct org_mrule *mrules;
+    size_t nmrules;
+    struct org_drule *drules;
+    size_t ndrules;
+    struct rules *rules; /* compiled from the three above; owned */
 };
 
 /* Caller frees with org_free(). NULL (and err set) on any error. */
@@ -112,5 +222,8 @@ int64_t edition_w2l_limit(enum edition e);
 
 const struct org_user *org_user_find(const struct org *o, const char *username);
 const struct org_app *org_app_find(const struct org *o, const char *client_id);
+/* An exact flow API name; NULL when unknown. */
+const struct org_flow *org_flow_find(const struct org *o,
+                                     const char *api_name);
 
 #endif

@@ -21,6 +21,46 @@ const struct route sim_routes[] = {
 
     /* REST API */
     {M_GET, "/services/data", h_versions, 0},
+    {M_GET, "/services/data/:version/actions/custom/flow", h_flow_list,
+     ROUTE_AUTH | ROUTE_REST},
+    {M_GET, "/services/data/:version/actions/custom/flow/:name",
+     h_flow_describe, ROUTE_AUTH | ROUTE_REST},
+    {M_POST, "/services/data/:version/actions/custom/flow/:name",
+     h_flow_invoke, ROUTE_AUTH | ROUTE_REST | ROUTE_JSON_BODY},
+    /* REST resources, records, queries, limits (h_limits.c, h_describe.c,
+     * h_sobject.c, h_query.c). Record bodies are read by the handlers, not
+     * ROUTE_JSON_BODY: a wrong Content-Type is 415 before any parsing. */
+#define REST (ROUTE_AUTH | ROUTE_REST)
+    {M_GET, "/services/data/:version", h_resources, REST},
+    {M_GET, "/services/data/:version/limits", h_limits, REST},
+    {M_GET, "/services/data/:version/limits/recordCount",
+     h_limits_record_count, REST},
+    {M_GET, "/services/data/:version/query", h_query, REST},
+    {M_GET, "/services/data/:version/query/:locator", h_query_more, REST},
+    {M_GET, "/services/data/:version/queryAll", h_query, REST},
+    {M_GET, "/services/data/:version/queryAll/:locator", h_query_more, REST},
+    {M_GET, "/services/data/:version/sobjects", h_describe_global, REST},
+    {M_GET, "/services/data/:version/sobjects/:object", h_describe_basic,
+     REST},
+    {M_POST, "/services/data/:version/sobjects/:object", h_sobject_create,
+     REST},
+    {M_GET, "/services/data/:version/sobjects/:object/describe",
+     h_describe_object, REST},
+    {M_GET, "/services/data/:version/sobjects/:object/:id", h_sobject_get,
+     REST},
+    {M_PATCH, "/services/data/:version/sobjects/:object/:id",
+     h_sobject_update, REST},
+    {M_DELETE, "/services/data/:version/sobjects/:object/:id",
+     h_sobject_delete, REST},
+    {M_GET, "/services/data/:version/sobjects/:object/:field/:value",
+     h_sobject_get_by_ext, REST},
+    {M_PATCH, "/services/data/:version/sobjects/:object/:field/:value",
+     h_sobject_upsert, REST},
+#undef REST
+
+    /* Apex REST */
+    {M_GET | M_POST | M_PUT | M_PATCH | M_DELETE, "/services/apexrest/*",
+     h_apex, ROUTE_AUTH | ROUTE_REST},
 
     /* Admin API (shared/contract.md) */
     {M_GET, "/__sim/health", h_admin_health, ROUTE_ADMIN},
@@ -36,6 +76,10 @@ const struct route sim_routes[] = {
     {M_PUT, "/__sim/org", h_admin_org_put, ROUTE_ADMIN},
     {M_GET, "/__sim/mail", h_admin_mail, ROUTE_ADMIN},
     {M_GET, "/__sim/webtolead", h_admin_w2l, ROUTE_ADMIN},
+    {M_GET, "/__sim/faults", h_admin_faults_get, ROUTE_ADMIN},
+    {M_POST, "/__sim/faults", h_admin_faults_post,
+     ROUTE_ADMIN | ROUTE_JSON_BODY},
+    {M_DELETE, "/__sim/faults", h_admin_faults_delete, ROUTE_ADMIN},
 
     {0, NULL, NULL, 0},
 };

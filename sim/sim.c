@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "auth.h"
+#include "cursor.h"
+#include "fault.h"
 #include "journal.h"
 #include "mailbox.h"
 #include "org.h"
@@ -38,6 +40,8 @@ sim_new(const struct sim_config *cfg, struct org *org, struct sf_err *err)
     sim->mail = mailbox_new();
     sim->w2l = w2l_new();
     sim->auth = auth_new();
+    sim->faults = fault_plan_new();
+    sim->cursors = cursors_new(pod);
     sim->api_window = xcalloc(1, sizeof(*sim->api_window));
     window_init(sim->api_window, 86400);
     sim->journal = journal_new(cfg->journal_ring, cfg->journal_body_max,
@@ -57,6 +61,8 @@ sim_free(struct sim *sim)
     journal_free(sim->journal);
     w2l_free(sim->w2l);
     auth_free(sim->auth);
+    fault_plan_free(sim->faults);
+    cursors_free(sim->cursors);
     if (sim->api_window != NULL)
         window_free(sim->api_window);
     free(sim->api_window);
@@ -75,6 +81,8 @@ sim_reset(struct sim *sim)
     mailbox_clear(sim->mail);
     w2l_clear(sim->w2l);
     auth_clear(sim->auth);
+    fault_plan_clear(sim->faults);
+    cursors_clear(sim->cursors);
     window_clear(sim->api_window);
 }
 

@@ -25,6 +25,8 @@ struct journal;
 struct mailbox;
 struct w2l;
 struct auth;
+struct cursors;
+struct fault_plan;
 
 struct sim_config {
     const char *bind;         /* default 127.0.0.1 */
@@ -51,6 +53,8 @@ struct sim {
     struct w2l *w2l;
     struct auth *auth;
     struct window *api_window; /* API requests, rolling 24 h */
+    struct cursors *cursors;   /* REST query locators (cursor.h) */
+    struct fault_plan *faults; /* injected faults (/__sim/faults) */
     char base_url[128];        /* http://host:port, once listening */
 };
 

@@ -120,3 +120,44 @@ sobject_to_json(struct sim *sim, const struct object_def *obj,
                             sobject_field_json(sim, obj, r, &obj->fields[i]));
     return j;
 }
+
+int
+sobject_field_stored(const struct field_def *f)
+{
+    static const char *const derived[] = {
+        "Id", "CreatedDate", "LastModifiedDate", "SystemModstamp",
+        "CreatedById", "LastModifiedById", NULL};
+    size_t i;
+
+    for (i = 0; derived[i] != NULL; i++)
+        if (strcmp(f->name, derived[i]) == 0)
+            return 0;
+    return !((f->flags & FIELD_NAME) && (f->flags & FIELD_READONLY));
+}
+
+const char *
+sobject_field_text(const struct object_def *obj, const struct record *r,
+                   const struct field_def *f, char *buf, size_t n, size_t *len)
+{
+    size_t dummy;
+    const char *v;
+    json_t *d;
+
+    len = len != NULL ? len : &dummy;
+    if (sobject_field_stored(f)) {
+        v = record_value(r, f->interned, len);
+        if (v == NULL && f->type == FT_BOOLEAN)
+            v = "false", *len = 5;
+        return v;
+    }
+    /* Derived values are rare in WHERE clauses; reuse the JSON path. */
+    d = sobject_field_json(NULL, obj, r, f);
+    v = NULL;
+    if (json_is_string(d)) {
+        snprintf(buf, n, "%s", json_string_value(d));
+        v = buf;
+        *len = strlen(buf);
+    }
+    json_decref(d);
+    return v;
+}

@@ -10,6 +10,7 @@
 #define SIM_SOBJECT_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 struct sim;
 struct object_def;
@@ -22,6 +23,19 @@ json_t *sobject_to_json(struct sim *sim, const struct object_def *obj,
 /* New reference: one field's JSON value. */
 json_t *sobject_field_json(struct sim *sim, const struct object_def *obj,
                            const struct record *r, const struct field_def *f);
+/*
+ * One field's value as text, the way the SOQL engine reads it: derived
+ * fields included (Id in 18 characters, audit dates, compound Name), an
+ * absent checkbox as "false", an absent value as NULL. The result is
+ * borrowed from r or written into buf (size n); *len set when non-NULL.
+ */
+const char *sobject_field_text(const struct object_def *obj,
+                               const struct record *r,
+                               const struct field_def *f, char *buf, size_t n,
+                               size_t *len);
+/* 1 if f's value is stored in the record, 0 if derived (Id, audit dates,
+ * compound names): only stored fields have equality indexes. */
+int sobject_field_stored(const struct field_def *f);
 /* New reference: {"type": obj, "url": "/services/data/vXX.X/sobjects/…"}. */
 json_t *sobject_attributes(const struct object_def *obj, const struct record *r,
                            int version);

@@ -279,6 +279,10 @@ fill_not_provided(struct sim *sim, const struct object_def *lead,
     }
 }
 
+static void mail_duplicate(struct sim *sim, char *const *names,
+                           char *const *values, size_t n, const json_t *errors,
+                           int64_t now);
+
 /* Maps and creates one lead; fills out (verdict, record id, detail). */
 static void
 create_lead(struct sim *sim, char *const *names, char *const *values, size_t n,
@@ -300,6 +304,8 @@ create_lead(struct sim *sim, char *const *names, char *const *values, size_t n,
         out->verdict = res.verdict;
         out->detail = res.detail;
         res.detail = NULL;
+        if (res.verdict == VERDICT_REJECTED_DUPLICATE)
+            mail_duplicate(sim, names, values, n, res.errors, now);
     }
     if (res.notes != NULL)
         json_object_update(out->info, res.notes);
@@ -366,6 +372,34 @@ mail_over_limit(struct sim *sim, const struct form *form, int64_t now)
 
     mailbox_add(sim->mail, now, "w2l_over_limit", lead_creator(sim),
                 "Web-to-Lead: daily limit exceeded", body);
+    free(body);
+}
+
+/*
+ * A duplicate rule blocked a web lead: Salesforce mails the lead's data
+ * with the rule's alert text as the reason (facts 1.5; KB 000387310).
+ */
+static void
+mail_duplicate(struct sim *sim, char *const *names, char *const *values,
+               size_t n, const json_t *errors, int64_t now)
+{
+    const char *reason = json_string_value(
+        json_object_get(json_array_get(errors, 0), "message"));
+    struct buf b;
+    char *body;
+    size_t i;
+
+    buf_init(&b, 64 * 1024);
+    buf_printf(&b,
+               "Salesforce could not create this lead because of the reason "
+               "listed below.\n\nReason: %s\n\nRecord Information:\n\n",
+               reason != NULL ? reason : "duplicate record");
+    for (i = 0; i < n; i++)
+        if (!is_control(names[i]))
+            buf_printf(&b, "%s: %s\n", names[i], values[i]);
+    body = buf_steal(&b, NULL);
+    mailbox_add(sim->mail, now, "w2l_duplicate", lead_creator(sim),
+                "Web-to-Lead: lead not created (duplicate rule)", body);
     free(body);
 }
 

@@ -1,7 +1,11 @@
 /*
  * test_deliver_w2l.c - sfdeliver against the real sfsim over Web-to-Lead:
- * UTF-8 delivery, outcomes file, bad input lines, and the rolling 24 h
- * budget that holds leads instead of sending them into a silent drop.
+ * UTF-8 delivery, outcomes file, bad input lines, the rolling 24 h budget
+ * that holds leads instead of sending them into a silent drop, and the
+ * reconciliation that catches the drops the budget cannot foresee (the
+ * org's own forms using up the cap, reCAPTCHA): a lead Web-to-Lead
+ * answered 200 for that the org's API cannot find is delivery_failed with
+ * reason silently_dropped.
  *
  * Spawns $SFSIM on --port 0 (reads its listening line) and runs $SFDELIVER
  * under the SFCONFORM_* contract. A shared spawn helper will replace the
@@ -114,13 +118,19 @@ write_file(const char *path, const char *text)
     fclose(fp);
 }
 
-/* Runs sfdeliver under the conformance contract; its exit status. */
+/*
+ * Runs sfdeliver under the conformance contract with extra arguments
+ * (NULL-terminated, may be NULL), stdout to stdout_path when not NULL;
+ * its exit status.
+ */
 static int
-run_client(const char *buyer, const char *leads, const char *now)
+run_client_args(const char *buyer, const char *leads, const char *now,
+                const char *const *args, const char *stdout_path)
 {
     const char *bin = getenv("SFDELIVER");
     char out[128], st[128];
-    int status;
+    const char *argv[16];
+    int status, n;
     pid_t pid;
 
     if (bin == NULL)
@@ -134,11 +144,23 @@ run_client(const char *buyer, const char *leads, const char *now)
         setenv("SFCONFORM_OUTCOMES", out, 1);
         setenv("SFCONFORM_STATE", st, 1);
         setenv("SFCONFORM_NOW", now, 1);
-        execl(bin, bin, (char *)NULL);
+        if (stdout_path != NULL && freopen(stdout_path, "w", stdout) == NULL)
+            _exit(126);
+        argv[0] = bin;
+        for (n = 0; args != NULL && args[n] != NULL && n < 14; n++)
+            argv[n + 1] = args[n];
+        argv[n + 1] = NULL;
+        execv(bin, (char *const *)argv);
         _exit(127);
     }
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int
+run_client(const char *buyer, const char *leads, const char *now)
+{
+    return run_client_args(buyer, leads, now, NULL, NULL);
 }
 
 /* The outcomes file as {lead_id: line} (the last line per lead wins). */
@@ -183,6 +205,16 @@ reset(void)
     snprintf(cmd, sizeof(cmd), "rm -rf %s/state %s/outcomes.ndjson", sim.dir,
              sim.dir);
     assert_int_equal(system(cmd), 0);
+}
+
+static size_t
+lead_records(void)
+{
+    json_t *recs = sim_call("GET", "/__sim/records/Lead", NULL);
+    size_t n = json_array_size(recs);
+
+    json_decref(recs);
+    return n;
 }
 
 static void
@@ -355,6 +387,282 @@ test_configured_budget(void **state)
     json_decref(recs);
 }
 
+/* An org whose Lead has a text field Web-to-Lead fills from the lead id
+ * (posted by API name), with a tiny daily cap. */
+#define RECONCILE_ORG(extra)                                                   \
+    "{\"web_to_lead\":{\"daily_limit\":10" extra "},\"custom_fields\":"        \
+    "[{\"object\":\"Lead\",\"name\":\"source_lead_id__c\",\"type\":\"text\","  \
+    "\"length\":64,\"id\":\"00N5j000000pTbQ\",\"external_id\":true}]}"
+
+static void
+put_org(const char *org)
+{
+    json_t *r = sim_call("PUT", "/__sim/org", org);
+
+    assert_non_null(json_object_get(r, "web_to_lead"));
+    json_decref(r);
+}
+
+/* A Web-to-Lead buyer mapping the lead id to source_lead_id__c, with API
+ * credentials (a refresh token minted by the sim) and reconciliation. */
+static void
+make_reconcile_buyer(char *path, size_t n, const char *refresh_token)
+{
+    char text[2048];
+
+    snprintf(path, n, "%s/buyer.json", sim.dir);
+    snprintf(text, sizeof(text),
+             "{\"delivery\":{\"url\":\"%s/servlet/servlet.WebToLead\","
+             "\"content_type\":\"application/x-www-form-urlencoded\"},"
+             "\"mapping\":{\"id\":\"source_lead_id__c\",\"last\":"
+             "\"last_name\",\"company\":\"company\"},"
+             "\"static_fields\":{\"oid\":\"00D000000000001\"},"
+             "\"auth\":{\"token_url\":\"%s/services/oauth2/token\","
+             "\"client_id\":\"sfsim-client-id\",\"client_secret\":"
+             "\"sfsim-client-secret\",\"refresh_token\":\"%s\"},"
+             "\"retry\":{\"backoff_ms\":1},"
+             "\"reconcile\":{\"query_url\":\"%s/services/data/v59.0/query\","
+             "\"match_field\":\"source_lead_id__c\",\"wait_ms\":0,"
+             "\"batch_size\":2}}",
+             sim.url, sim.url, refresh_token, sim.url);
+    write_file(path, text);
+}
+
+static const char *
+mint_refresh(char *out, size_t n)
+{
+    json_t *t = sim_call("POST", "/__sim/tokens", "{}");
+
+    snprintf(out, n, "%s",
+             json_string_value(json_object_get(t, "refresh_token")));
+    json_decref(t);
+    return out;
+}
+
+/* Journal entries whose path is path. */
+static size_t
+journal_count(const char *path)
+{
+    json_t *j = sim_call("GET", "/__sim/journal", NULL), *e;
+    size_t i, n = 0;
+
+    json_array_foreach(j, i, e)
+    {
+        const char *p = json_string_value(json_object_get(e, "path"));
+
+        n += p != NULL && strcmp(p, path) == 0;
+    }
+    json_decref(j);
+    return n;
+}
+
+static void
+assert_dropped(json_t *all, const char *id)
+{
+    json_t *line = json_object_get(all, id);
+
+    assert_non_null(line);
+    assert_string_equal(json_string_value(json_object_get(line, "outcome")),
+                        "delivery_failed");
+    assert_string_equal(json_string_value(json_object_get(line, "reason")),
+                        "silently_dropped");
+    assert_int_equal(json_integer_value(json_object_get(line, "attempts")), 1);
+    assert_int_equal(json_integer_value(json_object_get(line, "status")), 200);
+}
+
+static void
+assert_confirmed(json_t *all, const char *id)
+{
+    json_t *line = json_object_get(all, id);
+
+    assert_non_null(line);
+    assert_string_equal(json_string_value(json_object_get(line, "outcome")),
+                        "delivered");
+    assert_true(json_is_true(json_object_get(line, "reconciled")));
+}
+
+/*
+ * The org's own web forms used 7 of its 10 daily posts; the buyer's
+ * budget (500) cannot know. Web-to-Lead answers 200 to all five leads and
+ * creates three; reconciliation reports the other two as silently dropped.
+ */
+static void
+test_reconcile_cap_used_by_org_forms(void **state)
+{
+    char buyer[128], leads[128], now[64], tok[256];
+    json_t *all;
+
+    (void)state;
+    reset();
+    put_org(RECONCILE_ORG(""));
+    for (int i = 0; i < 7; i++) {
+        json_t *c =
+            sim_call("POST", "/servlet/servlet.WebToLead?encoding=UTF-8",
+                     "oid=00D000000000001&last_name=Own&company=Org");
+
+        json_decref(c);
+    }
+    make_reconcile_buyer(buyer, sizeof(buyer), mint_refresh(tok, sizeof(tok)));
+    snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
+    write_leads(leads, "r", 0, 5);
+    assert_int_equal(
+        run_client_args(buyer, leads, sim_now(now, sizeof(now)),
+                        (const char *const[]){"--concurrency", "1", NULL},
+                        NULL),
+        0);
+    all = read_outcomes();
+    assert_int_equal(json_object_size(all), 5);
+    assert_confirmed(all, "r0");
+    assert_confirmed(all, "r1");
+    assert_confirmed(all, "r2");
+    assert_dropped(all, "r3");
+    assert_dropped(all, "r4");
+    json_decref(all);
+    assert_int_equal(journal_count("/servlet/servlet.WebToLead"), 12);
+    assert_int_equal(journal_count("/services/oauth2/token"), 1);
+    /* batch_size 2: five ids take three queries. */
+    assert_int_equal(journal_count("/services/data/v59.0/query"), 3);
+    put_org("{}");
+}
+
+/* reCAPTCHA required: every server-to-server post is silently refused. */
+static void
+test_reconcile_recaptcha(void **state)
+{
+    char buyer[128], leads[128], now[64], tok[256];
+    json_t *all;
+
+    (void)state;
+    reset();
+    put_org(RECONCILE_ORG(",\"recaptcha_required\":true"));
+    make_reconcile_buyer(buyer, sizeof(buyer), mint_refresh(tok, sizeof(tok)));
+    snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
+    write_leads(leads, "g", 0, 3);
+    assert_int_equal(run_client(buyer, leads, sim_now(now, sizeof(now))), 0);
+    all = read_outcomes();
+    assert_int_equal(json_object_size(all), 3);
+    assert_dropped(all, "g0");
+    assert_dropped(all, "g1");
+    assert_dropped(all, "g2");
+    json_decref(all);
+    put_org("{}");
+}
+
+/* The org cannot be asked (the refresh token is bad): the leads stay
+ * delivered, marked unverified, never silently_dropped on a guess. */
+static void
+test_reconcile_unverifiable(void **state)
+{
+    char buyer[128], leads[128], now[64];
+    json_t *all, *line;
+
+    (void)state;
+    reset();
+    put_org(RECONCILE_ORG(""));
+    make_reconcile_buyer(buyer, sizeof(buyer), "not-a-refresh-token");
+    snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
+    write_leads(leads, "v", 0, 2);
+    assert_int_equal(run_client(buyer, leads, sim_now(now, sizeof(now))), 0);
+    all = read_outcomes();
+    line = json_object_get(all, "v1");
+    assert_string_equal(json_string_value(json_object_get(line, "outcome")),
+                        "delivered");
+    assert_true(json_is_false(json_object_get(line, "reconciled")));
+    assert_non_null(strstr(json_string_value(json_object_get(line, "error")),
+                           "not verified"));
+    json_decref(all);
+    put_org("{}");
+}
+
+/*
+ * --resume after a crash that lost outcome lines: Web-to-Lead has no
+ * upsert, so the client asks the org first and does not send again what
+ * is already there.
+ */
+static void
+test_reconcile_resume_does_not_resend(void **state)
+{
+    char buyer[128], leads[128], now[64], tok[256], cmd[512];
+    json_t *all, *line;
+
+    (void)state;
+    reset();
+    put_org(RECONCILE_ORG(""));
+    make_reconcile_buyer(buyer, sizeof(buyer), mint_refresh(tok, sizeof(tok)));
+    snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
+    write_leads(leads, "z", 0, 3);
+    assert_int_equal(run_client(buyer, leads, sim_now(now, sizeof(now))), 0);
+    /* Lose the outcomes of z1 and z2, as a SIGKILL before the read-back
+     * would. */
+    snprintf(cmd, sizeof(cmd),
+             "grep '\"z0\"' %s/outcomes.ndjson > %s/o && mv %s/o "
+             "%s/outcomes.ndjson",
+             sim.dir, sim.dir, sim.dir, sim.dir);
+    assert_int_equal(system(cmd), 0);
+    write_leads(leads, "z", 0, 4);
+    assert_int_equal(run_client_args(buyer, leads, sim_now(now, sizeof(now)),
+                                     (const char *const[]){"--resume", NULL},
+                                     NULL),
+                     0);
+    all = read_outcomes();
+    assert_int_equal(json_object_size(all), 4);
+    line = json_object_get(all, "z2");
+    assert_string_equal(json_string_value(json_object_get(line, "outcome")),
+                        "delivered");
+    assert_int_equal(json_integer_value(json_object_get(line, "attempts")), 0);
+    assert_confirmed(all, "z3");
+    json_decref(all);
+    /* z0..z2 once each, z3 once. */
+    assert_int_equal(journal_count("/servlet/servlet.WebToLead"), 4);
+    assert_int_equal(lead_records(), 4);
+    put_org("{}");
+}
+
+/* --dry-run shows duplicates within the file, as a real run would find
+ * them, and writes nothing. */
+static void
+test_dry_run_in_file_duplicates(void **state)
+{
+    char buyer[128], leads[128], now[64], out[128], *text = NULL;
+    size_t cap = 0;
+    FILE *fp;
+    int dup = 0, lines = 0;
+
+    (void)state;
+    reset();
+    make_buyer(buyer, sizeof(buyer),
+               ",\"dedup\":{\"fields\":[\"email\"],\"window_seconds\":600}");
+    snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
+    write_file(leads, "{\"id\":\"d1\",\"last\":\"A\",\"company\":\"C\","
+                      "\"email\":\"same@example.com\"}\n"
+                      "{\"id\":\"d2\",\"last\":\"B\",\"company\":\"C\","
+                      "\"email\":\"SAME@example.com \"}\n");
+    snprintf(out, sizeof(out), "%s/dry.txt", sim.dir);
+    assert_int_equal(run_client_args(buyer, leads, sim_now(now, sizeof(now)),
+                                     (const char *const[]){"--dry-run", NULL},
+                                     out),
+                     0);
+    fp = fopen(out, "r");
+    assert_non_null(fp);
+    while (getline(&text, &cap, fp) != -1) {
+        json_t *o = json_loads(text, 0, NULL);
+        const char *oc = json_string_value(json_object_get(o, "outcome"));
+
+        lines++;
+        if (oc != NULL && strcmp(oc, "duplicate") == 0) {
+            dup++;
+            assert_string_equal(
+                json_string_value(json_object_get(o, "lead_id")), "d2");
+        }
+        json_decref(o);
+    }
+    free(text);
+    fclose(fp);
+    assert_int_equal(lines, 2);
+    assert_int_equal(dup, 1);
+    assert_int_equal(lead_records(), 0);
+}
+
 int
 main(void)
 {
@@ -362,6 +670,11 @@ main(void)
         cmocka_unit_test(test_utf8_and_bad_lines),
         cmocka_unit_test(test_default_budget_holds_instead_of_dropping),
         cmocka_unit_test(test_configured_budget),
+        cmocka_unit_test(test_reconcile_cap_used_by_org_forms),
+        cmocka_unit_test(test_reconcile_recaptcha),
+        cmocka_unit_test(test_reconcile_unverifiable),
+        cmocka_unit_test(test_reconcile_resume_does_not_resend),
+        cmocka_unit_test(test_dry_run_in_file_duplicates),
     };
 
     curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -5,8 +5,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "err.h"
+#include "xmalloc.h"
 
 void
 simtest_start(struct simtest *t, const char *const *args)
@@ -70,4 +72,15 @@ simtest_advance(struct simtest *t, double secs)
     snprintf(body, sizeof(body), "{\"advance_seconds\": %.3f}", secs);
     j = httpc_send_json(t->http, "POST", "/__sim/clock", body, NULL);
     json_decref(j);
+}
+
+char *
+simtest_token(struct simtest *t)
+{
+    json_t *j = httpc_send_json(t->http, "POST", "/__sim/tokens", NULL, NULL);
+    const char *tok = json_string_value(json_object_get(j, "access_token"));
+    char *out = tok != NULL ? xstrdup(tok) : NULL;
+
+    json_decref(j);
+    return out;
 }

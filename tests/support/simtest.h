@@ -30,5 +30,8 @@ json_t *simtest_journal(struct simtest *t, unsigned long long since);
 size_t simtest_count(struct simtest *t, const char *object);
 /* POST /__sim/clock {"advance_seconds": secs}. */
 void simtest_advance(struct simtest *t, double secs);
+/* A fresh access token for the default user through POST /__sim/tokens,
+ * or NULL; caller frees with free(). */
+char *simtest_token(struct simtest *t);
 
 #endif

@@ -153,6 +153,30 @@ static const struct bad_case bad_cases[] = {
     {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
      "\"suppression\":{\"values\":[\"x\"]}}",
      "suppression.fields: is required"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+     "\"auth\":{\"session_timeout_seconds\":600,"
+     "\"refresh_margin_seconds\":600}}",
+     "auth.refresh_margin_seconds: must be less than"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+     "\"reconcile\":{\"query_url\":\"q\",\"match_field\":\"a__c\"}}",
+     "reconcile: only Web-to-Lead (form) buyers"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":"
+     "\"application/x-www-form-urlencoded\"},"
+     "\"reconcile\":{\"query_url\":\"q\",\"match_field\":\"a__c\"}}",
+     "reconcile: needs API credentials"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":"
+     "\"application/x-www-form-urlencoded\"},"
+     "\"reconcile\":{\"query_url\":\"q\",\"match_field\":\"a' OR\"}}",
+     "reconcile.match_field: must be a field API name"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":"
+     "\"application/x-www-form-urlencoded\"},"
+     "\"reconcile\":{\"match_field\":\"a__c\"}}",
+     "reconcile.query_url: is required"},
+    {"{\"delivery\":{\"url\":\"u\",\"content_type\":"
+     "\"application/x-www-form-urlencoded\"},"
+     "\"reconcile\":{\"query_url\":\"q\",\"match_field\":\"a__c\","
+     "\"wait\":1}}",
+     "reconcile.wait: unknown key"},
 };
 
 static void
@@ -171,15 +195,56 @@ test_errors(void **state)
     }
 }
 
+/* Reconciliation: defaults, and the keys a Web-to-Lead buyer may give. */
+static void
+test_reconcile(void **state)
+{
+    struct buyer b;
+    struct sf_err err;
+
+    (void)state;
+    assert_int_equal(
+        load(&b,
+             "{\"delivery\":{\"url\":\"http://x/servlet/servlet.WebToLead\","
+             "\"content_type\":\"application/x-www-form-urlencoded\"},"
+             "\"auth\":{\"token_url\":\"http://x/t\",\"client_id\":\"c\","
+             "\"refresh_token\":\"r\"},"
+             "\"reconcile\":{\"query_url\":\"http://x/q\","
+             "\"match_field\":\"source_lead_id__c\"}}",
+             &err),
+        0);
+    assert_true(buyer_reconciles(&b));
+    assert_false(buyer_uses_token(&b));
+    assert_string_equal(b.reconcile.object, "Lead");
+    assert_string_equal(b.reconcile.lead_field, "id");
+    assert_int_equal(b.reconcile.wait_ms, 2000);
+    assert_int_equal(b.reconcile.batch, 100);
+    buyer_free(&b);
+    /* A static Authorization header is enough credentials. */
+    assert_int_equal(
+        load(&b,
+             "{\"delivery\":{\"url\":\"u\",\"content_type\":"
+             "\"application/x-www-form-urlencoded\"},"
+             "\"reconcile\":{\"query_url\":\"q\",\"match_field\":\"f__c\","
+             "\"object\":\"Lead\",\"lead_field\":\"custom.ref\","
+             "\"wait_ms\":0,\"batch_size\":5,"
+             "\"headers\":{\"Authorization\":\"Bearer t\"}}}",
+             &err),
+        0);
+    assert_int_equal(b.reconcile.batch, 5);
+    assert_string_equal(b.reconcile.lead_field, "custom.ref");
+    buyer_free(&b);
+}
+
 static void
 test_fixtures_load(void **state)
 {
     static const char *const files[] = {"w2l.json", "rest.json", "flow.json",
-                                        "apexrest.json"};
+                                        "apexrest.json", "w2l-reconcile.json"};
     char path[512];
 
     (void)state;
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         struct buyer b;
         struct sf_err err;
 
@@ -198,6 +263,7 @@ main(void)
         cmocka_unit_test(test_minimal_defaults),
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_reconcile),
         cmocka_unit_test(test_fixtures_load),
     };
 

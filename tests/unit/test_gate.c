@@ -260,6 +260,32 @@ test_oauth(void **state)
     buyer_free(&b);
 }
 
+/* A dry run sees duplicates within the file, but leaves nothing to save. */
+static void
+test_dedup_dry(void **state)
+{
+    const char *leads = "{\"id\":\"1\",\"email\":\"a@b.c\"}\n"
+                        "{\"id\":\"2\",\"email\":\"A@B.C\"}\n";
+    struct lead_set set;
+    struct buyer b;
+    struct gate g;
+    char why[256];
+
+    (void)state;
+    load_buyer(&b, ",\"dedup\":{\"fields\":[\"email\"]}");
+    lead_read_text(&set, leads, strlen(leads), LEAD_FMT_NDJSON, NULL, NULL);
+    gate_init(&g, &b, NULL, NULL);
+    assert_int_equal(gate_check(&g, &set.v[0], T0, 1, why, sizeof(why)),
+                     GATE_PASS);
+    assert_int_equal(gate_check(&g, &set.v[1], T0, 1, why, sizeof(why)),
+                     GATE_DUPLICATE);
+    assert_non_null(strstr(why, "duplicate of lead 1"));
+    assert_int_equal(g.dirty_dedup, 0);
+    gate_free(&g);
+    buyer_free(&b);
+    lead_set_free(&set);
+}
+
 int
 main(void)
 {
@@ -267,6 +293,7 @@ main(void)
         cmocka_unit_test(test_filters_suppression),
         cmocka_unit_test(test_dedup_window),
         cmocka_unit_test(test_dedup_all_and_pause),
+        cmocka_unit_test(test_dedup_dry),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_outcome_torn_and_resume),

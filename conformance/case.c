@@ -1,0 +1,350 @@
+/*
+ * case.c - loading and finding cases (see case.h).
+ */
+#include "case.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "conf.h"
+#include "xmalloc.h"
+
+#define CASE_MAX_FILE (16 * 1024 * 1024)
+#define CASE_MAX_DEPTH 8
+
+static const char *const level_names[] = {
+#define CASE_LEVEL_STR(e, s) s,
+    CASE_LEVELS(CASE_LEVEL_STR)
+#undef CASE_LEVEL_STR
+        NULL};
+
+static const char *const step_names[] = {
+#define CASE_STEP_STR(e, s) s,
+    CASE_STEPS(CASE_STEP_STR)
+#undef CASE_STEP_STR
+        NULL};
+
+static const char *const case_keys[] = {
+    "id",       "title",  "checks",     "source", "level",
+    "lead_key", "clock",  "timeout_ms", "ticket", "explanation",
+    "steps",    "expect", "comment",    "client", NULL};
+
+/* The keys each step may carry besides "do", by enum case_step. */
+static const char *const step_keys[STEP_COUNT][5] = {
+    [STEP_DELIVER] = {"do", "leads", "buyer", "comment", NULL},
+    [STEP_ADVANCE_CLOCK] = {"do", "seconds", "comment", NULL},
+    [STEP_EXPIRE_TOKENS] = {"do", "comment", NULL},
+    [STEP_REVOKE] = {"do", "comment", NULL},
+    [STEP_PUT_ORG] = {"do", "org", "comment", NULL},
+    [STEP_ADD_FAULT] = {"do", "fault", "comment", NULL},
+    [STEP_CLEAR_FAULTS] = {"do", "comment", NULL},
+};
+
+static const char *const clock_names[] = {"frozen", "running", NULL};
+
+const char *
+case_level_name(enum case_level l)
+{
+    return level_names[l];
+}
+
+const char *
+case_step_name(enum case_step s)
+{
+    return s < STEP_COUNT ? step_names[s] : "?";
+}
+
+enum case_step
+case_step_find(const char *name)
+{
+    int i;
+
+    for (i = 0; step_names[i] != NULL; i++)
+        if (strcmp(step_names[i], name) == 0)
+            return (enum case_step)i;
+    return STEP_COUNT;
+}
+
+char *
+case_read_file(const char *path, size_t *len, struct sf_err *err)
+{
+    FILE *fp = fopen(path, "rb");
+    char *data = NULL;
+    size_t cap = 0, used = 0, got;
+
+    if (fp == NULL) {
+        err_set(err, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    for (;;) {
+        if (used + 4096 + 1 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            data = xrealloc(data, cap);
+        }
+        got = fread(data + used, 1, cap - used - 1, fp);
+        used += got;
+        if (got == 0)
+            break;
+        if (used > CASE_MAX_FILE) {
+            err_set(err, "%s: larger than %d bytes", path, CASE_MAX_FILE);
+            free(data);
+            fclose(fp);
+            return NULL;
+        }
+    }
+    if (ferror(fp)) {
+        err_set(err, "%s: %s", path, strerror(errno));
+        free(data);
+        fclose(fp);
+        return NULL;
+    }
+    fclose(fp);
+    data[used] = '\0';
+    if (len != NULL)
+        *len = used;
+    return data;
+}
+
+const char *
+case_path(const struct conf_case *c, const char *name, char *out, size_t n)
+{
+    snprintf(out, n, "%s/%s", c->dir, name);
+    return out;
+}
+
+static int
+check_steps(struct conf *cf, struct conf_case *c)
+{
+    char path[CONF_PATH_MAX];
+    const char *name;
+    enum case_step s;
+    json_t *step;
+    size_t i;
+
+    json_array_foreach(c->steps, i, step)
+    {
+        conf_index(path, sizeof(path), "steps", i);
+        if (!json_is_object(step))
+            return conf_error(cf, path, "a step is an object with \"do\"");
+        name = json_string_value(json_object_get(step, "do"));
+        if (name == NULL || (s = case_step_find(name)) == STEP_COUNT)
+            return conf_error(cf, path,
+                              "\"do\" must be one of deliver, advance_clock, "
+                              "expire_tokens, revoke, put_org, add_fault, "
+                              "clear_faults");
+        if (conf_check_keys(cf, step, path, step_keys[s]) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+check_expect(struct conf *cf, struct conf_case *c)
+{
+    char path[CONF_PATH_MAX];
+    const char *name;
+    json_t *e;
+    size_t i;
+
+    json_array_foreach(c->expect, i, e)
+    {
+        conf_index(path, sizeof(path), "expect", i);
+        name = json_string_value(json_object_get(e, "check"));
+        if (!json_is_object(e) || name == NULL || !check_known(name))
+            return conf_error(cf, path,
+                              "an expectation is {\"check\": NAME, ...} with "
+                              "a NAME from fixtures/README.md");
+    }
+    return 0;
+}
+
+static int
+parse_doc(struct conf *cf, struct conf_case *c)
+{
+    json_t *d = c->doc;
+    int level = 0, clock = 0;
+
+    if (conf_check_keys(cf, d, "", case_keys) == -1 ||
+        conf_string(cf, d, "", "id", NULL, &c->id) == -1 ||
+        conf_string(cf, d, "", "title", NULL, &c->title) == -1 ||
+        conf_string(cf, d, "", "checks", NULL, &c->checks) == -1 ||
+        conf_string(cf, d, "", "source", "seed", &c->source) == -1 ||
+        conf_enum(cf, d, "", "level", level_names, -1, &level) == -1 ||
+        conf_string(cf, d, "", "lead_key", CASE_DEFAULT_LEAD_KEY,
+                    &c->lead_key) == -1 ||
+        conf_enum(cf, d, "", "clock", clock_names, 0, &clock) == -1 ||
+        conf_int(cf, d, "", "timeout_ms", 100, 600000, 0, &c->timeout_ms) ==
+            -1 ||
+        conf_string(cf, d, "", "ticket", NULL, &c->ticket) == -1 ||
+        conf_string(cf, d, "", "explanation", NULL, &c->explanation) == -1 ||
+        conf_string(cf, d, "", "client", NULL, &c->client) == -1 ||
+        conf_array(cf, d, "", "steps", &c->steps) == -1 ||
+        conf_array(cf, d, "", "expect", &c->expect) == -1)
+        return -1;
+    if (c->id == NULL || c->title == NULL || c->checks == NULL || level < 0)
+        return conf_error(cf, "", "id, title, checks and level are required");
+    if (c->steps == NULL || json_array_size(c->steps) == 0)
+        return conf_error(cf, "", "steps: at least one step is required");
+    if (c->expect == NULL || json_array_size(c->expect) == 0)
+        return conf_error(cf, "", "expect: at least one expectation");
+    c->level = (enum case_level)level;
+    c->clock_running = clock == 1;
+    return check_steps(cf, c) == -1 || check_expect(cf, c) == -1 ? -1 : 0;
+}
+
+/* The skip marker's first line, or "skipped" when it is empty. */
+static char *
+read_skip(const char *dir)
+{
+    char path[4096];
+    struct stat st;
+    char *text;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, CASE_SKIP_FILE);
+    if (stat(path, &st) == -1)
+        return NULL;
+    text = case_read_file(path, NULL, NULL);
+    if (text == NULL || text[0] == '\0') {
+        free(text);
+        return xstrdup("skipped");
+    }
+    text[strcspn(text, "\n")] = '\0';
+    return text;
+}
+
+struct conf_case *
+case_load(const char *dir, struct sf_err *err)
+{
+    struct conf_case *c = xcalloc(1, sizeof(*c));
+    char path[4096];
+    struct conf cf;
+    char *text = NULL;
+    size_t len = 0;
+
+    c->dir = xstrdup(dir);
+    snprintf(path, sizeof(path), "%s/%s", dir, CASE_FILE);
+    if ((text = case_read_file(path, &len, err)) == NULL)
+        goto fail;
+    cf.label = path;
+    cf.text = text;
+    cf.len = len;
+    cf.err = err;
+    if ((c->doc = conf_parse(&cf)) == NULL || parse_doc(&cf, c) == -1)
+        goto fail;
+    c->skip = read_skip(dir);
+    free(text);
+    return c;
+fail:
+    free(text);
+    case_free(c);
+    return NULL;
+}
+
+void
+case_free(struct conf_case *c)
+{
+    if (c == NULL)
+        return;
+    json_decref(c->doc);
+    free(c->dir);
+    free(c->skip);
+    free(c);
+}
+
+struct found {
+    struct conf_case **list;
+    size_t n;
+};
+
+static int
+walk(const char *dir, int depth, struct found *f, struct sf_err *err)
+{
+    char path[4096];
+    struct dirent *de;
+    struct stat st;
+    struct conf_case *c;
+    DIR *d;
+    int rc = 0;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, CASE_FILE);
+    if (stat(path, &st) == 0) {
+        if (f->n >= CASE_MAX_CASES) {
+            err_set(err, "%s: more than %d cases", dir, CASE_MAX_CASES);
+            return -1;
+        }
+        if ((c = case_load(dir, err)) == NULL)
+            return -1;
+        f->list = xreallocarray(f->list, f->n + 1, sizeof(*f->list));
+        f->list[f->n++] = c;
+        return 0;
+    }
+    if (depth >= CASE_MAX_DEPTH || (d = opendir(dir)) == NULL)
+        return 0;
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            rc = walk(path, depth + 1, f, err);
+    }
+    closedir(d);
+    return rc;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+    const struct conf_case *x = *(struct conf_case *const *)a;
+    const struct conf_case *y = *(struct conf_case *const *)b;
+
+    return strcmp(x->id, y->id);
+}
+
+int
+case_discover(const char *suite, struct conf_case ***out, size_t *n,
+              struct sf_err *err)
+{
+    struct found f = {NULL, 0};
+    struct stat st;
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    if (stat(suite, &st) == -1 || !S_ISDIR(st.st_mode)) {
+        err_set(err, "%s: not a directory", suite);
+        return -1;
+    }
+    if (walk(suite, 0, &f, err) == -1) {
+        case_list_free(f.list, f.n);
+        return -1;
+    }
+    if (f.n > 1)
+        qsort(f.list, f.n, sizeof(*f.list), by_id);
+    for (i = 1; i < f.n; i++) {
+        if (strcmp(f.list[i - 1]->id, f.list[i]->id) == 0) {
+            err_set(err, "%s and %s: both have the id %s", f.list[i - 1]->dir,
+                    f.list[i]->dir, f.list[i]->id);
+            case_list_free(f.list, f.n);
+            return -1;
+        }
+    }
+    *out = f.list;
+    *n = f.n;
+    return 0;
+}
+
+void
+case_list_free(struct conf_case **list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        case_free(list[i]);
+    free(list);
+}

@@ -1,0 +1,877 @@
+/*
+ * check.c - the expectation table and the truthfulness rules (see
+ * check.h).
+ */
+#include "check.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "case.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+#define WHY_MAX 4096
+
+struct check_ctx {
+    const struct conf_case *c;
+    json_t *ev;
+    json_t *params;
+    struct buf why; /* the failure message, when the check fails */
+};
+
+typedef int check_fn(struct check_ctx *x);
+
+/* The sim accepted the lead: a record exists or will (queue). */
+static const char *const accepted_verdicts[] = {"created", "created_from_queue",
+                                                "updated", "queued_daily_limit",
+                                                "ok",      NULL};
+
+static const char *const outcome_names[] = {"delivered",  "delivery_failed",
+                                            "rejected",   "duplicate",
+                                            "suppressed", "held",
+                                            NULL};
+
+static int
+in_list(const char *const *list, const char *s)
+{
+    size_t i;
+
+    for (i = 0; s != NULL && list[i] != NULL; i++)
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *
+str(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static json_int_t
+num(json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
+static int fail(struct check_ctx *x, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+fail(struct check_ctx *x, const char *fmt, ...)
+{
+    va_list ap;
+    char msg[1024];
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (x->why.len > 0)
+        buf_puts(&x->why, "; ");
+    buf_puts(&x->why, msg);
+    return -1;
+}
+
+/* "count" (exact), "min", "max" of params against n; 1 when it holds. */
+static int
+range_ok(json_t *params, json_int_t n, char *want, size_t wn)
+{
+    json_t *c = json_object_get(params, "count");
+    json_t *lo = json_object_get(params, "min");
+    json_t *hi = json_object_get(params, "max");
+
+    if (c != NULL) {
+        snprintf(want, wn, "%lld", (long long)json_integer_value(c));
+        return n == json_integer_value(c);
+    }
+    snprintf(want, wn, "%s%lld..%s%lld", lo != NULL ? "" : "(",
+             lo != NULL ? (long long)json_integer_value(lo) : 0LL,
+             hi != NULL ? "" : ")",
+             hi != NULL ? (long long)json_integer_value(hi) : (long long)n);
+    if (lo != NULL && n < json_integer_value(lo))
+        return 0;
+    if (hi != NULL && n > json_integer_value(hi))
+        return 0;
+    return 1;
+}
+
+/* The lead ids a check is about: "lead", "leads", or every lead. */
+static json_t *
+selected(struct check_ctx *x)
+{
+    json_t *one = json_object_get(x->params, "lead");
+    json_t *many = json_object_get(x->params, "leads");
+    json_t *out = json_array(), *l;
+    size_t i;
+
+    if (json_is_string(one)) {
+        json_array_append(out, one);
+    } else if (json_is_array(many)) {
+        json_array_extend(out, many);
+    } else {
+        json_array_foreach(json_object_get(x->ev, "leads"), i, l)
+            json_array_append(out, json_object_get(l, "id"));
+    }
+    return out;
+}
+
+/* The wire attempts of one lead (borrowed; NULL when none). */
+#define WITH_ATTEMPTS(x, id, var)                                              \
+    json_t *var = json_object_get(json_object_get((x)->ev, "attempts"), id)
+
+static json_t *
+lead_obj(struct check_ctx *x, const char *id)
+{
+    json_t *l;
+    size_t i;
+
+    json_array_foreach(json_object_get(x->ev, "leads"), i, l)
+    {
+        if (strcmp(str(l, "id"), id) == 0)
+            return json_object_get(l, "lead");
+    }
+    return NULL;
+}
+
+static int
+media_equal(const char *ct, const char *want)
+{
+    size_t n = strcspn(ct != NULL ? ct : "", ";");
+
+    return ct != NULL && strlen(want) == n && strncasecmp(ct, want, n) == 0;
+}
+
+/* --- the checks ---------------------------------------------------------- */
+
+static int
+chk_outcome(struct check_ctx *x)
+{
+    json_t *ids = selected(x), *id, *line;
+    json_t *want = json_object_get(x->params, "outcome");
+    json_t *final = json_object_get(x->ev, "final");
+    int rc = 0;
+    size_t i, j;
+
+    json_array_foreach(ids, i, id)
+    {
+        const char *lid = json_string_value(id), *got;
+        json_t *w;
+        int ok = 0;
+        char range[64];
+
+        line = json_object_get(final, lid);
+        got = str(line, "outcome");
+        if (json_is_string(want)) {
+            ok = got != NULL && strcmp(got, json_string_value(want)) == 0;
+        } else {
+            json_array_foreach(want, j, w) ok |=
+                got != NULL && strcmp(got, json_string_value(w)) == 0;
+        }
+        if (want != NULL && !ok) {
+            char *ws = json_dumps(want, JSON_ENCODE_ANY);
+
+            rc = fail(x, "%s: expected outcome %s, the client wrote %s", lid,
+                      ws, got != NULL ? got : "none");
+            free(ws);
+            continue;
+        }
+        if (json_object_get(x->params, "attempts") != NULL) {
+            json_t *p = json_pack("{s:O}", "count",
+                                  json_object_get(x->params, "attempts"));
+
+            if (!range_ok(p, num(line, "attempts"), range, sizeof(range)))
+                rc = fail(x,
+                          "%s: the client reported %lld attempts, "
+                          "expected %s",
+                          lid, (long long)num(line, "attempts"), range);
+            json_decref(p);
+        }
+    }
+    json_decref(ids);
+    return rc;
+}
+
+static int
+chk_outcome_counts(struct check_ctx *x)
+{
+    json_t *want = json_object_get(x->params, "counts"), *v, *id;
+    json_t *final = json_object_get(x->ev, "final");
+    const char *name;
+    json_t *ids = selected(x);
+    size_t i;
+    int rc = 0;
+
+    json_object_foreach(want, name, v)
+    {
+        json_int_t n = 0;
+
+        json_array_foreach(ids, i, id)
+        {
+            const char *got =
+                str(json_object_get(final, json_string_value(id)), "outcome");
+
+            if ((got == NULL && strcmp(name, "none") == 0) ||
+                (got != NULL && strcmp(got, name) == 0))
+                n++;
+        }
+        if (n != json_integer_value(v))
+            rc = fail(x, "%lld leads %s, expected %lld", (long long)n, name,
+                      (long long)json_integer_value(v));
+    }
+    json_decref(ids);
+    return rc;
+}
+
+static int
+chk_attempts(struct check_ctx *x)
+{
+    json_t *ids = selected(x), *id;
+    char want[64];
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(ids, i, id)
+    {
+        WITH_ATTEMPTS(x, json_string_value(id), a);
+        json_int_t n = (json_int_t)json_array_size(a);
+
+        if (!range_ok(x->params, n, want, sizeof(want)))
+            rc = fail(x, "%s: %lld attempts on the wire, expected %s",
+                      json_string_value(id), (long long)n, want);
+    }
+    json_decref(ids);
+    return rc;
+}
+
+/* Does journal entry e match the verdict/path/method filters? */
+static int
+entry_matches(struct check_ctx *x, json_t *e)
+{
+    const char *verdict = str(x->params, "verdict");
+    const char *path = str(x->params, "path");
+    const char *method = str(x->params, "method");
+    const char *kind = str(e, "kind");
+
+    if (kind != NULL && strcmp(kind, "request") != 0 &&
+        str(x->params, "kind") == NULL)
+        return 0;
+    if (verdict != NULL &&
+        (str(e, "verdict") == NULL || strcmp(verdict, str(e, "verdict")) != 0))
+        return 0;
+    if (path != NULL && (str(e, "path") == NULL ||
+                         strncmp(str(e, "path"), path, strlen(path)) != 0))
+        return 0;
+    if (method != NULL &&
+        (str(e, "method") == NULL || strcasecmp(str(e, "method"), method)))
+        return 0;
+    return 1;
+}
+
+static int
+chk_journal(struct check_ctx *x)
+{
+    json_t *e;
+    json_int_t n = 0;
+    char want[64];
+    size_t i;
+
+    json_array_foreach(json_object_get(x->ev, "journal"), i, e) n +=
+        entry_matches(x, e);
+    if (range_ok(x->params, n, want, sizeof(want)))
+        return 0;
+    return fail(x, "%lld journal entries%s%s%s%s, expected %s", (long long)n,
+                str(x->params, "verdict") ? " with verdict " : "",
+                str(x->params, "verdict") ? str(x->params, "verdict") : "",
+                str(x->params, "path") ? " on " : "",
+                str(x->params, "path") ? str(x->params, "path") : "", want);
+}
+
+static int
+chk_records(struct check_ctx *x)
+{
+    const char *obj = str(x->params, "object");
+    json_t *recs = json_object_get(json_object_get(x->ev, "records"),
+                                   obj != NULL ? obj : "Lead");
+    json_int_t n = (json_int_t)json_array_size(recs);
+    char want[64];
+
+    if (range_ok(x->params, n, want, sizeof(want)))
+        return 0;
+    return fail(x, "%lld %s records stored, expected %s", (long long)n,
+                obj != NULL ? obj : "Lead", want);
+}
+
+static int
+chk_record_field(struct check_ctx *x)
+{
+    const char *obj = str(x->params, "object");
+    const char *id = str(x->params, "lead");
+    const char *match = str(x->params, "match_field");
+    const char *lead_field = str(x->params, "lead_field");
+    const char *field = str(x->params, "field");
+    const char *equals = str(x->params, "equals");
+    json_t *recs = json_object_get(json_object_get(x->ev, "records"),
+                                   obj != NULL ? obj : "Lead");
+    json_t *r, *v;
+    char key[1024];
+    size_t i;
+
+    if (id == NULL || field == NULL)
+        return fail(x, "record_field needs lead and field");
+    if (wire_lead_value(lead_obj(x, id),
+                        lead_field != NULL ? lead_field : x->c->lead_key, key,
+                        sizeof(key)) == NULL)
+        return fail(x, "%s: the lead has no %s", id,
+                    lead_field != NULL ? lead_field : x->c->lead_key);
+    json_array_foreach(recs, i, r)
+    {
+        const char *got = str(r, match != NULL ? match : "Email");
+
+        if (got == NULL || strcmp(got, key) != 0)
+            continue;
+        v = json_object_get(r, field);
+        if (json_is_true(json_object_get(x->params, "empty")))
+            return json_is_null(v) || v == NULL ||
+                           (json_is_string(v) && *json_string_value(v) == '\0')
+                       ? 0
+                       : fail(x, "%s: %s is set on the record", id, field);
+        if (equals != NULL &&
+            (!json_is_string(v) || strcmp(json_string_value(v), equals) != 0)) {
+            char *s = json_dumps(v != NULL ? v : json_null(), JSON_ENCODE_ANY);
+            int rc = fail(x, "%s: record %s is %s, expected \"%s\"", id, field,
+                          s, equals);
+
+            free(s);
+            return rc;
+        }
+        if (equals == NULL && (v == NULL || json_is_null(v)))
+            return fail(x, "%s: record %s is empty", id, field);
+        return 0;
+    }
+    return fail(x, "%s: no %s record with %s = %s", id,
+                obj != NULL ? obj : "Lead", match != NULL ? match : "Email",
+                key);
+}
+
+/* Applies test(attempt) to every attempt of the selected leads. */
+static int
+each_attempt(struct check_ctx *x,
+             int (*test)(struct check_ctx *x, const char *id, json_t *a))
+{
+    json_t *ids = selected(x), *id, *a;
+    size_t i, j;
+    int rc = 0;
+
+    json_array_foreach(ids, i, id)
+    {
+        WITH_ATTEMPTS(x, json_string_value(id), arr);
+        if (json_array_size(arr) == 0) {
+            rc = fail(x, "%s: never sent", json_string_value(id));
+            continue;
+        }
+        json_array_foreach(arr, j, a)
+        {
+            if (test(x, json_string_value(id), a) == -1) {
+                rc = -1;
+                break;
+            }
+        }
+    }
+    json_decref(ids);
+    return rc;
+}
+
+static int
+test_wire_field(struct check_ctx *x, const char *id, json_t *a)
+{
+    const char *field = str(x->params, "field");
+    const char *equals = str(x->params, "equals");
+    json_t *present = json_object_get(x->params, "present");
+    const char *got = str(json_object_get(a, "fields"), field ? field : "");
+
+    if (json_is_false(present))
+        return got == NULL ? 0
+                           : fail(x, "%s: attempt %lld sends %s=%s", id,
+                                  (long long)num(a, "seq"), field, got);
+    if (got == NULL)
+        return fail(x, "%s: attempt %lld does not send %s", id,
+                    (long long)num(a, "seq"), field);
+    if (equals != NULL && strcmp(got, equals) != 0)
+        return fail(x, "%s: attempt %lld sends %s=\"%s\", expected \"%s\"", id,
+                    (long long)num(a, "seq"), field, got, equals);
+    return 0;
+}
+
+static int
+chk_wire_field(struct check_ctx *x)
+{
+    return each_attempt(x, test_wire_field);
+}
+
+static int
+test_content_type(struct check_ctx *x, const char *id, json_t *a)
+{
+    const char *want = str(x->params, "equals");
+
+    if (want != NULL && !media_equal(str(a, "content_type"), want))
+        return fail(x, "%s: sent as %s, expected %s", id,
+                    str(a, "content_type") ? str(a, "content_type") : "(none)",
+                    want);
+    return 0;
+}
+
+static int
+chk_content_type(struct check_ctx *x)
+{
+    return each_attempt(x, test_content_type);
+}
+
+static int
+test_auth(struct check_ctx *x, const char *id, json_t *a)
+{
+    const char *want = str(x->params, "equals");
+
+    if (want != NULL &&
+        (str(a, "auth") == NULL || strcmp(str(a, "auth"), want) != 0))
+        return fail(x, "%s: authorization %s, expected %s", id,
+                    str(a, "auth") ? str(a, "auth") : "(none)", want);
+    return 0;
+}
+
+static int
+chk_wire_auth(struct check_ctx *x)
+{
+    return each_attempt(x, test_auth);
+}
+
+static int
+test_query(struct check_ctx *x, const char *id, json_t *a)
+{
+    const char *want = str(x->params, "contains");
+    const char *q = str(a, "query");
+
+    if (want != NULL && (q == NULL || strstr(q, want) == NULL))
+        return fail(x, "%s: query \"%s\" lacks %s", id, q ? q : "", want);
+    return 0;
+}
+
+static int
+chk_wire_query(struct check_ctx *x)
+{
+    return each_attempt(x, test_query);
+}
+
+static int
+chk_faults_consumed(struct check_ctx *x)
+{
+    json_t *r;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(
+        json_object_get(json_object_get(x->ev, "faults"), "faults"), i, r)
+    {
+        json_t *left = json_object_get(r, "remaining");
+
+        if (json_is_integer(left) && json_integer_value(left) > 0)
+            rc = fail(x, "fault %lld on %s: %lld of its injections unused",
+                      (long long)num(r, "id"), str(r, "path"),
+                      (long long)json_integer_value(left));
+    }
+    return rc;
+}
+
+static int
+chk_faults_injected(struct check_ctx *x)
+{
+    json_int_t n = num(json_object_get(x->ev, "faults"), "injected");
+    char want[64];
+
+    if (range_ok(x->params, n, want, sizeof(want)))
+        return 0;
+    return fail(x, "%lld faults injected, expected %s", (long long)n, want);
+}
+
+static int
+chk_one_outcome(struct check_ctx *x)
+{
+    json_t *run, *line, *id, *seen;
+    size_t i, j;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(x->ev, "runs"), i, run)
+    {
+        seen = json_object();
+        json_array_foreach(json_object_get(run, "bad_lines"), j, line) rc =
+            fail(x, "step %lld: unreadable outcome line: %.80s",
+                 (long long)num(run, "step"), json_string_value(line));
+        json_array_foreach(json_object_get(run, "outcomes"), j, line)
+        {
+            const char *lid = str(line, "lead_id");
+            json_int_t k = lid ? num(seen, lid) : 0;
+
+            if (lid == NULL || !in_list(outcome_names, str(line, "outcome")) ||
+                !json_is_integer(json_object_get(line, "attempts"))) {
+                rc = fail(x,
+                          "step %lld: outcome line without lead_id, a "
+                          "known outcome and integer attempts",
+                          (long long)num(run, "step"));
+                continue;
+            }
+            json_object_set_new(seen, lid, json_integer(k + 1));
+        }
+        json_array_foreach(json_object_get(run, "leads"), j, id)
+        {
+            json_int_t k = num(seen, json_string_value(id));
+
+            if (k != 1)
+                rc = fail(x, "step %lld: %s has %lld outcomes, expected 1",
+                          (long long)num(run, "step"), json_string_value(id),
+                          (long long)k);
+            json_object_del(seen, json_string_value(id));
+        }
+        if (json_object_size(seen) > 0)
+            rc = fail(x, "step %lld: outcomes for %zu unknown lead ids",
+                      (long long)num(run, "step"), json_object_size(seen));
+        json_decref(seen);
+    }
+    return rc;
+}
+
+/* The attempts of lead id within run (seq range). New reference. */
+static json_t *
+run_attempts(json_t *ev, json_t *run, const char *id)
+{
+    json_t *all = json_object_get(json_object_get(ev, "attempts"), id);
+    json_t *out = json_array(), *a;
+    json_int_t from = num(run, "seq_from"), to = num(run, "seq_to");
+    size_t i;
+
+    json_array_foreach(all, i, a)
+    {
+        if (num(a, "seq") > from && num(a, "seq") <= to)
+            json_array_append(out, a);
+    }
+    return out;
+}
+
+static int
+count_verdict(json_t *arr, const char *verdict)
+{
+    json_t *a;
+    size_t i;
+    int n = 0;
+
+    json_array_foreach(arr, i, a) n +=
+        str(a, "verdict") != NULL && strcmp(str(a, "verdict"), verdict) == 0;
+    return n;
+}
+
+/*
+ * One outcome line against the wire; NULL when truthful, else why (a
+ * static string filled in why).
+ */
+static const char *
+untruthful(json_t *ev, json_t *run, json_t *line, int compare_attempts,
+           char *why, size_t n)
+{
+    const char *id = str(line, "lead_id"), *outcome = str(line, "outcome");
+    json_t *arr = run_attempts(ev, run, id != NULL ? id : ""), *last, *a;
+    size_t k = json_array_size(arr), i;
+    const char *res = NULL;
+    int accepted = 0;
+
+    json_array_foreach(arr, i, a) accepted |=
+        in_list(accepted_verdicts, str(a, "verdict"));
+    last = k > 0 ? json_array_get(arr, k - 1) : NULL;
+    if (id == NULL || outcome == NULL) {
+        res = NULL;
+    } else if (strcmp(outcome, "delivered") == 0) {
+        if (k == 0)
+            snprintf(why, n, "%s: reported delivered but never sent", id);
+        else if (!in_list(accepted_verdicts, str(last, "verdict")))
+            snprintf(why, n,
+                     "%s: reported delivered but the sim's verdict on its "
+                     "last attempt was %s%s%s",
+                     id, str(last, "verdict") ? str(last, "verdict") : "?",
+                     str(last, "detail") ? " - " : "",
+                     str(last, "detail") ? str(last, "detail") : "");
+        res = k == 0 || !in_list(accepted_verdicts, str(last, "verdict"))
+                  ? why
+                  : NULL;
+    } else if (strcmp(outcome, "delivery_failed") == 0 ||
+               strcmp(outcome, "rejected") == 0) {
+        if (accepted) {
+            snprintf(why, n, "%s: reported %s but the sim stored it", id,
+                     outcome);
+            res = why;
+        }
+    } else if (k > 0) {
+        snprintf(why, n, "%s: reported %s but sent %zu times", id, outcome, k);
+        res = why;
+    }
+    if (res == NULL && compare_attempts && k > 0 && id != NULL &&
+        json_is_integer(json_object_get(line, "attempts"))) {
+        json_int_t told = num(line, "attempts");
+        json_int_t lo = (json_int_t)k - count_verdict(arr, "auth_failed");
+
+        if (told < lo || told > (json_int_t)k) {
+            snprintf(why, n, "%s: reported %lld attempts, the wire shows %zu",
+                     id, (long long)told, k);
+            res = why;
+        }
+    }
+    json_decref(arr);
+    return res;
+}
+
+static int
+chk_truthful(struct check_ctx *x)
+{
+    json_t *cmp = json_object_get(x->params, "attempts");
+    json_t *run, *line;
+    char why[512];
+    size_t i, j;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(x->ev, "runs"), i, run)
+    {
+        json_array_foreach(json_object_get(run, "outcomes"), j, line)
+        {
+            if (untruthful(x->ev, run, line, cmp == NULL || json_is_true(cmp),
+                           why, sizeof(why)) != NULL)
+                rc = fail(x, "%s", why);
+        }
+    }
+    return rc;
+}
+
+size_t
+check_false_delivered(json_t *ev, json_t *ids)
+{
+    json_t *run, *line;
+    char why[512];
+    size_t i, j, n = 0;
+
+    json_array_foreach(json_object_get(ev, "runs"), i, run)
+    {
+        json_array_foreach(json_object_get(run, "outcomes"), j, line)
+        {
+            if (str(line, "outcome") == NULL ||
+                strcmp(str(line, "outcome"), "delivered") != 0 ||
+                untruthful(ev, run, line, 0, why, sizeof(why)) == NULL)
+                continue;
+            n++;
+            if (ids != NULL)
+                json_array_append(ids, json_object_get(line, "lead_id"));
+        }
+    }
+    return n;
+}
+
+/* A 2xx that told the client its lead was taken (a REST or Flow reply
+ * flagged as failed carries an error verdict instead). */
+static int
+is_taken(json_t *a)
+{
+    const char *v = str(a, "verdict");
+
+    if (!wire_is_success(a) || v == NULL || strcmp(v, "error") == 0)
+        return 0;
+    /* A truncated answer never reached the client whole. */
+    if (strcmp(v, "fault_injected") == 0 && str(a, "detail") != NULL &&
+        strstr(str(a, "detail"), ": truncate") != NULL)
+        return 0;
+    return !(media_equal(str(a, "content_type"), "application/json") &&
+             strncmp(v, "rejected", 8) == 0);
+}
+
+static int
+chk_no_attempt_after_success(struct check_ctx *x)
+{
+    json_t *ids = selected(x), *id, *a;
+    size_t i, j;
+    int rc = 0;
+
+    json_array_foreach(ids, i, id)
+    {
+        WITH_ATTEMPTS(x, json_string_value(id), arr);
+        json_int_t taken = 0;
+
+        json_array_foreach(arr, j, a)
+        {
+            if (taken != 0) {
+                rc = fail(x,
+                          "%s: sent again (seq %lld) after a %lld at seq %lld",
+                          json_string_value(id), (long long)num(a, "seq"),
+                          (long long)num(json_array_get(arr, j - 1), "status"),
+                          (long long)taken);
+                break;
+            }
+            if (is_taken(a))
+                taken = num(a, "seq");
+        }
+    }
+    json_decref(ids);
+    return rc;
+}
+
+static int
+chk_spacing(struct check_ctx *x)
+{
+    json_t *ids = selected(x), *id;
+    json_int_t min = num(x->params, "min_ms");
+    size_t i, j;
+    int rc = 0;
+
+    json_array_foreach(ids, i, id)
+    {
+        WITH_ATTEMPTS(x, json_string_value(id), arr);
+        for (j = 1; j < json_array_size(arr); j++) {
+            json_int_t gap = num(json_array_get(arr, j), "time_ms") -
+                             num(json_array_get(arr, j - 1), "time_ms");
+
+            if (gap < min) {
+                rc = fail(x,
+                          "%s: attempts %zu and %zu are %lld ms apart, "
+                          "expected at least %lld",
+                          json_string_value(id), j, j + 1, (long long)gap,
+                          (long long)min);
+                break;
+            }
+        }
+    }
+    json_decref(ids);
+    return rc;
+}
+
+static int
+chk_backoff(struct check_ctx *x)
+{
+    json_t *ids = selected(x), *id;
+    json_t *tol_j = json_object_get(x->params, "tolerance_ms");
+    json_int_t tol = tol_j != NULL ? json_integer_value(tol_j) : 50;
+    size_t i, j;
+    int rc = 0;
+
+    json_array_foreach(ids, i, id)
+    {
+        WITH_ATTEMPTS(x, json_string_value(id), arr);
+        json_int_t prev = -1;
+
+        for (j = 1; j < json_array_size(arr); j++) {
+            json_int_t gap = num(json_array_get(arr, j), "time_ms") -
+                             num(json_array_get(arr, j - 1), "time_ms");
+
+            if (prev >= 0 && gap + tol < prev) {
+                rc = fail(x,
+                          "%s: the wait before attempt %zu (%lld ms) is "
+                          "shorter than the one before (%lld ms)",
+                          json_string_value(id), j + 1, (long long)gap,
+                          (long long)prev);
+                break;
+            }
+            prev = gap;
+        }
+    }
+    json_decref(ids);
+    return rc;
+}
+
+static const struct check_entry {
+    const char *name;
+    check_fn *fn;
+} checks[] = {
+    {.name = "attempts", .fn = chk_attempts},
+    {.name = "backoff_not_shrinking", .fn = chk_backoff},
+    {.name = "content_type", .fn = chk_content_type},
+    {.name = "faults_consumed", .fn = chk_faults_consumed},
+    {.name = "faults_injected", .fn = chk_faults_injected},
+    {.name = "journal", .fn = chk_journal},
+    {.name = "no_attempt_after_success", .fn = chk_no_attempt_after_success},
+    {.name = "one_outcome_per_lead", .fn = chk_one_outcome},
+    {.name = "outcome", .fn = chk_outcome},
+    {.name = "outcome_counts", .fn = chk_outcome_counts},
+    {.name = "outcomes_truthful", .fn = chk_truthful},
+    {.name = "record_field", .fn = chk_record_field},
+    {.name = "records", .fn = chk_records},
+    {.name = "spacing", .fn = chk_spacing},
+    {.name = "wire_auth", .fn = chk_wire_auth},
+    {.name = "wire_field", .fn = chk_wire_field},
+    {.name = "wire_query", .fn = chk_wire_query},
+    {.name = NULL, .fn = NULL},
+};
+
+static const struct check_entry *
+check_find(const char *name)
+{
+    const struct check_entry *e;
+
+    for (e = checks; e->name != NULL; e++)
+        if (strcmp(e->name, name) == 0)
+            return e;
+    return NULL;
+}
+
+int
+check_known(const char *name)
+{
+    return check_find(name) != NULL;
+}
+
+/* Every client run must have finished in time with status 0. */
+static size_t
+check_runs(json_t *ev, json_t *failures)
+{
+    json_t *run;
+    size_t i, n = 0;
+    char msg[256];
+
+    json_array_foreach(json_object_get(ev, "runs"), i, run)
+    {
+        if (json_is_true(json_object_get(run, "timed_out")))
+            snprintf(msg, sizeof(msg),
+                     "step %lld: the client did not finish within %lld ms",
+                     (long long)num(run, "step"),
+                     (long long)num(run, "timeout_ms"));
+        else if (num(run, "exit") != 0)
+            snprintf(msg, sizeof(msg), "step %lld: the client exited %lld",
+                     (long long)num(run, "step"), (long long)num(run, "exit"));
+        else
+            continue;
+        json_array_append_new(failures, json_string(msg));
+        n++;
+    }
+    return n;
+}
+
+size_t
+check_case(const struct conf_case *c, json_t *ev, json_t *failures)
+{
+    struct check_ctx x;
+    json_t *e;
+    size_t i, n = check_runs(ev, failures);
+
+    json_array_foreach(c->expect, i, e)
+    {
+        const struct check_entry *ce = check_find(str(e, "check"));
+
+        x.c = c;
+        x.ev = ev;
+        x.params = e;
+        buf_init(&x.why, WHY_MAX);
+        if (ce->fn(&x) == -1) {
+            json_array_append_new(
+                failures, json_sprintf("%s: %s", ce->name,
+                                       x.why.data != NULL ? x.why.data : ""));
+            n++;
+        }
+        buf_free(&x.why);
+    }
+    return n;
+}

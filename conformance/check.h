@@ -1,0 +1,44 @@
+/*
+ * check.h - verdicts: a case's expectations against the evidence.
+ *
+ * The evidence is what a trial (trial.h) collected, as one JSON object:
+ *   "journal"  the sim's journal (GET /__sim/journal)
+ *   "faults"   GET /__sim/faults at the end
+ *   "records"  {"Lead": [...], "Contact": [...], "Account": [...]}
+ *   "leads"    [{"id", "key", "lead"}] every lead handed to the client
+ *   "runs"     [{"step", "leads": [ids], "exit", "timed_out", "outcomes":
+ *               [lines], "bad_lines": [text], "seq_from", "seq_to"}]
+ *   "final"    {lead id: the last outcome line the client wrote for it}
+ *   "attempts" {lead id: [attempt]} (wire.h)
+ * The wire comes first: most checks read the journal and the records, and
+ * the client's outcomes are checked for truthfulness against them.
+ *
+ * Checks are a table (name -> function) so adding an expectation kind is
+ * one line there and one paragraph in fixtures/README.md.
+ */
+#ifndef CONF_CHECK_H
+#define CONF_CHECK_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct conf_case;
+
+/* 1 when name is a known expectation ("check"). */
+int check_known(const char *name);
+
+/*
+ * Runs the client-run sanity checks (every run exited 0 in time) and each
+ * expectation of c against ev; appends one message string per failure to
+ * failures (an array). Returns the number of failures.
+ */
+size_t check_case(const struct conf_case *c, json_t *ev, json_t *failures);
+
+/*
+ * Leads the client reported delivered although the sim did not accept
+ * them (dropped, rejected, never sent). Appends their ids to ids (may be
+ * NULL) and returns how many.
+ */
+size_t check_false_delivered(json_t *ev, json_t *ids);
+
+#endif

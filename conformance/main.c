@@ -1,0 +1,487 @@
+/*
+ * main.c - sfconform: argv -> the cases to run, the client to judge, the
+ * reports to write; the exit status CI gates on.
+ *
+ *   sfconform [options] [SUITE_DIR]     run the conformance suite
+ *   sfconform replay SCENARIO [options] replay one support scenario
+ *
+ * Exit status: 0 when no blocking case failed, 1 when a MUST case (with
+ * --strict also a SHOULD case) failed or errored, 2 for bad usage or an
+ * invalid case. Results go to stdout, diagnostics to stderr.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "case.h"
+#include "log.h"
+#include "parse.h"
+#include "report.h"
+#include "trial.h"
+#include "xmalloc.h"
+
+#define EXIT_OK 0
+#define EXIT_BLOCKING 1
+#define EXIT_USAGE 2
+#define MAX_JOBS 64
+#define SCENARIO_DIR "scenarios/reports"
+
+struct options {
+    const char *client;
+    const char *html, *json, *junit;
+    const char *only;
+    const char *sim;
+    const char *suite;
+    const char *scenario; /* replay */
+    int64_t jobs;
+    int64_t timeout_ms;
+    int keep, list, strict, verbose, replay;
+};
+
+static const struct option long_opts[] = {
+    {"client", required_argument, NULL, 'c'},
+    {"help", no_argument, NULL, 'h'},
+    {"html", required_argument, NULL, 'H'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"json", required_argument, NULL, 'J'},
+    {"junit", required_argument, NULL, 'U'},
+    {"keep", no_argument, NULL, 'k'},
+    {"list", no_argument, NULL, 'l'},
+    {"only", required_argument, NULL, 'o'},
+    {"sim", required_argument, NULL, 'S'},
+    {"strict", no_argument, NULL, 's'},
+    {"suite", required_argument, NULL, 'd'},
+    {"timeout", required_argument, NULL, 't'},
+    {"verbose", no_argument, NULL, 'v'},
+    {NULL, 0, NULL, 0},
+};
+
+static void
+usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: sfconform [--client CMD] [--suite DIR] [--only PATTERN]\n"
+            "                 [--jobs N] [--strict] [--timeout MS] [--list]\n"
+            "                 [--json FILE] [--junit FILE] [--html FILE]\n"
+            "                 [--sim PATH] [--keep] [--verbose] [SUITE_DIR]\n"
+            "       sfconform replay SCENARIO [--client CMD] [--json FILE]\n"
+            "\n"
+            "Runs each conformance case against its own sfsim and judges the\n"
+            "client (default: the bundled sfdeliver) from the wire. Exit 1\n"
+            "when a MUST case fails (--strict: a SHOULD case too).\n");
+}
+
+static int
+parse_args(int argc, char **argv, struct options *o)
+{
+    int c;
+
+    o->jobs = 1;
+    o->timeout_ms = TRIAL_DEFAULT_TIMEOUT_MS;
+    if (argc > 1 && strcmp(argv[1], "replay") == 0) {
+        o->replay = 1;
+        argv++;
+        argc--;
+    }
+    while ((c = getopt_long(argc, argv, "c:d:hj:klo:sv", long_opts, NULL)) !=
+           -1) {
+        switch (c) {
+        case 'c': o->client = optarg; break;
+        case 'd': o->suite = optarg; break;
+        case 'h': usage(stdout); exit(EXIT_OK);
+        case 'H': o->html = optarg; break;
+        case 'j':
+            if (parse_int64(optarg, 1, MAX_JOBS, &o->jobs) == -1) {
+                log_warnx("--jobs: a number in 1..%d", MAX_JOBS);
+                return -1;
+            }
+            break;
+        case 'J': o->json = optarg; break;
+        case 'U': o->junit = optarg; break;
+        case 'k': o->keep = 1; break;
+        case 'l': o->list = 1; break;
+        case 'o': o->only = optarg; break;
+        case 'S': o->sim = optarg; break;
+        case 's': o->strict = 1; break;
+        case 't':
+            if (parse_int64(optarg, 100, 3600000, &o->timeout_ms) == -1) {
+                log_warnx("--timeout: milliseconds in 100..3600000");
+                return -1;
+            }
+            break;
+        case 'v': o->verbose++; break;
+        default: return -1;
+        }
+    }
+    if (optind < argc) {
+        if (o->replay)
+            o->scenario = argv[optind++];
+        else
+            o->suite = argv[optind++];
+    }
+    if (o->replay && o->scenario == NULL) {
+        log_warnx("replay: which scenario?");
+        return -1;
+    }
+    return optind == argc ? 0 : -1;
+}
+
+/* The directory of this executable, into out. */
+static void
+self_dir(char *out, size_t n)
+{
+    ssize_t len = readlink("/proc/self/exe", out, n - 1);
+    char *slash;
+
+    if (len <= 0) {
+        snprintf(out, n, ".");
+        return;
+    }
+    out[len] = '\0';
+    if ((slash = strrchr(out, '/')) != NULL)
+        *slash = '\0';
+}
+
+/* The first of env, then dir/cand[i], that exists; into out. */
+static const char *
+locate(const char *env, const char *dir, const char *const *cands, int is_dir,
+       char *out, size_t n)
+{
+    const char *v = env != NULL ? getenv(env) : NULL;
+    struct stat st;
+    size_t i;
+
+    if (v != NULL && *v != '\0') {
+        snprintf(out, n, "%s", v);
+        return out;
+    }
+    for (i = 0; cands[i] != NULL; i++) {
+        snprintf(out, n, "%s/%s", dir, cands[i]);
+        if (stat(out, &st) == 0 &&
+            (is_dir ? S_ISDIR(st.st_mode) : access(out, X_OK) == 0))
+            return out;
+    }
+    return NULL;
+}
+
+static int
+matches(const char *patterns, const char *id)
+{
+    char pat[512];
+    const char *p = patterns, *comma;
+    size_t len;
+
+    while (*p != '\0') {
+        comma = strchr(p, ',');
+        len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+        if (len < sizeof(pat)) {
+            memcpy(pat, p, len);
+            pat[len] = '\0';
+            if (fnmatch(pat, id, 0) == 0 || strncmp(id, pat, len) == 0)
+                return 1;
+        }
+        p += len + (comma != NULL);
+    }
+    return 0;
+}
+
+static long long
+mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static json_t *
+run_one(struct trial_config *cfg, const char *root, size_t i,
+        const struct conf_case *c, int verbose)
+{
+    char work[PATH_MAX];
+    json_t *r;
+
+    snprintf(work, sizeof(work), "%s/%03zu", root, i);
+    cfg->work_dir = work;
+    r = trial_run(cfg, c);
+    if (verbose)
+        log_info(
+            "%s %s (%lld ms)", json_string_value(json_object_get(r, "verdict")),
+            c->id,
+            (long long)json_integer_value(json_object_get(r, "duration_ms")));
+    return r;
+}
+
+/*
+ * Runs the cases in jobs worker processes (each its own sims and clients);
+ * each worker writes its results to root/results-K.json. Fork, not
+ * threads: every trial forks clients and sims of its own.
+ */
+static json_t *
+run_parallel(struct trial_config *cfg, const char *root,
+             struct conf_case **cases, size_t n, int jobs, int verbose)
+{
+    json_t *results = json_array(), *part, *pair;
+    pid_t pids[MAX_JOBS];
+    char path[PATH_MAX + 64];
+    size_t i, k;
+
+    for (i = 0; i < n; i++)
+        json_array_append_new(results, json_null());
+    fflush(NULL);
+    for (k = 0; k < (size_t)jobs; k++) {
+        if ((pids[k] = fork()) == 0) {
+            part = json_array();
+            for (i = k; i < n; i += (size_t)jobs)
+                json_array_append_new(
+                    part, json_pack("[I, o]", (json_int_t)i,
+                                    run_one(cfg, root, i, cases[i], verbose)));
+            snprintf(path, sizeof(path), "%s/results-%zu.json", root, k);
+            _exit(json_dump_file(part, path, JSON_COMPACT) == 0 ? 0 : 1);
+        }
+    }
+    for (k = 0; k < (size_t)jobs; k++) {
+        if (pids[k] > 0)
+            waitpid(pids[k], NULL, 0);
+        snprintf(path, sizeof(path), "%s/results-%zu.json", root, k);
+        part = json_load_file(path, 0, NULL);
+        json_array_foreach(part, i, pair) json_array_set(
+            results, (size_t)json_integer_value(json_array_get(pair, 0)),
+            json_array_get(pair, 1));
+        json_decref(part);
+    }
+    for (i = 0; i < n; i++) {
+        if (json_is_null(json_array_get(results, i)))
+            json_array_set_new(
+                results, i,
+                json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s]}", "id",
+                          cases[i]->id, "title", cases[i]->title, "level",
+                          case_level_name(cases[i]->level), "verdict", "error",
+                          "reason", "the worker process died", "failures",
+                          "the worker process died"));
+    }
+    return results;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static int
+write_reports(const struct options *o, json_t *results,
+              const struct report_meta *m)
+{
+    struct sf_err err;
+    int rc = 0;
+
+    err_clear(&err);
+    if (o->json != NULL && report_json(o->json, results, m, &err) == -1)
+        rc = -1;
+    if (o->junit != NULL && report_junit(o->junit, results, m, &err) == -1)
+        rc = -1;
+    if (o->html != NULL && report_html(o->html, results, m, &err) == -1)
+        rc = -1;
+    if (rc == -1)
+        log_warnx("%s", err.msg);
+    return rc;
+}
+
+/* The scenario directory: a path, or a name under the fixtures. */
+static const char *
+scenario_dir(const char *arg, const char *fixtures, char *out, size_t n)
+{
+    struct stat st;
+
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+        return arg;
+    if (snprintf(out, n, "%s/%s/%s", fixtures, SCENARIO_DIR, arg) >= (int)n)
+        return NULL;
+    return stat(out, &st) == 0 && S_ISDIR(st.st_mode) ? out : NULL;
+}
+
+/* A scenario's own client script, as a command. */
+static char *
+scenario_client(const struct conf_case *c)
+{
+    size_t len = strlen(c->client);
+
+    if (len > 3 && strcmp(c->client + len - 3, ".py") == 0)
+        return xasprintf("python3 '%s/%s'", c->dir, c->client);
+    return xasprintf("sh '%s/%s'", c->dir, c->client);
+}
+
+static int
+replay(const struct options *o, struct trial_config *cfg, const char *root,
+       const char *fixtures, struct report_meta *m)
+{
+    char path[PATH_MAX], *own = NULL;
+    const char *dir = scenario_dir(o->scenario, fixtures, path, sizeof(path));
+    struct conf_case *c;
+    struct sf_err err;
+    json_t *r, *all;
+    int rc;
+
+    err_clear(&err);
+    if (dir == NULL) {
+        log_warnx("replay: no scenario %s (a directory, or a name under "
+                  "%s/%s)",
+                  o->scenario, fixtures, SCENARIO_DIR);
+        return EXIT_USAGE;
+    }
+    if ((c = case_load(dir, &err)) == NULL) {
+        log_warnx("%s", err.msg);
+        return EXIT_USAGE;
+    }
+    if (o->client == NULL && c->client != NULL)
+        cfg->client_cmd = m->client = own = scenario_client(c);
+    r = run_one(cfg, root, 0, c, o->verbose);
+    report_replay(stdout, r, m);
+    all = json_pack("[O]", r);
+    write_reports(o, all, m);
+    rc = strcmp(json_string_value(json_object_get(r, "verdict")), "error") == 0
+             ? EXIT_BLOCKING
+             : EXIT_OK;
+    json_decref(all);
+    json_decref(r);
+    case_free(c);
+    free(own);
+    return rc;
+}
+
+static int
+run_suite(const struct options *o, struct trial_config *cfg, const char *root,
+          struct report_meta *m)
+{
+    struct conf_case **all = NULL, **sel;
+    struct sf_err err;
+    size_t n = 0, k = 0, i;
+    json_t *results;
+    long long t0 = mono_ms();
+    int rc = EXIT_OK;
+
+    err_clear(&err);
+    if (case_discover(m->suite, &all, &n, &err) == -1) {
+        log_warnx("%s", err.msg);
+        return EXIT_USAGE;
+    }
+    sel = xcalloc(n + 1, sizeof(*sel));
+    for (i = 0; i < n; i++)
+        if (o->only == NULL || matches(o->only, all[i]->id))
+            sel[k++] = all[i];
+    if (o->list) {
+        for (i = 0; i < k; i++)
+            printf("%-48s %-6s %s\n", sel[i]->id,
+                   case_level_name(sel[i]->level), sel[i]->title);
+        goto out;
+    }
+    if (k == 0) {
+        log_warnx("no case matches %s", o->only ? o->only : "(all)");
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (o->jobs > 1 && k > 1) {
+        results = run_parallel(
+            cfg, root, sel, k,
+            (int)(o->jobs < (int64_t)k ? o->jobs : (int64_t)k), o->verbose);
+    } else {
+        results = json_array();
+        for (i = 0; i < k; i++)
+            json_array_append_new(results,
+                                  run_one(cfg, root, i, sel[i], o->verbose));
+    }
+    m->duration_ms = mono_ms() - t0;
+    report_summary(stdout, results, m);
+    if (write_reports(o, results, m) == -1)
+        rc = EXIT_USAGE;
+    for (i = 0; i < k; i++)
+        if (report_is_blocking(json_array_get(results, i), o->strict))
+            rc = EXIT_BLOCKING;
+    json_decref(results);
+out:
+    free(sel);
+    case_list_free(all, n);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const char *const sim_c[] = {"../sim/sfsim", "sfsim", NULL};
+    static const char *const client_c[] = {"../client/sfdeliver", "sfdeliver",
+                                           NULL};
+    static const char *const fix_c[] = {"../fixtures", "../../fixtures", NULL};
+    char self[PATH_MAX], sim[PATH_MAX], client[PATH_MAX], fix[PATH_MAX],
+        suite[PATH_MAX + 16], root[PATH_MAX];
+    struct options o;
+    struct trial_config cfg;
+    struct report_meta m;
+    const char *tmp = getenv("TMPDIR");
+    int rc;
+
+    memset(&o, 0, sizeof(o));
+    log_init("sfconform", 0);
+    if (parse_args(argc, argv, &o) == -1) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    log_init("sfconform", o.verbose);
+    xjson_init();
+    self_dir(self, sizeof(self));
+    if (locate(NULL, self, fix_c, 1, fix, sizeof(fix)) == NULL)
+        snprintf(fix, sizeof(fix), "fixtures");
+    if (getenv("SFSIM_FIXTURES") != NULL)
+        snprintf(fix, sizeof(fix), "%s", getenv("SFSIM_FIXTURES"));
+    snprintf(suite, sizeof(suite), "%s/conformance", fix);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.sim_path = o.sim != NULL
+                       ? o.sim
+                       : locate("SFSIM", self, sim_c, 0, sim, sizeof(sim));
+    cfg.client_cmd = o.client != NULL ? o.client
+                                      : locate("SFDELIVER", self, client_c, 0,
+                                               client, sizeof(client));
+    cfg.timeout_ms = o.timeout_ms;
+    if (cfg.sim_path == NULL || cfg.client_cmd == NULL) {
+        log_warnx("cannot find %s; give %s",
+                  cfg.sim_path ? "sfdeliver" : "sfsim",
+                  cfg.sim_path ? "--client CMD" : "--sim PATH");
+        return EXIT_USAGE;
+    }
+    memset(&m, 0, sizeof(m));
+    m.argv0 = argv[0];
+    m.client = cfg.client_cmd;
+    m.suite = o.suite != NULL ? o.suite : suite;
+    m.strict = o.strict;
+    snprintf(root, sizeof(root), "%s/sfconform-XXXXXX",
+             tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+    if (mkdtemp(root) == NULL) {
+        log_warn("mkdtemp %s", root);
+        return EXIT_USAGE;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    rc = o.replay ? replay(&o, &cfg, root, fix, &m)
+                  : run_suite(&o, &cfg, root, &m);
+    if (o.keep)
+        fprintf(stderr, "sfconform: work files kept in %s\n", root);
+    else
+        nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    curl_global_cleanup();
+    return rc;
+}

@@ -1,0 +1,236 @@
+/*
+ * wire.c - journal entries attributed to leads (see wire.h).
+ */
+#include "wire.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timefmt.h"
+#include "xmalloc.h"
+
+#define WIRE_JSON_DEPTH 6
+
+static int
+hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes s[0..n) ('+' is a space) into a new string. */
+static char *
+url_decode(const char *s, size_t n)
+{
+    char *out = xmalloc(n + 1);
+    size_t i, o = 0;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] == '+') {
+            out[o++] = ' ';
+        } else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+                   hexval(s[i + 2]) >= 0) {
+            out[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static void
+form_fields(const char *body, json_t *out)
+{
+    const char *p = body, *amp, *eq;
+    char *name, *value;
+
+    while (*p != '\0') {
+        amp = strchr(p, '&');
+        if (amp == NULL)
+            amp = p + strlen(p);
+        eq = memchr(p, '=', (size_t)(amp - p));
+        if (eq != NULL) {
+            name = url_decode(p, (size_t)(eq - p));
+            value = url_decode(eq + 1, (size_t)(amp - eq - 1));
+            if (json_object_get(out, name) == NULL)
+                json_object_set_new(out, name, json_string(value));
+            free(name);
+            free(value);
+        }
+        p = *amp != '\0' ? amp + 1 : amp;
+    }
+}
+
+static json_t *
+scalar_string(json_t *v)
+{
+    char num[64];
+
+    if (json_is_string(v))
+        return json_string(json_string_value(v));
+    if (json_is_integer(v)) {
+        snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+        return json_string(num);
+    }
+    if (json_is_real(v)) {
+        snprintf(num, sizeof(num), "%.17g", json_real_value(v));
+        return json_string(num);
+    }
+    if (json_is_boolean(v))
+        return json_string(json_is_true(v) ? "true" : "false");
+    return NULL;
+}
+
+static void
+json_leaves(json_t *j, json_t *out, int depth)
+{
+    const char *k;
+    json_t *v, *s;
+    size_t i;
+
+    if (depth <= 0)
+        return;
+    if (json_is_object(j)) {
+        json_object_foreach(j, k, v)
+        {
+            if ((s = scalar_string(v)) != NULL) {
+                if (json_object_get(out, k) == NULL)
+                    json_object_set_new(out, k, s);
+                else
+                    json_decref(s);
+            } else {
+                json_leaves(v, out, depth - 1);
+            }
+        }
+    } else if (json_is_array(j)) {
+        json_array_foreach(j, i, v) json_leaves(v, out, depth - 1);
+    }
+}
+
+json_t *
+wire_fields(json_t *entry)
+{
+    const char *body = json_string_value(json_object_get(entry, "body"));
+    json_t *out = json_object(), *doc;
+
+    if (body == NULL)
+        return out;
+    doc = json_loads(body, JSON_DECODE_ANY, NULL);
+    if (json_is_object(doc) || json_is_array(doc))
+        json_leaves(doc, out, WIRE_JSON_DEPTH);
+    else
+        form_fields(body, out);
+    json_decref(doc);
+    return out;
+}
+
+const char *
+wire_lead_value(json_t *lead, const char *path, char *out, size_t n)
+{
+    char seg[256];
+    const char *p = path, *dot;
+    json_t *v = lead, *s;
+    size_t len;
+
+    while (v != NULL && *p != '\0') {
+        dot = strchr(p, '.');
+        len = dot != NULL ? (size_t)(dot - p) : strlen(p);
+        if (len >= sizeof(seg))
+            return NULL;
+        memcpy(seg, p, len);
+        seg[len] = '\0';
+        v = json_object_get(v, seg);
+        p += len + (dot != NULL);
+    }
+    if ((s = scalar_string(v)) == NULL)
+        return NULL;
+    snprintf(out, n, "%s", json_string_value(s));
+    json_decref(s);
+    return out;
+}
+
+int
+wire_is_success(json_t *attempt)
+{
+    json_int_t st = json_integer_value(json_object_get(attempt, "status"));
+
+    return st >= 200 && st <= 299;
+}
+
+static json_t *
+make_attempt(json_t *e, json_t *fields)
+{
+    json_t *a = json_object();
+    static const char *const copied[] = {
+        "seq",     "time",   "method",       "path", "query", "status",
+        "verdict", "detail", "content_type", "auth", NULL};
+    const char *when = json_string_value(json_object_get(e, "time"));
+    int64_t ms = 0;
+    size_t i;
+
+    for (i = 0; copied[i] != NULL; i++) {
+        json_t *v = json_object_get(e, copied[i]);
+
+        if (v != NULL)
+            json_object_set(a, copied[i], v);
+    }
+    if (json_object_get(a, "status") == NULL)
+        json_object_set_new(a, "status", json_integer(0));
+    if (when != NULL)
+        timefmt_parse(when, &ms);
+    json_object_set_new(a, "time_ms", json_integer(ms));
+    json_object_set(a, "fields", fields);
+    return a;
+}
+
+json_t *
+wire_attempts(json_t *journal, json_t *leads)
+{
+    json_t *out = json_object(), *by_key = json_object();
+    json_t *lead, *e, *fields, *v, *arr;
+    const char *key, *id, *name;
+    size_t i;
+
+    json_array_foreach(leads, i, lead)
+    {
+        id = json_string_value(json_object_get(lead, "id"));
+        key = json_string_value(json_object_get(lead, "key"));
+        if (id == NULL)
+            continue;
+        if (json_object_get(out, id) == NULL)
+            json_object_set_new(out, id, json_array());
+        if (key != NULL && *key != '\0' && json_object_get(by_key, key) == NULL)
+            json_object_set_new(by_key, key, json_string(id));
+    }
+    json_array_foreach(journal, i, e)
+    {
+        const char *kind = json_string_value(json_object_get(e, "kind"));
+
+        if (kind != NULL && strcmp(kind, "request") != 0)
+            continue;
+        fields = wire_fields(e);
+        id = NULL;
+        json_object_foreach(fields, name, v)
+        {
+            json_t *hit = json_object_get(by_key, json_string_value(v));
+
+            if (hit != NULL) {
+                id = json_string_value(hit);
+                break;
+            }
+        }
+        if (id != NULL && (arr = json_object_get(out, id)) != NULL)
+            json_array_append_new(arr, make_attempt(e, fields));
+        json_decref(fields);
+    }
+    json_decref(by_key);
+    return out;
+}

@@ -1,0 +1,40 @@
+/*
+ * wire.h - what arrived at the simulator, per lead.
+ *
+ * The journal says what the sim received and did, request by request; it
+ * does not say which lead a request carried. This module decodes each
+ * request body (form-encoded or JSON) into its fields and attributes the
+ * request to the lead whose identifying value (the case's lead_key, e.g.
+ * its email) appears among them. The result is the wire's own account of
+ * each lead: its attempts, in order, with status, verdict and timing.
+ */
+#ifndef CONF_WIRE_H
+#define CONF_WIRE_H
+
+#include <jansson.h>
+
+/*
+ * The fields of one journal entry's body as a flat object name -> string
+ * (form parameters percent-decoded; JSON string, number and boolean
+ * leaves by their key, the first occurrence winning). New reference.
+ */
+json_t *wire_fields(json_t *entry);
+
+/*
+ * {lead_id: [attempt, ...]} for every lead in leads (an array of
+ * {"id": ..., "key": ...}). An attempt is
+ * {"seq", "time", "time_ms", "method", "path", "query", "status",
+ *  "verdict", "detail", "content_type", "auth", "fields"}. Requests that
+ * carry no lead's key (token requests, say) are left out. New reference.
+ */
+json_t *wire_attempts(json_t *journal, json_t *leads);
+
+/* The value at a dotted path ("custom.case_type") of a lead, as a string
+ * into out (size n); NULL when absent or not a scalar. */
+const char *wire_lead_value(json_t *lead, const char *path, char *out,
+                            size_t n);
+
+/* 1 when an attempt's status is 2xx. */
+int wire_is_success(json_t *attempt);
+
+#endif

@@ -1,0 +1,654 @@
+/*
+ * h_sobject.c - records over REST: create, read, update, delete, and upsert
+ * or read by external ID (facts 3.5-3.7).
+ *
+ * Bodies are read here rather than through ROUTE_JSON_BODY: Salesforce
+ * answers a wrong Content-Type with 415 before it looks at the body, and the
+ * dispatcher would have answered a form body with JSON_PARSER_ERROR first.
+ * JSON values become the strings intake converts from; every write goes
+ * through intake_create() or intake_update().
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "handlers.h"
+#include "intake.h"
+#include "person.h"
+#include "rest.h"
+#include "rules.h"
+#include "schema.h"
+#include "sfapi.h"
+#include "sim.h"
+#include "sobject.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define UPSERT_MAX_URLS 100 /* record URLs listed in a 300 answer */
+#define FIELDS_PARAM_MAX 4096
+/* Sforce-Duplicate-Rule-Header is honoured from this version on (3.8). */
+#define DUPLICATE_HEADER_VERSION 52
+
+/* Strings made from JSON numbers, freed when the request is done. */
+struct strpool {
+    char **v;
+    size_t n, cap;
+};
+
+static const char *
+pool_keep(struct strpool *p, char *s)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 16;
+        p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
+    }
+    p->v[p->n++] = s;
+    return s;
+}
+
+static void
+pool_free(struct strpool *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->n; i++)
+        free(p->v[i]);
+    free(p->v);
+    memset(p, 0, sizeof(*p));
+}
+
+/* Jackson's token names, as Salesforce's parser errors show them. */
+static const struct {
+    json_type type;
+    const char *token;
+} json_tokens[] = {
+    {JSON_OBJECT, "START_OBJECT"},     {JSON_ARRAY, "START_ARRAY"},
+    {JSON_STRING, "VALUE_STRING"},     {JSON_INTEGER, "VALUE_NUMBER_INT"},
+    {JSON_REAL, "VALUE_NUMBER_FLOAT"}, {JSON_TRUE, "VALUE_TRUE"},
+    {JSON_FALSE, "VALUE_FALSE"},       {JSON_NULL, "VALUE_NULL"},
+};
+
+static const char *
+token_name(const json_t *j)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(json_tokens) / sizeof(json_tokens[0]); i++)
+        if (json_tokens[i].type == json_typeof(j))
+            return json_tokens[i].token;
+    return "VALUE_EMBEDDED_OBJECT";
+}
+
+/* Line and column (1-based) of the first non-blank byte of the body. */
+static void
+first_token_at(const struct sim_request *req, int *line, int *col)
+{
+    size_t i;
+
+    *line = *col = 1;
+    for (i = 0; i < req->body_len; i++) {
+        if (req->body[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (req->body[i] == ' ' || req->body[i] == '\t' ||
+                   req->body[i] == '\r') {
+            (*col)++;
+        } else {
+            return;
+        }
+    }
+}
+
+static void
+parser_error(struct sim_response *resp, const char *msg)
+{
+    response_sf_error(resp, 400, "JSON_PARSER_ERROR", msg, NULL);
+}
+
+/*
+ * The body as a JSON object (new reference): 415 for a media type other
+ * than JSON (a missing Content-Type is read as JSON), 400 JSON_PARSER_ERROR
+ * for no body, bad JSON or a non-object. NULL after answering.
+ */
+static json_t *
+read_body(const struct sim_request *req, struct sim_response *resp)
+{
+    char mt[128], msg[512];
+    json_error_t jerr;
+    json_t *j;
+    int line, col;
+
+    request_media_type(req, mt, sizeof(mt));
+    if (mt[0] != '\0' && strcmp(mt, "application/json") != 0) {
+        snprintf(msg, sizeof(msg),
+                 "MediaType of '%s' is not supported by this resource", mt);
+        response_sf_error(resp, 415, "UNSUPPORTED_MEDIA_TYPE", msg, NULL);
+        return NULL;
+    }
+    if (req->body_len == 0) {
+        parser_error(resp, "The HTTP entity body is required, but this "
+                           "request has no entity body.");
+        return NULL;
+    }
+    j = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, &jerr);
+    if (j == NULL) {
+        snprintf(msg, sizeof(msg), "%s at [line:%d, column:%d]", jerr.text,
+                 jerr.line, jerr.column);
+        parser_error(resp, msg);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        first_token_at(req, &line, &col);
+        snprintf(msg, sizeof(msg),
+                 "Can not deserialize SObject out of %s token at [line:%d, "
+                 "column:%d]",
+                 token_name(j), line, col);
+        parser_error(resp, msg);
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+/* One JSON value as the string intake converts; NULL for null. -1 for an
+ * object or array (after answering). */
+static int
+value_text(const struct field_def *f, json_t *v, struct strpool *pool,
+           const char **out, size_t *len, struct sim_response *resp)
+{
+    char msg[256];
+
+    *out = NULL;
+    *len = 0;
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        *out = json_string_value(v);
+        *len = json_string_length(v);
+        return 0;
+    case JSON_INTEGER:
+        *out = pool_keep(
+            pool, xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v)));
+        break;
+    case JSON_REAL:
+        *out = pool_keep(pool, xasprintf("%.15g", json_real_value(v)));
+        break;
+    case JSON_TRUE: *out = "true"; break;
+    case JSON_FALSE: *out = "false"; break;
+    case JSON_NULL: return 0;
+    default:
+        snprintf(msg, sizeof(msg),
+                 "Cannot deserialize instance of %s from %s value %s or "
+                 "request may be missing a required field",
+                 fieldtype_describe_name(f->type), token_name(v),
+                 json_is_array(v) ? "[" : "{");
+        parser_error(resp, msg);
+        return -1;
+    }
+    *len = strlen(*out);
+    return 0;
+}
+
+/*
+ * The body's fields as values for intake (borrowed from body and pool).
+ * Unknown fields and Id are refused as Salesforce refuses them; -1 after
+ * answering.
+ */
+static int
+body_fields(const struct object_def *obj, json_t *body, struct fieldvals *fv,
+            struct strpool *pool, struct sim_response *resp)
+{
+    const char *key, *text;
+    char msg[512];
+    json_t *v;
+    size_t len;
+
+    json_object_foreach(body, key, v)
+    {
+        const struct field_def *f = schema_field(obj, key);
+
+        if (strcmp(key, "attributes") == 0)
+            continue;
+        if (strcasecmp(key, "Id") == 0) {
+            response_sf_error(resp, 400, "INVALID_FIELD",
+                              "The Id field should not be specified in the "
+                              "sobject data.",
+                              NULL);
+            return -1;
+        }
+        if (f == NULL) {
+            snprintf(msg, sizeof(msg),
+                     "No such column '%s' on sobject of type %s", key,
+                     obj->name);
+            response_sf_error(resp, 400, "INVALID_FIELD", msg, NULL);
+            return -1;
+        }
+        if (value_text(f, v, pool, &text, &len, resp) == -1)
+            return -1;
+        fieldvals_set(fv, f->interned, text, len);
+    }
+    return 0;
+}
+
+/* Intake's refusal as the answer: 400 with its error array. */
+static void
+answer_intake_error(struct sim_response *resp, struct intake_result *res)
+{
+    response_json(resp, 400, json_incref(res->errors));
+    resp->verdict = res->verdict;
+    response_detail(resp, "%s", res->detail ? res->detail : "refused");
+}
+
+static json_t *
+save_result(const struct record *r, int created, int version)
+{
+    char id18[SFID_LEN18 + 1];
+    json_t *j;
+
+    sfid_to18(r->id, id18);
+    j = json_pack("{s:s, s:b, s:[]}", "id", id18, "success", 1, "errors");
+    if (created >= 0 && version >= REST_VERSION_UPSERT_CREATED)
+        json_object_set_new(j, "created", json_boolean(created));
+    return j;
+}
+
+/*
+ * Creates (r NULL) or updates r from the request body; extra (NULL or one
+ * field value, the upsert key) is added after the body's values. Returns the
+ * record, or NULL after answering.
+ */
+static struct record *
+write_record(struct sim *sim, const struct sim_request *req, int version,
+             const struct object_def *obj, struct record *r,
+             const struct fieldval *extra, struct sim_response *resp)
+{
+    struct intake_opts opts = {0};
+    struct strpool pool = {0};
+    struct fieldvals fv = {0};
+    struct intake_result res;
+    struct record *out = NULL;
+    json_t *body;
+
+    intake_result_init(&res);
+    opts.api_version = version;
+    opts.allow_save =
+        version >= DUPLICATE_HEADER_VERSION &&
+        rules_header_allow_save(request_header(req, SFAPI_HDR_DUPLICATE_RULE));
+    if ((body = read_body(req, resp)) == NULL ||
+        body_fields(obj, body, &fv, &pool, resp) == -1)
+        goto out;
+    if (extra != NULL)
+        fieldvals_set(&fv, extra->field, extra->value, extra->len);
+    if ((r == NULL ? intake_create_opts(sim, obj, &fv, INTAKE_REST,
+                                        sim_now(sim), &opts, &res)
+                   : intake_update_opts(sim, obj, r, &fv, INTAKE_REST,
+                                        sim_now(sim), &opts, &res)) == -1) {
+        answer_intake_error(resp, &res);
+        goto out;
+    }
+    out = res.record;
+    resp->verdict = res.verdict;
+    rest_set_record(resp, out);
+out:
+    intake_result_free(&res);
+    fieldvals_free(&fv);
+    pool_free(&pool);
+    json_decref(body);
+    return out;
+}
+
+/* POST /services/data/vNN.N/sobjects/{Object}/ */
+void
+h_sobject_create(struct sim *sim, struct sim_request *req,
+                 struct sim_response *resp)
+{
+    const struct object_def *obj;
+    struct record *r;
+    int v;
+
+    if ((v = rest_version(req, resp)) == -1 ||
+        (obj = rest_object(sim, req, 1, resp)) == NULL)
+        return;
+    if ((r = write_record(sim, req, v, obj, NULL, NULL, resp)) != NULL)
+        response_json(resp, 201, save_result(r, -1, v));
+}
+
+/*
+ * The record named by path parameter 2 (an id in 15 or 18 characters), or
+ * NULL after answering: something that is no id at all is taken for an
+ * external ID field name, as Salesforce does (404); an id of another object
+ * is MALFORMED_ID; an unknown id is NOT_FOUND.
+ */
+static struct record *
+find_record(struct sim *sim, const struct sim_request *req,
+            const struct object_def *obj, struct sim_response *resp)
+{
+    const char *seg = req->params[2];
+    char id15[SFID_LEN15 + 1], msg[256];
+    struct record *r;
+
+    if (sfid_normalize(seg, strlen(seg), id15) == -1) {
+        snprintf(msg, sizeof(msg),
+                 "Provided external ID field does not exist or is not "
+                 "accessible: %.128s",
+                 seg);
+        response_sf_error(resp, 404, "NOT_FOUND", msg, NULL);
+        return NULL;
+    }
+    if (strncmp(id15, obj->prefix, 3) != 0) {
+        snprintf(msg, sizeof(msg), "%s ID: id value of incorrect type: %s",
+                 obj->label, seg);
+        response_sf_error(resp, 400, "MALFORMED_ID", msg,
+                          json_pack("[s]", "Id"));
+        return NULL;
+    }
+    r = store_get(sim->store, id15);
+    if (r == NULL || r->object != obj->store_index) {
+        rest_not_found(resp);
+        return NULL;
+    }
+    rest_set_record(resp, r);
+    return r;
+}
+
+/* The INVALID_FIELD answer for a ?fields= name the object lacks. */
+static void
+no_such_column(struct sim_response *resp, const struct object_def *obj,
+               const char *name)
+{
+    char msg[512];
+
+    snprintf(msg, sizeof(msg),
+             "No such column '%.128s' on entity '%s'. If you are attempting "
+             "to use a custom field, be sure to append the '__c' after the "
+             "custom field name. Please reference your WSDL or the describe "
+             "call for the appropriate names.",
+             name, obj->name);
+    response_sf_error(resp, 400, "INVALID_FIELD", msg, NULL);
+}
+
+/* The record with only the ?fields= list (and Id); NULL after answering. */
+static json_t *
+record_fields(struct sim *sim, const struct object_def *obj,
+              const struct record *r, const char *list, int version,
+              struct sim_response *resp)
+{
+    char buf[FIELDS_PARAM_MAX], *name, *save = NULL;
+    json_t *j = json_object();
+    const struct field_def *f;
+
+    snprintf(buf, sizeof(buf), "%s", list);
+    json_object_set_new(j, "attributes", sobject_attributes(obj, r, version));
+    for (name = strtok_r(buf, ", ", &save); name != NULL;
+         name = strtok_r(NULL, ", ", &save)) {
+        if ((f = schema_field(obj, name)) == NULL) {
+            no_such_column(resp, obj, name);
+            json_decref(j);
+            return NULL;
+        }
+        json_object_set_new(j, f->name, sobject_field_json(sim, obj, r, f));
+    }
+    if (json_object_get(j, "Id") == NULL)
+        json_object_set_new(
+            j, "Id", sobject_field_json(sim, obj, r, schema_field(obj, "Id")));
+    return j;
+}
+
+/* The record as GET answers it (new reference), or NULL after answering. */
+static json_t *
+record_json(struct sim *sim, const struct sim_request *req,
+            const struct object_def *obj, const struct record *r, int version,
+            struct sim_response *resp)
+{
+    const char *list = request_query(req, "fields");
+    json_t *j;
+
+    if (list != NULL && list[0] != '\0')
+        return record_fields(sim, obj, r, list, version, resp);
+    j = sobject_to_json(sim, obj, r);
+    json_object_set_new(j, "attributes", sobject_attributes(obj, r, version));
+    return j;
+}
+
+/* GET /services/data/vNN.N/sobjects/{Object}/{id}[?fields=a,b] */
+void
+h_sobject_get(struct sim *sim, struct sim_request *req,
+              struct sim_response *resp)
+{
+    const struct object_def *obj;
+    struct record *r;
+    json_t *j;
+    int v;
+
+    if ((v = rest_version(req, resp)) == -1 ||
+        (obj = rest_object(sim, req, 1, resp)) == NULL ||
+        (r = find_record(sim, req, obj, resp)) == NULL)
+        return;
+    if ((j = record_json(sim, req, obj, r, v, resp)) == NULL)
+        return;
+    response_json(resp, 200, j);
+    resp->verdict = VERDICT_OK;
+}
+
+/* PATCH /services/data/vNN.N/sobjects/{Object}/{id} -> 204 */
+void
+h_sobject_update(struct sim *sim, struct sim_request *req,
+                 struct sim_response *resp)
+{
+    const struct object_def *obj;
+    struct record *r;
+    int v;
+
+    if ((v = rest_version(req, resp)) == -1 ||
+        (obj = rest_object(sim, req, 1, resp)) == NULL ||
+        (r = find_record(sim, req, obj, resp)) == NULL)
+        return;
+    if (write_record(sim, req, v, obj, r, NULL, resp) != NULL)
+        resp->status = 204;
+}
+
+/* DELETE /services/data/vNN.N/sobjects/{Object}/{id} -> 204 */
+void
+h_sobject_delete(struct sim *sim, struct sim_request *req,
+                 struct sim_response *resp)
+{
+    const struct object_def *obj;
+    struct record *r;
+
+    if (rest_version(req, resp) == -1 ||
+        (obj = rest_object(sim, req, 1, resp)) == NULL ||
+        (r = find_record(sim, req, obj, resp)) == NULL)
+        return;
+    person_delete_contact(sim, obj, r);
+    store_delete(sim->store, r);
+    resp->status = 204;
+    resp->verdict = VERDICT_DELETED;
+}
+
+/* --- by external ID --------------------------------------------------------
+ */
+
+struct ext_key {
+    const struct field_def *field; /* the external ID field, or Id */
+    int by_id;
+    char value[256]; /* the value as stored (numbers canonical) */
+};
+
+/* A number key as intake stores numbers ("12.0" -> "12" at scale 0), so
+ * the index finds it; anything else as given. */
+static void
+canonical_value(const struct field_def *f, const char *value, char *out,
+                size_t n)
+{
+    char *end = NULL;
+    double d = FIELDTYPE_IS_NUMBER(f->type) ? strtod(value, &end) : 0;
+
+    if (end != NULL && end != value && *end == '\0')
+        snprintf(out, n, "%.*f", f->scale, d);
+    else
+        snprintf(out, n, "%s", value);
+}
+
+/*
+ * The key field of path parameter 2 and its value (parameter 3); -1 after
+ * answering 404 when the field is no external ID field (Id counts from
+ * v37.0).
+ */
+static int
+ext_key(const struct object_def *obj, const struct sim_request *req,
+        int version, struct ext_key *k, struct sim_response *resp)
+{
+    const char *name = req->params[2], *value = req->params[3];
+    char msg[256];
+
+    memset(k, 0, sizeof(*k));
+    k->field = schema_field(obj, name);
+    k->by_id = k->field != NULL && strcmp(k->field->name, "Id") == 0 &&
+               version >= REST_VERSION_UPSERT_BY_ID;
+    if (k->field == NULL ||
+        (!(k->field->flags & FIELD_EXTERNAL_ID) && !k->by_id)) {
+        snprintf(msg, sizeof(msg),
+                 "Provided external ID field does not exist or is not "
+                 "accessible: %.128s",
+                 name);
+        response_sf_error(resp, 404, "NOT_FOUND", msg, NULL);
+        return -1;
+    }
+    canonical_value(k->field, value, k->value, sizeof(k->value));
+    return 0;
+}
+
+/* Records matching the key: up to max into out; returns the total. */
+static size_t
+ext_find(struct sim *sim, const struct object_def *obj, const struct ext_key *k,
+         struct record **out, size_t max)
+{
+    char id15[SFID_LEN15 + 1];
+    struct record *r;
+
+    if (!k->by_id)
+        return store_find_equal(sim->store, obj->store_index,
+                                k->field->interned, STORE_NORM_CASEFOLD,
+                                k->value, strlen(k->value), out, max);
+    if (sfid_normalize(k->value, strlen(k->value), id15) == -1 ||
+        (r = store_get(sim->store, id15)) == NULL ||
+        r->object != obj->store_index)
+        return 0;
+    out[0] = r;
+    return 1;
+}
+
+/* 300 Multiple Choices: the URLs of the matching records (facts 3.6). */
+static void
+answer_choices(struct sim_response *resp, const struct object_def *obj,
+               struct record **recs, size_t shown, size_t total, int version)
+{
+    json_t *arr = json_array();
+    char url[256];
+    size_t i;
+
+    for (i = 0; i < shown; i++)
+        json_array_append_new(arr,
+                              json_string(rest_record_url(version, obj, recs[i],
+                                                          url, sizeof(url))));
+    response_json(resp, 300, arr);
+    resp->verdict = VERDICT_ERROR;
+    response_detail(resp, "MULTIPLE_CHOICES: %zu records match", total);
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+    return strcmp((*(struct record *const *)a)->id,
+                  (*(struct record *const *)b)->id);
+}
+
+/* The one match for an external-ID request, or NULL after answering. */
+static struct record *
+ext_one(struct sim *sim, const struct object_def *obj, const struct ext_key *k,
+        int version, int none_ok, struct sim_response *resp)
+{
+    struct record *recs[UPSERT_MAX_URLS];
+    size_t n = ext_find(sim, obj, k, recs, UPSERT_MAX_URLS);
+
+    if (n > 1) {
+        /* Index order is hash order; list them in creation order. */
+        qsort(recs, n < UPSERT_MAX_URLS ? n : UPSERT_MAX_URLS, sizeof(*recs),
+              by_id);
+        answer_choices(resp, obj, recs,
+                       n < UPSERT_MAX_URLS ? n : UPSERT_MAX_URLS, n, version);
+        return NULL;
+    }
+    if (n == 0 && !none_ok)
+        rest_not_found(resp);
+    return n == 1 ? recs[0] : NULL;
+}
+
+/* GET /services/data/vNN.N/sobjects/{Object}/{Field}/{value} */
+void
+h_sobject_get_by_ext(struct sim *sim, struct sim_request *req,
+                     struct sim_response *resp)
+{
+    const struct object_def *obj;
+    struct ext_key k;
+    struct record *r;
+    json_t *j;
+    int v;
+
+    if ((v = rest_version(req, resp)) == -1 ||
+        (obj = rest_object(sim, req, 1, resp)) == NULL ||
+        ext_key(obj, req, v, &k, resp) == -1 ||
+        (r = ext_one(sim, obj, &k, v, 0, resp)) == NULL)
+        return;
+    rest_set_record(resp, r);
+    if ((j = record_json(sim, req, obj, r, v, resp)) == NULL)
+        return;
+    response_json(resp, 200, j);
+    resp->verdict = VERDICT_OK;
+}
+
+/*
+ * PATCH /services/data/vNN.N/sobjects/{Object}/{Field}/{value}: insert
+ * (201), update (200 with "created":false from v46.0, 204 before), 300 for
+ * several matches; ?updateOnly=true turns a miss into 404.
+ */
+void
+h_sobject_upsert(struct sim *sim, struct sim_request *req,
+                 struct sim_response *resp)
+{
+    const char *update_only = request_query(req, "updateOnly");
+    const struct object_def *obj;
+    struct fieldval key;
+    struct ext_key k;
+    struct record *r;
+    int v;
+
+    if ((v = rest_version(req, resp)) == -1 ||
+        (obj = rest_object(sim, req, 1, resp)) == NULL ||
+        ext_key(obj, req, v, &k, resp) == -1)
+        return;
+    r = ext_one(sim, obj, &k, v, 1, resp);
+    if (r == NULL && resp->status == 300)
+        return;
+    if (r == NULL &&
+        (k.by_id || (update_only && strcasecmp(update_only, "true") == 0))) {
+        rest_not_found(resp);
+        return;
+    }
+    /* The key travels in the URL; a body value for it is overridden (on
+     * update by the stored value, so the key never changes). */
+    key.field = k.field->interned;
+    key.value = k.value;
+    key.len = strlen(k.value);
+    if (r != NULL && !k.by_id)
+        key.value = record_value(r, key.field, &key.len);
+    if ((r = write_record(sim, req, v, obj, r, k.by_id ? NULL : &key, resp)) ==
+        NULL)
+        return;
+    if (resp->verdict == VERDICT_CREATED)
+        response_json(resp, 201, save_result(r, 1, v));
+    else if (v >= REST_VERSION_UPSERT_CREATED)
+        response_json(resp, 200, save_result(r, 0, v));
+    else
+        resp->status = 204;
+}

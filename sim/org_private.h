@@ -1,0 +1,36 @@
+/*
+ * org_private.h - the sections of the org config loaded outside org.c.
+ *
+ * org.c reads the org's identity, Web-to-Lead, users and apps; larger
+ * sections live in their own files and plug in through these calls. Each
+ * loader reads its keys from the document root, records the first error in
+ * c and returns -1 on failure; each *_free releases what it loaded (also
+ * after a failed load); each *_json adds its keys to the effective config.
+ */
+#ifndef SIM_ORG_PRIVATE_H
+#define SIM_ORG_PRIVATE_H
+
+#include <jansson.h>
+
+#include "conf.h"
+#include "org.h"
+
+/* org_actions.c: "flows" and "apex_rest". */
+int org_actions_load(struct conf *c, json_t *root, struct org *o);
+void org_actions_free(struct org *o);
+void org_actions_json(const struct org *o, json_t *out);
+
+/* org_rules.c: "validation_rules", "matching_rules", "duplicate_rules",
+ * compiled into o->rules (rules.h). */
+int org_rules_load(struct conf *c, json_t *root, struct org *o);
+void org_rules_free(struct org *o);
+void org_rules_json(const struct org *o, json_t *out);
+
+/* A {"from": "to", ...} object of strings into pairs (caller frees with
+ * org_mappings_free). */
+int org_mappings_load(struct conf *c, json_t *obj, const char *path,
+                      struct org_mapping **out, size_t *n);
+void org_mappings_free(struct org_mapping *m, size_t n);
+json_t *org_mappings_json(const struct org_mapping *m, size_t n);
+
+#endif

@@ -1,0 +1,477 @@
+/*
+ * org_rules.c - the org's validation rules, matching rules and duplicate
+ * rules (see org_private.h): reading them strictly, then compiling them
+ * with rules.c so that a formula that does not parse, or a rule naming a
+ * field the object lacks, is reported with its position when the org
+ * loads.
+ *
+ *   "validation_rules": [{"object": "Lead", "name": "Phone_10_digits",
+ *       "active": true, "formula": "LEN(Phone) <> 10",
+ *       "message": "Phone must have 10 digits", "error_field": "Phone"}]
+ *   "matching_rules": [{"name": "Lead_Email", "object": "Lead",
+ *       "fields": [{"field": "Email", "match": "email"}]}]
+ *   "duplicate_rules": [{"name": "Lead_Dupes", "object": "Lead",
+ *       "matching_rules": ["Lead_Email"], "action_on_create": "block",
+ *       "conditions": "ISPICKVAL(LeadSource, 'Lead Distro AI')",
+ *       "alert_text": "...", "match_against": ["Lead", "Contact"]}]
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "org_private.h"
+#include "rules.h"
+#include "xmalloc.h"
+
+#define RULES_MAX 1000
+/* Salesforce allows at most 10 fields in a matching rule. */
+#define MATCH_FIELDS_MAX 10
+
+/* Salesforce's default alert text (facts 3.8). */
+#define DEFAULT_ALERT                                                          \
+    "You're creating a duplicate record. We recommend you use an existing "    \
+    "record instead."
+
+static const char *const match_names[] = {
+#define MATCH_KIND_NAME(e, s) s,
+    MATCH_KIND_LIST(MATCH_KIND_NAME)
+#undef MATCH_KIND_NAME
+        NULL};
+
+/* Indexed by enum dup_action. */
+static const char *const action_names[] = {"allow", "allow_with_alert", "block",
+                                           NULL};
+
+static char *
+dup_or_null(const char *s)
+{
+    return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Adds "description" to j when there is one. */
+static void
+set_description(json_t *j, const char *descr)
+{
+    if (descr != NULL)
+        json_object_set_new(j, "description", json_string(descr));
+}
+
+static void
+free_list(char **list)
+{
+    size_t i;
+
+    for (i = 0; list != NULL && list[i] != NULL; i++)
+        free(list[i]);
+    free(list);
+}
+
+static json_t *
+list_json(char **list)
+{
+    json_t *arr = json_array();
+    size_t i;
+
+    for (i = 0; list != NULL && list[i] != NULL; i++)
+        json_array_append_new(arr, json_string(list[i]));
+    return arr;
+}
+
+/* A non-empty array of non-empty strings at path.key into *out
+ * (NULL-terminated); absent: *out stays NULL unless required. */
+static int
+load_names(struct conf *c, json_t *obj, const char *path, const char *key,
+           int required, char ***out)
+{
+    json_t *arr = NULL;
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    size_t i, n;
+
+    conf_join(p, sizeof(p), path, key);
+    if (conf_array(c, obj, path, key, &arr) == -1)
+        return -1;
+    if (arr == NULL)
+        return required ? conf_error(c, path, "needs \"%s\"", key) : 0;
+    n = json_array_size(arr);
+    if (n == 0 || n > RULES_MAX)
+        return conf_error(c, p, "must list 1 to %d names", RULES_MAX);
+    *out = xcalloc(n + 1, sizeof(**out));
+    for (i = 0; i < n; i++) {
+        json_t *v = json_array_get(arr, i);
+
+        if (!json_is_string(v) || json_string_length(v) == 0)
+            return conf_error(c, conf_index(q, sizeof(q), p, i),
+                              "must be a non-empty string");
+        (*out)[i] = xstrdup(json_string_value(v));
+    }
+    return 0;
+}
+
+/* A required, non-empty string member. */
+static int
+need_string(struct conf *c, json_t *obj, const char *path, const char *key,
+            const char **out)
+{
+    char p[CONF_PATH_MAX];
+
+    if (conf_string(c, obj, path, key, NULL, out) == -1)
+        return -1;
+    if (*out == NULL)
+        return conf_error(c, path, "needs \"%s\"", key);
+    if (**out == '\0')
+        return conf_error(c, conf_join(p, sizeof(p), path, key),
+                          "must not be empty");
+    return 0;
+}
+
+/* The array at root.key, checked for size; NULL (0) when absent. */
+static int
+section(struct conf *c, json_t *root, const char *key, json_t **arr)
+{
+    *arr = NULL;
+    if (conf_array(c, root, "", key, arr) == -1)
+        return -1;
+    if (*arr != NULL && json_array_size(*arr) > RULES_MAX)
+        return conf_error(c, key, "more than %d rules", RULES_MAX);
+    return 0;
+}
+
+/* -1 (error at path) when an earlier entry already has the name. */
+static int
+unique_name(struct conf *c, const char *path, const char *name,
+            const char *(*name_at)(const struct org *, size_t),
+            const struct org *o, size_t before)
+{
+    size_t i;
+
+    for (i = 0; i < before; i++)
+        if (strcmp(name_at(o, i), name) == 0)
+            return conf_error(c, path, "duplicate rule name \"%s\"", name);
+    return 0;
+}
+
+static const char *
+vrule_name(const struct org *o, size_t i)
+{
+    return o->vrules[i].name;
+}
+
+static const char *
+mrule_name(const struct org *o, size_t i)
+{
+    return o->mrules[i].name;
+}
+
+static const char *
+drule_name(const struct org *o, size_t i)
+{
+    return o->drules[i].name;
+}
+
+/* --- validation_rules ----------------------------------------------------- */
+
+static int
+load_vrule(struct conf *c, json_t *j, const char *path, struct org_vrule *v)
+{
+    static const char *const keys[] = {"object",      "name",    "active",
+                                       "formula",     "message", "error_field",
+                                       "description", NULL};
+    const char *object, *name, *formula, *message, *field, *descr;
+
+    if (!json_is_object(j))
+        return conf_error(c, path, "must be an object");
+    if (conf_check_keys(c, j, path, keys) == -1 ||
+        conf_string(c, j, path, "object", "Lead", &object) == -1 ||
+        need_string(c, j, path, "name", &name) == -1 ||
+        conf_bool(c, j, path, "active", 1, &v->active) == -1 ||
+        need_string(c, j, path, "formula", &formula) == -1 ||
+        need_string(c, j, path, "message", &message) == -1 ||
+        conf_string(c, j, path, "error_field", NULL, &field) == -1 ||
+        conf_string(c, j, path, "description", NULL, &descr) == -1)
+        return -1;
+    v->object = xstrdup(object);
+    v->name = xstrdup(name);
+    v->formula = xstrdup(formula);
+    v->message = xstrdup(message);
+    v->error_field = field != NULL && *field != '\0' ? xstrdup(field) : NULL;
+    v->description = dup_or_null(descr);
+    return 0;
+}
+
+static int
+load_vrules(struct conf *c, json_t *root, struct org *o)
+{
+    json_t *arr;
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    size_t i;
+
+    if (section(c, root, "validation_rules", &arr) == -1 || arr == NULL)
+        return arr == NULL && !c->err->set ? 0 : -1;
+    o->vrules = xcalloc(json_array_size(arr) + 1, sizeof(*o->vrules));
+    for (i = 0; i < json_array_size(arr); i++) {
+        conf_index(p, sizeof(p), "validation_rules", i);
+        o->nvrules = i + 1;
+        if (load_vrule(c, json_array_get(arr, i), p, &o->vrules[i]) == -1 ||
+            unique_name(c, conf_join(q, sizeof(q), p, "name"),
+                        o->vrules[i].name, vrule_name, o, i) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+/* --- matching_rules ------------------------------------------------------- */
+
+static int
+load_match_field(struct conf *c, json_t *j, const char *path,
+                 struct org_match_field *f)
+{
+    static const char *const keys[] = {"field", "match", NULL};
+    const char *field;
+    int kind = MATCH_EXACT;
+
+    if (!json_is_object(j))
+        return conf_error(c, path, "must be an object");
+    if (conf_check_keys(c, j, path, keys) == -1 ||
+        need_string(c, j, path, "field", &field) == -1 ||
+        conf_enum(c, j, path, "match", match_names, MATCH_EXACT, &kind) == -1)
+        return -1;
+    f->field = xstrdup(field);
+    f->kind = (enum match_kind)kind;
+    return 0;
+}
+
+static int
+load_mrule(struct conf *c, json_t *j, const char *path, struct org_mrule *m)
+{
+    static const char *const keys[] = {"name", "object", "fields",
+                                       "description", NULL};
+    const char *object, *name, *descr;
+    json_t *fields = NULL;
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    size_t i, n;
+
+    if (!json_is_object(j))
+        return conf_error(c, path, "must be an object");
+    if (conf_check_keys(c, j, path, keys) == -1 ||
+        need_string(c, j, path, "name", &name) == -1 ||
+        conf_string(c, j, path, "object", "Lead", &object) == -1 ||
+        conf_string(c, j, path, "description", NULL, &descr) == -1 ||
+        conf_array(c, j, path, "fields", &fields) == -1)
+        return -1;
+    m->name = xstrdup(name);
+    m->object = xstrdup(object);
+    m->description = dup_or_null(descr);
+    conf_join(p, sizeof(p), path, "fields");
+    n = json_array_size(fields);
+    if (fields == NULL)
+        return conf_error(c, path, "needs \"fields\"");
+    if (n == 0 || n > MATCH_FIELDS_MAX)
+        return conf_error(c, p, "must list 1 to %d fields", MATCH_FIELDS_MAX);
+    m->fields = xcalloc(n + 1, sizeof(*m->fields));
+    for (i = 0; i < n; i++) {
+        m->nfields = i + 1;
+        if (load_match_field(c, json_array_get(fields, i),
+                             conf_index(q, sizeof(q), p, i),
+                             &m->fields[i]) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+load_mrules(struct conf *c, json_t *root, struct org *o)
+{
+    json_t *arr;
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    size_t i;
+
+    if (section(c, root, "matching_rules", &arr) == -1 || arr == NULL)
+        return arr == NULL && !c->err->set ? 0 : -1;
+    o->mrules = xcalloc(json_array_size(arr) + 1, sizeof(*o->mrules));
+    for (i = 0; i < json_array_size(arr); i++) {
+        conf_index(p, sizeof(p), "matching_rules", i);
+        o->nmrules = i + 1;
+        if (load_mrule(c, json_array_get(arr, i), p, &o->mrules[i]) == -1 ||
+            unique_name(c, conf_join(q, sizeof(q), p, "name"),
+                        o->mrules[i].name, mrule_name, o, i) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+/* --- duplicate_rules ------------------------------------------------------ */
+
+static int
+load_drule(struct conf *c, json_t *j, const char *path, struct org_drule *d)
+{
+    static const char *const keys[] = {
+        "name",           "object",     "active",
+        "matching_rules", "conditions", "action_on_create",
+        "action_on_edit", "alert_text", "match_against",
+        "description",    NULL};
+    const char *object, *name, *cond, *alert, *descr;
+    int on_create = DUP_ALLOW_ALERT, on_edit;
+
+    if (!json_is_object(j))
+        return conf_error(c, path, "must be an object");
+    if (conf_check_keys(c, j, path, keys) == -1 ||
+        need_string(c, j, path, "name", &name) == -1 ||
+        conf_string(c, j, path, "object", "Lead", &object) == -1 ||
+        conf_bool(c, j, path, "active", 1, &d->active) == -1 ||
+        conf_string(c, j, path, "conditions", NULL, &cond) == -1 ||
+        conf_enum(c, j, path, "action_on_create", action_names, DUP_ALLOW_ALERT,
+                  &on_create) == -1 ||
+        conf_enum(c, j, path, "action_on_edit", action_names, on_create,
+                  &on_edit) == -1 ||
+        conf_string(c, j, path, "alert_text", DEFAULT_ALERT, &alert) == -1 ||
+        conf_string(c, j, path, "description", NULL, &descr) == -1)
+        return -1;
+    d->name = xstrdup(name);
+    d->object = xstrdup(object);
+    d->conditions = cond != NULL && *cond != '\0' ? xstrdup(cond) : NULL;
+    d->on_create = (enum dup_action)on_create;
+    d->on_edit = (enum dup_action)on_edit;
+    d->alert_text = xstrdup(alert);
+    d->description = dup_or_null(descr);
+    return load_names(c, j, path, "matching_rules", 1, &d->matching_rules) ==
+                       -1 ||
+                   load_names(c, j, path, "match_against", 0,
+                              &d->match_against) == -1
+               ? -1
+               : 0;
+}
+
+static int
+load_drules(struct conf *c, json_t *root, struct org *o)
+{
+    json_t *arr;
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    size_t i;
+
+    if (section(c, root, "duplicate_rules", &arr) == -1 || arr == NULL)
+        return arr == NULL && !c->err->set ? 0 : -1;
+    o->drules = xcalloc(json_array_size(arr) + 1, sizeof(*o->drules));
+    for (i = 0; i < json_array_size(arr); i++) {
+        conf_index(p, sizeof(p), "duplicate_rules", i);
+        o->ndrules = i + 1;
+        if (load_drule(c, json_array_get(arr, i), p, &o->drules[i]) == -1 ||
+            unique_name(c, conf_join(q, sizeof(q), p, "name"),
+                        o->drules[i].name, drule_name, o, i) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+/* --- the section as a whole ----------------------------------------------- */
+
+int
+org_rules_load(struct conf *c, json_t *root, struct org *o)
+{
+    struct rules_failure fail;
+
+    if (load_vrules(c, root, o) == -1 || load_mrules(c, root, o) == -1 ||
+        load_drules(c, root, o) == -1)
+        return -1;
+    /* Custom fields are loaded by now: formulas may name them. */
+    if ((o->rules = rules_new(o, &fail)) == NULL)
+        return conf_error(c, fail.path, "%s", fail.message);
+    return 0;
+}
+
+void
+org_rules_free(struct org *o)
+{
+    size_t i, k;
+
+    rules_free(o->rules);
+    o->rules = NULL;
+    for (i = 0; i < o->nvrules; i++) {
+        struct org_vrule *v = &o->vrules[i];
+
+        free(v->object);
+        free(v->name);
+        free(v->formula);
+        free(v->message);
+        free(v->error_field);
+        free(v->description);
+    }
+    free(o->vrules);
+    for (i = 0; i < o->nmrules; i++) {
+        struct org_mrule *m = &o->mrules[i];
+
+        free(m->name);
+        free(m->object);
+        for (k = 0; k < m->nfields; k++)
+            free(m->fields[k].field);
+        free(m->fields);
+        free(m->description);
+    }
+    free(o->mrules);
+    for (i = 0; i < o->ndrules; i++) {
+        struct org_drule *d = &o->drules[i];
+
+        free(d->name);
+        free(d->object);
+        free_list(d->matching_rules);
+        free_list(d->match_against);
+        free(d->conditions);
+        free(d->alert_text);
+        free(d->description);
+    }
+    free(o->drules);
+    o->vrules = NULL;
+    o->mrules = NULL;
+    o->drules = NULL;
+    o->nvrules = o->nmrules = o->ndrules = 0;
+}
+
+void
+org_rules_json(const struct org *o, json_t *out)
+{
+    json_t *vr = json_array(), *mr = json_array(), *dr = json_array();
+    size_t i, k;
+
+    for (i = 0; i < o->nvrules; i++) {
+        const struct org_vrule *v = &o->vrules[i];
+        json_t *j = json_pack("{s:s, s:s, s:b, s:s, s:s}", "object", v->object,
+                              "name", v->name, "active", v->active, "formula",
+                              v->formula, "message", v->message);
+
+        if (v->error_field != NULL)
+            json_object_set_new(j, "error_field", json_string(v->error_field));
+        set_description(j, v->description);
+        json_array_append_new(vr, j);
+    }
+    for (i = 0; i < o->nmrules; i++) {
+        const struct org_mrule *m = &o->mrules[i];
+        json_t *fields = json_array(), *j;
+
+        for (k = 0; k < m->nfields; k++)
+            json_array_append_new(
+                fields, json_pack("{s:s, s:s}", "field", m->fields[k].field,
+                                  "match", match_names[m->fields[k].kind]));
+        j = json_pack("{s:s, s:s, s:o}", "name", m->name, "object", m->object,
+                      "fields", fields);
+        set_description(j, m->description);
+        json_array_append_new(mr, j);
+    }
+    for (i = 0; i < o->ndrules; i++) {
+        const struct org_drule *d = &o->drules[i];
+        json_t *j = json_pack("{s:s, s:s, s:b, s:o, s:s, s:s, s:s}", "name",
+                              d->name, "object", d->object, "active", d->active,
+                              "matching_rules", list_json(d->matching_rules),
+                              "action_on_create", action_names[d->on_create],
+                              "action_on_edit", action_names[d->on_edit],
+                              "alert_text", d->alert_text);
+
+        if (d->conditions != NULL)
+            json_object_set_new(j, "conditions", json_string(d->conditions));
+        if (d->match_against != NULL)
+            json_object_set_new(j, "match_against",
+                                list_json(d->match_against));
+        set_description(j, d->description);
+        json_array_append_new(dr, j);
+    }
+    json_object_set_new(out, "validation_rules", vr);
+    json_object_set_new(out, "matching_rules", mr);
+    json_object_set_new(out, "duplicate_rules", dr);
+}

@@ -1,0 +1,55 @@
+/*
+ * rest.h - the vocabulary every /services/data/vNN.N/ handler shares: the
+ * version in the path, the object in the path, record URLs and the
+ * standard NOT_FOUND answer.
+ *
+ * A directory-private module for h_sobject.c, h_query.c and h_limits.c.
+ * Each function that can fail answers the request itself (status, body,
+ * journal verdict) and returns -1 or NULL, so a handler only returns.
+ */
+#ifndef SIM_REST_H
+#define SIM_REST_H
+
+#include <stddef.h>
+
+#include "request.h"
+#include "sfid.h"
+
+struct sim;
+struct object_def;
+struct record;
+
+/* Upsert answers carry "created" from this version on (facts 3.6). */
+#define REST_VERSION_UPSERT_CREATED 46
+/* Upsert by the Id field exists from this version on (facts 3.6). */
+#define REST_VERSION_UPSERT_BY_ID 37
+
+/*
+ * The API version of the request's first path parameter ("v58.0" -> 58).
+ * Versions from SFAPI_VERSION_MIN to SFAPI_VERSION_LATEST, always ".0", are
+ * served; anything else answers 404 NOT_FOUND and returns -1.
+ */
+int rest_version(const struct sim_request *req, struct sim_response *resp);
+
+/*
+ * The object named by path parameter i (case-insensitive), borrowed from
+ * the sim's schema; NULL after answering 404 NOT_FOUND. Sets resp->object.
+ */
+const struct object_def *rest_object(struct sim *sim,
+                                     const struct sim_request *req, size_t i,
+                                     struct sim_response *resp);
+
+/* 404 NOT_FOUND "The requested resource does not exist". */
+void rest_not_found(struct sim_response *resp);
+
+/* "/services/data/vNN.0/<rest>" into out (size n); returns out. */
+const char *rest_url(int version, const char *rest, char *out, size_t n);
+
+/* "/services/data/vNN.0/sobjects/<Object>/<id18>" into out; returns out. */
+const char *rest_record_url(int version, const struct object_def *obj,
+                            const struct record *r, char *out, size_t n);
+
+/* Fills resp->record_id with r's 18-character id. */
+void rest_set_record(struct sim_response *resp, const struct record *r);
+
+#endif

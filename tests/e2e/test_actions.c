@@ -1,0 +1,381 @@
+/*
+ * test_actions.c - invocable flows and Apex REST end to end: what each
+ * declared flow or endpoint creates, and each failure as Salesforce
+ * answers it (facts section 4).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "simtest.h"
+
+#define FLOW "/services/data/v62.0/actions/custom/flow/"
+
+struct actions {
+    struct simtest sim;
+    char auth[256]; /* "Authorization: Bearer …" */
+};
+
+static int
+start_org(void **state, const char *fixture)
+{
+    struct actions *a = calloc(1, sizeof(*a));
+    const char *args[] = {"--org", simtest_fixture(fixture), NULL};
+    json_t *tok;
+
+    simtest_start(&a->sim, args);
+    tok = httpc_send_json(a->sim.http, "POST", "/__sim/tokens", NULL, NULL);
+    snprintf(a->auth, sizeof(a->auth), "Authorization: Bearer %s",
+             json_string_value(json_object_get(tok, "access_token")));
+    json_decref(tok);
+    *state = a;
+    return 0;
+}
+
+static int
+start_flows(void **state)
+{
+    return start_org(state, "orgs/flows-apex.json");
+}
+
+static int
+start_person(void **state)
+{
+    return start_org(state, "orgs/person-accounts.json");
+}
+
+static int
+stop(void **state)
+{
+    struct actions *a = *state;
+
+    assert_int_equal(simtest_stop(&a->sim), 0);
+    free(a);
+    return 0;
+}
+
+/* Sends JSON with the Bearer token; returns the parsed answer. */
+static json_t *
+call(struct actions *a, const char *method, const char *path,
+     const char *body, long *status)
+{
+    const char *headers[] = {a->auth, NULL};
+    struct http_result r;
+    json_t *j;
+
+    httpc_request(a->sim.http, method, path, body ? "application/json" : NULL,
+                  body, body ? strlen(body) : 0, headers, &r);
+    *status = r.status;
+    j = json_loadb(r.body, r.body_len, JSON_DECODE_ANY, NULL);
+    http_result_free(&r);
+    return j;
+}
+
+static const char *
+str(json_t *j, const char *key)
+{
+    return json_string_value(json_object_get(j, key));
+}
+
+static json_t *
+record(struct actions *a, const char *object, size_t i)
+{
+    char path[64];
+    json_t *all, *r;
+
+    snprintf(path, sizeof(path), "/__sim/records/%s", object);
+    all = httpc_get_json(a->sim.http, path, NULL);
+    r = json_incref(json_array_get(all, i));
+    json_decref(all);
+    return r;
+}
+
+static void
+test_flow_creates_lead(void **state)
+{
+    struct actions *a = *state;
+    long st;
+    json_t *j = call(a, "POST", FLOW "Create_Lead_From_Webhook",
+                     "{\"inputs\":[{\"firstName\":\"Ada\",\"lastName\":"
+                     "\"Lovelace\",\"company\":\"Acme\",\"email\":"
+                     "\"ada@example.com\",\"caseType\":\"Auto Accident\"}]}",
+                     &st),
+           *res = json_array_get(j, 0), *lead;
+
+    assert_int_equal(st, 200);
+    assert_int_equal(json_array_size(j), 1);
+    assert_string_equal(str(res, "actionName"), "Create_Lead_From_Webhook");
+    assert_true(json_is_null(json_object_get(res, "errors")));
+    assert_true(json_is_true(json_object_get(res, "isSuccess")));
+    assert_int_equal(json_integer_value(json_object_get(res, "version")), 1);
+    assert_int_equal(json_integer_value(json_object_get(res, "sortOrder")),
+                     -1);
+    assert_string_equal(
+        str(json_object_get(res, "outputValues"), "Flow__InterviewStatus"),
+        "Finished");
+    lead = record(a, "Lead", 0);
+    assert_string_equal(str(json_object_get(res, "outputValues"), "leadId"),
+                        str(lead, "Id"));
+    assert_string_equal(str(lead, "case_type__c"), "Auto Accident");
+    assert_string_equal(str(lead, "Email"), "ada@example.com");
+    json_decref(lead);
+    json_decref(j);
+}
+
+static void
+test_flow_batch_with_a_failing_interview(void **state)
+{
+    struct actions *a = *state;
+    long st;
+    json_t *j = call(a, "POST", FLOW "Create_Lead_From_Webhook",
+                     "{\"inputs\":[{\"lastName\":\"Good\",\"company\":\"A\"},"
+                     "{\"lastName\":\"Bad\",\"company\":\"B\",\"caseType\":"
+                     "\"auto accident\"},{\"company\":\"C\"}]}",
+                     &st),
+           *bad, *err;
+
+    assert_int_equal(st, 400);
+    assert_int_equal(json_array_size(j), 3);
+    assert_true(json_is_true(json_object_get(json_array_get(j, 0),
+                                             "isSuccess")));
+    bad = json_array_get(j, 1);
+    assert_true(json_is_false(json_object_get(bad, "isSuccess")));
+    assert_true(json_is_null(json_object_get(bad, "outputValues")));
+    err = json_array_get(json_object_get(bad, "errors"), 0);
+    assert_string_equal(str(err, "statusCode"),
+                        "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
+    assert_string_equal(
+        str(err, "message"),
+        "This error occurred when the flow tried to create records: "
+        "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: Case Type: bad value for "
+        "restricted picklist field: auto accident. You can look up "
+        "ExceptionCode values in the SOAP API Developer Guide.");
+    err = json_array_get(json_object_get(json_array_get(j, 2), "errors"), 0);
+    assert_string_equal(str(err, "statusCode"), "REQUIRED_FIELD_MISSING");
+    assert_int_equal(simtest_count(&a->sim, "Lead"), 1);
+    json_decref(j);
+}
+
+static void
+test_flow_unknown_inactive_and_bad_input(void **state)
+{
+    struct actions *a = *state;
+    long st;
+    json_t *j = call(a, "POST", FLOW "No_Such_Flow", "{\"inputs\":[{}]}", &st);
+    char *text = json_dumps(j, JSON_COMPACT);
+
+    assert_int_equal(st, 400);
+    assert_string_equal(text,
+                        "[{\"actionName\":\"No_Such_Flow\",\"invocationId\":"
+                        "null,\"isSuccess\":false,\"outcome\":null,"
+                        "\"sortOrder\":-1,\"version\":1,\"errors\":[{"
+                        "\"statusCode\":\"MISSING_RECORD\",\"message\":"
+                        "\"Action name not found: No_Such_Flow\",\"fields\":"
+                        "[]}],\"outputValues\":null}]");
+    free(text);
+    json_decref(j);
+    j = call(a, "POST", FLOW "Old_Intake", "{\"inputs\":[{}]}", &st);
+    assert_int_equal(st, 400);
+    json_decref(j);
+    j = call(a, "POST", FLOW "Create_Lead_From_Webhook",
+             "{\"inputs\":[{\"lastName\":\"X\",\"shoeSize\":\"9\"}]}", &st);
+    assert_int_equal(st, 400);
+    assert_string_equal(
+        str(json_array_get(json_object_get(json_array_get(j, 0), "errors"),
+                           0),
+            "message"),
+        "Couldn't find an input parameter named shoeSize");
+    json_decref(j);
+    j = call(a, "POST", FLOW "Create_Lead_From_Webhook", "{\"lastName\":1}",
+             &st);
+    assert_int_equal(st, 400);
+    assert_string_equal(str(json_array_get(j, 0), "errorCode"),
+                        "JSON_PARSER_ERROR");
+    json_decref(j);
+    assert_int_equal(simtest_count(&a->sim, "Lead"), 0);
+}
+
+static void
+test_flow_contact_with_account(void **state)
+{
+    struct actions *a = *state;
+    long st;
+    json_t *j = call(a, "POST", FLOW "Create_Contact_And_Account",
+                     "{\"inputs\":[{\"firstName\":\"Grace\",\"lastName\":"
+                     "\"Hopper\",\"company\":\"Navy\",\"email\":"
+                     "\"grace@example.com\"}]}",
+                     &st),
+           *out = json_object_get(json_array_get(j, 0), "outputValues"),
+           *contact, *account;
+
+    assert_int_equal(st, 200);
+    contact = record(a, "Contact", 0);
+    account = record(a, "Account", 0);
+    assert_string_equal(str(account, "Name"), "Navy");
+    assert_string_equal(str(contact, "AccountId"), str(account, "Id"));
+    assert_string_equal(str(out, "contactId"), str(contact, "Id"));
+    assert_string_equal(str(out, "accountId"), str(account, "Id"));
+    json_decref(contact);
+    json_decref(account);
+    json_decref(j);
+    /* A Contact that fails rolls its Account back. */
+    j = call(a, "POST", FLOW "Create_Contact_And_Account",
+             "{\"inputs\":[{\"firstName\":\"No\",\"company\":\"Orphan\"}]}",
+             &st);
+    assert_int_equal(st, 400);
+    json_decref(j);
+    assert_int_equal(simtest_count(&a->sim, "Account"), 1);
+    assert_int_equal(simtest_count(&a->sim, "Contact"), 1);
+}
+
+static void
+test_flow_needs_a_session(void **state)
+{
+    struct actions *a = *state;
+    struct http_result r;
+    const char *body = "{\"inputs\":[{\"lastName\":\"X\"}]}";
+
+    httpc_request(a->sim.http, "POST", FLOW "Create_Lead_From_Webhook",
+                  "application/json", body, strlen(body), NULL, &r);
+    assert_int_equal(r.status, 401);
+    assert_string_equal(r.body, "[{\"message\":\"Session expired or invalid\","
+                                "\"errorCode\":\"INVALID_SESSION_ID\"}]");
+    http_result_free(&r);
+}
+
+static void
+test_flow_list_and_describe(void **state)
+{
+    struct actions *a = *state;
+    long st;
+    json_t *j = call(a, "GET", "/services/data/v62.0/actions/custom/flow",
+                     NULL, &st);
+
+    assert_int_equal(st, 200);
+    assert_int_equal(json_array_size(json_object_get(j, "actions")), 2);
+    json_decref(j);
+    j = call(a, "GET", FLOW "Create_Lead_From_Webhook", NULL, &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(json_array_size(json_object_get(j, "inputs")), 7);
+    json_decref(j);
+}
+
+static void
+test_apex_creates_with_configured_answer(void **state)
+{
+    struct actions *a = *state;
+    long st;
+    json_t *j = call(a, "POST", "/services/apexrest/leads/v1/intake",
+                     "{\"firstName\":\"Zo\\u00eb\",\"lastName\":\"Mller\","
+                     "\"company\":\"Acme\",\"contact\":{\"email\":"
+                     "\"zoe@example.com\"},\"custom\":{\"caseType\":"
+                     "\"Slip and Fall\"}}",
+                     &st),
+           *lead = record(a, "Lead", 0);
+
+    assert_int_equal(st, 201);
+    assert_string_equal(str(j, "status"), "created");
+    assert_string_equal(str(j, "id"), str(lead, "Id"));
+    assert_string_equal(str(lead, "FirstName"), "Zo\xc3\xab");
+    assert_string_equal(str(lead, "Email"), "zoe@example.com");
+    assert_string_equal(str(lead, "case_type__c"), "Slip and Fall");
+    json_decref(lead);
+    json_decref(j);
+}
+
+static void
+test_apex_failures(void **state)
+{
+    struct actions *a = *state;
+    long st;
+    json_t *j;
+
+    j = call(a, "POST", "/services/apexrest/leads/v1/intake",
+             "{\"firstName\":\"NoLast\",\"company\":\"Acme\"}", &st);
+    assert_int_equal(st, 500);
+    assert_string_equal(str(json_array_get(j, 0), "errorCode"), "APEX_ERROR");
+    assert_string_equal(
+        str(json_array_get(j, 0), "message"),
+        "System.DmlException: Insert failed. First exception on row 0; first "
+        "error: REQUIRED_FIELD_MISSING, Required fields are missing: "
+        "[LastName]: [LastName]\n\nClass.LeadIntakeResource.doPost: line 27, "
+        "column 1");
+    json_decref(j);
+    j = call(a, "POST", "/services/apexrest/leads/checked",
+             "{\"company\":\"Acme\"}", &st);
+    assert_int_equal(st, 400);
+    assert_true(json_is_false(json_object_get(j, "success")));
+    json_decref(j);
+    j = call(a, "POST", "/services/apexrest/nothing/here", "{}", &st);
+    assert_int_equal(st, 404);
+    assert_string_equal(str(json_array_get(j, 0), "message"),
+                        "Could not find a match for URL /nothing/here");
+    json_decref(j);
+    j = call(a, "GET", "/services/apexrest/leads/v1/intake", NULL, &st);
+    assert_int_equal(st, 405);
+    assert_string_equal(str(json_array_get(j, 0), "message"),
+                        "HTTP Method 'GET' not allowed. Allowed are POST");
+    json_decref(j);
+    j = call(a, "POST", "/services/apexrest/leads/v1/intake", "{\"bad\":", &st);
+    assert_int_equal(st, 400);
+    assert_string_equal(str(json_array_get(j, 0), "errorCode"),
+                        "JSON_PARSER_ERROR");
+    json_decref(j);
+    assert_int_equal(simtest_count(&a->sim, "Lead"), 0);
+}
+
+static void
+test_flow_creates_person_account(void **state)
+{
+    struct actions *a = *state;
+    long st;
+    json_t *j = call(a, "POST", FLOW "Create_Person_Account",
+                     "{\"inputs\":[{\"firstName\":\"Jane\",\"lastName\":"
+                     "\"Doe\",\"email\":\"jane@example.com\"}]}",
+                     &st),
+           *acc;
+
+    assert_int_equal(st, 200);
+    acc = record(a, "Account", 0);
+    assert_true(json_is_true(json_object_get(acc, "IsPersonAccount")));
+    assert_string_equal(str(acc, "Name"), "Jane Doe");
+    assert_string_equal(str(acc, "PersonEmail"), "jane@example.com");
+    assert_string_equal(
+        str(json_object_get(json_array_get(j, 0), "outputValues"),
+            "accountId"),
+        str(acc, "Id"));
+    json_decref(acc);
+    json_decref(j);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_flow_creates_lead, start_flows,
+                                        stop),
+        cmocka_unit_test_setup_teardown(
+            test_flow_batch_with_a_failing_interview, start_flows, stop),
+        cmocka_unit_test_setup_teardown(
+            test_flow_unknown_inactive_and_bad_input, start_flows, stop),
+        cmocka_unit_test_setup_teardown(test_flow_contact_with_account,
+                                        start_flows, stop),
+        cmocka_unit_test_setup_teardown(test_flow_needs_a_session,
+                                        start_flows, stop),
+        cmocka_unit_test_setup_teardown(test_flow_list_and_describe,
+                                        start_flows, stop),
+        cmocka_unit_test_setup_teardown(
+            test_apex_creates_with_configured_answer, start_flows, stop),
+        cmocka_unit_test_setup_teardown(test_apex_failures, start_flows, stop),
+        cmocka_unit_test_setup_teardown(test_flow_creates_person_account,
+                                        start_person, stop),
+    };
+
+    return cmocka_run_group_tests_name("e2e_actions", tests, NULL, NULL);
+}

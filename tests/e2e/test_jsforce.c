@@ -1,0 +1,49 @@
+/*
+ * test_jsforce.c - the real judge of wire fidelity: jsforce, an unmodified
+ * and widely used Salesforce client from npm, logs in to the real sfsim,
+ * creates, queries, upserts and survives a token expiry by refreshing
+ * (tests/e2e/jsforce/check.mjs). `make deps` installs it with npm ci.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "simtest.h"
+
+static void
+test_jsforce_end_to_end(void **state)
+{
+    const char *args[] = {"--org", simtest_fixture("orgs/custom-fields.json"),
+                          NULL};
+    struct simtest t;
+    char cmd[1024];
+    int timed_out = 0, st;
+
+    (void)state;
+    if (access("tests/e2e/jsforce/node_modules/jsforce", F_OK) != 0)
+        fail_msg("jsforce is not installed: run `make deps` (npm ci in "
+                 "tests/e2e/jsforce)");
+    simtest_start(&t, args);
+    snprintf(cmd, sizeof(cmd), "node tests/e2e/jsforce/check.mjs %s",
+             t.proc.url);
+    st = spawn_shell(cmd, NULL, 60000, &timed_out);
+    assert_int_equal(simtest_stop(&t), 0);
+    assert_false(timed_out);
+    assert_int_equal(st, 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_jsforce_end_to_end),
+    };
+
+    return cmocka_run_group_tests_name("e2e_jsforce", tests, NULL, NULL);
+}

@@ -1,0 +1,788 @@
+/*
+ * test_rules.c - validation rules and duplicate rules: loading (every
+ * error at file:line:column with the rule's path), matching (each kind's
+ * normalisation, blank fields, several fields), conditions, actions and
+ * the allowSave header, and the duplicateResult structure (facts 3.8).
+ *
+ * Matching runs against a real struct sim (no HTTP): records are created
+ * through intake, as every path creates them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "intake.h"
+#include "org.h"
+#include "rules.h"
+#include "schema.h"
+#include "sim.h"
+#include "store.h"
+
+#define T0 "\"clock\": {\"start\": \"2026-03-02T14:00:00Z\", \"frozen\": true}"
+
+/* --- loading -------------------------------------------------------------- */
+
+static void
+expect_error(const char *text, const char *msg)
+{
+    struct sf_err err;
+    struct org *o;
+
+    err_clear(&err);
+    o = org_load_buf("org.json", text, strlen(text), &err);
+    assert_null(o);
+    assert_string_equal(err.msg, msg);
+}
+
+static void
+test_formula_errors_name_rule_and_position(void **state)
+{
+    (void)state;
+    expect_error("{\"validation_rules\": [\n"
+                 " {\"name\": \"A\", \"formula\": \"ISBLANK(Email)\", "
+                 "\"message\": \"m\"},\n"
+                 " {\"name\": \"B\", \"formula\": \"ISBLANK(Phone)\", "
+                 "\"message\": \"m\"},\n"
+                 " {\"name\": \"Phone_Check\",\n"
+                 "  \"formula\": \"AND(ISBLANK(Email),\\n LEN(Phone) > 3\",\n"
+                 "  \"message\": \"m\"}]}",
+                 "org.json:5:14: validation_rules[2].formula: Phone_Check: "
+                 "Syntax error. Missing ')' at formula line 2 column 16");
+    expect_error("{\"validation_rules\": [{\"name\": \"X\", \"formula\": "
+                 "\"ISBLANK(Emial)\", \"message\": \"m\"}]}",
+                 "org.json:1:48: validation_rules[0].formula: X: Field "
+                 "Emial does not exist. Check spelling. at formula line 1 "
+                 "column 9");
+    expect_error("{\"validation_rules\": [{\"name\": \"X\", \"formula\": "
+                 "\"LEN(Phone)\", \"message\": \"m\"}]}",
+                 "org.json:1:48: validation_rules[0].formula: X: Formula "
+                 "result is data type (Number), incompatible with expected "
+                 "data type (true or false). at formula line 1 column 1");
+    expect_error("{\"matching_rules\": [{\"name\": \"M\", \"fields\": "
+                 "[{\"field\": \"Email\"}]}], \"duplicate_rules\": [{\"name\": "
+                 "\"D\", \"matching_rules\": [\"M\"], \"conditions\": "
+                 "\"ISPICKVAL(LeadSource, )\"}]}",
+                 "org.json:1:142: duplicate_rules[0].conditions: D: Syntax "
+                 "error. Found ')' at formula line 1 column 23");
+}
+
+static void
+test_reference_errors(void **state)
+{
+    (void)state;
+    expect_error("{\"validation_rules\": [{\"name\": \"X\", \"formula\": "
+                 "\"ISBLANK(Email)\", \"message\": \"m\", \"error_field\": "
+                 "\"Nope\"}]}",
+                 "org.json:1:97: validation_rules[0].error_field: X: no "
+                 "field Nope on Lead");
+    expect_error("{\"validation_rules\": [{\"name\": \"X\", \"formula\": "
+                 "\"ISBLANK(Email)\"}]}",
+                 "org.json:1:23: validation_rules[0]: needs \"message\"");
+    expect_error("{\"validation_rules\": [{\"name\": \"X\", \"object\": "
+                 "\"Case\", \"formula\": \"TRUE\", \"message\": \"m\"}]}",
+                 "org.json:1:47: validation_rules[0].object: \"Case\" is "
+                 "not one of: Lead, Contact, Account");
+    expect_error("{\"matching_rules\": [{\"name\": \"M\", \"fields\": "
+                 "[{\"field\": \"Email\", \"match\": \"fuzzy\"}]}]}",
+                 "org.json:1:74: matching_rules[0].fields[0].match: "
+                 "\"fuzzy\" is not one of: exact, case_insensitive, email, "
+                 "phone, name, company");
+    expect_error("{\"matching_rules\": [{\"name\": \"M\", \"fields\": "
+                 "[{\"field\": \"Emale\"}]}]}",
+                 "org.json:1:56: matching_rules[0].fields[0].field: M: no "
+                 "field Emale on Lead");
+    expect_error("{\"matching_rules\": [{\"name\": \"M\", \"fields\": "
+                 "[{\"field\": \"Company\"}]}], \"duplicate_rules\": "
+                 "[{\"name\": \"D\", \"matching_rules\": [\"M\"], "
+                 "\"match_against\": [\"Contact\"]}]}",
+                 "org.json:1:148: duplicate_rules[0].match_against[0]: D: "
+                 "matching rule \"M\" compares Company, which Contact does "
+                 "not have");
+    expect_error("{\"matching_rules\": [{\"name\": \"M\", \"fields\": "
+                 "[{\"field\": \"Email\"}]}], \"duplicate_rules\": "
+                 "[{\"name\": \"D\", \"matching_rules\": [\"N\"]}]}",
+                 "org.json:1:122: duplicate_rules[0].matching_rules[0]: D: "
+                 "no matching rule \"N\"");
+    expect_error("{\"matching_rules\": [{\"name\": \"M\", \"fields\": "
+                 "[{\"field\": \"Email\"}]}], \"duplicate_rules\": "
+                 "[{\"name\": \"D\", \"matching_rules\": [\"M\"], "
+                 "\"action_on_create\": \"warn\"}]}",
+                 "org.json:1:148: duplicate_rules[0].action_on_create: "
+                 "\"warn\" is not one of: allow, allow_with_alert, block");
+    expect_error("{\"duplicate_rules\": [{\"name\": \"D\", "
+                 "\"matching_rules\": []}]}",
+                 "org.json:1:54: duplicate_rules[0].matching_rules: must "
+                 "list 1 to 1000 names");
+    expect_error("{\"matching_rules\": [{\"name\": \"M\", \"fields\": "
+                 "[{\"field\": \"Email\"}]}, {\"name\": \"M\", \"fields\": "
+                 "[{\"field\": \"Phone\"}]}]}",
+                 "org.json:1:77: matching_rules[1].name: duplicate rule "
+                 "name \"M\"");
+}
+
+/* The effective config loads back to the same config. */
+static void
+test_round_trip(void **state)
+{
+    static const char text[] =
+        "{\"validation_rules\": [{\"name\": \"V\", \"formula\": "
+        "\"ISBLANK(Phone)\", \"message\": \"m\", \"error_field\": \"phone\", "
+        "\"active\": false, \"description\": \"why\"}], "
+        "\"matching_rules\": [{\"name\": \"M\", \"fields\": [{\"field\": "
+        "\"Email\", \"match\": \"email\"}]}], \"duplicate_rules\": "
+        "[{\"name\": \"D\", \"matching_rules\": [\"M\"], \"match_against\": "
+        "[\"Lead\", \"Contact\"], \"conditions\": \"NOT(ISBLANK(Email))\", "
+        "\"action_on_create\": \"block\"}]}";
+    struct sf_err err;
+    struct org *o, *o2;
+    json_t *j, *j2;
+    char *t;
+
+    (void)state;
+    err_clear(&err);
+    o = org_load_buf("org.json", text, strlen(text), &err);
+    assert_non_null(o);
+    j = org_to_json(o);
+    t = json_dumps(j, 0);
+    o2 = org_load_buf("again", t, strlen(t), &err);
+    assert_non_null(o2);
+    j2 = org_to_json(o2);
+    assert_true(json_equal(j, j2));
+    /* Defaults filled in: the edit action follows the create action. */
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(j, "duplicate_rules"), 0),
+            "action_on_edit")),
+        "block");
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(j, "duplicate_rules"), 0),
+            "alert_text")),
+        "You're creating a duplicate record. We recommend you use an "
+        "existing record instead.");
+    free(t);
+    json_decref(j);
+    json_decref(j2);
+    org_free(o);
+    org_free(o2);
+}
+
+/* The law-firm fixture loads, keeps its rules, and its effective config
+ * (a date field has no length) loads back unchanged. */
+static void
+test_law_firm_fixture(void **state)
+{
+    const char *dir = getenv("SFSIM_FIXTURES");
+    char path[1024];
+    struct sf_err err;
+    struct org *o, *o2;
+    json_t *j, *j2;
+    char *t;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/orgs/law-firm.json",
+             dir != NULL ? dir : "fixtures");
+    err_clear(&err);
+    o = org_load_file(path, &err);
+    if (o == NULL)
+        fail_msg("%s", err.msg);
+    assert_int_equal(o->nvrules, 4);
+    assert_int_equal(o->nmrules, 2);
+    assert_int_equal(o->ndrules, 2);
+    assert_int_equal(o->drules[0].on_create, DUP_BLOCK);
+    assert_int_equal(o->drules[1].on_create, DUP_ALLOW_ALERT);
+    assert_int_equal(o->drules[1].on_edit, DUP_ALLOW);
+    j = org_to_json(o);
+    t = json_dumps(j, 0);
+    o2 = org_load_buf("again", t, strlen(t), &err);
+    if (o2 == NULL)
+        fail_msg("%s", err.msg);
+    j2 = org_to_json(o2);
+    assert_true(json_equal(j, j2));
+    free(t);
+    json_decref(j);
+    json_decref(j2);
+    org_free(o);
+    org_free(o2);
+}
+
+static void
+test_header_allow_save(void **state)
+{
+    (void)state;
+    assert_true(rules_header_allow_save("allowSave=true"));
+    assert_true(rules_header_allow_save(
+        "allowSave=true; includeRecordDetails=true; runAsCurrentUser=true"));
+    assert_true(rules_header_allow_save(
+        "includeRecordDetails=false;  allowsave = TRUE "));
+    assert_false(rules_header_allow_save("allowSave=false"));
+    assert_false(rules_header_allow_save("allowSave=truex"));
+    assert_false(rules_header_allow_save("notallowSave=true"));
+    assert_false(rules_header_allow_save(""));
+    assert_false(rules_header_allow_save(NULL));
+}
+
+/* --- applying ------------------------------------------------------------- */
+
+static struct sim *
+sim_with(const char *text)
+{
+    struct sim_config cfg;
+    struct sf_err err;
+    struct org *o;
+    struct sim *sim;
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.journal_ring = 16;
+    cfg.journal_body_max = 64;
+    cfg.has_seed = 1;
+    cfg.seed = 7;
+    err_clear(&err);
+    o = org_load_buf("org.json", text, strlen(text), &err);
+    if (o == NULL)
+        fail_msg("%s", err.msg);
+    sim = sim_new(&cfg, o, &err);
+    assert_non_null(sim);
+    return sim;
+}
+
+/* kv: "Field", "value", ..., NULL into fv (values borrowed). */
+static const struct object_def *
+values(struct sim *sim, const char *object, const char *const *kv,
+       struct fieldvals *fv)
+{
+    const struct object_def *obj = schema_object(sim->schema, object);
+    size_t i;
+
+    assert_non_null(obj);
+    for (i = 0; kv[i] != NULL; i += 2) {
+        const struct field_def *f = schema_field(obj, kv[i]);
+
+        assert_non_null(f);
+        fieldvals_set(fv, f->interned, kv[i + 1], strlen(kv[i + 1]));
+    }
+    return obj;
+}
+
+/* Creates a record through intake; returns it (the store owns it). */
+static struct record *
+put(struct sim *sim, const char *object, const char *const *kv)
+{
+    struct fieldvals fv = {0};
+    const struct object_def *obj = values(sim, object, kv, &fv);
+    struct intake_opts opts = {1, 0}; /* past Allow+Alert rules */
+    struct intake_result res;
+    struct record *r;
+
+    intake_result_init(&res);
+    if (intake_create_opts(sim, obj, &fv, INTAKE_REST, sim_now(sim), &opts,
+                           &res) == -1)
+        fail_msg("could not create: %s", res.detail);
+    r = res.record;
+    intake_result_free(&res);
+    fieldvals_free(&fv);
+    return r;
+}
+
+struct dup {
+    int stopped;
+    json_t *errors, *names, *reported;
+};
+
+static void
+dup_free(struct dup *d)
+{
+    json_decref(d->errors);
+    json_decref(d->names);
+    json_decref(d->reported);
+}
+
+/* Runs the duplicate rules on a would-be record of object. */
+static struct dup
+dups(struct sim *sim, const char *object, const char *const *kv,
+     const struct record *existing, int web, int allow_save)
+{
+    struct fieldvals fv = {0};
+    struct rules_subject s = {values(sim, object, kv, &fv), &fv, existing};
+    struct rules_dup_opts o = {web, allow_save, 58};
+    struct dup d = {0, json_array(), json_array(), json_array()};
+
+    d.stopped = rules_duplicates(sim->org->rules, sim, &s, sim_now(sim), &o,
+                                 d.errors, d.names, d.reported);
+    fieldvals_free(&fv);
+    return d;
+}
+
+/* 1 when the named rule stops the would-be record, 0 when not. */
+static int
+stops(struct sim *sim, const char *const *kv)
+{
+    struct dup d = dups(sim, "Lead", kv, NULL, 0, 0);
+    int n = d.stopped;
+
+    dup_free(&d);
+    return n;
+}
+
+static const char kinds_org[] =
+    "{" T0 ", \"matching_rules\": ["
+    "{\"name\": \"ByEmail\", \"fields\": [{\"field\": \"Email\", \"match\": "
+    "\"email\"}]},"
+    "{\"name\": \"ByPhone\", \"fields\": [{\"field\": \"Phone\", \"match\": "
+    "\"phone\"}]},"
+    "{\"name\": \"ByTitle\", \"fields\": [{\"field\": \"Title\", \"match\": "
+    "\"exact\"}]},"
+    "{\"name\": \"ByNameCompany\", \"fields\": ["
+    "{\"field\": \"LastName\", \"match\": \"name\"},"
+    "{\"field\": \"FirstName\", \"match\": \"name\"},"
+    "{\"field\": \"Company\", \"match\": \"company\"}]}],"
+    "\"duplicate_rules\": [{\"name\": \"D\", \"action_on_create\": "
+    "\"block\", \"matching_rules\": [\"ByEmail\", \"ByPhone\", \"ByTitle\", "
+    "\"ByNameCompany\"]}]}";
+
+static void
+test_match_kinds_normalise(void **state)
+{
+    struct sim *sim = sim_with(kinds_org);
+
+    (void)state;
+    put(sim, "Lead",
+        (const char *const[]){"LastName", "Lee", "FirstName", "Ann", "Company",
+                              "Acme Injury", "Email", "Ann.Lee@Example.COM",
+                              "Phone", "(555) 123-4567", "Title", "Paralegal",
+                              NULL});
+    /* email: case-insensitive */
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "X", "Company", "Y",
+                                         "Email", "ann.lee@example.com", NULL}),
+        1);
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "X", "Company", "Y",
+                                         "Email", "ann.lee@example.co", NULL}),
+        0);
+    /* phone: digits only */
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "X", "Company", "Y",
+                                         "Phone", "555.123.4567", NULL}),
+        1);
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "X", "Company", "Y",
+                                         "Phone", "555.123.4568", NULL}),
+        0);
+    /* a phone without digits compares nothing, and matches nothing */
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "X", "Company", "Y",
+                                         "Phone", "n/a", NULL}),
+        0);
+    /* exact: case matters */
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "X", "Company", "Y",
+                                         "Title", "Paralegal", NULL}),
+        1);
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "X", "Company", "Y",
+                                         "Title", "paralegal", NULL}),
+        0);
+    /* name + company: every field, case-insensitively */
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "LEE", "FirstName", "ann",
+                                         "Company", "acme injury", NULL}),
+        1);
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "Lee", "FirstName", "Bob",
+                                         "Company", "Acme Injury", NULL}),
+        0);
+    /* a blank field never matches, even a stored blank */
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "Lee", "Company",
+                                         "Acme Injury", NULL}),
+        0);
+    sim_free(sim);
+}
+
+static void
+test_many_candidates_filtered(void **state)
+{
+    struct sim *sim = sim_with(kinds_org);
+    char first[16];
+    int i;
+
+    (void)state;
+    /* 200 Lees at Acme (past the inline candidate buffer); one is Zoe. */
+    for (i = 0; i < 200; i++) {
+        snprintf(first, sizeof(first), "F%d", i);
+        put(sim, "Lead",
+            (const char *const[]){"LastName", "Lee", "FirstName",
+                                  i == 150 ? "Zoe" : first, "Company", "Acme",
+                                  NULL});
+    }
+    {
+        struct dup d =
+            dups(sim, "Lead",
+                 (const char *const[]){"LastName", "lee", "FirstName", "ZOE",
+                                       "Company", "ACME", NULL},
+                 NULL, 0, 0);
+        json_t *mr = json_object_get(
+            json_object_get(json_array_get(d.errors, 0), "duplicateResult"),
+            "matchResults");
+
+        assert_int_equal(d.stopped, 1);
+        assert_int_equal(json_array_size(mr), 1);
+        assert_int_equal(
+            json_integer_value(json_object_get(json_array_get(mr, 0), "size")),
+            1);
+        dup_free(&d);
+    }
+    sim_free(sim);
+}
+
+static const char actions_org[] =
+    "{" T0 ", \"matching_rules\": [{\"name\": \"Lead_Email\", \"fields\": "
+    "[{\"field\": \"Email\", \"match\": \"email\"}]}],"
+    "\"duplicate_rules\": ["
+    "{\"name\": \"Blocker\", \"action_on_create\": \"block\", "
+    "\"action_on_edit\": \"allow\", "
+    "\"conditions\": \"ISPICKVAL(LeadSource, 'Lead Distro AI')\", "
+    "\"alert_text\": \"Blocked.\", \"matching_rules\": [\"Lead_Email\"]},"
+    "{\"name\": \"Alerter\", \"action_on_create\": \"allow_with_alert\", "
+    "\"conditions\": \"ISPICKVAL(LeadSource, 'Web')\", "
+    "\"alert_text\": \"Use one of these records?\", "
+    "\"matching_rules\": [\"Lead_Email\"]},"
+    "{\"name\": \"Reporter\", \"action_on_create\": \"allow\", "
+    "\"conditions\": \"ISPICKVAL(LeadSource, 'Other')\", "
+    "\"matching_rules\": [\"Lead_Email\"]},"
+    "{\"name\": \"Off\", \"active\": false, \"action_on_create\": \"block\", "
+    "\"matching_rules\": [\"Lead_Email\"]}]}";
+
+static struct dup
+dup_source(struct sim *sim, const char *source, int web, int allow_save)
+{
+    return dups(sim, "Lead",
+                (const char *const[]){"LastName", "X", "Company", "Y", "Email",
+                                      "a@b.test", "LeadSource", source, NULL},
+                NULL, web, allow_save);
+}
+
+static void
+test_conditions_and_actions(void **state)
+{
+    struct sim *sim = sim_with(actions_org);
+    struct dup d;
+    json_t *dr;
+
+    (void)state;
+    put(sim, "Lead",
+        (const char *const[]){"LastName", "A", "Company", "B", "Email",
+                              "A@B.test", NULL});
+    /* No rule's conditions hold: nothing runs. */
+    d = dup_source(sim, "Purchased List", 0, 0);
+    assert_int_equal(d.stopped, 0);
+    assert_int_equal(json_array_size(d.reported), 0);
+    dup_free(&d);
+    /* Block: allowSave false, and the header does not get past it. */
+    d = dup_source(sim, "Lead Distro AI", 0, 1);
+    assert_int_equal(d.stopped, 1);
+    dr = json_object_get(json_array_get(d.errors, 0), "duplicateResult");
+    assert_false(json_is_true(json_object_get(dr, "allowSave")));
+    assert_string_equal(json_string_value(json_array_get(d.names, 0)),
+                        "Blocker");
+    dup_free(&d);
+    /* Allow+Alert: refused with allowSave true, saved past the header. */
+    d = dup_source(sim, "Web", 0, 0);
+    assert_int_equal(d.stopped, 1);
+    dr = json_object_get(json_array_get(d.errors, 0), "duplicateResult");
+    assert_true(json_is_true(json_object_get(dr, "allowSave")));
+    dup_free(&d);
+    d = dup_source(sim, "Web", 0, 1);
+    assert_int_equal(d.stopped, 0);
+    assert_string_equal(json_string_value(json_array_get(d.reported, 0)),
+                        "Alerter");
+    dup_free(&d);
+    /* Web-to-Lead cannot say allowSave: the alert blocks it. */
+    d = dup_source(sim, "Web", 1, 1);
+    assert_int_equal(d.stopped, 1);
+    dup_free(&d);
+    /* Allow without alert: saved, only reported. */
+    d = dup_source(sim, "Other", 1, 0);
+    assert_int_equal(d.stopped, 0);
+    assert_string_equal(json_string_value(json_array_get(d.reported, 0)),
+                        "Reporter");
+    dup_free(&d);
+    sim_free(sim);
+}
+
+static void
+test_update_ignores_itself_and_uses_edit_action(void **state)
+{
+    struct sim *sim = sim_with(actions_org);
+    struct record *a, *b, *c;
+    struct dup d;
+
+    (void)state;
+    a = put(sim, "Lead",
+            (const char *const[]){"LastName", "A", "Company", "B", "Email",
+                                  "a@b.test", "LeadSource", "Web", NULL});
+    /* Editing a without changing its email: it does not match itself. */
+    d = dups(sim, "Lead", (const char *const[]){"Title", "Boss", NULL}, a, 0,
+             0);
+    assert_int_equal(d.stopped, 0);
+    assert_int_equal(json_array_size(d.reported), 0);
+    dup_free(&d);
+    /* b takes a's email on edit: Blocker applies to b (a Lead Distro AI
+     * lead), but its edit action is Allow: only reported. */
+    b = put(sim, "Lead",
+            (const char *const[]){"LastName", "C", "Company", "D", "Email",
+                                  "c@d.test", "LeadSource", "Lead Distro AI",
+                                  NULL});
+    d = dups(sim, "Lead", (const char *const[]){"Email", "A@B.TEST", NULL}, b,
+             0, 0);
+    assert_int_equal(d.stopped, 0);
+    assert_string_equal(json_string_value(json_array_get(d.reported, 0)),
+                        "Blocker");
+    dup_free(&d);
+    /* c (a Web lead) does the same: Alerter's edit action follows its
+     * create action, Allow+Alert, and stops it. */
+    c = put(sim, "Lead",
+            (const char *const[]){"LastName", "E", "Company", "F", "Email",
+                                  "e@f.test", "LeadSource", "Web", NULL});
+    d = dups(sim, "Lead", (const char *const[]){"Email", "a@b.test", NULL}, c,
+             0, 0);
+    assert_int_equal(d.stopped, 1);
+    assert_string_equal(json_string_value(json_array_get(d.names, 0)),
+                        "Alerter");
+    dup_free(&d);
+    sim_free(sim);
+}
+
+static void
+test_duplicate_result_structure(void **state)
+{
+    struct sim *sim = sim_with(
+        "{" T0 ", \"matching_rules\": [{\"name\": \"Email_Match\", "
+        "\"fields\": [{\"field\": \"Email\", \"match\": \"email\"}]}],"
+        "\"duplicate_rules\": [{\"name\": \"Lead_Dupes\", "
+        "\"action_on_create\": \"allow_with_alert\", \"alert_text\": "
+        "\"Use one of these records?\", \"matching_rules\": "
+        "[\"Email_Match\"], \"match_against\": [\"Lead\", \"Contact\"]}]}");
+    struct record *lead, *contact;
+    char lead18[SFID_LEN18 + 1], contact18[SFID_LEN18 + 1], url[128];
+    json_t *e, *dr, *mr, *rec;
+    struct dup d;
+
+    (void)state;
+    lead = put(sim, "Lead",
+               (const char *const[]){"LastName", "A", "Company", "B", "Email",
+                                     "x@y.test", NULL});
+    contact =
+        put(sim, "Contact",
+            (const char *const[]){"LastName", "A", "Email", "X@Y.test", NULL});
+    sfid_to18(lead->id, lead18);
+    sfid_to18(contact->id, contact18);
+    d = dups(sim, "Lead",
+             (const char *const[]){"LastName", "Q", "Company", "R", "Email",
+                                   "x@Y.test", NULL},
+             NULL, 0, 0);
+    assert_int_equal(d.stopped, 1);
+    e = json_array_get(d.errors, 0);
+    assert_string_equal(json_string_value(json_object_get(e, "errorCode")),
+                        "DUPLICATES_DETECTED");
+    assert_string_equal(json_string_value(json_object_get(e, "message")),
+                        "Use one of these records?");
+    dr = json_object_get(e, "duplicateResult");
+    assert_true(json_is_true(json_object_get(dr, "allowSave")));
+    assert_string_equal(json_string_value(json_object_get(dr, "duplicateRule")),
+                        "Lead_Dupes");
+    assert_string_equal(
+        json_string_value(json_object_get(dr, "duplicateRuleEntityType")),
+        "Lead");
+    assert_string_equal(json_string_value(json_object_get(dr, "errorMessage")),
+                        "Use one of these records?");
+    mr = json_object_get(dr, "matchResults");
+    assert_int_equal(json_array_size(mr), 2);
+    /* Leads first, then Contacts, as match_against lists them. */
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(mr, 0), "entityType")),
+        "Lead");
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(mr, 1), "entityType")),
+        "Contact");
+    e = json_array_get(mr, 1);
+    assert_string_equal(json_string_value(json_object_get(e, "matchEngine")),
+                        "ExactMatchEngine");
+    assert_string_equal(json_string_value(json_object_get(e, "rule")),
+                        "Email_Match");
+    assert_int_equal(json_integer_value(json_object_get(e, "size")), 1);
+    assert_true(json_is_true(json_object_get(e, "success")));
+    assert_int_equal(json_array_size(json_object_get(e, "errors")), 0);
+    rec = json_array_get(json_object_get(e, "matchRecords"), 0);
+    assert_true(json_real_value(json_object_get(rec, "matchConfidence")) ==
+                100.0);
+    assert_int_equal(
+        json_array_size(json_object_get(rec, "additionalInformation")), 0);
+    assert_int_equal(json_array_size(json_object_get(rec, "fieldDiffs")), 0);
+    rec = json_object_get(rec, "record");
+    assert_string_equal(json_string_value(json_object_get(rec, "Id")),
+                        contact18);
+    snprintf(url, sizeof(url), "/services/data/v58.0/sobjects/Contact/%s",
+             contact18);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(rec, "attributes"), "url")),
+                        url);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(rec, "attributes"), "type")),
+                        "Contact");
+    rec = json_object_get(
+        json_array_get(json_object_get(json_array_get(mr, 0), "matchRecords"),
+                       0),
+        "record");
+    assert_string_equal(json_string_value(json_object_get(rec, "Id")), lead18);
+    dup_free(&d);
+    sim_free(sim);
+}
+
+/* --- validation rules ----------------------------------------------------- */
+
+static void
+test_validation_order_fields_and_runtime_errors(void **state)
+{
+    struct sim *sim = sim_with(
+        "{" T0 ", \"validation_rules\": ["
+        "{\"name\": \"Phone10\", \"formula\": \"NOT(REGEX(Phone, "
+        "'[^0-9]*([0-9][^0-9]*){10}'))\", \"message\": \"Ten digits.\", "
+        "\"error_field\": \"phone\"},"
+        "{\"name\": \"Off\", \"active\": false, \"formula\": \"TRUE\", "
+        "\"message\": \"never\"},"
+        "{\"name\": \"Ratio\", \"formula\": \"NumberOfEmployees / 0 > 1\", "
+        "\"message\": \"never: division by zero\"},"
+        "{\"name\": \"NoTitle\", \"formula\": \"ISBLANK(Title)\", "
+        "\"message\": \"Title, please.\"},"
+        "{\"name\": \"ContactOnly\", \"object\": \"Contact\", \"formula\": "
+        "\"TRUE\", \"message\": \"contacts only\"}]}");
+    struct fieldvals fv = {0};
+    struct rules_subject s;
+    json_t *errors = json_array(), *names = json_array(), *e;
+
+    (void)state;
+    s.obj = values(sim, "Lead",
+                   (const char *const[]){"LastName", "A", "Phone", "555-1234",
+                                         "NumberOfEmployees", "5", NULL},
+                   &fv);
+    s.values = &fv;
+    s.existing = NULL;
+    assert_int_equal(
+        rules_validate(sim->org->rules, &s, sim_now(sim), errors, names), 2);
+    assert_string_equal(json_string_value(json_array_get(names, 0)), "Phone10");
+    assert_string_equal(json_string_value(json_array_get(names, 1)), "NoTitle");
+    e = json_array_get(errors, 0);
+    assert_string_equal(json_string_value(json_object_get(e, "errorCode")),
+                        "FIELD_CUSTOM_VALIDATION_EXCEPTION");
+    assert_string_equal(json_string_value(json_object_get(e, "message")),
+                        "Ten digits.");
+    /* The field as its API name, whatever case the org file used. */
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(e, "fields"), 0)),
+        "Phone");
+    assert_int_equal(
+        json_array_size(json_object_get(json_array_get(errors, 1), "fields")),
+        0);
+    fieldvals_free(&fv);
+    json_decref(errors);
+    json_decref(names);
+    sim_free(sim);
+}
+
+/* Through intake: rules see converted values, and only a record that
+ * passed the type checks and validation rules reaches duplicate rules. */
+static void
+test_intake_order(void **state)
+{
+    struct sim *sim = sim_with(
+        "{" T0 ", \"validation_rules\": [{\"name\": \"NoAcme\", \"formula\": "
+        "\"Company = 'Acme'\", \"message\": \"No Acme.\"},"
+        "{\"name\": \"Employees\", \"formula\": \"NumberOfEmployees > 100\", "
+        "\"message\": \"Too big.\"}],"
+        "\"matching_rules\": [{\"name\": \"M\", \"fields\": [{\"field\": "
+        "\"Email\", \"match\": \"email\"}]}],"
+        "\"duplicate_rules\": [{\"name\": \"D\", \"action_on_create\": "
+        "\"block\", \"matching_rules\": [\"M\"]}]}");
+    const struct object_def *lead = schema_object(sim->schema, "Lead");
+    struct fieldvals fv = {0};
+    struct intake_result res;
+
+    (void)state;
+    put(sim, "Lead",
+        (const char *const[]){"LastName", "A", "Company", "B", "Email",
+                              "a@b.test", NULL});
+    /* Both validation rules fire; duplicate rules are not consulted. */
+    values(sim, "Lead",
+           (const char *const[]){"LastName", "A", "Company", "Acme", "Email",
+                                 "a@b.test", "NumberOfEmployees", "101", NULL},
+           &fv);
+    intake_result_init(&res);
+    assert_int_equal(
+        intake_create(sim, lead, &fv, INTAKE_REST, sim_now(sim), &res), -1);
+    assert_int_equal(res.verdict, VERDICT_REJECTED_VALIDATION);
+    assert_int_equal(json_array_size(res.errors), 2);
+    assert_string_equal(res.detail, "FIELD_CUSTOM_VALIDATION_EXCEPTION: "
+                                    "NoAcme, Employees: No Acme.");
+    intake_result_free(&res);
+    fieldvals_free(&fv);
+    /* A type error stops the request before any rule. */
+    values(sim, "Lead",
+           (const char *const[]){"LastName", "A", "Company", "Acme", "Email",
+                                 "not-an-email", NULL},
+           &fv);
+    intake_result_init(&res);
+    assert_int_equal(
+        intake_create(sim, lead, &fv, INTAKE_REST, sim_now(sim), &res), -1);
+    assert_int_equal(json_array_size(res.errors), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(res.errors, 0), "errorCode")),
+                        "INVALID_EMAIL_ADDRESS");
+    intake_result_free(&res);
+    fieldvals_free(&fv);
+    /* Valid, but a duplicate. */
+    values(sim, "Lead",
+           (const char *const[]){"LastName", "A", "Company", "C", "Email",
+                                 "A@B.TEST", NULL},
+           &fv);
+    intake_result_init(&res);
+    assert_int_equal(
+        intake_create(sim, lead, &fv, INTAKE_WEB_TO_LEAD, sim_now(sim), &res),
+        -1);
+    assert_int_equal(res.verdict, VERDICT_REJECTED_DUPLICATE);
+    assert_string_equal(json_string_value(json_array_get(
+                            json_object_get(res.notes, "duplicate_rules"), 0)),
+                        "D");
+    intake_result_free(&res);
+    fieldvals_free(&fv);
+    assert_int_equal(store_count(sim->store, lead->store_index), 1);
+    sim_free(sim);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_formula_errors_name_rule_and_position),
+        cmocka_unit_test(test_reference_errors),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_law_firm_fixture),
+        cmocka_unit_test(test_header_allow_save),
+        cmocka_unit_test(test_match_kinds_normalise),
+        cmocka_unit_test(test_many_candidates_filtered),
+        cmocka_unit_test(test_conditions_and_actions),
+        cmocka_unit_test(test_update_ignores_itself_and_uses_edit_action),
+        cmocka_unit_test(test_duplicate_result_structure),
+        cmocka_unit_test(test_validation_order_fields_and_runtime_errors),
+        cmocka_unit_test(test_intake_order),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
