@@ -79,7 +79,7 @@ QUIET_AR = @echo "  AR      $@";
 QUIET_LD = @echo "  LD      $@";
 endif
 
-.PHONY: all binaries deps deps-c deps-node run test unit e2e tests-build bench valgrind fuzz \
+.PHONY: all binaries deps deps-c deps-node run test unit e2e conformance tests-build bench valgrind fuzz \
 	format format-check lint clean
 
 all: deps-c
@@ -120,7 +120,7 @@ run: all
 
 test: deps
 	@$(MAKE) --no-print-directory tests-build
-	@$(MAKE) --no-print-directory unit e2e
+	@$(MAKE) --no-print-directory unit e2e conformance
 
 tests-build: $(BINS) $(UNIT_BINS) $(E2E_BINS)
 
@@ -141,6 +141,11 @@ e2e: $(BINS) $(E2E_BINS)
 	    echo "== $$t"; if $(E2E_ENV) $$t; then passed=$$((passed + 1)); \
 	    else failed=$$((failed + 1)); fi; done; \
 	echo "e2e: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
+
+# The conformance catalog against the bundled client (a MUST failure fails).
+conformance: $(BINS)
+	./$(BIN_CONF) --jobs 2 --sim $(BIN_SIM) --client $(abspath $(BIN_CLIENT)) \
+	    --junit $(BUILD)/conformance.xml --html $(BUILD)/conformance.html
 
 bench: all
 	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || \

@@ -124,9 +124,13 @@ sobject_to_json(struct sim *sim, const struct object_def *obj,
 int
 sobject_field_stored(const struct field_def *f)
 {
-    static const char *const derived[] = {
-        "Id", "CreatedDate", "LastModifiedDate", "SystemModstamp",
-        "CreatedById", "LastModifiedById", NULL};
+    static const char *const derived[] = {"Id",
+                                          "CreatedDate",
+                                          "LastModifiedDate",
+                                          "SystemModstamp",
+                                          "CreatedById",
+                                          "LastModifiedById",
+                                          NULL};
     size_t i;
 
     for (i = 0; derived[i] != NULL; i++)
