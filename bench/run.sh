@@ -484,12 +484,12 @@ bench_deliver_clients() {
 # rates should be within 10%. The preload is posted the same way (wrk,
 # distinct emails); the clock then jumps a day so the daily window is
 # empty again. Each rate is the best of five runs of BENCH_SECS/2 s (at
-# least 3 s): on a shared 2-core machine the best run is the one least
-# disturbed by other processes, which is what makes the two comparable.
+# least 3 s), the two sims' runs alternating: on a shared 2-core machine
+# the best run is the one least disturbed by other processes.
 # The journal's last 1,000 entries must all be "created".
 bench_rules() {
     local org=$tmp/rules-org.json lua=$tmp/rules.lua n label rps r1k r1m
-    local ratio used i runs target=${BENCH_RULES_LEADS:-1000000}
+    local ratio used i target=${BENCH_RULES_LEADS:-1000000}
     local secs=$((BENCH_SECS / 2 < 3 ? 3 : BENCH_SECS / 2)) bad
 
     cat >"$org" <<'EOF'
@@ -528,8 +528,12 @@ function done(summary, latency, requests)
         summary.requests / (summary.duration / 1e6), latency:percentile(99)))
 end
 EOF
+    # Both sims are loaded first; their runs then alternate, so a busy
+    # neighbour on the machine slows both alike.
     for n in 1000 "$target"; do
         start_sim "sfsim-rules-$n.log" --org "$org" --journal-size 1000
+        put_val "rules_url_$n" "$SIM_URL"
+        put_val "rules_pid_$n" "$SIM_PID"
         say "rules: preloading $n leads into $SIM_URL"
         RULES_FROM=0 start_bg wrk -t1 -c"$CONNS" -d1h -s "$lua" \
             "$SIM_URL$W2L_PATH" >"$OUT/wrk-rules-load-$n.log" 2>&1
@@ -542,109 +546,31 @@ EOF
         stop_pid "$BG_PID"
         curl -sf -o /dev/null -X POST "$SIM_URL/__sim/clock" \
             -d '{"advance_seconds": 86401}'
-        : >"$tmp/rules-rps"
-        for i in 1 2 3 4 5; do
+        : >"$tmp/rules-rps-$n"
+    done
+    for i in 1 2 3 4 5; do
+        for n in 1000 "$target"; do
             RULES_FROM=$((10000000 + i * 3000000)) run_wrk \
                 "$OUT/wrk-rules-$n-$i.log" -t1 -c"$CONNS" -d"${secs}s" \
-                -s "$lua" "$SIM_URL$W2L_PATH"
-            wrk_val "$OUT/wrk-rules-$n-$i.log" rps >>"$tmp/rules-rps"
+                -s "$lua" "$(get_val "rules_url_$n")$W2L_PATH"
+            wrk_val "$OUT/wrk-rules-$n-$i.log" rps >>"$tmp/rules-rps-$n"
         done
-        bad=$(curl -sf "$SIM_URL/__sim/journal" | grep -o '"verdict":"[a-z_]*"' |
-            grep -vc '"verdict":"created"' || true)
-        stop_pid "$SIM_PID"
+    done
+    for n in 1000 "$target"; do
+        bad=$(curl -sf "$(get_val "rules_url_$n")/__sim/journal" |
+            grep -o '"verdict":"[a-z_]*"' | grep -vc '"verdict":"created"' ||
+            true)
+        stop_pid "$(get_val "rules_pid_$n")"
         [ "$bad" = 0 ] || die "rules: $bad of the last posts were not created"
-        rps=$(sort -n "$tmp/rules-rps" | tail -1)
+        rps=$(sort -n "$tmp/rules-rps-$n" | tail -1)
         case $n in 1000) label=1k ;; 1000000) label=1M ;; *) label=$n ;; esac
         add_row "rules: W2L create, 3 VRs + dup rule, $label leads" "$rps" \
-            "req/s" "" "-" "best of 5 x ${secs}s: $(tr '\n' ' ' <"$tmp/rules-rps")"
+            "req/s" "" "-" "best of 5 x ${secs}s: $(tr '\n' ' ' <"$tmp/rules-rps-$n")"
         [ "$n" = 1000 ] && r1k=$rps || r1m=$rps
     done
     ratio=$(calc "%.3f" "$r1m / $r1k")
     add_row "rules: rate at $label / rate at 1k" "$ratio" "ratio" \
         ">= 0.90" "$(verdict "$ratio" ge 0.9)"
-}
-
-# ---- sfdeliver vs curl --parallel vs wrk ----------------------------------
-
-# The same BENCH_DELIVER_LEADS (10,000) Web-to-Lead posts to a fresh sfsim
-# on the bench org (1,000,000 a day), 16 connections each: sfdeliver with
-# its mapping, delivery log, outcomes file and state directory; curl
-# --parallel --parallel-max 16 from one config file of as many requests;
-# and wrk -t1 -c16 for BENCH_SECS against the same endpoint. Goals (issue
-# 5): sfdeliver >= curl --parallel, and >= 50% of wrk. The sfdeliver and
-# curl rates are posts per second of wall time for the whole batch,
-# process start included.
-bench_sfdeliver() {
-    local n=${BENCH_DELIVER_LEADS:-10000} bin=${SFDELIVER:-client/sfdeliver}
-    local d=$tmp/sfdeliver url t0 t1 sfd crl wrk_rps delivered used log r1 r2
-    if [ ! -x "$bin" ]; then
-        skip_row "sfdeliver, $n W2L leads, 16 conns" "$bin not built"
-        return 0
-    fi
-    mkdir -p "$d"
-    awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
-        printf "{\"id\":\"B%07d\",\"first_name\":\"Bench\",\"last_name\":" \
-            "\"Lead%07d\",\"company\":\"Acme\",\"email\":" \
-            "\"lead%07d@example.com\"}\n", i, i, i }' >"$d/leads.ndjson"
-
-    start_sim sfsim-sfdeliver.log --org "$ORG_FILE"
-    url=$SIM_URL$W2L_PATH
-    printf '%s\n' "{\"name\": \"bench\", \"delivery\": {\"url\": \"$url\"," \
-        " \"content_type\": \"application/x-www-form-urlencoded\"," \
-        " \"concurrency\": 16}, \"mapping\": {\"first_name\": \"first_name\"," \
-        " \"last_name\": \"last_name\", \"company\": \"company\"," \
-        " \"email\": \"email\"}, \"static_fields\": {\"oid\": \"$ORG_ID\"}," \
-        " \"web_to_lead\": {\"daily_budget\": 1000000}}" >"$d/buyer.json"
-    say "sfdeliver: $n leads to $SIM_URL, 16 connections"
-    t0=$(date +%s%N)
-    "$bin" --buyer "$d/buyer.json" --leads "$d/leads.ndjson" \
-        --outcomes "$d/outcomes.ndjson" --log "$d/delivery.ndjson" \
-        --state "$d/state" 2>"$OUT/sfdeliver.log"
-    t1=$(date +%s%N)
-    sfd=$(calc "%.0f" "$n * 1e9 / ($t1 - $t0)")
-    delivered=$(grep -c '"outcome":"delivered"' "$d/outcomes.ndjson" || true)
-    used=$(w2l_used)
-    stop_pid "$SIM_PID"
-    add_row "sfdeliver, $n W2L leads, 16 conns" "$sfd" "leads/s" "" "-" \
-        "$delivered delivered, sim counted $used; delivery log + outcomes on"
-
-    start_sim sfsim-curl.log --org "$ORG_FILE"
-    url=$SIM_URL$W2L_PATH
-    awk -v n="$n" -v url="$url" -v oid="$ORG_ID" 'BEGIN {
-        for (i = 0; i < n; i++) {
-            if (i) print "next"
-            printf "url = \"%s\"\ndata = \"oid=%s&first_name=Bench&" \
-                "last_name=Lead%07d&company=Acme&email=lead%07d%%40" \
-                "example.com\"\noutput = \"/dev/null\"\n", url, oid, i, i
-        } }' >"$d/curl.cfg"
-    say "curl --parallel --parallel-max 16: $n posts"
-    t0=$(date +%s%N)
-    curl -s --no-progress-meter --parallel --parallel-max 16 -K "$d/curl.cfg" \
-        >/dev/null 2>"$OUT/curl-parallel.log"
-    t1=$(date +%s%N)
-    crl=$(calc "%.0f" "$n * 1e9 / ($t1 - $t0)")
-    used=$(w2l_used)
-    stop_pid "$SIM_PID"
-    add_row "curl --parallel-max 16, same $n posts" "$crl" "req/s" "" "-" \
-        "sim counted $used"
-
-    start_sim sfsim-wrk16.log --org "$ORG_FILE"
-    log=$OUT/wrk-sfdeliver.log
-    say "wrk -t1 -c16 ${BENCH_SECS}s against $SIM_URL"
-    W2L_OID=$ORG_ID run_wrk "$log" -t1 -c16 -d"${BENCH_SECS}s" \
-        -s bench/w2l.lua "$SIM_URL$W2L_PATH" -- 1
-    stop_pid "$SIM_PID"
-    wrk_rps=$(wrk_val "$log" rps)
-    [ -n "$wrk_rps" ] || die "no figures from wrk (see $log)"
-    add_row "wrk -t1 -c16, same endpoint" "$wrk_rps" "req/s" "" "-" \
-        "${BENCH_SECS}s, p99 $(wrk_val "$log" p99_us) us"
-
-    r1=$(calc "%.2f" "$sfd / $crl")
-    r2=$(calc "%.2f" "$sfd / $wrk_rps")
-    add_row "sfdeliver / curl --parallel" "$r1" "ratio" ">= 1.00" \
-        "$(verdict "$r1" ge 1)"
-    add_row "sfdeliver / wrk -c16" "$r2" "ratio" ">= 0.50" \
-        "$(verdict "$r2" ge 0.5)"
 }
 
 # ---- run and report --------------------------------------------------------
