@@ -25,22 +25,29 @@
     "true Exception:common.exception.SalesforceGenericException"
 #define DEFAULT_CHARSET "ISO-8859-1"
 
-/* Escapes what could end an attribute or a script string. */
+/* Escapes what could end an attribute or a script string; copies the runs
+ * in between whole (this is on the path of every Web-to-Lead answer). */
 static void
 put_escaped(struct buf *b, const char *s)
 {
-    for (; *s != '\0'; s++) {
+    static const char special[] = "&<>\"'\\\r\n";
+
+    while (*s != '\0') {
+        size_t run = strcspn(s, special);
+
+        buf_append(b, s, run);
+        s += run;
         switch (*s) {
+        case '\0': return;
         case '&': buf_puts(b, "&amp;"); break;
         case '<': buf_puts(b, "&lt;"); break;
         case '>': buf_puts(b, "&gt;"); break;
         case '"': buf_puts(b, "&quot;"); break;
         case '\'': buf_puts(b, "&#39;"); break;
         case '\\': buf_puts(b, "&#92;"); break;
-        case '\r':
-        case '\n': break;
-        default: buf_putc(b, *s);
+        default: break; /* CR and LF are dropped */
         }
+        s++;
     }
 }
 

@@ -37,7 +37,13 @@
 
 #define HTTPD_CONNECTION_TIMEOUT_S 60
 #define HTTPD_CONNECTION_LIMIT 4000
-#define HTTPD_HEADER_MEMORY (64 * 1024)
+/*
+ * Per-connection memory for the request line, headers and I/O buffers.
+ * MHD zeroes this pool for every request on a connection, so it is a
+ * per-request cost: 24 KiB holds Salesforce's own header limit (16 KiB,
+ * answered 431 beyond) with room for the buffers.
+ */
+#define HTTPD_HEADER_MEMORY (24 * 1024)
 
 /* A connection suspended by a delay fault, and when to resume it. */
 struct held_conn {

@@ -29,6 +29,8 @@ struct journal {
     uint64_t next_seq;
     FILE *fp;
     struct buf scratch;
+    int64_t time_cache_s;    /* the second time_cache formats */
+    char time_cache[TIMEFMT_LEN]; /* "YYYY-MM-DDTHH:MM:SS." of it */
 };
 
 static const char *const verdict_names[] = {
@@ -102,49 +104,105 @@ journal_last_seq(const struct journal *j)
     return j->next_seq - 1;
 }
 
+/* Entries are serialised by hand: this runs for every request. */
+static void
+put_u64(struct buf *b, uint64_t v)
+{
+    char digits[24];
+    size_t n = sizeof(digits);
+
+    do {
+        digits[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    buf_append(b, digits + n, sizeof(digits) - n);
+}
+
+static void
+put_key(struct buf *b, const char *key)
+{
+    buf_puts(b, ",\"");
+    buf_puts(b, key);
+    buf_puts(b, "\":");
+}
+
 static void
 put_str(struct buf *b, const char *key, const char *v)
 {
     if (v == NULL)
         return;
-    buf_printf(b, ",\"%s\":\"", key);
+    put_key(b, key);
+    buf_putc(b, '"');
     buf_json_escape(b, v, strlen(v));
     buf_putc(b, '"');
+}
+
+/* RFC 3339 with milliseconds; the seconds part is formatted once a second. */
+static void
+put_time(struct journal *j, struct buf *b, int64_t ms)
+{
+    int64_t sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    int frac = (int)(ms - sec * 1000);
+    char tail[5];
+
+    if (sec != j->time_cache_s || j->time_cache[0] == '\0') {
+        timefmt_rfc3339(sec * 1000, j->time_cache);
+        j->time_cache[20] = '\0'; /* keep "YYYY-MM-DDTHH:MM:SS." */
+        j->time_cache_s = sec;
+    }
+    buf_puts(b, j->time_cache);
+    tail[0] = (char)('0' + frac / 100);
+    tail[1] = (char)('0' + frac / 10 % 10);
+    tail[2] = (char)('0' + frac % 10);
+    tail[3] = 'Z';
+    buf_append(b, tail, 4);
 }
 
 static void
 serialise(struct journal *j, uint64_t seq, const struct journal_entry *e)
 {
     struct buf *b = &j->scratch;
-    char when[TIMEFMT_LEN];
     size_t body_len = e->body_len;
 
     buf_reset(b);
-    buf_printf(b, "{\"seq\":%llu,\"time\":\"%s\",\"kind\":\"%s\"",
-               (unsigned long long)seq, timefmt_rfc3339(e->time_ms, when),
-               e->kind != NULL ? e->kind : "request");
+    buf_puts(b, "{\"seq\":");
+    put_u64(b, seq);
+    buf_puts(b, ",\"time\":\"");
+    put_time(j, b, e->time_ms);
+    buf_putc(b, '"');
+    put_str(b, "kind", e->kind != NULL ? e->kind : "request");
     put_str(b, "method", e->method);
     put_str(b, "path", e->path);
     put_str(b, "query", e->query);
     put_str(b, "content_type", e->content_type);
     put_str(b, "auth", e->auth);
-    if (e->status != 0)
-        buf_printf(b, ",\"status\":%d", e->status);
-    buf_printf(b, ",\"verdict\":\"%s\"", verdict_name(e->verdict));
+    if (e->status != 0) {
+        put_key(b, "status");
+        put_u64(b, (uint64_t)e->status);
+    }
+    put_str(b, "verdict", verdict_name(e->verdict));
     put_str(b, "object", e->object);
     put_str(b, "record_id", e->record_id);
     put_str(b, "detail", e->detail);
-    if (e->ref_seq != 0)
-        buf_printf(b, ",\"ref_seq\":%llu", (unsigned long long)e->ref_seq);
-    if (e->info_json != NULL)
-        buf_printf(b, ",\"info\":%s", e->info_json);
+    if (e->ref_seq != 0) {
+        put_key(b, "ref_seq");
+        put_u64(b, e->ref_seq);
+    }
+    if (e->info_json != NULL) {
+        put_key(b, "info");
+        buf_puts(b, e->info_json);
+    }
     if (e->body != NULL) {
         if (body_len > j->body_max)
             body_len = j->body_max;
-        buf_puts(b, ",\"body\":\"");
+        put_key(b, "body");
+        buf_putc(b, '"');
         buf_json_escape(b, e->body, body_len);
-        buf_printf(b, "\",\"body_bytes\":%zu,\"body_truncated\":%s",
-                   e->body_len, body_len < e->body_len ? "true" : "false");
+        buf_putc(b, '"');
+        put_key(b, "body_bytes");
+        put_u64(b, e->body_len);
+        put_key(b, "body_truncated");
+        buf_puts(b, body_len < e->body_len ? "true" : "false");
     }
     buf_putc(b, '}');
 }
