@@ -29,7 +29,7 @@ struct journal {
     uint64_t next_seq;
     FILE *fp;
     struct buf scratch;
-    int64_t time_cache_s;    /* the second time_cache formats */
+    int64_t time_cache_s;         /* the second time_cache formats */
     char time_cache[TIMEFMT_LEN]; /* "YYYY-MM-DDTHH:MM:SS." of it */
 };
 
