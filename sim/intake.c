@@ -23,10 +23,14 @@
 
 #define INTAKE_MAX_OWNED 1024
 
-/* Values made during conversion; freed once the record is stored. */
+/*
+ * Values made during conversion; freed once the record is stored. Grown on
+ * demand: most records convert a handful of values, and this is on the
+ * path of every record created.
+ */
 struct scratch {
-    char *owned[INTAKE_MAX_OWNED];
-    size_t n;
+    char **owned;
+    size_t n, cap;
 };
 
 struct ctx {
@@ -63,6 +67,11 @@ keep(struct ctx *c, char *s)
     if (c->scratch.n >= INTAKE_MAX_OWNED) {
         free(s);
         return "";
+    }
+    if (c->scratch.n == c->scratch.cap) {
+        c->scratch.cap = c->scratch.cap ? c->scratch.cap * 2 : 8;
+        c->scratch.owned = xreallocarray(c->scratch.owned, c->scratch.cap,
+                                         sizeof(*c->scratch.owned));
     }
     c->scratch.owned[c->scratch.n++] = s;
     return s;
@@ -683,6 +692,7 @@ intake_run(struct sim *sim, const struct object_def *obj, struct record *r,
     fieldvals_free(&c->out);
     for (i = 0; i < c->scratch.n; i++)
         free(c->scratch.owned[i]);
+    free(c->scratch.owned);
     free(c);
     return rc;
 }
