@@ -37,30 +37,30 @@ civil_from_ms(int64_t ms, struct tm *tm, int *millis)
     *millis = (int)rem;
 }
 
-char *
-timefmt_rfc3339(int64_t ms, char *out)
+/* "YYYY-MM-DDTHH:MM:SS.mmm" followed by zone ("Z" or "+0000"). */
+static char *
+format_ms(int64_t ms, const char *zone, char *out)
 {
     struct tm tm;
     int millis;
 
     civil_from_ms(ms, &tm, &millis);
-    snprintf(out, TIMEFMT_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+    snprintf(out, TIMEFMT_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%s",
              tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, millis);
+             tm.tm_min, tm.tm_sec, millis, zone);
     return out;
+}
+
+char *
+timefmt_rfc3339(int64_t ms, char *out)
+{
+    return format_ms(ms, "Z", out);
 }
 
 char *
 timefmt_salesforce(int64_t ms, char *out)
 {
-    struct tm tm;
-    int millis;
-
-    civil_from_ms(ms, &tm, &millis);
-    snprintf(out, TIMEFMT_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, millis);
-    return out;
+    return format_ms(ms, "+0000", out);
 }
 
 char *

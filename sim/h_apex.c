@@ -20,6 +20,7 @@
 #include "org.h"
 #include "schema.h"
 #include "sim.h"
+#include "sobject.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -69,20 +70,6 @@ json_path(json_t *root, const char *path)
     return root;
 }
 
-static char *
-scalar_string(json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_STRING: return xstrdup(json_string_value(v));
-    case JSON_INTEGER:
-        return xasprintf("%lld", (long long)json_integer_value(v));
-    case JSON_REAL: return xasprintf("%.17g", json_real_value(v));
-    case JSON_TRUE: return xstrdup("true");
-    case JSON_FALSE: return xstrdup("false");
-    default: return NULL;
-    }
-}
-
 /* Replaces every string "{{id}}" in a copy of tmpl with id. */
 static json_t *
 render(json_t *tmpl, const char *id)
@@ -96,15 +83,15 @@ render(json_t *tmpl, const char *id)
     if (json_is_object(tmpl)) {
         json_t *out = json_object();
 
-        json_object_foreach(tmpl, key, v) json_object_set_new(out, key,
-                                                              render(v, id));
+        json_object_foreach(tmpl, key, v)
+            json_object_set_new(out, key, render(v, id));
         return out;
     }
     if (json_is_array(tmpl)) {
         json_t *out = json_array();
 
-        json_array_foreach(tmpl, i, v) json_array_append_new(out,
-                                                             render(v, id));
+        json_array_foreach(tmpl, i, v)
+            json_array_append_new(out, render(v, id));
         return out;
     }
     return json_deep_copy(tmpl);
@@ -151,7 +138,7 @@ map_body(struct sim *sim, const struct org_apex *a, json_t *body,
 
         if (v == NULL || json_is_null(v))
             continue;
-        if ((s = scalar_string(v)) == NULL) {
+        if ((s = sobject_scalar_text(v)) == NULL) {
             response_sf_error(resp, 400, "JSON_PARSER_ERROR",
                               "Expected a single value", NULL);
             return -1;
@@ -193,8 +180,8 @@ endpoint_for(struct sim *sim, struct sim_request *req,
         response_sf_error(resp, 404, "NOT_FOUND", msg, NULL);
         return -1;
     }
-    if ((*out)->methods & METHOD_BIT(req->method == HTTP_HEAD ? HTTP_GET
-                                                             : req->method))
+    if ((*out)->methods &
+        METHOD_BIT(req->method == HTTP_HEAD ? HTTP_GET : req->method))
         return 0;
     route_methods_str((*out)->methods, list, sizeof(list));
     snprintf(msg, sizeof(msg), "HTTP Method '%s' not allowed. Allowed are %s",
@@ -223,9 +210,9 @@ h_apex(struct sim *sim, struct sim_request *req, struct sim_response *resp)
     resp->object = obj->name;
     if (intake_create(sim, obj, &fv, INTAKE_APEX, sim_now(sim), &res) == -1) {
         if (a->handled_errors)
-            response_json(resp, 400,
-                          json_pack("{s:b, s:O}", "success", 0, "errors",
-                                    res.errors));
+            response_json(
+                resp, 400,
+                json_pack("{s:b, s:O}", "success", 0, "errors", res.errors));
         else
             apex_error(resp, a, &res);
         resp->verdict = res.verdict;

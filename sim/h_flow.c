@@ -19,13 +19,15 @@
 #include "rng.h"
 #include "schema.h"
 #include "sim.h"
+#include "sobject.h"
 #include "store.h"
 #include "xmalloc.h"
 
 #define FLOW_MIN_VERSION 32
 #define FLOW_MAX_INPUTS 2000
-#define FAULT_PREFIX "This error occurred when the flow tried to create records: "
-#define FAULT_SUFFIX                                                          \
+#define FAULT_PREFIX                                                           \
+    "This error occurred when the flow tried to create records: "
+#define FAULT_SUFFIX                                                           \
     ". You can look up ExceptionCode values in the SOAP API Developer Guide."
 
 /* "v62.0" -> 62; -1 when not a version. */
@@ -51,21 +53,6 @@ version_ok(struct sim_request *req, struct sim_response *resp)
         return -1;
     }
     return v;
-}
-
-/* JSON scalar -> the string form intake expects; NULL for null/objects. */
-static char *
-scalar_string(json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_STRING: return xstrdup(json_string_value(v));
-    case JSON_INTEGER:
-        return xasprintf("%lld", (long long)json_integer_value(v));
-    case JSON_REAL: return xasprintf("%.17g", json_real_value(v));
-    case JSON_TRUE: return xstrdup("true");
-    case JSON_FALSE: return xstrdup("false");
-    default: return NULL;
-    }
 }
 
 /* Owned strings made while mapping one interview's inputs. */
@@ -116,7 +103,7 @@ map_input(struct sim *sim, const struct org_flow *f, struct interview *iv,
     }
     if (json_is_null(value))
         return 0;
-    if ((s = scalar_string(value)) == NULL) {
+    if ((s = sobject_scalar_text(value)) == NULL) {
         snprintf(iv->error, sizeof(iv->error),
                  "The input parameter %s must be a single value", name);
         return -1;
@@ -149,10 +136,9 @@ result_base(const struct org_flow *f, const char *name, int version)
 static json_t *
 result_error(json_t *j, const char *code, const char *message)
 {
-    json_object_set_new(
-        j, "errors",
-        json_pack("[{s:s, s:s, s:[]}]", "statusCode", code, "message",
-                  message, "fields"));
+    json_object_set_new(j, "errors",
+                        json_pack("[{s:s, s:s, s:[]}]", "statusCode", code,
+                                  "message", message, "fields"));
     json_object_set_new(j, "outputValues", json_null());
     return j;
 }
@@ -179,8 +165,7 @@ result_ok(struct sim *sim, json_t *j, const struct org_flow *f,
     set_id_output(out, f->output_account_id, account);
     rng_fill(&sim->rng, guid, 40, "0123456789abcdef");
     json_object_set_new(out, "Flow__InterviewGuid", json_string(guid));
-    json_object_set_new(out, "Flow__InterviewStatus",
-                        json_string("Finished"));
+    json_object_set_new(out, "Flow__InterviewStatus", json_string("Finished"));
     json_object_set_new(j, "errors", json_null());
     json_object_set_new(j, "isSuccess", json_true());
     json_object_set_new(j, "outputValues", out);
@@ -229,7 +214,8 @@ run_interview(struct sim *sim, const struct org_flow *f, json_t *input,
         result_error(j, "INVALID_INPUT", "Each input must be a JSON object");
         goto out;
     }
-    json_object_foreach(input, key, v) {
+    json_object_foreach(input, key, v)
+    {
         if (iv.nowned >= FLOW_MAX_INPUTS ||
             map_input(sim, f, &iv, key, v) == -1) {
             result_error(j, "INVALID_INPUT",
@@ -311,12 +297,12 @@ h_flow_invoke(struct sim *sim, struct sim_request *req,
     }
     out = json_array();
     resp->verdict = VERDICT_CREATED;
-    resp->object = f->creates == FLOW_CREATES_LEAD ? "Lead"
+    resp->object = f->creates == FLOW_CREATES_LEAD              ? "Lead"
                    : f->creates == FLOW_CREATES_CONTACT_ACCOUNT ? "Contact"
                                                                 : "Account";
     for (i = 0; i < json_array_size(inputs); i++) {
-        json_t *r = run_interview(sim, f, json_array_get(inputs, i), version,
-                                  resp);
+        json_t *r =
+            run_interview(sim, f, json_array_get(inputs, i), version, resp);
 
         failed += !json_is_true(json_object_get(r, "isSuccess"));
         json_array_append_new(out, r);
@@ -330,8 +316,7 @@ h_flow_invoke(struct sim *sim, struct sim_request *req,
 }
 
 void
-h_flow_list(struct sim *sim, struct sim_request *req,
-            struct sim_response *resp)
+h_flow_list(struct sim *sim, struct sim_request *req, struct sim_response *resp)
 {
     json_t *actions = json_array();
     int version = version_ok(req, resp);
@@ -384,16 +369,16 @@ h_flow_describe(struct sim *sim, struct sim_request *req,
     for (i = 0; i < f->naccount_inputs; i++)
         if (find_input(f->inputs, f->ninputs, f->account_inputs[i].from) ==
             NULL)
-            json_array_append_new(
-                inputs, json_pack("{s:s, s:s, s:b}", "name",
-                                  f->account_inputs[i].from, "type", "STRING",
-                                  "required", 0));
+            json_array_append_new(inputs,
+                                  json_pack("{s:s, s:s, s:b}", "name",
+                                            f->account_inputs[i].from, "type",
+                                            "STRING", "required", 0));
     if (f->output_id != NULL)
         json_array_append_new(outputs, json_pack("{s:s, s:s}", "name",
                                                  f->output_id, "type", "ID"));
     response_json(resp, 200,
                   json_pack("{s:s, s:s, s:s, s:o, s:o}", "name", f->api_name,
-                            "label", f->label, "type", "FLOW", "inputs",
-                            inputs, "outputs", outputs));
+                            "label", f->label, "type", "FLOW", "inputs", inputs,
+                            "outputs", outputs));
     resp->verdict = VERDICT_OK;
 }

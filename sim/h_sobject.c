@@ -167,12 +167,7 @@ value_text(const struct field_def *f, json_t *v, struct strpool *pool,
         *len = json_string_length(v);
         return 0;
     case JSON_INTEGER:
-        *out = pool_keep(
-            pool, xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v)));
-        break;
-    case JSON_REAL:
-        *out = pool_keep(pool, xasprintf("%.15g", json_real_value(v)));
-        break;
+    case JSON_REAL: *out = pool_keep(pool, sobject_scalar_text(v)); break;
     case JSON_TRUE: *out = "true"; break;
     case JSON_FALSE: *out = "false"; break;
     case JSON_NULL: return 0;

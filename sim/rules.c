@@ -435,48 +435,6 @@ rules_validate(struct rules *r, const struct rules_subject *s, int64_t now_ms,
 
 /* --- duplicate rules ------------------------------------------------------ */
 
-/* Next significant byte under norm, or -1: the store's definitions. */
-static int
-norm_next(enum store_norm norm, const char **p, const char *end)
-{
-    while (*p < end) {
-        unsigned char c = (unsigned char)*(*p)++;
-
-        if (norm == STORE_NORM_DIGITS) {
-            if (isdigit(c))
-                return c;
-            continue;
-        }
-        return norm == STORE_NORM_CASEFOLD ? tolower(c) : c;
-    }
-    return -1;
-}
-
-static int
-norm_equal(enum store_norm norm, const char *a, size_t alen, const char *b,
-           size_t blen)
-{
-    const char *pa = a, *ea = a + alen, *pb = b, *eb = b + blen;
-    int ca, cb;
-
-    do {
-        ca = norm_next(norm, &pa, ea);
-        cb = norm_next(norm, &pb, eb);
-        if (ca != cb)
-            return 0;
-    } while (ca != -1);
-    return 1;
-}
-
-/* True when v has nothing to compare under norm (blank, or no digits). */
-static int
-norm_empty(enum store_norm norm, const char *v, size_t len)
-{
-    const char *p = v;
-
-    return norm_next(norm, &p, v + len) == -1;
-}
-
 /*
  * Records of m's object that match the subject on every field of m. A
  * blank field never matches (Salesforce's default). The first field is
@@ -506,7 +464,7 @@ find_matches(struct sim *sim, const struct rules_subject *s,
 
         if (sf == NULL || schema_field(target, m->fields[k].field) == NULL ||
             (v = subject_value(s, sf->interned, &len)) == NULL ||
-            norm_empty(match_kinds[m->fields[k].kind].norm, v, len))
+            store_norm_empty(match_kinds[m->fields[k].kind].norm, v, len))
             return 0;
     }
     tf0 = schema_field(target, m->fields[0].field);
@@ -532,7 +490,7 @@ find_matches(struct sim *sim, const struct rules_subject *s,
             b = record_value(cand[i],
                              schema_field(target, m->fields[k].field)->interned,
                              &blen);
-            if (b == NULL || !norm_equal(norm, a, alen, b, blen))
+            if (b == NULL || !store_norm_equal(norm, a, alen, b, blen))
                 break;
         }
         if (k == m->nfields)

@@ -165,3 +165,17 @@ sobject_field_text(const struct object_def *obj, const struct record *r,
     json_decref(d);
     return v;
 }
+
+char *
+sobject_scalar_text(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_STRING: return xstrdup(json_string_value(v));
+    case JSON_INTEGER:
+        return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    case JSON_REAL: return xasprintf("%.15g", json_real_value(v));
+    case JSON_TRUE: return xstrdup("true");
+    case JSON_FALSE: return xstrdup("false");
+    default: return NULL;
+    }
+}

@@ -40,4 +40,10 @@ int sobject_field_stored(const struct field_def *f);
 json_t *sobject_attributes(const struct object_def *obj, const struct record *r,
                            int version);
 
+/*
+ * A JSON scalar as the string intake converts from ("true", "12", "12.5",
+ * the string itself); caller frees. NULL for null, objects and arrays.
+ */
+char *sobject_scalar_text(const json_t *v);
+
 #endif

@@ -305,9 +305,9 @@ norm_hash(enum store_norm norm, const char *v, size_t len)
     return h;
 }
 
-static int
-norm_equal(enum store_norm norm, const char *a, size_t alen, const char *b,
-           size_t blen)
+int
+store_norm_equal(enum store_norm norm, const char *a, size_t alen,
+                 const char *b, size_t blen)
 {
     const char *pa = a, *ea = a + alen, *pb = b, *eb = b + blen;
     int ca, cb;
@@ -319,6 +319,14 @@ norm_equal(enum store_norm norm, const char *a, size_t alen, const char *b,
             return 0;
     } while (ca != -1);
     return 1;
+}
+
+int
+store_norm_empty(enum store_norm norm, const char *v, size_t len)
+{
+    const char *p = v;
+
+    return norm_next(norm, &p, v + len) == -1;
 }
 
 static void index_put(struct findex *ix, uint64_t hash, struct record *r);
@@ -436,7 +444,7 @@ scan_equal(const struct store *s, int object, uint32_t field,
         if (t->recs[i] == NULL)
             continue;
         v = record_value(t->recs[i], field, &vlen);
-        if (v != NULL && norm_equal(norm, v, vlen, value, len)) {
+        if (v != NULL && store_norm_equal(norm, v, vlen, value, len)) {
             if (found < max)
                 out[found] = t->recs[i];
             found++;
@@ -465,7 +473,7 @@ store_find_equal(struct store *s, int object, uint32_t field,
             size_t vlen;
             const char *v = record_value(r, field, &vlen);
 
-            if (v != NULL && norm_equal(norm, v, vlen, value, len)) {
+            if (v != NULL && store_norm_equal(norm, v, vlen, value, len)) {
                 if (found < max)
                     out[found] = r;
                 found++;

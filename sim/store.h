@@ -114,6 +114,12 @@ size_t store_find_equal(struct store *s, int object, uint32_t field,
                         enum store_norm norm, const char *value, size_t len,
                         struct record **out, size_t max);
 
+/* Whether a and b are equal under norm (what an index lookup means). */
+int store_norm_equal(enum store_norm norm, const char *a, size_t alen,
+                     const char *b, size_t blen);
+/* Whether v has nothing to compare under norm (blank, or no digits). */
+int store_norm_empty(enum store_norm norm, const char *v, size_t len);
+
 /* Value of a field in r (borrowed, *len set), or NULL when absent. */
 const char *record_value(const struct record *r, uint32_t field, size_t *len);
 
