@@ -12,6 +12,12 @@
 #   BENCH_LEADS=1000000  leads to create in the memory row
 #   BENCH_MEM_SECS=180   upper bound on the memory row's load (seconds)
 #   BENCH_STARTS=20      runs of the start-up row
+#   BENCH_SCALE_LEADS=1000000  leads in the large sim of the soql_scale and
+#                        rules rows (BENCH_RULES_LEADS is read too)
+#   BENCH_SCALE_RUNS=5   runs on each of those two sims, per row (best counts)
+#   BENCH_SCALE_SECS     seconds of each such run (default BENCH_SECS/2, >= 3)
+#   BENCH_TOKENS=10000   extra sessions the soql_scale row opens on the
+#                        large sim
 #   SFSIM=sim/sfsim      the binary under test
 #
 # A benchmark reports; it is not a test. The exit status is 0 even when a
@@ -30,8 +36,10 @@
 
 set -euo pipefail
 
+# soql_scale before rules: they share two preloaded sims, and the rules row
+# adds leads to both (see scale_sims).
 BENCHES=(nginx_ceiling w2l_throughput w2l_memory startup
-         rest_create soql_scale deliver_clients rules sfdeliver)
+         rest_create soql_scale rules sfdeliver)
 
 cd "$(dirname "$0")/.."
 SFSIM=${SFSIM:-sim/sfsim}
@@ -40,9 +48,14 @@ BENCH_ROUNDS=${BENCH_ROUNDS:-2}
 BENCH_LEADS=${BENCH_LEADS:-1000000}
 BENCH_MEM_SECS=${BENCH_MEM_SECS:-180}
 BENCH_STARTS=${BENCH_STARTS:-20}
+BENCH_SCALE_LEADS=${BENCH_SCALE_LEADS:-${BENCH_RULES_LEADS:-1000000}}
+BENCH_SCALE_RUNS=${BENCH_SCALE_RUNS:-5}
+BENCH_SCALE_SECS=${BENCH_SCALE_SECS:-$((BENCH_SECS / 2 < 3 ? 3 : BENCH_SECS / 2))}
+BENCH_TOKENS=${BENCH_TOKENS:-10000}
 CONNS=64
 ORG_FILE=bench/orgs/bench.json
 ORG_ID=00D000000000001
+API=/services/data/v62.0
 W2L_PATH='/servlet/servlet.WebToLead?encoding=UTF-8'
 # Size of sfsim's Web-to-Lead answer (the redirect page for the default
 # retURL), so that the nginx ceiling sends the same number of body bytes.
@@ -59,6 +72,7 @@ done
 mkdir -p "$OUT"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sfsim-bench.XXXXXX")
 : >"$tmp/pids"
+: >"$tmp/kept"
 : >"$tmp/rows"
 : >"$tmp/vals"
 bench_pid=
@@ -100,17 +114,28 @@ stop_pid() {
     wait "$pid" 2>/dev/null || true
 }
 
-# Stops everything still listed in the pid file (by pid, nothing broader).
-# A pid whose start time has changed was reused by another process since
-# ours ended: it is left alone.
+# Stops everything still listed in a pid file ($tmp/pids unless one is
+# given), by pid and nothing broader. A pid whose start time has changed was
+# reused by another process since ours ended: it is left alone.
 stop_all() {
-    local pid start now
+    local file=${1:-$tmp/pids} pid start now
     while read -r pid start; do
         [ -n "$pid" ] || continue
         now=$(proc_stat "$pid")
-        [ -n "$now" ] && [ "${now#* }" = "$start" ] && stop_pid "$pid"
-    done <"$tmp/pids"
-    : >"$tmp/pids"
+        if [ -n "$now" ] && [ "${now#* }" = "$start" ]; then
+            stop_pid "$pid"
+        fi
+    done <"$file"
+    : >"$file"
+}
+
+# Lets a process started with start_bg outlive the row that started it
+# (main stops a row's processes when the row ends): it moves to a second
+# list, which only cleanup stops. For sims that later rows reuse.
+keep_bg() {
+    grep "^$1 " "$tmp/pids" >>"$tmp/kept" || true
+    grep -v "^$1 " "$tmp/pids" >"$tmp/pids.new" || true
+    mv "$tmp/pids.new" "$tmp/pids"
 }
 
 cleanup() {
@@ -119,6 +144,7 @@ cleanup() {
         stop_pid "$bench_pid"
     fi
     stop_all
+    stop_all "$tmp/kept"
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -134,32 +160,45 @@ run_wrk() {
     wait "$BG_PID"
 }
 
-# Runs the Web-to-Lead wrk command (wrk -t1 -c64 -d${BENCH_SECS}s -s
-# bench/w2l.lua) BENCH_ROUNDS times against URL and copies the round with
-# the highest rate to LOG. Sets WRK_BEST (that rate) and WRK_ALL (every
-# round's rate). On a shared machine the best round is the one least
-# disturbed by other processes, which makes rows of one run comparable.
+# wrk_best LOG URL [PID [SCRIPT]]
+# Runs wrk -t1 -c64 -d${BENCH_SECS}s -s SCRIPT (default bench/w2l.lua, the
+# Web-to-Lead load) BENCH_ROUNDS times against URL and copies the round
+# with the highest rate to LOG. Sets WRK_BEST (that rate) and WRK_ALL
+# (every round's rate), and, summed over the rounds, WRK_REQS (answers),
+# WRK_STATUS (answers with a status >= 400) and WRK_SOCK (socket errors).
+# On a shared machine the best round is the one least disturbed by other
+# processes, which makes rows of one run comparable. The script's settings
+# come from the environment of the call (REST_TOKEN=... wrk_best ...);
+# BENCH_ROUND (1, 2, ...) tells it the round.
 #
-# With a third argument, the server's pid, also sets WRK_CPU_US: the
-# server's CPU time (user + system, from /proc/PID/stat) per answered
-# request over all rounds, in microseconds. Unlike the rate, it hardly
-# depends on what else runs on the machine.
+# With PID, the server's, also sets WRK_CPU_US: the server's CPU time
+# (user + system, from /proc/PID/stat) per answered request over all
+# rounds, in microseconds. Unlike the rate, it hardly depends on what else
+# runs on the machine.
 wrk_best() {
-    local log=$1 url=$2 pid=${3:-} r rps t0 t1 ticks=0 reqs=0
+    local log=$1 url=$2 pid=${3:-} script=${4:-bench/w2l.lua}
+    local r rps t0 t1 ticks=0 k
     WRK_BEST=
     WRK_ALL=
     WRK_CPU_US=
+    WRK_REQS=0
+    WRK_STATUS=0
+    WRK_SOCK=0
     for r in $(seq "$BENCH_ROUNDS"); do
         [ -z "$pid" ] || t0=$(cpu_ticks "$pid")
-        W2L_OID=$ORG_ID run_wrk "$log.$r" -t1 -c"$CONNS" -d"${BENCH_SECS}s" \
-            -s bench/w2l.lua "$url" -- 1
+        BENCH_ROUND=$r W2L_OID=$ORG_ID run_wrk "$log.$r" -t1 -c"$CONNS" \
+            -d"${BENCH_SECS}s" -s "$script" "$url" -- 1
         rps=$(wrk_val "$log.$r" rps)
         [ -n "$rps" ] || die "no figures from wrk (see $log.$r)"
         if [ -n "$pid" ]; then
             t1=$(cpu_ticks "$pid")
             ticks=$((ticks + t1 - t0))
-            reqs=$((reqs + $(wrk_val "$log.$r" requests)))
         fi
+        WRK_REQS=$((WRK_REQS + $(wrk_val "$log.$r" requests)))
+        WRK_STATUS=$((WRK_STATUS + $(wrk_val "$log.$r" status)))
+        for k in connect read write timeout; do
+            WRK_SOCK=$((WRK_SOCK + $(wrk_val "$log.$r" "$k")))
+        done
         WRK_ALL+="${WRK_ALL:+ }$rps"
         if [ -z "$WRK_BEST" ] || [ "$(verdict "$rps" ge "$WRK_BEST")" = ok ]; then
             WRK_BEST=$rps
@@ -167,8 +206,8 @@ wrk_best() {
         fi
         rm -f "$log.$r"
     done
-    if [ -n "$pid" ] && [ "$reqs" -gt 0 ]; then
-        WRK_CPU_US=$(calc "%.1f" "$ticks * 1e6 / $(getconf CLK_TCK) / $reqs")
+    if [ -n "$pid" ] && [ "$WRK_REQS" -gt 0 ]; then
+        WRK_CPU_US=$(calc "%.1f" "$ticks * 1e6 / $(getconf CLK_TCK) / $WRK_REQS")
     fi
 }
 
@@ -177,8 +216,8 @@ cpu_ticks() {
     sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
 
-# Reads "BENCH key=value ..." (printed by w2l.lua's done()) from a wrk log;
-# prints the value of one key.
+# Reads "BENCH key=value ..." (printed by the done() of w2l.lua, rest.lua
+# and soql.lua) from a wrk log; prints the value of one key.
 wrk_val() {
     sed -n 's/^BENCH //p' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
@@ -497,27 +536,251 @@ median_ms() {
         printf "%.1f", m / 1000 }'
 }
 
-# ---- hooks for later rows --------------------------------------------------
-# Each checks its prerequisite and says why it is skipped; replace the body
-# with the measurement when the feature lands.
+# ---- REST helpers -----------------------------------------------------------
 
+# new_token URL: an access token from POST /__sim/tokens (the org's first
+# user and app).
+new_token() {
+    local tok
+    tok=$(curl -sf -X POST "$1/__sim/tokens" |
+        sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+    [ -n "$tok" ] || die "no token from $1/__sim/tokens"
+    echo "$tok"
+}
+
+# record_count URL TOKEN OBJECT: the sim's count of OBJECT records
+# (GET limits/recordCount).
+record_count() {
+    curl -sf -H "Authorization: Bearer $2" \
+        "$1$API/limits/recordCount?sObjects=$3" |
+        sed -n 's/.*"count":\([0-9]*\).*/\1/p'
+}
+
+# soql_total URL TOKEN EMAIL: totalSize of SELECT Id FROM Lead WHERE Email = 'EMAIL'.
+soql_total() {
+    curl -sf -G -H "Authorization: Bearer $2" \
+        --data-urlencode "q=SELECT Id FROM Lead WHERE Email = '$3'" \
+        "$1$API/query" | sed -n 's/.*"totalSize":\([0-9]*\).*/\1/p'
+}
+
+# The Email of lead number N of the scale sims (bench/rules.lua's posts).
+scale_email() { printf 'Lead%08d@Example.com' "$1"; }
+
+# ---- 5. REST create with a Bearer token -------------------------------------
+
+# POST /services/data/v62.0/sobjects/Lead/ with a JSON body (bench/rest.lua:
+# LastName, Company and Email, distinct per request), Content-Type
+# application/json and Authorization: Bearer with a token from POST
+# /__sim/tokens: the same wrk rounds as the W2L row, compared with the same
+# nginx ceiling (target >= 0.50). The org (orgs/rest.json) allows 10^9 API
+# requests a day, so none is refused for the allocation. The sim runs with
+# its defaults: the journal ring (100,000 entries) is on, no journal file.
+# Every answer should be a 201: the note counts answers >= 400 (wrk's
+# count) and the Leads the sim holds afterwards (limits/recordCount, the
+# probe left out), which should be at least the answers counted (requests
+# still in flight when wrk stops may be created too).
 bench_rest_create() {
-    skip_row "REST create Lead, Bearer token" \
-        "not written yet: needs the REST sobjects route and a token"
-}
+    local log=$OUT/wrk-rest.log url tok code rps leads note nginx ratio cpu
 
-bench_soql_scale() {
-    skip_row "SOQL by Email, 1k vs 1M leads" \
-        "not written yet: needs the REST query route"
-}
-
-bench_deliver_clients() {
-    if [ ! -x client/sfdeliver ]; then
-        skip_row "sfdeliver vs curl --parallel vs wrk" "client/sfdeliver not built"
+    start_sim sfsim-rest.log --org bench/orgs/rest.json
+    tok=$(new_token "$SIM_URL")
+    url=$SIM_URL$API/sobjects/Lead/
+    code=$(curl -s -o "$tmp/rest-probe" -w '%{http_code}' -X POST \
+        -H 'Content-Type: application/json' -H "Authorization: Bearer $tok" \
+        -d '{"LastName":"Probe","Company":"Acme","Email":"probe@example.com"}' \
+        "$url")
+    [ "$code" = 201 ] ||
+        die "REST create answered $code: $(head -c 300 "$tmp/rest-probe")"
+    say "REST create: sfsim at $SIM_URL, wrk ${BENCH_ROUNDS} x ${BENCH_SECS}s"
+    REST_TOKEN=$tok wrk_best "$log" "$url" "$SIM_PID" bench/rest.lua
+    rps=$WRK_BEST
+    leads=$(record_count "$SIM_URL" "$tok" Lead)
+    [ -n "$leads" ] || die "no record count"
+    leads=$((leads - 1))
+    stop_pid "$SIM_PID"
+    note="best of: $WRK_ALL; p99 $(wrk_val "$log" p99_us) us; sfsim CPU $WRK_CPU_US us/req"
+    note+="; $WRK_REQS answers, $WRK_STATUS of them >= 400"
+    [ "$WRK_SOCK" = 0 ] || note+=", $WRK_SOCK socket errors"
+    note+="; $leads Leads stored"
+    [ "$leads" -ge $((WRK_REQS - WRK_STATUS)) ] ||
+        note+=" (FEWER than the answers below 400)"
+    add_row "REST create Lead, Bearer token" "$rps" "req/s" "" "-" "$note"
+    nginx=$(get_val nginx_rps)
+    if [ -z "$nginx" ]; then
+        skip_row "REST create / nginx ceiling" "no nginx figure"
         return 0
     fi
-    skip_row "sfdeliver vs curl --parallel vs wrk" "not written yet"
+    ratio=$(calc "%.2f" "$rps / $nginx")
+    cpu=$(get_val nginx_cpu_us)
+    [ -z "$cpu" ] || [ -z "$WRK_CPU_US" ] ||
+        cpu="by server CPU per request: $(calc "%.2f" "$cpu / $WRK_CPU_US")"
+    add_row "REST create / nginx ceiling" "$ratio" "ratio" ">= 0.50" \
+        "$(verdict "$ratio" ge 0.5)" "$cpu"
 }
+
+# ---- the two preloaded sims of the soql_scale and rules rows ---------------
+
+# Two sims on orgs/scale.json (three validation rules, a duplicate rule, an
+# API allocation of 10^9 a day), one holding 1,000 leads and one holding
+# BENCH_SCALE_LEADS (1,000,000). Each gets exactly that many posts of
+# bench/rules.lua (RULES_MAX), which pass every rule, so lead n (1 to N) has
+# the Email of scale_email n. The clock then jumps a day so that the
+# Web-to-Lead window is empty again. The values scale_url_N and
+# scale_pid_N name them.
+#
+# Loading a million leads is the slowest step of the whole benchmark, so
+# the rows share the sims: the first row that calls scale_sims loads them
+# and keeps them running past its end (keep_bg), and a later row reuses
+# them while they run. soql_scale adds no lead; rules adds leads to both
+# and then stops them (scale_release). Hence soql_scale comes first in
+# BENCHES; in the other order each row loads its own pair.
+scale_sims() {
+    local n used last stalled pid1k pidn
+    [ "$BENCH_SCALE_LEADS" -gt 1000 ] || die "BENCH_SCALE_LEADS must be > 1000"
+    pid1k=$(get_val scale_pid_1000)
+    pidn=$(get_val "scale_pid_$BENCH_SCALE_LEADS")
+    if [ -n "$pid1k" ] && [ -n "$pidn" ] && alive "$pid1k" && alive "$pidn"; then
+        return 0
+    fi
+    for n in 1000 "$BENCH_SCALE_LEADS"; do
+        start_sim "sfsim-scale-$n.log" --org bench/orgs/scale.json \
+            --journal-size 1000
+        keep_bg "$SIM_PID"
+        put_val "scale_url_$n" "$SIM_URL"
+        put_val "scale_pid_$n" "$SIM_PID"
+        say "scale: loading $n leads into $SIM_URL"
+        RULES_FROM=0 RULES_MAX=$n start_bg wrk -t1 -c"$CONNS" -d1h \
+            -s bench/rules.lua "$SIM_URL$W2L_PATH" >"$OUT/wrk-scale-load-$n.log" 2>&1
+        used=0
+        last=-1
+        stalled=0
+        while [ "$used" -lt "$n" ]; do
+            alive "$BG_PID" || die "loading wrk exited (see $OUT/wrk-scale-load-$n.log)"
+            if [ "$used" = "$last" ]; then stalled=$((stalled + 1)); else stalled=0; fi
+            [ "$stalled" -lt 25 ] || die "loading stalled at $used posts"
+            last=$used
+            sleep 0.2
+            used=$(w2l_used)
+        done
+        kill -INT "$BG_PID" # wrk ends early, with its summary, on SIGINT
+        wait "$BG_PID" || true
+        curl -sf -o /dev/null -X POST "$SIM_URL/__sim/clock" \
+            -d '{"advance_seconds": 86401}'
+    done
+}
+
+scale_release() {
+    local n
+    for n in 1000 "$BENCH_SCALE_LEADS"; do
+        stop_pid "$(get_val "scale_pid_$n")"
+        put_val "scale_pid_$n" ""
+    done
+}
+
+# A label for a lead count: 1k, 1M, or the number.
+count_label() {
+    case $1 in 1000) echo 1k ;; 1000000) echo 1M ;; *) echo "$1" ;; esac
+}
+
+# ---- 6. SOQL on an indexed equality, 1k and 1M leads ------------------------
+
+# GET /services/data/v62.0/query?q=SELECT+Id+FROM+Lead+WHERE+Email+%3D+'...'
+# (bench/soql.lua: the URL-encoded Email of a random lead from 1 to N) with
+# a Bearer token, on the two sims of scale_sims: N = 1,000 and N =
+# BENCH_SCALE_LEADS (1,000,000). The large sim first gets BENCH_TOKENS
+# (10,000) more sessions (POST /__sim/tokens, curl --parallel), so that its
+# token lookups run among 10,001 sessions, against one session on the small
+# sim. The equality is answered from the Email index and the token from a
+# hash table, so the rates should be within 20% (target: 1M / 1k >= 0.80).
+# Before measuring, curl checks that lead 1, lead N and five random leads
+# are found (totalSize 1); during the runs soql.lua checks every answer
+# (SOQL_CHECK=1), and the note counts those that are not a 200 with exactly
+# one record. BENCH_SCALE_RUNS runs of BENCH_SOQL_SECS (3) s on each sim,
+# alternating, so that other load on the machine slows both alike; the best
+# run counts. The note adds the sim's CPU time per query over all runs,
+# which hardly depends on other load.
+bench_soql_scale() {
+    local secs=${BENCH_SOQL_SECS:-3} n url tok k got i log rps pid t0 t1
+    local minted label r1k='' r1m='' ratio miss=0 sessions stats
+
+    scale_sims
+    for n in 1000 "$BENCH_SCALE_LEADS"; do
+        url=$(get_val "scale_url_$n")
+        tok=$(new_token "$url")
+        put_val "soql_tok_$n" "$tok"
+        for k in 1 "$n" $(shuf -i 1-"$n" -n 5); do
+            got=$(soql_total "$url" "$tok" "$(scale_email "$k")")
+            [ "$got" = 1 ] || die "SOQL for lead $k of $n: totalSize '$got'"
+        done
+        : >"$tmp/soql-$n"
+    done
+
+    url=$(get_val "scale_url_$BENCH_SCALE_LEADS")
+    awk -v n="$BENCH_TOKENS" -v url="$url/__sim/tokens" 'BEGIN {
+        for (i = 0; i < n; i++) {
+            if (i) print "next"
+            printf "url = \"%s\"\nrequest = \"POST\"\noutput = \"/dev/null\"\n" \
+                "write-out = \"%%{http_code}\\n\"\n", url
+        } }' >"$tmp/tokens.cfg"
+    say "SOQL: $BENCH_TOKENS more sessions on $url"
+    minted=$(curl -s --no-progress-meter --parallel --parallel-max 16 \
+        -K "$tmp/tokens.cfg" 2>"$OUT/curl-tokens.log" | grep -c '^200$' || true)
+    [ "$minted" = "$BENCH_TOKENS" ] ||
+        die "only $minted of $BENCH_TOKENS tokens issued (see $OUT/curl-tokens.log)"
+
+    say "SOQL: $BENCH_SCALE_RUNS x ${secs}s on each sim, alternating"
+    for i in $(seq "$BENCH_SCALE_RUNS"); do
+        for n in 1000 "$BENCH_SCALE_LEADS"; do
+            url=$(get_val "scale_url_$n")
+            pid=$(get_val "scale_pid_$n")
+            log=$OUT/wrk-soql-$n-$i.log
+            t0=$(cpu_ticks "$pid")
+            SOQL_TOKEN=$(get_val "soql_tok_$n") SOQL_N=$n SOQL_SEED=$i \
+                SOQL_EMAIL='Lead%08d@Example.com' SOQL_CHECK=1 \
+                run_wrk "$log" -t1 -c"$CONNS" -d"${secs}s" -s bench/soql.lua \
+                "$url$API/query"
+            t1=$(cpu_ticks "$pid")
+            rps=$(wrk_val "$log" rps)
+            [ -n "$rps" ] || die "no figures from wrk (see $log)"
+            # rps, CPU ticks, answers, answers without exactly one lead
+            echo "$rps $((t1 - t0)) $(wrk_val "$log" checked) $(wrk_val "$log" missed)" \
+                >>"$tmp/soql-$n"
+        done
+    done
+
+    for n in 1000 "$BENCH_SCALE_LEADS"; do
+        # best rate; every rate; CPU us per query; answers; misses
+        stats=$(awk -v hz="$(getconf CLK_TCK)" '{
+            if (NR == 1 || $1 > best) best = $1
+            all = all (NR > 1 ? " " : "") $1
+            ticks += $2; reqs += $3; miss += $4 }
+            END { printf "%s|%s|%.1f|%d|%d", best, all,
+                  reqs ? ticks * 1e6 / hz / reqs : 0, reqs, miss }' "$tmp/soql-$n")
+        IFS='|' read -r rps all cpu reqs k <<<"$stats"
+        miss=$((miss + k))
+        label=$(count_label "$n")
+        if [ "$n" = 1000 ]; then
+            sessions="1 session"
+            r1k=$rps
+        else
+            sessions="$((BENCH_TOKENS + 1)) sessions"
+            r1m=$rps
+        fi
+        add_row "SOQL WHERE Email =, $label leads, $sessions" "$rps" "req/s" "" "-" \
+            "best of $BENCH_SCALE_RUNS x ${secs}s: $all; sfsim CPU $cpu us/query; $reqs answers, $k without exactly 1 lead"
+        put_val "soql_cpu_$n" "$cpu"
+    done
+    ratio=$(calc "%.3f" "$r1m / $r1k")
+    note="by sfsim CPU per query: $(calc "%.3f" "$(get_val soql_cpu_1000) / $(get_val "soql_cpu_$BENCH_SCALE_LEADS")")"
+    k=$(verdict "$ratio" ge 0.8)
+    if [ "$miss" != 0 ]; then
+        k=MISSED
+        note+="; $miss queries did not find their lead"
+    fi
+    add_row "SOQL: rate at $label / rate at 1k" "$ratio" "ratio" ">= 0.80" "$k" "$note"
+}
+
+# ---- sfdeliver against curl --parallel and wrk ----------------------------
 
 # The same BENCH_DELIVER_LEADS (10,000) Web-to-Lead posts to a fresh sfsim
 # on the bench org (1,000,000 a day), 16 connections each: sfdeliver with
@@ -602,98 +865,47 @@ bench_sfdeliver() {
 
 # ---- duplicate and validation rules at 1k and 1M stored leads -----------
 
-# Web-to-Lead posts that all pass three validation rules (a 10-digit Phone
-# REGEX, Case Type required for Lead Distro AI leads, an Email check) and
-# go through a duplicate rule (Email, case-insensitive, Block, on Lead
-# Distro AI leads): each is looked up in the Email index and created. The
-# same load runs on a sim holding 1,000 leads and on one holding
-# BENCH_RULES_LEADS (1,000,000); matching goes through indexes, so the two
-# rates should be within 10%. The preload is posted the same way (wrk,
-# distinct emails); the clock then jumps a day so the daily window is
-# empty again. Each rate is the best of five runs of BENCH_SECS/2 s (at
-# least 3 s), the two sims' runs alternating: on a shared 2-core machine
-# the best run is the one least disturbed by other processes.
-# The journal's last 1,000 entries must all be "created".
+# Web-to-Lead posts (bench/rules.lua) that all pass three validation rules
+# (a 10-digit Phone REGEX, Case Type required for Lead Distro AI leads, an
+# Email check) and go through a duplicate rule (Email, case-insensitive,
+# Block, on Lead Distro AI leads): each is looked up in the Email index and
+# created. The same load runs on the two sims of scale_sims, one holding
+# 1,000 leads and one holding BENCH_SCALE_LEADS (1,000,000); matching goes
+# through indexes, so the two rates should be within 10%. Each rate is the
+# best of BENCH_SCALE_RUNS (5) runs of BENCH_SCALE_SECS (BENCH_SECS/2, at
+# least 3) s, the two sims' runs alternating: on a shared 2-core machine
+# the best run is the one least disturbed by other processes. The runs add
+# leads (new emails) to both sims, which are stopped afterwards. The
+# journal's last 1,000 entries must all be "created".
 bench_rules() {
-    local org=$tmp/rules-org.json lua=$tmp/rules.lua n label rps r1k r1m
-    local ratio used i target=${BENCH_RULES_LEADS:-1000000}
-    local secs=$((BENCH_SECS / 2 < 3 ? 3 : BENCH_SECS / 2)) bad
+    local n label rps r1k r1m ratio i bad secs=$BENCH_SCALE_SECS
 
-    cat >"$org" <<'EOF'
-{"name": "bench: rules", "org_id": "00D000000000001",
- "web_to_lead": {"daily_limit": 1000000},
- "custom_fields": [{"name": "case_type__c", "type": "picklist",
-   "id": "00N5j000000pTbO", "restricted": true,
-   "values": ["Auto Accident", "Slip and Fall"]}],
- "validation_rules": [
-  {"name": "Phone_10", "formula":
-   "NOT(REGEX(Phone, '[^0-9]*([0-9][^0-9]*){10}'))", "message": "m"},
-  {"name": "Case_Type", "formula":
-   "AND(ISPICKVAL(LeadSource, 'Lead Distro AI'), ISBLANK(TEXT(case_type__c)))",
-   "message": "m"},
-  {"name": "Email_At", "formula": "NOT(CONTAINS(Email, '@'))",
-   "message": "m"}],
- "matching_rules": [{"name": "Email", "fields":
-   [{"field": "Email", "match": "email"}]}],
- "duplicate_rules": [{"name": "Distro_Email", "action_on_create": "block",
-   "conditions": "ISPICKVAL(LeadSource, 'Lead Distro AI')",
-   "matching_rules": ["Email"]}]}
-EOF
-    # One distinct lead per post from RULES_FROM on (10 digits in Phone).
-    cat >"$lua" <<'EOF'
-local n = tonumber(os.getenv("RULES_FROM") or "0")
-local hdr = {["Content-Type"] = "application/x-www-form-urlencoded"}
-function request()
-    n = n + 1
-    return wrk.format("POST", wrk.path, hdr, string.format(
-        "oid=00D000000000001&first_name=Bench&last_name=Lead%08d" ..
-        "&company=Acme&email=Lead%08d%%40Example.com&phone=55%08d" ..
-        "&lead_source=Lead+Distro+AI&00N5j000000pTbO=Auto+Accident", n, n, n))
-end
-function done(summary, latency, requests)
-    io.write(string.format("BENCH rps=%.1f p99_us=%d\n",
-        summary.requests / (summary.duration / 1e6), latency:percentile(99)))
-end
-EOF
-    # Both sims are loaded first; their runs then alternate, so a busy
-    # neighbour on the machine slows both alike.
-    for n in 1000 "$target"; do
-        start_sim "sfsim-rules-$n.log" --org "$org" --journal-size 1000
-        put_val "rules_url_$n" "$SIM_URL"
-        put_val "rules_pid_$n" "$SIM_PID"
-        say "rules: preloading $n leads into $SIM_URL"
-        RULES_FROM=0 start_bg wrk -t1 -c"$CONNS" -d1h -s "$lua" \
-            "$SIM_URL$W2L_PATH" >"$OUT/wrk-rules-load-$n.log" 2>&1
-        used=0
-        while [ "$used" -lt "$n" ]; do
-            kill -0 "$BG_PID" 2>/dev/null || die "preload wrk exited"
-            sleep 0.2
-            used=$(w2l_used)
-        done
-        stop_pid "$BG_PID"
-        curl -sf -o /dev/null -X POST "$SIM_URL/__sim/clock" \
-            -d '{"advance_seconds": 86401}'
+    scale_sims
+    for n in 1000 "$BENCH_SCALE_LEADS"; do
         : >"$tmp/rules-rps-$n"
     done
-    for i in 1 2 3 4 5; do
-        for n in 1000 "$target"; do
+    say "rules: $BENCH_SCALE_RUNS x ${secs}s on each sim, alternating"
+    for i in $(seq "$BENCH_SCALE_RUNS"); do
+        for n in 1000 "$BENCH_SCALE_LEADS"; do
             RULES_FROM=$((10000000 + i * 3000000)) run_wrk \
                 "$OUT/wrk-rules-$n-$i.log" -t1 -c"$CONNS" -d"${secs}s" \
-                -s "$lua" "$(get_val "rules_url_$n")$W2L_PATH"
+                -s bench/rules.lua "$(get_val "scale_url_$n")$W2L_PATH"
             wrk_val "$OUT/wrk-rules-$n-$i.log" rps >>"$tmp/rules-rps-$n"
         done
     done
-    for n in 1000 "$target"; do
-        bad=$(curl -sf "$(get_val "rules_url_$n")/__sim/journal" |
+    for n in 1000 "$BENCH_SCALE_LEADS"; do
+        bad=$(curl -sf "$(get_val "scale_url_$n")/__sim/journal" |
             grep -o '"verdict":"[a-z_]*"' | grep -vc '"verdict":"created"' ||
             true)
-        stop_pid "$(get_val "rules_pid_$n")"
         [ "$bad" = 0 ] || die "rules: $bad of the last posts were not created"
+    done
+    scale_release
+    for n in 1000 "$BENCH_SCALE_LEADS"; do
         rps=$(sort -n "$tmp/rules-rps-$n" | tail -1)
-        case $n in 1000) label=1k ;; 1000000) label=1M ;; *) label=$n ;; esac
+        label=$(count_label "$n")
         add_row "rules: W2L create, 3 VRs + dup rule, $label leads" "$rps" \
-            "req/s" "" "-" "best of 5 x ${secs}s: $(tr '\n' ' ' <"$tmp/rules-rps-$n")"
-        [ "$n" = 1000 ] && r1k=$rps || r1m=$rps
+            "req/s" "" "-" "best of $BENCH_SCALE_RUNS x ${secs}s: $(tr '\n' ' ' <"$tmp/rules-rps-$n")"
+        if [ "$n" = 1000 ]; then r1k=$rps; else r1m=$rps; fi
     done
     ratio=$(calc "%.3f" "$r1m / $r1k")
     add_row "rules: rate at $label / rate at 1k" "$ratio" "ratio" \

@@ -160,6 +160,8 @@ check_expect(struct conf *cf, struct conf_case *c)
             return conf_error(cf, path,
                               "an expectation is {\"check\": NAME, ...} with "
                               "a NAME from fixtures/README.md");
+        if (conf_check_keys(cf, e, path, check_keys(name)) == -1)
+            return -1;
     }
     return 0;
 }
@@ -244,6 +246,57 @@ fail:
     free(text);
     case_free(c);
     return NULL;
+}
+
+#define COST_RUN_MS 100
+#define COST_LEAD_MS 1
+#define COST_UNLIMITED_FIRES 4
+
+/* Lines of a leads file (0 when unreadable). */
+static int64_t
+count_lines(const struct conf_case *c, const char *name)
+{
+    char path[4096], *text;
+    int64_t n = 0;
+
+    text = case_read_file(case_path(c, name, path, sizeof(path)), NULL, NULL);
+    for (const char *p = text; p != NULL && *p != '\0'; p++)
+        n += *p == '\n';
+    free(text);
+    return n;
+}
+
+int64_t
+case_cost_ms(const struct conf_case *c)
+{
+    int64_t cost = 0;
+    json_t *step, *f;
+    size_t i;
+
+    json_array_foreach(c->steps, i, step)
+    {
+        const char *leads = json_string_value(json_object_get(step, "leads"));
+        json_int_t times, wait;
+
+        switch (
+            case_step_find(json_string_value(json_object_get(step, "do")))) {
+        case STEP_DELIVER:
+            cost += COST_RUN_MS +
+                    COST_LEAD_MS *
+                        count_lines(c, leads != NULL ? leads : "leads.ndjson");
+            break;
+        case STEP_ADD_FAULT:
+            f = json_object_get(step, "fault");
+            times = json_integer_value(json_object_get(f, "times"));
+            wait =
+                json_integer_value(json_object_get(f, "retry_after")) * 1000 +
+                json_integer_value(json_object_get(f, "delay_ms"));
+            cost += wait * (times > 0 ? times : COST_UNLIMITED_FIRES);
+            break;
+        default: break;
+        }
+    }
+    return cost;
 }
 
 void

@@ -88,6 +88,13 @@ const char *case_step_name(enum case_step s);
 /* STEP_COUNT when name is no step. */
 enum case_step case_step_find(const char *name);
 
+/*
+ * A rough estimate of how long c takes to run, in ms, for scheduling the
+ * slow cases first: a fixed cost per client run, one per lead it is
+ * handed, and the waits its faults impose (Retry-After, delays).
+ */
+int64_t case_cost_ms(const struct conf_case *c);
+
 /* Reads a whole file (caller frees). NULL (err set) when it cannot. */
 char *case_read_file(const char *path, size_t *len, struct sf_err *err);
 /* dir/name into out (size n); out. */

@@ -5,6 +5,7 @@
 #include "check.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,10 +90,15 @@ range_ok(json_t *params, json_int_t n, char *want, size_t wn)
         snprintf(want, wn, "%lld", (long long)json_integer_value(c));
         return n == json_integer_value(c);
     }
-    snprintf(want, wn, "%s%lld..%s%lld", lo != NULL ? "" : "(",
-             lo != NULL ? (long long)json_integer_value(lo) : 0LL,
-             hi != NULL ? "" : ")",
-             hi != NULL ? (long long)json_integer_value(hi) : (long long)n);
+    if (lo != NULL && hi != NULL)
+        snprintf(want, wn, "%lld..%lld", (long long)json_integer_value(lo),
+                 (long long)json_integer_value(hi));
+    else if (lo != NULL)
+        snprintf(want, wn, "at least %lld", (long long)json_integer_value(lo));
+    else if (hi != NULL)
+        snprintf(want, wn, "at most %lld", (long long)json_integer_value(hi));
+    else
+        snprintf(want, wn, "any number");
     if (lo != NULL && n < json_integer_value(lo))
         return 0;
     if (hi != NULL && n > json_integer_value(hi))
@@ -227,38 +233,103 @@ chk_outcome_counts(struct check_ctx *x)
     return rc;
 }
 
+/*
+ * The journal window a check looks at: with "run": N, the entries of the
+ * Nth client run (deliver step, 1-based); with "before_first_attempt",
+ * only those before the first request that carried a lead in it.
+ * Returns 0, or -1 (failure recorded) when the run does not exist.
+ */
+static int
+window(struct check_ctx *x, json_int_t *from, json_int_t *to)
+{
+    json_t *nth = json_object_get(x->params, "run"), *run, *arr, *a;
+    json_int_t first = -1;
+    const char *id;
+    size_t i;
+
+    *from = 0;
+    *to = INT64_MAX;
+    if (nth == NULL)
+        return 0;
+    run = json_array_get(json_object_get(x->ev, "runs"),
+                         (size_t)json_integer_value(nth) - 1);
+    if (json_integer_value(nth) < 1 || run == NULL)
+        return fail(x, "there is no client run %lld",
+                    (long long)json_integer_value(nth));
+    *from = num(run, "seq_from");
+    *to = num(run, "seq_to");
+    if (!json_is_true(json_object_get(x->params, "before_first_attempt")))
+        return 0;
+    json_object_foreach(json_object_get(x->ev, "attempts"), id, arr)
+    {
+        json_array_foreach(arr, i, a)
+        {
+            json_int_t seq = num(a, "seq");
+
+            if (seq > *from && seq <= *to && (first < 0 || seq < first))
+                first = seq;
+        }
+    }
+    if (first >= 0)
+        *to = first - 1;
+    return 0;
+}
+
+static json_int_t
+count_in(json_t *arr, json_int_t from, json_int_t to)
+{
+    json_int_t n = 0;
+    json_t *a;
+    size_t i;
+
+    json_array_foreach(arr, i, a) n +=
+        num(a, "seq") > from && num(a, "seq") <= to;
+    return n;
+}
+
 static int
 chk_attempts(struct check_ctx *x)
 {
     json_t *ids = selected(x), *id;
+    json_int_t from, to, total = 0;
+    int sum = json_is_true(json_object_get(x->params, "sum"));
     char want[64];
     size_t i;
     int rc = 0;
 
+    if (window(x, &from, &to) == -1) {
+        json_decref(ids);
+        return -1;
+    }
     json_array_foreach(ids, i, id)
     {
         WITH_ATTEMPTS(x, json_string_value(id), a);
-        json_int_t n = (json_int_t)json_array_size(a);
+        json_int_t n = count_in(a, from, to);
 
-        if (!range_ok(x->params, n, want, sizeof(want)))
+        total += n;
+        if (!sum && !range_ok(x->params, n, want, sizeof(want)))
             rc = fail(x, "%s: %lld attempts on the wire, expected %s",
                       json_string_value(id), (long long)n, want);
     }
+    if (sum && !range_ok(x->params, total, want, sizeof(want)))
+        rc = fail(x, "%lld attempts on the wire in all, expected %s",
+                  (long long)total, want);
     json_decref(ids);
     return rc;
 }
 
-/* Does journal entry e match the verdict/path/method filters? */
+/* Does journal entry e match the kind/verdict/path/method filters? */
 static int
 entry_matches(struct check_ctx *x, json_t *e)
 {
     const char *verdict = str(x->params, "verdict");
     const char *path = str(x->params, "path");
     const char *method = str(x->params, "method");
-    const char *kind = str(e, "kind");
+    const char *kind = str(x->params, "kind");
+    const char *ekind = str(e, "kind");
 
-    if (kind != NULL && strcmp(kind, "request") != 0 &&
-        str(x->params, "kind") == NULL)
+    if (strcmp(kind != NULL ? kind : "request",
+               ekind != NULL ? ekind : "request") != 0)
         return 0;
     if (verdict != NULL &&
         (str(e, "verdict") == NULL || strcmp(verdict, str(e, "verdict")) != 0))
@@ -276,19 +347,33 @@ static int
 chk_journal(struct check_ctx *x)
 {
     json_t *e;
-    json_int_t n = 0;
-    char want[64];
+    json_int_t n = 0, from, to;
+    char want[64], where[64] = "";
     size_t i;
 
-    json_array_foreach(json_object_get(x->ev, "journal"), i, e) n +=
-        entry_matches(x, e);
+    if (window(x, &from, &to) == -1)
+        return -1;
+    json_array_foreach(json_object_get(x->ev, "journal"), i, e)
+    {
+        json_int_t seq = num(e, "seq");
+
+        n += seq > from && seq <= to && entry_matches(x, e);
+    }
     if (range_ok(x->params, n, want, sizeof(want)))
         return 0;
-    return fail(x, "%lld journal entries%s%s%s%s, expected %s", (long long)n,
+    if (json_object_get(x->params, "run") != NULL)
+        snprintf(
+            where, sizeof(where), " in run %lld%s",
+            (long long)num(x->params, "run"),
+            json_is_true(json_object_get(x->params, "before_first_attempt"))
+                ? " before its first lead was sent"
+                : "");
+    return fail(x, "%lld journal entries%s%s%s%s%s, expected %s", (long long)n,
                 str(x->params, "verdict") ? " with verdict " : "",
                 str(x->params, "verdict") ? str(x->params, "verdict") : "",
                 str(x->params, "path") ? " on " : "",
-                str(x->params, "path") ? str(x->params, "path") : "", want);
+                str(x->params, "path") ? str(x->params, "path") : "", where,
+                want);
 }
 
 static int
@@ -314,7 +399,7 @@ chk_record_field(struct check_ctx *x)
     const char *match = str(x->params, "match_field");
     const char *lead_field = str(x->params, "lead_field");
     const char *field = str(x->params, "field");
-    const char *equals = str(x->params, "equals");
+    json_t *equals = json_object_get(x->params, "equals");
     json_t *recs = json_object_get(json_object_get(x->ev, "records"),
                                    obj != NULL ? obj : "Lead");
     json_t *r, *v;
@@ -340,13 +425,14 @@ chk_record_field(struct check_ctx *x)
                            (json_is_string(v) && *json_string_value(v) == '\0')
                        ? 0
                        : fail(x, "%s: %s is set on the record", id, field);
-        if (equals != NULL &&
-            (!json_is_string(v) || strcmp(json_string_value(v), equals) != 0)) {
+        if (equals != NULL && (v == NULL || !json_equal(v, equals))) {
             char *s = json_dumps(v != NULL ? v : json_null(), JSON_ENCODE_ANY);
-            int rc = fail(x, "%s: record %s is %s, expected \"%s\"", id, field,
-                          s, equals);
+            char *w = json_dumps(equals, JSON_ENCODE_ANY);
+            int rc =
+                fail(x, "%s: record %s is %s, expected %s", id, field, s, w);
 
             free(s);
+            free(w);
             return rc;
         }
         if (equals == NULL && (v == NULL || json_is_null(v)))
@@ -572,6 +658,17 @@ count_verdict(json_t *arr, const char *verdict)
     return n;
 }
 
+static int
+count_status(json_t *arr, json_int_t status)
+{
+    json_t *a;
+    size_t i;
+    int n = 0;
+
+    json_array_foreach(arr, i, a) n += num(a, "status") == status;
+    return n;
+}
+
 /*
  * One outcome line against the wire; NULL when truthful, else why (a
  * static string filled in why).
@@ -611,7 +708,9 @@ untruthful(json_t *ev, json_t *run, json_t *line, int compare_attempts,
                      outcome);
             res = why;
         }
-    } else if (k > 0) {
+    } else if (k > 0 && (strcmp(outcome, "held") != 0 ||
+                         count_status(arr, 401) != (int)k)) {
+        /* A held lead may have met a 401: the token failed, not the lead. */
         snprintf(why, n, "%s: reported %s but sent %zu times", id, outcome, k);
         res = why;
     }
@@ -783,28 +882,248 @@ chk_backoff(struct check_ctx *x)
     return rc;
 }
 
+/* The first scalar leaf of j that is not a string, as "key=value" into
+ * out; NULL when every leaf is a string (null counts as absent). */
+static const char *
+non_string_leaf(json_t *j, const char *key, char *out, size_t n, int depth)
+{
+    const char *k;
+    json_t *v;
+    size_t i;
+
+    if (depth <= 0)
+        return NULL;
+    if (json_is_object(j)) {
+        json_object_foreach(j, k, v)
+        {
+            if (non_string_leaf(v, k, out, n, depth - 1) != NULL)
+                return out;
+        }
+        return NULL;
+    }
+    if (json_is_array(j)) {
+        json_array_foreach(j, i, v)
+        {
+            if (non_string_leaf(v, key, out, n, depth - 1) != NULL)
+                return out;
+        }
+        return NULL;
+    }
+    if (json_is_string(j) || json_is_null(j))
+        return NULL;
+    {
+        char *text = json_dumps(j, JSON_ENCODE_ANY);
+
+        snprintf(out, n, "%s=%s", key != NULL ? key : "(top)", text);
+        free(text);
+    }
+    return out;
+}
+
+/* 1 when obj's keys are exactly the strings of want (any order). */
+static int
+same_keys(json_t *obj, json_t *want)
+{
+    json_t *k;
+    size_t i;
+
+    if (!json_is_object(obj) || json_object_size(obj) != json_array_size(want))
+        return 0;
+    json_array_foreach(want, i, k)
+    {
+        if (json_object_get(obj, json_string_value(k)) == NULL)
+            return 0;
+    }
+    return 1;
+}
+
+static int
+test_wire_json(struct check_ctx *x, const char *id, json_t *a)
+{
+    json_t *keys = json_object_get(x->params, "keys");
+    const char *list = str(x->params, "array");
+    json_t *items = json_object_get(x->params, "items");
+    json_t *doc, *arr;
+    char leaf[256];
+    int rc = 0;
+
+    doc = json_loads(str(a, "body") != NULL ? str(a, "body") : "",
+                     JSON_DECODE_ANY, NULL);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return fail(x, "%s: attempt %lld is not a JSON object", id,
+                    (long long)num(a, "seq"));
+    }
+    arr = list != NULL ? json_object_get(doc, list) : NULL;
+    if (keys != NULL && !same_keys(doc, keys)) {
+        char *got = json_dumps(doc, JSON_COMPACT);
+
+        rc = fail(x, "%s: attempt %lld has other top-level keys: %.200s", id,
+                  (long long)num(a, "seq"), got);
+        free(got);
+    } else if (list != NULL && !json_is_array(arr)) {
+        rc = fail(x, "%s: attempt %lld has no array \"%s\"", id,
+                  (long long)num(a, "seq"), list);
+    } else if (items != NULL &&
+               json_array_size(arr) != (size_t)json_integer_value(items)) {
+        rc = fail(x, "%s: attempt %lld: \"%s\" has %zu items, expected %lld",
+                  id, (long long)num(a, "seq"), list, json_array_size(arr),
+                  (long long)json_integer_value(items));
+    } else if (json_is_true(json_object_get(x->params, "strings_only")) &&
+               non_string_leaf(doc, NULL, leaf, sizeof(leaf), 8) != NULL) {
+        rc = fail(x, "%s: attempt %lld sends a value that is not a string: %s",
+                  id, (long long)num(a, "seq"), leaf);
+    }
+    json_decref(doc);
+    return rc;
+}
+
+static int
+chk_wire_json(struct check_ctx *x)
+{
+    return each_attempt(x, test_wire_json);
+}
+
+/* 1 when journal entry e is a request to the OAuth token endpoint. */
+static int
+is_token_request(json_t *e)
+{
+    const char *path = str(e, "path");
+
+    return path != NULL &&
+           strncmp(path, WIRE_TOKEN_PATH, strlen(WIRE_TOKEN_PATH)) == 0;
+}
+
+/*
+ * Every attempt of a lead answered 401 is followed by a token request and
+ * then by the same lead again: the lead is resent, not given up.
+ */
+static int
+chk_reauth_resends(struct check_ctx *x)
+{
+    json_t *ids = selected(x), *id, *a, *e;
+    json_t *journal = json_object_get(x->ev, "journal");
+    size_t i, j, k;
+    int rc = 0;
+
+    json_array_foreach(ids, i, id)
+    {
+        WITH_ATTEMPTS(x, json_string_value(id), arr);
+        json_array_foreach(arr, j, a)
+        {
+            json_int_t token = -1, again = -1;
+
+            if (num(a, "status") != 401)
+                continue;
+            json_array_foreach(journal, k, e)
+            {
+                if (num(e, "seq") > num(a, "seq") && is_token_request(e)) {
+                    token = num(e, "seq");
+                    break;
+                }
+            }
+            for (k = j + 1; token >= 0 && k < json_array_size(arr); k++) {
+                if (num(json_array_get(arr, k), "seq") > token) {
+                    again = num(json_array_get(arr, k), "seq");
+                    break;
+                }
+            }
+            if (token < 0)
+                rc = fail(x,
+                          "%s: answered 401 at seq %lld, and no token "
+                          "request followed",
+                          json_string_value(id), (long long)num(a, "seq"));
+            else if (again < 0)
+                rc = fail(x,
+                          "%s: answered 401 at seq %lld, the token was "
+                          "requested at seq %lld, but the lead was not sent "
+                          "again",
+                          json_string_value(id), (long long)num(a, "seq"),
+                          (long long)token);
+            if (token < 0 || again < 0)
+                break;
+        }
+    }
+    json_decref(ids);
+    return rc;
+}
+
+/* Keys every expectation may carry, and the lead selectors. */
+#define K_COMMON "check", "comment"
+#define K_LEADS "lead", "leads"
+#define K_RANGE "count", "min", "max"
+#define K_WINDOW "run", "before_first_attempt"
+
 static const struct check_entry {
     const char *name;
     check_fn *fn;
+    const char *const *keys; /* NULL-terminated */
 } checks[] = {
-    {.name = "attempts", .fn = chk_attempts},
-    {.name = "backoff_not_shrinking", .fn = chk_backoff},
-    {.name = "content_type", .fn = chk_content_type},
-    {.name = "faults_consumed", .fn = chk_faults_consumed},
-    {.name = "faults_injected", .fn = chk_faults_injected},
-    {.name = "journal", .fn = chk_journal},
-    {.name = "no_attempt_after_success", .fn = chk_no_attempt_after_success},
-    {.name = "one_outcome_per_lead", .fn = chk_one_outcome},
-    {.name = "outcome", .fn = chk_outcome},
-    {.name = "outcome_counts", .fn = chk_outcome_counts},
-    {.name = "outcomes_truthful", .fn = chk_truthful},
-    {.name = "record_field", .fn = chk_record_field},
-    {.name = "records", .fn = chk_records},
-    {.name = "spacing", .fn = chk_spacing},
-    {.name = "wire_auth", .fn = chk_wire_auth},
-    {.name = "wire_field", .fn = chk_wire_field},
-    {.name = "wire_query", .fn = chk_wire_query},
-    {.name = NULL, .fn = NULL},
+    {.name = "attempts",
+     .fn = chk_attempts,
+     .keys = (const char *const[]){K_COMMON, K_LEADS, K_RANGE, K_WINDOW, "sum",
+                                   NULL}},
+    {.name = "backoff_not_shrinking",
+     .fn = chk_backoff,
+     .keys = (const char *const[]){K_COMMON, K_LEADS, "tolerance_ms", NULL}},
+    {.name = "content_type",
+     .fn = chk_content_type,
+     .keys = (const char *const[]){K_COMMON, K_LEADS, "equals", NULL}},
+    {.name = "faults_consumed",
+     .fn = chk_faults_consumed,
+     .keys = (const char *const[]){K_COMMON, NULL}},
+    {.name = "faults_injected",
+     .fn = chk_faults_injected,
+     .keys = (const char *const[]){K_COMMON, K_RANGE, NULL}},
+    {.name = "journal",
+     .fn = chk_journal,
+     .keys = (const char *const[]){K_COMMON, K_RANGE, K_WINDOW, "verdict",
+                                   "path", "method", "kind", NULL}},
+    {.name = "no_attempt_after_success",
+     .fn = chk_no_attempt_after_success,
+     .keys = (const char *const[]){K_COMMON, K_LEADS, NULL}},
+    {.name = "one_outcome_per_lead",
+     .fn = chk_one_outcome,
+     .keys = (const char *const[]){K_COMMON, NULL}},
+    {.name = "outcome",
+     .fn = chk_outcome,
+     .keys =
+         (const char *const[]){K_COMMON, K_LEADS, "outcome", "attempts", NULL}},
+    {.name = "outcome_counts",
+     .fn = chk_outcome_counts,
+     .keys = (const char *const[]){K_COMMON, K_LEADS, "counts", NULL}},
+    {.name = "outcomes_truthful",
+     .fn = chk_truthful,
+     .keys = (const char *const[]){K_COMMON, "attempts", NULL}},
+    {.name = "reauth_resends",
+     .fn = chk_reauth_resends,
+     .keys = (const char *const[]){K_COMMON, K_LEADS, NULL}},
+    {.name = "record_field",
+     .fn = chk_record_field,
+     .keys =
+         (const char *const[]){K_COMMON, "lead", "field", "equals", "empty",
+                               "object", "match_field", "lead_field", NULL}},
+    {.name = "records",
+     .fn = chk_records,
+     .keys = (const char *const[]){K_COMMON, K_RANGE, "object", NULL}},
+    {.name = "spacing",
+     .fn = chk_spacing,
+     .keys = (const char *const[]){K_COMMON, K_LEADS, "min_ms", NULL}},
+    {.name = "wire_auth",
+     .fn = chk_wire_auth,
+     .keys = (const char *const[]){K_COMMON, K_LEADS, "equals", NULL}},
+    {.name = "wire_field",
+     .fn = chk_wire_field,
+     .keys = (const char *const[]){K_COMMON, K_LEADS, "field", "equals",
+                                   "present", NULL}},
+    {.name = "wire_json",
+     .fn = chk_wire_json,
+     .keys = (const char *const[]){K_COMMON, K_LEADS, "keys", "array", "items",
+                                   "strings_only", NULL}},
+    {.name = "wire_query",
+     .fn = chk_wire_query,
+     .keys = (const char *const[]){K_COMMON, K_LEADS, "contains", NULL}},
+    {.name = NULL, .fn = NULL, .keys = NULL},
 };
 
 static const struct check_entry *
@@ -822,6 +1141,14 @@ int
 check_known(const char *name)
 {
     return check_find(name) != NULL;
+}
+
+const char *const *
+check_keys(const char *name)
+{
+    const struct check_entry *e = check_find(name);
+
+    return e != NULL ? e->keys : NULL;
 }
 
 /* Every client run must have finished in time with status 0. */

@@ -26,6 +26,9 @@ struct conf_case;
 
 /* 1 when name is a known expectation ("check"). */
 int check_known(const char *name);
+/* The keys an expectation called name may have (static, NULL-terminated),
+ * or NULL when name is unknown. */
+const char *const *check_keys(const char *name);
 
 /*
  * Runs the client-run sanity checks (every run exited 0 in time) and each

@@ -10,6 +10,8 @@
  * invalid case. Results go to stdout, diagnostics to stderr.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <fnmatch.h>
 #include <ftw.h>
 #include <getopt.h>
@@ -208,14 +210,14 @@ mono_ms(void)
 
 static json_t *
 run_one(struct trial_config *cfg, const char *root, size_t i,
-        const struct conf_case *c, int verbose)
+        const struct conf_case *c, struct spawn_sim *launched, int verbose)
 {
     char work[PATH_MAX];
     json_t *r;
 
     snprintf(work, sizeof(work), "%s/%03zu", root, i);
     cfg->work_dir = work;
-    r = trial_run(cfg, c);
+    r = trial_run_on(cfg, c, launched);
     if (verbose)
         log_info(
             "%s %s (%lld ms)", json_string_value(json_object_get(r, "verdict")),
@@ -224,10 +226,59 @@ run_one(struct trial_config *cfg, const char *root, size_t i,
     return r;
 }
 
+/* Orders case indices by their estimated duration, longest first. */
+static const int64_t *sort_costs;
+
+static int
+by_cost(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    if (sort_costs[x] != sort_costs[y])
+        return sort_costs[x] < sort_costs[y] ? 1 : -1;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * One worker: takes case numbers from the queue until it is empty. The
+ * next case's sim is launched before the current case runs, so its start
+ * overlaps the current case's waiting (clients backing off, sims
+ * answering).
+ */
+static void
+run_queue(struct trial_config *cfg, const char *root, struct conf_case **cases,
+          int queue, json_t *part, int verbose)
+{
+    struct spawn_sim sims[2];
+    struct sf_err err;
+    uint32_t cur, next;
+    int have = read(queue, &cur, sizeof(cur)) == sizeof(cur), k = 0;
+
+    err_clear(&err);
+    if (have && trial_launch(cfg, cases[cur], &sims[k], &err) == -1)
+        sims[k].pid = 0; /* trial_run_on starts it again and reports */
+    while (have) {
+        int more = read(queue, &next, sizeof(next)) == sizeof(next);
+
+        err_clear(&err);
+        if (more && trial_launch(cfg, cases[next], &sims[!k], &err) == -1)
+            sims[!k].pid = 0;
+        json_array_append_new(
+            part,
+            json_pack("[I, o]", (json_int_t)cur,
+                      run_one(cfg, root, cur, cases[cur], &sims[k], verbose)));
+        cur = next;
+        k = !k;
+        have = more;
+    }
+}
+
 /*
  * Runs the cases in jobs worker processes (each its own sims and clients);
  * each worker writes its results to root/results-K.json. Fork, not
- * threads: every trial forks clients and sims of its own.
+ * threads: every trial forks clients and sims of its own. The workers
+ * take case numbers from one pipe, longest case first, so a worker that
+ * drew short cases takes more, and the slow ones do not come last.
  */
 static json_t *
 run_parallel(struct trial_config *cfg, const char *root,
@@ -236,22 +287,37 @@ run_parallel(struct trial_config *cfg, const char *root,
     json_t *results = json_array(), *part, *pair;
     pid_t pids[MAX_JOBS];
     char path[PATH_MAX + 64];
+    int64_t *costs = xcalloc(n, sizeof(*costs));
+    uint32_t *order = xcalloc(n, sizeof(*order));
+    int queue[2];
     size_t i, k;
 
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         json_array_append_new(results, json_null());
+        costs[i] = case_cost_ms(cases[i]);
+        order[i] = (uint32_t)i;
+    }
+    sort_costs = costs;
+    qsort(order, n, sizeof(*order), by_cost);
+    /* CASE_MAX_CASES numbers fit the pipe's buffer: no worker is needed
+     * to drain it before the last one is written. */
+    if (pipe2(queue, O_CLOEXEC) == -1 ||
+        write(queue[1], order, n * sizeof(*order)) !=
+            (ssize_t)(n * sizeof(*order)))
+        fatal("case queue");
+    close(queue[1]);
     fflush(NULL);
     for (k = 0; k < (size_t)jobs; k++) {
         if ((pids[k] = fork()) == 0) {
             part = json_array();
-            for (i = k; i < n; i += (size_t)jobs)
-                json_array_append_new(
-                    part, json_pack("[I, o]", (json_int_t)i,
-                                    run_one(cfg, root, i, cases[i], verbose)));
+            run_queue(cfg, root, cases, queue[0], part, verbose);
             snprintf(path, sizeof(path), "%s/results-%zu.json", root, k);
             _exit(json_dump_file(part, path, JSON_COMPACT) == 0 ? 0 : 1);
         }
     }
+    close(queue[0]);
+    free(order);
+    free(costs);
     for (k = 0; k < (size_t)jobs; k++) {
         if (pids[k] > 0)
             waitpid(pids[k], NULL, 0);
@@ -352,7 +418,7 @@ replay(const struct options *o, struct trial_config *cfg, const char *root,
     }
     if (o->client == NULL && c->client != NULL)
         cfg->client_cmd = m->client = own = scenario_client(c);
-    r = run_one(cfg, root, 0, c, o->verbose);
+    r = run_one(cfg, root, 0, c, NULL, o->verbose);
     report_replay(stdout, r, m);
     all = json_pack("[O]", r);
     write_reports(o, all, m);
@@ -404,8 +470,8 @@ run_suite(const struct options *o, struct trial_config *cfg, const char *root,
     } else {
         results = json_array();
         for (i = 0; i < k; i++)
-            json_array_append_new(results,
-                                  run_one(cfg, root, i, sel[i], o->verbose));
+            json_array_append_new(
+                results, run_one(cfg, root, i, sel[i], NULL, o->verbose));
     }
     m->duration_ms = mono_ms() - t0;
     report_summary(stdout, results, m);

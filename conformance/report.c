@@ -413,38 +413,110 @@ print_wrapped(FILE *fp, const char *first, const char *indent, const char *text)
     fputc('\n', fp);
 }
 
+/* "+[Nd ]HH:MM:SS.mmm" of ms after the start, into out. */
+static const char *
+offset_str(json_int_t ms, char *out, size_t n)
+{
+    long long d, h, m, sec, rest = ms < 0 ? 0 : (long long)ms;
+
+    d = rest / 86400000;
+    rest %= 86400000;
+    h = rest / 3600000;
+    rest %= 3600000;
+    m = rest / 60000;
+    rest %= 60000;
+    sec = rest / 1000;
+    rest %= 1000;
+    if (d > 0)
+        snprintf(out, n, "+%lldd %02lld:%02lld:%02lld.%03lld", d, h, m, sec,
+                 rest);
+    else
+        snprintf(out, n, "+%02lld:%02lld:%02lld.%03lld", h, m, sec, rest);
+    return out;
+}
+
+/* The lead's outcome in each client run, "held (run 2), delivered
+ * (run 3)", into b; only the outcome when there was one run. */
+static void
+outcomes_by_run(struct buf *b, json_t *r, const char *id)
+{
+    json_t *runs = json_object_get(r, "runs"), *run, *line;
+    size_t i, j, n = 0;
+    char one[96];
+
+    json_array_foreach(runs, i, run)
+    {
+        json_array_foreach(json_object_get(run, "outcomes"), j, line)
+        {
+            if (strcmp(str(line, "lead_id"), id) != 0)
+                continue;
+            snprintf(one, sizeof(one), "%s%s (%lld attempt%s reported",
+                     n++ > 0 ? ", then " : "", str(line, "outcome"),
+                     (long long)num(line, "attempts"),
+                     num(line, "attempts") == 1 ? "" : "s");
+            buf_puts(b, one);
+            if (json_array_size(runs) > 1) {
+                snprintf(one, sizeof(one), ", run %lld",
+                         (long long)num(run, "step"));
+                buf_puts(b, one);
+            }
+            buf_puts(b, ")");
+        }
+    }
+    if (n == 0)
+        buf_puts(b, "none");
+}
+
+static void
+replay_attempt(FILE *fp, size_t i, json_t *a, json_int_t t0)
+{
+    char when[48];
+
+    fprintf(fp, "    #%-2zu %-18s %-4lld %-20s %s\n", i + 1,
+            offset_str(num(a, "time_ms") - t0, when, sizeof(when)),
+            (long long)num(a, "status"), str(a, "verdict"), str(a, "detail"));
+}
+
 void
 report_replay(FILE *fp, json_t *r, const struct report_meta *m)
 {
     json_t *tl = json_object_get(r, "timeline"), *arr, *a, *f;
-    json_t *outcomes = json_object_get(r, "outcomes");
+    json_t *other = json_object_get(r, "other_requests");
     json_int_t t0 = first_time(tl);
+    char when[48];
+    struct buf b;
     const char *id;
     size_t i;
 
+    if (json_array_size(other) > 0 &&
+        (t0 == 0 || num(json_array_get(other, 0), "time_ms") < t0))
+        t0 = num(json_array_get(other, 0), "time_ms");
     fprintf(fp, "scenario %s: %s\n", str(r, "id"), str(r, "title"));
     if (*str(r, "ticket") != '\0') {
         fprintf(fp, "\nThe ticket:\n");
         print_wrapped(fp, "  > ", "  > ", str(r, "ticket"));
     }
     fprintf(fp, "\nWhat happened, lead by lead (simulated time from the "
-                "first attempt):\n");
+                "first request):\n");
     json_object_foreach(tl, id, arr)
     {
-        json_t *line = json_object_get(outcomes, id);
-
-        fprintf(fp, "\n  %s  client outcome: %s (%lld attempts reported)\n", id,
-                *str(line, "outcome") ? str(line, "outcome") : "none",
-                (long long)num(line, "attempts"));
+        buf_init(&b, 4096);
+        outcomes_by_run(&b, r, id);
+        fprintf(fp, "\n  %s  client outcome: %s\n", id,
+                b.data != NULL ? b.data : "none");
+        buf_free(&b);
         if (json_array_size(arr) == 0)
             fprintf(fp, "    never sent\n");
-        json_array_foreach(arr, i, a)
-        {
-            fprintf(fp, "    #%zu  +%9.3f s  %-4lld %-20s %s\n", i + 1,
-                    (double)(num(a, "time_ms") - t0) / 1000.0,
-                    (long long)num(a, "status"), str(a, "verdict"),
-                    str(a, "detail"));
-        }
+        json_array_foreach(arr, i, a) replay_attempt(fp, i, a, t0);
+    }
+    if (json_array_size(other) > 0)
+        fprintf(fp, "\n  Requests that carried no lead (tokens, queries):\n");
+    json_array_foreach(other, i, a)
+    {
+        fprintf(fp, "    %-22s %-6s %-28s %-4lld %s\n",
+                offset_str(num(a, "time_ms") - t0, when, sizeof(when)),
+                str(a, "method"), str(a, "path"), (long long)num(a, "status"),
+                str(a, "verdict"));
     }
     fprintf(fp, "\nFindings:\n");
     if (json_array_size(json_object_get(r, "failures")) == 0)

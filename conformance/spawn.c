@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,24 +38,41 @@ decode_status(int st)
     return -1;
 }
 
-/* Waits for pid up to timeout_ms; -2 on timeout, else the status. */
+/*
+ * Waits for pid up to timeout_ms; -2 on timeout, else the status. A pidfd
+ * wakes us the moment the child exits; where the kernel has none, poll
+ * every 2 ms.
+ */
 static int
 wait_for(pid_t pid, int timeout_ms)
 {
-    long long deadline = mono_ms() + timeout_ms;
-    int st;
+    long long deadline = mono_ms() + timeout_ms, left;
+    int fd = pidfd_open(pid, 0), st, rc = -2;
 
     for (;;) {
         pid_t r = waitpid(pid, &st, WNOHANG);
 
-        if (r == pid)
-            return decode_status(st);
-        if (r == -1 && errno != EINTR)
-            return -1;
-        if (mono_ms() >= deadline)
-            return -2;
-        usleep(2000);
+        if (r == pid) {
+            rc = decode_status(st);
+            break;
+        }
+        if (r == -1 && errno != EINTR) {
+            rc = -1;
+            break;
+        }
+        if ((left = deadline - mono_ms()) <= 0)
+            break;
+        if (fd >= 0) {
+            struct pollfd pfd = {fd, POLLIN, 0};
+
+            poll(&pfd, 1, (int)left);
+        } else {
+            usleep(2000);
+        }
     }
+    if (fd >= 0)
+        close(fd);
+    return rc;
 }
 
 /* Reads lines from fd until the ready line or the deadline. */
@@ -95,14 +113,16 @@ read_ready(int fd, int timeout_ms, char *url, size_t n)
 }
 
 int
-spawn_sim_start(const char *sim_path, const char *const *args, int timeout_ms,
-                struct spawn_sim *out, struct sf_err *err)
+spawn_sim_launch(const char *sim_path, const char *const *args,
+                 struct spawn_sim *out, struct sf_err *err)
 {
     const char *argv[64];
-    int pipefd[2] = {-1, -1}, rc = -1;
+    int pipefd[2] = {-1, -1};
     size_t n = 0;
     pid_t pid;
 
+    memset(out, 0, sizeof(*out));
+    out->ready_fd = -1;
     argv[n++] = sim_path;
     argv[n++] = "--port";
     argv[n++] = "0";
@@ -115,7 +135,9 @@ spawn_sim_start(const char *sim_path, const char *const *args, int timeout_ms,
     }
     if ((pid = fork()) == -1) {
         err_set(err, "fork: %s", strerror(errno));
-        goto out;
+        close(pipefd[0]);
+        close(pipefd[1]);
+        return -1;
     }
     if (pid == 0) {
         dup2(pipefd[1], STDOUT_FILENO);
@@ -123,21 +145,38 @@ spawn_sim_start(const char *sim_path, const char *const *args, int timeout_ms,
         fprintf(stderr, "exec %s: %s\n", sim_path, strerror(errno));
         _exit(127);
     }
-    out->pid = pid;
     close(pipefd[1]);
-    pipefd[1] = -1;
-    if (read_ready(pipefd[0], timeout_ms, out->url, sizeof(out->url)) == -1) {
+    out->pid = pid;
+    out->ready_fd = pipefd[0];
+    return 0;
+}
+
+int
+spawn_sim_ready(struct spawn_sim *s, const char *sim_path, int timeout_ms,
+                struct sf_err *err)
+{
+    int rc = 0;
+
+    if (s->ready_fd < 0)
+        return s->pid > 0 ? 0 : -1;
+    if (read_ready(s->ready_fd, timeout_ms, s->url, sizeof(s->url)) == -1) {
         err_set(err, "%s did not print its listening line", sim_path);
-        spawn_sim_stop(out, 1000);
-        goto out;
+        spawn_sim_stop(s, 1000);
+        rc = -1;
     }
-    rc = 0;
-out:
-    if (pipefd[0] != -1)
-        close(pipefd[0]);
-    if (pipefd[1] != -1)
-        close(pipefd[1]);
+    if (s->ready_fd >= 0)
+        close(s->ready_fd);
+    s->ready_fd = -1;
     return rc;
+}
+
+int
+spawn_sim_start(const char *sim_path, const char *const *args, int timeout_ms,
+                struct spawn_sim *out, struct sf_err *err)
+{
+    if (spawn_sim_launch(sim_path, args, out, err) == -1)
+        return -1;
+    return spawn_sim_ready(out, sim_path, timeout_ms, err);
 }
 
 int
@@ -145,6 +184,10 @@ spawn_sim_stop(struct spawn_sim *s, int timeout_ms)
 {
     int st;
 
+    if (s->ready_fd >= 0) {
+        close(s->ready_fd);
+        s->ready_fd = -1;
+    }
     if (s->pid <= 0)
         return -1;
     kill(s->pid, SIGTERM);

@@ -16,7 +16,8 @@
 
 struct spawn_sim {
     pid_t pid;
-    char url[SPAWN_URL_MAX]; /* http://127.0.0.1:PORT */
+    char url[SPAWN_URL_MAX]; /* http://127.0.0.1:PORT, once ready */
+    int ready_fd;            /* launched, line not read yet; else -1 */
 };
 
 /*
@@ -27,6 +28,17 @@ struct spawn_sim {
  */
 int spawn_sim_start(const char *sim_path, const char *const *args,
                     int timeout_ms, struct spawn_sim *out, struct sf_err *err);
+/*
+ * spawn_sim_start() in two halves, so a sim can start while other work
+ * goes on: launch forks and execs and returns at once (0, or -1 with err);
+ * ready then waits for the listening line (0, or -1 with err and the
+ * child stopped). A launched sim that is never made ready is stopped with
+ * spawn_sim_stop().
+ */
+int spawn_sim_launch(const char *sim_path, const char *const *args,
+                     struct spawn_sim *out, struct sf_err *err);
+int spawn_sim_ready(struct spawn_sim *s, const char *sim_path, int timeout_ms,
+                    struct sf_err *err);
 /*
  * Sends SIGTERM and waits up to timeout_ms (then SIGKILL). Returns the exit
  * status (0-255), 128+signal when killed by one, or -1.

@@ -335,14 +335,47 @@ static step_fn *const step_fns[STEP_COUNT] = {
     [STEP_CLEAR_FAULTS] = step_clear_faults,
 };
 
-/* Starts the sim with the case's org and prepares tokens and the clock. */
+/* The sim's arguments for case c: args gets room for 7 pointers; org
+ * (size n) holds the org file's path when the case has one. */
+static void
+sim_args(const struct conf_case *c, const char **args, char *org, size_t n)
+{
+    struct stat st;
+    size_t k = 0;
+
+    args[k++] = "--seed";
+    args[k++] = "1";
+    args[k++] = "--journal-body";
+    args[k++] = "65536";
+    if (stat(case_path(c, "org.json", org, n), &st) == 0) {
+        args[k++] = "--org";
+        args[k++] = org;
+    }
+    args[k] = NULL;
+}
+
+int
+trial_launch(const struct trial_config *cfg, const struct conf_case *c,
+             struct spawn_sim *sim, struct sf_err *err)
+{
+    const char *args[7];
+    char org[PATH_MAX];
+
+    memset(sim, 0, sizeof(*sim));
+    sim->ready_fd = -1;
+    if (c->skip != NULL)
+        return 0;
+    sim_args(c, args, org, sizeof(org));
+    return spawn_sim_launch(cfg->sim_path, args, sim, err);
+}
+
+/* Starts the sim with the case's org (unless it was launched already)
+ * and prepares tokens and the clock. */
 static int
 setup(struct trial *t)
 {
     char org[PATH_MAX], buyer[PATH_MAX];
-    const char *args[] = {"--seed", "1", "--journal-body", "65536", NULL,
-                          NULL,     NULL};
-    struct stat st;
+    const char *args[7];
     char *text;
 
     if (mkdir(t->work, 0755) == -1 && errno != EEXIST) {
@@ -351,13 +384,16 @@ setup(struct trial *t)
     }
     snprintf(t->state, sizeof(t->state), "%s/state", t->work);
     mkdir(t->state, 0755);
-    if (stat(case_path(t->c, "org.json", org, sizeof(org)), &st) == 0) {
-        args[4] = "--org";
-        args[5] = org;
+    if (t->sim.pid > 0) {
+        if (spawn_sim_ready(&t->sim, t->cfg->sim_path, SIM_START_MS, &t->err) ==
+            -1)
+            return -1;
+    } else {
+        sim_args(t->c, args, org, sizeof(org));
+        if (spawn_sim_start(t->cfg->sim_path, args, SIM_START_MS, &t->sim,
+                            &t->err) == -1)
+            return -1;
     }
-    if (spawn_sim_start(t->cfg->sim_path, args, SIM_START_MS, &t->sim,
-                        &t->err) == -1)
-        return -1;
     t->ctl = simctl_new(t->sim.url);
     if (!t->c->clock_running && simctl_freeze(t->ctl, 1, &t->err) == -1)
         return -1;
@@ -409,7 +445,7 @@ final_outcomes(json_t *runs)
     return out;
 }
 
-/* Attempts without their decoded fields, for reports. */
+/* Attempts without their bodies and decoded fields, for reports. */
 static json_t *
 timeline(json_t *attempts)
 {
@@ -419,7 +455,11 @@ timeline(json_t *attempts)
 
     json_object_foreach(out, id, arr)
     {
-        json_array_foreach(arr, i, a) json_object_del(a, "fields");
+        json_array_foreach(arr, i, a)
+        {
+            json_object_del(a, "fields");
+            json_object_del(a, "body");
+        }
     }
     return out;
 }
@@ -468,12 +508,22 @@ judge(json_t *res, const struct conf_case *c, json_t *ev)
     json_object_set_new(res, "false_delivered_ids", dropped);
     json_object_set_new(res, "timeline",
                         timeline(json_object_get(ev, "attempts")));
+    json_object_set_new(res, "other_requests",
+                        wire_other_requests(json_object_get(ev, "journal"),
+                                            json_object_get(ev, "attempts")));
     json_object_set(res, "outcomes", json_object_get(ev, "final"));
     json_object_set(res, "runs", json_object_get(ev, "runs"));
 }
 
 json_t *
 trial_run(const struct trial_config *cfg, const struct conf_case *c)
+{
+    return trial_run_on(cfg, c, NULL);
+}
+
+json_t *
+trial_run_on(const struct trial_config *cfg, const struct conf_case *c,
+             struct spawn_sim *launched)
 {
     struct trial t;
     long long t0 = mono_ms();
@@ -483,7 +533,15 @@ trial_run(const struct trial_config *cfg, const struct conf_case *c)
     memset(&t, 0, sizeof(t));
     t.cfg = cfg;
     t.c = c;
+    t.sim.ready_fd = -1;
+    if (launched != NULL) {
+        t.sim = *launched;
+        launched->pid = 0;
+        launched->ready_fd = -1;
+    }
     if (c->skip != NULL) {
+        if (t.sim.pid > 0)
+            spawn_sim_stop(&t.sim, SIM_STOP_MS);
         json_object_set_new(res, "verdict", json_string("skip"));
         json_object_set_new(res, "reason", json_string(c->skip));
         return res;

@@ -15,6 +15,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "spawn.h"
+
 struct conf_case;
 
 #define TRIAL_DEFAULT_TIMEOUT_MS 5000
@@ -31,9 +33,22 @@ struct trial_config {
  *   {"id", "title", "level", "checks", "source", "dir", "verdict":
  *    "pass"|"fail"|"error"|"skip", "reason", "failures": [...],
  *    "duration_ms", "false_delivered", "timeline": {lead: [attempt]},
+ *    "other_requests": [attempt] (token requests, queries, ...),
  *    "outcomes": {lead: line}, "ticket", "explanation", "work_dir"}
  * Never NULL: problems of the sim or the files are an "error" verdict.
  */
 json_t *trial_run(const struct trial_config *cfg, const struct conf_case *c);
+
+/*
+ * Starts case c's sim without waiting for it (nothing for a skipped case:
+ * sim->pid stays 0), so it boots while another trial runs. 0, or -1 with
+ * err set.
+ */
+int trial_launch(const struct trial_config *cfg, const struct conf_case *c,
+                 struct spawn_sim *sim, struct sf_err *err);
+/* trial_run() on a sim from trial_launch() (taken over and stopped; NULL:
+ * start one). */
+json_t *trial_run_on(const struct trial_config *cfg, const struct conf_case *c,
+                     struct spawn_sim *launched);
 
 #endif

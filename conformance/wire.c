@@ -171,7 +171,7 @@ make_attempt(json_t *e, json_t *fields)
     json_t *a = json_object();
     static const char *const copied[] = {
         "seq",     "time",   "method",       "path", "query", "status",
-        "verdict", "detail", "content_type", "auth", NULL};
+        "verdict", "detail", "content_type", "auth", "body",  NULL};
     const char *when = json_string_value(json_object_get(e, "time"));
     int64_t ms = 0;
     size_t i;
@@ -187,7 +187,8 @@ make_attempt(json_t *e, json_t *fields)
     if (when != NULL)
         timefmt_parse(when, &ms);
     json_object_set_new(a, "time_ms", json_integer(ms));
-    json_object_set(a, "fields", fields);
+    if (fields != NULL)
+        json_object_set(a, "fields", fields);
     return a;
 }
 
@@ -232,5 +233,40 @@ wire_attempts(json_t *journal, json_t *leads)
         json_decref(fields);
     }
     json_decref(by_key);
+    return out;
+}
+
+json_t *
+wire_other_requests(json_t *journal, json_t *attempts)
+{
+    json_t *seen = json_object(), *out = json_array(), *arr, *a, *e;
+    const char *id;
+    char key[32];
+    size_t i;
+
+    json_object_foreach(attempts, id, arr)
+    {
+        json_array_foreach(arr, i, a)
+        {
+            snprintf(key, sizeof(key), "%lld",
+                     (long long)json_integer_value(json_object_get(a, "seq")));
+            json_object_set_new(seen, key, json_true());
+        }
+    }
+    json_array_foreach(journal, i, e)
+    {
+        const char *kind = json_string_value(json_object_get(e, "kind"));
+
+        snprintf(key, sizeof(key), "%lld",
+                 (long long)json_integer_value(json_object_get(e, "seq")));
+        if ((kind != NULL && strcmp(kind, "request") != 0) ||
+            json_object_get(seen, key) != NULL)
+            continue;
+        a = make_attempt(e, NULL);
+        json_object_del(a, "fields");
+        json_object_del(a, "body");
+        json_array_append_new(out, a);
+    }
+    json_decref(seen);
     return out;
 }

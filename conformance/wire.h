@@ -13,6 +13,9 @@
 
 #include <jansson.h>
 
+/* Where clients ask for tokens: such requests are no lead's attempt. */
+#define WIRE_TOKEN_PATH "/services/oauth2/token"
+
 /*
  * The fields of one journal entry's body as a flat object name -> string
  * (form parameters percent-decoded; JSON string, number and boolean
@@ -24,10 +27,17 @@ json_t *wire_fields(json_t *entry);
  * {lead_id: [attempt, ...]} for every lead in leads (an array of
  * {"id": ..., "key": ...}). An attempt is
  * {"seq", "time", "time_ms", "method", "path", "query", "status",
- *  "verdict", "detail", "content_type", "auth", "fields"}. Requests that
- * carry no lead's key (token requests, say) are left out. New reference.
+ *  "verdict", "detail", "content_type", "auth", "fields", "body"}. Requests
+ * that carry no lead's key (token requests, say) are left out. New reference.
  */
 json_t *wire_attempts(json_t *journal, json_t *leads);
+
+/*
+ * The requests of journal that carry no lead (token requests, queries,
+ * posts of unknown leads), in order, each as an attempt without fields
+ * and body. attempts is what wire_attempts() returned. New reference.
+ */
+json_t *wire_other_requests(json_t *journal, json_t *attempts);
 
 /* The value at a dotted path ("custom.case_type") of a lead, as a string
  * into out (size n); NULL when absent or not a scalar. */

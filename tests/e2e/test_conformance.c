@@ -30,15 +30,33 @@ struct aim {
 
 static const struct aim aims[] = {
     {"never-retries",
-     "retry.5xx.success-on-retry,retry.validation-4xx.attempts", ""},
+     "retry.5xx.success-on-retry,retry.validation-4xx.attempts,"
+     "rules.validation-rule.retried-then-failed",
+     ""},
     {"retries-forever", "retry.5xx.exhausted", "--timeout 1500"},
     {"json-to-w2l", "w2l.json-body.finding,format.w2l.form-encoded", ""},
     {"reports-all-delivered",
-     "retry.5xx.exhausted,truth.outcomes-agree-with-wire", ""},
-    {"drops-custom-mapping", "format.mapping.custom-field-00n", ""},
+     "retry.5xx.exhausted,truth.outcomes-agree-with-wire,"
+     "rules.validation-rule.retried-then-failed,rules.duplicate-rule.block,"
+     "rules.picklist.rest-exact,flow.interview-failed.not-delivered",
+     ""},
+    {"drops-custom-mapping",
+     "format.mapping.custom-field-00n,format.rest.custom-field-mapping", ""},
     {"no-outcomes", "truth.one-outcome-per-lead", ""},
     {"retries-after-success",
-     "retry.no-attempt-after-2xx,truth.no-resend-after-success", ""},
+     "retry.no-attempt-after-2xx,truth.no-resend-after-success,"
+     "format.rest.json-bearer",
+     ""},
+    /* auth.flow.session-timed-out is not aimed at it: the script client
+     * refreshes a token idle that long before sending, so no 401 comes. */
+    {"ignores-401",
+     "auth.expired-token.refreshed-same-lead,auth.401.not-a-retry,"
+     "auth.paused-resumed.token-expired,auth.refresh-failed.holds-remaining",
+     ""},
+    {"burns-leads-on-failed-refresh", "auth.refresh-failed.holds-remaining",
+     ""},
+    {"flat-flow-body", "format.flow.inputs-json,flow.person-account.created",
+     ""},
     {NULL, NULL, NULL},
 };
 

@@ -5,7 +5,7 @@ Correct by default; `--defect NAME` switches on exactly one deliberate bug,
 so tests/e2e/test_conformance.c can check that sfconform catches each one.
 Defects: never-retries, retries-forever, json-to-w2l, ignores-401,
 reports-all-delivered, drops-custom-mapping, no-outcomes,
-retries-after-success.
+retries-after-success, burns-leads-on-failed-refresh, flat-flow-body.
 """
 import http.client
 import json
@@ -15,6 +15,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import datetime
+
+# Refresh a token idle this long before sending (a 7,200 s session, less
+# a margin), as sfdeliver does.
+REFRESH_AHEAD_S = 7200 - 300
 
 DEFECT = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--defect" else ""
 
@@ -56,15 +61,21 @@ def refresh(buyer):
         return json.load(r)["access_token"]
 
 
-def send(buyer, fields, token):
+def body_of(buyer, fields):
     d = buyer["delivery"]
     ctype = d.get("content_type", "application/x-www-form-urlencoded")
     if DEFECT == "json-to-w2l":
         ctype = "application/json"
-    if ctype.startswith("application/json"):
-        body = json.dumps(fields).encode()
-    else:
-        body = urllib.parse.urlencode(fields).encode()
+    if not ctype.startswith("application/json"):
+        return ctype, urllib.parse.urlencode(fields).encode()
+    if d.get("format") == "flow" and DEFECT != "flat-flow-body":
+        return ctype, json.dumps({"inputs": [fields]}).encode()
+    return ctype, json.dumps(fields).encode()
+
+
+def send(buyer, fields, token):
+    d = buyer["delivery"]
+    ctype, body = body_of(buyer, fields)
     req = urllib.request.Request(d["url"], data=body, method="POST")
     req.add_header("Content-Type", ctype)
     for k, v in d.get("headers", {}).items():
@@ -78,6 +89,10 @@ def send(buyer, fields, token):
             return r.status, {}, b""
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
+
+
+class RefreshFailed(Exception):
+    pass
 
 
 def deliver(buyer, lead, state):
@@ -106,7 +121,9 @@ def deliver(buyer, lead, state):
                 state["token"] = refresh(buyer)
                 continue  # the 401 does not use up a retry
             except Exception:
-                return "rejected", attempts
+                if DEFECT == "burns-leads-on-failed-refresh":
+                    return "rejected", attempts
+                raise RefreshFailed()
         failures += 1
         if failures > max_retries and DEFECT != "retries-forever":
             return "delivery_failed", attempts
@@ -116,24 +133,55 @@ def deliver(buyer, lead, state):
         time.sleep(wait)
 
 
+def epoch(rfc3339):
+    return datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()
+
+
+def load_state():
+    """The token and when it was last used (SFCONFORM_NOW), kept across the
+    steps of a case in the state directory."""
+    path = os.path.join(os.environ["SFCONFORM_STATE"], "token.json")
+    try:
+        return json.load(open(path)), path
+    except (OSError, ValueError):
+        return {}, path
+
+
 def main():
     buyer = json.load(open(os.environ["SFCONFORM_BUYER"]))
-    state = {}
+    now = epoch(os.environ["SFCONFORM_NOW"])
+    state, state_path = load_state()
+    if ("auth" in buyer and DEFECT != "ignores-401"
+            and now - state.get("used", now) >= REFRESH_AHEAD_S):
+        try:
+            state["token"] = refresh(buyer)
+        except Exception:
+            pass  # the first send will tell
     out = open(os.environ["SFCONFORM_OUTCOMES"], "a")
+    held_for_auth = delivered = False
     for line in open(os.environ["SFCONFORM_LEADS"], encoding="utf-8"):
         if not line.strip():
             continue
         lead = json.loads(line)
-        if buyer.get("paused"):
+        if buyer.get("paused") or held_for_auth:
             outcome, attempts = "held", 0
         else:
-            outcome, attempts = deliver(buyer, lead, state)
+            try:
+                outcome, attempts = deliver(buyer, lead, state)
+            except RefreshFailed:
+                # The token cannot be fixed by retrying: hold this lead and
+                # every one after it until the buyer's grant is renewed.
+                outcome, attempts, held_for_auth = "held", 1, True
+        delivered |= outcome == "delivered"
         if DEFECT == "reports-all-delivered":
             outcome = "delivered"
         if DEFECT != "no-outcomes":
             out.write(json.dumps({"lead_id": lead["id"], "outcome": outcome,
                                   "attempts": attempts}) + "\n")
             out.flush()
+    if delivered:
+        state["used"] = now
+        json.dump(state, open(state_path, "w"))
     return 0
 
 

@@ -1,0 +1,463 @@
+/*
+ * test_check.c - verdicts from synthetic evidence: a journal, the
+ * client's outcome lines and the records, judged by check_case() exactly
+ * as a trial would, without a sim or a client.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "case.h"
+#include "check.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+#define REST "/services/data/v59.0/sobjects/Lead/"
+#define TOKEN "/services/oauth2/token"
+
+/* The evidence being built: journal, leads, runs, records. */
+struct ev {
+    json_t *journal, *leads, *runs, *records;
+    int seq;
+};
+
+static void
+ev_init(struct ev *e)
+{
+    e->journal = json_array();
+    e->leads = json_array();
+    e->runs = json_array();
+    e->records = json_pack("{s:[], s:[], s:[]}", "Lead", "Contact", "Account");
+    e->seq = 0;
+}
+
+static void
+ev_free(struct ev *e)
+{
+    json_decref(e->journal);
+    json_decref(e->leads);
+    json_decref(e->runs);
+    json_decref(e->records);
+}
+
+static void
+lead(struct ev *e, const char *id, const char *email)
+{
+    json_array_append_new(e->leads,
+                          json_pack("{s:s, s:s, s:{s:s, s:s}}", "id", id, "key",
+                                    email, "lead", "id", id, "email", email));
+}
+
+/* A request the sim journaled, one second after the previous one. */
+static void
+req(struct ev *e, const char *path, int status, const char *verdict,
+    const char *body)
+{
+    char when[64];
+
+    e->seq++;
+    snprintf(when, sizeof(when), "2026-03-02T09:00:%02d.000Z", e->seq);
+    json_array_append_new(
+        e->journal,
+        json_pack("{s:i, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s?}", "seq",
+                  e->seq, "kind", "request", "time", when, "method", "POST",
+                  "path", path, "status", status, "verdict", verdict,
+                  "content_type", "application/json", "auth", "bearer", "body",
+                  body));
+}
+
+/* A lead's REST post. */
+static void
+post(struct ev *e, const char *email, int status, const char *verdict)
+{
+    char body[256];
+
+    snprintf(body, sizeof(body), "{\"LastName\":\"L\",\"Email\":\"%s\"}",
+             email);
+    req(e, REST, status, verdict, body);
+}
+
+/* A client run over the journal entries since the previous run; outcomes
+ * is the text of its NDJSON lines separated by '|'. */
+static void
+run(struct ev *e, const char *ids, const char *outcomes, int exit_status)
+{
+    json_int_t from = 0;
+    json_t *r, *lines = json_array(), *idl = json_array();
+    char buf[2048], *p, *save = NULL;
+
+    if (json_array_size(e->runs) > 0)
+        from = json_integer_value(json_object_get(
+            json_array_get(e->runs, json_array_size(e->runs) - 1), "seq_to"));
+    snprintf(buf, sizeof(buf), "%s", outcomes);
+    for (p = strtok_r(buf, "|", &save); p != NULL;
+         p = strtok_r(NULL, "|", &save))
+        json_array_append_new(lines, json_loads(p, 0, NULL));
+    snprintf(buf, sizeof(buf), "%s", ids);
+    save = NULL;
+    for (p = strtok_r(buf, ",", &save); p != NULL;
+         p = strtok_r(NULL, ",", &save))
+        json_array_append_new(idl, json_string(p));
+    r = json_pack("{s:I, s:o, s:i, s:b, s:I, s:o, s:[], s:I, s:I}", "step",
+                  (json_int_t)json_array_size(e->runs) + 1, "leads", idl,
+                  "exit", exit_status, "timed_out", 0, "timeout_ms",
+                  (json_int_t)5000, "outcomes", lines, "bad_lines", "seq_from",
+                  from, "seq_to", (json_int_t)e->seq);
+    json_array_append_new(e->runs, r);
+}
+
+static void
+record(struct ev *e, const char *object, const char *json)
+{
+    json_array_append_new(json_object_get(e->records, object),
+                          json_loads(json, 0, NULL));
+}
+
+/* The evidence document check.h describes (new reference). */
+static json_t *
+evidence(struct ev *e)
+{
+    json_t *final = json_object(), *r, *line;
+    size_t i, j;
+
+    json_array_foreach(e->runs, i, r)
+    {
+        json_array_foreach(json_object_get(r, "outcomes"), j, line)
+            json_object_set(final,
+                            json_string_value(json_object_get(line, "lead_id")),
+                            line);
+    }
+    return json_pack("{s:O, s:{s:[], s:i}, s:O, s:O, s:O, s:o, s:o}", "journal",
+                     e->journal, "faults", "faults", "injected", 0, "records",
+                     e->records, "leads", e->leads, "runs", e->runs, "final",
+                     final, "attempts", wire_attempts(e->journal, e->leads));
+}
+
+/* Judges e against one expectation (JSON text); the failures. */
+static json_t *
+judge(struct ev *e, const char *expect)
+{
+    struct conf_case c;
+    json_t *ev = evidence(e), *failures = json_array();
+    char text[1024];
+
+    memset(&c, 0, sizeof(c));
+    c.id = "test";
+    c.lead_key = "email";
+    snprintf(text, sizeof(text), "[%s]", expect);
+    c.expect = json_loads(text, 0, NULL);
+    assert_non_null(c.expect);
+    check_case(&c, ev, failures);
+    json_decref(c.expect);
+    json_decref(ev);
+    return failures;
+}
+
+static void
+expect_pass(struct ev *e, const char *expect)
+{
+    json_t *f = judge(e, expect);
+
+    if (json_array_size(f) != 0)
+        fail_msg("%s: %s", expect, json_string_value(json_array_get(f, 0)));
+    json_decref(f);
+}
+
+/* Asserts a failure whose message contains needle. */
+static void
+expect_fail(struct ev *e, const char *expect, const char *needle)
+{
+    json_t *f = judge(e, expect);
+    const char *msg = json_string_value(json_array_get(f, 0));
+
+    if (msg == NULL)
+        fail_msg("%s: passed, expected a failure", expect);
+    if (strstr(msg, needle) == NULL)
+        fail_msg("%s: \"%s\" lacks \"%s\"", expect, msg, needle);
+    json_decref(f);
+}
+
+static void
+test_delivered_must_be_stored(void **state)
+{
+    struct ev e;
+    json_t *ev, *ids = json_array();
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    lead(&e, "L-2", "b@x.com");
+    post(&e, "a@x.com", 201, "created");
+    req(&e, "/servlet/servlet.WebToLead", 200, "dropped_daily_limit",
+        "oid=00D&email=b%40x.com");
+    run(&e, "L-1,L-2",
+        "{\"lead_id\":\"L-1\",\"outcome\":\"delivered\",\"attempts\":1}|"
+        "{\"lead_id\":\"L-2\",\"outcome\":\"delivered\",\"attempts\":1}",
+        0);
+    expect_fail(&e, "{\"check\":\"outcomes_truthful\"}",
+                "L-2: reported delivered but the sim's verdict on its last "
+                "attempt was dropped_daily_limit");
+    expect_pass(&e, "{\"check\":\"outcome\",\"lead\":\"L-1\","
+                    "\"outcome\":[\"delivered\",\"held\"],\"attempts\":1}");
+    ev = evidence(&e);
+    assert_int_equal(check_false_delivered(ev, ids), 1);
+    assert_string_equal(json_string_value(json_array_get(ids, 0)), "L-2");
+    json_decref(ev);
+    json_decref(ids);
+    ev_free(&e);
+}
+
+static void
+test_held_after_401_is_truthful(void **state)
+{
+    struct ev e;
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    lead(&e, "L-2", "b@x.com");
+    post(&e, "a@x.com", 401, "auth_failed");
+    req(&e, TOKEN, 400, "auth_failed", "grant_type=refresh_token");
+    run(&e, "L-1,L-2",
+        "{\"lead_id\":\"L-1\",\"outcome\":\"held\",\"attempts\":1}|"
+        "{\"lead_id\":\"L-2\",\"outcome\":\"held\",\"attempts\":0}",
+        0);
+    expect_pass(&e, "{\"check\":\"outcomes_truthful\"}");
+    expect_pass(&e, "{\"check\":\"one_outcome_per_lead\"}");
+    expect_pass(&e, "{\"check\":\"attempts\",\"sum\":true,\"max\":1}");
+    expect_fail(&e, "{\"check\":\"reauth_resends\"}",
+                "but the lead was not sent again");
+    ev_free(&e);
+
+    /* Held after a 503 is not: the lead itself was tried and failed. */
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    post(&e, "a@x.com", 503, "fault_injected");
+    run(&e, "L-1", "{\"lead_id\":\"L-1\",\"outcome\":\"held\",\"attempts\":1}",
+        0);
+    expect_fail(&e, "{\"check\":\"outcomes_truthful\"}",
+                "L-1: reported held but sent 1 times");
+    ev_free(&e);
+}
+
+static void
+test_reported_attempts_against_wire(void **state)
+{
+    struct ev e;
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    lead(&e, "L-2", "b@x.com");
+    post(&e, "a@x.com", 401, "auth_failed");
+    req(&e, TOKEN, 200, "token_issued", "grant_type=refresh_token");
+    post(&e, "a@x.com", 201, "created");
+    post(&e, "b@x.com", 503, "fault_injected");
+    post(&e, "b@x.com", 503, "fault_injected");
+    post(&e, "b@x.com", 201, "created");
+    /* L-1 may leave the 401 uncounted; L-2 may not leave out a 503. */
+    run(&e, "L-1,L-2",
+        "{\"lead_id\":\"L-1\",\"outcome\":\"delivered\",\"attempts\":1}|"
+        "{\"lead_id\":\"L-2\",\"outcome\":\"delivered\",\"attempts\":2}",
+        0);
+    expect_fail(&e, "{\"check\":\"outcomes_truthful\"}",
+                "L-2: reported 2 attempts, the wire shows 3");
+    expect_pass(&e, "{\"check\":\"outcomes_truthful\",\"attempts\":false}");
+    expect_pass(&e, "{\"check\":\"reauth_resends\"}");
+    expect_pass(&e, "{\"check\":\"attempts\",\"lead\":\"L-2\",\"count\":3}");
+    expect_fail(&e, "{\"check\":\"attempts\",\"min\":3}",
+                "L-1: 2 attempts on the wire, expected at least 3");
+    expect_pass(&e, "{\"check\":\"no_attempt_after_success\"}");
+    expect_pass(&e, "{\"check\":\"wire_auth\",\"equals\":\"bearer\"}");
+    expect_pass(&e, "{\"check\":\"content_type\",\"equals\":"
+                    "\"application/json\"}");
+    ev_free(&e);
+}
+
+static void
+test_401_without_refresh(void **state)
+{
+    struct ev e;
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    post(&e, "a@x.com", 401, "auth_failed");
+    post(&e, "a@x.com", 401, "auth_failed");
+    run(&e, "L-1",
+        "{\"lead_id\":\"L-1\",\"outcome\":\"delivery_failed\","
+        "\"attempts\":2}",
+        0);
+    expect_fail(&e, "{\"check\":\"reauth_resends\"}",
+                "L-1: answered 401 at seq 1, and no token request followed");
+    expect_fail(&e, "{\"check\":\"outcome\",\"outcome\":\"delivered\"}",
+                "L-1: expected outcome \"delivered\", the client wrote "
+                "delivery_failed");
+    ev_free(&e);
+}
+
+/* "run" and "before_first_attempt" narrow the journal to one client run. */
+static void
+test_journal_window(void **state)
+{
+    struct ev e;
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    lead(&e, "L-2", "b@x.com");
+    post(&e, "a@x.com", 201, "created");
+    run(&e, "L-1",
+        "{\"lead_id\":\"L-1\",\"outcome\":\"delivered\","
+        "\"attempts\":1}",
+        0);
+    post(&e, "b@x.com", 201, "created");
+    req(&e, TOKEN, 200, "token_issued", "grant_type=refresh_token");
+    run(&e, "L-2",
+        "{\"lead_id\":\"L-2\",\"outcome\":\"delivered\","
+        "\"attempts\":1}",
+        0);
+    expect_pass(&e, "{\"check\":\"journal\",\"path\":\"" TOKEN
+                    "\",\"run\":2,\"count\":1}");
+    expect_pass(&e, "{\"check\":\"journal\",\"verdict\":\"created\","
+                    "\"run\":1,\"count\":1}");
+    expect_fail(&e,
+                "{\"check\":\"journal\",\"path\":\"" TOKEN
+                "\",\"run\":2,\"before_first_attempt\":true,\"min\":1}",
+                "0 journal entries on " TOKEN " in run 2 before its first "
+                "lead was sent, expected at least 1");
+    expect_fail(&e, "{\"check\":\"journal\",\"run\":3,\"count\":0}",
+                "there is no client run 3");
+    expect_pass(&e, "{\"check\":\"attempts\",\"run\":1,\"sum\":true,"
+                    "\"count\":1}");
+    ev_free(&e);
+}
+
+static void
+test_wire_json_shape(void **state)
+{
+    struct ev e;
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    lead(&e, "L-2", "b@x.com");
+    req(&e, "/services/data/v59.0/actions/custom/flow/F", 200, "created",
+        "{\"inputs\":[{\"email\":\"a@x.com\",\"age\":\"42\"}]}");
+    req(&e, "/services/data/v59.0/actions/custom/flow/F", 200, "created",
+        "{\"inputs\":[{\"email\":\"b@x.com\",\"age\":42,\"vip\":true}]}");
+    run(&e, "L-1,L-2", "", 0);
+    expect_pass(&e, "{\"check\":\"wire_json\",\"keys\":[\"inputs\"],"
+                    "\"array\":\"inputs\",\"items\":1}");
+    expect_pass(&e, "{\"check\":\"wire_json\",\"lead\":\"L-1\","
+                    "\"strings_only\":true}");
+    expect_fail(&e, "{\"check\":\"wire_json\",\"strings_only\":true}",
+                "L-2: attempt 2 sends a value that is not a string: age=42");
+    expect_fail(&e, "{\"check\":\"wire_json\",\"keys\":[\"records\"]}",
+                "has other top-level keys");
+    expect_fail(&e,
+                "{\"check\":\"wire_json\",\"array\":\"inputs\","
+                "\"items\":2}",
+                "\"inputs\" has 1 items, expected 2");
+    expect_fail(&e, "{\"check\":\"one_outcome_per_lead\"}",
+                "L-1 has 0 outcomes, expected 1");
+    ev_free(&e);
+}
+
+static void
+test_records_and_fields(void **state)
+{
+    struct ev e;
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    record(&e, "Account",
+           "{\"PersonEmail\":\"a@x.com\",\"IsPersonAccount\":true,"
+           "\"LastName\":\"Lovelace\",\"Phone\":null}");
+    expect_pass(&e, "{\"check\":\"records\",\"object\":\"Account\","
+                    "\"count\":1}");
+    expect_fail(&e, "{\"check\":\"records\",\"count\":1}",
+                "0 Lead records stored, expected 1");
+    expect_pass(&e, "{\"check\":\"record_field\",\"lead\":\"L-1\","
+                    "\"object\":\"Account\",\"match_field\":\"PersonEmail\","
+                    "\"field\":\"IsPersonAccount\",\"equals\":true}");
+    expect_fail(&e,
+                "{\"check\":\"record_field\",\"lead\":\"L-1\","
+                "\"object\":\"Account\",\"match_field\":\"PersonEmail\","
+                "\"field\":\"LastName\",\"equals\":\"Byron\"}",
+                "record LastName is \"Lovelace\", expected \"Byron\"");
+    expect_pass(&e, "{\"check\":\"record_field\",\"lead\":\"L-1\","
+                    "\"object\":\"Account\",\"match_field\":\"PersonEmail\","
+                    "\"field\":\"Phone\",\"empty\":true}");
+    expect_fail(&e,
+                "{\"check\":\"record_field\",\"lead\":\"L-1\","
+                "\"field\":\"LastName\"}",
+                "L-1: no Lead record with Email = a@x.com");
+    ev_free(&e);
+}
+
+static void
+test_client_run_failures(void **state)
+{
+    struct ev e;
+    json_t *f;
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    run(&e, "L-1", "{\"lead_id\":\"L-1\",\"outcome\":\"held\",\"attempts\":0}",
+        3);
+    json_object_set_new(json_array_get(e.runs, 0), "timed_out", json_true());
+    f = judge(&e, "{\"check\":\"one_outcome_per_lead\"}");
+    assert_int_equal(json_array_size(f), 1);
+    assert_non_null(strstr(json_string_value(json_array_get(f, 0)),
+                           "step 1: the client did not finish within 5000 ms"));
+    json_decref(f);
+    json_object_set_new(json_array_get(e.runs, 0), "timed_out", json_false());
+    expect_fail(&e, "{\"check\":\"one_outcome_per_lead\"}",
+                "step 1: the client exited 3");
+    ev_free(&e);
+}
+
+static void
+test_check_table(void **state)
+{
+    const char *const *keys;
+
+    (void)state;
+    assert_true(check_known("outcomes_truthful"));
+    assert_true(check_known("reauth_resends"));
+    assert_false(check_known("telepathy"));
+    assert_null(check_keys("telepathy"));
+    keys = check_keys("journal");
+    assert_non_null(keys);
+    for (; *keys != NULL && strcmp(*keys, "before_first_attempt") != 0; keys++)
+        ;
+    assert_non_null(*keys);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_delivered_must_be_stored),
+        cmocka_unit_test(test_held_after_401_is_truthful),
+        cmocka_unit_test(test_reported_attempts_against_wire),
+        cmocka_unit_test(test_401_without_refresh),
+        cmocka_unit_test(test_journal_window),
+        cmocka_unit_test(test_wire_json_shape),
+        cmocka_unit_test(test_records_and_fields),
+        cmocka_unit_test(test_client_run_failures),
+        cmocka_unit_test(test_check_table),
+    };
+
+    xjson_init();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
