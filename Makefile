@@ -143,8 +143,12 @@ e2e: $(BINS) $(E2E_BINS)
 	echo "e2e: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
 
 # The conformance catalog against the bundled client (a MUST failure fails).
+# The per-run limit only catches a hung client; it is generous so that an
+# instrumented build on a busy machine is not mistaken for one.
+CONF_TIMEOUT ?= 30000
 conformance: $(BINS)
-	./$(BIN_CONF) --jobs 2 --sim $(BIN_SIM) --client $(abspath $(BIN_CLIENT)) \
+	./$(BIN_CONF) --jobs 2 --timeout $(CONF_TIMEOUT) --sim $(BIN_SIM) \
+	    --client $(abspath $(BIN_CLIENT)) \
 	    --junit $(BUILD)/conformance.xml --html $(BUILD)/conformance.html
 
 bench: all
