@@ -223,7 +223,6 @@ int64_t edition_w2l_limit(enum edition e);
 const struct org_user *org_user_find(const struct org *o, const char *username);
 const struct org_app *org_app_find(const struct org *o, const char *client_id);
 /* An exact flow API name; NULL when unknown. */
-const struct org_flow *org_flow_find(const struct org *o,
-                                     const char *api_name);
+const struct org_flow *org_flow_find(const struct org *o, const char *api_name);
 
 #endif

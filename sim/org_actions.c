@@ -24,10 +24,10 @@
 
 static const char *const creates_names[] = {"Lead", "ContactWithAccount",
                                             "PersonAccount", NULL};
-static const char *const method_names[] = {"GET", "POST", "PUT", "PATCH",
-                                           "DELETE", NULL};
-static const enum http_method method_values[] = {
-    HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE};
+static const char *const method_names[] = {"GET",   "POST",   "PUT",
+                                           "PATCH", "DELETE", NULL};
+static const enum http_method method_values[] = {HTTP_GET, HTTP_POST, HTTP_PUT,
+                                                 HTTP_PATCH, HTTP_DELETE};
 
 int
 org_mappings_load(struct conf *c, json_t *obj, const char *path,
@@ -44,7 +44,8 @@ org_mappings_load(struct conf *c, json_t *obj, const char *path,
     if (json_object_size(obj) > MAPPING_MAX)
         return conf_error(c, path, "more than %d entries", MAPPING_MAX);
     *out = xcalloc(json_object_size(obj) + 1, sizeof(**out));
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         if (!json_is_string(v))
             return conf_error(c, conf_join(p, sizeof(p), path, key),
                               "must be a field name (a string)");
@@ -88,8 +89,9 @@ static int
 load_flow(struct conf *c, json_t *f, const char *path, struct org_flow *of)
 {
     static const char *const keys[] = {
-        "api_name", "label", "active", "creates", "inputs", "account_inputs",
-        "output_id", "output_account_id", NULL};
+        "api_name", "label",          "active",    "creates",
+        "inputs",   "account_inputs", "output_id", "output_account_id",
+        NULL};
     const char *name, *label, *out_id, *out_acc;
     json_t *inputs = NULL, *acc = NULL;
     char p[CONF_PATH_MAX];
@@ -153,8 +155,9 @@ static int
 load_apex(struct conf *c, json_t *a, const char *path, struct org_apex *oa)
 {
     static const char *const keys[] = {
-        "url_mapping", "methods", "class", "method", "object", "mapping",
-        "success_status", "success_body", "handled_errors", NULL};
+        "url_mapping",    "methods", "class",          "method",
+        "object",         "mapping", "success_status", "success_body",
+        "handled_errors", NULL};
     const char *url, *cls, *meth, *object;
     json_t *methods = NULL, *mapping = NULL, *body;
     char p[CONF_PATH_MAX];
@@ -173,8 +176,9 @@ load_apex(struct conf *c, json_t *a, const char *path, struct org_apex *oa)
         conf_bool(c, a, path, "handled_errors", 0, &oa->handled_errors) == -1)
         return -1;
     if (url == NULL || url[0] != '/')
-        return conf_error(c, path, "an endpoint needs a \"url_mapping\" "
-                                   "starting with /");
+        return conf_error(c, path,
+                          "an endpoint needs a \"url_mapping\" "
+                          "starting with /");
     if (strcasecmp(object, "Lead") != 0 && strcasecmp(object, "Contact") != 0 &&
         strcasecmp(object, "Account") != 0)
         return conf_error(c, conf_join(p, sizeof(p), path, "object"),
@@ -218,8 +222,9 @@ load_flows(struct conf *c, json_t *root, struct org *o)
                                   o->flows[i].api_name);
         if (o->flows[i].creates == FLOW_CREATES_PERSON_ACCOUNT &&
             !o->person_accounts)
-            return conf_error(c, p, "creates PersonAccount, but the org does "
-                                    "not enable person_accounts");
+            return conf_error(c, p,
+                              "creates PersonAccount, but the org does "
+                              "not enable person_accounts");
     }
     return 0;
 }
@@ -309,14 +314,13 @@ org_actions_json(const struct org *o, json_t *out)
         const struct org_flow *f = &o->flows[i];
         json_t *j = json_pack(
             "{s:s, s:s, s:b, s:s, s:o}", "api_name", f->api_name, "label",
-            f->label, "active", f->active, "creates",
-            creates_names[f->creates], "inputs",
-            org_mappings_json(f->inputs, f->ninputs));
+            f->label, "active", f->active, "creates", creates_names[f->creates],
+            "inputs", org_mappings_json(f->inputs, f->ninputs));
 
         if (f->naccount_inputs > 0)
-            json_object_set_new(j, "account_inputs",
-                                org_mappings_json(f->account_inputs,
-                                                  f->naccount_inputs));
+            json_object_set_new(
+                j, "account_inputs",
+                org_mappings_json(f->account_inputs, f->naccount_inputs));
         if (f->output_id != NULL)
             json_object_set_new(j, "output_id", json_string(f->output_id));
         if (f->output_account_id != NULL)

@@ -62,8 +62,8 @@ stop(void **state)
 
 /* Sends JSON with the Bearer token; returns the parsed answer. */
 static json_t *
-call(struct actions *a, const char *method, const char *path,
-     const char *body, long *status)
+call(struct actions *a, const char *method, const char *path, const char *body,
+     long *status)
 {
     const char *headers[] = {a->auth, NULL};
     struct http_result r;
@@ -114,8 +114,7 @@ test_flow_creates_lead(void **state)
     assert_true(json_is_null(json_object_get(res, "errors")));
     assert_true(json_is_true(json_object_get(res, "isSuccess")));
     assert_int_equal(json_integer_value(json_object_get(res, "version")), 1);
-    assert_int_equal(json_integer_value(json_object_get(res, "sortOrder")),
-                     -1);
+    assert_int_equal(json_integer_value(json_object_get(res, "sortOrder")), -1);
     assert_string_equal(
         str(json_object_get(res, "outputValues"), "Flow__InterviewStatus"),
         "Finished");
@@ -142,8 +141,8 @@ test_flow_batch_with_a_failing_interview(void **state)
 
     assert_int_equal(st, 400);
     assert_int_equal(json_array_size(j), 3);
-    assert_true(json_is_true(json_object_get(json_array_get(j, 0),
-                                             "isSuccess")));
+    assert_true(
+        json_is_true(json_object_get(json_array_get(j, 0), "isSuccess")));
     bad = json_array_get(j, 1);
     assert_true(json_is_false(json_object_get(bad, "isSuccess")));
     assert_true(json_is_null(json_object_get(bad, "outputValues")));
@@ -187,8 +186,7 @@ test_flow_unknown_inactive_and_bad_input(void **state)
              "{\"inputs\":[{\"lastName\":\"X\",\"shoeSize\":\"9\"}]}", &st);
     assert_int_equal(st, 400);
     assert_string_equal(
-        str(json_array_get(json_object_get(json_array_get(j, 0), "errors"),
-                           0),
+        str(json_array_get(json_object_get(json_array_get(j, 0), "errors"), 0),
             "message"),
         "Couldn't find an input parameter named shoeSize");
     json_decref(j);
@@ -254,8 +252,8 @@ test_flow_list_and_describe(void **state)
 {
     struct actions *a = *state;
     long st;
-    json_t *j = call(a, "GET", "/services/data/v62.0/actions/custom/flow",
-                     NULL, &st);
+    json_t *j =
+        call(a, "GET", "/services/data/v62.0/actions/custom/flow", NULL, &st);
 
     assert_int_equal(st, 200);
     assert_int_equal(json_array_size(json_object_get(j, "actions")), 2);
@@ -347,8 +345,7 @@ test_flow_creates_person_account(void **state)
     assert_string_equal(str(acc, "Name"), "Jane Doe");
     assert_string_equal(str(acc, "PersonEmail"), "jane@example.com");
     assert_string_equal(
-        str(json_object_get(json_array_get(j, 0), "outputValues"),
-            "accountId"),
+        str(json_object_get(json_array_get(j, 0), "outputValues"), "accountId"),
         str(acc, "Id"));
     json_decref(acc);
     json_decref(j);
@@ -366,8 +363,8 @@ main(void)
             test_flow_unknown_inactive_and_bad_input, start_flows, stop),
         cmocka_unit_test_setup_teardown(test_flow_contact_with_account,
                                         start_flows, stop),
-        cmocka_unit_test_setup_teardown(test_flow_needs_a_session,
-                                        start_flows, stop),
+        cmocka_unit_test_setup_teardown(test_flow_needs_a_session, start_flows,
+                                        stop),
         cmocka_unit_test_setup_teardown(test_flow_list_and_describe,
                                         start_flows, stop),
         cmocka_unit_test_setup_teardown(
