@@ -72,6 +72,15 @@ struct deliver {
     int refreshes;         /* token requests sent */
     struct token_job tok;
     char auth_error[SF_ERR_MSG_MAX];
+    /* The buyer's request headers as one list every delivery attempt
+     * shares, built for token generation hdrs_gen and hdrs_ctype. Lists it
+     * replaced stay alive until deliver_free(): transfers in flight may
+     * still be sending them. */
+    struct curl_slist *hdrs;
+    unsigned hdrs_gen;
+    const char *hdrs_ctype;
+    struct curl_slist **old_hdrs;
+    size_t nold_hdrs;
 };
 
 struct deliver *
@@ -157,6 +166,10 @@ deliver_free(struct deliver *d)
     free(d->tok.body);
     if (d->multi != NULL)
         curl_multi_cleanup(d->multi);
+    curl_slist_free_all(d->hdrs);
+    for (size_t i = 0; i < d->nold_hdrs; i++)
+        curl_slist_free_all(d->old_hdrs[i]);
+    free(d->old_hdrs);
     free(d->jobs);
     free(d->waiting);
     free(d);
@@ -251,6 +264,31 @@ calendar_ms(const struct deliver *d)
     return timesrc_now_ms(d->cfg.clock);
 }
 
+/*
+ * The header list for a delivery with content type ctype: the buyer's
+ * headers change only when a refreshed token replaces Authorization
+ * (token_gen), so one list serves every attempt until then.
+ */
+static struct curl_slist *
+delivery_headers(struct deliver *d, const char *ctype)
+{
+    const struct buyer *b = d->cfg.buyer;
+
+    if (d->hdrs != NULL && d->hdrs_gen == d->token_gen &&
+        (d->hdrs_ctype == ctype || (d->hdrs_ctype != NULL && ctype != NULL &&
+                                    strcmp(d->hdrs_ctype, ctype) == 0)))
+        return d->hdrs;
+    if (d->hdrs != NULL) {
+        d->old_hdrs =
+            xreallocarray(d->old_hdrs, d->nold_hdrs + 1, sizeof(*d->old_hdrs));
+        d->old_hdrs[d->nold_hdrs++] = d->hdrs;
+    }
+    d->hdrs = transfer_headers(ctype, b->headers, b->nheaders);
+    d->hdrs_gen = d->token_gen;
+    d->hdrs_ctype = ctype;
+    return d->hdrs;
+}
+
 /* Starts one attempt of j; 0, or -1 when j became final instead. */
 static int
 job_start(struct deliver *d, struct job *j)
@@ -280,8 +318,7 @@ job_start(struct deliver *d, struct job *j)
         .content_type = j->p.content_type,
         .body = j->p.body,
         .len = j->p.len,
-        .headers = b->headers,
-        .nheaders = b->nheaders,
+        .hdr_list = delivery_headers(d, j->p.content_type),
         .connect_timeout_ms = (long)b->connect_timeout_ms,
         .timeout_ms = (long)b->timeout_ms,
     };

@@ -7,14 +7,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "timefmt.h"
-
 #define DLOG_LINE_MAX (64 * 1024)
+#define DLOG_BUFFER (256 * 1024)
+
+/* 1 for the bytes put_str() copies as they are: printable ASCII but '"'
+ * and '\\'. */
+static unsigned char plain[256];
+
+static void
+plain_init(void)
+{
+    for (int c = 0x20; c < 0x80; c++)
+        plain[c] = c != '"' && c != '\\';
+}
 
 int
 dlog_open(struct dlog *d, const char *path, struct sf_err *err)
 {
+    if (!plain[' '])
+        plain_init();
     d->fp = NULL;
+    d->ts[0] = '\0';
+    d->ts_sec = -1;
     buf_init(&d->ln, DLOG_LINE_MAX);
     if (path == NULL)
         return 0;
@@ -23,7 +37,18 @@ dlog_open(struct dlog *d, const char *path, struct sf_err *err)
         err_set(err, "%s: %s", path, strerror(errno));
         return -1;
     }
+    /* Lines are about a kilobyte: a buffer of hundreds, written out when
+     * full and at every dlog_flush() (about once a second), costs far fewer
+     * write(2)s than stdio's default of one per few lines. */
+    setvbuf(d->fp, NULL, _IOFBF, DLOG_BUFFER);
     return 0;
+}
+
+void
+dlog_flush(struct dlog *d)
+{
+    if (d->fp != NULL)
+        fflush(d->fp);
 }
 
 /* Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0. */
@@ -57,30 +82,99 @@ utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
-/* Appends s[0..n) as a JSON string, quotes included. */
+/* Appends the literal string lit (no escaping). */
+#define PUT_LIT(b, lit) buf_append((b), (lit), sizeof(lit) - 1)
+
+/*
+ * Appends s[0..n) as a JSON string, quotes included: the escapes of
+ * buf_json_escape(), and U+FFFD for bytes that are not UTF-8. Runs of bytes
+ * that need nothing are copied with one append (this is the hot path of
+ * every line: the body excerpt).
+ */
 static void
 put_str(struct buf *b, const char *s, size_t n)
 {
+    static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, start = 0, k;
+    char esc[6] = {'\\', 'u', '0', '0', 0, 0};
 
     buf_putc(b, '"');
     while (i < n) {
-        if (p[i] < 0x80) {
+        unsigned char c;
+
+        while (i < n && plain[p[i]])
             i++;
-            continue;
+        if (i == n)
+            break;
+        c = p[i];
+        if (c >= 0x80) {
+            k = utf8_seq(p + i, n - i);
+            if (k > 0) {
+                i += k;
+                continue;
+            }
         }
-        k = utf8_seq(p + i, n - i);
-        if (k > 0) {
-            i += k;
-            continue;
-        }
-        buf_json_escape(b, s + start, i - start);
-        buf_puts(b, "\\ufffd");
+        buf_append(b, s + start, i - start);
         start = ++i;
+        switch (c) {
+        case '"': PUT_LIT(b, "\\\""); break;
+        case '\\': PUT_LIT(b, "\\\\"); break;
+        case '\n': PUT_LIT(b, "\\n"); break;
+        case '\r': PUT_LIT(b, "\\r"); break;
+        case '\t': PUT_LIT(b, "\\t"); break;
+        default:
+            if (c >= 0x80) {
+                PUT_LIT(b, "\\ufffd");
+                break;
+            }
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            buf_append(b, esc, sizeof(esc));
+        }
     }
-    buf_json_escape(b, s + start, n - start);
+    buf_append(b, s + start, n - start);
     buf_putc(b, '"');
+}
+
+/* Appends v in decimal (buf_printf's vsnprintf costs more than the rest
+ * of a line's numbers together). */
+static void
+put_int(struct buf *b, long long v)
+{
+    char tmp[24], *q = tmp + sizeof(tmp);
+    unsigned long long u =
+        v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    do {
+        *--q = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    if (v < 0)
+        *--q = '-';
+    buf_append(b, q, (size_t)(tmp + sizeof(tmp) - q));
+}
+
+/*
+ * The RFC 3339 time of ms, reusing the last one formatted: lines come many
+ * to a second, so only the milliseconds change ("YYYY-MM-DDTHH:MM:SS.mmmZ",
+ * the digits at offsets 20 to 22).
+ */
+static const char *
+time_str(struct dlog *d, int64_t ms)
+{
+    int64_t sec = ms >= 0 ? ms / 1000 : -1;
+    int m = (int)(ms % 1000);
+
+    if (sec < 0 || sec != d->ts_sec || strlen(d->ts) != 24) {
+        timefmt_rfc3339(ms, d->ts);
+        d->ts_sec = sec;
+        return d->ts;
+    }
+    d->ts[20] = (char)('0' + m / 100);
+    d->ts[21] = (char)('0' + m / 10 % 10);
+    d->ts[22] = (char)('0' + m % 10);
+    return d->ts;
 }
 
 /* "key":"value" when v is not NULL, after a comma unless *first. */
@@ -89,7 +183,11 @@ put_kv(struct buf *b, int *first, const char *key, const char *v)
 {
     if (v == NULL)
         return;
-    buf_printf(b, "%s\"%s\":", *first ? "" : ",", key);
+    if (!*first)
+        buf_putc(b, ',');
+    buf_putc(b, '"');
+    buf_puts(b, key);
+    PUT_LIT(b, "\":");
     *first = 0;
     put_str(b, v, strlen(v));
 }
@@ -125,36 +223,43 @@ excerpt_len(const char *body, size_t len)
 void
 dlog_write(struct dlog *d, const struct dlog_entry *e)
 {
-    char ts[TIMEFMT_LEN];
     struct buf *b = &d->ln;
     int first = 1, more = 0;
 
     if (d->fp == NULL)
         return;
     buf_reset(b);
-    buf_printf(
-        b, "{\"time\":\"%s\",\"lead_id\":", timefmt_rfc3339(e->time_ms, ts));
+    PUT_LIT(b, "{\"time\":\"");
+    buf_puts(b, time_str(d, e->time_ms));
+    PUT_LIT(b, "\",\"lead_id\":");
     put_str(b, e->lead_id, strlen(e->lead_id));
-    buf_printf(b, ",\"attempt\":%d,\"method\":", e->attempt);
+    PUT_LIT(b, ",\"attempt\":");
+    put_int(b, e->attempt);
+    PUT_LIT(b, ",\"method\":");
     put_str(b, e->method, strlen(e->method));
-    buf_puts(b, ",\"url\":");
+    PUT_LIT(b, ",\"url\":");
     put_str(b, e->url, url_len(e->url));
-    buf_printf(b, ",\"status\":%ld,\"curl_code\":%d", e->status, e->curl_code);
+    PUT_LIT(b, ",\"status\":");
+    put_int(b, e->status);
+    PUT_LIT(b, ",\"curl_code\":");
+    put_int(b, e->curl_code);
     put_kv(b, &more, "error", e->error);
     put_kv(b, &more, "verdict", e->verdict);
     put_kv(b, &more, "reason", e->reason);
-    buf_puts(b, ",\"headers\":{");
+    PUT_LIT(b, ",\"headers\":{");
     put_kv(b, &first, "retry-after", e->retry_after);
     put_kv(b, &first, "content-type", e->content_type);
     put_kv(b, &first, "sforce-limit-info", e->limit_info);
     buf_putc(b, '}');
     if (e->body != NULL) {
-        buf_puts(b, ",\"body\":");
+        PUT_LIT(b, ",\"body\":");
         put_str(b, e->body, excerpt_len(e->body, e->body_len));
     }
-    if (e->retry_in_ms >= 0)
-        buf_printf(b, ",\"retry_in_ms\":%lld", (long long)e->retry_in_ms);
-    buf_puts(b, "}\n");
+    if (e->retry_in_ms >= 0) {
+        PUT_LIT(b, ",\"retry_in_ms\":");
+        put_int(b, e->retry_in_ms);
+    }
+    PUT_LIT(b, "}\n");
     if (!b->toobig)
         fwrite(b->data, 1, b->len, d->fp);
 }

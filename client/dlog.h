@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "timefmt.h"
 
 #define DLOG_BODY_EXCERPT 512
 
@@ -41,12 +42,17 @@ struct dlog_entry {
 };
 
 struct dlog {
-    FILE *fp;      /* NULL: logging off */
-    struct buf ln; /* the line being formatted, reused */
+    FILE *fp;             /* NULL: logging off */
+    struct buf ln;        /* the line being formatted, reused */
+    char ts[TIMEFMT_LEN]; /* the last time formatted ... */
+    int64_t ts_sec;       /* ... and its second (-1: none) */
 };
 
 /* path NULL turns logging off. Returns 0 or -1 with err. */
 int dlog_open(struct dlog *d, const char *path, struct sf_err *err);
+/* Writes out the lines buffered so far. sfdeliver calls it about once a
+ * second, so that the log on disk is never more than a second behind. */
+void dlog_flush(struct dlog *d);
 void dlog_write(struct dlog *d, const struct dlog_entry *e);
 void dlog_close(struct dlog *d);
 

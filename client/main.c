@@ -280,8 +280,10 @@ hook_tick(void *arg)
     struct run *r = arg;
     int64_t now = timesrc_mono_ms();
 
-    outcome_tick(&r->out, now);
+    if (outcome_tick(&r->out, now) == -1)
+        r->failed = 1;
     if (now - r->last_save_mono >= 1000) {
+        dlog_flush(&r->dlog);
         save_gate(r);
         r->last_save_mono = now;
     }

@@ -1,11 +1,14 @@
 /*
  * outcome.h - the outcomes file: one JSON line per lead in a final state.
  *
- * Lines are appended with one write(2) each as leads finish, and synced to
- * disk at least once a second and at close, so that a SIGKILL loses at
- * most the last second and never tears a line in two: a torn tail left by
- * a crash is ended with a newline before the next append, and readers skip
- * lines that do not parse. outcome.c also reads the file back for --resume.
+ * Lines are gathered as leads finish and written together with one
+ * write(2) at every outcome_tick() (the delivery loop calls it once a
+ * turn, before it sleeps) and at close, so that a SIGKILL loses at most the
+ * outcomes of the loop turn it lands in. They are synced to disk at least
+ * once a second and at close, and a line is never torn in two: a torn tail
+ * left by a crash is ended with a newline before the next append, and
+ * readers skip lines that do not parse. outcome.c also reads the file back
+ * for --resume.
  */
 #ifndef CLIENT_OUTCOME_H
 #define CLIENT_OUTCOME_H
@@ -13,28 +16,36 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 
 #define OUTCOME_SYNC_MS 1000
+#define OUTCOME_FLUSH_BYTES (64 * 1024)       /* write early past this */
+#define OUTCOME_PENDING_MAX (4 * 1024 * 1024) /* cap on the lines gathered */
 
 struct outcome_file {
-    int fd;            /* -1: closed */
-    int dirty;         /* written since the last sync */
-    int64_t synced_ms; /* monotonic time of the last sync */
+    int fd;             /* -1: closed */
+    struct buf pending; /* lines not written yet */
+    int dirty;          /* written since the last sync */
+    int64_t synced_ms;  /* monotonic time of the last sync */
 };
 
 /* Opens path for appending (created 0644). Returns 0 or -1 with err. */
 int outcome_open(struct outcome_file *o, const char *path, struct sf_err *err);
 /*
- * Appends {"lead_id", "outcome", "attempts", ...extra}. extra (may be NULL)
- * is an object whose members are added; the reference is stolen. Returns 0
- * or -1 (logged).
+ * Adds the line {"lead_id", "outcome", "attempts", ...extra} (compact JSON,
+ * as json_dumps() writes it) to the lines to write. extra (may be NULL) is
+ * an object whose members are added; the reference is stolen. Returns 0,
+ * or -1 (logged) when the line, or the lines written early because
+ * OUTCOME_FLUSH_BYTES were gathered, could not be written.
  */
 int outcome_write(struct outcome_file *o, const char *lead_id,
                   const char *outcome, int attempts, json_t *extra);
-/* Syncs when OUTCOME_SYNC_MS have passed since the last sync. */
-void outcome_tick(struct outcome_file *o, int64_t mono_ms);
-/* Syncs and closes; 0 or -1. */
+/* Writes the lines gathered since the last call, and syncs when
+ * OUTCOME_SYNC_MS have passed since the last sync. Returns 0, or -1 (logged)
+ * when the write failed. */
+int outcome_tick(struct outcome_file *o, int64_t mono_ms);
+/* Writes what is gathered, syncs and closes; 0 or -1. */
 int outcome_close(struct outcome_file *o);
 
 /*

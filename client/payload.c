@@ -94,24 +94,43 @@ collect(const struct buyer *b, const struct lead *l, struct fields *f)
         fields_add(f, b->statics[i].key, xstrdup(b->statics[i].value));
 }
 
+/* 1 for the bytes a form value carries as they are: [A-Za-z0-9*-._]. */
+static int
+form_plain(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           (c >= '0' && c <= '9') || c == '*' || c == '-' || c == '.' ||
+           c == '_';
+}
+
 int
 payload_form_escape(struct buf *out, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    const unsigned char *p;
+    const unsigned char *p = (const unsigned char *)s;
 
-    for (p = (const unsigned char *)s; *p != '\0'; p++) {
+    while (*p != '\0') {
+        const unsigned char *run = p;
+        char esc[3] = {'%', 0, 0};
         int rc;
 
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-            (*p >= '0' && *p <= '9') || strchr("*-._", *p) != NULL)
-            rc = buf_putc(out, (char)*p);
-        else if (*p == ' ')
+        /* Plain runs go in with one append: most of a lead is plain. */
+        while (form_plain(*p))
+            p++;
+        if (p > run && buf_append(out, run, (size_t)(p - run)) == -1)
+            return -1;
+        if (*p == '\0')
+            break;
+        if (*p == ' ')
             rc = buf_putc(out, '+');
-        else
-            rc = buf_printf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+        else {
+            esc[1] = hex[*p >> 4];
+            esc[2] = hex[*p & 15];
+            rc = buf_append(out, esc, sizeof(esc));
+        }
         if (rc == -1)
             return -1;
+        p++;
     }
     return 0;
 }

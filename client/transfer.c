@@ -67,25 +67,78 @@ on_header(char *p, size_t size, size_t n, void *arg)
     return len;
 }
 
-static void
-build_headers(struct transfer *t, const struct transfer_req *req)
+struct curl_slist *
+transfer_headers(const char *content_type, const struct buyer_pair *h, size_t n)
 {
+    struct curl_slist *list = NULL;
     char *line;
 
-    curl_slist_free_all(t->hdrs);
-    t->hdrs = NULL;
-    if (req->content_type != NULL) {
-        line = xasprintf("Content-Type: %s", req->content_type);
-        t->hdrs = curl_slist_append(t->hdrs, line);
+    if (content_type != NULL) {
+        line = xasprintf("Content-Type: %s", content_type);
+        list = curl_slist_append(list, line);
         free(line);
     }
     /* No "Expect: 100-continue" round trip for our small bodies. */
-    t->hdrs = curl_slist_append(t->hdrs, "Expect:");
-    for (size_t i = 0; i < req->nheaders; i++) {
-        line = xasprintf("%s: %s", req->headers[i].key, req->headers[i].value);
-        t->hdrs = curl_slist_append(t->hdrs, line);
+    list = curl_slist_append(list, "Expect:");
+    for (size_t i = 0; i < n; i++) {
+        line = xasprintf("%s: %s", h[i].key, h[i].value);
+        list = curl_slist_append(list, line);
         free(line);
     }
+    return list;
+}
+
+/* The options every attempt shares, set once per easy handle. */
+static CURLcode
+set_fixed(struct transfer *t)
+{
+    CURL *e = t->easy;
+    CURLcode rc = CURLE_OK;
+
+    rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    rc |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    rc |= curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    rc |= curl_easy_setopt(e, CURLOPT_USERAGENT, "sfdeliver/1");
+    t->ready = rc == CURLE_OK;
+    return rc;
+}
+
+/* The header list for req, given to libcurl only when it changed. */
+static CURLcode
+set_headers(struct transfer *t, const struct transfer_req *req)
+{
+    struct curl_slist *list = req->hdr_list;
+
+    curl_slist_free_all(t->hdrs);
+    t->hdrs = NULL;
+    if (list == NULL)
+        list = t->hdrs =
+            transfer_headers(req->content_type, req->headers, req->nheaders);
+    /* A list rebuilt at the address of the one it replaces is still the
+     * one libcurl should read: the pointer is all it keeps. */
+    if (list == t->hdrs_set)
+        return CURLE_OK;
+    t->hdrs_set = list;
+    return curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, list);
+}
+
+/* CURLOPT_URL copies and parses the string: only when it changed. */
+static CURLcode
+set_url(struct transfer *t, const char *url)
+{
+    CURLcode rc;
+
+    if (t->url != NULL && strcmp(t->url, url) == 0)
+        return CURLE_OK;
+    free(t->url);
+    t->url = NULL;
+    rc = curl_easy_setopt(t->easy, CURLOPT_URL, url);
+    if (rc == CURLE_OK)
+        t->url = xstrdup(url);
+    return rc;
 }
 
 int
@@ -104,15 +157,14 @@ transfer_setup(struct transfer *t, const struct transfer_req *req)
     t->errbuf[0] = t->retry_after[0] = t->content_type[0] = '\0';
     t->limit_info[0] = '\0';
     t->status = 0;
-    build_headers(t, req);
-    rc |= curl_easy_setopt(e, CURLOPT_URL, req->url);
+    if (!t->ready)
+        rc |= set_fixed(t);
+    rc |= set_headers(t, req);
+    rc |= set_url(t, req->url);
     rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, t->owner);
-    rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
-    rc |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     rc |=
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
     rc |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
-    rc |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->hdrs);
     if (strcmp(req->method, "GET") == 0) {
         rc |= curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
         rc |= curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
@@ -124,11 +176,6 @@ transfer_setup(struct transfer *t, const struct transfer_req *req)
                                strcmp(req->method, "POST") == 0 ? NULL
                                                                 : req->method);
     }
-    rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
-    rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    rc |= curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
-    rc |= curl_easy_setopt(e, CURLOPT_USERAGENT, "sfdeliver/1");
     return rc == CURLE_OK ? 0 : -1;
 }
 
@@ -164,6 +211,7 @@ transfer_cleanup(struct transfer *t)
     if (t->easy != NULL)
         curl_easy_cleanup(t->easy);
     curl_slist_free_all(t->hdrs);
+    free(t->url);
     buf_free(&t->resp);
     memset(t, 0, sizeof(*t));
 }

@@ -5,8 +5,10 @@
  * bounded response buffer and the few response headers that matter
  * (Retry-After, Content-Type, Sforce-Limit-Info). A transfer is reused for
  * every attempt of its lead: transfer_setup() resets per-attempt state and
- * sets the options again. It does not touch the multi handle (deliver.c
- * adds and removes it).
+ * sets the options that change; those that do not (callbacks, the URL when
+ * it is the same, a header list it was given before) stay set on the easy
+ * handle. It does not touch the multi handle (deliver.c adds and removes
+ * it).
  */
 #ifndef CLIENT_TRANSFER_H
 #define CLIENT_TRANSFER_H
@@ -28,14 +30,21 @@ struct transfer_req {
     size_t len;
     const struct buyer_pair *headers; /* extra headers, sent as given */
     size_t nheaders;
+    /* A header list from transfer_headers() to send instead of building
+     * one from content_type and headers (borrowed; must outlive the
+     * attempt). NULL: build one. */
+    struct curl_slist *hdr_list;
     long connect_timeout_ms;
     long timeout_ms;
 };
 
 struct transfer {
-    CURL *easy;              /* owned; created on first setup */
-    struct curl_slist *hdrs; /* owned */
-    struct buf resp;         /* response body, capped */
+    CURL *easy;                  /* owned; created on first setup */
+    struct curl_slist *hdrs;     /* owned; built when no hdr_list */
+    struct curl_slist *hdrs_set; /* the list libcurl was last given */
+    char *url;                   /* owned; the URL libcurl was last given */
+    int ready;                   /* the options that never change are set */
+    struct buf resp;             /* response body, capped */
     char errbuf[CURL_ERROR_SIZE];
     char retry_after[TRANSFER_HDR_MAX];
     char content_type[TRANSFER_HDR_MAX];
@@ -45,6 +54,14 @@ struct transfer {
 };
 
 void transfer_init(struct transfer *t, void *owner);
+/*
+ * The request header list for content_type (may be NULL) and the extra
+ * headers h[0..n), as transfer_setup() builds it, to share between
+ * transfers through transfer_req.hdr_list. Caller frees with
+ * curl_slist_free_all() once no transfer uses it.
+ */
+struct curl_slist *transfer_headers(const char *content_type,
+                                    const struct buyer_pair *h, size_t n);
 /* Prepares the next attempt. The request's strings must outlive the
  * attempt. Returns 0, or -1 when libcurl refuses an option. */
 int transfer_setup(struct transfer *t, const struct transfer_req *req);
