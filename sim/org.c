@@ -438,6 +438,10 @@ static const char default_apps_json[] =
     "[{\"name\": \"sfsim\", \"client_id\": \"sfsim-client-id\","
     " \"client_secret\": \"sfsim-client-secret\","
     " \"run_as\": \"admin@sfsim.test\"}]";
+/* The same app for an org that names its own users (it has no run-as). */
+static const char default_app_no_run_as_json[] =
+    "[{\"name\": \"sfsim\", \"client_id\": \"sfsim-client-id\","
+    " \"client_secret\": \"sfsim-client-secret\"}]";
 
 static int
 load_users(struct conf *c, json_t *users, struct org *o)
@@ -491,8 +495,10 @@ load_users_and_apps(struct conf *c, json_t *root, struct org *o)
         return conf_error(c, "", "too many users or connected apps");
     if (users == NULL)
         users = dflt_users = json_loads(default_users_json, 0, NULL);
-    if (apps == NULL && dflt_users != NULL)
-        apps = dflt_apps = json_loads(default_apps_json, 0, NULL);
+    if (apps == NULL)
+        apps = dflt_apps = json_loads(
+            dflt_users != NULL ? default_apps_json : default_app_no_run_as_json,
+            0, NULL);
     if (load_users(c, users, o) == 0 && load_apps(c, apps, o) == 0)
         rc = 0;
     json_decref(dflt_users);
