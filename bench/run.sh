@@ -979,7 +979,7 @@ report() {
 }
 
 main() {
-    local b rc
+    local b rc t0
     if [ $# -gt 0 ]; then
         for b in "$@"; do
             declare -F "bench_$b" >/dev/null || die "no benchmark \"$b\" (have: ${BENCHES[*]})"
@@ -991,12 +991,14 @@ main() {
         # in a function called from an if), and a failure ends only it.
         # Run in the background and waited for so that signals are handled
         # at once; cleanup stops it and whatever it started.
+        t0=$SECONDS
         ( set -e; "bench_$b" ) &
         bench_pid=$!
         rc=0
         wait "$bench_pid" || rc=$?
         bench_pid=
         stop_all
+        say "$b: $((SECONDS - t0)) s"
         if [ "$rc" != 0 ]; then
             say "$b failed (status $rc)"
             add_row "$b" "" "" "" "FAILED (status $rc; logs in $OUT/)"
