@@ -137,24 +137,6 @@ put_str(struct buf *b, const char *s, size_t n)
     buf_putc(b, '"');
 }
 
-/* Appends v in decimal (buf_printf's vsnprintf costs more than the rest
- * of a line's numbers together). */
-static void
-put_int(struct buf *b, long long v)
-{
-    char tmp[24], *q = tmp + sizeof(tmp);
-    unsigned long long u =
-        v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-
-    do {
-        *--q = (char)('0' + u % 10);
-        u /= 10;
-    } while (u > 0);
-    if (v < 0)
-        *--q = '-';
-    buf_append(b, q, (size_t)(tmp + sizeof(tmp) - q));
-}
-
 /*
  * The RFC 3339 time of ms, reusing the last one formatted: lines come many
  * to a second, so only the milliseconds change ("YYYY-MM-DDTHH:MM:SS.mmmZ",
@@ -234,15 +216,15 @@ dlog_write(struct dlog *d, const struct dlog_entry *e)
     PUT_LIT(b, "\",\"lead_id\":");
     put_str(b, e->lead_id, strlen(e->lead_id));
     PUT_LIT(b, ",\"attempt\":");
-    put_int(b, e->attempt);
+    buf_put_int(b, e->attempt);
     PUT_LIT(b, ",\"method\":");
     put_str(b, e->method, strlen(e->method));
     PUT_LIT(b, ",\"url\":");
     put_str(b, e->url, url_len(e->url));
     PUT_LIT(b, ",\"status\":");
-    put_int(b, e->status);
+    buf_put_int(b, e->status);
     PUT_LIT(b, ",\"curl_code\":");
-    put_int(b, e->curl_code);
+    buf_put_int(b, e->curl_code);
     put_kv(b, &more, "error", e->error);
     put_kv(b, &more, "verdict", e->verdict);
     put_kv(b, &more, "reason", e->reason);
@@ -257,7 +239,7 @@ dlog_write(struct dlog *d, const struct dlog_entry *e)
     }
     if (e->retry_in_ms >= 0) {
         PUT_LIT(b, ",\"retry_in_ms\":");
-        put_int(b, e->retry_in_ms);
+        buf_put_int(b, e->retry_in_ms);
     }
     PUT_LIT(b, "}\n");
     if (!b->toobig)

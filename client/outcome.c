@@ -117,22 +117,6 @@ put_str(struct buf *b, const char *s, size_t len)
     buf_putc(b, '"');
 }
 
-static void
-put_int(struct buf *b, long long v)
-{
-    char tmp[24], *q = tmp + sizeof(tmp);
-    unsigned long long u =
-        v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-
-    do {
-        *--q = (char)('0' + u % 10);
-        u /= 10;
-    } while (u > 0);
-    if (v < 0)
-        *--q = '-';
-    buf_append(b, q, (size_t)(tmp + sizeof(tmp) - q));
-}
-
 /*
  * Appends v as compact JSON, the same text as json_dumps(v, JSON_COMPACT |
  * JSON_ENCODE_ANY) without its cost (a loop-check table per container and
@@ -152,7 +136,7 @@ put_json(struct buf *b, const json_t *v)
     case JSON_NULL: buf_puts(b, "null"); break;
     case JSON_TRUE: buf_puts(b, "true"); break;
     case JSON_FALSE: buf_puts(b, "false"); break;
-    case JSON_INTEGER: put_int(b, json_integer_value(v)); break;
+    case JSON_INTEGER: buf_put_int(b, json_integer_value(v)); break;
     case JSON_STRING:
         put_str(b, json_string_value(v), json_string_length(v));
         break;
@@ -218,7 +202,7 @@ outcome_write(struct outcome_file *o, const char *lead_id, const char *outcome,
     buf_puts(b, ",\"outcome\":");
     put_str(b, outcome, strlen(outcome));
     buf_puts(b, ",\"attempts\":");
-    put_int(b, attempts);
+    buf_put_int(b, attempts);
     /* The three members above win over extra's (json_object_update_missing
      * semantics); extra's own order is kept. */
     json_object_foreach(extra, key, v)

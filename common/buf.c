@@ -89,6 +89,28 @@ buf_printf(struct buf *b, const char *fmt, ...)
 }
 
 int
+buf_put_uint(struct buf *b, unsigned long long v)
+{
+    char digits[24];
+    size_t n = sizeof(digits);
+
+    do {
+        digits[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    return buf_append(b, digits + n, sizeof(digits) - n);
+}
+
+int
+buf_put_int(struct buf *b, long long v)
+{
+    if (v < 0 && buf_putc(b, '-') == -1)
+        return -1;
+    return buf_put_uint(b, v < 0 ? 0ULL - (unsigned long long)v
+                                 : (unsigned long long)v);
+}
+
+int
 buf_json_escape(struct buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";

@@ -25,6 +25,9 @@ int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Append v in decimal; cheaper than buf_printf on hot paths. */
+int buf_put_uint(struct buf *b, unsigned long long v);
+int buf_put_int(struct buf *b, long long v);
 /* Append s as the inside of a JSON string (quotes not included). */
 int buf_json_escape(struct buf *b, const char *s, size_t n);
 void buf_reset(struct buf *b);

@@ -106,19 +106,6 @@ journal_last_seq(const struct journal *j)
 
 /* Entries are serialised by hand: this runs for every request. */
 static void
-put_u64(struct buf *b, uint64_t v)
-{
-    char digits[24];
-    size_t n = sizeof(digits);
-
-    do {
-        digits[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    buf_append(b, digits + n, sizeof(digits) - n);
-}
-
-static void
 put_key(struct buf *b, const char *key)
 {
     buf_puts(b, ",\"");
@@ -166,7 +153,7 @@ serialise(struct journal *j, uint64_t seq, const struct journal_entry *e)
 
     buf_reset(b);
     buf_puts(b, "{\"seq\":");
-    put_u64(b, seq);
+    buf_put_uint(b, seq);
     buf_puts(b, ",\"time\":\"");
     put_time(j, b, e->time_ms);
     buf_putc(b, '"');
@@ -178,7 +165,7 @@ serialise(struct journal *j, uint64_t seq, const struct journal_entry *e)
     put_str(b, "auth", e->auth);
     if (e->status != 0) {
         put_key(b, "status");
-        put_u64(b, (uint64_t)e->status);
+        buf_put_uint(b, (uint64_t)e->status);
     }
     put_str(b, "verdict", verdict_name(e->verdict));
     put_str(b, "object", e->object);
@@ -186,7 +173,7 @@ serialise(struct journal *j, uint64_t seq, const struct journal_entry *e)
     put_str(b, "detail", e->detail);
     if (e->ref_seq != 0) {
         put_key(b, "ref_seq");
-        put_u64(b, e->ref_seq);
+        buf_put_uint(b, e->ref_seq);
     }
     if (e->info_json != NULL) {
         put_key(b, "info");
@@ -200,7 +187,7 @@ serialise(struct journal *j, uint64_t seq, const struct journal_entry *e)
         buf_json_escape(b, e->body, body_len);
         buf_putc(b, '"');
         put_key(b, "body_bytes");
-        put_u64(b, e->body_len);
+        buf_put_uint(b, e->body_len);
         put_key(b, "body_truncated");
         buf_puts(b, body_len < e->body_len ? "true" : "false");
     }
