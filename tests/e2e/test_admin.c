@@ -18,26 +18,6 @@
 
 #define W2L "/servlet/servlet.WebToLead?encoding=UTF-8"
 
-static int
-start_default(void **state)
-{
-    struct simtest *t = calloc(1, sizeof(*t));
-
-    simtest_start(t, NULL);
-    *state = t;
-    return 0;
-}
-
-static int
-stop(void **state)
-{
-    struct simtest *t = *state;
-
-    assert_int_equal(simtest_stop(t), 0);
-    free(t);
-    return 0;
-}
-
 static json_t *
 send(struct simtest *t, const char *method, const char *path, const char *body,
      long expect)
@@ -244,14 +224,14 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_health_and_404, start_default,
-                                        stop),
+        cmocka_unit_test_setup_teardown(test_health_and_404, simtest_setup,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_clock_moves_forward_only,
-                                        start_default, stop),
+                                        simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_put_org_validates_and_keeps_old,
-                                        start_default, stop),
+                                        simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_journal_since_and_reset,
-                                        start_default, stop),
+                                        simtest_setup, simtest_teardown),
         cmocka_unit_test(test_seed_makes_ids_reproducible),
         cmocka_unit_test(test_journal_file_flushed_on_sigterm),
         cmocka_unit_test(test_bad_org_file_exits_2_with_location),

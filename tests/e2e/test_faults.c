@@ -23,26 +23,6 @@
 #define W2L "/servlet/servlet.WebToLead?encoding=UTF-8"
 #define OID "oid=00D000000000001"
 
-static int
-start(void **state)
-{
-    struct simtest *t = calloc(1, sizeof(*t));
-
-    simtest_start(t, NULL);
-    *state = t;
-    return 0;
-}
-
-static int
-stop(void **state)
-{
-    struct simtest *t = *state;
-
-    assert_int_equal(simtest_stop(t), 0);
-    free(t);
-    return 0;
-}
-
 static size_t
 discard(char *p, size_t size, size_t n, void *arg)
 {
@@ -336,17 +316,20 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
-            test_status_with_retry_after_then_served, start, stop),
-        cmocka_unit_test_setup_teardown(test_form_field_match, start, stop),
+            test_status_with_retry_after_then_served, simtest_setup,
+            simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_form_field_match, simtest_setup,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_json_field_match_before_routing,
-                                        start, stop),
-        cmocka_unit_test_setup_teardown(test_close_reset_truncate, start, stop),
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_close_reset_truncate,
+                                        simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_delay_then_served_or_answered,
-                                        start, stop),
-        cmocka_unit_test_setup_teardown(test_seeded_probability_repeats, start,
-                                        stop),
-        cmocka_unit_test_setup_teardown(test_bad_rules_and_admin_exempt, start,
-                                        stop),
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_seeded_probability_repeats,
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_rules_and_admin_exempt,
+                                        simtest_setup, simtest_teardown),
     };
 
     curl_global_init(CURL_GLOBAL_DEFAULT);

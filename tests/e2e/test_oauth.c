@@ -23,16 +23,6 @@
     "sfsim-password"
 
 static int
-start_default(void **state)
-{
-    struct simtest *t = calloc(1, sizeof(*t));
-
-    simtest_start(t, NULL);
-    *state = t;
-    return 0;
-}
-
-static int
 start_refresh_policy(void **state)
 {
     struct simtest *t = calloc(1, sizeof(*t));
@@ -50,16 +40,6 @@ start_refresh_policy(void **state)
     simtest_start(t, args);
     unlink(path);
     *state = t;
-    return 0;
-}
-
-static int
-stop(void **state)
-{
-    struct simtest *t = *state;
-
-    assert_int_equal(simtest_stop(t), 0);
-    free(t);
     return 0;
 }
 
@@ -461,25 +441,26 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_password_grant_answer_shape,
-                                        start_default, stop),
-        cmocka_unit_test_setup_teardown(test_token_errors_exact, start_default,
-                                        stop),
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_token_errors_exact, simtest_setup,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_client_credentials_body_and_basic,
-                                        start_default, stop),
-        cmocka_unit_test_setup_teardown(test_refresh_token_grant, start_default,
-                                        stop),
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_refresh_token_grant, simtest_setup,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_session_times_out_on_inactivity,
-                                        start_default, stop),
+                                        simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_admin_expire_all_and_one,
-                                        start_default, stop),
-        cmocka_unit_test_setup_teardown(test_revoke, start_default, stop),
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_revoke, simtest_setup,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_authorization_code_with_pkce,
-                                        start_default, stop),
+                                        simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_identity_userinfo_introspect,
-                                        start_default, stop),
+                                        simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(
             test_refresh_policy_and_api_disabled_user, start_refresh_policy,
-            stop),
+            simtest_teardown),
     };
 
     return cmocka_run_group_tests_name("e2e_oauth", tests, NULL, NULL);

@@ -32,59 +32,27 @@ static const char expected_page[] =
     "</script></html>\n";
 
 static int
-start_default(void **state)
-{
-    struct simtest *t = calloc(1, sizeof(*t));
-
-    simtest_start(t, NULL);
-    *state = t;
-    return 0;
-}
-
-static int
-start_with_org(void **state, const char *fixture)
-{
-    struct simtest *t = calloc(1, sizeof(*t));
-    const char *args[] = {"--org", simtest_fixture(fixture), NULL};
-
-    simtest_start(t, args);
-    *state = t;
-    return 0;
-}
-
-static int
 start_performance(void **state)
 {
-    return start_with_org(state, "orgs/performance.json");
+    return simtest_setup_org(state, "orgs/performance.json");
 }
 
 static int
 start_queue(void **state)
 {
-    return start_with_org(state, "orgs/w2l-queue.json");
+    return simtest_setup_org(state, "orgs/w2l-queue.json");
 }
 
 static int
 start_recaptcha(void **state)
 {
-    return start_with_org(state, "orgs/recaptcha.json");
+    return simtest_setup_org(state, "orgs/recaptcha.json");
 }
 
 static int
 start_custom(void **state)
 {
-    return start_with_org(state, "orgs/custom-fields.json");
-}
-
-static int
-stop(void **state)
-{
-    struct simtest *t = *state;
-    int st = simtest_stop(t);
-
-    free(t);
-    assert_int_equal(st, 0); /* clean shutdown on SIGTERM */
-    return 0;
+    return simtest_setup_org(state, "orgs/custom-fields.json");
 }
 
 /* Verdict of the newest request entry in the journal. */
@@ -465,31 +433,33 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_success_page_and_record,
-                                        start_default, stop),
+                                        simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_not_provided_placeholders,
-                                        start_default, stop),
+                                        simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(
-            test_daily_cap_silently_drops_then_rolls, start_default, stop),
+            test_daily_cap_silently_drops_then_rolls, simtest_setup,
+            simtest_teardown),
         cmocka_unit_test_setup_teardown(test_performance_edition_2500,
-                                        start_performance, stop),
+                                        start_performance, simtest_teardown),
         cmocka_unit_test_setup_teardown(
-            test_queue_mode_releases_when_window_frees, start_queue, stop),
+            test_queue_mode_releases_when_window_frees, start_queue,
+            simtest_teardown),
         cmocka_unit_test_setup_teardown(test_recaptcha_rejects_server_posts,
-                                        start_recaptcha, stop),
-        cmocka_unit_test_setup_teardown(test_bad_and_missing_oid, start_default,
-                                        stop),
+                                        start_recaptcha, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_and_missing_oid, simtest_setup,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_json_body_creates_nothing,
-                                        start_default, stop),
-        cmocka_unit_test_setup_teardown(test_utf8_names_intact, start_default,
-                                        stop),
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_utf8_names_intact, simtest_setup,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_missing_encoding_reads_latin1,
-                                        start_default, stop),
+                                        simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_bad_bytes_never_crash,
-                                        start_default, stop),
-        cmocka_unit_test_setup_teardown(test_oversized_body_413, start_default,
-                                        stop),
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_oversized_body_413, simtest_setup,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_custom_fields_by_id_and_api_name,
-                                        start_custom, stop),
+                                        start_custom, simtest_teardown),
     };
 
     return cmocka_run_group_tests_name("e2e_w2l", tests, NULL, NULL);

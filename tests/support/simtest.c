@@ -31,6 +31,39 @@ simtest_stop(struct simtest *t)
     return spawn_sim_stop(&t->proc, 10000);
 }
 
+int
+simtest_setup_org(void **state, const char *fixture)
+{
+    struct simtest *t = calloc(1, sizeof(*t));
+    const char *args[] = {"--org", NULL, NULL};
+
+    if (t == NULL)
+        return -1;
+    args[1] = fixture != NULL ? simtest_fixture(fixture) : NULL;
+    simtest_start(t, fixture != NULL ? args : NULL);
+    *state = t;
+    return 0;
+}
+
+int
+simtest_setup(void **state)
+{
+    return simtest_setup_org(state, NULL);
+}
+
+int
+simtest_teardown(void **state)
+{
+    struct simtest *t = *state;
+    int st = simtest_stop(t);
+
+    free(t);
+    *state = NULL;
+    if (st != 0)
+        fprintf(stderr, "simtest: sfsim exited with status %d\n", st);
+    return st == 0 ? 0 : -1;
+}
+
 const char *
 simtest_fixture(const char *name)
 {

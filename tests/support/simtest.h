@@ -22,6 +22,16 @@ struct simtest {
  * test program when the sim does not start. */
 void simtest_start(struct simtest *t, const char *const *args);
 int simtest_stop(struct simtest *t);
+/*
+ * cmocka fixtures. Setup: *state becomes a started struct simtest (owned;
+ * freed by the teardown) on the default org, or on fixtures/NAME.
+ * Teardown stops it and fails (-1) unless the sim exited cleanly (0), so
+ * a leak or crash seen at shutdown fails the test.
+ */
+int simtest_setup(void **state);
+int simtest_setup_org(void **state, const char *fixture);
+int simtest_teardown(void **state);
+
 /* "fixtures/orgs/NAME" as an absolute-enough path (static buffer). */
 const char *simtest_fixture(const char *name);
 /* The journal entries with seq > since (new reference). */
