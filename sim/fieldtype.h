@@ -7,7 +7,7 @@
  *
  * struct field_access is the one seam through which the SOQL and formula
  * engines read a record, so that neither knows how the store lays records
- * out.
+ * out. An update also gives the record as it was, through prior.
  */
 #ifndef SIM_FIELDTYPE_H
 #define SIM_FIELDTYPE_H
@@ -56,6 +56,9 @@ struct field_access {
     const char *(*value)(void *arg, const char *field, size_t *len);
     enum fieldtype (*type)(void *arg, const char *field);
     void *arg;
+    /* The record as stored before this change (for ISNEW/ISCHANGED), or
+     * NULL while it is being created. Borrowed. */
+    const struct field_access *prior;
 };
 
 #endif

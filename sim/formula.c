@@ -1586,26 +1586,39 @@ fn_now(struct evalctx *c, const struct node *n, const struct fval *av,
     return 0;
 }
 
-/* Every record the sim evaluates is being created. */
+/* TRUE while the record is being created (no prior version to read). */
 static int
 fn_isnew(struct evalctx *c, const struct node *n, const struct fval *av,
          struct fval *out)
 {
-    (void)c;
     (void)n;
     (void)av;
-    out->b = 1;
+    out->b = c->rec == NULL || c->rec->prior == NULL;
     return 0;
 }
 
+/* TRUE on an update that changes the field named by the argument; FALSE
+ * on a create, as in Salesforce. Blank and absent are the same value. */
 static int
 fn_ischanged(struct evalctx *c, const struct node *n, const struct fval *av,
              struct fval *out)
 {
-    (void)c;
-    (void)n;
+    const struct field_access *now = c->rec, *was;
+    const char *a, *b, *name;
+    size_t alen = 0, blen = 0;
+
     (void)av;
     out->b = 0;
+    if (now == NULL || (was = now->prior) == NULL ||
+        n->args[0]->kind != N_FIELD)
+        return 0;
+    name = n->args[0]->str;
+    a = now->value(now->arg, name, &alen);
+    b = was->value(was->arg, name, &blen);
+    if (a == NULL || b == NULL)
+        out->b = (a == NULL) != (b == NULL);
+    else
+        out->b = alen != blen || memcmp(a, b, alen) != 0;
     return 0;
 }
 

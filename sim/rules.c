@@ -387,11 +387,24 @@ access_type(void *arg, const char *field)
     return bind_type((void *)s->obj, field);
 }
 
+/* A field of the record as stored before an update (ISCHANGED). */
+static const char *
+prior_value(void *arg, const char *field, size_t *len)
+{
+    const struct rules_subject *s = arg;
+    const struct field_def *f = schema_field(s->obj, field);
+
+    *len = 0;
+    return f != NULL ? record_value(s->existing, f->interned, len) : NULL;
+}
+
 /* Evaluates a bound formula against s; a run-time error is FALSE. */
 static int
 fires(const struct formula *f, const struct rules_subject *s, int64_t now_ms)
 {
-    struct field_access acc = {access_value, access_type, (void *)s};
+    struct field_access prior = {prior_value, access_type, (void *)s, NULL};
+    struct field_access acc = {access_value, access_type, (void *)s,
+                               s->existing != NULL ? &prior : NULL};
     int result = 0;
 
     if (formula_eval_bool(f, &acc, now_ms, &result, NULL) == -1)

@@ -680,11 +680,52 @@ test_apex_applies_rules(void **state)
     assert_int_equal(simtest_count(&t->sim, "Lead"), 1);
 }
 
+/* ISNEW() and ISCHANGED() see an update as one (Salesforce semantics). */
+static void
+test_rest_rule_on_changed_field(void **state)
+{
+    struct rt *t = *state;
+    long st;
+    char id[19], path[128];
+    json_t *j = httpc_send_json(
+        t->sim.http, "PUT", "/__sim/org",
+        "{\"validation_rules\": [{\"object\": \"Lead\", \"name\": "
+        "\"Email_locked\", \"formula\": \"AND(NOT(ISNEW()), "
+        "ISCHANGED(Email))\", \"message\": \"Email cannot change\", "
+        "\"error_field\": \"Email\"}]}",
+        &st);
+
+    assert_int_equal(st, 200);
+    json_decref(j);
+    /* The new org has the default user only: a session for that user. */
+    j = httpc_send_json(t->sim.http, "POST", "/__sim/tokens", NULL, NULL);
+    snprintf(t->auth, sizeof(t->auth), "Authorization: Bearer %s",
+             str(j, "access_token"));
+    json_decref(j);
+    create_ok(t, LEADS,
+              "{\"LastName\":\"Lock\",\"Company\":\"A\",\"Email\":"
+              "\"a@x.test\"}",
+              NULL, id);
+    snprintf(path, sizeof(path), "%s%s", LEADS, id);
+    j = rest(t, "PATCH", path, "{\"Phone\":\"5551234567\"}", NULL, &st);
+    assert_int_equal(st, 204);
+    json_decref(j);
+    j = rest(t, "PATCH", path, "{\"Email\":\"b@x.test\"}", NULL, &st);
+    assert_int_equal(st, 400);
+    assert_string_equal(str(json_array_get(j, 0), "errorCode"),
+                        "FIELD_CUSTOM_VALIDATION_EXCEPTION");
+    assert_string_equal(str(json_array_get(j, 0), "message"),
+                        "Email cannot change");
+    json_decref(j);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_w2l_validation_rules, start, stop),
+        cmocka_unit_test_setup_teardown(test_rest_rule_on_changed_field, start,
+                                        stop),
         cmocka_unit_test_setup_teardown(test_w2l_type_checks, start, stop),
         cmocka_unit_test_setup_teardown(test_w2l_duplicates_blocked_and_mailed,
                                         start, stop),

@@ -175,8 +175,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int full = 1;
-    struct field_access filled = {fuzz_value, fuzz_type, &full};
-    struct field_access blank = {fuzz_value, fuzz_type, NULL};
+    struct field_access filled = {fuzz_value, fuzz_type, &full, NULL};
+    struct field_access blank = {fuzz_value, fuzz_type, NULL, NULL};
     struct formula_error err;
     struct formula *f;
     int result;

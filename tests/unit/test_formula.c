@@ -109,7 +109,7 @@ static int
 run(const char *text, const struct kv *rec, int *result,
     struct formula_error *err)
 {
-    struct field_access fa = {fake_value, fake_type, (void *)rec};
+    struct field_access fa = {fake_value, fake_type, (void *)rec, NULL};
     struct formula *f;
     int stage = 0;
 
@@ -385,6 +385,42 @@ test_numbers_functions(void **state)
     expect("Discount__c = 0.1", 1);
     expect("ISNEW()", 1);
     expect("NOT(ISCHANGED(Name))", 1);
+}
+
+/* An update: the record now and as it was stored before. */
+static void
+test_isnew_ischanged_on_update(void **state)
+{
+    static const struct kv was[] = {{"Email", "old@example.com"},
+                                    {"Phone", "(555) 123-4567"},
+                                    {"Description", ""},
+                                    {NULL, NULL}};
+    struct field_access prior = {fake_value, fake_type, (void *)was, NULL};
+    struct field_access fa = {fake_value, fake_type, (void *)lead_rec, &prior};
+    static const char *const cases[][2] = {
+        {"ISNEW()", "0"},
+        {"ISCHANGED(Email)", "1"},       /* old@ -> zoe@ */
+        {"ISCHANGED(Phone)", "0"},       /* the same value */
+        {"ISCHANGED(Description)", "1"}, /* blank -> set */
+        {"ISCHANGED(Company)", "1"},     /* absent -> set */
+        {"ISCHANGED(Score__c)", "1"},
+        {"ISCHANGED(LeadSource)", "1"},
+    };
+    struct formula_error err;
+    struct formula *f;
+    size_t i;
+    int result;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        f = formula_parse(cases[i][0], strlen(cases[i][0]), &err);
+        assert_non_null(f);
+        assert_int_equal(formula_bind(f, fake_type, NULL, &err), 0);
+        assert_int_equal(formula_eval_bool(f, &fa, test_now(), &result, &err),
+                         0);
+        assert_int_equal(result, cases[i][1][0] - '0');
+        formula_free(f);
+    }
 }
 
 static void
@@ -760,7 +796,7 @@ test_eval_errors(void **state)
     assert_int_equal(result, 0);
     assert_int_equal(formula_bind(f, fake_type, NULL, &err), 0);
     {
-        struct field_access fa = {fake_value, fake_type, (void *)bad};
+        struct field_access fa = {fake_value, fake_type, (void *)bad, NULL};
 
         result = 1;
         assert_int_equal(formula_eval_bool(f, &fa, 0, &result, &err), -1);
@@ -821,7 +857,7 @@ rng_next(uint32_t *s)
 static void
 try_formula(const char *text, size_t len)
 {
-    struct field_access fa = {fake_value, fake_type, (void *)lead_rec};
+    struct field_access fa = {fake_value, fake_type, (void *)lead_rec, NULL};
     struct formula_error err;
     struct formula *f;
     int result;
@@ -904,6 +940,7 @@ main(void)
         cmocka_unit_test(test_text_functions),
         cmocka_unit_test(test_text_conversion),
         cmocka_unit_test(test_numbers_functions),
+        cmocka_unit_test(test_isnew_ischanged_on_update),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_regex),
         cmocka_unit_test(test_regex_errors),
