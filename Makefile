@@ -79,7 +79,7 @@ QUIET_AR = @echo "  AR      $@";
 QUIET_LD = @echo "  LD      $@";
 endif
 
-.PHONY: all binaries deps deps-c deps-node run test unit e2e conformance tests-build bench valgrind fuzz \
+.PHONY: all binaries deps deps-c deps-node run test unit e2e conformance tests-build bench valgrind valgrind-units fuzz \
 	format format-check lint clean
 
 all: deps-c
@@ -157,8 +157,12 @@ bench: all
 	    { echo "bench needs wrk and nginx (apt-get install wrk nginx-light)" >&2; exit 1; }
 	@bash bench/run.sh
 
-valgrind: deps
-	@$(MAKE) --no-print-directory OPT=-O0 tests-build
+# Unit tests under valgrind, unoptimised, in a build directory of their own
+# so that build/ keeps its optimised objects.
+valgrind: deps-c
+	@$(MAKE) --no-print-directory OPT=-O0 BUILD=build-vg valgrind-units
+
+valgrind-units: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do echo "== valgrind $$t"; \
 	    valgrind -q --error-exitcode=1 --leak-check=full $$t || exit 1; done
 
@@ -184,7 +188,7 @@ lint:
 	@echo "lint: ok"
 
 clean:
-	rm -rf build build-san sim/sfsim client/sfdeliver conformance/sfconform
+	rm -rf build build-san build-vg sim/sfsim client/sfdeliver conformance/sfconform
 
 # --- rules -------------------------------------------------------------------
 

@@ -28,8 +28,12 @@ open_n(struct cursors *cs, const char *user, size_t n, int64_t now)
     size_t i;
 
     assert_non_null(q);
-    for (i = 0; i < n; i++)
-        snprintf(ids[i].id, sizeof(ids[i].id), "00Q00%010zu", i);
+    for (i = 0; i < n; i++) {
+        char id[32]; /* 15 characters; room for what gcc cannot rule out */
+
+        snprintf(id, sizeof(id), "00Q00%010zu", i);
+        memcpy(ids[i].id, id, 16);
+    }
     return cursor_open(cs, user, q, ids, n, 2000, now);
 }
 
