@@ -35,21 +35,35 @@ if ! command -v "$CLANG" >/dev/null 2>&1; then
     fi
 fi
 
-# Prints the .c files that $1 needs, one per line, following includes.
+# Prints the .c files that $1 needs, one per line, following includes
+# through sources and headers alike. A header x.h brings in x.c; a
+# directory-private header (x_private.h) has no x.c of its own and brings
+# in the sources of its directory that include it, which implement it.
 deps() {
     local -A seen=()
-    local queue=("$1") file inc base dir
+    local queue=("$1") file inc base dir impl
     while [ ${#queue[@]} -gt 0 ]; do
         file=${queue[0]}
         queue=("${queue[@]:1}")
         while IFS= read -r inc; do
             base=$(basename "$inc")
             for dir in "${srcdirs[@]}"; do
-                if [ -f "$dir/$base.c" ] && [ -z "${seen[$dir/$base.c]:-}" ]; then
-                    seen[$dir/$base.c]=1
-                    echo "$dir/$base.c"
-                    queue+=("$dir/$base.c")
-                fi
+                for impl in "$dir/$base.c" "$dir/$base.h"; do
+                    if [ -f "$impl" ] && [ -z "${seen[$impl]:-}" ]; then
+                        seen[$impl]=1
+                        case $impl in *.c) echo "$impl" ;; esac
+                        queue+=("$impl")
+                    fi
+                done
+                case $base in *_private) ;; *) continue ;; esac
+                for impl in $(grep -l "#include \"$base.h\"" "$dir"/*.c \
+                              2>/dev/null); do
+                    if [ -z "${seen[$impl]:-}" ]; then
+                        seen[$impl]=1
+                        echo "$impl"
+                        queue+=("$impl")
+                    fi
+                done
             done
         done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)\.h".*/\1/p' "$file")
     done
