@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "lead.h"
 #include "xmalloc.h"
 
 #define BUYER_FILE_MAX (4 * 1024 * 1024)
@@ -63,22 +64,6 @@ dup_or_null(const char *s)
     return s != NULL ? xstrdup(s) : NULL;
 }
 
-/* A JSON scalar as the string we send: strings as they are, numbers in
- * their shortest form, booleans as "true"/"false". NULL for others. */
-static char *
-scalar_string(json_t *v)
-{
-    if (json_is_string(v))
-        return xstrdup(json_string_value(v));
-    if (json_is_integer(v))
-        return xasprintf("%lld", (long long)json_integer_value(v));
-    if (json_is_real(v))
-        return xasprintf("%.15g", json_real_value(v));
-    if (json_is_boolean(v))
-        return xstrdup(json_is_true(v) ? "true" : "false");
-    return NULL;
-}
-
 /* Reads an object of name -> string (scalars too when allow_scalars). */
 static int
 load_pairs(struct conf *c, json_t *obj, const char *path, const char *key,
@@ -99,7 +84,7 @@ load_pairs(struct conf *c, json_t *obj, const char *path, const char *key,
         char *s = NULL;
 
         if (json_is_string(v) || (allow_scalars && !json_is_null(v)))
-            s = scalar_string(v);
+            s = lead_scalar_string(v);
         if (s == NULL) {
             conf_join(p, sizeof(p), key, k);
             return conf_error(c, p,

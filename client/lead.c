@@ -354,12 +354,8 @@ lead_get(const struct lead *l, const char *path)
 }
 
 char *
-lead_get_string(const struct lead *l, const char *path)
+lead_scalar_string(const json_t *v)
 {
-    json_t *v = lead_get(l, path);
-
-    if (v == NULL)
-        return NULL;
     if (json_is_string(v))
         return xstrdup(json_string_value(v));
     if (json_is_integer(v))
@@ -368,5 +364,18 @@ lead_get_string(const struct lead *l, const char *path)
         return xasprintf("%.15g", json_real_value(v));
     if (json_is_boolean(v))
         return xstrdup(json_is_true(v) ? "true" : "false");
+    return NULL;
+}
+
+char *
+lead_get_string(const struct lead *l, const char *path)
+{
+    json_t *v = lead_get(l, path);
+    char *s;
+
+    if (v == NULL)
+        return NULL;
+    if ((s = lead_scalar_string(v)) != NULL)
+        return s;
     return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 }

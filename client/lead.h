@@ -53,6 +53,11 @@ void lead_set_free(struct lead_set *set);
  * from l->data; NULL when absent or JSON null.
  */
 json_t *lead_get(const struct lead *l, const char *path);
+/* A JSON scalar as the string sent to Salesforce: strings as they are,
+ * numbers in their shortest form, booleans as "true"/"false". Caller
+ * frees; NULL for null, objects and arrays. */
+char *lead_scalar_string(const json_t *v);
+
 /*
  * The value at path as a string: strings as they are, integers and reals in
  * decimal, booleans as "true"/"false", others as compact JSON. Caller frees

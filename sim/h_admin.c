@@ -24,14 +24,6 @@
 
 #define MAX_ADVANCE_S (10LL * 366 * 86400)
 
-static void
-admin_error(struct sim_response *resp, int status, const char *code,
-            const char *message)
-{
-    response_json(resp, status,
-                  json_pack("{s:s, s:s}", "error", code, "message", message));
-}
-
 void
 h_admin_health(struct sim *sim, struct sim_request *req,
                struct sim_response *resp)
@@ -67,15 +59,16 @@ clock_advance_from(struct sim *sim, json_t *adv, struct sim_response *resp)
     double secs;
 
     if (!json_is_number(adv)) {
-        admin_error(resp, 400, "bad_request",
-                    "advance_seconds must be a number");
+        response_admin_error(resp, 400, "bad_request",
+                             "advance_seconds must be a number");
         return -1;
     }
     secs = json_number_value(adv);
     if (!isfinite(secs) || secs < 0 || secs > (double)MAX_ADVANCE_S) {
-        admin_error(resp, 400, "bad_request",
-                    "advance_seconds must be between 0 and 316224000; the "
-                    "clock never goes backwards");
+        response_admin_error(
+            resp, 400, "bad_request",
+            "advance_seconds must be between 0 and 316224000; the "
+            "clock never goes backwards");
         return -1;
     }
     clock_advance(&sim->clock, (int64_t)llround(secs * 1000));
@@ -89,14 +82,14 @@ clock_set_from(struct sim *sim, json_t *set, struct sim_response *resp)
 
     if (!json_is_string(set) ||
         timefmt_parse(json_string_value(set), &ms) == -1) {
-        admin_error(resp, 400, "bad_request",
-                    "set must be an RFC 3339 date-time such as "
-                    "2026-01-05T09:00:00Z");
+        response_admin_error(resp, 400, "bad_request",
+                             "set must be an RFC 3339 date-time such as "
+                             "2026-01-05T09:00:00Z");
         return -1;
     }
     if (clock_set(&sim->clock, ms) == -1) {
-        admin_error(resp, 409, "clock_backwards",
-                    "the simulated clock never goes backwards");
+        response_admin_error(resp, 409, "clock_backwards",
+                             "the simulated clock never goes backwards");
         return -1;
     }
     return 0;
@@ -113,8 +106,9 @@ h_admin_clock_post(struct sim *sim, struct sim_request *req,
     json_t *v;
 
     if (!json_is_object(body)) {
-        admin_error(resp, 400, "bad_request",
-                    "expected a JSON object such as {\"advance_seconds\": 60}");
+        response_admin_error(
+            resp, 400, "bad_request",
+            "expected a JSON object such as {\"advance_seconds\": 60}");
         return;
     }
     json_object_foreach(body, key, v)
@@ -124,8 +118,9 @@ h_admin_clock_post(struct sim *sim, struct sim_request *req,
         for (a = allowed; *a != NULL && strcmp(*a, key) != 0; a++)
             ;
         if (*a == NULL) {
-            admin_error(resp, 400, "bad_request",
-                        "unknown key; expected advance_seconds, set or frozen");
+            response_admin_error(
+                resp, 400, "bad_request",
+                "unknown key; expected advance_seconds, set or frozen");
             return;
         }
     }
@@ -133,12 +128,13 @@ h_admin_clock_post(struct sim *sim, struct sim_request *req,
     set = json_object_get(body, "set");
     frozen = json_object_get(body, "frozen");
     if (adv != NULL && set != NULL) {
-        admin_error(resp, 400, "bad_request",
-                    "give advance_seconds or set, not both");
+        response_admin_error(resp, 400, "bad_request",
+                             "give advance_seconds or set, not both");
         return;
     }
     if (frozen != NULL && !json_is_boolean(frozen)) {
-        admin_error(resp, 400, "bad_request", "frozen must be true or false");
+        response_admin_error(resp, 400, "bad_request",
+                             "frozen must be true or false");
         return;
     }
     if ((adv != NULL && clock_advance_from(sim, adv, resp) == -1) ||
@@ -174,8 +170,8 @@ h_admin_records(struct sim *sim, struct sim_request *req,
     c.sim = sim;
     c.obj = schema_object(sim->schema, req->params[0]);
     if (c.obj == NULL) {
-        admin_error(resp, 404, "not_found",
-                    "unknown object; known: Lead, Contact, Account");
+        response_admin_error(resp, 404, "not_found",
+                             "unknown object; known: Lead, Contact, Account");
         return;
     }
     c.arr = json_array();
@@ -191,8 +187,8 @@ h_admin_journal(struct sim *sim, struct sim_request *req,
     uint64_t since = 0;
 
     if (since_s != NULL && parse_uint64(since_s, UINT64_MAX, &since) == -1) {
-        admin_error(resp, 400, "bad_request",
-                    "since must be a journal sequence number");
+        response_admin_error(resp, 400, "bad_request",
+                             "since must be a journal sequence number");
         return;
     }
     buf_init(&resp->body, SIZE_MAX / 2);
@@ -229,7 +225,7 @@ h_admin_org_put(struct sim *sim, struct sim_request *req,
     err_clear(&err);
     org = org_load_buf("body", req->body, req->body_len, &err);
     if (org == NULL) {
-        admin_error(resp, 400, "invalid_org", err.msg);
+        response_admin_error(resp, 400, "invalid_org", err.msg);
         return;
     }
     sim_replace_org(sim, org);

@@ -27,16 +27,13 @@ h_admin_faults_post(struct sim *sim, struct sim_request *req,
 
     err_clear(&err);
     if (req->json == NULL) {
-        response_json(resp, 400,
-                      json_pack("{s:s, s:s}", "error", "bad_request", "message",
-                                "a fault rule (JSON) is required"));
+        response_admin_error(resp, 400, "bad_request",
+                             "a fault rule (JSON) is required");
         return;
     }
     rule = fault_plan_add(sim->faults, req->json, &err);
     if (rule == NULL) {
-        response_json(resp, 400,
-                      json_pack("{s:s, s:s}", "error", "bad_request", "message",
-                                err.msg));
+        response_admin_error(resp, 400, "bad_request", err.msg);
         return;
     }
     response_json(resp, 201, rule);

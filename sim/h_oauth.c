@@ -552,10 +552,8 @@ h_admin_tokens(struct sim *sim, struct sim_request *req,
         (!json_is_object(req->json) ||
          json_unpack(req->json, "{s?s, s?s}", "username", &username,
                      "client_id", &client_id) == -1)) {
-        response_json(
-            resp, 400,
-            json_pack("{s:s, s:s}", "error", "bad_request", "message",
-                      "expected {\"username\": …, \"client_id\": …}"));
+        response_admin_error(resp, 400, "bad_request",
+                             "expected {\"username\": …, \"client_id\": …}");
         return;
     }
     user = username != NULL       ? org_user_find(sim->org, username)
@@ -565,16 +563,13 @@ h_admin_tokens(struct sim *sim, struct sim_request *req,
           : sim->org->napps > 0 ? &sim->org->apps[0]
                                 : NULL;
     if (user == NULL || app == NULL) {
-        response_json(resp, 404,
-                      json_pack("{s:s, s:s}", "error", "not_found", "message",
-                                user == NULL ? "no such user in the org"
-                                             : "no such connected app"));
+        response_admin_error(resp, 404, "not_found",
+                             user == NULL ? "no such user in the org"
+                                          : "no such connected app");
         return;
     }
     if ((s = auth_issue(sim, user, app, 1, NULL)) == NULL) {
-        response_json(resp, 503,
-                      json_pack("{s:s, s:s}", "error", "full", "message",
-                                "session limit"));
+        response_admin_error(resp, 503, "full", "session limit");
         return;
     }
     response_json(resp, 200, token_json(sim, s, app, 1, SCOPE_ALL));
@@ -590,15 +585,12 @@ h_admin_tokens_expire(struct sim *sim, struct sim_request *req,
     if (req->json != NULL &&
         (!json_is_object(req->json) ||
          json_unpack(req->json, "{s?s}", "token", &token) == -1)) {
-        response_json(resp, 400,
-                      json_pack("{s:s, s:s}", "error", "bad_request", "message",
-                                "expected {\"token\": \"…\"}"));
+        response_admin_error(resp, 400, "bad_request",
+                             "expected {\"token\": \"…\"}");
         return;
     }
     if (auth_expire(sim->auth, token) == -1) {
-        response_json(resp, 404,
-                      json_pack("{s:s, s:s}", "error", "not_found", "message",
-                                "unknown access token"));
+        response_admin_error(resp, 404, "not_found", "unknown access token");
         return;
     }
     response_json(

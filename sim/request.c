@@ -130,6 +130,14 @@ response_info(struct sim_response *resp, json_t *info)
 }
 
 void
+response_admin_error(struct sim_response *resp, int status, const char *code,
+                     const char *message)
+{
+    response_json(resp, status,
+                  json_pack("{s:s, s:s}", "error", code, "message", message));
+}
+
+void
 response_sf_error(struct sim_response *resp, int status, const char *code,
                   const char *message, json_t *fields)
 {

@@ -92,6 +92,10 @@ void response_detail(struct sim_response *resp, const char *fmt, ...)
 /* Steals info (a JSON object) and records its text for the journal. */
 void response_info(struct sim_response *resp, json_t *info);
 
+/* The admin API's error answer: {"error": code, "message": message}. */
+void response_admin_error(struct sim_response *resp, int status,
+                          const char *code, const char *message);
+
 /*
  * Salesforce's REST error answer: status and a one-element array
  * [{"message":…,"errorCode":…}] (+ "fields" when fields is non-NULL,
