@@ -31,6 +31,7 @@ enum job_state { JOB_QUEUED, JOB_ACTIVE, JOB_WAIT_AUTH, JOB_FINAL };
 enum auth_state { AUTH_OK, AUTH_REFRESHING, AUTH_FAILED };
 
 struct job {
+    struct job *prev, *next; /* the live list */
     const struct lead *lead;
     struct payload p;
     struct transfer *t; /* from the pool while an attempt is in flight */
@@ -57,9 +58,11 @@ struct deliver {
     struct deliver_hooks hooks;
     CURLM *multi;
     struct rng rng;
-    struct job *jobs;            /* owned array */
-    size_t njobs, capjobs, next; /* next: first never-started job */
-    struct transfer **pool;      /* idle transfers, easy handles kept alive */
+    struct job *live;         /* owned list: every job not final yet */
+    const struct lead *ahead; /* taken from the source, not a job yet */
+    int source_end;           /* the source has no more leads */
+    int starved;              /* it answered "none yet" and may wake us */
+    struct transfer **pool;   /* idle transfers, easy handles kept alive */
     size_t npool;
     struct job **waiting; /* jobs started before and queued again */
     size_t nwaiting;
@@ -107,19 +110,36 @@ deliver_new(const struct deliver_config *cfg, const struct deliver_hooks *hooks)
     return d;
 }
 
-void
-deliver_add(struct deliver *d, const struct lead *l)
+/* A job for lead l, queued and on the live list. */
+static struct job *
+job_new(struct deliver *d, const struct lead *l)
 {
-    struct job *j;
+    struct job *j = xcalloc(1, sizeof(*j));
 
-    if (d->njobs == d->capjobs) {
-        d->capjobs = d->capjobs < 64 ? 64 : d->capjobs * 2;
-        d->jobs = xreallocarray(d->jobs, d->capjobs, sizeof(*d->jobs));
-    }
-    j = &d->jobs[d->njobs++];
-    memset(j, 0, sizeof(*j));
     j->lead = l;
     j->reason = "";
+    j->st = JOB_QUEUED;
+    j->next = d->live;
+    if (d->live != NULL)
+        d->live->prev = j;
+    d->live = j;
+    d->unfinished++;
+    return j;
+}
+
+/* Takes j off the live list and frees it (its transfer is pooled or
+ * cleaned up by now). */
+static void
+job_free(struct deliver *d, struct job *j)
+{
+    if (j->prev != NULL)
+        j->prev->next = j->next;
+    else
+        d->live = j->next;
+    if (j->next != NULL)
+        j->next->prev = j->prev;
+    payload_free(&j->p);
+    free(j);
 }
 
 int64_t
@@ -145,15 +165,15 @@ deliver_free(struct deliver *d)
 {
     if (d == NULL)
         return;
-    for (size_t i = 0; i < d->njobs; i++) {
-        struct transfer *t = d->jobs[i].t;
+    while (d->live != NULL) {
+        struct transfer *t = d->live->t;
 
         if (t != NULL && d->multi != NULL)
             curl_multi_remove_handle(d->multi, t->easy);
         if (t != NULL)
             transfer_cleanup(t);
         free(t);
-        payload_free(&d->jobs[i].p);
+        job_free(d, d->live);
     }
     for (size_t i = 0; i < d->npool; i++) {
         transfer_cleanup(d->pool[i]);
@@ -170,7 +190,6 @@ deliver_free(struct deliver *d)
     for (size_t i = 0; i < d->nold_hdrs; i++)
         curl_slist_free_all(d->old_hdrs[i]);
     free(d->old_hdrs);
-    free(d->jobs);
     free(d->waiting);
     free(d);
 }
@@ -207,7 +226,7 @@ pool_put(struct deliver *d, struct job *j)
     j->t = NULL;
 }
 
-/* Reports j's outcome and releases what it no longer needs. */
+/* Reports j's outcome and frees j. */
 static void
 finish(struct deliver *d, struct job *j, const char *outcome,
        int64_t retry_at_ms)
@@ -227,7 +246,7 @@ finish(struct deliver *d, struct job *j, const char *outcome,
     if (d->hooks.on_result != NULL)
         d->hooks.on_result(d->hooks.arg, &r);
     pool_put(d, j);
-    payload_free(&j->p);
+    job_free(d, j);
 }
 
 /* Copies src into dst (size n), cut to fit: messages are for humans. */
@@ -337,10 +356,31 @@ job_start(struct deliver *d, struct job *j)
     return 0;
 }
 
-/* The next job that may start now: a due waiting one, else a fresh one. */
-static struct job *
-next_job(struct deliver *d, int64_t now)
+/* The next lead from the source, the one looked ahead at first; NULL when
+ * it has none now (wait: none at all). */
+static const struct lead *
+take_lead(struct deliver *d, int wait)
 {
+    const struct lead *l = d->ahead;
+    int end = 0;
+
+    d->ahead = NULL;
+    if (l != NULL || d->source_end)
+        return l;
+    l = d->hooks.next_lead(d->hooks.arg, wait, &end);
+    d->source_end = end;
+    d->starved = l == NULL && !end;
+    return l;
+}
+
+/*
+ * The next job that may start now: a due waiting one, else one for the
+ * source's next lead (wait: block for it).
+ */
+static struct job *
+next_job(struct deliver *d, int64_t now, int wait)
+{
+    const struct lead *l;
     struct job *j;
 
     for (size_t i = 0; i < d->nwaiting; i++) {
@@ -350,27 +390,23 @@ next_job(struct deliver *d, int64_t now)
             return j;
         }
     }
-    while (d->next < d->njobs) {
-        j = &d->jobs[d->next++];
-        if (j->st == JOB_QUEUED)
-            return j;
-    }
-    return NULL;
+    l = take_lead(d, wait);
+    return l != NULL ? job_new(d, l) : NULL;
 }
 
 static void token_start(struct deliver *d);
 
-/* 1 when some job could start at now (next_job() would find one). */
+/* 1 when some job could start at now (next_job() would find one); looks
+ * ahead at the source's next lead to know. */
 static int
-has_startable(const struct deliver *d, int64_t now)
+has_startable(struct deliver *d, int64_t now)
 {
     for (size_t i = 0; i < d->nwaiting; i++)
         if (d->waiting[i]->st == JOB_QUEUED && d->waiting[i]->due_ms <= now)
             return 1;
-    for (size_t i = d->next; i < d->njobs; i++)
-        if (d->jobs[i].st == JOB_QUEUED)
-            return 1;
-    return 0;
+    if (d->ahead == NULL)
+        d->ahead = take_lead(d, 0);
+    return d->ahead != NULL;
 }
 
 /* 1 when the session may have timed out on the org: idle for longer than
@@ -397,17 +433,18 @@ fill(struct deliver *d)
     if (d->auth != AUTH_OK)
         return;
     while (d->active < (size_t)d->cfg.concurrency &&
-           (j = next_job(d, now)) != NULL)
+           (j = next_job(d, now, 0)) != NULL)
         job_start(d, j);
 }
 
-/* After a failed refresh no lead can be sent: hold all that wait. */
+/* After a failed refresh no lead can be sent: hold all that wait, and all
+ * the source still has. */
 static void
 hold_waiting(struct deliver *d)
 {
     struct job *j;
 
-    while ((j = next_job(d, INT64_MAX)) != NULL) {
+    while ((j = next_job(d, INT64_MAX, 1)) != NULL) {
         set_error(j, "auth", d->auth_error);
         finish(d, j, "held", -1);
     }
@@ -604,6 +641,8 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
                   j->t->errbuf[0] ? j->t->errbuf : curl_easy_strerror(code));
     else if (r.verdict != CLASSIFY_DONE)
         snprintf(j->error, sizeof(j->error), "HTTP %ld", j->t->status);
+    /* Whatever happens next starts from a fresh setup. */
+    pool_put(d, j);
     switch (r.verdict) {
     case CLASSIFY_DONE:
         j->error[0] = '\0';
@@ -622,8 +661,6 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
             finish(d, j, "delivery_failed", -1);
         break;
     }
-    /* Whatever happens next starts from a fresh setup. */
-    pool_put(d, j);
 }
 
 static void
@@ -665,6 +702,22 @@ poll_timeout(const struct deliver *d)
     return t < 0 ? 0 : (int)t;
 }
 
+/* Sleeps until a transfer, a due retry or, when the source has starved
+ * the free slots, a new lead needs attention. */
+static int
+poll_wait(struct deliver *d)
+{
+    struct curl_waitfd lead = {.fd = d->hooks.lead_fd,
+                               .events = CURL_WAIT_POLLIN};
+    int with_lead = d->starved && d->auth == AUTH_OK && lead.fd >= 0 &&
+                    d->active < (size_t)d->cfg.concurrency;
+
+    return curl_multi_poll(d->multi, with_lead ? &lead : NULL, with_lead,
+                           poll_timeout(d), NULL) == CURLM_OK
+               ? 0
+               : -1;
+}
+
 static int
 setup_multi(struct deliver *d)
 {
@@ -686,10 +739,9 @@ deliver_run(struct deliver *d)
 
     if (setup_multi(d) == -1)
         return -1;
-    d->unfinished = d->njobs;
     if (d->cfg.refresh_first && d->uses_token)
         token_start(d);
-    while (d->unfinished > 0) {
+    while (d->unfinished > 0 || !d->source_end) {
         if (d->auth == AUTH_FAILED)
             hold_waiting(d);
         if (d->auth == AUTH_REFRESHING && !d->tok.active &&
@@ -706,10 +758,9 @@ deliver_run(struct deliver *d)
         fill(d);
         if (d->hooks.on_tick != NULL)
             d->hooks.on_tick(d->hooks.arg);
-        if (d->unfinished == 0)
+        if (d->unfinished == 0 && d->source_end)
             break;
-        if (curl_multi_poll(d->multi, NULL, 0, poll_timeout(d), NULL) !=
-            CURLM_OK)
+        if (poll_wait(d) == -1)
             return -1;
     }
     return 0;

@@ -9,8 +9,9 @@
  * been idle for auth.session_timeout_seconds minus
  * auth.refresh_margin_seconds). It decides outcomes from
  * classify() verdicts and reports them, and every attempt, through hooks;
- * it writes no files. Pre-send gates other than the per-send budget hook
- * run before deliver_add().
+ * it writes no files. Leads come from a source hook as slots free up, so
+ * sending starts while the caller is still reading its input; pre-send
+ * gates other than the per-send budget hook run in that source.
  */
 #ifndef CLIENT_DELIVER_H
 #define CLIENT_DELIVER_H
@@ -33,6 +34,12 @@ struct deliver_result {
 };
 
 struct deliver_hooks {
+    /*
+     * The next lead to send (borrowed; must outlive deliver_run()), or
+     * NULL: with *end set when there will be no more, else none yet. With
+     * wait set it may block until it has one or ends. Required.
+     */
+    const struct lead *(*next_lead)(void *arg, int wait, int *end);
     /* Before each attempt: 0 to send, -1 to hold the lead until
      * *retry_at_ms (the Web-to-Lead budget). May be NULL. */
     int (*before_send)(void *arg, const struct lead *l, int64_t *retry_at_ms);
@@ -43,6 +50,9 @@ struct deliver_hooks {
     /* Once per loop turn, at least once a second. May be NULL. */
     void (*on_tick)(void *arg);
     void *arg;
+    /* Readable when next_lead, after answering "none yet", may have one;
+     * -1 if it never answers so. */
+    int lead_fd;
 };
 
 struct deliver_config {
@@ -61,12 +71,10 @@ struct deliver;
 /* Copies cfg and hooks. Caller frees with deliver_free(). */
 struct deliver *deliver_new(const struct deliver_config *cfg,
                             const struct deliver_hooks *hooks);
-/* Queues lead l (borrowed; must outlive deliver_run()). */
-void deliver_add(struct deliver *d, const struct lead *l);
 /*
- * Sends every queued lead to a final outcome, reporting each through
- * on_result exactly once. Returns 0, or -1 if libcurl itself failed (the
- * leads not reported are then unfinished).
+ * Sends every lead the source gives to a final outcome, reporting each
+ * through on_result exactly once. Returns 0, or -1 if libcurl itself
+ * failed (the leads not reported are then unfinished).
  */
 int deliver_run(struct deliver *d);
 /* When the current token was last seen working (calendar ms), -1 if

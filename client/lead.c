@@ -19,7 +19,7 @@
 #define CSV_CELL_MAX (1024 * 1024)
 
 struct reader {
-    struct lead_set *set;
+    lead_emit_fn *emit;
     lead_bad_fn *on_bad;
     void *arg;
     json_t *ids; /* id -> first line, to refuse repeats */
@@ -37,18 +37,19 @@ bad(struct reader *r, long line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    r->set->bad++;
     if (r->on_bad != NULL)
         r->on_bad(r->arg, line, msg);
 }
 
-/* Takes the reference to obj in every case. */
-static void
+/* Takes the reference to obj in every case. Returns emit's answer (0 for
+ * a bad line). */
+static int
 add_lead(struct reader *r, json_t *obj, long line)
 {
     json_t *idv = json_object_get(obj, "id");
     char *id = NULL;
     json_t *seen;
+    int rc = 0;
 
     if (json_is_string(idv))
         id = xstrdup(json_string_value(idv));
@@ -68,19 +69,13 @@ add_lead(struct reader *r, json_t *obj, long line)
         goto out;
     }
     json_object_set_new(r->ids, id, json_integer(line));
-    /* Capacity doubles: it is max(16, n) whenever n is a power of two. */
-    if ((r->set->n & (r->set->n - 1)) == 0)
-        r->set->v = xreallocarray(
-            r->set->v, r->set->n < 16 ? 16 : r->set->n * 2, sizeof(*r->set->v));
-    r->set->v[r->set->n].id = id;
-    r->set->v[r->set->n].data = obj;
-    r->set->v[r->set->n].line = line;
-    r->set->n++;
+    rc = r->emit(r->arg, id, obj, line);
     id = NULL;
     obj = NULL;
 out:
     free(id);
     json_decref(obj);
+    return rc;
 }
 
 static void
@@ -113,7 +108,8 @@ read_ndjson(struct reader *r, const char *text, size_t len)
             json_decref(obj);
             continue;
         }
-        add_lead(r, obj, line);
+        if (add_lead(r, obj, line) == -1)
+            return;
     }
 }
 
@@ -213,7 +209,8 @@ csv_blank(json_t *cells)
            json_string_length(json_array_get(cells, 0)) == 0;
 }
 
-static void
+/* Returns add_lead()'s answer (0 for a bad row). */
+static int
 csv_row(struct reader *r, json_t *header, json_t *cells, long line)
 {
     json_t *obj;
@@ -222,7 +219,7 @@ csv_row(struct reader *r, json_t *header, json_t *cells, long line)
     if (json_array_size(cells) != json_array_size(header)) {
         bad(r, line, "%zu cells, the header has %zu", json_array_size(cells),
             json_array_size(header));
-        return;
+        return 0;
     }
     obj = json_object();
     for (i = 0; i < json_array_size(cells); i++) {
@@ -233,7 +230,7 @@ csv_row(struct reader *r, json_t *header, json_t *cells, long line)
             json_object_set(obj, json_string_value(json_array_get(header, i)),
                             v);
     }
-    add_lead(r, obj, line);
+    return add_lead(r, obj, line);
 }
 
 static void
@@ -243,10 +240,11 @@ read_csv(struct reader *r, const char *text, size_t len)
     size_t pos = 0;
     long line = 1, start;
     const char *why = NULL;
+    int rc = 0;
 
     if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
         pos = 3; /* a BOM, as spreadsheets write */
-    while (pos < len) {
+    while (pos < len && rc == 0) {
         start = line;
         cells = csv_record(text, len, &pos, &line, &why);
         if (cells == NULL) {
@@ -258,20 +256,19 @@ read_csv(struct reader *r, const char *text, size_t len)
         else if (header == NULL)
             header = json_incref(cells);
         else
-            csv_row(r, header, cells, start);
+            rc = csv_row(r, header, cells, start);
         json_decref(cells);
     }
     json_decref(header);
 }
 
 void
-lead_read_text(struct lead_set *set, const char *text, size_t len,
-               enum lead_format fmt, lead_bad_fn *on_bad, void *arg)
+lead_parse(const char *text, size_t len, enum lead_format fmt,
+           lead_emit_fn *emit, lead_bad_fn *on_bad, void *arg)
 {
-    struct reader r = {.set = set, .on_bad = on_bad, .arg = arg};
+    struct reader r = {.emit = emit, .on_bad = on_bad, .arg = arg};
     size_t i;
 
-    memset(set, 0, sizeof(*set));
     r.ids = json_object();
     if (fmt == LEAD_FMT_AUTO) {
         for (i = 0; i < len && strchr(" \t\r\n", text[i]) != NULL; i++)
@@ -285,26 +282,67 @@ lead_read_text(struct lead_set *set, const char *text, size_t len,
     json_decref(r.ids);
 }
 
-int
-lead_read_file(struct lead_set *set, const char *path, enum lead_format fmt,
-               lead_bad_fn *on_bad, void *arg, struct sf_err *err)
+/* The lead_set behind lead_read_text(): its emit and on_bad callbacks. */
+struct set_sink {
+    struct lead_set *set;
+    lead_bad_fn *on_bad;
+    void *arg;
+};
+
+static int
+set_emit(void *arg, char *id, json_t *data, long line)
 {
-    struct buf text;
+    struct lead_set *set = ((struct set_sink *)arg)->set;
+
+    /* Capacity doubles: it is max(16, n) whenever n is a power of two. */
+    if ((set->n & (set->n - 1)) == 0)
+        set->v = xreallocarray(set->v, set->n < 16 ? 16 : set->n * 2,
+                               sizeof(*set->v));
+    set->v[set->n].id = id;
+    set->v[set->n].data = data;
+    set->v[set->n].line = line;
+    set->n++;
+    return 0;
+}
+
+static void
+set_bad(void *arg, long line, const char *why)
+{
+    struct set_sink *sink = arg;
+
+    sink->set->bad++;
+    if (sink->on_bad != NULL)
+        sink->on_bad(sink->arg, line, why);
+}
+
+void
+lead_read_text(struct lead_set *set, const char *text, size_t len,
+               enum lead_format fmt, lead_bad_fn *on_bad, void *arg)
+{
+    struct set_sink sink = {.set = set, .on_bad = on_bad, .arg = arg};
+
+    memset(set, 0, sizeof(*set));
+    lead_parse(text, len, fmt, set_emit, set_bad, &sink);
+}
+
+int
+lead_load(struct buf *text, const char *path, enum lead_format *fmt,
+          struct sf_err *err)
+{
     char chunk[65536];
     size_t n;
     FILE *fp;
     const char *dot;
     int rc = -1;
 
-    memset(set, 0, sizeof(*set));
-    buf_init(&text, LEAD_FILE_MAX);
+    buf_init(text, LEAD_FILE_MAX);
     fp = fopen(path, "r");
     if (fp == NULL) {
         err_set(err, "%s: %s", path, strerror(errno));
         goto out;
     }
     while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        if (buf_append(&text, chunk, n) == -1) {
+        if (buf_append(text, chunk, n) == -1) {
             err_set(err, "%s: larger than %ld bytes", path, LEAD_FILE_MAX);
             goto out;
         }
@@ -313,16 +351,30 @@ lead_read_file(struct lead_set *set, const char *path, enum lead_format fmt,
         goto out;
     }
     dot = strrchr(path, '.');
-    if (fmt == LEAD_FMT_AUTO && dot != NULL && strcmp(dot, ".csv") == 0)
-        fmt = LEAD_FMT_CSV;
-    lead_read_text(set, text.data != NULL ? text.data : "", text.len, fmt,
-                   on_bad, arg);
+    if (*fmt == LEAD_FMT_AUTO && dot != NULL && strcmp(dot, ".csv") == 0)
+        *fmt = LEAD_FMT_CSV;
     rc = 0;
 out:
     if (fp != NULL)
         fclose(fp);
-    buf_free(&text);
+    if (rc == -1)
+        buf_free(text);
     return rc;
+}
+
+int
+lead_read_file(struct lead_set *set, const char *path, enum lead_format fmt,
+               lead_bad_fn *on_bad, void *arg, struct sf_err *err)
+{
+    struct buf text;
+
+    memset(set, 0, sizeof(*set));
+    if (lead_load(&text, path, &fmt, err) == -1)
+        return -1;
+    lead_read_text(set, text.data != NULL ? text.data : "", text.len, fmt,
+                   on_bad, arg);
+    buf_free(&text);
+    return 0;
 }
 
 void

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "err.h"
 
 #define LEAD_FILE_MAX (512L * 1024 * 1024)
@@ -31,8 +32,26 @@ struct lead_set {
 };
 
 typedef void lead_bad_fn(void *arg, long line, const char *why);
+/* A good lead, in file order: the callee takes id (malloc'd) and the data
+ * reference. Returns 0 to go on, -1 to stop parsing. */
+typedef int lead_emit_fn(void *arg, char *id, json_t *data, long line);
 
 enum lead_format { LEAD_FMT_AUTO, LEAD_FMT_NDJSON, LEAD_FMT_CSV };
+
+/*
+ * Reads path whole into text (initialised here; caller frees with
+ * buf_free()) and settles *fmt from the name when it is LEAD_FMT_AUTO and
+ * the name ends in ".csv". Returns 0, or -1 with err (text then freed).
+ */
+int lead_load(struct buf *text, const char *path, enum lead_format *fmt,
+              struct sf_err *err);
+/*
+ * Parses text: each good lead goes to emit, each bad line to on_bad (may
+ * be NULL), both with arg, in file order, until the end or until emit asks
+ * to stop. LEAD_FMT_AUTO looks at the first character ('{' means NDJSON).
+ */
+void lead_parse(const char *text, size_t len, enum lead_format fmt,
+                lead_emit_fn *emit, lead_bad_fn *on_bad, void *arg);
 
 /*
  * Reads all leads of path into set (initialised here). The format is taken

@@ -19,6 +19,7 @@
 #include "buyer.h"
 #include "deliver.h"
 #include "dlog.h"
+#include "feed.h"
 #include "gate.h"
 #include "lead.h"
 #include "log.h"
@@ -58,7 +59,12 @@ struct run {
     struct timesrc clock;
     struct buyer b;
     struct state st;
-    struct lead_set leads;
+    struct feed *feed;
+    json_t *done; /* --resume: ids already final (borrowed) */
+    /* With a read-back on --resume, the leads that passed the gates, taken
+     * from the feed before sending (NULL: send straight from the feed). */
+    const struct lead **pass;
+    size_t npass, pass_next;
     struct gate gate;
     struct outcome_file out;
     struct dlog dlog;
@@ -225,6 +231,7 @@ hook_result(void *arg, const struct deliver_result *res)
         json_object_set_new(extra, "retry_at",
                             json_string(timefmt_rfc3339(res->retry_at_ms, ts)));
     record(r, res->lead->id, res->outcome, res->attempts, extra);
+    feed_release(r->feed, res->lead);
 }
 
 static void
@@ -313,8 +320,8 @@ open_inputs(struct run *r)
     if (buyer_header(&r->b, "Authorization") != NULL)
         r->config_auth = xstrdup(buyer_header(&r->b, "Authorization"));
     r->leads_label = r->o.leads;
-    if (lead_read_file(&r->leads, r->o.leads, LEAD_FMT_AUTO, on_bad_line, r,
-                       &err) == -1) {
+    r->feed = feed_open(r->o.leads, on_bad_line, r, &err);
+    if (r->feed == NULL) {
         log_warnx("%s", err.msg);
         return EXIT_USAGE;
     }
@@ -373,35 +380,71 @@ dry_run_gate(const struct lead *l, enum gate_verdict v, const char *why)
 }
 
 /*
- * Runs the pre-send gates. The leads that pass go into *pass (a new array
- * of borrowed pointers, count in *npass); the others are recorded.
+ * Runs the pre-send gates on l: 1 when it is to be sent. A lead already
+ * final (--resume) is skipped; one a gate stops is recorded (or, on a dry
+ * run, printed with what would be sent). Releases l unless it is to be
+ * sent.
  */
-static void
-gate_leads(struct run *r, json_t *done, const struct lead ***pass,
-           size_t *npass)
+static int
+admit(struct run *r, const struct lead *l)
 {
-    int64_t now = timesrc_now_ms(&r->clock);
+    enum gate_verdict v;
     char why[256];
 
-    *pass = xcalloc(r->leads.n + 1, sizeof(**pass));
-    *npass = 0;
-    for (size_t i = 0; i < r->leads.n; i++) {
-        const struct lead *l = &r->leads.v[i];
-        enum gate_verdict v;
+    if (r->done != NULL && json_object_get(r->done, l->id) != NULL)
+        goto out;
+    r->total++;
+    v = gate_check(&r->gate, l, timesrc_now_ms(&r->clock), r->o.dry_run, why,
+                   sizeof(why));
+    if (v != GATE_PASS && r->o.dry_run)
+        dry_run_gate(l, v, why);
+    else if (v != GATE_PASS)
+        record(r, l->id, gate_verdict_str(v), 0,
+               json_pack("{s:s}", "reason", why));
+    else if (r->o.dry_run)
+        dry_run_print(r, l);
+    else
+        return 1;
+out:
+    feed_release(r->feed, l);
+    return 0;
+}
 
-        if (done != NULL && json_object_get(done, l->id) != NULL)
+/* deliver.c's source: the next lead that passed the gates. */
+static const struct lead *
+hook_next_lead(void *arg, int wait, int *end)
+{
+    struct run *r = arg;
+    const struct lead *l;
+
+    if (r->pass != NULL) {
+        *end = r->pass_next == r->npass;
+        return *end ? NULL : r->pass[r->pass_next++];
+    }
+    while ((l = feed_next(r->feed, wait, end)) != NULL)
+        if (admit(r, l))
+            return l;
+    return NULL;
+}
+
+/* Takes every lead from the feed through the gates: those that pass go
+ * into r->pass. */
+static void
+admit_all(struct run *r)
+{
+    size_t cap = 16;
+    const struct lead *l;
+    int end = 0;
+
+    r->pass = xcalloc(cap, sizeof(*r->pass));
+    while ((l = feed_next(r->feed, 1, &end)) != NULL) {
+        if (!admit(r, l))
             continue;
-        r->total++;
-        v = gate_check(&r->gate, l, now, r->o.dry_run, why, sizeof(why));
-        if (v != GATE_PASS && r->o.dry_run)
-            dry_run_gate(l, v, why);
-        else if (v != GATE_PASS)
-            record(r, l->id, gate_verdict_str(v), 0,
-                   json_pack("{s:s}", "reason", why));
-        else if (r->o.dry_run)
-            dry_run_print(r, l);
-        else
-            (*pass)[(*npass)++] = l;
+        if (r->npass == cap) {
+            cap *= 2;
+            r->pass = xreallocarray(r->pass, cap, sizeof(*r->pass));
+        }
+        r->pass[r->npass++] = l;
     }
 }
 
@@ -579,6 +622,9 @@ reconcile_pending(struct run *r)
             record(r, p->lead->id, "delivered", p->attempts, extra);
         }
     }
+    for (size_t i = 0; i < n; i++)
+        feed_release(r->feed, leads[i]);
+    r->npending = 0;
     json_decref(found);
     free(q);
     free_values(v, n);
@@ -608,6 +654,7 @@ skip_already_created(struct run *r, const struct lead **pass, size_t *npass)
                    json_pack("{s:b, s:s}", "reconciled", 1, "note",
                              "already in the org (sent by an interrupted "
                              "run); not sent again"));
+            feed_release(r->feed, pass[i]);
         } else
             pass[m++] = pass[i];
     }
@@ -626,7 +673,7 @@ summary(const struct run *r, const struct deliver *d)
     for (size_t i = 0; outcome_names[i] != NULL; i++)
         fprintf(stderr, " %zu %s%s", r->counts[i], outcome_names[i],
                 outcome_names[i + 1] != NULL ? "," : "");
-    fprintf(stderr, "; %zu bad input lines\n", r->leads.bad);
+    fprintf(stderr, "; %zu bad input lines\n", feed_bad(r->feed));
     if (d != NULL && deliver_auth_error(d) != NULL)
         fprintf(stderr, "sfdeliver: buyer paused: %s\n", deliver_auth_error(d));
     if (r->counts[5] > 0)
@@ -660,7 +707,7 @@ summary(const struct run *r, const struct deliver *d)
 }
 
 static int
-deliver_all(struct run *r, json_t *done)
+deliver_all(struct run *r)
 {
     struct deliver_config cfg = {
         .buyer = &r->b,
@@ -674,24 +721,25 @@ deliver_all(struct run *r, json_t *done)
         .on_result = hook_result,
         .on_token = hook_token,
         .on_tick = hook_tick,
+        .next_lead = hook_next_lead,
         .arg = r,
+        .lead_fd = feed_fd(r->feed),
     };
-    const struct lead **pass = NULL;
     struct deliver *d;
-    size_t npass = 0;
     int rc = EXIT_DONE;
 
-    gate_leads(r, done, &pass, &npass);
     if (r->o.dry_run) {
-        free(pass);
+        admit_all(r);
         return EXIT_DONE;
     }
-    if (r->o.resume && buyer_reconciles(&r->b) && npass > 0)
-        skip_already_created(r, pass, &npass);
+    /* The read-back asks about every lead before any is sent. */
+    if (r->o.resume && buyer_reconciles(&r->b)) {
+        admit_all(r);
+        if (r->npass > 0)
+            skip_already_created(r, r->pass, &r->npass);
+    }
     setup_token(r, &cfg);
     d = deliver_new(&cfg, &hooks);
-    for (size_t i = 0; i < npass; i++)
-        deliver_add(d, pass[i]);
     if (deliver_run(d) == -1) {
         log_warnx("libcurl failed; unfinished leads were not recorded");
         rc = EXIT_RUNTIME;
@@ -701,7 +749,6 @@ deliver_all(struct run *r, json_t *done)
     save_token_use(r, d);
     summary(r, d);
     deliver_free(d);
-    free(pass);
     return rc;
 }
 
@@ -710,7 +757,8 @@ run_free(struct run *r)
 {
     dlog_close(&r->dlog);
     gate_free(&r->gate);
-    lead_set_free(&r->leads);
+    feed_close(r->feed);
+    free(r->pass);
     buyer_free(&r->b);
     state_close(&r->st);
     free(r->config_auth);
@@ -748,7 +796,6 @@ int
 main(int argc, char **argv)
 {
     struct run r;
-    json_t *done = NULL;
     struct sf_err err;
     int rc;
 
@@ -765,18 +812,18 @@ main(int argc, char **argv)
         goto out;
     if (r.o.resume) {
         err_clear(&err);
-        done = outcome_load_final(r.o.outcomes, &err);
-        if (done == NULL) {
+        r.done = outcome_load_final(r.o.outcomes, &err);
+        if (r.done == NULL) {
             log_warnx("%s", err.msg);
             rc = EXIT_RUNTIME;
             goto out;
         }
     }
-    rc = deliver_all(&r, done);
+    rc = deliver_all(&r);
     if (r.failed)
         rc = EXIT_RUNTIME;
 out:
-    json_decref(done);
+    json_decref(r.done);
     if (r.out.fd != -1 && outcome_close(&r.out) == -1 && rc == EXIT_DONE)
         rc = EXIT_RUNTIME;
     run_free(&r);

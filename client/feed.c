@@ -1,0 +1,337 @@
+/*
+ * feed.c - a lead file parsed on its own thread (see feed.h).
+ *
+ * One producer (the reader thread), one consumer. Leads are written into
+ * fixed-size blocks that never move, listed in a table sized for the most
+ * leads the text could hold, so neither side ever sees it move. The
+ * producer publishes what it wrote by raising an atomic count, in batches
+ * so the two threads do not fight over one cache line for every lead, and
+ * at once when the consumer has said it ran out (want_wake). The consumer
+ * reads up to the count it last loaded without any lock. A consumer that
+ * runs out either polls the pipe (one byte is written when it asked to be
+ * woken) or, for a blocking feed_next(), waits on the condition variable.
+ */
+#include "feed.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "xmalloc.h"
+
+#define FEED_BLOCK 1024   /* leads per block */
+#define FEED_BATCH 64     /* leads per publication, unless asked sooner */
+#define FEED_AHEAD 4096   /* leads parsed and not taken, at most */
+#define FEED_RETURNS 4096 /* released leads on their way back */
+
+struct feed {
+    struct buf text; /* the whole file, parsed by the reader */
+    enum lead_format fmt;
+    lead_bad_fn *on_bad;
+    void *arg;
+    pthread_t thread;
+    pthread_mutex_t mu; /* with cond: a blocking feed_next() */
+    pthread_cond_t cond;
+    pthread_cond_t room;  /* with mu: the reader waits to be FEED_AHEAD on */
+    int pipe[2];          /* [0]: feed_fd(), [1]: the reader's end */
+    struct lead **blocks; /* owned; never moves once allocated */
+    size_t maxblocks;
+    /* The reader's own: */
+    size_t made;
+    /* Shared: */
+    atomic_size_t published;
+    atomic_size_t bad;
+    atomic_int ended;           /* every lead is published */
+    atomic_int want_wake;       /* the consumer ran out */
+    atomic_int woken;           /* a byte is in the pipe */
+    atomic_int stop;            /* feed_close() before the end */
+    atomic_size_t taken_shared; /* the consumer's taken, every batch */
+    atomic_int reader_waits;    /* the reader waits for room */
+    /* The consumer's own: */
+    size_t taken, avail;
+    /* Released leads going back to the reader to free: the consumer writes
+     * at returns_in, the reader frees up to it from returns_out. */
+    struct lead *returns[FEED_RETURNS];
+    atomic_size_t returns_in, returns_out;
+};
+
+static struct lead *
+slot(const struct feed *f, size_t i)
+{
+    return &f->blocks[i / FEED_BLOCK][i % FEED_BLOCK];
+}
+
+/* The reader: makes what it wrote visible, and wakes a consumer that ran
+ * out. */
+static void
+publish(struct feed *f)
+{
+    atomic_store(&f->published, f->made);
+    if (!atomic_exchange(&f->want_wake, 0))
+        return;
+    pthread_mutex_lock(&f->mu);
+    if (!atomic_exchange(&f->woken, 1))
+        (void)!write(f->pipe[1], "", 1);
+    pthread_cond_signal(&f->cond);
+    pthread_mutex_unlock(&f->mu);
+}
+
+static void
+free_lead(struct lead *l)
+{
+    free(l->id);
+    json_decref(l->data);
+    l->id = NULL;
+    l->data = NULL;
+}
+
+/* The reader frees the leads the consumer gave back: their memory comes
+ * from the reader's malloc arena, and freeing it there lets the next
+ * leads reuse it (freed from the other thread it would take the arena's
+ * lock against the reader and leave the arena to grow). */
+static void
+take_back(struct feed *f)
+{
+    size_t in = atomic_load(&f->returns_in);
+    size_t out = atomic_load(&f->returns_out);
+
+    for (; out != in; out++)
+        free_lead(f->returns[out % FEED_RETURNS]);
+    atomic_store(&f->returns_out, out);
+}
+
+/* The reader, FEED_AHEAD leads ahead of the consumer: sleeps until it
+ * takes some (or the feed closes), freeing what comes back meanwhile. */
+static void
+wait_for_room(struct feed *f)
+{
+    publish(f);
+    pthread_mutex_lock(&f->mu);
+    atomic_store(&f->reader_waits, 1);
+    while (f->made - atomic_load(&f->taken_shared) >= FEED_AHEAD &&
+           !atomic_load(&f->stop))
+        pthread_cond_wait(&f->room, &f->mu);
+    atomic_store(&f->reader_waits, 0);
+    pthread_mutex_unlock(&f->mu);
+    take_back(f);
+}
+
+static int
+feed_emit(void *arg, char *id, json_t *data, long line)
+{
+    struct feed *f = arg;
+    struct lead *l;
+    size_t b = f->made / FEED_BLOCK;
+
+    take_back(f);
+    if (f->made - atomic_load(&f->taken_shared) >= FEED_AHEAD)
+        wait_for_room(f);
+    /* The table holds the most leads the text could make; a lead past it
+     * would mean a bug in that bound, not a big file. */
+    if (atomic_load(&f->stop) || b >= f->maxblocks) {
+        free(id);
+        json_decref(data);
+        return -1;
+    }
+    if (f->blocks[b] == NULL)
+        f->blocks[b] = xcalloc(FEED_BLOCK, sizeof(struct lead));
+    l = slot(f, f->made);
+    l->id = id;
+    l->data = data;
+    l->line = line;
+    f->made++;
+    if (f->made % FEED_BATCH == 0 || atomic_load(&f->want_wake))
+        publish(f);
+    return 0;
+}
+
+static void
+feed_bad_line(void *arg, long line, const char *why)
+{
+    struct feed *f = arg;
+
+    atomic_fetch_add(&f->bad, 1);
+    if (f->on_bad != NULL)
+        f->on_bad(f->arg, line, why);
+}
+
+static void *
+reader_main(void *arg)
+{
+    struct feed *f = arg;
+
+    lead_parse(f->text.data != NULL ? f->text.data : "", f->text.len, f->fmt,
+               feed_emit, feed_bad_line, f);
+    take_back(f);
+    atomic_store(&f->ended, 1);
+    atomic_store(&f->want_wake, 1);
+    publish(f);
+    return NULL;
+}
+
+struct feed *
+feed_open(const char *path, lead_bad_fn *on_bad, void *arg, struct sf_err *err)
+{
+    struct feed *f = xcalloc(1, sizeof(*f));
+    int rc;
+
+    f->fmt = LEAD_FMT_AUTO;
+    f->on_bad = on_bad;
+    f->arg = arg;
+    f->pipe[0] = f->pipe[1] = -1;
+    if (lead_load(&f->text, path, &f->fmt, err) == -1)
+        goto fail;
+    /* A lead takes at least two bytes (a one-cell CSV row and its
+     * newline); the last may lack the newline. */
+    f->maxblocks = (f->text.len / 2 + 1) / FEED_BLOCK + 1;
+    f->blocks = xcalloc(f->maxblocks, sizeof(*f->blocks));
+    if (pipe2(f->pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+        err_set(err, "pipe: %s", strerror(errno));
+        goto fail;
+    }
+    pthread_mutex_init(&f->mu, NULL);
+    pthread_cond_init(&f->cond, NULL);
+    pthread_cond_init(&f->room, NULL);
+    rc = pthread_create(&f->thread, NULL, reader_main, f);
+    if (rc != 0) {
+        err_set(err, "cannot start the lead reader: %s", strerror(rc));
+        pthread_mutex_destroy(&f->mu);
+        pthread_cond_destroy(&f->cond);
+        pthread_cond_destroy(&f->room);
+        goto fail;
+    }
+    return f;
+fail:
+    if (f->pipe[0] != -1) {
+        close(f->pipe[0]);
+        close(f->pipe[1]);
+    }
+    free(f->blocks);
+    buf_free(&f->text);
+    free(f);
+    return NULL;
+}
+
+/* The consumer takes the next lead, telling a reader that waits for room
+ * every batch. */
+static const struct lead *
+take(struct feed *f)
+{
+    const struct lead *l = slot(f, f->taken++);
+
+    if (f->taken % FEED_BATCH == 0) {
+        atomic_store(&f->taken_shared, f->taken);
+        if (atomic_load(&f->reader_waits)) {
+            pthread_mutex_lock(&f->mu);
+            pthread_cond_signal(&f->room);
+            pthread_mutex_unlock(&f->mu);
+        }
+    }
+    return l;
+}
+
+/* 1 when a lead is there to take, loading the count when the last one is
+ * used up. */
+static int
+have_one(struct feed *f)
+{
+    if (f->taken == f->avail)
+        f->avail = atomic_load(&f->published);
+    return f->taken < f->avail;
+}
+
+const struct lead *
+feed_next(struct feed *f, int wait, int *end)
+{
+    char drain[64];
+
+    *end = 0;
+    if (atomic_load(&f->woken)) {
+        while (read(f->pipe[0], drain, sizeof(drain)) > 0)
+            ;
+        atomic_store(&f->woken, 0);
+    }
+    if (have_one(f))
+        return take(f);
+    if (wait) {
+        pthread_mutex_lock(&f->mu);
+        while (!have_one(f) && !atomic_load(&f->ended)) {
+            atomic_store(&f->want_wake, 1);
+            if (!have_one(f))
+                pthread_cond_wait(&f->cond, &f->mu);
+        }
+        pthread_mutex_unlock(&f->mu);
+    } else {
+        /* Ask first, then look again: a batch published in between is
+         * seen now or wakes us. */
+        atomic_store(&f->want_wake, 1);
+    }
+    if (have_one(f))
+        return take(f);
+    /* ended is set after the last publication: look once more. */
+    if (atomic_load(&f->ended) && !have_one(f)) {
+        *end = 1;
+        return NULL;
+    }
+    return have_one(f) ? take(f) : NULL;
+}
+
+void
+feed_release(struct feed *f, const struct lead *l)
+{
+    /* Our own lead, handed out const: the consumer gives it back. */
+    struct lead *mine = (struct lead *)l;
+    size_t in = atomic_load(&f->returns_in);
+
+    /* Once the reader has ended nothing allocates beside us any more;
+     * while it runs, a full ring means it is behind: free here. */
+    if (atomic_load(&f->ended) ||
+        in - atomic_load(&f->returns_out) == FEED_RETURNS) {
+        free_lead(mine);
+        return;
+    }
+    f->returns[in % FEED_RETURNS] = mine;
+    atomic_store(&f->returns_in, in + 1);
+}
+
+int
+feed_fd(const struct feed *f)
+{
+    return f->pipe[0];
+}
+
+size_t
+feed_bad(struct feed *f)
+{
+    return atomic_load(&f->bad);
+}
+
+void
+feed_close(struct feed *f)
+{
+    if (f == NULL)
+        return;
+    pthread_mutex_lock(&f->mu);
+    atomic_store(&f->stop, 1);
+    pthread_cond_signal(&f->room);
+    pthread_mutex_unlock(&f->mu);
+    pthread_join(f->thread, NULL);
+    take_back(f);
+    for (size_t i = 0; i < f->made; i++)
+        free_lead(slot(f, i));
+    for (size_t i = 0; i < f->maxblocks; i++)
+        free(f->blocks[i]);
+    free(f->blocks);
+    pthread_mutex_destroy(&f->mu);
+    pthread_cond_destroy(&f->cond);
+    pthread_cond_destroy(&f->room);
+    close(f->pipe[0]);
+    close(f->pipe[1]);
+    buf_free(&f->text);
+    free(f);
+}
