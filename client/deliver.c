@@ -75,13 +75,14 @@ struct deliver {
     int refreshes;         /* token requests sent */
     struct token_job tok;
     char auth_error[SF_ERR_MSG_MAX];
-    /* The buyer's request headers as one list every delivery attempt
-     * shares, built for token generation hdrs_gen and hdrs_ctype. Lists it
+    /* The buyer's request headers as lists every delivery attempt shares,
+     * one for small bodies and one for large ones (transfer_headers()),
+     * built for token generation hdrs_gen and hdrs_ctype. Lists they
      * replaced stay alive until deliver_free(): transfers in flight may
      * still be sending them. */
-    struct curl_slist *hdrs;
-    unsigned hdrs_gen;
-    const char *hdrs_ctype;
+    struct curl_slist *hdrs[2];
+    unsigned hdrs_gen[2];
+    const char *hdrs_ctype[2];
     struct curl_slist **old_hdrs;
     size_t nold_hdrs;
 };
@@ -186,7 +187,8 @@ deliver_free(struct deliver *d)
     free(d->tok.body);
     if (d->multi != NULL)
         curl_multi_cleanup(d->multi);
-    curl_slist_free_all(d->hdrs);
+    curl_slist_free_all(d->hdrs[0]);
+    curl_slist_free_all(d->hdrs[1]);
     for (size_t i = 0; i < d->nold_hdrs; i++)
         curl_slist_free_all(d->old_hdrs[i]);
     free(d->old_hdrs);
@@ -284,28 +286,31 @@ calendar_ms(const struct deliver *d)
 }
 
 /*
- * The header list for a delivery with content type ctype: the buyer's
- * headers change only when a refreshed token replaces Authorization
- * (token_gen), so one list serves every attempt until then.
+ * The header list for a delivery with content type ctype and a body of len
+ * bytes: the buyer's headers change only when a refreshed token replaces
+ * Authorization (token_gen), so one list per body class serves every
+ * attempt until then.
  */
 static struct curl_slist *
-delivery_headers(struct deliver *d, const char *ctype)
+delivery_headers(struct deliver *d, const char *ctype, size_t len)
 {
     const struct buyer *b = d->cfg.buyer;
+    int big = len > TRANSFER_EXPECT_MIN;
 
-    if (d->hdrs != NULL && d->hdrs_gen == d->token_gen &&
-        (d->hdrs_ctype == ctype || (d->hdrs_ctype != NULL && ctype != NULL &&
-                                    strcmp(d->hdrs_ctype, ctype) == 0)))
-        return d->hdrs;
-    if (d->hdrs != NULL) {
+    if (d->hdrs[big] != NULL && d->hdrs_gen[big] == d->token_gen &&
+        (d->hdrs_ctype[big] == ctype ||
+         (d->hdrs_ctype[big] != NULL && ctype != NULL &&
+          strcmp(d->hdrs_ctype[big], ctype) == 0)))
+        return d->hdrs[big];
+    if (d->hdrs[big] != NULL) {
         d->old_hdrs =
             xreallocarray(d->old_hdrs, d->nold_hdrs + 1, sizeof(*d->old_hdrs));
-        d->old_hdrs[d->nold_hdrs++] = d->hdrs;
+        d->old_hdrs[d->nold_hdrs++] = d->hdrs[big];
     }
-    d->hdrs = transfer_headers(ctype, b->headers, b->nheaders);
-    d->hdrs_gen = d->token_gen;
-    d->hdrs_ctype = ctype;
-    return d->hdrs;
+    d->hdrs[big] = transfer_headers(ctype, len, b->headers, b->nheaders);
+    d->hdrs_gen[big] = d->token_gen;
+    d->hdrs_ctype[big] = ctype;
+    return d->hdrs[big];
 }
 
 /* Starts one attempt of j; 0, or -1 when j became final instead. */
@@ -337,7 +342,7 @@ job_start(struct deliver *d, struct job *j)
         .content_type = j->p.content_type,
         .body = j->p.body,
         .len = j->p.len,
-        .hdr_list = delivery_headers(d, j->p.content_type),
+        .hdr_list = delivery_headers(d, j->p.content_type, j->p.len),
         .connect_timeout_ms = (long)b->connect_timeout_ms,
         .timeout_ms = (long)b->timeout_ms,
     };

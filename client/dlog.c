@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 #define DLOG_LINE_MAX (64 * 1024)
 #define DLOG_BUFFER (256 * 1024)
 
@@ -49,37 +51,6 @@ dlog_flush(struct dlog *d)
 {
     if (d->fp != NULL)
         fflush(d->fp);
-}
-
-/* Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-    size_t len, i;
-    unsigned cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        len = 2, cp = s[0] & 0x1f;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        len = 3, cp = s[0] & 0x0f;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        len = 4, cp = s[0] & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    /* Overlong forms, surrogates and past U+10FFFF are not UTF-8. */
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-        return 0;
-    return len;
 }
 
 /* Appends the literal string lit (no escaping). */

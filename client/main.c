@@ -205,7 +205,7 @@ hook_result(void *arg, const struct deliver_result *res)
 {
     struct run *r = arg;
     char ts[TIMEFMT_LEN];
-    json_t *extra;
+    struct outcome_detail detail = {.status = res->status};
 
     /* Web-to-Lead's 200 proves nothing: the outcome waits for the
      * read-back (one line per lead, so nothing is written yet). */
@@ -219,18 +219,16 @@ hook_result(void *arg, const struct deliver_result *res)
         };
         return;
     }
-    extra = json_object();
-    if (res->status != 0)
-        json_object_set_new(extra, "status", json_integer(res->status));
     if (res->reason != NULL && *res->reason != '\0' &&
         strcmp(res->outcome, "delivered") != 0)
-        json_object_set_new(extra, "reason", json_string(res->reason));
-    if (res->error != NULL)
-        json_object_set_new(extra, "error", json_string(res->error));
+        detail.reason = res->reason;
+    detail.error = res->error;
     if (res->retry_at_ms >= 0)
-        json_object_set_new(extra, "retry_at",
-                            json_string(timefmt_rfc3339(res->retry_at_ms, ts)));
-    record(r, res->lead->id, res->outcome, res->attempts, extra);
+        detail.retry_at = timefmt_rfc3339(res->retry_at_ms, ts);
+    count(r, res->outcome);
+    if (outcome_write_detail(&r->out, res->lead->id, res->outcome,
+                             res->attempts, &detail) == -1)
+        r->failed = 1;
     feed_release(r->feed, res->lead);
 }
 

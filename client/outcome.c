@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "log.h"
 #include "timesrc.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static const char *const final_outcomes[] = {"delivered",  "delivery_failed",
@@ -188,35 +189,50 @@ flush(struct outcome_file *o)
     return rc;
 }
 
-int
-outcome_write(struct outcome_file *o, const char *lead_id, const char *outcome,
-              int attempts, json_t *extra)
+/* Starts a line with the members every line has. */
+static void
+put_head(struct buf *b, const char *lead_id, const char *outcome, int attempts)
 {
-    struct buf *b = &o->pending;
-    size_t mark = b->len;
-    const char *key;
-    json_t *v;
-
     buf_puts(b, "{\"lead_id\":");
     put_str(b, lead_id, strlen(lead_id));
     buf_puts(b, ",\"outcome\":");
     put_str(b, outcome, strlen(outcome));
     buf_puts(b, ",\"attempts\":");
     buf_put_int(b, attempts);
-    /* The three members above win over extra's (json_object_update_missing
-     * semantics); extra's own order is kept. */
-    json_object_foreach(extra, key, v)
-    {
-        if (strcmp(key, "lead_id") == 0 || strcmp(key, "outcome") == 0 ||
-            strcmp(key, "attempts") == 0)
-            continue;
-        buf_putc(b, ',');
-        put_str(b, key, strlen(key));
-        buf_putc(b, ':');
-        put_json(b, v);
+}
+
+/* Appends ,"key":"value" when value is set; bytes of value that are not
+ * UTF-8 (a server's text, say) become U+FFFD rather than break the line. */
+static void
+put_member(struct buf *b, const char *key, const char *value)
+{
+    struct buf fixed;
+    size_t n;
+
+    if (value == NULL)
+        return;
+    n = strlen(value);
+    buf_putc(b, ',');
+    put_str(b, key, strlen(key));
+    buf_putc(b, ':');
+    if (utf8_valid(value, n)) {
+        put_str(b, value, n);
+        return;
     }
+    buf_init(&fixed, 3 * n + 1);
+    utf8_put_fixed(&fixed, value, n);
+    put_str(b, fixed.data, fixed.len);
+    buf_free(&fixed);
+}
+
+/* Ends the line begun at mark: dropped if it grew too large, and the
+ * gathered lines written once there are enough of them. */
+static int
+end_line(struct outcome_file *o, size_t mark, const char *lead_id)
+{
+    struct buf *b = &o->pending;
+
     buf_puts(b, "}\n");
-    json_decref(extra);
     if (b->toobig) {
         /* Only a line of megabytes could get here: keep the lines before
          * it, and say which lead lost its line. */
@@ -229,6 +245,51 @@ outcome_write(struct outcome_file *o, const char *lead_id, const char *outcome,
     if (b->len >= OUTCOME_FLUSH_BYTES)
         return flush(o);
     return 0;
+}
+
+int
+outcome_write(struct outcome_file *o, const char *lead_id, const char *outcome,
+              int attempts, json_t *extra)
+{
+    struct buf *b = &o->pending;
+    size_t mark = b->len;
+    const char *key;
+    json_t *v;
+
+    put_head(b, lead_id, outcome, attempts);
+    /* The three members above win over extra's (json_object_update_missing
+     * semantics); extra's own order is kept. */
+    json_object_foreach(extra, key, v)
+    {
+        if (strcmp(key, "lead_id") == 0 || strcmp(key, "outcome") == 0 ||
+            strcmp(key, "attempts") == 0)
+            continue;
+        buf_putc(b, ',');
+        put_str(b, key, strlen(key));
+        buf_putc(b, ':');
+        put_json(b, v);
+    }
+    json_decref(extra);
+    return end_line(o, mark, lead_id);
+}
+
+int
+outcome_write_detail(struct outcome_file *o, const char *lead_id,
+                     const char *outcome, int attempts,
+                     const struct outcome_detail *d)
+{
+    struct buf *b = &o->pending;
+    size_t mark = b->len;
+
+    put_head(b, lead_id, outcome, attempts);
+    if (d->status != 0) {
+        buf_puts(b, ",\"status\":");
+        buf_put_int(b, d->status);
+    }
+    put_member(b, "reason", d->reason);
+    put_member(b, "error", d->error);
+    put_member(b, "retry_at", d->retry_at);
+    return end_line(o, mark, lead_id);
 }
 
 int

@@ -41,6 +41,20 @@ int outcome_open(struct outcome_file *o, const char *path, struct sf_err *err);
  */
 int outcome_write(struct outcome_file *o, const char *lead_id,
                   const char *outcome, int attempts, json_t *extra);
+/* The members of a line after the three every line has, in this order;
+ * those that are 0 or NULL are left out. */
+struct outcome_detail {
+    long status;          /* the last HTTP status */
+    const char *reason;   /* why, in a word */
+    const char *error;    /* for humans */
+    const char *retry_at; /* RFC 3339: when a held lead may be sent */
+};
+
+/* outcome_write() with these members instead of an object: the same line
+ * as with an object holding them, without building one for every lead. */
+int outcome_write_detail(struct outcome_file *o, const char *lead_id,
+                         const char *outcome, int attempts,
+                         const struct outcome_detail *d);
 /* Writes the lines gathered since the last call, and syncs when
  * OUTCOME_SYNC_MS have passed since the last sync. Returns 0, or -1 (logged)
  * when the write failed. */

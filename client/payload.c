@@ -11,13 +11,14 @@
 #include "xmalloc.h"
 
 struct field {
-    const char *name; /* borrowed from the buyer */
-    char *value;      /* owned */
+    const char *name;  /* borrowed from the buyer or the lead */
+    const char *value; /* own, or borrowed from the buyer */
+    char *own;         /* owned; NULL when value is borrowed */
 };
 
 struct fields {
-    struct field *v;
-    size_t n;
+    struct field *v; /* owned; room for cap */
+    size_t n, cap;
 };
 
 static int
@@ -29,17 +30,23 @@ fields_has(const struct fields *f, const char *name)
     return 0;
 }
 
-/* Takes value. A name already set keeps its first value. */
+/* Sets name to value (borrowed) unless it is set already: the first
+ * value of a name wins. Takes own (may be NULL), which value may point
+ * into. */
 static void
-fields_add(struct fields *f, const char *name, char *value)
+fields_add(struct fields *f, const char *name, const char *value, char *own)
 {
-    if (fields_has(f, name)) {
-        free(value);
+    if (value == NULL || fields_has(f, name)) {
+        free(own);
         return;
     }
-    f->v = xreallocarray(f->v, f->n + 1, sizeof(*f->v));
+    if (f->n == f->cap) {
+        f->cap = f->cap < 8 ? 8 : f->cap * 2;
+        f->v = xreallocarray(f->v, f->cap, sizeof(*f->v));
+    }
     f->v[f->n].name = name;
     f->v[f->n].value = value;
+    f->v[f->n].own = own;
     f->n++;
 }
 
@@ -47,19 +54,32 @@ static void
 fields_free(struct fields *f)
 {
     for (size_t i = 0; i < f->n; i++)
-        free(f->v[i].value);
+        free(f->v[i].own);
     free(f->v);
 }
 
-/* The string a lead value is sent as; NULL for absent values. */
-static char *
-value_string(const struct buyer *b, const struct lead *l, const char *path)
+/* Adds the lead value at path under name, as the string it is sent as:
+ * strings as they are (borrowed from the lead), booleans as "1"/"0" in a
+ * form, other scalars converted; absent values not at all. */
+static void
+add_value(struct fields *f, const struct buyer *b, const struct lead *l,
+          const char *name, const char *path)
 {
     json_t *v = lead_get(l, path);
+    char *s;
 
-    if (json_is_boolean(v) && b->ctype == BUYER_CT_FORM)
-        return xstrdup(json_is_true(v) ? "1" : "0");
-    return lead_get_string(l, path);
+    if (v == NULL)
+        return;
+    if (json_is_string(v))
+        fields_add(f, name, json_string_value(v), NULL);
+    else if (json_is_boolean(v) && b->ctype == BUYER_CT_FORM)
+        fields_add(f, name, json_is_true(v) ? "1" : "0", NULL);
+    else {
+        s = lead_scalar_string(v);
+        if (s == NULL)
+            s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        fields_add(f, name, s, s);
+    }
 }
 
 /*
@@ -75,23 +95,19 @@ collect(const struct buyer *b, const struct lead *l, struct fields *f)
     size_t i;
 
     if (b->nmapping > 0) {
-        for (i = 0; i < b->nmapping; i++) {
-            char *s = value_string(b, l, b->mapping[i].key);
-
-            if (s != NULL)
-                fields_add(f, b->mapping[i].value, s);
-        }
+        for (i = 0; i < b->nmapping; i++)
+            add_value(f, b, l, b->mapping[i].value, b->mapping[i].key);
     } else {
         json_object_foreach(l->data, key, v)
         {
             if (strcmp(key, "id") == 0 || json_is_object(v) ||
                 json_is_array(v) || json_is_null(v))
                 continue;
-            fields_add(f, key, value_string(b, l, key));
+            add_value(f, b, l, key, key);
         }
     }
     for (i = 0; i < b->nstatics; i++)
-        fields_add(f, b->statics[i].key, xstrdup(b->statics[i].value));
+        fields_add(f, b->statics[i].key, b->statics[i].value, NULL);
 }
 
 /* 1 for the bytes a form value carries as they are: [A-Za-z0-9*-._]. */
@@ -247,7 +263,7 @@ int
 payload_build(const struct buyer *b, const struct lead *l, struct payload *out,
               struct sf_err *err)
 {
-    struct fields f = {NULL, 0};
+    struct fields f = {NULL, 0, 0};
     struct buf body;
     int rc = -1;
 

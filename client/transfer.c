@@ -68,24 +68,43 @@ on_header(char *p, size_t size, size_t n, void *arg)
 }
 
 struct curl_slist *
-transfer_headers(const char *content_type, const struct buyer_pair *h, size_t n)
+transfer_headers(const char *content_type, size_t body_len,
+                 const struct buyer_pair *h, size_t n)
 {
     struct curl_slist *list = NULL;
     char *line;
 
-    if (content_type != NULL) {
+    if (content_type != NULL &&
+        strcmp(content_type, "application/x-www-form-urlencoded") != 0) {
         line = xasprintf("Content-Type: %s", content_type);
         list = curl_slist_append(list, line);
         free(line);
     }
-    /* No "Expect: 100-continue" round trip for our small bodies. */
-    list = curl_slist_append(list, "Expect:");
+    /* No "Expect: 100-continue" round trip before a body. */
+    if (body_len > TRANSFER_EXPECT_MIN)
+        list = curl_slist_append(list, "Expect:");
     for (size_t i = 0; i < n; i++) {
         line = xasprintf("%s: %s", h[i].key, h[i].value);
         list = curl_slist_append(list, line);
         free(line);
     }
     return list;
+}
+
+/* The variables libcurl reads for a proxy (lib/url.c, detect_proxy). */
+static const char *const proxy_vars[] = {
+    "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY",
+    "all_proxy",  "NO_PROXY",    "no_proxy",    NULL,
+};
+
+/* 1 when the environment names no proxy at all. */
+static int
+no_proxy_env(void)
+{
+    for (size_t i = 0; proxy_vars[i] != NULL; i++)
+        if (getenv(proxy_vars[i]) != NULL)
+            return 0;
+    return 1;
 }
 
 /* The options every attempt shares, set once per easy handle. */
@@ -95,6 +114,13 @@ set_fixed(struct transfer *t)
     CURL *e = t->easy;
     CURLcode rc = CURLE_OK;
 
+    /* libcurl looks the proxy variables up again for every request; with
+     * none set, saying "no proxy" once spares it that and changes
+     * nothing. With any set, it applies them as it always does. */
+    if (no_proxy_env()) {
+        rc |= curl_easy_setopt(e, CURLOPT_PROXY, "");
+        rc |= curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+    }
     rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     rc |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -115,8 +141,8 @@ set_headers(struct transfer *t, const struct transfer_req *req)
     curl_slist_free_all(t->hdrs);
     t->hdrs = NULL;
     if (list == NULL)
-        list = t->hdrs =
-            transfer_headers(req->content_type, req->headers, req->nheaders);
+        list = t->hdrs = transfer_headers(req->content_type, req->len,
+                                          req->headers, req->nheaders);
     /* A list rebuilt at the address of the one it replaces is still the
      * one libcurl should read: the pointer is all it keeps. */
     if (list == t->hdrs_set)

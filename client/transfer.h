@@ -21,6 +21,10 @@
 
 #define TRANSFER_RESP_MAX (256 * 1024)
 #define TRANSFER_HDR_MAX 128
+/* Bodies larger than this may make libcurl ask "Expect: 100-continue"
+ * (1 MiB in libcurl 7.88, 1 KiB in older ones): above it the header list
+ * turns that off, below it the list leaves it out. */
+#define TRANSFER_EXPECT_MIN 1024
 
 struct transfer_req {
     const char *method; /* "POST", "PATCH" or "GET" (no body) */
@@ -55,12 +59,16 @@ struct transfer {
 
 void transfer_init(struct transfer *t, void *owner);
 /*
- * The request header list for content_type (may be NULL) and the extra
- * headers h[0..n), as transfer_setup() builds it, to share between
- * transfers through transfer_req.hdr_list. Caller frees with
- * curl_slist_free_all() once no transfer uses it.
+ * The request header list for content_type (may be NULL), a body of
+ * body_len bytes and the extra headers h[0..n), as transfer_setup() builds
+ * it, to share between transfers through transfer_req.hdr_list (with
+ * bodies on the same side of TRANSFER_EXPECT_MIN). A form content type is
+ * left to libcurl, which sends exactly that for a posted body. Caller
+ * frees with curl_slist_free_all() once no transfer uses it. Every header
+ * in the list costs libcurl a formatted write per request: it holds only
+ * what is needed.
  */
-struct curl_slist *transfer_headers(const char *content_type,
+struct curl_slist *transfer_headers(const char *content_type, size_t body_len,
                                     const struct buyer_pair *h, size_t n);
 /* Prepares the next attempt. The request's strings must outlive the
  * attempt. Returns 0, or -1 when libcurl refuses an option. */

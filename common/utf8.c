@@ -1,0 +1,73 @@
+/*
+ * utf8.c - well-formed UTF-8 (see utf8.h).
+ */
+#include "utf8.h"
+
+size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+    size_t len, i;
+    unsigned cp;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        len = 2, cp = s[0] & 0x1f;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        len = 3, cp = s[0] & 0x0f;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        len = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    /* Overlong forms, surrogates and past U+10FFFF are not UTF-8. */
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+        return 0;
+    return len;
+}
+
+int
+utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, k;
+
+    while (i < n) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        k = utf8_seq(p + i, n - i);
+        if (k == 0)
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+int
+utf8_put_fixed(struct buf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, start = 0, k;
+
+    while (i < n) {
+        k = utf8_seq(p + i, n - i);
+        if (k > 0) {
+            i += k;
+            continue;
+        }
+        if (buf_append(b, s + start, i - start) == -1 ||
+            buf_append(b, "\xef\xbf\xbd", 3) == -1)
+            return -1;
+        start = ++i;
+    }
+    return buf_append(b, s + start, n - start);
+}
