@@ -32,6 +32,8 @@ dlog_open(struct dlog *d, const char *path, struct sf_err *err)
     d->ts[0] = '\0';
     d->ts_sec = -1;
     buf_init(&d->ln, DLOG_LINE_MAX);
+    buf_init(&d->body_raw, DLOG_BODY_EXCERPT + 1);
+    buf_init(&d->body_json, DLOG_LINE_MAX);
     if (path == NULL)
         return 0;
     d->fp = fopen(path, "ae");
@@ -173,6 +175,22 @@ excerpt_len(const char *body, size_t len)
     return n;
 }
 
+/* Appends the excerpt s[0..n) as put_str() would, from the memo when it is
+ * the same bytes as last time (an empty memo has no JSON text, not even
+ * the quotes). n <= DLOG_BODY_EXCERPT, so both buffers have room. */
+static void
+put_body(struct dlog *d, const char *s, size_t n)
+{
+    if (d->body_json.len == 0 || n != d->body_raw.len ||
+        (n > 0 && memcmp(s, d->body_raw.data, n) != 0)) {
+        buf_reset(&d->body_raw);
+        buf_reset(&d->body_json);
+        buf_append(&d->body_raw, s, n);
+        put_str(&d->body_json, s, n);
+    }
+    buf_append(&d->ln, d->body_json.data, d->body_json.len);
+}
+
 void
 dlog_write(struct dlog *d, const struct dlog_entry *e)
 {
@@ -206,7 +224,7 @@ dlog_write(struct dlog *d, const struct dlog_entry *e)
     buf_putc(b, '}');
     if (e->body != NULL) {
         PUT_LIT(b, ",\"body\":");
-        put_str(b, e->body, excerpt_len(e->body, e->body_len));
+        put_body(d, e->body, excerpt_len(e->body, e->body_len));
     }
     if (e->retry_in_ms >= 0) {
         PUT_LIT(b, ",\"retry_in_ms\":");
@@ -224,4 +242,6 @@ dlog_close(struct dlog *d)
         fclose(d->fp);
     d->fp = NULL;
     buf_free(&d->ln);
+    buf_free(&d->body_raw);
+    buf_free(&d->body_json);
 }

@@ -46,6 +46,9 @@ struct dlog {
     struct buf ln;        /* the line being formatted, reused */
     char ts[TIMEFMT_LEN]; /* the last time formatted ... */
     int64_t ts_sec;       /* ... and its second (-1: none) */
+    /* The last body excerpt and its JSON text: a server that answers with
+     * the same page every time (Web-to-Lead does) is escaped once. */
+    struct buf body_raw, body_json;
 };
 
 /* path NULL turns logging off. Returns 0 or -1 with err. */

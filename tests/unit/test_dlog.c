@@ -107,12 +107,66 @@ test_excerpt(void **state)
     json_decref(l);
 }
 
+/* Bodies in a row (the same page twice, then others, then an empty one):
+ * each line carries its own, whatever the one before was. */
+static void
+test_bodies_in_a_row(void **state)
+{
+    static const char *const bodies[] = {
+        "<html>\"a\"</html>\n", "<html>\"a\"</html>\n",
+        "{\"id\":\"1\"}",       "",
+        "<html>\"a\"</html>\n", ""};
+    const size_t n = sizeof(bodies) / sizeof(bodies[0]);
+    char path[] = "/tmp/test-dlog-XXXXXX";
+    char line[1024];
+    int fd = mkstemp(path);
+    struct dlog d;
+    struct sf_err err;
+    FILE *fp;
+    size_t i;
+
+    (void)state;
+    assert_true(fd != -1);
+    close(fd);
+    err_clear(&err);
+    assert_int_equal(dlog_open(&d, path, &err), 0);
+    for (i = 0; i < n; i++) {
+        struct dlog_entry e = {.lead_id = "L",
+                               .method = "POST",
+                               .url = "http://x/",
+                               .status = 200,
+                               .verdict = "done",
+                               .reason = "ok",
+                               .body = bodies[i],
+                               .body_len = strlen(bodies[i]),
+                               .retry_in_ms = -1};
+
+        dlog_write(&d, &e);
+    }
+    dlog_close(&d);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    for (i = 0; i < n; i++) {
+        json_t *l;
+
+        assert_non_null(fgets(line, sizeof(line), fp));
+        l = json_loads(line, 0, NULL);
+        assert_non_null(l);
+        assert_string_equal(json_string_value(json_object_get(l, "body")),
+                            bodies[i]);
+        json_decref(l);
+    }
+    fclose(fp);
+    unlink(path);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_line),
         cmocka_unit_test(test_excerpt),
+        cmocka_unit_test(test_bodies_in_a_row),
     };
 
     xjson_init();
