@@ -324,7 +324,9 @@ job_start(struct deliver *d, struct job *j)
 
     if (j->p.url == NULL) {
         err_clear(&err);
-        if (payload_build(b, j->lead, &j->p, &err) == -1) {
+        if ((d->hooks.payload != NULL
+                 ? d->hooks.payload(d->hooks.arg, j->lead, &j->p, &err)
+                 : payload_build(b, j->lead, &j->p, &err)) == -1) {
             set_error(j, "payload", err.msg);
             finish(d, j, "delivery_failed", -1);
             return -1;

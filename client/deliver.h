@@ -21,6 +21,7 @@
 #include "buyer.h"
 #include "dlog.h"
 #include "lead.h"
+#include "payload.h"
 #include "timesrc.h"
 
 struct deliver_result {
@@ -40,6 +41,10 @@ struct deliver_hooks {
      * wait set it may block until it has one or ends. Required.
      */
     const struct lead *(*next_lead)(void *arg, int wait, int *end);
+    /* The request for l, as payload_build() makes it (which runs when
+     * this is NULL): 0, or -1 with err. */
+    int (*payload)(void *arg, const struct lead *l, struct payload *p,
+                   struct sf_err *err);
     /* Before each attempt: 0 to send, -1 to hold the lead until
      * *retry_at_ms (the Web-to-Lead budget). May be NULL. */
     int (*before_send)(void *arg, const struct lead *l, int64_t *retry_at_ms);

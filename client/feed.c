@@ -32,8 +32,7 @@
 struct feed {
     struct buf text; /* the whole file, parsed by the reader */
     enum lead_format fmt;
-    lead_bad_fn *on_bad;
-    void *arg;
+    struct feed_hooks hooks;
     pthread_t thread;
     pthread_mutex_t mu; /* with cond: a blocking feed_next() */
     pthread_cond_t cond;
@@ -82,8 +81,11 @@ publish(struct feed *f)
 }
 
 static void
-free_lead(struct lead *l)
+free_lead(struct feed *f, struct lead *l)
 {
+    if (l->prep != NULL)
+        f->hooks.discard(f->hooks.arg, l->prep);
+    l->prep = NULL;
     free(l->id);
     json_decref(l->data);
     l->id = NULL;
@@ -101,7 +103,7 @@ take_back(struct feed *f)
     size_t out = atomic_load(&f->returns_out);
 
     for (; out != in; out++)
-        free_lead(f->returns[out % FEED_RETURNS]);
+        free_lead(f, f->returns[out % FEED_RETURNS]);
     atomic_store(&f->returns_out, out);
 }
 
@@ -144,6 +146,8 @@ feed_emit(void *arg, char *id, json_t *data, long line)
     l->id = id;
     l->data = data;
     l->line = line;
+    if (f->hooks.prepare != NULL)
+        l->prep = f->hooks.prepare(f->hooks.arg, l);
     f->made++;
     if (f->made % FEED_BATCH == 0 || atomic_load(&f->want_wake))
         publish(f);
@@ -156,8 +160,8 @@ feed_bad_line(void *arg, long line, const char *why)
     struct feed *f = arg;
 
     atomic_fetch_add(&f->bad, 1);
-    if (f->on_bad != NULL)
-        f->on_bad(f->arg, line, why);
+    if (f->hooks.on_bad != NULL)
+        f->hooks.on_bad(f->hooks.arg, line, why);
 }
 
 static void *
@@ -175,14 +179,14 @@ reader_main(void *arg)
 }
 
 struct feed *
-feed_open(const char *path, lead_bad_fn *on_bad, void *arg, struct sf_err *err)
+feed_open(const char *path, const struct feed_hooks *hooks, struct sf_err *err)
 {
     struct feed *f = xcalloc(1, sizeof(*f));
     int rc;
 
     f->fmt = LEAD_FMT_AUTO;
-    f->on_bad = on_bad;
-    f->arg = arg;
+    if (hooks != NULL)
+        f->hooks = *hooks;
     f->pipe[0] = f->pipe[1] = -1;
     if (lead_load(&f->text, path, &f->fmt, err) == -1)
         goto fail;
@@ -281,6 +285,18 @@ feed_next(struct feed *f, int wait, int *end)
     return have_one(f) ? take(f) : NULL;
 }
 
+void *
+feed_take_prep(struct feed *f, const struct lead *l)
+{
+    /* Our own lead, handed out const: the consumer takes its prep. */
+    struct lead *mine = (struct lead *)l;
+    void *prep = mine->prep;
+
+    (void)f;
+    mine->prep = NULL;
+    return prep;
+}
+
 void
 feed_release(struct feed *f, const struct lead *l)
 {
@@ -292,7 +308,7 @@ feed_release(struct feed *f, const struct lead *l)
      * while it runs, a full ring means it is behind: free here. */
     if (atomic_load(&f->ended) ||
         in - atomic_load(&f->returns_out) == FEED_RETURNS) {
-        free_lead(mine);
+        free_lead(f, mine);
         return;
     }
     f->returns[in % FEED_RETURNS] = mine;
@@ -323,7 +339,7 @@ feed_close(struct feed *f)
     pthread_join(f->thread, NULL);
     take_back(f);
     for (size_t i = 0; i < f->made; i++)
-        free_lead(slot(f, i));
+        free_lead(f, slot(f, i));
     for (size_t i = 0; i < f->maxblocks; i++)
         free(f->blocks[i]);
     free(f->blocks);

@@ -23,6 +23,7 @@ struct lead {
     char *id;     /* owned; non-empty */
     json_t *data; /* owned reference: the whole lead object */
     long line;    /* line where the lead starts in its file */
+    void *prep;   /* what feed.c's prepare hook made of it, or NULL */
 };
 
 struct lead_set {

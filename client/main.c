@@ -183,6 +183,58 @@ on_bad_line(void *arg, long line, const char *why)
     log_warnx("%s:%ld: skipped: %s", r->leads_label, line, why);
 }
 
+/* A lead's request, built on the feed's reader thread (payload_build()
+ * reads only the buyer's mapping, static fields and URL, which nothing
+ * changes during a run). */
+struct prepared {
+    struct payload p;
+    int rc;
+    char error[SF_ERR_MSG_MAX];
+};
+
+static void *
+feed_prepare(void *arg, const struct lead *l)
+{
+    struct run *r = arg;
+    struct prepared *pp = xcalloc(1, sizeof(*pp));
+    struct sf_err err;
+
+    err_clear(&err);
+    pp->rc = payload_build(&r->b, l, &pp->p, &err);
+    if (pp->rc == -1)
+        snprintf(pp->error, sizeof(pp->error), "%s", err.msg);
+    return pp;
+}
+
+static void
+feed_discard(void *arg, void *prep)
+{
+    struct prepared *pp = prep;
+
+    (void)arg;
+    payload_free(&pp->p);
+    free(pp);
+}
+
+/* deliver.c's payload hook: the request prepared on the reader thread. */
+static int
+hook_payload(void *arg, const struct lead *l, struct payload *p,
+             struct sf_err *err)
+{
+    struct run *r = arg;
+    struct prepared *pp = feed_take_prep(r->feed, l);
+    int rc;
+
+    if (pp == NULL)
+        return payload_build(&r->b, l, p, err);
+    rc = pp->rc;
+    *p = pp->p;
+    if (rc == -1)
+        err_set(err, "%s", pp->error);
+    free(pp);
+    return rc;
+}
+
 static int
 hook_before_send(void *arg, const struct lead *l, int64_t *retry_at)
 {
@@ -303,6 +355,7 @@ hook_tick(void *arg)
 static int
 open_inputs(struct run *r)
 {
+    struct feed_hooks hooks = {0};
     struct sf_err err;
     char key[120];
     const char *oid;
@@ -318,7 +371,14 @@ open_inputs(struct run *r)
     if (buyer_header(&r->b, "Authorization") != NULL)
         r->config_auth = xstrdup(buyer_header(&r->b, "Authorization"));
     r->leads_label = r->o.leads;
-    r->feed = feed_open(r->o.leads, on_bad_line, r, &err);
+    hooks.on_bad = on_bad_line;
+    hooks.arg = r;
+    /* A dry run prints each request from the gates instead. */
+    if (!r->o.dry_run) {
+        hooks.prepare = feed_prepare;
+        hooks.discard = feed_discard;
+    }
+    r->feed = feed_open(r->o.leads, &hooks, &err);
     if (r->feed == NULL) {
         log_warnx("%s", err.msg);
         return EXIT_USAGE;
@@ -720,6 +780,7 @@ deliver_all(struct run *r)
         .on_token = hook_token,
         .on_tick = hook_tick,
         .next_lead = hook_next_lead,
+        .payload = hook_payload,
         .arg = r,
         .lead_fd = feed_fd(r->feed),
     };

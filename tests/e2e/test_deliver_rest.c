@@ -612,6 +612,50 @@ test_upsert_not_duplicated(void **state)
     assert_int_equal(journal_prefix_status(LEAD_PATH, 200), 5);
 }
 
+/* A lead its request cannot be built for (an upsert without its external
+ * id value) is delivery_failed with reason "payload", never sent; the
+ * others go on. (Requests are built on the lead reader's thread.) */
+static void
+test_payload_error_is_reported(void **state)
+{
+    char buyer[128], leads[128];
+    json_t *all;
+    FILE *fp;
+
+    (void)state;
+    reset();
+    make_buyer(buyer, sizeof(buyer),
+               ",\"external_id_field\":\"source_lead_id__c\","
+               "\"external_id_from\":\"ext\"",
+               "");
+    path_in(leads, sizeof(leads), "leads.ndjson");
+    fp = fopen(leads, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 50; i++)
+        if (i == 17)
+            fprintf(fp,
+                    "{\"id\":\"p%d\",\"last\":\"L\",\"company\":"
+                    "\"Co\"}\n",
+                    i);
+        else
+            fprintf(fp,
+                    "{\"id\":\"p%d\",\"ext\":\"X%d\",\"last\":\"L\","
+                    "\"company\":\"Co\"}\n",
+                    i, i);
+    fclose(fp);
+    assert_int_equal(run_client(buyer, leads, 4), 0);
+    all = outcomes();
+    assert_int_equal(json_object_size(all), 50);
+    assert_string_equal(field(all, "p17", "outcome"), "delivery_failed");
+    assert_string_equal(field(all, "p17", "reason"), "payload");
+    assert_int_equal(ifield(all, "p17", "attempts"), 0);
+    assert_non_null(strstr(field(all, "p17", "error"), "external id"));
+    assert_string_equal(field(all, "p16", "outcome"), "delivered");
+    assert_string_equal(field(all, "p18", "outcome"), "delivered");
+    json_decref(all);
+    assert_int_equal(simtest_count(&fx.sim, "Lead"), 49);
+}
+
 /* Lines in the outcomes file (complete ones). */
 static size_t
 outcome_line_count(void)
@@ -730,6 +774,7 @@ main(void)
         cmocka_unit_test(test_resumed_with_unknown_token_age),
         cmocka_unit_test(test_midrun_refresh_before_timeout),
         cmocka_unit_test(test_upsert_not_duplicated),
+        cmocka_unit_test(test_payload_error_is_reported),
         cmocka_unit_test(test_kill_and_resume),
     };
 

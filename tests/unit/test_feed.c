@@ -3,6 +3,7 @@
  * waking a poller, the reader held back when it runs ahead, closing early.
  */
 #include <poll.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,7 +75,11 @@ test_order_and_bad_lines(void **state)
 
     (void)state;
     err_clear(&err);
-    f = feed_open(path, count_bad, &bad, &err);
+    {
+        struct feed_hooks h = {.on_bad = count_bad, .arg = &bad};
+
+        f = feed_open(path, &h, &err);
+    }
     assert_non_null(f);
     for (size_t i = 0; i < 3; i++) {
         l = feed_next(f, 1, &end);
@@ -106,7 +111,7 @@ test_csv_by_name(void **state)
 
     (void)state;
     err_clear(&err);
-    f = feed_open(path, NULL, NULL, &err);
+    f = feed_open(path, NULL, &err);
     assert_non_null(f);
     l = feed_next(f, 1, &end);
     assert_string_equal(l->id, "x1");
@@ -138,7 +143,7 @@ test_poll_until_end(void **state)
 
     (void)state;
     err_clear(&err);
-    f = feed_open(path, NULL, NULL, &err);
+    f = feed_open(path, NULL, &err);
     assert_non_null(f);
     while (!end) {
         l = feed_next(f, 0, &end);
@@ -180,7 +185,7 @@ test_keep_all(void **state)
 
     (void)state;
     err_clear(&err);
-    f = feed_open(path, NULL, NULL, &err);
+    f = feed_open(path, NULL, &err);
     assert_non_null(f);
     while ((l = feed_next(f, 1, &end)) != NULL)
         all[n++] = l;
@@ -206,15 +211,83 @@ test_close_early(void **state)
 
     (void)state;
     err_clear(&err);
-    f = feed_open(path, NULL, NULL, &err);
+    f = feed_open(path, NULL, &err);
     assert_non_null(f);
     for (int i = 0; i < 10; i++)
         assert_non_null(feed_next(f, 1, &end));
     feed_close(f);
     /* And without taking anything at all. */
-    f = feed_open(path, NULL, NULL, &err);
+    f = feed_open(path, NULL, &err);
     assert_non_null(f);
     feed_close(f);
+    unlink(path);
+    free(path);
+    free(text);
+}
+
+/* prepare runs for every lead before it is handed out; what is not taken
+ * is discarded, on close too. */
+struct prep_count {
+    atomic_int made, discarded;
+};
+
+static void *
+prep_make(void *arg, const struct lead *l)
+{
+    struct prep_count *c = arg;
+
+    atomic_fetch_add(&c->made, 1);
+    return xstrdup(l->id);
+}
+
+static void
+prep_discard(void *arg, void *prep)
+{
+    struct prep_count *c = arg;
+
+    atomic_fetch_add(&c->discarded, 1);
+    free(prep);
+}
+
+static void
+test_prepare(void **state)
+{
+    char *text = many_leads(MANY), *path = write_file(".ndjson", text);
+    struct prep_count c;
+    struct feed_hooks h = {
+        .prepare = prep_make, .discard = prep_discard, .arg = &c};
+    struct sf_err err;
+    struct feed *f;
+    const struct lead *l;
+    size_t n = 0, taken = 0;
+    int end = 0;
+
+    (void)state;
+    atomic_init(&c.made, 0);
+    atomic_init(&c.discarded, 0);
+    err_clear(&err);
+    f = feed_open(path, &h, &err);
+    assert_non_null(f);
+    while ((l = feed_next(f, 1, &end)) != NULL) {
+        /* Every other lead's prep is taken; the rest are released with
+         * theirs, and the last hundred are kept until close. */
+        if (n % 2 == 0) {
+            char *prep = feed_take_prep(f, l);
+
+            assert_non_null(prep);
+            assert_string_equal(prep, l->id);
+            assert_null(feed_take_prep(f, l));
+            free(prep);
+            taken++;
+        }
+        if (n < MANY - 100)
+            feed_release(f, l);
+        n++;
+    }
+    assert_int_equal(n, MANY);
+    feed_close(f);
+    assert_int_equal(atomic_load(&c.made), MANY);
+    assert_int_equal(atomic_load(&c.discarded), MANY - taken);
     unlink(path);
     free(path);
     free(text);
@@ -227,7 +300,7 @@ test_missing_file(void **state)
 
     (void)state;
     err_clear(&err);
-    assert_null(feed_open("/nonexistent/leads.ndjson", NULL, NULL, &err));
+    assert_null(feed_open("/nonexistent/leads.ndjson", NULL, &err));
     assert_non_null(strstr(err.msg, "/nonexistent/leads.ndjson"));
 }
 
@@ -240,6 +313,7 @@ main(void)
         cmocka_unit_test(test_poll_until_end),
         cmocka_unit_test(test_keep_all),
         cmocka_unit_test(test_close_early),
+        cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_missing_file),
     };
 
