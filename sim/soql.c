@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "timefmt.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define DAY_MS 86400000LL
@@ -309,30 +310,8 @@ text_position(const char *s, size_t pos, size_t *row, size_t *col)
     *col = utf8_count(s + start, pos - start);
 }
 
-/*
- * Length of the valid UTF-8 sequence at s[0..n), or 0. Messages travel in
- * JSON, and jansson refuses invalid UTF-8, so the echo of a hostile query
- * must not carry any.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-    size_t len, i;
-
-    if (s[0] < 0x80)
-        return 1;
-    len = s[0] >= 0xF0 && s[0] <= 0xF4   ? 4
-          : s[0] >= 0xE0                 ? 3
-          : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
-                                         : 0;
-    if (len == 0 || len > n)
-        return 0;
-    for (i = 1; i < len; i++)
-        if (!is_cont(s[i]))
-            return 0;
-    return len;
-}
-
+/* Messages travel in JSON, and jansson refuses invalid UTF-8, so the echo
+ * of a hostile query must not carry any: such bytes become '?'. */
 static void
 utf8_sanitize(char *s)
 {
