@@ -244,20 +244,26 @@ gate_check(struct gate *g, const struct lead *l, int64_t now_ms, int dry,
     return GATE_PASS;
 }
 
-/* Drops sends that have left the window. */
+/* Drops sends that have left the window: the oldest i, copying the rest
+ * once (removing them one by one from the front would move the whole
+ * array for each, quadratic in a large budget's day of sends). */
 static void
 sends_prune(struct gate *g, int64_t now_ms)
 {
     int64_t horizon = now_ms - g->b->w2l_window_s * 1000;
-    size_t i = 0;
+    size_t i = 0, n = json_array_size(g->sends);
+    json_t *kept;
 
-    while (i < json_array_size(g->sends) &&
-           json_integer_value(json_array_get(g->sends, i)) <= horizon)
+    while (i < n && json_integer_value(json_array_get(g->sends, i)) <= horizon)
         i++;
-    if (i > 0)
-        g->dirty_sends = 1;
-    while (i-- > 0)
-        json_array_remove(g->sends, 0);
+    if (i == 0)
+        return;
+    g->dirty_sends = 1;
+    kept = json_array();
+    for (size_t k = i; k < n; k++)
+        json_array_append(kept, json_array_get(g->sends, k));
+    json_decref(g->sends);
+    g->sends = kept;
 }
 
 int

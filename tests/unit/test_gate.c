@@ -165,6 +165,33 @@ test_budget(void **state)
     buyer_free(&b);
 }
 
+/* A state file from a day before with a large budget's sends: the expired
+ * ones are dropped at once, the live ones still count. */
+static void
+test_budget_prunes_many(void **state)
+{
+    enum { OLD = 200000, LIVE = 5 };
+    struct buyer b;
+    struct gate g;
+    int64_t at = 0;
+    json_t *doc = json_array();
+
+    (void)state;
+    load_buyer(&b, ",\"web_to_lead\":{\"daily_budget\":1000000}");
+    for (int i = 0; i < OLD; i++)
+        json_array_append_new(doc, json_integer(T0 + i));
+    for (int i = 0; i < LIVE; i++)
+        json_array_append_new(doc, json_integer(T0 + 86400000LL + i));
+    gate_init(&g, &b, NULL, doc);
+    assert_int_equal(gate_budget_take(&g, T0 + 2 * 86400000LL - 10, &at), 0);
+    assert_int_equal(
+        json_array_size(gate_sends_doc(&g, T0 + 2 * 86400000LL - 10)),
+        LIVE + 1);
+    assert_true(g.dirty_sends);
+    gate_free(&g);
+    buyer_free(&b);
+}
+
 static void
 test_normalise(void **state)
 {
@@ -295,6 +322,7 @@ main(void)
         cmocka_unit_test(test_dedup_all_and_pause),
         cmocka_unit_test(test_dedup_dry),
         cmocka_unit_test(test_budget),
+        cmocka_unit_test(test_budget_prunes_many),
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_outcome_torn_and_resume),
         cmocka_unit_test(test_oauth),
