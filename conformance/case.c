@@ -111,9 +111,31 @@ case_read_file(const char *path, size_t *len, struct sf_err *err)
     return data;
 }
 
+int
+case_use_overlay(struct conf_case *c, const char *sub)
+{
+    struct stat st;
+    char *dir = xasprintf("%s/%s", c->dir, sub);
+
+    if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+        free(dir);
+        return -1;
+    }
+    free(c->overlay);
+    c->overlay = dir;
+    return 0;
+}
+
 const char *
 case_path(const struct conf_case *c, const char *name, char *out, size_t n)
 {
+    struct stat st;
+
+    if (c->overlay != NULL) {
+        snprintf(out, n, "%s/%s", c->overlay, name);
+        if (stat(out, &st) == 0)
+            return out;
+    }
     snprintf(out, n, "%s/%s", c->dir, name);
     return out;
 }
@@ -307,6 +329,7 @@ case_free(struct conf_case *c)
     json_decref(c->doc);
     free(c->dir);
     free(c->skip);
+    free(c->overlay);
     free(c);
 }
 

@@ -65,6 +65,8 @@ struct conf_case {
     json_t *steps;           /* array of {"do": ..., ...} (borrowed) */
     json_t *expect;          /* array of {"check": ..., ...} (borrowed) */
     char *skip;              /* reason from the skip marker, or NULL */
+    char *overlay; /* replay --fix: a directory whose files stand in for
+                      the case's own (owned), or NULL */
 };
 
 /*
@@ -97,7 +99,13 @@ int64_t case_cost_ms(const struct conf_case *c);
 
 /* Reads a whole file (caller frees). NULL (err set) when it cannot. */
 char *case_read_file(const char *path, size_t *len, struct sf_err *err);
-/* dir/name into out (size n); out. */
+/*
+ * Makes the files of dir/sub stand in for the case's own in case_path()
+ * (replay --fix). Returns 0, or -1 when dir/sub is not a directory.
+ */
+int case_use_overlay(struct conf_case *c, const char *sub);
+/* dir/name into out (size n), or the overlay's file of that name when
+ * there is one; out. */
 const char *case_path(const struct conf_case *c, const char *name, char *out,
                       size_t n);
 

@@ -531,4 +531,6 @@ report_replay(FILE *fp, json_t *r, const struct report_meta *m)
         print_wrapped(fp, "  ", "  ", str(r, "explanation"));
     }
     fprintf(fp, "\nverdict: %s   client: %s\n", verdict_label(r), m->client);
+    if (m->fix != NULL)
+        fprintf(fp, "with the corrected files of %s\n", m->fix);
 }

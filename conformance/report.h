@@ -19,6 +19,7 @@
 struct report_meta {
     const char *argv0;  /* how sfconform was invoked, for rerun commands */
     const char *client; /* the client command under test */
+    const char *fix;    /* replay --fix: the fix/ directory used, or NULL */
     const char *suite;  /* the suite directory */
     int strict;         /* SHOULD failures fail the run too */
     long long duration_ms;

@@ -171,6 +171,53 @@ test_bundled_client_passes_every_must(void **state)
     json_decref(report);
 }
 
+/*
+ * Each support scenario replays as the ticket told it (the customer's own
+ * client fails, by design: sfconform still exits 0), and with --fix (the
+ * bundled client, with the scenario's corrected files if it has any) it
+ * passes; a fix that did not would make sfconform exit 1.
+ */
+static void
+test_replay_report_then_fix(void **state)
+{
+    static const char *const scenarios[][2] = {
+        {"001-daily-cap", "report.delivered-but-missing"},
+        {"002-recaptcha", "report.recaptcha-rejects"},
+        {"003-case-type-empty", "report.case-type-empty"},
+        {"004-token-after-weekend", "report.failed-after-long-weekend"},
+        {"005-duplicate-rule", "report.leads-vanish-one-client"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+        for (int fix = 0; fix < 2; fix++) {
+            char json[] = "/tmp/sfconform-replay-XXXXXX";
+            char cmd[4096];
+            int fd = mkstemp(json), st;
+            json_t *report;
+
+            assert_true(fd >= 0);
+            close(fd);
+            snprintf(cmd, sizeof(cmd),
+                     "%s replay %s %s --json %s > /dev/null 2>&1",
+                     conform_path(), scenarios[i][0], fix ? "--fix" : "", json);
+            st = system(cmd);
+            report = json_load_file(json, 0, NULL);
+            unlink(json);
+            assert_non_null(report);
+            if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+                fail_msg("%s%s: sfconform exited %d", scenarios[i][0],
+                         fix ? " --fix" : "", WEXITSTATUS(st));
+            if (strcmp(verdict_of(report, scenarios[i][1]),
+                       fix ? "pass" : "fail") != 0)
+                fail_msg("%s%s: verdict %s", scenarios[i][0],
+                         fix ? " --fix" : "",
+                         verdict_of(report, scenarios[i][1]));
+            json_decref(report);
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -178,6 +225,7 @@ main(void)
         cmocka_unit_test(test_each_defect_is_caught),
         cmocka_unit_test(test_correct_script_client_passes),
         cmocka_unit_test(test_bundled_client_passes_every_must),
+        cmocka_unit_test(test_replay_report_then_fix),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
