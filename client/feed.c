@@ -53,6 +53,8 @@ struct feed {
     atomic_int reader_waits;    /* the reader waits for room */
     /* The consumer's own: */
     size_t taken, avail;
+    size_t lines; /* lines in the text, for feed_left() */
+    int end_seen; /* feed_next() answered the end */
     /* Released leads going back to the reader to free: the consumer writes
      * at returns_in, the reader frees up to it from returns_out. */
     struct lead *returns[FEED_RETURNS];
@@ -178,6 +180,26 @@ reader_main(void *arg)
     return NULL;
 }
 
+/* Lines in text[0..len), the last one counted without its newline. */
+static size_t
+count_lines(const char *text, size_t len)
+{
+    const char *p = text, *end, *nl;
+    size_t n = 0;
+
+    if (len == 0)
+        return 0;
+    end = text + len;
+    while (p < end) {
+        n++;
+        nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL)
+            break;
+        p = nl + 1;
+    }
+    return n;
+}
+
 struct feed *
 feed_open(const char *path, const struct feed_hooks *hooks, struct sf_err *err)
 {
@@ -190,6 +212,7 @@ feed_open(const char *path, const struct feed_hooks *hooks, struct sf_err *err)
     f->pipe[0] = f->pipe[1] = -1;
     if (lead_load(&f->text, path, &f->fmt, err) == -1)
         goto fail;
+    f->lines = count_lines(f->text.data, f->text.len);
     /* A lead takes at least two bytes (a one-cell CSV row and its
      * newline); the last may lack the newline. */
     f->maxblocks = (f->text.len / 2 + 1) / FEED_BLOCK + 1;
@@ -280,6 +303,7 @@ feed_next(struct feed *f, int wait, int *end)
     /* ended is set after the last publication: look once more. */
     if (atomic_load(&f->ended) && !have_one(f)) {
         *end = 1;
+        f->end_seen = 1;
         return NULL;
     }
     return have_one(f) ? take(f) : NULL;
@@ -313,6 +337,15 @@ feed_release(struct feed *f, const struct lead *l)
     }
     f->returns[in % FEED_RETURNS] = mine;
     atomic_store(&f->returns_in, in + 1);
+}
+
+size_t
+feed_left(const struct feed *f, int *exact)
+{
+    *exact = f->end_seen;
+    if (f->end_seen || f->taken >= f->lines)
+        return 0;
+    return f->lines - f->taken;
 }
 
 int

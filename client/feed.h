@@ -57,6 +57,13 @@ int feed_fd(const struct feed *f);
 void *feed_take_prep(struct feed *f, const struct lead *l);
 /* Frees lead l (from feed_next() on f); l must not be used after. */
 void feed_release(struct feed *f, const struct lead *l);
+/*
+ * Leads not handed out yet, for a progress line: an estimate from the
+ * file's line count (blank and bad lines and a CSV header count as leads)
+ * until feed_next() has answered the end, 0 after. *exact is set when the
+ * answer is exact.
+ */
+size_t feed_left(const struct feed *f, int *exact);
 /* Bad lines reported so far (all of them once feed_next() set *end). */
 size_t feed_bad(struct feed *f);
 /* Stops the reader if it still runs and frees every lead. */

@@ -318,17 +318,21 @@ save_gate(struct run *r)
 static void
 progress(struct run *r, int64_t now)
 {
-    size_t done = 0;
+    size_t done = 0, total;
     double secs = (double)(now - r->start_mono) / 1000.0, rate;
+    int exact;
 
     for (size_t i = 0; i < 6; i++)
         done += r->counts[i];
+    /* Leads still being read count by the file's lines, shown with a ~. */
+    total = r->total + feed_left(r->feed, &exact);
     rate = secs > 0 ? (double)done / secs : 0;
     fprintf(stderr,
-            "\r%zu/%zu  delivered %zu  failed %zu  held %zu  %.0f/s  "
+            "\r%zu/%s%zu  delivered %zu  failed %zu  held %zu  %.0f/s  "
             "ETA %.0fs   ",
-            done, r->total, r->counts[0], r->counts[1], r->counts[5], rate,
-            rate > 0 ? (double)(r->total - done) / rate : 0.0);
+            done, exact ? "" : "~", total, r->counts[0], r->counts[1],
+            r->counts[5], rate,
+            rate > 0 && total > done ? (double)(total - done) / rate : 0.0);
 }
 
 static void

@@ -71,7 +71,7 @@ test_order_and_bad_lines(void **state)
     struct feed *f;
     const struct lead *l;
     const char *want[] = {"a", "b", "c"};
-    int end = 0;
+    int end = 0, exact = -1;
 
     (void)state;
     err_clear(&err);
@@ -81,6 +81,9 @@ test_order_and_bad_lines(void **state)
         f = feed_open(path, &h, &err);
     }
     assert_non_null(f);
+    /* Before the end, what is left is estimated from the 5 lines. */
+    assert_int_equal(feed_left(f, &exact), 5);
+    assert_false(exact);
     for (size_t i = 0; i < 3; i++) {
         l = feed_next(f, 1, &end);
         assert_non_null(l);
@@ -88,8 +91,12 @@ test_order_and_bad_lines(void **state)
         assert_int_equal(end, 0);
         feed_release(f, l);
     }
+    assert_int_equal(feed_left(f, &exact), 2);
+    assert_false(exact);
     assert_null(feed_next(f, 1, &end));
     assert_int_equal(end, 1);
+    assert_int_equal(feed_left(f, &exact), 0);
+    assert_true(exact);
     /* Asking again after the end stays at the end. */
     assert_null(feed_next(f, 0, &end));
     assert_int_equal(end, 1);
