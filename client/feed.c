@@ -67,19 +67,26 @@ slot(const struct feed *f, size_t i)
     return &f->blocks[i / FEED_BLOCK][i % FEED_BLOCK];
 }
 
+/* Wakes the consumer: a byte in the pipe for its poll (one is enough), a
+ * signal for a blocking feed_next(). */
+static void
+wake(struct feed *f)
+{
+    pthread_mutex_lock(&f->mu);
+    if (!atomic_exchange(&f->woken, 1))
+        (void)!write(f->pipe[1], "", 1);
+    pthread_cond_signal(&f->cond);
+    pthread_mutex_unlock(&f->mu);
+}
+
 /* The reader: makes what it wrote visible, and wakes a consumer that ran
  * out. */
 static void
 publish(struct feed *f)
 {
     atomic_store(&f->published, f->made);
-    if (!atomic_exchange(&f->want_wake, 0))
-        return;
-    pthread_mutex_lock(&f->mu);
-    if (!atomic_exchange(&f->woken, 1))
-        (void)!write(f->pipe[1], "", 1);
-    pthread_cond_signal(&f->cond);
-    pthread_mutex_unlock(&f->mu);
+    if (atomic_exchange(&f->want_wake, 0))
+        wake(f);
 }
 
 static void
@@ -174,9 +181,13 @@ reader_main(void *arg)
     lead_parse(f->text.data != NULL ? f->text.data : "", f->text.len, f->fmt,
                feed_emit, feed_bad_line, f);
     take_back(f);
+    /* The last leads are published before the end is: a consumer that
+     * sees the end must see every lead (it looks at the count once more
+     * after seeing it). */
+    atomic_store(&f->published, f->made);
     atomic_store(&f->ended, 1);
-    atomic_store(&f->want_wake, 1);
-    publish(f);
+    atomic_store(&f->want_wake, 0);
+    wake(f);
     return NULL;
 }
 

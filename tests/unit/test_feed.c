@@ -300,6 +300,47 @@ test_prepare(void **state)
     free(text);
 }
 
+/* Leads from a file opened and read straight away, many times over: the
+ * end must never be seen before the last leads (a file smaller than one
+ * batch is published only at the end). Both ways of waiting. */
+static void
+test_end_after_last_lead(void **state)
+{
+    char *one = write_file(".ndjson", "{\"id\":\"x\"}\n");
+    char *three = write_file(".ndjson", "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"
+                                        "{\"id\":\"c\"}");
+    struct sf_err err;
+
+    (void)state;
+    err_clear(&err);
+    for (int i = 0; i < 3000; i++) {
+        const char *path = i % 2 ? three : one;
+        size_t want = i % 2 ? 3 : 1, got = 0;
+        int wait = (i / 2) % 2, end = 0;
+        struct feed *f = feed_open(path, NULL, &err);
+
+        assert_non_null(f);
+        while (!end) {
+            if (feed_next(f, wait, &end) != NULL) {
+                got++;
+                continue;
+            }
+            if (!end) {
+                struct pollfd p = {.fd = feed_fd(f), .events = POLLIN};
+
+                assert_int_equal(poll(&p, 1, 10000), 1);
+            }
+        }
+        if (got != want)
+            fail_msg("run %d: %zu leads of %zu before the end", i, got, want);
+        feed_close(f);
+    }
+    unlink(one);
+    unlink(three);
+    free(one);
+    free(three);
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -321,6 +362,7 @@ main(void)
         cmocka_unit_test(test_keep_all),
         cmocka_unit_test(test_close_early),
         cmocka_unit_test(test_prepare),
+        cmocka_unit_test(test_end_after_last_lead),
         cmocka_unit_test(test_missing_file),
     };
 
