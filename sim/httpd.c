@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "dispatch.h"
@@ -465,15 +466,45 @@ make_addr(const char *bind, unsigned port, struct sockaddr_storage *ss,
     return -1;
 }
 
+/*
+ * A listening socket bound to ss, and the port it got (port 0 asks the
+ * kernel for one). Bound here rather than by MHD so that sim->base_url is
+ * set before MHD's thread can answer a request that reads it. -1 on
+ * failure.
+ */
+static int
+listen_on(struct sockaddr_storage *ss, int ipv6, unsigned *port)
+{
+    socklen_t len =
+        ipv6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int on = 1;
+
+    if (fd == -1)
+        return -1;
+    /* As MHD does for its own: a restarted sim may reuse its port at
+     * once. */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+        bind(fd, (struct sockaddr *)ss, len) == -1 ||
+        listen(fd, SOMAXCONN) == -1 ||
+        getsockname(fd, (struct sockaddr *)ss, &len) == -1) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(ipv6 ? ((struct sockaddr_in6 *)ss)->sin6_port
+                       : ((struct sockaddr_in *)ss)->sin_port);
+    return fd;
+}
+
 struct httpd *
 httpd_start(struct sim *sim, struct sf_err *err)
 {
     struct httpd *h = xcalloc(1, sizeof(*h));
     struct sockaddr_storage ss;
-    const union MHD_DaemonInfo *info;
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
                      MHD_ALLOW_SUSPEND_RESUME;
-    int ipv6 = 0;
+    unsigned port = 0;
+    int ipv6 = 0, fd;
 
     h->sim = sim;
     if (make_addr(sim->cfg.bind, sim->cfg.port, &ss, &ipv6) == -1) {
@@ -482,26 +513,32 @@ httpd_start(struct sim *sim, struct sf_err *err)
     }
     if (ipv6)
         flags |= MHD_USE_IPv6;
-    h->daemon = MHD_start_daemon(
-        flags, (uint16_t)sim->cfg.port, NULL, NULL, access_cb, h,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTPD_CONNECTION_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPD_CONNECTION_LIMIT,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTPD_HEADER_MEMORY,
-        MHD_OPTION_EXTERNAL_LOGGER, log_cb, NULL, MHD_OPTION_END);
-    if (h->daemon == NULL) {
+    if ((fd = listen_on(&ss, ipv6, &port)) == -1) {
         err_set(err,
                 "cannot listen on %s port %u (in use, or not a local "
                 "address)",
                 sim->cfg.bind, sim->cfg.port);
         goto fail;
     }
-    timer_start(h);
-    info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
     snprintf(sim->base_url, sizeof(sim->base_url),
-             ipv6 ? "http://[%s]:%u" : "http://%s:%u", sim->cfg.bind,
-             info != NULL ? (unsigned)info->port : sim->cfg.port);
+             ipv6 ? "http://[%s]:%u" : "http://%s:%u", sim->cfg.bind, port);
+    /* The timer's lock and state exist before MHD's thread can hold a
+     * connection; MHD owns fd from here, and closes it even when it fails
+     * to start. */
+    timer_start(h);
+    h->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, access_cb, h, MHD_OPTION_LISTEN_SOCKET, fd,
+        MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTPD_CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPD_CONNECTION_LIMIT,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTPD_HEADER_MEMORY,
+        MHD_OPTION_EXTERNAL_LOGGER, log_cb, NULL, MHD_OPTION_END);
+    if (h->daemon == NULL) {
+        err_set(err, "cannot start the HTTP server on %s port %u",
+                sim->cfg.bind, port);
+        timer_stop(h);
+        goto fail;
+    }
     return h;
 fail:
     free(h);
