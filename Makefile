@@ -4,10 +4,12 @@
 #   make run            start sfsim on the built-in default org at 127.0.0.1:8080
 #   make test           unit + end-to-end tests (installs packages first if root)
 #   make SANITIZE=address,undefined test    the same, instrumented (build-san/)
+#   make SANITIZE=thread unit conformance   data races (build-tsan/)
 #   make bench          benchmarks (never part of test)
 #   make deps | format | format-check | lint | valgrind | fuzz | clean
 #
-# Objects go to build/ (build-san/ when SANITIZE is set). Each component is a
+# Objects go to build/ (build-san/ when SANITIZE is set, build-tsan/ for
+# SANITIZE=thread). Each component is a
 # static archive of everything but its main.c, so a unit test links only the
 # objects it uses.
 
@@ -26,7 +28,8 @@ BIN_CLIENT := client/sfdeliver
 BIN_CONF := conformance/sfconform
 SAN_FLAGS :=
 else
-BUILD := build-san
+# ThreadSanitizer cannot share objects with the others.
+BUILD := $(if $(filter thread,$(SANITIZE)),build-tsan,build-san)
 BIN_SIM := $(BUILD)/bin/sfsim
 BIN_CLIENT := $(BUILD)/bin/sfdeliver
 BIN_CONF := $(BUILD)/bin/sfconform
@@ -188,7 +191,7 @@ lint:
 	@echo "lint: ok"
 
 clean:
-	rm -rf build build-san build-vg sim/sfsim client/sfdeliver conformance/sfconform
+	rm -rf build build-san build-tsan build-vg sim/sfsim client/sfdeliver conformance/sfconform
 
 # --- rules -------------------------------------------------------------------
 
