@@ -47,6 +47,7 @@ struct transfer {
     struct curl_slist *hdrs;     /* owned; built when no hdr_list */
     struct curl_slist *hdrs_set; /* the list libcurl was last given */
     char *url;                   /* owned; the URL libcurl was last given */
+    CURLU *uh;                   /* owned; url parsed, or NULL */
     int ready;                   /* the options that never change are set */
     struct buf resp;             /* response body, capped */
     char errbuf[CURL_ERROR_SIZE];
