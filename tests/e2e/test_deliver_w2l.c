@@ -245,6 +245,52 @@ sim_now(char *out, size_t n)
     return out;
 }
 
+/*
+ * A proxy named in the environment is used (sfdeliver tells libcurl "no
+ * proxy" only when none is set): with http_proxy pointing at the sim, a
+ * post to a host that does not resolve reaches the sim, which answers it;
+ * without, it is a resolve error and nothing answers.
+ */
+static void
+test_proxy_from_environment(void **state)
+{
+    char path[128], leads[128], now[64], text[1024];
+    json_t *all;
+    int rc;
+
+    (void)state;
+    for (int with = 1; with >= 0; with--) {
+        reset();
+        snprintf(path, sizeof(path), "%s/buyer.json", sim.dir);
+        snprintf(text, sizeof(text),
+                 "{\"delivery\":{\"url\":\"http://proxy-test.invalid/"
+                 "servlet/servlet.WebToLead\",\"content_type\":\"application/"
+                 "x-www-form-urlencoded\",\"connect_timeout_ms\":2000},"
+                 "\"static_fields\":{\"oid\":\"00D000000000001\"},"
+                 "\"retry\":{\"max_retries\":0}}");
+        write_file(path, text);
+        snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
+        write_file(leads, "{\"id\":\"p1\",\"last_name\":\"Proxy\"}\n");
+        /* The test's own calls to the sim must not go through it. */
+        sim_now(now, sizeof(now));
+        unsetenv("no_proxy");
+        unsetenv("NO_PROXY");
+        if (with)
+            setenv("http_proxy", sim.url, 1);
+        rc = run_client(path, leads, now);
+        unsetenv("http_proxy");
+        assert_int_equal(rc, 0);
+        all = read_outcomes();
+        assert_string_equal(outcome_of(all, "p1"), "delivery_failed");
+        if (with)
+            assert_true(json_integer_value(json_object_get(
+                            json_object_get(all, "p1"), "status")) >= 400);
+        else
+            assert_null(json_object_get(json_object_get(all, "p1"), "status"));
+        json_decref(all);
+    }
+}
+
 static void
 test_utf8_and_bad_lines(void **state)
 {
@@ -668,6 +714,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_and_bad_lines),
+        cmocka_unit_test(test_proxy_from_environment),
         cmocka_unit_test(test_default_budget_holds_instead_of_dropping),
         cmocka_unit_test(test_configured_budget),
         cmocka_unit_test(test_reconcile_cap_used_by_org_forms),
