@@ -52,8 +52,8 @@ static const char *const reconcile_keys[] = {
     "query_url", "object",     "match_field", "lead_field",
     "wait_ms",   "batch_size", "headers",     NULL};
 
-static const char *const ctype_names[] = {"application/x-www-form-urlencoded",
-                                          "application/json", NULL};
+static const char *const ctype_names[] = {BUYER_FORM_TYPE, BUYER_JSON_TYPE,
+                                          NULL};
 static const char *const format_names[] = {"form", "sobject", "flow",
                                            "apexrest", NULL};
 static const char *const match_names[] = {"any", "all", NULL};

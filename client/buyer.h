@@ -16,6 +16,11 @@
 
 #include "err.h"
 
+/* The media types of delivery.content_type, as sent. libcurl sends the
+ * form one by itself for a posted body. */
+#define BUYER_FORM_TYPE "application/x-www-form-urlencoded"
+#define BUYER_JSON_TYPE "application/json"
+
 enum buyer_ctype {
     BUYER_CT_FORM, /* application/x-www-form-urlencoded */
     BUYER_CT_JSON  /* application/json */

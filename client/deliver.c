@@ -27,7 +27,9 @@
 #define DELIVER_POLL_MAX_MS 1000
 #define DELIVER_MAX_REAUTHS 2 /* free retries after 401 per lead */
 
-enum job_state { JOB_QUEUED, JOB_ACTIVE, JOB_WAIT_AUTH, JOB_FINAL };
+/* What a job on the waiting list waits for (the others are in flight, or
+ * about to start or end). */
+enum job_state { JOB_QUEUED, JOB_WAIT_AUTH };
 enum auth_state { AUTH_OK, AUTH_REFRESHING, AUTH_FAILED };
 
 struct job {
@@ -243,7 +245,6 @@ finish(struct deliver *d, struct job *j, const char *outcome,
         .retry_at_ms = retry_at_ms,
     };
 
-    j->st = JOB_FINAL;
     d->unfinished--;
     if (d->hooks.on_result != NULL)
         d->hooks.on_result(d->hooks.arg, &r);
@@ -358,7 +359,6 @@ job_start(struct deliver *d, struct job *j)
     j->attempts++;
     j->token_gen = d->token_gen;
     j->sent_ms = calendar_ms(d);
-    j->st = JOB_ACTIVE;
     d->active++;
     return 0;
 }
@@ -483,7 +483,7 @@ token_start(struct deliver *d)
     struct transfer_req req = {
         .method = "POST",
         .url = b->auth.token_url,
-        .content_type = "application/x-www-form-urlencoded",
+        .content_type = BUYER_FORM_TYPE,
         .connect_timeout_ms = (long)b->connect_timeout_ms,
         .timeout_ms = (long)b->timeout_ms,
     };

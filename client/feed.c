@@ -311,13 +311,14 @@ feed_next(struct feed *f, int wait, int *end)
     }
     if (have_one(f))
         return take(f);
-    /* ended is set after the last publication: look once more. */
-    if (atomic_load(&f->ended) && !have_one(f)) {
-        *end = 1;
-        f->end_seen = 1;
+    if (!atomic_load(&f->ended))
         return NULL;
-    }
-    return have_one(f) ? take(f) : NULL;
+    /* The last leads were published before the end: look once more. */
+    if (have_one(f))
+        return take(f);
+    *end = 1;
+    f->end_seen = 1;
+    return NULL;
 }
 
 void *

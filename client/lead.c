@@ -420,9 +420,8 @@ lead_scalar_string(const json_t *v)
 }
 
 char *
-lead_get_string(const struct lead *l, const char *path)
+lead_value_string(const json_t *v)
 {
-    json_t *v = lead_get(l, path);
     char *s;
 
     if (v == NULL)
@@ -430,4 +429,10 @@ lead_get_string(const struct lead *l, const char *path)
     if ((s = lead_scalar_string(v)) != NULL)
         return s;
     return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+char *
+lead_get_string(const struct lead *l, const char *path)
+{
+    return lead_value_string(lead_get(l, path));
 }

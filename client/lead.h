@@ -78,10 +78,12 @@ json_t *lead_get(const struct lead *l, const char *path);
  * frees; NULL for null, objects and arrays. */
 char *lead_scalar_string(const json_t *v);
 
+/* v as a string: a scalar as lead_scalar_string() gives it, an object or
+ * array as compact JSON. Caller frees; NULL for NULL. */
+char *lead_value_string(const json_t *v);
 /*
- * The value at path as a string: strings as they are, integers and reals in
- * decimal, booleans as "true"/"false", others as compact JSON. Caller frees
- * with free(); NULL when absent.
+ * The value at path as a string (lead_value_string()). Caller frees with
+ * free(); NULL when absent.
  */
 char *lead_get_string(const struct lead *l, const char *path);
 

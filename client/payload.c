@@ -75,9 +75,7 @@ add_value(struct fields *f, const struct buyer *b, const struct lead *l,
     else if (json_is_boolean(v) && b->ctype == BUYER_CT_FORM)
         fields_add(f, name, json_is_true(v) ? "1" : "0", NULL);
     else {
-        s = lead_scalar_string(v);
-        if (s == NULL)
-            s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        s = lead_value_string(v);
         fields_add(f, name, s, s);
     }
 }
@@ -272,11 +270,11 @@ payload_build(const struct buyer *b, const struct lead *l, struct payload *out,
     out->method = "POST";
     collect(b, l, &f);
     if (b->ctype == BUYER_CT_FORM) {
-        out->content_type = "application/x-www-form-urlencoded";
+        out->content_type = BUYER_FORM_TYPE;
         out->url = payload_w2l_url(b->url);
         rc = body_form(&f, &body);
     } else {
-        out->content_type = "application/json";
+        out->content_type = BUYER_JSON_TYPE;
         if (b->external_id_field != NULL)
             rc = upsert_url(b, l, out, err);
         else {

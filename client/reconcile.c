@@ -132,7 +132,7 @@ refresh(struct reconcile *r, struct transfer *t, struct sf_err *err)
     struct transfer_req req = {
         .method = "POST",
         .url = b->auth.token_url,
-        .content_type = "application/x-www-form-urlencoded",
+        .content_type = BUYER_FORM_TYPE,
         .body = body,
         .len = strlen(body),
         .connect_timeout_ms = (long)b->connect_timeout_ms,

@@ -74,8 +74,7 @@ transfer_headers(const char *content_type, size_t body_len,
     struct curl_slist *list = NULL;
     char *line;
 
-    if (content_type != NULL &&
-        strcmp(content_type, "application/x-www-form-urlencoded") != 0) {
+    if (content_type != NULL && strcmp(content_type, BUYER_FORM_TYPE) != 0) {
         line = xasprintf("Content-Type: %s", content_type);
         list = curl_slist_append(list, line);
         free(line);
