@@ -168,10 +168,10 @@ count(struct run *r, const char *outcome)
 
 static void
 record(struct run *r, const char *lead_id, const char *outcome, int attempts,
-       json_t *extra)
+       const struct outcome_detail *d, json_t *extra)
 {
     count(r, outcome);
-    if (outcome_write(&r->out, lead_id, outcome, attempts, extra) == -1)
+    if (outcome_write(&r->out, lead_id, outcome, attempts, d, extra) == -1)
         r->failed = 1;
 }
 
@@ -277,10 +277,7 @@ hook_result(void *arg, const struct deliver_result *res)
     detail.error = res->error;
     if (res->retry_at_ms >= 0)
         detail.retry_at = timefmt_rfc3339(res->retry_at_ms, ts);
-    count(r, res->outcome);
-    if (outcome_write_detail(&r->out, res->lead->id, res->outcome,
-                             res->attempts, &detail) == -1)
-        r->failed = 1;
+    record(r, res->lead->id, res->outcome, res->attempts, &detail, NULL);
     feed_release(r->feed, res->lead);
 }
 
@@ -461,7 +458,7 @@ admit(struct run *r, const struct lead *l)
     if (v != GATE_PASS && r->o.dry_run)
         dry_run_gate(l, v, why);
     else if (v != GATE_PASS)
-        record(r, l->id, gate_verdict_str(v), 0,
+        record(r, l->id, gate_verdict_str(v), 0, NULL,
                json_pack("{s:s}", "reason", why));
     else if (r->o.dry_run)
         dry_run_print(r, l);
@@ -661,7 +658,7 @@ reconcile_pending(struct run *r)
         if (v[i] != NULL && json_object_get(found, v[i]) != NULL) {
             r->confirmed++;
             json_object_set_new(extra, "reconciled", json_true());
-            record(r, p->lead->id, "delivered", p->attempts, extra);
+            record(r, p->lead->id, "delivered", p->attempts, NULL, extra);
         } else if (asked) {
             r->dropped++;
             json_object_set_new(extra, "reason",
@@ -671,7 +668,7 @@ reconcile_pending(struct run *r)
                 json_sprintf("Web-to-Lead answered %ld but no %s has %s = "
                              "'%s': the org dropped it silently",
                              p->status, r->b.reconcile.object, match, v[i]));
-            record(r, p->lead->id, "delivery_failed", p->attempts, extra);
+            record(r, p->lead->id, "delivery_failed", p->attempts, NULL, extra);
         } else {
             r->unverified++;
             json_object_set_new(extra, "reconciled", json_false());
@@ -681,7 +678,7 @@ reconcile_pending(struct run *r)
                     ? json_sprintf("not verified: the lead has no %s",
                                    r->b.reconcile.lead_field)
                     : json_sprintf("not verified: %s", r->reconcile_error));
-            record(r, p->lead->id, "delivered", p->attempts, extra);
+            record(r, p->lead->id, "delivered", p->attempts, NULL, extra);
         }
     }
     for (size_t i = 0; i < n; i++)
@@ -712,7 +709,7 @@ skip_already_created(struct run *r, const struct lead **pass, size_t *npass)
     for (size_t i = 0; i < n; i++) {
         if (v[i] != NULL && json_object_get(found, v[i]) != NULL) {
             r->found_on_resume++;
-            record(r, pass[i]->id, "delivered", 0,
+            record(r, pass[i]->id, "delivered", 0, NULL,
                    json_pack("{s:b, s:s}", "reconciled", 1, "note",
                              "already in the org (sent by an interrupted "
                              "run); not sent again"));

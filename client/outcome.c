@@ -249,7 +249,7 @@ end_line(struct outcome_file *o, size_t mark, const char *lead_id)
 
 int
 outcome_write(struct outcome_file *o, const char *lead_id, const char *outcome,
-              int attempts, json_t *extra)
+              int attempts, const struct outcome_detail *d, json_t *extra)
 {
     struct buf *b = &o->pending;
     size_t mark = b->len;
@@ -257,6 +257,15 @@ outcome_write(struct outcome_file *o, const char *lead_id, const char *outcome,
     json_t *v;
 
     put_head(b, lead_id, outcome, attempts);
+    if (d != NULL && d->status != 0) {
+        buf_puts(b, ",\"status\":");
+        buf_put_int(b, d->status);
+    }
+    if (d != NULL) {
+        put_member(b, "reason", d->reason);
+        put_member(b, "error", d->error);
+        put_member(b, "retry_at", d->retry_at);
+    }
     /* The three members above win over extra's (json_object_update_missing
      * semantics); extra's own order is kept. */
     json_object_foreach(extra, key, v)
@@ -270,25 +279,6 @@ outcome_write(struct outcome_file *o, const char *lead_id, const char *outcome,
         put_json(b, v);
     }
     json_decref(extra);
-    return end_line(o, mark, lead_id);
-}
-
-int
-outcome_write_detail(struct outcome_file *o, const char *lead_id,
-                     const char *outcome, int attempts,
-                     const struct outcome_detail *d)
-{
-    struct buf *b = &o->pending;
-    size_t mark = b->len;
-
-    put_head(b, lead_id, outcome, attempts);
-    if (d->status != 0) {
-        buf_puts(b, ",\"status\":");
-        buf_put_int(b, d->status);
-    }
-    put_member(b, "reason", d->reason);
-    put_member(b, "error", d->error);
-    put_member(b, "retry_at", d->retry_at);
     return end_line(o, mark, lead_id);
 }
 

@@ -32,29 +32,28 @@ struct outcome_file {
 
 /* Opens path for appending (created 0644). Returns 0 or -1 with err. */
 int outcome_open(struct outcome_file *o, const char *path, struct sf_err *err);
-/*
- * Adds the line {"lead_id", "outcome", "attempts", ...extra} (compact JSON,
- * as json_dumps() writes it) to the lines to write. extra (may be NULL) is
- * an object whose members are added; the reference is stolen. Returns 0,
- * or -1 (logged) when the line, or the lines written early because
- * OUTCOME_FLUSH_BYTES were gathered, could not be written.
- */
-int outcome_write(struct outcome_file *o, const char *lead_id,
-                  const char *outcome, int attempts, json_t *extra);
-/* The members of a line after the three every line has, in this order;
+/* Members of a line after the three every line has, in this order;
  * those that are 0 or NULL are left out. */
 struct outcome_detail {
     long status;          /* the last HTTP status */
     const char *reason;   /* why, in a word */
-    const char *error;    /* for humans */
+    const char *error;    /* for humans; bytes that are not UTF-8 become
+                             U+FFFD */
     const char *retry_at; /* RFC 3339: when a held lead may be sent */
 };
 
-/* outcome_write() with these members instead of an object: the same line
- * as with an object holding them, without building one for every lead. */
-int outcome_write_detail(struct outcome_file *o, const char *lead_id,
-                         const char *outcome, int attempts,
-                         const struct outcome_detail *d);
+/*
+ * Adds the line {"lead_id", "outcome", "attempts", ...d, ...extra}
+ * (compact JSON, as json_dumps() writes it) to the lines to write. d (may
+ * be NULL) gives the usual members without building an object for every
+ * lead; extra (may be NULL) is an object whose other members follow (the
+ * reference is stolen; none of its keys may repeat d's). Returns 0, or -1
+ * (logged) when the line, or the lines written early because
+ * OUTCOME_FLUSH_BYTES were gathered, could not be written.
+ */
+int outcome_write(struct outcome_file *o, const char *lead_id,
+                  const char *outcome, int attempts,
+                  const struct outcome_detail *d, json_t *extra);
 /* Writes the lines gathered since the last call, and syncs when
  * OUTCOME_SYNC_MS have passed since the last sync. Returns 0, or -1 (logged)
  * when the write failed. */

@@ -231,10 +231,11 @@ test_outcome_torn_and_resume(void **state)
     close(fd);
     err_clear(&err);
     assert_int_equal(outcome_open(&o, path, &err), 0);
-    assert_int_equal(outcome_write(&o, "c", "held", 0,
+    assert_int_equal(outcome_write(&o, "c", "held", 0, NULL,
                                    json_pack("{s:s}", "reason", "budget")),
                      0);
-    assert_int_equal(outcome_write(&o, "d", "delivery_failed", 4, NULL), 0);
+    assert_int_equal(outcome_write(&o, "d", "delivery_failed", 4, NULL, NULL),
+                     0);
     assert_int_equal(outcome_close(&o), 0);
     done = outcome_load_final(path, &err);
     assert_non_null(done);

@@ -1,6 +1,7 @@
 /*
- * test_outcome.c - outcome lines: the detail writer gives the same text as
- * the object writer, and text that is not UTF-8 still makes a JSON line.
+ * test_outcome.c - outcome lines: members given as a struct outcome_detail
+ * give the same text as an object holding them, and text that is not UTF-8
+ * still makes a JSON line.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -63,22 +64,22 @@ test_detail_matches_object(void **state)
     err_clear(&err);
     assert_int_equal(outcome_open(&o, a, &err), 0);
     assert_int_equal(
-        outcome_write(&o, "L1", "delivery_failed", 4,
+        outcome_write(&o, "L1", "delivery_failed", 4, NULL,
                       json_pack("{s:i, s:s, s:s, s:s}", "status", 400, "reason",
                                 full.reason, "error", full.error, "retry_at",
                                 full.retry_at)),
         0);
-    assert_int_equal(outcome_write(&o, "L2", "delivered", 1,
+    assert_int_equal(outcome_write(&o, "L2", "delivered", 1, NULL,
                                    json_pack("{s:i}", "status", 200)),
                      0);
-    assert_int_equal(outcome_write(&o, "L3", "held", 0, NULL), 0);
+    assert_int_equal(outcome_write(&o, "L3", "held", 0, NULL, NULL), 0);
     assert_int_equal(outcome_close(&o), 0);
 
     assert_int_equal(outcome_open(&o, b, &err), 0);
-    assert_int_equal(
-        outcome_write_detail(&o, "L1", "delivery_failed", 4, &full), 0);
-    assert_int_equal(outcome_write_detail(&o, "L2", "delivered", 1, &some), 0);
-    assert_int_equal(outcome_write_detail(&o, "L3", "held", 0, &none), 0);
+    assert_int_equal(outcome_write(&o, "L1", "delivery_failed", 4, &full, NULL),
+                     0);
+    assert_int_equal(outcome_write(&o, "L2", "delivered", 1, &some, NULL), 0);
+    assert_int_equal(outcome_write(&o, "L3", "held", 0, &none, NULL), 0);
     assert_int_equal(outcome_close(&o), 0);
 
     ta = slurp(a);
@@ -106,7 +107,7 @@ test_detail_mends_bad_utf8(void **state)
     (void)state;
     err_clear(&err);
     assert_int_equal(outcome_open(&o, path, &err), 0);
-    assert_int_equal(outcome_write_detail(&o, "L1", "delivery_failed", 4, &d),
+    assert_int_equal(outcome_write(&o, "L1", "delivery_failed", 4, &d, NULL),
                      0);
     assert_int_equal(outcome_close(&o), 0);
     text = slurp(path);
