@@ -514,7 +514,7 @@ token_done(struct deliver *d, CURLcode code)
     struct sf_err err;
 
     d->tok.active = 0;
-    transfer_done(&d->tok.t);
+    code = (CURLcode)transfer_done(&d->tok.t, (int)code);
     body = transfer_json(&d->tok.t);
     err_clear(&err);
     token =
@@ -625,7 +625,7 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
     int64_t delay = -1;
     json_t *body;
 
-    transfer_done(j->t);
+    code = (CURLcode)transfer_done(j->t, (int)code);
     body = transfer_json(j->t);
     r = classify((int)code, j->t->status, body);
     json_decref(body);

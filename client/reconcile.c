@@ -123,7 +123,8 @@ reconcile_free(struct reconcile *r)
     memset(r, 0, sizeof(*r));
 }
 
-/* The refresh-token grant, blocking. Replaces r->token; 0 or -1. */
+/* The refresh-token grant, blocking; a transport error, 429 or 5xx is
+ * retried with the buyer's backoff. Replaces r->token; 0 or -1. */
 static int
 refresh(struct reconcile *r, struct transfer *t, struct sf_err *err)
 {
@@ -141,13 +142,22 @@ refresh(struct reconcile *r, struct transfer *t, struct sf_err *err)
     json_t *doc = NULL;
     char *token = NULL;
     struct sf_err why;
+    struct rng rng;
     int code, rc = -1;
 
-    if (transfer_setup(t, &req) == -1) {
-        err_set(err, "token refresh: cannot set up the transfer");
-        goto out;
+    rng_init_seed(&rng, 1);
+    for (int tries = 1;; tries++) {
+        if (transfer_setup(t, &req) == -1) {
+            err_set(err, "token refresh: cannot set up the transfer");
+            goto out;
+        }
+        code = transfer_perform(t);
+        if ((code == 0 && t->status != 429 && t->status < 500) ||
+            tries > b->retry.max_retries)
+            break;
+        timesrc_sleep_ms(
+            classify_backoff_ms(&b->retry, tries, -1, rng_next(&rng)));
     }
-    code = transfer_perform(t);
     doc = transfer_json(t);
     err_clear(&why);
     token = oauth_parse_token(code == 0 ? t->status : 0, doc, &why);

@@ -90,6 +90,21 @@ transfer_headers(const char *content_type, size_t body_len,
     return list;
 }
 
+/*
+ * libcurl calls this before each request it sends. A second call in one
+ * attempt is libcurl resending on its own (see transfer_done() in
+ * transfer.h): refuse it, so that every request on the wire is an attempt
+ * the caller counts, logs and spaces.
+ */
+static int
+on_prereq(void *arg, char *ip, char *local_ip, int port, int local_port)
+{
+    struct transfer *t = arg;
+
+    (void)ip, (void)local_ip, (void)port, (void)local_port;
+    return ++t->sends > 1 ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
+}
+
 /* The variables libcurl reads for a proxy (lib/url.c, detect_proxy). */
 static const char *const proxy_vars[] = {
     "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY",
@@ -126,6 +141,8 @@ set_fixed(struct transfer *t)
     rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
     rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     rc |= curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    rc |= curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+    rc |= curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
     rc |= curl_easy_setopt(e, CURLOPT_USERAGENT, "sfdeliver/1");
     t->ready = rc == CURLE_OK;
     return rc;
@@ -202,6 +219,7 @@ transfer_setup(struct transfer *t, const struct transfer_req *req)
     t->errbuf[0] = t->retry_after[0] = t->content_type[0] = '\0';
     t->limit_info[0] = '\0';
     t->status = 0;
+    t->sends = 0;
     if (!t->ready)
         rc |= set_fixed(t);
     rc |= set_headers(t, req);
@@ -224,22 +242,26 @@ transfer_setup(struct transfer *t, const struct transfer_req *req)
     return rc == CURLE_OK ? 0 : -1;
 }
 
-void
-transfer_done(struct transfer *t)
+int
+transfer_done(struct transfer *t, int code)
 {
-    long code = 0;
+    long status = 0;
 
-    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
-    t->status = code;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    t->status = status;
+    if (code == CURLE_ABORTED_BY_CALLBACK && t->sends > 1) {
+        snprintf(t->errbuf, sizeof(t->errbuf),
+                 "Empty reply from server: the reused connection closed "
+                 "without an answer (the request may have been received)");
+        code = CURLE_GOT_NOTHING;
+    }
+    return code;
 }
 
 int
 transfer_perform(struct transfer *t)
 {
-    CURLcode code = curl_easy_perform(t->easy);
-
-    transfer_done(t);
-    return (int)code;
+    return transfer_done(t, (int)curl_easy_perform(t->easy));
 }
 
 json_t *

@@ -55,6 +55,7 @@ struct transfer {
     char content_type[TRANSFER_HDR_MAX];
     char limit_info[TRANSFER_HDR_MAX];
     long status; /* after transfer_done(); 0 without a response */
+    int sends;   /* requests libcurl began this attempt (at most 1 goes) */
     void *owner; /* CURLOPT_PRIVATE back-pointer */
 };
 
@@ -74,13 +75,25 @@ struct curl_slist *transfer_headers(const char *content_type, size_t body_len,
 /* Prepares the next attempt. The request's strings must outlive the
  * attempt. Returns 0, or -1 when libcurl refuses an option. */
 int transfer_setup(struct transfer *t, const struct transfer_req *req);
-/* Records the status once the multi reports the transfer done. */
-void transfer_done(struct transfer *t);
+/*
+ * Records the status once the multi reports the transfer done with code (a
+ * CURLcode), and returns the CURLcode to report for the attempt.
+ *
+ * Each attempt sends its request once. When a request on a reused
+ * keep-alive connection gets not a byte of answer (the server reset or
+ * closed it, possibly after reading the request), libcurl would send it
+ * again at once on another connection, unseen by the retry policy, its
+ * backoff, its attempt count and the delivery log. transfer.c stops that
+ * resend before it goes, and the attempt ends as CURLE_GOT_NOTHING with an
+ * error saying so: the caller retries it, or not, like any other
+ * connection that closed without an answer.
+ */
+int transfer_done(struct transfer *t, int code);
 /*
  * Runs a set-up transfer to its end on the calling thread (for the few
  * requests made outside the delivery loop, such as reconciliation
  * queries), then records the status like transfer_done(). Returns the
- * CURLcode as an int.
+ * CURLcode as an int, as transfer_done() does.
  */
 int transfer_perform(struct transfer *t);
 /* The response parsed as JSON (new reference), or NULL. */

@@ -620,6 +620,34 @@ test_reconcile_unverifiable(void **state)
     put_org("{}");
 }
 
+/* The token endpoint fails once (503) when reconciliation asks for a
+ * token: the grant is retried with the backoff and the read-back runs. */
+static void
+test_reconcile_token_refresh_retried(void **state)
+{
+    char buyer[128], leads[128], now[64], tok[256];
+    json_t *all, *f;
+
+    (void)state;
+    reset();
+    put_org(RECONCILE_ORG(""));
+    f = sim_call("POST", "/__sim/faults",
+                 "{\"path\":\"/services/oauth2/token\",\"times\":1,"
+                 "\"status\":503,\"error_code\":\"UNKNOWN_EXCEPTION\"}");
+    json_decref(f);
+    make_reconcile_buyer(buyer, sizeof(buyer), mint_refresh(tok, sizeof(tok)));
+    snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
+    write_leads(leads, "t", 0, 2);
+    assert_int_equal(run_client(buyer, leads, sim_now(now, sizeof(now))), 0);
+    all = read_outcomes();
+    assert_confirmed(all, "t0");
+    assert_confirmed(all, "t1");
+    json_decref(all);
+    assert_int_equal(journal_count("/services/oauth2/token"), 2);
+    json_decref(sim_call("DELETE", "/__sim/faults", NULL));
+    put_org("{}");
+}
+
 /*
  * --resume after a crash that lost outcome lines: Web-to-Lead has no
  * upsert, so the client asks the org first and does not send again what
@@ -662,6 +690,62 @@ test_reconcile_resume_does_not_resend(void **state)
     assert_int_equal(journal_count("/servlet/servlet.WebToLead"), 4);
     assert_int_equal(lead_records(), 4);
     put_org("{}");
+}
+
+/*
+ * One connection: l1 goes out on the connection l0 used, and the sim
+ * resets it after reading l1's request. libcurl would resend l1 at once
+ * on a new connection, unseen; sfdeliver counts that request as attempt 1,
+ * logs it, and sends attempt 2 itself: the wire and the outcome agree.
+ */
+static void
+test_reused_connection_reset_is_an_attempt(void **state)
+{
+    char buyer[128], leads[128], now[64], log[128], *line = NULL;
+    size_t cap = 0;
+    int l1_lines = 0, empty_reply = 0;
+    json_t *all, *f;
+    FILE *fp;
+
+    (void)state;
+    reset();
+    f = sim_call("POST", "/__sim/faults",
+                 "{\"path\":\"/servlet/servlet.WebToLead\",\"field\":"
+                 "\"last_name\",\"value\":\"L1\",\"action\":\"reset\","
+                 "\"times\":1}");
+    json_decref(f);
+    make_buyer(buyer, sizeof(buyer), "");
+    snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
+    snprintf(log, sizeof(log), "%s/delivery.ndjson", sim.dir);
+    unlink(log);
+    write_leads(leads, "k", 0, 3);
+    assert_int_equal(run_client_args(buyer, leads, sim_now(now, sizeof(now)),
+                                     (const char *const[]){"--concurrency", "1",
+                                                           "--log", log, NULL},
+                                     NULL),
+                     0);
+    all = read_outcomes();
+    assert_string_equal(outcome_of(all, "k1"), "delivered");
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(all, "k1"), "attempts")),
+                     2);
+    json_decref(all);
+    /* k0, k1 twice, k2: four requests reached the sim, not five. */
+    assert_int_equal(journal_count("/servlet/servlet.WebToLead"), 4);
+    fp = fopen(log, "r");
+    assert_non_null(fp);
+    while (getline(&line, &cap, fp) != -1) {
+        if (strstr(line, "\"lead_id\":\"k1\"") == NULL)
+            continue;
+        l1_lines++;
+        empty_reply += strstr(line, "\"attempt\":1,") != NULL &&
+                       strstr(line, "\"reason\":\"empty_reply\"") != NULL;
+    }
+    free(line);
+    fclose(fp);
+    assert_int_equal(l1_lines, 2);
+    assert_int_equal(empty_reply, 1);
+    json_decref(sim_call("DELETE", "/__sim/faults", NULL));
 }
 
 /* --dry-run shows duplicates within the file, as a real run would find
@@ -717,9 +801,11 @@ main(void)
         cmocka_unit_test(test_proxy_from_environment),
         cmocka_unit_test(test_default_budget_holds_instead_of_dropping),
         cmocka_unit_test(test_configured_budget),
+        cmocka_unit_test(test_reused_connection_reset_is_an_attempt),
         cmocka_unit_test(test_reconcile_cap_used_by_org_forms),
         cmocka_unit_test(test_reconcile_recaptcha),
         cmocka_unit_test(test_reconcile_unverifiable),
+        cmocka_unit_test(test_reconcile_token_refresh_retried),
         cmocka_unit_test(test_reconcile_resume_does_not_resend),
         cmocka_unit_test(test_dry_run_in_file_duplicates),
     };
