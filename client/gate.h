@@ -30,17 +30,31 @@
 enum gate_verdict { GATE_VERDICTS(GATE_ENUM) };
 #undef GATE_ENUM
 
+/* The W2L sends of one second: how many, and the time of the latest. A
+ * bucket leaves the window when its latest send does, so the count is
+ * never lower than with every send kept apart, and memory is at most one
+ * bucket per second of the window, whatever the budget. */
+struct gate_bucket {
+    int64_t last_ms;
+    int64_t count;
+};
+
 struct gate {
-    const struct buyer *b; /* borrowed */
-    json_t *dedup;         /* {"key": {"id": lead, "t": ms}}; owned */
-    json_t *suppress;      /* set of normalised values; owned */
-    json_t *sends;         /* [ms, ...] W2L send times, ascending; owned */
+    const struct buyer *b;     /* borrowed */
+    json_t *dedup;             /* {"key": {"id": lead, "t": ms}}; owned */
+    json_t *suppress;          /* set of normalised values; owned */
+    struct gate_bucket *sends; /* owned; [first, first + nsends) ascending */
+    size_t first, nsends, cap;
+    int64_t sent; /* W2L sends in the buckets */
+    json_t *doc;  /* owned; the last gate_sends_doc() */
     int dirty_dedup, dirty_sends;
 };
 
 /*
  * dedup_doc and sends_doc are the documents state.c loaded (NULL when
  * none); references are stolen. Malformed documents are treated as empty.
+ * The sends document is an array of [latest_ms, count] pairs; a plain
+ * send time (the format before buckets) counts as one send.
  */
 void gate_init(struct gate *g, const struct buyer *b, json_t *dedup_doc,
                json_t *sends_doc);
@@ -64,8 +78,8 @@ const char *gate_verdict_str(enum gate_verdict v);
  */
 int gate_budget_take(struct gate *g, int64_t now_ms, int64_t *retry_at_ms);
 
-/* The documents to save (borrowed; pruned of entries outside their
- * windows at now_ms). */
+/* The documents to save (borrowed, valid until the next call; pruned of
+ * entries outside their windows at now_ms). */
 json_t *gate_dedup_doc(struct gate *g, int64_t now_ms);
 json_t *gate_sends_doc(struct gate *g, int64_t now_ms);
 

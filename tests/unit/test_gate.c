@@ -174,7 +174,7 @@ test_budget_prunes_many(void **state)
     struct buyer b;
     struct gate g;
     int64_t at = 0;
-    json_t *doc = json_array();
+    json_t *doc = json_array(), *expect;
 
     (void)state;
     load_buyer(&b, ",\"web_to_lead\":{\"daily_budget\":1000000}");
@@ -184,10 +184,65 @@ test_budget_prunes_many(void **state)
         json_array_append_new(doc, json_integer(T0 + 86400000LL + i));
     gate_init(&g, &b, NULL, doc);
     assert_int_equal(gate_budget_take(&g, T0 + 2 * 86400000LL - 10, &at), 0);
-    assert_int_equal(
-        json_array_size(gate_sends_doc(&g, T0 + 2 * 86400000LL - 10)),
-        LIVE + 1);
+    /* The live sends were in one second: one bucket, and the new one. */
+    expect = json_pack("[[I,i],[I,i]]", T0 + 86400000LL + LIVE - 1, LIVE,
+                       T0 + 2 * 86400000LL - 10, 1);
+    assert_true(
+        json_equal(gate_sends_doc(&g, T0 + 2 * 86400000LL - 10), expect));
+    assert_int_equal(g.sent, LIVE + 1);
     assert_true(g.dirty_sends);
+    json_decref(expect);
+    gate_free(&g);
+    buyer_free(&b);
+}
+
+/*
+ * Sends within one second share a bucket that leaves the window with the
+ * latest of them: a held lead's time is never earlier than with every
+ * send kept apart. Memory is a bucket per second, not per send.
+ */
+static void
+test_budget_buckets(void **state)
+{
+    struct buyer b;
+    struct gate g;
+    int64_t at = 0;
+    json_t *doc;
+
+    (void)state;
+    load_buyer(&b, ",\"web_to_lead\":{\"daily_budget\":3}");
+    gate_init(&g, &b, NULL, NULL);
+    assert_int_equal(gate_budget_take(&g, T0 + 100, &at), 0);
+    assert_int_equal(gate_budget_take(&g, T0 + 900, &at), 0);
+    assert_int_equal(gate_budget_take(&g, T0 + 1500, &at), 0);
+    assert_int_equal(g.nsends, 2);
+    assert_int_equal(gate_budget_take(&g, T0 + 2000, &at), -1);
+    assert_true(at == T0 + 900 + 86400000LL);
+    /* At that time the bucket of two leaves: two sends have room. */
+    assert_int_equal(gate_budget_take(&g, at - 1, &at), -1);
+    assert_int_equal(gate_budget_take(&g, T0 + 900 + 86400000LL, &at), 0);
+    assert_int_equal(gate_budget_take(&g, T0 + 900 + 86400000LL, &at), 0);
+    assert_int_equal(gate_budget_take(&g, T0 + 901 + 86400000LL, &at), -1);
+    assert_true(at == T0 + 1500 + 86400000LL);
+    gate_free(&g);
+    buyer_free(&b);
+
+    /* 100,000 sends in ten seconds: ten buckets. */
+    load_buyer(&b, ",\"web_to_lead\":{\"daily_budget\":1000000}");
+    gate_init(&g, &b, NULL, NULL);
+    for (int i = 0; i < 100000; i++)
+        assert_int_equal(gate_budget_take(&g, T0 + i / 10, &at), 0);
+    assert_int_equal(g.nsends, 10);
+    assert_int_equal(json_array_size(gate_sends_doc(&g, T0 + 10000)), 10);
+    gate_free(&g);
+
+    /* The format before buckets (bare times) still loads; junk is
+     * skipped, and a huge count is capped. */
+    doc = json_pack("[I,I,s,[I],[I,I],[I,i]]", T0, T0 + 5, "x", T0, T0 + 2000,
+                    (json_int_t)INT64_MAX, T0 + 3000, -4);
+    gate_init(&g, &b, NULL, doc);
+    assert_int_equal(g.nsends, 2);
+    assert_true(g.sent == 2 + (int64_t)INT32_MAX);
     gate_free(&g);
     buyer_free(&b);
 }
@@ -324,6 +379,7 @@ main(void)
         cmocka_unit_test(test_dedup_dry),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_budget_prunes_many),
+        cmocka_unit_test(test_budget_buckets),
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_outcome_torn_and_resume),
         cmocka_unit_test(test_oauth),
