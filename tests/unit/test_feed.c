@@ -18,7 +18,7 @@
 #include "feed.h"
 #include "xmalloc.h"
 
-/* More leads than the reader may run ahead (4096) and than the ring of
+/* More leads than the reader may run ahead (256) and than the ring of
  * released leads holds, so both limits are crossed. */
 #define MANY 20000
 
