@@ -333,8 +333,10 @@ job_start(struct deliver *d, struct job *j)
             return -1;
         }
     }
+    j->sent_ms = calendar_ms(d);
     if (d->hooks.before_send != NULL &&
-        d->hooks.before_send(d->hooks.arg, j->lead, &retry_at) == -1) {
+        d->hooks.before_send(d->hooks.arg, j->lead, j->sent_ms, &retry_at) ==
+            -1) {
         set_error(j, "budget", "Web-to-Lead daily budget used up");
         finish(d, j, "held", retry_at);
         return -1;
@@ -358,7 +360,6 @@ job_start(struct deliver *d, struct job *j)
     }
     j->attempts++;
     j->token_gen = d->token_gen;
-    j->sent_ms = calendar_ms(d);
     d->active++;
     return 0;
 }
@@ -626,6 +627,8 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
     json_t *body;
 
     code = (CURLcode)transfer_done(j->t, (int)code);
+    if (code != CURLE_OK && j->t->sends == 0 && d->hooks.unsent != NULL)
+        d->hooks.unsent(d->hooks.arg, j->lead, j->sent_ms);
     body = transfer_json(j->t);
     r = classify((int)code, j->t->status, body);
     json_decref(body);

@@ -45,9 +45,15 @@ struct deliver_hooks {
      * this is NULL): 0, or -1 with err. */
     int (*payload)(void *arg, const struct lead *l, struct payload *p,
                    struct sf_err *err);
-    /* Before each attempt: 0 to send, -1 to hold the lead until
-     * *retry_at_ms (the Web-to-Lead budget). May be NULL. */
-    int (*before_send)(void *arg, const struct lead *l, int64_t *retry_at_ms);
+    /* Before each attempt, at calendar time now_ms: 0 to send, -1 to
+     * hold the lead until *retry_at_ms (the Web-to-Lead budget). May be
+     * NULL. */
+    int (*before_send)(void *arg, const struct lead *l, int64_t now_ms,
+                       int64_t *retry_at_ms);
+    /* After an attempt whose request never went out (no connection, a
+     * URL libcurl refused): what before_send() counted for it at now_ms
+     * may be given back. May be NULL. */
+    void (*unsent)(void *arg, const struct lead *l, int64_t now_ms);
     void (*on_attempt)(void *arg, const struct dlog_entry *e);
     void (*on_result)(void *arg, const struct deliver_result *r);
     /* A refreshed access token (to persist). May be NULL. */

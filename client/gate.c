@@ -345,6 +345,25 @@ gate_budget_take(struct gate *g, int64_t now_ms, int64_t *retry_at_ms)
     return -1;
 }
 
+void
+gate_budget_refund(struct gate *g, int64_t at_ms)
+{
+    /* The take went into the bucket of its second, the newest one not
+     * after it; if that one has left the window, so has the send. */
+    for (size_t i = g->nsends; i-- > 0;) {
+        struct gate_bucket *k = &g->sends[g->first + i];
+
+        if (k->last_ms / 1000 > at_ms / 1000)
+            continue;
+        if (k->last_ms / 1000 == at_ms / 1000 && k->count > 0) {
+            k->count--;
+            g->sent--;
+            g->dirty_sends = 1;
+        }
+        return;
+    }
+}
+
 json_t *
 gate_dedup_doc(struct gate *g, int64_t now_ms)
 {
@@ -368,6 +387,8 @@ gate_sends_doc(struct gate *g, int64_t now_ms)
     for (size_t i = 0; i < g->nsends; i++) {
         const struct gate_bucket *k = &g->sends[g->first + i];
 
+        if (k->count == 0)
+            continue;
         json_array_append_new(g->doc, json_pack("[I,I]", (json_int_t)k->last_ms,
                                                 (json_int_t)k->count));
     }

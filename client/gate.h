@@ -77,6 +77,9 @@ const char *gate_verdict_str(enum gate_verdict v);
  * counted send leaves the window. Always 0 for non-form buyers.
  */
 int gate_budget_take(struct gate *g, int64_t now_ms, int64_t *retry_at_ms);
+/* Gives back a send taken at at_ms whose post never went out (so the org
+ * never counted it either). */
+void gate_budget_refund(struct gate *g, int64_t at_ms);
 
 /* The documents to save (borrowed, valid until the next call; pruned of
  * entries outside their windows at now_ms). */

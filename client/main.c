@@ -236,12 +236,22 @@ hook_payload(void *arg, const struct lead *l, struct payload *p,
 }
 
 static int
-hook_before_send(void *arg, const struct lead *l, int64_t *retry_at)
+hook_before_send(void *arg, const struct lead *l, int64_t now_ms,
+                 int64_t *retry_at)
 {
     struct run *r = arg;
 
     (void)l;
-    return gate_budget_take(&r->gate, timesrc_now_ms(&r->clock), retry_at);
+    return gate_budget_take(&r->gate, now_ms, retry_at);
+}
+
+static void
+hook_unsent(void *arg, const struct lead *l, int64_t now_ms)
+{
+    struct run *r = arg;
+
+    (void)l;
+    gate_budget_refund(&r->gate, now_ms);
 }
 
 static void
@@ -776,6 +786,7 @@ deliver_all(struct run *r)
     };
     struct deliver_hooks hooks = {
         .before_send = hook_before_send,
+        .unsent = hook_unsent,
         .on_attempt = hook_attempt,
         .on_result = hook_result,
         .on_token = hook_token,

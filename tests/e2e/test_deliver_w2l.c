@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -433,6 +436,78 @@ test_configured_budget(void **state)
     json_decref(recs);
 }
 
+/* A loopback port nothing listens on (bound, then closed). */
+static int
+dead_port(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+/*
+ * Posts that never left (nothing listening) do not use up the daily
+ * budget: three leads, each tried twice against a dead port with a budget
+ * of 2, all end delivery_failed (none held), and the next run still has
+ * the whole budget for the org.
+ */
+static void
+test_budget_not_spent_on_unsent_posts(void **state)
+{
+    char buyer[128], leads[128], now[64], text[1024];
+    json_t *all;
+
+    (void)state;
+    reset();
+    snprintf(buyer, sizeof(buyer), "%s/buyer.json", sim.dir);
+    snprintf(text, sizeof(text),
+             "{\"delivery\":{\"url\":\"http://127.0.0.1:%d/servlet/"
+             "servlet.WebToLead\",\"content_type\":\"application/"
+             "x-www-form-urlencoded\"},\"mapping\":{\"last\":\"last_name\","
+             "\"company\":\"company\"},\"static_fields\":{\"oid\":"
+             "\"00D000000000001\"},\"retry\":{\"max_retries\":1,"
+             "\"backoff_ms\":1},\"web_to_lead\":{\"daily_budget\":2}}",
+             dead_port());
+    write_file(buyer, text);
+    snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
+    write_leads(leads, "u", 0, 3);
+    /* One at a time: a post in flight holds its unit until it is known
+     * not to have gone out. */
+    assert_int_equal(
+        run_client_args(buyer, leads, sim_now(now, sizeof(now)),
+                        (const char *const[]){"--concurrency", "1", NULL},
+                        NULL),
+        0);
+    all = read_outcomes();
+    for (int i = 0; i < 3; i++) {
+        char id[8];
+        json_t *line;
+
+        snprintf(id, sizeof(id), "u%d", i);
+        line = json_object_get(all, id);
+        assert_string_equal(outcome_of(all, id), "delivery_failed");
+        assert_int_equal(json_integer_value(json_object_get(line, "attempts")),
+                         2);
+    }
+    json_decref(all);
+    /* The same state directory, the sim listening: two go, one is held. */
+    make_buyer(buyer, sizeof(buyer), ",\"web_to_lead\":{\"daily_budget\":2}");
+    write_leads(leads, "w", 0, 3);
+    assert_int_equal(run_client(buyer, leads, sim_now(now, sizeof(now))), 0);
+    all = read_outcomes();
+    assert_string_equal(outcome_of(all, "w0"), "delivered");
+    assert_string_equal(outcome_of(all, "w1"), "delivered");
+    assert_string_equal(outcome_of(all, "w2"), "held");
+    json_decref(all);
+}
+
 /* An org whose Lead has a text field Web-to-Lead fills from the lead id
  * (posted by API name), with a tiny daily cap. */
 #define RECONCILE_ORG(extra)                                                   \
@@ -801,6 +876,7 @@ main(void)
         cmocka_unit_test(test_proxy_from_environment),
         cmocka_unit_test(test_default_budget_holds_instead_of_dropping),
         cmocka_unit_test(test_configured_budget),
+        cmocka_unit_test(test_budget_not_spent_on_unsent_posts),
         cmocka_unit_test(test_reused_connection_reset_is_an_attempt),
         cmocka_unit_test(test_reconcile_cap_used_by_org_forms),
         cmocka_unit_test(test_reconcile_recaptcha),

@@ -247,6 +247,36 @@ test_budget_buckets(void **state)
     buyer_free(&b);
 }
 
+/* A send whose post never went out is given back: into the bucket of its
+ * second, not past it, and not once that second has left the window. */
+static void
+test_budget_refund(void **state)
+{
+    struct buyer b;
+    struct gate g;
+    int64_t at = 0;
+
+    (void)state;
+    load_buyer(&b, ",\"web_to_lead\":{\"daily_budget\":2}");
+    gate_init(&g, &b, NULL, NULL);
+    assert_int_equal(gate_budget_take(&g, T0 + 100, &at), 0);
+    assert_int_equal(gate_budget_take(&g, T0 + 1100, &at), 0);
+    assert_int_equal(gate_budget_take(&g, T0 + 1200, &at), -1);
+    gate_budget_refund(&g, T0 + 100);
+    assert_int_equal(g.sent, 1);
+    /* Its bucket is empty: nothing more to give back there. */
+    gate_budget_refund(&g, T0 + 150);
+    assert_int_equal(g.sent, 1);
+    assert_int_equal(json_array_size(gate_sends_doc(&g, T0 + 1200)), 1);
+    assert_int_equal(gate_budget_take(&g, T0 + 1300, &at), 0);
+    assert_int_equal(gate_budget_take(&g, T0 + 1400, &at), -1);
+    /* A second with no bucket of its own gives nothing back. */
+    gate_budget_refund(&g, T0 + 2500);
+    assert_int_equal(g.sent, 2);
+    gate_free(&g);
+    buyer_free(&b);
+}
+
 static void
 test_normalise(void **state)
 {
@@ -380,6 +410,7 @@ main(void)
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_budget_prunes_many),
         cmocka_unit_test(test_budget_buckets),
+        cmocka_unit_test(test_budget_refund),
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_outcome_torn_and_resume),
         cmocka_unit_test(test_oauth),
