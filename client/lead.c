@@ -362,21 +362,6 @@ out:
     return rc;
 }
 
-int
-lead_read_file(struct lead_set *set, const char *path, enum lead_format fmt,
-               lead_bad_fn *on_bad, void *arg, struct sf_err *err)
-{
-    struct buf text;
-
-    memset(set, 0, sizeof(*set));
-    if (lead_load(&text, path, &fmt, err) == -1)
-        return -1;
-    lead_read_text(set, text.data != NULL ? text.data : "", text.len, fmt,
-                   on_bad, arg);
-    buf_free(&text);
-    return 0;
-}
-
 void
 lead_set_free(struct lead_set *set)
 {

@@ -54,15 +54,8 @@ int lead_load(struct buf *text, const char *path, enum lead_format *fmt,
 void lead_parse(const char *text, size_t len, enum lead_format fmt,
                 lead_emit_fn *emit, lead_bad_fn *on_bad, void *arg);
 
-/*
- * Reads all leads of path into set (initialised here). The format is taken
- * from the name (".csv") or else the first character ('{' means NDJSON).
- * on_bad (may be NULL) hears about each bad line. Returns 0, or -1 with err
- * when the file cannot be read at all; bad lines are not failures.
- */
-int lead_read_file(struct lead_set *set, const char *path, enum lead_format fmt,
-                   lead_bad_fn *on_bad, void *arg, struct sf_err *err);
-/* The same over text in memory. */
+/* Parses text whole into set (initialised here), as lead_parse() does;
+ * set->bad counts the bad lines. */
 void lead_read_text(struct lead_set *set, const char *text, size_t len,
                     enum lead_format fmt, lead_bad_fn *on_bad, void *arg);
 void lead_set_free(struct lead_set *set);
