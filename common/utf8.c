@@ -71,3 +71,71 @@ utf8_put_fixed(struct buf *b, const char *s, size_t n)
     }
     return buf_append(b, s + start, n - start);
 }
+
+size_t
+utf8_next(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = utf8_seq(p, n);
+    uint32_t v;
+
+    if (len == 0) {
+        if (cp != NULL)
+            *cp = UTF8_BAD;
+        return 1;
+    }
+    if (cp == NULL)
+        return len;
+    v = len == 1 ? p[0] : p[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++)
+        v = (v << 6) | (p[i] & 0x3f);
+    *cp = v;
+    return len;
+}
+
+size_t
+utf8_count(const char *s, size_t n)
+{
+    size_t i = 0, chars = 0;
+
+    while (i < n) {
+        i += utf8_next(s + i, n - i, NULL);
+        chars++;
+    }
+    return chars;
+}
+
+size_t
+utf8_offset(const char *s, size_t n, size_t k)
+{
+    size_t i = 0;
+
+    while (i < n && k-- > 0)
+        i += utf8_next(s + i, n - i, NULL);
+    return i;
+}
+
+size_t
+utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}

@@ -9,8 +9,11 @@
 #define COMMON_UTF8_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
+
+#define UTF8_BAD 0xFFFFFFFFu /* the code point of a byte that is not UTF-8 */
 
 /* Length (1-4) of the well-formed sequence at s, reading at most n bytes
  * (n >= 1), or 0 when the bytes there are not UTF-8. */
@@ -20,5 +23,22 @@ int utf8_valid(const char *s, size_t n);
 /* Appends s[0..n) with every byte that is not part of a well-formed
  * sequence replaced by U+FFFD. Returns buf_append()'s answer. */
 int utf8_put_fixed(struct buf *b, const char *s, size_t n);
+
+/*
+ * Characters, for functions that count and cut text: every well-formed
+ * sequence is one, and so is every byte that begins none, so that they
+ * all agree on where characters start even in bad input.
+ *
+ * utf8_next(): the length of the character at s (n >= 1), its code point
+ * in *cp (may be NULL; UTF8_BAD for a stray byte).
+ */
+size_t utf8_next(const char *s, size_t n, uint32_t *cp);
+/* The characters in s[0..n). */
+size_t utf8_count(const char *s, size_t n);
+/* The byte offset of character k (0-based) of s[0..n), or n past the
+ * end: the length of a prefix of k characters. */
+size_t utf8_offset(const char *s, size_t n, size_t k);
+/* Writes cp (at most U+10FFFF, not a surrogate) to out; its length. */
+size_t utf8_encode(uint32_t cp, char out[4]);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
 #include "xmalloc.h"
 
 static const struct {
@@ -73,61 +74,6 @@ unescape(const char *p, size_t n, char *out, size_t *outlen)
     return 0;
 }
 
-static size_t
-put_utf8(char *out, unsigned cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | cp >> 6);
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | cp >> 12);
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | cp >> 18);
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* Length of the valid UTF-8 sequence at p (max n bytes), 0 if invalid. */
-static size_t
-utf8_valid_len(const unsigned char *p, size_t n)
-{
-    unsigned cp;
-    size_t len, i;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF)
-        len = 2, cp = p[0] & 0x1F;
-    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-        len = 3, cp = p[0] & 0x0F;
-    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-        len = 4, cp = p[0] & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return len;
-}
-
 size_t
 form_utf8_sanitize(const char *in, size_t len, char *out, size_t *replaced)
 {
@@ -135,10 +81,10 @@ form_utf8_sanitize(const char *in, size_t len, char *out, size_t *replaced)
     size_t i = 0, o = 0;
 
     while (i < len) {
-        size_t n = utf8_valid_len(p + i, len - i);
+        size_t n = utf8_seq(p + i, len - i);
 
         if (n == 0) {
-            o += put_utf8(out + o, 0xFFFD);
+            o += utf8_encode(0xFFFD, out + o);
             if (replaced != NULL)
                 (*replaced)++;
             i++;
@@ -161,7 +107,7 @@ to_utf8(const char *bytes, size_t n, enum form_charset cs, size_t *replaced)
 
     if (cs == FORM_LATIN1) {
         for (i = 0; i < n; i++)
-            o += put_utf8(out + o, (unsigned char)bytes[i]);
+            o += utf8_encode((unsigned char)bytes[i], out + o);
         out[o] = '\0';
         return out;
     }

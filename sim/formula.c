@@ -24,6 +24,7 @@
 #include <wctype.h>
 
 #include "timefmt.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define MS_PER_DAY 86400000LL
@@ -219,93 +220,6 @@ error_at(struct formula_error *err, int line, int column, const char *fmt, ...)
 }
 
 /* ---- UTF-8 --------------------------------------------------------------- */
-
-/*
- * Length of the character starting at s[i]: its sequence length when that
- * is well-formed UTF-8, else 1 (a stray byte counts as one character), so
- * every function agrees on where characters start even in bad input.
- */
-static size_t
-utf8_seqlen(const unsigned char *s, size_t len, size_t i, uint32_t *cpp)
-{
-    static const uint32_t min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
-    unsigned char c = s[i];
-    size_t n, k;
-    uint32_t cp;
-
-    if (c < 0x80) {
-        n = 1;
-        cp = c;
-        goto out;
-    }
-    n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-    if (n == 0 || c > 0xF4 || i + n > len)
-        goto bad;
-    cp = c & (0x7F >> n);
-    for (k = 1; k < n; k++) {
-        if ((s[i + k] & 0xC0) != 0x80)
-            goto bad;
-        cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (cp < min_cp[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        goto bad;
-out:
-    if (cpp != NULL)
-        *cpp = cp;
-    return n;
-bad:
-    if (cpp != NULL)
-        *cpp = 0xFFFFFFFFu;
-    return 1;
-}
-
-static size_t
-utf8_encode(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-static size_t
-utf8_count(const char *s, size_t len)
-{
-    size_t i = 0, n = 0;
-
-    while (i < len) {
-        i += utf8_seqlen((const unsigned char *)s, len, i, NULL);
-        n++;
-    }
-    return n;
-}
-
-/* Byte offset of the k-th (0-based) character, or len past the end. */
-static size_t
-utf8_offset(const char *s, size_t len, size_t k)
-{
-    size_t i = 0;
-
-    while (i < len && k-- > 0)
-        i += utf8_seqlen((const unsigned char *)s, len, i, NULL);
-    return i;
-}
 
 /*
  * REGEX and UPPER/LOWER need a UTF-8 locale so that "." and case mapping
@@ -678,8 +592,8 @@ rx_class_item(struct rx *r, struct rx_item *it)
         it->cp = (uint32_t)c;
         return 0;
     }
-    n = utf8_seqlen(r->pat, r->len, r->i, &it->cp);
-    if (it->cp == 0xFFFFFFFFu)
+    n = utf8_next((const char *)r->pat + r->i, r->len - r->i, &it->cp);
+    if (it->cp == UTF8_BAD)
         it->cp = r->pat[r->i];
     memcpy(it->bytes, r->pat + r->i, n);
     it->nbytes = n;
@@ -893,7 +807,7 @@ rx_step(struct rx *r)
         return rx_atom(r, 1);
     case '\0': return rx_fail(r, "Regular expression contains a NUL character");
     default:
-        n = utf8_seqlen(r->pat, r->len, r->i, NULL);
+        n = utf8_next((const char *)r->pat + r->i, r->len - r->i, NULL);
         rxbuf_put(&r->out, (const char *)r->pat + r->i, n);
         r->i += n;
         return rx_atom(r, 1);
@@ -1406,8 +1320,8 @@ case_map(struct evalctx *c, const struct node *n, const struct fval *v,
     if ((p = ctx_alloc(c, n, v->len * 4)) == NULL)
         return -1;
     while (i < v->len) {
-        k = utf8_seqlen(s, v->len, i, &cp);
-        if (cp == 0xFFFFFFFFu) {
+        k = utf8_next((const char *)s + i, v->len - i, &cp);
+        if (cp == UTF8_BAD) {
             p[o++] = (char)s[i++];
             continue;
         }
@@ -2455,7 +2369,7 @@ describe_bytes(const char *s, size_t len, char *out, size_t size)
 
     while (i < len && o + 8 < size) {
         ch = (unsigned char)s[i];
-        k = utf8_seqlen((const unsigned char *)s, len, i, NULL);
+        k = utf8_next(s + i, len - i, NULL);
         if (i >= 40) {
             memcpy(out + o, "...", 3);
             o += 3;
@@ -2715,7 +2629,7 @@ lex_next(struct parser *p)
             return 0;
         }
     }
-    n = utf8_seqlen((const unsigned char *)p->text, p->len, p->pos, NULL);
+    n = utf8_next(p->text + p->pos, p->len - p->pos, NULL);
     return lex_error(p, "Found", p->text + p->pos, n);
 }
 

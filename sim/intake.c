@@ -19,6 +19,7 @@
 #include "schema.h"
 #include "sim.h"
 #include "timefmt.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define INTAKE_MAX_OWNED 1024
@@ -132,34 +133,6 @@ note(struct ctx *c, const char *what, const char *field)
         json_object_set_new(c->res->notes, what, arr);
     }
     json_array_append_new(arr, json_string(field));
-}
-
-/* Characters (code points) in a UTF-8 string. */
-static size_t
-utf8_chars(const char *s, size_t len)
-{
-    size_t i, n = 0;
-
-    for (i = 0; i < len; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-/* Byte length of the first max characters of s. */
-static size_t
-utf8_prefix(const char *s, size_t len, size_t max)
-{
-    size_t i, n = 0;
-
-    for (i = 0; i < len; i++) {
-        if (((unsigned char)s[i] & 0xC0) != 0x80) {
-            if (n == max)
-                return i;
-            n++;
-        }
-    }
-    return len;
 }
 
 static int
@@ -279,10 +252,10 @@ static int
 check_length(struct ctx *c, const struct field_def *f, const char **v,
              size_t *len)
 {
-    if (f->length <= 0 || utf8_chars(*v, *len) <= (size_t)f->length)
+    if (f->length <= 0 || utf8_count(*v, *len) <= (size_t)f->length)
         return 0;
     if (c->src == INTAKE_WEB_TO_LEAD) {
-        *len = utf8_prefix(*v, *len, (size_t)f->length);
+        *len = utf8_offset(*v, *len, (size_t)f->length);
         note(c, "truncated_fields", f->name);
         return 0;
     }

@@ -284,16 +284,6 @@ is_cont(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
-static size_t
-utf8_count(const char *s, size_t n)
-{
-    size_t i, count = 0;
-
-    for (i = 0; i < n; i++)
-        count += !is_cont((unsigned char)s[i]);
-    return count;
-}
-
 /* 1-based row and 0-based character column of byte pos. */
 static void
 text_position(const char *s, size_t pos, size_t *row, size_t *col)
