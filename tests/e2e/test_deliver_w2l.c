@@ -166,6 +166,15 @@ run_client(const char *buyer, const char *leads, const char *now)
     return run_client_args(buyer, leads, now, NULL, NULL);
 }
 
+/* run_client() with one connection: leads go one at a time, in order. */
+static int
+run_client_serial(const char *buyer, const char *leads, const char *now)
+{
+    return run_client_args(buyer, leads, now,
+                           (const char *const[]){"--concurrency", "1", NULL},
+                           NULL);
+}
+
 /* The outcomes file as {lead_id: line} (the last line per lead wins). */
 static json_t *
 read_outcomes(void)
@@ -480,11 +489,8 @@ test_budget_not_spent_on_unsent_posts(void **state)
     write_leads(leads, "u", 0, 3);
     /* One at a time: a post in flight holds its unit until it is known
      * not to have gone out. */
-    assert_int_equal(
-        run_client_args(buyer, leads, sim_now(now, sizeof(now)),
-                        (const char *const[]){"--concurrency", "1", NULL},
-                        NULL),
-        0);
+    assert_int_equal(run_client_serial(buyer, leads, sim_now(now, sizeof(now))),
+                     0);
     all = read_outcomes();
     for (int i = 0; i < 3; i++) {
         char id[8];
@@ -626,11 +632,8 @@ test_reconcile_cap_used_by_org_forms(void **state)
     make_reconcile_buyer(buyer, sizeof(buyer), mint_refresh(tok, sizeof(tok)));
     snprintf(leads, sizeof(leads), "%s/leads.ndjson", sim.dir);
     write_leads(leads, "r", 0, 5);
-    assert_int_equal(
-        run_client_args(buyer, leads, sim_now(now, sizeof(now)),
-                        (const char *const[]){"--concurrency", "1", NULL},
-                        NULL),
-        0);
+    assert_int_equal(run_client_serial(buyer, leads, sim_now(now, sizeof(now))),
+                     0);
     all = read_outcomes();
     assert_int_equal(json_object_size(all), 5);
     assert_confirmed(all, "r0");
