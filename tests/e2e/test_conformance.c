@@ -57,6 +57,10 @@ static const struct aim aims[] = {
      ""},
     {"flat-flow-body", "format.flow.inputs-json,flow.person-account.created",
      ""},
+    {"resends-unseen",
+     "retry.transport.reused-connection,retry.transport.reset,"
+     "retry.transport.exhausted",
+     ""},
     {NULL, NULL, NULL},
 };
 

@@ -5,7 +5,8 @@ Correct by default; `--defect NAME` switches on exactly one deliberate bug,
 so tests/e2e/test_conformance.c can check that sfconform catches each one.
 Defects: never-retries, retries-forever, json-to-w2l, ignores-401,
 reports-all-delivered, drops-custom-mapping, no-outcomes,
-retries-after-success, burns-leads-on-failed-refresh, flat-flow-body.
+retries-after-success, burns-leads-on-failed-refresh, flat-flow-body,
+resends-unseen.
 """
 import http.client
 import json
@@ -74,6 +75,17 @@ def body_of(buyer, fields):
 
 
 def send(buyer, fields, token):
+    try:
+        return send_once(buyer, fields, token)
+    except (http.client.HTTPException, ConnectionError):
+        if DEFECT != "resends-unseen":
+            raise
+        # What an HTTP library does for a request that got no answer on a
+        # kept-alive connection: send it again at once, and say nothing.
+        return send_once(buyer, fields, token)
+
+
+def send_once(buyer, fields, token):
     d = buyer["delivery"]
     ctype, body = body_of(buyer, fields)
     req = urllib.request.Request(d["url"], data=body, method="POST")
