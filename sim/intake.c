@@ -282,16 +282,72 @@ convert_id(struct ctx *c, const struct field_def *f, const char *v, size_t len)
 }
 
 /* Converts one value to its stored form; -1 when it is refused. */
+/*
+ * A value the field's type cannot hold: Web-to-Lead drops it and notes
+ * the field; the API refuses the request. 0 or -1 as convert() answers.
+ */
+static int
+bad_value(struct ctx *c, const struct field_def *f, const char *v)
+{
+    if (c->src == INTAKE_WEB_TO_LEAD) {
+        note(c, "invalid_values", f->name);
+        return 0;
+    }
+    add_error(c, VERDICT_ERROR, "JSON_PARSER_ERROR", NULL,
+              "Cannot deserialize instance of %s from VALUE_STRING value %s "
+              "or request may be missing a required field",
+              fieldtype_describe_name(f->type), v);
+    return -1;
+}
+
+/* The checks on a value kept as text (email, restricted picklists):
+ * 0, or -1 with the error added. */
+static int
+check_text(struct ctx *c, const struct field_def *f, const char *v)
+{
+    char *bad = NULL;
+
+    if (f->type == FT_EMAIL && c->src != INTAKE_WEB_TO_LEAD && !is_email(v)) {
+        add_error(c, VERDICT_ERROR, "INVALID_EMAIL_ADDRESS", f->name,
+                  "%s: invalid email address: %s", f->label, v);
+        return -1;
+    }
+    if (!(f->flags & FIELD_RESTRICTED))
+        return 0;
+    if ((f->type == FT_PICKLIST && !picklist_has(f, v)) ||
+        (f->type == FT_MULTIPICKLIST && multipicklist_bad(f, v, &bad) == -1)) {
+        add_error(c, VERDICT_REJECTED_VALIDATION,
+                  "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", f->name,
+                  "%s: bad value for restricted picklist field: %s", f->label,
+                  bad != NULL ? bad : v);
+        free(bad);
+        return -1;
+    }
+    return 0;
+}
+
+/* Stores a value kept as text, once checked; 0 or -1 as convert(). */
+static int
+store_text(struct ctx *c, const struct field_def *f, const char *v, size_t len)
+{
+    if (check_text(c, f, v) == -1 || check_length(c, f, &v, &len) == -1)
+        return -1;
+    fieldvals_set(&c->out, f->interned, v, len);
+    return 0;
+}
+
+/* Converts and stores one field's value; 0, or -1 when the request is
+ * refused (the error added). */
 static int
 convert(struct ctx *c, const struct field_def *f, const char *v, size_t len)
 {
-    char *conv = NULL;
+    char *conv;
     int b;
 
     switch (f->type) {
     case FT_BOOLEAN:
         if ((b = parse_checkbox(v, c->src == INTAKE_WEB_TO_LEAD)) < 0)
-            goto bad_value;
+            return bad_value(c, f, v);
         fieldvals_set(&c->out, f->interned, b ? "true" : "false", b ? 4 : 5);
         return 0;
     case FT_DOUBLE:
@@ -302,59 +358,15 @@ convert(struct ctx *c, const struct field_def *f, const char *v, size_t len)
     case FT_DATETIME: conv = convert_datetime(v); break;
     case FT_ID:
     case FT_REFERENCE:
-        if (c->src != INTAKE_WEB_TO_LEAD)
-            return convert_id(c, f, v, len);
-        break;
-    case FT_EMAIL:
-        if (c->src != INTAKE_WEB_TO_LEAD && !is_email(v)) {
-            add_error(c, VERDICT_ERROR, "INVALID_EMAIL_ADDRESS", f->name,
-                      "%s: invalid email address: %s", f->label, v);
-            return -1;
-        }
-        break;
-    case FT_PICKLIST:
-        if ((f->flags & FIELD_RESTRICTED) && !picklist_has(f, v)) {
-            add_error(c, VERDICT_REJECTED_VALIDATION,
-                      "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", f->name,
-                      "%s: bad value for restricted picklist field: %s",
-                      f->label, v);
-            return -1;
-        }
-        break;
-    case FT_MULTIPICKLIST:
-        if ((f->flags & FIELD_RESTRICTED) &&
-            multipicklist_bad(f, v, &conv) == -1) {
-            add_error(c, VERDICT_REJECTED_VALIDATION,
-                      "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", f->name,
-                      "%s: bad value for restricted picklist field: %s",
-                      f->label, conv);
-            free(conv);
-            return -1;
-        }
-        break;
-    default: break;
+        /* Web-to-Lead keeps an id as text. */
+        return c->src != INTAKE_WEB_TO_LEAD ? convert_id(c, f, v, len)
+                                            : store_text(c, f, v, len);
+    default: return store_text(c, f, v, len);
     }
-    if (FIELDTYPE_IS_NUMBER(f->type) || f->type == FT_DATE ||
-        f->type == FT_DATETIME) {
-        if (conv == NULL)
-            goto bad_value;
-        fieldvals_set(&c->out, f->interned, keep(c, conv), strlen(conv));
-        return 0;
-    }
-    if (check_length(c, f, &v, &len) == -1)
-        return -1;
-    fieldvals_set(&c->out, f->interned, v, len);
+    if (conv == NULL)
+        return bad_value(c, f, v);
+    fieldvals_set(&c->out, f->interned, keep(c, conv), strlen(conv));
     return 0;
-bad_value:
-    if (c->src == INTAKE_WEB_TO_LEAD) {
-        note(c, "invalid_values", f->name);
-        return 0;
-    }
-    add_error(c, VERDICT_ERROR, "JSON_PARSER_ERROR", NULL,
-              "Cannot deserialize instance of %s from VALUE_STRING value %s "
-              "or request may be missing a required field",
-              fieldtype_describe_name(f->type), v);
-    return -1;
 }
 
 static const struct field_def *
