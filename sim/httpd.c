@@ -195,15 +195,15 @@ fill_request(struct MHD_Connection *conn, const char *url, const char *method,
     req->body_len = p->body.len;
 }
 
-/* First call: is the declared body too large to accept? */
-static int
-declared_too_big(struct MHD_Connection *conn, size_t max)
+/* First call: the declared body length, or 0 when none is declared. */
+static uint64_t
+declared_length(struct MHD_Connection *conn)
 {
     const char *cl = MHD_lookup_connection_value(
         conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     uint64_t n;
 
-    return cl != NULL && parse_uint64(cl, UINT64_MAX, &n) == 0 && n > max;
+    return cl != NULL && parse_uint64(cl, UINT64_MAX, &n) == 0 ? n : 0;
 }
 
 /*
@@ -310,6 +310,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 {
     struct httpd *h = cls;
     struct pending *p = *req_cls;
+    uint64_t declared;
 
     (void)version;
     if (p == NULL) {
@@ -317,9 +318,14 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
         buf_init(&p->body, h->sim->cfg.max_body);
         response_init(&p->resp);
         *req_cls = p;
-        if (declared_too_big(conn, h->sim->cfg.max_body)) {
+        declared = declared_length(conn);
+        if (declared > h->sim->cfg.max_body) {
+            /* Too big: dropped as it comes (below) and answered once it
+             * is in; far too big to read, answered now. */
             p->too_big = 1;
-            return respond(h, conn, url, method, p);
+            buf_free(&p->body);
+            if (declared / HTTPD_DRAIN_FACTOR > h->sim->cfg.max_body)
+                return respond(h, conn, url, method, p);
         }
         return MHD_YES;
     }

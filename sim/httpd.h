@@ -3,13 +3,18 @@
  *
  * One internal polling thread serves every connection, so all of struct
  * sim is used from that thread alone and needs no locks. Request bodies are
- * accumulated up to sim->cfg.max_body; a declared Content-Length over it is
- * answered 413 before the body is read.
+ * accumulated up to sim->cfg.max_body; past it the rest is read and
+ * dropped and the request answered 413 once it is all in, so that the
+ * client, still sending, is not reset before it can read the answer. A
+ * declared Content-Length over HTTPD_DRAIN_FACTOR times the cap is
+ * answered 413 at once, unread, and the connection closed.
  */
 #ifndef SIM_HTTPD_H
 #define SIM_HTTPD_H
 
 #include "err.h"
+
+#define HTTPD_DRAIN_FACTOR 16
 
 struct sim;
 struct httpd;

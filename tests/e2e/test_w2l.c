@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <curl/curl.h>
 
+#include "buf.h"
 #include "simtest.h"
 
 #define W2L "/servlet/servlet.WebToLead?encoding=UTF-8"
@@ -368,26 +370,88 @@ test_bad_bytes_never_crash(void **state)
     json_decref(j);
 }
 
+static size_t
+keep_body(char *p, size_t size, size_t n, void *arg)
+{
+    struct buf *b = arg;
+
+    (void)buf_append(b, p, size * n);
+    return size * n;
+}
+
+/* A POST of len bytes on easy handle c (kept between calls, so its
+ * connection is too); the status, the answer in *answer. */
+static long
+post_on(CURL *c, const char *url, const char *body, size_t len,
+        struct buf *answer)
+{
+    struct curl_slist *h = curl_slist_append(NULL, "Expect:");
+    long st = 0;
+
+    buf_reset(answer);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, answer);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 20000L);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
+    curl_slist_free_all(h);
+    return st;
+}
+
+/*
+ * A body over --max-body (1 MiB) is read to its end and dropped, then
+ * answered 413: the client, which sends it all before it reads, gets the
+ * answer every time, and the connection stays usable (answered before the
+ * body was read, the sim had to close it under a client still sending,
+ * whose answer could then be lost to the reset).
+ */
 static void
 test_oversized_body_413(void **state)
 {
     struct simtest *t = *state;
     size_t n = 2 * 1024 * 1024;
-    char *big = malloc(n + 1);
-    struct http_result r;
-    char v[64];
+    char *big = malloc(n + 1), url[512], v[64];
+    const char *small = "oid=" OID "&last_name=After&company=Acme";
+    CURL *c = curl_easy_init();
+    struct buf answer;
+    long connects = -1;
 
+    buf_init(&answer, 64 * 1024);
     memset(big, 'a', n);
     memcpy(big, "oid=" OID "&description=", 31);
     big[n] = '\0';
-    httpc_request(t->http, "POST", W2L, "application/x-www-form-urlencoded",
-                  big, n, NULL, &r);
-    assert_int_equal(r.status, 413);
-    assert_non_null(strstr(r.body, "REQUEST_ENTITY_TOO_LARGE"));
-    http_result_free(&r);
-    free(big);
+    snprintf(url, sizeof(url), "%s%s", t->proc.url, W2L);
+    assert_int_equal(post_on(c, url, big, n, &answer), 413);
+    assert_non_null(memmem(answer.data, answer.len, "REQUEST_ENTITY_TOO_LARGE",
+                           strlen("REQUEST_ENTITY_TOO_LARGE")));
     assert_int_equal(simtest_count(t, "Lead"), 0);
     assert_string_equal(last_verdict(t, v, sizeof(v)), "body_too_large");
+    assert_int_equal(post_on(c, url, small, strlen(small), &answer), 200);
+    curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
+    assert_int_equal(connects, 0);
+    assert_int_equal(simtest_count(t, "Lead"), 1);
+    curl_easy_cleanup(c);
+    buf_free(&answer);
+    free(big);
+}
+
+/* A declared body far over the cap (16 times) is not read: answered 413
+ * at once, before the client has sent a byte of it. */
+static void
+test_huge_declared_body_answered_unread(void **state)
+{
+    struct simtest *t = *state;
+    struct http_result r;
+
+    httpc_request(
+        t->http, "POST", W2L, "application/x-www-form-urlencoded", NULL, 0,
+        (const char *const[]){"Content-Length: 1073741824", NULL}, &r);
+    assert_int_equal(r.status, 413);
+    http_result_free(&r);
 }
 
 static void
@@ -455,6 +519,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_missing_encoding_reads_latin1,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_bad_bytes_never_crash,
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_huge_declared_body_answered_unread,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_oversized_body_413, simtest_setup,
                                         simtest_teardown),
