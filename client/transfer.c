@@ -11,6 +11,11 @@
 
 #include "xmalloc.h"
 
+/* on_prereq() below is how an attempt knows what went on the wire. */
+#if LIBCURL_VERSION_NUM < 0x075000
+#error "sfdeliver needs libcurl 7.80 or later (CURLOPT_PREREQFUNCTION)"
+#endif
+
 void
 transfer_init(struct transfer *t, void *owner)
 {
