@@ -206,7 +206,7 @@ put_head(struct buf *b, const char *lead_id, const char *outcome, int attempts)
 static void
 put_member(struct buf *b, const char *key, const char *value)
 {
-    struct buf fixed;
+    char *fixed;
     size_t n;
 
     if (value == NULL)
@@ -219,10 +219,9 @@ put_member(struct buf *b, const char *key, const char *value)
         put_str(b, value, n);
         return;
     }
-    buf_init(&fixed, 3 * n + 1);
-    utf8_put_fixed(&fixed, value, n);
-    put_str(b, fixed.data, fixed.len);
-    buf_free(&fixed);
+    fixed = xmalloc(3 * n + 1);
+    put_str(b, fixed, utf8_fix(value, n, fixed, NULL));
+    free(fixed);
 }
 
 /* Ends the line begun at mark: dropped if it grew too large, and the

@@ -3,6 +3,8 @@
  */
 #include "utf8.h"
 
+#include <string.h>
+
 size_t
 utf8_seq(const unsigned char *s, size_t n)
 {
@@ -52,24 +54,27 @@ utf8_valid(const char *s, size_t n)
     return 1;
 }
 
-int
-utf8_put_fixed(struct buf *b, const char *s, size_t n)
+size_t
+utf8_fix(const char *s, size_t n, char *out, size_t *replaced)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, start = 0, k;
+    size_t i = 0, o = 0, k;
 
     while (i < n) {
         k = utf8_seq(p + i, n - i);
-        if (k > 0) {
-            i += k;
+        if (k == 0) {
+            o += utf8_encode(0xfffd, out + o);
+            if (replaced != NULL)
+                (*replaced)++;
+            i++;
             continue;
         }
-        if (buf_append(b, s + start, i - start) == -1 ||
-            buf_append(b, "\xef\xbf\xbd", 3) == -1)
-            return -1;
-        start = ++i;
+        memcpy(out + o, p + i, k);
+        o += k;
+        i += k;
     }
-    return buf_append(b, s + start, n - start);
+    out[o] = '\0';
+    return o;
 }
 
 size_t

@@ -11,8 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
-
 #define UTF8_BAD 0xFFFFFFFFu /* the code point of a byte that is not UTF-8 */
 
 /* Length (1-4) of the well-formed sequence at s, reading at most n bytes
@@ -20,9 +18,13 @@
 size_t utf8_seq(const unsigned char *s, size_t n);
 /* 1 when s[0..n) is well-formed UTF-8 throughout. */
 int utf8_valid(const char *s, size_t n);
-/* Appends s[0..n) with every byte that is not part of a well-formed
- * sequence replaced by U+FFFD. Returns buf_append()'s answer. */
-int utf8_put_fixed(struct buf *b, const char *s, size_t n);
+/*
+ * Copies s[0..n) to out (room for 3 * n + 1 bytes) with every byte that is
+ * not part of a well-formed sequence replaced by U+FFFD; NUL-terminates;
+ * returns the length written and adds the number of replacements to
+ * *replaced (may be NULL).
+ */
+size_t utf8_fix(const char *s, size_t n, char *out, size_t *replaced);
 
 /*
  * Characters, for functions that count and cut text: every well-formed

@@ -74,30 +74,6 @@ unescape(const char *p, size_t n, char *out, size_t *outlen)
     return 0;
 }
 
-size_t
-form_utf8_sanitize(const char *in, size_t len, char *out, size_t *replaced)
-{
-    const unsigned char *p = (const unsigned char *)in;
-    size_t i = 0, o = 0;
-
-    while (i < len) {
-        size_t n = utf8_seq(p + i, len - i);
-
-        if (n == 0) {
-            o += utf8_encode(0xFFFD, out + o);
-            if (replaced != NULL)
-                (*replaced)++;
-            i++;
-            continue;
-        }
-        memcpy(out + o, p + i, n);
-        o += n;
-        i += n;
-    }
-    out[o] = '\0';
-    return o;
-}
-
 /* Decoded bytes -> new UTF-8 string; counts replacements. */
 static char *
 to_utf8(const char *bytes, size_t n, enum form_charset cs, size_t *replaced)
@@ -111,7 +87,7 @@ to_utf8(const char *bytes, size_t n, enum form_charset cs, size_t *replaced)
         out[o] = '\0';
         return out;
     }
-    form_utf8_sanitize(bytes, n, out, replaced);
+    utf8_fix(bytes, n, out, replaced);
     return out;
 }
 

@@ -43,12 +43,4 @@ void form_parse(const char *buf, size_t len, enum form_charset cs,
 const char *form_get(const struct form *f, const char *name);
 void form_free(struct form *f);
 
-/*
- * Copies in to out (room for 3 * len + 1 bytes) replacing each invalid
- * UTF-8 byte with U+FFFD; NUL-terminates; returns the length written and
- * adds the number of replacements to *replaced (may be NULL).
- */
-size_t form_utf8_sanitize(const char *in, size_t len, char *out,
-                          size_t *replaced);
-
 #endif

@@ -13,20 +13,15 @@
 #include <string.h>
 
 #include "form.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* 1 when s is valid UTF-8 (what form_utf8_sanitize guarantees). */
+/* 1 when s is well-formed UTF-8 (what form_parse() guarantees). */
 static int
 valid_utf8(const char *s)
 {
-    size_t len = strlen(s), n;
-    char *copy = malloc(len * 3 + 1);
-    size_t replaced = 0;
-
-    n = form_utf8_sanitize(s, len, copy, &replaced);
-    free(copy);
-    return replaced == 0 && n == len;
+    return utf8_valid(s, strlen(s));
 }
 
 int

@@ -15,9 +15,7 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
 #include "outcome.h"
-#include "utf8.h"
 #include "xmalloc.h"
 
 /* The whole file at path (caller frees). */
@@ -121,33 +119,12 @@ test_detail_mends_bad_utf8(void **state)
     free(path);
 }
 
-static void
-test_utf8(void **state)
-{
-    struct buf b;
-
-    (void)state;
-    assert_true(utf8_valid("caf\xc3\xa9 \xf0\x9f\x98\x80", 10));
-    assert_false(utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
-    assert_false(utf8_valid("\xed\xa0\x80", 3));     /* a surrogate */
-    assert_false(utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
-    assert_false(utf8_valid("\xe2\x82", 2));         /* cut short */
-    assert_int_equal(utf8_seq((const unsigned char *)"\xe2\x82\xac", 3), 3);
-    assert_int_equal(utf8_seq((const unsigned char *)"\xe2\x82\xac", 2), 0);
-    buf_init(&b, 64);
-    assert_int_equal(utf8_put_fixed(&b, "a\x80z", 3), 0);
-    assert_int_equal(b.len, 5);
-    assert_memory_equal(b.data, "a\xef\xbf\xbdz", 5);
-    buf_free(&b);
-}
-
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_detail_matches_object),
         cmocka_unit_test(test_detail_mends_bad_utf8),
-        cmocka_unit_test(test_utf8),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

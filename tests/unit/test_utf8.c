@@ -11,7 +11,6 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
 #include "utf8.h"
 
 static size_t
@@ -36,26 +35,32 @@ test_sequences(void **state)
     assert_int_equal(utf8_seq((const unsigned char *)"\xe2\x82", 2), 0);
     assert_true(utf8_valid("caf\xc3\xa9", 5));
     assert_false(utf8_valid("caf\xc3", 4));
+    assert_true(utf8_valid("caf\xc3\xa9 \xf0\x9f\x98\x80", 10));
+    assert_false(utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+    assert_false(utf8_valid("\xed\xa0\x80", 3));     /* a surrogate */
+    assert_false(utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
+    assert_false(utf8_valid("\xe2\x82", 2));         /* cut short */
+    assert_int_equal(utf8_seq((const unsigned char *)"\xe2\x82\xac", 2), 0);
 }
 
 static void
-test_put_fixed(void **state)
+test_fix(void **state)
 {
-    struct buf b;
+    char out[3 * 5 + 1];
+    size_t replaced = 0;
 
     (void)state;
-    buf_init(&b, 64);
-    assert_int_equal(utf8_put_fixed(&b,
-                                    "a\xff"
-                                    "b\xc3\xa9",
-                                    5),
-                     0);
-    assert_int_equal(b.len, 7);
-    assert_memory_equal(b.data,
+    assert_int_equal(utf8_fix("a\xff"
+                              "b\xc3\xa9",
+                              5, out, &replaced),
+                     7);
+    assert_memory_equal(out,
                         "a\xef\xbf\xbd"
                         "b\xc3\xa9",
-                        7);
-    buf_free(&b);
+                        8);
+    assert_int_equal(replaced, 1);
+    assert_int_equal(utf8_fix("a\x80z", 3, out, NULL), 5);
+    assert_memory_equal(out, "a\xef\xbf\xbdz", 6);
 }
 
 static void
@@ -105,7 +110,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sequences),
-        cmocka_unit_test(test_put_fixed),
+        cmocka_unit_test(test_fix),
         cmocka_unit_test(test_characters),
         cmocka_unit_test(test_encode),
     };
