@@ -123,6 +123,24 @@ reconcile_free(struct reconcile *r)
     memset(r, 0, sizeof(*r));
 }
 
+/*
+ * After a blocking request that ended with code (non-zero: no answer):
+ * when it may heal (no answer, 429 or 5xx) and fewer than the buyer's
+ * max_retries were retried (*tries), sleeps the backoff of the next retry,
+ * counts it and returns 1; else 0.
+ */
+static int
+wait_to_retry(const struct buyer *b, const struct transfer *t, int code,
+              int *tries, struct rng *rng)
+{
+    if ((code == 0 && t->status != 429 && t->status < 500) ||
+        *tries >= b->retry.max_retries)
+        return 0;
+    ++*tries;
+    timesrc_sleep_ms(classify_backoff_ms(&b->retry, *tries, -1, rng_next(rng)));
+    return 1;
+}
+
 /* The refresh-token grant, blocking; a transport error, 429 or 5xx is
  * retried with the buyer's backoff. Replaces r->token; 0 or -1. */
 static int
@@ -143,21 +161,16 @@ refresh(struct reconcile *r, struct transfer *t, struct sf_err *err)
     char *token = NULL;
     struct sf_err why;
     struct rng rng;
-    int code, rc = -1;
+    int code, tries = 0, rc = -1;
 
     rng_init_seed(&rng, 1);
-    for (int tries = 1;; tries++) {
+    do {
         if (transfer_setup(t, &req) == -1) {
             err_set(err, "token refresh: cannot set up the transfer");
             goto out;
         }
         code = transfer_perform(t);
-        if ((code == 0 && t->status != 429 && t->status < 500) ||
-            tries > b->retry.max_retries)
-            break;
-        timesrc_sleep_ms(
-            classify_backoff_ms(&b->retry, tries, -1, rng_next(&rng)));
-    }
+    } while (wait_to_retry(b, t, code, &tries, &rng));
     doc = transfer_json(t);
     err_clear(&why);
     token = oauth_parse_token(code == 0 ? t->status : 0, doc, &why);
@@ -272,11 +285,8 @@ get_json(struct reconcile *r, struct transfer *t, const char *url, json_t **out,
                 return -1;
             continue;
         }
-        if ((code != 0 || t->status == 429 || t->status >= 500) &&
-            tries++ < b->retry.max_retries) {
+        if (wait_to_retry(b, t, code, &tries, &rng)) {
             json_decref(body);
-            timesrc_sleep_ms(
-                classify_backoff_ms(&b->retry, tries, -1, rng_next(&rng)));
             continue;
         }
         if (code != 0)
