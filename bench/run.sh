@@ -222,6 +222,13 @@ cpu_ticks() {
     sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
 
+# CPU microseconds per request over the runs of a file of lines
+# "rate ticks requests ...", one per run.
+cpu_us_per_req() {
+    awk -v hz="$(getconf CLK_TCK)" '{ t += $2; r += $3 } END {
+        printf "%.1f", r ? t * 1e6 / hz / r : 0 }' "$1"
+}
+
 # Reads "BENCH key=value ..." (printed by the done() of w2l.lua, rest.lua
 # and soql.lua) from a wrk log; prints the value of one key.
 wrk_val() {
@@ -761,14 +768,14 @@ bench_soql_scale() {
     done
 
     for n in 1000 "$BENCH_SCALE_LEADS"; do
-        # best rate; every rate; CPU us per query; answers; misses
-        stats=$(awk -v hz="$(getconf CLK_TCK)" '{
+        # best rate; every rate; answers; misses
+        stats=$(awk '{
             if (NR == 1 || $1 > best) best = $1
             all = all (NR > 1 ? " " : "") $1
-            ticks += $2; reqs += $3; miss += $4 }
-            END { printf "%s|%s|%.1f|%d|%d", best, all,
-                  reqs ? ticks * 1e6 / hz / reqs : 0, reqs, miss }' "$tmp/soql-$n")
-        IFS='|' read -r rps all cpu reqs k <<<"$stats"
+            reqs += $3; miss += $4 }
+            END { printf "%s|%s|%d|%d", best, all, reqs, miss }' "$tmp/soql-$n")
+        IFS='|' read -r rps all reqs k <<<"$stats"
+        cpu=$(cpu_us_per_req "$tmp/soql-$n")
         miss=$((miss + k))
         label=$(count_label "$n")
         if [ "$n" = 1000 ]; then
@@ -955,10 +962,8 @@ bench_rules() {
             "req/s" "" "-" "best of $BENCH_SCALE_RUNS x ${secs}s: $(awk '{ print $1 }' "$tmp/rules-$n" | tr '\n' ' ')"
         if [ "$n" = 1000 ]; then r1k=$rps; else r1m=$rps; fi
     done
-    cpu1k=$(awk -v hz="$(getconf CLK_TCK)" '{ t += $2; r += $3 } END {
-        printf "%.1f", r ? t * 1e6 / hz / r : 0 }' "$tmp/rules-1000")
-    cpu1m=$(awk -v hz="$(getconf CLK_TCK)" '{ t += $2; r += $3 } END {
-        printf "%.1f", r ? t * 1e6 / hz / r : 0 }' "$tmp/rules-$BENCH_SCALE_LEADS")
+    cpu1k=$(cpu_us_per_req "$tmp/rules-1000")
+    cpu1m=$(cpu_us_per_req "$tmp/rules-$BENCH_SCALE_LEADS")
     # shellcheck disable=SC2086 # one ratio per word
     ratio=$(median $pairs)
     add_row "rules: rate at $label / rate at 1k" "$ratio" "ratio" \
