@@ -31,6 +31,7 @@
 #include "state.h"
 #include "timefmt.h"
 #include "timesrc.h"
+#include "version.h"
 #include "xmalloc.h"
 
 enum exit_code { EXIT_DONE = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -93,19 +94,37 @@ static const struct option long_opts[] = {
     {"resume", no_argument, NULL, 'r'},
     {"state", required_argument, NULL, 's'},
     {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 
 static void
 usage(FILE *fp)
 {
-    fprintf(fp, "usage: sfdeliver --buyer FILE --leads FILE [--outcomes FILE] "
-                "[--log FILE]\n"
-                "                 [--state DIR] [--concurrency N] [--resume] "
-                "[--dry-run]\n"
-                "                 [--now RFC3339] [--verbose]\n"
-                "With SFCONFORM_BUYER set, the SFCONFORM_* variables give the "
-                "buyer, leads,\noutcomes, state directory and time.\n");
+    fprintf(
+        fp,
+        "usage: sfdeliver --buyer FILE --leads FILE [options]\n"
+        "Delivers leads to Salesforce (or sfsim) as a buyer config says.\n"
+        "\n"
+        "  --buyer FILE             buyer config (JSON, sfdeliver-buyer(5))\n"
+        "  --leads FILE             leads: NDJSON, or CSV with a header row\n"
+        "  --outcomes FILE          append one JSON line per lead (default "
+        "stdout)\n"
+        "  --log FILE               delivery log: one JSON line per attempt\n"
+        "  --state DIR              tokens, dedup history, Web-to-Lead "
+        "budget\n"
+        "  --concurrency N          parallel connections (default: the "
+        "buyer's)\n"
+        "  --resume                 skip leads already final in --outcomes\n"
+        "  --dry-run                print what would be sent; send nothing\n"
+        "  --now RFC3339            start the calendar clock at this time\n"
+        "  --verbose                log more (repeat)\n"
+        "  --version                print the version\n"
+        "  --help                   this help\n"
+        "\n"
+        "With SFCONFORM_BUYER set, the SFCONFORM_* variables give the buyer,\n"
+        "leads, outcomes, state directory and time (sfconform's contract).\n"
+        "See sfdeliver(1) and sfdeliver-buyer(5).\n");
 }
 
 static int
@@ -116,7 +135,7 @@ parse_args(struct opts *o, int argc, char **argv)
 
     memset(o, 0, sizeof(*o));
     o->concurrency = -1;
-    while ((c = getopt_long(argc, argv, "b:c:hl:L:nN:o:rs:v", long_opts,
+    while ((c = getopt_long(argc, argv, "b:c:hl:L:nN:o:rs:vV", long_opts,
                             NULL)) != -1) {
         switch (c) {
         case 'b': o->buyer = optarg; break;
@@ -136,6 +155,7 @@ parse_args(struct opts *o, int argc, char **argv)
         case 'r': o->resume = 1; break;
         case 's': o->state = optarg; break;
         case 'v': o->verbose++; break;
+        case 'V': printf("sfdeliver %s\n", SFSIM_VERSION); exit(EXIT_DONE);
         default: return -1;
         }
     }

@@ -32,6 +32,7 @@
 #include "parse.h"
 #include "report.h"
 #include "trial.h"
+#include "version.h"
 #include "xmalloc.h"
 
 #define EXIT_OK 0
@@ -68,23 +69,44 @@ static const struct option long_opts[] = {
     {"suite", required_argument, NULL, 'd'},
     {"timeout", required_argument, NULL, 't'},
     {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 
 static void
 usage(FILE *fp)
 {
-    fprintf(fp,
-            "usage: sfconform [--client CMD] [--suite DIR] [--only PATTERN]\n"
-            "                 [--jobs N] [--strict] [--timeout MS] [--list]\n"
-            "                 [--json FILE] [--junit FILE] [--html FILE]\n"
-            "                 [--sim PATH] [--keep] [--verbose] [SUITE_DIR]\n"
-            "       sfconform replay SCENARIO [--fix] [--client CMD] "
-            "[--json FILE]\n"
-            "\n"
-            "Runs each conformance case against its own sfsim and judges the\n"
-            "client (default: the bundled sfdeliver) from the wire. Exit 1\n"
-            "when a MUST case fails (--strict: a SHOULD case too).\n");
+    fprintf(
+        fp,
+        "usage: sfconform [options] [SUITE_DIR]\n"
+        "       sfconform replay SCENARIO [--fix] [options]\n"
+        "Runs each conformance case against its own sfsim and judges the\n"
+        "client from the wire; replay runs one support scenario.\n"
+        "\n"
+        "  --client CMD             client under test, run with /bin/sh -c\n"
+        "                           (default: the bundled sfdeliver)\n"
+        "  --suite DIR              cases to run (default: the bundled "
+        "catalog)\n"
+        "  --only PATTERN           case ids: globs, prefixes, "
+        "comma-separated\n"
+        "  --jobs N                 cases run in parallel (default 1)\n"
+        "  --strict                 a failed SHOULD case fails the run too\n"
+        "  --timeout MS             limit of each client run (default 5000)\n"
+        "  --list                   list the cases, run none\n"
+        "  --json FILE              write a JSON report\n"
+        "  --junit FILE             write JUnit XML\n"
+        "  --html FILE              write an HTML report with timelines\n"
+        "  --sim PATH               the sfsim to run (default: beside "
+        "sfconform)\n"
+        "  --keep                   keep the work files\n"
+        "  --fix                    replay with sfdeliver and the fix/ files\n"
+        "  --verbose                log more (repeat)\n"
+        "  --version                print the version\n"
+        "  --help                   this help\n"
+        "\n"
+        "Exit 1 when a MUST case fails (--strict: a SHOULD case too), 2 for\n"
+        "bad usage or an invalid case.\n"
+        "See sfconform(1) and sfconform-case(5).\n");
 }
 
 static int
@@ -99,7 +121,7 @@ parse_args(int argc, char **argv, struct options *o)
         argv++;
         argc--;
     }
-    while ((c = getopt_long(argc, argv, "c:d:hj:klo:sv", long_opts, NULL)) !=
+    while ((c = getopt_long(argc, argv, "c:d:hj:klo:svV", long_opts, NULL)) !=
            -1) {
         switch (c) {
         case 'c': o->client = optarg; break;
@@ -127,6 +149,7 @@ parse_args(int argc, char **argv, struct options *o)
             }
             break;
         case 'v': o->verbose++; break;
+        case 'V': printf("sfconform %s\n", SFSIM_VERSION); exit(EXIT_OK);
         default: return -1;
         }
     }

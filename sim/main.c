@@ -16,9 +16,8 @@
 #include "org.h"
 #include "parse.h"
 #include "sim.h"
+#include "version.h"
 #include "xmalloc.h"
-
-#define SFSIM_VERSION "0.1.0"
 
 enum opt_id {
     OPT_PORT = 'p',
@@ -88,8 +87,13 @@ usage(FILE *fp)
                  options[i].arg ? options[i].arg : "");
         fprintf(fp, "  %-24s %s\n", left, options[i].help);
     }
-    fprintf(fp, "\nOnce listening it prints: sfsim listening on "
-                "http://HOST:PORT\n");
+    fprintf(fp,
+            "\nOnce listening it prints: sfsim listening on "
+            "http://HOST:PORT\n"
+            "The admin API is under http://HOST:PORT/__sim/ (clock, tokens,\n"
+            "records, journal, faults, org, reset, ...).\n"
+            "See sfsim(1) for the endpoints and the admin API, sfsim-org(5)\n"
+            "for the org config.\n");
 }
 
 static int
