@@ -6,6 +6,8 @@
 #   make SANITIZE=address,undefined test    the same, instrumented (build-san/)
 #   make SANITIZE=thread unit conformance   data races (build-tsan/)
 #   make bench          benchmarks (never part of test)
+#   make install        binaries, man pages and fixtures under PREFIX
+#                       (default /usr/local), staged under DESTDIR; uninstall
 #   make deps | format | format-check | lint | valgrind | fuzz | clean
 #
 # Objects go to build/ (build-san/ when SANITIZE is set, build-tsan/ for
@@ -91,7 +93,7 @@ QUIET_LD = @echo "  LD      $@";
 endif
 
 .PHONY: all binaries deps deps-c deps-node run test unit e2e conformance tests-build bench valgrind valgrind-units fuzz \
-	format format-check lint clean FORCE
+	format format-check lint clean install uninstall install-test FORCE
 
 all: deps-c
 	@$(MAKE) --no-print-directory binaries
@@ -131,7 +133,7 @@ run: all
 
 test: deps
 	@$(MAKE) --no-print-directory tests-build
-	@$(MAKE) --no-print-directory unit e2e conformance
+	@$(MAKE) --no-print-directory unit e2e conformance install-test
 
 tests-build: $(BINS) $(UNIT_BINS) $(E2E_BINS)
 
@@ -200,6 +202,49 @@ lint:
 
 clean:
 	rm -rf build build-san build-tsan build-vg sim/sfsim client/sfdeliver conformance/sfconform
+
+# --- install and package -----------------------------------------------------
+
+# Only PREFIX and DESTDIR are settings: sfconform finds its data from its own
+# location (bin/../share/sfsim/fixtures), so the layout under PREFIX is fixed
+# and an installed tree can be moved whole.
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL ?= install
+DATADIR = $(PREFIX)/share/sfsim
+DOCDIR = $(PREFIX)/share/doc/sfsim
+MAN1 := sim/sfsim.1 client/sfdeliver.1 conformance/sfconform.1
+MAN5 := sim/sfsim-org.5 client/sfdeliver-buyer.5 conformance/sfconform-case.5
+# The support scenarios' webhook.sh runs this script client as
+# ../../../../tests/conformance/clients/client.py: installed beside the
+# fixtures as in the source tree, `sfconform replay` works installed too.
+SCENARIO_CLIENT := tests/conformance/clients/client.py
+
+# The data tree is replaced whole, so a case removed from the catalog does
+# not linger from an older install.
+install: all
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 755 $(BIN_SIM) $(BIN_CLIENT) $(BIN_CONF) $(DESTDIR)$(PREFIX)/bin/
+	$(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	$(INSTALL) -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	rm -rf $(DESTDIR)$(DATADIR)
+	$(INSTALL) -d $(DESTDIR)$(DATADIR)/$(dir $(SCENARIO_CLIENT))
+	cp -R fixtures $(DESTDIR)$(DATADIR)/
+	$(INSTALL) -m 644 $(SCENARIO_CLIENT) $(DESTDIR)$(DATADIR)/$(SCENARIO_CLIENT)
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,sfsim sfdeliver sfconform) \
+	    $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN1))) \
+	    $(addprefix $(DESTDIR)$(PREFIX)/share/man/man5/,$(notdir $(MAN5)))
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+
+# make install into a temporary DESTDIR: what is installed answers and finds
+# its data from another directory; then uninstall; the man pages lint clean.
+install-test: $(BINS)
+	@bash tests/package/install.sh "$(MAKE)" "$(VERSION)"
 
 # --- rules -------------------------------------------------------------------
 

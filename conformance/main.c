@@ -532,7 +532,9 @@ main(int argc, char **argv)
     static const char *const sim_c[] = {"../sim/sfsim", "sfsim", NULL};
     static const char *const client_c[] = {"../client/sfdeliver", "sfdeliver",
                                            NULL};
-    static const char *const fix_c[] = {"../fixtures", "../../fixtures", NULL};
+    /* Installed (bin/../share/sfsim), then the source tree's builds. */
+    static const char *const fix_c[] = {"../share/sfsim/fixtures",
+                                        "../fixtures", "../../fixtures", NULL};
     char self[PATH_MAX], sim[PATH_MAX], client[PATH_MAX], fix[PATH_MAX],
         suite[PATH_MAX + 16], root[PATH_MAX];
     struct options o;
