@@ -8,6 +8,8 @@
 #   make bench          benchmarks (never part of test)
 #   make install        binaries, man pages and fixtures under PREFIX
 #                       (default /usr/local), staged under DESTDIR; uninstall
+#   make deb            a Debian package (build/sfsim_VERSION_ARCH.deb);
+#                       deb-check installs it, runs it, removes it (root)
 #   make deps | format | format-check | lint | valgrind | fuzz | clean
 #
 # Objects go to build/ (build-san/ when SANITIZE is set, build-tsan/ for
@@ -93,7 +95,7 @@ QUIET_LD = @echo "  LD      $@";
 endif
 
 .PHONY: all binaries deps deps-c deps-node run test unit e2e conformance tests-build bench valgrind valgrind-units fuzz \
-	format format-check lint clean install uninstall install-test FORCE
+	format format-check lint clean install uninstall install-test deb deb-check FORCE
 
 all: deps-c
 	@$(MAKE) --no-print-directory binaries
@@ -245,6 +247,71 @@ uninstall:
 # its data from another directory; then uninstall; the man pages lint clean.
 install-test: $(BINS)
 	@bash tests/package/install.sh "$(MAKE)" "$(VERSION)"
+
+# A Debian package from a staged install with PREFIX=/usr, without debhelper:
+# dpkg-shlibdeps computes Depends, dpkg-deb builds it (root-owned files
+# without fakeroot). Native: its version is the project's.
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_VERSION = $(subst -,+,$(patsubst v%,%,$(VERSION)))
+DEB_DIR := $(BUILD)/deb
+DEB_ROOT := $(DEB_DIR)/debian/sfsim
+DEB_FILE = $(BUILD)/sfsim_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_MAINTAINER ?= sfsim maintainers <sfsim@example.org>
+# sfdeliver sets CURLOPT_PREREQFUNCTION, new in 7.80; the symbols file
+# only knows the functions it calls.
+DEB_CURL := libcurl4 (>= 7.80.0)
+DEB_DOC := $(DEB_ROOT)/usr/share/doc/sfsim
+
+deb:
+	@if [ -n "$(SANITIZE)" ]; then \
+	    echo "make deb: not from an instrumented build (unset SANITIZE)" >&2; exit 1; fi
+	@command -v dpkg-deb >/dev/null && command -v dpkg-shlibdeps >/dev/null || \
+	    { echo "make deb needs dpkg-dev: apt-get install dpkg-dev" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	@$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_ROOT)) PREFIX=/usr
+	strip --strip-unneeded --remove-section=.comment --remove-section=.note \
+	    $(DEB_ROOT)/usr/bin/sfsim $(DEB_ROOT)/usr/bin/sfdeliver $(DEB_ROOT)/usr/bin/sfconform
+	gzip -9n $(DEB_ROOT)/usr/share/man/man1/* $(DEB_ROOT)/usr/share/man/man5/* \
+	    $(DEB_DOC)/README.md
+	@{ printf 'sfsim (%s) unstable; urgency=medium\n\n' '$(DEB_VERSION)'; \
+	   printf '  * Built from the sfsim source tree; see README.md.gz.\n\n'; \
+	   printf ' -- %s  %s\n' '$(DEB_MAINTAINER)' \
+	       "$$(git log -1 --format=%cD 2>/dev/null || date -R)"; \
+	 } | gzip -9n >$(DEB_DOC)/changelog.gz
+	@printf '%s\n' \
+	    'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' \
+	    'Upstream-Name: sfsim' '' 'Files: *' \
+	    "Copyright: $$(date -u +%Y) the sfsim authors" \
+	    'License: unspecified' ' The sfsim source tree states no licence yet.' \
+	    >$(DEB_DOC)/copyright
+	@mkdir -p $(DEB_ROOT)/DEBIAN && touch $(DEB_DIR)/debian/control
+	@cd $(DEB_DIR) && dpkg-shlibdeps -O debian/sfsim/usr/bin/* | \
+	    sed -e 's/^shlibs:Depends=//' \
+	        -e 's/libcurl4 ([^)]*)/$(DEB_CURL)/' >depends
+	@{ printf 'Package: sfsim\nVersion: %s\nArchitecture: %s\n' \
+	       '$(DEB_VERSION)' '$(DEB_ARCH)'; \
+	   printf 'Maintainer: %s\n' '$(DEB_MAINTAINER)'; \
+	   printf 'Installed-Size: %s\n' "$$(du -sk $(DEB_ROOT)/usr | cut -f1)"; \
+	   printf 'Depends: %s\n' "$$(cat $(DEB_DIR)/depends)"; \
+	   printf 'Recommends: python3\nSection: devel\nPriority: optional\n'; \
+	   printf '%s\n' \
+	    'Description: Salesforce simulator and lead-delivery conformance harness' \
+	    ' sfsim answers on the wire as a Salesforce org does (Web-to-Lead with its' \
+	    ' daily cap and silent drops, OAuth 2.0, the REST API, validation and' \
+	    ' duplicate rules, Flows and Apex REST) on a simulated clock, and journals' \
+	    ' what it did with every request.' \
+	    ' .' \
+	    ' sfdeliver delivers leads with correct retry, re-authentication and' \
+	    ' no-silent-loss semantics; sfconform runs a conformance catalog against' \
+	    ' any delivery client and replays support scenarios.'; \
+	 } >$(DEB_ROOT)/DEBIAN/control
+	@cd $(DEB_ROOT) && find usr -type f -exec md5sum {} + | sort -k 2 >DEBIAN/md5sums
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $(DEB_FILE)
+
+# Installs the package with dpkg, runs what it installed, removes it and
+# checks that nothing is left (root: dpkg writes the system).
+deb-check: deb
+	@bash tests/package/deb-check.sh "$(DEB_FILE)" "$(VERSION)"
 
 # --- rules -------------------------------------------------------------------
 
