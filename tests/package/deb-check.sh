@@ -10,27 +10,8 @@ cd "$(dirname "$0")/../.."
 
 deb=${1:?usage: deb-check.sh DEB VERSION}
 version=${2:?usage: deb-check.sh DEB VERSION}
-passed=0
-failed=0
+. tests/package/lib.sh
 
-ok() {
-    echo "ok    $*"
-    passed=$((passed + 1))
-}
-bad() {
-    echo "FAIL  $*"
-    failed=$((failed + 1))
-}
-check() {
-    local what=$1
-    shift
-    if "$@"; then ok "$what"; else bad "$what"; fi
-}
-finish() {
-    echo "deb-check: $passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
-    exit
-}
 # Paths of ours anywhere dpkg or the package may write.
 ours() {
     find /usr /etc /var/lib/dpkg/info -xdev \( -name '*sfsim*' -o \
@@ -77,7 +58,7 @@ before=$(ours)
 if ! dpkg -i "$deb" >"$tmp/dpkg-i.log" 2>&1; then
     cat "$tmp/dpkg-i.log"
     bad "dpkg -i $deb"
-    finish
+    finish deb-check
 fi
 ok "dpkg -i $(basename "$deb")"
 dpkg -L sfsim | sort >"$tmp/files"
@@ -159,4 +140,4 @@ check "nothing of the package is left" test -z "$left"
 added=$(comm -13 <(echo "$before") <(ours))
 check "no new path named sfsim, sfdeliver or sfconform" test -z "$added"
 [ -z "$added" ] || echo "$added"
-finish
+finish deb-check

@@ -11,25 +11,7 @@ cd "$(dirname "$0")/../.."
 
 make=${1:?usage: install.sh MAKE VERSION}
 version=${2:?usage: install.sh MAKE VERSION}
-passed=0
-failed=0
-
-ok() {
-    echo "ok    $*"
-    passed=$((passed + 1))
-}
-bad() {
-    echo "FAIL  $*"
-    failed=$((failed + 1))
-}
-# check WHAT COMMAND...: one result line.
-check() {
-    local what=$1
-    shift
-    if "$@"; then ok "$what"; else bad "$what"; fi
-}
-
-not_grep() { ! grep -q "$@"; }
+. tests/package/lib.sh
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -44,8 +26,7 @@ if ! $make --no-print-directory install DESTDIR="$dest" PREFIX="$prefix" \
     >"$tmp/install.log" 2>&1; then
     cat "$tmp/install.log"
     bad "make install DESTDIR=… PREFIX=$prefix"
-    echo "install: $passed passed, $failed failed"
-    exit 1
+    finish install
 fi
 ok "make install DESTDIR=… PREFIX=$prefix"
 
@@ -123,5 +104,4 @@ else
     echo "skip  man page lint: neither mandoc nor groff is installed"
 fi
 
-echo "install: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish install
