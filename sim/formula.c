@@ -23,11 +23,10 @@
 #include <strings.h>
 #include <wctype.h>
 
+#include "calendar.h"
 #include "timefmt.h"
 #include "utf8.h"
 #include "xmalloc.h"
-
-#define MS_PER_DAY 86400000LL
 
 /*
  * REGEX bounds: pattern bytes, group nesting, {n,m} counts, pattern size
@@ -265,58 +264,10 @@ is_ident_char(int c)
     return is_ident_start(c) || is_digit(c);
 }
 
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-static int
-is_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/*
- * Civil date <-> days since 1970-01-01 (proleptic Gregorian). Years are
- * counted from March so that February, with its leap day, comes last.
- */
-static int64_t
-days_from_ymd(int64_t y, int m, int d)
-{
-    int64_t cycle, yc, dy, dc;
-
-    if (m <= 2)
-        y--;
-    cycle = floor_div(y, 400);
-    yc = y - cycle * 400;
-    dy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    dc = yc * 365 + yc / 4 - yc / 100 + dy;
-    return cycle * 146097 + dc - 719468;
-}
-
-static void
-ymd_from_days(int64_t days, int64_t *y, int *m, int *d)
-{
-    int64_t z = days + 719468, cycle, dc, yc, dy, mp;
-
-    cycle = floor_div(z, 146097);
-    dc = z - cycle * 146097;
-    yc = (dc - dc / 1460 + dc / 36524 - dc / 146096) / 365;
-    dy = dc - (365 * yc + yc / 4 - yc / 100);
-    mp = (5 * dy + 2) / 153;
-    *d = (int)(dy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yc + cycle * 400 + (*m <= 2);
-}
-
 /* "YYYY-MM-DD" exactly, a real calendar day. */
 static int
 parse_date(const char *s, size_t len, int64_t *days)
 {
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y = 0, m, d, i;
 
     if (len != 10 || s[4] != '-' || s[7] != '-')
@@ -328,10 +279,9 @@ parse_date(const char *s, size_t len, int64_t *days)
         y = y * 10 + (s[i] - '0');
     m = (s[5] - '0') * 10 + (s[6] - '0');
     d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
-        (m == 2 && d == 29 && !is_leap(y)))
+    if (m < 1 || m > 12 || d < 1 || d > calendar_month_days(y, m))
         return -1;
-    *days = days_from_ymd(y, m, d);
+    *days = calendar_days(y, m, d);
     return 0;
 }
 
@@ -343,7 +293,7 @@ parse_datetime(const char *s, size_t len, int64_t *ms)
     int64_t days;
 
     if (parse_date(s, len, &days) == 0) {
-        *ms = days * MS_PER_DAY;
+        *ms = days * CALENDAR_MS_PER_DAY;
         return 0;
     }
     if (len >= sizeof(tmp) || memchr(s, '\0', len) != NULL)
@@ -1190,13 +1140,13 @@ fn_text(struct evalctx *c, const struct node *n, const struct fval *av,
     switch (n->args[0]->type) {
     case T_NUM: return text_number(c, n, av[0].num, out);
     case T_DATE:
-        ymd_from_days(av[0].t, &y, &m, &d);
+        calendar_date(av[0].t, &y, &m, &d);
         snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02d", (long long)y, m, d);
         return set_text(c, n, tmp, strlen(tmp), out);
     case T_DATETIME:
-        days = floor_div(av[0].t, MS_PER_DAY);
-        rem = (av[0].t - days * MS_PER_DAY) / 1000;
-        ymd_from_days(days, &y, &m, &d);
+        days = calendar_day_of_ms(av[0].t);
+        rem = (av[0].t - days * CALENDAR_MS_PER_DAY) / 1000;
+        calendar_date(days, &y, &m, &d);
         snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02d %02d:%02d:%02dZ",
                  (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
                  (int)(rem % 60));
@@ -1486,7 +1436,7 @@ fn_today(struct evalctx *c, const struct node *n, const struct fval *av,
 {
     (void)n;
     (void)av;
-    out->t = floor_div(c->now_ms, MS_PER_DAY);
+    out->t = calendar_day_of_ms(c->now_ms);
     return 0;
 }
 
@@ -1646,7 +1596,7 @@ date_part(const struct fval *av, struct fval *out, int which)
         out->null = 1;
         return 0;
     }
-    ymd_from_days(av[0].t, &y, &m, &d);
+    calendar_date(av[0].t, &y, &m, &d);
     out->num = which == 0 ? (double)y : which == 1 ? m : d;
     return 0;
 }
@@ -1690,12 +1640,12 @@ fn_datevalue(struct evalctx *c, const struct node *n, const struct fval *av,
         return 0;
     }
     if (n->args[0]->type == T_DATETIME) {
-        out->t = floor_div(av[0].t, MS_PER_DAY);
+        out->t = calendar_day_of_ms(av[0].t);
         return 0;
     }
     if (parse_datetime(av[0].s, av[0].len, &ms) < 0)
         return rt_error(c, n, "DATEVALUE() was given text that is not a date");
-    out->t = floor_div(ms, MS_PER_DAY);
+    out->t = calendar_day_of_ms(ms);
     return 0;
 }
 
@@ -2162,7 +2112,7 @@ add_days(struct evalctx *c, const struct node *n, enum ftype t, int64_t base,
     if (t == T_DATE)
         *res = base + (int64_t)trunc(days);
     else
-        *res = base + (int64_t)llround(days * (double)MS_PER_DAY);
+        *res = base + (int64_t)llround(days * (double)CALENDAR_MS_PER_DAY);
     return 0;
 }
 
@@ -2178,8 +2128,9 @@ eval_datearith(struct evalctx *c, const struct node *n, const struct fval *l,
     if (o->l == T_NUM)
         return add_days(c, n, o->r, r->t, l->num, &out->t);
     /* date - date: days; datetime - datetime: fractional days */
-    out->num = o->l == T_DATE ? (double)(l->t - r->t)
-                              : (double)(l->t - r->t) / (double)MS_PER_DAY;
+    out->num = o->l == T_DATE
+                   ? (double)(l->t - r->t)
+                   : (double)(l->t - r->t) / (double)CALENDAR_MS_PER_DAY;
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "calendar.h"
 #include "timefmt.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -1467,17 +1468,15 @@ floor_div(int64_t a, int64_t b)
 static int
 month_start(int64_t mi, int64_t *ms)
 {
-    char buf[VALUE_BUF];
     int64_t y = floor_div(mi, 12);
 
-    /* Beyond what timefmt handles, a range end is simply "never". */
+    /* Outside years 0 to 9999, a range end is simply "never". */
     if (y < 0 || y > 9999) {
         *ms = y < 0 ? INT64_MIN / 2 : INT64_MAX / 2;
         return 0;
     }
-    snprintf(buf, sizeof(buf), "%04d-%02d-01T00:00:00Z", (int)y,
-             (int)(mi - y * 12 + 1));
-    return timefmt_parse(buf, ms);
+    *ms = calendar_days(y, (int)(mi - y * 12 + 1), 1) * DAY_MS;
+    return 0;
 }
 
 /* Start of unit number k counted from the current one, in epoch ms. */
@@ -1486,9 +1485,8 @@ unit_start(enum unit u, int64_t now_ms, int64_t k, int64_t *ms)
 {
     static const int months[] = {
         [UNIT_MONTH] = 1, [UNIT_QUARTER] = 3, [UNIT_YEAR] = 12};
-    int64_t day = floor_div(now_ms, DAY_MS), mi;
-    char date[TIMEFMT_LEN];
-    int y, m;
+    int64_t day = floor_div(now_ms, DAY_MS), mi, y;
+    int m, d;
 
     if (u == UNIT_DAY || u == UNIT_WEEK) {
         /* 1970-01-01 was a Thursday; weeks start on Sunday (en_US). */
@@ -1497,10 +1495,8 @@ unit_start(enum unit u, int64_t now_ms, int64_t k, int64_t *ms)
         *ms = (day + k * (u == UNIT_WEEK ? 7 : 1)) * DAY_MS;
         return 0;
     }
-    timefmt_date(now_ms, date);
-    if (sscanf(date, "%d-%d", &y, &m) != 2)
-        return -1;
-    mi = (int64_t)y * 12 + (m - 1);
+    calendar_date(day, &y, &m, &d);
+    mi = y * 12 + (m - 1);
     mi -= mi % months[u];
     return month_start(mi + k * months[u], ms);
 }
