@@ -24,8 +24,8 @@
 #include <wctype.h>
 
 #include "calendar.h"
-#include "timefmt.h"
 #include "utf8.h"
+#include "value.h"
 #include "xmalloc.h"
 
 /*
@@ -40,6 +40,9 @@
 #define RX_MAX_REPEAT 1000
 #define RX_MAX_COST 1000
 #define RX_MAX_SUBJECT 131072
+
+/* Longest text read as a number (VALUE(), ISNUMBER(), stored values). */
+#define FORMULA_NUMBER_MAX 511
 
 /* ---- types --------------------------------------------------------------- */
 
@@ -264,86 +267,16 @@ is_ident_char(int c)
     return is_ident_start(c) || is_digit(c);
 }
 
-/* "YYYY-MM-DD" exactly, a real calendar day. */
-static int
-parse_date(const char *s, size_t len, int64_t *days)
-{
-    int y = 0, m, d, i;
-
-    if (len != 10 || s[4] != '-' || s[7] != '-')
-        return -1;
-    for (i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !is_digit((unsigned char)s[i]))
-            return -1;
-    for (i = 0; i < 4; i++)
-        y = y * 10 + (s[i] - '0');
-    m = (s[5] - '0') * 10 + (s[6] - '0');
-    d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (m < 1 || m > 12 || d < 1 || d > calendar_month_days(y, m))
-        return -1;
-    *days = calendar_days(y, m, d);
-    return 0;
-}
-
-/* A Salesforce or RFC 3339 datetime; a bare date means its midnight UTC. */
-static int
-parse_datetime(const char *s, size_t len, int64_t *ms)
-{
-    char tmp[64];
-    int64_t days;
-
-    if (parse_date(s, len, &days) == 0) {
-        *ms = days * CALENDAR_MS_PER_DAY;
-        return 0;
-    }
-    if (len >= sizeof(tmp) || memchr(s, '\0', len) != NULL)
-        return -1;
-    memcpy(tmp, s, len);
-    tmp[len] = '\0';
-    return timefmt_parse(tmp, ms);
-}
-
 /*
- * A decimal number: [+-] digits [. digits] [e [+-] digits], nothing else
- * (no spaces, hex, "inf" or "nan", which strtod alone would accept).
+ * Stored values and the text VALUE() and ISNUMBER() read: value.h's strict
+ * number, no longer than FORMULA_NUMBER_MAX bytes.
  */
 static int
 parse_number(const char *s, size_t len, double *out)
 {
-    char tmp[512];
-    size_t i = 0, digits = 0;
-    char *end;
-    double v;
-
-    if (len == 0 || len >= sizeof(tmp))
+    if (len > FORMULA_NUMBER_MAX)
         return -1;
-    if (s[i] == '+' || s[i] == '-')
-        i++;
-    for (; i < len && is_digit((unsigned char)s[i]); i++)
-        digits++;
-    if (i < len && s[i] == '.')
-        for (i++; i < len && is_digit((unsigned char)s[i]); i++)
-            digits++;
-    if (digits == 0)
-        return -1;
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < len && (s[i] == '+' || s[i] == '-'))
-            i++;
-        if (i >= len || !is_digit((unsigned char)s[i]))
-            return -1;
-        while (i < len && is_digit((unsigned char)s[i]))
-            i++;
-    }
-    if (i != len)
-        return -1;
-    memcpy(tmp, s, len);
-    tmp[len] = '\0';
-    v = strtod(tmp, &end);
-    if (*end != '\0' || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
+    return value_parse_number(s, len, 0, out);
 }
 
 /* ---- regular expressions (Java syntax -> POSIX ERE) ------------------- */
@@ -1643,7 +1576,7 @@ fn_datevalue(struct evalctx *c, const struct node *n, const struct fval *av,
         out->t = calendar_day_of_ms(av[0].t);
         return 0;
     }
-    if (parse_datetime(av[0].s, av[0].len, &ms) < 0)
+    if (value_parse_datetime(av[0].s, av[0].len, VALUE_DATE_BARE, &ms) < 0)
         return rt_error(c, n, "DATEVALUE() was given text that is not a date");
     out->t = calendar_day_of_ms(ms);
     return 0;
@@ -2166,6 +2099,7 @@ eval_arith(struct evalctx *c, const struct node *n, struct fval *out)
 static int
 eval_field(struct evalctx *c, const struct node *n, struct fval *out)
 {
+    struct value_date date;
     const char *s = NULL;
     size_t len = 0;
 
@@ -2192,14 +2126,15 @@ eval_field(struct evalctx *c, const struct node *n, struct fval *out)
             out->num /= 100.0;
         return 0;
     case T_DATE:
-        if (parse_date(s, len, &out->t) < 0)
+        if (value_parse_date(s, len, 0, &date) < 0)
             return rt_error(c, n,
                             "Field %s holds a value that is not a "
                             "date",
                             n->str);
+        out->t = date.days;
         return 0;
     case T_DATETIME:
-        if (parse_datetime(s, len, &out->t) < 0)
+        if (value_parse_datetime(s, len, VALUE_DATE_BARE, &out->t) < 0)
             return rt_error(c, n,
                             "Field %s holds a value that is not a "
                             "date/time",

@@ -11,7 +11,6 @@
  */
 #include "soql.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,13 +18,17 @@
 #include <strings.h>
 
 #include "calendar.h"
-#include "timefmt.h"
 #include "utf8.h"
+#include "value.h"
 #include "xmalloc.h"
 
 #define DAY_MS 86400000LL
-#define MSG_NAME_MAX 80      /* longest name or token quoted in a message */
-#define VALUE_BUF 64         /* longest value parsed as a number or a date */
+#define MSG_NAME_MAX 80 /* longest name or token quoted in a message */
+#define VALUE_BUF 64    /* longest value parsed as a number */
+/* How SOQL reads numbers and dates (value.h): as strtod() does, and
+ * February 29 in every year. */
+#define SOQL_NUMBERS (VALUE_NUM_C_SYNTAX | VALUE_NUM_INFINITY)
+#define SOQL_DATES VALUE_DATE_FEB29
 #define RELDATE_MAX_N 100000 /* largest n in LAST_N_DAYS:n and friends */
 #define ECHO_MAX 200         /* longest query row echoed in a message */
 
@@ -524,20 +527,16 @@ lex_ident(struct parser *p, size_t i)
 static int
 lex_when(struct parser *p, size_t i, size_t n)
 {
-    char buf[VALUE_BUF];
-
     if (n == 10) {
-        snprintf(buf, sizeof(buf), "%.10sT00:00:00Z", p->s + i);
         p->tok.kind = TK_DATE;
-    } else if (n > 10 && n < sizeof(buf) &&
-               (p->s[i + 10] == 'T' || p->s[i + 10] == 't')) {
-        memcpy(buf, p->s + i, n);
-        buf[n] = '\0';
-        p->tok.kind = TK_DATETIME;
-    } else {
-        return -1;
+        return value_parse_datetime(p->s + i, n, SOQL_DATES | VALUE_DATE_BARE,
+                                    &p->tok.ms);
     }
-    return timefmt_parse(buf, &p->tok.ms);
+    if (n > 10 && (p->s[i + 10] == 'T' || p->s[i + 10] == 't')) {
+        p->tok.kind = TK_DATETIME;
+        return value_parse_datetime(p->s + i, n, 0, &p->tok.ms);
+    }
+    return -1;
 }
 
 static int
@@ -1423,32 +1422,20 @@ text_cmp(const char *a, size_t an, const char *b, size_t bn)
     return (an > bn) - (an < bn);
 }
 
+/* A stored number (value.h, SOQL's reading); VALUE_BUF bytes at most. */
 static int
 parse_number(const char *s, size_t n, double *out)
 {
-    char buf[VALUE_BUF], *end;
-
-    if (n == 0 || n >= sizeof(buf))
+    if (n >= VALUE_BUF)
         return -1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    *out = strtod(buf, &end);
-    return *end == '\0' && !isnan(*out) ? 0 : -1;
+    return value_parse_number(s, n, SOQL_NUMBERS, out);
 }
 
 /* A stored date ("2026-01-31") or datetime, as epoch milliseconds. */
 static int
 parse_when(const char *s, size_t n, int64_t *ms)
 {
-    char buf[VALUE_BUF];
-
-    if (n >= sizeof(buf) - 12)
-        return -1;
-    if (n == 10)
-        snprintf(buf, sizeof(buf), "%.10sT00:00:00Z", s);
-    else
-        snprintf(buf, sizeof(buf), "%.*s", (int)n, s);
-    return timefmt_parse(buf, ms);
+    return value_parse_datetime(s, n, SOQL_DATES | VALUE_DATE_BARE, ms);
 }
 
 static int
