@@ -4,10 +4,11 @@
  * Pipeline: a hand-written lexer feeds a precedence-climbing parser that
  * builds an AST; formula_bind() resolves fields and gives every node a
  * static type; evaluation walks the AST with values that borrow text from
- * the AST, the record or a per-evaluation scratch list. Functions live in
- * one table (name, arity, parameter types, evaluator), operators in two
- * (syntax and typing). REGEX patterns are Java syntax in Salesforce;
- * jregex.c translates them to POSIX extended regular expressions.
+ * the AST, the record or a per-evaluation scratch list. Operators live in
+ * two tables (syntax and typing) here; functions in one table in
+ * formula_fn.c (shared internals: formula_private.h). REGEX patterns are
+ * Java syntax in Salesforce; jregex.c translates them to POSIX extended
+ * regular expressions.
  */
 #include "formula.h"
 
@@ -17,37 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <wctype.h>
 
 #include "calendar.h"
+#include "formula_private.h"
 #include "jregex.h"
 #include "utf8.h"
 #include "value.h"
 #include "xmalloc.h"
 
-/* Longest text read as a number (VALUE(), ISNUMBER(), stored values). */
-#define FORMULA_NUMBER_MAX 511
-
 /* ---- types --------------------------------------------------------------- */
-
-/* Static (and runtime) types of formula expressions. */
-enum ftype {
-    T_NULL, /* the NULL literal: fits wherever any type does */
-    T_BOOL,
-    T_NUM,
-    T_TEXT,
-    T_DATE,
-    T_DATETIME,
-    T_PICK,
-    T_MPICK,
-    T_COUNT
-};
-
-#define TM(t) (1u << (t))
-#define TM_ANY                                                                 \
-    (TM(T_BOOL) | TM(T_NUM) | TM(T_TEXT) | TM(T_DATE) | TM(T_DATETIME) |       \
-     TM(T_PICK) | TM(T_MPICK))
-#define TM_PICKS (TM(T_PICK) | TM(T_MPICK))
 
 static const char *const ftype_names[T_COUNT] = {
     [T_NULL] = "Null",     [T_BOOL] = "Boolean",
@@ -76,19 +55,6 @@ static const enum ftype fieldtype_map[FT_COUNT] = {
     [FT_DATETIME] = T_DATETIME,
 };
 
-enum node_kind {
-    N_NUM,
-    N_STR,
-    N_BOOL,
-    N_NULL,
-    N_FIELD,
-    N_NEG,
-    N_POS,
-    N_NOT,
-    N_BINARY,
-    N_CALL
-};
-
 enum opcode {
     OP_OR,
     OP_AND,
@@ -106,71 +72,13 @@ enum opcode {
     OP_POW
 };
 
-struct node {
-    enum node_kind kind;
-    enum ftype type; /* literals: at parse; everything else: at bind */
-    int line, column;
-    int depth;               /* 1 + deepest child */
-    double num;              /* N_NUM */
-    int boolean;             /* N_BOOL */
-    char *str;               /* N_STR text, N_FIELD name; owned, NUL-ended */
-    size_t len;              /* of str */
-    enum fieldtype ftype;    /* N_FIELD, at bind */
-    char opname[3];          /* operators, as written */
-    const struct binop *op;  /* N_BINARY */
-    const struct optype *ot; /* N_BINARY, at bind: operand types chosen */
-    const struct func *fn;   /* N_CALL */
-    struct node **args;      /* owned, nargs entries */
-    int nargs;
-    struct jregex *re; /* REGEX(x, "literal"): compiled at parse; owned */
-};
-
 struct formula {
     struct node *root;
     int bound;
 };
 
-/* One evaluated value. Text is (s, len), never NULL once evaluated. */
-struct fval {
-    enum ftype type;
-    int null;
-    int b;
-    double num;
-    int64_t t; /* T_DATE: days since 1970-01-01; T_DATETIME: epoch ms */
-    const char *s;
-    size_t len;
-};
-
-struct evalctx {
-    const struct field_access *rec;
-    int64_t now_ms;
-    struct formula_error *err;
-    char **allocs; /* scratch text, freed when the evaluation ends */
-    size_t nallocs, capallocs;
-    size_t bytes;
-};
-
-typedef int func_eval_fn(struct evalctx *c, const struct node *n,
-                         const struct fval *av, struct fval *out);
-typedef int func_lazy_fn(struct evalctx *c, const struct node *n,
-                         struct fval *out);
-typedef int func_check_fn(struct node *n, struct formula_error *err);
 typedef int binop_eval_fn(struct evalctx *c, const struct node *n,
                           struct fval *out);
-
-#define FN_EVEN 0x1  /* argument count must be even (CASE) */
-#define FN_REGEX 0x2 /* compile a literal second argument at parse time */
-
-struct func {
-    const char *name;
-    int min, max;     /* max -1: up to FORMULA_MAX_ARGS */
-    unsigned args[3]; /* accepted types by position; the last set repeats */
-    enum ftype ret;
-    unsigned flags;
-    func_check_fn *check; /* replaces the generic args/ret check */
-    func_eval_fn *eval;   /* strict: arguments evaluated first */
-    func_lazy_fn *lazy;   /* evaluates its own arguments */
-};
 
 struct binop {
     int tok;
@@ -205,7 +113,7 @@ error_at(struct formula_error *err, int line, int column, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- small parsers for stored values ---------------------------------- */
+/* ---- characters and numbers ---------------------------------------------- */
 
 static int
 is_digit(int c)
@@ -230,8 +138,8 @@ is_ident_char(int c)
  * Stored values and the text VALUE() and ISNUMBER() read: value.h's strict
  * number, no longer than FORMULA_NUMBER_MAX bytes.
  */
-static int
-parse_number(const char *s, size_t len, double *out)
+int
+formula_parse_number(const char *s, size_t len, double *out)
 {
     if (len > FORMULA_NUMBER_MAX)
         return -1;
@@ -240,11 +148,8 @@ parse_number(const char *s, size_t len, double *out)
 
 /* ---- evaluation helpers --------------------------------------------------*/
 
-static int rt_error(struct evalctx *c, const struct node *at, const char *fmt,
-                    ...) __attribute__((format(printf, 3, 4)));
-
-static int
-rt_error(struct evalctx *c, const struct node *at, const char *fmt, ...)
+int
+formula_rt_error(struct evalctx *c, const struct node *at, const char *fmt, ...)
 {
     va_list ap;
 
@@ -259,14 +164,14 @@ rt_error(struct evalctx *c, const struct node *at, const char *fmt, ...)
 }
 
 /* Scratch memory for one evaluation; NULL (and an error) past the cap. */
-static char *
-ctx_alloc(struct evalctx *c, const struct node *at, size_t n)
+char *
+formula_alloc(struct evalctx *c, const struct node *at, size_t n)
 {
     char *p;
 
     if (n > FORMULA_MAX_EVAL_BYTES - c->bytes) {
-        rt_error(c, at, "Formula produced more than %u bytes of text",
-                 FORMULA_MAX_EVAL_BYTES);
+        formula_rt_error(c, at, "Formula produced more than %u bytes of text",
+                         FORMULA_MAX_EVAL_BYTES);
         return NULL;
     }
     c->bytes += n;
@@ -279,25 +184,10 @@ ctx_alloc(struct evalctx *c, const struct node *at, size_t n)
     return p;
 }
 
-static int
-set_text(struct evalctx *c, const struct node *at, const char *s, size_t len,
-         struct fval *out)
-{
-    char *p;
-
-    if ((p = ctx_alloc(c, at, len)) == NULL)
-        return -1;
-    memcpy(p, s, len);
-    p[len] = '\0';
-    out->s = p;
-    out->len = len;
-    return 0;
-}
-
 /* Numbers compare equal within 1e-12 relative: doubles stand in for
  * Salesforce's decimals, and 0.1 + 0.2 must equal 0.3. */
-static int
-num_cmp(double a, double b)
+int
+formula_num_cmp(double a, double b)
 {
     double scale = fmax(1.0, fmax(fabs(a), fabs(b)));
 
@@ -306,985 +196,32 @@ num_cmp(double a, double b)
     return a < b ? -1 : 1;
 }
 
-static int
-text_eq(const struct fval *a, const struct fval *b)
+int
+formula_text_eq(const struct fval *a, const struct fval *b)
 {
     return a->len == b->len && (a->len == 0 || memcmp(a->s, b->s, a->len) == 0);
 }
 
-/* Non-negative character count from a number argument (null, < 0: 0). */
-static size_t
-num_to_count(const struct fval *v)
-{
-    if (v->null || !(v->num > 0))
-        return 0;
-    if (v->num >= 1e9)
-        return (size_t)1e9;
-    return (size_t)v->num;
-}
-
-static int
-check_number(struct evalctx *c, const struct node *n, double v)
-{
-    if (!isfinite(v))
-        return rt_error(c, n, "Number is out of range");
-    return 0;
-}
-
-static int eval_node(struct evalctx *c, const struct node *n, struct fval *out);
-
-/* ---- functions ------------------------------------------------------------*/
-
-/* AND/OR with null as "unknown": AND(FALSE, NULL) is FALSE, AND(TRUE,
- * NULL) is null. Stops at the first deciding argument. */
-static int
-eval_logic(struct evalctx *c, struct node *const *args, int nargs, int is_and,
-           struct fval *out)
-{
-    struct fval v;
-    int i, saw_null = 0;
-
-    for (i = 0; i < nargs; i++) {
-        if (eval_node(c, args[i], &v) < 0)
-            return -1;
-        if (v.null) {
-            saw_null = 1;
-        } else if (v.b != is_and) {
-            out->b = !is_and;
-            return 0;
-        }
-    }
-    if (saw_null)
-        out->null = 1;
-    else
-        out->b = is_and;
-    return 0;
-}
-
-static int
-fn_and(struct evalctx *c, const struct node *n, struct fval *out)
-{
-    return eval_logic(c, n->args, n->nargs, 1, out);
-}
-
-static int
-fn_or(struct evalctx *c, const struct node *n, struct fval *out)
-{
-    return eval_logic(c, n->args, n->nargs, 0, out);
-}
-
-/* IF with a null condition takes the else branch. */
-static int
-fn_if(struct evalctx *c, const struct node *n, struct fval *out)
-{
-    struct fval cond;
-
-    if (eval_node(c, n->args[0], &cond) < 0)
-        return -1;
-    return eval_node(c, n->args[!cond.null && cond.b ? 1 : 2], out);
-}
-
-static int
-values_equal(enum ftype t, const struct fval *a, const struct fval *b)
+int
+formula_values_equal(enum ftype t, const struct fval *a, const struct fval *b)
 {
     if (t == T_TEXT || t == T_PICK)
-        return text_eq(a, b);
+        return formula_text_eq(a, b);
     if (a->null || b->null)
         return a->null && b->null;
     if (t == T_BOOL)
         return a->b == b->b;
     if (t == T_NUM)
-        return num_cmp(a->num, b->num) == 0;
+        return formula_num_cmp(a->num, b->num) == 0;
     return a->t == b->t;
 }
 
-static int
-fn_case(struct evalctx *c, const struct node *n, struct fval *out)
+int
+formula_check_number(struct evalctx *c, const struct node *n, double v)
 {
-    struct fval key, v;
-    int i;
-
-    if (eval_node(c, n->args[0], &key) < 0)
-        return -1;
-    for (i = 1; i + 1 < n->nargs; i += 2) {
-        if (eval_node(c, n->args[i], &v) < 0)
-            return -1;
-        if (values_equal(n->args[0]->type, &key, &v))
-            return eval_node(c, n->args[i + 1], out);
-    }
-    return eval_node(c, n->args[n->nargs - 1], out);
-}
-
-static int
-fn_not(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->null = av[0].null;
-    out->b = !av[0].b;
+    if (!isfinite(v))
+        return formula_rt_error(c, n, "Number is out of range");
     return 0;
-}
-
-static int
-fn_isblank(struct evalctx *c, const struct node *n, const struct fval *av,
-           struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->b = av[0].null;
-    return 0;
-}
-
-/* Salesforce: "Text fields are never null, so using ISNULL() with a text
- * field always returns false." Other types: the value is null. */
-static int
-fn_isnull(struct evalctx *c, const struct node *n, const struct fval *av,
-          struct fval *out)
-{
-    (void)c;
-    out->b = n->args[0]->type != T_TEXT && av[0].null;
-    return 0;
-}
-
-static int
-fn_ispickval(struct evalctx *c, const struct node *n, const struct fval *av,
-             struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->b = text_eq(&av[0], &av[1]);
-    return 0;
-}
-
-/* Multi-select values are stored "A;B;C"; spaces around items ignored. */
-static int
-fn_includes(struct evalctx *c, const struct node *n, const struct fval *av,
-            struct fval *out)
-{
-    const char *p = av[0].s, *end = av[0].s + av[0].len, *q, *a, *b;
-
-    (void)c;
-    (void)n;
-    if (av[1].len == 0)
-        return 0;
-    while (p < end) {
-        if ((q = memchr(p, ';', (size_t)(end - p))) == NULL)
-            q = end;
-        for (a = p; a < q && *a == ' '; a++)
-            ;
-        for (b = q; b > a && b[-1] == ' '; b--)
-            ;
-        if ((size_t)(b - a) == av[1].len &&
-            memcmp(a, av[1].s, av[1].len) == 0) {
-            out->b = 1;
-            return 0;
-        }
-        p = q + 1;
-    }
-    return 0;
-}
-
-/* Up to 15 significant digits, no exponent, no trailing zeros. */
-static int
-text_number(struct evalctx *c, const struct node *n, double x, struct fval *out)
-{
-    char tmp[400];
-    int digits, prec;
-    size_t len;
-
-    if (fabs(x) >= 1e15) {
-        snprintf(tmp, sizeof(tmp), "%.0f", x);
-    } else {
-        digits = x == 0 ? 1 : (int)floor(log10(fabs(x))) + 1;
-        prec = digits >= 15 ? 0 : digits < -24 ? 39 : 15 - digits;
-        snprintf(tmp, sizeof(tmp), "%.*f", prec, x);
-        len = strlen(tmp);
-        if (strchr(tmp, '.') != NULL) {
-            while (tmp[len - 1] == '0')
-                tmp[--len] = '\0';
-            if (tmp[len - 1] == '.')
-                tmp[--len] = '\0';
-        }
-        if (strcmp(tmp, "-0") == 0)
-            memmove(tmp, tmp + 1, 2);
-    }
-    return set_text(c, n, tmp, strlen(tmp), out);
-}
-
-static int
-fn_text(struct evalctx *c, const struct node *n, const struct fval *av,
-        struct fval *out)
-{
-    char tmp[96];
-    int64_t y, days, rem;
-    int m, d;
-
-    if (av[0].null) {
-        out->null = 1;
-        return 0;
-    }
-    switch (n->args[0]->type) {
-    case T_NUM: return text_number(c, n, av[0].num, out);
-    case T_DATE:
-        calendar_date(av[0].t, &y, &m, &d);
-        snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02d", (long long)y, m, d);
-        return set_text(c, n, tmp, strlen(tmp), out);
-    case T_DATETIME:
-        days = calendar_day_of_ms(av[0].t);
-        rem = (av[0].t - days * CALENDAR_MS_PER_DAY) / 1000;
-        calendar_date(days, &y, &m, &d);
-        snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02d %02d:%02d:%02dZ",
-                 (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-                 (int)(rem % 60));
-        return set_text(c, n, tmp, strlen(tmp), out);
-    default:
-        out->s = av[0].s;
-        out->len = av[0].len;
-        return 0;
-    }
-}
-
-static int
-fn_value(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    if (av[0].null) {
-        out->null = 1;
-        return 0;
-    }
-    if (parse_number(av[0].s, av[0].len, &out->num) < 0)
-        return rt_error(c, n, "VALUE() was given text that is not a number");
-    return 0;
-}
-
-static int
-fn_isnumber(struct evalctx *c, const struct node *n, const struct fval *av,
-            struct fval *out)
-{
-    double v;
-
-    (void)c;
-    (void)n;
-    out->b = !av[0].null && parse_number(av[0].s, av[0].len, &v) == 0;
-    return 0;
-}
-
-static int
-fn_len(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->num = (double)utf8_count(av[0].s, av[0].len);
-    return 0;
-}
-
-static int
-fn_begins(struct evalctx *c, const struct node *n, const struct fval *av,
-          struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->b = av[1].len <= av[0].len &&
-             (av[1].len == 0 || memcmp(av[0].s, av[1].s, av[1].len) == 0);
-    return 0;
-}
-
-static int
-fn_contains(struct evalctx *c, const struct node *n, const struct fval *av,
-            struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->b = av[1].len == 0 ||
-             memmem(av[0].s, av[0].len, av[1].s, av[1].len) != NULL;
-    return 0;
-}
-
-/* Java's matches(): the whole text, a blank field being "". */
-static int
-fn_regex(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    struct jregex *tmp = NULL;
-    const struct jregex *re = n->re;
-    char msg[128], *subject;
-    int rc = -1, m;
-
-    if (re == NULL) {
-        tmp = jregex_compile(av[1].s, av[1].len, msg, sizeof(msg));
-        if (tmp == NULL) {
-            rt_error(c, n, "Invalid regular expression: %s", msg);
-            goto out;
-        }
-        re = tmp;
-    }
-    if (av[0].len > JREGEX_MAX_SUBJECT) {
-        rt_error(c, n, "REGEX() text is longer than %d bytes",
-                 JREGEX_MAX_SUBJECT);
-        goto out;
-    }
-    if ((subject = ctx_alloc(c, n, av[0].len)) == NULL)
-        goto out;
-    memcpy(subject, av[0].s, av[0].len);
-    subject[av[0].len] = '\0';
-    if ((m = jregex_match(re, subject)) < 0) {
-        rt_error(c, n, "REGEX() could not match the text");
-        goto out;
-    }
-    out->b = m;
-    rc = 0;
-out:
-    jregex_free(tmp);
-    return rc;
-}
-
-static int
-case_map(struct evalctx *c, const struct node *n, const struct fval *v,
-         int upper, struct fval *out)
-{
-    const unsigned char *s = (const unsigned char *)v->s;
-    locale_t loc = utf8_locale();
-    char *p;
-    size_t i = 0, k, o = 0;
-    uint32_t cp;
-    wint_t w;
-
-    if (v->null) {
-        out->null = 1;
-        return 0;
-    }
-    if ((p = ctx_alloc(c, n, v->len * 4)) == NULL)
-        return -1;
-    while (i < v->len) {
-        k = utf8_next((const char *)s + i, v->len - i, &cp);
-        if (cp == UTF8_BAD) {
-            p[o++] = (char)s[i++];
-            continue;
-        }
-        if (loc != (locale_t)0)
-            w = upper ? towupper_l((wint_t)cp, loc)
-                      : towlower_l((wint_t)cp, loc);
-        else if (cp < 0x80)
-            w = upper ? (wint_t)(cp >= 'a' && cp <= 'z' ? cp - 32 : cp)
-                      : (wint_t)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
-        else
-            w = cp;
-        if (w > 0x10FFFF || (w >= 0xD800 && w <= 0xDFFF))
-            w = cp;
-        o += utf8_encode((uint32_t)w, p + o);
-        i += k;
-    }
-    p[o] = '\0';
-    out->s = p;
-    out->len = o;
-    return 0;
-}
-
-static int
-fn_upper(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    return case_map(c, n, &av[0], 1, out);
-}
-
-static int
-fn_lower(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    return case_map(c, n, &av[0], 0, out);
-}
-
-static int
-is_trim_space(char ch)
-{
-    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-static int
-fn_trim(struct evalctx *c, const struct node *n, const struct fval *av,
-        struct fval *out)
-{
-    const char *a = av[0].s, *b = av[0].s + av[0].len;
-
-    (void)c;
-    (void)n;
-    while (a < b && is_trim_space(*a))
-        a++;
-    while (b > a && is_trim_space(b[-1]))
-        b--;
-    out->s = a;
-    out->len = (size_t)(b - a);
-    return 0;
-}
-
-static int
-fn_left(struct evalctx *c, const struct node *n, const struct fval *av,
-        struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->s = av[0].s;
-    out->len = utf8_offset(av[0].s, av[0].len, num_to_count(&av[1]));
-    return 0;
-}
-
-static int
-fn_right(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    size_t total = utf8_count(av[0].s, av[0].len), k = num_to_count(&av[1]);
-    size_t off = utf8_offset(av[0].s, av[0].len, k >= total ? 0 : total - k);
-
-    (void)c;
-    (void)n;
-    out->s = av[0].s + off;
-    out->len = av[0].len - off;
-    return 0;
-}
-
-/* MID(text, start, count): start is 1-based; below 1 counts as 1. */
-static int
-fn_mid(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    size_t start = num_to_count(&av[1]), from, to;
-
-    (void)c;
-    (void)n;
-    start = start > 0 ? start - 1 : 0;
-    from = utf8_offset(av[0].s, av[0].len, start);
-    to = from +
-         utf8_offset(av[0].s + from, av[0].len - from, num_to_count(&av[2]));
-    out->s = av[0].s + from;
-    out->len = to - from;
-    return 0;
-}
-
-static int
-fn_substitute(struct evalctx *c, const struct node *n, const struct fval *av,
-              struct fval *out)
-{
-    const char *s = av[0].s, *end = av[0].s + av[0].len, *hit;
-    size_t count = 0, total, o = 0;
-    char *p;
-
-    if (av[0].null || av[1].len == 0) {
-        *out = av[0];
-        return 0;
-    }
-    for (hit = s;
-         (hit = memmem(hit, (size_t)(end - hit), av[1].s, av[1].len)) != NULL;
-         hit += av[1].len)
-        count++;
-    total = av[0].len - count * av[1].len + count * av[2].len;
-    if ((p = ctx_alloc(c, n, total)) == NULL)
-        return -1;
-    while ((hit = memmem(s, (size_t)(end - s), av[1].s, av[1].len)) != NULL) {
-        memcpy(p + o, s, (size_t)(hit - s));
-        o += (size_t)(hit - s);
-        if (av[2].len > 0)
-            memcpy(p + o, av[2].s, av[2].len);
-        o += av[2].len;
-        s = hit + av[1].len;
-    }
-    memcpy(p + o, s, (size_t)(end - s));
-    o += (size_t)(end - s);
-    p[o] = '\0';
-    out->s = p;
-    out->len = o;
-    return 0;
-}
-
-/* BLANKVALUE and NULLVALUE: null and blank are the same thing here, except
- * that NULLVALUE of a text never substitutes (text is never null). */
-static int
-fn_blankvalue(struct evalctx *c, const struct node *n, const struct fval *av,
-              struct fval *out)
-{
-    (void)c;
-    (void)n;
-    *out = av[0].null ? av[1] : av[0];
-    return 0;
-}
-
-static int
-fn_nullvalue(struct evalctx *c, const struct node *n, const struct fval *av,
-             struct fval *out)
-{
-    (void)c;
-    *out = av[0].null && n->args[0]->type != T_TEXT ? av[1] : av[0];
-    return 0;
-}
-
-static int
-fn_today(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    (void)n;
-    (void)av;
-    out->t = calendar_day_of_ms(c->now_ms);
-    return 0;
-}
-
-static int
-fn_now(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)n;
-    (void)av;
-    out->t = c->now_ms;
-    return 0;
-}
-
-/* TRUE while the record is being created (no prior version to read). */
-static int
-fn_isnew(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    (void)n;
-    (void)av;
-    out->b = c->rec == NULL || c->rec->prior == NULL;
-    return 0;
-}
-
-/* TRUE on an update that changes the field named by the argument; FALSE
- * on a create, as in Salesforce. Blank and absent are the same value. */
-static int
-fn_ischanged(struct evalctx *c, const struct node *n, const struct fval *av,
-             struct fval *out)
-{
-    const struct field_access *now = c->rec, *was;
-    const char *a, *b, *name;
-    size_t alen = 0, blen = 0;
-
-    (void)av;
-    out->b = 0;
-    if (now == NULL || (was = now->prior) == NULL ||
-        n->args[0]->kind != N_FIELD)
-        return 0;
-    name = n->args[0]->str;
-    a = now->value(now->arg, name, &alen);
-    b = was->value(was->arg, name, &blen);
-    if (a == NULL || b == NULL)
-        out->b = (a == NULL) != (b == NULL);
-    else
-        out->b = alen != blen || memcmp(a, b, alen) != 0;
-    return 0;
-}
-
-/* One-number functions: null in, null out. */
-static int
-num_unary(struct evalctx *c, const struct node *n, const struct fval *av,
-          struct fval *out, double (*f)(double))
-{
-    if (av[0].null) {
-        out->null = 1;
-        return 0;
-    }
-    out->num = f(av[0].num);
-    return check_number(c, n, out->num);
-}
-
-static int
-fn_abs(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    return num_unary(c, n, av, out, fabs);
-}
-
-static int
-fn_floor(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    return num_unary(c, n, av, out, floor);
-}
-
-static int
-fn_ceiling(struct evalctx *c, const struct node *n, const struct fval *av,
-           struct fval *out)
-{
-    return num_unary(c, n, av, out, ceil);
-}
-
-/* Half away from zero, as Salesforce rounds. */
-static int
-fn_round(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    double digits, scale;
-
-    if (av[0].null || av[1].null) {
-        out->null = 1;
-        return 0;
-    }
-    digits = trunc(fmax(-15.0, fmin(15.0, av[1].num)));
-    scale = pow(10.0, digits);
-    out->num = round(av[0].num * scale) / scale;
-    if (!isfinite(out->num))
-        out->num = av[0].num;
-    return check_number(c, n, out->num);
-}
-
-static int
-fn_mod(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    if (av[0].null || av[1].null) {
-        out->null = 1;
-        return 0;
-    }
-    if (av[1].num == 0)
-        return rt_error(c, n, "Division by zero");
-    out->num = fmod(av[0].num, av[1].num);
-    return check_number(c, n, out->num);
-}
-
-static int
-num_extreme(const struct node *n, const struct fval *av, struct fval *out,
-            int want)
-{
-    int i;
-
-    for (i = 0; i < n->nargs; i++) {
-        if (av[i].null) {
-            out->null = 1;
-            return 0;
-        }
-        if (i == 0 || num_cmp(av[i].num, out->num) == want)
-            out->num = av[i].num;
-    }
-    return 0;
-}
-
-static int
-fn_min(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)c;
-    return num_extreme(n, av, out, -1);
-}
-
-static int
-fn_max(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)c;
-    return num_extreme(n, av, out, 1);
-}
-
-static int
-date_part(const struct fval *av, struct fval *out, int which)
-{
-    int64_t y;
-    int m, d;
-
-    if (av[0].null) {
-        out->null = 1;
-        return 0;
-    }
-    calendar_date(av[0].t, &y, &m, &d);
-    out->num = which == 0 ? (double)y : which == 1 ? m : d;
-    return 0;
-}
-
-static int
-fn_year(struct evalctx *c, const struct node *n, const struct fval *av,
-        struct fval *out)
-{
-    (void)c;
-    (void)n;
-    return date_part(av, out, 0);
-}
-
-static int
-fn_month(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    (void)c;
-    (void)n;
-    return date_part(av, out, 1);
-}
-
-static int
-fn_day(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)c;
-    (void)n;
-    return date_part(av, out, 2);
-}
-
-/* DATEVALUE(datetime) is its UTC date; DATEVALUE(text) parses the text. */
-static int
-fn_datevalue(struct evalctx *c, const struct node *n, const struct fval *av,
-             struct fval *out)
-{
-    int64_t ms;
-
-    if (av[0].null) {
-        out->null = 1;
-        return 0;
-    }
-    if (n->args[0]->type == T_DATETIME) {
-        out->t = calendar_day_of_ms(av[0].t);
-        return 0;
-    }
-    if (value_parse_datetime(av[0].s, av[0].len, VALUE_DATE_BARE, &ms) < 0)
-        return rt_error(c, n, "DATEVALUE() was given text that is not a date");
-    out->t = calendar_day_of_ms(ms);
-    return 0;
-}
-
-static func_check_fn check_if, check_case, check_unify;
-
-#define A_BOOL TM(T_BOOL)
-#define A_NUM TM(T_NUM)
-#define A_TEXT TM(T_TEXT)
-
-/* The function registry; names are matched case-insensitively. */
-static const struct func funcs[] = {
-    {.name = "ABS",
-     .min = 1,
-     .max = 1,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_abs},
-    {.name = "AND",
-     .min = 1,
-     .max = -1,
-     .args = {A_BOOL},
-     .ret = T_BOOL,
-     .lazy = fn_and},
-    {.name = "BEGINS",
-     .min = 2,
-     .max = 2,
-     .args = {A_TEXT},
-     .ret = T_BOOL,
-     .eval = fn_begins},
-    {.name = "BLANKVALUE",
-     .min = 2,
-     .max = 2,
-     .check = check_unify,
-     .eval = fn_blankvalue},
-    {.name = "CASE",
-     .min = 4,
-     .max = -1,
-     .flags = FN_EVEN,
-     .check = check_case,
-     .lazy = fn_case},
-    {.name = "CEILING",
-     .min = 1,
-     .max = 1,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_ceiling},
-    {.name = "CONTAINS",
-     .min = 2,
-     .max = 2,
-     .args = {A_TEXT},
-     .ret = T_BOOL,
-     .eval = fn_contains},
-    {.name = "DATEVALUE",
-     .min = 1,
-     .max = 1,
-     .args = {TM(T_DATETIME) | A_TEXT},
-     .ret = T_DATE,
-     .eval = fn_datevalue},
-    {.name = "DAY",
-     .min = 1,
-     .max = 1,
-     .args = {TM(T_DATE)},
-     .ret = T_NUM,
-     .eval = fn_day},
-    {.name = "FLOOR",
-     .min = 1,
-     .max = 1,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_floor},
-    {.name = "IF", .min = 3, .max = 3, .check = check_if, .lazy = fn_if},
-    {.name = "INCLUDES",
-     .min = 2,
-     .max = 2,
-     .args = {TM(T_MPICK), A_TEXT},
-     .ret = T_BOOL,
-     .eval = fn_includes},
-    {.name = "ISBLANK",
-     .min = 1,
-     .max = 1,
-     .args = {TM_ANY},
-     .ret = T_BOOL,
-     .eval = fn_isblank},
-    {.name = "ISCHANGED",
-     .min = 1,
-     .max = 1,
-     .args = {TM_ANY},
-     .ret = T_BOOL,
-     .eval = fn_ischanged},
-    {.name = "ISNEW", .min = 0, .max = 0, .ret = T_BOOL, .eval = fn_isnew},
-    {.name = "ISNULL",
-     .min = 1,
-     .max = 1,
-     .args = {TM_ANY},
-     .ret = T_BOOL,
-     .eval = fn_isnull},
-    {.name = "ISNUMBER",
-     .min = 1,
-     .max = 1,
-     .args = {A_TEXT},
-     .ret = T_BOOL,
-     .eval = fn_isnumber},
-    {.name = "ISPICKVAL",
-     .min = 2,
-     .max = 2,
-     .args = {TM(T_PICK), A_TEXT},
-     .ret = T_BOOL,
-     .eval = fn_ispickval},
-    {.name = "LEFT",
-     .min = 2,
-     .max = 2,
-     .args = {A_TEXT, A_NUM},
-     .ret = T_TEXT,
-     .eval = fn_left},
-    {.name = "LEN",
-     .min = 1,
-     .max = 1,
-     .args = {A_TEXT},
-     .ret = T_NUM,
-     .eval = fn_len},
-    {.name = "LOWER",
-     .min = 1,
-     .max = 1,
-     .args = {A_TEXT},
-     .ret = T_TEXT,
-     .eval = fn_lower},
-    {.name = "MAX",
-     .min = 1,
-     .max = -1,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_max},
-    {.name = "MID",
-     .min = 3,
-     .max = 3,
-     .args = {A_TEXT, A_NUM},
-     .ret = T_TEXT,
-     .eval = fn_mid},
-    {.name = "MIN",
-     .min = 1,
-     .max = -1,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_min},
-    {.name = "MOD",
-     .min = 2,
-     .max = 2,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_mod},
-    {.name = "MONTH",
-     .min = 1,
-     .max = 1,
-     .args = {TM(T_DATE)},
-     .ret = T_NUM,
-     .eval = fn_month},
-    {.name = "NOT",
-     .min = 1,
-     .max = 1,
-     .args = {A_BOOL},
-     .ret = T_BOOL,
-     .eval = fn_not},
-    {.name = "NOW", .min = 0, .max = 0, .ret = T_DATETIME, .eval = fn_now},
-    {.name = "NULLVALUE",
-     .min = 2,
-     .max = 2,
-     .check = check_unify,
-     .eval = fn_nullvalue},
-    {.name = "OR",
-     .min = 1,
-     .max = -1,
-     .args = {A_BOOL},
-     .ret = T_BOOL,
-     .lazy = fn_or},
-    {.name = "REGEX",
-     .min = 2,
-     .max = 2,
-     .args = {A_TEXT},
-     .ret = T_BOOL,
-     .flags = FN_REGEX,
-     .eval = fn_regex},
-    {.name = "RIGHT",
-     .min = 2,
-     .max = 2,
-     .args = {A_TEXT, A_NUM},
-     .ret = T_TEXT,
-     .eval = fn_right},
-    {.name = "ROUND",
-     .min = 2,
-     .max = 2,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_round},
-    {.name = "SUBSTITUTE",
-     .min = 3,
-     .max = 3,
-     .args = {A_TEXT},
-     .ret = T_TEXT,
-     .eval = fn_substitute},
-    {.name = "TEXT",
-     .min = 1,
-     .max = 1,
-     .args = {A_NUM | A_TEXT | TM(T_DATE) | TM(T_DATETIME) | TM(T_PICK)},
-     .ret = T_TEXT,
-     .eval = fn_text},
-    {.name = "TODAY", .min = 0, .max = 0, .ret = T_DATE, .eval = fn_today},
-    {.name = "TRIM",
-     .min = 1,
-     .max = 1,
-     .args = {A_TEXT},
-     .ret = T_TEXT,
-     .eval = fn_trim},
-    {.name = "UPPER",
-     .min = 1,
-     .max = 1,
-     .args = {A_TEXT},
-     .ret = T_TEXT,
-     .eval = fn_upper},
-    {.name = "VALUE",
-     .min = 1,
-     .max = 1,
-     .args = {A_TEXT},
-     .ret = T_NUM,
-     .eval = fn_value},
-    {.name = "YEAR",
-     .min = 1,
-     .max = 1,
-     .args = {TM(T_DATE)},
-     .ret = T_NUM,
-     .eval = fn_year},
-    {.name = NULL},
-};
-
-static const struct func *
-func_find(const char *name, size_t len)
-{
-    const struct func *f;
-
-    /* name has no NUL, so f->name[len] == '\0' means equal lengths. */
-    for (f = funcs; f->name != NULL; f++)
-        if (strncasecmp(f->name, name, len) == 0 && f->name[len] == '\0')
-            return f;
-    return NULL;
-}
-
-static unsigned
-func_argmask(const struct func *f, int i)
-{
-    while (i > 0 && (i >= 3 || f->args[i] == 0))
-        i--;
-    return f->args[i];
 }
 
 /* ---- operators ------------------------------------------------------------*/
@@ -1419,14 +356,15 @@ optype_find(enum opcode op, enum ftype l, enum ftype r)
 static int
 eval_logic_op(struct evalctx *c, const struct node *n, struct fval *out)
 {
-    return eval_logic(c, n->args, 2, n->op->op == OP_AND, out);
+    return formula_eval_logic(c, n->args, 2, n->op->op == OP_AND, out);
 }
 
 static int
 eval_operands(struct evalctx *c, const struct node *n, struct fval *l,
               struct fval *r)
 {
-    if (eval_node(c, n->args[0], l) < 0 || eval_node(c, n->args[1], r) < 0)
+    if (formula_eval_node(c, n->args[0], l) < 0 ||
+        formula_eval_node(c, n->args[1], r) < 0)
         return -1;
     return 0;
 }
@@ -1441,7 +379,7 @@ eval_equality(struct evalctx *c, const struct node *n, struct fval *out)
 
     if (eval_operands(c, n, &l, &r) < 0)
         return -1;
-    eq = values_equal(n->ot->l, &l, &r);
+    eq = formula_values_equal(n->ot->l, &l, &r);
     out->b = n->op->op == OP_EQ ? eq : !eq;
     return 0;
 }
@@ -1458,7 +396,7 @@ eval_order(struct evalctx *c, const struct node *n, struct fval *out)
     if (l.null || r.null)
         return 0;
     if (n->ot->l == T_NUM)
-        cmp = num_cmp(l.num, r.num);
+        cmp = formula_num_cmp(l.num, r.num);
     else
         cmp = l.t < r.t ? -1 : l.t > r.t;
     switch (n->op->op) {
@@ -1478,7 +416,7 @@ eval_concat(struct evalctx *c, const struct node *n, struct fval *out)
 
     if (eval_operands(c, n, &l, &r) < 0)
         return -1;
-    if ((p = ctx_alloc(c, n, l.len + r.len)) == NULL)
+    if ((p = formula_alloc(c, n, l.len + r.len)) == NULL)
         return -1;
     if (l.len > 0)
         memcpy(p, l.s, l.len);
@@ -1496,7 +434,7 @@ add_days(struct evalctx *c, const struct node *n, enum ftype t, int64_t base,
          double days, int64_t *res)
 {
     if (!(fabs(days) < 1e7))
-        return rt_error(c, n, "Date is out of range");
+        return formula_rt_error(c, n, "Date is out of range");
     if (t == T_DATE)
         *res = base + (int64_t)trunc(days);
     else
@@ -1541,12 +479,12 @@ eval_arith(struct evalctx *c, const struct node *n, struct fval *out)
     case OP_MUL: out->num = l.num * r.num; break;
     case OP_DIV:
         if (r.num == 0)
-            return rt_error(c, n, "Division by zero");
+            return formula_rt_error(c, n, "Division by zero");
         out->num = l.num / r.num;
         break;
     default: out->num = pow(l.num, r.num); break;
     }
-    return check_number(c, n, out->num);
+    return formula_check_number(c, n, out->num);
 }
 
 /* ---- evaluation -----------------------------------------------------------*/
@@ -1571,29 +509,29 @@ eval_field(struct evalctx *c, const struct node *n, struct fval *out)
                  (len == 1 && s[0] == '1');
         return 0;
     case T_NUM:
-        if (parse_number(s, len, &out->num) < 0)
-            return rt_error(c, n,
-                            "Field %s holds a value that is not a "
-                            "number",
-                            n->str);
+        if (formula_parse_number(s, len, &out->num) < 0)
+            return formula_rt_error(c, n,
+                                    "Field %s holds a value that is not a "
+                                    "number",
+                                    n->str);
         /* A percent field reads as a fraction: 10% is 0.1. */
         if (n->ftype == FT_PERCENT)
             out->num /= 100.0;
         return 0;
     case T_DATE:
         if (value_parse_date(s, len, 0, &date) < 0)
-            return rt_error(c, n,
-                            "Field %s holds a value that is not a "
-                            "date",
-                            n->str);
+            return formula_rt_error(c, n,
+                                    "Field %s holds a value that is not a "
+                                    "date",
+                                    n->str);
         out->t = date.days;
         return 0;
     case T_DATETIME:
         if (value_parse_datetime(s, len, VALUE_DATE_BARE, &out->t) < 0)
-            return rt_error(c, n,
-                            "Field %s holds a value that is not a "
-                            "date/time",
-                            n->str);
+            return formula_rt_error(c, n,
+                                    "Field %s holds a value that is not a "
+                                    "date/time",
+                                    n->str);
         return 0;
     default:
         out->s = s;
@@ -1613,7 +551,7 @@ eval_call(struct evalctx *c, const struct node *n, struct fval *out)
     if (n->nargs > 4)
         av = xcalloc((size_t)n->nargs, sizeof(*av));
     for (i = 0; i < n->nargs; i++)
-        if (eval_node(c, n->args[i], &av[i]) < 0)
+        if (formula_eval_node(c, n->args[i], &av[i]) < 0)
             goto out;
     rc = n->fn->eval(c, n, av, out);
 out:
@@ -1622,8 +560,8 @@ out:
     return rc;
 }
 
-static int
-eval_node(struct evalctx *c, const struct node *n, struct fval *out)
+int
+formula_eval_node(struct evalctx *c, const struct node *n, struct fval *out)
 {
     int rc = 0;
 
@@ -1640,7 +578,7 @@ eval_node(struct evalctx *c, const struct node *n, struct fval *out)
     case N_NEG:
     case N_POS:
     case N_NOT:
-        if ((rc = eval_node(c, n->args[0], out)) < 0)
+        if ((rc = formula_eval_node(c, n->args[0], out)) < 0)
             break;
         if (n->kind == N_NEG)
             out->num = -out->num;
@@ -2102,7 +1040,7 @@ parse_call(struct parser *p, const struct token *name)
     const struct func *f;
     int cap = 0;
 
-    if ((f = func_find(name->start, name->len)) == NULL) {
+    if ((f = formula_func_find(name->start, name->len)) == NULL) {
         error_at(p->err, name->line, name->column,
                  "Unknown function %.*s. Check spelling.",
                  (int)(name->len > 80 ? 80 : name->len), name->start);
@@ -2360,9 +1298,9 @@ mask_names(unsigned mask, char *out, size_t size)
 }
 
 /* bad is the operand or argument that does not fit what is expected. */
-static int
-type_error(struct formula_error *err, const char *what, const char *name,
-           const struct node *bad, unsigned expected)
+int
+formula_type_error(struct formula_error *err, const char *what,
+                   const char *name, const struct node *bad, unsigned expected)
 {
     char list[128];
     int is_fn = strcmp(what, "function") == 0;
@@ -2386,90 +1324,20 @@ type_error(struct formula_error *err, const char *what, const char *name,
     return -1;
 }
 
-static int
-check_generic(struct node *n, struct formula_error *err)
-{
-    unsigned mask;
-    int i;
-
-    for (i = 0; i < n->nargs; i++) {
-        mask = func_argmask(n->fn, i);
-        if (n->args[i]->type != T_NULL && !(mask & TM(n->args[i]->type)))
-            return type_error(err, "function", n->fn->name, n->args[i], mask);
-    }
-    n->type = n->fn->ret;
-    return 0;
-}
-
 /* Folds arg's type into *acc: results of IF, CASE, BLANKVALUE must agree
  * (NULL fits any), and picklists are not values. */
-static int
-unify(struct formula_error *err, const struct node *n, enum ftype *acc,
-      const struct node *arg)
+int
+formula_unify(struct formula_error *err, const struct node *n, enum ftype *acc,
+              const struct node *arg)
 {
     if (arg->type == T_PICK || arg->type == T_MPICK)
-        return type_error(err, "function", n->fn->name, arg,
-                          TM_ANY & ~TM_PICKS);
+        return formula_type_error(err, "function", n->fn->name, arg,
+                                  TM_ANY & ~TM_PICKS);
     if (arg->type == T_NULL)
         return 0;
     if (*acc != T_NULL && *acc != arg->type)
-        return type_error(err, "function", n->fn->name, arg, TM(*acc));
+        return formula_type_error(err, "function", n->fn->name, arg, TM(*acc));
     *acc = arg->type;
-    return 0;
-}
-
-static int
-check_if(struct node *n, struct formula_error *err)
-{
-    enum ftype t = T_NULL;
-
-    if (n->args[0]->type != T_BOOL && n->args[0]->type != T_NULL)
-        return type_error(err, "function", "IF", n->args[0], TM(T_BOOL));
-    if (unify(err, n, &t, n->args[1]) < 0 || unify(err, n, &t, n->args[2]) < 0)
-        return -1;
-    n->type = t;
-    return 0;
-}
-
-static int
-check_unify(struct node *n, struct formula_error *err)
-{
-    enum ftype t = T_NULL;
-
-    if (unify(err, n, &t, n->args[0]) < 0 || unify(err, n, &t, n->args[1]) < 0)
-        return -1;
-    n->type = t;
-    return 0;
-}
-
-/* CASE(expr, value1, result1, ..., else): values match expr's type (a
- * picklist compares as text), results agree with each other. */
-static int
-check_case(struct node *n, struct formula_error *err)
-{
-    const unsigned keys =
-        TM(T_NUM) | TM(T_TEXT) | TM(T_PICK) | TM(T_DATE) | TM(T_DATETIME);
-    enum ftype kt = n->args[0]->type, res = T_NULL;
-    const struct node *v;
-    int i;
-
-    if (kt != T_NULL && !(keys & TM(kt)))
-        return type_error(err, "function", "CASE", n->args[0], keys);
-    if (kt == T_PICK)
-        kt = T_TEXT;
-    for (i = 1; i + 1 < n->nargs; i += 2) {
-        v = n->args[i];
-        if (v->type == T_PICK || v->type == T_MPICK ||
-            (v->type != T_NULL && kt != T_NULL && v->type != kt))
-            return type_error(err, "function", "CASE", v,
-                              kt != T_NULL ? TM(kt) : keys & ~TM_PICKS);
-    }
-    for (i = 2; i < n->nargs; i += 2)
-        if (unify(err, n, &res, n->args[i]) < 0)
-            return -1;
-    if (unify(err, n, &res, n->args[n->nargs - 1]) < 0)
-        return -1;
-    n->type = res;
     return 0;
 }
 
@@ -2493,10 +1361,11 @@ check_binary(struct node *n, struct formula_error *err)
     unsigned lefts = optype_mask(op, 0, T_NULL);
 
     if (l != T_NULL && !(lefts & TM(l)))
-        return type_error(err, "operator", n->opname, n->args[0], lefts);
+        return formula_type_error(err, "operator", n->opname, n->args[0],
+                                  lefts);
     if ((n->ot = optype_find(op, l, r)) == NULL)
-        return type_error(err, "operator", n->opname, n->args[1],
-                          optype_mask(op, 1, l));
+        return formula_type_error(err, "operator", n->opname, n->args[1],
+                                  optype_mask(op, 1, l));
     n->type = n->ot->res;
     return 0;
 }
@@ -2508,7 +1377,7 @@ check_unary(struct node *n, struct formula_error *err)
     const struct node *a = n->args[0];
 
     if (a->type != want && a->type != T_NULL)
-        return type_error(err, "operator", n->opname, a, TM(want));
+        return formula_type_error(err, "operator", n->opname, a, TM(want));
     n->type = want;
     return 0;
 }
@@ -2538,9 +1407,7 @@ bind_node(struct binder *b, struct node *n)
     case N_POS:
     case N_NOT: return check_unary(n, b->err);
     case N_BINARY: return check_binary(n, b->err);
-    case N_CALL:
-        return n->fn->check != NULL ? n->fn->check(n, b->err)
-                                    : check_generic(n, b->err);
+    case N_CALL: return formula_check_call(n, b->err);
     default: return 0; /* literals were typed by the parser */
     }
 }
@@ -2592,7 +1459,7 @@ formula_eval_bool(const struct formula *f, const struct field_access *rec,
     c.rec = rec;
     c.now_ms = now_ms;
     c.err = err;
-    if (eval_node(&c, f->root, &v) < 0)
+    if (formula_eval_node(&c, f->root, &v) < 0)
         goto out;
     *result = !v.null && v.b;
     rc = 0;
