@@ -169,7 +169,8 @@ issue(struct sim *sim, struct sim_response *resp, const struct org_user *user,
       const struct org_app *app, int with_refresh, struct refresh *from,
       const char *scope)
 {
-    struct session *s = auth_issue(sim, user, app, with_refresh, from);
+    struct session *s =
+        auth_issue(sim->auth, sim->org, user, app, with_refresh, from);
 
     if (s == NULL) {
         oauth_error(resp, 400, "invalid_grant", "session limit reached");
@@ -227,7 +228,7 @@ grant_refresh(struct sim *sim, struct token_request *t,
 
     if (app == NULL)
         return;
-    r = token != NULL ? auth_refresh_find(sim, token) : NULL;
+    r = token != NULL ? auth_refresh_find(sim->auth, sim->org, token) : NULL;
     if (r == NULL || strcmp(r->client_id, app->client_id) != 0 ||
         (user = org_user_find(sim->org, r->username)) == NULL) {
         oauth_error(resp, 400, "invalid_grant", "expired access/refresh token");
@@ -266,7 +267,7 @@ grant_code(struct sim *sim, struct token_request *t, struct sim_response *resp)
 
     if ((app = authenticate_client(sim, t, public_client, resp)) == NULL)
         return;
-    c = code != NULL ? auth_code_take(sim, code) : NULL;
+    c = code != NULL ? auth_code_take(sim->auth, code) : NULL;
     if (c == NULL || strcmp(c->client_id, app->client_id) != 0 ||
         (c->redirect_uri != NULL &&
          (redirect == NULL || strcmp(redirect, c->redirect_uri) != 0)) ||
@@ -375,7 +376,7 @@ h_oauth_authorize(struct sim *sim, struct sim_request *req,
                      app == NULL ? "client identifier invalid"
                                  : "end-user denied authorization");
     } else {
-        c = auth_code_new(sim, user->username, app->client_id, redirect,
+        c = auth_code_new(sim->auth, user->username, app->client_id, redirect,
                           request_query(req, "code_challenge"),
                           request_query(req, "code_challenge_method"));
         append_param(&url, "code", c->code);
@@ -402,7 +403,7 @@ h_oauth_revoke(struct sim *sim, struct sim_request *req,
         form_parse(req->body, req->body_len, FORM_UTF8, &form);
         token = form_get(&form, "token");
     }
-    if (token == NULL || auth_revoke(sim, token) == -1) {
+    if (token == NULL || auth_revoke(sim->auth, token) == -1) {
         oauth_error(resp, 400, "invalid_token", "Token was invalid");
     } else {
         resp->status = 200;
@@ -439,7 +440,8 @@ caller(struct sim *sim, struct sim_request *req, struct sim_response *resp)
 
     if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0)
         token = h + 7;
-    if (token == NULL || auth_check(sim, token, &s) != SESSION_VALID ||
+    if (token == NULL ||
+        auth_check(sim->auth, sim->org, token, &s) != SESSION_VALID ||
         (u = org_user_find(sim->org, s->username)) == NULL) {
         response_sf_error(resp, 401, "INVALID_SESSION_ID",
                           "Session expired or invalid", NULL);
@@ -519,7 +521,8 @@ h_oauth_introspect(struct sim *sim, struct sim_request *req,
     if ((app = authenticate_client(sim, &t, 0, resp)) == NULL)
         goto out;
     token = form_get(&t.form, "token");
-    if (token == NULL || auth_check(sim, token, &s) != SESSION_VALID) {
+    if (token == NULL ||
+        auth_check(sim->auth, sim->org, token, &s) != SESSION_VALID) {
         response_json(resp, 200, json_pack("{s:b}", "active", 0));
     } else {
         int64_t exp =
@@ -568,7 +571,7 @@ h_admin_tokens(struct sim *sim, struct sim_request *req,
                                           : "no such connected app");
         return;
     }
-    if ((s = auth_issue(sim, user, app, 1, NULL)) == NULL) {
+    if ((s = auth_issue(sim->auth, sim->org, user, app, 1, NULL)) == NULL) {
         response_admin_error(resp, 503, "full", "session limit");
         return;
     }

@@ -39,7 +39,7 @@ sim_new(const struct sim_config *cfg, struct org *org, struct sf_err *err)
     sim->schema = schema_new(org, sim->store);
     sim->mail = mailbox_new();
     sim->w2l = w2l_new();
-    sim->auth = auth_new();
+    sim->auth = auth_new(&sim->clock, &sim->rng);
     sim->faults = fault_plan_new();
     sim->cursors = cursors_new(pod);
     sim->api_window = xcalloc(1, sizeof(*sim->api_window));
