@@ -6,7 +6,7 @@
 #   make SANITIZE=address,undefined test    the same, instrumented (build-san/)
 #   make SANITIZE=thread unit conformance   data races (build-tsan/)
 #   make bench          benchmarks (never part of test)
-#   make deps | format | format-check | lint | valgrind | fuzz | clean
+#   make deps | format | format-check | lint | cycles | valgrind | fuzz | clean
 #
 # Objects go to build/ (build-san/ when SANITIZE is set, build-tsan/ for
 # SANITIZE=thread). Each component is a
@@ -83,7 +83,7 @@ QUIET_LD = @echo "  LD      $@";
 endif
 
 .PHONY: all binaries deps deps-c deps-node run test unit e2e conformance tests-build bench valgrind valgrind-units fuzz \
-	format format-check lint clean
+	format format-check lint cycles clean
 
 all: deps-c
 	@$(MAKE) --no-print-directory binaries
@@ -188,7 +188,19 @@ lint:
 	@if grep -nE '$(BANNED)' $(FORMAT_FILES) | \
 	    grep -vE '^[^:]+:[0-9]+:[[:space:]]*(\*|/\*|//)'; then \
 	    echo "lint: banned function used" >&2; exit 1; fi
+	@bash tests/lint/cycles.sh $(CYCLE_DIRS)
+	@bash tests/lint/cycles.sh $(CYCLE_PENDING_DIRS) || \
+	    echo "lint: the cycles above are known and not yet fatal"
 	@echo "lint: ok"
+
+# No module may include another that includes it back, even through others
+# (tests/lint/cycles.sh, one directory or several). lint fails on a cycle in
+# CYCLE_DIRS and only reports those in CYCLE_PENDING_DIRS: conformance/'s
+# case <-> check is being split on its own branch, and joins CYCLE_DIRS then.
+CYCLE_DIRS := common sim client
+CYCLE_PENDING_DIRS := conformance
+cycles:
+	@bash tests/lint/cycles.sh $(CYCLE_DIRS) $(CYCLE_PENDING_DIRS)
 
 clean:
 	rm -rf build build-san build-tsan build-vg sim/sfsim client/sfdeliver conformance/sfconform
