@@ -451,30 +451,117 @@ caller(struct sim *sim, struct sim_request *req, struct sim_response *resp)
     return u;
 }
 
+/*
+ * The userinfo and identity answers as tables: each key once, with where
+ * its value comes from. The two answers say the same things about the
+ * caller under different keys.
+ */
+enum who_from {
+    WHO_TRUE,
+    WHO_ID_URL, /* {base}/id/{org18}/{user18} */
+    WHO_USER_ID,
+    WHO_ORG_ID,
+    WHO_USERNAME,
+    WHO_EMAIL,
+    WHO_FIRST_NAME, /* null when the user has none */
+    WHO_LAST_NAME,
+    WHO_USER_TYPE,
+    WHO_URLS,
+};
+
+struct who_key {
+    const char *name;
+    enum who_from from;
+};
+
+static const struct who_key userinfo_keys[] = {
+    {"sub", WHO_ID_URL},
+    {"user_id", WHO_USER_ID},
+    {"organization_id", WHO_ORG_ID},
+    {"preferred_username", WHO_USERNAME},
+    {"email", WHO_EMAIL},
+    {"name", WHO_LAST_NAME},
+    {"given_name", WHO_FIRST_NAME},
+    {"family_name", WHO_LAST_NAME},
+    {"email_verified", WHO_TRUE},
+    {"urls", WHO_URLS},
+    {"active", WHO_TRUE},
+    {NULL, WHO_TRUE},
+};
+
+static const struct who_key identity_keys[] = {
+    {"id", WHO_ID_URL},
+    {"asserted_user", WHO_TRUE},
+    {"user_id", WHO_USER_ID},
+    {"organization_id", WHO_ORG_ID},
+    {"username", WHO_USERNAME},
+    {"display_name", WHO_LAST_NAME},
+    {"email", WHO_EMAIL},
+    {"first_name", WHO_FIRST_NAME},
+    {"last_name", WHO_LAST_NAME},
+    {"active", WHO_TRUE},
+    {"user_type", WHO_USER_TYPE},
+    {"urls", WHO_URLS},
+    {NULL, WHO_TRUE},
+};
+
+/* What the answers are made of. */
+struct who {
+    struct sim *sim;
+    const struct org_user *u;
+    char org18[SFID_LEN18 + 1], user18[SFID_LEN18 + 1];
+    char *url; /* owned */
+};
+
+/* A new reference; text that is NULL reads as null. */
+static json_t *
+who_value(const struct who *w, enum who_from from)
+{
+    const char *text = NULL;
+
+    switch (from) {
+    case WHO_TRUE: return json_true();
+    case WHO_URLS: return urls_json(w->sim);
+    case WHO_ID_URL: text = w->url; break;
+    case WHO_USER_ID: text = w->user18; break;
+    case WHO_ORG_ID: text = w->org18; break;
+    case WHO_USERNAME: text = w->u->username; break;
+    case WHO_EMAIL: text = w->u->email; break;
+    case WHO_FIRST_NAME: text = w->u->first_name; break;
+    case WHO_LAST_NAME: text = w->u->last_name; break;
+    case WHO_USER_TYPE: text = "STANDARD"; break;
+    }
+    return text != NULL ? json_string(text) : json_null();
+}
+
+/* The caller's userinfo or identity answer, keys from the table. */
+static void
+who_answer(struct sim *sim, struct sim_request *req, struct sim_response *resp,
+           const struct who_key *keys)
+{
+    struct who w;
+    json_t *j;
+
+    memset(&w, 0, sizeof(w));
+    if ((w.u = caller(sim, req, resp)) == NULL)
+        return;
+    w.sim = sim;
+    id18(sim->org->org_id, w.org18);
+    id18(w.u->id, w.user18);
+    w.url = xasprintf("%s/id/%s/%s", sim->base_url, w.org18, w.user18);
+    j = json_object();
+    for (; keys->name != NULL; keys++)
+        json_object_set_new(j, keys->name, who_value(&w, keys->from));
+    response_json(resp, 200, j);
+    resp->verdict = VERDICT_OK;
+    free(w.url);
+}
+
 void
 h_oauth_userinfo(struct sim *sim, struct sim_request *req,
                  struct sim_response *resp)
 {
-    const struct org_user *u = caller(sim, req, resp);
-    char org18[SFID_LEN18 + 1], user18[SFID_LEN18 + 1], *sub;
-
-    if (u == NULL)
-        return;
-    id18(sim->org->org_id, org18);
-    id18(u->id, user18);
-    sub = xasprintf("%s/id/%s/%s", sim->base_url, org18, user18);
-    response_json(
-        resp, 200,
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:b, "
-                  "s:o, s:b}",
-                  "sub", sub, "user_id", user18, "organization_id", org18,
-                  "preferred_username", u->username, "email", u->email, "name",
-                  u->last_name, "given_name",
-                  u->first_name ? json_string(u->first_name) : json_null(),
-                  "family_name", u->last_name, "email_verified", 1, "urls",
-                  urls_json(sim), "active", 1));
-    resp->verdict = VERDICT_OK;
-    free(sub);
+    who_answer(sim, req, resp, userinfo_keys);
 }
 
 /* GET /id/{org}/{user}: the identity URL of the token answer. */
@@ -482,26 +569,7 @@ void
 h_oauth_identity(struct sim *sim, struct sim_request *req,
                  struct sim_response *resp)
 {
-    const struct org_user *u = caller(sim, req, resp);
-    char org18[SFID_LEN18 + 1], user18[SFID_LEN18 + 1], *id;
-
-    if (u == NULL)
-        return;
-    id18(sim->org->org_id, org18);
-    id18(u->id, user18);
-    id = xasprintf("%s/id/%s/%s", sim->base_url, org18, user18);
-    response_json(
-        resp, 200,
-        json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:o, s:s, "
-                  "s:b, s:s, s:o}",
-                  "id", id, "asserted_user", 1, "user_id", user18,
-                  "organization_id", org18, "username", u->username,
-                  "display_name", u->last_name, "email", u->email, "first_name",
-                  u->first_name ? json_string(u->first_name) : json_null(),
-                  "last_name", u->last_name, "active", 1, "user_type",
-                  "STANDARD", "urls", urls_json(sim)));
-    resp->verdict = VERDICT_OK;
-    free(id);
+    who_answer(sim, req, resp, identity_keys);
 }
 
 /* POST /services/oauth2/introspect (RFC 7662) with client credentials. */
