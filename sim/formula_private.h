@@ -112,7 +112,7 @@ struct func {
     func_lazy_fn *lazy;   /* evaluates its own arguments */
 };
 
-/* ---- formula.c, for the functions ---------------------------------------- */
+/* ---- formula.c, for the functions ------------------------------------- */
 
 /* Evaluates n into *out (borrowing text from the AST, the record or c's
  * scratch). 0, or -1 with the first runtime error recorded in c. */
@@ -146,8 +146,7 @@ int formula_type_error(struct formula_error *err, const char *what,
 int formula_unify(struct formula_error *err, const struct node *n,
                   enum ftype *acc, const struct node *arg);
 
-/* ---- formula_fn.c, for the language ---------------------------------------
- */
+/* ---- formula_fn.c, for the language ------------------------------------ */
 
 /* The function called name (len bytes, case-insensitive), or NULL. */
 const struct func *formula_func_find(const char *name, size_t len);
