@@ -98,8 +98,8 @@ check_session(struct sim *sim, struct sim_request *req,
     const struct org_user *user;
     enum session_state st;
 
-    st =
-        token != NULL ? auth_check(sim, token, &req->session) : SESSION_UNKNOWN;
+    st = token != NULL ? auth_check(sim->auth, sim->org, token, &req->session)
+                       : SESSION_UNKNOWN;
     if (st != SESSION_VALID) {
         response_sf_error(resp, 401, "INVALID_SESSION_ID",
                           "Session expired or invalid", NULL);

@@ -30,6 +30,7 @@
 #include "dispatch.h"
 #include "fault.h"
 #include "log.h"
+#include "mono.h"
 #include "parse.h"
 #include "request.h"
 #include "route.h"
@@ -93,15 +94,6 @@ collect_kv(void *cls, enum MHD_ValueKind kind, const char *key,
     arr[*n].value = value != NULL ? value : "";
     (*n)++;
     return MHD_YES;
-}
-
-static long long
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The response body as bytes (caller frees). */

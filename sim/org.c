@@ -13,7 +13,6 @@
 
 #include "conf.h"
 #include "org_private.h"
-#include "schema.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 

@@ -46,7 +46,7 @@ struct org_field {
     char *object, *name, *label, *id; /* id: 15-char 00N..., or NULL */
     enum fieldtype type;
     int length, precision, scale;
-    unsigned flags; /* schema.h FIELD_* */
+    unsigned flags; /* fieldtype.h FIELD_* */
     char *default_value;
     char **values; /* picklist values, NULL-terminated, or NULL */
 };

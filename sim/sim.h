@@ -23,7 +23,7 @@ struct schema;
 struct store;
 struct journal;
 struct mailbox;
-struct w2l;
+struct w2lqueue;
 struct auth;
 struct cursors;
 struct fault_plan;
@@ -50,7 +50,7 @@ struct sim {
     struct store *store;
     struct journal *journal;
     struct mailbox *mail;
-    struct w2l *w2l;
+    struct w2lqueue *w2l; /* Web-to-Lead window and queue (w2l.c) */
     struct auth *auth;
     struct window *api_window; /* API requests, rolling 24 h */
     struct cursors *cursors;   /* REST query locators (cursor.h) */
