@@ -105,6 +105,16 @@ read_id(struct conf *c, json_t *obj, const char *path, const char *key,
     return 0;
 }
 
+static void
+free_string_list(char **list)
+{
+    size_t i;
+
+    for (i = 0; list != NULL && list[i] != NULL; i++)
+        free(list[i]);
+    free(list);
+}
+
 static int
 read_string_list(struct conf *c, json_t *arr, const char *path, char ***out)
 {
@@ -119,9 +129,8 @@ read_string_list(struct conf *c, json_t *arr, const char *path, char ***out)
         json_t *v = json_array_get(arr, i);
 
         if (!json_is_string(v)) {
-            free(list);
-            for (size_t j = 0; j < i; j++)
-                free((*out)[j]);
+            /* Only what this call set: *out is not ours until the end. */
+            free_string_list(list);
             return conf_error(c, conf_index(p, sizeof(p), path, i),
                               "must be a string");
         }
@@ -129,16 +138,6 @@ read_string_list(struct conf *c, json_t *arr, const char *path, char ***out)
     }
     *out = list;
     return 0;
-}
-
-static void
-free_string_list(char **list)
-{
-    size_t i;
-
-    for (i = 0; list != NULL && list[i] != NULL; i++)
-        free(list[i]);
-    free(list);
 }
 
 /* --- sections ------------------------------------------------------------- */

@@ -99,6 +99,13 @@ test_put_org_validates_and_keeps_old(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "edition")),
                         "Enterprise");
     json_decref(j);
+    /* A bad entry past index 0 of a list once crashed the sim. */
+    j = send(t, "PUT", "/__sim/org",
+             "{\"web_to_lead\":{\"recaptcha_valid_tokens\":[\"a\",1]}}", 400);
+    assert_string_equal(json_string_value(json_object_get(j, "message")),
+                        "body:1:47: web_to_lead.recaptcha_valid_tokens[1]: "
+                        "must be a string");
+    json_decref(j);
     j = send(t, "PUT", "/__sim/org",
              "{\"edition\": \"Performance\", \"org_id\": \"00D000000000001\"}",
              200);
