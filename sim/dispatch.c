@@ -11,7 +11,9 @@
 #include "auth.h"
 #include "fault.h"
 #include "buf.h"
+#include "guard.h"
 #include "journal.h"
+#include "log.h"
 #include "org.h"
 #include "route.h"
 #include "sfapi.h"
@@ -217,6 +219,29 @@ journal_exchange(struct sim *sim, const struct sim_request *req,
     buf_free(&q);
 }
 
+/*
+ * Admin calls from another site, or through a host name nobody allowed,
+ * are refused before any route runs: 403 and -1.
+ */
+static int
+admin_guard(struct sim *sim, const struct sim_request *req,
+            struct sim_response *resp)
+{
+    struct guard_hosts hosts = {sim->cfg.bind, sim->cfg.allow_hosts,
+                                sim->cfg.nallow_hosts};
+    enum guard_refusal g;
+    char why[400];
+
+    g = guard_admin(&hosts, req, why, sizeof(why));
+    if (g == GUARD_OK)
+        return 0;
+    response_admin_error(
+        resp, 403,
+        g == GUARD_BAD_HOST ? "host_not_allowed" : "cross_site_request", why);
+    log_info("refused %s %s: %s", req->method_name, req->path, why);
+    return -1;
+}
+
 void
 dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
 {
@@ -225,6 +250,8 @@ dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
     unsigned allowed = 0;
     enum route_match m;
 
+    if (is_admin_path(req->path) && admin_guard(sim, req, resp) == -1)
+        return;
     w2l_settle(sim);
     m = route_find(sim_routes, req->method, req->path, scratch, sizeof(scratch),
                    req, &r, &allowed);
@@ -262,6 +289,20 @@ dispatch_too_large(struct sim *sim, struct sim_request *req,
              sim->cfg.max_body);
     response_sf_error(resp, 413, "REQUEST_ENTITY_TOO_LARGE", msg, NULL);
     resp->verdict = VERDICT_BODY_TOO_LARGE;
+    req->body = "";
+    req->body_len = 0;
+    if (!is_admin_path(req->path))
+        journal_exchange(sim, req, resp);
+}
+
+void
+dispatch_bad_request(struct sim *sim, struct sim_request *req,
+                     struct sim_response *resp, const char *why)
+{
+    response_admin_error(resp, 400, "bad_request", why);
+    response_header(resp, "Connection", "close");
+    resp->verdict = VERDICT_BAD_REQUEST;
+    response_detail(resp, "%s", why);
     req->body = "";
     req->body_len = 0;
     if (!is_admin_path(req->path))

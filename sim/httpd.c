@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@
 #include "buf.h"
 #include "dispatch.h"
 #include "fault.h"
+#include "guard.h"
 #include "log.h"
 #include "parse.h"
 #include "request.h"
@@ -67,6 +69,7 @@ struct httpd {
 
 struct pending {
     struct buf body;
+    const char *bad_framing; /* guard.h's reason: answered 400, closed */
     int too_big;
     int held;             /* suspended by a delay fault, not yet answered */
     struct fault_hit hit; /* the fault decided for this request, if any */
@@ -181,6 +184,28 @@ send_response(struct MHD_Connection *conn, struct sim_response *resp,
     return rc;
 }
 
+/* Whether the client connects from a loopback address. */
+static int
+peer_is_loopback(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char text[INET6_ADDRSTRLEN];
+    const struct sockaddr *sa;
+
+    if (ci == NULL || (sa = ci->client_addr) == NULL)
+        return 0;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text,
+                  sizeof(text));
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text,
+                  sizeof(text));
+    else
+        return 0;
+    return guard_is_loopback(text);
+}
+
 static void
 fill_request(struct MHD_Connection *conn, const char *url, const char *method,
              struct pending *p, struct sim_request *req)
@@ -193,6 +218,37 @@ fill_request(struct MHD_Connection *conn, const char *url, const char *method,
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_kv, req);
     req->body = p->body.data != NULL ? p->body.data : "";
     req->body_len = p->body.len;
+    req->peer_loopback = peer_is_loopback(conn);
+}
+
+static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+              const char *value)
+{
+    struct guard_framing *f = cls;
+
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        f->content_length++;
+    else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+        f->transfer_encoding++;
+    else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+        f->host++;
+    return MHD_YES;
+}
+
+/* guard.h's verdict on the request's framing headers (all of them, not
+ * only the REQUEST_MAX_KV a handler sees). */
+static const char *
+framing_error(struct MHD_Connection *conn, const char *version)
+{
+    struct guard_framing f;
+
+    memset(&f, 0, sizeof(f));
+    f.http11 = strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+    return guard_framing_error(&f);
 }
 
 /* First call: the declared body length, or 0 when none is declared. */
@@ -290,7 +346,9 @@ respond(struct httpd *h, struct MHD_Connection *conn, const char *url,
     fill_request(conn, url, method, p, &req);
     if (p->held)
         return finish_held(h, conn, &req, p);
-    if (p->too_big) {
+    if (p->bad_framing != NULL) {
+        dispatch_bad_request(h->sim, &req, &p->resp, p->bad_framing);
+    } else if (p->too_big) {
         dispatch_too_large(h->sim, &req, &p->resp);
     } else if (dispatch_fault(h->sim, &req, &p->resp, &p->hit)) {
         if (p->hit.delay_ms > 0 && hold(h, conn, p))
@@ -312,12 +370,16 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     struct pending *p = *req_cls;
     uint64_t declared;
 
-    (void)version;
     if (p == NULL) {
         p = xcalloc(1, sizeof(*p));
         buf_init(&p->body, h->sim->cfg.max_body);
         response_init(&p->resp);
         *req_cls = p;
+        /* A body length that could be read two ways: answered now,
+         * unread, and the connection closed (no second request is read
+         * out of this one's body). */
+        if ((p->bad_framing = framing_error(conn, version)) != NULL)
+            return respond(h, conn, url, method, p);
         declared = declared_length(conn);
         if (declared > h->sim->cfg.max_body) {
             /* Too big: dropped as it comes (below) and answered once it

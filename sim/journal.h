@@ -44,7 +44,8 @@
     X(AUTH_FAILED, "auth_failed")                                              \
     X(ERROR, "error")                                                          \
     X(FAULT_INJECTED, "fault_injected")                                        \
-    X(BODY_TOO_LARGE, "body_too_large")
+    X(BODY_TOO_LARGE, "body_too_large")                                        \
+    X(BAD_REQUEST, "bad_request")
 
 enum verdict {
 #define VERDICT_ENUM(e, s) VERDICT_##e,

@@ -51,6 +51,7 @@ struct sim_request {
     size_t body_len;
     json_t *json; /* parsed body for ROUTE_JSON_BODY routes (borrowed) */
     struct session *session; /* for ROUTE_AUTH routes (borrowed) */
+    int peer_loopback;       /* the client connects from a loopback address */
 };
 
 struct resp_header {

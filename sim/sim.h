@@ -39,6 +39,9 @@ struct sim_config {
     int has_seed;
     uint64_t seed;
     int verbose;
+    /* --allow-host: more names the admin API answers to (guard.h). */
+    const char *const *allow_hosts;
+    size_t nallow_hosts;
 };
 
 struct sim {
