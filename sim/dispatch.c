@@ -15,6 +15,7 @@
 #include "journal.h"
 #include "log.h"
 #include "org.h"
+#include "redact.h"
 #include "route.h"
 #include "sfapi.h"
 #include "sim.h"
@@ -177,6 +178,7 @@ run_route(struct sim *sim, const struct route *r, struct sim_request *req,
         limit_header(sim, resp);
 }
 
+/* The query as journaled: decoded pairs, secrets redacted (redact.h). */
 static void
 query_string(const struct sim_request *req, struct buf *b)
 {
@@ -184,7 +186,31 @@ query_string(const struct sim_request *req, struct buf *b)
 
     for (i = 0; i < req->nquery; i++)
         buf_printf(b, "%s%s=%s", i ? "&" : "", req->query[i].name,
-                   req->query[i].value ? req->query[i].value : "");
+                   redact_value(req->query[i].name, req->query[i].value
+                                                        ? req->query[i].value
+                                                        : ""));
+}
+
+/*
+ * The body as journaled, into e: the prefix the journal keeps, with
+ * secrets redacted (in red when anything was, which the caller frees).
+ */
+static void
+journal_body(struct sim *sim, const struct sim_request *req,
+             struct journal_entry *e, struct buf *red)
+{
+    size_t kept = req->body_len < sim->cfg.journal_body_max
+                      ? req->body_len
+                      : sim->cfg.journal_body_max;
+
+    e->body = req->body;
+    e->body_len = kept;
+    e->body_bytes = req->body_len;
+    e->body_cut = kept < req->body_len;
+    if (kept > 0 && redact_body(req->body, kept, red) == 1) {
+        e->body = red->data;
+        e->body_len = red->len;
+    }
 }
 
 static void
@@ -192,10 +218,11 @@ journal_exchange(struct sim *sim, const struct sim_request *req,
                  const struct sim_response *resp)
 {
     struct journal_entry e;
-    struct buf q;
+    struct buf q, red;
     const char *authz = request_header(req, "Authorization");
 
     buf_init(&q, 4096);
+    buf_init(&red, SIZE_MAX / 2);
     query_string(req, &q);
     memset(&e, 0, sizeof(e));
     e.time_ms = sim_now(sim);
@@ -213,10 +240,10 @@ journal_exchange(struct sim *sim, const struct sim_request *req,
     e.record_id = resp->record_id[0] ? resp->record_id : NULL;
     e.detail = resp->detail;
     e.info_json = resp->info_json;
-    e.body = req->body;
-    e.body_len = req->body_len;
+    journal_body(sim, req, &e, &red);
     journal_add(sim->journal, &e);
     buf_free(&q);
+    buf_free(&red);
 }
 
 /*

@@ -8,7 +8,10 @@
  * is journaled as dropped_daily_limit.
  *
  * The newest ring_size entries are kept in memory (GET /__sim/journal);
- * with a file, every entry is also appended to it as a JSON line.
+ * with a file, every entry is also appended to it as a JSON line, written
+ * whole by one write(2) as it happens (a reader never sees half a line;
+ * there is nothing to flush). The file is created mode 0600. Secrets are
+ * redacted by the caller before an entry gets here (redact.h).
  */
 #ifndef SIM_JOURNAL_H
 #define SIM_JOURNAL_H
@@ -71,15 +74,17 @@ struct journal_entry {
     const char *record_id; /* 18-char */
     const char *detail;    /* e.g. the error code or the rule's name */
     const char *info_json;
-    const char *body;
+    const char *body; /* kept up to the journal's body_max bytes */
     size_t body_len;
-    uint64_t ref_seq; /* for events: the request they stem from */
+    size_t body_bytes; /* the body's size as received; 0: body_len */
+    int body_cut;      /* body is already only a prefix of the request's */
+    uint64_t ref_seq;  /* for events: the request they stem from */
 };
 
 struct journal;
 
 /* file may be NULL. NULL (err set) when the file cannot be opened.
- * Caller frees with journal_free(), which flushes the file. */
+ * Caller frees with journal_free(). */
 struct journal *journal_new(size_t ring_size, size_t body_max, const char *file,
                             struct sf_err *err);
 void journal_free(struct journal *j);
@@ -89,7 +94,6 @@ uint64_t journal_add(struct journal *j, const struct journal_entry *e);
 int journal_to_json(const struct journal *j, uint64_t since, struct buf *out);
 /* Forgets the kept entries (sequence numbers keep counting). */
 void journal_clear(struct journal *j);
-void journal_flush(struct journal *j);
 uint64_t journal_last_seq(const struct journal *j);
 
 #endif

@@ -246,7 +246,6 @@ serve(struct sim *sim)
     sigwait(&set, &sig);
     log_info("signal %d: shutting down", sig);
     httpd_stop(h);
-    journal_flush(sim->journal);
     return 0;
 }
 

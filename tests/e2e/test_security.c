@@ -1,9 +1,11 @@
 /*
  * test_security.c - what the real sfsim refuses, and what it keeps to
  * itself: request framing that could be read two ways, admin calls from
- * another site or through a foreign host name.
+ * another site or through a foreign host name, and secrets in anything it
+ * writes (journal, journal file, logs, admin answers).
  */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -14,10 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "base64.h"
 #include "buf.h"
 #include "simtest.h"
 #include "xmalloc.h"
@@ -279,6 +285,346 @@ test_allow_host(void **state)
     assert_int_equal(simtest_stop(&t), 0);
 }
 
+/* --- secrets ------------------------------------------------------------ */
+
+#define USER_PW "PW-user-9f3k"
+#define APP_ID "app-4t6y"
+#define APP_SECRET "CS-app-7q2w"
+#define WRONG_PW "wrong-PW-5x8c"
+#define ASSERTION "JWT-assert-4h1m"
+#define CLIENT_ASSERTION "CA-jwt-2k9d"
+#define ID_TOKEN "idtok-8e2r"
+/* RFC 7636 appendix B */
+#define VERIFIER "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+#define CHALLENGE "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+#define MAX_SECRETS 32
+
+struct secrets {
+    char *v[MAX_SECRETS];
+    size_t n;
+};
+
+static void
+secret_add(struct secrets *s, const char *v)
+{
+    assert_non_null(v);
+    assert_true(s->n < MAX_SECRETS);
+    s->v[s->n++] = xstrdup(v);
+}
+
+/* Whole file, NUL-terminated (caller frees). */
+static char *
+slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    struct buf b;
+    char chunk[4096];
+    size_t n;
+
+    assert_non_null(fp);
+    buf_init(&b, 256 << 20);
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(fp);
+    buf_putc(&b, '\0');
+    return buf_steal(&b, NULL);
+}
+
+static void
+expect_clean(const struct secrets *s, const char *what, const char *text)
+{
+    size_t i;
+
+    for (i = 0; i < s->n; i++)
+        if (strstr(text, s->v[i]) != NULL)
+            fail_msg("%s holds the secret \"%s\"", what, s->v[i]);
+}
+
+/*
+ * sfsim with stdout and stderr going to files in dir (out, err), so that
+ * everything it prints can be searched; args as for simtest_start().
+ */
+static void
+start_logged(struct simtest *t, const char *dir, const char *const *args)
+{
+    char out[512], err[512], *text = NULL, *url;
+    const char *argv[32];
+    size_t n = 0, i;
+    pid_t pid;
+
+    snprintf(out, sizeof(out), "%s/out", dir);
+    snprintf(err, sizeof(err), "%s/err", dir);
+    argv[n++] = test_sim_path();
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    for (i = 0; args[i] != NULL && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    if ((pid = fork()) == 0) {
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+        dup2(o, STDOUT_FILENO);
+        dup2(e, STDERR_FILENO);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    assert_true(pid > 0);
+    memset(t, 0, sizeof(*t));
+    t->proc.pid = pid;
+    t->proc.ready_fd = -1;
+    for (i = 0; i < 1000; i++) { /* at most 10 s */
+        struct timespec ts = {0, 10 * 1000 * 1000};
+
+        free(text);
+        text = access(out, R_OK) == 0 ? slurp(out) : xstrdup("");
+        if (strchr(text, '\n') != NULL)
+            break;
+        nanosleep(&ts, NULL);
+    }
+    url = strstr(text, "sfsim listening on ");
+    assert_non_null(url);
+    url += strlen("sfsim listening on ");
+    url[strcspn(url, "\n")] = '\0';
+    snprintf(t->proc.url, sizeof(t->proc.url), "%s", url);
+    free(text);
+    t->http = httpc_new(t->proc.url);
+}
+
+static json_t *
+form_call(struct simtest *t, const char *method, const char *path,
+          const char *form, const char *const *headers, long expect)
+{
+    struct http_result r;
+    json_t *j;
+
+    assert_int_equal(
+        httpc_request(t->http, method, path,
+                      form ? "application/x-www-form-urlencoded" : NULL, form,
+                      form ? strlen(form) : 0, headers, &r),
+        0);
+    if (r.status != expect)
+        fail_msg("%s %s: %ld, expected %ld: %s", method, path, r.status, expect,
+                 r.body);
+    j = json_loadb(r.body, r.body_len, JSON_DECODE_ANY, NULL);
+    http_result_free(&r);
+    return j;
+}
+
+#define TOKEN_PATH "/services/oauth2/token"
+
+/* Token grants of every kind, good and bad; the tokens issued join s. */
+static void
+drive_token_endpoint(struct simtest *t, struct secrets *s)
+{
+    const char *basic_raw = APP_ID ":" APP_SECRET;
+    char basic[128], hdr[160], loc[1024], code[256], form[1024];
+    const char *bh[] = {hdr, NULL};
+    struct http_result r;
+    json_t *j;
+
+    j = form_call(t, "POST", TOKEN_PATH,
+                  "grant_type=password&client_id=" APP_ID
+                  "&client_secret=" APP_SECRET "&username=u%40sec.test"
+                  "&password=" USER_PW,
+                  NULL, 200);
+    secret_add(s, json_string_value(json_object_get(j, "access_token")));
+    json_decref(j);
+    json_decref(form_call(t, "POST", TOKEN_PATH,
+                          "grant_type=password&client_id=" APP_ID
+                          "&client%5Fsecret=" APP_SECRET
+                          "&username=u%40sec.test&password=" WRONG_PW,
+                          NULL, 400));
+    base64_encode((const uint8_t *)basic_raw, strlen(basic_raw), basic, 0);
+    snprintf(hdr, sizeof(hdr), "Authorization: Basic %s", basic);
+    secret_add(s, basic);
+    j = form_call(t, "POST", TOKEN_PATH, "grant_type=client_credentials", bh,
+                  200);
+    secret_add(s, json_string_value(json_object_get(j, "access_token")));
+    json_decref(j);
+    httpc_request(
+        t->http, "GET",
+        "/services/oauth2/authorize?response_type=code&client_id=" APP_ID
+        "&redirect_uri=http%3A%2F%2Flocalhost%2Fcb&code_challenge=" CHALLENGE
+        "&code_challenge_method=S256",
+        NULL, NULL, 0, NULL, &r);
+    assert_non_null(http_header(&r, "Location", loc, sizeof(loc)));
+    http_result_free(&r);
+    snprintf(code, sizeof(code), "%.*s", (int)strcspn(loc + 25, "&"), loc + 25);
+    secret_add(s, code);
+    snprintf(form, sizeof(form),
+             "grant_type=authorization_code&client_id=" APP_ID
+             "&client_secret=" APP_SECRET "&code=%s&code_verifier=" VERIFIER
+             "&redirect_uri=http%%3A%%2F%%2Flocalhost%%2Fcb",
+             code);
+    j = form_call(t, "POST", TOKEN_PATH, form, NULL, 200);
+    secret_add(s, json_string_value(json_object_get(j, "access_token")));
+    secret_add(s, json_string_value(json_object_get(j, "refresh_token")));
+    snprintf(form, sizeof(form),
+             "grant_type=refresh_token&client_id=" APP_ID
+             "&client_secret=" APP_SECRET "&refresh_token=%s",
+             json_string_value(json_object_get(j, "refresh_token")));
+    json_decref(j);
+    j = form_call(t, "POST", TOKEN_PATH, form, NULL, 200);
+    secret_add(s, json_string_value(json_object_get(j, "access_token")));
+    json_decref(j);
+    json_decref(form_call(
+        t, "POST", TOKEN_PATH,
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer"
+        "&assertion=" ASSERTION "&client_assertion=" CLIENT_ASSERTION
+        "&id_token=" ID_TOKEN,
+        NULL, 400));
+    assert_int_equal(
+        httpc_request(
+            t->http, "POST", TOKEN_PATH, "application/json",
+            "{\"grant_type\":\"password\",\"client_secret\":\"" APP_SECRET
+            "\",\"password\":\"" USER_PW "\"}",
+            strlen("{\"grant_type\":\"password\",\"client_secret\":"
+                   "\"" APP_SECRET "\",\"password\":\"" USER_PW "\"}"),
+            NULL, &r),
+        0);
+    http_result_free(&r);
+}
+
+/* Every other place a token travels: query strings, bodies, headers. */
+static void
+drive_token_uses(struct simtest *t, const struct secrets *s)
+{
+    char path[512], form[512], bearer[512], oauth[512];
+    const char *bh[] = {bearer, NULL}, *oh[] = {oauth, NULL};
+    /* s: password grant's token, Basic credentials, client_credentials
+     * token, code, its access and refresh tokens, the refreshed token. */
+    const char *tok = s->v[4];
+    json_t *j;
+
+    snprintf(bearer, sizeof(bearer), "Authorization: Bearer %s", tok);
+    snprintf(oauth, sizeof(oauth), "Authorization: OAuth %s", tok);
+    snprintf(path, sizeof(path), "/services/oauth2/userinfo?oauth_token=%s",
+             s->v[0]);
+    json_decref(form_call(t, "GET", path, NULL, NULL, 200));
+    json_decref(
+        form_call(t, "GET", "/services/oauth2/userinfo", NULL, bh, 200));
+    j = form_call(t, "GET", "/services/oauth2/userinfo", NULL, bh, 200);
+    snprintf(path, sizeof(path), "%s?oauth_token=%s",
+             strstr(json_string_value(json_object_get(j, "sub")), "/id/"),
+             s->v[0]);
+    json_decref(j);
+    json_decref(form_call(t, "GET", path, NULL, NULL, 200));
+    snprintf(form, sizeof(form),
+             "client_id=" APP_ID "&client_secret=" APP_SECRET "&token=%s",
+             s->v[6]);
+    json_decref(
+        form_call(t, "POST", "/services/oauth2/introspect", form, NULL, 200));
+    json_decref(
+        form_call(t, "GET", "/services/data/v59.0/limits", NULL, oh, 200));
+    json_decref(
+        form_call(t, "GET", "/services/data/v59.0/limits", NULL, bh, 200));
+    snprintf(path, sizeof(path), "/services/oauth2/revoke?token=%s", s->v[2]);
+    json_decref(form_call(t, "GET", path, NULL, NULL, 200));
+    snprintf(form, sizeof(form), "token=%s", s->v[5]);
+    json_decref(
+        form_call(t, "POST", "/services/oauth2/revoke", form, NULL, 200));
+}
+
+/* The --journal file while the sim runs: every line whole and JSON. */
+static char *
+journal_file_now(const char *path, size_t want_lines)
+{
+    char *text = slurp(path), *p, *nl;
+    size_t lines = 0;
+
+    assert_true(strlen(text) > 0);
+    assert_int_equal(text[strlen(text) - 1], '\n');
+    for (p = text; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+        json_t *e = json_loadb(p, (size_t)(nl - p), 0, NULL);
+
+        assert_non_null(e);
+        json_decref(e);
+        lines++;
+    }
+    assert_int_equal(lines, want_lines);
+    return text;
+}
+
+/*
+ * Every auth path driven with known secrets; then everything the sim wrote
+ * or answers about it is searched for them: GET /__sim/journal, the
+ * --journal file (whole lines, mode 0600), the verbose log, stdout, GET
+ * /__sim/org and /__sim/mail.
+ */
+static void
+test_no_secret_written(void **state)
+{
+    char dir[] = "/tmp/sfsim-sec-XXXXXX", org[512], jpath[512], path[512];
+    const char *args[] = {"--org", org, "--journal", jpath, "-v", "-v", NULL};
+    struct secrets s = {0};
+    struct simtest t;
+    struct http_result r;
+    struct stat st;
+    char *text;
+    json_t *j;
+    size_t i, entries;
+    FILE *fp;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(org, sizeof(org), "%s/org.json", dir);
+    snprintf(jpath, sizeof(jpath), "%s/journal.ndjson", dir);
+    fp = fopen(org, "w");
+    fprintf(fp, "{\"users\": [{\"username\": \"u@sec.test\", \"password\": "
+                "\"" USER_PW "\"}], \"connected_apps\": [{\"client_id\": "
+                "\"" APP_ID "\", \"client_secret\": \"" APP_SECRET "\", "
+                "\"run_as\": \"u@sec.test\"}]}\n");
+    fclose(fp);
+    start_logged(&t, dir, args);
+    drive_token_endpoint(&t, &s);
+    drive_token_uses(&t, &s);
+    secret_add(&s, USER_PW);
+    secret_add(&s, APP_SECRET);
+    secret_add(&s, WRONG_PW);
+    secret_add(&s, ASSERTION);
+    secret_add(&s, CLIENT_ASSERTION);
+    secret_add(&s, ID_TOKEN);
+    secret_add(&s, VERIFIER);
+    assert_int_equal(
+        httpc_request(t.http, "GET", "/__sim/journal", NULL, NULL, 0, NULL, &r),
+        0);
+    expect_clean(&s, "GET /__sim/journal", r.body);
+    assert_non_null(strstr(r.body, "client_secret=[redacted]"));
+    j = json_loads(r.body, 0, NULL);
+    entries = json_array_size(j);
+    assert_true(entries >= 16);
+    json_decref(j);
+    http_result_free(&r);
+    text = journal_file_now(jpath, entries);
+    expect_clean(&s, "the --journal file", text);
+    free(text);
+    assert_int_equal(stat(jpath, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(httpc_request(t.http, "GET",
+                                       i ? "/__sim/mail" : "/__sim/org", NULL,
+                                       NULL, 0, NULL, &r),
+                         0);
+        expect_clean(&s, i ? "GET /__sim/mail" : "GET /__sim/org", r.body);
+        http_result_free(&r);
+    }
+    assert_int_equal(simtest_stop(&t), 0);
+    snprintf(path, sizeof(path), "%s/err", dir);
+    text = slurp(path);
+    expect_clean(&s, "stderr", text);
+    free(text);
+    snprintf(path, sizeof(path), "%s/out", dir);
+    text = slurp(path);
+    expect_clean(&s, "stdout", text);
+    free(text);
+    for (i = 0; i < s.n; i++)
+        free(s.v[i]);
+    text = xasprintf("rm -rf %s", dir);
+    assert_int_equal(system(text), 0);
+    free(text);
+}
+
 int
 main(void)
 {
@@ -292,6 +638,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_salesforce_paths_take_any_origin,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test(test_allow_host),
+        cmocka_unit_test(test_no_secret_written),
     };
 
     return cmocka_run_group_tests_name("e2e_security", tests, NULL, NULL);

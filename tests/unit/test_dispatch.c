@@ -52,6 +52,8 @@ teardown(void **state)
  * One request: headers and query are "name", "value", ... NULL lists (may
  * be NULL). resp is initialised here; the caller frees it.
  */
+static int peer_loopback = 1; /* the next call()'s client address */
+
 static void
 call(struct sim *sim, const char *method, const char *path,
      const char *const *query, const char *const *headers, const char *body,
@@ -61,6 +63,7 @@ call(struct sim *sim, const char *method, const char *path,
     size_t i;
 
     memset(&req, 0, sizeof(req));
+    req.peer_loopback = peer_loopback;
     req.method = route_method_parse(method);
     req.method_name = method;
     req.path = path;
@@ -114,12 +117,108 @@ test_indexed_query_without_match(void **state)
     free(tok);
 }
 
+static const char *
+first_password(json_t *org)
+{
+    return json_string_value(json_object_get(
+        json_array_get(json_object_get(org, "users"), 0), "password"));
+}
+
+/* ?secrets=1 shows the org's secrets to loopback clients only; a remote
+ * client is refused rather than quietly given the redacted org. */
+static void
+test_org_secrets_loopback_only(void **state)
+{
+    struct sim *sim = *state;
+    const char *q[] = {"secrets", "1", NULL};
+    struct sim_response resp;
+
+    call(sim, "GET", "/__sim/org", q, NULL, NULL, &resp);
+    assert_int_equal(resp.status, 200);
+    assert_string_equal(first_password(resp.json), "sfsim-password");
+    response_free(&resp);
+    peer_loopback = 0;
+    call(sim, "GET", "/__sim/org", NULL, NULL, NULL, &resp);
+    assert_int_equal(resp.status, 200);
+    assert_string_equal(first_password(resp.json), "[redacted]");
+    response_free(&resp);
+    call(sim, "GET", "/__sim/org", q, NULL, NULL, &resp);
+    assert_int_equal(resp.status, 403);
+    assert_string_equal(json_string_value(json_object_get(resp.json, "error")),
+                        "secrets_refused");
+    response_free(&resp);
+    /* A refused PUT changes nothing. */
+    call(sim, "PUT", "/__sim/org", q, NULL, "{\"edition\": \"Developer\"}",
+         &resp);
+    assert_int_equal(resp.status, 403);
+    response_free(&resp);
+    peer_loopback = 1;
+    call(sim, "GET", "/__sim/org", NULL, NULL, NULL, &resp);
+    assert_string_equal(
+        json_string_value(json_object_get(resp.json, "edition")), "Enterprise");
+    response_free(&resp);
+}
+
+/* The journal's query and body of the last entry (new reference). */
+static json_t *
+last_entry(struct sim *sim)
+{
+    struct sim_response resp;
+    json_t *arr, *e;
+
+    call(sim, "GET", "/__sim/journal", NULL, NULL, NULL, &resp);
+    arr = json_loadb(resp.body.data, resp.body.len, 0, NULL);
+    response_free(&resp);
+    e = json_incref(json_array_get(arr, json_array_size(arr) - 1));
+    json_decref(arr);
+    return e;
+}
+
+static void
+test_journal_redacts(void **state)
+{
+    struct sim *sim = *state;
+    const char *q[] = {"token", "T0KEN", "state", "s1", NULL};
+    const char *form[] = {"Content-Type", "application/x-www-form-urlencoded",
+                          NULL};
+    struct sim_response resp;
+    json_t *e;
+
+    call(sim, "GET", "/services/oauth2/revoke", q, NULL, NULL, &resp);
+    response_free(&resp);
+    e = last_entry(sim);
+    assert_string_equal(json_string_value(json_object_get(e, "query")),
+                        "token=[redacted]&state=s1");
+    json_decref(e);
+    call(sim, "POST", "/services/oauth2/token", NULL, form,
+         "grant_type=password&client_id=sfsim-client-id&client_secret=sfsim-"
+         "client-secret&username=admin@sfsim.test&password=sfsim-password",
+         &resp);
+    assert_int_equal(resp.status, 200);
+    response_free(&resp);
+    e = last_entry(sim);
+    assert_string_equal(
+        json_string_value(json_object_get(e, "body")),
+        "grant_type=password&client_id=sfsim-client-id&client_secret=["
+        "redacted]&username=admin@sfsim.test&password=[redacted]");
+    /* The size as received, not as journaled. */
+    assert_int_equal(json_integer_value(json_object_get(e, "body_bytes")),
+                     strlen("grant_type=password&client_id=sfsim-client-id&"
+                            "client_secret=sfsim-client-secret&username=admin@"
+                            "sfsim.test&password=sfsim-password"));
+    assert_true(json_is_false(json_object_get(e, "body_truncated")));
+    json_decref(e);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_indexed_query_without_match, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_org_secrets_loopback_only, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_journal_redacts, setup, teardown),
     };
 
     xjson_init();
