@@ -43,6 +43,7 @@
     X(REJECTED_VALIDATION, "rejected_validation")                              \
     X(REJECTED_DUPLICATE, "rejected_duplicate")                                \
     X(REJECTED_REQUIRED, "rejected_required")                                  \
+    X(REJECTED_TOO_MANY_PARAMS, "rejected_too_many_params")                    \
     X(TOKEN_ISSUED, "token_issued")                                            \
     X(AUTH_FAILED, "auth_failed")                                              \
     X(ERROR, "error")                                                          \
