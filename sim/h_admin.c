@@ -1,6 +1,7 @@
 /*
  * h_admin.c - the admin API under /__sim/ (shared/contract.md): clock,
- * records, journal, reset, org, and the sim's own extras (mail, webtolead).
+ * reset, org, and the sim's own extras (webtolead). The answers that grow
+ * with the data (records, journal, mail) are in h_admin_lists.c.
  *
  * JSON in, JSON out. A bad admin request answers 4xx with
  * {"error": "<code>", "message": "<what is wrong>"}.
@@ -146,57 +147,6 @@ h_admin_clock_post(struct sim *sim, struct sim_request *req,
     response_json(resp, 200, clock_json(sim));
 }
 
-struct records_ctx {
-    struct sim *sim;
-    const struct object_def *obj;
-    json_t *arr;
-};
-
-static int
-append_record(struct record *r, void *arg)
-{
-    struct records_ctx *c = arg;
-
-    json_array_append_new(c->arr, sobject_to_json(c->sim, c->obj, r));
-    return 0;
-}
-
-void
-h_admin_records(struct sim *sim, struct sim_request *req,
-                struct sim_response *resp)
-{
-    struct records_ctx c;
-
-    c.sim = sim;
-    c.obj = schema_object(sim->schema, req->params[0]);
-    if (c.obj == NULL) {
-        response_admin_error(resp, 404, "not_found",
-                             "unknown object; known: Lead, Contact, Account");
-        return;
-    }
-    c.arr = json_array();
-    store_foreach(sim->store, c.obj->store_index, append_record, &c);
-    response_json(resp, 200, c.arr);
-}
-
-void
-h_admin_journal(struct sim *sim, struct sim_request *req,
-                struct sim_response *resp)
-{
-    const char *since_s = request_query(req, "since");
-    uint64_t since = 0;
-
-    if (since_s != NULL && parse_uint64(since_s, UINT64_MAX, &since) == -1) {
-        response_admin_error(resp, 400, "bad_request",
-                             "since must be a journal sequence number");
-        return;
-    }
-    buf_init(&resp->body, SIZE_MAX / 2);
-    journal_to_json(sim->journal, since, &resp->body);
-    resp->status = 200;
-    resp->content_type = "application/json;charset=UTF-8";
-}
-
 void
 h_admin_reset(struct sim *sim, struct sim_request *req,
               struct sim_response *resp)
@@ -271,14 +221,6 @@ h_admin_org_put(struct sim *sim, struct sim_request *req,
     }
     sim_replace_org(sim, org);
     answer_org(sim, secrets, resp);
-}
-
-void
-h_admin_mail(struct sim *sim, struct sim_request *req,
-             struct sim_response *resp)
-{
-    (void)req;
-    response_json(resp, 200, mailbox_to_json(sim->mail));
 }
 
 void

@@ -248,23 +248,53 @@ journal_add(struct journal *j, const struct journal_entry *e)
     return seq;
 }
 
-int
-journal_to_json(const struct journal *j, uint64_t since, struct buf *out)
+void
+journal_cursor_init(const struct journal *j, struct journal_cursor *c,
+                    uint64_t since, uint64_t limit)
 {
-    size_t i;
-    int first = 1;
+    c->next = since < UINT64_MAX ? since + 1 : UINT64_MAX;
+    c->last = j->next_seq - 1;
+    c->left = limit;
+    c->opened = c->any = 0;
+}
 
-    if (buf_putc(out, '[') == -1)
-        return -1;
-    for (i = 0; i < j->n; i++) {
-        const struct jslot *s = &j->ring[(j->start + i) % j->ring_size];
+/* The kept entry with sequence number seq, or NULL. The ring holds the
+ * consecutive numbers next_seq - n .. next_seq - 1. */
+static const struct jslot *
+slot_of(const struct journal *j, uint64_t seq)
+{
+    uint64_t first = j->next_seq - j->n;
 
-        if (s->seq <= since)
-            continue;
-        if ((!first && buf_putc(out, ',') == -1) ||
-            buf_append(out, s->json, s->len) == -1)
-            return -1;
-        first = 0;
+    if (seq < first || seq >= j->next_seq)
+        return NULL;
+    return &j->ring[(j->start + (size_t)(seq - first)) % j->ring_size];
+}
+
+int
+journal_stream(const struct journal *j, struct journal_cursor *c,
+               struct buf *out, size_t max)
+{
+    uint64_t first = j->next_seq - j->n;
+    const struct jslot *s;
+    size_t start;
+
+    if (!c->opened)
+        buf_putc(out, '[');
+    c->opened = 1;
+    start = out->len; /* about max bytes of entries, whatever came before */
+    if (c->next < first)
+        c->next = first; /* pushed out or cleared since the last piece */
+    while (c->left > 0 && c->next <= c->last && out->len - start < max) {
+        if ((s = slot_of(j, c->next++)) == NULL)
+            break;
+        if (c->any)
+            buf_putc(out, ',');
+        buf_append(out, s->json, s->len);
+        c->any = 1;
+        c->left--;
     }
-    return buf_putc(out, ']');
+    if (c->left > 0 && c->next <= c->last && slot_of(j, c->next) != NULL)
+        return 1;
+    buf_putc(out, ']');
+    return 0;
 }

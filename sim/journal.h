@@ -91,8 +91,25 @@ struct journal *journal_new(size_t ring_size, size_t body_max, const char *file,
 void journal_free(struct journal *j);
 /* Copies e; returns the entry's sequence number (from 1, never reused). */
 uint64_t journal_add(struct journal *j, const struct journal_entry *e);
-/* Appends a JSON array of the kept entries with seq > since to out. */
-int journal_to_json(const struct journal *j, uint64_t since, struct buf *out);
+/*
+ * Reading the kept entries a few at a time (GET /__sim/journal streams
+ * them): a cursor starts after since, takes at most limit entries, and
+ * ends with the newest entry at the time it started. Entries pushed out of
+ * the ring or cleared meanwhile are skipped.
+ */
+struct journal_cursor {
+    uint64_t next, last; /* sequence numbers */
+    uint64_t left;       /* entries still allowed */
+    int opened;          /* the '[' is out */
+    int any;             /* an entry is out: the next needs a ',' */
+};
+
+void journal_cursor_init(const struct journal *j, struct journal_cursor *c,
+                         uint64_t since, uint64_t limit);
+/* Appends the next entries of the JSON array (its '[' first, its ']' last)
+ * to out, about max bytes; 1 while more follow, 0 once the ']' is out. */
+int journal_stream(const struct journal *j, struct journal_cursor *c,
+                   struct buf *out, size_t max);
 /* Forgets the kept entries (sequence numbers keep counting). */
 void journal_clear(struct journal *j);
 uint64_t journal_last_seq(const struct journal *j);
