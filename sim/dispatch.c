@@ -324,9 +324,9 @@ dispatch_too_large(struct sim *sim, struct sim_request *req,
 
 void
 dispatch_bad_request(struct sim *sim, struct sim_request *req,
-                     struct sim_response *resp, const char *why)
+                     struct sim_response *resp, int status, const char *why)
 {
-    response_admin_error(resp, 400, "bad_request", why);
+    response_admin_error(resp, status, "bad_request", why);
     response_header(resp, "Connection", "close");
     resp->verdict = VERDICT_BAD_REQUEST;
     response_detail(resp, "%s", why);

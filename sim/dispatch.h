@@ -29,12 +29,13 @@ void dispatch(struct sim *sim, struct sim_request *req,
 int dispatch_fault(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp, struct fault_hit *hit);
 /*
- * The answer to a request whose framing guard.h refuses: 400, the
- * connection closed after it, journaled (verdict bad_request) unless on an
- * admin path. why is the reason (static).
+ * The answer to a request whose framing guard.h refuses: status (400 or
+ * 431), the connection closed after it, journaled (verdict bad_request)
+ * unless on an admin path. why is the reason (static).
  */
 void dispatch_bad_request(struct sim *sim, struct sim_request *req,
-                          struct sim_response *resp, const char *why);
+                          struct sim_response *resp, int status,
+                          const char *why);
 /* The answer to a body over the cap (413), journaled like any request. */
 void dispatch_too_large(struct sim *sim, struct sim_request *req,
                         struct sim_response *resp);

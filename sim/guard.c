@@ -11,12 +11,23 @@
 #include <string.h>
 #include <strings.h>
 
+#if REQUEST_MAX_KV != 128
+#error "the messages of guard_framing_error() say 128"
+#endif
+
 /* Longest host name or address literal compared (DNS allows 253). */
 #define HOST_MAX 256
 
 const char *
-guard_framing_error(const struct guard_framing *f)
+guard_framing_error(const struct guard_framing *f, int *status)
 {
+    *status = 400;
+    if (f->headers > REQUEST_MAX_KV) {
+        *status = 431;
+        return "more than 128 header fields";
+    }
+    if (f->query_args > REQUEST_MAX_KV)
+        return "more than 128 query parameters";
     if (f->content_length > 1)
         return "more than one Content-Length header";
     if (f->content_length > 0 && f->transfer_encoding > 0)

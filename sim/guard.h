@@ -3,9 +3,10 @@
  *
  * Two checks, both pure (no HTTP library, no sim state):
  *  - framing: a request whose body length could be read two ways (two
- *    Content-Length fields, or Content-Length with Transfer-Encoding), or an
- *    HTTP/1.1 request without exactly one Host field, is answered 400 and
- *    its connection closed (RFC 9112 sections 3.2 and 6.3);
+ *    Content-Length fields, or Content-Length with Transfer-Encoding), an
+ *    HTTP/1.1 request without exactly one Host field, or one with more
+ *    header fields or query parameters than a handler sees, is answered
+ *    400 (431) and its connection closed (RFC 9112 sections 3.2 and 6.3);
  *  - the admin API (/__sim/): a browser page from another site must not
  *    drive it (CSRF: Origin and Sec-Fetch-Site), and a name the user did
  *    not allow must not reach it through DNS rebinding (Host).
@@ -24,11 +25,18 @@ struct guard_framing {
     unsigned content_length;
     unsigned transfer_encoding;
     unsigned host;
-    int http11; /* HTTP/1.1 (Host is required); 0 for HTTP/1.0 */
+    unsigned headers;    /* header fields in all */
+    unsigned query_args; /* query string parameters */
+    int http11;          /* HTTP/1.1 (Host is required); 0 for HTTP/1.0 */
 };
 
-/* NULL when the framing is sound, else why not (a static string). */
-const char *guard_framing_error(const struct guard_framing *f);
+/*
+ * NULL when the framing is sound, else why not (a static string) and the
+ * status to answer: 400, or 431 for more than REQUEST_MAX_KV header fields
+ * (handlers see that many; the rest would be lost). More than
+ * REQUEST_MAX_KV query parameters is a 400 for the same reason.
+ */
+const char *guard_framing_error(const struct guard_framing *f, int *status);
 
 /* The host names the admin API answers to (besides the built-in ones). */
 struct guard_hosts {

@@ -85,7 +85,8 @@ struct httpd {
 
 struct pending {
     struct buf body;
-    const char *bad_framing; /* guard.h's reason: answered 400, closed */
+    const char *bad_framing; /* guard.h's reason: answered, closed */
+    int bad_status;          /* and its status */
     int too_big;
     int held;             /* suspended by a delay fault, not yet answered */
     struct fault_hit hit; /* the fault decided for this request, if any */
@@ -347,8 +348,12 @@ count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
 {
     struct guard_framing *f = cls;
 
-    (void)kind;
     (void)value;
+    if (kind == MHD_GET_ARGUMENT_KIND) {
+        f->query_args++;
+        return MHD_YES;
+    }
+    f->headers++;
     if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
         f->content_length++;
     else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
@@ -359,16 +364,17 @@ count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
 }
 
 /* guard.h's verdict on the request's framing headers (all of them, not
- * only the REQUEST_MAX_KV a handler sees). */
+ * only the REQUEST_MAX_KV a handler sees), and the status to answer. */
 static const char *
-framing_error(struct MHD_Connection *conn, const char *version)
+framing_error(struct MHD_Connection *conn, const char *version, int *status)
 {
     struct guard_framing f;
 
     memset(&f, 0, sizeof(f));
     f.http11 = strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
-    return guard_framing_error(&f);
+    MHD_get_connection_values(conn, MHD_HEADER_KIND | MHD_GET_ARGUMENT_KIND,
+                              count_framing, &f);
+    return guard_framing_error(&f, status);
 }
 
 /* First call: the declared body length, or 0 when none is declared. */
@@ -469,7 +475,8 @@ respond(struct httpd *h, struct MHD_Connection *conn, const char *url,
     if (p->held)
         return finish_held(h, conn, &req, p);
     if (p->bad_framing != NULL) {
-        dispatch_bad_request(h->sim, &req, &p->resp, p->bad_framing);
+        dispatch_bad_request(h->sim, &req, &p->resp, p->bad_status,
+                             p->bad_framing);
     } else if (p->too_big) {
         dispatch_too_large(h->sim, &req, &p->resp);
     } else if (dispatch_fault(h->sim, &req, &p->resp, &p->hit)) {
@@ -500,7 +507,8 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
         /* A body length that could be read two ways: answered now,
          * unread, and the connection closed (no second request is read
          * out of this one's body). */
-        if ((p->bad_framing = framing_error(conn, version)) != NULL)
+        if ((p->bad_framing = framing_error(conn, version, &p->bad_status)) !=
+            NULL)
             return respond(h, conn, url, method, p);
         declared = declared_length(conn);
         if (declared > h->sim->cfg.max_body) {

@@ -160,6 +160,37 @@ test_http11_needs_one_host(void **state)
     free(out);
 }
 
+/* Handlers see 128 header fields and 128 query parameters: a request with
+ * more is refused, not read with the rest lost. */
+static void
+test_too_many_fields_refused(void **state)
+{
+    struct simtest *t = *state;
+    struct buf b;
+    char *out;
+    int closed, i;
+
+    buf_init(&b, 1 << 20);
+    buf_puts(&b, "GET /services/data HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for (i = 0; i < 128; i++)
+        buf_printf(&b, "X-F%d: 1\r\n", i);
+    buf_puts(&b, "\r\n");
+    out = raw_exchange(t, b.data, &closed);
+    assert_non_null(strstr(out, "HTTP/1.1 431 "));
+    assert_non_null(strstr(out, "more than 128 header fields"));
+    free(out);
+    buf_reset(&b);
+    buf_puts(&b, "GET /services/data?a=0");
+    for (i = 1; i < 129; i++)
+        buf_printf(&b, "&a%d=1", i);
+    buf_puts(&b, " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    out = raw_exchange(t, b.data, &closed);
+    assert_non_null(strstr(out, "HTTP/1.1 400 "));
+    assert_non_null(strstr(out, "more than 128 query parameters"));
+    free(out);
+    buf_free(&b);
+}
+
 /* A request with extra headers; returns the status, body into *body
  * (caller frees) when body is not NULL. */
 static long
@@ -632,6 +663,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_two_content_lengths_refused,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_http11_needs_one_host,
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_too_many_fields_refused,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_admin_refuses_other_sites,
                                         simtest_setup, simtest_teardown),

@@ -15,30 +15,45 @@ static void
 test_framing(void **state)
 {
     struct guard_framing f;
+    int st;
 
     (void)state;
     memset(&f, 0, sizeof(f));
     f.http11 = 1;
     f.host = 1;
-    assert_null(guard_framing_error(&f));
+    assert_null(guard_framing_error(&f, &st));
     f.content_length = 1;
-    assert_null(guard_framing_error(&f));
+    assert_null(guard_framing_error(&f, &st));
     f.content_length = 2;
-    assert_string_equal(guard_framing_error(&f),
+    assert_string_equal(guard_framing_error(&f, &st),
                         "more than one Content-Length header");
     f.content_length = 1;
     f.transfer_encoding = 1;
-    assert_string_equal(guard_framing_error(&f),
+    assert_string_equal(guard_framing_error(&f, &st),
                         "both Content-Length and Transfer-Encoding");
     f.content_length = 0;
-    assert_null(guard_framing_error(&f));
+    assert_null(guard_framing_error(&f, &st));
     f.host = 0;
-    assert_string_equal(guard_framing_error(&f),
+    assert_string_equal(guard_framing_error(&f, &st),
                         "an HTTP/1.1 request needs a Host header");
     f.http11 = 0; /* HTTP/1.0 has no Host requirement */
-    assert_null(guard_framing_error(&f));
+    assert_null(guard_framing_error(&f, &st));
     f.host = 2;
-    assert_string_equal(guard_framing_error(&f), "more than one Host header");
+    assert_string_equal(guard_framing_error(&f, &st),
+                        "more than one Host header");
+    assert_int_equal(st, 400);
+    f.host = 1;
+    f.headers = 128;
+    f.query_args = 128;
+    assert_null(guard_framing_error(&f, &st));
+    f.query_args = 129;
+    assert_string_equal(guard_framing_error(&f, &st),
+                        "more than 128 query parameters");
+    assert_int_equal(st, 400);
+    f.headers = 129;
+    assert_string_equal(guard_framing_error(&f, &st),
+                        "more than 128 header fields");
+    assert_int_equal(st, 431);
 }
 
 static void
