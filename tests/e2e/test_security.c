@@ -191,6 +191,43 @@ test_too_many_fields_refused(void **state)
     buf_free(&b);
 }
 
+/* JSON nesting past jansson's 2,048 levels is a parse error with its
+ * position, on the API and on the admin API alike (README, "Limits"). */
+static void
+test_deep_json_refused(void **state)
+{
+    struct simtest *t = *state;
+    char *tok = simtest_token(t),
+         *authz = xasprintf("Authorization: Bearer %s", tok);
+    const char *hdr[] = {authz, NULL};
+    struct http_result r;
+    struct buf b;
+    int i;
+
+    buf_init(&b, 1 << 20);
+    for (i = 0; i < 3000; i++)
+        buf_puts(&b, "{\"a\":");
+    buf_putc(&b, '1');
+    for (i = 0; i < 3000; i++)
+        buf_putc(&b, '}');
+    assert_int_equal(httpc_request(t->http, "POST",
+                                   "/services/data/v59.0/sobjects/Lead",
+                                   "application/json", b.data, b.len, hdr, &r),
+                     0);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "maximum parsing depth reached"));
+    http_result_free(&r);
+    assert_int_equal(httpc_request(t->http, "PUT", "/__sim/org",
+                                   "application/json", b.data, b.len, NULL, &r),
+                     0);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "body:1:10241: maximum parsing depth"));
+    http_result_free(&r);
+    buf_free(&b);
+    free(authz);
+    free(tok);
+}
+
 /* A request with extra headers; returns the status, body into *body
  * (caller frees) when body is not NULL. */
 static long
@@ -666,6 +703,8 @@ main(void)
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_too_many_fields_refused,
                                         simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_deep_json_refused, simtest_setup,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_admin_refuses_other_sites,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_salesforce_paths_take_any_origin,
