@@ -46,6 +46,30 @@ query_number(const struct sim_request *req, struct sim_response *resp,
     return -1;
 }
 
+/* A page: ?from (since or offset, default 0) and ?limit (default dflt, at
+ * most max). -1 after answering 400. */
+static int
+page_of(const struct sim_request *req, struct sim_response *resp,
+        const char *from, uint64_t dflt, uint64_t max, uint64_t *first,
+        uint64_t *limit)
+{
+    if (query_number(req, resp, from, UINT64_MAX, 0, first) == -1 ||
+        query_number(req, resp, "limit", max, dflt, limit) == -1)
+        return -1;
+    return 0;
+}
+
+/* Answers 200 with a stream of next over state (stolen). */
+static void
+stream_answer(struct sim_response *resp,
+              int (*next)(struct sim *, void *, struct buf *, size_t),
+              void *state)
+{
+    struct response_stream st = {next, free, state};
+
+    response_stream(resp, 200, &st);
+}
+
 /* --- records -------------------------------------------------------------- */
 
 struct records_cursor {
@@ -53,7 +77,7 @@ struct records_cursor {
                         the schema */
     size_t pos, end; /* store positions (store.h) */
     uint64_t left, resets;
-    int opened, any;
+    struct buf_array arr;
 };
 
 static int
@@ -66,10 +90,7 @@ records_next(struct sim *sim, void *state, struct buf *out, size_t max)
     char *text;
     size_t start;
 
-    if (!c->opened)
-        buf_putc(out, '[');
-    c->opened = 1;
-    start = out->len; /* about max bytes of entries, whatever came before */
+    start = buf_array_open(&c->arr, out);
     if (obj == NULL || sim->resets != c->resets)
         c->left = 0; /* reset since: what was listed is all there is */
     while (c->left > 0 && c->pos < c->end && out->len - start < max) {
@@ -78,11 +99,9 @@ records_next(struct sim *sim, void *state, struct buf *out, size_t max)
         j = sobject_to_json(sim, obj, r);
         text = json_dumps(j, JSON_COMPACT);
         json_decref(j);
-        if (c->any)
-            buf_putc(out, ',');
+        buf_array_sep(&c->arr, out);
         buf_puts(out, text);
         free(text);
-        c->any = 1;
         c->left--;
     }
     if (c->left > 0 && c->pos < c->end)
@@ -126,7 +145,6 @@ h_admin_records(struct sim *sim, struct sim_request *req,
                 struct sim_response *resp)
 {
     const struct object_def *obj = schema_object(sim->schema, req->params[0]);
-    struct response_stream st = {records_next, free, NULL};
     struct records_cursor *c;
     uint64_t offset, limit;
 
@@ -135,9 +153,8 @@ h_admin_records(struct sim *sim, struct sim_request *req,
                              "unknown object; known: Lead, Contact, Account");
         return;
     }
-    if (query_number(req, resp, "offset", UINT64_MAX, 0, &offset) == -1 ||
-        query_number(req, resp, "limit", LISTS_LIMIT_MAX, RECORDS_DEFAULT_LIMIT,
-                     &limit) == -1)
+    if (page_of(req, resp, "offset", RECORDS_DEFAULT_LIMIT, LISTS_LIMIT_MAX,
+                &offset, &limit) == -1)
         return;
     c = xcalloc(1, sizeof(*c));
     snprintf(c->object, sizeof(c->object), "%s", obj->name);
@@ -145,8 +162,7 @@ h_admin_records(struct sim *sim, struct sim_request *req,
     c->end = store_positions(sim->store, obj->store_index);
     c->left = limit;
     c->resets = sim->resets;
-    st.state = c;
-    response_stream(resp, 200, &st);
+    stream_answer(resp, records_next, c);
     paging_headers(resp, obj->name, store_count(sim->store, obj->store_index),
                    offset, limit);
 }
@@ -163,17 +179,15 @@ void
 h_admin_journal(struct sim *sim, struct sim_request *req,
                 struct sim_response *resp)
 {
-    struct response_stream st = {journal_next, free, NULL};
     struct journal_cursor *c;
     uint64_t since, limit;
 
-    if (query_number(req, resp, "since", UINT64_MAX, 0, &since) == -1 ||
-        query_number(req, resp, "limit", UINT64_MAX, UINT64_MAX, &limit) == -1)
+    if (page_of(req, resp, "since", UINT64_MAX, UINT64_MAX, &since, &limit) ==
+        -1)
         return;
     c = xcalloc(1, sizeof(*c));
     journal_cursor_init(sim->journal, c, since, limit);
-    st.state = c;
-    response_stream(resp, 200, &st);
+    stream_answer(resp, journal_next, c);
 }
 
 static int
@@ -186,15 +200,13 @@ void
 h_admin_mail(struct sim *sim, struct sim_request *req,
              struct sim_response *resp)
 {
-    struct response_stream st = {mail_next, free, NULL};
     struct mailbox_cursor *c;
     uint64_t offset, limit;
 
-    if (query_number(req, resp, "offset", UINT64_MAX, 0, &offset) == -1 ||
-        query_number(req, resp, "limit", UINT64_MAX, UINT64_MAX, &limit) == -1)
+    if (page_of(req, resp, "offset", UINT64_MAX, UINT64_MAX, &offset, &limit) ==
+        -1)
         return;
     c = xcalloc(1, sizeof(*c));
     mailbox_cursor_init(sim->mail, c, offset, limit);
-    st.state = c;
-    response_stream(resp, 200, &st);
+    stream_answer(resp, mail_next, c);
 }

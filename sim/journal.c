@@ -255,7 +255,7 @@ journal_cursor_init(const struct journal *j, struct journal_cursor *c,
     c->next = since < UINT64_MAX ? since + 1 : UINT64_MAX;
     c->last = j->next_seq - 1;
     c->left = limit;
-    c->opened = c->any = 0;
+    memset(&c->arr, 0, sizeof(c->arr));
 }
 
 /* The kept entry with sequence number seq, or NULL. The ring holds the
@@ -278,19 +278,14 @@ journal_stream(const struct journal *j, struct journal_cursor *c,
     const struct jslot *s;
     size_t start;
 
-    if (!c->opened)
-        buf_putc(out, '[');
-    c->opened = 1;
-    start = out->len; /* about max bytes of entries, whatever came before */
+    start = buf_array_open(&c->arr, out);
     if (c->next < first)
         c->next = first; /* pushed out or cleared since the last piece */
     while (c->left > 0 && c->next <= c->last && out->len - start < max) {
         if ((s = slot_of(j, c->next++)) == NULL)
             break;
-        if (c->any)
-            buf_putc(out, ',');
+        buf_array_sep(&c->arr, out);
         buf_append(out, s->json, s->len);
-        c->any = 1;
         c->left--;
     }
     if (c->left > 0 && c->next <= c->last && slot_of(j, c->next) != NULL)

@@ -100,8 +100,7 @@ uint64_t journal_add(struct journal *j, const struct journal_entry *e);
 struct journal_cursor {
     uint64_t next, last; /* sequence numbers */
     uint64_t left;       /* entries still allowed */
-    int opened;          /* the '[' is out */
-    int any;             /* an entry is out: the next needs a ',' */
+    struct buf_array arr;
 };
 
 void journal_cursor_init(const struct journal *j, struct journal_cursor *c,

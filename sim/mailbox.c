@@ -106,7 +106,7 @@ mailbox_cursor_init(const struct mailbox *m, struct mailbox_cursor *c,
     c->next = offset < m->n ? first + offset : m->added;
     c->end = m->added;
     c->left = limit;
-    c->opened = c->any = 0;
+    memset(&c->arr, 0, sizeof(c->arr));
 }
 
 int
@@ -117,10 +117,7 @@ mailbox_stream(const struct mailbox *m, struct mailbox_cursor *c,
     char *text;
     size_t start;
 
-    if (!c->opened)
-        buf_putc(out, '[');
-    c->opened = 1;
-    start = out->len; /* about max bytes of entries, whatever came before */
+    start = buf_array_open(&c->arr, out);
     if (c->next < first)
         c->next = first; /* pushed out or cleared since the last piece */
     while (c->left > 0 && c->next < c->end && c->next < m->added &&
@@ -130,11 +127,9 @@ mailbox_stream(const struct mailbox *m, struct mailbox_cursor *c,
 
         text = json_dumps(j, JSON_COMPACT);
         json_decref(j);
-        if (c->any)
-            buf_putc(out, ',');
+        buf_array_sep(&c->arr, out);
         buf_puts(out, text);
         free(text);
-        c->any = 1;
         c->next++;
         c->left--;
     }

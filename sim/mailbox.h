@@ -37,7 +37,7 @@ size_t mailbox_count(const struct mailbox *m, const char *kind);
 struct mailbox_cursor {
     uint64_t next, end; /* message numbers, counted since the start */
     uint64_t left;
-    int opened, any;
+    struct buf_array arr;
 };
 
 void mailbox_cursor_init(const struct mailbox *m, struct mailbox_cursor *c,
