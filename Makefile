@@ -6,6 +6,7 @@
 #   make SANITIZE=address,undefined test    the same, instrumented (build-san/)
 #   make SANITIZE=thread unit conformance   data races (build-tsan/)
 #   make bench          benchmarks (never part of test)
+#   make killtest       sfdeliver SIGKILLed 100 times per path, resumed
 #   make deps | format | format-check | lint | valgrind | fuzz | clean
 #
 # Objects go to build/ (build-san/ when SANITIZE is set, build-tsan/ for
@@ -153,6 +154,13 @@ conformance: $(BINS)
 	./$(BIN_CONF) --jobs 2 --timeout $(CONF_TIMEOUT) --sim $(BIN_SIM) \
 	    --client $(abspath $(BIN_CLIENT)) \
 	    --junit $(BUILD)/conformance.xml --html $(BUILD)/conformance.html
+
+# sfdeliver killed with SIGKILL at KILLS random instants per delivery path,
+# each resumed (tests/e2e/test_deliver_kill.c; make test runs 5 per path).
+KILLS ?= 100
+.PHONY: killtest
+killtest: $(BINS) $(BUILD)/tests/e2e/test_deliver_kill
+	$(E2E_ENV) SFDELIVER_KILLS=$(KILLS) $(BUILD)/tests/e2e/test_deliver_kill
 
 bench: all
 	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || \
