@@ -154,6 +154,27 @@ dedup_live(json_t *entry, int64_t now_ms, int64_t window_s)
     return now_ms - t < window_s * 1000;
 }
 
+/* Records l under each of keys no other lead holds within the window
+ * (in memory only when dry). */
+static void
+dedup_record(struct gate *g, json_t *keys, const struct lead *l, int64_t now_ms,
+             int dry)
+{
+    json_t *k, *e;
+    size_t i;
+
+    json_array_foreach(keys, i, k)
+    {
+        e = json_object_get(g->dedup, json_string_value(k));
+        if (e != NULL && dedup_live(e, now_ms, g->b->dedup.window_s))
+            continue;
+        json_object_set_new(
+            g->dedup, json_string_value(k),
+            json_pack("{s:s, s:I}", "id", l->id, "t", (json_int_t)now_ms));
+        g->dirty_dedup |= !dry;
+    }
+}
+
 /* GATE_DUPLICATE if another lead holds any of the keys within the window;
  * otherwise records l under each key it does not already hold. */
 static enum gate_verdict
@@ -181,19 +202,22 @@ dedup_check(struct gate *g, const struct lead *l, int64_t now_ms, int dry,
     }
     /* A dry run records too, in memory only (the caller saves nothing),
      * so that it shows duplicates within the file as a real run would. */
-    json_array_foreach(keys, i, k)
-    {
-        e = json_object_get(g->dedup, json_string_value(k));
-        if (e != NULL && dedup_live(e, now_ms, d->window_s))
-            continue;
-        json_object_set_new(
-            g->dedup, json_string_value(k),
-            json_pack("{s:s, s:I}", "id", l->id, "t", (json_int_t)now_ms));
-        g->dirty_dedup |= !dry;
-    }
+    dedup_record(g, keys, l, now_ms, dry);
 out:
     json_decref(keys);
     return v;
+}
+
+void
+gate_remember(struct gate *g, const struct lead *l, int64_t now_ms)
+{
+    json_t *keys;
+
+    if (g->b->dedup.nfields == 0)
+        return;
+    keys = dedup_keys(&g->b->dedup, l);
+    dedup_record(g, keys, l, now_ms, 0);
+    json_decref(keys);
 }
 
 static int

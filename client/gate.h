@@ -51,6 +51,13 @@ void gate_free(struct gate *g);
 enum gate_verdict gate_check(struct gate *g, const struct lead *l,
                              int64_t now_ms, int dry, char *why, size_t n);
 const char *gate_verdict_str(enum gate_verdict v);
+/*
+ * Records l in the dedup history at now_ms, as a lead that passed dedup,
+ * unless another lead holds its keys: for --resume, whose leads already
+ * final (sent by a run that may have been killed before it saved the
+ * history) are not checked again but must still block their duplicates.
+ */
+void gate_remember(struct gate *g, const struct lead *l, int64_t now_ms);
 
 /* The document to save (borrowed, valid until the next call; pruned of
  * entries outside the window at now_ms). */

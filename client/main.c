@@ -503,18 +503,27 @@ dry_run_gate(const struct lead *l, enum gate_verdict v, const char *why)
 
 /*
  * Runs the pre-send gates on l: 1 when it is to be sent. A lead already
- * final (--resume) is skipped; one a gate stops is recorded (or, on a dry
- * run, printed with what would be sent). Releases l unless it is to be
- * sent.
+ * final (--resume) is skipped, its dedup keys remembered; one a gate stops
+ * is recorded (or, on a dry run, printed with what would be sent).
+ * Releases l unless it is to be sent.
  */
 static int
 admit(struct run *r, const struct lead *l)
 {
     enum gate_verdict v;
+    const char *done;
     char why[256];
 
-    if (r->done != NULL && json_object_get(r->done, l->id) != NULL)
+    done = r->done != NULL ? json_string_value(json_object_get(r->done, l->id))
+                           : NULL;
+    if (done != NULL) {
+        /* The history is saved once a second; the outcomes file is the
+         * record of what passed dedup before a kill. */
+        if (strcmp(done, "delivered") == 0 ||
+            strcmp(done, "delivery_failed") == 0)
+            gate_remember(&r->gate, l, timesrc_now_ms(&r->clock));
         goto out;
+    }
     r->total++;
     v = gate_check(&r->gate, l, timesrc_now_ms(&r->clock), r->o.dry_run, why,
                    sizeof(why));

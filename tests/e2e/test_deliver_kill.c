@@ -767,6 +767,86 @@ test_kill_at_budget_edge(void **state)
         nanosleep(&ts, NULL);
 }
 
+/*
+ * The dedup history is saved once a second, so a kill loses the keys of
+ * the leads sent just before it. --resume skips those leads (they are
+ * final) but must still hold their duplicates: lead dd-2 is sent, the run
+ * is killed within its first second while dd-3 is held in flight, and
+ * dd-6, a duplicate of dd-2, must come out "duplicate", not delivered.
+ */
+static void
+test_kill_keeps_dedup_history(void **state)
+{
+    struct path p = {.name = "web-to-lead, dedup",
+                     .budget = 100,
+                     .leads = 7,
+                     .concurrency = 1};
+    static const char *const last[] = {"Other0", "Other1", "Same", "Other3",
+                                       "Other4", "Other5", "Same"};
+    char buyer[128], leads[128], text[4096];
+    struct figures f = {0};
+    struct launch l = {buyer, leads, 0, 0, -1};
+    struct timespec ts = {0, 2 * 1000 * 1000};
+    json_t *lines, *o, *last_line = NULL;
+    int64_t end;
+    int status;
+    size_t i;
+    FILE *fp;
+    pid_t pid;
+
+    (void)state;
+    reset(NULL, 0);
+    json_decref(admin("POST", "/__sim/faults",
+                      "{\"path\":\"" W2L_PATH "\",\"action\":\"delay\","
+                      "\"delay_ms\":1500,\"field\":\"last_name\","
+                      "\"value\":\"Other3\",\"times\":1}"));
+    path_in(buyer, sizeof(buyer), "buyer.json");
+    path_in(leads, sizeof(leads), "leads.ndjson");
+    w2l_buyer(&p, buyer);
+    fp = fopen(buyer, "r");
+    assert_non_null(fp);
+    i = fread(text, 1, sizeof(text) - 1, fp);
+    fclose(fp);
+    /* The buyer with "dedup" on the last name, before its closing brace. */
+    snprintf(text + i - 1, sizeof(text) - i + 1,
+             ",\"dedup\":{\"fields\":[\"last\"]}}");
+    write_file(buyer, text);
+    fp = fopen(leads, "w");
+    assert_non_null(fp);
+    for (i = 0; i < 7; i++)
+        fprintf(fp,
+                "{\"id\":\"dd-%zu\",\"last\":\"%s\",\"company\":"
+                "\"Co\"}\n",
+                i, last[i]);
+    fclose(fp);
+    pid = launch(&l);
+    end = mono_ms() + 30000;
+    while (w2l_posts() < 3 && mono_ms() < end)
+        nanosleep(&ts, NULL);
+    assert_int_equal(w2l_posts(), 3);
+    ts.tv_nsec = 50 * 1000 * 1000;
+    nanosleep(&ts, NULL);
+    kill(pid, SIGKILL);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    run_to_end(buyer, leads, 1);
+    snprintf(text, sizeof(text), "dd");
+    check_round(&p, text, &f);
+    lines = outcome_lines();
+    json_array_foreach(lines, i, o)
+    {
+        if (strcmp(str(o, "lead_id"), "dd-6") == 0)
+            last_line = o;
+    }
+    assert_non_null(last_line);
+    assert_string_equal(str(last_line, "outcome"), "duplicate");
+    assert_non_null(strstr(str(last_line, "reason"), "duplicate of lead dd-2"));
+    json_decref(lines);
+    end = mono_ms() + 5000;
+    while (w2l_posts() < 7 && mono_ms() < end)
+        nanosleep(&ts, NULL);
+}
+
 /* The text of fd until its end (a pipe). */
 static char *
 read_all(int fd)
@@ -898,6 +978,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kill_at_budget_edge),
+        cmocka_unit_test(test_kill_keeps_dedup_history),
         cmocka_unit_test(test_full_disk),
         cmocka_unit_test(test_kill_w2l_budget),
         cmocka_unit_test(test_kill_rest_create),

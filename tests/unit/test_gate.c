@@ -192,6 +192,32 @@ test_oauth(void **state)
     buyer_free(&b);
 }
 
+/* A lead remembered (final in an earlier, killed run) holds its keys as
+ * if it had passed dedup here, but takes none another lead holds. */
+static void
+test_dedup_remember(void **state)
+{
+    const char *leads = "{\"id\":\"1\",\"email\":\"a@b.c\"}\n"
+                        "{\"id\":\"2\",\"email\":\"A@B.C\"}\n"
+                        "{\"id\":\"3\",\"email\":\"a@b.c\"}\n";
+    struct lead_set set;
+    struct buyer b;
+    struct gate g;
+
+    (void)state;
+    load_buyer(&b, ",\"dedup\":{\"fields\":[\"email\"]}");
+    lead_read_text(&set, leads, strlen(leads), LEAD_FMT_NDJSON, NULL, NULL);
+    gate_init(&g, &b, NULL);
+    gate_remember(&g, &set.v[0], T0);
+    assert_true(g.dirty_dedup);
+    gate_remember(&g, &set.v[2], T0 + 1);
+    assert_int_equal(check(&g, &set, 1, T0 + 2), GATE_DUPLICATE);
+    assert_int_equal(check(&g, &set, 0, T0 + 3), GATE_PASS);
+    gate_free(&g);
+    buyer_free(&b);
+    lead_set_free(&set);
+}
+
 /* A dry run sees duplicates within the file, but leaves nothing to save. */
 static void
 test_dedup_dry(void **state)
@@ -226,6 +252,7 @@ main(void)
         cmocka_unit_test(test_dedup_window),
         cmocka_unit_test(test_dedup_all_and_pause),
         cmocka_unit_test(test_dedup_dry),
+        cmocka_unit_test(test_dedup_remember),
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_oauth),
     };
