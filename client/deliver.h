@@ -58,7 +58,10 @@ struct deliver_hooks {
     void (*on_result)(void *arg, const struct deliver_result *r);
     /* A refreshed access token (to persist). May be NULL. */
     void (*on_token)(void *arg, const char *token);
-    /* Once per loop turn, at least once a second. May be NULL. */
+    /* Once per loop turn, at least once a second: after the turn's
+     * outcomes were reported and before new attempts start, so that a
+     * caller that cannot record them may deliver_stop() first. May be
+     * NULL. */
     void (*on_tick)(void *arg);
     void *arg;
     /* Readable when next_lead, after answering "none yet", may have one;

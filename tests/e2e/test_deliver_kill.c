@@ -713,6 +713,49 @@ w2l_posts(void)
     return n;
 }
 
+/* Waits (at most ms) until the journal shows n Web-to-Lead posts. */
+static long
+await_posts(long n, int64_t ms)
+{
+    struct timespec ts = {0, 2 * 1000 * 1000};
+    int64_t end = mono_ms() + ms;
+    long k;
+
+    while ((k = w2l_posts()) < n && mono_ms() < end)
+        nanosleep(&ts, NULL);
+    return k;
+}
+
+/*
+ * Runs sfdeliver (one connection) until the sim has `posted` Web-to-Lead
+ * posts while it holds in flight the lead whose last name is held_last
+ * (for 1.5 s), and kills it then: well within its first second.
+ */
+static void
+kill_while_held(const char *buyer, const char *leads, const char *held_last,
+                long posted)
+{
+    struct launch l = {buyer, leads, 0, 0, -1};
+    struct timespec ts = {0, 50 * 1000 * 1000};
+    char rule[256];
+    int status;
+    pid_t pid;
+
+    snprintf(rule, sizeof(rule),
+             "{\"path\":\"" W2L_PATH "\",\"action\":\"delay\","
+             "\"delay_ms\":1500,\"field\":\"last_name\",\"value\":\"%s\","
+             "\"times\":1}",
+             held_last);
+    json_decref(admin("POST", "/__sim/faults", rule));
+    pid = launch(&l);
+    assert_int_equal(await_posts(posted, 30000), posted);
+    /* The next post is on its way, or held by the sim. */
+    nanosleep(&ts, NULL);
+    kill(pid, SIGKILL);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+}
+
 /*
  * The issue's case, made deterministic: the budget's last post is held in
  * flight by the sim when sfdeliver is killed, well within its first second
@@ -730,41 +773,20 @@ test_kill_at_budget_edge(void **state)
         .concurrency = 1};
     char buyer[128], leads[128];
     struct figures f = {0};
-    struct launch l = {buyer, leads, 0, 0, -1};
-    struct timespec ts = {0, 2 * 1000 * 1000};
-    int64_t end;
-    int status;
-    pid_t pid;
 
     (void)state;
     reset(NULL, 0);
-    json_decref(admin("POST", "/__sim/faults",
-                      "{\"path\":\"" W2L_PATH "\",\"action\":\"delay\","
-                      "\"delay_ms\":1500,\"field\":\"last_name\","
-                      "\"value\":\"Last4\",\"times\":1}"));
     path_in(buyer, sizeof(buyer), "buyer.json");
     path_in(leads, sizeof(leads), "leads.ndjson");
     w2l_buyer(&p, buyer);
     write_leads(leads, "edge", p.leads);
-    pid = launch(&l);
-    end = mono_ms() + 30000;
-    while (w2l_posts() < 4 && mono_ms() < end)
-        nanosleep(&ts, NULL);
-    assert_int_equal(w2l_posts(), 4);
-    /* The fifth post is on its way, or held by the sim. */
-    ts.tv_nsec = 50 * 1000 * 1000;
-    nanosleep(&ts, NULL);
-    kill(pid, SIGKILL);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFSIGNALED(status));
+    kill_while_held(buyer, leads, "Last4", 4);
     run_to_end(buyer, leads, 1);
     check_round(&p, "edge", &f);
     assert_int_equal(f.delivered, 4);
     assert_int_equal(f.held, 4);
     /* The held post lands (or is dropped) before the next test resets. */
-    end = mono_ms() + 5000;
-    while (w2l_posts() < 5 && mono_ms() < end)
-        nanosleep(&ts, NULL);
+    await_posts(5, 5000);
 }
 
 /*
@@ -785,21 +807,12 @@ test_kill_keeps_dedup_history(void **state)
                                        "Other4", "Other5", "Same"};
     char buyer[128], leads[128], text[4096];
     struct figures f = {0};
-    struct launch l = {buyer, leads, 0, 0, -1};
-    struct timespec ts = {0, 2 * 1000 * 1000};
     json_t *lines, *o, *last_line = NULL;
-    int64_t end;
-    int status;
     size_t i;
     FILE *fp;
-    pid_t pid;
 
     (void)state;
     reset(NULL, 0);
-    json_decref(admin("POST", "/__sim/faults",
-                      "{\"path\":\"" W2L_PATH "\",\"action\":\"delay\","
-                      "\"delay_ms\":1500,\"field\":\"last_name\","
-                      "\"value\":\"Other3\",\"times\":1}"));
     path_in(buyer, sizeof(buyer), "buyer.json");
     path_in(leads, sizeof(leads), "leads.ndjson");
     w2l_buyer(&p, buyer);
@@ -819,16 +832,7 @@ test_kill_keeps_dedup_history(void **state)
                 "\"Co\"}\n",
                 i, last[i]);
     fclose(fp);
-    pid = launch(&l);
-    end = mono_ms() + 30000;
-    while (w2l_posts() < 3 && mono_ms() < end)
-        nanosleep(&ts, NULL);
-    assert_int_equal(w2l_posts(), 3);
-    ts.tv_nsec = 50 * 1000 * 1000;
-    nanosleep(&ts, NULL);
-    kill(pid, SIGKILL);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFSIGNALED(status));
+    kill_while_held(buyer, leads, "Other3", 3);
     run_to_end(buyer, leads, 1);
     snprintf(text, sizeof(text), "dd");
     check_round(&p, text, &f);
@@ -842,9 +846,7 @@ test_kill_keeps_dedup_history(void **state)
     assert_string_equal(str(last_line, "outcome"), "duplicate");
     assert_non_null(strstr(str(last_line, "reason"), "duplicate of lead dd-2"));
     json_decref(lines);
-    end = mono_ms() + 5000;
-    while (w2l_posts() < 7 && mono_ms() < end)
-        nanosleep(&ts, NULL);
+    await_posts(7, 5000);
 }
 
 /* The text of fd until its end (a pipe). */
