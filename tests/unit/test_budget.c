@@ -180,8 +180,8 @@ test_block_sizes(void **state)
     struct budget b;
     int64_t at = 0, sizes[5], nsizes = 0, last = 0;
 
-    budget_open(&b, &f->st, FILE_NAME, 7000, 86400);
-    for (int i = 0; i < 7000; i++) {
+    budget_open(&b, &f->st, FILE_NAME, 20000, 86400);
+    for (int i = 0; i < 20000; i++) {
         assert_int_equal(take(&b, T0, &at), BUDGET_SEND);
         if (b.resv_size != last && nsizes < 5)
             sizes[nsizes++] = last = b.resv_size;
@@ -191,10 +191,10 @@ test_block_sizes(void **state)
     assert_int_equal(sizes[1], 128);
     assert_int_equal(sizes[2], 2048);
     assert_int_equal(sizes[3], BUDGET_RESERVE_MAX);
-    /* 8 + 128 + 2048 + 4096 = 6280: the last block is the room left. */
-    assert_int_equal(sizes[4], 7000 - 6280);
+    /* 8 + 128 + 2048 + 16384 = 18568: the last block is the room left. */
+    assert_int_equal(sizes[4], 20000 - 18568);
     assert_int_equal(take(&b, T0, &at), BUDGET_FULL);
-    assert_int_equal(count_on_disk(f, 7000), 7000);
+    assert_int_equal(count_on_disk(f, 20000), 20000);
     budget_close(&b);
 }
 
