@@ -34,6 +34,9 @@
 #define BUDGET_RESERVE_SPAN_MS 500
 #define BUDGET_RESERVE_FIRST 8
 #define BUDGET_RESERVE_MAX 16384
+/* ... and at most this part of the budget, which is what a kill can cost
+ * a small budget until the block leaves the window. */
+#define BUDGET_RESERVE_SHARE 32
 #define BUDGET_FILE_MAX (16 * 1024 * 1024)
 
 /* The posts of one second: how many, and the time of the latest. A bucket
