@@ -884,6 +884,33 @@ count_of(const char *hay, const char *needle)
 }
 
 /*
+ * Runs sfdeliver to its end with stderr captured; it must exit 1, having
+ * said once that it stopped sending. Its stderr (caller frees).
+ */
+static char *
+run_stopped(struct launch *l)
+{
+    int fds[2], status;
+    char *err;
+    pid_t pid;
+
+    assert_int_equal(pipe(fds), 0);
+    l->err_fd = fds[1];
+    pid = launch(l);
+    close(fds[1]);
+    err = read_all(fds[0]);
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+        fail_msg("want exit status 1, got 0x%x; stderr:\n%s", status, err);
+    assert_int_equal(count_of(err, "sending stopped; the leads not sent are "
+                                   "held for --resume"),
+                     1);
+    assert_non_null(strstr(err, "sending STOPPED"));
+    return err;
+}
+
+/*
  * A full disk (a file size limit of 2 KiB on the client): the outcomes
  * file fills after about 30 lines. sfdeliver must stop sending there, say
  * so once, leave whole lines only, and report the leads it sent whose
@@ -897,10 +924,9 @@ test_full_disk(void **state)
     char buyer[128], leads[128], *err, *sent_at, *lost;
     struct figures f = {0};
     json_t *lines, *o, *ids, *reported = json_object();
-    int fds[2], status, written_delivered = 0, nsent = 0;
+    int written_delivered = 0, nsent = 0;
     struct launch l = {buyer, leads, 0, 2048, -1};
     size_t i;
-    pid_t pid;
 
     (void)state;
     reset(NULL, 0);
@@ -908,21 +934,9 @@ test_full_disk(void **state)
     path_in(leads, sizeof(leads), "leads.ndjson");
     rest_upsert_buyer(&p, buyer);
     write_leads(leads, "full", p.leads);
-    assert_int_equal(pipe(fds), 0);
-    l.err_fd = fds[1];
-    pid = launch(&l);
-    close(fds[1]);
-    err = read_all(fds[0]);
-    close(fds[0]);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
-        fail_msg("want exit status 1, got 0x%x; stderr:\n%s", status, err);
-    /* Said once (the summary then repeats the reason, twice). */
-    assert_int_equal(count_of(err, "sending stopped; the leads not sent are "
-                                   "held for --resume"),
-                     1);
+    err = run_stopped(&l);
+    /* The summary repeats the reason, twice. */
     assert_true(count_of(err, "File too large") <= 3);
-    assert_non_null(strstr(err, "sending STOPPED"));
     assert_non_null(strstr(err, "OUTCOMES NOT RECORDED"));
 
     /* Whole lines only, and what is in the file is true. */
@@ -990,9 +1004,7 @@ test_budget_unwritable(void **state)
     struct launch l = {buyer, leads, 0, 0, -1};
     struct figures f = {0};
     json_t *lines, *o;
-    int fds[2], status;
     size_t i;
-    pid_t pid;
 
     (void)state;
     reset(NULL, 0);
@@ -1004,16 +1016,7 @@ test_budget_unwritable(void **state)
     assert_int_equal(mkdir(dir, 0700), 0);
     path_in(dir, sizeof(dir), "state/w2l-00D000000000001.json");
     assert_int_equal(mkdir(dir, 0700), 0);
-    assert_int_equal(pipe(fds), 0);
-    l.err_fd = fds[1];
-    pid = launch(&l);
-    close(fds[1]);
-    err = read_all(fds[0]);
-    close(fds[0]);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
-        fail_msg("want exit status 1, got 0x%x; stderr:\n%s", status, err);
-    assert_int_equal(count_of(err, "sending stopped"), 1);
+    err = run_stopped(&l);
     assert_non_null(strstr(err, "cannot write the Web-to-Lead budget file"));
     assert_int_equal(w2l_posts(), 0);
     check_round(&p, "nb", &f);
