@@ -10,6 +10,7 @@
 #                       (default /usr/local), staged under DESTDIR; uninstall
 #   make deb            a Debian package (build/sfsim_VERSION_ARCH.deb);
 #                       deb-check installs it, runs it, removes it (root)
+#   make killtest       sfdeliver SIGKILLed 100 times per path, resumed
 #   make deps | format | format-check | lint | cycles | valgrind | fuzz | clean
 #
 # Objects go to build/ (build-san/ when SANITIZE is set, build-tsan/ for
@@ -165,6 +166,13 @@ conformance: $(BINS)
 	./$(BIN_CONF) --jobs 2 --timeout $(CONF_TIMEOUT) --sim $(BIN_SIM) \
 	    --client $(abspath $(BIN_CLIENT)) \
 	    --junit $(BUILD)/conformance.xml --html $(BUILD)/conformance.html
+
+# sfdeliver killed with SIGKILL at KILLS random instants per delivery path,
+# each resumed (tests/e2e/test_deliver_kill.c; make test runs 5 per path).
+KILLS ?= 100
+.PHONY: killtest
+killtest: $(BINS) $(BUILD)/tests/e2e/test_deliver_kill
+	$(E2E_ENV) SFDELIVER_KILLS=$(KILLS) $(BUILD)/tests/e2e/test_deliver_kill
 
 bench: all
 	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || \
