@@ -6,6 +6,7 @@
 #   make SANITIZE=address,undefined test    the same, instrumented (build-san/)
 #   make SANITIZE=thread unit conformance   data races (build-tsan/)
 #   make bench          benchmarks (never part of test)
+#   make soak           a few minutes of mixed and hostile load (never part of test)
 #   make deps | format | format-check | lint | valgrind | fuzz | clean
 #
 # Objects go to build/ (build-san/ when SANITIZE is set, build-tsan/ for
@@ -66,6 +67,10 @@ TEST_LIBS := $(LIB_SUPPORT) $(LIB_CONF) $(LIB_CLIENT) $(LIB_SIM) $(LIB_COMMON)
 
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
 E2E_BINS := $(patsubst tests/e2e/%.c,$(BUILD)/tests/e2e/%,$(E2E_SRC))
+# The hostile-input corpus runner (tests/hostile/README.md).
+HOSTILE_BIN := $(BUILD)/tests/hostile/runner
+HOSTILE_OBJS := $(call obj,$(addprefix tests/hostile/,runner.c corpus.c \
+	rawhttp.c fakelead.c))
 
 BINS := $(BIN_SIM)
 ifneq ($(wildcard client/main.c),)
@@ -82,8 +87,8 @@ QUIET_AR = @echo "  AR      $@";
 QUIET_LD = @echo "  LD      $@";
 endif
 
-.PHONY: all binaries deps deps-c deps-node run test unit e2e conformance tests-build bench valgrind valgrind-units fuzz \
-	format format-check lint clean
+.PHONY: all binaries deps deps-c deps-node run test unit e2e conformance hostile tests-build bench soak \
+	valgrind valgrind-units fuzz format format-check lint clean
 
 all: deps-c
 	@$(MAKE) --no-print-directory binaries
@@ -123,9 +128,9 @@ run: all
 
 test: deps
 	@$(MAKE) --no-print-directory tests-build
-	@$(MAKE) --no-print-directory unit e2e conformance
+	@$(MAKE) --no-print-directory unit e2e conformance hostile
 
-tests-build: $(BINS) $(UNIT_BINS) $(E2E_BINS)
+tests-build: $(BINS) $(UNIT_BINS) $(E2E_BINS) $(HOSTILE_BIN)
 
 # Each test program is a cmocka suite; the last line counts programs.
 unit: $(UNIT_BINS)
@@ -153,6 +158,10 @@ conformance: $(BINS)
 	./$(BIN_CONF) --jobs 2 --timeout $(CONF_TIMEOUT) --sim $(BIN_SIM) \
 	    --client $(abspath $(BIN_CLIENT)) \
 	    --junit $(BUILD)/conformance.xml --html $(BUILD)/conformance.html
+
+# Every input of tests/hostile/ against the binaries of this build.
+hostile: $(BINS) $(HOSTILE_BIN)
+	@$(E2E_ENV) HOSTILE_DIR=tests/hostile $(HOSTILE_BIN)
 
 bench: all
 	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || \
@@ -232,6 +241,9 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TEST_LIBS)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o $(TEST_LIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(HOSTILE_BIN): $(HOSTILE_OBJS) $(TEST_LIBS)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%.o: ALL_CFLAGS += -Isim -Iclient -Iconformance -Itests/support
