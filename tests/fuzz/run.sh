@@ -2,6 +2,9 @@
 #
 # run.sh - build and run every libFuzzer target in tests/fuzz/.
 #
+#   bash tests/fuzz/run.sh            every target (make fuzz)
+#   bash tests/fuzz/run.sh http org   only those (fuzz_http.c, fuzz_org.c)
+#
 # Each tests/fuzz/fuzz_<name>.c is linked with the common/, sim/, client/
 # and conformance/ sources it needs, found by following its #include "x.h"
 # lines to the x.c beside each header, transitively. Each target runs for
@@ -11,10 +14,15 @@
 #
 # Optional per-target inputs, used when present:
 #   tests/fuzz/corpus/<name>/   seed inputs (read only)
+#   tests/hostile/<dir>/        the hostile-input corpus of that parser
+#                               (seed_dirs below): the files its INDEX
+#                               names, up to 64 KiB each, are seeds too
 #   tests/fuzz/<name>.dict      libFuzzer dictionary
 #   lines between "FUZZ-DICT-BEGIN" and "FUZZ-DICT-END" in the target's
 #   source (each " * " comment prefix stripped): more dictionary entries
 #   lines between "FUZZ-SEED-BEGIN" and "FUZZ-SEED-END": one seed per line
+#   lines between "FUZZ-SOURCES-BEGIN" and "FUZZ-SOURCES-END": globs of
+#   sources to link that no #include leads to (a table of handlers)
 # so that a target can keep its dictionary and seeds next to its code.
 set -euo pipefail
 
@@ -22,8 +30,15 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 seconds=${FUZZ_SECONDS:-30}
 out=build/fuzz
-srcdirs=(common sim client conformance)
+srcdirs=(common sim client conformance tests/hostile)
 CLANG=${CLANG:-clang}
+# Which tests/hostile/ directory seeds which target. The SOAP, JWT and XML
+# parsers get a line each here once they exist (and their corpus).
+declare -A seed_dirs=(
+    [http]=http [org]=org [buyer]=buyer [leads]=leads [soql]=soql
+    [formula]=formula
+)
+SEED_MAX_BYTES=65536
 
 if ! command -v "$CLANG" >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -86,9 +101,46 @@ libs() {
     fi
 }
 
+# The sources of $1 and of the FUZZ-SOURCES globs in it, with their deps,
+# each once.
+all_sources() {
+    local extra file
+    {
+        deps "$1"
+        for extra in $(block FUZZ-SOURCES "$1"); do
+            for file in $extra; do
+                [ -f "$file" ] || continue
+                echo "$file"
+                deps "$file"
+            done
+        done
+    } | awk '!seen[$0]++'
+}
+
+# Copies the inputs tests/hostile/$1/INDEX names (small enough) into $2.
+hostile_seeds() {
+    local dir=tests/hostile/$1 file
+    [ -f "$dir/INDEX" ] || return 0
+    mkdir -p "$2"
+    for file in $(awk '!/^#/ && NF { print $1 }' "$dir/INDEX"); do
+        if [ -f "$dir/$file" ] &&
+            [ "$(stat -c %s "$dir/$file")" -le "$SEED_MAX_BYTES" ]; then
+            cp "$dir/$file" "$2/"
+        fi
+    done
+}
+
 mkdir -p "$out/artifacts"
 shopt -s nullglob
 targets=(tests/fuzz/fuzz_*.c)
+# Arguments pick targets by name: run.sh http org
+if [ $# -gt 0 ]; then
+    targets=()
+    for name in "$@"; do
+        [ -f "tests/fuzz/fuzz_$name.c" ] || { echo "fuzz: no target $name" >&2; exit 2; }
+        targets+=("tests/fuzz/fuzz_$name.c")
+    done
+fi
 if [ ${#targets[@]} -eq 0 ]; then
     echo "fuzz: no targets in tests/fuzz/" >&2
     exit 0
@@ -98,7 +150,7 @@ failed=()
 for src in "${targets[@]}"; do
     name=$(basename "$src" .c)
     short=${name#fuzz_}
-    mapfile -t sources < <(deps "$src")
+    mapfile -t sources < <(all_sources "$src")
     # shellcheck disable=SC2046
     if ! "$CLANG" -std=c11 -D_GNU_SOURCE -g -O1 \
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
@@ -129,6 +181,11 @@ for src in "${targets[@]}"; do
         printf '%s' "$line" >"$seeds/seed-$i"
     done < <(block FUZZ-SEED "$src")
     [ "$i" -gt 0 ] && corpus+=("$seeds")
+    if [ -n "${seed_dirs[$short]:-}" ]; then
+        rm -rf "$out/hostile/$name"
+        hostile_seeds "${seed_dirs[$short]}" "$out/hostile/$name"
+        [ -d "$out/hostile/$name" ] && corpus+=("$out/hostile/$name")
+    fi
 
     echo "fuzz: $name for ${seconds}s (${#sources[@]} sources)"
     log="$out/$name.log"

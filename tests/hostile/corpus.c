@@ -150,7 +150,7 @@ corpus_load(struct corpus *c, const char *root, const char *kind,
 
     memset(c, 0, sizeof(*c));
     c->kind = kind;
-    c->start_ms = mono_ms();
+    c->start_ms = c->last_ms = mono_ms();
     snprintf(c->dir, sizeof(c->dir), "%s/%s", root, kind);
     snprintf(index, sizeof(index), "%s/INDEX", c->dir);
     text = case_read_file(index, NULL, err);
@@ -181,9 +181,11 @@ int
 corpus_result(struct corpus *c, const struct corpus_entry *e, int passed,
               const char *got)
 {
+    long long now = mono_ms(), took = now - c->last_ms;
     const char *tag;
     int failure = 0;
 
+    c->last_ms = now;
     if (e->xfail && passed) {
         tag = "XPASS";
         c->xpassed++;
@@ -199,8 +201,11 @@ corpus_result(struct corpus *c, const struct corpus_entry *e, int passed,
         c->failed++;
         failure = 1;
     }
-    printf("  %-5s %s/%s: expect %s, got %s\n", tag, c->kind, e->file,
-           e->expect, got);
+    printf("  %-5s %s/%s: expect %s, got %s", tag, c->kind, e->file, e->expect,
+           got);
+    if (took > CORPUS_SLOW_MS)
+        printf(" (took %lld ms)", took);
+    printf("\n");
     if (failure || e->xfail)
         printf("        (%s/INDEX:%d) %s\n", c->dir, e->line, e->note);
     if (e->xfail && passed)

@@ -27,6 +27,7 @@
 #define CORPUS_EXPECT_MAX 256
 #define CORPUS_NOTE_MAX 512
 #define CORPUS_PATH_MAX 1024
+#define CORPUS_SLOW_MS 500
 
 struct corpus_entry {
     char file[CORPUS_NAME_MAX];     /* inside the kind's directory */
@@ -44,6 +45,7 @@ struct corpus {
     size_t n;
     size_t ok, failed, xfailed, xpassed;
     long long start_ms; /* when it was loaded (CLOCK_MONOTONIC) */
+    long long last_ms;  /* when the last result came */
 };
 
 /*
@@ -60,7 +62,8 @@ char *corpus_read(const struct corpus_entry *e, size_t *len,
                   struct sf_err *err);
 /*
  * Records one outcome: passed says whether what happened matches e's
- * expectation; got describes what happened. Prints one line, tallies it
+ * expectation; got describes what happened. Prints one line (with the
+ * time the entry took, when it took more than CORPUS_SLOW_MS), tallies it
  * (an xfail entry that passes counts as a failure) and returns 1 when the
  * entry counts as a failure.
  */

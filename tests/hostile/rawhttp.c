@@ -142,6 +142,8 @@ fill_body_len(const struct buf *raw, const size_t *at, size_t nat,
 {
     size_t start = body_start(raw), from = 0, i;
 
+    if (raw->len == 0)
+        return 0;
     for (i = 0; i < nat; i++) {
         if (at[i] >= start && start < raw->len) {
             err_set(err, "${" BODY_LEN_VAR "} inside the body");

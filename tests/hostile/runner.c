@@ -687,8 +687,8 @@ soql_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
                           &res) == 0) {
             o.status = res.status;
             o.body = json_loads(res.body, 0, NULL);
-            http_result_free(&res);
         }
+        http_result_free(&res);
         m = corpus_any(e->expect, soql_alt, &o);
     }
     snprintf(got, sizeof(got), "%ld %.200s", o.status,
