@@ -11,8 +11,11 @@
 #include "auth.h"
 #include "fault.h"
 #include "buf.h"
+#include "guard.h"
 #include "journal.h"
+#include "log.h"
 #include "org.h"
+#include "redact.h"
 #include "route.h"
 #include "sfapi.h"
 #include "sim.h"
@@ -175,6 +178,7 @@ run_route(struct sim *sim, const struct route *r, struct sim_request *req,
         limit_header(sim, resp);
 }
 
+/* The query as journaled: decoded pairs, secrets redacted (redact.h). */
 static void
 query_string(const struct sim_request *req, struct buf *b)
 {
@@ -182,7 +186,31 @@ query_string(const struct sim_request *req, struct buf *b)
 
     for (i = 0; i < req->nquery; i++)
         buf_printf(b, "%s%s=%s", i ? "&" : "", req->query[i].name,
-                   req->query[i].value ? req->query[i].value : "");
+                   redact_value(req->query[i].name, req->query[i].value
+                                                        ? req->query[i].value
+                                                        : ""));
+}
+
+/*
+ * The body as journaled, into e: the prefix the journal keeps, with
+ * secrets redacted (in red when anything was, which the caller frees).
+ */
+static void
+journal_body(struct sim *sim, const struct sim_request *req,
+             struct journal_entry *e, struct buf *red)
+{
+    size_t kept = req->body_len < sim->cfg.journal_body_max
+                      ? req->body_len
+                      : sim->cfg.journal_body_max;
+
+    e->body = req->body;
+    e->body_len = kept;
+    e->body_bytes = req->body_len;
+    e->body_cut = kept < req->body_len;
+    if (kept > 0 && redact_body(req->body, kept, red) == 1) {
+        e->body = red->data;
+        e->body_len = red->len;
+    }
 }
 
 static void
@@ -190,10 +218,11 @@ journal_exchange(struct sim *sim, const struct sim_request *req,
                  const struct sim_response *resp)
 {
     struct journal_entry e;
-    struct buf q;
+    struct buf q, red;
     const char *authz = request_header(req, "Authorization");
 
     buf_init(&q, 4096);
+    buf_init(&red, SIZE_MAX / 2);
     query_string(req, &q);
     memset(&e, 0, sizeof(e));
     e.time_ms = sim_now(sim);
@@ -211,10 +240,33 @@ journal_exchange(struct sim *sim, const struct sim_request *req,
     e.record_id = resp->record_id[0] ? resp->record_id : NULL;
     e.detail = resp->detail;
     e.info_json = resp->info_json;
-    e.body = req->body;
-    e.body_len = req->body_len;
+    journal_body(sim, req, &e, &red);
     journal_add(sim->journal, &e);
     buf_free(&q);
+    buf_free(&red);
+}
+
+/*
+ * Admin calls from another site, or through a host name nobody allowed,
+ * are refused before any route runs: 403 and -1.
+ */
+static int
+admin_guard(struct sim *sim, const struct sim_request *req,
+            struct sim_response *resp)
+{
+    struct guard_hosts hosts = {sim->cfg.bind, sim->cfg.allow_hosts,
+                                sim->cfg.nallow_hosts};
+    enum guard_refusal g;
+    char why[400];
+
+    g = guard_admin(&hosts, req, why, sizeof(why));
+    if (g == GUARD_OK)
+        return 0;
+    response_admin_error(
+        resp, 403,
+        g == GUARD_BAD_HOST ? "host_not_allowed" : "cross_site_request", why);
+    log_info("refused %s %s: %s", req->method_name, req->path, why);
+    return -1;
 }
 
 void
@@ -225,6 +277,8 @@ dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
     unsigned allowed = 0;
     enum route_match m;
 
+    if (is_admin_path(req->path) && admin_guard(sim, req, resp) == -1)
+        return;
     w2l_settle(sim);
     m = route_find(sim_routes, req->method, req->path, scratch, sizeof(scratch),
                    req, &r, &allowed);
@@ -262,6 +316,20 @@ dispatch_too_large(struct sim *sim, struct sim_request *req,
              sim->cfg.max_body);
     response_sf_error(resp, 413, "REQUEST_ENTITY_TOO_LARGE", msg, NULL);
     resp->verdict = VERDICT_BODY_TOO_LARGE;
+    req->body = "";
+    req->body_len = 0;
+    if (!is_admin_path(req->path))
+        journal_exchange(sim, req, resp);
+}
+
+void
+dispatch_bad_request(struct sim *sim, struct sim_request *req,
+                     struct sim_response *resp, int status, const char *why)
+{
+    response_admin_error(resp, status, "bad_request", why);
+    response_header(resp, "Connection", "close");
+    resp->verdict = VERDICT_BAD_REQUEST;
+    response_detail(resp, "%s", why);
     req->body = "";
     req->body_len = 0;
     if (!is_admin_path(req->path))

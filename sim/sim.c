@@ -76,6 +76,7 @@ sim_free(struct sim *sim)
 void
 sim_reset(struct sim *sim)
 {
+    sim->resets++;
     store_clear(sim->store);
     journal_clear(sim->journal);
     mailbox_clear(sim->mail);

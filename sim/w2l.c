@@ -21,6 +21,7 @@
 #include "intake.h"
 #include "mailbox.h"
 #include "org.h"
+#include "redact.h"
 #include "schema.h"
 #include "sim.h"
 #include "store.h"
@@ -351,8 +352,9 @@ lead_mail_body(const struct form *form)
     buf_init(&b, 64 * 1024);
     for (i = 0; i < form->n; i++)
         if (!is_control(form->fields[i].name))
-            buf_printf(&b, "%s: %s\n", form->fields[i].name,
-                       form->fields[i].value);
+            buf_printf(
+                &b, "%s: %s\n", form->fields[i].name,
+                redact_value(form->fields[i].name, form->fields[i].value));
     return buf_steal(&b, NULL);
 }
 
