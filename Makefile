@@ -7,6 +7,7 @@
 #   make SANITIZE=thread unit conformance   data races (build-tsan/)
 #   make bench          benchmarks (never part of test)
 #   make soak           a few minutes of mixed and hostile load (never part of test)
+#   make killtest       sfdeliver SIGKILLed 100 times per path, resumed
 #   make deps | format | format-check | lint | valgrind | fuzz | clean
 #
 # Objects go to build/ (build-san/ when SANITIZE is set, build-tsan/ for
@@ -162,6 +163,13 @@ conformance: $(BINS)
 # Every input of tests/hostile/ against the binaries of this build.
 hostile: $(BINS) $(HOSTILE_BIN)
 	@$(E2E_ENV) HOSTILE_DIR=tests/hostile $(HOSTILE_BIN)
+
+# sfdeliver killed with SIGKILL at KILLS random instants per delivery path,
+# each resumed (tests/e2e/test_deliver_kill.c; make test runs 5 per path).
+KILLS ?= 100
+.PHONY: killtest
+killtest: $(BINS) $(BUILD)/tests/e2e/test_deliver_kill
+	$(E2E_ENV) SFDELIVER_KILLS=$(KILLS) $(BUILD)/tests/e2e/test_deliver_kill
 
 bench: all
 	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || \
