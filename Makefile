@@ -72,6 +72,8 @@ E2E_BINS := $(patsubst tests/e2e/%.c,$(BUILD)/tests/e2e/%,$(E2E_SRC))
 HOSTILE_BIN := $(BUILD)/tests/hostile/runner
 HOSTILE_OBJS := $(call obj,$(addprefix tests/hostile/,runner.c corpus.c \
 	rawhttp.c fakelead.c))
+# The slow, non-reading and probe clients of make soak.
+SOAK_BIN := $(BUILD)/tests/hostile/soakc
 
 BINS := $(BIN_SIM)
 ifneq ($(wildcard client/main.c),)
@@ -171,6 +173,14 @@ KILLS ?= 100
 killtest: $(BINS) $(BUILD)/tests/e2e/test_deliver_kill
 	$(E2E_ENV) SFDELIVER_KILLS=$(KILLS) $(BUILD)/tests/e2e/test_deliver_kill
 
+# A few minutes of mixed and hostile load, then a reset (bench/soak.sh).
+# Never part of test; needs wrk (installed here when root).
+soak: all $(SOAK_BIN)
+	@command -v wrk >/dev/null 2>&1 || \
+	    { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	    { echo "soak needs wrk (apt-get install wrk)" >&2; exit 1; }
+	@SFSIM=$(BIN_SIM) SOAKC=$(SOAK_BIN) bash bench/soak.sh
+
 bench: all
 	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || \
 	    { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; } || \
@@ -252,6 +262,9 @@ $(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o $(TEST_LIBS)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(HOSTILE_BIN): $(HOSTILE_OBJS) $(TEST_LIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(SOAK_BIN): $(call obj,tests/hostile/soakc.c tests/hostile/rawhttp.c) $(LIB_COMMON)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%.o: ALL_CFLAGS += -Isim -Iclient -Iconformance -Itests/support

@@ -50,13 +50,17 @@ if ! command -v "$CLANG" >/dev/null 2>&1; then
     fi
 fi
 
-# Prints the .c files that $1 needs, one per line, following includes
-# through sources and headers alike. A header x.h brings in x.c; a
+# Prints the .c files that the given files need, one per line, following
+# includes through sources and headers alike (each file once; the given
+# files themselves are not printed). A header x.h brings in x.c; a
 # directory-private header (x_private.h) has no x.c of its own and brings
 # in the sources of its directory that include it, which implement it.
 deps() {
     local -A seen=()
-    local queue=("$1") file inc base dir impl
+    local queue=("$@") file inc base dir impl
+    for file in "$@"; do
+        seen[$file]=1
+    done
     while [ ${#queue[@]} -gt 0 ]; do
         file=${queue[0]}
         queue=("${queue[@]:1}")
@@ -90,31 +94,32 @@ block() {
         sed -e "/$1-/d" -e 's/^[[:space:]]*\*[[:space:]]\{0,1\}//'
 }
 
-# pkg-config flags for the libraries the given sources include.
+# pkg-config flags for the libraries the given sources include, or their
+# headers (x.h beside x.c) do.
 libs() {
-    local pkgs=()
-    grep -qs '#include <jansson.h>' "$@" && pkgs+=(jansson)
-    grep -qs '#include <microhttpd.h>' "$@" && pkgs+=(libmicrohttpd)
-    grep -qs '#include <curl/curl.h>' "$@" && pkgs+=(libcurl)
+    local pkgs=() files=("$@") f
+    for f in "$@"; do
+        [ -f "${f%.c}.h" ] && files+=("${f%.c}.h")
+    done
+    grep -qs '#include <jansson.h>' "${files[@]}" && pkgs+=(jansson)
+    grep -qs '#include <microhttpd.h>' "${files[@]}" && pkgs+=(libmicrohttpd)
+    grep -qs '#include <curl/curl.h>' "${files[@]}" && pkgs+=(libcurl)
     if [ ${#pkgs[@]} -gt 0 ]; then
         pkg-config --cflags --libs "${pkgs[@]}"
     fi
 }
 
-# The sources of $1 and of the FUZZ-SOURCES globs in it, with their deps,
-# each once.
+# The sources target $1 needs: the files its FUZZ-SOURCES globs name, and
+# everything they and $1 include, each once.
 all_sources() {
-    local extra file
-    {
-        deps "$1"
-        for extra in $(block FUZZ-SOURCES "$1"); do
-            for file in $extra; do
-                [ -f "$file" ] || continue
-                echo "$file"
-                deps "$file"
-            done
+    local extra=() pattern file
+    for pattern in $(block FUZZ-SOURCES "$1"); do
+        for file in $pattern; do
+            [ -f "$file" ] && extra+=("$file")
         done
-    } | awk '!seen[$0]++'
+    done
+    { printf '%s\n' "${extra[@]}"; deps "$1" "${extra[@]}"; } |
+        awk 'NF && !seen[$0]++'
 }
 
 # Copies the inputs tests/hostile/$1/INDEX names (small enough) into $2.

@@ -75,6 +75,16 @@ status_str(int st, char *out, size_t n)
     return out;
 }
 
+/* Adds "; more" to the description got (size n). */
+static void
+append(char *got, size_t n, const char *more)
+{
+    size_t len = strlen(got);
+
+    if (len + 1 < n)
+        snprintf(got + len, n - len, "; %.*s", (int)(n - len), more);
+}
+
 /* A sanitizer's report in a program's stderr. */
 static int
 sanitizer_report(const char *text)
@@ -222,8 +232,10 @@ http_alt(const char *alt, void *arg)
     if (plus != NULL && strcmp(plus, "+close") != 0)
         return -1;
     m = status_matches(alt, n, o->a.status);
-    if (m != 1 || o->waiting || o->a.end != RAWHTTP_ANSWER || plus == NULL)
-        return m == 1 ? !o->waiting && o->a.end == RAWHTTP_ANSWER : m;
+    if (m != 1 || o->waiting || o->a.end != RAWHTTP_ANSWER)
+        return m == -1 ? -1 : 0;
+    if (plus == NULL)
+        return 1;
     if (o->closed_after == -2)
         o->closed_after =
             o->a.extra > 0 ? 0 : rawhttp_wait_close(o->fd, o->timeout_ms);
@@ -284,8 +296,8 @@ http_send(struct target *t, const struct corpus_entry *e, struct http_obs *o,
         o->waiting = !rawhttp_readable(o->fd);
     }
     if (!o->waiting)
-        rawhttp_read(o->fd, strncmp(req.data, "HEAD ", 5) == 0, o->timeout_ms,
-                     &o->a);
+        rawhttp_read(o->fd, req.len > 5 && memcmp(req.data, "HEAD ", 5) == 0,
+                     o->timeout_ms, &o->a);
     rc = 0;
 out:
     free(text);
@@ -310,8 +322,7 @@ http_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
     if (o.fd != -1)
         close(o.fd);
     if (target_check(t, why, sizeof(why)) == -1) {
-        strncat(got, "; ", sizeof(got) - strlen(got) - 1);
-        strncat(got, why, sizeof(got) - strlen(got) - 1);
+        append(got, sizeof(got), why);
         m = 0;
     }
     target_restore(t);
@@ -436,13 +447,12 @@ org_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
     want = r.status == 0 ? 200 : 400;
     put = text != NULL ? target_call(t, "PUT", "/__sim/org", text, len) : -1;
     if (put != want) {
-        snprintf(why, sizeof(why), "; PUT /__sim/org answered %ld", put);
-        strncat(got, why, sizeof(got) - strlen(got) - 1);
+        snprintf(why, sizeof(why), "PUT /__sim/org answered %ld", put);
+        append(got, sizeof(got), why);
         m = 0;
     }
     if (target_check(t, why, sizeof(why)) == -1) {
-        strncat(got, "; ", sizeof(got) - strlen(got) - 1);
-        strncat(got, why, sizeof(got) - strlen(got) - 1);
+        append(got, sizeof(got), why);
         m = 0;
     }
     target_call(t, "PUT", "/__sim/org", t->default_org, t->default_org_len);
@@ -664,50 +674,75 @@ percent_encode(const char *s, size_t len, struct buf *b)
     }
 }
 
+/* GET the query (text, len) into o. */
+static void
+soql_fetch(struct target *t, const char *text, size_t len, struct soql_obs *o)
+{
+    const char *hdrs[] = {t->auth, NULL};
+    struct http_result res;
+    struct buf path;
+
+    buf_init(&path, 4u * 1024 * 1024);
+    buf_puts(&path, API "/query?q=");
+    percent_encode(text, len, &path);
+    if (httpc_request(t->sim.http, "GET", path.data, NULL, NULL, 0, hdrs,
+                      &res) == 0) {
+        o->status = res.status;
+        o->body = json_loads(res.body, 0, NULL);
+    }
+    http_result_free(&res);
+    buf_free(&path);
+}
+
+/* "200 totalSize=N", "400 CODE: the message's last line", or the status. */
+static void
+soql_describe(const struct soql_obs *o, char *got, size_t n)
+{
+    json_t *first = json_array_get(o->body, 0);
+    const char *code = json_string_value(json_object_get(first, "errorCode"));
+    const char *msg = json_string_value(json_object_get(first, "message"));
+    const char *last = msg != NULL ? strrchr(msg, '\n') : NULL;
+
+    if (json_object_get(o->body, "totalSize") != NULL)
+        snprintf(got, n, "%ld totalSize=%lld", o->status,
+                 json_integer_value(json_object_get(o->body, "totalSize")));
+    else if (code != NULL)
+        snprintf(got, n, "%ld %s: %.200s", o->status, code,
+                 last != NULL  ? last + 1
+                 : msg != NULL ? msg
+                               : "");
+    else
+        snprintf(got, n, "%ld", o->status);
+}
+
 static int
 soql_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
 {
-    const char *hdrs[] = {t->auth, NULL};
     struct soql_obs o = {-1, NULL};
-    struct http_result res;
     char got[GOT_MAX], why[GOT_MAX];
     struct sf_err err;
-    struct buf path;
     size_t len;
     char *text;
     int m = 0;
 
     err_clear(&err);
-    buf_init(&path, 4u * 1024 * 1024);
-    buf_puts(&path, API "/query?q=");
     text = corpus_read(e, &len, &err);
     if (text != NULL) {
-        percent_encode(text, len, &path);
-        if (httpc_request(t->sim.http, "GET", path.data, NULL, NULL, 0, hdrs,
-                          &res) == 0) {
-            o.status = res.status;
-            o.body = json_loads(res.body, 0, NULL);
-        }
-        http_result_free(&res);
+        soql_fetch(t, text, len, &o);
         m = corpus_any(e->expect, soql_alt, &o);
+        soql_describe(&o, got, sizeof(got));
+    } else {
+        snprintf(got, sizeof(got), "cannot run: %.400s", err.msg);
     }
-    snprintf(got, sizeof(got), "%ld %.200s", o.status,
-             text == NULL ? err.msg : "");
-    if (o.body != NULL) {
-        char *dump = json_dumps(o.body, JSON_COMPACT);
-
-        snprintf(got, sizeof(got), "%ld %.200s", o.status, dump);
-        free(dump);
-    }
+    if (m == -1)
+        snprintf(got, sizeof(got), "a bad expectation");
     if (target_check(t, why, sizeof(why)) == -1) {
-        strncat(got, "; ", sizeof(got) - strlen(got) - 1);
-        strncat(got, why, sizeof(got) - strlen(got) - 1);
+        append(got, sizeof(got), why);
         m = 0;
         soql_seed(t);
     }
     json_decref(o.body);
     free(text);
-    buf_free(&path);
     return corpus_result(c, e, m == 1, got);
 }
 
