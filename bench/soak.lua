@@ -22,6 +22,8 @@
 --         status=N timeout=N p50_us=N p99_us=N max_us=N
 -- (status = answers with a status >= 400).
 
+dofile("bench/report.lua")
+
 local token = os.getenv("SOAK_TOKEN")
 if not token or token == "" then
     error("soak.lua: SOAK_TOKEN is not set")
@@ -74,13 +76,6 @@ function delay()
 end
 
 function done(summary, latency, requests)
-    local e = summary.errors
-    local secs = summary.duration / 1e6
-    io.write(string.format(
-        "BENCH requests=%d duration_us=%d rps=%.1f connect=%d read=%d " ..
-        "write=%d status=%d timeout=%d p50_us=%d p99_us=%d max_us=%d\n",
-        summary.requests, summary.duration,
-        secs > 0 and summary.requests / secs or 0,
-        e.connect, e.read, e.write, e.status, e.timeout,
-        latency:percentile(50), latency:percentile(99), latency.max))
+    io.write(bench_line(summary, latency) ..
+        string.format(" max_us=%d\n", latency.max))
 end

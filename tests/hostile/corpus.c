@@ -7,21 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "case.h"
+#include "rawhttp.h"
 #include "xmalloc.h"
 
 #define XFAIL_PREFIX "xfail:"
-
-static long long
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Copies the next whitespace-separated word of *p into out (size n) and
  * advances *p; 0 when there is none or it does not fit. */
@@ -150,7 +141,7 @@ corpus_load(struct corpus *c, const char *root, const char *kind,
 
     memset(c, 0, sizeof(*c));
     c->kind = kind;
-    c->start_ms = c->last_ms = mono_ms();
+    c->start_ms = c->last_ms = rawhttp_clock_ms();
     snprintf(c->dir, sizeof(c->dir), "%s/%s", root, kind);
     snprintf(index, sizeof(index), "%s/INDEX", c->dir);
     text = case_read_file(index, NULL, err);
@@ -181,7 +172,7 @@ int
 corpus_result(struct corpus *c, const struct corpus_entry *e, int passed,
               const char *got)
 {
-    long long now = mono_ms(), took = now - c->last_ms;
+    long long now = rawhttp_clock_ms(), took = now - c->last_ms;
     const char *tag;
     int failure = 0;
 
@@ -221,7 +212,7 @@ corpus_summary(const struct corpus *c)
     printf("hostile %s: %zu inputs: %zu ok, %zu failed, %zu known defects "
            "(xfail), %zu fixed but still marked xfail (%.1f s)\n",
            c->kind, c->n, c->ok, c->failed, c->xfailed, c->xpassed,
-           (double)(mono_ms() - c->start_ms) / 1000);
+           (double)(rawhttp_clock_ms() - c->start_ms) / 1000);
     fflush(stdout);
     return c->failed + c->xpassed > 0 ? -1 : 0;
 }

@@ -21,24 +21,12 @@
 /* --- expansion -------------------------------------------------------------
  */
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes the escapes of TEXT (s, n) into unit. -1 on a bad escape. */
 static int
 unescape(const char *s, size_t n, struct buf *unit)
 {
+    char hex[3] = {0, 0, 0};
     size_t i;
-    int hi, lo;
 
     for (i = 0; i < n; i++) {
         if (s[i] != '\\') {
@@ -55,11 +43,10 @@ unescape(const char *s, size_t n, struct buf *unit)
         case 'x':
             if (i + 2 >= n)
                 return -1;
-            hi = hexval(s[i + 1]);
-            lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0)
+            memcpy(hex, s + i + 1, 2);
+            if (strspn(hex, "0123456789abcdefABCDEF") != 2)
                 return -1;
-            buf_putc(unit, (char)(hi * 16 + lo));
+            buf_putc(unit, (char)strtol(hex, NULL, 16));
             i += 2;
             break;
         default: return -1;
@@ -234,8 +221,8 @@ out:
 /* --- sockets ---------------------------------------------------------------
  */
 
-static long long
-now_ms(void)
+long long
+rawhttp_clock_ms(void)
 {
     struct timespec ts;
 
@@ -322,7 +309,7 @@ wait_readable(int fd, long long deadline)
     int rc;
 
     for (;;) {
-        left = deadline - now_ms();
+        left = deadline - rawhttp_clock_ms();
         if (left < 0)
             left = 0;
         rc = poll(&pfd, 1, (int)left);
@@ -400,7 +387,7 @@ take_head(char *in, size_t used, struct rawhttp_answer *a)
 enum rawhttp_end
 rawhttp_read(int fd, int head_request, int timeout_ms, struct rawhttp_answer *a)
 {
-    long long deadline = now_ms() + timeout_ms, want;
+    long long deadline = rawhttp_clock_ms() + timeout_ms, want;
     char in[RAWHTTP_HEAD_MAX];
     size_t used = 0, n;
     int got;
@@ -446,7 +433,7 @@ rawhttp_wait_close(int fd, int timeout_ms)
     char c;
     ssize_t r;
 
-    if (!wait_readable(fd, now_ms() + timeout_ms))
+    if (!wait_readable(fd, rawhttp_clock_ms() + timeout_ms))
         return -1;
     r = recv(fd, &c, 1, 0);
     return r <= 0 ? 1 : 0;

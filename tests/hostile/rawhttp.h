@@ -47,6 +47,9 @@ struct rawhttp_var {
 int rawhttp_expand(const char *text, size_t len, const struct rawhttp_var *vars,
                    size_t max, struct buf *out, struct sf_err *err);
 
+/* CLOCK_MONOTONIC in milliseconds, for deadlines and timings. */
+long long rawhttp_clock_ms(void);
+
 /* A connected TCP socket to the host and port of url ("http://H:P"), or
  * -1 with err. Caller closes it. */
 int rawhttp_connect(const char *url, struct sf_err *err);

@@ -465,7 +465,7 @@ org_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
  */
 
 static int
-buyer_one(struct corpus *c, const struct corpus_entry *e)
+buyer_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
 {
     char leads[64], got[GOT_MAX];
     const char *words[] = {client_path(), "--dry-run", "--buyer", e->path,
@@ -474,6 +474,7 @@ buyer_one(struct corpus *c, const struct corpus_entry *e)
     FILE *fp;
     int m;
 
+    (void)t;
     snprintf(leads, sizeof(leads), "%s/empty.ndjson", tmpdir);
     fp = fopen(leads, "w");
     assert_non_null(fp);
@@ -576,7 +577,7 @@ leads_alt(const char *alt, void *arg)
 }
 
 static int
-leads_one(struct corpus *c, const struct corpus_entry *e)
+leads_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
 {
     char buyer[CORPUS_PATH_MAX + 16], skipped[200], got[GOT_MAX], st[64];
     const char *words[] = {client_path(), "--dry-run", "--buyer", buyer,
@@ -585,6 +586,7 @@ leads_one(struct corpus *c, const struct corpus_entry *e)
     struct tool_run r;
     int m;
 
+    (void)t;
     snprintf(buyer, sizeof(buyer), "%s/_buyer.json", c->dir);
     tool_run(&r, words);
     skipped_lines(r.err, e->path, skipped, sizeof(skipped));
@@ -786,7 +788,7 @@ same(const char *alt, void *arg)
 }
 
 static int
-formula_one(struct corpus *c, const struct corpus_entry *e)
+formula_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
 {
     char got[GOT_MAX];
     struct sf_err err;
@@ -794,6 +796,7 @@ formula_one(struct corpus *c, const struct corpus_entry *e)
     size_t len;
     char *text;
 
+    (void)t;
     err_clear(&err);
     text = corpus_read(e, &len, &err);
     if (text == NULL)
@@ -809,115 +812,49 @@ formula_one(struct corpus *c, const struct corpus_entry *e)
 /* --- the cmocka tests -----------------------------------------------------
  */
 
+/* One kind of input: its directory, how one input runs, and the sim it
+ * needs (none, or one started for it, seeded with leads or not). */
+struct kind {
+    const char *dir;
+    int (*one)(struct target *t, struct corpus *c,
+               const struct corpus_entry *e);
+    int sim;   /* a sim to run against */
+    int leads; /* ... holding soql_seed()'s leads */
+};
+
+static const struct kind kind_formula = {"formula", formula_one, 0, 0};
+static const struct kind kind_org = {"org", org_one, 1, 0};
+static const struct kind kind_buyer = {"buyer", buyer_one, 0, 0};
+static const struct kind kind_leads = {"leads", leads_one, 0, 0};
+static const struct kind kind_soql = {"soql", soql_one, 1, 1};
+static const struct kind kind_http = {"http", http_one, 1, 0};
+
+/* Runs every input of one kind (the test's state); fails when any input
+ * failed or an xfail one passed, or the sim did not exit cleanly. */
 static void
-load(struct corpus *c, const char *kind)
+test_kind(void **state)
 {
+    const struct kind *k = *state;
+    struct target t = {0};
     struct sf_err err;
+    struct corpus c;
+    size_t i;
+    int rc;
 
     err_clear(&err);
-    if (corpus_load(c, corpus_root(), kind, &err) == -1)
+    if (corpus_load(&c, corpus_root(), k->dir, &err) == -1)
         fail_msg("%s", err.msg);
-}
-
-static void
-finish(struct corpus *c)
-{
-    int rc = corpus_summary(c);
-
-    corpus_free(c);
+    if (k->sim)
+        target_start(&t);
+    if (k->leads)
+        soql_seed(&t);
+    for (i = 0; i < c.n; i++)
+        k->one(k->sim ? &t : NULL, &c, &c.v[i]);
+    if (k->sim && target_stop(&t) == -1)
+        c.failed++;
+    rc = corpus_summary(&c);
+    corpus_free(&c);
     assert_int_equal(rc, 0);
-}
-
-static void
-test_http(void **state)
-{
-    struct target t = {0};
-    struct corpus c;
-    size_t i;
-
-    (void)state;
-    load(&c, "http");
-    target_start(&t);
-    for (i = 0; i < c.n; i++)
-        http_one(&t, &c, &c.v[i]);
-    if (target_stop(&t) == -1)
-        c.failed++;
-    finish(&c);
-}
-
-static void
-test_soql(void **state)
-{
-    struct target t = {0};
-    struct corpus c;
-    size_t i;
-
-    (void)state;
-    load(&c, "soql");
-    target_start(&t);
-    soql_seed(&t);
-    for (i = 0; i < c.n; i++)
-        soql_one(&t, &c, &c.v[i]);
-    if (target_stop(&t) == -1)
-        c.failed++;
-    finish(&c);
-}
-
-static void
-test_org(void **state)
-{
-    struct target t = {0};
-    struct corpus c;
-    size_t i;
-
-    (void)state;
-    load(&c, "org");
-    target_start(&t);
-    for (i = 0; i < c.n; i++)
-        org_one(&t, &c, &c.v[i]);
-    if (target_stop(&t) == -1)
-        c.failed++;
-    finish(&c);
-}
-
-static void
-test_buyer(void **state)
-{
-    struct corpus c;
-    size_t i;
-
-    (void)state;
-    load(&c, "buyer");
-    for (i = 0; i < c.n; i++)
-        buyer_one(&c, &c.v[i]);
-    finish(&c);
-}
-
-static void
-test_leads(void **state)
-{
-    struct corpus c;
-    size_t i;
-
-    (void)state;
-    load(&c, "leads");
-    for (i = 0; i < c.n; i++)
-        leads_one(&c, &c.v[i]);
-    finish(&c);
-}
-
-static void
-test_formula(void **state)
-{
-    struct corpus c;
-    size_t i;
-
-    (void)state;
-    xjson_init();
-    load(&c, "formula");
-    for (i = 0; i < c.n; i++)
-        formula_one(&c, &c.v[i]);
-    finish(&c);
 }
 
 /* The corpus's own notation: what rawhttp_expand() makes of a file. */
@@ -953,18 +890,29 @@ test_expand(void **state)
     buf_free(&out);
 }
 
+/* A cmocka test named for the kind, running test_kind() on it. */
+#define KIND_TEST(k)                                                           \
+    {                                                                          \
+        .name = "hostile " #k, .test_func = test_kind,                         \
+        .initial_state = (void *)&kind_##k                                     \
+    }
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_expand), cmocka_unit_test(test_formula),
-        cmocka_unit_test(test_org),    cmocka_unit_test(test_buyer),
-        cmocka_unit_test(test_leads),  cmocka_unit_test(test_soql),
-        cmocka_unit_test(test_http),
+        cmocka_unit_test(test_expand),
+        KIND_TEST(formula),
+        KIND_TEST(org),
+        KIND_TEST(buyer),
+        KIND_TEST(leads),
+        KIND_TEST(soql),
+        KIND_TEST(http),
     };
     char cmd[128];
     int rc;
 
+    xjson_init();
     if (mkdtemp(tmpdir) == NULL) {
         perror("mkdtemp");
         return 1;

@@ -22,7 +22,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "rawhttp.h"
@@ -48,15 +47,6 @@ struct soak {
     double *lat; /* probe latencies, ms */
     size_t nlat, caplat, failed, reopened, stuck_closed;
 };
-
-static long long
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* What a connection sends first. */
 static char *
@@ -96,7 +86,7 @@ conn_open(struct soak *s, struct conn *c)
     text = opening(s, c->kind);
     rc = rawhttp_send(c->fd, text, strlen(text));
     free(text);
-    c->next_ms = now_ms() + SLOW_EVERY_MS;
+    c->next_ms = rawhttp_clock_ms() + SLOW_EVERY_MS;
     return rc;
 }
 
@@ -119,7 +109,7 @@ conn_lost(struct soak *s, struct conn *c)
 static void
 tick_slow(struct soak *s)
 {
-    long long now = now_ms();
+    long long now = rawhttp_clock_ms();
     size_t i;
 
     for (i = 0; i < s->n; i++) {
@@ -156,7 +146,7 @@ watch(struct soak *s, int wait_ms)
 static void
 probe(struct soak *s)
 {
-    long long t0 = now_ms();
+    long long t0 = rawhttp_clock_ms();
 
     if (rawhttp_get(s->url, "/__sim/health", PROBE_TIMEOUT_MS, NULL) != 200) {
         s->failed++;
@@ -166,7 +156,7 @@ probe(struct soak *s)
         s->caplat = s->caplat ? s->caplat * 2 : 1024;
         s->lat = xreallocarray(s->lat, s->caplat, sizeof(*s->lat));
     }
-    s->lat[s->nlat++] = (double)(now_ms() - t0);
+    s->lat[s->nlat++] = (double)(rawhttp_clock_ms() - t0);
 }
 
 static int
@@ -255,11 +245,11 @@ main(int argc, char **argv)
     probe_ms = arg(argc, argv, 5, 100);
     raise_fd_limit();
     start(&s, arg(argc, argv, 3, 200), arg(argc, argv, 4, 50));
-    end = now_ms() + secs * 1000;
-    next_probe = now_ms();
-    while (now_ms() < end) {
+    end = rawhttp_clock_ms() + secs * 1000;
+    next_probe = rawhttp_clock_ms();
+    while (rawhttp_clock_ms() < end) {
         tick_slow(&s);
-        if (now_ms() >= next_probe) {
+        if (rawhttp_clock_ms() >= next_probe) {
             probe(&s);
             next_probe += probe_ms;
         }
