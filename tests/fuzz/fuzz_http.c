@@ -9,9 +9,11 @@
  * parsers, every handler and the journal see hostile input. libmicrohttpd's
  * own parsing is not under test here (the hostile corpus sends it raw
  * bytes). The answer must have a status in 100..599 and a body that
- * serialises; a crash, leak, hang or sanitizer report is a bug. The sim is
- * built afresh for every input (same org, frozen clock, same seed), so a
- * crash reproduces from its input alone.
+ * serialises; a crash, leak, hang or sanitizer report is a bug. Between
+ * inputs the sim is reset (records, journal, tokens, faults) and its org
+ * put back, and an input that moved the frozen clock gets the next one a
+ * new sim, so that a crash reproduces from its input alone. (A new sim for
+ * every input costs 7 ms plain, 50 ms instrumented: 20 inputs a second.)
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -169,9 +171,21 @@ parse(struct parsed *p)
     req->body_len = cur < end ? (size_t)(end - cur) : 0;
 }
 
-/* A new sim on FUZZ_ORG, and a token for its first user into token. */
+static struct org *
+fuzz_org(void)
+{
+    struct sf_err err;
+    struct org *o;
+
+    err_clear(&err);
+    o = org_load_buf("fuzz", FUZZ_ORG, strlen(FUZZ_ORG), &err);
+    if (o == NULL)
+        abort();
+    return o;
+}
+
 static struct sim *
-fresh_sim(char *token, size_t n)
+new_sim(void)
 {
     struct sim_config cfg = {
         .bind = "127.0.0.1",
@@ -181,20 +195,47 @@ fresh_sim(char *token, size_t n)
         .has_seed = 1,
         .seed = 1,
     };
+    struct sf_err err;
+    struct sim *sim;
+
+    err_clear(&err);
+    sim = sim_new(&cfg, fuzz_org(), &err);
+    if (sim == NULL)
+        abort();
+    snprintf(sim->base_url, sizeof(sim->base_url), "http://" FUZZ_HOST);
+    return sim;
+}
+
+/*
+ * The sim for the next input, as a new one would be: reset, its org put
+ * back if an input replaced it, a new sim if an input moved its clock;
+ * and a token for its first user into token.
+ */
+static struct sim *
+ready_sim(char *token, size_t n)
+{
+    static struct sim *sim;
+    static const struct org *org;
+    static int64_t start;
     struct sim_request req = {.method = HTTP_POST,
                               .method_name = "POST",
                               .path = "/__sim/tokens",
                               .body = ""};
     struct sim_response resp;
-    struct sf_err err;
-    struct sim *sim;
 
-    err_clear(&err);
-    sim = sim_new(&cfg, org_load_buf("fuzz", FUZZ_ORG, strlen(FUZZ_ORG), &err),
-                  &err);
-    if (sim == NULL)
-        abort();
-    snprintf(sim->base_url, sizeof(sim->base_url), "http://" FUZZ_HOST);
+    if (sim != NULL && sim_now(sim) != start) {
+        sim_free(sim);
+        sim = NULL;
+    }
+    if (sim == NULL) {
+        sim = new_sim();
+        start = sim_now(sim);
+    } else {
+        sim_reset(sim);
+        if (sim->org != org)
+            sim_replace_org(sim, fuzz_org());
+    }
+    org = sim->org;
     response_init(&resp);
     dispatch(sim, &req, &resp);
     snprintf(token, n, "%s",
@@ -235,7 +276,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         xjson_init();
         init = 1;
     }
-    sim = fresh_sim(token, sizeof(token));
+    sim = ready_sim(token, sizeof(token));
     memset(&p, 0, sizeof(p));
     if (rawhttp_expand((const char *)data, size, vars, FUZZ_EXPAND_MAX, &p.text,
                        NULL) == -1) {
@@ -255,6 +296,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_answer(&resp);
     response_free(&resp);
     buf_free(&p.text);
-    sim_free(sim);
     return 0;
 }
