@@ -52,9 +52,9 @@
  * Admin answers: a streamed one is made HTTPD_STREAM_PIECE bytes at a time
  * as its client reads (MHD holds another piece, the kernel a send buffer);
  * the bytes of all admin answers not yet taken by their clients, whole or
- * streamed, stay under HTTPD_ADMIN_INFLIGHT_MAX (past it: 503 and
- * Retry-After), so clients that ask and never read cannot grow the sim's
- * memory: at most about 400 streams at once.
+ * streamed, larger than a piece, stay under HTTPD_ADMIN_INFLIGHT_MAX (past
+ * it: 503 and Retry-After), so clients that ask and never read cannot grow
+ * the sim's memory: at most about 400 streams at once.
  */
 #define HTTPD_STREAM_PIECE (16 * 1024)
 /* The kernel's send buffer of a connection that streams (Linux doubles
@@ -219,7 +219,6 @@ stream_response(struct httpd *h, struct MHD_Connection *conn,
     if (ci != NULL)
         setsockopt(ci->connect_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
                    sizeof(sndbuf));
-
     c->sim = h->sim;
     c->s = resp->stream;
     memset(&resp->stream, 0, sizeof(resp->stream));
@@ -239,7 +238,9 @@ stream_response(struct httpd *h, struct MHD_Connection *conn,
 static int
 admit(struct httpd *h, struct pending *p, size_t cost)
 {
-    if (!p->admin)
+    /* A small answer costs less than its connection's own pool, which the
+     * connection limit bounds: health and clock always answer. */
+    if (!p->admin || cost <= HTTPD_STREAM_PIECE)
         return 1;
     if (h->admin_inflight + cost <= HTTPD_ADMIN_INFLIGHT_MAX) {
         h->admin_inflight += cost;
@@ -261,23 +262,25 @@ send_response(struct httpd *h, struct MHD_Connection *conn, struct pending *p,
               const struct fault_hit *cut)
 {
     struct sim_response *resp = &p->resp;
+    int streamed = resp->stream.next != NULL;
     struct MHD_Response *r;
     struct cut_body *c;
     enum MHD_Result rc;
     char *data = NULL;
     size_t len = 0, i;
 
-    if (resp->stream.next != NULL) {
-        /* Our piece, MHD's copy, and the kernel's (doubled) buffer. */
-        admit(h, p, 2 * HTTPD_STREAM_PIECE + 2 * HTTPD_STREAM_SNDBUF);
-    } else {
+    if (!streamed)
         data = body_bytes(resp, &len);
-        if (!admit(h, p, len)) { /* the 503 instead */
-            free(data);
-            data = body_bytes(resp, &len);
-        }
+    /* A stream costs our piece, MHD's copy and the kernel's (doubled)
+     * buffer. */
+    if (!admit(h, p,
+               streamed ? 2 * HTTPD_STREAM_PIECE + 2 * HTTPD_STREAM_SNDBUF
+                        : len)) {
+        free(data); /* resp is the 503 now */
+        streamed = 0;
+        data = body_bytes(resp, &len);
     }
-    if (resp->stream.next != NULL) {
+    if (streamed) {
         r = stream_response(h, conn, resp);
     } else if (cut != NULL) {
         c = xcalloc(1, sizeof(*c));

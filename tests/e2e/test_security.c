@@ -353,6 +353,95 @@ test_allow_host(void **state)
     assert_int_equal(simtest_stop(&t), 0);
 }
 
+/* --- unread admin answers ---------------------------------------------- */
+
+#define UNREAD_CLIENTS 430 /* more than the 64 MiB budget's ~409 streams */
+
+/* A connection that asks for path and reads no more than its status line
+ * (into status, NUL-terminated). Returns the descriptor, kept open. */
+static int
+ask_and_stall(const struct simtest *t, const char *path, char *status, size_t n)
+{
+    struct sockaddr_in sa;
+    char req[256];
+    int fd = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
+    struct pollfd pfd;
+    ssize_t got;
+
+    assert_true(fd >= 0);
+    /* A small window: the kernel takes little of the answer off the sim. */
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port_of(t));
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+             path);
+    assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+    pfd.fd = fd;
+    pfd.events = POLLIN;
+    assert_int_equal(poll(&pfd, 1, 30000), 1);
+    got = read(fd, status, n - 1);
+    assert_true(got > 12);
+    status[got] = '\0';
+    return fd;
+}
+
+/*
+ * Clients that ask for a large admin answer and never read it hold a
+ * bounded share of the sim: past the budget they are answered 503 busy,
+ * while small answers (health) still come, and once they are gone the
+ * large answer is served again.
+ */
+static void
+test_unread_admin_answers_bounded(void **state)
+{
+    struct simtest *t = *state;
+    int fds[UNREAD_CLIENTS], i, ok = 0, busy = 0;
+    char status[64], form[128];
+    json_t *j;
+    long st = 0;
+
+    json_decref(httpc_send_json(t->http, "PUT", "/__sim/org",
+                                "{\"web_to_lead\":{\"daily_limit\":100000}}",
+                                &st));
+    assert_int_equal(st, 200);
+    for (i = 0; i < 1500; i++) {
+        snprintf(form, sizeof(form),
+                 "oid=00D000000000001&last_name=Unread%d&company=Acme", i);
+        httpc_post_form(t->http, W2L, form, NULL);
+    }
+    for (i = 0; i < UNREAD_CLIENTS; i++) {
+        fds[i] =
+            ask_and_stall(t, "/__sim/records/Lead", status, sizeof(status));
+        ok += strncmp(status, "HTTP/1.1 200 ", 13) == 0;
+        busy += strncmp(status, "HTTP/1.1 503 ", 13) == 0;
+    }
+    assert_int_equal(ok + busy, UNREAD_CLIENTS);
+    assert_true(ok > 0);
+    assert_true(busy > 0);
+    j = httpc_get_json(t->http, "/__sim/health", &st);
+    assert_int_equal(st, 200);
+    json_decref(j);
+    for (i = 0; i < UNREAD_CLIENTS; i++)
+        close(fds[i]);
+    for (i = 0, st = 503; i < 500 && st == 503; i++) { /* at most 5 s */
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        struct http_result r;
+
+        assert_int_equal(httpc_request(t->http, "GET",
+                                       "/__sim/records/Lead?limit=1", NULL,
+                                       NULL, 0, NULL, &r),
+                         0);
+        st = r.status;
+        http_result_free(&r);
+        if (st == 503)
+            nanosleep(&ts, NULL);
+    }
+    assert_int_equal(st, 200);
+}
+
 /* --- secrets ------------------------------------------------------------ */
 
 #define USER_PW "PW-user-9f3k"
@@ -708,6 +797,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_admin_refuses_other_sites,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_salesforce_paths_take_any_origin,
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_unread_admin_answers_bounded,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test(test_allow_host),
         cmocka_unit_test(test_no_secret_written),

@@ -47,7 +47,7 @@ def create_leads(port, n):
 
 
 def answer_size(port, path):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     conn.request("GET", path)
     n = len(conn.getresponse().read())
     conn.close()
