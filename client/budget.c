@@ -161,7 +161,8 @@ room_at(const struct budget *b, int64_t now_ms)
 /*
  * The size of the next block: the last one's size scaled to last
  * BUDGET_RESERVE_SPAN_MS at the rate it was used (at most 16 times
- * larger), within what the window has room for, counting the unused
+ * larger), at most BUDGET_RESERVE_MAX and a BUDGET_RESERVE_SHARE-th of
+ * the budget, within what the window has room for, counting the unused
  * posts of blocks that ended as used until a save rewrites them.
  */
 static int64_t
@@ -176,6 +177,8 @@ next_size(const struct budget *b, int64_t now_ms)
                 : used * BUDGET_RESERVE_SPAN_MS / took;
     if (n > BUDGET_RESERVE_MAX)
         n = BUDGET_RESERVE_MAX;
+    if (n > b->limit / BUDGET_RESERVE_SHARE)
+        n = b->limit / BUDGET_RESERVE_SHARE;
     if (n > room)
         n = room;
     /* With no room left but stale posts a save could not free, one more

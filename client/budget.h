@@ -31,9 +31,12 @@
 /* A block of reservations is sized to last about this long at the rate
  * the last one was used, and may be used for this long after it is made
  * (its posts are counted at its end). */
-#define BUDGET_RESERVE_SPAN_MS 100
+#define BUDGET_RESERVE_SPAN_MS 500
 #define BUDGET_RESERVE_FIRST 8
-#define BUDGET_RESERVE_MAX 4096
+#define BUDGET_RESERVE_MAX 16384
+/* ... and at most this part of the budget, which is what a kill can cost
+ * a small budget until the block leaves the window. */
+#define BUDGET_RESERVE_SHARE 32
 #define BUDGET_FILE_MAX (16 * 1024 * 1024)
 
 /* The posts of one second: how many, and the time of the latest. A bucket

@@ -975,6 +975,62 @@ test_full_disk(void **state)
     assert_int_equal(f.stored, p.leads);
 }
 
+/*
+ * A Web-to-Lead budget file that cannot be written (here: a directory
+ * stands in its place): no post may go out uncounted. The run stops
+ * before its first post, holds every lead, says so once, exits 1.
+ */
+static void
+test_budget_unwritable(void **state)
+{
+    struct path p = {.name = "web-to-lead, budget file unwritable",
+                     .budget = 40,
+                     .leads = 10};
+    char buyer[128], leads[128], dir[160], *err;
+    struct launch l = {buyer, leads, 0, 0, -1};
+    struct figures f = {0};
+    json_t *lines, *o;
+    int fds[2], status;
+    size_t i;
+    pid_t pid;
+
+    (void)state;
+    reset(NULL, 0);
+    path_in(buyer, sizeof(buyer), "buyer.json");
+    path_in(leads, sizeof(leads), "leads.ndjson");
+    w2l_buyer(&p, buyer);
+    write_leads(leads, "nb", p.leads);
+    path_in(dir, sizeof(dir), "state");
+    assert_int_equal(mkdir(dir, 0700), 0);
+    path_in(dir, sizeof(dir), "state/w2l-00D000000000001.json");
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(pipe(fds), 0);
+    l.err_fd = fds[1];
+    pid = launch(&l);
+    close(fds[1]);
+    err = read_all(fds[0]);
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+        fail_msg("want exit status 1, got 0x%x; stderr:\n%s", status, err);
+    assert_int_equal(count_of(err, "sending stopped"), 1);
+    assert_non_null(strstr(err, "cannot write the Web-to-Lead budget file"));
+    assert_int_equal(w2l_posts(), 0);
+    check_round(&p, "nb", &f);
+    assert_int_equal(f.held, p.leads);
+    lines = outcome_lines();
+    json_array_foreach(lines, i, o)
+    {
+        const char *reason = str(o, "reason");
+
+        assert_true(strcmp(reason, "state") == 0 ||
+                    strcmp(reason, "stopped") == 0);
+    }
+    json_decref(lines);
+    free(err);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -982,6 +1038,7 @@ main(void)
         cmocka_unit_test(test_kill_at_budget_edge),
         cmocka_unit_test(test_kill_keeps_dedup_history),
         cmocka_unit_test(test_full_disk),
+        cmocka_unit_test(test_budget_unwritable),
         cmocka_unit_test(test_kill_w2l_budget),
         cmocka_unit_test(test_kill_rest_create),
         cmocka_unit_test(test_kill_rest_upsert),

@@ -69,6 +69,15 @@ write_state(struct fx *f, const char *text)
     fclose(fp);
 }
 
+static void
+unlink_state(struct fx *f)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "%s/" FILE_NAME, f->dir);
+    unlink(path);
+}
+
 static enum budget_verdict
 take(struct budget *b, int64_t now, int64_t *at)
 {
@@ -157,68 +166,86 @@ test_killed_block(void **state)
     struct budget b;
     int64_t at = 0;
 
-    budget_open(&b, &f->st, FILE_NAME, 100, 86400);
+    budget_open(&b, &f->st, FILE_NAME, 1000, 86400);
     assert_int_equal(take(&b, T0, &at), BUDGET_SEND);
     assert_int_equal(b.resv_size, BUDGET_RESERVE_FIRST);
     budget_close(&b); /* killed: no save */
-    assert_int_equal(count_on_disk(f, 100), BUDGET_RESERVE_FIRST);
-    budget_open(&b, &f->st, FILE_NAME, 100, 86400);
+    assert_int_equal(count_on_disk(f, 1000), BUDGET_RESERVE_FIRST);
+    budget_open(&b, &f->st, FILE_NAME, 1000, 86400);
     assert_int_equal(b.sent, BUDGET_RESERVE_FIRST);
     assert_int_equal(take(&b, T0 + 5000, &at), BUDGET_SEND);
     assert_int_equal(budget_save(&b, T0 + 5000 + BUDGET_RESERVE_SPAN_MS + 1),
                      0);
-    assert_int_equal(count_on_disk(f, 100), BUDGET_RESERVE_FIRST + 1);
+    assert_int_equal(count_on_disk(f, 1000), BUDGET_RESERVE_FIRST + 1);
     budget_close(&b);
 }
 
+/* The sizes of the blocks n posts taken at once make, in order (the
+ * same size twice in a row counted once); how many. */
+static int
+block_sizes(struct fx *f, int64_t limit, int64_t n, int64_t *sizes, int max)
+{
+    struct budget b;
+    int64_t at = 0, last = 0;
+    int k = 0;
+
+    budget_open(&b, &f->st, FILE_NAME, limit, 86400);
+    for (int64_t i = 0; i < n; i++) {
+        assert_int_equal(take(&b, T0, &at), BUDGET_SEND);
+        if (b.resv_size != last && k < max)
+            sizes[k++] = last = b.resv_size;
+    }
+    if (n == limit)
+        assert_int_equal(take(&b, T0, &at), BUDGET_FULL);
+    budget_close(&b);
+    assert_int_equal(count_on_disk(f, limit), n);
+    return k;
+}
+
 /* Blocks grow with the rate they are used at (at most 16 times each),
- * up to BUDGET_RESERVE_MAX, and never past the room left. */
+ * up to BUDGET_RESERVE_MAX, never past the room left, and never past a
+ * BUDGET_RESERVE_SHARE-th of the budget (what a kill may cost it). */
 static void
 test_block_sizes(void **state)
 {
     struct fx *f = *state;
-    struct budget b;
-    int64_t at = 0, sizes[5], nsizes = 0, last = 0;
+    int64_t sizes[8];
 
-    budget_open(&b, &f->st, FILE_NAME, 7000, 86400);
-    for (int i = 0; i < 7000; i++) {
-        assert_int_equal(take(&b, T0, &at), BUDGET_SEND);
-        if (b.resv_size != last && nsizes < 5)
-            sizes[nsizes++] = last = b.resv_size;
-    }
-    assert_int_equal(nsizes, 5);
+    assert_int_equal(block_sizes(f, 600000, 600000, sizes, 8), 5);
     assert_int_equal(sizes[0], 8);
     assert_int_equal(sizes[1], 128);
     assert_int_equal(sizes[2], 2048);
     assert_int_equal(sizes[3], BUDGET_RESERVE_MAX);
-    /* 8 + 128 + 2048 + 4096 = 6280: the last block is the room left. */
-    assert_int_equal(sizes[4], 7000 - 6280);
-    assert_int_equal(take(&b, T0, &at), BUDGET_FULL);
-    assert_int_equal(count_on_disk(f, 7000), 7000);
-    budget_close(&b);
+    /* 2,184 + 36 blocks of 16,384: the last block is the room left. */
+    assert_int_equal(sizes[4], 600000 - 2184 - 36 * BUDGET_RESERVE_MAX);
+    unlink_state(f);
+    assert_int_equal(block_sizes(f, 500, 500, sizes, 8), 3);
+    assert_int_equal(sizes[0], 8);
+    assert_int_equal(sizes[1], 500 / BUDGET_RESERVE_SHARE);
+    /* 8 + 32 blocks of 15 = 488: 12 left. */
+    assert_int_equal(sizes[2], 12);
 }
 
-/* When only unused reservations fill the window, a save frees them. */
+/* Blocks that end by time leave unused posts counted on disk; when only
+ * those fill the window, a save frees them: every post of the budget is
+ * still sent, and the file is exact after. */
 static void
 test_stale_block_freed(void **state)
 {
     struct fx *f = *state;
     struct budget b;
-    int64_t at = 0;
+    int64_t at = 0, t = T0, sent = 0;
 
-    budget_open(&b, &f->st, FILE_NAME, 10, 86400);
-    assert_int_equal(take(&b, T0, &at), BUDGET_SEND);
-    assert_int_equal(b.resv_size, 8);
-    /* The block ended with 7 unused: the next one has room for 2 only
-     * until a save drops them. */
-    assert_int_equal(take(&b, T0 + 1000, &at), BUDGET_SEND);
-    assert_true(b.resv_size <= 9);
-    for (int i = 0; i < 8; i++)
-        assert_int_equal(take(&b, T0 + 2000 + i * 200, &at), BUDGET_SEND);
-    assert_int_equal(take(&b, T0 + 5000, &at), BUDGET_FULL);
-    assert_true(count_on_disk(f, 10) >= 10);
-    assert_int_equal(budget_save(&b, T0 + 6000), 0);
-    assert_int_equal(count_on_disk(f, 10), 10);
+    budget_open(&b, &f->st, FILE_NAME, 320, 86400);
+    /* Slow posts: every block ends by time with most of it unused. */
+    while (take(&b, t, &at) == BUDGET_SEND) {
+        sent++;
+        assert_true(count_on_disk(f, 320) >= sent);
+        t += BUDGET_RESERVE_SPAN_MS * 3;
+    }
+    assert_int_equal(sent, 320);
+    assert_int_equal(budget_save(&b, t), 0);
+    assert_int_equal(count_on_disk(f, 320), 320);
     budget_close(&b);
 }
 
