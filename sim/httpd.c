@@ -5,7 +5,9 @@
  * pending request, refuse an oversized Content-Length), upload (append to
  * a bounded buffer) and completion (build a struct sim_request, dispatch,
  * queue the response). The pending state is freed in the completion
- * callback, which MHD calls even for aborted requests.
+ * callback, which MHD calls even for aborted requests. Each phase change
+ * is told to deadline.h, which closes a connection whose request head or
+ * body takes too long to arrive.
  *
  * Injected faults (fault.h) are decided in dispatch.c and carried out here:
  * a delay suspends the connection and a small timer thread resumes it when
@@ -27,6 +29,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "deadline.h"
 #include "dispatch.h"
 #include "fault.h"
 #include "guard.h"
@@ -81,6 +84,8 @@ struct httpd {
     size_t nheld;
     int stopping;
     size_t admin_inflight; /* bytes (HTTP thread only) */
+    /* Request head and body deadlines, on a thread of their own. */
+    struct deadlines *deadlines;
 };
 
 struct pending {
@@ -454,12 +459,48 @@ finish_held(struct httpd *h, struct MHD_Connection *conn,
     return send_response(h, conn, p, NULL);
 }
 
+/*
+ * Request deadlines (deadline.h): every connection is watched from its
+ * start, and forgotten before libmicrohttpd closes its descriptor (it
+ * tells this callback first).
+ */
+static void
+notify_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
+          enum MHD_ConnectionNotificationCode toe)
+{
+    struct httpd *h = cls;
+    const union MHD_ConnectionInfo *ci;
+
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context =
+            ci != NULL ? deadline_open(h->deadlines, ci->connect_fd) : NULL;
+    } else {
+        deadline_close(h->deadlines, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* The connection's request moves to phase: its body is read, it is being
+ * answered, or it is done and the next one is awaited. */
+static void
+deadline_move(struct httpd *h, struct MHD_Connection *conn,
+              enum deadline_phase phase)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    if (ci != NULL)
+        deadline_phase(h->deadlines, ci->socket_context, phase);
+}
+
 static enum MHD_Result
 respond(struct httpd *h, struct MHD_Connection *conn, const char *url,
         const char *method, struct pending *p)
 {
     struct sim_request req;
 
+    deadline_move(h, conn, DEADLINE_BUSY);
     fill_request(conn, url, method, p, &req);
     p->admin =
         strncmp(url, SFAPI_ADMIN_PREFIX, strlen(SFAPI_ADMIN_PREFIX)) == 0;
@@ -491,6 +532,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     uint64_t declared;
 
     if (p == NULL) {
+        deadline_move(h, conn, DEADLINE_BODY);
         p = xcalloc(1, sizeof(*p));
         buf_init(&p->body, h->sim->cfg.max_body);
         response_init(&p->resp);
@@ -531,8 +573,8 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **req_cls,
     struct httpd *h = cls;
     struct pending *p = *req_cls;
 
-    (void)conn;
     (void)toe;
+    deadline_move(h, conn, DEADLINE_HEAD);
     if (p == NULL)
         return;
     h->admin_inflight -= p->inflight;
@@ -716,9 +758,11 @@ httpd_start(struct sim *sim, struct sf_err *err)
      * connection; MHD owns fd from here, and closes it even when it fails
      * to start. */
     timer_start(h);
+    h->deadlines = deadlines_start(sim->cfg.deadline_s);
     h->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, access_cb, h, MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
+        MHD_OPTION_NOTIFY_CONNECTION, notify_cb, h,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTPD_CONNECTION_TIMEOUT_S,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPD_CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTPD_HEADER_MEMORY,
@@ -727,6 +771,7 @@ httpd_start(struct sim *sim, struct sf_err *err)
         err_set(err, "cannot start the HTTP server on %s port %u",
                 sim->cfg.bind, port);
         timer_stop(h);
+        deadlines_stop(h->deadlines);
         goto fail;
     }
     return h;
@@ -744,5 +789,6 @@ httpd_stop(struct httpd *h)
      * still suspended. */
     timer_stop(h);
     MHD_stop_daemon(h->daemon);
+    deadlines_stop(h->deadlines); /* after every connection is closed */
     free(h);
 }
