@@ -194,6 +194,18 @@ simtest_setup_session(void **state)
 }
 
 int
+simtest_setup_org_text(void **state, const char *org_text)
+{
+    struct simtest *t = calloc(1, sizeof(*t));
+
+    if (t == NULL)
+        return -1;
+    simtest_start_org_text(t, org_text, NULL);
+    *state = t;
+    return 0;
+}
+
+int
 simtest_teardown(void **state)
 {
     struct simtest *t = *state;

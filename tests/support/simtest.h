@@ -68,7 +68,8 @@ int simtest_stop(struct simtest *t);
 
 /*
  * cmocka fixtures. Setup: *state becomes a started struct simtest (owned;
- * freed by the teardown) on the default org, or on fixtures/NAME; the
+ * freed by the teardown) on the default org, on fixtures/NAME, or on an
+ * org given as text; the
  * _session variants also log in (simtest_login(t, NULL)). Teardown stops
  * it and fails (-1) unless the sim exited cleanly (0), so a leak or crash
  * seen at shutdown fails the test.
@@ -77,6 +78,8 @@ int simtest_setup(void **state);
 int simtest_setup_org(void **state, const char *fixture);
 int simtest_setup_session(void **state);
 int simtest_setup_org_session(void **state, const char *fixture);
+/* Setup on an org given as JSON text (see simtest_start_org_text()). */
+int simtest_setup_org_text(void **state, const char *org_text);
 int simtest_teardown(void **state);
 
 /* "$SFSIM_FIXTURES/NAME" (static buffer, valid until the next call). */
