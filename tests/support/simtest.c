@@ -239,20 +239,28 @@ copy_member(char *out, size_t n, const json_t *j, const char *key)
 }
 
 void
+simtest_use_token(struct simtest *t, const char *access_token)
+{
+    snprintf(t->access_token, sizeof(t->access_token), "%s", access_token);
+    t->refresh_token[0] = '\0';
+    snprintf(t->auth, sizeof(t->auth), "Authorization: Bearer %s",
+             t->access_token);
+}
+
+void
 simtest_login(struct simtest *t, const char *body)
 {
     long st = 0;
     json_t *j = httpc_send_json(t->http, "POST", "/__sim/tokens", body, &st);
+    const char *access = json_string_value(json_object_get(j, "access_token"));
 
-    copy_member(t->access_token, sizeof(t->access_token), j, "access_token");
-    copy_member(t->refresh_token, sizeof(t->refresh_token), j, "refresh_token");
-    json_decref(j);
-    if (t->access_token[0] == '\0')
+    if (access == NULL || *access == '\0')
         fail_msg("simtest_login: POST /__sim/tokens %s: status %ld, no "
                  "access_token",
                  body != NULL ? body : "", st);
-    snprintf(t->auth, sizeof(t->auth), "Authorization: Bearer %s",
-             t->access_token);
+    simtest_use_token(t, access);
+    copy_member(t->refresh_token, sizeof(t->refresh_token), j, "refresh_token");
+    json_decref(j);
 }
 
 char *

@@ -95,6 +95,9 @@ const char *simtest_fixture(const char *name);
  * comes back. A later call replaces the session.
  */
 void simtest_login(struct simtest *t, const char *body);
+/* Makes access_token (obtained some other way, e.g. from a grant under
+ * test) the session's; the refresh token is forgotten. */
+void simtest_use_token(struct simtest *t, const char *access_token);
 /* A fresh access token for the default user, not kept in t, or NULL;
  * caller frees with free(). */
 char *simtest_token(struct simtest *t);
