@@ -213,17 +213,35 @@ clienttest_rest_buyer(const struct simtest *sim)
         b,
         "{\"delivery\":{\"url\":\"%s/services/data/v59.0/sobjects/Lead/\","
         "\"content_type\":\"application/json\",\"headers\":"
-        "{\"Authorization\":\"Bearer %s\"}},"
-        "\"auth\":{\"token_url\":\"%s/services/oauth2/token\",\"client_id\":"
-        "\"sfsim-client-id\",\"client_secret\":\"sfsim-client-secret\","
-        "\"refresh_token\":\"%s\"}}",
-        sim->proc.url, sim->access_token, sim->proc.url, sim->refresh_token);
+        "{\"Authorization\":\"Bearer %s\"}}}",
+        sim->proc.url, sim->access_token);
+    clienttest_patch_auth(b, sim, NULL);
     return b;
 }
 
 void
-clienttest_write_buyer(struct clienttest *c, json_t *buyer)
+clienttest_patch_auth(json_t *buyer, const struct simtest *sim,
+                      const char *refresh_token)
 {
+    clienttest_patch(buyer,
+                     "{\"auth\":{\"token_url\":\"%s/services/oauth2/token\","
+                     "\"client_id\":\"sfsim-client-id\",\"client_secret\":"
+                     "\"sfsim-client-secret\",\"refresh_token\":\"%s\"}}",
+                     sim->proc.url,
+                     refresh_token != NULL ? refresh_token
+                                           : sim->refresh_token);
+}
+
+void
+clienttest_write_buyer(struct clienttest *c, json_t *buyer, ...)
+{
+    const char *patch;
+    va_list ap;
+
+    va_start(ap, buyer);
+    while ((patch = va_arg(ap, const char *)) != NULL)
+        clienttest_patch(buyer, "%s", patch);
+    va_end(ap);
     if (json_dump_file(buyer, c->buyer, JSON_INDENT(1)) == -1)
         fail_msg("cannot write %s", c->buyer);
     json_decref(buyer);

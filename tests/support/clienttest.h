@@ -12,13 +12,11 @@
  * files or the client misbehave in a way no test wants.
  *
  *     struct clienttest c;
- *     json_t *b;
  *
  *     clienttest_init(&c, sim, "rest");
  *     simtest_login(sim, "{}");
- *     b = clienttest_rest_buyer(sim);
- *     clienttest_patch(b, "{\"retry\":{\"max_retries\":0}}");
- *     clienttest_write_buyer(&c, b);
+ *     clienttest_write_buyer(&c, clienttest_rest_buyer(sim),
+ *                            "{\"retry\":{\"max_retries\":0}}", NULL);
  *     clienttest_write_leads(c.leads, "a", 0, 5, NULL);
  *     assert_int_equal(clienttest_run(&c, &(struct clienttest_run){
  *                                              .concurrency = 4}),
@@ -84,6 +82,12 @@ void clienttest_write_leads(const char *path, const char *prefix, int from,
  * 00D000000000001 (the default org's). No mapping: patch one in.
  */
 json_t *clienttest_w2l_buyer(const struct simtest *sim);
+/* A patch mapping the leads clienttest_write_leads() writes by default onto
+ * a Lead (the id to source_lead_id__c, an external-id field of
+ * fixtures/orgs/custom-fields.json). */
+#define CLIENTTEST_REST_MAPPING                                                \
+    "{\"mapping\":{\"id\":\"source_lead_id__c\",\"last\":\"LastName\","        \
+    "\"company\":\"Company\"}}"
 /*
  * A REST buyer for sim (new object): Lead creation at
  * /services/data/v59.0/sobjects/Lead/ with the session's Bearer token
@@ -91,6 +95,10 @@ json_t *clienttest_w2l_buyer(const struct simtest *sim);
  * refresh token through the default app (sfsim-client-id). No mapping.
  */
 json_t *clienttest_rest_buyer(const struct simtest *sim);
+/* Sets auth.* to refresh through the sim's default app (sfsim-client-id)
+ * with refresh_token (NULL: the session's). */
+void clienttest_patch_auth(json_t *buyer, const struct simtest *sim,
+                           const char *refresh_token);
 /*
  * Applies a JSON merge patch (RFC 7396: objects merge member by member, a
  * null member removes one, anything else replaces) given as a printf
@@ -99,8 +107,11 @@ json_t *clienttest_rest_buyer(const struct simtest *sim);
  */
 void clienttest_patch(json_t *buyer, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Writes buyer (reference stolen) to c->buyer. */
-void clienttest_write_buyer(struct clienttest *c, json_t *buyer);
+/* Writes buyer (reference stolen) to c->buyer, after applying each patch
+ * (JSON object texts, as clienttest_patch() applies them) in turn; the
+ * first NULL ends the list. */
+void clienttest_write_buyer(struct clienttest *c, json_t *buyer, ...)
+    __attribute__((sentinel));
 
 /* --- running sfdeliver ---------------------------------------------------- */
 

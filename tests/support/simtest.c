@@ -153,8 +153,10 @@ simtest_stop(struct simtest *t)
 
 /* --- cmocka fixtures ------------------------------------------------------ */
 
+/* A started simtest in *state: on org_text, else on fixtures/FIXTURE (NULL:
+ * the default org); logged in with session. */
 static int
-setup(void **state, const char *fixture, int session)
+setup(void **state, const char *fixture, const char *org_text, int session)
 {
     struct simtest *t = calloc(1, sizeof(*t));
     const char *args[] = {"--org", NULL, NULL};
@@ -162,7 +164,10 @@ setup(void **state, const char *fixture, int session)
     if (t == NULL)
         return -1;
     args[1] = fixture != NULL ? simtest_fixture(fixture) : NULL;
-    simtest_start(t, fixture != NULL ? args : NULL);
+    if (org_text != NULL)
+        simtest_start_org_text(t, org_text, NULL);
+    else
+        simtest_start(t, fixture != NULL ? args : NULL);
     if (session)
         simtest_login(t, NULL);
     *state = t;
@@ -170,39 +175,33 @@ setup(void **state, const char *fixture, int session)
 }
 
 int
-simtest_setup_org(void **state, const char *fixture)
-{
-    return setup(state, fixture, 0);
-}
-
-int
 simtest_setup(void **state)
 {
-    return setup(state, NULL, 0);
+    return setup(state, NULL, NULL, 0);
 }
 
 int
-simtest_setup_org_session(void **state, const char *fixture)
+simtest_setup_org(void **state, const char *fixture)
 {
-    return setup(state, fixture, 1);
+    return setup(state, fixture, NULL, 0);
 }
 
 int
 simtest_setup_session(void **state)
 {
-    return setup(state, NULL, 1);
+    return setup(state, NULL, NULL, 1);
+}
+
+int
+simtest_setup_org_session(void **state, const char *fixture)
+{
+    return setup(state, fixture, NULL, 1);
 }
 
 int
 simtest_setup_org_text(void **state, const char *org_text)
 {
-    struct simtest *t = calloc(1, sizeof(*t));
-
-    if (t == NULL)
-        return -1;
-    simtest_start_org_text(t, org_text, NULL);
-    *state = t;
-    return 0;
+    return setup(state, NULL, org_text, 0);
 }
 
 int
