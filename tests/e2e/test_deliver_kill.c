@@ -174,25 +174,19 @@ w2l_buyer(const struct path *p)
                      "\"retry\":{\"max_retries\":2,\"backoff_ms\":1,"
                      "\"jitter\":false},\"web_to_lead\":{\"daily_budget\":%d}}",
                      p->concurrency > 0 ? p->concurrency : 4, p->budget);
-    if (p->extra != NULL)
-        clienttest_patch(b, "%s", p->extra);
-    clienttest_write_buyer(&c, b);
+    clienttest_write_buyer(&c, b, p->extra, NULL);
 }
 
 /* A REST buyer; upsert when extra names the external id field. */
 static void
 rest_buyer_with(const char *extra)
 {
-    json_t *b = clienttest_rest_buyer(&sim);
-
-    clienttest_patch(b, "{\"name\":\"kill-rest\",\"delivery\":"
-                        "{\"concurrency\":4},\"mapping\":{\"id\":"
-                        "\"source_lead_id__c\",\"last\":\"LastName\","
-                        "\"company\":\"Company\"},\"retry\":{\"max_retries\":2,"
-                        "\"backoff_ms\":1,\"jitter\":false}}");
-    if (extra != NULL)
-        clienttest_patch(b, "%s", extra);
-    clienttest_write_buyer(&c, b);
+    clienttest_write_buyer(&c, clienttest_rest_buyer(&sim),
+                           CLIENTTEST_REST_MAPPING,
+                           "{\"name\":\"kill-rest\",\"delivery\":"
+                           "{\"concurrency\":4},\"retry\":{\"max_retries\":2,"
+                           "\"backoff_ms\":1,\"jitter\":false}}",
+                           extra, NULL);
 }
 
 static void

@@ -75,15 +75,11 @@ reset(void)
 static void
 write_buyer(const char *extra)
 {
-    json_t *b = clienttest_rest_buyer(&sim);
-
-    clienttest_patch(b, "{\"name\":\"rest\",\"mapping\":{\"id\":"
-                        "\"source_lead_id__c\",\"last\":\"LastName\","
-                        "\"company\":\"Company\"},\"retry\":{\"max_retries\":0,"
-                        "\"backoff_ms\":1,\"jitter\":false}}");
-    if (extra != NULL)
-        clienttest_patch(b, "%s", extra);
-    clienttest_write_buyer(&c, b);
+    clienttest_write_buyer(&c, clienttest_rest_buyer(&sim),
+                           CLIENTTEST_REST_MAPPING,
+                           "{\"name\":\"rest\",\"retry\":{\"max_retries\":0,"
+                           "\"backoff_ms\":1,\"jitter\":false}}",
+                           extra, NULL);
 }
 
 /* Starts sfdeliver with the command-line interface (--log, stderr to
@@ -356,7 +352,7 @@ faults_available(void)
 static void
 test_midrun_refresh_before_timeout(void **state)
 {
-    json_t *all, *b;
+    json_t *all;
 
     (void)state;
     reset();
@@ -366,14 +362,13 @@ test_midrun_refresh_before_timeout(void **state)
         &sim, "POST", "/__sim/faults",
         "{\"method\":\"POST\",\"path\":\"" LEAD_PATH "\",\"action\":"
         "\"status\",\"status\":503,\"retry_after\":2,\"times\":1}"));
-    b = clienttest_rest_buyer(&sim);
-    clienttest_patch(b, "{\"mapping\":{\"id\":\"source_lead_id__c\",\"last\":"
-                        "\"LastName\",\"company\":\"Company\"},"
-                        "\"auth\":{\"session_timeout_seconds\":60,"
-                        "\"refresh_margin_seconds\":59},"
-                        "\"retry\":{\"max_retries\":2,\"backoff_ms\":1,"
-                        "\"jitter\":false}}");
-    clienttest_write_buyer(&c, b);
+    clienttest_write_buyer(&c, clienttest_rest_buyer(&sim),
+                           CLIENTTEST_REST_MAPPING,
+                           "{\"auth\":{\"session_timeout_seconds\":60,"
+                           "\"refresh_margin_seconds\":59},"
+                           "\"retry\":{\"max_retries\":2,\"backoff_ms\":1,"
+                           "\"jitter\":false}}",
+                           NULL);
     clienttest_write_leads(c.leads, "m", 0, 2, NULL);
     assert_int_equal(run_client(1), 0);
     all = clienttest_outcomes(&c);

@@ -83,15 +83,12 @@ reset(void)
 static void
 write_buyer(const char *extra)
 {
-    json_t *b = clienttest_w2l_buyer(&sim);
-
-    clienttest_patch(b, "{\"mapping\":{\"first\":\"first_name\",\"last\":"
-                        "\"last_name\",\"company\":\"company\",\"email\":"
-                        "\"email\"},\"static_fields\":{\"lead_source\":"
-                        "\"Lead Distro AI\"},\"retry\":{\"backoff_ms\":1}}");
-    if (extra != NULL)
-        clienttest_patch(b, "%s", extra);
-    clienttest_write_buyer(&c, b);
+    clienttest_write_buyer(
+        &c, clienttest_w2l_buyer(&sim),
+        "{\"mapping\":{\"first\":\"first_name\",\"last\":\"last_name\","
+        "\"company\":\"company\",\"email\":\"email\"},\"static_fields\":"
+        "{\"lead_source\":\"Lead Distro AI\"},\"retry\":{\"backoff_ms\":1}}",
+        extra, NULL);
 }
 
 /*
@@ -104,18 +101,18 @@ static void
 test_proxy_from_environment(void **state)
 {
     char now[64];
-    json_t *all, *b;
+    json_t *all;
     int rc;
 
     (void)state;
     for (int with = 1; with >= 0; with--) {
         reset();
-        b = clienttest_w2l_buyer(&sim);
-        clienttest_patch(b,
-                         "{\"delivery\":{\"url\":\"http://proxy-test.invalid/"
-                         "servlet/servlet.WebToLead\",\"connect_timeout_ms\":"
-                         "2000},\"retry\":{\"max_retries\":0}}");
-        clienttest_write_buyer(&c, b);
+        clienttest_write_buyer(
+            &c, clienttest_w2l_buyer(&sim),
+            "{\"delivery\":{\"url\":\"http://proxy-test.invalid/servlet/"
+            "servlet.WebToLead\",\"connect_timeout_ms\":2000},"
+            "\"retry\":{\"max_retries\":0}}",
+            NULL);
         clienttest_write_file(c.leads,
                               "{\"id\":\"p1\",\"last_name\":\"Proxy\"}\n");
         /* The test's own calls to the sim must not go through it. */
@@ -274,7 +271,7 @@ test_budget_not_spent_on_unsent_posts(void **state)
                      "\"company\":\"company\"},\"retry\":{\"max_retries\":1,"
                      "\"backoff_ms\":1},\"web_to_lead\":{\"daily_budget\":2}}",
                      port);
-    clienttest_write_buyer(&c, b);
+    clienttest_write_buyer(&c, b, NULL);
     clienttest_write_leads(c.leads, "u", 0, 3, W2L_LEAD);
     /* One at a time: a post in flight holds its unit until it is known
      * not to have gone out. */
@@ -327,24 +324,20 @@ write_reconcile_buyer(const char *refresh_token)
 {
     json_t *b = clienttest_w2l_buyer(&sim);
 
-    if (refresh_token == NULL) {
+    if (refresh_token == NULL)
         simtest_login(&sim, "{}");
-        refresh_token = sim.refresh_token;
-    }
+    clienttest_patch_auth(b, &sim, refresh_token);
     clienttest_patch(
         b,
         "{\"delivery\":{\"url\":\"%s/servlet/servlet.WebToLead\"},"
         "\"mapping\":{\"id\":\"source_lead_id__c\",\"last\":"
         "\"last_name\",\"company\":\"company\"},"
-        "\"auth\":{\"token_url\":\"%s/services/oauth2/token\","
-        "\"client_id\":\"sfsim-client-id\",\"client_secret\":"
-        "\"sfsim-client-secret\",\"refresh_token\":\"%s\"},"
         "\"retry\":{\"backoff_ms\":1},"
         "\"reconcile\":{\"query_url\":\"%s/services/data/v59.0/query\","
         "\"match_field\":\"source_lead_id__c\",\"wait_ms\":0,"
         "\"batch_size\":2}}",
-        sim.proc.url, sim.proc.url, refresh_token, sim.proc.url);
-    clienttest_write_buyer(&c, b);
+        sim.proc.url, sim.proc.url);
+    clienttest_write_buyer(&c, b, NULL);
 }
 
 /* Journal entries whose path is path. */
