@@ -12,14 +12,20 @@
 #include "buf.h"
 #include "xmalloc.h"
 
-#define GATE_STR(name, str) str,
-static const char *const verdict_names[] = {GATE_VERDICTS(GATE_STR)};
-#undef GATE_STR
+#define GATE_OUTCOME(verdict, outcome) [verdict] = outcome,
+static const enum outcome stop_outcomes[] = {GATE_STOPS(GATE_OUTCOME)};
+#undef GATE_OUTCOME
+
+enum outcome
+gate_outcome(enum gate_verdict v)
+{
+    return stop_outcomes[v];
+}
 
 const char *
 gate_verdict_str(enum gate_verdict v)
 {
-    return verdict_names[v];
+    return v == GATE_PASS ? "pass" : outcome_name(gate_outcome(v));
 }
 
 char *
