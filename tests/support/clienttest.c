@@ -97,6 +97,24 @@ clienttest_write_file(const char *path, const char *text)
     assert_int_equal(fclose(fp), 0);
 }
 
+char *
+clienttest_read_file(const char *path)
+{
+    struct buf b;
+    char chunk[4096];
+    size_t n;
+    FILE *fp = fopen(path, "r");
+
+    if (fp == NULL)
+        fail_msg("%s: %s", path, strerror(errno));
+    buf_init(&b, 256 << 20);
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(fp);
+    buf_putc(&b, '\0');
+    return buf_steal(&b, NULL);
+}
+
 /* fields with every "{i}" replaced by i, into b. */
 static void
 put_fields(struct buf *b, const char *fields, int i)
@@ -307,6 +325,8 @@ child_setup(const struct clienttest *c, const struct clienttest_run *r,
         _exit(126);
     if (r->err_fd > 0)
         fd = r->err_fd;
+    else if (r->capture)
+        fd = open(c->err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     else if (r->quiet && getenv("SFDELIVER_TEST_VERBOSE") == NULL)
         fd = open(c->err, O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd > 0)

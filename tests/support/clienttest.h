@@ -66,6 +66,9 @@ const char *clienttest_path(const struct clienttest *c, const char *name,
 
 /* Writes text to path (replacing it); fails the test if it cannot. */
 void clienttest_write_file(const char *path, const char *text);
+/* The whole file at path, NUL-terminated (caller frees); fails the test
+ * if it cannot be read. */
+char *clienttest_read_file(const char *path);
 /*
  * Writes leads to path, one JSON line each for i in [from, to):
  * {"id":"<prefix><i>",<fields>}, where fields are JSON members with every
@@ -127,9 +130,12 @@ struct clienttest_run {
     int log;                 /* --log c->log */
     const char *const *args; /* more arguments, NULL-terminated */
     const char *stdout_path; /* the client's stdout; NULL: inherited */
-    /* The client's stderr: err_fd when > 0; else with quiet, appended to
-     * c->err unless $SFDELIVER_TEST_VERBOSE is set; else inherited. */
+    /* The client's stderr: err_fd when > 0; else with capture, c->err
+     * (emptied first: for a test that reads it); else with quiet,
+     * appended to c->err unless $SFDELIVER_TEST_VERBOSE is set; else
+     * inherited. */
     int err_fd;
+    int capture;
     int quiet;
     long fsize_limit; /* RLIMIT_FSIZE in bytes (a full disk); 0: none */
 };
