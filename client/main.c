@@ -70,6 +70,7 @@ struct run {
     const char *leads_label;
     char *config_auth; /* the config's own Authorization header, or NULL */
     size_t counts[OUTCOME_COUNT]; /* leads per outcome */
+    size_t held_sent;             /* held leads that had been sent */
     size_t total;
     struct pending *pending; /* delivered, not yet reconciled */
     size_t npending;
@@ -179,9 +180,13 @@ apply_env(struct opts *o)
 }
 
 static void
-count(struct run *r, enum outcome outcome)
+count(struct run *r, enum outcome outcome, int attempts)
 {
     r->counts[outcome]++;
+    /* Held after a failed attempt (a 401 whose refresh failed, a retry
+     * the run stopped): sent, but not delivered. */
+    if (outcome == OUTCOME_HELD && attempts > 0)
+        r->held_sent++;
 }
 
 /*
@@ -222,7 +227,7 @@ static void
 record(struct run *r, const char *lead_id, enum outcome outcome, int attempts,
        const struct outcome_detail *d, json_t *extra)
 {
-    count(r, outcome);
+    count(r, outcome, attempts);
     if (outcome_write(&r->out, lead_id, outcome, attempts, d, extra) == -1)
         r->failed = 1;
     if (r->out.broken)
@@ -833,6 +838,24 @@ summary_unrecorded(const struct run *r)
                         "memory were cut)\n");
 }
 
+/* The held leads: not delivered, and not sent unless some were. */
+static void
+summary_held(const struct run *r)
+{
+    const char *see =
+        r->out.broken ? "" : "see \"reason\" and \"retry_at\" in the outcomes";
+
+    fprintf(stderr, "sfdeliver: %zu leads held; ", r->counts[OUTCOME_HELD]);
+    if (r->held_sent == 0)
+        fprintf(stderr, "they were NOT sent%s%s%s\n", *see ? " (" : "", see,
+                *see ? ")" : "");
+    else
+        fprintf(stderr,
+                "they were NOT delivered (%zu of them were sent and "
+                "failed%s%s)\n",
+                r->held_sent, *see ? "; " : "", see);
+}
+
 static void
 summary(const struct run *r, const struct deliver *d)
 {
@@ -849,11 +872,7 @@ summary(const struct run *r, const struct deliver *d)
     if (r->stopped)
         fprintf(stderr, "sfdeliver: sending STOPPED: %s\n", r->stop_why);
     if (r->counts[OUTCOME_HELD] > 0)
-        fprintf(stderr, "sfdeliver: %zu leads held; they were NOT sent%s\n",
-                r->counts[OUTCOME_HELD],
-                r->out.broken ? ""
-                              : " (see \"reason\" and \"retry_at\" in the "
-                                "outcomes)");
+        summary_held(r);
     if (r->out.broken)
         summary_unrecorded(r);
     if (!buyer_reconciles(&r->b))

@@ -261,6 +261,70 @@ test_failed_refresh_holds(void **state)
     assert_int_equal(simtest_count(&sim, "Lead"), 0);
 }
 
+/* sfdeliver's summary (its stderr) of a run with concurrency 4; caller
+ * frees. */
+static char *
+run_summary(void)
+{
+    assert_int_equal(clienttest_run(&c,
+                                    &(struct clienttest_run){
+                                        .concurrency = 4,
+                                        .log = 1,
+                                        .capture = 1,
+                                    }),
+                     0);
+    return clienttest_read_file(c.err);
+}
+
+/*
+ * The summary's line about held leads says they were not sent only when
+ * none was: a paused buyer sends nothing, but a refresh that fails after
+ * the first wave got 401 holds leads that were sent (and refused).
+ */
+static void
+test_held_summary_tells_sent_from_unsent(void **state)
+{
+    char form[SIMTEST_TOKEN_MAX + 16], id[16], want[256], *err;
+    json_t *all;
+    int sent = 0;
+
+    (void)state;
+    reset();
+    write_buyer("{\"paused\":true}");
+    clienttest_write_leads(c.leads, "s", 0, 6, NULL);
+    err = run_summary();
+    if (strstr(err, "sfdeliver: 6 leads held; they were NOT sent (see "
+                    "\"reason\" and \"retry_at\" in the outcomes)\n") == NULL)
+        fail_msg("summary: %s", err);
+    free(err);
+
+    reset();
+    write_buyer(NULL);
+    clienttest_write_leads(c.leads, "h", 0, 12, NULL);
+    snprintf(form, sizeof(form), "token=%s", sim.refresh_token);
+    assert_int_equal(
+        httpc_post_form(sim.http, "/services/oauth2/revoke", form, NULL), 200);
+    expire_all();
+    err = run_summary();
+    all = clienttest_outcomes(&c);
+    for (int i = 0; i < 12; i++) {
+        snprintf(id, sizeof(id), "h%d", i);
+        assert_string_equal(field(all, id, "outcome"), "held");
+        sent += ifield(all, id, "attempts") > 0;
+    }
+    json_decref(all);
+    assert_true(sent >= 1);
+    snprintf(want, sizeof(want),
+             "sfdeliver: 12 leads held; they were NOT delivered (%d of them "
+             "were sent and failed; see \"reason\" and \"retry_at\" in the "
+             "outcomes)\n",
+             sent);
+    if (strstr(err, want) == NULL)
+        fail_msg("want \"%s\" in the summary: %s", want, err);
+    assert_null(strstr(err, "NOT sent"));
+    free(err);
+}
+
 /*
  * The seed page: a paused buyer holds its leads; three days later, long
  * after the session timed out, it is resumed. The client knows when the
@@ -536,6 +600,7 @@ main(void)
         cmocka_unit_test(test_expired_token_one_shared_refresh),
         cmocka_unit_test(test_expiry_between_runs_token_persisted),
         cmocka_unit_test(test_failed_refresh_holds),
+        cmocka_unit_test(test_held_summary_tells_sent_from_unsent),
         cmocka_unit_test(test_paused_then_resumed_after_expiry),
         cmocka_unit_test(test_resumed_with_unknown_token_age),
         cmocka_unit_test(test_midrun_refresh_before_timeout),
