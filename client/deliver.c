@@ -714,17 +714,23 @@ reap(struct deliver *d)
 
     while ((msg = curl_multi_info_read(d->multi, &left)) != NULL) {
         void *owner = NULL;
+        CURL *easy;
+        CURLcode result;
 
         if (msg->msg != CURLMSG_DONE)
             continue;
-        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &owner);
-        curl_multi_remove_handle(d->multi, msg->easy_handle);
+        /* msg is libcurl's only until the handle leaves the multi
+         * (curl_multi_info_read(3)): what is needed is copied first. */
+        easy = msg->easy_handle;
+        result = msg->data.result;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, &owner);
+        curl_multi_remove_handle(d->multi, easy);
         if (owner == &d->tok) {
-            token_done(d, msg->data.result);
+            token_done(d, result);
             continue;
         }
         d->active--;
-        job_done(d, owner, msg->data.result);
+        job_done(d, owner, result);
     }
 }
 
