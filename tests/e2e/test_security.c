@@ -433,18 +433,10 @@ secret_add(struct secrets *s, const char *v)
 static char *
 slurp(const char *path)
 {
-    FILE *fp = fopen(path, "rb");
-    struct buf b;
-    char chunk[4096];
-    size_t n;
+    char *text = test_read_file(path);
 
-    assert_non_null(fp);
-    buf_init(&b, 256 << 20);
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(fp);
-    buf_putc(&b, '\0');
-    return buf_steal(&b, NULL);
+    assert_non_null(text);
+    return text;
 }
 
 static void

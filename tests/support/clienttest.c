@@ -100,19 +100,11 @@ clienttest_write_file(const char *path, const char *text)
 char *
 clienttest_read_file(const char *path)
 {
-    struct buf b;
-    char chunk[4096];
-    size_t n;
-    FILE *fp = fopen(path, "r");
+    char *text = test_read_file(path);
 
-    if (fp == NULL)
+    if (text == NULL)
         fail_msg("%s: %s", path, strerror(errno));
-    buf_init(&b, 256 << 20);
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(fp);
-    buf_putc(&b, '\0');
-    return buf_steal(&b, NULL);
+    return text;
 }
 
 /* fields with every "{i}" replaced by i, into b. */

@@ -203,6 +203,24 @@ test_fixtures_dir(void)
     return p != NULL ? p : "fixtures";
 }
 
+char *
+test_read_file(const char *path)
+{
+    struct buf b;
+    char chunk[4096];
+    size_t n;
+    FILE *fp = fopen(path, "r");
+
+    if (fp == NULL)
+        return NULL;
+    buf_init(&b, 256 << 20);
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(fp);
+    buf_putc(&b, '\0');
+    return buf_steal(&b, NULL);
+}
+
 int
 test_dead_port(void)
 {

@@ -69,6 +69,9 @@ long httpc_post_form(struct httpc *c, const char *path, const char *form,
 const char *test_sim_path(void);
 const char *test_client_path(void);
 const char *test_fixtures_dir(void);
+/* The whole file at path, NUL-terminated (caller frees), or NULL when it
+ * cannot be read. */
+char *test_read_file(const char *path);
 /* A loopback TCP port nothing listens on (bound, then closed): a
  * connection to it is refused. -1 if none could be had. */
 int test_dead_port(void);

@@ -70,24 +70,6 @@ simtest_start_org_text(struct simtest *t, const char *org_text,
     unlink(path);
 }
 
-/* The whole file at path (caller frees); "" when it cannot be read. */
-static char *
-read_text(const char *path)
-{
-    struct buf b;
-    char chunk[4096];
-    size_t n;
-    FILE *fp = fopen(path, "r");
-
-    buf_init(&b, 64 << 20);
-    while (fp != NULL && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        buf_append(&b, chunk, n);
-    if (fp != NULL)
-        fclose(fp);
-    buf_putc(&b, '\0');
-    return buf_steal(&b, NULL);
-}
-
 /* Forks sim --port 0 args with stdout to out and stderr to err. */
 static pid_t
 spawn_logged(const char *out, const char *err, const char *const *args)
@@ -129,7 +111,9 @@ simtest_start_logged(struct simtest *t, const char *dir,
         struct timespec ts = {0, 10 * 1000 * 1000};
 
         free(text);
-        text = read_text(out);
+        text = test_read_file(out);
+        if (text == NULL)
+            text = xstrdup("");
         if (strchr(text, '\n') != NULL)
             break;
         nanosleep(&ts, NULL);
