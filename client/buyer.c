@@ -168,8 +168,7 @@ load_pairs(struct conf *c, json_t *obj, const char *path, const char *key,
     if (o == NULL)
         return 0;
     *out = xcalloc(json_object_size(o) + 1, sizeof(**out));
-    json_object_foreach(o, k, v)
-    {
+    json_object_foreach(o, k, v) {
         why = pair_error(kind, k, v);
         if (why != NULL)
             return conf_error(
@@ -197,8 +196,7 @@ load_strings(struct conf *c, json_t *obj, const char *path, const char *key,
     if (a == NULL)
         return 0;
     *out = xcalloc(json_array_size(a) + 1, sizeof(**out));
-    json_array_foreach(a, i, v)
-    {
+    json_array_foreach(a, i, v) {
         if (!json_is_string(v)) {
             conf_join(p, sizeof(p), path, key);
             return conf_error(c, conf_index(q, sizeof(q), p, i),
@@ -469,8 +467,7 @@ read_list(struct reader *r, const struct buyer_key *k, json_t *o,
     conf_join(p, sizeof(p), path, k->name);
     snprintf(section, sizeof(section), "%s[]", p);
     *elems = xcalloc(json_array_size(a) + 1, k->elem_size);
-    json_array_foreach(a, i, v)
-    {
+    json_array_foreach(a, i, v) {
         char *elem = *elems + i * k->elem_size;
 
         /* Counted before reading, so buyer_free() sees a half-read one. */

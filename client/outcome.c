@@ -190,8 +190,7 @@ put_json(struct buf *b, const json_t *v)
         break;
     case JSON_OBJECT:
         buf_putc(b, '{');
-        json_object_foreach((json_t *)v, key, m)
-        {
+        json_object_foreach((json_t *)v, key, m) {
             if (!first)
                 buf_putc(b, ',');
             first = 0;
@@ -203,8 +202,7 @@ put_json(struct buf *b, const json_t *v)
         break;
     case JSON_ARRAY:
         buf_putc(b, '[');
-        json_array_foreach(v, i, m)
-        {
+        json_array_foreach(v, i, m) {
             if (i > 0)
                 buf_putc(b, ',');
             put_json(b, m);
@@ -361,8 +359,7 @@ outcome_write(struct outcome_file *o, const char *lead_id, enum outcome outcome,
     }
     /* The three members above win over extra's (json_object_update_missing
      * semantics); extra's own order is kept. */
-    json_object_foreach(extra, key, v)
-    {
+    json_object_foreach(extra, key, v) {
         if (strcmp(key, "lead_id") == 0 || strcmp(key, "outcome") == 0 ||
             strcmp(key, "attempts") == 0)
             continue;

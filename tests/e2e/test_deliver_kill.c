@@ -260,7 +260,8 @@ settled(void)
     size_t i;
     int n = 0;
 
-    json_array_foreach(lines, i, o) n += strcmp(str(o, "outcome"), "held") != 0;
+    json_array_foreach(lines, i, o)
+        n += strcmp(str(o, "outcome"), "held") != 0;
     json_decref(lines);
     return n;
 }
@@ -274,8 +275,7 @@ stored_ids(struct figures *f)
     json_t *ids = json_object();
     size_t i;
 
-    json_array_foreach(recs, i, rec)
-    {
+    json_array_foreach(recs, i, rec) {
         const char *id = str(rec, "source_lead_id__c");
         json_int_t k;
 
@@ -321,8 +321,7 @@ check_round(const struct path *p, const char *prefix, struct figures *f)
     char id[64];
     size_t i;
 
-    json_array_foreach(lines, i, o)
-    {
+    json_array_foreach(lines, i, o) {
         const char *lead = str(o, "lead_id"), *oc = str(o, "outcome");
         json_t *prev;
 
@@ -614,8 +613,7 @@ test_kill_keeps_dedup_history(void **state)
     run_to_end(1);
     check_round(&p, "dd-", &f);
     lines = clienttest_outcome_lines(&c);
-    json_array_foreach(lines, i, o)
-    {
+    json_array_foreach(lines, i, o) {
         if (strcmp(str(o, "lead_id"), "dd-6") == 0)
             last_line = o;
     }
@@ -715,8 +713,7 @@ test_full_disk(void **state)
     /* Whole lines only, and what is in the file is true. */
     lines = clienttest_outcome_lines(&c);
     assert_true(json_array_size(lines) > 0);
-    json_array_foreach(lines, i, o)
-    {
+    json_array_foreach(lines, i, o) {
         assert_string_equal(str(o, "outcome"), "delivered");
         written_delivered++;
     }
@@ -792,8 +789,7 @@ test_budget_unwritable(void **state)
     check_round(&p, "nb-", &f);
     assert_int_equal(f.held, p.leads);
     lines = clienttest_outcome_lines(&c);
-    json_array_foreach(lines, i, o)
-    {
+    json_array_foreach(lines, i, o) {
         const char *reason = str(o, "reason");
 
         assert_true(strcmp(reason, "state") == 0 ||

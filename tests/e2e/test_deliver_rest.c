@@ -563,8 +563,7 @@ test_kill_and_resume(void **state)
 
     lines = clienttest_outcome_lines(&c);
     seen = json_object();
-    json_array_foreach(lines, i, o)
-    {
+    json_array_foreach(lines, i, o) {
         const char *id = json_string_value(json_object_get(o, "lead_id"));
 
         assert_non_null(id);
@@ -579,8 +578,7 @@ test_kill_and_resume(void **state)
 
     recs = simtest_admin(&sim, "GET", "/__sim/records/Lead", NULL);
     assert_int_equal(json_array_size(recs), (size_t)n);
-    json_array_foreach(recs, i, rec)
-    {
+    json_array_foreach(recs, i, rec) {
         const char *id =
             json_string_value(json_object_get(rec, "source_lead_id__c"));
 

@@ -162,8 +162,7 @@ test_utf8_and_bad_lines(void **state)
     json_decref(all);
     recs = httpc_get_json(sim.http, "/__sim/records/Lead", NULL);
     assert_int_equal(json_array_size(recs), 2);
-    json_array_foreach(recs, i, r)
-    {
+    json_array_foreach(recs, i, r) {
         const char *last = json_string_value(json_object_get(r, "LastName"));
 
         if (last != NULL && strcmp(last, "Núñez") == 0) {
@@ -201,8 +200,7 @@ test_default_budget_holds_instead_of_dropping(void **state)
     assert_int_equal(run_client(NULL, NULL), 0);
     all = clienttest_outcomes(&c);
     assert_int_equal(json_object_size(all), 503);
-    json_object_foreach(all, id, line)
-    {
+    json_object_foreach(all, id, line) {
         const char *o = json_string_value(json_object_get(line, "outcome"));
 
         if (strcmp(o, "held") == 0) {

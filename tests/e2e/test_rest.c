@@ -133,8 +133,7 @@ test_resources_and_versions(void **state)
     j = body_json(&r);
     for (i = 0; i < sizeof(served) / sizeof(served[0]); i++)
         assert_non_null(json_object_get(j, served[i]));
-    json_object_foreach(j, key, val)
-    {
+    json_object_foreach(j, key, val) {
         snprintf(want, sizeof(want), V "/%s", key);
         assert_string_equal(json_string_value(val), want);
     }
@@ -172,8 +171,7 @@ rest_verdicts(struct simtest *c, char *out, size_t n)
     size_t i, used = 0;
 
     out[0] = '\0';
-    json_array_foreach(j, i, e)
-    {
+    json_array_foreach(j, i, e) {
         if (used < n)
             used += (size_t)snprintf(out + used, n - used, "%s%s",
                                      used ? " " : "", str(e, "verdict"));
@@ -190,8 +188,7 @@ assert_fields(json_t *rec, const char *expected)
     const char *key;
 
     assert_non_null(want);
-    json_object_foreach(want, key, v)
-    {
+    json_object_foreach(want, key, v) {
         if (!json_equal(json_object_get(rec, key), v)) {
             fprintf(stderr, "field %s: want %s\n", key, expected);
             fail();
@@ -414,8 +411,7 @@ field_of(json_t *describe, const char *name)
     json_t *f;
     size_t i;
 
-    json_array_foreach(json_object_get(describe, "fields"), i, f)
-    {
+    json_array_foreach(json_object_get(describe, "fields"), i, f) {
         if (strcmp(str(f, "name"), name) == 0)
             return f;
     }
@@ -440,8 +436,7 @@ test_describe(void **state)
     assert_int_equal(json_integer_value(json_object_get(j, "maxBatchSize")),
                      200);
     assert_int_equal(json_array_size(json_object_get(j, "sobjects")), 3);
-    json_array_foreach(json_object_get(j, "sobjects"), i, o)
-    {
+    json_array_foreach(json_object_get(j, "sobjects"), i, o) {
         if (strcmp(str(o, "name"), "Lead") == 0)
             assert_fields(o, "{\"keyPrefix\":\"00Q\",\"label\":\"Lead\","
                              "\"labelPlural\":\"Leads\",\"createable\":true,"

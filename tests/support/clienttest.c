@@ -164,8 +164,7 @@ merge_patch(json_t *target, json_t *patch)
     const char *key;
     json_t *v;
 
-    json_object_foreach(patch, key, v)
-    {
+    json_object_foreach(patch, key, v) {
         json_t *old = json_object_get(target, key);
 
         if (json_is_null(v))
@@ -422,8 +421,7 @@ clienttest_outcomes(const struct clienttest *c)
     if (access(c->outcomes, F_OK) != 0)
         fail_msg("no outcomes file %s", c->outcomes);
     lines = clienttest_outcome_lines(c);
-    json_array_foreach(lines, i, o)
-    {
+    json_array_foreach(lines, i, o) {
         const char *id = json_string_value(json_object_get(o, "lead_id"));
 
         if (id == NULL)

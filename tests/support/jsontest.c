@@ -71,16 +71,14 @@ diff_object(struct diff *d, const char *path, const json_t *want,
     json_t *v;
     char sub[512];
 
-    json_object_foreach((json_t *)want, key, v)
-    {
+    json_object_foreach((json_t *)want, key, v) {
         snprintf(sub, sizeof(sub), "%s.%s", path, key);
         if (json_object_get(got, key) == NULL)
             say(d, sub, "missing, ", v, NULL);
         else
             diff_value(d, sub, v, json_object_get(got, key));
     }
-    json_object_foreach((json_t *)got, key, v)
-    {
+    json_object_foreach((json_t *)got, key, v) {
         snprintf(sub, sizeof(sub), "%s.%s", path, key);
         if (json_object_get(want, key) == NULL)
             say(d, sub, "unexpected, ", NULL, v);

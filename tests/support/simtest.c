@@ -392,8 +392,7 @@ simtest_journal_find(struct simtest *t, const struct simtest_match *m)
     json_t *all = simtest_journal(t, 0), *out = json_array(), *e;
     size_t i;
 
-    json_array_foreach(all, i, e)
-    {
+    json_array_foreach(all, i, e) {
         if (simtest_matches(e, m))
             json_array_append(out, e);
     }

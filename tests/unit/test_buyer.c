@@ -437,8 +437,7 @@ test_readme_buyer_table(void **state)
 
     (void)state;
     keys = buyer_keys(&n);
-    json_array_foreach(rows, i, row)
-    {
+    json_array_foreach(rows, i, row) {
         const char *text = json_string_value(row);
         const struct buyer_key *k = NULL;
 
