@@ -185,9 +185,11 @@ query_string(const struct sim_request *req, struct buf *b)
                    req->query[i].value ? req->query[i].value : "");
 }
 
+/* The request's entry, then the entries of what it carried (its records
+ * or subrequests), which need its seq. */
 static void
 journal_exchange(struct sim *sim, const struct sim_request *req,
-                 const struct sim_response *resp)
+                 struct sim_response *resp)
 {
     struct journal_entry e;
     struct buf q;
@@ -213,7 +215,8 @@ journal_exchange(struct sim *sim, const struct sim_request *req,
     e.info_json = resp->info_json;
     e.body = req->body;
     e.body_len = req->body_len;
-    journal_add(sim->journal, &e);
+    journal_batch_commit(sim->journal, &resp->batch,
+                         journal_add(sim->journal, &e));
     buf_free(&q);
 }
 

@@ -29,8 +29,11 @@ struct fault_rule {
     char *method; /* NULL: any */
     char *path;   /* prefix, or glob */
     int path_glob;
-    char *field; /* NULL: no body condition */
-    char *value; /* glob; NULL: the field is present and not empty */
+    char *field;      /* NULL: no body condition */
+    char *value;      /* glob; NULL: the field is present and not empty */
+    int per_record;   /* "scope": "record" */
+    char *error_code; /* per_record: the record's error */
+    char *message;
     enum fault_action action;
     int status;
     char *retry_after;
@@ -90,11 +93,10 @@ static const char *const action_names[] = {
         NULL};
 
 static const char *const spec_keys[] = {
-    "method",         "path",   "field",        "value",
-    "action",         "status", "retry_after",  "error_code",
-    "message",        "body",   "content_type", "delay_ms",
-    "truncate_bytes", "times",  "probability",  "seed",
-    "comment",        NULL};
+    "method",       "path",        "field",          "value",   "action",
+    "status",       "retry_after", "error_code",     "message", "body",
+    "content_type", "delay_ms",    "truncate_bytes", "times",   "probability",
+    "seed",         "comment",     "scope",          NULL};
 
 /* Content types a rule may name; the response keeps a static pointer. */
 static const char *const content_types[] = {
@@ -126,6 +128,8 @@ rule_free(struct fault_rule *r)
     free(r->value);
     free(r->retry_after);
     free(r->body);
+    free(r->error_code);
+    free(r->message);
 }
 
 void
@@ -378,6 +382,61 @@ parse_match(struct fault_rule *r, json_t *spec, struct sf_err *err)
     return 0;
 }
 
+/* Keys that shape a whole answer, meaningless for one record. */
+static const char *const request_only_keys[] = {
+    "status",   "retry_after",    "body", "content_type",
+    "delay_ms", "truncate_bytes", NULL};
+
+/*
+ * "scope": "record" (fail one record of a batch) or "request" (the
+ * default). A record rule needs a field to pick its record and an
+ * error_code (with a message, unless the code is a known one).
+ */
+static int
+parse_scope(struct fault_rule *r, json_t *spec, struct sf_err *err)
+{
+    const char *scope = NULL, *code = NULL, *message = NULL, *action = NULL;
+    const struct fault_error *fe;
+    size_t i;
+
+    if (spec_string(spec, "scope", &scope, err) == -1)
+        return -1;
+    if (scope == NULL || strcmp(scope, "request") == 0)
+        return 0;
+    if (strcmp(scope, "record") != 0) {
+        err_set(err, "scope: record or request");
+        return -1;
+    }
+    for (i = 0; request_only_keys[i] != NULL; i++) {
+        if (json_object_get(spec, request_only_keys[i]) != NULL) {
+            err_set(err, "%s: not for a rule of scope record",
+                    request_only_keys[i]);
+            return -1;
+        }
+    }
+    if (spec_string(spec, "action", &action, err) == -1 ||
+        spec_string(spec, "error_code", &code, err) == -1 ||
+        spec_string(spec, "message", &message, err) == -1)
+        return -1;
+    if (action != NULL && strcasecmp(action, "status") != 0) {
+        err_set(err, "action: a rule of scope record can only fail a record");
+        return -1;
+    }
+    if (r->field == NULL || code == NULL) {
+        err_set(err, "scope record: needs a field and an error_code");
+        return -1;
+    }
+    if ((fe = error_find(code)) == NULL && message == NULL) {
+        err_set(err, "error_code %s: unknown; give a message too", code);
+        return -1;
+    }
+    r->per_record = 1;
+    r->action = FAULT_STATUS;
+    r->error_code = xstrdup(code);
+    r->message = xstrdup(message != NULL ? message : fe->message);
+    return 1;
+}
+
 static json_t *
 rule_to_json(const struct fault_rule *r)
 {
@@ -400,6 +459,7 @@ fault_plan_add(struct fault_plan *p, json_t *spec, struct sf_err *err)
     const char *bad = NULL;
     const char *key;
     json_t *v;
+    int scoped;
 
     memset(&r, 0, sizeof(r));
     if (!json_is_object(spec)) {
@@ -420,7 +480,9 @@ fault_plan_add(struct fault_plan *p, json_t *spec, struct sf_err *err)
                 FAULT_MAX_RULES);
         return NULL;
     }
-    if (parse_match(&r, spec, err) == -1 || parse_action(&r, spec, err) == -1 ||
+    if (parse_match(&r, spec, err) == -1 ||
+        (scoped = parse_scope(&r, spec, err)) == -1 ||
+        (scoped == 0 && parse_action(&r, spec, err) == -1) ||
         parse_firing(&r, spec, err) == -1) {
         rule_free(&r);
         return NULL;
@@ -517,17 +579,41 @@ field_matches(const struct fault_rule *r, const struct sim_request *req)
     return hit;
 }
 
+/* Whether r may fire for a request of method on path. */
 static int
-rule_matches(const struct fault_rule *r, const struct sim_request *req)
+rule_targets(const struct fault_rule *r, const char *method, const char *path)
 {
     if (r->times == 0)
         return 0;
-    if (r->method != NULL && strcasecmp(r->method, req->method_name) != 0)
+    if (r->method != NULL && strcasecmp(r->method, method) != 0)
         return 0;
-    if (r->path_glob ? fnmatch(r->path, req->path, 0) != 0
-                     : strncmp(r->path, req->path, strlen(r->path)) != 0)
+    return r->path_glob ? fnmatch(r->path, path, 0) == 0
+                        : strncmp(r->path, path, strlen(r->path)) == 0;
+}
+
+static int
+rule_matches(const struct fault_rule *r, const struct sim_request *req)
+{
+    if (r->per_record || !rule_targets(r, req->method_name, req->path))
         return 0;
     return r->field == NULL || field_matches(r, req);
+}
+
+/* The rule's probability drawn and its counts moved: 1 when it fires. */
+static int
+rule_fires(struct fault_plan *p, struct fault_rule *r)
+{
+    r->matched++;
+    /* 2^53 draws keep the comparison exact in a double. */
+    if (r->probability < 1.0 &&
+        (double)(rng_next(&r->rng) >> 11) / 9007199254740992.0 >=
+            r->probability)
+        return 0;
+    if (r->times != FAULT_UNLIMITED)
+        r->times--;
+    r->injected++;
+    p->injected++;
+    return 1;
 }
 
 /* Fills resp with the rule's answer and its journal verdict. */
@@ -561,18 +647,8 @@ fault_plan_apply(struct fault_plan *p, const struct sim_request *req,
     memset(hit, 0, sizeof(*hit));
     for (i = 0; i < p->n; i++) {
         r = &p->rules[i];
-        if (!rule_matches(r, req))
+        if (!rule_matches(r, req) || !rule_fires(p, r))
             continue;
-        r->matched++;
-        /* 2^53 draws keep the comparison exact in a double. */
-        if (r->probability < 1.0 &&
-            (double)(rng_next(&r->rng) >> 11) / 9007199254740992.0 >=
-                r->probability)
-            continue;
-        if (r->times != FAULT_UNLIMITED)
-            r->times--;
-        r->injected++;
-        p->injected++;
         hit->action = r->action;
         hit->rule_id = r->id;
         hit->delay_ms = r->delay_ms;
@@ -582,6 +658,30 @@ fault_plan_apply(struct fault_plan *p, const struct sim_request *req,
         hit->send_bytes = r->send_bytes >= 0 && (size_t)r->send_bytes < len
                               ? (size_t)r->send_bytes
                               : len / 2;
+        return 1;
+    }
+    return 0;
+}
+
+int
+fault_plan_apply_record(struct fault_plan *p, const char *method,
+                        const char *path, fault_field_fn *get, void *arg,
+                        struct fault_record_hit *hit)
+{
+    struct fault_rule *r;
+    char buf[256];
+    size_t i;
+
+    memset(hit, 0, sizeof(*hit));
+    for (i = 0; i < p->n; i++) {
+        r = &p->rules[i];
+        if (!r->per_record || !rule_targets(r, method, path) ||
+            !value_matches(r, get(arg, r->field, buf, sizeof(buf))) ||
+            !rule_fires(p, r))
+            continue;
+        hit->rule_id = r->id;
+        hit->error_code = r->error_code;
+        hit->message = r->message;
         return 1;
     }
     return 0;

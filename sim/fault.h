@@ -8,6 +8,14 @@
  * body. It fires for the next N matching requests, or with a seeded
  * probability, or always. The plan counts what it injected.
  *
+ * A rule with "scope": "record" reaches inside a batch instead: it fails
+ * one record of a request that carries many (sObject Collections, a
+ * Composite tree, a Bulk job's rows) when that record's field matches,
+ * and the batch answers that record's element with the rule's error code
+ * and message while the others go on. Batch handlers ask for it record by
+ * record (fault_plan_apply_record()); request-level matching never sees
+ * such a rule.
+ *
  * This module only decides; it knows nothing of sockets. dispatch.c asks
  * it before routing, and httpd.c carries out delays, closes, resets and
  * truncations. Admin paths (/__sim/) are never faulted.
@@ -75,6 +83,32 @@ json_t *fault_plan_to_json(const struct fault_plan *p);
  */
 int fault_plan_apply(struct fault_plan *p, const struct sim_request *req,
                      struct sim_response *resp, struct fault_hit *hit);
+
+/*
+ * Looks up field in one record of a batch: its value as text (borrowed,
+ * or written into buf of size n), NULL when the record has no such field
+ * or it is null. arg is the caller's record.
+ */
+typedef const char *fault_field_fn(void *arg, const char *field, char *buf,
+                                   size_t n);
+
+/* What a record-scope rule answers for one record. */
+struct fault_record_hit {
+    unsigned rule_id;
+    const char *error_code; /* borrowed from the plan: valid until it */
+    const char *message;    /* changes (never during a request) */
+};
+
+/*
+ * For one record of a batch request (method and path are the request's,
+ * or a Composite subrequest's): the first record-scope rule whose method,
+ * path and field condition match and that fires. Returns 1 with *hit
+ * filled and the rule's counts moved (it counts as injected), 0 when none
+ * does.
+ */
+int fault_plan_apply_record(struct fault_plan *p, const char *method,
+                            const char *path, fault_field_fn *get, void *arg,
+                            struct fault_record_hit *hit);
 
 const char *fault_action_name(enum fault_action a);
 

@@ -16,6 +16,7 @@
 #include "handlers.h"
 #include "intake.h"
 #include "person.h"
+#include "recbody.h"
 #include "rest.h"
 #include "rules.h"
 #include "schema.h"
@@ -29,56 +30,6 @@
 #define FIELDS_PARAM_MAX 4096
 /* Sforce-Duplicate-Rule-Header is honoured from this version on (3.8). */
 #define DUPLICATE_HEADER_VERSION 52
-
-/* Strings made from JSON numbers, freed when the request is done. */
-struct strpool {
-    char **v;
-    size_t n, cap;
-};
-
-static const char *
-pool_keep(struct strpool *p, char *s)
-{
-    if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 16;
-        p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
-    }
-    p->v[p->n++] = s;
-    return s;
-}
-
-static void
-pool_free(struct strpool *p)
-{
-    size_t i;
-
-    for (i = 0; i < p->n; i++)
-        free(p->v[i]);
-    free(p->v);
-    memset(p, 0, sizeof(*p));
-}
-
-/* Jackson's token names, as Salesforce's parser errors show them. */
-static const struct {
-    json_type type;
-    const char *token;
-} json_tokens[] = {
-    {JSON_OBJECT, "START_OBJECT"},     {JSON_ARRAY, "START_ARRAY"},
-    {JSON_STRING, "VALUE_STRING"},     {JSON_INTEGER, "VALUE_NUMBER_INT"},
-    {JSON_REAL, "VALUE_NUMBER_FLOAT"}, {JSON_TRUE, "VALUE_TRUE"},
-    {JSON_FALSE, "VALUE_FALSE"},       {JSON_NULL, "VALUE_NULL"},
-};
-
-static const char *
-token_name(const json_t *j)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(json_tokens) / sizeof(json_tokens[0]); i++)
-        if (json_tokens[i].type == json_typeof(j))
-            return json_tokens[i].token;
-    return "VALUE_EMBEDDED_OBJECT";
-}
 
 /* Line and column (1-based) of the first non-blank byte of the body. */
 static void
@@ -143,45 +94,12 @@ read_body(const struct sim_request *req, struct sim_response *resp)
         snprintf(msg, sizeof(msg),
                  "Can not deserialize SObject out of %s token at [line:%d, "
                  "column:%d]",
-                 token_name(j), line, col);
+                 recbody_token_name(j), line, col);
         parser_error(resp, msg);
         json_decref(j);
         return NULL;
     }
     return j;
-}
-
-/* One JSON value as the string intake converts; NULL for null. -1 for an
- * object or array (after answering). */
-static int
-value_text(const struct field_def *f, json_t *v, struct strpool *pool,
-           const char **out, size_t *len, struct sim_response *resp)
-{
-    char msg[256];
-
-    *out = NULL;
-    *len = 0;
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        *out = json_string_value(v);
-        *len = json_string_length(v);
-        return 0;
-    case JSON_INTEGER:
-    case JSON_REAL: *out = pool_keep(pool, sobject_scalar_text(v)); break;
-    case JSON_TRUE: *out = "true"; break;
-    case JSON_FALSE: *out = "false"; break;
-    case JSON_NULL: return 0;
-    default:
-        snprintf(msg, sizeof(msg),
-                 "Cannot deserialize instance of %s from %s value %s or "
-                 "request may be missing a required field",
-                 fieldtype_describe_name(f->type), token_name(v),
-                 json_is_array(v) ? "[" : "{");
-        parser_error(resp, msg);
-        return -1;
-    }
-    *len = strlen(*out);
-    return 0;
 }
 
 /*
@@ -191,38 +109,17 @@ value_text(const struct field_def *f, json_t *v, struct strpool *pool,
  */
 static int
 body_fields(const struct object_def *obj, json_t *body, struct fieldvals *fv,
-            struct strpool *pool, struct sim_response *resp)
+            struct recbody_pool *pool, struct sim_response *resp)
 {
-    const char *key, *text;
-    char msg[512];
-    json_t *v;
-    size_t len;
+    json_t *err = recbody_fields(obj, body, 0, fv, pool);
 
-    json_object_foreach(body, key, v)
-    {
-        const struct field_def *f = schema_field(obj, key);
-
-        if (strcmp(key, "attributes") == 0)
-            continue;
-        if (strcasecmp(key, "Id") == 0) {
-            response_sf_error(resp, 400, "INVALID_FIELD",
-                              "The Id field should not be specified in the "
-                              "sobject data.",
-                              NULL);
-            return -1;
-        }
-        if (f == NULL) {
-            snprintf(msg, sizeof(msg),
-                     "No such column '%s' on sobject of type %s", key,
-                     obj->name);
-            response_sf_error(resp, 400, "INVALID_FIELD", msg, NULL);
-            return -1;
-        }
-        if (value_text(f, v, pool, &text, &len, resp) == -1)
-            return -1;
-        fieldvals_set(fv, f->interned, text, len);
-    }
-    return 0;
+    if (err == NULL)
+        return 0;
+    response_json(resp, 400, json_pack("[o]", err));
+    resp->verdict = VERDICT_ERROR;
+    response_detail(resp, "%s",
+                    json_string_value(json_object_get(err, "errorCode")));
+    return -1;
 }
 
 /* Intake's refusal as the answer: 400 with its error array. */
@@ -258,7 +155,7 @@ write_record(struct sim *sim, const struct sim_request *req, int version,
              const struct fieldval *extra, struct sim_response *resp)
 {
     struct intake_opts opts = {0};
-    struct strpool pool = {0};
+    struct recbody_pool pool = {0};
     struct fieldvals fv = {0};
     struct intake_result res;
     struct record *out = NULL;
@@ -287,7 +184,7 @@ write_record(struct sim *sim, const struct sim_request *req, int version,
 out:
     intake_result_free(&res);
     fieldvals_free(&fv);
-    pool_free(&pool);
+    recbody_pool_free(&pool);
     json_decref(body);
     return out;
 }

@@ -90,4 +90,37 @@ int intake_update_opts(struct sim *sim, const struct object_def *obj,
                        const struct intake_opts *opts,
                        struct intake_result *res);
 
+/*
+ * A save of many records at once (one chunk of an sObject Collections
+ * call, an sObject Tree, a Bulk batch), as Salesforce saves a list: every
+ * record is checked first, against the records as they were before the
+ * save (so records of the same save are never compared with each other
+ * by duplicate rules, as Salesforce documents), then the ones that passed
+ * are stored together, in order.
+ */
+struct intake_save;
+
+/* Caller frees with intake_save_free(). opts may be NULL. */
+struct intake_save *intake_save_new(struct sim *sim, enum intake_source src,
+                                    int64_t now_ms,
+                                    const struct intake_opts *opts);
+/*
+ * Checks one record: a create of obj (r NULL) or an update of r. Returns 0
+ * when it passed and will be stored by intake_save_commit(); -1 with
+ * res->verdict, res->errors and res->detail when refused. fv's values and
+ * res are borrowed until the save is committed or freed.
+ */
+int intake_save_check(struct intake_save *s, const struct object_def *obj,
+                      struct record *r, const struct fieldvals *fv,
+                      struct intake_result *res);
+/*
+ * Stores the records that passed, in the order they were checked, each
+ * with its res->record and verdict (CREATED, UPDATED). One the store
+ * refuses gets its error in res instead; returns how many did. The save
+ * may take more records afterwards.
+ */
+size_t intake_save_commit(struct intake_save *s);
+/* Forgets records not committed (nothing of them is stored). */
+void intake_save_free(struct intake_save *s);
+
 #endif

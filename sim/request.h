@@ -71,6 +71,9 @@ struct sim_response {
     char record_id[SFID_LEN18 + 1];
     char *detail;    /* owned */
     char *info_json; /* owned; a JSON object's text */
+    /* Entries of the records or subrequests inside this request, journaled
+     * after the request's own entry (journal.h). */
+    struct journal_batch batch;
 };
 
 /* Borrowed lookups; NULL when absent. Header names are case-insensitive. */
