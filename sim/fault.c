@@ -506,9 +506,10 @@ fault_plan_to_json(const struct fault_plan *p)
                      (json_int_t)p->injected);
 }
 
-/* The first value of key anywhere in j (objects and arrays, bounded). */
+/* The first object anywhere in j (objects and arrays, bounded) that has
+ * key. */
 static json_t *
-json_find_key(json_t *j, const char *key, int depth)
+json_find_holder(json_t *j, const char *key, int depth)
 {
     json_t *v, *found;
     const char *k;
@@ -517,17 +518,17 @@ json_find_key(json_t *j, const char *key, int depth)
     if (depth <= 0)
         return NULL;
     if (json_is_object(j)) {
-        if ((v = json_object_get(j, key)) != NULL)
-            return v;
+        if (json_object_get(j, key) != NULL)
+            return j;
         json_object_foreach(j, k, v)
         {
-            if ((found = json_find_key(v, key, depth - 1)) != NULL)
+            if ((found = json_find_holder(v, key, depth - 1)) != NULL)
                 return found;
         }
     } else if (json_is_array(j)) {
         json_array_foreach(j, i, v)
         {
-            if ((found = json_find_key(v, key, depth - 1)) != NULL)
+            if ((found = json_find_holder(v, key, depth - 1)) != NULL)
                 return found;
         }
     }
@@ -544,32 +545,40 @@ value_matches(const struct fault_rule *r, const char *value)
     return fnmatch(r->value, value, 0) == 0;
 }
 
+const char *
+fault_json_field(void *arg, const char *field, char *buf, size_t n)
+{
+    json_t *v = json_object_get(arg, field);
+
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v))
+        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        snprintf(buf, n, "%.17g", json_real_value(v));
+    else if (json_is_boolean(v))
+        snprintf(buf, n, "%s", json_is_true(v) ? "true" : "false");
+    else
+        return NULL;
+    return buf;
+}
+
 /* The lead-field condition: the body read as JSON or as a form. */
 static int
 field_matches(const struct fault_rule *r, const struct sim_request *req)
 {
     char media[128], num[64];
     struct form f;
-    json_t *doc, *v;
+    json_t *doc, *holder;
     int hit = 0;
 
     request_media_type(req, media, sizeof(media));
     if (strstr(media, "json") != NULL) {
         doc = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, NULL);
-        v = json_find_key(doc, r->field, FIELD_SEARCH_DEPTH);
-        if (json_is_string(v))
-            hit = value_matches(r, json_string_value(v));
-        else if (json_is_number(v) || json_is_boolean(v)) {
-            if (json_is_integer(v))
-                snprintf(num, sizeof(num), "%lld",
-                         (long long)json_integer_value(v));
-            else if (json_is_real(v))
-                snprintf(num, sizeof(num), "%.17g", json_real_value(v));
-            else
-                snprintf(num, sizeof(num), "%s",
-                         json_is_true(v) ? "true" : "false");
-            hit = value_matches(r, num);
-        }
+        holder = json_find_holder(doc, r->field, FIELD_SEARCH_DEPTH);
+        if (holder != NULL)
+            hit = value_matches(
+                r, fault_json_field(holder, r->field, num, sizeof(num)));
         json_decref(doc);
         return hit;
     }

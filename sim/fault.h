@@ -92,6 +92,10 @@ int fault_plan_apply(struct fault_plan *p, const struct sim_request *req,
 typedef const char *fault_field_fn(void *arg, const char *field, char *buf,
                                    size_t n);
 
+/* A fault_field_fn over a JSON object (arg is the json_t *): strings as
+ * they are, numbers and booleans as text. */
+fault_field_fn fault_json_field;
+
 /* What a record-scope rule answers for one record. */
 struct fault_record_hit {
     unsigned rule_id;

@@ -69,6 +69,13 @@ route_fn h_sobject_delete;
 route_fn h_sobject_get_by_ext;
 route_fn h_sobject_upsert;
 
+/* h_collections.c */
+route_fn h_coll_create;
+route_fn h_coll_update;
+route_fn h_coll_upsert;
+route_fn h_coll_delete;
+route_fn h_coll_retrieve;
+
 /* h_query.c */
 route_fn h_query;
 route_fn h_query_more;

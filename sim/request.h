@@ -50,7 +50,8 @@ struct sim_request {
     const char *body; /* raw bytes, NUL-terminated; "" when none */
     size_t body_len;
     json_t *json; /* parsed body for ROUTE_JSON_BODY routes (borrowed) */
-    struct session *session; /* for ROUTE_AUTH routes (borrowed) */
+    struct session *session;   /* for ROUTE_AUTH routes (borrowed) */
+    int composite_all_or_none; /* a Composite subrequest under allOrNone */
 };
 
 struct resp_header {

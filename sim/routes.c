@@ -55,6 +55,16 @@ const struct route sim_routes[] = {
      h_sobject_get_by_ext, REST},
     {M_PATCH, "/services/data/:version/sobjects/:object/:field/:value",
      h_sobject_upsert, REST},
+    /* sObject Collections (h_collections.c) */
+    {M_POST, "/services/data/:version/composite/sobjects", h_coll_create, REST},
+    {M_PATCH, "/services/data/:version/composite/sobjects", h_coll_update,
+     REST},
+    {M_DELETE, "/services/data/:version/composite/sobjects", h_coll_delete,
+     REST},
+    {M_GET | M_POST, "/services/data/:version/composite/sobjects/:object",
+     h_coll_retrieve, REST},
+    {M_PATCH, "/services/data/:version/composite/sobjects/:object/:field",
+     h_coll_upsert, REST},
 #undef REST
 
     /* Apex REST */
