@@ -160,6 +160,15 @@ limit_header(struct sim *sim, struct sim_response *resp)
     response_header(resp, SFAPI_HDR_LIMIT_INFO, v);
 }
 
+/* The route's handler, after the JSON body it asks for. */
+static void
+call_handler(struct sim *sim, const struct route *r, struct sim_request *req,
+             struct sim_response *resp)
+{
+    if (!(r->flags & ROUTE_JSON_BODY) || parse_json_body(req, resp) == 0)
+        r->fn(sim, req, resp);
+}
+
 /* Everything between a matched route and its handler. */
 static void
 run_route(struct sim *sim, const struct route *r, struct sim_request *req,
@@ -169,10 +178,27 @@ run_route(struct sim *sim, const struct route *r, struct sim_request *req,
         return;
     if ((r->flags & ROUTE_REST) && count_api_request(sim, resp) == -1)
         return;
-    if (!(r->flags & ROUTE_JSON_BODY) || parse_json_body(req, resp) == 0)
-        r->fn(sim, req, resp);
+    call_handler(sim, r, req, resp);
     if (r->flags & ROUTE_REST)
         limit_header(sim, resp);
+}
+
+/* The route for req and the 404/405 answers; NULL after answering. */
+static const struct route *
+find_route(struct sim_request *req, char *scratch, size_t n,
+           struct sim_response *resp)
+{
+    const struct route *r = NULL;
+    unsigned allowed = 0;
+    enum route_match m;
+
+    m = route_find(sim_routes, req->method, req->path, scratch, n, req, &r,
+                   &allowed);
+    if (m == ROUTE_NO_PATH)
+        not_found(resp);
+    else if (m == ROUTE_NO_METHOD)
+        method_not_allowed(req, resp, allowed);
+    return m == ROUTE_FOUND ? r : NULL;
 }
 
 static void
@@ -223,22 +249,33 @@ journal_exchange(struct sim *sim, const struct sim_request *req,
 void
 dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
 {
-    const struct route *r = NULL;
+    const struct route *r;
     char scratch[SCRATCH_MAX];
-    unsigned allowed = 0;
-    enum route_match m;
 
     w2l_settle(sim);
-    m = route_find(sim_routes, req->method, req->path, scratch, sizeof(scratch),
-                   req, &r, &allowed);
-    if (m == ROUTE_NO_PATH)
-        not_found(resp);
-    else if (m == ROUTE_NO_METHOD)
-        method_not_allowed(req, resp, allowed);
-    else
+    if ((r = find_route(req, scratch, sizeof(scratch), resp)) != NULL)
         run_route(sim, r, req, resp);
     if (r != NULL ? !(r->flags & ROUTE_ADMIN) : !is_admin_path(req->path))
         journal_exchange(sim, req, resp);
+    json_decref(req->json);
+    req->json = NULL;
+}
+
+void
+dispatch_sub(struct sim *sim, struct sim_request *req,
+             struct sim_response *resp)
+{
+    const struct route *r;
+    char scratch[SCRATCH_MAX];
+
+    if ((r = find_route(req, scratch, sizeof(scratch), resp)) == NULL)
+        return;
+    if (!(r->flags & ROUTE_REST) || (r->flags & ROUTE_NO_COMPOSITE)) {
+        not_found(resp);
+        return;
+    }
+    if (fault_plan_apply_status(sim->faults, req, resp) == 0)
+        call_handler(sim, r, req, resp);
     json_decref(req->json);
     req->json = NULL;
 }

@@ -18,6 +18,17 @@ struct fault_hit;
 void dispatch(struct sim *sim, struct sim_request *req,
               struct sim_response *resp);
 /*
+ * A Composite subrequest (req built by the caller, req->session the
+ * Composite request's): routed through the same table and handlers as any
+ * request, but neither journaled (the caller journals it inside its
+ * request) nor counted against the API allocation (the Composite call is
+ * the one call), and without its own session check. Only REST routes
+ * that allow it run (others answer 404); request-level fault rules with
+ * action status apply to it (fault_plan_apply_status()).
+ */
+void dispatch_sub(struct sim *sim, struct sim_request *req,
+                  struct sim_response *resp);
+/*
  * Asked before dispatch(): does an injected fault (fault.h) take this
  * request? 0: no, dispatch() it. 1: *hit says what httpd must do; for every
  * action but FAULT_DELAY resp holds the answer and the exchange is already

@@ -646,30 +646,57 @@ fill_answer(const struct fault_rule *r, struct sim_response *resp)
         resp->status = 0;
 }
 
+/* The first rule (of actions any, or only status) that matches and fires,
+ * or NULL. */
+static struct fault_rule *
+first_firing(struct fault_plan *p, const struct sim_request *req,
+             int status_only)
+{
+    struct fault_rule *r;
+    size_t i;
+
+    for (i = 0; i < p->n; i++) {
+        r = &p->rules[i];
+        if ((status_only && r->action != FAULT_STATUS) ||
+            !rule_matches(r, req) || !rule_fires(p, r))
+            continue;
+        return r;
+    }
+    return NULL;
+}
+
 int
 fault_plan_apply(struct fault_plan *p, const struct sim_request *req,
                  struct sim_response *resp, struct fault_hit *hit)
 {
     struct fault_rule *r;
-    size_t i, len;
+    size_t len;
 
     memset(hit, 0, sizeof(*hit));
-    for (i = 0; i < p->n; i++) {
-        r = &p->rules[i];
-        if (!rule_matches(r, req) || !rule_fires(p, r))
-            continue;
-        hit->action = r->action;
-        hit->rule_id = r->id;
-        hit->delay_ms = r->delay_ms;
-        if (r->action != FAULT_DELAY)
-            fill_answer(r, resp);
-        len = r->body != NULL ? strlen(r->body) : 0;
-        hit->send_bytes = r->send_bytes >= 0 && (size_t)r->send_bytes < len
-                              ? (size_t)r->send_bytes
-                              : len / 2;
-        return 1;
-    }
-    return 0;
+    if ((r = first_firing(p, req, 0)) == NULL)
+        return 0;
+    hit->action = r->action;
+    hit->rule_id = r->id;
+    hit->delay_ms = r->delay_ms;
+    if (r->action != FAULT_DELAY)
+        fill_answer(r, resp);
+    len = r->body != NULL ? strlen(r->body) : 0;
+    hit->send_bytes = r->send_bytes >= 0 && (size_t)r->send_bytes < len
+                          ? (size_t)r->send_bytes
+                          : len / 2;
+    return 1;
+}
+
+int
+fault_plan_apply_status(struct fault_plan *p, const struct sim_request *req,
+                        struct sim_response *resp)
+{
+    struct fault_rule *r = first_firing(p, req, 1);
+
+    if (r == NULL)
+        return 0;
+    fill_answer(r, resp);
+    return 1;
 }
 
 int

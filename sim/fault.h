@@ -114,6 +114,15 @@ int fault_plan_apply_record(struct fault_plan *p, const char *method,
                             const char *path, fault_field_fn *get, void *arg,
                             struct fault_record_hit *hit);
 
+/*
+ * fault_plan_apply() for a request that has no connection of its own (a
+ * Composite subrequest): only rules whose action is status can fire.
+ * Returns 1 with resp filled as fault_plan_apply() fills it, 0 when none
+ * fires.
+ */
+int fault_plan_apply_status(struct fault_plan *p, const struct sim_request *req,
+                            struct sim_response *resp);
+
 const char *fault_action_name(enum fault_action a);
 
 #endif

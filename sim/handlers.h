@@ -76,6 +76,13 @@ route_fn h_coll_upsert;
 route_fn h_coll_delete;
 route_fn h_coll_retrieve;
 
+/* h_composite.c */
+route_fn h_composite;
+route_fn h_composite_list;
+
+/* h_tree.c */
+route_fn h_tree;
+
 /* h_query.c */
 route_fn h_query;
 route_fn h_query_more;

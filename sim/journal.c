@@ -214,7 +214,10 @@ serialise_rest(struct journal *j, struct buf *b, const struct journal_entry *e,
         put_key(b, "status");
         buf_put_uint(b, (uint64_t)e->status);
     }
-    put_str(b, "verdict", verdict_name(e->verdict));
+    /* A batch item's verdict is written when it is committed (it may
+     * change: journal_batch_roll_back()). */
+    if (index == SIZE_MAX)
+        put_str(b, "verdict", verdict_name(e->verdict));
     put_str(b, "object", e->object);
     put_str(b, "record_id", e->record_id);
     put_str(b, "error_code", e->error_code);
@@ -292,7 +295,8 @@ journal_add(struct journal *j, const struct journal_entry *e)
 
 struct journal_batch_item {
     size_t parent;
-    char *text; /* the entry after its seq (owned) */
+    enum verdict verdict;
+    char *text; /* the entry after its seq, but its verdict (owned) */
     size_t len, split;
 };
 
@@ -334,6 +338,7 @@ journal_batch_add(struct journal *j, struct journal_batch *b, size_t parent,
     serialise_rest(j, &j->scratch, e, index, &split);
     it = batch_push(b);
     it->parent = parent;
+    it->verdict = e->verdict;
     it->len = j->scratch.len;
     it->split = split;
     it->text = xmemdup0(j->scratch.data, j->scratch.len);
@@ -355,6 +360,18 @@ journal_batch_move(struct journal_batch *to, struct journal_batch *from,
     }
     free(from->items);
     memset(from, 0, sizeof(*from));
+}
+
+void
+journal_batch_roll_back(struct journal_batch *b, size_t from)
+{
+    size_t i;
+
+    for (i = from; i < b->n; i++)
+        if (b->items[i].verdict == VERDICT_CREATED ||
+            b->items[i].verdict == VERDICT_UPDATED ||
+            b->items[i].verdict == VERDICT_DELETED)
+            b->items[i].verdict = VERDICT_ROLLED_BACK;
 }
 
 void
@@ -380,6 +397,7 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
         buf_append(&j->scratch, it->text, it->split);
         buf_puts(&j->scratch, ",\"batch_seq\":");
         buf_put_uint(&j->scratch, parent);
+        put_str(&j->scratch, "verdict", verdict_name(it->verdict));
         buf_append(&j->scratch, it->text + it->split, it->len - it->split);
         keep_entry(j, seqs[i]);
     }

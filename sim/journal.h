@@ -144,6 +144,10 @@ size_t journal_batch_add(struct journal *j, struct journal_batch *b,
  * becoming children of to's item parent. from is left empty. */
 void journal_batch_move(struct journal_batch *to, struct journal_batch *from,
                         size_t parent);
+/* Items [from, n) that saved something (created, updated, deleted) become
+ * rolled_back: the request that carried them was undone afterwards (a
+ * Composite request under allOrNone). */
+void journal_batch_roll_back(struct journal_batch *b, size_t from);
 /*
  * Journals b's items in order right after the entry top_seq (the
  * request they belong to), each with its parent's seq as batch_seq, and

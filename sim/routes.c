@@ -55,6 +55,12 @@ const struct route sim_routes[] = {
      h_sobject_get_by_ext, REST},
     {M_PATCH, "/services/data/:version/sobjects/:object/:field/:value",
      h_sobject_upsert, REST},
+    /* Composite (h_composite.c): not itself a subrequest */
+    {M_POST, "/services/data/:version/composite", h_composite,
+     REST | ROUTE_NO_COMPOSITE},
+    {M_GET, "/services/data/:version/composite", h_composite_list, REST},
+    {M_POST, "/services/data/:version/composite/tree/:object", h_tree,
+     REST | ROUTE_NO_COMPOSITE},
     /* sObject Collections (h_collections.c) */
     {M_POST, "/services/data/:version/composite/sobjects", h_coll_create, REST},
     {M_PATCH, "/services/data/:version/composite/sobjects", h_coll_update,
