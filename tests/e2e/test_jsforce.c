@@ -2,7 +2,9 @@
  * test_jsforce.c - the real judge of wire fidelity: jsforce, an unmodified
  * and widely used Salesforce client from npm, logs in to the real sfsim,
  * creates, queries, upserts and survives a token expiry by refreshing
- * (tests/e2e/jsforce/check.mjs). `make deps` installs it with npm ci.
+ * (tests/e2e/jsforce/check.mjs), and sends arrays of records through
+ * sObject Collections (collections.mjs). `make deps` installs it with npm
+ * ci.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,8 +18,9 @@
 
 #include "simtest.h"
 
+/* Runs tests/e2e/jsforce/script against a fresh sim on custom-fields.json. */
 static void
-test_jsforce_end_to_end(void **state)
+run_script(const char *script)
 {
     const char *args[] = {"--org", simtest_fixture("orgs/custom-fields.json"),
                           NULL};
@@ -25,12 +28,11 @@ test_jsforce_end_to_end(void **state)
     char cmd[1024];
     int timed_out = 0, st;
 
-    (void)state;
     if (access("tests/e2e/jsforce/node_modules/jsforce", F_OK) != 0)
         fail_msg("jsforce is not installed: run `make deps` (npm ci in "
                  "tests/e2e/jsforce)");
     simtest_start(&t, args);
-    snprintf(cmd, sizeof(cmd), "node tests/e2e/jsforce/check.mjs %s",
+    snprintf(cmd, sizeof(cmd), "node tests/e2e/jsforce/%s %s", script,
              t.proc.url);
     st = spawn_shell(cmd, NULL, 60000, &timed_out);
     assert_int_equal(simtest_stop(&t), 0);
@@ -38,11 +40,27 @@ test_jsforce_end_to_end(void **state)
     assert_int_equal(st, 0);
 }
 
+static void
+test_jsforce_end_to_end(void **state)
+{
+    (void)state;
+    run_script("check.mjs");
+}
+
+/* Arrays through sObject Collections (collections.mjs). */
+static void
+test_jsforce_collections(void **state)
+{
+    (void)state;
+    run_script("collections.mjs");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsforce_end_to_end),
+        cmocka_unit_test(test_jsforce_collections),
     };
 
     return cmocka_run_group_tests_name("e2e_jsforce", tests, NULL, NULL);
