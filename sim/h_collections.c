@@ -44,12 +44,6 @@ struct coll {
     int with_created; /* upserts answer "created" */
 };
 
-static void
-bad_request(struct sim_response *resp, const char *code, const char *msg)
-{
-    response_sf_error(resp, 400, code, msg, NULL);
-}
-
 /* The version of the path if it has Collections (from min); -1 after
  * answering 404 otherwise. */
 static int
@@ -73,9 +67,9 @@ all_or_none(const struct sim_request *req, json_t *body,
     json_t *v = json_object_get(body, "allOrNone");
 
     if (v != NULL && !json_is_boolean(v) && !json_is_null(v)) {
-        bad_request(resp, "JSON_PARSER_ERROR",
-                    "Cannot deserialize value of type `boolean` for "
-                    "allOrNone");
+        rest_bad_request(resp, "JSON_PARSER_ERROR",
+                         "Cannot deserialize value of type `boolean` for "
+                         "allOrNone");
         return -1;
     }
     return json_is_true(v) || req->composite_all_or_none;
@@ -97,50 +91,49 @@ record_type(json_t *rec)
 static int
 check_records(struct sim *sim, json_t *records, struct sim_response *resp)
 {
-    char msg[512];
     json_t *rec;
     const char *type;
     size_t i, chunks = 0;
 
     if (records != NULL && !json_is_array(records)) {
-        bad_request(resp, "JSON_PARSER_ERROR",
-                    "Cannot deserialize records: not an array");
+        rest_bad_request(resp, "JSON_PARSER_ERROR",
+                         "Cannot deserialize records: not an array");
         return -1;
     }
     if (json_array_size(records) == 0) {
-        bad_request(resp, "REQUIRED_FIELD_MISSING",
-                    "At least 1 record is required");
+        rest_bad_request(resp, "REQUIRED_FIELD_MISSING",
+                         "At least 1 record is required");
         return -1;
     }
     if (json_array_size(records) > COLL_MAX_RECORDS) {
-        snprintf(msg, sizeof(msg), COLL_LIMIT_MSG_FMT, COLL_MAX_RECORDS);
-        bad_request(resp, "EXCEEDED_ID_LIMIT", msg);
+        rest_bad_request(resp, "EXCEEDED_ID_LIMIT", COLL_LIMIT_MSG_FMT,
+                         COLL_MAX_RECORDS);
         return -1;
     }
     json_array_foreach(records, i, rec)
     {
         if (!json_is_object(rec)) {
-            snprintf(msg, sizeof(msg),
-                     "Can not deserialize SObject out of %s token",
-                     recbody_token_name(rec));
-            bad_request(resp, "JSON_PARSER_ERROR", msg);
+            rest_bad_request(resp, "JSON_PARSER_ERROR",
+                             "Can not deserialize SObject out of %s token",
+                             recbody_token_name(rec));
             return -1;
         }
         if ((type = record_type(rec)) == NULL) {
-            bad_request(resp, "INVALID_TYPE",
-                        "Missing entity type information. sObject requires "
-                        "a separate 'type' field be sent.");
+            rest_bad_request(
+                resp, "INVALID_TYPE",
+                "Missing entity type information. sObject requires "
+                "a separate 'type' field be sent.");
             return -1;
         }
         if (schema_object(sim->schema, type) == NULL) {
-            snprintf(msg, sizeof(msg),
-                     "sObject type '%.100s' is not supported. If you are "
-                     "attempting to use a custom object, be sure to append "
-                     "the '__c' after the entity name. Please reference "
-                     "your WSDL or the describe call for the appropriate "
-                     "names.",
-                     type);
-            bad_request(resp, "INVALID_TYPE", msg);
+            rest_bad_request(
+                resp, "INVALID_TYPE",
+                "sObject type '%.100s' is not supported. If you are "
+                "attempting to use a custom object, be sure to append "
+                "the '__c' after the entity name. Please reference "
+                "your WSDL or the describe call for the appropriate "
+                "names.",
+                type);
             return -1;
         }
         if (i == 0 ||
@@ -148,9 +141,10 @@ check_records(struct sim *sim, json_t *records, struct sim_response *resp)
             chunks++;
     }
     if (chunks > COLL_MAX_CHUNKS) {
-        bad_request(resp, "LIMIT_EXCEEDED",
-                    "Cannot have more than 10 chunks in a single operation. "
-                    "Please rearrange the data to reduce chunking.");
+        rest_bad_request(
+            resp, "LIMIT_EXCEEDED",
+            "Cannot have more than 10 chunks in a single operation. "
+            "Please rearrange the data to reduce chunking.");
         return -1;
     }
     return 0;
@@ -212,26 +206,6 @@ coll_finish(struct coll *c, size_t refused, struct sim_response *resp)
                     rollback ? ", all rolled back (allOrNone)" : "");
 }
 
-/* POST /services/data/vNN.N/composite/sobjects */
-void
-h_coll_create(struct sim *sim, struct sim_request *req,
-              struct sim_response *resp)
-{
-    struct coll c;
-    json_t *body = NULL;
-    size_t i;
-    int v;
-
-    if ((v = coll_version(req, COLL_VERSION, resp)) == -1 ||
-        coll_begin(sim, req, v, resp, &c, &body) == -1)
-        goto out;
-    for (i = 0; i < c.n; i++)
-        batch_read(&c.b, &c.recs[i], 0);
-    coll_finish(&c, batch_save(&c.b, c.recs, c.n), resp);
-out:
-    json_decref(body);
-}
-
 /* The record an update names in "id" (or "Id"); refuses r when there is
  * none, it is malformed, of another object or unknown. */
 static void
@@ -265,10 +239,10 @@ update_target(struct sim *sim, struct batch_rec *r)
                      NULL);
 }
 
-/* PATCH /services/data/vNN.N/composite/sobjects */
-void
-h_coll_update(struct sim *sim, struct sim_request *req,
-              struct sim_response *resp)
+/* A create (POST) or update (PATCH) of records named in the body. */
+static void
+coll_write(struct sim *sim, struct sim_request *req, int update,
+           struct sim_response *resp)
 {
     struct coll c;
     json_t *body = NULL;
@@ -279,13 +253,30 @@ h_coll_update(struct sim *sim, struct sim_request *req,
         coll_begin(sim, req, v, resp, &c, &body) == -1)
         goto out;
     for (i = 0; i < c.n; i++) {
-        update_target(sim, &c.recs[i]);
+        if (update)
+            update_target(sim, &c.recs[i]);
         if (!batch_refused(&c.recs[i]))
-            batch_read(&c.b, &c.recs[i], RECBODY_ID_OK);
+            batch_read(&c.b, &c.recs[i], update ? RECBODY_ID_OK : 0);
     }
     coll_finish(&c, batch_save(&c.b, c.recs, c.n), resp);
 out:
     json_decref(body);
+}
+
+/* POST /services/data/vNN.N/composite/sobjects */
+void
+h_coll_create(struct sim *sim, struct sim_request *req,
+              struct sim_response *resp)
+{
+    coll_write(sim, req, 0, resp);
+}
+
+/* PATCH /services/data/vNN.N/composite/sobjects */
+void
+h_coll_update(struct sim *sim, struct sim_request *req,
+              struct sim_response *resp)
+{
+    coll_write(sim, req, 1, resp);
 }
 
 /* The key value a record of an upsert carries, as text in out; NULL when
@@ -394,14 +385,13 @@ static int
 upsert_types(const struct coll *c, const struct object_def *obj,
              struct sim_response *resp)
 {
-    char msg[256];
     size_t i;
 
     for (i = 0; i < c->n; i++) {
         if (c->recs[i].obj != obj) {
-            snprintf(msg, sizeof(msg), "Upsert of %s: record %zu is of type %s",
-                     obj->name, i, c->recs[i].obj->name);
-            bad_request(resp, "INVALID_TYPE", msg);
+            rest_bad_request(resp, "INVALID_TYPE",
+                             "Upsert of %s: record %zu is of type %s",
+                             obj->name, i, c->recs[i].obj->name);
             return -1;
         }
     }
@@ -541,7 +531,6 @@ h_coll_delete(struct sim *sim, struct sim_request *req,
     const char *ids = request_query(req, "ids");
     const char *aon = request_query(req, "allOrNone");
     size_t refused = 0;
-    char msg[128];
     struct coll c;
     int v;
 
@@ -549,13 +538,13 @@ h_coll_delete(struct sim *sim, struct sim_request *req,
     if ((v = coll_version(req, COLL_VERSION, resp)) == -1)
         return;
     if (ids == NULL || *ids == '\0') {
-        bad_request(resp, "REQUIRED_FIELD_MISSING",
-                    "At least 1 record is required");
+        rest_bad_request(resp, "REQUIRED_FIELD_MISSING",
+                         "At least 1 record is required");
         return;
     }
     if ((c.n = count_ids(ids)) > COLL_MAX_RECORDS) {
-        snprintf(msg, sizeof(msg), COLL_LIMIT_MSG_FMT, COLL_MAX_RECORDS);
-        bad_request(resp, "EXCEEDED_ID_LIMIT", msg);
+        rest_bad_request(resp, "EXCEEDED_ID_LIMIT", COLL_LIMIT_MSG_FMT,
+                         COLL_MAX_RECORDS);
         return;
     }
     c.all_or_none = (aon != NULL && strcasecmp(aon, "true") == 0) ||
@@ -580,7 +569,6 @@ read_fields(const struct object_def *obj, json_t *names,
             const struct field_def ***out, size_t *n, struct sim_response *resp)
 {
     const char *name;
-    char msg[512];
     json_t *v;
     size_t i;
 
@@ -590,14 +578,14 @@ read_fields(const struct object_def *obj, json_t *names,
     {
         name = json_string_value(v);
         if (name == NULL || ((*out)[*n] = schema_field(obj, name)) == NULL) {
-            snprintf(msg, sizeof(msg),
-                     "No such column '%.128s' on entity '%s'. If you are "
-                     "attempting to use a custom field, be sure to append "
-                     "the '__c' after the custom field name. Please "
-                     "reference your WSDL or the describe call for the "
-                     "appropriate names.",
-                     name != NULL ? name : "", obj->name);
-            bad_request(resp, "INVALID_FIELD", msg);
+            rest_bad_request(
+                resp, "INVALID_FIELD",
+                "No such column '%.128s' on entity '%s'. If you are "
+                "attempting to use a custom field, be sure to append "
+                "the '__c' after the custom field name. Please "
+                "reference your WSDL or the describe call for the "
+                "appropriate names.",
+                name != NULL ? name : "", obj->name);
             return -1;
         }
         (*n)++;
@@ -655,8 +643,8 @@ read_request(struct sim_request *req, json_t **ids, json_t **fields,
     *fields = json_incref(json_object_get(body, "fields"));
     json_decref(body);
     if (!json_is_array(*ids) || !json_is_array(*fields)) {
-        bad_request(resp, "JSON_PARSER_ERROR",
-                    "ids and fields must be arrays of strings");
+        rest_bad_request(resp, "JSON_PARSER_ERROR",
+                         "ids and fields must be arrays of strings");
         return -1;
     }
     return 0;
@@ -676,7 +664,6 @@ h_coll_retrieve(struct sim *sim, struct sim_request *req,
     json_t *ids = NULL, *names = NULL, *arr, *id;
     struct record *r;
     size_t i, nfields;
-    char msg[128];
     int v;
 
     if ((v = coll_version(req, COLL_VERSION, resp)) == -1 ||
@@ -684,15 +671,16 @@ h_coll_retrieve(struct sim *sim, struct sim_request *req,
         read_request(req, &ids, &names, resp) == -1)
         goto out;
     if (json_array_size(ids) == 0 || json_array_size(names) == 0) {
-        bad_request(resp, "MISSING_ARGUMENT",
-                    json_array_size(ids) == 0 ? "ids: at least one is required"
-                                              : "fields: at least one is "
-                                                "required");
+        rest_bad_request(resp, "MISSING_ARGUMENT",
+                         json_array_size(ids) == 0
+                             ? "ids: at least one is required"
+                             : "fields: at least one is "
+                               "required");
         goto out;
     }
     if (json_array_size(ids) > COLL_MAX_READ_IDS) {
-        snprintf(msg, sizeof(msg), COLL_LIMIT_MSG_FMT, COLL_MAX_READ_IDS);
-        bad_request(resp, "EXCEEDED_ID_LIMIT", msg);
+        rest_bad_request(resp, "EXCEEDED_ID_LIMIT", COLL_LIMIT_MSG_FMT,
+                         COLL_MAX_READ_IDS);
         goto out;
     }
     if (read_fields(obj, names, &fields, &nfields, resp) == -1)

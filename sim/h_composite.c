@@ -14,7 +14,6 @@
  * PROCESSING_HALTED. The journal gets one entry per subrequest (kind
  * "subrequest"), with the records of a Collections subrequest under it.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,22 +60,6 @@ struct composite {
     int all_or_none;
 };
 
-static void bad_request(struct sim_response *resp, const char *code,
-                        const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-bad_request(struct sim_response *resp, const char *code, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    response_sf_error(resp, 400, code, msg, NULL);
-}
-
 /* --- the request's shape -------------------------------------------------- */
 
 static const char *const sub_methods[] = {"GET",   "POST",   "PUT",
@@ -117,19 +100,21 @@ check_headers(json_t *h, size_t i, struct sim_response *resp)
     if (h == NULL)
         return 0;
     if (!json_is_object(h) || json_object_size(h) > SUB_MAX_HEADERS) {
-        bad_request(resp, "JSON_PARSER_ERROR",
-                    "compositeRequest[%zu].httpHeaders: an object of at most "
-                    "%d strings",
-                    i, SUB_MAX_HEADERS);
+        rest_bad_request(
+            resp, "JSON_PARSER_ERROR",
+            "compositeRequest[%zu].httpHeaders: an object of at most "
+            "%d strings",
+            i, SUB_MAX_HEADERS);
         return -1;
     }
     json_object_foreach(h, key, v)
     {
         if (!json_is_string(v) || listed(inherited_headers, key, 1)) {
-            bad_request(resp, "INVALID_INPUT",
-                        "compositeRequest[%zu].httpHeaders: %.64s cannot be "
-                        "set on a subrequest",
-                        i, key);
+            rest_bad_request(
+                resp, "INVALID_INPUT",
+                "compositeRequest[%zu].httpHeaders: %.64s cannot be "
+                "set on a subrequest",
+                i, key);
             return -1;
         }
     }
@@ -147,34 +132,34 @@ check_sub(struct composite *c, size_t i, struct sim_response *resp)
     s->url = json_string_value(json_object_get(s->spec, "url"));
     s->ref = json_string_value(json_object_get(s->spec, "referenceId"));
     if (s->method == NULL || !listed(sub_methods, s->method, 0)) {
-        bad_request(resp, "JSON_PARSER_ERROR",
-                    "compositeRequest[%zu].method: one of GET, POST, PUT, "
-                    "PATCH, DELETE",
-                    i);
+        rest_bad_request(resp, "JSON_PARSER_ERROR",
+                         "compositeRequest[%zu].method: one of GET, POST, PUT, "
+                         "PATCH, DELETE",
+                         i);
         return -1;
     }
     if (s->url == NULL || strncmp(s->url, SFAPI_DATA_PREFIX "/",
                                   strlen(SFAPI_DATA_PREFIX "/")) != 0) {
-        bad_request(resp, "JSON_PARSER_ERROR",
-                    "compositeRequest[%zu].url: a path starting with "
-                    "/services/data/",
-                    i);
+        rest_bad_request(resp, "JSON_PARSER_ERROR",
+                         "compositeRequest[%zu].url: a path starting with "
+                         "/services/data/",
+                         i);
         return -1;
     }
     if (s->ref == NULL || !reference_id_valid(s->ref) ||
         strlen(s->ref) > REFERENCE_MAX) {
-        bad_request(resp, "JSON_PARSER_ERROR",
-                    "compositeRequest[%zu].referenceId: required; it must "
-                    "start with a letter or a number and contain only "
-                    "letters, numbers and underscores ('_')",
-                    i);
+        rest_bad_request(resp, "JSON_PARSER_ERROR",
+                         "compositeRequest[%zu].referenceId: required; it must "
+                         "start with a letter or a number and contain only "
+                         "letters, numbers and underscores ('_')",
+                         i);
         return -1;
     }
     for (j = 0; j < i; j++) {
         if (strcmp(c->subs[j].ref, s->ref) == 0) {
-            bad_request(resp, "JSON_PARSER_ERROR",
-                        "Duplicate referenceId provided in the request: %s",
-                        s->ref);
+            rest_bad_request(
+                resp, "JSON_PARSER_ERROR",
+                "Duplicate referenceId provided in the request: %s", s->ref);
             return -1;
         }
     }
@@ -190,8 +175,9 @@ body_bool(json_t *body, const char *key, int dflt, struct sim_response *resp)
     if (v == NULL || json_is_null(v))
         return dflt;
     if (!json_is_boolean(v)) {
-        bad_request(resp, "JSON_PARSER_ERROR",
-                    "Cannot deserialize value of type `boolean` for %s", key);
+        rest_bad_request(resp, "JSON_PARSER_ERROR",
+                         "Cannot deserialize value of type `boolean` for %s",
+                         key);
         return -1;
     }
     return json_is_true(v);
@@ -208,16 +194,16 @@ check_request(struct composite *c, json_t *body, struct sim_response *resp)
         body_bool(body, "collateSubrequests", 1, resp) == -1)
         return -1;
     if (!json_is_array(list) || json_array_size(list) == 0) {
-        bad_request(resp, "JSON_PARSER_ERROR",
-                    "compositeRequest: required, a list of 1 to %d "
-                    "subrequests",
-                    COMPOSITE_MAX);
+        rest_bad_request(resp, "JSON_PARSER_ERROR",
+                         "compositeRequest: required, a list of 1 to %d "
+                         "subrequests",
+                         COMPOSITE_MAX);
         return -1;
     }
     if (json_array_size(list) > COMPOSITE_MAX) {
-        bad_request(resp, "LIMIT_EXCEEDED",
-                    "A composite request can have at most %d subrequests",
-                    COMPOSITE_MAX);
+        rest_bad_request(resp, "LIMIT_EXCEEDED",
+                         "A composite request can have at most %d subrequests",
+                         COMPOSITE_MAX);
         return -1;
     }
     c->n = json_array_size(list);
@@ -225,8 +211,8 @@ check_request(struct composite *c, json_t *body, struct sim_response *resp)
     json_array_foreach(list, i, spec)
     {
         if (!json_is_object(spec)) {
-            bad_request(resp, "JSON_PARSER_ERROR",
-                        "compositeRequest[%zu]: a subrequest object", i);
+            rest_bad_request(resp, "JSON_PARSER_ERROR",
+                             "compositeRequest[%zu]: a subrequest object", i);
             return -1;
         }
         c->subs[i].spec = spec;
@@ -235,10 +221,10 @@ check_request(struct composite *c, json_t *body, struct sim_response *resp)
         heavies += heavy(c->subs[i].url);
     }
     if (heavies > COMPOSITE_MAX_HEAVY) {
-        bad_request(resp, "LIMIT_EXCEEDED",
-                    "A composite request can have at most %d sObject "
-                    "Collections or query subrequests",
-                    COMPOSITE_MAX_HEAVY);
+        rest_bad_request(resp, "LIMIT_EXCEEDED",
+                         "A composite request can have at most %d sObject "
+                         "Collections or query subrequests",
+                         COMPOSITE_MAX_HEAVY);
         return -1;
     }
     return 0;

@@ -13,7 +13,6 @@
  * records that failed; success is 201 with every referenceId and its id.
  * Each record gets its own journal entry.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,22 +54,6 @@ struct tree {
     size_t n;
 };
 
-static void bad_request(struct sim_response *resp, const char *code,
-                        const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-bad_request(struct sim_response *resp, const char *code, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    response_sf_error(resp, 400, code, msg, NULL);
-}
-
 static const struct relationship *
 relationship(const struct object_def *parent, const char *name)
 {
@@ -104,15 +87,15 @@ add_node(struct tree *t, json_t *rec, int level, size_t parent,
     size_t me;
 
     if (t->n >= TREE_MAX_RECORDS) {
-        bad_request(resp, "LIMIT_EXCEEDED",
-                    "An sObject tree request can have at most %d records",
-                    TREE_MAX_RECORDS);
+        rest_bad_request(resp, "LIMIT_EXCEEDED",
+                         "An sObject tree request can have at most %d records",
+                         TREE_MAX_RECORDS);
         return -1;
     }
     if (!json_is_object(rec) || type == NULL) {
-        bad_request(resp, "INVALID_TYPE",
-                    "Missing entity type information. sObject requires a "
-                    "separate 'type' field be sent.");
+        rest_bad_request(resp, "INVALID_TYPE",
+                         "Missing entity type information. sObject requires a "
+                         "separate 'type' field be sent.");
         return -1;
     }
     me = t->n++;
@@ -122,18 +105,19 @@ add_node(struct tree *t, json_t *rec, int level, size_t parent,
     nd->level = level;
     nd->parent = parent;
     if (nd->ref == NULL || !reference_id_valid(nd->ref)) {
-        bad_request(resp, "INVALID_INPUT",
-                    "Include a reference ID for each record in the request: "
-                    "it starts with a letter or a number and contains only "
-                    "letters, numbers and underscores ('_')");
+        rest_bad_request(
+            resp, "INVALID_INPUT",
+            "Include a reference ID for each record in the request: "
+            "it starts with a letter or a number and contains only "
+            "letters, numbers and underscores ('_')");
         return -1;
     }
     if (nd->obj == NULL ||
         (rel != NULL && strcmp(nd->obj->name, rel->child) != 0)) {
-        bad_request(resp, "INVALID_TYPE",
-                    "sObject type '%.100s' is not supported here (record "
-                    "%.100s)",
-                    type, nd->ref);
+        rest_bad_request(resp, "INVALID_TYPE",
+                         "sObject type '%.100s' is not supported here (record "
+                         "%.100s)",
+                         type, nd->ref);
         return -1;
     }
     if (rel != NULL)
@@ -160,14 +144,14 @@ add_records(struct tree *t, json_t *records, int level, size_t parent,
     size_t i;
 
     if (level > TREE_MAX_LEVELS) {
-        bad_request(resp, "LIMIT_EXCEEDED",
-                    "An sObject tree can be at most %d levels deep",
-                    TREE_MAX_LEVELS);
+        rest_bad_request(resp, "LIMIT_EXCEEDED",
+                         "An sObject tree can be at most %d levels deep",
+                         TREE_MAX_LEVELS);
         return -1;
     }
     if (!json_is_array(records) || json_array_size(records) == 0) {
-        bad_request(resp, "JSON_PARSER_ERROR",
-                    "records: required, a list of at least one record");
+        rest_bad_request(resp, "JSON_PARSER_ERROR",
+                         "records: required, a list of at least one record");
         return -1;
     }
     json_array_foreach(records, i, rec)
@@ -187,9 +171,9 @@ check_roots(const struct tree *t, const struct object_def *obj,
 
     for (i = 0; i < t->n; i++) {
         if (t->nodes[i].level == 1 && t->nodes[i].obj != obj) {
-            bad_request(resp, "INVALID_TYPE",
-                        "Record %s is of type %s, not %s as the URL says",
-                        t->nodes[i].ref, t->nodes[i].obj->name, obj->name);
+            rest_bad_request(resp, "INVALID_TYPE",
+                             "Record %s is of type %s, not %s as the URL says",
+                             t->nodes[i].ref, t->nodes[i].obj->name, obj->name);
             return -1;
         }
     }

@@ -3,6 +3,7 @@
  */
 #include "rest.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,19 @@
 #include "sfapi.h"
 #include "sim.h"
 #include "store.h"
+
+void
+rest_bad_request(struct sim_response *resp, const char *code, const char *fmt,
+                 ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    response_sf_error(resp, 400, code, msg, NULL);
+}
 
 void
 rest_not_found(struct sim_response *resp)

@@ -42,6 +42,11 @@ const struct object_def *rest_object(struct sim *sim,
                                      const struct sim_request *req, size_t i,
                                      struct sim_response *resp);
 
+/* 400 with Salesforce's error array, the message made from fmt. */
+void rest_bad_request(struct sim_response *resp, const char *code,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* 404 NOT_FOUND "The requested resource does not exist". */
 void rest_not_found(struct sim_response *resp);
 

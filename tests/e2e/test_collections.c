@@ -46,64 +46,10 @@
 #define OK(id) "{\"id\":\"" id "\",\"success\":true,\"errors\":[]}"
 #define FAILED(err) "{\"success\":false,\"errors\":[" err "]}"
 
-struct ctx {
-    struct simtest sim;
-    char *token;
-};
-
 static int
 start(void **state)
 {
-    struct ctx *c = calloc(1, sizeof(*c));
-    const char *args[] = {"--org", simtest_fixture("orgs/law-firm.json"), NULL};
-
-    simtest_start(&c->sim, args);
-    c->token = simtest_token(&c->sim);
-    assert_non_null(c->token);
-    *state = c;
-    return 0;
-}
-
-static int
-stop(void **state)
-{
-    struct ctx *c = *state;
-    int st = simtest_stop(&c->sim);
-
-    free(c->token);
-    free(c);
-    assert_int_equal(st, 0);
-    return 0;
-}
-
-/* One REST call; returns the answer parsed (new reference) and the
- * status in *status. */
-static json_t *
-call(struct ctx *c, const char *method, const char *path, const char *body,
-     const char *header, long *status)
-{
-    struct http_result r;
-    json_t *j;
-
-    *status =
-        expect_rest(c->sim.http, c->token, method, path, body, header, &r);
-    j = json_loadb(r.body, r.body_len, JSON_DECODE_ANY, NULL);
-    http_result_free(&r);
-    assert_non_null(j);
-    return j;
-}
-
-/* A call expected to answer status with the whole body expected. */
-static void
-expect_call(struct ctx *c, const char *method, const char *path,
-            const char *body, long status, const char *expected)
-{
-    struct http_result r;
-
-    assert_int_equal(
-        expect_rest(c->sim.http, c->token, method, path, body, NULL, &r),
-        status);
-    expect_body(&r, expected);
+    return resttest_setup(state, "orgs/law-firm.json");
 }
 
 /* The id of element i of a collections answer, into out (19 bytes). */
@@ -121,7 +67,7 @@ id_at(json_t *arr, size_t i, char *out)
 /* Creates leads through Collections (all must succeed); their ids into
  * ids[i] (19 bytes each). */
 static void
-create_leads(struct ctx *c, const char *records, char ids[][19], size_t n)
+create_leads(struct resttest *c, const char *records, char ids[][19], size_t n)
 {
     char body[8192];
     long st;
@@ -129,7 +75,7 @@ create_leads(struct ctx *c, const char *records, char ids[][19], size_t n)
     size_t i;
 
     snprintf(body, sizeof(body), "{\"records\":[%s]}", records);
-    arr = call(c, "POST", COLL, body, NULL, &st);
+    arr = resttest_call(c, "POST", COLL, body, NULL, &st);
     assert_int_equal(st, 200);
     assert_int_equal(json_array_size(arr), n);
     for (i = 0; i < n; i++)
@@ -139,7 +85,7 @@ create_leads(struct ctx *c, const char *records, char ids[][19], size_t n)
 
 /* The stored record id of object (new reference), or NULL. */
 static json_t *
-stored(struct ctx *c, const char *object, const char *id)
+stored(struct resttest *c, const char *object, const char *id)
 {
     char path[256];
     json_t *arr, *rec, *out = NULL;
@@ -157,7 +103,7 @@ stored(struct ctx *c, const char *object, const char *id)
 }
 
 static void
-expect_stored_field(struct ctx *c, const char *id, const char *field,
+expect_stored_field(struct resttest *c, const char *id, const char *field,
                     const char *value)
 {
     json_t *rec = stored(c, "Lead", id);
@@ -167,25 +113,14 @@ expect_stored_field(struct ctx *c, const char *id, const char *field,
     json_decref(rec);
 }
 
-static unsigned long long
-last_seq(struct ctx *c)
-{
-    json_t *all = simtest_journal(&c->sim, 0);
-    unsigned long long seq = json_integer_value(
-        json_object_get(json_array_get(all, json_array_size(all) - 1), "seq"));
-
-    json_decref(all);
-    return seq;
-}
-
 /* Journal entry i after seq since, without seq, time, method and path
  * (checked once in test_create_partial_success), equals the text. */
-static void expect_entryf(struct ctx *c, unsigned long long since, size_t i,
-                          const char *fmt, ...)
+static void expect_entryf(struct resttest *c, unsigned long long since,
+                          size_t i, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void
-expect_entryf(struct ctx *c, unsigned long long since, size_t i,
+expect_entryf(struct resttest *c, unsigned long long since, size_t i,
               const char *fmt, ...)
 {
     json_t *all = simtest_journal(&c->sim, since);
@@ -210,13 +145,13 @@ expect_entryf(struct ctx *c, unsigned long long since, size_t i,
 static void
 test_create_partial_success(void **state)
 {
-    struct ctx *c = *state;
-    unsigned long long since = last_seq(c);
+    struct resttest *c = *state;
+    unsigned long long since = resttest_last_seq(c);
     char a[19], ct[19];
     json_t *arr, *all, *req;
     long st;
 
-    arr = call(
+    arr = resttest_call(
         c, "POST", COLL,
         "{\"allOrNone\":false,\"records\":[" OK_LEAD("Lovelace") "," BAD_LEAD(
             "Byron") ","
@@ -262,19 +197,19 @@ test_create_partial_success(void **state)
 static void
 test_journal_per_record(void **state)
 {
-    struct ctx *c = *state;
-    unsigned long long since = last_seq(c), top = since + 1;
+    struct resttest *c = *state;
+    unsigned long long since = resttest_last_seq(c), top = since + 1;
     char a[19];
     json_t *arr, *all, *e;
     long st;
     size_t i;
 
-    arr =
-        call(c, "POST", COLL,
-             "{\"records\":[" OK_LEAD("Turing") "," BAD_LEAD(
-                 "Hopper") "," LEAD
-                           "\"Company\":\"NoName\",\"Phone\":\"5551234567\"}]}",
-             NULL, &st);
+    arr = resttest_call(
+        c, "POST", COLL,
+        "{\"records\":[" OK_LEAD("Turing") "," BAD_LEAD(
+            "Hopper") "," LEAD
+                      "\"Company\":\"NoName\",\"Phone\":\"5551234567\"}]}",
+        NULL, &st);
     assert_int_equal(st, 200);
     id_at(arr, 0, a);
     json_decref(arr);
@@ -320,15 +255,15 @@ test_journal_per_record(void **state)
 static void
 test_create_all_or_none(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     size_t leads = simtest_count(&c->sim, "Lead");
-    unsigned long long since = last_seq(c);
+    unsigned long long since = resttest_last_seq(c);
     char ids[1][19];
 
-    expect_call(c, "POST", COLL,
-                "{\"allOrNone\":true,\"records\":[" DISTRO_LEAD(
-                    "Rolled", "rolled@x.test") "," BAD_LEAD("Bad") "]}",
-                200, "[" FAILED(ROLLED_BACK) "," FAILED(PHONE_RULE) "]");
+    resttest_expect(c, "POST", COLL,
+                    "{\"allOrNone\":true,\"records\":[" DISTRO_LEAD(
+                        "Rolled", "rolled@x.test") "," BAD_LEAD("Bad") "]}",
+                    200, "[" FAILED(ROLLED_BACK) "," FAILED(PHONE_RULE) "]");
     assert_int_equal(simtest_count(&c->sim, "Lead"), leads);
     expect_entryf(c, since, 1,
                   "{\"kind\":\"record\",\"batch_seq\":%llu,\"batch_index\":0,"
@@ -348,14 +283,14 @@ test_create_all_or_none(void **state)
     assert_int_equal(simtest_count(&c->sim, "Lead"), leads + 1);
 
     /* allOrNone false: the good one stays. */
-    expect_call(c, "POST", COLL, "{\"records\":[" BAD_LEAD("Bad") "]}", 200,
-                "[" FAILED(PHONE_RULE) "]");
+    resttest_expect(c, "POST", COLL, "{\"records\":[" BAD_LEAD("Bad") "]}", 200,
+                    "[" FAILED(PHONE_RULE) "]");
 }
 
 static void
 test_duplicates_in_a_batch(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     size_t leads = simtest_count(&c->sim, "Lead");
     char ids[2][19], hdr_ids[1][19];
     const char *same = LEAD "\"LastName\":\"Same\",\"FirstName\":\"Sam\","
@@ -372,23 +307,24 @@ test_duplicates_in_a_batch(void **state)
                  ids, 2);
     assert_int_equal(simtest_count(&c->sim, "Lead"), leads + 2);
     /* A later save is compared with them. */
-    expect_call(c, "POST", COLL,
-                "{\"records\":[" DISTRO_LEAD("Three", "twice@x.test") "]}", 200,
-                "[" FAILED("{\"statusCode\":\"DUPLICATES_DETECTED\","
-                           "\"message\":\"This person is already in "
-                           "Salesforce (same email). Lead Distro AI leads "
-                           "are not duplicated.\",\"fields\":[]}") "]");
+    resttest_expect(c, "POST", COLL,
+                    "{\"records\":[" DISTRO_LEAD("Three", "twice@x.test") "]}",
+                    200,
+                    "[" FAILED("{\"statusCode\":\"DUPLICATES_DETECTED\","
+                               "\"message\":\"This person is already in "
+                               "Salesforce (same email). Lead Distro AI leads "
+                               "are not duplicated.\",\"fields\":[]}") "]");
 
     /* Allow+Alert: refused, unless Sforce-Duplicate-Rule-Header says
      * allowSave=true. */
     snprintf(body, sizeof(body), "{\"records\":[%s]}", same);
     create_leads(c, same, ids, 1);
-    expect_call(c, "POST", COLL, body, 200,
-                "[" FAILED("{\"statusCode\":\"DUPLICATES_DETECTED\","
-                           "\"message\":\"Use one of these records?\","
-                           "\"fields\":[]}") "]");
-    arr = call(c, "POST", COLL, body,
-               "Sforce-Duplicate-Rule-Header: allowSave=true", &st);
+    resttest_expect(c, "POST", COLL, body, 200,
+                    "[" FAILED("{\"statusCode\":\"DUPLICATES_DETECTED\","
+                               "\"message\":\"Use one of these records?\","
+                               "\"fields\":[]}") "]");
+    arr = resttest_call(c, "POST", COLL, body,
+                        "Sforce-Duplicate-Rule-Header: allowSave=true", &st);
     assert_int_equal(st, 200);
     expect_jsonf(arr, "[" OK("%s") "]", id_at(arr, 0, hdr_ids[0]));
     json_decref(arr);
@@ -397,7 +333,7 @@ test_duplicates_in_a_batch(void **state)
 static void
 test_update(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     char ids[3][19], body[2048];
     json_t *arr;
     long st;
@@ -405,7 +341,7 @@ test_update(void **state)
     create_leads(c, OK_LEAD("U1") "," OK_LEAD("U2") "," OK_LEAD("Gone"), ids,
                  3);
     snprintf(body, sizeof(body), COLL "?ids=%s", ids[2]);
-    json_decref(call(c, "DELETE", body, NULL, NULL, &st));
+    json_decref(resttest_call(c, "DELETE", body, NULL, NULL, &st));
     assert_int_equal(st, 200);
 
     snprintf(body, sizeof(body),
@@ -415,7 +351,7 @@ test_update(void **state)
              "\"id\":\"%s\",\"Company\":\"X\"}," LEAD
              "\"Id\":\"%s\",\"Phone\":\"12\"}]}",
              ids[0], ids[2], ids[1]);
-    arr = call(c, "PATCH", COLL, body, NULL, &st);
+    arr = resttest_call(c, "PATCH", COLL, body, NULL, &st);
     assert_int_equal(st, 200);
     expect_jsonf(
         arr,
@@ -453,29 +389,30 @@ test_update(void **state)
              "\"id\":\"%s\",\"Company\":\"Gamma\"}," LEAD
              "\"id\":\"%s\",\"Phone\":\"12\"}]}",
              ids[0], ids[1]);
-    expect_call(c, "PATCH", COLL, body, 200,
-                "[" FAILED(ROLLED_BACK) "," FAILED(PHONE_RULE) "]");
+    resttest_expect(c, "PATCH", COLL, body, 200,
+                    "[" FAILED(ROLLED_BACK) "," FAILED(PHONE_RULE) "]");
     expect_stored_field(c, ids[0], "Company", "Beta");
 }
 
 static void
 test_upsert(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     size_t leads;
     char a[19], b[19];
     const char *path = COLL "/Lead/source_lead_id__c";
     json_t *arr;
     long st;
 
-    arr = call(c, "PATCH", path,
-               "{\"records\":[" LEAD "\"source_lead_id__c\":\"S-1\","
-               "\"LastName\":\"Up\",\"Company\":\"A\",\"Phone\":"
-               "\"5551234567\"}," LEAD "\"source_lead_id__c\":\"s-1\","
-               "\"LastName\":\"Dup\",\"Company\":\"A\",\"Phone\":"
-               "\"5551234567\"}," LEAD "\"LastName\":\"NoKey\",\"Company\":"
-               "\"A\",\"Phone\":\"5551234567\"}]}",
-               NULL, &st);
+    arr = resttest_call(c, "PATCH", path,
+                        "{\"records\":[" LEAD "\"source_lead_id__c\":\"S-1\","
+                        "\"LastName\":\"Up\",\"Company\":\"A\",\"Phone\":"
+                        "\"5551234567\"}," LEAD "\"source_lead_id__c\":\"s-1\","
+                        "\"LastName\":\"Dup\",\"Company\":\"A\",\"Phone\":"
+                        "\"5551234567\"}," LEAD
+                        "\"LastName\":\"NoKey\",\"Company\":"
+                        "\"A\",\"Phone\":\"5551234567\"}]}",
+                        NULL, &st);
     assert_int_equal(st, 200);
     expect_jsonf(arr,
                  "[{\"id\":\"%s\",\"success\":true,\"errors\":[],\"created\":"
@@ -490,12 +427,13 @@ test_upsert(void **state)
     json_decref(arr);
 
     leads = simtest_count(&c->sim, "Lead");
-    arr = call(c, "PATCH", path,
-               "{\"records\":[" LEAD "\"source_lead_id__c\":\"S-1\","
-               "\"Company\":\"Updated\"}," LEAD "\"source_lead_id__c\":"
-               "\"S-2\",\"LastName\":\"New\",\"Company\":\"B\",\"Phone\":"
-               "\"5551234567\"}]}",
-               NULL, &st);
+    arr = resttest_call(
+        c, "PATCH", path,
+        "{\"records\":[" LEAD "\"source_lead_id__c\":\"S-1\","
+        "\"Company\":\"Updated\"}," LEAD "\"source_lead_id__c\":"
+        "\"S-2\",\"LastName\":\"New\",\"Company\":\"B\",\"Phone\":"
+        "\"5551234567\"}]}",
+        NULL, &st);
     assert_int_equal(st, 200);
     expect_jsonf(arr,
                  "[{\"id\":\"%s\",\"success\":true,\"errors\":[],\"created\":"
@@ -509,34 +447,35 @@ test_upsert(void **state)
 
     /* allOrNone: the create that would have been is answered
      * created:true, rolled back (the live org's quirk, facts 1.6). */
-    expect_call(c, "PATCH", path,
-                "{\"allOrNone\":true,\"records\":[" LEAD
-                "\"source_lead_id__c\":\"S-3\",\"LastName\":\"R\","
-                "\"Company\":\"B\",\"Phone\":\"5551234567\"}," LEAD
-                "\"source_lead_id__c\":\"S-2\",\"Phone\":\"12\"}]}",
-                200,
-                "[{\"success\":false,\"errors\":[" ROLLED_BACK "],"
-                "\"created\":true},{\"success\":false,\"errors\":[" PHONE_RULE
-                "],\"created\":false}]");
+    resttest_expect(
+        c, "PATCH", path,
+        "{\"allOrNone\":true,\"records\":[" LEAD
+        "\"source_lead_id__c\":\"S-3\",\"LastName\":\"R\","
+        "\"Company\":\"B\",\"Phone\":\"5551234567\"}," LEAD
+        "\"source_lead_id__c\":\"S-2\",\"Phone\":\"12\"}]}",
+        200,
+        "[{\"success\":false,\"errors\":[" ROLLED_BACK "],"
+        "\"created\":true},{\"success\":false,\"errors\":[" PHONE_RULE
+        "],\"created\":false}]");
     assert_int_equal(simtest_count(&c->sim, "Lead"), leads + 1);
 
-    expect_call(c, "PATCH", V "/composite/sobjects/Lead/LastName",
-                "{\"records\":[" OK_LEAD("x") "]}", 404,
-                "[{\"message\":\"Provided external ID field does not exist "
-                "or is not accessible: LastName\",\"errorCode\":"
-                "\"NOT_FOUND\"}]");
-    expect_call(c, "PATCH",
-                "/services/data/v45.0/composite/sobjects/Lead/"
-                "source_lead_id__c",
-                "{\"records\":[" OK_LEAD("x") "]}", 404,
-                "[{\"message\":\"The requested resource does not exist\","
-                "\"errorCode\":\"NOT_FOUND\"}]");
+    resttest_expect(c, "PATCH", V "/composite/sobjects/Lead/LastName",
+                    "{\"records\":[" OK_LEAD("x") "]}", 404,
+                    "[{\"message\":\"Provided external ID field does not exist "
+                    "or is not accessible: LastName\",\"errorCode\":"
+                    "\"NOT_FOUND\"}]");
+    resttest_expect(c, "PATCH",
+                    "/services/data/v45.0/composite/sobjects/Lead/"
+                    "source_lead_id__c",
+                    "{\"records\":[" OK_LEAD("x") "]}", 404,
+                    "[{\"message\":\"The requested resource does not exist\","
+                    "\"errorCode\":\"NOT_FOUND\"}]");
 }
 
 static void
 test_delete(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     size_t leads;
     char ids[2][19], path[256];
 
@@ -545,46 +484,30 @@ test_delete(void **state)
     snprintf(path, sizeof(path), COLL "?ids=%s,bad,%s&allOrNone=true", ids[0],
              ids[1]);
     /* allOrNone with one bad id: nothing is deleted, the ids stay. */
-    {
-        struct http_result r;
-
-        assert_int_equal(
-            expect_rest(c->sim.http, c->token, "DELETE", path, NULL, NULL, &r),
-            200);
-        expect_bodyf(
-            &r,
-            "[{\"id\":\"%s\",\"success\":false,\"errors\":[" ROLLED_BACK
-            "]},{\"id\":\"bad\",\"success\":false,"
-            "\"errors\":[{\"statusCode\":\"MALFORMED_ID\","
-            "\"message\":\"malformed id bad\",\"fields\":[]}]},"
-            "{\"id\":\"%s\",\"success\":false,\"errors\":[" ROLLED_BACK "]}]",
-            ids[0], ids[1]);
-    }
+    resttest_expect(
+        c, "DELETE", path, NULL, 200,
+        "[{\"id\":\"%s\",\"success\":false,\"errors\":[" ROLLED_BACK
+        "]},{\"id\":\"bad\",\"success\":false,\"errors\":[{\"statusCode\":"
+        "\"MALFORMED_ID\",\"message\":\"malformed id bad\",\"fields\":[]}]},"
+        "{\"id\":\"%s\",\"success\":false,\"errors\":[" ROLLED_BACK "]}]",
+        ids[0], ids[1]);
     assert_int_equal(simtest_count(&c->sim, "Lead"), leads);
 
     snprintf(path, sizeof(path), COLL "?ids=%s,%s,%s", ids[0], ids[0], ids[1]);
-    {
-        struct http_result r;
-
-        assert_int_equal(
-            expect_rest(c->sim.http, c->token, "DELETE", path, NULL, NULL, &r),
-            200);
-        expect_bodyf(
-            &r,
-            "[" OK(
-                "%s") ",{\"id\":\"%s\",\"success\":false,"
-                      "\"errors\":[{\"statusCode\":\"ENTITY_IS_DELETED\","
-                      "\"message\":\"entity is deleted\",\"fields\":[]}]}," OK(
-                          "%s") "]",
-            ids[0], ids[0], ids[1]);
-    }
+    resttest_expect(
+        c, "DELETE", path, NULL, 200,
+        "[" OK("%s") ",{\"id\":\"%s\",\"success\":false,"
+                     "\"errors\":[{\"statusCode\":\"ENTITY_IS_DELETED\","
+                     "\"message\":\"entity is deleted\",\"fields\":[]}]}," OK(
+                         "%s") "]",
+        ids[0], ids[0], ids[1]);
     assert_int_equal(simtest_count(&c->sim, "Lead"), leads - 2);
 }
 
 static void
 test_retrieve(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     char ids[1][19], path[512], body[512];
     struct http_result r;
 
@@ -639,40 +562,43 @@ many_leads(size_t n)
 static void
 test_request_errors(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     size_t leads = simtest_count(&c->sim, "Lead");
     char *body = many_leads(201);
     struct http_result r;
 
-    expect_call(c, "POST", COLL, body, 400,
-                "[{\"message\":\"record limit reached. cannot submit more "
-                "than 200 records into this call\",\"errorCode\":"
-                "\"EXCEEDED_ID_LIMIT\"}]");
+    resttest_expect(c, "POST", COLL, body, 400,
+                    "[{\"message\":\"record limit reached. cannot submit more "
+                    "than 200 records into this call\",\"errorCode\":"
+                    "\"EXCEEDED_ID_LIMIT\"}]");
     free(body);
-    expect_call(c, "POST", COLL, "{\"records\":[]}", 400,
-                "[{\"message\":\"At least 1 record is required\","
-                "\"errorCode\":\"REQUIRED_FIELD_MISSING\"}]");
-    expect_call(c, "POST", COLL,
-                "{\"records\":[" OK_LEAD("Fine") ",{\"LastName\":\"x\"}]}", 400,
-                "[{\"message\":\"Missing entity type information. sObject "
-                "requires a separate 'type' field be sent.\",\"errorCode\":"
-                "\"INVALID_TYPE\"}]");
-    expect_call(c, "POST", COLL,
-                "{\"records\":[{\"attributes\":{\"type\":\"Opportunity\"}}]}",
-                400,
-                "[{\"message\":\"sObject type 'Opportunity' is not "
-                "supported. If you are attempting to use a custom object, "
-                "be sure to append the '__c' after the entity name. Please "
-                "reference your WSDL or the describe call for the "
-                "appropriate names.\",\"errorCode\":\"INVALID_TYPE\"}]");
-    expect_call(c, "POST", COLL, "{\"records\":[\"x\"]}", 400,
-                "[{\"message\":\"Can not deserialize SObject out of "
-                "VALUE_STRING token\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
-    expect_call(c, "POST", COLL, "[]", 400,
-                "[{\"message\":\"Can not deserialize SObjectCollection out "
-                "of START_ARRAY token at [line:1, column:1]\",\"errorCode\":"
-                "\"JSON_PARSER_ERROR\"}]");
-    expect_call(
+    resttest_expect(c, "POST", COLL, "{\"records\":[]}", 400,
+                    "[{\"message\":\"At least 1 record is required\","
+                    "\"errorCode\":\"REQUIRED_FIELD_MISSING\"}]");
+    resttest_expect(c, "POST", COLL,
+                    "{\"records\":[" OK_LEAD("Fine") ",{\"LastName\":\"x\"}]}",
+                    400,
+                    "[{\"message\":\"Missing entity type information. sObject "
+                    "requires a separate 'type' field be sent.\",\"errorCode\":"
+                    "\"INVALID_TYPE\"}]");
+    resttest_expect(
+        c, "POST", COLL,
+        "{\"records\":[{\"attributes\":{\"type\":\"Opportunity\"}}]}", 400,
+        "[{\"message\":\"sObject type 'Opportunity' is not "
+        "supported. If you are attempting to use a custom object, "
+        "be sure to append the '__c' after the entity name. Please "
+        "reference your WSDL or the describe call for the "
+        "appropriate names.\",\"errorCode\":\"INVALID_TYPE\"}]");
+    resttest_expect(
+        c, "POST", COLL, "{\"records\":[\"x\"]}", 400,
+        "[{\"message\":\"Can not deserialize SObject out of "
+        "VALUE_STRING token\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
+    resttest_expect(
+        c, "POST", COLL, "[]", 400,
+        "[{\"message\":\"Can not deserialize SObjectCollection out "
+        "of START_ARRAY token at [line:1, column:1]\",\"errorCode\":"
+        "\"JSON_PARSER_ERROR\"}]");
+    resttest_expect(
         c, "POST", COLL,
         "{\"records\":[" OK_LEAD(
             "a") ",{\"attributes\":{\"type\":"
@@ -694,10 +620,10 @@ test_request_errors(void **state)
         "[{\"message\":\"Cannot have more than 10 chunks in a single "
         "operation. Please rearrange the data to reduce chunking.\","
         "\"errorCode\":\"LIMIT_EXCEEDED\"}]");
-    expect_call(c, "POST", "/services/data/v41.0/composite/sobjects",
-                "{\"records\":[" OK_LEAD("x") "]}", 404,
-                "[{\"message\":\"The requested resource does not exist\","
-                "\"errorCode\":\"NOT_FOUND\"}]");
+    resttest_expect(c, "POST", "/services/data/v41.0/composite/sobjects",
+                    "{\"records\":[" OK_LEAD("x") "]}", 404,
+                    "[{\"message\":\"The requested resource does not exist\","
+                    "\"errorCode\":\"NOT_FOUND\"}]");
     assert_int_equal(expect_rest(c->sim.http, c->token, "POST", COLL,
                                  "{\"records\":", NULL, &r),
                      400);
@@ -709,7 +635,7 @@ test_request_errors(void **state)
     body = many_leads(200);
     {
         long st;
-        json_t *arr = call(c, "POST", COLL, body, NULL, &st);
+        json_t *arr = resttest_call(c, "POST", COLL, body, NULL, &st);
 
         assert_int_equal(st, 200);
         assert_int_equal(json_array_size(arr), 200);
@@ -732,7 +658,7 @@ api_usage(const struct http_result *r)
 static void
 test_one_api_call_per_request(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     char *body = many_leads(50);
     long first;
@@ -749,7 +675,7 @@ test_one_api_call_per_request(void **state)
 static void
 test_fault_fails_one_record(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     size_t leads = simtest_count(&c->sim, "Lead");
     unsigned long long since;
     char a[19], b[19];
@@ -763,11 +689,11 @@ test_fault_fails_one_record(void **state)
         "\"UNABLE_TO_LOCK_ROW\",\"times\":1}",
         &st));
     assert_int_equal(st, 201);
-    since = last_seq(c);
-    arr = call(c, "POST", COLL,
-               "{\"records\":[" OK_LEAD("First") "," OK_LEAD(
-                   "Fail-1") "," OK_LEAD("Fail-2") "]}",
-               NULL, &st);
+    since = resttest_last_seq(c);
+    arr = resttest_call(c, "POST", COLL,
+                        "{\"records\":[" OK_LEAD("First") "," OK_LEAD(
+                            "Fail-1") "," OK_LEAD("Fail-2") "]}",
+                        NULL, &st);
     assert_int_equal(st, 200);
     /* times: 1 - the second matching record is saved. */
     expect_jsonf(arr,
@@ -799,20 +725,24 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create_partial_success, start,
-                                        stop),
-        cmocka_unit_test_setup_teardown(test_journal_per_record, start, stop),
-        cmocka_unit_test_setup_teardown(test_create_all_or_none, start, stop),
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_journal_per_record, start,
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_create_all_or_none, start,
+                                        resttest_teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_in_a_batch, start,
-                                        stop),
-        cmocka_unit_test_setup_teardown(test_update, start, stop),
-        cmocka_unit_test_setup_teardown(test_upsert, start, stop),
-        cmocka_unit_test_setup_teardown(test_delete, start, stop),
-        cmocka_unit_test_setup_teardown(test_retrieve, start, stop),
-        cmocka_unit_test_setup_teardown(test_request_errors, start, stop),
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_update, start, resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_upsert, start, resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_delete, start, resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_retrieve, start,
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_request_errors, start,
+                                        resttest_teardown),
         cmocka_unit_test_setup_teardown(test_one_api_call_per_request, start,
-                                        stop),
+                                        resttest_teardown),
         cmocka_unit_test_setup_teardown(test_fault_fails_one_record, start,
-                                        stop),
+                                        resttest_teardown),
     };
 
     return cmocka_run_group_tests_name("e2e_collections", tests, NULL, NULL);

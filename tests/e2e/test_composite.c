@@ -44,60 +44,17 @@
 #define LOCATION(object, id)                                                   \
     "{\"Location\":\"" V "/sobjects/" object "/" id "\"}"
 
-struct ctx {
-    struct simtest sim;
-    char *token;
-};
-
 static int
 start(void **state)
 {
-    struct ctx *c = calloc(1, sizeof(*c));
-    const char *args[] = {"--org", simtest_fixture("orgs/law-firm.json"), NULL};
-
-    simtest_start(&c->sim, args);
-    c->token = simtest_token(&c->sim);
-    assert_non_null(c->token);
-    *state = c;
-    return 0;
-}
-
-static int
-stop(void **state)
-{
-    struct ctx *c = *state;
-    int st = simtest_stop(&c->sim);
-
-    free(c->token);
-    free(c);
-    assert_int_equal(st, 0);
-    return 0;
+    return resttest_setup(state, "orgs/law-firm.json");
 }
 
 /* POST path body; the answer parsed (new reference), status in *status. */
 static json_t *
-post(struct ctx *c, const char *path, const char *body, long *status)
+post(struct resttest *c, const char *path, const char *body, long *status)
 {
-    struct http_result r;
-    json_t *j;
-
-    *status = expect_rest(c->sim.http, c->token, "POST", path, body, NULL, &r);
-    j = json_loadb(r.body, r.body_len, JSON_DECODE_ANY, NULL);
-    http_result_free(&r);
-    assert_non_null(j);
-    return j;
-}
-
-static void
-expect_post(struct ctx *c, const char *path, const char *body, long status,
-            const char *expected)
-{
-    struct http_result r;
-
-    assert_int_equal(
-        expect_rest(c->sim.http, c->token, "POST", path, body, NULL, &r),
-        status);
-    expect_body(&r, expected);
+    return resttest_call(c, "POST", path, body, NULL, status);
 }
 
 /* The id in compositeResponse[i].body (or .body[0] for a Collections
@@ -120,7 +77,7 @@ sub_id(json_t *answer, size_t i, char *out)
 
 /* The stored value of field of record id of object (or "" when absent). */
 static void
-expect_stored(struct ctx *c, const char *object, const char *id,
+expect_stored(struct resttest *c, const char *object, const char *id,
               const char *field, const char *value)
 {
     char path[128];
@@ -140,21 +97,10 @@ expect_stored(struct ctx *c, const char *object, const char *id,
     json_decref(arr);
 }
 
-static unsigned long long
-last_seq(struct ctx *c)
-{
-    json_t *all = simtest_journal(&c->sim, 0);
-    unsigned long long seq = json_integer_value(
-        json_object_get(json_array_get(all, json_array_size(all) - 1), "seq"));
-
-    json_decref(all);
-    return seq;
-}
-
 static void
 test_references(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     char acct[19], contact[19], coll[19];
     json_t *ans;
     long st;
@@ -201,8 +147,7 @@ test_references(void **state)
                       "%s") ",\"httpStatusCode\":201,\"referenceId\":"
                             "\"refContact\"},"
                             "{\"body\":{\"attributes\":{\"type\":\"Account\","
-                            "\"url\":\"" V
-                            "/sobjects/Account/"
+                            "\"url\":\"" V "/sobjects/Account/"
                             "%s\"},\"Name\":\"Acme\",\"Id\":\"%s\"},"
                             "\"httpHeaders\":{},\"httpStatusCode\":200,"
                             "\"referenceId\":"
@@ -234,7 +179,7 @@ test_references(void **state)
 static void
 test_failures_without_all_or_none(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     char acct[19];
     json_t *ans;
     long st;
@@ -292,7 +237,7 @@ test_failures_without_all_or_none(void **state)
 static void
 test_all_or_none(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     char keep[19];
     json_t *ans;
     long st;
@@ -317,16 +262,16 @@ test_all_or_none(void **state)
                                "\"Changed\"}}," BAD_LEAD("bad") "," NEW_ACCOUNT(
                                    "after", "Never") "]}",
             keep);
-        expect_post(c, COMPOSITE, body, 200,
-                    "{\"compositeResponse\":["
-                    "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},"
-                    "\"httpStatusCode\":400,\"referenceId\":\"a\"},"
-                    "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},"
-                    "\"httpStatusCode\":400,\"referenceId\":\"u\"},"
-                    "{\"body\":" PHONE_ERROR ",\"httpHeaders\":{},"
-                    "\"httpStatusCode\":400,\"referenceId\":\"bad\"},"
-                    "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},"
-                    "\"httpStatusCode\":400,\"referenceId\":\"after\"}]}");
+        resttest_expect(c, "POST", COMPOSITE, body, 200,
+                        "{\"compositeResponse\":["
+                        "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},"
+                        "\"httpStatusCode\":400,\"referenceId\":\"a\"},"
+                        "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},"
+                        "\"httpStatusCode\":400,\"referenceId\":\"u\"},"
+                        "{\"body\":" PHONE_ERROR ",\"httpHeaders\":{},"
+                        "\"httpStatusCode\":400,\"referenceId\":\"bad\"},"
+                        "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},"
+                        "\"httpStatusCode\":400,\"referenceId\":\"after\"}]}");
     }
     assert_int_equal(simtest_count(&c->sim, "Account"), 1);
     expect_stored(c, "Account", keep, "Name", "Kept");
@@ -334,8 +279,8 @@ test_all_or_none(void **state)
 
     /* An embedded Collections request takes the Composite's allOrNone:
      * its good record is rolled back with it (facts 2.2). */
-    expect_post(
-        c, COMPOSITE,
+    resttest_expect(
+        c, "POST", COMPOSITE,
         "{\"allOrNone\":true,\"compositeRequest\":["
         "{\"method\":\"POST\",\"url\":\"" V "/composite/sobjects\","
         "\"referenceId\":\"coll\",\"body\":{\"allOrNone\":false,\"records\":["
@@ -360,7 +305,7 @@ test_all_or_none(void **state)
 static void
 test_journal_and_one_api_call(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     unsigned long long since, top;
     struct http_result r;
     char v[64];
@@ -385,7 +330,7 @@ test_journal_and_one_api_call(void **state)
         strchr(http_header(&r, "Sforce-Limit-Info", v, sizeof(v)), '=') + 1,
         NULL, 10);
     http_result_free(&r);
-    since = last_seq(c);
+    since = resttest_last_seq(c);
     top = since + 1;
     assert_int_equal(
         expect_rest(
@@ -440,7 +385,7 @@ test_journal_and_one_api_call(void **state)
 static void
 test_request_shape(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     char body[16384];
     size_t i, len;
 
@@ -451,56 +396,60 @@ test_request_shape(void **state)
                                 "/limits\",\"referenceId\":\"r%zu\"}",
                                 i ? "," : "", i);
     snprintf(body + len, sizeof(body) - len, "]}");
-    expect_post(c, COMPOSITE, body, 400,
-                "[{\"message\":\"A composite request can have at most 25 "
-                "subrequests\",\"errorCode\":\"LIMIT_EXCEEDED\"}]");
-    expect_post(c, COMPOSITE,
-                "{\"compositeRequest\":[" NEW_ACCOUNT(
-                    "a", "x") ","
-                              "{\"method\":\"GET\",\"url\":\"" V "/limits\"}]}",
-                400,
-                "[{\"message\":\"compositeRequest[1].referenceId: required; "
-                "it must start with a letter or a number and contain only "
-                "letters, numbers and underscores ('_')\",\"errorCode\":"
-                "\"JSON_PARSER_ERROR\"}]");
-    expect_post(c, COMPOSITE,
-                "{\"compositeRequest\":[" NEW_ACCOUNT("a", "x") "," NEW_ACCOUNT(
-                    "a", "y") "]}",
-                400,
-                "[{\"message\":\"Duplicate referenceId provided in the "
-                "request: a\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
-    expect_post(c, COMPOSITE,
-                "{\"compositeRequest\":[{\"method\":\"get\",\"url\":\"" V
-                "/limits\",\"referenceId\":\"a\"}]}",
-                400,
-                "[{\"message\":\"compositeRequest[0].method: one of GET, "
-                "POST, PUT, PATCH, DELETE\",\"errorCode\":"
-                "\"JSON_PARSER_ERROR\"}]");
-    expect_post(c, COMPOSITE,
-                "{\"compositeRequest\":[{\"method\":\"GET\",\"url\":"
-                "\"/__sim/records/Lead\",\"referenceId\":\"a\"}]}",
-                400,
-                "[{\"message\":\"compositeRequest[0].url: a path starting "
-                "with /services/data/\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
-    expect_post(c, COMPOSITE,
-                "{\"compositeRequest\":[{\"method\":\"GET\",\"url\":\"" V
-                "/limits\",\"referenceId\":\"a\",\"httpHeaders\":{"
-                "\"Authorization\":\"Bearer x\"}}]}",
-                400,
-                "[{\"message\":\"compositeRequest[0].httpHeaders: "
-                "Authorization cannot be set on a subrequest\",\"errorCode\":"
-                "\"INVALID_INPUT\"}]");
-    expect_post(
-        c, COMPOSITE,
+    resttest_expect(c, "POST", COMPOSITE, body, 400,
+                    "[{\"message\":\"A composite request can have at most 25 "
+                    "subrequests\",\"errorCode\":\"LIMIT_EXCEEDED\"}]");
+    resttest_expect(
+        c, "POST", COMPOSITE,
+        "{\"compositeRequest\":[" NEW_ACCOUNT(
+            "a", "x") ","
+                      "{\"method\":\"GET\",\"url\":\"" V "/limits\"}]}",
+        400,
+        "[{\"message\":\"compositeRequest[1].referenceId: required; "
+        "it must start with a letter or a number and contain only "
+        "letters, numbers and underscores ('_')\",\"errorCode\":"
+        "\"JSON_PARSER_ERROR\"}]");
+    resttest_expect(c, "POST", COMPOSITE,
+                    "{\"compositeRequest\":[" NEW_ACCOUNT(
+                        "a", "x") "," NEW_ACCOUNT("a", "y") "]}",
+                    400,
+                    "[{\"message\":\"Duplicate referenceId provided in the "
+                    "request: a\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
+    resttest_expect(c, "POST", COMPOSITE,
+                    "{\"compositeRequest\":[{\"method\":\"get\",\"url\":\"" V
+                    "/limits\",\"referenceId\":\"a\"}]}",
+                    400,
+                    "[{\"message\":\"compositeRequest[0].method: one of GET, "
+                    "POST, PUT, PATCH, DELETE\",\"errorCode\":"
+                    "\"JSON_PARSER_ERROR\"}]");
+    resttest_expect(
+        c, "POST", COMPOSITE,
+        "{\"compositeRequest\":[{\"method\":\"GET\",\"url\":"
+        "\"/__sim/records/Lead\",\"referenceId\":\"a\"}]}",
+        400,
+        "[{\"message\":\"compositeRequest[0].url: a path starting "
+        "with /services/data/\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
+    resttest_expect(
+        c, "POST", COMPOSITE,
+        "{\"compositeRequest\":[{\"method\":\"GET\",\"url\":\"" V
+        "/limits\",\"referenceId\":\"a\",\"httpHeaders\":{"
+        "\"Authorization\":\"Bearer x\"}}]}",
+        400,
+        "[{\"message\":\"compositeRequest[0].httpHeaders: "
+        "Authorization cannot be set on a subrequest\",\"errorCode\":"
+        "\"INVALID_INPUT\"}]");
+    resttest_expect(
+        c, "POST", COMPOSITE,
         "{\"collateSubrequests\":\"yes\",\"compositeRequest\":[" NEW_ACCOUNT(
             "a", "x") "]}",
         400,
         "[{\"message\":\"Cannot deserialize value of type `boolean` "
         "for collateSubrequests\",\"errorCode\":"
         "\"JSON_PARSER_ERROR\"}]");
-    expect_post(c, COMPOSITE, "{\"compositeRequest\":[]}", 400,
-                "[{\"message\":\"compositeRequest: required, a list of 1 to "
-                "25 subrequests\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
+    resttest_expect(
+        c, "POST", COMPOSITE, "{\"compositeRequest\":[]}", 400,
+        "[{\"message\":\"compositeRequest: required, a list of 1 to "
+        "25 subrequests\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
     len = (size_t)snprintf(body, sizeof(body), "{\"compositeRequest\":[");
     for (i = 0; i < 6; i++)
         len += (size_t)snprintf(body + len, sizeof(body) - len,
@@ -509,26 +458,26 @@ test_request_shape(void **state)
                                 "\"referenceId\":\"q%zu\"}",
                                 i ? "," : "", i);
     snprintf(body + len, sizeof(body) - len, "]}");
-    expect_post(c, COMPOSITE, body, 400,
-                "[{\"message\":\"A composite request can have at most 5 "
-                "sObject Collections or query subrequests\",\"errorCode\":"
-                "\"LIMIT_EXCEEDED\"}]");
+    resttest_expect(c, "POST", COMPOSITE, body, 400,
+                    "[{\"message\":\"A composite request can have at most 5 "
+                    "sObject Collections or query subrequests\",\"errorCode\":"
+                    "\"LIMIT_EXCEEDED\"}]");
     /* Not a subrequest: Composite itself. */
-    expect_post(c, COMPOSITE,
-                "{\"compositeRequest\":[{\"method\":\"POST\",\"url\":\"" V
-                "/composite\",\"referenceId\":\"a\",\"body\":{}}]}",
-                200,
-                "{\"compositeResponse\":[{\"body\":[{\"message\":\"The "
-                "requested resource does not exist\",\"errorCode\":"
-                "\"NOT_FOUND\"}],\"httpHeaders\":{},\"httpStatusCode\":404,"
-                "\"referenceId\":\"a\"}]}");
+    resttest_expect(c, "POST", COMPOSITE,
+                    "{\"compositeRequest\":[{\"method\":\"POST\",\"url\":\"" V
+                    "/composite\",\"referenceId\":\"a\",\"body\":{}}]}",
+                    200,
+                    "{\"compositeResponse\":[{\"body\":[{\"message\":\"The "
+                    "requested resource does not exist\",\"errorCode\":"
+                    "\"NOT_FOUND\"}],\"httpHeaders\":{},\"httpStatusCode\":404,"
+                    "\"referenceId\":\"a\"}]}");
     assert_int_equal(simtest_count(&c->sim, "Account"), 0);
 }
 
 static void
 test_fault_on_one_subrequest(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     char acct[19];
     json_t *ans, *faults;
     long st;
@@ -581,7 +530,7 @@ test_fault_on_one_subrequest(void **state)
 static void
 test_tree(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     char ids[4][19];
     json_t *ans, *res;
     size_t i;
@@ -610,18 +559,19 @@ test_tree(void **state)
 static void
 test_tree_all_or_nothing(void **state)
 {
-    struct ctx *c = *state;
-    unsigned long long since = last_seq(c);
+    struct resttest *c = *state;
+    unsigned long long since = resttest_last_seq(c);
     json_t *all;
     size_t i;
     static const char *const verdicts[] = {
         "error", "rolled_back", "rolled_back", "error", "rolled_back"};
 
-    expect_post(c, TREE, TREE_BODY(",\"Email\":\"123\""), 400,
-                "{\"hasErrors\":true,\"results\":[{\"referenceId\":\"ref3\","
-                "\"errors\":[{\"statusCode\":\"INVALID_EMAIL_ADDRESS\","
-                "\"message\":\"Email: invalid email address: 123\","
-                "\"fields\":[\"Email\"]}]}]}");
+    resttest_expect(
+        c, "POST", TREE, TREE_BODY(",\"Email\":\"123\""), 400,
+        "{\"hasErrors\":true,\"results\":[{\"referenceId\":\"ref3\","
+        "\"errors\":[{\"statusCode\":\"INVALID_EMAIL_ADDRESS\","
+        "\"message\":\"Email: invalid email address: 123\","
+        "\"fields\":[\"Email\"]}]}]}");
     assert_int_equal(simtest_count(&c->sim, "Account"), 0);
     assert_int_equal(simtest_count(&c->sim, "Contact"), 0);
     /* The request, then its records in request order: ref1 saved and
@@ -634,25 +584,27 @@ test_tree_all_or_nothing(void **state)
                             verdicts[i]);
     json_decref(all);
 
-    expect_post(c, TREE,
-                "{\"records\":[{\"attributes\":{\"type\":\"Account\","
-                "\"referenceId\":\"a\"},\"Name\":\"x\"},{\"attributes\":{"
-                "\"type\":\"Account\",\"referenceId\":\"a\"},\"Name\":\"y\"}]}",
-                400,
-                "{\"hasErrors\":true,\"results\":[{\"referenceId\":\"a\","
-                "\"errors\":[{\"statusCode\":\"INVALID_INPUT\",\"message\":"
-                "\"Duplicate ReferenceId provided in the request\","
-                "\"fields\":[]}]}]}");
-    expect_post(c, TREE,
-                "{\"records\":[{\"attributes\":{\"type\":\"Contact\","
-                "\"referenceId\":\"a\"},\"LastName\":\"x\"}]}",
-                400,
-                "[{\"message\":\"Record a is of type Contact, not Account as "
-                "the URL says\",\"errorCode\":\"INVALID_TYPE\"}]");
-    expect_post(c, "/services/data/v33.0/composite/tree/Account", TREE_BODY(""),
-                404,
-                "[{\"message\":\"The requested resource does not exist\","
-                "\"errorCode\":\"NOT_FOUND\"}]");
+    resttest_expect(
+        c, "POST", TREE,
+        "{\"records\":[{\"attributes\":{\"type\":\"Account\","
+        "\"referenceId\":\"a\"},\"Name\":\"x\"},{\"attributes\":{"
+        "\"type\":\"Account\",\"referenceId\":\"a\"},\"Name\":\"y\"}]}",
+        400,
+        "{\"hasErrors\":true,\"results\":[{\"referenceId\":\"a\","
+        "\"errors\":[{\"statusCode\":\"INVALID_INPUT\",\"message\":"
+        "\"Duplicate ReferenceId provided in the request\","
+        "\"fields\":[]}]}]}");
+    resttest_expect(
+        c, "POST", TREE,
+        "{\"records\":[{\"attributes\":{\"type\":\"Contact\","
+        "\"referenceId\":\"a\"},\"LastName\":\"x\"}]}",
+        400,
+        "[{\"message\":\"Record a is of type Contact, not Account as "
+        "the URL says\",\"errorCode\":\"INVALID_TYPE\"}]");
+    resttest_expect(c, "POST", "/services/data/v33.0/composite/tree/Account",
+                    TREE_BODY(""), 404,
+                    "[{\"message\":\"The requested resource does not exist\","
+                    "\"errorCode\":\"NOT_FOUND\"}]");
     assert_int_equal(simtest_count(&c->sim, "Account"), 0);
 }
 
@@ -660,17 +612,21 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_references, start, stop),
+        cmocka_unit_test_setup_teardown(test_references, start,
+                                        resttest_teardown),
         cmocka_unit_test_setup_teardown(test_failures_without_all_or_none,
-                                        start, stop),
-        cmocka_unit_test_setup_teardown(test_all_or_none, start, stop),
+                                        start, resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_all_or_none, start,
+                                        resttest_teardown),
         cmocka_unit_test_setup_teardown(test_journal_and_one_api_call, start,
-                                        stop),
-        cmocka_unit_test_setup_teardown(test_request_shape, start, stop),
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_request_shape, start,
+                                        resttest_teardown),
         cmocka_unit_test_setup_teardown(test_fault_on_one_subrequest, start,
-                                        stop),
-        cmocka_unit_test_setup_teardown(test_tree, start, stop),
-        cmocka_unit_test_setup_teardown(test_tree_all_or_nothing, start, stop),
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_tree, start, resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_tree_all_or_nothing, start,
+                                        resttest_teardown),
     };
 
     return cmocka_run_group_tests_name("e2e_composite", tests, NULL, NULL);
