@@ -9,6 +9,7 @@
 
 #include "fault.h"
 #include "journal.h"
+#include "redact.h"
 #include "rest.h"
 #include "schema.h"
 #include "sim.h"
@@ -212,7 +213,7 @@ batch_result(const struct batch_rec *r, int keep_id, int with_created)
 }
 
 /* The record's scalar values as received, for its journal entry (texts
- * in pool). Returns how many. */
+ * in pool), secrets redacted as in request bodies. Returns how many. */
 static size_t
 journal_fields(const struct batch_rec *r, struct journal_field *out, size_t max,
                struct recbody_pool *pool)
@@ -229,7 +230,9 @@ journal_fields(const struct batch_rec *r, struct journal_field *out, size_t max,
             continue;
         out[n].name = key;
         out[n++].value =
-            json_is_null(v) ? NULL : recbody_keep(pool, sobject_scalar_text(v));
+            json_is_null(v)
+                ? NULL
+                : redact_value(key, recbody_keep(pool, sobject_scalar_text(v)));
     }
     return n;
 }

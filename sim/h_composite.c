@@ -46,10 +46,16 @@ struct sub {
     json_t *headers; /* the answer's httpHeaders (new reference) */
     int failed;      /* it failed: its dependants and allOrNone stop */
     enum verdict verdict;
-    char *detail, *path, *query, *req_body; /* for the journal (owned) */
+    char *detail, *path, *query, *req_body; /* owned */
     const char *object;
     char record_id[SFID_LEN18 + 1];
     struct journal_batch batch; /* its records' entries */
+    struct {                    /* its request as journaled, redacted */
+        char *query, *body;     /* owned */
+        size_t body_len, body_bytes;
+        int body_cut;
+        const char *content_type, *auth; /* static */
+    } j;
 };
 
 struct composite {
@@ -355,6 +361,29 @@ build_request(const struct composite *c, const struct sub *s,
     sub->composite_all_or_none = c->all_or_none;
 }
 
+/* What the journal shows of the subrequest's request, secrets redacted as
+ * for any request (dispatch_journal_entry()). */
+static void
+keep_request(const struct composite *c, struct sub *s,
+             const struct sim_request *sub, const struct sim_response *r)
+{
+    struct journal_entry e;
+    struct buf q, red;
+
+    buf_init(&q, 4096);
+    buf_init(&red, SIZE_MAX / 2);
+    dispatch_journal_entry(c->sim, sub, r, &e, &q, &red);
+    s->j.query = e.query != NULL ? xstrdup(e.query) : NULL;
+    s->j.body = xmemdup0(e.body, e.body_len);
+    s->j.body_len = e.body_len;
+    s->j.body_bytes = e.body_bytes;
+    s->j.body_cut = e.body_cut;
+    s->j.content_type = e.content_type != NULL ? "application/json" : NULL;
+    s->j.auth = e.auth;
+    buf_free(&q);
+    buf_free(&red);
+}
+
 /* The url and body with their references replaced; -1 after halting s
  * when one reaches no value. */
 static int
@@ -402,6 +431,7 @@ run_sub(struct composite *c, size_t i)
     response_init(&r);
     dispatch_sub(c->sim, &sub, &r);
     keep_answer(s, &r);
+    keep_request(c, s, &sub, &r);
     response_free(&r);
     form_free(&q);
 }
@@ -437,14 +467,18 @@ journal_subs(struct composite *c, struct sim_response *resp)
         e.kind = "subrequest";
         e.method = s->method;
         e.path = s->path;
-        e.query = s->query;
+        e.query = s->j.query;
+        e.content_type = s->j.content_type;
+        e.auth = s->j.auth;
         e.status = s->status;
         e.verdict = s->verdict;
         e.object = s->object;
         e.record_id = s->record_id[0] != '\0' ? s->record_id : NULL;
         e.detail = s->detail;
-        e.body = s->req_body;
-        e.body_len = s->req_body != NULL ? strlen(s->req_body) : 0;
+        e.body = s->j.body;
+        e.body_len = s->j.body_len;
+        e.body_bytes = s->j.body_bytes;
+        e.body_cut = s->j.body_cut;
         at = journal_batch_add(c->sim->journal, &resp->batch, JOURNAL_BATCH_TOP,
                                i, &e);
         journal_batch_move(&resp->batch, &s->batch, at);
@@ -479,6 +513,8 @@ composite_free(struct composite *c)
         free(s->path);
         free(s->query);
         free(s->req_body);
+        free(s->j.query);
+        free(s->j.body);
         journal_batch_free(&s->batch);
     }
     free(c->subs);

@@ -274,8 +274,10 @@ collect(struct sim *sim, const struct soql_query *q,
     if (candidates(sim, q, obj, &cand)) {
         for (i = 0; i < cand.n; i++)
             scan_one(cand.v[i], &s);
-        /* Index order is hash order: back to creation order. */
-        qsort(h->v, h->n, sizeof(*h->v), by_id);
+        /* Index order is hash order: back to creation order. (No match:
+         * h->v is NULL, which qsort must not be given even with 0.) */
+        if (h->n > 1)
+            qsort(h->v, h->n, sizeof(*h->v), by_id);
     } else {
         store_foreach(sim->store, obj->store_index, scan_one, &s);
     }

@@ -252,6 +252,42 @@ test_journal_per_record(void **state)
                   top);
 }
 
+/* A secret in a record reads [redacted] in its journal entry, as in any
+ * request body; so does one in a Composite subrequest's body. */
+static void
+test_journal_redacts_secrets(void **state)
+{
+    struct resttest *c = *state;
+    unsigned long long since = resttest_last_seq(c);
+    json_t *all, *e;
+    long st;
+
+    json_decref(resttest_call(c, "POST", COLL,
+                              "{\"records\":[" LEAD
+                              "\"LastName\":\"S\",\"password\":\"hunter2\"}]}",
+                              NULL, &st));
+    json_decref(resttest_call(
+        c, "POST", V "/composite",
+        "{\"compositeRequest\":[{\"method\":\"POST\",\"url\":\"" V
+        "/sobjects/Lead\",\"referenceId\":\"a\",\"body\":{\"LastName\":"
+        "\"S\",\"client_secret\":\"hunter2\"}}]}",
+        NULL, &st));
+    all = simtest_journal(&c->sim, since);
+    assert_int_equal(json_array_size(all), 4);
+    e = json_array_get(all, 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(e, "fields"), "password")),
+                        "[redacted]");
+    e = json_array_get(all, 3);
+    assert_string_equal(json_string_value(json_object_get(e, "kind")),
+                        "subrequest");
+    assert_null(
+        strstr(json_string_value(json_object_get(e, "body")), "hunter2"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(e, "body")), "[redacted]"));
+    json_decref(all);
+}
+
 static void
 test_create_all_or_none(void **state)
 {
@@ -727,6 +763,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_create_partial_success, start,
                                         resttest_teardown),
         cmocka_unit_test_setup_teardown(test_journal_per_record, start,
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_journal_redacts_secrets, start,
                                         resttest_teardown),
         cmocka_unit_test_setup_teardown(test_create_all_or_none, start,
                                         resttest_teardown),
