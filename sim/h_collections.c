@@ -441,6 +441,17 @@ out:
 
 /* --- delete --------------------------------------------------------------- */
 
+/* The end of the comma-separated item at p: a plain loop, where strcspn()
+ * would be checked by AddressSanitizer over the whole rest of the list
+ * for every item. */
+static const char *
+list_item_end(const char *p)
+{
+    while (*p != '\0' && *p != ',')
+        p++;
+    return p;
+}
+
 /* The object whose records' ids start with id15's key prefix, or NULL. */
 static const struct object_def *
 object_of_id(const struct sim *sim, const char *id15)
@@ -465,7 +476,7 @@ delete_targets(struct sim *sim, const char *list, struct batch_rec *recs)
     for (p = list; *p != '\0'; p = *end ? end + 1 : end) {
         struct batch_rec *r = &recs[n++];
 
-        end = p + strcspn(p, ",");
+        end = list_item_end(p);
         len = (size_t)(end - p);
         snprintf(id, sizeof(id), "%.*s", (int)(len < 63 ? len : 63), p);
         if (len <= SFID_LEN18)
@@ -601,7 +612,7 @@ split_list(const char *list)
     const char *p, *end;
 
     for (p = list; p != NULL && *p != '\0'; p = *end ? end + 1 : end) {
-        end = p + strcspn(p, ",");
+        end = list_item_end(p);
         if (end > p)
             json_array_append_new(arr, json_stringn(p, (size_t)(end - p)));
     }

@@ -397,9 +397,16 @@ expand(struct composite *c, struct sub *s)
         (body != NULL &&
          (x = reference_expand_json(body, lookup, c, &err)) == NULL)) {
         free(url);
-        snprintf(msg, sizeof(msg),
-                 "Invalid reference specified. No value for %s found in %s.",
-                 err.ref, err.id);
+        if (err.id[0] == '\0')
+            snprintf(msg, sizeof(msg),
+                     "The value of the references in a string is longer "
+                     "than %d bytes.",
+                     REFERENCE_TEXT_MAX);
+        else
+            snprintf(msg, sizeof(msg),
+                     "Invalid reference specified. No value for %s found in "
+                     "%s.",
+                     err.ref, err.id);
         halt(s, VERDICT_HALTED, msg);
         s->failed = 1;
         return -1;

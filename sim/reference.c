@@ -121,6 +121,30 @@ resolve(const char *ref, size_t len, reference_lookup_fn *lookup, void *arg,
     return text;
 }
 
+/*
+ * The next "@{" at or after p, and the next '}' at or after p: plain
+ * loops, where strstr() and strchr() would be checked by AddressSanitizer
+ * over the whole rest of the string on every call (quadratic on a string
+ * of many references).
+ */
+static const char *
+find_open(const char *p)
+{
+    for (; *p != '\0'; p++)
+        if (p[0] == '@' && p[1] == '{')
+            return p;
+    return NULL;
+}
+
+static const char *
+find_close(const char *p)
+{
+    for (; *p != '\0'; p++)
+        if (*p == '}')
+            return p;
+    return NULL;
+}
+
 char *
 reference_expand(const char *s, reference_lookup_fn *lookup, void *arg,
                  struct reference_error *err)
@@ -131,8 +155,8 @@ reference_expand(const char *s, reference_lookup_fn *lookup, void *arg,
     size_t len;
 
     buf_init(&out, REFERENCE_TEXT_MAX);
-    while ((open = strstr(p, "@{")) != NULL &&
-           (close = strchr(open + 2, '}')) != NULL) {
+    while ((open = find_open(p)) != NULL &&
+           (close = find_close(open + 2)) != NULL) {
         len = (size_t)(close - open - 2);
         buf_append(&out, p, (size_t)(open - p));
         if (len == 0 || len > REFERENCE_MAX ||

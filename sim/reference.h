@@ -22,7 +22,8 @@
  * NULL when no earlier one has it or it failed. */
 typedef json_t *reference_lookup_fn(void *arg, const char *id);
 
-/* The first reference that reaches no value. */
+/* The first reference that reaches no value (id empty: the expanded text
+ * would be longer than REFERENCE_TEXT_MAX). */
 struct reference_error {
     char ref[REFERENCE_MAX + 1]; /* "refA.records[0].Id" */
     char id[REFERENCE_MAX + 1];  /* "refA" */

@@ -159,6 +159,30 @@ test_errors(void **state)
     expect_error(a, "@{acct.id} @{coll[5].id}", "coll[5].id", "coll");
 }
 
+/* Many references expanding past the bound: refused, with no id. */
+static void
+test_expansion_is_bounded(void **state)
+{
+    struct answers *a = *state;
+    size_t n = REFERENCE_TEXT_MAX / 4 + 1, i;
+    char *in = malloc(n * 11 + 1), *out;
+    struct reference_error err;
+
+    assert_non_null(in);
+    for (i = 0; i < n; i++)
+        memcpy(in + i * 11, "@{acct.id} ", 11);
+    in[n * 11] = '\0';
+    out = reference_expand(in, lookup, a, &err);
+    assert_null(out);
+    assert_string_equal(err.id, "");
+    in[11 * 1000] = '\0'; /* 1,000 of them fit */
+    out = reference_expand(in, lookup, a, &err);
+    assert_non_null(out);
+    assert_int_equal(strlen(out), 1000 * 5);
+    free(out);
+    free(in);
+}
+
 static void
 test_expand_json(void **state)
 {
@@ -195,6 +219,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_expand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expand_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expansion_is_bounded, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests_name("reference", tests, NULL, NULL);
