@@ -89,8 +89,7 @@ batch_errors(json_t *errors)
     json_t *out = json_array(), *e, *fields;
     size_t i;
 
-    json_array_foreach(errors, i, e)
-    {
+    json_array_foreach(errors, i, e) {
         fields = json_object_get(e, "fields");
         json_array_append_new(
             out,
@@ -222,8 +221,7 @@ journal_fields(const struct batch_rec *r, struct journal_field *out, size_t max,
     json_t *v;
     size_t n = 0;
 
-    json_object_foreach(r->json, key, v)
-    {
+    json_object_foreach(r->json, key, v) {
         if (n == max)
             break;
         if (json_is_object(v) || json_is_array(v))

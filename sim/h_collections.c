@@ -110,8 +110,7 @@ check_records(struct sim *sim, json_t *records, struct sim_response *resp)
                          COLL_MAX_RECORDS);
         return -1;
     }
-    json_array_foreach(records, i, rec)
-    {
+    json_array_foreach(records, i, rec) {
         if (!json_is_object(rec)) {
             rest_bad_request(resp, "JSON_PARSER_ERROR",
                              "Can not deserialize SObject out of %s token",
@@ -215,8 +214,7 @@ update_target(struct sim *sim, struct batch_rec *r)
     const char *key, *id = NULL;
     json_t *v;
 
-    json_object_foreach(r->json, key, v)
-    {
+    json_object_foreach(r->json, key, v) {
         if (strcasecmp(key, "Id") == 0)
             id = json_string_value(v);
     }
@@ -289,8 +287,7 @@ upsert_value(const struct extid_key *k, const struct batch_rec *r, char *out,
     char *s;
     json_t *v;
 
-    json_object_foreach(r->json, key, v)
-    {
+    json_object_foreach(r->json, key, v) {
         if (strcasecmp(key, k->field->name) == 0 &&
             (s = sobject_scalar_text(v)) != NULL) {
             snprintf(out, n, "%s", s);
@@ -585,8 +582,7 @@ read_fields(const struct object_def *obj, json_t *names,
 
     *n = 0;
     *out = xcalloc(json_array_size(names) + 1, sizeof(**out));
-    json_array_foreach(names, i, v)
-    {
+    json_array_foreach(names, i, v) {
         name = json_string_value(v);
         if (name == NULL || ((*out)[*n] = schema_field(obj, name)) == NULL) {
             rest_bad_request(
@@ -697,8 +693,7 @@ h_coll_retrieve(struct sim *sim, struct sim_request *req,
     if (read_fields(obj, names, &fields, &nfields, resp) == -1)
         goto out;
     arr = json_array();
-    json_array_foreach(ids, i, id)
-    {
+    json_array_foreach(ids, i, id) {
         r = read_one(sim, obj, id);
         json_array_append_new(
             arr, r != NULL ? sobject_select(sim, obj, r, fields, nfields, v)

@@ -113,8 +113,7 @@ check_headers(json_t *h, size_t i, struct sim_response *resp)
             i, SUB_MAX_HEADERS);
         return -1;
     }
-    json_object_foreach(h, key, v)
-    {
+    json_object_foreach(h, key, v) {
         if (!json_is_string(v) || listed(inherited_headers, key, 1)) {
             rest_bad_request(
                 resp, "INVALID_INPUT",
@@ -214,8 +213,7 @@ check_request(struct composite *c, json_t *body, struct sim_response *resp)
     }
     c->n = json_array_size(list);
     c->subs = xcalloc(c->n, sizeof(*c->subs));
-    json_array_foreach(list, i, spec)
-    {
+    json_array_foreach(list, i, spec) {
         if (!json_is_object(spec)) {
             rest_bad_request(resp, "JSON_PARSER_ERROR",
                              "compositeRequest[%zu]: a subrequest object", i);
@@ -276,8 +274,7 @@ partly_failed(json_t *body)
     json_t *e;
     size_t i;
 
-    json_array_foreach(body, i, e)
-    {
+    json_array_foreach(body, i, e) {
         if (json_is_false(json_object_get(e, "success")))
             return 1;
     }
@@ -350,8 +347,7 @@ build_request(const struct composite *c, const struct sub *s,
         sub->headers[sub->nheaders].name = "Content-Type";
         sub->headers[sub->nheaders++].value = "application/json";
     }
-    json_object_foreach(json_object_get(s->spec, "httpHeaders"), key, v)
-    {
+    json_object_foreach(json_object_get(s->spec, "httpHeaders"), key, v) {
         sub->headers[sub->nheaders].name = key;
         sub->headers[sub->nheaders++].value = json_string_value(v);
     }

@@ -123,8 +123,7 @@ add_node(struct tree *t, json_t *rec, int level, size_t parent,
     if (rel != NULL)
         nd->link = schema_field(nd->obj, rel->field);
     nd->rec = json_object();
-    json_object_foreach(rec, key, v)
-    {
+    json_object_foreach(rec, key, v) {
         if ((child = relationship(nd->obj, key)) != NULL && json_is_object(v)) {
             if (add_records(t, json_object_get(v, "records"), level + 1, me,
                             child, resp) == -1)
@@ -154,8 +153,7 @@ add_records(struct tree *t, json_t *records, int level, size_t parent,
                          "records: required, a list of at least one record");
         return -1;
     }
-    json_array_foreach(records, i, rec)
-    {
+    json_array_foreach(records, i, rec) {
         if (add_node(t, rec, level, parent, rel, resp) == -1)
             return -1;
     }

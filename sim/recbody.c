@@ -102,8 +102,7 @@ recbody_fields(const struct object_def *obj, json_t *body, unsigned flags,
     json_t *v, *err;
     size_t len;
 
-    json_object_foreach(body, key, v)
-    {
+    json_object_foreach(body, key, v) {
         const struct field_def *f = schema_field(obj, key);
 
         if (strcmp(key, "attributes") == 0)

@@ -38,8 +38,7 @@ member(json_t *obj, const char *name, size_t len)
     const char *key;
     json_t *v, *loose = NULL;
 
-    json_object_foreach(obj, key, v)
-    {
+    json_object_foreach(obj, key, v) {
         if (strlen(key) != len)
             continue;
         if (strncmp(key, name, len) == 0)
@@ -204,8 +203,7 @@ reference_expand_json(json_t *v, reference_lookup_fn *lookup, void *arg,
     }
     if (json_is_array(v)) {
         out = json_array();
-        json_array_foreach(v, i, e)
-        {
+        json_array_foreach(v, i, e) {
             if ((x = reference_expand_json(e, lookup, arg, err)) == NULL) {
                 json_decref(out);
                 return NULL;
@@ -216,8 +214,7 @@ reference_expand_json(json_t *v, reference_lookup_fn *lookup, void *arg,
     }
     if (json_is_object(v)) {
         out = json_object();
-        json_object_foreach(v, key, e)
-        {
+        json_object_foreach(v, key, e) {
             if ((x = reference_expand_json(e, lookup, arg, err)) == NULL) {
                 json_decref(out);
                 return NULL;

@@ -18,7 +18,8 @@
 
 #include <cmocka.h>
 
-#include "expect.h"
+#include "apitest.h"
+#include "jsontest.h"
 #include "simtest.h"
 
 #define V "/services/data/v62.0"
@@ -47,14 +48,14 @@
 static int
 start(void **state)
 {
-    return resttest_setup(state, "orgs/law-firm.json");
+    return simtest_setup_org_session(state, "orgs/law-firm.json");
 }
 
 /* POST path body; the answer parsed (new reference), status in *status. */
 static json_t *
-post(struct resttest *c, const char *path, const char *body, long *status)
+post(struct simtest *c, const char *path, const char *body, long *status)
 {
-    return resttest_call(c, "POST", path, body, NULL, status);
+    return simtest_api_json(c, "POST", path, body, NULL, status);
 }
 
 /* The id in compositeResponse[i].body (or .body[0] for a Collections
@@ -77,7 +78,7 @@ sub_id(json_t *answer, size_t i, char *out)
 
 /* The stored value of field of record id of object (or "" when absent). */
 static void
-expect_stored(struct resttest *c, const char *object, const char *id,
+expect_stored(struct simtest *c, const char *object, const char *id,
               const char *field, const char *value)
 {
     char path[128];
@@ -86,9 +87,8 @@ expect_stored(struct resttest *c, const char *object, const char *id,
     size_t i;
 
     snprintf(path, sizeof(path), "/__sim/records/%s", object);
-    arr = httpc_get_json(c->sim.http, path, NULL);
-    json_array_foreach(arr, i, rec)
-    {
+    arr = simtest_admin(c, "GET", path, NULL);
+    json_array_foreach(arr, i, rec) {
         if (strcmp(json_string_value(json_object_get(rec, "Id")), id) == 0)
             v = json_string_value(json_object_get(rec, field));
     }
@@ -100,7 +100,7 @@ expect_stored(struct resttest *c, const char *object, const char *id,
 static void
 test_references(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     char acct[19], contact[19], coll[19];
     json_t *ans;
     long st;
@@ -136,7 +136,7 @@ test_references(void **state)
     sub_id(ans, 0, acct);
     sub_id(ans, 1, contact);
     sub_id(ans, 5, coll);
-    expect_jsonf(
+    assert_json_equalf(
         ans,
         "{\"compositeResponse\":["
         "{\"body\":" CREATED("%s") ",\"httpHeaders\":" LOCATION(
@@ -173,13 +173,13 @@ test_references(void **state)
     json_decref(ans);
     expect_stored(c, "Contact", contact, "AccountId", acct);
     expect_stored(c, "Contact", contact, "FirstName", "Acme");
-    assert_int_equal(simtest_count(&c->sim, "Contact"), 1);
+    assert_int_equal(simtest_count(c, "Contact"), 1);
 }
 
 static void
 test_failures_without_all_or_none(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     char acct[19];
     json_t *ans;
     long st;
@@ -205,7 +205,7 @@ test_failures_without_all_or_none(void **state)
                                            "\"referenceId\":\"refNotFound\"}]}",
                &st);
     assert_int_equal(st, 200);
-    expect_jsonf(
+    assert_json_equalf(
         ans,
         "{\"compositeResponse\":["
         "{\"body\":" PHONE_ERROR ",\"httpHeaders\":{},\"httpStatusCode\":400,"
@@ -230,14 +230,14 @@ test_failures_without_all_or_none(void **state)
                   "404,\"referenceId\":\"refNotFound\"}]}",
         sub_id(ans, 2, acct), acct);
     json_decref(ans);
-    assert_int_equal(simtest_count(&c->sim, "Account"), 1);
-    assert_int_equal(simtest_count(&c->sim, "Lead"), 0);
+    assert_int_equal(simtest_count(c, "Account"), 1);
+    assert_int_equal(simtest_count(c, "Lead"), 0);
 }
 
 static void
 test_all_or_none(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     char keep[19];
     json_t *ans;
     long st;
@@ -262,24 +262,24 @@ test_all_or_none(void **state)
                                "\"Changed\"}}," BAD_LEAD("bad") "," NEW_ACCOUNT(
                                    "after", "Never") "]}",
             keep);
-        resttest_expect(c, "POST", COMPOSITE, body, 200,
-                        "{\"compositeResponse\":["
-                        "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},"
-                        "\"httpStatusCode\":400,\"referenceId\":\"a\"},"
-                        "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},"
-                        "\"httpStatusCode\":400,\"referenceId\":\"u\"},"
-                        "{\"body\":" PHONE_ERROR ",\"httpHeaders\":{},"
-                        "\"httpStatusCode\":400,\"referenceId\":\"bad\"},"
-                        "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},"
-                        "\"httpStatusCode\":400,\"referenceId\":\"after\"}]}");
+        assert_api(c, "POST", COMPOSITE, body, 200,
+                   "{\"compositeResponse\":["
+                   "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},"
+                   "\"httpStatusCode\":400,\"referenceId\":\"a\"},"
+                   "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},"
+                   "\"httpStatusCode\":400,\"referenceId\":\"u\"},"
+                   "{\"body\":" PHONE_ERROR ",\"httpHeaders\":{},"
+                   "\"httpStatusCode\":400,\"referenceId\":\"bad\"},"
+                   "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},"
+                   "\"httpStatusCode\":400,\"referenceId\":\"after\"}]}");
     }
-    assert_int_equal(simtest_count(&c->sim, "Account"), 1);
+    assert_int_equal(simtest_count(c, "Account"), 1);
     expect_stored(c, "Account", keep, "Name", "Kept");
-    assert_int_equal(simtest_count(&c->sim, "Lead"), 0);
+    assert_int_equal(simtest_count(c, "Lead"), 0);
 
     /* An embedded Collections request takes the Composite's allOrNone:
      * its good record is rolled back with it (facts 2.2). */
-    resttest_expect(
+    assert_api(
         c, "POST", COMPOSITE,
         "{\"allOrNone\":true,\"compositeRequest\":["
         "{\"method\":\"POST\",\"url\":\"" V "/composite/sobjects\","
@@ -299,13 +299,13 @@ test_all_or_none(void **state)
         "\"referenceId\":\"coll\"},"
         "{\"body\":" HALTED_ROLLBACK ",\"httpHeaders\":{},\"httpStatusCode\":"
         "400,\"referenceId\":\"next\"}]}");
-    assert_int_equal(simtest_count(&c->sim, "Account"), 1);
+    assert_int_equal(simtest_count(c, "Account"), 1);
 }
 
 static void
 test_journal_and_one_api_call(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     unsigned long long since, top;
     struct http_result r;
     char v[64];
@@ -325,16 +325,16 @@ test_journal_and_one_api_call(void **state)
         {"subrequest", "rejected_validation", 1, 2},
     };
 
-    expect_rest(c->sim.http, c->token, "GET", V "/limits", NULL, NULL, &r);
+    simtest_api(c, "GET", V "/limits", NULL, NULL, NULL, &r);
     before = strtol(
         strchr(http_header(&r, "Sforce-Limit-Info", v, sizeof(v)), '=') + 1,
         NULL, 10);
     http_result_free(&r);
-    since = resttest_last_seq(c);
+    since = apitest_last_seq(c);
     top = since + 1;
     assert_int_equal(
-        expect_rest(
-            c->sim.http, c->token, "POST", COMPOSITE,
+        simtest_api(
+            c, "POST", COMPOSITE, "application/json",
             "{\"compositeRequest\":[" NEW_ACCOUNT(
                 "a", "J") ","
                           "{\"method\":\"POST\",\"url\":\"" V
@@ -352,7 +352,7 @@ test_journal_and_one_api_call(void **state)
     /* The Composite request is one call, whatever it carries. */
     assert_int_equal(after, before + 1);
 
-    all = simtest_journal(&c->sim, since);
+    all = simtest_journal(c, since);
     assert_int_equal(json_array_size(all), 6);
     for (i = 0; i < 6; i++) {
         e = json_array_get(all, i);
@@ -385,7 +385,7 @@ test_journal_and_one_api_call(void **state)
 static void
 test_request_shape(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     char body[16384];
     size_t i, len;
 
@@ -396,49 +396,46 @@ test_request_shape(void **state)
                                 "/limits\",\"referenceId\":\"r%zu\"}",
                                 i ? "," : "", i);
     snprintf(body + len, sizeof(body) - len, "]}");
-    resttest_expect(c, "POST", COMPOSITE, body, 400,
-                    "[{\"message\":\"A composite request can have at most 25 "
-                    "subrequests\",\"errorCode\":\"LIMIT_EXCEEDED\"}]");
-    resttest_expect(
-        c, "POST", COMPOSITE,
-        "{\"compositeRequest\":[" NEW_ACCOUNT(
-            "a", "x") ","
-                      "{\"method\":\"GET\",\"url\":\"" V "/limits\"}]}",
-        400,
-        "[{\"message\":\"compositeRequest[1].referenceId: required; "
-        "it must start with a letter or a number and contain only "
-        "letters, numbers and underscores ('_')\",\"errorCode\":"
-        "\"JSON_PARSER_ERROR\"}]");
-    resttest_expect(c, "POST", COMPOSITE,
-                    "{\"compositeRequest\":[" NEW_ACCOUNT(
-                        "a", "x") "," NEW_ACCOUNT("a", "y") "]}",
-                    400,
-                    "[{\"message\":\"Duplicate referenceId provided in the "
-                    "request: a\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
-    resttest_expect(c, "POST", COMPOSITE,
-                    "{\"compositeRequest\":[{\"method\":\"get\",\"url\":\"" V
-                    "/limits\",\"referenceId\":\"a\"}]}",
-                    400,
-                    "[{\"message\":\"compositeRequest[0].method: one of GET, "
-                    "POST, PUT, PATCH, DELETE\",\"errorCode\":"
-                    "\"JSON_PARSER_ERROR\"}]");
-    resttest_expect(
-        c, "POST", COMPOSITE,
-        "{\"compositeRequest\":[{\"method\":\"GET\",\"url\":"
-        "\"/__sim/records/Lead\",\"referenceId\":\"a\"}]}",
-        400,
-        "[{\"message\":\"compositeRequest[0].url: a path starting "
-        "with /services/data/\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
-    resttest_expect(
-        c, "POST", COMPOSITE,
-        "{\"compositeRequest\":[{\"method\":\"GET\",\"url\":\"" V
-        "/limits\",\"referenceId\":\"a\",\"httpHeaders\":{"
-        "\"Authorization\":\"Bearer x\"}}]}",
-        400,
-        "[{\"message\":\"compositeRequest[0].httpHeaders: "
-        "Authorization cannot be set on a subrequest\",\"errorCode\":"
-        "\"INVALID_INPUT\"}]");
-    resttest_expect(
+    assert_api(c, "POST", COMPOSITE, body, 400,
+               "[{\"message\":\"A composite request can have at most 25 "
+               "subrequests\",\"errorCode\":\"LIMIT_EXCEEDED\"}]");
+    assert_api(c, "POST", COMPOSITE,
+               "{\"compositeRequest\":[" NEW_ACCOUNT(
+                   "a", "x") ","
+                             "{\"method\":\"GET\",\"url\":\"" V "/limits\"}]}",
+               400,
+               "[{\"message\":\"compositeRequest[1].referenceId: required; "
+               "it must start with a letter or a number and contain only "
+               "letters, numbers and underscores ('_')\",\"errorCode\":"
+               "\"JSON_PARSER_ERROR\"}]");
+    assert_api(c, "POST", COMPOSITE,
+               "{\"compositeRequest\":[" NEW_ACCOUNT("a", "x") "," NEW_ACCOUNT(
+                   "a", "y") "]}",
+               400,
+               "[{\"message\":\"Duplicate referenceId provided in the "
+               "request: a\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
+    assert_api(c, "POST", COMPOSITE,
+               "{\"compositeRequest\":[{\"method\":\"get\",\"url\":\"" V
+               "/limits\",\"referenceId\":\"a\"}]}",
+               400,
+               "[{\"message\":\"compositeRequest[0].method: one of GET, "
+               "POST, PUT, PATCH, DELETE\",\"errorCode\":"
+               "\"JSON_PARSER_ERROR\"}]");
+    assert_api(c, "POST", COMPOSITE,
+               "{\"compositeRequest\":[{\"method\":\"GET\",\"url\":"
+               "\"/__sim/records/Lead\",\"referenceId\":\"a\"}]}",
+               400,
+               "[{\"message\":\"compositeRequest[0].url: a path starting "
+               "with /services/data/\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
+    assert_api(c, "POST", COMPOSITE,
+               "{\"compositeRequest\":[{\"method\":\"GET\",\"url\":\"" V
+               "/limits\",\"referenceId\":\"a\",\"httpHeaders\":{"
+               "\"Authorization\":\"Bearer x\"}}]}",
+               400,
+               "[{\"message\":\"compositeRequest[0].httpHeaders: "
+               "Authorization cannot be set on a subrequest\",\"errorCode\":"
+               "\"INVALID_INPUT\"}]");
+    assert_api(
         c, "POST", COMPOSITE,
         "{\"collateSubrequests\":\"yes\",\"compositeRequest\":[" NEW_ACCOUNT(
             "a", "x") "]}",
@@ -446,10 +443,9 @@ test_request_shape(void **state)
         "[{\"message\":\"Cannot deserialize value of type `boolean` "
         "for collateSubrequests\",\"errorCode\":"
         "\"JSON_PARSER_ERROR\"}]");
-    resttest_expect(
-        c, "POST", COMPOSITE, "{\"compositeRequest\":[]}", 400,
-        "[{\"message\":\"compositeRequest: required, a list of 1 to "
-        "25 subrequests\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
+    assert_api(c, "POST", COMPOSITE, "{\"compositeRequest\":[]}", 400,
+               "[{\"message\":\"compositeRequest: required, a list of 1 to "
+               "25 subrequests\",\"errorCode\":\"JSON_PARSER_ERROR\"}]");
     len = (size_t)snprintf(body, sizeof(body), "{\"compositeRequest\":[");
     for (i = 0; i < 6; i++)
         len += (size_t)snprintf(body + len, sizeof(body) - len,
@@ -458,32 +454,32 @@ test_request_shape(void **state)
                                 "\"referenceId\":\"q%zu\"}",
                                 i ? "," : "", i);
     snprintf(body + len, sizeof(body) - len, "]}");
-    resttest_expect(c, "POST", COMPOSITE, body, 400,
-                    "[{\"message\":\"A composite request can have at most 5 "
-                    "sObject Collections or query subrequests\",\"errorCode\":"
-                    "\"LIMIT_EXCEEDED\"}]");
+    assert_api(c, "POST", COMPOSITE, body, 400,
+               "[{\"message\":\"A composite request can have at most 5 "
+               "sObject Collections or query subrequests\",\"errorCode\":"
+               "\"LIMIT_EXCEEDED\"}]");
     /* Not a subrequest: Composite itself. */
-    resttest_expect(c, "POST", COMPOSITE,
-                    "{\"compositeRequest\":[{\"method\":\"POST\",\"url\":\"" V
-                    "/composite\",\"referenceId\":\"a\",\"body\":{}}]}",
-                    200,
-                    "{\"compositeResponse\":[{\"body\":[{\"message\":\"The "
-                    "requested resource does not exist\",\"errorCode\":"
-                    "\"NOT_FOUND\"}],\"httpHeaders\":{},\"httpStatusCode\":404,"
-                    "\"referenceId\":\"a\"}]}");
-    assert_int_equal(simtest_count(&c->sim, "Account"), 0);
+    assert_api(c, "POST", COMPOSITE,
+               "{\"compositeRequest\":[{\"method\":\"POST\",\"url\":\"" V
+               "/composite\",\"referenceId\":\"a\",\"body\":{}}]}",
+               200,
+               "{\"compositeResponse\":[{\"body\":[{\"message\":\"The "
+               "requested resource does not exist\",\"errorCode\":"
+               "\"NOT_FOUND\"}],\"httpHeaders\":{},\"httpStatusCode\":404,"
+               "\"referenceId\":\"a\"}]}");
+    assert_int_equal(simtest_count(c, "Account"), 0);
 }
 
 static void
 test_fault_on_one_subrequest(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     char acct[19];
     json_t *ans, *faults;
     long st;
 
     json_decref(httpc_send_json(
-        c->sim.http, "POST", "/__sim/faults",
+        c->http, "POST", "/__sim/faults",
         "{\"path\":\"/services/data/*/sobjects/Contact\",\"error_code\":"
         "\"UNABLE_TO_LOCK_ROW\",\"times\":1}",
         &st));
@@ -497,7 +493,7 @@ test_fault_on_one_subrequest(void **state)
                       "\"referenceId\":\"c\",\"body\":{\"LastName\":\"L\"}}]}",
         &st);
     assert_int_equal(st, 200);
-    expect_jsonf(
+    assert_json_equalf(
         ans,
         "{\"compositeResponse\":["
         "{\"body\":" CREATED("%s") ",\"httpHeaders\":" LOCATION(
@@ -509,8 +505,8 @@ test_fault_on_one_subrequest(void **state)
                              "\"httpStatusCode\":400,\"referenceId\":\"c\"}]}",
         sub_id(ans, 0, acct), acct);
     json_decref(ans);
-    assert_int_equal(simtest_count(&c->sim, "Contact"), 0);
-    faults = httpc_get_json(c->sim.http, "/__sim/faults", NULL);
+    assert_int_equal(simtest_count(c, "Contact"), 0);
+    faults = simtest_admin(c, "GET", "/__sim/faults", NULL);
     assert_int_equal(json_integer_value(json_object_get(faults, "injected")),
                      1);
     json_decref(faults);
@@ -530,7 +526,7 @@ test_fault_on_one_subrequest(void **state)
 static void
 test_tree(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     char ids[4][19];
     json_t *ans, *res;
     size_t i;
@@ -544,39 +540,39 @@ test_tree(void **state)
             ids[i], sizeof(ids[i]), "%s",
             json_string_value(json_object_get(json_array_get(res, i), "id")));
     /* Parents first, then their children (facts 2.4). */
-    expect_jsonf(ans,
-                 "{\"hasErrors\":false,\"results\":[{\"referenceId\":\"ref1\","
-                 "\"id\":\"%s\"},{\"referenceId\":\"ref4\",\"id\":\"%s\"},"
-                 "{\"referenceId\":\"ref2\",\"id\":\"%s\"},{\"referenceId\":"
-                 "\"ref3\",\"id\":\"%s\"}]}",
-                 ids[0], ids[1], ids[2], ids[3]);
+    assert_json_equalf(
+        ans,
+        "{\"hasErrors\":false,\"results\":[{\"referenceId\":\"ref1\","
+        "\"id\":\"%s\"},{\"referenceId\":\"ref4\",\"id\":\"%s\"},"
+        "{\"referenceId\":\"ref2\",\"id\":\"%s\"},{\"referenceId\":"
+        "\"ref3\",\"id\":\"%s\"}]}",
+        ids[0], ids[1], ids[2], ids[3]);
     json_decref(ans);
     expect_stored(c, "Contact", ids[2], "AccountId", ids[0]);
     expect_stored(c, "Contact", ids[3], "AccountId", ids[0]);
-    assert_int_equal(simtest_count(&c->sim, "Account"), 2);
+    assert_int_equal(simtest_count(c, "Account"), 2);
 }
 
 static void
 test_tree_all_or_nothing(void **state)
 {
-    struct resttest *c = *state;
-    unsigned long long since = resttest_last_seq(c);
+    struct simtest *c = *state;
+    unsigned long long since = apitest_last_seq(c);
     json_t *all;
     size_t i;
     static const char *const verdicts[] = {
         "error", "rolled_back", "rolled_back", "error", "rolled_back"};
 
-    resttest_expect(
-        c, "POST", TREE, TREE_BODY(",\"Email\":\"123\""), 400,
-        "{\"hasErrors\":true,\"results\":[{\"referenceId\":\"ref3\","
-        "\"errors\":[{\"statusCode\":\"INVALID_EMAIL_ADDRESS\","
-        "\"message\":\"Email: invalid email address: 123\","
-        "\"fields\":[\"Email\"]}]}]}");
-    assert_int_equal(simtest_count(&c->sim, "Account"), 0);
-    assert_int_equal(simtest_count(&c->sim, "Contact"), 0);
+    assert_api(c, "POST", TREE, TREE_BODY(",\"Email\":\"123\""), 400,
+               "{\"hasErrors\":true,\"results\":[{\"referenceId\":\"ref3\","
+               "\"errors\":[{\"statusCode\":\"INVALID_EMAIL_ADDRESS\","
+               "\"message\":\"Email: invalid email address: 123\","
+               "\"fields\":[\"Email\"]}]}]}");
+    assert_int_equal(simtest_count(c, "Account"), 0);
+    assert_int_equal(simtest_count(c, "Contact"), 0);
     /* The request, then its records in request order: ref1 saved and
      * undone, ref2 saved with ref3 (one save) and undone, ref3 refused. */
-    all = simtest_journal(&c->sim, since);
+    all = simtest_journal(c, since);
     assert_int_equal(json_array_size(all), 5);
     for (i = 0; i < 5; i++)
         assert_string_equal(json_string_value(json_object_get(
@@ -584,28 +580,26 @@ test_tree_all_or_nothing(void **state)
                             verdicts[i]);
     json_decref(all);
 
-    resttest_expect(
-        c, "POST", TREE,
-        "{\"records\":[{\"attributes\":{\"type\":\"Account\","
-        "\"referenceId\":\"a\"},\"Name\":\"x\"},{\"attributes\":{"
-        "\"type\":\"Account\",\"referenceId\":\"a\"},\"Name\":\"y\"}]}",
-        400,
-        "{\"hasErrors\":true,\"results\":[{\"referenceId\":\"a\","
-        "\"errors\":[{\"statusCode\":\"INVALID_INPUT\",\"message\":"
-        "\"Duplicate ReferenceId provided in the request\","
-        "\"fields\":[]}]}]}");
-    resttest_expect(
-        c, "POST", TREE,
-        "{\"records\":[{\"attributes\":{\"type\":\"Contact\","
-        "\"referenceId\":\"a\"},\"LastName\":\"x\"}]}",
-        400,
-        "[{\"message\":\"Record a is of type Contact, not Account as "
-        "the URL says\",\"errorCode\":\"INVALID_TYPE\"}]");
-    resttest_expect(c, "POST", "/services/data/v33.0/composite/tree/Account",
-                    TREE_BODY(""), 404,
-                    "[{\"message\":\"The requested resource does not exist\","
-                    "\"errorCode\":\"NOT_FOUND\"}]");
-    assert_int_equal(simtest_count(&c->sim, "Account"), 0);
+    assert_api(c, "POST", TREE,
+               "{\"records\":[{\"attributes\":{\"type\":\"Account\","
+               "\"referenceId\":\"a\"},\"Name\":\"x\"},{\"attributes\":{"
+               "\"type\":\"Account\",\"referenceId\":\"a\"},\"Name\":\"y\"}]}",
+               400,
+               "{\"hasErrors\":true,\"results\":[{\"referenceId\":\"a\","
+               "\"errors\":[{\"statusCode\":\"INVALID_INPUT\",\"message\":"
+               "\"Duplicate ReferenceId provided in the request\","
+               "\"fields\":[]}]}]}");
+    assert_api(c, "POST", TREE,
+               "{\"records\":[{\"attributes\":{\"type\":\"Contact\","
+               "\"referenceId\":\"a\"},\"LastName\":\"x\"}]}",
+               400,
+               "[{\"message\":\"Record a is of type Contact, not Account as "
+               "the URL says\",\"errorCode\":\"INVALID_TYPE\"}]");
+    assert_api(c, "POST", "/services/data/v33.0/composite/tree/Account",
+               TREE_BODY(""), 404,
+               "[{\"message\":\"The requested resource does not exist\","
+               "\"errorCode\":\"NOT_FOUND\"}]");
+    assert_int_equal(simtest_count(c, "Account"), 0);
 }
 
 int
@@ -613,20 +607,20 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_references, start,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_failures_without_all_or_none,
-                                        start, resttest_teardown),
+                                        start, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_all_or_none, start,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_journal_and_one_api_call, start,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_request_shape, start,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_fault_on_one_subrequest, start,
-                                        resttest_teardown),
-        cmocka_unit_test_setup_teardown(test_tree, start, resttest_teardown),
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_tree, start, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_tree_all_or_nothing, start,
-                                        resttest_teardown),
+                                        simtest_teardown),
     };
 
     return cmocka_run_group_tests_name("e2e_composite", tests, NULL, NULL);

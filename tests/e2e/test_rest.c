@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "expect.h"
 #include "sfapi.h"
+#include "jsontest.h"
 #include "simtest.h"
 
 #define V "/services/data/v66.0"
@@ -28,35 +28,42 @@
 static int
 start_default(void **state)
 {
-    return resttest_setup(state, NULL);
+    return simtest_setup_session(state);
 }
 
 static int
 start_custom(void **state)
 {
-    return resttest_setup(state, "orgs/custom-fields.json");
+    return simtest_setup_org_session(state, "orgs/custom-fields.json");
 }
 
 static int
 start_person(void **state)
 {
-    return resttest_setup(state, "orgs/person-accounts.json");
+    return simtest_setup_org_session(state, "orgs/person-accounts.json");
 }
 
-/* One request with the session's bearer token (and an optional header). */
-static long
-rest(struct resttest *c, const char *method, const char *path,
-     const char *ctype, const char *body, const char *header,
-     struct http_result *r)
+/* The body, parsed, equals expected (JSON text); frees r. */
+static void
+assert_body(struct http_result *r, const char *expected)
 {
-    char auth[256];
-    const char *headers[] = {auth, header, NULL};
+    assert_json_body(r, expected);
+    http_result_free(r);
+}
 
-    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", c->token);
-    assert_int_equal(httpc_request(c->sim.http, method, path, ctype, body,
-                                   body ? strlen(body) : 0, headers, r),
-                     0);
-    return r->status;
+static void assert_bodyf(struct http_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+assert_bodyf(struct http_result *r, const char *fmt, ...)
+{
+    char buf[8192];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    assert_body(r, buf);
 }
 
 /* Content-Type and the API usage header every counted REST answer has. */
@@ -78,14 +85,14 @@ body_json(const struct http_result *r)
 
 /* Creates a record; returns its 18-character id in out. */
 static const char *
-create(struct resttest *c, const char *object, const char *body, char *out)
+create(struct simtest *c, const char *object, const char *body, char *out)
 {
     struct http_result r;
     char path[128];
     json_t *j;
 
     snprintf(path, sizeof(path), V "/sobjects/%s/", object);
-    if (rest(c, "POST", path, JSON_CT, body, NULL, &r) != 201)
+    if (simtest_api(c, "POST", path, JSON_CT, body, NULL, &r) != 201)
         fprintf(stderr, "create %s: %ld %s\n", object, r.status, r.body);
     assert_int_equal(r.status, 201);
     j = body_json(&r);
@@ -112,22 +119,21 @@ test_resources_and_versions(void **state)
                                       "v066.0", "66.0",  "vx.0"};
     static const char *const served[] = {"sobjects", "query", "queryAll",
                                          "limits"};
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char path[128], want[128], v[64];
     const char *key;
     json_t *j, *val;
     size_t i;
 
-    assert_int_equal(rest(c, "GET", V "/", NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", V "/", NULL, NULL, NULL, &r), 200);
     assert_rest_headers(&r);
     assert_string_equal(http_header(&r, "Sforce-Limit-Info", v, sizeof(v)),
                         "api-usage=1/110000");
     j = body_json(&r);
     for (i = 0; i < sizeof(served) / sizeof(served[0]); i++)
         assert_non_null(json_object_get(j, served[i]));
-    json_object_foreach(j, key, val)
-    {
+    json_object_foreach(j, key, val) {
         snprintf(want, sizeof(want), V "/%s", key);
         assert_string_equal(json_string_value(val), want);
     }
@@ -136,18 +142,19 @@ test_resources_and_versions(void **state)
     assert_int_equal(SFAPI_VERSION_LATEST, 66); /* bad[1] is one past it */
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         snprintf(path, sizeof(path), "/services/data/%s/sobjects", bad[i]);
-        assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 404);
-        expect_body(&r, NOT_FOUND);
+        assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r),
+                         404);
+        assert_body(&r, NOT_FOUND);
     }
-    assert_int_equal(
-        rest(c, "GET", "/services/data/v20.0/sobjects", NULL, NULL, NULL, &r),
-        200);
+    assert_int_equal(simtest_api(c, "GET", "/services/data/v20.0/sobjects",
+                                 NULL, NULL, NULL, &r),
+                     200);
     http_result_free(&r);
-    assert_int_equal(httpc_request(c->sim.http, "GET", V "/sobjects", NULL,
-                                   NULL, 0, NULL, &r),
-                     0);
+    assert_int_equal(
+        httpc_request(c->http, "GET", V "/sobjects", NULL, NULL, 0, NULL, &r),
+        0);
     assert_int_equal(r.status, 401);
-    expect_body(&r, "[{\"message\":\"Session expired or invalid\","
+    assert_body(&r, "[{\"message\":\"Session expired or invalid\","
                     "\"errorCode\":\"INVALID_SESSION_ID\"}]");
 }
 
@@ -156,15 +163,16 @@ test_resources_and_versions(void **state)
 
 /* Verdicts of the journal's REST entries, space-separated, into out. */
 static const char *
-rest_verdicts(struct resttest *c, char *out, size_t n)
+rest_verdicts(struct simtest *c, char *out, size_t n)
 {
-    json_t *j = simtest_journal(&c->sim, 0), *e;
+    json_t *j = simtest_journal_find(
+               c, &(struct simtest_match){.path_prefix = "/services/data/v"}),
+           *e;
     size_t i, used = 0;
 
     out[0] = '\0';
-    json_array_foreach(j, i, e)
-    {
-        if (strncmp(str(e, "path"), "/services/data/v", 16) == 0 && used < n)
+    json_array_foreach(j, i, e) {
+        if (used < n)
             used += (size_t)snprintf(out + used, n - used, "%s%s",
                                      used ? " " : "", str(e, "verdict"));
     }
@@ -180,8 +188,7 @@ assert_fields(json_t *rec, const char *expected)
     const char *key;
 
     assert_non_null(want);
-    json_object_foreach(want, key, v)
-    {
+    json_object_foreach(want, key, v) {
         if (!json_equal(json_object_get(rec, key), v)) {
             fprintf(stderr, "field %s: want %s\n", key, expected);
             fail();
@@ -193,18 +200,18 @@ assert_fields(json_t *rec, const char *expected)
 static void
 test_crud(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char id[19], path[160], verdicts[512];
     json_t *j, *e;
 
     assert_int_equal(
-        rest(c, "POST", V "/sobjects/Lead/", JSON_CT,
-             "{\"attributes\":{\"type\":\"Lead\"},\"FirstName\":\"Ada\","
-             "\"LastName\":\"Lovelace\",\"Company\":\"Analytical\","
-             "\"Email\":\"ada@example.com\",\"NumberOfEmployees\":12,"
-             "\"HasOptedOutOfEmail\":true,\"AnnualRevenue\":\"5000\"}",
-             NULL, &r),
+        simtest_api(c, "POST", V "/sobjects/Lead/", JSON_CT,
+                    "{\"attributes\":{\"type\":\"Lead\"},\"FirstName\":\"Ada\","
+                    "\"LastName\":\"Lovelace\",\"Company\":\"Analytical\","
+                    "\"Email\":\"ada@example.com\",\"NumberOfEmployees\":12,"
+                    "\"HasOptedOutOfEmail\":true,\"AnnualRevenue\":\"5000\"}",
+                    NULL, &r),
         201);
     assert_rest_headers(&r);
     j = body_json(&r);
@@ -212,12 +219,12 @@ test_crud(void **state)
     json_decref(j);
     assert_int_equal(strlen(id), 18);
     assert_memory_equal(id, "00Q", 3);
-    expect_bodyf(&r, "{\"id\":\"%s\",\"success\":true,\"errors\":[]}", id);
+    assert_bodyf(&r, "{\"id\":\"%s\",\"success\":true,\"errors\":[]}", id);
 
     /* A 15-character id works too; the URL carries the request's version. */
     snprintf(path, sizeof(path), "/services/data/v58.0/sobjects/Lead/%.15s",
              id);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_rest_headers(&r);
     j = body_json(&r);
     http_result_free(&r);
@@ -233,33 +240,33 @@ test_crud(void **state)
     json_decref(j);
 
     snprintf(path, sizeof(path), V "/sobjects/Lead/%s", id);
-    assert_int_equal(rest(c, "PATCH", path, JSON_CT,
-                          "{\"Email\":null,\"Title\":\"Countess\","
-                          "\"NumberOfEmployees\":\"13\"}",
-                          NULL, &r),
+    assert_int_equal(simtest_api(c, "PATCH", path, JSON_CT,
+                                 "{\"Email\":null,\"Title\":\"Countess\","
+                                 "\"NumberOfEmployees\":\"13\"}",
+                                 NULL, &r),
                      204);
     assert_int_equal(r.body_len, 0);
     http_result_free(&r);
     snprintf(path, sizeof(path),
              V "/sobjects/Lead/%s?fields=Email,Title,NumberOfEmployees", id);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    expect_bodyf(&r,
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Lead\",\"url\":\"" V
                  "/sobjects/Lead/%s\"},\"Email\":null,\"Title\":\"Countess\","
                  "\"NumberOfEmployees\":13,\"Id\":\"%s\"}",
                  id, id);
 
     snprintf(path, sizeof(path), V "/sobjects/Lead/%s", id);
-    assert_int_equal(rest(c, "DELETE", path, NULL, NULL, NULL, &r), 204);
+    assert_int_equal(simtest_api(c, "DELETE", path, NULL, NULL, NULL, &r), 204);
     http_result_free(&r);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 404);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 404);
     assert_rest_headers(&r);
-    expect_body(&r, NOT_FOUND);
-    assert_int_equal(simtest_count(&c->sim, "Lead"), 0);
+    assert_body(&r, NOT_FOUND);
+    assert_int_equal(simtest_count(c, "Lead"), 0);
 
     assert_string_equal(rest_verdicts(c, verdicts, sizeof(verdicts)),
                         "created ok updated ok deleted error");
-    j = simtest_journal(&c->sim, 0);
+    j = simtest_journal(c, 0);
     e = json_array_get(j, 0);
     assert_string_equal(str(e, "object"), "Lead");
     assert_string_equal(str(e, "record_id"), id);
@@ -338,7 +345,7 @@ static const struct bad_write bad_writes[] = {
 static void
 test_write_errors(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     json_error_t jerr;
     char msg[400], *want;
@@ -349,9 +356,9 @@ test_write_errors(void **state)
         const struct bad_write *b = &bad_writes[i];
 
         assert_int_equal(
-            rest(c, b->method, b->path, b->ctype, b->body, NULL, &r),
+            simtest_api(c, b->method, b->path, b->ctype, b->body, NULL, &r),
             b->status);
-        expect_body(&r, b->expected);
+        assert_body(&r, b->expected);
     }
     /* Bad JSON: the parser's own words and position. */
     assert_null(json_loads("{\"LastName\" \"X\"}", 0, &jerr));
@@ -361,34 +368,36 @@ test_write_errors(void **state)
                   "JSON_PARSER_ERROR");
     want = json_dumps(j, 0);
     json_decref(j);
-    assert_int_equal(rest(c, "POST", V "/sobjects/Lead/", JSON_CT,
-                          "{\"LastName\" \"X\"}", NULL, &r),
+    assert_int_equal(simtest_api(c, "POST", V "/sobjects/Lead/", JSON_CT,
+                                 "{\"LastName\" \"X\"}", NULL, &r),
                      400);
-    expect_body(&r, want);
+    assert_body(&r, want);
     free(want);
-    assert_int_equal(simtest_count(&c->sim, "Lead"), 0);
+    assert_int_equal(simtest_count(c, "Lead"), 0);
 }
 
 static void
 test_update_errors(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char id[19], path[128];
 
     create(c, "Lead", "{\"LastName\":\"X\",\"Company\":\"Y\"}", id);
     snprintf(path, sizeof(path), V "/sobjects/Lead/%s", id);
     assert_int_equal(
-        rest(c, "PATCH", path, JSON_CT, "{\"LastName\":null}", NULL, &r), 400);
-    expect_body(&r, "[{\"message\":\"Required fields are missing: "
+        simtest_api(c, "PATCH", path, JSON_CT, "{\"LastName\":null}", NULL, &r),
+        400);
+    assert_body(&r, "[{\"message\":\"Required fields are missing: "
                     "[LastName]\",\"errorCode\":\"REQUIRED_FIELD_MISSING\","
                     "\"fields\":[\"LastName\"]}]");
-    assert_int_equal(rest(c, "PATCH", path, JSON_CT, "{\"Id\":null}", NULL, &r),
-                     400);
-    expect_body(&r, "[{\"message\":\"The Id field should not be specified in "
+    assert_int_equal(
+        simtest_api(c, "PATCH", path, JSON_CT, "{\"Id\":null}", NULL, &r), 400);
+    assert_body(&r, "[{\"message\":\"The Id field should not be specified in "
                     "the sobject data.\",\"errorCode\":\"INVALID_FIELD\"}]");
-    assert_int_equal(rest(c, "PATCH", path, "text/plain", "{}", NULL, &r), 415);
-    expect_body(&r, "[{\"message\":\"MediaType of 'text/plain' is not "
+    assert_int_equal(
+        simtest_api(c, "PATCH", path, "text/plain", "{}", NULL, &r), 415);
+    assert_body(&r, "[{\"message\":\"MediaType of 'text/plain' is not "
                     "supported by this resource\",\"errorCode\":"
                     "\"UNSUPPORTED_MEDIA_TYPE\"}]");
 }
@@ -402,8 +411,7 @@ field_of(json_t *describe, const char *name)
     json_t *f;
     size_t i;
 
-    json_array_foreach(json_object_get(describe, "fields"), i, f)
-    {
+    json_array_foreach(json_object_get(describe, "fields"), i, f) {
         if (strcmp(str(f, "name"), name) == 0)
             return f;
     }
@@ -414,12 +422,13 @@ field_of(json_t *describe, const char *name)
 static void
 test_describe(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     json_t *j, *o;
     size_t i;
 
-    assert_int_equal(rest(c, "GET", V "/sobjects", NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", V "/sobjects", NULL, NULL, NULL, &r),
+                     200);
     assert_rest_headers(&r);
     j = body_json(&r);
     http_result_free(&r);
@@ -427,8 +436,7 @@ test_describe(void **state)
     assert_int_equal(json_integer_value(json_object_get(j, "maxBatchSize")),
                      200);
     assert_int_equal(json_array_size(json_object_get(j, "sobjects")), 3);
-    json_array_foreach(json_object_get(j, "sobjects"), i, o)
-    {
+    json_array_foreach(json_object_get(j, "sobjects"), i, o) {
         if (strcmp(str(o, "name"), "Lead") == 0)
             assert_fields(o, "{\"keyPrefix\":\"00Q\",\"label\":\"Lead\","
                              "\"labelPlural\":\"Leads\",\"createable\":true,"
@@ -439,8 +447,8 @@ test_describe(void **state)
     }
     json_decref(j);
 
-    assert_int_equal(rest(c, "GET", V "/sobjects/lead", NULL, NULL, NULL, &r),
-                     200);
+    assert_int_equal(
+        simtest_api(c, "GET", V "/sobjects/lead", NULL, NULL, NULL, &r), 200);
     j = body_json(&r);
     http_result_free(&r);
     assert_string_equal(str(json_object_get(j, "objectDescribe"), "name"),
@@ -448,8 +456,9 @@ test_describe(void **state)
     assert_int_equal(json_array_size(json_object_get(j, "recentItems")), 0);
     json_decref(j);
 
-    assert_int_equal(
-        rest(c, "GET", V "/sobjects/Lead/describe", NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", V "/sobjects/Lead/describe", NULL,
+                                 NULL, NULL, &r),
+                     200);
     j = body_json(&r);
     http_result_free(&r);
     assert_fields(field_of(j, "Email"),
@@ -466,31 +475,31 @@ test_describe(void **state)
     assert_fields(field_of(j, "OwnerId"),
                   "{\"type\":\"reference\",\"referenceTo\":[\"Group\","
                   "\"User\"],\"relationshipName\":\"Owner\"}");
-    expect_json(
+    assert_json_equal(
         json_array_get(json_object_get(field_of(j, "Status"), "picklistValues"),
                        0),
         "{\"active\":true,\"defaultValue\":true,\"label\":"
         "\"Open - Not Contacted\",\"validFor\":null,\"value\":"
-        "\"Open - Not Contacted\"}",
-        "(Status picklist)");
+        "\"Open - Not Contacted\"}");
     assert_int_equal(json_array_size(json_object_get(j, "recordTypeInfos")), 1);
     json_decref(j);
 
-    assert_int_equal(
-        rest(c, "GET", V "/sobjects/Widget/describe", NULL, NULL, NULL, &r),
-        404);
-    expect_body(&r, NOT_FOUND);
+    assert_int_equal(simtest_api(c, "GET", V "/sobjects/Widget/describe", NULL,
+                                 NULL, NULL, &r),
+                     404);
+    assert_body(&r, NOT_FOUND);
 }
 
 static void
 test_describe_custom(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     json_t *j;
 
-    assert_int_equal(
-        rest(c, "GET", V "/sobjects/Lead/describe", NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", V "/sobjects/Lead/describe", NULL,
+                                 NULL, NULL, &r),
+                     200);
     j = body_json(&r);
     http_result_free(&r);
     assert_fields(field_of(j, "source_lead_id__c"),
@@ -505,112 +514,120 @@ test_describe_custom(void **state)
 static void
 test_upsert(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char id[19], id2[19], path[160];
     json_t *j;
 
-    assert_int_equal(rest(c, "PATCH", V "/sobjects/Lead/source_lead_id__c/L-1",
-                          JSON_CT, "{\"LastName\":\"Up\",\"Company\":\"A\"}",
-                          NULL, &r),
-                     201);
+    assert_int_equal(
+        simtest_api(c, "PATCH", V "/sobjects/Lead/source_lead_id__c/L-1",
+                    JSON_CT, "{\"LastName\":\"Up\",\"Company\":\"A\"}", NULL,
+                    &r),
+        201);
     assert_rest_headers(&r);
     j = body_json(&r);
     snprintf(id, sizeof(id), "%s", str(j, "id"));
     json_decref(j);
-    expect_bodyf(&r,
+    assert_bodyf(&r,
                  "{\"id\":\"%s\",\"success\":true,\"errors\":[],"
                  "\"created\":true}",
                  id);
     /* Case-insensitive key; the body's value for the key is ignored. */
     assert_int_equal(
-        rest(c, "PATCH", V "/sobjects/Lead/source_lead_id__c/l-1", JSON_CT,
-             "{\"FirstName\":\"Ann\",\"source_lead_id__c\":\"L-9\"}", NULL, &r),
+        simtest_api(
+            c, "PATCH", V "/sobjects/Lead/source_lead_id__c/l-1", JSON_CT,
+            "{\"FirstName\":\"Ann\",\"source_lead_id__c\":\"L-9\"}", NULL, &r),
         200);
-    expect_bodyf(&r,
+    assert_bodyf(&r,
                  "{\"id\":\"%s\",\"success\":true,\"errors\":[],"
                  "\"created\":false}",
                  id);
     snprintf(path, sizeof(path),
              V "/sobjects/Lead/%s?fields=FirstName,source_lead_id__c", id);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    expect_bodyf(&r,
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Lead\",\"url\":\"" V
                  "/sobjects/Lead/%s\"},\"FirstName\":\"Ann\","
                  "\"source_lead_id__c\":\"L-1\",\"Id\":\"%s\"}",
                  id, id);
     /* Before v46.0: 204 on update, no "created" on insert. */
     assert_int_equal(
-        rest(c, "PATCH",
-             "/services/data/v45.0/sobjects/Lead/source_lead_id__c/"
-             "L-1",
-             JSON_CT, "{\"FirstName\":\"Bo\"}", NULL, &r),
+        simtest_api(c, "PATCH",
+                    "/services/data/v45.0/sobjects/Lead/source_lead_id__c/"
+                    "L-1",
+                    JSON_CT, "{\"FirstName\":\"Bo\"}", NULL, &r),
         204);
     assert_int_equal(r.body_len, 0);
     http_result_free(&r);
     assert_int_equal(
-        rest(c, "PATCH",
-             "/services/data/v45.0/sobjects/Lead/source_lead_id__c/"
-             "L-2",
-             JSON_CT, "{\"LastName\":\"Two\",\"Company\":\"A\"}", NULL, &r),
+        simtest_api(c, "PATCH",
+                    "/services/data/v45.0/sobjects/Lead/source_lead_id__c/"
+                    "L-2",
+                    JSON_CT, "{\"LastName\":\"Two\",\"Company\":\"A\"}", NULL,
+                    &r),
         201);
     j = body_json(&r);
     snprintf(id2, sizeof(id2), "%s", str(j, "id"));
     json_decref(j);
-    expect_bodyf(&r, "{\"id\":\"%s\",\"success\":true,\"errors\":[]}", id2);
-    assert_int_equal(simtest_count(&c->sim, "Lead"), 2);
+    assert_bodyf(&r, "{\"id\":\"%s\",\"success\":true,\"errors\":[]}", id2);
+    assert_int_equal(simtest_count(c, "Lead"), 2);
 
     /* GET by external ID. */
-    assert_int_equal(rest(c, "GET",
-                          V "/sobjects/Lead/source_lead_id__c/L-2?fields=Id",
-                          NULL, NULL, NULL, &r),
-                     200);
-    expect_bodyf(&r,
+    assert_int_equal(
+        simtest_api(c, "GET",
+                    V "/sobjects/Lead/source_lead_id__c/L-2?fields=Id", NULL,
+                    NULL, NULL, &r),
+        200);
+    assert_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Lead\",\"url\":\"" V
                  "/sobjects/Lead/%s\"},\"Id\":\"%s\"}",
                  id2, id2);
 
     /* Two records with one key: 300 and their URLs. */
     assert_int_equal(
-        rest(c, "PATCH", V "/sobjects/Lead/%s", JSON_CT, "{}", NULL, &r), 404);
+        simtest_api(c, "PATCH", V "/sobjects/Lead/%s", JSON_CT, "{}", NULL, &r),
+        404);
     http_result_free(&r);
     snprintf(path, sizeof(path), V "/sobjects/Lead/%s", id2);
-    assert_int_equal(rest(c, "PATCH", path, JSON_CT,
-                          "{\"source_lead_id__c\":\"L-1\"}", NULL, &r),
+    assert_int_equal(simtest_api(c, "PATCH", path, JSON_CT,
+                                 "{\"source_lead_id__c\":\"L-1\"}", NULL, &r),
                      204);
     http_result_free(&r);
-    assert_int_equal(rest(c, "PATCH", V "/sobjects/Lead/source_lead_id__c/L-1",
-                          JSON_CT, "{\"FirstName\":\"Cy\"}", NULL, &r),
+    assert_int_equal(simtest_api(c, "PATCH",
+                                 V "/sobjects/Lead/source_lead_id__c/L-1",
+                                 JSON_CT, "{\"FirstName\":\"Cy\"}", NULL, &r),
                      300);
-    expect_bodyf(&r, "[\"" V "/sobjects/Lead/%s\",\"" V "/sobjects/Lead/%s\"]",
+    assert_bodyf(&r, "[\"" V "/sobjects/Lead/%s\",\"" V "/sobjects/Lead/%s\"]",
                  id, id2);
 
     /* Not an external ID field; updateOnly; Id as the key. */
-    assert_int_equal(rest(c, "PATCH", V "/sobjects/Lead/Email/a@b.test",
-                          JSON_CT, "{}", NULL, &r),
+    assert_int_equal(simtest_api(c, "PATCH", V "/sobjects/Lead/Email/a@b.test",
+                                 JSON_CT, "{}", NULL, &r),
                      404);
-    expect_body(&r, "[{\"message\":\"Provided external ID field does not "
+    assert_body(&r, "[{\"message\":\"Provided external ID field does not "
                     "exist or is not accessible: Email\",\"errorCode\":"
                     "\"NOT_FOUND\"}]");
     assert_int_equal(
-        rest(c, "PATCH",
-             V "/sobjects/Lead/source_lead_id__c/L-3?updateOnly=true", JSON_CT,
-             "{\"LastName\":\"Three\",\"Company\":\"A\"}", NULL, &r),
+        simtest_api(c, "PATCH",
+                    V "/sobjects/Lead/source_lead_id__c/L-3?updateOnly=true",
+                    JSON_CT, "{\"LastName\":\"Three\",\"Company\":\"A\"}", NULL,
+                    &r),
         404);
-    expect_body(&r, NOT_FOUND);
-    assert_int_equal(simtest_count(&c->sim, "Lead"), 2);
+    assert_body(&r, NOT_FOUND);
+    assert_int_equal(simtest_count(c, "Lead"), 2);
     snprintf(path, sizeof(path), V "/sobjects/Lead/Id/%s", id);
-    assert_int_equal(
-        rest(c, "PATCH", path, JSON_CT, "{\"FirstName\":\"Di\"}", NULL, &r),
-        200);
-    expect_bodyf(&r,
+    assert_int_equal(simtest_api(c, "PATCH", path, JSON_CT,
+                                 "{\"FirstName\":\"Di\"}", NULL, &r),
+                     200);
+    assert_bodyf(&r,
                  "{\"id\":\"%s\",\"success\":true,\"errors\":[],"
                  "\"created\":false}",
                  id);
     snprintf(path, sizeof(path), "/services/data/v36.0/sobjects/Lead/Id/%s",
              id);
-    assert_int_equal(rest(c, "PATCH", path, JSON_CT, "{}", NULL, &r), 404);
-    expect_body(&r, "[{\"message\":\"Provided external ID field does not "
+    assert_int_equal(simtest_api(c, "PATCH", path, JSON_CT, "{}", NULL, &r),
+                     404);
+    assert_body(&r, "[{\"message\":\"Provided external ID field does not "
                     "exist or is not accessible: Id\",\"errorCode\":"
                     "\"NOT_FOUND\"}]");
 }
@@ -636,7 +653,7 @@ query_path(const char *soql, char *out, size_t n)
 static void
 test_query(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char a[19], b[19], path[512];
 
@@ -652,9 +669,9 @@ test_query(void **state)
     query_path("SELECT Id, Name, numberofemployees FROM Lead WHERE Email = "
                "'ANN@x.test'",
                path, sizeof(path));
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_rest_headers(&r);
-    expect_bodyf(&r,
+    assert_bodyf(&r,
                  "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":"
                  "{\"type\":\"Lead\",\"url\":\"" V "/sobjects/Lead/%s\"},"
                  "\"Id\":\"%s\",\"Name\":\"Ann Alpha\","
@@ -662,8 +679,8 @@ test_query(void **state)
                  a, a);
     query_path("SELECT LastName FROM Lead ORDER BY LastName DESC LIMIT 5", path,
                sizeof(path));
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    expect_bodyf(&r,
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_bodyf(&r,
                  "{\"totalSize\":2,\"done\":true,\"records\":["
                  "{\"attributes\":{\"type\":\"Lead\",\"url\":\"" V
                  "/sobjects/Lead/%s\"},\"LastName\":\"Beta\"},"
@@ -672,37 +689,39 @@ test_query(void **state)
                  b, a);
     query_path("SELECT Id FROM Lead WHERE Id = '", path, sizeof(path));
     snprintf(path + strlen(path), sizeof(path) - strlen(path), "%.15s%%27", b);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    expect_bodyf(&r,
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_bodyf(&r,
                  "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":"
                  "{\"type\":\"Lead\",\"url\":\"" V "/sobjects/Lead/%s\"},"
                  "\"Id\":\"%s\"}]}",
                  b, b);
     query_path("SELECT COUNT() FROM Lead WHERE Company != 'Z'", path,
                sizeof(path));
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    expect_body(&r, "{\"totalSize\":2,\"done\":true,\"records\":[]}");
-    assert_int_equal(rest(c, "GET",
-                          "/services/data/v66.0/queryAll?q=SELECT+COUNT()+"
-                          "FROM+Lead",
-                          NULL, NULL, NULL, &r),
-                     200);
-    expect_body(&r, "{\"totalSize\":2,\"done\":true,\"records\":[]}");
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_body(&r, "{\"totalSize\":2,\"done\":true,\"records\":[]}");
+    assert_int_equal(
+        simtest_api(c, "GET",
+                    "/services/data/v66.0/queryAll?q=SELECT+COUNT()+"
+                    "FROM+Lead",
+                    NULL, NULL, NULL, &r),
+        200);
+    assert_body(&r, "{\"totalSize\":2,\"done\":true,\"records\":[]}");
 }
 
 static void
 test_query_errors(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char path[512];
 
-    assert_int_equal(rest(c, "GET", V "/query", NULL, NULL, NULL, &r), 400);
-    expect_body(&r, "[{\"message\":\"A query string has to be specified\","
+    assert_int_equal(simtest_api(c, "GET", V "/query", NULL, NULL, NULL, &r),
+                     400);
+    assert_body(&r, "[{\"message\":\"A query string has to be specified\","
                     "\"errorCode\":\"MALFORMED_QUERY\"}]");
     query_path("SELECT Id FROM no_such_object", path, sizeof(path));
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 400);
-    expect_body(
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 400);
+    assert_body(
         &r, "[{\"message\":\"\\nSELECT Id FROM no_such_object\\n          "
             "     ^\\nERROR at Row:1:Column:16\\nsObject type "
             "'no_such_object' is not supported. If you are attempting to "
@@ -710,8 +729,8 @@ test_query_errors(void **state)
             "entity name. Please reference your WSDL or the describe call "
             "for the appropriate names.\",\"errorCode\":\"INVALID_TYPE\"}]");
     query_path("SELECT Idx FROM Lead", path, sizeof(path));
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 400);
-    expect_body(&r,
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 400);
+    assert_body(&r,
                 "[{\"message\":\"\\nSELECT Idx FROM Lead\\n       ^\\nERROR at "
                 "Row:1:Column:8\\nNo such column 'Idx' on entity 'Lead'. If "
                 "you are attempting to use a custom field, be sure to append "
@@ -719,14 +738,14 @@ test_query_errors(void **state)
                 "WSDL or the describe call for the appropriate names.\","
                 "\"errorCode\":\"INVALID_FIELD\"}]");
     query_path("SELECT Id Lead", path, sizeof(path));
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 400);
-    expect_body(&r, "[{\"message\":\"\\nSELECT Id Lead\\n          ^\\nERROR "
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 400);
+    assert_body(&r, "[{\"message\":\"\\nSELECT Id Lead\\n          ^\\nERROR "
                     "at Row:1:Column:11\\nunexpected token: Lead\","
                     "\"errorCode\":\"MALFORMED_QUERY\"}]");
-    assert_int_equal(rest(c, "GET", V "/query/01g000000000001AAA-2000", NULL,
-                          NULL, NULL, &r),
+    assert_int_equal(simtest_api(c, "GET", V "/query/01g000000000001AAA-2000",
+                                 NULL, NULL, NULL, &r),
                      400);
-    expect_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
+    assert_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
                     "\"INVALID_QUERY_LOCATOR\"}]");
 }
 
@@ -753,7 +772,7 @@ take_page(struct http_result *r, json_t *seen, size_t batch, int done)
 static void
 test_query_paging(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     json_t *seen = json_object();
     char body[96], id[19], *next;
@@ -764,37 +783,40 @@ test_query_paging(void **state)
                  "{\"LastName\":\"L%04d\",\"Company\":\"C\"}", i);
         create(c, "Lead", body, id);
     }
-    assert_int_equal(
-        rest(c, "GET", V "/query?q=SELECT+Id+FROM+Lead", NULL, NULL, NULL, &r),
-        200);
+    assert_int_equal(simtest_api(c, "GET", V "/query?q=SELECT+Id+FROM+Lead",
+                                 NULL, NULL, NULL, &r),
+                     200);
     next = take_page(&r, seen, 2000, 0);
     assert_int_equal(strlen(next), strlen(V "/query/01g") + 15 + 5);
     assert_memory_equal(next, V "/query/01g", strlen(V "/query/01g"));
     assert_string_equal(next + strlen(next) - 5, "-2000");
-    assert_int_equal(rest(c, "GET", next, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", next, NULL, NULL, NULL, &r), 200);
     assert_rest_headers(&r);
     assert_null(take_page(&r, seen, 50, 1));
     assert_int_equal(json_object_size(seen), 2050);
     /* Released after its last page. */
-    assert_int_equal(rest(c, "GET", next, NULL, NULL, NULL, &r), 400);
-    expect_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
+    assert_int_equal(simtest_api(c, "GET", next, NULL, NULL, NULL, &r), 400);
+    assert_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
                     "\"INVALID_QUERY_LOCATOR\"}]");
     free(next);
 
     /* batchSize, and expiry after 15 idle minutes. */
-    assert_int_equal(rest(c, "GET", V "/query?q=SELECT+Id+FROM+Lead", NULL,
-                          NULL, "Sforce-Query-Options: batchSize=500", &r),
-                     200);
+    assert_int_equal(
+        simtest_api(
+            c, "GET", V "/query?q=SELECT+Id+FROM+Lead", NULL, NULL,
+            (const char *const[]){"Sforce-Query-Options: batchSize=500", NULL},
+            &r),
+        200);
     next = take_page(&r, seen, 500, 0);
     assert_string_equal(next + strlen(next) - 4, "-500");
-    simtest_advance(&c->sim, 14 * 60);
-    assert_int_equal(rest(c, "GET", next, NULL, NULL, NULL, &r), 200);
+    simtest_advance(c, 14 * 60);
+    assert_int_equal(simtest_api(c, "GET", next, NULL, NULL, NULL, &r), 200);
     free(next);
     next = take_page(&r, seen, 500, 0);
     assert_string_equal(next + strlen(next) - 5, "-1000");
-    simtest_advance(&c->sim, 15 * 60);
-    assert_int_equal(rest(c, "GET", next, NULL, NULL, NULL, &r), 400);
-    expect_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
+    simtest_advance(c, 15 * 60);
+    assert_int_equal(simtest_api(c, "GET", next, NULL, NULL, NULL, &r), 400);
+    assert_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
                     "\"INVALID_QUERY_LOCATOR\"}]");
     free(next);
     json_decref(seen);
@@ -806,36 +828,39 @@ test_query_paging(void **state)
 static void
 test_limits(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char id[19], hdr[64], want[64];
     json_t *j, *api;
 
     create(c, "Lead", "{\"LastName\":\"X\",\"Company\":\"Y\"}", id);
     create(c, "Account", "{\"Name\":\"Acme\"}", id);
-    assert_int_equal(rest(c, "GET", V "/limits", NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", V "/limits", NULL, NULL, NULL, &r),
+                     200);
     assert_rest_headers(&r);
     j = body_json(&r);
     api = json_object_get(j, "DailyApiRequests");
-    expect_json(api, "{\"Max\":110000,\"Remaining\":109997}", r.body);
+    assert_json_equal(api, "{\"Max\":110000,\"Remaining\":109997}");
     snprintf(want, sizeof(want), "api-usage=3/110000");
     assert_string_equal(http_header(&r, "Sforce-Limit-Info", hdr, sizeof(hdr)),
                         want);
-    expect_json(json_object_get(j, "DataStorageMB"),
-                "{\"Max\":10440,\"Remaining\":10439}", r.body);
-    expect_json(json_object_get(j, "SingleEmail"),
-                "{\"Max\":5000,\"Remaining\":5000}", r.body);
+    assert_json_equal(json_object_get(j, "DataStorageMB"),
+                      "{\"Max\":10440,\"Remaining\":10439}");
+    assert_json_equal(json_object_get(j, "SingleEmail"),
+                      "{\"Max\":5000,\"Remaining\":5000}");
     json_decref(j);
     http_result_free(&r);
-    assert_int_equal(rest(c, "GET",
-                          V "/limits/recordCount?sObjects=Lead,Nope,Account",
-                          NULL, NULL, NULL, &r),
-                     200);
-    expect_body(&r, "{\"sObjects\":[{\"count\":1,\"name\":\"Lead\"},"
+    assert_int_equal(
+        simtest_api(c, "GET",
+                    V "/limits/recordCount?sObjects=Lead,Nope,Account", NULL,
+                    NULL, NULL, &r),
+        200);
+    assert_body(&r, "{\"sObjects\":[{\"count\":1,\"name\":\"Lead\"},"
                     "{\"count\":1,\"name\":\"Account\"}]}");
     assert_int_equal(
-        rest(c, "GET", V "/limits/recordCount", NULL, NULL, NULL, &r), 200);
-    expect_body(&r, "{\"sObjects\":[{\"count\":1,\"name\":\"Lead\"},"
+        simtest_api(c, "GET", V "/limits/recordCount", NULL, NULL, NULL, &r),
+        200);
+    assert_body(&r, "{\"sObjects\":[{\"count\":1,\"name\":\"Lead\"},"
                     "{\"count\":0,\"name\":\"Contact\"},"
                     "{\"count\":1,\"name\":\"Account\"}]}");
 }
@@ -846,7 +871,7 @@ test_limits(void **state)
 static void
 test_person_accounts(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char id[19], path[160], contact[19];
     json_t *j;
@@ -859,7 +884,7 @@ test_person_accounts(void **state)
              V "/sobjects/Account/%s?fields=Name,IsPersonAccount,"
                "RecordTypeId,PersonContactId",
              id);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     j = body_json(&r);
     http_result_free(&r);
     assert_fields(j, "{\"Name\":\"Jane Doe\",\"IsPersonAccount\":true,"
@@ -869,8 +894,8 @@ test_person_accounts(void **state)
     assert_memory_equal(contact, "003", 3);
     snprintf(path, sizeof(path),
              V "/sobjects/Contact/%s?fields=Name,Email,AccountId", contact);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    expect_bodyf(&r,
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Contact\",\"url\":\"" V
                  "/sobjects/Contact/%s\"},\"Name\":\"Jane Doe\",\"Email\":"
                  "\"jane@x.test\",\"AccountId\":\"%s\",\"Id\":\"%s\"}",
@@ -878,14 +903,15 @@ test_person_accounts(void **state)
 
     /* Updates keep the Name and the hidden Contact in step. */
     snprintf(path, sizeof(path), V "/sobjects/Account/%s", id);
-    assert_int_equal(rest(c, "PATCH", path, JSON_CT,
-                          "{\"LastName\":\"Roe\",\"PersonEmail\":null}", NULL,
-                          &r),
+    assert_int_equal(simtest_api(c, "PATCH", path, JSON_CT,
+                                 "{\"LastName\":\"Roe\",\"PersonEmail\":null}",
+                                 NULL, &r),
                      204);
     http_result_free(&r);
     assert_int_equal(
-        rest(c, "PATCH", path, JSON_CT, "{\"Name\":\"X\"}", NULL, &r), 400);
-    expect_body(&r, "[{\"message\":\"Account: bad field names on "
+        simtest_api(c, "PATCH", path, JSON_CT, "{\"Name\":\"X\"}", NULL, &r),
+        400);
+    assert_body(&r, "[{\"message\":\"Account: bad field names on "
                     "insert/update call: Name\",\"errorCode\":"
                     "\"INVALID_FIELD_FOR_INSERT_UPDATE\",\"fields\":"
                     "[\"Name\"]}]");
@@ -893,8 +919,8 @@ test_person_accounts(void **state)
              V "/query?q=SELECT+Name,Email+FROM+Contact+WHERE+AccountId+%%3D+"
                "%%27%.15s%%27",
              id);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    expect_bodyf(&r,
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_bodyf(&r,
                  "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":"
                  "{\"type\":\"Contact\",\"url\":\"" V
                  "/sobjects/Contact/%s\"},\"Name\":\"Jane Roe\","
@@ -903,9 +929,9 @@ test_person_accounts(void **state)
 
     /* Deleting the account deletes its Contact. */
     snprintf(path, sizeof(path), V "/sobjects/Account/%s", id);
-    assert_int_equal(rest(c, "DELETE", path, NULL, NULL, NULL, &r), 204);
+    assert_int_equal(simtest_api(c, "DELETE", path, NULL, NULL, NULL, &r), 204);
     http_result_free(&r);
-    assert_int_equal(simtest_count(&c->sim, "Contact"), 0);
+    assert_int_equal(simtest_count(c, "Contact"), 0);
 }
 
 static const struct bad_write bad_accounts[] = {
@@ -939,37 +965,37 @@ static const struct bad_write bad_accounts[] = {
 static void
 test_person_account_errors(void **state)
 {
-    struct resttest *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char id[19], path[128];
     json_t *j, *rt;
     size_t i;
 
     for (i = 0; i < sizeof(bad_accounts) / sizeof(bad_accounts[0]); i++) {
-        assert_int_equal(rest(c, bad_accounts[i].method, bad_accounts[i].path,
-                              bad_accounts[i].ctype, bad_accounts[i].body, NULL,
-                              &r),
-                         bad_accounts[i].status);
-        expect_body(&r, bad_accounts[i].expected);
+        assert_int_equal(
+            simtest_api(c, bad_accounts[i].method, bad_accounts[i].path,
+                        bad_accounts[i].ctype, bad_accounts[i].body, NULL, &r),
+            bad_accounts[i].status);
+        assert_body(&r, bad_accounts[i].expected);
     }
-    assert_int_equal(simtest_count(&c->sim, "Account"), 0);
+    assert_int_equal(simtest_count(c, "Account"), 0);
     /* A business account: Name, business record type, not a person. */
     create(c, "Account", "{\"Name\":\"Acme\"}", id);
     snprintf(path, sizeof(path),
              V "/sobjects/Account/%s?fields=IsPersonAccount,RecordTypeId,"
                "PersonContactId",
              id);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    expect_bodyf(&r,
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Account\",\"url\":\"" V
                  "/sobjects/Account/%s\"},\"IsPersonAccount\":false,"
                  "\"RecordTypeId\":\"012000000000BUSAA2\",\"PersonContactId\":"
                  "null,\"Id\":\"%s\"}",
                  id, id);
     /* The record types are discoverable through describe. */
-    assert_int_equal(
-        rest(c, "GET", V "/sobjects/Account/describe", NULL, NULL, NULL, &r),
-        200);
+    assert_int_equal(simtest_api(c, "GET", V "/sobjects/Account/describe", NULL,
+                                 NULL, NULL, &r),
+                     200);
     j = body_json(&r);
     http_result_free(&r);
     rt = json_object_get(j, "recordTypeInfos");
@@ -985,31 +1011,31 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_resources_and_versions,
-                                        start_default, resttest_teardown),
+                                        start_default, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_crud, start_default,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_write_errors, start_default,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_update_errors, start_default,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_describe, start_default,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_describe_custom, start_custom,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_upsert, start_custom,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_query, start_default,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_query_errors, start_default,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_query_paging, start_default,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_limits, start_default,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_person_accounts, start_person,
-                                        resttest_teardown),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_person_account_errors,
-                                        start_person, resttest_teardown),
+                                        start_person, simtest_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
