@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "bulk.h"
 #include "fault.h"
 #include "buf.h"
 #include "journal.h"
@@ -229,6 +230,7 @@ dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
     enum route_match m;
 
     w2l_settle(sim);
+    bulk_settle(sim);
     m = route_find(sim_routes, req->method, req->path, scratch, sizeof(scratch),
                    req, &r, &allowed);
     if (m == ROUTE_NO_PATH)
@@ -255,6 +257,22 @@ dispatch_fault(struct sim *sim, struct sim_request *req,
     return 1;
 }
 
+size_t
+dispatch_body_cap(struct sim *sim, const char *method, const char *path)
+{
+    struct sim_request req;
+    const struct route *r = NULL;
+    char scratch[SCRATCH_MAX];
+    unsigned allowed = 0;
+
+    memset(&req, 0, sizeof(req));
+    if (route_find(sim_routes, route_method_parse(method), path, scratch,
+                   sizeof(scratch), &req, &r, &allowed) == ROUTE_FOUND &&
+        (r->flags & ROUTE_LARGE_BODY))
+        return (size_t)sim->org->bulk.max_upload_bytes;
+    return sim->cfg.max_body;
+}
+
 void
 dispatch_too_large(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp)
@@ -262,7 +280,7 @@ dispatch_too_large(struct sim *sim, struct sim_request *req,
     char msg[128];
 
     snprintf(msg, sizeof(msg), "Request body exceeds the maximum of %zu bytes",
-             sim->cfg.max_body);
+             dispatch_body_cap(sim, req->method_name, req->path));
     response_sf_error(resp, 413, "REQUEST_ENTITY_TOO_LARGE", msg, NULL);
     resp->verdict = VERDICT_BODY_TOO_LARGE;
     req->body = "";

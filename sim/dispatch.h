@@ -26,6 +26,11 @@ void dispatch(struct sim *sim, struct sim_request *req,
  */
 int dispatch_fault(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp, struct fault_hit *hit);
+/*
+ * The body cap of (method, path): --max-body, or for ROUTE_LARGE_BODY
+ * routes the org's Bulk API upload cap. Asked before the body is read.
+ */
+size_t dispatch_body_cap(struct sim *sim, const char *method, const char *path);
 /* The answer to a body over the cap (413), journaled like any request. */
 void dispatch_too_large(struct sim *sim, struct sim_request *req,
                         struct sim_response *resp);
