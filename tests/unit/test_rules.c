@@ -276,7 +276,7 @@ put(struct sim *sim, const char *object, const char *const *kv)
 {
     struct fieldvals fv = {0};
     const struct object_def *obj = values(sim, object, kv, &fv);
-    struct intake_opts opts = {1, 0}; /* past Allow+Alert rules */
+    struct intake_opts opts = {.allow_save = 1}; /* past Allow+Alert */
     struct intake_result res;
     struct record *r;
 
