@@ -271,7 +271,7 @@ bulk_create(struct sim *sim, const struct bulk_spec *spec, struct sf_err *err)
         /* A query job has nothing to upload: it is ready at once. */
         j->query = xstrdup(spec->query != NULL ? spec->query : "");
         j->state = BULK_UPLOAD_COMPLETE;
-        j->closed_ms = j->run_ms = now;
+        j->closed_ms = j->run_ms = j->last_row_ms = now;
         b->running++;
         window_add(&b->query_jobs, now, 1);
     }
