@@ -141,8 +141,7 @@ ingest_index(struct sim *sim, struct bulk_job *j, struct bulk_batch *b,
 struct row {
     size_t k;                  /* its number in the batch */
     struct bulkcsv_record rec; /* where it lies (fields not kept) */
-    struct buf vals;           /* its values, each NUL-terminated */
-    struct ingest_val *cv;     /* owned: each column's value in vals */
+    struct ingest_val *cv;     /* each column's value, in the chunk's arena */
     size_t nvals;
     struct intake_result res;
     int saved; /* checked into the save, stored at commit */
@@ -283,25 +282,25 @@ row_values(struct ingest_ctx *c, struct row *w)
 
     w->nvals =
         w->rec.nfields < c->batch->ncols ? w->rec.nfields : c->batch->ncols;
-    w->cv = xcalloc(w->nvals ? w->nvals : 1, sizeof(*w->cv));
     for (i = 0; i < w->nvals; i++) {
         v = bulkcsv_value(c->batch->data, &w->rec.fields[i], &c->scratch, &len);
-        w->cv[i].off = w->vals.len;
+        w->cv[i].off = c->arena_used;
         w->cv[i].len = len;
-        buf_append(&w->vals, v, len);
-        buf_putc(&w->vals, '\0');
+        memcpy(c->arena + c->arena_used, v, len);
+        c->arena[c->arena_used + len] = '\0';
+        c->arena_used += len + 1;
     }
 }
 
 static const char *
-col_value(const struct row *w, int i, size_t *len)
+col_value(const struct ingest_ctx *c, const struct row *w, int i, size_t *len)
 {
     if (i < 0 || (size_t)i >= w->nvals) {
         *len = 0;
         return "";
     }
     *len = w->cv[i].len;
-    return w->vals.data + w->cv[i].off;
+    return c->arena + w->cv[i].off;
 }
 
 /* The values intake gets: blank left out, #N/A null, skip not at all. */
@@ -315,7 +314,7 @@ build_fv(struct ingest_ctx *c, const struct row *w, int skip)
     for (i = 0; i < w->nvals; i++) {
         if ((int)i == skip)
             continue;
-        v = col_value(w, (int)i, &len);
+        v = col_value(c, w, (int)i, &len);
         if (len == 0)
             continue;
         if (len == sizeof(INGEST_NULL) - 1 && memcmp(v, INGEST_NULL, len) == 0)
@@ -342,7 +341,7 @@ find_by_id(struct ingest_ctx *c, struct row *w, const char *call)
     char id15[SFID_LEN15 + 1];
     struct record *r;
     size_t len;
-    const char *v = col_value(w, c->key_col, &len);
+    const char *v = col_value(c, w, c->key_col, &len);
 
     if (len == 0) {
         row_fail(w, VERDICT_ERROR, "MISSING_ARGUMENT", NULL,
@@ -414,10 +413,10 @@ key_repeated(const struct ingest_ctx *c, const struct row *w)
 {
     const struct row *o;
     size_t len, olen;
-    const char *v = col_value(w, c->key_col, &len), *ov;
+    const char *v = col_value(c, w, c->key_col, &len), *ov;
 
     for (o = c->chunk; o < w; o++) {
-        ov = col_value(o, c->key_col, &olen);
+        ov = col_value(c, o, c->key_col, &olen);
         if (olen == len && strncasecmp(ov, v, len) == 0)
             return 1;
     }
@@ -432,7 +431,7 @@ do_upsert(struct ingest_ctx *c, struct row *w)
     const char *v, *stored;
     size_t len, n, slen;
 
-    v = col_value(w, c->key_col, &len);
+    v = col_value(c, w, c->key_col, &len);
     if (is_upsert_by_id(c->job)) {
         /* No Id: a new record; an Id: the update of that record. */
         if (len > 0) {
@@ -486,7 +485,7 @@ fault_field(void *arg, const char *field, char *buf, size_t n)
 
     for (i = 0; i < fr->w->nvals; i++)
         if (strcasecmp(fr->c->names[i], field) == 0) {
-            v = col_value(fr->w, (int)i, &len);
+            v = col_value(fr->c, fr->w, (int)i, &len);
             snprintf(buf, n, "%.*s", (int)len, v);
             return buf;
         }
@@ -578,7 +577,7 @@ journal_row(struct ingest_ctx *c, const struct row *w, int64_t at,
     }
     for (i = 0; i < w->nvals && i < INGEST_JOURNAL_FIELDS; i++) {
         fields[i].name = c->names[i];
-        fields[i].value = col_value(w, (int)i, &len);
+        fields[i].value = col_value(c, w, (int)i, &len);
     }
     e.fields = fields;
     e.nfields = i;
@@ -608,11 +607,25 @@ keep_outcome(struct bulk_batch *b, const struct row *w)
 static void
 row_free(struct row *w)
 {
-    buf_free(&w->vals);
     buf_free(&w->err);
     free(w->detail);
-    free(w->cv);
     intake_result_free(&w->res);
+}
+
+/*
+ * Room for the values of rows [first, first + n): never more than their
+ * text (unescaping only shortens) and a NUL each, so the values stay put
+ * until the save is committed.
+ */
+static void
+chunk_arena(struct ingest_ctx *c, size_t first, size_t n)
+{
+    const struct bulk_batch *b = c->batch;
+    size_t end = first + n < b->nrows ? b->rows[first + n] : b->len;
+
+    c->arena_used = 0;
+    c->arena = xmalloc(end - b->rows[first] + n * b->ncols + 1);
+    c->cvs = xcalloc(n * b->ncols + 1, sizeof(*c->cvs));
 }
 
 void
@@ -628,11 +641,12 @@ ingest_chunk(struct ingest_ctx *c, size_t first, size_t n, int64_t at)
     opts.columns = c->colnum;
     c->save = intake_save_new(c->sim, INTAKE_BULK, at, &opts);
     c->chunk = xcalloc(n ? n : 1, sizeof(*c->chunk));
+    chunk_arena(c, first, n);
     journal_batch_init(&jb);
     for (i = 0; i < n; i++) {
         w = &c->chunk[i];
         w->k = first + i;
-        buf_init(&w->vals, BULKCSV_MAX_RECORD * 2);
+        w->cv = c->cvs + i * c->batch->ncols;
         buf_init(&w->err, INGEST_ERR_MAX * 8);
         intake_result_init(&w->res);
         bulkcsv_seek(&c->rd, c->batch->rows[w->k]);
@@ -652,8 +666,12 @@ ingest_chunk(struct ingest_ctx *c, size_t first, size_t n, int64_t at)
     journal_batch_commit(c->sim->journal, &jb, c->batch->upload_seq);
     intake_save_free(c->save);
     free(c->chunk);
+    free(c->arena);
+    free(c->cvs);
     c->save = NULL;
     c->chunk = NULL;
+    c->arena = NULL;
+    c->cvs = NULL;
 }
 
 /* --- result sets ------------------------------------------------------------

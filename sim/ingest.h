@@ -59,6 +59,9 @@ struct ingest_ctx {
     int *colnum;              /* owned: the column of each fv entry */
     struct intake_save *save; /* the chunk being saved */
     struct row *chunk;        /* its rows */
+    char *arena;              /* their values, NUL-terminated */
+    size_t arena_used;
+    struct ingest_val *cvs;   /* where each value lies, ncols per row */
 };
 
 /*
