@@ -22,6 +22,25 @@
 
 #define BULKWIRE_MSG_MAX 1024
 
+static const char *const ingest_list_types[] = {"V2Ingest", "Classic",
+                                                "BigObjectIngest", NULL};
+static const char *const query_list_types[] = {"V2Query", "Classic", "V2Ingest",
+                                               NULL};
+
+const struct bulkwire_kind bulkwire_ingest = {
+    .min_version = BULKWIRE_INGEST_VERSION,
+    .types = (1u << BULK_V2_INGEST) | (1u << BULK_CLASSIC),
+    .resource = "ingest",
+    .list_types = ingest_list_types,
+};
+
+const struct bulkwire_kind bulkwire_query = {
+    .min_version = BULKWIRE_QUERY_VERSION,
+    .types = 1u << BULK_V2_QUERY,
+    .resource = "query",
+    .list_types = query_list_types,
+};
+
 void
 bulkwire_json(struct sim_response *resp, int status, json_t *j)
 {
@@ -388,4 +407,49 @@ bulkwire_patch_state(json_t *body, struct sim_response *resp)
         return NULL;
     }
     return json_string_value(st);
+}
+
+struct bulk_job *
+bulkwire_job_of(struct sim *sim, const struct sim_request *req,
+                const struct bulkwire_kind *k, struct sim_response *resp)
+{
+    struct bulk_job *j;
+
+    if (bulkwire_version(req, resp, k->min_version) == -1 ||
+        (j = bulkwire_find(sim, req, k->types, resp)) == NULL)
+        return NULL;
+    bulkwire_note(sim, resp, j);
+    return j;
+}
+
+void
+bulkwire_get_info(struct sim *sim, const struct sim_request *req,
+                  const struct bulkwire_kind *k, struct sim_response *resp)
+{
+    struct bulk_job *j = bulkwire_job_of(sim, req, k, resp);
+
+    if (j == NULL)
+        return;
+    bulk_observe(sim, j);
+    bulkwire_json(resp, 200, bulkwire_job(j, BULKWIRE_INFO));
+}
+
+void
+bulkwire_get_list(struct sim *sim, const struct sim_request *req,
+                  const struct bulkwire_kind *k, struct sim_response *resp)
+{
+    int v = bulkwire_version(req, resp, k->min_version);
+
+    if (v != -1)
+        bulkwire_list(sim, req, resp, v, k->resource, k->types, k->list_types);
+}
+
+void
+bulkwire_delete_of(struct sim *sim, const struct sim_request *req,
+                   const struct bulkwire_kind *k, struct sim_response *resp)
+{
+    struct bulk_job *j = bulkwire_job_of(sim, req, k, resp);
+
+    if (j != NULL)
+        bulkwire_delete(sim, j, resp);
 }

@@ -46,6 +46,36 @@ void bulkwire_error(struct sim_response *resp, int status, const char *code,
 void bulkwire_bad_value(struct sim_response *resp, const char *name,
                         const char *v);
 
+/* What tells the two kinds of job apart on the wire. */
+struct bulkwire_kind {
+    int min_version;               /* the first API version that has it */
+    unsigned types;                /* a mask of 1 << enum bulk_type */
+    const char *resource;          /* "ingest" or "query" */
+    const char *const *list_types; /* jobType values its list takes */
+};
+
+extern const struct bulkwire_kind bulkwire_ingest, bulkwire_query;
+
+/*
+ * The job of path parameter 1, of kind k (the version checked first); the
+ * journal entry names it. NULL after answering 404.
+ */
+struct bulk_job *bulkwire_job_of(struct sim *sim, const struct sim_request *req,
+                                 const struct bulkwire_kind *k,
+                                 struct sim_response *resp);
+/* GET jobs/<kind>/{id}: the job's info (a stall fault counts the look). */
+void bulkwire_get_info(struct sim *sim, const struct sim_request *req,
+                       const struct bulkwire_kind *k,
+                       struct sim_response *resp);
+/* GET jobs/<kind>: the list (bulkwire_list()). */
+void bulkwire_get_list(struct sim *sim, const struct sim_request *req,
+                       const struct bulkwire_kind *k,
+                       struct sim_response *resp);
+/* DELETE jobs/<kind>/{id} (bulkwire_delete()). */
+void bulkwire_delete_of(struct sim *sim, const struct sim_request *req,
+                        const struct bulkwire_kind *k,
+                        struct sim_response *resp);
+
 /* The request's version if it is min or later; -1 after answering 404. */
 int bulkwire_version(const struct sim_request *req, struct sim_response *resp,
                      int min);

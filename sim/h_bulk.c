@@ -20,11 +20,6 @@
 #include "sim.h"
 #include "xmalloc.h"
 
-#define INGEST_TYPES ((1u << BULK_V2_INGEST) | (1u << BULK_CLASSIC))
-
-static const char *const ingest_job_types[] = {"V2Ingest", "Classic",
-                                               "BigObjectIngest", NULL};
-
 /* The upsert key of a create body: its canonical name, or NULL after
  * answering INVALIDJOB (facts 3.2). */
 static const char *
@@ -120,23 +115,7 @@ void
 h_bulk_ingest_list(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp)
 {
-    int v = bulkwire_version(req, resp, BULKWIRE_INGEST_VERSION);
-
-    if (v != -1)
-        bulkwire_list(sim, req, resp, v, "ingest", INGEST_TYPES,
-                      ingest_job_types);
-}
-
-static struct bulk_job *
-find_ingest(struct sim *sim, struct sim_request *req, struct sim_response *resp)
-{
-    struct bulk_job *j;
-
-    if (bulkwire_version(req, resp, BULKWIRE_INGEST_VERSION) == -1 ||
-        (j = bulkwire_find(sim, req, INGEST_TYPES, resp)) == NULL)
-        return NULL;
-    bulkwire_note(sim, resp, j);
-    return j;
+    bulkwire_get_list(sim, req, &bulkwire_ingest, resp);
 }
 
 /* GET /services/data/vNN.N/jobs/ingest/{id} */
@@ -144,12 +123,7 @@ void
 h_bulk_ingest_info(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp)
 {
-    struct bulk_job *j = find_ingest(sim, req, resp);
-
-    if (j == NULL)
-        return;
-    bulk_observe(sim, j);
-    bulkwire_json(resp, 200, bulkwire_job(j, BULKWIRE_INFO));
+    bulkwire_get_info(sim, req, &bulkwire_ingest, resp);
 }
 
 /* PATCH /services/data/vNN.N/jobs/ingest/{id}: UploadComplete or Aborted */
@@ -157,7 +131,7 @@ void
 h_bulk_ingest_patch(struct sim *sim, struct sim_request *req,
                     struct sim_response *resp)
 {
-    struct bulk_job *j = find_ingest(sim, req, resp);
+    struct bulk_job *j = bulkwire_job_of(sim, req, &bulkwire_ingest, resp);
     const char *state;
 
     if (j == NULL || (state = bulkwire_patch_state(req->json, resp)) == NULL)
@@ -183,10 +157,7 @@ void
 h_bulk_ingest_delete(struct sim *sim, struct sim_request *req,
                      struct sim_response *resp)
 {
-    struct bulk_job *j = find_ingest(sim, req, resp);
-
-    if (j != NULL)
-        bulkwire_delete(sim, j, resp);
+    bulkwire_delete_of(sim, req, &bulkwire_ingest, resp);
 }
 
 /* Whether the job takes this upload; answers when it does not. */
@@ -229,7 +200,7 @@ void
 h_bulk_ingest_upload(struct sim *sim, struct sim_request *req,
                      struct sim_response *resp)
 {
-    struct bulk_job *j = find_ingest(sim, req, resp);
+    struct bulk_job *j = bulkwire_job_of(sim, req, &bulkwire_ingest, resp);
     struct sf_err err;
     size_t len = req->body_len;
     char *data;
@@ -259,7 +230,7 @@ static void
 results(struct sim *sim, struct sim_request *req, struct sim_response *resp,
         enum ingest_result which)
 {
-    struct bulk_job *j = find_ingest(sim, req, resp);
+    struct bulk_job *j = bulkwire_job_of(sim, req, &bulkwire_ingest, resp);
 
     if (j == NULL)
         return;

@@ -19,11 +19,6 @@
 #include "sim.h"
 #include "soql.h"
 
-#define QUERY_TYPES (1u << BULK_V2_QUERY)
-
-static const char *const query_job_types[] = {"V2Query", "Classic", "V2Ingest",
-                                              NULL};
-
 /* The query of a create body: its object, or NULL after answering. */
 static const struct object_def *
 check_query(struct sim *sim, const char *text, struct sim_response *resp)
@@ -57,7 +52,7 @@ h_bulk_query_create(struct sim *sim, struct sim_request *req,
     memset(&spec, 0, sizeof(spec));
     err_clear(&err);
     if ((spec.api_version =
-             bulkwire_version(req, resp, BULKWIRE_QUERY_VERSION)) == -1)
+             bulkwire_version(req, resp, bulkwire_query.min_version)) == -1)
         return;
     o = bulk_op_parse(bulkwire_member(body, "operation", op, sizeof(op)));
     if (o != BULK_QUERY && o != BULK_QUERY_ALL) {
@@ -94,22 +89,7 @@ void
 h_bulk_query_list(struct sim *sim, struct sim_request *req,
                   struct sim_response *resp)
 {
-    int v = bulkwire_version(req, resp, BULKWIRE_QUERY_VERSION);
-
-    if (v != -1)
-        bulkwire_list(sim, req, resp, v, "query", QUERY_TYPES, query_job_types);
-}
-
-static struct bulk_job *
-find_query(struct sim *sim, struct sim_request *req, struct sim_response *resp)
-{
-    struct bulk_job *j;
-
-    if (bulkwire_version(req, resp, BULKWIRE_QUERY_VERSION) == -1 ||
-        (j = bulkwire_find(sim, req, QUERY_TYPES, resp)) == NULL)
-        return NULL;
-    bulkwire_note(sim, resp, j);
-    return j;
+    bulkwire_get_list(sim, req, &bulkwire_query, resp);
 }
 
 /* GET /services/data/vNN.N/jobs/query/{id} */
@@ -117,12 +97,7 @@ void
 h_bulk_query_info(struct sim *sim, struct sim_request *req,
                   struct sim_response *resp)
 {
-    struct bulk_job *j = find_query(sim, req, resp);
-
-    if (j == NULL)
-        return;
-    bulk_observe(sim, j);
-    bulkwire_json(resp, 200, bulkwire_job(j, BULKWIRE_INFO));
+    bulkwire_get_info(sim, req, &bulkwire_query, resp);
 }
 
 /* PATCH /services/data/vNN.N/jobs/query/{id}: {"state": "Aborted"} only */
@@ -130,7 +105,7 @@ void
 h_bulk_query_patch(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp)
 {
-    struct bulk_job *j = find_query(sim, req, resp);
+    struct bulk_job *j = bulkwire_job_of(sim, req, &bulkwire_query, resp);
     const char *state;
 
     if (j == NULL || (state = bulkwire_patch_state(req->json, resp)) == NULL)
@@ -147,10 +122,7 @@ void
 h_bulk_query_delete(struct sim *sim, struct sim_request *req,
                     struct sim_response *resp)
 {
-    struct bulk_job *j = find_query(sim, req, resp);
-
-    if (j != NULL)
-        bulkwire_delete(sim, j, resp);
+    bulkwire_delete_of(sim, req, &bulkwire_query, resp);
 }
 
 /* maxRecords and locator: the page [*from, *to); -1 after answering. */
@@ -181,7 +153,7 @@ void
 h_bulk_query_results(struct sim *sim, struct sim_request *req,
                      struct sim_response *resp)
 {
-    struct bulk_job *j = find_query(sim, req, resp);
+    struct bulk_job *j = bulkwire_job_of(sim, req, &bulkwire_query, resp);
     char loc[BULKWIRE_LOCATOR_MAX], count[24];
     size_t from, to, header, start, end;
 

@@ -22,6 +22,7 @@
 #include "org.h"
 #include "schema.h"
 #include "sim.h"
+#include "simunit.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -29,27 +30,6 @@
 #define ORG(rate)                                                              \
     "{\"clock\": {\"start\": \"2026-03-02T14:00:00Z\", \"frozen\": true},"     \
     " \"bulk\": {\"records_per_second\": " rate "}}"
-
-static struct sim *
-sim_with(const char *text)
-{
-    struct sim_config cfg;
-    struct sf_err err;
-    struct org *o;
-    struct sim *sim;
-
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.journal_ring = 64;
-    cfg.journal_body_max = 256;
-    cfg.has_seed = 1;
-    cfg.seed = 7;
-    err_clear(&err);
-    if ((o = org_load_buf("org.json", text, strlen(text), &err)) == NULL)
-        fail_msg("%s", err.msg);
-    sim = sim_new(&cfg, o, &err);
-    assert_non_null(sim);
-    return sim;
-}
 
 /* "LastName,Company\nL0,C\nL1,C\n..." with n rows. */
 static char *
@@ -111,7 +91,7 @@ leads(struct sim *sim)
 static void
 test_lifecycle_by_whole_chunks(void **state)
 {
-    struct sim *sim = sim_with(ORG("100"));
+    struct sim *sim = simunit_new(ORG("100"));
     char *csv = leads_csv(1000);
     struct bulk_job *j = job_with(sim, BULK_INSERT, csv, 0, 1);
 
@@ -148,7 +128,7 @@ first_created(struct record *r, void *arg)
 static void
 test_rows_saved_when_their_chunk_is(void **state)
 {
-    struct sim *sim = sim_with(ORG("100"));
+    struct sim *sim = simunit_new(ORG("100"));
     char *csv = leads_csv(300);
     int64_t created = 0;
 
@@ -165,7 +145,7 @@ test_rows_saved_when_their_chunk_is(void **state)
 static void
 test_bad_header_and_line_ending_fail_the_job(void **state)
 {
-    struct sim *sim = sim_with(ORG("1000"));
+    struct sim *sim = simunit_new(ORG("1000"));
     struct bulk_job *a, *b, *c;
 
     (void)state;
@@ -192,7 +172,7 @@ test_bad_header_and_line_ending_fail_the_job(void **state)
 static void
 test_empty_job_completes(void **state)
 {
-    struct sim *sim = sim_with(ORG("1000"));
+    struct sim *sim = simunit_new(ORG("1000"));
     const struct object_def *obj = schema_object(sim->schema, "Lead");
     struct bulk_spec spec;
     struct bulk_job *j;
@@ -217,7 +197,7 @@ test_empty_job_completes(void **state)
 static void
 test_abort_stops_processing(void **state)
 {
-    struct sim *sim = sim_with(ORG("100"));
+    struct sim *sim = simunit_new(ORG("100"));
     char *csv = leads_csv(1000);
     struct bulk_job *j = job_with(sim, BULK_INSERT, csv, 0, 1);
 
@@ -250,7 +230,7 @@ add_rule(struct sim *sim, const char *text)
 static void
 test_fail_fault_part_way(void **state)
 {
-    struct sim *sim = sim_with(ORG("100"));
+    struct sim *sim = simunit_new(ORG("100"));
     char *csv = leads_csv(1000);
     struct bulk_job *j;
 
@@ -277,7 +257,7 @@ test_fail_fault_part_way(void **state)
 static void
 test_stall_fault_held_until_polled(void **state)
 {
-    struct sim *sim = sim_with(ORG("100"));
+    struct sim *sim = simunit_new(ORG("100"));
     char *csv = leads_csv(600);
     struct bulk_job *j;
 
@@ -308,7 +288,7 @@ test_stall_fault_held_until_polled(void **state)
 static void
 test_daily_batches_counted_per_10000_rows(void **state)
 {
-    struct sim *sim = sim_with(ORG("1000000"));
+    struct sim *sim = simunit_new(ORG("1000000"));
     char *csv = leads_csv(25000);
 
     (void)state;
@@ -322,7 +302,7 @@ test_daily_batches_counted_per_10000_rows(void **state)
 static void
 test_delete_and_purge(void **state)
 {
-    struct sim *sim = sim_with(ORG("1000"));
+    struct sim *sim = simunit_new(ORG("1000"));
     struct bulk_job *a, *b;
     char id[SFID_LEN15 + 1];
 
