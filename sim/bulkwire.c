@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth.h"
 #include "base64.h"
 #include "jackson.h"
 #include "org.h"
@@ -452,4 +453,21 @@ bulkwire_delete_of(struct sim *sim, const struct sim_request *req,
 
     if (j != NULL)
         bulkwire_delete(sim, j, resp);
+}
+
+void
+bulkwire_create(struct sim *sim, const struct sim_request *req,
+                struct bulk_spec *spec, struct sim_response *resp)
+{
+    struct bulk_job *j;
+    struct sf_err err;
+
+    err_clear(&err);
+    spec->created_by = req->session->user_id;
+    if ((j = bulk_create(sim, spec, &err)) == NULL) {
+        bulkwire_error(resp, 400, "EXCEEDEDQUOTA", "%s", err.msg);
+        return;
+    }
+    bulkwire_json(resp, 200, bulkwire_job(j, BULKWIRE_CREATE));
+    bulkwire_note(sim, resp, j);
 }

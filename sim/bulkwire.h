@@ -63,6 +63,10 @@ extern const struct bulkwire_kind bulkwire_ingest, bulkwire_query;
 struct bulk_job *bulkwire_job_of(struct sim *sim, const struct sim_request *req,
                                  const struct bulkwire_kind *k,
                                  struct sim_response *resp);
+/* Creates the job spec describes for the session's user: 200 with it, or
+ * 400 EXCEEDEDQUOTA. */
+void bulkwire_create(struct sim *sim, const struct sim_request *req,
+                     struct bulk_spec *spec, struct sim_response *resp);
 /* GET jobs/<kind>/{id}: the job's info (a stall fault counts the look). */
 void bulkwire_get_info(struct sim *sim, const struct sim_request *req,
                        const struct bulkwire_kind *k,

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
 #include "bulk.h"
 #include "bulkwire.h"
 #include "handlers.h"
@@ -79,12 +78,9 @@ h_bulk_ingest_create(struct sim *sim, struct sim_request *req,
     char object[BULK_NAME_MAX], rule[BULK_NAME_MAX];
     struct bulk_spec spec;
     const struct object_def *obj;
-    struct bulk_job *j;
-    struct sf_err err;
     json_t *body = json_is_object(req->json) ? req->json : NULL;
 
     memset(&spec, 0, sizeof(spec));
-    err_clear(&err);
     if ((spec.api_version =
              bulkwire_version(req, resp, BULKWIRE_INGEST_VERSION)) == -1 ||
         create_options(body, &spec, rule, sizeof(rule), resp) == -1)
@@ -101,13 +97,7 @@ h_bulk_ingest_create(struct sim *sim, struct sim_request *req,
     spec.type = BULK_V2_INGEST;
     spec.store_index = obj->store_index;
     spec.object = obj->name;
-    spec.created_by = req->session->user_id;
-    if ((j = bulk_create(sim, &spec, &err)) == NULL) {
-        bulkwire_error(resp, 400, "EXCEEDEDQUOTA", "%s", err.msg);
-        return;
-    }
-    bulkwire_json(resp, 200, bulkwire_job(j, BULKWIRE_CREATE));
-    bulkwire_note(sim, resp, j);
+    bulkwire_create(sim, req, &spec, resp);
 }
 
 /* GET /services/data/vNN.N/jobs/ingest */

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
 #include "bulk.h"
 #include "bulkquery.h"
 #include "bulkwire.h"
@@ -45,12 +44,9 @@ h_bulk_query_create(struct sim *sim, struct sim_request *req,
     const char *text;
     const struct object_def *obj;
     struct bulk_spec spec;
-    struct bulk_job *j;
-    struct sf_err err;
     int o;
 
     memset(&spec, 0, sizeof(spec));
-    err_clear(&err);
     if ((spec.api_version =
              bulkwire_version(req, resp, bulkwire_query.min_version)) == -1)
         return;
@@ -75,13 +71,7 @@ h_bulk_query_create(struct sim *sim, struct sim_request *req,
     spec.store_index = obj->store_index;
     spec.object = obj->name;
     spec.query = text;
-    spec.created_by = req->session->user_id;
-    if ((j = bulk_create(sim, &spec, &err)) == NULL) {
-        bulkwire_error(resp, 400, "EXCEEDEDQUOTA", "%s", err.msg);
-        return;
-    }
-    bulkwire_json(resp, 200, bulkwire_job(j, BULKWIRE_CREATE));
-    bulkwire_note(sim, resp, j);
+    bulkwire_create(sim, req, &spec, resp);
 }
 
 /* GET /services/data/vNN.N/jobs/query */

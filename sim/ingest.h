@@ -61,7 +61,7 @@ struct ingest_ctx {
     struct row *chunk;        /* its rows */
     char *arena;              /* their values, NUL-terminated */
     size_t arena_used;
-    struct ingest_val *cvs;   /* where each value lies, ncols per row */
+    struct ingest_val *cvs; /* where each value lies, ncols per row */
 };
 
 /*
