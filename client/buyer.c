@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "lead.h"
+#include "transfer.h"
 #include "xmalloc.h"
 
 #define BUYER_FILE_MAX (4 * 1024 * 1024)
@@ -64,14 +65,58 @@ dup_or_null(const char *s)
     return s != NULL ? xstrdup(s) : NULL;
 }
 
-/* Reads an object of name -> string (scalars too when allow_scalars). */
+/* What the values of an object of pairs may be. */
+enum pairs_kind {
+    PAIRS_STRINGS, /* strings */
+    PAIRS_SCALARS, /* strings, numbers, booleans (sent as text) */
+    PAIRS_HEADERS  /* HTTP header names and values, sent as given */
+};
+
+/* 1 when name is an HTTP header name (an RFC 9110 token). */
+static int
+header_name(const char *name)
+{
+    if (*name == '\0')
+        return 0;
+    for (; *name != '\0'; name++)
+        if (!((*name >= 'a' && *name <= 'z') ||
+              (*name >= 'A' && *name <= 'Z') ||
+              (*name >= '0' && *name <= '9') ||
+              strchr("!#$%&'*+-.^_`|~", *name) != NULL))
+            return 0;
+    return 1;
+}
+
+/* Why v (at path) cannot be a value of this kind, or NULL. */
+static const char *
+pair_error(enum pairs_kind kind, const char *k, json_t *v)
+{
+    const char *s = json_string_value(v);
+
+    if (kind == PAIRS_SCALARS)
+        return json_is_null(v) || json_is_object(v) || json_is_array(v)
+                   ? "must be a string, number or boolean"
+                   : NULL;
+    if (s == NULL)
+        return "must be a string";
+    if (kind != PAIRS_HEADERS)
+        return NULL;
+    if (!header_name(k))
+        return "not a header name (letters, digits and !#$%&'*+-.^_`|~)";
+    /* A line break would start a header of its own. */
+    if (strcspn(s, "\r\n") != json_string_length(v))
+        return "a header value may not hold a line break";
+    return NULL;
+}
+
+/* Reads an object of name -> value at path.key. */
 static int
 load_pairs(struct conf *c, json_t *obj, const char *path, const char *key,
-           int allow_scalars, struct buyer_pair **out, size_t *nout)
+           enum pairs_kind kind, struct buyer_pair **out, size_t *nout)
 {
     json_t *o = NULL, *v;
-    const char *k;
-    char p[CONF_PATH_MAX];
+    const char *k, *why;
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t n = 0;
 
     if (conf_object(c, obj, path, key, &o) == -1)
@@ -81,19 +126,14 @@ load_pairs(struct conf *c, json_t *obj, const char *path, const char *key,
     *out = xcalloc(json_object_size(o) + 1, sizeof(**out));
     json_object_foreach(o, k, v)
     {
-        char *s = NULL;
-
-        if (json_is_string(v) || (allow_scalars && !json_is_null(v)))
-            s = lead_scalar_string(v);
-        if (s == NULL) {
-            conf_join(p, sizeof(p), key, k);
-            return conf_error(c, p,
-                              allow_scalars
-                                  ? "must be a string, number or boolean"
-                                  : "must be a string");
-        }
+        why = pair_error(kind, k, v);
+        if (why != NULL)
+            return conf_error(
+                c,
+                conf_join(q, sizeof(q), conf_join(p, sizeof(p), path, key), k),
+                "%s", why);
         (*out)[n].key = xstrdup(k);
-        (*out)[n].value = s;
+        (*out)[n].value = lead_scalar_string(v);
         *nout = ++n;
     }
     return 0;
@@ -126,6 +166,17 @@ load_strings(struct conf *c, json_t *obj, const char *path, const char *key,
     return 0;
 }
 
+/* A URL sfdeliver sends to (transfer_check_url()), located at path. */
+static int
+check_url(struct conf *c, const char *path, const char *url)
+{
+    char why[256];
+
+    if (transfer_check_url(url, why, sizeof(why)) == -1)
+        return conf_error(c, path, "%s", why);
+    return 0;
+}
+
 static int
 load_delivery(struct conf *c, struct buyer *b, json_t *root)
 {
@@ -143,8 +194,8 @@ load_delivery(struct conf *c, struct buyer *b, json_t *root)
             -1 ||
         conf_enum(c, d, "delivery", "format", format_names, -1, &format) ==
             -1 ||
-        load_pairs(c, d, "delivery", "headers", 0, &b->headers, &b->nheaders) ==
-            -1 ||
+        load_pairs(c, d, "delivery", "headers", PAIRS_HEADERS, &b->headers,
+                   &b->nheaders) == -1 ||
         conf_int(c, d, "delivery", "concurrency", 1, 1024, 8,
                  &b->concurrency) == -1 ||
         conf_int(c, d, "delivery", "connect_timeout_ms", 1, 600000, 10000,
@@ -156,6 +207,8 @@ load_delivery(struct conf *c, struct buyer *b, json_t *root)
         return -1;
     if (url == NULL || *url == '\0')
         return conf_error(c, "delivery.url", "is required");
+    if (check_url(c, "delivery.url", url) == -1)
+        return -1;
     if (ctype == -1)
         return conf_error(c, "delivery.content_type", "is required");
     b->url = xstrdup(url);
@@ -211,6 +264,8 @@ load_auth(struct conf *c, struct buyer *b, json_t *root)
     if (s[0] != NULL && (s[1] == NULL || s[3] == NULL))
         return conf_error(c, "auth.token_url",
                           "needs auth.client_id and auth.refresh_token");
+    if (s[0] != NULL && check_url(c, "auth.token_url", s[0]) == -1)
+        return -1;
     b->auth.token_url = dup_or_null(s[0]);
     b->auth.client_id = dup_or_null(s[1]);
     b->auth.client_secret = dup_or_null(s[2]);
@@ -432,11 +487,13 @@ load_reconcile(struct conf *c, struct buyer *b, json_t *root)
             -1 ||
         conf_int(c, r, "reconcile", "batch_size", 1, 1000, 100, &rc->batch) ==
             -1 ||
-        load_pairs(c, r, "reconcile", "headers", 0, &rc->headers,
+        load_pairs(c, r, "reconcile", "headers", PAIRS_HEADERS, &rc->headers,
                    &rc->nheaders) == -1)
         return -1;
     if (s[0] == NULL || *s[0] == '\0')
         return conf_error(c, "reconcile.query_url", "is required");
+    if (check_url(c, "reconcile.query_url", s[0]) == -1)
+        return -1;
     if (s[2] == NULL)
         return conf_error(c, "reconcile.match_field", "is required");
     if (!soql_name(s[2]))
@@ -476,9 +533,9 @@ load_root(struct conf *c, struct buyer *b, json_t *root, const char *dir)
         return -1;
     b->name = xstrdup(name);
     if (load_delivery(c, b, root) == -1 ||
-        load_pairs(c, root, "", "mapping", 0, &b->mapping, &b->nmapping) ==
-            -1 ||
-        load_pairs(c, root, "", "static_fields", 1, &b->statics,
+        load_pairs(c, root, "", "mapping", PAIRS_STRINGS, &b->mapping,
+                   &b->nmapping) == -1 ||
+        load_pairs(c, root, "", "static_fields", PAIRS_SCALARS, &b->statics,
                    &b->nstatics) == -1 ||
         load_auth(c, b, root) == -1 || load_retry(c, b, root) == -1 ||
         load_filters(c, b, root) == -1 || load_dedup(c, b, root) == -1 ||

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "budget.h"
 #include "buyer.h"
 #include "deliver.h"
 #include "dlog.h"
@@ -67,6 +68,9 @@ struct run {
     const struct lead **pass;
     size_t npass, pass_next;
     struct gate gate;
+    struct budget budget; /* Web-to-Lead buyers only (has_budget) */
+    int has_budget;
+    struct deliver *d; /* while delivering */
     struct outcome_file out;
     struct dlog dlog;
     const char *leads_label;
@@ -78,8 +82,10 @@ struct run {
     size_t confirmed, dropped, unverified, found_on_resume;
     char reconcile_error[SF_ERR_MSG_MAX];
     int64_t start_mono, last_save_mono, last_progress_mono;
-    char budget_file[160];
     int tty, failed;
+    /* Sending stopped because what is sent cannot be recorded. */
+    int stopped, sending_over;
+    char stop_why[SF_ERR_MSG_MAX];
 };
 
 static const struct option long_opts[] = {
@@ -186,6 +192,40 @@ count(struct run *r, const char *outcome)
             r->counts[i]++;
 }
 
+/*
+ * Stops sending because what is sent can no longer be recorded (the
+ * outcomes file or the budget file cannot be written): said once, and
+ * every lead not sent yet is held for a later --resume.
+ */
+static void
+stop_sending(struct run *r, const char *why)
+{
+    if (r->stopped)
+        return;
+    r->stopped = 1;
+    r->failed = 1;
+    snprintf(r->stop_why, sizeof(r->stop_why), "%s", why);
+    if (r->sending_over)
+        log_warnx("%s", why);
+    else
+        log_warnx("%s: sending stopped; the leads not sent are held for "
+                  "--resume",
+                  why);
+    if (r->d != NULL)
+        deliver_stop(r->d, r->stop_why);
+}
+
+static void
+outcomes_broken(struct run *r)
+{
+    struct sf_err why;
+
+    err_clear(&why);
+    err_set(&why, "cannot write the outcomes file %s: %s",
+            r->o.outcomes != NULL ? r->o.outcomes : "(stdout)", r->out.error);
+    stop_sending(r, why.msg);
+}
+
 static void
 record(struct run *r, const char *lead_id, const char *outcome, int attempts,
        const struct outcome_detail *d, json_t *extra)
@@ -193,6 +233,8 @@ record(struct run *r, const char *lead_id, const char *outcome, int attempts,
     count(r, outcome);
     if (outcome_write(&r->out, lead_id, outcome, attempts, d, extra) == -1)
         r->failed = 1;
+    if (r->out.broken)
+        outcomes_broken(r);
 }
 
 static void
@@ -257,12 +299,19 @@ hook_payload(void *arg, const struct lead *l, struct payload *p,
 
 static int
 hook_before_send(void *arg, const struct lead *l, int64_t now_ms,
-                 int64_t *retry_at)
+                 int64_t *retry_at, struct sf_err *err)
 {
     struct run *r = arg;
 
     (void)l;
-    return gate_budget_take(&r->gate, now_ms, retry_at);
+    if (!r->has_budget)
+        return 0;
+    switch (budget_take(&r->budget, now_ms, retry_at, err)) {
+    case BUDGET_SEND: return 0;
+    case BUDGET_FULL: return -1;
+    case BUDGET_UNWRITABLE: stop_sending(r, err->msg); return -1;
+    }
+    return -1;
 }
 
 static void
@@ -271,7 +320,8 @@ hook_unsent(void *arg, const struct lead *l, int64_t now_ms)
     struct run *r = arg;
 
     (void)l;
-    gate_budget_refund(&r->gate, now_ms);
+    if (r->has_budget)
+        budget_refund(&r->budget, now_ms);
 }
 
 static void
@@ -328,7 +378,7 @@ hook_token(void *arg, const char *token)
     save_token(r, token, timesrc_now_ms(&r->clock));
 }
 
-/* Saves the gate's documents that changed. */
+/* Saves the dedup history and the budget's exact count, when changed. */
 static void
 save_gate(struct run *r)
 {
@@ -337,9 +387,8 @@ save_gate(struct run *r)
     if (r->gate.dirty_dedup &&
         state_save(&r->st, "dedup.json", gate_dedup_doc(&r->gate, now)) == 0)
         r->gate.dirty_dedup = 0;
-    if (r->gate.dirty_sends &&
-        state_save(&r->st, r->budget_file, gate_sends_doc(&r->gate, now)) == 0)
-        r->gate.dirty_sends = 0;
+    if (r->has_budget)
+        budget_save(&r->budget, now);
 }
 
 static void
@@ -369,7 +418,7 @@ hook_tick(void *arg)
     int64_t now = timesrc_mono_ms();
 
     if (outcome_tick(&r->out, now) == -1)
-        r->failed = 1;
+        outcomes_broken(r);
     if (now - r->last_save_mono >= 1000) {
         dlog_flush(&r->dlog);
         save_gate(r);
@@ -388,7 +437,7 @@ open_inputs(struct run *r)
 {
     struct feed_hooks hooks = {0};
     struct sf_err err;
-    char key[120];
+    char key[120], file[160];
     const char *oid;
 
     err_clear(&err);
@@ -414,11 +463,15 @@ open_inputs(struct run *r)
         log_warnx("%s", err.msg);
         return EXIT_USAGE;
     }
+    gate_init(&r->gate, &r->b, state_load(&r->st, "dedup.json"));
     oid = buyer_w2l_oid(&r->b);
-    snprintf(r->budget_file, sizeof(r->budget_file), "w2l-%s.json",
-             state_key(oid != NULL ? oid : "none", key, sizeof(key)));
-    gate_init(&r->gate, &r->b, state_load(&r->st, "dedup.json"),
-              oid != NULL ? state_load(&r->st, r->budget_file) : NULL);
+    if (oid != NULL && !r->o.dry_run) {
+        snprintf(file, sizeof(file), "w2l-%s.json",
+                 state_key(oid, key, sizeof(key)));
+        budget_open(&r->budget, &r->st, file, r->b.w2l_budget,
+                    r->b.w2l_window_s);
+        r->has_budget = 1;
+    }
     if (dlog_open(&r->dlog, r->o.log, &err) == -1) {
         log_warnx("%s", err.msg);
         return EXIT_USAGE;
@@ -470,18 +523,27 @@ dry_run_gate(const struct lead *l, enum gate_verdict v, const char *why)
 
 /*
  * Runs the pre-send gates on l: 1 when it is to be sent. A lead already
- * final (--resume) is skipped; one a gate stops is recorded (or, on a dry
- * run, printed with what would be sent). Releases l unless it is to be
- * sent.
+ * final (--resume) is skipped, its dedup keys remembered; one a gate stops
+ * is recorded (or, on a dry run, printed with what would be sent).
+ * Releases l unless it is to be sent.
  */
 static int
 admit(struct run *r, const struct lead *l)
 {
     enum gate_verdict v;
+    const char *done;
     char why[256];
 
-    if (r->done != NULL && json_object_get(r->done, l->id) != NULL)
+    done = r->done != NULL ? json_string_value(json_object_get(r->done, l->id))
+                           : NULL;
+    if (done != NULL) {
+        /* The history is saved once a second; the outcomes file is the
+         * record of what passed dedup before a kill. */
+        if (strcmp(done, "delivered") == 0 ||
+            strcmp(done, "delivery_failed") == 0)
+            gate_remember(&r->gate, l, timesrc_now_ms(&r->clock));
         goto out;
+    }
     r->total++;
     v = gate_check(&r->gate, l, timesrc_now_ms(&r->clock), r->o.dry_run, why,
                    sizeof(why));
@@ -753,6 +815,30 @@ skip_already_created(struct run *r, const struct lead **pass, size_t *npass)
     free_values(v, n);
 }
 
+/* The truth when outcomes could not be written: what is not in the
+ * file, and the lines of the leads that were sent (a --resume would send
+ * them again). */
+static void
+summary_unrecorded(const struct run *r)
+{
+    const struct outcome_file *o = &r->out;
+
+    fprintf(stderr,
+            "sfdeliver: OUTCOMES NOT RECORDED: %s. %zu outcomes are not in "
+            "the outcomes file; leads with none are sent by --resume.\n",
+            r->stop_why, o->unwritten);
+    if (o->unwritten_sent == 0)
+        return;
+    fprintf(stderr,
+            "sfdeliver: %zu of them are of leads that WERE SENT (a --resume "
+            "would send them again); their outcomes:\n",
+            o->unwritten_sent);
+    fwrite(o->lost.data != NULL ? o->lost.data : "", 1, o->lost.len, stderr);
+    if (o->lost.toobig)
+        fprintf(stderr, "sfdeliver: (more outcome lines than fit in "
+                        "memory were cut)\n");
+}
+
 static void
 summary(const struct run *r, const struct deliver *d)
 {
@@ -765,11 +851,16 @@ summary(const struct run *r, const struct deliver *d)
     fprintf(stderr, "; %zu bad input lines\n", feed_bad(r->feed));
     if (d != NULL && deliver_auth_error(d) != NULL)
         fprintf(stderr, "sfdeliver: buyer paused: %s\n", deliver_auth_error(d));
+    if (r->stopped)
+        fprintf(stderr, "sfdeliver: sending STOPPED: %s\n", r->stop_why);
     if (r->counts[5] > 0)
-        fprintf(stderr,
-                "sfdeliver: %zu leads held; they were NOT sent "
-                "(see \"reason\" and \"retry_at\" in the outcomes)\n",
-                r->counts[5]);
+        fprintf(stderr, "sfdeliver: %zu leads held; they were NOT sent%s\n",
+                r->counts[5],
+                r->out.broken ? ""
+                              : " (see \"reason\" and \"retry_at\" in the "
+                                "outcomes)");
+    if (r->out.broken)
+        summary_unrecorded(r);
     if (!buyer_reconciles(&r->b))
         return;
     if (r->dropped > 0)
@@ -830,15 +921,26 @@ deliver_all(struct run *r)
             skip_already_created(r, r->pass, &r->npass);
     }
     setup_token(r, &cfg);
-    d = deliver_new(&cfg, &hooks);
+    d = r->d = deliver_new(&cfg, &hooks);
+    if (r->stopped)
+        deliver_stop(d, r->stop_why);
     if (deliver_run(d) == -1) {
         log_warnx("libcurl failed; unfinished leads were not recorded");
         rc = EXIT_RUNTIME;
     }
+    r->sending_over = 1;
     reconcile_pending(r);
     save_gate(r);
     save_token_use(r, d);
+    /* Closed before the summary, so that it tells whether the last lines
+     * were written. */
+    if (outcome_close(&r->out) == -1) {
+        r->failed = 1;
+        if (r->out.broken)
+            outcomes_broken(r);
+    }
     summary(r, d);
+    r->d = NULL;
     deliver_free(d);
     return rc;
 }
@@ -848,6 +950,9 @@ run_free(struct run *r)
 {
     dlog_close(&r->dlog);
     gate_free(&r->gate);
+    if (r->has_budget)
+        budget_close(&r->budget);
+    outcome_free(&r->out);
     feed_close(r->feed);
     free(r->pass);
     buyer_free(&r->b);

@@ -21,7 +21,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -29,6 +28,7 @@
 
 #include "case.h"
 #include "log.h"
+#include "mono.h"
 #include "parse.h"
 #include "report.h"
 #include "trial.h"
@@ -227,15 +227,6 @@ matches(const char *patterns, const char *id)
         p += len + (comma != NULL);
     }
     return 0;
-}
-
-static long long
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static json_t *

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "buf.h"
 #include "case.h"
 #include "check.h"
+#include "mono.h"
 #include "simctl.h"
 #include "spawn.h"
 #include "wire.h"
@@ -41,15 +41,6 @@ struct trial {
 };
 
 typedef int step_fn(struct trial *t, json_t *step);
-
-static long long
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Replaces each ${NAME} the runner knows; others are left as written. */
 static char *

@@ -1,21 +1,14 @@
 /*
- * bulk.h - the Bulk API's job engine: jobs, their data, their states on
- * the simulated clock, the processing of every row through intake, and
- * the result sets.
+ * bulk.h - the Bulk API's jobs as data: the job table, ids, each job's
+ * uploads, row index and outcomes, query results, states and their
+ * timestamps, storage and the daily allocation counters, retention.
  *
  * A job holds batches of uploaded data (Bulk API 2.0 gives a job exactly
- * one; the engine takes several, in order, for a Bulk API 1.0 front-end).
- * Nothing runs in the background: bulk_settle() brings every running job
- * up to the simulated "now" and is called before each request and after
- * the clock moves, so a job's progress is a function of the clock alone.
- * From UploadComplete at T0 a job has processed floor((t - T0) * rate)
- * rows at time t (the org's bulk.records_per_second), each row created
- * at the moment its turn came; injected faults can fail or stall a job
- * part-way (fault.h).
- *
- * The wire shapes (JSON job info, error answers) belong to the handlers
- * (h_bulk.c); the CSV dialect to bulkcsv.c; the query side's SOQL to
- * bulkquery.c. All of it runs on the one HTTP thread, without locks.
+ * one; the table takes several, in order, for a Bulk API 1.0 front-end).
+ * Running jobs on the simulated clock is bulkrun.h's; what a row means is
+ * ingest.h's; the CSV dialect bulkcsv.h's; the wire shapes the handlers'
+ * (bulkwire.h). This module knows nothing of the rest of the sim. All of
+ * it runs on the one HTTP thread, without locks.
  */
 #ifndef SIM_BULK_H
 #define SIM_BULK_H
@@ -27,9 +20,6 @@
 #include "bulkcsv.h"
 #include "err.h"
 #include "sfid.h"
-
-struct sim;
-struct soql_query;
 
 #define BULK_ID_PREFIX "750"               /* job ids (facts 3.1) */
 #define BULK_MAX_JOBS 10000                /* jobs kept at once */
@@ -157,13 +147,12 @@ uint64_t bulk_query_jobs_used(struct bulk *b, int64_t now_ms);
 uint64_t bulk_query_storage_mb(struct bulk *b, int64_t now_ms);
 
 /*
- * A new job in state Open (ingest) or UploadComplete (query), created now.
- * Returns it (owned by the engine; valid until deleted, purged or
- * cleared), or NULL with err set ("ExceededQuota : ...") when the engine
- * is full or the daily allocation is spent.
+ * A new job in state Open (ingest) or UploadComplete (query, counted
+ * against the daily query jobs), created at now. Returns it (owned by the
+ * table; valid until deleted, purged or cleared).
  */
-struct bulk_job *bulk_create(struct sim *sim, const struct bulk_spec *spec,
-                             struct sf_err *err);
+struct bulk_job *bulk_job_new(struct bulk *b, const struct bulk_spec *spec,
+                              int64_t now);
 /* By id in 15 or 18 characters; NULL when unknown. Borrowed. */
 struct bulk_job *bulk_find(struct bulk *b, const char *id);
 /*
@@ -180,25 +169,35 @@ size_t bulk_list(struct bulk *b, unsigned types, uint64_t from,
  */
 int bulk_upload(struct bulk *b, struct bulk_job *j, char *data, size_t len,
                 uint64_t upload_seq, struct sf_err *err);
-/* Open -> UploadComplete now: processing starts as the clock moves. */
-void bulk_close(struct sim *sim, struct bulk_job *j);
-/* -> Aborted now; unprocessed rows stay unprocessed. */
-void bulk_abort(struct sim *sim, struct bulk_job *j);
+/* Open -> UploadComplete at now: processing starts as the clock moves. */
+void bulk_close(struct bulk *b, struct bulk_job *j, int64_t now);
+/* -> Aborted at now; unprocessed rows stay unprocessed. */
+void bulk_abort(struct bulk *b, struct bulk_job *j, int64_t now);
+/* j's state becomes st at time at (the table's counts follow). */
+void bulk_set_state(struct bulk *b, struct bulk_job *j, enum bulk_state st,
+                    int64_t at);
 /* Forgets j and its data. */
 void bulk_delete(struct bulk *b, struct bulk_job *j);
+/* Running: UploadComplete or InProgress. Ended: JobComplete, Failed,
+ * Aborted. */
+int bulk_job_running(const struct bulk_job *j);
+int bulk_job_ended(const struct bulk_job *j);
 
-/*
- * Brings every running job up to the simulated now: indexes and checks
- * uploads, processes the rows due (each through intake, journaled), moves
- * states, counts allocations, and purges terminal jobs past retention.
- * Cheap when nothing runs.
- */
-void bulk_settle(struct sim *sim);
-/*
- * A client looked at j (its job info): a stall fault holding it counts
- * this look (fault.h), and lets go once its times are used.
- */
-void bulk_observe(struct sim *sim, struct bulk_job *j);
+/* Bytes j holds (data, index, outcomes, results); after j grew from
+ * before bytes, bulk_recount() brings the table's total up to date. */
+size_t bulk_job_bytes(const struct bulk_job *j);
+void bulk_recount(struct bulk *b, struct bulk_job *j, size_t before);
+/* DailyBulkApiBatches: one internal batch started at at. */
+void bulk_count_batch(struct bulk *b, int64_t at);
+/* DailyBulkV2QueryFileStorageMB: a query result of bytes written at at. */
+void bulk_count_query_result(struct bulk *b, int64_t at, size_t bytes);
+/* Ended jobs past retention at now go, as Salesforce purges them. */
+void bulk_purge(struct bulk *b, int64_t now);
+/* Whether anything runs or is due to go at now (cheap). */
+int bulk_due(const struct bulk *b, int64_t now);
+/* The jobs in creation order: how many, and the i-th (borrowed). */
+size_t bulk_count(const struct bulk *b);
+struct bulk_job *bulk_at(const struct bulk *b, size_t i);
 
 /* "/services/data/vNN.0/jobs/ingest/<id18>" (or jobs/query) into out. */
 const char *bulk_job_path(const struct bulk_job *j, char *out, size_t n);

@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "base64.h"
+#include "bulkrun.h"
 #include "jackson.h"
 #include "org.h"
 #include "parse.h"
@@ -392,7 +393,7 @@ bulkwire_abort(struct sim *sim, struct bulk_job *j, struct sim_response *resp)
                        state_word(j->state));
         return;
     }
-    bulk_abort(sim, j);
+    bulk_abort(sim->bulk, j, sim_now(sim));
     bulkwire_json(resp, 200, bulkwire_job(j, BULKWIRE_PATCH));
 }
 
@@ -431,7 +432,7 @@ bulkwire_get_info(struct sim *sim, const struct sim_request *req,
 
     if (j == NULL)
         return;
-    bulk_observe(sim, j);
+    bulkrun_observe(sim, j);
     bulkwire_json(resp, 200, bulkwire_job(j, BULKWIRE_INFO));
 }
 
@@ -464,7 +465,7 @@ bulkwire_create(struct sim *sim, const struct sim_request *req,
 
     err_clear(&err);
     spec->created_by = req->session->user_id;
-    if ((j = bulk_create(sim, spec, &err)) == NULL) {
+    if ((j = bulkrun_create(sim, spec, &err)) == NULL) {
         bulkwire_error(resp, 400, "EXCEEDEDQUOTA", "%s", err.msg);
         return;
     }

@@ -550,9 +550,10 @@ fault_plan_to_json(const struct fault_plan *p)
                      (json_int_t)p->injected);
 }
 
-/* The first value of key anywhere in j (objects and arrays, bounded). */
+/* The first object anywhere in j (objects and arrays, bounded) that has
+ * key. */
 static json_t *
-json_find_key(json_t *j, const char *key, int depth)
+json_find_holder(json_t *j, const char *key, int depth)
 {
     json_t *v, *found;
     const char *k;
@@ -561,17 +562,17 @@ json_find_key(json_t *j, const char *key, int depth)
     if (depth <= 0)
         return NULL;
     if (json_is_object(j)) {
-        if ((v = json_object_get(j, key)) != NULL)
-            return v;
+        if (json_object_get(j, key) != NULL)
+            return j;
         json_object_foreach(j, k, v)
         {
-            if ((found = json_find_key(v, key, depth - 1)) != NULL)
+            if ((found = json_find_holder(v, key, depth - 1)) != NULL)
                 return found;
         }
     } else if (json_is_array(j)) {
         json_array_foreach(j, i, v)
         {
-            if ((found = json_find_key(v, key, depth - 1)) != NULL)
+            if ((found = json_find_holder(v, key, depth - 1)) != NULL)
                 return found;
         }
     }
@@ -588,32 +589,40 @@ value_matches(const struct fault_rule *r, const char *value)
     return fnmatch(r->value, value, 0) == 0;
 }
 
+const char *
+fault_json_field(void *arg, const char *field, char *buf, size_t n)
+{
+    json_t *v = json_object_get(arg, field);
+
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v))
+        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        snprintf(buf, n, "%.17g", json_real_value(v));
+    else if (json_is_boolean(v))
+        snprintf(buf, n, "%s", json_is_true(v) ? "true" : "false");
+    else
+        return NULL;
+    return buf;
+}
+
 /* The lead-field condition: the body read as JSON or as a form. */
 static int
 field_matches(const struct fault_rule *r, const struct sim_request *req)
 {
     char media[128], num[64];
     struct form f;
-    json_t *doc, *v;
+    json_t *doc, *holder;
     int hit = 0;
 
     request_media_type(req, media, sizeof(media));
     if (strstr(media, "json") != NULL) {
         doc = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, NULL);
-        v = json_find_key(doc, r->field, FIELD_SEARCH_DEPTH);
-        if (json_is_string(v))
-            hit = value_matches(r, json_string_value(v));
-        else if (json_is_number(v) || json_is_boolean(v)) {
-            if (json_is_integer(v))
-                snprintf(num, sizeof(num), "%lld",
-                         (long long)json_integer_value(v));
-            else if (json_is_real(v))
-                snprintf(num, sizeof(num), "%.17g", json_real_value(v));
-            else
-                snprintf(num, sizeof(num), "%s",
-                         json_is_true(v) ? "true" : "false");
-            hit = value_matches(r, num);
-        }
+        holder = json_find_holder(doc, r->field, FIELD_SEARCH_DEPTH);
+        if (holder != NULL)
+            hit = value_matches(
+                r, fault_json_field(holder, r->field, num, sizeof(num)));
         json_decref(doc);
         return hit;
     }
@@ -682,30 +691,57 @@ fill_answer(const struct fault_rule *r, struct sim_response *resp)
         resp->status = 0;
 }
 
+/* The first rule (of actions any, or only status) that matches and fires,
+ * or NULL. */
+static struct fault_rule *
+first_firing(struct fault_plan *p, const struct sim_request *req,
+             int status_only)
+{
+    struct fault_rule *r;
+    size_t i;
+
+    for (i = 0; i < p->n; i++) {
+        r = &p->rules[i];
+        if ((status_only && r->action != FAULT_STATUS) ||
+            !rule_matches(r, req) || !rule_fires(p, r))
+            continue;
+        return r;
+    }
+    return NULL;
+}
+
 int
 fault_plan_apply(struct fault_plan *p, const struct sim_request *req,
                  struct sim_response *resp, struct fault_hit *hit)
 {
     struct fault_rule *r;
-    size_t i, len;
+    size_t len;
 
     memset(hit, 0, sizeof(*hit));
-    for (i = 0; i < p->n; i++) {
-        r = &p->rules[i];
-        if (!rule_matches(r, req) || !rule_fires(p, r))
-            continue;
-        hit->action = r->action;
-        hit->rule_id = r->id;
-        hit->delay_ms = r->delay_ms;
-        if (r->action != FAULT_DELAY)
-            fill_answer(r, resp);
-        len = r->body != NULL ? strlen(r->body) : 0;
-        hit->send_bytes = r->send_bytes >= 0 && (size_t)r->send_bytes < len
-                              ? (size_t)r->send_bytes
-                              : len / 2;
-        return 1;
-    }
-    return 0;
+    if ((r = first_firing(p, req, 0)) == NULL)
+        return 0;
+    hit->action = r->action;
+    hit->rule_id = r->id;
+    hit->delay_ms = r->delay_ms;
+    if (r->action != FAULT_DELAY)
+        fill_answer(r, resp);
+    len = r->body != NULL ? strlen(r->body) : 0;
+    hit->send_bytes = r->send_bytes >= 0 && (size_t)r->send_bytes < len
+                          ? (size_t)r->send_bytes
+                          : len / 2;
+    return 1;
+}
+
+int
+fault_plan_apply_status(struct fault_plan *p, const struct sim_request *req,
+                        struct sim_response *resp)
+{
+    struct fault_rule *r = first_firing(p, req, 1);
+
+    if (r == NULL)
+        return 0;
+    fill_answer(r, resp);
+    return 1;
 }
 
 int

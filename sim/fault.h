@@ -99,6 +99,10 @@ int fault_plan_apply(struct fault_plan *p, const struct sim_request *req,
 typedef const char *fault_field_fn(void *arg, const char *field, char *buf,
                                    size_t n);
 
+/* A fault_field_fn over a JSON object (arg is the json_t *): strings as
+ * they are, numbers and booleans as text. */
+fault_field_fn fault_json_field;
+
 /* What a record-scope rule answers for one record. */
 struct fault_record_hit {
     unsigned rule_id;
@@ -116,6 +120,15 @@ struct fault_record_hit {
 int fault_plan_apply_record(struct fault_plan *p, const char *method,
                             const char *path, fault_field_fn *get, void *arg,
                             struct fault_record_hit *hit);
+
+/*
+ * fault_plan_apply() for a request that has no connection of its own (a
+ * Composite subrequest): only rules whose action is status can fire.
+ * Returns 1 with resp filled as fault_plan_apply() fills it, 0 when none
+ * fires.
+ */
+int fault_plan_apply_status(struct fault_plan *p, const struct sim_request *req,
+                            struct sim_response *resp);
 
 const char *fault_action_name(enum fault_action a);
 

@@ -137,7 +137,7 @@ h_bulk_ingest_patch(struct sim *sim, struct sim_request *req,
             j->state == BULK_JOB_COMPLETE ? "Completed"
                                           : bulk_state_name(j->state));
     } else {
-        bulk_close(sim, j);
+        bulk_close(sim->bulk, j, sim_now(sim));
         bulkwire_json(resp, 200, bulkwire_job(j, BULKWIRE_PATCH));
     }
 }

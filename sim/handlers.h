@@ -87,6 +87,19 @@ route_fn h_bulk_query_info;
 route_fn h_bulk_query_patch;
 route_fn h_bulk_query_delete;
 route_fn h_bulk_query_results;
+/* h_collections.c */
+route_fn h_coll_create;
+route_fn h_coll_update;
+route_fn h_coll_upsert;
+route_fn h_coll_delete;
+route_fn h_coll_retrieve;
+
+/* h_composite.c */
+route_fn h_composite;
+route_fn h_composite_list;
+
+/* h_tree.c */
+route_fn h_tree;
 
 /* h_query.c */
 route_fn h_query;

@@ -5,7 +5,6 @@
 #include "intake.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,9 +19,14 @@
 #include "sim.h"
 #include "timefmt.h"
 #include "utf8.h"
+#include "value.h"
 #include "xmalloc.h"
 
 #define INTAKE_MAX_OWNED 1024
+/* How records' numbers and dates are read (value.h): as strtod() does but
+ * never out of range, and February 29 in every year. */
+#define INTAKE_NUMBERS (VALUE_NUM_C_SYNTAX | VALUE_NUM_NO_UNDERFLOW)
+#define INTAKE_DATES VALUE_DATE_FEB29
 
 /*
  * Values made during conversion; freed once the record is stored. Grown on
@@ -204,12 +208,9 @@ parse_checkbox(const char *v, int lenient)
 static char *
 convert_number(const char *v, const struct field_def *f)
 {
-    char *end = NULL;
     double d;
 
-    errno = 0;
-    d = strtod(v, &end);
-    if (end == v || *end != '\0' || errno != 0 || !isfinite(d))
+    if (value_parse_number(v, strlen(v), INTAKE_NUMBERS, &d) == -1)
         return NULL;
     if (f->type == FT_INT)
         return d == floor(d) ? xasprintf("%.0f", d) : NULL;
@@ -221,21 +222,13 @@ convert_number(const char *v, const struct field_def *f)
 static char *
 convert_date(const char *v, int lenient)
 {
-    int y, m, d;
-    char tail;
-    int64_t ms;
-    char iso[32];
+    struct value_date d;
 
-    if (!lenient && (strlen(v) != 10 || strspn(v, "0123456789-") != 10 ||
-                     v[4] != '-' || v[7] != '-'))
+    if (value_parse_date(v, strlen(v),
+                         INTAKE_DATES | (lenient ? VALUE_DATE_LOOSE : 0),
+                         &d) == -1)
         return NULL;
-    if (sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 &&
-        sscanf(v, "%2d/%2d/%4d%c", &m, &d, &y, &tail) != 3)
-        return NULL;
-    snprintf(iso, sizeof(iso), "%04d-%02d-%02dT00:00:00Z", y, m, d);
-    if (timefmt_parse(iso, &ms) == -1)
-        return NULL;
-    return xasprintf("%04d-%02d-%02d", y, m, d);
+    return xasprintf("%04d-%02d-%02d", d.year, d.month, d.day);
 }
 
 static char *
@@ -244,7 +237,7 @@ convert_datetime(const char *v)
     int64_t ms;
     char out[TIMEFMT_LEN];
 
-    if (timefmt_parse(v, &ms) == -1)
+    if (value_parse_datetime(v, strlen(v), 0, &ms) == -1)
         return NULL;
     return xstrdup(timefmt_salesforce(ms, out));
 }

@@ -9,10 +9,13 @@
 #include "journal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "log.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -27,7 +30,8 @@ struct journal {
     size_t ring_size, start, n;
     size_t body_max;
     uint64_t next_seq;
-    FILE *fp;
+    int fd;           /* the --journal file, or -1 */
+    int write_failed; /* the last write failed (reported once) */
     struct buf scratch;
     int64_t time_cache_s;         /* the second time_cache formats */
     char time_cache[TIMEFMT_LEN]; /* "YYYY-MM-DDTHH:MM:SS." of it */
@@ -55,8 +59,12 @@ journal_new(size_t ring_size, size_t body_max, const char *file,
     j->ring = xcalloc(j->ring_size, sizeof(*j->ring));
     j->body_max = body_max;
     j->next_seq = 1;
+    j->fd = -1;
     buf_init(&j->scratch, SIZE_MAX / 2);
-    if (file != NULL && (j->fp = fopen(file, "a")) == NULL) {
+    /* 0600: the journal holds the leads' data. */
+    if (file != NULL &&
+        (j->fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) ==
+            -1) {
         err_set(err, "%s: %s", file, strerror(errno));
         journal_free(j);
         return NULL;
@@ -84,18 +92,11 @@ journal_free(struct journal *j)
     if (j == NULL)
         return;
     journal_clear(j);
-    if (j->fp != NULL)
-        fclose(j->fp);
+    if (j->fd != -1)
+        close(j->fd);
     buf_free(&j->scratch);
     free(j->ring);
     free(j);
-}
-
-void
-journal_flush(struct journal *j)
-{
-    if (j->fp != NULL)
-        fflush(j->fp);
 }
 
 uint64_t
@@ -214,7 +215,10 @@ serialise_rest(struct journal *j, struct buf *b, const struct journal_entry *e,
         put_key(b, "status");
         buf_put_uint(b, (uint64_t)e->status);
     }
-    put_str(b, "verdict", verdict_name(e->verdict));
+    /* A batch item's verdict is written when it is committed (it may
+     * change: journal_batch_roll_back()). */
+    if (index == SIZE_MAX)
+        put_str(b, "verdict", verdict_name(e->verdict));
     put_str(b, "object", e->object);
     put_str(b, "record_id", e->record_id);
     put_str(b, "error_code", e->error_code);
@@ -237,9 +241,9 @@ serialise_rest(struct journal *j, struct buf *b, const struct journal_entry *e,
         buf_json_escape(b, e->body, body_len);
         buf_putc(b, '"');
         put_key(b, "body_bytes");
-        buf_put_uint(b, e->body_len);
+        buf_put_uint(b, e->body_bytes ? e->body_bytes : e->body_len);
         put_key(b, "body_truncated");
-        buf_puts(b, body_len < e->body_len ? "true" : "false");
+        buf_puts(b, body_len < e->body_len || e->body_cut ? "true" : "false");
     }
     buf_putc(b, '}');
 }
@@ -256,16 +260,45 @@ serialise(struct journal *j, uint64_t seq, const struct journal_entry *e)
     serialise_rest(j, &j->scratch, e, SIZE_MAX, &split);
 }
 
+/*
+ * The serialised entry and its newline in one write(2) on an O_APPEND
+ * descriptor: the line lands whole, at once. A failure (a full disk) is
+ * reported once until a write succeeds again; the ring keeps the entry.
+ */
+static void
+write_line(struct journal *j)
+{
+    size_t off = 0, len;
+    ssize_t n;
+
+    buf_putc(&j->scratch, '\n');
+    len = j->scratch.len;
+    while (off < len) {
+        n = write(j->fd, j->scratch.data + off, len - off);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (!j->write_failed)
+                log_warn("journal file: entry not written");
+            j->write_failed = 1;
+            break;
+        }
+        off += (size_t)n;
+    }
+    if (off == len)
+        j->write_failed = 0;
+    j->scratch.len--;
+    j->scratch.data[j->scratch.len] = '\0';
+}
+
 /* Keeps the entry in j->scratch as number seq: the file, then the ring. */
 static void
 keep_entry(struct journal *j, uint64_t seq)
 {
     struct jslot *s;
 
-    if (j->fp != NULL) {
-        fwrite(j->scratch.data, 1, j->scratch.len, j->fp);
-        fputc('\n', j->fp);
-    }
+    if (j->fd != -1)
+        write_line(j);
     if (j->n == j->ring_size) {
         free(j->ring[j->start].json);
         j->start = (j->start + 1) % j->ring_size;
@@ -292,7 +325,8 @@ journal_add(struct journal *j, const struct journal_entry *e)
 
 struct journal_batch_item {
     size_t parent;
-    char *text; /* the entry after its seq (owned) */
+    enum verdict verdict;
+    char *text; /* the entry after its seq, but its verdict (owned) */
     size_t len, split;
 };
 
@@ -334,6 +368,7 @@ journal_batch_add(struct journal *j, struct journal_batch *b, size_t parent,
     serialise_rest(j, &j->scratch, e, index, &split);
     it = batch_push(b);
     it->parent = parent;
+    it->verdict = e->verdict;
     it->len = j->scratch.len;
     it->split = split;
     it->text = xmemdup0(j->scratch.data, j->scratch.len);
@@ -355,6 +390,18 @@ journal_batch_move(struct journal_batch *to, struct journal_batch *from,
     }
     free(from->items);
     memset(from, 0, sizeof(*from));
+}
+
+void
+journal_batch_roll_back(struct journal_batch *b, size_t from)
+{
+    size_t i;
+
+    for (i = from; i < b->n; i++)
+        if (b->items[i].verdict == VERDICT_CREATED ||
+            b->items[i].verdict == VERDICT_UPDATED ||
+            b->items[i].verdict == VERDICT_DELETED)
+            b->items[i].verdict = VERDICT_ROLLED_BACK;
 }
 
 void
@@ -380,6 +427,7 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
         buf_append(&j->scratch, it->text, it->split);
         buf_puts(&j->scratch, ",\"batch_seq\":");
         buf_put_uint(&j->scratch, parent);
+        put_str(&j->scratch, "verdict", verdict_name(it->verdict));
         buf_append(&j->scratch, it->text + it->split, it->len - it->split);
         keep_entry(j, seqs[i]);
     }
@@ -387,23 +435,48 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
     journal_batch_free(b);
 }
 
-int
-journal_to_json(const struct journal *j, uint64_t since, struct buf *out)
+void
+journal_cursor_init(const struct journal *j, struct journal_cursor *c,
+                    uint64_t since, uint64_t limit)
 {
-    size_t i;
-    int first = 1;
+    c->next = since < UINT64_MAX ? since + 1 : UINT64_MAX;
+    c->last = j->next_seq - 1;
+    c->left = limit;
+    memset(&c->arr, 0, sizeof(c->arr));
+}
 
-    if (buf_putc(out, '[') == -1)
-        return -1;
-    for (i = 0; i < j->n; i++) {
-        const struct jslot *s = &j->ring[(j->start + i) % j->ring_size];
+/* The kept entry with sequence number seq, or NULL. The ring holds the
+ * consecutive numbers next_seq - n .. next_seq - 1. */
+static const struct jslot *
+slot_of(const struct journal *j, uint64_t seq)
+{
+    uint64_t first = j->next_seq - j->n;
 
-        if (s->seq <= since)
-            continue;
-        if ((!first && buf_putc(out, ',') == -1) ||
-            buf_append(out, s->json, s->len) == -1)
-            return -1;
-        first = 0;
+    if (seq < first || seq >= j->next_seq)
+        return NULL;
+    return &j->ring[(j->start + (size_t)(seq - first)) % j->ring_size];
+}
+
+int
+journal_stream(const struct journal *j, struct journal_cursor *c,
+               struct buf *out, size_t max)
+{
+    uint64_t first = j->next_seq - j->n;
+    const struct jslot *s;
+    size_t start;
+
+    start = buf_array_open(&c->arr, out);
+    if (c->next < first)
+        c->next = first; /* pushed out or cleared since the last piece */
+    while (c->left > 0 && c->next <= c->last && out->len - start < max) {
+        if ((s = slot_of(j, c->next++)) == NULL)
+            break;
+        buf_array_sep(&c->arr, out);
+        buf_append(out, s->json, s->len);
+        c->left--;
     }
-    return buf_putc(out, ']');
+    if (c->left > 0 && c->next <= c->last && slot_of(j, c->next) != NULL)
+        return 1;
+    buf_putc(out, ']');
+    return 0;
 }

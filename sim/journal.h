@@ -8,7 +8,10 @@
  * is journaled as dropped_daily_limit.
  *
  * The newest ring_size entries are kept in memory (GET /__sim/journal);
- * with a file, every entry is also appended to it as a JSON line.
+ * with a file, every entry is also appended to it as a JSON line, written
+ * whole by one write(2) as it happens (a reader never sees half a line;
+ * there is nothing to flush). The file is created mode 0600. Secrets are
+ * redacted by the caller before an entry gets here (redact.h).
  *
  * A request that carries many records (sObject Collections, Composite,
  * Bulk) is journaled once as itself and then once per record (kind
@@ -48,13 +51,15 @@
     X(REJECTED_VALIDATION, "rejected_validation")                              \
     X(REJECTED_DUPLICATE, "rejected_duplicate")                                \
     X(REJECTED_REQUIRED, "rejected_required")                                  \
+    X(REJECTED_TOO_MANY_PARAMS, "rejected_too_many_params")                    \
     X(TOKEN_ISSUED, "token_issued")                                            \
     X(AUTH_FAILED, "auth_failed")                                              \
     X(ERROR, "error")                                                          \
     X(ROLLED_BACK, "rolled_back") /* saved, then undone (allOrNone) */         \
     X(HALTED, "halted") /* never run: another part of the batch failed */      \
     X(FAULT_INJECTED, "fault_injected")                                        \
-    X(BODY_TOO_LARGE, "body_too_large")
+    X(BODY_TOO_LARGE, "body_too_large")                                        \
+    X(BAD_REQUEST, "bad_request")
 
 enum verdict {
 #define VERDICT_ENUM(e, s) VERDICT_##e,
@@ -88,9 +93,11 @@ struct journal_entry {
     const char *detail;     /* e.g. the error code or the rule's name */
     const char *error_code; /* a record's first error code */
     const char *info_json;
-    const char *body;
+    const char *body; /* kept up to the journal's body_max bytes */
     size_t body_len;
-    uint64_t ref_seq; /* for events: the request they stem from */
+    size_t body_bytes; /* the body's size as received; 0: body_len */
+    int body_cut;      /* body is already only a prefix of the request's */
+    uint64_t ref_seq;  /* for events: the request they stem from */
     /* A record's values as received, written as "fields": {name: value}
      * up to body_max bytes ("fields_truncated": true past it). */
     const struct journal_field *fields;
@@ -100,17 +107,32 @@ struct journal_entry {
 struct journal;
 
 /* file may be NULL. NULL (err set) when the file cannot be opened.
- * Caller frees with journal_free(), which flushes the file. */
+ * Caller frees with journal_free(). */
 struct journal *journal_new(size_t ring_size, size_t body_max, const char *file,
                             struct sf_err *err);
 void journal_free(struct journal *j);
 /* Copies e; returns the entry's sequence number (from 1, never reused). */
 uint64_t journal_add(struct journal *j, const struct journal_entry *e);
-/* Appends a JSON array of the kept entries with seq > since to out. */
-int journal_to_json(const struct journal *j, uint64_t since, struct buf *out);
+/*
+ * Reading the kept entries a few at a time (GET /__sim/journal streams
+ * them): a cursor starts after since, takes at most limit entries, and
+ * ends with the newest entry at the time it started. Entries pushed out of
+ * the ring or cleared meanwhile are skipped.
+ */
+struct journal_cursor {
+    uint64_t next, last; /* sequence numbers */
+    uint64_t left;       /* entries still allowed */
+    struct buf_array arr;
+};
+
+void journal_cursor_init(const struct journal *j, struct journal_cursor *c,
+                         uint64_t since, uint64_t limit);
+/* Appends the next entries of the JSON array (its '[' first, its ']' last)
+ * to out, about max bytes; 1 while more follow, 0 once the ']' is out. */
+int journal_stream(const struct journal *j, struct journal_cursor *c,
+                   struct buf *out, size_t max);
 /* Forgets the kept entries (sequence numbers keep counting). */
 void journal_clear(struct journal *j);
-void journal_flush(struct journal *j);
 uint64_t journal_last_seq(const struct journal *j);
 
 /*
@@ -144,6 +166,10 @@ size_t journal_batch_add(struct journal *j, struct journal_batch *b,
  * becoming children of to's item parent. from is left empty. */
 void journal_batch_move(struct journal_batch *to, struct journal_batch *from,
                         size_t parent);
+/* Items [from, n) that saved something (created, updated, deleted) become
+ * rolled_back: the request that carried them was undone afterwards (a
+ * Composite request under allOrNone). */
+void journal_batch_roll_back(struct journal_batch *b, size_t from);
 /*
  * Journals b's items in order right after the entry top_seq (the
  * request they belong to), each with its parent's seq as batch_seq, and

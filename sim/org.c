@@ -13,7 +13,6 @@
 
 #include "conf.h"
 #include "org_private.h"
-#include "schema.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -105,6 +104,16 @@ read_id(struct conf *c, json_t *obj, const char *path, const char *key,
     return 0;
 }
 
+static void
+free_string_list(char **list)
+{
+    size_t i;
+
+    for (i = 0; list != NULL && list[i] != NULL; i++)
+        free(list[i]);
+    free(list);
+}
+
 static int
 read_string_list(struct conf *c, json_t *arr, const char *path, char ***out)
 {
@@ -119,9 +128,8 @@ read_string_list(struct conf *c, json_t *arr, const char *path, char ***out)
         json_t *v = json_array_get(arr, i);
 
         if (!json_is_string(v)) {
-            free(list);
-            for (size_t j = 0; j < i; j++)
-                free((*out)[j]);
+            /* Only what this call set: *out is not ours until the end. */
+            free_string_list(list);
             return conf_error(c, conf_index(p, sizeof(p), path, i),
                               "must be a string");
         }
@@ -129,16 +137,6 @@ read_string_list(struct conf *c, json_t *arr, const char *path, char ***out)
     }
     *out = list;
     return 0;
-}
-
-static void
-free_string_list(char **list)
-{
-    size_t i;
-
-    for (i = 0; list != NULL && list[i] != NULL; i++)
-        free(list[i]);
-    free(list);
 }
 
 /* --- sections ------------------------------------------------------------- */
@@ -607,20 +605,80 @@ load_root(struct conf *c, json_t *root, struct org *o)
     return 0;
 }
 
+/*
+ * A secret written as ORG_SECRET_MARK: current's for the same owner, or an
+ * error at path (no current org, or no such owner in it).
+ */
+static int
+keep_secret(struct conf *c, const char *path, char **secret,
+            const char *owner_kind, const char *owner, const char *current)
+{
+    if (strcmp(*secret, ORG_SECRET_MARK) != 0)
+        return 0;
+    if (current == NULL)
+        return conf_error(c, path,
+                          "\"%s\" stands for a secret GET /__sim/org hid; "
+                          "it keeps the current %s's secret on PUT "
+                          "/__sim/org, and there is no current %s \"%s\"",
+                          ORG_SECRET_MARK, owner_kind, owner_kind, owner);
+    free(*secret);
+    *secret = xstrdup(current);
+    return 0;
+}
+
+static int
+keep_secrets(struct conf *c, struct org *o, const struct org *current)
+{
+    const struct org_user *u;
+    const struct org_app *a;
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    size_t i;
+
+    for (i = 0; i < o->nusers; i++) {
+        u = current != NULL ? org_user_find(current, o->users[i].username)
+                            : NULL;
+        conf_join(q, sizeof(q), conf_index(p, sizeof(p), "users", i),
+                  "password");
+        if (keep_secret(c, q, &o->users[i].password, "user",
+                        o->users[i].username,
+                        u != NULL ? u->password : NULL) == -1)
+            return -1;
+    }
+    for (i = 0; i < o->napps; i++) {
+        a = current != NULL ? org_app_find(current, o->apps[i].client_id)
+                            : NULL;
+        conf_join(q, sizeof(q), conf_index(p, sizeof(p), "connected_apps", i),
+                  "client_secret");
+        if (keep_secret(c, q, &o->apps[i].client_secret, "connected app",
+                        o->apps[i].client_id,
+                        a != NULL ? a->client_secret : NULL) == -1)
+            return -1;
+    }
+    return 0;
+}
+
 struct org *
-org_load_buf(const char *label, const char *text, size_t len,
-             struct sf_err *err)
+org_load_update(const char *label, const char *text, size_t len,
+                const struct org *current, struct sf_err *err)
 {
     struct conf c = {label, text, len, err};
     struct org *o = xcalloc(1, sizeof(*o));
     json_t *root = NULL;
 
-    if ((root = conf_parse(&c)) == NULL || load_root(&c, root, o) == -1) {
+    if ((root = conf_parse(&c)) == NULL || load_root(&c, root, o) == -1 ||
+        keep_secrets(&c, o, current) == -1) {
         org_free(o);
         o = NULL;
     }
     json_decref(root);
     return o;
+}
+
+struct org *
+org_load_buf(const char *label, const char *text, size_t len,
+             struct sf_err *err)
+{
+    return org_load_update(label, text, len, NULL, err);
 }
 
 struct org *
@@ -888,4 +946,16 @@ org_to_json(const struct org *o)
     org_actions_json(o, j);
     org_rules_json(o, j);
     return j;
+}
+
+void
+org_json_redact(json_t *j)
+{
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(j, "users"), i, v)
+        json_object_set_new(v, "password", json_string(ORG_SECRET_MARK));
+    json_array_foreach(json_object_get(j, "connected_apps"), i, v)
+        json_object_set_new(v, "client_secret", json_string(ORG_SECRET_MARK));
 }

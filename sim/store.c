@@ -834,6 +834,20 @@ store_foreach(const struct store *s, int object,
     return 0;
 }
 
+size_t
+store_positions(const struct store *s, int object)
+{
+    return s->objects[object].n;
+}
+
+struct record *
+store_at(const struct store *s, int object, size_t pos)
+{
+    const struct objtab *t = &s->objects[object];
+
+    return pos < t->n ? t->recs[pos] : NULL;
+}
+
 const char *
 record_value(const struct record *r, uint32_t field, size_t *len)
 {

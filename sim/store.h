@@ -123,6 +123,17 @@ int store_foreach(const struct store *s, int object,
                   int (*fn)(struct record *r, void *arg), void *arg);
 
 /*
+ * Positions, for reading an object's records a few at a time while it may
+ * change in between (the admin answers stream them): every record ever
+ * inserted has a position, in creation order, that never changes until
+ * store_clear(). store_positions() is one past the last position so far;
+ * store_at() is the record at pos, NULL when it was deleted or pos is not
+ * a position (any more). Borrowed.
+ */
+size_t store_positions(const struct store *s, int object);
+struct record *store_at(const struct store *s, int object, size_t pos);
+
+/*
  * Records of object whose field equals value under norm, through an index
  * built on first use. Writes up to max pointers into out (creation order is
  * not guaranteed) and returns the total number of matches.

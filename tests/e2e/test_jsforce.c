@@ -2,7 +2,8 @@
  * test_jsforce.c - the real judge of wire fidelity: jsforce, an unmodified
  * and widely used Salesforce client from npm, logs in to the real sfsim,
  * creates, queries, upserts and survives a token expiry by refreshing
- * (tests/e2e/jsforce/check.mjs), and loads and queries through Bulk API
+ * (tests/e2e/jsforce/check.mjs), sends arrays of records through sObject
+ * Collections (collections.mjs), and loads and queries through Bulk API
  * 2.0 (check-bulk.mjs). `make deps` installs it with npm ci.
  */
 #include <setjmp.h>
@@ -45,6 +46,14 @@ test_jsforce_end_to_end(void **state)
     run_check("check.mjs", "orgs/custom-fields.json");
 }
 
+/* Arrays through sObject Collections (collections.mjs). */
+static void
+test_jsforce_collections(void **state)
+{
+    (void)state;
+    run_check("collections.mjs", "orgs/custom-fields.json");
+}
+
 static void
 test_jsforce_bulk2(void **state)
 {
@@ -57,6 +66,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsforce_end_to_end),
+        cmocka_unit_test(test_jsforce_collections),
         cmocka_unit_test(test_jsforce_bulk2),
     };
 

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "expect.h"
 #include "sfapi.h"
 #include "simtest.h"
 
@@ -24,60 +25,29 @@
     "[{\"message\":\"The requested resource does not exist\","                 \
     "\"errorCode\":\"NOT_FOUND\"}]"
 
-struct ctx {
-    struct simtest sim;
-    char *token;
-};
-
-static int
-start_org(void **state, const char *fixture)
-{
-    struct ctx *c = calloc(1, sizeof(*c));
-    const char *args[] = {"--org", NULL, NULL};
-
-    if (fixture != NULL)
-        args[1] = simtest_fixture(fixture);
-    simtest_start(&c->sim, fixture != NULL ? args : NULL);
-    c->token = simtest_token(&c->sim);
-    assert_non_null(c->token);
-    *state = c;
-    return 0;
-}
-
 static int
 start_default(void **state)
 {
-    return start_org(state, NULL);
+    return resttest_setup(state, NULL);
 }
 
 static int
 start_custom(void **state)
 {
-    return start_org(state, "orgs/custom-fields.json");
+    return resttest_setup(state, "orgs/custom-fields.json");
 }
 
 static int
 start_person(void **state)
 {
-    return start_org(state, "orgs/person-accounts.json");
-}
-
-static int
-stop(void **state)
-{
-    struct ctx *c = *state;
-    int st = simtest_stop(&c->sim);
-
-    free(c->token);
-    free(c);
-    assert_int_equal(st, 0);
-    return 0;
+    return resttest_setup(state, "orgs/person-accounts.json");
 }
 
 /* One request with the session's bearer token (and an optional header). */
 static long
-rest(struct ctx *c, const char *method, const char *path, const char *ctype,
-     const char *body, const char *header, struct http_result *r)
+rest(struct resttest *c, const char *method, const char *path,
+     const char *ctype, const char *body, const char *header,
+     struct http_result *r)
 {
     char auth[256];
     const char *headers[] = {auth, header, NULL};
@@ -87,45 +57,6 @@ rest(struct ctx *c, const char *method, const char *path, const char *ctype,
                                    body ? strlen(body) : 0, headers, r),
                      0);
     return r->status;
-}
-
-static void
-assert_json_equal(json_t *got, const char *expected_text, const char *raw)
-{
-    json_t *want = json_loads(expected_text, JSON_DECODE_ANY, NULL);
-
-    assert_non_null(want);
-    if (got == NULL || !json_equal(got, want)) {
-        fprintf(stderr, "expected: %s\n     got: %s\n", expected_text, raw);
-        fail();
-    }
-    json_decref(want);
-}
-
-/* The body, parsed, equals expected (JSON text); frees r. */
-static void
-assert_body(struct http_result *r, const char *expected)
-{
-    json_t *got = json_loadb(r->body, r->body_len, JSON_DECODE_ANY, NULL);
-
-    assert_json_equal(got, expected, r->body);
-    json_decref(got);
-    http_result_free(r);
-}
-
-static void assert_bodyf(struct http_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-assert_bodyf(struct http_result *r, const char *fmt, ...)
-{
-    char buf[8192];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    assert_body(r, buf);
 }
 
 /* Content-Type and the API usage header every counted REST answer has. */
@@ -147,7 +78,7 @@ body_json(const struct http_result *r)
 
 /* Creates a record; returns its 18-character id in out. */
 static const char *
-create(struct ctx *c, const char *object, const char *body, char *out)
+create(struct resttest *c, const char *object, const char *body, char *out)
 {
     struct http_result r;
     char path[128];
@@ -181,7 +112,7 @@ test_resources_and_versions(void **state)
                                       "v066.0", "66.0",  "vx.0"};
     static const char *const served[] = {"sobjects", "query", "queryAll",
                                          "limits"};
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     char path[128], want[128], v[64];
     const char *key;
@@ -206,7 +137,7 @@ test_resources_and_versions(void **state)
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         snprintf(path, sizeof(path), "/services/data/%s/sobjects", bad[i]);
         assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 404);
-        assert_body(&r, NOT_FOUND);
+        expect_body(&r, NOT_FOUND);
     }
     assert_int_equal(
         rest(c, "GET", "/services/data/v20.0/sobjects", NULL, NULL, NULL, &r),
@@ -216,7 +147,7 @@ test_resources_and_versions(void **state)
                                    NULL, 0, NULL, &r),
                      0);
     assert_int_equal(r.status, 401);
-    assert_body(&r, "[{\"message\":\"Session expired or invalid\","
+    expect_body(&r, "[{\"message\":\"Session expired or invalid\","
                     "\"errorCode\":\"INVALID_SESSION_ID\"}]");
 }
 
@@ -225,7 +156,7 @@ test_resources_and_versions(void **state)
 
 /* Verdicts of the journal's REST entries, space-separated, into out. */
 static const char *
-rest_verdicts(struct ctx *c, char *out, size_t n)
+rest_verdicts(struct resttest *c, char *out, size_t n)
 {
     json_t *j = simtest_journal(&c->sim, 0), *e;
     size_t i, used = 0;
@@ -262,7 +193,7 @@ assert_fields(json_t *rec, const char *expected)
 static void
 test_crud(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     char id[19], path[160], verdicts[512];
     json_t *j, *e;
@@ -281,7 +212,7 @@ test_crud(void **state)
     json_decref(j);
     assert_int_equal(strlen(id), 18);
     assert_memory_equal(id, "00Q", 3);
-    assert_bodyf(&r, "{\"id\":\"%s\",\"success\":true,\"errors\":[]}", id);
+    expect_bodyf(&r, "{\"id\":\"%s\",\"success\":true,\"errors\":[]}", id);
 
     /* A 15-character id works too; the URL carries the request's version. */
     snprintf(path, sizeof(path), "/services/data/v58.0/sobjects/Lead/%.15s",
@@ -312,7 +243,7 @@ test_crud(void **state)
     snprintf(path, sizeof(path),
              V "/sobjects/Lead/%s?fields=Email,Title,NumberOfEmployees", id);
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    assert_bodyf(&r,
+    expect_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Lead\",\"url\":\"" V
                  "/sobjects/Lead/%s\"},\"Email\":null,\"Title\":\"Countess\","
                  "\"NumberOfEmployees\":13,\"Id\":\"%s\"}",
@@ -323,7 +254,7 @@ test_crud(void **state)
     http_result_free(&r);
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 404);
     assert_rest_headers(&r);
-    assert_body(&r, NOT_FOUND);
+    expect_body(&r, NOT_FOUND);
     assert_int_equal(simtest_count(&c->sim, "Lead"), 0);
 
     assert_string_equal(rest_verdicts(c, verdicts, sizeof(verdicts)),
@@ -407,7 +338,7 @@ static const struct bad_write bad_writes[] = {
 static void
 test_write_errors(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     json_error_t jerr;
     char msg[400], *want;
@@ -420,7 +351,7 @@ test_write_errors(void **state)
         assert_int_equal(
             rest(c, b->method, b->path, b->ctype, b->body, NULL, &r),
             b->status);
-        assert_body(&r, b->expected);
+        expect_body(&r, b->expected);
     }
     /* Bad JSON: the parser's own words and position. */
     assert_null(json_loads("{\"LastName\" \"X\"}", 0, &jerr));
@@ -433,7 +364,7 @@ test_write_errors(void **state)
     assert_int_equal(rest(c, "POST", V "/sobjects/Lead/", JSON_CT,
                           "{\"LastName\" \"X\"}", NULL, &r),
                      400);
-    assert_body(&r, want);
+    expect_body(&r, want);
     free(want);
     assert_int_equal(simtest_count(&c->sim, "Lead"), 0);
 }
@@ -441,7 +372,7 @@ test_write_errors(void **state)
 static void
 test_update_errors(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     char id[19], path[128];
 
@@ -449,15 +380,15 @@ test_update_errors(void **state)
     snprintf(path, sizeof(path), V "/sobjects/Lead/%s", id);
     assert_int_equal(
         rest(c, "PATCH", path, JSON_CT, "{\"LastName\":null}", NULL, &r), 400);
-    assert_body(&r, "[{\"message\":\"Required fields are missing: "
+    expect_body(&r, "[{\"message\":\"Required fields are missing: "
                     "[LastName]\",\"errorCode\":\"REQUIRED_FIELD_MISSING\","
                     "\"fields\":[\"LastName\"]}]");
     assert_int_equal(rest(c, "PATCH", path, JSON_CT, "{\"Id\":null}", NULL, &r),
                      400);
-    assert_body(&r, "[{\"message\":\"The Id field should not be specified in "
+    expect_body(&r, "[{\"message\":\"The Id field should not be specified in "
                     "the sobject data.\",\"errorCode\":\"INVALID_FIELD\"}]");
     assert_int_equal(rest(c, "PATCH", path, "text/plain", "{}", NULL, &r), 415);
-    assert_body(&r, "[{\"message\":\"MediaType of 'text/plain' is not "
+    expect_body(&r, "[{\"message\":\"MediaType of 'text/plain' is not "
                     "supported by this resource\",\"errorCode\":"
                     "\"UNSUPPORTED_MEDIA_TYPE\"}]");
 }
@@ -483,7 +414,7 @@ field_of(json_t *describe, const char *name)
 static void
 test_describe(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     json_t *j, *o;
     size_t i;
@@ -535,7 +466,7 @@ test_describe(void **state)
     assert_fields(field_of(j, "OwnerId"),
                   "{\"type\":\"reference\",\"referenceTo\":[\"Group\","
                   "\"User\"],\"relationshipName\":\"Owner\"}");
-    assert_json_equal(
+    expect_json(
         json_array_get(json_object_get(field_of(j, "Status"), "picklistValues"),
                        0),
         "{\"active\":true,\"defaultValue\":true,\"label\":"
@@ -548,13 +479,13 @@ test_describe(void **state)
     assert_int_equal(
         rest(c, "GET", V "/sobjects/Widget/describe", NULL, NULL, NULL, &r),
         404);
-    assert_body(&r, NOT_FOUND);
+    expect_body(&r, NOT_FOUND);
 }
 
 static void
 test_describe_custom(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     json_t *j;
 
@@ -574,7 +505,7 @@ test_describe_custom(void **state)
 static void
 test_upsert(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     char id[19], id2[19], path[160];
     json_t *j;
@@ -587,7 +518,7 @@ test_upsert(void **state)
     j = body_json(&r);
     snprintf(id, sizeof(id), "%s", str(j, "id"));
     json_decref(j);
-    assert_bodyf(&r,
+    expect_bodyf(&r,
                  "{\"id\":\"%s\",\"success\":true,\"errors\":[],"
                  "\"created\":true}",
                  id);
@@ -596,14 +527,14 @@ test_upsert(void **state)
         rest(c, "PATCH", V "/sobjects/Lead/source_lead_id__c/l-1", JSON_CT,
              "{\"FirstName\":\"Ann\",\"source_lead_id__c\":\"L-9\"}", NULL, &r),
         200);
-    assert_bodyf(&r,
+    expect_bodyf(&r,
                  "{\"id\":\"%s\",\"success\":true,\"errors\":[],"
                  "\"created\":false}",
                  id);
     snprintf(path, sizeof(path),
              V "/sobjects/Lead/%s?fields=FirstName,source_lead_id__c", id);
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    assert_bodyf(&r,
+    expect_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Lead\",\"url\":\"" V
                  "/sobjects/Lead/%s\"},\"FirstName\":\"Ann\","
                  "\"source_lead_id__c\":\"L-1\",\"Id\":\"%s\"}",
@@ -626,7 +557,7 @@ test_upsert(void **state)
     j = body_json(&r);
     snprintf(id2, sizeof(id2), "%s", str(j, "id"));
     json_decref(j);
-    assert_bodyf(&r, "{\"id\":\"%s\",\"success\":true,\"errors\":[]}", id2);
+    expect_bodyf(&r, "{\"id\":\"%s\",\"success\":true,\"errors\":[]}", id2);
     assert_int_equal(simtest_count(&c->sim, "Lead"), 2);
 
     /* GET by external ID. */
@@ -634,7 +565,7 @@ test_upsert(void **state)
                           V "/sobjects/Lead/source_lead_id__c/L-2?fields=Id",
                           NULL, NULL, NULL, &r),
                      200);
-    assert_bodyf(&r,
+    expect_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Lead\",\"url\":\"" V
                  "/sobjects/Lead/%s\"},\"Id\":\"%s\"}",
                  id2, id2);
@@ -651,14 +582,14 @@ test_upsert(void **state)
     assert_int_equal(rest(c, "PATCH", V "/sobjects/Lead/source_lead_id__c/L-1",
                           JSON_CT, "{\"FirstName\":\"Cy\"}", NULL, &r),
                      300);
-    assert_bodyf(&r, "[\"" V "/sobjects/Lead/%s\",\"" V "/sobjects/Lead/%s\"]",
+    expect_bodyf(&r, "[\"" V "/sobjects/Lead/%s\",\"" V "/sobjects/Lead/%s\"]",
                  id, id2);
 
     /* Not an external ID field; updateOnly; Id as the key. */
     assert_int_equal(rest(c, "PATCH", V "/sobjects/Lead/Email/a@b.test",
                           JSON_CT, "{}", NULL, &r),
                      404);
-    assert_body(&r, "[{\"message\":\"Provided external ID field does not "
+    expect_body(&r, "[{\"message\":\"Provided external ID field does not "
                     "exist or is not accessible: Email\",\"errorCode\":"
                     "\"NOT_FOUND\"}]");
     assert_int_equal(
@@ -666,20 +597,20 @@ test_upsert(void **state)
              V "/sobjects/Lead/source_lead_id__c/L-3?updateOnly=true", JSON_CT,
              "{\"LastName\":\"Three\",\"Company\":\"A\"}", NULL, &r),
         404);
-    assert_body(&r, NOT_FOUND);
+    expect_body(&r, NOT_FOUND);
     assert_int_equal(simtest_count(&c->sim, "Lead"), 2);
     snprintf(path, sizeof(path), V "/sobjects/Lead/Id/%s", id);
     assert_int_equal(
         rest(c, "PATCH", path, JSON_CT, "{\"FirstName\":\"Di\"}", NULL, &r),
         200);
-    assert_bodyf(&r,
+    expect_bodyf(&r,
                  "{\"id\":\"%s\",\"success\":true,\"errors\":[],"
                  "\"created\":false}",
                  id);
     snprintf(path, sizeof(path), "/services/data/v36.0/sobjects/Lead/Id/%s",
              id);
     assert_int_equal(rest(c, "PATCH", path, JSON_CT, "{}", NULL, &r), 404);
-    assert_body(&r, "[{\"message\":\"Provided external ID field does not "
+    expect_body(&r, "[{\"message\":\"Provided external ID field does not "
                     "exist or is not accessible: Id\",\"errorCode\":"
                     "\"NOT_FOUND\"}]");
 }
@@ -705,7 +636,7 @@ query_path(const char *soql, char *out, size_t n)
 static void
 test_query(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     char a[19], b[19], path[512];
 
@@ -723,7 +654,7 @@ test_query(void **state)
                path, sizeof(path));
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_rest_headers(&r);
-    assert_bodyf(&r,
+    expect_bodyf(&r,
                  "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":"
                  "{\"type\":\"Lead\",\"url\":\"" V "/sobjects/Lead/%s\"},"
                  "\"Id\":\"%s\",\"Name\":\"Ann Alpha\","
@@ -732,7 +663,7 @@ test_query(void **state)
     query_path("SELECT LastName FROM Lead ORDER BY LastName DESC LIMIT 5", path,
                sizeof(path));
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    assert_bodyf(&r,
+    expect_bodyf(&r,
                  "{\"totalSize\":2,\"done\":true,\"records\":["
                  "{\"attributes\":{\"type\":\"Lead\",\"url\":\"" V
                  "/sobjects/Lead/%s\"},\"LastName\":\"Beta\"},"
@@ -742,7 +673,7 @@ test_query(void **state)
     query_path("SELECT Id FROM Lead WHERE Id = '", path, sizeof(path));
     snprintf(path + strlen(path), sizeof(path) - strlen(path), "%.15s%%27", b);
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    assert_bodyf(&r,
+    expect_bodyf(&r,
                  "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":"
                  "{\"type\":\"Lead\",\"url\":\"" V "/sobjects/Lead/%s\"},"
                  "\"Id\":\"%s\"}]}",
@@ -750,28 +681,28 @@ test_query(void **state)
     query_path("SELECT COUNT() FROM Lead WHERE Company != 'Z'", path,
                sizeof(path));
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    assert_body(&r, "{\"totalSize\":2,\"done\":true,\"records\":[]}");
+    expect_body(&r, "{\"totalSize\":2,\"done\":true,\"records\":[]}");
     assert_int_equal(rest(c, "GET",
                           "/services/data/v66.0/queryAll?q=SELECT+COUNT()+"
                           "FROM+Lead",
                           NULL, NULL, NULL, &r),
                      200);
-    assert_body(&r, "{\"totalSize\":2,\"done\":true,\"records\":[]}");
+    expect_body(&r, "{\"totalSize\":2,\"done\":true,\"records\":[]}");
 }
 
 static void
 test_query_errors(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     char path[512];
 
     assert_int_equal(rest(c, "GET", V "/query", NULL, NULL, NULL, &r), 400);
-    assert_body(&r, "[{\"message\":\"A query string has to be specified\","
+    expect_body(&r, "[{\"message\":\"A query string has to be specified\","
                     "\"errorCode\":\"MALFORMED_QUERY\"}]");
     query_path("SELECT Id FROM no_such_object", path, sizeof(path));
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 400);
-    assert_body(
+    expect_body(
         &r, "[{\"message\":\"\\nSELECT Id FROM no_such_object\\n          "
             "     ^\\nERROR at Row:1:Column:16\\nsObject type "
             "'no_such_object' is not supported. If you are attempting to "
@@ -780,7 +711,7 @@ test_query_errors(void **state)
             "for the appropriate names.\",\"errorCode\":\"INVALID_TYPE\"}]");
     query_path("SELECT Idx FROM Lead", path, sizeof(path));
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 400);
-    assert_body(&r,
+    expect_body(&r,
                 "[{\"message\":\"\\nSELECT Idx FROM Lead\\n       ^\\nERROR at "
                 "Row:1:Column:8\\nNo such column 'Idx' on entity 'Lead'. If "
                 "you are attempting to use a custom field, be sure to append "
@@ -789,13 +720,13 @@ test_query_errors(void **state)
                 "\"errorCode\":\"INVALID_FIELD\"}]");
     query_path("SELECT Id Lead", path, sizeof(path));
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 400);
-    assert_body(&r, "[{\"message\":\"\\nSELECT Id Lead\\n          ^\\nERROR "
+    expect_body(&r, "[{\"message\":\"\\nSELECT Id Lead\\n          ^\\nERROR "
                     "at Row:1:Column:11\\nunexpected token: Lead\","
                     "\"errorCode\":\"MALFORMED_QUERY\"}]");
     assert_int_equal(rest(c, "GET", V "/query/01g000000000001AAA-2000", NULL,
                           NULL, NULL, &r),
                      400);
-    assert_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
+    expect_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
                     "\"INVALID_QUERY_LOCATOR\"}]");
 }
 
@@ -822,7 +753,7 @@ take_page(struct http_result *r, json_t *seen, size_t batch, int done)
 static void
 test_query_paging(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     json_t *seen = json_object();
     char body[96], id[19], *next;
@@ -846,7 +777,7 @@ test_query_paging(void **state)
     assert_int_equal(json_object_size(seen), 2050);
     /* Released after its last page. */
     assert_int_equal(rest(c, "GET", next, NULL, NULL, NULL, &r), 400);
-    assert_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
+    expect_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
                     "\"INVALID_QUERY_LOCATOR\"}]");
     free(next);
 
@@ -863,7 +794,7 @@ test_query_paging(void **state)
     assert_string_equal(next + strlen(next) - 5, "-1000");
     simtest_advance(&c->sim, 15 * 60);
     assert_int_equal(rest(c, "GET", next, NULL, NULL, NULL, &r), 400);
-    assert_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
+    expect_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
                     "\"INVALID_QUERY_LOCATOR\"}]");
     free(next);
     json_decref(seen);
@@ -875,7 +806,7 @@ test_query_paging(void **state)
 static void
 test_limits(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     char id[19], hdr[64], want[64];
     json_t *j, *api;
@@ -886,25 +817,25 @@ test_limits(void **state)
     assert_rest_headers(&r);
     j = body_json(&r);
     api = json_object_get(j, "DailyApiRequests");
-    assert_json_equal(api, "{\"Max\":110000,\"Remaining\":109997}", r.body);
+    expect_json(api, "{\"Max\":110000,\"Remaining\":109997}", r.body);
     snprintf(want, sizeof(want), "api-usage=3/110000");
     assert_string_equal(http_header(&r, "Sforce-Limit-Info", hdr, sizeof(hdr)),
                         want);
-    assert_json_equal(json_object_get(j, "DataStorageMB"),
-                      "{\"Max\":10440,\"Remaining\":10439}", r.body);
-    assert_json_equal(json_object_get(j, "SingleEmail"),
-                      "{\"Max\":5000,\"Remaining\":5000}", r.body);
+    expect_json(json_object_get(j, "DataStorageMB"),
+                "{\"Max\":10440,\"Remaining\":10439}", r.body);
+    expect_json(json_object_get(j, "SingleEmail"),
+                "{\"Max\":5000,\"Remaining\":5000}", r.body);
     json_decref(j);
     http_result_free(&r);
     assert_int_equal(rest(c, "GET",
                           V "/limits/recordCount?sObjects=Lead,Nope,Account",
                           NULL, NULL, NULL, &r),
                      200);
-    assert_body(&r, "{\"sObjects\":[{\"count\":1,\"name\":\"Lead\"},"
+    expect_body(&r, "{\"sObjects\":[{\"count\":1,\"name\":\"Lead\"},"
                     "{\"count\":1,\"name\":\"Account\"}]}");
     assert_int_equal(
         rest(c, "GET", V "/limits/recordCount", NULL, NULL, NULL, &r), 200);
-    assert_body(&r, "{\"sObjects\":[{\"count\":1,\"name\":\"Lead\"},"
+    expect_body(&r, "{\"sObjects\":[{\"count\":1,\"name\":\"Lead\"},"
                     "{\"count\":0,\"name\":\"Contact\"},"
                     "{\"count\":1,\"name\":\"Account\"}]}");
 }
@@ -915,7 +846,7 @@ test_limits(void **state)
 static void
 test_person_accounts(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     char id[19], path[160], contact[19];
     json_t *j;
@@ -939,7 +870,7 @@ test_person_accounts(void **state)
     snprintf(path, sizeof(path),
              V "/sobjects/Contact/%s?fields=Name,Email,AccountId", contact);
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    assert_bodyf(&r,
+    expect_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Contact\",\"url\":\"" V
                  "/sobjects/Contact/%s\"},\"Name\":\"Jane Doe\",\"Email\":"
                  "\"jane@x.test\",\"AccountId\":\"%s\",\"Id\":\"%s\"}",
@@ -954,7 +885,7 @@ test_person_accounts(void **state)
     http_result_free(&r);
     assert_int_equal(
         rest(c, "PATCH", path, JSON_CT, "{\"Name\":\"X\"}", NULL, &r), 400);
-    assert_body(&r, "[{\"message\":\"Account: bad field names on "
+    expect_body(&r, "[{\"message\":\"Account: bad field names on "
                     "insert/update call: Name\",\"errorCode\":"
                     "\"INVALID_FIELD_FOR_INSERT_UPDATE\",\"fields\":"
                     "[\"Name\"]}]");
@@ -963,7 +894,7 @@ test_person_accounts(void **state)
                "%%27%.15s%%27",
              id);
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    assert_bodyf(&r,
+    expect_bodyf(&r,
                  "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":"
                  "{\"type\":\"Contact\",\"url\":\"" V
                  "/sobjects/Contact/%s\"},\"Name\":\"Jane Roe\","
@@ -1008,7 +939,7 @@ static const struct bad_write bad_accounts[] = {
 static void
 test_person_account_errors(void **state)
 {
-    struct ctx *c = *state;
+    struct resttest *c = *state;
     struct http_result r;
     char id[19], path[128];
     json_t *j, *rt;
@@ -1019,7 +950,7 @@ test_person_account_errors(void **state)
                               bad_accounts[i].ctype, bad_accounts[i].body, NULL,
                               &r),
                          bad_accounts[i].status);
-        assert_body(&r, bad_accounts[i].expected);
+        expect_body(&r, bad_accounts[i].expected);
     }
     assert_int_equal(simtest_count(&c->sim, "Account"), 0);
     /* A business account: Name, business record type, not a person. */
@@ -1029,7 +960,7 @@ test_person_account_errors(void **state)
                "PersonContactId",
              id);
     assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
-    assert_bodyf(&r,
+    expect_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Account\",\"url\":\"" V
                  "/sobjects/Account/%s\"},\"IsPersonAccount\":false,"
                  "\"RecordTypeId\":\"012000000000BUSAA2\",\"PersonContactId\":"
@@ -1054,23 +985,31 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_resources_and_versions,
-                                        start_default, stop),
-        cmocka_unit_test_setup_teardown(test_crud, start_default, stop),
-        cmocka_unit_test_setup_teardown(test_write_errors, start_default, stop),
+                                        start_default, resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_crud, start_default,
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_write_errors, start_default,
+                                        resttest_teardown),
         cmocka_unit_test_setup_teardown(test_update_errors, start_default,
-                                        stop),
-        cmocka_unit_test_setup_teardown(test_describe, start_default, stop),
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_describe, start_default,
+                                        resttest_teardown),
         cmocka_unit_test_setup_teardown(test_describe_custom, start_custom,
-                                        stop),
-        cmocka_unit_test_setup_teardown(test_upsert, start_custom, stop),
-        cmocka_unit_test_setup_teardown(test_query, start_default, stop),
-        cmocka_unit_test_setup_teardown(test_query_errors, start_default, stop),
-        cmocka_unit_test_setup_teardown(test_query_paging, start_default, stop),
-        cmocka_unit_test_setup_teardown(test_limits, start_default, stop),
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_upsert, start_custom,
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_query, start_default,
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_query_errors, start_default,
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_query_paging, start_default,
+                                        resttest_teardown),
+        cmocka_unit_test_setup_teardown(test_limits, start_default,
+                                        resttest_teardown),
         cmocka_unit_test_setup_teardown(test_person_accounts, start_person,
-                                        stop),
+                                        resttest_teardown),
         cmocka_unit_test_setup_teardown(test_person_account_errors,
-                                        start_person, stop),
+                                        start_person, resttest_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

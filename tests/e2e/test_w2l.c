@@ -492,6 +492,52 @@ test_custom_fields_by_id_and_api_name(void **state)
     assert_string_equal(last_verdict(t, v, sizeof(v)), "rejected_validation");
 }
 
+/* A post of n parameters, the oid last. */
+static long
+post_params(struct simtest *t, size_t n, struct http_result *r)
+{
+    struct buf b;
+    size_t i;
+    long st;
+
+    buf_init(&b, 1 << 20);
+    buf_puts(&b, "last_name=Many&company=Params");
+    for (i = 2; i + 1 < n; i++)
+        buf_printf(&b, "&x%zu=%zu", i, i);
+    buf_puts(&b, "&oid=" OID);
+    st = httpc_post_form(t->http, W2L, b.data, r);
+    buf_free(&b);
+    return st;
+}
+
+/* Past 1,000 parameters the post is refused whole and says so, on the wire
+ * and in the journal: the oid past the limit is never quietly lost. */
+static void
+test_too_many_params_refused(void **state)
+{
+    struct simtest *t = *state;
+    struct http_result r;
+    char v[64];
+    json_t *j, *e;
+
+    assert_int_equal(post_params(t, 1000, NULL), 200);
+    assert_string_equal(last_verdict(t, v, sizeof(v)), "created");
+    assert_int_equal(post_params(t, 1001, &r), 400);
+    assert_non_null(strstr(r.body, "Too many form parameters: 1001"));
+    http_result_free(&r);
+    assert_int_equal(simtest_count(t, "Lead"), 1);
+    j = simtest_journal(t, 0);
+    e = json_array_get(j, json_array_size(j) - 1);
+    assert_string_equal(json_string_value(json_object_get(e, "verdict")),
+                        "rejected_too_many_params");
+    assert_string_equal(json_string_value(json_object_get(e, "detail")),
+                        "1001 form parameters, more than 1000");
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(e, "info"), "params_limit")),
+                     1000);
+    json_decref(j);
+}
+
 int
 main(void)
 {
@@ -521,6 +567,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_bad_bytes_never_crash,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_huge_declared_body_answered_unread,
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_too_many_params_refused,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_oversized_body_413, simtest_setup,
                                         simtest_teardown),

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "bulk.h"
+#include "bulkrun.h"
 #include "fault.h"
 #include "ingest.h"
 #include "org.h"
@@ -64,13 +65,13 @@ job_with(struct sim *sim, enum bulk_op op, const char *csv, int crlf, int close)
     spec.dialect.crlf = crlf;
     spec.api_version = 60;
     spec.created_by = "005000000000001";
-    j = bulk_create(sim, &spec, &err);
+    j = bulkrun_create(sim, &spec, &err);
     assert_non_null(j);
     assert_int_equal(j->state, BULK_OPEN);
     assert_int_equal(
         bulk_upload(sim->bulk, j, xstrdup(csv), strlen(csv), 1, &err), 0);
     if (close)
-        bulk_close(sim, j);
+        bulk_close(sim->bulk, j, sim_now(sim));
     return j;
 }
 
@@ -78,7 +79,7 @@ static void
 at(struct sim *sim, int64_t ms_since_t0)
 {
     clock_set(&sim->clock, T0_MS + ms_since_t0);
-    bulk_settle(sim);
+    bulkrun_settle(sim);
 }
 
 static size_t
@@ -186,8 +187,8 @@ test_empty_job_completes(void **state)
     spec.dialect.delim = ',';
     spec.api_version = 60;
     spec.created_by = "";
-    j = bulk_create(sim, &spec, &err);
-    bulk_close(sim, j);
+    j = bulkrun_create(sim, &spec, &err);
+    bulk_close(sim->bulk, j, sim_now(sim));
     at(sim, 1);
     assert_int_equal(j->state, BULK_JOB_COMPLETE);
     assert_int_equal(j->processed, 0);
@@ -203,7 +204,7 @@ test_abort_stops_processing(void **state)
 
     (void)state;
     at(sim, 2000);
-    bulk_abort(sim, j);
+    bulk_abort(sim->bulk, j, sim_now(sim));
     at(sim, 60000);
     assert_int_equal(j->state, BULK_ABORTED);
     assert_int_equal(j->processed, 200);
@@ -270,11 +271,11 @@ test_stall_fault_held_until_polled(void **state)
     assert_int_equal(j->state, BULK_IN_PROGRESS);
     assert_int_equal(j->processed, 200);
     assert_int_not_equal(j->stalled_by, 0);
-    bulk_observe(sim, j);
+    bulkrun_observe(sim, j);
     at(sim, 3601 * 1000);
     assert_int_equal(j->processed, 200);
-    bulk_observe(sim, j); /* the second poll uses the rule up: */
-    at(sim, 3602 * 1000); /* the job runs again from that poll on */
+    bulkrun_observe(sim, j); /* the second poll uses the rule up: */
+    at(sim, 3602 * 1000);    /* the job runs again from that poll on */
     assert_int_equal(j->processed, 200);
     at(sim, 3603 * 1000);
     assert_int_equal(j->processed, 400);

@@ -114,69 +114,121 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},\n"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"application/"
+     "json\"},\n"
      "  \"retyr\":{}}",
      "buyer.json:2:3: retyr: unknown key"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\",\n"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"application/"
+     "json\",\n"
      "\"headerz\":{}}}",
      "buyer.json:2:1: delivery.headerz: unknown key"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"application/"
+     "json\"},"
      "\"retry\":{\"max_retries\":\"3\"}}",
-     "buyer.json:1:82: retry.max_retries: must be an integer"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"text/plain\"}}",
+     "buyer.json:1:89: retry.max_retries: must be an integer"},
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"text/plain\"}}",
      "delivery.content_type: \"text/plain\" is not one of"},
-    {"{\"delivery\":{\"url\":\"u\"}}", "delivery.content_type: is required"},
+    {"{\"delivery\":{\"url\":\"http://u\"}}",
+     "delivery.content_type: is required"},
     {"{}", "delivery: is required"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"application/"
+     "json\"},"
      "\"mapping\":{\"a\":1}}",
      "mapping.a: must be a string"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"application/"
+     "json\"},"
      "\"filters\":[{\"field\":\"a\",\"pattern\":\"(\"}]}",
      "filters[0].pattern: bad regular expression"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"application/"
+     "json\"},"
      "\"filters\":[{\"field\":\"a\",\"oops\":1}]}",
      "filters[0].oops: unknown key"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"application/"
+     "json\"},"
      "\"dedup\":{\"fields\":[\"a\",2]}}",
      "dedup.fields[1]: must be a string"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
      "\"application/x-www-form-urlencoded\",\"format\":\"flow\"}}",
      "delivery.format: a form-encoded buyer must use \"form\""},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
-     "\"auth\":{\"token_url\":\"t\"}}",
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"application/"
+     "json\"},"
+     "\"auth\":{\"token_url\":\"http://t\"}}",
      "auth.token_url: needs auth.client_id"},
     {"{\"delivery\":", "buyer.json:1:12:"},
     {"[]", "the document must be a JSON object"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"application/"
+     "json\"},"
      "\"paused\":\"no\"}",
      "paused: must be true or false"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"application/"
+     "json\"},"
      "\"suppression\":{\"values\":[\"x\"]}}",
      "suppression.fields: is required"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"application/"
+     "json\"},"
      "\"auth\":{\"session_timeout_seconds\":600,"
      "\"refresh_margin_seconds\":600}}",
      "auth.refresh_margin_seconds: must be less than"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":\"application/json\"},"
-     "\"reconcile\":{\"query_url\":\"q\",\"match_field\":\"a__c\"}}",
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":\"application/"
+     "json\"},"
+     "\"reconcile\":{\"query_url\":\"http://q\",\"match_field\":\"a__c\"}}",
      "reconcile: only Web-to-Lead (form) buyers"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
      "\"application/x-www-form-urlencoded\"},"
-     "\"reconcile\":{\"query_url\":\"q\",\"match_field\":\"a__c\"}}",
+     "\"reconcile\":{\"query_url\":\"http://q\",\"match_field\":\"a__c\"}}",
      "reconcile: needs API credentials"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
      "\"application/x-www-form-urlencoded\"},"
-     "\"reconcile\":{\"query_url\":\"q\",\"match_field\":\"a' OR\"}}",
+     "\"reconcile\":{\"query_url\":\"http://q\",\"match_field\":\"a' OR\"}}",
      "reconcile.match_field: must be a field API name"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
      "\"application/x-www-form-urlencoded\"},"
      "\"reconcile\":{\"match_field\":\"a__c\"}}",
      "reconcile.query_url: is required"},
-    {"{\"delivery\":{\"url\":\"u\",\"content_type\":"
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
      "\"application/x-www-form-urlencoded\"},"
-     "\"reconcile\":{\"query_url\":\"q\",\"match_field\":\"a__c\","
+     "\"reconcile\":{\"query_url\":\"http://q\",\"match_field\":\"a__c\","
      "\"wait\":1}}",
      "reconcile.wait: unknown key"},
+    /* URLs: http or https only, parsed at load, located. */
+    {"{\"delivery\":{\"content_type\":\"application/json\",\n"
+     "  \"url\":\"file:///etc/passwd\"}}",
+     "buyer.json:2:9: delivery.url: must be an http:// or https:// URL, "
+     "not file://"},
+    {"{\"delivery\":{\"url\":\"gopher://h/x\",\"content_type\":"
+     "\"application/json\"}}",
+     "delivery.url: must be an http:// or https:// URL, not gopher://"},
+    {"{\"delivery\":{\"url\":\"http://h/servlet/a b\",\"content_type\":"
+     "\"application/json\"}}",
+     "buyer.json:1:20: delivery.url: not a URL (Bad path)"},
+    {"{\"delivery\":{\"url\":\"h/x\",\"content_type\":"
+     "\"application/json\"}}",
+     "delivery.url: not a URL"},
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
+     "\"application/json\"},\"auth\":{\"token_url\":\"file:///t\","
+     "\"client_id\":\"c\",\"refresh_token\":\"r\"}}",
+     "auth.token_url: must be an http:// or https:// URL, not file://"},
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
+     "\"application/x-www-form-urlencoded\"},"
+     "\"reconcile\":{\"query_url\":\"http://q/a b\",\"match_field\":"
+     "\"a__c\",\"headers\":{\"Authorization\":\"Bearer t\"}}}",
+     "reconcile.query_url: not a URL"},
+    /* A bad header points at itself, not at 1:1. */
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
+     "\"application/json\",\n  \"headers\":{\"X-A\":\"ok\",\"X-B\":2}}}",
+     "buyer.json:2:31: delivery.headers.X-B: must be a string"},
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
+     "\"application/json\",\n  \"headers\":{\"X-A\":\"a\\r\\nX-B: b\"}}}",
+     "buyer.json:2:20: delivery.headers.X-A: a header value may not hold "
+     "a line break"},
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
+     "\"application/json\",\"headers\":{\"X A\":\"a\"}}}",
+     "delivery.headers.X A: not a header name"},
+    {"{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
+     "\"application/x-www-form-urlencoded\"},"
+     "\"reconcile\":{\"query_url\":\"http://q\",\"match_field\":"
+     "\"a__c\",\"headers\":{\"Authorization\":1}}}",
+     "reconcile.headers.Authorization: must be a string"},
 };
 
 static void
@@ -223,9 +275,10 @@ test_reconcile(void **state)
     /* A static Authorization header is enough credentials. */
     assert_int_equal(
         load(&b,
-             "{\"delivery\":{\"url\":\"u\",\"content_type\":"
+             "{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
              "\"application/x-www-form-urlencoded\"},"
-             "\"reconcile\":{\"query_url\":\"q\",\"match_field\":\"f__c\","
+             "\"reconcile\":{\"query_url\":\"http://"
+             "q\",\"match_field\":\"f__c\","
              "\"object\":\"Lead\",\"lead_field\":\"custom.ref\","
              "\"wait_ms\":0,\"batch_size\":5,"
              "\"headers\":{\"Authorization\":\"Bearer t\"}}}",
