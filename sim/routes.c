@@ -72,7 +72,7 @@ const struct route sim_routes[] = {
     {M_PATCH, "/services/data/:version/composite/sobjects/:object/:field",
      h_coll_upsert, REST},
 
-    /* Bulk API 2.0 (h_bulk.c, h_bulkquery.c): no Composite subrequest */
+/* Bulk API 2.0 (h_bulk.c, h_bulkquery.c): no Composite subrequest */
 #define BULK (REST | ROUTE_NO_COMPOSITE)
     {M_POST, "/services/data/:version/jobs/ingest", h_bulk_ingest_create,
      BULK | ROUTE_JSON_BODY},
