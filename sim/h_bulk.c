@@ -12,6 +12,7 @@
 
 #include "bulk.h"
 #include "bulkwire.h"
+#include "extid.h"
 #include "handlers.h"
 #include "ingest.h"
 #include "journal.h"
@@ -22,23 +23,21 @@
 /* The upsert key of a create body: its canonical name, or NULL after
  * answering INVALIDJOB (facts 3.2). */
 static const char *
-upsert_key(const struct object_def *obj, json_t *body,
+upsert_key(const struct object_def *obj, json_t *body, int version,
            struct sim_response *resp)
 {
     char name[BULK_NAME_MAX];
-    const struct field_def *f;
+    struct extid_key k;
 
     bulkwire_member(body, "externalIdFieldName", name, sizeof(name));
-    f = schema_field(obj, name);
-    if (f == NULL ||
-        (!(f->flags & FIELD_EXTERNAL_ID) && strcmp(f->name, "Id") != 0)) {
+    if (extid_field(obj, name, version, &k) == -1) {
         bulkwire_error(resp, 400, "INVALIDJOB",
                        "InvalidJob : Field name provided, %s does not match "
                        "an External ID for %s",
                        name, obj->name);
         return NULL;
     }
-    return f->name;
+    return k.field->name;
 }
 
 /* Everything of a create body but the object: -1 after answering. */
@@ -92,7 +91,8 @@ h_bulk_ingest_create(struct sim *sim, struct sim_request *req,
         return;
     }
     if (spec.op == BULK_UPSERT &&
-        (spec.ext_field = upsert_key(obj, body, resp)) == NULL)
+        (spec.ext_field = upsert_key(obj, body, spec.api_version, resp)) ==
+            NULL)
         return;
     spec.type = BULK_V2_INGEST;
     spec.store_index = obj->store_index;

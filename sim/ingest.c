@@ -17,6 +17,7 @@
 
 #include "bulk.h"
 #include "bulkcsv.h"
+#include "extid.h"
 #include "fault.h"
 #include "intake.h"
 #include "journal.h"
@@ -428,6 +429,7 @@ do_upsert(struct ingest_ctx *c, struct row *w)
 {
     struct record *recs[INGEST_MAX_MATCHES];
     const struct field_def *key;
+    struct extid_key k;
     const char *v, *stored;
     size_t len, n, slen;
 
@@ -453,8 +455,13 @@ do_upsert(struct ingest_ctx *c, struct row *w)
         return;
     }
     key = c->cols[c->key_col];
-    n = store_find_equal(c->sim->store, c->obj->store_index, key->interned,
-                         STORE_NORM_CASEFOLD, v, len, recs, INGEST_MAX_MATCHES);
+    if (extid_field(c->obj, key->name, c->job->api_version, &k) == -1) {
+        row_fail(w, VERDICT_ERROR, "INVALID_FIELD", key->name,
+                 "%s is not an external id field", key->name);
+        return;
+    }
+    extid_set_value(&k, v);
+    n = extid_find(c->sim, c->obj, &k, recs, INGEST_MAX_MATCHES);
     if (n > 1) {
         fail_duplicate_key(c, w, recs, n);
         return;
