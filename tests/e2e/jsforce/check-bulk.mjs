@@ -7,15 +7,7 @@
 // within jsforce's first polls. Exit 0 when every check passed.
 import jsforce from 'jsforce';
 
-const url = process.argv[2];
-const oauth2 = { loginUrl: url, clientId: 'sfsim-client-id',
-                 clientSecret: 'sfsim-client-secret' };
-let failed = 0;
-
-function check(cond, what) {
-  console.log(`${cond ? 'ok' : 'not ok'} - ${what}`);
-  if (!cond) failed++;
-}
+import { url, oauth2, check, done } from './lib.mjs';
 
 await fetch(url + '/__sim/clock', {
   method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -69,4 +61,4 @@ check(rows.length === 2 && rows[0].LastName === 'Hopper' &&
       rows[0].Company === 'US Navy' && rows[1].LastName === 'Lovelace',
       `query: both leads, the update seen (${JSON.stringify(rows)})`);
 
-process.exit(failed ? 1 : 0);
+done();
