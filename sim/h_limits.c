@@ -6,7 +6,7 @@
  * DailyApiRequests agrees with the Sforce-Limit-Info header of the same
  * answer: the dispatcher has counted this request before the handler runs
  * and writes the header from the same window afterwards. The Bulk API's
- * allocations are counted by its engine (bulk.h).
+ * allocations are counted with its jobs (bulk.h).
  */
 #include <stdio.h>
 #include <string.h>

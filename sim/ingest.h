@@ -4,7 +4,7 @@
  * the one intake path (insert, update, upsert by external id, delete), its
  * verdict journaled, and the three result sets written.
  *
- * The job engine (bulk.h) decides when and which rows run; this module
+ * The job engine (bulkrun.h) decides when and which rows run; this module
  * knows what a row means. Rows run in chunks of up to INGEST_CHUNK_ROWS,
  * each chunk one save. Values follow the Bulk API's CSV rules: an
  * empty value is left out (an update leaves the field alone), "#N/A" sets
