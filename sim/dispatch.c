@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "bulkrun.h"
 #include "fault.h"
 #include "buf.h"
 #include "guard.h"
@@ -316,6 +317,7 @@ dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
     if (is_admin_path(req->path) && admin_guard(sim, req, resp) == -1)
         return;
     w2l_settle(sim);
+    bulkrun_settle(sim);
     if ((r = find_route(req, scratch, sizeof(scratch), resp)) != NULL)
         run_route(sim, r, req, resp);
     if (r != NULL ? !(r->flags & ROUTE_ADMIN) : !is_admin_path(req->path))
@@ -355,6 +357,22 @@ dispatch_fault(struct sim *sim, struct sim_request *req,
     return 1;
 }
 
+size_t
+dispatch_body_cap(struct sim *sim, const char *method, const char *path)
+{
+    struct sim_request req;
+    const struct route *r = NULL;
+    char scratch[SCRATCH_MAX];
+    unsigned allowed = 0;
+
+    memset(&req, 0, sizeof(req));
+    if (route_find(sim_routes, route_method_parse(method), path, scratch,
+                   sizeof(scratch), &req, &r, &allowed) == ROUTE_FOUND &&
+        (r->flags & ROUTE_LARGE_BODY))
+        return (size_t)sim->org->bulk.max_upload_bytes;
+    return sim->cfg.max_body;
+}
+
 void
 dispatch_too_large(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp)
@@ -362,7 +380,7 @@ dispatch_too_large(struct sim *sim, struct sim_request *req,
     char msg[128];
 
     snprintf(msg, sizeof(msg), "Request body exceeds the maximum of %zu bytes",
-             sim->cfg.max_body);
+             dispatch_body_cap(sim, req->method_name, req->path));
     response_sf_error(resp, 413, "REQUEST_ENTITY_TOO_LARGE", msg, NULL);
     resp->verdict = VERDICT_BODY_TOO_LARGE;
     req->body = "";

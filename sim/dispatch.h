@@ -51,6 +51,11 @@ void dispatch_journal_entry(struct sim *sim, const struct sim_request *req,
 int dispatch_fault(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp, struct fault_hit *hit);
 /*
+ * The body cap of (method, path): --max-body, or for ROUTE_LARGE_BODY
+ * routes the org's Bulk API upload cap. Asked before the body is read.
+ */
+size_t dispatch_body_cap(struct sim *sim, const char *method, const char *path);
+/*
  * The answer to a request whose framing guard.h refuses: status (400 or
  * 431), the connection closed after it, journaled (verdict bad_request)
  * unless on an admin path. why is the reason (static).

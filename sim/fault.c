@@ -40,8 +40,9 @@ struct fault_rule {
     char *body;
     const char *content_type; /* static */
     long delay_ms;
-    long long send_bytes; /* truncate: -1 = half the body */
-    long long times;      /* FAULT_UNLIMITED or what is left */
+    long long send_bytes;    /* truncate: -1 = half the body */
+    long long after_records; /* job rules: the row they strike at */
+    long long times;         /* FAULT_UNLIMITED or what is left */
     double probability;
     struct rng rng;
     unsigned long long matched, injected;
@@ -93,10 +94,11 @@ static const char *const action_names[] = {
         NULL};
 
 static const char *const spec_keys[] = {
-    "method",       "path",        "field",          "value",   "action",
-    "status",       "retry_after", "error_code",     "message", "body",
-    "content_type", "delay_ms",    "truncate_bytes", "times",   "probability",
-    "seed",         "comment",     "scope",          NULL};
+    "method",         "path",   "field",         "value",
+    "action",         "status", "retry_after",   "error_code",
+    "message",        "body",   "content_type",  "delay_ms",
+    "truncate_bytes", "times",  "probability",   "seed",
+    "comment",        "scope",  "after_records", NULL};
 
 /* Content types a rule may name; the response keeps a static pointer. */
 static const char *const content_types[] = {
@@ -308,6 +310,45 @@ parse_firing(struct fault_rule *r, json_t *spec, struct sf_err *err)
     return 0;
 }
 
+static int
+is_job_action(enum fault_action a)
+{
+    return a == FAULT_FAIL_JOB || a == FAULT_STALL_JOB;
+}
+
+/*
+ * fail_job and stall_job: where in the job (after_records, default 0) and,
+ * for fail_job, the errorMessage. What answers a request has no meaning
+ * for them and is refused rather than ignored.
+ */
+static int
+parse_job_action(struct fault_rule *r, json_t *spec, struct sf_err *err)
+{
+    static const char *const request_only[] = {
+        "method",      "field",          "value",       "status",
+        "retry_after", "error_code",     "body",        "content_type",
+        "delay_ms",    "truncate_bytes", "probability", NULL};
+    const char *message = NULL;
+    size_t i;
+
+    for (i = 0; request_only[i] != NULL; i++)
+        if (json_object_get(spec, request_only[i]) != NULL) {
+            err_set(err, "%s: not for action %s", request_only[i],
+                    action_names[r->action]);
+            return -1;
+        }
+    if (spec_int(spec, "after_records", 0, INT64_MAX, 0, &r->after_records,
+                 err) == -1 ||
+        spec_string(spec, "message", &message, err) == -1)
+        return -1;
+    if (message != NULL && r->action == FAULT_STALL_JOB) {
+        err_set(err, "message: not for action stall_job");
+        return -1;
+    }
+    r->message = xstrdup(message != NULL ? message : FAULT_JOB_DEFAULT_MESSAGE);
+    return 0;
+}
+
 /* The action, with the defaults that make a short spec do the obvious. */
 static int
 parse_action(struct fault_rule *r, json_t *spec, struct sf_err *err)
@@ -332,10 +373,13 @@ parse_action(struct fault_rule *r, json_t *spec, struct sf_err *err)
                 ? FAULT_DELAY
                 : FAULT_STATUS;
     else if ((a = name_index(action_names, action)) <= 0) {
-        err_set(err, "action: one of status, delay, close, reset, truncate");
+        err_set(err, "action: one of status, delay, close, reset, "
+                     "truncate, fail_job, stall_job");
         return -1;
     }
     r->action = (enum fault_action)a;
+    if (is_job_action(r->action))
+        return parse_job_action(r, spec, err);
     if (r->action == FAULT_DELAY && delay == 0) {
         err_set(err, "delay_ms: required for action delay");
         return -1;
@@ -600,7 +644,8 @@ rule_targets(const struct fault_rule *r, const char *method, const char *path)
 static int
 rule_matches(const struct fault_rule *r, const struct sim_request *req)
 {
-    if (r->per_record || !rule_targets(r, req->method_name, req->path))
+    if (r->per_record || is_job_action(r->action) ||
+        !rule_targets(r, req->method_name, req->path))
         return 0;
     return r->field == NULL || field_matches(r, req);
 }
@@ -708,7 +753,8 @@ fault_plan_apply_record(struct fault_plan *p, const char *method,
     memset(hit, 0, sizeof(*hit));
     for (i = 0; i < p->n; i++) {
         r = &p->rules[i];
-        if (!r->per_record || !rule_targets(r, method, path) ||
+        if (!r->per_record || is_job_action(r->action) ||
+            !rule_targets(r, method, path) ||
             !value_matches(r, get(arg, r->field, buf, sizeof(buf))) ||
             !rule_fires(p, r))
             continue;
@@ -718,4 +764,44 @@ fault_plan_apply_record(struct fault_plan *p, const char *method,
         return 1;
     }
     return 0;
+}
+
+int
+fault_plan_job(struct fault_plan *p, const char *job_path,
+               struct fault_job_hit *hit)
+{
+    const struct fault_rule *r;
+    size_t i;
+
+    memset(hit, 0, sizeof(*hit));
+    for (i = 0; i < p->n; i++) {
+        r = &p->rules[i];
+        if (!is_job_action(r->action) || !rule_targets(r, "", job_path))
+            continue;
+        hit->action = r->action;
+        hit->rule_id = r->id;
+        hit->after_records = r->after_records;
+        hit->message = r->message;
+        return 1;
+    }
+    return 0;
+}
+
+void
+fault_plan_job_fired(struct fault_plan *p, unsigned rule_id)
+{
+    size_t i;
+
+    for (i = 0; i < p->n; i++) {
+        struct fault_rule *r = &p->rules[i];
+
+        if (r->id != rule_id)
+            continue;
+        r->matched++;
+        r->injected++;
+        p->injected++;
+        if (r->times != FAULT_UNLIMITED && r->times > 0)
+            r->times--;
+        return;
+    }
 }

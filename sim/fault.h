@@ -18,7 +18,8 @@
  *
  * This module only decides; it knows nothing of sockets. dispatch.c asks
  * it before routing, and httpd.c carries out delays, closes, resets and
- * truncations. Admin paths (/__sim/) are never faulted.
+ * truncations. Admin paths (/__sim/) are never faulted. Job rules reach
+ * inside the Bulk API's jobs instead of requests (below).
  */
 #ifndef SIM_FAULT_H
 #define SIM_FAULT_H
@@ -32,15 +33,21 @@
 #define FAULT_MAX_RULES 256
 #define FAULT_MAX_DELAY_MS 60000
 #define FAULT_MAX_BODY (64 * 1024)
+/* fail_job's errorMessage when the rule gives none. */
+#define FAULT_JOB_DEFAULT_MESSAGE                                              \
+    "InternalServerError : An unexpected error occurred while processing "     \
+    "the job"
 
 /* X(enum suffix, wire name) */
 #define FAULT_ACTIONS(X)                                                       \
     X(NONE, "none")                                                            \
-    X(STATUS, "status")     /* answer resp as filled */                        \
-    X(DELAY, "delay")       /* hold, then process the request normally */      \
-    X(CLOSE, "close")       /* close the connection without answering */       \
-    X(RESET, "reset")       /* close with a TCP reset (SO_LINGER 0) */         \
-    X(TRUNCATE, "truncate") /* send resp's body cut short */
+    X(STATUS, "status")       /* answer resp as filled */                      \
+    X(DELAY, "delay")         /* hold, then process the request normally */    \
+    X(CLOSE, "close")         /* close the connection without answering */     \
+    X(RESET, "reset")         /* close with a TCP reset (SO_LINGER 0) */       \
+    X(TRUNCATE, "truncate")   /* send resp's body cut short */                 \
+    X(FAIL_JOB, "fail_job")   /* a Bulk job: Failed at a row (bulk.h) */       \
+    X(STALL_JOB, "stall_job") /* a Bulk job: held at a row */
 
 enum fault_action {
 #define FAULT_ACTION_ENUM(e, s) FAULT_##e,
@@ -124,5 +131,26 @@ int fault_plan_apply_status(struct fault_plan *p, const struct sim_request *req,
                             struct sim_response *resp);
 
 const char *fault_action_name(enum fault_action a);
+
+/*
+ * Job rules (fail_job, stall_job) never match a request: the Bulk engine
+ * asks for them by the job's path ("/services/data/vNN.0/jobs/ingest/<id>")
+ * as it processes the job.
+ */
+struct fault_job_hit {
+    enum fault_action action; /* FAULT_FAIL_JOB or FAULT_STALL_JOB */
+    unsigned rule_id;
+    long long after_records; /* the row count at which it strikes */
+    const char *message;     /* fail_job: the errorMessage (borrowed) */
+};
+
+/*
+ * The first job rule with times left whose path matches job_path: 1 with
+ * *hit (message valid until the rule goes), else 0. Counts nothing.
+ */
+int fault_plan_job(struct fault_plan *p, const char *job_path,
+                   struct fault_job_hit *hit);
+/* Rule rule_id struck once: its times and the plan's counts move. */
+void fault_plan_job_fired(struct fault_plan *p, unsigned rule_id);
 
 #endif

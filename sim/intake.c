@@ -49,6 +49,7 @@ struct ctx {
     struct person_derived derived;
     struct fieldvals out;
     struct scratch scratch;
+    size_t cur; /* the fv entry being converted */
 };
 
 void
@@ -274,6 +275,27 @@ convert_id(struct ctx *c, const struct field_def *f, const char *v, size_t len)
     return 0;
 }
 
+/* The XML Schema type the Bulk API names for a value it cannot read. */
+static const char *
+xsd_name(enum fieldtype t)
+{
+    static const struct {
+        enum fieldtype type;
+        const char *xsd;
+    } xsd[] = {
+        {FT_BOOLEAN, "boolean"},   {FT_INT, "int"},
+        {FT_DOUBLE, "double"},     {FT_CURRENCY, "double"},
+        {FT_PERCENT, "double"},    {FT_DATE, "date"},
+        {FT_DATETIME, "dateTime"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(xsd) / sizeof(xsd[0]); i++)
+        if (xsd[i].type == t)
+            return xsd[i].xsd;
+    return "string";
+}
+
 /* Converts one value to its stored form; -1 when it is refused. */
 /*
  * A value the field's type cannot hold: Web-to-Lead drops it and notes
@@ -285,6 +307,15 @@ bad_value(struct ctx *c, const struct field_def *f, const char *v)
     if (c->src == INTAKE_WEB_TO_LEAD) {
         note(c, "invalid_values", f->name);
         return 0;
+    }
+    if (c->src == INTAKE_BULK) {
+        add_error(c, VERDICT_ERROR, "INVALID_FIELD", f->name,
+                  "Failed to deserialize field at col %d. Due to, '%s' is "
+                  "not a valid value for the type xsd:%s",
+                  c->opts.columns != NULL ? c->opts.columns[c->cur]
+                                          : (int)c->cur,
+                  v, xsd_name(f->type));
+        return -1;
     }
     add_error(c, VERDICT_ERROR, "JSON_PARSER_ERROR", NULL,
               "Cannot deserialize instance of %s from VALUE_STRING value %s "
@@ -412,6 +443,7 @@ convert_all(struct ctx *c, const struct fieldvals *fv)
 
         if (f == NULL)
             continue;
+        c->cur = i;
         if (fv->v[i].value == NULL || fv->v[i].len == 0) {
             /* Blank is null: nothing to create, a field to clear. */
             if (c->existing != NULL)

@@ -10,7 +10,9 @@
  *
  * What a failure looks like depends on the source: the API paths get
  * Salesforce's error array; Web-to-Lead gets a silent verdict for the
- * journal, and over-long values are truncated instead (fidelity notes).
+ * journal, and over-long values are truncated instead (fidelity notes). A
+ * Bulk API row's bad value is Bulk's INVALID_FIELD "Failed to deserialize
+ * field" (facts 3.6) rather than REST's JSON_PARSER_ERROR.
  */
 #ifndef SIM_INTAKE_H
 #define SIM_INTAKE_H
@@ -28,6 +30,7 @@ enum intake_source {
     INTAKE_REST,
     INTAKE_FLOW,
     INTAKE_APEX,
+    INTAKE_BULK, /* a row of a Bulk API job (ingest.h) */
 };
 
 struct intake_result {
@@ -49,11 +52,14 @@ void intake_result_free(struct intake_result *res);
  * REJECTED_DUPLICATE, the rules' names in res->detail and res->notes).
  */
 struct intake_opts {
-    int allow_save;  /* Sforce-Duplicate-Rule-Header allowSave=true (REST:
-                        rules_header_allow_save()); saves past Allow+Alert
-                        duplicate rules, never past Block */
-    int api_version; /* version in the request path, for the matched
-                        records' URLs; 0: the latest */
+    int allow_save;     /* Sforce-Duplicate-Rule-Header allowSave=true (REST:
+                           rules_header_allow_save()); saves past Allow+Alert
+                           duplicate rules, never past Block */
+    int api_version;    /* version in the request path, for the matched
+                           records' URLs; 0: the latest */
+    const int *columns; /* INTAKE_BULK: the CSV column of each value in
+                           fv (0-based), for "Failed to deserialize field
+                           at col N"; NULL: the value's position */
 };
 
 /*

@@ -50,6 +50,10 @@ struct sim_request {
     size_t nheaders;
     const char *body; /* raw bytes, NUL-terminated; "" when none */
     size_t body_len;
+    /* Where body is kept, or NULL. A handler that keeps a large body may
+     * take it with buf_steal(); body stays valid until the request ends
+     * only if the taker keeps it that long. */
+    struct buf *body_buf;
     json_t *json; /* parsed body for ROUTE_JSON_BODY routes (borrowed) */
     struct session *session;   /* for ROUTE_AUTH routes (borrowed) */
     int peer_loopback;         /* the client connects from a loopback address */

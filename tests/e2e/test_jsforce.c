@@ -2,9 +2,9 @@
  * test_jsforce.c - the real judge of wire fidelity: jsforce, an unmodified
  * and widely used Salesforce client from npm, logs in to the real sfsim,
  * creates, queries, upserts and survives a token expiry by refreshing
- * (tests/e2e/jsforce/check.mjs), and sends arrays of records through
- * sObject Collections (collections.mjs). `make deps` installs it with npm
- * ci.
+ * (tests/e2e/jsforce/check.mjs), sends arrays of records through sObject
+ * Collections (collections.mjs), and loads and queries through Bulk API
+ * 2.0 (check-bulk.mjs). `make deps` installs it with npm ci.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,12 +18,11 @@
 
 #include "simtest.h"
 
-/* Runs tests/e2e/jsforce/script against a fresh sim on custom-fields.json. */
+/* Runs tests/e2e/jsforce/SCRIPT against a sim on fixtures/ORG. */
 static void
-run_script(const char *script)
+run_check(const char *script, const char *org)
 {
-    const char *args[] = {"--org", simtest_fixture("orgs/custom-fields.json"),
-                          NULL};
+    const char *args[] = {"--org", simtest_fixture(org), NULL};
     struct simtest t;
     char cmd[1024];
     int timed_out = 0, st;
@@ -44,7 +43,7 @@ static void
 test_jsforce_end_to_end(void **state)
 {
     (void)state;
-    run_script("check.mjs");
+    run_check("check.mjs", "orgs/custom-fields.json");
 }
 
 /* Arrays through sObject Collections (collections.mjs). */
@@ -52,7 +51,14 @@ static void
 test_jsforce_collections(void **state)
 {
     (void)state;
-    run_script("collections.mjs");
+    run_check("collections.mjs", "orgs/custom-fields.json");
+}
+
+static void
+test_jsforce_bulk2(void **state)
+{
+    (void)state;
+    run_check("check-bulk.mjs", "orgs/bulk.json");
 }
 
 int
@@ -61,6 +67,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsforce_end_to_end),
         cmocka_unit_test(test_jsforce_collections),
+        cmocka_unit_test(test_jsforce_bulk2),
     };
 
     return cmocka_run_group_tests_name("e2e_jsforce", tests, NULL, NULL);

@@ -7,15 +7,7 @@
 // Exit 0 when every check passed; prints one line per check.
 import jsforce from 'jsforce';
 
-const url = process.argv[2];
-const oauth2 = { loginUrl: url, clientId: 'sfsim-client-id',
-                 clientSecret: 'sfsim-client-secret' };
-let failed = 0;
-
-function check(cond, what) {
-  console.log(`${cond ? 'ok' : 'not ok'} - ${what}`);
-  if (!cond) failed++;
-}
+import { url, oauth2, check, done } from './lib.mjs';
 
 async function admin(path) {
   const r = await fetch(url + path);
@@ -88,4 +80,4 @@ check(destroyed.length === 3 && destroyed.every((r) => r.success) &&
 const left = await conn.query('SELECT COUNT() FROM Lead');
 check(left.totalSize === 1, `one lead left (${left.totalSize})`);
 
-process.exit(failed ? 1 : 0);
+done();
