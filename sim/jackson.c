@@ -52,8 +52,7 @@ object(const json_t *j, int depth, struct buf *out)
         return buf_puts(out, "{ }");
     if (buf_putc(out, '{') == -1)
         return -1;
-    json_object_foreach((json_t *)j, key, v)
-    {
+    json_object_foreach((json_t *)j, key, v) {
         if ((!first && buf_putc(out, ',') == -1) ||
             indent(depth + 1, out) == -1 ||
             string(key, strlen(key), out) == -1 || buf_puts(out, " : ") == -1 ||

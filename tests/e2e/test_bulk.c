@@ -346,8 +346,7 @@ record_entries(struct fixture *f, const char *verdict)
     json_t *all = simtest_journal(&f->sim, 0), *e;
     size_t i, n = 0;
 
-    json_array_foreach(all, i, e)
-    {
+    json_array_foreach(all, i, e) {
         if (strcmp(str(e, "kind"), "record") == 0 &&
             (verdict == NULL || strcmp(str(e, "verdict"), verdict) == 0))
             n++;
