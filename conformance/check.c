@@ -1082,8 +1082,8 @@ chk_reauth_resends(struct check_ctx *x)
             if (grant_between(journal, from, again) < 0) {
                 rc = fail(x,
                           "%s: answered 401 at seq %lld and sent again at "
-                          "seq %lld with no token issued in between (since "
-                          "seq %lld, before which it cannot have been sent)",
+                          "seq %lld with no token issued in between (none "
+                          "after seq %lld, the earliest it was sent)",
                           json_string_value(id), (long long)num(a, "seq"),
                           (long long)again, (long long)from);
                 break;

@@ -203,6 +203,7 @@ locate(const char *env, const char *dir, const char *const *cands, int is_dir,
        char *out, size_t n)
 {
     const char *v = env != NULL ? getenv(env) : NULL;
+    char real[PATH_MAX];
     struct stat st;
     size_t i;
 
@@ -213,8 +214,12 @@ locate(const char *env, const char *dir, const char *const *cands, int is_dir,
     for (i = 0; cands[i] != NULL; i++) {
         snprintf(out, n, "%s/%s", dir, cands[i]);
         if (stat(out, &st) == 0 &&
-            (is_dir ? S_ISDIR(st.st_mode) : access(out, X_OK) == 0))
+            (is_dir ? S_ISDIR(st.st_mode) : access(out, X_OK) == 0)) {
+            /* Without the "..": rerun commands and reports read better. */
+            if (n >= PATH_MAX && realpath(out, real) != NULL)
+                snprintf(out, n, "%s", real);
             return out;
+        }
     }
     return NULL;
 }

@@ -413,6 +413,18 @@ report_junit(const char *path, json_t *results, const struct report_meta *m,
 
 /* --- HTML ------------------------------------------------------------ */
 
+/* Appends the n bytes at s escaped, inside <tag>...</tag>. */
+static void
+put_tagged(struct buf *b, const char *tag, const char *s, size_t n)
+{
+    char *inner = xstrndup(s, n);
+
+    buf_printf(b, "<%s>", tag);
+    put_escaped(b, inner);
+    buf_printf(b, "</%s>", tag);
+    free(inner);
+}
+
 /*
  * Appends s escaped, with the two pieces of Markdown case texts use:
  * `code` and **strong** (an unclosed marker stays as written).
@@ -425,21 +437,11 @@ put_md(struct buf *b, const char *s)
 
     while (*s != '\0') {
         if (s[0] == '`' && (end = strchr(s + 1, '`')) != NULL) {
-            char *inner = xstrndup(s + 1, (size_t)(end - s - 1));
-
-            buf_puts(b, "<code>");
-            put_escaped(b, inner);
-            buf_puts(b, "</code>");
-            free(inner);
+            put_tagged(b, "code", s + 1, (size_t)(end - s - 1));
             s = end + 1;
         } else if (strncmp(s, "**", 2) == 0 &&
                    (end = strstr(s + 2, "**")) != NULL) {
-            char *inner = xstrndup(s + 2, (size_t)(end - s - 2));
-
-            buf_puts(b, "<strong>");
-            put_escaped(b, inner);
-            buf_puts(b, "</strong>");
-            free(inner);
+            put_tagged(b, "strong", s + 2, (size_t)(end - s - 2));
             s = end + 2;
         } else {
             one[0] = *s++;

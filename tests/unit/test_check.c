@@ -498,7 +498,7 @@ test_reauth_in_flight(void **state)
         "{\"lead_id\":\"L-1\",\"outcome\":\"delivered\",\"attempts\":2}", 0);
     expect_fail(&e, "{\"check\":\"reauth_resends\"}",
                 "L-1: answered 401 at seq 2 and sent again at seq 3 with no "
-                "token issued in between (since seq 1");
+                "token issued in between (none after seq 1");
     ev_free(&e);
 
     /* A failed refresh covers nothing either. */
