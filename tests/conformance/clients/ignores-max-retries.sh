@@ -1,3 +1,3 @@
 #!/bin/sh
-# A client with one defect: retries-forever (see client.py).
-exec python3 "$(dirname "$0")/client.py" --defect retries-forever
+# A client with one defect: ignores-max-retries (see client.py).
+exec "${PYTHON3:-python3}" "$(dirname "$0")/client.py" --defect ignores-max-retries
