@@ -450,6 +450,7 @@ replay(const struct options *o, struct trial_config *cfg, const char *root,
     struct sf_err err;
     json_t *r, *all;
     const char *verdict;
+    long long t0;
     int rc;
 
     err_clear(&err);
@@ -470,7 +471,9 @@ replay(const struct options *o, struct trial_config *cfg, const char *root,
     if (o->client == NULL && c->client != NULL && !o->fix)
         cfg->client_cmd = m->client = own = scenario_client(c);
     m->scenario = dir;
+    t0 = mono_ms();
     r = run_one(cfg, root, c, NULL, o->verbose);
+    m->duration_ms = mono_ms() - t0;
     report_replay(stdout, r, m);
     all = json_pack("[O]", r);
     write_reports(o, all, m);
