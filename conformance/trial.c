@@ -230,26 +230,38 @@ final_outcomes(json_t *runs)
     return out;
 }
 
-/* The last TAIL_LINES lines (at most TAIL_BYTES) of a file; "" when it
- * is empty or unreadable. New reference. */
+/* The last TAIL_LINES lines (at most TAIL_BYTES, whole lines where it
+ * can) of a file, however long; "" when it is empty or unreadable. New
+ * reference. */
 static json_t *
 file_tail(const char *path)
 {
-    char *text = case_read_file(path, NULL, NULL), *p;
-    size_t len = text != NULL ? strlen(text) : 0;
-    int lines = 0;
+    char text[TAIL_BYTES + 1], *p;
+    FILE *fp = fopen(path, "rb");
+    size_t len = 0;
+    int lines = 0, cut;
     json_t *out;
 
+    if (fp != NULL) {
+        cut = fseek(fp, -(long)TAIL_BYTES, SEEK_END) == 0;
+        if (!cut)
+            rewind(fp);
+        len = fread(text, 1, TAIL_BYTES, fp);
+        fclose(fp);
+    } else {
+        cut = 0;
+    }
+    text[len] = '\0';
     while (len > 0 && text[len - 1] == '\n')
         text[--len] = '\0';
-    for (p = text + len; p > text && text + len - p < TAIL_BYTES; p--)
+    for (p = text + len; p > text; p--)
         if (p[-1] == '\n' && ++lines == TAIL_LINES)
             break;
-    out = json_string(text != NULL ? p : "");
-    if (out == NULL) /* not UTF-8 */
-        out = json_string("(not UTF-8)");
-    free(text);
-    return out;
+    /* Cut short by TAIL_BYTES: start at a whole line, where there is one. */
+    if (p == text && cut && strchr(p, '\n') != NULL)
+        p = strchr(p, '\n') + 1;
+    out = json_string(p);
+    return out != NULL ? out : json_string("(not UTF-8)");
 }
 
 /* The leads every earlier run left held (the latest outcome of each lead
