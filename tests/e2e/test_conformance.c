@@ -306,8 +306,8 @@ test_keep_stderr_repeat(void **state)
          errf[] = "/tmp/sfconform-err-XXXXXX";
     char dir[1024] = "", line[1200], *cmd, *p;
     const char *const kept[] = {
-        "journal.json", "records.json",      "org.json", "client-1.err",
-        "client-1.out", "outcomes-1.ndjson", NULL};
+        "journal.json", "records.json", "org.json", "client-1.err",
+        "client-1.out", "buyer-1.json", NULL};
     int fd = mkstemp(json), fe = mkstemp(errf), st;
     json_t *report, *c;
     FILE *fp;
