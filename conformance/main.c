@@ -332,7 +332,7 @@ run_parallel(struct trial_config *cfg, const char *root,
 {
     json_t *results = json_array(), *part, *pair;
     pid_t pids[MAX_JOBS];
-    char path[PATH_MAX + 64];
+    char path[PATH_MAX + 128];
     int64_t *costs = xcalloc(n, sizeof(*costs));
     uint32_t *order = xcalloc(n, sizeof(*order));
     int queue[2];
