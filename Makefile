@@ -8,7 +8,13 @@
 #   make conformance-repeat   the example clients, 100 runs of the areas
 #                       where concurrency matters (auth retry truth w2l)
 #   make bench          benchmarks (never part of test)
-#   make deps | format | format-check | lint | valgrind | fuzz | clean
+#   make install        binaries, man pages and fixtures under PREFIX
+#                       (default /usr/local), staged under DESTDIR; uninstall
+#   make deb            a Debian package (build/sfsim_VERSION_ARCH.deb);
+#                       deb-check installs it, runs it, removes it (root)
+#   make soak           a few minutes of mixed and hostile load (never part of test)
+#   make killtest       sfdeliver SIGKILLed 100 times per path, resumed
+#   make deps | format | format-check | lint | cycles | valgrind | fuzz | clean
 #
 # Objects go to build/ (build-san/ when SANITIZE is set, build-tsan/ for
 # SANITIZE=thread). Each component is a
@@ -48,9 +54,17 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PC_PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PC_PKGS) 2>/dev/null)
 CFLAGS ?=
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SAN_FLAGS) \
-	-Icommon $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+	-Icommon -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm -lpthread
+
+# The project's one version: the VERSION file (part of any tarball), else
+# `git describe`. The programs read it from a generated header that is
+# rewritten only when the version changes, so a new one relinks the three
+# programs and nothing else.
+VERSION := $(shell cat VERSION 2>/dev/null || \
+	git describe --tags --always 2>/dev/null || echo unknown)
+VERSION_H := $(BUILD)/gen/version.h
 
 COMMON_SRC := $(wildcard common/*.c)
 SIM_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
@@ -71,6 +85,12 @@ TEST_LIBS := $(LIB_SUPPORT) $(LIB_CONF) $(LIB_CLIENT) $(LIB_SIM) $(LIB_COMMON)
 
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
 E2E_BINS := $(patsubst tests/e2e/%.c,$(BUILD)/tests/e2e/%,$(E2E_SRC))
+# The hostile-input corpus runner (tests/hostile/README.md).
+HOSTILE_BIN := $(BUILD)/tests/hostile/runner
+HOSTILE_OBJS := $(call obj,$(addprefix tests/hostile/,runner.c corpus.c \
+	rawhttp.c fakelead.c))
+# The slow, non-reading and probe clients of make soak.
+SOAK_BIN := $(BUILD)/tests/hostile/soakc
 
 BINS := $(BIN_SIM)
 ifneq ($(wildcard client/main.c),)
@@ -88,8 +108,8 @@ QUIET_LD = @echo "  LD      $@";
 endif
 
 .PHONY: all binaries deps deps-c deps-clients deps-node run test unit e2e conformance \
-	conformance-repeat tests-build bench valgrind valgrind-units fuzz \
-	format format-check lint clean
+	conformance-repeat hostile tests-build bench soak valgrind valgrind-units fuzz \
+	format format-check lint clean cycles install uninstall install-test deb deb-check FORCE
 
 all: deps-c
 	@$(MAKE) --no-print-directory binaries
@@ -139,9 +159,9 @@ run: all
 
 test: deps
 	@$(MAKE) --no-print-directory tests-build
-	@$(MAKE) --no-print-directory unit e2e conformance
+	@$(MAKE) --no-print-directory unit e2e conformance hostile install-test
 
-tests-build: $(BINS) $(UNIT_BINS) $(E2E_BINS)
+tests-build: $(BINS) $(UNIT_BINS) $(E2E_BINS) $(HOSTILE_BIN)
 
 # Each test program is a cmocka suite; the last line counts programs.
 unit: $(UNIT_BINS)
@@ -204,6 +224,25 @@ conformance-repeat: $(BINS)
 	done; \
 	if [ -n "$$fail" ]; then echo "conformance-repeat: failed:$$fail" >&2; exit 1; fi
 
+# Every input of tests/hostile/ against the binaries of this build.
+hostile: $(BINS) $(HOSTILE_BIN)
+	@$(E2E_ENV) HOSTILE_DIR=tests/hostile $(HOSTILE_BIN)
+
+# sfdeliver killed with SIGKILL at KILLS random instants per delivery path,
+# each resumed (tests/e2e/test_deliver_kill.c; make test runs 5 per path).
+KILLS ?= 100
+.PHONY: killtest
+killtest: $(BINS) $(BUILD)/tests/e2e/test_deliver_kill
+	$(E2E_ENV) SFDELIVER_KILLS=$(KILLS) $(BUILD)/tests/e2e/test_deliver_kill
+
+# A few minutes of mixed and hostile load, then a reset (bench/soak.sh).
+# Never part of test; needs wrk (installed here when root).
+soak: all $(SOAK_BIN)
+	@command -v wrk >/dev/null 2>&1 || \
+	    { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	    { echo "soak needs wrk (apt-get install wrk)" >&2; exit 1; }
+	@SFSIM=$(BIN_SIM) SOAKC=$(SOAK_BIN) bash bench/soak.sh
+
 bench: all
 	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || \
 	    { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; } || \
@@ -238,10 +277,130 @@ lint:
 	@if grep -nE '$(BANNED)' $(FORMAT_FILES) | \
 	    grep -vE '^[^:]+:[0-9]+:[[:space:]]*(\*|/\*|//)'; then \
 	    echo "lint: banned function used" >&2; exit 1; fi
+	@bash tests/lint/cycles.sh $(CYCLE_DIRS)
+	@bash tests/lint/cycles.sh $(CYCLE_PENDING_DIRS) || \
+	    echo "lint: the cycles above are known and not yet fatal"
 	@echo "lint: ok"
+
+# No module may include another that includes it back, even through others
+# (tests/lint/cycles.sh, one directory or several). lint fails on a cycle in
+# CYCLE_DIRS and only reports those in CYCLE_PENDING_DIRS: conformance/'s
+# case <-> check is being split on its own branch, and joins CYCLE_DIRS then.
+CYCLE_DIRS := common sim client
+CYCLE_PENDING_DIRS := conformance
+cycles:
+	@bash tests/lint/cycles.sh $(CYCLE_DIRS) $(CYCLE_PENDING_DIRS)
 
 clean:
 	rm -rf build build-san build-tsan build-vg sim/sfsim client/sfdeliver conformance/sfconform
+
+# --- install and package -----------------------------------------------------
+
+# Only PREFIX and DESTDIR are settings: sfconform finds its data from its own
+# location (bin/../share/sfsim/fixtures), so the layout under PREFIX is fixed
+# and an installed tree can be moved whole.
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL ?= install
+DATADIR = $(PREFIX)/share/sfsim
+DOCDIR = $(PREFIX)/share/doc/sfsim
+MAN1 := sim/sfsim.1 client/sfdeliver.1 conformance/sfconform.1
+MAN5 := sim/sfsim-org.5 client/sfdeliver-buyer.5 conformance/sfconform-case.5
+# The support scenarios' webhook.sh runs this script client as
+# ../../../../tests/conformance/clients/client.py: installed beside the
+# fixtures as in the source tree, `sfconform replay` works installed too.
+SCENARIO_CLIENT := tests/conformance/clients/client.py
+
+# The data tree is replaced whole, so a case removed from the catalog does
+# not linger from an older install.
+install: all
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 755 $(BIN_SIM) $(BIN_CLIENT) $(BIN_CONF) $(DESTDIR)$(PREFIX)/bin/
+	$(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	$(INSTALL) -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	rm -rf $(DESTDIR)$(DATADIR)
+	$(INSTALL) -d $(DESTDIR)$(DATADIR)/$(dir $(SCENARIO_CLIENT))
+	cp -R fixtures $(DESTDIR)$(DATADIR)/
+	$(INSTALL) -m 644 $(SCENARIO_CLIENT) $(DESTDIR)$(DATADIR)/$(SCENARIO_CLIENT)
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,sfsim sfdeliver sfconform) \
+	    $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN1))) \
+	    $(addprefix $(DESTDIR)$(PREFIX)/share/man/man5/,$(notdir $(MAN5)))
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+
+# make install into a temporary DESTDIR: what is installed answers and finds
+# its data from another directory; then uninstall; the man pages lint clean.
+install-test: $(BINS)
+	@bash tests/package/install.sh "$(MAKE)" "$(VERSION)"
+
+# A Debian package from a staged install with PREFIX=/usr, without debhelper:
+# dpkg-shlibdeps computes Depends, dpkg-deb builds it (root-owned files
+# without fakeroot). Native: its version is the project's.
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_VERSION = $(subst -,+,$(patsubst v%,%,$(VERSION)))
+DEB_DIR := $(BUILD)/deb
+DEB_ROOT := $(DEB_DIR)/debian/sfsim
+DEB_FILE = $(BUILD)/sfsim_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_MAINTAINER ?= sfsim maintainers <sfsim@example.org>
+# sfdeliver sets CURLOPT_PREREQFUNCTION, new in 7.80; the symbols file
+# only knows the functions it calls.
+DEB_CURL := libcurl4 (>= 7.80.0)
+DEB_DOC := $(DEB_ROOT)/usr/share/doc/sfsim
+
+deb:
+	@if [ -n "$(SANITIZE)" ]; then \
+	    echo "make deb: not from an instrumented build (unset SANITIZE)" >&2; exit 1; fi
+	@command -v dpkg-deb >/dev/null && command -v dpkg-shlibdeps >/dev/null || \
+	    { echo "make deb needs dpkg-dev: apt-get install dpkg-dev" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	@$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_ROOT)) PREFIX=/usr
+	strip --strip-unneeded --remove-section=.comment --remove-section=.note \
+	    $(DEB_ROOT)/usr/bin/sfsim $(DEB_ROOT)/usr/bin/sfdeliver $(DEB_ROOT)/usr/bin/sfconform
+	gzip -9n $(DEB_ROOT)/usr/share/man/man1/* $(DEB_ROOT)/usr/share/man/man5/* \
+	    $(DEB_DOC)/README.md
+	@{ printf 'sfsim (%s) unstable; urgency=medium\n\n' '$(DEB_VERSION)'; \
+	   printf '  * Built from the sfsim source tree; see README.md.gz.\n\n'; \
+	   printf ' -- %s  %s\n' '$(DEB_MAINTAINER)' \
+	       "$$(git log -1 --format=%cD 2>/dev/null || date -R)"; \
+	 } | gzip -9n >$(DEB_DOC)/changelog.gz
+	@printf '%s\n' \
+	    'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' \
+	    'Upstream-Name: sfsim' '' 'Files: *' \
+	    "Copyright: $$(date -u +%Y) the sfsim authors" \
+	    'License: unspecified' ' The sfsim source tree states no licence yet.' \
+	    >$(DEB_DOC)/copyright
+	@mkdir -p $(DEB_ROOT)/DEBIAN && touch $(DEB_DIR)/debian/control
+	@cd $(DEB_DIR) && dpkg-shlibdeps -O debian/sfsim/usr/bin/* | \
+	    sed -e 's/^shlibs:Depends=//' \
+	        -e 's/libcurl4 ([^)]*)/$(DEB_CURL)/' >depends
+	@{ printf 'Package: sfsim\nVersion: %s\nArchitecture: %s\n' \
+	       '$(DEB_VERSION)' '$(DEB_ARCH)'; \
+	   printf 'Maintainer: %s\n' '$(DEB_MAINTAINER)'; \
+	   printf 'Installed-Size: %s\n' "$$(du -sk $(DEB_ROOT)/usr | cut -f1)"; \
+	   printf 'Depends: %s\n' "$$(cat $(DEB_DIR)/depends)"; \
+	   printf 'Recommends: python3\nSection: devel\nPriority: optional\n'; \
+	   printf '%s\n' \
+	    'Description: Salesforce simulator and lead-delivery conformance harness' \
+	    ' sfsim answers on the wire as a Salesforce org does (Web-to-Lead with its' \
+	    ' daily cap and silent drops, OAuth 2.0, the REST API, validation and' \
+	    ' duplicate rules, Flows and Apex REST) on a simulated clock, and journals' \
+	    ' what it did with every request.' \
+	    ' .' \
+	    ' sfdeliver delivers leads with correct retry, re-authentication and' \
+	    ' no-silent-loss semantics; sfconform runs a conformance catalog against' \
+	    ' any delivery client and replays support scenarios.'; \
+	 } >$(DEB_ROOT)/DEBIAN/control
+	@cd $(DEB_ROOT) && find usr -type f -exec md5sum {} + | sort -k 2 >DEBIAN/md5sums
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $(DEB_FILE)
+
+# Installs the package with dpkg, runs what it installed, removes it and
+# checks that nothing is left (root: dpkg writes the system).
+deb-check: deb
+	@bash tests/package/deb-check.sh "$(DEB_FILE)" "$(VERSION)"
 
 # --- rules -------------------------------------------------------------------
 
@@ -266,6 +425,16 @@ $(BUILD)/empty.o:
 
 $(LIB_CONF) $(LIB_CLIENT) $(LIB_SUPPORT) $(LIB_SIM): | $(BUILD)/empty.o
 
+$(VERSION_H): FORCE
+	@mkdir -p $(dir $@)
+	@printf '/* Generated by the Makefile from VERSION. */\n#define SFSIM_VERSION "%s"\n' \
+	    '$(VERSION)' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+FORCE:
+
+$(BUILD)/sim/main.o $(BUILD)/client/main.o $(BUILD)/conformance/main.o: $(VERSION_H)
+
 $(BIN_SIM): $(BUILD)/sim/main.o $(LIB_SIM) $(LIB_COMMON)
 	@mkdir -p $(dir $@)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -282,6 +451,12 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TEST_LIBS)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o $(TEST_LIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(HOSTILE_BIN): $(HOSTILE_OBJS) $(TEST_LIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(SOAK_BIN): $(call obj,tests/hostile/soakc.c tests/hostile/rawhttp.c) $(LIB_COMMON)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%.o: ALL_CFLAGS += -Isim -Iclient -Iconformance -Itests/support

@@ -77,6 +77,11 @@ struct deliver {
     int refreshes;         /* token requests sent */
     struct token_job tok;
     char auth_error[SF_ERR_MSG_MAX];
+    /* Halted (a failed refresh, or deliver_stop()): nothing starts, every
+     * lead not final is held with halt_reason and halt_error. */
+    int halted;
+    const char *halt_reason;
+    char halt_error[SF_ERR_MSG_MAX];
     /* The buyer's request headers as lists every delivery attempt shares,
      * one for small bodies and one for large ones (transfer_headers()),
      * built for token generation hdrs_gen and hdrs_ctype. Lists they
@@ -232,7 +237,7 @@ pool_put(struct deliver *d, struct job *j)
 
 /* Reports j's outcome and frees j. */
 static void
-finish(struct deliver *d, struct job *j, const char *outcome,
+finish(struct deliver *d, struct job *j, enum outcome outcome,
        int64_t retry_at_ms)
 {
     struct deliver_result r = {
@@ -329,16 +334,20 @@ job_start(struct deliver *d, struct job *j)
                  ? d->hooks.payload(d->hooks.arg, j->lead, &j->p, &err)
                  : payload_build(b, j->lead, &j->p, &err)) == -1) {
             set_error(j, "payload", err.msg);
-            finish(d, j, "delivery_failed", -1);
+            finish(d, j, OUTCOME_DELIVERY_FAILED, -1);
             return -1;
         }
     }
     j->sent_ms = calendar_ms(d);
+    err_clear(&err);
     if (d->hooks.before_send != NULL &&
-        d->hooks.before_send(d->hooks.arg, j->lead, j->sent_ms, &retry_at) ==
-            -1) {
-        set_error(j, "budget", "Web-to-Lead daily budget used up");
-        finish(d, j, "held", retry_at);
+        d->hooks.before_send(d->hooks.arg, j->lead, j->sent_ms, &retry_at,
+                             &err) == -1) {
+        if (err.set)
+            set_error(j, "state", err.msg);
+        else
+            set_error(j, "budget", "Web-to-Lead daily budget used up");
+        finish(d, j, OUTCOME_HELD, err.set ? -1 : retry_at);
         return -1;
     }
     req = (struct transfer_req){
@@ -355,7 +364,7 @@ job_start(struct deliver *d, struct job *j)
     if (transfer_setup(j->t, &req) == -1 ||
         curl_multi_add_handle(d->multi, j->t->easy) != CURLM_OK) {
         set_error(j, "transport", "cannot set up the transfer");
-        finish(d, j, "delivery_failed", -1);
+        finish(d, j, OUTCOME_DELIVERY_FAILED, -1);
         return -1;
     }
     j->attempts++;
@@ -432,6 +441,8 @@ fill(struct deliver *d)
     int64_t now = timesrc_mono_ms();
     struct job *j;
 
+    if (d->halted)
+        return;
     if (d->auth == AUTH_OK && d->active < (size_t)d->cfg.concurrency &&
         token_stale(d) && has_startable(d, now)) {
         log_info("refreshing the access token before the org's session "
@@ -445,25 +456,43 @@ fill(struct deliver *d)
         job_start(d, j);
 }
 
-/* After a failed refresh no lead can be sent: hold all that wait, and all
- * the source still has. */
+/* Holds j for the reason the run halted. */
+static void
+hold_halted(struct deliver *d, struct job *j)
+{
+    set_error(j, d->halt_reason, d->halt_error);
+    finish(d, j, OUTCOME_HELD, -1);
+}
+
+/* Once halted no lead can be sent: hold all that wait, and all the source
+ * still has. */
 static void
 hold_waiting(struct deliver *d)
 {
     struct job *j;
 
-    while ((j = next_job(d, INT64_MAX, 1)) != NULL) {
-        set_error(j, "auth", d->auth_error);
-        finish(d, j, "held", -1);
-    }
-    for (size_t i = 0; i < d->nwaiting; i++) {
-        j = d->waiting[i];
-        if (j->st == JOB_WAIT_AUTH) {
-            set_error(j, "auth", d->auth_error);
-            finish(d, j, "held", -1);
-        }
-    }
+    while ((j = next_job(d, INT64_MAX, 1)) != NULL)
+        hold_halted(d, j);
+    for (size_t i = 0; i < d->nwaiting; i++)
+        if (d->waiting[i]->st == JOB_WAIT_AUTH)
+            hold_halted(d, d->waiting[i]);
     d->nwaiting = 0;
+}
+
+static void
+halt(struct deliver *d, const char *reason, const char *why)
+{
+    if (d->halted)
+        return;
+    d->halted = 1;
+    d->halt_reason = reason;
+    copy_cut(d->halt_error, sizeof(d->halt_error), why);
+}
+
+void
+deliver_stop(struct deliver *d, const char *why)
+{
+    halt(d, "stopped", why);
 }
 
 static void
@@ -475,6 +504,7 @@ auth_fail(struct deliver *d, const char *prefix, const char *detail)
     copy_cut(d->auth_error + n, sizeof(d->auth_error) - n, detail);
     log_warnx("buyer %s paused: %s", d->cfg.buyer->name, d->auth_error);
     d->auth = AUTH_FAILED;
+    halt(d, "auth", d->auth_error);
 }
 
 static void
@@ -556,12 +586,16 @@ token_done(struct deliver *d, CURLcode code)
 static void
 job_reauth(struct deliver *d, struct job *j)
 {
+    if (d->halted && d->uses_token) {
+        hold_halted(d, j);
+        return;
+    }
     if (!d->uses_token) {
         if (d->auth != AUTH_FAILED)
             auth_fail(d, "session expired or invalid and the buyer has no ",
                       "refresh credentials (auth.*)");
         set_error(j, "auth", d->auth_error);
-        finish(d, j, "held", -1);
+        finish(d, j, OUTCOME_HELD, -1);
         return;
     }
     j->reauths++;
@@ -643,7 +677,7 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
     if (r.verdict == CLASSIFY_REAUTH && j->reauths >= DELIVER_MAX_REAUTHS)
         r.verdict = CLASSIFY_RETRY;
     if (r.verdict == CLASSIFY_RETRY && j->retries < b->retry.max_retries &&
-        d->auth != AUTH_FAILED)
+        !d->halted)
         delay = retry_delay(d, j);
     log_attempt(d, j, code, r, delay);
     if (code != CURLE_OK)
@@ -656,19 +690,18 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
     switch (r.verdict) {
     case CLASSIFY_DONE:
         j->error[0] = '\0';
-        finish(d, j, "delivered", -1);
+        finish(d, j, OUTCOME_DELIVERED, -1);
         break;
-    case CLASSIFY_REJECTED: finish(d, j, "delivery_failed", -1); break;
+    case CLASSIFY_REJECTED: finish(d, j, OUTCOME_DELIVERY_FAILED, -1); break;
     case CLASSIFY_REAUTH: job_reauth(d, j); break;
     case CLASSIFY_RETRY:
-        if (d->auth == AUTH_FAILED) {
-            set_error(j, "auth", d->auth_error);
-            finish(d, j, "held", -1);
-        } else if (delay >= 0) {
+        if (d->halted)
+            hold_halted(d, j);
+        else if (delay >= 0) {
             j->retries++;
             requeue(d, j, JOB_QUEUED, timesrc_mono_ms() + delay);
         } else
-            finish(d, j, "delivery_failed", -1);
+            finish(d, j, OUTCOME_DELIVERY_FAILED, -1);
         break;
     }
 }
@@ -681,17 +714,23 @@ reap(struct deliver *d)
 
     while ((msg = curl_multi_info_read(d->multi, &left)) != NULL) {
         void *owner = NULL;
+        CURL *easy;
+        CURLcode result;
 
         if (msg->msg != CURLMSG_DONE)
             continue;
-        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &owner);
-        curl_multi_remove_handle(d->multi, msg->easy_handle);
+        /* msg is libcurl's only until the handle leaves the multi
+         * (curl_multi_info_read(3)): what is needed is copied first. */
+        easy = msg->easy_handle;
+        result = msg->data.result;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, &owner);
+        curl_multi_remove_handle(d->multi, easy);
         if (owner == &d->tok) {
-            token_done(d, msg->data.result);
+            token_done(d, result);
             continue;
         }
         d->active--;
-        job_done(d, owner, msg->data.result);
+        job_done(d, owner, result);
     }
 }
 
@@ -752,22 +791,24 @@ deliver_run(struct deliver *d)
     if (d->cfg.refresh_first && d->uses_token)
         token_start(d);
     while (d->unfinished > 0 || !d->source_end) {
-        if (d->auth == AUTH_FAILED)
+        if (d->halted)
             hold_waiting(d);
-        if (d->auth == AUTH_REFRESHING && !d->tok.active &&
+        if (!d->halted && d->auth == AUTH_REFRESHING && !d->tok.active &&
             d->tok.due_ms <= timesrc_mono_ms())
             token_start(d);
         fill(d);
         if (curl_multi_perform(d->multi, &running) != CURLM_OK)
             return -1;
         reap(d);
-        /* Refill the slots reaping freed before sleeping: with nothing in
-         * flight the poll below would otherwise sleep its full timeout. */
-        if (d->auth == AUTH_FAILED)
-            hold_waiting(d);
-        fill(d);
+        /* The outcomes reaping gave go to the caller before anything new
+         * starts: one that cannot record them stops the run first. */
         if (d->hooks.on_tick != NULL)
             d->hooks.on_tick(d->hooks.arg);
+        /* Refill the slots reaping freed before sleeping: with nothing in
+         * flight the poll below would otherwise sleep its full timeout. */
+        if (d->halted)
+            hold_waiting(d);
+        fill(d);
         if (d->unfinished == 0 && d->source_end)
             break;
         if (poll_wait(d) == -1)

@@ -21,17 +21,18 @@
 #include "buyer.h"
 #include "dlog.h"
 #include "lead.h"
+#include "outcome.h"
 #include "payload.h"
 #include "timesrc.h"
 
 struct deliver_result {
     const struct lead *lead;
-    const char *outcome; /* "delivered", "delivery_failed" or "held" */
-    int attempts;        /* HTTP attempts actually sent */
-    long status;         /* last HTTP status, 0 if none */
-    const char *reason;  /* static: classify reason, "budget", ... */
-    const char *error;   /* human detail or NULL */
-    int64_t retry_at_ms; /* held: calendar time it may be sent; else -1 */
+    enum outcome outcome; /* delivered, delivery_failed or held */
+    int attempts;         /* HTTP attempts actually sent */
+    long status;          /* last HTTP status, 0 if none */
+    const char *reason;   /* static: classify reason, "budget", ... */
+    const char *error;    /* human detail or NULL */
+    int64_t retry_at_ms;  /* held: calendar time it may be sent; else -1 */
 };
 
 struct deliver_hooks {
@@ -45,11 +46,11 @@ struct deliver_hooks {
      * this is NULL): 0, or -1 with err. */
     int (*payload)(void *arg, const struct lead *l, struct payload *p,
                    struct sf_err *err);
-    /* Before each attempt, at calendar time now_ms: 0 to send, -1 to
-     * hold the lead until *retry_at_ms (the Web-to-Lead budget). May be
-     * NULL. */
+    /* Before each attempt, at calendar time now_ms: 0 to send; -1 to
+     * hold the lead, until *retry_at_ms (the Web-to-Lead budget) or, with
+     * err set, because the attempt could not be counted. May be NULL. */
     int (*before_send)(void *arg, const struct lead *l, int64_t now_ms,
-                       int64_t *retry_at_ms);
+                       int64_t *retry_at_ms, struct sf_err *err);
     /* After an attempt whose request never went out (no connection, a
      * URL libcurl refused): what before_send() counted for it at now_ms
      * may be given back. May be NULL. */
@@ -58,7 +59,10 @@ struct deliver_hooks {
     void (*on_result)(void *arg, const struct deliver_result *r);
     /* A refreshed access token (to persist). May be NULL. */
     void (*on_token)(void *arg, const char *token);
-    /* Once per loop turn, at least once a second. May be NULL. */
+    /* Once per loop turn, at least once a second: after the turn's
+     * outcomes were reported and before new attempts start, so that a
+     * caller that cannot record them may deliver_stop() first. May be
+     * NULL. */
     void (*on_tick)(void *arg);
     void *arg;
     /* Readable when next_lead, after answering "none yet", may have one;
@@ -88,6 +92,14 @@ struct deliver *deliver_new(const struct deliver_config *cfg,
  * failed (the leads not reported are then unfinished).
  */
 int deliver_run(struct deliver *d);
+/*
+ * Stops sending, for a caller that can no longer record what is sent: no
+ * attempt starts after this call, and every lead not final is held with
+ * reason "stopped" and why (copied) as its error; those in flight end as
+ * they end, and are held rather than retried. Safe to call from a hook.
+ * The first call's why is kept.
+ */
+void deliver_stop(struct deliver *d, const char *why);
 /* When the current token was last seen working (calendar ms), -1 if
  * never: what to persist for the next run's session-age check. */
 int64_t deliver_token_used_ms(const struct deliver *d);

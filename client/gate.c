@@ -1,6 +1,5 @@
 /*
- * gate.c - filters, dedup, suppression, pause and the W2L budget
- * (see gate.h).
+ * gate.c - filters, dedup, suppression and pause (see gate.h).
  */
 #include "gate.h"
 
@@ -13,14 +12,20 @@
 #include "buf.h"
 #include "xmalloc.h"
 
-#define GATE_STR(name, str) str,
-static const char *const verdict_names[] = {GATE_VERDICTS(GATE_STR)};
-#undef GATE_STR
+#define GATE_OUTCOME(verdict, outcome) [verdict] = outcome,
+static const enum outcome stop_outcomes[] = {GATE_STOPS(GATE_OUTCOME)};
+#undef GATE_OUTCOME
+
+enum outcome
+gate_outcome(enum gate_verdict v)
+{
+    return stop_outcomes[v];
+}
 
 const char *
 gate_verdict_str(enum gate_verdict v)
 {
-    return verdict_names[v];
+    return v == GATE_PASS ? "pass" : outcome_name(gate_outcome(v));
 }
 
 char *
@@ -57,70 +62,14 @@ gate_normalise(const char *value)
     return out;
 }
 
-/* Counts n sends at ms: into the last bucket when ms falls in its second
- * or before it (a clock set back), else into a new one. */
-static void
-sends_add(struct gate *g, int64_t ms, int64_t n)
-{
-    struct gate_bucket *last =
-        g->nsends > 0 ? &g->sends[g->first + g->nsends - 1] : NULL;
-
-    if (n <= 0)
-        return;
-    g->sent += n;
-    if (last != NULL && ms / 1000 <= last->last_ms / 1000) {
-        if (ms > last->last_ms)
-            last->last_ms = ms;
-        last->count += n;
-        return;
-    }
-    if (g->first + g->nsends == g->cap) {
-        if (g->first > 0) {
-            memmove(g->sends, g->sends + g->first,
-                    g->nsends * sizeof(*g->sends));
-            g->first = 0;
-        } else {
-            g->cap = g->cap ? g->cap * 2 : 64;
-            g->sends = xreallocarray(g->sends, g->cap, sizeof(*g->sends));
-        }
-    }
-    g->sends[g->first + g->nsends++] = (struct gate_bucket){ms, n};
-}
-
-/* The saved buckets ([latest_ms, count] pairs, or bare send times); any
- * other element is skipped, and a count is capped so that no sum of them
- * can overflow. */
-static void
-sends_load(struct gate *g, json_t *doc)
-{
-    json_t *e;
-    size_t i;
-
-    json_array_foreach(doc, i, e)
-    {
-        if (json_is_integer(e))
-            sends_add(g, json_integer_value(e), 1);
-        else if (json_is_array(e) && json_array_size(e) == 2 &&
-                 json_is_integer(json_array_get(e, 0)) &&
-                 json_is_integer(json_array_get(e, 1)))
-            sends_add(g, json_integer_value(json_array_get(e, 0)),
-                      json_integer_value(json_array_get(e, 1)) > INT32_MAX
-                          ? INT32_MAX
-                          : json_integer_value(json_array_get(e, 1)));
-    }
-}
-
 void
-gate_init(struct gate *g, const struct buyer *b, json_t *dedup_doc,
-          json_t *sends_doc)
+gate_init(struct gate *g, const struct buyer *b, json_t *dedup_doc)
 {
     memset(g, 0, sizeof(*g));
     g->b = b;
     g->dedup =
         json_is_object(dedup_doc) ? json_incref(dedup_doc) : json_object();
-    sends_load(g, sends_doc);
     json_decref(dedup_doc);
-    json_decref(sends_doc);
     g->suppress = json_object();
     for (size_t i = 0; i < b->suppression.nvalues; i++) {
         char *v = gate_normalise(b->suppression.values[i]);
@@ -135,8 +84,6 @@ gate_free(struct gate *g)
 {
     json_decref(g->dedup);
     json_decref(g->suppress);
-    json_decref(g->doc);
-    free(g->sends);
     memset(g, 0, sizeof(*g));
 }
 
@@ -213,6 +160,26 @@ dedup_live(json_t *entry, int64_t now_ms, int64_t window_s)
     return now_ms - t < window_s * 1000;
 }
 
+/* Records l under each of keys no other lead holds within the window
+ * (in memory only when dry). */
+static void
+dedup_record(struct gate *g, json_t *keys, const struct lead *l, int64_t now_ms,
+             int dry)
+{
+    json_t *k, *e;
+    size_t i;
+
+    json_array_foreach(keys, i, k) {
+        e = json_object_get(g->dedup, json_string_value(k));
+        if (e != NULL && dedup_live(e, now_ms, g->b->dedup.window_s))
+            continue;
+        json_object_set_new(
+            g->dedup, json_string_value(k),
+            json_pack("{s:s, s:I}", "id", l->id, "t", (json_int_t)now_ms));
+        g->dirty_dedup |= !dry;
+    }
+}
+
 /* GATE_DUPLICATE if another lead holds any of the keys within the window;
  * otherwise records l under each key it does not already hold. */
 static enum gate_verdict
@@ -224,8 +191,7 @@ dedup_check(struct gate *g, const struct lead *l, int64_t now_ms, int dry,
     enum gate_verdict v = GATE_PASS;
     size_t i;
 
-    json_array_foreach(keys, i, k)
-    {
+    json_array_foreach(keys, i, k) {
         const char *other;
 
         e = json_object_get(g->dedup, json_string_value(k));
@@ -240,19 +206,22 @@ dedup_check(struct gate *g, const struct lead *l, int64_t now_ms, int dry,
     }
     /* A dry run records too, in memory only (the caller saves nothing),
      * so that it shows duplicates within the file as a real run would. */
-    json_array_foreach(keys, i, k)
-    {
-        e = json_object_get(g->dedup, json_string_value(k));
-        if (e != NULL && dedup_live(e, now_ms, d->window_s))
-            continue;
-        json_object_set_new(
-            g->dedup, json_string_value(k),
-            json_pack("{s:s, s:I}", "id", l->id, "t", (json_int_t)now_ms));
-        g->dirty_dedup |= !dry;
-    }
+    dedup_record(g, keys, l, now_ms, dry);
 out:
     json_decref(keys);
     return v;
+}
+
+void
+gate_remember(struct gate *g, const struct lead *l, int64_t now_ms)
+{
+    json_t *keys;
+
+    if (g->b->dedup.nfields == 0)
+        return;
+    keys = dedup_keys(&g->b->dedup, l);
+    dedup_record(g, keys, l, now_ms, 0);
+    json_decref(keys);
 }
 
 static int
@@ -299,98 +268,15 @@ gate_check(struct gate *g, const struct lead *l, int64_t now_ms, int dry,
     return GATE_PASS;
 }
 
-/* Drops the buckets that have left the window. */
-static void
-sends_prune(struct gate *g, int64_t now_ms)
-{
-    int64_t horizon = now_ms - g->b->w2l_window_s * 1000;
-
-    while (g->nsends > 0 && g->sends[g->first].last_ms <= horizon) {
-        g->sent -= g->sends[g->first].count;
-        g->first++;
-        g->nsends--;
-        g->dirty_sends = 1;
-    }
-    if (g->nsends == 0)
-        g->first = 0;
-}
-
-int
-gate_budget_take(struct gate *g, int64_t now_ms, int64_t *retry_at_ms)
-{
-    int64_t need, seen = 0;
-    size_t i;
-
-    if (buyer_w2l_oid(g->b) == NULL)
-        return 0;
-    sends_prune(g, now_ms);
-    if (g->sent < g->b->w2l_budget) {
-        sends_add(g, now_ms, 1);
-        g->dirty_sends = 1;
-        return 0;
-    }
-    /* Room opens when sent - budget + 1 sends have aged out: when the
-     * bucket that holds the last of them does. */
-    *retry_at_ms = now_ms + g->b->w2l_window_s * 1000;
-    need = g->sent - g->b->w2l_budget + 1;
-    for (i = 0; i < g->nsends; i++) {
-        const struct gate_bucket *k = &g->sends[g->first + i];
-
-        seen += k->count;
-        if (seen >= need) {
-            *retry_at_ms = k->last_ms + g->b->w2l_window_s * 1000;
-            break;
-        }
-    }
-    return -1;
-}
-
-void
-gate_budget_refund(struct gate *g, int64_t at_ms)
-{
-    /* The take went into the bucket of its second, the newest one not
-     * after it; if that one has left the window, so has the send. */
-    for (size_t i = g->nsends; i-- > 0;) {
-        struct gate_bucket *k = &g->sends[g->first + i];
-
-        if (k->last_ms / 1000 > at_ms / 1000)
-            continue;
-        if (k->last_ms / 1000 == at_ms / 1000 && k->count > 0) {
-            k->count--;
-            g->sent--;
-            g->dirty_sends = 1;
-        }
-        return;
-    }
-}
-
 json_t *
 gate_dedup_doc(struct gate *g, int64_t now_ms)
 {
     const char *k;
     json_t *e, *tmp;
 
-    json_object_foreach_safe(g->dedup, tmp, k, e)
-    {
+    json_object_foreach_safe(g->dedup, tmp, k, e) {
         if (!dedup_live(e, now_ms, g->b->dedup.window_s))
             json_object_del(g->dedup, k);
     }
     return g->dedup;
-}
-
-json_t *
-gate_sends_doc(struct gate *g, int64_t now_ms)
-{
-    sends_prune(g, now_ms);
-    json_decref(g->doc);
-    g->doc = json_array();
-    for (size_t i = 0; i < g->nsends; i++) {
-        const struct gate_bucket *k = &g->sends[g->first + i];
-
-        if (k->count == 0)
-            continue;
-        json_array_append_new(g->doc, json_pack("[I,I]", (json_int_t)k->last_ms,
-                                                (json_int_t)k->count));
-    }
-    return g->doc;
 }

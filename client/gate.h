@@ -4,10 +4,9 @@
  * In order: inbound filters (-> rejected), campaign duplicate detection
  * within a window against history kept in the state directory (->
  * duplicate), the buyer's suppression list (-> suppressed), a paused buyer
- * (-> held). Separately, the Web-to-Lead budget: a rolling window count of
- * sends per org, consulted before every send (-> held, with the time the
- * lead may be sent). gate.c decides and keeps the history documents; it
- * does not read or write files (main.c moves them to and from state.c).
+ * (-> held). The Web-to-Lead budget, consulted before every send, is
+ * budget.c's. gate.c decides and keeps the history document; it does not
+ * read or write files (main.c moves it to and from state.c).
  */
 #ifndef CLIENT_GATE_H
 #define CLIENT_GATE_H
@@ -18,46 +17,29 @@
 
 #include "buyer.h"
 #include "lead.h"
+#include "outcome.h"
 
-#define GATE_VERDICTS(X)                                                       \
-    X(GATE_PASS, "pass")                                                       \
-    X(GATE_REJECTED, "rejected")                                               \
-    X(GATE_DUPLICATE, "duplicate")                                             \
-    X(GATE_SUPPRESSED, "suppressed")                                           \
-    X(GATE_HELD, "held")
+/* The verdicts that stop a lead: X(verdict, the lead's outcome). */
+#define GATE_STOPS(X)                                                          \
+    X(GATE_REJECTED, OUTCOME_REJECTED)                                         \
+    X(GATE_DUPLICATE, OUTCOME_DUPLICATE)                                       \
+    X(GATE_SUPPRESSED, OUTCOME_SUPPRESSED)                                     \
+    X(GATE_HELD, OUTCOME_HELD)
 
-#define GATE_ENUM(name, str) name,
-enum gate_verdict { GATE_VERDICTS(GATE_ENUM) };
+#define GATE_ENUM(verdict, outcome) verdict,
+enum gate_verdict { GATE_PASS, GATE_STOPS(GATE_ENUM) };
 #undef GATE_ENUM
 
-/* The W2L sends of one second: how many, and the time of the latest. A
- * bucket leaves the window when its latest send does, so the count is
- * never lower than with every send kept apart, and memory is at most one
- * bucket per second of the window, whatever the budget. */
-struct gate_bucket {
-    int64_t last_ms;
-    int64_t count;
-};
-
 struct gate {
-    const struct buyer *b;     /* borrowed */
-    json_t *dedup;             /* {"key": {"id": lead, "t": ms}}; owned */
-    json_t *suppress;          /* set of normalised values; owned */
-    struct gate_bucket *sends; /* owned; [first, first + nsends) ascending */
-    size_t first, nsends, cap;
-    int64_t sent; /* W2L sends in the buckets */
-    json_t *doc;  /* owned; the last gate_sends_doc() */
-    int dirty_dedup, dirty_sends;
+    const struct buyer *b; /* borrowed */
+    json_t *dedup;         /* {"key": {"id": lead, "t": ms}}; owned */
+    json_t *suppress;      /* set of normalised values; owned */
+    int dirty_dedup;
 };
 
-/*
- * dedup_doc and sends_doc are the documents state.c loaded (NULL when
- * none); references are stolen. Malformed documents are treated as empty.
- * The sends document is an array of [latest_ms, count] pairs; a plain
- * send time (the format before buckets) counts as one send.
- */
-void gate_init(struct gate *g, const struct buyer *b, json_t *dedup_doc,
-               json_t *sends_doc);
+/* dedup_doc is the document state.c loaded (NULL when none); the
+ * reference is stolen. A malformed document is treated as empty. */
+void gate_init(struct gate *g, const struct buyer *b, json_t *dedup_doc);
 void gate_free(struct gate *g);
 
 /*
@@ -69,22 +51,21 @@ void gate_free(struct gate *g);
  */
 enum gate_verdict gate_check(struct gate *g, const struct lead *l,
                              int64_t now_ms, int dry, char *why, size_t n);
+/* "pass", or the name of the outcome v gives a lead (static). */
 const char *gate_verdict_str(enum gate_verdict v);
-
+/* The outcome of a lead stopped with v (v is not GATE_PASS). */
+enum outcome gate_outcome(enum gate_verdict v);
 /*
- * Takes one Web-to-Lead send from the budget at now_ms. Returns 0 when the
- * send may go (recorded), or -1 with *retry_at_ms set to when the oldest
- * counted send leaves the window. Always 0 for non-form buyers.
+ * Records l in the dedup history at now_ms, as a lead that passed dedup,
+ * unless another lead holds its keys: for --resume, whose leads already
+ * final (sent by a run that may have been killed before it saved the
+ * history) are not checked again but must still block their duplicates.
  */
-int gate_budget_take(struct gate *g, int64_t now_ms, int64_t *retry_at_ms);
-/* Gives back a send taken at at_ms whose post never went out (so the org
- * never counted it either). */
-void gate_budget_refund(struct gate *g, int64_t at_ms);
+void gate_remember(struct gate *g, const struct lead *l, int64_t now_ms);
 
-/* The documents to save (borrowed, valid until the next call; pruned of
- * entries outside their windows at now_ms). */
+/* The document to save (borrowed, valid until the next call; pruned of
+ * entries outside the window at now_ms). */
 json_t *gate_dedup_doc(struct gate *g, int64_t now_ms);
-json_t *gate_sends_doc(struct gate *g, int64_t now_ms);
 
 /*
  * The comparable form of a value: trimmed and lower-cased; a value that

@@ -3,7 +3,11 @@
  *
  * The whole file is read into memory and split here. CSV follows RFC 4180:
  * quoted cells may hold commas, doubled quotes and newlines, so a record's
- * line number is where it starts.
+ * line number is where it starts. Recovery from a bad CSV record: its
+ * first line is skipped and reading goes on with the next line, so that a
+ * stray quote (one that never closes, or closes lines later before stray
+ * text) cannot take later lines with it: each is a lead or has its own
+ * message. Without a good header row every record is reported.
  */
 #include "lead.h"
 
@@ -14,6 +18,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define CSV_CELL_MAX (1024 * 1024)
@@ -113,7 +118,8 @@ read_ndjson(struct reader *r, const char *text, size_t len)
     }
 }
 
-/* Reads one quoted cell body starting after the opening quote. */
+/* Reads one quoted cell body starting after the opening quote: 0, -1 when
+ * the cell is too large, -2 when the quote never closes. */
 static int
 csv_quoted(const char *text, size_t len, size_t *pos, long *line,
            struct buf *cell)
@@ -122,7 +128,7 @@ csv_quoted(const char *text, size_t len, size_t *pos, long *line,
 
     for (;;) {
         if (p >= len)
-            return -1; /* unterminated quote */
+            return -2;
         if (text[p] == '"') {
             if (p + 1 < len && text[p + 1] == '"') {
                 buf_putc(cell, '"');
@@ -145,31 +151,37 @@ csv_quoted(const char *text, size_t len, size_t *pos, long *line,
 /*
  * Reads one CSV record at *pos into a new array of strings (caller
  * decrefs). Advances *pos past the record's newline and *line by the
- * newlines consumed. NULL with *why set for a malformed record (skipped to
- * its end of line).
+ * newlines consumed. NULL with why (size n) set for a malformed record,
+ * with *pos past the end of the line where it starts.
  */
 static json_t *
-csv_record(const char *text, size_t len, size_t *pos, long *line,
-           const char **why)
+csv_record(const char *text, size_t len, size_t *pos, long *line, char *why,
+           size_t n)
 {
     json_t *cells = json_array();
     struct buf cell;
-    size_t p = *pos;
+    size_t p = *pos, open;
+    long line0 = *line;
 
     buf_init(&cell, CSV_CELL_MAX);
     for (;;) {
         buf_reset(&cell);
         buf_puts(&cell, "");
         if (p < len && text[p] == '"') {
-            p++;
-            if (csv_quoted(text, len, &p, line, &cell) == -1) {
-                *why = cell.toobig ? "cell too large" : "unterminated quote";
+            open = p++;
+            switch (csv_quoted(text, len, &p, line, &cell)) {
+            case -1: snprintf(why, n, "cell too large"); goto fail;
+            case -2:
+                snprintf(why, n,
+                         "unterminated quote (the cell opened at column %zu "
+                         "never closes)",
+                         open - *pos + 1);
                 goto fail;
             }
         } else {
             while (p < len && text[p] != ',' && text[p] != '\n')
                 if (buf_putc(&cell, text[p++]) == -1) {
-                    *why = "cell too large";
+                    snprintf(why, n, "cell too large");
                     goto fail;
                 }
         }
@@ -179,11 +191,11 @@ csv_record(const char *text, size_t len, size_t *pos, long *line,
         else if (cell.len > 0 && cell.data[cell.len - 1] == '\r' &&
                  (p >= len || text[p] == '\n'))
             cell.data[--cell.len] = '\0';
-        json_array_append_new(cells, json_stringn(cell.data, cell.len));
+        json_array_append_new(cells, json_stringn_nocheck(cell.data, cell.len));
         if (p >= len || text[p] == '\n')
             break;
         if (text[p] != ',') {
-            *why = "text after a closing quote";
+            snprintf(why, n, "text after a closing quote");
             goto fail;
         }
         p++;
@@ -193,13 +205,53 @@ csv_record(const char *text, size_t len, size_t *pos, long *line,
     buf_free(&cell);
     return cells;
 fail:
+    /* A bad record is skipped by its first line only: a stray quote would
+     * otherwise take the lines after it along, and every one of them
+     * deserves its own chance (or its own message). */
+    if (*line > line0 && strlen(why) + 1 < n)
+        snprintf(why + strlen(why), n - strlen(why),
+                 ": line skipped, reading goes on with the next line");
+    p = *pos;
     while (p < len && text[p] != '\n')
         p++;
     *pos = p + (p < len);
-    (*line)++;
+    *line = line0 + 1;
     buf_free(&cell);
     json_decref(cells);
     return NULL;
+}
+
+/*
+ * 0 when the record text[from, to) (starting at the start of line) is
+ * UTF-8; else reports where the first bad byte is and returns -1. Checked
+ * on the raw text so that the position is the file's.
+ */
+static int
+csv_utf8(struct reader *r, const char *text, size_t from, size_t to, long line,
+         const char *what)
+{
+    size_t i = from, line_start = from, k;
+
+    while (i < to) {
+        k = utf8_seq((const unsigned char *)text + i, to - i);
+        if (k == 0 || text[i] == '\0')
+            break;
+        if (text[i] == '\n') {
+            line++;
+            line_start = i + 1;
+        }
+        i += k;
+    }
+    if (i == to)
+        return 0;
+    if (text[i] == '\0')
+        bad(r, line, "%scolumn %zu: a NUL byte", what, i - line_start + 1);
+    else
+        bad(r, line,
+            "%scolumn %zu: not valid UTF-8 (byte 0x%02X); the file must be "
+            "UTF-8",
+            what, i - line_start + 1, (unsigned)(unsigned char)text[i]);
+    return -1;
 }
 
 static int
@@ -233,28 +285,70 @@ csv_row(struct reader *r, json_t *header, json_t *cells, long line)
     return add_lead(r, obj, line);
 }
 
+/* -1 (reported) when two columns of the header have the same name: the
+ * later cell would silently replace the earlier one. */
+static int
+csv_header_check(struct reader *r, json_t *header, long line)
+{
+    json_t *seen = json_object(), *v;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(header, i, v) {
+        json_t *first = json_object_get(seen, json_string_value(v));
+
+        if (first != NULL) {
+            bad(r, line, "header row: column %zu repeats \"%s\" (column %lld)",
+                i + 1, json_string_value(v),
+                (long long)json_integer_value(first));
+            rc = -1;
+            break;
+        }
+        json_object_set_new(seen, json_string_value(v),
+                            json_integer((json_int_t)i + 1));
+    }
+    json_decref(seen);
+    return rc;
+}
+
 static void
 read_csv(struct reader *r, const char *text, size_t len)
 {
     json_t *header = NULL, *cells;
-    size_t pos = 0;
-    long line = 1, start;
-    const char *why = NULL;
+    size_t pos = 0, from;
+    long line = 1, start, header_line = 0;
+    char why[256];
     int rc = 0;
 
     if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
         pos = 3; /* a BOM, as spreadsheets write */
     while (pos < len && rc == 0) {
+        const char *what = header_line == 0 ? "header row: " : "";
+
         start = line;
-        cells = csv_record(text, len, &pos, &line, &why);
+        from = pos;
+        cells = csv_record(text, len, &pos, &line, why, sizeof(why));
+        if (cells == NULL)
+            bad(r, start, "%s%s", what, why);
+        else if (csv_utf8(r, text, from, pos, start, what) == -1) {
+            json_decref(cells);
+            cells = NULL;
+        }
         if (cells == NULL) {
-            bad(r, start, "%s", why);
+            /* A bad first record leaves the file without a header. */
+            if (header_line == 0)
+                header_line = start;
             continue;
         }
         if (csv_blank(cells))
             ;
-        else if (header == NULL)
-            header = json_incref(cells);
+        else if (header_line == 0) {
+            header_line = start;
+            if (csv_header_check(r, cells, start) == 0)
+                header = json_incref(cells);
+        } else if (header == NULL)
+            bad(r, start, "no usable header row (line %ld is bad)",
+                header_line);
         else
             rc = csv_row(r, header, cells, start);
         json_decref(cells);

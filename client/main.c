@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "budget.h"
 #include "buyer.h"
 #include "deliver.h"
 #include "dlog.h"
@@ -31,6 +32,7 @@
 #include "state.h"
 #include "timefmt.h"
 #include "timesrc.h"
+#include "version.h"
 #include "xmalloc.h"
 
 enum exit_code { EXIT_DONE = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -40,12 +42,6 @@ struct opts {
     long concurrency; /* -1: from the buyer config */
     int resume, dry_run, verbose, conformance;
 };
-
-/* Counts per outcome, in the order the summary prints them. */
-static const char *const outcome_names[] = {"delivered",  "delivery_failed",
-                                            "rejected",   "duplicate",
-                                            "suppressed", "held",
-                                            NULL};
 
 /* A lead Web-to-Lead answered 200 for, waiting to be reconciled. */
 struct pending {
@@ -66,19 +62,25 @@ struct run {
     const struct lead **pass;
     size_t npass, pass_next;
     struct gate gate;
+    struct budget budget; /* Web-to-Lead buyers only (has_budget) */
+    int has_budget;
+    struct deliver *d; /* while delivering */
     struct outcome_file out;
     struct dlog dlog;
     const char *leads_label;
     char *config_auth; /* the config's own Authorization header, or NULL */
-    size_t counts[6];
+    size_t counts[OUTCOME_COUNT]; /* leads per outcome */
+    size_t held_sent;             /* held leads that had been sent */
     size_t total;
     struct pending *pending; /* delivered, not yet reconciled */
     size_t npending;
     size_t confirmed, dropped, unverified, found_on_resume;
     char reconcile_error[SF_ERR_MSG_MAX];
     int64_t start_mono, last_save_mono, last_progress_mono;
-    char budget_file[160];
     int tty, failed;
+    /* Sending stopped because what is sent cannot be recorded. */
+    int stopped, sending_over;
+    char stop_why[SF_ERR_MSG_MAX];
 };
 
 static const struct option long_opts[] = {
@@ -93,19 +95,37 @@ static const struct option long_opts[] = {
     {"resume", no_argument, NULL, 'r'},
     {"state", required_argument, NULL, 's'},
     {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 
 static void
 usage(FILE *fp)
 {
-    fprintf(fp, "usage: sfdeliver --buyer FILE --leads FILE [--outcomes FILE] "
-                "[--log FILE]\n"
-                "                 [--state DIR] [--concurrency N] [--resume] "
-                "[--dry-run]\n"
-                "                 [--now RFC3339] [--verbose]\n"
-                "With SFCONFORM_BUYER set, the SFCONFORM_* variables give the "
-                "buyer, leads,\noutcomes, state directory and time.\n");
+    fprintf(
+        fp,
+        "usage: sfdeliver --buyer FILE --leads FILE [options]\n"
+        "Delivers leads to Salesforce (or sfsim) as a buyer config says.\n"
+        "\n"
+        "  --buyer FILE             buyer config (JSON, sfdeliver-buyer(5))\n"
+        "  --leads FILE             leads: NDJSON, or CSV with a header row\n"
+        "  --outcomes FILE          append one JSON line per lead (default "
+        "stdout)\n"
+        "  --log FILE               delivery log: one JSON line per attempt\n"
+        "  --state DIR              tokens, dedup history, Web-to-Lead "
+        "budget\n"
+        "  --concurrency N          parallel connections (default: the "
+        "buyer's)\n"
+        "  --resume                 skip leads already final in --outcomes\n"
+        "  --dry-run                print what would be sent; send nothing\n"
+        "  --now RFC3339            start the calendar clock at this time\n"
+        "  --verbose                log more (repeat)\n"
+        "  --version                print the version\n"
+        "  --help                   this help\n"
+        "\n"
+        "With SFCONFORM_BUYER set, the SFCONFORM_* variables give the buyer,\n"
+        "leads, outcomes, state directory and time (sfconform's contract).\n"
+        "See sfdeliver(1) and sfdeliver-buyer(5).\n");
 }
 
 static int
@@ -116,7 +136,7 @@ parse_args(struct opts *o, int argc, char **argv)
 
     memset(o, 0, sizeof(*o));
     o->concurrency = -1;
-    while ((c = getopt_long(argc, argv, "b:c:hl:L:nN:o:rs:v", long_opts,
+    while ((c = getopt_long(argc, argv, "b:c:hl:L:nN:o:rs:vV", long_opts,
                             NULL)) != -1) {
         switch (c) {
         case 'b': o->buyer = optarg; break;
@@ -136,6 +156,7 @@ parse_args(struct opts *o, int argc, char **argv)
         case 'r': o->resume = 1; break;
         case 's': o->state = optarg; break;
         case 'v': o->verbose++; break;
+        case 'V': printf("sfdeliver %s\n", SFSIM_VERSION); exit(EXIT_DONE);
         default: return -1;
         }
     }
@@ -159,20 +180,58 @@ apply_env(struct opts *o)
 }
 
 static void
-count(struct run *r, const char *outcome)
+count(struct run *r, enum outcome outcome, int attempts)
 {
-    for (size_t i = 0; outcome_names[i] != NULL; i++)
-        if (strcmp(outcome_names[i], outcome) == 0)
-            r->counts[i]++;
+    r->counts[outcome]++;
+    /* Held after a failed attempt (a 401 whose refresh failed, a retry
+     * the run stopped): sent, but not delivered. */
+    if (outcome == OUTCOME_HELD && attempts > 0)
+        r->held_sent++;
+}
+
+/*
+ * Stops sending because what is sent can no longer be recorded (the
+ * outcomes file or the budget file cannot be written): said once, and
+ * every lead not sent yet is held for a later --resume.
+ */
+static void
+stop_sending(struct run *r, const char *why)
+{
+    if (r->stopped)
+        return;
+    r->stopped = 1;
+    r->failed = 1;
+    snprintf(r->stop_why, sizeof(r->stop_why), "%s", why);
+    if (r->sending_over)
+        log_warnx("%s", why);
+    else
+        log_warnx("%s: sending stopped; the leads not sent are held for "
+                  "--resume",
+                  why);
+    if (r->d != NULL)
+        deliver_stop(r->d, r->stop_why);
 }
 
 static void
-record(struct run *r, const char *lead_id, const char *outcome, int attempts,
+outcomes_broken(struct run *r)
+{
+    struct sf_err why;
+
+    err_clear(&why);
+    err_set(&why, "cannot write the outcomes file %s: %s",
+            r->o.outcomes != NULL ? r->o.outcomes : "(stdout)", r->out.error);
+    stop_sending(r, why.msg);
+}
+
+static void
+record(struct run *r, const char *lead_id, enum outcome outcome, int attempts,
        const struct outcome_detail *d, json_t *extra)
 {
-    count(r, outcome);
+    count(r, outcome, attempts);
     if (outcome_write(&r->out, lead_id, outcome, attempts, d, extra) == -1)
         r->failed = 1;
+    if (r->out.broken)
+        outcomes_broken(r);
 }
 
 static void
@@ -237,12 +296,19 @@ hook_payload(void *arg, const struct lead *l, struct payload *p,
 
 static int
 hook_before_send(void *arg, const struct lead *l, int64_t now_ms,
-                 int64_t *retry_at)
+                 int64_t *retry_at, struct sf_err *err)
 {
     struct run *r = arg;
 
     (void)l;
-    return gate_budget_take(&r->gate, now_ms, retry_at);
+    if (!r->has_budget)
+        return 0;
+    switch (budget_take(&r->budget, now_ms, retry_at, err)) {
+    case BUDGET_SEND: return 0;
+    case BUDGET_FULL: return -1;
+    case BUDGET_UNWRITABLE: stop_sending(r, err->msg); return -1;
+    }
+    return -1;
 }
 
 static void
@@ -251,7 +317,8 @@ hook_unsent(void *arg, const struct lead *l, int64_t now_ms)
     struct run *r = arg;
 
     (void)l;
-    gate_budget_refund(&r->gate, now_ms);
+    if (r->has_budget)
+        budget_refund(&r->budget, now_ms);
 }
 
 static void
@@ -271,7 +338,7 @@ hook_result(void *arg, const struct deliver_result *res)
 
     /* Web-to-Lead's 200 proves nothing: the outcome waits for the
      * read-back (one line per lead, so nothing is written yet). */
-    if (buyer_reconciles(&r->b) && strcmp(res->outcome, "delivered") == 0) {
+    if (buyer_reconciles(&r->b) && res->outcome == OUTCOME_DELIVERED) {
         r->pending =
             xreallocarray(r->pending, r->npending + 1, sizeof(*r->pending));
         r->pending[r->npending++] = (struct pending){
@@ -282,7 +349,7 @@ hook_result(void *arg, const struct deliver_result *res)
         return;
     }
     if (res->reason != NULL && *res->reason != '\0' &&
-        strcmp(res->outcome, "delivered") != 0)
+        res->outcome != OUTCOME_DELIVERED)
         detail.reason = res->reason;
     detail.error = res->error;
     if (res->retry_at_ms >= 0)
@@ -308,7 +375,7 @@ hook_token(void *arg, const char *token)
     save_token(r, token, timesrc_now_ms(&r->clock));
 }
 
-/* Saves the gate's documents that changed. */
+/* Saves the dedup history and the budget's exact count, when changed. */
 static void
 save_gate(struct run *r)
 {
@@ -317,9 +384,8 @@ save_gate(struct run *r)
     if (r->gate.dirty_dedup &&
         state_save(&r->st, "dedup.json", gate_dedup_doc(&r->gate, now)) == 0)
         r->gate.dirty_dedup = 0;
-    if (r->gate.dirty_sends &&
-        state_save(&r->st, r->budget_file, gate_sends_doc(&r->gate, now)) == 0)
-        r->gate.dirty_sends = 0;
+    if (r->has_budget)
+        budget_save(&r->budget, now);
 }
 
 static void
@@ -329,7 +395,7 @@ progress(struct run *r, int64_t now)
     double secs = (double)(now - r->start_mono) / 1000.0, rate;
     int exact;
 
-    for (size_t i = 0; i < 6; i++)
+    for (int i = 0; i < OUTCOME_COUNT; i++)
         done += r->counts[i];
     /* Leads still being read count by the file's lines, shown with a ~. */
     total = r->total + feed_left(r->feed, &exact);
@@ -337,8 +403,8 @@ progress(struct run *r, int64_t now)
     fprintf(stderr,
             "\r%zu/%s%zu  delivered %zu  failed %zu  held %zu  %.0f/s  "
             "ETA %.0fs   ",
-            done, exact ? "" : "~", total, r->counts[0], r->counts[1],
-            r->counts[5], rate,
+            done, exact ? "" : "~", total, r->counts[OUTCOME_DELIVERED],
+            r->counts[OUTCOME_DELIVERY_FAILED], r->counts[OUTCOME_HELD], rate,
             rate > 0 && total > done ? (double)(total - done) / rate : 0.0);
 }
 
@@ -349,7 +415,7 @@ hook_tick(void *arg)
     int64_t now = timesrc_mono_ms();
 
     if (outcome_tick(&r->out, now) == -1)
-        r->failed = 1;
+        outcomes_broken(r);
     if (now - r->last_save_mono >= 1000) {
         dlog_flush(&r->dlog);
         save_gate(r);
@@ -368,7 +434,7 @@ open_inputs(struct run *r)
 {
     struct feed_hooks hooks = {0};
     struct sf_err err;
-    char key[120];
+    char key[120], file[160];
     const char *oid;
 
     err_clear(&err);
@@ -394,11 +460,15 @@ open_inputs(struct run *r)
         log_warnx("%s", err.msg);
         return EXIT_USAGE;
     }
+    gate_init(&r->gate, &r->b, state_load(&r->st, "dedup.json"));
     oid = buyer_w2l_oid(&r->b);
-    snprintf(r->budget_file, sizeof(r->budget_file), "w2l-%s.json",
-             state_key(oid != NULL ? oid : "none", key, sizeof(key)));
-    gate_init(&r->gate, &r->b, state_load(&r->st, "dedup.json"),
-              oid != NULL ? state_load(&r->st, r->budget_file) : NULL);
+    if (oid != NULL && !r->o.dry_run) {
+        snprintf(file, sizeof(file), "w2l-%s.json",
+                 state_key(oid, key, sizeof(key)));
+        budget_open(&r->budget, &r->st, file, r->b.w2l_budget,
+                    r->b.w2l_window_s);
+        r->has_budget = 1;
+    }
     if (dlog_open(&r->dlog, r->o.log, &err) == -1) {
         log_warnx("%s", err.msg);
         return EXIT_USAGE;
@@ -450,25 +520,35 @@ dry_run_gate(const struct lead *l, enum gate_verdict v, const char *why)
 
 /*
  * Runs the pre-send gates on l: 1 when it is to be sent. A lead already
- * final (--resume) is skipped; one a gate stops is recorded (or, on a dry
- * run, printed with what would be sent). Releases l unless it is to be
- * sent.
+ * final (--resume) is skipped, its dedup keys remembered; one a gate stops
+ * is recorded (or, on a dry run, printed with what would be sent).
+ * Releases l unless it is to be sent.
  */
 static int
 admit(struct run *r, const struct lead *l)
 {
     enum gate_verdict v;
+    enum outcome done;
+    const char *name;
     char why[256];
 
-    if (r->done != NULL && json_object_get(r->done, l->id) != NULL)
+    name = r->done != NULL ? json_string_value(json_object_get(r->done, l->id))
+                           : NULL;
+    if (name != NULL) {
+        /* The history is saved once a second; the outcomes file is the
+         * record of what passed dedup before a kill. */
+        if (outcome_parse(name, &done) == 0 &&
+            (done == OUTCOME_DELIVERED || done == OUTCOME_DELIVERY_FAILED))
+            gate_remember(&r->gate, l, timesrc_now_ms(&r->clock));
         goto out;
+    }
     r->total++;
     v = gate_check(&r->gate, l, timesrc_now_ms(&r->clock), r->o.dry_run, why,
                    sizeof(why));
     if (v != GATE_PASS && r->o.dry_run)
         dry_run_gate(l, v, why);
     else if (v != GATE_PASS)
-        record(r, l->id, gate_verdict_str(v), 0, NULL,
+        record(r, l->id, gate_outcome(v), 0, NULL,
                json_pack("{s:s}", "reason", why));
     else if (r->o.dry_run)
         dry_run_print(r, l);
@@ -668,7 +748,7 @@ reconcile_pending(struct run *r)
         if (v[i] != NULL && json_object_get(found, v[i]) != NULL) {
             r->confirmed++;
             json_object_set_new(extra, "reconciled", json_true());
-            record(r, p->lead->id, "delivered", p->attempts, NULL, extra);
+            record(r, p->lead->id, OUTCOME_DELIVERED, p->attempts, NULL, extra);
         } else if (asked) {
             r->dropped++;
             json_object_set_new(extra, "reason",
@@ -678,7 +758,8 @@ reconcile_pending(struct run *r)
                 json_sprintf("Web-to-Lead answered %ld but no %s has %s = "
                              "'%s': the org dropped it silently",
                              p->status, r->b.reconcile.object, match, v[i]));
-            record(r, p->lead->id, "delivery_failed", p->attempts, NULL, extra);
+            record(r, p->lead->id, OUTCOME_DELIVERY_FAILED, p->attempts, NULL,
+                   extra);
         } else {
             r->unverified++;
             json_object_set_new(extra, "reconciled", json_false());
@@ -688,7 +769,7 @@ reconcile_pending(struct run *r)
                     ? json_sprintf("not verified: the lead has no %s",
                                    r->b.reconcile.lead_field)
                     : json_sprintf("not verified: %s", r->reconcile_error));
-            record(r, p->lead->id, "delivered", p->attempts, NULL, extra);
+            record(r, p->lead->id, OUTCOME_DELIVERED, p->attempts, NULL, extra);
         }
     }
     for (size_t i = 0; i < n; i++)
@@ -719,7 +800,7 @@ skip_already_created(struct run *r, const struct lead **pass, size_t *npass)
     for (size_t i = 0; i < n; i++) {
         if (v[i] != NULL && json_object_get(found, v[i]) != NULL) {
             r->found_on_resume++;
-            record(r, pass[i]->id, "delivered", 0, NULL,
+            record(r, pass[i]->id, OUTCOME_DELIVERED, 0, NULL,
                    json_pack("{s:b, s:s}", "reconciled", 1, "note",
                              "already in the org (sent by an interrupted "
                              "run); not sent again"));
@@ -733,23 +814,67 @@ skip_already_created(struct run *r, const struct lead **pass, size_t *npass)
     free_values(v, n);
 }
 
+/* The truth when outcomes could not be written: what is not in the
+ * file, and the lines of the leads that were sent (a --resume would send
+ * them again). */
+static void
+summary_unrecorded(const struct run *r)
+{
+    const struct outcome_file *o = &r->out;
+
+    fprintf(stderr,
+            "sfdeliver: OUTCOMES NOT RECORDED: %s. %zu outcomes are not in "
+            "the outcomes file; leads with none are sent by --resume.\n",
+            r->stop_why, o->unwritten);
+    if (o->unwritten_sent == 0)
+        return;
+    fprintf(stderr,
+            "sfdeliver: %zu of them are of leads that WERE SENT (a --resume "
+            "would send them again); their outcomes:\n",
+            o->unwritten_sent);
+    fwrite(o->lost.data != NULL ? o->lost.data : "", 1, o->lost.len, stderr);
+    if (o->lost.toobig)
+        fprintf(stderr, "sfdeliver: (more outcome lines than fit in "
+                        "memory were cut)\n");
+}
+
+/* The held leads: not delivered, and not sent unless some were. */
+static void
+summary_held(const struct run *r)
+{
+    const char *see =
+        r->out.broken ? "" : "see \"reason\" and \"retry_at\" in the outcomes";
+
+    fprintf(stderr, "sfdeliver: %zu leads held; ", r->counts[OUTCOME_HELD]);
+    if (r->held_sent == 0)
+        fprintf(stderr, "they were NOT sent%s%s%s\n", *see ? " (" : "", see,
+                *see ? ")" : "");
+    else
+        fprintf(stderr,
+                "they were NOT delivered (%zu of them were sent and "
+                "failed%s%s)\n",
+                r->held_sent, *see ? "; " : "", see);
+}
+
 static void
 summary(const struct run *r, const struct deliver *d)
 {
     if (r->tty)
         fputc('\n', stderr);
     fprintf(stderr, "sfdeliver: %zu leads:", r->total);
-    for (size_t i = 0; outcome_names[i] != NULL; i++)
-        fprintf(stderr, " %zu %s%s", r->counts[i], outcome_names[i],
-                outcome_names[i + 1] != NULL ? "," : "");
+    for (int i = 0; i < OUTCOME_COUNT; i++)
+        fprintf(stderr, " %zu %s%s", r->counts[i],
+                outcome_name((enum outcome)i),
+                i + 1 < OUTCOME_COUNT ? "," : "");
     fprintf(stderr, "; %zu bad input lines\n", feed_bad(r->feed));
     if (d != NULL && deliver_auth_error(d) != NULL)
         fprintf(stderr, "sfdeliver: buyer paused: %s\n", deliver_auth_error(d));
-    if (r->counts[5] > 0)
-        fprintf(stderr,
-                "sfdeliver: %zu leads held; they were NOT sent "
-                "(see \"reason\" and \"retry_at\" in the outcomes)\n",
-                r->counts[5]);
+    if (r->stopped)
+        fprintf(stderr, "sfdeliver: sending STOPPED: %s\n", r->stop_why);
+    if (r->counts[OUTCOME_HELD] > 0)
+        summary_held(r);
+    if (r->out.broken)
+        summary_unrecorded(r);
     if (!buyer_reconciles(&r->b))
         return;
     if (r->dropped > 0)
@@ -810,15 +935,26 @@ deliver_all(struct run *r)
             skip_already_created(r, r->pass, &r->npass);
     }
     setup_token(r, &cfg);
-    d = deliver_new(&cfg, &hooks);
+    d = r->d = deliver_new(&cfg, &hooks);
+    if (r->stopped)
+        deliver_stop(d, r->stop_why);
     if (deliver_run(d) == -1) {
         log_warnx("libcurl failed; unfinished leads were not recorded");
         rc = EXIT_RUNTIME;
     }
+    r->sending_over = 1;
     reconcile_pending(r);
     save_gate(r);
     save_token_use(r, d);
+    /* Closed before the summary, so that it tells whether the last lines
+     * were written. */
+    if (outcome_close(&r->out) == -1) {
+        r->failed = 1;
+        if (r->out.broken)
+            outcomes_broken(r);
+    }
     summary(r, d);
+    r->d = NULL;
     deliver_free(d);
     return rc;
 }
@@ -828,6 +964,9 @@ run_free(struct run *r)
 {
     dlog_close(&r->dlog);
     gate_free(&r->gate);
+    if (r->has_budget)
+        budget_close(&r->budget);
+    outcome_free(&r->out);
     feed_close(r->feed);
     free(r->pass);
     buyer_free(&r->b);

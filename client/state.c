@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -86,31 +87,36 @@ sync_dir(const char *dir)
     }
 }
 
-int
-state_save(const struct state *s, const char *name, json_t *doc)
+static int
+write_all(int fd, const char *text, size_t len)
 {
-    char *path = NULL, *tmp = NULL, *text = NULL;
-    size_t len, off = 0;
+    while (len > 0) {
+        ssize_t w = write(fd, text, len);
+
+        if (w == -1 && errno == EINTR)
+            continue;
+        if (w == -1)
+            return -1;
+        text += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int
+state_save_text(const struct state *s, const char *name, const char *text,
+                size_t len)
+{
+    char *path = NULL, *tmp = NULL;
     int fd = -1, rc = -1;
 
     if (s->dir == NULL)
         return 0;
     path = xasprintf("%s/%s", s->dir, name);
     tmp = xasprintf("%s/.%s.tmp", s->dir, name);
-    text = json_dumps(doc, JSON_COMPACT);
-    len = strlen(text);
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd == -1)
+    if (fd == -1 || write_all(fd, text, len) == -1)
         goto out;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-
-        if (w == -1 && errno == EINTR)
-            continue;
-        if (w == -1)
-            goto out;
-        off += (size_t)w;
-    }
     if (fsync(fd) == -1 || close(fd) == -1) {
         fd = -1;
         goto out;
@@ -121,14 +127,99 @@ state_save(const struct state *s, const char *name, json_t *doc)
     sync_dir(s->dir);
     rc = 0;
 out:
-    if (rc == -1)
+    if (rc == -1) {
         log_warn("saving %s", path);
+        unlink(tmp);
+    }
     if (fd != -1)
         close(fd);
-    free(text);
     free(tmp);
     free(path);
     return rc;
+}
+
+int
+state_save(const struct state *s, const char *name, json_t *doc)
+{
+    char *text;
+    int rc;
+
+    if (s->dir == NULL)
+        return 0;
+    text = json_dumps(doc, JSON_COMPACT);
+    rc = state_save_text(s, name, text, strlen(text));
+    free(text);
+    return rc;
+}
+
+char *
+state_load_text(const struct state *s, const char *name, size_t max,
+                size_t *len)
+{
+    struct buf text;
+    char chunk[8192], *path, *res = NULL;
+    ssize_t n = 0;
+    int fd;
+
+    if (s->dir == NULL)
+        return NULL;
+    buf_init(&text, max);
+    buf_puts(&text, "");
+    path = xasprintf("%s/%s", s->dir, name);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) {
+        if (errno != ENOENT)
+            log_warn("%s: ignored", path);
+        goto out;
+    }
+    while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n == -1 || buf_append(&text, chunk, (size_t)n) == -1) {
+            log_warnx("%s: ignored: %s", path,
+                      n == -1 ? strerror(errno) : "too large");
+            goto out;
+        }
+    }
+    res = buf_steal(&text, len);
+out:
+    if (fd != -1)
+        close(fd);
+    buf_free(&text);
+    free(path);
+    return res;
+}
+
+int
+state_open_append(const struct state *s, const char *name)
+{
+    char *path;
+    int fd;
+
+    if (s->dir == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    path = xasprintf("%s/%s", s->dir, name);
+    fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd == -1 && errno == ENOENT) {
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        /* A new file's name must survive a crash as well as its data. */
+        if (fd != -1)
+            sync_dir(s->dir);
+    }
+    free(path);
+    return fd;
+}
+
+int
+state_append_sync(int fd, const char *text, size_t len)
+{
+    if (write_all(fd, text, len) == -1)
+        return -1;
+    /* A file system that cannot sync (EINVAL) still keeps what was
+     * written when the process dies, as the outcomes file does. */
+    return fdatasync(fd) == -1 && errno != EINVAL ? -1 : 0;
 }
 
 const char *

@@ -6,15 +6,13 @@
 #include <errno.h>
 #include <time.h>
 
+#include "mono.h"
 #include "timefmt.h"
 
 int64_t
 timesrc_mono_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return mono_ms();
 }
 
 int

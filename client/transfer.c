@@ -149,6 +149,17 @@ set_fixed(struct transfer *t)
     rc |= curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
     rc |= curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
     rc |= curl_easy_setopt(e, CURLOPT_USERAGENT, "sfdeliver/1");
+    /* Only what weburl_check() lets in, even from a server's
+     * redirect or a URL a server's answer builds (nextRecordsUrl). */
+#if LIBCURL_VERSION_NUM >= 0x075500
+    rc |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    rc |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+    rc |= curl_easy_setopt(e, CURLOPT_PROTOCOLS,
+                           (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    rc |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS,
+                           (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     t->ready = rc == CURLE_OK;
     return rc;
 }

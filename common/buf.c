@@ -156,6 +156,23 @@ buf_reset(struct buf *b)
         b->data[0] = '\0';
 }
 
+size_t
+buf_array_open(struct buf_array *a, struct buf *b)
+{
+    if (!a->opened)
+        buf_putc(b, '[');
+    a->opened = 1;
+    return b->len;
+}
+
+void
+buf_array_sep(struct buf_array *a, struct buf *b)
+{
+    if (a->any)
+        buf_putc(b, ',');
+    a->any = 1;
+}
+
 char *
 buf_steal(struct buf *b, size_t *lenp)
 {

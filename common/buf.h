@@ -31,6 +31,19 @@ int buf_put_int(struct buf *b, long long v);
 /* Append s as the inside of a JSON string (quotes not included). */
 int buf_json_escape(struct buf *b, const char *s, size_t n);
 void buf_reset(struct buf *b);
+
+/*
+ * A JSON array appended to over several calls, as streamed answers are:
+ * buf_array_open() writes the '[' the first time and returns b->len (where
+ * this call's elements start); buf_array_sep() writes the ',' that goes
+ * before every element but the first. The caller writes the ']'.
+ */
+struct buf_array {
+    int opened, any;
+};
+
+size_t buf_array_open(struct buf_array *a, struct buf *b);
+void buf_array_sep(struct buf_array *a, struct buf *b);
 /* Hands the data out; caller frees with free(). The buf is left empty. */
 char *buf_steal(struct buf *b, size_t *lenp);
 void buf_free(struct buf *b);

@@ -5,49 +5,41 @@
 
 #include <ctype.h>
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
+#include "calendar.h"
 
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
+/* The civil date and time of day of epoch millisecond ms (UTC). */
+struct civil {
+    int64_t year;
+    int month, day, hour, min, sec, millis;
+};
 
 static void
-civil_from_ms(int64_t ms, struct tm *tm, int *millis)
+civil_from_ms(int64_t ms, struct civil *c)
 {
-    int64_t secs = ms / 1000, rem = ms % 1000;
-    time_t t;
+    int64_t days = calendar_day_of_ms(ms);
+    int64_t rem = ms % CALENDAR_MS_PER_DAY;
 
-    if (rem < 0) {
-        rem += 1000;
-        secs -= 1;
-    }
-    t = (time_t)secs;
-    gmtime_r(&t, tm);
-    *millis = (int)rem;
+    if (rem < 0)
+        rem += CALENDAR_MS_PER_DAY;
+    calendar_date(days, &c->year, &c->month, &c->day);
+    c->hour = (int)(rem / 3600000);
+    c->min = (int)(rem / 60000 % 60);
+    c->sec = (int)(rem / 1000 % 60);
+    c->millis = (int)(rem % 1000);
 }
 
 /* "YYYY-MM-DDTHH:MM:SS.mmm" followed by zone ("Z" or "+0000"). */
 static char *
 format_ms(int64_t ms, const char *zone, char *out)
 {
-    struct tm tm;
-    int millis;
+    struct civil c;
 
-    civil_from_ms(ms, &tm, &millis);
-    snprintf(out, TIMEFMT_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%s",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, millis, zone);
+    civil_from_ms(ms, &c);
+    snprintf(out, TIMEFMT_LEN, "%04lld-%02d-%02dT%02d:%02d:%02d.%03d%s",
+             (long long)c.year, c.month, c.day, c.hour, c.min, c.sec, c.millis,
+             zone);
     return out;
 }
 
@@ -66,12 +58,11 @@ timefmt_salesforce(int64_t ms, char *out)
 char *
 timefmt_date(int64_t ms, char *out)
 {
-    struct tm tm;
-    int millis;
+    struct civil c;
 
-    civil_from_ms(ms, &tm, &millis);
-    snprintf(out, TIMEFMT_LEN, "%04d-%02d-%02d", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday);
+    civil_from_ms(ms, &c);
+    snprintf(out, TIMEFMT_LEN, "%04lld-%02d-%02d", (long long)c.year, c.month,
+             c.day);
     return out;
 }
 
@@ -116,7 +107,6 @@ parse_offset(const char *p, int *offset_min)
 int
 timefmt_parse(const char *s, int64_t *ms)
 {
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const char *p = s;
     int y, mo, d, h, mi, sec, frac = 0, offset_min;
     int64_t days;
@@ -141,12 +131,15 @@ timefmt_parse(const char *s, int64_t *ms)
         if (n == 0)
             return -1;
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
-        sec > 60)
+    /* February 29 passes in every year (it is then March 1), as it always
+     * has here; sim/value.h checks real days where a caller asks. */
+    if (mo < 1 || mo > 12 || d < 1 ||
+        (d > calendar_month_days(y, mo) && !(mo == 2 && d == 29)) || h > 23 ||
+        mi > 59 || sec > 60)
         return -1;
     if (parse_offset(p, &offset_min) == -1)
         return -1;
-    days = days_from_civil(y, mo, d);
+    days = calendar_days(y, mo, d);
     *ms =
         ((days * 86400 + h * 3600 + mi * 60 + sec) - offset_min * 60LL) * 1000 +
         frac;

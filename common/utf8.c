@@ -3,6 +3,7 @@
  */
 #include "utf8.h"
 
+#include <pthread.h>
 #include <string.h>
 
 size_t
@@ -143,4 +144,21 @@ utf8_encode(uint32_t cp, char out[4])
     out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
     out[3] = (char)(0x80 | (cp & 0x3f));
     return 4;
+}
+
+static pthread_once_t locale_once = PTHREAD_ONCE_INIT;
+static locale_t locale_utf8;
+
+static void
+locale_init(void)
+{
+    locale_utf8 =
+        newlocale(LC_CTYPE_MASK | LC_COLLATE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+locale_t
+utf8_locale(void)
+{
+    pthread_once(&locale_once, locale_init);
+    return locale_utf8;
 }

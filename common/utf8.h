@@ -3,11 +3,13 @@
  *
  * utf8.c owns the one definition the programs share of what a valid
  * sequence is: no overlong forms, no surrogates, nothing past U+10FFFF.
- * Pure functions over caller-owned bytes.
+ * Pure functions over caller-owned bytes, and the process's one UTF-8
+ * locale for the C library functions that need one.
  */
 #ifndef COMMON_UTF8_H
 #define COMMON_UTF8_H
 
+#include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,5 +44,15 @@ size_t utf8_count(const char *s, size_t n);
 size_t utf8_offset(const char *s, size_t n, size_t k);
 /* Writes cp (at most U+10FFFF, not a surrogate) to out; its length. */
 size_t utf8_encode(uint32_t cp, char out[4]);
+
+/*
+ * The C.UTF-8 locale (character classes and collation), for the *_l
+ * functions and for uselocale() around regcomp()/regexec(), so that "."
+ * and case mapping work on characters while the process locale is never
+ * touched. Created once, on first use, from any thread; never freed.
+ * (locale_t)0 when the system has no C.UTF-8: callers then fall back to
+ * bytes.
+ */
+locale_t utf8_locale(void);
 
 #endif

@@ -169,8 +169,7 @@ profile_set(struct conf *cf, json_t *v, const char *path, unsigned *mask)
         return conf_error(cf, path,
                           "a profile name or a non-empty array of "
                           "them");
-    json_array_foreach(v, i, one)
-    {
+    json_array_foreach(v, i, one) {
         conf_index(at, sizeof(at), path, i);
         p = profile_find(json_string_value(one));
         if (p == PROFILE_COUNT) {
@@ -193,8 +192,7 @@ check_steps(struct conf *cf, struct conf_case *c)
     json_t *step;
     size_t i;
 
-    json_array_foreach(c->steps, i, step)
-    {
+    json_array_foreach(c->steps, i, step) {
         conf_index(path, sizeof(path), "steps", i);
         if (!json_is_object(step))
             return conf_error(cf, path, "a step is an object with \"do\"");
@@ -225,8 +223,7 @@ check_expect(struct conf *cf, struct conf_case *c)
     json_t *e;
     size_t i;
 
-    json_array_foreach(c->expect, i, e)
-    {
+    json_array_foreach(c->expect, i, e) {
         conf_index(path, sizeof(path), "expect", i);
         name = json_string_value(json_object_get(e, "check"));
         if (!json_is_object(e) || name == NULL || !check_known(name))
@@ -351,8 +348,7 @@ case_cost_ms(const struct conf_case *c)
     json_t *step, *f;
     size_t i;
 
-    json_array_foreach(c->steps, i, step)
-    {
+    json_array_foreach(c->steps, i, step) {
         const char *leads = json_string_value(json_object_get(step, "leads"));
         json_int_t times, wait;
 

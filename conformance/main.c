@@ -25,7 +25,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -33,10 +32,12 @@
 
 #include "case.h"
 #include "log.h"
-#include "profile.h"
+#include "mono.h"
 #include "parse.h"
+#include "profile.h"
 #include "report.h"
 #include "trial.h"
+#include "version.h"
 #include "xmalloc.h"
 
 #define EXIT_OK 0
@@ -77,28 +78,48 @@ static const struct option long_opts[] = {
     {"suite", required_argument, NULL, 'd'},
     {"timeout", required_argument, NULL, 't'},
     {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 
 static void
 usage(FILE *fp)
 {
-    fprintf(fp,
-            "usage: sfconform [--client CMD] [--profile NAME] [--suite DIR]\n"
-            "                 [--only PATTERN] [--jobs N] [--repeat N] "
-            "[--strict]\n"
-            "                 [--timeout MS] [--list] [--json FILE] "
-            "[--junit FILE]\n"
-            "                 [--html FILE] [--sim PATH] [--keep] [--verbose]\n"
-            "                 [SUITE_DIR]\n"
-            "       sfconform replay SCENARIO [--fix] [--client CMD] "
-            "[--json FILE]\n"
-            "                 [--html FILE] [--keep]\n"
-            "\n"
-            "Runs each conformance case against its own sfsim and judges the\n"
-            "client (default: the bundled sfdeliver) from the wire. Exit 1\n"
-            "when a MUST case fails (--strict: a SHOULD case too). --list\n"
-            "shows the profiles and the cases.\n");
+    fprintf(
+        fp,
+        "usage: sfconform [options] [SUITE_DIR]\n"
+        "       sfconform replay SCENARIO [--fix] [options]\n"
+        "Runs each conformance case against its own sfsim and judges the\n"
+        "client from the wire; replay runs one support scenario.\n"
+        "\n"
+        "  --client CMD             client under test, run with /bin/sh -c\n"
+        "                           (default: the bundled sfdeliver)\n"
+        "  --profile NAME           the delivery semantics the client claims\n"
+        "                           (default 4xx-retried; --list shows them)\n"
+        "  --suite DIR              cases to run (default: the bundled "
+        "catalog)\n"
+        "  --only PATTERN           case ids: globs, prefixes, "
+        "comma-separated\n"
+        "  --jobs N                 cases run in parallel (default 1)\n"
+        "  --repeat N               run every case N times, each afresh\n"
+        "  --strict                 a failed SHOULD case fails the run too\n"
+        "  --timeout MS             limit of each client run (default 5000)\n"
+        "  --list                   list the profiles and the cases, run none\n"
+        "  --json FILE              write a JSON report\n"
+        "  --junit FILE             write JUnit XML\n"
+        "  --html FILE              write an HTML report with timelines\n"
+        "  --sim PATH               the sfsim to run (default: beside "
+        "sfconform)\n"
+        "  --keep                   keep the work files (one directory per "
+        "case)\n"
+        "  --fix                    replay with sfdeliver and the fix/ files\n"
+        "  --verbose                log more (repeat)\n"
+        "  --version                print the version\n"
+        "  --help                   this help\n"
+        "\n"
+        "Exit 1 when a MUST case fails (--strict: a SHOULD case too), 2 for\n"
+        "bad usage or an invalid case.\n"
+        "See sfconform(1) and sfconform-case(5).\n");
 }
 
 static int
@@ -115,7 +136,7 @@ parse_args(int argc, char **argv, struct options *o)
         argv++;
         argc--;
     }
-    while ((c = getopt_long(argc, argv, "c:d:hj:klo:sv", long_opts, NULL)) !=
+    while ((c = getopt_long(argc, argv, "c:d:hj:klo:svV", long_opts, NULL)) !=
            -1) {
         switch (c) {
         case 'c': o->client = optarg; break;
@@ -157,6 +178,7 @@ parse_args(int argc, char **argv, struct options *o)
             }
             break;
         case 'v': o->verbose++; break;
+        case 'V': printf("sfconform %s\n", SFSIM_VERSION); exit(EXIT_OK);
         default: return -1;
         }
     }
@@ -243,15 +265,6 @@ matches(const char *patterns, const char *id)
         p += len + (comma != NULL);
     }
     return 0;
-}
-
-static long long
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Runs one case in root/<case id>. */
@@ -369,9 +382,10 @@ run_parallel(struct trial_config *cfg, const char *root,
             waitpid(pids[k], NULL, 0);
         snprintf(path, sizeof(path), "%s/results-%zu.json", root, k);
         part = json_load_file(path, 0, NULL);
-        json_array_foreach(part, i, pair) json_array_set(
-            results, (size_t)json_integer_value(json_array_get(pair, 0)),
-            json_array_get(pair, 1));
+        json_array_foreach(part, i, pair)
+            json_array_set(results,
+                           (size_t)json_integer_value(json_array_get(pair, 0)),
+                           json_array_get(pair, 1));
         json_decref(part);
     }
     for (i = 0; i < n; i++) {
@@ -529,8 +543,7 @@ fold(json_t *agg, json_t *results)
     json_t *r, *old;
     size_t i;
 
-    json_array_foreach(results, i, r)
-    {
+    json_array_foreach(results, i, r) {
         json_int_t runs = 0, passes = 0;
 
         old = json_array_get(agg, i);
@@ -664,7 +677,9 @@ main(int argc, char **argv)
     static const char *const sim_c[] = {"../sim/sfsim", "sfsim", NULL};
     static const char *const client_c[] = {"../client/sfdeliver", "sfdeliver",
                                            NULL};
-    static const char *const fix_c[] = {"../fixtures", "../../fixtures", NULL};
+    /* Installed (bin/../share/sfsim), then the source tree's builds. */
+    static const char *const fix_c[] = {"../share/sfsim/fixtures",
+                                        "../fixtures", "../../fixtures", NULL};
     char self[PATH_MAX], sim[PATH_MAX], client[PATH_MAX], fix[PATH_MAX],
         suite[PATH_MAX + 16], root[PATH_MAX];
     struct options o;

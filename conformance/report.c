@@ -123,8 +123,7 @@ count(json_t *results, const struct report_meta *m, struct counts *c)
     size_t i;
 
     memset(c, 0, sizeof(*c));
-    json_array_foreach(results, i, r)
-    {
+    json_array_foreach(results, i, r) {
         c->cases++;
         c->pass += is(r, "pass");
         c->skip += is(r, "skip");
@@ -163,13 +162,11 @@ failure_text(FILE *fp, json_t *r, const struct report_meta *m)
     size_t i;
     char *cmd = report_rerun(m, r);
 
-    json_array_foreach(json_object_get(r, "failures"), i, f)
-    {
+    json_array_foreach(json_object_get(r, "failures"), i, f) {
         if (i > 0)
             fprintf(fp, "      also: %s\n", json_string_value(f));
     }
-    json_array_foreach(json_object_get(r, "client_stderr"), i, e)
-    {
+    json_array_foreach(json_object_get(r, "client_stderr"), i, e) {
         fprintf(fp, "      client stderr, run %lld (exit %lld), last lines:\n",
                 (long long)num(e, "run"), (long long)num(e, "exit"));
         put_indented(fp, "        | ", str(e, "tail"));
@@ -196,8 +193,7 @@ report_summary(FILE *fp, json_t *results, const struct report_meta *m)
     json_t *r;
     size_t i;
 
-    json_array_foreach(results, i, r)
-    {
+    json_array_foreach(results, i, r) {
         case_line(fp, r);
         if (failed(r))
             failure_text(fp, r, m);
@@ -230,8 +226,7 @@ report_pass(FILE *fp, json_t *results, int rep, const struct report_meta *m)
     count(results, m, &c);
     fprintf(fp, "run %d/%d: %zu passed, %zu failed (%zu blocking)\n", rep,
             m->repeat, c.pass + c.skip, c.failed, c.blocking);
-    json_array_foreach(results, i, r)
-    {
+    json_array_foreach(results, i, r) {
         if (!failed(r))
             continue;
         case_line(fp, r);
@@ -269,8 +264,7 @@ report_json(const char *path, json_t *results, const struct report_meta *m,
     size_t i;
     int rc;
 
-    json_array_foreach(results, i, r)
-    {
+    json_array_foreach(results, i, r) {
         json_t *one = json_deep_copy(r);
 
         json_object_del(one, "runs");
@@ -330,13 +324,11 @@ put_failure_body(struct buf *b, json_t *r, const struct report_meta *m)
     buf_puts(b, "\nchecks: ");
     put_escaped(b, str(r, "checks"));
     buf_puts(b, "\n");
-    json_array_foreach(json_object_get(r, "failures"), i, f)
-    {
+    json_array_foreach(json_object_get(r, "failures"), i, f) {
         put_escaped(b, json_string_value(f));
         buf_puts(b, "\n");
     }
-    json_array_foreach(json_object_get(r, "client_stderr"), i, e)
-    {
+    json_array_foreach(json_object_get(r, "client_stderr"), i, e) {
         buf_printf(b, "client stderr, run %lld (exit %lld), last lines:\n",
                    (long long)num(e, "run"), (long long)num(e, "exit"));
         put_escaped(b, str(e, "tail"));
@@ -404,7 +396,8 @@ report_junit(const char *path, json_t *results, const struct report_meta *m,
                "\"/>\n    <property name=\"strict\" value=\"%s\"/>\n"
                "  </properties>\n",
                m->strict ? "true" : "false");
-    json_array_foreach(results, i, r) junit_case(&b, r, m);
+    json_array_foreach(results, i, r)
+        junit_case(&b, r, m);
     buf_puts(&b, "</testsuite>\n</testsuites>\n");
     rc = write_text(path, b.data, err);
     buf_free(&b);
@@ -495,8 +488,7 @@ html_attempts(struct buf *b, const char *id, json_t *attempts, json_t *line)
     json_t *a;
     size_t i;
 
-    json_array_foreach(attempts, i, a)
-    {
+    json_array_foreach(attempts, i, a) {
         buf_puts(b, "<tr><td>");
         put_escaped(b, i == 0 ? id : "");
         buf_printf(b,
@@ -535,8 +527,7 @@ html_other(struct buf *b, json_t *other)
     buf_puts(b, "<p>Requests that carried no lead (tokens, queries):</p>\n"
                 "<table><tr><th>seq</th><th>simulated time</th><th>method"
                 "</th><th>path</th><th>status</th><th>sim verdict</th></tr>\n");
-    json_array_foreach(other, i, a)
-    {
+    json_array_foreach(other, i, a) {
         buf_printf(b, "<tr><td>%lld</td><td>%s</td><td>",
                    (long long)num(a, "seq"), abs_time(num(a, "time_ms"), when));
         put_escaped(b, str(a, "method"));
@@ -579,15 +570,13 @@ html_case(struct buf *b, json_t *r, const struct report_meta *m)
     html_para(b, "The ticket:", str(r, "ticket"));
     html_para(b, "Checks:", str(r, "checks"));
     buf_puts(b, "<ul>");
-    json_array_foreach(json_object_get(r, "failures"), i, f)
-    {
+    json_array_foreach(json_object_get(r, "failures"), i, f) {
         buf_puts(b, "<li>");
         put_escaped(b, json_string_value(f));
         buf_puts(b, "</li>");
     }
     buf_puts(b, "</ul>\n");
-    json_array_foreach(json_object_get(r, "client_stderr"), i, e)
-    {
+    json_array_foreach(json_object_get(r, "client_stderr"), i, e) {
         buf_printf(b,
                    "<p>client stderr, run %lld (exit %lld), last lines:"
                    "</p><pre>",
@@ -603,8 +592,9 @@ html_case(struct buf *b, json_t *r, const struct report_meta *m)
     buf_puts(b, "</pre>\n<table><tr><th>lead</th><th>attempt</th><th>seq</th>"
                 "<th>simulated time</th><th>status</th><th>sim verdict</th>"
                 "<th>detail</th><th>client outcome</th></tr>\n");
-    json_object_foreach(tl, id, arr) html_attempts(
-        b, id, arr, json_object_get(json_object_get(r, "outcomes"), id));
+    json_object_foreach(tl, id, arr)
+        html_attempts(b, id, arr,
+                      json_object_get(json_object_get(r, "outcomes"), id));
     buf_puts(b, "</table>\n");
     html_other(b, json_object_get(r, "other_requests"));
     buf_puts(b, "</details>\n");
@@ -758,10 +748,8 @@ outcomes_by_run(struct buf *b, json_t *r, const char *id)
     json_t *runs = json_object_get(r, "runs"), *run, *line;
     size_t i, j, n = 0;
 
-    json_array_foreach(runs, i, run)
-    {
-        json_array_foreach(json_object_get(run, "outcomes"), j, line)
-        {
+    json_array_foreach(runs, i, run) {
+        json_array_foreach(json_object_get(run, "outcomes"), j, line) {
             if (strcmp(str(line, "lead_id"), id) != 0)
                 continue;
             buf_printf(b, "%s%s (%lld attempt%s reported",
@@ -786,8 +774,7 @@ first_time(json_t *r)
     json_int_t t0 = num(json_array_get(other, 0), "time_ms");
     const char *id;
 
-    json_object_foreach(tl, id, arr)
-    {
+    json_object_foreach(tl, id, arr) {
         json_int_t t = num(json_array_get(arr, 0), "time_ms");
 
         if (t != 0 && (t0 == 0 || t < t0))
@@ -824,8 +811,7 @@ print_tally(FILE *fp, const char *what, json_int_t total, json_t *tally)
     int first = 1;
 
     fprintf(fp, "  %lld %s", (long long)total, what);
-    json_object_foreach(tally, k, v)
-    {
+    json_object_foreach(tally, k, v) {
         fprintf(fp, "%s%lld %s", first ? ": " : ", ",
                 (long long)json_integer_value(v), k);
         first = 0;
@@ -843,10 +829,8 @@ replay_totals(FILE *fp, json_t *r)
     const char *id;
     size_t i;
 
-    json_object_foreach(json_object_get(r, "timeline"), id, arr)
-    {
-        json_array_foreach(arr, i, a)
-        {
+    json_object_foreach(json_object_get(r, "timeline"), id, arr) {
+        json_array_foreach(arr, i, a) {
             tally_add(leads, str(a, "verdict"));
             nl++;
         }
@@ -854,8 +838,7 @@ replay_totals(FILE *fp, json_t *r)
         tally_add(oc, line != NULL ? str(line, "outcome") : "no outcome");
         nc++;
     }
-    json_array_foreach(json_object_get(r, "other_requests"), i, a)
-    {
+    json_array_foreach(json_object_get(r, "other_requests"), i, a) {
         tally_add(other, str(a, "verdict"));
         no++;
     }
@@ -877,8 +860,7 @@ replay_other(FILE *fp, json_t *other, json_int_t t0)
 
     if (json_array_size(other) > 0)
         fprintf(fp, "\n  Requests that carried no lead (tokens, queries):\n");
-    json_array_foreach(other, i, a)
-    {
+    json_array_foreach(other, i, a) {
         fprintf(fp, "    %s %-17s %-6s %-28s %-4lld %s\n",
                 abs_time(num(a, "time_ms"), when),
                 offset_str(num(a, "time_ms") - t0, off, sizeof(off)),
@@ -904,8 +886,7 @@ report_replay(FILE *fp, json_t *r, const struct report_meta *m)
     }
     fprintf(fp, "\nWhat happened, lead by lead (simulated time, and since "
                 "the first request):\n");
-    json_object_foreach(tl, id, arr)
-    {
+    json_object_foreach(tl, id, arr) {
         buf_init(&b, 64 * 1024);
         outcomes_by_run(&b, r, id);
         fprintf(fp, "\n  %s  client outcome: %s\n", id,
@@ -913,7 +894,8 @@ report_replay(FILE *fp, json_t *r, const struct report_meta *m)
         buf_free(&b);
         if (json_array_size(arr) == 0)
             fprintf(fp, "    never sent\n");
-        json_array_foreach(arr, i, a) replay_attempt(fp, i, a, t0);
+        json_array_foreach(arr, i, a)
+            replay_attempt(fp, i, a, t0);
     }
     replay_other(fp, json_object_get(r, "other_requests"), t0);
     replay_totals(fp, r);

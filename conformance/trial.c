@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "buf.h"
 #include "case.h"
 #include "check.h"
+#include "mono.h"
 #include "simctl.h"
 #include "spawn.h"
 #include "wire.h"
@@ -44,15 +44,6 @@ struct trial {
 };
 
 typedef int step_fn(struct trial *t, json_t *step);
-
-static long long
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Replaces each ${NAME} the runner knows; others are left as written. */
 static char *
@@ -119,8 +110,7 @@ fetch_journal(struct trial *t)
              (long long)t->last_seq);
     if ((j = simctl_call(t->ctl, "GET", path, NULL, &t->err)) == NULL)
         return -1;
-    json_array_foreach(j, i, e)
-    {
+    json_array_foreach(j, i, e) {
         json_int_t seq = json_integer_value(json_object_get(e, "seq"));
 
         if (seq > t->last_seq)
@@ -216,10 +206,8 @@ final_outcomes(json_t *runs)
     json_t *out = json_object(), *run, *line;
     size_t i, j;
 
-    json_array_foreach(runs, i, run)
-    {
-        json_array_foreach(json_object_get(run, "outcomes"), j, line)
-        {
+    json_array_foreach(runs, i, run) {
+        json_array_foreach(json_object_get(run, "outcomes"), j, line) {
             const char *id =
                 json_string_value(json_object_get(line, "lead_id"));
 
@@ -279,8 +267,7 @@ write_held(struct trial *t, const char *path)
         json_decref(final);
         return -1;
     }
-    json_array_foreach(t->leads, i, l)
-    {
+    json_array_foreach(t->leads, i, l) {
         const char *id = json_string_value(json_object_get(l, "id"));
         const char *oc = json_string_value(
             json_object_get(json_object_get(final, id), "outcome"));
@@ -540,10 +527,8 @@ timeline(json_t *attempts)
     const char *id;
     size_t i;
 
-    json_object_foreach(out, id, arr)
-    {
-        json_array_foreach(arr, i, a)
-        {
+    json_object_foreach(out, id, arr) {
+        json_array_foreach(arr, i, a) {
             json_object_del(a, "fields");
             json_object_del(a, "body");
         }
@@ -608,8 +593,7 @@ note_stderr(json_t *res, json_t *runs)
     json_t *run, *tail;
     size_t i;
 
-    json_array_foreach(runs, i, run)
-    {
+    json_array_foreach(runs, i, run) {
         tail = json_object_get(run, "stderr_tail");
         if (json_string_length(tail) > 0)
             json_array_append_new(
@@ -685,8 +669,7 @@ trial_run_on(const struct trial_config *cfg, const struct conf_case *c,
     t.lead_ids = json_object();
     if (setup(&t) == -1)
         goto out;
-    json_array_foreach(c->steps, i, step)
-    {
+    json_array_foreach(c->steps, i, step) {
         enum case_step s =
             case_step_find(json_string_value(json_object_get(step, "do")));
 

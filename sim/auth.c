@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "org.h"
 #include "rng.h"
-#include "sim.h"
 #include "xmalloc.h"
 
 #define TOKEN_ALPHABET                                                         \
@@ -24,6 +24,8 @@ struct tindex {
 };
 
 struct auth {
+    struct simclock *clock; /* borrowed: what "now" is */
+    struct rng *rng;        /* borrowed: where secrets come from */
     struct session **sessions;
     size_t nsessions, cap_sessions;
     struct refresh **refreshes;
@@ -105,10 +107,12 @@ tindex_get(const struct tindex *ix, const char *token)
 }
 
 struct auth *
-auth_new(void)
+auth_new(struct simclock *clock, struct rng *rng)
 {
     struct auth *a = xcalloc(1, sizeof(*a));
 
+    a->clock = clock;
+    a->rng = rng;
     a->by_access.key = session_key;
     a->by_refresh.key = refresh_key;
     return a;
@@ -158,15 +162,15 @@ auth_free(struct auth *a)
     free(a);
 }
 
-/* prefix + n secret characters from the sim's generator. */
+/* prefix + n secret characters from the generator. */
 static void
-make_token(struct sim *sim, const char *prefix, size_t n, char *out)
+make_token(struct auth *a, const char *prefix, size_t n, char *out)
 {
     static const char alphabet[] = TOKEN_ALPHABET;
     uint8_t bytes[128];
     size_t plen = strlen(prefix), i;
 
-    rng_secret(&sim->rng, bytes, n);
+    rng_secret(a->rng, bytes, n);
     memcpy(out, prefix, plen);
     for (i = 0; i < n; i++)
         out[plen + i] = alphabet[bytes[i] % (sizeof(alphabet) - 1)];
@@ -174,17 +178,16 @@ make_token(struct sim *sim, const char *prefix, size_t n, char *out)
 }
 
 static struct refresh *
-new_refresh(struct sim *sim, const struct org_user *user,
+new_refresh(struct auth *a, const struct org_user *user,
             const struct org_app *app)
 {
-    struct auth *a = sim->auth;
     struct refresh *r = xcalloc(1, sizeof(*r));
 
-    make_token(sim, "5Aep861", REFRESH_SECRET_LEN, r->token);
+    make_token(a, "5Aep861", REFRESH_SECRET_LEN, r->token);
     memcpy(r->user_id, user->id, sizeof(r->user_id));
     r->username = xstrdup(user->username);
     r->client_id = xstrdup(app->client_id);
-    r->issued_ms = r->last_used_ms = sim_now(sim);
+    r->issued_ms = r->last_used_ms = clock_now(a->clock);
     if (a->nrefreshes == a->cap_refreshes) {
         a->cap_refreshes = a->cap_refreshes ? a->cap_refreshes * 2 : 64;
         a->refreshes = xreallocarray(a->refreshes, a->cap_refreshes,
@@ -196,27 +199,26 @@ new_refresh(struct sim *sim, const struct org_user *user,
 }
 
 struct session *
-auth_issue(struct sim *sim, const struct org_user *user,
+auth_issue(struct auth *a, const struct org *org, const struct org_user *user,
            const struct org_app *app, int with_refresh,
            struct refresh *from_refresh)
 {
-    struct auth *a = sim->auth;
     struct session *s;
     char prefix[32];
 
     if (a->nsessions >= AUTH_MAX_SESSIONS)
         return NULL;
     s = xcalloc(1, sizeof(*s));
-    memcpy(prefix, sim->org->org_id, SFID_LEN15);
+    memcpy(prefix, org->org_id, SFID_LEN15);
     memcpy(prefix + SFID_LEN15, "!AQ", 4);
-    make_token(sim, prefix, ACCESS_SECRET_LEN, s->token);
+    make_token(a, prefix, ACCESS_SECRET_LEN, s->token);
     memcpy(s->user_id, user->id, sizeof(s->user_id));
     s->username = xstrdup(user->username);
     s->client_id = xstrdup(app->client_id);
-    s->issued_ms = s->last_activity_ms = sim_now(sim);
+    s->issued_ms = s->last_activity_ms = clock_now(a->clock);
     s->refresh = from_refresh;
     if (with_refresh && from_refresh == NULL)
-        s->refresh = new_refresh(sim, user, app);
+        s->refresh = new_refresh(a, user, app);
     if (a->nsessions == a->cap_sessions) {
         a->cap_sessions = a->cap_sessions ? a->cap_sessions * 2 : 64;
         a->sessions =
@@ -228,9 +230,10 @@ auth_issue(struct sim *sim, const struct org_user *user,
 }
 
 enum session_state
-auth_check(struct sim *sim, const char *token, struct session **out)
+auth_check(struct auth *a, const struct org *org, const char *token,
+           struct session **out)
 {
-    struct session *s = tindex_get(&sim->auth->by_access, token);
+    struct session *s = tindex_get(&a->by_access, token);
     int64_t now, timeout_ms;
 
     *out = s;
@@ -238,8 +241,8 @@ auth_check(struct sim *sim, const char *token, struct session **out)
         return SESSION_UNKNOWN;
     if (s->revoked)
         return SESSION_REVOKED;
-    now = sim_now(sim);
-    timeout_ms = sim->org->session_timeout_s * 1000;
+    now = clock_now(a->clock);
+    timeout_ms = org->session_timeout_s * 1000;
     if (s->expired || now - s->last_activity_ms >= timeout_ms) {
         s->expired = 1;
         return SESSION_EXPIRED;
@@ -251,15 +254,15 @@ auth_check(struct sim *sim, const char *token, struct session **out)
 }
 
 struct refresh *
-auth_refresh_find(struct sim *sim, const char *token)
+auth_refresh_find(struct auth *a, const struct org *org, const char *token)
 {
-    struct refresh *r = tindex_get(&sim->auth->by_refresh, token);
+    struct refresh *r = tindex_get(&a->by_refresh, token);
     const struct org_app *app;
-    int64_t now = sim_now(sim), ttl;
+    int64_t now = clock_now(a->clock), ttl;
 
     if (r == NULL || r->revoked)
         return NULL;
-    if ((app = org_app_find(sim->org, r->client_id)) == NULL)
+    if ((app = org_app_find(org, r->client_id)) == NULL)
         return NULL;
     ttl = app->refresh_ttl_s * 1000;
     switch (app->refresh_policy) {
@@ -279,9 +282,8 @@ auth_refresh_find(struct sim *sim, const char *token)
 }
 
 int
-auth_revoke(struct sim *sim, const char *token)
+auth_revoke(struct auth *a, const char *token)
 {
-    struct auth *a = sim->auth;
     struct session *s = tindex_get(&a->by_access, token);
     struct refresh *r;
     size_t i;
@@ -329,11 +331,10 @@ dup_opt(const char *s)
 }
 
 struct authcode *
-auth_code_new(struct sim *sim, const char *username, const char *client_id,
+auth_code_new(struct auth *a, const char *username, const char *client_id,
               const char *redirect_uri, const char *challenge,
               const char *method)
 {
-    struct auth *a = sim->auth;
     struct authcode *c;
 
     if (a->ncodes == AUTH_MAX_CODES) {
@@ -350,20 +351,19 @@ auth_code_new(struct sim *sim, const char *username, const char *client_id,
         a->codes[a->ncodes++] = c;
     }
     a->next_code = (a->next_code + 1) % AUTH_MAX_CODES;
-    make_token(sim, "aPrx", 60, c->code);
+    make_token(a, "aPrx", 60, c->code);
     c->username = xstrdup(username);
     c->client_id = xstrdup(client_id);
     c->redirect_uri = dup_opt(redirect_uri);
     c->challenge = dup_opt(challenge);
     c->method = dup_opt(method);
-    c->expires_ms = sim_now(sim) + AUTH_CODE_TTL_MS;
+    c->expires_ms = clock_now(a->clock) + AUTH_CODE_TTL_MS;
     return c;
 }
 
 struct authcode *
-auth_code_take(struct sim *sim, const char *code)
+auth_code_take(struct auth *a, const char *code)
 {
-    struct auth *a = sim->auth;
     size_t i;
 
     for (i = 0; i < a->ncodes; i++) {
@@ -371,7 +371,7 @@ auth_code_take(struct sim *sim, const char *code)
 
         if (strcmp(c->code, code) != 0)
             continue;
-        if (c->used || sim_now(sim) > c->expires_ms)
+        if (c->used || clock_now(a->clock) > c->expires_ms)
             return NULL;
         c->used = 1;
         return c;

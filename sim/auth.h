@@ -22,9 +22,11 @@
 #define AUTH_TOKEN_MAX 128
 #define AUTH_MAX_SESSIONS 1000000
 
-struct sim;
+struct org;
 struct org_user;
 struct org_app;
+struct rng;
+struct simclock;
 
 enum session_state {
     SESSION_VALID,
@@ -66,18 +68,22 @@ struct authcode {
 
 struct auth;
 
-/* Caller frees with auth_free(). */
-struct auth *auth_new(void);
+/*
+ * Tokens are drawn from rng and times read from clock, both borrowed for
+ * auth's lifetime (the sim's own). Caller frees with auth_free().
+ */
+struct auth *auth_new(struct simclock *clock, struct rng *rng);
 void auth_free(struct auth *a);
 /* Forgets every session and refresh token. */
 void auth_clear(struct auth *a);
 
 /*
- * Issues a session for user through app at now_ms (and a refresh token when
- * with_refresh). Returns the session (owned by auth), or NULL when the
+ * Issues a session of org for user through app, now (and a refresh token
+ * when with_refresh). Returns the session (owned by auth), or NULL when the
  * session table is full.
  */
-struct session *auth_issue(struct sim *sim, const struct org_user *user,
+struct session *auth_issue(struct auth *a, const struct org *org,
+                           const struct org_user *user,
                            const struct org_app *app, int with_refresh,
                            struct refresh *from_refresh);
 /*
@@ -85,23 +91,24 @@ struct session *auth_issue(struct sim *sim, const struct org_user *user,
  * timeout at now. SESSION_VALID records activity (half-interval rule).
  * *out is set for VALID, EXPIRED and REVOKED.
  */
-enum session_state auth_check(struct sim *sim, const char *token,
-                              struct session **out);
-/* A refresh token usable now (policy, revocation), or NULL. */
-struct refresh *auth_refresh_find(struct sim *sim, const char *token);
+enum session_state auth_check(struct auth *a, const struct org *org,
+                              const char *token, struct session **out);
+/* A refresh token usable now under org's app policies, or NULL. */
+struct refresh *auth_refresh_find(struct auth *a, const struct org *org,
+                                  const char *token);
 /* Revokes an access or refresh token (a refresh token takes its sessions
  * with it). 0, or -1 when token is unknown. */
-int auth_revoke(struct sim *sim, const char *token);
+int auth_revoke(struct auth *a, const char *token);
 /* Expires one access token (0/-1) or, with token NULL, every one issued. */
 int auth_expire(struct auth *a, const char *token);
 size_t auth_session_count(const struct auth *a);
 
 /* A new code (owned by auth); strings are copied; challenge/method may be
  * NULL. NULL when too many codes are outstanding. */
-struct authcode *auth_code_new(struct sim *sim, const char *username,
+struct authcode *auth_code_new(struct auth *a, const char *username,
                                const char *client_id, const char *redirect_uri,
                                const char *challenge, const char *method);
 /* The unused, unexpired code, marked used; NULL otherwise. */
-struct authcode *auth_code_take(struct sim *sim, const char *code);
+struct authcode *auth_code_take(struct auth *a, const char *code);
 
 #endif

@@ -3,18 +3,8 @@
  */
 #include "clock.h"
 
-#include <time.h>
-
+#include "mono.h"
 #include "timefmt.h"
-
-static int64_t
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 clock_init(struct simclock *c, int64_t start_ms, int frozen)

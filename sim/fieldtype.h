@@ -1,9 +1,12 @@
 /*
- * fieldtype.h - Salesforce field types and how rule engines read records.
+ * fieldtype.h - Salesforce field types and flags, and how rule engines read
+ * records.
  *
  * Records keep every value as a UTF-8 string (that is what arrives on the
  * wire, and what Salesforce converts from); the type says how to compare and
- * convert it. The X-macro keeps the enum and the describe names in step.
+ * convert it. The X-macro keeps the enum, the describe names and the org
+ * file names in step (fieldtype.c). The org loader and the schema both
+ * describe fields with these, so neither needs the other's header.
  *
  * struct field_access is the one seam through which the SOQL and formula
  * engines read a record, so that neither knows how the store lays records
@@ -39,6 +42,25 @@ enum fieldtype {
 #undef FIELDTYPE_ENUM
         FT_COUNT,
     FT_UNKNOWN = -1
+};
+
+/* Name of a fieldtype as Salesforce describe reports it. */
+const char *fieldtype_describe_name(enum fieldtype t);
+/* Name of a fieldtype in org files ("text", "checkbox", ...). */
+const char *fieldtype_config_name(enum fieldtype t);
+/* Parses a config type name ("text", "picklist", ...); FT_UNKNOWN if bad. */
+enum fieldtype fieldtype_from_config(const char *name);
+
+/* What else a field is, besides its type (org files, schema, describe). */
+enum field_flags {
+    FIELD_REQUIRED = 1 << 0, /* must have a value on create */
+    FIELD_READONLY = 1 << 1, /* not createable nor updateable */
+    FIELD_CUSTOM = 1 << 2,   /* API name ends in __c */
+    FIELD_EXTERNAL_ID = 1 << 3,
+    FIELD_UNIQUE = 1 << 4,
+    FIELD_RESTRICTED = 1 << 5, /* restricted picklist */
+    FIELD_NAME = 1 << 6,       /* the object's name field */
+    FIELD_PERSON = 1 << 7,     /* Person Account field (Account only) */
 };
 
 /* True for the types compared as numbers (double, int, currency, percent). */

@@ -4,64 +4,29 @@
  * Pipeline: a hand-written lexer feeds a precedence-climbing parser that
  * builds an AST; formula_bind() resolves fields and gives every node a
  * static type; evaluation walks the AST with values that borrow text from
- * the AST, the record or a per-evaluation scratch list. Functions live in
- * one table (name, arity, parameter types, evaluator), operators in two
- * (syntax and typing). REGEX patterns are Java syntax in Salesforce; they
- * are translated to POSIX extended regular expressions, refusing what
- * cannot be translated faithfully rather than guessing.
+ * the AST, the record or a per-evaluation scratch list. Operators live in
+ * two tables (syntax and typing) here; functions in one table in
+ * formula_fn.c (shared internals: formula_private.h). REGEX patterns are
+ * Java syntax in Salesforce; jregex.c translates them to POSIX extended
+ * regular expressions.
  */
 #include "formula.h"
 
-#include <locale.h>
 #include <math.h>
-#include <pthread.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <wctype.h>
 
-#include "timefmt.h"
+#include "calendar.h"
+#include "formula_private.h"
+#include "jregex.h"
 #include "utf8.h"
+#include "value.h"
 #include "xmalloc.h"
 
-#define MS_PER_DAY 86400000LL
-
-/*
- * REGEX bounds: pattern bytes, group nesting, {n,m} counts, pattern size
- * after expanding repetitions, and subject bytes (Salesforce's largest
- * text field). glibc's matcher slows down sharply with the number of
- * pattern positions: at these caps a worst case takes well under a second
- * on the largest subject, while 3000 positions took 13 s.
- */
-#define RX_MAX_LEN 2000
-#define RX_MAX_GROUPS 32
-#define RX_MAX_REPEAT 1000
-#define RX_MAX_COST 1000
-#define RX_MAX_SUBJECT 131072
-
 /* ---- types --------------------------------------------------------------- */
-
-/* Static (and runtime) types of formula expressions. */
-enum ftype {
-    T_NULL, /* the NULL literal: fits wherever any type does */
-    T_BOOL,
-    T_NUM,
-    T_TEXT,
-    T_DATE,
-    T_DATETIME,
-    T_PICK,
-    T_MPICK,
-    T_COUNT
-};
-
-#define TM(t) (1u << (t))
-#define TM_ANY                                                                 \
-    (TM(T_BOOL) | TM(T_NUM) | TM(T_TEXT) | TM(T_DATE) | TM(T_DATETIME) |       \
-     TM(T_PICK) | TM(T_MPICK))
-#define TM_PICKS (TM(T_PICK) | TM(T_MPICK))
 
 static const char *const ftype_names[T_COUNT] = {
     [T_NULL] = "Null",     [T_BOOL] = "Boolean",
@@ -90,19 +55,6 @@ static const enum ftype fieldtype_map[FT_COUNT] = {
     [FT_DATETIME] = T_DATETIME,
 };
 
-enum node_kind {
-    N_NUM,
-    N_STR,
-    N_BOOL,
-    N_NULL,
-    N_FIELD,
-    N_NEG,
-    N_POS,
-    N_NOT,
-    N_BINARY,
-    N_CALL
-};
-
 enum opcode {
     OP_OR,
     OP_AND,
@@ -120,71 +72,13 @@ enum opcode {
     OP_POW
 };
 
-struct node {
-    enum node_kind kind;
-    enum ftype type; /* literals: at parse; everything else: at bind */
-    int line, column;
-    int depth;               /* 1 + deepest child */
-    double num;              /* N_NUM */
-    int boolean;             /* N_BOOL */
-    char *str;               /* N_STR text, N_FIELD name; owned, NUL-ended */
-    size_t len;              /* of str */
-    enum fieldtype ftype;    /* N_FIELD, at bind */
-    char opname[3];          /* operators, as written */
-    const struct binop *op;  /* N_BINARY */
-    const struct optype *ot; /* N_BINARY, at bind: operand types chosen */
-    const struct func *fn;   /* N_CALL */
-    struct node **args;      /* owned, nargs entries */
-    int nargs;
-    regex_t *re; /* REGEX(x, "literal"): compiled at parse; owned */
-};
-
 struct formula {
     struct node *root;
     int bound;
 };
 
-/* One evaluated value. Text is (s, len), never NULL once evaluated. */
-struct fval {
-    enum ftype type;
-    int null;
-    int b;
-    double num;
-    int64_t t; /* T_DATE: days since 1970-01-01; T_DATETIME: epoch ms */
-    const char *s;
-    size_t len;
-};
-
-struct evalctx {
-    const struct field_access *rec;
-    int64_t now_ms;
-    struct formula_error *err;
-    char **allocs; /* scratch text, freed when the evaluation ends */
-    size_t nallocs, capallocs;
-    size_t bytes;
-};
-
-typedef int func_eval_fn(struct evalctx *c, const struct node *n,
-                         const struct fval *av, struct fval *out);
-typedef int func_lazy_fn(struct evalctx *c, const struct node *n,
-                         struct fval *out);
-typedef int func_check_fn(struct node *n, struct formula_error *err);
 typedef int binop_eval_fn(struct evalctx *c, const struct node *n,
                           struct fval *out);
-
-#define FN_EVEN 0x1  /* argument count must be even (CASE) */
-#define FN_REGEX 0x2 /* compile a literal second argument at parse time */
-
-struct func {
-    const char *name;
-    int min, max;     /* max -1: up to FORMULA_MAX_ARGS */
-    unsigned args[3]; /* accepted types by position; the last set repeats */
-    enum ftype ret;
-    unsigned flags;
-    func_check_fn *check; /* replaces the generic args/ret check */
-    func_eval_fn *eval;   /* strict: arguments evaluated first */
-    func_lazy_fn *lazy;   /* evaluates its own arguments */
-};
 
 struct binop {
     int tok;
@@ -219,32 +113,7 @@ error_at(struct formula_error *err, int line, int column, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- UTF-8 --------------------------------------------------------------- */
-
-/*
- * REGEX and UPPER/LOWER need a UTF-8 locale so that "." and case mapping
- * work on characters. It is switched per thread with uselocale() around
- * each call, so the process locale is never touched. Without C.UTF-8 the
- * engine falls back to bytes and ASCII case mapping.
- */
-static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
-static locale_t utf8_loc;
-
-static void
-utf8_locale_init(void)
-{
-    utf8_loc =
-        newlocale(LC_CTYPE_MASK | LC_COLLATE_MASK, "C.UTF-8", (locale_t)0);
-}
-
-static locale_t
-utf8_locale(void)
-{
-    pthread_once(&utf8_once, utf8_locale_init);
-    return utf8_loc;
-}
-
-/* ---- small parsers for stored values ---------------------------------- */
+/* ---- characters and numbers ---------------------------------------------- */
 
 static int
 is_digit(int c)
@@ -265,649 +134,22 @@ is_ident_char(int c)
     return is_ident_start(c) || is_digit(c);
 }
 
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-static int
-is_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /*
- * Civil date <-> days since 1970-01-01 (proleptic Gregorian). Years are
- * counted from March so that February, with its leap day, comes last.
+ * Stored values and the text VALUE() and ISNUMBER() read: value.h's strict
+ * number, no longer than FORMULA_NUMBER_MAX bytes.
  */
-static int64_t
-days_from_ymd(int64_t y, int m, int d)
+int
+formula_parse_number(const char *s, size_t len, double *out)
 {
-    int64_t cycle, yc, dy, dc;
-
-    if (m <= 2)
-        y--;
-    cycle = floor_div(y, 400);
-    yc = y - cycle * 400;
-    dy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    dc = yc * 365 + yc / 4 - yc / 100 + dy;
-    return cycle * 146097 + dc - 719468;
-}
-
-static void
-ymd_from_days(int64_t days, int64_t *y, int *m, int *d)
-{
-    int64_t z = days + 719468, cycle, dc, yc, dy, mp;
-
-    cycle = floor_div(z, 146097);
-    dc = z - cycle * 146097;
-    yc = (dc - dc / 1460 + dc / 36524 - dc / 146096) / 365;
-    dy = dc - (365 * yc + yc / 4 - yc / 100);
-    mp = (5 * dy + 2) / 153;
-    *d = (int)(dy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yc + cycle * 400 + (*m <= 2);
-}
-
-/* "YYYY-MM-DD" exactly, a real calendar day. */
-static int
-parse_date(const char *s, size_t len, int64_t *days)
-{
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y = 0, m, d, i;
-
-    if (len != 10 || s[4] != '-' || s[7] != '-')
+    if (len > FORMULA_NUMBER_MAX)
         return -1;
-    for (i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !is_digit((unsigned char)s[i]))
-            return -1;
-    for (i = 0; i < 4; i++)
-        y = y * 10 + (s[i] - '0');
-    m = (s[5] - '0') * 10 + (s[6] - '0');
-    d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
-        (m == 2 && d == 29 && !is_leap(y)))
-        return -1;
-    *days = days_from_ymd(y, m, d);
-    return 0;
-}
-
-/* A Salesforce or RFC 3339 datetime; a bare date means its midnight UTC. */
-static int
-parse_datetime(const char *s, size_t len, int64_t *ms)
-{
-    char tmp[64];
-    int64_t days;
-
-    if (parse_date(s, len, &days) == 0) {
-        *ms = days * MS_PER_DAY;
-        return 0;
-    }
-    if (len >= sizeof(tmp) || memchr(s, '\0', len) != NULL)
-        return -1;
-    memcpy(tmp, s, len);
-    tmp[len] = '\0';
-    return timefmt_parse(tmp, ms);
-}
-
-/*
- * A decimal number: [+-] digits [. digits] [e [+-] digits], nothing else
- * (no spaces, hex, "inf" or "nan", which strtod alone would accept).
- */
-static int
-parse_number(const char *s, size_t len, double *out)
-{
-    char tmp[512];
-    size_t i = 0, digits = 0;
-    char *end;
-    double v;
-
-    if (len == 0 || len >= sizeof(tmp))
-        return -1;
-    if (s[i] == '+' || s[i] == '-')
-        i++;
-    for (; i < len && is_digit((unsigned char)s[i]); i++)
-        digits++;
-    if (i < len && s[i] == '.')
-        for (i++; i < len && is_digit((unsigned char)s[i]); i++)
-            digits++;
-    if (digits == 0)
-        return -1;
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < len && (s[i] == '+' || s[i] == '-'))
-            i++;
-        if (i >= len || !is_digit((unsigned char)s[i]))
-            return -1;
-        while (i < len && is_digit((unsigned char)s[i]))
-            i++;
-    }
-    if (i != len)
-        return -1;
-    memcpy(tmp, s, len);
-    tmp[len] = '\0';
-    v = strtod(tmp, &end);
-    if (*end != '\0' || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* ---- regular expressions (Java syntax -> POSIX ERE) ------------------- */
-
-struct rxbuf {
-    char *p;
-    size_t len, cap;
-};
-
-struct rx {
-    const unsigned char *pat;
-    size_t len, i;
-    struct rxbuf out;
-    size_t cost[RX_MAX_GROUPS + 1]; /* size of each open group so far */
-    size_t last; /* size of the atom a quantifier would repeat; 0: none */
-    int depth;
-    char *msg;
-    size_t msgsize;
-};
-
-/* Java escapes and their POSIX spelling outside and inside brackets. */
-static const struct rx_escape {
-    char c;
-    int is_set;          /* a class of characters rather than one */
-    const char *outside; /* ERE text */
-    const char *inside;  /* bracket-expression text; NULL: not supported */
-} rx_escapes[] = {
-    {'d', 1, "[0-9]", "0-9"},
-    {'D', 1, "[^0-9]", NULL},
-    {'s', 1, "[ \t\n\v\f\r]", " \t\n\v\f\r"},
-    {'S', 1, "[^ \t\n\v\f\r]", NULL},
-    {'w', 1, "[A-Za-z0-9_]", "A-Za-z0-9_"},
-    {'W', 1, "[^A-Za-z0-9_]", NULL},
-    {'t', 0, "\t", "\t"},
-    {'n', 0, "\n", "\n"},
-    {'r', 0, "\r", "\r"},
-    {'f', 0, "\f", "\f"},
-    {'a', 0, "\a", "\a"},
-    {'e', 0, "\033", "\033"},
-    {0, 0, NULL, NULL},
-};
-
-static const char rx_ere_specials[] = ".[]{}()*+?|^$\\";
-
-static void
-rxbuf_put(struct rxbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void
-rxbuf_puts(struct rxbuf *b, const char *s)
-{
-    rxbuf_put(b, s, strlen(s));
-}
-
-static int rx_fail(struct rx *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
-rx_fail(struct rx *r, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(r->msg, r->msgsize, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-static const struct rx_escape *
-rx_escape_find(int c)
-{
-    const struct rx_escape *e;
-
-    for (e = rx_escapes; e->c != 0; e++)
-        if (e->c == c)
-            return e;
-    return NULL;
-}
-
-/*
- * Complexity accounting: glibc expands {n,m} into copies of the repeated
- * subexpression, so a nested (x{1000}){1000} would allocate without bound.
- * Every atom costs 1 (a group: its contents), a quantifier multiplies the
- * cost of what it repeats, and the total is capped.
- */
-static int
-rx_atom(struct rx *r, size_t cost)
-{
-    r->last = cost > 0 ? cost : 1;
-    r->cost[r->depth] += r->last;
-    if (r->cost[r->depth] > RX_MAX_COST)
-        return rx_fail(r, "Regular expression is too complex");
-    return 0;
-}
-
-static int
-rx_quantify(struct rx *r, const char *text, size_t factor)
-{
-    if (r->last == 0)
-        return rx_fail(r, "Dangling meta character '%c'", text[0]);
-    rxbuf_puts(&r->out, text);
-    if (factor > 1)
-        r->cost[r->depth] += r->last * (factor - 1);
-    if (r->cost[r->depth] > RX_MAX_COST)
-        return rx_fail(r, "Regular expression is too complex");
-    r->last = 0;
-    /* A lazy quantifier accepts the same whole strings as a greedy one. */
-    if (r->i < r->len && r->pat[r->i] == '?')
-        r->i++;
-    else if (r->i < r->len && r->pat[r->i] == '+')
-        return rx_fail(r, "Possessive quantifiers are not supported");
-    return 0;
-}
-
-/* {n}, {n,} or {n,m}; r->i is just past the '{'. */
-static int
-rx_interval(struct rx *r)
-{
-    size_t n = 0, m = 0, nd = 0, md = 0;
-    int comma = 0;
-    char text[32];
-
-    for (; r->i < r->len && is_digit(r->pat[r->i]); r->i++, nd++)
-        if (n <= RX_MAX_REPEAT)
-            n = n * 10 + (r->pat[r->i] - '0');
-    if (r->i < r->len && r->pat[r->i] == ',') {
-        comma = 1;
-        for (r->i++; r->i < r->len && is_digit(r->pat[r->i]); r->i++, md++)
-            if (m <= RX_MAX_REPEAT)
-                m = m * 10 + (r->pat[r->i] - '0');
-    }
-    if (nd == 0 || r->i >= r->len || r->pat[r->i] != '}')
-        return rx_fail(r, "Illegal repetition");
-    r->i++;
-    if (n > RX_MAX_REPEAT || m > RX_MAX_REPEAT)
-        return rx_fail(r, "Repetition count is too large (maximum %d)",
-                       RX_MAX_REPEAT);
-    if (md > 0 && m < n)
-        return rx_fail(r, "Illegal repetition range");
-    if (!comma)
-        snprintf(text, sizeof(text), "{%zu}", n);
-    else if (md == 0)
-        snprintf(text, sizeof(text), "{%zu,}", n);
-    else
-        snprintf(text, sizeof(text), "{%zu,%zu}", n, m);
-    return rx_quantify(r, text, md > 0 ? m : comma ? n + 1 : n);
-}
-
-/* One item of a bracket expression: a character or a class (\d). */
-struct rx_item {
-    const char *set;
-    char bytes[4];
-    size_t nbytes;
-    uint32_t cp;
-};
-
-static int
-rx_class_item(struct rx *r, struct rx_item *it)
-{
-    const struct rx_escape *e;
-    size_t n;
-    int c;
-
-    memset(it, 0, sizeof(*it));
-    if (r->pat[r->i] == '\\') {
-        if (r->i + 1 >= r->len)
-            return rx_fail(r, "Unclosed character class");
-        c = r->pat[r->i + 1];
-        r->i += 2;
-        if ((e = rx_escape_find(c)) != NULL) {
-            if (e->inside == NULL)
-                return rx_fail(r,
-                               "\\%c is not supported in a character "
-                               "class",
-                               c);
-            if (e->is_set) {
-                it->set = e->inside;
-                return 0;
-            }
-            c = (unsigned char)e->inside[0];
-        } else if (c >= 0x80 || (c >= '0' && c <= '9') ||
-                   (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
-            return rx_fail(r, "Unsupported escape sequence in a character "
-                              "class");
-        }
-        it->bytes[0] = (char)c;
-        it->nbytes = 1;
-        it->cp = (uint32_t)c;
-        return 0;
-    }
-    n = utf8_next((const char *)r->pat + r->i, r->len - r->i, &it->cp);
-    if (it->cp == UTF8_BAD)
-        it->cp = r->pat[r->i];
-    memcpy(it->bytes, r->pat + r->i, n);
-    it->nbytes = n;
-    r->i += n;
-    return 0;
-}
-
-static int
-rx_bracket_special(uint32_t cp)
-{
-    return cp == ']' || cp == '-' || cp == '^' || cp == '[';
-}
-
-/* A bracket expression being collected: POSIX has no escapes inside
- * brackets, so ']' must come first, '-' last and '^' not first; those
- * literals are remembered here and placed when the class is emitted. */
-struct rx_set {
-    struct rxbuf body;
-    int neg, rb, dash, caret, lb;
-};
-
-static void
-rx_set_emit(struct rx *r, struct rx_set *c)
-{
-    int only_caret = !c->rb && c->body.len == 0 && !c->lb;
-
-    if (!c->neg && c->caret && only_caret && !c->dash) {
-        rxbuf_puts(&r->out, "\\^");
-        return;
-    }
-    rxbuf_puts(&r->out, c->neg ? "[^" : "[");
-    if (c->rb)
-        rxbuf_puts(&r->out, "]");
-    if (c->body.len > 0)
-        rxbuf_put(&r->out, c->body.p, c->body.len);
-    if (c->lb)
-        rxbuf_puts(&r->out, "[");
-    if (c->caret && only_caret && c->dash) {
-        rxbuf_puts(&r->out, "-^"); /* a leading '-' is literal */
-        c->dash = 0;
-    } else if (c->caret) {
-        rxbuf_puts(&r->out, "^");
-    }
-    if (c->dash)
-        rxbuf_puts(&r->out, "-");
-    rxbuf_puts(&r->out, "]");
-}
-
-/* Adds one item, or a range when a '-' and a character follow it. */
-static int
-rx_set_add(struct rx *r, struct rx_set *c)
-{
-    struct rx_item lo, hi;
-
-    if (rx_class_item(r, &lo) < 0)
-        return -1;
-    if (lo.set == NULL && r->i + 1 < r->len && r->pat[r->i] == '-' &&
-        r->pat[r->i + 1] != ']') {
-        r->i++;
-        if (rx_class_item(r, &hi) < 0)
-            return -1;
-        if (hi.set != NULL || hi.cp < lo.cp)
-            return rx_fail(r, "Illegal character range");
-        if (rx_bracket_special(lo.cp) || rx_bracket_special(hi.cp))
-            return rx_fail(r, "Unsupported character range");
-        rxbuf_put(&c->body, lo.bytes, lo.nbytes);
-        rxbuf_put(&c->body, "-", 1);
-        rxbuf_put(&c->body, hi.bytes, hi.nbytes);
-    } else if (lo.set != NULL) {
-        rxbuf_puts(&c->body, lo.set);
-    } else if (lo.cp == ']') {
-        c->rb = 1;
-    } else if (lo.cp == '-') {
-        c->dash = 1;
-    } else if (lo.cp == '^') {
-        c->caret = 1;
-    } else if (lo.cp == '[') {
-        c->lb = 1;
-    } else {
-        rxbuf_put(&c->body, lo.bytes, lo.nbytes);
-    }
-    return 0;
-}
-
-/* A Java character class as a POSIX bracket expression. */
-static int
-rx_class(struct rx *r)
-{
-    struct rx_set c;
-    int first = 1, rc = -1;
-
-    memset(&c, 0, sizeof(c));
-    r->i++;
-    if (r->i < r->len && r->pat[r->i] == '^') {
-        c.neg = 1;
-        r->i++;
-    }
-    for (;;) {
-        if (r->i >= r->len) {
-            rx_fail(r, "Unclosed character class");
-            goto out;
-        }
-        if (r->pat[r->i] == ']' && !first) {
-            r->i++;
-            break;
-        }
-        if (r->pat[r->i] == '[') {
-            rx_fail(r, "Nested character classes are not supported");
-            goto out;
-        }
-        if (r->pat[r->i] == '&' && r->i + 1 < r->len &&
-            r->pat[r->i + 1] == '&') {
-            rx_fail(r, "Character class intersections are not supported");
-            goto out;
-        }
-        first = 0;
-        if (rx_set_add(r, &c) < 0)
-            goto out;
-    }
-    rx_set_emit(r, &c);
-    rc = rx_atom(r, 1);
-out:
-    free(c.body.p);
-    return rc;
-}
-
-static int
-rx_escape(struct rx *r)
-{
-    const struct rx_escape *e;
-    char lit[3] = {'\\', 0, 0};
-    int c;
-
-    if (r->i + 1 >= r->len)
-        return rx_fail(r, "Unexpected trailing backslash");
-    c = r->pat[r->i + 1];
-    r->i += 2;
-    if ((e = rx_escape_find(c)) != NULL) {
-        rxbuf_puts(&r->out, e->outside);
-    } else if (c >= '0' && c <= '9') {
-        return rx_fail(r, "Backreferences are not supported");
-    } else if (c >= 0x80 || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
-        return rx_fail(r, "Unsupported escape sequence '\\%c'",
-                       c >= 0x80 ? '?' : c);
-    } else if (strchr(rx_ere_specials, c) != NULL) {
-        lit[1] = (char)c;
-        rxbuf_puts(&r->out, lit);
-    } else {
-        /* Other punctuation is literal; "\<" would be a GNU word edge. */
-        lit[1] = (char)c;
-        rxbuf_puts(&r->out, lit + 1);
-    }
-    return rx_atom(r, 1);
-}
-
-static int
-rx_group_open(struct rx *r)
-{
-    r->i++;
-    if (r->i < r->len && r->pat[r->i] == '?') {
-        if (r->i + 1 < r->len && r->pat[r->i + 1] == ':')
-            r->i += 2;
-        else
-            return rx_fail(r, "Unsupported group construct '(?'");
-    }
-    if (r->depth >= RX_MAX_GROUPS)
-        return rx_fail(r, "Groups are nested too deeply");
-    r->depth++;
-    r->cost[r->depth] = 0;
-    r->last = 0;
-    rxbuf_puts(&r->out, "(");
-    return 0;
-}
-
-static int
-rx_step(struct rx *r)
-{
-    size_t n, cost;
-    int c = r->pat[r->i];
-
-    switch (c) {
-    case '\\': return rx_escape(r);
-    case '[': return rx_class(r);
-    case '(': return rx_group_open(r);
-    case ')':
-        if (r->depth == 0)
-            return rx_fail(r, "Unmatched closing ')'");
-        r->i++;
-        rxbuf_puts(&r->out, ")");
-        cost = r->cost[r->depth--];
-        return rx_atom(r, cost);
-    case '*':
-    case '+': r->i++; return rx_quantify(r, c == '*' ? "*" : "+", 2);
-    case '?': r->i++; return rx_quantify(r, "?", 1);
-    case '{':
-        r->i++;
-        if (r->last == 0)
-            return rx_fail(r, "Dangling meta character '{'");
-        return rx_interval(r);
-    case '|':
-    case '^':
-    case '$':
-        r->i++;
-        rxbuf_put(&r->out, (const char *)&r->pat[r->i - 1], 1);
-        r->last = 0;
-        return 0;
-    case ']':
-    case '}':
-        r->i++;
-        rxbuf_puts(&r->out, c == ']' ? "\\]" : "\\}");
-        return rx_atom(r, 1);
-    case '\0': return rx_fail(r, "Regular expression contains a NUL character");
-    default:
-        n = utf8_next((const char *)r->pat + r->i, r->len - r->i, NULL);
-        rxbuf_put(&r->out, (const char *)r->pat + r->i, n);
-        r->i += n;
-        return rx_atom(r, 1);
-    }
-}
-
-/*
- * Translates a Java pattern to an ERE that must match the whole subject,
- * as Java's String.matches() does. Returns a new string (caller frees) or
- * NULL with msg filled in.
- */
-static char *
-rx_translate(const char *pat, size_t len, char *msg, size_t msgsize)
-{
-    struct rx r;
-    char *out = NULL;
-
-    memset(&r, 0, sizeof(r));
-    r.pat = (const unsigned char *)pat;
-    r.len = len;
-    r.msg = msg;
-    r.msgsize = msgsize;
-    if (len > RX_MAX_LEN) {
-        rx_fail(&r, "Regular expression is too long (maximum %d bytes)",
-                RX_MAX_LEN);
-        goto out;
-    }
-    rxbuf_puts(&r.out, "^(");
-    while (r.i < r.len)
-        if (rx_step(&r) < 0)
-            goto out;
-    if (r.depth > 0) {
-        rx_fail(&r, "Unclosed group");
-        goto out;
-    }
-    rxbuf_puts(&r.out, ")$");
-    out = r.out.p;
-    r.out.p = NULL;
-out:
-    free(r.out.p);
-    return out;
-}
-
-/* A compiled pattern (caller frees with rx_free()), or NULL and msg. */
-static regex_t *
-rx_compile(const char *pat, size_t len, char *msg, size_t msgsize)
-{
-    regex_t *re = NULL;
-    char *ere;
-    locale_t loc = utf8_locale(), old = (locale_t)0;
-    int rc;
-
-    if ((ere = rx_translate(pat, len, msg, msgsize)) == NULL)
-        return NULL;
-    re = xmalloc(sizeof(*re));
-    if (loc != (locale_t)0)
-        old = uselocale(loc);
-    rc = regcomp(re, ere, REG_EXTENDED | REG_NOSUB);
-    if (loc != (locale_t)0)
-        uselocale(old);
-    if (rc != 0) {
-        regerror(rc, re, msg, msgsize);
-        free(re);
-        re = NULL;
-    }
-    free(ere);
-    return re;
-}
-
-static void
-rx_free(regex_t *re)
-{
-    if (re != NULL) {
-        regfree(re);
-        free(re);
-    }
-}
-
-/* 1 if subject (NUL-terminated) matches, 0 if not, -1 on engine error. */
-static int
-rx_match(const regex_t *re, const char *subject)
-{
-    locale_t loc = utf8_locale(), old = (locale_t)0;
-    int rc;
-
-    if (loc != (locale_t)0)
-        old = uselocale(loc);
-    rc = regexec(re, subject, 0, NULL, 0);
-    if (loc != (locale_t)0)
-        uselocale(old);
-    return rc == 0 ? 1 : rc == REG_NOMATCH ? 0 : -1;
+    return value_parse_number(s, len, 0, out);
 }
 
 /* ---- evaluation helpers --------------------------------------------------*/
 
-static int rt_error(struct evalctx *c, const struct node *at, const char *fmt,
-                    ...) __attribute__((format(printf, 3, 4)));
-
-static int
-rt_error(struct evalctx *c, const struct node *at, const char *fmt, ...)
+int
+formula_rt_error(struct evalctx *c, const struct node *at, const char *fmt, ...)
 {
     va_list ap;
 
@@ -922,14 +164,14 @@ rt_error(struct evalctx *c, const struct node *at, const char *fmt, ...)
 }
 
 /* Scratch memory for one evaluation; NULL (and an error) past the cap. */
-static char *
-ctx_alloc(struct evalctx *c, const struct node *at, size_t n)
+char *
+formula_alloc(struct evalctx *c, const struct node *at, size_t n)
 {
     char *p;
 
     if (n > FORMULA_MAX_EVAL_BYTES - c->bytes) {
-        rt_error(c, at, "Formula produced more than %u bytes of text",
-                 FORMULA_MAX_EVAL_BYTES);
+        formula_rt_error(c, at, "Formula produced more than %u bytes of text",
+                         FORMULA_MAX_EVAL_BYTES);
         return NULL;
     }
     c->bytes += n;
@@ -942,25 +184,10 @@ ctx_alloc(struct evalctx *c, const struct node *at, size_t n)
     return p;
 }
 
-static int
-set_text(struct evalctx *c, const struct node *at, const char *s, size_t len,
-         struct fval *out)
-{
-    char *p;
-
-    if ((p = ctx_alloc(c, at, len)) == NULL)
-        return -1;
-    memcpy(p, s, len);
-    p[len] = '\0';
-    out->s = p;
-    out->len = len;
-    return 0;
-}
-
 /* Numbers compare equal within 1e-12 relative: doubles stand in for
  * Salesforce's decimals, and 0.1 + 0.2 must equal 0.3. */
-static int
-num_cmp(double a, double b)
+int
+formula_num_cmp(double a, double b)
 {
     double scale = fmax(1.0, fmax(fabs(a), fabs(b)));
 
@@ -969,984 +196,32 @@ num_cmp(double a, double b)
     return a < b ? -1 : 1;
 }
 
-static int
-text_eq(const struct fval *a, const struct fval *b)
+int
+formula_text_eq(const struct fval *a, const struct fval *b)
 {
     return a->len == b->len && (a->len == 0 || memcmp(a->s, b->s, a->len) == 0);
 }
 
-/* Non-negative character count from a number argument (null, < 0: 0). */
-static size_t
-num_to_count(const struct fval *v)
-{
-    if (v->null || !(v->num > 0))
-        return 0;
-    if (v->num >= 1e9)
-        return (size_t)1e9;
-    return (size_t)v->num;
-}
-
-static int
-check_number(struct evalctx *c, const struct node *n, double v)
-{
-    if (!isfinite(v))
-        return rt_error(c, n, "Number is out of range");
-    return 0;
-}
-
-static int eval_node(struct evalctx *c, const struct node *n, struct fval *out);
-
-/* ---- functions ------------------------------------------------------------*/
-
-/* AND/OR with null as "unknown": AND(FALSE, NULL) is FALSE, AND(TRUE,
- * NULL) is null. Stops at the first deciding argument. */
-static int
-eval_logic(struct evalctx *c, struct node *const *args, int nargs, int is_and,
-           struct fval *out)
-{
-    struct fval v;
-    int i, saw_null = 0;
-
-    for (i = 0; i < nargs; i++) {
-        if (eval_node(c, args[i], &v) < 0)
-            return -1;
-        if (v.null) {
-            saw_null = 1;
-        } else if (v.b != is_and) {
-            out->b = !is_and;
-            return 0;
-        }
-    }
-    if (saw_null)
-        out->null = 1;
-    else
-        out->b = is_and;
-    return 0;
-}
-
-static int
-fn_and(struct evalctx *c, const struct node *n, struct fval *out)
-{
-    return eval_logic(c, n->args, n->nargs, 1, out);
-}
-
-static int
-fn_or(struct evalctx *c, const struct node *n, struct fval *out)
-{
-    return eval_logic(c, n->args, n->nargs, 0, out);
-}
-
-/* IF with a null condition takes the else branch. */
-static int
-fn_if(struct evalctx *c, const struct node *n, struct fval *out)
-{
-    struct fval cond;
-
-    if (eval_node(c, n->args[0], &cond) < 0)
-        return -1;
-    return eval_node(c, n->args[!cond.null && cond.b ? 1 : 2], out);
-}
-
-static int
-values_equal(enum ftype t, const struct fval *a, const struct fval *b)
+int
+formula_values_equal(enum ftype t, const struct fval *a, const struct fval *b)
 {
     if (t == T_TEXT || t == T_PICK)
-        return text_eq(a, b);
+        return formula_text_eq(a, b);
     if (a->null || b->null)
         return a->null && b->null;
     if (t == T_BOOL)
         return a->b == b->b;
     if (t == T_NUM)
-        return num_cmp(a->num, b->num) == 0;
+        return formula_num_cmp(a->num, b->num) == 0;
     return a->t == b->t;
 }
 
-static int
-fn_case(struct evalctx *c, const struct node *n, struct fval *out)
+int
+formula_check_number(struct evalctx *c, const struct node *n, double v)
 {
-    struct fval key, v;
-    int i;
-
-    if (eval_node(c, n->args[0], &key) < 0)
-        return -1;
-    for (i = 1; i + 1 < n->nargs; i += 2) {
-        if (eval_node(c, n->args[i], &v) < 0)
-            return -1;
-        if (values_equal(n->args[0]->type, &key, &v))
-            return eval_node(c, n->args[i + 1], out);
-    }
-    return eval_node(c, n->args[n->nargs - 1], out);
-}
-
-static int
-fn_not(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->null = av[0].null;
-    out->b = !av[0].b;
+    if (!isfinite(v))
+        return formula_rt_error(c, n, "Number is out of range");
     return 0;
-}
-
-static int
-fn_isblank(struct evalctx *c, const struct node *n, const struct fval *av,
-           struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->b = av[0].null;
-    return 0;
-}
-
-/* Salesforce: "Text fields are never null, so using ISNULL() with a text
- * field always returns false." Other types: the value is null. */
-static int
-fn_isnull(struct evalctx *c, const struct node *n, const struct fval *av,
-          struct fval *out)
-{
-    (void)c;
-    out->b = n->args[0]->type != T_TEXT && av[0].null;
-    return 0;
-}
-
-static int
-fn_ispickval(struct evalctx *c, const struct node *n, const struct fval *av,
-             struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->b = text_eq(&av[0], &av[1]);
-    return 0;
-}
-
-/* Multi-select values are stored "A;B;C"; spaces around items ignored. */
-static int
-fn_includes(struct evalctx *c, const struct node *n, const struct fval *av,
-            struct fval *out)
-{
-    const char *p = av[0].s, *end = av[0].s + av[0].len, *q, *a, *b;
-
-    (void)c;
-    (void)n;
-    if (av[1].len == 0)
-        return 0;
-    while (p < end) {
-        if ((q = memchr(p, ';', (size_t)(end - p))) == NULL)
-            q = end;
-        for (a = p; a < q && *a == ' '; a++)
-            ;
-        for (b = q; b > a && b[-1] == ' '; b--)
-            ;
-        if ((size_t)(b - a) == av[1].len &&
-            memcmp(a, av[1].s, av[1].len) == 0) {
-            out->b = 1;
-            return 0;
-        }
-        p = q + 1;
-    }
-    return 0;
-}
-
-/* Up to 15 significant digits, no exponent, no trailing zeros. */
-static int
-text_number(struct evalctx *c, const struct node *n, double x, struct fval *out)
-{
-    char tmp[400];
-    int digits, prec;
-    size_t len;
-
-    if (fabs(x) >= 1e15) {
-        snprintf(tmp, sizeof(tmp), "%.0f", x);
-    } else {
-        digits = x == 0 ? 1 : (int)floor(log10(fabs(x))) + 1;
-        prec = digits >= 15 ? 0 : digits < -24 ? 39 : 15 - digits;
-        snprintf(tmp, sizeof(tmp), "%.*f", prec, x);
-        len = strlen(tmp);
-        if (strchr(tmp, '.') != NULL) {
-            while (tmp[len - 1] == '0')
-                tmp[--len] = '\0';
-            if (tmp[len - 1] == '.')
-                tmp[--len] = '\0';
-        }
-        if (strcmp(tmp, "-0") == 0)
-            memmove(tmp, tmp + 1, 2);
-    }
-    return set_text(c, n, tmp, strlen(tmp), out);
-}
-
-static int
-fn_text(struct evalctx *c, const struct node *n, const struct fval *av,
-        struct fval *out)
-{
-    char tmp[96];
-    int64_t y, days, rem;
-    int m, d;
-
-    if (av[0].null) {
-        out->null = 1;
-        return 0;
-    }
-    switch (n->args[0]->type) {
-    case T_NUM: return text_number(c, n, av[0].num, out);
-    case T_DATE:
-        ymd_from_days(av[0].t, &y, &m, &d);
-        snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02d", (long long)y, m, d);
-        return set_text(c, n, tmp, strlen(tmp), out);
-    case T_DATETIME:
-        days = floor_div(av[0].t, MS_PER_DAY);
-        rem = (av[0].t - days * MS_PER_DAY) / 1000;
-        ymd_from_days(days, &y, &m, &d);
-        snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02d %02d:%02d:%02dZ",
-                 (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-                 (int)(rem % 60));
-        return set_text(c, n, tmp, strlen(tmp), out);
-    default:
-        out->s = av[0].s;
-        out->len = av[0].len;
-        return 0;
-    }
-}
-
-static int
-fn_value(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    if (av[0].null) {
-        out->null = 1;
-        return 0;
-    }
-    if (parse_number(av[0].s, av[0].len, &out->num) < 0)
-        return rt_error(c, n, "VALUE() was given text that is not a number");
-    return 0;
-}
-
-static int
-fn_isnumber(struct evalctx *c, const struct node *n, const struct fval *av,
-            struct fval *out)
-{
-    double v;
-
-    (void)c;
-    (void)n;
-    out->b = !av[0].null && parse_number(av[0].s, av[0].len, &v) == 0;
-    return 0;
-}
-
-static int
-fn_len(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->num = (double)utf8_count(av[0].s, av[0].len);
-    return 0;
-}
-
-static int
-fn_begins(struct evalctx *c, const struct node *n, const struct fval *av,
-          struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->b = av[1].len <= av[0].len &&
-             (av[1].len == 0 || memcmp(av[0].s, av[1].s, av[1].len) == 0);
-    return 0;
-}
-
-static int
-fn_contains(struct evalctx *c, const struct node *n, const struct fval *av,
-            struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->b = av[1].len == 0 ||
-             memmem(av[0].s, av[0].len, av[1].s, av[1].len) != NULL;
-    return 0;
-}
-
-/* Java's matches(): the whole text, a blank field being "". */
-static int
-fn_regex(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    regex_t *tmp = NULL;
-    const regex_t *re = n->re;
-    char msg[128], *subject;
-    int rc = -1, m;
-
-    if (re == NULL) {
-        tmp = rx_compile(av[1].s, av[1].len, msg, sizeof(msg));
-        if (tmp == NULL) {
-            rt_error(c, n, "Invalid regular expression: %s", msg);
-            goto out;
-        }
-        re = tmp;
-    }
-    if (av[0].len > RX_MAX_SUBJECT) {
-        rt_error(c, n, "REGEX() text is longer than %d bytes", RX_MAX_SUBJECT);
-        goto out;
-    }
-    if ((subject = ctx_alloc(c, n, av[0].len)) == NULL)
-        goto out;
-    memcpy(subject, av[0].s, av[0].len);
-    subject[av[0].len] = '\0';
-    if ((m = rx_match(re, subject)) < 0) {
-        rt_error(c, n, "REGEX() could not match the text");
-        goto out;
-    }
-    out->b = m;
-    rc = 0;
-out:
-    rx_free(tmp);
-    return rc;
-}
-
-static int
-case_map(struct evalctx *c, const struct node *n, const struct fval *v,
-         int upper, struct fval *out)
-{
-    const unsigned char *s = (const unsigned char *)v->s;
-    locale_t loc = utf8_locale();
-    char *p;
-    size_t i = 0, k, o = 0;
-    uint32_t cp;
-    wint_t w;
-
-    if (v->null) {
-        out->null = 1;
-        return 0;
-    }
-    if ((p = ctx_alloc(c, n, v->len * 4)) == NULL)
-        return -1;
-    while (i < v->len) {
-        k = utf8_next((const char *)s + i, v->len - i, &cp);
-        if (cp == UTF8_BAD) {
-            p[o++] = (char)s[i++];
-            continue;
-        }
-        if (loc != (locale_t)0)
-            w = upper ? towupper_l((wint_t)cp, loc)
-                      : towlower_l((wint_t)cp, loc);
-        else if (cp < 0x80)
-            w = upper ? (wint_t)(cp >= 'a' && cp <= 'z' ? cp - 32 : cp)
-                      : (wint_t)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
-        else
-            w = cp;
-        if (w > 0x10FFFF || (w >= 0xD800 && w <= 0xDFFF))
-            w = cp;
-        o += utf8_encode((uint32_t)w, p + o);
-        i += k;
-    }
-    p[o] = '\0';
-    out->s = p;
-    out->len = o;
-    return 0;
-}
-
-static int
-fn_upper(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    return case_map(c, n, &av[0], 1, out);
-}
-
-static int
-fn_lower(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    return case_map(c, n, &av[0], 0, out);
-}
-
-static int
-is_trim_space(char ch)
-{
-    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-static int
-fn_trim(struct evalctx *c, const struct node *n, const struct fval *av,
-        struct fval *out)
-{
-    const char *a = av[0].s, *b = av[0].s + av[0].len;
-
-    (void)c;
-    (void)n;
-    while (a < b && is_trim_space(*a))
-        a++;
-    while (b > a && is_trim_space(b[-1]))
-        b--;
-    out->s = a;
-    out->len = (size_t)(b - a);
-    return 0;
-}
-
-static int
-fn_left(struct evalctx *c, const struct node *n, const struct fval *av,
-        struct fval *out)
-{
-    (void)c;
-    (void)n;
-    out->s = av[0].s;
-    out->len = utf8_offset(av[0].s, av[0].len, num_to_count(&av[1]));
-    return 0;
-}
-
-static int
-fn_right(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    size_t total = utf8_count(av[0].s, av[0].len), k = num_to_count(&av[1]);
-    size_t off = utf8_offset(av[0].s, av[0].len, k >= total ? 0 : total - k);
-
-    (void)c;
-    (void)n;
-    out->s = av[0].s + off;
-    out->len = av[0].len - off;
-    return 0;
-}
-
-/* MID(text, start, count): start is 1-based; below 1 counts as 1. */
-static int
-fn_mid(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    size_t start = num_to_count(&av[1]), from, to;
-
-    (void)c;
-    (void)n;
-    start = start > 0 ? start - 1 : 0;
-    from = utf8_offset(av[0].s, av[0].len, start);
-    to = from +
-         utf8_offset(av[0].s + from, av[0].len - from, num_to_count(&av[2]));
-    out->s = av[0].s + from;
-    out->len = to - from;
-    return 0;
-}
-
-static int
-fn_substitute(struct evalctx *c, const struct node *n, const struct fval *av,
-              struct fval *out)
-{
-    const char *s = av[0].s, *end = av[0].s + av[0].len, *hit;
-    size_t count = 0, total, o = 0;
-    char *p;
-
-    if (av[0].null || av[1].len == 0) {
-        *out = av[0];
-        return 0;
-    }
-    for (hit = s;
-         (hit = memmem(hit, (size_t)(end - hit), av[1].s, av[1].len)) != NULL;
-         hit += av[1].len)
-        count++;
-    total = av[0].len - count * av[1].len + count * av[2].len;
-    if ((p = ctx_alloc(c, n, total)) == NULL)
-        return -1;
-    while ((hit = memmem(s, (size_t)(end - s), av[1].s, av[1].len)) != NULL) {
-        memcpy(p + o, s, (size_t)(hit - s));
-        o += (size_t)(hit - s);
-        if (av[2].len > 0)
-            memcpy(p + o, av[2].s, av[2].len);
-        o += av[2].len;
-        s = hit + av[1].len;
-    }
-    memcpy(p + o, s, (size_t)(end - s));
-    o += (size_t)(end - s);
-    p[o] = '\0';
-    out->s = p;
-    out->len = o;
-    return 0;
-}
-
-/* BLANKVALUE and NULLVALUE: null and blank are the same thing here, except
- * that NULLVALUE of a text never substitutes (text is never null). */
-static int
-fn_blankvalue(struct evalctx *c, const struct node *n, const struct fval *av,
-              struct fval *out)
-{
-    (void)c;
-    (void)n;
-    *out = av[0].null ? av[1] : av[0];
-    return 0;
-}
-
-static int
-fn_nullvalue(struct evalctx *c, const struct node *n, const struct fval *av,
-             struct fval *out)
-{
-    (void)c;
-    *out = av[0].null && n->args[0]->type != T_TEXT ? av[1] : av[0];
-    return 0;
-}
-
-static int
-fn_today(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    (void)n;
-    (void)av;
-    out->t = floor_div(c->now_ms, MS_PER_DAY);
-    return 0;
-}
-
-static int
-fn_now(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)n;
-    (void)av;
-    out->t = c->now_ms;
-    return 0;
-}
-
-/* TRUE while the record is being created (no prior version to read). */
-static int
-fn_isnew(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    (void)n;
-    (void)av;
-    out->b = c->rec == NULL || c->rec->prior == NULL;
-    return 0;
-}
-
-/* TRUE on an update that changes the field named by the argument; FALSE
- * on a create, as in Salesforce. Blank and absent are the same value. */
-static int
-fn_ischanged(struct evalctx *c, const struct node *n, const struct fval *av,
-             struct fval *out)
-{
-    const struct field_access *now = c->rec, *was;
-    const char *a, *b, *name;
-    size_t alen = 0, blen = 0;
-
-    (void)av;
-    out->b = 0;
-    if (now == NULL || (was = now->prior) == NULL ||
-        n->args[0]->kind != N_FIELD)
-        return 0;
-    name = n->args[0]->str;
-    a = now->value(now->arg, name, &alen);
-    b = was->value(was->arg, name, &blen);
-    if (a == NULL || b == NULL)
-        out->b = (a == NULL) != (b == NULL);
-    else
-        out->b = alen != blen || memcmp(a, b, alen) != 0;
-    return 0;
-}
-
-/* One-number functions: null in, null out. */
-static int
-num_unary(struct evalctx *c, const struct node *n, const struct fval *av,
-          struct fval *out, double (*f)(double))
-{
-    if (av[0].null) {
-        out->null = 1;
-        return 0;
-    }
-    out->num = f(av[0].num);
-    return check_number(c, n, out->num);
-}
-
-static int
-fn_abs(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    return num_unary(c, n, av, out, fabs);
-}
-
-static int
-fn_floor(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    return num_unary(c, n, av, out, floor);
-}
-
-static int
-fn_ceiling(struct evalctx *c, const struct node *n, const struct fval *av,
-           struct fval *out)
-{
-    return num_unary(c, n, av, out, ceil);
-}
-
-/* Half away from zero, as Salesforce rounds. */
-static int
-fn_round(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    double digits, scale;
-
-    if (av[0].null || av[1].null) {
-        out->null = 1;
-        return 0;
-    }
-    digits = trunc(fmax(-15.0, fmin(15.0, av[1].num)));
-    scale = pow(10.0, digits);
-    out->num = round(av[0].num * scale) / scale;
-    if (!isfinite(out->num))
-        out->num = av[0].num;
-    return check_number(c, n, out->num);
-}
-
-static int
-fn_mod(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    if (av[0].null || av[1].null) {
-        out->null = 1;
-        return 0;
-    }
-    if (av[1].num == 0)
-        return rt_error(c, n, "Division by zero");
-    out->num = fmod(av[0].num, av[1].num);
-    return check_number(c, n, out->num);
-}
-
-static int
-num_extreme(const struct node *n, const struct fval *av, struct fval *out,
-            int want)
-{
-    int i;
-
-    for (i = 0; i < n->nargs; i++) {
-        if (av[i].null) {
-            out->null = 1;
-            return 0;
-        }
-        if (i == 0 || num_cmp(av[i].num, out->num) == want)
-            out->num = av[i].num;
-    }
-    return 0;
-}
-
-static int
-fn_min(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)c;
-    return num_extreme(n, av, out, -1);
-}
-
-static int
-fn_max(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)c;
-    return num_extreme(n, av, out, 1);
-}
-
-static int
-date_part(const struct fval *av, struct fval *out, int which)
-{
-    int64_t y;
-    int m, d;
-
-    if (av[0].null) {
-        out->null = 1;
-        return 0;
-    }
-    ymd_from_days(av[0].t, &y, &m, &d);
-    out->num = which == 0 ? (double)y : which == 1 ? m : d;
-    return 0;
-}
-
-static int
-fn_year(struct evalctx *c, const struct node *n, const struct fval *av,
-        struct fval *out)
-{
-    (void)c;
-    (void)n;
-    return date_part(av, out, 0);
-}
-
-static int
-fn_month(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    (void)c;
-    (void)n;
-    return date_part(av, out, 1);
-}
-
-static int
-fn_day(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)c;
-    (void)n;
-    return date_part(av, out, 2);
-}
-
-/* DATEVALUE(datetime) is its UTC date; DATEVALUE(text) parses the text. */
-static int
-fn_datevalue(struct evalctx *c, const struct node *n, const struct fval *av,
-             struct fval *out)
-{
-    int64_t ms;
-
-    if (av[0].null) {
-        out->null = 1;
-        return 0;
-    }
-    if (n->args[0]->type == T_DATETIME) {
-        out->t = floor_div(av[0].t, MS_PER_DAY);
-        return 0;
-    }
-    if (parse_datetime(av[0].s, av[0].len, &ms) < 0)
-        return rt_error(c, n, "DATEVALUE() was given text that is not a date");
-    out->t = floor_div(ms, MS_PER_DAY);
-    return 0;
-}
-
-static func_check_fn check_if, check_case, check_unify;
-
-#define A_BOOL TM(T_BOOL)
-#define A_NUM TM(T_NUM)
-#define A_TEXT TM(T_TEXT)
-
-/* The function registry; names are matched case-insensitively. */
-static const struct func funcs[] = {
-    {.name = "ABS",
-     .min = 1,
-     .max = 1,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_abs},
-    {.name = "AND",
-     .min = 1,
-     .max = -1,
-     .args = {A_BOOL},
-     .ret = T_BOOL,
-     .lazy = fn_and},
-    {.name = "BEGINS",
-     .min = 2,
-     .max = 2,
-     .args = {A_TEXT},
-     .ret = T_BOOL,
-     .eval = fn_begins},
-    {.name = "BLANKVALUE",
-     .min = 2,
-     .max = 2,
-     .check = check_unify,
-     .eval = fn_blankvalue},
-    {.name = "CASE",
-     .min = 4,
-     .max = -1,
-     .flags = FN_EVEN,
-     .check = check_case,
-     .lazy = fn_case},
-    {.name = "CEILING",
-     .min = 1,
-     .max = 1,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_ceiling},
-    {.name = "CONTAINS",
-     .min = 2,
-     .max = 2,
-     .args = {A_TEXT},
-     .ret = T_BOOL,
-     .eval = fn_contains},
-    {.name = "DATEVALUE",
-     .min = 1,
-     .max = 1,
-     .args = {TM(T_DATETIME) | A_TEXT},
-     .ret = T_DATE,
-     .eval = fn_datevalue},
-    {.name = "DAY",
-     .min = 1,
-     .max = 1,
-     .args = {TM(T_DATE)},
-     .ret = T_NUM,
-     .eval = fn_day},
-    {.name = "FLOOR",
-     .min = 1,
-     .max = 1,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_floor},
-    {.name = "IF", .min = 3, .max = 3, .check = check_if, .lazy = fn_if},
-    {.name = "INCLUDES",
-     .min = 2,
-     .max = 2,
-     .args = {TM(T_MPICK), A_TEXT},
-     .ret = T_BOOL,
-     .eval = fn_includes},
-    {.name = "ISBLANK",
-     .min = 1,
-     .max = 1,
-     .args = {TM_ANY},
-     .ret = T_BOOL,
-     .eval = fn_isblank},
-    {.name = "ISCHANGED",
-     .min = 1,
-     .max = 1,
-     .args = {TM_ANY},
-     .ret = T_BOOL,
-     .eval = fn_ischanged},
-    {.name = "ISNEW", .min = 0, .max = 0, .ret = T_BOOL, .eval = fn_isnew},
-    {.name = "ISNULL",
-     .min = 1,
-     .max = 1,
-     .args = {TM_ANY},
-     .ret = T_BOOL,
-     .eval = fn_isnull},
-    {.name = "ISNUMBER",
-     .min = 1,
-     .max = 1,
-     .args = {A_TEXT},
-     .ret = T_BOOL,
-     .eval = fn_isnumber},
-    {.name = "ISPICKVAL",
-     .min = 2,
-     .max = 2,
-     .args = {TM(T_PICK), A_TEXT},
-     .ret = T_BOOL,
-     .eval = fn_ispickval},
-    {.name = "LEFT",
-     .min = 2,
-     .max = 2,
-     .args = {A_TEXT, A_NUM},
-     .ret = T_TEXT,
-     .eval = fn_left},
-    {.name = "LEN",
-     .min = 1,
-     .max = 1,
-     .args = {A_TEXT},
-     .ret = T_NUM,
-     .eval = fn_len},
-    {.name = "LOWER",
-     .min = 1,
-     .max = 1,
-     .args = {A_TEXT},
-     .ret = T_TEXT,
-     .eval = fn_lower},
-    {.name = "MAX",
-     .min = 1,
-     .max = -1,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_max},
-    {.name = "MID",
-     .min = 3,
-     .max = 3,
-     .args = {A_TEXT, A_NUM},
-     .ret = T_TEXT,
-     .eval = fn_mid},
-    {.name = "MIN",
-     .min = 1,
-     .max = -1,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_min},
-    {.name = "MOD",
-     .min = 2,
-     .max = 2,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_mod},
-    {.name = "MONTH",
-     .min = 1,
-     .max = 1,
-     .args = {TM(T_DATE)},
-     .ret = T_NUM,
-     .eval = fn_month},
-    {.name = "NOT",
-     .min = 1,
-     .max = 1,
-     .args = {A_BOOL},
-     .ret = T_BOOL,
-     .eval = fn_not},
-    {.name = "NOW", .min = 0, .max = 0, .ret = T_DATETIME, .eval = fn_now},
-    {.name = "NULLVALUE",
-     .min = 2,
-     .max = 2,
-     .check = check_unify,
-     .eval = fn_nullvalue},
-    {.name = "OR",
-     .min = 1,
-     .max = -1,
-     .args = {A_BOOL},
-     .ret = T_BOOL,
-     .lazy = fn_or},
-    {.name = "REGEX",
-     .min = 2,
-     .max = 2,
-     .args = {A_TEXT},
-     .ret = T_BOOL,
-     .flags = FN_REGEX,
-     .eval = fn_regex},
-    {.name = "RIGHT",
-     .min = 2,
-     .max = 2,
-     .args = {A_TEXT, A_NUM},
-     .ret = T_TEXT,
-     .eval = fn_right},
-    {.name = "ROUND",
-     .min = 2,
-     .max = 2,
-     .args = {A_NUM},
-     .ret = T_NUM,
-     .eval = fn_round},
-    {.name = "SUBSTITUTE",
-     .min = 3,
-     .max = 3,
-     .args = {A_TEXT},
-     .ret = T_TEXT,
-     .eval = fn_substitute},
-    {.name = "TEXT",
-     .min = 1,
-     .max = 1,
-     .args = {A_NUM | A_TEXT | TM(T_DATE) | TM(T_DATETIME) | TM(T_PICK)},
-     .ret = T_TEXT,
-     .eval = fn_text},
-    {.name = "TODAY", .min = 0, .max = 0, .ret = T_DATE, .eval = fn_today},
-    {.name = "TRIM",
-     .min = 1,
-     .max = 1,
-     .args = {A_TEXT},
-     .ret = T_TEXT,
-     .eval = fn_trim},
-    {.name = "UPPER",
-     .min = 1,
-     .max = 1,
-     .args = {A_TEXT},
-     .ret = T_TEXT,
-     .eval = fn_upper},
-    {.name = "VALUE",
-     .min = 1,
-     .max = 1,
-     .args = {A_TEXT},
-     .ret = T_NUM,
-     .eval = fn_value},
-    {.name = "YEAR",
-     .min = 1,
-     .max = 1,
-     .args = {TM(T_DATE)},
-     .ret = T_NUM,
-     .eval = fn_year},
-    {.name = NULL},
-};
-
-static const struct func *
-func_find(const char *name, size_t len)
-{
-    const struct func *f;
-
-    /* name has no NUL, so f->name[len] == '\0' means equal lengths. */
-    for (f = funcs; f->name != NULL; f++)
-        if (strncasecmp(f->name, name, len) == 0 && f->name[len] == '\0')
-            return f;
-    return NULL;
-}
-
-static unsigned
-func_argmask(const struct func *f, int i)
-{
-    while (i > 0 && (i >= 3 || f->args[i] == 0))
-        i--;
-    return f->args[i];
 }
 
 /* ---- operators ------------------------------------------------------------*/
@@ -2024,17 +299,18 @@ binop_find(enum tok kind)
     return NULL;
 }
 
+/* clang-format off */
 #define OT_EQ(op)                                                              \
-    {op, T_BOOL, T_BOOL, T_BOOL}, {op, T_NUM, T_NUM, T_BOOL},                  \
-        {op, T_TEXT, T_TEXT, T_BOOL}, {op, T_DATE, T_DATE, T_BOOL},            \
-    {                                                                          \
-        op, T_DATETIME, T_DATETIME, T_BOOL                                     \
-    }
+    {op, T_BOOL, T_BOOL, T_BOOL},                                              \
+    {op, T_NUM, T_NUM, T_BOOL},                                                \
+    {op, T_TEXT, T_TEXT, T_BOOL},                                              \
+    {op, T_DATE, T_DATE, T_BOOL},                                              \
+    {op, T_DATETIME, T_DATETIME, T_BOOL}
 #define OT_ORDER(op)                                                           \
-    {op, T_NUM, T_NUM, T_BOOL}, {op, T_DATE, T_DATE, T_BOOL},                  \
-    {                                                                          \
-        op, T_DATETIME, T_DATETIME, T_BOOL                                     \
-    }
+    {op, T_NUM, T_NUM, T_BOOL},                                                \
+    {op, T_DATE, T_DATE, T_BOOL},                                              \
+    {op, T_DATETIME, T_DATETIME, T_BOOL}
+/* clang-format on */
 
 /* Which operand types each operator takes, and what it yields. */
 static const struct optype optypes[] = {
@@ -2081,14 +357,15 @@ optype_find(enum opcode op, enum ftype l, enum ftype r)
 static int
 eval_logic_op(struct evalctx *c, const struct node *n, struct fval *out)
 {
-    return eval_logic(c, n->args, 2, n->op->op == OP_AND, out);
+    return formula_eval_logic(c, n->args, 2, n->op->op == OP_AND, out);
 }
 
 static int
 eval_operands(struct evalctx *c, const struct node *n, struct fval *l,
               struct fval *r)
 {
-    if (eval_node(c, n->args[0], l) < 0 || eval_node(c, n->args[1], r) < 0)
+    if (formula_eval_node(c, n->args[0], l) < 0 ||
+        formula_eval_node(c, n->args[1], r) < 0)
         return -1;
     return 0;
 }
@@ -2103,7 +380,7 @@ eval_equality(struct evalctx *c, const struct node *n, struct fval *out)
 
     if (eval_operands(c, n, &l, &r) < 0)
         return -1;
-    eq = values_equal(n->ot->l, &l, &r);
+    eq = formula_values_equal(n->ot->l, &l, &r);
     out->b = n->op->op == OP_EQ ? eq : !eq;
     return 0;
 }
@@ -2120,7 +397,7 @@ eval_order(struct evalctx *c, const struct node *n, struct fval *out)
     if (l.null || r.null)
         return 0;
     if (n->ot->l == T_NUM)
-        cmp = num_cmp(l.num, r.num);
+        cmp = formula_num_cmp(l.num, r.num);
     else
         cmp = l.t < r.t ? -1 : l.t > r.t;
     switch (n->op->op) {
@@ -2140,7 +417,7 @@ eval_concat(struct evalctx *c, const struct node *n, struct fval *out)
 
     if (eval_operands(c, n, &l, &r) < 0)
         return -1;
-    if ((p = ctx_alloc(c, n, l.len + r.len)) == NULL)
+    if ((p = formula_alloc(c, n, l.len + r.len)) == NULL)
         return -1;
     if (l.len > 0)
         memcpy(p, l.s, l.len);
@@ -2158,11 +435,11 @@ add_days(struct evalctx *c, const struct node *n, enum ftype t, int64_t base,
          double days, int64_t *res)
 {
     if (!(fabs(days) < 1e7))
-        return rt_error(c, n, "Date is out of range");
+        return formula_rt_error(c, n, "Date is out of range");
     if (t == T_DATE)
         *res = base + (int64_t)trunc(days);
     else
-        *res = base + (int64_t)llround(days * (double)MS_PER_DAY);
+        *res = base + (int64_t)llround(days * (double)CALENDAR_MS_PER_DAY);
     return 0;
 }
 
@@ -2178,8 +455,9 @@ eval_datearith(struct evalctx *c, const struct node *n, const struct fval *l,
     if (o->l == T_NUM)
         return add_days(c, n, o->r, r->t, l->num, &out->t);
     /* date - date: days; datetime - datetime: fractional days */
-    out->num = o->l == T_DATE ? (double)(l->t - r->t)
-                              : (double)(l->t - r->t) / (double)MS_PER_DAY;
+    out->num = o->l == T_DATE
+                   ? (double)(l->t - r->t)
+                   : (double)(l->t - r->t) / (double)CALENDAR_MS_PER_DAY;
     return 0;
 }
 
@@ -2202,12 +480,12 @@ eval_arith(struct evalctx *c, const struct node *n, struct fval *out)
     case OP_MUL: out->num = l.num * r.num; break;
     case OP_DIV:
         if (r.num == 0)
-            return rt_error(c, n, "Division by zero");
+            return formula_rt_error(c, n, "Division by zero");
         out->num = l.num / r.num;
         break;
     default: out->num = pow(l.num, r.num); break;
     }
-    return check_number(c, n, out->num);
+    return formula_check_number(c, n, out->num);
 }
 
 /* ---- evaluation -----------------------------------------------------------*/
@@ -2215,6 +493,7 @@ eval_arith(struct evalctx *c, const struct node *n, struct fval *out)
 static int
 eval_field(struct evalctx *c, const struct node *n, struct fval *out)
 {
+    struct value_date date;
     const char *s = NULL;
     size_t len = 0;
 
@@ -2231,28 +510,29 @@ eval_field(struct evalctx *c, const struct node *n, struct fval *out)
                  (len == 1 && s[0] == '1');
         return 0;
     case T_NUM:
-        if (parse_number(s, len, &out->num) < 0)
-            return rt_error(c, n,
-                            "Field %s holds a value that is not a "
-                            "number",
-                            n->str);
+        if (formula_parse_number(s, len, &out->num) < 0)
+            return formula_rt_error(c, n,
+                                    "Field %s holds a value that is not a "
+                                    "number",
+                                    n->str);
         /* A percent field reads as a fraction: 10% is 0.1. */
         if (n->ftype == FT_PERCENT)
             out->num /= 100.0;
         return 0;
     case T_DATE:
-        if (parse_date(s, len, &out->t) < 0)
-            return rt_error(c, n,
-                            "Field %s holds a value that is not a "
-                            "date",
-                            n->str);
+        if (value_parse_date(s, len, 0, &date) < 0)
+            return formula_rt_error(c, n,
+                                    "Field %s holds a value that is not a "
+                                    "date",
+                                    n->str);
+        out->t = date.days;
         return 0;
     case T_DATETIME:
-        if (parse_datetime(s, len, &out->t) < 0)
-            return rt_error(c, n,
-                            "Field %s holds a value that is not a "
-                            "date/time",
-                            n->str);
+        if (value_parse_datetime(s, len, VALUE_DATE_BARE, &out->t) < 0)
+            return formula_rt_error(c, n,
+                                    "Field %s holds a value that is not a "
+                                    "date/time",
+                                    n->str);
         return 0;
     default:
         out->s = s;
@@ -2272,7 +552,7 @@ eval_call(struct evalctx *c, const struct node *n, struct fval *out)
     if (n->nargs > 4)
         av = xcalloc((size_t)n->nargs, sizeof(*av));
     for (i = 0; i < n->nargs; i++)
-        if (eval_node(c, n->args[i], &av[i]) < 0)
+        if (formula_eval_node(c, n->args[i], &av[i]) < 0)
             goto out;
     rc = n->fn->eval(c, n, av, out);
 out:
@@ -2281,8 +561,8 @@ out:
     return rc;
 }
 
-static int
-eval_node(struct evalctx *c, const struct node *n, struct fval *out)
+int
+formula_eval_node(struct evalctx *c, const struct node *n, struct fval *out)
 {
     int rc = 0;
 
@@ -2299,7 +579,7 @@ eval_node(struct evalctx *c, const struct node *n, struct fval *out)
     case N_NEG:
     case N_POS:
     case N_NOT:
-        if ((rc = eval_node(c, n->args[0], out)) < 0)
+        if ((rc = formula_eval_node(c, n->args[0], out)) < 0)
             break;
         if (n->kind == N_NEG)
             out->num = -out->num;
@@ -2646,7 +926,7 @@ node_free(struct node *n)
         node_free(n->args[i]);
     free(n->args);
     free(n->str);
-    rx_free(n->re);
+    jregex_free(n->re);
     free(n);
 }
 
@@ -2745,7 +1025,8 @@ parse_regex_literal(struct parser *p, struct node *n)
 
     if (pat->kind != N_STR)
         return 0;
-    if ((n->re = rx_compile(pat->str, pat->len, msg, sizeof(msg))) == NULL) {
+    if ((n->re = jregex_compile(pat->str, pat->len, msg, sizeof(msg))) ==
+        NULL) {
         error_at(p->err, pat->line, pat->column,
                  "Invalid regular expression: %s", msg);
         return -1;
@@ -2760,7 +1041,7 @@ parse_call(struct parser *p, const struct token *name)
     const struct func *f;
     int cap = 0;
 
-    if ((f = func_find(name->start, name->len)) == NULL) {
+    if ((f = formula_func_find(name->start, name->len)) == NULL) {
         error_at(p->err, name->line, name->column,
                  "Unknown function %.*s. Check spelling.",
                  (int)(name->len > 80 ? 80 : name->len), name->start);
@@ -3018,9 +1299,9 @@ mask_names(unsigned mask, char *out, size_t size)
 }
 
 /* bad is the operand or argument that does not fit what is expected. */
-static int
-type_error(struct formula_error *err, const char *what, const char *name,
-           const struct node *bad, unsigned expected)
+int
+formula_type_error(struct formula_error *err, const char *what,
+                   const char *name, const struct node *bad, unsigned expected)
 {
     char list[128];
     int is_fn = strcmp(what, "function") == 0;
@@ -3044,90 +1325,20 @@ type_error(struct formula_error *err, const char *what, const char *name,
     return -1;
 }
 
-static int
-check_generic(struct node *n, struct formula_error *err)
-{
-    unsigned mask;
-    int i;
-
-    for (i = 0; i < n->nargs; i++) {
-        mask = func_argmask(n->fn, i);
-        if (n->args[i]->type != T_NULL && !(mask & TM(n->args[i]->type)))
-            return type_error(err, "function", n->fn->name, n->args[i], mask);
-    }
-    n->type = n->fn->ret;
-    return 0;
-}
-
 /* Folds arg's type into *acc: results of IF, CASE, BLANKVALUE must agree
  * (NULL fits any), and picklists are not values. */
-static int
-unify(struct formula_error *err, const struct node *n, enum ftype *acc,
-      const struct node *arg)
+int
+formula_unify(struct formula_error *err, const struct node *n, enum ftype *acc,
+              const struct node *arg)
 {
     if (arg->type == T_PICK || arg->type == T_MPICK)
-        return type_error(err, "function", n->fn->name, arg,
-                          TM_ANY & ~TM_PICKS);
+        return formula_type_error(err, "function", n->fn->name, arg,
+                                  TM_ANY & ~TM_PICKS);
     if (arg->type == T_NULL)
         return 0;
     if (*acc != T_NULL && *acc != arg->type)
-        return type_error(err, "function", n->fn->name, arg, TM(*acc));
+        return formula_type_error(err, "function", n->fn->name, arg, TM(*acc));
     *acc = arg->type;
-    return 0;
-}
-
-static int
-check_if(struct node *n, struct formula_error *err)
-{
-    enum ftype t = T_NULL;
-
-    if (n->args[0]->type != T_BOOL && n->args[0]->type != T_NULL)
-        return type_error(err, "function", "IF", n->args[0], TM(T_BOOL));
-    if (unify(err, n, &t, n->args[1]) < 0 || unify(err, n, &t, n->args[2]) < 0)
-        return -1;
-    n->type = t;
-    return 0;
-}
-
-static int
-check_unify(struct node *n, struct formula_error *err)
-{
-    enum ftype t = T_NULL;
-
-    if (unify(err, n, &t, n->args[0]) < 0 || unify(err, n, &t, n->args[1]) < 0)
-        return -1;
-    n->type = t;
-    return 0;
-}
-
-/* CASE(expr, value1, result1, ..., else): values match expr's type (a
- * picklist compares as text), results agree with each other. */
-static int
-check_case(struct node *n, struct formula_error *err)
-{
-    const unsigned keys =
-        TM(T_NUM) | TM(T_TEXT) | TM(T_PICK) | TM(T_DATE) | TM(T_DATETIME);
-    enum ftype kt = n->args[0]->type, res = T_NULL;
-    const struct node *v;
-    int i;
-
-    if (kt != T_NULL && !(keys & TM(kt)))
-        return type_error(err, "function", "CASE", n->args[0], keys);
-    if (kt == T_PICK)
-        kt = T_TEXT;
-    for (i = 1; i + 1 < n->nargs; i += 2) {
-        v = n->args[i];
-        if (v->type == T_PICK || v->type == T_MPICK ||
-            (v->type != T_NULL && kt != T_NULL && v->type != kt))
-            return type_error(err, "function", "CASE", v,
-                              kt != T_NULL ? TM(kt) : keys & ~TM_PICKS);
-    }
-    for (i = 2; i < n->nargs; i += 2)
-        if (unify(err, n, &res, n->args[i]) < 0)
-            return -1;
-    if (unify(err, n, &res, n->args[n->nargs - 1]) < 0)
-        return -1;
-    n->type = res;
     return 0;
 }
 
@@ -3151,10 +1362,11 @@ check_binary(struct node *n, struct formula_error *err)
     unsigned lefts = optype_mask(op, 0, T_NULL);
 
     if (l != T_NULL && !(lefts & TM(l)))
-        return type_error(err, "operator", n->opname, n->args[0], lefts);
+        return formula_type_error(err, "operator", n->opname, n->args[0],
+                                  lefts);
     if ((n->ot = optype_find(op, l, r)) == NULL)
-        return type_error(err, "operator", n->opname, n->args[1],
-                          optype_mask(op, 1, l));
+        return formula_type_error(err, "operator", n->opname, n->args[1],
+                                  optype_mask(op, 1, l));
     n->type = n->ot->res;
     return 0;
 }
@@ -3166,7 +1378,7 @@ check_unary(struct node *n, struct formula_error *err)
     const struct node *a = n->args[0];
 
     if (a->type != want && a->type != T_NULL)
-        return type_error(err, "operator", n->opname, a, TM(want));
+        return formula_type_error(err, "operator", n->opname, a, TM(want));
     n->type = want;
     return 0;
 }
@@ -3196,9 +1408,7 @@ bind_node(struct binder *b, struct node *n)
     case N_POS:
     case N_NOT: return check_unary(n, b->err);
     case N_BINARY: return check_binary(n, b->err);
-    case N_CALL:
-        return n->fn->check != NULL ? n->fn->check(n, b->err)
-                                    : check_generic(n, b->err);
+    case N_CALL: return formula_check_call(n, b->err);
     default: return 0; /* literals were typed by the parser */
     }
 }
@@ -3250,7 +1460,7 @@ formula_eval_bool(const struct formula *f, const struct field_access *rec,
     c.rec = rec;
     c.now_ms = now_ms;
     c.err = err;
-    if (eval_node(&c, f->root, &v) < 0)
+    if (formula_eval_node(&c, f->root, &v) < 0)
         goto out;
     *result = !v.null && v.b;
     rc = 0;

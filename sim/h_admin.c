@@ -1,6 +1,7 @@
 /*
  * h_admin.c - the admin API under /__sim/ (shared/contract.md): clock,
- * records, journal, reset, org, and the sim's own extras (mail, webtolead).
+ * reset, org, and the sim's own extras (webtolead). The answers that grow
+ * with the data (records, journal, mail) are in h_admin_lists.c.
  *
  * JSON in, JSON out. A bad admin request answers 4xx with
  * {"error": "<code>", "message": "<what is wrong>"}.
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "bulkrun.h"
 #include "handlers.h"
 #include "journal.h"
 #include "mailbox.h"
@@ -111,8 +113,7 @@ h_admin_clock_post(struct sim *sim, struct sim_request *req,
             "expected a JSON object such as {\"advance_seconds\": 60}");
         return;
     }
-    json_object_foreach(body, key, v)
-    {
+    json_object_foreach(body, key, v) {
         const char *const *a;
 
         for (a = allowed; *a != NULL && strcmp(*a, key) != 0; a++)
@@ -143,59 +144,8 @@ h_admin_clock_post(struct sim *sim, struct sim_request *req,
     if (frozen != NULL)
         clock_set_frozen(&sim->clock, json_is_true(frozen));
     w2l_settle(sim);
+    bulkrun_settle(sim);
     response_json(resp, 200, clock_json(sim));
-}
-
-struct records_ctx {
-    struct sim *sim;
-    const struct object_def *obj;
-    json_t *arr;
-};
-
-static int
-append_record(struct record *r, void *arg)
-{
-    struct records_ctx *c = arg;
-
-    json_array_append_new(c->arr, sobject_to_json(c->sim, c->obj, r));
-    return 0;
-}
-
-void
-h_admin_records(struct sim *sim, struct sim_request *req,
-                struct sim_response *resp)
-{
-    struct records_ctx c;
-
-    c.sim = sim;
-    c.obj = schema_object(sim->schema, req->params[0]);
-    if (c.obj == NULL) {
-        response_admin_error(resp, 404, "not_found",
-                             "unknown object; known: Lead, Contact, Account");
-        return;
-    }
-    c.arr = json_array();
-    store_foreach(sim->store, c.obj->store_index, append_record, &c);
-    response_json(resp, 200, c.arr);
-}
-
-void
-h_admin_journal(struct sim *sim, struct sim_request *req,
-                struct sim_response *resp)
-{
-    const char *since_s = request_query(req, "since");
-    uint64_t since = 0;
-
-    if (since_s != NULL && parse_uint64(since_s, UINT64_MAX, &since) == -1) {
-        response_admin_error(resp, 400, "bad_request",
-                             "since must be a journal sequence number");
-        return;
-    }
-    buf_init(&resp->body, SIZE_MAX / 2);
-    journal_to_json(sim->journal, since, &resp->body);
-    journal_flush(sim->journal);
-    resp->status = 200;
-    resp->content_type = "application/json;charset=UTF-8";
 }
 
 void
@@ -207,37 +157,71 @@ h_admin_reset(struct sim *sim, struct sim_request *req,
     response_json(resp, 200, json_pack("{s:s}", "status", "reset"));
 }
 
+/*
+ * ?secrets=1: the org's passwords and client secrets in the answer, for
+ * loopback clients only. 1 or 0; -1 after answering 400 or 403.
+ */
+static int
+secrets_wanted(const struct sim_request *req, struct sim_response *resp)
+{
+    const char *secrets = request_query(req, "secrets");
+
+    if (secrets == NULL || strcmp(secrets, "0") == 0)
+        return 0;
+    if (strcmp(secrets, "1") != 0) {
+        response_admin_error(resp, 400, "bad_request",
+                             "secrets must be 1 or 0");
+        return -1;
+    }
+    if (!req->peer_loopback) {
+        response_admin_error(resp, 403, "secrets_refused",
+                             "the org's passwords and client secrets are "
+                             "only shown to clients on a loopback address");
+        return -1;
+    }
+    return 1;
+}
+
+static void
+answer_org(struct sim *sim, int secrets, struct sim_response *resp)
+{
+    json_t *j = org_to_json(sim->org);
+
+    if (!secrets)
+        org_json_redact(j);
+    response_json(resp, 200, j);
+}
+
 void
 h_admin_org_get(struct sim *sim, struct sim_request *req,
                 struct sim_response *resp)
 {
-    (void)req;
-    response_json(resp, 200, org_to_json(sim->org));
+    int secrets = secrets_wanted(req, resp);
+
+    if (secrets != -1)
+        answer_org(sim, secrets, resp);
 }
 
+/* A body from GET /__sim/org comes back with its secrets still hidden: the
+ * mark keeps each current one (org_load_update). */
 void
 h_admin_org_put(struct sim *sim, struct sim_request *req,
                 struct sim_response *resp)
 {
+    int secrets = secrets_wanted(req, resp);
     struct sf_err err;
     struct org *org;
 
+    if (secrets == -1)
+        return;
     err_clear(&err);
-    org = org_load_buf("body", req->body, req->body_len, &err);
+    org = org_load_update("body", req->body, req->body_len, sim->org, &err);
     if (org == NULL) {
         response_admin_error(resp, 400, "invalid_org", err.msg);
         return;
     }
     sim_replace_org(sim, org);
-    response_json(resp, 200, org_to_json(sim->org));
-}
-
-void
-h_admin_mail(struct sim *sim, struct sim_request *req,
-             struct sim_response *resp)
-{
-    (void)req;
-    response_json(resp, 200, mailbox_to_json(sim->mail));
+    answer_org(sim, secrets, resp);
 }
 
 void

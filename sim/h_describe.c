@@ -73,26 +73,245 @@ object_url(int v, const struct object_def *obj, const char *tail, char *out)
     return rest_url(v, rest, out, URL_MAX);
 }
 
+/*
+ * Describe answers as tables: each property once, with its JSON type and
+ * where its value comes from: a constant, one of the field's FIELD_*
+ * flags, or something of the object or field described (object_source(),
+ * field_source()). Properties are written in table order.
+ */
+enum prop_type { PROP_BOOL, PROP_INT, PROP_STRING, PROP_JSON };
+
+enum prop_from {
+    FROM_FALSE,
+    FROM_TRUE,
+    FROM_FLAG, /* the field has prop.flag */
+    FROM_OBJ_PREFIX,
+    FROM_OBJ_LABEL,
+    FROM_OBJ_LABEL_PLURAL,
+    FROM_OBJ_NAME,
+    FROM_OBJ_URLS,
+    FROM_BYTE_LENGTH,
+    FROM_CREATEABLE,
+    FROM_DEFAULTED_ON_CREATE,
+    FROM_DEFAULT_VALUE,
+    FROM_DIGITS,
+    FROM_FILTERABLE, /* and sortable */
+    FROM_ID_LOOKUP,
+    FROM_LABEL,
+    FROM_LENGTH,
+    FROM_NAME,
+    FROM_NILLABLE,
+    FROM_PICKLIST_VALUES,
+    FROM_PRECISION,
+    FROM_REFERENCE_TO,
+    FROM_RELATIONSHIP,
+    FROM_SCALE,
+    FROM_SOAP_TYPE,
+    FROM_TYPE,
+    FROM_UPDATEABLE,
+};
+
+struct prop {
+    const char *name;
+    enum prop_type type;
+    enum prop_from from;
+    unsigned flag; /* FROM_FLAG */
+};
+
+/* What a property describes. */
+struct subject {
+    const struct object_def *obj;
+    const struct field_def *f; /* field properties only */
+    int v;                     /* API version, for URLs */
+};
+
+/* A property's value by its source: a number or truth in *n, text in *str
+ * (NULL: null), or a new reference in *j. */
+struct prop_value {
+    int n;
+    const char *str;
+    json_t *j;
+};
+
+static json_t *picklist_values(const struct field_def *f);
+static json_t *reference_to(const struct field_def *f);
+static const char *relationship(const struct field_def *f);
+static int nillable(const struct field_def *f);
+
+static json_t *
+object_urls(const struct subject *s)
+{
+    char u1[URL_MAX], u2[URL_MAX], u3[URL_MAX];
+
+    return json_pack("{s:s, s:s, s:s}", "sobject",
+                     object_url(s->v, s->obj, "", u1), "describe",
+                     object_url(s->v, s->obj, "/describe", u2), "rowTemplate",
+                     object_url(s->v, s->obj, "/{ID}", u3));
+}
+
+static void
+object_source(enum prop_from from, const struct subject *s,
+              struct prop_value *v)
+{
+    char plural[96];
+
+    switch (from) {
+    case FROM_OBJ_PREFIX: v->str = s->obj->prefix; break;
+    case FROM_OBJ_LABEL: v->str = s->obj->label; break;
+    case FROM_OBJ_LABEL_PLURAL:
+        snprintf(plural, sizeof(plural), "%ss", s->obj->label);
+        v->j = json_string(plural);
+        break;
+    case FROM_OBJ_NAME: v->str = s->obj->name; break;
+    case FROM_OBJ_URLS: v->j = object_urls(s); break;
+    default: break;
+    }
+}
+
+static void
+field_source(enum prop_from from, const struct field_def *f,
+             struct prop_value *v)
+{
+    int text = f->length > 0, number = FIELDTYPE_IS_NUMBER(f->type);
+    int writable = !(f->flags & FIELD_READONLY);
+
+    switch (from) {
+    case FROM_BYTE_LENGTH:
+        v->n = f->type == FT_ID || f->type == FT_REFERENCE ? 18
+               : text                                      ? f->length * 3
+                                                           : 0;
+        break;
+    case FROM_CREATEABLE: v->n = writable; break;
+    case FROM_DEFAULTED_ON_CREATE:
+        v->n = !nillable(f) && !(f->flags & FIELD_REQUIRED);
+        break;
+    /* A picklist's default is in its values' defaultValue flags. */
+    case FROM_DEFAULT_VALUE:
+        v->str = f->type != FT_PICKLIST ? f->default_value : NULL;
+        break;
+    case FROM_DIGITS: v->n = f->type == FT_INT ? f->precision : 0; break;
+    case FROM_FILTERABLE:
+        v->n = f->type != FT_TEXTAREA || f->length <= 255;
+        break;
+    case FROM_ID_LOOKUP:
+        v->n = f->type == FT_ID || f->type == FT_EMAIL ||
+               (f->flags & (FIELD_EXTERNAL_ID | FIELD_NAME)) != 0;
+        break;
+    case FROM_LABEL: v->str = f->label; break;
+    case FROM_LENGTH: v->n = text ? f->length : 0; break;
+    case FROM_NAME: v->str = f->name; break;
+    case FROM_NILLABLE: v->n = nillable(f); break;
+    case FROM_PICKLIST_VALUES: v->j = picklist_values(f); break;
+    case FROM_PRECISION: v->n = number ? f->precision : 0; break;
+    case FROM_REFERENCE_TO: v->j = reference_to(f); break;
+    case FROM_RELATIONSHIP: v->str = relationship(f); break;
+    case FROM_SCALE: v->n = number ? f->scale : 0; break;
+    case FROM_SOAP_TYPE: v->str = soap_types[f->type]; break;
+    case FROM_TYPE: v->str = fieldtype_describe_name(f->type); break;
+    case FROM_UPDATEABLE: v->n = writable && f->type != FT_ID; break;
+    default: break;
+    }
+}
+
+/* The properties of table (ended by a NULL name) as one object (new
+ * reference). */
+static json_t *
+props_json(const struct prop *table, const struct subject *s)
+{
+    json_t *j = json_object();
+    struct prop_value v;
+    const struct prop *p;
+
+    for (p = table; p->name != NULL; p++) {
+        memset(&v, 0, sizeof(v));
+        v.n = p->from == FROM_TRUE;
+        if (p->from == FROM_FLAG)
+            v.n = (s->f->flags & p->flag) != 0;
+        else if (s->f != NULL)
+            field_source(p->from, s->f, &v);
+        else
+            object_source(p->from, s, &v);
+        if (p->type == PROP_BOOL)
+            v.j = json_boolean(v.n);
+        else if (p->type == PROP_INT)
+            v.j = json_integer(v.n);
+        else if (p->type == PROP_STRING)
+            v.j = v.str != NULL ? json_string(v.str) : json_null();
+        json_object_set_new(j, p->name, v.j != NULL ? v.j : json_null());
+    }
+    return j;
+}
+
+/* An object as the global describe lists it: flags as a standard object
+ * of a fresh org has them. */
+static const struct prop object_props[] = {
+    {"activateable", PROP_BOOL, FROM_FALSE, 0},
+    {"createable", PROP_BOOL, FROM_TRUE, 0},
+    {"custom", PROP_BOOL, FROM_FALSE, 0},
+    {"customSetting", PROP_BOOL, FROM_FALSE, 0},
+    {"deletable", PROP_BOOL, FROM_TRUE, 0},
+    {"deprecatedAndHidden", PROP_BOOL, FROM_FALSE, 0},
+    {"feedEnabled", PROP_BOOL, FROM_TRUE, 0},
+    {"hasSubtypes", PROP_BOOL, FROM_FALSE, 0},
+    {"isSubtype", PROP_BOOL, FROM_FALSE, 0},
+    {"keyPrefix", PROP_STRING, FROM_OBJ_PREFIX, 0},
+    {"label", PROP_STRING, FROM_OBJ_LABEL, 0},
+    {"labelPlural", PROP_JSON, FROM_OBJ_LABEL_PLURAL, 0},
+    {"layoutable", PROP_BOOL, FROM_TRUE, 0},
+    {"mergeable", PROP_BOOL, FROM_TRUE, 0},
+    {"mruEnabled", PROP_BOOL, FROM_TRUE, 0},
+    {"name", PROP_STRING, FROM_OBJ_NAME, 0},
+    {"queryable", PROP_BOOL, FROM_TRUE, 0},
+    {"replicateable", PROP_BOOL, FROM_TRUE, 0},
+    {"retrieveable", PROP_BOOL, FROM_TRUE, 0},
+    {"searchable", PROP_BOOL, FROM_TRUE, 0},
+    {"triggerable", PROP_BOOL, FROM_TRUE, 0},
+    {"undeletable", PROP_BOOL, FROM_TRUE, 0},
+    {"updateable", PROP_BOOL, FROM_TRUE, 0},
+    {"urls", PROP_JSON, FROM_OBJ_URLS, 0},
+    {NULL, PROP_BOOL, FROM_FALSE, 0},
+};
+
+/* One field as describe shows it. */
+static const struct prop field_props[] = {
+    {"autoNumber", PROP_BOOL, FROM_FALSE, 0},
+    {"byteLength", PROP_INT, FROM_BYTE_LENGTH, 0},
+    {"calculated", PROP_BOOL, FROM_FALSE, 0},
+    {"caseSensitive", PROP_BOOL, FROM_FALSE, 0},
+    {"createable", PROP_BOOL, FROM_CREATEABLE, 0},
+    {"custom", PROP_BOOL, FROM_FLAG, FIELD_CUSTOM},
+    {"defaultedOnCreate", PROP_BOOL, FROM_DEFAULTED_ON_CREATE, 0},
+    {"digits", PROP_INT, FROM_DIGITS, 0},
+    {"externalId", PROP_BOOL, FROM_FLAG, FIELD_EXTERNAL_ID},
+    {"filterable", PROP_BOOL, FROM_FILTERABLE, 0},
+    {"idLookup", PROP_BOOL, FROM_ID_LOOKUP, 0},
+    {"label", PROP_STRING, FROM_LABEL, 0},
+    {"length", PROP_INT, FROM_LENGTH, 0},
+    {"name", PROP_STRING, FROM_NAME, 0},
+    {"nameField", PROP_BOOL, FROM_FLAG, FIELD_NAME},
+    {"nillable", PROP_BOOL, FROM_NILLABLE, 0},
+    {"precision", PROP_INT, FROM_PRECISION, 0},
+    {"restrictedPicklist", PROP_BOOL, FROM_FLAG, FIELD_RESTRICTED},
+    {"scale", PROP_INT, FROM_SCALE, 0},
+    {"soapType", PROP_STRING, FROM_SOAP_TYPE, 0},
+    {"sortable", PROP_BOOL, FROM_FILTERABLE, 0},
+    {"type", PROP_STRING, FROM_TYPE, 0},
+    {"unique", PROP_BOOL, FROM_FLAG, FIELD_UNIQUE},
+    {"updateable", PROP_BOOL, FROM_UPDATEABLE, 0},
+    {"picklistValues", PROP_JSON, FROM_PICKLIST_VALUES, 0},
+    {"defaultValue", PROP_STRING, FROM_DEFAULT_VALUE, 0},
+    {"referenceTo", PROP_JSON, FROM_REFERENCE_TO, 0},
+    {"relationshipName", PROP_STRING, FROM_RELATIONSHIP, 0},
+    {NULL, PROP_BOOL, FROM_FALSE, 0},
+};
+
 /* One object as the global describe lists it (new reference). */
 static json_t *
 object_entry(const struct object_def *obj, int v)
 {
-    char plural[96], u1[URL_MAX], u2[URL_MAX], u3[URL_MAX];
+    const struct subject s = {obj, NULL, v};
 
-    snprintf(plural, sizeof(plural), "%ss", obj->label);
-    return json_pack(
-        "{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:s, s:s, s:s, s:b, "
-        "s:b, s:b, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, "
-        "s:{s:s, s:s, s:s}}",
-        "activateable", 0, "createable", 1, "custom", 0, "customSetting", 0,
-        "deletable", 1, "deprecatedAndHidden", 0, "feedEnabled", 1,
-        "hasSubtypes", 0, "isSubtype", 0, "keyPrefix", obj->prefix, "label",
-        obj->label, "labelPlural", plural, "layoutable", 1, "mergeable", 1,
-        "mruEnabled", 1, "name", obj->name, "queryable", 1, "replicateable", 1,
-        "retrieveable", 1, "searchable", 1, "triggerable", 1, "undeletable", 1,
-        "updateable", 1, "urls", "sobject", object_url(v, obj, "", u1),
-        "describe", object_url(v, obj, "/describe", u2), "rowTemplate",
-        object_url(v, obj, "/{ID}", u3));
+    return props_json(object_props, &s);
 }
 
 /* GET /services/data/vNN.N/sobjects */
@@ -150,26 +369,40 @@ picklist_values(const struct field_def *f)
     return arr;
 }
 
-/* referenceTo and relationshipName of f into j. */
-static void
-set_reference(json_t *j, const struct field_def *f)
+/* The references[] entry of f, or -1. */
+static int
+reference_of(const struct field_def *f)
 {
-    json_t *to = json_array();
-    const char *rel = NULL;
-    size_t i, k;
+    size_t i;
 
     for (i = 0; f->type == FT_REFERENCE &&
                 i < sizeof(references) / sizeof(references[0]);
-         i++) {
-        if (strcmp(references[i].field, f->name) != 0)
-            continue;
-        rel = references[i].relationship;
-        for (k = 0; references[i].to[k] != NULL; k++)
-            json_array_append_new(to, json_string(references[i].to[k]));
-    }
-    json_object_set_new(j, "referenceTo", to);
-    json_object_set_new(j, "relationshipName",
-                        rel ? json_string(rel) : json_null());
+         i++)
+        if (strcmp(references[i].field, f->name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* referenceTo: what f points to (new reference). */
+static json_t *
+reference_to(const struct field_def *f)
+{
+    json_t *to = json_array();
+    int i = reference_of(f);
+    size_t k;
+
+    for (k = 0; i >= 0 && references[i].to[k] != NULL; k++)
+        json_array_append_new(to, json_string(references[i].to[k]));
+    return to;
+}
+
+/* relationshipName, or NULL. */
+static const char *
+relationship(const struct field_def *f)
+{
+    int i = reference_of(f);
+
+    return i >= 0 ? references[i].relationship : NULL;
 }
 
 /* Whether describe reports f as able to hold null (nillable). */
@@ -184,42 +417,11 @@ nillable(const struct field_def *f)
 
 /* One field as describe shows it (new reference). */
 static json_t *
-field_entry(const struct field_def *f)
+field_entry(const struct object_def *obj, const struct field_def *f)
 {
-    int writable = !(f->flags & FIELD_READONLY), text = f->length > 0;
-    int number = FIELDTYPE_IS_NUMBER(f->type);
-    json_t *j = json_pack(
-        "{s:b, s:i, s:b, s:b, s:b, s:b, s:b, s:i, s:b, s:b, s:b, s:s, s:i, "
-        "s:s, s:b, s:b, s:i, s:b, s:i, s:s, s:b, s:s, s:b, s:b}",
-        "autoNumber", 0, "byteLength",
-        f->type == FT_ID || f->type == FT_REFERENCE
-            ? 18
-            : (text ? f->length * 3 : 0),
-        "calculated", 0, "caseSensitive", 0, "createable", writable, "custom",
-        (f->flags & FIELD_CUSTOM) != 0, "defaultedOnCreate",
-        !nillable(f) && !(f->flags & FIELD_REQUIRED), "digits",
-        f->type == FT_INT ? f->precision : 0, "externalId",
-        (f->flags & FIELD_EXTERNAL_ID) != 0, "filterable",
-        f->type != FT_TEXTAREA || f->length <= 255, "idLookup",
-        f->type == FT_ID || f->type == FT_EMAIL ||
-            (f->flags & (FIELD_EXTERNAL_ID | FIELD_NAME)) != 0,
-        "label", f->label, "length", text ? f->length : 0, "name", f->name,
-        "nameField", (f->flags & FIELD_NAME) != 0, "nillable", nillable(f),
-        "precision", number ? f->precision : 0, "restrictedPicklist",
-        (f->flags & FIELD_RESTRICTED) != 0, "scale", number ? f->scale : 0,
-        "soapType", soap_types[f->type], "sortable",
-        f->type != FT_TEXTAREA || f->length <= 255, "type",
-        fieldtype_describe_name(f->type), "unique",
-        (f->flags & FIELD_UNIQUE) != 0, "updateable",
-        writable && f->type != FT_ID);
+    const struct subject s = {obj, f, 0};
 
-    json_object_set_new(j, "picklistValues", picklist_values(f));
-    json_object_set_new(j, "defaultValue",
-                        f->default_value && f->type != FT_PICKLIST
-                            ? json_string(f->default_value)
-                            : json_null());
-    set_reference(j, f);
-    return j;
+    return props_json(field_props, &s);
 }
 
 static json_t *
@@ -264,7 +466,7 @@ h_describe_object(struct sim *sim, struct sim_request *req,
     j = object_entry(obj, v);
     fields = json_array();
     for (i = 0; i < obj->nfields; i++)
-        json_array_append_new(fields, field_entry(&obj->fields[i]));
+        json_array_append_new(fields, field_entry(obj, &obj->fields[i]));
     json_object_set_new(j, "fields", fields);
     json_object_set_new(j, "childRelationships", json_array());
     json_object_set_new(j, "recordTypeInfos", record_type_infos(sim, obj, v));

@@ -169,7 +169,8 @@ issue(struct sim *sim, struct sim_response *resp, const struct org_user *user,
       const struct org_app *app, int with_refresh, struct refresh *from,
       const char *scope)
 {
-    struct session *s = auth_issue(sim, user, app, with_refresh, from);
+    struct session *s =
+        auth_issue(sim->auth, sim->org, user, app, with_refresh, from);
 
     if (s == NULL) {
         oauth_error(resp, 400, "invalid_grant", "session limit reached");
@@ -227,7 +228,7 @@ grant_refresh(struct sim *sim, struct token_request *t,
 
     if (app == NULL)
         return;
-    r = token != NULL ? auth_refresh_find(sim, token) : NULL;
+    r = token != NULL ? auth_refresh_find(sim->auth, sim->org, token) : NULL;
     if (r == NULL || strcmp(r->client_id, app->client_id) != 0 ||
         (user = org_user_find(sim->org, r->username)) == NULL) {
         oauth_error(resp, 400, "invalid_grant", "expired access/refresh token");
@@ -266,7 +267,7 @@ grant_code(struct sim *sim, struct token_request *t, struct sim_response *resp)
 
     if ((app = authenticate_client(sim, t, public_client, resp)) == NULL)
         return;
-    c = code != NULL ? auth_code_take(sim, code) : NULL;
+    c = code != NULL ? auth_code_take(sim->auth, code) : NULL;
     if (c == NULL || strcmp(c->client_id, app->client_id) != 0 ||
         (c->redirect_uri != NULL &&
          (redirect == NULL || strcmp(redirect, c->redirect_uri) != 0)) ||
@@ -375,7 +376,7 @@ h_oauth_authorize(struct sim *sim, struct sim_request *req,
                      app == NULL ? "client identifier invalid"
                                  : "end-user denied authorization");
     } else {
-        c = auth_code_new(sim, user->username, app->client_id, redirect,
+        c = auth_code_new(sim->auth, user->username, app->client_id, redirect,
                           request_query(req, "code_challenge"),
                           request_query(req, "code_challenge_method"));
         append_param(&url, "code", c->code);
@@ -402,7 +403,7 @@ h_oauth_revoke(struct sim *sim, struct sim_request *req,
         form_parse(req->body, req->body_len, FORM_UTF8, &form);
         token = form_get(&form, "token");
     }
-    if (token == NULL || auth_revoke(sim, token) == -1) {
+    if (token == NULL || auth_revoke(sim->auth, token) == -1) {
         oauth_error(resp, 400, "invalid_token", "Token was invalid");
     } else {
         resp->status = 200;
@@ -439,7 +440,8 @@ caller(struct sim *sim, struct sim_request *req, struct sim_response *resp)
 
     if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0)
         token = h + 7;
-    if (token == NULL || auth_check(sim, token, &s) != SESSION_VALID ||
+    if (token == NULL ||
+        auth_check(sim->auth, sim->org, token, &s) != SESSION_VALID ||
         (u = org_user_find(sim->org, s->username)) == NULL) {
         response_sf_error(resp, 401, "INVALID_SESSION_ID",
                           "Session expired or invalid", NULL);
@@ -449,30 +451,117 @@ caller(struct sim *sim, struct sim_request *req, struct sim_response *resp)
     return u;
 }
 
+/*
+ * The userinfo and identity answers as tables: each key once, with where
+ * its value comes from. The two answers say the same things about the
+ * caller under different keys.
+ */
+enum who_from {
+    WHO_TRUE,
+    WHO_ID_URL, /* {base}/id/{org18}/{user18} */
+    WHO_USER_ID,
+    WHO_ORG_ID,
+    WHO_USERNAME,
+    WHO_EMAIL,
+    WHO_FIRST_NAME, /* null when the user has none */
+    WHO_LAST_NAME,
+    WHO_USER_TYPE,
+    WHO_URLS,
+};
+
+struct who_key {
+    const char *name;
+    enum who_from from;
+};
+
+static const struct who_key userinfo_keys[] = {
+    {"sub", WHO_ID_URL},
+    {"user_id", WHO_USER_ID},
+    {"organization_id", WHO_ORG_ID},
+    {"preferred_username", WHO_USERNAME},
+    {"email", WHO_EMAIL},
+    {"name", WHO_LAST_NAME},
+    {"given_name", WHO_FIRST_NAME},
+    {"family_name", WHO_LAST_NAME},
+    {"email_verified", WHO_TRUE},
+    {"urls", WHO_URLS},
+    {"active", WHO_TRUE},
+    {NULL, WHO_TRUE},
+};
+
+static const struct who_key identity_keys[] = {
+    {"id", WHO_ID_URL},
+    {"asserted_user", WHO_TRUE},
+    {"user_id", WHO_USER_ID},
+    {"organization_id", WHO_ORG_ID},
+    {"username", WHO_USERNAME},
+    {"display_name", WHO_LAST_NAME},
+    {"email", WHO_EMAIL},
+    {"first_name", WHO_FIRST_NAME},
+    {"last_name", WHO_LAST_NAME},
+    {"active", WHO_TRUE},
+    {"user_type", WHO_USER_TYPE},
+    {"urls", WHO_URLS},
+    {NULL, WHO_TRUE},
+};
+
+/* What the answers are made of. */
+struct who {
+    struct sim *sim;
+    const struct org_user *u;
+    char org18[SFID_LEN18 + 1], user18[SFID_LEN18 + 1];
+    char *url; /* owned */
+};
+
+/* A new reference; text that is NULL reads as null. */
+static json_t *
+who_value(const struct who *w, enum who_from from)
+{
+    const char *text = NULL;
+
+    switch (from) {
+    case WHO_TRUE: return json_true();
+    case WHO_URLS: return urls_json(w->sim);
+    case WHO_ID_URL: text = w->url; break;
+    case WHO_USER_ID: text = w->user18; break;
+    case WHO_ORG_ID: text = w->org18; break;
+    case WHO_USERNAME: text = w->u->username; break;
+    case WHO_EMAIL: text = w->u->email; break;
+    case WHO_FIRST_NAME: text = w->u->first_name; break;
+    case WHO_LAST_NAME: text = w->u->last_name; break;
+    case WHO_USER_TYPE: text = "STANDARD"; break;
+    }
+    return text != NULL ? json_string(text) : json_null();
+}
+
+/* The caller's userinfo or identity answer, keys from the table. */
+static void
+who_answer(struct sim *sim, struct sim_request *req, struct sim_response *resp,
+           const struct who_key *keys)
+{
+    struct who w;
+    json_t *j;
+
+    memset(&w, 0, sizeof(w));
+    if ((w.u = caller(sim, req, resp)) == NULL)
+        return;
+    w.sim = sim;
+    id18(sim->org->org_id, w.org18);
+    id18(w.u->id, w.user18);
+    w.url = xasprintf("%s/id/%s/%s", sim->base_url, w.org18, w.user18);
+    j = json_object();
+    for (; keys->name != NULL; keys++)
+        json_object_set_new(j, keys->name, who_value(&w, keys->from));
+    response_json(resp, 200, j);
+    resp->verdict = VERDICT_OK;
+    free(w.url);
+}
+
 void
 h_oauth_userinfo(struct sim *sim, struct sim_request *req,
                  struct sim_response *resp)
 {
-    const struct org_user *u = caller(sim, req, resp);
-    char org18[SFID_LEN18 + 1], user18[SFID_LEN18 + 1], *sub;
-
-    if (u == NULL)
-        return;
-    id18(sim->org->org_id, org18);
-    id18(u->id, user18);
-    sub = xasprintf("%s/id/%s/%s", sim->base_url, org18, user18);
-    response_json(
-        resp, 200,
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:b, "
-                  "s:o, s:b}",
-                  "sub", sub, "user_id", user18, "organization_id", org18,
-                  "preferred_username", u->username, "email", u->email, "name",
-                  u->last_name, "given_name",
-                  u->first_name ? json_string(u->first_name) : json_null(),
-                  "family_name", u->last_name, "email_verified", 1, "urls",
-                  urls_json(sim), "active", 1));
-    resp->verdict = VERDICT_OK;
-    free(sub);
+    who_answer(sim, req, resp, userinfo_keys);
 }
 
 /* GET /id/{org}/{user}: the identity URL of the token answer. */
@@ -480,26 +569,7 @@ void
 h_oauth_identity(struct sim *sim, struct sim_request *req,
                  struct sim_response *resp)
 {
-    const struct org_user *u = caller(sim, req, resp);
-    char org18[SFID_LEN18 + 1], user18[SFID_LEN18 + 1], *id;
-
-    if (u == NULL)
-        return;
-    id18(sim->org->org_id, org18);
-    id18(u->id, user18);
-    id = xasprintf("%s/id/%s/%s", sim->base_url, org18, user18);
-    response_json(
-        resp, 200,
-        json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:o, s:s, "
-                  "s:b, s:s, s:o}",
-                  "id", id, "asserted_user", 1, "user_id", user18,
-                  "organization_id", org18, "username", u->username,
-                  "display_name", u->last_name, "email", u->email, "first_name",
-                  u->first_name ? json_string(u->first_name) : json_null(),
-                  "last_name", u->last_name, "active", 1, "user_type",
-                  "STANDARD", "urls", urls_json(sim)));
-    resp->verdict = VERDICT_OK;
-    free(id);
+    who_answer(sim, req, resp, identity_keys);
 }
 
 /* POST /services/oauth2/introspect (RFC 7662) with client credentials. */
@@ -519,7 +589,8 @@ h_oauth_introspect(struct sim *sim, struct sim_request *req,
     if ((app = authenticate_client(sim, &t, 0, resp)) == NULL)
         goto out;
     token = form_get(&t.form, "token");
-    if (token == NULL || auth_check(sim, token, &s) != SESSION_VALID) {
+    if (token == NULL ||
+        auth_check(sim->auth, sim->org, token, &s) != SESSION_VALID) {
         response_json(resp, 200, json_pack("{s:b}", "active", 0));
     } else {
         int64_t exp =
@@ -568,7 +639,7 @@ h_admin_tokens(struct sim *sim, struct sim_request *req,
                                           : "no such connected app");
         return;
     }
-    if ((s = auth_issue(sim, user, app, 1, NULL)) == NULL) {
+    if ((s = auth_issue(sim->auth, sim->org, user, app, 1, NULL)) == NULL) {
         response_admin_error(resp, 503, "full", "session limit");
         return;
     }

@@ -125,9 +125,35 @@ note_decoding(json_t *info, const struct form *form)
     if (form->replaced > 0)
         json_object_set_new(info, "replaced_bytes",
                             json_integer((json_int_t)form->replaced));
-    if (form->overflow > 0)
-        json_object_set_new(info, "ignored_params_over_limit",
-                            json_integer((json_int_t)form->overflow));
+}
+
+/*
+ * More parameters than FORM_MAX_FIELDS: the post is refused whole, 400, as
+ * a servlet container with a form-key limit refuses it (Jetty's default is
+ * 1,000), rather than keeping the first ones and losing the rest (the oid
+ * among them, perhaps) without a word.
+ */
+static void
+too_many_params(const struct form *form, json_t *info,
+                struct sim_response *resp)
+{
+    size_t total = form->n + form->overflow;
+
+    buf_printf(&resp->body,
+               "<html><head><title>Error 400 Bad Request</title></head>"
+               "<body><h2>HTTP ERROR 400 Bad Request</h2>"
+               "<p>Too many form parameters: %zu, more than %d.</p>"
+               "</body></html>\n",
+               total, FORM_MAX_FIELDS);
+    resp->status = 400;
+    resp->content_type = "text/html;charset=UTF-8";
+    resp->verdict = VERDICT_REJECTED_TOO_MANY_PARAMS;
+    resp->object = "Lead";
+    response_detail(resp, "%zu form parameters, more than %d", total,
+                    FORM_MAX_FIELDS);
+    json_object_set_new(info, "params", json_integer((json_int_t)total));
+    json_object_set_new(info, "params_limit", json_integer(FORM_MAX_FIELDS));
+    response_info(resp, info);
 }
 
 void
@@ -143,6 +169,11 @@ h_w2l_post(struct sim *sim, struct sim_request *req, struct sim_response *resp)
     memset(&form, 0, sizeof(form));
     if (form_body)
         form_parse(req->body, req->body_len, cs, &form);
+    if (form.overflow > 0) {
+        too_many_params(&form, info, resp);
+        form_free(&form);
+        return;
+    }
     note_decoding(info, &form);
     w2l_submit(sim, &form, journal_last_seq(sim->journal) + 1, &out);
     if (!form_body && out.verdict == VERDICT_REJECTED_BAD_OID)

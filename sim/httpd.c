@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,10 +30,13 @@
 #include "buf.h"
 #include "dispatch.h"
 #include "fault.h"
+#include "guard.h"
 #include "log.h"
+#include "mono.h"
 #include "parse.h"
 #include "request.h"
 #include "route.h"
+#include "sfapi.h"
 #include "sim.h"
 #include "xmalloc.h"
 
@@ -45,6 +49,20 @@
  * answered 431 beyond) with room for the buffers.
  */
 #define HTTPD_HEADER_MEMORY (24 * 1024)
+/*
+ * Admin answers: a streamed one is made HTTPD_STREAM_PIECE bytes at a time
+ * as its client reads (MHD holds another piece, the kernel a send buffer);
+ * the bytes of all admin answers not yet taken by their clients, whole or
+ * streamed, larger than a piece, stay under HTTPD_ADMIN_INFLIGHT_MAX (past
+ * it: 503 and Retry-After), so clients that ask and never read cannot grow
+ * the sim's memory: at most about 400 streams at once.
+ */
+#define HTTPD_STREAM_PIECE (16 * 1024)
+/* The kernel's send buffer of a connection that streams (Linux doubles
+ * it): left to autotune, it would take megabytes of an answer nobody
+ * reads. */
+#define HTTPD_STREAM_SNDBUF (64 * 1024)
+#define HTTPD_ADMIN_INFLIGHT_MAX ((size_t)64 << 20)
 
 /* A connection suspended by a delay fault, and when to resume it. */
 struct held_conn {
@@ -63,14 +81,28 @@ struct httpd {
     struct held_conn *held;
     size_t nheld;
     int stopping;
+    size_t admin_inflight; /* bytes (HTTP thread only) */
 };
 
 struct pending {
     struct buf body;
+    const char *bad_framing; /* guard.h's reason: answered, closed */
+    int bad_status;          /* and its status */
     int too_big;
     int held;             /* suspended by a delay fault, not yet answered */
     struct fault_hit hit; /* the fault decided for this request, if any */
     struct sim_response resp;
+    int admin;       /* an admin path: its answer counts in admin_inflight */
+    size_t inflight; /* what it added there, given back when completed */
+};
+
+/* A streamed answer as MHD reads it (response_stream in request.h). */
+struct stream_ctx {
+    struct sim *sim;
+    struct response_stream s;
+    struct buf piece;
+    size_t off;
+    int done;
 };
 
 /* A truncated body: len bytes declared, send of them actually written. */
@@ -93,15 +125,6 @@ collect_kv(void *cls, enum MHD_ValueKind kind, const char *key,
     arr[*n].value = value != NULL ? value : "";
     (*n)++;
     return MHD_YES;
-}
-
-static long long
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The response body as bytes (caller frees). */
@@ -144,18 +167,114 @@ cut_free(void *cls)
     free(c);
 }
 
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+    struct stream_ctx *c = cls;
+    size_t n;
+
+    (void)pos;
+    while (c->off == c->piece.len) {
+        if (c->done)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        buf_reset(&c->piece);
+        c->off = 0;
+        c->done = !c->s.next(c->sim, c->s.state, &c->piece, HTTPD_STREAM_PIECE);
+    }
+    n = c->piece.len - c->off < max ? c->piece.len - c->off : max;
+    memcpy(out, c->piece.data + c->off, n);
+    c->off += n;
+    return (ssize_t)n;
+}
+
+static void
+stream_free(void *cls)
+{
+    struct stream_ctx *c = cls;
+
+    c->s.free(c->s.state);
+    buf_free(&c->piece);
+    free(c);
+}
+
+/* A response that reads resp's stream (which it takes over). */
+static struct MHD_Response *
+stream_response(struct httpd *h, struct MHD_Connection *conn,
+                struct sim_response *resp)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct stream_ctx *c = xcalloc(1, sizeof(*c));
+    struct MHD_Response *r;
+    int sndbuf = HTTPD_STREAM_SNDBUF;
+
+    if (ci != NULL)
+        setsockopt(ci->connect_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+                   sizeof(sndbuf));
+    c->sim = h->sim;
+    c->s = resp->stream;
+    memset(&resp->stream, 0, sizeof(resp->stream));
+    buf_init(&c->piece, SIZE_MAX / 2);
+    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTPD_STREAM_PIECE,
+                                          stream_read, c, stream_free);
+    if (r == NULL)
+        stream_free(c);
+    return r;
+}
+
+/*
+ * An admin answer of cost bytes joins those in flight, or (past the cap)
+ * is replaced by 503: the client should read what it asked before, or ask
+ * again in a moment. Other answers are not counted.
+ */
+static int
+admit(struct httpd *h, struct pending *p, size_t cost)
+{
+    /* A small answer costs less than its connection's own pool, which the
+     * connection limit bounds: health and clock always answer. */
+    if (!p->admin || cost <= HTTPD_STREAM_PIECE)
+        return 1;
+    if (h->admin_inflight + cost <= HTTPD_ADMIN_INFLIGHT_MAX) {
+        h->admin_inflight += cost;
+        p->inflight = cost;
+        return 1;
+    }
+    response_free(&p->resp);
+    response_init(&p->resp);
+    response_admin_error(&p->resp, 503, "busy",
+                         "admin answers not yet read by their clients fill "
+                         "the sim's limit for them; read those, or try "
+                         "again in a moment");
+    response_header(&p->resp, "Retry-After", "1");
+    return 0;
+}
+
 static enum MHD_Result
-send_response(struct MHD_Connection *conn, struct sim_response *resp,
+send_response(struct httpd *h, struct MHD_Connection *conn, struct pending *p,
               const struct fault_hit *cut)
 {
+    struct sim_response *resp = &p->resp;
+    int streamed = resp->stream.next != NULL;
     struct MHD_Response *r;
     struct cut_body *c;
     enum MHD_Result rc;
-    char *data;
+    char *data = NULL;
     size_t len = 0, i;
 
-    data = body_bytes(resp, &len);
-    if (cut != NULL) {
+    if (!streamed)
+        data = body_bytes(resp, &len);
+    /* A stream costs our piece, MHD's copy and the kernel's (doubled)
+     * buffer. */
+    if (!admit(h, p,
+               streamed ? 2 * HTTPD_STREAM_PIECE + 2 * HTTPD_STREAM_SNDBUF
+                        : len)) {
+        free(data); /* resp is the 503 now */
+        streamed = 0;
+        data = body_bytes(resp, &len);
+    }
+    if (streamed) {
+        r = stream_response(h, conn, resp);
+    } else if (cut != NULL) {
         c = xcalloc(1, sizeof(*c));
         c->data = data;
         c->len = len;
@@ -181,6 +300,28 @@ send_response(struct MHD_Connection *conn, struct sim_response *resp,
     return rc;
 }
 
+/* Whether the client connects from a loopback address. */
+static int
+peer_is_loopback(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char text[INET6_ADDRSTRLEN];
+    const struct sockaddr *sa;
+
+    if (ci == NULL || (sa = ci->client_addr) == NULL)
+        return 0;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text,
+                  sizeof(text));
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text,
+                  sizeof(text));
+    else
+        return 0;
+    return guard_is_loopback(text);
+}
+
 static void
 fill_request(struct MHD_Connection *conn, const char *url, const char *method,
              struct pending *p, struct sim_request *req)
@@ -193,6 +334,43 @@ fill_request(struct MHD_Connection *conn, const char *url, const char *method,
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_kv, req);
     req->body = p->body.data != NULL ? p->body.data : "";
     req->body_len = p->body.len;
+    req->body_buf = &p->body;
+    req->peer_loopback = peer_is_loopback(conn);
+}
+
+static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+              const char *value)
+{
+    struct guard_framing *f = cls;
+
+    (void)value;
+    if (kind == MHD_GET_ARGUMENT_KIND) {
+        f->query_args++;
+        return MHD_YES;
+    }
+    f->headers++;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        f->content_length++;
+    else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+        f->transfer_encoding++;
+    else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+        f->host++;
+    return MHD_YES;
+}
+
+/* guard.h's verdict on the request's framing headers (all of them, not
+ * only the REQUEST_MAX_KV a handler sees), and the status to answer. */
+static const char *
+framing_error(struct MHD_Connection *conn, const char *version, int *status)
+{
+    struct guard_framing f;
+
+    memset(&f, 0, sizeof(f));
+    f.http11 = strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND | MHD_GET_ARGUMENT_KIND,
+                              count_framing, &f);
+    return guard_framing_error(&f, status);
 }
 
 /* First call: the declared body length, or 0 when none is declared. */
@@ -234,13 +412,13 @@ drop_connection(struct MHD_Connection *conn, int reset)
 
 /* Carries out a decided fault other than a pure delay. */
 static enum MHD_Result
-execute_fault(struct MHD_Connection *conn, struct pending *p)
+execute_fault(struct httpd *h, struct MHD_Connection *conn, struct pending *p)
 {
     switch (p->hit.action) {
     case FAULT_CLOSE: return drop_connection(conn, 0);
     case FAULT_RESET: return drop_connection(conn, 1);
-    case FAULT_TRUNCATE: return send_response(conn, &p->resp, &p->hit);
-    default: return send_response(conn, &p->resp, NULL);
+    case FAULT_TRUNCATE: return send_response(h, conn, p, &p->hit);
+    default: return send_response(h, conn, p, NULL);
     }
 }
 
@@ -276,9 +454,9 @@ finish_held(struct httpd *h, struct MHD_Connection *conn,
 {
     p->held = 0;
     if (p->hit.action != FAULT_DELAY)
-        return execute_fault(conn, p);
+        return execute_fault(h, conn, p);
     dispatch(h->sim, req, &p->resp);
-    return send_response(conn, &p->resp, NULL);
+    return send_response(h, conn, p, NULL);
 }
 
 static enum MHD_Result
@@ -288,19 +466,24 @@ respond(struct httpd *h, struct MHD_Connection *conn, const char *url,
     struct sim_request req;
 
     fill_request(conn, url, method, p, &req);
+    p->admin =
+        strncmp(url, SFAPI_ADMIN_PREFIX, strlen(SFAPI_ADMIN_PREFIX)) == 0;
     if (p->held)
         return finish_held(h, conn, &req, p);
-    if (p->too_big) {
+    if (p->bad_framing != NULL) {
+        dispatch_bad_request(h->sim, &req, &p->resp, p->bad_status,
+                             p->bad_framing);
+    } else if (p->too_big) {
         dispatch_too_large(h->sim, &req, &p->resp);
     } else if (dispatch_fault(h->sim, &req, &p->resp, &p->hit)) {
         if (p->hit.delay_ms > 0 && hold(h, conn, p))
             return MHD_YES;
         return p->hit.action == FAULT_DELAY ? finish_held(h, conn, &req, p)
-                                            : execute_fault(conn, p);
+                                            : execute_fault(h, conn, p);
     } else {
         dispatch(h->sim, &req, &p->resp);
     }
-    return send_response(conn, &p->resp, NULL);
+    return send_response(h, conn, p, NULL);
 }
 
 static enum MHD_Result
@@ -311,20 +494,27 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     struct httpd *h = cls;
     struct pending *p = *req_cls;
     uint64_t declared;
+    size_t cap;
 
-    (void)version;
     if (p == NULL) {
         p = xcalloc(1, sizeof(*p));
-        buf_init(&p->body, h->sim->cfg.max_body);
+        cap = dispatch_body_cap(h->sim, method, url);
+        buf_init(&p->body, cap);
         response_init(&p->resp);
         *req_cls = p;
+        /* A body length that could be read two ways: answered now,
+         * unread, and the connection closed (no second request is read
+         * out of this one's body). */
+        if ((p->bad_framing = framing_error(conn, version, &p->bad_status)) !=
+            NULL)
+            return respond(h, conn, url, method, p);
         declared = declared_length(conn);
-        if (declared > h->sim->cfg.max_body) {
+        if (declared > cap) {
             /* Too big: dropped as it comes (below) and answered once it
              * is in; far too big to read, answered now. */
             p->too_big = 1;
             buf_free(&p->body);
-            if (declared / HTTPD_DRAIN_FACTOR > h->sim->cfg.max_body)
+            if (declared / HTTPD_DRAIN_FACTOR > cap)
                 return respond(h, conn, url, method, p);
         }
         return MHD_YES;
@@ -345,13 +535,14 @@ static void
 completed_cb(void *cls, struct MHD_Connection *conn, void **req_cls,
              enum MHD_RequestTerminationCode toe)
 {
+    struct httpd *h = cls;
     struct pending *p = *req_cls;
 
-    (void)cls;
     (void)conn;
     (void)toe;
     if (p == NULL)
         return;
+    h->admin_inflight -= p->inflight;
     buf_free(&p->body);
     response_free(&p->resp);
     free(p);
@@ -534,7 +725,7 @@ httpd_start(struct sim *sim, struct sf_err *err)
     timer_start(h);
     h->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, access_cb, h, MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTPD_CONNECTION_TIMEOUT_S,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPD_CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTPD_HEADER_MEMORY,

@@ -17,6 +17,7 @@ struct mail {
 struct mailbox {
     struct mail ring[MAILBOX_MAX];
     size_t start, n;
+    uint64_t added; /* messages ever added: the ring holds added - n .. */
 };
 
 struct mailbox *
@@ -72,6 +73,7 @@ mailbox_add(struct mailbox *m, int64_t time_ms, const char *kind,
     slot->subject = xstrdup(subject);
     slot->body = xstrdup(body);
     m->n++;
+    m->added++;
 }
 
 size_t
@@ -85,21 +87,54 @@ mailbox_count(const struct mailbox *m, const char *kind)
     return n;
 }
 
-json_t *
-mailbox_to_json(const struct mailbox *m)
+static json_t *
+mail_json(const struct mail *x)
 {
-    json_t *arr = json_array();
     char when[TIMEFMT_LEN];
-    size_t i;
 
-    for (i = 0; i < m->n; i++) {
-        const struct mail *x = &m->ring[(m->start + i) % MAILBOX_MAX];
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "time",
+                     timefmt_rfc3339(x->time_ms, when), "kind", x->kind, "to",
+                     x->to, "subject", x->subject, "body", x->body);
+}
 
-        json_array_append_new(arr,
-                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "time",
-                                        timefmt_rfc3339(x->time_ms, when),
-                                        "kind", x->kind, "to", x->to, "subject",
-                                        x->subject, "body", x->body));
+void
+mailbox_cursor_init(const struct mailbox *m, struct mailbox_cursor *c,
+                    uint64_t offset, uint64_t limit)
+{
+    uint64_t first = m->added - m->n;
+
+    c->next = offset < m->n ? first + offset : m->added;
+    c->end = m->added;
+    c->left = limit;
+    memset(&c->arr, 0, sizeof(c->arr));
+}
+
+int
+mailbox_stream(const struct mailbox *m, struct mailbox_cursor *c,
+               struct buf *out, size_t max)
+{
+    uint64_t first = m->added - m->n;
+    char *text;
+    size_t start;
+
+    start = buf_array_open(&c->arr, out);
+    if (c->next < first)
+        c->next = first; /* pushed out or cleared since the last piece */
+    while (c->left > 0 && c->next < c->end && c->next < m->added &&
+           out->len - start < max) {
+        json_t *j = mail_json(
+            &m->ring[(m->start + (size_t)(c->next - first)) % MAILBOX_MAX]);
+
+        text = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        buf_array_sep(&c->arr, out);
+        buf_puts(out, text);
+        free(text);
+        c->next++;
+        c->left--;
     }
-    return arr;
+    if (c->left > 0 && c->next < c->end && c->next < m->added)
+        return 1;
+    buf_putc(out, ']');
+    return 0;
 }

@@ -13,6 +13,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 #define MAILBOX_MAX 10000
 
 struct mailbox;
@@ -25,7 +27,24 @@ void mailbox_clear(struct mailbox *m);
 void mailbox_add(struct mailbox *m, int64_t time_ms, const char *kind,
                  const char *to, const char *subject, const char *body);
 size_t mailbox_count(const struct mailbox *m, const char *kind);
-/* New reference: array of {time, kind, to, subject, body}, oldest first. */
-json_t *mailbox_to_json(const struct mailbox *m);
+/*
+ * The messages as a JSON array of {time, kind, to, subject, body}, oldest
+ * first, a few at a time (GET /__sim/mail streams it): a
+ * cursor skips offset of the messages kept when it starts, takes at most
+ * limit, and ends with the newest message of that moment; messages pushed
+ * out or cleared meanwhile are skipped.
+ */
+struct mailbox_cursor {
+    uint64_t next, end; /* message numbers, counted since the start */
+    uint64_t left;
+    struct buf_array arr;
+};
+
+void mailbox_cursor_init(const struct mailbox *m, struct mailbox_cursor *c,
+                         uint64_t offset, uint64_t limit);
+/* Appends the next messages of the array to out, about max bytes; 1 while
+ * more follow, 0 once its ']' is out. */
+int mailbox_stream(const struct mailbox *m, struct mailbox_cursor *c,
+                   struct buf *out, size_t max);
 
 #endif

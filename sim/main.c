@@ -10,15 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guard.h"
 #include "httpd.h"
 #include "journal.h"
 #include "log.h"
 #include "org.h"
 #include "parse.h"
 #include "sim.h"
+#include "version.h"
 #include "xmalloc.h"
 
-#define SFSIM_VERSION "0.1.0"
+#define ALLOW_HOST_MAX 32
 
 enum opt_id {
     OPT_PORT = 'p',
@@ -33,6 +35,7 @@ enum opt_id {
     OPT_MAX_BODY,
     OPT_SEED,
     OPT_CHECK,
+    OPT_ALLOW_HOST,
 };
 
 static const struct {
@@ -45,6 +48,9 @@ static const struct {
     {{"bind", required_argument, NULL, OPT_BIND},
      "ADDR",
      "address to listen on (default 127.0.0.1)"},
+    {{"allow-host", required_argument, NULL, OPT_ALLOW_HOST},
+     "NAME",
+     "also let Host NAME reach the admin API (repeatable; * for any)"},
     {{"org", required_argument, NULL, OPT_ORG},
      "FILE",
      "org config (default: the built-in default org)"},
@@ -88,8 +94,13 @@ usage(FILE *fp)
                  options[i].arg ? options[i].arg : "");
         fprintf(fp, "  %-24s %s\n", left, options[i].help);
     }
-    fprintf(fp, "\nOnce listening it prints: sfsim listening on "
-                "http://HOST:PORT\n");
+    fprintf(fp,
+            "\nOnce listening it prints: sfsim listening on "
+            "http://HOST:PORT\n"
+            "The admin API is under http://HOST:PORT/__sim/ (clock, tokens,\n"
+            "records, journal, faults, org, reset, ...).\n"
+            "See sfsim(1) for the endpoints and the admin API, sfsim-org(5)\n"
+            "for the org config.\n");
 }
 
 static int
@@ -118,6 +129,25 @@ size_arg(const char *name, const char *s, uint64_t min, uint64_t max,
     return 0;
 }
 
+/* --allow-host NAME, kept in a static table (argv outlives it). */
+static int
+allow_host(struct sim_config *cfg, const char *name)
+{
+    static const char *names[ALLOW_HOST_MAX];
+
+    if (*name == '\0' || strchr(name, '/') != NULL) {
+        log_warnx("--allow-host: \"%s\" is not a host name", name);
+        return -1;
+    }
+    if (cfg->nallow_hosts == ALLOW_HOST_MAX) {
+        log_warnx("--allow-host: at most %d names", ALLOW_HOST_MAX);
+        return -1;
+    }
+    names[cfg->nallow_hosts++] = name;
+    cfg->allow_hosts = names;
+    return 0;
+}
+
 /* Returns 0, or the exit status for an early exit (+100 for success). */
 static int
 parse_args(int argc, char **argv, struct sim_config *cfg, int *check)
@@ -139,6 +169,10 @@ parse_args(int argc, char **argv, struct sim_config *cfg, int *check)
             break;
         case OPT_BIND: cfg->bind = optarg; break;
         case OPT_ORG: cfg->org_file = optarg; break;
+        case OPT_ALLOW_HOST:
+            if (allow_host(cfg, optarg) == -1)
+                return 2;
+            break;
         case OPT_JOURNAL: cfg->journal_file = optarg; break;
         case OPT_JOURNAL_SIZE:
             if (size_arg("journal-size", optarg, 1, 100000000,
@@ -204,12 +238,19 @@ serve(struct sim *sim)
         log_warnx("%s", err.msg);
         return 1;
     }
+    if (!guard_is_loopback(sim->cfg.bind))
+        log_warnx("warning: listening on %s, which is not a loopback "
+                  "address: anyone who can reach it can reset the org, "
+                  "inject faults, mint tokens and read the journal and "
+                  "records through the admin API (/__sim/); the org's "
+                  "passwords and client secrets stay redacted for them "
+                  "(README, \"Security\")",
+                  sim->cfg.bind);
     printf("sfsim listening on %s\n", sim->base_url);
     fflush(stdout);
     sigwait(&set, &sig);
     log_info("signal %d: shutting down", sig);
     httpd_stop(h);
-    journal_flush(sim->journal);
     return 0;
 }
 

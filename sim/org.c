@@ -13,7 +13,6 @@
 
 #include "conf.h"
 #include "org_private.h"
-#include "schema.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -105,6 +104,16 @@ read_id(struct conf *c, json_t *obj, const char *path, const char *key,
     return 0;
 }
 
+static void
+free_string_list(char **list)
+{
+    size_t i;
+
+    for (i = 0; list != NULL && list[i] != NULL; i++)
+        free(list[i]);
+    free(list);
+}
+
 static int
 read_string_list(struct conf *c, json_t *arr, const char *path, char ***out)
 {
@@ -119,9 +128,8 @@ read_string_list(struct conf *c, json_t *arr, const char *path, char ***out)
         json_t *v = json_array_get(arr, i);
 
         if (!json_is_string(v)) {
-            free(list);
-            for (size_t j = 0; j < i; j++)
-                free((*out)[j]);
+            /* Only what this call set: *out is not ours until the end. */
+            free_string_list(list);
             return conf_error(c, conf_index(p, sizeof(p), path, i),
                               "must be a string");
         }
@@ -129,16 +137,6 @@ read_string_list(struct conf *c, json_t *arr, const char *path, char ***out)
     }
     *out = list;
     return 0;
-}
-
-static void
-free_string_list(char **list)
-{
-    size_t i;
-
-    for (i = 0; list != NULL && list[i] != NULL; i++)
-        free(list[i]);
-    free(list);
 }
 
 /* --- sections ------------------------------------------------------------- */
@@ -163,6 +161,41 @@ load_clock(struct conf *c, json_t *root, struct org *o)
                           "\"%s\" is not an RFC 3339 date-time", start);
     o->clock_frozen = frozen;
     return 0;
+}
+
+/*
+ * Bulk API settings. The defaults: 1,000 ingest rows and 10,000 query
+ * rows a second (the order real orgs show for plain records), uploads up
+ * to what 150 MB of base64 holds (facts 3.3), and Salesforce's daily
+ * allocations (facts 3.9).
+ */
+static int
+load_bulk(struct conf *c, json_t *root, struct org *o)
+{
+    static const char *const keys[] = {
+        "records_per_second", "query_records_per_second", "max_upload_bytes",
+        "daily_batches",      "daily_query_jobs",         NULL};
+    const char *P = "bulk";
+    json_t *b = NULL;
+    int rc = -1;
+
+    if (conf_object(c, root, "", P, &b) == -1)
+        return -1;
+    b = b != NULL ? json_incref(b) : json_object();
+    if (conf_check_keys(c, b, P, keys) == 0 &&
+        conf_int(c, b, P, "records_per_second", 1, ORG_BULK_MAX_RATE,
+                 ORG_BULK_RATE, &o->bulk.records_per_second) == 0 &&
+        conf_int(c, b, P, "query_records_per_second", 1, ORG_BULK_MAX_RATE,
+                 ORG_BULK_QUERY_RATE, &o->bulk.query_records_per_second) == 0 &&
+        conf_int(c, b, P, "max_upload_bytes", 1, ORG_BULK_MAX_UPLOAD,
+                 ORG_BULK_MAX_UPLOAD, &o->bulk.max_upload_bytes) == 0 &&
+        conf_int(c, b, P, "daily_batches", 0, 100000000, 15000,
+                 &o->bulk.daily_batches) == 0 &&
+        conf_int(c, b, P, "daily_query_jobs", 0, 100000000, 10000,
+                 &o->bulk.daily_query_jobs) == 0)
+        rc = 0;
+    json_decref(b);
+    return rc;
 }
 
 static int
@@ -545,6 +578,7 @@ load_root(struct conf *c, json_t *root, struct org *o)
                                        "validation_rules",
                                        "matching_rules",
                                        "duplicate_rules",
+                                       "bulk",
                                        NULL};
     const char *name = NULL;
     int ed = EDITION_ENTERPRISE;
@@ -563,27 +597,88 @@ load_root(struct conf *c, json_t *root, struct org *o)
         conf_bool(c, root, "", "person_accounts", 0, &o->person_accounts) ==
             -1 ||
         load_api(c, root, o) == -1 || load_clock(c, root, o) == -1 ||
-        load_w2l(c, root, o) == -1 || load_custom_fields(c, root, o) == -1 ||
+        load_w2l(c, root, o) == -1 || load_bulk(c, root, o) == -1 ||
+        load_custom_fields(c, root, o) == -1 ||
         load_users_and_apps(c, root, o) == -1 ||
         org_actions_load(c, root, o) == -1 || org_rules_load(c, root, o) == -1)
         return -1;
     return 0;
 }
 
+/*
+ * A secret written as ORG_SECRET_MARK: current's for the same owner, or an
+ * error at path (no current org, or no such owner in it).
+ */
+static int
+keep_secret(struct conf *c, const char *path, char **secret,
+            const char *owner_kind, const char *owner, const char *current)
+{
+    if (strcmp(*secret, ORG_SECRET_MARK) != 0)
+        return 0;
+    if (current == NULL)
+        return conf_error(c, path,
+                          "\"%s\" stands for a secret GET /__sim/org hid; "
+                          "it keeps the current %s's secret on PUT "
+                          "/__sim/org, and there is no current %s \"%s\"",
+                          ORG_SECRET_MARK, owner_kind, owner_kind, owner);
+    free(*secret);
+    *secret = xstrdup(current);
+    return 0;
+}
+
+static int
+keep_secrets(struct conf *c, struct org *o, const struct org *current)
+{
+    const struct org_user *u;
+    const struct org_app *a;
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    size_t i;
+
+    for (i = 0; i < o->nusers; i++) {
+        u = current != NULL ? org_user_find(current, o->users[i].username)
+                            : NULL;
+        conf_join(q, sizeof(q), conf_index(p, sizeof(p), "users", i),
+                  "password");
+        if (keep_secret(c, q, &o->users[i].password, "user",
+                        o->users[i].username,
+                        u != NULL ? u->password : NULL) == -1)
+            return -1;
+    }
+    for (i = 0; i < o->napps; i++) {
+        a = current != NULL ? org_app_find(current, o->apps[i].client_id)
+                            : NULL;
+        conf_join(q, sizeof(q), conf_index(p, sizeof(p), "connected_apps", i),
+                  "client_secret");
+        if (keep_secret(c, q, &o->apps[i].client_secret, "connected app",
+                        o->apps[i].client_id,
+                        a != NULL ? a->client_secret : NULL) == -1)
+            return -1;
+    }
+    return 0;
+}
+
 struct org *
-org_load_buf(const char *label, const char *text, size_t len,
-             struct sf_err *err)
+org_load_update(const char *label, const char *text, size_t len,
+                const struct org *current, struct sf_err *err)
 {
     struct conf c = {label, text, len, err};
     struct org *o = xcalloc(1, sizeof(*o));
     json_t *root = NULL;
 
-    if ((root = conf_parse(&c)) == NULL || load_root(&c, root, o) == -1) {
+    if ((root = conf_parse(&c)) == NULL || load_root(&c, root, o) == -1 ||
+        keep_secrets(&c, o, current) == -1) {
         org_free(o);
         o = NULL;
     }
     json_decref(root);
     return o;
+}
+
+struct org *
+org_load_buf(const char *label, const char *text, size_t len,
+             struct sf_err *err)
+{
+    return org_load_update(label, text, len, NULL, err);
 }
 
 struct org *
@@ -839,7 +934,28 @@ org_to_json(const struct org *o)
                   (json_int_t)o->licenses, "api_daily_limit",
                   (json_int_t)o->api_daily_limit, "custom_fields", fields,
                   "users", users_json(o), "connected_apps", apps_json(o));
+    json_object_set_new(
+        j, "bulk",
+        json_pack("{s:I, s:I, s:I, s:I, s:I}", "records_per_second",
+                  (json_int_t)o->bulk.records_per_second,
+                  "query_records_per_second",
+                  (json_int_t)o->bulk.query_records_per_second,
+                  "max_upload_bytes", (json_int_t)o->bulk.max_upload_bytes,
+                  "daily_batches", (json_int_t)o->bulk.daily_batches,
+                  "daily_query_jobs", (json_int_t)o->bulk.daily_query_jobs));
     org_actions_json(o, j);
     org_rules_json(o, j);
     return j;
+}
+
+void
+org_json_redact(json_t *j)
+{
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(j, "users"), i, v)
+        json_object_set_new(v, "password", json_string(ORG_SECRET_MARK));
+    json_array_foreach(json_object_get(j, "connected_apps"), i, v)
+        json_object_set_new(v, "client_secret", json_string(ORG_SECRET_MARK));
 }

@@ -20,6 +20,12 @@
 #include "fieldtype.h"
 #include "sfid.h"
 
+/* Bulk API settings: defaults and caps (README "Bulk API 2.0"). */
+#define ORG_BULK_RATE 1000            /* ingest rows a simulated second */
+#define ORG_BULK_QUERY_RATE 10000     /* query rows a simulated second */
+#define ORG_BULK_MAX_RATE 1000000     /* either; keeps rate * time in 64 bits */
+#define ORG_BULK_MAX_UPLOAD 117964800 /* 150 MB of base64, decoded */
+
 enum edition {
     EDITION_ESSENTIALS,
     EDITION_PROFESSIONAL,
@@ -46,7 +52,7 @@ struct org_field {
     char *object, *name, *label, *id; /* id: 15-char 00N..., or NULL */
     enum fieldtype type;
     int length, precision, scale;
-    unsigned flags; /* schema.h FIELD_* */
+    unsigned flags; /* fieldtype.h FIELD_* */
     char *default_value;
     char **values; /* picklist values, NULL-terminated, or NULL */
 };
@@ -181,6 +187,15 @@ struct org {
         char *lead_creator;
     } w2l;
     int64_t session_timeout_s;
+    /* Bulk API (README "Bulk API 2.0"): how fast jobs run on the
+     * simulated clock, the upload cap and the daily allocations. */
+    struct {
+        int64_t records_per_second;       /* ingest rows */
+        int64_t query_records_per_second; /* query result rows */
+        int64_t max_upload_bytes;         /* one PUT of job data */
+        int64_t daily_batches;            /* DailyBulkApiBatches */
+        int64_t daily_query_jobs;         /* DailyBulkV2QueryJobs */
+    } bulk;
     int person_accounts;
     int api_enabled; /* from the edition unless the file says */
     int64_t licenses;
@@ -207,14 +222,26 @@ struct org {
 /* Caller frees with org_free(). NULL (and err set) on any error. */
 struct org *org_default(void);
 struct org *org_load_file(const char *path, struct sf_err *err);
-/* label names the text in messages (a file name, or "body"). */
+/* label names the text in messages (a file name, or "body"). A password
+ * or client secret written as ORG_SECRET_MARK is an error here. */
 struct org *org_load_buf(const char *label, const char *text, size_t len,
                          struct sf_err *err);
+/*
+ * org_load_buf() for PUT /__sim/org: a password or client secret written
+ * as ORG_SECRET_MARK (as org_json_redact() left it) keeps the one current
+ * has for the same username or client_id; an error when it has none.
+ */
+struct org *org_load_update(const char *label, const char *text, size_t len,
+                            const struct org *current, struct sf_err *err);
 void org_free(struct org *o);
 
-/* The effective configuration, defaults filled in; a new reference that
- * org_load_buf() accepts back unchanged. */
+/* The effective configuration, defaults filled in, secrets included; a
+ * new reference that org_load_buf() accepts back unchanged. */
 json_t *org_to_json(const struct org *o);
+/* What GET /__sim/org shows by default: every user's password and every
+ * connected app's client_secret in j (org_to_json's) become the mark. */
+#define ORG_SECRET_MARK "[redacted]"
+void org_json_redact(json_t *j);
 
 const char *edition_name(enum edition e);
 /* Default Web-to-Lead daily limit of an edition. */

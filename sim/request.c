@@ -74,7 +74,21 @@ response_free(struct sim_response *resp)
         free(resp->headers[i].value);
     free(resp->detail);
     free(resp->info_json);
+    journal_batch_free(&resp->batch);
+    if (resp->stream.free != NULL)
+        resp->stream.free(resp->stream.state);
     memset(resp, 0, sizeof(*resp));
+}
+
+void
+response_stream(struct sim_response *resp, int status,
+                const struct response_stream *stream)
+{
+    if (resp->stream.free != NULL)
+        resp->stream.free(resp->stream.state);
+    resp->stream = *stream;
+    resp->status = status;
+    resp->content_type = "application/json;charset=UTF-8";
 }
 
 void

@@ -17,6 +17,7 @@
 #include "sfid.h"
 
 struct session;
+struct sim;
 
 #define REQUEST_MAX_PARAMS 8
 #define REQUEST_MAX_KV 128
@@ -49,8 +50,14 @@ struct sim_request {
     size_t nheaders;
     const char *body; /* raw bytes, NUL-terminated; "" when none */
     size_t body_len;
+    /* Where body is kept, or NULL. A handler that keeps a large body may
+     * take it with buf_steal(); body stays valid until the request ends
+     * only if the taker keeps it that long. */
+    struct buf *body_buf;
     json_t *json; /* parsed body for ROUTE_JSON_BODY routes (borrowed) */
-    struct session *session; /* for ROUTE_AUTH routes (borrowed) */
+    struct session *session;   /* for ROUTE_AUTH routes (borrowed) */
+    int peer_loopback;         /* the client connects from a loopback address */
+    int composite_all_or_none; /* a Composite subrequest under allOrNone */
 };
 
 struct resp_header {
@@ -58,11 +65,27 @@ struct resp_header {
     char *value;      /* owned */
 };
 
+/*
+ * A body made piece by piece as the client reads it, for answers that grow
+ * with the data (records, journal, mail): memory stays one piece per
+ * connection however large the answer and however slow the reader. next
+ * appends about max bytes to out and returns 1 while more follow, 0 after
+ * the last piece; it runs on the HTTP thread between requests, so it must
+ * expect the sim to have changed since its previous call. free releases
+ * state (called once, even when the client goes away early).
+ */
+struct response_stream {
+    int (*next)(struct sim *sim, void *state, struct buf *out, size_t max);
+    void (*free)(void *state);
+    void *state;
+};
+
 struct sim_response {
     int status;
-    const char *content_type; /* static; NULL: none */
-    json_t *json;             /* owned; serialised when body is empty */
-    struct buf body;          /* raw body (HTML, text) */
+    const char *content_type;      /* static; NULL: none */
+    json_t *json;                  /* owned; serialised when body is empty */
+    struct buf body;               /* raw body (HTML, text) */
+    struct response_stream stream; /* set: the body is streamed instead */
     struct resp_header headers[RESPONSE_MAX_HEADERS];
     size_t nheaders;
     /* What the journal records about this exchange. */
@@ -71,6 +94,9 @@ struct sim_response {
     char record_id[SFID_LEN18 + 1];
     char *detail;    /* owned */
     char *info_json; /* owned; a JSON object's text */
+    /* Entries of the records or subrequests inside this request, journaled
+     * after the request's own entry (journal.h). */
+    struct journal_batch batch;
 };
 
 /* Borrowed lookups; NULL when absent. Header names are case-insensitive. */
@@ -84,6 +110,9 @@ void response_init(struct sim_response *resp);
 void response_free(struct sim_response *resp);
 /* Steals json. */
 void response_json(struct sim_response *resp, int status, json_t *json);
+/* A streamed JSON answer (steals state: freed with free even on failure). */
+void response_stream(struct sim_response *resp, int status,
+                     const struct response_stream *stream);
 /* Adds a header; value is copied. Silently ignored past the maximum. */
 void response_header(struct sim_response *resp, const char *name,
                      const char *value);

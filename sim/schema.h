@@ -18,17 +18,6 @@
 struct org;
 struct store;
 
-enum field_flags {
-    FIELD_REQUIRED = 1 << 0, /* must have a value on create */
-    FIELD_READONLY = 1 << 1, /* not createable nor updateable */
-    FIELD_CUSTOM = 1 << 2,   /* API name ends in __c */
-    FIELD_EXTERNAL_ID = 1 << 3,
-    FIELD_UNIQUE = 1 << 4,
-    FIELD_RESTRICTED = 1 << 5, /* restricted picklist */
-    FIELD_NAME = 1 << 6,       /* the object's name field */
-    FIELD_PERSON = 1 << 7,     /* Person Account field (Account only) */
-};
-
 struct field_def {
     const char *name; /* canonical API name */
     const char *label;
@@ -73,12 +62,5 @@ const struct field_def *schema_field(const struct object_def *o,
 /* A custom field by its 15- or 18-character 00N id. */
 const struct field_def *schema_field_by_id(const struct object_def *o,
                                            const char *id);
-
-/* Name of a fieldtype as Salesforce describe reports it. */
-const char *fieldtype_describe_name(enum fieldtype t);
-/* Name of a fieldtype in org files ("text", "checkbox", ...). */
-const char *fieldtype_config_name(enum fieldtype t);
-/* Parses a config type name ("text", "picklist", ...); FT_UNKNOWN if bad. */
-enum fieldtype fieldtype_from_config(const char *name);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "bulk.h"
 #include "cursor.h"
 #include "fault.h"
 #include "journal.h"
@@ -14,7 +15,7 @@
 #include "org.h"
 #include "schema.h"
 #include "store.h"
-#include "w2l.h"
+#include "w2lqueue.h"
 #include "window.h"
 #include "xmalloc.h"
 
@@ -38,10 +39,11 @@ sim_new(const struct sim_config *cfg, struct org *org, struct sf_err *err)
     sim->store = store_new(pod, first);
     sim->schema = schema_new(org, sim->store);
     sim->mail = mailbox_new();
-    sim->w2l = w2l_new();
-    sim->auth = auth_new();
+    sim->w2l = w2lqueue_new();
+    sim->auth = auth_new(&sim->clock, &sim->rng);
     sim->faults = fault_plan_new();
     sim->cursors = cursors_new(pod);
+    sim->bulk = bulk_new(pod, first);
     sim->api_window = xcalloc(1, sizeof(*sim->api_window));
     window_init(sim->api_window, 86400);
     sim->journal = journal_new(cfg->journal_ring, cfg->journal_body_max,
@@ -59,10 +61,11 @@ sim_free(struct sim *sim)
     if (sim == NULL)
         return;
     journal_free(sim->journal);
-    w2l_free(sim->w2l);
+    w2lqueue_free(sim->w2l);
     auth_free(sim->auth);
     fault_plan_free(sim->faults);
     cursors_free(sim->cursors);
+    bulk_free(sim->bulk);
     if (sim->api_window != NULL)
         window_free(sim->api_window);
     free(sim->api_window);
@@ -76,13 +79,15 @@ sim_free(struct sim *sim)
 void
 sim_reset(struct sim *sim)
 {
+    sim->resets++;
     store_clear(sim->store);
     journal_clear(sim->journal);
     mailbox_clear(sim->mail);
-    w2l_clear(sim->w2l);
+    w2lqueue_clear(sim->w2l);
     auth_clear(sim->auth);
     fault_plan_clear(sim->faults);
     cursors_clear(sim->cursors);
+    bulk_clear(sim->bulk);
     window_clear(sim->api_window);
 }
 

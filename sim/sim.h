@@ -23,10 +23,11 @@ struct schema;
 struct store;
 struct journal;
 struct mailbox;
-struct w2l;
+struct w2lqueue;
 struct auth;
 struct cursors;
 struct fault_plan;
+struct bulk;
 
 struct sim_config {
     const char *bind;         /* default 127.0.0.1 */
@@ -39,6 +40,9 @@ struct sim_config {
     int has_seed;
     uint64_t seed;
     int verbose;
+    /* --allow-host: more names the admin API answers to (guard.h). */
+    const char *const *allow_hosts;
+    size_t nallow_hosts;
 };
 
 struct sim {
@@ -50,12 +54,14 @@ struct sim {
     struct store *store;
     struct journal *journal;
     struct mailbox *mail;
-    struct w2l *w2l;
+    struct w2lqueue *w2l; /* Web-to-Lead window and queue (w2l.c) */
     struct auth *auth;
     struct window *api_window; /* API requests, rolling 24 h */
     struct cursors *cursors;   /* REST query locators (cursor.h) */
     struct fault_plan *faults; /* injected faults (/__sim/faults) */
+    struct bulk *bulk;         /* Bulk API jobs (bulk.h) */
     char base_url[128];        /* http://host:port, once listening */
+    uint64_t resets;           /* sim_reset() calls so far */
 };
 
 /* Steals org. NULL (err set) when the journal file cannot be opened.
@@ -64,7 +70,8 @@ struct sim *sim_new(const struct sim_config *cfg, struct org *org,
                     struct sf_err *err);
 void sim_free(struct sim *sim);
 /* Records, journal, mail and Web-to-Lead counters back to empty. The org,
- * the clock and the ID sequence stay. */
+ * the clock and the ID sequence stay; resets counts up (an answer still
+ * being streamed stops). */
 void sim_reset(struct sim *sim);
 /* Steals org; rebuilds the schema. Records are kept. */
 void sim_replace_org(struct sim *sim, struct org *org);

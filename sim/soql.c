@@ -11,20 +11,24 @@
  */
 #include "soql.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "timefmt.h"
+#include "calendar.h"
 #include "utf8.h"
+#include "value.h"
 #include "xmalloc.h"
 
 #define DAY_MS 86400000LL
-#define MSG_NAME_MAX 80      /* longest name or token quoted in a message */
-#define VALUE_BUF 64         /* longest value parsed as a number or a date */
+#define MSG_NAME_MAX 80 /* longest name or token quoted in a message */
+#define VALUE_BUF 64    /* longest value parsed as a number */
+/* How SOQL reads numbers and dates (value.h): as strtod() does, and
+ * February 29 in every year. */
+#define SOQL_NUMBERS (VALUE_NUM_C_SYNTAX | VALUE_NUM_INFINITY)
+#define SOQL_DATES VALUE_DATE_FEB29
 #define RELDATE_MAX_N 100000 /* largest n in LAST_N_DAYS:n and friends */
 #define ECHO_MAX 200         /* longest query row echoed in a message */
 
@@ -523,20 +527,16 @@ lex_ident(struct parser *p, size_t i)
 static int
 lex_when(struct parser *p, size_t i, size_t n)
 {
-    char buf[VALUE_BUF];
-
     if (n == 10) {
-        snprintf(buf, sizeof(buf), "%.10sT00:00:00Z", p->s + i);
         p->tok.kind = TK_DATE;
-    } else if (n > 10 && n < sizeof(buf) &&
-               (p->s[i + 10] == 'T' || p->s[i + 10] == 't')) {
-        memcpy(buf, p->s + i, n);
-        buf[n] = '\0';
-        p->tok.kind = TK_DATETIME;
-    } else {
-        return -1;
+        return value_parse_datetime(p->s + i, n, SOQL_DATES | VALUE_DATE_BARE,
+                                    &p->tok.ms);
     }
-    return timefmt_parse(buf, &p->tok.ms);
+    if (n > 10 && (p->s[i + 10] == 'T' || p->s[i + 10] == 't')) {
+        p->tok.kind = TK_DATETIME;
+        return value_parse_datetime(p->s + i, n, 0, &p->tok.ms);
+    }
+    return -1;
 }
 
 static int
@@ -1422,32 +1422,20 @@ text_cmp(const char *a, size_t an, const char *b, size_t bn)
     return (an > bn) - (an < bn);
 }
 
+/* A stored number (value.h, SOQL's reading); VALUE_BUF bytes at most. */
 static int
 parse_number(const char *s, size_t n, double *out)
 {
-    char buf[VALUE_BUF], *end;
-
-    if (n == 0 || n >= sizeof(buf))
+    if (n >= VALUE_BUF)
         return -1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    *out = strtod(buf, &end);
-    return *end == '\0' && !isnan(*out) ? 0 : -1;
+    return value_parse_number(s, n, SOQL_NUMBERS, out);
 }
 
 /* A stored date ("2026-01-31") or datetime, as epoch milliseconds. */
 static int
 parse_when(const char *s, size_t n, int64_t *ms)
 {
-    char buf[VALUE_BUF];
-
-    if (n >= sizeof(buf) - 12)
-        return -1;
-    if (n == 10)
-        snprintf(buf, sizeof(buf), "%.10sT00:00:00Z", s);
-    else
-        snprintf(buf, sizeof(buf), "%.*s", (int)n, s);
-    return timefmt_parse(buf, ms);
+    return value_parse_datetime(s, n, SOQL_DATES | VALUE_DATE_BARE, ms);
 }
 
 static int
@@ -1467,17 +1455,15 @@ floor_div(int64_t a, int64_t b)
 static int
 month_start(int64_t mi, int64_t *ms)
 {
-    char buf[VALUE_BUF];
     int64_t y = floor_div(mi, 12);
 
-    /* Beyond what timefmt handles, a range end is simply "never". */
+    /* Outside years 0 to 9999, a range end is simply "never". */
     if (y < 0 || y > 9999) {
         *ms = y < 0 ? INT64_MIN / 2 : INT64_MAX / 2;
         return 0;
     }
-    snprintf(buf, sizeof(buf), "%04d-%02d-01T00:00:00Z", (int)y,
-             (int)(mi - y * 12 + 1));
-    return timefmt_parse(buf, ms);
+    *ms = calendar_days(y, (int)(mi - y * 12 + 1), 1) * DAY_MS;
+    return 0;
 }
 
 /* Start of unit number k counted from the current one, in epoch ms. */
@@ -1486,9 +1472,8 @@ unit_start(enum unit u, int64_t now_ms, int64_t k, int64_t *ms)
 {
     static const int months[] = {
         [UNIT_MONTH] = 1, [UNIT_QUARTER] = 3, [UNIT_YEAR] = 12};
-    int64_t day = floor_div(now_ms, DAY_MS), mi;
-    char date[TIMEFMT_LEN];
-    int y, m;
+    int64_t day = floor_div(now_ms, DAY_MS), mi, y;
+    int m, d;
 
     if (u == UNIT_DAY || u == UNIT_WEEK) {
         /* 1970-01-01 was a Thursday; weeks start on Sunday (en_US). */
@@ -1497,10 +1482,8 @@ unit_start(enum unit u, int64_t now_ms, int64_t k, int64_t *ms)
         *ms = (day + k * (u == UNIT_WEEK ? 7 : 1)) * DAY_MS;
         return 0;
     }
-    timefmt_date(now_ms, date);
-    if (sscanf(date, "%d-%d", &y, &m) != 2)
-        return -1;
-    mi = (int64_t)y * 12 + (m - 1);
+    calendar_date(day, &y, &m, &d);
+    mi = y * 12 + (m - 1);
     mi -= mi % months[u];
     return month_start(mi + k * months[u], ms);
 }

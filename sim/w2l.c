@@ -21,29 +21,16 @@
 #include "intake.h"
 #include "mailbox.h"
 #include "org.h"
+#include "redact.h"
 #include "schema.h"
 #include "sim.h"
 #include "store.h"
 #include "timefmt.h"
+#include "w2lqueue.h"
 #include "window.h"
 #include "xmalloc.h"
 
 #define NOT_PROVIDED "[not provided]"
-
-struct queued {
-    uint64_t seq; /* the request that queued it */
-    char **names; /* owned copies of the form */
-    char **values;
-    size_t n;
-};
-
-struct w2l {
-    struct window window;
-    struct queued *queue; /* ring */
-    size_t qcap, qstart, qlen;
-    int64_t settled_ms; /* the queue has been worked through up to here */
-    uint64_t rejected_queue_full;
-};
 
 /* Form names Salesforce maps to Lead fields (facts 1.2). */
 static const struct {
@@ -89,53 +76,6 @@ static const char *const control_names[] = {"oid",
                                             "member_status",
                                             "submit",
                                             NULL};
-
-struct w2l *
-w2l_new(void)
-{
-    struct w2l *w = xcalloc(1, sizeof(*w));
-
-    window_init(&w->window, W2L_PERIOD_S);
-    return w;
-}
-
-static void
-queued_free(struct queued *q)
-{
-    size_t i;
-
-    for (i = 0; i < q->n; i++) {
-        free(q->names[i]);
-        free(q->values[i]);
-    }
-    free(q->names);
-    free(q->values);
-    memset(q, 0, sizeof(*q));
-}
-
-void
-w2l_clear(struct w2l *w)
-{
-    while (w->qlen > 0) {
-        queued_free(&w->queue[w->qstart]);
-        w->qstart = (w->qstart + 1) % w->qcap;
-        w->qlen--;
-    }
-    w->qstart = 0;
-    window_clear(&w->window);
-    w->rejected_queue_full = 0;
-}
-
-void
-w2l_free(struct w2l *w)
-{
-    if (w == NULL)
-        return;
-    w2l_clear(w);
-    free(w->queue);
-    window_free(&w->window);
-    free(w);
-}
 
 void
 w2l_outcome_free(struct w2l_outcome *out)
@@ -351,8 +291,9 @@ lead_mail_body(const struct form *form)
     buf_init(&b, 64 * 1024);
     for (i = 0; i < form->n; i++)
         if (!is_control(form->fields[i].name))
-            buf_printf(&b, "%s: %s\n", form->fields[i].name,
-                       form->fields[i].value);
+            buf_printf(
+                &b, "%s: %s\n", form->fields[i].name,
+                redact_value(form->fields[i].name, form->fields[i].value));
     return buf_steal(&b, NULL);
 }
 
@@ -404,39 +345,10 @@ mail_duplicate(struct sim *sim, char *const *names, char *const *values,
 }
 
 static void
-enqueue(struct w2l *w, const struct form *form, uint64_t seq)
-{
-    struct queued *q;
-    size_t i;
-
-    if (w->qlen == w->qcap) {
-        size_t newcap = w->qcap ? w->qcap * 2 : 64;
-        struct queued *nq = xcalloc(newcap, sizeof(*nq));
-
-        for (i = 0; i < w->qlen; i++)
-            nq[i] = w->queue[(w->qstart + i) % w->qcap];
-        free(w->queue);
-        w->queue = nq;
-        w->qcap = newcap;
-        w->qstart = 0;
-    }
-    q = &w->queue[(w->qstart + w->qlen) % w->qcap];
-    q->seq = seq;
-    q->n = form->n;
-    q->names = xcalloc(form->n + 1, sizeof(char *));
-    q->values = xcalloc(form->n + 1, sizeof(char *));
-    for (i = 0; i < form->n; i++) {
-        q->names[i] = xstrdup(form->fields[i].name);
-        q->values[i] = xstrdup(form->fields[i].value);
-    }
-    w->qlen++;
-}
-
-static void
 over_limit(struct sim *sim, const struct form *form, uint64_t seq, int64_t now,
            struct w2l_outcome *out)
 {
-    struct w2l *w = sim->w2l;
+    struct w2lqueue *w = sim->w2l;
 
     mail_over_limit(sim, form, now);
     if (sim->org->w2l.over_limit == W2L_OVER_DROP) {
@@ -460,7 +372,7 @@ over_limit(struct sim *sim, const struct form *form, uint64_t seq, int64_t now,
     }
     if (w->qlen == 0)
         w->settled_ms = now;
-    enqueue(w, form, seq);
+    w2lqueue_push(w, form, seq);
     out->verdict = VERDICT_QUEUED_DAILY_LIMIT;
     out->detail = xasprintf("queued at position %zu", w->qlen);
 }
@@ -469,7 +381,7 @@ void
 w2l_submit(struct sim *sim, const struct form *form, uint64_t seq,
            struct w2l_outcome *out)
 {
-    struct w2l *w = sim->w2l;
+    struct w2lqueue *w = sim->w2l;
     int64_t now = sim_now(sim);
     char **names = NULL, **values = NULL;
     size_t i;
@@ -517,8 +429,8 @@ w2l_submit(struct sim *sim, const struct form *form, uint64_t seq,
 static void
 release_one(struct sim *sim, int64_t release_ms)
 {
-    struct w2l *w = sim->w2l;
-    struct queued *q = &w->queue[w->qstart];
+    struct w2lqueue *w = sim->w2l;
+    const struct w2l_pending *q = w2lqueue_head(w);
     struct w2l_outcome out;
     struct journal_entry e;
     char *info = NULL;
@@ -543,9 +455,7 @@ release_one(struct sim *sim, int64_t release_ms)
     journal_add(sim->journal, &e);
     free(info);
     w2l_outcome_free(&out);
-    queued_free(q);
-    w->qstart = (w->qstart + 1) % w->qcap;
-    w->qlen--;
+    w2lqueue_pop(w);
 }
 
 /*
@@ -558,7 +468,7 @@ release_one(struct sim *sim, int64_t release_ms)
 void
 w2l_settle(struct sim *sim)
 {
-    struct w2l *w = sim->w2l;
+    struct w2lqueue *w = sim->w2l;
     int64_t now, vt, next;
 
     if (w->qlen == 0 || sim->org->w2l.daily_limit <= 0)
@@ -579,7 +489,7 @@ w2l_settle(struct sim *sim)
 json_t *
 w2l_status(struct sim *sim)
 {
-    struct w2l *w = sim->w2l;
+    struct w2lqueue *w = sim->w2l;
     int64_t now = sim_now(sim), frees;
     char when[TIMEFMT_LEN];
     json_t *j;

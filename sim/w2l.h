@@ -5,6 +5,8 @@
  *
  * The HTTP side (the HTML page, the Is-Processed header) is in h_w2l.c;
  * this module decides what happens to a submission and is unit-testable.
+ * What it remembers between requests (the window and the pending queue)
+ * is w2lqueue.h's.
  */
 #ifndef SIM_W2L_H
 #define SIM_W2L_H
@@ -16,12 +18,10 @@
 #include "journal.h"
 #include "sfid.h"
 
-#define W2L_PERIOD_S 86400
 #define W2L_QUEUE_MAX_HARD 10000000
 #define W2L_ADMIN_REJECT_MAILS 5
 
 struct sim;
-struct w2l;
 
 struct w2l_outcome {
     enum verdict verdict;
@@ -30,12 +30,6 @@ struct w2l_outcome {
     char *detail;                   /* owned; why, for the journal */
     json_t *info;                   /* new ref: details for the journal */
 };
-
-/* Caller frees with w2l_free(). */
-struct w2l *w2l_new(void);
-void w2l_free(struct w2l *w);
-/* Forgets the window, the queue and the counters. */
-void w2l_clear(struct w2l *w);
 
 /*
  * Handles one submission whose form was decoded (form borrowed). seq is the

@@ -99,12 +99,78 @@ test_put_org_validates_and_keeps_old(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "edition")),
                         "Enterprise");
     json_decref(j);
+    /* A bad entry past index 0 of a list once crashed the sim. */
+    j = send(t, "PUT", "/__sim/org",
+             "{\"web_to_lead\":{\"recaptcha_valid_tokens\":[\"a\",1]}}", 400);
+    assert_string_equal(json_string_value(json_object_get(j, "message")),
+                        "body:1:47: web_to_lead.recaptcha_valid_tokens[1]: "
+                        "must be a string");
+    json_decref(j);
     j = send(t, "PUT", "/__sim/org",
              "{\"edition\": \"Performance\", \"org_id\": \"00D000000000001\"}",
              200);
     assert_int_equal(json_integer_value(json_object_get(
                          json_object_get(j, "web_to_lead"), "daily_limit")),
                      2500);
+    json_decref(j);
+}
+
+static const char *
+org_str(json_t *org, const char *list, const char *key)
+{
+    return json_string_value(
+        json_object_get(json_array_get(json_object_get(org, list), 0), key));
+}
+
+/* GET /__sim/org hides passwords and client secrets; what it answers can be
+ * PUT back as it is, and the hidden secrets stay what they were. */
+static void
+test_org_secrets_hidden_and_kept(void **state)
+{
+    struct simtest *t = *state;
+    json_t *j, *w2l;
+    char *text;
+    long st;
+
+    j = send(t, "GET", "/__sim/org?secrets=1", NULL, 200);
+    assert_string_equal(org_str(j, "users", "password"), "sfsim-password");
+    assert_string_equal(org_str(j, "connected_apps", "client_secret"),
+                        "sfsim-client-secret");
+    json_decref(j);
+    json_decref(send(t, "GET", "/__sim/org?secrets=yes", NULL, 400));
+    j = send(t, "GET", "/__sim/org", NULL, 200);
+    assert_string_equal(org_str(j, "users", "password"), "[redacted]");
+    assert_string_equal(org_str(j, "connected_apps", "client_secret"),
+                        "[redacted]");
+    w2l = json_object_get(j, "web_to_lead");
+    json_object_set_new(w2l, "daily_limit", json_integer(7));
+    text = json_dumps(j, 0);
+    json_decref(j);
+    j = send(t, "PUT", "/__sim/org", text, 200);
+    free(text);
+    assert_string_equal(org_str(j, "users", "password"), "[redacted]");
+    json_decref(j);
+    j = httpc_get_json(t->http, "/__sim/webtolead", NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "limit")), 7);
+    json_decref(j);
+    assert_int_equal(httpc_post_form(t->http, "/services/oauth2/token",
+                                     "grant_type=password&client_id=sfsim-"
+                                     "client-id&client_secret=sfsim-client-"
+                                     "secret&username=admin@sfsim.test&"
+                                     "password=sfsim-password",
+                                     NULL),
+                     200);
+    /* The mark stands for a current secret; a new user has none. */
+    j = httpc_send_json(t->http, "PUT", "/__sim/org",
+                        "{\"users\": [{\"username\": \"new@sfsim.test\", "
+                        "\"password\": \"[redacted]\"}]}",
+                        &st);
+    assert_int_equal(st, 400);
+    assert_string_equal(json_string_value(json_object_get(j, "message")),
+                        "body:1:55: users[0].password: \"[redacted]\" stands "
+                        "for a secret GET /__sim/org hid; it keeps the current "
+                        "user's secret on PUT /__sim/org, and there is no "
+                        "current user \"new@sfsim.test\"");
     json_decref(j);
 }
 
@@ -229,6 +295,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_clock_moves_forward_only,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_put_org_validates_and_keeps_old,
+                                        simtest_setup, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_org_secrets_hidden_and_kept,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_journal_since_and_reset,
                                         simtest_setup, simtest_teardown),

@@ -110,8 +110,7 @@ failed(json_t *report)
     json_t *out = json_object(), *c;
     size_t i;
 
-    json_array_foreach(json_object_get(report, "cases"), i, c)
-    {
+    json_array_foreach(json_object_get(report, "cases"), i, c) {
         if (strcmp(json_string_value(json_object_get(c, "verdict")), "pass"))
             json_object_set(out, json_string_value(json_object_get(c, "id")),
                             json_object_get(c, "reason"));
@@ -174,8 +173,10 @@ expected(const char *name, json_t *cases)
     while (fgets(line, sizeof(line), fp) != NULL) {
         line[strcspn(line, " #\n")] = '\0';
         if (strcmp(line, "*") == 0) {
-            json_array_foreach(cases, i, c) json_object_set(
-                out, json_string_value(json_object_get(c, "id")), json_true());
+            json_array_foreach(cases, i, c)
+                json_object_set(out,
+                                json_string_value(json_object_get(c, "id")),
+                                json_true());
         } else if (line[0] != '\0') {
             json_object_set_new(out, line, json_true());
         }
@@ -194,16 +195,14 @@ same_cases(const char *client, json_t *got, json_t *want)
     json_t *v;
     int bad = 0;
 
-    json_object_foreach(got, id, v)
-    {
+    json_object_foreach(got, id, v) {
         if (json_object_get(want, id) == NULL) {
             print_error("%s: fails %s, which is not aimed at its defect: %s\n",
                         client, id, json_string_value(v));
             bad = 1;
         }
     }
-    json_object_foreach(want, id, v)
-    {
+    json_object_foreach(want, id, v) {
         if (json_object_get(got, id) == NULL) {
             print_error("%s: passes %s, which should catch it\n", client, id);
             bad = 1;

@@ -127,6 +127,111 @@ test_csv_missing_id(void **state)
     lead_set_free(&set);
 }
 
+/* Bytes that are not UTF-8 are named as such, with where they are (the
+ * row is skipped; the others are read). */
+static void
+test_csv_bad_utf8(void **state)
+{
+    const char *text = "id,name\n"
+                       "1,Jos\xe9\n"
+                       "2,ok\n"
+                       "3,\"two\nlin\xff\"\n"
+                       "4,nul\0x\n"
+                       "5,fine\n";
+    struct lead_set set;
+    struct bads bads = {.n = 0};
+
+    (void)state;
+    lead_read_text(&set, text, 48, LEAD_FMT_CSV, on_bad, &bads);
+    assert_int_equal(set.n, 2);
+    assert_string_equal(set.v[0].id, "2");
+    assert_string_equal(set.v[1].id, "5");
+    assert_int_equal(bads.n, 3);
+    assert_int_equal(bads.lines[0], 2);
+    assert_string_equal(bads.why[0], "column 6: not valid UTF-8 (byte 0xE9); "
+                                     "the file must be UTF-8");
+    /* Inside a quoted cell, on the record's second line. */
+    assert_int_equal(bads.lines[1], 5);
+    assert_non_null(strstr(bads.why[1], "column 4: not valid UTF-8 (byte "
+                                        "0xFF)"));
+    assert_int_equal(bads.lines[2], 6);
+    assert_string_equal(bads.why[2], "column 6: a NUL byte");
+    lead_set_free(&set);
+}
+
+/* A stray quote skips its own line only, whether it never closes or
+ * closes lines later before stray text: every later line is a lead or
+ * has its own message. */
+static void
+test_csv_stray_quote(void **state)
+{
+    const char *text = "id,name\n"
+                       "1,\"open\n"
+                       "2,Bob\n"
+                       "3,\"x\"y,extra\n"
+                       "4,\"Ann\"\n"
+                       "5,\"never\n"
+                       "6,Cy\n";
+    struct lead_set set;
+    struct bads bads = {.n = 0};
+
+    (void)state;
+    lead_read_text(&set, text, strlen(text), LEAD_FMT_CSV, on_bad, &bads);
+    assert_int_equal(set.n, 3);
+    assert_string_equal(set.v[0].id, "2");
+    assert_int_equal(set.v[0].line, 3);
+    assert_string_equal(set.v[1].id, "4");
+    assert_string_equal(set.v[2].id, "6");
+    assert_int_equal(set.v[2].line, 7);
+    assert_int_equal(bads.n, 3);
+    /* The quote on line 2 closes on line 4, before stray text. */
+    assert_int_equal(bads.lines[0], 2);
+    assert_string_equal(bads.why[0], "text after a closing quote: line "
+                                     "skipped, reading goes on with the next "
+                                     "line");
+    assert_int_equal(bads.lines[1], 4);
+    assert_string_equal(bads.why[1], "text after a closing quote");
+    assert_int_equal(bads.lines[2], 6);
+    assert_string_equal(bads.why[2], "unterminated quote (the cell opened at "
+                                     "column 3 never closes): line skipped, "
+                                     "reading goes on with the next line");
+    lead_set_free(&set);
+}
+
+/* A bad header row is said to be the header's fault, once, and every row
+ * after it says it was not read for that. */
+static void
+test_csv_bad_header(void **state)
+{
+    static const struct {
+        const char *text, *why;
+    } cases[] = {
+        {"id,\"name\n1,x\n", "header row: unterminated quote"},
+        {"id,name,name\n1,x\n",
+         "header row: column 3 repeats \"name\" (column 2)"},
+        {"\xef\xbb\xbfid,n\xffme\n1,x\n", "header row: column 5: not valid "
+                                          "UTF-8 (byte 0xFF)"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct lead_set set;
+        struct bads bads = {.n = 0};
+
+        lead_read_text(&set, cases[i].text, strlen(cases[i].text), LEAD_FMT_CSV,
+                       on_bad, &bads);
+        assert_int_equal(set.n, 0);
+        assert_int_equal(bads.n, 2);
+        assert_int_equal(bads.lines[0], 1);
+        if (strstr(bads.why[0], cases[i].why) == NULL)
+            fail_msg("case %zu: got \"%s\"", i, bads.why[0]);
+        assert_int_equal(bads.lines[1], 2);
+        assert_string_equal(bads.why[1], "no usable header row (line 1 is "
+                                         "bad)");
+        lead_set_free(&set);
+    }
+}
+
 /* Reads path as sfdeliver does (the format from the name, else from the
  * first character) into set. */
 static int
@@ -169,6 +274,9 @@ main(void)
         cmocka_unit_test(test_ndjson),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_csv_missing_id),
+        cmocka_unit_test(test_csv_bad_utf8),
+        cmocka_unit_test(test_csv_stray_quote),
+        cmocka_unit_test(test_csv_bad_header),
         cmocka_unit_test(test_files),
     };
 

@@ -147,6 +147,59 @@ test_duplicate_keys_rejected(void **state)
     assert_non_null(strstr(err.msg, "duplicate object key"));
 }
 
+/*
+ * Every list the loader reads, with a bad value past index 0: the error
+ * names the entry, and nothing read before it is freed twice or leaked
+ * (a string list once freed pointers it had never set).
+ */
+static void
+test_bad_list_entry_past_index_0(void **state)
+{
+    static const struct {
+        const char *text, *msg;
+    } cases[] = {
+        {"{\"web_to_lead\":{\"recaptcha_valid_tokens\":[\"a\",1]}}",
+         "org.json:1:47: web_to_lead.recaptcha_valid_tokens[1]: must be a "
+         "string"},
+        {"{\"web_to_lead\":{\"recaptcha_valid_tokens\":[\"a\",\"b\",{}]}}",
+         "org.json:1:51: web_to_lead.recaptcha_valid_tokens[2]: must be a "
+         "string"},
+        {"{\"custom_fields\":[{\"name\":\"a__c\",\"type\":\"picklist\","
+         "\"values\":[\"x\",null]}]}",
+         "org.json:1:66: custom_fields[0].values[1]: must be a string"},
+        {"{\"custom_fields\":[{\"name\":\"a__c\"},{\"name\":\"b__c\","
+         "\"type\":\"picklist\",\"values\":[\"x\",\"y\",2]}]}",
+         "org.json:1:86: custom_fields[1].values[2]: must be a string"},
+        {"{\"matching_rules\":[{\"name\":\"m\",\"fields\":[{\"field\":"
+         "\"Email\"},7]}]}",
+         "org.json:1:60: matching_rules[0].fields[1]: must be an object"},
+        {"{\"matching_rules\":[{\"name\":\"m\",\"fields\":[{\"field\":"
+         "\"Email\"}]}],\"duplicate_rules\":[{\"name\":\"d\","
+         "\"matching_rules\":[\"m\",\"\"]}]}",
+         "org.json:1:116: duplicate_rules[0].matching_rules[1]: must be a "
+         "non-empty string"},
+        {"{\"matching_rules\":[{\"name\":\"m\",\"fields\":[{\"field\":"
+         "\"Email\"}]}],\"duplicate_rules\":[{\"name\":\"d\","
+         "\"matching_rules\":[\"m\"],\"match_against\":[\"Lead\",3]}]}",
+         "org.json:1:141: duplicate_rules[0].match_against[1]: must be a "
+         "non-empty string"},
+        {"{\"apex_rest\":[{\"url_mapping\":\"/a\",\"methods\":[\"GET\","
+         "\"FLY\"]}]}",
+         "org.json:1:52: apex_rest[0].methods[1]: must be one of: GET, POST, "
+         "PUT, PATCH, DELETE"},
+        {"{\"flows\":[{\"api_name\":\"f\",\"inputs\":{\"a\":\"LastName\","
+         "\"b\":5}}]}",
+         "org.json:1:56: flows[0].inputs.b: must be a field name (a string)"},
+        {"{\"users\":[{\"username\":\"a\",\"password\":\"p\"},5]}",
+         "org.json:1:43: users[1]: must be an object"},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        expect_error(cases[i].text, cases[i].msg);
+}
+
 int
 main(void)
 {
@@ -156,6 +209,7 @@ main(void)
         cmocka_unit_test(test_round_trip_through_json),
         cmocka_unit_test(test_errors_are_located),
         cmocka_unit_test(test_duplicate_keys_rejected),
+        cmocka_unit_test(test_bad_list_entry_past_index_0),
     };
 
     xjson_init();

@@ -1,0 +1,212 @@
+/*
+ * h_admin_lists.c - the admin answers that grow with the data: GET
+ * /__sim/records/{Object}, /__sim/journal and /__sim/mail.
+ *
+ * Each is a JSON array, paged (limit, offset or since) with a documented
+ * default, and streamed: the handler only checks the request and sets up a
+ * cursor; the array is made a piece at a time as the client reads it
+ * (response_stream in request.h), so a slow or absent reader holds one
+ * piece, not the answer. Between pieces the sim goes on serving, so every
+ * cursor expects the data to have changed: an answer lists what existed
+ * when it started and skips what went away since; a reset ends it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "journal.h"
+#include "mailbox.h"
+#include "parse.h"
+#include "schema.h"
+#include "sim.h"
+#include "sobject.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* GET /__sim/records: records per answer unless ?limit= says otherwise. */
+#define RECORDS_DEFAULT_LIMIT 100000
+/* The largest ?limit= of any of these answers. */
+#define LISTS_LIMIT_MAX 1000000
+
+/* ?name=N (0..max) into *out, dflt when absent; -1 after answering 400. */
+static int
+query_number(const struct sim_request *req, struct sim_response *resp,
+             const char *name, uint64_t max, uint64_t dflt, uint64_t *out)
+{
+    const char *s = request_query(req, name);
+    char msg[128];
+
+    *out = dflt;
+    if (s == NULL || parse_uint64(s, max, out) == 0)
+        return 0;
+    snprintf(msg, sizeof(msg), "%s must be a number from 0 to %llu", name,
+             (unsigned long long)max);
+    response_admin_error(resp, 400, "bad_request", msg);
+    return -1;
+}
+
+/* A page: ?from (since or offset, default 0) and ?limit (default dflt, at
+ * most max). -1 after answering 400. */
+static int
+page_of(const struct sim_request *req, struct sim_response *resp,
+        const char *from, uint64_t dflt, uint64_t max, uint64_t *first,
+        uint64_t *limit)
+{
+    if (query_number(req, resp, from, UINT64_MAX, 0, first) == -1 ||
+        query_number(req, resp, "limit", max, dflt, limit) == -1)
+        return -1;
+    return 0;
+}
+
+/* Answers 200 with a stream of next over state (stolen). */
+static void
+stream_answer(struct sim_response *resp,
+              int (*next)(struct sim *, void *, struct buf *, size_t),
+              void *state)
+{
+    struct response_stream st = {next, free, state};
+
+    response_stream(resp, 200, &st);
+}
+
+/* --- records -------------------------------------------------------------- */
+
+struct records_cursor {
+    char object[64]; /* looked up again per piece: PUT /__sim/org rebuilds
+                        the schema */
+    size_t pos, end; /* store positions (store.h) */
+    uint64_t left, resets;
+    struct buf_array arr;
+};
+
+static int
+records_next(struct sim *sim, void *state, struct buf *out, size_t max)
+{
+    struct records_cursor *c = state;
+    const struct object_def *obj = schema_object(sim->schema, c->object);
+    const struct record *r;
+    json_t *j;
+    char *text;
+    size_t start;
+
+    start = buf_array_open(&c->arr, out);
+    if (obj == NULL || sim->resets != c->resets)
+        c->left = 0; /* reset since: what was listed is all there is */
+    while (c->left > 0 && c->pos < c->end && out->len - start < max) {
+        if ((r = store_at(sim->store, obj->store_index, c->pos++)) == NULL)
+            continue; /* deleted since the answer started */
+        j = sobject_to_json(sim, obj, r);
+        text = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        buf_array_sep(&c->arr, out);
+        buf_puts(out, text);
+        free(text);
+        c->left--;
+    }
+    if (c->left > 0 && c->pos < c->end)
+        return 1;
+    buf_putc(out, ']');
+    return 0;
+}
+
+/* The position of the live record number offset (0-based), or end. */
+static size_t
+position_of(const struct store *s, int object, uint64_t offset)
+{
+    size_t pos, end = store_positions(s, object);
+
+    for (pos = 0; pos < end; pos++)
+        if (store_at(s, object, pos) != NULL && offset-- == 0)
+            break;
+    return pos;
+}
+
+/* X-Total-Count, and a Link to the next page when there is one. */
+static void
+paging_headers(struct sim_response *resp, const char *object, uint64_t total,
+               uint64_t offset, uint64_t limit)
+{
+    char v[256];
+
+    snprintf(v, sizeof(v), "%llu", (unsigned long long)total);
+    response_header(resp, "X-Total-Count", v);
+    if (limit > 0 && offset + limit < total) {
+        snprintf(v, sizeof(v),
+                 "</__sim/records/%s?offset=%llu&limit=%llu>; rel=\"next\"",
+                 object, (unsigned long long)(offset + limit),
+                 (unsigned long long)limit);
+        response_header(resp, "Link", v);
+    }
+}
+
+void
+h_admin_records(struct sim *sim, struct sim_request *req,
+                struct sim_response *resp)
+{
+    const struct object_def *obj = schema_object(sim->schema, req->params[0]);
+    struct records_cursor *c;
+    uint64_t offset, limit;
+
+    if (obj == NULL) {
+        response_admin_error(resp, 404, "not_found",
+                             "unknown object; known: Lead, Contact, Account");
+        return;
+    }
+    if (page_of(req, resp, "offset", RECORDS_DEFAULT_LIMIT, LISTS_LIMIT_MAX,
+                &offset, &limit) == -1)
+        return;
+    c = xcalloc(1, sizeof(*c));
+    snprintf(c->object, sizeof(c->object), "%s", obj->name);
+    c->pos = position_of(sim->store, obj->store_index, offset);
+    c->end = store_positions(sim->store, obj->store_index);
+    c->left = limit;
+    c->resets = sim->resets;
+    stream_answer(resp, records_next, c);
+    paging_headers(resp, obj->name, store_count(sim->store, obj->store_index),
+                   offset, limit);
+}
+
+/* --- journal and mail ----------------------------------------------------- */
+
+static int
+journal_next(struct sim *sim, void *state, struct buf *out, size_t max)
+{
+    return journal_stream(sim->journal, state, out, max);
+}
+
+void
+h_admin_journal(struct sim *sim, struct sim_request *req,
+                struct sim_response *resp)
+{
+    struct journal_cursor *c;
+    uint64_t since, limit;
+
+    if (page_of(req, resp, "since", UINT64_MAX, UINT64_MAX, &since, &limit) ==
+        -1)
+        return;
+    c = xcalloc(1, sizeof(*c));
+    journal_cursor_init(sim->journal, c, since, limit);
+    stream_answer(resp, journal_next, c);
+}
+
+static int
+mail_next(struct sim *sim, void *state, struct buf *out, size_t max)
+{
+    return mailbox_stream(sim->mail, state, out, max);
+}
+
+void
+h_admin_mail(struct sim *sim, struct sim_request *req,
+             struct sim_response *resp)
+{
+    struct mailbox_cursor *c;
+    uint64_t offset, limit;
+
+    if (page_of(req, resp, "offset", UINT64_MAX, UINT64_MAX, &offset, &limit) ==
+        -1)
+        return;
+    c = xcalloc(1, sizeof(*c));
+    mailbox_cursor_init(sim->mail, c, offset, limit);
+    stream_answer(resp, mail_next, c);
+}

@@ -1,0 +1,254 @@
+/*
+ * redact.c - the redaction list and the body scanners (see redact.h).
+ *
+ * Bodies are scanned as text, never parsed: a truncated or malformed body
+ * (the journal keeps only a prefix) is redacted as well as a whole one,
+ * and a clean body costs one pass without allocating.
+ */
+#include "redact.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+/* Longer than any name on the list: a longer name cannot match. */
+#define NAME_CAP 32
+
+/*
+ * The documented list (README, "Security"): OAuth 2.0 and OpenID Connect
+ * credentials as clients send them to the token, revoke, introspect and
+ * userinfo endpoints, in bodies and in query strings.
+ */
+static const char *const redacted_names[] = {
+    "access_token", "refresh_token", "id_token",      "token",
+    "oauth_token",  "client_secret", "assertion",     "client_assertion",
+    "password",     "code",          "code_verifier", NULL};
+
+int
+redact_name(const char *name, size_t len)
+{
+    size_t i;
+
+    for (i = 0; redacted_names[i] != NULL; i++)
+        if (strlen(redacted_names[i]) == len &&
+            strncasecmp(redacted_names[i], name, len) == 0)
+            return 1;
+    return 0;
+}
+
+const char *
+redact_value(const char *name, const char *value)
+{
+    return redact_name(name, strlen(name)) ? REDACT_MARK : value;
+}
+
+static int
+hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Whether the form-encoded name p[0..n) decodes to a listed name. */
+static int
+form_name_listed(const char *p, size_t n)
+{
+    char name[NAME_CAP];
+    size_t i, len = 0;
+
+    for (i = 0; i < n; i++) {
+        int c = (unsigned char)p[i], hi, lo;
+
+        if (len == sizeof(name))
+            return 0;
+        if (c == '+') {
+            c = ' ';
+        } else if (c == '%' && i + 2 < n &&
+                   (hi = hexval((unsigned char)p[i + 1])) >= 0 &&
+                   (lo = hexval((unsigned char)p[i + 2])) >= 0) {
+            c = hi * 16 + lo;
+            i += 2;
+        }
+        name[len++] = (char)c;
+    }
+    return redact_name(name, len);
+}
+
+static int
+redact_form(const char *b, size_t len, struct buf *out)
+{
+    size_t start = 0, copied = 0, i;
+    int any = 0;
+
+    for (i = 0; i <= len; i++) {
+        const char *eq;
+
+        if (i < len && b[i] != '&')
+            continue;
+        eq = memchr(b + start, '=', i - start);
+        /* An empty value hides nothing and says what was sent. */
+        if (eq != NULL && eq + 1 < b + i &&
+            form_name_listed(b + start, (size_t)(eq - (b + start)))) {
+            buf_append(out, b + copied, (size_t)(eq + 1 - (b + copied)));
+            buf_puts(out, REDACT_MARK);
+            copied = i;
+            any = 1;
+        }
+        start = i + 1;
+    }
+    if (any)
+        buf_append(out, b + copied, len - copied);
+    return any;
+}
+
+/* Past the JSON string opening at b[i] ('"'): after its closing quote, or
+ * len when it is not closed. */
+static size_t
+string_end(const char *b, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (b[i] == '\\')
+            i++;
+        else if (b[i] == '"')
+            return i + 1;
+    }
+    return len;
+}
+
+static size_t
+skip_space(const char *b, size_t len, size_t i)
+{
+    while (i < len &&
+           (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* One escape of a key at b[i] ('\\') into *c; returns the index after it.
+ * Characters past ASCII become 0x80, which no listed name contains. */
+static size_t
+key_escape(const char *b, size_t end, size_t i, int *c)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *k;
+    int v = 0, d;
+    size_t j;
+
+    if (i + 1 >= end)
+        return end;
+    if (b[i + 1] != '\0' && (k = strchr(from, b[i + 1])) != NULL) {
+        *c = to[k - from];
+        return i + 2;
+    }
+    if (b[i + 1] != 'u' || i + 6 > end)
+        return end;
+    for (j = i + 2; j < i + 6; j++) {
+        if ((d = hexval((unsigned char)b[j])) < 0)
+            return end;
+        v = v * 16 + d;
+    }
+    *c = v < 0x80 ? v : 0x80;
+    return i + 6;
+}
+
+/* Whether the JSON string b[s..e) (quotes included) is a listed name. */
+static int
+json_key_listed(const char *b, size_t s, size_t e)
+{
+    char name[NAME_CAP];
+    size_t len = 0, i = s + 1, end = e > s + 1 ? e - 1 : s + 1;
+
+    while (i < end) {
+        int c = (unsigned char)b[i];
+
+        if (len == sizeof(name))
+            return 0;
+        if (c == '\\')
+            i = key_escape(b, end, i, &c);
+        else
+            i++;
+        name[len++] = (char)c;
+    }
+    return redact_name(name, len);
+}
+
+/* Past the JSON value starting at b[i]: a string, a balanced object or
+ * array, or a bare literal. */
+static size_t
+value_end(const char *b, size_t len, size_t i)
+{
+    size_t depth = 0;
+
+    if (b[i] == '"')
+        return string_end(b, len, i);
+    if (b[i] != '{' && b[i] != '[') {
+        while (i < len && strchr(",}] \t\r\n", b[i]) == NULL)
+            i++;
+        return i;
+    }
+    while (i < len) {
+        if (b[i] == '"') {
+            i = string_end(b, len, i);
+            continue;
+        }
+        if (b[i] == '{' || b[i] == '[')
+            depth++;
+        else if ((b[i] == '}' || b[i] == ']') && --depth == 0)
+            return i + 1;
+        i++;
+    }
+    return len;
+}
+
+/* A value that hides nothing: "" or null. */
+static int
+empty_value(const char *b, size_t v, size_t ve)
+{
+    return (ve - v == 2 && b[v] == '"') ||
+           (ve - v == 4 && memcmp(b + v, "null", 4) == 0);
+}
+
+static int
+redact_json(const char *b, size_t len, struct buf *out)
+{
+    size_t i = 0, copied = 0, e, v, ve;
+    int any = 0;
+
+    while (i < len) {
+        if (b[i] != '"') {
+            i++;
+            continue;
+        }
+        e = string_end(b, len, i);
+        v = skip_space(b, len, e);
+        if (v >= len || b[v] != ':' || !json_key_listed(b, i, e)) {
+            i = e;
+            continue;
+        }
+        if ((v = skip_space(b, len, v + 1)) >= len)
+            break;
+        ve = value_end(b, len, v);
+        if (!empty_value(b, v, ve)) {
+            buf_append(out, b + copied, v - copied);
+            buf_puts(out, "\"" REDACT_MARK "\"");
+            copied = ve;
+            any = 1;
+        }
+        i = ve;
+    }
+    if (any)
+        buf_append(out, b + copied, len - copied);
+    return any;
+}
+
+int
+redact_body(const char *body, size_t len, struct buf *out)
+{
+    size_t first = skip_space(body, len, 0);
+
+    if (first < len && (body[first] == '{' || body[first] == '['))
+        return redact_json(body, len, out);
+    return redact_form(body, len, out);
+}
