@@ -19,6 +19,7 @@
 #include "route.h"
 #include "sfapi.h"
 #include "sim.h"
+#include "store.h"
 #include "w2l.h"
 #include "window.h"
 #include "xmalloc.h"
@@ -163,6 +164,39 @@ limit_header(struct sim *sim, struct sim_response *resp)
     response_header(resp, SFAPI_HDR_LIMIT_INFO, v);
 }
 
+/*
+ * The path routes see: Salesforce serves "//services/data/..." as
+ * "/services/data/..." (a client whose instance URL ends in "/" sends it),
+ * so leading slashes beyond the first are dropped; an interior "//" still
+ * finds no route (README, fidelity notes). The journal keeps the path as
+ * it came.
+ */
+static const char *
+route_path(const char *path)
+{
+    while (path[0] == '/' && path[1] == '/')
+        path++;
+    return path;
+}
+
+/*
+ * Salesforce checks the session before it looks for a REST resource: a
+ * path under /services/data/ that names nothing answers 401
+ * INVALID_SESSION_ID to a caller without a valid session, and 404 (or
+ * 405) only to one with. -1 after answering the 401.
+ */
+static int
+session_before_routing(struct sim *sim, const char *path,
+                       struct sim_request *req, struct sim_response *resp)
+{
+    size_t n = strlen(SFAPI_DATA_PREFIX);
+
+    if (strncmp(path, SFAPI_DATA_PREFIX, n) != 0 || path[n] != '/' ||
+        path[n + 1] == '\0')
+        return 0;
+    return check_session(sim, req, resp);
+}
+
 /* Everything between a matched route and its handler. */
 static void
 run_route(struct sim *sim, const struct route *r, struct sim_request *req,
@@ -272,23 +306,28 @@ admin_guard(struct sim *sim, const struct sim_request *req,
 void
 dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
 {
+    const char *path = route_path(req->path);
     const struct route *r = NULL;
     char scratch[SCRATCH_MAX];
     unsigned allowed = 0;
     enum route_match m;
 
-    if (is_admin_path(req->path) && admin_guard(sim, req, resp) == -1)
+    if (is_admin_path(path) && admin_guard(sim, req, resp) == -1)
         return;
     w2l_settle(sim);
-    m = route_find(sim_routes, req->method, req->path, scratch, sizeof(scratch),
-                   req, &r, &allowed);
-    if (m == ROUTE_NO_PATH)
+    store_purge(sim->store, sim_now(sim) - SIM_RECYCLE_BIN_MS,
+                SIM_PURGE_PER_REQUEST);
+    m = route_find(sim_routes, req->method, path, scratch, sizeof(scratch), req,
+                   &r, &allowed);
+    if (m != ROUTE_FOUND && session_before_routing(sim, path, req, resp) == -1)
+        ; /* answered 401 */
+    else if (m == ROUTE_NO_PATH)
         not_found(resp);
     else if (m == ROUTE_NO_METHOD)
         method_not_allowed(req, resp, allowed);
     else
         run_route(sim, r, req, resp);
-    if (r != NULL ? !(r->flags & ROUTE_ADMIN) : !is_admin_path(req->path))
+    if (r != NULL ? !(r->flags & ROUTE_ADMIN) : !is_admin_path(path))
         journal_exchange(sim, req, resp);
     json_decref(req->json);
     req->json = NULL;

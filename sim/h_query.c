@@ -1,6 +1,8 @@
 /*
- * h_query.c - SOQL over REST: GET vNN.N/query?q=… (and queryAll), and the
- * following pages through GET vNN.N/query/{locator}-{offset} (facts 3.11).
+ * h_query.c - SOQL over REST: GET vNN.N/query?q=… and queryAll?q=… (which
+ * also sees the recycle bin, facts 7.3), the following pages through GET
+ * vNN.N/query/{locator}-{offset} (facts 3.11), and the column metadata of
+ * a query (?columns=true, facts 6.2).
  *
  * The query is parsed and bound by soql.c against the schema. When its WHERE
  * clause pins a stored field to one value (soql_equality_hint), candidates
@@ -181,8 +183,15 @@ indexable(const struct field_def *f)
  * forms.
  */
 static int
+add_hit(struct record *r, void *arg)
+{
+    hits_add(arg, r);
+    return 0;
+}
+
+static int
 candidates(struct sim *sim, const struct soql_query *q,
-           const struct object_def *obj, struct hits *h)
+           const struct object_def *obj, int all, struct hits *h)
 {
     const char *name, *value;
     const struct field_def *f;
@@ -192,13 +201,17 @@ candidates(struct sim *sim, const struct soql_query *q,
     if (!soql_equality_hint(q, &name, &value) ||
         (f = schema_field(obj, name)) == NULL || !indexable(f))
         return 0;
+    /* The indexes know only live records: queryAll adds the bin's. */
+    if (all && f->type != FT_ID)
+        store_foreach_deleted(sim->store, obj->store_index, add_hit, h);
     if (f->type != FT_ID && f->type != FT_REFERENCE) {
         find_all(sim, obj, f->interned, STORE_NORM_CASEFOLD, value, h);
     } else if (sfid_normalize(value, strlen(value), id15) == -1) {
         if (f->type == FT_REFERENCE) /* as Web-to-Lead stored it */
             find_all(sim, obj, f->interned, STORE_NORM_CASEFOLD, value, h);
     } else if (f->type == FT_ID) {
-        if ((r = store_get(sim->store, id15)) != NULL &&
+        if ((r = all ? store_get_any(sim->store, id15)
+                     : store_get(sim->store, id15)) != NULL &&
             r->object == obj->store_index)
             hits_add(h, r);
     } else {
@@ -256,10 +269,11 @@ by_order(const void *x, const void *y, void *arg)
     return c != 0 ? c : by_id(x, y);
 }
 
-/* The matching records of the query, in result order. */
+/* The matching records of the query, in result order; all: those in the
+ * recycle bin too. */
 static void
 collect(struct sim *sim, const struct soql_query *q,
-        const struct object_def *obj, struct hits *h)
+        const struct object_def *obj, int all, struct hits *h)
 {
     struct hits cand = {0};
     struct scan s;
@@ -271,13 +285,15 @@ collect(struct sim *sim, const struct soql_query *q,
     s.now = sim_now(sim);
     s.h = h;
     row_init(&s.row, obj, &s.fa);
-    if (candidates(sim, q, obj, &cand)) {
+    if (candidates(sim, q, obj, all, &cand)) {
         for (i = 0; i < cand.n; i++)
             scan_one(cand.v[i], &s);
         /* Index order is hash order: back to creation order. (No match:
          * h->v is NULL, which qsort must not be given even with 0.) */
         if (h->n > 1)
             qsort(h->v, h->n, sizeof(*h->v), by_id);
+    } else if (all) {
+        store_foreach_any(sim->store, obj->store_index, scan_one, &s);
     } else {
         store_foreach(sim->store, obj->store_index, scan_one, &s);
     }
@@ -332,7 +348,8 @@ row_json(struct sim *sim, const struct soql_query *q,
     return j;
 }
 
-/* {"totalSize", "done", ["nextRecordsUrl"], "records"}; steals records. */
+/* {"totalSize", "done", ["nextRecordsUrl"], "records"}; steals records.
+ * A queryAll locator pages through queryAll/ (facts 7.3). */
 static json_t *
 page_json(size_t total, const struct cursor *next, size_t offset, int version,
           json_t *records)
@@ -343,7 +360,8 @@ page_json(size_t total, const struct cursor *next, size_t offset, int version,
 
     if (next != NULL) {
         sfid_to18(next->id, id18);
-        snprintf(rest, sizeof(rest), "query/%s-%zu", id18, offset);
+        snprintf(rest, sizeof(rest), "%s/%s-%zu",
+                 next->all ? "queryAll" : "query", id18, offset);
         json_object_set_new(
             j, "nextRecordsUrl",
             json_string(rest_url(version, rest, url, sizeof(url))));
@@ -412,9 +430,82 @@ too_large(struct sim_response *resp)
     response_sf_error(resp, 500, "UNKNOWN_EXCEPTION", msg, NULL);
 }
 
-/* GET /services/data/vNN.N/query?q=… (and queryAll) */
-void
-h_query(struct sim *sim, struct sim_request *req, struct sim_response *resp)
+/* --- column metadata (?columns=true) ---------------------------------------
+ */
+
+/* What Salesforce's column metadata says of a field's type (facts 6.2). */
+static const struct {
+    const char *apex;
+    unsigned char text, number, boolean;
+} column_types[FT_COUNT] = {
+    [FT_ID] = {"Id", 0, 0, 0},
+    [FT_REFERENCE] = {"Id", 0, 0, 0},
+    [FT_STRING] = {"String", 1, 0, 0},
+    [FT_TEXTAREA] = {"String", 1, 0, 0},
+    [FT_EMAIL] = {"String", 1, 0, 0},
+    [FT_PHONE] = {"String", 1, 0, 0},
+    [FT_URL] = {"String", 1, 0, 0},
+    [FT_PICKLIST] = {"String", 1, 0, 0},
+    [FT_MULTIPICKLIST] = {"String", 1, 0, 0},
+    [FT_BOOLEAN] = {"Boolean", 0, 0, 1},
+    [FT_DOUBLE] = {"Double", 0, 1, 0},
+    [FT_INT] = {"Integer", 0, 1, 0},
+    [FT_CURRENCY] = {"Double", 0, 1, 0},
+    [FT_PERCENT] = {"Double", 0, 1, 0},
+    [FT_DATE] = {"Date", 0, 0, 0},
+    [FT_DATETIME] = {"Datetime", 0, 0, 0},
+};
+
+/* One plain field as a column, keys in Salesforce's (alphabetical) order. */
+static json_t *
+column_json(const struct object_def *obj, const struct field_def *f)
+{
+    int writable = !(f->flags & FIELD_READONLY) && f->type != FT_ID;
+
+    return json_pack(
+        "{s:b, s:s, s:b, s:s, s:b, s:s, s:n, s:b, s:[], s:b, s:b, s:b}",
+        "aggregate", 0, "apexType", column_types[f->type].apex, "booleanType",
+        column_types[f->type].boolean, "columnName", f->name, "custom",
+        (f->flags & FIELD_CUSTOM) != 0, "displayName", f->name,
+        "foreignKeyName", "insertable",
+        writable && (obj->flags & OBJ_CREATEABLE), "joinColumns", "numberType",
+        column_types[f->type].number, "textType", column_types[f->type].text,
+        "updatable", writable && (obj->flags & OBJ_UPDATEABLE));
+}
+
+/* The answer to ?columns=true: the query's columns, not its rows (COUNT()
+ * has none). */
+static json_t *
+columns_json(const struct soql_query *q, const struct object_def *obj)
+{
+    json_t *cols = json_array();
+    const struct field_def *f;
+    int id_selected = 0;
+    size_t i;
+
+    for (i = 0; i < soql_field_count(q); i++) {
+        if ((f = schema_field(obj, soql_field(q, i))) == NULL)
+            continue;
+        id_selected |= f->type == FT_ID;
+        json_array_append_new(cols, column_json(obj, f));
+    }
+    return json_pack("{s:o, s:s, s:b, s:b, s:s}", "columnMetadata", cols,
+                     "entityName", obj->name, "groupBy", 0, "idSelected",
+                     id_selected, "keyPrefix", obj->prefix);
+}
+
+static int
+wants_columns(const struct sim_request *req)
+{
+    const char *v = request_query(req, "columns");
+
+    return v != NULL && strcasecmp(v, "true") == 0;
+}
+
+/* GET vNN.N/query?q=… (all = 0) and queryAll?q=… (all = 1). */
+static void
+run_query(struct sim *sim, struct sim_request *req, struct sim_response *resp,
+          int all)
 {
     struct soql_query *q = NULL;
     const struct object_def *obj;
@@ -429,7 +520,12 @@ h_query(struct sim *sim, struct sim_request *req, struct sim_response *resp)
         goto out;
     obj = schema_object(sim->schema, soql_object(q));
     resp->object = obj->name;
-    collect(sim, q, obj, &h);
+    resp->verdict = VERDICT_OK;
+    if (wants_columns(req)) {
+        response_json(resp, 200, columns_json(q, obj));
+        goto out;
+    }
+    collect(sim, q, obj, all, &h);
     apply_window(q, &h, &from, &to);
     records = json_array();
     batch = batch_size(req, BATCH_DEFAULT);
@@ -443,12 +539,26 @@ h_query(struct sim *sim, struct sim_request *req, struct sim_response *resp)
             too_large(resp);
             goto out;
         }
+        next->all = all;
     }
     response_json(resp, 200, page_json(to - from, next, batch, v, records));
-    resp->verdict = VERDICT_OK;
 out:
     soql_free(q);
     free(h.v);
+}
+
+/* GET /services/data/vNN.N/query?q=… */
+void
+h_query(struct sim *sim, struct sim_request *req, struct sim_response *resp)
+{
+    run_query(sim, req, resp, 0);
+}
+
+/* GET /services/data/vNN.N/queryAll?q=… */
+void
+h_query_all(struct sim *sim, struct sim_request *req, struct sim_response *resp)
+{
+    run_query(sim, req, resp, 1);
 }
 
 static void
@@ -507,7 +617,8 @@ h_query_more(struct sim *sim, struct sim_request *req,
     end = end < c->n ? end : c->n;
     records = json_array();
     for (i = offset; i < end; i++)
-        if ((r = store_get(sim->store, c->ids[i].id)) != NULL &&
+        if ((r = c->all ? store_get_any(sim->store, c->ids[i].id)
+                        : store_get(sim->store, c->ids[i].id)) != NULL &&
             r->object == obj->store_index)
             json_array_append_new(records, row_json(sim, c->query, obj, r, v));
     response_json(resp, 200,

@@ -292,6 +292,29 @@ out:
     return out;
 }
 
+/*
+ * Whether the API may do what (OBJ_CREATEABLE, _UPDATEABLE, _DELETABLE)
+ * with obj: -1 after answering 400 CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY
+ * "entity type cannot be inserted: <label>" (or updated, deleted) when not.
+ */
+static int
+object_allows(const struct object_def *obj, unsigned what,
+              struct sim_response *resp)
+{
+    char msg[160];
+
+    if (obj->flags & what)
+        return 0;
+    snprintf(msg, sizeof(msg), "entity type cannot be %s: %s",
+             what == OBJ_CREATEABLE   ? "inserted"
+             : what == OBJ_UPDATEABLE ? "updated"
+                                      : "deleted",
+             obj->label);
+    response_sf_error(resp, 400, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", msg,
+                      NULL);
+    return -1;
+}
+
 /* POST /services/data/vNN.N/sobjects/{Object}/ */
 void
 h_sobject_create(struct sim *sim, struct sim_request *req,
@@ -302,21 +325,42 @@ h_sobject_create(struct sim *sim, struct sim_request *req,
     int v;
 
     if ((v = rest_version(req, resp)) == -1 ||
-        (obj = rest_object(sim, req, 1, resp)) == NULL)
+        (obj = rest_object(sim, req, 1, resp)) == NULL ||
+        object_allows(obj, OBJ_CREATEABLE, resp) == -1)
         return;
     if ((r = write_record(sim, req, v, obj, NULL, NULL, resp)) != NULL)
         response_json(resp, 201, save_result(r, -1, v));
+}
+
+/* How a request answers a record in the recycle bin (facts 7.1, 7.2). */
+enum on_deleted {
+    DELETED_NOT_FOUND,  /* GET: as if it never was */
+    DELETED_IS_DELETED, /* PATCH, DELETE: 404 ENTITY_IS_DELETED */
+};
+
+static void
+entity_is_deleted(struct sim_response *resp)
+{
+    /* Captured with "message" first and an empty "fields". */
+    response_json(resp, 404,
+                  json_pack("[{s:s, s:s, s:[]}]", "message",
+                            "entity is deleted", "errorCode",
+                            "ENTITY_IS_DELETED", "fields"));
+    resp->verdict = VERDICT_ERROR;
+    response_detail(resp, "ENTITY_IS_DELETED: in the recycle bin");
 }
 
 /*
  * The record named by path parameter 2 (an id in 15 or 18 characters), or
  * NULL after answering: something that is no id at all is taken for an
  * external ID field name, as Salesforce does (404); an id of another object
- * is MALFORMED_ID; an unknown id is NOT_FOUND.
+ * is MALFORMED_ID; an unknown id is NOT_FOUND; a deleted record answers as
+ * on_deleted says.
  */
 static struct record *
 find_record(struct sim *sim, const struct sim_request *req,
-            const struct object_def *obj, struct sim_response *resp)
+            const struct object_def *obj, enum on_deleted on_deleted,
+            struct sim_response *resp)
 {
     const char *seg = req->params[2];
     char id15[SFID_LEN15 + 1], msg[256];
@@ -337,12 +381,17 @@ find_record(struct sim *sim, const struct sim_request *req,
                           json_pack("[s]", "Id"));
         return NULL;
     }
-    r = store_get(sim->store, id15);
-    if (r == NULL || r->object != obj->store_index) {
+    r = store_get_any(sim->store, id15);
+    if (r == NULL || r->object != obj->store_index ||
+        (r->deleted && on_deleted == DELETED_NOT_FOUND)) {
         rest_not_found(resp);
         return NULL;
     }
     rest_set_record(resp, r);
+    if (r->deleted) {
+        entity_is_deleted(resp);
+        return NULL;
+    }
     return r;
 }
 
@@ -417,7 +466,7 @@ h_sobject_get(struct sim *sim, struct sim_request *req,
 
     if ((v = rest_version(req, resp)) == -1 ||
         (obj = rest_object(sim, req, 1, resp)) == NULL ||
-        (r = find_record(sim, req, obj, resp)) == NULL)
+        (r = find_record(sim, req, obj, DELETED_NOT_FOUND, resp)) == NULL)
         return;
     if ((j = record_json(sim, req, obj, r, v, resp)) == NULL)
         return;
@@ -436,13 +485,15 @@ h_sobject_update(struct sim *sim, struct sim_request *req,
 
     if ((v = rest_version(req, resp)) == -1 ||
         (obj = rest_object(sim, req, 1, resp)) == NULL ||
-        (r = find_record(sim, req, obj, resp)) == NULL)
+        (r = find_record(sim, req, obj, DELETED_IS_DELETED, resp)) == NULL ||
+        object_allows(obj, OBJ_UPDATEABLE, resp) == -1)
         return;
     if (write_record(sim, req, v, obj, r, NULL, resp) != NULL)
         resp->status = 204;
 }
 
-/* DELETE /services/data/vNN.N/sobjects/{Object}/{id} -> 204 */
+/* DELETE /services/data/vNN.N/sobjects/{Object}/{id} -> 204; the record
+ * goes to the recycle bin (store.h). */
 void
 h_sobject_delete(struct sim *sim, struct sim_request *req,
                  struct sim_response *resp)
@@ -452,10 +503,11 @@ h_sobject_delete(struct sim *sim, struct sim_request *req,
 
     if (rest_version(req, resp) == -1 ||
         (obj = rest_object(sim, req, 1, resp)) == NULL ||
-        (r = find_record(sim, req, obj, resp)) == NULL)
+        (r = find_record(sim, req, obj, DELETED_IS_DELETED, resp)) == NULL ||
+        object_allows(obj, OBJ_DELETABLE, resp) == -1)
         return;
     person_delete_contact(sim, obj, r);
-    store_delete(sim->store, r);
+    store_recycle(sim->store, r, sim_now(sim));
     resp->status = 204;
     resp->verdict = VERDICT_DELETED;
 }
@@ -630,6 +682,9 @@ h_sobject_upsert(struct sim *sim, struct sim_request *req,
         rest_not_found(resp);
         return;
     }
+    if (object_allows(obj, r != NULL ? OBJ_UPDATEABLE : OBJ_CREATEABLE, resp) ==
+        -1)
+        return;
     /* The key travels in the URL; a body value for it is overridden (on
      * update by the stored value, so the key never changes). */
     key.field = k.field->interned;

@@ -71,6 +71,7 @@ route_fn h_sobject_upsert;
 
 /* h_query.c */
 route_fn h_query;
+route_fn h_query_all;
 route_fn h_query_more;
 
 #endif

@@ -38,19 +38,27 @@ static const char default_org_json[] =
     "                      \"run_as\": \"admin@sfsim.test\"}]\n"
     "}\n";
 
+/* org_type: Organization.OrganizationType, one of the values of its
+ * picklist (Essentials and Performance have none of their own: the
+ * nearest, see the README's fidelity notes). */
 static const struct {
     const char *name;
     int api_enabled;
     int64_t w2l_limit;
     int64_t api_base, api_per_licence;
+    const char *org_type;
 } editions[EDITION_COUNT] = {
-    [EDITION_ESSENTIALS] = {"Essentials", 0, 500, 0, 0},
-    [EDITION_PROFESSIONAL] = {"Professional", 0, 500, 100000, 1000},
-    [EDITION_ENTERPRISE] = {"Enterprise", 1, 500, 100000, 1000},
-    [EDITION_UNLIMITED] = {"Unlimited", 1, 500, 100000, 5000},
+    [EDITION_ESSENTIALS] = {"Essentials", 0, 500, 0, 0, "Base Edition"},
+    [EDITION_PROFESSIONAL] = {"Professional", 0, 500, 100000, 1000,
+                              "Professional Edition"},
+    [EDITION_ENTERPRISE] = {"Enterprise", 1, 500, 100000, 1000,
+                            "Enterprise Edition"},
+    [EDITION_UNLIMITED] = {"Unlimited", 1, 500, 100000, 5000,
+                           "Unlimited Edition"},
     /* 2,500 as our seed page states; Salesforce's help says 500. */
-    [EDITION_PERFORMANCE] = {"Performance", 1, 2500, 100000, 5000},
-    [EDITION_DEVELOPER] = {"Developer", 1, 500, 15000, 0},
+    [EDITION_PERFORMANCE] = {"Performance", 1, 2500, 100000, 5000,
+                             "Unlimited Edition"},
+    [EDITION_DEVELOPER] = {"Developer", 1, 500, 15000, 0, "Developer Edition"},
 };
 
 static const char *const edition_names[] = {
@@ -64,6 +72,12 @@ const char *
 edition_name(enum edition e)
 {
     return editions[e].name;
+}
+
+const char *
+edition_organization_type(enum edition e)
+{
+    return editions[e].org_type;
 }
 
 int64_t
@@ -160,6 +174,35 @@ load_clock(struct conf *c, json_t *root, struct org *o)
         return conf_error(c, "clock.start",
                           "\"%s\" is not an RFC 3339 date-time", start);
     o->clock_frozen = frozen;
+    return 0;
+}
+
+/* What the Organization record says about the org. */
+static int
+load_identity(struct conf *c, json_t *root, struct org *o)
+{
+    const char *instance = NULL, *trial = NULL;
+    size_t i, n;
+
+    o->trial_expiration_ms = -1;
+    if (conf_string(c, root, "", "instance_name", "NA1", &instance) == -1 ||
+        conf_bool(c, root, "", "sandbox", 0, &o->sandbox) == -1 ||
+        conf_string(c, root, "", "trial_expiration", NULL, &trial) == -1)
+        return -1;
+    n = strlen(instance);
+    for (i = 0; i < n; i++)
+        if (!((instance[i] >= 'A' && instance[i] <= 'Z') ||
+              (instance[i] >= 'a' && instance[i] <= 'z') ||
+              (instance[i] >= '0' && instance[i] <= '9')))
+            break;
+    if (n == 0 || n > ORG_INSTANCE_NAME_MAX || i < n)
+        return conf_error(c, "instance_name",
+                          "must be 1 to %d letters and digits",
+                          ORG_INSTANCE_NAME_MAX);
+    memcpy(o->instance_name, instance, n + 1);
+    if (trial != NULL && timefmt_parse(trial, &o->trial_expiration_ms) == -1)
+        return conf_error(c, "trial_expiration",
+                          "\"%s\" is not an RFC 3339 date-time", trial);
     return 0;
 }
 
@@ -360,8 +403,8 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
 {
     static const char *const keys[] = {"username",    "password",   "id",
                                        "email",       "first_name", "last_name",
-                                       "api_enabled", NULL};
-    const char *username, *password, *email, *first, *last;
+                                       "api_enabled", "profile",    NULL};
+    const char *username, *password, *email, *first, *last, *profile;
     char dflt_id[32];
 
     if (!json_is_object(u))
@@ -375,7 +418,8 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
         conf_string(c, u, path, "email", NULL, &email) == -1 ||
         conf_string(c, u, path, "first_name", NULL, &first) == -1 ||
         conf_string(c, u, path, "last_name", "User", &last) == -1 ||
-        conf_bool(c, u, path, "api_enabled", 1, &ou->api_enabled) == -1)
+        conf_bool(c, u, path, "api_enabled", 1, &ou->api_enabled) == -1 ||
+        conf_string(c, u, path, "profile", ORG_PROFILE_ADMIN, &profile) == -1)
         return -1;
     if (username == NULL || password == NULL)
         return conf_error(c, path,
@@ -386,6 +430,9 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
     ou->email = xstrdup(email != NULL ? email : username);
     ou->first_name = dup_or_null(first);
     ou->last_name = xstrdup(last);
+    if (profile[0] == '\0' || strlen(profile) > 255)
+        return conf_error(c, path, "\"profile\" must be 1 to 255 characters");
+    ou->profile = xstrdup(profile);
     return 0;
 }
 
@@ -543,6 +590,9 @@ load_root(struct conf *c, json_t *root, struct org *o)
                                        "validation_rules",
                                        "matching_rules",
                                        "duplicate_rules",
+                                       "instance_name",
+                                       "sandbox",
+                                       "trial_expiration",
                                        NULL};
     const char *name = NULL;
     int ed = EDITION_ENTERPRISE;
@@ -561,7 +611,8 @@ load_root(struct conf *c, json_t *root, struct org *o)
         conf_bool(c, root, "", "person_accounts", 0, &o->person_accounts) ==
             -1 ||
         load_api(c, root, o) == -1 || load_clock(c, root, o) == -1 ||
-        load_w2l(c, root, o) == -1 || load_custom_fields(c, root, o) == -1 ||
+        load_identity(c, root, o) == -1 || load_w2l(c, root, o) == -1 ||
+        load_custom_fields(c, root, o) == -1 ||
         load_users_and_apps(c, root, o) == -1 ||
         org_actions_load(c, root, o) == -1 || org_rules_load(c, root, o) == -1)
         return -1;
@@ -719,6 +770,7 @@ org_free(struct org *o)
         free(o->users[i].email);
         free(o->users[i].first_name);
         free(o->users[i].last_name);
+        free(o->users[i].profile);
     }
     free(o->users);
     for (i = 0; i < o->napps; i++) {
@@ -843,11 +895,12 @@ users_json(const struct org *o)
         const struct org_user *u = &o->users[i];
 
         json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:b}", "username",
-                           u->username, "password", u->password, "id", u->id,
-                           "email", u->email, "first_name",
-                           string_or_null(u->first_name), "last_name",
-                           u->last_name, "api_enabled", u->api_enabled));
+            arr,
+            json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:s}", "username",
+                      u->username, "password", u->password, "id", u->id,
+                      "email", u->email, "first_name",
+                      string_or_null(u->first_name), "last_name", u->last_name,
+                      "api_enabled", u->api_enabled, "profile", u->profile));
     }
     return arr;
 }
@@ -897,6 +950,13 @@ org_to_json(const struct org *o)
                   (json_int_t)o->licenses, "api_daily_limit",
                   (json_int_t)o->api_daily_limit, "custom_fields", fields,
                   "users", users_json(o), "connected_apps", apps_json(o));
+    json_object_set_new(j, "instance_name", json_string(o->instance_name));
+    json_object_set_new(j, "sandbox", json_boolean(o->sandbox));
+    json_object_set_new(
+        j, "trial_expiration",
+        o->trial_expiration_ms >= 0
+            ? json_string(timefmt_rfc3339(o->trial_expiration_ms, when))
+            : json_null());
     org_actions_json(o, j);
     org_rules_json(o, j);
     return j;

@@ -53,9 +53,16 @@ struct org_field {
 
 struct org_user {
     char *username, *password, *email, *first_name, *last_name;
+    char *profile;           /* the Profile's name */
     char id[SFID_LEN15 + 1]; /* 005... */
     int api_enabled;
 };
+
+/* The profiles every org has; a user's profile names one of these or any
+ * other name (orgrecords.h makes a Profile record of each). */
+#define ORG_PROFILE_ADMIN "System Administrator"
+#define ORG_PROFILE_STANDARD "Standard User"
+#define ORG_INSTANCE_NAME_MAX 16
 
 struct org_app {
     char *name, *client_id, *client_secret;
@@ -167,7 +174,11 @@ struct org {
     char *name;
     enum edition edition;
     char org_id[SFID_LEN15 + 1];
-    int64_t clock_start_ms; /* -1: the real time */
+    /* What the Organization record says (the CLI reads it). */
+    char instance_name[ORG_INSTANCE_NAME_MAX + 1];
+    int sandbox;
+    int64_t trial_expiration_ms; /* -1: none */
+    int64_t clock_start_ms;      /* -1: the real time */
     int clock_frozen;
     struct {
         int enabled;
@@ -229,6 +240,8 @@ json_t *org_to_json(const struct org *o);
 void org_json_redact(json_t *j);
 
 const char *edition_name(enum edition e);
+/* Organization.OrganizationType of an edition ("Enterprise Edition"). */
+const char *edition_organization_type(enum edition e);
 /* Default Web-to-Lead daily limit of an edition. */
 int64_t edition_w2l_limit(enum edition e);
 

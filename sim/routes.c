@@ -37,7 +37,7 @@ const struct route sim_routes[] = {
      REST},
     {M_GET, "/services/data/:version/query", h_query, REST},
     {M_GET, "/services/data/:version/query/:locator", h_query_more, REST},
-    {M_GET, "/services/data/:version/queryAll", h_query, REST},
+    {M_GET, "/services/data/:version/queryAll", h_query_all, REST},
     {M_GET, "/services/data/:version/queryAll/:locator", h_query_more, REST},
     {M_GET, "/services/data/:version/sobjects", h_describe_global, REST},
     {M_GET, "/services/data/:version/sobjects/:object", h_describe_basic, REST},

@@ -17,6 +17,12 @@
 #include "rng.h"
 
 #define SIM_DEFAULT_MAX_BODY (1024 * 1024)
+/* Deleted records stay in the recycle bin this long (simulated time), as in
+ * Salesforce; each request purges at most SIM_PURGE_PER_REQUEST of those
+ * due, so a jump of the clock costs no single request much. */
+#define SIM_RECYCLE_BIN_DAYS 15
+#define SIM_RECYCLE_BIN_MS ((int64_t)SIM_RECYCLE_BIN_DAYS * 86400000)
+#define SIM_PURGE_PER_REQUEST 10000
 
 struct org;
 struct schema;
@@ -67,11 +73,12 @@ struct sim {
 struct sim *sim_new(const struct sim_config *cfg, struct org *org,
                     struct sf_err *err);
 void sim_free(struct sim *sim);
-/* Records, journal, mail and Web-to-Lead counters back to empty. The org,
- * the clock and the ID sequence stay; resets counts up (an answer still
- * being streamed stops). */
+/* Records, journal, mail and Web-to-Lead counters back to empty (the org's
+ * own records made again: orgrecords.h). The org, the clock and the ID
+ * sequence stay; resets counts up (an answer still being streamed stops). */
 void sim_reset(struct sim *sim);
-/* Steals org; rebuilds the schema. Records are kept. */
+/* Steals org; rebuilds the schema. Records are kept, but for the org's own
+ * (User, Profile, Organization), made again from the new org. */
 void sim_replace_org(struct sim *sim, struct org *org);
 int64_t sim_now(struct sim *sim);
 
