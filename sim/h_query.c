@@ -19,6 +19,7 @@
 #include "cursor.h"
 #include "handlers.h"
 #include "parse.h"
+#include "recview.h"
 #include "rest.h"
 #include "schema.h"
 #include "sim.h"
@@ -30,135 +31,9 @@
 #define BATCH_DEFAULT 2000
 #define BATCH_MIN 200
 #define BATCH_MAX 2000
-#define ROW_FIELD_CACHE 8
-#define ROW_TEXT_MAX 512
-
-/* --- reading records for soql --------------------------------------------- */
-
-/* A struct field_access over one record. soql asks for the same few field
- * names (the same pointers) over and over: a small cache saves the lookups. */
-struct row {
-    const struct object_def *obj;
-    const struct record *r;
-    const char *names[ROW_FIELD_CACHE];
-    const struct field_def *defs[ROW_FIELD_CACHE];
-    size_t ncached;
-    char buf[2][ROW_TEXT_MAX]; /* derived values: two alive at a time */
-    unsigned next;
-};
-
-static const struct field_def *
-row_field(struct row *w, const char *name)
-{
-    const struct field_def *f;
-    size_t i;
-
-    for (i = 0; i < w->ncached; i++)
-        if (w->names[i] == name)
-            return w->defs[i];
-    f = schema_field(w->obj, name);
-    if (w->ncached < ROW_FIELD_CACHE) {
-        w->names[w->ncached] = name;
-        w->defs[w->ncached++] = f;
-    }
-    return f;
-}
-
-static const char *
-row_value(void *arg, const char *field, size_t *len)
-{
-    struct row *w = arg;
-    const struct field_def *f = row_field(w, field);
-
-    if (f == NULL)
-        return NULL;
-    return sobject_field_text(w->obj, w->r, f, w->buf[w->next++ & 1],
-                              ROW_TEXT_MAX, len);
-}
-
-static enum fieldtype
-row_type(void *arg, const char *field)
-{
-    const struct field_def *f = row_field(arg, field);
-
-    return f != NULL ? f->type : FT_UNKNOWN;
-}
-
-static void
-row_init(struct row *w, const struct object_def *obj, struct field_access *fa)
-{
-    memset(w, 0, sizeof(*w));
-    w->obj = obj;
-    fa->value = row_value;
-    fa->type = row_type;
-    fa->arg = w;
-}
-
-/* --- the schema for soql_bind ----------------------------------------------
- */
-
-static int
-bind_object(void *arg, const char *object, char *canonical, size_t n)
-{
-    const struct object_def *o = schema_object(arg, object);
-
-    if (o != NULL)
-        snprintf(canonical, n, "%s", o->name);
-    return o != NULL;
-}
-
-static enum fieldtype
-bind_field(void *arg, const char *object, const char *field, char *canonical,
-           size_t n)
-{
-    const struct object_def *o = schema_object(arg, object);
-    const struct field_def *f = o != NULL ? schema_field(o, field) : NULL;
-
-    if (f == NULL)
-        return FT_UNKNOWN;
-    snprintf(canonical, n, "%s", f->name);
-    return f->type;
-}
 
 /* --- finding the matches ---------------------------------------------------
  */
-
-struct hits {
-    struct record **v;
-    size_t n, cap;
-};
-
-static void
-hits_add(struct hits *h, struct record *r)
-{
-    if (h->n == h->cap) {
-        h->cap = h->cap ? h->cap * 2 : 64;
-        h->v = xreallocarray(h->v, h->cap, sizeof(*h->v));
-    }
-    h->v[h->n++] = r;
-}
-
-/* Every record of obj whose field equals value under norm, through the
- * index. */
-static void
-find_all(struct sim *sim, const struct object_def *obj, uint32_t field,
-         enum store_norm norm, const char *value, struct hits *h)
-{
-    struct record *few[64], **out = few;
-    size_t n, i;
-
-    n = store_find_equal(sim->store, obj->store_index, field, norm, value,
-                         strlen(value), out, 64);
-    if (n > 64) {
-        out = xreallocarray(NULL, n, sizeof(*out));
-        n = store_find_equal(sim->store, obj->store_index, field, norm, value,
-                             strlen(value), out, n);
-    }
-    for (i = 0; i < n; i++)
-        hits_add(h, out[i]);
-    if (out != few)
-        free(out);
-}
 
 /* Types whose stored text an equality index can find. */
 static int
@@ -185,13 +60,13 @@ indexable(const struct field_def *f)
 static int
 add_hit(struct record *r, void *arg)
 {
-    hits_add(arg, r);
+    recset_add(arg, r);
     return 0;
 }
 
 static int
 candidates(struct sim *sim, const struct soql_query *q,
-           const struct object_def *obj, int all, struct hits *h)
+           const struct object_def *obj, int all, struct recset *h)
 {
     const char *name, *value;
     const struct field_def *f;
@@ -205,19 +80,23 @@ candidates(struct sim *sim, const struct soql_query *q,
     if (all && f->type != FT_ID)
         store_foreach_deleted(sim->store, obj->store_index, add_hit, h);
     if (f->type != FT_ID && f->type != FT_REFERENCE) {
-        find_all(sim, obj, f->interned, STORE_NORM_CASEFOLD, value, h);
+        recview_find_equal(sim->store, obj, f->interned, STORE_NORM_CASEFOLD,
+                           value, h);
     } else if (sfid_normalize(value, strlen(value), id15) == -1) {
         if (f->type == FT_REFERENCE) /* as Web-to-Lead stored it */
-            find_all(sim, obj, f->interned, STORE_NORM_CASEFOLD, value, h);
+            recview_find_equal(sim->store, obj, f->interned,
+                               STORE_NORM_CASEFOLD, value, h);
     } else if (f->type == FT_ID) {
         if ((r = all ? store_get_any(sim->store, id15)
                      : store_get(sim->store, id15)) != NULL &&
             r->object == obj->store_index)
-            hits_add(h, r);
+            recset_add(h, r);
     } else {
         sfid_to18(id15, id18);
-        find_all(sim, obj, f->interned, STORE_NORM_EXACT, id18, h);
-        find_all(sim, obj, f->interned, STORE_NORM_EXACT, id15, h);
+        recview_find_equal(sim->store, obj, f->interned, STORE_NORM_EXACT, id18,
+                           h);
+        recview_find_equal(sim->store, obj, f->interned, STORE_NORM_EXACT, id15,
+                           h);
     }
     return 1;
 }
@@ -225,9 +104,9 @@ candidates(struct sim *sim, const struct soql_query *q,
 struct scan {
     const struct soql_query *q;
     struct field_access fa;
-    struct row row;
+    struct recview row;
     int64_t now;
-    struct hits *h;
+    struct recset *h;
 };
 
 static int
@@ -237,73 +116,37 @@ scan_one(struct record *r, void *arg)
 
     s->row.r = r;
     if (soql_match(s->q, &s->fa, s->now))
-        hits_add(s->h, r);
+        recset_add(s->h, r);
     return 0;
-}
-
-static int
-by_id(const void *a, const void *b)
-{
-    const struct record *x = *(struct record *const *)a;
-    const struct record *y = *(struct record *const *)b;
-
-    return strcmp(x->id, y->id);
-}
-
-/* ORDER BY, ties in creation order (IDs grow with creation). */
-struct order {
-    const struct soql_query *q;
-    struct field_access fa, fb;
-    struct row a, b;
-};
-
-static int
-by_order(const void *x, const void *y, void *arg)
-{
-    struct order *o = arg;
-    int c;
-
-    o->a.r = *(struct record *const *)x;
-    o->b.r = *(struct record *const *)y;
-    c = soql_compare(o->q, &o->fa, &o->fb);
-    return c != 0 ? c : by_id(x, y);
 }
 
 /* The matching records of the query, in result order; all: those in the
  * recycle bin too. */
 static void
 collect(struct sim *sim, const struct soql_query *q,
-        const struct object_def *obj, int all, struct hits *h)
+        const struct object_def *obj, int all, struct recset *h)
 {
-    struct hits cand = {0};
+    struct recset cand = {0};
     struct scan s;
-    struct order o;
+    int scanned = 0;
     size_t i;
 
     memset(&s, 0, sizeof(s));
     s.q = q;
     s.now = sim_now(sim);
     s.h = h;
-    row_init(&s.row, obj, &s.fa);
+    recview_init(&s.row, obj, &s.fa);
     if (candidates(sim, q, obj, all, &cand)) {
         for (i = 0; i < cand.n; i++)
             scan_one(cand.v[i], &s);
-        /* Index order is hash order: back to creation order. (No match:
-         * h->v is NULL, which qsort must not be given even with 0.) */
-        if (h->n > 1)
-            qsort(h->v, h->n, sizeof(*h->v), by_id);
-    } else if (all) {
-        store_foreach_any(sim->store, obj->store_index, scan_one, &s);
     } else {
-        store_foreach(sim->store, obj->store_index, scan_one, &s);
+        scanned = 1;
+        (all ? store_foreach_any : store_foreach)(sim->store, obj->store_index,
+                                                  scan_one, &s);
     }
     free(cand.v);
-    if (!soql_has_order(q) || h->n < 2)
-        return;
-    o.q = q;
-    row_init(&o.a, obj, &o.fa);
-    row_init(&o.b, obj, &o.fb);
-    qsort_r(h->v, h->n, sizeof(*h->v), by_order, &o);
+    /* Index order is hash order: back to creation order, or ORDER BY. */
+    recview_sort(q, obj, h, scanned);
 }
 
 /* --- answering -------------------------------------------------------------
@@ -328,24 +171,6 @@ batch_size(const struct sim_request *req, size_t fallback)
     if (parse_int64(digits, 0, INT32_MAX, &v) == -1)
         return fallback;
     return v < BATCH_MIN ? BATCH_MIN : v > BATCH_MAX ? BATCH_MAX : (size_t)v;
-}
-
-static json_t *
-row_json(struct sim *sim, const struct soql_query *q,
-         const struct object_def *obj, const struct record *r, int version)
-{
-    json_t *j = json_object();
-    const struct field_def *f;
-    size_t i;
-
-    json_object_set_new(j, "attributes", sobject_attributes(obj, r, version));
-    for (i = 0; i < soql_field_count(q); i++) {
-        f = schema_field(obj, soql_field(q, i));
-        json_object_set_new(j, soql_field(q, i),
-                            f != NULL ? sobject_field_json(sim, obj, r, f)
-                                      : json_null());
-    }
-    return j;
 }
 
 /* {"totalSize", "done", ["nextRecordsUrl"], "records"}; steals records.
@@ -376,7 +201,7 @@ parse_query(struct sim *sim, const struct sim_request *req,
             struct sim_response *resp)
 {
     const char *text = request_query(req, "q");
-    struct soql_schema schema = {bind_object, bind_field, sim->schema};
+    struct soql_schema schema = recview_schema(sim->schema);
     struct soql_error err = {0};
     struct soql_query *q;
 
@@ -391,17 +216,6 @@ parse_query(struct sim *sim, const struct sim_request *req,
     soql_free(q);
     response_sf_error(resp, 400, err.code, err.message, NULL);
     return NULL;
-}
-
-/* The slice [offset, offset + limit) of the matches, in place. */
-static void
-apply_window(const struct soql_query *q, struct hits *h, size_t *from,
-             size_t *to)
-{
-    int64_t off = soql_offset(q), lim = soql_limit(q);
-
-    *from = (uint64_t)off < h->n ? (size_t)off : h->n;
-    *to = lim >= 0 && (uint64_t)lim < h->n - *from ? *from + (size_t)lim : h->n;
 }
 
 /* The locator for everything after the first batch; takes q. */
@@ -509,7 +323,7 @@ run_query(struct sim *sim, struct sim_request *req, struct sim_response *resp,
 {
     struct soql_query *q = NULL;
     const struct object_def *obj;
-    struct hits h = {0};
+    struct recset h = {0};
     struct cursor *next = NULL;
     size_t from, to, batch, i;
     json_t *records;
@@ -526,11 +340,11 @@ run_query(struct sim *sim, struct sim_request *req, struct sim_response *resp,
         goto out;
     }
     collect(sim, q, obj, all, &h);
-    apply_window(q, &h, &from, &to);
+    recview_window(q, &h, &from, &to);
     records = json_array();
     batch = batch_size(req, BATCH_DEFAULT);
     for (i = from; !soql_is_count(q) && i < to && i - from < batch; i++)
-        json_array_append_new(records, row_json(sim, q, obj, h.v[i], v));
+        json_array_append_new(records, recview_json(sim, q, obj, h.v[i], v, 0));
     if (!soql_is_count(q) && to - from > batch) {
         next = open_rest(sim, req, q, h.v + from, to - from, batch);
         q = NULL; /* the locator owns it now (or freed it) */
@@ -620,7 +434,8 @@ h_query_more(struct sim *sim, struct sim_request *req,
         if ((r = c->all ? store_get_any(sim->store, c->ids[i].id)
                         : store_get(sim->store, c->ids[i].id)) != NULL &&
             r->object == obj->store_index)
-            json_array_append_new(records, row_json(sim, c->query, obj, r, v));
+            json_array_append_new(records,
+                                  recview_json(sim, c->query, obj, r, v, 0));
     response_json(resp, 200,
                   page_json(c->n, end < c->n ? c : NULL, end, v, records));
     if (end >= c->n)

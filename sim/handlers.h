@@ -68,6 +68,13 @@ route_fn h_sobject_update;
 route_fn h_sobject_delete;
 route_fn h_sobject_get_by_ext;
 route_fn h_sobject_upsert;
+route_fn h_sobject_updated;
+route_fn h_sobject_deleted;
+
+/* h_search.c */
+route_fn h_search;
+route_fn h_psearch_get;
+route_fn h_psearch_post;
 
 /* h_query.c */
 route_fn h_query;
