@@ -246,9 +246,17 @@ collect(struct record *r, void *arg)
     return 0;
 }
 
-/* Frees every record of obj, live or deleted. */
+/* What a record made again keeps of the one it replaces: when it began. */
+struct born {
+    char id[SFID_LEN15 + 1];
+    int64_t created_ms;
+};
+
+/* Frees every record of obj, live or deleted, noting when each was made
+ * (*born, caller frees; *nborn of them). */
 static void
-drop_all(struct store *store, const struct object_def *obj)
+drop_all(struct store *store, const struct object_def *obj, struct born **born,
+         size_t *nborn)
 {
     size_t n = store_count(store, obj->store_index) +
                store_count_deleted(store, obj->store_index);
@@ -256,9 +264,28 @@ drop_all(struct store *store, const struct object_def *obj)
     size_t i;
 
     store_foreach_any(store, obj->store_index, collect, &end);
-    for (i = 0; i < (size_t)(end - all); i++)
+    *nborn = (size_t)(end - all);
+    *born = xreallocarray(NULL, *nborn + 1, sizeof(**born));
+    for (i = 0; i < *nborn; i++) {
+        memcpy((*born)[i].id, all[i]->id, sizeof((*born)[i].id));
+        (*born)[i].created_ms = all[i]->created_ms;
         store_delete(store, all[i]);
+    }
     free(all);
+}
+
+/* The records of obj made again keep their CreatedDate (an org replaced
+ * by PUT /__sim/org keeps its users' and its own). */
+static void
+keep_born(struct store *store, const struct born *born, size_t n)
+{
+    struct record *r;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if ((r = store_get(store, born[i].id)) != NULL &&
+            born[i].created_ms < r->created_ms)
+            r->created_ms = born[i].created_ms;
 }
 
 #define ROWS(t) t, sizeof(t) / sizeof((t)[0])
@@ -334,7 +361,8 @@ orgrecords_load(const struct org *org, const struct schema *schema,
 {
     struct subject *s = xcalloc(1, sizeof(*s));
     const struct object_def *obj;
-    size_t i;
+    struct born *born;
+    size_t i, nborn;
 
     s->org = org;
     list_profiles(s);
@@ -342,10 +370,12 @@ orgrecords_load(const struct org *org, const struct schema *schema,
         if ((obj = schema_object(schema, makers[i].object)) == NULL ||
             !(obj->flags & OBJ_FROM_ORG))
             continue;
-        drop_all(store, obj);
+        drop_all(store, obj, &born, &nborn);
         s->user = NULL;
         s->profile = NULL;
         makers[i].make(s, obj, store, now_ms);
+        keep_born(store, born, nborn);
+        free(born);
     }
     free(s->profiles);
     free(s);
