@@ -352,38 +352,37 @@ parse_and(struct term_parser *tp, int depth)
     struct node *n = parse_primary(tp, depth), *all = NULL, *kid, *neg;
     int negate;
 
-    while (n != NULL && tp->tok.kind != T_END && tp->tok.kind != T_OR &&
+    if (n == NULL)
+        return NULL;
+    while (tp->tok.kind != T_END && tp->tok.kind != T_OR &&
            tp->tok.kind != T_RPAREN) {
+        if (all == NULL) {
+            all = node_new(N_AND);
+            node_add(all, n);
+        }
         negate = 0;
         if (tp->tok.kind == T_AND) {
             if (advance(tp) == -1)
-                break;
+                goto fail;
             if (tp->tok.kind == T_NOT) {
                 negate = 1;
                 if (advance(tp) == -1)
-                    break;
+                    goto fail;
             }
         }
         if ((kid = parse_primary(tp, depth)) == NULL)
-            break;
+            goto fail;
         if (negate) {
             neg = node_new(N_NOT);
             node_add(neg, kid);
             kid = neg;
         }
-        if (all == NULL) {
-            all = node_new(N_AND);
-            node_add(all, n);
-        }
         node_add(all, kid);
-        n = NULL;
-    }
-    if (tp->lx.err->code[0] != '\0') {
-        node_free(n);
-        node_free(all);
-        return NULL;
     }
     return all != NULL ? all : n;
+fail:
+    node_free(all != NULL ? all : n);
+    return NULL;
 }
 
 static struct node *
@@ -391,15 +390,16 @@ parse_or(struct term_parser *tp, int depth)
 {
     struct node *n = parse_and(tp, depth), *any = NULL, *kid;
 
-    while (n != NULL && tp->tok.kind == T_OR) {
-        if (advance(tp) == -1 || (kid = parse_and(tp, depth)) == NULL) {
-            node_free(n);
-            node_free(any);
-            return NULL;
-        }
+    if (n == NULL)
+        return NULL;
+    while (tp->tok.kind == T_OR) {
         if (any == NULL) {
             any = node_new(N_OR);
             node_add(any, n);
+        }
+        if (advance(tp) == -1 || (kid = parse_and(tp, depth)) == NULL) {
+            node_free(any);
+            return NULL;
         }
         node_add(any, kid);
     }
