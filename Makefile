@@ -111,7 +111,11 @@ all: deps-c
 binaries: $(BINS)
 
 # Installs the Debian packages the build needs, only when something is
-# missing, and the npm client the fidelity test runs (tests/e2e/jsforce).
+# missing, and the npm clients the fidelity tests run (tests/e2e/jsforce,
+# and tests/e2e/sfcli: the Salesforce CLI with the Node.js 22 it needs,
+# about 480 MB, a few minutes the first time). A CLI that cannot be
+# installed stops nothing here: its test says why (skipped only when the
+# npm registry cannot be reached).
 deps: deps-c deps-node
 
 deps-node:
@@ -124,6 +128,13 @@ deps-node:
 	    npm ci --prefix tests/e2e/jsforce --no-audit --no-fund --loglevel=error; \
 	else \
 	    echo "missing npm; run: sudo apt-get install nodejs npm" >&2; exit 1; \
+	fi
+	@if [ -x tests/e2e/sfcli/node_modules/.bin/sf ] && \
+	    [ -x tests/e2e/sfcli/node_modules/.bin/node ]; then :; \
+	else \
+	    echo "installing the Salesforce CLI and Node.js 22 for its end-to-end test"; \
+	    npm ci --prefix tests/e2e/sfcli --no-audit --no-fund --loglevel=error || \
+	    echo "the Salesforce CLI could not be installed; tests/e2e/test_sfcli says why" >&2; \
 	fi
 
 deps-c:
@@ -156,6 +167,7 @@ unit: $(UNIT_BINS)
 
 E2E_ENV = SFSIM=$(abspath $(BIN_SIM)) SFDELIVER=$(abspath $(BIN_CLIENT)) \
 	SFCONFORM=$(abspath $(BIN_CONF)) SFSIM_FIXTURES=$(abspath fixtures) \
+	SFSIM_SANITIZE=$(SANITIZE) \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
