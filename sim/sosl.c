@@ -603,8 +603,13 @@ parse_returning(struct stmt *st)
     if (!accept_kw(st, "RETURNING"))
         return 0;
     do {
-        if (st->s->nobjects == SOSL_MAX_OBJECTS)
-            return stmt_error(st);
+        skip_space(st);
+        if (st->s->nobjects == SOSL_MAX_OBJECTS) {
+            soql_error_at(st->err, SOSL_MALFORMED, st->s->text, st->s->len,
+                          st->pos,
+                          "too many RETURNING items (sfsim allows 32)");
+            return -1;
+        }
         q = soql_parse_returning(st->s->text, st->s->len, &st->pos,
                                  SOSL_MALFORMED, st->err);
         if (q == NULL)

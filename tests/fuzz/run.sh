@@ -36,7 +36,7 @@ CLANG=${CLANG:-clang}
 # parsers get a line each here once they exist (and their corpus).
 declare -A seed_dirs=(
     [http]=http [org]=org [buyer]=buyer [leads]=leads [soql]=soql
-    [formula]=formula
+    [sosl]=sosl [formula]=formula
 )
 SEED_MAX_BYTES=65536
 
