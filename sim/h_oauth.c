@@ -46,6 +46,7 @@ static const struct {
 
 /* A decoded token request: its form and the client's credentials. */
 struct token_request {
+    const struct sim_request *req;
     struct form form;
     const char *client_id, *client_secret;
     char basic[512]; /* decoded "id:secret" from HTTP Basic */
@@ -70,10 +71,13 @@ id18(const char *id15, char out[SFID_LEN18 + 1])
     sfid_to18(id15, out);
 }
 
-/* The token answer for s; signature = base64(HMAC-SHA256(id + issued_at)). */
+/*
+ * The token answer for s; signature = base64(HMAC-SHA256(id + issued_at)).
+ * origin: the scheme and host the client used (request_origin()).
+ */
 static json_t *
-token_json(struct sim *sim, const struct session *s, const struct org_app *app,
-           int with_refresh, const char *scope)
+token_json(struct sim *sim, const char *origin, const struct session *s,
+           const struct org_app *app, int with_refresh, const char *scope)
 {
     char org18[SFID_LEN18 + 1], user18[SFID_LEN18 + 1], issued[32];
     char sig[BASE64_ENCODED_MAX(SHA256_LEN)], *id_url, *signed_text;
@@ -83,7 +87,7 @@ token_json(struct sim *sim, const struct session *s, const struct org_app *app,
     id18(sim->org->org_id, org18);
     id18(s->user_id, user18);
     snprintf(issued, sizeof(issued), "%lld", (long long)s->issued_ms);
-    id_url = xasprintf("%s/id/%s/%s", sim->base_url, org18, user18);
+    id_url = xasprintf("%s/id/%s/%s", origin, org18, user18);
     signed_text = xasprintf("%s%s", id_url, issued);
     hmac_sha256(app->client_secret, strlen(app->client_secret), signed_text,
                 strlen(signed_text), mac);
@@ -93,7 +97,7 @@ token_json(struct sim *sim, const struct session *s, const struct org_app *app,
         json_object_set_new(j, "refresh_token", json_string(s->refresh->token));
     json_object_set_new(j, "signature", json_string(sig));
     json_object_set_new(j, "scope", json_string(scope));
-    json_object_set_new(j, "instance_url", json_string(sim->base_url));
+    json_object_set_new(j, "instance_url", json_string(origin));
     json_object_set_new(j, "id", json_string(id_url));
     json_object_set_new(j, "token_type", json_string("Bearer"));
     json_object_set_new(j, "issued_at", json_string(issued));
@@ -103,10 +107,15 @@ token_json(struct sim *sim, const struct session *s, const struct org_app *app,
 }
 
 static void
-token_ok(struct sim *sim, struct sim_response *resp, const struct session *s,
+token_ok(struct sim *sim, const struct sim_request *req,
+         struct sim_response *resp, const struct session *s,
          const struct org_app *app, int with_refresh, const char *scope)
 {
-    response_json(resp, 200, token_json(sim, s, app, with_refresh, scope));
+    char origin[REQUEST_ORIGIN_MAX];
+
+    request_origin(req, sim->base_url, origin, sizeof(origin));
+    response_json(resp, 200,
+                  token_json(sim, origin, s, app, with_refresh, scope));
     response_header(resp, "Cache-Control", "no-store");
     response_header(resp, "Pragma", "no-cache");
     resp->verdict = VERDICT_TOKEN_ISSUED;
@@ -165,9 +174,9 @@ authenticate_client(struct sim *sim, const struct token_request *t,
 }
 
 static void
-issue(struct sim *sim, struct sim_response *resp, const struct org_user *user,
-      const struct org_app *app, int with_refresh, struct refresh *from,
-      const char *scope)
+issue(struct sim *sim, const struct sim_request *req, struct sim_response *resp,
+      const struct org_user *user, const struct org_app *app, int with_refresh,
+      struct refresh *from, const char *scope)
 {
     struct session *s =
         auth_issue(sim->auth, sim->org, user, app, with_refresh, from);
@@ -176,7 +185,7 @@ issue(struct sim *sim, struct sim_response *resp, const struct org_user *user,
         oauth_error(resp, 400, "invalid_grant", "session limit reached");
         return;
     }
-    token_ok(sim, resp, s, app, with_refresh, scope);
+    token_ok(sim, req, resp, s, app, with_refresh, scope);
 }
 
 static void
@@ -197,7 +206,7 @@ grant_password(struct sim *sim, struct token_request *t,
         return;
     }
     /* The username-password flow never issues a refresh token. */
-    issue(sim, resp, user, app, 0, NULL, SCOPE_ALL);
+    issue(sim, t->req, resp, user, app, 0, NULL, SCOPE_ALL);
 }
 
 static void
@@ -214,7 +223,7 @@ grant_client_credentials(struct sim *sim, struct token_request *t,
         oauth_error(resp, 400, "invalid_grant", "authentication failure");
         return;
     }
-    issue(sim, resp, user, app, 0, NULL, SCOPE_NO_REFRESH);
+    issue(sim, t->req, resp, user, app, 0, NULL, SCOPE_NO_REFRESH);
 }
 
 static void
@@ -234,7 +243,7 @@ grant_refresh(struct sim *sim, struct token_request *t,
         oauth_error(resp, 400, "invalid_grant", "expired access/refresh token");
         return;
     }
-    issue(sim, resp, user, app, 0, r, SCOPE_ALL);
+    issue(sim, t->req, resp, user, app, 0, r, SCOPE_ALL);
 }
 
 /* PKCE (RFC 7636): S256 or plain. */
@@ -276,7 +285,7 @@ grant_code(struct sim *sim, struct token_request *t, struct sim_response *resp)
         oauth_error(resp, 400, "invalid_grant", "invalid authorization code");
         return;
     }
-    issue(sim, resp, user, app, 1, NULL, SCOPE_ALL);
+    issue(sim, t->req, resp, user, app, 1, NULL, SCOPE_ALL);
 }
 
 static int
@@ -297,6 +306,7 @@ h_oauth_token(struct sim *sim, struct sim_request *req,
     size_t i;
 
     memset(&t, 0, sizeof(t));
+    t.req = req;
     if (!is_form(req)) {
         oauth_error(resp, 400, "unsupported_grant_type",
                     "grant type not supported");
@@ -413,13 +423,11 @@ h_oauth_revoke(struct sim *sim, struct sim_request *req,
 }
 
 static json_t *
-urls_json(struct sim *sim)
+urls_json(const char *origin)
 {
-    char *rest = xasprintf("%s/services/data/v{version}/", sim->base_url);
-    char *sobjects =
-        xasprintf("%s/services/data/v{version}/sobjects/", sim->base_url);
-    char *query =
-        xasprintf("%s/services/data/v{version}/query/", sim->base_url);
+    char *rest = xasprintf("%s/services/data/v{version}/", origin);
+    char *sobjects = xasprintf("%s/services/data/v{version}/sobjects/", origin);
+    char *query = xasprintf("%s/services/data/v{version}/query/", origin);
     json_t *j = json_pack("{s:s, s:s, s:s}", "rest", rest, "sobjects", sobjects,
                           "query", query);
 
@@ -507,8 +515,8 @@ static const struct who_key identity_keys[] = {
 
 /* What the answers are made of. */
 struct who {
-    struct sim *sim;
     const struct org_user *u;
+    char origin[REQUEST_ORIGIN_MAX];
     char org18[SFID_LEN18 + 1], user18[SFID_LEN18 + 1];
     char *url; /* owned */
 };
@@ -521,7 +529,7 @@ who_value(const struct who *w, enum who_from from)
 
     switch (from) {
     case WHO_TRUE: return json_true();
-    case WHO_URLS: return urls_json(w->sim);
+    case WHO_URLS: return urls_json(w->origin);
     case WHO_ID_URL: text = w->url; break;
     case WHO_USER_ID: text = w->user18; break;
     case WHO_ORG_ID: text = w->org18; break;
@@ -545,10 +553,10 @@ who_answer(struct sim *sim, struct sim_request *req, struct sim_response *resp,
     memset(&w, 0, sizeof(w));
     if ((w.u = caller(sim, req, resp)) == NULL)
         return;
-    w.sim = sim;
+    request_origin(req, sim->base_url, w.origin, sizeof(w.origin));
     id18(sim->org->org_id, w.org18);
     id18(w.u->id, w.user18);
-    w.url = xasprintf("%s/id/%s/%s", sim->base_url, w.org18, w.user18);
+    w.url = xasprintf("%s/id/%s/%s", w.origin, w.org18, w.user18);
     j = json_object();
     for (; keys->name != NULL; keys++)
         json_object_set_new(j, keys->name, who_value(&w, keys->from));
@@ -618,6 +626,7 @@ h_admin_tokens(struct sim *sim, struct sim_request *req,
     const struct org_user *user;
     const struct org_app *app;
     struct session *s;
+    char origin[REQUEST_ORIGIN_MAX];
 
     if (req->json != NULL &&
         (!json_is_object(req->json) ||
@@ -643,7 +652,11 @@ h_admin_tokens(struct sim *sim, struct sim_request *req,
         response_admin_error(resp, 503, "full", "session limit");
         return;
     }
-    response_json(resp, 200, token_json(sim, s, app, 1, SCOPE_ALL));
+    response_json(
+        resp, 200,
+        token_json(sim,
+                   request_origin(req, sim->base_url, origin, sizeof(origin)),
+                   s, app, 1, SCOPE_ALL));
 }
 
 /* POST /__sim/tokens/expire: every access token, or {"token": one}. */
