@@ -17,6 +17,7 @@
 #include "base64.h"
 #include "form.h"
 #include "handlers.h"
+#include "jwt.h"
 #include "org.h"
 #include "sha256.h"
 #include "sim.h"
@@ -30,6 +31,7 @@ enum grant {
     GRANT_CLIENT_CREDENTIALS,
     GRANT_REFRESH_TOKEN,
     GRANT_AUTHORIZATION_CODE,
+    GRANT_JWT_BEARER,
     GRANT_UNSUPPORTED,
 };
 
@@ -41,6 +43,7 @@ static const struct {
     {"client_credentials", GRANT_CLIENT_CREDENTIALS},
     {"refresh_token", GRANT_REFRESH_TOKEN},
     {"authorization_code", GRANT_AUTHORIZATION_CODE},
+    {"urn:ietf:params:oauth:grant-type:jwt-bearer", GRANT_JWT_BEARER},
     {NULL, GRANT_UNSUPPORTED},
 };
 
@@ -106,6 +109,17 @@ token_json(struct sim *sim, const char *origin, const struct session *s,
     return j;
 }
 
+/* A token answer j (stolen) for session s. */
+static void
+token_answer(struct sim_response *resp, json_t *j, const struct session *s)
+{
+    response_json(resp, 200, j);
+    response_header(resp, "Cache-Control", "no-store");
+    response_header(resp, "Pragma", "no-cache");
+    resp->verdict = VERDICT_TOKEN_ISSUED;
+    response_detail(resp, "user %s, app %s", s->username, s->client_id);
+}
+
 static void
 token_ok(struct sim *sim, const struct sim_request *req,
          struct sim_response *resp, const struct session *s,
@@ -114,12 +128,7 @@ token_ok(struct sim *sim, const struct sim_request *req,
     char origin[REQUEST_ORIGIN_MAX];
 
     request_origin(req, sim->base_url, origin, sizeof(origin));
-    response_json(resp, 200,
-                  token_json(sim, origin, s, app, with_refresh, scope));
-    response_header(resp, "Cache-Control", "no-store");
-    response_header(resp, "Pragma", "no-cache");
-    resp->verdict = VERDICT_TOKEN_ISSUED;
-    response_detail(resp, "user %s, app %s", s->username, s->client_id);
+    token_answer(resp, token_json(sim, origin, s, app, with_refresh, scope), s);
 }
 
 /* HTTP Basic "id:secret" when present, else the form's fields. */
@@ -200,8 +209,8 @@ grant_password(struct sim *sim, struct token_request *t,
     if (app == NULL)
         return;
     user = username != NULL ? org_user_find(sim->org, username) : NULL;
-    if (user == NULL || password == NULL ||
-        strcmp(password, user->password) != 0) {
+    if (user == NULL || password == NULL || !user->active ||
+        org_user_password(user, password) != ORG_PASSWORD_OK) {
         oauth_error(resp, 400, "invalid_grant", "authentication failure");
         return;
     }
@@ -288,6 +297,188 @@ grant_code(struct sim *sim, struct token_request *t, struct sim_response *resp)
     issue(sim, t->req, resp, user, app, 1, NULL, SCOPE_ALL);
 }
 
+/*
+ * The JWT bearer grant (RFC 7523; facts section 4). Each refusal is one of
+ * Salesforce's error pairs, in the order the checks run; the journal gets
+ * the reason.
+ */
+enum jwt_refusal {
+    JWT_ACCEPTED,
+    JWT_BAD_ASSERTION,
+    JWT_UNKNOWN_CLIENT,
+    JWT_BAD_AUDIENCE,
+    JWT_EXPIRED,
+    JWT_NOT_APPROVED,
+    JWT_NOT_ADMIN_APPROVED,
+};
+
+static const struct {
+    const char *error, *description;
+} jwt_refusals[] = {
+    [JWT_ACCEPTED] = {NULL, NULL},
+    [JWT_BAD_ASSERTION] = {"invalid_grant", "invalid assertion"},
+    [JWT_UNKNOWN_CLIENT] = {"invalid_client_id", "client identifier invalid"},
+    [JWT_BAD_AUDIENCE] = {"invalid_grant", "audience is invalid"},
+    [JWT_EXPIRED] = {"invalid_grant", "expired authorization code"},
+    [JWT_NOT_APPROVED] = {"invalid_grant",
+                          "user hasn't approved this consumer"},
+    [JWT_NOT_ADMIN_APPROVED] = {"invalid_app_access",
+                                "user is not admin approved to access this "
+                                "app"},
+};
+
+/* What a JWT grant request was found to carry. */
+struct jwt_grant {
+    struct jwt jwt;
+    const struct org_app *app;
+    const struct org_user *user;
+    struct sf_err why; /* for the journal */
+};
+
+/* The token itself: its form, RS256, a known issuer, its signature. */
+static enum jwt_refusal
+jwt_check_token(struct sim *sim, const char *assertion, struct jwt_grant *g)
+{
+    const char *iss;
+
+    if (assertion == NULL) {
+        err_set(&g->why, "no assertion");
+        return JWT_BAD_ASSERTION;
+    }
+    if (jwt_decode(assertion, strlen(assertion), &g->jwt, &g->why) == -1)
+        return JWT_BAD_ASSERTION;
+    if (!jwt_alg_is_rs256(&g->jwt)) {
+        err_set(&g->why, "alg is not RS256");
+        return JWT_BAD_ASSERTION;
+    }
+    iss = jwt_claim_string(&g->jwt, "iss");
+    if (iss == NULL || (g->app = org_app_find(sim->org, iss)) == NULL) {
+        err_set(&g->why, "iss names no connected app");
+        return JWT_UNKNOWN_CLIENT;
+    }
+    if (g->app->certificate == NULL) {
+        err_set(&g->why, "connected app %s has no certificate",
+                g->app->client_id);
+        return JWT_BAD_ASSERTION;
+    }
+    if (jwt_verify_rs256(&g->jwt, g->app->certificate, &g->why) == -1)
+        return JWT_BAD_ASSERTION;
+    return JWT_ACCEPTED;
+}
+
+/* a and b the same URL, but for case and one trailing slash. */
+static int
+same_url(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+
+    if (la > 0 && a[la - 1] == '/')
+        la--;
+    if (lb > 0 && b[lb - 1] == '/')
+        lb--;
+    return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/* One of the audiences the sim answers for: Salesforce's login hosts, the
+ * org's My Domain, and its own origin as the client reached it. */
+static int
+audience_ok(struct sim *sim, const struct sim_request *req, const char *aud)
+{
+    char origin[REQUEST_ORIGIN_MAX];
+
+    request_origin(req, sim->base_url, origin, sizeof(origin));
+    return same_url(aud, "https://login.salesforce.com") ||
+           same_url(aud, "https://test.salesforce.com") ||
+           (sim->org->my_domain != NULL &&
+            same_url(aud, sim->org->my_domain)) ||
+           same_url(aud, origin) || same_url(aud, sim->base_url);
+}
+
+/* The claims: an audience of ours, not expired, a user who may log in. */
+static enum jwt_refusal
+jwt_check_claims(struct sim *sim, const struct sim_request *req,
+                 struct jwt_grant *g)
+{
+    const char *auds[JWT_MAX_AUDIENCES], *sub;
+    size_t n = jwt_audiences(&g->jwt, auds, JWT_MAX_AUDIENCES), i;
+    double exp;
+
+    for (i = 0; i < n && !audience_ok(sim, req, auds[i]); i++)
+        ;
+    if (i == n) {
+        err_set(&g->why, "no aud this org answers for");
+        return JWT_BAD_AUDIENCE;
+    }
+    if (jwt_claim_number(&g->jwt, "exp", &exp) == -1) {
+        err_set(&g->why, "no numeric exp");
+        return JWT_BAD_ASSERTION;
+    }
+    /* Only a past exp is refused: the sf CLI signs milliseconds. */
+    if (exp * 1000.0 <= (double)sim_now(sim)) {
+        err_set(&g->why, "exp has passed on the simulated clock");
+        return JWT_EXPIRED;
+    }
+    sub = jwt_claim_string(&g->jwt, "sub");
+    g->user = sub != NULL ? org_user_find(sim->org, sub) : NULL;
+    if (g->user == NULL || !g->user->active || !g->user->api_enabled) {
+        err_set(&g->why, "sub is no active, API-enabled user");
+        return JWT_NOT_APPROVED;
+    }
+    if (!org_app_approved(g->app, g->user->username)) {
+        err_set(&g->why, "%s is not among the app's approved users",
+                g->user->username);
+        return g->app->self_authorize ? JWT_NOT_APPROVED
+                                      : JWT_NOT_ADMIN_APPROVED;
+    }
+    return JWT_ACCEPTED;
+}
+
+/* Salesforce's JWT answer (facts 4.2): no refresh token, no signature. */
+static json_t *
+jwt_token_json(struct sim *sim, const struct sim_request *req,
+               const struct session *s)
+{
+    char origin[REQUEST_ORIGIN_MAX], org18[SFID_LEN18 + 1],
+        user18[SFID_LEN18 + 1];
+    char *id_url;
+    json_t *j;
+
+    request_origin(req, sim->base_url, origin, sizeof(origin));
+    id18(sim->org->org_id, org18);
+    id18(s->user_id, user18);
+    id_url = xasprintf("%s/id/%s/%s", origin, org18, user18);
+    j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "access_token", s->token,
+                  "scope", SCOPE_NO_REFRESH, "instance_url", origin, "id",
+                  id_url, "token_type", "Bearer");
+    free(id_url);
+    return j;
+}
+
+static void
+grant_jwt(struct sim *sim, struct token_request *t, struct sim_response *resp)
+{
+    struct jwt_grant g;
+    enum jwt_refusal r;
+    struct session *s;
+
+    memset(&g, 0, sizeof(g));
+    r = jwt_check_token(sim, form_get(&t->form, "assertion"), &g);
+    if (r == JWT_ACCEPTED)
+        r = jwt_check_claims(sim, t->req, &g);
+    if (r != JWT_ACCEPTED) {
+        oauth_error(resp, 400, jwt_refusals[r].error,
+                    jwt_refusals[r].description);
+        response_detail(resp, "%s: %s (%s)", jwt_refusals[r].error,
+                        jwt_refusals[r].description, g.why.msg);
+    } else if ((s = auth_issue(sim->auth, sim->org, g.user, g.app, 0, NULL)) ==
+               NULL) {
+        oauth_error(resp, 400, "invalid_grant", "session limit reached");
+    } else {
+        token_answer(resp, jwt_token_json(sim, t->req, s), s);
+    }
+    jwt_free(&g.jwt);
+}
+
 static int
 is_form(const struct sim_request *req)
 {
@@ -325,6 +516,7 @@ h_oauth_token(struct sim *sim, struct sim_request *req,
         break;
     case GRANT_REFRESH_TOKEN: grant_refresh(sim, &t, resp); break;
     case GRANT_AUTHORIZATION_CODE: grant_code(sim, &t, resp); break;
+    case GRANT_JWT_BEARER: grant_jwt(sim, &t, resp); break;
     case GRANT_UNSUPPORTED:
         oauth_error(resp, 400, "unsupported_grant_type",
                     "grant type not supported");
