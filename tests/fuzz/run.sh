@@ -81,6 +81,8 @@ libs() {
     grep -qs '#include <jansson.h>' "$@" && pkgs+=(jansson)
     grep -qs '#include <microhttpd.h>' "$@" && pkgs+=(libmicrohttpd)
     grep -qs '#include <curl/curl.h>' "$@" && pkgs+=(libcurl)
+    grep -qs '#include <gnutls/' "$@" && pkgs+=(gnutls)
+    grep -qs '#include <expat.h>' "$@" && pkgs+=(expat)
     if [ ${#pkgs[@]} -gt 0 ]; then
         pkg-config --cflags --libs "${pkgs[@]}"
     fi
