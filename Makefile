@@ -10,6 +10,7 @@
 #                       (default /usr/local), staged under DESTDIR; uninstall
 #   make deb            a Debian package (build/sfsim_VERSION_ARCH.deb);
 #                       deb-check installs it, runs it, removes it (root)
+#   make soak           a few minutes of mixed and hostile load (never part of test)
 #   make killtest       sfdeliver SIGKILLed 100 times per path, resumed
 #   make deps | format | format-check | lint | cycles | valgrind | fuzz | clean
 #
@@ -82,6 +83,12 @@ TEST_LIBS := $(LIB_SUPPORT) $(LIB_CONF) $(LIB_CLIENT) $(LIB_SIM) $(LIB_COMMON)
 
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
 E2E_BINS := $(patsubst tests/e2e/%.c,$(BUILD)/tests/e2e/%,$(E2E_SRC))
+# The hostile-input corpus runner (tests/hostile/README.md).
+HOSTILE_BIN := $(BUILD)/tests/hostile/runner
+HOSTILE_OBJS := $(call obj,$(addprefix tests/hostile/,runner.c corpus.c \
+	rawhttp.c fakelead.c))
+# The slow, non-reading and probe clients of make soak.
+SOAK_BIN := $(BUILD)/tests/hostile/soakc
 
 BINS := $(BIN_SIM)
 ifneq ($(wildcard client/main.c),)
@@ -98,8 +105,8 @@ QUIET_AR = @echo "  AR      $@";
 QUIET_LD = @echo "  LD      $@";
 endif
 
-.PHONY: all binaries deps deps-c deps-node run test unit e2e conformance tests-build bench valgrind valgrind-units fuzz \
-	format format-check lint clean cycles install uninstall install-test deb deb-check FORCE
+.PHONY: all binaries deps deps-c deps-node run test unit e2e conformance hostile tests-build bench soak \
+	valgrind valgrind-units fuzz format format-check lint clean cycles install uninstall install-test deb deb-check FORCE
 
 all: deps-c
 	@$(MAKE) --no-print-directory binaries
@@ -140,9 +147,9 @@ run: all
 
 test: deps
 	@$(MAKE) --no-print-directory tests-build
-	@$(MAKE) --no-print-directory unit e2e conformance install-test
+	@$(MAKE) --no-print-directory unit e2e conformance hostile install-test
 
-tests-build: $(BINS) $(UNIT_BINS) $(E2E_BINS)
+tests-build: $(BINS) $(UNIT_BINS) $(E2E_BINS) $(HOSTILE_BIN)
 
 # Each test program is a cmocka suite; the last line counts programs.
 unit: $(UNIT_BINS)
@@ -171,12 +178,24 @@ conformance: $(BINS)
 	    --client $(abspath $(BIN_CLIENT)) \
 	    --junit $(BUILD)/conformance.xml --html $(BUILD)/conformance.html
 
+# Every input of tests/hostile/ against the binaries of this build.
+hostile: $(BINS) $(HOSTILE_BIN)
+	@$(E2E_ENV) HOSTILE_DIR=tests/hostile $(HOSTILE_BIN)
+
 # sfdeliver killed with SIGKILL at KILLS random instants per delivery path,
 # each resumed (tests/e2e/test_deliver_kill.c; make test runs 5 per path).
 KILLS ?= 100
 .PHONY: killtest
 killtest: $(BINS) $(BUILD)/tests/e2e/test_deliver_kill
 	$(E2E_ENV) SFDELIVER_KILLS=$(KILLS) $(BUILD)/tests/e2e/test_deliver_kill
+
+# A few minutes of mixed and hostile load, then a reset (bench/soak.sh).
+# Never part of test; needs wrk (installed here when root).
+soak: all $(SOAK_BIN)
+	@command -v wrk >/dev/null 2>&1 || \
+	    { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	    { echo "soak needs wrk (apt-get install wrk)" >&2; exit 1; }
+	@SFSIM=$(BIN_SIM) SOAKC=$(SOAK_BIN) bash bench/soak.sh
 
 bench: all
 	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || \
@@ -386,6 +405,12 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TEST_LIBS)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o $(TEST_LIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(HOSTILE_BIN): $(HOSTILE_OBJS) $(TEST_LIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(SOAK_BIN): $(call obj,tests/hostile/soakc.c tests/hostile/rawhttp.c) $(LIB_COMMON)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%.o: ALL_CFLAGS += -Isim -Iclient -Iconformance -Itests/support

@@ -25,6 +25,8 @@
 -- (status = responses with a status >= 400, wrk's own definition; run.sh
 -- also compares the sim's Lead count with the requests.)
 
+dofile("bench/report.lua")
+
 local token = os.getenv("REST_TOKEN")
 if not token or token == "" then
     error("rest.lua: REST_TOKEN is not set")
@@ -67,13 +69,5 @@ function request()
 end
 
 function done(summary, latency, requests)
-    local e = summary.errors
-    local secs = summary.duration / 1e6
-    io.write(string.format(
-        "BENCH requests=%d duration_us=%d rps=%.1f connect=%d read=%d " ..
-        "write=%d status=%d timeout=%d p50_us=%d p99_us=%d\n",
-        summary.requests, summary.duration,
-        secs > 0 and summary.requests / secs or 0,
-        e.connect, e.read, e.write, e.status, e.timeout,
-        latency:percentile(50), latency:percentile(99)))
+    io.write(bench_line(summary, latency) .. "\n")
 end

@@ -22,6 +22,8 @@
 --   BENCH requests=N duration_us=N rps=N.N connect=N read=N write=N
 --         status=N timeout=N p50_us=N p99_us=N [checked=N missed=N]
 
+dofile("bench/report.lua")
+
 local token = os.getenv("SOQL_TOKEN")
 local max_n = tonumber(os.getenv("SOQL_N") or "")
 if not token or token == "" or not max_n then
@@ -70,15 +72,7 @@ if check then
 end
 
 function done(summary, latency, requests)
-    local e = summary.errors
-    local secs = summary.duration / 1e6
-    io.write(string.format(
-        "BENCH requests=%d duration_us=%d rps=%.1f connect=%d read=%d " ..
-        "write=%d status=%d timeout=%d p50_us=%d p99_us=%d",
-        summary.requests, summary.duration,
-        secs > 0 and summary.requests / secs or 0,
-        e.connect, e.read, e.write, e.status, e.timeout,
-        latency:percentile(50), latency:percentile(99)))
+    io.write(bench_line(summary, latency))
     if check then
         local c, m = 0, 0
         for _, t in ipairs(threads) do

@@ -20,6 +20,8 @@
 --         status=N timeout=N p50_us=N p99_us=N
 -- (status = responses with a status >= 400, wrk's own definition.)
 
+dofile("bench/report.lua")
+
 local oid = os.getenv("W2L_OID") or "00D000000000001"
 local max_total = tonumber(os.getenv("W2L_MAX") or "")
 local path = wrk.path
@@ -82,13 +84,5 @@ if max_total then
 end
 
 function done(summary, latency, requests)
-    local e = summary.errors
-    local secs = summary.duration / 1e6
-    io.write(string.format(
-        "BENCH requests=%d duration_us=%d rps=%.1f connect=%d read=%d " ..
-        "write=%d status=%d timeout=%d p50_us=%d p99_us=%d\n",
-        summary.requests, summary.duration,
-        secs > 0 and summary.requests / secs or 0,
-        e.connect, e.read, e.write, e.status, e.timeout,
-        latency:percentile(50), latency:percentile(99)))
+    io.write(bench_line(summary, latency) .. "\n")
 end

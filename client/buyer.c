@@ -17,7 +17,7 @@
 
 #include "conf.h"
 #include "lead.h"
-#include "transfer.h"
+#include "weburl.h"
 #include "xmalloc.h"
 
 #define BUYER_FILE_MAX (4 * 1024 * 1024)
@@ -166,13 +166,13 @@ load_strings(struct conf *c, json_t *obj, const char *path, const char *key,
     return 0;
 }
 
-/* A URL sfdeliver sends to (transfer_check_url()), located at path. */
+/* A URL sfdeliver sends to (weburl_check()), located at path. */
 static int
 check_url(struct conf *c, const char *path, const char *url)
 {
     char why[256];
 
-    if (transfer_check_url(url, why, sizeof(why)) == -1)
+    if (weburl_check(url, why, sizeof(why)) == -1)
         return conf_error(c, path, "%s", why);
     return 0;
 }

@@ -24,36 +24,6 @@ transfer_init(struct transfer *t, void *owner)
     t->owner = owner;
 }
 
-int
-transfer_check_url(const char *url, char *why, size_t n)
-{
-    CURLU *h = curl_url();
-    char *scheme = NULL;
-    CURLUcode rc;
-    int ok = 0;
-
-    if (h == NULL)
-        return -1;
-    rc = curl_url_set(h, CURLUPART_URL, url, 0);
-    if (rc == CURLUE_OK)
-        rc = curl_url_get(h, CURLUPART_SCHEME, &scheme, 0);
-    if (rc != CURLUE_OK)
-        snprintf(why, n,
-                 "not a URL (%s); it must be absolute (http:// or "
-                 "https://), with spaces and other special characters "
-                 "percent-encoded",
-                 curl_url_strerror(rc));
-    else if (strcasecmp(scheme, "http") != 0 &&
-             strcasecmp(scheme, "https") != 0)
-        snprintf(why, n, "must be an http:// or https:// URL, not %s://",
-                 scheme);
-    else
-        ok = 1;
-    curl_free(scheme);
-    curl_url_cleanup(h);
-    return ok ? 0 : -1;
-}
-
 /* Returning less than asked makes libcurl fail with CURLE_WRITE_ERROR: the
  * cap on what a server can make us hold. */
 static size_t
@@ -179,7 +149,7 @@ set_fixed(struct transfer *t)
     rc |= curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
     rc |= curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
     rc |= curl_easy_setopt(e, CURLOPT_USERAGENT, "sfdeliver/1");
-    /* Only what transfer_check_url() lets in, even from a server's
+    /* Only what weburl_check() lets in, even from a server's
      * redirect or a URL a server's answer builds (nextRecordsUrl). */
 #if LIBCURL_VERSION_NUM >= 0x075500
     rc |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");

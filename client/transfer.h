@@ -61,13 +61,6 @@ struct transfer {
 
 void transfer_init(struct transfer *t, void *owner);
 /*
- * Checks that url is one sfdeliver may send to: an absolute http:// or
- * https:// URL that libcurl parses (no space or other character left
- * unencoded). Every transfer is limited to those two protocols too,
- * redirects included. Returns 0, or -1 with why (size n) set.
- */
-int transfer_check_url(const char *url, char *why, size_t n);
-/*
  * The request header list for content_type (may be NULL), a body of
  * body_len bytes and the extra headers h[0..n), as transfer_setup() builds
  * it, to share between transfers through transfer_req.hdr_list (with

@@ -3,16 +3,16 @@
  *
  * Each input is a formula text. It is parsed and, when it parses, bound
  * against a Lead-like schema and evaluated against a filled-in record and
- * a blank one, so the lexer, parser, type checker, regex translator and
+ * a blank one (tests/hostile/fakelead.h, which the hostile-formula runner
+ * uses too), so the lexer, parser, type checker, regex translator and
  * every function's evaluator all see hostile input. Any crash, sanitizer
  * report, leak or hang is a bug; errors reported through formula_error
  * are the expected outcome for most inputs.
  */
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
-#include <strings.h>
 
+#include "fakelead.h"
 #include "formula.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -121,62 +121,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  */
 /* clang-format on */
 
-static const struct {
-    const char *name;
-    enum fieldtype type;
-    const char *value; /* in the filled-in record */
-} fields[] = {
-    {"Name", FT_STRING, "Zo\xc3\xab Example"},
-    {"Email", FT_EMAIL, "zoe@example.com"},
-    {"Phone", FT_PHONE, "(555) 123-4567"},
-    {"Description", FT_TEXTAREA, "aaaa;bbbb\xff\xfe"},
-    {"LeadSource", FT_PICKLIST, "Web"},
-    {"Interests__c", FT_MULTIPICKLIST, "A;B; C"},
-    {"Amount__c", FT_CURRENCY, "12.5"},
-    {"Count__c", FT_INT, "7"},
-    {"Bad__c", FT_DOUBLE, "12x"},
-    {"Discount__c", FT_PERCENT, "10"},
-    {"DoNotCall", FT_BOOLEAN, "true"},
-    {"Birthday__c", FT_DATE, "1990-02-28"},
-    {"Seen__c", FT_DATETIME, "2026-11-25T10:00:00.000+0000"},
-    {NULL, FT_UNKNOWN, NULL},
-};
-
-static enum fieldtype
-fuzz_type(void *arg, const char *field)
-{
-    int i;
-
-    (void)arg;
-    for (i = 0; fields[i].name != NULL; i++)
-        if (strcasecmp(fields[i].name, field) == 0)
-            return fields[i].type;
-    return FT_UNKNOWN;
-}
-
-/* arg non-NULL: the filled-in record; NULL: every field blank. */
-static const char *
-fuzz_value(void *arg, const char *field, size_t *len)
-{
-    int i;
-
-    if (arg == NULL)
-        return NULL;
-    for (i = 0; fields[i].name != NULL; i++) {
-        if (strcasecmp(fields[i].name, field) == 0) {
-            *len = strlen(fields[i].value);
-            return fields[i].value;
-        }
-    }
-    return NULL;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int full = 1;
-    struct field_access filled = {fuzz_value, fuzz_type, &full, NULL};
-    struct field_access blank = {fuzz_value, fuzz_type, NULL, NULL};
     struct formula_error err;
     struct formula *f;
     int result;
@@ -184,9 +131,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     f = formula_parse((const char *)data, size, &err);
     if (f == NULL)
         return 0;
-    if (formula_bind(f, fuzz_type, NULL, &err) == 0) {
-        (void)formula_eval_bool(f, &filled, 1795733393000LL, &result, &err);
-        (void)formula_eval_bool(f, &blank, 0, &result, NULL);
+    if (formula_bind(f, fakelead_type, NULL, &err) == 0) {
+        (void)formula_eval_bool(f, fakelead_access(1), FAKELEAD_NOW_MS, &result,
+                                &err);
+        (void)formula_eval_bool(f, fakelead_access(0), 0, &result, NULL);
     }
     formula_free(f);
     return 0;

@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 
 #include "transfer.h"
+#include "weburl.h"
 #include "xmalloc.h"
 
 static void
@@ -44,7 +45,7 @@ test_check_url(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        int rc = transfer_check_url(cases[i].url, why, sizeof(why));
+        int rc = weburl_check(cases[i].url, why, sizeof(why));
 
         if (cases[i].why == NULL && rc != 0)
             fail_msg("\"%s\" refused: %s", cases[i].url, why);
