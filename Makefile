@@ -20,8 +20,11 @@
 # objects it uses.
 
 CC ?= cc
-DEB_PKGS := pkg-config libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libcmocka-dev
-PC_PKGS := libmicrohttpd libcurl jansson cmocka
+DEB_PKGS := pkg-config libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libcmocka-dev \
+	libgnutls28-dev libexpat1-dev openssl
+# gnutls: sfsim's HTTPS certificate and the JWT bearer grant's signatures
+# (the TLS library libmicrohttpd is built with); expat: the SOAP login's XML.
+PC_PKGS := libmicrohttpd libcurl jansson cmocka gnutls expat
 
 SANITIZE ?=
 WERROR ?= -Werror
@@ -139,7 +142,8 @@ deps-node:
 
 deps-c:
 	@if command -v pkg-config >/dev/null 2>&1 && \
-	    pkg-config --exists $(PC_PKGS) 2>/dev/null; then :; \
+	    pkg-config --exists $(PC_PKGS) 2>/dev/null && \
+	    command -v openssl >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	    echo "installing build dependencies: $(DEB_PKGS)"; \
 	    (apt-get update -qq || true) && \

@@ -35,6 +35,9 @@ route_fn h_oauth_introspect;
 route_fn h_admin_tokens;
 route_fn h_admin_tokens_expire;
 
+/* h_soap.c */
+route_fn h_soap_partner;
+
 /* h_flow.c */
 route_fn h_flow_invoke;
 route_fn h_flow_list;

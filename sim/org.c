@@ -401,9 +401,10 @@ static int
 load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
           size_t index)
 {
-    static const char *const keys[] = {"username",    "password",   "id",
-                                       "email",       "first_name", "last_name",
-                                       "api_enabled", "profile",    NULL};
+    static const char *const keys[] = {
+        "username",       "password",  "id",          "email",
+        "first_name",     "last_name", "api_enabled", "active",
+        "security_token", "profile",   NULL};
     const char *username, *password, *email, *first, *last, *profile;
     char dflt_id[32];
 
@@ -419,7 +420,8 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
         conf_string(c, u, path, "first_name", NULL, &first) == -1 ||
         conf_string(c, u, path, "last_name", "User", &last) == -1 ||
         conf_bool(c, u, path, "api_enabled", 1, &ou->api_enabled) == -1 ||
-        conf_string(c, u, path, "profile", ORG_PROFILE_ADMIN, &profile) == -1)
+        conf_string(c, u, path, "profile", ORG_PROFILE_ADMIN, &profile) == -1 ||
+        org_logins_user_load(c, u, path, ou) == -1)
         return -1;
     if (username == NULL || password == NULL)
         return conf_error(c, path,
@@ -445,6 +447,10 @@ load_app(struct conf *c, json_t *a, const char *path, struct org_app *oa)
                                        "run_as",
                                        "refresh_token_policy",
                                        "refresh_token_ttl_seconds",
+                                       "certificate",
+                                       "certificate_file",
+                                       "permitted_users",
+                                       "approved_users",
                                        NULL};
     const char *name, *id, *secret, *run_as;
     int policy = REFRESH_UNTIL_REVOKED;
@@ -506,7 +512,7 @@ load_users(struct conf *c, json_t *users, struct org *o)
 }
 
 static int
-load_apps(struct conf *c, json_t *apps, struct org *o)
+load_apps(struct conf *c, json_t *apps, const char *dir, struct org *o)
 {
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i;
@@ -516,7 +522,9 @@ load_apps(struct conf *c, json_t *apps, struct org *o)
         o->napps = i + 1;
         if (load_app(c, json_array_get(apps, i),
                      conf_index(p, sizeof(p), "connected_apps", i),
-                     &o->apps[i]) == -1)
+                     &o->apps[i]) == -1 ||
+            org_logins_app_load(c, json_array_get(apps, i), p, dir, o,
+                                &o->apps[i]) == -1)
             return -1;
         if (o->apps[i].run_as != NULL &&
             org_user_find(o, o->apps[i].run_as) == NULL)
@@ -527,7 +535,8 @@ load_apps(struct conf *c, json_t *apps, struct org *o)
 }
 
 static int
-load_users_and_apps(struct conf *c, json_t *root, struct org *o)
+load_users_and_apps(struct conf *c, json_t *root, const char *dir,
+                    struct org *o)
 {
     json_t *users = NULL, *apps = NULL, *dflt_users = NULL, *dflt_apps = NULL;
     int rc = -1;
@@ -544,7 +553,7 @@ load_users_and_apps(struct conf *c, json_t *root, struct org *o)
         apps = dflt_apps = json_loads(
             dflt_users != NULL ? default_apps_json : default_app_no_run_as_json,
             0, NULL);
-    if (load_users(c, users, o) == 0 && load_apps(c, apps, o) == 0)
+    if (load_users(c, users, o) == 0 && load_apps(c, apps, dir, o) == 0)
         rc = 0;
     json_decref(dflt_users);
     json_decref(dflt_apps);
@@ -570,7 +579,7 @@ load_api(struct conf *c, json_t *root, struct org *o)
 }
 
 static int
-load_root(struct conf *c, json_t *root, struct org *o)
+load_root(struct conf *c, json_t *root, const char *dir, struct org *o)
 {
     static const char *const keys[] = {"name",
                                        "edition",
@@ -593,6 +602,7 @@ load_root(struct conf *c, json_t *root, struct org *o)
                                        "instance_name",
                                        "sandbox",
                                        "trial_expiration",
+                                       "my_domain",
                                        NULL};
     const char *name = NULL;
     int ed = EDITION_ENTERPRISE;
@@ -613,7 +623,8 @@ load_root(struct conf *c, json_t *root, struct org *o)
         load_api(c, root, o) == -1 || load_clock(c, root, o) == -1 ||
         load_identity(c, root, o) == -1 || load_w2l(c, root, o) == -1 ||
         load_custom_fields(c, root, o) == -1 ||
-        load_users_and_apps(c, root, o) == -1 ||
+        load_users_and_apps(c, root, dir, o) == -1 ||
+        org_logins_root_load(c, root, o) == -1 ||
         org_actions_load(c, root, o) == -1 || org_rules_load(c, root, o) == -1)
         return -1;
     return 0;
@@ -657,6 +668,12 @@ keep_secrets(struct conf *c, struct org *o, const struct org *current)
                         o->users[i].username,
                         u != NULL ? u->password : NULL) == -1)
             return -1;
+        conf_join(q, sizeof(q), p, "security_token");
+        if (o->users[i].security_token != NULL &&
+            keep_secret(c, q, &o->users[i].security_token, "user",
+                        o->users[i].username,
+                        u != NULL ? u->security_token : NULL) == -1)
+            return -1;
     }
     for (i = 0; i < o->napps; i++) {
         a = current != NULL ? org_app_find(current, o->apps[i].client_id)
@@ -671,21 +688,30 @@ keep_secrets(struct conf *c, struct org *o, const struct org *current)
     return 0;
 }
 
-struct org *
-org_load_update(const char *label, const char *text, size_t len,
-                const struct org *current, struct sf_err *err)
+/* dir: the org file's directory, for relative file names; NULL for a
+ * text that is not a file's. */
+static struct org *
+load_org(const char *label, const char *dir, const char *text, size_t len,
+         const struct org *current, struct sf_err *err)
 {
     struct conf c = {label, text, len, err};
     struct org *o = xcalloc(1, sizeof(*o));
     json_t *root = NULL;
 
-    if ((root = conf_parse(&c)) == NULL || load_root(&c, root, o) == -1 ||
+    if ((root = conf_parse(&c)) == NULL || load_root(&c, root, dir, o) == -1 ||
         keep_secrets(&c, o, current) == -1) {
         org_free(o);
         o = NULL;
     }
     json_decref(root);
     return o;
+}
+
+struct org *
+org_load_update(const char *label, const char *text, size_t len,
+                const struct org *current, struct sf_err *err)
+{
+    return load_org(label, NULL, text, len, current, err);
 }
 
 struct org *
@@ -699,7 +725,8 @@ struct org *
 org_load_file(const char *path, struct sf_err *err)
 {
     FILE *fp = NULL;
-    char *text = NULL;
+    char *text = NULL, *dir = NULL;
+    const char *slash;
     size_t len = 0, cap = 0, got;
     struct org *o = NULL;
 
@@ -723,8 +750,14 @@ org_load_file(const char *path, struct sf_err *err)
         err_set(err, "%s: read error", path);
         goto out;
     }
-    o = org_load_buf(path, text, len, err);
+    /* A certificate file is named relative to the org file. */
+    slash = strrchr(path, '/');
+    dir = slash == NULL   ? xstrdup(".")
+          : slash == path ? xstrdup("/")
+                          : xasprintf("%.*s", (int)(slash - path), path);
+    o = load_org(path, dir, text, len, NULL, err);
 out:
+    free(dir);
     if (fp != NULL)
         fclose(fp);
     free(text);
@@ -765,6 +798,7 @@ org_free(struct org *o)
     }
     free(o->custom_fields);
     for (i = 0; i < o->nusers; i++) {
+        org_logins_user_free(&o->users[i]);
         free(o->users[i].username);
         free(o->users[i].password);
         free(o->users[i].email);
@@ -774,12 +808,14 @@ org_free(struct org *o)
     }
     free(o->users);
     for (i = 0; i < o->napps; i++) {
+        org_logins_app_free(&o->apps[i]);
         free(o->apps[i].name);
         free(o->apps[i].client_id);
         free(o->apps[i].client_secret);
         free(o->apps[i].run_as);
     }
     free(o->apps);
+    free(o->my_domain);
     org_actions_free(o);
     org_rules_free(o);
     free(o);
@@ -893,14 +929,15 @@ users_json(const struct org *o)
 
     for (i = 0; i < o->nusers; i++) {
         const struct org_user *u = &o->users[i];
+        json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:b}", "username",
+                              u->username, "password", u->password, "id", u->id,
+                              "email", u->email, "first_name",
+                              string_or_null(u->first_name), "last_name",
+                              u->last_name, "api_enabled", u->api_enabled);
 
-        json_array_append_new(
-            arr,
-            json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:s}", "username",
-                      u->username, "password", u->password, "id", u->id,
-                      "email", u->email, "first_name",
-                      string_or_null(u->first_name), "last_name", u->last_name,
-                      "api_enabled", u->api_enabled, "profile", u->profile));
+        json_object_set_new(j, "profile", json_string(u->profile));
+        org_logins_user_json(u, j);
+        json_array_append_new(arr, j);
     }
     return arr;
 }
@@ -913,15 +950,15 @@ apps_json(const struct org *o)
 
     for (i = 0; i < o->napps; i++) {
         const struct org_app *a = &o->apps[i];
+        json_t *j = json_pack(
+            "{s:s, s:s, s:s, s:o, s:s, s:I}", "name", a->name, "client_id",
+            a->client_id, "client_secret", a->client_secret, "run_as",
+            string_or_null(a->run_as), "refresh_token_policy",
+            refresh_names[a->refresh_policy], "refresh_token_ttl_seconds",
+            (json_int_t)a->refresh_ttl_s);
 
-        json_array_append_new(
-            arr,
-            json_pack("{s:s, s:s, s:s, s:o, s:s, s:I}", "name", a->name,
-                      "client_id", a->client_id, "client_secret",
-                      a->client_secret, "run_as", string_or_null(a->run_as),
-                      "refresh_token_policy", refresh_names[a->refresh_policy],
-                      "refresh_token_ttl_seconds",
-                      (json_int_t)a->refresh_ttl_s));
+        org_logins_app_json(a, j);
+        json_array_append_new(arr, j);
     }
     return arr;
 }
@@ -959,6 +996,7 @@ org_to_json(const struct org *o)
             : json_null());
     org_actions_json(o, j);
     org_rules_json(o, j);
+    org_logins_root_json(o, j);
     return j;
 }
 
@@ -969,7 +1007,12 @@ org_json_redact(json_t *j)
     size_t i;
 
     json_array_foreach(json_object_get(j, "users"), i, v)
+    {
         json_object_set_new(v, "password", json_string(ORG_SECRET_MARK));
+        if (json_object_get(v, "security_token") != NULL)
+            json_object_set_new(v, "security_token",
+                                json_string(ORG_SECRET_MARK));
+    }
     json_array_foreach(json_object_get(j, "connected_apps"), i, v)
         json_object_set_new(v, "client_secret", json_string(ORG_SECRET_MARK));
 }

@@ -56,6 +56,8 @@ struct org_user {
     char *profile;           /* the Profile's name */
     char id[SFID_LEN15 + 1]; /* 005... */
     int api_enabled;
+    int active;           /* an inactive user cannot log in */
+    char *security_token; /* appended to the password to log in, or NULL */
 };
 
 /* The profiles every org has; a user's profile names one of these or any
@@ -69,6 +71,10 @@ struct org_app {
     char *run_as; /* username for client_credentials, or NULL */
     enum refresh_policy refresh_policy;
     int64_t refresh_ttl_s;
+    char *certificate;     /* PEM X.509 (RSA) for the JWT bearer grant */
+    int self_authorize;    /* "all_users" may self-authorize (else admin
+                              approved users are pre-authorized) */
+    char **approved_users; /* NULL-terminated usernames; NULL: everyone */
 };
 
 /* One "from -> to" pair: an input variable or JSON path -> a field. */
@@ -213,6 +219,7 @@ struct org {
     struct org_drule *drules;
     size_t ndrules;
     struct rules *rules; /* compiled from the three above; owned */
+    char *my_domain;     /* "https://x.my.salesforce.com", or NULL */
 };
 
 /* Caller frees with org_free(). NULL (and err set) on any error. */
@@ -234,8 +241,9 @@ void org_free(struct org *o);
 /* The effective configuration, defaults filled in, secrets included; a
  * new reference that org_load_buf() accepts back unchanged. */
 json_t *org_to_json(const struct org *o);
-/* What GET /__sim/org shows by default: every user's password and every
- * connected app's client_secret in j (org_to_json's) become the mark. */
+/* What GET /__sim/org shows by default: every user's password and
+ * security token and every connected app's client_secret in j
+ * (org_to_json's) become the mark. */
 #define ORG_SECRET_MARK "[redacted]"
 void org_json_redact(json_t *j);
 
@@ -246,6 +254,19 @@ const char *edition_organization_type(enum edition e);
 int64_t edition_w2l_limit(enum edition e);
 
 const struct org_user *org_user_find(const struct org *o, const char *username);
+
+/* A password as a login sends it, against the user's (org_logins.c). */
+enum org_password {
+    ORG_PASSWORD_OK,       /* the password, then the token if the user has
+                              one */
+    ORG_PASSWORD_BAD,      /* anything else */
+    ORG_PASSWORD_NO_TOKEN, /* the right password without the user's token */
+};
+enum org_password org_user_password(const struct org_user *u,
+                                    const char *given);
+/* Whether username is among the app's approved users (every user when
+ * the app names none). */
+int org_app_approved(const struct org_app *a, const char *username);
 const struct org_app *org_app_find(const struct org *o, const char *client_id);
 /* An exact flow API name; NULL when unknown. */
 const struct org_flow *org_flow_find(const struct org *o, const char *api_name);

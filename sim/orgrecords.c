@@ -39,6 +39,7 @@ enum src {
     SRC_FIRST_NAME,
     SRC_LAST_NAME,
     SRC_EMAIL,
+    SRC_ACTIVE,
     SRC_ALIAS,
     SRC_NICKNAME,
     SRC_PROFILE_ID,
@@ -67,7 +68,7 @@ static const struct row user_rows[] = {
     {"Email", SRC_EMAIL, NULL},
     {"Alias", SRC_ALIAS, NULL},
     {"CommunityNickname", SRC_NICKNAME, NULL},
-    {"IsActive", SRC_CONST, "true"},
+    {"IsActive", SRC_ACTIVE, NULL},
     {"TimeZoneSidKey", SRC_CONST, "America/Los_Angeles"},
     {"LocaleSidKey", SRC_CONST, "en_US"},
     {"EmailEncodingKey", SRC_CONST, "UTF-8"},
@@ -203,6 +204,7 @@ row_value(struct subject *s, const struct row *r)
     case SRC_FIRST_NAME: return s->user->first_name;
     case SRC_LAST_NAME: return s->user->last_name;
     case SRC_EMAIL: return s->user->email;
+    case SRC_ACTIVE: return s->user->active ? "true" : "false";
     case SRC_ALIAS: return alias_of(s->user, buf);
     case SRC_NICKNAME: return nickname_of(s->user, buf);
     case SRC_PROFILE_ID:

@@ -36,6 +36,36 @@ request_query(const struct sim_request *req, const char *name)
     return kv_find(req->query, req->nquery, name, 0);
 }
 
+/* Whether a Host value is one a URL can carry as it is: a name or an
+ * address literal, an optional port, nothing else. */
+static int
+host_usable(const char *h)
+{
+    size_t i, len = strlen(h);
+
+    if (len == 0 || len > REQUEST_ORIGIN_MAX - 16)
+        return 0;
+    for (i = 0; i < len; i++)
+        if (!isalnum((unsigned char)h[i]) && strchr(".-_:[]", h[i]) == NULL)
+            return 0;
+    return 1;
+}
+
+const char *
+request_origin(const struct sim_request *req, const char *fallback, char *out,
+               size_t n)
+{
+    const char *host = request_header(req, "Host");
+    const char *sep;
+
+    if (host == NULL || !host_usable(host)) {
+        sep = strstr(fallback, "://");
+        host = sep != NULL ? sep + 3 : fallback;
+    }
+    snprintf(out, n, "%s://%s", req->tls ? "https" : "http", host);
+    return out;
+}
+
 const char *
 request_media_type(const struct sim_request *req, char *out, size_t n)
 {

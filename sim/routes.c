@@ -19,6 +19,10 @@ const struct route sim_routes[] = {
     {M_POST, "/services/oauth2/introspect", h_oauth_introspect, 0},
     {M_GET, "/id/:org/:user", h_oauth_identity, 0},
 
+    /* SOAP partner API: login() only (h_soap.c) */
+    {M_POST, "/services/Soap/u/:version", h_soap_partner, 0},
+    {M_POST, "/services/Soap/u/:version/:org", h_soap_partner, 0},
+
     /* REST API */
     {M_GET, "/services/data", h_versions, 0},
     {M_GET, "/services/data/:version/actions/custom/flow", h_flow_list,

@@ -48,6 +48,9 @@ struct sim_config {
     /* --allow-host: more names the admin API answers to (guard.h). */
     const char *const *allow_hosts;
     size_t nallow_hosts;
+    /* HTTPS (tls.h): the certificate chain and key as PEM text, borrowed;
+     * NULL: plain HTTP. */
+    const char *tls_cert_pem, *tls_key_pem;
 };
 
 struct sim {
@@ -64,7 +67,7 @@ struct sim {
     struct window *api_window; /* API requests, rolling 24 h */
     struct cursors *cursors;   /* REST query locators (cursor.h) */
     struct fault_plan *faults; /* injected faults (/__sim/faults) */
-    char base_url[128];        /* http://host:port, once listening */
+    char base_url[128];        /* http[s]://host:port, once listening */
     uint64_t resets;           /* sim_reset() calls so far */
 };
 

@@ -21,6 +21,9 @@ struct http_result {
 
 struct httpc *httpc_new(const char *base_url);
 void httpc_free(struct httpc *c);
+/* Trust the certificates in ca_file (PEM) for https:// from now on, as
+ * `curl --cacert` does; NULL: libcurl's default store again. */
+void httpc_set_ca(struct httpc *c, const char *ca_file);
 /*
  * Sends method base_url+path with an optional body and extra headers
  * ("Name: value", NULL-terminated). 0 on an HTTP answer, -1 on a transport

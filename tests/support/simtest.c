@@ -6,12 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "xmalloc.h"
 
-void
-simtest_start(struct simtest *t, const char *const *args)
+static void
+start(struct simtest *t, const char *const *args)
 {
     struct sf_err err;
 
@@ -23,12 +24,47 @@ simtest_start(struct simtest *t, const char *const *args)
     t->http = httpc_new(t->proc.url);
 }
 
+void
+simtest_start(struct simtest *t, const char *const *args)
+{
+    t->tmpdir[0] = t->ca_file[0] = '\0';
+    start(t, args);
+}
+
+void
+simtest_start_tls(struct simtest *t, const char *const *args)
+{
+    const char *all[48] = {"--tls", "--tls-ca-out", NULL};
+    size_t n = 3;
+
+    snprintf(t->tmpdir, sizeof(t->tmpdir), "/tmp/sfsim-tls.XXXXXX");
+    if (mkdtemp(t->tmpdir) == NULL) {
+        perror("simtest: mkdtemp");
+        abort();
+    }
+    snprintf(t->ca_file, sizeof(t->ca_file), "%s/ca.pem", t->tmpdir);
+    all[2] = t->ca_file;
+    while (args != NULL && *args != NULL && n < 47)
+        all[n++] = *args++;
+    all[n] = NULL;
+    start(t, all);
+    httpc_set_ca(t->http, t->ca_file);
+}
+
 int
 simtest_stop(struct simtest *t)
 {
+    int st;
+
     httpc_free(t->http);
     t->http = NULL;
-    return spawn_sim_stop(&t->proc, 10000);
+    st = spawn_sim_stop(&t->proc, 10000);
+    if (t->tmpdir[0] != '\0') {
+        unlink(t->ca_file);
+        rmdir(t->tmpdir);
+        t->tmpdir[0] = t->ca_file[0] = '\0';
+    }
+    return st;
 }
 
 int

@@ -16,11 +16,18 @@
 struct simtest {
     struct spawn_sim proc;
     struct httpc *http;
+    char tmpdir[64];   /* simtest_start_tls(): holds ca_file; else "" */
+    char ca_file[128]; /* the certificate --tls-ca-out wrote, or "" */
 };
 
 /* args: extra sfsim arguments, NULL-terminated (may be NULL). Aborts the
  * test program when the sim does not start. */
 void simtest_start(struct simtest *t, const char *const *args);
+/*
+ * The same over HTTPS: sfsim --tls --tls-ca-out <t->ca_file> plus args,
+ * and t->http trusting that certificate. simtest_stop() removes the file.
+ */
+void simtest_start_tls(struct simtest *t, const char *const *args);
 int simtest_stop(struct simtest *t);
 /*
  * cmocka fixtures. Setup: *state becomes a started struct simtest (owned;
