@@ -799,12 +799,14 @@ sf_time(int64_t ms)
 
 struct changes {
     int64_t from, to; /* [from, to) */
+    int deleted;      /* list {"id","deletedDate"} instead of ids */
     json_t *list;
     size_t n;
 };
 
+/* Adds r to c->list when it changed (or was deleted) within the span. */
 static int
-add_updated(struct record *r, void *arg)
+add_change(struct record *r, void *arg)
 {
     struct changes *c = arg;
     char id18[SFID_LEN18 + 1];
@@ -814,24 +816,10 @@ add_updated(struct record *r, void *arg)
     if (++c->n > REPLICATION_MAX_IDS)
         return 1;
     sfid_to18(r->id, id18);
-    json_array_append_new(c->list, json_string(id18));
-    return 0;
-}
-
-static int
-add_deleted(struct record *r, void *arg)
-{
-    struct changes *c = arg;
-    char id18[SFID_LEN18 + 1];
-
-    if (r->modified_ms < c->from || r->modified_ms >= c->to)
-        return 0;
-    if (++c->n > REPLICATION_MAX_IDS)
-        return 1;
-    sfid_to18(r->id, id18);
-    json_array_append_new(c->list,
-                          json_pack("{s:s, s:o}", "id", id18, "deletedDate",
-                                    sf_time(r->modified_ms)));
+    json_array_append_new(
+        c->list, c->deleted ? json_pack("{s:s, s:o}", "id", id18, "deletedDate",
+                                        sf_time(r->modified_ms))
+                            : json_string(id18));
     return 0;
 }
 
@@ -854,7 +842,7 @@ h_sobject_updated(struct sim *sim, struct sim_request *req,
     if ((obj = replication_range(sim, req, &c.from, &c.to, resp)) == NULL)
         return;
     c.list = json_array();
-    if (store_foreach(sim->store, obj->store_index, add_updated, &c) != 0) {
+    if (store_foreach(sim->store, obj->store_index, add_change, &c) != 0) {
         too_many_ids(resp, c.list);
         return;
     }
@@ -900,7 +888,8 @@ h_sobject_deleted(struct sim *sim, struct sim_request *req,
         return;
     }
     c.list = json_array();
-    if (store_foreach_deleted(sim->store, obj->store_index, add_deleted, &c) !=
+    c.deleted = 1;
+    if (store_foreach_deleted(sim->store, obj->store_index, add_change, &c) !=
         0) {
         too_many_ids(resp, c.list);
         return;

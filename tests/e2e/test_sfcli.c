@@ -1,7 +1,10 @@
 /*
  * test_sfcli.c - the official Salesforce CLI (`sf`, npm @salesforce/cli),
  * unmodified, against the real sfsim: tests/e2e/sfcli/check.mjs runs each
- * command and checks its output and the sim's journal. `make deps`
+ * command and checks its output and the sim's journal, twice: logged in
+ * with `sf org login access-token` over plain HTTP, and with `sf org login
+ * jwt` (a key pair openssl makes for the run) over HTTPS (`sfsim --tls`,
+ * its certificate trusted through NODE_EXTRA_CA_CERTS). `make deps`
  * installs the CLI and the Node.js 22 it needs into tests/e2e/sfcli/ with
  * npm ci.
  *
@@ -22,6 +25,7 @@
 
 #include <cmocka.h>
 
+#include "jwtkeys.h"
 #include "simtest.h"
 
 #define SFCLI_DIR "tests/e2e/sfcli"
@@ -57,19 +61,21 @@ cli_ready(void)
     return 0;
 }
 
-/* Runs check.mjs against a sim started with args; fails unless it passed. */
+/* Runs check.mjs (with extra arguments) against the started sim t, then
+ * stops it; fails unless both went well. */
 static void
-run_check(const char *const *args, const char *extra)
+run_check(struct simtest *t, const char *extra)
 {
-    struct simtest t;
-    char cmd[2048];
+    char cmd[2048], ca[256];
+    const char *env[] = {ca, NULL};
     int timed_out = 0, st;
 
-    simtest_start(&t, args);
+    snprintf(ca, sizeof(ca), "NODE_EXTRA_CA_CERTS=%s", t->ca_file);
     snprintf(cmd, sizeof(cmd), "%s %s/check.mjs %s %s", SFCLI_NODE, SFCLI_DIR,
-             t.proc.url, extra != NULL ? extra : "");
-    st = spawn_shell(cmd, NULL, SFCLI_TIMEOUT_MS, &timed_out);
-    assert_int_equal(simtest_stop(&t), 0);
+             t->proc.url, extra != NULL ? extra : "");
+    st = spawn_shell(cmd, t->ca_file[0] != '\0' ? env : NULL, SFCLI_TIMEOUT_MS,
+                     &timed_out);
+    assert_int_equal(simtest_stop(t), 0);
     assert_false(timed_out);
     assert_int_equal(st, 0);
 }
@@ -78,12 +84,40 @@ run_check(const char *const *args, const char *extra)
 static void
 test_sfcli_http(void **state)
 {
+    struct simtest t;
+
     (void)state;
     if (!cli_ready()) {
         skip();
         return;
     }
-    run_check(NULL, NULL);
+    simtest_start(&t, NULL);
+    run_check(&t, NULL);
+}
+
+/* sf org login jwt (fixtures/orgs/jwt.json's CI app, with a key pair made
+ * for this run), then every command, over HTTPS. */
+static void
+test_sfcli_https_jwt(void **state)
+{
+    struct jwtkeys k;
+    struct simtest t;
+    char extra[512];
+    const char *args[] = {"--org", NULL, NULL};
+
+    (void)state;
+    if (!cli_ready()) {
+        skip();
+        return;
+    }
+    jwtkeys_make(&k);
+    args[1] = k.org;
+    simtest_start_tls(&t, args);
+    assert_memory_equal(t.proc.url, "https://", 8);
+    snprintf(extra, sizeof(extra), "--jwt %s sfsim-jwt-client admin@sfsim.test",
+             k.key);
+    run_check(&t, extra);
+    jwtkeys_remove(&k);
 }
 
 int
@@ -91,6 +125,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sfcli_http),
+        cmocka_unit_test(test_sfcli_https_jwt),
     };
 
     return cmocka_run_group_tests_name("e2e_sfcli", tests, NULL, NULL);

@@ -5,13 +5,16 @@
 // the sim's journal must show nothing answered 5xx and no 4xx but the
 // ones this script provokes.
 //
-//   node check.mjs SIM_URL [--jwt KEY_FILE CLIENT_ID USERNAME] [--ca CA_FILE]
+//   node check.mjs SIM_URL [--jwt KEY_FILE CLIENT_ID USERNAME]
 //
-// SIM_URL is http://HOST:PORT or https://HOST:PORT (then CA_FILE is the
-// certificate the sim wrote with --tls-ca-out). With --jwt the login is
-// `sf org login jwt` instead of `sf org login access-token`. HOME and the
-// XDG directories point into a temporary directory, so the user's own `sf`
-// configuration is neither read nor touched. Exit status 0 when every
+// SIM_URL is http://HOST:PORT or https://HOST:PORT (then run it with
+// NODE_EXTRA_CA_CERTS naming the certificate the sim wrote with
+// --tls-ca-out: Node.js reads it at start, for this script and for sf).
+// With --jwt the login is `sf org login jwt` with that key, Connected App
+// and user instead of `sf org login access-token`. What the org says (its
+// id, name, edition, API allocation) is read from GET /__sim/org. HOME and
+// the XDG directories point into a temporary directory, so the user's own
+// `sf` configuration is neither read nor touched. Exit status 0 when every
 // check passed; 1 with the failed check on stderr otherwise.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
@@ -27,7 +30,6 @@ const opt = (name, n = 1) => {
   return i < 0 ? null : args.slice(i + 1, i + 1 + n);
 };
 const jwt = opt('--jwt', 3);
-const ca = opt('--ca');
 const home = mkdtempSync(join(tmpdir(), 'sfsim-sfcli-'));
 const env = {
   ...process.env,
@@ -54,7 +56,6 @@ const env = {
   FORCE_COLOR: '0',
   COLUMNS: '200',
 };
-if (ca) env.NODE_EXTRA_CA_CERTS = ca[0];
 let step = 'start';
 
 function fail(why) {
@@ -101,11 +102,24 @@ async function admin(method, path, body) {
 
 const T = (s) => s.replace(/\s+/g, ' ');
 
+// --- the org, as the sim has it ------------------------------------------------
+step = 'GET /__sim/org';
+const org = await admin('GET', '/__sim/org');
+const editionType = {
+  Essentials: 'Base Edition', Professional: 'Professional Edition',
+  Enterprise: 'Enterprise Edition', Unlimited: 'Unlimited Edition',
+  Performance: 'Unlimited Edition', Developer: 'Developer Edition',
+}[org.edition];
+check(typeof org.name === 'string' && editionType, JSON.stringify(org).slice(0, 200));
+
 // --- login ------------------------------------------------------------------
+let username = org.users[0].username;
 if (jwt) {
+  username = jwt[2];
   const r = sfOk('org', 'login', 'jwt', '--client-id', jwt[1], '--jwt-key-file', jwt[0],
-    '--username', jwt[2], '--instance-url', url, '--alias', 'sim', '--json');
-  check(r.json.result.username === jwt[2], `username ${r.json.result.username}`);
+    '--username', username, '--instance-url', url, '--alias', 'sim', '--json');
+  check(r.json.result.username === username, `username ${r.json.result.username}`);
+  check(r.json.result.orgId.startsWith(org.org_id), `orgId ${r.json.result.orgId}`);
 } else {
   step = 'POST /__sim/tokens';
   const tok = await admin('POST', '/__sim/tokens', {});
@@ -114,12 +128,13 @@ if (jwt) {
   const r = sfOk('org', 'login', 'access-token', '--instance-url', url, '--alias', 'sim',
     '--no-prompt', '--json');
   delete env.SF_ACCESS_TOKEN;
-  check(r.json.result.username === 'admin@sfsim.test', `username ${r.json.result.username}`);
-  check(r.json.result.orgId === '00D000000000001EAA', `orgId ${r.json.result.orgId}`);
+  check(r.json.result.username === username, `username ${r.json.result.username}`);
+  check(r.json.result.orgId.startsWith(org.org_id), `orgId ${r.json.result.orgId}`);
 }
 let r = sfOk('org', 'display', '--target-org', 'sim', '--json');
 check(r.json.result.connectedStatus === 'Connected', `status ${r.json.result.connectedStatus}`);
-check(r.json.result.id === '00D000000000001EAA', `id ${r.json.result.id}`);
+check(r.json.result.username === username, `username ${r.json.result.username}`);
+check(r.json.result.id.startsWith(org.org_id), `id ${r.json.result.id}`);
 check(r.json.result.instanceUrl.startsWith(url), `instanceUrl ${r.json.result.instanceUrl}`);
 
 // --- records ------------------------------------------------------------------
@@ -155,8 +170,8 @@ r = sfOk('data', 'query', '-o', 'sim', '-q', 'SELECT COUNT() FROM Lead');
 check(/Total number of records retrieved: 1\./.test(T(r.out)), `count table: ${r.out}`);
 r = sfOk('data', 'query', '-o', 'sim', '-q',
   'SELECT Name, InstanceName, OrganizationType FROM Organization', '--json');
-check(r.json.result.records[0].OrganizationType === 'Enterprise Edition',
-  JSON.stringify(r.json.result));
+check(r.json.result.records[0].OrganizationType === editionType &&
+  r.json.result.records[0].Name === org.name, JSON.stringify(r.json.result));
 
 // --- search ------------------------------------------------------------------------
 r = sfOk('data', 'search', '-o', 'sim', '-q',
@@ -178,13 +193,14 @@ for (const o of ['Lead', 'Contact', 'Account', 'User', 'Organization'])
 r = sfOk('limits', 'api', 'display', '-o', 'sim', '--json');
 {
   const d = r.json.result.find((l) => l.name === 'DailyApiRequests');
-  check(d && d.max === 110000 && d.remaining < d.max, `limits: ${JSON.stringify(d)}`);
+  check(d && d.max === org.api_daily_limit && d.remaining < d.max,
+    `limits: ${JSON.stringify(d)}`);
 }
 r = sfOk('api', 'request', 'rest', '-o', 'sim',
-  '/services/data/v66.0/sobjects/Organization/00D000000000001');
+  `/services/data/v66.0/sobjects/Organization/${org.org_id}`);
 {
-  const org = JSON.parse(r.out);
-  check(org.Name === 'sfsim default org' && org.IsSandbox === false, r.out);
+  const rec = JSON.parse(r.out);
+  check(rec.Name === org.name && rec.IsSandbox === org.sandbox, r.out);
 }
 
 // --- delete --------------------------------------------------------------------------
@@ -202,6 +218,9 @@ step = 'GET /__sim/journal';
 const journal = await admin('GET', '/__sim/journal');
 const expected = (e) =>
   (e.status === 400 && /ScratchOrgInfo/.test(e.query || '')) ||
+  // sf tries the JWT audiences in order; the sim's own URL is the first.
+  (jwt && e.status === 400 && e.path.endsWith('/services/oauth2/token') &&
+   /audience/.test(e.detail || '')) ||
   (e.status === 404 && e.method === 'GET' && e.path.endsWith(`/sobjects/Lead/${id}`));
 const bad = journal.filter((e) => e.status >= 500 || (e.status >= 400 && !expected(e)));
 check(bad.length === 0, `unexpected answers: ${JSON.stringify(bad.map((e) =>
