@@ -166,11 +166,7 @@ static void
 search_error(struct sim_response *resp, const struct soql_error *err)
 {
     /* Search errors carry no "fields" (facts 7.4). */
-    response_json(resp, 400,
-                  json_pack("[{s:s, s:s}]", "message", err->message,
-                            "errorCode", err->code));
-    resp->verdict = VERDICT_ERROR;
-    response_detail(resp, "%s", err->code);
+    response_sf_error(resp, 400, err->code, err->message, NULL);
 }
 
 /* Adds a RETURNING item for every searchable object (a search without

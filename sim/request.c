@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
 #include "xmalloc.h"
 
 static const char *
@@ -186,7 +187,16 @@ response_sf_error(struct sim_response *resp, int status, const char *code,
 {
     json_t *err =
         json_pack("{s:s, s:s}", "message", message, "errorCode", code);
+    char *fixed;
 
+    if (err == NULL) {
+        /* A message echoing request bytes that are not UTF-8, which JSON
+         * cannot carry: those bytes become U+FFFD. */
+        fixed = xmalloc(3 * strlen(message) + 1);
+        utf8_fix(message, strlen(message), fixed, NULL);
+        err = json_pack("{s:s, s:s}", "message", fixed, "errorCode", code);
+        free(fixed);
+    }
     if (fields != NULL)
         json_object_set_new(err, "fields", fields);
     response_json(resp, status, json_pack("[o]", err));

@@ -594,6 +594,12 @@ test_updated_and_deleted(void **state)
            400,
            "[{\"message\":\"Missing required parameter: start\","
            "\"errorCode\":\"MISSING_ARGUMENT\"}]");
+    /* Bytes that are not UTF-8, echoed: U+FFFD, not an empty answer. */
+    expect(c, "GET",
+           V "/sobjects/Lead/updated?start=%FF&end=2026-01-06T00:00:00Z", NULL,
+           400,
+           "[{\"message\":\"start: '\\ufffd' is not a valid ISO 8601 "
+           "date-time\",\"errorCode\":\"INVALID_REPLICATION_DATE\"}]");
     /* Once the bin is purged past start, those deletions are gone. */
     simtest_advance(&c->sim, 15 * DAY);
     new_token(c);

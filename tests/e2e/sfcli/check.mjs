@@ -17,6 +17,8 @@
 // `sf` configuration is neither read nor touched. Exit status 0 when every
 // check passed; 1 with the failed check on stderr otherwise.
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
+import https from 'node:https';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -91,13 +93,30 @@ function sfOk(...argv) {
   return r;
 }
 
-async function admin(method, path, body) {
-  const r = await fetch(`${url}${path}`, {
-    method,
-    body: body ? JSON.stringify(body) : undefined,
-    headers: body ? { 'Content-Type': 'application/json' } : {},
+// One admin call on a connection of its own: a kept-alive one would sit
+// idle while sf runs, and the sim closes idle connections.
+function admin(method, path, body) {
+  const mod = url.startsWith('https:') ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = mod.request(`${url}${path}`, {
+      method,
+      agent: false,
+      headers: body ? { 'Content-Type': 'application/json' } : {},
+    }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { data += d; });
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(data));
+        } catch (e) {
+          reject(new Error(`${method} ${path}: ${res.statusCode} ${data.slice(0, 200)}`));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end(body ? JSON.stringify(body) : undefined);
   });
-  return r.json();
 }
 
 const T = (s) => s.replace(/\s+/g, ' ');
