@@ -406,8 +406,7 @@ fault_plan_add(struct fault_plan *p, json_t *spec, struct sf_err *err)
         err_set(err, "a fault rule is a JSON object");
         return NULL;
     }
-    json_object_foreach(spec, key, v)
-    {
+    json_object_foreach(spec, key, v) {
         if (name_index(spec_keys, key) == -1)
             bad = key;
     }
@@ -457,14 +456,12 @@ json_find_key(json_t *j, const char *key, int depth)
     if (json_is_object(j)) {
         if ((v = json_object_get(j, key)) != NULL)
             return v;
-        json_object_foreach(j, k, v)
-        {
+        json_object_foreach(j, k, v) {
             if ((found = json_find_key(v, key, depth - 1)) != NULL)
                 return found;
         }
     } else if (json_is_array(j)) {
-        json_array_foreach(j, i, v)
-        {
+        json_array_foreach(j, i, v) {
             if ((found = json_find_key(v, key, depth - 1)) != NULL)
                 return found;
         }

@@ -112,8 +112,7 @@ h_admin_clock_post(struct sim *sim, struct sim_request *req,
             "expected a JSON object such as {\"advance_seconds\": 60}");
         return;
     }
-    json_object_foreach(body, key, v)
-    {
+    json_object_foreach(body, key, v) {
         const char *const *a;
 
         for (a = allowed; *a != NULL && strcmp(*a, key) != 0; a++)

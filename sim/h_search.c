@@ -471,8 +471,7 @@ joined_fields(json_t *arr, struct buf *b)
     if (!json_is_array(arr))
         return NULL;
     buf_reset(b);
-    json_array_foreach(arr, i, f)
-    {
+    json_array_foreach(arr, i, f) {
         if (json_is_string(f))
             buf_printf(b, "%s%s", b->len ? "," : "", json_string_value(f));
     }
@@ -538,8 +537,7 @@ h_psearch_post(struct sim *sim, struct sim_request *req,
         goto fail;
     dflt_fields = joined_fields(json_object_get(body, "fields"), &b);
     lim = json_object_get(body, "defaultLimit");
-    json_array_foreach(json_object_get(body, "sobjects"), i, e)
-    {
+    json_array_foreach(json_object_get(body, "sobjects"), i, e) {
         if (post_item(e, dflt_fields,
                       json_is_integer(lim) ? json_integer_value(lim) : -1, s,
                       &err) == -1)

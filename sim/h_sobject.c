@@ -202,8 +202,7 @@ body_fields(const struct object_def *obj, json_t *body, struct fieldvals *fv,
     json_t *v;
     size_t len;
 
-    json_object_foreach(body, key, v)
-    {
+    json_object_foreach(body, key, v) {
         const struct field_def *f = schema_field(obj, key);
 
         if (strcmp(key, "attributes") == 0)

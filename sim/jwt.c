@@ -226,8 +226,7 @@ jwt_audiences(const struct jwt *j, const char **out, size_t max)
             out[n++] = json_string_value(aud);
         return n;
     }
-    json_array_foreach(aud, i, v)
-    {
+    json_array_foreach(aud, i, v) {
         if (n == max)
             break;
         if (json_is_string(v))

@@ -1006,8 +1006,7 @@ org_json_redact(json_t *j)
     json_t *v;
     size_t i;
 
-    json_array_foreach(json_object_get(j, "users"), i, v)
-    {
+    json_array_foreach(json_object_get(j, "users"), i, v) {
         json_object_set_new(v, "password", json_string(ORG_SECRET_MARK));
         if (json_object_get(v, "security_token") != NULL)
             json_object_set_new(v, "security_token",

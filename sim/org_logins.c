@@ -139,8 +139,7 @@ load_approved(struct conf *c, json_t *a, const char *path, const struct org *o,
     if (json_array_size(arr) > APPROVED_MAX)
         return conf_error(c, p, "more than %d entries", APPROVED_MAX);
     oa->approved_users = xcalloc(json_array_size(arr) + 1, sizeof(char *));
-    json_array_foreach(arr, i, v)
-    {
+    json_array_foreach(arr, i, v) {
         conf_index(q, sizeof(q), p, i);
         if (!json_is_string(v))
             return conf_error(c, q, "must be a username (a string)");

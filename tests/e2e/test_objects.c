@@ -449,8 +449,7 @@ search_names(struct ctx *c, const char *v, const char *sosl, char *out,
     recs = json_is_array(j) ? j : json_object_get(j, "searchRecords");
     assert_non_null(recs);
     out[0] = '\0';
-    json_array_foreach(recs, i, r)
-    {
+    json_array_foreach(recs, i, r) {
         used +=
             (size_t)snprintf(out + used, n - used, "%s%s/%s", i ? "," : "",
                              str(json_object_get(r, "attributes"), "type"),
