@@ -31,61 +31,21 @@
     "\"INVALID_SESSION_ID\"}]"
 #define DAY 86400.0
 
-struct ctx {
-    struct simtest sim;
-    char *token;
-};
-
-static int
-start(void **state, const char *fixture)
-{
-    struct ctx *c = calloc(1, sizeof(*c));
-    const char *args[] = {"--org", NULL, NULL};
-
-    if (fixture != NULL)
-        args[1] = simtest_fixture(fixture);
-    simtest_start(&c->sim, fixture != NULL ? args : NULL);
-    c->token = simtest_token(&c->sim);
-    assert_non_null(c->token);
-    *state = c;
-    return 0;
-}
-
 static int
 start_sandbox(void **state)
 {
-    return start(state, "orgs/sandbox.json");
+    return simtest_setup_org_session(state, "orgs/sandbox.json");
 }
 
 static int
 start_custom(void **state)
 {
-    return start(state, "orgs/custom-fields.json");
-}
-
-static int
-stop(void **state)
-{
-    struct ctx *c = *state;
-    int st = simtest_stop(&c->sim);
-
-    free(c->token);
-    free(c);
-    assert_int_equal(st, 0);
-    return 0;
-}
-
-static void
-new_token(struct ctx *c)
-{
-    free(c->token);
-    c->token = simtest_token(&c->sim);
-    assert_non_null(c->token);
+    return simtest_setup_org_session(state, "orgs/custom-fields.json");
 }
 
 /* One call with the session's token (token NULL: none). */
 static long
-call(struct ctx *c, const char *method, const char *path, const char *body,
+call(struct simtest *c, const char *method, const char *path, const char *body,
      const char *token, struct http_result *r)
 {
     char auth[256];
@@ -93,7 +53,7 @@ call(struct ctx *c, const char *method, const char *path, const char *body,
 
     snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
              token != NULL ? token : "");
-    assert_int_equal(httpc_request(c->sim.http, method, path,
+    assert_int_equal(httpc_request(c->http, method, path,
                                    body ? "application/json" : NULL, body,
                                    body ? strlen(body) : 0,
                                    token != NULL ? headers : NULL, r),
@@ -103,15 +63,15 @@ call(struct ctx *c, const char *method, const char *path, const char *body,
 
 /* A call answering status with the whole body want (NULL: any body). */
 static void
-expect(struct ctx *c, const char *method, const char *path, const char *body,
-       long status, const char *want)
+expect(struct simtest *c, const char *method, const char *path,
+       const char *body, long status, const char *want)
 {
     struct http_result r;
     json_t *got,
         *exp = json_loads(want != NULL ? want : "null", JSON_DECODE_ANY, NULL);
 
     assert_non_null(exp);
-    call(c, method, path, body, c->token, &r);
+    call(c, method, path, body, c->access_token, &r);
     got = json_loadb(r.body, r.body_len, JSON_DECODE_ANY, NULL);
     if (r.body_len == 0)
         got = json_null();
@@ -128,12 +88,12 @@ expect(struct ctx *c, const char *method, const char *path, const char *body,
 
 /* The answer to a GET, parsed (new reference), with status 200. */
 static json_t *
-get_json(struct ctx *c, const char *path)
+get_json(struct simtest *c, const char *path)
 {
     struct http_result r;
     json_t *j;
 
-    if (call(c, "GET", path, NULL, c->token, &r) != 200)
+    if (call(c, "GET", path, NULL, c->access_token, &r) != 200)
         fail_msg("GET %s: %ld %s", path, r.status, r.body);
     j = json_loadb(r.body, r.body_len, 0, NULL);
     http_result_free(&r);
@@ -161,14 +121,14 @@ with_q(char *out, size_t n, const char *path, const char *q, const char *extra)
 
 /* Creates a record of object from a JSON body; its 18-char id into id. */
 static void
-create(struct ctx *c, const char *object, const char *body, char id[19])
+create(struct simtest *c, const char *object, const char *body, char id[19])
 {
     struct http_result r;
     char path[128];
     json_t *j;
 
     snprintf(path, sizeof(path), V "/sobjects/%s", object);
-    if (call(c, "POST", path, body, c->token, &r) != 201)
+    if (call(c, "POST", path, body, c->access_token, &r) != 201)
         fail_msg("create %s: %ld %s", object, r.status, r.body);
     j = json_loadb(r.body, r.body_len, 0, NULL);
     snprintf(id, 19, "%s", json_string_value(json_object_get(j, "id")));
@@ -192,7 +152,7 @@ str(json_t *o, const char *key)
 static void
 test_user_profile_organization(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     char path[512];
     json_t *j, *rec, *want;
 
@@ -272,7 +232,7 @@ test_user_profile_organization(void **state)
 static void
 test_deleted_records(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     char id[19], path[512], again[19];
     struct http_result r;
     json_t *j;
@@ -309,12 +269,12 @@ test_deleted_records(void **state)
     snprintf(path, sizeof(path), V "/sobjects/Lead/source_lead_id__c/ext-1");
     assert_int_equal(call(c, "PATCH", path,
                           "{\"LastName\":\"Other\",\"Company\":\"Y\"}",
-                          c->token, &r),
+                          c->access_token, &r),
                      201);
     http_result_free(&r);
     /* 15 days later the bin is empty. */
-    simtest_advance(&c->sim, 15 * DAY + 1);
-    new_token(c);
+    simtest_advance(c, 15 * DAY + 1);
+    simtest_login(c, NULL);
     j = get_json(c, with_q(path, sizeof(path), V "/queryAll",
                            "SELECT Id FROM Lead WHERE IsDeleted = true", NULL));
     assert_int_equal(json_integer_value(json_object_get(j, "totalSize")), 0);
@@ -329,7 +289,7 @@ test_deleted_records(void **state)
 static void
 test_columns(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     char path[512];
 
     expect(c, "GET",
@@ -371,16 +331,16 @@ test_columns(void **state)
 static void
 test_double_slash_and_session_first(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
-    char *old;
+    char old[SIMTEST_TOKEN_MAX];
 
     /* A client whose instance URL ends in "/" (facts 6.3): served; an
      * interior "//" is not. */
     assert_int_equal(call(c, "GET",
                           "//services/data/v66.0/sobjects/User/"
                           "005000000000001",
-                          NULL, c->token, &r),
+                          NULL, c->access_token, &r),
                      200);
     http_result_free(&r);
     expect(c, "GET", "/services/data/v66.0//sobjects/User/005000000000001",
@@ -396,13 +356,11 @@ test_double_slash_and_session_first(void **state)
         call(c, "DELETE", "/services/data/v99.0/x", NULL, NULL, &r), 401);
     http_result_free(&r);
     expect(c, "GET", V "/nothing/here", NULL, 404, NOT_FOUND);
-    old = c->token;
-    c->token = NULL;
-    new_token(c);
-    simtest_advance(&c->sim, 7200 + 1);
+    snprintf(old, sizeof(old), "%s", c->access_token);
+    simtest_login(c, NULL);
+    simtest_advance(c, 7200 + 1);
     assert_int_equal(call(c, "GET", V "/nothing", NULL, old, &r), 401);
     http_result_free(&r);
-    free(old);
     /* Outside /services/data/ (and for the version list) nothing changes. */
     assert_int_equal(call(c, "GET", "/services/nothing", NULL, NULL, &r), 404);
     http_result_free(&r);
@@ -414,7 +372,7 @@ test_double_slash_and_session_first(void **state)
  */
 
 static void
-three_leads(struct ctx *c)
+three_leads(struct simtest *c)
 {
     char id[19];
 
@@ -437,7 +395,7 @@ three_leads(struct ctx *c)
 /* The Name of each search record (comma-separated) of the answer to the
  * search of sosl at version v ("66.0"). */
 static const char *
-search_names(struct ctx *c, const char *v, const char *sosl, char *out,
+search_names(struct simtest *c, const char *v, const char *sosl, char *out,
              size_t n)
 {
     char path[512], base[64];
@@ -464,7 +422,7 @@ search_names(struct ctx *c, const char *v, const char *sosl, char *out,
 static void
 test_search(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     char names[512], path[512];
 
     three_leads(c);
@@ -516,7 +474,7 @@ test_search(void **state)
 static void
 test_parameterized_search(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     char path[512];
     json_t *j;
 
@@ -541,16 +499,16 @@ test_parameterized_search(void **state)
 static void
 test_updated_and_deleted(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     char a[19], b[19], path[512], want[1024];
 
     /* The clock stands at 2026-01-05T09:00:00Z. */
     create(c, "Lead", "{\"LastName\":\"A\",\"Company\":\"X\"}", a);
     create(c, "Lead", "{\"LastName\":\"B\",\"Company\":\"X\"}", b);
-    simtest_advance(&c->sim, 120);
+    simtest_advance(c, 120);
     snprintf(path, sizeof(path), V "/sobjects/Lead/%s", b);
     expect(c, "DELETE", path, NULL, 204, "null");
-    simtest_advance(&c->sim, 90);
+    simtest_advance(c, 90);
     snprintf(want, sizeof(want),
              "{\"ids\":[\"%s\"],\"latestDateCovered\":"
              "\"2026-01-05T09:03:00.000+0000\"}",
@@ -600,8 +558,8 @@ test_updated_and_deleted(void **state)
            "[{\"message\":\"start: '\\ufffd' is not a valid ISO 8601 "
            "date-time\",\"errorCode\":\"INVALID_REPLICATION_DATE\"}]");
     /* Once the bin is purged past start, those deletions are gone. */
-    simtest_advance(&c->sim, 15 * DAY);
-    new_token(c);
+    simtest_advance(c, 15 * DAY);
+    simtest_login(c, NULL);
     expect(c, "GET",
            V "/sobjects/Lead/deleted?start=2026-01-05T08:00:00Z&end="
              "2026-01-21T00:00:00Z",
@@ -615,17 +573,19 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_user_profile_organization,
-                                        start_sandbox, stop),
+                                        start_sandbox, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_deleted_records, start_custom,
-                                        stop),
-        cmocka_unit_test_setup_teardown(test_columns, start_custom, stop),
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_columns, start_custom,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_double_slash_and_session_first,
-                                        start_custom, stop),
-        cmocka_unit_test_setup_teardown(test_search, start_custom, stop),
+                                        start_custom, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_search, start_custom,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_parameterized_search, start_custom,
-                                        stop),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_updated_and_deleted, start_custom,
-                                        stop),
+                                        simtest_teardown),
     };
 
     return cmocka_run_group_tests_name("e2e_objects", tests, NULL, NULL);
