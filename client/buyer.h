@@ -99,6 +99,8 @@ struct buyer_reconcile {
 struct buyer {
     char *name;
     char *url;
+    char *ca_file; /* delivery.ca_file (resolved), or NULL: the default
+                      trust store, or CURL_CA_BUNDLE / SSL_CERT_FILE */
     enum buyer_ctype ctype;
     enum buyer_format format;
     char *external_id_field; /* upsert on this Salesforce field (sObject) */
