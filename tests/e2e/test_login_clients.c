@@ -12,8 +12,9 @@
  *
  * The key pair comes from openssl at test time (tests/support/jwtkeys.h).
  * A client whose npm package is not installed is skipped with one line
- * saying so (`make deps` installs them; only an unreachable npm registry
- * leaves them out); so is the port-443 run without the right to bind it.
+ * saying so when the npm registry cannot be reached, and fails otherwise
+ * (npmclient.h: `make deps` installs them); the port-443 run is skipped
+ * without the right to bind it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +29,7 @@
 #include <cmocka.h>
 
 #include "jwtkeys.h"
+#include "npmclient.h"
 #include "simtest.h"
 #include "xmalloc.h"
 
@@ -47,22 +49,6 @@ group_teardown(void **state)
     (void)state;
     jwtkeys_remove(&keys);
     return 0;
-}
-
-/* Skips the test (one line why) unless dir's npm packages are installed. */
-static int
-installed(const char *dir, const char *package)
-{
-    char *path = xasprintf("tests/e2e/%s/node_modules/%s", dir, package);
-    int ok = access(path, F_OK) == 0;
-
-    if (!ok)
-        fprintf(stderr,
-                "skip: %s is not installed (npm could not be reached; "
-                "`make deps` runs npm ci in tests/e2e/%s)\n",
-                package, dir);
-    free(path);
-    return ok;
 }
 
 /* Runs a node script (cmd), with NODE_EXTRA_CA_CERTS=ca when ca is set;
@@ -89,7 +75,7 @@ jsforce_logins(int tls)
     char *cmd;
     int st;
 
-    if (!installed("jsforce", "jsforce")) {
+    if (!npmclient_ready("jsforce", "jsforce", "jsforce")) {
         skip();
         return;
     }
@@ -141,7 +127,8 @@ test_second_library_https(void **state)
     int st;
 
     (void)state;
-    if (!installed("logins", "node-salesforce-connection")) {
+    if (!npmclient_ready("node-salesforce-connection", "logins",
+                         "node-salesforce-connection")) {
         skip();
         return;
     }

@@ -26,21 +26,19 @@
 #include <cmocka.h>
 
 #include "jwtkeys.h"
+#include "npmclient.h"
 #include "simtest.h"
 
 #define SFCLI_DIR "tests/e2e/sfcli"
 #define SFCLI_NODE SFCLI_DIR "/node_modules/.bin/node"
-#define SFCLI_SF SFCLI_DIR "/node_modules/.bin/sf"
 /* A hang guard only: each command has its own 2-minute limit in check.mjs. */
 #define SFCLI_TIMEOUT_MS (20 * 60 * 1000)
-#define NPM_PING_TIMEOUT_MS 30000
 
 /* Whether the CLI may run here; 0 after skipping the test, saying why. */
 static int
 cli_ready(void)
 {
     const char *san = getenv("SFSIM_SANITIZE");
-    int timed_out = 0;
 
     if (san != NULL && san[0] != '\0') {
         print_message("sfcli: skipped under SANITIZE=%s: the plain `make "
@@ -48,17 +46,8 @@ cli_ready(void)
                       san);
         return 0;
     }
-    if (access(SFCLI_SF, X_OK) == 0 && access(SFCLI_NODE, X_OK) == 0)
-        return 1;
-    if (spawn_shell("npm ping >/dev/null 2>&1", NULL, NPM_PING_TIMEOUT_MS,
-                    &timed_out) != 0) {
-        print_message("sfcli: skipped: the Salesforce CLI is not installed "
-                      "and the npm registry cannot be reached\n");
-        return 0;
-    }
-    fail_msg("the Salesforce CLI is not installed in " SFCLI_DIR
-             " although the npm registry answers: run `make deps`");
-    return 0;
+    return npmclient_ready("the Salesforce CLI", "sfcli", ".bin/sf") &&
+           npmclient_ready("Node.js 22", "sfcli", ".bin/node");
 }
 
 /* Runs check.mjs (with extra arguments) against the started sim t, then
