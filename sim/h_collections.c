@@ -498,7 +498,7 @@ static size_t
 delete_all(struct sim *sim, struct batch_rec *recs, size_t n)
 {
     size_t i, refused = 0;
-    char id15[SFID_LEN15 + 1];
+    char id15[SFID_LEN15 + 1], msg[160];
     struct record *r;
 
     for (i = 0; i < n; i++) {
@@ -511,6 +511,13 @@ delete_all(struct sim *sim, struct batch_rec *recs, size_t n)
         if ((r = store_get(sim->store, id15)) == NULL) {
             batch_refuse(&recs[i], VERDICT_ERROR, "ENTITY_IS_DELETED",
                          "entity is deleted", NULL);
+            refused++;
+            continue;
+        }
+        if (schema_refusal(recs[i].obj, OBJ_DELETABLE, msg, sizeof(msg)) ==
+            -1) {
+            batch_refuse(&recs[i], VERDICT_ERROR,
+                         "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", msg, NULL);
             refused++;
             continue;
         }

@@ -129,13 +129,8 @@ object_allows(const struct object_def *obj, unsigned what,
 {
     char msg[160];
 
-    if (obj->flags & what)
+    if (schema_refusal(obj, what, msg, sizeof(msg)) == 0)
         return 0;
-    snprintf(msg, sizeof(msg), "entity type cannot be %s: %s",
-             what == OBJ_CREATEABLE   ? "inserted"
-             : what == OBJ_UPDATEABLE ? "updated"
-                                      : "deleted",
-             obj->label);
     response_sf_error(resp, 400, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", msg,
                       NULL);
     return -1;

@@ -405,6 +405,19 @@ schema_object(const struct schema *s, const char *name)
     return NULL;
 }
 
+int
+schema_refusal(const struct object_def *obj, unsigned what, char *msg, size_t n)
+{
+    if (obj->flags & what)
+        return 0;
+    snprintf(msg, n, "entity type cannot be %s: %s",
+             what == OBJ_CREATEABLE   ? "inserted"
+             : what == OBJ_UPDATEABLE ? "updated"
+                                      : "deleted",
+             obj->label);
+    return -1;
+}
+
 const struct object_def *
 schema_object_at(const struct schema *s, int store_index)
 {

@@ -78,6 +78,14 @@ void schema_free(struct schema *s);
 /* Case-insensitive lookups; NULL when unknown. Borrowed. */
 const struct object_def *schema_object(const struct schema *s,
                                        const char *name);
+/*
+ * Whether the API may do what (OBJ_CREATEABLE, OBJ_UPDATEABLE or
+ * OBJ_DELETABLE) to obj's records: 0, or -1 with Salesforce's message for
+ * CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY in msg ("entity type cannot be
+ * inserted: User").
+ */
+int schema_refusal(const struct object_def *obj, unsigned what, char *msg,
+                   size_t n);
 const struct object_def *schema_object_at(const struct schema *s,
                                           int store_index);
 const struct field_def *schema_field(const struct object_def *o,

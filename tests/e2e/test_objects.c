@@ -215,6 +215,30 @@ test_user_profile_organization(void **state)
     expect(c, "DELETE", V "/sobjects/Organization/00D5e000000SbXA", NULL, 400,
            "[{\"message\":\"entity type cannot be deleted: Organization\","
            "\"errorCode\":\"CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY\"}]");
+    /* The batch calls too: each record refused, nothing written. */
+    expect(c, "POST", V "/composite/sobjects",
+           "{\"records\":[{\"attributes\":{\"type\":\"Profile\"},"
+           "\"Name\":\"P\"}]}",
+           200,
+           "[{\"success\":false,\"errors\":[{\"statusCode\":"
+           "\"CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY\",\"message\":"
+           "\"entity type cannot be inserted: Profile\",\"fields\":[]}]}]");
+    expect(c, "PATCH", V "/composite/sobjects",
+           "{\"records\":[{\"attributes\":{\"type\":\"User\"},"
+           "\"id\":\"0055e000001AbCeAAK\",\"LastName\":\"Y\"}]}",
+           200,
+           "[{\"success\":false,\"errors\":[{\"statusCode\":"
+           "\"CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY\",\"message\":"
+           "\"entity type cannot be updated: User\",\"fields\":[]}]}]");
+    expect(c, "DELETE", V "/composite/sobjects?ids=0055e000001AbCeAAK", NULL,
+           200,
+           "[{\"id\":\"0055e000001AbCeAAK\",\"success\":false,\"errors\":"
+           "[{\"statusCode\":\"CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY\","
+           "\"message\":\"entity type cannot be deleted: User\","
+           "\"fields\":[]}]}]");
+    j = get_json(c, V "/sobjects/User/0055e000001AbCeAAK");
+    assert_string_equal(str(j, "LastName"), "Integration");
+    json_decref(j);
     j = get_json(c, V "/sobjects/User");
     rec = json_object_get(j, "objectDescribe");
     assert_string_equal(str(rec, "keyPrefix"), "005");
