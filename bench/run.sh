@@ -426,16 +426,19 @@ bench_w2l_memory() {
 # FIFO, on the built-in default org; median of BENCH_STARTS runs. Measured
 # in-shell with $EPOCHREALTIME rather than hyperfine, which times a whole
 # command (start-up plus shutdown). Includes bash's fork and exec (~1 ms).
-bench_startup() {
-    local fifo=$tmp/ready.fifo i t0 t1 fd line med
+# time_starts FILE ARGS...: BENCH_STARTS starts of sfsim --port 0 ARGS,
+# microseconds from fork to ready line, one a line into FILE.
+time_starts() {
+    local out=$1 fifo=$tmp/ready.fifo i t0 t1 fd line
+    shift
 
-    mkfifo "$fifo"
-    : >"$tmp/starts"
+    [ -p "$fifo" ] || mkfifo "$fifo"
+    : >"$out"
     for i in $(seq "$BENCH_STARTS"); do
         t0=${EPOCHREALTIME/[.,]/}
         # Not start_bg: a redirection on a function call is opened by this
         # shell, and opening a FIFO for writing would wait for a reader.
-        "$SFSIM" --port 0 >"$fifo" 2>>"$OUT/sfsim-startup.log" &
+        "$SFSIM" --port 0 "$@" >"$fifo" 2>>"$OUT/sfsim-startup.log" &
         BG_PID=$!
         echo "$BG_PID" >>"$tmp/pids"
         exec {fd}<"$fifo"
@@ -443,9 +446,15 @@ bench_startup() {
         t1=${EPOCHREALTIME/[.,]/}
         exec {fd}<&-
         case $line in "sfsim listening on "*) ;; *) die "unexpected: $line" ;; esac
-        echo $((t1 - t0)) >>"$tmp/starts"
+        echo $((t1 - t0)) >>"$out"
         stop_pid "$BG_PID"
     done
+}
+
+bench_startup() {
+    local i t0 t1 med tls
+
+    time_starts "$tmp/starts"
     med=$(median_ms "$tmp/starts")
     # For scale: the same fork+exec of a program that does nothing, and of
     # sfsim --version (exec and dynamic linking, libmicrohttpd pulls in
@@ -463,6 +472,12 @@ bench_startup() {
     add_row "start to ready line (median of $BENCH_STARTS)" "$med" "ms" "< 20" \
         "$(verdict "$med" lt 20)" \
         "min $(median_ms "$tmp/starts" 0) ms, max $(median_ms "$tmp/starts" 1) ms; medians: /bin/true $(median_ms "$tmp/true") ms, sfsim --version $(median_ms "$tmp/version") ms"
+    # With --tls the sim makes a key and a certificate first and writes it.
+    time_starts "$tmp/starts-tls" --tls --tls-ca-out "$tmp/ca.pem"
+    tls=$(median_ms "$tmp/starts-tls")
+    add_row "… with --tls (a new key and certificate, written out)" "$tls" "ms" "< 20" \
+        "$(verdict "$tls" lt 20)" \
+        "min $(median_ms "$tmp/starts-tls" 0) ms, max $(median_ms "$tmp/starts-tls" 1) ms"
 }
 
 # median_ms FILE [Q]: the median (or quantile Q, 0 = min, 1 = max) of a

@@ -57,7 +57,7 @@ struct options {
     enum profile profile;
     int64_t jobs, repeat;
     int64_t timeout_ms;
-    int keep, list, strict, verbose, replay, fix;
+    int keep, list, strict, verbose, replay, fix, tls;
 };
 
 static const struct option long_opts[] = {
@@ -77,6 +77,7 @@ static const struct option long_opts[] = {
     {"strict", no_argument, NULL, 's'},
     {"suite", required_argument, NULL, 'd'},
     {"timeout", required_argument, NULL, 't'},
+    {"tls", no_argument, NULL, 'T'},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -104,6 +105,10 @@ usage(FILE *fp)
         "  --repeat N               run every case N times, each afresh\n"
         "  --strict                 a failed SHOULD case fails the run too\n"
         "  --timeout MS             limit of each client run (default 5000)\n"
+        "  --tls                    run each sim over HTTPS (sfsim --tls);\n"
+        "                           the client trusts it through\n"
+        "                           CURL_CA_BUNDLE, SSL_CERT_FILE,\n"
+        "                           NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE\n"
         "  --list                   list the profiles and the cases, run none\n"
         "  --json FILE              write a JSON report\n"
         "  --junit FILE             write JUnit XML\n"
@@ -141,6 +146,7 @@ parse_args(int argc, char **argv, struct options *o)
         switch (c) {
         case 'c': o->client = optarg; break;
         case 'F': o->fix = 1; break;
+        case 'T': o->tls = 1; break;
         case 'd': o->suite = optarg; break;
         case 'h': usage(stdout); exit(EXIT_OK);
         case 'H': o->html = optarg; break;
@@ -712,6 +718,7 @@ main(int argc, char **argv)
     cfg.timeout_ms = o.timeout_ms;
     cfg.profile = o.profile;
     cfg.keep = o.keep;
+    cfg.tls = o.tls;
     if (cfg.sim_path == NULL || cfg.client_cmd == NULL) {
         log_warnx("cannot find %s; give %s",
                   cfg.sim_path ? "sfdeliver" : "sfsim",

@@ -39,6 +39,7 @@ struct cursor {
     struct cursor_id *ids;    /* owned; n record IDs in result order */
     size_t n;
     size_t batch; /* the batch size the query ran with */
+    int all;      /* queryAll: rows in the recycle bin are rows too */
     int64_t last_used_ms;
     uint64_t opened; /* opening order, for releasing the oldest */
 };

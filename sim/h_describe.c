@@ -51,6 +51,9 @@ static const struct {
     {"PersonContactId", "PersonContact", {"Contact", NULL}},
     {"ConvertedAccountId", "ConvertedAccount", {"Account", NULL}},
     {"ConvertedContactId", "ConvertedContact", {"Contact", NULL}},
+    {"ProfileId", "Profile", {"Profile", NULL}},
+    {"UserRoleId", "UserRole", {"UserRole", NULL}},
+    {"ManagerId", "Manager", {"User", NULL}},
 };
 
 /* The record types of an object: Master, plus the Person Account org's
@@ -84,7 +87,8 @@ enum prop_type { PROP_BOOL, PROP_INT, PROP_STRING, PROP_JSON };
 enum prop_from {
     FROM_FALSE,
     FROM_TRUE,
-    FROM_FLAG, /* the field has prop.flag */
+    FROM_FLAG,     /* the field has prop.flag */
+    FROM_OBJ_FLAG, /* the object has prop.flag (OBJ_*) */
     FROM_OBJ_PREFIX,
     FROM_OBJ_LABEL,
     FROM_OBJ_LABEL_PLURAL,
@@ -115,7 +119,7 @@ struct prop {
     const char *name;
     enum prop_type type;
     enum prop_from from;
-    unsigned flag; /* FROM_FLAG */
+    unsigned flag; /* FROM_FLAG, FROM_OBJ_FLAG */
 };
 
 /* What a property describes. */
@@ -153,15 +157,10 @@ static void
 object_source(enum prop_from from, const struct subject *s,
               struct prop_value *v)
 {
-    char plural[96];
-
     switch (from) {
     case FROM_OBJ_PREFIX: v->str = s->obj->prefix; break;
     case FROM_OBJ_LABEL: v->str = s->obj->label; break;
-    case FROM_OBJ_LABEL_PLURAL:
-        snprintf(plural, sizeof(plural), "%ss", s->obj->label);
-        v->j = json_string(plural);
-        break;
+    case FROM_OBJ_LABEL_PLURAL: v->str = s->obj->label_plural; break;
     case FROM_OBJ_NAME: v->str = s->obj->name; break;
     case FROM_OBJ_URLS: v->j = object_urls(s); break;
     default: break;
@@ -169,9 +168,9 @@ object_source(enum prop_from from, const struct subject *s,
 }
 
 static void
-field_source(enum prop_from from, const struct field_def *f,
-             struct prop_value *v)
+field_source(enum prop_from from, const struct subject *s, struct prop_value *v)
 {
+    const struct field_def *f = s->f;
     int text = f->length > 0, number = FIELDTYPE_IS_NUMBER(f->type);
     int writable = !(f->flags & FIELD_READONLY);
 
@@ -181,7 +180,9 @@ field_source(enum prop_from from, const struct field_def *f,
                : text                                      ? f->length * 3
                                                            : 0;
         break;
-    case FROM_CREATEABLE: v->n = writable; break;
+    case FROM_CREATEABLE:
+        v->n = writable && (s->obj->flags & OBJ_CREATEABLE);
+        break;
     case FROM_DEFAULTED_ON_CREATE:
         v->n = !nillable(f) && !(f->flags & FIELD_REQUIRED);
         break;
@@ -208,7 +209,9 @@ field_source(enum prop_from from, const struct field_def *f,
     case FROM_SCALE: v->n = number ? f->scale : 0; break;
     case FROM_SOAP_TYPE: v->str = soap_types[f->type]; break;
     case FROM_TYPE: v->str = fieldtype_describe_name(f->type); break;
-    case FROM_UPDATEABLE: v->n = writable && f->type != FT_ID; break;
+    case FROM_UPDATEABLE:
+        v->n = writable && f->type != FT_ID && (s->obj->flags & OBJ_UPDATEABLE);
+        break;
     default: break;
     }
 }
@@ -227,8 +230,10 @@ props_json(const struct prop *table, const struct subject *s)
         v.n = p->from == FROM_TRUE;
         if (p->from == FROM_FLAG)
             v.n = (s->f->flags & p->flag) != 0;
+        else if (p->from == FROM_OBJ_FLAG)
+            v.n = (s->obj->flags & p->flag) != 0;
         else if (s->f != NULL)
-            field_source(p->from, s->f, &v);
+            field_source(p->from, s, &v);
         else
             object_source(p->from, s, &v);
         if (p->type == PROP_BOOL)
@@ -242,32 +247,32 @@ props_json(const struct prop *table, const struct subject *s)
     return j;
 }
 
-/* An object as the global describe lists it: flags as a standard object
- * of a fresh org has them. */
+/* An object as the global describe lists it: what the API may do with it
+ * from its flags, the rest as a standard object of a fresh org has it. */
 static const struct prop object_props[] = {
     {"activateable", PROP_BOOL, FROM_FALSE, 0},
-    {"createable", PROP_BOOL, FROM_TRUE, 0},
+    {"createable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_CREATEABLE},
     {"custom", PROP_BOOL, FROM_FALSE, 0},
     {"customSetting", PROP_BOOL, FROM_FALSE, 0},
-    {"deletable", PROP_BOOL, FROM_TRUE, 0},
+    {"deletable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_DELETABLE},
     {"deprecatedAndHidden", PROP_BOOL, FROM_FALSE, 0},
-    {"feedEnabled", PROP_BOOL, FROM_TRUE, 0},
+    {"feedEnabled", PROP_BOOL, FROM_OBJ_FLAG, OBJ_FEED},
     {"hasSubtypes", PROP_BOOL, FROM_FALSE, 0},
     {"isSubtype", PROP_BOOL, FROM_FALSE, 0},
     {"keyPrefix", PROP_STRING, FROM_OBJ_PREFIX, 0},
     {"label", PROP_STRING, FROM_OBJ_LABEL, 0},
-    {"labelPlural", PROP_JSON, FROM_OBJ_LABEL_PLURAL, 0},
-    {"layoutable", PROP_BOOL, FROM_TRUE, 0},
-    {"mergeable", PROP_BOOL, FROM_TRUE, 0},
-    {"mruEnabled", PROP_BOOL, FROM_TRUE, 0},
+    {"labelPlural", PROP_STRING, FROM_OBJ_LABEL_PLURAL, 0},
+    {"layoutable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_LAYOUTABLE},
+    {"mergeable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_MERGEABLE},
+    {"mruEnabled", PROP_BOOL, FROM_OBJ_FLAG, OBJ_FEED},
     {"name", PROP_STRING, FROM_OBJ_NAME, 0},
     {"queryable", PROP_BOOL, FROM_TRUE, 0},
-    {"replicateable", PROP_BOOL, FROM_TRUE, 0},
+    {"replicateable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_REPLICATEABLE},
     {"retrieveable", PROP_BOOL, FROM_TRUE, 0},
-    {"searchable", PROP_BOOL, FROM_TRUE, 0},
-    {"triggerable", PROP_BOOL, FROM_TRUE, 0},
-    {"undeletable", PROP_BOOL, FROM_TRUE, 0},
-    {"updateable", PROP_BOOL, FROM_TRUE, 0},
+    {"searchable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_SEARCHABLE},
+    {"triggerable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_TRIGGERABLE},
+    {"undeletable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_DELETABLE},
+    {"updateable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_UPDATEABLE},
     {"urls", PROP_JSON, FROM_OBJ_URLS, 0},
     {NULL, PROP_BOOL, FROM_FALSE, 0},
 };

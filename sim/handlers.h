@@ -35,6 +35,9 @@ route_fn h_oauth_introspect;
 route_fn h_admin_tokens;
 route_fn h_admin_tokens_expire;
 
+/* h_soap.c */
+route_fn h_soap_partner;
+
 /* h_flow.c */
 route_fn h_flow_invoke;
 route_fn h_flow_list;
@@ -68,6 +71,13 @@ route_fn h_sobject_update;
 route_fn h_sobject_delete;
 route_fn h_sobject_get_by_ext;
 route_fn h_sobject_upsert;
+route_fn h_sobject_updated;
+route_fn h_sobject_deleted;
+
+/* h_search.c */
+route_fn h_search;
+route_fn h_psearch_get;
+route_fn h_psearch_post;
 
 /* h_bulk.c */
 route_fn h_bulk_ingest_create;
@@ -103,6 +113,7 @@ route_fn h_tree;
 
 /* h_query.c */
 route_fn h_query;
+route_fn h_query_all;
 route_fn h_query_more;
 
 #endif

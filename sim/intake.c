@@ -665,6 +665,17 @@ static int
 check(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
 {
     json_t *err = NULL;
+    char msg[160];
+
+    /* Objects the org file makes (User, Profile, Organization), whatever
+     * the batch call that names them. */
+    if (schema_refusal(c->obj,
+                       c->existing == NULL ? OBJ_CREATEABLE : OBJ_UPDATEABLE,
+                       msg, sizeof(msg)) == -1) {
+        add_error(c, VERDICT_ERROR, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
+                  NULL, "%s", msg);
+        return -1;
+    }
 
     if (person_kind(c->sim, c->obj, fv, c->existing, &c->kind, &err) == -1) {
         add_error_json(c, VERDICT_ERROR, err);

@@ -17,6 +17,7 @@
 #include "org.h"
 #include "parse.h"
 #include "sim.h"
+#include "tls.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -37,6 +38,19 @@ enum opt_id {
     OPT_CHECK,
     OPT_ALLOW_HOST,
     OPT_REQUEST_TIMEOUT,
+    OPT_TLS,
+    OPT_TLS_CERT,
+    OPT_TLS_KEY,
+    OPT_TLS_CA_OUT,
+};
+
+/* What main() does besides serving, and where HTTPS comes from. */
+struct run_opts {
+    int check;
+    int tls;                   /* --tls, or implied by --tls-cert */
+    const char *tls_cert_file; /* --tls-cert */
+    const char *tls_key_file;  /* --tls-key */
+    const char *tls_ca_out;    /* --tls-ca-out */
 };
 
 static const struct {
@@ -52,6 +66,18 @@ static const struct {
     {{"allow-host", required_argument, NULL, OPT_ALLOW_HOST},
      "NAME",
      "also let Host NAME reach the admin API (repeatable; * for any)"},
+    {{"tls", no_argument, NULL, OPT_TLS},
+     NULL,
+     "serve HTTPS with a certificate made at start"},
+    {{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+     "FILE",
+     "serve HTTPS with this PEM certificate (chain)"},
+    {{"tls-key", required_argument, NULL, OPT_TLS_KEY},
+     "FILE",
+     "... and this PEM private key"},
+    {{"tls-ca-out", required_argument, NULL, OPT_TLS_CA_OUT},
+     "FILE",
+     "write the certificate clients should trust to FILE"},
     {{"org", required_argument, NULL, OPT_ORG},
      "FILE",
      "org config (default: the built-in default org)"},
@@ -101,7 +127,7 @@ usage(FILE *fp)
     }
     fprintf(fp,
             "\nOnce listening it prints: sfsim listening on "
-            "http://HOST:PORT\n"
+            "http://HOST:PORT\n(https:// with --tls or --tls-cert).\n"
             "The admin API is under http://HOST:PORT/__sim/ (clock, tokens,\n"
             "records, journal, faults, org, reset, ...).\n"
             "See sfsim(1) for the endpoints and the admin API, sfsim-org(5)\n"
@@ -153,9 +179,60 @@ allow_host(struct sim_config *cfg, const char *name)
     return 0;
 }
 
+/* The TLS options together: 0, or 2 after saying what is wrong. */
+static int
+check_tls_args(struct run_opts *run)
+{
+    if ((run->tls_cert_file == NULL) != (run->tls_key_file == NULL)) {
+        log_warnx("--tls-cert and --tls-key go together");
+        return 2;
+    }
+    if (run->tls_cert_file != NULL)
+        run->tls = 1;
+    if (run->tls_ca_out != NULL && !run->tls) {
+        log_warnx("--tls-ca-out needs --tls (or --tls-cert and --tls-key)");
+        return 2;
+    }
+    return 0;
+}
+
+/*
+ * The certificate and key to serve HTTPS with, into creds and cfg: made
+ * now for the loopback names, the --bind address and the --allow-host
+ * names, or read from the user's files. 0, or the exit status.
+ */
+static int
+setup_tls(const struct run_opts *run, struct sim_config *cfg,
+          struct tls_creds *creds)
+{
+    const char *names[ALLOW_HOST_MAX + 1];
+    struct sf_err err;
+    size_t n = 0, i;
+
+    err_clear(&err);
+    if (run->tls_cert_file != NULL) {
+        if (tls_load(run->tls_cert_file, run->tls_key_file, creds, &err) ==
+            -1) {
+            log_warnx("%s", err.msg);
+            return 2;
+        }
+    } else {
+        names[n++] = cfg->bind;
+        for (i = 0; i < cfg->nallow_hosts; i++)
+            names[n++] = cfg->allow_hosts[i];
+        if (tls_generate(names, n, creds, &err) == -1) {
+            log_warnx("%s", err.msg);
+            return 1;
+        }
+    }
+    cfg->tls_cert_pem = creds->cert_pem;
+    cfg->tls_key_pem = creds->key_pem;
+    return 0;
+}
+
 /* Returns 0, or the exit status for an early exit (+100 for success). */
 static int
-parse_args(int argc, char **argv, struct sim_config *cfg, int *check)
+parse_args(int argc, char **argv, struct sim_config *cfg, struct run_opts *run)
 {
     struct option longopts[NOPTIONS + 1];
     uint64_t v;
@@ -204,7 +281,11 @@ parse_args(int argc, char **argv, struct sim_config *cfg, int *check)
                 return 2;
             cfg->has_seed = 1;
             break;
-        case OPT_CHECK: *check = 1; break;
+        case OPT_CHECK: run->check = 1; break;
+        case OPT_TLS: run->tls = 1; break;
+        case OPT_TLS_CERT: run->tls_cert_file = optarg; break;
+        case OPT_TLS_KEY: run->tls_key_file = optarg; break;
+        case OPT_TLS_CA_OUT: run->tls_ca_out = optarg; break;
         case OPT_VERBOSE: cfg->verbose++; break;
         case OPT_VERSION: printf("sfsim %s\n", SFSIM_VERSION); return 100;
         case OPT_HELP: usage(stdout); return 100;
@@ -215,7 +296,7 @@ parse_args(int argc, char **argv, struct sim_config *cfg, int *check)
         log_warnx("unexpected argument \"%s\"", argv[optind]);
         return 2;
     }
-    return 0;
+    return check_tls_args(run);
 }
 
 static int
@@ -230,7 +311,7 @@ print_org(const struct org *org)
 }
 
 static int
-serve(struct sim *sim)
+serve(struct sim *sim, const char *ca_out)
 {
     struct httpd *h;
     struct sf_err err;
@@ -246,6 +327,14 @@ serve(struct sim *sim)
     err_clear(&err);
     if ((h = httpd_start(sim, &err)) == NULL) {
         log_warnx("%s", err.msg);
+        return 1;
+    }
+    /* Written before the ready line, so a client that waits for the line
+     * finds the file whole. */
+    if (ca_out != NULL &&
+        tls_write_cert(sim->cfg.tls_cert_pem, ca_out, &err) == -1) {
+        log_warnx("%s", err.msg);
+        httpd_stop(h);
         return 1;
     }
     if (!guard_is_loopback(sim->cfg.bind))
@@ -275,14 +364,16 @@ main(int argc, char **argv)
         .max_body = SIM_DEFAULT_MAX_BODY,
         .deadline_s = SIM_DEFAULT_DEADLINE_S,
     };
+    struct run_opts run = {0};
+    struct tls_creds creds = {NULL, NULL};
     struct sf_err err;
     struct org *org;
     struct sim *sim;
-    int check = 0, rc;
+    int rc;
 
     log_init(argv[0], 0);
     xjson_init();
-    if ((rc = parse_args(argc, argv, &cfg, &check)) != 0)
+    if ((rc = parse_args(argc, argv, &cfg, &run)) != 0)
         return rc == 100 ? 0 : rc;
     log_init(argv[0], cfg.verbose);
     err_clear(&err);
@@ -291,16 +382,22 @@ main(int argc, char **argv)
         log_warnx("%s", err.msg[0] ? err.msg : "built-in org is invalid");
         return 2;
     }
-    if (check) {
+    if (run.check) {
         rc = print_org(org);
+        org_free(org);
+        return rc;
+    }
+    if (run.tls && (rc = setup_tls(&run, &cfg, &creds)) != 0) {
         org_free(org);
         return rc;
     }
     if ((sim = sim_new(&cfg, org, &err)) == NULL) {
         log_warnx("%s", err.msg);
+        tls_creds_free(&creds);
         return 1;
     }
-    rc = serve(sim);
+    rc = serve(sim, run.tls_ca_out);
     sim_free(sim);
+    tls_creds_free(&creds);
     return rc;
 }

@@ -38,19 +38,27 @@ static const char default_org_json[] =
     "                      \"run_as\": \"admin@sfsim.test\"}]\n"
     "}\n";
 
+/* org_type: Organization.OrganizationType, one of the values of its
+ * picklist (Essentials and Performance have none of their own: the
+ * nearest, see the README's fidelity notes). */
 static const struct {
     const char *name;
     int api_enabled;
     int64_t w2l_limit;
     int64_t api_base, api_per_licence;
+    const char *org_type;
 } editions[EDITION_COUNT] = {
-    [EDITION_ESSENTIALS] = {"Essentials", 0, 500, 0, 0},
-    [EDITION_PROFESSIONAL] = {"Professional", 0, 500, 100000, 1000},
-    [EDITION_ENTERPRISE] = {"Enterprise", 1, 500, 100000, 1000},
-    [EDITION_UNLIMITED] = {"Unlimited", 1, 500, 100000, 5000},
+    [EDITION_ESSENTIALS] = {"Essentials", 0, 500, 0, 0, "Base Edition"},
+    [EDITION_PROFESSIONAL] = {"Professional", 0, 500, 100000, 1000,
+                              "Professional Edition"},
+    [EDITION_ENTERPRISE] = {"Enterprise", 1, 500, 100000, 1000,
+                            "Enterprise Edition"},
+    [EDITION_UNLIMITED] = {"Unlimited", 1, 500, 100000, 5000,
+                           "Unlimited Edition"},
     /* 2,500 as our seed page states; Salesforce's help says 500. */
-    [EDITION_PERFORMANCE] = {"Performance", 1, 2500, 100000, 5000},
-    [EDITION_DEVELOPER] = {"Developer", 1, 500, 15000, 0},
+    [EDITION_PERFORMANCE] = {"Performance", 1, 2500, 100000, 5000,
+                             "Unlimited Edition"},
+    [EDITION_DEVELOPER] = {"Developer", 1, 500, 15000, 0, "Developer Edition"},
 };
 
 static const char *const edition_names[] = {
@@ -64,6 +72,12 @@ const char *
 edition_name(enum edition e)
 {
     return editions[e].name;
+}
+
+const char *
+edition_organization_type(enum edition e)
+{
+    return editions[e].org_type;
 }
 
 int64_t
@@ -160,6 +174,35 @@ load_clock(struct conf *c, json_t *root, struct org *o)
         return conf_error(c, "clock.start",
                           "\"%s\" is not an RFC 3339 date-time", start);
     o->clock_frozen = frozen;
+    return 0;
+}
+
+/* What the Organization record says about the org. */
+static int
+load_identity(struct conf *c, json_t *root, struct org *o)
+{
+    const char *instance = NULL, *trial = NULL;
+    size_t i, n;
+
+    o->trial_expiration_ms = -1;
+    if (conf_string(c, root, "", "instance_name", "NA1", &instance) == -1 ||
+        conf_bool(c, root, "", "sandbox", 0, &o->sandbox) == -1 ||
+        conf_string(c, root, "", "trial_expiration", NULL, &trial) == -1)
+        return -1;
+    n = strlen(instance);
+    for (i = 0; i < n; i++)
+        if (!((instance[i] >= 'A' && instance[i] <= 'Z') ||
+              (instance[i] >= 'a' && instance[i] <= 'z') ||
+              (instance[i] >= '0' && instance[i] <= '9')))
+            break;
+    if (n == 0 || n > ORG_INSTANCE_NAME_MAX || i < n)
+        return conf_error(c, "instance_name",
+                          "must be 1 to %d letters and digits",
+                          ORG_INSTANCE_NAME_MAX);
+    memcpy(o->instance_name, instance, n + 1);
+    if (trial != NULL && timefmt_parse(trial, &o->trial_expiration_ms) == -1)
+        return conf_error(c, "trial_expiration",
+                          "\"%s\" is not an RFC 3339 date-time", trial);
     return 0;
 }
 
@@ -410,10 +453,11 @@ static int
 load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
           size_t index)
 {
-    static const char *const keys[] = {"username",    "password",   "id",
-                                       "email",       "first_name", "last_name",
-                                       "api_enabled", NULL};
-    const char *username, *password, *email, *first, *last;
+    static const char *const keys[] = {
+        "username",       "password",  "id",          "email",
+        "first_name",     "last_name", "api_enabled", "active",
+        "security_token", "profile",   NULL};
+    const char *username, *password, *email, *first, *last, *profile;
     char dflt_id[32];
 
     if (!json_is_object(u))
@@ -427,7 +471,9 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
         conf_string(c, u, path, "email", NULL, &email) == -1 ||
         conf_string(c, u, path, "first_name", NULL, &first) == -1 ||
         conf_string(c, u, path, "last_name", "User", &last) == -1 ||
-        conf_bool(c, u, path, "api_enabled", 1, &ou->api_enabled) == -1)
+        conf_bool(c, u, path, "api_enabled", 1, &ou->api_enabled) == -1 ||
+        conf_string(c, u, path, "profile", ORG_PROFILE_ADMIN, &profile) == -1 ||
+        org_logins_user_load(c, u, path, ou) == -1)
         return -1;
     if (username == NULL || password == NULL)
         return conf_error(c, path,
@@ -438,6 +484,9 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
     ou->email = xstrdup(email != NULL ? email : username);
     ou->first_name = dup_or_null(first);
     ou->last_name = xstrdup(last);
+    if (profile[0] == '\0' || strlen(profile) > 255)
+        return conf_error(c, path, "\"profile\" must be 1 to 255 characters");
+    ou->profile = xstrdup(profile);
     return 0;
 }
 
@@ -450,6 +499,10 @@ load_app(struct conf *c, json_t *a, const char *path, struct org_app *oa)
                                        "run_as",
                                        "refresh_token_policy",
                                        "refresh_token_ttl_seconds",
+                                       "certificate",
+                                       "certificate_file",
+                                       "permitted_users",
+                                       "approved_users",
                                        NULL};
     const char *name, *id, *secret, *run_as;
     int policy = REFRESH_UNTIL_REVOKED;
@@ -536,7 +589,7 @@ load_users(struct conf *c, json_t *users, struct org *o)
 }
 
 static int
-load_apps(struct conf *c, json_t *apps, struct org *o)
+load_apps(struct conf *c, json_t *apps, const char *dir, struct org *o)
 {
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i, j;
@@ -546,7 +599,9 @@ load_apps(struct conf *c, json_t *apps, struct org *o)
         o->napps = i + 1;
         if (load_app(c, json_array_get(apps, i),
                      conf_index(p, sizeof(p), "connected_apps", i),
-                     &o->apps[i]) == -1)
+                     &o->apps[i]) == -1 ||
+            org_logins_app_load(c, json_array_get(apps, i), p, dir, o,
+                                &o->apps[i]) == -1)
             return -1;
         for (j = 0; j < i; j++)
             if (strcmp(o->apps[j].client_id, o->apps[i].client_id) == 0)
@@ -563,7 +618,8 @@ load_apps(struct conf *c, json_t *apps, struct org *o)
 }
 
 static int
-load_users_and_apps(struct conf *c, json_t *root, struct org *o)
+load_users_and_apps(struct conf *c, json_t *root, const char *dir,
+                    struct org *o)
 {
     json_t *users = NULL, *apps = NULL, *dflt_users = NULL, *dflt_apps = NULL;
     int rc = -1;
@@ -580,7 +636,7 @@ load_users_and_apps(struct conf *c, json_t *root, struct org *o)
         apps = dflt_apps = json_loads(
             dflt_users != NULL ? default_apps_json : default_app_no_run_as_json,
             0, NULL);
-    if (load_users(c, users, o) == 0 && load_apps(c, apps, o) == 0)
+    if (load_users(c, users, o) == 0 && load_apps(c, apps, dir, o) == 0)
         rc = 0;
     json_decref(dflt_users);
     json_decref(dflt_apps);
@@ -606,7 +662,7 @@ load_api(struct conf *c, json_t *root, struct org *o)
 }
 
 static int
-load_root(struct conf *c, json_t *root, struct org *o)
+load_root(struct conf *c, json_t *root, const char *dir, struct org *o)
 {
     static const char *const keys[] = {"name",
                                        "edition",
@@ -626,6 +682,10 @@ load_root(struct conf *c, json_t *root, struct org *o)
                                        "validation_rules",
                                        "matching_rules",
                                        "duplicate_rules",
+                                       "instance_name",
+                                       "sandbox",
+                                       "trial_expiration",
+                                       "my_domain",
                                        "bulk",
                                        NULL};
     const char *name = NULL;
@@ -645,9 +705,10 @@ load_root(struct conf *c, json_t *root, struct org *o)
         conf_bool(c, root, "", "person_accounts", 0, &o->person_accounts) ==
             -1 ||
         load_api(c, root, o) == -1 || load_clock(c, root, o) == -1 ||
-        load_w2l(c, root, o) == -1 || load_bulk(c, root, o) == -1 ||
-        load_custom_fields(c, root, o) == -1 ||
-        load_users_and_apps(c, root, o) == -1 ||
+        load_identity(c, root, o) == -1 || load_w2l(c, root, o) == -1 ||
+        load_bulk(c, root, o) == -1 || load_custom_fields(c, root, o) == -1 ||
+        load_users_and_apps(c, root, dir, o) == -1 ||
+        org_logins_root_load(c, root, o) == -1 ||
         org_actions_load(c, root, o) == -1 || org_rules_load(c, root, o) == -1)
         return -1;
     return 0;
@@ -691,6 +752,12 @@ keep_secrets(struct conf *c, struct org *o, const struct org *current)
                         o->users[i].username,
                         u != NULL ? u->password : NULL) == -1)
             return -1;
+        conf_join(q, sizeof(q), p, "security_token");
+        if (o->users[i].security_token != NULL &&
+            keep_secret(c, q, &o->users[i].security_token, "user",
+                        o->users[i].username,
+                        u != NULL ? u->security_token : NULL) == -1)
+            return -1;
     }
     for (i = 0; i < o->napps; i++) {
         a = current != NULL ? org_app_find(current, o->apps[i].client_id)
@@ -705,21 +772,30 @@ keep_secrets(struct conf *c, struct org *o, const struct org *current)
     return 0;
 }
 
-struct org *
-org_load_update(const char *label, const char *text, size_t len,
-                const struct org *current, struct sf_err *err)
+/* dir: the org file's directory, for relative file names; NULL for a
+ * text that is not a file's. */
+static struct org *
+load_org(const char *label, const char *dir, const char *text, size_t len,
+         const struct org *current, struct sf_err *err)
 {
     struct conf c = {label, text, len, err};
     struct org *o = xcalloc(1, sizeof(*o));
     json_t *root = NULL;
 
-    if ((root = conf_parse(&c)) == NULL || load_root(&c, root, o) == -1 ||
+    if ((root = conf_parse(&c)) == NULL || load_root(&c, root, dir, o) == -1 ||
         keep_secrets(&c, o, current) == -1) {
         org_free(o);
         o = NULL;
     }
     json_decref(root);
     return o;
+}
+
+struct org *
+org_load_update(const char *label, const char *text, size_t len,
+                const struct org *current, struct sf_err *err)
+{
+    return load_org(label, NULL, text, len, current, err);
 }
 
 struct org *
@@ -733,7 +809,8 @@ struct org *
 org_load_file(const char *path, struct sf_err *err)
 {
     FILE *fp = NULL;
-    char *text = NULL;
+    char *text = NULL, *dir = NULL;
+    const char *slash;
     size_t len = 0, cap = 0, got;
     struct org *o = NULL;
 
@@ -757,8 +834,14 @@ org_load_file(const char *path, struct sf_err *err)
         err_set(err, "%s: read error", path);
         goto out;
     }
-    o = org_load_buf(path, text, len, err);
+    /* A certificate file is named relative to the org file. */
+    slash = strrchr(path, '/');
+    dir = slash == NULL   ? xstrdup(".")
+          : slash == path ? xstrdup("/")
+                          : xasprintf("%.*s", (int)(slash - path), path);
+    o = load_org(path, dir, text, len, NULL, err);
 out:
+    free(dir);
     if (fp != NULL)
         fclose(fp);
     free(text);
@@ -799,20 +882,24 @@ org_free(struct org *o)
     }
     free(o->custom_fields);
     for (i = 0; i < o->nusers; i++) {
+        org_logins_user_free(&o->users[i]);
         free(o->users[i].username);
         free(o->users[i].password);
         free(o->users[i].email);
         free(o->users[i].first_name);
         free(o->users[i].last_name);
+        free(o->users[i].profile);
     }
     free(o->users);
     for (i = 0; i < o->napps; i++) {
+        org_logins_app_free(&o->apps[i]);
         free(o->apps[i].name);
         free(o->apps[i].client_id);
         free(o->apps[i].client_secret);
         free(o->apps[i].run_as);
     }
     free(o->apps);
+    free(o->my_domain);
     org_actions_free(o);
     org_rules_free(o);
     free(o);
@@ -926,13 +1013,15 @@ users_json(const struct org *o)
 
     for (i = 0; i < o->nusers; i++) {
         const struct org_user *u = &o->users[i];
+        json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:b}", "username",
+                              u->username, "password", u->password, "id", u->id,
+                              "email", u->email, "first_name",
+                              string_or_null(u->first_name), "last_name",
+                              u->last_name, "api_enabled", u->api_enabled);
 
-        json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:b}", "username",
-                           u->username, "password", u->password, "id", u->id,
-                           "email", u->email, "first_name",
-                           string_or_null(u->first_name), "last_name",
-                           u->last_name, "api_enabled", u->api_enabled));
+        json_object_set_new(j, "profile", json_string(u->profile));
+        org_logins_user_json(u, j);
+        json_array_append_new(arr, j);
     }
     return arr;
 }
@@ -945,15 +1034,15 @@ apps_json(const struct org *o)
 
     for (i = 0; i < o->napps; i++) {
         const struct org_app *a = &o->apps[i];
+        json_t *j = json_pack(
+            "{s:s, s:s, s:s, s:o, s:s, s:I}", "name", a->name, "client_id",
+            a->client_id, "client_secret", a->client_secret, "run_as",
+            string_or_null(a->run_as), "refresh_token_policy",
+            refresh_names[a->refresh_policy], "refresh_token_ttl_seconds",
+            (json_int_t)a->refresh_ttl_s);
 
-        json_array_append_new(
-            arr,
-            json_pack("{s:s, s:s, s:s, s:o, s:s, s:I}", "name", a->name,
-                      "client_id", a->client_id, "client_secret",
-                      a->client_secret, "run_as", string_or_null(a->run_as),
-                      "refresh_token_policy", refresh_names[a->refresh_policy],
-                      "refresh_token_ttl_seconds",
-                      (json_int_t)a->refresh_ttl_s));
+        org_logins_app_json(a, j);
+        json_array_append_new(arr, j);
     }
     return arr;
 }
@@ -982,6 +1071,13 @@ org_to_json(const struct org *o)
                   (json_int_t)o->licenses, "api_daily_limit",
                   (json_int_t)o->api_daily_limit, "custom_fields", fields,
                   "users", users_json(o), "connected_apps", apps_json(o));
+    json_object_set_new(j, "instance_name", json_string(o->instance_name));
+    json_object_set_new(j, "sandbox", json_boolean(o->sandbox));
+    json_object_set_new(
+        j, "trial_expiration",
+        o->trial_expiration_ms >= 0
+            ? json_string(timefmt_rfc3339(o->trial_expiration_ms, when))
+            : json_null());
     json_object_set_new(
         j, "bulk",
         json_pack("{s:I, s:I, s:I, s:I, s:I}", "records_per_second",
@@ -993,6 +1089,7 @@ org_to_json(const struct org *o)
                   "daily_query_jobs", (json_int_t)o->bulk.daily_query_jobs));
     org_actions_json(o, j);
     org_rules_json(o, j);
+    org_logins_root_json(o, j);
     return j;
 }
 
@@ -1002,8 +1099,12 @@ org_json_redact(json_t *j)
     json_t *v;
     size_t i;
 
-    json_array_foreach(json_object_get(j, "users"), i, v)
+    json_array_foreach(json_object_get(j, "users"), i, v) {
         json_object_set_new(v, "password", json_string(ORG_SECRET_MARK));
+        if (json_object_get(v, "security_token") != NULL)
+            json_object_set_new(v, "security_token",
+                                json_string(ORG_SECRET_MARK));
+    }
     json_array_foreach(json_object_get(j, "connected_apps"), i, v)
         json_object_set_new(v, "client_secret", json_string(ORG_SECRET_MARK));
 }

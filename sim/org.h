@@ -59,15 +59,28 @@ struct org_field {
 
 struct org_user {
     char *username, *password, *email, *first_name, *last_name;
+    char *profile;           /* the Profile's name */
     char id[SFID_LEN15 + 1]; /* 005... */
     int api_enabled;
+    int active;           /* an inactive user cannot log in */
+    char *security_token; /* appended to the password to log in, or NULL */
 };
+
+/* The profiles every org has; a user's profile names one of these or any
+ * other name (orgrecords.h makes a Profile record of each). */
+#define ORG_PROFILE_ADMIN "System Administrator"
+#define ORG_PROFILE_STANDARD "Standard User"
+#define ORG_INSTANCE_NAME_MAX 16
 
 struct org_app {
     char *name, *client_id, *client_secret;
     char *run_as; /* username for client_credentials, or NULL */
     enum refresh_policy refresh_policy;
     int64_t refresh_ttl_s;
+    char *certificate;     /* PEM X.509 (RSA) for the JWT bearer grant */
+    int self_authorize;    /* "all_users" may self-authorize (else admin
+                              approved users are pre-authorized) */
+    char **approved_users; /* NULL-terminated usernames; NULL: everyone */
 };
 
 /* One "from -> to" pair: an input variable or JSON path -> a field. */
@@ -173,7 +186,11 @@ struct org {
     char *name;
     enum edition edition;
     char org_id[SFID_LEN15 + 1];
-    int64_t clock_start_ms; /* -1: the real time */
+    /* What the Organization record says (the CLI reads it). */
+    char instance_name[ORG_INSTANCE_NAME_MAX + 1];
+    int sandbox;
+    int64_t trial_expiration_ms; /* -1: none */
+    int64_t clock_start_ms;      /* -1: the real time */
     int clock_frozen;
     struct {
         int enabled;
@@ -217,6 +234,7 @@ struct org {
     struct org_drule *drules;
     size_t ndrules;
     struct rules *rules; /* compiled from the three above; owned */
+    char *my_domain;     /* "https://x.my.salesforce.com", or NULL */
 };
 
 /* Caller frees with org_free(). NULL (and err set) on any error. */
@@ -238,16 +256,32 @@ void org_free(struct org *o);
 /* The effective configuration, defaults filled in, secrets included; a
  * new reference that org_load_buf() accepts back unchanged. */
 json_t *org_to_json(const struct org *o);
-/* What GET /__sim/org shows by default: every user's password and every
- * connected app's client_secret in j (org_to_json's) become the mark. */
+/* What GET /__sim/org shows by default: every user's password and
+ * security token and every connected app's client_secret in j
+ * (org_to_json's) become the mark. */
 #define ORG_SECRET_MARK "[redacted]"
 void org_json_redact(json_t *j);
 
 const char *edition_name(enum edition e);
+/* Organization.OrganizationType of an edition ("Enterprise Edition"). */
+const char *edition_organization_type(enum edition e);
 /* Default Web-to-Lead daily limit of an edition. */
 int64_t edition_w2l_limit(enum edition e);
 
 const struct org_user *org_user_find(const struct org *o, const char *username);
+
+/* A password as a login sends it, against the user's (org_logins.c). */
+enum org_password {
+    ORG_PASSWORD_OK,       /* the password, then the token if the user has
+                              one */
+    ORG_PASSWORD_BAD,      /* anything else */
+    ORG_PASSWORD_NO_TOKEN, /* the right password without the user's token */
+};
+enum org_password org_user_password(const struct org_user *u,
+                                    const char *given);
+/* Whether username is among the app's approved users (every user when
+ * the app names none). */
+int org_app_approved(const struct org_app *a, const char *username);
 const struct org_app *org_app_find(const struct org *o, const char *client_id);
 /* An exact flow API name; NULL when unknown. */
 const struct org_flow *org_flow_find(const struct org *o, const char *api_name);

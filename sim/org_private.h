@@ -33,4 +33,21 @@ int org_mappings_load(struct conf *c, json_t *obj, const char *path,
 void org_mappings_free(struct org_mapping *m, size_t n);
 json_t *org_mappings_json(const struct org_mapping *m, size_t n);
 
+/* org_logins.c: users' "security_token" and "active"; connected apps'
+ * "certificate" / "certificate_file" (relative to dir, the org file's
+ * directory; NULL for a body: refused), "permitted_users" and
+ * "approved_users" (names of o's users, loaded before); the root's
+ * "my_domain". */
+int org_logins_user_load(struct conf *c, json_t *u, const char *path,
+                         struct org_user *ou);
+void org_logins_user_json(const struct org_user *u, json_t *out);
+void org_logins_user_free(struct org_user *u);
+int org_logins_app_load(struct conf *c, json_t *a, const char *path,
+                        const char *dir, const struct org *o,
+                        struct org_app *oa);
+void org_logins_app_json(const struct org_app *a, json_t *out);
+void org_logins_app_free(struct org_app *a);
+int org_logins_root_load(struct conf *c, json_t *root, struct org *o);
+void org_logins_root_json(const struct org *o, json_t *out);
+
 #endif

@@ -19,6 +19,10 @@ const struct route sim_routes[] = {
     {M_POST, "/services/oauth2/introspect", h_oauth_introspect, 0},
     {M_GET, "/id/:org/:user", h_oauth_identity, 0},
 
+    /* SOAP partner API: login() only (h_soap.c) */
+    {M_POST, "/services/Soap/u/:version", h_soap_partner, 0},
+    {M_POST, "/services/Soap/u/:version/:org", h_soap_partner, 0},
+
     /* REST API */
     {M_GET, "/services/data", h_versions, 0},
     {M_GET, "/services/data/:version/actions/custom/flow", h_flow_list,
@@ -27,9 +31,10 @@ const struct route sim_routes[] = {
      h_flow_describe, ROUTE_AUTH | ROUTE_REST},
     {M_POST, "/services/data/:version/actions/custom/flow/:name", h_flow_invoke,
      ROUTE_AUTH | ROUTE_REST | ROUTE_JSON_BODY},
-/* REST resources, records, queries, limits (h_limits.c, h_describe.c,
- * h_sobject.c, h_query.c). Record bodies are read by the handlers, not
- * ROUTE_JSON_BODY: a wrong Content-Type is 415 before any parsing. */
+/* REST resources, records, queries, searches, limits (h_limits.c,
+ * h_describe.c, h_sobject.c, h_query.c, h_search.c). Record bodies are read by
+ * the handlers, not ROUTE_JSON_BODY: a wrong Content-Type is 415 before any
+ * parsing. */
 #define REST (ROUTE_AUTH | ROUTE_REST)
     {M_GET, "/services/data/:version", h_resources, REST},
     {M_GET, "/services/data/:version/limits", h_limits, REST},
@@ -37,14 +42,22 @@ const struct route sim_routes[] = {
      REST},
     {M_GET, "/services/data/:version/query", h_query, REST},
     {M_GET, "/services/data/:version/query/:locator", h_query_more, REST},
-    {M_GET, "/services/data/:version/queryAll", h_query, REST},
+    {M_GET, "/services/data/:version/queryAll", h_query_all, REST},
     {M_GET, "/services/data/:version/queryAll/:locator", h_query_more, REST},
+    {M_GET, "/services/data/:version/search", h_search, REST},
+    {M_GET, "/services/data/:version/parameterizedSearch", h_psearch_get, REST},
+    {M_POST, "/services/data/:version/parameterizedSearch", h_psearch_post,
+     REST | ROUTE_JSON_BODY},
     {M_GET, "/services/data/:version/sobjects", h_describe_global, REST},
     {M_GET, "/services/data/:version/sobjects/:object", h_describe_basic, REST},
     {M_POST, "/services/data/:version/sobjects/:object", h_sobject_create,
      REST},
     {M_GET, "/services/data/:version/sobjects/:object/describe",
      h_describe_object, REST},
+    {M_GET, "/services/data/:version/sobjects/:object/updated",
+     h_sobject_updated, REST},
+    {M_GET, "/services/data/:version/sobjects/:object/deleted",
+     h_sobject_deleted, REST},
     {M_GET, "/services/data/:version/sobjects/:object/:id", h_sobject_get,
      REST},
     {M_PATCH, "/services/data/:version/sobjects/:object/:id", h_sobject_update,

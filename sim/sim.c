@@ -16,6 +16,7 @@
 #include "journal.h"
 #include "mailbox.h"
 #include "org.h"
+#include "orgrecords.h"
 #include "schema.h"
 #include "store.h"
 #include "w2lqueue.h"
@@ -41,6 +42,7 @@ sim_new(const struct sim_config *cfg, struct org *org, struct sf_err *err)
     first = 1000000 + rng_below(&sim->rng, 1000000);
     sim->store = store_new(pod, first);
     sim->schema = schema_new(org, sim->store);
+    orgrecords_load(org, sim->schema, sim->store, clock_now(&sim->clock));
     sim->mail = mailbox_new();
     sim->w2l = w2lqueue_new();
     sim->auth = auth_new(&sim->clock, &sim->rng);
@@ -84,6 +86,7 @@ sim_reset(struct sim *sim)
 {
     sim->resets++;
     store_clear(sim->store);
+    orgrecords_load(sim->org, sim->schema, sim->store, sim_now(sim));
     journal_clear(sim->journal);
     mailbox_clear(sim->mail);
     w2lqueue_clear(sim->w2l);
@@ -109,6 +112,7 @@ sim_replace_org(struct sim *sim, struct org *org)
     sim->schema = schema_new(org, sim->store);
     if (org->clock_frozen != sim->clock.frozen)
         clock_set_frozen(&sim->clock, org->clock_frozen);
+    orgrecords_load(org, sim->schema, sim->store, sim_now(sim));
 }
 
 int64_t

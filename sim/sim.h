@@ -18,6 +18,12 @@
 
 #define SIM_DEFAULT_MAX_BODY (1024 * 1024)
 #define SIM_DEFAULT_DEADLINE_S 30
+/* Deleted records stay in the recycle bin this long (simulated time), as in
+ * Salesforce; each request purges at most SIM_PURGE_PER_REQUEST of those
+ * due, so a jump of the clock costs no single request much. */
+#define SIM_RECYCLE_BIN_DAYS 15
+#define SIM_RECYCLE_BIN_MS ((int64_t)SIM_RECYCLE_BIN_DAYS * 86400000)
+#define SIM_PURGE_PER_REQUEST 10000
 
 struct org;
 struct schema;
@@ -45,6 +51,9 @@ struct sim_config {
     /* --allow-host: more names the admin API answers to (guard.h). */
     const char *const *allow_hosts;
     size_t nallow_hosts;
+    /* HTTPS (tls.h): the certificate chain and key as PEM text, borrowed;
+     * NULL: plain HTTP. */
+    const char *tls_cert_pem, *tls_key_pem;
 };
 
 struct sim {
@@ -62,7 +71,7 @@ struct sim {
     struct cursors *cursors;   /* REST query locators (cursor.h) */
     struct fault_plan *faults; /* injected faults (/__sim/faults) */
     struct bulk *bulk;         /* Bulk API jobs (bulk.h) */
-    char base_url[128];        /* http://host:port, once listening */
+    char base_url[128];        /* http[s]://host:port, once listening */
     uint64_t resets;           /* sim_reset() calls so far */
 };
 
@@ -71,11 +80,12 @@ struct sim {
 struct sim *sim_new(const struct sim_config *cfg, struct org *org,
                     struct sf_err *err);
 void sim_free(struct sim *sim);
-/* Records, journal, mail and Web-to-Lead counters back to empty. The org,
- * the clock and the ID sequence stay; resets counts up (an answer still
- * being streamed stops). */
+/* Records, journal, mail and Web-to-Lead counters back to empty (the org's
+ * own records made again: orgrecords.h). The org, the clock and the ID
+ * sequence stay; resets counts up (an answer still being streamed stops). */
 void sim_reset(struct sim *sim);
-/* Steals org; rebuilds the schema. Records are kept. */
+/* Steals org; rebuilds the schema. Records are kept, but for the org's own
+ * (User, Profile, Organization), made again from the new org. */
 void sim_replace_org(struct sim *sim, struct org *org);
 int64_t sim_now(struct sim *sim);
 

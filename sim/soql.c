@@ -430,6 +430,8 @@ struct parser {
     size_t cur; /* where the next token starts scanning */
     struct token tok;
     struct soql_error *err;
+    const char *malformed; /* the code of a syntax error */
+    enum tok_kind end;     /* what ends the clauses: EOF, or ')' in SOSL */
 };
 
 static int perr(struct parser *p, size_t pos, const char *fmt, ...)
@@ -445,7 +447,7 @@ perr(struct parser *p, size_t pos, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(tail, sizeof(tail), fmt, ap);
     va_end(ap);
-    error_at(p->err, SOQL_MALFORMED, p->s, p->len, pos, tail);
+    error_at(p->err, p->malformed, p->s, p->len, pos, tail);
     return -1;
 }
 
@@ -1054,14 +1056,13 @@ parse_count_call(struct parser *p, struct soql_query *q)
     return 0;
 }
 
+/* f1, f2, ... (COUNT() too, as the only one, when count_ok). */
 static int
-parse_select(struct parser *p, struct soql_query *q)
+parse_field_list(struct parser *p, struct soql_query *q, int count_ok)
 {
     struct soql_ref ref;
     size_t cap = 0;
 
-    if (expect_kw(p, KW_SELECT) == -1)
-        return -1;
     for (;;) {
         if (q->nfields == SOQL_MAX_FIELDS)
             return perr(p, p->tok.pos,
@@ -1073,7 +1074,7 @@ parse_select(struct parser *p, struct soql_query *q)
             ref_clear(&ref);
             return -1;
         }
-        if (p->tok.kind == TK_LPAREN && q->nfields == 0 &&
+        if (count_ok && p->tok.kind == TK_LPAREN && q->nfields == 0 &&
             strcasecmp(ref.name, "COUNT") == 0) {
             ref_clear(&ref);
             return parse_count_call(p, q);
@@ -1085,6 +1086,14 @@ parse_select(struct parser *p, struct soql_query *q)
         if (lex_next(p) == -1)
             return -1;
     }
+}
+
+static int
+parse_select(struct parser *p, struct soql_query *q)
+{
+    if (expect_kw(p, KW_SELECT) == -1)
+        return -1;
+    return parse_field_list(p, q, 1);
 }
 
 static int
@@ -1161,27 +1170,76 @@ parse_clauses(struct parser *p, struct soql_query *q)
             parse_uint(p, SOQL_MAX_LIMIT, &q->offset) == -1)
             return -1;
     }
-    return p->tok.kind == TK_EOF ? 0 : unexpected(p);
+    return p->tok.kind == p->end ? 0 : unexpected(p);
 }
 
-struct soql_query *
-soql_parse(const char *text, size_t len, struct soql_error *err)
+/* A new query over a copy of text[0..len), and a parser over it. */
+static struct soql_query *
+query_new(const char *text, size_t len, struct parser *p,
+          struct soql_error *err, struct soql_error *scratch)
 {
-    struct soql_query *q = xcalloc(1, sizeof(*q)), *res = NULL;
-    struct soql_error scratch = {.code = ""};
-    struct parser p;
+    struct soql_query *q = xcalloc(1, sizeof(*q));
 
     if (text == NULL)
         len = 0;
     q->text = xmemdup0(text != NULL ? text : "", len);
     q->len = len;
     q->limit = -1;
-    memset(&p, 0, sizeof(p));
-    p.s = q->text;
-    p.len = len;
+    memset(p, 0, sizeof(*p));
+    p->s = q->text;
+    p->len = len;
+    p->malformed = SOQL_MALFORMED;
+    p->end = TK_EOF;
     /* The parser tests err->code to tell failure from success. */
-    p.err = err != NULL && err->code[0] == '\0' ? err : &scratch;
-    if (utf8_count(q->text, len) > SOQL_MAX_LEN) {
+    p->err = err != NULL && err->code[0] == '\0' ? err : scratch;
+    return q;
+}
+
+struct soql_query *
+soql_parse_returning(const char *text, size_t len, size_t *pos,
+                     const char *malformed, struct soql_error *err)
+{
+    struct soql_error scratch = {.code = ""};
+    struct soql_query *res = NULL, *q;
+    struct parser p;
+
+    q = query_new(text, len, &p, err, &scratch);
+    p.malformed = malformed;
+    p.end = TK_RPAREN;
+    p.cur = *pos < len ? *pos : len;
+    if (lex_next(&p) == -1 || parse_ref(&p, &q->object) == -1)
+        goto out;
+    if (p.tok.kind == TK_LPAREN) {
+        if (lex_next(&p) == -1 || parse_field_list(&p, q, 0) == -1 ||
+            parse_clauses(&p, q) == -1)
+            goto out;
+        *pos = p.cur; /* just past the ')' */
+    } else {
+        *pos = p.tok.pos;
+    }
+    res = q;
+    q = NULL;
+out:
+    soql_free(q);
+    return res;
+}
+
+void
+soql_error_at(struct soql_error *err, const char *code, const char *text,
+              size_t len, size_t pos, const char *tail)
+{
+    error_at(err, code, text, len, pos, tail);
+}
+
+struct soql_query *
+soql_parse(const char *text, size_t len, struct soql_error *err)
+{
+    struct soql_error scratch = {.code = ""};
+    struct soql_query *res = NULL, *q;
+    struct parser p;
+
+    q = query_new(text, len, &p, err, &scratch);
+    if (utf8_count(q->text, q->len) > SOQL_MAX_LEN) {
         snprintf(p.err->code, sizeof(p.err->code), "%s", SOQL_MALFORMED);
         snprintf(p.err->message, sizeof(p.err->message),
                  "SOQL statements cannot be longer than %d characters.",

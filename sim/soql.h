@@ -70,6 +70,27 @@ struct soql_query *soql_parse(const char *text, size_t len,
                               struct soql_error *err);
 
 /*
+ * Parses one SOSL RETURNING item of text[0..len), starting at byte *pos:
+ * "Object [(f1, f2 [WHERE cond] [ORDER BY ...] [LIMIT n] [OFFSET n])]".
+ * A syntax error has code malformed (MALFORMED_SEARCH) and, like every
+ * error of the query later (soql_bind()), a position in the whole text.
+ * On success *pos is where the item ended (past its ')', or at the token
+ * after the object name) and the query is as soql_parse() would give,
+ * with no field when the item has no list. Caller frees with soql_free().
+ */
+struct soql_query *soql_parse_returning(const char *text, size_t len,
+                                        size_t *pos, const char *malformed,
+                                        struct soql_error *err);
+
+/*
+ * Writes Salesforce's positioned error into err (unless it holds one):
+ * "\n<the row of text holding pos>\n<caret>\nERROR at Row:R:Column:C\n"
+ * and tail. For other languages with SOQL's error shape (SOSL).
+ */
+void soql_error_at(struct soql_error *err, const char *code, const char *text,
+                   size_t len, size_t pos, const char *tail);
+
+/*
  * Checks the object and every field named in the select list, WHERE and
  * ORDER BY against schema, replaces each name by its canonical spelling,
  * strips "Object." / "alias." prefixes, and checks literal types against

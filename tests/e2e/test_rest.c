@@ -435,7 +435,9 @@ test_describe(void **state)
     assert_string_equal(str(j, "encoding"), "UTF-8");
     assert_int_equal(json_integer_value(json_object_get(j, "maxBatchSize")),
                      200);
-    assert_int_equal(json_array_size(json_object_get(j, "sobjects")), 3);
+    /* Lead, Contact, Account, and the org's own User, Profile and
+     * Organization. */
+    assert_int_equal(json_array_size(json_object_get(j, "sobjects")), 6);
     json_array_foreach(json_object_get(j, "sobjects"), i, o) {
         if (strcmp(str(o, "name"), "Lead") == 0)
             assert_fields(o, "{\"keyPrefix\":\"00Q\",\"label\":\"Lead\","
@@ -862,7 +864,10 @@ test_limits(void **state)
         200);
     assert_body(&r, "{\"sObjects\":[{\"count\":1,\"name\":\"Lead\"},"
                     "{\"count\":0,\"name\":\"Contact\"},"
-                    "{\"count\":1,\"name\":\"Account\"}]}");
+                    "{\"count\":1,\"name\":\"Account\"},"
+                    "{\"count\":1,\"name\":\"User\"},"
+                    "{\"count\":2,\"name\":\"Profile\"},"
+                    "{\"count\":1,\"name\":\"Organization\"}]}");
 }
 
 /* --- Person Accounts -------------------------------------------------------

@@ -38,12 +38,14 @@
 #define SIMTEST_TOKEN_MAX 512
 
 struct simtest {
-    struct spawn_sim proc; /* proc.url: "http://127.0.0.1:PORT" */
+    struct spawn_sim proc; /* proc.url: "http(s)://127.0.0.1:PORT" */
     struct httpc *http;    /* keep-alive client to proc.url */
     /* The session of the last simtest_login() ("" before one). */
     char access_token[SIMTEST_TOKEN_MAX];
     char refresh_token[SIMTEST_TOKEN_MAX];
     char auth[SIMTEST_TOKEN_MAX + 32]; /* "Authorization: Bearer <access>" */
+    char tmpdir[64];   /* simtest_start_tls(): holds ca_file; else "" */
+    char ca_file[128]; /* the certificate --tls-ca-out wrote, or "" */
 };
 
 /* --- starting and stopping ------------------------------------------------ */
@@ -52,6 +54,11 @@ struct simtest {
  * NULL); t is overwritten. Aborts the test program when it does not
  * start. */
 void simtest_start(struct simtest *t, const char *const *args);
+/*
+ * The same over HTTPS: sfsim --tls --tls-ca-out <t->ca_file> plus args,
+ * and t->http trusting that certificate. simtest_stop() removes the file.
+ */
+void simtest_start_tls(struct simtest *t, const char *const *args);
 /* The same on an org given as JSON text (written to a temporary file for
  * --org, removed once the sim has read it), args after it. */
 void simtest_start_org_text(struct simtest *t, const char *org_text,
