@@ -146,13 +146,59 @@ h_admin_clock_post(struct sim *sim, struct sim_request *req,
     response_json(resp, 200, clock_json(sim));
 }
 
+/*
+ * The clock a reset body asks for: {"clock": "start"} (the org's
+ * clock.start, else where the clock started) or {"clock": RFC 3339}. 1
+ * with *ms set, 0 when the body asks for none, -1 after answering 400.
+ */
+static int
+reset_clock_of(struct sim *sim, json_t *body, int64_t *ms,
+               struct sim_response *resp)
+{
+    const char *when;
+    json_t *clk;
+
+    if (body == NULL)
+        return 0;
+    clk = json_object_get(body, "clock");
+    if (!json_is_object(body) || json_object_size(body) != (clk != NULL)) {
+        response_admin_error(resp, 400, "bad_request",
+                             "expected no body, {}, {\"clock\": \"start\"} "
+                             "or {\"clock\": \"2026-01-05T09:00:00Z\"}");
+        return -1;
+    }
+    if (clk == NULL)
+        return 0;
+    when = json_string_value(clk);
+    if (when != NULL && strcmp(when, "start") == 0) {
+        *ms = sim_clock_start(sim);
+        return 1;
+    }
+    if (when == NULL || timefmt_parse(when, ms) == -1) {
+        response_admin_error(resp, 400, "bad_request",
+                             "clock must be \"start\" or an RFC 3339 "
+                             "date-time such as 2026-01-05T09:00:00Z");
+        return -1;
+    }
+    return 1;
+}
+
 void
 h_admin_reset(struct sim *sim, struct sim_request *req,
               struct sim_response *resp)
 {
-    (void)req;
-    sim_reset(sim);
-    response_json(resp, 200, json_pack("{s:s}", "status", "reset"));
+    int64_t ms = 0;
+    int rc = reset_clock_of(sim, req->json, &ms, resp);
+
+    if (rc == -1)
+        return;
+    if (rc == 1)
+        sim_reset_clock(sim, ms);
+    else
+        sim_reset(sim);
+    response_json(
+        resp, 200,
+        json_pack("{s:s, s:o}", "status", "reset", "clock", clock_json(sim)));
 }
 
 /*
@@ -200,6 +246,37 @@ h_admin_org_get(struct sim *sim, struct sim_request *req,
         answer_org(sim, secrets, resp);
 }
 
+/*
+ * A clock.start that differs from the current org's moves the clock there:
+ * forward at any time, back only while nothing in the sim carries a time
+ * (right after a reset). 0 with *ms set (-1: leave the clock), or -1
+ * after answering 409.
+ */
+static int
+org_clock_move(struct sim *sim, const struct org *org, int64_t *ms,
+               struct sim_response *resp)
+{
+    char now[TIMEFMT_LEN], msg[400];
+
+    *ms = -1;
+    if (org->clock_start_ms < 0 ||
+        org->clock_start_ms == sim->org->clock_start_ms)
+        return 0;
+    if (org->clock_start_ms >= sim_now(sim) || !sim_holds_time(sim)) {
+        *ms = org->clock_start_ms;
+        return 0;
+    }
+    snprintf(msg, sizeof(msg),
+             "clock.start is before the simulated now (%s) and the sim "
+             "holds records, journal entries, mail, sessions or counted "
+             "requests: the clock never goes back under them. POST "
+             "/__sim/reset first (or PUT without clock.start); the org is "
+             "unchanged",
+             timefmt_rfc3339(sim_now(sim), now));
+    response_admin_error(resp, 409, "clock_backwards", msg);
+    return -1;
+}
+
 /* A body from GET /__sim/org comes back with its secrets still hidden: the
  * mark keeps each current one (org_load_update). */
 void
@@ -209,6 +286,7 @@ h_admin_org_put(struct sim *sim, struct sim_request *req,
     int secrets = secrets_wanted(req, resp);
     struct sf_err err;
     struct org *org;
+    int64_t ms;
 
     if (secrets == -1)
         return;
@@ -218,7 +296,13 @@ h_admin_org_put(struct sim *sim, struct sim_request *req,
         response_admin_error(resp, 400, "invalid_org", err.msg);
         return;
     }
+    if (org_clock_move(sim, org, &ms, resp) == -1) {
+        org_free(org);
+        return;
+    }
     sim_replace_org(sim, org);
+    if (ms >= 0)
+        clock_init(&sim->clock, ms, sim->clock.frozen);
     answer_org(sim, secrets, resp);
 }
 

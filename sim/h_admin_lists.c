@@ -16,6 +16,7 @@
 
 #include "handlers.h"
 #include "journal.h"
+#include "jquery.h"
 #include "mailbox.h"
 #include "parse.h"
 #include "schema.h"
@@ -59,15 +60,24 @@ page_of(const struct sim_request *req, struct sim_response *resp,
     return 0;
 }
 
-/* Answers 200 with a stream of next over state (stolen). */
+/* Answers 200 with a stream of next over state (stolen; freed with
+ * release, NULL: free()). */
+static void
+stream_answer_with(struct sim_response *resp,
+                   int (*next)(struct sim *, void *, struct buf *, size_t),
+                   void *state, void (*release)(void *))
+{
+    struct response_stream st = {next, release != NULL ? release : free, state};
+
+    response_stream(resp, 200, &st);
+}
+
 static void
 stream_answer(struct sim_response *resp,
               int (*next)(struct sim *, void *, struct buf *, size_t),
               void *state)
 {
-    struct response_stream st = {next, free, state};
-
-    response_stream(resp, 200, &st);
+    stream_answer_with(resp, next, state, NULL);
 }
 
 /* --- records -------------------------------------------------------------- */
@@ -169,25 +179,87 @@ h_admin_records(struct sim *sim, struct sim_request *req,
 
 /* --- journal and mail ----------------------------------------------------- */
 
+/* A journal answer: where it is, and what it takes. */
+struct journal_answer {
+    struct journal_cursor c;
+    struct jquery q;
+};
+
 static int
 journal_next(struct sim *sim, void *state, struct buf *out, size_t max)
 {
-    return journal_stream(sim->journal, state, out, max);
+    struct journal_answer *a = state;
+
+    return journal_stream(sim->journal, &a->c, out, max);
+}
+
+static void
+journal_answer_free(void *state)
+{
+    struct journal_answer *a = state;
+
+    jquery_free(&a->q);
+    free(a);
+}
+
+/* The parameters that are not paging: ?order= and the filter. -1 after
+ * answering 400. */
+static int
+journal_params(const struct sim_request *req, struct sim_response *resp,
+               struct jquery *q, int *desc)
+{
+    struct sf_err err;
+    size_t i;
+    int c;
+
+    err_clear(&err);
+    for (i = 0; i < req->nquery && err.msg[0] == '\0'; i++) {
+        const char *name = req->query[i].name, *v = req->query[i].value;
+
+        if (strcmp(name, "since") == 0 || strcmp(name, "limit") == 0)
+            continue;
+        if (strcmp(name, "order") == 0) {
+            if (strcmp(v, "asc") != 0 && strcmp(v, "desc") != 0)
+                err_set(&err, "order must be asc or desc");
+            *desc = strcmp(v, "desc") == 0;
+        } else if ((c = jquery_criterion(name)) >= 0) {
+            jquery_set(q, (enum jquery_criterion)c, v, &err);
+        } else {
+            err_set(&err,
+                    "unknown parameter \"%.40s\"; known: since, limit, "
+                    "order, verdict, method, status, path, lead",
+                    name);
+        }
+    }
+    if (err.msg[0] == '\0')
+        return 0;
+    response_admin_error(resp, 400, "bad_request", err.msg);
+    return -1;
 }
 
 void
 h_admin_journal(struct sim *sim, struct sim_request *req,
                 struct sim_response *resp)
 {
-    struct journal_cursor *c;
+    struct journal_answer *a;
     uint64_t since, limit;
+    int desc = 0;
 
     if (page_of(req, resp, "since", UINT64_MAX, UINT64_MAX, &since, &limit) ==
         -1)
         return;
-    c = xcalloc(1, sizeof(*c));
-    journal_cursor_init(sim->journal, c, since, limit);
-    stream_answer(resp, journal_next, c);
+    a = xcalloc(1, sizeof(*a));
+    jquery_init(&a->q);
+    if (journal_params(req, resp, &a->q, &desc) == -1) {
+        journal_answer_free(a);
+        return;
+    }
+    journal_cursor_init(sim->journal, &a->c, since, limit);
+    if (desc)
+        journal_cursor_newest_first(&a->c);
+    if (a->q.set != 0)
+        journal_cursor_filter(&a->c, jquery_match, &a->q);
+    stream_answer_with(resp, journal_next, a, journal_answer_free);
 }
 
 static int

@@ -25,6 +25,9 @@ route_fn h_admin_org_put;
 route_fn h_admin_mail;
 route_fn h_admin_w2l;
 
+/* h_admin_verify.c */
+route_fn h_admin_journal_verify;
+
 /* h_oauth.c */
 route_fn h_oauth_token;
 route_fn h_oauth_authorize;

@@ -82,7 +82,8 @@ mailbox_count(const struct mailbox *m, const char *kind)
     size_t i, n = 0;
 
     for (i = 0; i < m->n; i++)
-        if (strcmp(m->ring[(m->start + i) % MAILBOX_MAX].kind, kind) == 0)
+        if (kind == NULL ||
+            strcmp(m->ring[(m->start + i) % MAILBOX_MAX].kind, kind) == 0)
             n++;
     return n;
 }

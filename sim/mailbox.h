@@ -26,6 +26,7 @@ void mailbox_clear(struct mailbox *m);
 /* Copies every string. kind is a stable machine-readable tag. */
 void mailbox_add(struct mailbox *m, int64_t time_ms, const char *kind,
                  const char *to, const char *subject, const char *body);
+/* Messages kept of kind (NULL: of any kind). */
 size_t mailbox_count(const struct mailbox *m, const char *kind);
 /*
  * The messages as a JSON array of {time, kind, to, subject, body}, oldest

@@ -60,6 +60,9 @@ struct sim {
     struct fault_plan *faults; /* injected faults (/__sim/faults) */
     char base_url[128];        /* http://host:port, once listening */
     uint64_t resets;           /* sim_reset() calls so far */
+    /* Where the clock started: what POST /__sim/reset {"clock": "start"}
+     * goes back to when the org has no clock.start. */
+    int64_t clock_origin_ms;
 };
 
 /* Steals org. NULL (err set) when the journal file cannot be opened.
@@ -71,6 +74,15 @@ void sim_free(struct sim *sim);
  * the clock and the ID sequence stay; resets counts up (an answer still
  * being streamed stops). */
 void sim_reset(struct sim *sim);
+/* sim_reset(), and the clock set to ms (even back) and frozen or not as
+ * the org says. */
+void sim_reset_clock(struct sim *sim, int64_t ms);
+/* The clock's start: the org's clock.start, else where it started. */
+int64_t sim_clock_start(const struct sim *sim);
+/* Whether anything in the sim carries a time (records, journal entries,
+ * mail, sessions, counted requests, queued posts): the clock can only go
+ * back when nothing does. */
+int sim_holds_time(struct sim *sim);
 /* Steals org; rebuilds the schema. Records are kept. */
 void sim_replace_org(struct sim *sim, struct org *org);
 int64_t sim_now(struct sim *sim);

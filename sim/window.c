@@ -44,6 +44,9 @@ window_clear(struct window *w)
 {
     memset(w->buckets, 0, (size_t)w->period_s * sizeof(*w->buckets));
     w->total = 0;
+    /* Forgotten whole, so that a clock set back (POST /__sim/reset with a
+     * clock) counts from its new now. */
+    w->head_s = INT64_MIN / 2;
     w->tail_s = w->head_s;
 }
 
