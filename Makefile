@@ -384,6 +384,7 @@ $(VERSION_H): FORCE
 FORCE:
 
 $(BUILD)/sim/main.o $(BUILD)/client/main.o $(BUILD)/conformance/main.o: $(VERSION_H)
+$(BUILD)/sim/snapshot.o: $(VERSION_H)
 
 $(BIN_SIM): $(BUILD)/sim/main.o $(LIB_SIM) $(LIB_COMMON)
 	@mkdir -p $(dir $@)

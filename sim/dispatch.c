@@ -306,14 +306,24 @@ dispatch_fault(struct sim *sim, struct sim_request *req,
     return 1;
 }
 
+size_t
+dispatch_body_max(const struct sim *sim, const char *method_name,
+                  const char *path)
+{
+    if (strcmp(method_name, "PUT") == 0 &&
+        strcmp(path, SFAPI_ADMIN_PREFIX "state") == 0)
+        return sim->cfg.max_state;
+    return sim->cfg.max_body;
+}
+
 void
 dispatch_too_large(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp)
 {
-    char msg[128];
+    char msg[160];
 
     snprintf(msg, sizeof(msg), "Request body exceeds the maximum of %zu bytes",
-             sim->cfg.max_body);
+             dispatch_body_max(sim, req->method_name, req->path));
     response_sf_error(resp, 413, "REQUEST_ENTITY_TOO_LARGE", msg, NULL);
     resp->verdict = VERDICT_BODY_TOO_LARGE;
     req->body = "";

@@ -36,6 +36,10 @@ int dispatch_fault(struct sim *sim, struct sim_request *req,
 void dispatch_bad_request(struct sim *sim, struct sim_request *req,
                           struct sim_response *resp, int status,
                           const char *why);
+/* The largest body accepted for method_name on path: --max-body, and
+ * --max-state for PUT /__sim/state (a state file). */
+size_t dispatch_body_max(const struct sim *sim, const char *method_name,
+                         const char *path);
 /* The answer to a body over the cap (413), journaled like any request. */
 void dispatch_too_large(struct sim *sim, struct sim_request *req,
                         struct sim_response *resp);

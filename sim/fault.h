@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "conf.h"
 #include "err.h"
 #include "request.h"
 
@@ -77,5 +78,16 @@ int fault_plan_apply(struct fault_plan *p, const struct sim_request *req,
                      struct sim_response *resp, struct fault_hit *hit);
 
 const char *fault_action_name(enum fault_action a);
+
+/*
+ * The state file's "faults" (snapshot.h): {"next_id", "injected", "rules":
+ * [{"id", "spec" (as added), "remaining" (null: unlimited), "matched",
+ * "injected", "rng" (rng.h's state text)}]} (new reference), and back into
+ * p (empty); -1 with the error located at path (a rule that POST
+ * /__sim/faults would refuse, too).
+ */
+json_t *fault_plan_state(const struct fault_plan *p);
+int fault_plan_from_state(struct fault_plan *p, json_t *j, struct conf *c,
+                          const char *path);
 
 #endif

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "buf.h"
+#include "fault.h"
 #include "handlers.h"
 #include "journal.h"
 #include "mailbox.h"
@@ -18,10 +20,12 @@
 #include "parse.h"
 #include "schema.h"
 #include "sim.h"
+#include "snapshot.h"
 #include "sobject.h"
 #include "store.h"
 #include "timefmt.h"
 #include "w2l.h"
+#include "window.h"
 
 #define MAX_ADVANCE_S (10LL * 366 * 86400)
 
@@ -311,4 +315,92 @@ h_admin_w2l(struct sim *sim, struct sim_request *req, struct sim_response *resp)
 {
     (void)req;
     response_json(resp, 200, w2l_status(sim));
+}
+
+/* The API allocation's rolling window (new reference). */
+static json_t *
+api_json(struct sim *sim)
+{
+    int64_t now = sim_now(sim),
+            frees = window_next_expiry(sim->api_window, now);
+    char when[TIMEFMT_LEN];
+
+    return json_pack(
+        "{s:b, s:I, s:I, s:o}", "enabled", sim->org->api_enabled, "used",
+        (json_int_t)window_count(sim->api_window, now), "limit",
+        (json_int_t)sim->org->api_daily_limit, "window_frees_at",
+        frees < 0 ? json_null() : json_string(timefmt_rfc3339(frees, when)));
+}
+
+/* The org at a glance: what the dashboard's header shows. */
+void
+h_admin_overview(struct sim *sim, struct sim_request *req,
+                 struct sim_response *resp)
+{
+    json_t *records = json_object(), *faults = fault_plan_to_json(sim->faults);
+    json_t *j;
+    size_t i;
+
+    (void)req;
+    for (i = 0; i < sim->schema->nobjects; i++)
+        json_object_set_new(
+            records, sim->schema->objects[i].name,
+            json_integer((json_int_t)store_count(
+                sim->store, sim->schema->objects[i].store_index)));
+    j = json_pack(
+        "{s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o, s:I, s:{s:I, s:I}, s:I, "
+        "s:{s:I, s:O}}",
+        "org", "name", sim->org->name, "org_id", sim->org->org_id, "edition",
+        edition_name(sim->org->edition), "clock", clock_json(sim),
+        "web_to_lead", w2l_status(sim), "api", api_json(sim), "records",
+        records, "sessions", (json_int_t)auth_session_count(sim->auth),
+        "journal", "first_seq", (json_int_t)journal_first_seq(sim->journal),
+        "last_seq", (json_int_t)journal_last_seq(sim->journal), "mail",
+        (json_int_t)mailbox_count(sim->mail, NULL), "faults", "rules",
+        (json_int_t)json_array_size(json_object_get(faults, "faults")),
+        "injected", json_object_get(faults, "injected"));
+    json_decref(faults);
+    response_json(resp, 200, j);
+}
+
+/* --- state snapshots ------------------------------------------------------ */
+
+static int
+state_next(struct sim *sim, void *state, struct buf *out, size_t max)
+{
+    return snapshot_export_next(sim, state, out, max);
+}
+
+/* GET /__sim/state: the whole org as a state file, streamed; secrets as
+ * GET /__sim/org shows them. */
+void
+h_admin_state_get(struct sim *sim, struct sim_request *req,
+                  struct sim_response *resp)
+{
+    int secrets = secrets_wanted(req, resp);
+    struct response_stream st;
+
+    if (secrets == -1)
+        return;
+    st.next = state_next;
+    st.free = snapshot_export_free;
+    st.state = snapshot_export_open(sim, secrets);
+    response_stream(resp, 200, &st);
+    response_header(resp, "Content-Disposition",
+                    "attachment; filename=\"sfsim-state.json\"");
+}
+
+/* PUT /__sim/state: restores one; the sim as it then is at a glance. */
+void
+h_admin_state_put(struct sim *sim, struct sim_request *req,
+                  struct sim_response *resp)
+{
+    struct sf_err err;
+
+    err_clear(&err);
+    if (snapshot_load(sim, "body", req->body, req->body_len, &err) == -1) {
+        response_admin_error(resp, 400, "invalid_state", err.msg);
+        return;
+    }
+    h_admin_overview(sim, req, resp);
 }

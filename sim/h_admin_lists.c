@@ -14,15 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "handlers.h"
 #include "journal.h"
 #include "jquery.h"
 #include "mailbox.h"
+#include "org.h"
 #include "parse.h"
 #include "schema.h"
 #include "sim.h"
 #include "sobject.h"
 #include "store.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 /* GET /__sim/records: records per answer unless ?limit= says otherwise. */
@@ -175,6 +178,84 @@ h_admin_records(struct sim *sim, struct sim_request *req,
     stream_answer(resp, records_next, c);
     paging_headers(resp, obj->name, store_count(sim->store, obj->store_index),
                    offset, limit);
+}
+
+/* --- sessions ------------------------------------------------------------- */
+
+struct sessions_cursor {
+    size_t pos, end;
+    uint64_t left, resets;
+    struct buf_array arr;
+};
+
+/* A session as the admin API shows it: who, when, until when; never its
+ * token (new reference). */
+static json_t *
+session_json(struct sim *sim, const struct session *s, int64_t now)
+{
+    int64_t expires = s->last_activity_ms + sim->org->session_timeout_s * 1000;
+    const char *state = s->revoked                     ? "revoked"
+                        : s->expired || now >= expires ? "expired"
+                                                       : "valid";
+    char issued[TIMEFMT_LEN], last[TIMEFMT_LEN], until[TIMEFMT_LEN];
+
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "username", s->username,
+        "user_id", s->user_id, "client_id", s->client_id, "state", state,
+        "issued", timefmt_rfc3339(s->issued_ms, issued), "last_activity",
+        timefmt_rfc3339(s->last_activity_ms, last), "expires_at",
+        timefmt_rfc3339(expires, until), "refresh_token", s->refresh != NULL);
+}
+
+static int
+sessions_next(struct sim *sim, void *state, struct buf *out, size_t max)
+{
+    struct sessions_cursor *c = state;
+    const struct session *s;
+    int64_t now = sim_now(sim);
+    size_t start = buf_array_open(&c->arr, out);
+    json_t *j;
+    char *text;
+
+    if (sim->resets != c->resets)
+        c->left = 0;
+    while (c->left > 0 && c->pos < c->end && out->len - start < max) {
+        if ((s = auth_session_at(sim->auth, c->pos++)) == NULL)
+            break;
+        j = session_json(sim, s, now);
+        text = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        buf_array_sep(&c->arr, out);
+        buf_puts(out, text);
+        free(text);
+        c->left--;
+    }
+    if (c->left > 0 && c->pos < c->end)
+        return 1;
+    buf_putc(out, ']');
+    return 0;
+}
+
+void
+h_admin_sessions(struct sim *sim, struct sim_request *req,
+                 struct sim_response *resp)
+{
+    struct sessions_cursor *c;
+    uint64_t offset, limit;
+    size_t n = auth_session_count(sim->auth);
+    char v[32];
+
+    if (page_of(req, resp, "offset", RECORDS_DEFAULT_LIMIT, LISTS_LIMIT_MAX,
+                &offset, &limit) == -1)
+        return;
+    c = xcalloc(1, sizeof(*c));
+    c->pos = offset < n ? (size_t)offset : n;
+    c->end = n;
+    c->left = limit;
+    c->resets = sim->resets;
+    stream_answer(resp, sessions_next, c);
+    snprintf(v, sizeof(v), "%zu", n);
+    response_header(resp, "X-Total-Count", v);
 }
 
 /* --- journal and mail ----------------------------------------------------- */

@@ -493,10 +493,12 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     struct httpd *h = cls;
     struct pending *p = *req_cls;
     uint64_t declared;
+    size_t max;
 
     if (p == NULL) {
+        max = dispatch_body_max(h->sim, method, url);
         p = xcalloc(1, sizeof(*p));
-        buf_init(&p->body, h->sim->cfg.max_body);
+        buf_init(&p->body, max);
         response_init(&p->resp);
         *req_cls = p;
         /* A body length that could be read two ways: answered now,
@@ -506,12 +508,12 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
             NULL)
             return respond(h, conn, url, method, p);
         declared = declared_length(conn);
-        if (declared > h->sim->cfg.max_body) {
+        if (declared > max) {
             /* Too big: dropped as it comes (below) and answered once it
              * is in; far too big to read, answered now. */
             p->too_big = 1;
             buf_free(&p->body);
-            if (declared / HTTPD_DRAIN_FACTOR > h->sim->cfg.max_body)
+            if (declared / HTTPD_DRAIN_FACTOR > max)
                 return respond(h, conn, url, method, p);
         }
         return MHD_YES;

@@ -17,6 +17,7 @@
 #include "org.h"
 #include "parse.h"
 #include "sim.h"
+#include "snapshot.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -36,6 +37,8 @@ enum opt_id {
     OPT_SEED,
     OPT_CHECK,
     OPT_ALLOW_HOST,
+    OPT_STATE,
+    OPT_MAX_STATE,
 };
 
 static const struct {
@@ -66,6 +69,12 @@ static const struct {
     {{"max-body", required_argument, NULL, OPT_MAX_BODY},
      "BYTES",
      "largest request body accepted; larger gets 413 (default 1048576)"},
+    {{"state", required_argument, NULL, OPT_STATE},
+     "FILE",
+     "restore a state file (GET /__sim/state) before serving"},
+    {{"max-state", required_argument, NULL, OPT_MAX_STATE},
+     "BYTES",
+     "largest state file read (default 268435456)"},
     {{"seed", required_argument, NULL, OPT_SEED},
      "N",
      "derive IDs and tokens from N, for reproducible runs"},
@@ -189,6 +198,12 @@ parse_args(int argc, char **argv, struct sim_config *cfg, int *check)
                          &cfg->max_body) == -1)
                 return 2;
             break;
+        case OPT_STATE: cfg->state_file = optarg; break;
+        case OPT_MAX_STATE:
+            if (size_arg("max-state", optarg, 1024, 1ULL << 32,
+                         &cfg->max_state) == -1)
+                return 2;
+            break;
         case OPT_SEED:
             if (number_arg("seed", optarg, UINT64_MAX, &cfg->seed) == -1)
                 return 2;
@@ -263,6 +278,7 @@ main(int argc, char **argv)
         .journal_ring = JOURNAL_DEFAULT_RING,
         .journal_body_max = JOURNAL_DEFAULT_BODY_MAX,
         .max_body = SIM_DEFAULT_MAX_BODY,
+        .max_state = SNAPSHOT_DEFAULT_MAX,
     };
     struct sf_err err;
     struct org *org;
@@ -280,7 +296,7 @@ main(int argc, char **argv)
         log_warnx("%s", err.msg[0] ? err.msg : "built-in org is invalid");
         return 2;
     }
-    if (check) {
+    if (check && cfg.state_file == NULL) {
         rc = print_org(org);
         org_free(org);
         return rc;
@@ -289,7 +305,13 @@ main(int argc, char **argv)
         log_warnx("%s", err.msg);
         return 1;
     }
-    rc = serve(sim);
+    if (cfg.state_file != NULL &&
+        snapshot_load_file(sim, cfg.state_file, cfg.max_state, &err) == -1) {
+        log_warnx("%s", err.msg);
+        sim_free(sim);
+        return 2;
+    }
+    rc = check ? print_org(sim->org) : serve(sim);
     sim_free(sim);
     return rc;
 }

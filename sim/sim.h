@@ -32,10 +32,12 @@ struct sim_config {
     const char *bind;         /* default 127.0.0.1 */
     unsigned port;            /* default 8080; 0 = any free port */
     const char *org_file;     /* NULL: the built-in default org */
+    const char *state_file;   /* --state: restored before serving */
     const char *journal_file; /* NULL: memory ring only */
     size_t journal_ring;      /* entries kept in memory */
     size_t journal_body_max;  /* body bytes kept per entry */
     size_t max_body;          /* request body cap (413 past it) */
+    size_t max_state;         /* PUT /__sim/state bodies, --state files */
     int has_seed;
     uint64_t seed;
     int verbose;

@@ -583,9 +583,11 @@ pack_fields(const struct record *old, const struct fieldvals *fv,
     return block;
 }
 
-struct record *
-store_insert(struct store *s, int object, const struct fieldvals *fv,
-             int64_t now_ms)
+/* A new record of object with id (set by the caller), fv's values and
+ * the times, in every list and index; NULL with too many fields. */
+static struct record *
+add_record(struct store *s, int object, const char *id,
+           const struct fieldvals *fv, int64_t created_ms, int64_t modified_ms)
 {
     struct objtab *t = &s->objects[object];
     struct record *r = xcalloc(1, sizeof(*r));
@@ -596,9 +598,10 @@ store_insert(struct store *s, int object, const struct fieldvals *fv,
         free(r);
         return NULL;
     }
-    sfid_make(t->prefix, s->pod, s->next_number++, r->id);
+    memcpy(r->id, id, SFID_LEN15 + 1);
     r->object = (uint16_t)object;
-    r->created_ms = r->modified_ms = now_ms;
+    r->created_ms = created_ms;
+    r->modified_ms = modified_ms;
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
         t->recs = xreallocarray(t->recs, t->cap, sizeof(*t->recs));
@@ -611,6 +614,39 @@ store_insert(struct store *s, int object, const struct fieldvals *fv,
     indexes_update(s, r, 1);
     s->value_bytes += bytes;
     return r;
+}
+
+struct record *
+store_insert(struct store *s, int object, const struct fieldvals *fv,
+             int64_t now_ms)
+{
+    char id[SFID_LEN15 + 1];
+    struct record *r;
+
+    sfid_make(s->objects[object].prefix, s->pod, s->next_number, id);
+    if ((r = add_record(s, object, id, fv, now_ms, now_ms)) != NULL)
+        s->next_number++;
+    return r;
+}
+
+void
+store_sequence(const struct store *s, char pod[3], uint64_t *next_number)
+{
+    memcpy(pod, s->pod, 2);
+    pod[2] = '\0';
+    *next_number = s->next_number;
+}
+
+struct record *
+store_restore(struct store *s, int object, const char *id15,
+              const struct fieldvals *fv, int64_t created_ms,
+              int64_t modified_ms)
+{
+    if (strlen(id15) != SFID_LEN15 ||
+        memcmp(id15, s->objects[object].prefix, 3) != 0 ||
+        store_get(s, id15) != NULL)
+        return NULL;
+    return add_record(s, object, id15, fv, created_ms, modified_ms);
 }
 
 int
