@@ -12,6 +12,7 @@
 
 #include "auth.h"
 #include "buf.h"
+#include "bulkrun.h"
 #include "fault.h"
 #include "handlers.h"
 #include "journal.h"
@@ -147,6 +148,7 @@ h_admin_clock_post(struct sim *sim, struct sim_request *req,
     if (frozen != NULL)
         clock_set_frozen(&sim->clock, json_is_true(frozen));
     w2l_settle(sim);
+    bulkrun_settle(sim);
     response_json(resp, 200, clock_json(sim));
 }
 
