@@ -12,6 +12,7 @@
 
 #include "auth.h"
 #include "buf.h"
+#include "bulk.h"
 #include "bulkrun.h"
 #include "fault.h"
 #include "handlers.h"
@@ -334,16 +335,14 @@ api_json(struct sim *sim)
         frees < 0 ? json_null() : json_string(timefmt_rfc3339(frees, when)));
 }
 
-/* The org at a glance: what the dashboard's header shows. */
-void
-h_admin_overview(struct sim *sim, struct sim_request *req,
-                 struct sim_response *resp)
+/* The org at a glance (new reference). */
+static json_t *
+overview_json(struct sim *sim)
 {
     json_t *records = json_object(), *faults = fault_plan_to_json(sim->faults);
     json_t *j;
     size_t i;
 
-    (void)req;
     for (i = 0; i < sim->schema->nobjects; i++)
         json_object_set_new(
             records, sim->schema->objects[i].name,
@@ -351,7 +350,7 @@ h_admin_overview(struct sim *sim, struct sim_request *req,
                 sim->store, sim->schema->objects[i].store_index)));
     j = json_pack(
         "{s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o, s:I, s:{s:I, s:I}, s:I, "
-        "s:{s:I, s:O}}",
+        "s:{s:I, s:O}, s:I}",
         "org", "name", sim->org->name, "org_id", sim->org->org_id, "edition",
         edition_name(sim->org->edition), "clock", clock_json(sim),
         "web_to_lead", w2l_status(sim), "api", api_json(sim), "records",
@@ -360,9 +359,19 @@ h_admin_overview(struct sim *sim, struct sim_request *req,
         "last_seq", (json_int_t)journal_last_seq(sim->journal), "mail",
         (json_int_t)mailbox_count(sim->mail, NULL), "faults", "rules",
         (json_int_t)json_array_size(json_object_get(faults, "faults")),
-        "injected", json_object_get(faults, "injected"));
+        "injected", json_object_get(faults, "injected"), "bulk_jobs",
+        (json_int_t)bulk_count(sim->bulk));
     json_decref(faults);
-    response_json(resp, 200, j);
+    return j;
+}
+
+/* The org at a glance: what the dashboard's header shows. */
+void
+h_admin_overview(struct sim *sim, struct sim_request *req,
+                 struct sim_response *resp)
+{
+    (void)req;
+    response_json(resp, 200, overview_json(sim));
 }
 
 /* --- state snapshots ------------------------------------------------------ */
@@ -392,17 +401,22 @@ h_admin_state_get(struct sim *sim, struct sim_request *req,
                     "attachment; filename=\"sfsim-state.json\"");
 }
 
-/* PUT /__sim/state: restores one; the sim as it then is at a glance. */
+/* PUT /__sim/state: restores one; the sim as it then is at a glance, and
+ * "notes": what the restore could not bring back. */
 void
 h_admin_state_put(struct sim *sim, struct sim_request *req,
                   struct sim_response *resp)
 {
     struct sf_err err;
+    json_t *notes = NULL, *j;
 
     err_clear(&err);
-    if (snapshot_load(sim, "body", req->body, req->body_len, &err) == -1) {
+    if (snapshot_load(sim, "body", req->body, req->body_len, &notes, &err) ==
+        -1) {
         response_admin_error(resp, 400, "invalid_state", err.msg);
         return;
     }
-    h_admin_overview(sim, req, resp);
+    j = overview_json(sim);
+    json_object_set_new(j, "notes", notes);
+    response_json(resp, 200, j);
 }

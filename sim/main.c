@@ -234,6 +234,27 @@ print_org(const struct org *org)
     return 0;
 }
 
+/* --state: the file restored, and what it could not bring back said. */
+static int
+restore(struct sim *sim, const struct sim_config *cfg)
+{
+    struct sf_err err;
+    json_t *notes = NULL, *n;
+    size_t i;
+
+    err_clear(&err);
+    if (snapshot_load_file(sim, cfg->state_file, cfg->max_state, &notes,
+                           &err) == -1) {
+        log_warnx("%s", err.msg);
+        return -1;
+    }
+    json_array_foreach(notes, i, n) {
+        log_warnx("%s: %s", cfg->state_file, json_string_value(n));
+    }
+    json_decref(notes);
+    return 0;
+}
+
 static int
 serve(struct sim *sim)
 {
@@ -305,9 +326,7 @@ main(int argc, char **argv)
         log_warnx("%s", err.msg);
         return 1;
     }
-    if (cfg.state_file != NULL &&
-        snapshot_load_file(sim, cfg.state_file, cfg.max_state, &err) == -1) {
-        log_warnx("%s", err.msg);
+    if (cfg.state_file != NULL && restore(sim, &cfg) == -1) {
         sim_free(sim);
         return 2;
     }

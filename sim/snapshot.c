@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "bulk.h"
 #include "cursor.h"
 #include "fault.h"
 #include "journal.h"
@@ -254,10 +255,12 @@ meta_head(struct sim *sim, int secrets)
 {
     char now[TIMEFMT_LEN];
 
-    return json_pack("{s:s, s:i, s:s, s:s, s:b}", "format", SNAPSHOT_FORMAT,
-                     "version", SNAPSHOT_VERSION, "sfsim", SFSIM_VERSION,
-                     "exported_at", timefmt_rfc3339(sim_now(sim), now),
-                     "secrets", secrets);
+    /* What a restore will not have: said here, and by the restore. */
+    return json_pack(
+        "{s:s, s:i, s:s, s:s, s:b, s:{s:I}}", "format", SNAPSHOT_FORMAT,
+        "version", SNAPSHOT_VERSION, "sfsim", SFSIM_VERSION, "exported_at",
+        timefmt_rfc3339(sim_now(sim), now), "secrets", secrets, "not_carried",
+        "bulk_jobs", (json_int_t)bulk_count(sim->bulk));
 }
 
 static json_t *

@@ -16,6 +16,7 @@
 #ifndef SIM_SNAPSHOT_H
 #define SIM_SNAPSHOT_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -46,12 +47,20 @@ void snapshot_export_free(void *state);
  * messages ("label:line:col: path: what is wrong"). A redacted password or
  * client secret keeps the sim's current one of the same username or
  * client_id, else becomes one nobody knows; redacted tokens are not
- * restored. 0, or -1 with err set and the sim unchanged.
+ * restored. A state file does not carry Bulk API jobs: the sim has none
+ * after a restore. 0 with *notes (when notes is not NULL; new reference)
+ * an array of sentences saying what could not be brought back (empty when
+ * nothing), or -1 with err set and the sim unchanged.
  */
 int snapshot_load(struct sim *sim, const char *label, const char *text,
-                  size_t len, struct sf_err *err);
+                  size_t len, json_t **notes, struct sf_err *err);
 /* The same from a file of at most max bytes. */
 int snapshot_load_file(struct sim *sim, const char *path, size_t max,
-                       struct sf_err *err);
+                       json_t **notes, struct sf_err *err);
+/*
+ * The notes of restoring root (a state file) into sim, read before it
+ * replaces the sim's (snapshot_notes.c). New reference.
+ */
+json_t *snapshot_notes(struct sim *sim, json_t *root);
 
 #endif

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "auth.h"
+#include "bulk.h"
 #include "conf.h"
 #include "cursor.h"
 #include "fault.h"
@@ -104,13 +105,34 @@ time_member(struct conf *c, json_t *o, const char *path, const char *key,
 
 /* --- the small parts ------------------------------------------------------ */
 
+/* "not_carried" (optional): what the exported sim had that a state file
+ * leaves out, counted for the restore's notes. */
+static int
+not_carried(struct conf *c, json_t *root)
+{
+    static const char *const keys[] = {"bulk_jobs", NULL};
+    json_t *o = json_object_get(root, "not_carried");
+    int64_t jobs;
+
+    if (o == NULL)
+        return 0;
+    if (!json_is_object(o))
+        return conf_error(c, "not_carried", "must be an object");
+    return conf_check_keys(c, o, "not_carried", keys) == -1 ||
+                   conf_int(c, o, "not_carried", "bulk_jobs", 0, BULK_MAX_JOBS,
+                            0, &jobs) == -1
+               ? -1
+               : 0;
+}
+
 static int
 load_header(struct conf *c, json_t *root)
 {
     static const char *const keys[] = {
-        "format", "version", "sfsim",   "exported_at", "secrets",     "clock",
-        "ids",    "rng",     "org",     "api",         "web_to_lead", "faults",
-        "auth",   "records", "journal", "mail",        "complete",    NULL};
+        "format",      "version",  "sfsim",       "exported_at", "secrets",
+        "clock",       "ids",      "rng",         "org",         "api",
+        "web_to_lead", "faults",   "auth",        "records",     "journal",
+        "mail",        "complete", "not_carried", NULL};
     const char *format, *version_s;
     int64_t version;
     int complete;
@@ -130,6 +152,8 @@ load_header(struct conf *c, json_t *root)
         return conf_error(c, "version",
                           "%lld is not a version this sfsim reads (%d)",
                           (long long)version, SNAPSHOT_VERSION);
+    if (not_carried(c, root) == -1)
+        return -1;
     if (!complete)
         return conf_error(c, "complete",
                           "must be true: the export did not finish whole (a "
@@ -537,6 +561,7 @@ swap_in(struct sim *sim, struct staged *st)
     free(sim->api_window);
     fault_plan_free(sim->faults);
     cursors_free(sim->cursors);
+    bulk_clear(sim->bulk); /* not carried: its jobs name the old records */
     sim->org = st->org;
     sim->schema = st->schema;
     sim->store = st->store;
@@ -571,7 +596,7 @@ load_parts(struct sim *sim, struct conf *c, json_t *root, struct staged *st)
 
 int
 snapshot_load(struct sim *sim, const char *label, const char *text, size_t len,
-              struct sf_err *err)
+              json_t **notes, struct sf_err *err)
 {
     struct conf c = {label, text, len, err};
     struct staged st;
@@ -592,6 +617,8 @@ snapshot_load(struct sim *sim, const char *label, const char *text, size_t len,
     }
     if (load_parts(sim, &c, root, &st) == -1)
         goto out;
+    if (notes != NULL)
+        *notes = snapshot_notes(sim, root);
     swap_in(sim, &st);
     rc = 0;
 out:
@@ -602,7 +629,7 @@ out:
 
 int
 snapshot_load_file(struct sim *sim, const char *path, size_t max,
-                   struct sf_err *err)
+                   json_t **notes, struct sf_err *err)
 {
     FILE *fp = fopen(path, "rb");
     struct stat sb;
@@ -629,7 +656,7 @@ snapshot_load_file(struct sim *sim, const char *path, size_t max,
         goto out;
     }
     text[len] = '\0';
-    rc = snapshot_load(sim, path, text, len, err);
+    rc = snapshot_load(sim, path, text, len, notes, err);
 out:
     free(text);
     fclose(fp);
