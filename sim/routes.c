@@ -5,6 +5,7 @@
  * ROUTE_ADMIN routes are not journaled; ROUTE_REST routes answer errors as
  * Salesforce's JSON arrays and carry the API usage header.
  */
+#include "dashboard.h"
 #include "handlers.h"
 
 const struct route sim_routes[] = {
@@ -109,6 +110,7 @@ const struct route sim_routes[] = {
      h_apex, ROUTE_AUTH | ROUTE_REST},
 
     /* Admin API (shared/contract.md) */
+    {M_GET, "/__sim/", h_admin_dashboard, ROUTE_ADMIN},
     {M_GET, "/__sim/health", h_admin_health, ROUTE_ADMIN},
     {M_GET, "/__sim/clock", h_admin_clock_get, ROUTE_ADMIN},
     {M_POST, "/__sim/clock", h_admin_clock_post, ROUTE_ADMIN | ROUTE_JSON_BODY},
