@@ -119,7 +119,7 @@ sim_holds_time(struct sim *sim)
            mailbox_count(sim->mail, NULL) > 0 ||
            auth_session_count(sim->auth) > 0 || sim->w2l->qlen > 0 ||
            window_count(&sim->w2l->window, now) > 0 ||
-           window_count(sim->api_window, now) > 0;
+           window_count(sim->api_window, now) > 0 || bulk_count(sim->bulk) > 0;
 }
 
 void

@@ -84,8 +84,8 @@ void sim_reset_clock(struct sim *sim, int64_t ms);
 /* The clock's start: the org's clock.start, else where it started. */
 int64_t sim_clock_start(const struct sim *sim);
 /* Whether anything in the sim carries a time (records, journal entries,
- * mail, sessions, counted requests, queued posts): the clock can only go
- * back when nothing does. */
+ * mail, sessions, counted requests, queued posts, Bulk jobs): the clock can
+ * only go back when nothing does. */
 int sim_holds_time(struct sim *sim);
 /* Steals org; rebuilds the schema. Records are kept. */
 void sim_replace_org(struct sim *sim, struct org *org);
