@@ -30,7 +30,6 @@
 
 #include "simtest.h"
 
-#define W2L "/servlet/servlet.WebToLead?encoding=UTF-8"
 #define WAIT_MS 20000 /* a bound on each wait, not a speed check */
 #define MSG_MAX (4 << 20)
 
@@ -286,6 +285,22 @@ wait_for(struct browser *b, const char *expr, const char *show)
     "[...document.querySelectorAll('#timeline-rows tr')]"                      \
     ".map(tr => [...tr.children].map(td => td.textContent).join('|'))"
 
+/* Sets the field input_id to value and clicks button_id, as a user would. */
+static void
+fill_and_click(struct browser *b, const char *input_id, const char *value,
+               const char *button_id)
+{
+    char expr[512];
+    json_t *v;
+
+    snprintf(expr, sizeof(expr),
+             "document.getElementById('%s').value = '%s';"
+             "document.getElementById('%s').click(); true",
+             input_id, value, button_id);
+    v = eval(b, expr);
+    json_decref(v);
+}
+
 static int
 start(void **state)
 {
@@ -338,17 +353,6 @@ stop(void **state)
 }
 
 static void
-post_lead(struct simtest *t, const char *email)
-{
-    char form[256];
-
-    snprintf(form, sizeof(form),
-             "oid=00D000000000001&last_name=Lovelace&company=Acme&email=%s",
-             email);
-    assert_int_equal(httpc_post_form(t->http, W2L, form, NULL), 200);
-}
-
-static void
 test_dashboard_in_chromium(void **state)
 {
     struct fixture *f = *state;
@@ -356,8 +360,9 @@ test_dashboard_in_chromium(void **state)
 
     if (f == NULL)
         skip();
-    post_lead(&f->sim, "ada%40x.test");   /* created */
-    post_lead(&f->sim, "byron%40x.test"); /* over the cap: dropped */
+    simtest_post_w2l_lead(&f->sim, "ada%40x.test"); /* created */
+    simtest_post_w2l_lead(&f->sim,
+                          "byron%40x.test"); /* over the cap: dropped */
     snprintf(url, sizeof(url), "%s/__sim/", f->sim.proc.url);
     open_page(&f->b, url);
 
@@ -379,31 +384,28 @@ test_dashboard_in_chromium(void **state)
              "document.getElementById('records-rows').textContent");
 
     /* New entries appear without a reload. */
-    post_lead(&f->sim, "carol%40x.test");
+    simtest_post_w2l_lead(&f->sim, "carol%40x.test");
     wait_for(&f->b,
              JOURNAL_TEXT ".filter(r => r.includes("
                           "'|dropped_daily_limit|')).length === 2",
              JOURNAL_TEXT);
 
     /* The journal filtered by a lead's value: only its entry. */
-    eval(&f->b, "document.getElementById('f-lead').value = 'byron@x.test';"
-                "document.getElementById('f-apply').click(); true");
+    fill_and_click(&f->b, "f-lead", "byron@x.test", "f-apply");
     wait_for(&f->b,
              JOURNAL_TEXT ".length === 1 && " JOURNAL_TEXT
                           "[0].includes('|dropped_daily_limit|')",
              JOURNAL_TEXT);
 
     /* A lead's timeline. */
-    eval(&f->b, "document.getElementById('t-lead').value = 'ada@x.test';"
-                "document.getElementById('t-show').click(); true");
+    fill_and_click(&f->b, "t-lead", "ada@x.test", "t-show");
     wait_for(&f->b,
              TIMELINE_TEXT ".length === 1 && " TIMELINE_TEXT
                            "[0].includes('|created|')",
              TIMELINE_TEXT);
 
     /* A day on from the page: the window frees. */
-    eval(&f->b, "document.getElementById('advance-by').value = '1d';"
-                "document.getElementById('advance').click(); true");
+    fill_and_click(&f->b, "advance-by", "1d", "advance");
     wait_for(&f->b,
              "document.getElementById('clock-now').textContent === "
              "'2026-01-06T09:00:00.000Z' && "

@@ -15,7 +15,6 @@
 
 #include "simtest.h"
 
-#define W2L "/servlet/servlet.WebToLead?encoding=UTF-8"
 #define LEADS "/services/data/v62.0/sobjects/Lead"
 
 /* Web-to-Lead capped at 2 a day, on a frozen clock; queued past the cap
@@ -47,17 +46,6 @@ send(struct simtest *t, const char *method, const char *path, const char *body,
     return j;
 }
 
-static void
-post_lead(struct simtest *t, const char *email)
-{
-    char form[256];
-
-    snprintf(form, sizeof(form),
-             "oid=00D000000000001&last_name=Lovelace&company=Acme&email=%s",
-             email);
-    assert_int_equal(httpc_post_form(t->http, W2L, form, NULL), 200);
-}
-
 /* The seqs of GET path, in answer order, as "1,2,3". */
 static const char *
 seqs(struct simtest *t, const char *path, char *out, size_t n)
@@ -84,9 +72,9 @@ test_filters(void **state)
     json_t *j;
     long st;
 
-    post_lead(t, "ada%40example.com"); /* 1 created */
-    post_lead(t, "bob%40example.com"); /* 2 created */
-    post_lead(t, "Ada%40Example.com"); /* 3 dropped */
+    simtest_post_w2l_lead(t, "ada%40example.com"); /* 1 created */
+    simtest_post_w2l_lead(t, "bob%40example.com"); /* 2 created */
+    simtest_post_w2l_lead(t, "Ada%40Example.com"); /* 3 dropped */
     simtest_login(t, NULL);
     j = simtest_api_json(t, "POST", LEADS,
                          "{\"LastName\": \"Byron\", \"Company\": \"Acme\","
@@ -143,7 +131,7 @@ test_lead_by_record_id(void **state)
     json_t *j;
     const char *id;
 
-    post_lead(t, "ada%40example.com");
+    simtest_post_w2l_lead(t, "ada%40example.com");
     j = send(t, "GET", "/__sim/journal?limit=1", NULL, 200);
     id = json_string_value(json_object_get(json_array_get(j, 0), "record_id"));
     assert_non_null(id);
@@ -180,9 +168,9 @@ test_lead_follows_queued_post(void **state)
     struct simtest *t = *state;
     char got[128];
 
-    post_lead(t, "a%40example.com");
-    post_lead(t, "b%40example.com");
-    post_lead(t, "late%40example.com"); /* 3: queued */
+    simtest_post_w2l_lead(t, "a%40example.com");
+    simtest_post_w2l_lead(t, "b%40example.com");
+    simtest_post_w2l_lead(t, "late%40example.com"); /* 3: queued */
     simtest_advance(t, 86400);
     assert_string_equal(
         seqs(t, "/__sim/journal?lead=late@example.com", got, sizeof(got)),
@@ -204,9 +192,9 @@ test_verify(void **state)
     struct simtest *t = *state;
     json_t *j, *near, *crit;
 
-    post_lead(t, "ada%40example.com");
-    post_lead(t, "bob%40example.com");
-    post_lead(t, "cy%40example.com"); /* dropped */
+    simtest_post_w2l_lead(t, "ada%40example.com");
+    simtest_post_w2l_lead(t, "bob%40example.com");
+    simtest_post_w2l_lead(t, "cy%40example.com"); /* dropped */
 
     j = send(t, "POST", "/__sim/journal/verify",
              "{\"match\": {\"verdict\": \"created\"}, \"count\": 2}", 200);
@@ -289,8 +277,8 @@ test_reset_clock(void **state)
     char now[64];
     json_t *j;
 
-    post_lead(t, "a%40example.com");
-    post_lead(t, "b%40example.com");
+    simtest_post_w2l_lead(t, "a%40example.com");
+    simtest_post_w2l_lead(t, "b%40example.com");
     simtest_advance(t, 3600);
     j = send(t, "POST", "/__sim/reset", NULL, 200); /* the clock stays */
     assert_string_equal(str_at(json_object_get(j, "clock"), "now"),
@@ -300,8 +288,8 @@ test_reset_clock(void **state)
     assert_string_equal(str_at(json_object_get(j, "clock"), "now"),
                         "2026-01-05T09:00:00.000Z");
     json_decref(j);
-    post_lead(t, "c%40example.com");
-    post_lead(t, "d%40example.com");
+    simtest_post_w2l_lead(t, "c%40example.com");
+    simtest_post_w2l_lead(t, "d%40example.com");
     assert_int_equal(
         simtest_journal_count(t, &(struct simtest_match){.verdict = "created"}),
         2);
@@ -333,7 +321,7 @@ test_put_org_clock_start(void **state)
     assert_string_equal(simtest_now(t, now, sizeof(now)),
                         "2026-02-01T00:00:00.000Z");
     /* Back, with a lead stored: refused, the org unchanged. */
-    post_lead(t, "a%40example.com");
+    simtest_post_w2l_lead(t, "a%40example.com");
     j = send(t, "PUT", "/__sim/org",
              "{\"clock\": {\"start\": \"2026-01-01T00:00:00Z\", \"frozen\": "
              "true}}",

@@ -55,17 +55,6 @@ send_raw(struct simtest *t, const char *method, const char *path,
     return r->status;
 }
 
-static void
-post_w2l(struct simtest *t, const char *email)
-{
-    char form[256];
-
-    snprintf(form, sizeof(form),
-             "oid=00D000000000001&last_name=Lovelace&company=Acme&email=%s",
-             email);
-    assert_int_equal(httpc_post_form(t->http, W2L, form, NULL), 200);
-}
-
 /* A Bulk ingest job with its data uploaded, left for the clock to run. */
 static void
 bulk_job(struct simtest *t, char *id, size_t n)
@@ -114,9 +103,9 @@ start_busy(void **state)
     json_t *j;
 
     simtest_start_org_text(&b->a, busy_org, seeded);
-    post_w2l(&b->a, "a%40x.test");
-    post_w2l(&b->a, "b%40x.test");
-    post_w2l(&b->a, "c%40x.test");
+    simtest_post_w2l_lead(&b->a, "a%40x.test");
+    simtest_post_w2l_lead(&b->a, "b%40x.test");
+    simtest_post_w2l_lead(&b->a, "c%40x.test");
     simtest_login(&b->a, NULL);
     assert_int_equal(send_raw(&b->a, "POST", LEADS, "application/json",
                               "{\"LastName\":\"Rest\",\"Company\":\"Acme\"}",
