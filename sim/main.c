@@ -39,6 +39,7 @@ enum opt_id {
     OPT_ALLOW_HOST,
     OPT_STATE,
     OPT_MAX_STATE,
+    OPT_REQUEST_TIMEOUT,
 };
 
 static const struct {
@@ -75,6 +76,10 @@ static const struct {
     {{"max-state", required_argument, NULL, OPT_MAX_STATE},
      "BYTES",
      "largest state file read (default 268435456)"},
+    {{"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
+     "SECS",
+     "a request's head, then its body, must come within SECS (default "
+     "30; 0: no limit)"},
     {{"seed", required_argument, NULL, OPT_SEED},
      "N",
      "derive IDs and tokens from N, for reproducible runs"},
@@ -204,6 +209,11 @@ parse_args(int argc, char **argv, struct sim_config *cfg, int *check)
                          &cfg->max_state) == -1)
                 return 2;
             break;
+        case OPT_REQUEST_TIMEOUT:
+            if (number_arg("request-timeout", optarg, 3600, &v) == -1)
+                return 2;
+            cfg->deadline_s = (unsigned)v;
+            break;
         case OPT_SEED:
             if (number_arg("seed", optarg, UINT64_MAX, &cfg->seed) == -1)
                 return 2;
@@ -300,6 +310,7 @@ main(int argc, char **argv)
         .journal_body_max = JOURNAL_DEFAULT_BODY_MAX,
         .max_body = SIM_DEFAULT_MAX_BODY,
         .max_state = SNAPSHOT_DEFAULT_MAX,
+        .deadline_s = SIM_DEFAULT_DEADLINE_S,
     };
     struct sf_err err;
     struct org *org;
