@@ -444,6 +444,14 @@ $(VERSION_H): FORCE
 FORCE:
 
 $(BUILD)/sim/main.o $(BUILD)/client/main.o $(BUILD)/conformance/main.o: $(VERSION_H)
+$(BUILD)/sim/snapshot.o: $(VERSION_H)
+
+# The dashboard page (GET /__sim/) built into sfsim as its bytes.
+DASHBOARD_H := $(BUILD)/gen/dashboard_html.h
+$(DASHBOARD_H): sim/dashboard.html
+	@mkdir -p $(dir $@)
+	@od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g' >$@.tmp && mv -f $@.tmp $@
+$(BUILD)/sim/dashboard.o: $(DASHBOARD_H)
 
 $(BIN_SIM): $(BUILD)/sim/main.o $(LIB_SIM) $(LIB_COMMON)
 	@mkdir -p $(dir $@)

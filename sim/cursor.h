@@ -71,4 +71,11 @@ void cursor_close(struct cursors *cs, struct cursor *c);
 /* Open locators (for tests and the admin API). */
 size_t cursors_count(const struct cursors *cs);
 
+/* The numbers the next locator takes (its id's and its opening order's),
+ * for state files (snapshot.h): read, and set on an empty table. */
+void cursors_numbers(const struct cursors *cs, uint64_t *next_id,
+                     uint64_t *next_order);
+void cursors_set_numbers(struct cursors *cs, uint64_t next_id,
+                         uint64_t next_order);
+
 #endif

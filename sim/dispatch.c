@@ -418,6 +418,8 @@ dispatch_body_cap(struct sim *sim, const char *method, const char *path)
                    &allowed) == ROUTE_FOUND &&
         (r->flags & ROUTE_LARGE_BODY))
         return (size_t)sim->org->bulk.max_upload_bytes;
+    if (r != NULL && (r->flags & ROUTE_STATE_BODY))
+        return sim->cfg.max_state;
     return sim->cfg.max_body;
 }
 
@@ -425,7 +427,7 @@ void
 dispatch_too_large(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp)
 {
-    char msg[128];
+    char msg[160];
 
     snprintf(msg, sizeof(msg), "Request body exceeds the maximum of %zu bytes",
              dispatch_body_cap(sim, req->method_name, req->path));

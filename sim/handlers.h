@@ -24,6 +24,13 @@ route_fn h_admin_org_get;
 route_fn h_admin_org_put;
 route_fn h_admin_mail;
 route_fn h_admin_w2l;
+route_fn h_admin_overview;
+route_fn h_admin_sessions;
+route_fn h_admin_state_get;
+route_fn h_admin_state_put;
+
+/* h_admin_verify.c */
+route_fn h_admin_journal_verify;
 
 /* h_oauth.c */
 route_fn h_oauth_token;

@@ -17,6 +17,7 @@
 #include "org.h"
 #include "parse.h"
 #include "sim.h"
+#include "snapshot.h"
 #include "tls.h"
 #include "version.h"
 #include "xmalloc.h"
@@ -37,6 +38,8 @@ enum opt_id {
     OPT_SEED,
     OPT_CHECK,
     OPT_ALLOW_HOST,
+    OPT_STATE,
+    OPT_MAX_STATE,
     OPT_REQUEST_TIMEOUT,
     OPT_TLS,
     OPT_TLS_CERT,
@@ -93,6 +96,12 @@ static const struct {
     {{"max-body", required_argument, NULL, OPT_MAX_BODY},
      "BYTES",
      "largest request body accepted; larger gets 413 (default 1048576)"},
+    {{"state", required_argument, NULL, OPT_STATE},
+     "FILE",
+     "restore a state file (GET /__sim/state) before serving"},
+    {{"max-state", required_argument, NULL, OPT_MAX_STATE},
+     "BYTES",
+     "largest state file read (default 268435456)"},
     {{"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
      "SECS",
      "a request's head, then its body, must come within SECS (default "
@@ -271,6 +280,12 @@ parse_args(int argc, char **argv, struct sim_config *cfg, struct run_opts *run)
                          &cfg->max_body) == -1)
                 return 2;
             break;
+        case OPT_STATE: cfg->state_file = optarg; break;
+        case OPT_MAX_STATE:
+            if (size_arg("max-state", optarg, 1024, 1ULL << 32,
+                         &cfg->max_state) == -1)
+                return 2;
+            break;
         case OPT_REQUEST_TIMEOUT:
             if (number_arg("request-timeout", optarg, 3600, &v) == -1)
                 return 2;
@@ -307,6 +322,27 @@ print_org(const struct org *org)
     json_dumpf(j, stdout, JSON_INDENT(2));
     putchar('\n');
     json_decref(j);
+    return 0;
+}
+
+/* --state: the file restored, and what it could not bring back said. */
+static int
+restore(struct sim *sim, const struct sim_config *cfg)
+{
+    struct sf_err err;
+    json_t *notes = NULL, *n;
+    size_t i;
+
+    err_clear(&err);
+    if (snapshot_load_file(sim, cfg->state_file, cfg->max_state, &notes,
+                           &err) == -1) {
+        log_warnx("%s", err.msg);
+        return -1;
+    }
+    json_array_foreach(notes, i, n) {
+        log_warnx("%s: %s", cfg->state_file, json_string_value(n));
+    }
+    json_decref(notes);
     return 0;
 }
 
@@ -362,6 +398,7 @@ main(int argc, char **argv)
         .journal_ring = JOURNAL_DEFAULT_RING,
         .journal_body_max = JOURNAL_DEFAULT_BODY_MAX,
         .max_body = SIM_DEFAULT_MAX_BODY,
+        .max_state = SNAPSHOT_DEFAULT_MAX,
         .deadline_s = SIM_DEFAULT_DEADLINE_S,
     };
     struct run_opts run = {0};
@@ -382,7 +419,7 @@ main(int argc, char **argv)
         log_warnx("%s", err.msg[0] ? err.msg : "built-in org is invalid");
         return 2;
     }
-    if (run.check) {
+    if (run.check && cfg.state_file == NULL) {
         rc = print_org(org);
         org_free(org);
         return rc;
@@ -396,7 +433,12 @@ main(int argc, char **argv)
         tls_creds_free(&creds);
         return 1;
     }
-    rc = serve(sim, run.tls_ca_out);
+    if (cfg.state_file != NULL && restore(sim, &cfg) == -1) {
+        sim_free(sim);
+        tls_creds_free(&creds);
+        return 2;
+    }
+    rc = run.check ? print_org(sim->org) : serve(sim, run.tls_ca_out);
     sim_free(sim);
     tls_creds_free(&creds);
     return rc;

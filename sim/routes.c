@@ -5,6 +5,7 @@
  * ROUTE_ADMIN routes are not journaled; ROUTE_REST routes answer errors as
  * Salesforce's JSON arrays and carry the API usage header.
  */
+#include "dashboard.h"
 #include "handlers.h"
 
 const struct route sim_routes[] = {
@@ -122,6 +123,7 @@ const struct route sim_routes[] = {
      h_apex, ROUTE_AUTH | ROUTE_REST},
 
     /* Admin API (shared/contract.md) */
+    {M_GET, "/__sim/", h_admin_dashboard, ROUTE_ADMIN},
     {M_GET, "/__sim/health", h_admin_health, ROUTE_ADMIN},
     {M_GET, "/__sim/clock", h_admin_clock_get, ROUTE_ADMIN},
     {M_POST, "/__sim/clock", h_admin_clock_post, ROUTE_ADMIN | ROUTE_JSON_BODY},
@@ -130,11 +132,17 @@ const struct route sim_routes[] = {
      ROUTE_ADMIN | ROUTE_JSON_BODY},
     {M_GET, "/__sim/records/:object", h_admin_records, ROUTE_ADMIN},
     {M_GET, "/__sim/journal", h_admin_journal, ROUTE_ADMIN},
-    {M_POST, "/__sim/reset", h_admin_reset, ROUTE_ADMIN},
+    {M_POST, "/__sim/journal/verify", h_admin_journal_verify,
+     ROUTE_ADMIN | ROUTE_JSON_BODY},
+    {M_POST, "/__sim/reset", h_admin_reset, ROUTE_ADMIN | ROUTE_JSON_BODY},
     {M_GET, "/__sim/org", h_admin_org_get, ROUTE_ADMIN},
     {M_PUT, "/__sim/org", h_admin_org_put, ROUTE_ADMIN},
     {M_GET, "/__sim/mail", h_admin_mail, ROUTE_ADMIN},
     {M_GET, "/__sim/webtolead", h_admin_w2l, ROUTE_ADMIN},
+    {M_GET, "/__sim/overview", h_admin_overview, ROUTE_ADMIN},
+    {M_GET, "/__sim/sessions", h_admin_sessions, ROUTE_ADMIN},
+    {M_GET, "/__sim/state", h_admin_state_get, ROUTE_ADMIN},
+    {M_PUT, "/__sim/state", h_admin_state_put, ROUTE_ADMIN | ROUTE_STATE_BODY},
     {M_GET, "/__sim/faults", h_admin_faults_get, ROUTE_ADMIN},
     {M_POST, "/__sim/faults", h_admin_faults_post,
      ROUTE_ADMIN | ROUTE_JSON_BODY},

@@ -37,6 +37,7 @@ sim_new(const struct sim_config *cfg, struct org *org, struct sf_err *err)
     else
         rng_init_random(&sim->rng);
     clock_init(&sim->clock, org->clock_start_ms, org->clock_frozen);
+    sim->clock_origin_ms = clock_now(&sim->clock);
     /* IDs look like a real pod's: two pod characters, then a sequence. */
     rng_fill(&sim->rng, pod, 2, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
     first = 1000000 + rng_below(&sim->rng, 1000000);
@@ -101,6 +102,36 @@ sim_reset(struct sim *sim)
 #ifdef __GLIBC__
     malloc_trim(0);
 #endif
+}
+
+void
+sim_reset_clock(struct sim *sim, int64_t ms)
+{
+    sim_reset(sim);
+    clock_init(&sim->clock, ms, sim->org->clock_frozen);
+}
+
+int64_t
+sim_clock_start(const struct sim *sim)
+{
+    return sim->org->clock_start_ms >= 0 ? sim->org->clock_start_ms
+                                         : sim->clock_origin_ms;
+}
+
+int
+sim_holds_time(struct sim *sim)
+{
+    int64_t now = sim_now(sim);
+    size_t i;
+
+    for (i = 0; i < sim->schema->nobjects; i++)
+        if (store_count(sim->store, sim->schema->objects[i].store_index) > 0)
+            return 1;
+    return journal_first_seq(sim->journal) <= journal_last_seq(sim->journal) ||
+           mailbox_count(sim->mail, NULL) > 0 ||
+           auth_session_count(sim->auth) > 0 || sim->w2l->qlen > 0 ||
+           window_count(&sim->w2l->window, now) > 0 ||
+           window_count(sim->api_window, now) > 0 || bulk_count(sim->bulk) > 0;
 }
 
 void

@@ -40,10 +40,12 @@ struct sim_config {
     const char *bind;         /* default 127.0.0.1 */
     unsigned port;            /* default 8080; 0 = any free port */
     const char *org_file;     /* NULL: the built-in default org */
+    const char *state_file;   /* --state: restored before serving */
     const char *journal_file; /* NULL: memory ring only */
     size_t journal_ring;      /* entries kept in memory */
     size_t journal_body_max;  /* body bytes kept per entry */
     size_t max_body;          /* request body cap (413 past it) */
+    size_t max_state;         /* PUT /__sim/state bodies, --state files */
     unsigned deadline_s;      /* --request-timeout (deadline.h); 0: none */
     int has_seed;
     uint64_t seed;
@@ -73,6 +75,9 @@ struct sim {
     struct bulk *bulk;         /* Bulk API jobs (bulk.h) */
     char base_url[128];        /* http[s]://host:port, once listening */
     uint64_t resets;           /* sim_reset() calls so far */
+    /* Where the clock started: what POST /__sim/reset {"clock": "start"}
+     * goes back to when the org has no clock.start. */
+    int64_t clock_origin_ms;
 };
 
 /* Steals org. NULL (err set) when the journal file cannot be opened.
@@ -84,6 +89,15 @@ void sim_free(struct sim *sim);
  * own records made again: orgrecords.h). The org, the clock and the ID
  * sequence stay; resets counts up (an answer still being streamed stops). */
 void sim_reset(struct sim *sim);
+/* sim_reset(), and the clock set to ms (even back) and frozen or not as
+ * the org says. */
+void sim_reset_clock(struct sim *sim, int64_t ms);
+/* The clock's start: the org's clock.start, else where it started. */
+int64_t sim_clock_start(const struct sim *sim);
+/* Whether anything in the sim carries a time (records, journal entries,
+ * mail, sessions, counted requests, queued posts, Bulk jobs): the clock can
+ * only go back when nothing does. */
+int sim_holds_time(struct sim *sim);
 /* Steals org; rebuilds the schema. Records are kept, but for the org's own
  * (User, Profile, Organization), made again from the new org. */
 void sim_replace_org(struct sim *sim, struct org *org);

@@ -642,14 +642,16 @@ pack_fields(const struct record *old, const struct fieldvals *fv,
 }
 
 /* Stores a new record r (fields packed) under its ID, at the end of its
- * object. */
+ * object, with its times. */
 static void
-link_new(struct store *s, struct record *r, int object, int64_t now_ms)
+link_new(struct store *s, struct record *r, int object, int64_t created_ms,
+         int64_t modified_ms)
 {
     struct objtab *t = &s->objects[object];
 
     r->object = (uint16_t)object;
-    r->created_ms = r->modified_ms = now_ms;
+    r->created_ms = created_ms;
+    r->modified_ms = modified_ms;
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
         t->recs = xreallocarray(t->recs, t->cap, sizeof(*t->recs));
@@ -689,7 +691,7 @@ store_insert(struct store *s, int object, const struct fieldvals *fv,
     if (r == NULL)
         return NULL;
     sfid_make(s->objects[object].prefix, s->pod, s->next_number++, r->id);
-    link_new(s, r, object, now_ms);
+    link_new(s, r, object, now_ms, now_ms);
     return r;
 }
 
@@ -703,7 +705,31 @@ store_insert_id(struct store *s, int object, const char *id15,
         return NULL;
     memcpy(r->id, id15, SFID_LEN15);
     r->id[SFID_LEN15] = '\0';
-    link_new(s, r, object, now_ms);
+    link_new(s, r, object, now_ms, now_ms);
+    return r;
+}
+
+void
+store_sequence(const struct store *s, char pod[3], uint64_t *next_number)
+{
+    memcpy(pod, s->pod, 2);
+    pod[2] = '\0';
+    *next_number = s->next_number;
+}
+
+struct record *
+store_restore(struct store *s, int object, const char *id15,
+              const struct fieldvals *fv, int64_t created_ms,
+              int64_t modified_ms)
+{
+    struct record *r;
+
+    if (strlen(id15) != SFID_LEN15 ||
+        memcmp(id15, s->objects[object].prefix, 3) != 0 ||
+        store_get_any(s, id15) != NULL || (r = record_new(s, fv)) == NULL)
+        return NULL;
+    memcpy(r->id, id15, SFID_LEN15 + 1);
+    link_new(s, r, object, created_ms, modified_ms);
     return r;
 }
 

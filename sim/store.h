@@ -189,6 +189,17 @@ int store_norm_equal(enum store_norm norm, const char *a, size_t alen,
 /* Whether v has nothing to compare under norm (blank, or no digits). */
 int store_norm_empty(enum store_norm norm, const char *v, size_t len);
 
+/*
+ * Restoring a state file (snapshot.h): the 2 pod characters of new IDs and
+ * the record number the next one gets; a record put back with its own ID
+ * (15 characters, the object's prefix) and times, values copied. NULL when
+ * the ID does not fit the object or is taken, or with too many fields.
+ */
+void store_sequence(const struct store *s, char pod[3], uint64_t *next_number);
+struct record *store_restore(struct store *s, int object, const char *id15,
+                             const struct fieldvals *fv, int64_t created_ms,
+                             int64_t modified_ms);
+
 /* Value of a field in r (borrowed, *len set), or NULL when absent. */
 const char *record_value(const struct record *r, uint32_t field, size_t *len);
 

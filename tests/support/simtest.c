@@ -372,6 +372,20 @@ simtest_advance(struct simtest *t, double secs)
     json_decref(j);
 }
 
+void
+simtest_post_w2l_lead(struct simtest *t, const char *email)
+{
+    char form[256];
+
+    snprintf(form, sizeof(form),
+             "oid=00D000000000001&last_name=Lovelace&company=Acme&email=%s",
+             email);
+    assert_int_equal(
+        httpc_post_form(t->http, "/servlet/servlet.WebToLead?encoding=UTF-8",
+                        form, NULL),
+        200);
+}
+
 size_t
 simtest_count(struct simtest *t, const char *object)
 {

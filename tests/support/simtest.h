@@ -138,6 +138,12 @@ void simtest_reset(struct simtest *t);
 const char *simtest_now(struct simtest *t, char *out, size_t n);
 /* POST /__sim/clock {"advance_seconds": secs}. */
 void simtest_advance(struct simtest *t, double secs);
+/*
+ * A Web-to-Lead post to the default org id (00D000000000001): last_name
+ * Lovelace, company Acme, and email (form-encoded, such as "a%40x.test").
+ * Fails the test unless it answers 200 (as Web-to-Lead always does).
+ */
+void simtest_post_w2l_lead(struct simtest *t, const char *email);
 /* Number of stored records of object (GET /__sim/records/OBJECT). */
 size_t simtest_count(struct simtest *t, const char *object);
 
