@@ -154,8 +154,9 @@ read_entity(struct cur *c, char *out, size_t *n)
             return fail(c, "a bad character reference");
         cp = cp * (hex ? 16 : 10) + (uint32_t)v;
     }
-    if (digits == 0 || peek(c) != ';' || cp == 0 || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
+    if (digits == 0 || peek(c) != ';' ||
+        (cp < 0x20 && cp != '\t' && cp != '\r' && cp != '\n') ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         return fail(c, "a bad character reference");
     c->pos++;
     k = utf8_encode(cp, enc);
@@ -182,6 +183,9 @@ read_text(struct cur *c, char out[BULK1XML_VALUE_MAX])
         }
         if (peek(c) == '>')
             return fail(c, "a stray '>'");
+        if (peek(c) < 0x20 && peek(c) != '\t' && peek(c) != '\r' &&
+            peek(c) != '\n')
+            return fail(c, "a control character in text");
         if (n + 1 >= BULK1XML_VALUE_MAX)
             return fail(c, "an element's text is too long");
         out[n++] = c->s[c->pos++];
@@ -252,7 +256,10 @@ bulk1xml_read(const char *text, size_t len, struct bulk1xml_doc *doc,
     if (skip_decl(&c) == -1)
         return -1;
     skip_space(&c);
-    if (peek(&c) != '<' || starts(&c, "<!") || starts(&c, "<?"))
+    if (starts(&c, "<!") || starts(&c, "<?"))
+        return fail(&c, "DOCTYPE, comments, CDATA and instructions are not "
+                        "read");
+    if (peek(&c) != '<')
         return fail(&c, "the root element expected");
     c.pos++;
     if (read_name(&c, doc->root) == -1 || skip_attrs(&c, &empty) == -1)
@@ -262,7 +269,8 @@ bulk1xml_read(const char *text, size_t len, struct bulk1xml_doc *doc,
         if (starts(&c, "</"))
             break;
         if (starts(&c, "<!") || starts(&c, "<?"))
-            return fail(&c, "comments, CDATA and instructions are not read");
+            return fail(&c, "DOCTYPE, comments, CDATA and instructions are "
+                            "not read");
         if (peek(&c) != '<')
             return fail(&c, at_end(&c) ? "the root element is not closed"
                                        : "text outside a field element");
