@@ -423,6 +423,69 @@ test_errors(void **state)
                 "exceptionCode", "InvalidJobState");
 }
 
+/* A JSON job's batches that are no array of flat records, and a batch
+ * past 10 MB: 400 InvalidBatch, nothing queued. */
+static void
+test_hostile_batches(void **state)
+{
+    static const char *const bodies[] = {"{}",
+                                         "[]",
+                                         "[1]",
+                                         "[{\"LastName\":{\"b\":1}}]",
+                                         "[{\"LastName\":[1,2]}]",
+                                         "[{\"LastName\":\"A\"",
+                                         "\"x\"",
+                                         NULL};
+    struct simtest *t = *state;
+    struct http_result r;
+    char job[19], path[160], *big;
+    size_t i, n;
+    long status;
+    json_t *j;
+
+    j = simtest_api_json(t, "POST", A "/job",
+                         "{\"operation\":\"insert\",\"object\":\"Lead\","
+                         "\"contentType\":\"JSON\"}",
+                         NULL, &status);
+    assert_int_equal(status, 201);
+    snprintf(job, sizeof(job), "%s",
+             json_string_value(json_object_get(j, "id")));
+    json_decref(j);
+    snprintf(path, sizeof(path), A "/job/%s/batch", job);
+    for (i = 0; bodies[i] != NULL; i++) {
+        call(t, "POST", path, "application/json", bodies[i], &r);
+        if (r.status != 400 || strstr(r.body, "InvalidBatch") == NULL)
+            fail_msg("%s: %ld %s", bodies[i], r.status, r.body);
+        http_result_free(&r);
+    }
+    /* 6,000 distinct keys: more fields than a record may have */
+    big = malloc(200000);
+    n = (size_t)snprintf(big, 200000, "[{");
+    for (i = 0; i < 6000; i++)
+        n += (size_t)snprintf(big + n, 200000 - n, "%s\"f%zu\":1",
+                              i > 0 ? "," : "", i);
+    snprintf(big + n, 200000 - n, "}]");
+    call(t, "POST", path, "application/json", big, &r);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "more than 5000 fields"));
+    http_result_free(&r);
+    free(big);
+
+    create(t, JOB_XML("insert", "CSV"), job);
+    snprintf(path, sizeof(path), A "/job/%s/batch", job);
+    n = 10000001;
+    big = malloc(n + 1);
+    memset(big, 'a', n);
+    big[n] = '\0';
+    call(t, "POST", path, "text/csv", big, &r);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "at most 10000000 bytes"));
+    http_result_free(&r);
+    free(big);
+    snprintf(path, sizeof(path), A "/job/%s", job);
+    expect_elem(t, "GET", path, NULL, NULL, 200, "numberBatchesTotal", "0");
+}
+
 /* Each batch is one of the daily batches of /limits, as on Salesforce. */
 static void
 test_daily_batches(void **state)
@@ -465,6 +528,7 @@ main(void)
         T(test_session),
         T(test_errors),
         T(test_daily_batches),
+        T(test_hostile_batches),
     };
 #undef T
 
