@@ -135,8 +135,8 @@ struct bulk_spec {
     const char *assignment_rule_id; /* 18-char, or NULL */
     struct bulkcsv_dialect dialect;
     int api_version;
-    const char *created_by; /* 15-char user id */
-    const char *query;      /* query jobs: the SOQL text */
+    const char *created_by;   /* 15-char user id */
+    const char *query;        /* query jobs: the SOQL text */
     const char *parent;       /* Bulk API 1.0 batches: the job, or NULL */
     const char *content_type; /* Bulk API 1.0: "CSV", "JSON", or NULL */
     const char *concurrency;  /* Bulk API 1.0: "Parallel", "Serial" */
@@ -165,8 +165,9 @@ struct bulk_job *bulk_job_new(struct bulk *b, const struct bulk_spec *spec,
 struct bulk_job *bulk_find(struct bulk *b, const char *id);
 /*
  * Jobs whose type is in types (a mask of 1 << enum bulk_type) with seq >=
- * from, Bulk API 1.0 batches left out, in creation order: up to max into out; returns how many. *next is
- * the seq to list from for the rest, or 0 when there is no more.
+ * from, Bulk API 1.0 batches left out, in creation order: up to max into out;
+ * returns how many. *next is the seq to list from for the rest, or 0 when there
+ * is no more.
  */
 size_t bulk_list(struct bulk *b, unsigned types, uint64_t from,
                  struct bulk_job **out, size_t max, uint64_t *next);
