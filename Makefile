@@ -14,6 +14,7 @@
 #                       deb-check installs it, runs it, removes it (root)
 #   make soak           a few minutes of mixed and hostile load (never part of test)
 #   make killtest       sfdeliver SIGKILLed 100 times per path, resumed
+#   make peer-suite     jsforce's own integration suite against sfsim (PEER_SRC=...)
 #   make deps | format | format-check | lint | cycles | valgrind | fuzz | clean
 #
 # Objects go to build/ (build-san/ when SANITIZE is set, build-tsan/ for
@@ -239,6 +240,13 @@ conformance-repeat: $(BINS)
 	if [ -n "$$fail" ]; then echo "conformance-repeat: failed:$$fail" >&2; exit 1; fi
 
 # Every input of tests/hostile/ against the binaries of this build.
+# The peer-suite measurement: jsforce's own integration suite, unmodified,
+# against a fresh sfsim (tests/peer/jsforce.sh; PEER_SRC names its source).
+# A measurement, not part of make test.
+.PHONY: peer-suite
+peer-suite: $(BIN_SIM)
+	@bash tests/peer/jsforce.sh
+
 hostile: $(BINS) $(HOSTILE_BIN)
 	@$(E2E_ENV) HOSTILE_DIR=tests/hostile $(HOSTILE_BIN)
 

@@ -104,6 +104,15 @@ route_fn h_bulk_query_info;
 route_fn h_bulk_query_patch;
 route_fn h_bulk_query_delete;
 route_fn h_bulk_query_results;
+/* h_bulk1.c: Bulk API 1.0 */
+route_fn h_bulk1_job_create;
+route_fn h_bulk1_job_get;
+route_fn h_bulk1_job_state;
+route_fn h_bulk1_batch_list;
+route_fn h_bulk1_batch_add;
+route_fn h_bulk1_batch_get;
+route_fn h_bulk1_batch_result;
+route_fn h_bulk1_query_result;
 /* h_collections.c */
 route_fn h_coll_create;
 route_fn h_coll_update;

@@ -118,6 +118,20 @@ const struct route sim_routes[] = {
 #undef BULK
 #undef REST
 
+    /* Bulk API 1.0 (h_bulk1.c): its own session header and errors */
+    {M_POST, "/services/async/:version/job", h_bulk1_job_create, 0},
+    {M_GET, "/services/async/:version/job/:id", h_bulk1_job_get, 0},
+    {M_POST, "/services/async/:version/job/:id", h_bulk1_job_state, 0},
+    {M_GET, "/services/async/:version/job/:id/batch", h_bulk1_batch_list, 0},
+    {M_POST, "/services/async/:version/job/:id/batch", h_bulk1_batch_add,
+     ROUTE_LARGE_BODY},
+    {M_GET, "/services/async/:version/job/:id/batch/:batch", h_bulk1_batch_get,
+     0},
+    {M_GET, "/services/async/:version/job/:id/batch/:batch/result",
+     h_bulk1_batch_result, 0},
+    {M_GET, "/services/async/:version/job/:id/batch/:batch/result/:result",
+     h_bulk1_query_result, 0},
+
     /* Apex REST */
     {M_GET | M_POST | M_PUT | M_PATCH | M_DELETE, "/services/apexrest/*",
      h_apex, ROUTE_AUTH | ROUTE_REST},

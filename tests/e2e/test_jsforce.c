@@ -4,8 +4,9 @@
  * creates, queries, upserts and survives a token expiry by refreshing
  * (tests/e2e/jsforce/check.mjs), sends arrays of records through sObject
  * Collections (collections.mjs), and loads and queries through Bulk API
- * 2.0 (check-bulk.mjs). `make deps` installs it with npm ci (npmclient.h:
- * skipped only when the npm registry cannot be reached).
+ * 2.0 (check-bulk.mjs) and Bulk API 1.0 (check-bulk1.mjs). `make deps`
+ * installs it with npm ci (npmclient.h: skipped only when the npm registry
+ * cannot be reached).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,6 +65,14 @@ test_jsforce_bulk2(void **state)
     run_check("check-bulk.mjs", "orgs/bulk.json");
 }
 
+/* Bulk API 1.0 through conn.bulk (check-bulk1.mjs). */
+static void
+test_jsforce_bulk1(void **state)
+{
+    (void)state;
+    run_check("check-bulk1.mjs", "orgs/bulk.json");
+}
+
 int
 main(void)
 {
@@ -71,6 +80,7 @@ main(void)
         cmocka_unit_test(test_jsforce_end_to_end),
         cmocka_unit_test(test_jsforce_collections),
         cmocka_unit_test(test_jsforce_bulk2),
+        cmocka_unit_test(test_jsforce_bulk1),
     };
 
     return cmocka_run_group_tests_name("e2e_jsforce", tests, NULL, NULL);
