@@ -120,8 +120,7 @@ compile_object(const struct schema *schema, const char *name, const char *path,
     const struct object_def *obj = schema_object(schema, name);
 
     if (obj == NULL)
-        fail_at(fail, path, "\"%s\" is not one of: Lead, Contact, Account",
-                name);
+        fail_at(fail, path, "\"%s\" is not an object of the org", name);
     return obj;
 }
 

@@ -20,7 +20,7 @@
 #include "xmalloc.h"
 
 #define TOMBSTONE ((struct record *)(uintptr_t)1)
-#define MAX_INDEXES 64
+#define MAX_INDEXES 512
 
 struct objtab {
     char name[48];
