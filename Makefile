@@ -114,31 +114,31 @@ all: deps-c
 binaries: $(BINS)
 
 # Installs the Debian packages the build needs, only when something is
-# missing, and the npm clients the fidelity tests run (tests/e2e/jsforce,
-# and tests/e2e/sfcli: the Salesforce CLI with the Node.js 22 it needs,
-# about 480 MB, a few minutes the first time). A CLI that cannot be
-# installed stops nothing here: its test says why (skipped only when the
-# npm registry cannot be reached).
+# missing, and the npm clients the end-to-end tests run.
 deps: deps-c deps-node
 
+# The npm clients, by directory, each with the file under node_modules that
+# marks it installed: jsforce (tests/e2e/jsforce), node-salesforce-connection
+# (tests/e2e/logins), and the Salesforce CLI with the Node.js 22 it needs
+# (tests/e2e/sfcli: about 480 MB, a few minutes the first time). When npm ci
+# fails (no registry), the tests that run that client say so and skip.
+NODE_DEPS := tests/e2e/jsforce:jsforce tests/e2e/logins:node-salesforce-connection \
+	tests/e2e/sfcli:.bin/sf
+
 deps-node:
-	@if [ -d tests/e2e/jsforce/node_modules/jsforce ]; then :; \
-	elif command -v npm >/dev/null 2>&1; then \
-	    echo "installing jsforce for the end-to-end fidelity test"; \
-	    npm ci --prefix tests/e2e/jsforce --no-audit --no-fund --loglevel=error; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null && \
-	    npm ci --prefix tests/e2e/jsforce --no-audit --no-fund --loglevel=error; \
-	else \
-	    echo "missing npm; run: sudo apt-get install nodejs npm" >&2; exit 1; \
-	fi
-	@if [ -x tests/e2e/sfcli/node_modules/.bin/sf ] && \
-	    [ -x tests/e2e/sfcli/node_modules/.bin/node ]; then :; \
-	else \
-	    echo "installing the Salesforce CLI and Node.js 22 for its end-to-end test"; \
-	    npm ci --prefix tests/e2e/sfcli --no-audit --no-fund --loglevel=error || \
-	    echo "the Salesforce CLI could not be installed; tests/e2e/test_sfcli says why" >&2; \
-	fi
+	@for d in $(NODE_DEPS); do dir=$${d%%:*}; pkg=$${d#*:}; \
+	    [ -e $$dir/node_modules/$$pkg ] && continue; \
+	    if ! command -v npm >/dev/null 2>&1; then \
+	        if [ "$$(id -u)" = 0 ]; then \
+	            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	        else \
+	            echo "missing npm; run: sudo apt-get install nodejs npm" >&2; exit 1; \
+	        fi; \
+	    fi; \
+	    echo "installing the npm clients of $$dir for the end-to-end tests"; \
+	    npm ci --prefix $$dir --no-audit --no-fund --loglevel=error || \
+	        echo "warning: npm ci in $$dir failed; the tests that run its clients will skip" >&2; \
+	done
 
 deps-c:
 	@if command -v pkg-config >/dev/null 2>&1 && \

@@ -51,6 +51,7 @@ static const struct buyer_key keys[] = {
     {.section = "delivery", .name = "timeout_ms", .type = BUYER_KEY_INT, .min = 1, .max = 3600000, .dflt = 30000, .off = B(timeout_ms)},
     {.section = "delivery", .name = "external_id_field", .type = BUYER_KEY_STRING, .off = B(external_id_field)},
     {.section = "delivery", .name = "external_id_from", .type = BUYER_KEY_STRING, .sdflt = "id", .off = B(external_id_from)},
+    {.section = "delivery", .name = "ca_file", .type = BUYER_KEY_STRING, .off = B(ca_file), .doc = "the system's store"},
     {.section = "", .name = "mapping", .type = BUYER_KEY_PAIRS, .pairs = BUYER_PAIRS_STRINGS, .off = B(mapping), .count_off = B(nmapping), .doc = "every top-level field"},
     {.section = "", .name = "static_fields", .type = BUYER_KEY_PAIRS, .pairs = BUYER_PAIRS_SCALARS, .off = B(statics), .count_off = B(nstatics)},
     {.section = "", .name = "auth", .type = BUYER_KEY_SECTION},
@@ -107,7 +108,8 @@ buyer_keys(size_t *n)
 struct reader {
     struct conf *c;
     struct buyer *b;
-    const char *dir; /* resolves suppression.file; may be NULL */
+    const char *dir; /* resolves suppression.file, delivery.ca_file; may be
+                        NULL */
 };
 
 static char *
@@ -219,6 +221,29 @@ check_url(struct conf *c, const char *path, const char *url)
     return 0;
 }
 
+/*
+ * delivery.ca_file: certificates (PEM) to trust for https:// besides the
+ * system's, for delivery.url and auth.token_url alike (a simulator's own
+ * CA). Made relative to the buyer file, and checked to be readable now.
+ */
+static int
+resolve_ca_file(struct reader *r, struct buyer *b)
+{
+    char *path;
+    FILE *fp;
+
+    path = (b->ca_file[0] == '/' || r->dir == NULL)
+               ? xstrdup(b->ca_file)
+               : xasprintf("%s/%s", r->dir, b->ca_file);
+    free(b->ca_file);
+    b->ca_file = path;
+    if ((fp = fopen(path, "r")) == NULL)
+        return conf_error(r->c, "delivery.ca_file", "%s: %s", path,
+                          strerror(errno));
+    fclose(fp);
+    return 0;
+}
+
 /* A section is read whole before these run; -1 with the first error. */
 static int
 check_delivery(struct reader *r, void *at, const char *path)
@@ -251,7 +276,7 @@ check_delivery(struct reader *r, void *at, const char *path)
     if (b->external_id_field != NULL && b->format != BUYER_FMT_SOBJECT)
         return conf_error(c, "delivery.external_id_field",
                           "upsert needs delivery.format \"sobject\"");
-    return 0;
+    return b->ca_file != NULL ? resolve_ca_file(r, b) : 0;
 }
 
 static int
@@ -624,6 +649,7 @@ buyer_free(struct buyer *b)
 
     free(b->name);
     free(b->url);
+    free(b->ca_file);
     free(b->external_id_field);
     free(b->external_id_from);
     free_pairs(b->headers, b->nheaders);

@@ -105,6 +105,8 @@ struct buyer_reconcile {
 struct buyer {
     char *name;
     char *url;
+    char *ca_file;           /* delivery.ca_file (resolved), or NULL: the
+                                default store, or CURL_CA_BUNDLE etc. */
     int ctype;               /* enum buyer_ctype */
     int format;              /* enum buyer_format */
     char *external_id_field; /* upsert on this Salesforce field (sObject) */

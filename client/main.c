@@ -427,6 +427,23 @@ hook_tick(void *arg)
     }
 }
 
+/*
+ * Without delivery.ca_file, the CA bundle the curl tool takes from the
+ * environment (libcurl itself reads none): CURL_CA_BUNDLE, then
+ * SSL_CERT_FILE.
+ */
+static void
+ca_from_env(struct buyer *b)
+{
+    static const char *const vars[] = {"CURL_CA_BUNDLE", "SSL_CERT_FILE", NULL};
+    const char *v;
+    size_t i;
+
+    for (i = 0; b->ca_file == NULL && vars[i] != NULL; i++)
+        if ((v = getenv(vars[i])) != NULL && *v != '\0')
+            b->ca_file = xstrdup(v);
+}
+
 /* Loads the buyer, state, leads and outcomes file. Returns an exit code
  * (EXIT_DONE to go on). */
 static int
@@ -445,6 +462,7 @@ open_inputs(struct run *r)
     }
     if (r->o.concurrency > 0)
         r->b.concurrency = r->o.concurrency;
+    ca_from_env(&r->b);
     if (buyer_header(&r->b, "Authorization") != NULL)
         r->config_auth = xstrdup(buyer_header(&r->b, "Authorization"));
     r->leads_label = r->o.leads;

@@ -155,6 +155,7 @@ refresh(struct reconcile *r, struct transfer *t, struct sf_err *err)
         .len = strlen(body),
         .connect_timeout_ms = (long)b->connect_timeout_ms,
         .timeout_ms = (long)b->timeout_ms,
+        .ca_file = b->ca_file,
     };
     json_t *doc = NULL;
     char *token = NULL;
@@ -266,6 +267,7 @@ get_json(struct reconcile *r, struct transfer *t, const char *url, json_t **out,
             .nheaders = nh,
             .connect_timeout_ms = (long)b->connect_timeout_ms,
             .timeout_ms = (long)b->timeout_ms,
+            .ca_file = b->ca_file,
         };
         code = transfer_setup(t, &req) == 0 ? transfer_perform(t) : -1;
         free(h);

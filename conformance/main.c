@@ -50,7 +50,7 @@ struct options {
     const char *scenario; /* replay */
     int64_t jobs;
     int64_t timeout_ms;
-    int keep, list, strict, verbose, replay, fix;
+    int keep, list, strict, verbose, replay, fix, tls;
 };
 
 static const struct option long_opts[] = {
@@ -68,6 +68,7 @@ static const struct option long_opts[] = {
     {"strict", no_argument, NULL, 's'},
     {"suite", required_argument, NULL, 'd'},
     {"timeout", required_argument, NULL, 't'},
+    {"tls", no_argument, NULL, 'T'},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -92,6 +93,10 @@ usage(FILE *fp)
         "  --jobs N                 cases run in parallel (default 1)\n"
         "  --strict                 a failed SHOULD case fails the run too\n"
         "  --timeout MS             limit of each client run (default 5000)\n"
+        "  --tls                    run each sim over HTTPS (sfsim --tls);\n"
+        "                           the client trusts it through\n"
+        "                           CURL_CA_BUNDLE, SSL_CERT_FILE,\n"
+        "                           NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE\n"
         "  --list                   list the cases, run none\n"
         "  --json FILE              write a JSON report\n"
         "  --junit FILE             write JUnit XML\n"
@@ -126,6 +131,7 @@ parse_args(int argc, char **argv, struct options *o)
         switch (c) {
         case 'c': o->client = optarg; break;
         case 'F': o->fix = 1; break;
+        case 'T': o->tls = 1; break;
         case 'd': o->suite = optarg; break;
         case 'h': usage(stdout); exit(EXIT_OK);
         case 'H': o->html = optarg; break;
@@ -557,6 +563,7 @@ main(int argc, char **argv)
                                       : locate("SFDELIVER", self, client_c, 0,
                                                client, sizeof(client));
     cfg.timeout_ms = o.timeout_ms;
+    cfg.tls = o.tls;
     if (cfg.sim_path == NULL || cfg.client_cmd == NULL) {
         log_warnx("cannot find %s; give %s",
                   cfg.sim_path ? "sfdeliver" : "sfsim",

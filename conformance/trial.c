@@ -196,13 +196,40 @@ write_buyer(struct trial *t, json_t *step, const char *out)
     return rc;
 }
 
+/* Where a TLS sim of the trial in work_dir writes its certificate. */
+static const char *
+ca_path(const char *work_dir, char *out, size_t n)
+{
+    snprintf(out, n, "%s/sim-ca.pem", work_dir);
+    return out;
+}
+
+/* Over TLS, the sim's certificate for the client, in the four variables
+ * the curl tool, OpenSSL, Node.js and Python's requests read: env[0..3]
+ * (caller frees); nothing otherwise. */
+static void
+tls_env(const struct trial *t, char **env)
+{
+    static const char *const vars[] = {"CURL_CA_BUNDLE", "SSL_CERT_FILE",
+                                       "NODE_EXTRA_CA_CERTS",
+                                       "REQUESTS_CA_BUNDLE", NULL};
+    char ca[PATH_MAX + 16];
+    size_t i;
+
+    if (!t->cfg->tls)
+        return;
+    ca_path(t->work, ca, sizeof(ca));
+    for (i = 0; vars[i] != NULL; i++)
+        env[i] = xasprintf("%s=%s", vars[i], ca);
+}
+
 static int
 step_deliver(struct trial *t, json_t *step)
 {
     const char *leads = json_string_value(json_object_get(step, "leads"));
     char buyer[PATH_MAX + 32], lpath[PATH_MAX], outp[PATH_MAX + 32],
         logp[PATH_MAX + 32], now[64];
-    char *env[6] = {NULL};
+    char *env[10] = {NULL};
     json_t *ids, *bad, *run;
     json_int_t seq_from;
     int n = ++t->deliveries, status, timed_out = 0, rc = -1;
@@ -226,6 +253,7 @@ step_deliver(struct trial *t, json_t *step)
     env[2] = xasprintf("SFCONFORM_OUTCOMES=%s", outp);
     env[3] = xasprintf("SFCONFORM_STATE=%s", t->state);
     env[4] = xasprintf("SFCONFORM_NOW=%s", now);
+    tls_env(t, env + 5);
     status = spawn_shell_log(t->cfg->client_cmd, (const char *const *)env, logp,
                              (int)limit, &timed_out);
     if (fetch_journal(t) == -1)
@@ -239,7 +267,7 @@ step_deliver(struct trial *t, json_t *step)
     json_array_append_new(t->runs, run);
     rc = 0;
 out:
-    for (size_t i = 0; i < 5; i++)
+    for (size_t i = 0; i < 9; i++)
         free(env[i]);
     json_decref(ids);
     return rc;
@@ -325,10 +353,12 @@ static step_fn *const step_fns[STEP_COUNT] = {
     [STEP_CLEAR_FAULTS] = step_clear_faults,
 };
 
-/* The sim's arguments for case c: args gets room for 7 pointers; org
- * (size n) holds the org file's path when the case has one. */
+/* The sim's arguments for case c: args gets room for 10 pointers; org
+ * (size n) holds the org file's path when the case has one. With TLS the
+ * sim writes its certificate to ca (which must outlive args). */
 static void
-sim_args(const struct conf_case *c, const char **args, char *org, size_t n)
+sim_args(const struct trial_config *cfg, const struct conf_case *c,
+         const char **args, char *org, size_t n, const char *ca)
 {
     struct stat st;
     size_t k = 0;
@@ -341,6 +371,11 @@ sim_args(const struct conf_case *c, const char **args, char *org, size_t n)
         args[k++] = "--org";
         args[k++] = org;
     }
+    if (cfg->tls) {
+        args[k++] = "--tls";
+        args[k++] = "--tls-ca-out";
+        args[k++] = ca;
+    }
     args[k] = NULL;
 }
 
@@ -348,14 +383,16 @@ int
 trial_launch(const struct trial_config *cfg, const struct conf_case *c,
              struct spawn_sim *sim, struct sf_err *err)
 {
-    const char *args[7];
-    char org[PATH_MAX];
+    const char *args[10];
+    char org[PATH_MAX], ca[1] = "";
 
     memset(sim, 0, sizeof(*sim));
     sim->ready_fd = -1;
-    if (c->skip != NULL)
+    /* A TLS sim writes its certificate into the trial's work directory,
+     * known only once the trial runs: setup() starts it then. */
+    if (c->skip != NULL || cfg->tls)
         return 0;
-    sim_args(c, args, org, sizeof(org));
+    sim_args(cfg, c, args, org, sizeof(org), ca);
     return spawn_sim_launch(cfg->sim_path, args, sim, err);
 }
 
@@ -364,8 +401,8 @@ trial_launch(const struct trial_config *cfg, const struct conf_case *c,
 static int
 setup(struct trial *t)
 {
-    char org[PATH_MAX], buyer[PATH_MAX];
-    const char *args[7];
+    char org[PATH_MAX], buyer[PATH_MAX], ca[PATH_MAX + 16];
+    const char *args[10];
     char *text;
 
     if (mkdir(t->work, 0755) == -1 && errno != EEXIST) {
@@ -379,12 +416,15 @@ setup(struct trial *t)
             -1)
             return -1;
     } else {
-        sim_args(t->c, args, org, sizeof(org));
+        sim_args(t->cfg, t->c, args, org, sizeof(org),
+                 ca_path(t->work, ca, sizeof(ca)));
         if (spawn_sim_start(t->cfg->sim_path, args, SIM_START_MS, &t->sim,
                             &t->err) == -1)
             return -1;
     }
     t->ctl = simctl_new(t->sim.url);
+    if (t->cfg->tls)
+        simctl_set_ca(t->ctl, ca_path(t->work, ca, sizeof(ca)));
     if (!t->c->clock_running && simctl_freeze(t->ctl, 1, &t->err) == -1)
         return -1;
     text = case_read_file(case_path(t->c, "buyer.json", buyer, sizeof(buyer)),

@@ -26,6 +26,7 @@ struct trial_config {
     const char *client_cmd; /* run as /bin/sh -c CLIENT_CMD */
     const char *work_dir;   /* this trial's scratch directory (created) */
     int64_t timeout_ms;     /* per client run, unless the case says */
+    int tls; /* the sim serves HTTPS; its CA goes to the client's env */
 };
 
 /*

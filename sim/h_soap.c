@@ -19,15 +19,17 @@
 #include "handlers.h"
 #include "org.h"
 #include "sfapi.h"
+#include "schema.h"
 #include "sim.h"
 #include "soap.h"
+#include "sobject.h"
+#include "store.h"
 #include "xmalloc.h"
 
 /* login() is gone from this version on (facts 5.4). */
 #define SOAP_LOGIN_LAST_VERSION 64
 #define SOAP_ANSWER_MAX (64 * 1024)
-/* The profile every simulated user has (the org file names none). */
-#define SOAP_PROFILE_ID "00e000000000001"
+#define SOAP_FIELD_TEXT_MAX 64
 
 enum login_refusal {
     LOGIN_INVALID,
@@ -196,6 +198,26 @@ static const struct {
     {"userUiSkin", INFO_TEXT, "Theme3"},
 };
 
+/* The 18-character ProfileId of u's User record (orgrecords.h), into id
+ * (SFID_LEN18 + 1 bytes); "" when there is none. */
+static const char *
+user_profile_id(struct sim *sim, const struct org_user *u, char *id)
+{
+    const struct object_def *obj = schema_object(sim->schema, "User");
+    const struct field_def *f =
+        obj != NULL ? schema_field(obj, "ProfileId") : NULL;
+    const struct record *r = store_get(sim->store, u->id);
+    char text[SOAP_FIELD_TEXT_MAX], id15[SFID_LEN15 + 1];
+    const char *v = NULL;
+
+    id[0] = '\0';
+    if (f != NULL && r != NULL && r->object == obj->store_index)
+        v = sobject_field_text(obj, r, f, text, sizeof(text), NULL);
+    if (v != NULL && sfid_normalize(v, strlen(v), id15) == 0)
+        sfid_to18(id15, id);
+    return id;
+}
+
 /* One userInfo child's value, escaped, into xml. */
 static void
 info_value(struct sim *sim, const struct org_user *u, enum info_from from,
@@ -215,10 +237,7 @@ info_value(struct sim *sim, const struct org_user *u, enum info_from from,
         text = id;
         break;
     case INFO_ORG_NAME: text = sim->org->name; break;
-    case INFO_PROFILE_ID:
-        sfid_to18(SOAP_PROFILE_ID, id);
-        text = id;
-        break;
+    case INFO_PROFILE_ID: text = user_profile_id(sim, u, id); break;
     case INFO_SESSION_SECS:
         buf_printf(xml, "%lld", (long long)sim->org->session_timeout_s);
         return;
@@ -278,8 +297,8 @@ login_ok(struct sim *sim, const struct sim_request *req,
     buf_printf(&xml,
                "/services/Soap/m/%d.0/%s</metadataServerUrl>"
                "<passwordExpired>false</passwordExpired>"
-               "<sandbox>false</sandbox><serverUrl>",
-               version, sim->org->org_id);
+               "<sandbox>%s</sandbox><serverUrl>",
+               version, sim->org->org_id, sim->org->sandbox ? "true" : "false");
     soap_escape(&xml, origin);
     buf_printf(&xml, "/services/Soap/u/%d.0/%s</serverUrl><sessionId>", version,
                sim->org->org_id);

@@ -50,6 +50,18 @@ struct findex {
     size_t cap, used; /* used counts live entries and tombstones */
 };
 
+/* One change recorded while a savepoint is open. */
+enum undo_kind { UNDO_INSERT, UNDO_UPDATE, UNDO_DELETE, UNDO_RECYCLE };
+
+struct undo {
+    enum undo_kind kind;
+    struct record *r;
+    struct rfield *fields; /* UPDATE: the old values (owned) */
+    uint16_t nfields;
+    int64_t modified_ms; /* UPDATE, RECYCLE: r's before the change */
+    size_t pos;          /* INSERT, DELETE: the record's position */
+};
+
 struct store {
     char pod[3];
     uint64_t next_number;
@@ -66,6 +78,9 @@ struct store {
     size_t value_bytes;
     struct binent *bin; /* the recycle bin, oldest first from bin_head */
     size_t bin_head, bin_n, bin_cap;
+    struct undo *undo; /* changes since the outermost savepoint */
+    size_t nundo, undo_cap;
+    int savepoints; /* open savepoints */
 };
 
 /* FNV-1a */
@@ -119,11 +134,15 @@ free_records(struct store *s)
     s->bin_head = s->bin_n = 0;
 }
 
+static void undo_forget(struct store *s, size_t mark);
+
 void
 store_clear(struct store *s)
 {
     int i;
 
+    undo_forget(s, 0);
+    s->savepoints = 0;
     free_records(s);
     memset(s->ids, 0, s->ids_cap * sizeof(*s->ids));
     s->ids_used = 0;
@@ -143,6 +162,8 @@ store_free(struct store *s)
 
     if (s == NULL)
         return;
+    undo_forget(s, 0);
+    free(s->undo);
     free_records(s);
     for (i = 0; i < s->nnames; i++)
         free(s->names[i]);
@@ -566,6 +587,9 @@ store_get(const struct store *s, const char *id15)
 
 /* --- records -------------------------------------------------------------- */
 
+static struct undo *undo_push(struct store *s, enum undo_kind kind,
+                              struct record *r);
+
 /* Packs the union of r's old fields (if any) and fv into one block. */
 static struct rfield *
 pack_fields(const struct record *old, const struct fieldvals *fv,
@@ -630,6 +654,8 @@ link_new(struct store *s, struct record *r, int object, int64_t now_ms)
         ids_grow(s);
     ids_put(s, r);
     indexes_update(s, r, 1);
+    if (s->savepoints > 0)
+        undo_push(s, UNDO_INSERT, r)->pos = t->n - 1;
 }
 
 /* A record with fv's values and no ID yet; NULL when there are too many. */
@@ -691,7 +717,15 @@ store_update(struct store *s, struct record *r, const struct fieldvals *fv,
         indexes_update(s, r, 0);
     for (i = 0; i < r->nfields; i++)
         s->value_bytes -= r->fields[i].len + 1;
-    free(r->fields);
+    if (s->savepoints > 0) {
+        struct undo *u = undo_push(s, UNDO_UPDATE, r);
+
+        u->fields = r->fields;
+        u->nfields = r->nfields;
+        u->modified_ms = r->modified_ms;
+    } else {
+        free(r->fields);
+    }
     r->fields = block;
     r->nfields = n;
     if (!r->deleted) { /* its modified_ms dates the deletion */
@@ -716,9 +750,11 @@ position_of(const struct store *s, const struct record *r)
     return SIZE_MAX;
 }
 
-/* Frees r, found at pos in its object (SIZE_MAX: look it up). */
-static void
-free_record(struct store *s, struct record *r, size_t pos)
+/* Takes r (live or in the bin) out of the ID index, the indexes and its
+ * object, found at pos there (SIZE_MAX: look it up); returns its position.
+ * Its memory is the caller's to free or keep. */
+static size_t
+unlink_record(struct store *s, struct record *r, size_t pos)
 {
     struct objtab *t = &s->objects[r->object];
     size_t h = ids_slot(s, r->id), i;
@@ -737,6 +773,12 @@ free_record(struct store *s, struct record *r, size_t pos)
         t->live--;
     for (i = 0; i < r->nfields; i++)
         s->value_bytes -= r->fields[i].len + 1;
+    return pos;
+}
+
+static void
+record_free(struct record *r)
+{
     free(r->fields);
     free(r);
 }
@@ -744,7 +786,12 @@ free_record(struct store *s, struct record *r, size_t pos)
 void
 store_delete(struct store *s, struct record *r)
 {
-    free_record(s, r, SIZE_MAX);
+    size_t pos = unlink_record(s, r, SIZE_MAX);
+
+    if (s->savepoints > 0)
+        undo_push(s, UNDO_DELETE, r)->pos = pos;
+    else
+        record_free(r);
 }
 
 void
@@ -756,6 +803,8 @@ store_recycle(struct store *s, struct record *r, int64_t now_ms)
     if (r->deleted)
         return;
     indexes_update(s, r, 0);
+    if (s->savepoints > 0)
+        undo_push(s, UNDO_RECYCLE, r)->modified_ms = r->modified_ms;
     r->deleted = 1;
     r->modified_ms = now_ms;
     t->live--;
@@ -793,13 +842,17 @@ store_purge(struct store *s, int64_t before_ms, size_t max)
     struct binent *e;
     struct record *r;
 
+    /* A savepoint's undo log may hold a record of the bin. */
+    if (s->savepoints > 0)
+        return 0;
     while (s->bin_head < s->bin_n && freed < max &&
            (e = &s->bin[s->bin_head])->ms < before_ms) {
         s->bin_head++;
         if ((r = bin_record(s, e)) == NULL)
             continue;
         s->objects[r->object].purged_until = e->ms;
-        free_record(s, r, e->pos);
+        unlink_record(s, r, e->pos);
+        record_free(r);
         freed++;
     }
     if (s->bin_head == s->bin_n)
@@ -811,6 +864,122 @@ int64_t
 store_purged_until(const struct store *s, int object)
 {
     return s->objects[object].purged_until;
+}
+
+/* --- savepoints ----------------------------------------------------------- */
+
+static struct undo *
+undo_push(struct store *s, enum undo_kind kind, struct record *r)
+{
+    struct undo *u;
+
+    if (s->nundo == s->undo_cap) {
+        s->undo_cap = s->undo_cap ? s->undo_cap * 2 : 64;
+        s->undo = xreallocarray(s->undo, s->undo_cap, sizeof(*s->undo));
+    }
+    u = &s->undo[s->nundo++];
+    memset(u, 0, sizeof(*u));
+    u->kind = kind;
+    u->r = r;
+    return u;
+}
+
+/* Forgets the changes from mark on, keeping them: the memory the log held
+ * (old values, deleted records) is freed. */
+static void
+undo_forget(struct store *s, size_t mark)
+{
+    size_t i;
+
+    for (i = mark; i < s->nundo; i++) {
+        if (s->undo[i].kind == UNDO_UPDATE)
+            free(s->undo[i].fields);
+        else if (s->undo[i].kind == UNDO_DELETE)
+            record_free(s->undo[i].r);
+    }
+    s->nundo = mark < s->nundo ? mark : s->nundo;
+}
+
+/* Puts a record store_delete() took back where it was (in the bin if it
+ * was there). */
+static void
+relink_record(struct store *s, struct record *r, size_t pos)
+{
+    struct objtab *t = &s->objects[r->object];
+    uint16_t i;
+
+    if (pos < t->n)
+        t->recs[pos] = r;
+    if ((s->ids_used + 1) * 10 > s->ids_cap * 7)
+        ids_grow(s);
+    ids_put(s, r);
+    if (r->deleted) {
+        t->deleted++;
+    } else {
+        t->live++;
+        indexes_update(s, r, 1);
+    }
+    for (i = 0; i < r->nfields; i++)
+        s->value_bytes += r->fields[i].len + 1;
+}
+
+static void
+undo_one(struct store *s, struct undo *u)
+{
+    struct record *r = u->r;
+    uint16_t i;
+
+    switch (u->kind) {
+    case UNDO_INSERT:
+        unlink_record(s, r, u->pos);
+        record_free(r);
+        break;
+    case UNDO_UPDATE:
+        if (!r->deleted)
+            indexes_update(s, r, 0);
+        for (i = 0; i < r->nfields; i++)
+            s->value_bytes -= r->fields[i].len + 1;
+        free(r->fields);
+        r->fields = u->fields;
+        r->nfields = u->nfields;
+        r->modified_ms = u->modified_ms;
+        for (i = 0; i < r->nfields; i++)
+            s->value_bytes += r->fields[i].len + 1;
+        if (!r->deleted)
+            indexes_update(s, r, 1);
+        break;
+    case UNDO_DELETE: relink_record(s, r, u->pos); break;
+    case UNDO_RECYCLE: /* its bin entry goes stale (bin_record()) */
+        r->deleted = 0;
+        r->modified_ms = u->modified_ms;
+        s->objects[r->object].deleted--;
+        s->objects[r->object].live++;
+        indexes_update(s, r, 1);
+        break;
+    }
+}
+
+size_t
+store_savepoint(struct store *s)
+{
+    s->savepoints++;
+    return s->nundo;
+}
+
+void
+store_rollback(struct store *s, size_t mark)
+{
+    while (s->nundo > mark)
+        undo_one(s, &s->undo[--s->nundo]);
+    store_release(s, mark);
+}
+
+void
+store_release(struct store *s, size_t mark)
+{
+    (void)mark;
+    if (s->savepoints > 0 && --s->savepoints == 0)
+        undo_forget(s, 0);
 }
 
 size_t

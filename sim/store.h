@@ -104,23 +104,44 @@ struct record *store_insert_id(struct store *s, int object, const char *id15,
 /* Merges fv into r (NULL values clear); 0 or -1 (too many fields). */
 int store_update(struct store *s, struct record *r, const struct fieldvals *fv,
                  int64_t now_ms);
-/* Frees r at once, as if it had never been (a rolled-back creation). */
+/* Removes r (live or in the bin) at once, as if it had never been: a
+ * rolled-back creation, a hard delete. */
 void store_delete(struct store *s, struct record *r);
 /*
  * Moves live record r to the recycle bin at now_ms (its modified_ms, as
  * Salesforce stamps a deletion): out of store_get(), the equality indexes
- * and store_count(), still found by store_get_any().
+ * and store_count(), still found by store_get_any(). A savepoint's
+ * rollback brings it back live.
  */
 void store_recycle(struct store *s, struct record *r, int64_t now_ms);
 /*
  * Frees the records that went to the recycle bin before before_ms, oldest
  * first (at most max of them; the rest wait for the next call). Returns how
- * many were freed. Cheap when there is nothing to do.
+ * many were freed. Cheap when there is nothing to do; nothing while a
+ * savepoint is open.
  */
 size_t store_purge(struct store *s, int64_t before_ms, size_t max);
 /* When the last record of object purged from the bin had been deleted, or
  * -1 when none has been. */
 int64_t store_purged_until(const struct store *s, int object);
+/*
+ * Undoing a batch (allOrNone, Composite, sObject Tree). store_savepoint()
+ * starts recording every insert, update, delete and recycle and returns a
+ * mark;
+ * store_rollback() undoes, newest first, every change made since mark
+ * (records inserted are deleted, updated ones get their values and
+ * modification time back, deleted ones come back with their ID, values
+ * and position, recycled ones come out of the bin; the indexes follow)
+ * and ends that savepoint;
+ * store_release() keeps the changes and ends it. Savepoints nest: the
+ * changes are forgotten (and memory of deleted records freed) only when
+ * the outermost one ends. Record pointers stay valid across a rollback
+ * for records that exist again afterwards. Record numbers are not given
+ * back: IDs of rolled-back inserts are never reused, as in Salesforce.
+ */
+size_t store_savepoint(struct store *s);
+void store_rollback(struct store *s, size_t mark);
+void store_release(struct store *s, size_t mark);
 
 /* By 15-character ID; NULL when absent or deleted. Borrowed. */
 struct record *store_get(const struct store *s, const char *id15);

@@ -398,6 +398,47 @@ test_over_https(void **state)
     http_result_free(&r);
 }
 
+/* A sandbox org: <sandbox> true, and each user's own profileId, the
+ * ProfileId of the User record REST reads with the session. */
+static void
+test_sandbox_and_profile(void **state)
+{
+    struct fx *f = *state;
+    const char *args[] = {"--org", NULL, NULL};
+    struct http_result r;
+    char *session, *profile, *path;
+    json_t *user;
+    long st;
+
+    args[1] = simtest_fixture("orgs/sandbox.json");
+    f->plain = f->sim;
+    simtest_start(&f->sim, args);
+    r = login(f, "sales@acme.sandbox", "sales-password");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "<sandbox>true</sandbox>"));
+    session = element(r.body, "sessionId");
+    profile = element(r.body, "profileId");
+    assert_non_null(session);
+    assert_non_null(profile);
+    assert_int_equal(strlen(profile), 18);
+    simtest_use_token(&f->sim, session);
+    path =
+        xasprintf("/services/data/v62.0/sobjects/User/%s", "0055e000001AbCf");
+    user = simtest_api_json(&f->sim, "GET", path, NULL, NULL, &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(json_string_value(json_object_get(user, "ProfileId")),
+                        profile);
+    /* Standard User, not the administrator's 00e000000000001. */
+    assert_string_not_equal(profile, "00e000000000001AAA");
+    json_decref(user);
+    free(path);
+    free(session);
+    free(profile);
+    http_result_free(&r);
+    assert_int_equal(simtest_stop(&f->sim), 0);
+    f->sim = f->plain;
+}
+
 int
 main(void)
 {
@@ -407,6 +448,7 @@ main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_hostile_bodies),
         cmocka_unit_test(test_journal_redacts_password),
+        cmocka_unit_test(test_sandbox_and_profile),
         cmocka_unit_test_setup_teardown(test_over_https, start_tls, stop_tls),
     };
 

@@ -32,8 +32,9 @@ seconds=${FUZZ_SECONDS:-30}
 out=build/fuzz
 srcdirs=(common sim client conformance tests/hostile)
 CLANG=${CLANG:-clang}
-# Which tests/hostile/ directory seeds which target. The SOAP, JWT and XML
-# parsers get a line each here once they exist (and their corpus).
+# Which tests/hostile/ directory seeds which target. fuzz_jwt and fuzz_soap
+# seed from their own FUZZ-SEED blocks (their hostile inputs are whole
+# requests, in http/); the XML importer gets a line here once it exists.
 declare -A seed_dirs=(
     [http]=http [org]=org [buyer]=buyer [leads]=leads [soql]=soql
     [sosl]=sosl [formula]=formula

@@ -1,8 +1,9 @@
 /*
  * test_recycle.c - the store's recycle bin: a deleted record leaves the
  * live views (store_get, the equality indexes, counts) but stays for the
- * *_any and *_deleted views until store_purge() frees it; records with
- * given IDs (store_insert_id).
+ * *_any and *_deleted views until store_purge() frees it; a savepoint's
+ * rollback undoes a recycle and a hard delete of a recycled record;
+ * records with given IDs (store_insert_id).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -190,6 +191,57 @@ test_delete_frees_a_recycled_record_too(void **state)
 }
 
 static void
+test_rollback_takes_a_record_out_of_the_bin(void **state)
+{
+    struct fixture *f = *state;
+    struct record *r = add(f, f->lead, "back@x.test", 1);
+    size_t mark;
+
+    assert_int_equal(find(f, "back@x.test"), 1);
+    mark = store_savepoint(f->s);
+    store_recycle(f->s, r, 50);
+    assert_int_equal(store_count_deleted(f->s, f->lead), 1);
+    assert_int_equal(find(f, "back@x.test"), 0);
+    /* Nothing is purged while the undo log may hold a record of the bin. */
+    assert_int_equal(store_purge(f->s, 1000, 10), 0);
+    store_rollback(f->s, mark);
+    assert_false(r->deleted);
+    assert_int_equal(r->modified_ms, 1);
+    assert_ptr_equal(store_get(f->s, r->id), r);
+    assert_int_equal(find(f, "back@x.test"), 1);
+    assert_int_equal(store_count(f->s, f->lead), 1);
+    assert_int_equal(store_count_deleted(f->s, f->lead), 0);
+    /* Its bin entry went stale. */
+    assert_int_equal(store_purge(f->s, 1000, 10), 0);
+    assert_ptr_equal(store_get(f->s, r->id), r);
+}
+
+static void
+test_rollback_puts_a_hard_deleted_record_back_in_the_bin(void **state)
+{
+    struct fixture *f = *state;
+    struct record *r = add(f, f->lead, "binned@x.test", 1);
+    char id[SFID_LEN15 + 1];
+    size_t mark;
+
+    memcpy(id, r->id, sizeof(id));
+    store_recycle(f->s, r, 5);
+    mark = store_savepoint(f->s);
+    store_delete(f->s, r);
+    assert_null(store_get_any(f->s, id));
+    assert_int_equal(store_count_deleted(f->s, f->lead), 0);
+    store_rollback(f->s, mark);
+    assert_ptr_equal(store_get_any(f->s, id), r);
+    assert_null(store_get(f->s, id));
+    assert_int_equal(store_count_deleted(f->s, f->lead), 1);
+    assert_int_equal(store_count(f->s, f->lead), 0);
+    assert_int_equal(find(f, "binned@x.test"), 0);
+    /* Still the bin's: purged when due. */
+    assert_int_equal(store_purge(f->s, 1000, 10), 1);
+    assert_null(store_get_any(f->s, id));
+}
+
+static void
 test_insert_with_a_given_id(void **state)
 {
     struct fixture *f = *state;
@@ -238,6 +290,11 @@ main(void)
             test_bin_stays_bounded_and_ordered_under_churn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_frees_a_recycled_record_too,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_rollback_takes_a_record_out_of_the_bin, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_rollback_puts_a_hard_deleted_record_back_in_the_bin, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(test_insert_with_a_given_id, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clear_empties_the_bin, setup,
