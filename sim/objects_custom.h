@@ -37,8 +37,8 @@ const struct field_def *objects_autonumber_field(const struct object_def *o);
  * The next auto number of o's field f (its display format with the number
  * in it: "INV-{0000}" -> "INV-0042"), into out (size n): the object's
  * starting number plus the records created in it since the store was
- * cleared, so a number is never given twice (a failed create uses one up,
- * as on Salesforce). Returns out.
+ * cleared (a deleted record keeps its number; a refused create uses none,
+ * where Salesforce may skip one). Returns out.
  */
 const char *objects_autonumber(const struct object_def *o,
                                const struct field_def *f,

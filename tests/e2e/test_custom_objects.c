@@ -587,6 +587,78 @@ test_standard_objects(void **state)
                    "\"Lead\":{\"LastName\":\"Lee\"}}]}}]");
 }
 
+/* What Collections, sObject Tree and Bulk API 2.0 do with custom objects:
+ * the same intake as REST (auto numbers, rules), children of a tree under
+ * custom relationship names. */
+static void
+test_batch_apis(void **state)
+{
+    struct simtest *t = *state;
+    struct http_result r;
+    const char *csv[] = {"Content-Type: text/csv", NULL};
+    char path[256], job[ID_MAX];
+    long st = 0;
+    json_t *j;
+
+    j = simtest_api_json(
+        t, "POST", V "/composite/tree/Account",
+        "{\"records\":[{\"attributes\":{\"type\":\"Account\",\"referenceId\":"
+        "\"a1\"},\"Name\":\"Tree Co\",\"Invoices__r\":{\"records\":[{"
+        "\"attributes\":{\"type\":\"Invoice__c\",\"referenceId\":\"i1\"},"
+        "\"Amount__c\":3,\"Lines__r\":{\"records\":[{\"attributes\":{\"type\":"
+        "\"Invoice_Line__c\",\"referenceId\":\"l1\"},\"Name\":\"TL\"}]}}]}}]}",
+        NULL, &st);
+    assert_int_equal(st, 201);
+    assert_true(json_is_false(json_object_get(j, "hasErrors")));
+    assert_int_equal(json_array_size(json_object_get(j, "results")), 3);
+    json_decref(j);
+    j = simtest_api_json(
+        t, "POST", V "/composite/sobjects",
+        "{\"allOrNone\":false,\"records\":[{\"attributes\":{\"type\":"
+        "\"Invoice__c\"},\"Amount__c\":1},{\"attributes\":{\"type\":"
+        "\"Invoice__c\"},\"Amount__c\":-1}]}",
+        NULL, &st);
+    assert_int_equal(st, 200);
+    assert_true(json_is_true(json_object_get(json_array_get(j, 0), "success")));
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(json_array_get(j, 1), "errors"), 0),
+            "statusCode")),
+        "FIELD_CUSTOM_VALIDATION_EXCEPTION");
+    json_decref(j);
+    j = simtest_api_json(t, "POST", V "/jobs/ingest",
+                         "{\"object\":\"Invoice__c\",\"operation\":\"upsert\","
+                         "\"externalIdFieldName\":\"External_Id__c\"}",
+                         NULL, &st);
+    assert_int_equal(st, 200);
+    snprintf(job, sizeof(job), "%s",
+             json_string_value(json_object_get(j, "id")));
+    json_decref(j);
+    snprintf(path, sizeof(path), V "/jobs/ingest/%s/batches", job);
+    assert_int_equal(simtest_api(t, "PUT", path, "text/csv",
+                                 "Amount__c,External_Id__c\n4,B1\n", csv, &r),
+                     201);
+    http_result_free(&r);
+    snprintf(path, sizeof(path), V "/jobs/ingest/%s", job);
+    json_decref(simtest_api_json(t, "PATCH", path,
+                                 "{\"state\":\"UploadComplete\"}", NULL, &st));
+    simtest_advance(t, 60);
+    j = simtest_api_json(t, "GET", path, NULL, NULL, &st);
+    assert_string_equal(json_string_value(json_object_get(j, "state")),
+                        "JobComplete");
+    json_decref(j);
+    expect_records(t,
+                   "SELECT Name, Amount__c, Account__r.Name, (SELECT Name "
+                   "FROM Lines__r) FROM Invoice__c ORDER BY Name",
+                   "[{\"Name\":\"INV-0007\",\"Amount__c\":3.0,\"Account__r\":"
+                   "{\"Name\":\"Tree Co\"},\"Lines__r\":{\"totalSize\":1,"
+                   "\"done\":true,\"records\":[{\"Name\":\"TL\"}]}},"
+                   "{\"Name\":\"INV-0008\",\"Amount__c\":1.0,\"Account__r\":"
+                   "null,\"Lines__r\":null},"
+                   "{\"Name\":\"INV-0009\",\"Amount__c\":4.0,\"Account__r\":"
+                   "null,\"Lines__r\":null}]");
+}
+
 int
 main(void)
 {
@@ -603,6 +675,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_child_subqueries, start,
                                         simtest_teardown),
         cmocka_unit_test_setup_teardown(test_standard_objects, start,
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_apis, start,
                                         simtest_teardown),
     };
 
