@@ -659,6 +659,24 @@ test_batch_apis(void **state)
                    "null,\"Lines__r\":null}]");
 }
 
+/* The resource map names the session user's identity URL, the token
+ * answer's "id". */
+static void
+test_identity_in_resources(void **state)
+{
+    struct simtest *t = *state;
+    long st = 0;
+    json_t *j = simtest_api_json(t, "GET", V "/", NULL, NULL, &st);
+    const char *id = json_string_value(json_object_get(j, "identity"));
+
+    assert_int_equal(st, 200);
+    assert_non_null(id);
+    if (strstr(id, "/id/00D000000000001") == NULL)
+        fail_msg("identity %s", id);
+    assert_non_null(json_object_get(j, "sobjects"));
+    json_decref(j);
+}
+
 int
 main(void)
 {
@@ -677,6 +695,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_standard_objects, start,
                                         simtest_teardown),
         cmocka_unit_test_setup_teardown(test_batch_apis, start,
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_identity_in_resources, start,
                                         simtest_teardown),
     };
 
