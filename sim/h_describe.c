@@ -503,3 +503,208 @@ h_describe_object(struct sim *sim, struct sim_request *req,
     response_json(resp, 200, j);
     resp->verdict = VERDICT_OK;
 }
+
+/* --- layouts ---------------------------------------------------------------
+ *
+ * describe/layouts and describe/compactLayouts, minimal but in
+ * Salesforce's shape: one page layout per object whose one section lists
+ * every field, one row each (edit: the fields the API may write), its
+ * related lists the object's named child relationships; the compact
+ * layout is the system default, the name field alone. Ids are the
+ * object's own, stable for a schema: 00h (layout), 01B (section).
+ */
+
+static const char *
+layout_id(const struct object_def *obj, const char *prefix, char *out18)
+{
+    char id15[SFID_LEN15 + 1];
+
+    sfid_make(prefix, "00", (uint64_t)obj->store_index + 1, id15);
+    sfid_to18(id15, out18);
+    return out18;
+}
+
+/* One field as a layout item (new reference). */
+static json_t *
+layout_item(const struct object_def *obj, const struct field_def *f,
+            int tab_order)
+{
+    int writable = !(f->flags & FIELD_READONLY) && f->type != FT_ID;
+
+    return json_pack(
+        "{s:b, s:b, s:s, s:[{s:o, s:i, s:i, s:s, s:s}], s:b, s:b}",
+        "editableForNew", writable && (obj->flags & OBJ_CREATEABLE),
+        "editableForUpdate", writable && (obj->flags & OBJ_UPDATEABLE), "label",
+        f->label, "layoutComponents", "details", field_entry(obj, f),
+        "displayLines", 1, "tabOrder", tab_order, "type", "Field", "value",
+        f->name, "placeholder", 0, "required",
+        (f->flags & FIELD_REQUIRED) != 0);
+}
+
+/* The one section: every field (edit: the writable ones), a row each. */
+static json_t *
+layout_sections(const struct object_def *obj, int edit)
+{
+    char section[SFID_LEN18 + 1], layout[SFID_LEN18 + 1];
+    json_t *rows = json_array();
+    size_t i;
+    int n = 0;
+
+    for (i = 0; i < obj->nfields; i++) {
+        const struct field_def *f = &obj->fields[i];
+
+        if (edit && ((f->flags & FIELD_READONLY) || f->type == FT_ID))
+            continue;
+        json_array_append_new(rows, json_pack("{s:[o], s:i}", "layoutItems",
+                                              layout_item(obj, f, ++n),
+                                              "numItems", 1));
+    }
+    return json_pack(
+        "[{s:b, s:i, s:s, s:o, s:s, s:s, s:i, s:s, s:b, s:b}]", "collapsed", 0,
+        "columns", 1, "heading", "Information", "layoutRows", rows,
+        "layoutSectionId", layout_id(obj, "01B", section), "parentLayoutId",
+        layout_id(obj, "00h", layout), "rows", n, "tabOrder", "TopToBottom",
+        "useCollapsibleSection", 0, "useHeading", 1);
+}
+
+static void
+add_related_list(const struct relation_child *c, void *arg)
+{
+    const struct field_def *name;
+    json_t *cols = json_array();
+    size_t i;
+
+    if (c->name == NULL)
+        return;
+    for (i = 0, name = NULL; i < c->child->nfields && name == NULL; i++)
+        if (c->child->fields[i].flags & FIELD_NAME)
+            name = &c->child->fields[i];
+    if (name != NULL)
+        json_array_append_new(
+            cols,
+            json_pack("{s:s, s:s, s:n, s:s, s:s, s:b}", "field", name->name,
+                      "fieldApiName", name->name, "format", "label",
+                      name->label, "lookupId", name->name, "sortable", 1));
+    json_array_append_new(
+        arg,
+        json_pack("{s:[], s:o, s:b, s:s, s:s, s:s, s:i, s:s, s:[]}", "buttons",
+                  "columns", cols, "custom", c->child->custom != NULL, "field",
+                  c->field->name, "label", c->child->label_plural, "name",
+                  c->name, "limitRows", 5, "sobject", c->child->name, "sort"));
+}
+
+/* The object's page layout (new reference). */
+static json_t *
+layout_json(struct sim *sim, const struct object_def *obj)
+{
+    char id[SFID_LEN18 + 1];
+    json_t *related = json_array();
+
+    relation_children(sim->schema, obj, add_related_list, related);
+    return json_pack("{s:n, s:o, s:o, s:n, s:n, s:s, s:[], s:[], s:{s:[]}, "
+                     "s:n, s:o, s:[]}",
+                     "buttonLayoutSection", "detailLayoutSections",
+                     layout_sections(obj, 0), "editLayoutSections",
+                     layout_sections(obj, 1), "feedView",
+                     "highlightsPanelLayoutSection", "id",
+                     layout_id(obj, "00h", id), "multirowEditLayoutSections",
+                     "offlineLinks", "quickActionList", "quickActionListItems",
+                     "relatedContent", "relatedLists", related, "saveOptions");
+}
+
+/* A record type id of obj (15 or 18 characters) is one its describe
+ * lists. */
+static int
+record_type_known(struct sim *sim, const struct object_def *obj, int v,
+                  const char *id)
+{
+    json_t *infos = record_type_infos(sim, obj, v), *rt;
+    char id15[SFID_LEN15 + 1], want[SFID_LEN18 + 1];
+    size_t i;
+    int found = 0;
+
+    if (sfid_normalize(id, strlen(id), id15) == 0) {
+        sfid_to18(id15, want);
+        json_array_foreach(infos, i, rt) {
+            found |=
+                strcmp(json_string_value(json_object_get(rt, "recordTypeId")),
+                       want) == 0;
+        }
+    }
+    json_decref(infos);
+    return found;
+}
+
+/* GET …/describe/layouts and …/describe/layouts/{recordTypeId} */
+void
+h_describe_layouts(struct sim *sim, struct sim_request *req,
+                   struct sim_response *resp)
+{
+    const struct object_def *obj;
+    json_t *maps, *rt;
+    char id[SFID_LEN18 + 1];
+    size_t i;
+    int v;
+
+    if ((v = rest_version(req, resp)) == -1 ||
+        (obj = rest_object(sim, req, 1, resp)) == NULL)
+        return;
+    if (!(obj->flags & OBJ_LAYOUTABLE) ||
+        (req->nparams > 2 && !record_type_known(sim, obj, v, req->params[2]))) {
+        rest_not_found(resp);
+        return;
+    }
+    resp->verdict = VERDICT_OK;
+    if (req->nparams > 2) {
+        response_json(resp, 200, layout_json(sim, obj));
+        return;
+    }
+    maps = record_type_infos(sim, obj, v);
+    json_array_foreach(maps, i, rt) {
+        json_object_set_new(rt, "layoutId",
+                            json_string(layout_id(obj, "00h", id)));
+        json_object_set_new(rt, "picklistsForRecordType", json_array());
+    }
+    response_json(resp, 200,
+                  json_pack("{s:[o], s:o, s:[b]}", "layouts",
+                            layout_json(sim, obj), "recordTypeMappings", maps,
+                            "recordTypeSelectorRequired", 0));
+}
+
+/* GET …/describe/compactLayouts: the system default, the name field. */
+void
+h_describe_compact_layouts(struct sim *sim, struct sim_request *req,
+                           struct sim_response *resp)
+{
+    const struct object_def *obj;
+    json_t *items = json_array(), *maps, *rt;
+    size_t i;
+    int v;
+
+    if ((v = rest_version(req, resp)) == -1 ||
+        (obj = rest_object(sim, req, 1, resp)) == NULL) {
+        json_decref(items);
+        return;
+    }
+    for (i = 0; i < obj->nfields; i++)
+        if (obj->fields[i].flags & FIELD_NAME)
+            json_array_append_new(items, layout_item(obj, &obj->fields[i], 1));
+    maps = record_type_infos(sim, obj, v);
+    json_array_foreach(maps, i, rt) {
+        json_t *m = json_pack(
+            "{s:b, s:n, s:s, s:O, s:O, s:O}", "available", 1, "compactLayoutId",
+            "compactLayoutName", "SYSTEM", "recordTypeId",
+            json_object_get(rt, "recordTypeId"), "recordTypeName",
+            json_object_get(rt, "name"), "urls", json_object_get(rt, "urls"));
+
+        json_array_set_new(maps, i, m);
+    }
+    response_json(
+        resp, 200,
+        json_pack("{s:[{s:[], s:o, s:n, s:[], s:s, s:s, s:s}], s:n, s:o}",
+                  "compactLayouts", "actions", "fieldItems", items, "id",
+                  "imageItems", "label", "System Default", "name", "SYSTEM",
+                  "objectType", obj->name, "defaultCompactLayoutId",
+                  "recordTypeCompactLayoutMappings", maps));
+    resp->verdict = VERDICT_OK;
+}

@@ -677,6 +677,70 @@ test_identity_in_resources(void **state)
     json_decref(j);
 }
 
+/* describe/layouts and compactLayouts: one layout listing the fields, its
+ * related lists the object's child relationships; the system default
+ * compact layout with the name field. */
+static void
+test_layouts(void **state)
+{
+    struct simtest *t = *state;
+    char path[256];
+    long st = 0;
+    json_t *j, *layout, *rows, *rel, *maps;
+    const char *rt;
+
+    j = simtest_api_json(t, "GET", V "/sobjects/Invoice__c/describe/layouts",
+                         NULL, NULL, &st);
+    assert_int_equal(st, 200);
+    layout = json_array_get(json_object_get(j, "layouts"), 0);
+    assert_memory_equal(json_string_value(json_object_get(layout, "id")), "00h",
+                        3);
+    rows = json_object_get(
+        json_array_get(json_object_get(layout, "detailLayoutSections"), 0),
+        "layoutRows");
+    assert_true(json_array_size(rows) > 5);
+    rel = json_object_get(layout, "relatedLists");
+    assert_int_equal(json_array_size(rel), 1);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(rel, 0), "name")),
+        "Lines__r");
+    maps = json_object_get(j, "recordTypeMappings");
+    assert_int_equal(json_array_size(maps), 3);
+    assert_json_equal(json_object_get(j, "recordTypeSelectorRequired"),
+                      "[false]");
+    rt = json_string_value(
+        json_object_get(json_array_get(maps, 0), "recordTypeId"));
+    snprintf(path, sizeof(path), V "/sobjects/Invoice__c/describe/layouts/%s",
+             rt);
+    json_decref(simtest_api_json(t, "GET", path, NULL, NULL, &st));
+    assert_int_equal(st, 200);
+    json_decref(j);
+    j = simtest_api_json(t, "GET",
+                         V "/sobjects/Invoice__c/describe/layouts/"
+                           "012000000000001AAA",
+                         NULL, NULL, &st);
+    assert_int_equal(st, 404);
+    json_decref(j);
+    j = simtest_api_json(t, "GET",
+                         V "/sobjects/Account/describe/compactLayouts", NULL,
+                         NULL, &st);
+    assert_int_equal(st, 200);
+    layout = json_array_get(json_object_get(j, "compactLayouts"), 0);
+    assert_string_equal(json_string_value(json_object_get(layout, "name")),
+                        "SYSTEM");
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(layout, "fieldItems"), 0), "label")),
+        "Account Name");
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(
+                json_object_get(j, "recordTypeCompactLayoutMappings"), 0),
+            "recordTypeName")),
+        "Master");
+    json_decref(j);
+}
+
 int
 main(void)
 {
@@ -698,6 +762,7 @@ main(void)
                                         simtest_teardown),
         cmocka_unit_test_setup_teardown(test_identity_in_resources, start,
                                         simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_layouts, start, simtest_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
