@@ -28,6 +28,7 @@
 #include <strings.h>
 
 #include "org_private.h"
+#include "objects.h"
 #include "schema.h"
 #include "sfid.h"
 #include "xmalloc.h"
@@ -404,7 +405,7 @@ check_target(struct refcheck *k, struct org_field *of, const char *path)
 
     if ((co = org_object_find(k->o, of->reference_to)) != NULL)
         snprintf(canon, sizeof(canon), "%s", co->name);
-    else if (!schema_standard_object(of->reference_to, canon, sizeof(canon)))
+    else if (!objects_standard(of->reference_to, canon, sizeof(canon)))
         return conf_error(k->c, conf_join(p, sizeof(p), path, "reference_to"),
                           "\"%s\" is not an object of the org",
                           of->reference_to);

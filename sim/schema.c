@@ -12,10 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "objects_custom.h"
-#include "objects_std.h"
 #include "org.h"
-#include "relation.h"
 #include "sfid.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -407,40 +404,21 @@ schema_add(struct schema *s, const struct schema_row *row,
     return o;
 }
 
-int
-schema_standard_object(const char *name, char *canonical, size_t n)
+const struct schema_row *
+schema_rows(size_t *n)
 {
-    const struct schema_row *more;
-    size_t i, nmore;
-
-    more = objects_std_rows(&nmore);
-    for (i = 0; i < TABLE_N(standard_objects) + nmore; i++) {
-        const struct schema_row *r = i < TABLE_N(standard_objects)
-                                         ? &standard_objects[i]
-                                         : &more[i - TABLE_N(standard_objects)];
-
-        if (strcasecmp(r->name, name) == 0) {
-            snprintf(canonical, n, "%s", r->name);
-            return 1;
-        }
-    }
-    return 0;
+    *n = TABLE_N(standard_objects);
+    return standard_objects;
 }
 
 struct schema *
 schema_new(const struct org *org, struct store *store)
 {
     struct schema *s = xcalloc(1, sizeof(*s));
-    const struct schema_row *more;
-    size_t i, nmore;
+    size_t i;
 
     for (i = 0; i < TABLE_N(standard_objects); i++)
         schema_add(s, &standard_objects[i], NULL, 0, org, store);
-    more = objects_std_rows(&nmore);
-    for (i = 0; i < nmore; i++)
-        schema_add(s, &more[i], NULL, 0, org, store);
-    objects_custom_add(s, org, store);
-    relation_fill(s);
     return s;
 }
 

@@ -95,8 +95,10 @@ struct schema_row {
 };
 
 /*
- * Builds the schema for org, registering objects and interning names in
- * store. Caller frees with schema_free(); the org must outlive it.
+ * Builds the schema of this module's own objects for org, registering
+ * objects and interning names in store. Caller frees with schema_free();
+ * the org must outlive it. The org's whole schema (the other standard
+ * objects, custom objects, relationships) is objects.h's objects_schema().
  */
 struct schema *schema_new(const struct org *org, struct store *store);
 void schema_free(struct schema *s);
@@ -113,9 +115,8 @@ struct object_def *schema_add(struct schema *s, const struct schema_row *row,
                               const struct org *org, struct store *store);
 /* A string the schema keeps until schema_free() (takes str). */
 const char *schema_keep(struct schema *s, char *str);
-/* 1 when name is a standard object (case-insensitive), its canonical
- * spelling in canonical[n]; for org files, before any schema exists. */
-int schema_standard_object(const char *name, char *canonical, size_t n);
+/* The rows of this module's own objects (static; *n set). */
+const struct schema_row *schema_rows(size_t *n);
 
 /* Case-insensitive lookups; NULL when unknown. Borrowed. */
 const struct object_def *schema_object(const struct schema *s,

@@ -16,6 +16,7 @@
 #include "objects_custom.h"
 #include "org.h"
 #include "relation.h"
+#include "objects.h"
 #include "schema.h"
 #include "store.h"
 
@@ -134,7 +135,7 @@ static struct schema *
 schema_of(const struct org *o, struct store **store)
 {
     *store = store_new("00", 1);
-    return schema_new(o, *store);
+    return objects_schema(o, *store);
 }
 
 static void
