@@ -25,7 +25,7 @@ struct store;
 struct object_def;
 struct field_def;
 
-/* Adds org's custom objects to s (schema_new() calls it). An object the
+/* Adds org's custom objects to s (objects_schema() calls it). An object the
  * store has no room for is left out. */
 void objects_custom_add(struct schema *s, const struct org *org,
                         struct store *store);

@@ -3,8 +3,8 @@
  * Contact, Account and the org's own records: Opportunity, Task, Event,
  * Campaign, CampaignMember and Case.
  *
- * Each is a row of a table (struct schema_row) with a field table, as the
- * schema's own; schema_new() adds them after its own rows. How their
+ * Each is a row of a table  (struct schema_row) with a field table, as the
+ * schema's own; objects_schema() adds them after schema.c's. How their
  * reference fields relate the objects is relation.c's table. Lengths and
  * picklist values follow Salesforce's object reference for a fresh org.
  */
