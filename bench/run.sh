@@ -682,7 +682,7 @@ bench_soql_scale() {
 
     soql_scale_runs "" Id "SOQL WHERE Email ="
     soql_scale_runs rel "Id,Owner.Name,(SELECT+Id+FROM+Tasks)" \
-        "SOQL WHERE Email = with Owner.Name and a Tasks subquery"
+        "SOQL Email =, Owner.Name, Tasks subquery"
 }
 
 # soql_scale_runs KIND SELECT TITLE: the runs of bench_soql_scale for one
