@@ -571,11 +571,12 @@ static void
 add_related_list(const struct relation_child *c, void *arg)
 {
     const struct field_def *name;
-    json_t *cols = json_array();
+    json_t *cols;
     size_t i;
 
     if (c->name == NULL)
         return;
+    cols = json_array();
     for (i = 0, name = NULL; i < c->child->nfields && name == NULL; i++)
         if (c->child->fields[i].flags & FIELD_NAME)
             name = &c->child->fields[i];
