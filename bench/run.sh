@@ -654,8 +654,7 @@ count_label() {
 # run counts. The note adds the sim's CPU time per query over all runs,
 # which hardly depends on other load.
 bench_soql_scale() {
-    local secs=${BENCH_SOQL_SECS:-3} n url tok k got i log rps pid t0 t1
-    local minted label r1k='' r1m='' ratio miss=0 sessions stats
+    local n url tok k got minted
 
     scale_sims
     for n in 1000 "$BENCH_SCALE_LEADS"; do
@@ -666,7 +665,6 @@ bench_soql_scale() {
             got=$(soql_total "$url" "$tok" "$(scale_email "$k")")
             [ "$got" = 1 ] || die "SOQL for lead $k of $n: totalSize '$got'"
         done
-        : >"$tmp/soql-$n"
     done
 
     url=$(get_val "scale_url_$BENCH_SCALE_LEADS")
@@ -682,15 +680,31 @@ bench_soql_scale() {
     [ "$minted" = "$BENCH_TOKENS" ] ||
         die "only $minted of $BENCH_TOKENS tokens issued (see $OUT/curl-tokens.log)"
 
+    soql_scale_runs "" Id "SOQL WHERE Email ="
+    soql_scale_runs rel "Id,Owner.Name,(SELECT+Id+FROM+Tasks)" \
+        "SOQL Email =, Owner.Name, Tasks subquery"
+}
+
+# soql_scale_runs KIND SELECT TITLE: the runs of bench_soql_scale for one
+# select list (URL-encoded) and its rows. KIND names its files ("" for the
+# plain query). A relationship path and a child subquery cost an ID lookup
+# and an equality-index lookup per row, so they must stay as flat.
+soql_scale_runs() {
+    local kind=$1 select=$2 title=$3 secs=${BENCH_SOQL_SECS:-3}
+    local n url k i log rps pid t0 t1 label r1k='' r1m='' ratio miss=0
+    local sessions stats all reqs cpu note
+
+    for n in 1000 "$BENCH_SCALE_LEADS"; do : >"$tmp/soql$kind-$n"; done
     say "SOQL: $BENCH_SCALE_RUNS x ${secs}s on each sim, alternating"
     for i in $(seq "$BENCH_SCALE_RUNS"); do
         for n in 1000 "$BENCH_SCALE_LEADS"; do
             url=$(get_val "scale_url_$n")
             pid=$(get_val "scale_pid_$n")
-            log=$OUT/wrk-soql-$n-$i.log
+            log=$OUT/wrk-soql$kind-$n-$i.log
             t0=$(cpu_ticks "$pid")
             SOQL_TOKEN=$(get_val "soql_tok_$n") SOQL_N=$n SOQL_SEED=$i \
                 SOQL_EMAIL='Lead%08d@Example.com' SOQL_CHECK=1 \
+                SOQL_SELECT=$select \
                 run_wrk "$log" -t1 -c"$CONNS" -d"${secs}s" -s bench/soql.lua \
                 "$url$API/query"
             t1=$(cpu_ticks "$pid")
@@ -698,7 +712,7 @@ bench_soql_scale() {
             [ -n "$rps" ] || die "no figures from wrk (see $log)"
             # rps, CPU ticks, answers, answers without exactly one lead
             echo "$rps $((t1 - t0)) $(wrk_val "$log" checked) $(wrk_val "$log" missed)" \
-                >>"$tmp/soql-$n"
+                >>"$tmp/soql$kind-$n"
         done
     done
 
@@ -708,9 +722,9 @@ bench_soql_scale() {
             if (NR == 1 || $1 > best) best = $1
             all = all (NR > 1 ? " " : "") $1
             reqs += $3; miss += $4 }
-            END { printf "%s|%s|%d|%d", best, all, reqs, miss }' "$tmp/soql-$n")
+            END { printf "%s|%s|%d|%d", best, all, reqs, miss }' "$tmp/soql$kind-$n")
         IFS='|' read -r rps all reqs k <<<"$stats"
-        cpu=$(cpu_us_per_req "$tmp/soql-$n")
+        cpu=$(cpu_us_per_req "$tmp/soql$kind-$n")
         miss=$((miss + k))
         label=$(count_label "$n")
         if [ "$n" = 1000 ]; then
@@ -720,18 +734,18 @@ bench_soql_scale() {
             sessions="$((BENCH_TOKENS + 1)) sessions"
             r1m=$rps
         fi
-        add_row "SOQL WHERE Email =, $label leads, $sessions" "$rps" "req/s" "" "-" \
+        add_row "$title, $label leads, $sessions" "$rps" "req/s" "" "-" \
             "best of $BENCH_SCALE_RUNS x ${secs}s: $all; sfsim CPU $cpu us/query; $reqs answers, $k without exactly 1 lead"
-        put_val "soql_cpu_$n" "$cpu"
+        put_val "soql${kind}_cpu_$n" "$cpu"
     done
     ratio=$(calc "%.3f" "$r1m / $r1k")
-    note="by sfsim CPU per query: $(calc "%.3f" "$(get_val soql_cpu_1000) / $(get_val "soql_cpu_$BENCH_SCALE_LEADS")")"
+    note="by sfsim CPU per query: $(calc "%.3f" "$(get_val "soql${kind}_cpu_1000") / $(get_val "soql${kind}_cpu_$BENCH_SCALE_LEADS")")"
     k=$(verdict "$ratio" ge 0.8)
     if [ "$miss" != 0 ]; then
         k=MISSED
         note+="; $miss queries did not find their lead"
     fi
-    add_row "SOQL: rate at $label / rate at 1k" "$ratio" "ratio" ">= 0.80" "$k" "$note"
+    add_row "$title: rate at $label / rate at 1k" "$ratio" "ratio" ">= 0.80" "$k" "$note"
 }
 
 # ---- sfdeliver against curl --parallel and wrk ----------------------------

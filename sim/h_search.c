@@ -142,7 +142,7 @@ run_item(struct sim *sim, const struct sosl_search *s,
     for (i = 0; i < obj->nfields; i++)
         if (in_scope(sosl_scope(s), &obj->fields[i]))
             it.fields[it.nfields++] = &obj->fields[i];
-    recview_init(&it.view, obj, &it.fa);
+    recview_init(&it.view, sim, obj, &it.fa);
     if (candidates(&it, &cand)) {
         /* A record found through two fields is one match. */
         if (cand.n > 1)
@@ -154,7 +154,7 @@ run_item(struct sim *sim, const struct sosl_search *s,
         scanned = 1;
         store_foreach(sim->store, obj->store_index, consider, &it);
     }
-    recview_sort(q, obj, out, scanned);
+    recview_sort(sim, q, obj, out, scanned);
     free(cand.v);
     free(it.fields);
     free(it.texts);

@@ -70,6 +70,8 @@ route_fn h_limits_record_count;
 route_fn h_describe_global;
 route_fn h_describe_basic;
 route_fn h_describe_object;
+route_fn h_describe_layouts;
+route_fn h_describe_compact_layouts;
 
 /* h_sobject.c */
 route_fn h_sobject_create;

@@ -352,14 +352,45 @@ default_length(enum fieldtype t)
     }
 }
 
+/* "lookup" and "master_detail" are references with a target; the other
+ * type names are fieldtype.h's. */
 static int
-load_custom_field(struct conf *c, json_t *f, const char *path,
-                  struct org_field *of)
+load_field_type(struct conf *c, json_t *f, const char *path, const char *owner,
+                const char *type, struct org_field *of)
+{
+    char p[CONF_PATH_MAX];
+
+    if (strcmp(type, "lookup") == 0 ||
+        (owner != NULL && strcmp(type, "master_detail") == 0)) {
+        of->type = FT_REFERENCE;
+        return org_objects_reference(c, f, path, type, of);
+    }
+    if ((of->type = fieldtype_from_config(type)) == FT_UNKNOWN ||
+        of->type == FT_ID || of->type == FT_REFERENCE)
+        return conf_error(c, conf_join(p, sizeof(p), path, "type"),
+                          "\"%s\" is not one of: text, textarea, email, "
+                          "phone, url, picklist, multipicklist, checkbox, "
+                          "number, int, currency, percent, date, datetime, "
+                          "lookup%s",
+                          type, owner != NULL ? ", master_detail" : "");
+    if (json_object_get(f, "reference_to") != NULL ||
+        json_object_get(f, "relationship_name") != NULL)
+        return conf_error(c, path,
+                          "only lookup and master_detail fields have "
+                          "\"reference_to\" and \"relationship_name\"");
+    return 0;
+}
+
+int
+org_field_load(struct conf *c, json_t *f, const char *path, const char *owner,
+               struct org_field *of)
 {
     static const char *const keys[] = {
-        "object",      "name",       "label",   "type",     "id",
-        "length",      "precision",  "scale",   "required", "unique",
-        "external_id", "restricted", "default", "values",   NULL};
+        "object",   "name",   "label",        "type",
+        "id",       "length", "precision",    "scale",
+        "required", "unique", "external_id",  "restricted",
+        "default",  "values", "reference_to", "relationship_name",
+        NULL};
     const char *object, *name, *label, *type, *dflt;
     char p[CONF_PATH_MAX], id[SFID_LEN15 + 1];
     int64_t length, precision, scale;
@@ -367,8 +398,12 @@ load_custom_field(struct conf *c, json_t *f, const char *path,
 
     if (!json_is_object(f))
         return conf_error(c, path, "must be an object");
+    if (owner != NULL && json_object_get(f, "object") != NULL)
+        return conf_error(c, conf_join(p, sizeof(p), path, "object"),
+                          "a field of a custom object names no object");
     if (conf_check_keys(c, f, path, keys) == -1 ||
-        conf_string(c, f, path, "object", "Lead", &object) == -1 ||
+        conf_string(c, f, path, "object", owner != NULL ? owner : "Lead",
+                    &object) == -1 ||
         conf_string(c, f, path, "name", NULL, &name) == -1 ||
         conf_string(c, f, path, "label", NULL, &label) == -1 ||
         conf_string(c, f, path, "type", "text", &type) == -1 ||
@@ -387,18 +422,8 @@ load_custom_field(struct conf *c, json_t *f, const char *path,
     if (strlen(name) < 4 || strcmp(name + strlen(name) - 3, "__c") != 0)
         return conf_error(c, conf_join(p, sizeof(p), path, "name"),
                           "\"%s\": custom field API names end in __c", name);
-    if (strcasecmp(object, "Lead") != 0 && strcasecmp(object, "Contact") != 0 &&
-        strcasecmp(object, "Account") != 0)
-        return conf_error(c, conf_join(p, sizeof(p), path, "object"),
-                          "\"%s\" is not one of: Lead, Contact, Account",
-                          object);
-    if ((of->type = fieldtype_from_config(type)) == FT_UNKNOWN ||
-        of->type == FT_ID || of->type == FT_REFERENCE)
-        return conf_error(c, conf_join(p, sizeof(p), path, "type"),
-                          "\"%s\" is not one of: text, textarea, email, "
-                          "phone, url, picklist, multipicklist, checkbox, "
-                          "number, int, currency, percent, date, datetime",
-                          type);
+    if (load_field_type(c, f, path, owner, type, of) == -1)
+        return -1;
     of->object = xstrdup(object);
     of->name = xstrdup(name);
     of->label = xstrdup(label != NULL ? label : name);
@@ -406,9 +431,9 @@ load_custom_field(struct conf *c, json_t *f, const char *path,
     of->length = length ? (int)length : default_length(of->type);
     of->precision = (int)precision;
     of->scale = (int)scale;
-    of->flags = (required ? FIELD_REQUIRED : 0) | (unique ? FIELD_UNIQUE : 0) |
-                (ext ? FIELD_EXTERNAL_ID : 0) |
-                (restricted ? FIELD_RESTRICTED : 0);
+    of->flags |= (required ? FIELD_REQUIRED : 0) | (unique ? FIELD_UNIQUE : 0) |
+                 (ext ? FIELD_EXTERNAL_ID : 0) |
+                 (restricted ? FIELD_RESTRICTED : 0);
     of->default_value = dup_or_null(dflt);
     return load_field_values(c, f, path, of);
 }
@@ -417,7 +442,7 @@ static int
 load_custom_fields(struct conf *c, json_t *root, struct org *o)
 {
     json_t *arr = NULL;
-    char p[CONF_PATH_MAX];
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i, j;
 
     if (conf_array(c, root, "", "custom_fields", &arr) == -1 || arr == NULL)
@@ -432,8 +457,16 @@ load_custom_fields(struct conf *c, json_t *root, struct org *o)
 
         conf_index(p, sizeof(p), "custom_fields", i);
         o->ncustom_fields = i + 1;
-        if (load_custom_field(c, json_array_get(arr, i), p, of) == -1)
+        if (org_field_load(c, json_array_get(arr, i), p, NULL, of) == -1)
             return -1;
+        if (strcasecmp(of->object, "Lead") != 0 &&
+            strcasecmp(of->object, "Contact") != 0 &&
+            strcasecmp(of->object, "Account") != 0 &&
+            org_object_find(o, of->object) == NULL)
+            return conf_error(c, conf_join(q, sizeof(q), p, "object"),
+                              "\"%s\" is not one of: Lead, Contact, "
+                              "Account, or a custom object of the file",
+                              of->object);
         for (j = 0; j < i; j++) {
             struct org_field *prev = &o->custom_fields[j];
 
@@ -675,6 +708,7 @@ load_root(struct conf *c, json_t *root, const char *dir, struct org *o)
                                        "licenses",
                                        "api_daily_limit",
                                        "custom_fields",
+                                       "custom_objects",
                                        "users",
                                        "connected_apps",
                                        "flows",
@@ -706,7 +740,8 @@ load_root(struct conf *c, json_t *root, const char *dir, struct org *o)
             -1 ||
         load_api(c, root, o) == -1 || load_clock(c, root, o) == -1 ||
         load_identity(c, root, o) == -1 || load_w2l(c, root, o) == -1 ||
-        load_bulk(c, root, o) == -1 || load_custom_fields(c, root, o) == -1 ||
+        load_bulk(c, root, o) == -1 || org_objects_load(c, root, o) == -1 ||
+        load_custom_fields(c, root, o) == -1 || org_objects_check(c, o) == -1 ||
         load_users_and_apps(c, root, dir, o) == -1 ||
         org_logins_root_load(c, root, o) == -1 ||
         org_actions_load(c, root, o) == -1 || org_rules_load(c, root, o) == -1)
@@ -870,17 +905,10 @@ org_free(struct org *o)
     free(o->w2l.default_lead_source);
     free(o->w2l.return_url);
     free(o->w2l.lead_creator);
-    for (i = 0; i < o->ncustom_fields; i++) {
-        struct org_field *f = &o->custom_fields[i];
-
-        free(f->object);
-        free(f->name);
-        free(f->label);
-        free(f->id);
-        free(f->default_value);
-        free_string_list(f->values);
-    }
+    for (i = 0; i < o->ncustom_fields; i++)
+        org_field_free(&o->custom_fields[i]);
     free(o->custom_fields);
+    org_objects_free(o);
     for (i = 0; i < o->nusers; i++) {
         org_logins_user_free(&o->users[i]);
         free(o->users[i].username);
@@ -903,6 +931,19 @@ org_free(struct org *o)
     org_actions_free(o);
     org_rules_free(o);
     free(o);
+}
+
+void
+org_field_free(struct org_field *f)
+{
+    free(f->object);
+    free(f->name);
+    free(f->label);
+    free(f->id);
+    free(f->default_value);
+    free_string_list(f->values);
+    free(f->reference_to);
+    free(f->relationship_name);
 }
 
 const struct org_user *
@@ -959,8 +1000,8 @@ string_list_json(char **list)
     return arr;
 }
 
-static json_t *
-field_json(const struct org_field *f)
+json_t *
+org_field_json(const struct org_field *f)
 {
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:b}", "object",
                           f->object, "name", f->name, "label", f->label, "type",
@@ -985,6 +1026,16 @@ field_json(const struct org_field *f)
     }
     if (f->default_value != NULL)
         json_object_set_new(j, "default", json_string(f->default_value));
+    if (f->reference_to != NULL) {
+        json_object_set_new(j, "type",
+                            json_string(f->flags & FIELD_MASTER_DETAIL
+                                            ? "master_detail"
+                                            : "lookup"));
+        json_object_set_new(j, "reference_to", json_string(f->reference_to));
+        if (f->relationship_name != NULL)
+            json_object_set_new(j, "relationship_name",
+                                json_string(f->relationship_name));
+    }
     return j;
 }
 
@@ -1055,7 +1106,7 @@ org_to_json(const struct org *o)
     size_t i;
 
     for (i = 0; i < o->ncustom_fields; i++)
-        json_array_append_new(fields, field_json(&o->custom_fields[i]));
+        json_array_append_new(fields, org_field_json(&o->custom_fields[i]));
     if (o->clock_start_ms >= 0)
         json_object_set_new(
             clock, "start",
@@ -1078,6 +1129,7 @@ org_to_json(const struct org *o)
         o->trial_expiration_ms >= 0
             ? json_string(timefmt_rfc3339(o->trial_expiration_ms, when))
             : json_null());
+    org_objects_json(o, j);
     json_object_set_new(
         j, "bulk",
         json_pack("{s:I, s:I, s:I, s:I, s:I}", "records_per_second",

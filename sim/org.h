@@ -55,6 +55,32 @@ struct org_field {
     unsigned flags; /* fieldtype.h FIELD_* */
     char *default_value;
     char **values; /* picklist values, NULL-terminated, or NULL */
+    /* Lookup and master-detail fields (type FT_REFERENCE): the object
+     * referred to and the child relationship name without "__r" (the
+     * parent's list of these records), or NULL. */
+    char *reference_to, *relationship_name;
+};
+
+/* A record type of a custom object (org_objects.c). */
+struct org_record_type {
+    char *developer_name, *label;
+    char id[SFID_LEN15 + 1]; /* 012... */
+    int is_default, active;
+};
+
+/* A custom object (org_objects.c): "custom_objects" in the org file. */
+struct org_object {
+    char *name, *label, *label_plural; /* name ends in __c */
+    char prefix[4];                    /* key prefix, given or generated */
+    char *name_label;                  /* the Name field's label */
+    int autonumber;                    /* Name is an auto number */
+    char *display_format;              /* "INV-{0000}" when autonumber */
+    int64_t starting_number;
+    char *description;        /* or NULL */
+    struct org_field *fields; /* object == name */
+    size_t nfields;
+    struct org_record_type *record_types;
+    size_t nrecord_types;
 };
 
 struct org_user {
@@ -219,6 +245,8 @@ struct org {
     int64_t api_daily_limit; /* derived from edition and licences */
     struct org_field *custom_fields;
     size_t ncustom_fields;
+    struct org_object *custom_objects;
+    size_t ncustom_objects;
     struct org_user *users;
     size_t nusers;
     struct org_app *apps;
@@ -283,6 +311,8 @@ enum org_password org_user_password(const struct org_user *u,
  * the app names none). */
 int org_app_approved(const struct org_app *a, const char *username);
 const struct org_app *org_app_find(const struct org *o, const char *client_id);
+/* A custom object by API name (case-insensitive); NULL when unknown. */
+const struct org_object *org_object_find(const struct org *o, const char *name);
 /* An exact flow API name; NULL when unknown. */
 const struct org_flow *org_flow_find(const struct org *o, const char *api_name);
 

@@ -50,4 +50,26 @@ void org_logins_app_free(struct org_app *a);
 int org_logins_root_load(struct conf *c, json_t *root, struct org *o);
 void org_logins_root_json(const struct org *o, json_t *out);
 
+/* org.c: one custom field at path; owner is the custom object it belongs
+ * to, or NULL for the root's "custom_fields" (which names its "object").
+ * Lookup fields are read by org_objects_reference(). */
+int org_field_load(struct conf *c, json_t *f, const char *path,
+                   const char *owner, struct org_field *of);
+void org_field_free(struct org_field *f);
+json_t *org_field_json(const struct org_field *f);
+
+/* org_objects.c: "custom_objects" (loaded before "custom_fields", whose
+ * fields may belong to them). */
+int org_objects_load(struct conf *c, json_t *root, struct org *o);
+/* Checks every lookup's "reference_to" (and makes it canonical) once the
+ * custom objects and custom fields are loaded. */
+int org_objects_check(struct conf *c, struct org *o);
+void org_objects_free(struct org *o);
+void org_objects_json(const struct org *o, json_t *out);
+/* A lookup or master-detail field's "reference_to" and
+ * "relationship_name" into of (type "lookup" or "master_detail" given as
+ * kind); -1 with the error. */
+int org_objects_reference(struct conf *c, json_t *f, const char *path,
+                          const char *kind, struct org_field *of);
+
 #endif

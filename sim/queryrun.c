@@ -116,7 +116,7 @@ queryrun_collect(struct sim *sim, const struct soql_query *q,
     s.q = q;
     s.now = sim_now(sim);
     s.h = h;
-    recview_init(&s.row, obj, &s.fa);
+    recview_init(&s.row, sim, obj, &s.fa);
     if (candidates(sim, q, obj, all, &cand)) {
         for (i = 0; i < cand.n; i++)
             scan_one(cand.v[i], &s);
@@ -127,7 +127,7 @@ queryrun_collect(struct sim *sim, const struct soql_query *q,
     }
     free(cand.v);
     /* Index order is hash order: back to creation order, or ORDER BY. */
-    recview_sort(q, obj, h, scanned);
+    recview_sort(sim, q, obj, h, scanned);
 }
 
 struct soql_query *

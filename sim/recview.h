@@ -33,6 +33,7 @@ struct store;
  * over and over: a small cache saves the lookups.
  */
 struct recview {
+    struct sim *sim; /* for relationship paths ("Account.Name"), or NULL */
     const struct object_def *obj;
     const struct record *r;
     const char *names[RECVIEW_FIELD_CACHE];
@@ -42,9 +43,10 @@ struct recview {
     unsigned next;
 };
 
-/* Makes fa read records of obj through v. */
-void recview_init(struct recview *v, const struct object_def *obj,
-                  struct field_access *fa);
+/* Makes fa read records of obj through v (and their parents' through
+ * sim's store, when sim is not NULL). */
+void recview_init(struct recview *v, struct sim *sim,
+                  const struct object_def *obj, struct field_access *fa);
 
 /* The schema as soql_bind() asks it (borrows schema). */
 struct soql_schema recview_schema(const struct schema *schema);
@@ -68,8 +70,8 @@ void recview_find_equal(struct store *store, const struct object_def *obj,
  * in creation order, which is ID order. in_order: s is in creation order
  * already (a scan), so without ORDER BY nothing moves.
  */
-void recview_sort(const struct soql_query *q, const struct object_def *obj,
-                  struct recset *s, int in_order);
+void recview_sort(struct sim *sim, const struct soql_query *q,
+                  const struct object_def *obj, struct recset *s, int in_order);
 
 /* q's OFFSET and LIMIT over s->n records: the slice [*from, *to). */
 void recview_window(const struct soql_query *q, const struct recset *s,
@@ -77,7 +79,9 @@ void recview_window(const struct soql_query *q, const struct recset *s,
 
 /*
  * The row of r in an answer (new reference): attributes, then each field
- * q selects (Id alone when it selects none and id_if_none is set).
+ * q selects (Id alone when it selects none and id_if_none is set), parent
+ * paths nested (soql_rel.h) and each child subquery run over the records
+ * referring to r: {"totalSize", "done", "records"}, null when none.
  */
 json_t *recview_json(struct sim *sim, const struct soql_query *q,
                      const struct object_def *obj, const struct record *r,

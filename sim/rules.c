@@ -18,6 +18,7 @@
 
 #include "formula.h"
 #include "org.h"
+#include "objects.h"
 #include "schema.h"
 #include "sfapi.h"
 #include "sim.h"
@@ -120,8 +121,7 @@ compile_object(const struct schema *schema, const char *name, const char *path,
     const struct object_def *obj = schema_object(schema, name);
 
     if (obj == NULL)
-        fail_at(fail, path, "\"%s\" is not one of: Lead, Contact, Account",
-                name);
+        fail_at(fail, path, "\"%s\" is not an object of the org", name);
     return obj;
 }
 
@@ -319,7 +319,7 @@ rules_new(const struct org *org, struct rules_failure *fail)
      * loaded, so a throwaway store and schema serve for the check.
      */
     store = store_new("00", 1);
-    schema = schema_new(org, store);
+    schema = objects_schema(org, store);
     if (compile_vrules(r, org, schema, fail) == -1 ||
         compile_mrules(org, schema, fail) == -1 ||
         compile_drules(r, org, schema, fail) == -1) {

@@ -7,6 +7,7 @@
  */
 #include "schema.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -62,11 +63,13 @@ static const char *const industries[] = {"Agriculture",
 #define RO FIELD_READONLY
 #define F(n, l, t, len, fl)                                                    \
     {                                                                          \
-        n, l, FT_##t, len, 0, 0, fl, NULL, NULL, NULL, 0                       \
+        n, l, FT_##t, len, 0, 0, fl, NULL, NULL, NULL, 0, NULL, {NULL}, NULL,  \
+            NULL                                                               \
     }
 #define P(n, l, fl, vals, dflt)                                                \
     {                                                                          \
-        n, l, FT_PICKLIST, 255, 0, 0, fl, dflt, vals, NULL, 0                  \
+        n, l, FT_PICKLIST, 255, 0, 0, fl, dflt, vals, NULL, 0, NULL, {NULL},   \
+            NULL, NULL                                                         \
     }
 
 /* System fields, in describe order: Id, then OwnerId and IsDeleted where
@@ -276,7 +279,8 @@ static const struct field_def organization_fields[] = {
     F("IsReadOnly", "Is Read Only", BOOLEAN, 0, RO),
 };
 
-#define TABLE(t) t, sizeof(t) / sizeof((t)[0])
+#define TABLE_N(t) (sizeof(t) / sizeof((t)[0]))
+#define TABLE(t) t, TABLE_N(t)
 
 /* What Lead, Contact and Account allow: everything. */
 #define DATA_OBJECT                                                            \
@@ -284,12 +288,7 @@ static const struct field_def organization_fields[] = {
      OBJ_OWNED | OBJ_REPLICATEABLE | OBJ_FEED | OBJ_LAYOUTABLE |               \
      OBJ_MERGEABLE | OBJ_TRIGGERABLE)
 
-static const struct {
-    const char *name, *label, *label_plural, *prefix;
-    unsigned flags;
-    const struct field_def *fields;
-    size_t nfields;
-} standard_objects[] = {
+static const struct schema_row standard_objects[] = {
     {"Lead", "Lead", "Leads", "00Q", DATA_OBJECT, TABLE(lead_fields)},
     {"Contact", "Contact", "Contacts", "003", DATA_OBJECT,
      TABLE(contact_fields)},
@@ -313,17 +312,42 @@ add_fields(struct object_def *o, const struct field_def *defs, size_t n)
     o->nfields += n;
 }
 
-/* Copies the org's custom fields for object o into it. */
+const char *
+schema_keep(struct schema *s, char *str)
+{
+    s->owned = xreallocarray(s->owned, s->nowned + 1, sizeof(*s->owned));
+    s->owned[s->nowned++] = str;
+    return str;
+}
+
+/* A custom lookup's relationships: "Account__c" is "Account__r" to its
+ * parent; its parent lists it as relationship_name + "__r". */
 static void
-add_custom_fields(struct object_def *o, const struct org *org)
+custom_reference(struct schema *s, struct field_def *d,
+                 const struct org_field *cf)
+{
+    size_t n = strlen(cf->name);
+
+    d->reference_to[0] = cf->reference_to;
+    d->relationship =
+        schema_keep(s, xasprintf("%.*s__r", (int)(n - 3), cf->name));
+    if (cf->relationship_name != NULL)
+        d->child_relationship =
+            schema_keep(s, xasprintf("%s__r", cf->relationship_name));
+}
+
+/* Copies the org fields for object o (all of them when any) into it. */
+static void
+add_org_fields(struct schema *s, struct object_def *o,
+               const struct org_field *fields, size_t n, int any)
 {
     size_t i;
 
-    for (i = 0; i < org->ncustom_fields; i++) {
-        const struct org_field *cf = &org->custom_fields[i];
+    for (i = 0; i < n; i++) {
+        const struct org_field *cf = &fields[i];
         struct field_def d;
 
-        if (strcasecmp(cf->object, o->name) != 0)
+        if (!any && strcasecmp(cf->object, o->name) != 0)
             continue;
         memset(&d, 0, sizeof(d));
         d.name = cf->name;
@@ -336,48 +360,65 @@ add_custom_fields(struct object_def *o, const struct org *org)
         d.default_value = cf->default_value;
         d.values = (const char *const *)cf->values;
         d.custom_id = cf->id;
+        if (cf->reference_to != NULL)
+            custom_reference(s, &d, cf);
         add_fields(o, &d, 1);
     }
 }
 
-/* The object's fields: the system fields its flags call for, its own, and
- * the org's additions. */
-static void
-add_object_fields(struct object_def *o, const struct org *org, size_t i)
+struct object_def *
+schema_add(struct schema *s, const struct schema_row *row,
+           const struct org_field *extra, size_t n, const struct org *org,
+           struct store *store)
 {
+    struct object_def *o;
+    int at = store_object_add(store, row->name, row->prefix);
+    size_t f;
+
+    if (at < 0)
+        return NULL;
+    s->objects = xreallocarray(s->objects, s->nobjects + 1, sizeof(*o));
+    o = &s->objects[s->nobjects++];
+    memset(o, 0, sizeof(*o));
+    o->name = row->name;
+    o->label = row->label;
+    o->label_plural = row->label_plural;
+    o->prefix = row->prefix;
+    o->flags = row->flags;
+    o->store_index = at;
+    /* The system fields the object's flags call for, its own fields, and
+     * the org's additions. */
     add_fields(o, TABLE(id_field));
     if (o->flags & OBJ_OWNED)
         add_fields(o, TABLE(owner_field));
     if (o->flags & OBJ_DELETABLE)
         add_fields(o, TABLE(deleted_field));
     add_fields(o, TABLE(audit_fields));
-    add_fields(o, standard_objects[i].fields, standard_objects[i].nfields);
+    add_fields(o, row->fields, row->nfields);
     if (org->person_accounts && strcmp(o->name, "Account") == 0)
         add_fields(o, TABLE(person_fields));
-    add_custom_fields(o, org);
+    add_org_fields(s, o, extra, n, 1);
+    add_org_fields(s, o, org->custom_fields, org->ncustom_fields, 0);
+    for (f = 0; f < o->nfields; f++)
+        o->fields[f].interned = store_intern(store, o->fields[f].name);
+    return o;
+}
+
+const struct schema_row *
+schema_rows(size_t *n)
+{
+    *n = TABLE_N(standard_objects);
+    return standard_objects;
 }
 
 struct schema *
 schema_new(const struct org *org, struct store *store)
 {
     struct schema *s = xcalloc(1, sizeof(*s));
-    size_t i, f;
+    size_t i;
 
-    s->nobjects = sizeof(standard_objects) / sizeof(standard_objects[0]);
-    s->objects = xcalloc(s->nobjects, sizeof(*s->objects));
-    for (i = 0; i < s->nobjects; i++) {
-        struct object_def *o = &s->objects[i];
-
-        o->name = standard_objects[i].name;
-        o->label = standard_objects[i].label;
-        o->label_plural = standard_objects[i].label_plural;
-        o->prefix = standard_objects[i].prefix;
-        o->flags = standard_objects[i].flags;
-        add_object_fields(o, org, i);
-        o->store_index = store_object_add(store, o->name, o->prefix);
-        for (f = 0; f < o->nfields; f++)
-            o->fields[f].interned = store_intern(store, o->fields[f].name);
-    }
+    for (i = 0; i < TABLE_N(standard_objects); i++)
+        schema_add(s, &standard_objects[i], NULL, 0, org, store);
     return s;
 }
 
@@ -391,6 +432,9 @@ schema_free(struct schema *s)
     for (i = 0; i < s->nobjects; i++)
         free(s->objects[i].fields);
     free(s->objects);
+    for (i = 0; i < s->nowned; i++)
+        free(s->owned[i]);
+    free(s->owned);
     free(s);
 }
 

@@ -21,7 +21,12 @@
 #include "fieldtype.h"
 
 struct org;
+struct org_field;
+struct org_object;
 struct store;
+
+#define SCHEMA_MAX_TARGETS 6 /* objects a polymorphic reference names */
+#define SCHEMA_NAME_MAX 64   /* an object's API name, NUL included */
 
 struct field_def {
     const char *name; /* canonical API name */
@@ -34,6 +39,14 @@ struct field_def {
     const char *const *values; /* picklist values, NULL-terminated, or NULL */
     const char *custom_id;     /* the 15-char 00N id of a custom field */
     uint32_t interned;         /* store_intern(name) */
+    /* Reference fields (relation.h): the parent relationship name
+     * ("Account", "Owner", "Invoice__r"), the objects it may point to and
+     * the child relationship name those objects list these records under
+     * ("Contacts"); each NULL when none. */
+    const char *relationship;
+    const char *reference_to[SCHEMA_MAX_TARGETS + 1];
+    const char *child_relationship;
+    const char *display_format; /* FIELD_AUTONUMBER: "INV-{0000}" */
 };
 
 /* What the API may do with an object, and which system fields it has. */
@@ -60,20 +73,50 @@ struct object_def {
     unsigned flags;           /* enum object_flags */
     struct field_def *fields; /* owned by the schema */
     size_t nfields;
-    int store_index; /* store_object_add() */
+    int store_index;                 /* store_object_add() */
+    const struct org_object *custom; /* a custom object's definition, or
+                                        NULL for a standard object */
 };
 
 struct schema {
     struct object_def *objects; /* owned */
     size_t nobjects;
+    char **owned; /* strings made for the schema (relationship names) */
+    size_t nowned;
+};
+
+/* An object as a row of a built-in table (schema.c, objects_std.c,
+ * objects_custom.c): its system fields follow from flags. */
+struct schema_row {
+    const char *name, *label, *label_plural, *prefix;
+    unsigned flags;
+    const struct field_def *fields;
+    size_t nfields;
 };
 
 /*
- * Builds the schema for org, registering objects and interning names in
- * store. Caller frees with schema_free(); the org must outlive it.
+ * Builds the schema of this module's own objects for org, registering
+ * objects and interning names in store. Caller frees with schema_free();
+ * the org must outlive it. The org's whole schema (the other standard
+ * objects, custom objects, relationships) is objects.h's objects_schema().
  */
 struct schema *schema_new(const struct org *org, struct store *store);
 void schema_free(struct schema *s);
+
+/*
+ * For the modules that build the schema with schema_new(): appends the
+ * object of row (strings borrowed), with its system fields, row's fields,
+ * then extra (n org fields, e.g. a custom object's own) and the org's
+ * custom_fields for it, all interned in store. NULL when the store has no
+ * room for another object.
+ */
+struct object_def *schema_add(struct schema *s, const struct schema_row *row,
+                              const struct org_field *extra, size_t n,
+                              const struct org *org, struct store *store);
+/* A string the schema keeps until schema_free() (takes str). */
+const char *schema_keep(struct schema *s, char *str);
+/* The rows of this module's own objects (static; *n set). */
+const struct schema_row *schema_rows(size_t *n);
 
 /* Case-insensitive lookups; NULL when unknown. Borrowed. */
 const struct object_def *schema_object(const struct schema *s,

@@ -17,6 +17,7 @@
 #include "mailbox.h"
 #include "org.h"
 #include "orgrecords.h"
+#include "objects.h"
 #include "schema.h"
 #include "store.h"
 #include "w2lqueue.h"
@@ -42,7 +43,7 @@ sim_new(const struct sim_config *cfg, struct org *org, struct sf_err *err)
     rng_fill(&sim->rng, pod, 2, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
     first = 1000000 + rng_below(&sim->rng, 1000000);
     sim->store = store_new(pod, first);
-    sim->schema = schema_new(org, sim->store);
+    sim->schema = objects_schema(org, sim->store);
     orgrecords_load(org, sim->schema, sim->store, clock_now(&sim->clock));
     sim->mail = mailbox_new();
     sim->w2l = w2lqueue_new();
@@ -140,7 +141,7 @@ sim_replace_org(struct sim *sim, struct org *org)
     schema_free(sim->schema);
     org_free(sim->org);
     sim->org = org;
-    sim->schema = schema_new(org, sim->store);
+    sim->schema = objects_schema(org, sim->store);
     if (org->clock_frozen != sim->clock.frozen)
         clock_set_frozen(&sim->clock, org->clock_frozen);
     orgrecords_load(org, sim->schema, sim->store, sim_now(sim));

@@ -53,6 +53,14 @@ compound_name(const struct object_def *obj, const struct record *r)
     return j;
 }
 
+/* A read-only name made of other fields (an auto number is stored). */
+static int
+is_compound(const struct field_def *f)
+{
+    return (f->flags & (FIELD_NAME | FIELD_READONLY | FIELD_AUTONUMBER)) ==
+           (FIELD_NAME | FIELD_READONLY);
+}
+
 /* Fields whose value comes from the record itself, not its stored values. */
 static json_t *
 derived_value(const struct object_def *obj, const struct record *r,
@@ -81,7 +89,7 @@ derived_value(const struct object_def *obj, const struct record *r,
             owner = value_of(obj, r, "OwnerId");
         return owner ? json_string(owner) : json_null();
     }
-    if ((f->flags & FIELD_NAME) && (f->flags & FIELD_READONLY))
+    if (is_compound(f))
         return compound_name(obj, r);
     *is_derived = 0;
     return NULL;
@@ -142,7 +150,7 @@ sobject_field_stored(const struct field_def *f)
     for (i = 0; derived[i] != NULL; i++)
         if (strcmp(f->name, derived[i]) == 0)
             return 0;
-    return !((f->flags & FIELD_NAME) && (f->flags & FIELD_READONLY));
+    return !is_compound(f);
 }
 
 const char *

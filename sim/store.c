@@ -20,7 +20,7 @@
 #include "xmalloc.h"
 
 #define TOMBSTONE ((struct record *)(uintptr_t)1)
-#define MAX_INDEXES 64
+#define MAX_INDEXES 512
 #define STORE_IDS_FIRST 1024 /* slots of the ID index when empty */
 
 struct objtab {

@@ -19,7 +19,7 @@
 
 #include "sfid.h"
 
-#define STORE_MAX_OBJECTS 32
+#define STORE_MAX_OBJECTS 512
 #define STORE_MAX_FIELDS_PER_RECORD 800
 
 struct store;

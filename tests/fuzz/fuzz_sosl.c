@@ -122,7 +122,8 @@ match_all(const struct sosl_search *s, const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const struct soql_schema schema = {object_exists, field_type, NULL};
+    const struct soql_schema schema = {object_exists, field_type, NULL, NULL,
+                                       NULL};
     struct soql_error err = {{0}, {0}};
     struct sosl_search *s = sosl_parse((const char *)data, size, &err);
     size_t i;
