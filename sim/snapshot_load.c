@@ -25,6 +25,7 @@
 #include "journal.h"
 #include "jsonpos.h"
 #include "mailbox.h"
+#include "objects.h"
 #include "org.h"
 #include "rng.h"
 #include "schema.h"
@@ -586,7 +587,7 @@ load_parts(struct sim *sim, struct conf *c, json_t *root, struct staged *st)
         load_org(sim, c, root, st) == -1)
         return -1;
     st->store = store_new(st->pod, st->next_record);
-    st->schema = schema_new(st->org, st->store);
+    st->schema = objects_schema(st->org, st->store);
     if (load_records(c, root, st) == -1 ||
         load_journal(sim, c, root, st) == -1 ||
         load_modules(sim, c, root, st) == -1)

@@ -438,10 +438,57 @@ test_bad_state_changes_nothing(void **state)
     assert_int_equal(bulk_jobs(&b->a), 1);
 }
 
+/* A custom object's records (and their auto numbers) come back: the
+ * restored sim builds the org's custom objects as a started one does. */
+static void
+test_custom_object_records_restored(void **state)
+{
+    const char *org[] = {"--org", NULL, NULL};
+    struct simtest a, c;
+    json_t *made, *orig, *copy;
+    char *text, path[128], get[160];
+    long st;
+    FILE *fp;
+
+    (void)state;
+    org[1] = simtest_fixture("orgs/custom-objects.json");
+    simtest_start(&a, org);
+    simtest_login(&a, NULL);
+    made = simtest_api_json(&a, "POST", API "/sobjects/Invoice__c",
+                            "{\"Amount__c\": 12.5}", NULL, &st);
+    assert_int_equal(st, 201);
+    snprintf(get, sizeof(get), API "/sobjects/Invoice__c/%s",
+             json_string_value(json_object_get(made, "id")));
+    orig = simtest_api_json(&a, "GET", get, NULL, NULL, &st);
+    assert_int_equal(st, 200);
+    text = get_text(&a, "/__sim/state?secrets=1");
+    snprintf(path, sizeof(path), "/tmp/sfsim-state-%d.json", (int)getpid());
+    assert_non_null(fp = fopen(path, "w"));
+    assert_int_equal(fputs(text, fp) >= 0, 1);
+    assert_int_equal(fclose(fp), 0);
+    {
+        const char *args[] = {"--state", path, NULL};
+
+        simtest_start(&c, args);
+    }
+    simtest_login(&c, NULL);
+    copy = simtest_api_json(&c, "GET", get, NULL, NULL, &st);
+    assert_int_equal(st, 200);
+    assert_true(json_equal(orig, copy));
+    unlink(path);
+    free(text);
+    json_decref(made);
+    json_decref(orig);
+    json_decref(copy);
+    assert_int_equal(simtest_stop(&c), 0);
+    assert_int_equal(simtest_stop(&a), 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_custom_object_records_restored),
         cmocka_unit_test_setup_teardown(test_put_state_answers_the_same,
                                         start_busy, stop_busy),
         cmocka_unit_test_setup_teardown(test_state_file_answers_the_same,
