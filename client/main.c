@@ -18,6 +18,7 @@
 
 #include "batchrun.h"
 #include "budget.h"
+#include "bulkjob.h"
 #include "buyer.h"
 #include "deliver.h"
 #include "dlog.h"
@@ -68,6 +69,7 @@ struct run {
     /* While delivering, the loop of the buyer's format: one of them. */
     struct deliver *d;    /* one request a lead */
     struct batchrun *bd;  /* collection */
+    struct bulkjob *bj;   /* bulk */
     struct outcome_file out;
     struct dlog dlog;
     const char *leads_label;
@@ -215,6 +217,8 @@ stop_sending(struct run *r, const char *why)
         deliver_stop(r->d, r->stop_why);
     if (r->bd != NULL)
         batchrun_stop(r->bd, r->stop_why);
+    if (r->bj != NULL)
+        bulkjob_stop(r->bj, r->stop_why);
 }
 
 static void
@@ -436,7 +440,7 @@ hook_tick(void *arg)
 static int
 batch_format(const struct buyer *b)
 {
-    return b->format == BUYER_FMT_COLLECTION;
+    return b->format == BUYER_FMT_COLLECTION || b->format == BUYER_FMT_BULK;
 }
 
 /* Loads the buyer, state, leads and outcomes file. Returns an exit code
@@ -923,7 +927,14 @@ run_loop(struct run *r, const struct deliver_config *cfg,
     const char *ae;
     int rc;
 
-    if (r->b.format == BUYER_FMT_COLLECTION) {
+    if (r->b.format == BUYER_FMT_BULK) {
+        r->bj = bulkjob_new(cfg, hooks, &r->st);
+        if (r->stopped)
+            bulkjob_stop(r->bj, r->stop_why);
+        rc = bulkjob_run(r->bj);
+        *used_ms = bulkjob_token_used_ms(r->bj);
+        ae = bulkjob_auth_error(r->bj);
+    } else if (r->b.format == BUYER_FMT_COLLECTION) {
         r->bd = batchrun_new(cfg, hooks);
         if (r->stopped)
             batchrun_stop(r->bd, r->stop_why);
@@ -947,8 +958,10 @@ free_loop(struct run *r)
 {
     deliver_free(r->d);
     batchrun_free(r->bd);
+    bulkjob_free(r->bj);
     r->d = NULL;
     r->bd = NULL;
+    r->bj = NULL;
 }
 
 static int
