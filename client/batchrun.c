@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "authsync.h"
-#include "batch.h"
+#include "collmap.h"
 #include "log.h"
 #include "payload.h"
 #include "rng.h"
@@ -307,7 +307,7 @@ struct call {
 
 static void
 log_line(struct batchrun *d, const struct call *c, const struct item *it,
-         int index, const struct batch_verdict *v, int nleads,
+         int index, const struct collmap_verdict *v, int nleads,
          int64_t retry_in)
 {
     struct transfer *t = &d->t;
@@ -360,7 +360,7 @@ retry_delay(struct batchrun *d, const struct item *it)
 /* Decides it from v: reported, or queued for a retry. */
 static void
 judge(struct batchrun *d, const struct call *c, struct item *it, int index,
-      struct batch_verdict *v)
+      struct collmap_verdict *v)
 {
     int64_t delay = -1;
 
@@ -403,7 +403,7 @@ judge(struct batchrun *d, const struct call *c, struct item *it, int index,
  * resent.
  */
 static void
-unknown_result(struct batch_verdict *v, size_t n, const char *why)
+unknown_result(struct collmap_verdict *v, size_t n, const char *why)
 {
     for (size_t i = 0; i < n; i++) {
         v[i].verdict = CLASSIFY_REJECTED;
@@ -421,7 +421,7 @@ static void
 send_call(struct batchrun *d, struct item **v, size_t n)
 {
     const struct buyer *b = d->cfg.buyer;
-    struct batch_verdict *bv = xcalloc(n, sizeof(*bv));
+    struct collmap_verdict *bv = xcalloc(n, sizeof(*bv));
     json_t **recs = xcalloc(n, sizeof(*recs));
     struct transfer_req req;
     struct call c = {0};
@@ -432,8 +432,8 @@ send_call(struct batchrun *d, struct item **v, size_t n)
         recs[i] = v[i]->rec;
         v[i]->attempts++;
     }
-    body = batch_body(b, recs, n, &len);
-    c.url = batch_url(b, &c.method);
+    body = collmap_body(b, recs, n, &len);
+    c.url = collmap_url(b, &c.method);
     snprintf(c.id, sizeof(c.id), "b%u", ++d->calls);
     req = (struct transfer_req){
         .method = c.method,
@@ -455,7 +455,7 @@ send_call(struct batchrun *d, struct item **v, size_t n)
     c.body = transfer_json(&d->t);
     if (d->t.status != 0 && d->t.status != 401 && c.sent_ms > d->token_used_ms)
         d->token_used_ms = c.sent_ms;
-    batch_map(c.code, d->t.status, c.body, n, bv);
+    collmap_map(c.code, d->t.status, c.body, n, bv);
     if (c.code != 0 && d->t.sends > 0 && b->external_id_field == NULL)
         unknown_result(bv, n,
                        d->t.errbuf[0] ? d->t.errbuf

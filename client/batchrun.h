@@ -5,7 +5,7 @@
  * config as deliver.h's loop, so main.c wires both alike) and sends them
  * batch_size at a time in sObject Collections calls with allOrNone false,
  * one call at a time on one keep-alive connection. Each lead's outcome
- * comes from its own element of the answer (batch.h); a lead whose element
+ * comes from its own element of the answer (collmap.h); a lead whose element
  * failed is retried by itself, per the retry table, in a later call with
  * other leads, never with one that succeeded. A call that got no answer:
  * when it never went out, or the buyer upserts by external id (PATCH

@@ -1,7 +1,7 @@
 /*
- * batch.h - sObject Collections requests and answers: many leads, one call.
+ * collmap.h - sObject Collections requests and answers: many leads, one call.
  *
- * batch.c is pure: it builds the body of one Collections call from the
+ * collmap.c is pure: it builds the body of one Collections call from the
  * leads' records (payload_record()) and maps the answer back to each lead,
  * element i to the lead sent i-th. A lead is done only when its own element
  * says "success": true; a failed element gets the verdict the single-record
@@ -9,8 +9,8 @@
  * the retry table is the same for both paths. The loop that sends is
  * batchrun.c's.
  */
-#ifndef CLIENT_BATCH_H
-#define CLIENT_BATCH_H
+#ifndef CLIENT_COLLMAP_H
+#define CLIENT_COLLMAP_H
 
 #include <jansson.h>
 #include <stddef.h>
@@ -18,13 +18,13 @@
 #include "buyer.h"
 #include "classify.h"
 
-#define BATCH_ERROR_MAX 512
+#define COLLMAP_ERROR_MAX 512
 
 /* What the answer says of one lead of the call. */
-struct batch_verdict {
+struct collmap_verdict {
     enum classify_verdict verdict;
     const char *reason;          /* static: "ok", "validation", ... */
-    char error[BATCH_ERROR_MAX]; /* "CODE: message" of a failed element */
+    char error[COLLMAP_ERROR_MAX]; /* "CODE: message" of a failed element */
     json_t *elem;                /* its element (borrowed from the answer),
                                     NULL when the whole call decided */
 };
@@ -37,8 +37,8 @@ struct batch_verdict {
  * frees; its length in *len): {"allOrNone": false, "records": [{
  * "attributes": {"type": object}, ...}]}.
  */
-char *batch_url(const struct buyer *b, const char **method);
-char *batch_body(const struct buyer *b, json_t *const *records, size_t n,
+char *collmap_url(const struct buyer *b, const char **method);
+char *collmap_body(const struct buyer *b, json_t *const *records, size_t n,
                  size_t *len);
 
 /*
@@ -50,7 +50,7 @@ char *batch_body(const struct buyer *b, json_t *const *records, size_t n,
  * every out[i] has the same verdict, and a malformed 2xx is rejected with
  * reason "bad_answer").
  */
-int batch_map(int curlcode, long status, json_t *body, size_t n,
-              struct batch_verdict *out);
+int collmap_map(int curlcode, long status, json_t *body, size_t n,
+              struct collmap_verdict *out);
 
 #endif

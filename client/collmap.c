@@ -1,7 +1,7 @@
 /*
- * batch.c - sObject Collections bodies and answers (see batch.h).
+ * collmap.c - sObject Collections bodies and answers (see collmap.h).
  */
-#include "batch.h"
+#include "collmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 #include "xmalloc.h"
 
 char *
-batch_url(const struct buyer *b, const char **method)
+collmap_url(const struct buyer *b, const char **method)
 {
     size_t n = strlen(b->url);
 
@@ -27,7 +27,7 @@ batch_url(const struct buyer *b, const char **method)
 }
 
 char *
-batch_body(const struct buyer *b, json_t *const *records, size_t n,
+collmap_body(const struct buyer *b, json_t *const *records, size_t n,
            size_t *len)
 {
     json_t *doc = json_object(), *arr = json_array();
@@ -52,7 +52,7 @@ batch_body(const struct buyer *b, json_t *const *records, size_t n,
 /* The verdict of one element: success, or the first error's code judged
  * as the single-record path judges a 400 carrying it. */
 static void
-map_elem(json_t *elem, struct batch_verdict *v)
+map_elem(json_t *elem, struct collmap_verdict *v)
 {
     json_t *err = json_array_get(json_object_get(elem, "errors"), 0);
     const char *code = json_string_value(json_object_get(err, "statusCode"));
@@ -82,8 +82,8 @@ map_elem(json_t *elem, struct batch_verdict *v)
 }
 
 int
-batch_map(int curlcode, long status, json_t *body, size_t n,
-          struct batch_verdict *out)
+collmap_map(int curlcode, long status, json_t *body, size_t n,
+          struct collmap_verdict *out)
 {
     struct classify_result whole;
     int per_elem = curlcode == 0 && status >= 200 && status < 300 &&
