@@ -130,8 +130,7 @@ set_error(struct item *it, const char *reason, const char *msg)
 
 /* Reports it's outcome and frees it. */
 static void
-finish(struct batchrun *d, struct item *it, enum outcome o,
-       int64_t retry_at_ms)
+finish(struct batchrun *d, struct item *it, enum outcome o, int64_t retry_at_ms)
 {
     struct deliver_result r = {
         .lead = it->lead,
@@ -139,8 +138,8 @@ finish(struct batchrun *d, struct item *it, enum outcome o,
         .attempts = it->attempts,
         .status = it->status,
         .reason = it->reason != NULL ? it->reason : "",
-        .error = it->error[0] != '\0' && o != OUTCOME_DELIVERED ? it->error
-                                                                : NULL,
+        .error =
+            it->error[0] != '\0' && o != OUTCOME_DELIVERED ? it->error : NULL,
         .retry_at_ms = retry_at_ms,
     };
 
@@ -311,9 +310,8 @@ log_line(struct batchrun *d, const struct call *c, const struct item *it,
          int64_t retry_in)
 {
     struct transfer *t = &d->t;
-    char *elem = v != NULL && v->elem != NULL
-                     ? json_dumps(v->elem, JSON_COMPACT)
-                     : NULL;
+    char *elem =
+        v != NULL && v->elem != NULL ? json_dumps(v->elem, JSON_COMPACT) : NULL;
     struct dlog_entry e = {
         .time_ms = timesrc_now_ms(d->cfg.clock),
         .lead_id = it != NULL ? it->lead->id : NULL,
@@ -448,7 +446,7 @@ send_call(struct batchrun *d, struct item **v, size_t n)
     };
     c.sent_ms = timesrc_now_ms(d->cfg.clock);
     c.code = transfer_setup(&d->t, &req) == 0 ? transfer_perform(&d->t)
-                                               : CURLE_FAILED_INIT;
+                                              : CURLE_FAILED_INIT;
     if (c.code != 0 && d->t.sends == 0 && d->hooks.unsent != NULL)
         for (size_t i = 0; i < n; i++)
             d->hooks.unsent(d->hooks.arg, v[i]->lead, c.sent_ms);
@@ -497,8 +495,7 @@ idle(struct batchrun *d)
 int
 batchrun_run(struct batchrun *d)
 {
-    struct item **v =
-        xcalloc((size_t)d->cfg.buyer->batch_size, sizeof(*v));
+    struct item **v = xcalloc((size_t)d->cfg.buyer->batch_size, sizeof(*v));
     size_t n;
 
     if (d->cfg.refresh_first && d->uses_token)

@@ -49,10 +49,10 @@ struct bulkjob {
     struct transfer t;
     struct item *v; /* owned: every lead from the source */
     size_t n, cap;
-    json_t *bykey;  /* external id value -> index in v, for one job */
-    json_t *byid;   /* lead id -> index in v */
-    json_t *jobs;   /* the state file's jobs: [{"job", "leads"}] */
-    char *base;     /* delivery.url without a trailing '/' */
+    json_t *bykey; /* external id value -> index in v, for one job */
+    json_t *byid;  /* lead id -> index in v */
+    json_t *jobs;  /* the state file's jobs: [{"job", "leads"}] */
+    char *base;    /* delivery.url without a trailing '/' */
     char job[BULKJOB_ID_MAX];
     unsigned reqs;
     int uses_token, refreshed;
@@ -64,8 +64,8 @@ struct bulkjob {
 };
 
 struct bulkjob *
-bulkjob_new(const struct deliver_config *cfg,
-            const struct deliver_hooks *hooks, const struct state *st)
+bulkjob_new(const struct deliver_config *cfg, const struct deliver_hooks *hooks,
+            const struct state *st)
 {
     struct bulkjob *j = xcalloc(1, sizeof(*j));
     size_t n = strlen(cfg->buyer->url);
@@ -257,9 +257,8 @@ refresh(struct bulkjob *j)
  * again; with retry, no answer / 429 / 5xx are retried with backoff.
  */
 static int
-call(struct bulkjob *j, const char *method, const char *url,
-     const char *ctype, const char *body, size_t len, int retry, int nleads,
-     struct sf_err *err)
+call(struct bulkjob *j, const char *method, const char *url, const char *ctype,
+     const char *body, size_t len, int retry, int nleads, struct sf_err *err)
 {
     const struct buyer *b = j->cfg.buyer;
     int code, tries = 0, reauths = 0;
@@ -283,15 +282,14 @@ call(struct bulkjob *j, const char *method, const char *url,
             .timeout_ms = (long)b->timeout_ms,
         };
         code = transfer_setup(&j->t, &req) == 0 ? transfer_perform(&j->t)
-                                                 : CURLE_FAILED_INIT;
+                                                : CURLE_FAILED_INIT;
         log_request(j, method, url, code, nleads);
         if (code == 0 && j->t.status >= 200 && j->t.status < 300) {
             j->token_used_ms = timesrc_now_ms(j->cfg.clock);
             return 0;
         }
         doc = transfer_json(&j->t);
-        if (code == 0 && authsync_session_error(&j->t, doc) &&
-            reauths++ < 2) {
+        if (code == 0 && authsync_session_error(&j->t, doc) && reauths++ < 2) {
             json_decref(doc);
             if (!j->uses_token) {
                 snprintf(j->auth_error, sizeof(j->auth_error),
@@ -422,8 +420,7 @@ forget_job(struct bulkjob *j)
     size_t i;
 
     json_array_foreach(j->jobs, i, e) {
-        if (strcmp(json_string_value(json_object_get(e, "job")), j->job) ==
-            0) {
+        if (strcmp(json_string_value(json_object_get(e, "job")), j->job) == 0) {
             json_array_remove(j->jobs, i);
             break;
         }
@@ -564,8 +561,8 @@ read_results(struct bulkjob *j, const char *file, enum row_fate fate,
 
     if (call(j, "GET", url, NULL, NULL, 0, 1, 0, err) == 0 &&
         bulkmap_rows(j->t.resp.data != NULL ? j->t.resp.data : "",
-                     j->t.resp.len, j->cfg.buyer->external_id_field, on_row,
-                     &a, err) >= 0)
+                     j->t.resp.len, j->cfg.buyer->external_id_field, on_row, &a,
+                     err) >= 0)
         rc = 0;
     free(url);
     return rc;
@@ -581,8 +578,8 @@ judge(struct bulkjob *j, const char *st, const char *message)
     int complete = strcmp(st, "JobComplete") == 0;
     char why[SF_ERR_MSG_MAX];
 
-    snprintf(why, sizeof(why), "job %s ended %s%s%.300s; not delivered",
-             j->job, st, *message ? ": " : "", message);
+    snprintf(why, sizeof(why), "job %s ended %s%s%.300s; not delivered", j->job,
+             st, *message ? ": " : "", message);
     for (size_t i = 0; i < j->n; i++) {
         struct item *it = &j->v[i];
 
@@ -635,8 +632,7 @@ finish_job(struct bulkjob *j)
     }
     if (read_results(j, "/successfulResults/", ROW_OK, &err) == -1 ||
         read_results(j, "/failedResults/", ROW_FAILED, &err) == -1 ||
-        read_results(j, "/unprocessedrecords/", ROW_UNPROCESSED, &err) ==
-            -1) {
+        read_results(j, "/unprocessedrecords/", ROW_UNPROCESSED, &err) == -1) {
         hold_job(j, "bulk_results", err.msg);
         free(st);
         return;
@@ -664,16 +660,16 @@ run_job(struct bulkjob *j, size_t n)
             j->v[i].attempts++;
         }
     csv = bulkmap_csv(recs, k, b->external_id_field, &len);
-    doc = json_pack("{s:s, s:s, s:s, s:s, s:s}", "object", b->object,
-                    "operation", "upsert", "externalIdFieldName",
-                    b->external_id_field, "contentType", "CSV", "lineEnding",
-                    "LF");
+    doc =
+        json_pack("{s:s, s:s, s:s, s:s, s:s}", "object", b->object, "operation",
+                  "upsert", "externalIdFieldName", b->external_id_field,
+                  "contentType", "CSV", "lineEnding", "LF");
     body = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     err_clear(&err);
     j->job[0] = '\0';
-    if (call(j, "POST", j->base, BUYER_JSON_TYPE, body, strlen(body), 1,
-             (int)k, &err) == -1) {
+    if (call(j, "POST", j->base, BUYER_JSON_TYPE, body, strlen(body), 1, (int)k,
+             &err) == -1) {
         hold_job(j, "bulk_create", err.msg);
         goto out;
     }
@@ -697,8 +693,8 @@ run_job(struct bulkjob *j, size_t n)
     }
     free(url);
     url = job_url(j, "");
-    if (call(j, "PATCH", url, BUYER_JSON_TYPE,
-             "{\"state\":\"UploadComplete\"}", 26, 1, (int)k, &err) == -1) {
+    if (call(j, "PATCH", url, BUYER_JSON_TYPE, "{\"state\":\"UploadComplete\"}",
+             26, 1, (int)k, &err) == -1) {
         hold_job(j, "bulk_upload", err.msg);
         goto out;
     }
@@ -763,8 +759,8 @@ resume_jobs(struct bulkjob *j)
         st = job_state(j, message, sizeof(message), &err);
         if (st != NULL && strcmp(st, "Open") == 0) {
             url = job_url(j, "");
-            call(j, "PATCH", url, BUYER_JSON_TYPE,
-                 "{\"state\":\"Aborted\"}", 19, 1, 0, &err);
+            call(j, "PATCH", url, BUYER_JSON_TYPE, "{\"state\":\"Aborted\"}",
+                 19, 1, 0, &err);
             free(url);
             for (size_t k = 0; k < j->n; k++)
                 if (j->v[k].in_job)

@@ -32,10 +32,10 @@ enum buyer_ctype {
 
 /* The shape of a JSON body (delivery.format); form buyers are always FORM. */
 enum buyer_format {
-    BUYER_FMT_FORM,    /* key=value&... */
-    BUYER_FMT_SOBJECT, /* REST sObject: {"Field": "value", ...} */
-    BUYER_FMT_FLOW,    /* Flow invocable action: {"inputs": [{...}]} */
-    BUYER_FMT_APEXREST, /* Apex REST: a plain object, like SOBJECT */
+    BUYER_FMT_FORM,       /* key=value&... */
+    BUYER_FMT_SOBJECT,    /* REST sObject: {"Field": "value", ...} */
+    BUYER_FMT_FLOW,       /* Flow invocable action: {"inputs": [{...}]} */
+    BUYER_FMT_APEXREST,   /* Apex REST: a plain object, like SOBJECT */
     BUYER_FMT_COLLECTION, /* sObject Collections: batch_size records a call */
     BUYER_FMT_BULK        /* one Bulk API 2.0 ingest job per job_size leads */
 };

@@ -28,7 +28,7 @@ collmap_url(const struct buyer *b, const char **method)
 
 char *
 collmap_body(const struct buyer *b, json_t *const *records, size_t n,
-           size_t *len)
+             size_t *len)
 {
     json_t *doc = json_object(), *arr = json_array();
     char *text;
@@ -83,7 +83,7 @@ map_elem(json_t *elem, struct collmap_verdict *v)
 
 int
 collmap_map(int curlcode, long status, json_t *body, size_t n,
-          struct collmap_verdict *out)
+            struct collmap_verdict *out)
 {
     struct classify_result whole;
     int per_elem = curlcode == 0 && status >= 200 && status < 300 &&
@@ -101,8 +101,7 @@ collmap_map(int curlcode, long status, json_t *body, size_t n,
         out[i].verdict = whole.verdict;
         out[i].reason = whole.reason;
         out[i].elem = NULL;
-        if (whole.verdict == CLASSIFY_REJECTED && status >= 200 &&
-            status < 300)
+        if (whole.verdict == CLASSIFY_REJECTED && status >= 200 && status < 300)
             snprintf(out[i].error, sizeof(out[i].error),
                      "HTTP %ld but not one result per record", status);
         else if (status != 0)

@@ -23,10 +23,10 @@
 /* What the answer says of one lead of the call. */
 struct collmap_verdict {
     enum classify_verdict verdict;
-    const char *reason;          /* static: "ok", "validation", ... */
+    const char *reason;            /* static: "ok", "validation", ... */
     char error[COLLMAP_ERROR_MAX]; /* "CODE: message" of a failed element */
-    json_t *elem;                /* its element (borrowed from the answer),
-                                    NULL when the whole call decided */
+    json_t *elem;                  /* its element (borrowed from the answer),
+                                      NULL when the whole call decided */
 };
 
 /*
@@ -39,7 +39,7 @@ struct collmap_verdict {
  */
 char *collmap_url(const struct buyer *b, const char **method);
 char *collmap_body(const struct buyer *b, json_t *const *records, size_t n,
-                 size_t *len);
+                   size_t *len);
 
 /*
  * Maps the answer of a call of n records (curlcode a CURLcode, status 0
@@ -51,6 +51,6 @@ char *collmap_body(const struct buyer *b, json_t *const *records, size_t n,
  * reason "bad_answer").
  */
 int collmap_map(int curlcode, long status, json_t *body, size_t n,
-              struct collmap_verdict *out);
+                struct collmap_verdict *out);
 
 #endif

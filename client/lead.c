@@ -149,8 +149,8 @@ csv_quoted(const char *text, size_t len, size_t *pos, long *line,
 }
 
 json_t *
-lead_csv_record(const char *text, size_t len, size_t *pos, long *line, char *why,
-           size_t n)
+lead_csv_record(const char *text, size_t len, size_t *pos, long *line,
+                char *why, size_t n)
 {
     json_t *cells = json_array();
     struct buf cell;

@@ -67,9 +67,9 @@ struct run {
     struct budget budget; /* Web-to-Lead buyers only (has_budget) */
     int has_budget;
     /* While delivering, the loop of the buyer's format: one of them. */
-    struct deliver *d;    /* one request a lead */
-    struct batchrun *bd;  /* collection */
-    struct bulkjob *bj;   /* bulk */
+    struct deliver *d;   /* one request a lead */
+    struct batchrun *bd; /* collection */
+    struct bulkjob *bj;  /* bulk */
     struct outcome_file out;
     struct dlog dlog;
     const char *leads_label;
@@ -921,8 +921,8 @@ summary(const struct run *r, const char *auth_error)
  * libcurl failed. Fills *used_ms and auth_error (size n). */
 static int
 run_loop(struct run *r, const struct deliver_config *cfg,
-         const struct deliver_hooks *hooks, int64_t *used_ms,
-         char *auth_error, size_t n)
+         const struct deliver_hooks *hooks, int64_t *used_ms, char *auth_error,
+         size_t n)
 {
     const char *ae;
     int rc;

@@ -74,20 +74,19 @@ write_buyer(int max_retries, const char *extra)
                      "{\"delivery\":{\"url\":\"%s" COLL_PATH
                      "\",\"format\":\"collection\"}}",
                      sim.proc.url);
-    clienttest_write_buyer(&c, b, CLIENTTEST_REST_MAPPING,
-                           "{\"mapping\":{\"email\":\"Email\"}}",
-                           max_retries == 0
-                               ? "{\"retry\":{\"max_retries\":0}}"
-                               : "{\"retry\":{\"max_retries\":2,"
-                                 "\"backoff_ms\":1,\"jitter\":false}}",
-                           extra, NULL);
+    clienttest_write_buyer(
+        &c, b, CLIENTTEST_REST_MAPPING, "{\"mapping\":{\"email\":\"Email\"}}",
+        max_retries == 0 ? "{\"retry\":{\"max_retries\":0}}"
+                         : "{\"retry\":{\"max_retries\":2,"
+                           "\"backoff_ms\":1,\"jitter\":false}}",
+        extra, NULL);
 }
 
 static int
 run_client(int resume)
 {
-    return clienttest_run(&c, &(struct clienttest_run){
-                                  .resume = resume, .log = 1, .quiet = 1});
+    return clienttest_run(
+        &c, &(struct clienttest_run){.resume = resume, .log = 1, .quiet = 1});
 }
 
 static void
@@ -116,14 +115,14 @@ calls(const char *path)
 static size_t
 records_of(const char *id)
 {
-    json_t *all = simtest_journal_find(
-        &sim, &(struct simtest_match){.kind = "record"});
+    json_t *all =
+        simtest_journal_find(&sim, &(struct simtest_match){.kind = "record"});
     json_t *e;
     size_t i, n = 0;
 
     json_array_foreach(all, i, e) {
-        const char *v = json_string_value(json_object_get(
-            json_object_get(e, "fields"), "source_lead_id__c"));
+        const char *v = json_string_value(
+            json_object_get(json_object_get(e, "fields"), "source_lead_id__c"));
 
         n += v != NULL && strcmp(v, id) == 0;
     }
@@ -208,7 +207,8 @@ test_rolled_back_none_delivered(void **state)
     assert_outcome(all, "r2", "delivery_failed");
     assert_string_equal(clienttest_str(all, "r0", "reason"), "rolled_back");
     json_decref(all);
-    req = simtest_journal_last(&sim, &(struct simtest_match){.path = COLL_PATH});
+    req =
+        simtest_journal_last(&sim, &(struct simtest_match){.path = COLL_PATH});
     assert_non_null(req);
     assert_non_null(strstr(json_string_value(json_object_get(req, "body")),
                            "\"allOrNone\":false"));
@@ -382,10 +382,10 @@ test_expired_token(void **state)
     assert_outcome(all, "t4", "delivered");
     json_decref(all);
     assert_int_equal(simtest_count(&sim, "Lead"), 5);
-    assert_int_equal(simtest_journal_count(
-                         &sim, &(struct simtest_match){.path = COLL_PATH,
-                                                       .status = 401}),
-                     1);
+    assert_int_equal(
+        simtest_journal_count(
+            &sim, &(struct simtest_match){.path = COLL_PATH, .status = 401}),
+        1);
 }
 
 /* The delivery log: one line for the call (lead_id null, batch, leads),

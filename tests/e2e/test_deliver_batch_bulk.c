@@ -88,8 +88,8 @@ write_buyer(const char *extra)
 static pid_t
 launch(int resume)
 {
-    return clienttest_launch(&c, &(struct clienttest_run){
-                                     .resume = resume, .log = 1, .quiet = 1});
+    return clienttest_launch(
+        &c, &(struct clienttest_run){.resume = resume, .log = 1, .quiet = 1});
 }
 
 static int
@@ -226,8 +226,7 @@ test_partly_failed_job_resumed_no_doubles(void **state)
     assert_int_equal(run_client(0), 0);
     all = clienttest_outcomes(&c);
     assert_int_equal(count_outcome(all, "p", 210, "held"), 210);
-    assert_string_equal(clienttest_str(all, "p0", "reason"),
-                        "bulk_job_failed");
+    assert_string_equal(clienttest_str(all, "p0", "reason"), "bulk_job_failed");
     assert_string_equal(clienttest_str(all, "p209", "reason"), "unprocessed");
     json_decref(all);
     assert_int_equal(simtest_count(&sim, "Lead"), 200);

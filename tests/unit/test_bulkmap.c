@@ -41,8 +41,8 @@ test_csv(void **state)
     char *csv;
 
     (void)state;
-    recs[0] = json_loads("{\"LastName\":\"A \\\"q\\\", x\",\"k__c\":\"1\"}", 0,
-                         NULL);
+    recs[0] =
+        json_loads("{\"LastName\":\"A \\\"q\\\", x\",\"k__c\":\"1\"}", 0, NULL);
     recs[1] = json_loads("{\"k__c\":\"2\",\"Email\":\"b@x\"}", 0, NULL);
     csv = bulkmap_csv(recs, 2, "k__c", &len);
     assert_string_equal(csv, "\"k__c\",\"LastName\",\"Email\"\n"
@@ -72,8 +72,7 @@ test_result_files(void **state)
 
     (void)state;
     err_clear(&err);
-    assert_int_equal(bulkmap_rows(ok, strlen(ok), "k__c", on_row, &s, &err),
-                     2);
+    assert_int_equal(bulkmap_rows(ok, strlen(ok), "k__c", on_row, &s, &err), 2);
     assert_int_equal(
         bulkmap_rows(failed, strlen(failed), "k__c", on_row, &s, &err), 1);
     assert_int_equal(
@@ -101,8 +100,8 @@ test_bad_files(void **state)
         bulkmap_rows(nokey, strlen(nokey), "k__c", on_row, &s, &err), -1);
     assert_non_null(strstr(err.msg, "no column"));
     err_clear(&err);
-    assert_int_equal(
-        bulkmap_rows(torn, strlen(torn), "k__c", on_row, &s, &err), -1);
+    assert_int_equal(bulkmap_rows(torn, strlen(torn), "k__c", on_row, &s, &err),
+                     -1);
     assert_int_equal(s.rows, 1);
 }
 

@@ -31,14 +31,14 @@ parse(const char *text)
 static void
 test_per_element(void **state)
 {
-    json_t *body = parse(
-        "[{\"id\":\"00Q1\",\"success\":true,\"errors\":[]},"
-        "{\"success\":false,\"errors\":[{\"statusCode\":"
-        "\"FIELD_CUSTOM_VALIDATION_EXCEPTION\",\"message\":\"bad phone\","
-        "\"fields\":[\"Phone\"]}]},"
-        "{\"success\":false,\"errors\":[{\"statusCode\":"
-        "\"ALL_OR_NONE_OPERATION_ROLLED_BACK\",\"message\":\"m\"}]},"
-        "{\"success\":false,\"errors\":[]}]");
+    json_t *body =
+        parse("[{\"id\":\"00Q1\",\"success\":true,\"errors\":[]},"
+              "{\"success\":false,\"errors\":[{\"statusCode\":"
+              "\"FIELD_CUSTOM_VALIDATION_EXCEPTION\",\"message\":\"bad phone\","
+              "\"fields\":[\"Phone\"]}]},"
+              "{\"success\":false,\"errors\":[{\"statusCode\":"
+              "\"ALL_OR_NONE_OPERATION_ROLLED_BACK\",\"message\":\"m\"}]},"
+              "{\"success\":false,\"errors\":[]}]");
     struct collmap_verdict v[4];
 
     (void)state;
@@ -125,14 +125,14 @@ test_request(void **state)
     b.object = object;
     u = collmap_url(&b, &method);
     assert_string_equal(method, "POST");
-    assert_string_equal(u,
-                        "https://x.test/services/data/v62.0/composite/sobjects");
+    assert_string_equal(
+        u, "https://x.test/services/data/v62.0/composite/sobjects");
     free(u);
     b.external_id_field = extid;
     u = collmap_url(&b, &method);
     assert_string_equal(method, "PATCH");
     assert_string_equal(u, "https://x.test/services/data/v62.0/composite/"
-                             "sobjects/Lead/source_lead_id__c");
+                           "sobjects/Lead/source_lead_id__c");
     free(u);
     recs[0] = parse("{\"LastName\":\"A\",\"source_lead_id__c\":\"a\"}");
     recs[1] = parse("{\"LastName\":\"B\",\"source_lead_id__c\":\"b\"}");
