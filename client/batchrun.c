@@ -36,11 +36,30 @@ struct item {
     char error[SF_ERR_MSG_MAX];
 };
 
+/* One call in flight: its leads, its request and its transfer. */
+struct call {
+    struct call *next;
+    struct item **v;
+    size_t n;
+    char id[BATCHRUN_ID_MAX];
+    const char *method;
+    char *url, *body;
+    int code; /* CURLcode, once done */
+    json_t *answer;
+    int64_t sent_ms;
+    unsigned token_gen;
+    struct transfer t;
+};
+
 struct batchrun {
     struct deliver_config cfg;
     struct deliver_hooks hooks;
     struct rng rng;
-    struct transfer t;
+    struct transfer t; /* token refreshes */
+    CURLM *multi;
+    struct call *inflight; /* owned list */
+    size_t ninflight;
+    unsigned token_gen;
     struct item **queue; /* waiting for a retry's backoff */
     size_t nqueue;
     int source_end;
@@ -93,6 +112,22 @@ item_free(struct item *it)
     free(it);
 }
 
+static void
+call_free(struct batchrun *d, struct call *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i] != NULL)
+            item_free(c->v[i]);
+    if (d->multi != NULL && c->t.easy != NULL)
+        curl_multi_remove_handle(d->multi, c->t.easy);
+    transfer_cleanup(&c->t);
+    json_decref(c->answer);
+    free(c->v);
+    free(c->url);
+    free(c->body);
+    free(c);
+}
+
 void
 batchrun_free(struct batchrun *d)
 {
@@ -101,7 +136,15 @@ batchrun_free(struct batchrun *d)
     for (size_t i = 0; i < d->nqueue; i++)
         item_free(d->queue[i]);
     free(d->queue);
+    while (d->inflight != NULL) {
+        struct call *c = d->inflight;
+
+        d->inflight = c->next;
+        call_free(d, c);
+    }
     transfer_cleanup(&d->t);
+    if (d->multi != NULL)
+        curl_multi_cleanup(d->multi);
     free(d);
 }
 
@@ -185,9 +228,8 @@ item_new(struct batchrun *d, const struct lead *l)
 /*
  * Up to batch_size items into v: the due retries first (in the order
  * they were queued), then leads from the source. The source is a file
- * being read: a call waits for it to fill, so that the calls' split does
- * not depend on how far the reader got; only while retries wait does a
- * call go with what there is.
+ * already in memory, being parsed: a call waits for it to fill, so that
+ * the calls' split does not depend on how far the parser got.
  */
 static size_t
 gather(struct batchrun *d, struct item **v)
@@ -203,8 +245,8 @@ gather(struct batchrun *d, struct item **v)
     }
     d->nqueue = m;
     while (n < max && !d->source_end) {
-        int end = 0, wait = d->nqueue == 0;
-        const struct lead *l = d->hooks.next_lead(d->hooks.arg, wait, &end);
+        int end = 0;
+        const struct lead *l = d->hooks.next_lead(d->hooks.arg, 1, &end);
         struct item *it;
 
         d->source_end = end;
@@ -257,6 +299,7 @@ refresh(struct batchrun *d)
     buyer_set_header(d->cfg.buyer, "Authorization", hdr);
     if (d->hooks.on_token != NULL)
         d->hooks.on_token(d->hooks.arg, token);
+    d->token_gen++;
     d->token_used_ms = timesrc_now_ms(d->cfg.clock);
     free(hdr);
     free(token);
@@ -295,21 +338,12 @@ admit(struct batchrun *d, struct item **v, size_t n)
     return m;
 }
 
-struct call {
-    char id[BATCHRUN_ID_MAX];
-    const char *method;
-    char *url;
-    int code; /* CURLcode */
-    json_t *body;
-    int64_t sent_ms;
-};
-
 static void
 log_line(struct batchrun *d, const struct call *c, const struct item *it,
          int index, const struct collmap_verdict *v, int nleads,
          int64_t retry_in)
 {
-    struct transfer *t = &d->t;
+    const struct transfer *t = &c->t;
     char *elem =
         v != NULL && v->elem != NULL ? json_dumps(v->elem, JSON_COMPACT) : NULL;
     struct dlog_entry e = {
@@ -344,12 +378,12 @@ log_line(struct batchrun *d, const struct call *c, const struct item *it,
 
 /* The backoff before it's next retry, honouring Retry-After. */
 static int64_t
-retry_delay(struct batchrun *d, const struct item *it)
+retry_delay(struct batchrun *d, const struct call *c, const struct item *it)
 {
     int64_t ra = -1;
 
-    if (d->t.retry_after[0] != '\0')
-        ra = classify_retry_after(d->t.retry_after,
+    if (c->t.retry_after[0] != '\0')
+        ra = classify_retry_after(c->t.retry_after,
                                   timesrc_now_ms(d->cfg.clock));
     return classify_backoff_ms(&d->cfg.buyer->retry, it->retries + 1, ra,
                                rng_next(&d->rng));
@@ -362,7 +396,7 @@ judge(struct batchrun *d, const struct call *c, struct item *it, int index,
 {
     int64_t delay = -1;
 
-    it->status = d->t.status;
+    it->status = c->t.status;
     it->reason = v->reason;
     if (v->error[0] != '\0')
         set_error(it, v->reason, v->error);
@@ -371,7 +405,7 @@ judge(struct batchrun *d, const struct call *c, struct item *it, int index,
         v->verdict = CLASSIFY_RETRY;
     if (v->verdict == CLASSIFY_RETRY && !d->halted &&
         it->retries < d->cfg.buyer->retry.max_retries)
-        delay = retry_delay(d, it);
+        delay = retry_delay(d, c, it);
     log_line(d, c, it, index, v, 0, delay);
     switch (v->verdict) {
     case CLASSIFY_DONE:
@@ -414,68 +448,124 @@ unknown_result(struct collmap_verdict *v, size_t n, const char *why)
     }
 }
 
-/* Sends v[0..n) in one call and judges each lead. */
+/* Starts a call of v[0..n) (the call takes the items). 0, or -1 when
+ * libcurl refused it (its leads are then judged as never sent). */
+static void end_call(struct batchrun *d, struct call *c);
+
 static void
-send_call(struct batchrun *d, struct item **v, size_t n)
+start_call(struct batchrun *d, struct item **v, size_t n)
 {
     const struct buyer *b = d->cfg.buyer;
-    struct collmap_verdict *bv = xcalloc(n, sizeof(*bv));
+    struct call *c = xcalloc(1, sizeof(*c));
     json_t **recs = xcalloc(n, sizeof(*recs));
     struct transfer_req req;
-    struct call c = {0};
     size_t len;
-    char *body;
 
+    c->v = xcalloc(n, sizeof(*c->v));
+    c->n = n;
     for (size_t i = 0; i < n; i++) {
+        c->v[i] = v[i];
         recs[i] = v[i]->rec;
         v[i]->attempts++;
     }
-    body = collmap_body(b, recs, n, &len);
-    c.url = collmap_url(b, &c.method);
-    snprintf(c.id, sizeof(c.id), "b%u", ++d->calls);
+    c->body = collmap_body(b, recs, n, &len);
+    free(recs);
+    c->url = collmap_url(b, &c->method);
+    snprintf(c->id, sizeof(c->id), "b%u", ++d->calls);
+    transfer_init(&c->t, c);
     req = (struct transfer_req){
-        .method = c.method,
-        .url = c.url,
+        .method = c->method,
+        .url = c->url,
         .content_type = BUYER_JSON_TYPE,
-        .body = body,
+        .body = c->body,
         .len = len,
         .headers = b->headers,
         .nheaders = b->nheaders,
         .connect_timeout_ms = (long)b->connect_timeout_ms,
         .timeout_ms = (long)b->timeout_ms,
     };
-    c.sent_ms = timesrc_now_ms(d->cfg.clock);
-    c.code = transfer_setup(&d->t, &req) == 0 ? transfer_perform(&d->t)
-                                              : CURLE_FAILED_INIT;
-    if (c.code != 0 && d->t.sends == 0 && d->hooks.unsent != NULL)
-        for (size_t i = 0; i < n; i++)
-            d->hooks.unsent(d->hooks.arg, v[i]->lead, c.sent_ms);
-    c.body = transfer_json(&d->t);
-    if (d->t.status != 0 && d->t.status != 401 && c.sent_ms > d->token_used_ms)
-        d->token_used_ms = c.sent_ms;
-    collmap_map(c.code, d->t.status, c.body, n, bv);
-    if (c.code != 0 && d->t.sends > 0 && b->external_id_field == NULL)
-        unknown_result(bv, n,
-                       d->t.errbuf[0] ? d->t.errbuf
-                                      : curl_easy_strerror((CURLcode)c.code));
-    log_line(d, &c, NULL, -1, bv[0].elem == NULL ? &bv[0] : NULL, (int)n, -1);
-    if (bv[0].elem == NULL && bv[0].verdict == CLASSIFY_REAUTH &&
-        !d->uses_token) {
+    c->sent_ms = timesrc_now_ms(d->cfg.clock);
+    c->token_gen = d->token_gen;
+    if (transfer_setup(&c->t, &req) == -1 ||
+        curl_multi_add_handle(d->multi, c->t.easy) != CURLM_OK) {
+        c->code = CURLE_FAILED_INIT;
+        end_call(d, c);
+        return;
+    }
+    c->next = d->inflight;
+    d->inflight = c;
+    d->ninflight++;
+}
+
+/* A call ended (c->code set, its handle out of the multi): judges each
+ * lead and frees c. */
+static void
+end_call(struct batchrun *d, struct call *c)
+{
+    const struct buyer *b = d->cfg.buyer;
+    struct collmap_verdict *bv = xcalloc(c->n, sizeof(*bv));
+    int whole_reauth;
+
+    c->code = transfer_done(&c->t, c->code);
+    if (c->code != 0 && c->t.sends == 0 && d->hooks.unsent != NULL)
+        for (size_t i = 0; i < c->n; i++)
+            d->hooks.unsent(d->hooks.arg, c->v[i]->lead, c->sent_ms);
+    c->answer = transfer_json(&c->t);
+    if (c->t.status != 0 && c->t.status != 401 &&
+        c->token_gen == d->token_gen && c->sent_ms > d->token_used_ms)
+        d->token_used_ms = c->sent_ms;
+    collmap_map(c->code, c->t.status, c->answer, c->n, bv);
+    if (c->code != 0 && c->t.sends > 0 && b->external_id_field == NULL)
+        unknown_result(bv, c->n,
+                       c->t.errbuf[0] ? c->t.errbuf
+                                      : curl_easy_strerror((CURLcode)c->code));
+    whole_reauth = bv[0].elem == NULL && bv[0].verdict == CLASSIFY_REAUTH;
+    log_line(d, c, NULL, -1, bv[0].elem == NULL ? &bv[0] : NULL, (int)c->n,
+             -1);
+    if (whole_reauth && !d->uses_token) {
         snprintf(d->auth_error, sizeof(d->auth_error),
                  "session expired or invalid and the buyer has no refresh "
                  "credentials (auth.*)");
         halt(d, "auth", d->auth_error);
     }
-    for (size_t i = 0; i < n; i++)
-        judge(d, &c, v[i], (int)i, &bv[i]);
-    if (bv[0].elem == NULL && bv[0].verdict == CLASSIFY_REAUTH &&
-        d->uses_token && !d->halted)
+    /* A token refreshed since this call went out: the call only needs to
+     * go again. */
+    if (whole_reauth && d->uses_token && !d->halted &&
+        c->token_gen == d->token_gen)
         refresh(d);
-    json_decref(c.body);
-    free(c.url);
-    free(body);
-    free(recs);
+    for (size_t i = 0; i < c->n; i++) {
+        judge(d, c, c->v[i], (int)i, &bv[i]);
+        c->v[i] = NULL;
+    }
+    call_free(d, c);
     free(bv);
+}
+
+/* Ends every call libcurl has finished. */
+static void
+reap(struct batchrun *d)
+{
+    CURLMsg *msg;
+    int left;
+
+    while ((msg = curl_multi_info_read(d->multi, &left)) != NULL) {
+        struct call *c = NULL, **pp;
+        CURL *easy;
+
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        easy = msg->easy_handle;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, &c);
+        c->code = (int)msg->data.result;
+        curl_multi_remove_handle(d->multi, easy);
+        for (pp = &d->inflight; *pp != NULL; pp = &(*pp)->next)
+            if (*pp == c) {
+                *pp = c->next;
+                break;
+            }
+        d->ninflight--;
+        end_call(d, c);
+    }
 }
 
 /* Sleeps until the earliest queued retry is due, at most
@@ -492,31 +582,67 @@ idle(struct batchrun *d)
         timesrc_sleep_ms(t);
 }
 
+/* Starts calls while slots are free and leads are there; 0 when none
+ * could start (no lead ready). */
+static int
+fill(struct batchrun *d, struct item **v)
+{
+    size_t n;
+    int started = 0;
+
+    while (!d->halted && d->ninflight < (size_t)d->cfg.concurrency) {
+        n = admit(d, v, gather(d, v));
+        if (n == 0)
+            break;
+        if (token_stale(d) && d->ninflight == 0 && refresh(d) == -1) {
+            for (size_t i = 0; i < n; i++)
+                hold(d, v[i]);
+            break;
+        }
+        start_call(d, v, n);
+        started = 1;
+    }
+    return started;
+}
+
 int
 batchrun_run(struct batchrun *d)
 {
     struct item **v = xcalloc((size_t)d->cfg.buyer->batch_size, sizeof(*v));
-    size_t n;
+    int running;
 
+    d->multi = curl_multi_init();
+    if (d->multi == NULL) {
+        free(v);
+        return -1;
+    }
+    if (d->cfg.concurrency < 1)
+        d->cfg.concurrency = 1;
+    curl_multi_setopt(d->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                      d->cfg.concurrency);
+    curl_multi_setopt(d->multi, CURLMOPT_MAXCONNECTS, d->cfg.concurrency);
     if (d->cfg.refresh_first && d->uses_token)
         refresh(d);
     for (;;) {
-        if (d->halted) {
-            hold_all(d);
-            break;
-        }
-        n = admit(d, v, gather(d, v));
-        if (n > 0) {
-            if (token_stale(d) && refresh(d) == -1) {
-                for (size_t i = 0; i < n; i++)
-                    hold(d, v[i]);
-                continue;
+        fill(d, v);
+        if (d->ninflight == 0) {
+            if (d->halted) {
+                hold_all(d);
+                break;
             }
-            send_call(d, v, n);
-        } else if (d->source_end && d->nqueue == 0)
-            break;
-        else
+            if (d->source_end && d->nqueue == 0)
+                break;
             idle(d);
+        } else {
+            if (curl_multi_perform(d->multi, &running) != CURLM_OK ||
+                curl_multi_poll(d->multi, NULL, 0, BATCHRUN_IDLE_MS, NULL) !=
+                    CURLM_OK) {
+                free(v);
+                return -1;
+            }
+            curl_multi_perform(d->multi, &running);
+            reap(d);
+        }
         if (d->hooks.on_tick != NULL)
             d->hooks.on_tick(d->hooks.arg);
     }
