@@ -9,6 +9,7 @@
 #include "classify.h"
 #include "oauth.h"
 #include "timesrc.h"
+#include "xmalloc.h"
 
 int
 authsync_wait_to_retry(const struct buyer *b, const struct transfer *t,
@@ -57,6 +58,19 @@ authsync_refresh(const struct buyer *b, struct transfer *t, struct sf_err *err)
 out:
     json_decref(doc);
     free(body);
+    return token;
+}
+
+char *
+authsync_renew(struct buyer *b, struct transfer *t, struct sf_err *err)
+{
+    char *token = authsync_refresh(b, t, err), *hdr;
+
+    if (token == NULL)
+        return NULL;
+    hdr = xasprintf("Bearer %s", token);
+    buyer_set_header(b, "Authorization", hdr);
+    free(hdr);
     return token;
 }
 

@@ -31,6 +31,12 @@ int authsync_wait_to_retry(const struct buyer *b, const struct transfer *t,
  */
 char *authsync_refresh(const struct buyer *b, struct transfer *t,
                        struct sf_err *err);
+/*
+ * authsync_refresh() for b's own delivery token: on success b's
+ * Authorization header becomes "Bearer <token>" and the token is returned
+ * (caller frees), for the caller to persist; NULL with err otherwise.
+ */
+char *authsync_renew(struct buyer *b, struct transfer *t, struct sf_err *err);
 /* 1 when the answer on t (parsed body, may be NULL) is Salesforce's
  * 401 INVALID_SESSION_ID. */
 int authsync_session_error(const struct transfer *t, json_t *body);

@@ -285,23 +285,20 @@ static int
 refresh(struct batchrun *d)
 {
     struct sf_err err;
-    char *token, *hdr;
+    char *token;
 
     err_clear(&err);
-    token = authsync_refresh(d->cfg.buyer, &d->t, &err);
+    token = authsync_renew(d->cfg.buyer, &d->t, &err);
     if (token == NULL) {
         snprintf(d->auth_error, sizeof(d->auth_error), "%s", err.msg);
         log_warnx("buyer %s paused: %s", d->cfg.buyer->name, d->auth_error);
         halt(d, "auth", d->auth_error);
         return -1;
     }
-    hdr = xasprintf("Bearer %s", token);
-    buyer_set_header(d->cfg.buyer, "Authorization", hdr);
     if (d->hooks.on_token != NULL)
         d->hooks.on_token(d->hooks.arg, token);
     d->token_gen++;
     d->token_used_ms = timesrc_now_ms(d->cfg.clock);
-    free(hdr);
     free(token);
     return 0;
 }

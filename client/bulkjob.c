@@ -231,22 +231,19 @@ static int
 refresh(struct bulkjob *j)
 {
     struct sf_err err;
-    char *token, *hdr;
+    char *token;
 
     err_clear(&err);
-    token = authsync_refresh(j->cfg.buyer, &j->t, &err);
+    token = authsync_renew(j->cfg.buyer, &j->t, &err);
     if (token == NULL) {
         snprintf(j->auth_error, sizeof(j->auth_error), "%s", err.msg);
         log_warnx("buyer %s paused: %s", j->cfg.buyer->name, j->auth_error);
         halt(j, "auth", j->auth_error);
         return -1;
     }
-    hdr = xasprintf("Bearer %s", token);
-    buyer_set_header(j->cfg.buyer, "Authorization", hdr);
     if (j->hooks.on_token != NULL)
         j->hooks.on_token(j->hooks.arg, token);
     j->token_used_ms = timesrc_now_ms(j->cfg.clock);
-    free(hdr);
     free(token);
     return 0;
 }

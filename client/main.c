@@ -243,6 +243,13 @@ record(struct run *r, const char *lead_id, enum outcome outcome, int attempts,
         outcomes_broken(r);
 }
 
+/* 1 when the buyer's leads go many to a request. */
+static int
+batch_format(const struct buyer *b)
+{
+    return b->format == BUYER_FMT_COLLECTION || b->format == BUYER_FMT_BULK;
+}
+
 static void
 on_bad_line(void *arg, long line, const char *why)
 {
@@ -436,13 +443,6 @@ hook_tick(void *arg)
     }
 }
 
-/* 1 when the buyer's leads go many to a request. */
-static int
-batch_format(const struct buyer *b)
-{
-    return b->format == BUYER_FMT_COLLECTION || b->format == BUYER_FMT_BULK;
-}
-
 /* Loads the buyer, state, leads and outcomes file. Returns an exit code
  * (EXIT_DONE to go on). */
 static int
@@ -511,7 +511,16 @@ dry_run_print(const struct run *r, const struct lead *l)
     char *text;
 
     err_clear(&err);
-    if (payload_build(&r->b, l, &p, &err) == -1)
+    memset(&p, 0, sizeof(p));
+    if (batch_format(&r->b)) {
+        /* One record of a call (collection) or a row of a job (bulk). */
+        json_t *rec = payload_record(&r->b, l, &err);
+
+        o = rec == NULL ? json_pack("{s:s, s:s}", "lead_id", l->id, "error",
+                                    err.msg)
+                        : json_pack("{s:s, s:s, s:o}", "lead_id", l->id,
+                                    "url", r->b.url, "record", rec);
+    } else if (payload_build(&r->b, l, &p, &err) == -1)
         o = json_pack("{s:s, s:s}", "lead_id", l->id, "error", err.msg);
     else
         o = json_pack("{s:s, s:s, s:s, s:s}", "lead_id", l->id, "method",
