@@ -517,8 +517,7 @@ end_call(struct batchrun *d, struct call *c)
                        c->t.errbuf[0] ? c->t.errbuf
                                       : curl_easy_strerror((CURLcode)c->code));
     whole_reauth = bv[0].elem == NULL && bv[0].verdict == CLASSIFY_REAUTH;
-    log_line(d, c, NULL, -1, bv[0].elem == NULL ? &bv[0] : NULL, (int)c->n,
-             -1);
+    log_line(d, c, NULL, -1, bv[0].elem == NULL ? &bv[0] : NULL, (int)c->n, -1);
     if (whole_reauth && !d->uses_token) {
         snprintf(d->auth_error, sizeof(d->auth_error),
                  "session expired or invalid and the buyer has no refresh "

@@ -516,10 +516,10 @@ dry_run_print(const struct run *r, const struct lead *l)
         /* One record of a call (collection) or a row of a job (bulk). */
         json_t *rec = payload_record(&r->b, l, &err);
 
-        o = rec == NULL ? json_pack("{s:s, s:s}", "lead_id", l->id, "error",
-                                    err.msg)
-                        : json_pack("{s:s, s:s, s:o}", "lead_id", l->id,
-                                    "url", r->b.url, "record", rec);
+        o = rec == NULL
+                ? json_pack("{s:s, s:s}", "lead_id", l->id, "error", err.msg)
+                : json_pack("{s:s, s:s, s:o}", "lead_id", l->id, "url",
+                            r->b.url, "record", rec);
     } else if (payload_build(&r->b, l, &p, &err) == -1)
         o = json_pack("{s:s, s:s}", "lead_id", l->id, "error", err.msg);
     else
