@@ -330,6 +330,8 @@ read_all(struct bulkjob *j)
         }
         memset(&j->v[j->n], 0, sizeof(j->v[j->n]));
         j->v[j->n].lead = l;
+        /* Before any report: a reported lead is released (freed). */
+        json_object_set_new(j->byid, l->id, json_integer((json_int_t)j->n));
         err_clear(&err);
         j->v[j->n].rec = payload_record(j->cfg.buyer, l, &err);
         if (j->v[j->n].rec == NULL) {
@@ -338,7 +340,6 @@ read_all(struct bulkjob *j)
         } else
             j->v[j->n].key = (char *)json_string_value(json_object_get(
                 j->v[j->n].rec, j->cfg.buyer->external_id_field));
-        json_object_set_new(j->byid, l->id, json_integer((json_int_t)j->n));
         j->n++;
     }
 }
