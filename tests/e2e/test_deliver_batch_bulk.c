@@ -299,6 +299,32 @@ test_kill_and_resume(void **state)
     assert_int_equal(simtest_count(&sim, "Lead"), 8);
 }
 
+/* An expired token: the first request of the job answers 401, one
+ * refresh, and the job runs once with every lead delivered. */
+static void
+test_expired_token(void **state)
+{
+    json_t *all;
+
+    (void)state;
+    reset();
+    write_buyer(NULL);
+    clienttest_write_leads(c.leads, "t", 0, 5, NULL);
+    json_decref(simtest_admin(&sim, "POST", "/__sim/tokens/expire", "{}"));
+    assert_int_equal(run_client(0), 0);
+    all = clienttest_outcomes(&c);
+    assert_int_equal(count_outcome(all, "t", 5, "delivered"), 5);
+    json_decref(all);
+    assert_int_equal(
+        simtest_journal_count(
+            &sim, &(struct simtest_match){.path = "/services/oauth2/token",
+                                          .status = 200}),
+        1);
+    simtest_login(&sim, "{}"); /* the test's own session expired too */
+    assert_int_equal(jobs(), 1);
+    assert_int_equal(simtest_count(&sim, "Lead"), 5);
+}
+
 /* job_size splits the leads: 25 at 10 a job are three jobs. */
 static void
 test_job_size(void **state)
@@ -326,6 +352,7 @@ main(void)
         cmocka_unit_test(test_partly_failed_job_resumed_no_doubles),
         cmocka_unit_test(test_stalled_job_across_hours),
         cmocka_unit_test(test_kill_and_resume),
+        cmocka_unit_test(test_expired_token),
         cmocka_unit_test(test_job_size),
     };
 
