@@ -46,7 +46,8 @@ set -euo pipefail
 # soql_scale before rules: they share two preloaded sims, and the rules row
 # adds leads to both (see scale_sims).
 BENCHES=(nginx_ceiling w2l_throughput w2l_memory startup
-         rest_create soql_scale rules sfdeliver bulk_ingest)
+         rest_create soql_scale rules sfdeliver sfdeliver_collection
+         bulk_ingest)
 
 cd "$(dirname "$0")/.."
 SFSIM=${SFSIM:-sim/sfsim}
@@ -847,6 +848,77 @@ bench_sfdeliver() {
         "$(verdict "$r1" ge 1)" "median of the runs' ratios: $r1_all"
     add_row "sfdeliver / wrk -c16" "$r2" "ratio" ">= 0.50" \
         "$(verdict "$r2" ge 0.5)" "median of the runs' ratios: $r2_all"
+}
+
+# ---- sfdeliver: sObject Collections against one lead a request ----------
+
+# BENCH_DELIVER_LEADS (10,000) leads delivered by sfdeliver to one sfsim
+# on the REST bench org, twice a run: one lead a request (delivery.format
+# sobject) and 200 a call (collection), 16 connections each,
+# outcomes and delivery log on, each a whole run of the process. The runs
+# alternate BENCH_DELIVER_RUNS (5) times on the same sim; the ratio is the
+# median of the runs' own ratios. Goal (issue 14): collection >= 4x the
+# single-record rate.
+bench_sfdeliver_collection() {
+    local n=${BENCH_DELIVER_LEADS:-10000} bin=${SFDELIVER:-client/sfdeliver}
+    local runs=${BENCH_DELIVER_RUNS:-5} d=$tmp/sfdcoll token i fmt t0 t1
+    local one=0 coll=0 one_all= coll_all= r_all= r rate rate_one ok
+    if [ ! -x "$bin" ]; then
+        skip_row "sfdeliver collection / one a request" "$bin not built"
+        return 0
+    fi
+    mkdir -p "$d"
+    start_sim sfsim-sfdcoll.log --org bench/orgs/rest.json
+    token=$(curl -sf -X POST "$SIM_URL/__sim/tokens" |
+        sed -E 's/.*"access_token":"([^"]*)".*/\1/')
+    say "sfdeliver one a request vs collection: $runs runs each, in turn"
+    for i in $(seq "$runs"); do
+        for fmt in sobject collection; do
+            awk -v n="$n" -v p="$fmt$i" 'BEGIN { for (i = 0; i < n; i++)
+                printf "{\"id\":\"%s-%07d\",\"first_name\":\"Bench\"," \
+                    "\"last_name\":\"Lead%07d\",\"company\":\"Acme\"," \
+                    "\"email\":\"lead%07d@example.com\"}\n", p, i, i, i }' \
+                >"$d/leads.ndjson"
+            if [ "$fmt" = sobject ]; then
+                url=$SIM_URL$API/sobjects/Lead/
+            else
+                url=$SIM_URL$API/composite/sobjects
+            fi
+            printf '%s\n' "{\"name\": \"bench\", \"delivery\": {\"url\": \"$url\"," \
+                " \"content_type\": \"application/json\", \"format\": \"$fmt\"," \
+                " \"concurrency\": 16, \"headers\": {\"Authorization\":" \
+                " \"Bearer $token\"}}, \"mapping\": {\"first_name\": \"FirstName\"," \
+                " \"last_name\": \"LastName\", \"company\": \"Company\"," \
+                " \"email\": \"Email\"}}" >"$d/buyer.json"
+            rm -f "$d/outcomes.ndjson" "$d/delivery.ndjson"
+            t0=$(date +%s%N)
+            "$bin" --buyer "$d/buyer.json" --leads "$d/leads.ndjson" \
+                --outcomes "$d/outcomes.ndjson" --log "$d/delivery.ndjson" \
+                2>"$OUT/sfdeliver-$fmt.log"
+            t1=$(date +%s%N)
+            ok=$(grep -c '"outcome":"delivered"' "$d/outcomes.ndjson" || true)
+            [ "$ok" = "$n" ] || die "sfdeliver $fmt delivered $ok of $n leads"
+            rate=$(calc "%.0f" "$n * 1e9 / ($t1 - $t0)")
+            if [ "$fmt" = sobject ]; then
+                rate_one=$rate
+                one_all+="${one_all:+ }$rate"
+                [ "$rate" -gt "$one" ] && one=$rate
+            else
+                coll_all+="${coll_all:+ }$rate"
+                [ "$rate" -gt "$coll" ] && coll=$rate
+                r_all+="${r_all:+ }$(calc "%.2f" "$rate / $rate_one")"
+            fi
+        done
+        say "run $i: one a request $rate_one, collection $rate"
+    done
+    stop_pid "$SIM_PID"
+    add_row "sfdeliver REST, $n leads, one a request, 16 conns" "$one" \
+        "leads/s" "" "-" "best of: $one_all; delivery log + outcomes on"
+    add_row "sfdeliver collection, $n leads, 200 a call, 16 conns" "$coll" \
+        "leads/s" "" "-" "best of: $coll_all; delivery log + outcomes on"
+    r=$(median $r_all)
+    add_row "sfdeliver collection / one a request" "$r" "ratio" ">= 4.00" \
+        "$(verdict "$r" ge 4)" "median of the runs' ratios: $r_all"
 }
 
 # ---- duplicate and validation rules at 1k and 1M stored leads -----------

@@ -30,12 +30,12 @@
 /* Values in all, inline and from the file: each costs about 100 bytes in
  * memory once normalised and indexed (gate.c). */
 #define SUPPRESSION_VALUES_MAX 2000000
-#define BUYER_SECTION_KEYS_MAX 16
+#define BUYER_SECTION_KEYS_MAX 24
 
 static const char *const ctype_names[] = {BUYER_FORM_TYPE, BUYER_JSON_TYPE,
                                           NULL};
-static const char *const format_names[] = {"form", "sobject", "flow",
-                                           "apexrest", NULL};
+static const char *const format_names[] = {
+    "form", "sobject", "flow", "apexrest", "collection", "bulk", NULL};
 static const char *const match_names[] = {"any", "all", NULL};
 
 #define B(m) offsetof(struct buyer, m)
@@ -56,6 +56,12 @@ static const struct buyer_key keys[] = {
     {.section = "delivery", .name = "external_id_field", .type = BUYER_KEY_STRING, .off = B(external_id_field)},
     {.section = "delivery", .name = "external_id_from", .type = BUYER_KEY_STRING, .sdflt = "id", .off = B(external_id_from)},
     {.section = "delivery", .name = "ca_file", .type = BUYER_KEY_STRING, .off = B(ca_file), .doc = "the system's store"},
+    {.section = "delivery", .name = "object", .type = BUYER_KEY_STRING, .sdflt = "Lead", .off = B(object)},
+    {.section = "delivery", .name = "batch_size", .type = BUYER_KEY_INT, .min = 1, .max = 200, .dflt = 200, .off = B(batch_size)},
+    {.section = "delivery", .name = "job_size", .type = BUYER_KEY_INT, .min = 1, .max = 1000000, .dflt = 100000, .off = B(job_size)},
+    {.section = "delivery", .name = "poll_ms", .type = BUYER_KEY_INT, .min = 10, .max = 600000, .dflt = 1000, .off = B(poll_ms)},
+    {.section = "delivery", .name = "poll_max_ms", .type = BUYER_KEY_INT, .min = 10, .max = 3600000, .dflt = 30000, .off = B(poll_max_ms)},
+    {.section = "delivery", .name = "job_wait_seconds", .type = BUYER_KEY_INT, .min = 0, .max = 86400 * 7, .dflt = 3600, .off = B(job_wait_s)},
     {.section = "", .name = "mapping", .type = BUYER_KEY_PAIRS, .pairs = BUYER_PAIRS_STRINGS, .off = B(mapping), .count_off = B(nmapping), .doc = "every top-level field"},
     {.section = "", .name = "static_fields", .type = BUYER_KEY_PAIRS, .pairs = BUYER_PAIRS_SCALARS, .off = B(statics), .count_off = B(nstatics)},
     {.section = "", .name = "auth", .type = BUYER_KEY_SECTION},
@@ -277,9 +283,16 @@ check_delivery(struct reader *r, void *at, const char *path)
         if (b->format == -1)
             b->format = BUYER_FMT_SOBJECT;
     }
-    if (b->external_id_field != NULL && b->format != BUYER_FMT_SOBJECT)
+    if (b->external_id_field != NULL && b->format != BUYER_FMT_SOBJECT &&
+        b->format != BUYER_FMT_COLLECTION && b->format != BUYER_FMT_BULK)
         return conf_error(c, "delivery.external_id_field",
-                          "upsert needs delivery.format \"sobject\"");
+                          "upsert needs delivery.format \"sobject\", "
+                          "\"collection\" or \"bulk\"");
+    /* Bulk results come back in no promised order: the external id is
+     * what maps a row back to its lead (and makes a resent row harmless). */
+    if (b->format == BUYER_FMT_BULK && b->external_id_field == NULL)
+        return conf_error(c, "delivery.external_id_field",
+                          "is required with delivery.format \"bulk\"");
     return b->ca_file != NULL ? resolve_ca_file(r, b) : 0;
 }
 
@@ -688,6 +701,7 @@ buyer_free(struct buyer *b)
     free(b->ca_file);
     free(b->external_id_field);
     free(b->external_id_from);
+    free(b->object);
     free_pairs(b->headers, b->nheaders);
     free_pairs(b->mapping, b->nmapping);
     free_pairs(b->statics, b->nstatics);

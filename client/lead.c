@@ -185,15 +185,9 @@ csv_quoted(const char *text, size_t len, size_t *pos, long *line,
     return 0;
 }
 
-/*
- * Reads one CSV record at *pos into a new array of strings (caller
- * decrefs). Advances *pos past the record's newline and *line by the
- * newlines consumed. NULL with why (size n) set for a malformed record,
- * with *pos past the end of the line where it starts.
- */
-static json_t *
-csv_record(const char *text, size_t len, size_t *pos, long *line, char *why,
-           size_t n)
+json_t *
+lead_csv_record(const char *text, size_t len, size_t *pos, long *line,
+                char *why, size_t n)
 {
     json_t *cells = json_array();
     struct buf cell;
@@ -357,7 +351,7 @@ read_csv(struct reader *r, const char *text, size_t len)
 
         start = line;
         from = pos;
-        cells = csv_record(text, len, &pos, &line, why, sizeof(why));
+        cells = lead_csv_record(text, len, &pos, &line, why, sizeof(why));
         if (cells == NULL)
             bad(r, start, "%s%s", what, why);
         else if (csv_utf8(r, text, from, pos, start, what) == -1) {

@@ -62,6 +62,15 @@ void lead_parse(const char *text, size_t len, enum lead_format fmt,
 void lead_read_text(struct lead_set *set, const char *text, size_t len,
                     enum lead_format fmt, lead_bad_fn *on_bad, void *arg);
 void lead_set_free(struct lead_set *set);
+/*
+ * Reads one RFC 4180 CSV record of text[0..len) at *pos into a new array
+ * of strings (caller decrefs). Advances *pos past the record's newline and
+ * *line by the newlines consumed. NULL with why (size n) set for a
+ * malformed record, with *pos past the end of the line where it starts.
+ * (The Bulk API's result files are read with it too.)
+ */
+json_t *lead_csv_record(const char *text, size_t len, size_t *pos, long *line,
+                        char *why, size_t n);
 
 /*
  * The value at path ("email", "custom.case_type"): a top-level key spelled
