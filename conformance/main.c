@@ -4,6 +4,8 @@
  *
  *   sfconform [options] [SUITE_DIR]     run the conformance suite
  *   sfconform replay SCENARIO [options] replay one support scenario
+ *   sfconform scaffold NAME [--dir DIR] a new scenario to edit
+ *   sfconform import-log FILE [options] a scenario from a vendor's send log
  *
  * With --repeat N the selected cases run N times over, each time afresh;
  * the summary counts the passes per case, for flakiness that one run
@@ -31,11 +33,13 @@
 #include <jansson.h>
 
 #include "case.h"
+#include "importlog.h"
 #include "log.h"
 #include "mono.h"
 #include "parse.h"
 #include "profile.h"
 #include "report.h"
+#include "scaffold.h"
 #include "trial.h"
 #include "version.h"
 #include "xmalloc.h"
@@ -89,6 +93,8 @@ usage(FILE *fp)
         fp,
         "usage: sfconform [options] [SUITE_DIR]\n"
         "       sfconform replay SCENARIO [--fix] [options]\n"
+        "       sfconform scaffold NAME [--dir DIR]\n"
+        "       sfconform import-log FILE [--name NAME] [--dir DIR]\n"
         "Runs each conformance case against its own sfsim and judges the\n"
         "client from the wire; replay runs one support scenario.\n"
         "\n"
@@ -671,6 +677,15 @@ out:
     return rc;
 }
 
+/* The subcommands that run no case: argv[1] -> its own main. */
+static const struct subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} subcommands[] = {
+    {"scaffold", scaffold_main},
+    {"import-log", importlog_main},
+};
+
 int
 main(int argc, char **argv)
 {
@@ -690,12 +705,16 @@ main(int argc, char **argv)
 
     memset(&o, 0, sizeof(o));
     log_init("sfconform", 0);
+    xjson_init();
+    for (size_t i = 0;
+         argc > 1 && i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+        if (strcmp(argv[1], subcommands[i].name) == 0)
+            return subcommands[i].run(argc - 1, argv + 1);
     if (parse_args(argc, argv, &o) == -1) {
         usage(stderr);
         return EXIT_USAGE;
     }
     log_init("sfconform", o.verbose);
-    xjson_init();
     self_dir(self, sizeof(self));
     if (locate(NULL, self, fix_c, 1, fix, sizeof(fix)) == NULL)
         snprintf(fix, sizeof(fix), "fixtures");
