@@ -547,6 +547,7 @@ struct import {
     const char *path, *ticket;
     json_t *rows;     /* the posts, by time */
     int64_t cap;      /* the org's Web-to-Lead daily limit */
+    int64_t max_runs; /* deliver steps at most */
     int64_t bucket_s; /* posts in the same bucket go in one client run */
     size_t steps;     /* buckets used */
 };
@@ -571,7 +572,7 @@ choose_bucket(struct import *im)
         }
         im->bucket_s = sizes[k];
         im->steps = n;
-        if (n <= IMPORTLOG_MAX_STEPS)
+        if ((int64_t)n <= im->max_runs)
             return;
     }
 }
@@ -853,7 +854,7 @@ static void
 importlog_usage(FILE *fp)
 {
     fprintf(fp, "usage: sfconform import-log FILE [--name NAME] [--dir DIR]\n"
-                "           [--daily-limit N] [--ticket TEXT]\n"
+                "           [--daily-limit N] [--max-runs N] [--ticket TEXT]\n"
                 "FILE is NDJSON or CSV (time, lead_id, status, fields); see "
                 "sfconform(1).\n");
 }
@@ -866,6 +867,7 @@ importlog_main(int argc, char **argv)
         {"name", required_argument, NULL, 'n'},
         {"daily-limit", required_argument, NULL, 'L'},
         {"ticket", required_argument, NULL, 'T'},
+        {"max-runs", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     struct import im = {0};
@@ -876,6 +878,7 @@ importlog_main(int argc, char **argv)
 
     err_clear(&err);
     im.cap = DEFAULT_CAP;
+    im.max_runs = IMPORTLOG_DEFAULT_RUNS;
     optind = 1;
     while ((c = getopt_long(argc, argv, "d:n:h", opts, NULL)) != -1) {
         switch (c) {
@@ -885,6 +888,13 @@ importlog_main(int argc, char **argv)
         case 'L':
             if (parse_int64(optarg, 0, 1000000, &im.cap) == -1) {
                 log_warnx("--daily-limit: a number in 0..1000000");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'R':
+            if (parse_int64(optarg, 1, IMPORTLOG_MAX_RUNS, &im.max_runs) ==
+                -1) {
+                log_warnx("--max-runs: a number in 1..%d", IMPORTLOG_MAX_RUNS);
                 return EXIT_USAGE;
             }
             break;

@@ -22,7 +22,8 @@
 #define IMPORTLOG_MAX_LINE (64 * 1024)
 #define IMPORTLOG_MAX_FIELDS 64
 #define IMPORTLOG_MAX_VALUE 4096
-#define IMPORTLOG_MAX_STEPS 120 /* deliver steps (buckets) at most */
+#define IMPORTLOG_DEFAULT_RUNS 120 /* deliver steps (buckets) at most */
+#define IMPORTLOG_MAX_RUNS 1000    /* ... and what --max-runs may ask */
 #define IMPORTLOG_MAX_SPAN_DAYS 366
 
 /*

@@ -40,6 +40,7 @@
 #include "profile.h"
 #include "report.h"
 #include "scaffold.h"
+#include "timeline.h"
 #include "trial.h"
 #include "version.h"
 #include "xmalloc.h"
@@ -465,6 +466,7 @@ replay(const struct options *o, struct trial_config *cfg, const char *root,
        const char *fixtures, struct report_meta *m)
 {
     char path[PATH_MAX], *own = NULL;
+    struct options ro = *o; /* --html: the replay's own page */
     const char *dir = scenario_dir(o->scenario, fixtures, path, sizeof(path));
     struct conf_case *c;
     struct sf_err err;
@@ -491,12 +493,15 @@ replay(const struct options *o, struct trial_config *cfg, const char *root,
     if (o->client == NULL && c->client != NULL && !o->fix)
         cfg->client_cmd = m->client = own = scenario_client(c);
     m->scenario = dir;
+    ro.html = NULL;
     t0 = mono_ms();
     r = run_one(cfg, root, c, NULL, o->verbose);
     m->duration_ms = mono_ms() - t0;
     report_replay(stdout, r, m);
     all = json_pack("[O]", r);
-    write_reports(o, all, m);
+    write_reports(&ro, all, m);
+    if (o->html != NULL && timeline_html(o->html, r, m, &err) == -1)
+        log_warnx("%s", err.msg);
     /* A replay of the report fails by design; a replay of the fix must
      * pass. */
     verdict = json_string_value(json_object_get(r, "verdict"));

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "profile.h"
+#include "timeline.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -309,6 +310,12 @@ put_escaped(struct buf *b, const char *s)
         default: buf_putc(b, *s);
         }
     }
+}
+
+void
+report_escape(struct buf *b, const char *s)
+{
+    put_escaped(b, s);
 }
 
 /* A failed case as plain text: title, sentence, reasons, the client's
@@ -899,6 +906,7 @@ report_replay(FILE *fp, json_t *r, const struct report_meta *m)
     }
     replay_other(fp, json_object_get(r, "other_requests"), t0);
     replay_totals(fp, r);
+    timeline_counts(fp, r);
     fprintf(fp, "\nFindings:\n");
     if (json_array_size(json_object_get(r, "failures")) == 0)
         fprintf(fp, "  none: the client behaved as the case expects\n");
