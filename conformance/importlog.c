@@ -197,7 +197,13 @@ ndjson_row(json_t *rows, json_t *seen, const struct at *a, const char *line,
             goto out;
         }
     }
-    in.time = json_string_value(json_object_get(o, "time"));
+    v = json_object_get(o, "time");
+    if (v != NULL && !json_is_string(v)) {
+        located(err, a, key_col(line, "time"),
+                "time: an ISO 8601 string with a zone", NULL);
+        goto out;
+    }
+    in.time = json_string_value(v);
     in.time_col = key_col(line, "time");
     in.id_col = key_col(line, "lead_id");
     in.status_col = key_col(line, "status");
@@ -515,7 +521,8 @@ read_rows(const char *path, char *text, size_t len, struct sf_err *err)
         p = nl != NULL ? nl + 1 : end;
     }
     if (rc == 0 && json_array_size(rows) == 0) {
-        err_set(err, "%s: no posts", path);
+        a.line = a.line > 0 ? a.line : 1;
+        located(err, &a, 1, "no posts", header.n > 0 ? "only a header" : NULL);
         rc = -1;
     }
     csv_free(&header);
@@ -830,10 +837,13 @@ span_ok(const struct import *im, struct sf_err *err)
 
     if (span <= IMPORTLOG_MAX_SPAN_DAYS * DAY_MS)
         return 0;
-    err_set(err, "%s: the posts span more than %d days (lines %lld to %lld)",
-            im->path, IMPORTLOG_MAX_SPAN_DAYS,
-            (long long)json_integer_value(json_object_get(first, "line")),
-            (long long)json_integer_value(json_object_get(last, "line")));
+    err_set(err,
+            "%s:%lld:1: the posts span more than %d days (the first is on "
+            "line %lld)",
+            im->path,
+            (long long)json_integer_value(json_object_get(last, "line")),
+            IMPORTLOG_MAX_SPAN_DAYS,
+            (long long)json_integer_value(json_object_get(first, "line")));
     return -1;
 }
 
@@ -911,9 +921,11 @@ importlog_main(int argc, char **argv)
         default_name(im.path, dflt, sizeof(dflt));
         name = dflt;
     }
+    rc = EXIT_USAGE; /* a bad log */
     if ((im.rows = importlog_read(im.path, &err)) == NULL ||
         span_ok(&im, &err) == -1 || assign_emails(&im, &err) == -1)
         goto out;
+    rc = EXIT_FAIL;
     choose_bucket(&im);
     if (scaffold_mkdir(parent, name, dir, sizeof(dir), &err) == -1 ||
         (import_write(&im, dir, name, &err) == -1 && (scaffold_remove(dir), 1)))
