@@ -500,7 +500,8 @@ replay(const struct options *o, struct trial_config *cfg, const char *root,
     report_replay(stdout, r, m);
     all = json_pack("[O]", r);
     write_reports(&ro, all, m);
-    if (o->html != NULL && timeline_html(o->html, r, m, &err) == -1)
+    if (o->html != NULL &&
+        timeline_html(o->html, r, m->profile, m->client, &err) == -1)
         log_warnx("%s", err.msg);
     /* A replay of the report fails by design; a replay of the fix must
      * pass. */

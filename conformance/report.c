@@ -312,12 +312,6 @@ put_escaped(struct buf *b, const char *s)
     }
 }
 
-void
-report_escape(struct buf *b, const char *s)
-{
-    put_escaped(b, s);
-}
-
 /* A failed case as plain text: title, sentence, reasons, the client's
  * stderr, the rerun command (escaped for XML). */
 static void

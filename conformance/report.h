@@ -17,8 +17,6 @@
 
 #include "err.h"
 
-struct buf;
-
 struct report_meta {
     const char *argv0;    /* how sfconform was invoked, for rerun commands */
     const char *client;   /* the client command under test */
@@ -50,9 +48,6 @@ int report_junit(const char *path, json_t *results, const struct report_meta *m,
                  struct sf_err *err);
 int report_html(const char *path, json_t *results, const struct report_meta *m,
                 struct sf_err *err);
-
-/* Appends s to b with &, <, >, " and ' escaped (HTML and XML). */
-void report_escape(struct buf *b, const char *s);
 
 /* The scenario's ticket, per-lead timeline, totals, findings and
  * explanation. */

@@ -15,7 +15,6 @@
 #include <stdio.h>
 
 #include "err.h"
-#include "report.h"
 
 /* The chart's bounds: posts plotted at most (later ones are counted). */
 #define TIMELINE_MAX_POINTS 100000
@@ -28,10 +27,11 @@ void timeline_counts(FILE *fp, json_t *result);
  * Writes the replay's page to path: self-contained HTML (no external
  * asset) with the ticket, what each side sees, the totals per verdict, an
  * inline SVG chart of the posts over simulated time against the daily
- * limit, the leads never stored, the findings and the explanation. 0, or
+ * limit, the leads never stored, the findings and the explanation, then
+ * the profile and the client command it ran with. 0, or
  * -1 (err set) when the file cannot be written.
  */
-int timeline_html(const char *path, json_t *result, const struct report_meta *m,
-                  struct sf_err *err);
+int timeline_html(const char *path, json_t *result, const char *profile,
+                  const char *client, struct sf_err *err);
 
 #endif
