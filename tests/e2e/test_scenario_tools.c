@@ -403,6 +403,23 @@ test_import_bounds(void **state)
     free(log);
 }
 
+/* The README's sample log imports as the README says. */
+static void
+test_sample_log(void **state)
+{
+    char *cmd, *out;
+
+    (void)state;
+    cmd = xasprintf("%s import-log '%s/scenarios/logs/vendor-620.csv' "
+                    "--dir '%s'",
+                    sfconform(), env_or("SFSIM_FIXTURES", "fixtures"), scratch);
+    out = run_ok(cmd, 0);
+    expect_text(out, "620 posts in 96 client runs (one per 900 s of the "
+                     "log), daily limit 500");
+    free(out);
+    free(cmd);
+}
+
 static int
 setup(void **state)
 {
@@ -431,6 +448,7 @@ main(void)
         cmocka_unit_test(test_import_csv_day),
         cmocka_unit_test(test_import_timing_matters),
         cmocka_unit_test(test_import_bounds),
+        cmocka_unit_test(test_sample_log),
     };
 
     xjson_init();
