@@ -20,12 +20,16 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "infile.h"
 #include "lead.h"
 #include "weburl.h"
 #include "xmalloc.h"
 
 #define BUYER_FILE_MAX (4 * 1024 * 1024)
 #define SUPPRESSION_FILE_MAX (64 * 1024 * 1024)
+/* Values in all, inline and from the file: each costs about 100 bytes in
+ * memory once normalised and indexed (gate.c). */
+#define SUPPRESSION_VALUES_MAX 2000000
 #define BUYER_SECTION_KEYS_MAX 16
 
 static const char *const ctype_names[] = {BUYER_FORM_TYPE, BUYER_JSON_TYPE,
@@ -299,40 +303,72 @@ check_filter(struct reader *r, void *at, const char *path)
     return 0;
 }
 
-/* Appends the non-empty, non-comment lines of file to the values. */
+/* Appends value (len bytes) to the suppression values, keeping them
+ * NULL-terminated; *cap is the array's capacity. */
+static void
+add_suppression_value(struct buyer_suppression *sp, size_t *cap,
+                      const char *value, size_t len)
+{
+    if (sp->nvalues + 2 > *cap) {
+        *cap = *cap * 2 > sp->nvalues + 2 ? *cap * 2 : sp->nvalues + 2;
+        sp->values = xreallocarray(sp->values, *cap, sizeof(char *));
+    }
+    sp->values[sp->nvalues++] = xmemdup0(value, len);
+    sp->values[sp->nvalues] = NULL;
+}
+
+/*
+ * Appends the non-empty, non-comment lines of file (LF or CR LF ends, a
+ * UTF-8 byte-order mark skipped) to the values. The file is read whole,
+ * within SUPPRESSION_FILE_MAX bytes; a read error (a directory) is an
+ * error with the path, as are a NUL byte and more than
+ * SUPPRESSION_VALUES_MAX values in all.
+ */
 static int
 load_suppression_file(struct conf *c, struct buyer *b, const char *file,
                       const char *dir)
 {
-    char *path = NULL, *line = NULL;
-    size_t cap = 0, n = b->suppression.nvalues;
-    ssize_t len;
-    FILE *fp = NULL;
+    struct buyer_suppression *sp = &b->suppression;
+    struct sf_err ferr = {.set = 0};
+    struct buf text = {0};
+    const char *p, *end, *nl;
+    size_t cap = sp->nvalues + 1, len;
+    char *path;
+    long line = 0;
     int rc = -1;
 
     path = (file[0] == '/' || dir == NULL) ? xstrdup(file)
                                            : xasprintf("%s/%s", dir, file);
-    fp = fopen(path, "r");
-    if (fp == NULL) {
-        conf_error(c, "suppression.file", "%s: %s", path, strerror(errno));
+    if (infile_read(&text, path, SUPPRESSION_FILE_MAX, &ferr) == -1) {
+        conf_error(c, "suppression.file", "%s", ferr.msg);
         goto out;
     }
-    while ((len = getline(&line, &cap, fp)) != -1) {
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (len == 0 || line[0] == '#')
+    p = text.data != NULL ? text.data : "";
+    end = p + text.len;
+    if (text.len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+        p += 3;
+    for (; p < end; p = nl + 1) {
+        line++;
+        if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+            nl = end;
+        for (len = (size_t)(nl - p); len > 0 && p[len - 1] == '\r'; len--)
+            ;
+        if (len == 0 || p[0] == '#')
             continue;
-        b->suppression.values =
-            xreallocarray(b->suppression.values, n + 2, sizeof(char *));
-        b->suppression.values[n++] = xstrdup(line);
-        b->suppression.values[n] = NULL;
-        b->suppression.nvalues = n;
+        if (memchr(p, '\0', len) != NULL) {
+            conf_error(c, "suppression.file", "%s:%ld: a NUL byte", path, line);
+            goto out;
+        }
+        if (sp->nvalues >= SUPPRESSION_VALUES_MAX) {
+            conf_error(c, "suppression.file", "%s:%ld: more than %d values",
+                       path, line, SUPPRESSION_VALUES_MAX);
+            goto out;
+        }
+        add_suppression_value(sp, &cap, p, len);
     }
     rc = 0;
 out:
-    if (fp != NULL)
-        fclose(fp);
-    free(line);
+    buf_free(&text);
     free(path);
     return rc;
 }

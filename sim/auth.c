@@ -144,6 +144,12 @@ auth_clear(struct auth *a)
     }
     a->ncodes = a->next_code = 0;
     a->nsessions = a->nrefreshes = 0;
+    /* The arrays go too, so that a reset gives their memory back. */
+    free(a->sessions);
+    free(a->refreshes);
+    a->sessions = NULL;
+    a->refreshes = NULL;
+    a->cap_sessions = a->cap_refreshes = 0;
     free(a->by_access.slots);
     free(a->by_refresh.slots);
     a->by_access.slots = a->by_refresh.slots = NULL;
@@ -157,8 +163,6 @@ auth_free(struct auth *a)
     if (a == NULL)
         return;
     auth_clear(a);
-    free(a->sessions);
-    free(a->refreshes);
     free(a);
 }
 

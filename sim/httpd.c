@@ -5,7 +5,9 @@
  * pending request, refuse an oversized Content-Length), upload (append to
  * a bounded buffer) and completion (build a struct sim_request, dispatch,
  * queue the response). The pending state is freed in the completion
- * callback, which MHD calls even for aborted requests.
+ * callback, which MHD calls even for aborted requests. Each phase change
+ * is told to deadline.h, which closes a connection whose request head or
+ * body takes too long to arrive.
  *
  * Injected faults (fault.h) are decided in dispatch.c and carried out here:
  * a delay suspends the connection and a small timer thread resumes it when
@@ -22,12 +24,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "deadline.h"
 #include "dispatch.h"
 #include "fault.h"
 #include "guard.h"
@@ -82,6 +84,8 @@ struct httpd {
     size_t nheld;
     int stopping;
     size_t admin_inflight; /* bytes (HTTP thread only) */
+    /* Request head and body deadlines, on a thread of their own. */
+    struct deadlines *deadlines;
 };
 
 struct pending {
@@ -344,23 +348,20 @@ count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
 {
     struct guard_framing *f = cls;
 
-    (void)value;
-    if (kind == MHD_GET_ARGUMENT_KIND) {
+    if (kind == MHD_GET_ARGUMENT_KIND)
         f->query_args++;
-        return MHD_YES;
-    }
-    f->headers++;
-    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
-        f->content_length++;
-    else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
-        f->transfer_encoding++;
-    else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
-        f->host++;
+    else
+        guard_framing_header(f, key, value);
     return MHD_YES;
 }
 
-/* guard.h's verdict on the request's framing headers (all of them, not
- * only the REQUEST_MAX_KV a handler sees), and the status to answer. */
+/*
+ * guard.h's verdict on the request's framing headers (all of them, not
+ * only the REQUEST_MAX_KV a handler sees), and the status to answer.
+ * libmicrohttpd 0.9.75 splits a field at its first colon and keeps the
+ * name as sent, whitespace before the colon included, so the guard sees
+ * "Transfer-Encoding " for what it would take for Transfer-Encoding.
+ */
 static const char *
 framing_error(struct MHD_Connection *conn, const char *version, int *status)
 {
@@ -459,12 +460,48 @@ finish_held(struct httpd *h, struct MHD_Connection *conn,
     return send_response(h, conn, p, NULL);
 }
 
+/*
+ * Request deadlines (deadline.h): every connection is watched from its
+ * start, and forgotten before libmicrohttpd closes its descriptor (it
+ * tells this callback first).
+ */
+static void
+notify_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
+          enum MHD_ConnectionNotificationCode toe)
+{
+    struct httpd *h = cls;
+    const union MHD_ConnectionInfo *ci;
+
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context =
+            ci != NULL ? deadline_open(h->deadlines, ci->connect_fd) : NULL;
+    } else {
+        deadline_close(h->deadlines, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* The connection's request moves to phase: its body is read, it is being
+ * answered, or it is done and the next one is awaited. */
+static void
+deadline_move(struct httpd *h, struct MHD_Connection *conn,
+              enum deadline_phase phase)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    if (ci != NULL)
+        deadline_phase(h->deadlines, ci->socket_context, phase);
+}
+
 static enum MHD_Result
 respond(struct httpd *h, struct MHD_Connection *conn, const char *url,
         const char *method, struct pending *p)
 {
     struct sim_request req;
 
+    deadline_move(h, conn, DEADLINE_BUSY);
     fill_request(conn, url, method, p, &req);
     p->admin =
         strncmp(url, SFAPI_ADMIN_PREFIX, strlen(SFAPI_ADMIN_PREFIX)) == 0;
@@ -497,6 +534,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     size_t cap;
 
     if (p == NULL) {
+        deadline_move(h, conn, DEADLINE_BODY);
         p = xcalloc(1, sizeof(*p));
         cap = dispatch_body_cap(h->sim, method, url);
         buf_init(&p->body, cap);
@@ -538,8 +576,8 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **req_cls,
     struct httpd *h = cls;
     struct pending *p = *req_cls;
 
-    (void)conn;
     (void)toe;
+    deadline_move(h, conn, DEADLINE_HEAD);
     if (p == NULL)
         return;
     h->admin_inflight -= p->inflight;
@@ -723,9 +761,11 @@ httpd_start(struct sim *sim, struct sf_err *err)
      * connection; MHD owns fd from here, and closes it even when it fails
      * to start. */
     timer_start(h);
+    h->deadlines = deadlines_start(sim->cfg.deadline_s);
     h->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, access_cb, h, MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
+        MHD_OPTION_NOTIFY_CONNECTION, notify_cb, h,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTPD_CONNECTION_TIMEOUT_S,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPD_CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTPD_HEADER_MEMORY,
@@ -734,6 +774,7 @@ httpd_start(struct sim *sim, struct sf_err *err)
         err_set(err, "cannot start the HTTP server on %s port %u",
                 sim->cfg.bind, port);
         timer_stop(h);
+        deadlines_stop(h->deadlines);
         goto fail;
     }
     return h;
@@ -751,5 +792,6 @@ httpd_stop(struct httpd *h)
      * still suspended. */
     timer_stop(h);
     MHD_stop_daemon(h->daemon);
+    deadlines_stop(h->deadlines); /* after every connection is closed */
     free(h);
 }

@@ -36,6 +36,7 @@ enum opt_id {
     OPT_SEED,
     OPT_CHECK,
     OPT_ALLOW_HOST,
+    OPT_REQUEST_TIMEOUT,
 };
 
 static const struct {
@@ -66,6 +67,10 @@ static const struct {
     {{"max-body", required_argument, NULL, OPT_MAX_BODY},
      "BYTES",
      "largest request body accepted; larger gets 413 (default 1048576)"},
+    {{"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
+     "SECS",
+     "a request's head, then its body, must come within SECS (default "
+     "30; 0: no limit)"},
     {{"seed", required_argument, NULL, OPT_SEED},
      "N",
      "derive IDs and tokens from N, for reproducible runs"},
@@ -189,6 +194,11 @@ parse_args(int argc, char **argv, struct sim_config *cfg, int *check)
                          &cfg->max_body) == -1)
                 return 2;
             break;
+        case OPT_REQUEST_TIMEOUT:
+            if (number_arg("request-timeout", optarg, 3600, &v) == -1)
+                return 2;
+            cfg->deadline_s = (unsigned)v;
+            break;
         case OPT_SEED:
             if (number_arg("seed", optarg, UINT64_MAX, &cfg->seed) == -1)
                 return 2;
@@ -263,6 +273,7 @@ main(int argc, char **argv)
         .journal_ring = JOURNAL_DEFAULT_RING,
         .journal_body_max = JOURNAL_DEFAULT_BODY_MAX,
         .max_body = SIM_DEFAULT_MAX_BODY,
+        .deadline_s = SIM_DEFAULT_DEADLINE_S,
     };
     struct sf_err err;
     struct org *org;

@@ -253,6 +253,23 @@ fail:
     return -1;
 }
 
+/* -1 (located at the repeat) when a picklist value is given twice: a
+ * picklist's values are its keys. */
+static int
+unique_values(struct conf *c, char **values, const char *path)
+{
+    char p[CONF_PATH_MAX];
+    size_t i, j;
+
+    for (i = 0; values != NULL && values[i] != NULL; i++)
+        for (j = 0; j < i; j++)
+            if (strcmp(values[j], values[i]) == 0)
+                return conf_error(c, conf_index(p, sizeof(p), path, i),
+                                  "duplicate value \"%s\" (index %zu has it)",
+                                  values[i], j);
+    return 0;
+}
+
 static int
 load_field_values(struct conf *c, json_t *f, const char *path,
                   struct org_field *of)
@@ -273,7 +290,7 @@ load_field_values(struct conf *c, json_t *f, const char *path,
         read_string_list(c, values, conf_join(p, sizeof(p), path, "values"),
                          &of->values) == -1)
         return -1;
-    return 0;
+    return unique_values(c, of->values, p);
 }
 
 /* Default text length per type when the file gives none. */
@@ -476,6 +493,31 @@ static const char default_app_no_run_as_json[] =
     "[{\"name\": \"sfsim\", \"client_id\": \"sfsim-client-id\","
     " \"client_secret\": \"sfsim-client-secret\"}]";
 
+/*
+ * -1 (located at path.key) when an earlier user has the same username (as
+ * org_user_find() compares them: without case) or the same id: the later
+ * one could never log in, or two users would own one id.
+ */
+static int
+unique_user(struct conf *c, const struct org *o, size_t i, const char *path)
+{
+    const struct org_user *u = &o->users[i];
+    char p[CONF_PATH_MAX];
+    size_t j;
+
+    for (j = 0; j < i; j++) {
+        if (strcasecmp(o->users[j].username, u->username) == 0)
+            return conf_error(c, conf_join(p, sizeof(p), path, "username"),
+                              "duplicate username \"%s\" (users[%zu] has it)",
+                              u->username, j);
+        if (strcmp(o->users[j].id, u->id) == 0)
+            return conf_error(c, conf_join(p, sizeof(p), path, "id"),
+                              "duplicate user id %s (users[%zu] has it)", u->id,
+                              j);
+    }
+    return 0;
+}
+
 static int
 load_users(struct conf *c, json_t *users, struct org *o)
 {
@@ -485,9 +527,9 @@ load_users(struct conf *c, json_t *users, struct org *o)
     o->users = xcalloc(json_array_size(users) + 1, sizeof(*o->users));
     for (i = 0; i < json_array_size(users); i++) {
         o->nusers = i + 1;
-        if (load_user(c, json_array_get(users, i),
-                      conf_index(p, sizeof(p), "users", i), &o->users[i],
-                      i) == -1)
+        conf_index(p, sizeof(p), "users", i);
+        if (load_user(c, json_array_get(users, i), p, &o->users[i], i) == -1 ||
+            unique_user(c, o, i, p) == -1)
             return -1;
     }
     return 0;
@@ -497,7 +539,7 @@ static int
 load_apps(struct conf *c, json_t *apps, struct org *o)
 {
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
-    size_t i;
+    size_t i, j;
 
     o->apps = xcalloc(json_array_size(apps) + 1, sizeof(*o->apps));
     for (i = 0; i < json_array_size(apps); i++) {
@@ -506,6 +548,12 @@ load_apps(struct conf *c, json_t *apps, struct org *o)
                      conf_index(p, sizeof(p), "connected_apps", i),
                      &o->apps[i]) == -1)
             return -1;
+        for (j = 0; j < i; j++)
+            if (strcmp(o->apps[j].client_id, o->apps[i].client_id) == 0)
+                return conf_error(
+                    c, conf_join(q, sizeof(q), p, "client_id"),
+                    "duplicate client_id \"%s\" (connected_apps[%zu] has it)",
+                    o->apps[i].client_id, j);
         if (o->apps[i].run_as != NULL &&
             org_user_find(o, o->apps[i].run_as) == NULL)
             return conf_error(c, conf_join(q, sizeof(q), p, "run_as"),

@@ -5,6 +5,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "auth.h"
 #include "bulk.h"
@@ -89,6 +92,12 @@ sim_reset(struct sim *sim)
     cursors_clear(sim->cursors);
     bulk_clear(sim->bulk);
     window_clear(sim->api_window);
+    /* What was freed stays in the allocator's free lists, resident, until
+     * it is handed back: glibc keeps it (in every thread's arena) unless
+     * asked. Elsewhere the memory is reused by the next load instead. */
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 void

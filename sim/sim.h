@@ -17,6 +17,7 @@
 #include "rng.h"
 
 #define SIM_DEFAULT_MAX_BODY (1024 * 1024)
+#define SIM_DEFAULT_DEADLINE_S 30
 
 struct org;
 struct schema;
@@ -37,6 +38,7 @@ struct sim_config {
     size_t journal_ring;      /* entries kept in memory */
     size_t journal_body_max;  /* body bytes kept per entry */
     size_t max_body;          /* request body cap (413 past it) */
+    unsigned deadline_s;      /* --request-timeout (deadline.h); 0: none */
     int has_seed;
     uint64_t seed;
     int verbose;

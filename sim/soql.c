@@ -976,7 +976,10 @@ parse_unary(struct parser *p, int depth)
 {
     struct soql_node *n = NULL, *res = NULL;
 
-    if (depth >= SOQL_MAX_DEPTH) {
+    /* depth counts the parentheses and NOTs around this condition: one
+     * more is refused past the limit, the comparison itself is no level. */
+    if ((p->tok.kind == TK_LPAREN || tok_is_kw(p, KW_NOT)) &&
+        depth >= SOQL_MAX_DEPTH) {
         perr(p, p->tok.pos,
              "condition nested too deeply (the simulator allows %d levels)",
              SOQL_MAX_DEPTH);

@@ -16,6 +16,7 @@
 
 #define TOMBSTONE ((struct record *)(uintptr_t)1)
 #define MAX_INDEXES 64
+#define STORE_IDS_FIRST 1024 /* slots of the ID index when empty */
 
 struct objtab {
     char name[48];
@@ -89,7 +90,7 @@ store_new(const char *pod, uint64_t first_number)
 
     memcpy(s->pod, pod, 2);
     s->next_number = first_number;
-    s->ids_cap = 1024;
+    s->ids_cap = STORE_IDS_FIRST;
     s->ids = xcalloc(s->ids_cap, sizeof(*s->ids));
     s->name_slots_cap = 256;
     s->name_slots = xcalloc(s->name_slots_cap, sizeof(*s->name_slots));
@@ -127,12 +128,17 @@ store_clear(struct store *s)
     undo_forget(s, 0);
     s->savepoints = 0;
     free_records(s);
-    memset(s->ids, 0, s->ids_cap * sizeof(*s->ids));
+    /* The tables shrink back to their first size: a reset gives back the
+     * memory that a load grew them to (emptied at full size, they would
+     * stay resident). An index's slots come back on its next use. */
+    free(s->ids);
+    s->ids_cap = STORE_IDS_FIRST;
+    s->ids = xcalloc(s->ids_cap, sizeof(*s->ids));
     s->ids_used = 0;
     for (i = 0; i < s->nindexes; i++) {
-        memset(s->indexes[i].slots, 0,
-               s->indexes[i].cap * sizeof(*s->indexes[i].slots));
-        s->indexes[i].used = 0;
+        free(s->indexes[i].slots);
+        s->indexes[i].slots = NULL;
+        s->indexes[i].cap = s->indexes[i].used = 0;
     }
     s->value_bytes = 0;
 }

@@ -62,7 +62,8 @@ enum store_norm {
  * Caller frees with store_free(). */
 struct store *store_new(const char *pod, uint64_t first_number);
 void store_free(struct store *s);
-/* Drops every record (objects, interned names and index definitions stay). */
+/* Drops every record and shrinks the tables back to their first size
+ * (objects, interned names and index definitions stay). */
 void store_clear(struct store *s);
 
 /* Registers an object with its 3-character key prefix; returns its index,

@@ -36,7 +36,9 @@ w2lqueue_clear(struct w2lqueue *w)
 {
     while (w->qlen > 0)
         w2lqueue_pop(w);
-    w->qstart = 0;
+    free(w->queue); /* a reset gives the queue's memory back */
+    w->queue = NULL;
+    w->qcap = w->qstart = 0;
     window_clear(&w->window);
     w->rejected_queue_full = 0;
 }
@@ -47,7 +49,6 @@ w2lqueue_free(struct w2lqueue *w)
     if (w == NULL)
         return;
     w2lqueue_clear(w);
-    free(w->queue);
     window_free(&w->window);
     free(w);
 }
