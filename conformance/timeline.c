@@ -68,69 +68,69 @@ stores(const char *verdict)
     return 0;
 }
 
+/* 1 when one of a lead's attempts left it in Salesforce. */
+static int
+lead_stored(json_t *attempts)
+{
+    json_t *a;
+    size_t i;
+
+    json_array_foreach(attempts, i, a)
+        if (stores(jstr(a, "verdict")))
+            return 1;
+    return 0;
+}
+
 /* What each side sees, counted once per lead. */
 struct sides {
-    json_int_t leads, delivered, stored, requests;
-    json_t *lost; /* {verdict of the last attempt: leads never stored} */
+    json_int_t leads, delivered, stored;
+    char *lost; /* "120 dropped_daily_limit, 2 never sent": the leads
+                   never stored, by their last attempt's verdict (owned) */
 };
 
 static void
 sides_count(json_t *r, struct sides *s)
 {
-    json_t *arr, *a, *line, *last;
+    json_t *lost = json_object(), *arr, *line, *last, *v;
     const char *id, *why;
-    size_t i;
-    int kept;
+    struct buf b;
 
     memset(s, 0, sizeof(*s));
-    s->lost = json_object();
     json_object_foreach(json_object_get(r, "timeline"), id, arr) {
-        kept = 0;
-        json_array_foreach(arr, i, a)
-            kept |= stores(jstr(a, "verdict"));
-        s->requests += (json_int_t)json_array_size(arr);
         line = json_object_get(json_object_get(r, "outcomes"), id);
         s->leads++;
         s->delivered += strcmp(jstr(line, "outcome"), "delivered") == 0;
-        s->stored += kept;
-        if (kept)
+        if (lead_stored(arr)) {
+            s->stored++;
             continue;
+        }
         last = json_array_get(arr, json_array_size(arr) - 1);
         why = last != NULL ? jstr(last, "verdict") : "never sent";
-        json_object_set_new(s->lost, why, json_integer(jnum(s->lost, why) + 1));
+        json_object_set_new(lost, why, json_integer(jnum(lost, why) + 1));
     }
-}
-
-/* "120 dropped_daily_limit, 2 never sent" of s->lost into b. */
-static void
-lost_text(const struct sides *s, struct buf *b)
-{
-    const char *k;
-    json_t *v;
-
-    json_object_foreach(s->lost, k, v)
-        buf_printf(b, "%s%lld %s", b->len > 0 ? ", " : "",
-                   (long long)json_integer_value(v), k);
+    buf_init(&b, 64 * 1024);
+    json_object_foreach(lost, why, v)
+        buf_printf(&b, "%s%lld %s", b.len > 0 ? ", " : "",
+                   (long long)json_integer_value(v), why);
+    s->lost = xstrdup(b.data != NULL ? b.data : "");
+    buf_free(&b);
+    json_decref(lost);
 }
 
 void
 timeline_counts(FILE *fp, json_t *result)
 {
     struct sides s;
-    struct buf b;
 
     sides_count(result, &s);
-    buf_init(&b, 64 * 1024);
-    lost_text(&s, &b);
     fprintf(fp,
             "\nWhat each side sees:\n"
             "  the client: %lld of %lld leads reported delivered\n"
             "  Salesforce: %lld leads stored; %lld never stored%s%s%s\n",
             (long long)s.delivered, (long long)s.leads, (long long)s.stored,
-            (long long)(s.leads - s.stored), b.len > 0 ? " (" : "",
-            b.len > 0 ? b.data : "", b.len > 0 ? ")" : "");
-    buf_free(&b);
-    json_decref(s.lost);
+            (long long)(s.leads - s.stored), *s.lost ? " (" : "", s.lost,
+            *s.lost ? ")" : "");
+    free(s.lost);
 }
 
 /* --- the page -------------------------------------------------------- */
@@ -311,17 +311,13 @@ html_lost(struct buf *b, json_t *r)
     char when[TIMEFMT_LEN];
     json_t *arr, *a;
     const char *id;
-    size_t i, k = 0;
-    int kept;
+    size_t k = 0;
 
     buf_puts(b, "<h2>Leads never stored</h2>\n<table><tr><th>lead</th>"
                 "<th>last request (simulated time)</th><th>sim verdict</th>"
                 "</tr>\n");
     json_object_foreach(json_object_get(r, "timeline"), id, arr) {
-        kept = 0;
-        json_array_foreach(arr, i, a)
-            kept |= stores(jstr(a, "verdict"));
-        if (kept || k++ >= LOST_ROWS_MAX)
+        if (lead_stored(arr) || k++ >= LOST_ROWS_MAX)
             continue;
         a = json_array_get(arr, json_array_size(arr) - 1);
         buf_puts(b, "<tr><td>");
@@ -366,11 +362,8 @@ static void
 html_sides(struct buf *b, json_t *r)
 {
     struct sides s;
-    struct buf lost;
 
     sides_count(r, &s);
-    buf_init(&lost, 64 * 1024);
-    lost_text(&s, &lost);
     buf_printf(b,
                "<h2>What each side sees</h2>\n<table>"
                "<tr><th>the client</th><td>%lld of %lld leads reported "
@@ -378,14 +371,13 @@ html_sides(struct buf *b, json_t *r)
                "stored; %lld never stored",
                (long long)s.delivered, (long long)s.leads, (long long)s.stored,
                (long long)(s.leads - s.stored));
-    if (lost.len > 0) {
+    if (*s.lost != '\0') {
         buf_puts(b, " (");
-        put_text(b, lost.data);
+        put_text(b, s.lost);
         buf_puts(b, ")");
     }
     buf_puts(b, "</td></tr>\n</table>\n");
-    buf_free(&lost);
-    json_decref(s.lost);
+    free(s.lost);
 }
 
 /* A heading and a paragraph of text, when there is text. */
