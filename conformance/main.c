@@ -4,6 +4,8 @@
  *
  *   sfconform [options] [SUITE_DIR]     run the conformance suite
  *   sfconform replay SCENARIO [options] replay one support scenario
+ *   sfconform scaffold NAME [--dir DIR] a new scenario to edit
+ *   sfconform import-log FILE [options] a scenario from a vendor's send log
  *
  * With --repeat N the selected cases run N times over, each time afresh;
  * the summary counts the passes per case, for flakiness that one run
@@ -31,11 +33,14 @@
 #include <jansson.h>
 
 #include "case.h"
+#include "importlog.h"
 #include "log.h"
 #include "mono.h"
 #include "parse.h"
 #include "profile.h"
 #include "report.h"
+#include "scaffold.h"
+#include "timeline.h"
 #include "trial.h"
 #include "version.h"
 #include "xmalloc.h"
@@ -90,6 +95,8 @@ usage(FILE *fp)
         fp,
         "usage: sfconform [options] [SUITE_DIR]\n"
         "       sfconform replay SCENARIO [--fix] [options]\n"
+        "       sfconform scaffold NAME [--dir DIR]\n"
+        "       sfconform import-log FILE [--name NAME] [--dir DIR]\n"
         "Runs each conformance case against its own sfsim and judges the\n"
         "client from the wire; replay runs one support scenario.\n"
         "\n"
@@ -465,6 +472,7 @@ replay(const struct options *o, struct trial_config *cfg, const char *root,
        const char *fixtures, struct report_meta *m)
 {
     char path[PATH_MAX], *own = NULL;
+    struct options ro = *o; /* --html: the replay's own page */
     const char *dir = scenario_dir(o->scenario, fixtures, path, sizeof(path));
     struct conf_case *c;
     struct sf_err err;
@@ -491,12 +499,16 @@ replay(const struct options *o, struct trial_config *cfg, const char *root,
     if (o->client == NULL && c->client != NULL && !o->fix)
         cfg->client_cmd = m->client = own = scenario_client(c);
     m->scenario = dir;
+    ro.html = NULL;
     t0 = mono_ms();
     r = run_one(cfg, root, c, NULL, o->verbose);
     m->duration_ms = mono_ms() - t0;
     report_replay(stdout, r, m);
     all = json_pack("[O]", r);
-    write_reports(o, all, m);
+    write_reports(&ro, all, m);
+    if (o->html != NULL &&
+        timeline_html(o->html, r, m->profile, m->client, &err) == -1)
+        log_warnx("%s", err.msg);
     /* A replay of the report fails by design; a replay of the fix must
      * pass. */
     verdict = json_string_value(json_object_get(r, "verdict"));
@@ -677,6 +689,15 @@ out:
     return rc;
 }
 
+/* The subcommands that run no case: argv[1] -> its own main. */
+static const struct subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} subcommands[] = {
+    {"scaffold", scaffold_main},
+    {"import-log", importlog_main},
+};
+
 int
 main(int argc, char **argv)
 {
@@ -696,12 +717,16 @@ main(int argc, char **argv)
 
     memset(&o, 0, sizeof(o));
     log_init("sfconform", 0);
+    xjson_init();
+    for (size_t i = 0;
+         argc > 1 && i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+        if (strcmp(argv[1], subcommands[i].name) == 0)
+            return subcommands[i].run(argc - 1, argv + 1);
     if (parse_args(argc, argv, &o) == -1) {
         usage(stderr);
         return EXIT_USAGE;
     }
     log_init("sfconform", o.verbose);
-    xjson_init();
     self_dir(self, sizeof(self));
     if (locate(NULL, self, fix_c, 1, fix, sizeof(fix)) == NULL)
         snprintf(fix, sizeof(fix), "fixtures");

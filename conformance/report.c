@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "profile.h"
+#include "timeline.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -899,6 +900,7 @@ report_replay(FILE *fp, json_t *r, const struct report_meta *m)
     }
     replay_other(fp, json_object_get(r, "other_requests"), t0);
     replay_totals(fp, r);
+    timeline_counts(fp, r);
     fprintf(fp, "\nFindings:\n");
     if (json_array_size(json_object_get(r, "failures")) == 0)
         fprintf(fp, "  none: the client behaved as the case expects\n");

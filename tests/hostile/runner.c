@@ -15,6 +15,8 @@
  *   buyer    sfdeliver --dry-run --buyer FILE with an empty leads file
  *   leads    sfdeliver --dry-run with the kind's _buyer.json: the leads it
  *            would send and the lines it reports skipped
+ *   vendorlog sfconform import-log FILE: a scenario, or refused with a
+ *            FILE:LINE:COL message
  *   formula  in-process: parse, bind and evaluate against fakelead.h
  * Under SANITIZE= the binaries and this runner are instrumented, so every
  * input is also run under AddressSanitizer and UBSan. A sim that dies or
@@ -64,6 +66,14 @@ client_path(void)
     const char *p = getenv("SFDELIVER");
 
     return p != NULL && *p != '\0' ? p : "client/sfdeliver";
+}
+
+static const char *
+conform_path(void)
+{
+    const char *p = getenv("SFCONFORM");
+
+    return p != NULL && *p != '\0' ? p : "conformance/sfconform";
 }
 
 /* "exited with status N" / "was killed by signal N" for a spawn status. */
@@ -488,6 +498,30 @@ buyer_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
     return corpus_result(c, e, m == 1, got);
 }
 
+/* --- vendorlog ------------------------------------------------------------
+ */
+
+/* A vendor's send log through `sfconform import-log`, into a scenario
+ * directory of its own under tmpdir. */
+static int
+vendorlog_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
+{
+    static unsigned k;
+    char name[32], got[GOT_MAX];
+    const char *words[] = {conform_path(), "import-log", e->path, "--dir",
+                           tmpdir,         "--name",     name,    NULL};
+    struct tool_run r;
+    int m;
+
+    (void)t;
+    snprintf(name, sizeof(name), "vendorlog-%u", k++);
+    tool_run(&r, words);
+    m = exit_matches(e->expect, e->path, &r);
+    tool_describe(&r, got, sizeof(got));
+    tool_free(&r);
+    return corpus_result(c, e, m == 1, got);
+}
+
 /* --- leads ----------------------------------------------------------------
  */
 
@@ -856,6 +890,7 @@ static const struct kind kind_formula = {"formula", formula_one, 0, 0};
 static const struct kind kind_org = {"org", org_one, 1, 0};
 static const struct kind kind_buyer = {"buyer", buyer_one, 0, 0};
 static const struct kind kind_leads = {"leads", leads_one, 0, 0};
+static const struct kind kind_vendorlog = {"vendorlog", vendorlog_one, 0, 0};
 static const struct kind kind_soql = {"soql", soql_one, 1, 1};
 static const struct kind kind_sosl = {"sosl", sosl_one, 1, 1};
 static const struct kind kind_http = {"http", http_one, 1, 0};
@@ -937,6 +972,7 @@ main(void)
         KIND_TEST(org),
         KIND_TEST(buyer),
         KIND_TEST(leads),
+        KIND_TEST(vendorlog),
         KIND_TEST(soql),
         KIND_TEST(sosl),
         KIND_TEST(http),
