@@ -192,6 +192,7 @@ PYTHON3 ?= $(firstword $(wildcard /usr/bin/python3) python3)
 NODE ?= $(firstword $(wildcard /usr/bin/node) node)
 E2E_ENV = SFSIM=$(abspath $(BIN_SIM)) SFDELIVER=$(abspath $(BIN_CLIENT)) \
 	SFCONFORM=$(abspath $(BIN_CONF)) SFSIM_FIXTURES=$(abspath fixtures) \
+	SFSIM_SANITIZE=$(SANITIZE) PYTHON3=$(PYTHON3) NODE=$(NODE) \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
