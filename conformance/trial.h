@@ -29,7 +29,7 @@ struct trial_config {
     int64_t timeout_ms;     /* per client run, unless the case says */
     enum profile profile;   /* what the client declares (profile.h) */
     int keep; /* leave the sim's journal, records and org in work_dir */
-    int tls; /* the sim serves HTTPS; its CA goes to the client's env */
+    int tls;  /* the sim serves HTTPS; its CA goes to the client's env */
 };
 
 /*

@@ -84,7 +84,7 @@ struct httpd {
     struct held_conn *held;
     size_t nheld;
     int stopping;
-    size_t admin_inflight;     /* bytes (HTTP thread only) */
+    size_t admin_inflight; /* bytes (HTTP thread only) */
     /* Request head and body deadlines, on a thread of their own. */
     struct deadlines *deadlines;
     int tls;                   /* HTTPS: connections come from acceptor */
@@ -807,11 +807,11 @@ start_daemon(struct httpd *h, unsigned flags, int fd)
     d = MHD_start_daemon(
         flags, 0, NULL, NULL, access_cb, h, MHD_OPTION_NOTIFY_COMPLETED,
         completed_cb, h, MHD_OPTION_NOTIFY_CONNECTION, notify_cb, h,
-        MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)HTTPD_CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)HTTPD_CONNECTION_LIMIT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)HTTPD_HEADER_MEMORY, MHD_OPTION_EXTERNAL_LOGGER, log_cb, NULL,
-        MHD_OPTION_ARRAY, extra, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTPD_CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPD_CONNECTION_LIMIT,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTPD_HEADER_MEMORY,
+        MHD_OPTION_EXTERNAL_LOGGER, log_cb, NULL, MHD_OPTION_ARRAY, extra,
+        MHD_OPTION_END);
     if (d == NULL && h->tls)
         close(fd);
     return d;
