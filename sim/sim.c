@@ -125,8 +125,11 @@ sim_holds_time(struct sim *sim)
     int64_t now = sim_now(sim);
     size_t i;
 
+    /* The org's own records (User, Profile, Organization) do not count:
+     * they are made again from the org whenever it changes. */
     for (i = 0; i < sim->schema->nobjects; i++)
-        if (store_count(sim->store, sim->schema->objects[i].store_index) > 0)
+        if (!(sim->schema->objects[i].flags & OBJ_FROM_ORG) &&
+            store_count(sim->store, sim->schema->objects[i].store_index) > 0)
             return 1;
     return journal_first_seq(sim->journal) <= journal_last_seq(sim->journal) ||
            mailbox_count(sim->mail, NULL) > 0 ||
