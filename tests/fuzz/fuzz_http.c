@@ -38,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * FUZZ-SOURCES-BEGIN
  * sim/routes.c
  * sim/h_*.c
+ * sim/snapshot_*.c
  * FUZZ-SOURCES-END
  *
  * FUZZ-DICT-BEGIN

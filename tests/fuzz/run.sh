@@ -31,6 +31,10 @@ root=$(pwd)
 seconds=${FUZZ_SECONDS:-30}
 out=build/fuzz
 srcdirs=(common sim client conformance tests/hostile)
+# Headers the build generates (the version, the dashboard page), made by the
+# plain build's rules; the targets that reach them include them from here.
+gendir=build/gen
+make -s --no-print-directory "$gendir/version.h" "$gendir/dashboard_html.h"
 CLANG=${CLANG:-clang}
 # Which tests/hostile/ directory seeds which target. fuzz_jwt and fuzz_soap
 # seed from their own FUZZ-SEED blocks (their hostile inputs are whole
@@ -162,7 +166,7 @@ for src in "${targets[@]}"; do
     # shellcheck disable=SC2046
     if ! "$CLANG" -std=c11 -D_GNU_SOURCE -g -O1 \
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-        -Wall -Wextra $(printf -- '-I%s ' "${srcdirs[@]}") \
+        -Wall -Wextra $(printf -- '-I%s ' "${srcdirs[@]}" "$gendir") \
         "$src" "${sources[@]}" $(libs "$src" "${sources[@]}") -lm \
         -o "$out/$name"; then
         echo "fuzz: $name: build failed" >&2
