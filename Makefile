@@ -342,6 +342,7 @@ install: all
 	rm -rf $(DESTDIR)$(DATADIR)
 	$(INSTALL) -d $(DESTDIR)$(DATADIR)/$(dir $(SCENARIO_CLIENT))
 	cp -R fixtures $(DESTDIR)$(DATADIR)/
+	find $(DESTDIR)$(DATADIR)/fixtures -name .gitignore -delete
 	$(INSTALL) -m 644 $(SCENARIO_CLIENT) $(DESTDIR)$(DATADIR)/$(SCENARIO_CLIENT)
 	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)
 
