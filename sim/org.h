@@ -42,19 +42,39 @@ enum refresh_policy {
     REFRESH_IMMEDIATELY,  /* no usable refresh token */
 };
 
+/*
+ * A custom field of Lead, Contact or Account, or of User (what $User.X__c
+ * reads; the sim has no User records to write). A name ending in __pc is
+ * a Person Account field of Account (FIELD_PERSON). A formula field has a
+ * formula, is read-only and is computed when a rule reads it.
+ */
 struct org_field {
     char *object, *name, *label, *id; /* id: 15-char 00N..., or NULL */
     enum fieldtype type;
     int length, precision, scale;
     unsigned flags; /* fieldtype.h FIELD_* */
     char *default_value;
-    char **values; /* picklist values, NULL-terminated, or NULL */
+    char **values;      /* picklist values, NULL-terminated, or NULL */
+    char *reference_to; /* a lookup's object (FT_REFERENCE), or NULL */
+    char *formula;      /* a formula field's formula, or NULL */
+    char *description;  /* or NULL */
 };
+
+/* The profile a user has when the org file names none. */
+#define ORG_PROFILE_DEFAULT "System Administrator"
 
 struct org_user {
     char *username, *password, *email, *first_name, *last_name;
     char id[SFID_LEN15 + 1]; /* 005... */
     int api_enabled;
+    /* What formulas read of the user ($User, $Profile, $UserRole,
+     * $Permission, $Setup): */
+    char *profile;                   /* the Profile's name */
+    char profile_id[SFID_LEN15 + 1]; /* 00e..., given or derived */
+    char *role;                      /* the UserRole's name, or NULL */
+    char role_id[SFID_LEN15 + 1];    /* 00E..., or "" without a role */
+    char **permissions;              /* custom permissions held, or NULL */
+    json_t *fields; /* other User fields: {"Department": "Sales", ...} */
 };
 
 struct org_app {
@@ -114,14 +134,25 @@ struct org_vrule {
     char *description; /* or NULL */
 };
 
-/* X(enum suffix, config name): how a matching rule compares one field. */
+/*
+ * X(enum suffix, config name): how a matching rule compares one field.
+ * The last six are Salesforce's fuzzy matching methods by name
+ * (FirstName, LastName, City, Street, Zip, Title; CompanyName is
+ * "company"), approximated as README "Fidelity notes" says.
+ */
 #define MATCH_KIND_LIST(X)                                                     \
     X(EXACT, "exact")                                                          \
     X(CASE_INSENSITIVE, "case_insensitive")                                    \
     X(EMAIL, "email")                                                          \
     X(PHONE, "phone")                                                          \
     X(NAME, "name")                                                            \
-    X(COMPANY, "company")
+    X(COMPANY, "company")                                                      \
+    X(FIRST_NAME, "first_name")                                                \
+    X(LAST_NAME, "last_name")                                                  \
+    X(CITY, "city")                                                            \
+    X(STREET, "street")                                                        \
+    X(ZIP, "zip")                                                              \
+    X(TITLE, "title")
 
 enum match_kind {
 #define MATCH_KIND_ENUM(e, s) MATCH_##e,
@@ -133,14 +164,18 @@ enum match_kind {
 struct org_match_field {
     char *field;
     enum match_kind kind;
+    int match_blanks; /* blank matches blank (Salesforce MatchBlanks); 0:
+                         a blank never matches (NullNotAllowed) */
 };
 
-/* A matching rule: records of object whose fields all match. */
+/* A matching rule: records of object whose fields all match, or that
+ * satisfy boolean_filter ("1 OR (2 AND 3)", numbering the fields). */
 struct org_mrule {
     char *name, *object;
     struct org_match_field *fields;
     size_t nfields;
-    char *description; /* or NULL */
+    char *boolean_filter; /* or NULL: every field */
+    char *description;    /* or NULL */
 };
 
 enum dup_action {
@@ -149,16 +184,65 @@ enum dup_action {
     DUP_BLOCK,       /* never saved */
 };
 
+/*
+ * One matching rule a duplicate rule uses: compared with the records of
+ * object (NULL: the duplicate rule's match_against, else the matching
+ * rule's own object), the record's fields mapped onto the matching rule's
+ * (NULL: by API name).
+ */
+struct org_drule_match {
+    char *rule;
+    char *object;
+    struct org_mapping *mapping; /* from: record's field, to: rule's */
+    size_t nmapping;
+};
+
 struct org_drule {
     char *name, *object;
     int active;
-    char **matching_rules; /* names, NULL-terminated */
-    char **match_against;  /* objects compared with, or NULL: each
-                              matching rule's own object */
-    char *conditions;      /* a formula, or NULL: always applies */
+    struct org_drule_match *matches; /* the matching rules it uses */
+    size_t nmatches;
+    char **match_against; /* objects compared with, or NULL: each
+                             matching rule's own object */
+    char *conditions;     /* a formula, or NULL: always applies */
     enum dup_action on_create, on_edit;
     char *alert_text;
     char *description; /* or NULL */
+};
+
+/* A record type of Lead, Contact or Account (RecordType.DeveloperName,
+ * $RecordType.Name). */
+struct org_record_type {
+    char *object, *name, *label; /* name: the DeveloperName */
+    char id[SFID_LEN15 + 1];     /* 012... */
+    int active;
+    char *description; /* or NULL */
+};
+
+/* A hierarchy custom setting ($Setup.Name__c.Field__c): its fields, and
+ * values for the whole org, per profile and per user (the most specific
+ * one that sets a field wins, as in Salesforce). */
+struct org_setting {
+    char *name;
+    struct org_field *fields; /* object = name */
+    size_t nfields;
+    json_t *values;   /* {"Field__c": value} */
+    json_t *profiles; /* {"Profile name": {"Field__c": value}} */
+    json_t *users;    /* {"username": {"Field__c": value}} */
+};
+
+/* A custom label ($Label.Name). */
+struct org_label {
+    char *name, *value;
+};
+
+/* A custom metadata record ($CustomMetadata.Type__mdt.Record.Field__c):
+ * values by field; types names the type of fields a JSON value cannot say
+ * (a date, a null), the others read as their JSON type. */
+struct org_cmdt {
+    char *type, *record;
+    json_t *values; /* {"Field__c": value} */
+    json_t *types;  /* {"Field__c": "date"}, or NULL */
 };
 
 struct rules;
@@ -201,7 +285,17 @@ struct org {
     size_t nmrules;
     struct org_drule *drules;
     size_t ndrules;
-    struct rules *rules; /* compiled from the three above; owned */
+    /* What formulas read beyond the record (org_formula.c): */
+    struct org_record_type *record_types;
+    size_t nrecord_types;
+    struct org_setting *settings;
+    size_t nsettings;
+    char **custom_permissions; /* declared names, NULL-terminated, or NULL */
+    struct org_label *labels;
+    size_t nlabels;
+    struct org_cmdt *cmdt;
+    size_t ncmdt;
+    struct rules *rules; /* compiled from the rules above; owned */
 };
 
 /* Caller frees with org_free(). NULL (and err set) on any error. */
@@ -234,6 +328,11 @@ int64_t edition_w2l_limit(enum edition e);
 
 const struct org_user *org_user_find(const struct org *o, const char *username);
 const struct org_app *org_app_find(const struct org *o, const char *client_id);
+/* The user with that 15- or 18-character id; NULL when unknown. */
+const struct org_user *org_user_by_id(const struct org *o, const char *id);
+/* The custom field of object (case-insensitive); NULL when none. */
+const struct org_field *org_field_find(const struct org *o, const char *object,
+                                       const char *name);
 /* An exact flow API name; NULL when unknown. */
 const struct org_flow *org_flow_find(const struct org *o, const char *api_name);
 

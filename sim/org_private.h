@@ -15,6 +15,38 @@
 #include "conf.h"
 #include "org.h"
 
+/* Most entries of one org list (users, fields, values, ...). */
+#define ORG_MAX_ITEMS 10000
+
+/* org.c: an id at obj.key that must start with prefix (dflt when absent;
+ * "" in out when absent without a default). */
+int org_read_id(struct conf *c, json_t *obj, const char *path, const char *key,
+                const char *prefix, const char *dflt, char out[SFID_LEN15 + 1]);
+/* org.c: a 15-character id for a thing the file gives none (a profile,
+ * a role, a record type): prefix and 12 base-62 characters of name's
+ * hash, the same run after run. */
+void org_derived_id(const char *prefix, const char *name,
+                    char out[SFID_LEN15 + 1]);
+/* org.c: an array of strings into a NULL-terminated list (caller frees
+ * with org_strings_free); its JSON form (new reference). */
+int org_strings_read(struct conf *c, json_t *arr, const char *path,
+                     char ***out);
+void org_strings_free(char **list);
+json_t *org_strings_json(char **list);
+
+/* org_fields.c: "custom_fields". */
+int org_fields_load(struct conf *c, json_t *root, struct org *o);
+void org_fields_free(struct org *o);
+json_t *org_fields_json(const struct org *o);
+/* Frees what one field owns (not f itself). */
+void org_field_free(struct org_field *f);
+
+/* org_formula.c: what formulas read beyond the record: "record_types",
+ * "custom_settings", "custom_permissions", "labels", "custom_metadata". */
+int org_formula_load(struct conf *c, json_t *root, struct org *o);
+void org_formula_free(struct org *o);
+void org_formula_json(const struct org *o, json_t *out);
+
 /* org_actions.c: "flows" and "apex_rest". */
 int org_actions_load(struct conf *c, json_t *root, struct org *o);
 void org_actions_free(struct org *o);

@@ -117,7 +117,8 @@ test_errors_are_located(void **state)
     expect_error("{\"custom_fields\": [{\"name\": \"x__c\"},\n"
                  " {\"name\": \"y\"}]}",
                  "org.json:2:11: custom_fields[1].name: \"y\": custom field "
-                 "API names end in __c");
+                 "API names end in __c (__pc for Person Account fields of "
+                 "Account)");
     expect_error("{\"custom_fields\": [{\"name\": \"x__c\", \"type\": "
                  "\"picklist\"}]}",
                  "org.json:1:20: custom_fields[0]: a picklist field needs "
@@ -177,7 +178,7 @@ test_bad_list_entry_past_index_0(void **state)
          "\"Email\"}]}],\"duplicate_rules\":[{\"name\":\"d\","
          "\"matching_rules\":[\"m\",\"\"]}]}",
          "org.json:1:116: duplicate_rules[0].matching_rules[1]: must be a "
-         "non-empty string"},
+         "matching rule's name or an object with \"rule\""},
         {"{\"matching_rules\":[{\"name\":\"m\",\"fields\":[{\"field\":"
          "\"Email\"}]}],\"duplicate_rules\":[{\"name\":\"d\","
          "\"matching_rules\":[\"m\"],\"match_against\":[\"Lead\",3]}]}",
