@@ -92,7 +92,8 @@ test_reference_errors(void **state)
                  "[{\"field\": \"Email\", \"match\": \"fuzzy\"}]}]}",
                  "org.json:1:74: matching_rules[0].fields[0].match: "
                  "\"fuzzy\" is not one of: exact, case_insensitive, email, "
-                 "phone, name, company");
+                 "phone, name, company, first_name, last_name, city, "
+                 "street, zip, title");
     expect_error("{\"matching_rules\": [{\"name\": \"M\", \"fields\": "
                  "[{\"field\": \"Emale\"}]}]}",
                  "org.json:1:56: matching_rules[0].fields[0].field: M: no "
@@ -309,7 +310,8 @@ dups(struct sim *sim, const char *object, const char *const *kv,
      const struct record *existing, int web, int allow_save)
 {
     struct fieldvals fv = {0};
-    struct rules_subject s = {values(sim, object, kv, &fv), &fv, existing};
+    struct rules_subject s = {values(sim, object, kv, &fv), &fv, existing, sim,
+                              web};
     struct rules_dup_opts o = {web, allow_save, 58};
     struct dup d = {0, json_array(), json_array(), json_array()};
 
@@ -675,6 +677,8 @@ test_validation_order_fields_and_runtime_errors(void **state)
                    &fv);
     s.values = &fv;
     s.existing = NULL;
+    s.sim = sim;
+    s.web = 0;
     assert_int_equal(
         rules_validate(sim->org->rules, &s, sim_now(sim), errors, names), 2);
     assert_string_equal(json_string_value(json_array_get(names, 0)), "Phone10");
