@@ -20,8 +20,8 @@
 # objects it uses.
 
 CC ?= cc
-DEB_PKGS := pkg-config libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libcmocka-dev
-PC_PKGS := libmicrohttpd libcurl jansson cmocka
+DEB_PKGS := pkg-config libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libcmocka-dev libexpat1-dev
+PC_PKGS := libmicrohttpd libcurl jansson cmocka expat
 
 SANITIZE ?=
 WERROR ?= -Werror

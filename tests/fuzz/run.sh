@@ -104,6 +104,7 @@ libs() {
     grep -qs '#include <jansson.h>' "${files[@]}" && pkgs+=(jansson)
     grep -qs '#include <microhttpd.h>' "${files[@]}" && pkgs+=(libmicrohttpd)
     grep -qs '#include <curl/curl.h>' "${files[@]}" && pkgs+=(libcurl)
+    grep -qs '#include <expat.h>' "${files[@]}" && pkgs+=(expat)
     if [ ${#pkgs[@]} -gt 0 ]; then
         pkg-config --cflags --libs "${pkgs[@]}"
     fi
