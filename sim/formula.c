@@ -77,7 +77,8 @@ enum opcode {
 struct formula {
     struct node *root;
     int bound;
-    enum ftype result; /* what the bound formula yields */
+    enum ftype result;   /* what the bound formula yields */
+    enum fieldtype want; /* a value formula's field type (percent: x100) */
 };
 
 typedef int binop_eval_fn(struct evalctx *c, const struct node *n,
@@ -872,17 +873,20 @@ fail:
     return -1;
 }
 
-/* Name, Custom__c, Account.Owner.Name, $User.Id */
+/* Name, Custom__c, Account.Owner.Name, $User.Id, Owner:User.Alias (a
+ * polymorphic relationship with the type it is read as). */
 static int
 lex_ident(struct parser *p)
 {
     size_t start = p->pos;
+    char sep;
 
     for (;;) {
         lex_advance(p, 1);
         while (p->pos < p->len && is_ident_char((unsigned char)p->text[p->pos]))
             lex_advance(p, 1);
-        if (p->pos + 1 < p->len && p->text[p->pos] == '.' &&
+        sep = p->pos + 1 < p->len ? p->text[p->pos] : '\0';
+        if ((sep == '.' || sep == ':') &&
             is_ident_start((unsigned char)p->text[p->pos + 1]))
             lex_advance(p, 1);
         else
@@ -1188,6 +1192,22 @@ static const struct {
     {TK_EOF, N_NULL},
 };
 
+/* The word NOT not followed by '(': Salesforce reads "not ISNUMBER(x)"
+ * as the operator !. */
+static int
+word_not(const struct parser *p)
+{
+    size_t i = p->pos;
+
+    if (p->tok.kind != TK_IDENT || p->tok.len != 3 ||
+        strncasecmp(p->tok.start, "NOT", 3) != 0)
+        return 0;
+    while (i < p->len && (p->text[i] == ' ' || p->text[i] == '\t' ||
+                          p->text[i] == '\r' || p->text[i] == '\n'))
+        i++;
+    return i >= p->len || p->text[i] != '(';
+}
+
 static struct node *
 parse_unary(struct parser *p)
 {
@@ -1196,7 +1216,8 @@ parse_unary(struct parser *p)
     int i;
 
     for (i = 0; unops[i].tok != TK_EOF; i++)
-        if (unops[i].tok == p->tok.kind)
+        if (unops[i].tok == p->tok.kind ||
+            (unops[i].tok == TK_NOT && word_not(p)))
             break;
     if (unops[i].tok == TK_EOF)
         return parse_primary(p);
@@ -1207,7 +1228,10 @@ parse_unary(struct parser *p)
         return NULL;
     p->depth--;
     n = node_new(unops[i].kind, &optok);
-    memcpy(n->opname, optok.start, optok.len < 2 ? optok.len : 2);
+    if (optok.kind == TK_IDENT) /* the word NOT */
+        memcpy(n->opname, "!", 2);
+    else
+        memcpy(n->opname, optok.start, optok.len < 2 ? optok.len : 2);
     n->args = xcalloc(1, sizeof(*n->args));
     n->args[0] = operand;
     n->nargs = 1;
@@ -1374,12 +1398,25 @@ optype_mask(enum opcode op, int right, enum ftype left)
     return mask;
 }
 
+/* An operand whose picklist value may also be read as text. */
+static void
+pick_as_text(struct node *a)
+{
+    if (a->kind == N_CALL && a->type == T_PICK && (a->fn->flags & FN_PICK_TEXT))
+        a->type = T_TEXT;
+}
+
 static int
 check_binary(struct node *n, struct formula_error *err)
 {
-    enum ftype l = n->args[0]->type, r = n->args[1]->type;
+    enum ftype l, r;
     enum opcode op = n->op->op;
     unsigned lefts = optype_mask(op, 0, T_NULL);
+
+    pick_as_text(n->args[0]);
+    pick_as_text(n->args[1]);
+    l = n->args[0]->type;
+    r = n->args[1]->type;
 
     if (l != T_NULL && !(lefts & TM(l)))
         return formula_type_error(err, "operator", n->opname, n->args[0],
@@ -1454,9 +1491,13 @@ bind_as(struct formula *f,
         return -1;
     got = f->root->type;
     /* A picklist result reads as its text (a formula field may return
-     * one through BLANKVALUE()). */
-    if (got == T_PICK && want == T_TEXT)
-        got = T_TEXT;
+     * one through BLANKVALUE()); a date formula field may compute a
+     * date/time (its GMT date is kept) and the other way round, as
+     * Salesforce converts them. */
+    if ((got == T_PICK && want == T_TEXT) ||
+        (want != T_BOOL && (got == T_DATE || got == T_DATETIME) &&
+         (want == T_DATE || want == T_DATETIME)))
+        got = want;
     if (got != want && !(got == T_NULL && want != T_BOOL)) {
         error_at(err, f->root->line, f->root->column,
                  "Formula result is data type (%s), incompatible with "
@@ -1466,6 +1507,7 @@ bind_as(struct formula *f,
         return -1;
     }
     f->result = want;
+    f->want = FT_COUNT;
     f->bound = 1;
     return 0;
 }
@@ -1491,7 +1533,10 @@ formula_bind_value(struct formula *f,
         return -1;
     }
     t = fieldtype_map[want];
-    return bind_as(f, field_type, arg, t, err);
+    if (bind_as(f, field_type, arg, t, err) < 0)
+        return -1;
+    f->want = want;
+    return 0;
 }
 
 /* Evaluates a bound f into *v, then calls done(v, arg) while the scratch
@@ -1556,6 +1601,8 @@ done_text(const struct fval *v, void *arg)
 {
     struct text_out *t = arg;
     char tmp[TIMEFMT_LEN + 400];
+    int64_t ms;
+    double num;
 
     *t->out = NULL;
     if (v->null && v->type != T_BOOL)
@@ -1563,15 +1610,21 @@ done_text(const struct fval *v, void *arg)
     switch (t->f->result) {
     case T_BOOL: *t->out = xstrdup(v->b ? "true" : "false"); return 0;
     case T_NUM:
-        if (!isfinite(v->num))
+        /* A percent field stores 10 for 10%; its formula yields 0.1. */
+        num = t->f->want == FT_PERCENT ? v->num * 100.0 : v->num;
+        if (!isfinite(num))
             return -1;
-        snprintf(tmp, sizeof(tmp), "%.*f", t->scale, v->num);
+        snprintf(tmp, sizeof(tmp), "%.*f", t->scale, num);
         *t->out = xstrdup(tmp);
         return 0;
     case T_DATE:
-        *t->out = xstrdup(timefmt_date(v->t * CALENDAR_MS_PER_DAY, tmp));
+        ms = v->type == T_DATETIME ? v->t : v->t * CALENDAR_MS_PER_DAY;
+        *t->out = xstrdup(timefmt_date(ms, tmp));
         return 0;
-    case T_DATETIME: *t->out = xstrdup(timefmt_rfc3339(v->t, tmp)); return 0;
+    case T_DATETIME:
+        ms = v->type == T_DATE ? v->t * CALENDAR_MS_PER_DAY : v->t;
+        *t->out = xstrdup(timefmt_rfc3339(ms, tmp));
+        return 0;
     default: *t->out = xmemdup0(v->s, v->len); return 0;
     }
 }

@@ -102,6 +102,9 @@ typedef int func_check_fn(struct node *n, struct formula_error *err);
 
 #define FN_EVEN 0x1  /* argument count must be even (CASE) */
 #define FN_REGEX 0x2 /* compile a literal second argument at parse time */
+/* A picklist result also reads as text where an operator takes it:
+ * PRIORVALUE(Status) = "Converted" is a valid rule. */
+#define FN_PICK_TEXT 0x4
 
 struct func {
     const char *name;
@@ -173,7 +176,8 @@ int formula_set_text(struct evalctx *c, const struct node *at, const char *s,
 func_eval_fn formula_fn_find, formula_fn_lpad, formula_fn_rpad, formula_fn_br,
     formula_fn_getsessionid, formula_fn_htmlencode, formula_fn_jsencode,
     formula_fn_jsinhtmlencode, formula_fn_urlencode, formula_fn_initcap,
-    formula_fn_casesafeid;
+    formula_fn_casesafeid, formula_fn_reverse, formula_fn_hyperlink,
+    formula_fn_image;
 
 /* ---- formula_date.c ------------------------------------------------------ */
 

@@ -302,3 +302,75 @@ formula_fn_casesafeid(struct evalctx *c, const struct node *n,
     sfid_to18(id15, id18);
     return formula_set_text(c, n, id18, SFID_LEN18, out);
 }
+
+/* REVERSE(text): its characters in reverse order. */
+int
+formula_fn_reverse(struct evalctx *c, const struct node *n,
+                   const struct fval *av, struct fval *out)
+{
+    size_t i = 0, k;
+    char *p;
+
+    if ((p = formula_alloc(c, n, av[0].len)) == NULL)
+        return -1;
+    while (i < av[0].len) {
+        k = utf8_next(av[0].s + i, av[0].len - i, NULL);
+        memcpy(p + av[0].len - i - k, av[0].s + i, k);
+        i += k;
+    }
+    p[av[0].len] = '\0';
+    out->s = p;
+    out->len = av[0].len;
+    return 0;
+}
+
+/* Markup for a page, as Salesforce writes it: nothing in the sim shows
+ * it, but a formula field that makes it is still a text to compare. The
+ * result is pre, a, mid, b, post. */
+static int
+markup(struct evalctx *c, const struct node *n, const char *const part[3],
+       const struct fval *a, const struct fval *b, struct fval *out)
+{
+    size_t len = strlen(part[0]) + a->len + strlen(part[1]) + b->len +
+                 strlen(part[2]),
+           o = 0;
+    char *p;
+
+    if ((p = formula_alloc(c, n, len)) == NULL)
+        return -1;
+    memcpy(p + o, part[0], strlen(part[0]));
+    o += strlen(part[0]);
+    memcpy(p + o, a->s, a->len);
+    o += a->len;
+    memcpy(p + o, part[1], strlen(part[1]));
+    o += strlen(part[1]);
+    memcpy(p + o, b->s, b->len);
+    o += b->len;
+    memcpy(p + o, part[2], strlen(part[2]));
+    p[len] = '\0';
+    out->s = p;
+    out->len = len;
+    return 0;
+}
+
+/* HYPERLINK(url, friendly name [, target]) */
+int
+formula_fn_hyperlink(struct evalctx *c, const struct node *n,
+                     const struct fval *av, struct fval *out)
+{
+    static const char *const part[3] = {"<a href=\"", "\" target=\"_blank\">",
+                                        "</a>"};
+
+    return markup(c, n, part, &av[0], &av[1], out);
+}
+
+/* IMAGE(url, alternate text [, height, width]) */
+int
+formula_fn_image(struct evalctx *c, const struct node *n, const struct fval *av,
+                 struct fval *out)
+{
+    static const char *const part[3] = {"<img src=\"", "\" alt=\"",
+                                        "\" border=\"0\"/>"};
+
+    return markup(c, n, part, &av[0], &av[1], out);
+}
