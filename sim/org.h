@@ -60,6 +60,17 @@ struct org_field {
     char *description;  /* or NULL */
 };
 
+/* A standard field that exists only with a feature (multiple currencies,
+ * ...): custom_fields may declare it, of this type. */
+struct org_optional_field {
+    const char *object; /* NULL: Lead, Contact and Account */
+    const char *name;
+    enum fieldtype type;
+};
+/* The optional standard field name of object, or NULL. */
+const struct org_optional_field *org_optional_field(const char *object,
+                                                    const char *name);
+
 /* The profile a user has when the org file names none. */
 #define ORG_PROFILE_DEFAULT "System Administrator"
 

@@ -25,6 +25,46 @@
 static const char *const field_objects[] = {"Lead", "Contact", "Account",
                                             "User", NULL};
 
+/*
+ * Standard fields an org has only with a feature turned on (multiple
+ * currencies, local names, state and country picklists, middle names):
+ * the org file may declare them like custom fields, with their own type.
+ */
+static const struct org_optional_field optional_fields[] = {
+    {NULL, "CurrencyIsoCode", FT_PICKLIST},
+    {"Account", "NameLocal", FT_STRING},
+    {NULL, "FirstNameLocal", FT_STRING},
+    {NULL, "LastNameLocal", FT_STRING},
+    {NULL, "MiddleName", FT_STRING},
+    {NULL, "Suffix", FT_STRING},
+    {"Lead", "CountryCode", FT_PICKLIST},
+    {"Lead", "StateCode", FT_PICKLIST},
+    {"Account", "BillingCountryCode", FT_PICKLIST},
+    {"Account", "BillingStateCode", FT_PICKLIST},
+    {"Account", "ShippingCountryCode", FT_PICKLIST},
+    {"Account", "ShippingStateCode", FT_PICKLIST},
+    {"Account", "PersonMailingCountryCode", FT_PICKLIST},
+    {"Account", "PersonMailingStateCode", FT_PICKLIST},
+    {"Contact", "MailingCountryCode", FT_PICKLIST},
+    {"Contact", "MailingStateCode", FT_PICKLIST},
+    {"Contact", "OtherCountryCode", FT_PICKLIST},
+    {"Contact", "OtherStateCode", FT_PICKLIST},
+    {NULL, NULL, FT_UNKNOWN},
+};
+
+const struct org_optional_field *
+org_optional_field(const char *object, const char *name)
+{
+    const struct org_optional_field *f;
+
+    for (f = optional_fields; f->name != NULL; f++)
+        if (strcasecmp(f->name, name) == 0 &&
+            (f->object == NULL ? strcasecmp(object, "User") != 0
+                               : strcasecmp(f->object, object) == 0))
+            return f;
+    return NULL;
+}
+
 static char *
 dup_or_null(const char *s)
 {
@@ -95,7 +135,8 @@ check_name(struct conf *c, const char *path, const char *object,
                           "\"%s\" is not one of: Lead, Contact, Account, "
                           "User",
                           object);
-    if (ends_with(name, "__pc") && strcasecmp(object, "Account") == 0)
+    if ((ends_with(name, "__pc") && strcasecmp(object, "Account") == 0) ||
+        org_optional_field(object, name) != NULL)
         return 0;
     if (!ends_with(name, "__c"))
         return conf_error(c, conf_join(p, sizeof(p), path, "name"),
@@ -174,6 +215,11 @@ load_custom_field(struct conf *c, json_t *f, const char *path,
                           "number, int, currency, percent, date, datetime, "
                           "reference",
                           type);
+    if (org_optional_field(object, name) != NULL &&
+        org_optional_field(object, name)->type != of->type)
+        return conf_error(
+            c, conf_join(p, sizeof(p), path, "type"), "%s is a %s field", name,
+            fieldtype_config_name(org_optional_field(object, name)->type));
     if (ref != NULL && of->type != FT_REFERENCE)
         return conf_error(c, conf_join(p, sizeof(p), path, "reference_to"),
                           "only reference fields point to an object");

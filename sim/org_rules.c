@@ -28,6 +28,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "org_private.h"
 #include "rules.h"
@@ -214,10 +215,19 @@ unique_name(struct conf *c, const char *path, const char *name,
     return 0;
 }
 
-static const char *
-vrule_name(const struct org *o, size_t i)
+/* Validation rule names are unique per object, as in Salesforce. */
+static int
+unique_vrule(struct conf *c, const char *path, const struct org *o, size_t i)
 {
-    return o->vrules[i].name;
+    const struct org_vrule *v = &o->vrules[i];
+    size_t k;
+
+    for (k = 0; k < i; k++)
+        if (strcasecmp(o->vrules[k].object, v->object) == 0 &&
+            strcmp(o->vrules[k].name, v->name) == 0)
+            return conf_error(c, path, "duplicate rule name \"%s\" on %s",
+                              v->name, v->object);
+    return 0;
 }
 
 static const char *
@@ -276,8 +286,7 @@ load_vrules(struct conf *c, json_t *root, struct org *o)
         conf_index(p, sizeof(p), "validation_rules", i);
         o->nvrules = i + 1;
         if (load_vrule(c, json_array_get(arr, i), p, &o->vrules[i]) == -1 ||
-            unique_name(c, conf_join(q, sizeof(q), p, "name"),
-                        o->vrules[i].name, vrule_name, o, i) == -1)
+            unique_vrule(c, conf_join(q, sizeof(q), p, "name"), o, i) == -1)
             return -1;
     }
     return 0;

@@ -992,17 +992,90 @@ static const struct {
 /* ---- the walk -------------------------------------------------------------
  */
 
+/* ---- compound address fields ----------------------------------------------
+ */
+
+/* The compound fields of an address (ISCHANGED(BillingAddress)): the text
+ * of its parts, one a line, null when all are blank. */
+static const struct {
+    const char *object, *name, *prefix;
+} addresses[] = {
+    {"Lead", "Address", ""},
+    {"Contact", "MailingAddress", "Mailing"},
+    {"Contact", "OtherAddress", "Other"},
+    {"Account", "BillingAddress", "Billing"},
+    {"Account", "ShippingAddress", "Shipping"},
+    {"Account", "PersonMailingAddress", "PersonMailing"},
+    {"Account", "PersonOtherAddress", "PersonOther"},
+    {NULL, NULL, NULL},
+};
+
+static const char *const address_parts[] = {"Street",     "City",    "State",
+                                            "PostalCode", "Country", NULL};
+
+/* The addresses[] entry of name on obj, or -1. */
+static int
+address_of(const struct object_def *obj, const char *name)
+{
+    char part[64];
+    int i;
+
+    for (i = 0; addresses[i].name != NULL; i++)
+        if (strcasecmp(addresses[i].name, name) == 0 &&
+            strcmp(addresses[i].object, obj->name) == 0) {
+            /* The object has it when it has the parts (Person ones). */
+            snprintf(part, sizeof(part), "%sStreet", addresses[i].prefix);
+            return schema_field(obj, part) != NULL ? i : -1;
+        }
+    return -1;
+}
+
+static void
+address_value(struct walk *w, const struct place *p, int a, struct found *out)
+{
+    const struct field_def *f;
+    char part[64], *text = NULL, *next;
+    const char *v;
+    size_t len;
+    int i, any = 0;
+
+    for (i = 0; address_parts[i] != NULL; i++) {
+        snprintf(part, sizeof(part), "%s%s", addresses[a].prefix,
+                 address_parts[i]);
+        f = schema_field(p->obj, part);
+        v = f != NULL ? record_field(w, &p->rec, f, &len) : NULL;
+        any |= v != NULL;
+        next =
+            xasprintf("%s%s%.*s", text != NULL ? text : "", i > 0 ? "\n" : "",
+                      v != NULL ? (int)len : 0, v != NULL ? v : "");
+        free(text);
+        text = next;
+    }
+    if (any)
+        found_text(out, keep(w->env, text));
+    else
+        free(text);
+}
+
 /* The last segment: a field at place p. */
 static int
 leaf(struct walk *w, const struct place *p, const char *name, struct found *out)
 {
     const struct field_def *f;
+    int a;
 
     if (p->kind != K_RECORD) {
         vleaf(w, p, name, out);
         return out->type == FT_UNKNOWN ? -1 : 0;
     }
-    if ((f = schema_field(p->obj, name)) == NULL)
+    if ((f = schema_field(p->obj, name)) == NULL &&
+        (a = address_of(p->obj, name)) >= 0) {
+        out->type = FT_TEXTAREA;
+        if (w->env != NULL && p->have)
+            address_value(w, p, a, out);
+        return 0;
+    }
+    if (f == NULL)
         return -1;
     out->type = f->type;
     if (w->env != NULL && p->have)
