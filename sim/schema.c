@@ -120,8 +120,7 @@ static const struct field_def lead_fields[] = {
     F("ConvertedDate", "Converted Date", DATE, 0, RO),
     F("ConvertedAccountId", "Converted Account ID", REFERENCE, 18, RO),
     F("ConvertedContactId", "Converted Contact ID", REFERENCE, 18, RO),
-    F("ConvertedOpportunityId", "Converted Opportunity ID", REFERENCE, 18,
-      RO),
+    F("ConvertedOpportunityId", "Converted Opportunity ID", REFERENCE, 18, RO),
     F("LastActivityDate", "Last Activity", DATE, 0, RO),
     F("LastTransferDate", "Last Transfer Date", DATE, 0, RO),
 };
@@ -267,10 +266,10 @@ add_custom_fields(struct object_def *o, const struct org *org)
         d.precision = cf->precision;
         d.scale = cf->scale;
         /* An optional standard field (CurrencyIsoCode) is not custom. */
-        d.flags = (org_optional_field(cf->object, cf->name) != NULL
-                       ? 0
-                       : FIELD_CUSTOM) |
-                  cf->flags;
+        d.flags =
+            (org_optional_field(cf->object, cf->name) != NULL ? 0
+                                                              : FIELD_CUSTOM) |
+            cf->flags;
         d.default_value = cf->default_value;
         d.values = (const char *const *)cf->values;
         d.custom_id = cf->id;
