@@ -89,5 +89,6 @@ start_sim() {
 }
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }

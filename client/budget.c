@@ -81,7 +81,8 @@ load_text(struct budget *b, const char *text, size_t len)
         json_t *e;
 
         if (first && json_is_array(doc)) {
-            json_array_foreach(doc, i, e) load_element(b, e);
+            json_array_foreach(doc, i, e)
+                load_element(b, e);
         } else if (doc != NULL)
             load_element(b, doc);
         json_decref(doc);

@@ -1,13 +1,17 @@
 /*
  * buyer.c - the buyer config file format (see buyer.h).
  *
- * Each section has its own small reader that checks its keys against an
- * allow-list first, so that a typo is an error with its position rather
- * than a silently ignored setting. Defaults live next to the getter calls.
+ * keys[] is the format: each key once, with its type, range, default and
+ * the member its value lands in. read_object() walks it, checking each
+ * object's keys against it first, so that a typo is an error with its
+ * position rather than a silently ignored setting; a section's checks
+ * across its keys (what is required with what, URLs, names pasted into
+ * SOQL) run once its keys are read.
  */
 #include "buyer.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,36 +26,7 @@
 
 #define BUYER_FILE_MAX (4 * 1024 * 1024)
 #define SUPPRESSION_FILE_MAX (64 * 1024 * 1024)
-
-static const char *const top_keys[] = {
-    "name",        "paused",    "delivery", "mapping", "static_fields",
-    "auth",        "retry",     "filters",  "dedup",   "suppression",
-    "web_to_lead", "reconcile", NULL};
-static const char *const delivery_keys[] = {
-    "url",        "content_type",      "format",
-    "headers",    "concurrency",       "connect_timeout_ms",
-    "timeout_ms", "external_id_field", "external_id_from",
-    NULL};
-static const char *const auth_keys[] = {"token_url",
-                                        "client_id",
-                                        "client_secret",
-                                        "refresh_token",
-                                        "session_timeout_seconds",
-                                        "refresh_margin_seconds",
-                                        NULL};
-static const char *const retry_keys[] = {"max_retries",    "backoff_ms",
-                                         "backoff_max_ms", "retry_after_max_ms",
-                                         "jitter",         NULL};
-static const char *const filter_keys[] = {"field", "required", "pattern",
-                                          "allowed", NULL};
-static const char *const dedup_keys[] = {"fields", "match", "window_seconds",
-                                         NULL};
-static const char *const suppression_keys[] = {"fields", "values", "file",
-                                               NULL};
-static const char *const w2l_keys[] = {"daily_budget", "window_seconds", NULL};
-static const char *const reconcile_keys[] = {
-    "query_url", "object",     "match_field", "lead_field",
-    "wait_ms",   "batch_size", "headers",     NULL};
+#define BUYER_SECTION_KEYS_MAX 16
 
 static const char *const ctype_names[] = {BUYER_FORM_TYPE, BUYER_JSON_TYPE,
                                           NULL};
@@ -59,18 +34,87 @@ static const char *const format_names[] = {"form", "sobject", "flow",
                                            "apexrest", NULL};
 static const char *const match_names[] = {"any", "all", NULL};
 
+#define B(m) offsetof(struct buyer, m)
+#define F(m) offsetof(struct buyer_filter, m)
+
+/* clang-format off */
+static const struct buyer_key keys[] = {
+    {.section = "", .name = "name", .type = BUYER_KEY_STRING, .sdflt = "buyer", .off = B(name)},
+    {.section = "", .name = "paused", .type = BUYER_KEY_BOOL, .dflt = 0, .off = B(paused)},
+    {.section = "", .name = "delivery", .type = BUYER_KEY_SECTION, .required = 1},
+    {.section = "delivery", .name = "url", .type = BUYER_KEY_STRING, .required = 1, .off = B(url)},
+    {.section = "delivery", .name = "content_type", .type = BUYER_KEY_ENUM, .names = ctype_names, .dflt = -1, .required = 1, .off = B(ctype)},
+    {.section = "delivery", .name = "format", .type = BUYER_KEY_ENUM, .names = format_names, .dflt = -1, .off = B(format), .doc = "`\"form\"` (form), `\"sobject\"` (JSON)"},
+    {.section = "delivery", .name = "headers", .type = BUYER_KEY_PAIRS, .pairs = BUYER_PAIRS_HEADERS, .off = B(headers), .count_off = B(nheaders)},
+    {.section = "delivery", .name = "concurrency", .type = BUYER_KEY_INT, .min = 1, .max = 1024, .dflt = 8, .off = B(concurrency)},
+    {.section = "delivery", .name = "connect_timeout_ms", .type = BUYER_KEY_INT, .min = 1, .max = 600000, .dflt = 10000, .off = B(connect_timeout_ms)},
+    {.section = "delivery", .name = "timeout_ms", .type = BUYER_KEY_INT, .min = 1, .max = 3600000, .dflt = 30000, .off = B(timeout_ms)},
+    {.section = "delivery", .name = "external_id_field", .type = BUYER_KEY_STRING, .off = B(external_id_field)},
+    {.section = "delivery", .name = "external_id_from", .type = BUYER_KEY_STRING, .sdflt = "id", .off = B(external_id_from)},
+    {.section = "", .name = "mapping", .type = BUYER_KEY_PAIRS, .pairs = BUYER_PAIRS_STRINGS, .off = B(mapping), .count_off = B(nmapping), .doc = "every top-level field"},
+    {.section = "", .name = "static_fields", .type = BUYER_KEY_PAIRS, .pairs = BUYER_PAIRS_SCALARS, .off = B(statics), .count_off = B(nstatics)},
+    {.section = "", .name = "auth", .type = BUYER_KEY_SECTION},
+    {.section = "auth", .name = "token_url", .type = BUYER_KEY_STRING, .off = B(auth.token_url)},
+    {.section = "auth", .name = "client_id", .type = BUYER_KEY_STRING, .off = B(auth.client_id)},
+    {.section = "auth", .name = "client_secret", .type = BUYER_KEY_STRING, .off = B(auth.client_secret)},
+    {.section = "auth", .name = "refresh_token", .type = BUYER_KEY_STRING, .off = B(auth.refresh_token)},
+    {.section = "auth", .name = "session_timeout_seconds", .type = BUYER_KEY_INT, .min = 60, .max = 86400 * 30, .dflt = 7200, .off = B(auth.session_timeout_s)},
+    {.section = "auth", .name = "refresh_margin_seconds", .type = BUYER_KEY_INT, .min = 0, .max = 86400, .dflt = 300, .off = B(auth.refresh_margin_s)},
+    {.section = "", .name = "retry", .type = BUYER_KEY_SECTION},
+    {.section = "retry", .name = "max_retries", .type = BUYER_KEY_INT, .min = 0, .max = 100, .dflt = 3, .off = B(retry.max_retries)},
+    {.section = "retry", .name = "backoff_ms", .type = BUYER_KEY_INT, .min = 0, .max = 3600000, .dflt = 500, .off = B(retry.backoff_ms)},
+    {.section = "retry", .name = "backoff_max_ms", .type = BUYER_KEY_INT, .min = 0, .max = 86400000, .dflt = 60000, .off = B(retry.backoff_max_ms)},
+    {.section = "retry", .name = "retry_after_max_ms", .type = BUYER_KEY_INT, .min = 0, .max = 86400000, .dflt = 120000, .off = B(retry.retry_after_max_ms)},
+    {.section = "retry", .name = "jitter", .type = BUYER_KEY_BOOL, .dflt = 1, .off = B(retry.jitter)},
+    {.section = "", .name = "filters", .type = BUYER_KEY_LIST, .off = B(filters), .count_off = B(nfilters), .elem_size = sizeof(struct buyer_filter)},
+    {.section = "filters[]", .name = "field", .type = BUYER_KEY_STRING, .required = 1, .off = F(field)},
+    {.section = "filters[]", .name = "required", .type = BUYER_KEY_BOOL, .dflt = 0, .off = F(required)},
+    {.section = "filters[]", .name = "pattern", .type = BUYER_KEY_STRING, .off = F(pattern)},
+    {.section = "filters[]", .name = "allowed", .type = BUYER_KEY_STRINGS, .off = F(allowed), .count_off = F(nallowed)},
+    {.section = "", .name = "dedup", .type = BUYER_KEY_SECTION},
+    {.section = "dedup", .name = "fields", .type = BUYER_KEY_STRINGS, .off = B(dedup.fields), .count_off = B(dedup.nfields)},
+    {.section = "dedup", .name = "match", .type = BUYER_KEY_ENUM, .names = match_names, .dflt = 0, .off = B(dedup.match_all)},
+    {.section = "dedup", .name = "window_seconds", .type = BUYER_KEY_INT, .min = 1, .max = 86400LL * 3650, .dflt = 30 * 86400, .off = B(dedup.window_s)},
+    {.section = "", .name = "suppression", .type = BUYER_KEY_SECTION},
+    {.section = "suppression", .name = "fields", .type = BUYER_KEY_STRINGS, .off = B(suppression.fields), .count_off = B(suppression.nfields)},
+    {.section = "suppression", .name = "values", .type = BUYER_KEY_STRINGS, .off = B(suppression.values), .count_off = B(suppression.nvalues)},
+    {.section = "suppression", .name = "file", .type = BUYER_KEY_STRING, .off = B(suppression.file)},
+    {.section = "", .name = "web_to_lead", .type = BUYER_KEY_SECTION},
+    {.section = "web_to_lead", .name = "daily_budget", .type = BUYER_KEY_INT, .min = 0, .max = 1000000, .dflt = 500, .off = B(w2l_budget)},
+    {.section = "web_to_lead", .name = "window_seconds", .type = BUYER_KEY_INT, .min = 1, .max = 86400LL * 365, .dflt = 86400, .off = B(w2l_window_s)},
+    {.section = "", .name = "reconcile", .type = BUYER_KEY_SECTION},
+    {.section = "reconcile", .name = "query_url", .type = BUYER_KEY_STRING, .required = 1, .off = B(reconcile.query_url)},
+    {.section = "reconcile", .name = "object", .type = BUYER_KEY_STRING, .sdflt = "Lead", .off = B(reconcile.object)},
+    {.section = "reconcile", .name = "match_field", .type = BUYER_KEY_STRING, .required = 1, .off = B(reconcile.match_field)},
+    {.section = "reconcile", .name = "lead_field", .type = BUYER_KEY_STRING, .sdflt = "id", .off = B(reconcile.lead_field)},
+    {.section = "reconcile", .name = "wait_ms", .type = BUYER_KEY_INT, .min = 0, .max = 600000, .dflt = 2000, .off = B(reconcile.wait_ms)},
+    {.section = "reconcile", .name = "batch_size", .type = BUYER_KEY_INT, .min = 1, .max = 1000, .dflt = 100, .off = B(reconcile.batch)},
+    {.section = "reconcile", .name = "headers", .type = BUYER_KEY_PAIRS, .pairs = BUYER_PAIRS_HEADERS, .off = B(reconcile.headers), .count_off = B(reconcile.nheaders)},
+};
+/* clang-format on */
+
+#undef B
+#undef F
+
+const struct buyer_key *
+buyer_keys(size_t *n)
+{
+    *n = sizeof(keys) / sizeof(keys[0]);
+    return keys;
+}
+
+/* What a section's checks across its keys see. */
+struct reader {
+    struct conf *c;
+    struct buyer *b;
+    const char *dir; /* resolves suppression.file; may be NULL */
+};
+
 static char *
 dup_or_null(const char *s)
 {
     return s != NULL ? xstrdup(s) : NULL;
 }
-
-/* What the values of an object of pairs may be. */
-enum pairs_kind {
-    PAIRS_STRINGS, /* strings */
-    PAIRS_SCALARS, /* strings, numbers, booleans (sent as text) */
-    PAIRS_HEADERS  /* HTTP header names and values, sent as given */
-};
 
 /* 1 when name is an HTTP header name (an RFC 9110 token). */
 static int
@@ -89,17 +133,17 @@ header_name(const char *name)
 
 /* Why v (at path) cannot be a value of this kind, or NULL. */
 static const char *
-pair_error(enum pairs_kind kind, const char *k, json_t *v)
+pair_error(enum buyer_pairs kind, const char *k, json_t *v)
 {
     const char *s = json_string_value(v);
 
-    if (kind == PAIRS_SCALARS)
+    if (kind == BUYER_PAIRS_SCALARS)
         return json_is_null(v) || json_is_object(v) || json_is_array(v)
                    ? "must be a string, number or boolean"
                    : NULL;
     if (s == NULL)
         return "must be a string";
-    if (kind != PAIRS_HEADERS)
+    if (kind != BUYER_PAIRS_HEADERS)
         return NULL;
     if (!header_name(k))
         return "not a header name (letters, digits and !#$%&'*+-.^_`|~)";
@@ -112,7 +156,7 @@ pair_error(enum pairs_kind kind, const char *k, json_t *v)
 /* Reads an object of name -> value at path.key. */
 static int
 load_pairs(struct conf *c, json_t *obj, const char *path, const char *key,
-           enum pairs_kind kind, struct buyer_pair **out, size_t *nout)
+           enum buyer_pairs kind, struct buyer_pair **out, size_t *nout)
 {
     json_t *o = NULL, *v;
     const char *k, *why;
@@ -124,8 +168,7 @@ load_pairs(struct conf *c, json_t *obj, const char *path, const char *key,
     if (o == NULL)
         return 0;
     *out = xcalloc(json_object_size(o) + 1, sizeof(**out));
-    json_object_foreach(o, k, v)
-    {
+    json_object_foreach(o, k, v) {
         why = pair_error(kind, k, v);
         if (why != NULL)
             return conf_error(
@@ -153,8 +196,7 @@ load_strings(struct conf *c, json_t *obj, const char *path, const char *key,
     if (a == NULL)
         return 0;
     *out = xcalloc(json_array_size(a) + 1, sizeof(**out));
-    json_array_foreach(a, i, v)
-    {
+    json_array_foreach(a, i, v) {
         if (!json_is_string(v)) {
             conf_join(p, sizeof(p), path, key);
             return conf_error(c, conf_index(q, sizeof(q), p, i),
@@ -177,200 +219,83 @@ check_url(struct conf *c, const char *path, const char *url)
     return 0;
 }
 
+/* A section is read whole before these run; -1 with the first error. */
 static int
-load_delivery(struct conf *c, struct buyer *b, json_t *root)
+check_delivery(struct reader *r, void *at, const char *path)
 {
-    json_t *d = NULL;
-    const char *url = NULL, *ext = NULL, *from = NULL;
-    int ctype = 0, format = -1;
+    struct conf *c = r->c;
+    struct buyer *b = at;
 
-    if (conf_object(c, root, "", "delivery", &d) == -1)
-        return -1;
-    if (d == NULL)
-        return conf_error(c, "delivery", "is required");
-    if (conf_check_keys(c, d, "delivery", delivery_keys) == -1 ||
-        conf_string(c, d, "delivery", "url", NULL, &url) == -1 ||
-        conf_enum(c, d, "delivery", "content_type", ctype_names, -1, &ctype) ==
-            -1 ||
-        conf_enum(c, d, "delivery", "format", format_names, -1, &format) ==
-            -1 ||
-        load_pairs(c, d, "delivery", "headers", PAIRS_HEADERS, &b->headers,
-                   &b->nheaders) == -1 ||
-        conf_int(c, d, "delivery", "concurrency", 1, 1024, 8,
-                 &b->concurrency) == -1 ||
-        conf_int(c, d, "delivery", "connect_timeout_ms", 1, 600000, 10000,
-                 &b->connect_timeout_ms) == -1 ||
-        conf_int(c, d, "delivery", "timeout_ms", 1, 3600000, 30000,
-                 &b->timeout_ms) == -1 ||
-        conf_string(c, d, "delivery", "external_id_field", NULL, &ext) == -1 ||
-        conf_string(c, d, "delivery", "external_id_from", "id", &from) == -1)
-        return -1;
-    if (url == NULL || *url == '\0')
+    (void)path;
+    if (b->url == NULL || *b->url == '\0')
         return conf_error(c, "delivery.url", "is required");
-    if (check_url(c, "delivery.url", url) == -1)
+    if (check_url(c, "delivery.url", b->url) == -1)
         return -1;
-    if (ctype == -1)
+    if (b->ctype == -1)
         return conf_error(c, "delivery.content_type", "is required");
-    b->url = xstrdup(url);
-    b->ctype = (enum buyer_ctype)ctype;
     /* The body shape follows the content type unless a JSON buyer names
      * one; a form body has only one shape. */
     if (b->ctype == BUYER_CT_FORM) {
-        if (format != -1 && format != BUYER_FMT_FORM)
+        if (b->format != -1 && b->format != BUYER_FMT_FORM)
             return conf_error(c, "delivery.format",
                               "a form-encoded buyer must use \"form\"");
         b->format = BUYER_FMT_FORM;
     } else {
-        if (format == BUYER_FMT_FORM)
+        if (b->format == BUYER_FMT_FORM)
             return conf_error(c, "delivery.format",
                               "\"form\" needs application/x-www-form-"
                               "urlencoded");
-        b->format =
-            format == -1 ? BUYER_FMT_SOBJECT : (enum buyer_format)format;
+        if (b->format == -1)
+            b->format = BUYER_FMT_SOBJECT;
     }
-    if (ext != NULL && b->format != BUYER_FMT_SOBJECT)
+    if (b->external_id_field != NULL && b->format != BUYER_FMT_SOBJECT)
         return conf_error(c, "delivery.external_id_field",
                           "upsert needs delivery.format \"sobject\"");
-    b->external_id_field = dup_or_null(ext);
-    b->external_id_from = xstrdup(from);
     return 0;
 }
 
 static int
-load_auth(struct conf *c, struct buyer *b, json_t *root)
+check_auth(struct reader *r, void *at, const char *path)
 {
-    json_t *a = NULL;
-    const char *s[4] = {NULL, NULL, NULL, NULL};
+    struct conf *c = r->c;
+    struct buyer_auth *a = &((struct buyer *)at)->auth;
 
-    if (conf_object(c, root, "", "auth", &a) == -1)
-        return -1;
-    b->auth.session_timeout_s = 7200;
-    b->auth.refresh_margin_s = 300;
-    if (a == NULL)
-        return 0;
-    if (conf_check_keys(c, a, "auth", auth_keys) == -1 ||
-        conf_string(c, a, "auth", "token_url", NULL, &s[0]) == -1 ||
-        conf_string(c, a, "auth", "client_id", NULL, &s[1]) == -1 ||
-        conf_string(c, a, "auth", "client_secret", NULL, &s[2]) == -1 ||
-        conf_string(c, a, "auth", "refresh_token", NULL, &s[3]) == -1 ||
-        conf_int(c, a, "auth", "session_timeout_seconds", 60, 86400 * 30, 7200,
-                 &b->auth.session_timeout_s) == -1 ||
-        conf_int(c, a, "auth", "refresh_margin_seconds", 0, 86400, 300,
-                 &b->auth.refresh_margin_s) == -1)
-        return -1;
-    if (b->auth.refresh_margin_s >= b->auth.session_timeout_s)
+    (void)path;
+    if (a->refresh_margin_s >= a->session_timeout_s)
         return conf_error(c, "auth.refresh_margin_seconds",
                           "must be less than auth.session_timeout_seconds");
-    if (s[0] != NULL && (s[1] == NULL || s[3] == NULL))
+    if (a->token_url != NULL &&
+        (a->client_id == NULL || a->refresh_token == NULL))
         return conf_error(c, "auth.token_url",
                           "needs auth.client_id and auth.refresh_token");
-    if (s[0] != NULL && check_url(c, "auth.token_url", s[0]) == -1)
-        return -1;
-    b->auth.token_url = dup_or_null(s[0]);
-    b->auth.client_id = dup_or_null(s[1]);
-    b->auth.client_secret = dup_or_null(s[2]);
-    b->auth.refresh_token = dup_or_null(s[3]);
-    return 0;
-}
-
-static int
-load_retry(struct conf *c, struct buyer *b, json_t *root)
-{
-    json_t *r = NULL;
-
-    if (conf_object(c, root, "", "retry", &r) == -1)
-        return -1;
-    if (r != NULL && conf_check_keys(c, r, "retry", retry_keys) == -1)
-        return -1;
-    /* conf_int applies the default when r (NULL) or the key is absent. */
-    if (conf_int(c, r, "retry", "max_retries", 0, 100, 3,
-                 &b->retry.max_retries) == -1 ||
-        conf_int(c, r, "retry", "backoff_ms", 0, 3600000, 500,
-                 &b->retry.backoff_ms) == -1 ||
-        conf_int(c, r, "retry", "backoff_max_ms", 0, 86400000, 60000,
-                 &b->retry.backoff_max_ms) == -1 ||
-        conf_int(c, r, "retry", "retry_after_max_ms", 0, 86400000, 120000,
-                 &b->retry.retry_after_max_ms) == -1 ||
-        conf_bool(c, r, "retry", "jitter", 1, &b->retry.jitter) == -1)
+    if (a->token_url != NULL &&
+        check_url(c, "auth.token_url", a->token_url) == -1)
         return -1;
     return 0;
 }
 
+/* One element of filters[] (at path). */
 static int
-load_filter(struct conf *c, struct buyer_filter *f, json_t *o, const char *path)
+check_filter(struct reader *r, void *at, const char *path)
 {
-    const char *field = NULL, *pattern = NULL;
+    struct buyer_filter *f = at;
     char p[CONF_PATH_MAX];
     int rc;
 
-    if (!json_is_object(o))
-        return conf_error(c, path, "must be an object");
-    if (conf_check_keys(c, o, path, filter_keys) == -1 ||
-        conf_string(c, o, path, "field", NULL, &field) == -1 ||
-        conf_bool(c, o, path, "required", 0, &f->required) == -1 ||
-        conf_string(c, o, path, "pattern", NULL, &pattern) == -1 ||
-        load_strings(c, o, path, "allowed", &f->allowed, &f->nallowed) == -1)
-        return -1;
-    if (field == NULL)
-        return conf_error(c, conf_join(p, sizeof(p), path, "field"),
+    if (f->field == NULL)
+        return conf_error(r->c, conf_join(p, sizeof(p), path, "field"),
                           "is required");
-    f->field = xstrdup(field);
-    if (pattern != NULL) {
-        rc = regcomp(&f->re, pattern, REG_EXTENDED | REG_NOSUB);
-        if (rc != 0) {
-            char why[128];
-
-            regerror(rc, &f->re, why, sizeof(why));
-            return conf_error(c, conf_join(p, sizeof(p), path, "pattern"),
-                              "bad regular expression: %s", why);
-        }
-        f->has_pattern = 1;
-    }
-    return 0;
-}
-
-static int
-load_filters(struct conf *c, struct buyer *b, json_t *root)
-{
-    json_t *a = NULL, *v;
-    char p[CONF_PATH_MAX];
-    size_t i;
-
-    if (conf_array(c, root, "", "filters", &a) == -1)
-        return -1;
-    if (a == NULL)
+    if (f->pattern == NULL)
         return 0;
-    b->filters = xcalloc(json_array_size(a) + 1, sizeof(*b->filters));
-    json_array_foreach(a, i, v)
-    {
-        /* Counted before loading so buyer_free() sees a half-built one. */
-        b->nfilters = i + 1;
-        if (load_filter(c, &b->filters[i], v,
-                        conf_index(p, sizeof(p), "filters", i)) == -1)
-            return -1;
+    rc = regcomp(&f->re, f->pattern, REG_EXTENDED | REG_NOSUB);
+    if (rc != 0) {
+        char why[128];
+
+        regerror(rc, &f->re, why, sizeof(why));
+        return conf_error(r->c, conf_join(p, sizeof(p), path, "pattern"),
+                          "bad regular expression: %s", why);
     }
-    return 0;
-}
-
-static int
-load_dedup(struct conf *c, struct buyer *b, json_t *root)
-{
-    json_t *d = NULL;
-    int match = 0;
-
-    b->dedup.window_s = 30 * 86400;
-    if (conf_object(c, root, "", "dedup", &d) == -1)
-        return -1;
-    if (d == NULL)
-        return 0;
-    if (conf_check_keys(c, d, "dedup", dedup_keys) == -1 ||
-        load_strings(c, d, "dedup", "fields", &b->dedup.fields,
-                     &b->dedup.nfields) == -1 ||
-        conf_enum(c, d, "dedup", "match", match_names, 0, &match) == -1 ||
-        conf_int(c, d, "dedup", "window_seconds", 1, 86400LL * 3650, 30 * 86400,
-                 &b->dedup.window_s) == -1)
-        return -1;
-    b->dedup.match_all = match == 1;
+    f->has_pattern = 1;
     return 0;
 }
 
@@ -413,44 +338,17 @@ out:
 }
 
 static int
-load_suppression(struct conf *c, struct buyer *b, json_t *root, const char *dir)
+check_suppression(struct reader *r, void *at, const char *path)
 {
-    json_t *s = NULL;
-    const char *file = NULL;
+    struct buyer *b = at;
 
-    if (conf_object(c, root, "", "suppression", &s) == -1)
-        return -1;
-    if (s == NULL)
-        return 0;
-    if (conf_check_keys(c, s, "suppression", suppression_keys) == -1 ||
-        load_strings(c, s, "suppression", "fields", &b->suppression.fields,
-                     &b->suppression.nfields) == -1 ||
-        load_strings(c, s, "suppression", "values", &b->suppression.values,
-                     &b->suppression.nvalues) == -1 ||
-        conf_string(c, s, "suppression", "file", NULL, &file) == -1)
-        return -1;
-    if (file != NULL && load_suppression_file(c, b, file, dir) == -1)
+    (void)path;
+    if (b->suppression.file != NULL &&
+        load_suppression_file(r->c, b, b->suppression.file, r->dir) == -1)
         return -1;
     if (b->suppression.nvalues > 0 && b->suppression.nfields == 0)
-        return conf_error(c, "suppression.fields",
+        return conf_error(r->c, "suppression.fields",
                           "is required with suppression values");
-    return 0;
-}
-
-static int
-load_w2l(struct conf *c, struct buyer *b, json_t *root)
-{
-    json_t *w = NULL;
-
-    if (conf_object(c, root, "", "web_to_lead", &w) == -1)
-        return -1;
-    if (w != NULL && conf_check_keys(c, w, "web_to_lead", w2l_keys) == -1)
-        return -1;
-    if (conf_int(c, w, "web_to_lead", "daily_budget", 0, 1000000, 500,
-                 &b->w2l_budget) == -1 ||
-        conf_int(c, w, "web_to_lead", "window_seconds", 1, 86400LL * 365, 86400,
-                 &b->w2l_window_s) == -1)
-        return -1;
     return 0;
 }
 
@@ -468,48 +366,29 @@ soql_name(const char *s)
 }
 
 static int
-load_reconcile(struct conf *c, struct buyer *b, json_t *root)
+check_reconcile(struct reader *r, void *at, const char *path)
 {
+    struct conf *c = r->c;
+    struct buyer *b = at;
     struct buyer_reconcile *rc = &b->reconcile;
-    const char *s[4] = {NULL, NULL, NULL, NULL};
-    json_t *r = NULL;
 
-    if (conf_object(c, root, "", "reconcile", &r) == -1)
-        return -1;
-    if (r == NULL)
-        return 0;
-    if (conf_check_keys(c, r, "reconcile", reconcile_keys) == -1 ||
-        conf_string(c, r, "reconcile", "query_url", NULL, &s[0]) == -1 ||
-        conf_string(c, r, "reconcile", "object", "Lead", &s[1]) == -1 ||
-        conf_string(c, r, "reconcile", "match_field", NULL, &s[2]) == -1 ||
-        conf_string(c, r, "reconcile", "lead_field", "id", &s[3]) == -1 ||
-        conf_int(c, r, "reconcile", "wait_ms", 0, 600000, 2000, &rc->wait_ms) ==
-            -1 ||
-        conf_int(c, r, "reconcile", "batch_size", 1, 1000, 100, &rc->batch) ==
-            -1 ||
-        load_pairs(c, r, "reconcile", "headers", PAIRS_HEADERS, &rc->headers,
-                   &rc->nheaders) == -1)
-        return -1;
-    if (s[0] == NULL || *s[0] == '\0')
+    (void)path;
+    if (rc->query_url == NULL || *rc->query_url == '\0')
         return conf_error(c, "reconcile.query_url", "is required");
-    if (check_url(c, "reconcile.query_url", s[0]) == -1)
+    if (check_url(c, "reconcile.query_url", rc->query_url) == -1)
         return -1;
-    if (s[2] == NULL)
+    if (rc->match_field == NULL)
         return conf_error(c, "reconcile.match_field", "is required");
-    if (!soql_name(s[2]))
+    if (!soql_name(rc->match_field))
         return conf_error(c, "reconcile.match_field",
                           "must be a field API name (letters, digits, _)");
-    if (!soql_name(s[1]))
+    if (!soql_name(rc->object))
         return conf_error(c, "reconcile.object",
                           "must be an object API name (letters, digits, _)");
     if (b->ctype != BUYER_CT_FORM)
         return conf_error(c, "reconcile",
                           "only Web-to-Lead (form) buyers are reconciled; "
                           "the API reports its own failures");
-    rc->query_url = xstrdup(s[0]);
-    rc->object = xstrdup(s[1]);
-    rc->match_field = xstrdup(s[2]);
-    rc->lead_field = xstrdup(s[3]);
     if (!buyer_can_refresh(b)) {
         for (size_t i = 0; i < rc->nheaders; i++)
             if (strcasecmp(rc->headers[i].key, "Authorization") == 0)
@@ -522,26 +401,139 @@ load_reconcile(struct conf *c, struct buyer *b, json_t *root)
     return 0;
 }
 
-static int
-load_root(struct conf *c, struct buyer *b, json_t *root, const char *dir)
-{
-    const char *name = NULL;
+typedef int check_fn(struct reader *r, void *at, const char *path);
 
-    if (conf_check_keys(c, root, "", top_keys) == -1 ||
-        conf_string(c, root, "", "name", "buyer", &name) == -1 ||
-        conf_bool(c, root, "", "paused", 0, &b->paused) == -1)
+/* The checks across a section's keys, for a section that is present. */
+static const struct section_check {
+    const char *section;
+    check_fn *check;
+} section_checks[] = {
+    {"delivery", check_delivery},   {"auth", check_auth},
+    {"filters[]", check_filter},    {"suppression", check_suppression},
+    {"reconcile", check_reconcile}, {NULL, NULL},
+};
+
+static int
+check_section(struct reader *r, const char *section, void *at, const char *path)
+{
+    for (const struct section_check *s = section_checks; s->section != NULL;
+         s++)
+        if (strcmp(s->section, section) == 0)
+            return s->check(r, at, path);
+    return 0;
+}
+
+static int read_object(struct reader *r, const char *section, json_t *o,
+                       const char *path, char *base);
+
+/* Reads the value of key k of o (at path; o may be NULL: defaults) into
+ * base + k->off. */
+static int read_key(struct reader *r, const struct buyer_key *k, json_t *o,
+                    const char *path, char *base);
+
+/* The section key k of o: an object of more keys, or, when absent, their
+ * defaults. */
+static int
+read_section(struct reader *r, const struct buyer_key *k, json_t *o,
+             const char *path, char *base)
+{
+    json_t *v = NULL;
+    char p[CONF_PATH_MAX];
+
+    conf_join(p, sizeof(p), path, k->name);
+    if (conf_object(r->c, o, path, k->name, &v) == -1)
         return -1;
-    b->name = xstrdup(name);
-    if (load_delivery(c, b, root) == -1 ||
-        load_pairs(c, root, "", "mapping", PAIRS_STRINGS, &b->mapping,
-                   &b->nmapping) == -1 ||
-        load_pairs(c, root, "", "static_fields", PAIRS_SCALARS, &b->statics,
-                   &b->nstatics) == -1 ||
-        load_auth(c, b, root) == -1 || load_retry(c, b, root) == -1 ||
-        load_filters(c, b, root) == -1 || load_dedup(c, b, root) == -1 ||
-        load_suppression(c, b, root, dir) == -1 || load_w2l(c, b, root) == -1 ||
-        load_reconcile(c, b, root) == -1)
+    if (v == NULL && k->required)
+        return conf_error(r->c, p, "is required");
+    if (read_object(r, p, v, p, base) == -1)
         return -1;
+    return v != NULL ? check_section(r, p, base, p) : 0;
+}
+
+/* The list key k of o: an array of objects, each read into an element. */
+static int
+read_list(struct reader *r, const struct buyer_key *k, json_t *o,
+          const char *path, char *base)
+{
+    json_t *a = NULL, *v;
+    char section[CONF_PATH_MAX + 2], p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    char **elems = (char **)(void *)(base + k->off);
+    size_t *n = (size_t *)(void *)(base + k->count_off), i;
+
+    if (conf_array(r->c, o, path, k->name, &a) == -1)
+        return -1;
+    if (a == NULL)
+        return 0;
+    conf_join(p, sizeof(p), path, k->name);
+    snprintf(section, sizeof(section), "%s[]", p);
+    *elems = xcalloc(json_array_size(a) + 1, k->elem_size);
+    json_array_foreach(a, i, v) {
+        char *elem = *elems + i * k->elem_size;
+
+        /* Counted before reading, so buyer_free() sees a half-read one. */
+        *n = i + 1;
+        conf_index(q, sizeof(q), p, i);
+        if (!json_is_object(v))
+            return conf_error(r->c, q, "must be an object");
+        if (read_object(r, section, v, q, elem) == -1 ||
+            check_section(r, section, elem, q) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+read_key(struct reader *r, const struct buyer_key *k, json_t *o,
+         const char *path, char *base)
+{
+    void *at = base + k->off;
+    void *count = base + k->count_off;
+    const char *s = NULL;
+
+    switch (k->type) {
+    case BUYER_KEY_SECTION: return read_section(r, k, o, path, base);
+    case BUYER_KEY_LIST: return read_list(r, k, o, path, base);
+    case BUYER_KEY_INT:
+        return conf_int(r->c, o, path, k->name, k->min, k->max, k->dflt, at);
+    case BUYER_KEY_BOOL:
+        return conf_bool(r->c, o, path, k->name, (int)k->dflt, at);
+    case BUYER_KEY_ENUM:
+        return conf_enum(r->c, o, path, k->name, k->names, (int)k->dflt, at);
+    case BUYER_KEY_STRING:
+        if (conf_string(r->c, o, path, k->name, k->sdflt, &s) == -1)
+            return -1;
+        *(char **)at = dup_or_null(s);
+        return 0;
+    case BUYER_KEY_PAIRS:
+        return load_pairs(r->c, o, path, k->name, k->pairs, at, count);
+    case BUYER_KEY_STRINGS:
+        return load_strings(r->c, o, path, k->name, at, count);
+    }
+    return -1;
+}
+
+/*
+ * The keys of section (as keys[] names it) from o, at path: o's own keys
+ * must all be in the table; then each key is read in the table's order
+ * (o NULL: every key gets its default).
+ */
+static int
+read_object(struct reader *r, const char *section, json_t *o, const char *path,
+            char *base)
+{
+    const char *allowed[BUYER_SECTION_KEYS_MAX + 1];
+    size_t n = 0;
+
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (strcmp(keys[i].section, section) == 0 && n < BUYER_SECTION_KEYS_MAX)
+            allowed[n++] = keys[i].name;
+    allowed[n] = NULL;
+    if (o != NULL && conf_check_keys(r->c, o, path, allowed) == -1)
+        return -1;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (strcmp(keys[i].section, section) == 0 &&
+            read_key(r, &keys[i], o, path, base) == -1)
+            return -1;
     return 0;
 }
 
@@ -550,6 +542,7 @@ buyer_load_text(struct buyer *b, const char *label, const char *text,
                 size_t len, const char *dir, struct sf_err *err)
 {
     struct conf c = {.label = label, .text = text, .len = len, .err = err};
+    struct reader r = {.c = &c, .b = b, .dir = dir};
     json_t *root = NULL;
     int rc = -1;
 
@@ -557,7 +550,7 @@ buyer_load_text(struct buyer *b, const char *label, const char *text,
     root = conf_parse(&c);
     if (root == NULL)
         goto out;
-    if (load_root(&c, b, root, dir) == -1)
+    if (read_object(&r, "", root, "", (char *)b) == -1)
         goto out;
     rc = 0;
 out:
@@ -642,6 +635,7 @@ buyer_free(struct buyer *b)
     free(b->auth.refresh_token);
     for (i = 0; i < b->nfilters; i++) {
         free(b->filters[i].field);
+        free(b->filters[i].pattern);
         if (b->filters[i].has_pattern)
             regfree(&b->filters[i].re);
         free_strings(b->filters[i].allowed, b->filters[i].nallowed);
@@ -650,6 +644,7 @@ buyer_free(struct buyer *b)
     free_strings(b->dedup.fields, b->dedup.nfields);
     free_strings(b->suppression.fields, b->suppression.nfields);
     free_strings(b->suppression.values, b->suppression.nvalues);
+    free(b->suppression.file);
     free(b->reconcile.query_url);
     free(b->reconcile.object);
     free(b->reconcile.match_field);

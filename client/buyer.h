@@ -1,11 +1,15 @@
 /*
  * buyer.h - one buyer's delivery configuration, read from a JSON file.
  *
- * buyer.c owns the file format: every key, its type, range and default, and
- * the located error ("file:line:col: path: message") for anything wrong or
- * unknown. It does not decide anything about leads; gate.c, payload.c and
- * deliver.c read the struct. All strings in struct buyer are owned by it and
- * freed by buyer_free(), so the parsed JSON is not kept.
+ * buyer.c owns the file format: one table (buyer_keys()) holds every key,
+ * its type, range and default, and where its value lands in struct buyer;
+ * the loader walks it, and the located error ("file:line:col: path:
+ * message") for anything wrong or unknown comes from the walk or from the
+ * checks across keys that follow each section. README.md's buyer table is
+ * checked against the table (tests/unit/test_buyer.c). It does not decide
+ * anything about leads; gate.c, payload.c and deliver.c read the struct.
+ * All strings in struct buyer are owned by it and freed by buyer_free(), so
+ * the parsed JSON is not kept.
  */
 #ifndef CLIENT_BUYER_H
 #define CLIENT_BUYER_H
@@ -42,6 +46,7 @@ struct buyer_pair {
 struct buyer_filter {
     char *field;     /* lead field path, e.g. "custom.state" */
     int required;    /* absent or empty -> rejected */
+    char *pattern;   /* as given, or NULL */
     int has_pattern; /* pattern compiled into re */
     regex_t re;      /* POSIX extended, matched against the string value */
     char **allowed;  /* exact values allowed (NULL: any) */
@@ -75,8 +80,9 @@ struct buyer_dedup {
 struct buyer_suppression {
     char **fields; /* lead field paths compared against values */
     size_t nfields;
-    char **values; /* normalised (see gate_normalise) */
+    char **values; /* normalised (see gate_normalise); the file's too */
     size_t nvalues;
+    char *file; /* suppression.file as given, or NULL */
 };
 
 /*
@@ -99,8 +105,8 @@ struct buyer_reconcile {
 struct buyer {
     char *name;
     char *url;
-    enum buyer_ctype ctype;
-    enum buyer_format format;
+    int ctype;               /* enum buyer_ctype */
+    int format;              /* enum buyer_format */
     char *external_id_field; /* upsert on this Salesforce field (sObject) */
     char *external_id_from;  /* lead field carrying the value ("id") */
     struct buyer_pair *headers;
@@ -123,6 +129,51 @@ struct buyer {
     struct buyer_suppression suppression;
     struct buyer_reconcile reconcile;
 };
+
+/* How the value of a key is read, and what it lands in. */
+enum buyer_key_type {
+    BUYER_KEY_SECTION, /* an object of more keys; lands nowhere itself */
+    BUYER_KEY_LIST,    /* an array of objects of more keys: an array of
+                          elem_size structs at off, the count at count_off */
+    BUYER_KEY_INT,     /* int64_t, min..max */
+    BUYER_KEY_BOOL,    /* int, 0 or 1 */
+    BUYER_KEY_STRING,  /* char *, owned; NULL when absent without default */
+    BUYER_KEY_ENUM,    /* int: the index of the value in names, or dflt */
+    BUYER_KEY_PAIRS,   /* struct buyer_pair *, the count at count_off */
+    BUYER_KEY_STRINGS  /* char **, the count at count_off */
+};
+
+/* What the values of a BUYER_KEY_PAIRS object may be. */
+enum buyer_pairs {
+    BUYER_PAIRS_STRINGS, /* strings */
+    BUYER_PAIRS_SCALARS, /* strings, numbers, booleans (sent as text) */
+    BUYER_PAIRS_HEADERS  /* HTTP header names and values, sent as given */
+};
+
+/*
+ * One key of the buyer file. section is the path of the object it is in
+ * ("" at the top, "delivery", "filters[]" for a list's elements), name
+ * its own name; keys are read in the table's order, a section's keys
+ * where the section stands. off (and count_off) is where the value lands:
+ * an offset in struct buyer, or in the element's struct for a list's keys.
+ */
+struct buyer_key {
+    const char *section;
+    const char *name;
+    enum buyer_key_type type;
+    int64_t min, max;         /* INT */
+    int64_t dflt;             /* INT, BOOL; ENUM: index, -1 for none */
+    const char *sdflt;        /* STRING: the default, NULL for none */
+    const char *const *names; /* ENUM: the values, NULL-terminated */
+    enum buyer_pairs pairs;   /* PAIRS */
+    int required;             /* an error when absent (where its section is
+                                 present) */
+    size_t off, count_off, elem_size;
+    const char *doc; /* a default not a plain value, as README states it */
+};
+
+/* The table of every key, in reading order (static); its size in *n. */
+const struct buyer_key *buyer_keys(size_t *n);
 
 /*
  * Reads the buyer file at path into b (zeroed first). Returns 0, or -1 with

@@ -85,8 +85,7 @@ body_reports_failure(json_t *body)
 
     if (json_is_object(body))
         return is_false(body, "success") || is_false(body, "isSuccess");
-    json_array_foreach(body, i, item)
-    {
+    json_array_foreach(body, i, item) {
         if (is_false(item, "success") || is_false(item, "isSuccess"))
             return 1;
     }
@@ -105,8 +104,7 @@ body_session_expired(json_t *body)
         body = json_pack("[O]", body);
     else
         json_incref(body);
-    json_array_foreach(body, i, item)
-    {
+    json_array_foreach(body, i, item) {
         const char *code =
             json_string_value(json_object_get(item, "errorCode"));
 

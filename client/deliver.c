@@ -237,7 +237,7 @@ pool_put(struct deliver *d, struct job *j)
 
 /* Reports j's outcome and frees j. */
 static void
-finish(struct deliver *d, struct job *j, const char *outcome,
+finish(struct deliver *d, struct job *j, enum outcome outcome,
        int64_t retry_at_ms)
 {
     struct deliver_result r = {
@@ -334,7 +334,7 @@ job_start(struct deliver *d, struct job *j)
                  ? d->hooks.payload(d->hooks.arg, j->lead, &j->p, &err)
                  : payload_build(b, j->lead, &j->p, &err)) == -1) {
             set_error(j, "payload", err.msg);
-            finish(d, j, "delivery_failed", -1);
+            finish(d, j, OUTCOME_DELIVERY_FAILED, -1);
             return -1;
         }
     }
@@ -347,7 +347,7 @@ job_start(struct deliver *d, struct job *j)
             set_error(j, "state", err.msg);
         else
             set_error(j, "budget", "Web-to-Lead daily budget used up");
-        finish(d, j, "held", err.set ? -1 : retry_at);
+        finish(d, j, OUTCOME_HELD, err.set ? -1 : retry_at);
         return -1;
     }
     req = (struct transfer_req){
@@ -364,7 +364,7 @@ job_start(struct deliver *d, struct job *j)
     if (transfer_setup(j->t, &req) == -1 ||
         curl_multi_add_handle(d->multi, j->t->easy) != CURLM_OK) {
         set_error(j, "transport", "cannot set up the transfer");
-        finish(d, j, "delivery_failed", -1);
+        finish(d, j, OUTCOME_DELIVERY_FAILED, -1);
         return -1;
     }
     j->attempts++;
@@ -461,7 +461,7 @@ static void
 hold_halted(struct deliver *d, struct job *j)
 {
     set_error(j, d->halt_reason, d->halt_error);
-    finish(d, j, "held", -1);
+    finish(d, j, OUTCOME_HELD, -1);
 }
 
 /* Once halted no lead can be sent: hold all that wait, and all the source
@@ -595,7 +595,7 @@ job_reauth(struct deliver *d, struct job *j)
             auth_fail(d, "session expired or invalid and the buyer has no ",
                       "refresh credentials (auth.*)");
         set_error(j, "auth", d->auth_error);
-        finish(d, j, "held", -1);
+        finish(d, j, OUTCOME_HELD, -1);
         return;
     }
     j->reauths++;
@@ -690,9 +690,9 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
     switch (r.verdict) {
     case CLASSIFY_DONE:
         j->error[0] = '\0';
-        finish(d, j, "delivered", -1);
+        finish(d, j, OUTCOME_DELIVERED, -1);
         break;
-    case CLASSIFY_REJECTED: finish(d, j, "delivery_failed", -1); break;
+    case CLASSIFY_REJECTED: finish(d, j, OUTCOME_DELIVERY_FAILED, -1); break;
     case CLASSIFY_REAUTH: job_reauth(d, j); break;
     case CLASSIFY_RETRY:
         if (d->halted)
@@ -701,7 +701,7 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
             j->retries++;
             requeue(d, j, JOB_QUEUED, timesrc_mono_ms() + delay);
         } else
-            finish(d, j, "delivery_failed", -1);
+            finish(d, j, OUTCOME_DELIVERY_FAILED, -1);
         break;
     }
 }
@@ -714,17 +714,23 @@ reap(struct deliver *d)
 
     while ((msg = curl_multi_info_read(d->multi, &left)) != NULL) {
         void *owner = NULL;
+        CURL *easy;
+        CURLcode result;
 
         if (msg->msg != CURLMSG_DONE)
             continue;
-        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &owner);
-        curl_multi_remove_handle(d->multi, msg->easy_handle);
+        /* msg is libcurl's only until the handle leaves the multi
+         * (curl_multi_info_read(3)): what is needed is copied first. */
+        easy = msg->easy_handle;
+        result = msg->data.result;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, &owner);
+        curl_multi_remove_handle(d->multi, easy);
         if (owner == &d->tok) {
-            token_done(d, msg->data.result);
+            token_done(d, result);
             continue;
         }
         d->active--;
-        job_done(d, owner, msg->data.result);
+        job_done(d, owner, result);
     }
 }
 

@@ -21,17 +21,18 @@
 #include "buyer.h"
 #include "dlog.h"
 #include "lead.h"
+#include "outcome.h"
 #include "payload.h"
 #include "timesrc.h"
 
 struct deliver_result {
     const struct lead *lead;
-    const char *outcome; /* "delivered", "delivery_failed" or "held" */
-    int attempts;        /* HTTP attempts actually sent */
-    long status;         /* last HTTP status, 0 if none */
-    const char *reason;  /* static: classify reason, "budget", ... */
-    const char *error;   /* human detail or NULL */
-    int64_t retry_at_ms; /* held: calendar time it may be sent; else -1 */
+    enum outcome outcome; /* delivered, delivery_failed or held */
+    int attempts;         /* HTTP attempts actually sent */
+    long status;          /* last HTTP status, 0 if none */
+    const char *reason;   /* static: classify reason, "budget", ... */
+    const char *error;    /* human detail or NULL */
+    int64_t retry_at_ms;  /* held: calendar time it may be sent; else -1 */
 };
 
 struct deliver_hooks {

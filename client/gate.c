@@ -12,14 +12,20 @@
 #include "buf.h"
 #include "xmalloc.h"
 
-#define GATE_STR(name, str) str,
-static const char *const verdict_names[] = {GATE_VERDICTS(GATE_STR)};
-#undef GATE_STR
+#define GATE_OUTCOME(verdict, outcome) [verdict] = outcome,
+static const enum outcome stop_outcomes[] = {GATE_STOPS(GATE_OUTCOME)};
+#undef GATE_OUTCOME
+
+enum outcome
+gate_outcome(enum gate_verdict v)
+{
+    return stop_outcomes[v];
+}
 
 const char *
 gate_verdict_str(enum gate_verdict v)
 {
-    return verdict_names[v];
+    return v == GATE_PASS ? "pass" : outcome_name(gate_outcome(v));
 }
 
 char *
@@ -163,8 +169,7 @@ dedup_record(struct gate *g, json_t *keys, const struct lead *l, int64_t now_ms,
     json_t *k, *e;
     size_t i;
 
-    json_array_foreach(keys, i, k)
-    {
+    json_array_foreach(keys, i, k) {
         e = json_object_get(g->dedup, json_string_value(k));
         if (e != NULL && dedup_live(e, now_ms, g->b->dedup.window_s))
             continue;
@@ -186,8 +191,7 @@ dedup_check(struct gate *g, const struct lead *l, int64_t now_ms, int dry,
     enum gate_verdict v = GATE_PASS;
     size_t i;
 
-    json_array_foreach(keys, i, k)
-    {
+    json_array_foreach(keys, i, k) {
         const char *other;
 
         e = json_object_get(g->dedup, json_string_value(k));
@@ -270,8 +274,7 @@ gate_dedup_doc(struct gate *g, int64_t now_ms)
     const char *k;
     json_t *e, *tmp;
 
-    json_object_foreach_safe(g->dedup, tmp, k, e)
-    {
+    json_object_foreach_safe(g->dedup, tmp, k, e) {
         if (!dedup_live(e, now_ms, g->b->dedup.window_s))
             json_object_del(g->dedup, k);
     }

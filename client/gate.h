@@ -17,16 +17,17 @@
 
 #include "buyer.h"
 #include "lead.h"
+#include "outcome.h"
 
-#define GATE_VERDICTS(X)                                                       \
-    X(GATE_PASS, "pass")                                                       \
-    X(GATE_REJECTED, "rejected")                                               \
-    X(GATE_DUPLICATE, "duplicate")                                             \
-    X(GATE_SUPPRESSED, "suppressed")                                           \
-    X(GATE_HELD, "held")
+/* The verdicts that stop a lead: X(verdict, the lead's outcome). */
+#define GATE_STOPS(X)                                                          \
+    X(GATE_REJECTED, OUTCOME_REJECTED)                                         \
+    X(GATE_DUPLICATE, OUTCOME_DUPLICATE)                                       \
+    X(GATE_SUPPRESSED, OUTCOME_SUPPRESSED)                                     \
+    X(GATE_HELD, OUTCOME_HELD)
 
-#define GATE_ENUM(name, str) name,
-enum gate_verdict { GATE_VERDICTS(GATE_ENUM) };
+#define GATE_ENUM(verdict, outcome) verdict,
+enum gate_verdict { GATE_PASS, GATE_STOPS(GATE_ENUM) };
 #undef GATE_ENUM
 
 struct gate {
@@ -50,7 +51,10 @@ void gate_free(struct gate *g);
  */
 enum gate_verdict gate_check(struct gate *g, const struct lead *l,
                              int64_t now_ms, int dry, char *why, size_t n);
+/* "pass", or the name of the outcome v gives a lead (static). */
 const char *gate_verdict_str(enum gate_verdict v);
+/* The outcome of a lead stopped with v (v is not GATE_PASS). */
+enum outcome gate_outcome(enum gate_verdict v);
 /*
  * Records l in the dedup history at now_ms, as a lead that passed dedup,
  * unless another lead holds its keys: for --resume, whose leads already

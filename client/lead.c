@@ -294,8 +294,7 @@ csv_header_check(struct reader *r, json_t *header, long line)
     size_t i;
     int rc = 0;
 
-    json_array_foreach(header, i, v)
-    {
+    json_array_foreach(header, i, v) {
         json_t *first = json_object_get(seen, json_string_value(v));
 
         if (first != NULL) {

@@ -43,12 +43,6 @@ struct opts {
     int resume, dry_run, verbose, conformance;
 };
 
-/* Counts per outcome, in the order the summary prints them. */
-static const char *const outcome_names[] = {"delivered",  "delivery_failed",
-                                            "rejected",   "duplicate",
-                                            "suppressed", "held",
-                                            NULL};
-
 /* A lead Web-to-Lead answered 200 for, waiting to be reconciled. */
 struct pending {
     const struct lead *lead;
@@ -75,7 +69,8 @@ struct run {
     struct dlog dlog;
     const char *leads_label;
     char *config_auth; /* the config's own Authorization header, or NULL */
-    size_t counts[6];
+    size_t counts[OUTCOME_COUNT]; /* leads per outcome */
+    size_t held_sent;             /* held leads that had been sent */
     size_t total;
     struct pending *pending; /* delivered, not yet reconciled */
     size_t npending;
@@ -185,11 +180,13 @@ apply_env(struct opts *o)
 }
 
 static void
-count(struct run *r, const char *outcome)
+count(struct run *r, enum outcome outcome, int attempts)
 {
-    for (size_t i = 0; outcome_names[i] != NULL; i++)
-        if (strcmp(outcome_names[i], outcome) == 0)
-            r->counts[i]++;
+    r->counts[outcome]++;
+    /* Held after a failed attempt (a 401 whose refresh failed, a retry
+     * the run stopped): sent, but not delivered. */
+    if (outcome == OUTCOME_HELD && attempts > 0)
+        r->held_sent++;
 }
 
 /*
@@ -227,10 +224,10 @@ outcomes_broken(struct run *r)
 }
 
 static void
-record(struct run *r, const char *lead_id, const char *outcome, int attempts,
+record(struct run *r, const char *lead_id, enum outcome outcome, int attempts,
        const struct outcome_detail *d, json_t *extra)
 {
-    count(r, outcome);
+    count(r, outcome, attempts);
     if (outcome_write(&r->out, lead_id, outcome, attempts, d, extra) == -1)
         r->failed = 1;
     if (r->out.broken)
@@ -341,7 +338,7 @@ hook_result(void *arg, const struct deliver_result *res)
 
     /* Web-to-Lead's 200 proves nothing: the outcome waits for the
      * read-back (one line per lead, so nothing is written yet). */
-    if (buyer_reconciles(&r->b) && strcmp(res->outcome, "delivered") == 0) {
+    if (buyer_reconciles(&r->b) && res->outcome == OUTCOME_DELIVERED) {
         r->pending =
             xreallocarray(r->pending, r->npending + 1, sizeof(*r->pending));
         r->pending[r->npending++] = (struct pending){
@@ -352,7 +349,7 @@ hook_result(void *arg, const struct deliver_result *res)
         return;
     }
     if (res->reason != NULL && *res->reason != '\0' &&
-        strcmp(res->outcome, "delivered") != 0)
+        res->outcome != OUTCOME_DELIVERED)
         detail.reason = res->reason;
     detail.error = res->error;
     if (res->retry_at_ms >= 0)
@@ -398,7 +395,7 @@ progress(struct run *r, int64_t now)
     double secs = (double)(now - r->start_mono) / 1000.0, rate;
     int exact;
 
-    for (size_t i = 0; i < 6; i++)
+    for (int i = 0; i < OUTCOME_COUNT; i++)
         done += r->counts[i];
     /* Leads still being read count by the file's lines, shown with a ~. */
     total = r->total + feed_left(r->feed, &exact);
@@ -406,8 +403,8 @@ progress(struct run *r, int64_t now)
     fprintf(stderr,
             "\r%zu/%s%zu  delivered %zu  failed %zu  held %zu  %.0f/s  "
             "ETA %.0fs   ",
-            done, exact ? "" : "~", total, r->counts[0], r->counts[1],
-            r->counts[5], rate,
+            done, exact ? "" : "~", total, r->counts[OUTCOME_DELIVERED],
+            r->counts[OUTCOME_DELIVERY_FAILED], r->counts[OUTCOME_HELD], rate,
             rate > 0 && total > done ? (double)(total - done) / rate : 0.0);
 }
 
@@ -531,16 +528,17 @@ static int
 admit(struct run *r, const struct lead *l)
 {
     enum gate_verdict v;
-    const char *done;
+    enum outcome done;
+    const char *name;
     char why[256];
 
-    done = r->done != NULL ? json_string_value(json_object_get(r->done, l->id))
+    name = r->done != NULL ? json_string_value(json_object_get(r->done, l->id))
                            : NULL;
-    if (done != NULL) {
+    if (name != NULL) {
         /* The history is saved once a second; the outcomes file is the
          * record of what passed dedup before a kill. */
-        if (strcmp(done, "delivered") == 0 ||
-            strcmp(done, "delivery_failed") == 0)
+        if (outcome_parse(name, &done) == 0 &&
+            (done == OUTCOME_DELIVERED || done == OUTCOME_DELIVERY_FAILED))
             gate_remember(&r->gate, l, timesrc_now_ms(&r->clock));
         goto out;
     }
@@ -550,7 +548,7 @@ admit(struct run *r, const struct lead *l)
     if (v != GATE_PASS && r->o.dry_run)
         dry_run_gate(l, v, why);
     else if (v != GATE_PASS)
-        record(r, l->id, gate_verdict_str(v), 0, NULL,
+        record(r, l->id, gate_outcome(v), 0, NULL,
                json_pack("{s:s}", "reason", why));
     else if (r->o.dry_run)
         dry_run_print(r, l);
@@ -750,7 +748,7 @@ reconcile_pending(struct run *r)
         if (v[i] != NULL && json_object_get(found, v[i]) != NULL) {
             r->confirmed++;
             json_object_set_new(extra, "reconciled", json_true());
-            record(r, p->lead->id, "delivered", p->attempts, NULL, extra);
+            record(r, p->lead->id, OUTCOME_DELIVERED, p->attempts, NULL, extra);
         } else if (asked) {
             r->dropped++;
             json_object_set_new(extra, "reason",
@@ -760,7 +758,8 @@ reconcile_pending(struct run *r)
                 json_sprintf("Web-to-Lead answered %ld but no %s has %s = "
                              "'%s': the org dropped it silently",
                              p->status, r->b.reconcile.object, match, v[i]));
-            record(r, p->lead->id, "delivery_failed", p->attempts, NULL, extra);
+            record(r, p->lead->id, OUTCOME_DELIVERY_FAILED, p->attempts, NULL,
+                   extra);
         } else {
             r->unverified++;
             json_object_set_new(extra, "reconciled", json_false());
@@ -770,7 +769,7 @@ reconcile_pending(struct run *r)
                     ? json_sprintf("not verified: the lead has no %s",
                                    r->b.reconcile.lead_field)
                     : json_sprintf("not verified: %s", r->reconcile_error));
-            record(r, p->lead->id, "delivered", p->attempts, NULL, extra);
+            record(r, p->lead->id, OUTCOME_DELIVERED, p->attempts, NULL, extra);
         }
     }
     for (size_t i = 0; i < n; i++)
@@ -801,7 +800,7 @@ skip_already_created(struct run *r, const struct lead **pass, size_t *npass)
     for (size_t i = 0; i < n; i++) {
         if (v[i] != NULL && json_object_get(found, v[i]) != NULL) {
             r->found_on_resume++;
-            record(r, pass[i]->id, "delivered", 0, NULL,
+            record(r, pass[i]->id, OUTCOME_DELIVERED, 0, NULL,
                    json_pack("{s:b, s:s}", "reconciled", 1, "note",
                              "already in the org (sent by an interrupted "
                              "run); not sent again"));
@@ -839,26 +838,41 @@ summary_unrecorded(const struct run *r)
                         "memory were cut)\n");
 }
 
+/* The held leads: not delivered, and not sent unless some were. */
+static void
+summary_held(const struct run *r)
+{
+    const char *see =
+        r->out.broken ? "" : "see \"reason\" and \"retry_at\" in the outcomes";
+
+    fprintf(stderr, "sfdeliver: %zu leads held; ", r->counts[OUTCOME_HELD]);
+    if (r->held_sent == 0)
+        fprintf(stderr, "they were NOT sent%s%s%s\n", *see ? " (" : "", see,
+                *see ? ")" : "");
+    else
+        fprintf(stderr,
+                "they were NOT delivered (%zu of them were sent and "
+                "failed%s%s)\n",
+                r->held_sent, *see ? "; " : "", see);
+}
+
 static void
 summary(const struct run *r, const struct deliver *d)
 {
     if (r->tty)
         fputc('\n', stderr);
     fprintf(stderr, "sfdeliver: %zu leads:", r->total);
-    for (size_t i = 0; outcome_names[i] != NULL; i++)
-        fprintf(stderr, " %zu %s%s", r->counts[i], outcome_names[i],
-                outcome_names[i + 1] != NULL ? "," : "");
+    for (int i = 0; i < OUTCOME_COUNT; i++)
+        fprintf(stderr, " %zu %s%s", r->counts[i],
+                outcome_name((enum outcome)i),
+                i + 1 < OUTCOME_COUNT ? "," : "");
     fprintf(stderr, "; %zu bad input lines\n", feed_bad(r->feed));
     if (d != NULL && deliver_auth_error(d) != NULL)
         fprintf(stderr, "sfdeliver: buyer paused: %s\n", deliver_auth_error(d));
     if (r->stopped)
         fprintf(stderr, "sfdeliver: sending STOPPED: %s\n", r->stop_why);
-    if (r->counts[5] > 0)
-        fprintf(stderr, "sfdeliver: %zu leads held; they were NOT sent%s\n",
-                r->counts[5],
-                r->out.broken ? ""
-                              : " (see \"reason\" and \"retry_at\" in the "
-                                "outcomes)");
+    if (r->counts[OUTCOME_HELD] > 0)
+        summary_held(r);
     if (r->out.broken)
         summary_unrecorded(r);
     if (!buyer_reconciles(&r->b))

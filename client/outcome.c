@@ -17,18 +17,26 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-static const char *const final_outcomes[] = {"delivered",  "delivery_failed",
-                                             "rejected",   "duplicate",
-                                             "suppressed", "held",
-                                             NULL};
+#define OUTCOME_NAME(e, s) s,
+static const char *const outcome_names[OUTCOME_COUNT] = {
+    OUTCOME_LIST(OUTCOME_NAME)};
+#undef OUTCOME_NAME
+
+const char *
+outcome_name(enum outcome o)
+{
+    return (unsigned)o < OUTCOME_COUNT ? outcome_names[o] : "?";
+}
 
 int
-outcome_is_final(const char *outcome)
+outcome_parse(const char *name, enum outcome *out)
 {
-    for (const char *const *p = final_outcomes; *p != NULL; p++)
-        if (strcmp(*p, outcome) == 0)
-            return 1;
-    return 0;
+    for (int i = 0; i < OUTCOME_COUNT; i++)
+        if (strcmp(outcome_names[i], name) == 0) {
+            *out = (enum outcome)i;
+            return 0;
+        }
+    return -1;
 }
 
 static int
@@ -182,8 +190,7 @@ put_json(struct buf *b, const json_t *v)
         break;
     case JSON_OBJECT:
         buf_putc(b, '{');
-        json_object_foreach((json_t *)v, key, m)
-        {
+        json_object_foreach((json_t *)v, key, m) {
             if (!first)
                 buf_putc(b, ',');
             first = 0;
@@ -195,8 +202,7 @@ put_json(struct buf *b, const json_t *v)
         break;
     case JSON_ARRAY:
         buf_putc(b, '[');
-        json_array_foreach(v, i, m)
-        {
+        json_array_foreach(v, i, m) {
             if (i > 0)
                 buf_putc(b, ',');
             put_json(b, m);
@@ -263,12 +269,14 @@ flush(struct outcome_file *o)
 
 /* Starts a line with the members every line has. */
 static void
-put_head(struct buf *b, const char *lead_id, const char *outcome, int attempts)
+put_head(struct buf *b, const char *lead_id, enum outcome outcome, int attempts)
 {
+    const char *name = outcome_name(outcome);
+
     buf_puts(b, "{\"lead_id\":");
     put_str(b, lead_id, strlen(lead_id));
     buf_puts(b, ",\"outcome\":");
-    put_str(b, outcome, strlen(outcome));
+    put_str(b, name, strlen(name));
     buf_puts(b, ",\"attempts\":");
     buf_put_int(b, attempts);
 }
@@ -331,7 +339,7 @@ end_line(struct outcome_file *o, size_t mark, const char *lead_id, int sent)
 }
 
 int
-outcome_write(struct outcome_file *o, const char *lead_id, const char *outcome,
+outcome_write(struct outcome_file *o, const char *lead_id, enum outcome outcome,
               int attempts, const struct outcome_detail *d, json_t *extra)
 {
     struct buf *b = &o->pending;
@@ -351,8 +359,7 @@ outcome_write(struct outcome_file *o, const char *lead_id, const char *outcome,
     }
     /* The three members above win over extra's (json_object_update_missing
      * semantics); extra's own order is kept. */
-    json_object_foreach(extra, key, v)
-    {
+    json_object_foreach(extra, key, v) {
         if (strcmp(key, "lead_id") == 0 || strcmp(key, "outcome") == 0 ||
             strcmp(key, "attempts") == 0)
             continue;
@@ -434,11 +441,12 @@ outcome_load_final(const char *path, struct sf_err *err)
         json_t *o = json_loads(line, 0, NULL);
         const char *id = json_string_value(json_object_get(o, "lead_id"));
         const char *oc = json_string_value(json_object_get(o, "outcome"));
+        enum outcome v;
 
         /* A held lead is final for this run but may be sent later, so
          * --resume retries it; every other outcome is settled. */
-        if (id != NULL && oc != NULL && outcome_is_final(oc) &&
-            strcmp(oc, "held") != 0)
+        if (id != NULL && oc != NULL && outcome_parse(oc, &v) == 0 &&
+            v != OUTCOME_HELD)
             json_object_set_new(done, id, json_string(oc));
         json_decref(o);
     }

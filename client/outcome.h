@@ -22,6 +22,31 @@
 #include "buf.h"
 #include "err.h"
 
+/*
+ * The outcomes a lead can end a run with (shared/contract.md), in the order
+ * the summary prints them: X(enum suffix, wire name). "held" is final for
+ * the run only: --resume sends a held lead again.
+ */
+#define OUTCOME_LIST(X)                                                        \
+    X(DELIVERED, "delivered")                                                  \
+    X(DELIVERY_FAILED, "delivery_failed")                                      \
+    X(REJECTED, "rejected")                                                    \
+    X(DUPLICATE, "duplicate")                                                  \
+    X(SUPPRESSED, "suppressed")                                                \
+    X(HELD, "held")
+
+enum outcome {
+#define OUTCOME_ENUM(e, s) OUTCOME_##e,
+    OUTCOME_LIST(OUTCOME_ENUM)
+#undef OUTCOME_ENUM
+        OUTCOME_COUNT
+};
+
+/* The wire name of o (static). */
+const char *outcome_name(enum outcome o);
+/* The outcome named name into *out: 0, or -1 when it names none. */
+int outcome_parse(const char *name, enum outcome *out);
+
 #define OUTCOME_SYNC_MS 1000
 #define OUTCOME_FLUSH_BYTES (64 * 1024)       /* write early past this */
 #define OUTCOME_PENDING_MAX (4 * 1024 * 1024) /* cap on the lines gathered */
@@ -76,7 +101,7 @@ struct outcome_detail {
  * gathered, could not be written (nothing is logged: o->error says why).
  */
 int outcome_write(struct outcome_file *o, const char *lead_id,
-                  const char *outcome, int attempts,
+                  enum outcome outcome, int attempts,
                   const struct outcome_detail *d, json_t *extra);
 /* Writes the lines gathered since the last call, and syncs when
  * OUTCOME_SYNC_MS have passed since the last sync. Returns 0, or -1 when
@@ -90,13 +115,11 @@ int outcome_close(struct outcome_file *o);
 void outcome_free(struct outcome_file *o);
 
 /*
- * The leads already final in path: a new object lead_id -> outcome string
- * (caller decrefs). A missing file is an empty object; unparsable lines are
- * skipped. NULL (with err) only when the file exists and cannot be read.
+ * The leads already final in path (any outcome but held): a new object
+ * lead_id -> outcome name (caller decrefs). A missing file is an empty
+ * object; unparsable lines and unknown outcomes are skipped. NULL (with
+ * err) only when the file exists and cannot be read.
  */
 json_t *outcome_load_final(const char *path, struct sf_err *err);
-
-/* 1 when outcome is one of the contract's six final outcomes. */
-int outcome_is_final(const char *outcome);
 
 #endif

@@ -96,8 +96,7 @@ collect(const struct buyer *b, const struct lead *l, struct fields *f)
         for (i = 0; i < b->nmapping; i++)
             add_value(f, b, l, b->mapping[i].value, b->mapping[i].key);
     } else {
-        json_object_foreach(l->data, key, v)
-        {
+        json_object_foreach(l->data, key, v) {
             if (strcmp(key, "id") == 0 || json_is_object(v) ||
                 json_is_array(v) || json_is_null(v))
                 continue;

@@ -94,8 +94,7 @@ reconcile_collect(json_t *body, const char *match_field, json_t *found,
         err_set(err, "the query answer has no \"records\" array");
         return -1;
     }
-    json_array_foreach(records, i, rec)
-    {
+    json_array_foreach(records, i, rec) {
         const char *v = json_string_value(json_object_get(rec, match_field));
 
         /* A field the query did not name is missing, not an error: the

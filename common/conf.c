@@ -93,8 +93,7 @@ conf_check_keys(struct conf *c, json_t *obj, const char *path,
     json_t *value;
     char p[CONF_PATH_MAX];
 
-    json_object_foreach(obj, key, value)
-    {
+    json_object_foreach(obj, key, value) {
         const char *const *a;
 
         for (a = allowed; *a != NULL; a++)

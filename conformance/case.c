@@ -149,8 +149,7 @@ check_steps(struct conf *cf, struct conf_case *c)
     json_t *step;
     size_t i;
 
-    json_array_foreach(c->steps, i, step)
-    {
+    json_array_foreach(c->steps, i, step) {
         conf_index(path, sizeof(path), "steps", i);
         if (!json_is_object(step))
             return conf_error(cf, path, "a step is an object with \"do\"");
@@ -174,8 +173,7 @@ check_expect(struct conf *cf, struct conf_case *c)
     json_t *e;
     size_t i;
 
-    json_array_foreach(c->expect, i, e)
-    {
+    json_array_foreach(c->expect, i, e) {
         conf_index(path, sizeof(path), "expect", i);
         name = json_string_value(json_object_get(e, "check"));
         if (!json_is_object(e) || name == NULL || !check_known(name))
@@ -295,8 +293,7 @@ case_cost_ms(const struct conf_case *c)
     json_t *step, *f;
     size_t i;
 
-    json_array_foreach(c->steps, i, step)
-    {
+    json_array_foreach(c->steps, i, step) {
         const char *leads = json_string_value(json_object_get(step, "leads"));
         json_int_t times, wait;
 

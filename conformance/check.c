@@ -136,8 +136,7 @@ lead_obj(struct check_ctx *x, const char *id)
     json_t *l;
     size_t i;
 
-    json_array_foreach(json_object_get(x->ev, "leads"), i, l)
-    {
+    json_array_foreach(json_object_get(x->ev, "leads"), i, l) {
         if (strcmp(str(l, "id"), id) == 0)
             return json_object_get(l, "lead");
     }
@@ -163,8 +162,7 @@ chk_outcome(struct check_ctx *x)
     int rc = 0;
     size_t i, j;
 
-    json_array_foreach(ids, i, id)
-    {
+    json_array_foreach(ids, i, id) {
         const char *lid = json_string_value(id), *got;
         json_t *w;
         int ok = 0;
@@ -175,8 +173,8 @@ chk_outcome(struct check_ctx *x)
         if (json_is_string(want)) {
             ok = got != NULL && strcmp(got, json_string_value(want)) == 0;
         } else {
-            json_array_foreach(want, j, w) ok |=
-                got != NULL && strcmp(got, json_string_value(w)) == 0;
+            json_array_foreach(want, j, w)
+                ok |= got != NULL && strcmp(got, json_string_value(w)) == 0;
         }
         if (want != NULL && !ok) {
             char *ws = json_dumps(want, JSON_ENCODE_ANY);
@@ -212,12 +210,10 @@ chk_outcome_counts(struct check_ctx *x)
     size_t i;
     int rc = 0;
 
-    json_object_foreach(want, name, v)
-    {
+    json_object_foreach(want, name, v) {
         json_int_t n = 0;
 
-        json_array_foreach(ids, i, id)
-        {
+        json_array_foreach(ids, i, id) {
             const char *got =
                 str(json_object_get(final, json_string_value(id)), "outcome");
 
@@ -260,10 +256,8 @@ window(struct check_ctx *x, json_int_t *from, json_int_t *to)
     *to = num(run, "seq_to");
     if (!json_is_true(json_object_get(x->params, "before_first_attempt")))
         return 0;
-    json_object_foreach(json_object_get(x->ev, "attempts"), id, arr)
-    {
-        json_array_foreach(arr, i, a)
-        {
+    json_object_foreach(json_object_get(x->ev, "attempts"), id, arr) {
+        json_array_foreach(arr, i, a) {
             json_int_t seq = num(a, "seq");
 
             if (seq > *from && seq <= *to && (first < 0 || seq < first))
@@ -282,8 +276,8 @@ count_in(json_t *arr, json_int_t from, json_int_t to)
     json_t *a;
     size_t i;
 
-    json_array_foreach(arr, i, a) n +=
-        num(a, "seq") > from && num(a, "seq") <= to;
+    json_array_foreach(arr, i, a)
+        n += num(a, "seq") > from && num(a, "seq") <= to;
     return n;
 }
 
@@ -301,8 +295,7 @@ chk_attempts(struct check_ctx *x)
         json_decref(ids);
         return -1;
     }
-    json_array_foreach(ids, i, id)
-    {
+    json_array_foreach(ids, i, id) {
         WITH_ATTEMPTS(x, json_string_value(id), a);
         json_int_t n = count_in(a, from, to);
 
@@ -353,8 +346,7 @@ chk_journal(struct check_ctx *x)
 
     if (window(x, &from, &to) == -1)
         return -1;
-    json_array_foreach(json_object_get(x->ev, "journal"), i, e)
-    {
+    json_array_foreach(json_object_get(x->ev, "journal"), i, e) {
         json_int_t seq = num(e, "seq");
 
         n += seq > from && seq <= to && entry_matches(x, e);
@@ -413,8 +405,7 @@ chk_record_field(struct check_ctx *x)
                         sizeof(key)) == NULL)
         return fail(x, "%s: the lead has no %s", id,
                     lead_field != NULL ? lead_field : x->c->lead_key);
-    json_array_foreach(recs, i, r)
-    {
+    json_array_foreach(recs, i, r) {
         const char *got = str(r, match != NULL ? match : "Email");
 
         if (got == NULL || strcmp(got, key) != 0)
@@ -453,15 +444,13 @@ each_attempt(struct check_ctx *x,
     size_t i, j;
     int rc = 0;
 
-    json_array_foreach(ids, i, id)
-    {
+    json_array_foreach(ids, i, id) {
         WITH_ATTEMPTS(x, json_string_value(id), arr);
         if (json_array_size(arr) == 0) {
             rc = fail(x, "%s: never sent", json_string_value(id));
             continue;
         }
-        json_array_foreach(arr, j, a)
-        {
+        json_array_foreach(arr, j, a) {
             if (test(x, json_string_value(id), a) == -1) {
                 rc = -1;
                 break;
@@ -560,8 +549,7 @@ chk_faults_consumed(struct check_ctx *x)
     int rc = 0;
 
     json_array_foreach(
-        json_object_get(json_object_get(x->ev, "faults"), "faults"), i, r)
-    {
+        json_object_get(json_object_get(x->ev, "faults"), "faults"), i, r) {
         json_t *left = json_object_get(r, "remaining");
 
         if (json_is_integer(left) && json_integer_value(left) > 0)
@@ -590,14 +578,12 @@ chk_one_outcome(struct check_ctx *x)
     size_t i, j;
     int rc = 0;
 
-    json_array_foreach(json_object_get(x->ev, "runs"), i, run)
-    {
+    json_array_foreach(json_object_get(x->ev, "runs"), i, run) {
         seen = json_object();
-        json_array_foreach(json_object_get(run, "bad_lines"), j, line) rc =
-            fail(x, "step %lld: unreadable outcome line: %.80s",
-                 (long long)num(run, "step"), json_string_value(line));
-        json_array_foreach(json_object_get(run, "outcomes"), j, line)
-        {
+        json_array_foreach(json_object_get(run, "bad_lines"), j, line)
+            rc = fail(x, "step %lld: unreadable outcome line: %.80s",
+                      (long long)num(run, "step"), json_string_value(line));
+        json_array_foreach(json_object_get(run, "outcomes"), j, line) {
             const char *lid = str(line, "lead_id");
             json_int_t k = lid ? num(seen, lid) : 0;
 
@@ -611,8 +597,7 @@ chk_one_outcome(struct check_ctx *x)
             }
             json_object_set_new(seen, lid, json_integer(k + 1));
         }
-        json_array_foreach(json_object_get(run, "leads"), j, id)
-        {
+        json_array_foreach(json_object_get(run, "leads"), j, id) {
             json_int_t k = num(seen, json_string_value(id));
 
             if (k != 1)
@@ -638,8 +623,7 @@ run_attempts(json_t *ev, json_t *run, const char *id)
     json_int_t from = num(run, "seq_from"), to = num(run, "seq_to");
     size_t i;
 
-    json_array_foreach(all, i, a)
-    {
+    json_array_foreach(all, i, a) {
         if (num(a, "seq") > from && num(a, "seq") <= to)
             json_array_append(out, a);
     }
@@ -653,8 +637,9 @@ count_verdict(json_t *arr, const char *verdict)
     size_t i;
     int n = 0;
 
-    json_array_foreach(arr, i, a) n +=
-        str(a, "verdict") != NULL && strcmp(str(a, "verdict"), verdict) == 0;
+    json_array_foreach(arr, i, a)
+        n += str(a, "verdict") != NULL &&
+             strcmp(str(a, "verdict"), verdict) == 0;
     return n;
 }
 
@@ -665,7 +650,8 @@ count_status(json_t *arr, json_int_t status)
     size_t i;
     int n = 0;
 
-    json_array_foreach(arr, i, a) n += num(a, "status") == status;
+    json_array_foreach(arr, i, a)
+        n += num(a, "status") == status;
     return n;
 }
 
@@ -683,8 +669,8 @@ untruthful(json_t *ev, json_t *run, json_t *line, int compare_attempts,
     const char *res = NULL;
     int accepted = 0;
 
-    json_array_foreach(arr, i, a) accepted |=
-        in_list(accepted_verdicts, str(a, "verdict"));
+    json_array_foreach(arr, i, a)
+        accepted |= in_list(accepted_verdicts, str(a, "verdict"));
     last = k > 0 ? json_array_get(arr, k - 1) : NULL;
     if (id == NULL || outcome == NULL) {
         res = NULL;
@@ -738,10 +724,8 @@ chk_truthful(struct check_ctx *x)
     size_t i, j;
     int rc = 0;
 
-    json_array_foreach(json_object_get(x->ev, "runs"), i, run)
-    {
-        json_array_foreach(json_object_get(run, "outcomes"), j, line)
-        {
+    json_array_foreach(json_object_get(x->ev, "runs"), i, run) {
+        json_array_foreach(json_object_get(run, "outcomes"), j, line) {
             if (untruthful(x->ev, run, line, cmp == NULL || json_is_true(cmp),
                            why, sizeof(why)) != NULL)
                 rc = fail(x, "%s", why);
@@ -757,10 +741,8 @@ check_false_delivered(json_t *ev, json_t *ids)
     char why[512];
     size_t i, j, n = 0;
 
-    json_array_foreach(json_object_get(ev, "runs"), i, run)
-    {
-        json_array_foreach(json_object_get(run, "outcomes"), j, line)
-        {
+    json_array_foreach(json_object_get(ev, "runs"), i, run) {
+        json_array_foreach(json_object_get(run, "outcomes"), j, line) {
             if (str(line, "outcome") == NULL ||
                 strcmp(str(line, "outcome"), "delivered") != 0 ||
                 untruthful(ev, run, line, 0, why, sizeof(why)) == NULL)
@@ -797,13 +779,11 @@ chk_no_attempt_after_success(struct check_ctx *x)
     size_t i, j;
     int rc = 0;
 
-    json_array_foreach(ids, i, id)
-    {
+    json_array_foreach(ids, i, id) {
         WITH_ATTEMPTS(x, json_string_value(id), arr);
         json_int_t taken = 0;
 
-        json_array_foreach(arr, j, a)
-        {
+        json_array_foreach(arr, j, a) {
             if (taken != 0) {
                 rc = fail(x,
                           "%s: sent again (seq %lld) after a %lld at seq %lld",
@@ -828,8 +808,7 @@ chk_spacing(struct check_ctx *x)
     size_t i, j;
     int rc = 0;
 
-    json_array_foreach(ids, i, id)
-    {
+    json_array_foreach(ids, i, id) {
         WITH_ATTEMPTS(x, json_string_value(id), arr);
         for (j = 1; j < json_array_size(arr); j++) {
             json_int_t gap = num(json_array_get(arr, j), "time_ms") -
@@ -858,8 +837,7 @@ chk_backoff(struct check_ctx *x)
     size_t i, j;
     int rc = 0;
 
-    json_array_foreach(ids, i, id)
-    {
+    json_array_foreach(ids, i, id) {
         WITH_ATTEMPTS(x, json_string_value(id), arr);
         json_int_t prev = -1;
 
@@ -894,16 +872,14 @@ non_string_leaf(json_t *j, const char *key, char *out, size_t n, int depth)
     if (depth <= 0)
         return NULL;
     if (json_is_object(j)) {
-        json_object_foreach(j, k, v)
-        {
+        json_object_foreach(j, k, v) {
             if (non_string_leaf(v, k, out, n, depth - 1) != NULL)
                 return out;
         }
         return NULL;
     }
     if (json_is_array(j)) {
-        json_array_foreach(j, i, v)
-        {
+        json_array_foreach(j, i, v) {
             if (non_string_leaf(v, key, out, n, depth - 1) != NULL)
                 return out;
         }
@@ -929,8 +905,7 @@ same_keys(json_t *obj, json_t *want)
 
     if (!json_is_object(obj) || json_object_size(obj) != json_array_size(want))
         return 0;
-    json_array_foreach(want, i, k)
-    {
+    json_array_foreach(want, i, k) {
         if (json_object_get(obj, json_string_value(k)) == NULL)
             return 0;
     }
@@ -1006,17 +981,14 @@ chk_reauth_resends(struct check_ctx *x)
     size_t i, j, k;
     int rc = 0;
 
-    json_array_foreach(ids, i, id)
-    {
+    json_array_foreach(ids, i, id) {
         WITH_ATTEMPTS(x, json_string_value(id), arr);
-        json_array_foreach(arr, j, a)
-        {
+        json_array_foreach(arr, j, a) {
             json_int_t token = -1, again = -1;
 
             if (num(a, "status") != 401)
                 continue;
-            json_array_foreach(journal, k, e)
-            {
+            json_array_foreach(journal, k, e) {
                 if (num(e, "seq") > num(a, "seq") && is_token_request(e)) {
                     token = num(e, "seq");
                     break;
@@ -1159,8 +1131,7 @@ check_runs(json_t *ev, json_t *failures)
     size_t i, n = 0;
     char msg[256];
 
-    json_array_foreach(json_object_get(ev, "runs"), i, run)
-    {
+    json_array_foreach(json_object_get(ev, "runs"), i, run) {
         if (json_is_true(json_object_get(run, "timed_out")))
             snprintf(msg, sizeof(msg),
                      "step %lld: the client did not finish within %lld ms",
@@ -1184,8 +1155,7 @@ check_case(const struct conf_case *c, json_t *ev, json_t *failures)
     json_t *e;
     size_t i, n = check_runs(ev, failures);
 
-    json_array_foreach(c->expect, i, e)
-    {
+    json_array_foreach(c->expect, i, e) {
         const struct check_entry *ce = check_find(str(e, "check"));
 
         x.c = c;

@@ -344,9 +344,10 @@ run_parallel(struct trial_config *cfg, const char *root,
             waitpid(pids[k], NULL, 0);
         snprintf(path, sizeof(path), "%s/results-%zu.json", root, k);
         part = json_load_file(path, 0, NULL);
-        json_array_foreach(part, i, pair) json_array_set(
-            results, (size_t)json_integer_value(json_array_get(pair, 0)),
-            json_array_get(pair, 1));
+        json_array_foreach(part, i, pair)
+            json_array_set(results,
+                           (size_t)json_integer_value(json_array_get(pair, 0)),
+                           json_array_get(pair, 1));
         json_decref(part);
     }
     for (i = 0; i < n; i++) {

@@ -92,8 +92,7 @@ report_summary(FILE *fp, json_t *results, const struct report_meta *m)
     json_t *r;
     char *cmd;
 
-    json_array_foreach(results, i, r)
-    {
+    json_array_foreach(results, i, r) {
         fprintf(fp, "%-5s %-6s %-48s %s\n", verdict_label(r), str(r, "level"),
                 str(r, "id"),
                 is(r, "pass") ? str(r, "title") : str(r, "reason"));
@@ -145,8 +144,7 @@ report_json(const char *path, json_t *results, const struct report_meta *m,
     char *text, *cmd;
     int rc;
 
-    json_array_foreach(results, i, r)
-    {
+    json_array_foreach(results, i, r) {
         json_t *c = json_deep_copy(r);
 
         json_object_del(c, "runs");
@@ -198,8 +196,7 @@ report_junit(const char *path, json_t *results, const struct report_meta *m,
     char *cmd;
     int rc;
 
-    json_array_foreach(results, i, r)
-    {
+    json_array_foreach(results, i, r) {
         failures += is(r, "fail") || is(r, "error");
         skipped += is(r, "skip");
     }
@@ -210,8 +207,7 @@ report_junit(const char *path, json_t *results, const struct report_meta *m,
                "failures=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
                json_array_size(results), failures, skipped,
                (double)m->duration_ms / 1000.0);
-    json_array_foreach(results, i, r)
-    {
+    json_array_foreach(results, i, r) {
         buf_puts(&b, "  <testcase classname=\"sfconform.");
         put_escaped(&b, str(r, "level"));
         buf_puts(&b, "\" name=\"");
@@ -233,8 +229,7 @@ report_junit(const char *path, json_t *results, const struct report_meta *m,
             buf_puts(&b, "\nchecks: ");
             put_escaped(&b, str(r, "checks"));
             buf_puts(&b, "\n");
-            json_array_foreach(json_object_get(r, "failures"), j, f)
-            {
+            json_array_foreach(json_object_get(r, "failures"), j, f) {
                 put_escaped(&b, json_string_value(f));
                 buf_puts(&b, "\n");
             }
@@ -259,8 +254,7 @@ html_attempts(struct buf *b, const char *id, json_t *attempts, json_t *line,
     json_t *a;
     size_t i;
 
-    json_array_foreach(attempts, i, a)
-    {
+    json_array_foreach(attempts, i, a) {
         buf_puts(b, "<tr><td>");
         put_escaped(b, i == 0 ? id : "");
         buf_printf(b, "</td><td>%zu</td><td>+%.3f s</td><td>%lld</td><td>",
@@ -291,8 +285,7 @@ first_time(json_t *timeline)
     const char *id;
     json_t *arr;
 
-    json_object_foreach(timeline, id, arr)
-    {
+    json_object_foreach(timeline, id, arr) {
         json_int_t t = num(json_array_get(arr, 0), "time_ms");
 
         if (t != 0 && (t0 == 0 || t < t0))
@@ -317,8 +310,7 @@ html_case(struct buf *b, json_t *r, const struct report_meta *m)
     buf_puts(b, "</summary>\n<p>");
     put_escaped(b, str(r, "checks"));
     buf_puts(b, "</p>\n<ul>");
-    json_array_foreach(json_object_get(r, "failures"), i, f)
-    {
+    json_array_foreach(json_object_get(r, "failures"), i, f) {
         buf_puts(b, "<li>");
         put_escaped(b, json_string_value(f));
         buf_puts(b, "</li>");
@@ -330,8 +322,9 @@ html_case(struct buf *b, json_t *r, const struct report_meta *m)
     buf_puts(b, "</pre>\n<table><tr><th>lead</th><th>attempt</th>"
                 "<th>simulated time</th><th>status</th><th>sim verdict</th>"
                 "<th>detail</th><th>client outcome</th></tr>\n");
-    json_object_foreach(tl, id, arr) html_attempts(
-        b, id, arr, json_object_get(json_object_get(r, "outcomes"), id), t0);
+    json_object_foreach(tl, id, arr)
+        html_attempts(b, id, arr,
+                      json_object_get(json_object_get(r, "outcomes"), id), t0);
     buf_puts(b, "</table></details>\n");
 }
 
@@ -360,8 +353,7 @@ report_html(const char *path, json_t *results, const struct report_meta *m,
                "</code>; %zu cases; %.1f s</p>\n<table><tr><th>case</th>"
                "<th>level</th><th>verdict</th><th>reason</th></tr>\n",
                json_array_size(results), (double)m->duration_ms / 1000.0);
-    json_array_foreach(results, i, r)
-    {
+    json_array_foreach(results, i, r) {
         buf_puts(&b, "<tr><td><a href=\"#");
         put_escaped(&b, str(r, "id"));
         buf_puts(&b, "\">");
@@ -374,7 +366,8 @@ report_html(const char *path, json_t *results, const struct report_meta *m,
         buf_puts(&b, "</td></tr>\n");
     }
     buf_puts(&b, "</table>\n<h2>Timelines</h2>\n");
-    json_array_foreach(results, i, r) html_case(&b, r, m);
+    json_array_foreach(results, i, r)
+        html_case(&b, r, m);
     buf_puts(&b, "</body></html>\n");
     rc = write_text(path, b.data, err);
     buf_free(&b);
@@ -444,10 +437,8 @@ outcomes_by_run(struct buf *b, json_t *r, const char *id)
     size_t i, j, n = 0;
     char one[96];
 
-    json_array_foreach(runs, i, run)
-    {
-        json_array_foreach(json_object_get(run, "outcomes"), j, line)
-        {
+    json_array_foreach(runs, i, run) {
+        json_array_foreach(json_object_get(run, "outcomes"), j, line) {
             if (strcmp(str(line, "lead_id"), id) != 0)
                 continue;
             snprintf(one, sizeof(one), "%s%s (%lld attempt%s reported",
@@ -498,8 +489,7 @@ report_replay(FILE *fp, json_t *r, const struct report_meta *m)
     }
     fprintf(fp, "\nWhat happened, lead by lead (simulated time from the "
                 "first request):\n");
-    json_object_foreach(tl, id, arr)
-    {
+    json_object_foreach(tl, id, arr) {
         buf_init(&b, 4096);
         outcomes_by_run(&b, r, id);
         fprintf(fp, "\n  %s  client outcome: %s\n", id,
@@ -507,12 +497,12 @@ report_replay(FILE *fp, json_t *r, const struct report_meta *m)
         buf_free(&b);
         if (json_array_size(arr) == 0)
             fprintf(fp, "    never sent\n");
-        json_array_foreach(arr, i, a) replay_attempt(fp, i, a, t0);
+        json_array_foreach(arr, i, a)
+            replay_attempt(fp, i, a, t0);
     }
     if (json_array_size(other) > 0)
         fprintf(fp, "\n  Requests that carried no lead (tokens, queries):\n");
-    json_array_foreach(other, i, a)
-    {
+    json_array_foreach(other, i, a) {
         fprintf(fp, "    %-22s %-6s %-28s %-4lld %s\n",
                 offset_str(num(a, "time_ms") - t0, when, sizeof(when)),
                 str(a, "method"), str(a, "path"), (long long)num(a, "status"),

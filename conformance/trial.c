@@ -107,8 +107,7 @@ fetch_journal(struct trial *t)
              (long long)t->last_seq);
     if ((j = simctl_call(t->ctl, "GET", path, NULL, &t->err)) == NULL)
         return -1;
-    json_array_foreach(j, i, e)
-    {
+    json_array_foreach(j, i, e) {
         json_int_t seq = json_integer_value(json_object_get(e, "seq"));
 
         if (seq > t->last_seq)
@@ -422,10 +421,8 @@ final_outcomes(json_t *runs)
     json_t *out = json_object(), *run, *line;
     size_t i, j;
 
-    json_array_foreach(runs, i, run)
-    {
-        json_array_foreach(json_object_get(run, "outcomes"), j, line)
-        {
+    json_array_foreach(runs, i, run) {
+        json_array_foreach(json_object_get(run, "outcomes"), j, line) {
             const char *id =
                 json_string_value(json_object_get(line, "lead_id"));
 
@@ -444,10 +441,8 @@ timeline(json_t *attempts)
     const char *id;
     size_t i;
 
-    json_object_foreach(out, id, arr)
-    {
-        json_array_foreach(arr, i, a)
-        {
+    json_object_foreach(out, id, arr) {
+        json_array_foreach(arr, i, a) {
             json_object_del(a, "fields");
             json_object_del(a, "body");
         }
@@ -544,8 +539,7 @@ trial_run_on(const struct trial_config *cfg, const struct conf_case *c,
     t.lead_ids = json_object();
     if (setup(&t) == -1)
         goto out;
-    json_array_foreach(c->steps, i, step)
-    {
+    json_array_foreach(c->steps, i, step) {
         enum case_step s =
             case_step_find(json_string_value(json_object_get(step, "do")));
 

@@ -99,8 +99,7 @@ json_leaves(json_t *j, json_t *out, int depth)
     if (depth <= 0)
         return;
     if (json_is_object(j)) {
-        json_object_foreach(j, k, v)
-        {
+        json_object_foreach(j, k, v) {
             if ((s = scalar_string(v)) != NULL) {
                 if (json_object_get(out, k) == NULL)
                     json_object_set_new(out, k, s);
@@ -111,7 +110,8 @@ json_leaves(json_t *j, json_t *out, int depth)
             }
         }
     } else if (json_is_array(j)) {
-        json_array_foreach(j, i, v) json_leaves(v, out, depth - 1);
+        json_array_foreach(j, i, v)
+            json_leaves(v, out, depth - 1);
     }
 }
 
@@ -200,8 +200,7 @@ wire_attempts(json_t *journal, json_t *leads)
     const char *key, *id, *name;
     size_t i;
 
-    json_array_foreach(leads, i, lead)
-    {
+    json_array_foreach(leads, i, lead) {
         id = json_string_value(json_object_get(lead, "id"));
         key = json_string_value(json_object_get(lead, "key"));
         if (id == NULL)
@@ -211,16 +210,14 @@ wire_attempts(json_t *journal, json_t *leads)
         if (key != NULL && *key != '\0' && json_object_get(by_key, key) == NULL)
             json_object_set_new(by_key, key, json_string(id));
     }
-    json_array_foreach(journal, i, e)
-    {
+    json_array_foreach(journal, i, e) {
         const char *kind = json_string_value(json_object_get(e, "kind"));
 
         if (kind != NULL && strcmp(kind, "request") != 0)
             continue;
         fields = wire_fields(e);
         id = NULL;
-        json_object_foreach(fields, name, v)
-        {
+        json_object_foreach(fields, name, v) {
             json_t *hit = json_object_get(by_key, json_string_value(v));
 
             if (hit != NULL) {
@@ -244,17 +241,14 @@ wire_other_requests(json_t *journal, json_t *attempts)
     char key[32];
     size_t i;
 
-    json_object_foreach(attempts, id, arr)
-    {
-        json_array_foreach(arr, i, a)
-        {
+    json_object_foreach(attempts, id, arr) {
+        json_array_foreach(arr, i, a) {
             snprintf(key, sizeof(key), "%lld",
                      (long long)json_integer_value(json_object_get(a, "seq")));
             json_object_set_new(seen, key, json_true());
         }
     }
-    json_array_foreach(journal, i, e)
-    {
+    json_array_foreach(journal, i, e) {
         const char *kind = json_string_value(json_object_get(e, "kind"));
 
         snprintf(key, sizeof(key), "%lld",

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "bulkrun.h"
 #include "fault.h"
 #include "buf.h"
 #include "guard.h"
@@ -163,6 +164,15 @@ limit_header(struct sim *sim, struct sim_response *resp)
     response_header(resp, SFAPI_HDR_LIMIT_INFO, v);
 }
 
+/* The route's handler, after the JSON body it asks for. */
+static void
+call_handler(struct sim *sim, const struct route *r, struct sim_request *req,
+             struct sim_response *resp)
+{
+    if (!(r->flags & ROUTE_JSON_BODY) || parse_json_body(req, resp) == 0)
+        r->fn(sim, req, resp);
+}
+
 /* Everything between a matched route and its handler. */
 static void
 run_route(struct sim *sim, const struct route *r, struct sim_request *req,
@@ -172,10 +182,27 @@ run_route(struct sim *sim, const struct route *r, struct sim_request *req,
         return;
     if ((r->flags & ROUTE_REST) && count_api_request(sim, resp) == -1)
         return;
-    if (!(r->flags & ROUTE_JSON_BODY) || parse_json_body(req, resp) == 0)
-        r->fn(sim, req, resp);
+    call_handler(sim, r, req, resp);
     if (r->flags & ROUTE_REST)
         limit_header(sim, resp);
+}
+
+/* The route for req and the 404/405 answers; NULL after answering. */
+static const struct route *
+find_route(struct sim_request *req, char *scratch, size_t n,
+           struct sim_response *resp)
+{
+    const struct route *r = NULL;
+    unsigned allowed = 0;
+    enum route_match m;
+
+    m = route_find(sim_routes, req->method, req->path, scratch, n, req, &r,
+                   &allowed);
+    if (m == ROUTE_NO_PATH)
+        not_found(resp);
+    else if (m == ROUTE_NO_METHOD)
+        method_not_allowed(req, resp, allowed);
+    return m == ROUTE_FOUND ? r : NULL;
 }
 
 /* The query as journaled: decoded pairs, secrets redacted (redact.h). */
@@ -213,35 +240,47 @@ journal_body(struct sim *sim, const struct sim_request *req,
     }
 }
 
+void
+dispatch_journal_entry(struct sim *sim, const struct sim_request *req,
+                       const struct sim_response *resp, struct journal_entry *e,
+                       struct buf *q, struct buf *red)
+{
+    const char *authz = request_header(req, "Authorization");
+
+    query_string(req, q);
+    memset(e, 0, sizeof(*e));
+    e->time_ms = sim_now(sim);
+    e->method = req->method_name;
+    e->path = req->path;
+    e->query = q->len ? q->data : NULL;
+    e->content_type = request_header(req, "Content-Type");
+    e->auth = authz == NULL                           ? "none"
+              : strncasecmp(authz, "Bearer ", 7) == 0 ? "bearer"
+              : strncasecmp(authz, "Basic ", 6) == 0  ? "basic"
+                                                      : "other";
+    e->status = resp->status;
+    e->verdict = resp->verdict;
+    e->object = resp->object;
+    e->record_id = resp->record_id[0] ? resp->record_id : NULL;
+    e->detail = resp->detail;
+    e->info_json = resp->info_json;
+    journal_body(sim, req, e, red);
+}
+
+/* The request's entry, then the entries of what it carried (its records
+ * or subrequests), which need its seq. */
 static void
 journal_exchange(struct sim *sim, const struct sim_request *req,
-                 const struct sim_response *resp)
+                 struct sim_response *resp)
 {
     struct journal_entry e;
     struct buf q, red;
-    const char *authz = request_header(req, "Authorization");
 
     buf_init(&q, 4096);
     buf_init(&red, SIZE_MAX / 2);
-    query_string(req, &q);
-    memset(&e, 0, sizeof(e));
-    e.time_ms = sim_now(sim);
-    e.method = req->method_name;
-    e.path = req->path;
-    e.query = q.len ? q.data : NULL;
-    e.content_type = request_header(req, "Content-Type");
-    e.auth = authz == NULL                           ? "none"
-             : strncasecmp(authz, "Bearer ", 7) == 0 ? "bearer"
-             : strncasecmp(authz, "Basic ", 6) == 0  ? "basic"
-                                                     : "other";
-    e.status = resp->status;
-    e.verdict = resp->verdict;
-    e.object = resp->object;
-    e.record_id = resp->record_id[0] ? resp->record_id : NULL;
-    e.detail = resp->detail;
-    e.info_json = resp->info_json;
-    journal_body(sim, req, &e, &red);
-    journal_add(sim->journal, &e);
+    dispatch_journal_entry(sim, req, resp, &e, &q, &red);
+    journal_batch_commit(sim->journal, &resp->batch,
+                         journal_add(sim->journal, &e));
     buf_free(&q);
     buf_free(&red);
 }
@@ -272,24 +311,36 @@ admin_guard(struct sim *sim, const struct sim_request *req,
 void
 dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
 {
-    const struct route *r = NULL;
+    const struct route *r;
     char scratch[SCRATCH_MAX];
-    unsigned allowed = 0;
-    enum route_match m;
 
     if (is_admin_path(req->path) && admin_guard(sim, req, resp) == -1)
         return;
     w2l_settle(sim);
-    m = route_find(sim_routes, req->method, req->path, scratch, sizeof(scratch),
-                   req, &r, &allowed);
-    if (m == ROUTE_NO_PATH)
-        not_found(resp);
-    else if (m == ROUTE_NO_METHOD)
-        method_not_allowed(req, resp, allowed);
-    else
+    bulkrun_settle(sim);
+    if ((r = find_route(req, scratch, sizeof(scratch), resp)) != NULL)
         run_route(sim, r, req, resp);
     if (r != NULL ? !(r->flags & ROUTE_ADMIN) : !is_admin_path(req->path))
         journal_exchange(sim, req, resp);
+    json_decref(req->json);
+    req->json = NULL;
+}
+
+void
+dispatch_sub(struct sim *sim, struct sim_request *req,
+             struct sim_response *resp)
+{
+    const struct route *r;
+    char scratch[SCRATCH_MAX];
+
+    if ((r = find_route(req, scratch, sizeof(scratch), resp)) == NULL)
+        return;
+    if (!(r->flags & ROUTE_REST) || (r->flags & ROUTE_NO_COMPOSITE)) {
+        not_found(resp);
+        return;
+    }
+    if (fault_plan_apply_status(sim->faults, req, resp) == 0)
+        call_handler(sim, r, req, resp);
     json_decref(req->json);
     req->json = NULL;
 }
@@ -306,6 +357,22 @@ dispatch_fault(struct sim *sim, struct sim_request *req,
     return 1;
 }
 
+size_t
+dispatch_body_cap(struct sim *sim, const char *method, const char *path)
+{
+    struct sim_request req;
+    const struct route *r = NULL;
+    char scratch[SCRATCH_MAX];
+    unsigned allowed = 0;
+
+    memset(&req, 0, sizeof(req));
+    if (route_find(sim_routes, route_method_parse(method), path, scratch,
+                   sizeof(scratch), &req, &r, &allowed) == ROUTE_FOUND &&
+        (r->flags & ROUTE_LARGE_BODY))
+        return (size_t)sim->org->bulk.max_upload_bytes;
+    return sim->cfg.max_body;
+}
+
 void
 dispatch_too_large(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp)
@@ -313,7 +380,7 @@ dispatch_too_large(struct sim *sim, struct sim_request *req,
     char msg[128];
 
     snprintf(msg, sizeof(msg), "Request body exceeds the maximum of %zu bytes",
-             sim->cfg.max_body);
+             dispatch_body_cap(sim, req->method_name, req->path));
     response_sf_error(resp, 413, "REQUEST_ENTITY_TOO_LARGE", msg, NULL);
     resp->verdict = VERDICT_BODY_TOO_LARGE;
     req->body = "";

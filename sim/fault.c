@@ -29,16 +29,20 @@ struct fault_rule {
     char *method; /* NULL: any */
     char *path;   /* prefix, or glob */
     int path_glob;
-    char *field; /* NULL: no body condition */
-    char *value; /* glob; NULL: the field is present and not empty */
+    char *field;      /* NULL: no body condition */
+    char *value;      /* glob; NULL: the field is present and not empty */
+    int per_record;   /* "scope": "record" */
+    char *error_code; /* per_record: the record's error */
+    char *message;
     enum fault_action action;
     int status;
     char *retry_after;
     char *body;
     const char *content_type; /* static */
     long delay_ms;
-    long long send_bytes; /* truncate: -1 = half the body */
-    long long times;      /* FAULT_UNLIMITED or what is left */
+    long long send_bytes;    /* truncate: -1 = half the body */
+    long long after_records; /* job rules: the row they strike at */
+    long long times;         /* FAULT_UNLIMITED or what is left */
     double probability;
     struct rng rng;
     unsigned long long matched, injected;
@@ -90,11 +94,11 @@ static const char *const action_names[] = {
         NULL};
 
 static const char *const spec_keys[] = {
-    "method",         "path",   "field",        "value",
-    "action",         "status", "retry_after",  "error_code",
-    "message",        "body",   "content_type", "delay_ms",
-    "truncate_bytes", "times",  "probability",  "seed",
-    "comment",        NULL};
+    "method",         "path",   "field",         "value",
+    "action",         "status", "retry_after",   "error_code",
+    "message",        "body",   "content_type",  "delay_ms",
+    "truncate_bytes", "times",  "probability",   "seed",
+    "comment",        "scope",  "after_records", NULL};
 
 /* Content types a rule may name; the response keeps a static pointer. */
 static const char *const content_types[] = {
@@ -126,6 +130,8 @@ rule_free(struct fault_rule *r)
     free(r->value);
     free(r->retry_after);
     free(r->body);
+    free(r->error_code);
+    free(r->message);
 }
 
 void
@@ -304,6 +310,45 @@ parse_firing(struct fault_rule *r, json_t *spec, struct sf_err *err)
     return 0;
 }
 
+static int
+is_job_action(enum fault_action a)
+{
+    return a == FAULT_FAIL_JOB || a == FAULT_STALL_JOB;
+}
+
+/*
+ * fail_job and stall_job: where in the job (after_records, default 0) and,
+ * for fail_job, the errorMessage. What answers a request has no meaning
+ * for them and is refused rather than ignored.
+ */
+static int
+parse_job_action(struct fault_rule *r, json_t *spec, struct sf_err *err)
+{
+    static const char *const request_only[] = {
+        "method",      "field",          "value",       "status",
+        "retry_after", "error_code",     "body",        "content_type",
+        "delay_ms",    "truncate_bytes", "probability", NULL};
+    const char *message = NULL;
+    size_t i;
+
+    for (i = 0; request_only[i] != NULL; i++)
+        if (json_object_get(spec, request_only[i]) != NULL) {
+            err_set(err, "%s: not for action %s", request_only[i],
+                    action_names[r->action]);
+            return -1;
+        }
+    if (spec_int(spec, "after_records", 0, INT64_MAX, 0, &r->after_records,
+                 err) == -1 ||
+        spec_string(spec, "message", &message, err) == -1)
+        return -1;
+    if (message != NULL && r->action == FAULT_STALL_JOB) {
+        err_set(err, "message: not for action stall_job");
+        return -1;
+    }
+    r->message = xstrdup(message != NULL ? message : FAULT_JOB_DEFAULT_MESSAGE);
+    return 0;
+}
+
 /* The action, with the defaults that make a short spec do the obvious. */
 static int
 parse_action(struct fault_rule *r, json_t *spec, struct sf_err *err)
@@ -328,10 +373,13 @@ parse_action(struct fault_rule *r, json_t *spec, struct sf_err *err)
                 ? FAULT_DELAY
                 : FAULT_STATUS;
     else if ((a = name_index(action_names, action)) <= 0) {
-        err_set(err, "action: one of status, delay, close, reset, truncate");
+        err_set(err, "action: one of status, delay, close, reset, "
+                     "truncate, fail_job, stall_job");
         return -1;
     }
     r->action = (enum fault_action)a;
+    if (is_job_action(r->action))
+        return parse_job_action(r, spec, err);
     if (r->action == FAULT_DELAY && delay == 0) {
         err_set(err, "delay_ms: required for action delay");
         return -1;
@@ -378,6 +426,61 @@ parse_match(struct fault_rule *r, json_t *spec, struct sf_err *err)
     return 0;
 }
 
+/* Keys that shape a whole answer, meaningless for one record. */
+static const char *const request_only_keys[] = {
+    "status",   "retry_after",    "body", "content_type",
+    "delay_ms", "truncate_bytes", NULL};
+
+/*
+ * "scope": "record" (fail one record of a batch) or "request" (the
+ * default). A record rule needs a field to pick its record and an
+ * error_code (with a message, unless the code is a known one).
+ */
+static int
+parse_scope(struct fault_rule *r, json_t *spec, struct sf_err *err)
+{
+    const char *scope = NULL, *code = NULL, *message = NULL, *action = NULL;
+    const struct fault_error *fe;
+    size_t i;
+
+    if (spec_string(spec, "scope", &scope, err) == -1)
+        return -1;
+    if (scope == NULL || strcmp(scope, "request") == 0)
+        return 0;
+    if (strcmp(scope, "record") != 0) {
+        err_set(err, "scope: record or request");
+        return -1;
+    }
+    for (i = 0; request_only_keys[i] != NULL; i++) {
+        if (json_object_get(spec, request_only_keys[i]) != NULL) {
+            err_set(err, "%s: not for a rule of scope record",
+                    request_only_keys[i]);
+            return -1;
+        }
+    }
+    if (spec_string(spec, "action", &action, err) == -1 ||
+        spec_string(spec, "error_code", &code, err) == -1 ||
+        spec_string(spec, "message", &message, err) == -1)
+        return -1;
+    if (action != NULL && strcasecmp(action, "status") != 0) {
+        err_set(err, "action: a rule of scope record can only fail a record");
+        return -1;
+    }
+    if (r->field == NULL || code == NULL) {
+        err_set(err, "scope record: needs a field and an error_code");
+        return -1;
+    }
+    if ((fe = error_find(code)) == NULL && message == NULL) {
+        err_set(err, "error_code %s: unknown; give a message too", code);
+        return -1;
+    }
+    r->per_record = 1;
+    r->action = FAULT_STATUS;
+    r->error_code = xstrdup(code);
+    r->message = xstrdup(message != NULL ? message : fe->message);
+    return 1;
+}
+
 static json_t *
 rule_to_json(const struct fault_rule *r)
 {
@@ -400,14 +503,14 @@ fault_plan_add(struct fault_plan *p, json_t *spec, struct sf_err *err)
     const char *bad = NULL;
     const char *key;
     json_t *v;
+    int scoped;
 
     memset(&r, 0, sizeof(r));
     if (!json_is_object(spec)) {
         err_set(err, "a fault rule is a JSON object");
         return NULL;
     }
-    json_object_foreach(spec, key, v)
-    {
+    json_object_foreach(spec, key, v) {
         if (name_index(spec_keys, key) == -1)
             bad = key;
     }
@@ -420,7 +523,9 @@ fault_plan_add(struct fault_plan *p, json_t *spec, struct sf_err *err)
                 FAULT_MAX_RULES);
         return NULL;
     }
-    if (parse_match(&r, spec, err) == -1 || parse_action(&r, spec, err) == -1 ||
+    if (parse_match(&r, spec, err) == -1 ||
+        (scoped = parse_scope(&r, spec, err)) == -1 ||
+        (scoped == 0 && parse_action(&r, spec, err) == -1) ||
         parse_firing(&r, spec, err) == -1) {
         rule_free(&r);
         return NULL;
@@ -444,9 +549,10 @@ fault_plan_to_json(const struct fault_plan *p)
                      (json_int_t)p->injected);
 }
 
-/* The first value of key anywhere in j (objects and arrays, bounded). */
+/* The first object anywhere in j (objects and arrays, bounded) that has
+ * key. */
 static json_t *
-json_find_key(json_t *j, const char *key, int depth)
+json_find_holder(json_t *j, const char *key, int depth)
 {
     json_t *v, *found;
     const char *k;
@@ -455,17 +561,15 @@ json_find_key(json_t *j, const char *key, int depth)
     if (depth <= 0)
         return NULL;
     if (json_is_object(j)) {
-        if ((v = json_object_get(j, key)) != NULL)
-            return v;
-        json_object_foreach(j, k, v)
-        {
-            if ((found = json_find_key(v, key, depth - 1)) != NULL)
+        if (json_object_get(j, key) != NULL)
+            return j;
+        json_object_foreach(j, k, v) {
+            if ((found = json_find_holder(v, key, depth - 1)) != NULL)
                 return found;
         }
     } else if (json_is_array(j)) {
-        json_array_foreach(j, i, v)
-        {
-            if ((found = json_find_key(v, key, depth - 1)) != NULL)
+        json_array_foreach(j, i, v) {
+            if ((found = json_find_holder(v, key, depth - 1)) != NULL)
                 return found;
         }
     }
@@ -482,32 +586,40 @@ value_matches(const struct fault_rule *r, const char *value)
     return fnmatch(r->value, value, 0) == 0;
 }
 
+const char *
+fault_json_field(void *arg, const char *field, char *buf, size_t n)
+{
+    json_t *v = json_object_get(arg, field);
+
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v))
+        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        snprintf(buf, n, "%.17g", json_real_value(v));
+    else if (json_is_boolean(v))
+        snprintf(buf, n, "%s", json_is_true(v) ? "true" : "false");
+    else
+        return NULL;
+    return buf;
+}
+
 /* The lead-field condition: the body read as JSON or as a form. */
 static int
 field_matches(const struct fault_rule *r, const struct sim_request *req)
 {
     char media[128], num[64];
     struct form f;
-    json_t *doc, *v;
+    json_t *doc, *holder;
     int hit = 0;
 
     request_media_type(req, media, sizeof(media));
     if (strstr(media, "json") != NULL) {
         doc = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, NULL);
-        v = json_find_key(doc, r->field, FIELD_SEARCH_DEPTH);
-        if (json_is_string(v))
-            hit = value_matches(r, json_string_value(v));
-        else if (json_is_number(v) || json_is_boolean(v)) {
-            if (json_is_integer(v))
-                snprintf(num, sizeof(num), "%lld",
-                         (long long)json_integer_value(v));
-            else if (json_is_real(v))
-                snprintf(num, sizeof(num), "%.17g", json_real_value(v));
-            else
-                snprintf(num, sizeof(num), "%s",
-                         json_is_true(v) ? "true" : "false");
-            hit = value_matches(r, num);
-        }
+        holder = json_find_holder(doc, r->field, FIELD_SEARCH_DEPTH);
+        if (holder != NULL)
+            hit = value_matches(
+                r, fault_json_field(holder, r->field, num, sizeof(num)));
         json_decref(doc);
         return hit;
     }
@@ -517,17 +629,42 @@ field_matches(const struct fault_rule *r, const struct sim_request *req)
     return hit;
 }
 
+/* Whether r may fire for a request of method on path. */
 static int
-rule_matches(const struct fault_rule *r, const struct sim_request *req)
+rule_targets(const struct fault_rule *r, const char *method, const char *path)
 {
     if (r->times == 0)
         return 0;
-    if (r->method != NULL && strcasecmp(r->method, req->method_name) != 0)
+    if (r->method != NULL && strcasecmp(r->method, method) != 0)
         return 0;
-    if (r->path_glob ? fnmatch(r->path, req->path, 0) != 0
-                     : strncmp(r->path, req->path, strlen(r->path)) != 0)
+    return r->path_glob ? fnmatch(r->path, path, 0) == 0
+                        : strncmp(r->path, path, strlen(r->path)) == 0;
+}
+
+static int
+rule_matches(const struct fault_rule *r, const struct sim_request *req)
+{
+    if (r->per_record || is_job_action(r->action) ||
+        !rule_targets(r, req->method_name, req->path))
         return 0;
     return r->field == NULL || field_matches(r, req);
+}
+
+/* The rule's probability drawn and its counts moved: 1 when it fires. */
+static int
+rule_fires(struct fault_plan *p, struct fault_rule *r)
+{
+    r->matched++;
+    /* 2^53 draws keep the comparison exact in a double. */
+    if (r->probability < 1.0 &&
+        (double)(rng_next(&r->rng) >> 11) / 9007199254740992.0 >=
+            r->probability)
+        return 0;
+    if (r->times != FAULT_UNLIMITED)
+        r->times--;
+    r->injected++;
+    p->injected++;
+    return 1;
 }
 
 /* Fills resp with the rule's answer and its journal verdict. */
@@ -551,38 +688,120 @@ fill_answer(const struct fault_rule *r, struct sim_response *resp)
         resp->status = 0;
 }
 
+/* The first rule (of actions any, or only status) that matches and fires,
+ * or NULL. */
+static struct fault_rule *
+first_firing(struct fault_plan *p, const struct sim_request *req,
+             int status_only)
+{
+    struct fault_rule *r;
+    size_t i;
+
+    for (i = 0; i < p->n; i++) {
+        r = &p->rules[i];
+        if ((status_only && r->action != FAULT_STATUS) ||
+            !rule_matches(r, req) || !rule_fires(p, r))
+            continue;
+        return r;
+    }
+    return NULL;
+}
+
 int
 fault_plan_apply(struct fault_plan *p, const struct sim_request *req,
                  struct sim_response *resp, struct fault_hit *hit)
 {
     struct fault_rule *r;
-    size_t i, len;
+    size_t len;
+
+    memset(hit, 0, sizeof(*hit));
+    if ((r = first_firing(p, req, 0)) == NULL)
+        return 0;
+    hit->action = r->action;
+    hit->rule_id = r->id;
+    hit->delay_ms = r->delay_ms;
+    if (r->action != FAULT_DELAY)
+        fill_answer(r, resp);
+    len = r->body != NULL ? strlen(r->body) : 0;
+    hit->send_bytes = r->send_bytes >= 0 && (size_t)r->send_bytes < len
+                          ? (size_t)r->send_bytes
+                          : len / 2;
+    return 1;
+}
+
+int
+fault_plan_apply_status(struct fault_plan *p, const struct sim_request *req,
+                        struct sim_response *resp)
+{
+    struct fault_rule *r = first_firing(p, req, 1);
+
+    if (r == NULL)
+        return 0;
+    fill_answer(r, resp);
+    return 1;
+}
+
+int
+fault_plan_apply_record(struct fault_plan *p, const char *method,
+                        const char *path, fault_field_fn *get, void *arg,
+                        struct fault_record_hit *hit)
+{
+    struct fault_rule *r;
+    char buf[256];
+    size_t i;
 
     memset(hit, 0, sizeof(*hit));
     for (i = 0; i < p->n; i++) {
         r = &p->rules[i];
-        if (!rule_matches(r, req))
+        if (!r->per_record || is_job_action(r->action) ||
+            !rule_targets(r, method, path) ||
+            !value_matches(r, get(arg, r->field, buf, sizeof(buf))) ||
+            !rule_fires(p, r))
             continue;
-        r->matched++;
-        /* 2^53 draws keep the comparison exact in a double. */
-        if (r->probability < 1.0 &&
-            (double)(rng_next(&r->rng) >> 11) / 9007199254740992.0 >=
-                r->probability)
-            continue;
-        if (r->times != FAULT_UNLIMITED)
-            r->times--;
-        r->injected++;
-        p->injected++;
-        hit->action = r->action;
         hit->rule_id = r->id;
-        hit->delay_ms = r->delay_ms;
-        if (r->action != FAULT_DELAY)
-            fill_answer(r, resp);
-        len = r->body != NULL ? strlen(r->body) : 0;
-        hit->send_bytes = r->send_bytes >= 0 && (size_t)r->send_bytes < len
-                              ? (size_t)r->send_bytes
-                              : len / 2;
+        hit->error_code = r->error_code;
+        hit->message = r->message;
         return 1;
     }
     return 0;
+}
+
+int
+fault_plan_job(struct fault_plan *p, const char *job_path,
+               struct fault_job_hit *hit)
+{
+    const struct fault_rule *r;
+    size_t i;
+
+    memset(hit, 0, sizeof(*hit));
+    for (i = 0; i < p->n; i++) {
+        r = &p->rules[i];
+        if (!is_job_action(r->action) || !rule_targets(r, "", job_path))
+            continue;
+        hit->action = r->action;
+        hit->rule_id = r->id;
+        hit->after_records = r->after_records;
+        hit->message = r->message;
+        return 1;
+    }
+    return 0;
+}
+
+void
+fault_plan_job_fired(struct fault_plan *p, unsigned rule_id)
+{
+    size_t i;
+
+    for (i = 0; i < p->n; i++) {
+        struct fault_rule *r = &p->rules[i];
+
+        if (r->id != rule_id)
+            continue;
+        r->matched++;
+        r->injected++;
+        p->injected++;
+        if (r->times != FAULT_UNLIMITED && r->times > 0)
+            r->times--;
+        return;
+    }
 }

@@ -318,17 +318,18 @@ binop_find(enum tok kind)
     return NULL;
 }
 
+/* clang-format off */
 #define OT_EQ(op)                                                              \
-    {op, T_BOOL, T_BOOL, T_BOOL}, {op, T_NUM, T_NUM, T_BOOL},                  \
-        {op, T_TEXT, T_TEXT, T_BOOL}, {op, T_DATE, T_DATE, T_BOOL},            \
-    {                                                                          \
-        op, T_DATETIME, T_DATETIME, T_BOOL                                     \
-    }
+    {op, T_BOOL, T_BOOL, T_BOOL},                                              \
+    {op, T_NUM, T_NUM, T_BOOL},                                                \
+    {op, T_TEXT, T_TEXT, T_BOOL},                                              \
+    {op, T_DATE, T_DATE, T_BOOL},                                              \
+    {op, T_DATETIME, T_DATETIME, T_BOOL}
 #define OT_ORDER(op)                                                           \
-    {op, T_NUM, T_NUM, T_BOOL}, {op, T_DATE, T_DATE, T_BOOL},                  \
-    {                                                                          \
-        op, T_DATETIME, T_DATETIME, T_BOOL                                     \
-    }
+    {op, T_NUM, T_NUM, T_BOOL},                                                \
+    {op, T_DATE, T_DATE, T_BOOL},                                              \
+    {op, T_DATETIME, T_DATETIME, T_BOOL}
+/* clang-format on */
 
 /* Which operand types each operator takes, and what it yields. */
 static const struct optype optypes[] = {

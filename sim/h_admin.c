@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "bulkrun.h"
 #include "handlers.h"
 #include "journal.h"
 #include "mailbox.h"
@@ -112,8 +113,7 @@ h_admin_clock_post(struct sim *sim, struct sim_request *req,
             "expected a JSON object such as {\"advance_seconds\": 60}");
         return;
     }
-    json_object_foreach(body, key, v)
-    {
+    json_object_foreach(body, key, v) {
         const char *const *a;
 
         for (a = allowed; *a != NULL && strcmp(*a, key) != 0; a++)
@@ -144,6 +144,7 @@ h_admin_clock_post(struct sim *sim, struct sim_request *req,
     if (frozen != NULL)
         clock_set_frozen(&sim->clock, json_is_true(frozen));
     w2l_settle(sim);
+    bulkrun_settle(sim);
     response_json(resp, 200, clock_json(sim));
 }
 

@@ -214,8 +214,7 @@ run_interview(struct sim *sim, const struct org_flow *f, json_t *input,
         result_error(j, "INVALID_INPUT", "Each input must be a JSON object");
         goto out;
     }
-    json_object_foreach(input, key, v)
-    {
+    json_object_foreach(input, key, v) {
         if (iv.nowned >= FLOW_MAX_INPUTS ||
             map_input(sim, f, &iv, key, v) == -1) {
             result_error(j, "INVALID_INPUT",

@@ -5,11 +5,13 @@
  *
  * DailyApiRequests agrees with the Sforce-Limit-Info header of the same
  * answer: the dispatcher has counted this request before the handler runs
- * and writes the header from the same window afterwards.
+ * and writes the header from the same window afterwards. The Bulk API's
+ * allocations are counted with its jobs (bulk.h).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "bulk.h"
 #include "handlers.h"
 #include "org.h"
 #include "rest.h"
@@ -23,10 +25,13 @@
 #define RECORD_KB 2 /* Salesforce counts most records as 2 KB of storage */
 
 enum limit_kind {
-    LIMIT_FIXED, /* nothing in the sim uses it: always all remaining */
-    LIMIT_API,   /* the rolling 24-hour API allocation */
-    LIMIT_DATA,  /* data storage: 2 KB a record */
-    LIMIT_FILE,  /* file storage */
+    LIMIT_FIXED,        /* nothing in the sim uses it: always all remaining */
+    LIMIT_API,          /* the rolling 24-hour API allocation */
+    LIMIT_DATA,         /* data storage: 2 KB a record */
+    LIMIT_FILE,         /* file storage */
+    LIMIT_BULK_BATCHES, /* Bulk API internal batches, rolling 24 h */
+    LIMIT_BULK_QUERY_JOBS, /* Bulk API 2.0 query jobs, rolling 24 h */
+    LIMIT_BULK_QUERY_MB,   /* their result files, rolling 24 h */
 };
 
 /* The limits reported, in Salesforce's (alphabetical) order. */
@@ -39,9 +44,9 @@ static const struct {
     {"ConcurrentSyncReportRuns", LIMIT_FIXED, 20},
     {"DailyApiRequests", LIMIT_API, 0},
     {"DailyAsyncApexExecutions", LIMIT_FIXED, 250000},
-    {"DailyBulkApiBatches", LIMIT_FIXED, 15000},
-    {"DailyBulkV2QueryFileStorageMB", LIMIT_FIXED, 976562},
-    {"DailyBulkV2QueryJobs", LIMIT_FIXED, 10000},
+    {"DailyBulkApiBatches", LIMIT_BULK_BATCHES, 0},
+    {"DailyBulkV2QueryFileStorageMB", LIMIT_BULK_QUERY_MB, 976562},
+    {"DailyBulkV2QueryJobs", LIMIT_BULK_QUERY_JOBS, 0},
     {"DailyGenericStreamingApiEvents", LIMIT_FIXED, 10000},
     {"DailyStreamingApiEvents", LIMIT_FIXED, 1000000},
     {"DailyWorkflowEmails", LIMIT_FIXED, 2000},
@@ -77,6 +82,23 @@ total_records(struct sim *sim)
     return n;
 }
 
+/* The Bulk API's daily allocations (bulk.h counts them): *max, *used. */
+static void
+bulk_use(struct sim *sim, enum limit_kind kind, long long *max, long long *used)
+{
+    int64_t now = sim_now(sim);
+
+    if (kind == LIMIT_BULK_BATCHES) {
+        *max = (long long)sim->org->bulk.daily_batches;
+        *used = (long long)bulk_batches_used(sim->bulk, now);
+    } else if (kind == LIMIT_BULK_QUERY_JOBS) {
+        *max = (long long)sim->org->bulk.daily_query_jobs;
+        *used = (long long)bulk_query_jobs_used(sim->bulk, now);
+    } else {
+        *used = (long long)bulk_query_storage_mb(sim->bulk, now);
+    }
+}
+
 /* GET /services/data/vNN.N/limits */
 void
 h_limits(struct sim *sim, struct sim_request *req, struct sim_response *resp)
@@ -94,6 +116,8 @@ h_limits(struct sim *sim, struct sim_request *req, struct sim_response *resp)
         if (limits[i].kind == LIMIT_API) {
             max = (long long)sim->org->api_daily_limit;
             used = (long long)window_count(sim->api_window, sim_now(sim));
+        } else if (limits[i].kind >= LIMIT_BULK_BATCHES) {
+            bulk_use(sim, limits[i].kind, &max, &used);
         } else if (limits[i].kind != LIMIT_FIXED) {
             max = storage_max(sim->org, limits[i].kind);
             if (limits[i].kind == LIMIT_DATA)

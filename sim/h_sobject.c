@@ -13,9 +13,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "extid.h"
 #include "handlers.h"
 #include "intake.h"
 #include "person.h"
+#include "recbody.h"
 #include "rest.h"
 #include "rules.h"
 #include "schema.h"
@@ -27,162 +29,6 @@
 
 #define UPSERT_MAX_URLS 100 /* record URLs listed in a 300 answer */
 #define FIELDS_PARAM_MAX 4096
-/* Sforce-Duplicate-Rule-Header is honoured from this version on (3.8). */
-#define DUPLICATE_HEADER_VERSION 52
-
-/* Strings made from JSON numbers, freed when the request is done. */
-struct strpool {
-    char **v;
-    size_t n, cap;
-};
-
-static const char *
-pool_keep(struct strpool *p, char *s)
-{
-    if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 16;
-        p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
-    }
-    p->v[p->n++] = s;
-    return s;
-}
-
-static void
-pool_free(struct strpool *p)
-{
-    size_t i;
-
-    for (i = 0; i < p->n; i++)
-        free(p->v[i]);
-    free(p->v);
-    memset(p, 0, sizeof(*p));
-}
-
-/* Jackson's token names, as Salesforce's parser errors show them. */
-static const struct {
-    json_type type;
-    const char *token;
-} json_tokens[] = {
-    {JSON_OBJECT, "START_OBJECT"},     {JSON_ARRAY, "START_ARRAY"},
-    {JSON_STRING, "VALUE_STRING"},     {JSON_INTEGER, "VALUE_NUMBER_INT"},
-    {JSON_REAL, "VALUE_NUMBER_FLOAT"}, {JSON_TRUE, "VALUE_TRUE"},
-    {JSON_FALSE, "VALUE_FALSE"},       {JSON_NULL, "VALUE_NULL"},
-};
-
-static const char *
-token_name(const json_t *j)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(json_tokens) / sizeof(json_tokens[0]); i++)
-        if (json_tokens[i].type == json_typeof(j))
-            return json_tokens[i].token;
-    return "VALUE_EMBEDDED_OBJECT";
-}
-
-/* Line and column (1-based) of the first non-blank byte of the body. */
-static void
-first_token_at(const struct sim_request *req, int *line, int *col)
-{
-    size_t i;
-
-    *line = *col = 1;
-    for (i = 0; i < req->body_len; i++) {
-        if (req->body[i] == '\n') {
-            (*line)++;
-            *col = 1;
-        } else if (req->body[i] == ' ' || req->body[i] == '\t' ||
-                   req->body[i] == '\r') {
-            (*col)++;
-        } else {
-            return;
-        }
-    }
-}
-
-static void
-parser_error(struct sim_response *resp, const char *msg)
-{
-    response_sf_error(resp, 400, "JSON_PARSER_ERROR", msg, NULL);
-}
-
-/*
- * The body as a JSON object (new reference): 415 for a media type other
- * than JSON (a missing Content-Type is read as JSON), 400 JSON_PARSER_ERROR
- * for no body, bad JSON or a non-object. NULL after answering.
- */
-static json_t *
-read_body(const struct sim_request *req, struct sim_response *resp)
-{
-    char mt[128], msg[512];
-    json_error_t jerr;
-    json_t *j;
-    int line, col;
-
-    request_media_type(req, mt, sizeof(mt));
-    if (mt[0] != '\0' && strcmp(mt, "application/json") != 0) {
-        snprintf(msg, sizeof(msg),
-                 "MediaType of '%s' is not supported by this resource", mt);
-        response_sf_error(resp, 415, "UNSUPPORTED_MEDIA_TYPE", msg, NULL);
-        return NULL;
-    }
-    if (req->body_len == 0) {
-        parser_error(resp, "The HTTP entity body is required, but this "
-                           "request has no entity body.");
-        return NULL;
-    }
-    j = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, &jerr);
-    if (j == NULL) {
-        snprintf(msg, sizeof(msg), "%s at [line:%d, column:%d]", jerr.text,
-                 jerr.line, jerr.column);
-        parser_error(resp, msg);
-        return NULL;
-    }
-    if (!json_is_object(j)) {
-        first_token_at(req, &line, &col);
-        snprintf(msg, sizeof(msg),
-                 "Can not deserialize SObject out of %s token at [line:%d, "
-                 "column:%d]",
-                 token_name(j), line, col);
-        parser_error(resp, msg);
-        json_decref(j);
-        return NULL;
-    }
-    return j;
-}
-
-/* One JSON value as the string intake converts; NULL for null. -1 for an
- * object or array (after answering). */
-static int
-value_text(const struct field_def *f, json_t *v, struct strpool *pool,
-           const char **out, size_t *len, struct sim_response *resp)
-{
-    char msg[256];
-
-    *out = NULL;
-    *len = 0;
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        *out = json_string_value(v);
-        *len = json_string_length(v);
-        return 0;
-    case JSON_INTEGER:
-    case JSON_REAL: *out = pool_keep(pool, sobject_scalar_text(v)); break;
-    case JSON_TRUE: *out = "true"; break;
-    case JSON_FALSE: *out = "false"; break;
-    case JSON_NULL: return 0;
-    default:
-        snprintf(msg, sizeof(msg),
-                 "Cannot deserialize instance of %s from %s value %s or "
-                 "request may be missing a required field",
-                 fieldtype_describe_name(f->type), token_name(v),
-                 json_is_array(v) ? "[" : "{");
-        parser_error(resp, msg);
-        return -1;
-    }
-    *len = strlen(*out);
-    return 0;
-}
 
 /*
  * The body's fields as values for intake (borrowed from body and pool).
@@ -191,38 +37,17 @@ value_text(const struct field_def *f, json_t *v, struct strpool *pool,
  */
 static int
 body_fields(const struct object_def *obj, json_t *body, struct fieldvals *fv,
-            struct strpool *pool, struct sim_response *resp)
+            struct recbody_pool *pool, struct sim_response *resp)
 {
-    const char *key, *text;
-    char msg[512];
-    json_t *v;
-    size_t len;
+    json_t *err = recbody_fields(obj, body, 0, fv, pool);
 
-    json_object_foreach(body, key, v)
-    {
-        const struct field_def *f = schema_field(obj, key);
-
-        if (strcmp(key, "attributes") == 0)
-            continue;
-        if (strcasecmp(key, "Id") == 0) {
-            response_sf_error(resp, 400, "INVALID_FIELD",
-                              "The Id field should not be specified in the "
-                              "sobject data.",
-                              NULL);
-            return -1;
-        }
-        if (f == NULL) {
-            snprintf(msg, sizeof(msg),
-                     "No such column '%s' on sobject of type %s", key,
-                     obj->name);
-            response_sf_error(resp, 400, "INVALID_FIELD", msg, NULL);
-            return -1;
-        }
-        if (value_text(f, v, pool, &text, &len, resp) == -1)
-            return -1;
-        fieldvals_set(fv, f->interned, text, len);
-    }
-    return 0;
+    if (err == NULL)
+        return 0;
+    response_json(resp, 400, json_pack("[o]", err));
+    resp->verdict = VERDICT_ERROR;
+    response_detail(resp, "%s",
+                    json_string_value(json_object_get(err, "errorCode")));
+    return -1;
 }
 
 /* Intake's refusal as the answer: 400 with its error array. */
@@ -257,19 +82,16 @@ write_record(struct sim *sim, const struct sim_request *req, int version,
              const struct object_def *obj, struct record *r,
              const struct fieldval *extra, struct sim_response *resp)
 {
-    struct intake_opts opts = {0};
-    struct strpool pool = {0};
+    struct intake_opts opts;
+    struct recbody_pool pool = {0};
     struct fieldvals fv = {0};
     struct intake_result res;
     struct record *out = NULL;
     json_t *body;
 
     intake_result_init(&res);
-    opts.api_version = version;
-    opts.allow_save =
-        version >= DUPLICATE_HEADER_VERSION &&
-        rules_header_allow_save(request_header(req, SFAPI_HDR_DUPLICATE_RULE));
-    if ((body = read_body(req, resp)) == NULL ||
+    rest_intake_opts(req, version, &opts);
+    if ((body = rest_read_object(req, "SObject", resp)) == NULL ||
         body_fields(obj, body, &fv, &pool, resp) == -1)
         goto out;
     if (extra != NULL)
@@ -287,7 +109,7 @@ write_record(struct sim *sim, const struct sim_request *req, int version,
 out:
     intake_result_free(&res);
     fieldvals_free(&fv);
-    pool_free(&pool);
+    recbody_pool_free(&pool);
     json_decref(body);
     return out;
 }
@@ -369,24 +191,18 @@ record_fields(struct sim *sim, const struct object_def *obj,
               struct sim_response *resp)
 {
     char buf[FIELDS_PARAM_MAX], *name, *save = NULL;
-    json_t *j = json_object();
-    const struct field_def *f;
+    const struct field_def *fields[FIELDS_PARAM_MAX / 2];
+    size_t n = 0;
 
     snprintf(buf, sizeof(buf), "%s", list);
-    json_object_set_new(j, "attributes", sobject_attributes(obj, r, version));
     for (name = strtok_r(buf, ", ", &save); name != NULL;
          name = strtok_r(NULL, ", ", &save)) {
-        if ((f = schema_field(obj, name)) == NULL) {
+        if ((fields[n++] = schema_field(obj, name)) == NULL) {
             no_such_column(resp, obj, name);
-            json_decref(j);
             return NULL;
         }
-        json_object_set_new(j, f->name, sobject_field_json(sim, obj, r, f));
     }
-    if (json_object_get(j, "Id") == NULL)
-        json_object_set_new(
-            j, "Id", sobject_field_json(sim, obj, r, schema_field(obj, "Id")));
-    return j;
+    return sobject_select(sim, obj, r, fields, n, version);
 }
 
 /* The record as GET answers it (new reference), or NULL after answering. */
@@ -463,27 +279,6 @@ h_sobject_delete(struct sim *sim, struct sim_request *req,
 /* --- by external ID --------------------------------------------------------
  */
 
-struct ext_key {
-    const struct field_def *field; /* the external ID field, or Id */
-    int by_id;
-    char value[256]; /* the value as stored (numbers canonical) */
-};
-
-/* A number key as intake stores numbers ("12.0" -> "12" at scale 0), so
- * the index finds it; anything else as given. */
-static void
-canonical_value(const struct field_def *f, const char *value, char *out,
-                size_t n)
-{
-    char *end = NULL;
-    double d = FIELDTYPE_IS_NUMBER(f->type) ? strtod(value, &end) : 0;
-
-    if (end != NULL && end != value && *end == '\0')
-        snprintf(out, n, "%.*f", f->scale, d);
-    else
-        snprintf(out, n, "%s", value);
-}
-
 /*
  * The key field of path parameter 2 and its value (parameter 3); -1 after
  * answering 404 when the field is no external ID field (Id counts from
@@ -491,17 +286,12 @@ canonical_value(const struct field_def *f, const char *value, char *out,
  */
 static int
 ext_key(const struct object_def *obj, const struct sim_request *req,
-        int version, struct ext_key *k, struct sim_response *resp)
+        int version, struct extid_key *k, struct sim_response *resp)
 {
     const char *name = req->params[2], *value = req->params[3];
     char msg[256];
 
-    memset(k, 0, sizeof(*k));
-    k->field = schema_field(obj, name);
-    k->by_id = k->field != NULL && strcmp(k->field->name, "Id") == 0 &&
-               version >= REST_VERSION_UPSERT_BY_ID;
-    if (k->field == NULL ||
-        (!(k->field->flags & FIELD_EXTERNAL_ID) && !k->by_id)) {
+    if (extid_field(obj, name, version, k) == -1) {
         snprintf(msg, sizeof(msg),
                  "Provided external ID field does not exist or is not "
                  "accessible: %.128s",
@@ -509,28 +299,8 @@ ext_key(const struct object_def *obj, const struct sim_request *req,
         response_sf_error(resp, 404, "NOT_FOUND", msg, NULL);
         return -1;
     }
-    canonical_value(k->field, value, k->value, sizeof(k->value));
+    extid_set_value(k, value);
     return 0;
-}
-
-/* Records matching the key: up to max into out; returns the total. */
-static size_t
-ext_find(struct sim *sim, const struct object_def *obj, const struct ext_key *k,
-         struct record **out, size_t max)
-{
-    char id15[SFID_LEN15 + 1];
-    struct record *r;
-
-    if (!k->by_id)
-        return store_find_equal(sim->store, obj->store_index,
-                                k->field->interned, STORE_NORM_CASEFOLD,
-                                k->value, strlen(k->value), out, max);
-    if (sfid_normalize(k->value, strlen(k->value), id15) == -1 ||
-        (r = store_get(sim->store, id15)) == NULL ||
-        r->object != obj->store_index)
-        return 0;
-    out[0] = r;
-    return 1;
 }
 
 /* 300 Multiple Choices: the URLs of the matching records (facts 3.6). */
@@ -560,11 +330,12 @@ by_id(const void *a, const void *b)
 
 /* The one match for an external-ID request, or NULL after answering. */
 static struct record *
-ext_one(struct sim *sim, const struct object_def *obj, const struct ext_key *k,
-        int version, int none_ok, struct sim_response *resp)
+ext_one(struct sim *sim, const struct object_def *obj,
+        const struct extid_key *k, int version, int none_ok,
+        struct sim_response *resp)
 {
     struct record *recs[UPSERT_MAX_URLS];
-    size_t n = ext_find(sim, obj, k, recs, UPSERT_MAX_URLS);
+    size_t n = extid_find(sim, obj, k, recs, UPSERT_MAX_URLS);
 
     if (n > 1) {
         /* Index order is hash order; list them in creation order. */
@@ -585,7 +356,7 @@ h_sobject_get_by_ext(struct sim *sim, struct sim_request *req,
                      struct sim_response *resp)
 {
     const struct object_def *obj;
-    struct ext_key k;
+    struct extid_key k;
     struct record *r;
     json_t *j;
     int v;
@@ -614,7 +385,7 @@ h_sobject_upsert(struct sim *sim, struct sim_request *req,
     const char *update_only = request_query(req, "updateOnly");
     const struct object_def *obj;
     struct fieldval key;
-    struct ext_key k;
+    struct extid_key k;
     struct record *r;
     int v;
 

@@ -69,6 +69,38 @@ route_fn h_sobject_delete;
 route_fn h_sobject_get_by_ext;
 route_fn h_sobject_upsert;
 
+/* h_bulk.c */
+route_fn h_bulk_ingest_create;
+route_fn h_bulk_ingest_list;
+route_fn h_bulk_ingest_info;
+route_fn h_bulk_ingest_patch;
+route_fn h_bulk_ingest_delete;
+route_fn h_bulk_ingest_upload;
+route_fn h_bulk_ingest_successful;
+route_fn h_bulk_ingest_failed;
+route_fn h_bulk_ingest_unprocessed;
+
+/* h_bulkquery.c */
+route_fn h_bulk_query_create;
+route_fn h_bulk_query_list;
+route_fn h_bulk_query_info;
+route_fn h_bulk_query_patch;
+route_fn h_bulk_query_delete;
+route_fn h_bulk_query_results;
+/* h_collections.c */
+route_fn h_coll_create;
+route_fn h_coll_update;
+route_fn h_coll_upsert;
+route_fn h_coll_delete;
+route_fn h_coll_retrieve;
+
+/* h_composite.c */
+route_fn h_composite;
+route_fn h_composite_list;
+
+/* h_tree.c */
+route_fn h_tree;
+
 /* h_query.c */
 route_fn h_query;
 route_fn h_query_more;

@@ -334,6 +334,7 @@ fill_request(struct MHD_Connection *conn, const char *url, const char *method,
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_kv, req);
     req->body = p->body.data != NULL ? p->body.data : "";
     req->body_len = p->body.len;
+    req->body_buf = &p->body;
     req->peer_loopback = peer_is_loopback(conn);
 }
 
@@ -493,10 +494,12 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     struct httpd *h = cls;
     struct pending *p = *req_cls;
     uint64_t declared;
+    size_t cap;
 
     if (p == NULL) {
         p = xcalloc(1, sizeof(*p));
-        buf_init(&p->body, h->sim->cfg.max_body);
+        cap = dispatch_body_cap(h->sim, method, url);
+        buf_init(&p->body, cap);
         response_init(&p->resp);
         *req_cls = p;
         /* A body length that could be read two ways: answered now,
@@ -506,12 +509,12 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
             NULL)
             return respond(h, conn, url, method, p);
         declared = declared_length(conn);
-        if (declared > h->sim->cfg.max_body) {
+        if (declared > cap) {
             /* Too big: dropped as it comes (below) and answered once it
              * is in; far too big to read, answered now. */
             p->too_big = 1;
             buf_free(&p->body);
-            if (declared / HTTPD_DRAIN_FACTOR > h->sim->cfg.max_body)
+            if (declared / HTTPD_DRAIN_FACTOR > cap)
                 return respond(h, conn, url, method, p);
         }
         return MHD_YES;

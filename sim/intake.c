@@ -49,6 +49,7 @@ struct ctx {
     struct person_derived derived;
     struct fieldvals out;
     struct scratch scratch;
+    size_t cur; /* the fv entry being converted */
 };
 
 void
@@ -274,6 +275,27 @@ convert_id(struct ctx *c, const struct field_def *f, const char *v, size_t len)
     return 0;
 }
 
+/* The XML Schema type the Bulk API names for a value it cannot read. */
+static const char *
+xsd_name(enum fieldtype t)
+{
+    static const struct {
+        enum fieldtype type;
+        const char *xsd;
+    } xsd[] = {
+        {FT_BOOLEAN, "boolean"},   {FT_INT, "int"},
+        {FT_DOUBLE, "double"},     {FT_CURRENCY, "double"},
+        {FT_PERCENT, "double"},    {FT_DATE, "date"},
+        {FT_DATETIME, "dateTime"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(xsd) / sizeof(xsd[0]); i++)
+        if (xsd[i].type == t)
+            return xsd[i].xsd;
+    return "string";
+}
+
 /* Converts one value to its stored form; -1 when it is refused. */
 /*
  * A value the field's type cannot hold: Web-to-Lead drops it and notes
@@ -285,6 +307,15 @@ bad_value(struct ctx *c, const struct field_def *f, const char *v)
     if (c->src == INTAKE_WEB_TO_LEAD) {
         note(c, "invalid_values", f->name);
         return 0;
+    }
+    if (c->src == INTAKE_BULK) {
+        add_error(c, VERDICT_ERROR, "INVALID_FIELD", f->name,
+                  "Failed to deserialize field at col %d. Due to, '%s' is "
+                  "not a valid value for the type xsd:%s",
+                  c->opts.columns != NULL ? c->opts.columns[c->cur]
+                                          : (int)c->cur,
+                  v, xsd_name(f->type));
+        return -1;
     }
     add_error(c, VERDICT_ERROR, "JSON_PARSER_ERROR", NULL,
               "Cannot deserialize instance of %s from VALUE_STRING value %s "
@@ -412,6 +443,7 @@ convert_all(struct ctx *c, const struct fieldvals *fv)
 
         if (f == NULL)
             continue;
+        c->cur = i;
         if (fv->v[i].value == NULL || fv->v[i].len == 0) {
             /* Blank is null: nothing to create, a field to clear. */
             if (c->existing != NULL)
@@ -627,9 +659,10 @@ apply_rules(struct ctx *c, int64_t now_ms)
     json_decref(reported);
 }
 
-/* The one path: creates (c->existing NULL) and updates alike. */
+/* Every check of the one path, creates (c->existing NULL) and updates
+ * alike: 0 when the record may be stored, -1 with the errors. */
 static int
-run(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
+check(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
 {
     json_t *err = NULL;
 
@@ -646,19 +679,15 @@ run(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
     check_required(c);
     if (c->res->errors == NULL)
         apply_rules(c, now_ms);
-    if (c->res->errors != NULL)
-        return -1;
-    return store_values(c, now_ms);
+    return c->res->errors != NULL ? -1 : 0;
 }
 
-static int
-intake_run(struct sim *sim, const struct object_def *obj, struct record *r,
-           const struct fieldvals *fv, enum intake_source src, int64_t now_ms,
-           const struct intake_opts *opts, struct intake_result *res)
+static struct ctx *
+ctx_new(struct sim *sim, const struct object_def *obj, struct record *r,
+        enum intake_source src, const struct intake_opts *opts,
+        struct intake_result *res)
 {
     struct ctx *c = xcalloc(1, sizeof(*c));
-    size_t i;
-    int rc;
 
     c->sim = sim;
     c->obj = obj;
@@ -667,13 +696,105 @@ intake_run(struct sim *sim, const struct object_def *obj, struct record *r,
     c->existing = r;
     if (opts != NULL)
         c->opts = *opts;
-    rc = run(c, fv, now_ms);
+    return c;
+}
+
+static void
+ctx_free(struct ctx *c)
+{
+    size_t i;
+
     fieldvals_free(&c->out);
     for (i = 0; i < c->scratch.n; i++)
         free(c->scratch.owned[i]);
     free(c->scratch.owned);
     free(c);
+}
+
+static int
+intake_run(struct sim *sim, const struct object_def *obj, struct record *r,
+           const struct fieldvals *fv, enum intake_source src, int64_t now_ms,
+           const struct intake_opts *opts, struct intake_result *res)
+{
+    struct ctx *c = ctx_new(sim, obj, r, src, opts, res);
+    int rc;
+
+    rc = check(c, fv, now_ms);
+    if (rc == 0)
+        rc = store_values(c, now_ms);
+    ctx_free(c);
     return rc;
+}
+
+/* --- a save of many records ----------------------------------------------- */
+
+struct intake_save {
+    struct sim *sim;
+    enum intake_source src;
+    int64_t now_ms;
+    struct intake_opts opts;
+    struct ctx **passed; /* checked, waiting to be stored */
+    size_t n, cap;
+};
+
+struct intake_save *
+intake_save_new(struct sim *sim, enum intake_source src, int64_t now_ms,
+                const struct intake_opts *opts)
+{
+    struct intake_save *s = xcalloc(1, sizeof(*s));
+
+    s->sim = sim;
+    s->src = src;
+    s->now_ms = now_ms;
+    if (opts != NULL)
+        s->opts = *opts;
+    return s;
+}
+
+int
+intake_save_check(struct intake_save *s, const struct object_def *obj,
+                  struct record *r, const struct fieldvals *fv,
+                  struct intake_result *res)
+{
+    struct ctx *c = ctx_new(s->sim, obj, r, s->src, &s->opts, res);
+
+    if (check(c, fv, s->now_ms) == -1) {
+        ctx_free(c);
+        return -1;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->passed = xreallocarray(s->passed, s->cap, sizeof(*s->passed));
+    }
+    s->passed[s->n++] = c;
+    return 0;
+}
+
+size_t
+intake_save_commit(struct intake_save *s)
+{
+    size_t i, refused = 0;
+
+    for (i = 0; i < s->n; i++) {
+        if (store_values(s->passed[i], s->now_ms) == -1)
+            refused++;
+        ctx_free(s->passed[i]);
+    }
+    s->n = 0;
+    return refused;
+}
+
+void
+intake_save_free(struct intake_save *s)
+{
+    size_t i;
+
+    if (s == NULL)
+        return;
+    for (i = 0; i < s->n; i++)
+        ctx_free(s->passed[i]);
+    free(s->passed);
+    free(s);
 }
 
 int

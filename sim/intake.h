@@ -10,7 +10,9 @@
  *
  * What a failure looks like depends on the source: the API paths get
  * Salesforce's error array; Web-to-Lead gets a silent verdict for the
- * journal, and over-long values are truncated instead (fidelity notes).
+ * journal, and over-long values are truncated instead (fidelity notes). A
+ * Bulk API row's bad value is Bulk's INVALID_FIELD "Failed to deserialize
+ * field" (facts 3.6) rather than REST's JSON_PARSER_ERROR.
  */
 #ifndef SIM_INTAKE_H
 #define SIM_INTAKE_H
@@ -28,6 +30,7 @@ enum intake_source {
     INTAKE_REST,
     INTAKE_FLOW,
     INTAKE_APEX,
+    INTAKE_BULK, /* a row of a Bulk API job (ingest.h) */
 };
 
 struct intake_result {
@@ -49,11 +52,14 @@ void intake_result_free(struct intake_result *res);
  * REJECTED_DUPLICATE, the rules' names in res->detail and res->notes).
  */
 struct intake_opts {
-    int allow_save;  /* Sforce-Duplicate-Rule-Header allowSave=true (REST:
-                        rules_header_allow_save()); saves past Allow+Alert
-                        duplicate rules, never past Block */
-    int api_version; /* version in the request path, for the matched
-                        records' URLs; 0: the latest */
+    int allow_save;     /* Sforce-Duplicate-Rule-Header allowSave=true (REST:
+                           rules_header_allow_save()); saves past Allow+Alert
+                           duplicate rules, never past Block */
+    int api_version;    /* version in the request path, for the matched
+                           records' URLs; 0: the latest */
+    const int *columns; /* INTAKE_BULK: the CSV column of each value in
+                           fv (0-based), for "Failed to deserialize field
+                           at col N"; NULL: the value's position */
 };
 
 /*
@@ -89,5 +95,38 @@ int intake_update_opts(struct sim *sim, const struct object_def *obj,
                        enum intake_source src, int64_t now_ms,
                        const struct intake_opts *opts,
                        struct intake_result *res);
+
+/*
+ * A save of many records at once (one chunk of an sObject Collections
+ * call, an sObject Tree, a Bulk batch), as Salesforce saves a list: every
+ * record is checked first, against the records as they were before the
+ * save (so records of the same save are never compared with each other
+ * by duplicate rules, as Salesforce documents), then the ones that passed
+ * are stored together, in order.
+ */
+struct intake_save;
+
+/* Caller frees with intake_save_free(). opts may be NULL. */
+struct intake_save *intake_save_new(struct sim *sim, enum intake_source src,
+                                    int64_t now_ms,
+                                    const struct intake_opts *opts);
+/*
+ * Checks one record: a create of obj (r NULL) or an update of r. Returns 0
+ * when it passed and will be stored by intake_save_commit(); -1 with
+ * res->verdict, res->errors and res->detail when refused. fv's values and
+ * res are borrowed until the save is committed or freed.
+ */
+int intake_save_check(struct intake_save *s, const struct object_def *obj,
+                      struct record *r, const struct fieldvals *fv,
+                      struct intake_result *res);
+/*
+ * Stores the records that passed, in the order they were checked, each
+ * with its res->record and verdict (CREATED, UPDATED). One the store
+ * refuses gets its error in res instead; returns how many did. The save
+ * may take more records afterwards.
+ */
+size_t intake_save_commit(struct intake_save *s);
+/* Forgets records not committed (nothing of them is stored). */
+void intake_save_free(struct intake_save *s);
 
 #endif

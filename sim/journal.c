@@ -146,19 +146,66 @@ put_time(struct journal *j, struct buf *b, int64_t ms)
     buf_append(b, tail, 4);
 }
 
+/* "fields": the record's values, kept up to body_max bytes. */
 static void
-serialise(struct journal *j, uint64_t seq, const struct journal_entry *e)
+put_fields(struct journal *j, struct buf *b, const struct journal_entry *e)
 {
-    struct buf *b = &j->scratch;
+    size_t i, start, before;
+    int cut = 0;
+
+    put_key(b, "fields");
+    buf_putc(b, '{');
+    start = b->len;
+    for (i = 0; i < e->nfields; i++) {
+        const struct journal_field *f = &e->fields[i];
+
+        before = b->len;
+        if (i > 0)
+            buf_putc(b, ',');
+        buf_putc(b, '"');
+        buf_json_escape(b, f->name, strlen(f->name));
+        buf_puts(b, "\":");
+        if (f->value == NULL) {
+            buf_puts(b, "null");
+        } else {
+            buf_putc(b, '"');
+            buf_json_escape(b, f->value, strlen(f->value));
+            buf_putc(b, '"');
+        }
+        if (b->len - start > j->body_max) {
+            b->len = before;
+            b->data[b->len] = '\0';
+            cut = 1;
+            break;
+        }
+    }
+    buf_putc(b, '}');
+    if (cut) {
+        put_key(b, "fields_truncated");
+        buf_puts(b, "true");
+    }
+}
+
+/*
+ * Everything of an entry after its "{\"seq\":N": the time and the kind,
+ * then (batch items) batch_index and the rest. *split is the offset just
+ * after the kind, where journal_batch_commit() puts batch_seq.
+ */
+static void
+serialise_rest(struct journal *j, struct buf *b, const struct journal_entry *e,
+               size_t index, size_t *split)
+{
     size_t body_len = e->body_len;
 
-    buf_reset(b);
-    buf_puts(b, "{\"seq\":");
-    buf_put_uint(b, seq);
     buf_puts(b, ",\"time\":\"");
     put_time(j, b, e->time_ms);
     buf_putc(b, '"');
     put_str(b, "kind", e->kind != NULL ? e->kind : "request");
+    *split = b->len;
+    if (index != SIZE_MAX) {
+        put_key(b, "batch_index");
+        buf_put_uint(b, index);
+    }
     put_str(b, "method", e->method);
     put_str(b, "path", e->path);
     put_str(b, "query", e->query);
@@ -168,9 +215,13 @@ serialise(struct journal *j, uint64_t seq, const struct journal_entry *e)
         put_key(b, "status");
         buf_put_uint(b, (uint64_t)e->status);
     }
-    put_str(b, "verdict", verdict_name(e->verdict));
+    /* A batch item's verdict is written when it is committed (it may
+     * change: journal_batch_roll_back()). */
+    if (index == SIZE_MAX)
+        put_str(b, "verdict", verdict_name(e->verdict));
     put_str(b, "object", e->object);
     put_str(b, "record_id", e->record_id);
+    put_str(b, "error_code", e->error_code);
     put_str(b, "detail", e->detail);
     if (e->ref_seq != 0) {
         put_key(b, "ref_seq");
@@ -180,6 +231,8 @@ serialise(struct journal *j, uint64_t seq, const struct journal_entry *e)
         put_key(b, "info");
         buf_puts(b, e->info_json);
     }
+    if (e->fields != NULL)
+        put_fields(j, b, e);
     if (e->body != NULL) {
         if (body_len > j->body_max)
             body_len = j->body_max;
@@ -193,6 +246,18 @@ serialise(struct journal *j, uint64_t seq, const struct journal_entry *e)
         buf_puts(b, body_len < e->body_len || e->body_cut ? "true" : "false");
     }
     buf_putc(b, '}');
+}
+
+/* The entry in j->scratch, sequence number included. */
+static void
+serialise(struct journal *j, uint64_t seq, const struct journal_entry *e)
+{
+    size_t split;
+
+    buf_reset(&j->scratch);
+    buf_puts(&j->scratch, "{\"seq\":");
+    buf_put_uint(&j->scratch, seq);
+    serialise_rest(j, &j->scratch, e, SIZE_MAX, &split);
 }
 
 /*
@@ -226,13 +291,12 @@ write_line(struct journal *j)
     j->scratch.data[j->scratch.len] = '\0';
 }
 
-uint64_t
-journal_add(struct journal *j, const struct journal_entry *e)
+/* Keeps the entry in j->scratch as number seq: the file, then the ring. */
+static void
+keep_entry(struct journal *j, uint64_t seq)
 {
-    uint64_t seq = j->next_seq++;
     struct jslot *s;
 
-    serialise(j, seq, e);
     if (j->fd != -1)
         write_line(j);
     if (j->n == j->ring_size) {
@@ -245,7 +309,130 @@ journal_add(struct journal *j, const struct journal_entry *e)
     s->json = xmemdup0(j->scratch.data, j->scratch.len);
     s->len = j->scratch.len;
     j->n++;
+}
+
+uint64_t
+journal_add(struct journal *j, const struct journal_entry *e)
+{
+    uint64_t seq = j->next_seq++;
+
+    serialise(j, seq, e);
+    keep_entry(j, seq);
     return seq;
+}
+
+/* --- entries of a batch --------------------------------------------------- */
+
+struct journal_batch_item {
+    size_t parent;
+    enum verdict verdict;
+    char *text; /* the entry after its seq, but its verdict (owned) */
+    size_t len, split;
+};
+
+void
+journal_batch_init(struct journal_batch *b)
+{
+    memset(b, 0, sizeof(*b));
+}
+
+void
+journal_batch_free(struct journal_batch *b)
+{
+    size_t i;
+
+    for (i = 0; i < b->n; i++)
+        free(b->items[i].text);
+    free(b->items);
+    memset(b, 0, sizeof(*b));
+}
+
+static struct journal_batch_item *
+batch_push(struct journal_batch *b)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 16;
+        b->items = xreallocarray(b->items, b->cap, sizeof(*b->items));
+    }
+    return &b->items[b->n++];
+}
+
+size_t
+journal_batch_add(struct journal *j, struct journal_batch *b, size_t parent,
+                  size_t index, const struct journal_entry *e)
+{
+    struct journal_batch_item *it;
+    size_t split;
+
+    buf_reset(&j->scratch);
+    serialise_rest(j, &j->scratch, e, index, &split);
+    it = batch_push(b);
+    it->parent = parent;
+    it->verdict = e->verdict;
+    it->len = j->scratch.len;
+    it->split = split;
+    it->text = xmemdup0(j->scratch.data, j->scratch.len);
+    return b->n - 1;
+}
+
+void
+journal_batch_move(struct journal_batch *to, struct journal_batch *from,
+                   size_t parent)
+{
+    size_t base = to->n, i;
+    struct journal_batch_item *it;
+
+    for (i = 0; i < from->n; i++) {
+        it = batch_push(to);
+        *it = from->items[i];
+        it->parent =
+            it->parent == JOURNAL_BATCH_TOP ? parent : base + it->parent;
+    }
+    free(from->items);
+    memset(from, 0, sizeof(*from));
+}
+
+void
+journal_batch_roll_back(struct journal_batch *b, size_t from)
+{
+    size_t i;
+
+    for (i = from; i < b->n; i++)
+        if (b->items[i].verdict == VERDICT_CREATED ||
+            b->items[i].verdict == VERDICT_UPDATED ||
+            b->items[i].verdict == VERDICT_DELETED)
+            b->items[i].verdict = VERDICT_ROLLED_BACK;
+}
+
+void
+journal_batch_commit(struct journal *j, struct journal_batch *b,
+                     uint64_t top_seq)
+{
+    const struct journal_batch_item *it;
+    uint64_t *seqs = NULL, parent;
+    size_t i;
+
+    if (top_seq != 0 && b->n > 0)
+        seqs = xcalloc(b->n, sizeof(*seqs));
+    for (i = 0; seqs != NULL && i < b->n; i++) {
+        it = &b->items[i];
+        /* A parent is always an earlier item (journal_batch_add). */
+        parent = it->parent == JOURNAL_BATCH_TOP || it->parent >= i
+                     ? top_seq
+                     : seqs[it->parent];
+        seqs[i] = j->next_seq++;
+        buf_reset(&j->scratch);
+        buf_puts(&j->scratch, "{\"seq\":");
+        buf_put_uint(&j->scratch, seqs[i]);
+        buf_append(&j->scratch, it->text, it->split);
+        buf_puts(&j->scratch, ",\"batch_seq\":");
+        buf_put_uint(&j->scratch, parent);
+        put_str(&j->scratch, "verdict", verdict_name(it->verdict));
+        buf_append(&j->scratch, it->text + it->split, it->len - it->split);
+        keep_entry(j, seqs[i]);
+    }
+    free(seqs);
+    journal_batch_free(b);
 }
 
 void

@@ -12,6 +12,14 @@
  * whole by one write(2) as it happens (a reader never sees half a line;
  * there is nothing to flush). The file is created mode 0600. Secrets are
  * redacted by the caller before an entry gets here (redact.h).
+ *
+ * A request that carries many records (sObject Collections, Composite,
+ * Bulk) is journaled once as itself and then once per record (kind
+ * "record") or subrequest (kind "subrequest"), each carrying the seq of
+ * the entry it belongs to (batch_seq) and its place in it (batch_index).
+ * Those entries are gathered in a struct journal_batch while the handler
+ * runs and written right after their request's own entry, whose seq is
+ * known only then.
  */
 #ifndef SIM_JOURNAL_H
 #define SIM_JOURNAL_H
@@ -47,6 +55,8 @@
     X(TOKEN_ISSUED, "token_issued")                                            \
     X(AUTH_FAILED, "auth_failed")                                              \
     X(ERROR, "error")                                                          \
+    X(ROLLED_BACK, "rolled_back") /* saved, then undone (allOrNone) */         \
+    X(HALTED, "halted") /* never run: another part of the batch failed */      \
     X(FAULT_INJECTED, "fault_injected")                                        \
     X(BODY_TOO_LARGE, "body_too_large")                                        \
     X(BAD_REQUEST, "bad_request")
@@ -65,21 +75,33 @@ const char *verdict_name(enum verdict v);
  * NULL. info_json, when set, is the text of a JSON object embedded as
  * "info" (the caller guarantees it is valid JSON).
  */
+/* One field of a record inside a batch, as received (value NULL: null). */
+struct journal_field {
+    const char *name;
+    const char *value;
+};
+
 struct journal_entry {
     int64_t time_ms;
-    const char *kind; /* "request" (default) or "event" */
+    const char *kind; /* "request" (default), "event", "record",
+                         "subrequest" */
     const char *method, *path, *query, *content_type, *auth;
     int status;
     enum verdict verdict;
     const char *object;
-    const char *record_id; /* 18-char */
-    const char *detail;    /* e.g. the error code or the rule's name */
+    const char *record_id;  /* 18-char */
+    const char *detail;     /* e.g. the error code or the rule's name */
+    const char *error_code; /* a record's first error code */
     const char *info_json;
     const char *body; /* kept up to the journal's body_max bytes */
     size_t body_len;
     size_t body_bytes; /* the body's size as received; 0: body_len */
     int body_cut;      /* body is already only a prefix of the request's */
     uint64_t ref_seq;  /* for events: the request they stem from */
+    /* A record's values as received, written as "fields": {name: value}
+     * up to body_max bytes ("fields_truncated": true past it). */
+    const struct journal_field *fields;
+    size_t nfields;
 };
 
 struct journal;
@@ -112,5 +134,48 @@ int journal_stream(const struct journal *j, struct journal_cursor *c,
 /* Forgets the kept entries (sequence numbers keep counting). */
 void journal_clear(struct journal *j);
 uint64_t journal_last_seq(const struct journal *j);
+
+/*
+ * Entries waiting for the seq of the request they belong to. Each item
+ * is serialised when added (so nothing it points to need outlive the
+ * call) and has a parent: the request itself (JOURNAL_BATCH_TOP) or an
+ * earlier item (a record of a Collections subrequest inside a Composite
+ * request belongs to the subrequest's entry).
+ */
+#define JOURNAL_BATCH_TOP SIZE_MAX
+
+struct journal_batch_item;
+
+struct journal_batch {
+    struct journal_batch_item *items; /* owned */
+    size_t n, cap;
+};
+
+void journal_batch_init(struct journal_batch *b);
+/* Frees the items not committed. */
+void journal_batch_free(struct journal_batch *b);
+/*
+ * Adds e (strings borrowed, copied now) as item number index of parent
+ * (JOURNAL_BATCH_TOP, or an index this function returned for b). Returns
+ * the new item's index in b.
+ */
+size_t journal_batch_add(struct journal *j, struct journal_batch *b,
+                         size_t parent, size_t index,
+                         const struct journal_entry *e);
+/* Moves every item of from to the end of to, from's top-level items
+ * becoming children of to's item parent. from is left empty. */
+void journal_batch_move(struct journal_batch *to, struct journal_batch *from,
+                        size_t parent);
+/* Items [from, n) that saved something (created, updated, deleted) become
+ * rolled_back: the request that carried them was undone afterwards (a
+ * Composite request under allOrNone). */
+void journal_batch_roll_back(struct journal_batch *b, size_t from);
+/*
+ * Journals b's items in order right after the entry top_seq (the
+ * request they belong to), each with its parent's seq as batch_seq, and
+ * empties b. Nothing is written when top_seq is 0.
+ */
+void journal_batch_commit(struct journal *j, struct journal_batch *b,
+                          uint64_t top_seq);
 
 #endif

@@ -755,8 +755,7 @@ base_with_key(json_t *base, size_t sec, const char *key)
     json_t *e;
     size_t i;
 
-    json_array_foreach(json_object_get(base, sections[sec]), i, e)
-    {
+    json_array_foreach(json_object_get(base, sections[sec]), i, e) {
         entry_key(sec, e, k, sizeof(k));
         if (strcasecmp(k, key) == 0)
             return e;
@@ -774,8 +773,7 @@ build_section(struct md *m, json_t *base, size_t sec, struct built *b)
     char key[1024];
     size_t i;
 
-    json_array_foreach(json_object_get(base, sections[sec]), i, e)
-    {
+    json_array_foreach(json_object_get(base, sections[sec]), i, e) {
         entry_key(sec, e, key, sizeof(key));
         if (item_with_key(m, sec, key) != NULL)
             continue;
@@ -989,8 +987,7 @@ finish_context(struct md *m)
     json_t *s, *j;
     size_t i;
 
-    json_object_foreach(m->settings, name, s)
-    {
+    json_object_foreach(m->settings, name, s) {
         snprintf(ref, sizeof(ref), "$setup.%s", name);
         if (!md_referenced(m, ref))
             continue;

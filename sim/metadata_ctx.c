@@ -207,8 +207,7 @@ md_read_cmdt(struct md *m, const char *path, const char *type,
         cmdt_value(v, field, values, types, declared);
     }
     /* A field a record leaves out is null, of its declared type. */
-    json_object_foreach(declared, field, d)
-    {
+    json_object_foreach(declared, field, d) {
         if (json_object_get(values, field) == NULL) {
             json_object_set_new(values, field, json_null());
             json_object_set(types, field, d);

@@ -162,6 +162,41 @@ load_clock(struct conf *c, json_t *root, struct org *o)
     return 0;
 }
 
+/*
+ * Bulk API settings. The defaults: 1,000 ingest rows and 10,000 query
+ * rows a second (the order real orgs show for plain records), uploads up
+ * to what 150 MB of base64 holds (facts 3.3), and Salesforce's daily
+ * allocations (facts 3.9).
+ */
+static int
+load_bulk(struct conf *c, json_t *root, struct org *o)
+{
+    static const char *const keys[] = {
+        "records_per_second", "query_records_per_second", "max_upload_bytes",
+        "daily_batches",      "daily_query_jobs",         NULL};
+    const char *P = "bulk";
+    json_t *b = NULL;
+    int rc = -1;
+
+    if (conf_object(c, root, "", P, &b) == -1)
+        return -1;
+    b = b != NULL ? json_incref(b) : json_object();
+    if (conf_check_keys(c, b, P, keys) == 0 &&
+        conf_int(c, b, P, "records_per_second", 1, ORG_BULK_MAX_RATE,
+                 ORG_BULK_RATE, &o->bulk.records_per_second) == 0 &&
+        conf_int(c, b, P, "query_records_per_second", 1, ORG_BULK_MAX_RATE,
+                 ORG_BULK_QUERY_RATE, &o->bulk.query_records_per_second) == 0 &&
+        conf_int(c, b, P, "max_upload_bytes", 1, ORG_BULK_MAX_UPLOAD,
+                 ORG_BULK_MAX_UPLOAD, &o->bulk.max_upload_bytes) == 0 &&
+        conf_int(c, b, P, "daily_batches", 0, 100000000, 15000,
+                 &o->bulk.daily_batches) == 0 &&
+        conf_int(c, b, P, "daily_query_jobs", 0, 100000000, 10000,
+                 &o->bulk.daily_query_jobs) == 0)
+        rc = 0;
+    json_decref(b);
+    return rc;
+}
+
 static int
 load_w2l(struct conf *c, json_t *root, struct org *o)
 {
@@ -466,6 +501,7 @@ load_root(struct conf *c, json_t *root, struct org *o)
                                        "validation_rules",
                                        "matching_rules",
                                        "duplicate_rules",
+                                       "bulk",
                                        "record_types",
                                        "custom_settings",
                                        "custom_permissions",
@@ -489,7 +525,8 @@ load_root(struct conf *c, json_t *root, struct org *o)
         conf_bool(c, root, "", "person_accounts", 0, &o->person_accounts) ==
             -1 ||
         load_api(c, root, o) == -1 || load_clock(c, root, o) == -1 ||
-        load_w2l(c, root, o) == -1 || org_fields_load(c, root, o) == -1 ||
+        load_w2l(c, root, o) == -1 || load_bulk(c, root, o) == -1 ||
+        org_fields_load(c, root, o) == -1 ||
         load_users_and_apps(c, root, o) == -1 ||
         org_actions_load(c, root, o) == -1 ||
         org_formula_load(c, root, o) == -1 || org_rules_load(c, root, o) == -1)
@@ -816,6 +853,15 @@ org_to_json(const struct org *o)
         "licenses", (json_int_t)o->licenses, "api_daily_limit",
         (json_int_t)o->api_daily_limit, "custom_fields", org_fields_json(o),
         "users", users_json(o), "connected_apps", apps_json(o));
+    json_object_set_new(
+        j, "bulk",
+        json_pack("{s:I, s:I, s:I, s:I, s:I}", "records_per_second",
+                  (json_int_t)o->bulk.records_per_second,
+                  "query_records_per_second",
+                  (json_int_t)o->bulk.query_records_per_second,
+                  "max_upload_bytes", (json_int_t)o->bulk.max_upload_bytes,
+                  "daily_batches", (json_int_t)o->bulk.daily_batches,
+                  "daily_query_jobs", (json_int_t)o->bulk.daily_query_jobs));
     org_actions_json(o, j);
     org_formula_json(o, j);
     org_rules_json(o, j);

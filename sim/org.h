@@ -20,6 +20,12 @@
 #include "fieldtype.h"
 #include "sfid.h"
 
+/* Bulk API settings: defaults and caps (README "Bulk API 2.0"). */
+#define ORG_BULK_RATE 1000            /* ingest rows a simulated second */
+#define ORG_BULK_QUERY_RATE 10000     /* query rows a simulated second */
+#define ORG_BULK_MAX_RATE 1000000     /* either; keeps rate * time in 64 bits */
+#define ORG_BULK_MAX_UPLOAD 117964800 /* 150 MB of base64, decoded */
+
 enum edition {
     EDITION_ESSENTIALS,
     EDITION_PROFESSIONAL,
@@ -276,6 +282,15 @@ struct org {
         char *lead_creator;
     } w2l;
     int64_t session_timeout_s;
+    /* Bulk API (README "Bulk API 2.0"): how fast jobs run on the
+     * simulated clock, the upload cap and the daily allocations. */
+    struct {
+        int64_t records_per_second;       /* ingest rows */
+        int64_t query_records_per_second; /* query result rows */
+        int64_t max_upload_bytes;         /* one PUT of job data */
+        int64_t daily_batches;            /* DailyBulkApiBatches */
+        int64_t daily_query_jobs;         /* DailyBulkV2QueryJobs */
+    } bulk;
     int person_accounts;
     int api_enabled; /* from the edition unless the file says */
     int64_t licenses;

@@ -44,8 +44,7 @@ org_mappings_load(struct conf *c, json_t *obj, const char *path,
     if (json_object_size(obj) > MAPPING_MAX)
         return conf_error(c, path, "more than %d entries", MAPPING_MAX);
     *out = xcalloc(json_object_size(obj) + 1, sizeof(**out));
-    json_object_foreach(obj, key, v)
-    {
+    json_object_foreach(obj, key, v) {
         if (!json_is_string(v))
             return conf_error(c, conf_join(p, sizeof(p), path, key),
                               "must be a field name (a string)");

@@ -134,8 +134,7 @@ check_values(struct conf *c, json_t *obj, const char *path,
 
     if (!json_is_object(obj))
         return conf_error(c, path, "must be an object");
-    json_object_foreach(obj, key, v)
-    {
+    json_object_foreach(obj, key, v) {
         conf_join(p, sizeof(p), path, key);
         if (!json_is_string(v) && !json_is_number(v) && !json_is_boolean(v) &&
             !json_is_null(v))
@@ -162,8 +161,7 @@ check_value_sets(struct conf *c, json_t *obj, const char *path,
 
     if (!json_is_object(obj))
         return conf_error(c, path, "must be an object");
-    json_object_foreach(obj, key, v)
-    {
+    json_object_foreach(obj, key, v) {
         if (check_values(c, v, conf_join(p, sizeof(p), path, key), s->fields,
                          s->nfields) == -1)
             return -1;
@@ -331,8 +329,7 @@ load_cmdt(struct conf *c, json_t *j, const char *path, struct org_cmdt *m)
                      NULL, 0) == -1)
         return -1;
     conf_join(p, sizeof(p), path, "types");
-    json_object_foreach(m->types, key, v)
-    {
+    json_object_foreach(m->types, key, v) {
         enum fieldtype t = json_is_string(v)
                                ? fieldtype_from_config(json_string_value(v))
                                : FT_UNKNOWN;

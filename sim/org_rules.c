@@ -524,8 +524,7 @@ add_standard(struct conf *c, json_t *standard, struct org *o, const char *name)
     json_t *v;
     size_t i;
 
-    json_array_foreach(standard, i, v)
-    {
+    json_array_foreach(standard, i, v) {
         if (strcmp(json_string_value(json_object_get(v, "name")), name) != 0)
             continue;
         o->mrules =

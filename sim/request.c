@@ -74,6 +74,7 @@ response_free(struct sim_response *resp)
         free(resp->headers[i].value);
     free(resp->detail);
     free(resp->info_json);
+    journal_batch_free(&resp->batch);
     if (resp->stream.free != NULL)
         resp->stream.free(resp->stream.state);
     memset(resp, 0, sizeof(*resp));

@@ -50,9 +50,14 @@ struct sim_request {
     size_t nheaders;
     const char *body; /* raw bytes, NUL-terminated; "" when none */
     size_t body_len;
+    /* Where body is kept, or NULL. A handler that keeps a large body may
+     * take it with buf_steal(); body stays valid until the request ends
+     * only if the taker keeps it that long. */
+    struct buf *body_buf;
     json_t *json; /* parsed body for ROUTE_JSON_BODY routes (borrowed) */
-    struct session *session; /* for ROUTE_AUTH routes (borrowed) */
-    int peer_loopback;       /* the client connects from a loopback address */
+    struct session *session;   /* for ROUTE_AUTH routes (borrowed) */
+    int peer_loopback;         /* the client connects from a loopback address */
+    int composite_all_or_none; /* a Composite subrequest under allOrNone */
 };
 
 struct resp_header {
@@ -89,6 +94,9 @@ struct sim_response {
     char record_id[SFID_LEN18 + 1];
     char *detail;    /* owned */
     char *info_json; /* owned; a JSON object's text */
+    /* Entries of the records or subrequests inside this request, journaled
+     * after the request's own entry (journal.h). */
+    struct journal_batch batch;
 };
 
 /* Borrowed lookups; NULL when absent. Header names are case-insensitive. */

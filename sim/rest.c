@@ -3,14 +3,33 @@
  */
 #include "rest.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "intake.h"
 #include "parse.h"
+#include "recbody.h"
+#include "rules.h"
 #include "schema.h"
 #include "sfapi.h"
 #include "sim.h"
 #include "store.h"
+
+void
+rest_bad_request(struct sim_response *resp, const char *code, const char *fmt,
+                 ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    response_sf_error(resp, 400, code, msg, NULL);
+}
 
 void
 rest_not_found(struct sim_response *resp)
@@ -82,7 +101,85 @@ rest_record_url(int version, const struct object_def *obj,
 }
 
 void
+rest_intake_opts(const struct sim_request *req, int version,
+                 struct intake_opts *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->api_version = version;
+    opts->allow_save =
+        version >= REST_VERSION_DUPLICATE_HEADER &&
+        rules_header_allow_save(request_header(req, SFAPI_HDR_DUPLICATE_RULE));
+}
+
+void
 rest_set_record(struct sim_response *resp, const struct record *r)
 {
     sfid_to18(r->id, resp->record_id);
+}
+
+/* Line and column (1-based) of the first non-blank byte of the body. */
+static void
+first_token_at(const struct sim_request *req, int *line, int *col)
+{
+    size_t i;
+
+    *line = *col = 1;
+    for (i = 0; i < req->body_len; i++) {
+        if (req->body[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (req->body[i] == ' ' || req->body[i] == '\t' ||
+                   req->body[i] == '\r') {
+            (*col)++;
+        } else {
+            return;
+        }
+    }
+}
+
+static void
+parser_error(struct sim_response *resp, const char *msg)
+{
+    response_sf_error(resp, 400, "JSON_PARSER_ERROR", msg, NULL);
+}
+
+json_t *
+rest_read_object(const struct sim_request *req, const char *what,
+                 struct sim_response *resp)
+{
+    char mt[128], msg[512];
+    json_error_t jerr;
+    json_t *j;
+    int line, col;
+
+    request_media_type(req, mt, sizeof(mt));
+    if (mt[0] != '\0' && strcmp(mt, "application/json") != 0) {
+        snprintf(msg, sizeof(msg),
+                 "MediaType of '%s' is not supported by this resource", mt);
+        response_sf_error(resp, 415, "UNSUPPORTED_MEDIA_TYPE", msg, NULL);
+        return NULL;
+    }
+    if (req->body_len == 0) {
+        parser_error(resp, "The HTTP entity body is required, but this "
+                           "request has no entity body.");
+        return NULL;
+    }
+    j = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, &jerr);
+    if (j == NULL) {
+        snprintf(msg, sizeof(msg), "%s at [line:%d, column:%d]", jerr.text,
+                 jerr.line, jerr.column);
+        parser_error(resp, msg);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        first_token_at(req, &line, &col);
+        snprintf(msg, sizeof(msg),
+                 "Can not deserialize %s out of %s token at [line:%d, "
+                 "column:%d]",
+                 what, recbody_token_name(j), line, col);
+        parser_error(resp, msg);
+        json_decref(j);
+        return NULL;
+    }
+    return j;
 }

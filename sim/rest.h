@@ -18,11 +18,14 @@
 struct sim;
 struct object_def;
 struct record;
+struct intake_opts;
 
 /* Upsert answers carry "created" from this version on (facts 3.6). */
 #define REST_VERSION_UPSERT_CREATED 46
 /* Upsert by the Id field exists from this version on (facts 3.6). */
 #define REST_VERSION_UPSERT_BY_ID 37
+/* Sforce-Duplicate-Rule-Header is honoured from this version on (3.8). */
+#define REST_VERSION_DUPLICATE_HEADER 52
 
 /*
  * The API version of the request's first path parameter ("v58.0" -> 58).
@@ -39,6 +42,11 @@ const struct object_def *rest_object(struct sim *sim,
                                      const struct sim_request *req, size_t i,
                                      struct sim_response *resp);
 
+/* 400 with Salesforce's error array, the message made from fmt. */
+void rest_bad_request(struct sim_response *resp, const char *code,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* 404 NOT_FOUND "The requested resource does not exist". */
 void rest_not_found(struct sim_response *resp);
 
@@ -48,6 +56,20 @@ const char *rest_url(int version, const char *rest, char *out, size_t n);
 /* "/services/data/vNN.0/sobjects/<Object>/<id18>" into out; returns out. */
 const char *rest_record_url(int version, const struct object_def *obj,
                             const struct record *r, char *out, size_t n);
+
+/*
+ * The request body as a JSON object (new reference): 415 for a media type
+ * other than JSON (a missing Content-Type is read as JSON), 400
+ * JSON_PARSER_ERROR for no body, bad JSON or a non-object ("Can not
+ * deserialize <what> out of START_ARRAY token ..."). NULL after answering.
+ */
+json_t *rest_read_object(const struct sim_request *req, const char *what,
+                         struct sim_response *resp);
+
+/* What a REST write of API version asks of intake: the record URLs'
+ * version and Sforce-Duplicate-Rule-Header's allowSave. */
+void rest_intake_opts(const struct sim_request *req, int version,
+                      struct intake_opts *opts);
 
 /* Fills resp->record_id with r's 18-character id. */
 void rest_set_record(struct sim_response *resp, const struct record *r);

@@ -20,10 +20,13 @@ typedef void route_fn(struct sim *sim, struct sim_request *req,
                       struct sim_response *resp);
 
 enum route_flags {
-    ROUTE_ADMIN = 1 << 0,     /* /__sim/: not journaled, not counted */
-    ROUTE_AUTH = 1 << 1,      /* needs a valid Bearer session */
-    ROUTE_JSON_BODY = 1 << 2, /* body parsed into req->json (if present) */
-    ROUTE_REST = 1 << 3,      /* Salesforce REST: limits header, API count */
+    ROUTE_ADMIN = 1 << 0,        /* /__sim/: not journaled, not counted */
+    ROUTE_AUTH = 1 << 1,         /* needs a valid Bearer session */
+    ROUTE_JSON_BODY = 1 << 2,    /* body parsed into req->json (if present) */
+    ROUTE_REST = 1 << 3,         /* Salesforce REST: limits header, API count */
+    ROUTE_NO_COMPOSITE = 1 << 4, /* not a Composite subrequest (dispatch.h) */
+    ROUTE_LARGE_BODY = 1 << 5,   /* Bulk API job data: the org's upload cap
+                                    (bulk.max_upload_bytes) over --max-body */
 };
 
 #define METHOD_BIT(m) (1u << (m))

@@ -55,6 +55,53 @@ const struct route sim_routes[] = {
      h_sobject_get_by_ext, REST},
     {M_PATCH, "/services/data/:version/sobjects/:object/:field/:value",
      h_sobject_upsert, REST},
+    /* Composite (h_composite.c): not itself a subrequest */
+    {M_POST, "/services/data/:version/composite", h_composite,
+     REST | ROUTE_NO_COMPOSITE},
+    {M_GET, "/services/data/:version/composite", h_composite_list, REST},
+    {M_POST, "/services/data/:version/composite/tree/:object", h_tree,
+     REST | ROUTE_NO_COMPOSITE},
+    /* sObject Collections (h_collections.c) */
+    {M_POST, "/services/data/:version/composite/sobjects", h_coll_create, REST},
+    {M_PATCH, "/services/data/:version/composite/sobjects", h_coll_update,
+     REST},
+    {M_DELETE, "/services/data/:version/composite/sobjects", h_coll_delete,
+     REST},
+    {M_GET | M_POST, "/services/data/:version/composite/sobjects/:object",
+     h_coll_retrieve, REST},
+    {M_PATCH, "/services/data/:version/composite/sobjects/:object/:field",
+     h_coll_upsert, REST},
+
+/* Bulk API 2.0 (h_bulk.c, h_bulkquery.c): no Composite subrequest */
+#define BULK (REST | ROUTE_NO_COMPOSITE)
+    {M_POST, "/services/data/:version/jobs/ingest", h_bulk_ingest_create,
+     BULK | ROUTE_JSON_BODY},
+    {M_GET, "/services/data/:version/jobs/ingest", h_bulk_ingest_list, BULK},
+    {M_GET, "/services/data/:version/jobs/ingest/:id", h_bulk_ingest_info,
+     BULK},
+    {M_PATCH, "/services/data/:version/jobs/ingest/:id", h_bulk_ingest_patch,
+     BULK | ROUTE_JSON_BODY},
+    {M_DELETE, "/services/data/:version/jobs/ingest/:id", h_bulk_ingest_delete,
+     BULK},
+    {M_PUT, "/services/data/:version/jobs/ingest/:id/batches",
+     h_bulk_ingest_upload, BULK | ROUTE_LARGE_BODY},
+    {M_GET, "/services/data/:version/jobs/ingest/:id/successfulResults",
+     h_bulk_ingest_successful, BULK},
+    {M_GET, "/services/data/:version/jobs/ingest/:id/failedResults",
+     h_bulk_ingest_failed, BULK},
+    {M_GET, "/services/data/:version/jobs/ingest/:id/unprocessedrecords",
+     h_bulk_ingest_unprocessed, BULK},
+    {M_POST, "/services/data/:version/jobs/query", h_bulk_query_create,
+     BULK | ROUTE_JSON_BODY},
+    {M_GET, "/services/data/:version/jobs/query", h_bulk_query_list, BULK},
+    {M_GET, "/services/data/:version/jobs/query/:id", h_bulk_query_info, BULK},
+    {M_PATCH, "/services/data/:version/jobs/query/:id", h_bulk_query_patch,
+     BULK | ROUTE_JSON_BODY},
+    {M_DELETE, "/services/data/:version/jobs/query/:id", h_bulk_query_delete,
+     BULK},
+    {M_GET, "/services/data/:version/jobs/query/:id/results",
+     h_bulk_query_results, BULK},
+#undef BULK
 #undef REST
 
     /* Apex REST */

@@ -158,8 +158,7 @@ json_get_ci(json_t *obj, const char *name)
     const char *key;
     json_t *v;
 
-    json_object_foreach(obj, key, v)
-    {
+    json_object_foreach(obj, key, v) {
         if (strcasecmp(key, name) == 0)
             return v;
     }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "bulk.h"
 #include "cursor.h"
 #include "fault.h"
 #include "journal.h"
@@ -42,6 +43,7 @@ sim_new(const struct sim_config *cfg, struct org *org, struct sf_err *err)
     sim->auth = auth_new(&sim->clock, &sim->rng);
     sim->faults = fault_plan_new();
     sim->cursors = cursors_new(pod);
+    sim->bulk = bulk_new(pod, first);
     sim->api_window = xcalloc(1, sizeof(*sim->api_window));
     window_init(sim->api_window, 86400);
     sim->journal = journal_new(cfg->journal_ring, cfg->journal_body_max,
@@ -63,6 +65,7 @@ sim_free(struct sim *sim)
     auth_free(sim->auth);
     fault_plan_free(sim->faults);
     cursors_free(sim->cursors);
+    bulk_free(sim->bulk);
     if (sim->api_window != NULL)
         window_free(sim->api_window);
     free(sim->api_window);
@@ -84,6 +87,7 @@ sim_reset(struct sim *sim)
     auth_clear(sim->auth);
     fault_plan_clear(sim->faults);
     cursors_clear(sim->cursors);
+    bulk_clear(sim->bulk);
     window_clear(sim->api_window);
 }
 

@@ -27,6 +27,7 @@ struct w2lqueue;
 struct auth;
 struct cursors;
 struct fault_plan;
+struct bulk;
 
 struct sim_config {
     const char *bind;         /* default 127.0.0.1 */
@@ -58,6 +59,7 @@ struct sim {
     struct window *api_window; /* API requests, rolling 24 h */
     struct cursors *cursors;   /* REST query locators (cursor.h) */
     struct fault_plan *faults; /* injected faults (/__sim/faults) */
+    struct bulk *bulk;         /* Bulk API jobs (bulk.h) */
     char base_url[128];        /* http://host:port, once listening */
     uint64_t resets;           /* sim_reset() calls so far */
 };

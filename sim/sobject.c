@@ -179,3 +179,21 @@ sobject_scalar_text(const json_t *v)
     default: return NULL;
     }
 }
+
+json_t *
+sobject_select(struct sim *sim, const struct object_def *obj,
+               const struct record *r, const struct field_def *const *fields,
+               size_t n, int version)
+{
+    json_t *j = json_object();
+    size_t i;
+
+    json_object_set_new(j, "attributes", sobject_attributes(obj, r, version));
+    for (i = 0; i < n; i++)
+        json_object_set_new(j, fields[i]->name,
+                            sobject_field_json(sim, obj, r, fields[i]));
+    if (json_object_get(j, "Id") == NULL)
+        json_object_set_new(
+            j, "Id", sobject_field_json(sim, obj, r, schema_field(obj, "Id")));
+    return j;
+}

@@ -41,6 +41,15 @@ json_t *sobject_attributes(const struct object_def *obj, const struct record *r,
                            int version);
 
 /*
+ * New reference: the record with attributes and only the fields given
+ * (in that order), plus Id when they lack it: what ?fields= selects.
+ */
+json_t *sobject_select(struct sim *sim, const struct object_def *obj,
+                       const struct record *r,
+                       const struct field_def *const *fields, size_t n,
+                       int version);
+
+/*
  * A JSON scalar as the string intake converts from ("true", "12", "12.5",
  * the string itself); caller frees. NULL for null, objects and arrays.
  */

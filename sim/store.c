@@ -37,6 +37,18 @@ struct findex {
     size_t cap, used; /* used counts live entries and tombstones */
 };
 
+/* One change recorded while a savepoint is open. */
+enum undo_kind { UNDO_INSERT, UNDO_UPDATE, UNDO_DELETE };
+
+struct undo {
+    enum undo_kind kind;
+    struct record *r;
+    struct rfield *fields; /* UPDATE: the old values (owned) */
+    uint16_t nfields;
+    int64_t modified_ms;
+    size_t pos; /* DELETE: the record's position in its object */
+};
+
 struct store {
     char pod[3];
     uint64_t next_number;
@@ -51,6 +63,9 @@ struct store {
     struct findex indexes[MAX_INDEXES];
     int nindexes;
     size_t value_bytes;
+    struct undo *undo; /* changes since the outermost savepoint */
+    size_t nundo, undo_cap;
+    int savepoints; /* open savepoints */
 };
 
 /* FNV-1a */
@@ -102,11 +117,15 @@ free_records(struct store *s)
     }
 }
 
+static void undo_forget(struct store *s, size_t mark);
+
 void
 store_clear(struct store *s)
 {
     int i;
 
+    undo_forget(s, 0);
+    s->savepoints = 0;
     free_records(s);
     memset(s->ids, 0, s->ids_cap * sizeof(*s->ids));
     s->ids_used = 0;
@@ -126,6 +145,8 @@ store_free(struct store *s)
 
     if (s == NULL)
         return;
+    undo_forget(s, 0);
+    free(s->undo);
     free_records(s);
     for (i = 0; i < s->nnames; i++)
         free(s->names[i]);
@@ -538,6 +559,9 @@ store_get(const struct store *s, const char *id15)
 
 /* --- records -------------------------------------------------------------- */
 
+static struct undo *undo_push(struct store *s, enum undo_kind kind,
+                              struct record *r);
+
 /* Packs the union of r's old fields (if any) and fv into one block. */
 static struct rfield *
 pack_fields(const struct record *old, const struct fieldvals *fv,
@@ -610,6 +634,8 @@ store_insert(struct store *s, int object, const struct fieldvals *fv,
     ids_put(s, r);
     indexes_update(s, r, 1);
     s->value_bytes += bytes;
+    if (s->savepoints > 0)
+        undo_push(s, UNDO_INSERT, r)->pos = t->n - 1;
     return r;
 }
 
@@ -627,7 +653,15 @@ store_update(struct store *s, struct record *r, const struct fieldvals *fv,
     indexes_update(s, r, 0);
     for (i = 0; i < r->nfields; i++)
         s->value_bytes -= r->fields[i].len + 1;
-    free(r->fields);
+    if (s->savepoints > 0) {
+        struct undo *u = undo_push(s, UNDO_UPDATE, r);
+
+        u->fields = r->fields;
+        u->nfields = r->nfields;
+        u->modified_ms = r->modified_ms;
+    } else {
+        free(r->fields);
+    }
     r->fields = block;
     r->nfields = n;
     r->modified_ms = now_ms;
@@ -636,11 +670,13 @@ store_update(struct store *s, struct record *r, const struct fieldvals *fv,
     return 0;
 }
 
-void
-store_delete(struct store *s, struct record *r)
+/* Takes r out of the ID index, the indexes and its object; returns its
+ * position. Its memory is the caller's to free or keep. */
+static size_t
+unlink_record(struct store *s, struct record *r)
 {
     struct objtab *t = &s->objects[r->object];
-    size_t h = ids_slot(s, r->id), i;
+    size_t h = ids_slot(s, r->id), i, pos = SIZE_MAX;
 
     indexes_update(s, r, 0);
     if (h != SIZE_MAX)
@@ -648,14 +684,134 @@ store_delete(struct store *s, struct record *r)
     for (i = t->n; i-- > 0;) {
         if (t->recs[i] == r) {
             t->recs[i] = NULL;
+            pos = i;
             break;
         }
     }
     t->live--;
     for (i = 0; i < r->nfields; i++)
         s->value_bytes -= r->fields[i].len + 1;
+    return pos;
+}
+
+static void
+record_free(struct record *r)
+{
     free(r->fields);
     free(r);
+}
+
+void
+store_delete(struct store *s, struct record *r)
+{
+    size_t pos = unlink_record(s, r);
+
+    if (s->savepoints > 0)
+        undo_push(s, UNDO_DELETE, r)->pos = pos;
+    else
+        record_free(r);
+}
+
+/* --- savepoints ----------------------------------------------------------- */
+
+static struct undo *
+undo_push(struct store *s, enum undo_kind kind, struct record *r)
+{
+    struct undo *u;
+
+    if (s->nundo == s->undo_cap) {
+        s->undo_cap = s->undo_cap ? s->undo_cap * 2 : 64;
+        s->undo = xreallocarray(s->undo, s->undo_cap, sizeof(*s->undo));
+    }
+    u = &s->undo[s->nundo++];
+    memset(u, 0, sizeof(*u));
+    u->kind = kind;
+    u->r = r;
+    return u;
+}
+
+/* Forgets the changes from mark on, keeping them: the memory the log held
+ * (old values, deleted records) is freed. */
+static void
+undo_forget(struct store *s, size_t mark)
+{
+    size_t i;
+
+    for (i = mark; i < s->nundo; i++) {
+        if (s->undo[i].kind == UNDO_UPDATE)
+            free(s->undo[i].fields);
+        else if (s->undo[i].kind == UNDO_DELETE)
+            record_free(s->undo[i].r);
+    }
+    s->nundo = mark < s->nundo ? mark : s->nundo;
+}
+
+/* Puts a deleted record back where it was. */
+static void
+relink_record(struct store *s, struct record *r, size_t pos)
+{
+    struct objtab *t = &s->objects[r->object];
+    uint16_t i;
+
+    if (pos < t->n)
+        t->recs[pos] = r;
+    t->live++;
+    if ((s->ids_used + 1) * 10 > s->ids_cap * 7)
+        ids_grow(s);
+    ids_put(s, r);
+    indexes_update(s, r, 1);
+    for (i = 0; i < r->nfields; i++)
+        s->value_bytes += r->fields[i].len + 1;
+}
+
+static void
+undo_one(struct store *s, struct undo *u)
+{
+    struct record *r = u->r;
+    uint16_t i;
+
+    switch (u->kind) {
+    case UNDO_INSERT:
+        unlink_record(s, r);
+        record_free(r);
+        break;
+    case UNDO_UPDATE:
+        indexes_update(s, r, 0);
+        for (i = 0; i < r->nfields; i++)
+            s->value_bytes -= r->fields[i].len + 1;
+        free(r->fields);
+        r->fields = u->fields;
+        r->nfields = u->nfields;
+        r->modified_ms = u->modified_ms;
+        for (i = 0; i < r->nfields; i++)
+            s->value_bytes += r->fields[i].len + 1;
+        indexes_update(s, r, 1);
+        break;
+    case UNDO_DELETE: relink_record(s, r, u->pos); break;
+    }
+}
+
+size_t
+store_savepoint(struct store *s)
+{
+    s->savepoints++;
+    return s->nundo;
+}
+
+void
+store_rollback(struct store *s, size_t mark)
+{
+    while (s->nundo > mark)
+        undo_one(s, &s->undo[--s->nundo]);
+    store_release(s, mark);
+}
+
+void
+store_release(struct store *s, size_t mark)
+{
+    (void)mark;
+    if (s->savepoints > 0 && --s->savepoints == 0)
+        undo_forget(s, 0);
 }
 
 size_t

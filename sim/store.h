@@ -96,6 +96,23 @@ struct record *store_insert(struct store *s, int object,
 int store_update(struct store *s, struct record *r, const struct fieldvals *fv,
                  int64_t now_ms);
 void store_delete(struct store *s, struct record *r);
+/*
+ * Undoing a batch (allOrNone, Composite, sObject Tree). store_savepoint()
+ * starts recording every insert, update and delete and returns a mark;
+ * store_rollback() undoes, newest first, every change made since mark
+ * (records inserted are deleted, updated ones get their values and
+ * modification time back, deleted ones come back with their ID, values
+ * and position; the indexes follow) and ends that savepoint;
+ * store_release() keeps the changes and ends it. Savepoints nest: the
+ * changes are forgotten (and memory of deleted records freed) only when
+ * the outermost one ends. Record pointers stay valid across a rollback
+ * for records that exist again afterwards. Record numbers are not given
+ * back: IDs of rolled-back inserts are never reused, as in Salesforce.
+ */
+size_t store_savepoint(struct store *s);
+void store_rollback(struct store *s, size_t mark);
+void store_release(struct store *s, size_t mark);
+
 /* By 15-character ID; NULL when absent. Borrowed. */
 struct record *store_get(const struct store *s, const char *id15);
 

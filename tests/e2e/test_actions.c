@@ -17,64 +17,16 @@
 
 #define FLOW "/services/data/v62.0/actions/custom/flow/"
 
-struct actions {
-    struct simtest sim;
-    char auth[256]; /* "Authorization: Bearer …" */
-};
-
-static int
-start_org(void **state, const char *fixture)
-{
-    struct actions *a = calloc(1, sizeof(*a));
-    const char *args[] = {"--org", simtest_fixture(fixture), NULL};
-    json_t *tok;
-
-    simtest_start(&a->sim, args);
-    tok = httpc_send_json(a->sim.http, "POST", "/__sim/tokens", NULL, NULL);
-    snprintf(a->auth, sizeof(a->auth), "Authorization: Bearer %s",
-             json_string_value(json_object_get(tok, "access_token")));
-    json_decref(tok);
-    *state = a;
-    return 0;
-}
-
 static int
 start_flows(void **state)
 {
-    return start_org(state, "orgs/flows-apex.json");
+    return simtest_setup_org_session(state, "orgs/flows-apex.json");
 }
 
 static int
 start_person(void **state)
 {
-    return start_org(state, "orgs/person-accounts.json");
-}
-
-static int
-stop(void **state)
-{
-    struct actions *a = *state;
-
-    assert_int_equal(simtest_stop(&a->sim), 0);
-    free(a);
-    return 0;
-}
-
-/* Sends JSON with the Bearer token; returns the parsed answer. */
-static json_t *
-call(struct actions *a, const char *method, const char *path, const char *body,
-     long *status)
-{
-    const char *headers[] = {a->auth, NULL};
-    struct http_result r;
-    json_t *j;
-
-    httpc_request(a->sim.http, method, path, body ? "application/json" : NULL,
-                  body, body ? strlen(body) : 0, headers, &r);
-    *status = r.status;
-    j = json_loadb(r.body, r.body_len, JSON_DECODE_ANY, NULL);
-    http_result_free(&r);
-    return j;
+    return simtest_setup_org_session(state, "orgs/person-accounts.json");
 }
 
 static const char *
@@ -84,13 +36,13 @@ str(json_t *j, const char *key)
 }
 
 static json_t *
-record(struct actions *a, const char *object, size_t i)
+record(struct simtest *t, const char *object, size_t i)
 {
     char path[64];
     json_t *all, *r;
 
     snprintf(path, sizeof(path), "/__sim/records/%s", object);
-    all = httpc_get_json(a->sim.http, path, NULL);
+    all = httpc_get_json(t->http, path, NULL);
     r = json_incref(json_array_get(all, i));
     json_decref(all);
     return r;
@@ -99,13 +51,14 @@ record(struct actions *a, const char *object, size_t i)
 static void
 test_flow_creates_lead(void **state)
 {
-    struct actions *a = *state;
+    struct simtest *t = *state;
     long st;
-    json_t *j = call(a, "POST", FLOW "Create_Lead_From_Webhook",
-                     "{\"inputs\":[{\"firstName\":\"Ada\",\"lastName\":"
-                     "\"Lovelace\",\"company\":\"Acme\",\"email\":"
-                     "\"ada@example.com\",\"caseType\":\"Auto Accident\"}]}",
-                     &st),
+    json_t *j = simtest_api_json(
+               t, "POST", FLOW "Create_Lead_From_Webhook",
+               "{\"inputs\":[{\"firstName\":\"Ada\",\"lastName\":"
+               "\"Lovelace\",\"company\":\"Acme\",\"email\":"
+               "\"ada@example.com\",\"caseType\":\"Auto Accident\"}]}",
+               NULL, &st),
            *res = json_array_get(j, 0), *lead;
 
     assert_int_equal(st, 200);
@@ -118,7 +71,7 @@ test_flow_creates_lead(void **state)
     assert_string_equal(
         str(json_object_get(res, "outputValues"), "Flow__InterviewStatus"),
         "Finished");
-    lead = record(a, "Lead", 0);
+    lead = record(t, "Lead", 0);
     assert_string_equal(str(json_object_get(res, "outputValues"), "leadId"),
                         str(lead, "Id"));
     assert_string_equal(str(lead, "case_type__c"), "Auto Accident");
@@ -130,13 +83,14 @@ test_flow_creates_lead(void **state)
 static void
 test_flow_batch_with_a_failing_interview(void **state)
 {
-    struct actions *a = *state;
+    struct simtest *t = *state;
     long st;
-    json_t *j = call(a, "POST", FLOW "Create_Lead_From_Webhook",
-                     "{\"inputs\":[{\"lastName\":\"Good\",\"company\":\"A\"},"
-                     "{\"lastName\":\"Bad\",\"company\":\"B\",\"caseType\":"
-                     "\"auto accident\"},{\"company\":\"C\"}]}",
-                     &st),
+    json_t *j = simtest_api_json(
+               t, "POST", FLOW "Create_Lead_From_Webhook",
+               "{\"inputs\":[{\"lastName\":\"Good\",\"company\":\"A\"},"
+               "{\"lastName\":\"Bad\",\"company\":\"B\",\"caseType\":"
+               "\"auto accident\"},{\"company\":\"C\"}]}",
+               NULL, &st),
            *bad, *err;
 
     assert_int_equal(st, 400);
@@ -157,16 +111,17 @@ test_flow_batch_with_a_failing_interview(void **state)
         "ExceptionCode values in the SOAP API Developer Guide.");
     err = json_array_get(json_object_get(json_array_get(j, 2), "errors"), 0);
     assert_string_equal(str(err, "statusCode"), "REQUIRED_FIELD_MISSING");
-    assert_int_equal(simtest_count(&a->sim, "Lead"), 1);
+    assert_int_equal(simtest_count(t, "Lead"), 1);
     json_decref(j);
 }
 
 static void
 test_flow_unknown_inactive_and_bad_input(void **state)
 {
-    struct actions *a = *state;
+    struct simtest *t = *state;
     long st;
-    json_t *j = call(a, "POST", FLOW "No_Such_Flow", "{\"inputs\":[{}]}", &st);
+    json_t *j = simtest_api_json(t, "POST", FLOW "No_Such_Flow",
+                                 "{\"inputs\":[{}]}", NULL, &st);
     char *text = json_dumps(j, JSON_COMPACT);
 
     assert_int_equal(st, 400);
@@ -179,42 +134,45 @@ test_flow_unknown_inactive_and_bad_input(void **state)
                         "[]}],\"outputValues\":null}]");
     free(text);
     json_decref(j);
-    j = call(a, "POST", FLOW "Old_Intake", "{\"inputs\":[{}]}", &st);
+    j = simtest_api_json(t, "POST", FLOW "Old_Intake", "{\"inputs\":[{}]}",
+                         NULL, &st);
     assert_int_equal(st, 400);
     json_decref(j);
-    j = call(a, "POST", FLOW "Create_Lead_From_Webhook",
-             "{\"inputs\":[{\"lastName\":\"X\",\"shoeSize\":\"9\"}]}", &st);
+    j = simtest_api_json(
+        t, "POST", FLOW "Create_Lead_From_Webhook",
+        "{\"inputs\":[{\"lastName\":\"X\",\"shoeSize\":\"9\"}]}", NULL, &st);
     assert_int_equal(st, 400);
     assert_string_equal(
         str(json_array_get(json_object_get(json_array_get(j, 0), "errors"), 0),
             "message"),
         "Couldn't find an input parameter named shoeSize");
     json_decref(j);
-    j = call(a, "POST", FLOW "Create_Lead_From_Webhook", "{\"lastName\":1}",
-             &st);
+    j = simtest_api_json(t, "POST", FLOW "Create_Lead_From_Webhook",
+                         "{\"lastName\":1}", NULL, &st);
     assert_int_equal(st, 400);
     assert_string_equal(str(json_array_get(j, 0), "errorCode"),
                         "JSON_PARSER_ERROR");
     json_decref(j);
-    assert_int_equal(simtest_count(&a->sim, "Lead"), 0);
+    assert_int_equal(simtest_count(t, "Lead"), 0);
 }
 
 static void
 test_flow_contact_with_account(void **state)
 {
-    struct actions *a = *state;
+    struct simtest *t = *state;
     long st;
-    json_t *j = call(a, "POST", FLOW "Create_Contact_And_Account",
-                     "{\"inputs\":[{\"firstName\":\"Grace\",\"lastName\":"
-                     "\"Hopper\",\"company\":\"Navy\",\"email\":"
-                     "\"grace@example.com\"}]}",
-                     &st),
+    json_t *j = simtest_api_json(
+               t, "POST", FLOW "Create_Contact_And_Account",
+               "{\"inputs\":[{\"firstName\":\"Grace\",\"lastName\":"
+               "\"Hopper\",\"company\":\"Navy\",\"email\":"
+               "\"grace@example.com\"}]}",
+               NULL, &st),
            *out = json_object_get(json_array_get(j, 0), "outputValues"),
            *contact, *account;
 
     assert_int_equal(st, 200);
-    contact = record(a, "Contact", 0);
-    account = record(a, "Account", 0);
+    contact = record(t, "Contact", 0);
+    account = record(t, "Account", 0);
     assert_string_equal(str(account, "Name"), "Navy");
     assert_string_equal(str(contact, "AccountId"), str(account, "Id"));
     assert_string_equal(str(out, "contactId"), str(contact, "Id"));
@@ -223,23 +181,24 @@ test_flow_contact_with_account(void **state)
     json_decref(account);
     json_decref(j);
     /* A Contact that fails rolls its Account back. */
-    j = call(a, "POST", FLOW "Create_Contact_And_Account",
-             "{\"inputs\":[{\"firstName\":\"No\",\"company\":\"Orphan\"}]}",
-             &st);
+    j = simtest_api_json(
+        t, "POST", FLOW "Create_Contact_And_Account",
+        "{\"inputs\":[{\"firstName\":\"No\",\"company\":\"Orphan\"}]}", NULL,
+        &st);
     assert_int_equal(st, 400);
     json_decref(j);
-    assert_int_equal(simtest_count(&a->sim, "Account"), 1);
-    assert_int_equal(simtest_count(&a->sim, "Contact"), 1);
+    assert_int_equal(simtest_count(t, "Account"), 1);
+    assert_int_equal(simtest_count(t, "Contact"), 1);
 }
 
 static void
 test_flow_needs_a_session(void **state)
 {
-    struct actions *a = *state;
+    struct simtest *t = *state;
     struct http_result r;
     const char *body = "{\"inputs\":[{\"lastName\":\"X\"}]}";
 
-    httpc_request(a->sim.http, "POST", FLOW "Create_Lead_From_Webhook",
+    httpc_request(t->http, "POST", FLOW "Create_Lead_From_Webhook",
                   "application/json", body, strlen(body), NULL, &r);
     assert_int_equal(r.status, 401);
     assert_string_equal(r.body, "[{\"message\":\"Session expired or invalid\","
@@ -250,15 +209,16 @@ test_flow_needs_a_session(void **state)
 static void
 test_flow_list_and_describe(void **state)
 {
-    struct actions *a = *state;
+    struct simtest *t = *state;
     long st;
-    json_t *j =
-        call(a, "GET", "/services/data/v62.0/actions/custom/flow", NULL, &st);
+    json_t *j = simtest_api_json(
+        t, "GET", "/services/data/v62.0/actions/custom/flow", NULL, NULL, &st);
 
     assert_int_equal(st, 200);
     assert_int_equal(json_array_size(json_object_get(j, "actions")), 2);
     json_decref(j);
-    j = call(a, "GET", FLOW "Create_Lead_From_Webhook", NULL, &st);
+    j = simtest_api_json(t, "GET", FLOW "Create_Lead_From_Webhook", NULL, NULL,
+                         &st);
     assert_int_equal(st, 200);
     assert_int_equal(json_array_size(json_object_get(j, "inputs")), 7);
     json_decref(j);
@@ -267,15 +227,16 @@ test_flow_list_and_describe(void **state)
 static void
 test_apex_creates_with_configured_answer(void **state)
 {
-    struct actions *a = *state;
+    struct simtest *t = *state;
     long st;
-    json_t *j = call(a, "POST", "/services/apexrest/leads/v1/intake",
-                     "{\"firstName\":\"Zo\\u00eb\",\"lastName\":\"Mller\","
-                     "\"company\":\"Acme\",\"contact\":{\"email\":"
-                     "\"zoe@example.com\"},\"custom\":{\"caseType\":"
-                     "\"Slip and Fall\"}}",
-                     &st),
-           *lead = record(a, "Lead", 0);
+    json_t *j = simtest_api_json(
+               t, "POST", "/services/apexrest/leads/v1/intake",
+               "{\"firstName\":\"Zo\\u00eb\",\"lastName\":\"Mller\","
+               "\"company\":\"Acme\",\"contact\":{\"email\":"
+               "\"zoe@example.com\"},\"custom\":{\"caseType\":"
+               "\"Slip and Fall\"}}",
+               NULL, &st),
+           *lead = record(t, "Lead", 0);
 
     assert_int_equal(st, 201);
     assert_string_equal(str(j, "status"), "created");
@@ -290,12 +251,13 @@ test_apex_creates_with_configured_answer(void **state)
 static void
 test_apex_failures(void **state)
 {
-    struct actions *a = *state;
+    struct simtest *t = *state;
     long st;
     json_t *j;
 
-    j = call(a, "POST", "/services/apexrest/leads/v1/intake",
-             "{\"firstName\":\"NoLast\",\"company\":\"Acme\"}", &st);
+    j = simtest_api_json(t, "POST", "/services/apexrest/leads/v1/intake",
+                         "{\"firstName\":\"NoLast\",\"company\":\"Acme\"}",
+                         NULL, &st);
     assert_int_equal(st, 500);
     assert_string_equal(str(json_array_get(j, 0), "errorCode"), "APEX_ERROR");
     assert_string_equal(
@@ -305,42 +267,46 @@ test_apex_failures(void **state)
         "[LastName]: [LastName]\n\nClass.LeadIntakeResource.doPost: line 27, "
         "column 1");
     json_decref(j);
-    j = call(a, "POST", "/services/apexrest/leads/checked",
-             "{\"company\":\"Acme\"}", &st);
+    j = simtest_api_json(t, "POST", "/services/apexrest/leads/checked",
+                         "{\"company\":\"Acme\"}", NULL, &st);
     assert_int_equal(st, 400);
     assert_true(json_is_false(json_object_get(j, "success")));
     json_decref(j);
-    j = call(a, "POST", "/services/apexrest/nothing/here", "{}", &st);
+    j = simtest_api_json(t, "POST", "/services/apexrest/nothing/here", "{}",
+                         NULL, &st);
     assert_int_equal(st, 404);
     assert_string_equal(str(json_array_get(j, 0), "message"),
                         "Could not find a match for URL /nothing/here");
     json_decref(j);
-    j = call(a, "GET", "/services/apexrest/leads/v1/intake", NULL, &st);
+    j = simtest_api_json(t, "GET", "/services/apexrest/leads/v1/intake", NULL,
+                         NULL, &st);
     assert_int_equal(st, 405);
     assert_string_equal(str(json_array_get(j, 0), "message"),
                         "HTTP Method 'GET' not allowed. Allowed are POST");
     json_decref(j);
-    j = call(a, "POST", "/services/apexrest/leads/v1/intake", "{\"bad\":", &st);
+    j = simtest_api_json(t, "POST", "/services/apexrest/leads/v1/intake",
+                         "{\"bad\":", NULL, &st);
     assert_int_equal(st, 400);
     assert_string_equal(str(json_array_get(j, 0), "errorCode"),
                         "JSON_PARSER_ERROR");
     json_decref(j);
-    assert_int_equal(simtest_count(&a->sim, "Lead"), 0);
+    assert_int_equal(simtest_count(t, "Lead"), 0);
 }
 
 static void
 test_flow_creates_person_account(void **state)
 {
-    struct actions *a = *state;
+    struct simtest *t = *state;
     long st;
-    json_t *j = call(a, "POST", FLOW "Create_Person_Account",
-                     "{\"inputs\":[{\"firstName\":\"Jane\",\"lastName\":"
-                     "\"Doe\",\"email\":\"jane@example.com\"}]}",
-                     &st),
+    json_t *j = simtest_api_json(
+               t, "POST", FLOW "Create_Person_Account",
+               "{\"inputs\":[{\"firstName\":\"Jane\",\"lastName\":"
+               "\"Doe\",\"email\":\"jane@example.com\"}]}",
+               NULL, &st),
            *acc;
 
     assert_int_equal(st, 200);
-    acc = record(a, "Account", 0);
+    acc = record(t, "Account", 0);
     assert_true(json_is_true(json_object_get(acc, "IsPersonAccount")));
     assert_string_equal(str(acc, "Name"), "Jane Doe");
     assert_string_equal(str(acc, "PersonEmail"), "jane@example.com");
@@ -356,22 +322,26 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_flow_creates_lead, start_flows,
-                                        stop),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(
-            test_flow_batch_with_a_failing_interview, start_flows, stop),
+            test_flow_batch_with_a_failing_interview, start_flows,
+            simtest_teardown),
         cmocka_unit_test_setup_teardown(
-            test_flow_unknown_inactive_and_bad_input, start_flows, stop),
+            test_flow_unknown_inactive_and_bad_input, start_flows,
+            simtest_teardown),
         cmocka_unit_test_setup_teardown(test_flow_contact_with_account,
-                                        start_flows, stop),
+                                        start_flows, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_flow_needs_a_session, start_flows,
-                                        stop),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_flow_list_and_describe,
-                                        start_flows, stop),
+                                        start_flows, simtest_teardown),
         cmocka_unit_test_setup_teardown(
-            test_apex_creates_with_configured_answer, start_flows, stop),
-        cmocka_unit_test_setup_teardown(test_apex_failures, start_flows, stop),
+            test_apex_creates_with_configured_answer, start_flows,
+            simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_apex_failures, start_flows,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_flow_creates_person_account,
-                                        start_person, stop),
+                                        start_person, simtest_teardown),
     };
 
     return cmocka_run_group_tests_name("e2e_actions", tests, NULL, NULL);

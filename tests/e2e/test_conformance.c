@@ -107,8 +107,7 @@ verdict_of(json_t *report, const char *id)
     json_t *c;
     size_t i;
 
-    json_array_foreach(json_object_get(report, "cases"), i, c)
-    {
+    json_array_foreach(json_object_get(report, "cases"), i, c) {
         if (strcmp(json_string_value(json_object_get(c, "id")), id) == 0)
             return json_string_value(json_object_get(c, "verdict"));
     }

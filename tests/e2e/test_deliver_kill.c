@@ -37,8 +37,6 @@
  * sent whose outcome is not recorded, and a later --resume must finish.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -47,7 +45,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -55,40 +52,35 @@
 
 #include <cmocka.h>
 
+#include "clienttest.h"
+#include "mono.h"
 #include "simtest.h"
 
 #define W2L_PATH "/servlet/servlet.WebToLead"
-#define LEAD_PATH "/services/data/v59.0/sobjects/Lead/"
-#define TOKEN_PATH "/services/oauth2/token"
 #define KILLS_PER_ROUND 5
-#define RUN_TIMEOUT_MS 120000
 /* Each delivery request is held this long by the sim, so that a run
  * spends most of its time sending (and kills land there). */
 #define DELAY_MS 10
 
-struct fx {
-    struct simtest sim;
-    char dir[64];
-    char access[256], refresh[256];
-    uint64_t rng;
-};
-
-static struct fx fx;
+static struct simtest sim;
+static struct clienttest c;
+static uint64_t rng;
 
 /* What one path promises, and the figures of its rounds. */
 struct path;
-typedef void buyer_fn(const struct path *p, const char *file);
+typedef void buyer_fn(const struct path *p);
 
 struct path {
     const char *name;
-    buyer_fn *buyer;
-    int leads;        /* per round */
-    int concurrency;  /* connections; 0: 4 */
-    int budget;       /* Web-to-Lead budget; 0: not Web-to-Lead */
-    int no_doubles;   /* a resend cannot make a second record */
-    const char *via;  /* the endpoint the delay fault holds */
-    int64_t full_ms;  /* a whole run of a round's leads (calibrated) */
-    int64_t start_ms; /* a run with nothing left to send (calibrated) */
+    buyer_fn *buyer;   /* writes the path's buyer to c.buyer */
+    int leads;         /* per round */
+    int concurrency;   /* connections; 0: 4 */
+    int budget;        /* Web-to-Lead budget; 0: not Web-to-Lead */
+    int no_doubles;    /* a resend cannot make a second record */
+    const char *via;   /* the endpoint the delay fault holds */
+    const char *extra; /* patched into the buyer (JSON text), or NULL */
+    int64_t full_ms;   /* a whole run of a round's leads (calibrated) */
+    int64_t start_ms;  /* a run with nothing left to send (calibrated) */
 };
 
 struct figures {
@@ -97,23 +89,14 @@ struct figures {
     long posts, max_used;
 };
 
-static int64_t
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* xorshift64*: the kill delays, repeatable from the printed seed. */
 static uint64_t
 rng_next(void)
 {
-    fx.rng ^= fx.rng >> 12;
-    fx.rng ^= fx.rng << 25;
-    fx.rng ^= fx.rng >> 27;
-    return fx.rng * 2685821657736338717ULL;
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return rng * 2685821657736338717ULL;
 }
 
 static int
@@ -137,57 +120,27 @@ group_setup(void **state)
 
     (void)state;
     args[1] = simtest_fixture("orgs/custom-fields.json");
-    simtest_start(&fx.sim, args);
-    snprintf(fx.dir, sizeof(fx.dir), "/tmp/sfdeliver-kill-XXXXXX");
+    simtest_start(&sim, args);
+    clienttest_init(&c, &sim, "kill");
     if (seed != NULL && *seed != '\0')
-        fx.rng = strtoull(seed, NULL, 10);
+        rng = strtoull(seed, NULL, 10);
     else
-        fx.rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-    if (fx.rng == 0)
-        fx.rng = 1;
+        rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+    if (rng == 0)
+        rng = 1;
     print_message("kill test seed %llu (SFDELIVER_KILL_SEED=%llu repeats "
                   "the delays)\n",
-                  (unsigned long long)fx.rng, (unsigned long long)fx.rng);
-    return mkdtemp(fx.dir) != NULL ? 0 : -1;
+                  (unsigned long long)rng, (unsigned long long)rng);
+    return 0;
 }
 
 static int
 group_teardown(void **state)
 {
-    char cmd[128];
-
     (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", fx.dir);
-    if (system(cmd) != 0)
+    if (clienttest_cleanup(&c) != 0)
         return -1;
-    return simtest_stop(&fx.sim) == 0 ? 0 : -1;
-}
-
-static json_t *
-admin(const char *method, const char *path, const char *body)
-{
-    long status = 0;
-    json_t *j = httpc_send_json(fx.sim.http, method, path, body, &status);
-
-    if (status < 200 || status >= 300)
-        fail_msg("%s %s: status %ld", method, path, status);
-    return j;
-}
-
-static void
-path_in(char *out, size_t n, const char *name)
-{
-    snprintf(out, n, "%s/%s", fx.dir, name);
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
+    return simtest_stop(&sim) == 0 ? 0 : -1;
 }
 
 /* A fresh sim (records, journal, counters, tokens, faults), empty state
@@ -195,79 +148,60 @@ write_file(const char *path, const char *text)
 static void
 reset(const char *via, int delay_ms)
 {
-    char cmd[256], rule[256];
-    json_t *t;
+    char rule[256];
 
-    json_decref(admin("POST", "/__sim/reset", NULL));
-    json_decref(admin("DELETE", "/__sim/faults", NULL));
-    snprintf(cmd, sizeof(cmd), "rm -rf %s/state %s/outcomes.ndjson", fx.dir,
-             fx.dir);
-    assert_int_equal(system(cmd), 0);
-    t = admin("POST", "/__sim/tokens", "{}");
-    snprintf(fx.access, sizeof(fx.access), "%s",
-             json_string_value(json_object_get(t, "access_token")));
-    snprintf(fx.refresh, sizeof(fx.refresh), "%s",
-             json_string_value(json_object_get(t, "refresh_token")));
-    json_decref(t);
+    simtest_reset(&sim);
+    json_decref(simtest_admin(&sim, "DELETE", "/__sim/faults", NULL));
+    clienttest_forget(&c);
+    simtest_login(&sim, "{}");
     if (via == NULL || delay_ms <= 0)
         return;
     snprintf(rule, sizeof(rule),
              "{\"path\":\"%s\",\"action\":\"delay\",\"delay_ms\":%d}", via,
              delay_ms);
-    json_decref(admin("POST", "/__sim/faults", rule));
+    json_decref(simtest_admin(&sim, "POST", "/__sim/faults", rule));
 }
 
 static void
-w2l_buyer(const struct path *p, const char *file)
+w2l_buyer(const struct path *p)
 {
-    char text[2048];
+    json_t *b = clienttest_w2l_buyer(&sim);
 
-    snprintf(text, sizeof(text),
-             "{\"name\":\"kill-w2l\",\"delivery\":{\"url\":\"%s" W2L_PATH
-             "?encoding=UTF-8\",\"content_type\":"
-             "\"application/x-www-form-urlencoded\",\"concurrency\":%d},"
-             "\"mapping\":{\"id\":\"source_lead_id__c\",\"last\":"
-             "\"last_name\",\"company\":\"company\"},"
-             "\"static_fields\":{\"oid\":\"00D000000000001\"},"
-             "\"retry\":{\"max_retries\":2,\"backoff_ms\":1,\"jitter\":false},"
-             "\"web_to_lead\":{\"daily_budget\":%d}}",
-             fx.sim.proc.url, p->concurrency > 0 ? p->concurrency : 4,
-             p->budget);
-    write_file(file, text);
+    clienttest_patch(b,
+                     "{\"name\":\"kill-w2l\",\"delivery\":{\"concurrency\":%d},"
+                     "\"mapping\":{\"id\":\"source_lead_id__c\",\"last\":"
+                     "\"last_name\",\"company\":\"company\"},"
+                     "\"retry\":{\"max_retries\":2,\"backoff_ms\":1,"
+                     "\"jitter\":false},\"web_to_lead\":{\"daily_budget\":%d}}",
+                     p->concurrency > 0 ? p->concurrency : 4, p->budget);
+    clienttest_write_buyer(&c, b, p->extra, NULL);
 }
 
 /* A REST buyer; upsert when extra names the external id field. */
 static void
-rest_buyer_with(const char *file, const char *extra)
+rest_buyer_with(const char *extra)
 {
-    char text[4096];
-
-    snprintf(text, sizeof(text),
-             "{\"name\":\"kill-rest\",\"delivery\":{\"url\":\"%s" LEAD_PATH
-             "\",\"content_type\":\"application/json\",\"concurrency\":4,"
-             "\"headers\":{\"Authorization\":\"Bearer %s\"}%s},"
-             "\"mapping\":{\"id\":\"source_lead_id__c\",\"last\":"
-             "\"LastName\",\"company\":\"Company\"},"
-             "\"auth\":{\"token_url\":\"%s" TOKEN_PATH "\",\"client_id\":"
-             "\"sfsim-client-id\",\"client_secret\":\"sfsim-client-secret\","
-             "\"refresh_token\":\"%s\"},"
-             "\"retry\":{\"max_retries\":2,\"backoff_ms\":1,\"jitter\":false}}",
-             fx.sim.proc.url, fx.access, extra, fx.sim.proc.url, fx.refresh);
-    write_file(file, text);
+    clienttest_write_buyer(&c, clienttest_rest_buyer(&sim),
+                           CLIENTTEST_REST_MAPPING,
+                           "{\"name\":\"kill-rest\",\"delivery\":"
+                           "{\"concurrency\":4},\"retry\":{\"max_retries\":2,"
+                           "\"backoff_ms\":1,\"jitter\":false}}",
+                           extra, NULL);
 }
 
 static void
-rest_create_buyer(const struct path *p, const char *file)
+rest_create_buyer(const struct path *p)
 {
     (void)p;
-    rest_buyer_with(file, "");
+    rest_buyer_with(NULL);
 }
 
 static void
-rest_upsert_buyer(const struct path *p, const char *file)
+rest_upsert_buyer(const struct path *p)
 {
     (void)p;
-    rest_buyer_with(file, ",\"external_id_field\":\"source_lead_id__c\"");
+    rest_buyer_with(
+        "{\"delivery\":{\"external_id_field\":\"source_lead_id__c\"}}");
 }
 
 static struct path paths[] = {
@@ -287,147 +221,29 @@ static struct path paths[] = {
      .via = "/services/data"},
 };
 
-static void
-write_leads(const char *file, const char *prefix, int n)
-{
-    FILE *fp = fopen(file, "w");
-
-    assert_non_null(fp);
-    for (int i = 0; i < n; i++)
-        fprintf(fp,
-                "{\"id\":\"%s-%d\",\"last\":\"Last%d\",\"company\":\"Co\"}\n",
-                prefix, i, i);
-    fclose(fp);
-}
-
-static const char *
-sim_now(char *out, size_t n)
-{
-    json_t *c = admin("GET", "/__sim/clock", NULL);
-
-    snprintf(out, n, "%s", json_string_value(json_object_get(c, "now")));
-    json_decref(c);
-    return out;
-}
-
-struct launch {
-    const char *buyer, *leads;
-    int resume;
-    long fsize_limit; /* RLIMIT_FSIZE in bytes; 0: none */
-    int err_fd;       /* the client's stderr; -1: client.err in the dir */
-};
-
-/* Starts sfdeliver on the command-line interface; its pid. */
+/* Starts sfdeliver on the command-line interface, stderr to client.err
+ * (unless err_fd), with a file size limit when fsize_limit > 0. */
 static pid_t
-launch(const struct launch *l)
+launch(int resume, long fsize_limit, int err_fd)
 {
-    const char *bin = getenv("SFDELIVER");
-    char out[128], st[128], now[64], errlog[128];
-    const char *argv[16];
-    int n = 0, fd;
-    pid_t pid;
-
-    if (bin == NULL)
-        bin = "client/sfdeliver";
-    path_in(out, sizeof(out), "outcomes.ndjson");
-    path_in(st, sizeof(st), "state");
-    path_in(errlog, sizeof(errlog), "client.err");
-    sim_now(now, sizeof(now));
-    argv[n++] = bin;
-    argv[n++] = "--buyer";
-    argv[n++] = l->buyer;
-    argv[n++] = "--leads";
-    argv[n++] = l->leads;
-    argv[n++] = "--outcomes";
-    argv[n++] = out;
-    argv[n++] = "--state";
-    argv[n++] = st;
-    argv[n++] = "--now";
-    argv[n++] = now;
-    if (l->resume)
-        argv[n++] = "--resume";
-    argv[n] = NULL;
-    pid = fork();
-    assert_true(pid != -1);
-    if (pid != 0)
-        return pid;
-    fd = l->err_fd >= 0 ? l->err_fd
-                        : open(errlog, O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd != -1 && getenv("SFDELIVER_TEST_VERBOSE") == NULL)
-        dup2(fd, STDERR_FILENO);
-    if (l->fsize_limit > 0) {
-        struct rlimit rl = {(rlim_t)l->fsize_limit, (rlim_t)l->fsize_limit};
-
-        /* Past the limit a write fails with EFBIG instead of killing. */
-        signal(SIGXFSZ, SIG_IGN);
-        if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
-            _exit(126);
-    }
-    execv(bin, (char *const *)argv);
-    _exit(127);
-}
-
-/* Waits for pid, bounded; its wait status. */
-static int
-wait_exit(pid_t pid)
-{
-    struct timespec ts = {0, 2 * 1000 * 1000};
-    int64_t end = mono_ms() + RUN_TIMEOUT_MS;
-    int status = 0;
-
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (mono_ms() > end) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            fail_msg("sfdeliver did not finish within %d ms", RUN_TIMEOUT_MS);
-        }
-        nanosleep(&ts, NULL);
-    }
-    return status;
+    return clienttest_launch(&c, &(struct clienttest_run){
+                                     .resume = resume,
+                                     .fsize_limit = fsize_limit,
+                                     .err_fd = err_fd,
+                                     .quiet = 1,
+                                 });
 }
 
 /* Runs sfdeliver to its end; exit status 0 required. Its run time. */
 static int64_t
-run_to_end(const char *buyer, const char *leads, int resume)
+run_to_end(int resume)
 {
-    struct launch l = {buyer, leads, resume, 0, -1};
     int64_t t0 = mono_ms();
-    int status = wait_exit(launch(&l));
+    int status = clienttest_wait(launch(resume, 0, -1));
 
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail_msg("sfdeliver exited with status 0x%x (see %s/client.err)",
-                 status, fx.dir);
+        fail_msg("sfdeliver exited with status 0x%x (see %s)", status, c.err);
     return mono_ms() - t0;
-}
-
-/* Every line of the outcomes file, parsed; fails on a line that is not
- * a whole JSON object (a torn line left unrecovered). */
-static json_t *
-outcome_lines(void)
-{
-    char path[128], *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    json_t *all = json_array();
-    long n = 0;
-    FILE *fp;
-
-    path_in(path, sizeof(path), "outcomes.ndjson");
-    fp = fopen(path, "r");
-    if (fp == NULL)
-        return all;
-    while ((len = getline(&line, &cap, fp)) != -1) {
-        json_t *o = json_loadb(line, (size_t)len, 0, NULL);
-
-        n++;
-        if (!json_is_object(o) || line[len - 1] != '\n')
-            fail_msg("outcomes line %ld is not a whole JSON line: %.*s", n,
-                     (int)len, line);
-        json_array_append_new(all, o);
-    }
-    free(line);
-    fclose(fp);
-    return all;
 }
 
 static const char *
@@ -440,11 +256,12 @@ str(json_t *o, const char *key)
 static int
 settled(void)
 {
-    json_t *lines = outcome_lines(), *o;
+    json_t *lines = clienttest_outcome_lines(&c), *o;
     size_t i;
     int n = 0;
 
-    json_array_foreach(lines, i, o) n += strcmp(str(o, "outcome"), "held") != 0;
+    json_array_foreach(lines, i, o)
+        n += strcmp(str(o, "outcome"), "held") != 0;
     json_decref(lines);
     return n;
 }
@@ -453,12 +270,12 @@ settled(void)
 static json_t *
 stored_ids(struct figures *f)
 {
-    json_t *recs = admin("GET", "/__sim/records/Lead", NULL), *rec;
+    json_t *recs = simtest_admin(&sim, "GET", "/__sim/records/Lead", NULL),
+           *rec;
     json_t *ids = json_object();
     size_t i;
 
-    json_array_foreach(recs, i, rec)
-    {
+    json_array_foreach(recs, i, rec) {
         const char *id = str(rec, "source_lead_id__c");
         json_int_t k;
 
@@ -476,22 +293,11 @@ stored_ids(struct figures *f)
 static void
 check_budget(const struct path *p, struct figures *f)
 {
-    json_t *w = admin("GET", "/__sim/webtolead", NULL);
-    json_t *journal = simtest_journal(&fx.sim, 0), *e;
+    json_t *w = simtest_admin(&sim, "GET", "/__sim/webtolead", NULL);
     long used = (long)json_integer_value(json_object_get(w, "used"));
-    long posts = 0;
-    size_t i;
+    long posts = (long)simtest_journal_count(
+        &sim, &(struct simtest_match){.path = W2L_PATH, .status = 200});
 
-    json_array_foreach(
-        json_is_array(journal) ? journal : json_object_get(journal, "entries"),
-        i, e)
-    {
-        const char *path = str(e, "path");
-
-        posts += path != NULL && strcmp(path, W2L_PATH) == 0 &&
-                 json_integer_value(json_object_get(e, "status")) == 200;
-    }
-    json_decref(journal);
     json_decref(w);
     f->posts += posts;
     if (used > f->max_used)
@@ -510,12 +316,12 @@ check_budget(const struct path *p, struct figures *f)
 static void
 check_round(const struct path *p, const char *prefix, struct figures *f)
 {
-    json_t *lines = outcome_lines(), *last = json_object(), *ids, *o;
+    json_t *lines = clienttest_outcome_lines(&c), *last = json_object(), *ids,
+           *o;
     char id[64];
     size_t i;
 
-    json_array_foreach(lines, i, o)
-    {
+    json_array_foreach(lines, i, o) {
         const char *lead = str(o, "lead_id"), *oc = str(o, "outcome");
         json_t *prev;
 
@@ -533,7 +339,7 @@ check_round(const struct path *p, const char *prefix, struct figures *f)
     for (int k = 0; k < p->leads; k++) {
         const char *oc;
 
-        snprintf(id, sizeof(id), "%s-%d", prefix, k);
+        snprintf(id, sizeof(id), "%s%d", prefix, k);
         o = json_object_get(last, id);
         if (o == NULL)
             fail_msg("%s: lead %s has no outcome", p->name, id);
@@ -565,17 +371,15 @@ check_round(const struct path *p, const char *prefix, struct figures *f)
 static void
 calibrate(struct path *p)
 {
-    char buyer[128], leads[128], prefix[64];
+    char prefix[64];
     struct figures ignore = {0};
 
     reset(p->via, DELAY_MS);
-    path_in(buyer, sizeof(buyer), "buyer.json");
-    path_in(leads, sizeof(leads), "leads.ndjson");
-    snprintf(prefix, sizeof(prefix), "cal");
-    p->buyer(p, buyer);
-    write_leads(leads, prefix, p->leads);
-    p->full_ms = run_to_end(buyer, leads, 0);
-    p->start_ms = run_to_end(buyer, leads, 1);
+    snprintf(prefix, sizeof(prefix), "cal-");
+    p->buyer(p);
+    clienttest_write_leads(c.leads, prefix, 0, p->leads, NULL);
+    p->full_ms = run_to_end(0);
+    p->start_ms = run_to_end(1);
     check_round(p, prefix, &ignore);
 }
 
@@ -584,18 +388,15 @@ calibrate(struct path *p)
 static void
 kill_round(struct path *p, int round, int kills, struct figures *f)
 {
-    char buyer[128], leads[128], prefix[64];
+    char prefix[64];
     struct figures r = {0};
     int status;
 
     reset(p->via, DELAY_MS);
-    path_in(buyer, sizeof(buyer), "buyer.json");
-    path_in(leads, sizeof(leads), "leads.ndjson");
-    snprintf(prefix, sizeof(prefix), "r%d", round);
-    p->buyer(p, buyer);
-    write_leads(leads, prefix, p->leads);
+    snprintf(prefix, sizeof(prefix), "r%d-", round);
+    p->buyer(p);
+    clienttest_write_leads(c.leads, prefix, 0, p->leads, NULL);
     for (int k = 0; k < kills; k++) {
-        struct launch l = {buyer, leads, k > 0, 0, -1};
         /* Over the time this run should take, from what is left. */
         int64_t left = p->leads - settled();
         int64_t span = p->start_ms +
@@ -603,7 +404,7 @@ kill_round(struct path *p, int round, int kills, struct figures *f)
         uint64_t us = rng_next() % (uint64_t)(span * 1000);
         struct timespec ts = {(time_t)(us / 1000000),
                               (long)(us % 1000000) * 1000};
-        pid_t pid = launch(&l);
+        pid_t pid = launch(k > 0, 0, -1);
 
         nanosleep(&ts, NULL);
         kill(pid, SIGKILL);
@@ -614,10 +415,10 @@ kill_round(struct path *p, int round, int kills, struct figures *f)
             r.missed++; /* it finished first */
         else
             fail_msg("%s: sfdeliver exited with status 0x%x before the kill "
-                     "(see %s/client.err)",
-                     p->name, status, fx.dir);
+                     "(see %s)",
+                     p->name, status, c.err);
     }
-    run_to_end(buyer, leads, 1);
+    run_to_end(1);
     check_round(p, prefix, &r);
     r.rounds = 1;
     f->rounds += r.rounds;
@@ -699,18 +500,8 @@ test_kill_rest_upsert(void **state)
 static long
 w2l_posts(void)
 {
-    json_t *j = simtest_journal(&fx.sim, 0), *e;
-    long n = 0;
-    size_t i;
-
-    json_array_foreach(j, i, e)
-    {
-        const char *path = str(e, "path");
-
-        n += path != NULL && strcmp(path, W2L_PATH) == 0;
-    }
-    json_decref(j);
-    return n;
+    return (long)simtest_journal_count(
+        &sim, &(struct simtest_match){.path = W2L_PATH});
 }
 
 /* Waits (at most ms) until the journal shows n Web-to-Lead posts. */
@@ -732,10 +523,8 @@ await_posts(long n, int64_t ms)
  * (for 1.5 s), and kills it then: well within its first second.
  */
 static void
-kill_while_held(const char *buyer, const char *leads, const char *held_last,
-                long posted)
+kill_while_held(const char *held_last, long posted)
 {
-    struct launch l = {buyer, leads, 0, 0, -1};
     struct timespec ts = {0, 50 * 1000 * 1000};
     char rule[256];
     int status;
@@ -746,8 +535,8 @@ kill_while_held(const char *buyer, const char *leads, const char *held_last,
              "\"delay_ms\":1500,\"field\":\"last_name\",\"value\":\"%s\","
              "\"times\":1}",
              held_last);
-    json_decref(admin("POST", "/__sim/faults", rule));
-    pid = launch(&l);
+    json_decref(simtest_admin(&sim, "POST", "/__sim/faults", rule));
+    pid = launch(0, 0, -1);
     assert_int_equal(await_posts(posted, 30000), posted);
     /* The next post is on its way, or held by the sim. */
     nanosleep(&ts, NULL);
@@ -771,18 +560,15 @@ test_kill_at_budget_edge(void **state)
         .leads = 8,
         /* One connection: the fifth lead goes once the fourth is done. */
         .concurrency = 1};
-    char buyer[128], leads[128];
     struct figures f = {0};
 
     (void)state;
     reset(NULL, 0);
-    path_in(buyer, sizeof(buyer), "buyer.json");
-    path_in(leads, sizeof(leads), "leads.ndjson");
-    w2l_buyer(&p, buyer);
-    write_leads(leads, "edge", p.leads);
-    kill_while_held(buyer, leads, "Last4", 4);
-    run_to_end(buyer, leads, 1);
-    check_round(&p, "edge", &f);
+    w2l_buyer(&p);
+    clienttest_write_leads(c.leads, "edge-", 0, p.leads, NULL);
+    kill_while_held("Last4", 4);
+    run_to_end(1);
+    check_round(&p, "edge-", &f);
     assert_int_equal(f.delivered, 4);
     assert_int_equal(f.held, 4);
     /* The held post lands (or is dropped) before the next test resets. */
@@ -802,10 +588,11 @@ test_kill_keeps_dedup_history(void **state)
     struct path p = {.name = "web-to-lead, dedup",
                      .budget = 100,
                      .leads = 7,
-                     .concurrency = 1};
+                     .concurrency = 1,
+                     /* Dedup on the last name. */
+                     .extra = "{\"dedup\":{\"fields\":[\"last\"]}}"};
     static const char *const last[] = {"Other0", "Other1", "Same", "Other3",
                                        "Other4", "Other5", "Same"};
-    char buyer[128], leads[128], text[4096];
     struct figures f = {0};
     json_t *lines, *o, *last_line = NULL;
     size_t i;
@@ -813,18 +600,8 @@ test_kill_keeps_dedup_history(void **state)
 
     (void)state;
     reset(NULL, 0);
-    path_in(buyer, sizeof(buyer), "buyer.json");
-    path_in(leads, sizeof(leads), "leads.ndjson");
-    w2l_buyer(&p, buyer);
-    fp = fopen(buyer, "r");
-    assert_non_null(fp);
-    i = fread(text, 1, sizeof(text) - 1, fp);
-    fclose(fp);
-    /* The buyer with "dedup" on the last name, before its closing brace. */
-    snprintf(text + i - 1, sizeof(text) - i + 1,
-             ",\"dedup\":{\"fields\":[\"last\"]}}");
-    write_file(buyer, text);
-    fp = fopen(leads, "w");
+    w2l_buyer(&p);
+    fp = fopen(c.leads, "w");
     assert_non_null(fp);
     for (i = 0; i < 7; i++)
         fprintf(fp,
@@ -832,13 +609,11 @@ test_kill_keeps_dedup_history(void **state)
                 "\"Co\"}\n",
                 i, last[i]);
     fclose(fp);
-    kill_while_held(buyer, leads, "Other3", 3);
-    run_to_end(buyer, leads, 1);
-    snprintf(text, sizeof(text), "dd");
-    check_round(&p, text, &f);
-    lines = outcome_lines();
-    json_array_foreach(lines, i, o)
-    {
+    kill_while_held("Other3", 3);
+    run_to_end(1);
+    check_round(&p, "dd-", &f);
+    lines = clienttest_outcome_lines(&c);
+    json_array_foreach(lines, i, o) {
         if (strcmp(str(o, "lead_id"), "dd-6") == 0)
             last_line = o;
     }
@@ -888,15 +663,14 @@ count_of(const char *hay, const char *needle)
  * said once that it stopped sending. Its stderr (caller frees).
  */
 static char *
-run_stopped(struct launch *l)
+run_stopped(long fsize_limit)
 {
     int fds[2], status;
     char *err;
     pid_t pid;
 
     assert_int_equal(pipe(fds), 0);
-    l->err_fd = fds[1];
-    pid = launch(l);
+    pid = launch(0, fsize_limit, fds[1]);
     close(fds[1]);
     err = read_all(fds[0]);
     close(fds[0]);
@@ -921,29 +695,25 @@ test_full_disk(void **state)
 {
     struct path p = {
         .name = "REST upsert, full disk", .leads = 100, .no_doubles = 1};
-    char buyer[128], leads[128], *err, *sent_at, *lost;
+    char *err, *sent_at, *lost;
     struct figures f = {0};
     json_t *lines, *o, *ids, *reported = json_object();
     int written_delivered = 0, nsent = 0;
-    struct launch l = {buyer, leads, 0, 2048, -1};
     size_t i;
 
     (void)state;
     reset(NULL, 0);
-    path_in(buyer, sizeof(buyer), "buyer.json");
-    path_in(leads, sizeof(leads), "leads.ndjson");
-    rest_upsert_buyer(&p, buyer);
-    write_leads(leads, "full", p.leads);
-    err = run_stopped(&l);
+    rest_upsert_buyer(&p);
+    clienttest_write_leads(c.leads, "full-", 0, p.leads, NULL);
+    err = run_stopped(2048);
     /* The summary repeats the reason, twice. */
     assert_true(count_of(err, "File too large") <= 3);
     assert_non_null(strstr(err, "OUTCOMES NOT RECORDED"));
 
     /* Whole lines only, and what is in the file is true. */
-    lines = outcome_lines();
+    lines = clienttest_outcome_lines(&c);
     assert_true(json_array_size(lines) > 0);
-    json_array_foreach(lines, i, o)
-    {
+    json_array_foreach(lines, i, o) {
         assert_string_equal(str(o, "outcome"), "delivered");
         written_delivered++;
     }
@@ -982,9 +752,9 @@ test_full_disk(void **state)
     free(err);
 
     /* With room again, --resume finishes every lead, none twice. */
-    run_to_end(buyer, leads, 1);
+    run_to_end(1);
     memset(&f, 0, sizeof(f));
-    check_round(&p, "full", &f);
+    check_round(&p, "full-", &f);
     assert_int_equal(f.delivered, p.leads);
     assert_int_equal(f.stored, p.leads);
 }
@@ -1000,30 +770,26 @@ test_budget_unwritable(void **state)
     struct path p = {.name = "web-to-lead, budget file unwritable",
                      .budget = 40,
                      .leads = 10};
-    char buyer[128], leads[128], dir[160], *err;
-    struct launch l = {buyer, leads, 0, 0, -1};
+    char dir[CLIENTTEST_PATH_MAX], *err;
     struct figures f = {0};
     json_t *lines, *o;
     size_t i;
 
     (void)state;
     reset(NULL, 0);
-    path_in(buyer, sizeof(buyer), "buyer.json");
-    path_in(leads, sizeof(leads), "leads.ndjson");
-    w2l_buyer(&p, buyer);
-    write_leads(leads, "nb", p.leads);
-    path_in(dir, sizeof(dir), "state");
+    w2l_buyer(&p);
+    clienttest_write_leads(c.leads, "nb-", 0, p.leads, NULL);
+    clienttest_path(&c, "state", dir, sizeof(dir));
     assert_int_equal(mkdir(dir, 0700), 0);
-    path_in(dir, sizeof(dir), "state/w2l-00D000000000001.json");
+    clienttest_path(&c, "state/w2l-00D000000000001.json", dir, sizeof(dir));
     assert_int_equal(mkdir(dir, 0700), 0);
-    err = run_stopped(&l);
+    err = run_stopped(0);
     assert_non_null(strstr(err, "cannot write the Web-to-Lead budget file"));
     assert_int_equal(w2l_posts(), 0);
-    check_round(&p, "nb", &f);
+    check_round(&p, "nb-", &f);
     assert_int_equal(f.held, p.leads);
-    lines = outcome_lines();
-    json_array_foreach(lines, i, o)
-    {
+    lines = clienttest_outcome_lines(&c);
+    json_array_foreach(lines, i, o) {
         const char *reason = str(o, "reason");
 
         assert_true(strcmp(reason, "state") == 0 ||

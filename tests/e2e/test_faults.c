@@ -4,8 +4,8 @@
  * reset, truncation), lead-field matching in form and JSON bodies, counts,
  * seeded probabilities, and what the journal says.
  *
- * Transport faults are told apart by libcurl's own error codes, so this
- * file uses a plain easy handle for them besides the test HTTP client.
+ * Transport faults are told apart by libcurl's own error codes (the
+ * curl_code of an http_result), each on a connection of its own.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,37 +23,22 @@
 #define W2L "/servlet/servlet.WebToLead?encoding=UTF-8"
 #define OID "oid=00D000000000001"
 
-static size_t
-discard(char *p, size_t size, size_t n, void *arg)
-{
-    (void)p;
-    (void)arg;
-    return size * n;
-}
-
-/* One POST on a fresh connection; the CURLcode, and the status in *st. */
+/* One POST on a fresh connection (a connection kept alive would let
+ * libcurl resend the request unseen); the CURLcode, and the status in
+ * *st. */
 static CURLcode
 raw_post(struct simtest *t, const char *path, const char *ctype,
          const char *body, long *st)
 {
-    CURL *c = curl_easy_init();
-    struct curl_slist *h = NULL;
-    char url[512], ct[128];
+    struct httpc *c = httpc_new(t->proc.url);
+    struct http_result r;
     CURLcode rc;
 
-    snprintf(url, sizeof(url), "%s%s", t->proc.url, path);
-    snprintf(ct, sizeof(ct), "Content-Type: %s", ctype);
-    h = curl_slist_append(h, ct);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 20000L);
-    rc = curl_easy_perform(c);
-    *st = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, st);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
+    httpc_request(c, "POST", path, ctype, body, strlen(body), NULL, &r);
+    rc = (CURLcode)r.curl_code;
+    *st = r.status;
+    http_result_free(&r);
+    httpc_free(c);
     return rc;
 }
 
@@ -104,18 +89,8 @@ rule_count(json_t *arr, size_t i, const char *key)
 static size_t
 journal_verdicts(struct simtest *t, const char *verdict)
 {
-    json_t *j = simtest_journal(t, 0), *e;
-    size_t i, n = 0;
-
-    json_array_foreach(j, i, e)
-    {
-        const char *v = json_string_value(json_object_get(e, "verdict"));
-
-        if (v != NULL && strcmp(v, verdict) == 0)
-            n++;
-    }
-    json_decref(j);
-    return n;
+    return simtest_journal_count(t,
+                                 &(struct simtest_match){.verdict = verdict});
 }
 
 static void

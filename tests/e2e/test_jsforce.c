@@ -2,7 +2,9 @@
  * test_jsforce.c - the real judge of wire fidelity: jsforce, an unmodified
  * and widely used Salesforce client from npm, logs in to the real sfsim,
  * creates, queries, upserts and survives a token expiry by refreshing
- * (tests/e2e/jsforce/check.mjs). `make deps` installs it with npm ci.
+ * (tests/e2e/jsforce/check.mjs), sends arrays of records through sObject
+ * Collections (collections.mjs), and loads and queries through Bulk API
+ * 2.0 (check-bulk.mjs). `make deps` installs it with npm ci.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,21 +18,20 @@
 
 #include "simtest.h"
 
+/* Runs tests/e2e/jsforce/SCRIPT against a sim on fixtures/ORG. */
 static void
-test_jsforce_end_to_end(void **state)
+run_check(const char *script, const char *org)
 {
-    const char *args[] = {"--org", simtest_fixture("orgs/custom-fields.json"),
-                          NULL};
+    const char *args[] = {"--org", simtest_fixture(org), NULL};
     struct simtest t;
     char cmd[1024];
     int timed_out = 0, st;
 
-    (void)state;
     if (access("tests/e2e/jsforce/node_modules/jsforce", F_OK) != 0)
         fail_msg("jsforce is not installed: run `make deps` (npm ci in "
                  "tests/e2e/jsforce)");
     simtest_start(&t, args);
-    snprintf(cmd, sizeof(cmd), "node tests/e2e/jsforce/check.mjs %s",
+    snprintf(cmd, sizeof(cmd), "node tests/e2e/jsforce/%s %s", script,
              t.proc.url);
     st = spawn_shell(cmd, NULL, 60000, &timed_out);
     assert_int_equal(simtest_stop(&t), 0);
@@ -38,11 +39,35 @@ test_jsforce_end_to_end(void **state)
     assert_int_equal(st, 0);
 }
 
+static void
+test_jsforce_end_to_end(void **state)
+{
+    (void)state;
+    run_check("check.mjs", "orgs/custom-fields.json");
+}
+
+/* Arrays through sObject Collections (collections.mjs). */
+static void
+test_jsforce_collections(void **state)
+{
+    (void)state;
+    run_check("collections.mjs", "orgs/custom-fields.json");
+}
+
+static void
+test_jsforce_bulk2(void **state)
+{
+    (void)state;
+    run_check("check-bulk.mjs", "orgs/bulk.json");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsforce_end_to_end),
+        cmocka_unit_test(test_jsforce_collections),
+        cmocka_unit_test(test_jsforce_bulk2),
     };
 
     return cmocka_run_group_tests_name("e2e_jsforce", tests, NULL, NULL);

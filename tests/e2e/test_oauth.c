@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -25,22 +24,13 @@
 static int
 start_refresh_policy(void **state)
 {
-    struct simtest *t = calloc(1, sizeof(*t));
-    char path[] = "/tmp/sfsim-org-XXXXXX";
-    const char *args[] = {"--org", path, NULL};
-    int fd = mkstemp(path);
-
-    dprintf(fd, "{\"users\": [{\"username\": \"u@x.test\", \"password\": "
-                "\"pw\"}, {\"username\": \"noapi@x.test\", \"password\": "
-                "\"pw\", \"api_enabled\": false}],"
-                " \"connected_apps\": [{\"client_id\": \"short\", "
-                "\"client_secret\": \"s\", \"refresh_token_policy\": "
-                "\"expire_after\", \"refresh_token_ttl_seconds\": 3600}]}");
-    close(fd);
-    simtest_start(t, args);
-    unlink(path);
-    *state = t;
-    return 0;
+    return simtest_setup_org_text(
+        state, "{\"users\": [{\"username\": \"u@x.test\", \"password\": "
+               "\"pw\"}, {\"username\": \"noapi@x.test\", \"password\": "
+               "\"pw\", \"api_enabled\": false}],"
+               " \"connected_apps\": [{\"client_id\": \"short\", "
+               "\"client_secret\": \"s\", \"refresh_token_policy\": "
+               "\"expire_after\", \"refresh_token_ttl_seconds\": 3600}]}");
 }
 
 /* POSTs a form to the token endpoint; returns the parsed answer. */
@@ -85,15 +75,12 @@ str(json_t *j, const char *key)
 static long
 use_token(struct simtest *t, const char *token)
 {
-    char hdr[256];
-    const char *headers[] = {hdr, NULL};
     struct http_result r;
     long st;
 
-    snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", token);
-    httpc_request(t->http, "GET", "/services/oauth2/userinfo", NULL, NULL, 0,
-                  headers, &r);
-    st = r.status;
+    simtest_use_token(t, token);
+    st = simtest_api(t, "GET", "/services/oauth2/userinfo", NULL, NULL, NULL,
+                     &r);
     if (st == 401)
         assert_string_equal(r.body, "[{\"message\":\"Session expired or "
                                     "invalid\",\"errorCode\":"
@@ -374,15 +361,13 @@ test_identity_userinfo_introspect(void **state)
 {
     struct simtest *t = *state;
     json_t *pair = mint(t), *j;
-    char hdr[256], form[512], path[256];
-    const char *headers[] = {hdr, NULL};
+    char form[512], path[256];
     struct http_result r;
     long st;
 
-    snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s",
-             str(pair, "access_token"));
+    simtest_use_token(t, str(pair, "access_token"));
     snprintf(path, sizeof(path), "%s", str(pair, "id") + strlen(t->proc.url));
-    httpc_request(t->http, "GET", path, NULL, NULL, 0, headers, &r);
+    simtest_api(t, "GET", path, NULL, NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     j = json_loads(r.body, 0, NULL);
     http_result_free(&r);

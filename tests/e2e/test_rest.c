@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "sfapi.h"
+#include "jsontest.h"
 #include "simtest.h"
 
 #define V "/services/data/v66.0"
@@ -24,92 +25,29 @@
     "[{\"message\":\"The requested resource does not exist\","                 \
     "\"errorCode\":\"NOT_FOUND\"}]"
 
-struct ctx {
-    struct simtest sim;
-    char *token;
-};
-
-static int
-start_org(void **state, const char *fixture)
-{
-    struct ctx *c = calloc(1, sizeof(*c));
-    const char *args[] = {"--org", NULL, NULL};
-
-    if (fixture != NULL)
-        args[1] = simtest_fixture(fixture);
-    simtest_start(&c->sim, fixture != NULL ? args : NULL);
-    c->token = simtest_token(&c->sim);
-    assert_non_null(c->token);
-    *state = c;
-    return 0;
-}
-
 static int
 start_default(void **state)
 {
-    return start_org(state, NULL);
+    return simtest_setup_session(state);
 }
 
 static int
 start_custom(void **state)
 {
-    return start_org(state, "orgs/custom-fields.json");
+    return simtest_setup_org_session(state, "orgs/custom-fields.json");
 }
 
 static int
 start_person(void **state)
 {
-    return start_org(state, "orgs/person-accounts.json");
-}
-
-static int
-stop(void **state)
-{
-    struct ctx *c = *state;
-    int st = simtest_stop(&c->sim);
-
-    free(c->token);
-    free(c);
-    assert_int_equal(st, 0);
-    return 0;
-}
-
-/* One request with the session's bearer token (and an optional header). */
-static long
-rest(struct ctx *c, const char *method, const char *path, const char *ctype,
-     const char *body, const char *header, struct http_result *r)
-{
-    char auth[256];
-    const char *headers[] = {auth, header, NULL};
-
-    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", c->token);
-    assert_int_equal(httpc_request(c->sim.http, method, path, ctype, body,
-                                   body ? strlen(body) : 0, headers, r),
-                     0);
-    return r->status;
-}
-
-static void
-assert_json_equal(json_t *got, const char *expected_text, const char *raw)
-{
-    json_t *want = json_loads(expected_text, JSON_DECODE_ANY, NULL);
-
-    assert_non_null(want);
-    if (got == NULL || !json_equal(got, want)) {
-        fprintf(stderr, "expected: %s\n     got: %s\n", expected_text, raw);
-        fail();
-    }
-    json_decref(want);
+    return simtest_setup_org_session(state, "orgs/person-accounts.json");
 }
 
 /* The body, parsed, equals expected (JSON text); frees r. */
 static void
 assert_body(struct http_result *r, const char *expected)
 {
-    json_t *got = json_loadb(r->body, r->body_len, JSON_DECODE_ANY, NULL);
-
-    assert_json_equal(got, expected, r->body);
-    json_decref(got);
+    assert_json_body(r, expected);
     http_result_free(r);
 }
 
@@ -147,14 +85,14 @@ body_json(const struct http_result *r)
 
 /* Creates a record; returns its 18-character id in out. */
 static const char *
-create(struct ctx *c, const char *object, const char *body, char *out)
+create(struct simtest *c, const char *object, const char *body, char *out)
 {
     struct http_result r;
     char path[128];
     json_t *j;
 
     snprintf(path, sizeof(path), V "/sobjects/%s/", object);
-    if (rest(c, "POST", path, JSON_CT, body, NULL, &r) != 201)
+    if (simtest_api(c, "POST", path, JSON_CT, body, NULL, &r) != 201)
         fprintf(stderr, "create %s: %ld %s\n", object, r.status, r.body);
     assert_int_equal(r.status, 201);
     j = body_json(&r);
@@ -181,22 +119,21 @@ test_resources_and_versions(void **state)
                                       "v066.0", "66.0",  "vx.0"};
     static const char *const served[] = {"sobjects", "query", "queryAll",
                                          "limits"};
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char path[128], want[128], v[64];
     const char *key;
     json_t *j, *val;
     size_t i;
 
-    assert_int_equal(rest(c, "GET", V "/", NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", V "/", NULL, NULL, NULL, &r), 200);
     assert_rest_headers(&r);
     assert_string_equal(http_header(&r, "Sforce-Limit-Info", v, sizeof(v)),
                         "api-usage=1/110000");
     j = body_json(&r);
     for (i = 0; i < sizeof(served) / sizeof(served[0]); i++)
         assert_non_null(json_object_get(j, served[i]));
-    json_object_foreach(j, key, val)
-    {
+    json_object_foreach(j, key, val) {
         snprintf(want, sizeof(want), V "/%s", key);
         assert_string_equal(json_string_value(val), want);
     }
@@ -205,16 +142,17 @@ test_resources_and_versions(void **state)
     assert_int_equal(SFAPI_VERSION_LATEST, 66); /* bad[1] is one past it */
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         snprintf(path, sizeof(path), "/services/data/%s/sobjects", bad[i]);
-        assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 404);
+        assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r),
+                         404);
         assert_body(&r, NOT_FOUND);
     }
-    assert_int_equal(
-        rest(c, "GET", "/services/data/v20.0/sobjects", NULL, NULL, NULL, &r),
-        200);
+    assert_int_equal(simtest_api(c, "GET", "/services/data/v20.0/sobjects",
+                                 NULL, NULL, NULL, &r),
+                     200);
     http_result_free(&r);
-    assert_int_equal(httpc_request(c->sim.http, "GET", V "/sobjects", NULL,
-                                   NULL, 0, NULL, &r),
-                     0);
+    assert_int_equal(
+        httpc_request(c->http, "GET", V "/sobjects", NULL, NULL, 0, NULL, &r),
+        0);
     assert_int_equal(r.status, 401);
     assert_body(&r, "[{\"message\":\"Session expired or invalid\","
                     "\"errorCode\":\"INVALID_SESSION_ID\"}]");
@@ -225,15 +163,16 @@ test_resources_and_versions(void **state)
 
 /* Verdicts of the journal's REST entries, space-separated, into out. */
 static const char *
-rest_verdicts(struct ctx *c, char *out, size_t n)
+rest_verdicts(struct simtest *c, char *out, size_t n)
 {
-    json_t *j = simtest_journal(&c->sim, 0), *e;
+    json_t *j = simtest_journal_find(
+               c, &(struct simtest_match){.path_prefix = "/services/data/v"}),
+           *e;
     size_t i, used = 0;
 
     out[0] = '\0';
-    json_array_foreach(j, i, e)
-    {
-        if (strncmp(str(e, "path"), "/services/data/v", 16) == 0 && used < n)
+    json_array_foreach(j, i, e) {
+        if (used < n)
             used += (size_t)snprintf(out + used, n - used, "%s%s",
                                      used ? " " : "", str(e, "verdict"));
     }
@@ -249,8 +188,7 @@ assert_fields(json_t *rec, const char *expected)
     const char *key;
 
     assert_non_null(want);
-    json_object_foreach(want, key, v)
-    {
+    json_object_foreach(want, key, v) {
         if (!json_equal(json_object_get(rec, key), v)) {
             fprintf(stderr, "field %s: want %s\n", key, expected);
             fail();
@@ -262,18 +200,18 @@ assert_fields(json_t *rec, const char *expected)
 static void
 test_crud(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char id[19], path[160], verdicts[512];
     json_t *j, *e;
 
     assert_int_equal(
-        rest(c, "POST", V "/sobjects/Lead/", JSON_CT,
-             "{\"attributes\":{\"type\":\"Lead\"},\"FirstName\":\"Ada\","
-             "\"LastName\":\"Lovelace\",\"Company\":\"Analytical\","
-             "\"Email\":\"ada@example.com\",\"NumberOfEmployees\":12,"
-             "\"HasOptedOutOfEmail\":true,\"AnnualRevenue\":\"5000\"}",
-             NULL, &r),
+        simtest_api(c, "POST", V "/sobjects/Lead/", JSON_CT,
+                    "{\"attributes\":{\"type\":\"Lead\"},\"FirstName\":\"Ada\","
+                    "\"LastName\":\"Lovelace\",\"Company\":\"Analytical\","
+                    "\"Email\":\"ada@example.com\",\"NumberOfEmployees\":12,"
+                    "\"HasOptedOutOfEmail\":true,\"AnnualRevenue\":\"5000\"}",
+                    NULL, &r),
         201);
     assert_rest_headers(&r);
     j = body_json(&r);
@@ -286,7 +224,7 @@ test_crud(void **state)
     /* A 15-character id works too; the URL carries the request's version. */
     snprintf(path, sizeof(path), "/services/data/v58.0/sobjects/Lead/%.15s",
              id);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_rest_headers(&r);
     j = body_json(&r);
     http_result_free(&r);
@@ -302,16 +240,16 @@ test_crud(void **state)
     json_decref(j);
 
     snprintf(path, sizeof(path), V "/sobjects/Lead/%s", id);
-    assert_int_equal(rest(c, "PATCH", path, JSON_CT,
-                          "{\"Email\":null,\"Title\":\"Countess\","
-                          "\"NumberOfEmployees\":\"13\"}",
-                          NULL, &r),
+    assert_int_equal(simtest_api(c, "PATCH", path, JSON_CT,
+                                 "{\"Email\":null,\"Title\":\"Countess\","
+                                 "\"NumberOfEmployees\":\"13\"}",
+                                 NULL, &r),
                      204);
     assert_int_equal(r.body_len, 0);
     http_result_free(&r);
     snprintf(path, sizeof(path),
              V "/sobjects/Lead/%s?fields=Email,Title,NumberOfEmployees", id);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Lead\",\"url\":\"" V
                  "/sobjects/Lead/%s\"},\"Email\":null,\"Title\":\"Countess\","
@@ -319,16 +257,16 @@ test_crud(void **state)
                  id, id);
 
     snprintf(path, sizeof(path), V "/sobjects/Lead/%s", id);
-    assert_int_equal(rest(c, "DELETE", path, NULL, NULL, NULL, &r), 204);
+    assert_int_equal(simtest_api(c, "DELETE", path, NULL, NULL, NULL, &r), 204);
     http_result_free(&r);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 404);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 404);
     assert_rest_headers(&r);
     assert_body(&r, NOT_FOUND);
-    assert_int_equal(simtest_count(&c->sim, "Lead"), 0);
+    assert_int_equal(simtest_count(c, "Lead"), 0);
 
     assert_string_equal(rest_verdicts(c, verdicts, sizeof(verdicts)),
                         "created ok updated ok deleted error");
-    j = simtest_journal(&c->sim, 0);
+    j = simtest_journal(c, 0);
     e = json_array_get(j, 0);
     assert_string_equal(str(e, "object"), "Lead");
     assert_string_equal(str(e, "record_id"), id);
@@ -407,7 +345,7 @@ static const struct bad_write bad_writes[] = {
 static void
 test_write_errors(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     json_error_t jerr;
     char msg[400], *want;
@@ -418,7 +356,7 @@ test_write_errors(void **state)
         const struct bad_write *b = &bad_writes[i];
 
         assert_int_equal(
-            rest(c, b->method, b->path, b->ctype, b->body, NULL, &r),
+            simtest_api(c, b->method, b->path, b->ctype, b->body, NULL, &r),
             b->status);
         assert_body(&r, b->expected);
     }
@@ -430,33 +368,35 @@ test_write_errors(void **state)
                   "JSON_PARSER_ERROR");
     want = json_dumps(j, 0);
     json_decref(j);
-    assert_int_equal(rest(c, "POST", V "/sobjects/Lead/", JSON_CT,
-                          "{\"LastName\" \"X\"}", NULL, &r),
+    assert_int_equal(simtest_api(c, "POST", V "/sobjects/Lead/", JSON_CT,
+                                 "{\"LastName\" \"X\"}", NULL, &r),
                      400);
     assert_body(&r, want);
     free(want);
-    assert_int_equal(simtest_count(&c->sim, "Lead"), 0);
+    assert_int_equal(simtest_count(c, "Lead"), 0);
 }
 
 static void
 test_update_errors(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char id[19], path[128];
 
     create(c, "Lead", "{\"LastName\":\"X\",\"Company\":\"Y\"}", id);
     snprintf(path, sizeof(path), V "/sobjects/Lead/%s", id);
     assert_int_equal(
-        rest(c, "PATCH", path, JSON_CT, "{\"LastName\":null}", NULL, &r), 400);
+        simtest_api(c, "PATCH", path, JSON_CT, "{\"LastName\":null}", NULL, &r),
+        400);
     assert_body(&r, "[{\"message\":\"Required fields are missing: "
                     "[LastName]\",\"errorCode\":\"REQUIRED_FIELD_MISSING\","
                     "\"fields\":[\"LastName\"]}]");
-    assert_int_equal(rest(c, "PATCH", path, JSON_CT, "{\"Id\":null}", NULL, &r),
-                     400);
+    assert_int_equal(
+        simtest_api(c, "PATCH", path, JSON_CT, "{\"Id\":null}", NULL, &r), 400);
     assert_body(&r, "[{\"message\":\"The Id field should not be specified in "
                     "the sobject data.\",\"errorCode\":\"INVALID_FIELD\"}]");
-    assert_int_equal(rest(c, "PATCH", path, "text/plain", "{}", NULL, &r), 415);
+    assert_int_equal(
+        simtest_api(c, "PATCH", path, "text/plain", "{}", NULL, &r), 415);
     assert_body(&r, "[{\"message\":\"MediaType of 'text/plain' is not "
                     "supported by this resource\",\"errorCode\":"
                     "\"UNSUPPORTED_MEDIA_TYPE\"}]");
@@ -471,8 +411,7 @@ field_of(json_t *describe, const char *name)
     json_t *f;
     size_t i;
 
-    json_array_foreach(json_object_get(describe, "fields"), i, f)
-    {
+    json_array_foreach(json_object_get(describe, "fields"), i, f) {
         if (strcmp(str(f, "name"), name) == 0)
             return f;
     }
@@ -483,12 +422,13 @@ field_of(json_t *describe, const char *name)
 static void
 test_describe(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     json_t *j, *o;
     size_t i;
 
-    assert_int_equal(rest(c, "GET", V "/sobjects", NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", V "/sobjects", NULL, NULL, NULL, &r),
+                     200);
     assert_rest_headers(&r);
     j = body_json(&r);
     http_result_free(&r);
@@ -496,8 +436,7 @@ test_describe(void **state)
     assert_int_equal(json_integer_value(json_object_get(j, "maxBatchSize")),
                      200);
     assert_int_equal(json_array_size(json_object_get(j, "sobjects")), 3);
-    json_array_foreach(json_object_get(j, "sobjects"), i, o)
-    {
+    json_array_foreach(json_object_get(j, "sobjects"), i, o) {
         if (strcmp(str(o, "name"), "Lead") == 0)
             assert_fields(o, "{\"keyPrefix\":\"00Q\",\"label\":\"Lead\","
                              "\"labelPlural\":\"Leads\",\"createable\":true,"
@@ -508,8 +447,8 @@ test_describe(void **state)
     }
     json_decref(j);
 
-    assert_int_equal(rest(c, "GET", V "/sobjects/lead", NULL, NULL, NULL, &r),
-                     200);
+    assert_int_equal(
+        simtest_api(c, "GET", V "/sobjects/lead", NULL, NULL, NULL, &r), 200);
     j = body_json(&r);
     http_result_free(&r);
     assert_string_equal(str(json_object_get(j, "objectDescribe"), "name"),
@@ -517,8 +456,9 @@ test_describe(void **state)
     assert_int_equal(json_array_size(json_object_get(j, "recentItems")), 0);
     json_decref(j);
 
-    assert_int_equal(
-        rest(c, "GET", V "/sobjects/Lead/describe", NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", V "/sobjects/Lead/describe", NULL,
+                                 NULL, NULL, &r),
+                     200);
     j = body_json(&r);
     http_result_free(&r);
     assert_fields(field_of(j, "Email"),
@@ -540,26 +480,26 @@ test_describe(void **state)
                        0),
         "{\"active\":true,\"defaultValue\":true,\"label\":"
         "\"Open - Not Contacted\",\"validFor\":null,\"value\":"
-        "\"Open - Not Contacted\"}",
-        "(Status picklist)");
+        "\"Open - Not Contacted\"}");
     assert_int_equal(json_array_size(json_object_get(j, "recordTypeInfos")), 1);
     json_decref(j);
 
-    assert_int_equal(
-        rest(c, "GET", V "/sobjects/Widget/describe", NULL, NULL, NULL, &r),
-        404);
+    assert_int_equal(simtest_api(c, "GET", V "/sobjects/Widget/describe", NULL,
+                                 NULL, NULL, &r),
+                     404);
     assert_body(&r, NOT_FOUND);
 }
 
 static void
 test_describe_custom(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     json_t *j;
 
-    assert_int_equal(
-        rest(c, "GET", V "/sobjects/Lead/describe", NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", V "/sobjects/Lead/describe", NULL,
+                                 NULL, NULL, &r),
+                     200);
     j = body_json(&r);
     http_result_free(&r);
     assert_fields(field_of(j, "source_lead_id__c"),
@@ -574,15 +514,16 @@ test_describe_custom(void **state)
 static void
 test_upsert(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char id[19], id2[19], path[160];
     json_t *j;
 
-    assert_int_equal(rest(c, "PATCH", V "/sobjects/Lead/source_lead_id__c/L-1",
-                          JSON_CT, "{\"LastName\":\"Up\",\"Company\":\"A\"}",
-                          NULL, &r),
-                     201);
+    assert_int_equal(
+        simtest_api(c, "PATCH", V "/sobjects/Lead/source_lead_id__c/L-1",
+                    JSON_CT, "{\"LastName\":\"Up\",\"Company\":\"A\"}", NULL,
+                    &r),
+        201);
     assert_rest_headers(&r);
     j = body_json(&r);
     snprintf(id, sizeof(id), "%s", str(j, "id"));
@@ -593,8 +534,9 @@ test_upsert(void **state)
                  id);
     /* Case-insensitive key; the body's value for the key is ignored. */
     assert_int_equal(
-        rest(c, "PATCH", V "/sobjects/Lead/source_lead_id__c/l-1", JSON_CT,
-             "{\"FirstName\":\"Ann\",\"source_lead_id__c\":\"L-9\"}", NULL, &r),
+        simtest_api(
+            c, "PATCH", V "/sobjects/Lead/source_lead_id__c/l-1", JSON_CT,
+            "{\"FirstName\":\"Ann\",\"source_lead_id__c\":\"L-9\"}", NULL, &r),
         200);
     assert_bodyf(&r,
                  "{\"id\":\"%s\",\"success\":true,\"errors\":[],"
@@ -602,7 +544,7 @@ test_upsert(void **state)
                  id);
     snprintf(path, sizeof(path),
              V "/sobjects/Lead/%s?fields=FirstName,source_lead_id__c", id);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Lead\",\"url\":\"" V
                  "/sobjects/Lead/%s\"},\"FirstName\":\"Ann\","
@@ -610,30 +552,32 @@ test_upsert(void **state)
                  id, id);
     /* Before v46.0: 204 on update, no "created" on insert. */
     assert_int_equal(
-        rest(c, "PATCH",
-             "/services/data/v45.0/sobjects/Lead/source_lead_id__c/"
-             "L-1",
-             JSON_CT, "{\"FirstName\":\"Bo\"}", NULL, &r),
+        simtest_api(c, "PATCH",
+                    "/services/data/v45.0/sobjects/Lead/source_lead_id__c/"
+                    "L-1",
+                    JSON_CT, "{\"FirstName\":\"Bo\"}", NULL, &r),
         204);
     assert_int_equal(r.body_len, 0);
     http_result_free(&r);
     assert_int_equal(
-        rest(c, "PATCH",
-             "/services/data/v45.0/sobjects/Lead/source_lead_id__c/"
-             "L-2",
-             JSON_CT, "{\"LastName\":\"Two\",\"Company\":\"A\"}", NULL, &r),
+        simtest_api(c, "PATCH",
+                    "/services/data/v45.0/sobjects/Lead/source_lead_id__c/"
+                    "L-2",
+                    JSON_CT, "{\"LastName\":\"Two\",\"Company\":\"A\"}", NULL,
+                    &r),
         201);
     j = body_json(&r);
     snprintf(id2, sizeof(id2), "%s", str(j, "id"));
     json_decref(j);
     assert_bodyf(&r, "{\"id\":\"%s\",\"success\":true,\"errors\":[]}", id2);
-    assert_int_equal(simtest_count(&c->sim, "Lead"), 2);
+    assert_int_equal(simtest_count(c, "Lead"), 2);
 
     /* GET by external ID. */
-    assert_int_equal(rest(c, "GET",
-                          V "/sobjects/Lead/source_lead_id__c/L-2?fields=Id",
-                          NULL, NULL, NULL, &r),
-                     200);
+    assert_int_equal(
+        simtest_api(c, "GET",
+                    V "/sobjects/Lead/source_lead_id__c/L-2?fields=Id", NULL,
+                    NULL, NULL, &r),
+        200);
     assert_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Lead\",\"url\":\"" V
                  "/sobjects/Lead/%s\"},\"Id\":\"%s\"}",
@@ -641,44 +585,48 @@ test_upsert(void **state)
 
     /* Two records with one key: 300 and their URLs. */
     assert_int_equal(
-        rest(c, "PATCH", V "/sobjects/Lead/%s", JSON_CT, "{}", NULL, &r), 404);
+        simtest_api(c, "PATCH", V "/sobjects/Lead/%s", JSON_CT, "{}", NULL, &r),
+        404);
     http_result_free(&r);
     snprintf(path, sizeof(path), V "/sobjects/Lead/%s", id2);
-    assert_int_equal(rest(c, "PATCH", path, JSON_CT,
-                          "{\"source_lead_id__c\":\"L-1\"}", NULL, &r),
+    assert_int_equal(simtest_api(c, "PATCH", path, JSON_CT,
+                                 "{\"source_lead_id__c\":\"L-1\"}", NULL, &r),
                      204);
     http_result_free(&r);
-    assert_int_equal(rest(c, "PATCH", V "/sobjects/Lead/source_lead_id__c/L-1",
-                          JSON_CT, "{\"FirstName\":\"Cy\"}", NULL, &r),
+    assert_int_equal(simtest_api(c, "PATCH",
+                                 V "/sobjects/Lead/source_lead_id__c/L-1",
+                                 JSON_CT, "{\"FirstName\":\"Cy\"}", NULL, &r),
                      300);
     assert_bodyf(&r, "[\"" V "/sobjects/Lead/%s\",\"" V "/sobjects/Lead/%s\"]",
                  id, id2);
 
     /* Not an external ID field; updateOnly; Id as the key. */
-    assert_int_equal(rest(c, "PATCH", V "/sobjects/Lead/Email/a@b.test",
-                          JSON_CT, "{}", NULL, &r),
+    assert_int_equal(simtest_api(c, "PATCH", V "/sobjects/Lead/Email/a@b.test",
+                                 JSON_CT, "{}", NULL, &r),
                      404);
     assert_body(&r, "[{\"message\":\"Provided external ID field does not "
                     "exist or is not accessible: Email\",\"errorCode\":"
                     "\"NOT_FOUND\"}]");
     assert_int_equal(
-        rest(c, "PATCH",
-             V "/sobjects/Lead/source_lead_id__c/L-3?updateOnly=true", JSON_CT,
-             "{\"LastName\":\"Three\",\"Company\":\"A\"}", NULL, &r),
+        simtest_api(c, "PATCH",
+                    V "/sobjects/Lead/source_lead_id__c/L-3?updateOnly=true",
+                    JSON_CT, "{\"LastName\":\"Three\",\"Company\":\"A\"}", NULL,
+                    &r),
         404);
     assert_body(&r, NOT_FOUND);
-    assert_int_equal(simtest_count(&c->sim, "Lead"), 2);
+    assert_int_equal(simtest_count(c, "Lead"), 2);
     snprintf(path, sizeof(path), V "/sobjects/Lead/Id/%s", id);
-    assert_int_equal(
-        rest(c, "PATCH", path, JSON_CT, "{\"FirstName\":\"Di\"}", NULL, &r),
-        200);
+    assert_int_equal(simtest_api(c, "PATCH", path, JSON_CT,
+                                 "{\"FirstName\":\"Di\"}", NULL, &r),
+                     200);
     assert_bodyf(&r,
                  "{\"id\":\"%s\",\"success\":true,\"errors\":[],"
                  "\"created\":false}",
                  id);
     snprintf(path, sizeof(path), "/services/data/v36.0/sobjects/Lead/Id/%s",
              id);
-    assert_int_equal(rest(c, "PATCH", path, JSON_CT, "{}", NULL, &r), 404);
+    assert_int_equal(simtest_api(c, "PATCH", path, JSON_CT, "{}", NULL, &r),
+                     404);
     assert_body(&r, "[{\"message\":\"Provided external ID field does not "
                     "exist or is not accessible: Id\",\"errorCode\":"
                     "\"NOT_FOUND\"}]");
@@ -705,7 +653,7 @@ query_path(const char *soql, char *out, size_t n)
 static void
 test_query(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char a[19], b[19], path[512];
 
@@ -721,7 +669,7 @@ test_query(void **state)
     query_path("SELECT Id, Name, numberofemployees FROM Lead WHERE Email = "
                "'ANN@x.test'",
                path, sizeof(path));
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_rest_headers(&r);
     assert_bodyf(&r,
                  "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":"
@@ -731,7 +679,7 @@ test_query(void **state)
                  a, a);
     query_path("SELECT LastName FROM Lead ORDER BY LastName DESC LIMIT 5", path,
                sizeof(path));
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_bodyf(&r,
                  "{\"totalSize\":2,\"done\":true,\"records\":["
                  "{\"attributes\":{\"type\":\"Lead\",\"url\":\"" V
@@ -741,7 +689,7 @@ test_query(void **state)
                  b, a);
     query_path("SELECT Id FROM Lead WHERE Id = '", path, sizeof(path));
     snprintf(path + strlen(path), sizeof(path) - strlen(path), "%.15s%%27", b);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_bodyf(&r,
                  "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":"
                  "{\"type\":\"Lead\",\"url\":\"" V "/sobjects/Lead/%s\"},"
@@ -749,28 +697,30 @@ test_query(void **state)
                  b, b);
     query_path("SELECT COUNT() FROM Lead WHERE Company != 'Z'", path,
                sizeof(path));
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_body(&r, "{\"totalSize\":2,\"done\":true,\"records\":[]}");
-    assert_int_equal(rest(c, "GET",
-                          "/services/data/v66.0/queryAll?q=SELECT+COUNT()+"
-                          "FROM+Lead",
-                          NULL, NULL, NULL, &r),
-                     200);
+    assert_int_equal(
+        simtest_api(c, "GET",
+                    "/services/data/v66.0/queryAll?q=SELECT+COUNT()+"
+                    "FROM+Lead",
+                    NULL, NULL, NULL, &r),
+        200);
     assert_body(&r, "{\"totalSize\":2,\"done\":true,\"records\":[]}");
 }
 
 static void
 test_query_errors(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char path[512];
 
-    assert_int_equal(rest(c, "GET", V "/query", NULL, NULL, NULL, &r), 400);
+    assert_int_equal(simtest_api(c, "GET", V "/query", NULL, NULL, NULL, &r),
+                     400);
     assert_body(&r, "[{\"message\":\"A query string has to be specified\","
                     "\"errorCode\":\"MALFORMED_QUERY\"}]");
     query_path("SELECT Id FROM no_such_object", path, sizeof(path));
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 400);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 400);
     assert_body(
         &r, "[{\"message\":\"\\nSELECT Id FROM no_such_object\\n          "
             "     ^\\nERROR at Row:1:Column:16\\nsObject type "
@@ -779,7 +729,7 @@ test_query_errors(void **state)
             "entity name. Please reference your WSDL or the describe call "
             "for the appropriate names.\",\"errorCode\":\"INVALID_TYPE\"}]");
     query_path("SELECT Idx FROM Lead", path, sizeof(path));
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 400);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 400);
     assert_body(&r,
                 "[{\"message\":\"\\nSELECT Idx FROM Lead\\n       ^\\nERROR at "
                 "Row:1:Column:8\\nNo such column 'Idx' on entity 'Lead'. If "
@@ -788,12 +738,12 @@ test_query_errors(void **state)
                 "WSDL or the describe call for the appropriate names.\","
                 "\"errorCode\":\"INVALID_FIELD\"}]");
     query_path("SELECT Id Lead", path, sizeof(path));
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 400);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 400);
     assert_body(&r, "[{\"message\":\"\\nSELECT Id Lead\\n          ^\\nERROR "
                     "at Row:1:Column:11\\nunexpected token: Lead\","
                     "\"errorCode\":\"MALFORMED_QUERY\"}]");
-    assert_int_equal(rest(c, "GET", V "/query/01g000000000001AAA-2000", NULL,
-                          NULL, NULL, &r),
+    assert_int_equal(simtest_api(c, "GET", V "/query/01g000000000001AAA-2000",
+                                 NULL, NULL, NULL, &r),
                      400);
     assert_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
                     "\"INVALID_QUERY_LOCATOR\"}]");
@@ -822,7 +772,7 @@ take_page(struct http_result *r, json_t *seen, size_t batch, int done)
 static void
 test_query_paging(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     json_t *seen = json_object();
     char body[96], id[19], *next;
@@ -833,36 +783,39 @@ test_query_paging(void **state)
                  "{\"LastName\":\"L%04d\",\"Company\":\"C\"}", i);
         create(c, "Lead", body, id);
     }
-    assert_int_equal(
-        rest(c, "GET", V "/query?q=SELECT+Id+FROM+Lead", NULL, NULL, NULL, &r),
-        200);
+    assert_int_equal(simtest_api(c, "GET", V "/query?q=SELECT+Id+FROM+Lead",
+                                 NULL, NULL, NULL, &r),
+                     200);
     next = take_page(&r, seen, 2000, 0);
     assert_int_equal(strlen(next), strlen(V "/query/01g") + 15 + 5);
     assert_memory_equal(next, V "/query/01g", strlen(V "/query/01g"));
     assert_string_equal(next + strlen(next) - 5, "-2000");
-    assert_int_equal(rest(c, "GET", next, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", next, NULL, NULL, NULL, &r), 200);
     assert_rest_headers(&r);
     assert_null(take_page(&r, seen, 50, 1));
     assert_int_equal(json_object_size(seen), 2050);
     /* Released after its last page. */
-    assert_int_equal(rest(c, "GET", next, NULL, NULL, NULL, &r), 400);
+    assert_int_equal(simtest_api(c, "GET", next, NULL, NULL, NULL, &r), 400);
     assert_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
                     "\"INVALID_QUERY_LOCATOR\"}]");
     free(next);
 
     /* batchSize, and expiry after 15 idle minutes. */
-    assert_int_equal(rest(c, "GET", V "/query?q=SELECT+Id+FROM+Lead", NULL,
-                          NULL, "Sforce-Query-Options: batchSize=500", &r),
-                     200);
+    assert_int_equal(
+        simtest_api(
+            c, "GET", V "/query?q=SELECT+Id+FROM+Lead", NULL, NULL,
+            (const char *const[]){"Sforce-Query-Options: batchSize=500", NULL},
+            &r),
+        200);
     next = take_page(&r, seen, 500, 0);
     assert_string_equal(next + strlen(next) - 4, "-500");
-    simtest_advance(&c->sim, 14 * 60);
-    assert_int_equal(rest(c, "GET", next, NULL, NULL, NULL, &r), 200);
+    simtest_advance(c, 14 * 60);
+    assert_int_equal(simtest_api(c, "GET", next, NULL, NULL, NULL, &r), 200);
     free(next);
     next = take_page(&r, seen, 500, 0);
     assert_string_equal(next + strlen(next) - 5, "-1000");
-    simtest_advance(&c->sim, 15 * 60);
-    assert_int_equal(rest(c, "GET", next, NULL, NULL, NULL, &r), 400);
+    simtest_advance(c, 15 * 60);
+    assert_int_equal(simtest_api(c, "GET", next, NULL, NULL, NULL, &r), 400);
     assert_body(&r, "[{\"message\":\"invalid query locator\",\"errorCode\":"
                     "\"INVALID_QUERY_LOCATOR\"}]");
     free(next);
@@ -875,35 +828,38 @@ test_query_paging(void **state)
 static void
 test_limits(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char id[19], hdr[64], want[64];
     json_t *j, *api;
 
     create(c, "Lead", "{\"LastName\":\"X\",\"Company\":\"Y\"}", id);
     create(c, "Account", "{\"Name\":\"Acme\"}", id);
-    assert_int_equal(rest(c, "GET", V "/limits", NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", V "/limits", NULL, NULL, NULL, &r),
+                     200);
     assert_rest_headers(&r);
     j = body_json(&r);
     api = json_object_get(j, "DailyApiRequests");
-    assert_json_equal(api, "{\"Max\":110000,\"Remaining\":109997}", r.body);
+    assert_json_equal(api, "{\"Max\":110000,\"Remaining\":109997}");
     snprintf(want, sizeof(want), "api-usage=3/110000");
     assert_string_equal(http_header(&r, "Sforce-Limit-Info", hdr, sizeof(hdr)),
                         want);
     assert_json_equal(json_object_get(j, "DataStorageMB"),
-                      "{\"Max\":10440,\"Remaining\":10439}", r.body);
+                      "{\"Max\":10440,\"Remaining\":10439}");
     assert_json_equal(json_object_get(j, "SingleEmail"),
-                      "{\"Max\":5000,\"Remaining\":5000}", r.body);
+                      "{\"Max\":5000,\"Remaining\":5000}");
     json_decref(j);
     http_result_free(&r);
-    assert_int_equal(rest(c, "GET",
-                          V "/limits/recordCount?sObjects=Lead,Nope,Account",
-                          NULL, NULL, NULL, &r),
-                     200);
+    assert_int_equal(
+        simtest_api(c, "GET",
+                    V "/limits/recordCount?sObjects=Lead,Nope,Account", NULL,
+                    NULL, NULL, &r),
+        200);
     assert_body(&r, "{\"sObjects\":[{\"count\":1,\"name\":\"Lead\"},"
                     "{\"count\":1,\"name\":\"Account\"}]}");
     assert_int_equal(
-        rest(c, "GET", V "/limits/recordCount", NULL, NULL, NULL, &r), 200);
+        simtest_api(c, "GET", V "/limits/recordCount", NULL, NULL, NULL, &r),
+        200);
     assert_body(&r, "{\"sObjects\":[{\"count\":1,\"name\":\"Lead\"},"
                     "{\"count\":0,\"name\":\"Contact\"},"
                     "{\"count\":1,\"name\":\"Account\"}]}");
@@ -915,7 +871,7 @@ test_limits(void **state)
 static void
 test_person_accounts(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char id[19], path[160], contact[19];
     json_t *j;
@@ -928,7 +884,7 @@ test_person_accounts(void **state)
              V "/sobjects/Account/%s?fields=Name,IsPersonAccount,"
                "RecordTypeId,PersonContactId",
              id);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     j = body_json(&r);
     http_result_free(&r);
     assert_fields(j, "{\"Name\":\"Jane Doe\",\"IsPersonAccount\":true,"
@@ -938,7 +894,7 @@ test_person_accounts(void **state)
     assert_memory_equal(contact, "003", 3);
     snprintf(path, sizeof(path),
              V "/sobjects/Contact/%s?fields=Name,Email,AccountId", contact);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Contact\",\"url\":\"" V
                  "/sobjects/Contact/%s\"},\"Name\":\"Jane Doe\",\"Email\":"
@@ -947,13 +903,14 @@ test_person_accounts(void **state)
 
     /* Updates keep the Name and the hidden Contact in step. */
     snprintf(path, sizeof(path), V "/sobjects/Account/%s", id);
-    assert_int_equal(rest(c, "PATCH", path, JSON_CT,
-                          "{\"LastName\":\"Roe\",\"PersonEmail\":null}", NULL,
-                          &r),
+    assert_int_equal(simtest_api(c, "PATCH", path, JSON_CT,
+                                 "{\"LastName\":\"Roe\",\"PersonEmail\":null}",
+                                 NULL, &r),
                      204);
     http_result_free(&r);
     assert_int_equal(
-        rest(c, "PATCH", path, JSON_CT, "{\"Name\":\"X\"}", NULL, &r), 400);
+        simtest_api(c, "PATCH", path, JSON_CT, "{\"Name\":\"X\"}", NULL, &r),
+        400);
     assert_body(&r, "[{\"message\":\"Account: bad field names on "
                     "insert/update call: Name\",\"errorCode\":"
                     "\"INVALID_FIELD_FOR_INSERT_UPDATE\",\"fields\":"
@@ -962,7 +919,7 @@ test_person_accounts(void **state)
              V "/query?q=SELECT+Name,Email+FROM+Contact+WHERE+AccountId+%%3D+"
                "%%27%.15s%%27",
              id);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_bodyf(&r,
                  "{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":"
                  "{\"type\":\"Contact\",\"url\":\"" V
@@ -972,9 +929,9 @@ test_person_accounts(void **state)
 
     /* Deleting the account deletes its Contact. */
     snprintf(path, sizeof(path), V "/sobjects/Account/%s", id);
-    assert_int_equal(rest(c, "DELETE", path, NULL, NULL, NULL, &r), 204);
+    assert_int_equal(simtest_api(c, "DELETE", path, NULL, NULL, NULL, &r), 204);
     http_result_free(&r);
-    assert_int_equal(simtest_count(&c->sim, "Contact"), 0);
+    assert_int_equal(simtest_count(c, "Contact"), 0);
 }
 
 static const struct bad_write bad_accounts[] = {
@@ -1008,27 +965,27 @@ static const struct bad_write bad_accounts[] = {
 static void
 test_person_account_errors(void **state)
 {
-    struct ctx *c = *state;
+    struct simtest *c = *state;
     struct http_result r;
     char id[19], path[128];
     json_t *j, *rt;
     size_t i;
 
     for (i = 0; i < sizeof(bad_accounts) / sizeof(bad_accounts[0]); i++) {
-        assert_int_equal(rest(c, bad_accounts[i].method, bad_accounts[i].path,
-                              bad_accounts[i].ctype, bad_accounts[i].body, NULL,
-                              &r),
-                         bad_accounts[i].status);
+        assert_int_equal(
+            simtest_api(c, bad_accounts[i].method, bad_accounts[i].path,
+                        bad_accounts[i].ctype, bad_accounts[i].body, NULL, &r),
+            bad_accounts[i].status);
         assert_body(&r, bad_accounts[i].expected);
     }
-    assert_int_equal(simtest_count(&c->sim, "Account"), 0);
+    assert_int_equal(simtest_count(c, "Account"), 0);
     /* A business account: Name, business record type, not a person. */
     create(c, "Account", "{\"Name\":\"Acme\"}", id);
     snprintf(path, sizeof(path),
              V "/sobjects/Account/%s?fields=IsPersonAccount,RecordTypeId,"
                "PersonContactId",
              id);
-    assert_int_equal(rest(c, "GET", path, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(simtest_api(c, "GET", path, NULL, NULL, NULL, &r), 200);
     assert_bodyf(&r,
                  "{\"attributes\":{\"type\":\"Account\",\"url\":\"" V
                  "/sobjects/Account/%s\"},\"IsPersonAccount\":false,"
@@ -1036,9 +993,9 @@ test_person_account_errors(void **state)
                  "null,\"Id\":\"%s\"}",
                  id, id);
     /* The record types are discoverable through describe. */
-    assert_int_equal(
-        rest(c, "GET", V "/sobjects/Account/describe", NULL, NULL, NULL, &r),
-        200);
+    assert_int_equal(simtest_api(c, "GET", V "/sobjects/Account/describe", NULL,
+                                 NULL, NULL, &r),
+                     200);
     j = body_json(&r);
     http_result_free(&r);
     rt = json_object_get(j, "recordTypeInfos");
@@ -1054,23 +1011,31 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_resources_and_versions,
-                                        start_default, stop),
-        cmocka_unit_test_setup_teardown(test_crud, start_default, stop),
-        cmocka_unit_test_setup_teardown(test_write_errors, start_default, stop),
+                                        start_default, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_crud, start_default,
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_write_errors, start_default,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_update_errors, start_default,
-                                        stop),
-        cmocka_unit_test_setup_teardown(test_describe, start_default, stop),
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_describe, start_default,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_describe_custom, start_custom,
-                                        stop),
-        cmocka_unit_test_setup_teardown(test_upsert, start_custom, stop),
-        cmocka_unit_test_setup_teardown(test_query, start_default, stop),
-        cmocka_unit_test_setup_teardown(test_query_errors, start_default, stop),
-        cmocka_unit_test_setup_teardown(test_query_paging, start_default, stop),
-        cmocka_unit_test_setup_teardown(test_limits, start_default, stop),
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_upsert, start_custom,
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_query, start_default,
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_query_errors, start_default,
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_query_paging, start_default,
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_limits, start_default,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_person_accounts, start_person,
-                                        stop),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_person_account_errors,
-                                        start_person, stop),
+                                        start_person, simtest_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

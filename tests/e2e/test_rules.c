@@ -34,35 +34,10 @@
     "&first_name=Ann&last_name=Lee&phone=%28555%29+123-4567&" CASE_TYPE        \
     "=Auto+Accident"
 
-struct rt {
-    struct simtest sim;
-    char auth[256]; /* "Authorization: Bearer ..." */
-};
-
 static int
 start(void **state)
 {
-    struct rt *t = calloc(1, sizeof(*t));
-    const char *args[] = {"--org", simtest_fixture("orgs/law-firm.json"), NULL};
-    json_t *tok;
-
-    simtest_start(&t->sim, args);
-    tok = httpc_send_json(t->sim.http, "POST", "/__sim/tokens", NULL, NULL);
-    snprintf(t->auth, sizeof(t->auth), "Authorization: Bearer %s",
-             json_string_value(json_object_get(tok, "access_token")));
-    json_decref(tok);
-    *state = t;
-    return 0;
-}
-
-static int
-stop(void **state)
-{
-    struct rt *t = *state;
-
-    assert_int_equal(simtest_stop(&t->sim), 0);
-    free(t);
-    return 0;
+    return simtest_setup_org_session(state, "orgs/law-firm.json");
 }
 
 static const char *
@@ -73,29 +48,19 @@ str(json_t *obj, const char *key)
 
 /* The newest request entry of the journal (new reference). */
 static json_t *
-last_entry(struct rt *t)
+last_entry(struct simtest *t)
 {
-    json_t *j = simtest_journal(&t->sim, 0), *e = NULL;
-    size_t i = json_array_size(j);
-
-    while (i-- > 0) {
-        e = json_array_get(j, i);
-        if (strcmp(str(e, "kind"), "request") == 0)
-            break;
-    }
-    json_incref(e);
-    json_decref(j);
-    return e;
+    return simtest_journal_last(t, &(struct simtest_match){.kind = "request"});
 }
 
 /* Posts a web lead; checks Salesforce's answer is the usual success. */
 static void
-post(struct rt *t, const char *form)
+post(struct simtest *t, const char *form)
 {
     struct http_result r;
     char hdr[256];
 
-    assert_int_equal(httpc_post_form(t->sim.http, W2L, form, &r), 200);
+    assert_int_equal(httpc_post_form(t->http, W2L, form, &r), 200);
     assert_string_equal(http_header(&r, "Is-Processed", hdr, sizeof(hdr)),
                         "true");
     assert_non_null(strstr(r.body, "window.location.replace"));
@@ -104,10 +69,10 @@ post(struct rt *t, const char *form)
 
 /* Posts form; asserts the verdict and that detail contains want. */
 static void
-post_expect(struct rt *t, const char *form, const char *verdict,
+post_expect(struct simtest *t, const char *form, const char *verdict,
             const char *want)
 {
-    size_t before = simtest_count(&t->sim, "Lead");
+    size_t before = simtest_count(t, "Lead");
     json_t *e;
 
     post(t, form);
@@ -119,36 +84,17 @@ post_expect(struct rt *t, const char *form, const char *verdict,
             fail_msg("detail \"%s\" lacks \"%s\"", str(e, "detail"), want);
     }
     json_decref(e);
-    assert_int_equal(simtest_count(&t->sim, "Lead"),
+    assert_int_equal(simtest_count(t, "Lead"),
                      before + (strcmp(verdict, "created") == 0));
-}
-
-/* A REST call with the token (and one more header, or NULL). */
-static json_t *
-rest(struct rt *t, const char *method, const char *path, const char *body,
-     const char *header, long *status)
-{
-    const char *headers[] = {t->auth, header, NULL};
-    struct http_result r;
-    json_t *j;
-
-    assert_int_equal(httpc_request(t->sim.http, method, path,
-                                   body ? "application/json" : NULL, body,
-                                   body ? strlen(body) : 0, headers, &r),
-                     0);
-    *status = r.status;
-    j = json_loadb(r.body, r.body_len, JSON_DECODE_ANY, NULL);
-    http_result_free(&r);
-    return j;
 }
 
 /* POSTs a record and expects 201; returns its id in out (19 bytes). */
 static void
-create_ok(struct rt *t, const char *path, const char *body, const char *header,
-          char *out)
+create_ok(struct simtest *t, const char *path, const char *body,
+          const char *header, char *out)
 {
     long st;
-    json_t *j = rest(t, "POST", path, body, header, &st);
+    json_t *j = simtest_api_json(t, "POST", path, body, header, &st);
 
     if (st != 201) {
         char *text = json_dumps(j, 0);
@@ -162,10 +108,11 @@ create_ok(struct rt *t, const char *path, const char *body, const char *header,
 
 /* POSTs body and expects 400; returns the error array (new reference). */
 static json_t *
-create_400(struct rt *t, const char *path, const char *body, const char *header)
+create_400(struct simtest *t, const char *path, const char *body,
+           const char *header)
 {
     long st;
-    json_t *j = rest(t, "POST", path, body, header, &st);
+    json_t *j = simtest_api_json(t, "POST", path, body, header, &st);
 
     assert_int_equal(st, 400);
     assert_true(json_is_array(j));
@@ -195,7 +142,7 @@ expect_error(json_t *e, const char *code, const char *message,
 static void
 test_w2l_validation_rules(void **state)
 {
-    struct rt *t = *state;
+    struct simtest *t = *state;
     json_t *e;
 
     post_expect(t, GOOD_FORM "&email=ann%40example.com", "created", NULL);
@@ -236,7 +183,7 @@ test_w2l_validation_rules(void **state)
 static void
 test_w2l_type_checks(void **state)
 {
-    struct rt *t = *state;
+    struct simtest *t = *state;
     json_t *lead, *e;
 
     /* Restricted picklist: silent, no lead. */
@@ -254,7 +201,7 @@ test_w2l_type_checks(void **state)
             0)),
         "incident_state__c");
     json_decref(e);
-    lead = httpc_get_json(t->sim.http, "/__sim/records/Lead", NULL);
+    lead = httpc_get_json(t->http, "/__sim/records/Lead", NULL);
     e = json_array_get(lead, json_array_size(lead) - 1);
     assert_string_equal(str(e, "Email"), "not-an-email");
     assert_string_equal(str(e, "incident_state__c"), "Oh");
@@ -264,7 +211,7 @@ test_w2l_type_checks(void **state)
 static void
 test_w2l_duplicates_blocked_and_mailed(void **state)
 {
-    struct rt *t = *state;
+    struct simtest *t = *state;
     json_t *mail, *m;
     char id[19];
 
@@ -275,7 +222,7 @@ test_w2l_duplicates_blocked_and_mailed(void **state)
                 "&first_name=Zed&last_name=Ng&phone=5551234567&" CASE_TYPE
                 "=Slip+and+Fall&email=ANN%40Example.com",
                 "rejected_duplicate", "Distro_Lead_Email_Duplicates");
-    mail = httpc_get_json(t->sim.http, "/__sim/mail", NULL);
+    mail = httpc_get_json(t->http, "/__sim/mail", NULL);
     assert_int_equal(json_array_size(mail), 1);
     m = json_array_get(mail, 0);
     assert_string_equal(str(m, "kind"), "w2l_duplicate");
@@ -307,7 +254,7 @@ test_w2l_duplicates_blocked_and_mailed(void **state)
                 NULL);
     post_expect(t, GOOD_FORM "&company=ACME&email=a2%40example.com",
                 "rejected_duplicate", "Standard_Lead_Duplicate_Rule");
-    mail = httpc_get_json(t->sim.http, "/__sim/mail", NULL);
+    mail = httpc_get_json(t->http, "/__sim/mail", NULL);
     assert_int_equal(json_array_size(mail), 3);
     assert_non_null(strstr(str(json_array_get(mail, 2), "body"),
                            "Reason: Use one of these records?"));
@@ -319,7 +266,7 @@ test_w2l_duplicates_blocked_and_mailed(void **state)
 static void
 test_rest_validation_rules(void **state)
 {
-    struct rt *t = *state;
+    struct simtest *t = *state;
     json_t *j, *lead;
     char id[19], path[128];
     long st;
@@ -340,7 +287,7 @@ test_rest_validation_rules(void **state)
     expect_error(json_array_get(j, 2), "FIELD_CUSTOM_VALIDATION_EXCEPTION",
                  "The injury date cannot be in the future.", "injury_date__c");
     json_decref(j);
-    assert_int_equal(simtest_count(&t->sim, "Lead"), 0);
+    assert_int_equal(simtest_count(t, "Lead"), 0);
     lead = last_entry(t);
     assert_string_equal(str(lead, "verdict"), "rejected_validation");
     json_decref(lead);
@@ -352,13 +299,14 @@ test_rest_validation_rules(void **state)
               NULL, id);
     /* Validation rules run on updates too. */
     snprintf(path, sizeof(path), "%s%s", LEADS, id);
-    j = rest(t, "PATCH", path, "{\"Phone\":\"12345\"}", NULL, &st);
+    j = simtest_api_json(t, "PATCH", path, "{\"Phone\":\"12345\"}", NULL, &st);
     assert_int_equal(st, 400);
     expect_error(json_array_get(j, 0), "FIELD_CUSTOM_VALIDATION_EXCEPTION",
                  "Please enter a 10-digit phone number, e.g. (555) 123-4567.",
                  "Phone");
     json_decref(j);
-    j = rest(t, "PATCH", path, "{\"Phone\":\"555 123 9999\"}", NULL, &st);
+    j = simtest_api_json(t, "PATCH", path, "{\"Phone\":\"555 123 9999\"}", NULL,
+                         &st);
     assert_int_equal(st, 204);
     json_decref(j);
 }
@@ -401,7 +349,7 @@ expect_duplicate(json_t *e, const char *rule, int allow_save, const char *alert,
 static void
 test_rest_duplicate_block(void **state)
 {
-    struct rt *t = *state;
+    struct simtest *t = *state;
     char first[19], contact[19];
     json_t *j;
 
@@ -428,7 +376,7 @@ test_rest_duplicate_block(void **state)
                      "Lead Distro AI leads are not duplicated.",
                      "Lead", "Lead_Email_Match", first);
     json_decref(j);
-    assert_int_equal(simtest_count(&t->sim, "Lead"), 1);
+    assert_int_equal(simtest_count(t, "Lead"), 1);
     j = last_entry(t);
     assert_string_equal(str(j, "verdict"), "rejected_duplicate");
     json_decref(j);
@@ -451,7 +399,7 @@ test_rest_duplicate_block(void **state)
 static void
 test_rest_duplicate_alert_and_allow_save(void **state)
 {
-    struct rt *t = *state;
+    struct simtest *t = *state;
     char first[19];
     json_t *j;
     static const char dup[] =
@@ -475,7 +423,7 @@ test_rest_duplicate_alert_and_allow_save(void **state)
             "matchEngine"),
         "FuzzyMatchEngine");
     json_decref(j);
-    assert_int_equal(simtest_count(&t->sim, "Lead"), 1);
+    assert_int_equal(simtest_count(t, "Lead"), 1);
     /* The header exists from v52.0 on; older versions ignore it. */
     j = create_400(t, "/services/data/v51.0/sobjects/Lead/", dup, ALLOW_SAVE);
     assert_string_equal(str(json_array_get(j, 0), "errorCode"),
@@ -483,13 +431,13 @@ test_rest_duplicate_alert_and_allow_save(void **state)
     json_decref(j);
     /* allowSave=true saves past an Allow+Alert rule. */
     create_ok(t, LEADS, dup, ALLOW_SAVE, NULL);
-    assert_int_equal(simtest_count(&t->sim, "Lead"), 2);
+    assert_int_equal(simtest_count(t, "Lead"), 2);
 }
 
 static void
 test_rest_type_checks(void **state)
 {
-    struct rt *t = *state;
+    struct simtest *t = *state;
     json_t *j;
 
     j = create_400(t, LEADS, "{\"FirstName\":\"No\"}", NULL);
@@ -552,7 +500,7 @@ test_rest_type_checks(void **state)
     assert_non_null(strstr(str(json_array_get(j, 0), "message"),
                            "Cannot deserialize instance of int"));
     json_decref(j);
-    assert_int_equal(simtest_count(&t->sim, "Lead"), 0);
+    assert_int_equal(simtest_count(t, "Lead"), 0);
     /* Values arrive as strings and are converted as Salesforce does. */
     create_ok(t, LEADS,
               "{\"LastName\":\"A\",\"Company\":\"B\",\"Phone\":"
@@ -569,8 +517,8 @@ test_rest_type_checks(void **state)
 static int
 start_actions(void **state)
 {
-    struct rt *t;
-    json_t *org, *rules, *tok;
+    struct simtest *t;
+    json_t *org, *rules;
     json_error_t jerr;
     long st;
     char *text;
@@ -592,31 +540,28 @@ start_actions(void **state)
     assert_non_null(rules);
     json_object_update(org, rules);
     text = json_dumps(org, 0);
-    json_decref(httpc_send_json(t->sim.http, "PUT", "/__sim/org", text, &st));
+    json_decref(httpc_send_json(t->http, "PUT", "/__sim/org", text, &st));
     assert_int_equal(st, 200);
     free(text);
     json_decref(org);
     json_decref(rules);
-    tok = httpc_send_json(t->sim.http, "POST", "/__sim/tokens", NULL, NULL);
-    snprintf(t->auth, sizeof(t->auth), "Authorization: Bearer %s",
-             str(tok, "access_token"));
-    json_decref(tok);
+    simtest_login(t, NULL);
     return 0;
 }
 
 static void
 test_flow_applies_rules(void **state)
 {
-    struct rt *t = *state;
+    struct simtest *t = *state;
     const char *flow = "/services/data/v62.0/actions/custom/flow/"
                        "Create_Lead_From_Webhook";
     json_t *j, *err;
     long st;
 
-    j = rest(t, "POST", flow,
-             "{\"inputs\":[{\"lastName\":\"A\",\"company\":\"B\","
-             "\"phone\":\"555-0100\",\"email\":\"a@b.test\"}]}",
-             NULL, &st);
+    j = simtest_api_json(t, "POST", flow,
+                         "{\"inputs\":[{\"lastName\":\"A\",\"company\":\"B\","
+                         "\"phone\":\"555-0100\",\"email\":\"a@b.test\"}]}",
+                         NULL, &st);
     assert_int_equal(st, 400);
     assert_true(
         json_is_false(json_object_get(json_array_get(j, 0), "isSuccess")));
@@ -626,69 +571,69 @@ test_flow_applies_rules(void **state)
                         "FIELD_CUSTOM_VALIDATION_EXCEPTION");
     assert_non_null(strstr(str(err, "message"), "Ten digits, please."));
     json_decref(j);
-    j = rest(t, "POST", flow,
-             "{\"inputs\":[{\"lastName\":\"A\",\"company\":\"B\","
-             "\"phone\":\"555-010-0000\",\"email\":\"a@b.test\"}]}",
-             NULL, &st);
+    j = simtest_api_json(t, "POST", flow,
+                         "{\"inputs\":[{\"lastName\":\"A\",\"company\":\"B\","
+                         "\"phone\":\"555-010-0000\",\"email\":\"a@b.test\"}]}",
+                         NULL, &st);
     assert_int_equal(st, 200);
     json_decref(j);
-    j = rest(t, "POST", flow,
-             "{\"inputs\":[{\"lastName\":\"C\",\"company\":\"D\","
-             "\"phone\":\"555-010-0001\",\"email\":\"A@B.TEST\"}]}",
-             NULL, &st);
+    j = simtest_api_json(t, "POST", flow,
+                         "{\"inputs\":[{\"lastName\":\"C\",\"company\":\"D\","
+                         "\"phone\":\"555-010-0001\",\"email\":\"A@B.TEST\"}]}",
+                         NULL, &st);
     assert_int_equal(st, 400);
     err = json_array_get(json_object_get(json_array_get(j, 0), "errors"), 0);
     assert_non_null(err);
     assert_string_equal(str(err, "statusCode"), "DUPLICATES_DETECTED");
     assert_non_null(strstr(str(err, "message"), "Already here."));
     json_decref(j);
-    assert_int_equal(simtest_count(&t->sim, "Lead"), 1);
+    assert_int_equal(simtest_count(t, "Lead"), 1);
 }
 
 static void
 test_apex_applies_rules(void **state)
 {
-    struct rt *t = *state;
+    struct simtest *t = *state;
     const char *apex = "/services/apexrest/leads/v1/intake";
     json_t *j;
     long st;
 
-    j = rest(t, "POST", apex,
-             "{\"lastName\":\"A\",\"company\":\"B\",\"contact\":"
-             "{\"phone\":\"12\"}}",
-             NULL, &st);
+    j = simtest_api_json(t, "POST", apex,
+                         "{\"lastName\":\"A\",\"company\":\"B\",\"contact\":"
+                         "{\"phone\":\"12\"}}",
+                         NULL, &st);
     assert_int_equal(st, 500);
     assert_string_equal(str(json_array_get(j, 0), "errorCode"), "APEX_ERROR");
     assert_non_null(strstr(str(json_array_get(j, 0), "message"),
                            "FIELD_CUSTOM_VALIDATION_EXCEPTION, Ten digits, "
                            "please.: [Phone]"));
     json_decref(j);
-    j = rest(t, "POST", apex,
-             "{\"lastName\":\"A\",\"company\":\"B\",\"contact\":"
-             "{\"phone\":\"5550100000\",\"email\":\"q@r.test\"}}",
-             NULL, &st);
+    j = simtest_api_json(t, "POST", apex,
+                         "{\"lastName\":\"A\",\"company\":\"B\",\"contact\":"
+                         "{\"phone\":\"5550100000\",\"email\":\"q@r.test\"}}",
+                         NULL, &st);
     assert_int_equal(st, 201);
     json_decref(j);
-    j = rest(t, "POST", apex,
-             "{\"lastName\":\"A\",\"company\":\"B\",\"contact\":"
-             "{\"phone\":\"5550100000\",\"email\":\"Q@R.test\"}}",
-             NULL, &st);
+    j = simtest_api_json(t, "POST", apex,
+                         "{\"lastName\":\"A\",\"company\":\"B\",\"contact\":"
+                         "{\"phone\":\"5550100000\",\"email\":\"Q@R.test\"}}",
+                         NULL, &st);
     assert_int_equal(st, 500);
     assert_non_null(
         strstr(str(json_array_get(j, 0), "message"), "DUPLICATES_DETECTED"));
     json_decref(j);
-    assert_int_equal(simtest_count(&t->sim, "Lead"), 1);
+    assert_int_equal(simtest_count(t, "Lead"), 1);
 }
 
 /* ISNEW() and ISCHANGED() see an update as one (Salesforce semantics). */
 static void
 test_rest_rule_on_changed_field(void **state)
 {
-    struct rt *t = *state;
+    struct simtest *t = *state;
     long st;
     char id[19], path[128];
     json_t *j = httpc_send_json(
-        t->sim.http, "PUT", "/__sim/org",
+        t->http, "PUT", "/__sim/org",
         "{\"validation_rules\": [{\"object\": \"Lead\", \"name\": "
         "\"Email_locked\", \"formula\": \"AND(NOT(ISNEW()), "
         "ISCHANGED(Email))\", \"message\": \"Email cannot change\", "
@@ -698,19 +643,18 @@ test_rest_rule_on_changed_field(void **state)
     assert_int_equal(st, 200);
     json_decref(j);
     /* The new org has the default user only: a session for that user. */
-    j = httpc_send_json(t->sim.http, "POST", "/__sim/tokens", NULL, NULL);
-    snprintf(t->auth, sizeof(t->auth), "Authorization: Bearer %s",
-             str(j, "access_token"));
-    json_decref(j);
+    simtest_login(t, NULL);
     create_ok(t, LEADS,
               "{\"LastName\":\"Lock\",\"Company\":\"A\",\"Email\":"
               "\"a@x.test\"}",
               NULL, id);
     snprintf(path, sizeof(path), "%s%s", LEADS, id);
-    j = rest(t, "PATCH", path, "{\"Phone\":\"5551234567\"}", NULL, &st);
+    j = simtest_api_json(t, "PATCH", path, "{\"Phone\":\"5551234567\"}", NULL,
+                         &st);
     assert_int_equal(st, 204);
     json_decref(j);
-    j = rest(t, "PATCH", path, "{\"Email\":\"b@x.test\"}", NULL, &st);
+    j = simtest_api_json(t, "PATCH", path, "{\"Email\":\"b@x.test\"}", NULL,
+                         &st);
     assert_int_equal(st, 400);
     assert_string_equal(str(json_array_get(j, 0), "errorCode"),
                         "FIELD_CUSTOM_VALIDATION_EXCEPTION");
@@ -723,22 +667,26 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_w2l_validation_rules, start, stop),
+        cmocka_unit_test_setup_teardown(test_w2l_validation_rules, start,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_rest_rule_on_changed_field, start,
-                                        stop),
-        cmocka_unit_test_setup_teardown(test_w2l_type_checks, start, stop),
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_w2l_type_checks, start,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_w2l_duplicates_blocked_and_mailed,
-                                        start, stop),
+                                        start, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_rest_validation_rules, start,
-                                        stop),
-        cmocka_unit_test_setup_teardown(test_rest_duplicate_block, start, stop),
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_rest_duplicate_block, start,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(
-            test_rest_duplicate_alert_and_allow_save, start, stop),
-        cmocka_unit_test_setup_teardown(test_rest_type_checks, start, stop),
+            test_rest_duplicate_alert_and_allow_save, start, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_rest_type_checks, start,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_flow_applies_rules, start_actions,
-                                        stop),
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_apex_applies_rules, start_actions,
-                                        stop),
+                                        simtest_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

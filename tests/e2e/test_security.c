@@ -4,9 +4,6 @@
  * another site or through a foreign host name, and secrets in anything it
  * writes (journal, journal file, logs, admin answers).
  */
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,9 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,16 +26,6 @@
 #define W2L "/servlet/servlet.WebToLead?encoding=UTF-8"
 #define RAW_WAIT_MS 5000
 
-/* The sim's port, from its URL. */
-static int
-port_of(const struct simtest *t)
-{
-    const char *colon = strrchr(t->proc.url, ':');
-
-    assert_non_null(colon);
-    return (int)strtol(colon + 1, NULL, 10);
-}
-
 /*
  * Sends text on a new connection and reads until the server closes it or
  * RAW_WAIT_MS pass; *closed says which. Returns what was read (caller
@@ -49,17 +34,10 @@ port_of(const struct simtest *t)
 static char *
 raw_exchange(const struct simtest *t, const char *text, int *closed)
 {
-    struct sockaddr_in sa;
     struct buf in;
     char chunk[4096];
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = simtest_connect(t, 0);
 
-    assert_true(fd >= 0);
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port_of(t));
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     buf_init(&in, 1 << 20);
     *closed = 0;
@@ -95,12 +73,11 @@ static const char *
 last_verdict(struct simtest *t)
 {
     static char v[64];
-    json_t *j = simtest_journal(t, 0);
+    json_t *e = simtest_journal_last(t, NULL);
 
     snprintf(v, sizeof(v), "%s",
-             json_string_value(json_object_get(
-                 json_array_get(j, json_array_size(j) - 1), "verdict")));
-    json_decref(j);
+             json_string_value(json_object_get(e, "verdict")));
+    json_decref(e);
     return v;
 }
 
@@ -197,9 +174,6 @@ static void
 test_deep_json_refused(void **state)
 {
     struct simtest *t = *state;
-    char *tok = simtest_token(t),
-         *authz = xasprintf("Authorization: Bearer %s", tok);
-    const char *hdr[] = {authz, NULL};
     struct http_result r;
     struct buf b;
     int i;
@@ -210,11 +184,11 @@ test_deep_json_refused(void **state)
     buf_putc(&b, '1');
     for (i = 0; i < 3000; i++)
         buf_putc(&b, '}');
-    assert_int_equal(httpc_request(t->http, "POST",
-                                   "/services/data/v59.0/sobjects/Lead",
-                                   "application/json", b.data, b.len, hdr, &r),
-                     0);
-    assert_int_equal(r.status, 400);
+    simtest_login(t, NULL);
+    assert_int_equal(simtest_api(t, "POST",
+                                 "/services/data/v59.0/sobjects/Lead",
+                                 "application/json", b.data, NULL, &r),
+                     400);
     assert_non_null(strstr(r.body, "maximum parsing depth reached"));
     http_result_free(&r);
     assert_int_equal(httpc_request(t->http, "PUT", "/__sim/org",
@@ -224,8 +198,6 @@ test_deep_json_refused(void **state)
     assert_non_null(strstr(r.body, "body:1:10241: maximum parsing depth"));
     http_result_free(&r);
     buf_free(&b);
-    free(authz);
-    free(tok);
 }
 
 /* A request with extra headers; returns the status, body into *body
@@ -312,9 +284,7 @@ test_salesforce_paths_take_any_origin(void **state)
                                        "Sec-Fetch-Site: cross-site",
                                        "Host: rebind.evil.example", NULL};
     struct simtest *t = *state;
-    char *tok = simtest_token(t),
-         *authz = xasprintf("Authorization: Bearer %s", tok);
-    const char *api[] = {site[0], site[1], authz, NULL};
+    const char *api[] = {site[0], site[1], t->auth, NULL};
 
     assert_int_equal(call(t, "POST", W2L, "application/x-www-form-urlencoded",
                           "oid=00D000000000001&last_name=Form", site, NULL),
@@ -330,8 +300,6 @@ test_salesforce_paths_take_any_origin(void **state)
     assert_int_equal(
         call(t, "GET", "/services/data/v59.0/limits", NULL, NULL, api, NULL),
         200);
-    free(authz);
-    free(tok);
 }
 
 static void
@@ -362,20 +330,12 @@ test_allow_host(void **state)
 static int
 ask_and_stall(const struct simtest *t, const char *path, char *status, size_t n)
 {
-    struct sockaddr_in sa;
     char req[256];
-    int fd = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
+    /* A small window: the kernel takes little of the answer off the sim. */
+    int fd = simtest_connect(t, 4096);
     struct pollfd pfd;
     ssize_t got;
 
-    assert_true(fd >= 0);
-    /* A small window: the kernel takes little of the answer off the sim. */
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port_of(t));
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
     snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
              path);
     assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
@@ -473,18 +433,10 @@ secret_add(struct secrets *s, const char *v)
 static char *
 slurp(const char *path)
 {
-    FILE *fp = fopen(path, "rb");
-    struct buf b;
-    char chunk[4096];
-    size_t n;
+    char *text = test_read_file(path);
 
-    assert_non_null(fp);
-    buf_init(&b, 256 << 20);
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(fp);
-    buf_putc(&b, '\0');
-    return buf_steal(&b, NULL);
+    assert_non_null(text);
+    return text;
 }
 
 static void
@@ -495,57 +447,6 @@ expect_clean(const struct secrets *s, const char *what, const char *text)
     for (i = 0; i < s->n; i++)
         if (strstr(text, s->v[i]) != NULL)
             fail_msg("%s holds the secret \"%s\"", what, s->v[i]);
-}
-
-/*
- * sfsim with stdout and stderr going to files in dir (out, err), so that
- * everything it prints can be searched; args as for simtest_start().
- */
-static void
-start_logged(struct simtest *t, const char *dir, const char *const *args)
-{
-    char out[512], err[512], *text = NULL, *url;
-    const char *argv[32];
-    size_t n = 0, i;
-    pid_t pid;
-
-    snprintf(out, sizeof(out), "%s/out", dir);
-    snprintf(err, sizeof(err), "%s/err", dir);
-    argv[n++] = test_sim_path();
-    argv[n++] = "--port";
-    argv[n++] = "0";
-    for (i = 0; args[i] != NULL && n < 31; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    if ((pid = fork()) == 0) {
-        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-        dup2(o, STDOUT_FILENO);
-        dup2(e, STDERR_FILENO);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    assert_true(pid > 0);
-    memset(t, 0, sizeof(*t));
-    t->proc.pid = pid;
-    t->proc.ready_fd = -1;
-    for (i = 0; i < 1000; i++) { /* at most 10 s */
-        struct timespec ts = {0, 10 * 1000 * 1000};
-
-        free(text);
-        text = access(out, R_OK) == 0 ? slurp(out) : xstrdup("");
-        if (strchr(text, '\n') != NULL)
-            break;
-        nanosleep(&ts, NULL);
-    }
-    url = strstr(text, "sfsim listening on ");
-    assert_non_null(url);
-    url += strlen("sfsim listening on ");
-    url[strcspn(url, "\n")] = '\0';
-    snprintf(t->proc.url, sizeof(t->proc.url), "%s", url);
-    free(text);
-    t->http = httpc_new(t->proc.url);
 }
 
 static json_t *
@@ -733,7 +634,7 @@ test_no_secret_written(void **state)
                 "\"" APP_ID "\", \"client_secret\": \"" APP_SECRET "\", "
                 "\"run_as\": \"u@sec.test\"}]}\n");
     fclose(fp);
-    start_logged(&t, dir, args);
+    simtest_start_logged(&t, dir, args);
     drive_token_endpoint(&t, &s);
     drive_token_uses(&t, &s);
     secret_add(&s, USER_PW);
@@ -797,7 +698,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_admin_refuses_other_sites,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_salesforce_paths_take_any_origin,
-                                        simtest_setup, simtest_teardown),
+                                        simtest_setup_session,
+                                        simtest_teardown),
         cmocka_unit_test_setup_teardown(test_unread_admin_answers_bounded,
                                         simtest_setup, simtest_teardown),
         cmocka_unit_test(test_allow_host),

@@ -11,13 +11,13 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <curl/curl.h>
 
 #include "buf.h"
 #include "simtest.h"
 
 #define W2L "/servlet/servlet.WebToLead?encoding=UTF-8"
 #define OID "00D000000000001"
+#define FORM_CT "application/x-www-form-urlencoded"
 #define EXCEPTION_HEADER                                                       \
     "true Exception:common.exception.SalesforceGenericException"
 
@@ -57,25 +57,16 @@ start_custom(void **state)
     return simtest_setup_org(state, "orgs/custom-fields.json");
 }
 
-/* Verdict of the newest request entry in the journal. */
+/* Verdict of the newest request entry in the journal ("" if none). */
 static const char *
 last_verdict(struct simtest *t, char *out, size_t n)
 {
-    json_t *j = simtest_journal(t, 0);
-    size_t i = json_array_size(j);
+    json_t *e =
+        simtest_journal_last(t, &(struct simtest_match){.kind = "request"});
+    const char *v = json_string_value(json_object_get(e, "verdict"));
 
-    out[0] = '\0';
-    while (i-- > 0) {
-        json_t *e = json_array_get(j, i);
-
-        if (strcmp(json_string_value(json_object_get(e, "kind")), "request") ==
-            0) {
-            snprintf(out, n, "%s",
-                     json_string_value(json_object_get(e, "verdict")));
-            break;
-        }
-    }
-    json_decref(j);
+    snprintf(out, n, "%s", v != NULL ? v : "");
+    json_decref(e);
     return out;
 }
 
@@ -370,38 +361,6 @@ test_bad_bytes_never_crash(void **state)
     json_decref(j);
 }
 
-static size_t
-keep_body(char *p, size_t size, size_t n, void *arg)
-{
-    struct buf *b = arg;
-
-    (void)buf_append(b, p, size * n);
-    return size * n;
-}
-
-/* A POST of len bytes on easy handle c (kept between calls, so its
- * connection is too); the status, the answer in *answer. */
-static long
-post_on(CURL *c, const char *url, const char *body, size_t len,
-        struct buf *answer)
-{
-    struct curl_slist *h = curl_slist_append(NULL, "Expect:");
-    long st = 0;
-
-    buf_reset(answer);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, answer);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 20000L);
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
-    curl_slist_free_all(h);
-    return st;
-}
-
 /*
  * A body over --max-body (1 MiB) is read to its end and dropped, then
  * answered 413: the client, which sends it all before it reads, gets the
@@ -414,28 +373,31 @@ test_oversized_body_413(void **state)
 {
     struct simtest *t = *state;
     size_t n = 2 * 1024 * 1024;
-    char *big = malloc(n + 1), url[512], v[64];
+    char *big = malloc(n + 1), v[64];
     const char *small = "oid=" OID "&last_name=After&company=Acme";
-    CURL *c = curl_easy_init();
-    struct buf answer;
-    long connects = -1;
+    /* A client of its own, so that its one connection is this test's. */
+    struct httpc *c = httpc_new(t->proc.url);
+    struct http_result r;
 
-    buf_init(&answer, 64 * 1024);
     memset(big, 'a', n);
     memcpy(big, "oid=" OID "&description=", 31);
     big[n] = '\0';
-    snprintf(url, sizeof(url), "%s%s", t->proc.url, W2L);
-    assert_int_equal(post_on(c, url, big, n, &answer), 413);
-    assert_non_null(memmem(answer.data, answer.len, "REQUEST_ENTITY_TOO_LARGE",
+    assert_int_equal(httpc_request(c, "POST", W2L, FORM_CT, big, n, NULL, &r),
+                     0);
+    assert_int_equal(r.status, 413);
+    assert_non_null(memmem(r.body, r.body_len, "REQUEST_ENTITY_TOO_LARGE",
                            strlen("REQUEST_ENTITY_TOO_LARGE")));
+    http_result_free(&r);
     assert_int_equal(simtest_count(t, "Lead"), 0);
     assert_string_equal(last_verdict(t, v, sizeof(v)), "body_too_large");
-    assert_int_equal(post_on(c, url, small, strlen(small), &answer), 200);
-    curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
-    assert_int_equal(connects, 0);
+    assert_int_equal(
+        httpc_request(c, "POST", W2L, FORM_CT, small, strlen(small), NULL, &r),
+        0);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.connects, 0);
+    http_result_free(&r);
     assert_int_equal(simtest_count(t, "Lead"), 1);
-    curl_easy_cleanup(c);
-    buf_free(&answer);
+    httpc_free(c);
     free(big);
 }
 

@@ -3,11 +3,15 @@
  */
 #include "httpc.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "xmalloc.h"
@@ -88,7 +92,9 @@ httpc_request(struct httpc *c, const char *method, const char *path,
     curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, 30000L);
     curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
     rc = curl_easy_perform(c->curl);
+    out->curl_code = (int)rc;
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_easy_getinfo(c->curl, CURLINFO_NUM_CONNECTS, &out->connects);
     out->body = buf_steal(&rb, &out->body_len);
     out->headers = buf_steal(&hb, NULL);
     curl_slist_free_all(hl);
@@ -182,9 +188,52 @@ test_sim_path(void)
 }
 
 const char *
+test_client_path(void)
+{
+    const char *p = getenv("SFDELIVER");
+
+    return p != NULL ? p : "client/sfdeliver";
+}
+
+const char *
 test_fixtures_dir(void)
 {
     const char *p = getenv("SFSIM_FIXTURES");
 
     return p != NULL ? p : "fixtures";
+}
+
+char *
+test_read_file(const char *path)
+{
+    struct buf b;
+    char chunk[4096];
+    size_t n;
+    FILE *fp = fopen(path, "r");
+
+    if (fp == NULL)
+        return NULL;
+    buf_init(&b, 256 << 20);
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(fp);
+    buf_putc(&b, '\0');
+    return buf_steal(&b, NULL);
+}
+
+int
+test_dead_port(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+    if (fd == -1)
+        return -1;
+    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
 }

@@ -1,25 +1,129 @@
 /*
- * simtest.c - spawn-and-connect helper for end-to-end tests (simtest.h).
+ * simtest.c - a running sfsim for end-to-end tests (simtest.h).
  */
 #include "simtest.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <cmocka.h>
+
+#include "buf.h"
 #include "err.h"
 #include "xmalloc.h"
+
+#define SIMTEST_STOP_MS 10000
+#define SIMTEST_START_MS 10000
+
+/* A new simtest, session empty. */
+static void
+fresh(struct simtest *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->proc.pid = -1;
+    t->proc.ready_fd = -1;
+}
 
 void
 simtest_start(struct simtest *t, const char *const *args)
 {
     struct sf_err err;
 
+    fresh(t);
     err_clear(&err);
-    if (spawn_sim_start(test_sim_path(), args, 10000, &t->proc, &err) == -1) {
+    if (spawn_sim_start(test_sim_path(), args, SIMTEST_START_MS, &t->proc,
+                        &err) == -1) {
         fprintf(stderr, "simtest: %s\n", err.msg);
         abort();
     }
+    t->http = httpc_new(t->proc.url);
+}
+
+void
+simtest_start_org_text(struct simtest *t, const char *org_text,
+                       const char *const *args)
+{
+    char path[] = "/tmp/sfsim-org-XXXXXX";
+    const char *argv[32] = {"--org", path};
+    size_t n = 2, len = strlen(org_text);
+    int fd = mkstemp(path);
+
+    if (fd == -1 || write(fd, org_text, len) != (ssize_t)len) {
+        fprintf(stderr, "simtest: cannot write %s\n", path);
+        abort();
+    }
+    close(fd);
+    for (size_t i = 0; args != NULL && args[i] != NULL && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    simtest_start(t, argv);
+    unlink(path);
+}
+
+/* Forks sim --port 0 args with stdout to out and stderr to err. */
+static pid_t
+spawn_logged(const char *out, const char *err, const char *const *args)
+{
+    const char *argv[32];
+    size_t n = 0;
+    pid_t pid;
+
+    argv[n++] = test_sim_path();
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    for (size_t i = 0; args != NULL && args[i] != NULL && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    if ((pid = fork()) == 0) {
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+        dup2(o, STDOUT_FILENO);
+        dup2(e, STDERR_FILENO);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+void
+simtest_start_logged(struct simtest *t, const char *dir,
+                     const char *const *args)
+{
+    char out[512], err[512], *text = NULL, *url;
+
+    fresh(t);
+    snprintf(out, sizeof(out), "%s/out", dir);
+    snprintf(err, sizeof(err), "%s/err", dir);
+    t->proc.pid = spawn_logged(out, err, args);
+    assert_true(t->proc.pid > 0);
+    for (int i = 0; i < SIMTEST_START_MS / 10; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+
+        free(text);
+        text = test_read_file(out);
+        if (text == NULL)
+            text = xstrdup("");
+        if (strchr(text, '\n') != NULL)
+            break;
+        nanosleep(&ts, NULL);
+    }
+    url = strstr(text, "sfsim listening on ");
+    assert_non_null(url);
+    url += strlen("sfsim listening on ");
+    url[strcspn(url, "\n")] = '\0';
+    snprintf(t->proc.url, sizeof(t->proc.url), "%s", url);
+    free(text);
     t->http = httpc_new(t->proc.url);
 }
 
@@ -28,11 +132,15 @@ simtest_stop(struct simtest *t)
 {
     httpc_free(t->http);
     t->http = NULL;
-    return spawn_sim_stop(&t->proc, 10000);
+    return spawn_sim_stop(&t->proc, SIMTEST_STOP_MS);
 }
 
-int
-simtest_setup_org(void **state, const char *fixture)
+/* --- cmocka fixtures ------------------------------------------------------ */
+
+/* A started simtest in *state: on org_text, else on fixtures/FIXTURE (NULL:
+ * the default org); logged in with session. */
+static int
+setup(void **state, const char *fixture, const char *org_text, int session)
 {
     struct simtest *t = calloc(1, sizeof(*t));
     const char *args[] = {"--org", NULL, NULL};
@@ -40,7 +148,12 @@ simtest_setup_org(void **state, const char *fixture)
     if (t == NULL)
         return -1;
     args[1] = fixture != NULL ? simtest_fixture(fixture) : NULL;
-    simtest_start(t, fixture != NULL ? args : NULL);
+    if (org_text != NULL)
+        simtest_start_org_text(t, org_text, NULL);
+    else
+        simtest_start(t, fixture != NULL ? args : NULL);
+    if (session)
+        simtest_login(t, NULL);
     *state = t;
     return 0;
 }
@@ -48,7 +161,31 @@ simtest_setup_org(void **state, const char *fixture)
 int
 simtest_setup(void **state)
 {
-    return simtest_setup_org(state, NULL);
+    return setup(state, NULL, NULL, 0);
+}
+
+int
+simtest_setup_org(void **state, const char *fixture)
+{
+    return setup(state, fixture, NULL, 0);
+}
+
+int
+simtest_setup_session(void **state)
+{
+    return setup(state, NULL, NULL, 1);
+}
+
+int
+simtest_setup_org_session(void **state, const char *fixture)
+{
+    return setup(state, fixture, NULL, 1);
+}
+
+int
+simtest_setup_org_text(void **state, const char *org_text)
+{
+    return setup(state, NULL, org_text, 0);
 }
 
 int
@@ -73,13 +210,130 @@ simtest_fixture(const char *name)
     return path;
 }
 
-json_t *
-simtest_journal(struct simtest *t, unsigned long long since)
-{
-    char path[64];
+/* --- the session ---------------------------------------------------------- */
 
-    snprintf(path, sizeof(path), "/__sim/journal?since=%llu", since);
-    return httpc_get_json(t->http, path, NULL);
+/* Copies the string member key of j into out (size n); "" if none. */
+static void
+copy_member(char *out, size_t n, const json_t *j, const char *key)
+{
+    const char *s = json_string_value(json_object_get(j, key));
+
+    snprintf(out, n, "%s", s != NULL ? s : "");
+}
+
+void
+simtest_use_token(struct simtest *t, const char *access_token)
+{
+    snprintf(t->access_token, sizeof(t->access_token), "%s", access_token);
+    t->refresh_token[0] = '\0';
+    snprintf(t->auth, sizeof(t->auth), "Authorization: Bearer %s",
+             t->access_token);
+}
+
+void
+simtest_login(struct simtest *t, const char *body)
+{
+    long st = 0;
+    json_t *j = httpc_send_json(t->http, "POST", "/__sim/tokens", body, &st);
+    const char *access = json_string_value(json_object_get(j, "access_token"));
+
+    if (access == NULL || *access == '\0')
+        fail_msg("simtest_login: POST /__sim/tokens %s: status %ld, no "
+                 "access_token",
+                 body != NULL ? body : "", st);
+    simtest_use_token(t, access);
+    copy_member(t->refresh_token, sizeof(t->refresh_token), j, "refresh_token");
+    json_decref(j);
+}
+
+char *
+simtest_token(struct simtest *t)
+{
+    json_t *j = httpc_send_json(t->http, "POST", "/__sim/tokens", NULL, NULL);
+    const char *tok = json_string_value(json_object_get(j, "access_token"));
+    char *out = tok != NULL ? xstrdup(tok) : NULL;
+
+    json_decref(j);
+    return out;
+}
+
+long
+simtest_api(struct simtest *t, const char *method, const char *path,
+            const char *content_type, const char *body,
+            const char *const *headers, struct http_result *r)
+{
+    const char *all[16];
+    size_t n = 0;
+
+    if (t->auth[0] != '\0')
+        all[n++] = t->auth;
+    for (size_t i = 0; headers != NULL && headers[i] != NULL; i++) {
+        assert_true(n < 15);
+        all[n++] = headers[i];
+    }
+    all[n] = NULL;
+    if (httpc_request(t->http, method, path, content_type, body,
+                      body != NULL ? strlen(body) : 0, all, r) == -1)
+        fail_msg("%s %s: transport error (CURLcode %d)", method, path,
+                 r->curl_code);
+    return r->status;
+}
+
+json_t *
+simtest_api_json(struct simtest *t, const char *method, const char *path,
+                 const char *json_body, const char *header, long *status)
+{
+    const char *headers[] = {header, NULL};
+    struct http_result r;
+    json_t *j;
+
+    *status = simtest_api(t, method, path,
+                          json_body != NULL ? "application/json" : NULL,
+                          json_body, headers, &r);
+    j = json_loadb(r.body, r.body_len, JSON_DECODE_ANY, NULL);
+    http_result_free(&r);
+    return j;
+}
+
+/* --- the admin API -------------------------------------------------------- */
+
+json_t *
+simtest_admin(struct simtest *t, const char *method, const char *path,
+              const char *json_body)
+{
+    long status = 0;
+    json_t *j = httpc_send_json(t->http, method, path, json_body, &status);
+
+    if (status < 200 || status >= 300)
+        fail_msg("%s %s: status %ld", method, path, status);
+    return j;
+}
+
+void
+simtest_reset(struct simtest *t)
+{
+    json_decref(simtest_admin(t, "POST", "/__sim/reset", NULL));
+}
+
+const char *
+simtest_now(struct simtest *t, char *out, size_t n)
+{
+    json_t *c = simtest_admin(t, "GET", "/__sim/clock", NULL);
+
+    copy_member(out, n, c, "now");
+    json_decref(c);
+    return out;
+}
+
+void
+simtest_advance(struct simtest *t, double secs)
+{
+    char body[64];
+    json_t *j;
+
+    snprintf(body, sizeof(body), "{\"advance_seconds\": %.3f}", secs);
+    j = httpc_send_json(t->http, "POST", "/__sim/clock", body, NULL);
+    json_decref(j);
 }
 
 size_t
@@ -96,24 +350,101 @@ simtest_count(struct simtest *t, const char *object)
     return n;
 }
 
-void
-simtest_advance(struct simtest *t, double secs)
-{
-    char body[64];
-    json_t *j;
+/* --- the journal ---------------------------------------------------------- */
 
-    snprintf(body, sizeof(body), "{\"advance_seconds\": %.3f}", secs);
-    j = httpc_send_json(t->http, "POST", "/__sim/clock", body, NULL);
-    json_decref(j);
+json_t *
+simtest_journal(struct simtest *t, unsigned long long since)
+{
+    char path[64];
+
+    snprintf(path, sizeof(path), "/__sim/journal?since=%llu", since);
+    return httpc_get_json(t->http, path, NULL);
 }
 
-char *
-simtest_token(struct simtest *t)
+/* 1 when want is NULL or the string member key of e is want. */
+static int
+str_is(const json_t *e, const char *key, const char *want)
 {
-    json_t *j = httpc_send_json(t->http, "POST", "/__sim/tokens", NULL, NULL);
-    const char *tok = json_string_value(json_object_get(j, "access_token"));
-    char *out = tok != NULL ? xstrdup(tok) : NULL;
+    const char *v = json_string_value(json_object_get(e, key));
 
-    json_decref(j);
+    return want == NULL || (v != NULL && strcmp(v, want) == 0);
+}
+
+int
+simtest_matches(const json_t *e, const struct simtest_match *m)
+{
+    const char *path = json_string_value(json_object_get(e, "path"));
+
+    if (m == NULL)
+        return 1;
+    return str_is(e, "kind", m->kind) && str_is(e, "path", m->path) &&
+           str_is(e, "verdict", m->verdict) &&
+           (m->path_prefix == NULL ||
+            (path != NULL &&
+             strncmp(path, m->path_prefix, strlen(m->path_prefix)) == 0)) &&
+           (m->status == 0 ||
+            json_integer_value(json_object_get(e, "status")) == m->status);
+}
+
+json_t *
+simtest_journal_find(struct simtest *t, const struct simtest_match *m)
+{
+    json_t *all = simtest_journal(t, 0), *out = json_array(), *e;
+    size_t i;
+
+    json_array_foreach(all, i, e) {
+        if (simtest_matches(e, m))
+            json_array_append(out, e);
+    }
+    json_decref(all);
     return out;
+}
+
+size_t
+simtest_journal_count(struct simtest *t, const struct simtest_match *m)
+{
+    json_t *found = simtest_journal_find(t, m);
+    size_t n = json_array_size(found);
+
+    json_decref(found);
+    return n;
+}
+
+json_t *
+simtest_journal_last(struct simtest *t, const struct simtest_match *m)
+{
+    json_t *found = simtest_journal_find(t, m);
+    json_t *last =
+        json_incref(json_array_get(found, json_array_size(found) - 1));
+
+    json_decref(found);
+    return last;
+}
+
+/* --- raw connections ------------------------------------------------------ */
+
+int
+simtest_port(const struct simtest *t)
+{
+    const char *colon = strrchr(t->proc.url, ':');
+
+    assert_non_null(colon);
+    return (int)strtol(colon + 1, NULL, 10);
+}
+
+int
+simtest_connect(const struct simtest *t, int rcvbuf)
+{
+    struct sockaddr_in sa;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    assert_true(fd >= 0);
+    if (rcvbuf > 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)simtest_port(t));
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    return fd;
 }

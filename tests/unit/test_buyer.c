@@ -6,9 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "buyer.h"
 #include "xmalloc.h"
@@ -309,6 +311,222 @@ test_fixtures_load(void **state)
     }
 }
 
+/* --- the key table and README's buyer table ------------------------------ */
+
+/* A key's whole path: "delivery.url", "filters[].field". */
+static const char *
+key_path(const struct buyer_key *k, char *out, size_t n)
+{
+    snprintf(out, n, "%s%s%s", k->section, *k->section ? "." : "", k->name);
+    return out;
+}
+
+/* The README's "value" column for k. */
+static const char *
+doc_value(const struct buyer_key *k, char *out, size_t n)
+{
+    size_t used = 0;
+
+    switch (k->type) {
+    case BUYER_KEY_INT:
+        snprintf(out, n, "%lld\xe2\x80\x93%lld", (long long)k->min,
+                 (long long)k->max);
+        break;
+    case BUYER_KEY_BOOL: snprintf(out, n, "`true`, `false`"); break;
+    case BUYER_KEY_STRING: snprintf(out, n, "string"); break;
+    case BUYER_KEY_ENUM:
+        out[0] = '\0';
+        for (size_t i = 0; k->names[i] != NULL && used < n; i++)
+            used += (size_t)snprintf(out + used, n - used, "%s`%s`",
+                                     i ? ", " : "", k->names[i]);
+        break;
+    case BUYER_KEY_PAIRS:
+    case BUYER_KEY_SECTION: snprintf(out, n, "object"); break;
+    case BUYER_KEY_STRINGS: snprintf(out, n, "array of strings"); break;
+    case BUYER_KEY_LIST: snprintf(out, n, "array of objects"); break;
+    }
+    return out;
+}
+
+/* The README's "default" column for k. */
+static const char *
+doc_default(const struct buyer_key *k, char *out, size_t n)
+{
+    if (k->doc != NULL)
+        snprintf(out, n, "%s", k->doc);
+    else if (k->required)
+        snprintf(out, n, "required");
+    else if (k->type == BUYER_KEY_INT)
+        snprintf(out, n, "%lld", (long long)k->dflt);
+    else if (k->type == BUYER_KEY_BOOL)
+        snprintf(out, n, "`%s`", k->dflt ? "true" : "false");
+    else if (k->type == BUYER_KEY_STRING && k->sdflt != NULL)
+        snprintf(out, n, "`\"%s\"`", k->sdflt);
+    else if (k->type == BUYER_KEY_ENUM && k->dflt >= 0)
+        snprintf(out, n, "`\"%s\"`", k->names[k->dflt]);
+    else
+        snprintf(out, n, "none");
+    return out;
+}
+
+/* Cell i (from 0) of a table row "| a | b | c |", trimmed, into out. */
+static int
+cell(const char *row, int i, char *out, size_t n)
+{
+    const char *p = row, *end;
+
+    for (int k = 0; k <= i; k++) {
+        p = strchr(p, '|');
+        if (p == NULL)
+            return -1;
+        p++;
+    }
+    end = strchr(p, '|');
+    if (end == NULL)
+        return -1;
+    while (p < end && *p == ' ')
+        p++;
+    while (end > p && end[-1] == ' ')
+        end--;
+    snprintf(out, n, "%.*s", (int)(end - p), p);
+    return 0;
+}
+
+/* The rows of README's buyer table (after "**Buyer config**"): a new
+ * array of the row texts. */
+static json_t *
+readme_rows(void)
+{
+    FILE *fp = fopen("README.md", "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int in = 0;
+    json_t *rows = json_array();
+    ssize_t len;
+
+    assert_non_null(fp);
+    while ((len = getline(&line, &cap, fp)) != -1) {
+        if (strncmp(line, "**Buyer config**", 16) == 0)
+            in = 1;
+        else if (in == 1 && line[0] == '|')
+            in = 2;
+        else if (in == 2 && line[0] != '|')
+            break;
+        if (in == 2 && strncmp(line, "| `", 3) == 0)
+            json_array_append_new(rows, json_stringn(line, (size_t)len - 1));
+    }
+    free(line);
+    fclose(fp);
+    assert_int_equal(in, 2);
+    return rows;
+}
+
+/*
+ * README's buyer table and the key table agree: every key but a plain
+ * section has one row, every row names a key, and each row's value and
+ * default columns are what the table says (a default written once, in
+ * the table).
+ */
+static void
+test_readme_buyer_table(void **state)
+{
+    json_t *rows = readme_rows(), *row, *seen = json_object();
+    const struct buyer_key *keys;
+    char path[128], want[256], got[512], name[128];
+    size_t n, i;
+
+    (void)state;
+    keys = buyer_keys(&n);
+    json_array_foreach(rows, i, row) {
+        const char *text = json_string_value(row);
+        const struct buyer_key *k = NULL;
+
+        assert_int_equal(cell(text, 0, got, sizeof(got)), 0);
+        assert_true(got[0] == '`' && got[strlen(got) - 1] == '`');
+        snprintf(name, sizeof(name), "%.*s", (int)strlen(got) - 2, got + 1);
+        for (size_t j = 0; j < n; j++)
+            if (strcmp(key_path(&keys[j], path, sizeof(path)), name) == 0)
+                k = &keys[j];
+        if (k == NULL)
+            fail_msg("README documents %s, which is no buyer key", name);
+        if (json_object_get(seen, name) != NULL)
+            fail_msg("README documents %s twice", name);
+        json_object_set_new(seen, name, json_true());
+        assert_int_equal(cell(text, 1, got, sizeof(got)), 0);
+        if (strcmp(got, doc_value(k, want, sizeof(want))) != 0)
+            fail_msg("README: %s takes \"%s\", the table says \"%s\"", name,
+                     got, want);
+        assert_int_equal(cell(text, 2, got, sizeof(got)), 0);
+        if (strcmp(got, doc_default(k, want, sizeof(want))) != 0)
+            fail_msg("README: %s defaults to \"%s\", the table says \"%s\"",
+                     name, got, want);
+    }
+    for (size_t j = 0; j < n; j++)
+        if (keys[j].type != BUYER_KEY_SECTION &&
+            json_object_get(seen, key_path(&keys[j], path, sizeof(path))) ==
+                NULL)
+            fail_msg("README's buyer table lacks %s", path);
+    json_decref(seen);
+    json_decref(rows);
+}
+
+/* A key the table marks required is one whose absence the loader refuses
+ * (where its section is present), with "is required". */
+static void
+test_required_keys_are_refused_absent(void **state)
+{
+    static const struct {
+        const char *key, *text;
+    } cases[] = {
+        {"delivery", "{}"},
+        {"delivery.url",
+         "{\"delivery\":{\"content_type\":\"application/json\"}}"},
+        {"delivery.content_type", "{\"delivery\":{\"url\":\"http://u\"}}"},
+        {"filters[].field",
+         "{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
+         "\"application/json\"},\"filters\":[{}]}"},
+        {"reconcile.query_url",
+         "{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
+         "\"application/x-www-form-urlencoded\"},\"reconcile\":{}}"},
+        {"reconcile.match_field",
+         "{\"delivery\":{\"url\":\"http://u\",\"content_type\":"
+         "\"application/x-www-form-urlencoded\"},\"reconcile\":"
+         "{\"query_url\":\"http://q\"}}"},
+    };
+    const struct buyer_key *keys;
+    char path[128], want[160];
+    size_t n, found = 0;
+
+    (void)state;
+    keys = buyer_keys(&n);
+    for (size_t j = 0; j < n; j++) {
+        size_t i;
+
+        if (!keys[j].required)
+            continue;
+        key_path(&keys[j], path, sizeof(path));
+        for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+            if (strcmp(cases[i].key, path) == 0)
+                break;
+        if (i == sizeof(cases) / sizeof(cases[0]))
+            fail_msg("no case for the required key %s", path);
+        found++;
+    }
+    assert_int_equal(found, sizeof(cases) / sizeof(cases[0]));
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct buyer b;
+        struct sf_err err;
+
+        assert_int_equal(load(&b, cases[i].text, &err), -1);
+        /* filters[0].field for the element's key. */
+        snprintf(want, sizeof(want), "%s: is required", cases[i].key);
+        if (strcmp(cases[i].key, "filters[].field") == 0)
+            snprintf(want, sizeof(want), "filters[0].field: is required");
+        if (strstr(err.msg, want) == NULL)
+            fail_msg("%s: \"%s\", want \"%s\"", cases[i].key, err.msg, want);
+    }
+}
+
 int
 main(void)
 {
@@ -318,6 +536,8 @@ main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_reconcile),
         cmocka_unit_test(test_fixtures_load),
+        cmocka_unit_test(test_readme_buyer_table),
+        cmocka_unit_test(test_required_keys_are_refused_absent),
     };
 
     xjson_init();

@@ -126,8 +126,7 @@ evidence(struct ev *e)
     json_t *final = json_object(), *r, *line;
     size_t i, j;
 
-    json_array_foreach(e->runs, i, r)
-    {
+    json_array_foreach(e->runs, i, r) {
         json_array_foreach(json_object_get(r, "outcomes"), j, line)
             json_object_set(final,
                             json_string_value(json_object_get(line, "lead_id")),

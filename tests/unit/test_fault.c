@@ -87,6 +87,21 @@ test_bad_rules_are_refused(void **state)
          "x\",\"error_code\":\"UNKNOWN_EXCEPTION\",\"body\":\"b\"}",
          "give one of them"},
         {"[]", "JSON object"},
+        {"{\"path\":\"/x\",\"scope\":\"row\"}", "scope: record or"},
+        {"{\"path\":\"/x\",\"scope\":\"record\",\"error_code\":"
+         "\"UNKNOWN_EXCEPTION\"}",
+         "needs a field"},
+        {"{\"path\":\"/x\",\"scope\":\"record\",\"field\":\"a\"}",
+         "needs a field and an error_code"},
+        {"{\"path\":\"/x\",\"scope\":\"record\",\"field\":\"a\","
+         "\"error_code\":\"NOPE\"}",
+         "unknown; give a message"},
+        {"{\"path\":\"/x\",\"scope\":\"record\",\"field\":\"a\","
+         "\"error_code\":\"UNKNOWN_EXCEPTION\",\"status\":500}",
+         "status: not for a rule of scope record"},
+        {"{\"path\":\"/x\",\"scope\":\"record\",\"field\":\"a\","
+         "\"error_code\":\"UNKNOWN_EXCEPTION\",\"action\":\"close\"}",
+         "can only fail a record"},
     };
     struct fault_plan *p = fault_plan_new();
     struct sf_err err;
@@ -352,6 +367,86 @@ test_transport_actions(void **state)
     fault_plan_free(p);
 }
 
+/* A record for fault_plan_apply_record(): a JSON object's members. */
+static const char *
+json_get(void *arg, const char *field, char *buf, size_t n)
+{
+    json_t *v = json_object_get(arg, field);
+
+    (void)buf;
+    (void)n;
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void
+test_record_scope(void **state)
+{
+    struct fault_plan *p = fault_plan_new();
+    struct fault_record_hit rh;
+    struct sim_response resp;
+    struct fault_hit hit;
+    json_t *bad = json_pack("{s:s}", "LastName", "Fail-1");
+    json_t *good = json_pack("{s:s}", "LastName", "Lovelace");
+    struct sim_request whole =
+        req("POST", "/services/data/v60.0/composite/sobjects",
+            "application/json", "{\"records\":[{\"LastName\":\"Fail-1\"}]}");
+    json_t *all;
+
+    (void)state;
+    response_init(&resp);
+    add(p, "{\"path\":\"/services/data/*/composite/*\",\"scope\":"
+           "\"record\",\"field\":\"LastName\",\"value\":\"Fail*\","
+           "\"error_code\":\"UNABLE_TO_LOCK_ROW\",\"times\":2}");
+    add(p, "{\"path\":\"/services/data\",\"scope\":\"record\","
+           "\"method\":\"PATCH\",\"field\":\"LastName\",\"error_code\":"
+           "\"X_ERR\",\"message\":\"mine\"}");
+    /* Never the whole request. */
+    assert_int_equal(apply(p, &whole, &resp, &hit), 0);
+    assert_int_equal(fault_plan_apply_record(
+                         p, "POST", "/services/data/v60.0/composite/sobjects",
+                         json_get, good, &rh),
+                     0);
+    assert_int_equal(fault_plan_apply_record(
+                         p, "POST", "/services/data/v60.0/composite/sobjects",
+                         json_get, bad, &rh),
+                     1);
+    assert_int_equal(rh.rule_id, 1);
+    assert_string_equal(rh.error_code, "UNABLE_TO_LOCK_ROW");
+    assert_string_equal(rh.message,
+                        "unable to obtain exclusive access to this record");
+    assert_int_equal(
+        fault_plan_apply_record(p, "POST", "/services/data/v60.0/sobjects/Lead",
+                                json_get, bad, &rh),
+        0);
+    /* The second rule: any LastName, PATCH only, its own message. */
+    assert_int_equal(fault_plan_apply_record(
+                         p, "PATCH", "/services/data/v60.0/composite/sobjects",
+                         json_get, good, &rh),
+                     1);
+    assert_int_equal(rh.rule_id, 2);
+    assert_string_equal(rh.message, "mine");
+    assert_int_equal(fault_plan_apply_record(
+                         p, "POST", "/services/data/v60.0/composite/sobjects",
+                         json_get, bad, &rh),
+                     1);
+    /* times: 2 used up. */
+    assert_int_equal(fault_plan_apply_record(
+                         p, "POST", "/services/data/v60.0/composite/sobjects",
+                         json_get, bad, &rh),
+                     0);
+    all = fault_plan_to_json(p);
+    assert_int_equal(json_integer_value(json_object_get(all, "injected")), 3);
+    assert_int_equal(
+        json_integer_value(json_object_get(
+            json_array_get(json_object_get(all, "faults"), 0), "injected")),
+        2);
+    json_decref(all);
+    json_decref(bad);
+    json_decref(good);
+    response_free(&resp);
+    fault_plan_free(p);
+}
+
 int
 main(void)
 {
@@ -365,6 +460,7 @@ main(void)
         cmocka_unit_test(test_field_in_form_and_json),
         cmocka_unit_test(test_answer_and_journal),
         cmocka_unit_test(test_transport_actions),
+        cmocka_unit_test(test_record_scope),
     };
 
     xjson_init();

@@ -72,6 +72,11 @@ test_filters_suppression(void **state)
     assert_int_equal(check(&g, &set, 4, T0), GATE_SUPPRESSED);
     assert_int_equal(check(&g, &set, 5, T0), GATE_SUPPRESSED);
     assert_string_equal(gate_verdict_str(GATE_SUPPRESSED), "suppressed");
+    assert_string_equal(gate_verdict_str(GATE_PASS), "pass");
+    assert_int_equal(gate_outcome(GATE_REJECTED), OUTCOME_REJECTED);
+    assert_int_equal(gate_outcome(GATE_DUPLICATE), OUTCOME_DUPLICATE);
+    assert_int_equal(gate_outcome(GATE_SUPPRESSED), OUTCOME_SUPPRESSED);
+    assert_int_equal(gate_outcome(GATE_HELD), OUTCOME_HELD);
     gate_free(&g);
     buyer_free(&b);
     lead_set_free(&set);

@@ -44,8 +44,7 @@ seqs(const char *text)
 
     assert_non_null(arr);
     out[0] = '\0';
-    json_array_foreach(arr, i, e)
-    {
+    json_array_foreach(arr, i, e) {
         len += (size_t)snprintf(
             out + len, sizeof(out) - len, "%s%lld", i ? "," : "",
             (long long)json_integer_value(json_object_get(e, "seq")));

@@ -68,22 +68,23 @@ test_detail_matches_object(void **state)
     err_clear(&err);
     assert_int_equal(outcome_open(&o, a, &err), 0);
     assert_int_equal(
-        outcome_write(&o, "L1", "delivery_failed", 4, NULL,
+        outcome_write(&o, "L1", OUTCOME_DELIVERY_FAILED, 4, NULL,
                       json_pack("{s:i, s:s, s:s, s:s}", "status", 400, "reason",
                                 full.reason, "error", full.error, "retry_at",
                                 full.retry_at)),
         0);
-    assert_int_equal(outcome_write(&o, "L2", "delivered", 1, NULL,
+    assert_int_equal(outcome_write(&o, "L2", OUTCOME_DELIVERED, 1, NULL,
                                    json_pack("{s:i}", "status", 200)),
                      0);
-    assert_int_equal(outcome_write(&o, "L3", "held", 0, NULL, NULL), 0);
+    assert_int_equal(outcome_write(&o, "L3", OUTCOME_HELD, 0, NULL, NULL), 0);
     assert_int_equal(outcome_close(&o), 0);
 
     assert_int_equal(outcome_open(&o, b, &err), 0);
-    assert_int_equal(outcome_write(&o, "L1", "delivery_failed", 4, &full, NULL),
+    assert_int_equal(
+        outcome_write(&o, "L1", OUTCOME_DELIVERY_FAILED, 4, &full, NULL), 0);
+    assert_int_equal(outcome_write(&o, "L2", OUTCOME_DELIVERED, 1, &some, NULL),
                      0);
-    assert_int_equal(outcome_write(&o, "L2", "delivered", 1, &some, NULL), 0);
-    assert_int_equal(outcome_write(&o, "L3", "held", 0, &none, NULL), 0);
+    assert_int_equal(outcome_write(&o, "L3", OUTCOME_HELD, 0, &none, NULL), 0);
     assert_int_equal(outcome_close(&o), 0);
 
     ta = slurp(a);
@@ -111,8 +112,8 @@ test_detail_mends_bad_utf8(void **state)
     (void)state;
     err_clear(&err);
     assert_int_equal(outcome_open(&o, path, &err), 0);
-    assert_int_equal(outcome_write(&o, "L1", "delivery_failed", 4, &d, NULL),
-                     0);
+    assert_int_equal(
+        outcome_write(&o, "L1", OUTCOME_DELIVERY_FAILED, 4, &d, NULL), 0);
     assert_int_equal(outcome_close(&o), 0);
     text = slurp(path);
     line = json_loads(text, 0, NULL);
@@ -165,11 +166,11 @@ test_torn_and_resume(void **state)
     close(fd);
     err_clear(&err);
     assert_int_equal(outcome_open(&o, path, &err), 0);
-    assert_int_equal(outcome_write(&o, "c", "held", 0, NULL,
+    assert_int_equal(outcome_write(&o, "c", OUTCOME_HELD, 0, NULL,
                                    json_pack("{s:s}", "reason", "budget")),
                      0);
-    assert_int_equal(outcome_write(&o, "d", "delivery_failed", 4, NULL, NULL),
-                     0);
+    assert_int_equal(
+        outcome_write(&o, "d", OUTCOME_DELIVERY_FAILED, 4, NULL, NULL), 0);
     assert_int_equal(outcome_close(&o), 0);
     outcome_free(&o);
     /* The torn line is gone, not left between whole ones. */
@@ -204,7 +205,7 @@ test_whole_tail_kept(void **state)
     close(fd);
     err_clear(&err);
     assert_int_equal(outcome_open(&o, path, &err), 0);
-    assert_int_equal(outcome_write(&o, "b", "held", 0, NULL, NULL), 0);
+    assert_int_equal(outcome_write(&o, "b", OUTCOME_HELD, 0, NULL, NULL), 0);
     assert_int_equal(outcome_close(&o), 0);
     outcome_free(&o);
     assert_int_equal(whole_lines(path), 2);
@@ -223,15 +224,17 @@ test_full_disk(void **state)
     (void)state;
     err_clear(&err);
     assert_int_equal(outcome_open(&o, "/dev/full", &err), 0);
-    assert_int_equal(outcome_write(&o, "a", "delivered", 1, NULL, NULL), 0);
-    assert_int_equal(outcome_write(&o, "b", "held", 0, NULL, NULL), 0);
+    assert_int_equal(outcome_write(&o, "a", OUTCOME_DELIVERED, 1, NULL, NULL),
+                     0);
+    assert_int_equal(outcome_write(&o, "b", OUTCOME_HELD, 0, NULL, NULL), 0);
     assert_int_equal(outcome_tick(&o, 0), -1);
     assert_true(o.broken);
     assert_string_equal(o.error, "No space left on device");
     /* Nothing more is tried, and each line is accounted for. */
-    assert_int_equal(outcome_write(&o, "c", "delivery_failed", 2, NULL, NULL),
+    assert_int_equal(
+        outcome_write(&o, "c", OUTCOME_DELIVERY_FAILED, 2, NULL, NULL), -1);
+    assert_int_equal(outcome_write(&o, "d", OUTCOME_DUPLICATE, 0, NULL, NULL),
                      -1);
-    assert_int_equal(outcome_write(&o, "d", "duplicate", 0, NULL, NULL), -1);
     assert_int_equal(outcome_tick(&o, 0), -1);
     assert_int_equal(outcome_close(&o), -1);
     assert_int_equal(o.unwritten, 4);
@@ -270,11 +273,11 @@ test_limit_cuts_back(void **state)
             outcome_open(&o, path, &err) == -1)
             _exit(2);
         /* 51 bytes, then 102: the limit falls inside the second write. */
-        outcome_write(&o, "a", "delivered", 1, NULL, NULL);
+        outcome_write(&o, "a", OUTCOME_DELIVERED, 1, NULL, NULL);
         if (outcome_tick(&o, 0) == -1)
             _exit(3);
-        outcome_write(&o, "b", "delivered", 1, NULL, NULL);
-        outcome_write(&o, "c", "delivered", 1, NULL, NULL);
+        outcome_write(&o, "b", OUTCOME_DELIVERED, 1, NULL, NULL);
+        outcome_write(&o, "c", OUTCOME_DELIVERED, 1, NULL, NULL);
         if (outcome_tick(&o, 0) != -1 || !o.broken)
             _exit(4);
         outcome_close(&o);
@@ -288,6 +291,28 @@ test_limit_cuts_back(void **state)
     free(path);
 }
 
+/* The contract's six outcomes, in the summary's order, named and parsed
+ * from one list. */
+static void
+test_names_and_parse(void **state)
+{
+    static const char *const want[] = {"delivered",  "delivery_failed",
+                                       "rejected",   "duplicate",
+                                       "suppressed", "held"};
+    enum outcome o;
+
+    (void)state;
+    assert_int_equal(OUTCOME_COUNT, 6);
+    for (int i = 0; i < OUTCOME_COUNT; i++) {
+        assert_string_equal(outcome_name((enum outcome)i), want[i]);
+        assert_int_equal(outcome_parse(want[i], &o), 0);
+        assert_int_equal(o, i);
+    }
+    assert_int_equal(OUTCOME_HELD, 5);
+    assert_int_equal(outcome_parse("sent", &o), -1);
+    assert_int_equal(outcome_parse("Delivered", &o), -1);
+}
+
 int
 main(void)
 {
@@ -298,6 +323,7 @@ main(void)
         cmocka_unit_test(test_whole_tail_kept),
         cmocka_unit_test(test_full_disk),
         cmocka_unit_test(test_limit_cuts_back),
+        cmocka_unit_test(test_names_and_parse),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,6 +22,7 @@
 #include "rules.h"
 #include "schema.h"
 #include "sim.h"
+#include "simunit.h"
 #include "store.h"
 
 #define T0 "\"clock\": {\"start\": \"2026-03-02T14:00:00Z\", \"frozen\": true}"
@@ -231,28 +232,6 @@ test_header_allow_save(void **state)
 
 /* --- applying ------------------------------------------------------------- */
 
-static struct sim *
-sim_with(const char *text)
-{
-    struct sim_config cfg;
-    struct sf_err err;
-    struct org *o;
-    struct sim *sim;
-
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.journal_ring = 16;
-    cfg.journal_body_max = 64;
-    cfg.has_seed = 1;
-    cfg.seed = 7;
-    err_clear(&err);
-    o = org_load_buf("org.json", text, strlen(text), &err);
-    if (o == NULL)
-        fail_msg("%s", err.msg);
-    sim = sim_new(&cfg, o, &err);
-    assert_non_null(sim);
-    return sim;
-}
-
 /* kv: "Field", "value", ..., NULL into fv (values borrowed). */
 static const struct object_def *
 values(struct sim *sim, const char *object, const char *const *kv,
@@ -277,7 +256,7 @@ put(struct sim *sim, const char *object, const char *const *kv)
 {
     struct fieldvals fv = {0};
     const struct object_def *obj = values(sim, object, kv, &fv);
-    struct intake_opts opts = {1, 0}; /* past Allow+Alert rules */
+    struct intake_opts opts = {.allow_save = 1}; /* past Allow+Alert */
     struct intake_result res;
     struct record *r;
 
@@ -351,7 +330,7 @@ static const char kinds_org[] =
 static void
 test_match_kinds_normalise(void **state)
 {
-    struct sim *sim = sim_with(kinds_org);
+    struct sim *sim = simunit_new(kinds_org);
 
     (void)state;
     put(sim, "Lead",
@@ -411,7 +390,7 @@ test_match_kinds_normalise(void **state)
 static void
 test_many_candidates_filtered(void **state)
 {
-    struct sim *sim = sim_with(kinds_org);
+    struct sim *sim = simunit_new(kinds_org);
     char first[16];
     int i;
 
@@ -474,7 +453,7 @@ dup_source(struct sim *sim, const char *source, int web, int allow_save)
 static void
 test_conditions_and_actions(void **state)
 {
-    struct sim *sim = sim_with(actions_org);
+    struct sim *sim = simunit_new(actions_org);
     struct dup d;
     json_t *dr;
 
@@ -522,7 +501,7 @@ test_conditions_and_actions(void **state)
 static void
 test_update_ignores_itself_and_uses_edit_action(void **state)
 {
-    struct sim *sim = sim_with(actions_org);
+    struct sim *sim = simunit_new(actions_org);
     struct record *a, *b, *c;
     struct dup d;
 
@@ -565,7 +544,7 @@ test_update_ignores_itself_and_uses_edit_action(void **state)
 static void
 test_duplicate_result_structure(void **state)
 {
-    struct sim *sim = sim_with(
+    struct sim *sim = simunit_new(
         "{" T0 ", \"matching_rules\": [{\"name\": \"Email_Match\", "
         "\"fields\": [{\"field\": \"Email\", \"match\": \"email\"}]}],"
         "\"duplicate_rules\": [{\"name\": \"Lead_Dupes\", "
@@ -653,7 +632,7 @@ test_duplicate_result_structure(void **state)
 static void
 test_validation_order_fields_and_runtime_errors(void **state)
 {
-    struct sim *sim = sim_with(
+    struct sim *sim = simunit_new(
         "{" T0 ", \"validation_rules\": ["
         "{\"name\": \"Phone10\", \"formula\": \"NOT(REGEX(Phone, "
         "'[^0-9]*([0-9][^0-9]*){10}'))\", \"message\": \"Ten digits.\", "
@@ -706,7 +685,7 @@ test_validation_order_fields_and_runtime_errors(void **state)
 static void
 test_intake_order(void **state)
 {
-    struct sim *sim = sim_with(
+    struct sim *sim = simunit_new(
         "{" T0 ", \"validation_rules\": [{\"name\": \"NoAcme\", \"formula\": "
         "\"Company = 'Acme'\", \"message\": \"No Acme.\"},"
         "{\"name\": \"Employees\", \"formula\": \"NumberOfEmployees > 100\", "

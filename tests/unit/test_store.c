@@ -1,6 +1,6 @@
 /*
  * test_store.c - records, the ID index and equality indexes kept up to
- * date through updates and deletes.
+ * date through updates and deletes, and savepoints that undo them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -166,6 +166,104 @@ test_clear_keeps_objects(void **state)
     assert_non_null(add(f, "b@x.test", "2"));
 }
 
+/* Number of records whose email equals e (through the index). */
+static size_t
+by_email(struct fixture *f, const char *e)
+{
+    struct record *out[4];
+
+    return store_find_equal(f->s, f->lead, f->email, STORE_NORM_CASEFOLD, e,
+                            strlen(e), out, 4);
+}
+
+static int
+collect(struct record *r, void *arg)
+{
+    char *ids = arg;
+
+    strncat(ids, r->id + 10, 5);
+    return 0;
+}
+
+/* The records' ids (last five characters each) in store order. */
+static const char *
+order(struct fixture *f, char *buf)
+{
+    buf[0] = '\0';
+    store_foreach(f->s, f->lead, collect, buf);
+    return buf;
+}
+
+static void
+test_rollback_undoes_inserts_updates_and_deletes(void **state)
+{
+    struct fixture *f = *state;
+    struct record *a = add(f, "a@x.test", "1"), *b = add(f, "b@x.test", "2");
+    struct record *c;
+    struct fieldvals fv = {0};
+    char before[64], after[64], id_c[SFID_LEN15 + 1];
+    size_t mark;
+
+    order(f, before);
+    (void)by_email(f, "a@x.test"); /* the index exists before the changes */
+    mark = store_savepoint(f->s);
+    c = add(f, "c@x.test", "3");
+    memcpy(id_c, c->id, sizeof(id_c));
+    fieldvals_set(&fv, f->email, "z@x.test", 8);
+    fieldvals_set(&fv, f->phone, NULL, 0);
+    assert_int_equal(store_update(f->s, a, &fv, 500), 0);
+    fieldvals_free(&fv);
+    store_delete(f->s, b);
+    assert_int_equal(store_count(f->s, f->lead), 2);
+    assert_int_equal(by_email(f, "z@x.test"), 1);
+    store_rollback(f->s, mark);
+
+    assert_int_equal(store_count(f->s, f->lead), 2);
+    assert_null(store_get(f->s, id_c));
+    assert_ptr_equal(store_get(f->s, b->id), b);
+    assert_string_equal(record_value(a, f->email, NULL), "a@x.test");
+    assert_string_equal(record_value(a, f->phone, NULL), "1");
+    assert_int_equal(a->modified_ms, 42);
+    assert_int_equal(by_email(f, "a@x.test"), 1);
+    assert_int_equal(by_email(f, "b@x.test"), 1);
+    assert_int_equal(by_email(f, "z@x.test"), 0);
+    assert_int_equal(by_email(f, "c@x.test"), 0);
+    assert_string_equal(order(f, after), before);
+    /* A rolled-back insert's number is not given back. */
+    c = add(f, "d@x.test", "4");
+    assert_string_not_equal(c->id, id_c);
+}
+
+static void
+test_nested_savepoints(void **state)
+{
+    struct fixture *f = *state;
+    size_t outer, inner;
+    struct record *a;
+
+    outer = store_savepoint(f->s);
+    a = add(f, "a@x.test", "1");
+    inner = store_savepoint(f->s);
+    add(f, "b@x.test", "2");
+    store_rollback(f->s, inner); /* b only */
+    assert_int_equal(store_count(f->s, f->lead), 1);
+    inner = store_savepoint(f->s);
+    store_delete(f->s, a);
+    store_release(f->s, inner); /* kept, but the outer one can undo it */
+    assert_int_equal(store_count(f->s, f->lead), 0);
+    store_rollback(f->s, outer);
+    assert_int_equal(store_count(f->s, f->lead), 0);
+    assert_int_equal(by_email(f, "a@x.test"), 0);
+
+    outer = store_savepoint(f->s);
+    a = add(f, "e@x.test", "5");
+    store_delete(f->s, add(f, "f@x.test", "6"));
+    store_release(f->s, outer); /* kept for good; the log is freed */
+    assert_int_equal(store_count(f->s, f->lead), 1);
+    assert_int_equal(by_email(f, "e@x.test"), 1);
+    assert_int_equal(by_email(f, "f@x.test"), 0);
+}
+
 int
 main(void)
 {
@@ -179,6 +277,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_index_follows_updates_and_deletes,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_clear_keeps_objects, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_rollback_undoes_inserts_updates_and_deletes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nested_savepoints, setup,
                                         teardown),
     };
 

@@ -5,15 +5,7 @@
 // check passed; prints one line per check.
 import jsforce from 'jsforce';
 
-const url = process.argv[2];
-const oauth2 = { loginUrl: url, clientId: 'sfsim-client-id',
-                 clientSecret: 'sfsim-client-secret' };
-let failed = 0;
-
-function check(cond, what) {
-  console.log(`${cond ? 'ok' : 'not ok'} - ${what}`);
-  if (!cond) failed++;
-}
+import { url, oauth2, check, done } from './lib.mjs';
 
 async function admin(path, body) {
   const r = await fetch(url + path, {
@@ -76,4 +68,4 @@ check(after.success && refreshed,
 const count = await conn2.query('SELECT COUNT() FROM Lead');
 check(count.totalSize === 3, `count: three leads stored (${count.totalSize})`);
 
-process.exit(failed ? 1 : 0);
+done();
