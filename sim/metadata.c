@@ -284,6 +284,7 @@ md_free(struct md *m)
     json_decref(m->settings);
     json_decref(m->cmdt_fields);
     json_decref(m->referenced);
+    json_decref(m->inactive_matching);
 }
 
 /* ---- finding the files -----------------------------------------------------
@@ -1078,6 +1079,7 @@ import(struct walker *w, json_t *base)
     m.settings = json_object();
     m.cmdt_fields = json_object();
     m.referenced = json_object();
+    m.inactive_matching = json_object();
     w->m = &m;
     read_files(w);
     doc = finish(&m, base);

@@ -124,9 +124,12 @@ read_matching_rule(struct md *m, const char *path, const char *object,
         return;
     }
     /* A rule that is not active does nothing, and no duplicate rule may
-     * use it: nothing to load. */
-    if (status != NULL && strcmp(status, "Active") != 0)
+     * use it: nothing to load, but a duplicate rule naming it is told
+     * why (md_dup_conditions()). */
+    if (status != NULL && strcmp(status, "Active") != 0) {
+        json_object_set_new(m->inactive_matching, name, json_string(status));
         return;
+    }
     snprintf(what, sizeof(what), "matching rule %s.%s", object, name);
     if ((fields = match_fields(m, path, r, what)) == NULL)
         return;
@@ -559,6 +562,44 @@ filter_formula(struct buf *b, struct rules_check *check, const char *object,
     return rc;
 }
 
+/* The name of a duplicateRuleMatchRules entry (match_entry()). */
+static const char *
+entry_rule(json_t *e)
+{
+    return json_is_string(e) ? json_string_value(e)
+                             : json_string_value(json_object_get(e, "rule"));
+}
+
+/* Drops a duplicate rule that uses a matching rule the metadata holds
+ * but not active (ruleStatus Inactive, DeactivationFailed, ...): the
+ * sim cannot run what Salesforce would not. 1 when dropped. */
+static int
+uses_inactive(struct md *m, struct md_item *it)
+{
+    json_t *e, *status;
+    const char *rule;
+    size_t i;
+
+    json_array_foreach(json_object_get(it->json, "matching_rules"), i, e) {
+        rule = entry_rule(e);
+        if (rule == NULL || md_item_exists(m, "matching_rules", rule) ||
+            (status = json_object_get(m->inactive_matching, rule)) == NULL)
+            continue;
+        md_problem(m, it->path, it->line, it->column,
+                   "%s not loaded: its matching rule %s is %s in the "
+                   "metadata (ruleStatus), and Salesforce runs a duplicate "
+                   "rule only on active matching rules%s",
+                   it->what, rule, json_string_value(status),
+                   json_is_true(json_object_get(it->json, "active"))
+                       ? ""
+                       : " (the duplicate rule is inactive too: nothing is "
+                         "lost)");
+        it->dropped = 1;
+        return 1;
+    }
+    return 0;
+}
+
 /* Writes one duplicate rule's conditions; drops it when they cannot be. */
 static void
 rule_conditions(struct md *m, struct md_item *it, struct rules_check *check)
@@ -569,7 +610,7 @@ rule_conditions(struct md *m, struct md_item *it, struct rules_check *check)
     char why[512];
     struct buf b;
 
-    if (filter == NULL)
+    if (uses_inactive(m, it) || filter == NULL)
         return;
     buf_init(&b, CONDITIONS_MAX);
     if (filter_formula(&b, check, object, filter, why, sizeof(why)) == -1 ||

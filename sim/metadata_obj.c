@@ -589,6 +589,9 @@ md_person_fields(struct md *m)
             json_object_get(it->json, "formula") != NULL)
             continue;
         cname = json_string_value(json_object_get(it->json, "name"));
+        /* Optional standard fields (CurrencyIsoCode) are not custom. */
+        if (!ends_with(cname, "__c"))
+            continue;
         snprintf(name, sizeof(name), "%.*spc", (int)strlen(cname) - 1, cname);
         snprintf(key, sizeof(key), "Account.%s", name);
         if (md_item_exists(m, "custom_fields", key))
