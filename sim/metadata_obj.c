@@ -250,6 +250,10 @@ read_summary(struct md *m, const char *path, const struct xmlread_node *f,
         json_object_set_new(j, "formula", json_string("0"));
         set_text(j, "description",
                  "roll-up summary: the sim has no child records, so 0");
+        md_problem_at(m, path, f,
+                      "%s: a roll-up %s of child records, which the sim never "
+                      "has: it reads 0",
+                      what, op);
         return 0;
     }
     md_problem_at(m, path, f,
