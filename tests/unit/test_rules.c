@@ -387,6 +387,52 @@ test_match_kinds_normalise(void **state)
     sim_free(sim);
 }
 
+/* What metadata's matching rules carry: Salesforce's methods, a boolean
+ * filter over the items, blank-value behaviour per item. */
+static const char filter_org[] =
+    "{" T0 ", \"matching_rules\": [{\"name\": \"M\", "
+    "\"boolean_filter\": \"1 AND (2 OR 3)\", \"fields\": ["
+    "{\"field\": \"LastName\", \"match\": \"last_name\"},"
+    "{\"field\": \"Email\", \"match\": \"case_insensitive\"},"
+    "{\"field\": \"Title\", \"match\": \"title\", \"blank_values\": "
+    "\"match_blanks\"}]}],"
+    "\"duplicate_rules\": [{\"name\": \"D\", \"action_on_create\": "
+    "\"block\", \"matching_rules\": [\"M\"]}]}";
+
+static void
+test_match_filter_and_blanks(void **state)
+{
+    struct sim *sim = simunit_new(filter_org);
+
+    (void)state;
+    put(sim, "Lead",
+        (const char *const[]){"LastName", "Lee", "Company", "A", "Email",
+                              "ann@x.test", NULL});
+    /* 1 AND 2 */
+    assert_int_equal(
+        stops(sim,
+              (const char *const[]){"LastName", "LEE", "Company", "B", "Email",
+                                    "ANN@x.test", "Title", "Boss", NULL}),
+        1);
+    /* 1 AND 3: both titles blank, and Title matches blanks */
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "lee", "Company", "B",
+                                         "Email", "other@x.test", NULL}),
+        1);
+    /* 1 only: neither 2 nor 3 */
+    assert_int_equal(
+        stops(sim,
+              (const char *const[]){"LastName", "Lee", "Company", "B", "Email",
+                                    "other@x.test", "Title", "Boss", NULL}),
+        0);
+    /* 2 and 3 without 1 */
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "Orr", "Company", "B",
+                                         "Email", "ann@x.test", NULL}),
+        0);
+    sim_free(sim);
+}
+
 static void
 test_many_candidates_filtered(void **state)
 {
@@ -759,6 +805,7 @@ main(void)
         cmocka_unit_test(test_law_firm_fixture),
         cmocka_unit_test(test_header_allow_save),
         cmocka_unit_test(test_match_kinds_normalise),
+        cmocka_unit_test(test_match_filter_and_blanks),
         cmocka_unit_test(test_many_candidates_filtered),
         cmocka_unit_test(test_conditions_and_actions),
         cmocka_unit_test(test_update_ignores_itself_and_uses_edit_action),
