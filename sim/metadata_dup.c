@@ -218,11 +218,12 @@ static json_t *
 filter_of(const struct xmlread_node *root)
 {
     const struct xmlread_node *f = xmlread_child(root, "duplicateRuleFilter");
-    json_t *items = json_array(), *j;
+    json_t *items, *j;
     size_t i;
 
     if (f == NULL || xmlread_nil(f))
         return NULL;
+    items = json_array();
     for (i = 0; i < f->nkids; i++) {
         const struct xmlread_node *it = f->kids[i];
 

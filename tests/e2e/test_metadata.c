@@ -76,6 +76,19 @@ read_in(const char *dir, const char *name)
     return text;
 }
 
+/* Removes dir and the out and err files run_sim() leaves in it. */
+static void
+clean_dir(const char *dir)
+{
+    char path[4200];
+
+    snprintf(path, sizeof(path), "%s/out", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/err", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
 static int
 start_metadata(void **state)
 {
@@ -105,9 +118,7 @@ start_imported(void **state)
     out = read_in(dir, "out");
     simtest_start_org_text(t, out, NULL);
     free(out);
-    unlink(strcat(strcpy(args, dir), "/out"));
-    unlink(strcat(strcpy(args, dir), "/err"));
-    rmdir(dir);
+    clean_dir(dir);
     simtest_login(t, NULL);
     *state = t;
     return 0;
@@ -305,9 +316,7 @@ test_report_and_strict(void **state)
     free(err);
     /* Not a metadata tree at all. */
     assert_int_equal(run_sim(dir, "--import-metadata /nonexistent-md-dir"), 2);
-    unlink(strcat(strcpy(args, dir), "/out"));
-    unlink(strcat(strcpy(args, dir), "/err"));
-    rmdir(dir);
+    clean_dir(dir);
 }
 
 int

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "buf.h"
 #include "xmlread.h"
 
 #define MD "http://soap.sforce.com/2006/04/metadata"
@@ -136,50 +137,50 @@ test_doctype_refused(void **state)
     refused("<a>&undeclared;</a>", NULL, "undefined entity", 1);
 }
 
+/* pre, then mid n times, then post (caller frees). */
+static char *
+repeat(const char *pre, const char *mid, size_t n, const char *post)
+{
+    struct buf b;
+    size_t i;
+
+    buf_init(&b, 1u << 20);
+    buf_puts(&b, pre);
+    for (i = 0; i < n; i++)
+        buf_puts(&b, mid);
+    buf_puts(&b, post);
+    return buf_steal(&b, NULL);
+}
+
 static void
 test_bounds(void **state)
 {
     struct xmlread_limits lim = {.max_depth = 8};
-    char *deep, *many, *text;
-    size_t i, n;
+    char *deep, *many, *text, *closers;
 
     (void)state;
     /* Depth: 8 nested is fine, 9 is not. */
-    deep = malloc(16 * 8 + 1);
-    deep[0] = '\0';
-    for (i = 0; i < 8; i++)
-        strcat(deep, "<a>");
-    for (i = 0; i < 8; i++)
-        strcat(deep, "</a>");
+    closers = repeat("", "</a>", 8, "");
+    deep = repeat("", "<a>", 8, closers);
+    free(closers);
     accepted(deep, &lim);
     lim.max_depth = 7;
     refused(deep, &lim, "nested deeper than 7", 1);
     free(deep);
     /* The default depth bound: 100,000 nested elements are refused
      * without recursion trouble. */
-    n = 100000;
-    deep = malloc(3 * n + 1);
-    for (i = 0; i < n; i++)
-        memcpy(deep + 3 * i, "<a>", 3);
-    deep[3 * n] = '\0';
+    deep = repeat("", "<a>", 100000, "");
     refused(deep, NULL, "nested deeper than 64", 1);
     free(deep);
     /* Elements in all. */
-    many = malloc(4 * 1000 + 8);
-    strcpy(many, "<r>");
-    for (i = 0; i < 1000; i++)
-        strcat(many, "<b/>");
-    strcat(many, "</r>");
+    many = repeat("<r>", "<b/>", 1000, "</r>");
     lim = (struct xmlread_limits){.max_nodes = 500};
     refused(many, &lim, "more than 500 elements", 1);
     lim.max_nodes = 1001;
     accepted(many, &lim);
     free(many);
     /* Text of one element, and the document's bytes. */
-    text = malloc(5000 + 8);
-    strcpy(text, "<r>");
-    memset(text + 3, 'x', 5000);
-    strcpy(text + 5003, "</r>");
+    text = repeat("<r>", "x", 5000, "</r>");
     lim = (struct xmlread_limits){.max_text = 4096};
     refused(text, &lim, "more than 4096 bytes of text in <r>", 1);
     lim = (struct xmlread_limits){.max_bytes = 1000};
