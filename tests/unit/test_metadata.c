@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -447,6 +448,46 @@ test_unusable_files(void **state)
     metadata_report_free(&rep);
 }
 
+/* A huge file is not read, a symbolic link not followed, a tree past
+ * the depth bound not walked further; each is reported. */
+static void
+test_walk_bounds(void **state)
+{
+    char dir[] = "/tmp/sfsim-mdunit-XXXXXX", path[1024], cmd[1100];
+    struct metadata_report rep;
+    json_t *doc;
+    size_t i, n;
+    int fd;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/objects", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof(path), "%s/objects/Lead.object", dir);
+    fd = open(path, O_WRONLY | O_CREAT, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, METADATA_MAX_FILE + 1), 0);
+    close(fd);
+    snprintf(path, sizeof(path), "%s/objects/Contact.object", dir);
+    assert_int_equal(symlink("/etc/passwd", path), 0);
+    n = strlen(dir);
+    snprintf(path, sizeof(path), "%s", dir);
+    for (i = 0; i < METADATA_MAX_DEPTH + 2; i++) {
+        n += (size_t)snprintf(path + n, sizeof(path) - n, "/d");
+        assert_int_equal(mkdir(path, 0700), 0);
+    }
+    doc = metadata_import(dir, NULL, &rep);
+    assert_null(doc);
+    reported(&rep, "objects/Lead.object", 0, 0, "larger than 16777216 bytes");
+    reported(&rep, ".", 0, 0, "deeper than 16 directories");
+    reported(&rep, ".", 0, 0, "nothing usable");
+    assert_int_equal(rep.n, 3); /* nothing about the link */
+    assert_int_equal(rep.files, 0);
+    metadata_report_free(&rep);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -455,6 +496,7 @@ main(void)
         cmocka_unit_test(test_validation_rule),
         cmocka_unit_test(test_mdapi_format_rules),
         cmocka_unit_test(test_unusable_files),
+        cmocka_unit_test(test_walk_bounds),
     };
 
     xjson_init();
