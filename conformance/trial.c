@@ -325,10 +325,14 @@ static step_fn *const step_fns[STEP_COUNT] = {
     [STEP_CLEAR_FAULTS] = step_clear_faults,
 };
 
-/* The sim's arguments for case c: args gets room for 7 pointers; org
- * (size n) holds the org file's path when the case has one. */
+/* The sim's arguments for case c: args gets room for SIM_ARGS pointers;
+ * org and md (size n each) hold the org file's path and its metadata
+ * directory's (a customer's retrieve, loaded with --org-metadata) when
+ * the case has them. */
+#define SIM_ARGS 9
 static void
-sim_args(const struct conf_case *c, const char **args, char *org, size_t n)
+sim_args(const struct conf_case *c, const char **args, char *org, char *md,
+         size_t n)
 {
     struct stat st;
     size_t k = 0;
@@ -341,6 +345,11 @@ sim_args(const struct conf_case *c, const char **args, char *org, size_t n)
         args[k++] = "--org";
         args[k++] = org;
     }
+    if (stat(case_path(c, "metadata", md, n), &st) == 0 &&
+        S_ISDIR(st.st_mode)) {
+        args[k++] = "--org-metadata";
+        args[k++] = md;
+    }
     args[k] = NULL;
 }
 
@@ -348,14 +357,14 @@ int
 trial_launch(const struct trial_config *cfg, const struct conf_case *c,
              struct spawn_sim *sim, struct sf_err *err)
 {
-    const char *args[7];
-    char org[PATH_MAX];
+    const char *args[SIM_ARGS];
+    char org[PATH_MAX], md[PATH_MAX];
 
     memset(sim, 0, sizeof(*sim));
     sim->ready_fd = -1;
     if (c->skip != NULL)
         return 0;
-    sim_args(c, args, org, sizeof(org));
+    sim_args(c, args, org, md, sizeof(org));
     return spawn_sim_launch(cfg->sim_path, args, sim, err);
 }
 
@@ -364,8 +373,8 @@ trial_launch(const struct trial_config *cfg, const struct conf_case *c,
 static int
 setup(struct trial *t)
 {
-    char org[PATH_MAX], buyer[PATH_MAX];
-    const char *args[7];
+    char org[PATH_MAX], md[PATH_MAX], buyer[PATH_MAX];
+    const char *args[SIM_ARGS];
     char *text;
 
     if (mkdir(t->work, 0755) == -1 && errno != EEXIST) {
@@ -379,7 +388,7 @@ setup(struct trial *t)
             -1)
             return -1;
     } else {
-        sim_args(t->c, args, org, sizeof(org));
+        sim_args(t->c, args, org, md, sizeof(org));
         if (spawn_sim_start(t->cfg->sim_path, args, SIM_START_MS, &t->sim,
                             &t->err) == -1)
             return -1;

@@ -913,7 +913,7 @@ formula_problem(struct md *m, struct md_item *it,
 
     if (fe->line > 0)
         md_problem(m, it->path, line + fe->line - 1,
-                   fe->line == 1 ? it->fcolumn : fe->column,
+                   fe->line == 1 ? it->fcolumn + fe->column - 1 : fe->column,
                    "%s not loaded: %s (formula line %d, column %d)", it->what,
                    fe->message, fe->line, fe->column);
     else
