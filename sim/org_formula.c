@@ -32,34 +32,6 @@ dup_or_null(const char *s)
     return s != NULL ? xstrdup(s) : NULL;
 }
 
-/* The array at root.key, checked for size; NULL (0) when absent. */
-static int
-section(struct conf *c, json_t *root, const char *key, json_t **arr)
-{
-    *arr = NULL;
-    if (conf_array(c, root, "", key, arr) == -1)
-        return -1;
-    if (*arr != NULL && json_array_size(*arr) > ORG_MAX_ITEMS)
-        return conf_error(c, key, "more than %d entries", ORG_MAX_ITEMS);
-    return 0;
-}
-
-static int
-need_string(struct conf *c, json_t *obj, const char *path, const char *key,
-            const char **out)
-{
-    char p[CONF_PATH_MAX];
-
-    if (conf_string(c, obj, path, key, NULL, out) == -1)
-        return -1;
-    if (*out == NULL)
-        return conf_error(c, path, "needs \"%s\"", key);
-    if (**out == '\0')
-        return conf_error(c, conf_join(p, sizeof(p), path, key),
-                          "must not be empty");
-    return 0;
-}
-
 /* --- record_types --------------------------------------------------------- */
 
 static int
@@ -74,8 +46,8 @@ load_record_type(struct conf *c, json_t *j, const char *path,
     if (!json_is_object(j))
         return conf_error(c, path, "must be an object");
     if (conf_check_keys(c, j, path, keys) == -1 ||
-        need_string(c, j, path, "object", &object) == -1 ||
-        need_string(c, j, path, "name", &name) == -1 ||
+        org_need_string(c, j, path, "object", &object) == -1 ||
+        org_need_string(c, j, path, "name", &name) == -1 ||
         conf_string(c, j, path, "label", NULL, &label) == -1 ||
         conf_bool(c, j, path, "active", 1, &rt->active) == -1 ||
         conf_string(c, j, path, "description", NULL, &descr) == -1)
@@ -98,7 +70,7 @@ load_record_types(struct conf *c, json_t *root, struct org *o)
     char p[CONF_PATH_MAX];
     size_t i, k;
 
-    if (section(c, root, "record_types", &arr) == -1 || arr == NULL)
+    if (org_section(c, root, "record_types", &arr) == -1 || arr == NULL)
         return arr == NULL && !c->err->set ? 0 : -1;
     o->record_types =
         xcalloc(json_array_size(arr) + 1, sizeof(*o->record_types));
@@ -182,7 +154,7 @@ load_setting_field(struct conf *c, json_t *j, const char *path,
     if (!json_is_object(j))
         return conf_error(c, path, "must be an object");
     if (conf_check_keys(c, j, path, keys) == -1 ||
-        need_string(c, j, path, "name", &name) == -1 ||
+        org_need_string(c, j, path, "name", &name) == -1 ||
         conf_string(c, j, path, "type", "text", &type) == -1 ||
         conf_string(c, j, path, "label", NULL, &label) == -1)
         return -1;
@@ -213,7 +185,7 @@ load_setting(struct conf *c, json_t *j, const char *path, struct org_setting *s)
     if (!json_is_object(j))
         return conf_error(c, path, "must be an object");
     if (conf_check_keys(c, j, path, keys) == -1 ||
-        need_string(c, j, path, "name", &name) == -1 ||
+        org_need_string(c, j, path, "name", &name) == -1 ||
         conf_array(c, j, path, "fields", &fields) == -1 ||
         conf_object(c, j, path, "values", &values) == -1 ||
         conf_object(c, j, path, "profiles", &profiles) == -1 ||
@@ -253,7 +225,7 @@ load_settings(struct conf *c, json_t *root, struct org *o)
     char p[CONF_PATH_MAX];
     size_t i, k;
 
-    if (section(c, root, "custom_settings", &arr) == -1 || arr == NULL)
+    if (org_section(c, root, "custom_settings", &arr) == -1 || arr == NULL)
         return arr == NULL && !c->err->set ? 0 : -1;
     o->settings = xcalloc(json_array_size(arr) + 1, sizeof(*o->settings));
     for (i = 0; i < json_array_size(arr); i++) {
@@ -280,7 +252,7 @@ load_labels(struct conf *c, json_t *root, struct org *o)
     const char *name, *value;
     size_t i, k;
 
-    if (section(c, root, "labels", &arr) == -1 || arr == NULL)
+    if (org_section(c, root, "labels", &arr) == -1 || arr == NULL)
         return arr == NULL && !c->err->set ? 0 : -1;
     o->labels = xcalloc(json_array_size(arr) + 1, sizeof(*o->labels));
     for (i = 0; i < json_array_size(arr); i++) {
@@ -289,7 +261,7 @@ load_labels(struct conf *c, json_t *root, struct org *o)
         if (!json_is_object(j))
             return conf_error(c, p, "must be an object");
         if (conf_check_keys(c, j, p, keys) == -1 ||
-            need_string(c, j, p, "name", &name) == -1 ||
+            org_need_string(c, j, p, "name", &name) == -1 ||
             conf_string(c, j, p, "value", "", &value) == -1)
             return -1;
         for (k = 0; k < i; k++)
@@ -316,8 +288,8 @@ load_cmdt(struct conf *c, json_t *j, const char *path, struct org_cmdt *m)
     if (!json_is_object(j))
         return conf_error(c, path, "must be an object");
     if (conf_check_keys(c, j, path, keys) == -1 ||
-        need_string(c, j, path, "type", &type) == -1 ||
-        need_string(c, j, path, "record", &record) == -1 ||
+        org_need_string(c, j, path, "type", &type) == -1 ||
+        org_need_string(c, j, path, "record", &record) == -1 ||
         conf_object(c, j, path, "values", &values) == -1 ||
         conf_object(c, j, path, "types", &types) == -1)
         return -1;
@@ -349,7 +321,7 @@ load_cmdts(struct conf *c, json_t *root, struct org *o)
     char p[CONF_PATH_MAX];
     size_t i, k;
 
-    if (section(c, root, "custom_metadata", &arr) == -1 || arr == NULL)
+    if (org_section(c, root, "custom_metadata", &arr) == -1 || arr == NULL)
         return arr == NULL && !c->err->set ? 0 : -1;
     o->cmdt = xcalloc(json_array_size(arr) + 1, sizeof(*o->cmdt));
     for (i = 0; i < json_array_size(arr); i++) {

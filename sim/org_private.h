@@ -34,6 +34,12 @@ int org_strings_read(struct conf *c, json_t *arr, const char *path,
 void org_strings_free(char **list);
 json_t *org_strings_json(char **list);
 
+/* org_rules.c: a required, non-empty string member obj.key; the array
+ * root.key checked for size (NULL in *arr, 0, when absent). */
+int org_need_string(struct conf *c, json_t *obj, const char *path,
+                    const char *key, const char **out);
+int org_section(struct conf *c, json_t *root, const char *key, json_t **arr);
+
 /* org_fields.c: "custom_fields". */
 int org_fields_load(struct conf *c, json_t *root, struct org *o);
 void org_fields_free(struct org *o);

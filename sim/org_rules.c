@@ -172,10 +172,9 @@ load_names(struct conf *c, json_t *obj, const char *path, const char *key,
     return 0;
 }
 
-/* A required, non-empty string member. */
-static int
-need_string(struct conf *c, json_t *obj, const char *path, const char *key,
-            const char **out)
+int
+org_need_string(struct conf *c, json_t *obj, const char *path, const char *key,
+                const char **out)
 {
     char p[CONF_PATH_MAX];
 
@@ -189,9 +188,8 @@ need_string(struct conf *c, json_t *obj, const char *path, const char *key,
     return 0;
 }
 
-/* The array at root.key, checked for size; NULL (0) when absent. */
-static int
-section(struct conf *c, json_t *root, const char *key, json_t **arr)
+int
+org_section(struct conf *c, json_t *root, const char *key, json_t **arr)
 {
     *arr = NULL;
     if (conf_array(c, root, "", key, arr) == -1)
@@ -256,10 +254,10 @@ load_vrule(struct conf *c, json_t *j, const char *path, struct org_vrule *v)
         return conf_error(c, path, "must be an object");
     if (conf_check_keys(c, j, path, keys) == -1 ||
         conf_string(c, j, path, "object", "Lead", &object) == -1 ||
-        need_string(c, j, path, "name", &name) == -1 ||
+        org_need_string(c, j, path, "name", &name) == -1 ||
         conf_bool(c, j, path, "active", 1, &v->active) == -1 ||
-        need_string(c, j, path, "formula", &formula) == -1 ||
-        need_string(c, j, path, "message", &message) == -1 ||
+        org_need_string(c, j, path, "formula", &formula) == -1 ||
+        org_need_string(c, j, path, "message", &message) == -1 ||
         conf_string(c, j, path, "error_field", NULL, &field) == -1 ||
         conf_string(c, j, path, "description", NULL, &descr) == -1)
         return -1;
@@ -279,7 +277,7 @@ load_vrules(struct conf *c, json_t *root, struct org *o)
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i;
 
-    if (section(c, root, "validation_rules", &arr) == -1 || arr == NULL)
+    if (org_section(c, root, "validation_rules", &arr) == -1 || arr == NULL)
         return arr == NULL && !c->err->set ? 0 : -1;
     o->vrules = xcalloc(json_array_size(arr) + 1, sizeof(*o->vrules));
     for (i = 0; i < json_array_size(arr); i++) {
@@ -305,7 +303,7 @@ load_match_field(struct conf *c, json_t *j, const char *path,
     if (!json_is_object(j))
         return conf_error(c, path, "must be an object");
     if (conf_check_keys(c, j, path, keys) == -1 ||
-        need_string(c, j, path, "field", &field) == -1 ||
+        org_need_string(c, j, path, "field", &field) == -1 ||
         conf_enum(c, j, path, "match", match_names, MATCH_EXACT, &kind) == -1 ||
         conf_enum(c, j, path, "blank_values", blank_names, 0, &blanks) == -1)
         return -1;
@@ -328,7 +326,7 @@ load_mrule(struct conf *c, json_t *j, const char *path, struct org_mrule *m)
     if (!json_is_object(j))
         return conf_error(c, path, "must be an object");
     if (conf_check_keys(c, j, path, keys) == -1 ||
-        need_string(c, j, path, "name", &name) == -1 ||
+        org_need_string(c, j, path, "name", &name) == -1 ||
         conf_string(c, j, path, "object", "Lead", &object) == -1 ||
         conf_string(c, j, path, "description", NULL, &descr) == -1 ||
         conf_string(c, j, path, "boolean_filter", NULL, &filter) == -1 ||
@@ -363,7 +361,7 @@ load_mrules(struct conf *c, json_t *root, struct org *o)
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i;
 
-    if (section(c, root, "matching_rules", &arr) == -1 || arr == NULL)
+    if (org_section(c, root, "matching_rules", &arr) == -1 || arr == NULL)
         return arr == NULL && !c->err->set ? 0 : -1;
     o->mrules = xcalloc(json_array_size(arr) + 1, sizeof(*o->mrules));
     for (i = 0; i < json_array_size(arr); i++) {
@@ -397,7 +395,7 @@ load_match(struct conf *c, json_t *j, const char *path,
                           "must be a matching rule's name or an "
                           "object with \"rule\"");
     if (conf_check_keys(c, j, path, keys) == -1 ||
-        need_string(c, j, path, "rule", &rule) == -1 ||
+        org_need_string(c, j, path, "rule", &rule) == -1 ||
         conf_string(c, j, path, "object", NULL, &object) == -1 ||
         conf_object(c, j, path, "mapping", &mapping) == -1)
         return -1;
@@ -455,7 +453,7 @@ load_drule(struct conf *c, json_t *j, const char *path, struct org_drule *d)
     if (!json_is_object(j))
         return conf_error(c, path, "must be an object");
     if (conf_check_keys(c, j, path, keys) == -1 ||
-        need_string(c, j, path, "name", &name) == -1 ||
+        org_need_string(c, j, path, "name", &name) == -1 ||
         conf_string(c, j, path, "object", "Lead", &object) == -1 ||
         conf_bool(c, j, path, "active", 1, &d->active) == -1 ||
         conf_string(c, j, path, "conditions", NULL, &cond) == -1 ||
@@ -487,7 +485,7 @@ load_drules(struct conf *c, json_t *root, struct org *o)
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i;
 
-    if (section(c, root, "duplicate_rules", &arr) == -1 || arr == NULL)
+    if (org_section(c, root, "duplicate_rules", &arr) == -1 || arr == NULL)
         return arr == NULL && !c->err->set ? 0 : -1;
     o->drules = xcalloc(json_array_size(arr) + 1, sizeof(*o->drules));
     for (i = 0; i < json_array_size(arr); i++) {
