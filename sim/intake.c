@@ -23,10 +23,11 @@
 #include "xmalloc.h"
 
 #define INTAKE_MAX_OWNED 1024
-/* How records' numbers and dates are read (value.h): as strtod() does but
- * never out of range, and February 29 in every year. */
-#define INTAKE_NUMBERS (VALUE_NUM_C_SYNTAX | VALUE_NUM_NO_UNDERFLOW)
-#define INTAKE_DATES VALUE_DATE_FEB29
+/* How records' numbers and dates are read (value.h): a decimal literal
+ * never out of range, and a day the calendar has, as Salesforce reads a
+ * field's value. */
+#define INTAKE_NUMBERS VALUE_NUM_NO_UNDERFLOW
+#define INTAKE_DATES 0
 
 /*
  * Values made during conversion; freed once the record is stored. Grown on

@@ -795,6 +795,48 @@ test_intake_order(void **state)
     sim_free(sim);
 }
 
+/* Values are read as Salesforce reads them: a number is a decimal
+ * literal (no hex, no white space, no "inf"), and a date is a real day of
+ * the calendar (February 29 only in leap years). */
+static int
+creates(struct sim *sim, const char *field, const char *value)
+{
+    const struct object_def *lead = schema_object(sim->schema, "Lead");
+    struct fieldvals fv = {0};
+    struct intake_result res;
+    int rc;
+
+    values(sim, "Lead",
+           (const char *const[]){"LastName", "A", "Company", "B", field, value,
+                                 NULL},
+           &fv);
+    intake_result_init(&res);
+    rc = intake_create(sim, lead, &fv, INTAKE_REST, sim_now(sim), &res);
+    intake_result_free(&res);
+    fieldvals_free(&fv);
+    return rc == 0;
+}
+
+static void
+test_intake_reads_values_strictly(void **state)
+{
+    struct sim *sim = simunit_new(
+        "{" T0 ", \"custom_fields\": [{\"object\": \"Lead\", \"name\": "
+        "\"Injury__c\", \"label\": \"Injury\", \"type\": \"date\"}]}");
+
+    (void)state;
+    assert_true(creates(sim, "NumberOfEmployees", "12"));
+    assert_true(creates(sim, "NumberOfEmployees", "-3"));
+    assert_false(creates(sim, "NumberOfEmployees", "0x1A"));
+    assert_false(creates(sim, "NumberOfEmployees", " 12"));
+    assert_false(creates(sim, "NumberOfEmployees", "inf"));
+    assert_true(creates(sim, "Injury__c", "2024-02-29"));
+    assert_false(creates(sim, "Injury__c", "2023-02-29"));
+    assert_false(creates(sim, "Injury__c", "2100-02-29"));
+    assert_false(creates(sim, "Injury__c", "2023-04-31"));
+    sim_free(sim);
+}
+
 int
 main(void)
 {
@@ -812,6 +854,7 @@ main(void)
         cmocka_unit_test(test_duplicate_result_structure),
         cmocka_unit_test(test_validation_order_fields_and_runtime_errors),
         cmocka_unit_test(test_intake_order),
+        cmocka_unit_test(test_intake_reads_values_strictly),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
