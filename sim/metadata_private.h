@@ -42,7 +42,7 @@ struct md {
     json_t *cmdt_fields; /* "Type__mdt" -> {"Field__c": "type"} */
     json_t *referenced;  /* names formulas use: "$label.x", "$setup.s", ... */
     json_t *inactive_matching; /* matching rule name -> its ruleStatus */
-    int person_accounts; /* the metadata shows Person Accounts */
+    int person_accounts;       /* the metadata shows Person Accounts */
 };
 
 /* Reports a problem at path:line:column. */
