@@ -75,8 +75,8 @@ set_text(json_t *j, const char *key, const char *value)
 /* The fields of one matching rule; NULL (reported) on a method the sim
  * does not know. */
 static json_t *
-match_fields(struct md *m, const char *path, const struct xmlread_node *r,
-             const char *what)
+match_fields(struct md *m, const char *path, const char *object,
+             const struct xmlread_node *r, const char *what)
 {
     json_t *fields = json_array();
     const struct xmlread_node *it;
@@ -98,6 +98,9 @@ match_fields(struct md *m, const char *path, const struct xmlread_node *r,
             json_decref(fields);
             return NULL;
         }
+        /* An optional standard field (MiddleName) it compares is one
+         * the org has. */
+        md_note_formula(m, object, field);
         json_array_append_new(
             fields, json_pack("{s:s, s:s, s:s}", "field", field, "match", kind,
                               "blank_values",
@@ -131,7 +134,7 @@ read_matching_rule(struct md *m, const char *path, const char *object,
         return;
     }
     snprintf(what, sizeof(what), "matching rule %s.%s", object, name);
-    if ((fields = match_fields(m, path, r, what)) == NULL)
+    if ((fields = match_fields(m, path, object, r, what)) == NULL)
         return;
     j = json_pack("{s:s, s:s, s:o}", "name", name, "object", object, "fields",
                   fields);

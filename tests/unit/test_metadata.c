@@ -395,6 +395,32 @@ test_mdapi_format_rules(void **state)
     metadata_report_free(&rep);
 }
 
+/* A matching rule on an optional standard field shows the org has it. */
+static void
+test_matching_rule_optional_field(void **state)
+{
+    struct metadata_report rep;
+    json_t *doc;
+
+    (void)state;
+    doc = import_one(
+        "matchingRules/Lead.matchingRule-meta.xml",
+        HEAD "<MatchingRules " NS "><matchingRules>"
+             "<fullName>By_Middle</fullName><label>x</label>"
+             "<matchingRuleItems><blankValueBehavior>NullNotAllowed"
+             "</blankValueBehavior><fieldName>MiddleName</fieldName>"
+             "<matchingMethod>Exact</matchingMethod></matchingRuleItems>"
+             "<ruleStatus>Active</ruleStatus></matchingRules>"
+             "</MatchingRules>\n",
+        &rep);
+    assert_non_null(doc);
+    assert_int_equal(rep.n, 0);
+    assert_non_null(entry(doc, "matching_rules", "By_Middle"));
+    assert_non_null(entry(doc, "custom_fields", "MiddleName"));
+    json_decref(doc);
+    metadata_report_free(&rep);
+}
+
 static void
 test_unusable_files(void **state)
 {
@@ -495,6 +521,7 @@ main(void)
         cmocka_unit_test(test_field_types),
         cmocka_unit_test(test_validation_rule),
         cmocka_unit_test(test_mdapi_format_rules),
+        cmocka_unit_test(test_matching_rule_optional_field),
         cmocka_unit_test(test_unusable_files),
         cmocka_unit_test(test_walk_bounds),
     };
