@@ -541,6 +541,8 @@ gather(const struct search *s, size_t i, struct record ***cand, size_t *n,
                              target_field(s, i), s->mt->items[i].norm,
                              s->val[i], s->len[i], got, k);
     }
+    if (k == 0) /* nothing to add, and *cand may still be NULL */
+        return;
     if (*n + k > *cap) {
         *cap = (*n + k) * 2;
         *cand = xreallocarray(*cand, *cap, sizeof(**cand));

@@ -650,7 +650,8 @@ read_files(struct walker *w)
     size_t i, len = 0, total = 0;
     char *buf;
 
-    qsort(w->files, w->nfiles, sizeof(*w->files), file_cmp);
+    if (w->nfiles > 1) /* files is NULL when there are none */
+        qsort(w->files, w->nfiles, sizeof(*w->files), file_cmp);
     for (i = 0; i < w->nfiles; i++) {
         const struct md_file *f = &w->files[i];
 
