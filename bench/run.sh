@@ -46,7 +46,8 @@ set -euo pipefail
 # soql_scale before rules: they share two preloaded sims, and the rules row
 # adds leads to both (see scale_sims).
 BENCHES=(nginx_ceiling w2l_throughput w2l_memory startup
-         rest_create soql_scale rules sfdeliver bulk_ingest)
+         rest_create soql_scale rules sfdeliver sfdeliver_collection
+         bulk_ingest)
 
 cd "$(dirname "$0")/.."
 SFSIM=${SFSIM:-sim/sfsim}
@@ -426,16 +427,19 @@ bench_w2l_memory() {
 # FIFO, on the built-in default org; median of BENCH_STARTS runs. Measured
 # in-shell with $EPOCHREALTIME rather than hyperfine, which times a whole
 # command (start-up plus shutdown). Includes bash's fork and exec (~1 ms).
-bench_startup() {
-    local fifo=$tmp/ready.fifo i t0 t1 fd line med
+# time_starts FILE ARGS...: BENCH_STARTS starts of sfsim --port 0 ARGS,
+# microseconds from fork to ready line, one a line into FILE.
+time_starts() {
+    local out=$1 fifo=$tmp/ready.fifo i t0 t1 fd line
+    shift
 
-    mkfifo "$fifo"
-    : >"$tmp/starts"
+    [ -p "$fifo" ] || mkfifo "$fifo"
+    : >"$out"
     for i in $(seq "$BENCH_STARTS"); do
         t0=${EPOCHREALTIME/[.,]/}
         # Not start_bg: a redirection on a function call is opened by this
         # shell, and opening a FIFO for writing would wait for a reader.
-        "$SFSIM" --port 0 >"$fifo" 2>>"$OUT/sfsim-startup.log" &
+        "$SFSIM" --port 0 "$@" >"$fifo" 2>>"$OUT/sfsim-startup.log" &
         BG_PID=$!
         echo "$BG_PID" >>"$tmp/pids"
         exec {fd}<"$fifo"
@@ -443,9 +447,15 @@ bench_startup() {
         t1=${EPOCHREALTIME/[.,]/}
         exec {fd}<&-
         case $line in "sfsim listening on "*) ;; *) die "unexpected: $line" ;; esac
-        echo $((t1 - t0)) >>"$tmp/starts"
+        echo $((t1 - t0)) >>"$out"
         stop_pid "$BG_PID"
     done
+}
+
+bench_startup() {
+    local i t0 t1 med tls
+
+    time_starts "$tmp/starts"
     med=$(median_ms "$tmp/starts")
     # For scale: the same fork+exec of a program that does nothing, and of
     # sfsim --version (exec and dynamic linking, libmicrohttpd pulls in
@@ -463,6 +473,12 @@ bench_startup() {
     add_row "start to ready line (median of $BENCH_STARTS)" "$med" "ms" "< 20" \
         "$(verdict "$med" lt 20)" \
         "min $(median_ms "$tmp/starts" 0) ms, max $(median_ms "$tmp/starts" 1) ms; medians: /bin/true $(median_ms "$tmp/true") ms, sfsim --version $(median_ms "$tmp/version") ms"
+    # With --tls the sim makes a key and a certificate first and writes it.
+    time_starts "$tmp/starts-tls" --tls --tls-ca-out "$tmp/ca.pem"
+    tls=$(median_ms "$tmp/starts-tls")
+    add_row "… with --tls (a new key and certificate, written out)" "$tls" "ms" "< 20" \
+        "$(verdict "$tls" lt 20)" \
+        "min $(median_ms "$tmp/starts-tls" 0) ms, max $(median_ms "$tmp/starts-tls" 1) ms"
 }
 
 # median_ms FILE [Q]: the median (or quantile Q, 0 = min, 1 = max) of a
@@ -639,8 +655,7 @@ count_label() {
 # run counts. The note adds the sim's CPU time per query over all runs,
 # which hardly depends on other load.
 bench_soql_scale() {
-    local secs=${BENCH_SOQL_SECS:-3} n url tok k got i log rps pid t0 t1
-    local minted label r1k='' r1m='' ratio miss=0 sessions stats
+    local n url tok k got minted
 
     scale_sims
     for n in 1000 "$BENCH_SCALE_LEADS"; do
@@ -651,7 +666,6 @@ bench_soql_scale() {
             got=$(soql_total "$url" "$tok" "$(scale_email "$k")")
             [ "$got" = 1 ] || die "SOQL for lead $k of $n: totalSize '$got'"
         done
-        : >"$tmp/soql-$n"
     done
 
     url=$(get_val "scale_url_$BENCH_SCALE_LEADS")
@@ -667,15 +681,31 @@ bench_soql_scale() {
     [ "$minted" = "$BENCH_TOKENS" ] ||
         die "only $minted of $BENCH_TOKENS tokens issued (see $OUT/curl-tokens.log)"
 
+    soql_scale_runs "" Id "SOQL WHERE Email ="
+    soql_scale_runs rel "Id,Owner.Name,(SELECT+Id+FROM+Tasks)" \
+        "SOQL Email =, Owner.Name, Tasks subquery"
+}
+
+# soql_scale_runs KIND SELECT TITLE: the runs of bench_soql_scale for one
+# select list (URL-encoded) and its rows. KIND names its files ("" for the
+# plain query). A relationship path and a child subquery cost an ID lookup
+# and an equality-index lookup per row, so they must stay as flat.
+soql_scale_runs() {
+    local kind=$1 select=$2 title=$3 secs=${BENCH_SOQL_SECS:-3}
+    local n url k i log rps pid t0 t1 label r1k='' r1m='' ratio miss=0
+    local sessions stats all reqs cpu note
+
+    for n in 1000 "$BENCH_SCALE_LEADS"; do : >"$tmp/soql$kind-$n"; done
     say "SOQL: $BENCH_SCALE_RUNS x ${secs}s on each sim, alternating"
     for i in $(seq "$BENCH_SCALE_RUNS"); do
         for n in 1000 "$BENCH_SCALE_LEADS"; do
             url=$(get_val "scale_url_$n")
             pid=$(get_val "scale_pid_$n")
-            log=$OUT/wrk-soql-$n-$i.log
+            log=$OUT/wrk-soql$kind-$n-$i.log
             t0=$(cpu_ticks "$pid")
             SOQL_TOKEN=$(get_val "soql_tok_$n") SOQL_N=$n SOQL_SEED=$i \
                 SOQL_EMAIL='Lead%08d@Example.com' SOQL_CHECK=1 \
+                SOQL_SELECT=$select \
                 run_wrk "$log" -t1 -c"$CONNS" -d"${secs}s" -s bench/soql.lua \
                 "$url$API/query"
             t1=$(cpu_ticks "$pid")
@@ -683,7 +713,7 @@ bench_soql_scale() {
             [ -n "$rps" ] || die "no figures from wrk (see $log)"
             # rps, CPU ticks, answers, answers without exactly one lead
             echo "$rps $((t1 - t0)) $(wrk_val "$log" checked) $(wrk_val "$log" missed)" \
-                >>"$tmp/soql-$n"
+                >>"$tmp/soql$kind-$n"
         done
     done
 
@@ -693,9 +723,9 @@ bench_soql_scale() {
             if (NR == 1 || $1 > best) best = $1
             all = all (NR > 1 ? " " : "") $1
             reqs += $3; miss += $4 }
-            END { printf "%s|%s|%d|%d", best, all, reqs, miss }' "$tmp/soql-$n")
+            END { printf "%s|%s|%d|%d", best, all, reqs, miss }' "$tmp/soql$kind-$n")
         IFS='|' read -r rps all reqs k <<<"$stats"
-        cpu=$(cpu_us_per_req "$tmp/soql-$n")
+        cpu=$(cpu_us_per_req "$tmp/soql$kind-$n")
         miss=$((miss + k))
         label=$(count_label "$n")
         if [ "$n" = 1000 ]; then
@@ -705,18 +735,18 @@ bench_soql_scale() {
             sessions="$((BENCH_TOKENS + 1)) sessions"
             r1m=$rps
         fi
-        add_row "SOQL WHERE Email =, $label leads, $sessions" "$rps" "req/s" "" "-" \
+        add_row "$title, $label leads, $sessions" "$rps" "req/s" "" "-" \
             "best of $BENCH_SCALE_RUNS x ${secs}s: $all; sfsim CPU $cpu us/query; $reqs answers, $k without exactly 1 lead"
-        put_val "soql_cpu_$n" "$cpu"
+        put_val "soql${kind}_cpu_$n" "$cpu"
     done
     ratio=$(calc "%.3f" "$r1m / $r1k")
-    note="by sfsim CPU per query: $(calc "%.3f" "$(get_val soql_cpu_1000) / $(get_val "soql_cpu_$BENCH_SCALE_LEADS")")"
+    note="by sfsim CPU per query: $(calc "%.3f" "$(get_val "soql${kind}_cpu_1000") / $(get_val "soql${kind}_cpu_$BENCH_SCALE_LEADS")")"
     k=$(verdict "$ratio" ge 0.8)
     if [ "$miss" != 0 ]; then
         k=MISSED
         note+="; $miss queries did not find their lead"
     fi
-    add_row "SOQL: rate at $label / rate at 1k" "$ratio" "ratio" ">= 0.80" "$k" "$note"
+    add_row "$title: rate at $label / rate at 1k" "$ratio" "ratio" ">= 0.80" "$k" "$note"
 }
 
 # ---- sfdeliver against curl --parallel and wrk ----------------------------
@@ -818,6 +848,77 @@ bench_sfdeliver() {
         "$(verdict "$r1" ge 1)" "median of the runs' ratios: $r1_all"
     add_row "sfdeliver / wrk -c16" "$r2" "ratio" ">= 0.50" \
         "$(verdict "$r2" ge 0.5)" "median of the runs' ratios: $r2_all"
+}
+
+# ---- sfdeliver: sObject Collections against one lead a request ----------
+
+# BENCH_DELIVER_LEADS (10,000) leads delivered by sfdeliver to one sfsim
+# on the REST bench org, twice a run: one lead a request (delivery.format
+# sobject) and 200 a call (collection), 16 connections each,
+# outcomes and delivery log on, each a whole run of the process. The runs
+# alternate BENCH_DELIVER_RUNS (5) times on the same sim; the ratio is the
+# median of the runs' own ratios. Goal (issue 14): collection >= 4x the
+# single-record rate.
+bench_sfdeliver_collection() {
+    local n=${BENCH_DELIVER_LEADS:-10000} bin=${SFDELIVER:-client/sfdeliver}
+    local runs=${BENCH_DELIVER_RUNS:-5} d=$tmp/sfdcoll token i fmt t0 t1
+    local one=0 coll=0 one_all= coll_all= r_all= r rate rate_one ok
+    if [ ! -x "$bin" ]; then
+        skip_row "sfdeliver collection / one a request" "$bin not built"
+        return 0
+    fi
+    mkdir -p "$d"
+    start_sim sfsim-sfdcoll.log --org bench/orgs/rest.json
+    token=$(curl -sf -X POST "$SIM_URL/__sim/tokens" |
+        sed -E 's/.*"access_token":"([^"]*)".*/\1/')
+    say "sfdeliver one a request vs collection: $runs runs each, in turn"
+    for i in $(seq "$runs"); do
+        for fmt in sobject collection; do
+            awk -v n="$n" -v p="$fmt$i" 'BEGIN { for (i = 0; i < n; i++)
+                printf "{\"id\":\"%s-%07d\",\"first_name\":\"Bench\"," \
+                    "\"last_name\":\"Lead%07d\",\"company\":\"Acme\"," \
+                    "\"email\":\"lead%07d@example.com\"}\n", p, i, i, i }' \
+                >"$d/leads.ndjson"
+            if [ "$fmt" = sobject ]; then
+                url=$SIM_URL$API/sobjects/Lead/
+            else
+                url=$SIM_URL$API/composite/sobjects
+            fi
+            printf '%s\n' "{\"name\": \"bench\", \"delivery\": {\"url\": \"$url\"," \
+                " \"content_type\": \"application/json\", \"format\": \"$fmt\"," \
+                " \"concurrency\": 16, \"headers\": {\"Authorization\":" \
+                " \"Bearer $token\"}}, \"mapping\": {\"first_name\": \"FirstName\"," \
+                " \"last_name\": \"LastName\", \"company\": \"Company\"," \
+                " \"email\": \"Email\"}}" >"$d/buyer.json"
+            rm -f "$d/outcomes.ndjson" "$d/delivery.ndjson"
+            t0=$(date +%s%N)
+            "$bin" --buyer "$d/buyer.json" --leads "$d/leads.ndjson" \
+                --outcomes "$d/outcomes.ndjson" --log "$d/delivery.ndjson" \
+                2>"$OUT/sfdeliver-$fmt.log"
+            t1=$(date +%s%N)
+            ok=$(grep -c '"outcome":"delivered"' "$d/outcomes.ndjson" || true)
+            [ "$ok" = "$n" ] || die "sfdeliver $fmt delivered $ok of $n leads"
+            rate=$(calc "%.0f" "$n * 1e9 / ($t1 - $t0)")
+            if [ "$fmt" = sobject ]; then
+                rate_one=$rate
+                one_all+="${one_all:+ }$rate"
+                [ "$rate" -gt "$one" ] && one=$rate
+            else
+                coll_all+="${coll_all:+ }$rate"
+                [ "$rate" -gt "$coll" ] && coll=$rate
+                r_all+="${r_all:+ }$(calc "%.2f" "$rate / $rate_one")"
+            fi
+        done
+        say "run $i: one a request $rate_one, collection $rate"
+    done
+    stop_pid "$SIM_PID"
+    add_row "sfdeliver REST, $n leads, one a request, 16 conns" "$one" \
+        "leads/s" "" "-" "best of: $one_all; delivery log + outcomes on"
+    add_row "sfdeliver collection, $n leads, 200 a call, 16 conns" "$coll" \
+        "leads/s" "" "-" "best of: $coll_all; delivery log + outcomes on"
+    r=$(median $r_all)
+    add_row "sfdeliver collection / one a request" "$r" "ratio" ">= 4.00" \
+        "$(verdict "$r" ge 4)" "median of the runs' ratios: $r_all"
 }
 
 # ---- duplicate and validation rules at 1k and 1M stored leads -----------

@@ -15,6 +15,8 @@
 --   SOQL_EMAIL  the email's format (default "lead%07d@example.com", as
 --               w2l.lua and rest.lua post them)
 --   SOQL_SEED   seed of the random numbers (default 1)
+--   SOQL_SELECT the select list, URL-encoded (default "Id"; the bench also
+--               runs "Id,Owner.Name,(SELECT+Id+FROM+Tasks)")
 --   SOQL_CHECK  "1": read every answer and count those that are not a 200
 --               with "totalSize":1 (costs wrk some CPU; default off)
 --
@@ -33,7 +35,9 @@ local fmt = os.getenv("SOQL_EMAIL") or "lead%07d@example.com"
 local seed = tonumber(os.getenv("SOQL_SEED") or "1") or 1
 local check = os.getenv("SOQL_CHECK") == "1"
 local headers = {["Authorization"] = "Bearer " .. token}
-local prefix = wrk.path .. "?q=SELECT+Id+FROM+Lead+WHERE+Email+%3D+%27"
+-- SOQL_SELECT: the select list, URL-encoded (default "Id").
+local select = os.getenv("SOQL_SELECT") or "Id"
+local prefix = wrk.path .. "?q=SELECT+" .. select .. "+FROM+Lead+WHERE+Email+%3D+%27"
 
 local function urlencode(s)
     return (s:gsub("[^%w%-%._~]", function(c)

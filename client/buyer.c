@@ -20,18 +20,22 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "infile.h"
 #include "lead.h"
 #include "weburl.h"
 #include "xmalloc.h"
 
 #define BUYER_FILE_MAX (4 * 1024 * 1024)
 #define SUPPRESSION_FILE_MAX (64 * 1024 * 1024)
-#define BUYER_SECTION_KEYS_MAX 16
+/* Values in all, inline and from the file: each costs about 100 bytes in
+ * memory once normalised and indexed (gate.c). */
+#define SUPPRESSION_VALUES_MAX 2000000
+#define BUYER_SECTION_KEYS_MAX 24
 
 static const char *const ctype_names[] = {BUYER_FORM_TYPE, BUYER_JSON_TYPE,
                                           NULL};
-static const char *const format_names[] = {"form", "sobject", "flow",
-                                           "apexrest", NULL};
+static const char *const format_names[] = {
+    "form", "sobject", "flow", "apexrest", "collection", "bulk", NULL};
 static const char *const match_names[] = {"any", "all", NULL};
 
 #define B(m) offsetof(struct buyer, m)
@@ -51,6 +55,13 @@ static const struct buyer_key keys[] = {
     {.section = "delivery", .name = "timeout_ms", .type = BUYER_KEY_INT, .min = 1, .max = 3600000, .dflt = 30000, .off = B(timeout_ms)},
     {.section = "delivery", .name = "external_id_field", .type = BUYER_KEY_STRING, .off = B(external_id_field)},
     {.section = "delivery", .name = "external_id_from", .type = BUYER_KEY_STRING, .sdflt = "id", .off = B(external_id_from)},
+    {.section = "delivery", .name = "ca_file", .type = BUYER_KEY_STRING, .off = B(ca_file), .doc = "the system's store"},
+    {.section = "delivery", .name = "object", .type = BUYER_KEY_STRING, .sdflt = "Lead", .off = B(object)},
+    {.section = "delivery", .name = "batch_size", .type = BUYER_KEY_INT, .min = 1, .max = 200, .dflt = 200, .off = B(batch_size)},
+    {.section = "delivery", .name = "job_size", .type = BUYER_KEY_INT, .min = 1, .max = 1000000, .dflt = 100000, .off = B(job_size)},
+    {.section = "delivery", .name = "poll_ms", .type = BUYER_KEY_INT, .min = 10, .max = 600000, .dflt = 1000, .off = B(poll_ms)},
+    {.section = "delivery", .name = "poll_max_ms", .type = BUYER_KEY_INT, .min = 10, .max = 3600000, .dflt = 30000, .off = B(poll_max_ms)},
+    {.section = "delivery", .name = "job_wait_seconds", .type = BUYER_KEY_INT, .min = 0, .max = 86400 * 7, .dflt = 3600, .off = B(job_wait_s)},
     {.section = "", .name = "mapping", .type = BUYER_KEY_PAIRS, .pairs = BUYER_PAIRS_STRINGS, .off = B(mapping), .count_off = B(nmapping), .doc = "every top-level field"},
     {.section = "", .name = "static_fields", .type = BUYER_KEY_PAIRS, .pairs = BUYER_PAIRS_SCALARS, .off = B(statics), .count_off = B(nstatics)},
     {.section = "", .name = "auth", .type = BUYER_KEY_SECTION},
@@ -107,7 +118,8 @@ buyer_keys(size_t *n)
 struct reader {
     struct conf *c;
     struct buyer *b;
-    const char *dir; /* resolves suppression.file; may be NULL */
+    const char *dir; /* resolves suppression.file, delivery.ca_file; may be
+                        NULL */
 };
 
 static char *
@@ -219,6 +231,29 @@ check_url(struct conf *c, const char *path, const char *url)
     return 0;
 }
 
+/*
+ * delivery.ca_file: certificates (PEM) to trust for https:// besides the
+ * system's, for delivery.url and auth.token_url alike (a simulator's own
+ * CA). Made relative to the buyer file, and checked to be readable now.
+ */
+static int
+resolve_ca_file(struct reader *r, struct buyer *b)
+{
+    char *path;
+    FILE *fp;
+
+    path = (b->ca_file[0] == '/' || r->dir == NULL)
+               ? xstrdup(b->ca_file)
+               : xasprintf("%s/%s", r->dir, b->ca_file);
+    free(b->ca_file);
+    b->ca_file = path;
+    if ((fp = fopen(path, "r")) == NULL)
+        return conf_error(r->c, "delivery.ca_file", "%s: %s", path,
+                          strerror(errno));
+    fclose(fp);
+    return 0;
+}
+
 /* A section is read whole before these run; -1 with the first error. */
 static int
 check_delivery(struct reader *r, void *at, const char *path)
@@ -248,10 +283,17 @@ check_delivery(struct reader *r, void *at, const char *path)
         if (b->format == -1)
             b->format = BUYER_FMT_SOBJECT;
     }
-    if (b->external_id_field != NULL && b->format != BUYER_FMT_SOBJECT)
+    if (b->external_id_field != NULL && b->format != BUYER_FMT_SOBJECT &&
+        b->format != BUYER_FMT_COLLECTION && b->format != BUYER_FMT_BULK)
         return conf_error(c, "delivery.external_id_field",
-                          "upsert needs delivery.format \"sobject\"");
-    return 0;
+                          "upsert needs delivery.format \"sobject\", "
+                          "\"collection\" or \"bulk\"");
+    /* Bulk results come back in no promised order: the external id is
+     * what maps a row back to its lead (and makes a resent row harmless). */
+    if (b->format == BUYER_FMT_BULK && b->external_id_field == NULL)
+        return conf_error(c, "delivery.external_id_field",
+                          "is required with delivery.format \"bulk\"");
+    return b->ca_file != NULL ? resolve_ca_file(r, b) : 0;
 }
 
 static int
@@ -299,40 +341,72 @@ check_filter(struct reader *r, void *at, const char *path)
     return 0;
 }
 
-/* Appends the non-empty, non-comment lines of file to the values. */
+/* Appends value (len bytes) to the suppression values, keeping them
+ * NULL-terminated; *cap is the array's capacity. */
+static void
+add_suppression_value(struct buyer_suppression *sp, size_t *cap,
+                      const char *value, size_t len)
+{
+    if (sp->nvalues + 2 > *cap) {
+        *cap = *cap * 2 > sp->nvalues + 2 ? *cap * 2 : sp->nvalues + 2;
+        sp->values = xreallocarray(sp->values, *cap, sizeof(char *));
+    }
+    sp->values[sp->nvalues++] = xmemdup0(value, len);
+    sp->values[sp->nvalues] = NULL;
+}
+
+/*
+ * Appends the non-empty, non-comment lines of file (LF or CR LF ends, a
+ * UTF-8 byte-order mark skipped) to the values. The file is read whole,
+ * within SUPPRESSION_FILE_MAX bytes; a read error (a directory) is an
+ * error with the path, as are a NUL byte and more than
+ * SUPPRESSION_VALUES_MAX values in all.
+ */
 static int
 load_suppression_file(struct conf *c, struct buyer *b, const char *file,
                       const char *dir)
 {
-    char *path = NULL, *line = NULL;
-    size_t cap = 0, n = b->suppression.nvalues;
-    ssize_t len;
-    FILE *fp = NULL;
+    struct buyer_suppression *sp = &b->suppression;
+    struct sf_err ferr = {.set = 0};
+    struct buf text = {0};
+    const char *p, *end, *nl;
+    size_t cap = sp->nvalues + 1, len;
+    char *path;
+    long line = 0;
     int rc = -1;
 
     path = (file[0] == '/' || dir == NULL) ? xstrdup(file)
                                            : xasprintf("%s/%s", dir, file);
-    fp = fopen(path, "r");
-    if (fp == NULL) {
-        conf_error(c, "suppression.file", "%s: %s", path, strerror(errno));
+    if (infile_read(&text, path, SUPPRESSION_FILE_MAX, &ferr) == -1) {
+        conf_error(c, "suppression.file", "%s", ferr.msg);
         goto out;
     }
-    while ((len = getline(&line, &cap, fp)) != -1) {
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (len == 0 || line[0] == '#')
+    p = text.data != NULL ? text.data : "";
+    end = p + text.len;
+    if (text.len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+        p += 3;
+    for (; p < end; p = nl + 1) {
+        line++;
+        if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+            nl = end;
+        for (len = (size_t)(nl - p); len > 0 && p[len - 1] == '\r'; len--)
+            ;
+        if (len == 0 || p[0] == '#')
             continue;
-        b->suppression.values =
-            xreallocarray(b->suppression.values, n + 2, sizeof(char *));
-        b->suppression.values[n++] = xstrdup(line);
-        b->suppression.values[n] = NULL;
-        b->suppression.nvalues = n;
+        if (memchr(p, '\0', len) != NULL) {
+            conf_error(c, "suppression.file", "%s:%ld: a NUL byte", path, line);
+            goto out;
+        }
+        if (sp->nvalues >= SUPPRESSION_VALUES_MAX) {
+            conf_error(c, "suppression.file", "%s:%ld: more than %d values",
+                       path, line, SUPPRESSION_VALUES_MAX);
+            goto out;
+        }
+        add_suppression_value(sp, &cap, p, len);
     }
     rc = 0;
 out:
-    if (fp != NULL)
-        fclose(fp);
-    free(line);
+    buf_free(&text);
     free(path);
     return rc;
 }
@@ -624,8 +698,10 @@ buyer_free(struct buyer *b)
 
     free(b->name);
     free(b->url);
+    free(b->ca_file);
     free(b->external_id_field);
     free(b->external_id_from);
+    free(b->object);
     free_pairs(b->headers, b->nheaders);
     free_pairs(b->mapping, b->nmapping);
     free_pairs(b->statics, b->nstatics);

@@ -32,10 +32,12 @@ enum buyer_ctype {
 
 /* The shape of a JSON body (delivery.format); form buyers are always FORM. */
 enum buyer_format {
-    BUYER_FMT_FORM,    /* key=value&... */
-    BUYER_FMT_SOBJECT, /* REST sObject: {"Field": "value", ...} */
-    BUYER_FMT_FLOW,    /* Flow invocable action: {"inputs": [{...}]} */
-    BUYER_FMT_APEXREST /* Apex REST: a plain object, like SOBJECT */
+    BUYER_FMT_FORM,       /* key=value&... */
+    BUYER_FMT_SOBJECT,    /* REST sObject: {"Field": "value", ...} */
+    BUYER_FMT_FLOW,       /* Flow invocable action: {"inputs": [{...}]} */
+    BUYER_FMT_APEXREST,   /* Apex REST: a plain object, like SOBJECT */
+    BUYER_FMT_COLLECTION, /* sObject Collections: batch_size records a call */
+    BUYER_FMT_BULK        /* one Bulk API 2.0 ingest job per job_size leads */
 };
 
 struct buyer_pair {
@@ -105,10 +107,18 @@ struct buyer_reconcile {
 struct buyer {
     char *name;
     char *url;
+    char *ca_file;           /* delivery.ca_file (resolved), or NULL: the
+                                default store, or CURL_CA_BUNDLE etc. */
     int ctype;               /* enum buyer_ctype */
     int format;              /* enum buyer_format */
     char *external_id_field; /* upsert on this Salesforce field (sObject) */
     char *external_id_from;  /* lead field carrying the value ("id") */
+    char *object;            /* collection, bulk: the sObject ("Lead") */
+    int64_t batch_size;      /* collection: records a call (200) */
+    int64_t job_size;        /* bulk: leads a job (100000) */
+    int64_t poll_ms;         /* bulk: first wait between polls (1000) */
+    int64_t poll_max_ms;     /* bulk: longest wait between polls (30000) */
+    int64_t job_wait_s;      /* bulk: how long a run waits for a job (3600) */
     struct buyer_pair *headers;
     size_t nheaders;
     struct buyer_pair *mapping; /* key: lead path, value: SF field */

@@ -359,6 +359,7 @@ job_start(struct deliver *d, struct job *j)
         .hdr_list = delivery_headers(d, j->p.content_type, j->p.len),
         .connect_timeout_ms = (long)b->connect_timeout_ms,
         .timeout_ms = (long)b->timeout_ms,
+        .ca_file = b->ca_file,
     };
     j->t = pool_get(d, j);
     if (transfer_setup(j->t, &req) == -1 ||
@@ -517,6 +518,7 @@ token_start(struct deliver *d)
         .content_type = BUYER_FORM_TYPE,
         .connect_timeout_ms = (long)b->connect_timeout_ms,
         .timeout_ms = (long)b->timeout_ms,
+        .ca_file = b->ca_file,
     };
 
     d->auth = AUTH_REFRESHING;

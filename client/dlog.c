@@ -203,7 +203,22 @@ dlog_write(struct dlog *d, const struct dlog_entry *e)
     PUT_LIT(b, "{\"time\":\"");
     buf_puts(b, time_str(d, e->time_ms));
     PUT_LIT(b, "\",\"lead_id\":");
-    put_str(b, e->lead_id, strlen(e->lead_id));
+    if (e->lead_id != NULL)
+        put_str(b, e->lead_id, strlen(e->lead_id));
+    else
+        PUT_LIT(b, "null");
+    if (e->batch != NULL) {
+        PUT_LIT(b, ",\"batch\":");
+        put_str(b, e->batch, strlen(e->batch));
+        if (e->leads > 0) {
+            PUT_LIT(b, ",\"leads\":");
+            buf_put_int(b, e->leads);
+        }
+        if (e->index >= 0) {
+            PUT_LIT(b, ",\"index\":");
+            buf_put_int(b, e->index);
+        }
+    }
     PUT_LIT(b, ",\"attempt\":");
     buf_put_int(b, e->attempt);
     PUT_LIT(b, ",\"method\":");

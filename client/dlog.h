@@ -1,6 +1,10 @@
 /*
  * dlog.h - the delivery log: one JSON line per HTTP attempt.
  *
+ * A batch request is one line with "lead_id": null, "batch" and "leads",
+ * followed by one line per lead in it with "batch" and "index" (its
+ * element of the answer as "body").
+ *
  * Each line: {"time", "lead_id", "attempt", "method", "url", "status",
  * "curl_code", "error", "verdict", "reason", "headers": {the response
  * headers that matter}, "body": excerpt, "retry_in_ms"}. The request's own
@@ -39,6 +43,12 @@ struct dlog_entry {
     const char *body;       /* response body (excerpted here) */
     size_t body_len;
     int64_t retry_in_ms; /* -1: no retry scheduled */
+    /* Batches (collection, bulk): the request's line has batch set,
+     * lead_id NULL and leads > 0; each lead's part in it has batch,
+     * lead_id and index (its place in the request; -1: none). */
+    const char *batch;
+    int leads;
+    int index;
 };
 
 struct dlog {

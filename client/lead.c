@@ -7,21 +7,36 @@
  * first line is skipped and reading goes on with the next line, so that a
  * stray quote (one that never closes, or closes lines later before stray
  * text) cannot take later lines with it: each is a lead or has its own
- * message. Without a good header row every record is reported.
+ * message. Without a good header row every record is reported. CSV lines
+ * end in LF, CR LF or a bare CR. The format comes from the file name first
+ * (.csv; .ndjson, .jsonl, .json), from the first character second; a
+ * UTF-8 byte-order mark is skipped in both.
  */
 #include "lead.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
+#include "infile.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
 #define CSV_CELL_MAX (1024 * 1024)
+#define UTF8_BOM "\xef\xbb\xbf"
+
+/* File name endings that settle the format (compared without case). */
+static const struct {
+    const char *ext;
+    enum lead_format fmt;
+} lead_exts[] = {
+    {".csv", LEAD_FMT_CSV},      {".ndjson", LEAD_FMT_NDJSON},
+    {".jsonl", LEAD_FMT_NDJSON}, {".json", LEAD_FMT_NDJSON},
+    {NULL, LEAD_FMT_AUTO},
+};
 
 struct reader {
     lead_emit_fn *emit;
@@ -83,10 +98,18 @@ out:
     return rc;
 }
 
+/* Where the text starts after a UTF-8 byte-order mark, as editors and
+ * spreadsheets write one. */
+static size_t
+skip_bom(const char *text, size_t len)
+{
+    return len >= 3 && memcmp(text, UTF8_BOM, 3) == 0 ? 3 : 0;
+}
+
 static void
 read_ndjson(struct reader *r, const char *text, size_t len)
 {
-    size_t pos = 0;
+    size_t pos = skip_bom(text, len);
     long line = 0;
 
     while (pos < len) {
@@ -118,6 +141,20 @@ read_ndjson(struct reader *r, const char *text, size_t len)
     }
 }
 
+/* The length of the line end at p: 2 for CR LF, 1 for LF or a bare CR (as
+ * old Mac spreadsheets write), 0 for anything else. */
+static size_t
+csv_eol(const char *text, size_t len, size_t p)
+{
+    if (p >= len)
+        return 0;
+    if (text[p] == '\n')
+        return 1;
+    if (text[p] == '\r')
+        return p + 1 < len && text[p + 1] == '\n' ? 2 : 1;
+    return 0;
+}
+
 /* Reads one quoted cell body starting after the opening quote: 0, -1 when
  * the cell is too large, -2 when the quote never closes. */
 static int
@@ -138,7 +175,7 @@ csv_quoted(const char *text, size_t len, size_t *pos, long *line,
             p++;
             break;
         }
-        if (text[p] == '\n')
+        if (csv_eol(text, len, p) == 1) /* a CR LF counts at its LF */
             (*line)++;
         if (buf_putc(cell, text[p]) == -1)
             return -1;
@@ -148,15 +185,9 @@ csv_quoted(const char *text, size_t len, size_t *pos, long *line,
     return 0;
 }
 
-/*
- * Reads one CSV record at *pos into a new array of strings (caller
- * decrefs). Advances *pos past the record's newline and *line by the
- * newlines consumed. NULL with why (size n) set for a malformed record,
- * with *pos past the end of the line where it starts.
- */
-static json_t *
-csv_record(const char *text, size_t len, size_t *pos, long *line, char *why,
-           size_t n)
+json_t *
+lead_csv_record(const char *text, size_t len, size_t *pos, long *line,
+                char *why, size_t n)
 {
     json_t *cells = json_array();
     struct buf cell;
@@ -179,20 +210,14 @@ csv_record(const char *text, size_t len, size_t *pos, long *line, char *why,
                 goto fail;
             }
         } else {
-            while (p < len && text[p] != ',' && text[p] != '\n')
+            while (p < len && text[p] != ',' && csv_eol(text, len, p) == 0)
                 if (buf_putc(&cell, text[p++]) == -1) {
                     snprintf(why, n, "cell too large");
                     goto fail;
                 }
         }
-        /* CRLF line ends: the CR belongs to the line end, not the cell. */
-        if (p + 1 < len && text[p] == '\r' && text[p + 1] == '\n')
-            p++;
-        else if (cell.len > 0 && cell.data[cell.len - 1] == '\r' &&
-                 (p >= len || text[p] == '\n'))
-            cell.data[--cell.len] = '\0';
         json_array_append_new(cells, json_stringn_nocheck(cell.data, cell.len));
-        if (p >= len || text[p] == '\n')
+        if (p >= len || csv_eol(text, len, p) > 0)
             break;
         if (text[p] != ',') {
             snprintf(why, n, "text after a closing quote");
@@ -200,7 +225,7 @@ csv_record(const char *text, size_t len, size_t *pos, long *line, char *why,
         }
         p++;
     }
-    *pos = p + (p < len);
+    *pos = p + csv_eol(text, len, p);
     (*line)++;
     buf_free(&cell);
     return cells;
@@ -212,9 +237,9 @@ fail:
         snprintf(why + strlen(why), n - strlen(why),
                  ": line skipped, reading goes on with the next line");
     p = *pos;
-    while (p < len && text[p] != '\n')
+    while (p < len && csv_eol(text, len, p) == 0)
         p++;
-    *pos = p + (p < len);
+    *pos = p + csv_eol(text, len, p);
     *line = line0 + 1;
     buf_free(&cell);
     json_decref(cells);
@@ -236,7 +261,7 @@ csv_utf8(struct reader *r, const char *text, size_t from, size_t to, long line,
         k = utf8_seq((const unsigned char *)text + i, to - i);
         if (k == 0 || text[i] == '\0')
             break;
-        if (text[i] == '\n') {
+        if (csv_eol(text, to, i) == 1) {
             line++;
             line_start = i + 1;
         }
@@ -320,14 +345,13 @@ read_csv(struct reader *r, const char *text, size_t len)
     char why[256];
     int rc = 0;
 
-    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-        pos = 3; /* a BOM, as spreadsheets write */
+    pos = skip_bom(text, len);
     while (pos < len && rc == 0) {
         const char *what = header_line == 0 ? "header row: " : "";
 
         start = line;
         from = pos;
-        cells = csv_record(text, len, &pos, &line, why, sizeof(why));
+        cells = lead_csv_record(text, len, &pos, &line, why, sizeof(why));
         if (cells == NULL)
             bad(r, start, "%s%s", what, why);
         else if (csv_utf8(r, text, from, pos, start, what) == -1) {
@@ -365,9 +389,11 @@ lead_parse(const char *text, size_t len, enum lead_format fmt,
 
     r.ids = json_object();
     if (fmt == LEAD_FMT_AUTO) {
-        for (i = 0; i < len && strchr(" \t\r\n", text[i]) != NULL; i++)
+        for (i = skip_bom(text, len);
+             i < len && strchr(" \t\r\n", text[i]) != NULL; i++)
             ;
-        fmt = (i < len && text[i] == '{') ? LEAD_FMT_NDJSON : LEAD_FMT_CSV;
+        fmt = (i < len && (text[i] == '{' || text[i] == '[')) ? LEAD_FMT_NDJSON
+                                                              : LEAD_FMT_CSV;
     }
     if (fmt == LEAD_FMT_NDJSON)
         read_ndjson(&r, text, len);
@@ -423,37 +449,17 @@ int
 lead_load(struct buf *text, const char *path, enum lead_format *fmt,
           struct sf_err *err)
 {
-    char chunk[65536];
-    size_t n;
-    FILE *fp;
-    const char *dot;
-    int rc = -1;
+    size_t plen = strlen(path), elen, i;
 
-    buf_init(text, LEAD_FILE_MAX);
-    fp = fopen(path, "r");
-    if (fp == NULL) {
-        err_set(err, "%s: %s", path, strerror(errno));
-        goto out;
+    if (infile_read(text, path, LEAD_FILE_MAX, err) == -1)
+        return -1;
+    for (i = 0; *fmt == LEAD_FMT_AUTO && lead_exts[i].ext != NULL; i++) {
+        elen = strlen(lead_exts[i].ext);
+        if (plen > elen &&
+            strcasecmp(path + plen - elen, lead_exts[i].ext) == 0)
+            *fmt = lead_exts[i].fmt;
     }
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        if (buf_append(text, chunk, n) == -1) {
-            err_set(err, "%s: larger than %ld bytes", path, LEAD_FILE_MAX);
-            goto out;
-        }
-    if (ferror(fp)) {
-        err_set(err, "%s: read error", path);
-        goto out;
-    }
-    dot = strrchr(path, '.');
-    if (*fmt == LEAD_FMT_AUTO && dot != NULL && strcmp(dot, ".csv") == 0)
-        *fmt = LEAD_FMT_CSV;
-    rc = 0;
-out:
-    if (fp != NULL)
-        fclose(fp);
-    if (rc == -1)
-        buf_free(text);
-    return rc;
+    return 0;
 }
 
 void

@@ -41,15 +41,18 @@ enum lead_format { LEAD_FMT_AUTO, LEAD_FMT_NDJSON, LEAD_FMT_CSV };
 
 /*
  * Reads path whole into text (initialised here; caller frees with
- * buf_free()) and settles *fmt from the name when it is LEAD_FMT_AUTO and
- * the name ends in ".csv". Returns 0, or -1 with err (text then freed).
+ * buf_free()), at most LEAD_FILE_MAX bytes, and settles *fmt from the name
+ * when it is LEAD_FMT_AUTO: ".csv" is CSV, ".ndjson", ".jsonl" and
+ * ".json" NDJSON (without case); other names stay LEAD_FMT_AUTO. Returns
+ * 0, or -1 with "path: why" in err (a read error is one; text then freed).
  */
 int lead_load(struct buf *text, const char *path, enum lead_format *fmt,
               struct sf_err *err);
 /*
  * Parses text: each good lead goes to emit, each bad line to on_bad (may
  * be NULL), both with arg, in file order, until the end or until emit asks
- * to stop. LEAD_FMT_AUTO looks at the first character ('{' means NDJSON).
+ * to stop. LEAD_FMT_AUTO looks at the first character after a byte-order
+ * mark and blanks ('{' or '[' means NDJSON, anything else CSV).
  */
 void lead_parse(const char *text, size_t len, enum lead_format fmt,
                 lead_emit_fn *emit, lead_bad_fn *on_bad, void *arg);
@@ -59,6 +62,15 @@ void lead_parse(const char *text, size_t len, enum lead_format fmt,
 void lead_read_text(struct lead_set *set, const char *text, size_t len,
                     enum lead_format fmt, lead_bad_fn *on_bad, void *arg);
 void lead_set_free(struct lead_set *set);
+/*
+ * Reads one RFC 4180 CSV record of text[0..len) at *pos into a new array
+ * of strings (caller decrefs). Advances *pos past the record's newline and
+ * *line by the newlines consumed. NULL with why (size n) set for a
+ * malformed record, with *pos past the end of the line where it starts.
+ * (The Bulk API's result files are read with it too.)
+ */
+json_t *lead_csv_record(const char *text, size_t len, size_t *pos, long *line,
+                        char *why, size_t n);
 
 /*
  * The value at path ("email", "custom.case_type"): a top-level key spelled

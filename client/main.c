@@ -16,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batchrun.h"
 #include "budget.h"
+#include "bulkjob.h"
 #include "buyer.h"
 #include "deliver.h"
 #include "dlog.h"
@@ -64,7 +66,10 @@ struct run {
     struct gate gate;
     struct budget budget; /* Web-to-Lead buyers only (has_budget) */
     int has_budget;
-    struct deliver *d; /* while delivering */
+    /* While delivering, the loop of the buyer's format: one of them. */
+    struct deliver *d;   /* one request a lead */
+    struct batchrun *bd; /* collection */
+    struct bulkjob *bj;  /* bulk */
     struct outcome_file out;
     struct dlog dlog;
     const char *leads_label;
@@ -210,6 +215,10 @@ stop_sending(struct run *r, const char *why)
                   why);
     if (r->d != NULL)
         deliver_stop(r->d, r->stop_why);
+    if (r->bd != NULL)
+        batchrun_stop(r->bd, r->stop_why);
+    if (r->bj != NULL)
+        bulkjob_stop(r->bj, r->stop_why);
 }
 
 static void
@@ -232,6 +241,13 @@ record(struct run *r, const char *lead_id, enum outcome outcome, int attempts,
         r->failed = 1;
     if (r->out.broken)
         outcomes_broken(r);
+}
+
+/* 1 when the buyer's leads go many to a request. */
+static int
+batch_format(const struct buyer *b)
+{
+    return b->format == BUYER_FMT_COLLECTION || b->format == BUYER_FMT_BULK;
 }
 
 static void
@@ -427,6 +443,23 @@ hook_tick(void *arg)
     }
 }
 
+/*
+ * Without delivery.ca_file, the CA bundle the curl tool takes from the
+ * environment (libcurl itself reads none): CURL_CA_BUNDLE, then
+ * SSL_CERT_FILE.
+ */
+static void
+ca_from_env(struct buyer *b)
+{
+    static const char *const vars[] = {"CURL_CA_BUNDLE", "SSL_CERT_FILE", NULL};
+    const char *v;
+    size_t i;
+
+    for (i = 0; b->ca_file == NULL && vars[i] != NULL; i++)
+        if ((v = getenv(vars[i])) != NULL && *v != '\0')
+            b->ca_file = xstrdup(v);
+}
+
 /* Loads the buyer, state, leads and outcomes file. Returns an exit code
  * (EXIT_DONE to go on). */
 static int
@@ -445,13 +478,15 @@ open_inputs(struct run *r)
     }
     if (r->o.concurrency > 0)
         r->b.concurrency = r->o.concurrency;
+    ca_from_env(&r->b);
     if (buyer_header(&r->b, "Authorization") != NULL)
         r->config_auth = xstrdup(buyer_header(&r->b, "Authorization"));
     r->leads_label = r->o.leads;
     hooks.on_bad = on_bad_line;
     hooks.arg = r;
-    /* A dry run prints each request from the gates instead. */
-    if (!r->o.dry_run) {
+    /* A dry run prints each request from the gates instead; batches
+     * build their records as they send. */
+    if (!r->o.dry_run && !batch_format(&r->b)) {
         hooks.prepare = feed_prepare;
         hooks.discard = feed_discard;
     }
@@ -494,7 +529,16 @@ dry_run_print(const struct run *r, const struct lead *l)
     char *text;
 
     err_clear(&err);
-    if (payload_build(&r->b, l, &p, &err) == -1)
+    memset(&p, 0, sizeof(p));
+    if (batch_format(&r->b)) {
+        /* One record of a call (collection) or a row of a job (bulk). */
+        json_t *rec = payload_record(&r->b, l, &err);
+
+        o = rec == NULL
+                ? json_pack("{s:s, s:s}", "lead_id", l->id, "error", err.msg)
+                : json_pack("{s:s, s:s, s:o}", "lead_id", l->id, "url",
+                            r->b.url, "record", rec);
+    } else if (payload_build(&r->b, l, &p, &err) == -1)
         o = json_pack("{s:s, s:s}", "lead_id", l->id, "error", err.msg);
     else
         o = json_pack("{s:s, s:s, s:s, s:s}", "lead_id", l->id, "method",
@@ -642,13 +686,13 @@ setup_token(struct run *r, struct deliver_config *cfg)
 
 /* After the run: remember when the token was last seen working. */
 static void
-save_token_use(struct run *r, const struct deliver *d)
+save_token_use(struct run *r, int64_t used_ms)
 {
     const char *h = buyer_header(&r->b, "Authorization");
 
-    if (deliver_token_used_ms(d) >= 0 && h != NULL &&
-        strncmp(h, "Bearer ", 7) == 0 && buyer_uses_token(&r->b))
-        save_token(r, h + 7, deliver_token_used_ms(d));
+    if (used_ms >= 0 && h != NULL && strncmp(h, "Bearer ", 7) == 0 &&
+        buyer_uses_token(&r->b))
+        save_token(r, h + 7, used_ms);
 }
 
 /*
@@ -857,7 +901,7 @@ summary_held(const struct run *r)
 }
 
 static void
-summary(const struct run *r, const struct deliver *d)
+summary(const struct run *r, const char *auth_error)
 {
     if (r->tty)
         fputc('\n', stderr);
@@ -867,8 +911,8 @@ summary(const struct run *r, const struct deliver *d)
                 outcome_name((enum outcome)i),
                 i + 1 < OUTCOME_COUNT ? "," : "");
     fprintf(stderr, "; %zu bad input lines\n", feed_bad(r->feed));
-    if (d != NULL && deliver_auth_error(d) != NULL)
-        fprintf(stderr, "sfdeliver: buyer paused: %s\n", deliver_auth_error(d));
+    if (auth_error != NULL)
+        fprintf(stderr, "sfdeliver: buyer paused: %s\n", auth_error);
     if (r->stopped)
         fprintf(stderr, "sfdeliver: sending STOPPED: %s\n", r->stop_why);
     if (r->counts[OUTCOME_HELD] > 0)
@@ -900,6 +944,53 @@ summary(const struct run *r, const struct deliver *d)
                 r->found_on_resume);
 }
 
+/* Runs the loop of the buyer's format with cfg and hooks: 0, or -1 when
+ * libcurl failed. Fills *used_ms and auth_error (size n). */
+static int
+run_loop(struct run *r, const struct deliver_config *cfg,
+         const struct deliver_hooks *hooks, int64_t *used_ms, char *auth_error,
+         size_t n)
+{
+    const char *ae;
+    int rc;
+
+    if (r->b.format == BUYER_FMT_BULK) {
+        r->bj = bulkjob_new(cfg, hooks, &r->st);
+        if (r->stopped)
+            bulkjob_stop(r->bj, r->stop_why);
+        rc = bulkjob_run(r->bj);
+        *used_ms = bulkjob_token_used_ms(r->bj);
+        ae = bulkjob_auth_error(r->bj);
+    } else if (r->b.format == BUYER_FMT_COLLECTION) {
+        r->bd = batchrun_new(cfg, hooks);
+        if (r->stopped)
+            batchrun_stop(r->bd, r->stop_why);
+        rc = batchrun_run(r->bd);
+        *used_ms = batchrun_token_used_ms(r->bd);
+        ae = batchrun_auth_error(r->bd);
+    } else {
+        r->d = deliver_new(cfg, hooks);
+        if (r->stopped)
+            deliver_stop(r->d, r->stop_why);
+        rc = deliver_run(r->d);
+        *used_ms = deliver_token_used_ms(r->d);
+        ae = deliver_auth_error(r->d);
+    }
+    snprintf(auth_error, n, "%s", ae != NULL ? ae : "");
+    return rc;
+}
+
+static void
+free_loop(struct run *r)
+{
+    deliver_free(r->d);
+    batchrun_free(r->bd);
+    bulkjob_free(r->bj);
+    r->d = NULL;
+    r->bd = NULL;
+    r->bj = NULL;
+}
+
 static int
 deliver_all(struct run *r)
 {
@@ -921,7 +1012,8 @@ deliver_all(struct run *r)
         .arg = r,
         .lead_fd = feed_fd(r->feed),
     };
-    struct deliver *d;
+    char auth_error[SF_ERR_MSG_MAX];
+    int64_t used_ms;
     int rc = EXIT_DONE;
 
     if (r->o.dry_run) {
@@ -935,17 +1027,15 @@ deliver_all(struct run *r)
             skip_already_created(r, r->pass, &r->npass);
     }
     setup_token(r, &cfg);
-    d = r->d = deliver_new(&cfg, &hooks);
-    if (r->stopped)
-        deliver_stop(d, r->stop_why);
-    if (deliver_run(d) == -1) {
+    if (run_loop(r, &cfg, &hooks, &used_ms, auth_error, sizeof(auth_error)) ==
+        -1) {
         log_warnx("libcurl failed; unfinished leads were not recorded");
         rc = EXIT_RUNTIME;
     }
     r->sending_over = 1;
     reconcile_pending(r);
     save_gate(r);
-    save_token_use(r, d);
+    save_token_use(r, used_ms);
     /* Closed before the summary, so that it tells whether the last lines
      * were written. */
     if (outcome_close(&r->out) == -1) {
@@ -953,9 +1043,8 @@ deliver_all(struct run *r)
         if (r->out.broken)
             outcomes_broken(r);
     }
-    summary(r, d);
-    r->d = NULL;
-    deliver_free(d);
+    summary(r, auth_error[0] != '\0' ? auth_error : NULL);
+    free_loop(r);
     return rc;
 }
 

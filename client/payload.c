@@ -297,6 +297,33 @@ out:
     return rc;
 }
 
+json_t *
+payload_record(const struct buyer *b, const struct lead *l, struct sf_err *err)
+{
+    struct fields f = {NULL, 0, 0};
+    json_t *obj = json_object();
+    char *key = NULL;
+
+    if (b->external_id_field != NULL) {
+        key = lead_get_string(l, b->external_id_from);
+        if (key == NULL || *key == '\0') {
+            err_set(err, "no value for the external id (lead field \"%s\")",
+                    b->external_id_from);
+            free(key);
+            json_decref(obj);
+            return NULL;
+        }
+        json_object_set_new(obj, b->external_id_field, json_string(key));
+        free(key);
+    }
+    collect(b, l, &f);
+    for (size_t i = 0; i < f.n; i++)
+        if (json_object_get(obj, f.v[i].name) == NULL)
+            json_object_set_new(obj, f.v[i].name, json_string(f.v[i].value));
+    fields_free(&f);
+    return obj;
+}
+
 void
 payload_free(struct payload *p)
 {

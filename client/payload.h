@@ -9,6 +9,7 @@
 #ifndef CLIENT_PAYLOAD_H
 #define CLIENT_PAYLOAD_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -34,6 +35,14 @@ struct payload {
 int payload_build(const struct buyer *b, const struct lead *l,
                   struct payload *out, struct sf_err *err);
 void payload_free(struct payload *p);
+/*
+ * Lead l as one record of a batch (collection or bulk): a new object of
+ * the mapped fields as strings, with the external id field (when the
+ * buyer upserts) set from external_id_from. NULL with err when that value
+ * is missing.
+ */
+json_t *payload_record(const struct buyer *b, const struct lead *l,
+                       struct sf_err *err);
 
 /* Appends s form-urlencoded (space as '+', UTF-8 bytes as %XX). */
 int payload_form_escape(struct buf *out, const char *s);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "authsync.h"
 #include "buf.h"
 #include "classify.h"
 #include "log.h"
@@ -122,69 +123,19 @@ reconcile_free(struct reconcile *r)
     memset(r, 0, sizeof(*r));
 }
 
-/*
- * After a blocking request that ended with code (non-zero: no answer):
- * when it may heal (no answer, 429 or 5xx) and fewer than the buyer's
- * max_retries were retried (*tries), sleeps the backoff of the next retry,
- * counts it and returns 1; else 0.
- */
-static int
-wait_to_retry(const struct buyer *b, const struct transfer *t, int code,
-              int *tries, struct rng *rng)
-{
-    if ((code == 0 && t->status != 429 && t->status < 500) ||
-        *tries >= b->retry.max_retries)
-        return 0;
-    ++*tries;
-    timesrc_sleep_ms(classify_backoff_ms(&b->retry, *tries, -1, rng_next(rng)));
-    return 1;
-}
-
-/* The refresh-token grant, blocking; a transport error, 429 or 5xx is
- * retried with the buyer's backoff. Replaces r->token; 0 or -1. */
+/* The refresh-token grant, blocking (authsync.h). Replaces r->token; 0
+ * or -1. */
 static int
 refresh(struct reconcile *r, struct transfer *t, struct sf_err *err)
 {
-    const struct buyer *b = r->b;
-    char *body = oauth_refresh_body(b);
-    struct transfer_req req = {
-        .method = "POST",
-        .url = b->auth.token_url,
-        .content_type = BUYER_FORM_TYPE,
-        .body = body,
-        .len = strlen(body),
-        .connect_timeout_ms = (long)b->connect_timeout_ms,
-        .timeout_ms = (long)b->timeout_ms,
-    };
-    json_t *doc = NULL;
-    char *token = NULL;
-    struct sf_err why;
-    struct rng rng;
-    int code, tries = 0, rc = -1;
+    char *token = authsync_refresh(r->b, t, err);
 
-    rng_init_seed(&rng, 1);
-    do {
-        if (transfer_setup(t, &req) == -1) {
-            err_set(err, "token refresh: cannot set up the transfer");
-            goto out;
-        }
-        code = transfer_perform(t);
-    } while (wait_to_retry(b, t, code, &tries, &rng));
-    doc = transfer_json(t);
-    err_clear(&why);
-    token = oauth_parse_token(code == 0 ? t->status : 0, doc, &why);
-    if (token == NULL) {
-        err_set(err, "token refresh failed: %s", why.msg);
-        goto out;
-    }
+    if (token == NULL)
+        return -1;
     free(r->token);
     r->token = token;
     r->token_changed = 1;
-    rc = 0;
-out:
-    json_decref(doc);
-    free(body);
-    return rc;
+    return 0;
 }
 
 /* The query's headers: reconcile.headers, with our Bearer token in place
@@ -219,13 +170,6 @@ answer_error(const struct transfer *t, json_t *body, struct sf_err *err)
     err_set(err, "the query answered %ld%s%s%s%s", t->status,
             code != NULL ? ": " : "", code != NULL ? code : "",
             msg != NULL ? ": " : "", msg != NULL ? msg : "");
-}
-
-static int
-is_session_error(const struct transfer *t, json_t *body)
-{
-    return t->status == 401 &&
-           classify(0, t->status, body).verdict == CLASSIFY_REAUTH;
 }
 
 /*
@@ -266,6 +210,7 @@ get_json(struct reconcile *r, struct transfer *t, const char *url, json_t **out,
             .nheaders = nh,
             .connect_timeout_ms = (long)b->connect_timeout_ms,
             .timeout_ms = (long)b->timeout_ms,
+            .ca_file = b->ca_file,
         };
         code = transfer_setup(t, &req) == 0 ? transfer_perform(t) : -1;
         free(h);
@@ -276,7 +221,7 @@ get_json(struct reconcile *r, struct transfer *t, const char *url, json_t **out,
             *out = body;
             return 0;
         }
-        if (code == 0 && is_session_error(t, body) && can_refresh &&
+        if (code == 0 && authsync_session_error(t, body) && can_refresh &&
             !refreshed) {
             json_decref(body);
             refreshed = 1;
@@ -284,7 +229,7 @@ get_json(struct reconcile *r, struct transfer *t, const char *url, json_t **out,
                 return -1;
             continue;
         }
-        if (wait_to_retry(b, t, code, &tries, &rng)) {
+        if (authsync_wait_to_retry(b, t, code, &tries, &rng)) {
             json_decref(body);
             continue;
         }

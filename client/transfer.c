@@ -128,7 +128,7 @@ no_proxy_env(void)
 
 /* The options every attempt shares, set once per easy handle. */
 static CURLcode
-set_fixed(struct transfer *t)
+set_fixed(struct transfer *t, const char *ca_file)
 {
     CURL *e = t->easy;
     CURLcode rc = CURLE_OK;
@@ -149,8 +149,10 @@ set_fixed(struct transfer *t)
     rc |= curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
     rc |= curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
     rc |= curl_easy_setopt(e, CURLOPT_USERAGENT, "sfdeliver/1");
-    /* Only what weburl_check() lets in, even from a server's
-     * redirect or a URL a server's answer builds (nextRecordsUrl). */
+    if (ca_file != NULL)
+        rc |= curl_easy_setopt(e, CURLOPT_CAINFO, ca_file);
+        /* Only what weburl_check() lets in, even from a server's
+         * redirect or a URL a server's answer builds (nextRecordsUrl). */
 #if LIBCURL_VERSION_NUM >= 0x075500
     rc |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     rc |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -237,7 +239,7 @@ transfer_setup(struct transfer *t, const struct transfer_req *req)
     t->status = 0;
     t->sends = 0;
     if (!t->ready)
-        rc |= set_fixed(t);
+        rc |= set_fixed(t, req->ca_file);
     rc |= set_headers(t, req);
     rc |= set_url(t, req->url);
     rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, t->owner);

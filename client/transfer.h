@@ -40,6 +40,9 @@ struct transfer_req {
     struct curl_slist *hdr_list;
     long connect_timeout_ms;
     long timeout_ms;
+    /* Certificates to trust for https:// (CURLOPT_CAINFO), or NULL: set
+     * once per easy handle, on its first attempt. */
+    const char *ca_file;
 };
 
 struct transfer {

@@ -4,6 +4,7 @@
 #include "rng.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -111,4 +112,41 @@ rng_secret(struct rng *r, void *buf, size_t n)
     }
     for (i = 0; i < n; i++)
         p[i] = (unsigned char)rng_next(r);
+}
+
+void
+rng_state_text(const struct rng *r, char out[RNG_STATE_LEN])
+{
+    snprintf(out, RNG_STATE_LEN, "%016llx:%016llx:%016llx:%016llx",
+             (unsigned long long)r->s[0], (unsigned long long)r->s[1],
+             (unsigned long long)r->s[2], (unsigned long long)r->s[3]);
+}
+
+int
+rng_state_parse(struct rng *r, const char *s)
+{
+    uint64_t w[4] = {0, 0, 0, 0};
+    int i, k;
+
+    if (strlen(s) != RNG_STATE_LEN - 1)
+        return -1;
+    for (i = 0; i < 4; i++) {
+        for (k = 0; k < 16; k++) {
+            char c = s[i * 17 + k];
+            int v = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
+
+            if (v < 0)
+                return -1;
+            w[i] = w[i] << 4 | (uint64_t)v;
+        }
+        if (i < 3 && s[i * 17 + 16] != ':')
+            return -1;
+    }
+    if ((w[0] | w[1] | w[2] | w[3]) == 0)
+        return -1;
+    memcpy(r->s, w, sizeof(w));
+    return 0;
 }

@@ -31,4 +31,14 @@ void rng_fill(struct rng *r, char *out, size_t n, const char *alphabet);
  */
 void rng_secret(struct rng *r, void *buf, size_t n);
 
+/*
+ * The generator's state as text, for state files: "hhhh...:hhhh...:...:"
+ * (four 16-digit hex words separated by ':', RNG_STATE_LEN - 1
+ * characters). rng_state_parse() restores it (seeded unchanged); -1 when
+ * s is not such text or is all zeros (a state the generator never leaves).
+ */
+#define RNG_STATE_LEN (4 * 17)
+void rng_state_text(const struct rng *r, char out[RNG_STATE_LEN]);
+int rng_state_parse(struct rng *r, const char *s);
+
 #endif

@@ -31,13 +31,13 @@ static const char *const step_names[] = {
         NULL};
 
 static const char *const case_keys[] = {
-    "id",       "title",  "checks",     "source", "level",
-    "lead_key", "clock",  "timeout_ms", "ticket", "explanation",
-    "steps",    "expect", "comment",    "client", NULL};
+    "id",      "title",      "checks",   "source",      "level", "lead_key",
+    "clock",   "timeout_ms", "ticket",   "explanation", "steps", "expect",
+    "comment", "client",     "profiles", NULL};
 
 /* The keys each step may carry besides "do", by enum case_step. */
-static const char *const step_keys[STEP_COUNT][5] = {
-    [STEP_DELIVER] = {"do", "leads", "buyer", "comment", NULL},
+static const char *const step_keys[STEP_COUNT][6] = {
+    [STEP_DELIVER] = {"do", "leads", "buyer", "held", "comment", NULL},
     [STEP_ADVANCE_CLOCK] = {"do", "seconds", "comment", NULL},
     [STEP_EXPIRE_TOKENS] = {"do", "comment", NULL},
     [STEP_REVOKE] = {"do", "comment", NULL},
@@ -52,6 +52,12 @@ const char *
 case_level_name(enum case_level l)
 {
     return level_names[l];
+}
+
+int
+case_in_profile(const struct conf_case *c, enum profile p)
+{
+    return p < PROFILE_COUNT && (c->profiles & (1u << p)) != 0;
 }
 
 const char *
@@ -140,6 +146,43 @@ case_path(const struct conf_case *c, const char *name, char *out, size_t n)
     return out;
 }
 
+/*
+ * A profile name or an array of them (at path) into *mask. Absent: every
+ * profile. An unknown name is an error.
+ */
+static int
+profile_set(struct conf *cf, json_t *v, const char *path, unsigned *mask)
+{
+    char at[CONF_PATH_MAX];
+    enum profile p;
+    json_t *one;
+    size_t i;
+
+    *mask = v == NULL ? PROFILE_ALL : 0;
+    if (v == NULL)
+        return 0;
+    if (json_is_string(v))
+        v = json_pack("[O]", v);
+    else if (json_is_array(v) && json_array_size(v) > 0)
+        json_incref(v);
+    else
+        return conf_error(cf, path,
+                          "a profile name or a non-empty array of "
+                          "them");
+    json_array_foreach(v, i, one) {
+        conf_index(at, sizeof(at), path, i);
+        p = profile_find(json_string_value(one));
+        if (p == PROFILE_COUNT) {
+            json_decref(v);
+            return conf_error(cf, json_is_string(one) ? path : at,
+                              "unknown profile (sfconform --list shows them)");
+        }
+        *mask |= 1u << p;
+    }
+    json_decref(v);
+    return 0;
+}
+
 static int
 check_steps(struct conf *cf, struct conf_case *c)
 {
@@ -161,6 +204,12 @@ check_steps(struct conf *cf, struct conf_case *c)
                               "clear_faults");
         if (conf_check_keys(cf, step, path, step_keys[s]) == -1)
             return -1;
+        if (json_object_get(step, "held") != NULL &&
+            (!json_is_true(json_object_get(step, "held")) ||
+             json_object_get(step, "leads") != NULL))
+            return conf_error(cf, path,
+                              "\"held\": true hands the client the leads it "
+                              "reported held; it takes no \"leads\"");
     }
     return 0;
 }
@@ -168,7 +217,8 @@ check_steps(struct conf *cf, struct conf_case *c)
 static int
 check_expect(struct conf *cf, struct conf_case *c)
 {
-    char path[CONF_PATH_MAX];
+    char path[CONF_PATH_MAX], at[CONF_PATH_MAX];
+    unsigned mask;
     const char *name;
     json_t *e;
     size_t i;
@@ -181,6 +231,9 @@ check_expect(struct conf *cf, struct conf_case *c)
                               "an expectation is {\"check\": NAME, ...} with "
                               "a NAME from fixtures/README.md");
         if (conf_check_keys(cf, e, path, check_keys(name)) == -1)
+            return -1;
+        conf_join(at, sizeof(at), path, "profile");
+        if (profile_set(cf, json_object_get(e, "profile"), at, &mask) == -1)
             return -1;
     }
     return 0;
@@ -207,7 +260,9 @@ parse_doc(struct conf *cf, struct conf_case *c)
         conf_string(cf, d, "", "explanation", NULL, &c->explanation) == -1 ||
         conf_string(cf, d, "", "client", NULL, &c->client) == -1 ||
         conf_array(cf, d, "", "steps", &c->steps) == -1 ||
-        conf_array(cf, d, "", "expect", &c->expect) == -1)
+        conf_array(cf, d, "", "expect", &c->expect) == -1 ||
+        profile_set(cf, json_object_get(d, "profiles"), "profiles",
+                    &c->profiles) == -1)
         return -1;
     if (c->id == NULL || c->title == NULL || c->checks == NULL || level < 0)
         return conf_error(cf, "", "id, title, checks and level are required");

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "profile.h"
 
 #define CASE_FILE "case.json"
 #define CASE_SKIP_FILE "skip"
@@ -56,6 +57,8 @@ struct conf_case {
     const char *id, *title, *checks, *source;
     enum case_level level;
     const char *lead_key;    /* lead field that identifies a lead on the wire */
+    unsigned profiles;       /* the profiles it belongs to (bit per enum
+                                profile; default PROFILE_ALL) */
     int clock_running;       /* 0: the sim's clock is frozen between steps */
     int64_t timeout_ms;      /* per client run; 0: the runner's default */
     const char *ticket;      /* scenarios: the customer's words */
@@ -84,6 +87,9 @@ void case_free(struct conf_case *c);
 int case_discover(const char *suite, struct conf_case ***out, size_t *n,
                   struct sf_err *err);
 void case_list_free(struct conf_case **list, size_t n);
+
+/* 1 when c belongs to profile p. */
+int case_in_profile(const struct conf_case *c, enum profile p);
 
 const char *case_level_name(enum case_level l);
 const char *case_step_name(enum case_step s);

@@ -14,7 +14,13 @@
  * the client's outcomes are checked for truthfulness against them.
  *
  * Checks are a table (name -> function) so adding an expectation kind is
- * one line there and one paragraph in fixtures/README.md.
+ * one line there and one paragraph in fixtures/README.md. Each check
+ * judges what a correct client may do in any order and at any
+ * concurrency: fixtures/README.md states the rule each one enforces.
+ *
+ * This module owns the vocabulary of expectations and the judging; it
+ * knows nothing of case files (case.h validates them with
+ * check_known() and check_keys()).
  */
 #ifndef CONF_CHECK_H
 #define CONF_CHECK_H
@@ -22,7 +28,12 @@
 #include <jansson.h>
 #include <stddef.h>
 
-struct conf_case;
+/* What check_case() judges: borrowed from the case for the call. */
+struct check_plan {
+    json_t *expect;       /* array of {"check": NAME, ...} */
+    const char *lead_key; /* the lead field that identifies a lead */
+    const char *profile;  /* expectations of other profiles are skipped */
+};
 
 /* 1 when name is a known expectation ("check"). */
 int check_known(const char *name);
@@ -32,10 +43,11 @@ const char *const *check_keys(const char *name);
 
 /*
  * Runs the client-run sanity checks (every run exited 0 in time) and each
- * expectation of c against ev; appends one message string per failure to
+ * expectation of p that applies to p->profile (one without "profile"
+ * applies to all) against ev; appends one message string per failure to
  * failures (an array). Returns the number of failures.
  */
-size_t check_case(const struct conf_case *c, json_t *ev, json_t *failures);
+size_t check_case(const struct check_plan *p, json_t *ev, json_t *failures);
 
 /*
  * Leads the client reported delivered although the sim did not accept

@@ -4,6 +4,12 @@
  *
  *   sfconform [options] [SUITE_DIR]     run the conformance suite
  *   sfconform replay SCENARIO [options] replay one support scenario
+ *   sfconform scaffold NAME [--dir DIR] a new scenario to edit
+ *   sfconform import-log FILE [options] a scenario from a vendor's send log
+ *
+ * With --repeat N the selected cases run N times over, each time afresh;
+ * the summary counts the passes per case, for flakiness that one run
+ * cannot show.
  *
  * Exit status: 0 when no blocking case failed, 1 when a MUST case (with
  * --strict also a SHOULD case) failed or errored, 2 for bad usage or an
@@ -27,10 +33,14 @@
 #include <jansson.h>
 
 #include "case.h"
+#include "importlog.h"
 #include "log.h"
 #include "mono.h"
 #include "parse.h"
+#include "profile.h"
 #include "report.h"
+#include "scaffold.h"
+#include "timeline.h"
 #include "trial.h"
 #include "version.h"
 #include "xmalloc.h"
@@ -39,6 +49,7 @@
 #define EXIT_BLOCKING 1
 #define EXIT_USAGE 2
 #define MAX_JOBS 64
+#define MAX_REPEAT 10000
 #define SCENARIO_DIR "scenarios/reports"
 
 struct options {
@@ -48,9 +59,10 @@ struct options {
     const char *sim;
     const char *suite;
     const char *scenario; /* replay */
-    int64_t jobs;
+    enum profile profile;
+    int64_t jobs, repeat;
     int64_t timeout_ms;
-    int keep, list, strict, verbose, replay, fix;
+    int keep, list, strict, verbose, replay, fix, tls;
 };
 
 static const struct option long_opts[] = {
@@ -64,10 +76,13 @@ static const struct option long_opts[] = {
     {"keep", no_argument, NULL, 'k'},
     {"list", no_argument, NULL, 'l'},
     {"only", required_argument, NULL, 'o'},
+    {"profile", required_argument, NULL, 'P'},
+    {"repeat", required_argument, NULL, 'r'},
     {"sim", required_argument, NULL, 'S'},
     {"strict", no_argument, NULL, 's'},
     {"suite", required_argument, NULL, 'd'},
     {"timeout", required_argument, NULL, 't'},
+    {"tls", no_argument, NULL, 'T'},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -80,25 +95,35 @@ usage(FILE *fp)
         fp,
         "usage: sfconform [options] [SUITE_DIR]\n"
         "       sfconform replay SCENARIO [--fix] [options]\n"
+        "       sfconform scaffold NAME [--dir DIR]\n"
+        "       sfconform import-log FILE [--name NAME] [--dir DIR]\n"
         "Runs each conformance case against its own sfsim and judges the\n"
         "client from the wire; replay runs one support scenario.\n"
         "\n"
         "  --client CMD             client under test, run with /bin/sh -c\n"
         "                           (default: the bundled sfdeliver)\n"
+        "  --profile NAME           the delivery semantics the client claims\n"
+        "                           (default 4xx-retried; --list shows them)\n"
         "  --suite DIR              cases to run (default: the bundled "
         "catalog)\n"
         "  --only PATTERN           case ids: globs, prefixes, "
         "comma-separated\n"
         "  --jobs N                 cases run in parallel (default 1)\n"
+        "  --repeat N               run every case N times, each afresh\n"
         "  --strict                 a failed SHOULD case fails the run too\n"
         "  --timeout MS             limit of each client run (default 5000)\n"
-        "  --list                   list the cases, run none\n"
+        "  --tls                    run each sim over HTTPS (sfsim --tls);\n"
+        "                           the client trusts it through\n"
+        "                           CURL_CA_BUNDLE, SSL_CERT_FILE,\n"
+        "                           NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE\n"
+        "  --list                   list the profiles and the cases, run none\n"
         "  --json FILE              write a JSON report\n"
         "  --junit FILE             write JUnit XML\n"
         "  --html FILE              write an HTML report with timelines\n"
         "  --sim PATH               the sfsim to run (default: beside "
         "sfconform)\n"
-        "  --keep                   keep the work files\n"
+        "  --keep                   keep the work files (one directory per "
+        "case)\n"
         "  --fix                    replay with sfdeliver and the fix/ files\n"
         "  --verbose                log more (repeat)\n"
         "  --version                print the version\n"
@@ -115,6 +140,8 @@ parse_args(int argc, char **argv, struct options *o)
     int c;
 
     o->jobs = 1;
+    o->repeat = 1;
+    o->profile = PROFILE_DEFAULT;
     o->timeout_ms = TRIAL_DEFAULT_TIMEOUT_MS;
     if (argc > 1 && strcmp(argv[1], "replay") == 0) {
         o->replay = 1;
@@ -126,6 +153,7 @@ parse_args(int argc, char **argv, struct options *o)
         switch (c) {
         case 'c': o->client = optarg; break;
         case 'F': o->fix = 1; break;
+        case 'T': o->tls = 1; break;
         case 'd': o->suite = optarg; break;
         case 'h': usage(stdout); exit(EXIT_OK);
         case 'H': o->html = optarg; break;
@@ -140,6 +168,20 @@ parse_args(int argc, char **argv, struct options *o)
         case 'k': o->keep = 1; break;
         case 'l': o->list = 1; break;
         case 'o': o->only = optarg; break;
+        case 'P':
+            if ((o->profile = profile_find(optarg)) == PROFILE_COUNT) {
+                log_warnx("--profile: no profile %s (sfconform --list shows "
+                          "them)",
+                          optarg);
+                return -1;
+            }
+            break;
+        case 'r':
+            if (parse_int64(optarg, 1, MAX_REPEAT, &o->repeat) == -1) {
+                log_warnx("--repeat: a number in 1..%d", MAX_REPEAT);
+                return -1;
+            }
+            break;
         case 'S': o->sim = optarg; break;
         case 's': o->strict = 1; break;
         case 't':
@@ -167,6 +209,10 @@ parse_args(int argc, char **argv, struct options *o)
         log_warnx("--fix goes with replay");
         return -1;
     }
+    if (o->replay && o->repeat > 1) {
+        log_warnx("--repeat goes with a suite run, not replay");
+        return -1;
+    }
     return optind == argc ? 0 : -1;
 }
 
@@ -192,6 +238,7 @@ locate(const char *env, const char *dir, const char *const *cands, int is_dir,
        char *out, size_t n)
 {
     const char *v = env != NULL ? getenv(env) : NULL;
+    char real[PATH_MAX];
     struct stat st;
     size_t i;
 
@@ -202,8 +249,12 @@ locate(const char *env, const char *dir, const char *const *cands, int is_dir,
     for (i = 0; cands[i] != NULL; i++) {
         snprintf(out, n, "%s/%s", dir, cands[i]);
         if (stat(out, &st) == 0 &&
-            (is_dir ? S_ISDIR(st.st_mode) : access(out, X_OK) == 0))
+            (is_dir ? S_ISDIR(st.st_mode) : access(out, X_OK) == 0)) {
+            /* Without the "..": rerun commands and reports read better. */
+            if (n >= PATH_MAX && realpath(out, real) != NULL)
+                snprintf(out, n, "%s", real);
             return out;
+        }
     }
     return NULL;
 }
@@ -229,14 +280,15 @@ matches(const char *patterns, const char *id)
     return 0;
 }
 
+/* Runs one case in root/<case id>. */
 static json_t *
-run_one(struct trial_config *cfg, const char *root, size_t i,
-        const struct conf_case *c, struct spawn_sim *launched, int verbose)
+run_one(struct trial_config *cfg, const char *root, const struct conf_case *c,
+        struct spawn_sim *launched, int verbose)
 {
     char work[PATH_MAX];
     json_t *r;
 
-    snprintf(work, sizeof(work), "%s/%03zu", root, i);
+    snprintf(work, sizeof(work), "%s/%s", root, c->id);
     cfg->work_dir = work;
     r = trial_run_on(cfg, c, launched);
     if (verbose)
@@ -285,9 +337,8 @@ run_queue(struct trial_config *cfg, const char *root, struct conf_case **cases,
         if (more && trial_launch(cfg, cases[next], &sims[!k], &err) == -1)
             sims[!k].pid = 0;
         json_array_append_new(
-            part,
-            json_pack("[I, o]", (json_int_t)cur,
-                      run_one(cfg, root, cur, cases[cur], &sims[k], verbose)));
+            part, json_pack("[I, o]", (json_int_t)cur,
+                            run_one(cfg, root, cases[cur], &sims[k], verbose)));
         cur = next;
         k = !k;
         have = more;
@@ -307,7 +358,7 @@ run_parallel(struct trial_config *cfg, const char *root,
 {
     json_t *results = json_array(), *part, *pair;
     pid_t pids[MAX_JOBS];
-    char path[PATH_MAX + 64];
+    char path[PATH_MAX + 128];
     int64_t *costs = xcalloc(n, sizeof(*costs));
     uint32_t *order = xcalloc(n, sizeof(*order));
     int queue[2];
@@ -421,11 +472,13 @@ replay(const struct options *o, struct trial_config *cfg, const char *root,
        const char *fixtures, struct report_meta *m)
 {
     char path[PATH_MAX], *own = NULL;
+    struct options ro = *o; /* --html: the replay's own page */
     const char *dir = scenario_dir(o->scenario, fixtures, path, sizeof(path));
     struct conf_case *c;
     struct sf_err err;
     json_t *r, *all;
     const char *verdict;
+    long long t0;
     int rc;
 
     err_clear(&err);
@@ -445,10 +498,17 @@ replay(const struct options *o, struct trial_config *cfg, const char *root,
         m->fix = c->overlay;
     if (o->client == NULL && c->client != NULL && !o->fix)
         cfg->client_cmd = m->client = own = scenario_client(c);
-    r = run_one(cfg, root, 0, c, NULL, o->verbose);
+    m->scenario = dir;
+    ro.html = NULL;
+    t0 = mono_ms();
+    r = run_one(cfg, root, c, NULL, o->verbose);
+    m->duration_ms = mono_ms() - t0;
     report_replay(stdout, r, m);
     all = json_pack("[O]", r);
-    write_reports(o, all, m);
+    write_reports(&ro, all, m);
+    if (o->html != NULL &&
+        timeline_html(o->html, r, m->profile, m->client, &err) == -1)
+        log_warnx("%s", err.msg);
     /* A replay of the report fails by design; a replay of the fix must
      * pass. */
     verdict = json_string_value(json_object_get(r, "verdict"));
@@ -463,15 +523,125 @@ replay(const struct options *o, struct trial_config *cfg, const char *root,
     return rc;
 }
 
+/* One pass over the selected cases: in parallel, or one by one. */
+static json_t *
+run_cases(const struct options *o, struct trial_config *cfg, const char *root,
+          struct conf_case **sel, size_t k)
+{
+    json_t *results;
+    size_t i;
+
+    if (o->jobs > 1 && k > 1)
+        return run_parallel(cfg, root, sel, k,
+                            (int)(o->jobs < (int64_t)k ? o->jobs : (int64_t)k),
+                            o->verbose);
+    results = json_array();
+    for (i = 0; i < k; i++)
+        json_array_append_new(results,
+                              run_one(cfg, root, sel[i], NULL, o->verbose));
+    return results;
+}
+
+static int
+is_pass(json_t *r)
+{
+    const char *v = json_string_value(json_object_get(r, "verdict"));
+
+    return v != NULL && (strcmp(v, "pass") == 0 || strcmp(v, "skip") == 0);
+}
+
+/*
+ * Folds one pass's results into agg (case by case): the runs and passes
+ * are counted, and the result kept is the first that did not pass (else
+ * the latest), so the reports show a failure whenever there was one.
+ */
+static void
+fold(json_t *agg, json_t *results)
+{
+    json_t *r, *old;
+    size_t i;
+
+    json_array_foreach(results, i, r) {
+        json_int_t runs = 0, passes = 0;
+
+        old = json_array_get(agg, i);
+        if (old != NULL) {
+            runs = json_integer_value(json_object_get(old, "repeat_runs"));
+            passes = json_integer_value(json_object_get(old, "repeat_passes"));
+        }
+        if (old == NULL || is_pass(old))
+            old = r;
+        json_object_set_new(old, "repeat_runs", json_integer(runs + 1));
+        json_object_set_new(old, "repeat_passes",
+                            json_integer(passes + is_pass(r)));
+        if (i < json_array_size(agg))
+            json_array_set(agg, i, old);
+        else
+            json_array_append(agg, old);
+    }
+}
+
+/* The selected cases: --only, and the profile. */
+static size_t
+select_cases(const struct options *o, struct conf_case **all, size_t n,
+             struct conf_case **sel)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++)
+        if ((o->only == NULL || matches(o->only, all[i]->id)) &&
+            case_in_profile(all[i], o->profile))
+            sel[k++] = all[i];
+    return k;
+}
+
+/* The profiles a case belongs to: "all", or their names. */
+static const char *
+profiles_of(const struct conf_case *c, char *out, size_t n)
+{
+    size_t used = 0;
+    int p;
+
+    if (c->profiles == PROFILE_ALL)
+        return "all";
+    out[0] = '\0';
+    for (p = 0; p < PROFILE_COUNT; p++)
+        if (case_in_profile(c, (enum profile)p))
+            used += (size_t)snprintf(out + used, used < n ? n - used : 0,
+                                     "%s%s", used ? "," : "",
+                                     profile_name((enum profile)p));
+    return out;
+}
+
+static void
+list(const struct options *o, struct conf_case **sel, size_t k)
+{
+    char prof[128];
+    size_t i;
+    int p;
+
+    for (p = 0; p < PROFILE_COUNT; p++)
+        printf("profile %-12s %s%s\n", profile_name((enum profile)p),
+               p == PROFILE_DEFAULT ? "(default) " : "",
+               profile_about((enum profile)p));
+    printf("\n%zu cases in profile %s:\n", k, profile_name(o->profile));
+    for (i = 0; i < k; i++)
+        printf("%-48s %-6s %-11s %s\n", sel[i]->id,
+               case_level_name(sel[i]->level),
+               profiles_of(sel[i], prof, sizeof(prof)), sel[i]->title);
+}
+
 static int
 run_suite(const struct options *o, struct trial_config *cfg, const char *root,
           struct report_meta *m)
 {
     struct conf_case **all = NULL, **sel;
     struct sf_err err;
-    size_t n = 0, k = 0, i;
-    json_t *results;
+    size_t n = 0, k, i;
+    json_t *results = NULL, *pass;
+    char dir[PATH_MAX + 32];
     long long t0 = mono_ms();
+    int64_t rep;
     int rc = EXIT_OK;
 
     err_clear(&err);
@@ -480,29 +650,30 @@ run_suite(const struct options *o, struct trial_config *cfg, const char *root,
         return EXIT_USAGE;
     }
     sel = xcalloc(n + 1, sizeof(*sel));
-    for (i = 0; i < n; i++)
-        if (o->only == NULL || matches(o->only, all[i]->id))
-            sel[k++] = all[i];
+    k = select_cases(o, all, n, sel);
     if (o->list) {
-        for (i = 0; i < k; i++)
-            printf("%-48s %-6s %s\n", sel[i]->id,
-                   case_level_name(sel[i]->level), sel[i]->title);
+        list(o, sel, k);
         goto out;
     }
     if (k == 0) {
-        log_warnx("no case matches %s", o->only ? o->only : "(all)");
+        log_warnx("no case of profile %s matches %s", profile_name(o->profile),
+                  o->only ? o->only : "(all)");
         rc = EXIT_USAGE;
         goto out;
     }
-    if (o->jobs > 1 && k > 1) {
-        results = run_parallel(
-            cfg, root, sel, k,
-            (int)(o->jobs < (int64_t)k ? o->jobs : (int64_t)k), o->verbose);
-    } else {
-        results = json_array();
-        for (i = 0; i < k; i++)
-            json_array_append_new(
-                results, run_one(cfg, root, i, sel[i], NULL, o->verbose));
+    results = json_array();
+    for (rep = 1; rep <= o->repeat; rep++) {
+        snprintf(dir, sizeof(dir), "%s/r%03lld", root, (long long)rep);
+        if (o->repeat > 1 && mkdir(dir, 0755) == -1) {
+            log_warn("%s", dir);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        pass = run_cases(o, cfg, o->repeat > 1 ? dir : root, sel, k);
+        if (o->repeat > 1)
+            report_pass(stdout, pass, (int)rep, m);
+        fold(results, pass);
+        json_decref(pass);
     }
     m->duration_ms = mono_ms() - t0;
     report_summary(stdout, results, m);
@@ -511,12 +682,21 @@ run_suite(const struct options *o, struct trial_config *cfg, const char *root,
     for (i = 0; i < k; i++)
         if (report_is_blocking(json_array_get(results, i), o->strict))
             rc = EXIT_BLOCKING;
-    json_decref(results);
 out:
+    json_decref(results);
     free(sel);
     case_list_free(all, n);
     return rc;
 }
+
+/* The subcommands that run no case: argv[1] -> its own main. */
+static const struct subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} subcommands[] = {
+    {"scaffold", scaffold_main},
+    {"import-log", importlog_main},
+};
 
 int
 main(int argc, char **argv)
@@ -537,12 +717,16 @@ main(int argc, char **argv)
 
     memset(&o, 0, sizeof(o));
     log_init("sfconform", 0);
+    xjson_init();
+    for (size_t i = 0;
+         argc > 1 && i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+        if (strcmp(argv[1], subcommands[i].name) == 0)
+            return subcommands[i].run(argc - 1, argv + 1);
     if (parse_args(argc, argv, &o) == -1) {
         usage(stderr);
         return EXIT_USAGE;
     }
     log_init("sfconform", o.verbose);
-    xjson_init();
     self_dir(self, sizeof(self));
     if (locate(NULL, self, fix_c, 1, fix, sizeof(fix)) == NULL)
         snprintf(fix, sizeof(fix), "fixtures");
@@ -557,6 +741,9 @@ main(int argc, char **argv)
                                       : locate("SFDELIVER", self, client_c, 0,
                                                client, sizeof(client));
     cfg.timeout_ms = o.timeout_ms;
+    cfg.profile = o.profile;
+    cfg.keep = o.keep;
+    cfg.tls = o.tls;
     if (cfg.sim_path == NULL || cfg.client_cmd == NULL) {
         log_warnx("cannot find %s; give %s",
                   cfg.sim_path ? "sfdeliver" : "sfsim",
@@ -568,6 +755,9 @@ main(int argc, char **argv)
     m.client = cfg.client_cmd;
     m.suite = o.suite != NULL ? o.suite : suite;
     m.strict = o.strict;
+    m.profile = profile_name(o.profile);
+    m.repeat = (int)o.repeat;
+    m.client_given = o.client != NULL;
     snprintf(root, sizeof(root), "%s/sfconform-XXXXXX",
              tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
     if (mkdtemp(root) == NULL) {

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "buf.h"
+#include "profile.h"
+#include "timeline.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 #define REPORT_MAX_TEXT (256 * 1024 * 1024)
@@ -32,12 +35,18 @@ is(json_t *r, const char *verdict)
     return strcmp(str(r, "verdict"), verdict) == 0;
 }
 
+static int
+failed(json_t *r)
+{
+    return is(r, "fail") || is(r, "error");
+}
+
 int
 report_is_blocking(json_t *result, int strict)
 {
     const char *level = str(result, "level");
 
-    if (!is(result, "fail") && !is(result, "error"))
+    if (!failed(result))
         return 0;
     return strcmp(level, "MUST") == 0 ||
            (strict && strcmp(level, "SHOULD") == 0);
@@ -64,9 +73,26 @@ report_rerun(const struct report_meta *m, json_t *result)
 
     buf_init(&b, 64 * 1024);
     buf_puts(&b, m->argv0);
+    if (m->scenario != NULL) {
+        /* A replay reruns the scenario, by its directory. */
+        buf_puts(&b, " replay ");
+        put_quoted(&b, m->scenario);
+        if (m->fix != NULL)
+            buf_puts(&b, " --fix");
+        if (m->client_given) {
+            buf_puts(&b, " --client ");
+            put_quoted(&b, m->client);
+        }
+        return buf_steal(&b, NULL);
+    }
     if (m->suite != NULL) {
         buf_puts(&b, " --suite ");
         put_quoted(&b, m->suite);
+    }
+    if (m->profile != NULL &&
+        strcmp(m->profile, profile_name(PROFILE_DEFAULT)) != 0) {
+        buf_puts(&b, " --profile ");
+        put_quoted(&b, m->profile);
     }
     buf_puts(&b, " --only ");
     put_quoted(&b, str(result, "id"));
@@ -84,37 +110,130 @@ verdict_label(json_t *r)
                            : "ERROR";
 }
 
+/* --- counts ---------------------------------------------------------- */
+
+struct counts {
+    size_t cases, pass, failed, blocking, skip;
+    json_int_t runs, passes, dropped;
+};
+
+static void
+count(json_t *results, const struct report_meta *m, struct counts *c)
+{
+    json_t *r;
+    size_t i;
+
+    memset(c, 0, sizeof(*c));
+    json_array_foreach(results, i, r) {
+        c->cases++;
+        c->pass += is(r, "pass");
+        c->skip += is(r, "skip");
+        c->failed += failed(r);
+        c->blocking += (size_t)report_is_blocking(r, m->strict);
+        c->dropped += num(r, "false_delivered");
+        c->runs +=
+            json_object_get(r, "repeat_runs") ? num(r, "repeat_runs") : 1;
+        c->passes += json_object_get(r, "repeat_runs")
+                         ? num(r, "repeat_passes")
+                         : is(r, "pass") || is(r, "skip");
+    }
+}
+
+/* --- text ------------------------------------------------------------ */
+
+/* Writes text with every line indented by indent. */
+static void
+put_indented(FILE *fp, const char *indent, const char *text)
+{
+    const char *p = text, *nl;
+
+    while (*p != '\0') {
+        nl = strchr(p, '\n');
+        fprintf(fp, "%s%.*s\n", indent,
+                (int)(nl != NULL ? nl - p : (long)strlen(p)), p);
+        p = nl != NULL ? nl + 1 : p + strlen(p);
+    }
+}
+
+/* A failed case's reasons, the client's stderr and its rerun command. */
+static void
+failure_text(FILE *fp, json_t *r, const struct report_meta *m)
+{
+    json_t *f, *e;
+    size_t i;
+    char *cmd = report_rerun(m, r);
+
+    json_array_foreach(json_object_get(r, "failures"), i, f) {
+        if (i > 0)
+            fprintf(fp, "      also: %s\n", json_string_value(f));
+    }
+    json_array_foreach(json_object_get(r, "client_stderr"), i, e) {
+        fprintf(fp, "      client stderr, run %lld (exit %lld), last lines:\n",
+                (long long)num(e, "run"), (long long)num(e, "exit"));
+        put_indented(fp, "        | ", str(e, "tail"));
+    }
+    fprintf(fp, "      rerun: %s\n", cmd);
+    free(cmd);
+}
+
+static void
+case_line(FILE *fp, json_t *r)
+{
+    fprintf(fp, "%-5s %-6s %-48s %s", verdict_label(r), str(r, "level"),
+            str(r, "id"), is(r, "pass") ? str(r, "title") : str(r, "reason"));
+    if (num(r, "repeat_runs") > 1)
+        fprintf(fp, " (%lld/%lld passed)", (long long)num(r, "repeat_passes"),
+                (long long)num(r, "repeat_runs"));
+    fputc('\n', fp);
+}
+
 void
 report_summary(FILE *fp, json_t *results, const struct report_meta *m)
 {
-    size_t i, pass = 0, failed = 0, blocking = 0, skip = 0;
-    json_int_t dropped = 0;
+    struct counts c;
     json_t *r;
-    char *cmd;
+    size_t i;
 
     json_array_foreach(results, i, r) {
-        fprintf(fp, "%-5s %-6s %-48s %s\n", verdict_label(r), str(r, "level"),
-                str(r, "id"),
-                is(r, "pass") ? str(r, "title") : str(r, "reason"));
-        dropped += num(r, "false_delivered");
-        if (is(r, "pass")) {
-            pass++;
-        } else if (is(r, "skip")) {
-            skip++;
-        } else {
-            failed++;
-            blocking += (size_t)report_is_blocking(r, m->strict);
-            cmd = report_rerun(m, r);
-            fprintf(fp, "      rerun: %s\n", cmd);
-            free(cmd);
-        }
+        case_line(fp, r);
+        if (failed(r))
+            failure_text(fp, r, m);
     }
-    fprintf(fp,
-            "sfconform: %zu cases: %zu passed, %zu failed (%zu blocking), "
-            "%zu skipped; %lld leads the client called delivered were "
-            "dropped or never stored; %.1f s\n",
-            json_array_size(results), pass, failed, blocking, skip,
-            (long long)dropped, (double)m->duration_ms / 1000.0);
+    count(results, m, &c);
+    if (m->repeat > 1)
+        fprintf(fp,
+                "sfconform: profile %s: %zu cases, %d runs each: %lld of "
+                "%lld case runs passed; %zu cases failed at least once (%zu "
+                "blocking); %.1f s\n",
+                m->profile, c.cases, m->repeat, (long long)c.passes,
+                (long long)c.runs, c.failed, c.blocking,
+                (double)m->duration_ms / 1000.0);
+    else
+        fprintf(fp,
+                "sfconform: profile %s: %zu cases: %zu passed, %zu failed "
+                "(%zu blocking), %zu skipped; %lld leads the client called "
+                "delivered were dropped or never stored; %.1f s\n",
+                m->profile, c.cases, c.pass, c.failed, c.blocking, c.skip,
+                (long long)c.dropped, (double)m->duration_ms / 1000.0);
+}
+
+void
+report_pass(FILE *fp, json_t *results, int rep, const struct report_meta *m)
+{
+    struct counts c;
+    json_t *r;
+    size_t i;
+
+    count(results, m, &c);
+    fprintf(fp, "run %d/%d: %zu passed, %zu failed (%zu blocking)\n", rep,
+            m->repeat, c.pass + c.skip, c.failed, c.blocking);
+    json_array_foreach(results, i, r) {
+        if (!failed(r))
+            continue;
+        case_line(fp, r);
+        failure_text(fp, r, m);
+    }
+    fflush(fp);
 }
 
 static int
@@ -134,41 +253,48 @@ write_text(const char *path, const char *text, struct sf_err *err)
     return 0;
 }
 
+/* --- JSON -------------------------------------------------------------- */
+
 int
 report_json(const char *path, json_t *results, const struct report_meta *m,
             struct sf_err *err)
 {
     json_t *doc, *r, *cases = json_array();
-    size_t i, failed = 0, blocking = 0;
-    json_int_t dropped = 0;
+    struct counts c;
     char *text, *cmd;
+    size_t i;
     int rc;
 
     json_array_foreach(results, i, r) {
-        json_t *c = json_deep_copy(r);
+        json_t *one = json_deep_copy(r);
 
-        json_object_del(c, "runs");
+        json_object_del(one, "runs");
         cmd = report_rerun(m, r);
-        json_object_set_new(c, "rerun", json_string(cmd));
+        json_object_set_new(one, "rerun", json_string(cmd));
+        json_object_set_new(one, "blocking",
+                            json_boolean(report_is_blocking(r, m->strict)));
         free(cmd);
-        json_array_append_new(cases, c);
-        failed += is(r, "fail") || is(r, "error");
-        blocking += (size_t)report_is_blocking(r, m->strict);
-        dropped += num(r, "false_delivered");
+        json_array_append_new(cases, one);
     }
-    doc = json_pack("{s:s, s:s, s:b, s:I, s:{s:I, s:I, s:I, s:I}, s:o}",
-                    "client", m->client, "suite", m->suite ? m->suite : "",
-                    "strict", m->strict, "duration_ms",
-                    (json_int_t)m->duration_ms, "summary", "cases",
-                    (json_int_t)json_array_size(results), "failed",
-                    (json_int_t)failed, "blocking", (json_int_t)blocking,
-                    "false_delivered", dropped, "cases", cases);
+    count(results, m, &c);
+    doc = json_pack(
+        "{s:s, s:s, s:s, s:b, s:i, s:I, s:{s:I, s:I, s:I, s:I, "
+        "s:I, s:I, s:I, s:I}, s:o}",
+        "client", m->client, "profile", m->profile, "suite",
+        m->suite ? m->suite : "", "strict", m->strict, "repeat", m->repeat,
+        "duration_ms", (json_int_t)m->duration_ms, "summary", "cases",
+        (json_int_t)c.cases, "passed", (json_int_t)c.pass, "failed",
+        (json_int_t)c.failed, "blocking", (json_int_t)c.blocking, "skipped",
+        (json_int_t)c.skip, "false_delivered", c.dropped, "case_runs", c.runs,
+        "case_runs_passed", c.passes, "cases", cases);
     text = json_dumps(doc, JSON_INDENT(2));
     rc = write_text(path, text, err);
     free(text);
     json_decref(doc);
     return rc;
 }
+
+/* --- JUnit -------------------------------------------------------------- */
 
 /* Appends s with &, <, >, " and ' escaped (XML and HTML alike). */
 static void
@@ -186,79 +312,191 @@ put_escaped(struct buf *b, const char *s)
     }
 }
 
+/* A failed case as plain text: title, sentence, reasons, the client's
+ * stderr, the rerun command (escaped for XML). */
+static void
+put_failure_body(struct buf *b, json_t *r, const struct report_meta *m)
+{
+    json_t *f, *e;
+    size_t i;
+    char *cmd = report_rerun(m, r);
+
+    put_escaped(b, str(r, "title"));
+    buf_puts(b, "\nchecks: ");
+    put_escaped(b, str(r, "checks"));
+    buf_puts(b, "\n");
+    json_array_foreach(json_object_get(r, "failures"), i, f) {
+        put_escaped(b, json_string_value(f));
+        buf_puts(b, "\n");
+    }
+    json_array_foreach(json_object_get(r, "client_stderr"), i, e) {
+        buf_printf(b, "client stderr, run %lld (exit %lld), last lines:\n",
+                   (long long)num(e, "run"), (long long)num(e, "exit"));
+        put_escaped(b, str(e, "tail"));
+        buf_puts(b, "\n");
+    }
+    buf_puts(b, "rerun: ");
+    put_escaped(b, cmd);
+    free(cmd);
+}
+
+static void
+junit_case(struct buf *b, json_t *r, const struct report_meta *m)
+{
+    buf_puts(b, "  <testcase classname=\"sfconform.");
+    put_escaped(b, str(r, "level"));
+    buf_puts(b, "\" name=\"");
+    put_escaped(b, str(r, "id"));
+    buf_printf(b, "\" time=\"%.3f\">\n",
+               (double)num(r, "duration_ms") / 1000.0);
+    if (is(r, "skip")) {
+        buf_puts(b, "    <skipped message=\"");
+        put_escaped(b, str(r, "reason"));
+        buf_puts(b, "\"/>\n");
+    } else if (report_is_blocking(r, m->strict)) {
+        buf_puts(b, "    <failure message=\"");
+        put_escaped(b, str(r, "reason"));
+        buf_printf(b, "\" type=\"%s\">", is(r, "fail") ? "fail" : "error");
+        put_failure_body(b, r, m);
+        buf_puts(b, "</failure>\n");
+    } else if (failed(r)) {
+        /* Not blocking (a SHOULD without --strict): a finding, shown but
+         * not red, as the exit status is 0. */
+        buf_printf(b,
+                   "    <system-out>%s not met (not blocking without "
+                   "--strict): ",
+                   str(r, "level"));
+        put_failure_body(b, r, m);
+        buf_puts(b, "</system-out>\n");
+    }
+    buf_puts(b, "  </testcase>\n");
+}
+
 int
 report_junit(const char *path, json_t *results, const struct report_meta *m,
              struct sf_err *err)
 {
-    size_t i, j, failures = 0, skipped = 0;
+    struct counts c;
     struct buf b;
-    json_t *r, *f;
-    char *cmd;
+    json_t *r;
+    size_t i;
     int rc;
 
-    json_array_foreach(results, i, r) {
-        failures += is(r, "fail") || is(r, "error");
-        skipped += is(r, "skip");
-    }
+    count(results, m, &c);
     buf_init(&b, REPORT_MAX_TEXT);
     buf_printf(&b,
                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                "<testsuites>\n<testsuite name=\"sfconform\" tests=\"%zu\" "
-               "failures=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
-               json_array_size(results), failures, skipped,
-               (double)m->duration_ms / 1000.0);
-    json_array_foreach(results, i, r) {
-        buf_puts(&b, "  <testcase classname=\"sfconform.");
-        put_escaped(&b, str(r, "level"));
-        buf_puts(&b, "\" name=\"");
-        put_escaped(&b, str(r, "id"));
-        buf_printf(&b, "\" time=\"%.3f\">\n",
-                   (double)num(r, "duration_ms") / 1000.0);
-        if (is(r, "skip")) {
-            buf_puts(&b, "    <skipped message=\"");
-            put_escaped(&b, str(r, "reason"));
-            buf_puts(&b, "\"/>\n");
-        } else if (!is(r, "pass")) {
-            cmd = report_rerun(m, r);
-            buf_puts(&b, "    <failure message=\"");
-            put_escaped(&b, str(r, "reason"));
-            buf_puts(&b, " | rerun: ");
-            put_escaped(&b, cmd);
-            buf_printf(&b, "\" type=\"%s\">", is(r, "fail") ? "fail" : "error");
-            put_escaped(&b, str(r, "title"));
-            buf_puts(&b, "\nchecks: ");
-            put_escaped(&b, str(r, "checks"));
-            buf_puts(&b, "\n");
-            json_array_foreach(json_object_get(r, "failures"), j, f) {
-                put_escaped(&b, json_string_value(f));
-                buf_puts(&b, "\n");
-            }
-            buf_puts(&b, "rerun: ");
-            put_escaped(&b, cmd);
-            buf_puts(&b, "</failure>\n");
-            free(cmd);
-        }
-        buf_puts(&b, "  </testcase>\n");
-    }
+               "failures=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n"
+               "  <properties>\n    <property name=\"profile\" value=\"",
+               c.cases, c.blocking, c.skip, (double)m->duration_ms / 1000.0);
+    put_escaped(&b, m->profile);
+    buf_puts(&b, "\"/>\n    <property name=\"client\" value=\"");
+    put_escaped(&b, m->client);
+    buf_printf(&b,
+               "\"/>\n    <property name=\"strict\" value=\"%s\"/>\n"
+               "  </properties>\n",
+               m->strict ? "true" : "false");
+    json_array_foreach(results, i, r)
+        junit_case(&b, r, m);
     buf_puts(&b, "</testsuite>\n</testsuites>\n");
     rc = write_text(path, b.data, err);
     buf_free(&b);
     return rc;
 }
 
-/* One lead's attempts as table rows, times relative to t0. */
+/* --- HTML ------------------------------------------------------------ */
+
+/* Appends the n bytes at s escaped, inside <tag>...</tag>. */
 static void
-html_attempts(struct buf *b, const char *id, json_t *attempts, json_t *line,
-              json_int_t t0)
+put_tagged(struct buf *b, const char *tag, const char *s, size_t n)
 {
+    char *inner = xstrndup(s, n);
+
+    buf_printf(b, "<%s>", tag);
+    put_escaped(b, inner);
+    buf_printf(b, "</%s>", tag);
+    free(inner);
+}
+
+/*
+ * Appends s escaped, with the two pieces of Markdown case texts use:
+ * `code` and **strong** (an unclosed marker stays as written).
+ */
+static void
+put_md(struct buf *b, const char *s)
+{
+    const char *end;
+    char one[2] = {0, 0};
+
+    while (*s != '\0') {
+        if (s[0] == '`' && (end = strchr(s + 1, '`')) != NULL) {
+            put_tagged(b, "code", s + 1, (size_t)(end - s - 1));
+            s = end + 1;
+        } else if (strncmp(s, "**", 2) == 0 &&
+                   (end = strstr(s + 2, "**")) != NULL) {
+            put_tagged(b, "strong", s + 2, (size_t)(end - s - 2));
+            s = end + 2;
+        } else {
+            one[0] = *s++;
+            put_escaped(b, one);
+        }
+    }
+}
+
+/* Failures first (blocking, then not), then passes, then skips. */
+static int
+rank(json_t *r, int strict)
+{
+    if (report_is_blocking(r, strict))
+        return 0;
+    if (failed(r))
+        return 1;
+    return is(r, "pass") ? 2 : 3;
+}
+
+/* The indices of results in report order (caller frees). */
+static size_t *
+report_order(json_t *results, int strict)
+{
+    size_t n = json_array_size(results),
+           *order = xcalloc(n + 1, sizeof(*order));
+    size_t k = 0, i;
+    int rk;
+
+    for (rk = 0; rk <= 3; rk++)
+        for (i = 0; i < n; i++)
+            if (rank(json_array_get(results, i), strict) == rk)
+                order[k++] = i;
+    return order;
+}
+
+static const char *
+abs_time(json_int_t ms, char *out)
+{
+    if (ms <= 0) {
+        snprintf(out, TIMEFMT_LEN, "-");
+        return out;
+    }
+    return timefmt_rfc3339(ms, out);
+}
+
+/* One lead's attempts as table rows. */
+static void
+html_attempts(struct buf *b, const char *id, json_t *attempts, json_t *line)
+{
+    char when[TIMEFMT_LEN];
     json_t *a;
     size_t i;
 
     json_array_foreach(attempts, i, a) {
         buf_puts(b, "<tr><td>");
         put_escaped(b, i == 0 ? id : "");
-        buf_printf(b, "</td><td>%zu</td><td>+%.3f s</td><td>%lld</td><td>",
-                   i + 1, (double)(num(a, "time_ms") - t0) / 1000.0,
+        buf_printf(b,
+                   "</td><td>%zu</td><td>%lld</td><td>%s</td><td>%lld</td>"
+                   "<td>",
+                   i + 1, (long long)num(a, "seq"),
+                   abs_time(num(a, "time_ms"), when),
                    (long long)num(a, "status"));
         put_escaped(b, str(a, "verdict"));
         buf_puts(b, "</td><td>");
@@ -271,108 +509,183 @@ html_attempts(struct buf *b, const char *id, json_t *attempts, json_t *line,
     if (json_array_size(attempts) == 0) {
         buf_puts(b, "<tr><td>");
         put_escaped(b, id);
-        buf_puts(b, "</td><td>0</td><td></td><td></td><td>never sent</td>"
-                    "<td></td><td>");
+        buf_puts(b, "</td><td>0</td><td></td><td></td><td></td>"
+                    "<td>never sent</td><td></td><td>");
         put_escaped(b, str(line, "outcome"));
         buf_puts(b, "</td></tr>\n");
     }
 }
 
-static json_int_t
-first_time(json_t *timeline)
+static void
+html_other(struct buf *b, json_t *other)
 {
-    json_int_t t0 = 0;
-    const char *id;
-    json_t *arr;
+    char when[TIMEFMT_LEN];
+    json_t *a;
+    size_t i;
 
-    json_object_foreach(timeline, id, arr) {
-        json_int_t t = num(json_array_get(arr, 0), "time_ms");
-
-        if (t != 0 && (t0 == 0 || t < t0))
-            t0 = t;
+    if (json_array_size(other) == 0)
+        return;
+    buf_puts(b, "<p>Requests that carried no lead (tokens, queries):</p>\n"
+                "<table><tr><th>seq</th><th>simulated time</th><th>method"
+                "</th><th>path</th><th>status</th><th>sim verdict</th></tr>\n");
+    json_array_foreach(other, i, a) {
+        buf_printf(b, "<tr><td>%lld</td><td>%s</td><td>",
+                   (long long)num(a, "seq"), abs_time(num(a, "time_ms"), when));
+        put_escaped(b, str(a, "method"));
+        buf_puts(b, "</td><td>");
+        put_escaped(b, str(a, "path"));
+        buf_printf(b, "</td><td>%lld</td><td>", (long long)num(a, "status"));
+        put_escaped(b, str(a, "verdict"));
+        buf_puts(b, "</td></tr>\n");
     }
-    return t0;
+    buf_puts(b, "</table>\n");
+}
+
+/* A labelled paragraph with Markdown, when text is not empty. */
+static void
+html_para(struct buf *b, const char *label, const char *text)
+{
+    if (*text == '\0')
+        return;
+    buf_printf(b, "<p><b>%s</b> ", label);
+    put_md(b, text);
+    buf_puts(b, "</p>\n");
 }
 
 static void
 html_case(struct buf *b, json_t *r, const struct report_meta *m)
 {
-    json_t *tl = json_object_get(r, "timeline"), *arr, *f;
-    json_int_t t0 = first_time(tl);
+    json_t *tl = json_object_get(r, "timeline"), *arr, *f, *e;
     const char *id;
     char *cmd;
     size_t i;
 
-    buf_puts(b, "<details id=\"");
+    buf_printf(b, "<details%s id=\"", failed(r) ? " open" : "");
     put_escaped(b, str(r, "id"));
-    buf_puts(b, "\"><summary>");
+    buf_printf(b, "\"><summary class=\"%s\">%s ", str(r, "verdict"),
+               verdict_label(r));
     put_escaped(b, str(r, "id"));
-    buf_puts(b, "</summary>\n<p>");
-    put_escaped(b, str(r, "checks"));
-    buf_puts(b, "</p>\n<ul>");
+    buf_puts(b, ": ");
+    put_md(b, str(r, "title"));
+    buf_puts(b, "</summary>\n");
+    html_para(b, "The ticket:", str(r, "ticket"));
+    html_para(b, "Checks:", str(r, "checks"));
+    buf_puts(b, "<ul>");
     json_array_foreach(json_object_get(r, "failures"), i, f) {
         buf_puts(b, "<li>");
         put_escaped(b, json_string_value(f));
         buf_puts(b, "</li>");
     }
-    buf_puts(b, "</ul>\n<pre>");
+    buf_puts(b, "</ul>\n");
+    json_array_foreach(json_object_get(r, "client_stderr"), i, e) {
+        buf_printf(b,
+                   "<p>client stderr, run %lld (exit %lld), last lines:"
+                   "</p><pre>",
+                   (long long)num(e, "run"), (long long)num(e, "exit"));
+        put_escaped(b, str(e, "tail"));
+        buf_puts(b, "</pre>\n");
+    }
+    html_para(b, "Explanation:", str(r, "explanation"));
     cmd = report_rerun(m, r);
+    buf_puts(b, "<p>rerun:</p><pre>");
     put_escaped(b, cmd);
     free(cmd);
-    buf_puts(b, "</pre>\n<table><tr><th>lead</th><th>attempt</th>"
+    buf_puts(b, "</pre>\n<table><tr><th>lead</th><th>attempt</th><th>seq</th>"
                 "<th>simulated time</th><th>status</th><th>sim verdict</th>"
                 "<th>detail</th><th>client outcome</th></tr>\n");
     json_object_foreach(tl, id, arr)
         html_attempts(b, id, arr,
-                      json_object_get(json_object_get(r, "outcomes"), id), t0);
-    buf_puts(b, "</table></details>\n");
+                      json_object_get(json_object_get(r, "outcomes"), id));
+    buf_puts(b, "</table>\n");
+    html_other(b, json_object_get(r, "other_requests"));
+    buf_puts(b, "</details>\n");
+}
+
+static void
+html_row(struct buf *b, json_t *r)
+{
+    buf_puts(b, "<tr><td><a href=\"#");
+    put_escaped(b, str(r, "id"));
+    buf_puts(b, "\">");
+    put_escaped(b, str(r, "id"));
+    buf_puts(b, "</a></td><td>");
+    put_escaped(b, str(r, "level"));
+    buf_printf(b, "</td><td class=\"%s\">%s", str(r, "verdict"),
+               verdict_label(r));
+    if (num(r, "repeat_runs") > 1)
+        buf_printf(b, " (%lld/%lld)", (long long)num(r, "repeat_passes"),
+                   (long long)num(r, "repeat_runs"));
+    buf_printf(b, "</td><td>%.2f s</td><td>",
+               (double)num(r, "duration_ms") / 1000.0);
+    put_md(b, str(r, "title"));
+    if (failed(r)) {
+        buf_puts(b, "<br><span class=\"fail\">");
+        put_escaped(b, str(r, "reason"));
+        buf_puts(b, "</span>");
+    }
+    buf_puts(b, "</td></tr>\n");
+}
+
+static void
+html_head(struct buf *b, json_t *results, const struct report_meta *m)
+{
+    struct counts c;
+
+    count(results, m, &c);
+    buf_puts(b, "<!DOCTYPE html>\n<html><head><meta charset=\"UTF-8\">"
+                "<title>sfconform report</title><style>"
+                "body{font-family:sans-serif;margin:2em}"
+                "table{border-collapse:collapse;margin:.5em 0}"
+                "td,th{border:1px solid #ccc;padding:2px 6px;"
+                "text-align:left;font-size:90%;vertical-align:top}"
+                ".pass{color:#070}.fail,.error{color:#b00}.skip{color:#777}"
+                "pre{background:#f4f4f4;padding:4px;white-space:pre-wrap}"
+                "summary{cursor:pointer;margin:.3em 0}"
+                "</style></head><body>\n<h1>sfconform</h1>\n<p>client: <code>");
+    put_escaped(b, m->client);
+    buf_puts(b, "</code><br>profile: <code>");
+    put_escaped(b, m->profile);
+    buf_printf(b, "</code>%s<br>", m->strict ? " (--strict)" : "");
+    if (m->repeat > 1)
+        buf_printf(b,
+                   "%zu cases, %d runs each: %lld of %lld case runs "
+                   "passed; ",
+                   c.cases, m->repeat, (long long)c.passes, (long long)c.runs);
+    buf_printf(b,
+               "<b>%zu cases: <span class=\"pass\">%zu passed</span>, "
+               "<span class=\"fail\">%zu failed (%zu blocking)</span>, "
+               "<span class=\"skip\">%zu skipped</span></b>; %lld leads "
+               "reported delivered were dropped or never stored; %.1f s</p>\n",
+               c.cases, c.pass, c.failed, c.blocking, c.skip,
+               (long long)c.dropped, (double)m->duration_ms / 1000.0);
 }
 
 int
 report_html(const char *path, json_t *results, const struct report_meta *m,
             struct sf_err *err)
 {
+    size_t i, n = json_array_size(results), *order;
     struct buf b;
-    json_t *r;
-    size_t i;
     int rc;
 
     buf_init(&b, REPORT_MAX_TEXT);
-    buf_puts(&b,
-             "<!DOCTYPE html>\n<html><head><meta charset=\"UTF-8\">"
-             "<title>sfconform report</title><style>"
-             "body{font-family:sans-serif;margin:2em}"
-             "table{border-collapse:collapse;margin:.5em 0}"
-             "td,th{border:1px solid #ccc;padding:2px 6px;"
-             "text-align:left;font-size:90%}"
-             ".pass{color:#070}.fail,.error{color:#b00}.skip{color:#777}"
-             "pre{background:#f4f4f4;padding:4px;white-space:pre-wrap}"
-             "</style></head><body>\n<h1>sfconform</h1>\n<p>client: <code>");
-    put_escaped(&b, m->client);
-    buf_printf(&b,
-               "</code>; %zu cases; %.1f s</p>\n<table><tr><th>case</th>"
-               "<th>level</th><th>verdict</th><th>reason</th></tr>\n",
-               json_array_size(results), (double)m->duration_ms / 1000.0);
-    json_array_foreach(results, i, r) {
-        buf_puts(&b, "<tr><td><a href=\"#");
-        put_escaped(&b, str(r, "id"));
-        buf_puts(&b, "\">");
-        put_escaped(&b, str(r, "id"));
-        buf_puts(&b, "</a></td><td>");
-        put_escaped(&b, str(r, "level"));
-        buf_printf(&b, "</td><td class=\"%s\">%s</td><td>", str(r, "verdict"),
-                   verdict_label(r));
-        put_escaped(&b, is(r, "pass") ? str(r, "title") : str(r, "reason"));
-        buf_puts(&b, "</td></tr>\n");
-    }
-    buf_puts(&b, "</table>\n<h2>Timelines</h2>\n");
-    json_array_foreach(results, i, r)
-        html_case(&b, r, m);
+    html_head(&b, results, m);
+    order = report_order(results, m->strict);
+    buf_puts(&b, "<table><tr><th>case</th><th>level</th><th>verdict</th>"
+                 "<th>real time</th><th>title</th></tr>\n");
+    for (i = 0; i < n; i++)
+        html_row(&b, json_array_get(results, order[i]));
+    buf_puts(&b, "</table>\n<h2>Cases</h2>\n");
+    for (i = 0; i < n; i++)
+        html_case(&b, json_array_get(results, order[i]), m);
     buf_puts(&b, "</body></html>\n");
     rc = write_text(path, b.data, err);
     buf_free(&b);
+    free(order);
     return rc;
 }
+
+/* --- replay ---------------------------------------------------------- */
 
 /* Wraps text at about 76 columns with an indent. */
 static void
@@ -428,29 +741,24 @@ offset_str(json_int_t ms, char *out, size_t n)
     return out;
 }
 
-/* The lead's outcome in each client run, "held (run 2), delivered
+/* The lead's outcome in each client run, "held (run 2), then delivered
  * (run 3)", into b; only the outcome when there was one run. */
 static void
 outcomes_by_run(struct buf *b, json_t *r, const char *id)
 {
     json_t *runs = json_object_get(r, "runs"), *run, *line;
     size_t i, j, n = 0;
-    char one[96];
 
     json_array_foreach(runs, i, run) {
         json_array_foreach(json_object_get(run, "outcomes"), j, line) {
             if (strcmp(str(line, "lead_id"), id) != 0)
                 continue;
-            snprintf(one, sizeof(one), "%s%s (%lld attempt%s reported",
-                     n++ > 0 ? ", then " : "", str(line, "outcome"),
-                     (long long)num(line, "attempts"),
-                     num(line, "attempts") == 1 ? "" : "s");
-            buf_puts(b, one);
-            if (json_array_size(runs) > 1) {
-                snprintf(one, sizeof(one), ", run %lld",
-                         (long long)num(run, "step"));
-                buf_puts(b, one);
-            }
+            buf_printf(b, "%s%s (%lld attempt%s reported",
+                       n++ > 0 ? ", then " : "", str(line, "outcome"),
+                       (long long)num(line, "attempts"),
+                       num(line, "attempts") == 1 ? "" : "s");
+            if (json_array_size(runs) > 1)
+                buf_printf(b, ", run %lld", (long long)num(run, "step"));
             buf_puts(b, ")");
         }
     }
@@ -458,39 +766,129 @@ outcomes_by_run(struct buf *b, json_t *r, const char *id)
         buf_puts(b, "none");
 }
 
+/* The time of the first request, lead or not (0: none). */
+static json_int_t
+first_time(json_t *r)
+{
+    json_t *tl = json_object_get(r, "timeline"), *arr;
+    json_t *other = json_object_get(r, "other_requests");
+    json_int_t t0 = num(json_array_get(other, 0), "time_ms");
+    const char *id;
+
+    json_object_foreach(tl, id, arr) {
+        json_int_t t = num(json_array_get(arr, 0), "time_ms");
+
+        if (t != 0 && (t0 == 0 || t < t0))
+            t0 = t;
+    }
+    return t0;
+}
+
 static void
 replay_attempt(FILE *fp, size_t i, json_t *a, json_int_t t0)
 {
-    char when[48];
+    char when[TIMEFMT_LEN], off[48];
 
-    fprintf(fp, "    #%-2zu %-18s %-4lld %-20s %s\n", i + 1,
-            offset_str(num(a, "time_ms") - t0, when, sizeof(when)),
-            (long long)num(a, "status"), str(a, "verdict"), str(a, "detail"));
+    fprintf(fp, "    #%-2zu %s %-17s %-4lld %s%s%s\n", i + 1,
+            abs_time(num(a, "time_ms"), when),
+            offset_str(num(a, "time_ms") - t0, off, sizeof(off)),
+            (long long)num(a, "status"), str(a, "verdict"),
+            *str(a, "detail") != '\0' ? "  " : "", str(a, "detail"));
+}
+
+/* Adds one to tally[key]. */
+static void
+tally_add(json_t *tally, const char *key)
+{
+    json_object_set_new(tally, key, json_integer(num(tally, key) + 1));
+}
+
+/* "N what: a x, b y" of a tally (insertion order), to fp. */
+static void
+print_tally(FILE *fp, const char *what, json_int_t total, json_t *tally)
+{
+    const char *k;
+    json_t *v;
+    int first = 1;
+
+    fprintf(fp, "  %lld %s", (long long)total, what);
+    json_object_foreach(tally, k, v) {
+        fprintf(fp, "%s%lld %s", first ? ": " : ", ",
+                (long long)json_integer_value(v), k);
+        first = 0;
+    }
+    fputc('\n', fp);
+}
+
+/* Totals per sim verdict (lead requests, others) and per outcome. */
+static void
+replay_totals(FILE *fp, json_t *r)
+{
+    json_t *leads = json_object(), *other = json_object(), *oc = json_object();
+    json_t *arr, *a, *line;
+    json_int_t nl = 0, no = 0, nc = 0;
+    const char *id;
+    size_t i;
+
+    json_object_foreach(json_object_get(r, "timeline"), id, arr) {
+        json_array_foreach(arr, i, a) {
+            tally_add(leads, str(a, "verdict"));
+            nl++;
+        }
+        line = json_object_get(json_object_get(r, "outcomes"), id);
+        tally_add(oc, line != NULL ? str(line, "outcome") : "no outcome");
+        nc++;
+    }
+    json_array_foreach(json_object_get(r, "other_requests"), i, a) {
+        tally_add(other, str(a, "verdict"));
+        no++;
+    }
+    fprintf(fp, "\nTotals:\n");
+    print_tally(fp, "requests carrying a lead", nl, leads);
+    print_tally(fp, "other requests", no, other);
+    print_tally(fp, "leads, by the client's last outcome", nc, oc);
+    json_decref(leads);
+    json_decref(other);
+    json_decref(oc);
+}
+
+static void
+replay_other(FILE *fp, json_t *other, json_int_t t0)
+{
+    char when[TIMEFMT_LEN], off[48];
+    json_t *a;
+    size_t i;
+
+    if (json_array_size(other) > 0)
+        fprintf(fp, "\n  Requests that carried no lead (tokens, queries):\n");
+    json_array_foreach(other, i, a) {
+        fprintf(fp, "    %s %-17s %-6s %-28s %-4lld %s\n",
+                abs_time(num(a, "time_ms"), when),
+                offset_str(num(a, "time_ms") - t0, off, sizeof(off)),
+                str(a, "method"), str(a, "path"), (long long)num(a, "status"),
+                str(a, "verdict"));
+    }
 }
 
 void
 report_replay(FILE *fp, json_t *r, const struct report_meta *m)
 {
     json_t *tl = json_object_get(r, "timeline"), *arr, *a, *f;
-    json_t *other = json_object_get(r, "other_requests");
-    json_int_t t0 = first_time(tl);
-    char when[48];
+    json_int_t t0 = first_time(r);
     struct buf b;
     const char *id;
+    char *cmd;
     size_t i;
 
-    if (json_array_size(other) > 0 &&
-        (t0 == 0 || num(json_array_get(other, 0), "time_ms") < t0))
-        t0 = num(json_array_get(other, 0), "time_ms");
     fprintf(fp, "scenario %s: %s\n", str(r, "id"), str(r, "title"));
     if (*str(r, "ticket") != '\0') {
         fprintf(fp, "\nThe ticket:\n");
         print_wrapped(fp, "  > ", "  > ", str(r, "ticket"));
     }
-    fprintf(fp, "\nWhat happened, lead by lead (simulated time from the "
-                "first request):\n");
+    fprintf(fp, "\nWhat happened, lead by lead (simulated time, and since "
+                "the first request):\n");
     json_object_foreach(tl, id, arr) {
-        buf_init(&b, 4096);
+        buf_init(&b, 64 * 1024);
         outcomes_by_run(&b, r, id);
         fprintf(fp, "\n  %s  client outcome: %s\n", id,
                 b.data != NULL ? b.data : "none");
@@ -500,14 +898,9 @@ report_replay(FILE *fp, json_t *r, const struct report_meta *m)
         json_array_foreach(arr, i, a)
             replay_attempt(fp, i, a, t0);
     }
-    if (json_array_size(other) > 0)
-        fprintf(fp, "\n  Requests that carried no lead (tokens, queries):\n");
-    json_array_foreach(other, i, a) {
-        fprintf(fp, "    %-22s %-6s %-28s %-4lld %s\n",
-                offset_str(num(a, "time_ms") - t0, when, sizeof(when)),
-                str(a, "method"), str(a, "path"), (long long)num(a, "status"),
-                str(a, "verdict"));
-    }
+    replay_other(fp, json_object_get(r, "other_requests"), t0);
+    replay_totals(fp, r);
+    timeline_counts(fp, r);
     fprintf(fp, "\nFindings:\n");
     if (json_array_size(json_object_get(r, "failures")) == 0)
         fprintf(fp, "  none: the client behaved as the case expects\n");
@@ -520,7 +913,11 @@ report_replay(FILE *fp, json_t *r, const struct report_meta *m)
         fprintf(fp, "\nExplanation:\n");
         print_wrapped(fp, "  ", "  ", str(r, "explanation"));
     }
-    fprintf(fp, "\nverdict: %s   client: %s\n", verdict_label(r), m->client);
+    fprintf(fp, "\nverdict: %s   profile: %s   client: %s\n", verdict_label(r),
+            m->profile, m->client);
     if (m->fix != NULL)
         fprintf(fp, "with the corrected files of %s\n", m->fix);
+    cmd = report_rerun(m, r);
+    fprintf(fp, "rerun: %s\n", cmd);
+    free(cmd);
 }

@@ -16,6 +16,7 @@
 
 struct simctl {
     char *base;
+    char *ca; /* or NULL */
     CURL *curl;
 };
 
@@ -29,6 +30,13 @@ simctl_new(const char *base_url)
 }
 
 void
+simctl_set_ca(struct simctl *c, const char *ca_file)
+{
+    free(c->ca);
+    c->ca = ca_file != NULL ? xstrdup(ca_file) : NULL;
+}
+
+void
 simctl_free(struct simctl *c)
 {
     if (c == NULL)
@@ -36,6 +44,7 @@ simctl_free(struct simctl *c)
     if (c->curl != NULL)
         curl_easy_cleanup(c->curl);
     free(c->base);
+    free(c->ca);
     free(c);
 }
 
@@ -67,6 +76,8 @@ exchange(struct simctl *c, const char *method, const char *path,
     curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, SIMCTL_TIMEOUT_MS);
+    if (c->ca != NULL)
+        curl_easy_setopt(c->curl, CURLOPT_CAINFO, c->ca);
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, out);

@@ -21,6 +21,8 @@ struct simctl;
  * simctl_free(). */
 struct simctl *simctl_new(const char *base_url);
 void simctl_free(struct simctl *c);
+/* Trust the certificates in ca_file (PEM, copied) for an https:// sim. */
+void simctl_set_ca(struct simctl *c, const char *ca_file);
 
 /*
  * Sends method base_url+path with an optional JSON body (text, may be

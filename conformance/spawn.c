@@ -204,38 +204,56 @@ int
 spawn_shell_log(const char *cmd, const char *const *env, const char *log_path,
                 int timeout_ms, int *timed_out)
 {
-    pid_t pid;
-    int st, fd = -1;
+    return spawn_shell_io(cmd, env, log_path, log_path, timeout_ms, timed_out);
+}
+
+/* Opens path for appending, or -1; NULL gives -1 without an error. */
+static int
+open_log(const char *path)
+{
+    return path == NULL
+               ? -1
+               : open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+}
+
+int
+spawn_shell_io(const char *cmd, const char *const *env, const char *out_path,
+               const char *err_path, int timeout_ms, int *timed_out)
+{
+    pid_t pid = -1;
+    int st = -1, out = open_log(out_path), errfd = -1;
 
     *timed_out = 0;
-    if (log_path != NULL &&
-        (fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                   0644)) == -1)
-        return -1;
-    if ((pid = fork()) == -1) {
-        if (fd != -1)
-            close(fd);
-        return -1;
-    }
+    if (out_path != NULL && out == -1)
+        goto out;
+    errfd =
+        err_path != NULL && out_path != NULL && strcmp(err_path, out_path) == 0
+            ? fcntl(out, F_DUPFD_CLOEXEC, 0)
+            : open_log(err_path);
+    if ((err_path != NULL && errfd == -1) || (pid = fork()) == -1)
+        goto out;
     if (pid == 0) {
         setpgid(0, 0);
-        if (fd != -1) {
-            dup2(fd, STDOUT_FILENO);
-            dup2(fd, STDERR_FILENO);
-        }
+        if (out != -1)
+            dup2(out, STDOUT_FILENO);
+        if (errfd != -1)
+            dup2(errfd, STDERR_FILENO);
         while (env != NULL && *env != NULL)
             putenv(xstrdup(*env++));
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
     setpgid(pid, pid);
-    if (fd != -1)
-        close(fd);
     st = wait_for(pid, timeout_ms);
     if (st == -2) {
         *timed_out = 1;
         kill(-pid, SIGKILL);
         st = wait_for(pid, 5000);
     }
+out:
+    if (out != -1)
+        close(out);
+    if (errfd != -1)
+        close(errfd);
     return st;
 }

@@ -59,5 +59,13 @@ int spawn_shell(const char *cmd, const char *const *env, int timeout_ms,
  */
 int spawn_shell_log(const char *cmd, const char *const *env,
                     const char *log_path, int timeout_ms, int *timed_out);
+/*
+ * spawn_shell() with stdout appended to out_path and stderr to err_path
+ * (each NULL: inherited; the same path: one file), so that a report can
+ * show what the command said on stderr.
+ */
+int spawn_shell_io(const char *cmd, const char *const *env,
+                   const char *out_path, const char *err_path, int timeout_ms,
+                   int *timed_out);
 
 #endif

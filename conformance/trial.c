@@ -22,6 +22,9 @@
 #define SIM_START_MS 10000
 #define SIM_STOP_MS 5000
 #define TRIAL_MAX_TEXT (16 * 1024 * 1024)
+/* What a report shows of a client run's stderr: its last lines. */
+#define TAIL_LINES 10
+#define TAIL_BYTES 2048
 
 struct trial {
     const struct trial_config *cfg;
@@ -196,14 +199,141 @@ write_buyer(struct trial *t, json_t *step, const char *out)
     return rc;
 }
 
+/* The client's last outcome line per lead, over every run. */
+static json_t *
+final_outcomes(json_t *runs)
+{
+    json_t *out = json_object(), *run, *line;
+    size_t i, j;
+
+    json_array_foreach(runs, i, run) {
+        json_array_foreach(json_object_get(run, "outcomes"), j, line) {
+            const char *id =
+                json_string_value(json_object_get(line, "lead_id"));
+
+            if (id != NULL)
+                json_object_set(out, id, line);
+        }
+    }
+    return out;
+}
+
+/* The last TAIL_LINES lines (at most TAIL_BYTES, whole lines where it
+ * can) of a file, however long; "" when it is empty or unreadable. New
+ * reference. */
+static json_t *
+file_tail(const char *path)
+{
+    char text[TAIL_BYTES + 1], *p;
+    FILE *fp = fopen(path, "rb");
+    size_t len = 0;
+    int lines = 0, cut;
+    json_t *out;
+
+    if (fp != NULL) {
+        cut = fseek(fp, -(long)TAIL_BYTES, SEEK_END) == 0;
+        if (!cut)
+            rewind(fp);
+        len = fread(text, 1, TAIL_BYTES, fp);
+        fclose(fp);
+    } else {
+        cut = 0;
+    }
+    text[len] = '\0';
+    while (len > 0 && text[len - 1] == '\n')
+        text[--len] = '\0';
+    for (p = text + len; p > text; p--)
+        if (p[-1] == '\n' && ++lines == TAIL_LINES)
+            break;
+    /* Cut short by TAIL_BYTES: start at a whole line, where there is one. */
+    if (p == text && cut && strchr(p, '\n') != NULL)
+        p = strchr(p, '\n') + 1;
+    out = json_string(p);
+    return out != NULL ? out : json_string("(not UTF-8)");
+}
+
+/* The leads every earlier run left held (the latest outcome of each lead
+ * says held), written to path in the order they were first handed out. */
+static int
+write_held(struct trial *t, const char *path)
+{
+    json_t *final = final_outcomes(t->runs), *l;
+    FILE *fp = fopen(path, "w");
+    size_t i;
+    int rc = 0;
+
+    if (fp == NULL) {
+        err_set(&t->err, "%s: %s", path, strerror(errno));
+        json_decref(final);
+        return -1;
+    }
+    json_array_foreach(t->leads, i, l) {
+        const char *id = json_string_value(json_object_get(l, "id"));
+        const char *oc = json_string_value(
+            json_object_get(json_object_get(final, id), "outcome"));
+
+        if (oc != NULL && strcmp(oc, "held") == 0 &&
+            (json_dumpf(json_object_get(l, "lead"), fp, JSON_COMPACT) == -1 ||
+             fputc('\n', fp) == EOF))
+            rc = -1;
+    }
+    if (fclose(fp) == EOF || rc == -1) {
+        err_set(&t->err, "%s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    json_decref(final);
+    return rc;
+}
+
+/* The leads file of a deliver step: the step's (or the case's), or with
+ * "held" the leads the client left held, into out (size n). */
+static int
+step_leads(struct trial *t, json_t *step, int nth, char *out, size_t n)
+{
+    const char *leads = json_string_value(json_object_get(step, "leads"));
+
+    if (!json_is_true(json_object_get(step, "held"))) {
+        case_path(t->c, leads != NULL ? leads : "leads.ndjson", out, n);
+        return 0;
+    }
+    snprintf(out, n, "%s/leads-held-%d.ndjson", t->work, nth);
+    return write_held(t, out);
+}
+
+/* Where a TLS sim of the trial in work_dir writes its certificate. */
+static const char *
+ca_path(const char *work_dir, char *out, size_t n)
+{
+    snprintf(out, n, "%s/sim-ca.pem", work_dir);
+    return out;
+}
+
+/* Over TLS, the sim's certificate for the client, in the four variables
+ * the curl tool, OpenSSL, Node.js and Python's requests read: env[0..3]
+ * (caller frees); nothing otherwise. */
+static void
+tls_env(const struct trial *t, char **env)
+{
+    static const char *const vars[] = {"CURL_CA_BUNDLE", "SSL_CERT_FILE",
+                                       "NODE_EXTRA_CA_CERTS",
+                                       "REQUESTS_CA_BUNDLE", NULL};
+    char ca[PATH_MAX + 16];
+    size_t i;
+
+    if (!t->cfg->tls)
+        return;
+    ca_path(t->work, ca, sizeof(ca));
+    for (i = 0; vars[i] != NULL; i++)
+        env[i] = xasprintf("%s=%s", vars[i], ca);
+}
+
 static int
 step_deliver(struct trial *t, json_t *step)
 {
-    const char *leads = json_string_value(json_object_get(step, "leads"));
-    char buyer[PATH_MAX + 32], lpath[PATH_MAX], outp[PATH_MAX + 32],
-        logp[PATH_MAX + 32], now[64];
-    char *env[6] = {NULL};
-    json_t *ids, *bad, *run;
+    char buyer[PATH_MAX + 32], lpath[PATH_MAX + 32], outp[PATH_MAX + 32],
+        outlog[PATH_MAX + 32], errlog[PATH_MAX + 32], now[64];
+    char *env[10] = {NULL};
+    json_t *ids = NULL, *bad, *run;
     json_int_t seq_from;
     int n = ++t->deliveries, status, timed_out = 0, rc = -1;
     int64_t limit =
@@ -211,10 +341,10 @@ step_deliver(struct trial *t, json_t *step)
 
     snprintf(buyer, sizeof(buyer), "%s/buyer-%d.json", t->work, n);
     snprintf(outp, sizeof(outp), "%s/outcomes-%d.ndjson", t->work, n);
-    snprintf(logp, sizeof(logp), "%s/client-%d.log", t->work, n);
-    case_path(t->c, leads != NULL ? leads : "leads.ndjson", lpath,
-              sizeof(lpath));
+    snprintf(outlog, sizeof(outlog), "%s/client-%d.out", t->work, n);
+    snprintf(errlog, sizeof(errlog), "%s/client-%d.err", t->work, n);
     if (write_buyer(t, step, buyer) == -1 ||
+        step_leads(t, step, n, lpath, sizeof(lpath)) == -1 ||
         (ids = note_leads(t, lpath)) == NULL)
         return -1;
     if (fetch_journal(t) == -1 ||
@@ -226,20 +356,23 @@ step_deliver(struct trial *t, json_t *step)
     env[2] = xasprintf("SFCONFORM_OUTCOMES=%s", outp);
     env[3] = xasprintf("SFCONFORM_STATE=%s", t->state);
     env[4] = xasprintf("SFCONFORM_NOW=%s", now);
-    status = spawn_shell_log(t->cfg->client_cmd, (const char *const *)env, logp,
-                             (int)limit, &timed_out);
+    tls_env(t, env + 5);
+    status = spawn_shell_io(t->cfg->client_cmd, (const char *const *)env,
+                            outlog, errlog, (int)limit, &timed_out);
     if (fetch_journal(t) == -1)
         goto out;
     bad = json_array();
-    run = json_pack("{s:i, s:O, s:i, s:b, s:I, s:o, s:o, s:I, s:I, s:s}",
+    run = json_pack("{s:i, s:O, s:i, s:b, s:I, s:o, s:o, s:I, s:I, s:s, s:s, "
+                    "s:o}",
                     "step", n, "leads", ids, "exit", status, "timed_out",
                     timed_out, "timeout_ms", (json_int_t)limit, "outcomes",
                     read_outcomes(outp, bad), "bad_lines", bad, "seq_from",
-                    seq_from, "seq_to", t->last_seq, "log", logp);
+                    seq_from, "seq_to", t->last_seq, "stdout", outlog, "stderr",
+                    errlog, "stderr_tail", file_tail(errlog));
     json_array_append_new(t->runs, run);
     rc = 0;
 out:
-    for (size_t i = 0; i < 5; i++)
+    for (size_t i = 0; i < 9; i++)
         free(env[i]);
     json_decref(ids);
     return rc;
@@ -328,11 +461,12 @@ static step_fn *const step_fns[STEP_COUNT] = {
 /* The sim's arguments for case c: args gets room for SIM_ARGS pointers;
  * org and md (size n each) hold the org file's path and its metadata
  * directory's (a customer's retrieve, loaded with --org-metadata) when
- * the case has them. */
-#define SIM_ARGS 9
+ * the case has them. With TLS the sim writes its certificate to ca (which
+ * must outlive args). */
+#define SIM_ARGS 12
 static void
-sim_args(const struct conf_case *c, const char **args, char *org, char *md,
-         size_t n)
+sim_args(const struct trial_config *cfg, const struct conf_case *c,
+         const char **args, char *org, char *md, size_t n, const char *ca)
 {
     struct stat st;
     size_t k = 0;
@@ -350,6 +484,11 @@ sim_args(const struct conf_case *c, const char **args, char *org, char *md,
         args[k++] = "--org-metadata";
         args[k++] = md;
     }
+    if (cfg->tls) {
+        args[k++] = "--tls";
+        args[k++] = "--tls-ca-out";
+        args[k++] = ca;
+    }
     args[k] = NULL;
 }
 
@@ -358,13 +497,15 @@ trial_launch(const struct trial_config *cfg, const struct conf_case *c,
              struct spawn_sim *sim, struct sf_err *err)
 {
     const char *args[SIM_ARGS];
-    char org[PATH_MAX], md[PATH_MAX];
+    char org[PATH_MAX], md[PATH_MAX], ca[1] = "";
 
     memset(sim, 0, sizeof(*sim));
     sim->ready_fd = -1;
-    if (c->skip != NULL)
+    /* A TLS sim writes its certificate into the trial's work directory,
+     * known only once the trial runs: setup() starts it then. */
+    if (c->skip != NULL || cfg->tls)
         return 0;
-    sim_args(c, args, org, md, sizeof(org));
+    sim_args(cfg, c, args, org, md, sizeof(org), ca);
     return spawn_sim_launch(cfg->sim_path, args, sim, err);
 }
 
@@ -373,7 +514,7 @@ trial_launch(const struct trial_config *cfg, const struct conf_case *c,
 static int
 setup(struct trial *t)
 {
-    char org[PATH_MAX], md[PATH_MAX], buyer[PATH_MAX];
+    char org[PATH_MAX], md[PATH_MAX], buyer[PATH_MAX], ca[PATH_MAX + 16];
     const char *args[SIM_ARGS];
     char *text;
 
@@ -388,12 +529,15 @@ setup(struct trial *t)
             -1)
             return -1;
     } else {
-        sim_args(t->c, args, org, md, sizeof(org));
+        sim_args(t->cfg, t->c, args, org, md, sizeof(org),
+                 ca_path(t->work, ca, sizeof(ca)));
         if (spawn_sim_start(t->cfg->sim_path, args, SIM_START_MS, &t->sim,
                             &t->err) == -1)
             return -1;
     }
     t->ctl = simctl_new(t->sim.url);
+    if (t->cfg->tls)
+        simctl_set_ca(t->ctl, ca_path(t->work, ca, sizeof(ca)));
     if (!t->c->clock_running && simctl_freeze(t->ctl, 1, &t->err) == -1)
         return -1;
     text = case_read_file(case_path(t->c, "buyer.json", buyer, sizeof(buyer)),
@@ -423,25 +567,6 @@ fetch_records(struct trial *t)
     return out;
 }
 
-/* The client's last outcome line per lead, over every run. */
-static json_t *
-final_outcomes(json_t *runs)
-{
-    json_t *out = json_object(), *run, *line;
-    size_t i, j;
-
-    json_array_foreach(runs, i, run) {
-        json_array_foreach(json_object_get(run, "outcomes"), j, line) {
-            const char *id =
-                json_string_value(json_object_get(line, "lead_id"));
-
-            if (id != NULL)
-                json_object_set(out, id, line);
-        }
-    }
-    return out;
-}
-
 /* Attempts without their bodies and decoded fields, for reports. */
 static json_t *
 timeline(json_t *attempts)
@@ -459,18 +584,39 @@ timeline(json_t *attempts)
     return out;
 }
 
+/* --keep: what the sim held at the end, beside the client's files. */
+static void
+keep_sim(struct trial *t, json_t *records)
+{
+    char path[PATH_MAX + 32];
+    json_t *org = simctl_call(t->ctl, "GET", "/__sim/org", NULL, NULL);
+
+    snprintf(path, sizeof(path), "%s/journal.json", t->work);
+    json_dump_file(t->journal, path, JSON_INDENT(1));
+    snprintf(path, sizeof(path), "%s/records.json", t->work);
+    json_dump_file(records, path, JSON_INDENT(1));
+    if (org != NULL) {
+        snprintf(path, sizeof(path), "%s/org.json", t->work);
+        json_dump_file(org, path, JSON_INDENT(2));
+    }
+    json_decref(org);
+}
+
 static json_t *
 evidence(struct trial *t)
 {
-    json_t *faults, *ev;
+    json_t *faults, *ev, *records;
 
     if (fetch_journal(t) == -1 ||
         (faults = simctl_call(t->ctl, "GET", "/__sim/faults", NULL, &t->err)) ==
             NULL)
         return NULL;
+    records = fetch_records(t);
+    if (t->cfg->keep)
+        keep_sim(t, records);
     ev = json_pack("{s:O, s:o, s:o, s:O, s:O}", "journal", t->journal, "faults",
-                   faults, "records", fetch_records(t), "leads", t->leads,
-                   "runs", t->runs);
+                   faults, "records", records, "leads", t->leads, "runs",
+                   t->runs);
     json_object_set_new(ev, "final", final_outcomes(t->runs));
     json_object_set_new(ev, "attempts", wire_attempts(t->journal, t->leads));
     return ev;
@@ -480,18 +626,41 @@ static json_t *
 result_new(const struct conf_case *c, const struct trial_config *cfg)
 {
     return json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:[]}", "id", c->id,
-        "title", c->title, "level", case_level_name(c->level), "checks",
-        c->checks, "source", c->source, "dir", c->dir, "ticket", c->ticket,
-        "explanation", c->explanation, "work_dir", cfg->work_dir, "failures");
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, "
+        "s:[], s:[]}",
+        "id", c->id, "title", c->title, "level", case_level_name(c->level),
+        "checks", c->checks, "source", c->source, "dir", c->dir, "profile",
+        profile_name(cfg->profile), "ticket", c->ticket, "explanation",
+        c->explanation, "work_dir", cfg->work_dir, "failures", "client_stderr");
+}
+
+/* What each run wrote to stderr (its last lines), for the reports. */
+static void
+note_stderr(json_t *res, json_t *runs)
+{
+    json_t *run, *tail;
+    size_t i;
+
+    json_array_foreach(runs, i, run) {
+        tail = json_object_get(run, "stderr_tail");
+        if (json_string_length(tail) > 0)
+            json_array_append_new(
+                json_object_get(res, "client_stderr"),
+                json_pack("{s:O, s:O, s:O}", "run",
+                          json_object_get(run, "step"), "exit",
+                          json_object_get(run, "exit"), "tail", tail));
+    }
 }
 
 static void
-judge(json_t *res, const struct conf_case *c, json_t *ev)
+judge(json_t *res, const struct trial_config *cfg, const struct conf_case *c,
+      json_t *ev)
 {
     json_t *failures = json_object_get(res, "failures");
     json_t *dropped = json_array();
-    size_t n = check_case(c, ev, failures);
+    struct check_plan plan = {c->expect, c->lead_key,
+                              profile_name(cfg->profile)};
+    size_t n = check_case(&plan, ev, failures);
 
     json_object_set_new(res, "verdict", json_string(n ? "fail" : "pass"));
     json_object_set_new(
@@ -563,8 +732,9 @@ trial_run_on(const struct trial_config *cfg, const struct conf_case *c,
         }
     }
     if ((ev = evidence(&t)) != NULL)
-        judge(res, c, ev);
+        judge(res, cfg, c, ev);
 out:
+    note_stderr(res, t.runs);
     if (ev == NULL) {
         json_object_set_new(res, "verdict", json_string("error"));
         json_object_set_new(res, "reason", json_string(t.err.msg));

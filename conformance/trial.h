@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "profile.h"
 #include "spawn.h"
 
 struct conf_case;
@@ -26,15 +27,20 @@ struct trial_config {
     const char *client_cmd; /* run as /bin/sh -c CLIENT_CMD */
     const char *work_dir;   /* this trial's scratch directory (created) */
     int64_t timeout_ms;     /* per client run, unless the case says */
+    enum profile profile;   /* what the client declares (profile.h) */
+    int keep; /* leave the sim's journal, records and org in work_dir */
+    int tls; /* the sim serves HTTPS; its CA goes to the client's env */
 };
 
 /*
  * Runs c and returns its result (new reference):
- *   {"id", "title", "level", "checks", "source", "dir", "verdict":
- *    "pass"|"fail"|"error"|"skip", "reason", "failures": [...],
+ *   {"id", "title", "level", "checks", "source", "dir", "profile",
+ *    "verdict": "pass"|"fail"|"error"|"skip", "reason", "failures": [...],
  *    "duration_ms", "false_delivered", "timeline": {lead: [attempt]},
  *    "other_requests": [attempt] (token requests, queries, ...),
- *    "outcomes": {lead: line}, "ticket", "explanation", "work_dir"}
+ *    "outcomes": {lead: line}, "runs": [run], "client_stderr": [{"run",
+ *    "exit", "tail"}] (the last lines each run wrote to stderr), "ticket",
+ *    "explanation", "work_dir"}
  * Never NULL: problems of the sim or the files are an "error" verdict.
  */
 json_t *trial_run(const struct trial_config *cfg, const struct conf_case *c);

@@ -8,7 +8,9 @@
 
 #include "clock.h"
 #include "org.h"
+#include "redact.h"
 #include "rng.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 #define TOKEN_ALPHABET                                                         \
@@ -144,6 +146,12 @@ auth_clear(struct auth *a)
     }
     a->ncodes = a->next_code = 0;
     a->nsessions = a->nrefreshes = 0;
+    /* The arrays go too, so that a reset gives their memory back. */
+    free(a->sessions);
+    free(a->refreshes);
+    a->sessions = NULL;
+    a->refreshes = NULL;
+    a->cap_sessions = a->cap_refreshes = 0;
     free(a->by_access.slots);
     free(a->by_refresh.slots);
     a->by_access.slots = a->by_refresh.slots = NULL;
@@ -157,8 +165,6 @@ auth_free(struct auth *a)
     if (a == NULL)
         return;
     auth_clear(a);
-    free(a->sessions);
-    free(a->refreshes);
     free(a);
 }
 
@@ -188,6 +194,7 @@ new_refresh(struct auth *a, const struct org_user *user,
     r->username = xstrdup(user->username);
     r->client_id = xstrdup(app->client_id);
     r->issued_ms = r->last_used_ms = clock_now(a->clock);
+    r->index = a->nrefreshes;
     if (a->nrefreshes == a->cap_refreshes) {
         a->cap_refreshes = a->cap_refreshes ? a->cap_refreshes * 2 : 64;
         a->refreshes = xreallocarray(a->refreshes, a->cap_refreshes,
@@ -324,21 +331,26 @@ auth_session_count(const struct auth *a)
     return a->nsessions;
 }
 
+const struct session *
+auth_session_at(const struct auth *a, size_t i)
+{
+    return i < a->nsessions ? a->sessions[i] : NULL;
+}
+
 static char *
 dup_opt(const char *s)
 {
     return s != NULL ? xstrdup(s) : NULL;
 }
 
-struct authcode *
-auth_code_new(struct auth *a, const char *username, const char *client_id,
-              const char *redirect_uri, const char *challenge,
-              const char *method)
+/* A slot for a new code: a fresh one, or the oldest reused (codes live
+ * minutes, not forever). */
+static struct authcode *
+code_slot(struct auth *a)
 {
     struct authcode *c;
 
     if (a->ncodes == AUTH_MAX_CODES) {
-        /* Reuse the oldest slot: codes live minutes, not forever. */
         c = a->codes[a->next_code];
         free(c->username);
         free(c->client_id);
@@ -351,12 +363,29 @@ auth_code_new(struct auth *a, const char *username, const char *client_id,
         a->codes[a->ncodes++] = c;
     }
     a->next_code = (a->next_code + 1) % AUTH_MAX_CODES;
-    make_token(a, "aPrx", 60, c->code);
+    return c;
+}
+
+static void
+code_fill(struct authcode *c, const char *username, const char *client_id,
+          const char *redirect_uri, const char *challenge, const char *method)
+{
     c->username = xstrdup(username);
     c->client_id = xstrdup(client_id);
     c->redirect_uri = dup_opt(redirect_uri);
     c->challenge = dup_opt(challenge);
     c->method = dup_opt(method);
+}
+
+struct authcode *
+auth_code_new(struct auth *a, const char *username, const char *client_id,
+              const char *redirect_uri, const char *challenge,
+              const char *method)
+{
+    struct authcode *c = code_slot(a);
+
+    make_token(a, "aPrx", 60, c->code);
+    code_fill(c, username, client_id, redirect_uri, challenge, method);
     c->expires_ms = clock_now(a->clock) + AUTH_CODE_TTL_MS;
     return c;
 }
@@ -377,4 +406,334 @@ auth_code_take(struct auth *a, const char *code)
         return c;
     }
     return NULL;
+}
+
+/* --- state files -----------------------------------------------------------
+ */
+
+size_t
+auth_refresh_count(const struct auth *a)
+{
+    return a->nrefreshes;
+}
+
+static const char *
+secret(const char *token, int secrets)
+{
+    return secrets ? token : REDACT_MARK;
+}
+
+json_t *
+auth_session_json(const struct auth *a, size_t i, int secrets)
+{
+    const struct session *s = auth_session_at(a, i);
+    char issued[TIMEFMT_LEN], last[TIMEFMT_LEN];
+
+    if (s == NULL)
+        return NULL;
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "token",
+        secret(s->token, secrets), "user_id", s->user_id, "username",
+        s->username, "client_id", s->client_id, "issued",
+        timefmt_rfc3339(s->issued_ms, issued), "last_activity",
+        timefmt_rfc3339(s->last_activity_ms, last), "expired", s->expired,
+        "revoked", s->revoked, "refresh",
+        s->refresh != NULL ? json_integer((json_int_t)s->refresh->index)
+                           : json_null());
+}
+
+json_t *
+auth_refresh_json(const struct auth *a, size_t i, int secrets)
+{
+    const struct refresh *r;
+    char issued[TIMEFMT_LEN], last[TIMEFMT_LEN];
+
+    if (i >= a->nrefreshes)
+        return NULL;
+    r = a->refreshes[i];
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "token",
+                     secret(r->token, secrets), "user_id", r->user_id,
+                     "username", r->username, "client_id", r->client_id,
+                     "issued", timefmt_rfc3339(r->issued_ms, issued),
+                     "last_used", timefmt_rfc3339(r->last_used_ms, last),
+                     "revoked", r->revoked);
+}
+
+json_t *
+auth_codes_json(const struct auth *a, int secrets)
+{
+    json_t *arr = json_array();
+    const struct authcode *c;
+    char until[TIMEFMT_LEN];
+    size_t i;
+
+    /* Oldest first: once the ring is full, the next slot to be reused. */
+    size_t base = a->ncodes == AUTH_MAX_CODES ? a->next_code : 0;
+
+    for (i = 0; secrets && i < a->ncodes; i++) {
+        c = a->codes[(base + i) % a->ncodes];
+        json_array_append_new(
+            arr,
+            json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:b}", "code",
+                      c->code, "username", c->username, "client_id",
+                      c->client_id, "redirect_uri", c->redirect_uri,
+                      "challenge", c->challenge, "method", c->method, "expires",
+                      timefmt_rfc3339(c->expires_ms, until), "used", c->used));
+    }
+    return arr;
+}
+
+/* What the entries of a state file have in common. */
+struct token_fields {
+    const char *token, *user_id, *username, *client_id;
+    int64_t t1, t2; /* issued and last activity (or last use) */
+    int redacted;
+};
+
+static int
+time_of(struct conf *c, json_t *o, const char *path, const char *key,
+        int64_t *ms)
+{
+    char sub[CONF_PATH_MAX];
+    const char *v;
+
+    if (conf_string(c, o, path, key, NULL, &v) == -1)
+        return -1;
+    if (v == NULL || timefmt_parse(v, ms) == -1)
+        return conf_error(c, conf_join(sub, sizeof(sub), path, key),
+                          "must be an RFC 3339 date-time");
+    return 0;
+}
+
+static int
+token_fields_of(struct auth *a, json_t *o, struct conf *c, const char *path,
+                const char *last_key, struct token_fields *f)
+{
+    char sub[CONF_PATH_MAX];
+
+    if (conf_string(c, o, path, "token", NULL, &f->token) == -1 ||
+        conf_string(c, o, path, "user_id", "", &f->user_id) == -1 ||
+        conf_string(c, o, path, "username", NULL, &f->username) == -1 ||
+        conf_string(c, o, path, "client_id", NULL, &f->client_id) == -1 ||
+        time_of(c, o, path, "issued", &f->t1) == -1 ||
+        time_of(c, o, path, last_key, &f->t2) == -1)
+        return -1;
+    conf_join(sub, sizeof(sub), path, "token");
+    if (f->token == NULL || f->token[0] == '\0' ||
+        strlen(f->token) >= AUTH_TOKEN_MAX)
+        return conf_error(c, sub, "must be a token of 1 to %d characters",
+                          AUTH_TOKEN_MAX - 1);
+    if (f->username == NULL || f->client_id == NULL ||
+        strlen(f->user_id) > SFID_LEN15)
+        return conf_error(c, path,
+                          "needs username, client_id and a user_id "
+                          "of at most 15 characters");
+    f->redacted = strcmp(f->token, REDACT_MARK) == 0;
+    if (!f->redacted && (tindex_get(&a->by_access, f->token) != NULL ||
+                         tindex_get(&a->by_refresh, f->token) != NULL))
+        return conf_error(c, sub, "the same token twice");
+    return 0;
+}
+
+static int
+refresh_from_json(struct auth *a, json_t *o, struct conf *c, const char *path,
+                  struct refresh **out)
+{
+    static const char *const keys[] = {"token",     "user_id", "username",
+                                       "client_id", "issued",  "last_used",
+                                       "revoked",   NULL};
+    struct token_fields f;
+    struct refresh *r;
+    int revoked;
+
+    *out = NULL;
+    if (!json_is_object(o))
+        return conf_error(c, path, "must be an object");
+    if (conf_check_keys(c, o, path, keys) == -1 ||
+        token_fields_of(a, o, c, path, "last_used", &f) == -1 ||
+        conf_bool(c, o, path, "revoked", 0, &revoked) == -1)
+        return -1;
+    if (f.redacted)
+        return 0;
+    r = xcalloc(1, sizeof(*r));
+    memcpy(r->token, f.token, strlen(f.token) + 1);
+    memcpy(r->user_id, f.user_id, strlen(f.user_id) + 1);
+    r->username = xstrdup(f.username);
+    r->client_id = xstrdup(f.client_id);
+    r->issued_ms = f.t1;
+    r->last_used_ms = f.t2;
+    r->revoked = revoked;
+    r->index = a->nrefreshes;
+    if (a->nrefreshes == a->cap_refreshes) {
+        a->cap_refreshes = a->cap_refreshes ? a->cap_refreshes * 2 : 64;
+        a->refreshes = xreallocarray(a->refreshes, a->cap_refreshes,
+                                     sizeof(*a->refreshes));
+    }
+    a->refreshes[a->nrefreshes++] = r;
+    tindex_put(&a->by_refresh, r);
+    *out = r;
+    return 0;
+}
+
+/* by_file[i]: the refresh token that entry i of the file became (NULL:
+ * redacted). */
+static int
+session_from_json(struct auth *a, json_t *o, struct refresh **by_file,
+                  size_t nfile, struct conf *c, const char *path)
+{
+    static const char *const keys[] = {
+        "token",         "user_id", "username", "client_id", "issued",
+        "last_activity", "expired", "revoked",  "refresh",   NULL};
+    struct token_fields f;
+    struct session *s;
+    int expired, revoked;
+    int64_t refresh;
+
+    if (!json_is_object(o))
+        return conf_error(c, path, "must be an object");
+    if (conf_check_keys(c, o, path, keys) == -1 ||
+        token_fields_of(a, o, c, path, "last_activity", &f) == -1 ||
+        conf_bool(c, o, path, "expired", 0, &expired) == -1 ||
+        conf_bool(c, o, path, "revoked", 0, &revoked) == -1 ||
+        conf_int(c, o, path, "refresh", 0, (int64_t)nfile - 1, -1, &refresh) ==
+            -1)
+        return -1;
+    if (f.redacted)
+        return 0;
+    if (a->nsessions >= AUTH_MAX_SESSIONS)
+        return conf_error(c, path, "more than %d sessions", AUTH_MAX_SESSIONS);
+    s = xcalloc(1, sizeof(*s));
+    memcpy(s->token, f.token, strlen(f.token) + 1);
+    memcpy(s->user_id, f.user_id, strlen(f.user_id) + 1);
+    s->username = xstrdup(f.username);
+    s->client_id = xstrdup(f.client_id);
+    s->issued_ms = f.t1;
+    s->last_activity_ms = f.t2;
+    s->expired = expired;
+    s->revoked = revoked;
+    s->refresh = refresh >= 0 ? by_file[refresh] : NULL;
+    if (a->nsessions == a->cap_sessions) {
+        a->cap_sessions = a->cap_sessions ? a->cap_sessions * 2 : 64;
+        a->sessions =
+            xreallocarray(a->sessions, a->cap_sessions, sizeof(*a->sessions));
+    }
+    a->sessions[a->nsessions++] = s;
+    tindex_put(&a->by_access, s);
+    return 0;
+}
+
+static int
+code_from_json(struct auth *a, json_t *o, struct conf *c, const char *path)
+{
+    static const char *const keys[] = {"code",         "username",  "client_id",
+                                       "redirect_uri", "challenge", "method",
+                                       "expires",      "used",      NULL};
+    const char *code, *user, *client, *uri, *challenge, *method;
+    struct authcode *ac;
+    int64_t expires;
+    int used;
+
+    if (!json_is_object(o))
+        return conf_error(c, path, "must be an object");
+    if (conf_check_keys(c, o, path, keys) == -1 ||
+        conf_string(c, o, path, "code", "", &code) == -1 ||
+        conf_string(c, o, path, "username", "", &user) == -1 ||
+        conf_string(c, o, path, "client_id", "", &client) == -1 ||
+        conf_string(c, o, path, "redirect_uri", NULL, &uri) == -1 ||
+        conf_string(c, o, path, "challenge", NULL, &challenge) == -1 ||
+        conf_string(c, o, path, "method", NULL, &method) == -1 ||
+        time_of(c, o, path, "expires", &expires) == -1 ||
+        conf_bool(c, o, path, "used", 0, &used) == -1)
+        return -1;
+    if (code[0] == '\0' || strlen(code) >= AUTH_TOKEN_MAX)
+        return conf_error(c, path, "code must be 1 to %d characters",
+                          AUTH_TOKEN_MAX - 1);
+    if (strcmp(code, REDACT_MARK) == 0)
+        return 0;
+    ac = code_slot(a);
+    memcpy(ac->code, code, strlen(code) + 1);
+    code_fill(ac, user, client, uri, challenge, method);
+    ac->expires_ms = expires;
+    ac->used = used;
+    return 0;
+}
+
+typedef int entry_fn(struct auth *a, json_t *o, void *arg, struct conf *c,
+                     const char *path);
+
+/* Each entry of the array at path.key through fn. */
+static int
+each_entry(struct auth *a, json_t *j, const char *key, size_t max, entry_fn *fn,
+           void *arg, struct conf *c, const char *path)
+{
+    char list[CONF_PATH_MAX], sub[CONF_PATH_MAX];
+    json_t *arr, *o;
+    size_t i;
+
+    if (conf_array(c, j, path, key, &arr) == -1)
+        return -1;
+    conf_join(list, sizeof(list), path, key);
+    if (json_array_size(arr) > max)
+        return conf_error(c, list, "more than %zu entries", max);
+    json_array_foreach(arr, i, o) {
+        if (fn(a, o, arg, c, conf_index(sub, sizeof(sub), list, i)) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+struct refresh_walk {
+    struct refresh **by_file;
+    size_t n;
+};
+
+static int
+refresh_entry(struct auth *a, json_t *o, void *arg, struct conf *c,
+              const char *path)
+{
+    struct refresh_walk *w = arg;
+
+    return refresh_from_json(a, o, c, path, &w->by_file[w->n++]);
+}
+
+static int
+session_entry(struct auth *a, json_t *o, void *arg, struct conf *c,
+              const char *path)
+{
+    struct refresh_walk *w = arg;
+
+    return session_from_json(a, o, w->by_file, w->n, c, path);
+}
+
+static int
+code_entry(struct auth *a, json_t *o, void *arg, struct conf *c,
+           const char *path)
+{
+    (void)arg;
+    return code_from_json(a, o, c, path);
+}
+
+int
+auth_from_json(struct auth *a, json_t *j, struct conf *c, const char *path)
+{
+    static const char *const keys[] = {"sessions", "refresh_tokens", "codes",
+                                       NULL};
+    struct refresh_walk w = {NULL, 0};
+    json_t *refreshes = json_object_get(j, "refresh_tokens");
+    int rc = -1;
+
+    if (!json_is_object(j))
+        return conf_error(c, path, "must be an object");
+    if (conf_check_keys(c, j, path, keys) == -1)
+        return -1;
+    w.by_file = xcalloc(json_array_size(refreshes) + 1, sizeof(*w.by_file));
+    if (each_entry(a, j, "refresh_tokens", AUTH_MAX_SESSIONS, refresh_entry, &w,
+                   c, path) == 0 &&
+        each_entry(a, j, "sessions", AUTH_MAX_SESSIONS, session_entry, &w, c,
+                   path) == 0 &&
+        each_entry(a, j, "codes", AUTH_MAX_CODES, code_entry, NULL, c, path) ==
+            0)
+        rc = 0;
+    free(w.by_file);
+    return rc;
 }

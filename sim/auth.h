@@ -14,9 +14,11 @@
 #ifndef SIM_AUTH_H
 #define SIM_AUTH_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf.h"
 #include "sfid.h"
 
 #define AUTH_TOKEN_MAX 128
@@ -47,6 +49,7 @@ struct session {
 };
 
 struct refresh {
+    size_t index; /* its place in the order refresh tokens were issued */
     char token[AUTH_TOKEN_MAX];
     char user_id[SFID_LEN15 + 1];
     char *username, *client_id;
@@ -102,6 +105,9 @@ int auth_revoke(struct auth *a, const char *token);
 /* Expires one access token (0/-1) or, with token NULL, every one issued. */
 int auth_expire(struct auth *a, const char *token);
 size_t auth_session_count(const struct auth *a);
+/* Session number i (0 <= i < auth_session_count(), in the order they were
+ * issued), borrowed until the next auth_clear(). */
+const struct session *auth_session_at(const struct auth *a, size_t i);
 
 /* A new code (owned by auth); strings are copied; challenge/method may be
  * NULL. NULL when too many codes are outstanding. */
@@ -110,5 +116,21 @@ struct authcode *auth_code_new(struct auth *a, const char *username,
                                const char *challenge, const char *method);
 /* The unused, unexpired code, marked used; NULL otherwise. */
 struct authcode *auth_code_take(struct auth *a, const char *code);
+
+/*
+ * The state file's "auth" (snapshot.h): {"sessions": [...],
+ * "refresh_tokens": [...], "codes": [...]}, each entry with its token as
+ * "[redacted]" unless secrets. auth_session_json() and auth_refresh_json()
+ * give entry i (new reference; NULL past the end), auth_codes_json() the
+ * codes (an empty array unless secrets). auth_from_json() reads the whole
+ * object back into a (empty): entries whose token is redacted are left out
+ * (they cannot be used), a session's refresh token with them; -1 with the
+ * error located at path.
+ */
+size_t auth_refresh_count(const struct auth *a);
+json_t *auth_session_json(const struct auth *a, size_t i, int secrets);
+json_t *auth_refresh_json(const struct auth *a, size_t i, int secrets);
+json_t *auth_codes_json(const struct auth *a, int secrets);
+int auth_from_json(struct auth *a, json_t *j, struct conf *c, const char *path);
 
 #endif

@@ -219,6 +219,9 @@ bulk_job_new(struct bulk *b, const struct bulk_spec *spec, int64_t now)
     copy_name(j->assignment_rule_id, sizeof(j->assignment_rule_id),
               spec->assignment_rule_id);
     copy_name(j->created_by, sizeof(j->created_by), spec->created_by);
+    copy_name(j->parent, sizeof(j->parent), spec->parent);
+    copy_name(j->content_type, sizeof(j->content_type), spec->content_type);
+    copy_name(j->concurrency, sizeof(j->concurrency), spec->concurrency);
     j->dialect = spec->dialect;
     j->api_version = spec->api_version;
     j->created_ms = j->modstamp_ms = now;
@@ -261,7 +264,7 @@ bulk_list(struct bulk *b, unsigned types, uint64_t from, struct bulk_job **out,
     for (i = 0; i < b->n; i++) {
         struct bulk_job *j = b->jobs[i];
 
-        if (j->seq < from || !(types & (1u << j->type)))
+        if (j->seq < from || !(types & (1u << j->type)) || j->parent[0])
             continue;
         if (n == max) {
             *next = j->seq;

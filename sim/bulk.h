@@ -101,6 +101,11 @@ struct bulk_job {
     struct bulkcsv_dialect dialect;
     int api_version;
     char created_by[SFID_LEN15 + 1];
+    /* Bulk API 1.0 (bulk1.h): the job a batch belongs to ("" for a job),
+     * the job's contentType and concurrencyMode ("" for Bulk API 2.0). */
+    char parent[SFID_LEN15 + 1];
+    char content_type[8];
+    char concurrency[12];
     int64_t created_ms, modstamp_ms, closed_ms, ended_ms;
     int64_t run_ms;      /* processing accounted up to here */
     int64_t credit;      /* rows x 1000 earned and not yet spent */
@@ -130,8 +135,11 @@ struct bulk_spec {
     const char *assignment_rule_id; /* 18-char, or NULL */
     struct bulkcsv_dialect dialect;
     int api_version;
-    const char *created_by; /* 15-char user id */
-    const char *query;      /* query jobs: the SOQL text */
+    const char *created_by;   /* 15-char user id */
+    const char *query;        /* query jobs: the SOQL text */
+    const char *parent;       /* Bulk API 1.0 batches: the job, or NULL */
+    const char *content_type; /* Bulk API 1.0: "CSV", "JSON", or NULL */
+    const char *concurrency;  /* Bulk API 1.0: "Parallel", "Serial" */
 };
 
 /* pod: the 2 pod characters of job ids; first: the first job number.
@@ -157,8 +165,9 @@ struct bulk_job *bulk_job_new(struct bulk *b, const struct bulk_spec *spec,
 struct bulk_job *bulk_find(struct bulk *b, const char *id);
 /*
  * Jobs whose type is in types (a mask of 1 << enum bulk_type) with seq >=
- * from, in creation order: up to max into out; returns how many. *next is
- * the seq to list from for the rest, or 0 when there is no more.
+ * from, Bulk API 1.0 batches left out, in creation order: up to max into out;
+ * returns how many. *next is the seq to list from for the rest, or 0 when there
+ * is no more.
  */
 size_t bulk_list(struct bulk *b, unsigned types, uint64_t from,
                  struct bulk_job **out, size_t max, uint64_t *next);

@@ -85,7 +85,7 @@ int
 bulkquery_run(struct sim *sim, struct bulk_job *j, char **why)
 {
     struct soql_error err = {0};
-    struct queryrun_hits h = {0};
+    struct recset h = {0};
     const struct object_def *obj;
     struct soql_query *q;
     size_t from, to, i, k;
@@ -97,8 +97,8 @@ bulkquery_run(struct sim *sim, struct bulk_job *j, char **why)
         soql_free(q);
         return -1;
     }
-    queryrun_collect(sim, q, obj, &h);
-    queryrun_window(q, h.n, &from, &to);
+    queryrun_collect(sim, q, obj, j->op == BULK_QUERY_ALL, &h);
+    recview_window(q, &h, &from, &to);
     buf_reset(&j->result);
     put_header(q, j->dialect, &j->result);
     j->result_rows =

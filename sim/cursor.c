@@ -175,3 +175,18 @@ cursors_count(const struct cursors *cs)
         n += cs->used[i] != 0;
     return n;
 }
+
+void
+cursors_numbers(const struct cursors *cs, uint64_t *next_id,
+                uint64_t *next_order)
+{
+    *next_id = cs->next_number;
+    *next_order = cs->next_opened;
+}
+
+void
+cursors_set_numbers(struct cursors *cs, uint64_t next_id, uint64_t next_order)
+{
+    cs->next_number = next_id;
+    cs->next_opened = next_order;
+}

@@ -39,6 +39,7 @@ struct cursor {
     struct cursor_id *ids;    /* owned; n record IDs in result order */
     size_t n;
     size_t batch; /* the batch size the query ran with */
+    int all;      /* queryAll: rows in the recycle bin are rows too */
     int64_t last_used_ms;
     uint64_t opened; /* opening order, for releasing the oldest */
 };
@@ -69,5 +70,12 @@ void cursor_close(struct cursors *cs, struct cursor *c);
 
 /* Open locators (for tests and the admin API). */
 size_t cursors_count(const struct cursors *cs);
+
+/* The numbers the next locator takes (its id's and its opening order's),
+ * for state files (snapshot.h): read, and set on an empty table. */
+void cursors_numbers(const struct cursors *cs, uint64_t *next_id,
+                     uint64_t *next_order);
+void cursors_set_numbers(struct cursors *cs, uint64_t next_id,
+                         uint64_t next_order);
 
 #endif

@@ -20,6 +20,7 @@
 #include "route.h"
 #include "sfapi.h"
 #include "sim.h"
+#include "store.h"
 #include "w2l.h"
 #include "window.h"
 #include "xmalloc.h"
@@ -164,6 +165,39 @@ limit_header(struct sim *sim, struct sim_response *resp)
     response_header(resp, SFAPI_HDR_LIMIT_INFO, v);
 }
 
+/*
+ * The path routes see: Salesforce serves "//services/data/..." as
+ * "/services/data/..." (a client whose instance URL ends in "/" sends it),
+ * so leading slashes beyond the first are dropped; an interior "//" still
+ * finds no route (README, fidelity notes). The journal keeps the path as
+ * it came.
+ */
+static const char *
+route_path(const char *path)
+{
+    while (path[0] == '/' && path[1] == '/')
+        path++;
+    return path;
+}
+
+/*
+ * Salesforce checks the session before it looks for a REST resource: a
+ * path under /services/data/ that names nothing answers 401
+ * INVALID_SESSION_ID to a caller without a valid session, and 404 (or
+ * 405) only to one with. -1 after answering the 401.
+ */
+static int
+session_before_routing(struct sim *sim, const char *path,
+                       struct sim_request *req, struct sim_response *resp)
+{
+    size_t n = strlen(SFAPI_DATA_PREFIX);
+
+    if (strncmp(path, SFAPI_DATA_PREFIX, n) != 0 || path[n] != '/' ||
+        path[n + 1] == '\0')
+        return 0;
+    return check_session(sim, req, resp);
+}
+
 /* The route's handler, after the JSON body it asks for. */
 static void
 call_handler(struct sim *sim, const struct route *r, struct sim_request *req,
@@ -187,18 +221,26 @@ run_route(struct sim *sim, const struct route *r, struct sim_request *req,
         limit_header(sim, resp);
 }
 
-/* The route for req and the 404/405 answers; NULL after answering. */
+/*
+ * The route for req (at path, route_path()'s) and the 404/405 answers, or
+ * with session_first the 401 session_before_routing() gives first; NULL
+ * after answering.
+ */
 static const struct route *
-find_route(struct sim_request *req, char *scratch, size_t n,
+find_route(struct sim *sim, struct sim_request *req, const char *path,
+           int session_first, char *scratch, size_t n,
            struct sim_response *resp)
 {
     const struct route *r = NULL;
     unsigned allowed = 0;
     enum route_match m;
 
-    m = route_find(sim_routes, req->method, req->path, scratch, n, req, &r,
+    m = route_find(sim_routes, req->method, path, scratch, n, req, &r,
                    &allowed);
-    if (m == ROUTE_NO_PATH)
+    if (m != ROUTE_FOUND && session_first &&
+        session_before_routing(sim, path, req, resp) == -1)
+        ; /* answered 401 */
+    else if (m == ROUTE_NO_PATH)
         not_found(resp);
     else if (m == ROUTE_NO_METHOD)
         method_not_allowed(req, resp, allowed);
@@ -311,16 +353,20 @@ admin_guard(struct sim *sim, const struct sim_request *req,
 void
 dispatch(struct sim *sim, struct sim_request *req, struct sim_response *resp)
 {
+    const char *path = route_path(req->path);
     const struct route *r;
     char scratch[SCRATCH_MAX];
 
-    if (is_admin_path(req->path) && admin_guard(sim, req, resp) == -1)
+    if (is_admin_path(path) && admin_guard(sim, req, resp) == -1)
         return;
     w2l_settle(sim);
+    store_purge(sim->store, sim_now(sim) - SIM_RECYCLE_BIN_MS,
+                SIM_PURGE_PER_REQUEST);
     bulkrun_settle(sim);
-    if ((r = find_route(req, scratch, sizeof(scratch), resp)) != NULL)
+    r = find_route(sim, req, path, 1, scratch, sizeof(scratch), resp);
+    if (r != NULL)
         run_route(sim, r, req, resp);
-    if (r != NULL ? !(r->flags & ROUTE_ADMIN) : !is_admin_path(req->path))
+    if (r != NULL ? !(r->flags & ROUTE_ADMIN) : !is_admin_path(path))
         journal_exchange(sim, req, resp);
     json_decref(req->json);
     req->json = NULL;
@@ -333,7 +379,8 @@ dispatch_sub(struct sim *sim, struct sim_request *req,
     const struct route *r;
     char scratch[SCRATCH_MAX];
 
-    if ((r = find_route(req, scratch, sizeof(scratch), resp)) == NULL)
+    if ((r = find_route(sim, req, route_path(req->path), 0, scratch,
+                        sizeof(scratch), resp)) == NULL)
         return;
     if (!(r->flags & ROUTE_REST) || (r->flags & ROUTE_NO_COMPOSITE)) {
         not_found(resp);
@@ -366,10 +413,13 @@ dispatch_body_cap(struct sim *sim, const char *method, const char *path)
     unsigned allowed = 0;
 
     memset(&req, 0, sizeof(req));
-    if (route_find(sim_routes, route_method_parse(method), path, scratch,
-                   sizeof(scratch), &req, &r, &allowed) == ROUTE_FOUND &&
+    if (route_find(sim_routes, route_method_parse(method), route_path(path),
+                   scratch, sizeof(scratch), &req, &r,
+                   &allowed) == ROUTE_FOUND &&
         (r->flags & ROUTE_LARGE_BODY))
         return (size_t)sim->org->bulk.max_upload_bytes;
+    if (r != NULL && (r->flags & ROUTE_STATE_BODY))
+        return sim->cfg.max_state;
     return sim->cfg.max_body;
 }
 
@@ -377,7 +427,7 @@ void
 dispatch_too_large(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp)
 {
-    char msg[128];
+    char msg[160];
 
     snprintf(msg, sizeof(msg), "Request body exceeds the maximum of %zu bytes",
              dispatch_body_cap(sim, req->method_name, req->path));

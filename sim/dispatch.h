@@ -52,7 +52,8 @@ int dispatch_fault(struct sim *sim, struct sim_request *req,
                    struct sim_response *resp, struct fault_hit *hit);
 /*
  * The body cap of (method, path): --max-body, or for ROUTE_LARGE_BODY
- * routes the org's Bulk API upload cap. Asked before the body is read.
+ * routes the org's Bulk API upload cap, for ROUTE_STATE_BODY ones (PUT
+ * /__sim/state) --max-state. Asked before the body is read.
  */
 size_t dispatch_body_cap(struct sim *sim, const char *method, const char *path);
 /*

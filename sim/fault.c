@@ -805,3 +805,100 @@ fault_plan_job_fired(struct fault_plan *p, unsigned rule_id)
         return;
     }
 }
+
+/* --- state files -----------------------------------------------------------
+ */
+
+json_t *
+fault_plan_state(const struct fault_plan *p)
+{
+    json_t *rules = json_array();
+    char rng[RNG_STATE_LEN];
+    size_t i;
+
+    for (i = 0; i < p->n; i++) {
+        const struct fault_rule *r = &p->rules[i];
+
+        rng_state_text(&r->rng, rng);
+        json_array_append_new(
+            rules,
+            json_pack("{s:I, s:O, s:o, s:I, s:I, s:s}", "id", (json_int_t)r->id,
+                      "spec", r->spec, "remaining",
+                      r->times == FAULT_UNLIMITED ? json_null()
+                                                  : json_integer(r->times),
+                      "matched", (json_int_t)r->matched, "injected",
+                      (json_int_t)r->injected, "rng", rng));
+    }
+    return json_pack("{s:I, s:I, s:o}", "next_id", (json_int_t)p->next_id,
+                     "injected", (json_int_t)p->injected, "rules", rules);
+}
+
+/* One rule back: added from its spec, then its counts and generator. */
+static int
+rule_from_state(struct fault_plan *p, json_t *o, struct conf *c,
+                const char *path)
+{
+    static const char *const keys[] = {
+        "id", "spec", "remaining", "matched", "injected", "rng", NULL};
+    int64_t id, remaining, matched, injected;
+    char sub[CONF_PATH_MAX];
+    struct fault_rule *r;
+    struct sf_err err;
+    const char *rng;
+    json_t *added;
+
+    if (!json_is_object(o))
+        return conf_error(c, path, "must be an object");
+    if (conf_check_keys(c, o, path, keys) == -1 ||
+        conf_int(c, o, path, "id", 1, UINT32_MAX - 1, 1, &id) == -1 ||
+        conf_int(c, o, path, "remaining", 0, 100000000, FAULT_UNLIMITED,
+                 &remaining) == -1 ||
+        conf_int(c, o, path, "matched", 0, INT64_MAX, 0, &matched) == -1 ||
+        conf_int(c, o, path, "injected", 0, INT64_MAX, 0, &injected) == -1 ||
+        conf_string(c, o, path, "rng", NULL, &rng) == -1)
+        return -1;
+    err_clear(&err);
+    if ((added = fault_plan_add(p, json_object_get(o, "spec"), &err)) == NULL)
+        return conf_error(c, conf_join(sub, sizeof(sub), path, "spec"), "%s",
+                          err.msg);
+    json_decref(added);
+    r = &p->rules[p->n - 1];
+    r->id = (unsigned)id;
+    r->times = remaining;
+    r->matched = (unsigned long long)matched;
+    r->injected = (unsigned long long)injected;
+    if (rng != NULL && rng_state_parse(&r->rng, rng) == -1)
+        return conf_error(c, conf_join(sub, sizeof(sub), path, "rng"),
+                          "not a generator state");
+    return 0;
+}
+
+int
+fault_plan_from_state(struct fault_plan *p, json_t *j, struct conf *c,
+                      const char *path)
+{
+    static const char *const keys[] = {"next_id", "injected", "rules", NULL};
+    char sub[CONF_PATH_MAX], list[CONF_PATH_MAX];
+    int64_t next_id, injected;
+    json_t *rules, *o;
+    size_t i;
+
+    if (!json_is_object(j))
+        return conf_error(c, path, "must be an object");
+    if (conf_check_keys(c, j, path, keys) == -1 ||
+        conf_int(c, j, path, "next_id", 1, UINT32_MAX, 1, &next_id) == -1 ||
+        conf_int(c, j, path, "injected", 0, INT64_MAX, 0, &injected) == -1 ||
+        conf_array(c, j, path, "rules", &rules) == -1)
+        return -1;
+    conf_join(list, sizeof(list), path, "rules");
+    json_array_foreach(rules, i, o) {
+        if (rule_from_state(p, o, c, conf_index(sub, sizeof(sub), list, i)) ==
+            -1)
+            return -1;
+        if (p->rules[p->n - 1].id >= (uint64_t)next_id)
+            return conf_error(c, sub, "id must be below next_id");
+    }
+    p->next_id = (unsigned)next_id;
+    p->injected = (unsigned long long)injected;
+    return 0;
+}

@@ -27,6 +27,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "conf.h"
 #include "err.h"
 #include "request.h"
 
@@ -152,5 +153,16 @@ int fault_plan_job(struct fault_plan *p, const char *job_path,
                    struct fault_job_hit *hit);
 /* Rule rule_id struck once: its times and the plan's counts move. */
 void fault_plan_job_fired(struct fault_plan *p, unsigned rule_id);
+
+/*
+ * The state file's "faults" (snapshot.h): {"next_id", "injected", "rules":
+ * [{"id", "spec" (as added), "remaining" (null: unlimited), "matched",
+ * "injected", "rng" (rng.h's state text)}]} (new reference), and back into
+ * p (empty); -1 with the error located at path (a rule that POST
+ * /__sim/faults would refuse, too).
+ */
+json_t *fault_plan_state(const struct fault_plan *p);
+int fault_plan_from_state(struct fault_plan *p, json_t *j, struct conf *c,
+                          const char *path);
 
 #endif

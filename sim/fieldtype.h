@@ -58,9 +58,12 @@ enum field_flags {
     FIELD_CUSTOM = 1 << 2,   /* API name ends in __c */
     FIELD_EXTERNAL_ID = 1 << 3,
     FIELD_UNIQUE = 1 << 4,
-    FIELD_RESTRICTED = 1 << 5, /* restricted picklist */
-    FIELD_NAME = 1 << 6,       /* the object's name field */
-    FIELD_PERSON = 1 << 7,     /* Person Account field (Account only) */
+    FIELD_RESTRICTED = 1 << 5,    /* restricted picklist */
+    FIELD_NAME = 1 << 6,          /* the object's name field */
+    FIELD_PERSON = 1 << 7,        /* Person Account field (Account only) */
+    FIELD_MASTER_DETAIL = 1 << 8, /* a master-detail reference: required,
+                                     its records deleted with the master */
+    FIELD_AUTONUMBER = 1 << 9,    /* numbered by the sim on create */
 };
 
 /* True for the types compared as numbers (double, int, currency, percent). */

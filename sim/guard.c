@@ -18,9 +18,92 @@
 /* Longest host name or address literal compared (DNS allows 253). */
 #define HOST_MAX 256
 
+/* RFC 9110 5.6.2: a field name is a token. */
+static int
+is_token(const char *s)
+{
+    static const char extra[] = "!#$%&'*+-.^_`|~";
+
+    if (*s == '\0')
+        return 0;
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c >= 0x80 || (!isalnum(c) && strchr(extra, c) == NULL))
+            return 0;
+    }
+    return 1;
+}
+
+/* The codings of one Transfer-Encoding value, a comma-separated list
+ * whose elements may be empty and may carry ";parameters". */
+static void
+count_codings(struct guard_framing *f, const char *v)
+{
+    size_t n;
+
+    while (*v != '\0') {
+        v += strspn(v, " \t,");
+        n = strcspn(v, " \t,;");
+        if (n == 0)
+            break;
+        if (n == 7 && strncasecmp(v, "chunked", 7) == 0) {
+            f->te_chunked++;
+            f->te_chunked_last = 1;
+        } else {
+            f->te_other++;
+            f->te_chunked_last = 0;
+        }
+        v += strcspn(v, ","); /* past any parameters */
+    }
+}
+
+void
+guard_framing_header(struct guard_framing *f, const char *name,
+                     const char *value)
+{
+    f->headers++;
+    if (!is_token(name))
+        f->bad_names++;
+    else if (strcasecmp(name, "Content-Length") == 0)
+        f->content_length++;
+    else if (strcasecmp(name, "Host") == 0)
+        f->host++;
+    else if (strcasecmp(name, "Transfer-Encoding") == 0) {
+        f->transfer_encoding++;
+        count_codings(f, value != NULL ? value : "");
+    }
+}
+
+/* The body length as RFC 9112 6.3 reads it, when it can be read one way
+ * only: one Content-Length, or Transfer-Encoding ending in one chunked. */
+static const char *
+length_error(const struct guard_framing *f, int *status)
+{
+    if (f->content_length > 1)
+        return "more than one Content-Length header";
+    if (f->content_length > 0 && f->transfer_encoding > 0)
+        return "both Content-Length and Transfer-Encoding";
+    if (f->transfer_encoding == 0)
+        return NULL;
+    if (!f->te_chunked_last)
+        return "a Transfer-Encoding whose final coding is not chunked (RFC "
+               "9112 6.3)";
+    if (f->te_chunked > 1)
+        return "chunked applied more than once (RFC 9112 6.1)";
+    if (f->te_other > 0) {
+        *status = 501;
+        return "a transfer coding other than chunked: the sim decodes only "
+               "chunked";
+    }
+    return NULL;
+}
+
 const char *
 guard_framing_error(const struct guard_framing *f, int *status)
 {
+    const char *why;
+
     *status = 400;
     if (f->headers > REQUEST_MAX_KV) {
         *status = 431;
@@ -28,10 +111,12 @@ guard_framing_error(const struct guard_framing *f, int *status)
     }
     if (f->query_args > REQUEST_MAX_KV)
         return "more than 128 query parameters";
-    if (f->content_length > 1)
-        return "more than one Content-Length header";
-    if (f->content_length > 0 && f->transfer_encoding > 0)
-        return "both Content-Length and Transfer-Encoding";
+    if (f->bad_names > 0)
+        return "a header field name with whitespace or a character not "
+               "allowed in a name (RFC 9112 5.1: no whitespace before the "
+               "colon)";
+    if ((why = length_error(f, status)) != NULL)
+        return why;
     if (f->host > 1)
         return "more than one Host header";
     if (f->http11 && f->host == 0)

@@ -3,10 +3,13 @@
  *
  * Two checks, both pure (no HTTP library, no sim state):
  *  - framing: a request whose body length could be read two ways (two
- *    Content-Length fields, or Content-Length with Transfer-Encoding), an
- *    HTTP/1.1 request without exactly one Host field, or one with more
- *    header fields or query parameters than a handler sees, is answered
- *    400 (431) and its connection closed (RFC 9112 sections 3.2 and 6.3);
+ *    Content-Length fields, Content-Length with Transfer-Encoding, a
+ *    Transfer-Encoding whose final coding is not chunked or that applies
+ *    chunked twice), a field name that is not a token (whitespace before
+ *    the colon), an HTTP/1.1 request without exactly one Host field, or
+ *    one with more header fields or query parameters than a handler sees,
+ *    is answered 400 (431) and its connection closed (RFC 9112 sections
+ *    3.2, 5.1, 6.1 and 6.3); a transfer coding other than chunked, 501;
  *  - the admin API (/__sim/): a browser page from another site must not
  *    drive it (CSRF: Origin and Sec-Fetch-Site), and a name the user did
  *    not allow must not reach it through DNS rebinding (Host).
@@ -20,21 +23,33 @@
 
 #include "request.h"
 
-/* How many of the framing fields a request carries. */
+/* How many of the framing fields a request carries (zero it first). */
 struct guard_framing {
     unsigned content_length;
-    unsigned transfer_encoding;
+    unsigned transfer_encoding; /* Transfer-Encoding fields */
+    unsigned te_chunked;        /* chunked codings in them */
+    unsigned te_other;          /* other codings in them */
+    int te_chunked_last;        /* the last coding of all is chunked */
     unsigned host;
+    unsigned bad_names;  /* field names that are not tokens */
     unsigned headers;    /* header fields in all */
     unsigned query_args; /* query string parameters */
     int http11;          /* HTTP/1.1 (Host is required); 0 for HTTP/1.0 */
 };
 
 /*
+ * Counts one header field into f, in the order the request gives them:
+ * name as the HTTP library split it at the first colon (so whitespace
+ * before the colon is part of it), value may be NULL.
+ */
+void guard_framing_header(struct guard_framing *f, const char *name,
+                          const char *value);
+/*
  * NULL when the framing is sound, else why not (a static string) and the
- * status to answer: 400, or 431 for more than REQUEST_MAX_KV header fields
- * (handlers see that many; the rest would be lost). More than
- * REQUEST_MAX_KV query parameters is a 400 for the same reason.
+ * status to answer: 400, 501 for a transfer coding the sim cannot decode,
+ * or 431 for more than REQUEST_MAX_KV header fields (handlers see that
+ * many; the rest would be lost). More than REQUEST_MAX_KV query
+ * parameters is a 400 for the same reason.
  */
 const char *guard_framing_error(const struct guard_framing *f, int *status);
 

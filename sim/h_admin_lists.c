@@ -14,14 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "handlers.h"
 #include "journal.h"
+#include "jquery.h"
 #include "mailbox.h"
+#include "org.h"
 #include "parse.h"
 #include "schema.h"
 #include "sim.h"
 #include "sobject.h"
 #include "store.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 /* GET /__sim/records: records per answer unless ?limit= says otherwise. */
@@ -59,15 +63,24 @@ page_of(const struct sim_request *req, struct sim_response *resp,
     return 0;
 }
 
-/* Answers 200 with a stream of next over state (stolen). */
+/* Answers 200 with a stream of next over state (stolen; freed with
+ * release, NULL: free()). */
+static void
+stream_answer_with(struct sim_response *resp,
+                   int (*next)(struct sim *, void *, struct buf *, size_t),
+                   void *state, void (*release)(void *))
+{
+    struct response_stream st = {next, release != NULL ? release : free, state};
+
+    response_stream(resp, 200, &st);
+}
+
 static void
 stream_answer(struct sim_response *resp,
               int (*next)(struct sim *, void *, struct buf *, size_t),
               void *state)
 {
-    struct response_stream st = {next, free, state};
-
-    response_stream(resp, 200, &st);
+    stream_answer_with(resp, next, state, NULL);
 }
 
 /* --- records -------------------------------------------------------------- */
@@ -167,27 +180,167 @@ h_admin_records(struct sim *sim, struct sim_request *req,
                    offset, limit);
 }
 
+/* --- sessions ------------------------------------------------------------- */
+
+struct sessions_cursor {
+    size_t pos, end;
+    uint64_t left, resets;
+    struct buf_array arr;
+};
+
+/* A session as the admin API shows it: who, when, until when; never its
+ * token (new reference). */
+static json_t *
+session_json(struct sim *sim, const struct session *s, int64_t now)
+{
+    int64_t expires = s->last_activity_ms + sim->org->session_timeout_s * 1000;
+    const char *state = s->revoked                     ? "revoked"
+                        : s->expired || now >= expires ? "expired"
+                                                       : "valid";
+    char issued[TIMEFMT_LEN], last[TIMEFMT_LEN], until[TIMEFMT_LEN];
+
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "username", s->username,
+        "user_id", s->user_id, "client_id", s->client_id, "state", state,
+        "issued", timefmt_rfc3339(s->issued_ms, issued), "last_activity",
+        timefmt_rfc3339(s->last_activity_ms, last), "expires_at",
+        timefmt_rfc3339(expires, until), "refresh_token", s->refresh != NULL);
+}
+
+static int
+sessions_next(struct sim *sim, void *state, struct buf *out, size_t max)
+{
+    struct sessions_cursor *c = state;
+    const struct session *s;
+    int64_t now = sim_now(sim);
+    size_t start = buf_array_open(&c->arr, out);
+    json_t *j;
+    char *text;
+
+    if (sim->resets != c->resets)
+        c->left = 0;
+    while (c->left > 0 && c->pos < c->end && out->len - start < max) {
+        if ((s = auth_session_at(sim->auth, c->pos++)) == NULL)
+            break;
+        j = session_json(sim, s, now);
+        text = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        buf_array_sep(&c->arr, out);
+        buf_puts(out, text);
+        free(text);
+        c->left--;
+    }
+    if (c->left > 0 && c->pos < c->end)
+        return 1;
+    buf_putc(out, ']');
+    return 0;
+}
+
+void
+h_admin_sessions(struct sim *sim, struct sim_request *req,
+                 struct sim_response *resp)
+{
+    struct sessions_cursor *c;
+    uint64_t offset, limit;
+    size_t n = auth_session_count(sim->auth);
+    char v[32];
+
+    if (page_of(req, resp, "offset", RECORDS_DEFAULT_LIMIT, LISTS_LIMIT_MAX,
+                &offset, &limit) == -1)
+        return;
+    c = xcalloc(1, sizeof(*c));
+    c->pos = offset < n ? (size_t)offset : n;
+    c->end = n;
+    c->left = limit;
+    c->resets = sim->resets;
+    stream_answer(resp, sessions_next, c);
+    snprintf(v, sizeof(v), "%zu", n);
+    response_header(resp, "X-Total-Count", v);
+}
+
 /* --- journal and mail ----------------------------------------------------- */
+
+/* A journal answer: where it is, and what it takes. */
+struct journal_answer {
+    struct journal_cursor c;
+    struct jquery q;
+};
 
 static int
 journal_next(struct sim *sim, void *state, struct buf *out, size_t max)
 {
-    return journal_stream(sim->journal, state, out, max);
+    struct journal_answer *a = state;
+
+    return journal_stream(sim->journal, &a->c, out, max);
+}
+
+static void
+journal_answer_free(void *state)
+{
+    struct journal_answer *a = state;
+
+    jquery_free(&a->q);
+    free(a);
+}
+
+/* The parameters that are not paging: ?order= and the filter. -1 after
+ * answering 400. */
+static int
+journal_params(const struct sim_request *req, struct sim_response *resp,
+               struct jquery *q, int *desc)
+{
+    struct sf_err err;
+    size_t i;
+    int c;
+
+    err_clear(&err);
+    for (i = 0; i < req->nquery && err.msg[0] == '\0'; i++) {
+        const char *name = req->query[i].name, *v = req->query[i].value;
+
+        if (strcmp(name, "since") == 0 || strcmp(name, "limit") == 0)
+            continue;
+        if (strcmp(name, "order") == 0) {
+            if (strcmp(v, "asc") != 0 && strcmp(v, "desc") != 0)
+                err_set(&err, "order must be asc or desc");
+            *desc = strcmp(v, "desc") == 0;
+        } else if ((c = jquery_criterion(name)) >= 0) {
+            jquery_set(q, (enum jquery_criterion)c, v, &err);
+        } else {
+            err_set(&err,
+                    "unknown parameter \"%.40s\"; known: since, limit, "
+                    "order, verdict, method, status, path, lead",
+                    name);
+        }
+    }
+    if (err.msg[0] == '\0')
+        return 0;
+    response_admin_error(resp, 400, "bad_request", err.msg);
+    return -1;
 }
 
 void
 h_admin_journal(struct sim *sim, struct sim_request *req,
                 struct sim_response *resp)
 {
-    struct journal_cursor *c;
+    struct journal_answer *a;
     uint64_t since, limit;
+    int desc = 0;
 
     if (page_of(req, resp, "since", UINT64_MAX, UINT64_MAX, &since, &limit) ==
         -1)
         return;
-    c = xcalloc(1, sizeof(*c));
-    journal_cursor_init(sim->journal, c, since, limit);
-    stream_answer(resp, journal_next, c);
+    a = xcalloc(1, sizeof(*a));
+    jquery_init(&a->q);
+    if (journal_params(req, resp, &a->q, &desc) == -1) {
+        journal_answer_free(a);
+        return;
+    }
+    journal_cursor_init(sim->journal, &a->c, since, limit);
+    if (desc)
+        journal_cursor_newest_first(&a->c);
+    if (a->q.set != 0)
+        journal_cursor_filter(&a->c, jquery_match, &a->q);
+    stream_answer_with(resp, journal_next, a, journal_answer_free);
 }
 
 static int

@@ -498,7 +498,7 @@ static size_t
 delete_all(struct sim *sim, struct batch_rec *recs, size_t n)
 {
     size_t i, refused = 0;
-    char id15[SFID_LEN15 + 1];
+    char id15[SFID_LEN15 + 1], msg[160];
     struct record *r;
 
     for (i = 0; i < n; i++) {
@@ -514,8 +514,15 @@ delete_all(struct sim *sim, struct batch_rec *recs, size_t n)
             refused++;
             continue;
         }
+        if (schema_refusal(recs[i].obj, OBJ_DELETABLE, msg, sizeof(msg)) ==
+            -1) {
+            batch_refuse(&recs[i], VERDICT_ERROR,
+                         "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", msg, NULL);
+            refused++;
+            continue;
+        }
         person_delete_contact(sim, recs[i].obj, r);
-        store_delete(sim->store, r);
+        store_recycle(sim->store, r, sim_now(sim));
         recs[i].verdict = VERDICT_DELETED;
     }
     return refused;

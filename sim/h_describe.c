@@ -12,6 +12,7 @@
 #include "handlers.h"
 #include "org.h"
 #include "person.h"
+#include "relation.h"
 #include "rest.h"
 #include "schema.h"
 #include "sim.h"
@@ -37,20 +38,6 @@ static const char *const soap_types[FT_COUNT] = {
     [FT_PERCENT] = "xsd:double",
     [FT_DATE] = "xsd:date",
     [FT_DATETIME] = "xsd:dateTime",
-};
-
-/* What the standard reference fields point to. */
-static const struct {
-    const char *field, *relationship, *to[3];
-} references[] = {
-    {"OwnerId", "Owner", {"Group", "User", NULL}},
-    {"CreatedById", "CreatedBy", {"User", NULL}},
-    {"LastModifiedById", "LastModifiedBy", {"User", NULL}},
-    {"RecordTypeId", "RecordType", {"RecordType", NULL}},
-    {"AccountId", "Account", {"Account", NULL}},
-    {"PersonContactId", "PersonContact", {"Contact", NULL}},
-    {"ConvertedAccountId", "ConvertedAccount", {"Account", NULL}},
-    {"ConvertedContactId", "ConvertedContact", {"Contact", NULL}},
 };
 
 /* The record types of an object: Master, plus the Person Account org's
@@ -84,12 +71,14 @@ enum prop_type { PROP_BOOL, PROP_INT, PROP_STRING, PROP_JSON };
 enum prop_from {
     FROM_FALSE,
     FROM_TRUE,
-    FROM_FLAG, /* the field has prop.flag */
+    FROM_FLAG,     /* the field has prop.flag */
+    FROM_OBJ_FLAG, /* the object has prop.flag (OBJ_*) */
     FROM_OBJ_PREFIX,
     FROM_OBJ_LABEL,
     FROM_OBJ_LABEL_PLURAL,
     FROM_OBJ_NAME,
     FROM_OBJ_URLS,
+    FROM_OBJ_CUSTOM,
     FROM_BYTE_LENGTH,
     FROM_CREATEABLE,
     FROM_DEFAULTED_ON_CREATE,
@@ -105,6 +94,7 @@ enum prop_from {
     FROM_PRECISION,
     FROM_REFERENCE_TO,
     FROM_RELATIONSHIP,
+    FROM_POLYMORPHIC,
     FROM_SCALE,
     FROM_SOAP_TYPE,
     FROM_TYPE,
@@ -115,7 +105,7 @@ struct prop {
     const char *name;
     enum prop_type type;
     enum prop_from from;
-    unsigned flag; /* FROM_FLAG */
+    unsigned flag; /* FROM_FLAG, FROM_OBJ_FLAG */
 };
 
 /* What a property describes. */
@@ -135,7 +125,6 @@ struct prop_value {
 
 static json_t *picklist_values(const struct field_def *f);
 static json_t *reference_to(const struct field_def *f);
-static const char *relationship(const struct field_def *f);
 static int nillable(const struct field_def *f);
 
 static json_t *
@@ -153,25 +142,21 @@ static void
 object_source(enum prop_from from, const struct subject *s,
               struct prop_value *v)
 {
-    char plural[96];
-
     switch (from) {
     case FROM_OBJ_PREFIX: v->str = s->obj->prefix; break;
     case FROM_OBJ_LABEL: v->str = s->obj->label; break;
-    case FROM_OBJ_LABEL_PLURAL:
-        snprintf(plural, sizeof(plural), "%ss", s->obj->label);
-        v->j = json_string(plural);
-        break;
+    case FROM_OBJ_LABEL_PLURAL: v->str = s->obj->label_plural; break;
     case FROM_OBJ_NAME: v->str = s->obj->name; break;
     case FROM_OBJ_URLS: v->j = object_urls(s); break;
+    case FROM_OBJ_CUSTOM: v->n = s->obj->custom != NULL; break;
     default: break;
     }
 }
 
 static void
-field_source(enum prop_from from, const struct field_def *f,
-             struct prop_value *v)
+field_source(enum prop_from from, const struct subject *s, struct prop_value *v)
 {
+    const struct field_def *f = s->f;
     int text = f->length > 0, number = FIELDTYPE_IS_NUMBER(f->type);
     int writable = !(f->flags & FIELD_READONLY);
 
@@ -181,7 +166,9 @@ field_source(enum prop_from from, const struct field_def *f,
                : text                                      ? f->length * 3
                                                            : 0;
         break;
-    case FROM_CREATEABLE: v->n = writable; break;
+    case FROM_CREATEABLE:
+        v->n = writable && (s->obj->flags & OBJ_CREATEABLE);
+        break;
     case FROM_DEFAULTED_ON_CREATE:
         v->n = !nillable(f) && !(f->flags & FIELD_REQUIRED);
         break;
@@ -204,11 +191,16 @@ field_source(enum prop_from from, const struct field_def *f,
     case FROM_PICKLIST_VALUES: v->j = picklist_values(f); break;
     case FROM_PRECISION: v->n = number ? f->precision : 0; break;
     case FROM_REFERENCE_TO: v->j = reference_to(f); break;
-    case FROM_RELATIONSHIP: v->str = relationship(f); break;
+    case FROM_RELATIONSHIP: v->str = f->relationship; break;
+    case FROM_POLYMORPHIC:
+        v->n = f->reference_to[0] != NULL && f->reference_to[1] != NULL;
+        break;
     case FROM_SCALE: v->n = number ? f->scale : 0; break;
     case FROM_SOAP_TYPE: v->str = soap_types[f->type]; break;
     case FROM_TYPE: v->str = fieldtype_describe_name(f->type); break;
-    case FROM_UPDATEABLE: v->n = writable && f->type != FT_ID; break;
+    case FROM_UPDATEABLE:
+        v->n = writable && f->type != FT_ID && (s->obj->flags & OBJ_UPDATEABLE);
+        break;
     default: break;
     }
 }
@@ -227,8 +219,10 @@ props_json(const struct prop *table, const struct subject *s)
         v.n = p->from == FROM_TRUE;
         if (p->from == FROM_FLAG)
             v.n = (s->f->flags & p->flag) != 0;
+        else if (p->from == FROM_OBJ_FLAG)
+            v.n = (s->obj->flags & p->flag) != 0;
         else if (s->f != NULL)
-            field_source(p->from, s->f, &v);
+            field_source(p->from, s, &v);
         else
             object_source(p->from, s, &v);
         if (p->type == PROP_BOOL)
@@ -242,41 +236,42 @@ props_json(const struct prop *table, const struct subject *s)
     return j;
 }
 
-/* An object as the global describe lists it: flags as a standard object
- * of a fresh org has them. */
+/* An object as the global describe lists it: what the API may do with it
+ * from its flags, the rest as a standard object of a fresh org has it. */
 static const struct prop object_props[] = {
     {"activateable", PROP_BOOL, FROM_FALSE, 0},
-    {"createable", PROP_BOOL, FROM_TRUE, 0},
-    {"custom", PROP_BOOL, FROM_FALSE, 0},
+    {"createable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_CREATEABLE},
+    {"custom", PROP_BOOL, FROM_OBJ_CUSTOM, 0},
     {"customSetting", PROP_BOOL, FROM_FALSE, 0},
-    {"deletable", PROP_BOOL, FROM_TRUE, 0},
+    {"deletable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_DELETABLE},
     {"deprecatedAndHidden", PROP_BOOL, FROM_FALSE, 0},
-    {"feedEnabled", PROP_BOOL, FROM_TRUE, 0},
+    {"feedEnabled", PROP_BOOL, FROM_OBJ_FLAG, OBJ_FEED},
     {"hasSubtypes", PROP_BOOL, FROM_FALSE, 0},
     {"isSubtype", PROP_BOOL, FROM_FALSE, 0},
     {"keyPrefix", PROP_STRING, FROM_OBJ_PREFIX, 0},
     {"label", PROP_STRING, FROM_OBJ_LABEL, 0},
-    {"labelPlural", PROP_JSON, FROM_OBJ_LABEL_PLURAL, 0},
-    {"layoutable", PROP_BOOL, FROM_TRUE, 0},
-    {"mergeable", PROP_BOOL, FROM_TRUE, 0},
-    {"mruEnabled", PROP_BOOL, FROM_TRUE, 0},
+    {"labelPlural", PROP_STRING, FROM_OBJ_LABEL_PLURAL, 0},
+    {"layoutable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_LAYOUTABLE},
+    {"mergeable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_MERGEABLE},
+    {"mruEnabled", PROP_BOOL, FROM_OBJ_FLAG, OBJ_FEED},
     {"name", PROP_STRING, FROM_OBJ_NAME, 0},
     {"queryable", PROP_BOOL, FROM_TRUE, 0},
-    {"replicateable", PROP_BOOL, FROM_TRUE, 0},
+    {"replicateable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_REPLICATEABLE},
     {"retrieveable", PROP_BOOL, FROM_TRUE, 0},
-    {"searchable", PROP_BOOL, FROM_TRUE, 0},
-    {"triggerable", PROP_BOOL, FROM_TRUE, 0},
-    {"undeletable", PROP_BOOL, FROM_TRUE, 0},
-    {"updateable", PROP_BOOL, FROM_TRUE, 0},
+    {"searchable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_SEARCHABLE},
+    {"triggerable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_TRIGGERABLE},
+    {"undeletable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_DELETABLE},
+    {"updateable", PROP_BOOL, FROM_OBJ_FLAG, OBJ_UPDATEABLE},
     {"urls", PROP_JSON, FROM_OBJ_URLS, 0},
     {NULL, PROP_BOOL, FROM_FALSE, 0},
 };
 
 /* One field as describe shows it. */
 static const struct prop field_props[] = {
-    {"autoNumber", PROP_BOOL, FROM_FALSE, 0},
+    {"autoNumber", PROP_BOOL, FROM_FLAG, FIELD_AUTONUMBER},
     {"byteLength", PROP_INT, FROM_BYTE_LENGTH, 0},
     {"calculated", PROP_BOOL, FROM_FALSE, 0},
+    {"cascadeDelete", PROP_BOOL, FROM_FLAG, FIELD_MASTER_DETAIL},
     {"caseSensitive", PROP_BOOL, FROM_FALSE, 0},
     {"createable", PROP_BOOL, FROM_CREATEABLE, 0},
     {"custom", PROP_BOOL, FROM_FLAG, FIELD_CUSTOM},
@@ -290,6 +285,7 @@ static const struct prop field_props[] = {
     {"name", PROP_STRING, FROM_NAME, 0},
     {"nameField", PROP_BOOL, FROM_FLAG, FIELD_NAME},
     {"nillable", PROP_BOOL, FROM_NILLABLE, 0},
+    {"polymorphicForeignKey", PROP_BOOL, FROM_POLYMORPHIC, 0},
     {"precision", PROP_INT, FROM_PRECISION, 0},
     {"restrictedPicklist", PROP_BOOL, FROM_FLAG, FIELD_RESTRICTED},
     {"scale", PROP_INT, FROM_SCALE, 0},
@@ -369,40 +365,16 @@ picklist_values(const struct field_def *f)
     return arr;
 }
 
-/* The references[] entry of f, or -1. */
-static int
-reference_of(const struct field_def *f)
-{
-    size_t i;
-
-    for (i = 0; f->type == FT_REFERENCE &&
-                i < sizeof(references) / sizeof(references[0]);
-         i++)
-        if (strcmp(references[i].field, f->name) == 0)
-            return (int)i;
-    return -1;
-}
-
 /* referenceTo: what f points to (new reference). */
 static json_t *
 reference_to(const struct field_def *f)
 {
     json_t *to = json_array();
-    int i = reference_of(f);
     size_t k;
 
-    for (k = 0; i >= 0 && references[i].to[k] != NULL; k++)
-        json_array_append_new(to, json_string(references[i].to[k]));
+    for (k = 0; k < SCHEMA_MAX_TARGETS && f->reference_to[k] != NULL; k++)
+        json_array_append_new(to, json_string(f->reference_to[k]));
     return to;
-}
-
-/* relationshipName, or NULL. */
-static const char *
-relationship(const struct field_def *f)
-{
-    int i = reference_of(f);
-
-    return i >= 0 ? references[i].relationship : NULL;
 }
 
 /* Whether describe reports f as able to hold null (nillable). */
@@ -424,29 +396,87 @@ field_entry(const struct object_def *obj, const struct field_def *f)
     return props_json(field_props, &s);
 }
 
+/* One recordTypeInfos entry. */
+static json_t *
+rt_info(const struct object_def *obj, int v, const char *name,
+        const char *developer_name, const char *id15, int is_default,
+        int is_master, int active)
+{
+    char id18[SFID_LEN18 + 1], tail[64], url[URL_MAX];
+
+    sfid_to18(id15, id18);
+    snprintf(tail, sizeof(tail), "/describe/layouts/%s", id18);
+    return json_pack("{s:b, s:b, s:b, s:s, s:b, s:s, s:s, s:{s:s}}", "active",
+                     active, "available", active, "defaultRecordTypeMapping",
+                     is_default, "developerName", developer_name, "master",
+                     is_master, "name", name, "recordTypeId", id18, "urls",
+                     "layout", object_url(v, obj, tail, url));
+}
+
+/* A custom object's record types from the org file, then Master. */
+static void
+custom_record_types(const struct object_def *obj, int v, json_t *arr)
+{
+    const struct org_object *co = obj->custom;
+    size_t i;
+
+    for (i = 0; i < co->nrecord_types; i++) {
+        const struct org_record_type *rt = &co->record_types[i];
+
+        json_array_append_new(arr,
+                              rt_info(obj, v, rt->label, rt->developer_name,
+                                      rt->id, rt->is_default, 0, rt->active));
+    }
+    json_array_append_new(arr,
+                          rt_info(obj, v, "Master", "Master", PERSON_RT_MASTER,
+                                  co->nrecord_types == 0, 1, 1));
+}
+
 static json_t *
 record_type_infos(struct sim *sim, const struct object_def *obj, int v)
 {
     int person = sim->org->person_accounts && strcmp(obj->name, "Account") == 0;
     json_t *arr = json_array();
-    char id18[SFID_LEN18 + 1], tail[64], url[URL_MAX];
     size_t i;
 
+    if (obj->custom != NULL) {
+        custom_record_types(obj, v, arr);
+        return arr;
+    }
     for (i = 0; i < sizeof(record_types) / sizeof(record_types[0]); i++) {
         if (record_types[i].person_only && !person)
             continue;
-        sfid_to18(record_types[i].id15, id18);
-        snprintf(tail, sizeof(tail), "/describe/layouts/%s", id18);
         json_array_append_new(
-            arr,
-            json_pack("{s:b, s:b, s:b, s:s, s:b, s:s, s:s, s:{s:s}}", "active",
-                      1, "available", 1, "defaultRecordTypeMapping",
-                      record_types[i].is_default || !person, "developerName",
-                      record_types[i].developer_name, "master",
-                      record_types[i].is_master, "name", record_types[i].name,
-                      "recordTypeId", id18, "urls", "layout",
-                      object_url(v, obj, tail, url)));
+            arr, rt_info(obj, v, record_types[i].name,
+                         record_types[i].developer_name, record_types[i].id15,
+                         record_types[i].is_default || !person,
+                         record_types[i].is_master, 1));
     }
+    return arr;
+}
+
+static void
+add_child(const struct relation_child *c, void *arg)
+{
+    json_array_append_new(
+        arg,
+        json_pack("{s:b, s:s, s:b, s:s, s:[], s:[], s:o, s:b}", "cascadeDelete",
+                  (c->field->flags & FIELD_MASTER_DETAIL) != 0, "childSObject",
+                  c->child->name, "deprecatedAndHidden", 0, "field",
+                  c->field->name, "junctionIdListNames", "junctionReferenceTo",
+                  "relationshipName",
+                  c->name != NULL ? json_string(c->name) : json_null(),
+                  "restrictedDelete", 0));
+}
+
+/* childRelationships: every reference to obj, named or not (new
+ * reference). */
+static json_t *
+child_relationships(struct sim *sim, const struct object_def *obj)
+{
+    json_t *arr = json_array();
+
+    relation_children(sim->schema, obj, add_child, arr);
     return arr;
 }
 
@@ -468,8 +498,214 @@ h_describe_object(struct sim *sim, struct sim_request *req,
     for (i = 0; i < obj->nfields; i++)
         json_array_append_new(fields, field_entry(obj, &obj->fields[i]));
     json_object_set_new(j, "fields", fields);
-    json_object_set_new(j, "childRelationships", json_array());
+    json_object_set_new(j, "childRelationships", child_relationships(sim, obj));
     json_object_set_new(j, "recordTypeInfos", record_type_infos(sim, obj, v));
     response_json(resp, 200, j);
+    resp->verdict = VERDICT_OK;
+}
+
+/* --- layouts ---------------------------------------------------------------
+ *
+ * describe/layouts and describe/compactLayouts, minimal but in
+ * Salesforce's shape: one page layout per object whose one section lists
+ * every field, one row each (edit: the fields the API may write), its
+ * related lists the object's named child relationships; the compact
+ * layout is the system default, the name field alone. Ids are the
+ * object's own, stable for a schema: 00h (layout), 01B (section).
+ */
+
+static const char *
+layout_id(const struct object_def *obj, const char *prefix, char *out18)
+{
+    char id15[SFID_LEN15 + 1];
+
+    sfid_make(prefix, "00", (uint64_t)obj->store_index + 1, id15);
+    sfid_to18(id15, out18);
+    return out18;
+}
+
+/* One field as a layout item (new reference). */
+static json_t *
+layout_item(const struct object_def *obj, const struct field_def *f,
+            int tab_order)
+{
+    int writable = !(f->flags & FIELD_READONLY) && f->type != FT_ID;
+
+    return json_pack(
+        "{s:b, s:b, s:s, s:[{s:o, s:i, s:i, s:s, s:s}], s:b, s:b}",
+        "editableForNew", writable && (obj->flags & OBJ_CREATEABLE),
+        "editableForUpdate", writable && (obj->flags & OBJ_UPDATEABLE), "label",
+        f->label, "layoutComponents", "details", field_entry(obj, f),
+        "displayLines", 1, "tabOrder", tab_order, "type", "Field", "value",
+        f->name, "placeholder", 0, "required",
+        (f->flags & FIELD_REQUIRED) != 0);
+}
+
+/* The one section: every field (edit: the writable ones), a row each. */
+static json_t *
+layout_sections(const struct object_def *obj, int edit)
+{
+    char section[SFID_LEN18 + 1], layout[SFID_LEN18 + 1];
+    json_t *rows = json_array();
+    size_t i;
+    int n = 0;
+
+    for (i = 0; i < obj->nfields; i++) {
+        const struct field_def *f = &obj->fields[i];
+
+        if (edit && ((f->flags & FIELD_READONLY) || f->type == FT_ID))
+            continue;
+        json_array_append_new(rows, json_pack("{s:[o], s:i}", "layoutItems",
+                                              layout_item(obj, f, ++n),
+                                              "numItems", 1));
+    }
+    return json_pack(
+        "[{s:b, s:i, s:s, s:o, s:s, s:s, s:i, s:s, s:b, s:b}]", "collapsed", 0,
+        "columns", 1, "heading", "Information", "layoutRows", rows,
+        "layoutSectionId", layout_id(obj, "01B", section), "parentLayoutId",
+        layout_id(obj, "00h", layout), "rows", n, "tabOrder", "TopToBottom",
+        "useCollapsibleSection", 0, "useHeading", 1);
+}
+
+static void
+add_related_list(const struct relation_child *c, void *arg)
+{
+    const struct field_def *name;
+    json_t *cols;
+    size_t i;
+
+    if (c->name == NULL)
+        return;
+    cols = json_array();
+    for (i = 0, name = NULL; i < c->child->nfields && name == NULL; i++)
+        if (c->child->fields[i].flags & FIELD_NAME)
+            name = &c->child->fields[i];
+    if (name != NULL)
+        json_array_append_new(
+            cols,
+            json_pack("{s:s, s:s, s:n, s:s, s:s, s:b}", "field", name->name,
+                      "fieldApiName", name->name, "format", "label",
+                      name->label, "lookupId", name->name, "sortable", 1));
+    json_array_append_new(
+        arg,
+        json_pack("{s:[], s:o, s:b, s:s, s:s, s:s, s:i, s:s, s:[]}", "buttons",
+                  "columns", cols, "custom", c->child->custom != NULL, "field",
+                  c->field->name, "label", c->child->label_plural, "name",
+                  c->name, "limitRows", 5, "sobject", c->child->name, "sort"));
+}
+
+/* The object's page layout (new reference). */
+static json_t *
+layout_json(struct sim *sim, const struct object_def *obj)
+{
+    char id[SFID_LEN18 + 1];
+    json_t *related = json_array();
+
+    relation_children(sim->schema, obj, add_related_list, related);
+    return json_pack("{s:n, s:o, s:o, s:n, s:n, s:s, s:[], s:[], s:{s:[]}, "
+                     "s:n, s:o, s:[]}",
+                     "buttonLayoutSection", "detailLayoutSections",
+                     layout_sections(obj, 0), "editLayoutSections",
+                     layout_sections(obj, 1), "feedView",
+                     "highlightsPanelLayoutSection", "id",
+                     layout_id(obj, "00h", id), "multirowEditLayoutSections",
+                     "offlineLinks", "quickActionList", "quickActionListItems",
+                     "relatedContent", "relatedLists", related, "saveOptions");
+}
+
+/* A record type id of obj (15 or 18 characters) is one its describe
+ * lists. */
+static int
+record_type_known(struct sim *sim, const struct object_def *obj, int v,
+                  const char *id)
+{
+    json_t *infos = record_type_infos(sim, obj, v), *rt;
+    char id15[SFID_LEN15 + 1], want[SFID_LEN18 + 1];
+    size_t i;
+    int found = 0;
+
+    if (sfid_normalize(id, strlen(id), id15) == 0) {
+        sfid_to18(id15, want);
+        json_array_foreach(infos, i, rt) {
+            found |=
+                strcmp(json_string_value(json_object_get(rt, "recordTypeId")),
+                       want) == 0;
+        }
+    }
+    json_decref(infos);
+    return found;
+}
+
+/* GET …/describe/layouts and …/describe/layouts/{recordTypeId} */
+void
+h_describe_layouts(struct sim *sim, struct sim_request *req,
+                   struct sim_response *resp)
+{
+    const struct object_def *obj;
+    json_t *maps, *rt;
+    char id[SFID_LEN18 + 1];
+    size_t i;
+    int v;
+
+    if ((v = rest_version(req, resp)) == -1 ||
+        (obj = rest_object(sim, req, 1, resp)) == NULL)
+        return;
+    if (!(obj->flags & OBJ_LAYOUTABLE) ||
+        (req->nparams > 2 && !record_type_known(sim, obj, v, req->params[2]))) {
+        rest_not_found(resp);
+        return;
+    }
+    resp->verdict = VERDICT_OK;
+    if (req->nparams > 2) {
+        response_json(resp, 200, layout_json(sim, obj));
+        return;
+    }
+    maps = record_type_infos(sim, obj, v);
+    json_array_foreach(maps, i, rt) {
+        json_object_set_new(rt, "layoutId",
+                            json_string(layout_id(obj, "00h", id)));
+        json_object_set_new(rt, "picklistsForRecordType", json_array());
+    }
+    response_json(resp, 200,
+                  json_pack("{s:[o], s:o, s:[b]}", "layouts",
+                            layout_json(sim, obj), "recordTypeMappings", maps,
+                            "recordTypeSelectorRequired", 0));
+}
+
+/* GET …/describe/compactLayouts: the system default, the name field. */
+void
+h_describe_compact_layouts(struct sim *sim, struct sim_request *req,
+                           struct sim_response *resp)
+{
+    const struct object_def *obj;
+    json_t *items = json_array(), *maps, *rt;
+    size_t i;
+    int v;
+
+    if ((v = rest_version(req, resp)) == -1 ||
+        (obj = rest_object(sim, req, 1, resp)) == NULL) {
+        json_decref(items);
+        return;
+    }
+    for (i = 0; i < obj->nfields; i++)
+        if (obj->fields[i].flags & FIELD_NAME)
+            json_array_append_new(items, layout_item(obj, &obj->fields[i], 1));
+    maps = record_type_infos(sim, obj, v);
+    json_array_foreach(maps, i, rt) {
+        json_t *m = json_pack(
+            "{s:b, s:n, s:s, s:O, s:O, s:O}", "available", 1, "compactLayoutId",
+            "compactLayoutName", "SYSTEM", "recordTypeId",
+            json_object_get(rt, "recordTypeId"), "recordTypeName",
+            json_object_get(rt, "name"), "urls", json_object_get(rt, "urls"));
+
+        json_array_set_new(maps, i, m);
+    }
+    response_json(
+        resp, 200,
+        json_pack("{s:[{s:[], s:o, s:n, s:[], s:s, s:s, s:s}], s:n, s:o}",
+                  "compactLayouts", "actions", "fieldItems", items, "id",
+                  "imageItems", "label", "System Default", "name", "SYSTEM",
+                  "objectType", obj->name, "defaultCompactLayoutId",
+                  "recordTypeCompactLayoutMappings", maps));
     resp->verdict = VERDICT_OK;
 }

@@ -12,10 +12,12 @@
 #include <string.h>
 
 #include "bulk.h"
+#include "auth.h"
 #include "handlers.h"
 #include "org.h"
 #include "rest.h"
 #include "schema.h"
+#include "sfid.h"
 #include "sfapi.h"
 #include "sim.h"
 #include "store.h"
@@ -169,6 +171,23 @@ h_limits_record_count(struct sim *sim, struct sim_request *req,
     resp->verdict = VERDICT_OK;
 }
 
+/* "identity": the session user's identity URL, as the token answer's
+ * "id" (h_oauth.c), first in the map as Salesforce lists it. */
+static void
+identity(struct sim *sim, const struct sim_request *req, json_t *j)
+{
+    char origin[REQUEST_ORIGIN_MAX], org18[SFID_LEN18 + 1],
+        user18[SFID_LEN18 + 1], url[REQUEST_ORIGIN_MAX + 64];
+
+    if (req->session == NULL)
+        return;
+    request_origin(req, sim->base_url, origin, sizeof(origin));
+    sfid_to18(sim->org->org_id, org18);
+    sfid_to18(req->session->user_id, user18);
+    snprintf(url, sizeof(url), "%s/id/%s/%s", origin, org18, user18);
+    json_object_set_new(j, "identity", json_string(url));
+}
+
 /* GET /services/data/vNN.N/: the version's resources, read off the route
  * table, so every resource the sim serves is listed and nothing else. */
 void
@@ -181,10 +200,10 @@ h_resources(struct sim *sim, struct sim_request *req, struct sim_response *resp)
     size_t n;
     int v;
 
-    (void)sim;
     if ((v = rest_version(req, resp)) == -1)
         return;
     j = json_object();
+    identity(sim, req, j);
     for (r = sim_routes; r->pattern != NULL; r++) {
         if (strncmp(r->pattern, prefix, sizeof(prefix) - 1) != 0)
             continue;

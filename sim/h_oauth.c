@@ -17,6 +17,7 @@
 #include "base64.h"
 #include "form.h"
 #include "handlers.h"
+#include "jwt.h"
 #include "org.h"
 #include "sha256.h"
 #include "sim.h"
@@ -30,6 +31,7 @@ enum grant {
     GRANT_CLIENT_CREDENTIALS,
     GRANT_REFRESH_TOKEN,
     GRANT_AUTHORIZATION_CODE,
+    GRANT_JWT_BEARER,
     GRANT_UNSUPPORTED,
 };
 
@@ -41,11 +43,13 @@ static const struct {
     {"client_credentials", GRANT_CLIENT_CREDENTIALS},
     {"refresh_token", GRANT_REFRESH_TOKEN},
     {"authorization_code", GRANT_AUTHORIZATION_CODE},
+    {"urn:ietf:params:oauth:grant-type:jwt-bearer", GRANT_JWT_BEARER},
     {NULL, GRANT_UNSUPPORTED},
 };
 
 /* A decoded token request: its form and the client's credentials. */
 struct token_request {
+    const struct sim_request *req;
     struct form form;
     const char *client_id, *client_secret;
     char basic[512]; /* decoded "id:secret" from HTTP Basic */
@@ -70,10 +74,13 @@ id18(const char *id15, char out[SFID_LEN18 + 1])
     sfid_to18(id15, out);
 }
 
-/* The token answer for s; signature = base64(HMAC-SHA256(id + issued_at)). */
+/*
+ * The token answer for s; signature = base64(HMAC-SHA256(id + issued_at)).
+ * origin: the scheme and host the client used (request_origin()).
+ */
 static json_t *
-token_json(struct sim *sim, const struct session *s, const struct org_app *app,
-           int with_refresh, const char *scope)
+token_json(struct sim *sim, const char *origin, const struct session *s,
+           const struct org_app *app, int with_refresh, const char *scope)
 {
     char org18[SFID_LEN18 + 1], user18[SFID_LEN18 + 1], issued[32];
     char sig[BASE64_ENCODED_MAX(SHA256_LEN)], *id_url, *signed_text;
@@ -83,7 +90,7 @@ token_json(struct sim *sim, const struct session *s, const struct org_app *app,
     id18(sim->org->org_id, org18);
     id18(s->user_id, user18);
     snprintf(issued, sizeof(issued), "%lld", (long long)s->issued_ms);
-    id_url = xasprintf("%s/id/%s/%s", sim->base_url, org18, user18);
+    id_url = xasprintf("%s/id/%s/%s", origin, org18, user18);
     signed_text = xasprintf("%s%s", id_url, issued);
     hmac_sha256(app->client_secret, strlen(app->client_secret), signed_text,
                 strlen(signed_text), mac);
@@ -93,7 +100,7 @@ token_json(struct sim *sim, const struct session *s, const struct org_app *app,
         json_object_set_new(j, "refresh_token", json_string(s->refresh->token));
     json_object_set_new(j, "signature", json_string(sig));
     json_object_set_new(j, "scope", json_string(scope));
-    json_object_set_new(j, "instance_url", json_string(sim->base_url));
+    json_object_set_new(j, "instance_url", json_string(origin));
     json_object_set_new(j, "id", json_string(id_url));
     json_object_set_new(j, "token_type", json_string("Bearer"));
     json_object_set_new(j, "issued_at", json_string(issued));
@@ -102,15 +109,26 @@ token_json(struct sim *sim, const struct session *s, const struct org_app *app,
     return j;
 }
 
+/* A token answer j (stolen) for session s. */
 static void
-token_ok(struct sim *sim, struct sim_response *resp, const struct session *s,
-         const struct org_app *app, int with_refresh, const char *scope)
+token_answer(struct sim_response *resp, json_t *j, const struct session *s)
 {
-    response_json(resp, 200, token_json(sim, s, app, with_refresh, scope));
+    response_json(resp, 200, j);
     response_header(resp, "Cache-Control", "no-store");
     response_header(resp, "Pragma", "no-cache");
     resp->verdict = VERDICT_TOKEN_ISSUED;
     response_detail(resp, "user %s, app %s", s->username, s->client_id);
+}
+
+static void
+token_ok(struct sim *sim, const struct sim_request *req,
+         struct sim_response *resp, const struct session *s,
+         const struct org_app *app, int with_refresh, const char *scope)
+{
+    char origin[REQUEST_ORIGIN_MAX];
+
+    request_origin(req, sim->base_url, origin, sizeof(origin));
+    token_answer(resp, token_json(sim, origin, s, app, with_refresh, scope), s);
 }
 
 /* HTTP Basic "id:secret" when present, else the form's fields. */
@@ -165,9 +183,9 @@ authenticate_client(struct sim *sim, const struct token_request *t,
 }
 
 static void
-issue(struct sim *sim, struct sim_response *resp, const struct org_user *user,
-      const struct org_app *app, int with_refresh, struct refresh *from,
-      const char *scope)
+issue(struct sim *sim, const struct sim_request *req, struct sim_response *resp,
+      const struct org_user *user, const struct org_app *app, int with_refresh,
+      struct refresh *from, const char *scope)
 {
     struct session *s =
         auth_issue(sim->auth, sim->org, user, app, with_refresh, from);
@@ -176,7 +194,7 @@ issue(struct sim *sim, struct sim_response *resp, const struct org_user *user,
         oauth_error(resp, 400, "invalid_grant", "session limit reached");
         return;
     }
-    token_ok(sim, resp, s, app, with_refresh, scope);
+    token_ok(sim, req, resp, s, app, with_refresh, scope);
 }
 
 static void
@@ -191,13 +209,13 @@ grant_password(struct sim *sim, struct token_request *t,
     if (app == NULL)
         return;
     user = username != NULL ? org_user_find(sim->org, username) : NULL;
-    if (user == NULL || password == NULL ||
-        strcmp(password, user->password) != 0) {
+    if (user == NULL || password == NULL || !user->active ||
+        org_user_password(user, password) != ORG_PASSWORD_OK) {
         oauth_error(resp, 400, "invalid_grant", "authentication failure");
         return;
     }
     /* The username-password flow never issues a refresh token. */
-    issue(sim, resp, user, app, 0, NULL, SCOPE_ALL);
+    issue(sim, t->req, resp, user, app, 0, NULL, SCOPE_ALL);
 }
 
 static void
@@ -214,7 +232,7 @@ grant_client_credentials(struct sim *sim, struct token_request *t,
         oauth_error(resp, 400, "invalid_grant", "authentication failure");
         return;
     }
-    issue(sim, resp, user, app, 0, NULL, SCOPE_NO_REFRESH);
+    issue(sim, t->req, resp, user, app, 0, NULL, SCOPE_NO_REFRESH);
 }
 
 static void
@@ -234,7 +252,7 @@ grant_refresh(struct sim *sim, struct token_request *t,
         oauth_error(resp, 400, "invalid_grant", "expired access/refresh token");
         return;
     }
-    issue(sim, resp, user, app, 0, r, SCOPE_ALL);
+    issue(sim, t->req, resp, user, app, 0, r, SCOPE_ALL);
 }
 
 /* PKCE (RFC 7636): S256 or plain. */
@@ -276,7 +294,189 @@ grant_code(struct sim *sim, struct token_request *t, struct sim_response *resp)
         oauth_error(resp, 400, "invalid_grant", "invalid authorization code");
         return;
     }
-    issue(sim, resp, user, app, 1, NULL, SCOPE_ALL);
+    issue(sim, t->req, resp, user, app, 1, NULL, SCOPE_ALL);
+}
+
+/*
+ * The JWT bearer grant (RFC 7523; facts section 4). Each refusal is one of
+ * Salesforce's error pairs, in the order the checks run; the journal gets
+ * the reason.
+ */
+enum jwt_refusal {
+    JWT_ACCEPTED,
+    JWT_BAD_ASSERTION,
+    JWT_UNKNOWN_CLIENT,
+    JWT_BAD_AUDIENCE,
+    JWT_EXPIRED,
+    JWT_NOT_APPROVED,
+    JWT_NOT_ADMIN_APPROVED,
+};
+
+static const struct {
+    const char *error, *description;
+} jwt_refusals[] = {
+    [JWT_ACCEPTED] = {NULL, NULL},
+    [JWT_BAD_ASSERTION] = {"invalid_grant", "invalid assertion"},
+    [JWT_UNKNOWN_CLIENT] = {"invalid_client_id", "client identifier invalid"},
+    [JWT_BAD_AUDIENCE] = {"invalid_grant", "audience is invalid"},
+    [JWT_EXPIRED] = {"invalid_grant", "expired authorization code"},
+    [JWT_NOT_APPROVED] = {"invalid_grant",
+                          "user hasn't approved this consumer"},
+    [JWT_NOT_ADMIN_APPROVED] = {"invalid_app_access",
+                                "user is not admin approved to access this "
+                                "app"},
+};
+
+/* What a JWT grant request was found to carry. */
+struct jwt_grant {
+    struct jwt jwt;
+    const struct org_app *app;
+    const struct org_user *user;
+    struct sf_err why; /* for the journal */
+};
+
+/* The token itself: its form, RS256, a known issuer, its signature. */
+static enum jwt_refusal
+jwt_check_token(struct sim *sim, const char *assertion, struct jwt_grant *g)
+{
+    const char *iss;
+
+    if (assertion == NULL) {
+        err_set(&g->why, "no assertion");
+        return JWT_BAD_ASSERTION;
+    }
+    if (jwt_decode(assertion, strlen(assertion), &g->jwt, &g->why) == -1)
+        return JWT_BAD_ASSERTION;
+    if (!jwt_alg_is_rs256(&g->jwt)) {
+        err_set(&g->why, "alg is not RS256");
+        return JWT_BAD_ASSERTION;
+    }
+    iss = jwt_claim_string(&g->jwt, "iss");
+    if (iss == NULL || (g->app = org_app_find(sim->org, iss)) == NULL) {
+        err_set(&g->why, "iss names no connected app");
+        return JWT_UNKNOWN_CLIENT;
+    }
+    if (g->app->certificate == NULL) {
+        err_set(&g->why, "connected app %s has no certificate",
+                g->app->client_id);
+        return JWT_BAD_ASSERTION;
+    }
+    if (jwt_verify_rs256(&g->jwt, g->app->certificate, &g->why) == -1)
+        return JWT_BAD_ASSERTION;
+    return JWT_ACCEPTED;
+}
+
+/* a and b the same URL, but for case and one trailing slash. */
+static int
+same_url(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+
+    if (la > 0 && a[la - 1] == '/')
+        la--;
+    if (lb > 0 && b[lb - 1] == '/')
+        lb--;
+    return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/* One of the audiences the sim answers for: Salesforce's login hosts, the
+ * org's My Domain, and its own origin as the client reached it. */
+static int
+audience_ok(struct sim *sim, const struct sim_request *req, const char *aud)
+{
+    char origin[REQUEST_ORIGIN_MAX];
+
+    request_origin(req, sim->base_url, origin, sizeof(origin));
+    return same_url(aud, "https://login.salesforce.com") ||
+           same_url(aud, "https://test.salesforce.com") ||
+           (sim->org->my_domain != NULL &&
+            same_url(aud, sim->org->my_domain)) ||
+           same_url(aud, origin) || same_url(aud, sim->base_url);
+}
+
+/* The claims: an audience of ours, not expired, a user who may log in. */
+static enum jwt_refusal
+jwt_check_claims(struct sim *sim, const struct sim_request *req,
+                 struct jwt_grant *g)
+{
+    const char *auds[JWT_MAX_AUDIENCES], *sub;
+    size_t n = jwt_audiences(&g->jwt, auds, JWT_MAX_AUDIENCES), i;
+    double exp;
+
+    for (i = 0; i < n && !audience_ok(sim, req, auds[i]); i++)
+        ;
+    if (i == n) {
+        err_set(&g->why, "no aud this org answers for");
+        return JWT_BAD_AUDIENCE;
+    }
+    if (jwt_claim_number(&g->jwt, "exp", &exp) == -1) {
+        err_set(&g->why, "no numeric exp");
+        return JWT_BAD_ASSERTION;
+    }
+    /* Only a past exp is refused: the sf CLI signs milliseconds. */
+    if (exp * 1000.0 <= (double)sim_now(sim)) {
+        err_set(&g->why, "exp has passed on the simulated clock");
+        return JWT_EXPIRED;
+    }
+    sub = jwt_claim_string(&g->jwt, "sub");
+    g->user = sub != NULL ? org_user_find(sim->org, sub) : NULL;
+    if (g->user == NULL || !g->user->active || !g->user->api_enabled) {
+        err_set(&g->why, "sub is no active, API-enabled user");
+        return JWT_NOT_APPROVED;
+    }
+    if (!org_app_approved(g->app, g->user->username)) {
+        err_set(&g->why, "%s is not among the app's approved users",
+                g->user->username);
+        return g->app->self_authorize ? JWT_NOT_APPROVED
+                                      : JWT_NOT_ADMIN_APPROVED;
+    }
+    return JWT_ACCEPTED;
+}
+
+/* Salesforce's JWT answer (facts 4.2): no refresh token, no signature. */
+static json_t *
+jwt_token_json(struct sim *sim, const struct sim_request *req,
+               const struct session *s)
+{
+    char origin[REQUEST_ORIGIN_MAX], org18[SFID_LEN18 + 1],
+        user18[SFID_LEN18 + 1];
+    char *id_url;
+    json_t *j;
+
+    request_origin(req, sim->base_url, origin, sizeof(origin));
+    id18(sim->org->org_id, org18);
+    id18(s->user_id, user18);
+    id_url = xasprintf("%s/id/%s/%s", origin, org18, user18);
+    j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "access_token", s->token,
+                  "scope", SCOPE_NO_REFRESH, "instance_url", origin, "id",
+                  id_url, "token_type", "Bearer");
+    free(id_url);
+    return j;
+}
+
+static void
+grant_jwt(struct sim *sim, struct token_request *t, struct sim_response *resp)
+{
+    struct jwt_grant g;
+    enum jwt_refusal r;
+    struct session *s;
+
+    memset(&g, 0, sizeof(g));
+    r = jwt_check_token(sim, form_get(&t->form, "assertion"), &g);
+    if (r == JWT_ACCEPTED)
+        r = jwt_check_claims(sim, t->req, &g);
+    if (r != JWT_ACCEPTED) {
+        oauth_error(resp, 400, jwt_refusals[r].error,
+                    jwt_refusals[r].description);
+        response_detail(resp, "%s: %s (%s)", jwt_refusals[r].error,
+                        jwt_refusals[r].description, g.why.msg);
+    } else if ((s = auth_issue(sim->auth, sim->org, g.user, g.app, 0, NULL)) ==
+               NULL) {
+        oauth_error(resp, 400, "invalid_grant", "session limit reached");
+    } else {
+        token_answer(resp, jwt_token_json(sim, t->req, s), s);
+    }
+    jwt_free(&g.jwt);
 }
 
 static int
@@ -297,6 +497,7 @@ h_oauth_token(struct sim *sim, struct sim_request *req,
     size_t i;
 
     memset(&t, 0, sizeof(t));
+    t.req = req;
     if (!is_form(req)) {
         oauth_error(resp, 400, "unsupported_grant_type",
                     "grant type not supported");
@@ -315,6 +516,7 @@ h_oauth_token(struct sim *sim, struct sim_request *req,
         break;
     case GRANT_REFRESH_TOKEN: grant_refresh(sim, &t, resp); break;
     case GRANT_AUTHORIZATION_CODE: grant_code(sim, &t, resp); break;
+    case GRANT_JWT_BEARER: grant_jwt(sim, &t, resp); break;
     case GRANT_UNSUPPORTED:
         oauth_error(resp, 400, "unsupported_grant_type",
                     "grant type not supported");
@@ -413,13 +615,11 @@ h_oauth_revoke(struct sim *sim, struct sim_request *req,
 }
 
 static json_t *
-urls_json(struct sim *sim)
+urls_json(const char *origin)
 {
-    char *rest = xasprintf("%s/services/data/v{version}/", sim->base_url);
-    char *sobjects =
-        xasprintf("%s/services/data/v{version}/sobjects/", sim->base_url);
-    char *query =
-        xasprintf("%s/services/data/v{version}/query/", sim->base_url);
+    char *rest = xasprintf("%s/services/data/v{version}/", origin);
+    char *sobjects = xasprintf("%s/services/data/v{version}/sobjects/", origin);
+    char *query = xasprintf("%s/services/data/v{version}/query/", origin);
     json_t *j = json_pack("{s:s, s:s, s:s}", "rest", rest, "sobjects", sobjects,
                           "query", query);
 
@@ -507,8 +707,8 @@ static const struct who_key identity_keys[] = {
 
 /* What the answers are made of. */
 struct who {
-    struct sim *sim;
     const struct org_user *u;
+    char origin[REQUEST_ORIGIN_MAX];
     char org18[SFID_LEN18 + 1], user18[SFID_LEN18 + 1];
     char *url; /* owned */
 };
@@ -521,7 +721,7 @@ who_value(const struct who *w, enum who_from from)
 
     switch (from) {
     case WHO_TRUE: return json_true();
-    case WHO_URLS: return urls_json(w->sim);
+    case WHO_URLS: return urls_json(w->origin);
     case WHO_ID_URL: text = w->url; break;
     case WHO_USER_ID: text = w->user18; break;
     case WHO_ORG_ID: text = w->org18; break;
@@ -545,10 +745,10 @@ who_answer(struct sim *sim, struct sim_request *req, struct sim_response *resp,
     memset(&w, 0, sizeof(w));
     if ((w.u = caller(sim, req, resp)) == NULL)
         return;
-    w.sim = sim;
+    request_origin(req, sim->base_url, w.origin, sizeof(w.origin));
     id18(sim->org->org_id, w.org18);
     id18(w.u->id, w.user18);
-    w.url = xasprintf("%s/id/%s/%s", sim->base_url, w.org18, w.user18);
+    w.url = xasprintf("%s/id/%s/%s", w.origin, w.org18, w.user18);
     j = json_object();
     for (; keys->name != NULL; keys++)
         json_object_set_new(j, keys->name, who_value(&w, keys->from));
@@ -618,6 +818,7 @@ h_admin_tokens(struct sim *sim, struct sim_request *req,
     const struct org_user *user;
     const struct org_app *app;
     struct session *s;
+    char origin[REQUEST_ORIGIN_MAX];
 
     if (req->json != NULL &&
         (!json_is_object(req->json) ||
@@ -643,7 +844,11 @@ h_admin_tokens(struct sim *sim, struct sim_request *req,
         response_admin_error(resp, 503, "full", "session limit");
         return;
     }
-    response_json(resp, 200, token_json(sim, s, app, 1, SCOPE_ALL));
+    response_json(
+        resp, 200,
+        token_json(sim,
+                   request_origin(req, sim->base_url, origin, sizeof(origin)),
+                   s, app, 1, SCOPE_ALL));
 }
 
 /* POST /__sim/tokens/expire: every access token, or {"token": one}. */

@@ -1,6 +1,8 @@
 /*
- * h_query.c - SOQL over REST: GET vNN.N/query?q=… (and queryAll), and the
- * following pages through GET vNN.N/query/{locator}-{offset} (facts 3.11).
+ * h_query.c - SOQL over REST: GET vNN.N/query?q=… and queryAll?q=… (which
+ * also sees the recycle bin, facts 7.3), the following pages through GET
+ * vNN.N/query/{locator}-{offset} (facts 3.11), and the column metadata of
+ * a query (?columns=true, facts 6.2).
  *
  * The query runs through queryrun.c (an equality index when the WHERE
  * clause allows, so an indexed lookup costs the same at any store size).
@@ -53,25 +55,8 @@ batch_size(const struct sim_request *req, size_t fallback)
     return v < BATCH_MIN ? BATCH_MIN : v > BATCH_MAX ? BATCH_MAX : (size_t)v;
 }
 
-static json_t *
-row_json(struct sim *sim, const struct soql_query *q,
-         const struct object_def *obj, const struct record *r, int version)
-{
-    json_t *j = json_object();
-    const struct field_def *f;
-    size_t i;
-
-    json_object_set_new(j, "attributes", sobject_attributes(obj, r, version));
-    for (i = 0; i < soql_field_count(q); i++) {
-        f = schema_field(obj, soql_field(q, i));
-        json_object_set_new(j, soql_field(q, i),
-                            f != NULL ? sobject_field_json(sim, obj, r, f)
-                                      : json_null());
-    }
-    return j;
-}
-
-/* {"totalSize", "done", ["nextRecordsUrl"], "records"}; steals records. */
+/* {"totalSize", "done", ["nextRecordsUrl"], "records"}; steals records.
+ * A queryAll locator pages through queryAll/ (facts 7.3). */
 static json_t *
 page_json(size_t total, const struct cursor *next, size_t offset, int version,
           json_t *records)
@@ -82,7 +67,8 @@ page_json(size_t total, const struct cursor *next, size_t offset, int version,
 
     if (next != NULL) {
         sfid_to18(next->id, id18);
-        snprintf(rest, sizeof(rest), "query/%s-%zu", id18, offset);
+        snprintf(rest, sizeof(rest), "%s/%s-%zu",
+                 next->all ? "queryAll" : "query", id18, offset);
         json_object_set_new(
             j, "nextRecordsUrl",
             json_string(rest_url(version, rest, url, sizeof(url))));
@@ -137,13 +123,86 @@ too_large(struct sim_response *resp)
     response_sf_error(resp, 500, "UNKNOWN_EXCEPTION", msg, NULL);
 }
 
-/* GET /services/data/vNN.N/query?q=… (and queryAll) */
-void
-h_query(struct sim *sim, struct sim_request *req, struct sim_response *resp)
+/* --- column metadata (?columns=true) ---------------------------------------
+ */
+
+/* What Salesforce's column metadata says of a field's type (facts 6.2). */
+static const struct {
+    const char *apex;
+    unsigned char text, number, boolean;
+} column_types[FT_COUNT] = {
+    [FT_ID] = {"Id", 0, 0, 0},
+    [FT_REFERENCE] = {"Id", 0, 0, 0},
+    [FT_STRING] = {"String", 1, 0, 0},
+    [FT_TEXTAREA] = {"String", 1, 0, 0},
+    [FT_EMAIL] = {"String", 1, 0, 0},
+    [FT_PHONE] = {"String", 1, 0, 0},
+    [FT_URL] = {"String", 1, 0, 0},
+    [FT_PICKLIST] = {"String", 1, 0, 0},
+    [FT_MULTIPICKLIST] = {"String", 1, 0, 0},
+    [FT_BOOLEAN] = {"Boolean", 0, 0, 1},
+    [FT_DOUBLE] = {"Double", 0, 1, 0},
+    [FT_INT] = {"Integer", 0, 1, 0},
+    [FT_CURRENCY] = {"Double", 0, 1, 0},
+    [FT_PERCENT] = {"Double", 0, 1, 0},
+    [FT_DATE] = {"Date", 0, 0, 0},
+    [FT_DATETIME] = {"Datetime", 0, 0, 0},
+};
+
+/* One plain field as a column, keys in Salesforce's (alphabetical) order. */
+static json_t *
+column_json(const struct object_def *obj, const struct field_def *f)
+{
+    int writable = !(f->flags & FIELD_READONLY) && f->type != FT_ID;
+
+    return json_pack(
+        "{s:b, s:s, s:b, s:s, s:b, s:s, s:n, s:b, s:[], s:b, s:b, s:b}",
+        "aggregate", 0, "apexType", column_types[f->type].apex, "booleanType",
+        column_types[f->type].boolean, "columnName", f->name, "custom",
+        (f->flags & FIELD_CUSTOM) != 0, "displayName", f->name,
+        "foreignKeyName", "insertable",
+        writable && (obj->flags & OBJ_CREATEABLE), "joinColumns", "numberType",
+        column_types[f->type].number, "textType", column_types[f->type].text,
+        "updatable", writable && (obj->flags & OBJ_UPDATEABLE));
+}
+
+/* The answer to ?columns=true: the query's columns, not its rows (COUNT()
+ * has none). */
+static json_t *
+columns_json(const struct soql_query *q, const struct object_def *obj)
+{
+    json_t *cols = json_array();
+    const struct field_def *f;
+    int id_selected = 0;
+    size_t i;
+
+    for (i = 0; i < soql_field_count(q); i++) {
+        if ((f = schema_field(obj, soql_field(q, i))) == NULL)
+            continue;
+        id_selected |= f->type == FT_ID;
+        json_array_append_new(cols, column_json(obj, f));
+    }
+    return json_pack("{s:o, s:s, s:b, s:b, s:s}", "columnMetadata", cols,
+                     "entityName", obj->name, "groupBy", 0, "idSelected",
+                     id_selected, "keyPrefix", obj->prefix);
+}
+
+static int
+wants_columns(const struct sim_request *req)
+{
+    const char *v = request_query(req, "columns");
+
+    return v != NULL && strcasecmp(v, "true") == 0;
+}
+
+/* GET vNN.N/query?q=… (all = 0) and queryAll?q=… (all = 1). */
+static void
+run_query(struct sim *sim, struct sim_request *req, struct sim_response *resp,
+          int all)
 {
     struct soql_query *q = NULL;
     const struct object_def *obj;
-    struct queryrun_hits h = {0};
+    struct recset h = {0};
     struct cursor *next = NULL;
     size_t from, to, batch, i;
     json_t *records;
@@ -154,12 +213,17 @@ h_query(struct sim *sim, struct sim_request *req, struct sim_response *resp)
         goto out;
     obj = schema_object(sim->schema, soql_object(q));
     resp->object = obj->name;
-    queryrun_collect(sim, q, obj, &h);
-    queryrun_window(q, h.n, &from, &to);
+    resp->verdict = VERDICT_OK;
+    if (wants_columns(req)) {
+        response_json(resp, 200, columns_json(q, obj));
+        goto out;
+    }
+    queryrun_collect(sim, q, obj, all, &h);
+    recview_window(q, &h, &from, &to);
     records = json_array();
     batch = batch_size(req, BATCH_DEFAULT);
     for (i = from; !soql_is_count(q) && i < to && i - from < batch; i++)
-        json_array_append_new(records, row_json(sim, q, obj, h.v[i], v));
+        json_array_append_new(records, recview_json(sim, q, obj, h.v[i], v, 0));
     if (!soql_is_count(q) && to - from > batch) {
         next = open_rest(sim, req, q, h.v + from, to - from, batch);
         q = NULL; /* the locator owns it now (or freed it) */
@@ -168,12 +232,26 @@ h_query(struct sim *sim, struct sim_request *req, struct sim_response *resp)
             too_large(resp);
             goto out;
         }
+        next->all = all;
     }
     response_json(resp, 200, page_json(to - from, next, batch, v, records));
-    resp->verdict = VERDICT_OK;
 out:
     soql_free(q);
     free(h.v);
+}
+
+/* GET /services/data/vNN.N/query?q=… */
+void
+h_query(struct sim *sim, struct sim_request *req, struct sim_response *resp)
+{
+    run_query(sim, req, resp, 0);
+}
+
+/* GET /services/data/vNN.N/queryAll?q=… */
+void
+h_query_all(struct sim *sim, struct sim_request *req, struct sim_response *resp)
+{
+    run_query(sim, req, resp, 1);
 }
 
 static void
@@ -232,9 +310,11 @@ h_query_more(struct sim *sim, struct sim_request *req,
     end = end < c->n ? end : c->n;
     records = json_array();
     for (i = offset; i < end; i++)
-        if ((r = store_get(sim->store, c->ids[i].id)) != NULL &&
+        if ((r = c->all ? store_get_any(sim->store, c->ids[i].id)
+                        : store_get(sim->store, c->ids[i].id)) != NULL &&
             r->object == obj->store_index)
-            json_array_append_new(records, row_json(sim, c->query, obj, r, v));
+            json_array_append_new(records,
+                                  recview_json(sim, c->query, obj, r, v, 0));
     response_json(resp, 200,
                   page_json(c->n, end < c->n ? c : NULL, end, v, records));
     if (end >= c->n)

@@ -1,6 +1,8 @@
 /*
- * h_sobject.c - records over REST: create, read, update, delete, and upsert
- * or read by external ID (facts 3.5-3.7).
+ * h_sobject.c - records over REST: create, read, update, delete (to the
+ * recycle bin), upsert or read by external ID (facts 3.5-3.7, 7), and the
+ * records updated or deleted in a span of time (sobjects/X/updated and
+ * deleted, which sync clients poll).
  *
  * Bodies are read here rather than through ROUTE_JSON_BODY: Salesforce
  * answers a wrong Content-Type with 415 before it looks at the body, and the
@@ -16,6 +18,7 @@
 #include "extid.h"
 #include "handlers.h"
 #include "intake.h"
+#include "org.h"
 #include "person.h"
 #include "recbody.h"
 #include "rest.h"
@@ -25,6 +28,7 @@
 #include "sim.h"
 #include "sobject.h"
 #include "store.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 #define UPSERT_MAX_URLS 100 /* record URLs listed in a 300 answer */
@@ -114,6 +118,24 @@ out:
     return out;
 }
 
+/*
+ * Whether the API may do what (OBJ_CREATEABLE, _UPDATEABLE, _DELETABLE)
+ * with obj: -1 after answering 400 CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY
+ * "entity type cannot be inserted: <label>" (or updated, deleted) when not.
+ */
+static int
+object_allows(const struct object_def *obj, unsigned what,
+              struct sim_response *resp)
+{
+    char msg[160];
+
+    if (schema_refusal(obj, what, msg, sizeof(msg)) == 0)
+        return 0;
+    response_sf_error(resp, 400, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", msg,
+                      NULL);
+    return -1;
+}
+
 /* POST /services/data/vNN.N/sobjects/{Object}/ */
 void
 h_sobject_create(struct sim *sim, struct sim_request *req,
@@ -124,21 +146,42 @@ h_sobject_create(struct sim *sim, struct sim_request *req,
     int v;
 
     if ((v = rest_version(req, resp)) == -1 ||
-        (obj = rest_object(sim, req, 1, resp)) == NULL)
+        (obj = rest_object(sim, req, 1, resp)) == NULL ||
+        object_allows(obj, OBJ_CREATEABLE, resp) == -1)
         return;
     if ((r = write_record(sim, req, v, obj, NULL, NULL, resp)) != NULL)
         response_json(resp, 201, save_result(r, -1, v));
+}
+
+/* How a request answers a record in the recycle bin (facts 7.1, 7.2). */
+enum on_deleted {
+    DELETED_NOT_FOUND,  /* GET: as if it never was */
+    DELETED_IS_DELETED, /* PATCH, DELETE: 404 ENTITY_IS_DELETED */
+};
+
+static void
+entity_is_deleted(struct sim_response *resp)
+{
+    /* Captured with "message" first and an empty "fields". */
+    response_json(resp, 404,
+                  json_pack("[{s:s, s:s, s:[]}]", "message",
+                            "entity is deleted", "errorCode",
+                            "ENTITY_IS_DELETED", "fields"));
+    resp->verdict = VERDICT_ERROR;
+    response_detail(resp, "ENTITY_IS_DELETED: in the recycle bin");
 }
 
 /*
  * The record named by path parameter 2 (an id in 15 or 18 characters), or
  * NULL after answering: something that is no id at all is taken for an
  * external ID field name, as Salesforce does (404); an id of another object
- * is MALFORMED_ID; an unknown id is NOT_FOUND.
+ * is MALFORMED_ID; an unknown id is NOT_FOUND; a deleted record answers as
+ * on_deleted says.
  */
 static struct record *
 find_record(struct sim *sim, const struct sim_request *req,
-            const struct object_def *obj, struct sim_response *resp)
+            const struct object_def *obj, enum on_deleted on_deleted,
+            struct sim_response *resp)
 {
     const char *seg = req->params[2];
     char id15[SFID_LEN15 + 1], msg[256];
@@ -159,12 +202,17 @@ find_record(struct sim *sim, const struct sim_request *req,
                           json_pack("[s]", "Id"));
         return NULL;
     }
-    r = store_get(sim->store, id15);
-    if (r == NULL || r->object != obj->store_index) {
+    r = store_get_any(sim->store, id15);
+    if (r == NULL || r->object != obj->store_index ||
+        (r->deleted && on_deleted == DELETED_NOT_FOUND)) {
         rest_not_found(resp);
         return NULL;
     }
     rest_set_record(resp, r);
+    if (r->deleted) {
+        entity_is_deleted(resp);
+        return NULL;
+    }
     return r;
 }
 
@@ -233,7 +281,7 @@ h_sobject_get(struct sim *sim, struct sim_request *req,
 
     if ((v = rest_version(req, resp)) == -1 ||
         (obj = rest_object(sim, req, 1, resp)) == NULL ||
-        (r = find_record(sim, req, obj, resp)) == NULL)
+        (r = find_record(sim, req, obj, DELETED_NOT_FOUND, resp)) == NULL)
         return;
     if ((j = record_json(sim, req, obj, r, v, resp)) == NULL)
         return;
@@ -252,13 +300,15 @@ h_sobject_update(struct sim *sim, struct sim_request *req,
 
     if ((v = rest_version(req, resp)) == -1 ||
         (obj = rest_object(sim, req, 1, resp)) == NULL ||
-        (r = find_record(sim, req, obj, resp)) == NULL)
+        (r = find_record(sim, req, obj, DELETED_IS_DELETED, resp)) == NULL ||
+        object_allows(obj, OBJ_UPDATEABLE, resp) == -1)
         return;
     if (write_record(sim, req, v, obj, r, NULL, resp) != NULL)
         resp->status = 204;
 }
 
-/* DELETE /services/data/vNN.N/sobjects/{Object}/{id} -> 204 */
+/* DELETE /services/data/vNN.N/sobjects/{Object}/{id} -> 204; the record
+ * goes to the recycle bin (store.h). */
 void
 h_sobject_delete(struct sim *sim, struct sim_request *req,
                  struct sim_response *resp)
@@ -268,10 +318,11 @@ h_sobject_delete(struct sim *sim, struct sim_request *req,
 
     if (rest_version(req, resp) == -1 ||
         (obj = rest_object(sim, req, 1, resp)) == NULL ||
-        (r = find_record(sim, req, obj, resp)) == NULL)
+        (r = find_record(sim, req, obj, DELETED_IS_DELETED, resp)) == NULL ||
+        object_allows(obj, OBJ_DELETABLE, resp) == -1)
         return;
     person_delete_contact(sim, obj, r);
-    store_delete(sim->store, r);
+    store_recycle(sim->store, r, sim_now(sim));
     resp->status = 204;
     resp->verdict = VERDICT_DELETED;
 }
@@ -401,6 +452,9 @@ h_sobject_upsert(struct sim *sim, struct sim_request *req,
         rest_not_found(resp);
         return;
     }
+    if (object_allows(obj, r != NULL ? OBJ_UPDATEABLE : OBJ_CREATEABLE, resp) ==
+        -1)
+        return;
     /* The key travels in the URL; a body value for it is overridden (on
      * update by the stored value, so the key never changes). */
     key.field = k.field->interned;
@@ -417,4 +471,198 @@ h_sobject_upsert(struct sim *sim, struct sim_request *req,
         response_json(resp, 200, save_result(r, 0, v));
     else
         resp->status = 204;
+}
+
+/* --- updated/ and deleted/ (facts 7; sync clients poll them) ---------------
+ */
+
+#define MINUTE_MS 60000LL
+#define REPLICATION_WINDOW_MS (30LL * 86400000) /* how far back start goes */
+#define REPLICATION_MAX_IDS 600000 /* ids one answer lists at most */
+
+static void
+replication_error(struct sim_response *resp, const char *code, const char *msg)
+{
+    response_sf_error(resp, 400, code, msg, NULL);
+}
+
+/*
+ * A start= or end= value: ISO 8601 (a '+' that arrived unescaped, as a
+ * space, is read as the '+' it was), rounded down to the minute as
+ * Salesforce does. -1 after answering 400 when absent or unreadable.
+ */
+static int
+replication_time(const struct sim_request *req, const char *name, int64_t *ms,
+                 struct sim_response *resp)
+{
+    const char *v = request_query(req, name);
+    char fixed[64], msg[160], *sp;
+
+    if (v == NULL || v[0] == '\0') {
+        snprintf(msg, sizeof(msg), "Missing required parameter: %s", name);
+        replication_error(resp, "MISSING_ARGUMENT", msg);
+        return -1;
+    }
+    snprintf(fixed, sizeof(fixed), "%s", v);
+    if ((sp = strchr(fixed, ' ')) != NULL)
+        *sp = '+';
+    if (strlen(v) >= sizeof(fixed) || timefmt_parse(fixed, ms) == -1) {
+        snprintf(msg, sizeof(msg),
+                 "%s: '%.64s' is not a valid ISO 8601 date-time", name, v);
+        replication_error(resp, "INVALID_REPLICATION_DATE", msg);
+        return -1;
+    }
+    *ms -= ((*ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS;
+    return 0;
+}
+
+/* The object, start and latestDateCovered of an updated/ or deleted/
+ * request, checked as Salesforce checks them; NULL after answering. */
+static const struct object_def *
+replication_range(struct sim *sim, const struct sim_request *req,
+                  int64_t *start, int64_t *covered, struct sim_response *resp)
+{
+    const struct object_def *obj;
+    int64_t end, now = sim_now(sim);
+    char msg[160];
+
+    if (rest_version(req, resp) == -1 ||
+        (obj = rest_object(sim, req, 1, resp)) == NULL)
+        return NULL;
+    if (!(obj->flags & OBJ_REPLICATEABLE)) {
+        snprintf(msg, sizeof(msg), "sObject type %s is not replicable",
+                 obj->name);
+        replication_error(resp, "INVALID_TYPE", msg);
+        return NULL;
+    }
+    if (replication_time(req, "start", start, resp) == -1 ||
+        replication_time(req, "end", &end, resp) == -1)
+        return NULL;
+    if (end - *start <= MINUTE_MS) {
+        replication_error(resp, "INVALID_REPLICATION_DATE",
+                          "startDate must chronologically precede endDate by "
+                          "more than one minute");
+        return NULL;
+    }
+    if (*start < now - REPLICATION_WINDOW_MS) {
+        replication_error(resp, "INVALID_REPLICATION_DATE",
+                          "startDate cannot be more than 30 days ago");
+        return NULL;
+    }
+    /* Nothing later than the last whole minute is covered yet. */
+    *covered = now - now % MINUTE_MS;
+    *covered = end < *covered ? end : *covered;
+    return obj;
+}
+
+static json_t *
+sf_time(int64_t ms)
+{
+    char buf[TIMEFMT_LEN];
+
+    return json_string(timefmt_salesforce(ms, buf));
+}
+
+struct changes {
+    int64_t from, to; /* [from, to) */
+    int deleted;      /* list {"id","deletedDate"} instead of ids */
+    json_t *list;
+    size_t n;
+};
+
+/* Adds r to c->list when it changed (or was deleted) within the span. */
+static int
+add_change(struct record *r, void *arg)
+{
+    struct changes *c = arg;
+    char id18[SFID_LEN18 + 1];
+
+    if (r->modified_ms < c->from || r->modified_ms >= c->to)
+        return 0;
+    if (++c->n > REPLICATION_MAX_IDS)
+        return 1;
+    sfid_to18(r->id, id18);
+    json_array_append_new(
+        c->list, c->deleted ? json_pack("{s:s, s:o}", "id", id18, "deletedDate",
+                                        sf_time(r->modified_ms))
+                            : json_string(id18));
+    return 0;
+}
+
+static void
+too_many_ids(struct sim_response *resp, json_t *list)
+{
+    json_decref(list);
+    replication_error(resp, "EXCEEDED_ID_LIMIT",
+                      "ID limit exceeded: narrow the start and end range");
+}
+
+/* GET /services/data/vNN.N/sobjects/{Object}/updated?start=…&end=… */
+void
+h_sobject_updated(struct sim *sim, struct sim_request *req,
+                  struct sim_response *resp)
+{
+    const struct object_def *obj;
+    struct changes c = {0};
+
+    if ((obj = replication_range(sim, req, &c.from, &c.to, resp)) == NULL)
+        return;
+    c.list = json_array();
+    if (store_foreach(sim->store, obj->store_index, add_change, &c) != 0) {
+        too_many_ids(resp, c.list);
+        return;
+    }
+    response_json(resp, 200,
+                  json_pack("{s:o, s:o}", "ids", c.list, "latestDateCovered",
+                            sf_time(c.to)));
+    resp->verdict = VERDICT_OK;
+}
+
+/*
+ * earliestDateAvailable: the deletion time of the last record of obj
+ * purged from the recycle bin, or (none yet) when the org's records began
+ * (its Organization's CreatedDate), to the minute.
+ */
+static int64_t
+earliest_available(struct sim *sim, const struct object_def *obj)
+{
+    int64_t t = store_purged_until(sim->store, obj->store_index);
+    const struct record *org = store_get(sim->store, sim->org->org_id);
+
+    if (t < 0)
+        t = org != NULL ? org->created_ms : sim_now(sim);
+    return t - ((t % MINUTE_MS) + MINUTE_MS) % MINUTE_MS;
+}
+
+/* GET /services/data/vNN.N/sobjects/{Object}/deleted?start=…&end=… */
+void
+h_sobject_deleted(struct sim *sim, struct sim_request *req,
+                  struct sim_response *resp)
+{
+    const struct object_def *obj;
+    struct changes c = {0};
+    int64_t earliest, purged;
+
+    if ((obj = replication_range(sim, req, &c.from, &c.to, resp)) == NULL)
+        return;
+    earliest = earliest_available(sim, obj);
+    purged = store_purged_until(sim->store, obj->store_index);
+    if (purged >= 0 && c.from < purged) {
+        /* Deletions in the range are gone for good: a full sync is due. */
+        replication_error(resp, "INVALID_REPLICATION_DATE",
+                          "startDate is before earliestDateAvailable");
+        return;
+    }
+    c.list = json_array();
+    c.deleted = 1;
+    if (store_foreach_deleted(sim->store, obj->store_index, add_change, &c) !=
+        0) {
+        too_many_ids(resp, c.list);
+        return;
+    }
+    response_json(resp, 200,
+                  json_pack("{s:o, s:o, s:o}", "deletedRecords", c.list,
+                            "earliestDateAvailable", sf_time(earliest),
+                            "latestDateCovered", sf_time(c.to)));
+    resp->verdict = VERDICT_OK;
 }

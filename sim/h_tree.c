@@ -22,6 +22,7 @@
 #include "handlers.h"
 #include "reference.h"
 #include "rest.h"
+#include "relation.h"
 #include "schema.h"
 #include "sim.h"
 #include "xmalloc.h"
@@ -29,14 +30,6 @@
 #define TREE_VERSION 34 /* sObject Tree from v34.0 */
 #define TREE_MAX_RECORDS 200
 #define TREE_MAX_LEVELS 5
-
-/* Child relationships the sim's objects have: parent.name -> child.field. */
-static const struct relationship {
-    const char *parent, *name, *child, *field;
-} relationships[] = {
-    {"Account", "Contacts", "Contact", "AccountId"},
-    {NULL, NULL, NULL, NULL},
-};
 
 /* One record of the request, flattened. */
 struct node {
@@ -54,20 +47,8 @@ struct tree {
     size_t n;
 };
 
-static const struct relationship *
-relationship(const struct object_def *parent, const char *name)
-{
-    const struct relationship *r;
-
-    for (r = relationships; r->parent != NULL; r++)
-        if (strcmp(r->parent, parent->name) == 0 &&
-            strcasecmp(r->name, name) == 0)
-            return r;
-    return NULL;
-}
-
 static int add_records(struct tree *t, json_t *records, int level,
-                       size_t parent, const struct relationship *rel,
+                       size_t parent, const struct relation_child *rel,
                        struct sim_response *resp);
 
 /*
@@ -77,11 +58,11 @@ static int add_records(struct tree *t, json_t *records, int level,
  */
 static int
 add_node(struct tree *t, json_t *rec, int level, size_t parent,
-         const struct relationship *rel, struct sim_response *resp)
+         const struct relation_child *rel, struct sim_response *resp)
 {
     json_t *attrs = json_object_get(rec, "attributes"), *v;
     const char *type = json_string_value(json_object_get(attrs, "type"));
-    const struct relationship *child;
+    struct relation_child child;
     const char *key;
     struct node *nd;
     size_t me;
@@ -112,8 +93,7 @@ add_node(struct tree *t, json_t *rec, int level, size_t parent,
             "letters, numbers and underscores ('_')");
         return -1;
     }
-    if (nd->obj == NULL ||
-        (rel != NULL && strcmp(nd->obj->name, rel->child) != 0)) {
+    if (nd->obj == NULL || (rel != NULL && nd->obj != rel->child)) {
         rest_bad_request(resp, "INVALID_TYPE",
                          "sObject type '%.100s' is not supported here (record "
                          "%.100s)",
@@ -121,12 +101,15 @@ add_node(struct tree *t, json_t *rec, int level, size_t parent,
         return -1;
     }
     if (rel != NULL)
-        nd->link = schema_field(nd->obj, rel->field);
+        nd->link = rel->field;
     nd->rec = json_object();
     json_object_foreach(rec, key, v) {
-        if ((child = relationship(nd->obj, key)) != NULL && json_is_object(v)) {
+        /* Children under a child relationship of the record's object
+         * (relation.h): Contacts, Opportunities, Invoices__r, ... */
+        if (json_is_object(v) &&
+            relation_child(t->sim->schema, nd->obj, key, &child) == 0) {
             if (add_records(t, json_object_get(v, "records"), level + 1, me,
-                            child, resp) == -1)
+                            &child, resp) == -1)
                 return -1;
         } else {
             json_object_set(t->nodes[me].rec, key, v);
@@ -137,7 +120,7 @@ add_node(struct tree *t, json_t *rec, int level, size_t parent,
 
 static int
 add_records(struct tree *t, json_t *records, int level, size_t parent,
-            const struct relationship *rel, struct sim_response *resp)
+            const struct relation_child *rel, struct sim_response *resp)
 {
     json_t *rec;
     size_t i;

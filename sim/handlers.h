@@ -24,6 +24,13 @@ route_fn h_admin_org_get;
 route_fn h_admin_org_put;
 route_fn h_admin_mail;
 route_fn h_admin_w2l;
+route_fn h_admin_overview;
+route_fn h_admin_sessions;
+route_fn h_admin_state_get;
+route_fn h_admin_state_put;
+
+/* h_admin_verify.c */
+route_fn h_admin_journal_verify;
 
 /* h_oauth.c */
 route_fn h_oauth_token;
@@ -34,6 +41,9 @@ route_fn h_oauth_identity;
 route_fn h_oauth_introspect;
 route_fn h_admin_tokens;
 route_fn h_admin_tokens_expire;
+
+/* h_soap.c */
+route_fn h_soap_partner;
 
 /* h_flow.c */
 route_fn h_flow_invoke;
@@ -60,6 +70,8 @@ route_fn h_limits_record_count;
 route_fn h_describe_global;
 route_fn h_describe_basic;
 route_fn h_describe_object;
+route_fn h_describe_layouts;
+route_fn h_describe_compact_layouts;
 
 /* h_sobject.c */
 route_fn h_sobject_create;
@@ -68,6 +80,13 @@ route_fn h_sobject_update;
 route_fn h_sobject_delete;
 route_fn h_sobject_get_by_ext;
 route_fn h_sobject_upsert;
+route_fn h_sobject_updated;
+route_fn h_sobject_deleted;
+
+/* h_search.c */
+route_fn h_search;
+route_fn h_psearch_get;
+route_fn h_psearch_post;
 
 /* h_bulk.c */
 route_fn h_bulk_ingest_create;
@@ -87,6 +106,15 @@ route_fn h_bulk_query_info;
 route_fn h_bulk_query_patch;
 route_fn h_bulk_query_delete;
 route_fn h_bulk_query_results;
+/* h_bulk1.c: Bulk API 1.0 */
+route_fn h_bulk1_job_create;
+route_fn h_bulk1_job_get;
+route_fn h_bulk1_job_state;
+route_fn h_bulk1_batch_list;
+route_fn h_bulk1_batch_add;
+route_fn h_bulk1_batch_get;
+route_fn h_bulk1_batch_result;
+route_fn h_bulk1_query_result;
 /* h_collections.c */
 route_fn h_coll_create;
 route_fn h_coll_update;
@@ -103,6 +131,7 @@ route_fn h_tree;
 
 /* h_query.c */
 route_fn h_query;
+route_fn h_query_all;
 route_fn h_query_more;
 
 #endif

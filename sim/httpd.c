@@ -5,7 +5,9 @@
  * pending request, refuse an oversized Content-Length), upload (append to
  * a bounded buffer) and completion (build a struct sim_request, dispatch,
  * queue the response). The pending state is freed in the completion
- * callback, which MHD calls even for aborted requests.
+ * callback, which MHD calls even for aborted requests. Each phase change
+ * is told to deadline.h, which closes a connection whose request head or
+ * body takes too long to arrive.
  *
  * Injected faults (fault.h) are decided in dispatch.c and carried out here:
  * a delay suspends the connection and a small timer thread resumes it when
@@ -22,12 +24,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "acceptor.h"
 #include "buf.h"
+#include "deadline.h"
 #include "dispatch.h"
 #include "fault.h"
 #include "guard.h"
@@ -81,7 +84,11 @@ struct httpd {
     struct held_conn *held;
     size_t nheld;
     int stopping;
-    size_t admin_inflight; /* bytes (HTTP thread only) */
+    size_t admin_inflight;     /* bytes (HTTP thread only) */
+    /* Request head and body deadlines, on a thread of their own. */
+    struct deadlines *deadlines;
+    int tls;                   /* HTTPS: connections come from acceptor */
+    struct acceptor *acceptor; /* HTTPS only */
 };
 
 struct pending {
@@ -323,8 +330,8 @@ peer_is_loopback(struct MHD_Connection *conn)
 }
 
 static void
-fill_request(struct MHD_Connection *conn, const char *url, const char *method,
-             struct pending *p, struct sim_request *req)
+fill_request(struct httpd *h, struct MHD_Connection *conn, const char *url,
+             const char *method, struct pending *p, struct sim_request *req)
 {
     memset(req, 0, sizeof(*req));
     req->method = route_method_parse(method);
@@ -336,6 +343,7 @@ fill_request(struct MHD_Connection *conn, const char *url, const char *method,
     req->body_len = p->body.len;
     req->body_buf = &p->body;
     req->peer_loopback = peer_is_loopback(conn);
+    req->tls = h->tls;
 }
 
 static enum MHD_Result
@@ -344,23 +352,20 @@ count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
 {
     struct guard_framing *f = cls;
 
-    (void)value;
-    if (kind == MHD_GET_ARGUMENT_KIND) {
+    if (kind == MHD_GET_ARGUMENT_KIND)
         f->query_args++;
-        return MHD_YES;
-    }
-    f->headers++;
-    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
-        f->content_length++;
-    else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
-        f->transfer_encoding++;
-    else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
-        f->host++;
+    else
+        guard_framing_header(f, key, value);
     return MHD_YES;
 }
 
-/* guard.h's verdict on the request's framing headers (all of them, not
- * only the REQUEST_MAX_KV a handler sees), and the status to answer. */
+/*
+ * guard.h's verdict on the request's framing headers (all of them, not
+ * only the REQUEST_MAX_KV a handler sees), and the status to answer.
+ * libmicrohttpd 0.9.75 splits a field at its first colon and keeps the
+ * name as sent, whitespace before the colon included, so the guard sees
+ * "Transfer-Encoding " for what it would take for Transfer-Encoding.
+ */
 static const char *
 framing_error(struct MHD_Connection *conn, const char *version, int *status)
 {
@@ -459,13 +464,49 @@ finish_held(struct httpd *h, struct MHD_Connection *conn,
     return send_response(h, conn, p, NULL);
 }
 
+/*
+ * Request deadlines (deadline.h): every connection is watched from its
+ * start, and forgotten before libmicrohttpd closes its descriptor (it
+ * tells this callback first).
+ */
+static void
+notify_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
+          enum MHD_ConnectionNotificationCode toe)
+{
+    struct httpd *h = cls;
+    const union MHD_ConnectionInfo *ci;
+
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context =
+            ci != NULL ? deadline_open(h->deadlines, ci->connect_fd) : NULL;
+    } else {
+        deadline_close(h->deadlines, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* The connection's request moves to phase: its body is read, it is being
+ * answered, or it is done and the next one is awaited. */
+static void
+deadline_move(struct httpd *h, struct MHD_Connection *conn,
+              enum deadline_phase phase)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    if (ci != NULL)
+        deadline_phase(h->deadlines, ci->socket_context, phase);
+}
+
 static enum MHD_Result
 respond(struct httpd *h, struct MHD_Connection *conn, const char *url,
         const char *method, struct pending *p)
 {
     struct sim_request req;
 
-    fill_request(conn, url, method, p, &req);
+    deadline_move(h, conn, DEADLINE_BUSY);
+    fill_request(h, conn, url, method, p, &req);
     p->admin =
         strncmp(url, SFAPI_ADMIN_PREFIX, strlen(SFAPI_ADMIN_PREFIX)) == 0;
     if (p->held)
@@ -497,6 +538,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     size_t cap;
 
     if (p == NULL) {
+        deadline_move(h, conn, DEADLINE_BODY);
         p = xcalloc(1, sizeof(*p));
         cap = dispatch_body_cap(h->sim, method, url);
         buf_init(&p->body, cap);
@@ -538,8 +580,8 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **req_cls,
     struct httpd *h = cls;
     struct pending *p = *req_cls;
 
-    (void)conn;
     (void)toe;
+    deadline_move(h, conn, DEADLINE_HEAD);
     if (p == NULL)
         return;
     h->admin_inflight -= p->inflight;
@@ -693,6 +735,88 @@ listen_on(struct sockaddr_storage *ss, int ipv6, unsigned *port)
     return fd;
 }
 
+/*
+ * What a plain-HTTP request to the TLS port gets (acceptor.h), as one
+ * block of bytes (caller frees).
+ */
+static char *
+plain_http_answer(const char *base_url)
+{
+    char *body = xasprintf("This port speaks HTTPS: sfsim was started with "
+                           "TLS. Send the request to %s/ instead (a client "
+                           "trusts the sim's certificate through the file "
+                           "--tls-ca-out wrote).\n",
+                           base_url);
+    char *all = xasprintf("HTTP/1.1 400 Bad Request\r\n"
+                          "Content-Type: text/plain; charset=utf-8\r\n"
+                          "Content-Length: %zu\r\n"
+                          "Connection: close\r\n\r\n%s",
+                          strlen(body), body);
+
+    free(body);
+    return all;
+}
+
+/* The acceptor's hand-off: a connection that opened with a TLS record. */
+static void
+tls_handoff(void *arg, int fd, const struct sockaddr *sa, socklen_t salen)
+{
+    struct httpd *h = arg;
+
+    /* MHD owns fd from here, and closes it when it cannot take it (the
+     * connection limit). */
+    if (MHD_add_connection(h->daemon, fd, sa, salen) != MHD_YES)
+        log_debug("httpd: a TLS connection was not taken");
+}
+
+/* The TLS port's accept loop, once MHD runs; takes fd. -1 (err set). */
+static int
+start_acceptor(struct httpd *h, int fd, struct sf_err *err)
+{
+    char *answer = plain_http_answer(h->sim->base_url);
+
+    h->acceptor = acceptor_start(fd, tls_handoff, h, answer, err);
+    free(answer);
+    return h->acceptor != NULL ? 0 : -1;
+}
+
+/*
+ * The MHD daemon on fd. Plain HTTP: MHD accepts on fd itself. HTTPS: MHD
+ * has no listening socket and gets connections from the acceptor, which
+ * first tells TLS clients from plain-HTTP ones. NULL on failure (fd
+ * closed either way).
+ */
+static struct MHD_Daemon *
+start_daemon(struct httpd *h, unsigned flags, int fd)
+{
+    const struct sim_config *cfg = &h->sim->cfg;
+    struct MHD_OptionItem extra[] = {
+        {MHD_OPTION_LISTEN_SOCKET, fd, NULL},
+        {MHD_OPTION_END, 0, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    struct MHD_Daemon *d;
+
+    if (h->tls) {
+        flags |= MHD_USE_TLS | MHD_USE_NO_LISTEN_SOCKET;
+        extra[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0,
+                                           (void *)cfg->tls_key_pem};
+        extra[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0,
+                                           (void *)cfg->tls_cert_pem};
+    }
+    d = MHD_start_daemon(
+        flags, 0, NULL, NULL, access_cb, h, MHD_OPTION_NOTIFY_COMPLETED,
+        completed_cb, h, MHD_OPTION_NOTIFY_CONNECTION, notify_cb, h,
+        MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)HTTPD_CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)HTTPD_CONNECTION_LIMIT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)HTTPD_HEADER_MEMORY, MHD_OPTION_EXTERNAL_LOGGER, log_cb, NULL,
+        MHD_OPTION_ARRAY, extra, MHD_OPTION_END);
+    if (d == NULL && h->tls)
+        close(fd);
+    return d;
+}
+
 struct httpd *
 httpd_start(struct sim *sim, struct sf_err *err)
 {
@@ -704,6 +828,7 @@ httpd_start(struct sim *sim, struct sf_err *err)
     int ipv6 = 0, fd;
 
     h->sim = sim;
+    h->tls = sim->cfg.tls_cert_pem != NULL;
     if (make_addr(sim->cfg.bind, sim->cfg.port, &ss, &ipv6) == -1) {
         err_set(err, "--bind %s: not an IPv4 or IPv6 address", sim->cfg.bind);
         goto fail;
@@ -718,22 +843,25 @@ httpd_start(struct sim *sim, struct sf_err *err)
         goto fail;
     }
     snprintf(sim->base_url, sizeof(sim->base_url),
-             ipv6 ? "http://[%s]:%u" : "http://%s:%u", sim->cfg.bind, port);
+             ipv6 ? "%s://[%s]:%u" : "%s://%s:%u", h->tls ? "https" : "http",
+             sim->cfg.bind, port);
     /* The timer's lock and state exist before MHD's thread can hold a
-     * connection; MHD owns fd from here, and closes it even when it fails
-     * to start. */
+     * connection; MHD (plain HTTP) or the acceptor (HTTPS) owns fd from
+     * here, and closes it even when it fails to start. */
     timer_start(h);
-    h->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, access_cb, h, MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTPD_CONNECTION_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPD_CONNECTION_LIMIT,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTPD_HEADER_MEMORY,
-        MHD_OPTION_EXTERNAL_LOGGER, log_cb, NULL, MHD_OPTION_END);
-    if (h->daemon == NULL) {
-        err_set(err, "cannot start the HTTP server on %s port %u",
-                sim->cfg.bind, port);
+    h->deadlines = deadlines_start(sim->cfg.deadline_s);
+    if ((h->daemon = start_daemon(h, flags, fd)) == NULL) {
+        err_set(err, "cannot start the HTTP server on %s port %u%s",
+                sim->cfg.bind, port,
+                h->tls ? " (is the TLS certificate and key usable?)" : "");
         timer_stop(h);
+        deadlines_stop(h->deadlines);
+        goto fail;
+    }
+    if (h->tls && start_acceptor(h, fd, err) == -1) {
+        timer_stop(h);
+        MHD_stop_daemon(h->daemon);
+        deadlines_stop(h->deadlines);
         goto fail;
     }
     return h;
@@ -749,7 +877,9 @@ httpd_stop(struct httpd *h)
         return;
     /* Held connections are resumed first: MHD must not stop with any
      * still suspended. */
+    acceptor_stop(h->acceptor);
     timer_stop(h);
     MHD_stop_daemon(h->daemon);
+    deadlines_stop(h->deadlines); /* after every connection is closed */
     free(h);
 }

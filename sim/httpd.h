@@ -8,6 +8,11 @@
  * client, still sending, is not reset before it can read the answer. A
  * declared Content-Length over HTTPD_DRAIN_FACTOR times the cap is
  * answered 413 at once, unread, and the connection closed.
+ *
+ * With a certificate in the config (cfg.tls_cert_pem), it serves HTTPS
+ * through MHD's TLS (GnuTLS); connections are accepted by acceptor.h,
+ * which answers plain HTTP sent to that port with a clear 400 instead of
+ * a failed handshake.
  */
 #ifndef SIM_HTTPD_H
 #define SIM_HTTPD_H
@@ -21,8 +26,8 @@ struct httpd;
 
 /*
  * Starts listening on cfg.bind:cfg.port (port 0: any free port) and fills
- * sim->base_url. NULL (err set) on failure. Caller stops it with
- * httpd_stop().
+ * sim->base_url (http:// or https://). NULL (err set) on failure. Caller
+ * stops it with httpd_stop().
  */
 struct httpd *httpd_start(struct sim *sim, struct sf_err *err);
 /* Stops accepting, finishes the connection thread, frees. */

@@ -380,11 +380,22 @@ static void
 do_delete(struct ingest_ctx *c, struct row *w)
 {
     struct record *r = find_by_id(c, w, "a delete");
+    char msg[160];
 
     if (r == NULL)
         return;
+    if (schema_refusal(c->obj, OBJ_DELETABLE, msg, sizeof(msg)) == -1) {
+        row_fail(w, VERDICT_ERROR, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", NULL,
+                 "%s", msg);
+        return;
+    }
     person_delete_contact(c->sim, c->obj, r);
-    store_delete(c->sim->store, r);
+    /* hardDelete skips the recycle bin (the Person Account's contact
+     * still goes there: UNCONFIRMED). */
+    if (c->job->op == BULK_HARD_DELETE)
+        store_delete(c->sim->store, r);
+    else
+        store_recycle(c->sim->store, r, sim_now(c->sim));
     w->row = BULK_ROW_DONE;
     w->verdict = VERDICT_DELETED;
 }

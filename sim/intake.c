@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "objects_custom.h"
 #include "org.h"
 #include "person.h"
 #include "rules.h"
@@ -261,6 +262,37 @@ check_length(struct ctx *c, const struct field_def *f, const char **v,
 }
 
 /* API sources: an id in 15 or 18 characters, stored in 18. */
+/*
+ * A custom lookup must name a record of the object it refers to: another
+ * object's id is FIELD_INTEGRITY_EXCEPTION, an id of no record
+ * INVALID_CROSS_REFERENCE_KEY, one in the recycle bin ENTITY_IS_DELETED.
+ */
+static int
+check_reference(struct ctx *c, const struct field_def *f, const char *v,
+                const char *id15)
+{
+    const struct record *r = store_get_any(c->sim->store, id15);
+    const struct object_def *to =
+        schema_object(c->sim->schema, f->reference_to[0]);
+
+    if (to == NULL || strncmp(id15, to->prefix, 3) != 0) {
+        add_error(c, VERDICT_ERROR, "FIELD_INTEGRITY_EXCEPTION", f->name,
+                  "%s: id value of incorrect type: %s", f->label, v);
+        return -1;
+    }
+    if (r == NULL || r->object != to->store_index) {
+        add_error(c, VERDICT_ERROR, "INVALID_CROSS_REFERENCE_KEY", f->name,
+                  "invalid cross reference id");
+        return -1;
+    }
+    if (r->deleted) {
+        add_error(c, VERDICT_ERROR, "ENTITY_IS_DELETED", f->name,
+                  "entity is deleted");
+        return -1;
+    }
+    return 0;
+}
+
 static int
 convert_id(struct ctx *c, const struct field_def *f, const char *v, size_t len)
 {
@@ -271,6 +303,9 @@ convert_id(struct ctx *c, const struct field_def *f, const char *v, size_t len)
                   "%s: id value of incorrect type: %s", f->label, v);
         return -1;
     }
+    if ((f->flags & FIELD_CUSTOM) && f->reference_to[0] != NULL &&
+        check_reference(c, f, v, id15) == -1)
+        return -1;
     sfid_to18(id15, id18);
     fieldvals_set(&c->out, f->interned, keep(c, xstrdup(id18)), SFID_LEN18);
     return 0;
@@ -461,7 +496,15 @@ apply_defaults(struct ctx *c)
 {
     const struct org_user *owner =
         c->sim->org->nusers > 0 ? &c->sim->org->users[0] : NULL;
+    const struct field_def *an = objects_autonumber_field(c->obj);
+    char number[128];
     size_t i;
+
+    if (an != NULL) {
+        objects_autonumber(c->obj, an, c->sim->store, number, sizeof(number));
+        fieldvals_set(&c->out, an->interned, keep(c, xstrdup(number)),
+                      strlen(number));
+    }
 
     for (i = 0; i < c->obj->nfields; i++) {
         const struct field_def *f = &c->obj->fields[i];
@@ -666,6 +709,17 @@ static int
 check(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
 {
     json_t *err = NULL;
+    char msg[160];
+
+    /* Objects the org file makes (User, Profile, Organization), whatever
+     * the batch call that names them. */
+    if (schema_refusal(c->obj,
+                       c->existing == NULL ? OBJ_CREATEABLE : OBJ_UPDATEABLE,
+                       msg, sizeof(msg)) == -1) {
+        add_error(c, VERDICT_ERROR, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
+                  NULL, "%s", msg);
+        return -1;
+    }
 
     if (person_kind(c->sim, c->obj, fv, c->existing, &c->kind, &err) == -1) {
         add_error_json(c, VERDICT_ERROR, err);

@@ -15,14 +15,28 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jentry.h"
+#include "leadval.h"
 #include "log.h"
 #include "timefmt.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
+/*
+ * A kept entry: its text as served, and what a query looks at without
+ * reading it again (journal_view). method and path follow the text in
+ * the same block.
+ */
 struct jslot {
     uint64_t seq;
-    char *json; /* owned, NUL-terminated */
-    size_t len;
+    char *json;        /* owned: the text, NUL, method, NUL, path, NUL */
+    uint32_t len;      /* of the text */
+    uint32_t path_off; /* where the path starts in the block */
+    uint64_t ref_seq;
+    uint64_t bloom; /* the lead values' hashes (journal_view) */
+    uint16_t status;
+    uint8_t verdict;
+    uint8_t event;
 };
 
 struct journal {
@@ -47,6 +61,18 @@ const char *
 verdict_name(enum verdict v)
 {
     return v < VERDICT_COUNT ? verdict_names[v] : "none";
+}
+
+int
+verdict_parse(const char *name, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < VERDICT_COUNT; i++)
+        if (strlen(verdict_names[i]) == len &&
+            memcmp(verdict_names[i], name, len) == 0)
+            return (int)i;
+    return -1;
 }
 
 struct journal *
@@ -105,7 +131,12 @@ journal_last_seq(const struct journal *j)
     return j->next_seq - 1;
 }
 
-/* Entries are serialised by hand: this runs for every request. */
+/*
+ * Entries are serialised by hand: this runs for every request. Strings
+ * are escaped exactly as jansson's compact dump escapes them, and bytes
+ * that are not UTF-8 become U+FFFD, so that an entry is valid JSON and
+ * reads back (a state file, journal_restore()) to the same bytes.
+ */
 static void
 put_key(struct buf *b, const char *key)
 {
@@ -115,14 +146,59 @@ put_key(struct buf *b, const char *key)
 }
 
 static void
+escape_utf8(struct buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    static const char shortform[] = "btn\0fr"; /* \b..\r; '\0': none */
+    size_t i, start = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[6] = {'\\', 'u', '0', '0', 0, 0};
+        size_t elen = 6;
+
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        buf_append(b, s + start, i - start);
+        start = i + 1;
+        if (c == '"' || c == '\\') {
+            esc[1] = (char)c;
+            elen = 2;
+        } else if (c >= '\b' && c <= '\r' && shortform[c - '\b'] != '\0') {
+            esc[1] = shortform[c - '\b'];
+            elen = 2;
+        } else {
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+        }
+        buf_append(b, esc, elen);
+    }
+    buf_append(b, s + start, n - start);
+}
+
+static void
+put_text(struct buf *b, const char *s, size_t n)
+{
+    char *fixed;
+
+    buf_putc(b, '"');
+    if (utf8_valid(s, n)) {
+        escape_utf8(b, s, n);
+    } else {
+        fixed = xmalloc(3 * n + 1);
+        escape_utf8(b, fixed, utf8_fix(s, n, fixed, NULL));
+        free(fixed);
+    }
+    buf_putc(b, '"');
+}
+
+static void
 put_str(struct buf *b, const char *key, const char *v)
 {
     if (v == NULL)
         return;
     put_key(b, key);
-    buf_putc(b, '"');
-    buf_json_escape(b, v, strlen(v));
-    buf_putc(b, '"');
+    put_text(b, v, strlen(v));
 }
 
 /* RFC 3339 with milliseconds; the seconds part is formatted once a second. */
@@ -162,16 +238,12 @@ put_fields(struct journal *j, struct buf *b, const struct journal_entry *e)
         before = b->len;
         if (i > 0)
             buf_putc(b, ',');
-        buf_putc(b, '"');
-        buf_json_escape(b, f->name, strlen(f->name));
-        buf_puts(b, "\":");
-        if (f->value == NULL) {
+        put_text(b, f->name, strlen(f->name));
+        buf_putc(b, ':');
+        if (f->value == NULL)
             buf_puts(b, "null");
-        } else {
-            buf_putc(b, '"');
-            buf_json_escape(b, f->value, strlen(f->value));
-            buf_putc(b, '"');
-        }
+        else
+            put_text(b, f->value, strlen(f->value));
         if (b->len - start > j->body_max) {
             b->len = before;
             b->data[b->len] = '\0';
@@ -237,9 +309,7 @@ serialise_rest(struct journal *j, struct buf *b, const struct journal_entry *e,
         if (body_len > j->body_max)
             body_len = j->body_max;
         put_key(b, "body");
-        buf_putc(b, '"');
-        buf_json_escape(b, e->body, body_len);
-        buf_putc(b, '"');
+        put_text(b, e->body, body_len);
         put_key(b, "body_bytes");
         buf_put_uint(b, e->body_bytes ? e->body_bytes : e->body_len);
         put_key(b, "body_truncated");
@@ -291,35 +361,7 @@ write_line(struct journal *j)
     j->scratch.data[j->scratch.len] = '\0';
 }
 
-/* Keeps the entry in j->scratch as number seq: the file, then the ring. */
-static void
-keep_entry(struct journal *j, uint64_t seq)
-{
-    struct jslot *s;
-
-    if (j->fd != -1)
-        write_line(j);
-    if (j->n == j->ring_size) {
-        free(j->ring[j->start].json);
-        j->start = (j->start + 1) % j->ring_size;
-        j->n--;
-    }
-    s = &j->ring[(j->start + j->n) % j->ring_size];
-    s->seq = seq;
-    s->json = xmemdup0(j->scratch.data, j->scratch.len);
-    s->len = j->scratch.len;
-    j->n++;
-}
-
-uint64_t
-journal_add(struct journal *j, const struct journal_entry *e)
-{
-    uint64_t seq = j->next_seq++;
-
-    serialise(j, seq, e);
-    keep_entry(j, seq);
-    return seq;
-}
+static void keep_entry(struct journal *j, uint64_t seq);
 
 /* --- entries of a batch --------------------------------------------------- */
 
@@ -435,16 +477,6 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
     journal_batch_free(b);
 }
 
-void
-journal_cursor_init(const struct journal *j, struct journal_cursor *c,
-                    uint64_t since, uint64_t limit)
-{
-    c->next = since < UINT64_MAX ? since + 1 : UINT64_MAX;
-    c->last = j->next_seq - 1;
-    c->left = limit;
-    memset(&c->arr, 0, sizeof(c->arr));
-}
-
 /* The kept entry with sequence number seq, or NULL. The ring holds the
  * consecutive numbers next_seq - n .. next_seq - 1. */
 static const struct jslot *
@@ -457,26 +489,285 @@ slot_of(const struct journal *j, uint64_t seq)
     return &j->ring[(j->start + (size_t)(seq - first)) % j->ring_size];
 }
 
+/* --- what a query sees of an entry ---------------------------------------- */
+
+struct meta {
+    const char *method, *path; /* raw JSON strings, or NULL */
+    size_t mlen, plen;
+    int64_t status;
+    int verdict, event;
+    uint64_t ref_seq, bloom;
+};
+
+static int
+key_is(const char *key, size_t klen, const char *name)
+{
+    return klen == strlen(name) && memcmp(key, name, klen) == 0;
+}
+
+static uint64_t
+raw_number(const char *v, size_t n)
+{
+    uint64_t x = 0;
+    size_t i;
+
+    for (i = 0; i < n && v[i] >= '0' && v[i] <= '9' && x < UINT64_MAX / 10; i++)
+        x = x * 10 + (uint64_t)(v[i] - '0');
+    return x;
+}
+
+static int
+meta_member(const char *key, size_t klen, const char *val, size_t vlen,
+            void *arg)
+{
+    struct meta *m = arg;
+    char *s;
+
+    if (key_is(key, klen, "method")) {
+        m->method = val;
+        m->mlen = vlen;
+    } else if (key_is(key, klen, "path")) {
+        m->path = val;
+        m->plen = vlen;
+    } else if (key_is(key, klen, "status")) {
+        m->status = (int64_t)raw_number(val, vlen);
+    } else if (key_is(key, klen, "ref_seq")) {
+        m->ref_seq = raw_number(val, vlen);
+    } else if (key_is(key, klen, "kind")) {
+        m->event = vlen == 7 && memcmp(val, "\"event\"", 7) == 0;
+    } else if (key_is(key, klen, "verdict")) {
+        s = jentry_string(val, vlen, NULL);
+        m->verdict = verdict_parse(s, strlen(s));
+        free(s);
+    }
+    return 0;
+}
+
+static int
+bloom_value(const char *v, size_t len, void *arg)
+{
+    uint64_t h = leadval_hash(v, len), *bloom = arg;
+
+    *bloom |= 1ULL << (h & 63) | 1ULL << ((h >> 6) & 63);
+    return 0;
+}
+
+uint64_t
+journal_lead_bits(const char *value, size_t len)
+{
+    uint64_t bits = 0;
+
+    bloom_value(value, len, &bits);
+    return bits;
+}
+
+/* Appends the decoded raw string v (or nothing) and a NUL to b. */
+static void
+put_decoded(struct buf *b, const char *v, size_t vlen)
+{
+    size_t n = 0;
+    char *s = v != NULL ? jentry_string(v, vlen, &n) : NULL;
+
+    if (s != NULL)
+        buf_append(b, s, n);
+    buf_putc(b, '\0');
+    free(s);
+}
+
+/* Keeps text as entry seq (the next number): the ring's slot, with what a
+ * query looks at. */
+static void
+keep_text(struct journal *j, uint64_t seq, const char *text, size_t len)
+{
+    struct meta m = {.verdict = VERDICT_NONE};
+    const struct jslot *ref;
+    struct jslot *s;
+    struct buf block;
+
+    jentry_each(text, len, meta_member, &m);
+    jentry_values(text, len, bloom_value, &m.bloom);
+    /* An event (a queued post created later) is found by its request's
+     * values too. */
+    if (m.event && (ref = slot_of(j, m.ref_seq)) != NULL)
+        m.bloom |= ref->bloom;
+    buf_init(&block, SIZE_MAX / 2);
+    buf_append(&block, text, len);
+    buf_putc(&block, '\0');
+    put_decoded(&block, m.method, m.mlen);
+    if (j->n == j->ring_size) {
+        free(j->ring[j->start].json);
+        j->start = (j->start + 1) % j->ring_size;
+        j->n--;
+    }
+    s = &j->ring[(j->start + j->n) % j->ring_size];
+    s->seq = seq;
+    s->len = (uint32_t)len;
+    s->path_off = (uint32_t)block.len;
+    put_decoded(&block, m.path, m.plen);
+    s->json = buf_steal(&block, NULL);
+    s->ref_seq = m.ref_seq;
+    s->bloom = m.bloom;
+    s->status = m.status > 0 && m.status < 1000 ? (uint16_t)m.status : 0;
+    s->verdict = (uint8_t)(m.verdict >= 0 ? m.verdict : VERDICT_NONE);
+    s->event = (uint8_t)m.event;
+    j->n++;
+    j->next_seq = seq + 1;
+}
+
+/* Keeps the entry in j->scratch as number seq: the file, then the ring. */
+static void
+keep_entry(struct journal *j, uint64_t seq)
+{
+    if (j->fd != -1)
+        write_line(j);
+    keep_text(j, seq, j->scratch.data, j->scratch.len);
+}
+
+uint64_t
+journal_add(struct journal *j, const struct journal_entry *e)
+{
+    uint64_t seq = j->next_seq;
+
+    serialise(j, seq, e);
+    keep_entry(j, seq);
+    return seq;
+}
+
+int
+journal_view(const struct journal *j, uint64_t seq, struct journal_view *v)
+{
+    const struct jslot *s = slot_of(j, seq);
+
+    if (s == NULL)
+        return -1;
+    v->seq = s->seq;
+    v->ref_seq = s->ref_seq;
+    v->json = s->json;
+    v->len = s->len;
+    v->method = s->json + s->len + 1;
+    v->path = s->json + s->path_off;
+    v->status = s->status;
+    v->verdict = (enum verdict)s->verdict;
+    v->event = s->event;
+    v->lead_bits = s->bloom;
+    return 0;
+}
+
+uint64_t
+journal_first_seq(const struct journal *j)
+{
+    return j->next_seq - j->n;
+}
+
+/* --- reading a few at a time ---------------------------------------------- */
+
+void
+journal_cursor_init(const struct journal *j, struct journal_cursor *c,
+                    uint64_t since, uint64_t limit)
+{
+    memset(c, 0, sizeof(*c));
+    c->lo = since < UINT64_MAX ? since + 1 : UINT64_MAX;
+    c->hi = j->next_seq - 1;
+    c->next = c->lo;
+    c->left = limit;
+}
+
+void
+journal_cursor_newest_first(struct journal_cursor *c)
+{
+    c->desc = 1;
+    c->next = c->hi;
+}
+
+void
+journal_cursor_filter(struct journal_cursor *c, journal_filter_fn *fn,
+                      void *arg)
+{
+    c->filter = fn;
+    c->filter_arg = arg;
+}
+
+/* Whether the cursor has numbers left to look at (entries pushed out of
+ * the ring meanwhile are skipped: oldest first, they come first; newest
+ * first, they end the walk). */
+static int
+cursor_more(const struct journal *j, struct journal_cursor *c)
+{
+    uint64_t first = journal_first_seq(j);
+
+    if (c->left == 0 || c->lo > c->hi)
+        return 0;
+    if (!c->desc) {
+        if (c->next < first)
+            c->next = first;
+        return c->next <= c->hi;
+    }
+    return c->next >= c->lo && c->next >= first && c->next != 0;
+}
+
 int
 journal_stream(const struct journal *j, struct journal_cursor *c,
                struct buf *out, size_t max)
 {
-    uint64_t first = j->next_seq - j->n;
-    const struct jslot *s;
+    struct journal_view v;
     size_t start;
+    uint64_t seq;
 
     start = buf_array_open(&c->arr, out);
-    if (c->next < first)
-        c->next = first; /* pushed out or cleared since the last piece */
-    while (c->left > 0 && c->next <= c->last && out->len - start < max) {
-        if ((s = slot_of(j, c->next++)) == NULL)
+    while (cursor_more(j, c) && out->len - start < max) {
+        seq = c->desc ? c->next-- : c->next++;
+        if (journal_view(j, seq, &v) == -1)
             break;
+        if (c->filter != NULL && !c->filter(j, &v, c->filter_arg))
+            continue;
         buf_array_sep(&c->arr, out);
-        buf_append(out, s->json, s->len);
+        buf_append(out, v.json, v.len);
         c->left--;
     }
-    if (c->left > 0 && c->next <= c->last && slot_of(j, c->next) != NULL)
+    if (cursor_more(j, c))
         return 1;
     buf_putc(out, ']');
     return 0;
+}
+
+/* --- restoring ------------------------------------------------------------ */
+
+int
+journal_restore(struct journal *j, uint64_t seq, const char *text, size_t len)
+{
+    /* The ring holds consecutive numbers: the first entry restored may
+     * start anywhere ahead, the others follow it. */
+    if (seq == 0 || seq == UINT64_MAX || seq < j->next_seq ||
+        (j->n > 0 && seq != j->next_seq) || len > UINT32_MAX)
+        return -1;
+    keep_text(j, seq, text, len);
+    return 0;
+}
+
+int
+journal_set_next_seq(struct journal *j, uint64_t next)
+{
+    if (next < j->next_seq || next == 0)
+        return -1;
+    if (next > j->next_seq)
+        journal_clear(j);
+    j->next_seq = next;
+    return 0;
+}
+
+void
+journal_take(struct journal *to, struct journal *from)
+{
+    struct jslot *ring = to->ring;
+    size_t ring_size = to->ring_size;
+
+    journal_clear(to);
+    to->ring = from->ring;
+    to->ring_size = from->ring_size;
+    to->start = from->start;
+    to->n = from->n;
+    to->next_seq = from->next_seq;
+    from->ring = ring;
+    from->ring_size = ring_size;
+    from->start = from->n = 0;
 }

@@ -69,6 +69,8 @@ enum verdict {
 };
 
 const char *verdict_name(enum verdict v);
+/* The verdict named name[0..len), or -1. */
+int verdict_parse(const char *name, size_t len);
 
 /*
  * One entry as handed to journal_add(); every string is borrowed and may be
@@ -114,21 +116,60 @@ void journal_free(struct journal *j);
 /* Copies e; returns the entry's sequence number (from 1, never reused). */
 uint64_t journal_add(struct journal *j, const struct journal_entry *e);
 /*
+ * One kept entry as a query sees it, without reading its text again:
+ * borrowed from the journal, valid until the next entry is added or the
+ * journal is cleared.
+ */
+struct journal_view {
+    uint64_t seq, ref_seq; /* ref_seq: an event's request, else 0 */
+    const char *json;      /* the entry as served */
+    size_t len;
+    const char *method, *path; /* "" when the entry has none */
+    int status;                /* 0 when none */
+    enum verdict verdict;
+    int event; /* kind "event" */
+    /* Two bits per lead value of the entry (jentry_values()) and of the
+     * request an event stems from: a value whose journal_lead_bits() are
+     * not all set here is not in the entry. */
+    uint64_t lead_bits;
+};
+
+/* Fills v for entry seq; -1 when it is not kept (any more). */
+int journal_view(const struct journal *j, uint64_t seq, struct journal_view *v);
+/* The bits a lead value sets in journal_view's lead_bits. */
+uint64_t journal_lead_bits(const char *value, size_t len);
+/* The oldest kept entry's number (journal_last_seq() + 1 when none). */
+uint64_t journal_first_seq(const struct journal *j);
+
+/*
  * Reading the kept entries a few at a time (GET /__sim/journal streams
- * them): a cursor starts after since, takes at most limit entries, and
- * ends with the newest entry at the time it started. Entries pushed out of
+ * them): a cursor looks at the numbers after since up to the newest entry
+ * at the time it started, oldest first (or newest first), takes at most
+ * limit entries, and only those its filter accepts. Entries pushed out of
  * the ring or cleared meanwhile are skipped.
  */
+typedef int journal_filter_fn(const struct journal *j,
+                              const struct journal_view *v, void *arg);
+
 struct journal_cursor {
-    uint64_t next, last; /* sequence numbers */
-    uint64_t left;       /* entries still allowed */
+    uint64_t lo, hi, next; /* sequence numbers */
+    uint64_t left;         /* entries still allowed */
+    int desc;
+    journal_filter_fn *filter; /* NULL: every entry */
+    void *filter_arg;          /* borrowed */
     struct buf_array arr;
 };
 
 void journal_cursor_init(const struct journal *j, struct journal_cursor *c,
                          uint64_t since, uint64_t limit);
+/* Newest first (call right after journal_cursor_init()). */
+void journal_cursor_newest_first(struct journal_cursor *c);
+/* Only entries fn accepts (arg borrowed for the cursor's life). */
+void journal_cursor_filter(struct journal_cursor *c, journal_filter_fn *fn,
+                           void *arg);
 /* Appends the next entries of the JSON array (its '[' first, its ']' last)
- * to out, about max bytes; 1 while more follow, 0 once the ']' is out. */
+ * to out, about max bytes; 1 while more may follow, 0 once the ']' is
+ * out. */
 int journal_stream(const struct journal *j, struct journal_cursor *c,
                    struct buf *out, size_t max);
 /* Forgets the kept entries (sequence numbers keep counting). */
@@ -177,5 +218,20 @@ void journal_batch_roll_back(struct journal_batch *b, size_t from);
  */
 void journal_batch_commit(struct journal *j, struct journal_batch *b,
                           uint64_t top_seq);
+
+/*
+ * Restoring a journal (a state file, snapshot.h). journal_restore() keeps
+ * text (a JSON object as GET /__sim/journal serves it, copied) as entry
+ * seq, without writing it to the file: the first one restored may have
+ * any number not below the next, the others must follow it one by one
+ * (-1 otherwise). journal_set_next_seq() sets the number the next entry
+ * gets (not below the next; forgets the kept entries when above it).
+ * journal_take() moves from's entries and numbering into to (its own
+ * are forgotten; to keeps its file and sizes).
+ */
+int journal_restore(struct journal *j, uint64_t seq, const char *text,
+                    size_t len);
+int journal_set_next_seq(struct journal *j, uint64_t next);
+void journal_take(struct journal *to, struct journal *from);
 
 #endif

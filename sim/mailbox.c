@@ -82,7 +82,8 @@ mailbox_count(const struct mailbox *m, const char *kind)
     size_t i, n = 0;
 
     for (i = 0; i < m->n; i++)
-        if (strcmp(m->ring[(m->start + i) % MAILBOX_MAX].kind, kind) == 0)
+        if (kind == NULL ||
+            strcmp(m->ring[(m->start + i) % MAILBOX_MAX].kind, kind) == 0)
             n++;
     return n;
 }
@@ -136,5 +137,69 @@ mailbox_stream(const struct mailbox *m, struct mailbox_cursor *c,
     if (c->left > 0 && c->next < c->end && c->next < m->added)
         return 1;
     buf_putc(out, ']');
+    return 0;
+}
+
+/* --- state files -----------------------------------------------------------
+ */
+
+uint64_t
+mailbox_added(const struct mailbox *m)
+{
+    return m->added;
+}
+
+static int
+mail_from_json(struct mailbox *m, json_t *x, struct conf *c, const char *path)
+{
+    static const char *const keys[] = {"time",    "kind", "to",
+                                       "subject", "body", NULL};
+    const char *when, *kind, *to, *subject, *body;
+    char sub[CONF_PATH_MAX];
+    int64_t ms;
+
+    if (!json_is_object(x))
+        return conf_error(c, path, "must be an object");
+    if (conf_check_keys(c, x, path, keys) == -1 ||
+        conf_string(c, x, path, "time", NULL, &when) == -1 ||
+        conf_string(c, x, path, "kind", "", &kind) == -1 ||
+        conf_string(c, x, path, "to", "", &to) == -1 ||
+        conf_string(c, x, path, "subject", "", &subject) == -1 ||
+        conf_string(c, x, path, "body", "", &body) == -1)
+        return -1;
+    if (when == NULL || timefmt_parse(when, &ms) == -1)
+        return conf_error(c, conf_join(sub, sizeof(sub), path, "time"),
+                          "must be an RFC 3339 date-time");
+    mailbox_add(m, ms, kind, to, subject, body);
+    return 0;
+}
+
+int
+mailbox_from_json(struct mailbox *m, json_t *j, struct conf *c,
+                  const char *path)
+{
+    static const char *const keys[] = {"added", "messages", NULL};
+    char sub[CONF_PATH_MAX], list[CONF_PATH_MAX];
+    json_t *msgs, *x;
+    int64_t added;
+    size_t i, n;
+
+    if (!json_is_object(j))
+        return conf_error(c, path, "must be an object");
+    if (conf_check_keys(c, j, path, keys) == -1 ||
+        conf_int(c, j, path, "added", 0, INT64_MAX, 0, &added) == -1 ||
+        conf_array(c, j, path, "messages", &msgs) == -1)
+        return -1;
+    n = json_array_size(msgs);
+    if ((uint64_t)added < n)
+        return conf_error(c, conf_join(sub, sizeof(sub), path, "added"),
+                          "fewer than the messages listed");
+    conf_join(list, sizeof(list), path, "messages");
+    json_array_foreach(msgs, i, x) {
+        if (mail_from_json(m, x, c, conf_index(sub, sizeof(sub), list, i)) ==
+            -1)
+            return -1;
+    }
+    m->added = (uint64_t)added;
     return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "conf.h"
 
 #define MAILBOX_MAX 10000
 
@@ -26,6 +27,7 @@ void mailbox_clear(struct mailbox *m);
 /* Copies every string. kind is a stable machine-readable tag. */
 void mailbox_add(struct mailbox *m, int64_t time_ms, const char *kind,
                  const char *to, const char *subject, const char *body);
+/* Messages kept of kind (NULL: of any kind). */
 size_t mailbox_count(const struct mailbox *m, const char *kind);
 /*
  * The messages as a JSON array of {time, kind, to, subject, body}, oldest
@@ -46,5 +48,16 @@ void mailbox_cursor_init(const struct mailbox *m, struct mailbox_cursor *c,
  * more follow, 0 once its ']' is out. */
 int mailbox_stream(const struct mailbox *m, struct mailbox_cursor *c,
                    struct buf *out, size_t max);
+
+/*
+ * The state file's "mail" (snapshot.h): {"added": messages ever added,
+ * "messages": the array mailbox_stream() writes}. mailbox_added() is the
+ * first; mailbox_from_json() reads the whole object back into m (empty;
+ * the newest MAILBOX_MAX messages are kept), -1 with the error located at
+ * path.
+ */
+uint64_t mailbox_added(const struct mailbox *m);
+int mailbox_from_json(struct mailbox *m, json_t *j, struct conf *c,
+                      const char *path);
 
 #endif

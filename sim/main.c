@@ -18,6 +18,8 @@
 #include "org.h"
 #include "parse.h"
 #include "sim.h"
+#include "snapshot.h"
+#include "tls.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -40,6 +42,13 @@ enum opt_id {
     OPT_ORG_METADATA,
     OPT_IMPORT_METADATA,
     OPT_STRICT,
+    OPT_STATE,
+    OPT_MAX_STATE,
+    OPT_REQUEST_TIMEOUT,
+    OPT_TLS,
+    OPT_TLS_CERT,
+    OPT_TLS_KEY,
+    OPT_TLS_CA_OUT,
 };
 
 /* What the metadata options ask for (README "Load a customer's metadata"). */
@@ -47,6 +56,17 @@ struct md_args {
     const char *dir;
     int print; /* --import-metadata: print the org JSON and exit */
     int strict;
+};
+
+/* What main() does besides serving, where HTTPS comes from and the
+ * customer metadata it loads. */
+struct run_opts {
+    int check;
+    int tls;                   /* --tls, or implied by --tls-cert */
+    const char *tls_cert_file; /* --tls-cert */
+    const char *tls_key_file;  /* --tls-key */
+    const char *tls_ca_out;    /* --tls-ca-out */
+    struct md_args md;
 };
 
 static const struct {
@@ -62,6 +82,18 @@ static const struct {
     {{"allow-host", required_argument, NULL, OPT_ALLOW_HOST},
      "NAME",
      "also let Host NAME reach the admin API (repeatable; * for any)"},
+    {{"tls", no_argument, NULL, OPT_TLS},
+     NULL,
+     "serve HTTPS with a certificate made at start"},
+    {{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+     "FILE",
+     "serve HTTPS with this PEM certificate (chain)"},
+    {{"tls-key", required_argument, NULL, OPT_TLS_KEY},
+     "FILE",
+     "... and this PEM private key"},
+    {{"tls-ca-out", required_argument, NULL, OPT_TLS_CA_OUT},
+     "FILE",
+     "write the certificate clients should trust to FILE"},
     {{"org", required_argument, NULL, OPT_ORG},
      "FILE",
      "org config (default: the built-in default org)"},
@@ -86,6 +118,16 @@ static const struct {
     {{"max-body", required_argument, NULL, OPT_MAX_BODY},
      "BYTES",
      "largest request body accepted; larger gets 413 (default 1048576)"},
+    {{"state", required_argument, NULL, OPT_STATE},
+     "FILE",
+     "restore a state file (GET /__sim/state) before serving"},
+    {{"max-state", required_argument, NULL, OPT_MAX_STATE},
+     "BYTES",
+     "largest state file read (default 268435456)"},
+    {{"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
+     "SECS",
+     "a request's head, then its body, must come within SECS (default "
+     "30; 0: no limit)"},
     {{"seed", required_argument, NULL, OPT_SEED},
      "N",
      "derive IDs and tokens from N, for reproducible runs"},
@@ -116,7 +158,7 @@ usage(FILE *fp)
     }
     fprintf(fp,
             "\nOnce listening it prints: sfsim listening on "
-            "http://HOST:PORT\n"
+            "http://HOST:PORT\n(https:// with --tls or --tls-cert).\n"
             "The admin API is under http://HOST:PORT/__sim/ (clock, tokens,\n"
             "records, journal, faults, org, reset, ...).\n"
             "See sfsim(1) for the endpoints and the admin API, sfsim-org(5)\n"
@@ -182,10 +224,60 @@ metadata_arg(struct md_args *md, const char *dir, int print)
     return 0;
 }
 
+/* The TLS options together: 0, or 2 after saying what is wrong. */
+static int
+check_tls_args(struct run_opts *run)
+{
+    if ((run->tls_cert_file == NULL) != (run->tls_key_file == NULL)) {
+        log_warnx("--tls-cert and --tls-key go together");
+        return 2;
+    }
+    if (run->tls_cert_file != NULL)
+        run->tls = 1;
+    if (run->tls_ca_out != NULL && !run->tls) {
+        log_warnx("--tls-ca-out needs --tls (or --tls-cert and --tls-key)");
+        return 2;
+    }
+    return 0;
+}
+
+/*
+ * The certificate and key to serve HTTPS with, into creds and cfg: made
+ * now for the loopback names, the --bind address and the --allow-host
+ * names, or read from the user's files. 0, or the exit status.
+ */
+static int
+setup_tls(const struct run_opts *run, struct sim_config *cfg,
+          struct tls_creds *creds)
+{
+    const char *names[ALLOW_HOST_MAX + 1];
+    struct sf_err err;
+    size_t n = 0, i;
+
+    err_clear(&err);
+    if (run->tls_cert_file != NULL) {
+        if (tls_load(run->tls_cert_file, run->tls_key_file, creds, &err) ==
+            -1) {
+            log_warnx("%s", err.msg);
+            return 2;
+        }
+    } else {
+        names[n++] = cfg->bind;
+        for (i = 0; i < cfg->nallow_hosts; i++)
+            names[n++] = cfg->allow_hosts[i];
+        if (tls_generate(names, n, creds, &err) == -1) {
+            log_warnx("%s", err.msg);
+            return 1;
+        }
+    }
+    cfg->tls_cert_pem = creds->cert_pem;
+    cfg->tls_key_pem = creds->key_pem;
+    return 0;
+}
+
 /* Returns 0, or the exit status for an early exit (+100 for success). */
 static int
-parse_args(int argc, char **argv, struct sim_config *cfg, int *check,
-           struct md_args *md)
+parse_args(int argc, char **argv, struct sim_config *cfg, struct run_opts *run)
 {
     struct option longopts[NOPTIONS + 1];
     uint64_t v;
@@ -224,18 +316,33 @@ parse_args(int argc, char **argv, struct sim_config *cfg, int *check,
                          &cfg->max_body) == -1)
                 return 2;
             break;
+        case OPT_STATE: cfg->state_file = optarg; break;
+        case OPT_MAX_STATE:
+            if (size_arg("max-state", optarg, 1024, 1ULL << 32,
+                         &cfg->max_state) == -1)
+                return 2;
+            break;
+        case OPT_REQUEST_TIMEOUT:
+            if (number_arg("request-timeout", optarg, 3600, &v) == -1)
+                return 2;
+            cfg->deadline_s = (unsigned)v;
+            break;
         case OPT_SEED:
             if (number_arg("seed", optarg, UINT64_MAX, &cfg->seed) == -1)
                 return 2;
             cfg->has_seed = 1;
             break;
-        case OPT_CHECK: *check = 1; break;
+        case OPT_CHECK: run->check = 1; break;
+        case OPT_TLS: run->tls = 1; break;
+        case OPT_TLS_CERT: run->tls_cert_file = optarg; break;
+        case OPT_TLS_KEY: run->tls_key_file = optarg; break;
+        case OPT_TLS_CA_OUT: run->tls_ca_out = optarg; break;
         case OPT_ORG_METADATA:
         case OPT_IMPORT_METADATA:
-            if (metadata_arg(md, optarg, c == OPT_IMPORT_METADATA) == -1)
+            if (metadata_arg(&run->md, optarg, c == OPT_IMPORT_METADATA) == -1)
                 return 2;
             break;
-        case OPT_STRICT: md->strict = 1; break;
+        case OPT_STRICT: run->md.strict = 1; break;
         case OPT_VERBOSE: cfg->verbose++; break;
         case OPT_VERSION: printf("sfsim %s\n", SFSIM_VERSION); return 100;
         case OPT_HELP: usage(stdout); return 100;
@@ -246,11 +353,11 @@ parse_args(int argc, char **argv, struct sim_config *cfg, int *check,
         log_warnx("unexpected argument \"%s\"", argv[optind]);
         return 2;
     }
-    if (md->strict && md->dir == NULL) {
+    if (run->md.strict && run->md.dir == NULL) {
         log_warnx("--strict goes with --org-metadata or --import-metadata");
         return 2;
     }
-    return 0;
+    return check_tls_args(run);
 }
 
 /*
@@ -313,8 +420,29 @@ print_org(const struct org *org)
     return 0;
 }
 
+/* --state: the file restored, and what it could not bring back said. */
 static int
-serve(struct sim *sim)
+restore(struct sim *sim, const struct sim_config *cfg)
+{
+    struct sf_err err;
+    json_t *notes = NULL, *n;
+    size_t i;
+
+    err_clear(&err);
+    if (snapshot_load_file(sim, cfg->state_file, cfg->max_state, &notes,
+                           &err) == -1) {
+        log_warnx("%s", err.msg);
+        return -1;
+    }
+    json_array_foreach(notes, i, n) {
+        log_warnx("%s: %s", cfg->state_file, json_string_value(n));
+    }
+    json_decref(notes);
+    return 0;
+}
+
+static int
+serve(struct sim *sim, const char *ca_out)
 {
     struct httpd *h;
     struct sf_err err;
@@ -330,6 +458,14 @@ serve(struct sim *sim)
     err_clear(&err);
     if ((h = httpd_start(sim, &err)) == NULL) {
         log_warnx("%s", err.msg);
+        return 1;
+    }
+    /* Written before the ready line, so a client that waits for the line
+     * finds the file whole. */
+    if (ca_out != NULL &&
+        tls_write_cert(sim->cfg.tls_cert_pem, ca_out, &err) == -1) {
+        log_warnx("%s", err.msg);
+        httpd_stop(h);
         return 1;
     }
     if (!guard_is_loopback(sim->cfg.bind))
@@ -357,16 +493,19 @@ main(int argc, char **argv)
         .journal_ring = JOURNAL_DEFAULT_RING,
         .journal_body_max = JOURNAL_DEFAULT_BODY_MAX,
         .max_body = SIM_DEFAULT_MAX_BODY,
+        .max_state = SNAPSHOT_DEFAULT_MAX,
+        .deadline_s = SIM_DEFAULT_DEADLINE_S,
     };
-    struct md_args md = {NULL, 0, 0};
+    struct run_opts run = {0};
+    struct tls_creds creds = {NULL, NULL};
     struct sf_err err;
     struct org *org;
     struct sim *sim;
-    int check = 0, rc;
+    int rc;
 
     log_init(argv[0], 0);
     xjson_init();
-    if ((rc = parse_args(argc, argv, &cfg, &check, &md)) != 0)
+    if ((rc = parse_args(argc, argv, &cfg, &run)) != 0)
         return rc == 100 ? 0 : rc;
     log_init(argv[0], cfg.verbose);
     err_clear(&err);
@@ -375,20 +514,32 @@ main(int argc, char **argv)
         log_warnx("%s", err.msg[0] ? err.msg : "built-in org is invalid");
         return 2;
     }
-    if (md.dir != NULL && (rc = load_metadata(&md, cfg.org_file, &org)) != 0) {
+    if (run.md.dir != NULL &&
+        (rc = load_metadata(&run.md, cfg.org_file, &org)) != 0) {
         org_free(org);
         return rc == 100 ? 0 : rc;
     }
-    if (check) {
+    if (run.check && cfg.state_file == NULL) {
         rc = print_org(org);
+        org_free(org);
+        return rc;
+    }
+    if (run.tls && (rc = setup_tls(&run, &cfg, &creds)) != 0) {
         org_free(org);
         return rc;
     }
     if ((sim = sim_new(&cfg, org, &err)) == NULL) {
         log_warnx("%s", err.msg);
+        tls_creds_free(&creds);
         return 1;
     }
-    rc = serve(sim);
+    if (cfg.state_file != NULL && restore(sim, &cfg) == -1) {
+        sim_free(sim);
+        tls_creds_free(&creds);
+        return 2;
+    }
+    rc = run.check ? print_org(sim->org) : serve(sim, run.tls_ca_out);
     sim_free(sim);
+    tls_creds_free(&creds);
     return rc;
 }

@@ -42,9 +42,9 @@ static const struct {
     {"Percent", "percent", NULL},
     {"Date", "date", NULL},
     {"DateTime", "datetime", NULL},
-    {"Lookup", "reference", NULL},
-    {"MasterDetail", "reference", NULL},
-    {"Hierarchy", "reference", NULL},
+    {"Lookup", "lookup", NULL},
+    {"MasterDetail", "lookup", NULL},
+    {"Hierarchy", "lookup", NULL},
     {"Summary", "number", NULL},
     {"AutoNumber", NULL,
      "an auto-number is numbered by the platform, which the sim does not do"},
@@ -232,8 +232,7 @@ read_sizes(const struct xmlread_node *f, const char *type, json_t *j)
             json_object_set_new(j, "scale", json_integer(v));
     } else if ((v = md_number(f, "length", 1, 131072)) > 0 &&
                strcmp(type, "checkbox") != 0 && strcmp(type, "date") != 0 &&
-               strcmp(type, "datetime") != 0 &&
-               strcmp(type, "reference") != 0) {
+               strcmp(type, "datetime") != 0 && strcmp(type, "lookup") != 0) {
         json_object_set_new(j, "length", json_integer(v));
     }
 }
@@ -311,7 +310,7 @@ field_entry(struct md *m, const char *path, const char *object,
         read_picklist(m, path, f, j, what);
     else
         read_default(m, path, f, j, what);
-    if (strcmp(type, "reference") == 0)
+    if (strcmp(type, "lookup") == 0)
         set_text(j, "reference_to",
                  strcmp(mdtype, "Hierarchy") == 0 ? "User"
                                                   : md_text(f, "referenceTo"));

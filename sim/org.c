@@ -37,19 +37,27 @@ static const char default_org_json[] =
     "                      \"run_as\": \"admin@sfsim.test\"}]\n"
     "}\n";
 
+/* org_type: Organization.OrganizationType, one of the values of its
+ * picklist (Essentials and Performance have none of their own: the
+ * nearest, see the README's fidelity notes). */
 static const struct {
     const char *name;
     int api_enabled;
     int64_t w2l_limit;
     int64_t api_base, api_per_licence;
+    const char *org_type;
 } editions[EDITION_COUNT] = {
-    [EDITION_ESSENTIALS] = {"Essentials", 0, 500, 0, 0},
-    [EDITION_PROFESSIONAL] = {"Professional", 0, 500, 100000, 1000},
-    [EDITION_ENTERPRISE] = {"Enterprise", 1, 500, 100000, 1000},
-    [EDITION_UNLIMITED] = {"Unlimited", 1, 500, 100000, 5000},
+    [EDITION_ESSENTIALS] = {"Essentials", 0, 500, 0, 0, "Base Edition"},
+    [EDITION_PROFESSIONAL] = {"Professional", 0, 500, 100000, 1000,
+                              "Professional Edition"},
+    [EDITION_ENTERPRISE] = {"Enterprise", 1, 500, 100000, 1000,
+                            "Enterprise Edition"},
+    [EDITION_UNLIMITED] = {"Unlimited", 1, 500, 100000, 5000,
+                           "Unlimited Edition"},
     /* 2,500 as our seed page states; Salesforce's help says 500. */
-    [EDITION_PERFORMANCE] = {"Performance", 1, 2500, 100000, 5000},
-    [EDITION_DEVELOPER] = {"Developer", 1, 500, 15000, 0},
+    [EDITION_PERFORMANCE] = {"Performance", 1, 2500, 100000, 5000,
+                             "Unlimited Edition"},
+    [EDITION_DEVELOPER] = {"Developer", 1, 500, 15000, 0, "Developer Edition"},
 };
 
 static const char *const edition_names[] = {
@@ -63,6 +71,12 @@ const char *
 edition_name(enum edition e)
 {
     return editions[e].name;
+}
+
+const char *
+edition_organization_type(enum edition e)
+{
+    return editions[e].org_type;
 }
 
 int64_t
@@ -159,6 +173,35 @@ load_clock(struct conf *c, json_t *root, struct org *o)
         return conf_error(c, "clock.start",
                           "\"%s\" is not an RFC 3339 date-time", start);
     o->clock_frozen = frozen;
+    return 0;
+}
+
+/* What the Organization record says about the org. */
+static int
+load_identity(struct conf *c, json_t *root, struct org *o)
+{
+    const char *instance = NULL, *trial = NULL;
+    size_t i, n;
+
+    o->trial_expiration_ms = -1;
+    if (conf_string(c, root, "", "instance_name", "NA1", &instance) == -1 ||
+        conf_bool(c, root, "", "sandbox", 0, &o->sandbox) == -1 ||
+        conf_string(c, root, "", "trial_expiration", NULL, &trial) == -1)
+        return -1;
+    n = strlen(instance);
+    for (i = 0; i < n; i++)
+        if (!((instance[i] >= 'A' && instance[i] <= 'Z') ||
+              (instance[i] >= 'a' && instance[i] <= 'z') ||
+              (instance[i] >= '0' && instance[i] <= '9')))
+            break;
+    if (n == 0 || n > ORG_INSTANCE_NAME_MAX || i < n)
+        return conf_error(c, "instance_name",
+                          "must be 1 to %d letters and digits",
+                          ORG_INSTANCE_NAME_MAX);
+    memcpy(o->instance_name, instance, n + 1);
+    if (trial != NULL && timefmt_parse(trial, &o->trial_expiration_ms) == -1)
+        return conf_error(c, "trial_expiration",
+                          "\"%s\" is not an RFC 3339 date-time", trial);
     return 0;
 }
 
@@ -285,15 +328,14 @@ load_user_context(struct conf *c, json_t *u, const char *path,
     char p[CONF_PATH_MAX], dflt_profile[SFID_LEN15 + 1],
         dflt_role[SFID_LEN15 + 1];
 
-    if (conf_string(c, u, path, "profile", ORG_PROFILE_DEFAULT, &profile) ==
-            -1 ||
+    if (conf_string(c, u, path, "profile", ORG_PROFILE_ADMIN, &profile) == -1 ||
         conf_string(c, u, path, "role", NULL, &role) == -1 ||
         conf_array(c, u, path, "permissions", &perms) == -1 ||
         conf_object(c, u, path, "fields", &fields) == -1)
         return -1;
-    if (*profile == '\0')
+    if (profile[0] == '\0' || strlen(profile) > 255)
         return conf_error(c, conf_join(p, sizeof(p), path, "profile"),
-                          "must not be empty");
+                          "must be 1 to 255 characters");
     ou->profile = xstrdup(profile);
     ou->role = role != NULL && *role != '\0' ? xstrdup(role) : NULL;
     org_derived_id("00e", ou->profile, dflt_profile);
@@ -316,9 +358,10 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
           size_t index)
 {
     static const char *const keys[] = {
-        "username",  "password",    "id",      "email",      "first_name",
-        "last_name", "api_enabled", "profile", "profile_id", "role",
-        "role_id",   "permissions", "fields",  NULL};
+        "username",       "password",    "id",          "email",
+        "first_name",     "last_name",   "api_enabled", "active",
+        "security_token", "profile",     "profile_id",  "role",
+        "role_id",        "permissions", "fields",      NULL};
     const char *username, *password, *email, *first, *last;
     char dflt_id[32];
 
@@ -333,7 +376,8 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
         conf_string(c, u, path, "email", NULL, &email) == -1 ||
         conf_string(c, u, path, "first_name", NULL, &first) == -1 ||
         conf_string(c, u, path, "last_name", "User", &last) == -1 ||
-        conf_bool(c, u, path, "api_enabled", 1, &ou->api_enabled) == -1)
+        conf_bool(c, u, path, "api_enabled", 1, &ou->api_enabled) == -1 ||
+        org_logins_user_load(c, u, path, ou) == -1)
         return -1;
     if (username == NULL || password == NULL)
         return conf_error(c, path,
@@ -356,6 +400,10 @@ load_app(struct conf *c, json_t *a, const char *path, struct org_app *oa)
                                        "run_as",
                                        "refresh_token_policy",
                                        "refresh_token_ttl_seconds",
+                                       "certificate",
+                                       "certificate_file",
+                                       "permitted_users",
+                                       "approved_users",
                                        NULL};
     const char *name, *id, *secret, *run_as;
     int policy = REFRESH_UNTIL_REVOKED;
@@ -399,6 +447,31 @@ static const char default_app_no_run_as_json[] =
     "[{\"name\": \"sfsim\", \"client_id\": \"sfsim-client-id\","
     " \"client_secret\": \"sfsim-client-secret\"}]";
 
+/*
+ * -1 (located at path.key) when an earlier user has the same username (as
+ * org_user_find() compares them: without case) or the same id: the later
+ * one could never log in, or two users would own one id.
+ */
+static int
+unique_user(struct conf *c, const struct org *o, size_t i, const char *path)
+{
+    const struct org_user *u = &o->users[i];
+    char p[CONF_PATH_MAX];
+    size_t j;
+
+    for (j = 0; j < i; j++) {
+        if (strcasecmp(o->users[j].username, u->username) == 0)
+            return conf_error(c, conf_join(p, sizeof(p), path, "username"),
+                              "duplicate username \"%s\" (users[%zu] has it)",
+                              u->username, j);
+        if (strcmp(o->users[j].id, u->id) == 0)
+            return conf_error(c, conf_join(p, sizeof(p), path, "id"),
+                              "duplicate user id %s (users[%zu] has it)", u->id,
+                              j);
+    }
+    return 0;
+}
+
 static int
 load_users(struct conf *c, json_t *users, struct org *o)
 {
@@ -408,27 +481,35 @@ load_users(struct conf *c, json_t *users, struct org *o)
     o->users = xcalloc(json_array_size(users) + 1, sizeof(*o->users));
     for (i = 0; i < json_array_size(users); i++) {
         o->nusers = i + 1;
-        if (load_user(c, json_array_get(users, i),
-                      conf_index(p, sizeof(p), "users", i), &o->users[i],
-                      i) == -1)
+        conf_index(p, sizeof(p), "users", i);
+        if (load_user(c, json_array_get(users, i), p, &o->users[i], i) == -1 ||
+            unique_user(c, o, i, p) == -1)
             return -1;
     }
     return 0;
 }
 
 static int
-load_apps(struct conf *c, json_t *apps, struct org *o)
+load_apps(struct conf *c, json_t *apps, const char *dir, struct org *o)
 {
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
-    size_t i;
+    size_t i, j;
 
     o->apps = xcalloc(json_array_size(apps) + 1, sizeof(*o->apps));
     for (i = 0; i < json_array_size(apps); i++) {
         o->napps = i + 1;
         if (load_app(c, json_array_get(apps, i),
                      conf_index(p, sizeof(p), "connected_apps", i),
-                     &o->apps[i]) == -1)
+                     &o->apps[i]) == -1 ||
+            org_logins_app_load(c, json_array_get(apps, i), p, dir, o,
+                                &o->apps[i]) == -1)
             return -1;
+        for (j = 0; j < i; j++)
+            if (strcmp(o->apps[j].client_id, o->apps[i].client_id) == 0)
+                return conf_error(
+                    c, conf_join(q, sizeof(q), p, "client_id"),
+                    "duplicate client_id \"%s\" (connected_apps[%zu] has it)",
+                    o->apps[i].client_id, j);
         if (o->apps[i].run_as != NULL &&
             org_user_find(o, o->apps[i].run_as) == NULL)
             return conf_error(c, conf_join(q, sizeof(q), p, "run_as"),
@@ -438,7 +519,8 @@ load_apps(struct conf *c, json_t *apps, struct org *o)
 }
 
 static int
-load_users_and_apps(struct conf *c, json_t *root, struct org *o)
+load_users_and_apps(struct conf *c, json_t *root, const char *dir,
+                    struct org *o)
 {
     json_t *users = NULL, *apps = NULL, *dflt_users = NULL, *dflt_apps = NULL;
     int rc = -1;
@@ -455,7 +537,7 @@ load_users_and_apps(struct conf *c, json_t *root, struct org *o)
         apps = dflt_apps = json_loads(
             dflt_users != NULL ? default_apps_json : default_app_no_run_as_json,
             0, NULL);
-    if (load_users(c, users, o) == 0 && load_apps(c, apps, o) == 0)
+    if (load_users(c, users, o) == 0 && load_apps(c, apps, dir, o) == 0)
         rc = 0;
     json_decref(dflt_users);
     json_decref(dflt_apps);
@@ -481,7 +563,7 @@ load_api(struct conf *c, json_t *root, struct org *o)
 }
 
 static int
-load_root(struct conf *c, json_t *root, struct org *o)
+load_root(struct conf *c, json_t *root, const char *dir, struct org *o)
 {
     static const char *const keys[] = {"name",
                                        "edition",
@@ -494,6 +576,7 @@ load_root(struct conf *c, json_t *root, struct org *o)
                                        "licenses",
                                        "api_daily_limit",
                                        "custom_fields",
+                                       "custom_objects",
                                        "users",
                                        "connected_apps",
                                        "flows",
@@ -501,6 +584,10 @@ load_root(struct conf *c, json_t *root, struct org *o)
                                        "validation_rules",
                                        "matching_rules",
                                        "duplicate_rules",
+                                       "instance_name",
+                                       "sandbox",
+                                       "trial_expiration",
+                                       "my_domain",
                                        "bulk",
                                        "record_types",
                                        "custom_settings",
@@ -525,9 +612,11 @@ load_root(struct conf *c, json_t *root, struct org *o)
         conf_bool(c, root, "", "person_accounts", 0, &o->person_accounts) ==
             -1 ||
         load_api(c, root, o) == -1 || load_clock(c, root, o) == -1 ||
-        load_w2l(c, root, o) == -1 || load_bulk(c, root, o) == -1 ||
-        org_fields_load(c, root, o) == -1 ||
-        load_users_and_apps(c, root, o) == -1 ||
+        load_identity(c, root, o) == -1 || load_w2l(c, root, o) == -1 ||
+        load_bulk(c, root, o) == -1 || org_objects_load(c, root, o) == -1 ||
+        org_fields_load(c, root, o) == -1 || org_objects_check(c, o) == -1 ||
+        load_users_and_apps(c, root, dir, o) == -1 ||
+        org_logins_root_load(c, root, o) == -1 ||
         org_actions_load(c, root, o) == -1 ||
         org_formula_load(c, root, o) == -1 || org_rules_load(c, root, o) == -1)
         return -1;
@@ -572,6 +661,12 @@ keep_secrets(struct conf *c, struct org *o, const struct org *current)
                         o->users[i].username,
                         u != NULL ? u->password : NULL) == -1)
             return -1;
+        conf_join(q, sizeof(q), p, "security_token");
+        if (o->users[i].security_token != NULL &&
+            keep_secret(c, q, &o->users[i].security_token, "user",
+                        o->users[i].username,
+                        u != NULL ? u->security_token : NULL) == -1)
+            return -1;
     }
     for (i = 0; i < o->napps; i++) {
         a = current != NULL ? org_app_find(current, o->apps[i].client_id)
@@ -586,21 +681,30 @@ keep_secrets(struct conf *c, struct org *o, const struct org *current)
     return 0;
 }
 
-struct org *
-org_load_update(const char *label, const char *text, size_t len,
-                const struct org *current, struct sf_err *err)
+/* dir: the org file's directory, for relative file names; NULL for a
+ * text that is not a file's. */
+static struct org *
+load_org(const char *label, const char *dir, const char *text, size_t len,
+         const struct org *current, struct sf_err *err)
 {
     struct conf c = {label, text, len, err};
     struct org *o = xcalloc(1, sizeof(*o));
     json_t *root = NULL;
 
-    if ((root = conf_parse(&c)) == NULL || load_root(&c, root, o) == -1 ||
+    if ((root = conf_parse(&c)) == NULL || load_root(&c, root, dir, o) == -1 ||
         keep_secrets(&c, o, current) == -1) {
         org_free(o);
         o = NULL;
     }
     json_decref(root);
     return o;
+}
+
+struct org *
+org_load_update(const char *label, const char *text, size_t len,
+                const struct org *current, struct sf_err *err)
+{
+    return load_org(label, NULL, text, len, current, err);
 }
 
 struct org *
@@ -614,7 +718,8 @@ struct org *
 org_load_file(const char *path, struct sf_err *err)
 {
     FILE *fp = NULL;
-    char *text = NULL;
+    char *text = NULL, *dir = NULL;
+    const char *slash;
     size_t len = 0, cap = 0, got;
     struct org *o = NULL;
 
@@ -638,8 +743,14 @@ org_load_file(const char *path, struct sf_err *err)
         err_set(err, "%s: read error", path);
         goto out;
     }
-    o = org_load_buf(path, text, len, err);
+    /* A certificate file is named relative to the org file. */
+    slash = strrchr(path, '/');
+    dir = slash == NULL   ? xstrdup(".")
+          : slash == path ? xstrdup("/")
+                          : xasprintf("%.*s", (int)(slash - path), path);
+    o = load_org(path, dir, text, len, NULL, err);
 out:
+    free(dir);
     if (fp != NULL)
         fclose(fp);
     free(text);
@@ -669,7 +780,9 @@ org_free(struct org *o)
     free(o->w2l.return_url);
     free(o->w2l.lead_creator);
     org_fields_free(o);
+    org_objects_free(o);
     for (i = 0; i < o->nusers; i++) {
+        org_logins_user_free(&o->users[i]);
         free(o->users[i].username);
         free(o->users[i].password);
         free(o->users[i].email);
@@ -682,12 +795,14 @@ org_free(struct org *o)
     }
     free(o->users);
     for (i = 0; i < o->napps; i++) {
+        org_logins_app_free(&o->apps[i]);
         free(o->apps[i].name);
         free(o->apps[i].client_id);
         free(o->apps[i].client_secret);
         free(o->apps[i].run_as);
     }
     free(o->apps);
+    free(o->my_domain);
     org_actions_free(o);
     org_rules_free(o);
     org_formula_free(o);
@@ -806,8 +921,12 @@ users_json(const struct org *o)
     json_t *arr = json_array();
     size_t i;
 
-    for (i = 0; i < o->nusers; i++)
-        json_array_append_new(arr, user_json(&o->users[i]));
+    for (i = 0; i < o->nusers; i++) {
+        json_t *j = user_json(&o->users[i]);
+
+        org_logins_user_json(&o->users[i], j);
+        json_array_append_new(arr, j);
+    }
     return arr;
 }
 
@@ -819,15 +938,15 @@ apps_json(const struct org *o)
 
     for (i = 0; i < o->napps; i++) {
         const struct org_app *a = &o->apps[i];
+        json_t *j = json_pack(
+            "{s:s, s:s, s:s, s:o, s:s, s:I}", "name", a->name, "client_id",
+            a->client_id, "client_secret", a->client_secret, "run_as",
+            string_or_null(a->run_as), "refresh_token_policy",
+            refresh_names[a->refresh_policy], "refresh_token_ttl_seconds",
+            (json_int_t)a->refresh_ttl_s);
 
-        json_array_append_new(
-            arr,
-            json_pack("{s:s, s:s, s:s, s:o, s:s, s:I}", "name", a->name,
-                      "client_id", a->client_id, "client_secret",
-                      a->client_secret, "run_as", string_or_null(a->run_as),
-                      "refresh_token_policy", refresh_names[a->refresh_policy],
-                      "refresh_token_ttl_seconds",
-                      (json_int_t)a->refresh_ttl_s));
+        org_logins_app_json(a, j);
+        json_array_append_new(arr, j);
     }
     return arr;
 }
@@ -853,6 +972,14 @@ org_to_json(const struct org *o)
         "licenses", (json_int_t)o->licenses, "api_daily_limit",
         (json_int_t)o->api_daily_limit, "custom_fields", org_fields_json(o),
         "users", users_json(o), "connected_apps", apps_json(o));
+    json_object_set_new(j, "instance_name", json_string(o->instance_name));
+    json_object_set_new(j, "sandbox", json_boolean(o->sandbox));
+    json_object_set_new(
+        j, "trial_expiration",
+        o->trial_expiration_ms >= 0
+            ? json_string(timefmt_rfc3339(o->trial_expiration_ms, when))
+            : json_null());
+    org_objects_json(o, j);
     json_object_set_new(
         j, "bulk",
         json_pack("{s:I, s:I, s:I, s:I, s:I}", "records_per_second",
@@ -865,6 +992,7 @@ org_to_json(const struct org *o)
     org_actions_json(o, j);
     org_formula_json(o, j);
     org_rules_json(o, j);
+    org_logins_root_json(o, j);
     return j;
 }
 
@@ -874,8 +1002,12 @@ org_json_redact(json_t *j)
     json_t *v;
     size_t i;
 
-    json_array_foreach(json_object_get(j, "users"), i, v)
+    json_array_foreach(json_object_get(j, "users"), i, v) {
         json_object_set_new(v, "password", json_string(ORG_SECRET_MARK));
+        if (json_object_get(v, "security_token") != NULL)
+            json_object_set_new(v, "security_token",
+                                json_string(ORG_SECRET_MARK));
+    }
     json_array_foreach(json_object_get(j, "connected_apps"), i, v)
         json_object_set_new(v, "client_secret", json_string(ORG_SECRET_MARK));
 }

@@ -60,10 +60,41 @@ struct org_field {
     int length, precision, scale;
     unsigned flags; /* fieldtype.h FIELD_* */
     char *default_value;
-    char **values;      /* picklist values, NULL-terminated, or NULL */
-    char *reference_to; /* a lookup's object (FT_REFERENCE), or NULL */
-    char *formula;      /* a formula field's formula, or NULL */
-    char *description;  /* or NULL */
+    char **values; /* picklist values, NULL-terminated, or NULL */
+    /* Lookup and master-detail fields (type FT_REFERENCE): the object
+     * referred to and the child relationship name without "__r" (the
+     * parent's list of these records), or NULL. */
+    char *reference_to, *relationship_name;
+    char *formula;     /* a formula field's formula, or NULL */
+    char *description; /* or NULL */
+};
+
+/*
+ * A record type: of Lead, Contact or Account (the root's "record_types":
+ * RecordType.DeveloperName, $RecordType.Name in formulas; object set), or
+ * of a custom object (org_objects.c; object NULL).
+ */
+struct org_record_type {
+    char *object; /* or NULL: the custom object's own */
+    char *developer_name, *label;
+    char id[SFID_LEN15 + 1]; /* 012... */
+    int is_default, active;
+    char *description; /* or NULL */
+};
+
+/* A custom object (org_objects.c): "custom_objects" in the org file. */
+struct org_object {
+    char *name, *label, *label_plural; /* name ends in __c */
+    char prefix[4];                    /* key prefix, given or generated */
+    char *name_label;                  /* the Name field's label */
+    int autonumber;                    /* Name is an auto number */
+    char *display_format;              /* "INV-{0000}" when autonumber */
+    int64_t starting_number;
+    char *description;        /* or NULL */
+    struct org_field *fields; /* object == name */
+    size_t nfields;
+    struct org_record_type *record_types;
+    size_t nrecord_types;
 };
 
 /* A standard field that exists only with a feature (multiple currencies,
@@ -77,16 +108,15 @@ struct org_optional_field {
 const struct org_optional_field *org_optional_field(const char *object,
                                                     const char *name);
 
-/* The profile a user has when the org file names none. */
-#define ORG_PROFILE_DEFAULT "System Administrator"
-
 struct org_user {
     char *username, *password, *email, *first_name, *last_name;
+    char *profile;           /* the Profile's name */
     char id[SFID_LEN15 + 1]; /* 005... */
     int api_enabled;
+    int active;           /* an inactive user cannot log in */
+    char *security_token; /* appended to the password to log in, or NULL */
     /* What formulas read of the user ($User, $Profile, $UserRole,
      * $Permission, $Setup): */
-    char *profile;                   /* the Profile's name */
     char profile_id[SFID_LEN15 + 1]; /* 00e..., given or derived */
     char *role;                      /* the UserRole's name, or NULL */
     char role_id[SFID_LEN15 + 1];    /* 00E..., or "" without a role */
@@ -94,11 +124,21 @@ struct org_user {
     json_t *fields; /* other User fields: {"Department": "Sales", ...} */
 };
 
+/* The profiles every org has; a user's profile names one of these or any
+ * other name (orgrecords.h makes a Profile record of each). */
+#define ORG_PROFILE_ADMIN "System Administrator"
+#define ORG_PROFILE_STANDARD "Standard User"
+#define ORG_INSTANCE_NAME_MAX 16
+
 struct org_app {
     char *name, *client_id, *client_secret;
     char *run_as; /* username for client_credentials, or NULL */
     enum refresh_policy refresh_policy;
     int64_t refresh_ttl_s;
+    char *certificate;     /* PEM X.509 (RSA) for the JWT bearer grant */
+    int self_authorize;    /* "all_users" may self-authorize (else admin
+                              approved users are pre-authorized) */
+    char **approved_users; /* NULL-terminated usernames; NULL: everyone */
 };
 
 /* One "from -> to" pair: an input variable or JSON path -> a field. */
@@ -227,15 +267,6 @@ struct org_drule {
     char *description; /* or NULL */
 };
 
-/* A record type of Lead, Contact or Account (RecordType.DeveloperName,
- * $RecordType.Name). */
-struct org_record_type {
-    char *object, *name, *label; /* name: the DeveloperName */
-    char id[SFID_LEN15 + 1];     /* 012... */
-    int active;
-    char *description; /* or NULL */
-};
-
 /* A hierarchy custom setting ($Setup.Name__c.Field__c): its fields, and
  * values for the whole org, per profile and per user (the most specific
  * one that sets a field wins, as in Salesforce). */
@@ -268,7 +299,11 @@ struct org {
     char *name;
     enum edition edition;
     char org_id[SFID_LEN15 + 1];
-    int64_t clock_start_ms; /* -1: the real time */
+    /* What the Organization record says (the CLI reads it). */
+    char instance_name[ORG_INSTANCE_NAME_MAX + 1];
+    int sandbox;
+    int64_t trial_expiration_ms; /* -1: none */
+    int64_t clock_start_ms;      /* -1: the real time */
     int clock_frozen;
     struct {
         int enabled;
@@ -297,6 +332,8 @@ struct org {
     int64_t api_daily_limit; /* derived from edition and licences */
     struct org_field *custom_fields;
     size_t ncustom_fields;
+    struct org_object *custom_objects;
+    size_t ncustom_objects;
     struct org_user *users;
     size_t nusers;
     struct org_app *apps;
@@ -322,6 +359,7 @@ struct org {
     struct org_cmdt *cmdt;
     size_t ncmdt;
     struct rules *rules; /* compiled from the rules above; owned */
+    char *my_domain;     /* "https://x.my.salesforce.com", or NULL */
 };
 
 /* Caller frees with org_free(). NULL (and err set) on any error. */
@@ -343,22 +381,40 @@ void org_free(struct org *o);
 /* The effective configuration, defaults filled in, secrets included; a
  * new reference that org_load_buf() accepts back unchanged. */
 json_t *org_to_json(const struct org *o);
-/* What GET /__sim/org shows by default: every user's password and every
- * connected app's client_secret in j (org_to_json's) become the mark. */
+/* What GET /__sim/org shows by default: every user's password and
+ * security token and every connected app's client_secret in j
+ * (org_to_json's) become the mark. */
 #define ORG_SECRET_MARK "[redacted]"
 void org_json_redact(json_t *j);
 
 const char *edition_name(enum edition e);
+/* Organization.OrganizationType of an edition ("Enterprise Edition"). */
+const char *edition_organization_type(enum edition e);
 /* Default Web-to-Lead daily limit of an edition. */
 int64_t edition_w2l_limit(enum edition e);
 
 const struct org_user *org_user_find(const struct org *o, const char *username);
+
+/* A password as a login sends it, against the user's (org_logins.c). */
+enum org_password {
+    ORG_PASSWORD_OK,       /* the password, then the token if the user has
+                              one */
+    ORG_PASSWORD_BAD,      /* anything else */
+    ORG_PASSWORD_NO_TOKEN, /* the right password without the user's token */
+};
+enum org_password org_user_password(const struct org_user *u,
+                                    const char *given);
+/* Whether username is among the app's approved users (every user when
+ * the app names none). */
+int org_app_approved(const struct org_app *a, const char *username);
 const struct org_app *org_app_find(const struct org *o, const char *client_id);
 /* The user with that 15- or 18-character id; NULL when unknown. */
 const struct org_user *org_user_by_id(const struct org *o, const char *id);
 /* The custom field of object (case-insensitive); NULL when none. */
 const struct org_field *org_field_find(const struct org *o, const char *object,
                                        const char *name);
+/* A custom object by API name (case-insensitive); NULL when unknown. */
+const struct org_object *org_object_find(const struct org *o, const char *name);
 /* An exact flow API name; NULL when unknown. */
 const struct org_flow *org_flow_find(const struct org *o, const char *api_name);
 

@@ -202,7 +202,7 @@ static int
 load_flows(struct conf *c, json_t *root, struct org *o)
 {
     json_t *arr = NULL;
-    char p[CONF_PATH_MAX];
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i, j;
 
     if (conf_array(c, root, "", "flows", &arr) == -1 || arr == NULL)
@@ -217,8 +217,9 @@ load_flows(struct conf *c, json_t *root, struct org *o)
             return -1;
         for (j = 0; j < i; j++)
             if (strcmp(o->flows[j].api_name, o->flows[i].api_name) == 0)
-                return conf_error(c, p, "duplicate flow %s",
-                                  o->flows[i].api_name);
+                return conf_error(c, conf_join(q, sizeof(q), p, "api_name"),
+                                  "duplicate api_name %s (flows[%zu] has it)",
+                                  o->flows[i].api_name, j);
         if (o->flows[i].creates == FLOW_CREATES_PERSON_ACCOUNT &&
             !o->person_accounts)
             return conf_error(c, p,
@@ -232,8 +233,8 @@ static int
 load_apex_all(struct conf *c, json_t *root, struct org *o)
 {
     json_t *arr = NULL;
-    char p[CONF_PATH_MAX];
-    size_t i;
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    size_t i, j;
 
     if (conf_array(c, root, "", "apex_rest", &arr) == -1 || arr == NULL)
         return arr == NULL && !c->err->set ? 0 : -1;
@@ -247,6 +248,14 @@ load_apex_all(struct conf *c, json_t *root, struct org *o)
                       conf_index(p, sizeof(p), "apex_rest", i),
                       &o->apex[i]) == -1)
             return -1;
+        /* One endpoint per mapping, as Salesforce allows one class per
+         * urlMapping: a second would never be reached. */
+        for (j = 0; j < i; j++)
+            if (strcmp(o->apex[j].url_mapping, o->apex[i].url_mapping) == 0)
+                return conf_error(
+                    c, conf_join(q, sizeof(q), p, "url_mapping"),
+                    "duplicate url_mapping %s (apex_rest[%zu] has it)",
+                    o->apex[i].url_mapping, j);
     }
     return 0;
 }

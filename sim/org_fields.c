@@ -6,11 +6,12 @@
  *       "type": "picklist", "id": "00N000000000001",
  *       "values": ["Auto Accident", "Slip and Fall"], "restricted": true}]
  *
- * Besides the plain types, a field may be a lookup ("type": "reference",
- * "reference_to": "Account"), a formula field ("formula": "...", computed
- * when a rule reads it, never written), a Person Account field of Account
- * (a name ending in __pc) or a User field (object "User": what $User.X__c
- * reads in formulas).
+ * Besides the plain types, a field may be a lookup ("type": "lookup",
+ * "reference_to": "Account", checked by org_objects.c), a formula field
+ * ("formula": "...", computed when a rule reads it, never written), a Person
+ * Account field of Account (a name ending in __pc) or a User field (object
+ * "User": what $User.X__c reads in formulas). org_objects.c loads the fields of
+ * custom objects with the same org_field_load().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,23 @@ ends_with(const char *s, const char *tail)
     return n > k && strcasecmp(s + n - k, tail) == 0;
 }
 
+/* -1 (located at the repeat) when a picklist value is given twice: a
+ * picklist's values are its keys. */
+static int
+unique_values(struct conf *c, char **values, const char *path)
+{
+    char p[CONF_PATH_MAX];
+    size_t i, j;
+
+    for (i = 0; values != NULL && values[i] != NULL; i++)
+        for (j = 0; j < i; j++)
+            if (strcmp(values[j], values[i]) == 0)
+                return conf_error(c, conf_index(p, sizeof(p), path, i),
+                                  "duplicate value \"%s\" (index %zu has it)",
+                                  values[i], j);
+    return 0;
+}
+
 static int
 load_field_values(struct conf *c, json_t *f, const char *path,
                   struct org_field *of)
@@ -99,7 +117,7 @@ load_field_values(struct conf *c, json_t *f, const char *path,
         org_strings_read(c, values, conf_join(p, sizeof(p), path, "values"),
                          &of->values) == -1)
         return -1;
-    return 0;
+    return unique_values(c, of->values, p);
 }
 
 /* Default text length per type when the file gives none. */
@@ -119,24 +137,37 @@ default_length(enum fieldtype t)
     }
 }
 
-/* The name and object of a field: __c everywhere, __pc on Account. */
+/* The object of a root custom field: one of field_objects or a custom
+ * object of o. */
 static int
-check_name(struct conf *c, const char *path, const char *object,
-           const char *name)
+check_object(struct conf *c, const char *path, const struct org *o,
+             const char *object)
 {
     char p[CONF_PATH_MAX];
     size_t i;
 
     for (i = 0; field_objects[i] != NULL; i++)
         if (strcasecmp(object, field_objects[i]) == 0)
-            break;
-    if (field_objects[i] == NULL)
-        return conf_error(c, conf_join(p, sizeof(p), path, "object"),
-                          "\"%s\" is not one of: Lead, Contact, Account, "
-                          "User",
-                          object);
-    if ((ends_with(name, "__pc") && strcasecmp(object, "Account") == 0) ||
-        org_optional_field(object, name) != NULL)
+            return 0;
+    if (org_object_find(o, object) != NULL)
+        return 0;
+    return conf_error(c, conf_join(p, sizeof(p), path, "object"),
+                      "\"%s\" is not one of: Lead, Contact, Account, User, "
+                      "or a custom object of the file",
+                      object);
+}
+
+/* The name of a field: __c everywhere, __pc on Account, an optional
+ * standard field's name on a standard object (owner NULL). */
+static int
+check_name(struct conf *c, const char *path, const char *owner,
+           const char *object, const char *name)
+{
+    char p[CONF_PATH_MAX];
+
+    if (owner == NULL &&
+        ((ends_with(name, "__pc") && strcasecmp(object, "Account") == 0) ||
+         org_optional_field(object, name) != NULL))
         return 0;
     if (!ends_with(name, "__c"))
         return conf_error(c, conf_join(p, sizeof(p), path, "name"),
@@ -169,24 +200,71 @@ check_formula(struct conf *c, json_t *f, const char *path,
     return 0;
 }
 
+/* "lookup" and "master_detail" are references with a target; the other
+ * type names are fieldtype.h's. */
 static int
-load_custom_field(struct conf *c, json_t *f, const char *path,
-                  struct org_field *of)
+load_field_type(struct conf *c, json_t *f, const char *path, const char *owner,
+                const char *type, struct org_field *of)
 {
-    static const char *const keys[] = {
-        "object",      "name",        "label",   "type",     "id",
-        "length",      "precision",   "scale",   "required", "unique",
-        "external_id", "restricted",  "default", "values",   "reference_to",
-        "formula",     "description", NULL};
-    const char *object, *name, *label, *type, *dflt, *ref, *formula, *descr;
+    char p[CONF_PATH_MAX];
+
+    if (strcmp(type, "lookup") == 0 ||
+        (owner != NULL && strcmp(type, "master_detail") == 0)) {
+        of->type = FT_REFERENCE;
+        return org_objects_reference(c, f, path, type, of);
+    }
+    if ((of->type = fieldtype_from_config(type)) == FT_UNKNOWN ||
+        of->type == FT_ID || of->type == FT_REFERENCE)
+        return conf_error(c, conf_join(p, sizeof(p), path, "type"),
+                          "\"%s\" is not one of: text, textarea, email, "
+                          "phone, url, picklist, multipicklist, checkbox, "
+                          "number, int, currency, percent, date, datetime, "
+                          "lookup%s",
+                          type, owner != NULL ? ", master_detail" : "");
+    if (json_object_get(f, "reference_to") != NULL ||
+        json_object_get(f, "relationship_name") != NULL)
+        return conf_error(c, path,
+                          "only lookup and master_detail fields have "
+                          "\"reference_to\" and \"relationship_name\"");
+    return 0;
+}
+
+int
+org_field_load(struct conf *c, json_t *f, const char *path, const char *owner,
+               struct org_field *of)
+{
+    static const char *const keys[] = {"object",
+                                       "name",
+                                       "label",
+                                       "type",
+                                       "id",
+                                       "length",
+                                       "precision",
+                                       "scale",
+                                       "required",
+                                       "unique",
+                                       "external_id",
+                                       "restricted",
+                                       "default",
+                                       "values",
+                                       "reference_to",
+                                       "relationship_name",
+                                       "formula",
+                                       "description",
+                                       NULL};
+    const char *object, *name, *label, *type, *dflt, *formula, *descr;
     char p[CONF_PATH_MAX], id[SFID_LEN15 + 1];
     int64_t length, precision, scale;
     int required, unique, ext, restricted;
 
     if (!json_is_object(f))
         return conf_error(c, path, "must be an object");
+    if (owner != NULL && json_object_get(f, "object") != NULL)
+        return conf_error(c, conf_join(p, sizeof(p), path, "object"),
+                          "a field of a custom object names no object");
     if (conf_check_keys(c, f, path, keys) == -1 ||
-        conf_string(c, f, path, "object", "Lead", &object) == -1 ||
+        conf_string(c, f, path, "object", owner != NULL ? owner : "Lead",
+                    &object) == -1 ||
         conf_string(c, f, path, "name", NULL, &name) == -1 ||
         conf_string(c, f, path, "label", NULL, &label) == -1 ||
         conf_string(c, f, path, "type", "text", &type) == -1 ||
@@ -199,30 +277,19 @@ load_custom_field(struct conf *c, json_t *f, const char *path,
         conf_bool(c, f, path, "external_id", 0, &ext) == -1 ||
         conf_bool(c, f, path, "restricted", 0, &restricted) == -1 ||
         conf_string(c, f, path, "default", NULL, &dflt) == -1 ||
-        conf_string(c, f, path, "reference_to", NULL, &ref) == -1 ||
         conf_string(c, f, path, "formula", NULL, &formula) == -1 ||
         conf_string(c, f, path, "description", NULL, &descr) == -1)
         return -1;
     if (name == NULL)
         return conf_error(c, path, "a custom field needs a \"name\"");
-    if (check_name(c, path, object, name) == -1)
+    if (check_name(c, path, owner, object, name) == -1 ||
+        load_field_type(c, f, path, owner, type, of) == -1)
         return -1;
-    if ((of->type = fieldtype_from_config(type)) == FT_UNKNOWN ||
-        of->type == FT_ID)
-        return conf_error(c, conf_join(p, sizeof(p), path, "type"),
-                          "\"%s\" is not one of: text, textarea, email, "
-                          "phone, url, picklist, multipicklist, checkbox, "
-                          "number, int, currency, percent, date, datetime, "
-                          "reference",
-                          type);
-    if (org_optional_field(object, name) != NULL &&
+    if (owner == NULL && org_optional_field(object, name) != NULL &&
         org_optional_field(object, name)->type != of->type)
         return conf_error(
             c, conf_join(p, sizeof(p), path, "type"), "%s is a %s field", name,
             fieldtype_config_name(org_optional_field(object, name)->type));
-    if (ref != NULL && of->type != FT_REFERENCE)
-        return conf_error(c, conf_join(p, sizeof(p), path, "reference_to"),
-                          "only reference fields point to an object");
     if (formula != NULL && *formula == '\0')
         return conf_error(c, conf_join(p, sizeof(p), path, "formula"),
                           "must not be empty");
@@ -235,13 +302,12 @@ load_custom_field(struct conf *c, json_t *f, const char *path,
     of->length = length ? (int)length : default_length(of->type);
     of->precision = (int)precision;
     of->scale = (int)scale;
-    of->flags = (required ? FIELD_REQUIRED : 0) | (unique ? FIELD_UNIQUE : 0) |
-                (ext ? FIELD_EXTERNAL_ID : 0) |
-                (restricted ? FIELD_RESTRICTED : 0) |
-                (formula != NULL ? FIELD_READONLY : 0) |
-                (ends_with(name, "__pc") ? FIELD_PERSON : 0);
+    of->flags |= (required ? FIELD_REQUIRED : 0) | (unique ? FIELD_UNIQUE : 0) |
+                 (ext ? FIELD_EXTERNAL_ID : 0) |
+                 (restricted ? FIELD_RESTRICTED : 0) |
+                 (formula != NULL ? FIELD_READONLY : 0) |
+                 (ends_with(name, "__pc") ? FIELD_PERSON : 0);
     of->default_value = dup_or_null(dflt);
-    of->reference_to = dup_or_null(ref);
     of->formula = dup_or_null(formula);
     of->description = dup_or_null(descr);
     return load_field_values(c, f, path, of);
@@ -266,7 +332,8 @@ org_fields_load(struct conf *c, json_t *root, struct org *o)
 
         conf_index(p, sizeof(p), "custom_fields", i);
         o->ncustom_fields = i + 1;
-        if (load_custom_field(c, json_array_get(arr, i), p, of) == -1)
+        if (org_field_load(c, json_array_get(arr, i), p, NULL, of) == -1 ||
+            check_object(c, p, o, of->object) == -1)
             return -1;
         for (j = 0; j < i; j++) {
             struct org_field *prev = &o->custom_fields[j];
@@ -293,6 +360,7 @@ org_field_free(struct org_field *f)
     free(f->default_value);
     org_strings_free(f->values);
     free(f->reference_to);
+    free(f->relationship_name);
     free(f->formula);
     free(f->description);
 }
@@ -316,8 +384,8 @@ set_string(json_t *j, const char *key, const char *value)
         json_object_set_new(j, key, json_string(value));
 }
 
-static json_t *
-field_json(const struct org_field *f)
+json_t *
+org_field_json(const struct org_field *f)
 {
     int computed = f->formula != NULL;
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I}", "object", f->object,
@@ -345,7 +413,14 @@ field_json(const struct org_field *f)
                             json_boolean(f->flags & FIELD_RESTRICTED));
     }
     set_string(j, "default", f->default_value);
-    set_string(j, "reference_to", f->reference_to);
+    if (f->reference_to != NULL) {
+        json_object_set_new(j, "type",
+                            json_string(f->flags & FIELD_MASTER_DETAIL
+                                            ? "master_detail"
+                                            : "lookup"));
+        json_object_set_new(j, "reference_to", json_string(f->reference_to));
+        set_string(j, "relationship_name", f->relationship_name);
+    }
     set_string(j, "formula", f->formula);
     set_string(j, "description", f->description);
     return j;
@@ -358,7 +433,7 @@ org_fields_json(const struct org *o)
     size_t i;
 
     for (i = 0; i < o->ncustom_fields; i++)
-        json_array_append_new(arr, field_json(&o->custom_fields[i]));
+        json_array_append_new(arr, org_field_json(&o->custom_fields[i]));
     return arr;
 }
 

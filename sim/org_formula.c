@@ -57,7 +57,7 @@ load_record_type(struct conf *c, json_t *j, const char *path,
     if (org_read_id(c, j, path, "id", "012", dflt, rt->id) == -1)
         return -1;
     rt->object = xstrdup(object);
-    rt->name = xstrdup(name);
+    rt->developer_name = xstrdup(name);
     rt->label = xstrdup(label != NULL ? label : name);
     rt->description = dup_or_null(descr);
     return 0;
@@ -84,9 +84,10 @@ load_record_types(struct conf *c, json_t *root, struct org *o)
         for (k = 0; k < i; k++)
             if (strcmp(o->record_types[k].id, rt->id) == 0 ||
                 (strcasecmp(o->record_types[k].object, rt->object) == 0 &&
-                 strcasecmp(o->record_types[k].name, rt->name) == 0))
+                 strcasecmp(o->record_types[k].developer_name,
+                            rt->developer_name) == 0))
                 return conf_error(c, p, "duplicate record type %s.%s (%s)",
-                                  rt->object, rt->name, rt->id);
+                                  rt->object, rt->developer_name, rt->id);
     }
     return 0;
 }
@@ -365,7 +366,7 @@ org_formula_free(struct org *o)
 
     for (i = 0; i < o->nrecord_types; i++) {
         free(o->record_types[i].object);
-        free(o->record_types[i].name);
+        free(o->record_types[i].developer_name);
         free(o->record_types[i].label);
         free(o->record_types[i].description);
     }
@@ -412,8 +413,8 @@ record_types_json(const struct org *o)
     for (i = 0; i < o->nrecord_types; i++) {
         const struct org_record_type *rt = &o->record_types[i];
         json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:b}", "object", rt->object,
-                              "name", rt->name, "label", rt->label, "id",
-                              rt->id, "active", rt->active);
+                              "name", rt->developer_name, "label", rt->label,
+                              "id", rt->id, "active", rt->active);
 
         if (rt->description != NULL)
             json_object_set_new(j, "description", json_string(rt->description));

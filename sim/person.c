@@ -283,5 +283,5 @@ person_delete_contact(struct sim *sim, const struct object_def *obj,
     if (!applies(sim, obj))
         return;
     if ((contact = person_contact(sim, obj, acct)) != NULL)
-        store_delete(sim->store, contact);
+        store_recycle(sim->store, contact, sim_now(sim));
 }

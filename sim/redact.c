@@ -19,10 +19,19 @@
  * credentials as clients send them to the token, revoke, introspect and
  * userinfo endpoints, in bodies and in query strings.
  */
-static const char *const redacted_names[] = {
-    "access_token", "refresh_token", "id_token",      "token",
-    "oauth_token",  "client_secret", "assertion",     "client_assertion",
-    "password",     "code",          "code_verifier", NULL};
+static const char *const redacted_names[] = {"access_token",
+                                             "refresh_token",
+                                             "id_token",
+                                             "token",
+                                             "oauth_token",
+                                             "client_secret",
+                                             "assertion",
+                                             "client_assertion",
+                                             "password",
+                                             "code",
+                                             "code_verifier",
+                                             "sessionId",
+                                             NULL};
 
 int
 redact_name(const char *name, size_t len)
@@ -243,6 +252,115 @@ redact_json(const char *b, size_t len, struct buf *out)
     return any;
 }
 
+/* Past the tag whose name ends at b[i]: the index of its '>' (quoted
+ * attribute values skipped), or len. */
+static size_t
+tag_end(const char *b, size_t len, size_t i)
+{
+    char quote = 0;
+
+    for (; i < len; i++) {
+        if (quote != 0) {
+            if (b[i] == quote)
+                quote = 0;
+        } else if (b[i] == '"' || b[i] == '\'') {
+            quote = b[i];
+        } else if (b[i] == '>') {
+            return i;
+        }
+    }
+    return len;
+}
+
+/* Past what starts at b[i] and ends with the NUL-terminated close. */
+static size_t
+skip_past(const char *b, size_t len, size_t i, const char *close)
+{
+    size_t n = strlen(close);
+
+    for (; i + n <= len; i++)
+        if (memcmp(b + i, close, n) == 0)
+            return i + n;
+    return len;
+}
+
+/*
+ * The end of an element's content starting at b[i]: the index of the
+ * "</" that closes it, or len when the body ends first. Nested elements
+ * are counted; CDATA sections and comments are skipped whole, so a "</"
+ * inside them ends nothing.
+ */
+static size_t
+content_end(const char *b, size_t len, size_t i)
+{
+    size_t depth = 0, gt;
+
+    while (i < len) {
+        if (b[i] != '<') {
+            i++;
+        } else if (len - i >= 9 && memcmp(b + i, "<![CDATA[", 9) == 0) {
+            i = skip_past(b, len, i + 9, "]]>");
+        } else if (len - i >= 4 && memcmp(b + i, "<!--", 4) == 0) {
+            i = skip_past(b, len, i + 4, "-->");
+        } else if (i + 1 < len && b[i + 1] == '/') {
+            if (depth-- == 0)
+                return i;
+            i = tag_end(b, len, i + 2) + 1;
+        } else {
+            gt = tag_end(b, len, i + 1);
+            if (gt < len && b[gt - 1] != '/')
+                depth++;
+            i = gt + 1;
+        }
+    }
+    return len;
+}
+
+/* Whether the start tag's name b[s..e) has a listed local name (after
+ * any prefix). */
+static int
+xml_name_listed(const char *b, size_t s, size_t e)
+{
+    const char *colon = memchr(b + s, ':', e - s);
+
+    if (colon != NULL)
+        s = (size_t)(colon - b) + 1;
+    return redact_name(b + s, e - s);
+}
+
+static int
+redact_xml(const char *b, size_t len, struct buf *out)
+{
+    size_t i = 0, copied = 0, ns, ne, gt, end;
+    int any = 0;
+
+    while (i < len) {
+        if (b[i] != '<' || i + 1 >= len || strchr("/!?", b[i + 1]) != NULL) {
+            i++;
+            continue;
+        }
+        ns = ne = i + 1;
+        while (ne < len && strchr(" \t\r\n/>", b[ne]) == NULL)
+            ne++;
+        if ((gt = tag_end(b, len, ne)) >= len)
+            break;
+        i = gt + 1;
+        if (b[gt - 1] == '/' || !xml_name_listed(b, ns, ne))
+            continue;
+        end = content_end(b, len, i);
+        if (end > i) {
+            buf_append(out, b + copied, i - copied);
+            buf_puts(out, REDACT_MARK);
+            copied = end;
+            any = 1;
+        }
+        i = end;
+    }
+    if (any)
+        buf_append(out, b + copied, len - copied);
+    return any;
+}
+
 int
 redact_body(const char *body, size_t len, struct buf *out)
 {
@@ -250,5 +368,8 @@ redact_body(const char *body, size_t len, struct buf *out)
 
     if (first < len && (body[first] == '{' || body[first] == '['))
         return redact_json(body, len, out);
+    /* A body that only looks like XML is still read as a form. */
+    if (first < len && body[first] == '<' && redact_xml(body, len, out))
+        return 1;
     return redact_form(body, len, out);
 }

@@ -25,7 +25,10 @@ const char *redact_value(const char *name, const char *value);
 /*
  * body (len bytes, any content) with the values of listed parameters
  * replaced: read as JSON when it starts with '{' or '[' (a lexical scan, so
- * truncated or malformed JSON is redacted too), otherwise as
+ * truncated or malformed JSON is redacted too); as XML when it starts with
+ * '<' (the content of every element whose local name is listed, whatever
+ * its prefix: <password>, <n1:sessionId>; also lexical); otherwise, or
+ * when the XML reading found nothing, as
  * application/x-www-form-urlencoded pairs (names percent-decoded). Returns
  * 1 with the redacted text appended to out, or 0 (out untouched) when
  * there was nothing to redact.

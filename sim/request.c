@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
 #include "xmalloc.h"
 
 static const char *
@@ -34,6 +35,36 @@ const char *
 request_query(const struct sim_request *req, const char *name)
 {
     return kv_find(req->query, req->nquery, name, 0);
+}
+
+/* Whether a Host value is one a URL can carry as it is: a name or an
+ * address literal, an optional port, nothing else. */
+static int
+host_usable(const char *h)
+{
+    size_t i, len = strlen(h);
+
+    if (len == 0 || len > REQUEST_ORIGIN_MAX - 16)
+        return 0;
+    for (i = 0; i < len; i++)
+        if (!isalnum((unsigned char)h[i]) && strchr(".-_:[]", h[i]) == NULL)
+            return 0;
+    return 1;
+}
+
+const char *
+request_origin(const struct sim_request *req, const char *fallback, char *out,
+               size_t n)
+{
+    const char *host = request_header(req, "Host");
+    const char *sep;
+
+    if (host == NULL || !host_usable(host)) {
+        sep = strstr(fallback, "://");
+        host = sep != NULL ? sep + 3 : fallback;
+    }
+    snprintf(out, n, "%s://%s", req->tls ? "https" : "http", host);
+    return out;
 }
 
 const char *
@@ -157,7 +188,16 @@ response_sf_error(struct sim_response *resp, int status, const char *code,
 {
     json_t *err =
         json_pack("{s:s, s:s}", "message", message, "errorCode", code);
+    char *fixed;
 
+    if (err == NULL) {
+        /* A message echoing request bytes that are not UTF-8, which JSON
+         * cannot carry: those bytes become U+FFFD. */
+        fixed = xmalloc(3 * strlen(message) + 1);
+        utf8_fix(message, strlen(message), fixed, NULL);
+        err = json_pack("{s:s, s:s}", "message", fixed, "errorCode", code);
+        free(fixed);
+    }
     if (fields != NULL)
         json_object_set_new(err, "fields", fields);
     response_json(resp, status, json_pack("[o]", err));

@@ -57,6 +57,7 @@ struct sim_request {
     json_t *json; /* parsed body for ROUTE_JSON_BODY routes (borrowed) */
     struct session *session;   /* for ROUTE_AUTH routes (borrowed) */
     int peer_loopback;         /* the client connects from a loopback address */
+    int tls;                   /* the request came over HTTPS */
     int composite_all_or_none; /* a Composite subrequest under allOrNone */
 };
 
@@ -102,6 +103,16 @@ struct sim_response {
 /* Borrowed lookups; NULL when absent. Header names are case-insensitive. */
 const char *request_header(const struct sim_request *req, const char *name);
 const char *request_query(const struct sim_request *req, const char *name);
+/*
+ * The origin the client used, "http[s]://" plus its Host header, into out
+ * (size n), for the URLs the sim hands out (instance_url, identity and
+ * SOAP server URLs). A missing or malformed Host (anything but a name or
+ * an address literal with an optional port) gives fallback's host
+ * instead, with the request's scheme. Returns out.
+ */
+#define REQUEST_ORIGIN_MAX 300
+const char *request_origin(const struct sim_request *req, const char *fallback,
+                           char *out, size_t n);
 /* The media type of Content-Type without parameters, lower-cased into out. */
 const char *request_media_type(const struct sim_request *req, char *out,
                                size_t n);

@@ -27,6 +27,8 @@ enum route_flags {
     ROUTE_NO_COMPOSITE = 1 << 4, /* not a Composite subrequest (dispatch.h) */
     ROUTE_LARGE_BODY = 1 << 5,   /* Bulk API job data: the org's upload cap
                                     (bulk.max_upload_bytes) over --max-body */
+    ROUTE_STATE_BODY = 1 << 6,   /* a state file: --max-state over
+                                    --max-body (PUT /__sim/state) */
 };
 
 #define METHOD_BIT(m) (1u << (m))

@@ -21,6 +21,7 @@
 #include "formula.h"
 #include "matching.h"
 #include "org.h"
+#include "objects.h"
 #include "rules_ref.h"
 #include "schema.h"
 #include "sfapi.h"
@@ -87,7 +88,7 @@ compiler_init(struct compiler *cc, const struct org *org, const struct rules *r)
     memset(cc, 0, sizeof(*cc));
     cc->org = org;
     cc->store = store_new("00", 1);
-    cc->schema = schema_new(org, cc->store);
+    cc->schema = objects_schema(org, cc->store);
     cc->env.org = org;
     cc->env.schema = cc->schema;
     cc->env.user = org->nusers > 0 ? &org->users[0] : NULL;
@@ -157,8 +158,7 @@ compile_object(const struct schema *schema, const char *name, const char *path,
     const struct object_def *obj = schema_object(schema, name);
 
     if (obj == NULL)
-        fail_at(fail, path, "\"%s\" is not one of: Lead, Contact, Account",
-                name);
+        fail_at(fail, path, "\"%s\" is not an object of the org", name);
     return obj;
 }
 
@@ -463,7 +463,7 @@ rules_check_formula(struct rules_check *c, const char *object, const char *text,
     if (obj == NULL) {
         memset(err, 0, sizeof(*err));
         snprintf(err->message, sizeof(err->message),
-                 "\"%s\" is not one of: Lead, Contact, Account", object);
+                 "\"%s\" is not an object of the org", object);
         return -1;
     }
     f = compile_text(&c->cc, obj, text, want, err);

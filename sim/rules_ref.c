@@ -475,7 +475,7 @@ vvalue(struct walk *w, const struct place *p, const struct vfield *vf,
     if (p->kind == K_RECORD_TYPE) {
         switch (vf->key) {
         case V_ID: found_id(w, out, p->rt->id); return;
-        case V_RT_NAME: found_text(out, p->rt->name); return;
+        case V_RT_NAME: found_text(out, p->rt->developer_name); return;
         case V_RT_LABEL: found_text(out, p->rt->label); return;
         case V_RT_DESCR: found_text(out, p->rt->description); return;
         case V_RT_OBJECT: found_text(out, p->rt->object); return;

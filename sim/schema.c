@@ -1,10 +1,13 @@
 /*
  * schema.c - standard object definitions plus the org's custom fields
  * (see schema.h). Lengths and picklist values follow Salesforce's field
- * reference (facts section 6).
+ * reference (facts section 6) and its object reference for User, Profile
+ * and Organization. A new standard object is a field table and a row of
+ * standard_objects[]: nothing else here changes.
  */
 #include "schema.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -70,17 +73,27 @@ static const char *const industries[] = {"Agriculture",
 #define RO FIELD_READONLY
 #define F(n, l, t, len, fl)                                                    \
     {                                                                          \
-        n, l, FT_##t, len, 0, 0, fl, NULL, NULL, NULL, 0                       \
+        n, l, FT_##t, len, 0, 0, fl, NULL, NULL, NULL, 0, NULL, {NULL}, NULL,  \
+            NULL                                                               \
     }
 #define P(n, l, fl, vals, dflt)                                                \
     {                                                                          \
-        n, l, FT_PICKLIST, 255, 0, 0, fl, dflt, vals, NULL, 0                  \
+        n, l, FT_PICKLIST, 255, 0, 0, fl, dflt, vals, NULL, 0, NULL, {NULL},   \
+            NULL, NULL                                                         \
     }
 
-static const struct field_def system_fields[] = {
+/* System fields, in describe order: Id, then OwnerId and IsDeleted where
+ * the object's flags say so, then the audit fields. */
+static const struct field_def id_field[] = {
     F("Id", "Record ID", ID, 18, RO),
+};
+static const struct field_def owner_field[] = {
     F("OwnerId", "Owner ID", REFERENCE, 18, RO),
+};
+static const struct field_def deleted_field[] = {
     F("IsDeleted", "Deleted", BOOLEAN, 0, RO),
+};
+static const struct field_def audit_fields[] = {
     F("CreatedDate", "Created Date", DATETIME, 0, RO),
     F("CreatedById", "Created By ID", REFERENCE, 18, RO),
     F("LastModifiedDate", "Last Modified Date", DATETIME, 0, RO),
@@ -226,16 +239,124 @@ static const struct field_def person_fields[] = {
     F("PersonHasOptedOutOfFax", "Fax Opt Out", BOOLEAN, 0, PA),
 };
 
-#define TABLE(t) t, sizeof(t) / sizeof((t)[0])
+/* Locale settings: the values an org made in the United States has, and
+ * a few others (the real lists have hundreds). */
+static const char *const time_zones[] = {"America/Los_Angeles",
+                                         "America/Denver",
+                                         "America/Chicago",
+                                         "America/New_York",
+                                         "Europe/London",
+                                         "Europe/Paris",
+                                         "Asia/Tokyo",
+                                         "GMT",
+                                         NULL};
+static const char *const locales[] = {"en_US", "en_GB", "fr_FR", "de_DE",
+                                      "es_ES", "ja_JP", NULL};
+static const char *const languages[] = {"en_US", "fr", "de", "es", "ja", NULL};
+static const char *const encodings[] = {"UTF-8", "ISO-8859-1", "Shift_JIS",
+                                        NULL};
+static const char *const user_types[] = {"Standard", "PowerPartner", "CsnOnly",
+                                         "Guest", NULL};
+static const char *const org_types[] = {"Team Edition",
+                                        "Professional Edition",
+                                        "Enterprise Edition",
+                                        "Developer Edition",
+                                        "Personal Edition",
+                                        "Unlimited Edition",
+                                        "Contact Manager Edition",
+                                        "Base Edition",
+                                        NULL};
 
-static const struct {
-    const char *name, *label, *prefix;
-    const struct field_def *fields;
-    size_t nfields;
-} standard_objects[] = {
-    {"Lead", "Lead", "00Q", TABLE(lead_fields)},
-    {"Contact", "Contact", "003", TABLE(contact_fields)},
-    {"Account", "Account", "001", TABLE(account_fields)},
+static const struct field_def user_fields[] = {
+    F("Username", "Username", STRING, 80, FIELD_REQUIRED | FIELD_UNIQUE),
+    F("LastName", "Last Name", STRING, 80, FIELD_REQUIRED),
+    F("FirstName", "First Name", STRING, 40, 0),
+    F("Name", "Full Name", STRING, 121, RO | FIELD_NAME),
+    F("CompanyName", "Company Name", STRING, 80, 0),
+    F("Division", "Division", STRING, 80, 0),
+    F("Department", "Department", STRING, 80, 0),
+    F("Title", "Title", STRING, 80, 0),
+    F("Street", "Street", TEXTAREA, 255, 0),
+    F("City", "City", STRING, 40, 0),
+    F("State", "State/Province", STRING, 80, 0),
+    F("PostalCode", "Zip/Postal Code", STRING, 20, 0),
+    F("Country", "Country", STRING, 80, 0),
+    F("Email", "Email", EMAIL, 128, FIELD_REQUIRED),
+    F("Phone", "Phone", PHONE, 40, 0),
+    F("MobilePhone", "Mobile", PHONE, 40, 0),
+    F("Alias", "Alias", STRING, 8, FIELD_REQUIRED),
+    F("CommunityNickname", "Nickname", STRING, 40, FIELD_REQUIRED),
+    F("IsActive", "Active", BOOLEAN, 0, 0),
+    P("TimeZoneSidKey", "Time Zone", FIELD_REQUIRED, time_zones, NULL),
+    F("UserRoleId", "Role ID", REFERENCE, 18, 0),
+    P("LocaleSidKey", "Locale", FIELD_REQUIRED, locales, NULL),
+    P("EmailEncodingKey", "Email Encoding", FIELD_REQUIRED, encodings, NULL),
+    F("ProfileId", "Profile ID", REFERENCE, 18, FIELD_REQUIRED),
+    P("UserType", "User Type", RO, user_types, NULL),
+    P("LanguageLocaleKey", "Language", FIELD_REQUIRED, languages, NULL),
+    F("EmployeeNumber", "Employee Number", STRING, 20, 0),
+    F("ManagerId", "Manager ID", REFERENCE, 18, 0),
+    F("LastLoginDate", "Last Login", DATETIME, 0, RO),
+    F("FederationIdentifier", "SAML Federation ID", STRING, 512, 0),
+};
+
+static const struct field_def profile_fields[] = {
+    F("Name", "Name", STRING, 255, FIELD_REQUIRED | FIELD_NAME),
+    F("PermissionsApiEnabled", "API Enabled", BOOLEAN, 0, 0),
+    F("PermissionsModifyAllData", "Modify All Data", BOOLEAN, 0, 0),
+    F("PermissionsViewAllData", "View All Data", BOOLEAN, 0, 0),
+    P("UserType", "User Type", RO, user_types, NULL),
+    F("Description", "Description", STRING, 255, 0),
+};
+
+static const struct field_def organization_fields[] = {
+    F("Name", "Name", STRING, 80, FIELD_REQUIRED | FIELD_NAME),
+    F("Division", "Division", STRING, 80, 0),
+    F("Street", "Street", TEXTAREA, 255, 0),
+    F("City", "City", STRING, 40, 0),
+    F("State", "State/Province", STRING, 80, 0),
+    F("PostalCode", "Zip/Postal Code", STRING, 20, 0),
+    F("Country", "Country", STRING, 80, 0),
+    F("Phone", "Phone", PHONE, 40, 0),
+    F("Fax", "Fax", PHONE, 40, 0),
+    F("PrimaryContact", "Primary Contact", STRING, 80, 0),
+    P("DefaultLocaleSidKey", "Locale", FIELD_REQUIRED, locales, NULL),
+    P("TimeZoneSidKey", "Time Zone", FIELD_REQUIRED, time_zones, NULL),
+    P("LanguageLocaleKey", "Language", FIELD_REQUIRED, languages, NULL),
+    F("FiscalYearStartMonth", "Fiscal Year Starts In", INT, 0, RO),
+    F("UsesStartDateAsFiscalYearName", "Fiscal Year Name by Start", BOOLEAN, 0,
+      RO),
+    F("InstanceName", "Instance Name", STRING, 5, RO),
+    F("IsSandbox", "Is Sandbox", BOOLEAN, 0, RO),
+    F("TrialExpirationDate", "Trial Expiration Date", DATETIME, 0, RO),
+    F("NamespacePrefix", "Namespace Prefix", STRING, 15, RO),
+    P("OrganizationType", "Edition", RO, org_types, NULL),
+    F("IsReadOnly", "Is Read Only", BOOLEAN, 0, RO),
+};
+
+#define TABLE_N(t) (sizeof(t) / sizeof((t)[0]))
+#define TABLE(t) t, TABLE_N(t)
+
+/* What Lead, Contact and Account allow: everything. */
+#define DATA_OBJECT                                                            \
+    (OBJ_CREATEABLE | OBJ_UPDATEABLE | OBJ_DELETABLE | OBJ_SEARCHABLE |        \
+     OBJ_OWNED | OBJ_REPLICATEABLE | OBJ_FEED | OBJ_LAYOUTABLE |               \
+     OBJ_MERGEABLE | OBJ_TRIGGERABLE)
+
+static const struct schema_row standard_objects[] = {
+    {"Lead", "Lead", "Leads", "00Q", DATA_OBJECT, TABLE(lead_fields)},
+    {"Contact", "Contact", "Contacts", "003", DATA_OBJECT,
+     TABLE(contact_fields)},
+    {"Account", "Account", "Accounts", "001", DATA_OBJECT,
+     TABLE(account_fields)},
+    {"User", "User", "Users", "005",
+     OBJ_SEARCHABLE | OBJ_FROM_ORG | OBJ_REPLICATEABLE | OBJ_FEED |
+         OBJ_LAYOUTABLE | OBJ_TRIGGERABLE,
+     TABLE(user_fields)},
+    {"Profile", "Profile", "Profiles", "00e", OBJ_FROM_ORG | OBJ_REPLICATEABLE,
+     TABLE(profile_fields)},
+    {"Organization", "Organization", "Organizations", "00D",
+     OBJ_FROM_ORG | OBJ_LAYOUTABLE, TABLE(organization_fields)},
 };
 
 static void
@@ -246,17 +367,42 @@ add_fields(struct object_def *o, const struct field_def *defs, size_t n)
     o->nfields += n;
 }
 
-/* Copies the org's custom fields for object o into it. */
+const char *
+schema_keep(struct schema *s, char *str)
+{
+    s->owned = xreallocarray(s->owned, s->nowned + 1, sizeof(*s->owned));
+    s->owned[s->nowned++] = str;
+    return str;
+}
+
+/* A custom lookup's relationships: "Account__c" is "Account__r" to its
+ * parent; its parent lists it as relationship_name + "__r". */
 static void
-add_custom_fields(struct object_def *o, const struct org *org)
+custom_reference(struct schema *s, struct field_def *d,
+                 const struct org_field *cf)
+{
+    size_t n = strlen(cf->name);
+
+    d->reference_to[0] = cf->reference_to;
+    d->relationship =
+        schema_keep(s, xasprintf("%.*s__r", (int)(n - 3), cf->name));
+    if (cf->relationship_name != NULL)
+        d->child_relationship =
+            schema_keep(s, xasprintf("%s__r", cf->relationship_name));
+}
+
+/* Copies the org fields for object o (all of them when any) into it. */
+static void
+add_org_fields(struct schema *s, struct object_def *o,
+               const struct org_field *fields, size_t n, int any)
 {
     size_t i;
 
-    for (i = 0; i < org->ncustom_fields; i++) {
-        const struct org_field *cf = &org->custom_fields[i];
+    for (i = 0; i < n; i++) {
+        const struct org_field *cf = &fields[i];
         struct field_def d;
 
-        if (strcasecmp(cf->object, o->name) != 0)
+        if (!any && strcasecmp(cf->object, o->name) != 0)
             continue;
         memset(&d, 0, sizeof(d));
         d.name = cf->name;
@@ -273,33 +419,65 @@ add_custom_fields(struct object_def *o, const struct org *org)
         d.default_value = cf->default_value;
         d.values = (const char *const *)cf->values;
         d.custom_id = cf->id;
+        if (cf->reference_to != NULL)
+            custom_reference(s, &d, cf);
         add_fields(o, &d, 1);
     }
+}
+
+struct object_def *
+schema_add(struct schema *s, const struct schema_row *row,
+           const struct org_field *extra, size_t n, const struct org *org,
+           struct store *store)
+{
+    struct object_def *o;
+    int at = store_object_add(store, row->name, row->prefix);
+    size_t f;
+
+    if (at < 0)
+        return NULL;
+    s->objects = xreallocarray(s->objects, s->nobjects + 1, sizeof(*o));
+    o = &s->objects[s->nobjects++];
+    memset(o, 0, sizeof(*o));
+    o->name = row->name;
+    o->label = row->label;
+    o->label_plural = row->label_plural;
+    o->prefix = row->prefix;
+    o->flags = row->flags;
+    o->store_index = at;
+    /* The system fields the object's flags call for, its own fields, and
+     * the org's additions. */
+    add_fields(o, TABLE(id_field));
+    if (o->flags & OBJ_OWNED)
+        add_fields(o, TABLE(owner_field));
+    if (o->flags & OBJ_DELETABLE)
+        add_fields(o, TABLE(deleted_field));
+    add_fields(o, TABLE(audit_fields));
+    add_fields(o, row->fields, row->nfields);
+    if (org->person_accounts && strcmp(o->name, "Account") == 0)
+        add_fields(o, TABLE(person_fields));
+    add_org_fields(s, o, extra, n, 1);
+    add_org_fields(s, o, org->custom_fields, org->ncustom_fields, 0);
+    for (f = 0; f < o->nfields; f++)
+        o->fields[f].interned = store_intern(store, o->fields[f].name);
+    return o;
+}
+
+const struct schema_row *
+schema_rows(size_t *n)
+{
+    *n = TABLE_N(standard_objects);
+    return standard_objects;
 }
 
 struct schema *
 schema_new(const struct org *org, struct store *store)
 {
     struct schema *s = xcalloc(1, sizeof(*s));
-    size_t i, f;
+    size_t i;
 
-    s->nobjects = sizeof(standard_objects) / sizeof(standard_objects[0]);
-    s->objects = xcalloc(s->nobjects, sizeof(*s->objects));
-    for (i = 0; i < s->nobjects; i++) {
-        struct object_def *o = &s->objects[i];
-
-        o->name = standard_objects[i].name;
-        o->label = standard_objects[i].label;
-        o->prefix = standard_objects[i].prefix;
-        add_fields(o, TABLE(system_fields));
-        add_fields(o, standard_objects[i].fields, standard_objects[i].nfields);
-        if (org->person_accounts && strcmp(o->name, "Account") == 0)
-            add_fields(o, TABLE(person_fields));
-        add_custom_fields(o, org);
-        o->store_index = store_object_add(store, o->name, o->prefix);
-        for (f = 0; f < o->nfields; f++)
-            o->fields[f].interned = store_intern(store, o->fields[f].name);
-    }
+    for (i = 0; i < TABLE_N(standard_objects); i++)
+        schema_add(s, &standard_objects[i], NULL, 0, org, store);
     return s;
 }
 
@@ -313,6 +491,9 @@ schema_free(struct schema *s)
     for (i = 0; i < s->nobjects; i++)
         free(s->objects[i].fields);
     free(s->objects);
+    for (i = 0; i < s->nowned; i++)
+        free(s->owned[i]);
+    free(s->owned);
     free(s);
 }
 
@@ -325,6 +506,19 @@ schema_object(const struct schema *s, const char *name)
         if (strcasecmp(s->objects[i].name, name) == 0)
             return &s->objects[i];
     return NULL;
+}
+
+int
+schema_refusal(const struct object_def *obj, unsigned what, char *msg, size_t n)
+{
+    if (obj->flags & what)
+        return 0;
+    snprintf(msg, n, "entity type cannot be %s: %s",
+             what == OBJ_CREATEABLE   ? "inserted"
+             : what == OBJ_UPDATEABLE ? "updated"
+                                      : "deleted",
+             obj->label);
+    return -1;
 }
 
 const struct object_def *

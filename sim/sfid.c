@@ -102,3 +102,19 @@ sfid_make(const char *prefix, const char *pod, uint64_t number,
     }
     out[SFID_LEN15] = '\0';
 }
+
+int
+sfid_number(const char *id15, uint64_t *number)
+{
+    const char *p;
+    uint64_t n = 0;
+    int i;
+
+    for (i = 6; i < SFID_LEN15; i++) {
+        if (id15[i] == '\0' || (p = strchr(base62, id15[i])) == NULL)
+            return -1;
+        n = n * 62 + (uint64_t)(p - base62);
+    }
+    *number = n;
+    return 0;
+}

@@ -31,4 +31,8 @@ int sfid_normalize(const char *in, size_t len, char out[SFID_LEN15 + 1]);
 void sfid_make(const char *prefix, const char *pod, uint64_t number,
                char out[SFID_LEN15 + 1]);
 
+/* The record number of id15 (its last 9 characters in base 62); -1 when
+ * they are not base 62. */
+int sfid_number(const char *id15, uint64_t *number);
+
 #endif

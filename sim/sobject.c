@@ -53,6 +53,14 @@ compound_name(const struct object_def *obj, const struct record *r)
     return j;
 }
 
+/* A read-only name made of other fields (an auto number is stored). */
+static int
+is_compound(const struct field_def *f)
+{
+    return (f->flags & (FIELD_NAME | FIELD_READONLY | FIELD_AUTONUMBER)) ==
+           (FIELD_NAME | FIELD_READONLY);
+}
+
 /* Fields whose value comes from the record itself, not its stored values. */
 static json_t *
 derived_value(const struct object_def *obj, const struct record *r,
@@ -71,12 +79,17 @@ derived_value(const struct object_def *obj, const struct record *r,
     if (strcmp(f->name, "LastModifiedDate") == 0 ||
         strcmp(f->name, "SystemModstamp") == 0)
         return json_string(timefmt_salesforce(r->modified_ms, buf));
+    if (strcmp(f->name, "IsDeleted") == 0)
+        return json_boolean(r->deleted);
     if (strcmp(f->name, "CreatedById") == 0 ||
         strcmp(f->name, "LastModifiedById") == 0) {
-        owner = value_of(obj, r, "OwnerId");
+        /* The owner, unless the record says (the org's own records have
+         * no owner: orgrecords.h). */
+        if ((owner = record_value(r, f->interned, NULL)) == NULL)
+            owner = value_of(obj, r, "OwnerId");
         return owner ? json_string(owner) : json_null();
     }
-    if ((f->flags & FIELD_NAME) && (f->flags & FIELD_READONLY))
+    if (is_compound(f))
         return compound_name(obj, r);
     *is_derived = 0;
     return NULL;
@@ -125,6 +138,7 @@ int
 sobject_field_stored(const struct field_def *f)
 {
     static const char *const derived[] = {"Id",
+                                          "IsDeleted",
                                           "CreatedDate",
                                           "LastModifiedDate",
                                           "SystemModstamp",
@@ -136,7 +150,7 @@ sobject_field_stored(const struct field_def *f)
     for (i = 0; derived[i] != NULL; i++)
         if (strcmp(f->name, derived[i]) == 0)
             return 0;
-    return !((f->flags & FIELD_NAME) && (f->flags & FIELD_READONLY));
+    return !is_compound(f);
 }
 
 const char *
@@ -157,8 +171,11 @@ sobject_field_text(const struct object_def *obj, const struct record *r,
     /* Derived values are rare in WHERE clauses; reuse the JSON path. */
     d = sobject_field_json(NULL, obj, r, f);
     v = NULL;
-    if (json_is_string(d)) {
-        snprintf(buf, n, "%s", json_string_value(d));
+    if (json_is_string(d) || json_is_boolean(d)) {
+        snprintf(buf, n, "%s",
+                 json_is_string(d) ? json_string_value(d)
+                 : json_is_true(d) ? "true"
+                                   : "false");
         v = buf;
         *len = strlen(buf);
     }

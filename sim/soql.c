@@ -242,7 +242,9 @@ struct soql_value {
 struct soql_ref {
     char *name; /* owned */
     size_t pos;
-    enum fieldtype type; /* FT_UNKNOWN until bound */
+    enum fieldtype type;    /* FT_UNKNOWN until bound */
+    struct soql_query *sub; /* a child subquery in the select list (name:
+                               its relationship), or NULL; owned */
 };
 
 enum node_kind { N_AND, N_OR, N_NOT, N_CMP };
@@ -264,7 +266,9 @@ struct soql_order {
 };
 
 struct soql_query {
-    char *text; /* owned copy, for error echoes at bind time */
+    char *text; /* owned copy, for error echoes at bind time (a subquery
+                   borrows its parent's) */
+    int text_borrowed;
     size_t len;
     struct soql_ref object;
     char *alias; /* owned, or NULL */
@@ -430,6 +434,8 @@ struct parser {
     size_t cur; /* where the next token starts scanning */
     struct token tok;
     struct soql_error *err;
+    const char *malformed; /* the code of a syntax error */
+    enum tok_kind end;     /* what ends the clauses: EOF, or ')' in SOSL */
 };
 
 static int perr(struct parser *p, size_t pos, const char *fmt, ...)
@@ -445,7 +451,7 @@ perr(struct parser *p, size_t pos, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(tail, sizeof(tail), fmt, ap);
     va_end(ap);
-    error_at(p->err, SOQL_MALFORMED, p->s, p->len, pos, tail);
+    error_at(p->err, p->malformed, p->s, p->len, pos, tail);
     return -1;
 }
 
@@ -763,6 +769,7 @@ static void
 ref_clear(struct soql_ref *r)
 {
     free(r->name);
+    soql_free(r->sub);
 }
 
 static void
@@ -976,7 +983,10 @@ parse_unary(struct parser *p, int depth)
 {
     struct soql_node *n = NULL, *res = NULL;
 
-    if (depth >= SOQL_MAX_DEPTH) {
+    /* depth counts the parentheses and NOTs around this condition: one
+     * more is refused past the limit, the comparison itself is no level. */
+    if ((p->tok.kind == TK_LPAREN || tok_is_kw(p, KW_NOT)) &&
+        depth >= SOQL_MAX_DEPTH) {
         perr(p, p->tok.pos,
              "condition nested too deeply (the simulator allows %d levels)",
              SOQL_MAX_DEPTH);
@@ -1051,14 +1061,56 @@ parse_count_call(struct parser *p, struct soql_query *q)
     return 0;
 }
 
+static int parse_field_list(struct parser *p, struct soql_query *q,
+                            int count_ok);
+static int parse_clauses(struct parser *p, struct soql_query *q);
+
+/* "(SELECT f, ... FROM Relationship [WHERE ...] [ORDER BY ...] [LIMIT n])"
+ * in a select list, from its '(' to past its ')': ref names the
+ * relationship, ref->sub is the query. */
 static int
-parse_select(struct parser *p, struct soql_query *q)
+parse_subquery(struct parser *p, struct soql_query *q, struct soql_ref *ref)
+{
+    struct soql_query *sub = xcalloc(1, sizeof(*sub));
+    enum tok_kind end = p->end;
+    int rc = -1;
+
+    sub->text = q->text;
+    sub->text_borrowed = 1;
+    sub->len = q->len;
+    sub->limit = -1;
+    ref->sub = sub;
+    ref->pos = p->tok.pos;
+    p->end = TK_RPAREN;
+    if (lex_next(p) == -1 || expect_kw(p, KW_SELECT) == -1 ||
+        parse_field_list(p, sub, 0) == -1 || expect_kw(p, KW_FROM) == -1 ||
+        parse_ref(p, &sub->object) == -1)
+        goto out;
+    if (p->tok.kind == TK_IDENT && p->tok.kw == KW_NONE) {
+        sub->alias = xmemdup0(p->s + p->tok.pos, p->tok.len);
+        if (lex_next(p) == -1)
+            goto out;
+    }
+    if (parse_clauses(p, sub) == -1)
+        goto out;
+    ref->name = xstrdup(sub->object.name);
+    ref->type = FT_UNKNOWN;
+    p->end = end;
+    rc = lex_next(p); /* past the ')' */
+out:
+    p->end = end;
+    return rc;
+}
+
+/* f1, f2, ... (COUNT() too, as the only one, and child subqueries, when
+ * top). */
+static int
+parse_field_list(struct parser *p, struct soql_query *q, int top)
 {
     struct soql_ref ref;
-    size_t cap = 0;
+    size_t cap = 0, nsubs = 0;
+    int count_ok = top;
 
-    if (expect_kw(p, KW_SELECT) == -1)
-        return -1;
     for (;;) {
         if (q->nfields == SOQL_MAX_FIELDS)
             return perr(p, p->tok.pos,
@@ -1066,22 +1118,41 @@ parse_select(struct parser *p, struct soql_query *q)
                         "%d)",
                         SOQL_MAX_FIELDS);
         memset(&ref, 0, sizeof(ref));
-        if (parse_ref(p, &ref) == -1) {
+        if (top && p->tok.kind == TK_LPAREN) {
+            if (++nsubs > SOQL_MAX_SUBQUERIES)
+                return perr(p, p->tok.pos,
+                            "too many subqueries (the maximum is %d)",
+                            SOQL_MAX_SUBQUERIES);
+            if (parse_subquery(p, q, &ref) == -1) {
+                ref_clear(&ref);
+                return -1;
+            }
+            count_ok = 0;
+        } else if (parse_ref(p, &ref) == -1) {
             ref_clear(&ref);
             return -1;
         }
-        if (p->tok.kind == TK_LPAREN && q->nfields == 0 &&
+        if (count_ok && p->tok.kind == TK_LPAREN && q->nfields == 0 &&
             strcasecmp(ref.name, "COUNT") == 0) {
             ref_clear(&ref);
             return parse_count_call(p, q);
         }
         q->fields = grow(q->fields, q->nfields, &cap, sizeof(*q->fields));
         q->fields[q->nfields++] = ref;
+        count_ok = 0;
         if (p->tok.kind != TK_COMMA)
             return 0;
         if (lex_next(p) == -1)
             return -1;
     }
+}
+
+static int
+parse_select(struct parser *p, struct soql_query *q)
+{
+    if (expect_kw(p, KW_SELECT) == -1)
+        return -1;
+    return parse_field_list(p, q, 1);
 }
 
 static int
@@ -1158,27 +1229,76 @@ parse_clauses(struct parser *p, struct soql_query *q)
             parse_uint(p, SOQL_MAX_LIMIT, &q->offset) == -1)
             return -1;
     }
-    return p->tok.kind == TK_EOF ? 0 : unexpected(p);
+    return p->tok.kind == p->end ? 0 : unexpected(p);
 }
 
-struct soql_query *
-soql_parse(const char *text, size_t len, struct soql_error *err)
+/* A new query over a copy of text[0..len), and a parser over it. */
+static struct soql_query *
+query_new(const char *text, size_t len, struct parser *p,
+          struct soql_error *err, struct soql_error *scratch)
 {
-    struct soql_query *q = xcalloc(1, sizeof(*q)), *res = NULL;
-    struct soql_error scratch = {.code = ""};
-    struct parser p;
+    struct soql_query *q = xcalloc(1, sizeof(*q));
 
     if (text == NULL)
         len = 0;
     q->text = xmemdup0(text != NULL ? text : "", len);
     q->len = len;
     q->limit = -1;
-    memset(&p, 0, sizeof(p));
-    p.s = q->text;
-    p.len = len;
+    memset(p, 0, sizeof(*p));
+    p->s = q->text;
+    p->len = len;
+    p->malformed = SOQL_MALFORMED;
+    p->end = TK_EOF;
     /* The parser tests err->code to tell failure from success. */
-    p.err = err != NULL && err->code[0] == '\0' ? err : &scratch;
-    if (utf8_count(q->text, len) > SOQL_MAX_LEN) {
+    p->err = err != NULL && err->code[0] == '\0' ? err : scratch;
+    return q;
+}
+
+struct soql_query *
+soql_parse_returning(const char *text, size_t len, size_t *pos,
+                     const char *malformed, struct soql_error *err)
+{
+    struct soql_error scratch = {.code = ""};
+    struct soql_query *res = NULL, *q;
+    struct parser p;
+
+    q = query_new(text, len, &p, err, &scratch);
+    p.malformed = malformed;
+    p.end = TK_RPAREN;
+    p.cur = *pos < len ? *pos : len;
+    if (lex_next(&p) == -1 || parse_ref(&p, &q->object) == -1)
+        goto out;
+    if (p.tok.kind == TK_LPAREN) {
+        if (lex_next(&p) == -1 || parse_field_list(&p, q, 0) == -1 ||
+            parse_clauses(&p, q) == -1)
+            goto out;
+        *pos = p.cur; /* just past the ')' */
+    } else {
+        *pos = p.tok.pos;
+    }
+    res = q;
+    q = NULL;
+out:
+    soql_free(q);
+    return res;
+}
+
+void
+soql_error_at(struct soql_error *err, const char *code, const char *text,
+              size_t len, size_t pos, const char *tail)
+{
+    error_at(err, code, text, len, pos, tail);
+}
+
+struct soql_query *
+soql_parse(const char *text, size_t len, struct soql_error *err)
+{
+    struct soql_error scratch = {.code = ""};
+    struct soql_query *res = NULL, *q;
+    struct parser p;
+
+    q = query_new(text, len, &p, err, &scratch);
+    if (utf8_count(q->text, q->len) > SOQL_MAX_LEN) {
         snprintf(p.err->code, sizeof(p.err->code), "%s", SOQL_MALFORMED);
         snprintf(p.err->message, sizeof(p.err->message),
                  "SOQL statements cannot be longer than %d characters.",
@@ -1275,6 +1395,48 @@ strip_prefix(const struct soql_query *q, const char *name)
     return name;
 }
 
+/* "Rel.Field", "Rel.Rel.Field": the schema resolves the path. */
+static int
+bind_path(struct binder *b, struct soql_ref *ref, const char *name)
+{
+    char canon[SOQL_NAME_MAX] = "", why[400] = "";
+    enum fieldtype type = FT_UNKNOWN;
+
+    if (b->schema->path_type(b->schema->arg, b->q->object.name, name, canon,
+                             sizeof(canon), &type, why, sizeof(why)) == -1)
+        return bind_fail(b, SOQL_INVALID_FIELD, ref->pos, "%s", why);
+    free(ref->name);
+    ref->name = xstrdup(canon);
+    ref->type = type;
+    return 0;
+}
+
+/* A child subquery: its FROM names a child relationship of the parent's
+ * object; it is then bound as a query of the child object. */
+static int
+bind_subquery(struct binder *b, struct soql_ref *ref)
+{
+    char child[SOQL_NAME_MAX] = "", rel[SOQL_NAME_MAX] = "";
+    struct soql_query *sub = ref->sub;
+
+    if (b->schema->child == NULL ||
+        b->schema->child(b->schema->arg, b->q->object.name, sub->object.name,
+                         child, sizeof(child), rel, sizeof(rel)) == -1)
+        return bind_fail(b, SOQL_INVALID_TYPE, sub->object.pos,
+                         "Didn't understand relationship '%.*s' in FROM part "
+                         "of query call. If you are attempting to use a "
+                         "custom relationship, be sure to append the '__r' "
+                         "after the custom relationship name. Please "
+                         "reference your WSDL or the describe call for the "
+                         "appropriate names.",
+                         MSG_NAME_MAX, sub->object.name);
+    free(ref->name);
+    ref->name = xstrdup(rel);
+    free(sub->object.name);
+    sub->object.name = xstrdup(child);
+    return soql_bind(sub, b->schema, b->err);
+}
+
 static int
 bind_ref(struct binder *b, struct soql_ref *ref)
 {
@@ -1282,6 +1444,8 @@ bind_ref(struct binder *b, struct soql_ref *ref)
     const char *name = strip_prefix(b->q, ref->name);
     const char *dot = strchr(name, '.');
 
+    if (dot != NULL && b->schema->path_type != NULL)
+        return bind_path(b, ref, name);
     if (dot != NULL)
         return bind_fail(b, SOQL_INVALID_FIELD, ref->pos,
                          "Didn't understand relationship '%.*s' in field "
@@ -1352,7 +1516,8 @@ bind_select(struct binder *b)
     size_t i, j;
 
     for (i = 0; i < q->nfields; i++) {
-        if (bind_ref(b, &q->fields[i]) == -1)
+        if ((q->fields[i].sub != NULL ? bind_subquery(b, &q->fields[i])
+                                      : bind_ref(b, &q->fields[i])) == -1)
             return -1;
         for (j = 0; j < i; j++)
             if (strcasecmp(q->fields[j].name, q->fields[i].name) == 0)
@@ -1815,6 +1980,12 @@ soql_field_count(const struct soql_query *q)
     return q->nfields;
 }
 
+const struct soql_query *
+soql_field_subquery(const struct soql_query *q, size_t i)
+{
+    return q->fields[i].sub;
+}
+
 const char *
 soql_field(const struct soql_query *q, size_t i)
 {
@@ -1884,6 +2055,7 @@ soql_free(struct soql_query *q)
     node_free(q->where);
     ref_clear(&q->object);
     free(q->alias);
-    free(q->text);
+    if (!q->text_borrowed)
+        free(q->text);
     free(q);
 }

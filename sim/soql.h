@@ -13,6 +13,11 @@
  * literals: 'strings' with backslash escapes, numbers, true/false, null,
  * YYYY-MM-DD, YYYY-MM-DDThh:mm:ss[.fff](Z|+hh:mm), and the calendar date
  * literals (TODAY, LAST_N_DAYS:n, THIS_MONTH, ...), evaluated in UTC.
+ * Fields may be relationship paths ("Account.Name") and the select list
+ * may hold child subqueries ("(SELECT Id FROM Contacts WHERE ...)") when
+ * the schema given to soql_bind() resolves them; the caller follows the
+ * relationships when it reads a record (field_access) and runs the
+ * subqueries itself.
  */
 #ifndef SIM_SOQL_H
 #define SIM_SOQL_H
@@ -29,7 +34,8 @@
 #define SOQL_MAX_IN 20000           /* values in one IN list */
 #define SOQL_MAX_ORDER 32           /* ORDER BY keys; Salesforce's own limit */
 #define SOQL_MAX_LIMIT 2147483647LL /* LIMIT and OFFSET values */
-#define SOQL_NAME_MAX 256 /* canonical name buffers handed to schema */
+#define SOQL_NAME_MAX 256      /* canonical name buffers handed to schema */
+#define SOQL_MAX_SUBQUERIES 20 /* child subqueries in one select list */
 
 /*
  * Salesforce's error for a failed parse or bind: code is MALFORMED_QUERY,
@@ -59,6 +65,18 @@ struct soql_schema {
     enum fieldtype (*field_type)(void *arg, const char *object,
                                  const char *field, char *canonical, size_t n);
     void *arg;
+    /*
+     * Optional (NULL: refused). path_type resolves a relationship path
+     * ("Account.Owner.Name") from object: 0 with its canonical spelling
+     * and *type, or -1 with Salesforce's message in why[whyn]. child
+     * finds the child relationship rel of object for a subquery: 0 with
+     * the child object's and the relationship's canonical names, or -1.
+     */
+    int (*path_type)(void *arg, const char *object, const char *path,
+                     char *canonical, size_t n, enum fieldtype *type, char *why,
+                     size_t whyn);
+    int (*child)(void *arg, const char *object, const char *rel, char *child,
+                 size_t n, char *canonical_rel, size_t m);
 };
 
 /*
@@ -68,6 +86,27 @@ struct soql_schema {
  */
 struct soql_query *soql_parse(const char *text, size_t len,
                               struct soql_error *err);
+
+/*
+ * Parses one SOSL RETURNING item of text[0..len), starting at byte *pos:
+ * "Object [(f1, f2 [WHERE cond] [ORDER BY ...] [LIMIT n] [OFFSET n])]".
+ * A syntax error has code malformed (MALFORMED_SEARCH) and, like every
+ * error of the query later (soql_bind()), a position in the whole text.
+ * On success *pos is where the item ended (past its ')', or at the token
+ * after the object name) and the query is as soql_parse() would give,
+ * with no field when the item has no list. Caller frees with soql_free().
+ */
+struct soql_query *soql_parse_returning(const char *text, size_t len,
+                                        size_t *pos, const char *malformed,
+                                        struct soql_error *err);
+
+/*
+ * Writes Salesforce's positioned error into err (unless it holds one):
+ * "\n<the row of text holding pos>\n<caret>\nERROR at Row:R:Column:C\n"
+ * and tail. For other languages with SOQL's error shape (SOSL).
+ */
+void soql_error_at(struct soql_error *err, const char *code, const char *text,
+                   size_t len, size_t pos, const char *tail);
 
 /*
  * Checks the object and every field named in the select list, WHERE and
@@ -88,9 +127,13 @@ int soql_bind(struct soql_query *q, const struct soql_schema *schema,
 const char *soql_object(const struct soql_query *q);
 /* 1 for SELECT COUNT() (the field list is then empty), else 0. */
 int soql_is_count(const struct soql_query *q);
-/* Number of selected fields and the i-th (0-based, in query order). */
+/* Number of selected fields and the i-th (0-based, in query order): a
+ * field, a relationship path ("Account.Name"), or the relationship name
+ * of a child subquery, which soql_field_subquery() returns (else NULL). */
 size_t soql_field_count(const struct soql_query *q);
 const char *soql_field(const struct soql_query *q, size_t i);
+const struct soql_query *soql_field_subquery(const struct soql_query *q,
+                                             size_t i);
 /* LIMIT n, or -1 when absent. */
 int64_t soql_limit(const struct soql_query *q);
 /* OFFSET n, or 0 when absent. */

@@ -4,6 +4,11 @@
  * All hash tables here use open addressing with linear probing over
  * power-of-two arrays, grown at 70% load. Index slots hold record pointers;
  * a deleted slot becomes a tombstone so probe chains stay intact.
+ *
+ * The recycle bin is a queue of (ID, position, deletion time) in deletion
+ * order: purging pops from its head, so it costs nothing while nothing is
+ * due. An entry whose record was purged, or deleted again later, is stale
+ * and skipped (the record's deletion time no longer matches).
  */
 #include "store.h"
 
@@ -15,13 +20,22 @@
 #include "xmalloc.h"
 
 #define TOMBSTONE ((struct record *)(uintptr_t)1)
-#define MAX_INDEXES 64
+#define MAX_INDEXES 512
+#define STORE_IDS_FIRST 1024 /* slots of the ID index when empty */
 
 struct objtab {
     char name[48];
     char prefix[4];
-    struct record **recs; /* creation order; NULL where deleted */
-    size_t n, cap, live;
+    struct record **recs; /* creation order; NULL where freed */
+    size_t n, cap, live, deleted;
+    int64_t purged_until; /* deletion time of the last purged, or -1 */
+};
+
+/* One record put in the recycle bin. */
+struct binent {
+    char id[SFID_LEN15 + 1];
+    size_t pos; /* in its object's recs */
+    int64_t ms; /* when it was deleted */
 };
 
 struct islot {
@@ -38,15 +52,15 @@ struct findex {
 };
 
 /* One change recorded while a savepoint is open. */
-enum undo_kind { UNDO_INSERT, UNDO_UPDATE, UNDO_DELETE };
+enum undo_kind { UNDO_INSERT, UNDO_UPDATE, UNDO_DELETE, UNDO_RECYCLE };
 
 struct undo {
     enum undo_kind kind;
     struct record *r;
     struct rfield *fields; /* UPDATE: the old values (owned) */
     uint16_t nfields;
-    int64_t modified_ms;
-    size_t pos; /* DELETE: the record's position in its object */
+    int64_t modified_ms; /* UPDATE, RECYCLE: r's before the change */
+    size_t pos;          /* INSERT, DELETE: the record's position */
 };
 
 struct store {
@@ -63,6 +77,8 @@ struct store {
     struct findex indexes[MAX_INDEXES];
     int nindexes;
     size_t value_bytes;
+    struct binent *bin; /* the recycle bin, oldest first from bin_head */
+    size_t bin_head, bin_n, bin_cap;
     struct undo *undo; /* changes since the outermost savepoint */
     size_t nundo, undo_cap;
     int savepoints; /* open savepoints */
@@ -89,7 +105,7 @@ store_new(const char *pod, uint64_t first_number)
 
     memcpy(s->pod, pod, 2);
     s->next_number = first_number;
-    s->ids_cap = 1024;
+    s->ids_cap = STORE_IDS_FIRST;
     s->ids = xcalloc(s->ids_cap, sizeof(*s->ids));
     s->name_slots_cap = 256;
     s->name_slots = xcalloc(s->name_slots_cap, sizeof(*s->name_slots));
@@ -113,8 +129,10 @@ free_records(struct store *s)
         }
         free(t->recs);
         t->recs = NULL;
-        t->n = t->cap = t->live = 0;
+        t->n = t->cap = t->live = t->deleted = 0;
+        t->purged_until = -1;
     }
+    s->bin_head = s->bin_n = 0;
 }
 
 static void undo_forget(struct store *s, size_t mark);
@@ -127,12 +145,17 @@ store_clear(struct store *s)
     undo_forget(s, 0);
     s->savepoints = 0;
     free_records(s);
-    memset(s->ids, 0, s->ids_cap * sizeof(*s->ids));
+    /* The tables shrink back to their first size: a reset gives back the
+     * memory that a load grew them to (emptied at full size, they would
+     * stay resident). An index's slots come back on its next use. */
+    free(s->ids);
+    s->ids_cap = STORE_IDS_FIRST;
+    s->ids = xcalloc(s->ids_cap, sizeof(*s->ids));
     s->ids_used = 0;
     for (i = 0; i < s->nindexes; i++) {
-        memset(s->indexes[i].slots, 0,
-               s->indexes[i].cap * sizeof(*s->indexes[i].slots));
-        s->indexes[i].used = 0;
+        free(s->indexes[i].slots);
+        s->indexes[i].slots = NULL;
+        s->indexes[i].cap = s->indexes[i].used = 0;
     }
     s->value_bytes = 0;
 }
@@ -153,6 +176,7 @@ store_free(struct store *s)
     free(s->names);
     free(s->name_slots);
     free(s->ids);
+    free(s->bin);
     for (x = 0; x < s->nindexes; x++)
         free(s->indexes[x].slots);
     free(s);
@@ -185,6 +209,7 @@ store_object_add(struct store *s, const char *name, const char *prefix)
     memset(t, 0, sizeof(*t));
     memcpy(t->name, name, strlen(name) + 1);
     memcpy(t->prefix, prefix, 3);
+    t->purged_until = -1;
     return s->nobjects++;
 }
 
@@ -445,7 +470,8 @@ index_get(struct store *s, int object, uint32_t field, enum store_norm norm)
     ix->norm = norm;
     index_grow(ix);
     for (i = 0; i < s->objects[object].n; i++)
-        if (s->objects[object].recs[i] != NULL)
+        if (s->objects[object].recs[i] != NULL &&
+            !s->objects[object].recs[i]->deleted)
             index_record(ix, s->objects[object].recs[i], 1);
     return ix;
 }
@@ -462,7 +488,7 @@ scan_equal(const struct store *s, int object, uint32_t field,
         size_t vlen;
         const char *v;
 
-        if (t->recs[i] == NULL)
+        if (t->recs[i] == NULL || t->recs[i]->deleted)
             continue;
         v = record_value(t->recs[i], field, &vlen);
         if (v != NULL && store_norm_equal(norm, v, vlen, value, len)) {
@@ -550,11 +576,19 @@ ids_slot(const struct store *s, const char *id15)
 }
 
 struct record *
-store_get(const struct store *s, const char *id15)
+store_get_any(const struct store *s, const char *id15)
 {
     size_t h = ids_slot(s, id15);
 
     return h == SIZE_MAX ? NULL : s->ids[h];
+}
+
+struct record *
+store_get(const struct store *s, const char *id15)
+{
+    struct record *r = store_get_any(s, id15);
+
+    return r != NULL && !r->deleted ? r : NULL;
 }
 
 /* --- records -------------------------------------------------------------- */
@@ -607,22 +641,17 @@ pack_fields(const struct record *old, const struct fieldvals *fv,
     return block;
 }
 
-struct record *
-store_insert(struct store *s, int object, const struct fieldvals *fv,
-             int64_t now_ms)
+/* Stores a new record r (fields packed) under its ID, at the end of its
+ * object, with its times. */
+static void
+link_new(struct store *s, struct record *r, int object, int64_t created_ms,
+         int64_t modified_ms)
 {
     struct objtab *t = &s->objects[object];
-    struct record *r = xcalloc(1, sizeof(*r));
-    size_t bytes = 0;
 
-    r->fields = pack_fields(NULL, fv, &r->nfields, &bytes);
-    if (r->fields == NULL) {
-        free(r);
-        return NULL;
-    }
-    sfid_make(t->prefix, s->pod, s->next_number++, r->id);
     r->object = (uint16_t)object;
-    r->created_ms = r->modified_ms = now_ms;
+    r->created_ms = created_ms;
+    r->modified_ms = modified_ms;
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
         t->recs = xreallocarray(t->recs, t->cap, sizeof(*t->recs));
@@ -633,9 +662,74 @@ store_insert(struct store *s, int object, const struct fieldvals *fv,
         ids_grow(s);
     ids_put(s, r);
     indexes_update(s, r, 1);
-    s->value_bytes += bytes;
     if (s->savepoints > 0)
         undo_push(s, UNDO_INSERT, r)->pos = t->n - 1;
+}
+
+/* A record with fv's values and no ID yet; NULL when there are too many. */
+static struct record *
+record_new(struct store *s, const struct fieldvals *fv)
+{
+    struct record *r = xcalloc(1, sizeof(*r));
+    size_t bytes = 0;
+
+    r->fields = pack_fields(NULL, fv, &r->nfields, &bytes);
+    if (r->fields == NULL) {
+        free(r);
+        return NULL;
+    }
+    s->value_bytes += bytes;
+    return r;
+}
+
+struct record *
+store_insert(struct store *s, int object, const struct fieldvals *fv,
+             int64_t now_ms)
+{
+    struct record *r = record_new(s, fv);
+
+    if (r == NULL)
+        return NULL;
+    sfid_make(s->objects[object].prefix, s->pod, s->next_number++, r->id);
+    link_new(s, r, object, now_ms, now_ms);
+    return r;
+}
+
+struct record *
+store_insert_id(struct store *s, int object, const char *id15,
+                const struct fieldvals *fv, int64_t now_ms)
+{
+    struct record *r;
+
+    if (store_get_any(s, id15) != NULL || (r = record_new(s, fv)) == NULL)
+        return NULL;
+    memcpy(r->id, id15, SFID_LEN15);
+    r->id[SFID_LEN15] = '\0';
+    link_new(s, r, object, now_ms, now_ms);
+    return r;
+}
+
+void
+store_sequence(const struct store *s, char pod[3], uint64_t *next_number)
+{
+    memcpy(pod, s->pod, 2);
+    pod[2] = '\0';
+    *next_number = s->next_number;
+}
+
+struct record *
+store_restore(struct store *s, int object, const char *id15,
+              const struct fieldvals *fv, int64_t created_ms,
+              int64_t modified_ms)
+{
+    struct record *r;
+
+    if (strlen(id15) != SFID_LEN15 ||
+        memcmp(id15, s->objects[object].prefix, 3) != 0 ||
+        store_get_any(s, id15) != NULL || (r = record_new(s, fv)) == NULL)
+        return NULL;
+    memcpy(r->id, id15, SFID_LEN15 + 1);
+    link_new(s, r, object, created_ms, modified_ms);
     return r;
 }
 
@@ -650,7 +744,9 @@ store_update(struct store *s, struct record *r, const struct fieldvals *fv,
 
     if (block == NULL)
         return -1;
-    indexes_update(s, r, 0);
+    /* A record in the recycle bin is in no equality index. */
+    if (!r->deleted)
+        indexes_update(s, r, 0);
     for (i = 0; i < r->nfields; i++)
         s->value_bytes -= r->fields[i].len + 1;
     if (s->savepoints > 0) {
@@ -664,31 +760,49 @@ store_update(struct store *s, struct record *r, const struct fieldvals *fv,
     }
     r->fields = block;
     r->nfields = n;
-    r->modified_ms = now_ms;
-    indexes_update(s, r, 1);
+    if (!r->deleted) { /* its modified_ms dates the deletion */
+        r->modified_ms = now_ms;
+        indexes_update(s, r, 1);
+    }
     s->value_bytes += bytes;
     return 0;
 }
 
-/* Takes r out of the ID index, the indexes and its object; returns its
- * position. Its memory is the caller's to free or keep. */
+/* The position of r in its object's records (searched from the newest,
+ * where deletions mostly happen). */
 static size_t
-unlink_record(struct store *s, struct record *r)
+position_of(const struct store *s, const struct record *r)
+{
+    const struct objtab *t = &s->objects[r->object];
+    size_t i;
+
+    for (i = t->n; i-- > 0;)
+        if (t->recs[i] == r)
+            return i;
+    return SIZE_MAX;
+}
+
+/* Takes r (live or in the bin) out of the ID index, the indexes and its
+ * object, found at pos there (SIZE_MAX: look it up); returns its position.
+ * Its memory is the caller's to free or keep. */
+static size_t
+unlink_record(struct store *s, struct record *r, size_t pos)
 {
     struct objtab *t = &s->objects[r->object];
-    size_t h = ids_slot(s, r->id), i, pos = SIZE_MAX;
+    size_t h = ids_slot(s, r->id), i;
 
-    indexes_update(s, r, 0);
+    if (!r->deleted)
+        indexes_update(s, r, 0);
     if (h != SIZE_MAX)
         s->ids[h] = TOMBSTONE;
-    for (i = t->n; i-- > 0;) {
-        if (t->recs[i] == r) {
-            t->recs[i] = NULL;
-            pos = i;
-            break;
-        }
-    }
-    t->live--;
+    if (pos == SIZE_MAX || pos >= t->n || t->recs[pos] != r)
+        pos = position_of(s, r);
+    if (pos != SIZE_MAX)
+        t->recs[pos] = NULL;
+    if (r->deleted)
+        t->deleted--;
+    else
+        t->live--;
     for (i = 0; i < r->nfields; i++)
         s->value_bytes -= r->fields[i].len + 1;
     return pos;
@@ -704,12 +818,84 @@ record_free(struct record *r)
 void
 store_delete(struct store *s, struct record *r)
 {
-    size_t pos = unlink_record(s, r);
+    size_t pos = unlink_record(s, r, SIZE_MAX);
 
     if (s->savepoints > 0)
         undo_push(s, UNDO_DELETE, r)->pos = pos;
     else
         record_free(r);
+}
+
+void
+store_recycle(struct store *s, struct record *r, int64_t now_ms)
+{
+    struct objtab *t = &s->objects[r->object];
+    struct binent *e;
+
+    if (r->deleted)
+        return;
+    indexes_update(s, r, 0);
+    if (s->savepoints > 0)
+        undo_push(s, UNDO_RECYCLE, r)->modified_ms = r->modified_ms;
+    r->deleted = 1;
+    r->modified_ms = now_ms;
+    t->live--;
+    t->deleted++;
+    if (s->bin_head > 0 && s->bin_head * 2 >= s->bin_n) {
+        /* Most of the queue is popped: move the rest to the front. */
+        memmove(s->bin, s->bin + s->bin_head,
+                (s->bin_n - s->bin_head) * sizeof(*s->bin));
+        s->bin_n -= s->bin_head;
+        s->bin_head = 0;
+    }
+    if (s->bin_n == s->bin_cap) {
+        s->bin_cap = s->bin_cap ? s->bin_cap * 2 : 64;
+        s->bin = xreallocarray(s->bin, s->bin_cap, sizeof(*s->bin));
+    }
+    e = &s->bin[s->bin_n++];
+    memcpy(e->id, r->id, sizeof(e->id));
+    e->pos = position_of(s, r);
+    e->ms = now_ms;
+}
+
+/* The record of bin entry e if e still stands for it, else NULL. */
+static struct record *
+bin_record(const struct store *s, const struct binent *e)
+{
+    struct record *r = store_get_any(s, e->id);
+
+    return r != NULL && r->deleted && r->modified_ms == e->ms ? r : NULL;
+}
+
+size_t
+store_purge(struct store *s, int64_t before_ms, size_t max)
+{
+    size_t freed = 0;
+    struct binent *e;
+    struct record *r;
+
+    /* A savepoint's undo log may hold a record of the bin. */
+    if (s->savepoints > 0)
+        return 0;
+    while (s->bin_head < s->bin_n && freed < max &&
+           (e = &s->bin[s->bin_head])->ms < before_ms) {
+        s->bin_head++;
+        if ((r = bin_record(s, e)) == NULL)
+            continue;
+        s->objects[r->object].purged_until = e->ms;
+        unlink_record(s, r, e->pos);
+        record_free(r);
+        freed++;
+    }
+    if (s->bin_head == s->bin_n)
+        s->bin_head = s->bin_n = 0;
+    return freed;
+}
+
+int64_t
+store_purged_until(const struct store *s, int object)
+{
+    return s->objects[object].purged_until;
 }
 
 /* --- savepoints ----------------------------------------------------------- */
@@ -746,7 +932,8 @@ undo_forget(struct store *s, size_t mark)
     s->nundo = mark < s->nundo ? mark : s->nundo;
 }
 
-/* Puts a deleted record back where it was. */
+/* Puts a record store_delete() took back where it was (in the bin if it
+ * was there). */
 static void
 relink_record(struct store *s, struct record *r, size_t pos)
 {
@@ -755,11 +942,15 @@ relink_record(struct store *s, struct record *r, size_t pos)
 
     if (pos < t->n)
         t->recs[pos] = r;
-    t->live++;
     if ((s->ids_used + 1) * 10 > s->ids_cap * 7)
         ids_grow(s);
     ids_put(s, r);
-    indexes_update(s, r, 1);
+    if (r->deleted) {
+        t->deleted++;
+    } else {
+        t->live++;
+        indexes_update(s, r, 1);
+    }
     for (i = 0; i < r->nfields; i++)
         s->value_bytes += r->fields[i].len + 1;
 }
@@ -772,11 +963,12 @@ undo_one(struct store *s, struct undo *u)
 
     switch (u->kind) {
     case UNDO_INSERT:
-        unlink_record(s, r);
+        unlink_record(s, r, u->pos);
         record_free(r);
         break;
     case UNDO_UPDATE:
-        indexes_update(s, r, 0);
+        if (!r->deleted)
+            indexes_update(s, r, 0);
         for (i = 0; i < r->nfields; i++)
             s->value_bytes -= r->fields[i].len + 1;
         free(r->fields);
@@ -785,9 +977,17 @@ undo_one(struct store *s, struct undo *u)
         r->modified_ms = u->modified_ms;
         for (i = 0; i < r->nfields; i++)
             s->value_bytes += r->fields[i].len + 1;
-        indexes_update(s, r, 1);
+        if (!r->deleted)
+            indexes_update(s, r, 1);
         break;
     case UNDO_DELETE: relink_record(s, r, u->pos); break;
+    case UNDO_RECYCLE: /* its bin entry goes stale (bin_record()) */
+        r->deleted = 0;
+        r->modified_ms = u->modified_ms;
+        s->objects[r->object].deleted--;
+        s->objects[r->object].live++;
+        indexes_update(s, r, 1);
+        break;
     }
 }
 
@@ -820,16 +1020,55 @@ store_count(const struct store *s, int object)
     return s->objects[object].live;
 }
 
-int
-store_foreach(const struct store *s, int object,
-              int (*fn)(struct record *r, void *arg), void *arg)
+size_t
+store_count_deleted(const struct store *s, int object)
+{
+    return s->objects[object].deleted;
+}
+
+/* store_foreach() and store_foreach_any(): deleted records when any. */
+static int
+foreach_recs(const struct store *s, int object, int any,
+             int (*fn)(struct record *r, void *arg), void *arg)
 {
     const struct objtab *t = &s->objects[object];
     size_t i;
     int rc;
 
     for (i = 0; i < t->n; i++)
-        if (t->recs[i] != NULL && (rc = fn(t->recs[i], arg)) != 0)
+        if (t->recs[i] != NULL && (any || !t->recs[i]->deleted) &&
+            (rc = fn(t->recs[i], arg)) != 0)
+            return rc;
+    return 0;
+}
+
+int
+store_foreach(const struct store *s, int object,
+              int (*fn)(struct record *r, void *arg), void *arg)
+{
+    return foreach_recs(s, object, 0, fn, arg);
+}
+
+int
+store_foreach_any(const struct store *s, int object,
+                  int (*fn)(struct record *r, void *arg), void *arg)
+{
+    return foreach_recs(s, object, 1, fn, arg);
+}
+
+int
+store_foreach_deleted(const struct store *s, int object,
+                      int (*fn)(struct record *r, void *arg), void *arg)
+{
+    struct record *r;
+    size_t i;
+    int rc;
+
+    if (s->objects[object].deleted == 0)
+        return 0;
+    for (i = s->bin_head; i < s->bin_n; i++)
+        if ((r = bin_record(s, &s->bin[i])) != NULL && r->object == object &&
+            (rc = fn(r, arg)) != 0)
             return rc;
     return 0;
 }
@@ -845,7 +1084,9 @@ store_at(const struct store *s, int object, size_t pos)
 {
     const struct objtab *t = &s->objects[object];
 
-    return pos < t->n ? t->recs[pos] : NULL;
+    return pos < t->n && t->recs[pos] != NULL && !t->recs[pos]->deleted
+               ? t->recs[pos]
+               : NULL;
 }
 
 const char *
@@ -880,5 +1121,6 @@ store_memory(const struct store *s)
     }
     for (x = 0; x < s->nindexes; x++)
         total += s->indexes[x].cap * sizeof(struct islot);
+    total += s->bin_cap * sizeof(*s->bin);
     return total + s->value_bytes;
 }

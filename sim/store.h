@@ -19,7 +19,7 @@
 
 #include "sfid.h"
 
-#define STORE_MAX_OBJECTS 32
+#define STORE_MAX_OBJECTS 512
 #define STORE_MAX_FIELDS_PER_RECORD 800
 
 struct store;
@@ -34,6 +34,7 @@ struct record {
     char id[SFID_LEN15 + 1];
     uint16_t object;
     uint16_t nfields;
+    uint8_t deleted; /* in the recycle bin (then modified_ms is when) */
     int64_t created_ms;
     int64_t modified_ms;
     struct rfield *fields; /* one allocation: rfield[nfields] + values */
@@ -62,7 +63,8 @@ enum store_norm {
  * Caller frees with store_free(). */
 struct store *store_new(const char *pod, uint64_t first_number);
 void store_free(struct store *s);
-/* Drops every record (objects, interned names and index definitions stay). */
+/* Drops every record and shrinks the tables back to their first size
+ * (objects, interned names and index definitions stay). */
 void store_clear(struct store *s);
 
 /* Registers an object with its 3-character key prefix; returns its index,
@@ -87,22 +89,51 @@ void fieldvals_free(struct fieldvals *fv);
 
 /*
  * Creates a record with a fresh ID; values are copied. Returns the record
- * (owned by the store; valid until deleted or the store is cleared), or
+ * (owned by the store; valid until store_delete(), store_purge() or
+ * store_clear() frees it), or
  * NULL when there are more than STORE_MAX_FIELDS_PER_RECORD values.
  */
 struct record *store_insert(struct store *s, int object,
                             const struct fieldvals *fv, int64_t now_ms);
+/*
+ * store_insert() with a given 15-character ID (the org's own records:
+ * users, the organization, profiles). NULL when the ID is in use (even in
+ * the recycle bin) or there are too many values.
+ */
+struct record *store_insert_id(struct store *s, int object, const char *id15,
+                               const struct fieldvals *fv, int64_t now_ms);
 /* Merges fv into r (NULL values clear); 0 or -1 (too many fields). */
 int store_update(struct store *s, struct record *r, const struct fieldvals *fv,
                  int64_t now_ms);
+/* Removes r (live or in the bin) at once, as if it had never been: a
+ * rolled-back creation, a hard delete. */
 void store_delete(struct store *s, struct record *r);
 /*
+ * Moves live record r to the recycle bin at now_ms (its modified_ms, as
+ * Salesforce stamps a deletion): out of store_get(), the equality indexes
+ * and store_count(), still found by store_get_any(). A savepoint's
+ * rollback brings it back live.
+ */
+void store_recycle(struct store *s, struct record *r, int64_t now_ms);
+/*
+ * Frees the records that went to the recycle bin before before_ms, oldest
+ * first (at most max of them; the rest wait for the next call). Returns how
+ * many were freed. Cheap when there is nothing to do; nothing while a
+ * savepoint is open.
+ */
+size_t store_purge(struct store *s, int64_t before_ms, size_t max);
+/* When the last record of object purged from the bin had been deleted, or
+ * -1 when none has been. */
+int64_t store_purged_until(const struct store *s, int object);
+/*
  * Undoing a batch (allOrNone, Composite, sObject Tree). store_savepoint()
- * starts recording every insert, update and delete and returns a mark;
+ * starts recording every insert, update, delete and recycle and returns a
+ * mark;
  * store_rollback() undoes, newest first, every change made since mark
  * (records inserted are deleted, updated ones get their values and
  * modification time back, deleted ones come back with their ID, values
- * and position; the indexes follow) and ends that savepoint;
+ * and position, recycled ones come out of the bin; the indexes follow)
+ * and ends that savepoint;
  * store_release() keeps the changes and ends it. Savepoints nest: the
  * changes are forgotten (and memory of deleted records freed) only when
  * the outermost one ends. Record pointers stay valid across a rollback
@@ -113,14 +144,24 @@ size_t store_savepoint(struct store *s);
 void store_rollback(struct store *s, size_t mark);
 void store_release(struct store *s, size_t mark);
 
-/* By 15-character ID; NULL when absent. Borrowed. */
+/* By 15-character ID; NULL when absent or deleted. Borrowed. */
 struct record *store_get(const struct store *s, const char *id15);
+/* The same, deleted records (r->deleted) included. */
+struct record *store_get_any(const struct store *s, const char *id15);
 
+/* Live records of object; store_count_deleted() those in the bin. */
 size_t store_count(const struct store *s, int object);
+size_t store_count_deleted(const struct store *s, int object);
 /* Calls fn for each live record of object in creation order; stops early
  * when fn returns non-zero (and returns that value). */
 int store_foreach(const struct store *s, int object,
                   int (*fn)(struct record *r, void *arg), void *arg);
+/* The same over live and deleted records alike (queryAll). */
+int store_foreach_any(const struct store *s, int object,
+                      int (*fn)(struct record *r, void *arg), void *arg);
+/* The same over the deleted records of object only, in deletion order. */
+int store_foreach_deleted(const struct store *s, int object,
+                          int (*fn)(struct record *r, void *arg), void *arg);
 
 /*
  * Positions, for reading an object's records a few at a time while it may
@@ -147,6 +188,17 @@ int store_norm_equal(enum store_norm norm, const char *a, size_t alen,
                      const char *b, size_t blen);
 /* Whether v has nothing to compare under norm (blank, or no digits). */
 int store_norm_empty(enum store_norm norm, const char *v, size_t len);
+
+/*
+ * Restoring a state file (snapshot.h): the 2 pod characters of new IDs and
+ * the record number the next one gets; a record put back with its own ID
+ * (15 characters, the object's prefix) and times, values copied. NULL when
+ * the ID does not fit the object or is taken, or with too many fields.
+ */
+void store_sequence(const struct store *s, char pod[3], uint64_t *next_number);
+struct record *store_restore(struct store *s, int object, const char *id15,
+                             const struct fieldvals *fv, int64_t created_ms,
+                             int64_t modified_ms);
 
 /* Value of a field in r (borrowed, *len set), or NULL when absent. */
 const char *record_value(const struct record *r, uint32_t field, size_t *len);

@@ -10,9 +10,11 @@
 #ifndef SIM_W2LQUEUE_H
 #define SIM_W2LQUEUE_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf.h"
 #include "form.h"
 #include "window.h"
 
@@ -46,5 +48,19 @@ void w2lqueue_push(struct w2lqueue *w, const struct form *form, uint64_t seq);
 const struct w2l_pending *w2lqueue_head(const struct w2lqueue *w);
 /* Drops the oldest pending submission (none: no-op). */
 void w2lqueue_pop(struct w2lqueue *w);
+
+/*
+ * The state file's "web_to_lead" (snapshot.h): w2lqueue_to_json() gives
+ * {"window", "settled", "rejected_queue_full"} (new reference), the queue
+ * going into its "queue" array an entry at a time through
+ * w2lqueue_entry_json() (entry i, 0 the oldest: {"seq", "fields": [[name,
+ * value], ...]}, values of secret names redacted unless secrets; NULL past
+ * the end). w2lqueue_from_json() reads the whole object back into w
+ * (empty; at most max_queue entries); -1 with the error located at path.
+ */
+json_t *w2lqueue_to_json(const struct w2lqueue *w);
+json_t *w2lqueue_entry_json(const struct w2lqueue *w, size_t i, int secrets);
+int w2lqueue_from_json(struct w2lqueue *w, json_t *j, size_t max_queue,
+                       struct conf *c, const char *path);
 
 #endif

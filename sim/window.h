@@ -9,7 +9,10 @@
 #ifndef SIM_WINDOW_H
 #define SIM_WINDOW_H
 
+#include <jansson.h>
 #include <stdint.h>
+
+#include "conf.h"
 
 struct window {
     int64_t period_s;
@@ -28,5 +31,16 @@ uint64_t window_count(struct window *w, int64_t now_ms);
 void window_add(struct window *w, int64_t at_ms, uint32_t n);
 /* When the oldest event in the window leaves it (ms), or -1 if empty. */
 int64_t window_next_expiry(struct window *w, int64_t now_ms);
+
+/*
+ * The window as a state file keeps it (snapshot.h): {"head": RFC 3339 of
+ * the latest second accounted for, or null, "events": [[RFC 3339 second,
+ * count], ...] oldest first} (new reference).
+ */
+json_t *window_to_json(const struct window *w);
+/* Restores w (initialised, any period) from j as window_to_json() wrote
+ * it; -1 with the error located at path in c. */
+int window_from_json(struct window *w, json_t *j, struct conf *c,
+                     const char *path);
 
 #endif

@@ -610,9 +610,8 @@ test_request_errors(void **state)
                "requires a separate 'type' field be sent.\",\"errorCode\":"
                "\"INVALID_TYPE\"}]");
     assert_api(c, "POST", COLL,
-               "{\"records\":[{\"attributes\":{\"type\":\"Opportunity\"}}]}",
-               400,
-               "[{\"message\":\"sObject type 'Opportunity' is not "
+               "{\"records\":[{\"attributes\":{\"type\":\"Widget__c\"}}]}", 400,
+               "[{\"message\":\"sObject type 'Widget__c' is not "
                "supported. If you are attempting to use a custom object, "
                "be sure to append the '__c' after the entity name. Please "
                "reference your WSDL or the describe call for the "

@@ -26,6 +26,10 @@
  * drawn over the time a run is measured to take (a calibration run per
  * path), scaled to the leads a run has left, so kills land while it works.
  *
+ * The batch paths (sObject Collections with upsert, Bulk API 2.0 jobs)
+ * are held to the same checks, and Bulk also to "no row processed twice"
+ * (the sim's journal of each job's rows).
+ *
  * SFDELIVER_KILLS (default 5) kills per path, in rounds of
  * KILLS_PER_ROUND; SFDELIVER_KILL_SEED repeats a seed. `make killtest`
  * runs 100 per path and prints the figures. A new delivery path is one
@@ -77,6 +81,7 @@ struct path {
     int concurrency;   /* connections; 0: 4 */
     int budget;        /* Web-to-Lead budget; 0: not Web-to-Lead */
     int no_doubles;    /* a resend cannot make a second record */
+    int bulk;          /* Bulk jobs: no row may be processed twice */
     const char *via;   /* the endpoint the delay fault holds */
     const char *extra; /* patched into the buyer (JSON text), or NULL */
     int64_t full_ms;   /* a whole run of a round's leads (calibrated) */
@@ -85,7 +90,7 @@ struct path {
 
 struct figures {
     int rounds, kills, missed, leads, lines, held_lines, delivered, failed,
-        held, doubles, stored, unknown;
+        held, doubles, stored, unknown, rows, jobs;
     long posts, max_used;
 };
 
@@ -204,6 +209,46 @@ rest_upsert_buyer(const struct path *p)
         "{\"delivery\":{\"external_id_field\":\"source_lead_id__c\"}}");
 }
 
+/* sObject Collections, 10 leads a call, upsert by the external id. */
+static void
+collection_buyer(const struct path *p)
+{
+    json_t *b = clienttest_rest_buyer(&sim);
+
+    (void)p;
+
+    clienttest_patch(b,
+                     "{\"name\":\"kill-collection\",\"delivery\":{\"url\":"
+                     "\"%s/services/data/v59.0/composite/sobjects\","
+                     "\"format\":\"collection\",\"batch_size\":10,"
+                     "\"external_id_field\":\"source_lead_id__c\"},"
+                     "\"retry\":{\"max_retries\":2,\"backoff_ms\":1,"
+                     "\"jitter\":false}}",
+                     sim.proc.url);
+    clienttest_write_buyer(&c, b, CLIENTTEST_REST_MAPPING, NULL);
+}
+
+/* Bulk API 2.0, 20 leads a job (three jobs a run), quick polls. */
+static void
+bulk_buyer(const struct path *p)
+{
+    json_t *b = clienttest_rest_buyer(&sim);
+
+    (void)p;
+    /* Bulk jobs move with the simulated clock: let it run. */
+    json_decref(
+        simtest_admin(&sim, "POST", "/__sim/clock", "{\"frozen\":false}"));
+    clienttest_patch(b,
+                     "{\"name\":\"kill-bulk\",\"delivery\":{\"url\":"
+                     "\"%s/services/data/v59.0/jobs/ingest\",\"format\":"
+                     "\"bulk\",\"job_size\":20,\"poll_ms\":20,"
+                     "\"poll_max_ms\":100,\"external_id_field\":"
+                     "\"source_lead_id__c\"},\"retry\":{\"max_retries\":2,"
+                     "\"backoff_ms\":1,\"jitter\":false}}",
+                     sim.proc.url);
+    clienttest_write_buyer(&c, b, CLIENTTEST_REST_MAPPING, NULL);
+}
+
 static struct path paths[] = {
     {.name = "web-to-lead with a budget",
      .buyer = w2l_buyer,
@@ -218,6 +263,17 @@ static struct path paths[] = {
      .buyer = rest_upsert_buyer,
      .leads = 60,
      .no_doubles = 1,
+     .via = "/services/data"},
+    {.name = "Collections upsert",
+     .buyer = collection_buyer,
+     .leads = 60,
+     .no_doubles = 1,
+     .via = "/services/data"},
+    {.name = "Bulk API 2.0",
+     .buyer = bulk_buyer,
+     .leads = 60,
+     .no_doubles = 1,
+     .bulk = 1,
      .via = "/services/data"},
 };
 
@@ -309,6 +365,41 @@ check_budget(const struct path *p, struct figures *f)
 }
 
 /*
+ * Bulk: every row the sim processed (journaled as a record of its job's
+ * upload) is of a different lead: a resumed run polled the job a killed
+ * one had saved instead of uploading its leads again. (A job killed
+ * before UploadComplete never runs; its leads go in a new job.)
+ */
+static void
+check_bulk(const struct path *p, struct figures *f)
+{
+    json_t *rows = simtest_journal_find(
+        &sim, &(struct simtest_match){.kind = "record",
+                                      .path_prefix =
+                                          "/services/data/v59.0/jobs/ingest/"});
+    json_t *seen = json_object(), *e, *list;
+    long st;
+    size_t i;
+
+    json_array_foreach(rows, i, e) {
+        const char *id = str(json_object_get(e, "fields"), "source_lead_id__c");
+
+        assert_non_null(id);
+        if (json_object_get(seen, id) != NULL)
+            fail_msg("%s: lead %s processed twice by Bulk jobs", p->name, id);
+        json_object_set_new(seen, id, json_true());
+    }
+    f->rows += (int)json_array_size(rows);
+    list = simtest_api_json(&sim, "GET", "/services/data/v59.0/jobs/ingest",
+                            NULL, NULL, &st);
+    assert_int_equal(st, 200);
+    f->jobs += (int)json_array_size(json_object_get(list, "records"));
+    json_decref(list);
+    json_decref(seen);
+    json_decref(rows);
+}
+
+/*
  * The round's verdict from the files and the sim: one settled outcome
  * per lead, nothing delivered that is not stored, no doubles where the
  * path promises none, no budget overspent.
@@ -357,6 +448,8 @@ check_round(const struct path *p, const char *prefix, struct figures *f)
             strcmp(oc, "delivered") != 0 && json_object_get(ids, id) != NULL;
     }
     assert_int_equal(json_object_size(last), (size_t)p->leads);
+    if (p->bulk)
+        check_bulk(p, f);
     if (p->no_doubles && f->doubles > 0)
         fail_msg("%s: %d leads stored twice", p->name, f->doubles);
     if (p->budget > 0)
@@ -433,6 +526,8 @@ kill_round(struct path *p, int round, int kills, struct figures *f)
     f->doubles += r.doubles;
     f->stored += r.stored;
     f->unknown += r.unknown;
+    f->rows += r.rows;
+    f->jobs += r.jobs;
     f->posts += r.posts;
     if (r.max_used > f->max_used)
         f->max_used = r.max_used;
@@ -466,6 +561,11 @@ kill_path(struct path *p)
                       : "no budget (not Web-to-Lead)",
         (double)(mono_ms() - t0) / 1000.0, (long long)p->full_ms,
         (long long)p->start_ms);
+    if (p->bulk)
+        print_message("%s: %d rows processed by %d jobs, none twice (a "
+                      "resumed run polls the saved job; an Open job killed "
+                      "before UploadComplete never runs)\n",
+                      p->name, f.rows, f.jobs);
     if (p->budget > 0)
         print_message("%s: budget %d per round; most posts the sim counted "
                       "in one round: %ld; journal posts over all rounds: "
@@ -494,6 +594,20 @@ test_kill_rest_upsert(void **state)
 {
     (void)state;
     kill_path(&paths[2]);
+}
+
+static void
+test_kill_collection_upsert(void **state)
+{
+    (void)state;
+    kill_path(&paths[3]);
+}
+
+static void
+test_kill_bulk(void **state)
+{
+    (void)state;
+    kill_path(&paths[4]);
 }
 
 /* The journal's Web-to-Lead posts so far. */
@@ -811,6 +925,8 @@ main(void)
         cmocka_unit_test(test_kill_w2l_budget),
         cmocka_unit_test(test_kill_rest_create),
         cmocka_unit_test(test_kill_rest_upsert),
+        cmocka_unit_test(test_kill_collection_upsert),
+        cmocka_unit_test(test_kill_bulk),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

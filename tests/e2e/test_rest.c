@@ -134,6 +134,8 @@ test_resources_and_versions(void **state)
     for (i = 0; i < sizeof(served) / sizeof(served[0]); i++)
         assert_non_null(json_object_get(j, served[i]));
     json_object_foreach(j, key, val) {
+        if (strcmp(key, "identity") == 0) /* the user's identity URL */
+            continue;
         snprintf(want, sizeof(want), V "/%s", key);
         assert_string_equal(json_string_value(val), want);
     }
@@ -435,7 +437,10 @@ test_describe(void **state)
     assert_string_equal(str(j, "encoding"), "UTF-8");
     assert_int_equal(json_integer_value(json_object_get(j, "maxBatchSize")),
                      200);
-    assert_int_equal(json_array_size(json_object_get(j, "sobjects")), 3);
+    /* Lead, Contact, Account, the org's own User, Profile and
+     * Organization, Opportunity, Task, Event, Campaign, CampaignMember and
+     * Case. */
+    assert_int_equal(json_array_size(json_object_get(j, "sobjects")), 12);
     json_array_foreach(json_object_get(j, "sobjects"), i, o) {
         if (strcmp(str(o, "name"), "Lead") == 0)
             assert_fields(o, "{\"keyPrefix\":\"00Q\",\"label\":\"Lead\","
@@ -862,7 +867,16 @@ test_limits(void **state)
         200);
     assert_body(&r, "{\"sObjects\":[{\"count\":1,\"name\":\"Lead\"},"
                     "{\"count\":0,\"name\":\"Contact\"},"
-                    "{\"count\":1,\"name\":\"Account\"}]}");
+                    "{\"count\":1,\"name\":\"Account\"},"
+                    "{\"count\":1,\"name\":\"User\"},"
+                    "{\"count\":2,\"name\":\"Profile\"},"
+                    "{\"count\":1,\"name\":\"Organization\"},"
+                    "{\"count\":0,\"name\":\"Opportunity\"},"
+                    "{\"count\":0,\"name\":\"Task\"},"
+                    "{\"count\":0,\"name\":\"Event\"},"
+                    "{\"count\":0,\"name\":\"Campaign\"},"
+                    "{\"count\":0,\"name\":\"CampaignMember\"},"
+                    "{\"count\":0,\"name\":\"Case\"}]}");
 }
 
 /* --- Person Accounts -------------------------------------------------------

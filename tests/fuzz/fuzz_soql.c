@@ -90,7 +90,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int full = 1;
-    const struct soql_schema schema = {object_exists, field_type, NULL};
+    const struct soql_schema schema = {object_exists, field_type, NULL, NULL,
+                                       NULL};
     struct field_access a = {rec_value, rec_type, &full, NULL};
     struct field_access b = {rec_value, rec_type, NULL, NULL};
     struct soql_error err = {{0}, {0}};

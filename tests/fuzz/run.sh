@@ -32,11 +32,12 @@ seconds=${FUZZ_SECONDS:-30}
 out=build/fuzz
 srcdirs=(common sim client conformance tests/hostile)
 CLANG=${CLANG:-clang}
-# Which tests/hostile/ directory seeds which target. The SOAP, JWT and XML
-# parsers get a line each here once they exist (and their corpus).
+# Which tests/hostile/ directory seeds which target. fuzz_jwt and fuzz_soap
+# seed from their own FUZZ-SEED blocks (their hostile inputs are whole
+# requests, in http/); the XML importer gets a line here once it exists.
 declare -A seed_dirs=(
     [http]=http [org]=org [buyer]=buyer [leads]=leads [soql]=soql
-    [formula]=formula
+    [sosl]=sosl [formula]=formula
 )
 SEED_MAX_BYTES=65536
 
@@ -104,6 +105,7 @@ libs() {
     grep -qs '#include <jansson.h>' "${files[@]}" && pkgs+=(jansson)
     grep -qs '#include <microhttpd.h>' "${files[@]}" && pkgs+=(libmicrohttpd)
     grep -qs '#include <curl/curl.h>' "${files[@]}" && pkgs+=(libcurl)
+    grep -qs '#include <gnutls/' "${files[@]}" && pkgs+=(gnutls)
     grep -qs '#include <expat.h>' "${files[@]}" && pkgs+=(expat)
     if [ ${#pkgs[@]} -gt 0 ]; then
         pkg-config --cflags --libs "${pkgs[@]}"

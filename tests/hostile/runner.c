@@ -8,11 +8,15 @@
  *            GET /__sim/health answered after every input
  *   soql     each query sent to GET .../query?q= of that sim, holding a few
  *            leads, with a Bearer token: status and errorCode or totalSize
+ *   sosl     each search sent to GET .../search?q= the same way: status and
+ *            errorCode or the number of searchRecords
  *   org      sfsim --check --org FILE (exit status, a file:line:col message)
  *            and PUT /__sim/org with the same bytes (400 or 200, still up)
  *   buyer    sfdeliver --dry-run --buyer FILE with an empty leads file
  *   leads    sfdeliver --dry-run with the kind's _buyer.json: the leads it
  *            would send and the lines it reports skipped
+ *   vendorlog sfconform import-log FILE: a scenario, or refused with a
+ *            FILE:LINE:COL message
  *   formula  in-process: parse, bind and evaluate against fakelead.h
  * Under SANITIZE= the binaries and this runner are instrumented, so every
  * input is also run under AddressSanitizer and UBSan. A sim that dies or
@@ -62,6 +66,14 @@ client_path(void)
     const char *p = getenv("SFDELIVER");
 
     return p != NULL && *p != '\0' ? p : "client/sfdeliver";
+}
+
+static const char *
+conform_path(void)
+{
+    const char *p = getenv("SFCONFORM");
+
+    return p != NULL && *p != '\0' ? p : "conformance/sfconform";
 }
 
 /* "exited with status N" / "was killed by signal N" for a spawn status. */
@@ -486,6 +498,30 @@ buyer_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
     return corpus_result(c, e, m == 1, got);
 }
 
+/* --- vendorlog ------------------------------------------------------------
+ */
+
+/* A vendor's send log through `sfconform import-log`, into a scenario
+ * directory of its own under tmpdir. */
+static int
+vendorlog_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
+{
+    static unsigned k;
+    char name[32], got[GOT_MAX];
+    const char *words[] = {conform_path(), "import-log", e->path, "--dir",
+                           tmpdir,         "--name",     name,    NULL};
+    struct tool_run r;
+    int m;
+
+    (void)t;
+    snprintf(name, sizeof(name), "vendorlog-%u", k++);
+    tool_run(&r, words);
+    m = exit_matches(e->expect, e->path, &r);
+    tool_describe(&r, got, sizeof(got));
+    tool_free(&r);
+    return corpus_result(c, e, m == 1, got);
+}
+
 /* --- leads ----------------------------------------------------------------
  */
 
@@ -636,7 +672,22 @@ struct soql_obs {
     json_t *body;
 };
 
-/* One alternative: STATUS, STATUS=totalSize or STATUS:errorCode. */
+/* How many records an answer holds: a query's totalSize, or the size of a
+ * search's searchRecords; -1 when it is neither. */
+static long long
+answer_count(json_t *body)
+{
+    json_t *recs = json_object_get(body, "searchRecords");
+
+    if (json_is_array(recs))
+        return (long long)json_array_size(recs);
+    if (json_is_integer(json_object_get(body, "totalSize")))
+        return json_integer_value(json_object_get(body, "totalSize"));
+    return -1;
+}
+
+/* One alternative: STATUS, STATUS=count (answer_count) or
+ * STATUS:errorCode. */
 static int
 soql_alt(const char *alt, void *arg)
 {
@@ -650,8 +701,7 @@ soql_alt(const char *alt, void *arg)
     if (alt[n] == '\0')
         return 1;
     if (alt[n] == '=')
-        return json_integer_value(json_object_get(o->body, "totalSize")) ==
-               strtol(alt + n + 1, NULL, 10);
+        return answer_count(o->body) == strtol(alt + n + 1, NULL, 10);
     code = json_string_value(json_object_get(first, "errorCode"));
     return code != NULL && strcmp(code, alt + n + 1) == 0;
 }
@@ -676,16 +726,17 @@ percent_encode(const char *s, size_t len, struct buf *b)
     }
 }
 
-/* GET the query (text, len) into o. */
+/* GET resource?q= the query or search (text, len) into o. */
 static void
-soql_fetch(struct target *t, const char *text, size_t len, struct soql_obs *o)
+soql_fetch(struct target *t, const char *resource, const char *text, size_t len,
+           struct soql_obs *o)
 {
     const char *hdrs[] = {t->auth, NULL};
     struct http_result res;
     struct buf path;
 
     buf_init(&path, 4u * 1024 * 1024);
-    buf_puts(&path, API "/query?q=");
+    buf_printf(&path, API "/%s?q=", resource);
     percent_encode(text, len, &path);
     if (httpc_request(t->sim.http, "GET", path.data, NULL, NULL, 0, hdrs,
                       &res) == 0) {
@@ -696,7 +747,7 @@ soql_fetch(struct target *t, const char *text, size_t len, struct soql_obs *o)
     buf_free(&path);
 }
 
-/* "200 totalSize=N", "400 CODE: the message's last line", or the status. */
+/* "200 records=N", "400 CODE: the message's last line", or the status. */
 static void
 soql_describe(const struct soql_obs *o, char *got, size_t n)
 {
@@ -705,9 +756,8 @@ soql_describe(const struct soql_obs *o, char *got, size_t n)
     const char *msg = json_string_value(json_object_get(first, "message"));
     const char *last = msg != NULL ? strrchr(msg, '\n') : NULL;
 
-    if (json_object_get(o->body, "totalSize") != NULL)
-        snprintf(got, n, "%ld totalSize=%lld", o->status,
-                 json_integer_value(json_object_get(o->body, "totalSize")));
+    if (answer_count(o->body) >= 0)
+        snprintf(got, n, "%ld records=%lld", o->status, answer_count(o->body));
     else if (code != NULL)
         snprintf(got, n, "%ld %s: %.200s", o->status, code,
                  last != NULL  ? last + 1
@@ -717,8 +767,10 @@ soql_describe(const struct soql_obs *o, char *got, size_t n)
         snprintf(got, n, "%ld", o->status);
 }
 
+/* One query (resource "query") or search ("search") of the corpus. */
 static int
-soql_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
+query_one(struct target *t, struct corpus *c, const struct corpus_entry *e,
+          const char *resource)
 {
     struct soql_obs o = {-1, NULL};
     char got[GOT_MAX], why[GOT_MAX];
@@ -730,7 +782,7 @@ soql_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
     err_clear(&err);
     text = corpus_read(e, &len, &err);
     if (text != NULL) {
-        soql_fetch(t, text, len, &o);
+        soql_fetch(t, resource, text, len, &o);
         m = corpus_any(e->expect, soql_alt, &o);
         soql_describe(&o, got, sizeof(got));
     } else {
@@ -746,6 +798,18 @@ soql_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
     json_decref(o.body);
     free(text);
     return corpus_result(c, e, m == 1, got);
+}
+
+static int
+soql_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
+{
+    return query_one(t, c, e, "query");
+}
+
+static int
+sosl_one(struct target *t, struct corpus *c, const struct corpus_entry *e)
+{
+    return query_one(t, c, e, "search");
 }
 
 /* --- formula --------------------------------------------------------------
@@ -826,7 +890,9 @@ static const struct kind kind_formula = {"formula", formula_one, 0, 0};
 static const struct kind kind_org = {"org", org_one, 1, 0};
 static const struct kind kind_buyer = {"buyer", buyer_one, 0, 0};
 static const struct kind kind_leads = {"leads", leads_one, 0, 0};
+static const struct kind kind_vendorlog = {"vendorlog", vendorlog_one, 0, 0};
 static const struct kind kind_soql = {"soql", soql_one, 1, 1};
+static const struct kind kind_sosl = {"sosl", sosl_one, 1, 1};
 static const struct kind kind_http = {"http", http_one, 1, 0};
 
 /* Runs every input of one kind (the test's state); fails when any input
@@ -906,7 +972,9 @@ main(void)
         KIND_TEST(org),
         KIND_TEST(buyer),
         KIND_TEST(leads),
+        KIND_TEST(vendorlog),
         KIND_TEST(soql),
+        KIND_TEST(sosl),
         KIND_TEST(http),
     };
     char cmd[128];

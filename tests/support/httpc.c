@@ -19,6 +19,7 @@
 struct httpc {
     CURL *curl;
     char *base;
+    char *ca; /* CA file for https://, or NULL: libcurl's default */
 };
 
 static int global_done;
@@ -44,6 +45,7 @@ httpc_free(struct httpc *c)
         return;
     curl_easy_cleanup(c->curl);
     free(c->base);
+    free(c->ca);
     free(c);
 }
 
@@ -91,6 +93,8 @@ httpc_request(struct httpc *c, const char *method, const char *path,
     curl_easy_setopt(c->curl, CURLOPT_HEADERDATA, &hb);
     curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, 30000L);
     curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+    if (c->ca != NULL)
+        curl_easy_setopt(c->curl, CURLOPT_CAINFO, c->ca);
     rc = curl_easy_perform(c->curl);
     out->curl_code = (int)rc;
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &out->status);
@@ -101,6 +105,13 @@ httpc_request(struct httpc *c, const char *method, const char *path,
     free(ct);
     free(url);
     return rc == CURLE_OK ? 0 : -1;
+}
+
+void
+httpc_set_ca(struct httpc *c, const char *ca_file)
+{
+    free(c->ca);
+    c->ca = ca_file != NULL ? xstrdup(ca_file) : NULL;
 }
 
 void

@@ -32,6 +32,9 @@ struct http_result {
  * httpc_free(). Calls curl_global_init() the first time. */
 struct httpc *httpc_new(const char *base_url);
 void httpc_free(struct httpc *c);
+/* Trust the certificates in ca_file (PEM) for https:// from now on, as
+ * `curl --cacert` does; NULL: libcurl's default store again. */
+void httpc_set_ca(struct httpc *c, const char *ca_file);
 /*
  * Sends method base_url+path with an optional body (len bytes, with
  * content_type when not NULL) and extra headers ("Name: value",

@@ -34,12 +34,12 @@ fresh(struct simtest *t)
     t->proc.ready_fd = -1;
 }
 
-void
-simtest_start(struct simtest *t, const char *const *args)
+/* Starts the sim with args into t (made fresh by the caller). */
+static void
+start(struct simtest *t, const char *const *args)
 {
     struct sf_err err;
 
-    fresh(t);
     err_clear(&err);
     if (spawn_sim_start(test_sim_path(), args, SIMTEST_START_MS, &t->proc,
                         &err) == -1) {
@@ -47,6 +47,34 @@ simtest_start(struct simtest *t, const char *const *args)
         abort();
     }
     t->http = httpc_new(t->proc.url);
+}
+
+void
+simtest_start(struct simtest *t, const char *const *args)
+{
+    fresh(t);
+    start(t, args);
+}
+
+void
+simtest_start_tls(struct simtest *t, const char *const *args)
+{
+    const char *all[48] = {"--tls", "--tls-ca-out", NULL};
+    size_t n = 3;
+
+    fresh(t);
+    snprintf(t->tmpdir, sizeof(t->tmpdir), "/tmp/sfsim-tls.XXXXXX");
+    if (mkdtemp(t->tmpdir) == NULL) {
+        perror("simtest: mkdtemp");
+        abort();
+    }
+    snprintf(t->ca_file, sizeof(t->ca_file), "%s/ca.pem", t->tmpdir);
+    all[2] = t->ca_file;
+    while (args != NULL && *args != NULL && n < 47)
+        all[n++] = *args++;
+    all[n] = NULL;
+    start(t, all);
+    httpc_set_ca(t->http, t->ca_file);
 }
 
 void
@@ -130,9 +158,17 @@ simtest_start_logged(struct simtest *t, const char *dir,
 int
 simtest_stop(struct simtest *t)
 {
+    int st;
+
     httpc_free(t->http);
     t->http = NULL;
-    return spawn_sim_stop(&t->proc, SIMTEST_STOP_MS);
+    st = spawn_sim_stop(&t->proc, SIMTEST_STOP_MS);
+    if (t->tmpdir[0] != '\0') {
+        unlink(t->ca_file);
+        rmdir(t->tmpdir);
+        t->tmpdir[0] = t->ca_file[0] = '\0';
+    }
+    return st;
 }
 
 /* --- cmocka fixtures ------------------------------------------------------ */
@@ -334,6 +370,20 @@ simtest_advance(struct simtest *t, double secs)
     snprintf(body, sizeof(body), "{\"advance_seconds\": %.3f}", secs);
     j = httpc_send_json(t->http, "POST", "/__sim/clock", body, NULL);
     json_decref(j);
+}
+
+void
+simtest_post_w2l_lead(struct simtest *t, const char *email)
+{
+    char form[256];
+
+    snprintf(form, sizeof(form),
+             "oid=00D000000000001&last_name=Lovelace&company=Acme&email=%s",
+             email);
+    assert_int_equal(
+        httpc_post_form(t->http, "/servlet/servlet.WebToLead?encoding=UTF-8",
+                        form, NULL),
+        200);
 }
 
 size_t

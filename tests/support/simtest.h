@@ -38,12 +38,14 @@
 #define SIMTEST_TOKEN_MAX 512
 
 struct simtest {
-    struct spawn_sim proc; /* proc.url: "http://127.0.0.1:PORT" */
+    struct spawn_sim proc; /* proc.url: "http(s)://127.0.0.1:PORT" */
     struct httpc *http;    /* keep-alive client to proc.url */
     /* The session of the last simtest_login() ("" before one). */
     char access_token[SIMTEST_TOKEN_MAX];
     char refresh_token[SIMTEST_TOKEN_MAX];
     char auth[SIMTEST_TOKEN_MAX + 32]; /* "Authorization: Bearer <access>" */
+    char tmpdir[64];   /* simtest_start_tls(): holds ca_file; else "" */
+    char ca_file[128]; /* the certificate --tls-ca-out wrote, or "" */
 };
 
 /* --- starting and stopping ------------------------------------------------ */
@@ -52,6 +54,11 @@ struct simtest {
  * NULL); t is overwritten. Aborts the test program when it does not
  * start. */
 void simtest_start(struct simtest *t, const char *const *args);
+/*
+ * The same over HTTPS: sfsim --tls --tls-ca-out <t->ca_file> plus args,
+ * and t->http trusting that certificate. simtest_stop() removes the file.
+ */
+void simtest_start_tls(struct simtest *t, const char *const *args);
 /* The same on an org given as JSON text (written to a temporary file for
  * --org, removed once the sim has read it), args after it. */
 void simtest_start_org_text(struct simtest *t, const char *org_text,
@@ -131,6 +138,12 @@ void simtest_reset(struct simtest *t);
 const char *simtest_now(struct simtest *t, char *out, size_t n);
 /* POST /__sim/clock {"advance_seconds": secs}. */
 void simtest_advance(struct simtest *t, double secs);
+/*
+ * A Web-to-Lead post to the default org id (00D000000000001): last_name
+ * Lovelace, company Acme, and email (form-encoded, such as "a%40x.test").
+ * Fails the test unless it answers 200 (as Web-to-Lead always does).
+ */
+void simtest_post_w2l_lead(struct simtest *t, const char *email);
 /* Number of stored records of object (GET /__sim/records/OBJECT). */
 size_t simtest_count(struct simtest *t, const char *object);
 

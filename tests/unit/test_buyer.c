@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -291,6 +292,72 @@ test_reconcile(void **state)
     buyer_free(&b);
 }
 
+/* Loads a buyer whose suppression file is file (relative to dir). */
+static int
+load_suppression(struct buyer *b, const char *dir, const char *file,
+                 struct sf_err *err)
+{
+    char text[512];
+
+    snprintf(text, sizeof(text),
+             "{\"delivery\":{\"url\":\"http://x/y\",\"content_type\":"
+             "\"application/json\"},\"suppression\":{\"fields\":[\"email\"],"
+             "\"values\":[\"c@x.test\"],\"file\":\"%s\"}}",
+             file);
+    err_clear(err);
+    return buyer_load_text(b, "buyer.json", text, strlen(text), dir, err);
+}
+
+/*
+ * The suppression file: lines with LF or CR LF ends, a byte-order mark,
+ * blank lines and comments; a read error (a directory) or a file without
+ * end (/dev/zero) is an error with the path, never an empty or endless
+ * list; so is a NUL byte.
+ */
+static void
+test_suppression_file(void **state)
+{
+    char dir[] = "/tmp/test_buyer.XXXXXX", path[64];
+    struct buyer b;
+    struct sf_err err;
+    FILE *fp;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/list.txt", dir);
+    assert_non_null(fp = fopen(path, "w"));
+    fputs("\xef\xbb\xbf"
+          "a@x.test\r\n# a comment\n\n b@x.test",
+          fp);
+    fclose(fp);
+    assert_int_equal(load_suppression(&b, dir, "list.txt", &err), 0);
+    assert_int_equal(b.suppression.nvalues, 3);
+    assert_string_equal(b.suppression.values[0], "c@x.test");
+    assert_string_equal(b.suppression.values[1], "a@x.test");
+    assert_string_equal(b.suppression.values[2], " b@x.test");
+    assert_null(b.suppression.values[3]);
+    buyer_free(&b);
+
+    assert_int_equal(load_suppression(&b, dir, ".", &err), -1);
+    assert_non_null(strstr(err.msg, "suppression.file: "));
+    assert_non_null(strstr(err.msg, dir));
+    assert_non_null(strstr(err.msg, "Is a directory"));
+    buyer_free(&b);
+
+    assert_int_equal(load_suppression(&b, NULL, "/dev/zero", &err), -1);
+    assert_non_null(strstr(err.msg, "/dev/zero: larger than 67108864 bytes"));
+    buyer_free(&b);
+
+    assert_non_null(fp = fopen(path, "w"));
+    fwrite("a@x.test\nb\0c\n", 1, 13, fp);
+    fclose(fp);
+    assert_int_equal(load_suppression(&b, dir, "list.txt", &err), -1);
+    assert_non_null(strstr(err.msg, "list.txt:2: a NUL byte"));
+    buyer_free(&b);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void
 test_fixtures_load(void **state)
 {
@@ -535,6 +602,7 @@ main(void)
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_reconcile),
+        cmocka_unit_test(test_suppression_file),
         cmocka_unit_test(test_fixtures_load),
         cmocka_unit_test(test_readme_buyer_table),
         cmocka_unit_test(test_required_keys_are_refused_absent),

@@ -1,7 +1,8 @@
 /*
  * test_case.c - loading case directories: every error names its file,
  * line and column; discovery finds nested cases, sorts them and refuses
- * repeated ids; skip markers; the scheduling estimate.
+ * repeated ids; skip markers; the scheduling estimate; profiles of a
+ * case and of its expectations; the held-lead feed-back step.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -87,7 +88,69 @@ test_valid_case(void **state)
     assert_false(c->clock_running);
     assert_null(c->skip);
     assert_int_equal(json_array_size(c->steps), 1);
+    assert_true(case_in_profile(c, PROFILE_RETRIED));
+    assert_true(case_in_profile(c, PROFILE_FINAL));
     case_free(c);
+}
+
+/* A case may belong to one profile; an expectation may name its own. */
+static void
+test_profiles(void **state)
+{
+    struct sf_err err;
+    struct conf_case *c;
+
+    (void)state;
+    err_clear(&err);
+    c = case_load(
+        case_dir("one-profile",
+                 HEAD "  \"profiles\": [\"4xx-final\"],\n" STEPS
+                      "  \"expect\": [{\"check\": \"attempts\", \"count\": 1,"
+                      " \"profile\": \"4xx-final\"},\n"
+                      "    {\"check\": \"records\", \"count\": 0,"
+                      " \"profile\": [\"4xx-retried\", \"4xx-final\"]}]\n}\n"),
+        &err);
+    assert_non_null(c);
+    assert_false(case_in_profile(c, PROFILE_RETRIED));
+    assert_true(case_in_profile(c, PROFILE_FINAL));
+    assert_false(case_in_profile(c, PROFILE_COUNT));
+    case_free(c);
+    refused("bad-profile", HEAD "  \"profiles\": [\"lenient\"],\n" STEPS EXPECT,
+            "case.json:6:", "unknown profile");
+    refused("empty-profiles", HEAD "  \"profiles\": [],\n" STEPS EXPECT,
+            "case.json:6:", "a profile name or a non-empty array");
+    refused("expect-profile",
+            HEAD STEPS "  \"expect\": [\n    {\"check\": \"records\",\n"
+                       "     \"profile\": \"4xx-retry\"}\n  ]\n}\n",
+            "case.json:9:", "unknown profile");
+    assert_int_equal(profile_find("4xx-retried"), PROFILE_DEFAULT);
+    assert_int_equal(profile_find("4XX-FINAL"), PROFILE_COUNT);
+    assert_string_equal(profile_name(PROFILE_FINAL), "4xx-final");
+}
+
+/* "held": true feeds back the held leads, and takes no "leads". */
+static void
+test_held_step(void **state)
+{
+    struct sf_err err;
+    struct conf_case *c;
+
+    (void)state;
+    err_clear(&err);
+    c = case_load(case_dir("held", HEAD
+                           "  \"steps\": [{\"do\": \"deliver\"},"
+                           " {\"do\": \"deliver\", \"held\": true}],\n" EXPECT),
+                  &err);
+    assert_non_null(c);
+    case_free(c);
+    refused("held-and-leads",
+            HEAD "  \"steps\": [{\"do\": \"deliver\", \"held\": true,"
+                 " \"leads\": \"x.ndjson\"}],\n" EXPECT,
+            "case.json:6:", "takes no \"leads\"");
+    refused("held-false",
+            HEAD
+            "  \"steps\": [{\"do\": \"deliver\", \"held\": false}],\n" EXPECT,
+            "case.json:6:", "\"held\": true");
 }
 
 static void
@@ -221,6 +284,8 @@ main(void)
         cmocka_unit_test(test_valid_case),
         cmocka_unit_test(test_errors_are_located),
         cmocka_unit_test(test_discovery),
+        cmocka_unit_test(test_profiles),
+        cmocka_unit_test(test_held_step),
         cmocka_unit_test(test_names),
     };
 

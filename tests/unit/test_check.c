@@ -13,7 +13,6 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "case.h"
 #include "check.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -54,15 +53,16 @@ lead(struct ev *e, const char *id, const char *email)
                                     email, "lead", "id", id, "email", email));
 }
 
-/* A request the sim journaled, one second after the previous one. */
+/* A request the sim journaled at ms after 09:00:00. */
 static void
-req(struct ev *e, const char *path, int status, const char *verdict,
-    const char *body)
+req_at(struct ev *e, const char *path, int status, const char *verdict,
+       const char *body, int ms)
 {
     char when[64];
 
     e->seq++;
-    snprintf(when, sizeof(when), "2026-03-02T09:00:%02d.000Z", e->seq);
+    snprintf(when, sizeof(when), "2026-03-02T09:%02d:%02d.%03dZ",
+             ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
     json_array_append_new(
         e->journal,
         json_pack("{s:i, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s?}", "seq",
@@ -72,15 +72,31 @@ req(struct ev *e, const char *path, int status, const char *verdict,
                   body));
 }
 
-/* A lead's REST post. */
+/* A request the sim journaled, one second after the previous one. */
 static void
-post(struct ev *e, const char *email, int status, const char *verdict)
+req(struct ev *e, const char *path, int status, const char *verdict,
+    const char *body)
+{
+    req_at(e, path, status, verdict, body, (e->seq + 1) * 1000);
+}
+
+/* A lead's REST post at ms after 09:00:00. */
+static void
+post_at(struct ev *e, const char *email, int status, const char *verdict,
+        int ms)
 {
     char body[256];
 
     snprintf(body, sizeof(body), "{\"LastName\":\"L\",\"Email\":\"%s\"}",
              email);
-    req(e, REST, status, verdict, body);
+    req_at(e, REST, status, verdict, body, ms);
+}
+
+/* A lead's REST post. */
+static void
+post(struct ev *e, const char *email, int status, const char *verdict)
+{
+    post_at(e, email, status, verdict, (e->seq + 1) * 1000);
 }
 
 /* A client run over the journal entries since the previous run; outcomes
@@ -138,24 +154,28 @@ evidence(struct ev *e)
                      final, "attempts", wire_attempts(e->journal, e->leads));
 }
 
-/* Judges e against one expectation (JSON text); the failures. */
+/* Judges e against one expectation (JSON text) under a profile; the
+ * failures. */
 static json_t *
-judge(struct ev *e, const char *expect)
+judge_as(struct ev *e, const char *expect, const char *profile)
 {
-    struct conf_case c;
+    struct check_plan plan = {NULL, "email", profile};
     json_t *ev = evidence(e), *failures = json_array();
     char text[1024];
 
-    memset(&c, 0, sizeof(c));
-    c.id = "test";
-    c.lead_key = "email";
     snprintf(text, sizeof(text), "[%s]", expect);
-    c.expect = json_loads(text, 0, NULL);
-    assert_non_null(c.expect);
-    check_case(&c, ev, failures);
-    json_decref(c.expect);
+    plan.expect = json_loads(text, 0, NULL);
+    assert_non_null(plan.expect);
+    check_case(&plan, ev, failures);
+    json_decref(plan.expect);
     json_decref(ev);
     return failures;
+}
+
+static json_t *
+judge(struct ev *e, const char *expect)
+{
+    return judge_as(e, expect, "4xx-retried");
 }
 
 static void
@@ -231,17 +251,29 @@ test_held_after_401_is_truthful(void **state)
     expect_pass(&e, "{\"check\":\"one_outcome_per_lead\"}");
     expect_pass(&e, "{\"check\":\"attempts\",\"sum\":true,\"max\":1}");
     expect_fail(&e, "{\"check\":\"reauth_resends\"}",
-                "but the lead was not sent again");
+                "L-1: answered 401 at seq 1 and never sent again");
     ev_free(&e);
 
-    /* Held after a 503 is not: the lead itself was tried and failed. */
+    /* Held after a 503 is truthful too: the lead met a 503, then the
+     * client could not retry it in this run (no budget left, the token
+     * gone); it was not stored, and its attempts are reported. */
     ev_init(&e);
     lead(&e, "L-1", "a@x.com");
     post(&e, "a@x.com", 503, "fault_injected");
     run(&e, "L-1", "{\"lead_id\":\"L-1\",\"outcome\":\"held\",\"attempts\":1}",
         0);
+    expect_pass(&e, "{\"check\":\"outcomes_truthful\"}");
+    ev_free(&e);
+
+    /* Held is not a lead the sim stored. */
+    ev_init(&e);
+    lead(&e, "L-2", "b@x.com");
+    post(&e, "b@x.com", 503, "fault_injected");
+    post(&e, "b@x.com", 201, "created");
+    run(&e, "L-2", "{\"lead_id\":\"L-2\",\"outcome\":\"held\",\"attempts\":2}",
+        0);
     expect_fail(&e, "{\"check\":\"outcomes_truthful\"}",
-                "L-1: reported held but sent 1 times");
+                "L-2: reported held but the sim stored it");
     ev_free(&e);
 }
 
@@ -294,7 +326,8 @@ test_401_without_refresh(void **state)
         "\"attempts\":2}",
         0);
     expect_fail(&e, "{\"check\":\"reauth_resends\"}",
-                "L-1: answered 401 at seq 1, and no token request followed");
+                "L-1: answered 401 at seq 1 and sent again at seq 2 with no "
+                "token issued in between");
     expect_fail(&e, "{\"check\":\"outcome\",\"outcome\":\"delivered\"}",
                 "L-1: expected outcome \"delivered\", the client wrote "
                 "delivery_failed");
@@ -425,6 +458,155 @@ test_client_run_failures(void **state)
     ev_free(&e);
 }
 
+/*
+ * Two leads sent into a dead token at once; L-3's request is held up on
+ * its way in, so its 401 is journaled after the refresh that L-2's 401
+ * started: that refresh covers it, since it was issued after L-3 was sent.
+ */
+static void
+test_reauth_in_flight(void **state)
+{
+    struct ev e;
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-2", "b@x.com");
+    lead(&e, "L-3", "c@x.com");
+    post(&e, "b@x.com", 401, "auth_failed");
+    req(&e, TOKEN, 200, "token_issued", "grant_type=refresh_token");
+    post(&e, "b@x.com", 201, "created");
+    post(&e, "c@x.com", 401, "auth_failed");
+    post(&e, "c@x.com", 201, "created");
+    run(&e, "L-2,L-3",
+        "{\"lead_id\":\"L-2\",\"outcome\":\"delivered\",\"attempts\":2}|"
+        "{\"lead_id\":\"L-3\",\"outcome\":\"delivered\",\"attempts\":2}",
+        0);
+    expect_pass(&e, "{\"check\":\"reauth_resends\"}");
+    expect_pass(&e, "{\"check\":\"outcomes_truthful\"}");
+    ev_free(&e);
+
+    /* A grant from an earlier run covers nothing in this one, and one
+     * before the lead's previous attempt does not cover its next 401. */
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    req(&e, TOKEN, 200, "token_issued", "grant_type=refresh_token");
+    run(&e, "", "", 0);
+    post(&e, "a@x.com", 401, "auth_failed");
+    post(&e, "a@x.com", 201, "created");
+    run(&e, "L-1",
+        "{\"lead_id\":\"L-1\",\"outcome\":\"delivered\",\"attempts\":2}", 0);
+    expect_fail(&e, "{\"check\":\"reauth_resends\"}",
+                "L-1: answered 401 at seq 2 and sent again at seq 3 with no "
+                "token issued in between (none after seq 1");
+    ev_free(&e);
+
+    /* A failed refresh covers nothing either. */
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    post(&e, "a@x.com", 401, "auth_failed");
+    req(&e, TOKEN, 400, "auth_failed", "grant_type=refresh_token");
+    post(&e, "a@x.com", 401, "auth_failed");
+    run(&e, "L-1", "{\"lead_id\":\"L-1\",\"outcome\":\"held\",\"attempts\":2}",
+        0);
+    expect_fail(&e, "{\"check\":\"reauth_resends\"}",
+                "L-1: answered 401 at seq 1 and sent again at seq 3 with no "
+                "token issued");
+    ev_free(&e);
+}
+
+/*
+ * Spacing in simulated time: full jitter may draw one wait near zero or a
+ * shorter wait after a longer one; what every policy meets is a bound on
+ * the sum, and each wait under the cap.
+ */
+static void
+test_spacing(void **state)
+{
+    struct ev e;
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    lead(&e, "L-2", "b@x.com");
+    post_at(&e, "a@x.com", 503, "fault_injected", 0);
+    post_at(&e, "a@x.com", 503, "fault_injected", 3);  /* 3 ms */
+    post_at(&e, "a@x.com", 503, "fault_injected", 90); /* 87 ms */
+    post_at(&e, "a@x.com", 201, "created", 120);       /* 30 ms */
+    post_at(&e, "b@x.com", 503, "fault_injected", 1000);
+    post_at(&e, "b@x.com", 503, "fault_injected", 1002);
+    post_at(&e, "b@x.com", 201, "created", 1004);
+    run(&e, "L-1,L-2", "", 0);
+    expect_pass(&e, "{\"check\":\"spacing\",\"lead\":\"L-1\","
+                    "\"min_total_ms\":100,\"max_ms\":100}");
+    expect_fail(&e,
+                "{\"check\":\"spacing\",\"lead\":\"L-1\","
+                "\"min_total_ms\":121}",
+                "L-1: its 3 waits add up to 120 ms, expected at least 121");
+    expect_fail(&e,
+                "{\"check\":\"spacing\",\"lead\":\"L-1\","
+                "\"max_ms\":80}",
+                "L-1: attempts 2 and 3 are 87 ms apart, expected at most 80");
+    expect_fail(&e, "{\"check\":\"spacing\",\"min_ms\":5}",
+                "L-1: attempts 1 and 2 are 3 ms apart, expected at least 5");
+    expect_fail(&e, "{\"check\":\"spacing\",\"min_total_ms\":25}",
+                "L-2: its 2 waits add up to 4 ms, expected at least 25");
+    ev_free(&e);
+}
+
+/* An expectation with "profile" applies under that profile only. */
+static void
+test_profile_expectations(void **state)
+{
+    struct ev e;
+    json_t *f;
+    const char *by_profile =
+        "{\"check\":\"attempts\",\"count\":4,\"profile\":\"4xx-retried\"},"
+        "{\"check\":\"attempts\",\"count\":1,\"profile\":[\"4xx-final\"]}";
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    post(&e, "a@x.com", 400, "rejected_validation");
+    run(&e, "L-1", "", 0);
+    f = judge_as(&e, by_profile, "4xx-final");
+    assert_int_equal(json_array_size(f), 0);
+    json_decref(f);
+    f = judge_as(&e, by_profile, "4xx-retried");
+    assert_int_equal(json_array_size(f), 1);
+    assert_non_null(strstr(json_string_value(json_array_get(f, 0)),
+                           "L-1: 1 attempts on the wire, expected 4"));
+    json_decref(f);
+    ev_free(&e);
+}
+
+/* A failure of many leads ends in "and N more", never in "; ; ;". */
+static void
+test_long_failure(void **state)
+{
+    char email[64], id[16];
+    struct ev e;
+    json_t *f;
+    const char *msg;
+    int i;
+
+    (void)state;
+    ev_init(&e);
+    for (i = 0; i < 300; i++) {
+        snprintf(id, sizeof(id), "L-%d", i);
+        snprintf(email, sizeof(email), "lead%d@example.com", i);
+        lead(&e, id, email);
+    }
+    f = judge(&e, "{\"check\":\"attempts\",\"count\":1}");
+    msg = json_string_value(json_array_get(f, 0));
+    assert_non_null(msg);
+    assert_null(strstr(msg, "; ;"));
+    assert_non_null(strstr(msg, "L-0: 0 attempts on the wire, expected 1; "));
+    assert_non_null(strstr(msg, " more"));
+    assert_true(strlen(msg) < 4200);
+    json_decref(f);
+    ev_free(&e);
+}
+
 static void
 test_check_table(void **state)
 {
@@ -454,6 +636,10 @@ main(void)
         cmocka_unit_test(test_wire_json_shape),
         cmocka_unit_test(test_records_and_fields),
         cmocka_unit_test(test_client_run_failures),
+        cmocka_unit_test(test_reauth_in_flight),
+        cmocka_unit_test(test_spacing),
+        cmocka_unit_test(test_profile_expectations),
+        cmocka_unit_test(test_long_failure),
         cmocka_unit_test(test_check_table),
     };
 

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -32,7 +33,10 @@ test_framing(void **state)
     assert_string_equal(guard_framing_error(&f, &st),
                         "both Content-Length and Transfer-Encoding");
     f.content_length = 0;
+    f.te_chunked = 1;
+    f.te_chunked_last = 1;
     assert_null(guard_framing_error(&f, &st));
+    f.transfer_encoding = f.te_chunked = f.te_chunked_last = 0;
     f.host = 0;
     assert_string_equal(guard_framing_error(&f, &st),
                         "an HTTP/1.1 request needs a Host header");
@@ -54,6 +58,78 @@ test_framing(void **state)
     assert_string_equal(guard_framing_error(&f, &st),
                         "more than 128 header fields");
     assert_int_equal(st, 431);
+}
+
+/* The framing fields of a request given as "Name: value" lines. */
+static const char *
+framing_of(const char *const *fields, int *status)
+{
+    struct guard_framing f;
+    char name[64];
+    const char *colon;
+    size_t i;
+
+    memset(&f, 0, sizeof(f));
+    f.http11 = 1;
+    for (i = 0; fields[i] != NULL; i++) {
+        colon = strchr(fields[i], ':');
+        snprintf(name, sizeof(name), "%.*s", (int)(colon - fields[i]),
+                 fields[i]);
+        guard_framing_header(&f, name, colon + 1 + strspn(colon + 1, " "));
+    }
+    return guard_framing_error(&f, status);
+}
+
+static void
+test_framing_fields(void **state)
+{
+    static const struct {
+        const char *fields[4];
+        int status; /* 0: sound */
+    } cases[] = {
+        {{"Host: a", "Transfer-Encoding: chunked", NULL}, 0},
+        {{"Host: a", "transfer-encoding: Chunked ; x=1", NULL}, 0},
+        {{"Host: a", "Transfer-Encoding: , chunked,", NULL}, 0},
+        {{"Host: a", "Content-Length: 5", NULL}, 0},
+        {{"Host: a", "X-Odd_Name.1~: v", NULL}, 0},
+        /* RFC 9112 6.3: chunked must be final, else 400 and close. */
+        {{"Host: a", "Transfer-Encoding: identity", NULL}, 400},
+        {{"Host: a", "Transfer-Encoding: chunked, gzip", NULL}, 400},
+        {{"Host: a", "Transfer-Encoding:", NULL}, 400},
+        {{"Host: a", "Transfer-Encoding: chunked", "Transfer-Encoding: gzip"},
+         400},
+        /* RFC 9112 6.1: never chunked twice, in one field or two. */
+        {{"Host: a", "Transfer-Encoding: chunked",
+          "Transfer-Encoding: chunked"},
+         400},
+        {{"Host: a", "Transfer-Encoding: chunked,chunked", NULL}, 400},
+        /* A coding the sim cannot undo before chunked: 501. */
+        {{"Host: a", "Transfer-Encoding: gzip, chunked", NULL}, 501},
+        {{"Host: a", "Transfer-Encoding: gzip", "Transfer-Encoding: chunked"},
+         501},
+        /* RFC 9112 5.1: whitespace before the colon, whatever the name. */
+        {{"Host: a", "Transfer-Encoding : chunked", "Content-Length: 5"}, 400},
+        {{"Host: a", "X-Anything\t: 1", NULL}, 400},
+        {{"Host : a", NULL}, 400},
+        {{"Host: a", ": empty name", NULL}, 400},
+        {{"Host: a", "X-Caf\xc3\xa9: 1", NULL}, 400},
+        {{"Host: a", "X(comment): 1", NULL}, 400},
+    };
+    const char *why;
+    size_t i;
+    int st;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        st = 0;
+        why = framing_of(cases[i].fields, &st);
+        if (cases[i].status == 0) {
+            assert_null(why);
+        } else {
+            assert_non_null(why);
+            assert_int_equal(st, cases[i].status);
+        }
+    }
 }
 
 static void
@@ -190,6 +266,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_framing),
+        cmocka_unit_test(test_framing_fields),
         cmocka_unit_test(test_loopback),
         cmocka_unit_test(test_hosts),
         cmocka_unit_test(test_admin_same_origin),

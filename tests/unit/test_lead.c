@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -232,6 +233,60 @@ test_csv_bad_header(void **state)
     }
 }
 
+/* LF, CR LF and bare CR (old Mac) all end a CSV line, and line numbers
+ * count each; a CR inside quotes stays in the cell. */
+static void
+test_csv_line_ends(void **state)
+{
+    const char *text = "id,note\rL-1,a\r\nL-2\nL-3,\"x\ry\"\rL-4,\"b\"\r";
+    struct lead_set set;
+    struct bads bads = {.n = 0};
+    char *s;
+
+    (void)state;
+    lead_read_text(&set, text, strlen(text), LEAD_FMT_CSV, on_bad, &bads);
+    assert_int_equal(set.n, 3);
+    assert_int_equal(bads.n, 1);
+    assert_int_equal(bads.lines[0], 3);
+    assert_string_equal(set.v[0].id, "L-1");
+    s = lead_get_string(&set.v[0], "note");
+    assert_string_equal(s, "a");
+    free(s);
+    assert_int_equal(set.v[1].line, 4);
+    s = lead_get_string(&set.v[1], "note");
+    assert_string_equal(s, "x\ry");
+    free(s);
+    assert_int_equal(set.v[2].line, 6);
+    lead_set_free(&set);
+}
+
+/* A byte-order mark is skipped in NDJSON as in CSV, and the first
+ * character after it decides the format when the name does not. */
+static void
+test_bom_and_content_detection(void **state)
+{
+    const char *bom = "\xef\xbb\xbf{\"id\":\"a\"}\n{\"id\":\"b\"}\n";
+    const char *array = "[1]\n{\"id\":\"b\"}\n";
+    struct lead_set set;
+    struct bads bads = {.n = 0};
+
+    (void)state;
+    lead_read_text(&set, bom, strlen(bom), LEAD_FMT_AUTO, on_bad, &bads);
+    assert_int_equal(set.n, 2);
+    assert_int_equal(bads.n, 0);
+    lead_set_free(&set);
+    lead_read_text(&set, bom, strlen(bom), LEAD_FMT_NDJSON, on_bad, &bads);
+    assert_int_equal(set.n, 2);
+    assert_int_equal(bads.n, 0);
+    lead_set_free(&set);
+    lead_read_text(&set, array, strlen(array), LEAD_FMT_AUTO, on_bad, &bads);
+    assert_int_equal(set.n, 1);
+    assert_int_equal(bads.n, 1);
+    assert_int_equal(bads.lines[0], 1);
+    assert_string_equal(bads.why[0], "not a JSON object");
+    lead_set_free(&set);
+}
+
 /* Reads path as sfdeliver does (the format from the name, else from the
  * first character) into set. */
 static int
@@ -267,6 +322,36 @@ test_files(void **state)
     assert_non_null(strstr(err.msg, "/nonexistent/x"));
 }
 
+/* The name settles the format before the content: a .jsonl file whose
+ * first line is no object is still NDJSON, and its good lead is read. A
+ * directory is a read error naming the path, not an empty file. */
+static void
+test_files_format_and_errors(void **state)
+{
+    char dir[] = "/tmp/test_lead.XXXXXX", path[64];
+    struct lead_set set;
+    struct sf_err err;
+    FILE *fp;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/leads.JSONL", dir);
+    assert_non_null(fp = fopen(path, "w"));
+    fputs("\"not an object\"\n{\"id\":\"L-2\"}\n", fp);
+    fclose(fp);
+    err_clear(&err);
+    assert_int_equal(read_file(&set, path, &err), 0);
+    assert_int_equal(set.n, 1);
+    assert_int_equal(set.bad, 1);
+    assert_string_equal(set.v[0].id, "L-2");
+    lead_set_free(&set);
+    assert_int_equal(read_file(&set, dir, &err), -1);
+    assert_non_null(strstr(err.msg, dir));
+    assert_non_null(strstr(err.msg, "Is a directory"));
+    unlink(path);
+    rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -277,7 +362,10 @@ main(void)
         cmocka_unit_test(test_csv_bad_utf8),
         cmocka_unit_test(test_csv_stray_quote),
         cmocka_unit_test(test_csv_bad_header),
+        cmocka_unit_test(test_csv_line_ends),
+        cmocka_unit_test(test_bom_and_content_detection),
         cmocka_unit_test(test_files),
+        cmocka_unit_test(test_files_format_and_errors),
     };
 
     xjson_init();

@@ -193,7 +193,7 @@ test_field_types(void **state)
     assert_string_equal(str(f, "default"), "true");
     f = entry(doc, "custom_fields", "Referrer__c");
     assert_string_equal(str(f, "object"), "Contact");
-    assert_string_equal(str(f, "type"), "reference");
+    assert_string_equal(str(f, "type"), "lookup");
     assert_string_equal(str(f, "reference_to"), "Account");
     f = entry(doc, "custom_fields", "Score_Band__c");
     assert_string_equal(str(f, "formula"),

@@ -201,6 +201,49 @@ test_bad_list_entry_past_index_0(void **state)
         expect_error(cases[i].text, cases[i].msg);
 }
 
+/*
+ * Every keyed list of the org file refuses a key given twice, at the
+ * repeat: a second entry under one key would be silently shadowed by the
+ * first (a user who could never log in, an app never found, an endpoint
+ * never reached).
+ */
+static void
+test_duplicate_list_keys_located(void **state)
+{
+    static const struct {
+        const char *text, *msg;
+    } cases[] = {
+        {"{\"users\":[{\"username\":\"a@x.test\",\"password\":\"p\"},\n"
+         "{\"username\":\"A@X.test\",\"password\":\"q\"}]}",
+         "org.json:2:13: users[1].username: duplicate username \"A@X.test\" "
+         "(users[0] has it)"},
+        {"{\"users\":[{\"username\":\"a\",\"password\":\"p\"},{\"username\""
+         ":\"b\",\"password\":\"p\",\"id\":\"005000000000001\"}]}",
+         "org.json:1:79: users[1].id: duplicate user id 005000000000001 "
+         "(users[0] has it)"},
+        {"{\"connected_apps\":[{\"client_id\":\"c\",\"client_secret\":\"s\"},"
+         "{\"client_id\":\"c\",\"client_secret\":\"t\"}]}",
+         "org.json:1:71: connected_apps[1].client_id: duplicate client_id "
+         "\"c\" (connected_apps[0] has it)"},
+        {"{\"apex_rest\":[{\"url_mapping\":\"/a/*\"},{\"url_mapping\":"
+         "\"/a/*\"}]}",
+         "org.json:1:53: apex_rest[1].url_mapping: duplicate url_mapping /a/* "
+         "(apex_rest[0] has it)"},
+        {"{\"custom_fields\":[{\"name\":\"a__c\",\"type\":\"picklist\","
+         "\"values\":[\"x\",\"y\",\"x\"]}]}",
+         "org.json:1:70: custom_fields[0].values[2]: duplicate value \"x\" "
+         "(index 0 has it)"},
+        {"{\"flows\":[{\"api_name\":\"f\"},{\"api_name\":\"f\"}]}",
+         "org.json:1:40: flows[1].api_name: duplicate api_name f (flows[0] "
+         "has it)"},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        expect_error(cases[i].text, cases[i].msg);
+}
+
 int
 main(void)
 {
@@ -211,6 +254,7 @@ main(void)
         cmocka_unit_test(test_errors_are_located),
         cmocka_unit_test(test_duplicate_keys_rejected),
         cmocka_unit_test(test_bad_list_entry_past_index_0),
+        cmocka_unit_test(test_duplicate_list_keys_located),
     };
 
     xjson_init();

@@ -1,6 +1,6 @@
 /*
  * test_redact.c - secrets replaced in form bodies, JSON bodies (whole,
- * truncated or malformed) and single values.
+ * truncated or malformed), SOAP (XML) bodies and single values.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -114,6 +114,34 @@ test_json(void **state)
     expect("  [\"code\", \"password\"]", NULL);
 }
 
+/* SOAP bodies: elements by local name, whatever the prefix; CDATA,
+ * comments and nested elements inside do not end them early; a body cut
+ * short is redacted to its end. */
+static void
+test_xml(void **state)
+{
+    (void)state;
+    expect("<se:Envelope><se:Body><login xmlns=\"urn:partner.soap."
+           "sforce.com\"><username>u@x.test</username><password>pw&amp;"
+           "TOKEN</password></login></se:Body></se:Envelope>",
+           "<se:Envelope><se:Body><login xmlns=\"urn:partner.soap."
+           "sforce.com\"><username>u@x.test</username><password>"
+           "[redacted]</password></login></se:Body></se:Envelope>");
+    expect("<n1:login><n1:password a=\"x>y\">s</n1:password></n1:login>",
+           "<n1:login><n1:password a=\"x>y\">[redacted]</n1:password>"
+           "</n1:login>");
+    expect("<password><![CDATA[a</password>b]]><!-- </x> -->c</password>",
+           "<password>[redacted]</password>");
+    expect("<password><b>x</b>y</password>", "<password>[redacted]</password>");
+    expect("<e><urn:sessionId>00D!abc</urn:sessionId></e>",
+           "<e><urn:sessionId>[redacted]</urn:sessionId></e>");
+    expect("<login><password>secret-cut-sh", "<login><password>[redacted]");
+    expect("<login><password/><password></password></login>", NULL);
+    expect("<login><username>u</username></login>", NULL);
+    /* Not XML after all: read as a form. */
+    expect("<x=1&password=pw", "<x=1&password=[redacted]");
+}
+
 int
 main(void)
 {
@@ -121,6 +149,7 @@ main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_form),
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_xml),
     };
 
     return cmocka_run_group_tests_name("redact", tests, NULL, NULL);

@@ -86,9 +86,9 @@ test_reference_errors(void **state)
                  "\"ISBLANK(Email)\"}]}",
                  "org.json:1:23: validation_rules[0]: needs \"message\"");
     expect_error("{\"validation_rules\": [{\"name\": \"X\", \"object\": "
-                 "\"Case\", \"formula\": \"TRUE\", \"message\": \"m\"}]}",
-                 "org.json:1:47: validation_rules[0].object: \"Case\" is "
-                 "not one of: Lead, Contact, Account");
+                 "\"Widget\", \"formula\": \"TRUE\", \"message\": \"m\"}]}",
+                 "org.json:1:47: validation_rules[0].object: \"Widget\" is "
+                 "not an object of the org");
     expect_error("{\"matching_rules\": [{\"name\": \"M\", \"fields\": "
                  "[{\"field\": \"Email\", \"match\": \"fuzzy\"}]}]}",
                  "org.json:1:74: matching_rules[0].fields[0].match: "

@@ -1005,6 +1005,43 @@ test_hostile_deep_nesting(void **state)
     }
 }
 
+/* n levels of "(" or "NOT " around one comparison. */
+static void
+nested_query(char *buf, size_t size, const char *open, int n)
+{
+    char *p = buf + snprintf(buf, size, "SELECT Id FROM Lead WHERE ");
+    int i;
+
+    for (i = 0; i < n; i++)
+        p += snprintf(p, size - (size_t)(p - buf), "%s", open);
+    p += snprintf(p, size - (size_t)(p - buf), "Email = 'x'");
+    for (i = 0; *open == '(' && i < n; i++)
+        *p++ = ')';
+    *p = '\0';
+}
+
+/* SOQL_MAX_DEPTH levels of parentheses or NOTs are allowed, as README's
+ * Limits table says; one more is refused. */
+static void
+test_nesting_limit_is_exact(void **state)
+{
+    static const char *const opens[] = {"(", "NOT "};
+    char text[1024];
+    struct soql_error err;
+    size_t k;
+
+    (void)state;
+    for (k = 0; k < 2; k++) {
+        nested_query(text, sizeof(text), opens[k], SOQL_MAX_DEPTH);
+        soql_free(bind_ok(text));
+        nested_query(text, sizeof(text), opens[k], SOQL_MAX_DEPTH + 1);
+        memset(&err, 0, sizeof(err));
+        assert_null(soql_parse(text, strlen(text), &err));
+        assert_string_equal(err.code, "MALFORMED_QUERY");
+        assert_non_null(strstr(err.message, "allows 64 levels"));
+    }
+}
+
 static void
 test_hostile_huge_in_list(void **state)
 {
@@ -1240,6 +1277,7 @@ main(void)
         cmocka_unit_test(test_order_none),
         cmocka_unit_test(test_equality_hint),
         cmocka_unit_test(test_hostile_deep_nesting),
+        cmocka_unit_test(test_nesting_limit_is_exact),
         cmocka_unit_test(test_hostile_huge_in_list),
         cmocka_unit_test(test_hostile_too_long),
         cmocka_unit_test(test_hostile_garbage),

@@ -166,6 +166,34 @@ test_clear_keeps_objects(void **state)
     assert_non_null(add(f, "b@x.test", "2"));
 }
 
+/* A reset must give back what a load grew: the ID index and the equality
+ * indexes shrink to their first size, and an index still works after. */
+static void
+test_clear_gives_memory_back(void **state)
+{
+    struct fixture *f = *state;
+    struct record *out[2];
+    char email[32];
+    size_t empty, i;
+
+    assert_int_equal(store_find_equal(f->s, f->lead, f->email,
+                                      STORE_NORM_CASEFOLD, "x", 1, out, 2),
+                     0);
+    empty = store_memory(f->s);
+    for (i = 0; i < 20000; i++) {
+        snprintf(email, sizeof(email), "l%zu@x.test", i);
+        assert_non_null(add(f, email, "1"));
+    }
+    assert_true(store_memory(f->s) > 100 * empty);
+    store_clear(f->s);
+    assert_true(store_memory(f->s) <= empty);
+    assert_non_null(add(f, "A@x.test", "2"));
+    assert_int_equal(store_find_equal(f->s, f->lead, f->email,
+                                      STORE_NORM_CASEFOLD, "a@X.test", 8, out,
+                                      2),
+                     1);
+}
+
 /* Number of records whose email equals e (through the index). */
 static size_t
 by_email(struct fixture *f, const char *e)
@@ -277,6 +305,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_index_follows_updates_and_deletes,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_clear_keeps_objects, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clear_gives_memory_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_rollback_undoes_inserts_updates_and_deletes, setup, teardown),

@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """A small delivery client following sfconform's client contract.
 
-Correct by default; `--defect NAME` switches on exactly one deliberate bug,
-so tests/e2e/test_conformance.c can check that sfconform catches each one.
-Defects: never-retries, retries-forever, json-to-w2l, ignores-401,
-reports-all-delivered, drops-custom-mapping, no-outcomes,
-retries-after-success, burns-leads-on-failed-refresh, flat-flow-body,
-resends-unseen.
+Correct by default (it passes every case of the default profile,
+4xx-retried); `--defect NAME` switches on exactly one deliberate bug, so
+that tests/e2e/test_conformance.c can check that sfconform catches each
+one, and only with the cases aimed at it. Defects: never-retries,
+ignores-max-retries, json-to-w2l, ignores-401, reports-all-delivered,
+drops-custom-mapping, no-outcomes, retries-after-success,
+burns-leads-on-failed-refresh, flat-flow-body, resends-unseen,
+no-refresh-ahead.
 """
 import http.client
 import json
 import os
+import re
 import sys
 import time
 import urllib.error
@@ -18,9 +21,7 @@ import urllib.parse
 import urllib.request
 from datetime import datetime
 
-# Refresh a token idle this long before sending (a 7,200 s session, less
-# a margin), as sfdeliver does.
-REFRESH_AHEAD_S = 7200 - 300
+DAY_S = 86400
 
 DEFECT = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--defect" else ""
 
@@ -111,13 +112,16 @@ def deliver(buyer, lead, state):
     retry = buyer.get("retry", {})
     max_retries = retry.get("max_retries", 3)
     backoff = retry.get("backoff_ms", 500) / 1000.0
+    cap = retry.get("backoff_max_ms", 60000) / 1000.0
     if DEFECT == "never-retries":
         max_retries = 0
+    elif DEFECT == "ignores-max-retries":
+        max_retries, cap = 20, backoff  # 20 retries, whatever the buyer says
     fields = payload(buyer, lead)
     attempts = failures = 0
     while True:
         attempts += 1
-        wait = backoff * (2 ** failures)
+        wait = min(cap, backoff * (2 ** failures))
         try:
             status, headers, body = send(buyer, fields, state.get("token"))
         except (urllib.error.URLError, http.client.HTTPException,
@@ -137,7 +141,7 @@ def deliver(buyer, lead, state):
                     return "rejected", attempts
                 raise RefreshFailed()
         failures += 1
-        if failures > max_retries and DEFECT != "retries-forever":
+        if failures > max_retries:
             return "delivery_failed", attempts
         ra = headers.get("Retry-After")
         if ra is not None and ra.isdigit():
@@ -159,41 +163,124 @@ def load_state():
         return {}, path
 
 
+def norm(v):
+    return v.strip().lower() if isinstance(v, str) else v
+
+
+def gate(buyer, lead, now, dedup):
+    """The outcome of a lead stopped before sending, or None."""
+    for f in buyer.get("filters", []):
+        v = value(lead, f["field"])
+        if v is None or not v.strip():
+            if f.get("required"):
+                return "rejected"
+        elif ("pattern" in f and not re.search(f["pattern"], v)
+              or "allowed" in f and v not in f["allowed"]):
+            return "rejected"
+    sup = buyer.get("suppression", {})
+    if any(norm(value(lead, p)) in {norm(v) for v in sup.get("values", [])}
+           for p in sup.get("fields", [])):
+        return "suppressed"
+    dd = buyer.get("dedup")
+    if dd:
+        keys = ["%s=%s" % (p, norm(value(lead, p))) for p in dd["fields"]
+                if value(lead, p)]
+        if dd.get("match") == "all":
+            keys = [";".join(keys)] if len(keys) == len(dd["fields"]) else []
+        window = dd.get("window_seconds", DAY_S)
+        if any(k in dedup and dedup[k][0] != lead["id"]
+               and now - dedup[k][1] < window for k in keys):
+            return "duplicate"
+        for k in keys:
+            dedup[k] = [lead["id"], now]
+    return "held" if buyer.get("paused") else None
+
+
+def w2l_oid(buyer):
+    ctype = buyer["delivery"].get("content_type", "")
+    return (buyer.get("static_fields", {}).get("oid")
+            if "urlencoded" in ctype else None)
+
+
+def reconcile(buyer, state, ids):
+    """The ids of delivered leads the org does not hold (none when it
+    cannot be asked)."""
+    rc = buyer["reconcile"]
+    time.sleep(rc.get("wait_ms", 2000) / 1000.0)
+    field = rc["match_field"]
+    q = "SELECT %s FROM %s WHERE %s IN (%s)" % (
+        field, rc.get("object", "Lead"), field,
+        ",".join("'%s'" % i.replace("'", "\\'") for i in ids))
+    try:
+        if not state.get("token"):
+            state["token"] = refresh(buyer)
+        req = urllib.request.Request(
+            rc["query_url"] + "?" + urllib.parse.urlencode({"q": q}),
+            headers={"Authorization": "Bearer " + state["token"]})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            found = {str(x.get(field)) for x in json.load(r)["records"]}
+    except Exception:
+        return set()
+    return {i for i in ids if i not in found}
+
+
 def main():
     buyer = json.load(open(os.environ["SFCONFORM_BUYER"]))
     now = epoch(os.environ["SFCONFORM_NOW"])
     state, state_path = load_state()
-    if ("auth" in buyer and DEFECT != "ignores-401"
-            and now - state.get("used", now) >= REFRESH_AHEAD_S):
+    auth = buyer.get("auth", {})
+    idle = (auth.get("session_timeout_seconds", 7200)
+            - auth.get("refresh_margin_seconds", 300))
+    if ("auth" in buyer and DEFECT not in ("ignores-401", "no-refresh-ahead")
+            and now - state.get("used", now) >= idle):
         try:
             state["token"] = refresh(buyer)
         except Exception:
             pass  # the first send will tell
-    out = open(os.environ["SFCONFORM_OUTCOMES"], "a")
+    oid = w2l_oid(buyer)
+    budget = buyer.get("web_to_lead", {}).get("daily_budget", 500)
+    posts = [t for t in state.get("posts", []) if t > now - DAY_S]
+    dedup = state.setdefault("dedup", {})
+    lines = []
     held_for_auth = delivered = False
     for line in open(os.environ["SFCONFORM_LEADS"], encoding="utf-8"):
         if not line.strip():
             continue
         lead = json.loads(line)
-        if buyer.get("paused") or held_for_auth:
-            outcome, attempts = "held", 0
-        else:
+        outcome, attempts = gate(buyer, lead, now, dedup), 0
+        if outcome is None and held_for_auth:
+            outcome = "held"
+        elif outcome is None and oid and len(posts) >= budget:
+            outcome = "held"  # the day's budget is spent
+        elif outcome is None:
             try:
                 outcome, attempts = deliver(buyer, lead, state)
             except RefreshFailed:
                 # The token cannot be fixed by retrying: hold this lead and
                 # every one after it until the buyer's grant is renewed.
                 outcome, attempts, held_for_auth = "held", 1, True
+            if oid:
+                posts += [now] * attempts
         delivered |= outcome == "delivered"
+        lines.append([lead, outcome, attempts])
+    if buyer.get("reconcile"):
+        ok = [l[0]["id"] for l in lines if l[1] == "delivered"]
+        dropped = reconcile(buyer, state, ok) if ok else set()
+        for l in lines:
+            if l[0]["id"] in dropped:
+                l[1] = "delivery_failed"
+    out = open(os.environ["SFCONFORM_OUTCOMES"], "a")
+    for lead, outcome, attempts in lines:
         if DEFECT == "reports-all-delivered":
             outcome = "delivered"
         if DEFECT != "no-outcomes":
             out.write(json.dumps({"lead_id": lead["id"], "outcome": outcome,
                                   "attempts": attempts}) + "\n")
-            out.flush()
+    out.close()
     if delivered:
         state["used"] = now
-        json.dump(state, open(state_path, "w"))
+    state["posts"] = posts
+    json.dump(state, open(state_path, "w"))
     return 0
 
 

@@ -1,3 +1,3 @@
 #!/bin/sh
 # A client with one defect: drops-custom-mapping (see client.py).
-exec python3 "$(dirname "$0")/client.py" --defect drops-custom-mapping
+exec "${PYTHON3:-python3}" "$(dirname "$0")/client.py" --defect drops-custom-mapping

@@ -1,3 +1,3 @@
 #!/bin/sh
 # A client with one defect: flat-flow-body (see client.py).
-exec python3 "$(dirname "$0")/client.py" --defect flat-flow-body
+exec "${PYTHON3:-python3}" "$(dirname "$0")/client.py" --defect flat-flow-body

@@ -1,3 +1,3 @@
 #!/bin/sh
 # A client with one defect: never-retries (see client.py).
-exec python3 "$(dirname "$0")/client.py" --defect never-retries
+exec "${PYTHON3:-python3}" "$(dirname "$0")/client.py" --defect never-retries

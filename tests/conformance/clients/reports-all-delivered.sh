@@ -1,3 +1,3 @@
 #!/bin/sh
 # A client with one defect: reports-all-delivered (see client.py).
-exec python3 "$(dirname "$0")/client.py" --defect reports-all-delivered
+exec "${PYTHON3:-python3}" "$(dirname "$0")/client.py" --defect reports-all-delivered

@@ -1,3 +1,3 @@
 #!/bin/sh
 # A client with one defect: retries-after-success (see client.py).
-exec python3 "$(dirname "$0")/client.py" --defect retries-after-success
+exec "${PYTHON3:-python3}" "$(dirname "$0")/client.py" --defect retries-after-success

@@ -1,0 +1,56 @@
+/*
+ * collmap.h - sObject Collections requests and answers: many leads, one call.
+ *
+ * collmap.c is pure: it builds the body of one Collections call from the
+ * leads' records (payload_record()) and maps the answer back to each lead,
+ * element i to the lead sent i-th. A lead is done only when its own element
+ * says "success": true; a failed element gets the verdict the single-record
+ * path gives the same error code (classify() of a 400 with that error), so
+ * the retry table is the same for both paths. The loop that sends is
+ * batchrun.c's.
+ */
+#ifndef CLIENT_COLLMAP_H
+#define CLIENT_COLLMAP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "buyer.h"
+#include "classify.h"
+
+#define COLLMAP_ERROR_MAX 512
+
+/* What the answer says of one lead of the call. */
+struct collmap_verdict {
+    enum classify_verdict verdict;
+    const char *reason;            /* static: "ok", "validation", ... */
+    char error[COLLMAP_ERROR_MAX]; /* "CODE: message" of a failed element */
+    json_t *elem;                  /* its element (borrowed from the answer),
+                                      NULL when the whole call decided */
+};
+
+/*
+ * The request for records[0..n) (each a payload_record() object, not
+ * changed): *method ("POST", or "PATCH" for an upsert by the buyer's
+ * external id), the URL (caller frees: delivery.url, plus
+ * "/{object}/{external_id_field}" for an upsert) and the body (caller
+ * frees; its length in *len): {"allOrNone": false, "records": [{
+ * "attributes": {"type": object}, ...}]}.
+ */
+char *collmap_url(const struct buyer *b, const char **method);
+char *collmap_body(const struct buyer *b, json_t *const *records, size_t n,
+                   size_t *len);
+
+/*
+ * Maps the answer of a call of n records (curlcode a CURLcode, status 0
+ * without an answer, body the parsed answer or NULL) into out[0..n).
+ * Returns 1 when the answer was a 2xx array of n elements, each lead then
+ * judged by its own element; 0 when the call as a whole decided (a
+ * transport error, a 4xx or 5xx, a 2xx that is not such an array: then
+ * every out[i] has the same verdict, and a malformed 2xx is rejected with
+ * reason "bad_answer").
+ */
+int collmap_map(int curlcode, long status, json_t *body, size_t n,
+                struct collmap_verdict *out);
+
+#endif

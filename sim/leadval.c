@@ -1,0 +1,200 @@
+/*
+ * leadval.c - the values of a request body (see leadval.h).
+ */
+#include "leadval.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "form.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+static int
+hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The 4 hex digits at s (n available), or -1. */
+static long
+hex4(const char *s, size_t n)
+{
+    long v = 0;
+    size_t i;
+
+    if (n < 4)
+        return -1;
+    for (i = 0; i < 4; i++) {
+        int h = hexval(s[i]);
+
+        if (h < 0)
+            return -1;
+        v = v << 4 | h;
+    }
+    return v;
+}
+
+/* A \u escape at s[i] (s[i] == 'u'): the code point, with a following
+ * low surrogate taken too; *i moves past what was read. */
+static uint32_t
+unicode_escape(const char *s, size_t n, size_t *i)
+{
+    long hi = hex4(s + *i + 1, n - *i - 1), lo;
+
+    if (hi < 0)
+        return 0xFFFD;
+    *i += 4;
+    if (hi < 0xD800 || hi > 0xDFFF)
+        return (uint32_t)hi;
+    if (hi > 0xDBFF || *i + 2 >= n || s[*i + 1] != '\\' || s[*i + 2] != 'u')
+        return 0xFFFD;
+    lo = hex4(s + *i + 3, n - *i - 3);
+    if (lo < 0xDC00 || lo > 0xDFFF)
+        return 0xFFFD;
+    *i += 6;
+    return 0x10000 + (uint32_t)((hi - 0xD800) << 10) + (uint32_t)(lo - 0xDC00);
+}
+
+static char
+simple_escape(char c)
+{
+    switch (c) {
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    default: return c; /* '"', '\\', '/' and anything unknown */
+    }
+}
+
+size_t
+leadval_json_string(const char *s, size_t n, char *out, size_t *used)
+{
+    size_t i, o = 0;
+
+    for (i = 1; i < n && s[i] != '"'; i++) {
+        if (s[i] != '\\') {
+            out[o++] = s[i];
+        } else if (i + 1 < n && s[i + 1] == 'u') {
+            i++;
+            o += utf8_encode(unicode_escape(s, n, &i), out + o);
+        } else if (i + 1 < n) {
+            out[o++] = simple_escape(s[++i]);
+        }
+    }
+    *used = i < n ? i + 1 : n;
+    return o;
+}
+
+/* --- JSON bodies -----------------------------------------------------------
+ */
+
+static size_t
+skip_space(const char *s, size_t n, size_t i)
+{
+    while (i < n &&
+           (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
+}
+
+static int
+number_char(char c)
+{
+    return isdigit((unsigned char)c) || c == '-' || c == '+' || c == '.' ||
+           c == 'e' || c == 'E';
+}
+
+/* Strings that are not keys, and numbers, in document order. */
+static int
+json_values(const char *s, size_t n, leadval_fn *fn, void *arg)
+{
+    char *tmp = xmalloc(n + 1);
+    size_t i = 0, count = 0, used, len, j;
+    int rc = 0;
+
+    while (i < n && count < LEADVAL_MAX && rc == 0) {
+        if (s[i] == '"') {
+            len = leadval_json_string(s + i, n - i, tmp, &used);
+            i += used;
+            j = skip_space(s, n, i);
+            if (j < n && s[j] == ':')
+                continue; /* a key */
+            count++;
+            rc = fn(tmp, len, arg);
+        } else if (isdigit((unsigned char)s[i]) || s[i] == '-') {
+            for (j = i; j < n && number_char(s[j]); j++)
+                ;
+            count++;
+            rc = fn(s + i, j - i, arg);
+            i = j;
+        } else {
+            i++;
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
+/* --- form bodies -----------------------------------------------------------
+ */
+
+static int
+form_values(const char *s, size_t n, leadval_fn *fn, void *arg)
+{
+    struct form f;
+    size_t i;
+    int rc = 0;
+
+    form_parse(s, n, FORM_UTF8, &f);
+    for (i = 0; i < f.n && i < LEADVAL_MAX && rc == 0; i++)
+        if (f.fields[i].value[0] != '\0')
+            rc = fn(f.fields[i].value, strlen(f.fields[i].value), arg);
+    form_free(&f);
+    return rc;
+}
+
+int
+leadval_each(const char *body, size_t len, leadval_fn *fn, void *arg)
+{
+    size_t i = skip_space(body, len, 0);
+
+    if (i < len && (body[i] == '{' || body[i] == '['))
+        return json_values(body + i, len - i, fn, arg);
+    return form_values(body, len, fn, arg);
+}
+
+uint64_t
+leadval_hash(const char *v, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        h ^= (unsigned char)tolower((unsigned char)v[i]);
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+int
+leadval_equal(const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t i;
+
+    if (alen != blen)
+        return 0;
+    for (i = 0; i < alen; i++)
+        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+            return 0;
+    return 1;
+}

@@ -1,0 +1,72 @@
+/*
+ * fuzz_soap.c - libFuzzer entry point for the SOAP login reader and the
+ * journal's XML redaction.
+ *
+ * Each input is a request body. soap_read() must accept it or say why
+ * (never crash, loop or leak, whatever the DTDs, entities, nesting or
+ * encodings); what it accepts has an operation and arguments within their
+ * bounds. The same bytes go through redact_body(), which reads them
+ * lexically: its output is never shorter than the redaction left in.
+ *
+ * FUZZ-SEED-BEGIN
+ * <se:Envelope
+ * xmlns:se="http://schemas.xmlsoap.org/soap/envelope/"><se:Header/><se:Body><login
+ * xmlns="urn:partner.soap.sforce.com"><username>u@x.test</username><password>pw</password></login></se:Body></se:Envelope>
+ * <?xml version="1.0" encoding="utf-8" ?><env:Envelope
+ * xmlns:env="http://schemas.xmlsoap.org/soap/envelope/"
+ * xmlns:urn="urn:partner.soap.sforce.com"><env:Body><urn:login><urn:username>a</urn:username><urn:password><![CDATA[x</urn:password>]]></urn:password></urn:login></env:Body></env:Envelope>
+ * <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2
+ * "&lol;&lol;&lol;">]><lolz>&lol2;</lolz>
+ * <!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><x>&xxe;</x>
+ * <?xml version="1.0" encoding="UTF-16"?><a/>
+ * FUZZ-SEED-END
+ * FUZZ-DICT-BEGIN
+ * "http://schemas.xmlsoap.org/soap/envelope/"
+ * "urn:partner.soap.sforce.com"
+ * "<![CDATA["
+ * "]]>"
+ * "<!--"
+ * "<!DOCTYPE"
+ * "<!ENTITY"
+ * "xmlns:"
+ * "<password>"
+ * "</password>"
+ * FUZZ-DICT-END
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "redact.h"
+#include "soap.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct soap_call c;
+    struct sf_err err;
+    struct buf out;
+    size_t i;
+
+    err_clear(&err);
+    if (soap_read((const char *)data, size, &c, &err) == 0) {
+        if (c.op[0] == '\0' || c.nargs > SOAP_MAX_ARGS)
+            abort();
+        for (i = 0; i < c.nargs; i++)
+            if (c.args[i].value.len > SOAP_MAX_TEXT ||
+                soap_arg(&c, c.args[i].name) == NULL)
+                abort();
+    } else if (err.msg[0] == '\0') {
+        abort(); /* every refusal says why */
+    }
+    soap_call_free(&c);
+    buf_init(&out, SIZE_MAX / 2);
+    if (redact_body((const char *)data, size, &out) == 1 &&
+        out.len < strlen(REDACT_MARK))
+        abort();
+    buf_free(&out);
+    return 0;
+}
