@@ -325,8 +325,7 @@ load_user_context(struct conf *c, json_t *u, const char *path,
 {
     const char *profile, *role;
     json_t *perms = NULL, *fields = NULL;
-    char p[CONF_PATH_MAX], dflt_profile[SFID_LEN15 + 1],
-        dflt_role[SFID_LEN15 + 1];
+    char p[CONF_PATH_MAX], dflt_role[SFID_LEN15 + 1];
 
     if (conf_string(c, u, path, "profile", ORG_PROFILE_ADMIN, &profile) == -1 ||
         conf_string(c, u, path, "role", NULL, &role) == -1 ||
@@ -338,10 +337,10 @@ load_user_context(struct conf *c, json_t *u, const char *path,
                           "must be 1 to 255 characters");
     ou->profile = xstrdup(profile);
     ou->role = role != NULL && *role != '\0' ? xstrdup(role) : NULL;
-    org_derived_id("00e", ou->profile, dflt_profile);
     org_derived_id("00E", ou->role != NULL ? ou->role : "", dflt_role);
-    if (org_read_id(c, u, path, "profile_id", "00e", dflt_profile,
-                    ou->profile_id) == -1 ||
+    /* A profile_id not given is filled in by load_users(). */
+    if (org_read_id(c, u, path, "profile_id", "00e", NULL, ou->profile_id) ==
+            -1 ||
         org_read_id(c, u, path, "role_id", "00E",
                     ou->role != NULL ? dflt_role : NULL, ou->role_id) == -1)
         return -1;
@@ -486,6 +485,9 @@ load_users(struct conf *c, json_t *users, struct org *o)
             unique_user(c, o, i, p) == -1)
             return -1;
     }
+    for (i = 0; i < o->nusers; i++)
+        if (o->users[i].profile_id[0] == '\0')
+            org_profile_id(o, o->users[i].profile, o->users[i].profile_id);
     return 0;
 }
 
@@ -807,6 +809,53 @@ org_free(struct org *o)
     org_rules_free(o);
     org_formula_free(o);
     free(o);
+}
+
+/* name's place among System Administrator, Standard User and the users'
+ * other profiles in first-mention order, from 1; 0 when no user has it. */
+static size_t
+profile_place(const struct org *o, const char *name)
+{
+    size_t i, k, n = 2;
+
+    if (strcmp(name, ORG_PROFILE_ADMIN) == 0)
+        return 1;
+    if (strcmp(name, ORG_PROFILE_STANDARD) == 0)
+        return 2;
+    for (i = 0; i < o->nusers; i++) {
+        const char *p = o->users[i].profile;
+
+        if (strcmp(p, ORG_PROFILE_ADMIN) == 0 ||
+            strcmp(p, ORG_PROFILE_STANDARD) == 0)
+            continue;
+        for (k = 0; k < i && strcmp(o->users[k].profile, p) != 0; k++)
+            ;
+        if (k < i)
+            continue;
+        n++;
+        if (strcmp(p, name) == 0)
+            return n;
+    }
+    return 0;
+}
+
+void
+org_profile_id(const struct org *o, const char *name, char out[SFID_LEN15 + 1])
+{
+    size_t i, place;
+
+    for (i = 0; i < o->nusers; i++)
+        if (o->users[i].profile_id[0] != '\0' &&
+            strcmp(o->users[i].profile, name) == 0) {
+            memcpy(out, o->users[i].profile_id, SFID_LEN15 + 1);
+            return;
+        }
+    if ((place = profile_place(o, name)) == 0) {
+        org_derived_id("00e", name, out);
+        return;
+    }
+    /* At most ORG_MAX_ITEMS + 2 of them: 12 digits are plenty. */
+    snprintf(out, SFID_LEN15 + 1, "00e%012u", (unsigned)place);
 }
 
 const struct org_user *

@@ -394,6 +394,12 @@ const char *edition_organization_type(enum edition e);
 int64_t edition_w2l_limit(enum edition e);
 
 const struct org_user *org_user_find(const struct org *o, const char *username);
+/* The id of profile name (orgrecords.h's Profile record, $Profile.Id): the
+ * profile_id its users give, else 00e and the profile's place among System
+ * Administrator, Standard User and the users' other profiles in
+ * first-mention order, from 1 (a name no user has: derived from it). */
+void org_profile_id(const struct org *o, const char *name,
+                    char out[SFID_LEN15 + 1]);
 
 /* A password as a login sends it, against the user's (org_logins.c). */
 enum org_password {
