@@ -26,7 +26,8 @@ CC ?= cc
 DEB_PKGS := pkg-config libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libcmocka-dev \
 	libgnutls28-dev libexpat1-dev openssl
 # gnutls: sfsim's HTTPS certificate and the JWT bearer grant's signatures
-# (the TLS library libmicrohttpd is built with); expat: the SOAP login's XML.
+# (the TLS library libmicrohttpd is built with); expat: the SOAP login's XML and
+# the customer metadata sfsim --org-metadata reads (sim/xmlread.c).
 PC_PKGS := libmicrohttpd libcurl jansson cmocka gnutls expat
 # What the conformance tests' script and example clients run on.
 CLIENT_PKGS := python3 curl jq nodejs
@@ -95,6 +96,8 @@ HOSTILE_OBJS := $(call obj,$(addprefix tests/hostile/,runner.c corpus.c \
 	rawhttp.c fakelead.c))
 # The slow, non-reading and probe clients of make soak.
 SOAK_BIN := $(BUILD)/tests/hostile/soakc
+# How much of a metadata corpus's validation rules the sim runs.
+COVERAGE_BIN := $(BUILD)/tests/coverage/mdcoverage
 
 BINS := $(BIN_SIM)
 ifneq ($(wildcard client/main.c),)
@@ -177,7 +180,7 @@ test: deps
 	@$(MAKE) --no-print-directory tests-build
 	@$(MAKE) --no-print-directory unit e2e conformance hostile install-test
 
-tests-build: $(BINS) $(UNIT_BINS) $(E2E_BINS) $(HOSTILE_BIN)
+tests-build: $(BINS) $(UNIT_BINS) $(E2E_BINS) $(HOSTILE_BIN) $(COVERAGE_BIN)
 
 # Each test program is a cmocka suite; the last line counts programs.
 unit: $(UNIT_BINS)
@@ -250,6 +253,15 @@ peer-suite: $(BIN_SIM)
 
 hostile: $(BINS) $(HOSTILE_BIN)
 	@$(E2E_ENV) HOSTILE_DIR=tests/hostile $(HOSTILE_BIN)
+
+# The README's "Formula coverage": every Lead, Contact and Account
+# validation rule of the metadata trees under CORPUS (a retrieve, or a
+# directory of them), loaded and evaluated on a synthetic record.
+.PHONY: formula-coverage
+formula-coverage: $(COVERAGE_BIN)
+	@if [ -z "$(CORPUS)" ]; then \
+	    echo "usage: make formula-coverage CORPUS=DIR" >&2; exit 2; fi
+	@$(COVERAGE_BIN) $(CORPUS)
 
 # sfdeliver killed with SIGKILL at KILLS random instants per delivery path,
 # each resumed (tests/e2e/test_deliver_kill.c; make test runs 5 per path).
@@ -482,6 +494,9 @@ $(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o $(TEST_LIBS)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(HOSTILE_BIN): $(HOSTILE_OBJS) $(TEST_LIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(COVERAGE_BIN): $(BUILD)/tests/coverage/mdcoverage.o $(TEST_LIBS)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(SOAK_BIN): $(call obj,tests/hostile/soakc.c tests/hostile/rawhttp.c) $(LIB_COMMON)

@@ -458,12 +458,15 @@ static step_fn *const step_fns[STEP_COUNT] = {
     [STEP_CLEAR_FAULTS] = step_clear_faults,
 };
 
-/* The sim's arguments for case c: args gets room for 10 pointers; org
- * (size n) holds the org file's path when the case has one. With TLS the
- * sim writes its certificate to ca (which must outlive args). */
+/* The sim's arguments for case c: args gets room for SIM_ARGS pointers;
+ * org and md (size n each) hold the org file's path and its metadata
+ * directory's (a customer's retrieve, loaded with --org-metadata) when
+ * the case has them. With TLS the sim writes its certificate to ca (which
+ * must outlive args). */
+#define SIM_ARGS 12
 static void
 sim_args(const struct trial_config *cfg, const struct conf_case *c,
-         const char **args, char *org, size_t n, const char *ca)
+         const char **args, char *org, char *md, size_t n, const char *ca)
 {
     struct stat st;
     size_t k = 0;
@@ -475,6 +478,11 @@ sim_args(const struct trial_config *cfg, const struct conf_case *c,
     if (stat(case_path(c, "org.json", org, n), &st) == 0) {
         args[k++] = "--org";
         args[k++] = org;
+    }
+    if (stat(case_path(c, "metadata", md, n), &st) == 0 &&
+        S_ISDIR(st.st_mode)) {
+        args[k++] = "--org-metadata";
+        args[k++] = md;
     }
     if (cfg->tls) {
         args[k++] = "--tls";
@@ -488,8 +496,8 @@ int
 trial_launch(const struct trial_config *cfg, const struct conf_case *c,
              struct spawn_sim *sim, struct sf_err *err)
 {
-    const char *args[10];
-    char org[PATH_MAX], ca[1] = "";
+    const char *args[SIM_ARGS];
+    char org[PATH_MAX], md[PATH_MAX], ca[1] = "";
 
     memset(sim, 0, sizeof(*sim));
     sim->ready_fd = -1;
@@ -497,7 +505,7 @@ trial_launch(const struct trial_config *cfg, const struct conf_case *c,
      * known only once the trial runs: setup() starts it then. */
     if (c->skip != NULL || cfg->tls)
         return 0;
-    sim_args(cfg, c, args, org, sizeof(org), ca);
+    sim_args(cfg, c, args, org, md, sizeof(org), ca);
     return spawn_sim_launch(cfg->sim_path, args, sim, err);
 }
 
@@ -506,8 +514,8 @@ trial_launch(const struct trial_config *cfg, const struct conf_case *c,
 static int
 setup(struct trial *t)
 {
-    char org[PATH_MAX], buyer[PATH_MAX], ca[PATH_MAX + 16];
-    const char *args[10];
+    char org[PATH_MAX], md[PATH_MAX], buyer[PATH_MAX], ca[PATH_MAX + 16];
+    const char *args[SIM_ARGS];
     char *text;
 
     if (mkdir(t->work, 0755) == -1 && errno != EEXIST) {
@@ -521,7 +529,7 @@ setup(struct trial *t)
             -1)
             return -1;
     } else {
-        sim_args(t->cfg, t->c, args, org, sizeof(org),
+        sim_args(t->cfg, t->c, args, org, md, sizeof(org),
                  ca_path(t->work, ca, sizeof(ca)));
         if (spawn_sim_start(t->cfg->sim_path, args, SIM_START_MS, &t->sim,
                             &t->err) == -1)

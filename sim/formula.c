@@ -6,7 +6,8 @@
  * static type; evaluation walks the AST with values that borrow text from
  * the AST, the record or a per-evaluation scratch list. Operators live in
  * two tables (syntax and typing) here; functions in one table in
- * formula_fn.c (shared internals: formula_private.h). REGEX patterns are
+ * formula_fn.c, formula_date.c and formula_text.c (shared internals:
+ * formula_private.h). REGEX patterns are
  * Java syntax in Salesforce; jregex.c translates them to POSIX extended
  * regular expressions.
  */
@@ -22,6 +23,7 @@
 #include "calendar.h"
 #include "formula_private.h"
 #include "jregex.h"
+#include "timefmt.h"
 #include "utf8.h"
 #include "value.h"
 #include "xmalloc.h"
@@ -75,6 +77,8 @@ enum opcode {
 struct formula {
     struct node *root;
     int bound;
+    enum ftype result;   /* what the bound formula yields */
+    enum fieldtype want; /* a value formula's field type (percent: x100) */
 };
 
 typedef int binop_eval_fn(struct evalctx *c, const struct node *n,
@@ -108,6 +112,21 @@ error_at(struct formula_error *err, int line, int column, const char *fmt, ...)
         return;
     err->line = line;
     err->column = column;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    va_end(ap);
+}
+
+void
+formula_node_error(struct formula_error *err, const struct node *at,
+                   const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL || err->message[0] != '\0')
+        return;
+    err->line = at->line;
+    err->column = at->column;
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof(err->message), fmt, ap);
     va_end(ap);
@@ -324,6 +343,7 @@ static const struct optype optypes[] = {
     OT_ORDER(OP_GE),
     {OP_CONCAT, T_TEXT, T_TEXT, T_TEXT},
     {OP_ADD, T_NUM, T_NUM, T_NUM},
+    {OP_ADD, T_TEXT, T_TEXT, T_TEXT}, /* + concatenates text too */
     {OP_ADD, T_DATE, T_NUM, T_DATE},
     {OP_ADD, T_NUM, T_DATE, T_DATE},
     {OP_ADD, T_DATETIME, T_NUM, T_DATETIME},
@@ -466,6 +486,8 @@ eval_arith(struct evalctx *c, const struct node *n, struct fval *out)
 {
     struct fval l, r;
 
+    if (n->ot->l == T_TEXT)
+        return eval_concat(c, n, out);
     if (eval_operands(c, n, &l, &r) < 0)
         return -1;
     if (l.null || r.null) {
@@ -852,17 +874,20 @@ fail:
     return -1;
 }
 
-/* Name, Custom__c, Account.Owner.Name, $User.Id */
+/* Name, Custom__c, Account.Owner.Name, $User.Id, Owner:User.Alias (a
+ * polymorphic relationship with the type it is read as). */
 static int
 lex_ident(struct parser *p)
 {
     size_t start = p->pos;
+    char sep;
 
     for (;;) {
         lex_advance(p, 1);
         while (p->pos < p->len && is_ident_char((unsigned char)p->text[p->pos]))
             lex_advance(p, 1);
-        if (p->pos + 1 < p->len && p->text[p->pos] == '.' &&
+        sep = p->pos + 1 < p->len ? p->text[p->pos] : '\0';
+        if ((sep == '.' || sep == ':') &&
             is_ident_start((unsigned char)p->text[p->pos + 1]))
             lex_advance(p, 1);
         else
@@ -1168,6 +1193,22 @@ static const struct {
     {TK_EOF, N_NULL},
 };
 
+/* The word NOT not followed by '(': Salesforce reads "not ISNUMBER(x)"
+ * as the operator !. */
+static int
+word_not(const struct parser *p)
+{
+    size_t i = p->pos;
+
+    if (p->tok.kind != TK_IDENT || p->tok.len != 3 ||
+        strncasecmp(p->tok.start, "NOT", 3) != 0)
+        return 0;
+    while (i < p->len && (p->text[i] == ' ' || p->text[i] == '\t' ||
+                          p->text[i] == '\r' || p->text[i] == '\n'))
+        i++;
+    return i >= p->len || p->text[i] != '(';
+}
+
 static struct node *
 parse_unary(struct parser *p)
 {
@@ -1176,7 +1217,8 @@ parse_unary(struct parser *p)
     int i;
 
     for (i = 0; unops[i].tok != TK_EOF; i++)
-        if (unops[i].tok == p->tok.kind)
+        if (unops[i].tok == p->tok.kind ||
+            (unops[i].tok == TK_NOT && word_not(p)))
             break;
     if (unops[i].tok == TK_EOF)
         return parse_primary(p);
@@ -1187,7 +1229,10 @@ parse_unary(struct parser *p)
         return NULL;
     p->depth--;
     n = node_new(unops[i].kind, &optok);
-    memcpy(n->opname, optok.start, optok.len < 2 ? optok.len : 2);
+    if (optok.kind == TK_IDENT) /* the word NOT */
+        memcpy(n->opname, "!", 2);
+    else
+        memcpy(n->opname, optok.start, optok.len < 2 ? optok.len : 2);
     n->args = xcalloc(1, sizeof(*n->args));
     n->args[0] = operand;
     n->nargs = 1;
@@ -1354,12 +1399,25 @@ optype_mask(enum opcode op, int right, enum ftype left)
     return mask;
 }
 
+/* An operand whose picklist value may also be read as text. */
+static void
+pick_as_text(struct node *a)
+{
+    if (a->kind == N_CALL && a->type == T_PICK && (a->fn->flags & FN_PICK_TEXT))
+        a->type = T_TEXT;
+}
+
 static int
 check_binary(struct node *n, struct formula_error *err)
 {
-    enum ftype l = n->args[0]->type, r = n->args[1]->type;
+    enum ftype l, r;
     enum opcode op = n->op->op;
     unsigned lefts = optype_mask(op, 0, T_NULL);
+
+    pick_as_text(n->args[0]);
+    pick_as_text(n->args[1]);
+    l = n->args[0]->type;
+    r = n->args[1]->type;
 
     if (l != T_NULL && !(lefts & TM(l)))
         return formula_type_error(err, "operator", n->opname, n->args[0],
@@ -1413,12 +1471,15 @@ bind_node(struct binder *b, struct node *n)
     }
 }
 
-int
-formula_bind(struct formula *f,
-             enum fieldtype (*field_type)(void *arg, const char *field),
-             void *arg, struct formula_error *err)
+/* Binds f and checks that its result is of type want (a NULL literal
+ * fits a value, never a condition). */
+static int
+bind_as(struct formula *f,
+        enum fieldtype (*field_type)(void *arg, const char *field), void *arg,
+        enum ftype want, struct formula_error *err)
 {
     struct binder b = {field_type, arg, err};
+    enum ftype got;
 
     if (err != NULL)
         memset(err, 0, sizeof(*err));
@@ -1429,27 +1490,68 @@ formula_bind(struct formula *f,
     f->bound = 0;
     if (bind_node(&b, f->root) < 0)
         return -1;
-    if (f->root->type != T_BOOL) {
+    got = f->root->type;
+    /* A picklist result reads as its text (a formula field may return
+     * one through BLANKVALUE()); a date formula field may compute a
+     * date/time (its GMT date is kept) and the other way round, as
+     * Salesforce converts them. */
+    if ((got == T_PICK && want == T_TEXT) ||
+        (want != T_BOOL && (got == T_DATE || got == T_DATETIME) &&
+         (want == T_DATE || want == T_DATETIME)))
+        got = want;
+    if (got != want && !(got == T_NULL && want != T_BOOL)) {
         error_at(err, f->root->line, f->root->column,
                  "Formula result is data type (%s), incompatible with "
-                 "expected data type (true or false).",
-                 ftype_names[f->root->type]);
+                 "expected data type (%s).",
+                 ftype_names[got],
+                 want == T_BOOL ? "true or false" : ftype_names[want]);
         return -1;
     }
+    f->result = want;
+    f->want = FT_COUNT;
     f->bound = 1;
     return 0;
 }
 
 int
-formula_eval_bool(const struct formula *f, const struct field_access *rec,
-                  int64_t now_ms, int *result, struct formula_error *err)
+formula_bind(struct formula *f,
+             enum fieldtype (*field_type)(void *arg, const char *field),
+             void *arg, struct formula_error *err)
+{
+    return bind_as(f, field_type, arg, T_BOOL, err);
+}
+
+int
+formula_bind_value(struct formula *f,
+                   enum fieldtype (*field_type)(void *arg, const char *field),
+                   void *arg, enum fieldtype want, struct formula_error *err)
+{
+    enum ftype t;
+
+    if ((int)want < 0 || want >= FT_COUNT || want == FT_PICKLIST ||
+        want == FT_MULTIPICKLIST) {
+        error_at(err, 0, 0, "A formula cannot yield that field type");
+        return -1;
+    }
+    t = fieldtype_map[want];
+    if (bind_as(f, field_type, arg, t, err) < 0)
+        return -1;
+    f->want = want;
+    return 0;
+}
+
+/* Evaluates a bound f into *v, then calls done(v, arg) while the scratch
+ * text is alive; 0, or -1 with err set. */
+static int
+eval_root(const struct formula *f, const struct field_access *rec,
+          int64_t now_ms, struct formula_error *err,
+          int (*done)(const struct fval *v, void *arg), void *arg)
 {
     struct evalctx c;
     struct fval v;
     size_t i;
     int rc = -1;
 
-    *result = 0;
     if (err != NULL)
         memset(err, 0, sizeof(*err));
     if (f == NULL || !f->bound) {
@@ -1460,15 +1562,83 @@ formula_eval_bool(const struct formula *f, const struct field_access *rec,
     c.rec = rec;
     c.now_ms = now_ms;
     c.err = err;
-    if (formula_eval_node(&c, f->root, &v) < 0)
-        goto out;
-    *result = !v.null && v.b;
-    rc = 0;
-out:
+    if (formula_eval_node(&c, f->root, &v) == 0)
+        rc = done(&v, arg);
     for (i = 0; i < c.nallocs; i++)
         free(c.allocs[i]);
     free(c.allocs);
     return rc;
+}
+
+static int
+done_bool(const struct fval *v, void *arg)
+{
+    *(int *)arg = !v->null && v->b;
+    return 0;
+}
+
+int
+formula_eval_bool(const struct formula *f, const struct field_access *rec,
+                  int64_t now_ms, int *result, struct formula_error *err)
+{
+    *result = 0;
+    if (f != NULL && f->bound && f->result != T_BOOL) {
+        error_at(err, 0, 0, "Formula does not yield true or false");
+        return -1;
+    }
+    return eval_root(f, rec, now_ms, err, done_bool, result);
+}
+
+struct text_out {
+    const struct formula *f;
+    int scale;
+    char **out;
+};
+
+/* A value as a record stores it (fieldtype.h): numbers with the field's
+ * scale, checkboxes "true"/"false", dates ISO 8601. */
+static int
+done_text(const struct fval *v, void *arg)
+{
+    struct text_out *t = arg;
+    char tmp[TIMEFMT_LEN + 400];
+    int64_t ms;
+    double num;
+
+    *t->out = NULL;
+    if (v->null && v->type != T_BOOL)
+        return 0;
+    switch (t->f->result) {
+    case T_BOOL: *t->out = xstrdup(v->b ? "true" : "false"); return 0;
+    case T_NUM:
+        /* A percent field stores 10 for 10%; its formula yields 0.1. */
+        num = t->f->want == FT_PERCENT ? v->num * 100.0 : v->num;
+        if (!isfinite(num))
+            return -1;
+        snprintf(tmp, sizeof(tmp), "%.*f", t->scale, num);
+        *t->out = xstrdup(tmp);
+        return 0;
+    case T_DATE:
+        ms = v->type == T_DATETIME ? v->t : v->t * CALENDAR_MS_PER_DAY;
+        *t->out = xstrdup(timefmt_date(ms, tmp));
+        return 0;
+    case T_DATETIME:
+        ms = v->type == T_DATE ? v->t * CALENDAR_MS_PER_DAY : v->t;
+        *t->out = xstrdup(timefmt_rfc3339(ms, tmp));
+        return 0;
+    default: *t->out = xmemdup0(v->s, v->len); return 0;
+    }
+}
+
+int
+formula_eval_text(const struct formula *f, const struct field_access *rec,
+                  int64_t now_ms, int scale, char **out,
+                  struct formula_error *err)
+{
+    struct text_out t = {f, scale < 0 ? 0 : scale > 17 ? 17 : scale, out};
+
+    *out = NULL;
+    return eval_root(f, rec, now_ms, err, done_text, &t);
 }
 
 void

@@ -8,15 +8,23 @@
  * request. A validation rule's formula is an error condition: TRUE means
  * the record is rejected.
  *
- * The language is the subset customers' rules use: AND OR NOT IF CASE
- * ISBLANK ISNULL ISPICKVAL INCLUDES TEXT VALUE LEN BEGINS CONTAINS REGEX
- * UPPER LOWER TRIM LEFT RIGHT MID ISNUMBER TODAY NOW, plus SUBSTITUTE
- * BLANKVALUE NULLVALUE ABS ROUND FLOOR CEILING MOD MIN MAX YEAR MONTH DAY
- * DATEVALUE ISNEW ISCHANGED; the operators + - * / ^ & = == != <> < > <= >=
- * && || ! and parentheses; "text" and 'text' literals with backslash
- * escapes, numbers, TRUE, FALSE, NULL; comments between slash-star and
- * star-slash; field references (Name, Custom__c, Account.Name). Function,
- * keyword and field names are case-insensitive.
+ * The language is Salesforce's, less what needs a platform the sim does
+ * not have (HYPERLINK, IMAGE, VLOOKUP, GETRECORDIDS, geolocation, time
+ * of day): the logical functions (AND OR NOT IF CASE ISBLANK ISNULL
+ * BLANKVALUE NULLVALUE ISNEW ISCHANGED PRIORVALUE ISCLONE ISPICKVAL
+ * INCLUDES ISNUMBER), the text functions (BEGINS BR CASESAFEID CONTAINS
+ * FIND GETSESSIONID HTMLENCODE INITCAP JSENCODE JSINHTMLENCODE LEFT LEN
+ * LOWER LPAD MID REGEX RIGHT RPAD SUBSTITUTE TEXT TRIM UPPER URLENCODE
+ * VALUE), the math functions (ABS CEILING EXP FLOOR LN LOG MAX MCEILING
+ * MFLOOR MIN MOD ROUND SQRT) and the date functions (ADDMONTHS DATE
+ * DATETIMEVALUE DATEVALUE DAY DAYOFYEAR FROMUNIXTIME ISOWEEK ISOYEAR
+ * MONTH NOW TODAY UNIXTIMESTAMP WEEKDAY YEAR); the operators + - * / ^ &
+ * = == != <> < > <= >= && || ! and parentheses; "text" and 'text'
+ * literals with backslash escapes, numbers, TRUE, FALSE, NULL; comments
+ * between slash-star and star-slash; field references (Name, Custom__c)
+ * and dotted names (Account.Name, $User.Id), which the caller's
+ * field_access resolves. Function, keyword and field names are
+ * case-insensitive.
  *
  * Every input is bounded (length, nesting depth, arguments per call,
  * regular-expression complexity, bytes produced while evaluating), so no
@@ -86,6 +94,28 @@ int formula_bind(struct formula *f,
  */
 int formula_eval_bool(const struct formula *f, const struct field_access *rec,
                       int64_t now_ms, int *result, struct formula_error *err);
+
+/*
+ * formula_bind() for a formula field's formula: its result must be of the
+ * field's type want (text types take Text, number types Number, checkbox
+ * Boolean, date and date/time their own; not a picklist). 0, or -1 with
+ * *err filled in.
+ */
+int
+formula_bind_value(struct formula *f,
+                   enum fieldtype (*field_type)(void *arg, const char *field),
+                   void *arg, enum fieldtype want, struct formula_error *err);
+
+/*
+ * Evaluates a formula bound with formula_bind_value() into *out, the value
+ * as a record stores it (numbers with scale decimals, checkboxes
+ * "true"/"false", dates "YYYY-MM-DD", date/times RFC 3339), a new string
+ * the caller frees, or NULL when the result is null. 0, or -1 (and *out
+ * NULL) on a runtime error, with *err filled in (err may be NULL).
+ */
+int formula_eval_text(const struct formula *f, const struct field_access *rec,
+                      int64_t now_ms, int scale, char **out,
+                      struct formula_error *err);
 
 /* Frees f and everything it owns; NULL is a no-op. */
 void formula_free(struct formula *f);

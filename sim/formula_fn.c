@@ -16,28 +16,11 @@
 #include <strings.h>
 #include <wctype.h>
 
-#include "calendar.h"
 #include "formula_private.h"
 #include "jregex.h"
 #include "utf8.h"
-#include "value.h"
 
 /* ---- helpers --------------------------------------------------------------*/
-
-static int
-set_text(struct evalctx *c, const struct node *at, const char *s, size_t len,
-         struct fval *out)
-{
-    char *p;
-
-    if ((p = formula_alloc(c, at, len)) == NULL)
-        return -1;
-    memcpy(p, s, len);
-    p[len] = '\0';
-    out->s = p;
-    out->len = len;
-    return 0;
-}
 
 /* Non-negative character count from a number argument (null, < 0: 0). */
 static size_t
@@ -212,7 +195,7 @@ text_number(struct evalctx *c, const struct node *n, double x, struct fval *out)
         if (strcmp(tmp, "-0") == 0)
             memmove(tmp, tmp + 1, 2);
     }
-    return set_text(c, n, tmp, strlen(tmp), out);
+    return formula_set_text(c, n, tmp, strlen(tmp), out);
 }
 
 static int
@@ -220,8 +203,6 @@ fn_text(struct evalctx *c, const struct node *n, const struct fval *av,
         struct fval *out)
 {
     char tmp[96];
-    int64_t y, days, rem;
-    int m, d;
 
     if (av[0].null) {
         out->null = 1;
@@ -230,17 +211,9 @@ fn_text(struct evalctx *c, const struct node *n, const struct fval *av,
     switch (n->args[0]->type) {
     case T_NUM: return text_number(c, n, av[0].num, out);
     case T_DATE:
-        calendar_date(av[0].t, &y, &m, &d);
-        snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02d", (long long)y, m, d);
-        return set_text(c, n, tmp, strlen(tmp), out);
     case T_DATETIME:
-        days = calendar_day_of_ms(av[0].t);
-        rem = (av[0].t - days * CALENDAR_MS_PER_DAY) / 1000;
-        calendar_date(days, &y, &m, &d);
-        snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02d %02d:%02d:%02dZ",
-                 (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-                 (int)(rem % 60));
-        return set_text(c, n, tmp, strlen(tmp), out);
+        formula_date_text(n->args[0]->type, av[0].t, tmp, sizeof(tmp));
+        return formula_set_text(c, n, tmp, strlen(tmp), out);
     default:
         out->s = av[0].s;
         out->len = av[0].len;
@@ -522,26 +495,6 @@ fn_nullvalue(struct evalctx *c, const struct node *n, const struct fval *av,
     return 0;
 }
 
-static int
-fn_today(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    (void)n;
-    (void)av;
-    out->t = calendar_day_of_ms(c->now_ms);
-    return 0;
-}
-
-static int
-fn_now(struct evalctx *c, const struct node *n, const struct fval *av,
-       struct fval *out)
-{
-    (void)n;
-    (void)av;
-    out->t = c->now_ms;
-    return 0;
-}
-
 /* TRUE while the record is being created (no prior version to read). */
 static int
 fn_isnew(struct evalctx *c, const struct node *n, const struct fval *av,
@@ -598,18 +551,27 @@ fn_abs(struct evalctx *c, const struct node *n, const struct fval *av,
     return num_unary(c, n, av, out, fabs);
 }
 
+/* Salesforce's FLOOR and CEILING are symmetric: FLOOR(-2.5) is -2
+ * (toward zero), CEILING(-2.5) is -3 (away from zero); MFLOOR and MCEILING
+ * are the mathematical floor and ceiling. */
+static double
+away_from_zero(double x)
+{
+    return x < 0 ? floor(x) : ceil(x);
+}
+
 static int
 fn_floor(struct evalctx *c, const struct node *n, const struct fval *av,
          struct fval *out)
 {
-    return num_unary(c, n, av, out, floor);
+    return num_unary(c, n, av, out, trunc);
 }
 
 static int
 fn_ceiling(struct evalctx *c, const struct node *n, const struct fval *av,
            struct fval *out)
 {
-    return num_unary(c, n, av, out, ceil);
+    return num_unary(c, n, av, out, away_from_zero);
 }
 
 /* Half away from zero, as Salesforce rounds. */
@@ -678,134 +640,191 @@ fn_max(struct evalctx *c, const struct node *n, const struct fval *av,
     return num_extreme(n, av, out, 1);
 }
 
+/* PRIORVALUE(field): the field as stored before this change; while a
+ * record is created, its value now (Salesforce: "returns the value of the
+ * field referenced rather than null"). */
 static int
-date_part(const struct fval *av, struct fval *out, int which)
+fn_priorvalue(struct evalctx *c, const struct node *n, struct fval *out)
 {
-    int64_t y;
-    int m, d;
+    const struct field_access *now = c->rec;
+    int rc;
 
-    if (av[0].null) {
-        out->null = 1;
-        return 0;
-    }
-    calendar_date(av[0].t, &y, &m, &d);
-    out->num = which == 0 ? (double)y : which == 1 ? m : d;
+    if (now != NULL && now->prior != NULL)
+        c->rec = now->prior;
+    rc = formula_eval_node(c, n->args[0], out);
+    c->rec = now;
+    return rc;
+}
+
+/* ISCLONE(): no record the sim saves is a clone. */
+static int
+fn_isclone(struct evalctx *c, const struct node *n, const struct fval *av,
+           struct fval *out)
+{
+    (void)c;
+    (void)n;
+    (void)av;
+    out->b = 0;
     return 0;
 }
 
 static int
-fn_year(struct evalctx *c, const struct node *n, const struct fval *av,
+fn_sqrt(struct evalctx *c, const struct node *n, const struct fval *av,
         struct fval *out)
 {
-    (void)c;
-    (void)n;
-    return date_part(av, out, 0);
+    if (!av[0].null && av[0].num < 0)
+        return formula_rt_error(c, n, "SQRT() of a negative number");
+    return num_unary(c, n, av, out, sqrt);
 }
 
 static int
-fn_month(struct evalctx *c, const struct node *n, const struct fval *av,
-         struct fval *out)
-{
-    (void)c;
-    (void)n;
-    return date_part(av, out, 1);
-}
-
-static int
-fn_day(struct evalctx *c, const struct node *n, const struct fval *av,
+fn_exp(struct evalctx *c, const struct node *n, const struct fval *av,
        struct fval *out)
 {
-    (void)c;
-    (void)n;
-    return date_part(av, out, 2);
+    return num_unary(c, n, av, out, exp);
 }
 
-/* DATEVALUE(datetime) is its UTC date; DATEVALUE(text) parses the text. */
 static int
-fn_datevalue(struct evalctx *c, const struct node *n, const struct fval *av,
-             struct fval *out)
+fn_ln(struct evalctx *c, const struct node *n, const struct fval *av,
+      struct fval *out)
 {
-    int64_t ms;
+    if (!av[0].null && !(av[0].num > 0))
+        return formula_rt_error(c, n, "LN() of a number that is not positive");
+    return num_unary(c, n, av, out, log);
+}
 
-    if (av[0].null) {
-        out->null = 1;
-        return 0;
-    }
-    if (n->args[0]->type == T_DATETIME) {
-        out->t = calendar_day_of_ms(av[0].t);
-        return 0;
-    }
-    if (value_parse_datetime(av[0].s, av[0].len, VALUE_DATE_BARE, &ms) < 0)
-        return formula_rt_error(
-            c, n, "DATEVALUE() was given text that is not a date");
-    out->t = calendar_day_of_ms(ms);
-    return 0;
+static int
+fn_log(struct evalctx *c, const struct node *n, const struct fval *av,
+       struct fval *out)
+{
+    if (!av[0].null && !(av[0].num > 0))
+        return formula_rt_error(c, n, "LOG() of a number that is not positive");
+    return num_unary(c, n, av, out, log10);
+}
+
+static int
+fn_mceiling(struct evalctx *c, const struct node *n, const struct fval *av,
+            struct fval *out)
+{
+    return num_unary(c, n, av, out, ceil);
+}
+
+static int
+fn_mfloor(struct evalctx *c, const struct node *n, const struct fval *av,
+          struct fval *out)
+{
+    return num_unary(c, n, av, out, floor);
 }
 
 /* ---- the table ------------------------------------------------------------*/
 
-static func_check_fn check_if, check_case, check_unify;
+static func_check_fn check_if, check_case, check_unify, check_field_arg,
+    check_priorvalue, check_addmonths;
 
 #define A_BOOL TM(T_BOOL)
 #define A_NUM TM(T_NUM)
 #define A_TEXT TM(T_TEXT)
 
-/* The function registry; names are matched case-insensitively. */
+/* The function registry, sorted by name (formula_func_find() searches it
+ * in halves); names are matched case-insensitively. */
 /* clang-format off */
 static const struct func funcs[] = {
     {.name = "ABS", .min = 1, .max = 1, .args = {A_NUM}, .ret = T_NUM, .eval = fn_abs},
+    {.name = "ADDMONTHS", .min = 2, .max = 2, .args = {TM(T_DATE) | TM(T_DATETIME), A_NUM}, .check = check_addmonths, .eval = formula_fn_addmonths},
     {.name = "AND", .min = 1, .max = -1, .args = {A_BOOL}, .ret = T_BOOL, .lazy = fn_and},
     {.name = "BEGINS", .min = 2, .max = 2, .args = {A_TEXT}, .ret = T_BOOL, .eval = fn_begins},
     {.name = "BLANKVALUE", .min = 2, .max = 2, .check = check_unify, .eval = fn_blankvalue},
+    {.name = "BR", .min = 0, .max = 0, .ret = T_TEXT, .eval = formula_fn_br},
     {.name = "CASE", .min = 4, .max = -1, .flags = FN_EVEN, .check = check_case, .lazy = fn_case},
+    {.name = "CASESAFEID", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_TEXT, .eval = formula_fn_casesafeid},
     {.name = "CEILING", .min = 1, .max = 1, .args = {A_NUM}, .ret = T_NUM, .eval = fn_ceiling},
     {.name = "CONTAINS", .min = 2, .max = 2, .args = {A_TEXT}, .ret = T_BOOL, .eval = fn_contains},
-    {.name = "DATEVALUE", .min = 1, .max = 1, .args = {TM(T_DATETIME) | A_TEXT}, .ret = T_DATE, .eval = fn_datevalue},
-    {.name = "DAY", .min = 1, .max = 1, .args = {TM(T_DATE)}, .ret = T_NUM, .eval = fn_day},
+    {.name = "DATE", .min = 3, .max = 3, .args = {A_NUM}, .ret = T_DATE, .eval = formula_fn_date},
+    {.name = "DATETIMEVALUE", .min = 1, .max = 1, .args = {TM(T_DATETIME) | TM(T_DATE) | A_TEXT}, .ret = T_DATETIME, .eval = formula_fn_datetimevalue},
+    {.name = "DATEVALUE", .min = 1, .max = 1, .args = {TM(T_DATETIME) | TM(T_DATE) | A_TEXT}, .ret = T_DATE, .eval = formula_fn_datevalue},
+    {.name = "DAY", .min = 1, .max = 1, .args = {TM(T_DATE)}, .ret = T_NUM, .eval = formula_fn_day},
+    {.name = "DAYOFYEAR", .min = 1, .max = 1, .args = {TM(T_DATE)}, .ret = T_NUM, .eval = formula_fn_dayofyear},
+    {.name = "EXP", .min = 1, .max = 1, .args = {A_NUM}, .ret = T_NUM, .eval = fn_exp},
+    {.name = "FIND", .min = 2, .max = 3, .args = {A_TEXT, A_TEXT, A_NUM}, .ret = T_NUM, .eval = formula_fn_find},
     {.name = "FLOOR", .min = 1, .max = 1, .args = {A_NUM}, .ret = T_NUM, .eval = fn_floor},
+    {.name = "FROMUNIXTIME", .min = 1, .max = 1, .args = {A_NUM}, .ret = T_DATETIME, .eval = formula_fn_fromunixtime},
+    {.name = "GETSESSIONID", .min = 0, .max = 0, .ret = T_TEXT, .eval = formula_fn_getsessionid},
+    {.name = "HTMLENCODE", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_TEXT, .eval = formula_fn_htmlencode},
+    {.name = "HYPERLINK", .min = 2, .max = 3, .args = {A_TEXT}, .ret = T_TEXT, .eval = formula_fn_hyperlink},
     {.name = "IF", .min = 3, .max = 3, .check = check_if, .lazy = fn_if},
+    {.name = "IMAGE", .min = 2, .max = 4, .args = {A_TEXT, A_TEXT, A_NUM}, .ret = T_TEXT, .eval = formula_fn_image},
     {.name = "INCLUDES", .min = 2, .max = 2, .args = {TM(T_MPICK), A_TEXT}, .ret = T_BOOL, .eval = fn_includes},
+    {.name = "INITCAP", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_TEXT, .eval = formula_fn_initcap},
     {.name = "ISBLANK", .min = 1, .max = 1, .args = {TM_ANY}, .ret = T_BOOL, .eval = fn_isblank},
-    {.name = "ISCHANGED", .min = 1, .max = 1, .args = {TM_ANY}, .ret = T_BOOL, .eval = fn_ischanged},
+    {.name = "ISCHANGED", .min = 1, .max = 1, .args = {TM_ANY}, .ret = T_BOOL, .check = check_field_arg, .eval = fn_ischanged},
+    {.name = "ISCLONE", .min = 0, .max = 0, .ret = T_BOOL, .eval = fn_isclone},
     {.name = "ISNEW", .min = 0, .max = 0, .ret = T_BOOL, .eval = fn_isnew},
     {.name = "ISNULL", .min = 1, .max = 1, .args = {TM_ANY}, .ret = T_BOOL, .eval = fn_isnull},
     {.name = "ISNUMBER", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_BOOL, .eval = fn_isnumber},
+    {.name = "ISOWEEK", .min = 1, .max = 1, .args = {TM(T_DATE)}, .ret = T_NUM, .eval = formula_fn_isoweek},
+    {.name = "ISOYEAR", .min = 1, .max = 1, .args = {TM(T_DATE)}, .ret = T_NUM, .eval = formula_fn_isoyear},
     {.name = "ISPICKVAL", .min = 2, .max = 2, .args = {TM(T_PICK), A_TEXT}, .ret = T_BOOL, .eval = fn_ispickval},
+    {.name = "JSENCODE", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_TEXT, .eval = formula_fn_jsencode},
+    {.name = "JSINHTMLENCODE", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_TEXT, .eval = formula_fn_jsinhtmlencode},
     {.name = "LEFT", .min = 2, .max = 2, .args = {A_TEXT, A_NUM}, .ret = T_TEXT, .eval = fn_left},
     {.name = "LEN", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_NUM, .eval = fn_len},
+    {.name = "LN", .min = 1, .max = 1, .args = {A_NUM}, .ret = T_NUM, .eval = fn_ln},
+    {.name = "LOG", .min = 1, .max = 1, .args = {A_NUM}, .ret = T_NUM, .eval = fn_log},
     {.name = "LOWER", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_TEXT, .eval = fn_lower},
+    {.name = "LPAD", .min = 2, .max = 3, .args = {A_TEXT, A_NUM, A_TEXT}, .ret = T_TEXT, .eval = formula_fn_lpad},
     {.name = "MAX", .min = 1, .max = -1, .args = {A_NUM}, .ret = T_NUM, .eval = fn_max},
+    {.name = "MCEILING", .min = 1, .max = 1, .args = {A_NUM}, .ret = T_NUM, .eval = fn_mceiling},
+    {.name = "MFLOOR", .min = 1, .max = 1, .args = {A_NUM}, .ret = T_NUM, .eval = fn_mfloor},
     {.name = "MID", .min = 3, .max = 3, .args = {A_TEXT, A_NUM}, .ret = T_TEXT, .eval = fn_mid},
     {.name = "MIN", .min = 1, .max = -1, .args = {A_NUM}, .ret = T_NUM, .eval = fn_min},
     {.name = "MOD", .min = 2, .max = 2, .args = {A_NUM}, .ret = T_NUM, .eval = fn_mod},
-    {.name = "MONTH", .min = 1, .max = 1, .args = {TM(T_DATE)}, .ret = T_NUM, .eval = fn_month},
+    {.name = "MONTH", .min = 1, .max = 1, .args = {TM(T_DATE)}, .ret = T_NUM, .eval = formula_fn_month},
     {.name = "NOT", .min = 1, .max = 1, .args = {A_BOOL}, .ret = T_BOOL, .eval = fn_not},
-    {.name = "NOW", .min = 0, .max = 0, .ret = T_DATETIME, .eval = fn_now},
+    {.name = "NOW", .min = 0, .max = 0, .ret = T_DATETIME, .eval = formula_fn_now},
     {.name = "NULLVALUE", .min = 2, .max = 2, .check = check_unify, .eval = fn_nullvalue},
     {.name = "OR", .min = 1, .max = -1, .args = {A_BOOL}, .ret = T_BOOL, .lazy = fn_or},
+    {.name = "PRIORVALUE", .min = 1, .max = 1, .args = {TM_ANY}, .flags = FN_PICK_TEXT, .check = check_priorvalue, .lazy = fn_priorvalue},
     {.name = "REGEX", .min = 2, .max = 2, .args = {A_TEXT}, .ret = T_BOOL, .flags = FN_REGEX, .eval = fn_regex},
+    {.name = "REVERSE", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_TEXT, .eval = formula_fn_reverse},
     {.name = "RIGHT", .min = 2, .max = 2, .args = {A_TEXT, A_NUM}, .ret = T_TEXT, .eval = fn_right},
     {.name = "ROUND", .min = 2, .max = 2, .args = {A_NUM}, .ret = T_NUM, .eval = fn_round},
+    {.name = "RPAD", .min = 2, .max = 3, .args = {A_TEXT, A_NUM, A_TEXT}, .ret = T_TEXT, .eval = formula_fn_rpad},
+    {.name = "SQRT", .min = 1, .max = 1, .args = {A_NUM}, .ret = T_NUM, .eval = fn_sqrt},
     {.name = "SUBSTITUTE", .min = 3, .max = 3, .args = {A_TEXT}, .ret = T_TEXT, .eval = fn_substitute},
     {.name = "TEXT", .min = 1, .max = 1, .args = {A_NUM | A_TEXT | TM(T_DATE) | TM(T_DATETIME) | TM(T_PICK)}, .ret = T_TEXT, .eval = fn_text},
-    {.name = "TODAY", .min = 0, .max = 0, .ret = T_DATE, .eval = fn_today},
+    {.name = "TODAY", .min = 0, .max = 0, .ret = T_DATE, .eval = formula_fn_today},
     {.name = "TRIM", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_TEXT, .eval = fn_trim},
+    {.name = "UNIXTIMESTAMP", .min = 1, .max = 1, .args = {TM(T_DATE) | TM(T_DATETIME)}, .ret = T_NUM, .eval = formula_fn_unixtimestamp},
     {.name = "UPPER", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_TEXT, .eval = fn_upper},
+    {.name = "URLENCODE", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_TEXT, .eval = formula_fn_urlencode},
     {.name = "VALUE", .min = 1, .max = 1, .args = {A_TEXT}, .ret = T_NUM, .eval = fn_value},
-    {.name = "YEAR", .min = 1, .max = 1, .args = {TM(T_DATE)}, .ret = T_NUM, .eval = fn_year},
-    {.name = NULL},
+    {.name = "WEEKDAY", .min = 1, .max = 1, .args = {TM(T_DATE)}, .ret = T_NUM, .eval = formula_fn_weekday},
+    {.name = "YEAR", .min = 1, .max = 1, .args = {TM(T_DATE)}, .ret = T_NUM, .eval = formula_fn_year},
 };
 /* clang-format on */
+
+#define NFUNCS (sizeof(funcs) / sizeof(funcs[0]))
 
 const struct func *
 formula_func_find(const char *name, size_t len)
 {
-    const struct func *f;
+    size_t lo = 0, hi = NFUNCS;
 
-    /* name has no NUL, so f->name[len] == '\0' means equal lengths. */
-    for (f = funcs; f->name != NULL; f++)
-        if (strncasecmp(f->name, name, len) == 0 && f->name[len] == '\0')
-            return f;
+    /* name has no NUL: equal up to len and funcs' name ending there. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *f = funcs[mid].name;
+        int cmp = strncasecmp(f, name, len);
+
+        if (cmp == 0 && f[len] != '\0')
+            cmp = 1;
+        if (cmp == 0)
+            return &funcs[mid];
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
 }
 
@@ -859,6 +878,45 @@ check_unify(struct node *n, struct formula_error *err)
         formula_unify(err, n, &t, n->args[1]) < 0)
         return -1;
     n->type = t;
+    return 0;
+}
+
+/* ISCHANGED(field) and PRIORVALUE(field) name a field of the record
+ * itself, not an expression (nor a merge field or another record's
+ * field, which have no prior value). */
+static int
+check_field_arg(struct node *n, struct formula_error *err)
+{
+    const struct node *a = n->args[0];
+
+    if (a->kind != N_FIELD || a->str[0] == '$' || strchr(a->str, '.') != NULL) {
+        formula_node_error(err, a,
+                           "Function %s() takes a field of the record, not "
+                           "an expression or merge field",
+                           n->fn->name);
+        return -1;
+    }
+    n->type = n->fn->ret;
+    return 0;
+}
+
+/* PRIORVALUE(field) has the field's own type, picklists included. */
+static int
+check_priorvalue(struct node *n, struct formula_error *err)
+{
+    if (check_field_arg(n, err) < 0)
+        return -1;
+    n->type = n->args[0]->type;
+    return 0;
+}
+
+/* ADDMONTHS(date or date/time, number) has its first argument's type. */
+static int
+check_addmonths(struct node *n, struct formula_error *err)
+{
+    if (check_generic(n, err) < 0)
+        return -1;
+    n->type = n->args[0]->type == T_DATETIME ? T_DATETIME : T_DATE;
     return 0;
 }
 

@@ -3,8 +3,10 @@
  * binder, evaluator) and its function library (formula_fn.c) share.
  *
  * The AST and the values evaluation passes around, the function table's
- * entry, and the calls each side makes into the other. None of it is part
- * of formula.h's interface; only these two files include it.
+ * entry, and the calls each side makes into the other. The function
+ * library is three files: formula_fn.c (the table, logic, numbers, basic
+ * text), formula_date.c and formula_text.c. None of it is part of
+ * formula.h's interface; only these files include it.
  */
 #ifndef SIM_FORMULA_PRIVATE_H
 #define SIM_FORMULA_PRIVATE_H
@@ -100,6 +102,9 @@ typedef int func_check_fn(struct node *n, struct formula_error *err);
 
 #define FN_EVEN 0x1  /* argument count must be even (CASE) */
 #define FN_REGEX 0x2 /* compile a literal second argument at parse time */
+/* A picklist result also reads as text where an operator takes it:
+ * PRIORVALUE(Status) = "Converted" is a valid rule. */
+#define FN_PICK_TEXT 0x4
 
 struct func {
     const char *name;
@@ -136,6 +141,11 @@ int formula_check_number(struct evalctx *c, const struct node *n, double v);
 /* Text as a number (value.h's strict decimal, at most FORMULA_NUMBER_MAX
  * bytes); 0 or -1. */
 int formula_parse_number(const char *s, size_t len, double *out);
+/* Records err at node at's position (the first error wins); for checks
+ * in the function library. */
+void formula_node_error(struct formula_error *err, const struct node *at,
+                        const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* A type error for what (a "function" or an "operator") name, at bad, which
  * should have been one of the types in the mask expected; returns -1. */
 int formula_type_error(struct formula_error *err, const char *what,
@@ -156,5 +166,28 @@ int formula_check_call(struct node *n, struct formula_error *err);
  * argument (AND(), OR(), && and ||). */
 int formula_eval_logic(struct evalctx *c, struct node *const *args, int nargs,
                        int is_and, struct fval *out);
+
+/* ---- formula_text.c ------------------------------------------------------ */
+
+/* Copies len bytes of s into c's scratch as out's text; 0, or -1 past the
+ * evaluation's byte cap. */
+int formula_set_text(struct evalctx *c, const struct node *at, const char *s,
+                     size_t len, struct fval *out);
+func_eval_fn formula_fn_find, formula_fn_lpad, formula_fn_rpad, formula_fn_br,
+    formula_fn_getsessionid, formula_fn_htmlencode, formula_fn_jsencode,
+    formula_fn_jsinhtmlencode, formula_fn_urlencode, formula_fn_initcap,
+    formula_fn_casesafeid, formula_fn_reverse, formula_fn_hyperlink,
+    formula_fn_image;
+
+/* ---- formula_date.c ------------------------------------------------------ */
+
+func_eval_fn formula_fn_today, formula_fn_now, formula_fn_year,
+    formula_fn_month, formula_fn_day, formula_fn_date, formula_fn_datevalue,
+    formula_fn_datetimevalue, formula_fn_addmonths, formula_fn_weekday,
+    formula_fn_dayofyear, formula_fn_isoweek, formula_fn_isoyear,
+    formula_fn_unixtimestamp, formula_fn_fromunixtime;
+/* A date (T_DATE: days) or date/time (T_DATETIME: epoch ms) as TEXT()
+ * writes it: "2026-01-31", "2026-01-31 09:30:00Z". */
+void formula_date_text(enum ftype t, int64_t v, char *out, size_t size);
 
 #endif

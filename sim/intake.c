@@ -677,7 +677,8 @@ static void
 apply_rules(struct ctx *c, int64_t now_ms)
 {
     struct rules *r = c->sim->org->rules;
-    struct rules_subject s = {c->obj, &c->out, c->existing};
+    struct rules_subject s = {c->obj, &c->out, c->existing, c->sim,
+                              c->src == INTAKE_WEB_TO_LEAD};
     struct rules_dup_opts d = {c->src == INTAKE_WEB_TO_LEAD, c->opts.allow_save,
                                c->opts.api_version};
     json_t *errors = json_array(), *names = json_array();

@@ -41,6 +41,7 @@ struct rx {
     size_t cost[JREGEX_MAX_GROUPS + 1]; /* size of each open group so far */
     size_t last; /* size of the atom a quantifier would repeat; 0: none */
     int depth;
+    int icase; /* (?i) was met: the whole pattern ignores case */
     char *msg;
     size_t msgsize;
 };
@@ -384,6 +385,15 @@ static int
 rx_group_open(struct rx *r)
 {
     r->i++;
+    /* (?i) turns case-insensitivity on: POSIX can only say so for the
+     * whole pattern, which is where real rules put it. */
+    if (r->i + 2 < r->len && r->pat[r->i] == '?' && r->pat[r->i + 1] == 'i' &&
+        r->pat[r->i + 2] == ')') {
+        r->i += 3;
+        r->icase = 1;
+        r->last = 0;
+        return 0;
+    }
     if (r->i < r->len && r->pat[r->i] == '?') {
         if (r->i + 1 < r->len && r->pat[r->i + 1] == ':')
             r->i += 2;
@@ -451,7 +461,7 @@ rx_step(struct rx *r)
  * NULL with msg filled in.
  */
 static char *
-rx_translate(const char *pat, size_t len, char *msg, size_t msgsize)
+rx_translate(const char *pat, size_t len, char *msg, size_t msgsize, int *icase)
 {
     struct rx r;
     char *out = NULL;
@@ -477,6 +487,7 @@ rx_translate(const char *pat, size_t len, char *msg, size_t msgsize)
     rxbuf_puts(&r.out, ")$");
     out = r.out.p;
     r.out.p = NULL;
+    *icase = r.icase;
 out:
     free(r.out.p);
     return out;
@@ -488,14 +499,15 @@ jregex_compile(const char *pat, size_t len, char *msg, size_t msgsize)
     struct jregex *re = NULL;
     char *ere;
     locale_t loc = utf8_locale(), old = (locale_t)0;
-    int rc;
+    int rc, icase = 0;
 
-    if ((ere = rx_translate(pat, len, msg, msgsize)) == NULL)
+    if ((ere = rx_translate(pat, len, msg, msgsize, &icase)) == NULL)
         return NULL;
     re = xmalloc(sizeof(*re));
     if (loc != (locale_t)0)
         old = uselocale(loc);
-    rc = regcomp(&re->re, ere, REG_EXTENDED | REG_NOSUB);
+    rc = regcomp(&re->re, ere,
+                 REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
     if (loc != (locale_t)0)
         uselocale(old);
     if (rc != 0) {

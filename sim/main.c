@@ -14,6 +14,7 @@
 #include "httpd.h"
 #include "journal.h"
 #include "log.h"
+#include "metadata.h"
 #include "org.h"
 #include "parse.h"
 #include "sim.h"
@@ -38,6 +39,9 @@ enum opt_id {
     OPT_SEED,
     OPT_CHECK,
     OPT_ALLOW_HOST,
+    OPT_ORG_METADATA,
+    OPT_IMPORT_METADATA,
+    OPT_STRICT,
     OPT_STATE,
     OPT_MAX_STATE,
     OPT_REQUEST_TIMEOUT,
@@ -47,13 +51,22 @@ enum opt_id {
     OPT_TLS_CA_OUT,
 };
 
-/* What main() does besides serving, and where HTTPS comes from. */
+/* What the metadata options ask for (README "Load a customer's metadata"). */
+struct md_args {
+    const char *dir;
+    int print; /* --import-metadata: print the org JSON and exit */
+    int strict;
+};
+
+/* What main() does besides serving, where HTTPS comes from and the
+ * customer metadata it loads. */
 struct run_opts {
     int check;
     int tls;                   /* --tls, or implied by --tls-cert */
     const char *tls_cert_file; /* --tls-cert */
     const char *tls_key_file;  /* --tls-key */
     const char *tls_ca_out;    /* --tls-ca-out */
+    struct md_args md;
 };
 
 static const struct {
@@ -84,6 +97,15 @@ static const struct {
     {{"org", required_argument, NULL, OPT_ORG},
      "FILE",
      "org config (default: the built-in default org)"},
+    {{"org-metadata", required_argument, NULL, OPT_ORG_METADATA},
+     "DIR",
+     "load Salesforce metadata (source or Metadata API format) over the org"},
+    {{"import-metadata", required_argument, NULL, OPT_IMPORT_METADATA},
+     "DIR",
+     "print the org JSON that metadata makes (over --org) and exit"},
+    {{"strict", no_argument, NULL, OPT_STRICT},
+     NULL,
+     "with the metadata options: any file not fully used is fatal"},
     {{"journal", required_argument, NULL, OPT_JOURNAL},
      "FILE",
      "also append every journal entry to FILE as a JSON line"},
@@ -185,6 +207,20 @@ allow_host(struct sim_config *cfg, const char *name)
     }
     names[cfg->nallow_hosts++] = name;
     cfg->allow_hosts = names;
+    return 0;
+}
+
+/* --org-metadata DIR and --import-metadata DIR, one of them. */
+static int
+metadata_arg(struct md_args *md, const char *dir, int print)
+{
+    if (md->dir != NULL) {
+        log_warnx("--org-metadata and --import-metadata: give one of them, "
+                  "once");
+        return -1;
+    }
+    md->dir = dir;
+    md->print = print;
     return 0;
 }
 
@@ -301,6 +337,12 @@ parse_args(int argc, char **argv, struct sim_config *cfg, struct run_opts *run)
         case OPT_TLS_CERT: run->tls_cert_file = optarg; break;
         case OPT_TLS_KEY: run->tls_key_file = optarg; break;
         case OPT_TLS_CA_OUT: run->tls_ca_out = optarg; break;
+        case OPT_ORG_METADATA:
+        case OPT_IMPORT_METADATA:
+            if (metadata_arg(&run->md, optarg, c == OPT_IMPORT_METADATA) == -1)
+                return 2;
+            break;
+        case OPT_STRICT: run->md.strict = 1; break;
         case OPT_VERBOSE: cfg->verbose++; break;
         case OPT_VERSION: printf("sfsim %s\n", SFSIM_VERSION); return 100;
         case OPT_HELP: usage(stdout); return 100;
@@ -311,7 +353,60 @@ parse_args(int argc, char **argv, struct sim_config *cfg, struct run_opts *run)
         log_warnx("unexpected argument \"%s\"", argv[optind]);
         return 2;
     }
+    if (run->md.strict && run->md.dir == NULL) {
+        log_warnx("--strict goes with --org-metadata or --import-metadata");
+        return 2;
+    }
     return check_tls_args(run);
+}
+
+/*
+ * The org the metadata under md->dir makes over the --org file (or the
+ * default org): loaded into *org, or printed (--import-metadata). Returns
+ * 0 to go on, or an exit status (+100 for success).
+ */
+static int
+load_metadata(const struct md_args *md, const char *org_file, struct org **org)
+{
+    struct metadata_report rep;
+    json_error_t jerr;
+    json_t *base = NULL, *doc;
+    struct sf_err err;
+    char *text;
+    int rc = 2;
+
+    if (org_file != NULL &&
+        (base = json_load_file(org_file, JSON_REJECT_DUPLICATES, &jerr)) ==
+            NULL) {
+        log_warnx("%s:%d:%d: %s", org_file, jerr.line, jerr.column, jerr.text);
+        return 2;
+    }
+    doc = metadata_import(md->dir, base, &rep);
+    metadata_report_print(&rep, md->dir, stderr);
+    log_warnx("%s: %zu metadata files read, %zu components loaded, %zu "
+              "problems%s",
+              md->dir, rep.files, rep.components, rep.n,
+              doc == NULL ? ": nothing loaded" : "");
+    if (doc == NULL || (md->strict && rep.n > 0))
+        goto out;
+    if (md->print) {
+        json_dumpf(doc, stdout, JSON_INDENT(2));
+        putchar('\n');
+        rc = 100;
+        goto out;
+    }
+    text = json_dumps(doc, JSON_COMPACT);
+    err_clear(&err);
+    org_free(*org);
+    if ((*org = org_load_buf(md->dir, text, strlen(text), &err)) == NULL)
+        log_warnx("%s", err.msg);
+    rc = *org != NULL ? 0 : 2;
+    free(text);
+out:
+    json_decref(doc);
+    json_decref(base);
+    metadata_report_free(&rep);
+    return rc;
 }
 
 static int
@@ -418,6 +513,11 @@ main(int argc, char **argv)
     if (org == NULL) {
         log_warnx("%s", err.msg[0] ? err.msg : "built-in org is invalid");
         return 2;
+    }
+    if (run.md.dir != NULL &&
+        (rc = load_metadata(&run.md, cfg.org_file, &org)) != 0) {
+        org_free(org);
+        return rc == 100 ? 0 : rc;
     }
     if (run.check && cfg.state_file == NULL) {
         rc = print_org(org);

@@ -17,7 +17,6 @@
 #include "xmalloc.h"
 
 #define ORG_FILE_MAX (16 * 1024 * 1024)
-#define ORG_MAX_ITEMS 10000
 
 static const char default_org_json[] =
     "{\n"
@@ -94,9 +93,9 @@ dup_or_null(const char *s)
     return s != NULL ? xstrdup(s) : NULL;
 }
 
-static int
-read_id(struct conf *c, json_t *obj, const char *path, const char *key,
-        const char *prefix, const char *dflt, char out[SFID_LEN15 + 1])
+int
+org_read_id(struct conf *c, json_t *obj, const char *path, const char *key,
+            const char *prefix, const char *dflt, char out[SFID_LEN15 + 1])
 {
     const char *s = NULL;
     char p[CONF_PATH_MAX];
@@ -118,8 +117,8 @@ read_id(struct conf *c, json_t *obj, const char *path, const char *key,
     return 0;
 }
 
-static void
-free_string_list(char **list)
+void
+org_strings_free(char **list)
 {
     size_t i;
 
@@ -128,8 +127,8 @@ free_string_list(char **list)
     free(list);
 }
 
-static int
-read_string_list(struct conf *c, json_t *arr, const char *path, char ***out)
+int
+org_strings_read(struct conf *c, json_t *arr, const char *path, char ***out)
 {
     char p[CONF_PATH_MAX];
     size_t i, n = json_array_size(arr);
@@ -143,7 +142,7 @@ read_string_list(struct conf *c, json_t *arr, const char *path, char ***out)
 
         if (!json_is_string(v)) {
             /* Only what this call set: *out is not ours until the end. */
-            free_string_list(list);
+            org_strings_free(list);
             return conf_error(c, conf_index(p, sizeof(p), path, i),
                               "must be a string");
         }
@@ -282,7 +281,7 @@ load_w2l(struct conf *c, json_t *root, struct org *o)
         conf_string(c, w, P, "default_lead_creator", NULL, &creator) == -1)
         goto fail;
     if (tokens != NULL &&
-        read_string_list(c, tokens, "web_to_lead.recaptcha_valid_tokens",
+        org_strings_read(c, tokens, "web_to_lead.recaptcha_valid_tokens",
                          &o->w2l.recaptcha_tokens) == -1)
         goto fail;
     o->w2l.over_limit = (enum w2l_over_limit)over;
@@ -296,189 +295,60 @@ fail:
     return -1;
 }
 
-/* -1 (located at the repeat) when a picklist value is given twice: a
- * picklist's values are its keys. */
-static int
-unique_values(struct conf *c, char **values, const char *path)
+/*
+ * A 15-character id for a name that has none in the file (a profile's or
+ * a role's): prefix and 12 base-62 characters of the name's FNV-1a hash,
+ * so every user with that profile gets the same id, run after run.
+ */
+void
+org_derived_id(const char *prefix, const char *name, char out[SFID_LEN15 + 1])
 {
-    char p[CONF_PATH_MAX];
-    size_t i, j;
+    static const char digits[] =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    uint64_t h = 1469598103934665603ULL;
+    int i;
 
-    for (i = 0; values != NULL && values[i] != NULL; i++)
-        for (j = 0; j < i; j++)
-            if (strcmp(values[j], values[i]) == 0)
-                return conf_error(c, conf_index(p, sizeof(p), path, i),
-                                  "duplicate value \"%s\" (index %zu has it)",
-                                  values[i], j);
-    return 0;
-}
-
-static int
-load_field_values(struct conf *c, json_t *f, const char *path,
-                  struct org_field *of)
-{
-    json_t *values = NULL;
-    char p[CONF_PATH_MAX];
-    int is_pick = of->type == FT_PICKLIST || of->type == FT_MULTIPICKLIST;
-
-    if (conf_array(c, f, path, "values", &values) == -1)
-        return -1;
-    if (values == NULL && is_pick)
-        return conf_error(c, path, "a %s field needs \"values\"",
-                          fieldtype_describe_name(of->type));
-    if (values != NULL && !is_pick)
-        return conf_error(c, conf_join(p, sizeof(p), path, "values"),
-                          "only picklist fields have values");
-    if (values != NULL &&
-        read_string_list(c, values, conf_join(p, sizeof(p), path, "values"),
-                         &of->values) == -1)
-        return -1;
-    return unique_values(c, of->values, p);
-}
-
-/* Default text length per type when the file gives none. */
-static int
-default_length(enum fieldtype t)
-{
-    switch (t) {
-    case FT_STRING:
-    case FT_PICKLIST:
-    case FT_URL: return 255;
-    case FT_EMAIL: return 80;
-    case FT_PHONE: return 40;
-    case FT_TEXTAREA: return 255;
-    case FT_MULTIPICKLIST: return 4099;
-    default: return 0;
+    for (; *name != '\0'; name++)
+        h = (h ^ (unsigned char)*name) * 1099511628211ULL;
+    memcpy(out, prefix, 3);
+    for (i = SFID_LEN15 - 1; i >= 3; i--) {
+        out[i] = digits[h % 62];
+        h /= 62;
     }
+    out[SFID_LEN15] = '\0';
 }
 
-/* "lookup" and "master_detail" are references with a target; the other
- * type names are fieldtype.h's. */
+/* What formulas read of a user: profile, role, permissions, fields. */
 static int
-load_field_type(struct conf *c, json_t *f, const char *path, const char *owner,
-                const char *type, struct org_field *of)
+load_user_context(struct conf *c, json_t *u, const char *path,
+                  struct org_user *ou)
 {
-    char p[CONF_PATH_MAX];
+    const char *profile, *role;
+    json_t *perms = NULL, *fields = NULL;
+    char p[CONF_PATH_MAX], dflt_role[SFID_LEN15 + 1];
 
-    if (strcmp(type, "lookup") == 0 ||
-        (owner != NULL && strcmp(type, "master_detail") == 0)) {
-        of->type = FT_REFERENCE;
-        return org_objects_reference(c, f, path, type, of);
-    }
-    if ((of->type = fieldtype_from_config(type)) == FT_UNKNOWN ||
-        of->type == FT_ID || of->type == FT_REFERENCE)
-        return conf_error(c, conf_join(p, sizeof(p), path, "type"),
-                          "\"%s\" is not one of: text, textarea, email, "
-                          "phone, url, picklist, multipicklist, checkbox, "
-                          "number, int, currency, percent, date, datetime, "
-                          "lookup%s",
-                          type, owner != NULL ? ", master_detail" : "");
-    if (json_object_get(f, "reference_to") != NULL ||
-        json_object_get(f, "relationship_name") != NULL)
-        return conf_error(c, path,
-                          "only lookup and master_detail fields have "
-                          "\"reference_to\" and \"relationship_name\"");
-    return 0;
-}
-
-int
-org_field_load(struct conf *c, json_t *f, const char *path, const char *owner,
-               struct org_field *of)
-{
-    static const char *const keys[] = {
-        "object",   "name",   "label",        "type",
-        "id",       "length", "precision",    "scale",
-        "required", "unique", "external_id",  "restricted",
-        "default",  "values", "reference_to", "relationship_name",
-        NULL};
-    const char *object, *name, *label, *type, *dflt;
-    char p[CONF_PATH_MAX], id[SFID_LEN15 + 1];
-    int64_t length, precision, scale;
-    int required, unique, ext, restricted;
-
-    if (!json_is_object(f))
-        return conf_error(c, path, "must be an object");
-    if (owner != NULL && json_object_get(f, "object") != NULL)
-        return conf_error(c, conf_join(p, sizeof(p), path, "object"),
-                          "a field of a custom object names no object");
-    if (conf_check_keys(c, f, path, keys) == -1 ||
-        conf_string(c, f, path, "object", owner != NULL ? owner : "Lead",
-                    &object) == -1 ||
-        conf_string(c, f, path, "name", NULL, &name) == -1 ||
-        conf_string(c, f, path, "label", NULL, &label) == -1 ||
-        conf_string(c, f, path, "type", "text", &type) == -1 ||
-        read_id(c, f, path, "id", "00N", NULL, id) == -1 ||
-        conf_int(c, f, path, "length", 1, 131072, 0, &length) == -1 ||
-        conf_int(c, f, path, "precision", 1, 18, 18, &precision) == -1 ||
-        conf_int(c, f, path, "scale", 0, 17, 0, &scale) == -1 ||
-        conf_bool(c, f, path, "required", 0, &required) == -1 ||
-        conf_bool(c, f, path, "unique", 0, &unique) == -1 ||
-        conf_bool(c, f, path, "external_id", 0, &ext) == -1 ||
-        conf_bool(c, f, path, "restricted", 0, &restricted) == -1 ||
-        conf_string(c, f, path, "default", NULL, &dflt) == -1)
+    if (conf_string(c, u, path, "profile", ORG_PROFILE_ADMIN, &profile) == -1 ||
+        conf_string(c, u, path, "role", NULL, &role) == -1 ||
+        conf_array(c, u, path, "permissions", &perms) == -1 ||
+        conf_object(c, u, path, "fields", &fields) == -1)
         return -1;
-    if (name == NULL)
-        return conf_error(c, path, "a custom field needs a \"name\"");
-    if (strlen(name) < 4 || strcmp(name + strlen(name) - 3, "__c") != 0)
-        return conf_error(c, conf_join(p, sizeof(p), path, "name"),
-                          "\"%s\": custom field API names end in __c", name);
-    if (load_field_type(c, f, path, owner, type, of) == -1)
+    if (profile[0] == '\0' || strlen(profile) > 255)
+        return conf_error(c, conf_join(p, sizeof(p), path, "profile"),
+                          "must be 1 to 255 characters");
+    ou->profile = xstrdup(profile);
+    ou->role = role != NULL && *role != '\0' ? xstrdup(role) : NULL;
+    org_derived_id("00E", ou->role != NULL ? ou->role : "", dflt_role);
+    /* A profile_id not given is filled in by load_users(). */
+    if (org_read_id(c, u, path, "profile_id", "00e", NULL, ou->profile_id) ==
+            -1 ||
+        org_read_id(c, u, path, "role_id", "00E",
+                    ou->role != NULL ? dflt_role : NULL, ou->role_id) == -1)
         return -1;
-    of->object = xstrdup(object);
-    of->name = xstrdup(name);
-    of->label = xstrdup(label != NULL ? label : name);
-    of->id = id[0] != '\0' ? xstrdup(id) : NULL;
-    of->length = length ? (int)length : default_length(of->type);
-    of->precision = (int)precision;
-    of->scale = (int)scale;
-    of->flags |= (required ? FIELD_REQUIRED : 0) | (unique ? FIELD_UNIQUE : 0) |
-                 (ext ? FIELD_EXTERNAL_ID : 0) |
-                 (restricted ? FIELD_RESTRICTED : 0);
-    of->default_value = dup_or_null(dflt);
-    return load_field_values(c, f, path, of);
-}
-
-static int
-load_custom_fields(struct conf *c, json_t *root, struct org *o)
-{
-    json_t *arr = NULL;
-    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
-    size_t i, j;
-
-    if (conf_array(c, root, "", "custom_fields", &arr) == -1 || arr == NULL)
-        return arr == NULL && !c->err->set ? 0 : -1;
-    if (json_array_size(arr) > ORG_MAX_ITEMS)
-        return conf_error(c, "custom_fields", "more than %d fields",
-                          ORG_MAX_ITEMS);
-    o->custom_fields =
-        xcalloc(json_array_size(arr) + 1, sizeof(*o->custom_fields));
-    for (i = 0; i < json_array_size(arr); i++) {
-        struct org_field *of = &o->custom_fields[i];
-
-        conf_index(p, sizeof(p), "custom_fields", i);
-        o->ncustom_fields = i + 1;
-        if (org_field_load(c, json_array_get(arr, i), p, NULL, of) == -1)
-            return -1;
-        if (strcasecmp(of->object, "Lead") != 0 &&
-            strcasecmp(of->object, "Contact") != 0 &&
-            strcasecmp(of->object, "Account") != 0 &&
-            org_object_find(o, of->object) == NULL)
-            return conf_error(c, conf_join(q, sizeof(q), p, "object"),
-                              "\"%s\" is not one of: Lead, Contact, "
-                              "Account, or a custom object of the file",
-                              of->object);
-        for (j = 0; j < i; j++) {
-            struct org_field *prev = &o->custom_fields[j];
-
-            if (strcasecmp(prev->object, of->object) == 0 &&
-                strcasecmp(prev->name, of->name) == 0)
-                return conf_error(c, p, "duplicate field %s.%s", of->object,
-                                  of->name);
-            if (prev->id != NULL && of->id != NULL &&
-                strcmp(prev->id, of->id) == 0)
-                return conf_error(c, p, "duplicate field id %s", of->id);
-        }
-    }
+    if (perms != NULL &&
+        org_strings_read(c, perms, conf_join(p, sizeof(p), path, "permissions"),
+                         &ou->permissions) == -1)
+        return -1;
+    ou->fields = fields != NULL ? json_deep_copy(fields) : json_object();
     return 0;
 }
 
@@ -487,10 +357,11 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
           size_t index)
 {
     static const char *const keys[] = {
-        "username",       "password",  "id",          "email",
-        "first_name",     "last_name", "api_enabled", "active",
-        "security_token", "profile",   NULL};
-    const char *username, *password, *email, *first, *last, *profile;
+        "username",       "password",    "id",          "email",
+        "first_name",     "last_name",   "api_enabled", "active",
+        "security_token", "profile",     "profile_id",  "role",
+        "role_id",        "permissions", "fields",      NULL};
+    const char *username, *password, *email, *first, *last;
     char dflt_id[32];
 
     if (!json_is_object(u))
@@ -500,12 +371,11 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
     if (conf_check_keys(c, u, path, keys) == -1 ||
         conf_string(c, u, path, "username", NULL, &username) == -1 ||
         conf_string(c, u, path, "password", NULL, &password) == -1 ||
-        read_id(c, u, path, "id", "005", dflt_id, ou->id) == -1 ||
+        org_read_id(c, u, path, "id", "005", dflt_id, ou->id) == -1 ||
         conf_string(c, u, path, "email", NULL, &email) == -1 ||
         conf_string(c, u, path, "first_name", NULL, &first) == -1 ||
         conf_string(c, u, path, "last_name", "User", &last) == -1 ||
         conf_bool(c, u, path, "api_enabled", 1, &ou->api_enabled) == -1 ||
-        conf_string(c, u, path, "profile", ORG_PROFILE_ADMIN, &profile) == -1 ||
         org_logins_user_load(c, u, path, ou) == -1)
         return -1;
     if (username == NULL || password == NULL)
@@ -517,10 +387,7 @@ load_user(struct conf *c, json_t *u, const char *path, struct org_user *ou,
     ou->email = xstrdup(email != NULL ? email : username);
     ou->first_name = dup_or_null(first);
     ou->last_name = xstrdup(last);
-    if (profile[0] == '\0' || strlen(profile) > 255)
-        return conf_error(c, path, "\"profile\" must be 1 to 255 characters");
-    ou->profile = xstrdup(profile);
-    return 0;
+    return load_user_context(c, u, path, ou);
 }
 
 static int
@@ -618,6 +485,9 @@ load_users(struct conf *c, json_t *users, struct org *o)
             unique_user(c, o, i, p) == -1)
             return -1;
     }
+    for (i = 0; i < o->nusers; i++)
+        if (o->users[i].profile_id[0] == '\0')
+            org_profile_id(o, o->users[i].profile, o->users[i].profile_id);
     return 0;
 }
 
@@ -721,6 +591,11 @@ load_root(struct conf *c, json_t *root, const char *dir, struct org *o)
                                        "trial_expiration",
                                        "my_domain",
                                        "bulk",
+                                       "record_types",
+                                       "custom_settings",
+                                       "custom_permissions",
+                                       "labels",
+                                       "custom_metadata",
                                        NULL};
     const char *name = NULL;
     int ed = EDITION_ENTERPRISE;
@@ -732,8 +607,8 @@ load_root(struct conf *c, json_t *root, const char *dir, struct org *o)
         return -1;
     o->name = xstrdup(name);
     o->edition = (enum edition)ed;
-    if (read_id(c, root, "", "org_id", "00D", "00D000000000001", o->org_id) ==
-            -1 ||
+    if (org_read_id(c, root, "", "org_id", "00D", "00D000000000001",
+                    o->org_id) == -1 ||
         conf_int(c, root, "", "session_timeout_seconds", 60, 7 * 86400, 7200,
                  &o->session_timeout_s) == -1 ||
         conf_bool(c, root, "", "person_accounts", 0, &o->person_accounts) ==
@@ -741,10 +616,11 @@ load_root(struct conf *c, json_t *root, const char *dir, struct org *o)
         load_api(c, root, o) == -1 || load_clock(c, root, o) == -1 ||
         load_identity(c, root, o) == -1 || load_w2l(c, root, o) == -1 ||
         load_bulk(c, root, o) == -1 || org_objects_load(c, root, o) == -1 ||
-        load_custom_fields(c, root, o) == -1 || org_objects_check(c, o) == -1 ||
+        org_fields_load(c, root, o) == -1 || org_objects_check(c, o) == -1 ||
         load_users_and_apps(c, root, dir, o) == -1 ||
         org_logins_root_load(c, root, o) == -1 ||
-        org_actions_load(c, root, o) == -1 || org_rules_load(c, root, o) == -1)
+        org_actions_load(c, root, o) == -1 ||
+        org_formula_load(c, root, o) == -1 || org_rules_load(c, root, o) == -1)
         return -1;
     return 0;
 }
@@ -901,13 +777,11 @@ org_free(struct org *o)
     if (o == NULL)
         return;
     free(o->name);
-    free_string_list(o->w2l.recaptcha_tokens);
+    org_strings_free(o->w2l.recaptcha_tokens);
     free(o->w2l.default_lead_source);
     free(o->w2l.return_url);
     free(o->w2l.lead_creator);
-    for (i = 0; i < o->ncustom_fields; i++)
-        org_field_free(&o->custom_fields[i]);
-    free(o->custom_fields);
+    org_fields_free(o);
     org_objects_free(o);
     for (i = 0; i < o->nusers; i++) {
         org_logins_user_free(&o->users[i]);
@@ -917,6 +791,9 @@ org_free(struct org *o)
         free(o->users[i].first_name);
         free(o->users[i].last_name);
         free(o->users[i].profile);
+        free(o->users[i].role);
+        org_strings_free(o->users[i].permissions);
+        json_decref(o->users[i].fields);
     }
     free(o->users);
     for (i = 0; i < o->napps; i++) {
@@ -930,20 +807,55 @@ org_free(struct org *o)
     free(o->my_domain);
     org_actions_free(o);
     org_rules_free(o);
+    org_formula_free(o);
     free(o);
 }
 
-void
-org_field_free(struct org_field *f)
+/* name's place among System Administrator, Standard User and the users'
+ * other profiles in first-mention order, from 1; 0 when no user has it. */
+static size_t
+profile_place(const struct org *o, const char *name)
 {
-    free(f->object);
-    free(f->name);
-    free(f->label);
-    free(f->id);
-    free(f->default_value);
-    free_string_list(f->values);
-    free(f->reference_to);
-    free(f->relationship_name);
+    size_t i, k, n = 2;
+
+    if (strcmp(name, ORG_PROFILE_ADMIN) == 0)
+        return 1;
+    if (strcmp(name, ORG_PROFILE_STANDARD) == 0)
+        return 2;
+    for (i = 0; i < o->nusers; i++) {
+        const char *p = o->users[i].profile;
+
+        if (strcmp(p, ORG_PROFILE_ADMIN) == 0 ||
+            strcmp(p, ORG_PROFILE_STANDARD) == 0)
+            continue;
+        for (k = 0; k < i && strcmp(o->users[k].profile, p) != 0; k++)
+            ;
+        if (k < i)
+            continue;
+        n++;
+        if (strcmp(p, name) == 0)
+            return n;
+    }
+    return 0;
+}
+
+void
+org_profile_id(const struct org *o, const char *name, char out[SFID_LEN15 + 1])
+{
+    size_t i, place;
+
+    for (i = 0; i < o->nusers; i++)
+        if (o->users[i].profile_id[0] != '\0' &&
+            strcmp(o->users[i].profile, name) == 0) {
+            memcpy(out, o->users[i].profile_id, SFID_LEN15 + 1);
+            return;
+        }
+    if ((place = profile_place(o, name)) == 0) {
+        org_derived_id("00e", name, out);
+        return;
+    }
+    /* At most ORG_MAX_ITEMS + 2 of them: 12 digits are plenty. */
+    snprintf(out, SFID_LEN15 + 1, "00e%012u", (unsigned)place);
 }
 
 const struct org_user *
@@ -954,6 +866,20 @@ org_user_find(const struct org *o, const char *username)
     for (i = 0; i < o->nusers; i++)
         if (o->users[i].username != NULL &&
             strcasecmp(o->users[i].username, username) == 0)
+            return &o->users[i];
+    return NULL;
+}
+
+const struct org_user *
+org_user_by_id(const struct org *o, const char *id)
+{
+    char id15[SFID_LEN15 + 1];
+    size_t i;
+
+    if (id == NULL || sfid_normalize(id, strlen(id), id15) == -1)
+        return NULL;
+    for (i = 0; i < o->nusers; i++)
+        if (strcmp(o->users[i].id, id15) == 0)
             return &o->users[i];
     return NULL;
 }
@@ -989,8 +915,8 @@ string_or_null(const char *s)
     return s != NULL ? json_string(s) : json_null();
 }
 
-static json_t *
-string_list_json(char **list)
+json_t *
+org_strings_json(char **list)
 {
     json_t *arr = json_array();
     size_t i;
@@ -998,45 +924,6 @@ string_list_json(char **list)
     for (i = 0; list != NULL && list[i] != NULL; i++)
         json_array_append_new(arr, json_string(list[i]));
     return arr;
-}
-
-json_t *
-org_field_json(const struct org_field *f)
-{
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:b}", "object",
-                          f->object, "name", f->name, "label", f->label, "type",
-                          fieldtype_config_name(f->type), "length",
-                          (json_int_t)f->length, "required",
-                          (f->flags & FIELD_REQUIRED) != 0, "unique",
-                          (f->flags & FIELD_UNIQUE) != 0, "external_id",
-                          (f->flags & FIELD_EXTERNAL_ID) != 0);
-
-    if (f->length == 0) /* no length for its type: the loader refuses 0 */
-        json_object_del(j, "length");
-    if (f->id != NULL)
-        json_object_set_new(j, "id", json_string(f->id));
-    if (FIELDTYPE_IS_NUMBER(f->type)) {
-        json_object_set_new(j, "precision", json_integer(f->precision));
-        json_object_set_new(j, "scale", json_integer(f->scale));
-    }
-    if (f->values != NULL) {
-        json_object_set_new(j, "values", string_list_json(f->values));
-        json_object_set_new(j, "restricted",
-                            json_boolean(f->flags & FIELD_RESTRICTED));
-    }
-    if (f->default_value != NULL)
-        json_object_set_new(j, "default", json_string(f->default_value));
-    if (f->reference_to != NULL) {
-        json_object_set_new(j, "type",
-                            json_string(f->flags & FIELD_MASTER_DETAIL
-                                            ? "master_detail"
-                                            : "lookup"));
-        json_object_set_new(j, "reference_to", json_string(f->reference_to));
-        if (f->relationship_name != NULL)
-            json_object_set_new(j, "relationship_name",
-                                json_string(f->relationship_name));
-    }
-    return j;
 }
 
 static json_t *
@@ -1048,12 +935,33 @@ w2l_json(const struct org *o)
         "over_limit", over_limit_names[o->w2l.over_limit], "queue_limit",
         (json_int_t)o->w2l.queue_limit, "recaptcha_required",
         o->w2l.recaptcha_required, "recaptcha_valid_tokens",
-        string_list_json(o->w2l.recaptcha_tokens), "default_lead_source",
+        org_strings_json(o->w2l.recaptcha_tokens), "default_lead_source",
         string_or_null(o->w2l.default_lead_source), "default_return_url",
         o->w2l.return_url, "default_lead_creator",
         string_or_null(o->w2l.lead_creator));
 
     return w;
+}
+
+static json_t *
+user_json(const struct org_user *u)
+{
+    json_t *j =
+        json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:s, s:s}", "username",
+                  u->username, "password", u->password, "id", u->id, "email",
+                  u->email, "first_name", string_or_null(u->first_name),
+                  "last_name", u->last_name, "api_enabled", u->api_enabled,
+                  "profile", u->profile, "profile_id", u->profile_id);
+
+    if (u->role != NULL) {
+        json_object_set_new(j, "role", json_string(u->role));
+        json_object_set_new(j, "role_id", json_string(u->role_id));
+    }
+    if (u->permissions != NULL)
+        json_object_set_new(j, "permissions", org_strings_json(u->permissions));
+    if (json_object_size(u->fields) > 0)
+        json_object_set_new(j, "fields", json_deep_copy(u->fields));
+    return j;
 }
 
 static json_t *
@@ -1063,15 +971,9 @@ users_json(const struct org *o)
     size_t i;
 
     for (i = 0; i < o->nusers; i++) {
-        const struct org_user *u = &o->users[i];
-        json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:b}", "username",
-                              u->username, "password", u->password, "id", u->id,
-                              "email", u->email, "first_name",
-                              string_or_null(u->first_name), "last_name",
-                              u->last_name, "api_enabled", u->api_enabled);
+        json_t *j = user_json(&o->users[i]);
 
-        json_object_set_new(j, "profile", json_string(u->profile));
-        org_logins_user_json(u, j);
+        org_logins_user_json(&o->users[i], j);
         json_array_append_new(arr, j);
     }
     return arr;
@@ -1101,27 +1003,24 @@ apps_json(const struct org *o)
 json_t *
 org_to_json(const struct org *o)
 {
-    json_t *j, *fields = json_array(), *clock = json_object();
+    json_t *j, *clock = json_object();
     char when[TIMEFMT_LEN];
-    size_t i;
 
-    for (i = 0; i < o->ncustom_fields; i++)
-        json_array_append_new(fields, org_field_json(&o->custom_fields[i]));
     if (o->clock_start_ms >= 0)
         json_object_set_new(
             clock, "start",
             json_string(timefmt_rfc3339(o->clock_start_ms, when)));
     json_object_set_new(clock, "frozen", json_boolean(o->clock_frozen));
-    j = json_pack("{s:s, s:s, s:s, s:o, s:o, s:I, s:b, s:b, s:I, s:I, s:o, "
-                  "s:o, s:o}",
-                  "name", o->name, "edition", edition_name(o->edition),
-                  "org_id", o->org_id, "clock", clock, "web_to_lead",
-                  w2l_json(o), "session_timeout_seconds",
-                  (json_int_t)o->session_timeout_s, "person_accounts",
-                  o->person_accounts, "api_enabled", o->api_enabled, "licenses",
-                  (json_int_t)o->licenses, "api_daily_limit",
-                  (json_int_t)o->api_daily_limit, "custom_fields", fields,
-                  "users", users_json(o), "connected_apps", apps_json(o));
+    j = json_pack(
+        "{s:s, s:s, s:s, s:o, s:o, s:I, s:b, s:b, s:I, s:I, s:o, "
+        "s:o, s:o}",
+        "name", o->name, "edition", edition_name(o->edition), "org_id",
+        o->org_id, "clock", clock, "web_to_lead", w2l_json(o),
+        "session_timeout_seconds", (json_int_t)o->session_timeout_s,
+        "person_accounts", o->person_accounts, "api_enabled", o->api_enabled,
+        "licenses", (json_int_t)o->licenses, "api_daily_limit",
+        (json_int_t)o->api_daily_limit, "custom_fields", org_fields_json(o),
+        "users", users_json(o), "connected_apps", apps_json(o));
     json_object_set_new(j, "instance_name", json_string(o->instance_name));
     json_object_set_new(j, "sandbox", json_boolean(o->sandbox));
     json_object_set_new(
@@ -1140,6 +1039,7 @@ org_to_json(const struct org *o)
                   "daily_batches", (json_int_t)o->bulk.daily_batches,
                   "daily_query_jobs", (json_int_t)o->bulk.daily_query_jobs));
     org_actions_json(o, j);
+    org_formula_json(o, j);
     org_rules_json(o, j);
     org_logins_root_json(o, j);
     return j;

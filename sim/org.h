@@ -48,6 +48,12 @@ enum refresh_policy {
     REFRESH_IMMEDIATELY,  /* no usable refresh token */
 };
 
+/*
+ * A custom field of Lead, Contact or Account, or of User (what $User.X__c
+ * reads; the sim has no User records to write). A name ending in __pc is
+ * a Person Account field of Account (FIELD_PERSON). A formula field has a
+ * formula, is read-only and is computed when a rule reads it.
+ */
 struct org_field {
     char *object, *name, *label, *id; /* id: 15-char 00N..., or NULL */
     enum fieldtype type;
@@ -59,13 +65,21 @@ struct org_field {
      * referred to and the child relationship name without "__r" (the
      * parent's list of these records), or NULL. */
     char *reference_to, *relationship_name;
+    char *formula;     /* a formula field's formula, or NULL */
+    char *description; /* or NULL */
 };
 
-/* A record type of a custom object (org_objects.c). */
+/*
+ * A record type: of Lead, Contact or Account (the root's "record_types":
+ * RecordType.DeveloperName, $RecordType.Name in formulas; object set), or
+ * of a custom object (org_objects.c; object NULL).
+ */
 struct org_record_type {
+    char *object; /* or NULL: the custom object's own */
     char *developer_name, *label;
     char id[SFID_LEN15 + 1]; /* 012... */
     int is_default, active;
+    char *description; /* or NULL */
 };
 
 /* A custom object (org_objects.c): "custom_objects" in the org file. */
@@ -83,6 +97,17 @@ struct org_object {
     size_t nrecord_types;
 };
 
+/* A standard field that exists only with a feature (multiple currencies,
+ * ...): custom_fields may declare it, of this type. */
+struct org_optional_field {
+    const char *object; /* NULL: Lead, Contact and Account */
+    const char *name;
+    enum fieldtype type;
+};
+/* The optional standard field name of object, or NULL. */
+const struct org_optional_field *org_optional_field(const char *object,
+                                                    const char *name);
+
 struct org_user {
     char *username, *password, *email, *first_name, *last_name;
     char *profile;           /* the Profile's name */
@@ -90,6 +115,13 @@ struct org_user {
     int api_enabled;
     int active;           /* an inactive user cannot log in */
     char *security_token; /* appended to the password to log in, or NULL */
+    /* What formulas read of the user ($User, $Profile, $UserRole,
+     * $Permission, $Setup): */
+    char profile_id[SFID_LEN15 + 1]; /* 00e..., given or derived */
+    char *role;                      /* the UserRole's name, or NULL */
+    char role_id[SFID_LEN15 + 1];    /* 00E..., or "" without a role */
+    char **permissions;              /* custom permissions held, or NULL */
+    json_t *fields; /* other User fields: {"Department": "Sales", ...} */
 };
 
 /* The profiles every org has; a user's profile names one of these or any
@@ -159,14 +191,25 @@ struct org_vrule {
     char *description; /* or NULL */
 };
 
-/* X(enum suffix, config name): how a matching rule compares one field. */
+/*
+ * X(enum suffix, config name): how a matching rule compares one field.
+ * The last six are Salesforce's fuzzy matching methods by name
+ * (FirstName, LastName, City, Street, Zip, Title; CompanyName is
+ * "company"), approximated as README "Fidelity notes" says.
+ */
 #define MATCH_KIND_LIST(X)                                                     \
     X(EXACT, "exact")                                                          \
     X(CASE_INSENSITIVE, "case_insensitive")                                    \
     X(EMAIL, "email")                                                          \
     X(PHONE, "phone")                                                          \
     X(NAME, "name")                                                            \
-    X(COMPANY, "company")
+    X(COMPANY, "company")                                                      \
+    X(FIRST_NAME, "first_name")                                                \
+    X(LAST_NAME, "last_name")                                                  \
+    X(CITY, "city")                                                            \
+    X(STREET, "street")                                                        \
+    X(ZIP, "zip")                                                              \
+    X(TITLE, "title")
 
 enum match_kind {
 #define MATCH_KIND_ENUM(e, s) MATCH_##e,
@@ -178,14 +221,18 @@ enum match_kind {
 struct org_match_field {
     char *field;
     enum match_kind kind;
+    int match_blanks; /* blank matches blank (Salesforce MatchBlanks); 0:
+                         a blank never matches (NullNotAllowed) */
 };
 
-/* A matching rule: records of object whose fields all match. */
+/* A matching rule: records of object whose fields all match, or that
+ * satisfy boolean_filter ("1 OR (2 AND 3)", numbering the fields). */
 struct org_mrule {
     char *name, *object;
     struct org_match_field *fields;
     size_t nfields;
-    char *description; /* or NULL */
+    char *boolean_filter; /* or NULL: every field */
+    char *description;    /* or NULL */
 };
 
 enum dup_action {
@@ -194,16 +241,56 @@ enum dup_action {
     DUP_BLOCK,       /* never saved */
 };
 
+/*
+ * One matching rule a duplicate rule uses: compared with the records of
+ * object (NULL: the duplicate rule's match_against, else the matching
+ * rule's own object), the record's fields mapped onto the matching rule's
+ * (NULL: by API name).
+ */
+struct org_drule_match {
+    char *rule;
+    char *object;
+    struct org_mapping *mapping; /* from: record's field, to: rule's */
+    size_t nmapping;
+};
+
 struct org_drule {
     char *name, *object;
     int active;
-    char **matching_rules; /* names, NULL-terminated */
-    char **match_against;  /* objects compared with, or NULL: each
-                              matching rule's own object */
-    char *conditions;      /* a formula, or NULL: always applies */
+    struct org_drule_match *matches; /* the matching rules it uses */
+    size_t nmatches;
+    char **match_against; /* objects compared with, or NULL: each
+                             matching rule's own object */
+    char *conditions;     /* a formula, or NULL: always applies */
     enum dup_action on_create, on_edit;
     char *alert_text;
     char *description; /* or NULL */
+};
+
+/* A hierarchy custom setting ($Setup.Name__c.Field__c): its fields, and
+ * values for the whole org, per profile and per user (the most specific
+ * one that sets a field wins, as in Salesforce). */
+struct org_setting {
+    char *name;
+    struct org_field *fields; /* object = name */
+    size_t nfields;
+    json_t *values;   /* {"Field__c": value} */
+    json_t *profiles; /* {"Profile name": {"Field__c": value}} */
+    json_t *users;    /* {"username": {"Field__c": value}} */
+};
+
+/* A custom label ($Label.Name). */
+struct org_label {
+    char *name, *value;
+};
+
+/* A custom metadata record ($CustomMetadata.Type__mdt.Record.Field__c):
+ * values by field; types names the type of fields a JSON value cannot say
+ * (a date, a null), the others read as their JSON type. */
+struct org_cmdt {
+    char *type, *record;
+    json_t *values; /* {"Field__c": value} */
+    json_t *types;  /* {"Field__c": "date"}, or NULL */
 };
 
 struct rules;
@@ -261,7 +348,17 @@ struct org {
     size_t nmrules;
     struct org_drule *drules;
     size_t ndrules;
-    struct rules *rules; /* compiled from the three above; owned */
+    /* What formulas read beyond the record (org_formula.c): */
+    struct org_record_type *record_types;
+    size_t nrecord_types;
+    struct org_setting *settings;
+    size_t nsettings;
+    char **custom_permissions; /* declared names, NULL-terminated, or NULL */
+    struct org_label *labels;
+    size_t nlabels;
+    struct org_cmdt *cmdt;
+    size_t ncmdt;
+    struct rules *rules; /* compiled from the rules above; owned */
     char *my_domain;     /* "https://x.my.salesforce.com", or NULL */
 };
 
@@ -297,6 +394,12 @@ const char *edition_organization_type(enum edition e);
 int64_t edition_w2l_limit(enum edition e);
 
 const struct org_user *org_user_find(const struct org *o, const char *username);
+/* The id of profile name (orgrecords.h's Profile record, $Profile.Id): the
+ * profile_id its users give, else 00e and the profile's place among System
+ * Administrator, Standard User and the users' other profiles in
+ * first-mention order, from 1 (a name no user has: derived from it). */
+void org_profile_id(const struct org *o, const char *name,
+                    char out[SFID_LEN15 + 1]);
 
 /* A password as a login sends it, against the user's (org_logins.c). */
 enum org_password {
@@ -311,6 +414,11 @@ enum org_password org_user_password(const struct org_user *u,
  * the app names none). */
 int org_app_approved(const struct org_app *a, const char *username);
 const struct org_app *org_app_find(const struct org *o, const char *client_id);
+/* The user with that 15- or 18-character id; NULL when unknown. */
+const struct org_user *org_user_by_id(const struct org *o, const char *id);
+/* The custom field of object (case-insensitive); NULL when none. */
+const struct org_field *org_field_find(const struct org *o, const char *object,
+                                       const char *name);
 /* A custom object by API name (case-insensitive); NULL when unknown. */
 const struct org_object *org_object_find(const struct org *o, const char *name);
 /* An exact flow API name; NULL when unknown. */

@@ -15,6 +15,43 @@
 #include "conf.h"
 #include "org.h"
 
+/* Most entries of one org list (users, fields, values, ...). */
+#define ORG_MAX_ITEMS 10000
+
+/* org.c: an id at obj.key that must start with prefix (dflt when absent;
+ * "" in out when absent without a default). */
+int org_read_id(struct conf *c, json_t *obj, const char *path, const char *key,
+                const char *prefix, const char *dflt, char out[SFID_LEN15 + 1]);
+/* org.c: a 15-character id for a thing the file gives none (a profile,
+ * a role, a record type): prefix and 12 base-62 characters of name's
+ * hash, the same run after run. */
+void org_derived_id(const char *prefix, const char *name,
+                    char out[SFID_LEN15 + 1]);
+/* org.c: an array of strings into a NULL-terminated list (caller frees
+ * with org_strings_free); its JSON form (new reference). */
+int org_strings_read(struct conf *c, json_t *arr, const char *path,
+                     char ***out);
+void org_strings_free(char **list);
+json_t *org_strings_json(char **list);
+
+/* org_rules.c: a required, non-empty string member obj.key; the array
+ * root.key checked for size (NULL in *arr, 0, when absent). */
+int org_need_string(struct conf *c, json_t *obj, const char *path,
+                    const char *key, const char **out);
+int org_section(struct conf *c, json_t *root, const char *key, json_t **arr);
+
+/* org_fields.c: "custom_fields" (after "custom_objects", whose fields
+ * they may be). */
+int org_fields_load(struct conf *c, json_t *root, struct org *o);
+void org_fields_free(struct org *o);
+json_t *org_fields_json(const struct org *o);
+
+/* org_formula.c: what formulas read beyond the record: "record_types",
+ * "custom_settings", "custom_permissions", "labels", "custom_metadata". */
+int org_formula_load(struct conf *c, json_t *root, struct org *o);
+void org_formula_free(struct org *o);
+void org_formula_json(const struct org *o, json_t *out);
+
 /* org_actions.c: "flows" and "apex_rest". */
 int org_actions_load(struct conf *c, json_t *root, struct org *o);
 void org_actions_free(struct org *o);
@@ -50,9 +87,11 @@ void org_logins_app_free(struct org_app *a);
 int org_logins_root_load(struct conf *c, json_t *root, struct org *o);
 void org_logins_root_json(const struct org *o, json_t *out);
 
-/* org.c: one custom field at path; owner is the custom object it belongs
- * to, or NULL for the root's "custom_fields" (which names its "object").
- * Lookup fields are read by org_objects_reference(). */
+/* org_fields.c: one custom field at path; owner is the custom object it
+ * belongs to, or NULL for the root's "custom_fields" (which names its
+ * "object", checked by org_fields_load()). Lookup fields are read by
+ * org_objects_reference(). org_field_free() frees what one field owns (not
+ * f itself). */
 int org_field_load(struct conf *c, json_t *f, const char *path,
                    const char *owner, struct org_field *of);
 void org_field_free(struct org_field *f);

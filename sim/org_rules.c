@@ -9,14 +9,26 @@
  *       "active": true, "formula": "LEN(Phone) <> 10",
  *       "message": "Phone must have 10 digits", "error_field": "Phone"}]
  *   "matching_rules": [{"name": "Lead_Email", "object": "Lead",
- *       "fields": [{"field": "Email", "match": "email"}]}]
+ *       "fields": [{"field": "Email", "match": "email"},
+ *                  {"field": "MobilePhone", "match": "phone",
+ *                   "blank_values": "match_blanks"}],
+ *       "boolean_filter": "1 OR 2"}]
  *   "duplicate_rules": [{"name": "Lead_Dupes", "object": "Lead",
- *       "matching_rules": ["Lead_Email"], "action_on_create": "block",
+ *       "matching_rules": ["Lead_Email",
+ *           {"rule": "Contact_Email", "object": "Contact",
+ *            "mapping": {"Email": "Email"}}],
+ *       "action_on_create": "block",
  *       "conditions": "ISPICKVAL(LeadSource, 'Lead Distro AI')",
  *       "alert_text": "...", "match_against": ["Lead", "Contact"]}]
+ *
+ * Salesforce's standard matching rules (Standard_Lead_Match_Rule_v1_0,
+ * Standard_Contact_Match_Rule_v1_1, Standard_Account_Match_Rule_v1_0) are
+ * added, written out like any other, when a duplicate rule names one the
+ * file does not define.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "org_private.h"
 #include "rules.h"
@@ -36,6 +48,60 @@ static const char *const match_names[] = {
     MATCH_KIND_LIST(MATCH_KIND_NAME)
 #undef MATCH_KIND_NAME
         NULL};
+
+static const char *const blank_names[] = {"null_not_allowed", "match_blanks",
+                                          NULL};
+
+/*
+ * Salesforce's standard matching rules, approximated (README "Fidelity
+ * notes"): the published matching equations over the fields below, with
+ * the fuzzy methods as the match kinds say, and an exact e-mail match as
+ * a rule of its own.
+ */
+static const char standard_rules_json[] =
+    "[{\"name\": \"Standard_Lead_Match_Rule_v1_0\", \"object\": \"Lead\","
+    " \"fields\": [{\"field\": \"FirstName\", \"match\": \"first_name\"},"
+    " {\"field\": \"LastName\", \"match\": \"last_name\"},"
+    " {\"field\": \"Title\", \"match\": \"title\"},"
+    " {\"field\": \"Company\", \"match\": \"company\"},"
+    " {\"field\": \"Email\", \"match\": \"email\"},"
+    " {\"field\": \"Phone\", \"match\": \"phone\"},"
+    " {\"field\": \"Street\", \"match\": \"street\"},"
+    " {\"field\": \"City\", \"match\": \"city\"},"
+    " {\"field\": \"PostalCode\", \"match\": \"zip\"}],"
+    " \"boolean_filter\": \"(1 AND 2 AND 3 AND 4) OR (1 AND 2 AND 5) OR"
+    " (1 AND 2 AND 6 AND 4) OR (1 AND 2 AND 7 AND (8 OR 9 OR 6)) OR"
+    " (1 AND 2 AND 7 AND 3) OR (1 AND 2 AND 3 AND 5) OR (1 AND 2 AND 6) OR"
+    " 5\","
+    " \"description\": \"Salesforce's standard Lead matching rule"
+    " (approximated)\"},"
+    " {\"name\": \"Standard_Contact_Match_Rule_v1_1\", \"object\": \"Contact\","
+    " \"fields\": [{\"field\": \"FirstName\", \"match\": \"first_name\"},"
+    " {\"field\": \"LastName\", \"match\": \"last_name\"},"
+    " {\"field\": \"Title\", \"match\": \"title\"},"
+    " {\"field\": \"AccountId\", \"match\": \"company\"},"
+    " {\"field\": \"Email\", \"match\": \"email\"},"
+    " {\"field\": \"Phone\", \"match\": \"phone\"},"
+    " {\"field\": \"MailingStreet\", \"match\": \"street\"},"
+    " {\"field\": \"MailingCity\", \"match\": \"city\"},"
+    " {\"field\": \"MailingPostalCode\", \"match\": \"zip\"}],"
+    " \"boolean_filter\": \"(1 AND 2 AND 3 AND 4) OR (1 AND 2 AND 5) OR"
+    " (1 AND 2 AND 6 AND 4) OR (1 AND 2 AND 7 AND (8 OR 9 OR 6)) OR"
+    " (1 AND 2 AND 7 AND 3) OR (1 AND 2 AND 3 AND 5) OR (1 AND 2 AND 6) OR"
+    " 5\","
+    " \"description\": \"Salesforce's standard Contact matching rule"
+    " (approximated)\"},"
+    " {\"name\": \"Standard_Account_Match_Rule_v1_0\", \"object\": \"Account\","
+    " \"fields\": [{\"field\": \"Name\", \"match\": \"company\"},"
+    " {\"field\": \"BillingStreet\", \"match\": \"street\"},"
+    " {\"field\": \"BillingCity\", \"match\": \"city\"},"
+    " {\"field\": \"BillingPostalCode\", \"match\": \"zip\"},"
+    " {\"field\": \"Phone\", \"match\": \"phone\"},"
+    " {\"field\": \"Website\", \"match\": \"case_insensitive\"}],"
+    " \"boolean_filter\": \"(1 AND 2) OR (1 AND 3) OR (1 AND 4) OR"
+    " (1 AND 5) OR (1 AND 6)\","
+    " \"description\": \"Salesforce's standard Account matching rule"
+    " (approximated)\"}]";
 
 /* Indexed by enum dup_action. */
 static const char *const action_names[] = {"allow", "allow_with_alert", "block",
@@ -106,10 +172,9 @@ load_names(struct conf *c, json_t *obj, const char *path, const char *key,
     return 0;
 }
 
-/* A required, non-empty string member. */
-static int
-need_string(struct conf *c, json_t *obj, const char *path, const char *key,
-            const char **out)
+int
+org_need_string(struct conf *c, json_t *obj, const char *path, const char *key,
+                const char **out)
 {
     char p[CONF_PATH_MAX];
 
@@ -123,9 +188,8 @@ need_string(struct conf *c, json_t *obj, const char *path, const char *key,
     return 0;
 }
 
-/* The array at root.key, checked for size; NULL (0) when absent. */
-static int
-section(struct conf *c, json_t *root, const char *key, json_t **arr)
+int
+org_section(struct conf *c, json_t *root, const char *key, json_t **arr)
 {
     *arr = NULL;
     if (conf_array(c, root, "", key, arr) == -1)
@@ -149,10 +213,19 @@ unique_name(struct conf *c, const char *path, const char *name,
     return 0;
 }
 
-static const char *
-vrule_name(const struct org *o, size_t i)
+/* Validation rule names are unique per object, as in Salesforce. */
+static int
+unique_vrule(struct conf *c, const char *path, const struct org *o, size_t i)
 {
-    return o->vrules[i].name;
+    const struct org_vrule *v = &o->vrules[i];
+    size_t k;
+
+    for (k = 0; k < i; k++)
+        if (strcasecmp(o->vrules[k].object, v->object) == 0 &&
+            strcmp(o->vrules[k].name, v->name) == 0)
+            return conf_error(c, path, "duplicate rule name \"%s\" on %s",
+                              v->name, v->object);
+    return 0;
 }
 
 static const char *
@@ -181,10 +254,10 @@ load_vrule(struct conf *c, json_t *j, const char *path, struct org_vrule *v)
         return conf_error(c, path, "must be an object");
     if (conf_check_keys(c, j, path, keys) == -1 ||
         conf_string(c, j, path, "object", "Lead", &object) == -1 ||
-        need_string(c, j, path, "name", &name) == -1 ||
+        org_need_string(c, j, path, "name", &name) == -1 ||
         conf_bool(c, j, path, "active", 1, &v->active) == -1 ||
-        need_string(c, j, path, "formula", &formula) == -1 ||
-        need_string(c, j, path, "message", &message) == -1 ||
+        org_need_string(c, j, path, "formula", &formula) == -1 ||
+        org_need_string(c, j, path, "message", &message) == -1 ||
         conf_string(c, j, path, "error_field", NULL, &field) == -1 ||
         conf_string(c, j, path, "description", NULL, &descr) == -1)
         return -1;
@@ -204,15 +277,14 @@ load_vrules(struct conf *c, json_t *root, struct org *o)
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i;
 
-    if (section(c, root, "validation_rules", &arr) == -1 || arr == NULL)
+    if (org_section(c, root, "validation_rules", &arr) == -1 || arr == NULL)
         return arr == NULL && !c->err->set ? 0 : -1;
     o->vrules = xcalloc(json_array_size(arr) + 1, sizeof(*o->vrules));
     for (i = 0; i < json_array_size(arr); i++) {
         conf_index(p, sizeof(p), "validation_rules", i);
         o->nvrules = i + 1;
         if (load_vrule(c, json_array_get(arr, i), p, &o->vrules[i]) == -1 ||
-            unique_name(c, conf_join(q, sizeof(q), p, "name"),
-                        o->vrules[i].name, vrule_name, o, i) == -1)
+            unique_vrule(c, conf_join(q, sizeof(q), p, "name"), o, i) == -1)
             return -1;
     }
     return 0;
@@ -224,27 +296,29 @@ static int
 load_match_field(struct conf *c, json_t *j, const char *path,
                  struct org_match_field *f)
 {
-    static const char *const keys[] = {"field", "match", NULL};
+    static const char *const keys[] = {"field", "match", "blank_values", NULL};
     const char *field;
-    int kind = MATCH_EXACT;
+    int kind = MATCH_EXACT, blanks = 0;
 
     if (!json_is_object(j))
         return conf_error(c, path, "must be an object");
     if (conf_check_keys(c, j, path, keys) == -1 ||
-        need_string(c, j, path, "field", &field) == -1 ||
-        conf_enum(c, j, path, "match", match_names, MATCH_EXACT, &kind) == -1)
+        org_need_string(c, j, path, "field", &field) == -1 ||
+        conf_enum(c, j, path, "match", match_names, MATCH_EXACT, &kind) == -1 ||
+        conf_enum(c, j, path, "blank_values", blank_names, 0, &blanks) == -1)
         return -1;
     f->field = xstrdup(field);
     f->kind = (enum match_kind)kind;
+    f->match_blanks = blanks;
     return 0;
 }
 
 static int
 load_mrule(struct conf *c, json_t *j, const char *path, struct org_mrule *m)
 {
-    static const char *const keys[] = {"name", "object", "fields",
-                                       "description", NULL};
-    const char *object, *name, *descr;
+    static const char *const keys[] = {
+        "name", "object", "fields", "boolean_filter", "description", NULL};
+    const char *object, *name, *descr, *filter;
     json_t *fields = NULL;
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i, n;
@@ -252,14 +326,17 @@ load_mrule(struct conf *c, json_t *j, const char *path, struct org_mrule *m)
     if (!json_is_object(j))
         return conf_error(c, path, "must be an object");
     if (conf_check_keys(c, j, path, keys) == -1 ||
-        need_string(c, j, path, "name", &name) == -1 ||
+        org_need_string(c, j, path, "name", &name) == -1 ||
         conf_string(c, j, path, "object", "Lead", &object) == -1 ||
         conf_string(c, j, path, "description", NULL, &descr) == -1 ||
+        conf_string(c, j, path, "boolean_filter", NULL, &filter) == -1 ||
         conf_array(c, j, path, "fields", &fields) == -1)
         return -1;
     m->name = xstrdup(name);
     m->object = xstrdup(object);
     m->description = dup_or_null(descr);
+    m->boolean_filter =
+        filter != NULL && *filter != '\0' ? xstrdup(filter) : NULL;
     conf_join(p, sizeof(p), path, "fields");
     n = json_array_size(fields);
     if (fields == NULL)
@@ -284,7 +361,7 @@ load_mrules(struct conf *c, json_t *root, struct org *o)
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i;
 
-    if (section(c, root, "matching_rules", &arr) == -1 || arr == NULL)
+    if (org_section(c, root, "matching_rules", &arr) == -1 || arr == NULL)
         return arr == NULL && !c->err->set ? 0 : -1;
     o->mrules = xcalloc(json_array_size(arr) + 1, sizeof(*o->mrules));
     for (i = 0; i < json_array_size(arr); i++) {
@@ -300,6 +377,68 @@ load_mrules(struct conf *c, json_t *root, struct org *o)
 
 /* --- duplicate_rules ------------------------------------------------------ */
 
+/* One entry of "matching_rules": a name, or {"rule", "object", "mapping"}. */
+static int
+load_match(struct conf *c, json_t *j, const char *path,
+           struct org_drule_match *m)
+{
+    static const char *const keys[] = {"rule", "object", "mapping", NULL};
+    const char *rule, *object;
+    json_t *mapping = NULL;
+
+    if (json_is_string(j) && json_string_length(j) > 0) {
+        m->rule = xstrdup(json_string_value(j));
+        return 0;
+    }
+    if (!json_is_object(j))
+        return conf_error(c, path,
+                          "must be a matching rule's name or an "
+                          "object with \"rule\"");
+    if (conf_check_keys(c, j, path, keys) == -1 ||
+        org_need_string(c, j, path, "rule", &rule) == -1 ||
+        conf_string(c, j, path, "object", NULL, &object) == -1 ||
+        conf_object(c, j, path, "mapping", &mapping) == -1)
+        return -1;
+    m->rule = xstrdup(rule);
+    m->object = dup_or_null(object);
+    if (mapping != NULL) {
+        char p[CONF_PATH_MAX];
+
+        if (org_mappings_load(c, mapping,
+                              conf_join(p, sizeof(p), path, "mapping"),
+                              &m->mapping, &m->nmapping) == -1)
+            return -1;
+        if (m->nmapping == 0)
+            return conf_error(c, p, "must map at least one field");
+    }
+    return 0;
+}
+
+static int
+load_matches(struct conf *c, json_t *j, const char *path, struct org_drule *d)
+{
+    json_t *arr = NULL;
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    size_t i, n;
+
+    if (conf_array(c, j, path, "matching_rules", &arr) == -1)
+        return -1;
+    if (arr == NULL)
+        return conf_error(c, path, "needs \"matching_rules\"");
+    conf_join(p, sizeof(p), path, "matching_rules");
+    n = json_array_size(arr);
+    if (n == 0 || n > RULES_MAX)
+        return conf_error(c, p, "must list 1 to %d names", RULES_MAX);
+    d->matches = xcalloc(n + 1, sizeof(*d->matches));
+    for (i = 0; i < n; i++) {
+        d->nmatches = i + 1;
+        if (load_match(c, json_array_get(arr, i),
+                       conf_index(q, sizeof(q), p, i), &d->matches[i]) == -1)
+            return -1;
+    }
+    return 0;
+}
+
 static int
 load_drule(struct conf *c, json_t *j, const char *path, struct org_drule *d)
 {
@@ -314,7 +453,7 @@ load_drule(struct conf *c, json_t *j, const char *path, struct org_drule *d)
     if (!json_is_object(j))
         return conf_error(c, path, "must be an object");
     if (conf_check_keys(c, j, path, keys) == -1 ||
-        need_string(c, j, path, "name", &name) == -1 ||
+        org_need_string(c, j, path, "name", &name) == -1 ||
         conf_string(c, j, path, "object", "Lead", &object) == -1 ||
         conf_bool(c, j, path, "active", 1, &d->active) == -1 ||
         conf_string(c, j, path, "conditions", NULL, &cond) == -1 ||
@@ -332,8 +471,7 @@ load_drule(struct conf *c, json_t *j, const char *path, struct org_drule *d)
     d->on_edit = (enum dup_action)on_edit;
     d->alert_text = xstrdup(alert);
     d->description = dup_or_null(descr);
-    return load_names(c, j, path, "matching_rules", 1, &d->matching_rules) ==
-                       -1 ||
+    return load_matches(c, j, path, d) == -1 ||
                    load_names(c, j, path, "match_against", 0,
                               &d->match_against) == -1
                ? -1
@@ -347,7 +485,7 @@ load_drules(struct conf *c, json_t *root, struct org *o)
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i;
 
-    if (section(c, root, "duplicate_rules", &arr) == -1 || arr == NULL)
+    if (org_section(c, root, "duplicate_rules", &arr) == -1 || arr == NULL)
         return arr == NULL && !c->err->set ? 0 : -1;
     o->drules = xcalloc(json_array_size(arr) + 1, sizeof(*o->drules));
     for (i = 0; i < json_array_size(arr); i++) {
@@ -363,13 +501,71 @@ load_drules(struct conf *c, json_t *root, struct org *o)
 
 /* --- the section as a whole ----------------------------------------------- */
 
+static const struct org_mrule *
+mrule_named(const struct org *o, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < o->nmrules; i++)
+        if (strcmp(o->mrules[i].name, name) == 0)
+            return &o->mrules[i];
+    return NULL;
+}
+
+/* Appends the standard matching rule called name, if there is one. */
+static int
+add_standard(struct conf *c, json_t *standard, struct org *o, const char *name)
+{
+    struct conf sc = {"built-in standard matching rules", standard_rules_json,
+                      sizeof(standard_rules_json) - 1, c->err};
+    char p[CONF_PATH_MAX];
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(standard, i, v) {
+        if (strcmp(json_string_value(json_object_get(v, "name")), name) != 0)
+            continue;
+        o->mrules =
+            xreallocarray(o->mrules, o->nmrules + 2, sizeof(*o->mrules));
+        memset(&o->mrules[o->nmrules], 0, 2 * sizeof(*o->mrules));
+        o->nmrules++;
+        return load_mrule(&sc, v, conf_index(p, sizeof(p), "", i),
+                          &o->mrules[o->nmrules - 1]);
+    }
+    return 0;
+}
+
+/* The standard matching rules that duplicate rules name and the file does
+ * not define. */
+static int
+add_standard_rules(struct conf *c, struct org *o)
+{
+    json_t *standard = NULL;
+    size_t i, k;
+    int rc = 0;
+
+    for (i = 0; i < o->ndrules && rc == 0; i++) {
+        for (k = 0; k < o->drules[i].nmatches && rc == 0; k++) {
+            const char *name = o->drules[i].matches[k].rule;
+
+            if (mrule_named(o, name) != NULL)
+                continue;
+            if (standard == NULL)
+                standard = json_loads(standard_rules_json, 0, NULL);
+            rc = add_standard(c, standard, o, name);
+        }
+    }
+    json_decref(standard);
+    return rc;
+}
+
 int
 org_rules_load(struct conf *c, json_t *root, struct org *o)
 {
     struct rules_failure fail;
 
     if (load_vrules(c, root, o) == -1 || load_mrules(c, root, o) == -1 ||
-        load_drules(c, root, o) == -1)
+        load_drules(c, root, o) == -1 || add_standard_rules(c, o) == -1)
         return -1;
     /* Custom fields are loaded by now: formulas may name them. */
     if ((o->rules = rules_new(o, &fail)) == NULL)
@@ -403,6 +599,7 @@ org_rules_free(struct org *o)
         for (k = 0; k < m->nfields; k++)
             free(m->fields[k].field);
         free(m->fields);
+        free(m->boolean_filter);
         free(m->description);
     }
     free(o->mrules);
@@ -411,7 +608,12 @@ org_rules_free(struct org *o)
 
         free(d->name);
         free(d->object);
-        free_list(d->matching_rules);
+        for (k = 0; k < d->nmatches; k++) {
+            free(d->matches[k].rule);
+            free(d->matches[k].object);
+            org_mappings_free(d->matches[k].mapping, d->matches[k].nmapping);
+        }
+        free(d->matches);
         free_list(d->match_against);
         free(d->conditions);
         free(d->alert_text);
@@ -422,6 +624,32 @@ org_rules_free(struct org *o)
     o->mrules = NULL;
     o->drules = NULL;
     o->nvrules = o->nmrules = o->ndrules = 0;
+}
+
+/* A duplicate rule's matching rules: names, or objects where they say
+ * more than a name. */
+static json_t *
+matches_json(const struct org_drule *d)
+{
+    json_t *arr = json_array(), *j;
+    size_t i;
+
+    for (i = 0; i < d->nmatches; i++) {
+        const struct org_drule_match *m = &d->matches[i];
+
+        if (m->object == NULL && m->mapping == NULL) {
+            json_array_append_new(arr, json_string(m->rule));
+            continue;
+        }
+        j = json_pack("{s:s}", "rule", m->rule);
+        if (m->object != NULL)
+            json_object_set_new(j, "object", json_string(m->object));
+        if (m->mapping != NULL)
+            json_object_set_new(j, "mapping",
+                                org_mappings_json(m->mapping, m->nmapping));
+        json_array_append_new(arr, j);
+    }
+    return arr;
 }
 
 void
@@ -447,21 +675,26 @@ org_rules_json(const struct org *o, json_t *out)
 
         for (k = 0; k < m->nfields; k++)
             json_array_append_new(
-                fields, json_pack("{s:s, s:s}", "field", m->fields[k].field,
-                                  "match", match_names[m->fields[k].kind]));
+                fields,
+                json_pack("{s:s, s:s, s:s}", "field", m->fields[k].field,
+                          "match", match_names[m->fields[k].kind],
+                          "blank_values",
+                          blank_names[m->fields[k].match_blanks]));
         j = json_pack("{s:s, s:s, s:o}", "name", m->name, "object", m->object,
                       "fields", fields);
+        if (m->boolean_filter != NULL)
+            json_object_set_new(j, "boolean_filter",
+                                json_string(m->boolean_filter));
         set_description(j, m->description);
         json_array_append_new(mr, j);
     }
     for (i = 0; i < o->ndrules; i++) {
         const struct org_drule *d = &o->drules[i];
-        json_t *j = json_pack("{s:s, s:s, s:b, s:o, s:s, s:s, s:s}", "name",
-                              d->name, "object", d->object, "active", d->active,
-                              "matching_rules", list_json(d->matching_rules),
-                              "action_on_create", action_names[d->on_create],
-                              "action_on_edit", action_names[d->on_edit],
-                              "alert_text", d->alert_text);
+        json_t *j = json_pack(
+            "{s:s, s:s, s:b, s:o, s:s, s:s, s:s}", "name", d->name, "object",
+            d->object, "active", d->active, "matching_rules", matches_json(d),
+            "action_on_create", action_names[d->on_create], "action_on_edit",
+            action_names[d->on_edit], "alert_text", d->alert_text);
 
         if (d->conditions != NULL)
             json_object_set_new(j, "conditions", json_string(d->conditions));

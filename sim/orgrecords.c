@@ -21,7 +21,6 @@
 #include "timefmt.h"
 #include "xmalloc.h"
 
-#define PROFILE_PREFIX "00e"
 #define ALIAS_MAX 8
 #define NICKNAME_MAX 40
 
@@ -163,21 +162,12 @@ id18_of(const char *id15, char *out)
     return out;
 }
 
-/* The id of profile name: 00e and its place in s->profiles, from 1. */
+/* The id of profile name (org.h's org_profile_id). */
 static int
 profile_id(const struct subject *s, const char *name, char id15[16])
 {
-    size_t i;
-
-    for (i = 0; i < s->nprofiles; i++) {
-        if (strcmp(s->profiles[i], name) == 0) {
-            /* At most ORG_MAX_ITEMS + 2 of them: 12 digits are plenty. */
-            snprintf(id15, SFID_LEN15 + 1, "%s%012u", PROFILE_PREFIX,
-                     (unsigned)((i + 1) % 1000000000u));
-            return 0;
-        }
-    }
-    return -1;
+    org_profile_id(s->org, name, id15);
+    return 0;
 }
 
 /* The value of row for s (borrowed from s, its org or the row), or NULL. */

@@ -2,14 +2,16 @@
  * rules.c - compiling and applying validation and duplicate rules (see
  * rules.h).
  *
- * Compiled rules keep only what a request needs: the bound formulas and
- * pointers to the org's own rule definitions. Fields are looked up by name
- * in the sim's live schema at run time, because interned field ids belong
- * to the sim's store, which does not exist yet when an org is loaded.
+ * Compiled rules keep only what a request needs: the bound formulas (the
+ * rules', the duplicate rules' conditions, the formula fields'), the
+ * compiled matching rules and pointers to the org's own rule definitions.
+ * Names in formulas (fields, related records, merge fields) are resolved
+ * by rules_ref.c against the sim's live schema at run time, because
+ * interned field ids belong to the sim's store, which does not exist yet
+ * when an org is loaded; matching.c finds duplicates.
  */
 #include "rules.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,54 +19,45 @@
 #include <strings.h>
 
 #include "formula.h"
+#include "matching.h"
 #include "org.h"
 #include "objects.h"
+#include "rules_ref.h"
 #include "schema.h"
 #include "sfapi.h"
 #include "sim.h"
 #include "store.h"
 #include "xmalloc.h"
 
-/* Candidates read at once from an index before the buffer grows. */
-#define RULES_CANDIDATES_INLINE 64
-
 struct cvrule {
     const struct org_vrule *src;
     struct formula *f;
 };
 
-/* A matching rule applied to one object's records. */
-struct cmatch {
-    const struct org_mrule *m;
-    const char *target; /* canonical object name, static */
-};
-
 struct cdrule {
     const struct org_drule *src;
     struct formula *cond; /* NULL: always applies */
-    struct cmatch *match;
+    struct matching **match;
     size_t nmatch;
 };
 
 struct rules {
+    const struct org *org;
+    struct rules_ref_formula *ff; /* formula fields */
+    size_t nff;
     struct cvrule *v;
     size_t nv;
     struct cdrule *d;
     size_t nd;
 };
 
-/* What each match kind means: the index normalisation it is looked up
- * with, and whether Salesforce calls its method exact or fuzzy. */
-static const struct {
-    enum store_norm norm;
-    int fuzzy;
-} match_kinds[MATCH_KIND_COUNT] = {
-    [MATCH_EXACT] = {STORE_NORM_EXACT, 0},
-    [MATCH_CASE_INSENSITIVE] = {STORE_NORM_CASEFOLD, 0},
-    [MATCH_EMAIL] = {STORE_NORM_CASEFOLD, 0},
-    [MATCH_PHONE] = {STORE_NORM_DIGITS, 1},
-    [MATCH_NAME] = {STORE_NORM_CASEFOLD, 1},
-    [MATCH_COMPANY] = {STORE_NORM_CASEFOLD, 1},
+/* A schema to compile against, and the environment names resolve in. */
+struct compiler {
+    const struct org *org;
+    struct store *store;
+    struct schema *schema;
+    struct rules_ref_env env;
+    const struct object_def *obj; /* the record's object, while binding */
 };
 
 /* --- compiling ------------------------------------------------------------ */
@@ -84,30 +77,74 @@ fail_at(struct rules_failure *fail, const char *path, const char *fmt, ...)
     return -1;
 }
 
-static enum fieldtype
-bind_type(void *arg, const char *field)
+/*
+ * Formulas are type-checked against the org's own schema. The sim's
+ * schema needs the sim's store, which does not exist while an org is
+ * loaded, so a throwaway store and schema serve for the check.
+ */
+static void
+compiler_init(struct compiler *cc, const struct org *org, const struct rules *r)
 {
-    const struct field_def *f = schema_field(arg, field);
+    memset(cc, 0, sizeof(*cc));
+    cc->org = org;
+    cc->store = store_new("00", 1);
+    cc->schema = objects_schema(org, cc->store);
+    cc->env.org = org;
+    cc->env.schema = cc->schema;
+    cc->env.user = org->nusers > 0 ? &org->users[0] : NULL;
+    if (r != NULL) {
+        cc->env.formulas = r->ff;
+        cc->env.nformulas = r->nff;
+    }
+}
 
-    return f != NULL ? f->type : FT_UNKNOWN;
+static void
+compiler_done(struct compiler *cc)
+{
+    rules_ref_env_done(&cc->env);
+    schema_free(cc->schema);
+    store_free(cc->store);
+}
+
+static enum fieldtype
+bind_type(void *arg, const char *name)
+{
+    struct compiler *cc = arg;
+
+    return rules_ref_type(&cc->env, cc->obj, name);
+}
+
+/* Parses text and binds it on obj as want (FT_BOOLEAN: a condition). */
+static struct formula *
+compile_text(struct compiler *cc, const struct object_def *obj,
+             const char *text, enum fieldtype want, struct formula_error *ferr)
+{
+    struct formula *f;
+    int rc;
+
+    memset(ferr, 0, sizeof(*ferr));
+    if ((f = formula_parse(text, strlen(text), ferr)) == NULL)
+        return NULL;
+    cc->obj = obj;
+    rc = want == FT_BOOLEAN ? formula_bind(f, bind_type, cc, ferr)
+                            : formula_bind_value(f, bind_type, cc, want, ferr);
+    if (rc == 0)
+        return f;
+    formula_free(f);
+    return NULL;
 }
 
 /* Parses and binds text against obj; -1 with the failure at path. */
 static int
-compile_formula(const char *text, const struct object_def *obj,
+compile_formula(struct compiler *cc, const char *text,
+                const struct object_def *obj, enum fieldtype want,
                 const char *rule, const char *path, struct formula **out,
                 struct rules_failure *fail)
 {
     struct formula_error ferr;
-    struct formula *f;
 
-    memset(&ferr, 0, sizeof(ferr));
-    f = formula_parse(text, strlen(text), &ferr);
-    if (f != NULL && formula_bind(f, bind_type, (void *)obj, &ferr) == 0) {
-        *out = f;
+    if ((*out = compile_text(cc, obj, text, want, &ferr)) != NULL)
         return 0;
-    }
-    formula_free(f);
     if (ferr.line > 0)
         return fail_at(fail, path, "%s: %s at formula line %d column %d", rule,
                        ferr.message, ferr.line, ferr.column);
@@ -125,10 +162,48 @@ compile_object(const struct schema *schema, const char *name, const char *path,
     return obj;
 }
 
+/* Formula fields first: rules' formulas read them. Their types are the
+ * fields' own, so they bind in any order (one may read another). */
 static int
-compile_vrules(struct rules *r, const struct org *org,
-               const struct schema *schema, struct rules_failure *fail)
+compile_formula_fields(struct rules *r, struct compiler *cc,
+                       struct rules_failure *fail)
 {
+    const struct org *org = cc->org;
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
+    size_t i;
+
+    r->ff = xcalloc(org->ncustom_fields + 1, sizeof(*r->ff));
+    for (i = 0; i < org->ncustom_fields; i++) {
+        const struct org_field *f = &org->custom_fields[i];
+        struct rules_ref_formula *ff = &r->ff[r->nff];
+        const struct object_def *obj;
+        struct formula *compiled;
+
+        if (f->formula == NULL || strcasecmp(f->object, "User") == 0)
+            continue;
+        conf_index(p, sizeof(p), "custom_fields", i);
+        if ((obj = compile_object(cc->schema, f->object,
+                                  conf_join(q, sizeof(q), p, "object"),
+                                  fail)) == NULL ||
+            compile_formula(cc, f->formula, obj, f->type, f->name,
+                            conf_join(q, sizeof(q), p, "formula"), &compiled,
+                            fail) == -1)
+            return -1;
+        ff->object = f->object;
+        ff->field = f->name;
+        ff->f = compiled;
+        ff->scale = FIELDTYPE_IS_NUMBER(f->type) ? f->scale : 0;
+        r->nff++;
+    }
+    cc->env.formulas = r->ff;
+    cc->env.nformulas = r->nff;
+    return 0;
+}
+
+static int
+compile_vrules(struct rules *r, struct compiler *cc, struct rules_failure *fail)
+{
+    const struct org *org = cc->org;
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i;
 
@@ -140,7 +215,7 @@ compile_vrules(struct rules *r, const struct org *org,
         conf_index(p, sizeof(p), "validation_rules", i);
         r->v[i].src = v;
         r->nv = i + 1;
-        if ((obj = compile_object(schema, v->object,
+        if ((obj = compile_object(cc->schema, v->object,
                                   conf_join(q, sizeof(q), p, "object"),
                                   fail)) == NULL)
             return -1;
@@ -148,7 +223,7 @@ compile_vrules(struct rules *r, const struct org *org,
             return fail_at(fail, conf_join(q, sizeof(q), p, "error_field"),
                            "%s: no field %s on %s", v->name, v->error_field,
                            obj->name);
-        if (compile_formula(v->formula, obj, v->name,
+        if (compile_formula(cc, v->formula, obj, FT_BOOLEAN, v->name,
                             conf_join(q, sizeof(q), p, "formula"), &r->v[i].f,
                             fail) == -1)
             return -1;
@@ -156,19 +231,21 @@ compile_vrules(struct rules *r, const struct org *org,
     return 0;
 }
 
+/* Each matching rule's fields and filter, on its own object. */
 static int
-compile_mrules(const struct org *org, const struct schema *schema,
-               struct rules_failure *fail)
+compile_mrules(struct compiler *cc, struct rules_failure *fail)
 {
-    char p[CONF_PATH_MAX], q[CONF_PATH_MAX], f[CONF_PATH_MAX];
+    const struct org *org = cc->org;
+    char p[CONF_PATH_MAX], q[CONF_PATH_MAX], f[CONF_PATH_MAX], why[256];
+    const struct object_def *obj;
+    struct matching *mt;
     size_t i, k;
 
     for (i = 0; i < org->nmrules; i++) {
         const struct org_mrule *m = &org->mrules[i];
-        const struct object_def *obj;
 
         conf_index(p, sizeof(p), "matching_rules", i);
-        if ((obj = compile_object(schema, m->object,
+        if ((obj = compile_object(cc->schema, m->object,
                                   conf_join(q, sizeof(q), p, "object"),
                                   fail)) == NULL)
             return -1;
@@ -183,6 +260,16 @@ compile_mrules(const struct org *org, const struct schema *schema,
                               "field"),
                     "%s: no field %s on %s", m->name, m->fields[k].field,
                     obj->name);
+        if (m->boolean_filter != NULL &&
+            matching_filter_check(m->boolean_filter, m->nfields, why,
+                                  sizeof(why)) == -1)
+            return fail_at(fail, conf_join(q, sizeof(q), p, "boolean_filter"),
+                           "%s: %s", m->name, why);
+        if ((mt = matching_new(m, cc->schema, m->object, m->object, NULL, 0,
+                               why, sizeof(why))) == NULL)
+            return fail_at(fail, conf_join(q, sizeof(q), p, "fields"), "%s: %s",
+                           m->name, why);
+        matching_free(mt);
     }
     return 0;
 }
@@ -198,75 +285,62 @@ mrule_find(const struct org *org, const char *name)
     return NULL;
 }
 
-/* Adds (m, target) to cd, checking that both objects have m's fields. */
+/* Adds (m, target) to cd. */
 static int
-add_match(struct cdrule *cd, const struct org_mrule *m,
-          const struct object_def *obj, const struct object_def *target,
+add_match(struct cdrule *cd, struct compiler *cc, const struct org_mrule *m,
+          const char *target, const struct org_drule_match *dm,
           const char *path, struct rules_failure *fail)
 {
-    size_t k;
+    char why[256];
+    struct matching *mt =
+        matching_new(m, cc->schema, cd->src->object, target, dm->mapping,
+                     dm->nmapping, why, sizeof(why));
 
-    for (k = 0; k < m->nfields; k++) {
-        const char *name = m->fields[k].field;
-
-        if (schema_field(obj, name) == NULL ||
-            schema_field(target, name) == NULL)
-            return fail_at(fail, path,
-                           "%s: matching rule \"%s\" compares %s, which %s "
-                           "does not have",
-                           cd->src->name, m->name, name,
-                           schema_field(obj, name) == NULL ? obj->name
-                                                           : target->name);
-    }
-    cd->match[cd->nmatch].m = m;
-    cd->match[cd->nmatch].target = target->name;
-    cd->nmatch++;
+    if (mt == NULL)
+        return fail_at(fail, path, "%s: matching rule \"%s\" %s", cd->src->name,
+                       m->name, why);
+    cd->match[cd->nmatch++] = mt;
     return 0;
 }
 
 /*
- * Resolves the matching rules of one duplicate rule into (matching rule,
- * object compared with) pairs. A matching rule compares with its own
- * object unless the duplicate rule lists "match_against"; either way a
- * Lead compared with Contacts maps fields by API name, so each field must
- * exist on both objects.
+ * Resolves the matching rules of one duplicate rule into compiled
+ * (matching rule, object compared with) pairs. An entry compares with
+ * its own "object" when it has one, else with each of the duplicate
+ * rule's "match_against", else with the matching rule's own object;
+ * fields are mapped by the entry's "mapping", else by API name.
  */
 static int
-compile_matches(struct cdrule *cd, const struct org *org,
-                const struct schema *schema, const struct object_def *obj,
-                const char *path, struct rules_failure *fail)
+compile_matches(struct cdrule *cd, struct compiler *cc, const char *path,
+                struct rules_failure *fail)
 {
     const struct org_drule *d = cd->src;
     char q[CONF_PATH_MAX], x[CONF_PATH_MAX];
-    size_t n = 0, na = 0, i, j;
+    size_t na = 0, i, j;
 
-    while (d->matching_rules[n] != NULL)
-        n++;
     while (d->match_against != NULL && d->match_against[na] != NULL)
         na++;
-    cd->match = xcalloc(n * (na ? na : 1) + 1, sizeof(*cd->match));
-    for (i = 0; i < n; i++) {
-        const char *name = d->matching_rules[i];
-        const struct org_mrule *m = mrule_find(org, name);
-        const struct object_def *target;
+    cd->match = xcalloc(d->nmatches * (na ? na : 1) + 1, sizeof(*cd->match));
+    for (i = 0; i < d->nmatches; i++) {
+        const struct org_drule_match *dm = &d->matches[i];
+        const struct org_mrule *m = mrule_find(cc->org, dm->rule);
 
         conf_index(x, sizeof(x),
                    conf_join(q, sizeof(q), path, "matching_rules"), i);
         if (m == NULL)
             return fail_at(fail, x, "%s: no matching rule \"%s\"", d->name,
-                           name);
-        if (na == 0) {
-            target = schema_object(schema, m->object);
-            if (add_match(cd, m, obj, target, x, fail) == -1)
+                           dm->rule);
+        if (dm->object != NULL || na == 0) {
+            if (add_match(cd, cc, m,
+                          dm->object != NULL ? dm->object : m->object, dm, x,
+                          fail) == -1)
                 return -1;
             continue;
         }
         for (j = 0; j < na; j++) {
             conf_index(x, sizeof(x),
                        conf_join(q, sizeof(q), path, "match_against"), j);
-            if ((target = compile_object(schema, d->match_against[j], x,
-                                         fail)) == NULL ||
-                add_match(cd, m, obj, target, x, fail) == -1)
+            if (add_match(cd, cc, m, d->match_against[j], dm, x, fail) == -1)
                 return -1;
         }
     }
@@ -274,9 +348,9 @@ compile_matches(struct cdrule *cd, const struct org *org,
 }
 
 static int
-compile_drules(struct rules *r, const struct org *org,
-               const struct schema *schema, struct rules_failure *fail)
+compile_drules(struct rules *r, struct compiler *cc, struct rules_failure *fail)
 {
+    const struct org *org = cc->org;
     char p[CONF_PATH_MAX], q[CONF_PATH_MAX];
     size_t i;
 
@@ -289,13 +363,13 @@ compile_drules(struct rules *r, const struct org *org,
         conf_index(p, sizeof(p), "duplicate_rules", i);
         cd->src = d;
         r->nd = i + 1;
-        if ((obj = compile_object(schema, d->object,
+        if ((obj = compile_object(cc->schema, d->object,
                                   conf_join(q, sizeof(q), p, "object"),
                                   fail)) == NULL ||
-            compile_matches(cd, org, schema, obj, p, fail) == -1)
+            compile_matches(cd, cc, p, fail) == -1)
             return -1;
         if (d->conditions != NULL &&
-            compile_formula(d->conditions, obj, d->name,
+            compile_formula(cc, d->conditions, obj, FT_BOOLEAN, d->name,
                             conf_join(q, sizeof(q), p, "conditions"), &cd->cond,
                             fail) == -1)
             return -1;
@@ -303,111 +377,177 @@ compile_drules(struct rules *r, const struct org *org,
     return 0;
 }
 
+static int
+has_formula_fields(const struct org *org)
+{
+    size_t i;
+
+    for (i = 0; i < org->ncustom_fields; i++)
+        if (org->custom_fields[i].formula != NULL)
+            return 1;
+    return 0;
+}
+
 struct rules *
 rules_new(const struct org *org, struct rules_failure *fail)
 {
     struct rules *r = xcalloc(1, sizeof(*r));
-    struct store *store = NULL;
-    struct schema *schema = NULL;
+    struct compiler cc;
 
     memset(fail, 0, sizeof(*fail));
-    if (org->nvrules == 0 && org->nmrules == 0 && org->ndrules == 0)
+    r->org = org;
+    if (org->nvrules == 0 && org->nmrules == 0 && org->ndrules == 0 &&
+        !has_formula_fields(org))
         return r;
-    /*
-     * Formulas are type-checked against the org's own schema. The sim's
-     * schema needs the sim's store, which does not exist while an org is
-     * loaded, so a throwaway store and schema serve for the check.
-     */
-    store = store_new("00", 1);
-    schema = objects_schema(org, store);
-    if (compile_vrules(r, org, schema, fail) == -1 ||
-        compile_mrules(org, schema, fail) == -1 ||
-        compile_drules(r, org, schema, fail) == -1) {
+    compiler_init(&cc, org, NULL);
+    if (compile_formula_fields(r, &cc, fail) == -1 ||
+        compile_vrules(r, &cc, fail) == -1 || compile_mrules(&cc, fail) == -1 ||
+        compile_drules(r, &cc, fail) == -1) {
         rules_free(r);
         r = NULL;
     }
-    schema_free(schema);
-    store_free(store);
+    compiler_done(&cc);
     return r;
 }
 
 void
 rules_free(struct rules *r)
 {
-    size_t i;
+    size_t i, k;
 
     if (r == NULL)
         return;
+    for (i = 0; i < r->nff; i++)
+        formula_free((struct formula *)r->ff[i].f);
     for (i = 0; i < r->nv; i++)
         formula_free(r->v[i].f);
     for (i = 0; i < r->nd; i++) {
         formula_free(r->d[i].cond);
+        for (k = 0; k < r->d[i].nmatch; k++)
+            matching_free(r->d[i].match[k]);
         free(r->d[i].match);
     }
+    free(r->ff);
     free(r->v);
     free(r->d);
     free(r);
 }
 
-/* --- reading the subject -------------------------------------------------- */
+/* --- checking formulas for the importer ----------------------------------- */
 
-/* The subject's value of a field (borrowed, *len set), NULL when null. */
-static const char *
-subject_value(const struct rules_subject *s, uint32_t field, size_t *len)
+struct rules_check {
+    struct compiler cc;
+    struct rules *r; /* the org's formula fields, for what formulas read */
+};
+
+struct rules_check *
+rules_check_new(const struct org *org)
 {
-    const struct fieldval *fv =
-        s->values != NULL ? fieldvals_get(s->values, field) : NULL;
-    const char *v = NULL;
+    struct rules_check *c = xcalloc(1, sizeof(*c));
 
-    *len = 0;
-    if (fv != NULL) {
-        v = fv->value;
-        *len = fv->len;
-    } else if (s->existing != NULL) {
-        v = record_value(s->existing, field, len);
+    c->r = org->rules;
+    compiler_init(&c->cc, org, c->r);
+    return c;
+}
+
+int
+rules_check_formula(struct rules_check *c, const char *object, const char *text,
+                    enum fieldtype want, struct formula_error *err)
+{
+    const struct object_def *obj = schema_object(c->cc.schema, object);
+    struct formula_error dummy;
+    struct formula *f;
+
+    if (err == NULL)
+        err = &dummy;
+    if (obj == NULL) {
+        memset(err, 0, sizeof(*err));
+        snprintf(err->message, sizeof(err->message),
+                 "\"%s\" is not an object of the org", object);
+        return -1;
     }
-    return v != NULL && *len > 0 ? v : NULL;
+    f = compile_text(&c->cc, obj, text, want, err);
+    formula_free(f);
+    return f != NULL ? 0 : -1;
 }
 
-static const char *
-access_value(void *arg, const char *field, size_t *len)
+enum fieldtype
+rules_check_type(struct rules_check *c, const char *object, const char *name)
 {
-    const struct rules_subject *s = arg;
-    const struct field_def *f = schema_field(s->obj, field);
+    const struct object_def *obj = schema_object(c->cc.schema, object);
 
-    *len = 0;
-    return f != NULL ? subject_value(s, f->interned, len) : NULL;
+    return obj != NULL ? rules_ref_type(&c->cc.env, obj, name) : FT_UNKNOWN;
 }
 
-static enum fieldtype
-access_type(void *arg, const char *field)
+void
+rules_check_free(struct rules_check *c)
 {
-    const struct rules_subject *s = arg;
-
-    return bind_type((void *)s->obj, field);
+    if (c == NULL)
+        return;
+    compiler_done(&c->cc);
+    free(c);
 }
 
-/* A field of the record as stored before an update (ISCHANGED). */
-static const char *
-prior_value(void *arg, const char *field, size_t *len)
+/* --- evaluating ------------------------------------------------------------
+ */
+
+/* The running user: the Default Lead Creator on Web-to-Lead, else the
+ * org's first user. */
+static const struct org_user *
+running_user(const struct org *org, const struct rules_subject *s)
 {
-    const struct rules_subject *s = arg;
-    const struct field_def *f = schema_field(s->obj, field);
+    const struct org_user *u = NULL;
 
-    *len = 0;
-    return f != NULL ? record_value(s->existing, f->interned, len) : NULL;
+    if (s->web && org->w2l.lead_creator != NULL)
+        u = org_user_find(org, org->w2l.lead_creator);
+    return u != NULL ? u : org->nusers > 0 ? &org->users[0] : NULL;
 }
 
-/* Evaluates a bound formula against s; a run-time error is FALSE. */
+static void
+env_init(struct rules_ref_env *env, const struct rules *r,
+         const struct rules_subject *s, int64_t now_ms)
+{
+    memset(env, 0, sizeof(*env));
+    env->org = r->org;
+    env->schema = s->sim != NULL ? s->sim->schema : NULL;
+    env->store = s->sim != NULL ? s->sim->store : NULL;
+    env->user = running_user(r->org, s);
+    env->formulas = r->ff;
+    env->nformulas = r->nff;
+    env->now_ms = now_ms;
+}
+
+/* Evaluates a bound condition against s: 0 with *result, or -1 (a
+ * runtime error, which the caller treats as FALSE) with *err. */
 static int
-fires(const struct formula *f, const struct rules_subject *s, int64_t now_ms)
+evaluate(const struct rules *r, const struct formula *f,
+         const struct rules_subject *s, int64_t now_ms, int *result,
+         struct formula_error *err)
 {
-    struct field_access prior = {prior_value, access_type, (void *)s, NULL};
-    struct field_access acc = {access_value, access_type, (void *)s,
-                               s->existing != NULL ? &prior : NULL};
+    struct rules_ref_env env;
+    struct rules_ref_rec rec = {s->obj, s->values, s->existing};
+    struct rules_ref_rec was = {s->obj, NULL, s->existing};
+    struct rules_ref_arg arg, prior_arg;
+    struct field_access acc, prior;
+    int rc;
+
+    env_init(&env, r, s, now_ms);
+    rules_ref_access(&acc, &arg, &env, &rec);
+    rules_ref_access(&prior, &prior_arg, &env, &was);
+    if (s->existing != NULL)
+        acc.prior = &prior;
+    rc = formula_eval_bool(f, &acc, now_ms, result, err);
+    rules_ref_env_done(&env);
+    return rc;
+}
+
+static int
+fires(const struct rules *r, const struct formula *f,
+      const struct rules_subject *s, int64_t now_ms)
+{
     int result = 0;
 
-    if (formula_eval_bool(f, &acc, now_ms, &result, NULL) == -1)
+    if (evaluate(r, f, s, now_ms, &result, NULL) == -1)
         return 0;
     return result;
 }
@@ -425,14 +565,13 @@ rules_validate(struct rules *r, const struct rules_subject *s, int64_t now_ms,
         return 0;
     for (i = 0; i < r->nv; i++) {
         const struct org_vrule *v = r->v[i].src;
-        json_t *fields = json_array();
+        json_t *fields;
         const struct field_def *f;
 
         if (!v->active || strcasecmp(v->object, s->obj->name) != 0 ||
-            !fires(r->v[i].f, s, now_ms)) {
-            json_decref(fields);
+            !fires(r, r->v[i].f, s, now_ms))
             continue;
-        }
+        fields = json_array();
         if (v->error_field != NULL &&
             (f = schema_field(s->obj, v->error_field)) != NULL)
             json_array_append_new(fields, json_string(f->name));
@@ -446,91 +585,31 @@ rules_validate(struct rules *r, const struct rules_subject *s, int64_t now_ms,
     return fired;
 }
 
+int
+rules_eval_validation(struct rules *r, size_t index,
+                      const struct rules_subject *s, int64_t now_ms,
+                      int *result, struct formula_error *err)
+{
+    *result = 0;
+    if (r == NULL || index >= r->nv) {
+        if (err != NULL) {
+            memset(err, 0, sizeof(*err));
+            snprintf(err->message, sizeof(err->message),
+                     "no validation rule %zu", index);
+        }
+        return -1;
+    }
+    return evaluate(r, r->v[index].f, s, now_ms, result, err);
+}
+
 /* --- duplicate rules ------------------------------------------------------ */
 
-/*
- * Records of m's object that match the subject on every field of m. A
- * blank field never matches (Salesforce's default). The first field is
- * looked up in its index; the others filter what it found. Writes up to
- * max records into out and returns how many it wrote.
- */
-static size_t
-find_matches(struct sim *sim, const struct rules_subject *s,
-             const struct cmatch *cm, struct record **out, size_t max)
-{
-    const struct org_mrule *m = cm->m;
-    const struct object_def *target = schema_object(sim->schema, cm->target);
-    const struct field_def *tf0;
-    struct record *inline_buf[RULES_CANDIDATES_INLINE], **cand = inline_buf;
-    const char *v0;
-    size_t len0, n, i, k, found = 0;
-    enum store_norm norm0;
-
-    if (target == NULL || m->nfields == 0)
-        return 0;
-    norm0 = match_kinds[m->fields[0].kind].norm;
-    /* Every field must have a value before any index is consulted. */
-    for (k = 0; k < m->nfields; k++) {
-        const struct field_def *sf = schema_field(s->obj, m->fields[k].field);
-        const char *v;
-        size_t len;
-
-        if (sf == NULL || schema_field(target, m->fields[k].field) == NULL ||
-            (v = subject_value(s, sf->interned, &len)) == NULL ||
-            store_norm_empty(match_kinds[m->fields[k].kind].norm, v, len))
-            return 0;
-    }
-    tf0 = schema_field(target, m->fields[0].field);
-    v0 = subject_value(s, schema_field(s->obj, m->fields[0].field)->interned,
-                       &len0);
-    n = store_find_equal(sim->store, target->store_index, tf0->interned, norm0,
-                         v0, len0, cand, RULES_CANDIDATES_INLINE);
-    if (n > RULES_CANDIDATES_INLINE) {
-        cand = xcalloc(n, sizeof(*cand));
-        n = store_find_equal(sim->store, target->store_index, tf0->interned,
-                             norm0, v0, len0, cand, n);
-    }
-    for (i = 0; i < n && found < max; i++) {
-        if (cand[i] == s->existing)
-            continue;
-        for (k = 1; k < m->nfields; k++) {
-            enum store_norm norm = match_kinds[m->fields[k].kind].norm;
-            const char *a, *b;
-            size_t alen, blen;
-
-            a = subject_value(
-                s, schema_field(s->obj, m->fields[k].field)->interned, &alen);
-            b = record_value(cand[i],
-                             schema_field(target, m->fields[k].field)->interned,
-                             &blen);
-            if (b == NULL || !store_norm_equal(norm, a, alen, b, blen))
-                break;
-        }
-        if (k == m->nfields)
-            out[found++] = cand[i];
-    }
-    if (cand != inline_buf)
-        free(cand);
-    return found;
-}
-
-static int
-engine_fuzzy(const struct org_mrule *m)
-{
-    size_t k;
-
-    for (k = 0; k < m->nfields; k++)
-        if (match_kinds[m->fields[k].kind].fuzzy)
-            return 1;
-    return 0;
-}
-
-/* One matchResults entry: the records cm found (facts 3.8). */
+/* One matchResults entry: the records mt found (facts 3.8). */
 static json_t *
-match_result_json(const struct cmatch *cm, struct record *const *recs, size_t n,
-                  int api_version)
+match_result_json(const struct matching *mt, struct record *const *recs,
+                  size_t n, int api_version)
 {
-    const struct org_mrule *m = cm->m;
+    const char *target = matching_target(mt);
     json_t *records = json_array();
     char id18[SFID_LEN18 + 1], url[256];
     size_t i;
@@ -538,38 +617,47 @@ match_result_json(const struct cmatch *cm, struct record *const *recs, size_t n,
     for (i = 0; i < n; i++) {
         sfid_to18(recs[i]->id, id18);
         snprintf(url, sizeof(url), "%s/v%d.0/sobjects/%s/%s", SFAPI_DATA_PREFIX,
-                 api_version, cm->target, id18);
+                 api_version, target, id18);
         json_array_append_new(
             records, json_pack("{s:[], s:[], s:f, s:{s:{s:s, s:s}, s:s}}",
                                "additionalInformation", "fieldDiffs",
                                "matchConfidence", 100.0, "record", "attributes",
-                               "type", cm->target, "url", url, "Id", id18));
+                               "type", target, "url", url, "Id", id18));
     }
     return json_pack("{s:s, s:[], s:s, s:o, s:s, s:I, s:b}", "entityType",
-                     cm->target, "errors", "matchEngine",
-                     engine_fuzzy(m) ? "FuzzyMatchEngine" : "ExactMatchEngine",
-                     "matchRecords", records, "rule", m->name, "size",
-                     (json_int_t)n, "success", 1);
+                     target, "errors", "matchEngine",
+                     matching_fuzzy(mt) ? "FuzzyMatchEngine"
+                                        : "ExactMatchEngine",
+                     "matchRecords", records, "rule", matching_rule(mt)->name,
+                     "size", (json_int_t)n, "success", 1);
 }
 
 /* The matchResults of one duplicate rule; NULL when nothing matched. */
 static json_t *
-rule_matches(const struct cdrule *cd, struct sim *sim,
-             const struct rules_subject *s, int api_version)
+rule_matches(const struct rules *r, const struct cdrule *cd, struct sim *sim,
+             const struct rules_subject *s, int64_t now_ms, int api_version)
 {
     struct record *recs[RULES_MAX_MATCH_RECORDS];
+    struct rules_subject at = *s;
+    struct rules_ref_env env;
+    struct rules_ref_rec rec = {s->obj, s->values, s->existing};
     json_t *results = NULL;
     size_t i, n;
 
+    if (at.sim == NULL)
+        at.sim = sim;
+    env_init(&env, r, &at, now_ms);
     for (i = 0; i < cd->nmatch; i++) {
-        n = find_matches(sim, s, &cd->match[i], recs, RULES_MAX_MATCH_RECORDS);
+        n = matching_find(cd->match[i], &env, &rec, recs,
+                          RULES_MAX_MATCH_RECORDS);
         if (n == 0)
             continue;
         if (results == NULL)
             results = json_array();
         json_array_append_new(
-            results, match_result_json(&cd->match[i], recs, n, api_version));
+            results, match_result_json(cd->match[i], recs, n, api_version));
     }
+    rules_ref_env_done(&env);
     return results;
 }
 
@@ -581,11 +669,14 @@ rules_duplicates(struct rules *r, struct sim *sim,
 {
     int version =
         opts->api_version > 0 ? opts->api_version : SFAPI_VERSION_LATEST;
+    struct rules_subject at = *s;
     int stopped = 0;
     size_t i;
 
     if (r == NULL)
         return 0;
+    if (at.sim == NULL)
+        at.sim = sim;
     for (i = 0; i < r->nd; i++) {
         const struct cdrule *cd = &r->d[i];
         const struct org_drule *d = cd->src;
@@ -595,9 +686,9 @@ rules_duplicates(struct rules *r, struct sim *sim,
         int stop;
 
         if (!d->active || strcasecmp(d->object, s->obj->name) != 0 ||
-            (cd->cond != NULL && !fires(cd->cond, s, now_ms)))
+            (cd->cond != NULL && !fires(r, cd->cond, &at, now_ms)))
             continue;
-        if ((results = rule_matches(cd, sim, s, version)) == NULL)
+        if ((results = rule_matches(r, cd, sim, &at, now_ms, version)) == NULL)
             continue;
         /* Web-to-Lead has no way to say allowSave: alerts block it. */
         stop = action == DUP_BLOCK ||

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "fieldtype.h"
 
 /* Most matched records listed per matching rule in a duplicateResult. */
 #define RULES_MAX_MATCH_RECORDS 100
@@ -31,6 +32,7 @@ struct object_def;
 struct record;
 struct fieldvals;
 struct rules;
+struct formula_error;
 
 /* Where a rule failed to compile: a config path such as
  * "validation_rules[2].formula" and what is wrong there. */
@@ -51,12 +53,17 @@ void rules_free(struct rules *r);
 /*
  * The record rules look at: values (converted, as they will be stored;
  * a NULL value clears a field) written over existing (the stored record
- * being updated, or NULL on create). Borrowed for one call.
+ * being updated, or NULL on create). sim gives the related records
+ * formulas read (Account.Name) and the running user ($User): the org's
+ * first user, or on Web-to-Lead (web) its Default Lead Creator; without
+ * a sim related records read as null. Borrowed for one call.
  */
 struct rules_subject {
     const struct object_def *obj;
     const struct fieldvals *values;
     const struct record *existing;
+    struct sim *sim;
+    int web;
 };
 
 /*
@@ -92,6 +99,32 @@ int rules_duplicates(struct rules *r, struct sim *sim,
                      const struct rules_subject *s, int64_t now_ms,
                      const struct rules_dup_opts *opts, json_t *errors,
                      json_t *names, json_t *reported);
+
+/*
+ * Evaluates the org's index-th validation rule (in file order, active or
+ * not) against s, for tools that measure what the engine can run: 0 with
+ * *fires set, or -1 with *err filled in (a runtime error, or no such rule).
+ */
+int rules_eval_validation(struct rules *r, size_t index,
+                          const struct rules_subject *s, int64_t now_ms,
+                          int *fires, struct formula_error *err);
+
+/*
+ * Checks formulas against an org before they go into it (the metadata
+ * importer): rules_check_new() builds the org's schema once; then
+ * rules_check_formula() parses and binds text on a record of object, as
+ * a condition (want FT_BOOLEAN) or as a formula field's formula of type
+ * want, and rules_check_type() gives the type of a field or other name
+ * (FT_UNKNOWN when there is none). 0, or -1 with *err filled in.
+ */
+struct rules_check;
+struct rules_check *rules_check_new(const struct org *org);
+int rules_check_formula(struct rules_check *c, const char *object,
+                        const char *text, enum fieldtype want,
+                        struct formula_error *err);
+enum fieldtype rules_check_type(struct rules_check *c, const char *object,
+                                const char *name);
+void rules_check_free(struct rules_check *c);
 
 /* Parses an Sforce-Duplicate-Rule-Header value ("allowSave=true;
  * includeRecordDetails=false"); 1 when it sets allowSave to true. NULL: 0. */

@@ -26,6 +26,16 @@ static const char *const lead_statuses[] = {
     "Open - Not Contacted", "Working - Contacted", "Closed - Converted",
     "Closed - Not Converted", NULL};
 static const char *const ratings[] = {"Hot", "Warm", "Cold", NULL};
+static const char *const account_types[] = {"Prospect",
+                                            "Customer - Direct",
+                                            "Customer - Channel",
+                                            "Channel Partner / Reseller",
+                                            "Installation Partner",
+                                            "Technology Partner",
+                                            "Other",
+                                            NULL};
+static const char *const ownerships[] = {"Public", "Private", "Subsidiary",
+                                         "Other", NULL};
 static const char *const industries[] = {"Agriculture",
                                          "Apparel",
                                          "Banking",
@@ -123,6 +133,9 @@ static const struct field_def lead_fields[] = {
     F("ConvertedDate", "Converted Date", DATE, 0, RO),
     F("ConvertedAccountId", "Converted Account ID", REFERENCE, 18, RO),
     F("ConvertedContactId", "Converted Contact ID", REFERENCE, 18, RO),
+    F("ConvertedOpportunityId", "Converted Opportunity ID", REFERENCE, 18, RO),
+    F("LastActivityDate", "Last Activity", DATE, 0, RO),
+    F("LastTransferDate", "Last Transfer Date", DATE, 0, RO),
 };
 
 static const struct field_def contact_fields[] = {
@@ -145,6 +158,21 @@ static const struct field_def contact_fields[] = {
     F("Description", "Contact Description", TEXTAREA, 32000, 0),
     F("HasOptedOutOfEmail", "Email Opt Out", BOOLEAN, 0, 0),
     F("DoNotCall", "Do Not Call", BOOLEAN, 0, 0),
+    F("RecordTypeId", "Record Type ID", REFERENCE, 18, 0),
+    F("ReportsToId", "Reports To ID", REFERENCE, 18, 0),
+    F("Department", "Department", STRING, 80, 0),
+    F("HomePhone", "Home Phone", PHONE, 40, 0),
+    F("OtherPhone", "Other Phone", PHONE, 40, 0),
+    F("Fax", "Business Fax", PHONE, 40, 0),
+    F("AssistantName", "Assistant's Name", STRING, 40, 0),
+    F("AssistantPhone", "Asst. Phone", PHONE, 40, 0),
+    F("OtherStreet", "Other Street", TEXTAREA, 255, 0),
+    F("OtherCity", "Other City", STRING, 40, 0),
+    F("OtherState", "Other State/Province", STRING, 80, 0),
+    F("OtherPostalCode", "Other Zip/Postal Code", STRING, 20, 0),
+    F("OtherCountry", "Other Country", STRING, 80, 0),
+    F("HasOptedOutOfFax", "Fax Opt Out", BOOLEAN, 0, 0),
+    F("LastActivityDate", "Last Activity", DATE, 0, RO),
 };
 
 static const struct field_def account_fields[] = {
@@ -162,6 +190,21 @@ static const struct field_def account_fields[] = {
     P("AccountSource", "Account Source", 0, lead_sources, NULL),
     F("Description", "Account Description", TEXTAREA, 32000, 0),
     F("RecordTypeId", "Record Type ID", REFERENCE, 18, 0),
+    P("Type", "Account Type", 0, account_types, NULL),
+    F("ParentId", "Parent Account ID", REFERENCE, 18, 0),
+    F("AccountNumber", "Account Number", STRING, 40, 0),
+    F("Site", "Account Site", STRING, 80, 0),
+    F("Fax", "Account Fax", PHONE, 40, 0),
+    P("Rating", "Account Rating", 0, ratings, NULL),
+    P("Ownership", "Ownership", 0, ownerships, NULL),
+    F("Sic", "SIC Code", STRING, 20, 0),
+    F("TickerSymbol", "Ticker Symbol", STRING, 20, 0),
+    F("ShippingStreet", "Shipping Street", TEXTAREA, 255, 0),
+    F("ShippingCity", "Shipping City", STRING, 40, 0),
+    F("ShippingState", "Shipping State/Province", STRING, 80, 0),
+    F("ShippingPostalCode", "Shipping Zip/Postal Code", STRING, 20, 0),
+    F("ShippingCountry", "Shipping Country", STRING, 80, 0),
+    F("LastActivityDate", "Last Activity", DATE, 0, RO),
 };
 
 #define PA FIELD_PERSON
@@ -182,6 +225,18 @@ static const struct field_def person_fields[] = {
     F("PersonBirthdate", "Birthdate", DATE, 0, PA),
     P("PersonLeadSource", "Lead Source", PA, lead_sources, NULL),
     F("PersonHasOptedOutOfEmail", "Email Opt Out", BOOLEAN, 0, PA),
+    F("PersonOtherPhone", "Other Phone", PHONE, 40, PA),
+    F("PersonOtherStreet", "Other Street", TEXTAREA, 255, PA),
+    F("PersonOtherCity", "Other City", STRING, 40, PA),
+    F("PersonOtherState", "Other State/Province", STRING, 80, PA),
+    F("PersonOtherPostalCode", "Other Zip/Postal Code", STRING, 20, PA),
+    F("PersonOtherCountry", "Other Country", STRING, 80, PA),
+    F("PersonTitle", "Title", STRING, 80, PA),
+    F("PersonDepartment", "Department", STRING, 80, PA),
+    F("PersonAssistantName", "Assistant", STRING, 40, PA),
+    F("PersonAssistantPhone", "Asst. Phone", PHONE, 40, PA),
+    F("PersonDoNotCall", "Do Not Call", BOOLEAN, 0, PA),
+    F("PersonHasOptedOutOfFax", "Fax Opt Out", BOOLEAN, 0, PA),
 };
 
 /* Locale settings: the values an org made in the United States has, and
@@ -356,7 +411,11 @@ add_org_fields(struct schema *s, struct object_def *o,
         d.length = cf->length;
         d.precision = cf->precision;
         d.scale = cf->scale;
-        d.flags = FIELD_CUSTOM | cf->flags;
+        /* An optional standard field (CurrencyIsoCode) is not custom. */
+        d.flags =
+            (org_optional_field(cf->object, cf->name) != NULL ? 0
+                                                              : FIELD_CUSTOM) |
+            cf->flags;
         d.default_value = cf->default_value;
         d.values = (const char *const *)cf->values;
         d.custom_id = cf->id;

@@ -179,6 +179,21 @@ value_parse_date(const char *s, size_t len, unsigned flags,
     return 0;
 }
 
+/* "YYYY-MM-DD HH:MM:SS" with an optional "Z": the date, a space and the
+ * time of day, GMT. Rewritten as RFC 3339 for timefmt_parse(). */
+static int
+space_datetime(const char *s, size_t len, char *tmp, size_t size)
+{
+    if (!(len == 19 || (len == 20 && s[19] == 'Z')) || s[10] != ' ' ||
+        size < 21)
+        return -1;
+    memcpy(tmp, s, 19);
+    tmp[10] = 'T';
+    tmp[19] = 'Z';
+    tmp[20] = '\0';
+    return 0;
+}
+
 int
 value_parse_datetime(const char *s, size_t len, unsigned flags, int64_t *ms)
 {
@@ -191,6 +206,9 @@ value_parse_datetime(const char *s, size_t len, unsigned flags, int64_t *ms)
     }
     if (len >= sizeof(tmp) || memchr(s, '\0', len) != NULL)
         return -1;
+    if ((flags & VALUE_DATE_SPACE) &&
+        space_datetime(s, len, tmp, sizeof(tmp)) == 0)
+        return timefmt_parse(tmp, ms);
     memcpy(tmp, s, len);
     tmp[len] = '\0';
     return timefmt_parse(tmp, ms);

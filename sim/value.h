@@ -9,7 +9,8 @@
  *
  *                      numbers                     dates
  *   formula            strict                      strict; date-times also
- *                                                  take a bare date
+ *                                                  take a bare date and the
+ *                                                  "YYYY-MM-DD HH:MM:SS" form
  *   SOQL               VALUE_NUM_C_SYNTAX |        VALUE_DATE_FEB29; date-
  *                      VALUE_NUM_INFINITY          times take a bare date
  *   intake (API)       VALUE_NUM_C_SYNTAX |        VALUE_DATE_FEB29; date-
@@ -61,6 +62,10 @@ int value_parse_number(const char *s, size_t len, unsigned flags, double *out);
 #define VALUE_DATE_LOOSE 0x20u
 /* value_parse_datetime(): a date alone (ten bytes) is its midnight UTC. */
 #define VALUE_DATE_BARE 0x40u
+/* value_parse_datetime(): also the formula language's own text form of a
+ * GMT date-time, "YYYY-MM-DD HH:MM:SS" (a space, no zone), as
+ * DATETIMEVALUE() reads it and TEXT() writes it (with a trailing "Z"). */
+#define VALUE_DATE_SPACE 0x80u
 
 struct value_date {
     int64_t days; /* since 1970-01-01 (calendar.h) */

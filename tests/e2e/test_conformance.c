@@ -423,6 +423,7 @@ test_replay_report_then_fix(void **state)
         {"004-token-after-weekend", "report.failed-after-long-weekend"},
         {"005-duplicate-rule", "report.leads-vanish-one-client"},
         {"006-unseen-resends", "report.more-posts-than-attempts"},
+        {"007-metadata-phone-rule", "report.metadata-phone-rule"},
     };
 
     (void)state;

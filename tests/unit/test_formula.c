@@ -374,7 +374,10 @@ test_numbers_functions(void **state)
     (void)state;
     expect("ABS(-2) = 2", 1);
     expect("FLOOR(2.7) = 2", 1);
-    expect("FLOOR(-2.5) = -3", 1);
+    expect("FLOOR(-2.5) = -2", 1);
+    expect("CEILING(-2.5) = -3", 1);
+    expect("MFLOOR(-2.5) = -3", 1);
+    expect("MCEILING(-2.5) = -2", 1);
     expect("CEILING(2.1) = 3", 1);
     expect("ROUND(2.5, 0) = 3", 1);
     expect("ROUND(-2.5, 0) = -3", 1);
@@ -701,9 +704,13 @@ test_bind_errors(void **state)
                  "Field Foo__c does not exist. Check spelling.");
     expect_error("AND(TRUE,\n    Account.Owner = \"x\")", 2, 2, 5,
                  "Field Account.Owner does not exist. Check spelling.");
-    expect_error("Name + 1 > 0", 2, 1, 1,
+    /* + also concatenates text, so the number is what does not fit. */
+    expect_error("Name + 1 > 0", 2, 1, 8,
                  "Incorrect parameter type for operator '+'. Expected "
-                 "Number, Date, DateTime, received Text");
+                 "Text, received Number");
+    expect_error("Birthday__c + Name > 0", 2, 1, 15,
+                 "Incorrect parameter type for operator '+'. Expected "
+                 "Number, received Text");
     expect_error("1 + Name > 0", 2, 1, 5,
                  "Incorrect parameter type for operator '+'. Expected "
                  "Number, Date, DateTime, received Text");

@@ -117,7 +117,8 @@ test_errors_are_located(void **state)
     expect_error("{\"custom_fields\": [{\"name\": \"x__c\"},\n"
                  " {\"name\": \"y\"}]}",
                  "org.json:2:11: custom_fields[1].name: \"y\": custom field "
-                 "API names end in __c");
+                 "API names end in __c (__pc for Person Account fields of "
+                 "Account)");
     expect_error("{\"custom_fields\": [{\"name\": \"x__c\", \"type\": "
                  "\"picklist\"}]}",
                  "org.json:1:20: custom_fields[0]: a picklist field needs "
@@ -177,7 +178,7 @@ test_bad_list_entry_past_index_0(void **state)
          "\"Email\"}]}],\"duplicate_rules\":[{\"name\":\"d\","
          "\"matching_rules\":[\"m\",\"\"]}]}",
          "org.json:1:116: duplicate_rules[0].matching_rules[1]: must be a "
-         "non-empty string"},
+         "matching rule's name or an object with \"rule\""},
         {"{\"matching_rules\":[{\"name\":\"m\",\"fields\":[{\"field\":"
          "\"Email\"}]}],\"duplicate_rules\":[{\"name\":\"d\","
          "\"matching_rules\":[\"m\"],\"match_against\":[\"Lead\",3]}]}",
@@ -243,6 +244,41 @@ test_duplicate_list_keys_located(void **state)
         expect_error(cases[i].text, cases[i].msg);
 }
 
+/* A user's profile_id ($Profile.Id) is the id of the Profile record
+ * orgrecords makes: System Administrator 1, Standard User 2, then the
+ * users' other profiles as first named; one the file gives is kept. */
+static void
+test_profile_ids_match_profile_records(void **state)
+{
+    struct sf_err err;
+    struct org *o;
+    char id[SFID_LEN15 + 1];
+
+    (void)state;
+    o = load("{\"users\": ["
+             "{\"username\": \"a@x.test\", \"password\": \"p\"},"
+             "{\"username\": \"b@x.test\", \"password\": \"p\", "
+             "\"profile\": \"Sales\"},"
+             "{\"username\": \"c@x.test\", \"password\": \"p\", "
+             "\"profile\": \"Standard User\"},"
+             "{\"username\": \"d@x.test\", \"password\": \"p\", "
+             "\"profile\": \"Ops\", \"profile_id\": \"00e0000000000AB\"},"
+             "{\"username\": \"e@x.test\", \"password\": \"p\", "
+             "\"profile\": \"Ops\"}]}",
+             &err);
+    assert_non_null(o);
+    assert_string_equal(o->users[0].profile_id, "00e000000000001");
+    assert_string_equal(o->users[1].profile_id, "00e000000000003");
+    assert_string_equal(o->users[2].profile_id, "00e000000000002");
+    assert_string_equal(o->users[3].profile_id, "00e0000000000AB");
+    assert_string_equal(o->users[4].profile_id, "00e0000000000AB");
+    org_profile_id(o, "Ops", id);
+    assert_string_equal(id, "00e0000000000AB");
+    org_profile_id(o, "Standard User", id);
+    assert_string_equal(id, "00e000000000002");
+    org_free(o);
+}
+
 int
 main(void)
 {
@@ -254,6 +290,7 @@ main(void)
         cmocka_unit_test(test_duplicate_keys_rejected),
         cmocka_unit_test(test_bad_list_entry_past_index_0),
         cmocka_unit_test(test_duplicate_list_keys_located),
+        cmocka_unit_test(test_profile_ids_match_profile_records),
     };
 
     xjson_init();

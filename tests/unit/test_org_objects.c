@@ -110,11 +110,12 @@ test_errors_are_located(void **state)
                  "org.json:1:20: custom_fields[0]: only lookup and "
                  "master_detail fields have \"reference_to\" and "
                  "\"relationship_name\"");
-    expect_error("{\"custom_fields\": [{\"object\": \"Widget__c\", \"name\": "
-                 "\"B__c\"}]}",
-                 "org.json:1:31: custom_fields[0].object: \"Widget__c\" is "
-                 "not one of: Lead, Contact, Account, or a custom object of "
-                 "the file");
+    expect_error(
+        "{\"custom_fields\": [{\"object\": \"Widget__c\", \"name\": "
+        "\"B__c\"}]}",
+        "org.json:1:31: custom_fields[0].object: \"Widget__c\" is "
+        "not one of: Lead, Contact, Account, User, or a custom object of "
+        "the file");
     expect_error("{\"custom_fields\": [{\"object\": \"Lead\", \"name\": "
                  "\"A__c\", \"type\": \"lookup\", \"reference_to\": "
                  "\"Account\", \"relationship_name\": \"Leads\"}, {\"object\": "

@@ -93,7 +93,8 @@ test_reference_errors(void **state)
                  "[{\"field\": \"Email\", \"match\": \"fuzzy\"}]}]}",
                  "org.json:1:74: matching_rules[0].fields[0].match: "
                  "\"fuzzy\" is not one of: exact, case_insensitive, email, "
-                 "phone, name, company");
+                 "phone, name, company, first_name, last_name, city, "
+                 "street, zip, title");
     expect_error("{\"matching_rules\": [{\"name\": \"M\", \"fields\": "
                  "[{\"field\": \"Emale\"}]}]}",
                  "org.json:1:56: matching_rules[0].fields[0].field: M: no "
@@ -288,7 +289,8 @@ dups(struct sim *sim, const char *object, const char *const *kv,
      const struct record *existing, int web, int allow_save)
 {
     struct fieldvals fv = {0};
-    struct rules_subject s = {values(sim, object, kv, &fv), &fv, existing};
+    struct rules_subject s = {values(sim, object, kv, &fv), &fv, existing, sim,
+                              web};
     struct rules_dup_opts o = {web, allow_save, 58};
     struct dup d = {0, json_array(), json_array(), json_array()};
 
@@ -381,6 +383,52 @@ test_match_kinds_normalise(void **state)
     assert_int_equal(
         stops(sim, (const char *const[]){"LastName", "Lee", "Company",
                                          "Acme Injury", NULL}),
+        0);
+    sim_free(sim);
+}
+
+/* What metadata's matching rules carry: Salesforce's methods, a boolean
+ * filter over the items, blank-value behaviour per item. */
+static const char filter_org[] =
+    "{" T0 ", \"matching_rules\": [{\"name\": \"M\", "
+    "\"boolean_filter\": \"1 AND (2 OR 3)\", \"fields\": ["
+    "{\"field\": \"LastName\", \"match\": \"last_name\"},"
+    "{\"field\": \"Email\", \"match\": \"case_insensitive\"},"
+    "{\"field\": \"Title\", \"match\": \"title\", \"blank_values\": "
+    "\"match_blanks\"}]}],"
+    "\"duplicate_rules\": [{\"name\": \"D\", \"action_on_create\": "
+    "\"block\", \"matching_rules\": [\"M\"]}]}";
+
+static void
+test_match_filter_and_blanks(void **state)
+{
+    struct sim *sim = simunit_new(filter_org);
+
+    (void)state;
+    put(sim, "Lead",
+        (const char *const[]){"LastName", "Lee", "Company", "A", "Email",
+                              "ann@x.test", NULL});
+    /* 1 AND 2 */
+    assert_int_equal(
+        stops(sim,
+              (const char *const[]){"LastName", "LEE", "Company", "B", "Email",
+                                    "ANN@x.test", "Title", "Boss", NULL}),
+        1);
+    /* 1 AND 3: both titles blank, and Title matches blanks */
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "lee", "Company", "B",
+                                         "Email", "other@x.test", NULL}),
+        1);
+    /* 1 only: neither 2 nor 3 */
+    assert_int_equal(
+        stops(sim,
+              (const char *const[]){"LastName", "Lee", "Company", "B", "Email",
+                                    "other@x.test", "Title", "Boss", NULL}),
+        0);
+    /* 2 and 3 without 1 */
+    assert_int_equal(
+        stops(sim, (const char *const[]){"LastName", "Orr", "Company", "B",
+                                         "Email", "ann@x.test", NULL}),
         0);
     sim_free(sim);
 }
@@ -654,6 +702,8 @@ test_validation_order_fields_and_runtime_errors(void **state)
                    &fv);
     s.values = &fv;
     s.existing = NULL;
+    s.sim = sim;
+    s.web = 0;
     assert_int_equal(
         rules_validate(sim->org->rules, &s, sim_now(sim), errors, names), 2);
     assert_string_equal(json_string_value(json_array_get(names, 0)), "Phone10");
@@ -797,6 +847,7 @@ main(void)
         cmocka_unit_test(test_law_firm_fixture),
         cmocka_unit_test(test_header_allow_save),
         cmocka_unit_test(test_match_kinds_normalise),
+        cmocka_unit_test(test_match_filter_and_blanks),
         cmocka_unit_test(test_many_candidates_filtered),
         cmocka_unit_test(test_conditions_and_actions),
         cmocka_unit_test(test_update_ignores_itself_and_uses_edit_action),
