@@ -312,26 +312,66 @@ seq_key(json_t *e, const char *name, char *buf, size_t n)
     return buf;
 }
 
-/* seq -> request entry, for every request some record entry belongs to. */
+/*
+ * seq -> {"request": entry, "leads": {lead id: true}} for every request
+ * some record entry belongs to, with the leads its records carry.
+ */
 static json_t *
-batch_parents(json_t *journal)
+batch_parents(json_t *journal, json_t *by_key)
 {
-    json_t *by_seq = json_object(), *out = json_object(), *e, *p;
+    json_t *by_seq = json_object(), *out = json_object(), *e, *p, *b;
     const char *kind;
     char key[32];
     size_t i;
 
     json_array_foreach(journal, i, e) {
         kind = json_string_value(json_object_get(e, "kind"));
-        if (kind == NULL || strcmp(kind, "request") == 0)
+        if (kind == NULL || strcmp(kind, "request") == 0) {
             json_object_set(by_seq, seq_key(e, "seq", key, sizeof(key)), e);
-        else if (strcmp(kind, "record") == 0 &&
-                 (p = json_object_get(by_seq, seq_key(e, "batch_seq", key,
-                                                      sizeof(key)))) != NULL)
-            json_object_set(out, key, p);
+            continue;
+        }
+        if (strcmp(kind, "record") != 0 ||
+            (p = json_object_get(
+                 by_seq, seq_key(e, "batch_seq", key, sizeof(key)))) == NULL)
+            continue;
+        if ((b = json_object_get(out, key)) == NULL) {
+            b = json_pack("{s:O, s:{}}", "request", p, "leads");
+            json_object_set_new(out, key, b);
+        }
+        json_lead_hits(json_object_get(e, "fields"), by_key,
+                       json_object_get(b, "leads"), WIRE_JSON_DEPTH);
     }
     json_decref(by_seq);
     return out;
+}
+
+/* The endpoints whose 2xx answer says nothing of each record. */
+static int
+batch_path(json_t *e)
+{
+    const char *path = json_string_value(json_object_get(e, "path"));
+
+    return path != NULL && (strstr(path, "/composite/sobjects") != NULL ||
+                            strstr(path, "/jobs/ingest/") != NULL);
+}
+
+/*
+ * The attempt of a lead that a batch carried and the sim answered for
+ * without a record of it (a Bulk row not processed, or not yet): the
+ * request, with verdict "not_processed" and no status, which no check
+ * reads as the lead's acceptance.
+ */
+static json_t *
+unprocessed_attempt(json_t *req)
+{
+    json_t *a = make_attempt(req, NULL);
+
+    json_object_set_new(a, "status", json_integer(0));
+    json_object_set_new(a, "verdict", json_string("not_processed"));
+    json_object_set_new(a, "detail",
+                        json_string("the batch was answered; the sim has no "
+                                    "record of this lead from it"));
+    return a;
 }
 
 /* Appends attempt a to the arrays (of out) of every lead in ids; takes a. */
@@ -348,11 +388,39 @@ add_attempt(json_t *out, json_t *ids, json_t *a)
     json_decref(a);
 }
 
+/* Attributes one request entry e (not a record) to its leads. */
+static void
+request_attempts(json_t *out, json_t *e, json_t *by_key, json_t *parents)
+{
+    json_t *ids = request_leads(e, by_key), *batch, *fields, *left;
+    const char *id;
+    json_t *v;
+    char seq[32];
+
+    batch = json_object_get(parents, seq_key(e, "seq", seq, sizeof(seq)));
+    if (batch != NULL || (batch_path(e) && wire_is_success(e))) {
+        /* A batch's records are its leads' attempts. */
+        left = json_object();
+        json_object_foreach(ids, id, v) {
+            if (json_object_get(json_object_get(batch, "leads"), id) == NULL)
+                json_object_set_new(left, id, json_true());
+        }
+        if (json_object_size(left) > 0)
+            add_attempt(out, left, unprocessed_attempt(e));
+        json_decref(left);
+    } else if (json_object_size(ids) > 0) {
+        fields = wire_fields(e);
+        add_attempt(out, ids, make_attempt(e, fields));
+        json_decref(fields);
+    }
+    json_decref(ids);
+}
+
 json_t *
 wire_attempts(json_t *journal, json_t *leads)
 {
     json_t *out = json_object(), *by_key = json_object();
-    json_t *parents = batch_parents(journal), *lead, *e, *ids;
+    json_t *parents, *lead, *e, *ids, *batch;
     const char *key, *id, *kind;
     char seq[32];
     size_t i;
@@ -367,32 +435,21 @@ wire_attempts(json_t *journal, json_t *leads)
         if (key != NULL && *key != '\0' && json_object_get(by_key, key) == NULL)
             json_object_set_new(by_key, key, json_string(id));
     }
+    parents = batch_parents(journal, by_key);
     json_array_foreach(journal, i, e) {
         kind = json_string_value(json_object_get(e, "kind"));
-        if (kind != NULL && strcmp(kind, "record") == 0) {
+        if (kind == NULL || strcmp(kind, "request") == 0) {
+            request_attempts(out, e, by_key, parents);
+        } else if (strcmp(kind, "record") == 0) {
             ids = json_object();
             json_lead_hits(json_object_get(e, "fields"), by_key, ids,
                            WIRE_JSON_DEPTH);
-            add_attempt(
-                out, ids,
-                record_attempt(
-                    e, json_object_get(parents, seq_key(e, "batch_seq", seq,
-                                                        sizeof(seq)))));
+            batch = json_object_get(parents,
+                                    seq_key(e, "batch_seq", seq, sizeof(seq)));
+            add_attempt(out, ids,
+                        record_attempt(e, json_object_get(batch, "request")));
             json_decref(ids);
-            continue;
         }
-        if ((kind != NULL && strcmp(kind, "request") != 0) ||
-            json_object_get(parents, seq_key(e, "seq", seq, sizeof(seq))) !=
-                NULL)
-            continue; /* a batch's records are its leads' attempts */
-        ids = request_leads(e, by_key);
-        if (json_object_size(ids) > 0) {
-            json_t *fields = wire_fields(e);
-
-            add_attempt(out, ids, make_attempt(e, fields));
-            json_decref(fields);
-        }
-        json_decref(ids);
     }
     json_decref(parents);
     json_decref(by_key);

@@ -11,8 +11,11 @@
  * A batch (sObject Collections, a Bulk API upload) carries many leads:
  * where the sim journaled its records (kind "record", with batch_seq),
  * each record is an attempt of its own lead and the request itself is
- * none; where it journaled none (the request failed whole: a 401, a 5xx,
- * a reset), the request is an attempt of every lead it carried.
+ * none; a lead a batch answered 2xx carried but has no record of (a Bulk
+ * row not processed, or not yet) gets the request as an attempt with
+ * verdict "not_processed" and status 0. Where the sim journaled no record
+ * and did not answer 2xx (the request failed whole: a 401, a 5xx, a
+ * reset), the request is an attempt of every lead it carried.
  */
 #ifndef CONF_WIRE_H
 #define CONF_WIRE_H

@@ -194,8 +194,13 @@ test_batch_attribution(void **state)
     assert_int_equal(status_of(att, "L-2", 0), 401);
     assert_int_equal(status_of(att, "L-1", 1), 201);
     assert_int_equal(status_of(att, "L-2", 1), 400);
-    /* An upload whose rows were not processed yet: the CSV carries L-2. */
-    assert_int_equal(status_of(att, "L-2", 2), 201);
+    /* An upload whose rows were not processed yet: the CSV carries L-2,
+     * answered 201, but nothing says the row was saved. */
+    assert_int_equal(status_of(att, "L-2", 2), 0);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(att, "L-2"), 2), "verdict")),
+        "not_processed");
     /* The collection answered 200 is no other request: its records are. */
     other = wire_other_requests(journal, att);
     assert_int_equal(json_array_size(other), 0);
