@@ -210,7 +210,7 @@ e2e: $(BINS) $(E2E_BINS)
 # instrumented build on a busy machine is not mistaken for one.
 CONF_TIMEOUT ?= 30000
 conformance: $(BINS)
-	./$(BIN_CONF) --jobs 2 --timeout $(CONF_TIMEOUT) --sim $(BIN_SIM) \
+	./$(BIN_CONF) --jobs 2 --timeout $(CONF_TIMEOUT) --sim $(BIN_SIM) --profile batch \
 	    --client $(abspath $(BIN_CLIENT)) \
 	    --junit $(BUILD)/conformance.xml --html $(BUILD)/conformance.html
 

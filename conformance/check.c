@@ -627,17 +627,42 @@ chk_one_outcome(struct check_ctx *x)
     return rc;
 }
 
-/* The attempts of lead id within run (seq range). New reference. */
+/* Where the run before the one starting at seq from ended (0: none). */
+static json_int_t
+prev_run_end(json_t *ev, json_int_t from)
+{
+    json_int_t end = 0;
+    json_t *run;
+    size_t i;
+
+    json_array_foreach(json_object_get(ev, "runs"), i, run) {
+        if (num(run, "seq_to") <= from && num(run, "seq_to") > end)
+            end = num(run, "seq_to");
+    }
+    return end;
+}
+
+/*
+ * The attempts of lead id within run (seq range). A batch record the sim
+ * journaled between two runs (a Bulk job that went on while no client
+ * ran) belongs to the next run, the first that can read its result. New
+ * reference.
+ */
 static json_t *
 run_attempts(json_t *ev, json_t *run, const char *id)
 {
     json_t *all = json_object_get(json_object_get(ev, "attempts"), id);
     json_t *out = json_array(), *a;
     json_int_t from = num(run, "seq_from"), to = num(run, "seq_to");
+    json_int_t gap = prev_run_end(ev, from);
     size_t i;
 
     json_array_foreach(all, i, a) {
-        if (num(a, "seq") > from && num(a, "seq") <= to)
+        json_int_t seq = num(a, "seq");
+
+        if ((seq > from ||
+             (seq > gap && json_object_get(a, "batch_seq") != NULL)) &&
+            seq <= to)
             json_array_append(out, a);
     }
     return out;
@@ -656,9 +681,38 @@ count_verdict(json_t *arr, const char *verdict)
     return n;
 }
 
+/* A row of a Bulk API job: what the sim did with it, the client learns
+ * only from the job's results, which may come in a later run or never. */
+static int
+bulk_row(json_t *a)
+{
+    const char *path = str(a, "path");
+
+    return json_object_get(a, "batch_seq") != NULL && path != NULL &&
+           strstr(path, "/jobs/ingest/") != NULL;
+}
+
+/* The lead's last Bulk row up to the end of run, if any (borrowed). */
+static json_t *
+last_bulk_row(json_t *ev, json_t *run, const char *id)
+{
+    json_t *all = json_object_get(json_object_get(ev, "attempts"), id);
+    json_t *a, *last = NULL;
+    size_t i;
+
+    json_array_foreach(all, i, a) {
+        if (bulk_row(a) && num(a, "seq") <= num(run, "seq_to"))
+            last = a;
+    }
+    return last;
+}
+
 /*
  * One outcome line against the wire; NULL when truthful, else why (a
- * static string filled in why).
+ * static string filled in why). A Bulk row is judged by its results: a
+ * lead "delivered" in a run that sent nothing for it (it polled a job of
+ * an earlier run) is true of its last row; a row stored whose results the
+ * client could not read does not make "held" false.
  */
 static const char *
 untruthful(json_t *ev, json_t *run, json_t *line, int compare_attempts,
@@ -668,10 +722,17 @@ untruthful(json_t *ev, json_t *run, json_t *line, int compare_attempts,
     json_t *arr = run_attempts(ev, run, id != NULL ? id : ""), *last, *a;
     size_t k = json_array_size(arr), i;
     const char *res = NULL;
-    int accepted = 0;
+    int accepted = 0, stored = 0;
 
-    json_array_foreach(arr, i, a)
+    if (k == 0 && id != NULL && (a = last_bulk_row(ev, run, id)) != NULL) {
+        json_array_append(arr, a);
+        k = 1;
+        compare_attempts = 0;
+    }
+    json_array_foreach(arr, i, a) {
         accepted |= in_list(accepted_verdicts, str(a, "verdict"));
+        stored |= in_list(accepted_verdicts, str(a, "verdict")) && !bulk_row(a);
+    }
     last = k > 0 ? json_array_get(arr, k - 1) : NULL;
     if (id == NULL || outcome == NULL) {
         res = NULL;
@@ -698,8 +759,9 @@ untruthful(json_t *ev, json_t *run, json_t *line, int compare_attempts,
     } else if (strcmp(outcome, "held") == 0) {
         /* Held: not stored, to be sent again in a later run. It may have
          * used attempts first (a 401 whose refresh failed, a 503 and then
-         * no budget left for the retry). */
-        if (accepted) {
+         * no budget left for the retry), or a Bulk row the sim processed
+         * whose results the client did not (or could not) read. */
+        if (stored) {
             snprintf(why, n, "%s: reported held but the sim stored it", id);
             res = why;
         }

@@ -18,7 +18,10 @@
       "times, then delivery_failed (the seed's semantics; the default)")       \
     X(FINAL, "4xx-final",                                                      \
       "a 4xx other than 401, 408 and 429 is final: one attempt, then "         \
-      "delivery_failed; everything else as 4xx-retried")
+      "delivery_failed; everything else as 4xx-retried")                       \
+    X(BATCH, "batch",                                                          \
+      "as 4xx-retried, and the client also delivers in batches "               \
+      "(delivery.format collection and bulk): the batch/ cases")
 
 enum profile {
 #define PROFILE_ENUM(e, n, about) PROFILE_##e,

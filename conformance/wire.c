@@ -192,12 +192,237 @@ make_attempt(json_t *e, json_t *fields)
     return a;
 }
 
+/* Adds to ids (an object used as a set) the lead of by_key that v, a
+ * string, names. */
+static void
+lead_hit(json_t *by_key, const char *v, json_t *ids)
+{
+    json_t *hit = v != NULL ? json_object_get(by_key, v) : NULL;
+
+    if (hit != NULL)
+        json_object_set_new(ids, json_string_value(hit), json_true());
+}
+
+/* Every scalar leaf of a JSON document (no key wins over another: a
+ * collection carries one Email per record). */
+static void
+json_lead_hits(json_t *j, json_t *by_key, json_t *ids, int depth)
+{
+    const char *k;
+    json_t *v, *s;
+    size_t i;
+
+    if (depth <= 0)
+        return;
+    if (json_is_object(j) || json_is_array(j)) {
+        json_object_foreach(j, k, v)
+            json_lead_hits(v, by_key, ids, depth - 1);
+        json_array_foreach(j, i, v)
+            json_lead_hits(v, by_key, ids, depth - 1);
+    } else if ((s = scalar_string(j)) != NULL) {
+        lead_hit(by_key, json_string_value(s), ids);
+        json_decref(s);
+    }
+}
+
+/* The cells of a CSV body (Bulk API uploads), quotes stripped. */
+static void
+csv_lead_hits(const char *body, json_t *by_key, json_t *ids)
+{
+    const char *p = body;
+    size_t n;
+    char *cell;
+
+    while (*p != '\0') {
+        n = strcspn(p, ",;|\t\r\n");
+        if (n >= 2 && p[0] == '"' && p[n - 1] == '"')
+            cell = xstrndup(p + 1, n - 2);
+        else
+            cell = xstrndup(p, n);
+        lead_hit(by_key, cell, ids);
+        free(cell);
+        p += n + (p[n] != '\0');
+    }
+}
+
+/* The leads (ids, as a set) whose key one request entry carries: one for
+ * a single-record request, each record's for a batch. */
+static json_t *
+request_leads(json_t *e, json_t *by_key)
+{
+    const char *body = json_string_value(json_object_get(e, "body"));
+    const char *ct = json_string_value(json_object_get(e, "content_type"));
+    json_t *ids = json_object(), *doc, *fields, *v;
+    const char *name;
+
+    if (body == NULL)
+        return ids;
+    doc = json_loads(body, JSON_DECODE_ANY, NULL);
+    if (json_is_object(doc) || json_is_array(doc)) {
+        json_lead_hits(doc, by_key, ids, WIRE_JSON_DEPTH);
+    } else if (ct != NULL && strncmp(ct, "text/csv", 8) == 0) {
+        csv_lead_hits(body, by_key, ids);
+    } else {
+        fields = wire_fields(e);
+        json_object_foreach(fields, name, v)
+            lead_hit(by_key, json_string_value(v), ids);
+        json_decref(fields);
+    }
+    json_decref(doc);
+    return ids;
+}
+
+static const char *const record_accepted[] = {"created", "updated", NULL};
+
+/*
+ * A record of a batch (kind "record") as an attempt of its lead: the
+ * request's method, path, query, content type and auth, the record's own
+ * seq, time, verdict and detail, its fields, and a status of its own: 201
+ * created, 200 updated, 400 anything else (Collections answer 200 with
+ * success:false inside; the record's verdict is the lead's answer).
+ */
+static json_t *
+record_attempt(json_t *rec, json_t *req)
+{
+    json_t *a = make_attempt(rec, json_object_get(rec, "fields"));
+    const char *v = json_string_value(json_object_get(rec, "verdict"));
+    static const char *const from_request[] = {"query", "content_type", "auth",
+                                               NULL};
+    json_int_t st = 400;
+    size_t i;
+
+    for (i = 0; req != NULL && from_request[i] != NULL; i++)
+        if (json_object_get(req, from_request[i]) != NULL)
+            json_object_set(a, from_request[i],
+                            json_object_get(req, from_request[i]));
+    if (v != NULL && strcmp(v, record_accepted[0]) == 0)
+        st = 201;
+    else if (v != NULL && strcmp(v, record_accepted[1]) == 0)
+        st = 200;
+    json_object_set_new(a, "status", json_integer(st));
+    json_object_set(a, "batch_seq", json_object_get(rec, "batch_seq"));
+    return a;
+}
+
+static const char *
+seq_key(json_t *e, const char *name, char *buf, size_t n)
+{
+    snprintf(buf, n, "%lld",
+             (long long)json_integer_value(json_object_get(e, name)));
+    return buf;
+}
+
+/*
+ * seq -> {"request": entry, "leads": {lead id: true}} for every request
+ * some record entry belongs to, with the leads its records carry.
+ */
+static json_t *
+batch_parents(json_t *journal, json_t *by_key)
+{
+    json_t *by_seq = json_object(), *out = json_object(), *e, *p, *b;
+    const char *kind;
+    char key[32];
+    size_t i;
+
+    json_array_foreach(journal, i, e) {
+        kind = json_string_value(json_object_get(e, "kind"));
+        if (kind == NULL || strcmp(kind, "request") == 0) {
+            json_object_set(by_seq, seq_key(e, "seq", key, sizeof(key)), e);
+            continue;
+        }
+        if (strcmp(kind, "record") != 0 ||
+            (p = json_object_get(
+                 by_seq, seq_key(e, "batch_seq", key, sizeof(key)))) == NULL)
+            continue;
+        if ((b = json_object_get(out, key)) == NULL) {
+            b = json_pack("{s:O, s:{}}", "request", p, "leads");
+            json_object_set_new(out, key, b);
+        }
+        json_lead_hits(json_object_get(e, "fields"), by_key,
+                       json_object_get(b, "leads"), WIRE_JSON_DEPTH);
+    }
+    json_decref(by_seq);
+    return out;
+}
+
+/* The endpoints whose 2xx answer says nothing of each record. */
+static int
+batch_path(json_t *e)
+{
+    const char *path = json_string_value(json_object_get(e, "path"));
+
+    return path != NULL && (strstr(path, "/composite/sobjects") != NULL ||
+                            strstr(path, "/jobs/ingest/") != NULL);
+}
+
+/*
+ * The attempt of a lead that a batch carried and the sim answered for
+ * without a record of it (a Bulk row not processed, or not yet): the
+ * request, with verdict "not_processed" and no status, which no check
+ * reads as the lead's acceptance.
+ */
+static json_t *
+unprocessed_attempt(json_t *req)
+{
+    json_t *a = make_attempt(req, NULL);
+
+    json_object_set_new(a, "status", json_integer(0));
+    json_object_set_new(a, "verdict", json_string("not_processed"));
+    json_object_set_new(a, "detail",
+                        json_string("the batch was answered; the sim has no "
+                                    "record of this lead from it"));
+    return a;
+}
+
+/* Appends attempt a to the arrays (of out) of every lead in ids; takes a. */
+static void
+add_attempt(json_t *out, json_t *ids, json_t *a)
+{
+    const char *id;
+    json_t *v, *arr;
+
+    json_object_foreach(ids, id, v) {
+        if ((arr = json_object_get(out, id)) != NULL)
+            json_array_append(arr, a);
+    }
+    json_decref(a);
+}
+
+/* Attributes one request entry e (not a record) to its leads. */
+static void
+request_attempts(json_t *out, json_t *e, json_t *by_key, json_t *parents)
+{
+    json_t *ids = request_leads(e, by_key), *batch, *fields, *left;
+    const char *id;
+    json_t *v;
+    char seq[32];
+
+    batch = json_object_get(parents, seq_key(e, "seq", seq, sizeof(seq)));
+    if (batch != NULL || (batch_path(e) && wire_is_success(e))) {
+        /* A batch's records are its leads' attempts. */
+        left = json_object();
+        json_object_foreach(ids, id, v) {
+            if (json_object_get(json_object_get(batch, "leads"), id) == NULL)
+                json_object_set_new(left, id, json_true());
+        }
+        if (json_object_size(left) > 0)
+            add_attempt(out, left, unprocessed_attempt(e));
+        json_decref(left);
+    } else if (json_object_size(ids) > 0) {
+        fields = wire_fields(e);
+        add_attempt(out, ids, make_attempt(e, fields));
+        json_decref(fields);
+    }
+    json_decref(ids);
+}
+
 json_t *
 wire_attempts(json_t *journal, json_t *leads)
 {
     json_t *out = json_object(), *by_key = json_object();
-    json_t *lead, *e, *fields, *v, *arr;
-    const char *key, *id, *name;
+    json_t *parents, *lead, *e, *ids, *batch;
+    const char *key, *id, *kind;
+    char seq[32];
     size_t i;
 
     json_array_foreach(leads, i, lead) {
@@ -210,25 +435,23 @@ wire_attempts(json_t *journal, json_t *leads)
         if (key != NULL && *key != '\0' && json_object_get(by_key, key) == NULL)
             json_object_set_new(by_key, key, json_string(id));
     }
+    parents = batch_parents(journal, by_key);
     json_array_foreach(journal, i, e) {
-        const char *kind = json_string_value(json_object_get(e, "kind"));
-
-        if (kind != NULL && strcmp(kind, "request") != 0)
-            continue;
-        fields = wire_fields(e);
-        id = NULL;
-        json_object_foreach(fields, name, v) {
-            json_t *hit = json_object_get(by_key, json_string_value(v));
-
-            if (hit != NULL) {
-                id = json_string_value(hit);
-                break;
-            }
+        kind = json_string_value(json_object_get(e, "kind"));
+        if (kind == NULL || strcmp(kind, "request") == 0) {
+            request_attempts(out, e, by_key, parents);
+        } else if (strcmp(kind, "record") == 0) {
+            ids = json_object();
+            json_lead_hits(json_object_get(e, "fields"), by_key, ids,
+                           WIRE_JSON_DEPTH);
+            batch = json_object_get(parents,
+                                    seq_key(e, "batch_seq", seq, sizeof(seq)));
+            add_attempt(out, ids,
+                        record_attempt(e, json_object_get(batch, "request")));
+            json_decref(ids);
         }
-        if (id != NULL && (arr = json_object_get(out, id)) != NULL)
-            json_array_append_new(arr, make_attempt(e, fields));
-        json_decref(fields);
     }
+    json_decref(parents);
     json_decref(by_key);
     return out;
 }
@@ -243,9 +466,12 @@ wire_other_requests(json_t *journal, json_t *attempts)
 
     json_object_foreach(attempts, id, arr) {
         json_array_foreach(arr, i, a) {
-            snprintf(key, sizeof(key), "%lld",
-                     (long long)json_integer_value(json_object_get(a, "seq")));
-            json_object_set_new(seen, key, json_true());
+            json_object_set_new(seen, seq_key(a, "seq", key, sizeof(key)),
+                                json_true());
+            if (json_object_get(a, "batch_seq") != NULL)
+                json_object_set_new(seen,
+                                    seq_key(a, "batch_seq", key, sizeof(key)),
+                                    json_true());
         }
     }
     json_array_foreach(journal, i, e) {

@@ -7,6 +7,15 @@
  * request to the lead whose identifying value (the case's lead_key, e.g.
  * its email) appears among them. The result is the wire's own account of
  * each lead: its attempts, in order, with status, verdict and timing.
+ *
+ * A batch (sObject Collections, a Bulk API upload) carries many leads:
+ * where the sim journaled its records (kind "record", with batch_seq),
+ * each record is an attempt of its own lead and the request itself is
+ * none; a lead a batch answered 2xx carried but has no record of (a Bulk
+ * row not processed, or not yet) gets the request as an attempt with
+ * verdict "not_processed" and status 0. Where the sim journaled no record
+ * and did not answer 2xx (the request failed whole: a 401, a 5xx, a
+ * reset), the request is an attempt of every lead it carried.
  */
 #ifndef CONF_WIRE_H
 #define CONF_WIRE_H
@@ -28,7 +37,11 @@ json_t *wire_fields(json_t *entry);
  * {"id": ..., "key": ...}). An attempt is
  * {"seq", "time", "time_ms", "method", "path", "query", "status",
  *  "verdict", "detail", "content_type", "auth", "fields", "body"}. Requests
- * that carry no lead's key (token requests, say) are left out. New reference.
+ * that carry no lead's key (token requests, say) are left out. A batch
+ * record's attempt has its own seq, time, verdict and detail, its fields,
+ * the request's query, content type and auth, "batch_seq", and a status
+ * of its own (201 created, 200 updated, 400 anything else). New
+ * reference.
  */
 json_t *wire_attempts(json_t *journal, json_t *leads);
 

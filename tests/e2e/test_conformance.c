@@ -9,7 +9,9 @@
  * broken script client (tests/conformance/clients/NAME.sh, one defect
  * each) fails exactly the cases listed in NAME.fails beside it: a case
  * that fails a client for a reason unrelated to its defect fails this
- * test as surely as a defect no case catches.
+ * test as surely as a defect no case catches. The broken batch clients
+ * (batch_defects.py: sfdeliver with one defect of batch delivery) are
+ * judged the same way in profile batch, over the batch/ cases.
  *
  * Runs the real $SFCONFORM (which spawns the real $SFSIM per case) and
  * reads its --json report. $PYTHON3 and $NODE name the interpreters
@@ -56,6 +58,16 @@ static const char *const defects[] = {
     "flat-flow-body",
     "resends-unseen",
     "no-refresh-ahead",
+    NULL,
+};
+
+/* Batch clients (batch_defects.py: sfdeliver with one defect of batch
+ * delivery), judged in profile batch over the batch/ cases: outside the
+ * collection and bulk formats they are sfdeliver itself. */
+static const char *const batch_defects[] = {
+    "trusts-collection-200",
+    "trusts-jobcomplete",
+    "resends-whole-batch",
     NULL,
 };
 
@@ -244,7 +256,9 @@ static const struct correct correct[] = {
     {"node-async", "NODE", "node",
      CLIENTS "/independent/node-async/deliver.mjs", "4xx-retried"},
     {"good (the script client)", NULL, "sh", CLIENTS "/good.sh", "4xx-retried"},
-    {"sfdeliver", "SFDELIVER", "client/sfdeliver", NULL, "4xx-retried"},
+    /* sfdeliver delivers in batches too: profile batch is 4xx-retried's
+     * cases and the batch/ ones. */
+    {"sfdeliver", "SFDELIVER", "client/sfdeliver", NULL, "batch"},
 };
 
 /*
@@ -283,22 +297,21 @@ test_correct_client(void **state)
     free(cmd);
 }
 
-static void
-test_each_defect_caught_exactly(void **state)
+/* Each client of list (NAME.sh beside NAME.fails) fails exactly its
+ * cases, in profile over only (a --only pattern); 0, or -1 with the
+ * differences printed. */
+static int
+defects_caught(const char *const *list, const char *profile, const char *only)
 {
-    char *only, *cmd;
     json_t *report, *got, *want;
     int bad = 0;
+    char *cmd;
 
-    (void)state;
-    if (plain_run_only("the broken-client matrix"))
-        return;
-    only = catalog("4xx-retried", VOLUME_CASES);
-    for (const char *const *d = defects; *d != NULL; d++) {
+    for (const char *const *d = list; *d != NULL; d++) {
         int rc;
 
         cmd = xasprintf("sh %s/" CLIENTS "/%s.sh", root(), *d);
-        rc = run(cmd, "4xx-retried", only, &report);
+        rc = run(cmd, profile, only, &report);
         got = failed(report);
         want = expected(*d, json_object_get(report, "cases"));
         if (same_cases(*d, got, want) == -1)
@@ -314,10 +327,35 @@ test_each_defect_caught_exactly(void **state)
         json_decref(report);
         free(cmd);
     }
+    return bad ? -1 : 0;
+}
+
+static void
+test_each_defect_caught_exactly(void **state)
+{
+    char *only;
+    int bad;
+
+    (void)state;
+    if (plain_run_only("the broken-client matrix"))
+        return;
+    only = catalog("4xx-retried", VOLUME_CASES);
+    bad = defects_caught(defects, "4xx-retried", only);
     free(only);
     if (bad)
         fail_msg("a broken client failed other cases than those of its "
                  ".fails file (above)");
+}
+
+static void
+test_each_batch_defect_caught_exactly(void **state)
+{
+    (void)state;
+    if (plain_run_only("the broken batch clients"))
+        return;
+    if (defects_caught(batch_defects, "batch", "batch.") == -1)
+        fail_msg("a broken batch client failed other cases than those of "
+                 "its .fails file (above)");
 }
 
 /*
@@ -469,6 +507,7 @@ main(void)
         cmocka_unit_test_prestate(test_correct_client, (void *)&correct[3]),
         cmocka_unit_test_prestate(test_correct_client, (void *)&correct[4]),
         cmocka_unit_test(test_each_defect_caught_exactly),
+        cmocka_unit_test(test_each_batch_defect_caught_exactly),
         cmocka_unit_test(test_keep_stderr_repeat),
         cmocka_unit_test(test_replay_report_then_fix),
     };

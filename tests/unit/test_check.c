@@ -232,6 +232,88 @@ test_delivered_must_be_stored(void **state)
     ev_free(&e);
 }
 
+/* A Bulk row the sim processed at seq e->seq + 1, of the upload at
+ * batch_seq. */
+static void
+bulk_row(struct ev *e, int batch_seq, const char *email, const char *verdict)
+{
+    e->seq++;
+    json_array_append_new(
+        e->journal,
+        json_pack("{s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:{s:s}}", "seq", e->seq,
+                  "kind", "record", "time", "2026-03-02T12:00:00.000Z",
+                  "batch_seq", batch_seq, "method", "PUT", "path",
+                  "/services/data/v62.0/jobs/ingest/750/batches", "verdict",
+                  verdict, "fields", "Email", email));
+}
+
+/* A Bulk job that processed its rows while no client ran: the next run,
+ * the first to read its results, may report them; a single-record post
+ * between runs is no run's. */
+static void
+test_bulk_rows_between_runs(void **state)
+{
+    struct ev e;
+    int start;
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    lead(&e, "L-2", "b@x.com");
+    req(&e, "/services/data/v62.0/jobs/ingest/750/batches", 201, "ok",
+        "Email,LastName\na@x.com,A\nb@x.com,B\n");
+    run(&e, "L-1,L-2",
+        "{\"lead_id\":\"L-1\",\"outcome\":\"held\",\"attempts\":1}|"
+        "{\"lead_id\":\"L-2\",\"outcome\":\"held\",\"attempts\":1}",
+        0);
+    bulk_row(&e, 1, "a@x.com", "created");
+    bulk_row(&e, 1, "b@x.com", "rejected_validation");
+    start = e.seq;
+    req(&e, "/services/data/v62.0/jobs/ingest/750", 200, "ok", NULL);
+    run(&e, "L-1,L-2",
+        "{\"lead_id\":\"L-1\",\"outcome\":\"delivered\",\"attempts\":1}|"
+        "{\"lead_id\":\"L-2\",\"outcome\":\"delivered\","
+        "\"attempts\":1}",
+        0);
+    json_object_set_new(json_array_get(e.runs, 1), "seq_from",
+                        json_integer(start));
+    expect_fail(&e, "{\"check\":\"outcomes_truthful\"}",
+                "L-2: reported delivered but the sim's verdict on its last "
+                "attempt was rejected_validation");
+    expect_pass(&e, "{\"check\":\"outcome\",\"lead\":\"L-1\","
+                    "\"outcome\":\"delivered\"}");
+    ev_free(&e);
+
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    run(&e, "L-1", "{\"lead_id\":\"L-1\",\"outcome\":\"held\",\"attempts\":0}",
+        0);
+    post(&e, "a@x.com", 201, "created");
+    start = e.seq;
+    run(&e, "L-1",
+        "{\"lead_id\":\"L-1\",\"outcome\":\"delivered\",\"attempts\":0}", 0);
+    json_object_set_new(json_array_get(e.runs, 1), "seq_from",
+                        json_integer(start));
+    expect_fail(&e, "{\"check\":\"outcomes_truthful\"}",
+                "L-1: reported delivered but never sent");
+    ev_free(&e);
+
+    /* Rows processed in run 1 whose results could not be read: held is
+     * true; run 2 reads them and reports delivered, sending nothing. */
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    req(&e, "/services/data/v62.0/jobs/ingest/750/batches", 201, "ok",
+        "Email,LastName\na@x.com,A\n");
+    bulk_row(&e, 1, "a@x.com", "created");
+    run(&e, "L-1", "{\"lead_id\":\"L-1\",\"outcome\":\"held\",\"attempts\":1}",
+        0);
+    req(&e, "/services/data/v62.0/jobs/ingest/750", 200, "ok", NULL);
+    run(&e, "L-1",
+        "{\"lead_id\":\"L-1\",\"outcome\":\"delivered\",\"attempts\":1}", 0);
+    expect_pass(&e, "{\"check\":\"outcomes_truthful\"}");
+    ev_free(&e);
+}
+
 static void
 test_held_after_401_is_truthful(void **state)
 {
@@ -630,6 +712,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_delivered_must_be_stored),
         cmocka_unit_test(test_held_after_401_is_truthful),
+        cmocka_unit_test(test_bulk_rows_between_runs),
         cmocka_unit_test(test_reported_attempts_against_wire),
         cmocka_unit_test(test_401_without_refresh),
         cmocka_unit_test(test_journal_window),

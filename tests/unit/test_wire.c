@@ -144,6 +144,72 @@ test_attribution(void **state)
     json_decref(journal);
 }
 
+static json_t *
+record(int seq, int batch_seq, int index, const char *verdict,
+       const char *email)
+{
+    return json_pack("{s:i, s:s, s:s, s:i, s:i, s:s, s:{s:s}}", "seq", seq,
+                     "kind", "record", "time", "2026-03-02T09:00:00.250Z",
+                     "batch_seq", batch_seq, "batch_index", index, "verdict",
+                     verdict, "fields", "Email", email);
+}
+
+static json_int_t
+status_of(json_t *att, const char *id, size_t i)
+{
+    return json_integer_value(
+        json_object_get(json_array_get(json_object_get(att, id), i), "status"));
+}
+
+/* A collection's records are their own leads' attempts; a collection
+ * the sim refused whole is an attempt of every lead it carried. */
+static void
+test_batch_attribution(void **state)
+{
+    const char *body = "{\"allOrNone\":false,\"records\":["
+                       "{\"attributes\":{\"type\":\"Lead\"},"
+                       "\"Email\":\"a@x.com\"},"
+                       "{\"attributes\":{\"type\":\"Lead\"},"
+                       "\"Email\":\"b@x.com\"}]}";
+    const char *path = "/services/data/v62.0/composite/sobjects";
+    json_t *journal = json_array(), *leads, *att, *other;
+
+    (void)state;
+    json_array_append_new(journal, entry(1, path, 401, "auth_failed", body));
+    json_array_append_new(journal, entry(2, path, 200, "ok", body));
+    json_array_append_new(journal, record(3, 2, 0, "created", "a@x.com"));
+    json_array_append_new(journal,
+                          record(4, 2, 1, "rejected_validation", "b@x.com"));
+    json_array_append_new(
+        journal, entry(5, "/services/data/v62.0/jobs/ingest/750/batches", 201,
+                       "ok", "Email,LastName\nb@x.com,B\n"));
+    json_object_set_new(json_array_get(journal, 4), "content_type",
+                        json_string("text/csv"));
+    leads = json_pack("[{s:s, s:s}, {s:s, s:s}]", "id", "L-1", "key", "a@x.com",
+                      "id", "L-2", "key", "b@x.com");
+    att = wire_attempts(journal, leads);
+    assert_int_equal(json_array_size(json_object_get(att, "L-1")), 2);
+    assert_int_equal(json_array_size(json_object_get(att, "L-2")), 3);
+    assert_int_equal(status_of(att, "L-1", 0), 401);
+    assert_int_equal(status_of(att, "L-2", 0), 401);
+    assert_int_equal(status_of(att, "L-1", 1), 201);
+    assert_int_equal(status_of(att, "L-2", 1), 400);
+    /* An upload whose rows were not processed yet: the CSV carries L-2,
+     * answered 201, but nothing says the row was saved. */
+    assert_int_equal(status_of(att, "L-2", 2), 0);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(att, "L-2"), 2), "verdict")),
+        "not_processed");
+    /* The collection answered 200 is no other request: its records are. */
+    other = wire_other_requests(journal, att);
+    assert_int_equal(json_array_size(other), 0);
+    json_decref(other);
+    json_decref(att);
+    json_decref(leads);
+    json_decref(journal);
+}
+
 int
 main(void)
 {
@@ -152,6 +218,7 @@ main(void)
         cmocka_unit_test(test_json_fields),
         cmocka_unit_test(test_lead_value),
         cmocka_unit_test(test_attribution),
+        cmocka_unit_test(test_batch_attribution),
     };
 
     xjson_init();
