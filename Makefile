@@ -27,7 +27,7 @@ DEB_PKGS := pkg-config libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev lib
 	libgnutls28-dev libexpat1-dev openssl
 # gnutls: sfsim's HTTPS certificate and the JWT bearer grant's signatures
 # (the TLS library libmicrohttpd is built with); expat: the SOAP login's XML and
-# the customer metadata sfsim --org-metadata reads (sim/xmlread.c).
+# the customer metadata sfsim --org-metadata reads (sim/metadata/xmlread.c).
 PC_PKGS := libmicrohttpd libcurl jansson cmocka gnutls expat
 # What the conformance tests' script and example clients run on.
 CLIENT_PKGS := python3 curl jq nodejs
@@ -72,7 +72,11 @@ VERSION := $(shell cat VERSION 2>/dev/null || \
 VERSION_H := $(BUILD)/gen/version.h
 
 COMMON_SRC := $(wildcard common/*.c)
-SIM_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
+# sim/ is a folder per concept (README, "Layout"); its files include each
+# other's headers by name, so every folder is on the sim's include path.
+SIM_DIRS := sim $(patsubst %/,%,$(sort $(dir $(wildcard sim/*/*.c sim/*/*.h))))
+SIM_INC := $(addprefix -I,$(SIM_DIRS))
+SIM_SRC := $(filter-out sim/main.c,$(wildcard $(addsuffix /*.c,$(SIM_DIRS))))
 CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
 CONF_SRC := $(filter-out conformance/main.c,$(wildcard conformance/*.c))
 SUPPORT_SRC := $(wildcard tests/support/*.c)
@@ -297,7 +301,7 @@ fuzz:
 	@bash tests/fuzz/run.sh
 
 CLANG_FORMAT ?= clang-format
-FORMAT_FILES = $(wildcard common/*.[ch] sim/*.[ch] client/*.[ch] \
+FORMAT_FILES = $(wildcard common/*.[ch] sim/*.[ch] sim/*/*.[ch] client/*.[ch] \
 	conformance/*.[ch] tests/*/*.[ch])
 
 format:
@@ -318,7 +322,7 @@ lint:
 # No module may include another that includes it back, even through others
 # (tests/lint/cycles.sh, one directory or several); lint fails on a cycle
 # in CYCLE_DIRS.
-CYCLE_DIRS := common sim client conformance
+CYCLE_DIRS := common $(SIM_DIRS) client conformance
 cycles:
 	@bash tests/lint/cycles.sh $(CYCLE_DIRS)
 
@@ -466,14 +470,14 @@ $(VERSION_H): FORCE
 FORCE:
 
 $(BUILD)/sim/main.o $(BUILD)/client/main.o $(BUILD)/conformance/main.o: $(VERSION_H)
-$(BUILD)/sim/snapshot.o: $(VERSION_H)
+$(BUILD)/sim/admin/snapshot.o: $(VERSION_H)
 
 # The dashboard page (GET /__sim/) built into sfsim as its bytes.
 DASHBOARD_H := $(BUILD)/gen/dashboard_html.h
-$(DASHBOARD_H): sim/dashboard.html
+$(DASHBOARD_H): sim/admin/dashboard.html
 	@mkdir -p $(dir $@)
 	@od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g' >$@.tmp && mv -f $@.tmp $@
-$(BUILD)/sim/dashboard.o: $(DASHBOARD_H)
+$(BUILD)/sim/admin/dashboard.o: $(DASHBOARD_H)
 
 $(BIN_SIM): $(BUILD)/sim/main.o $(LIB_SIM) $(LIB_COMMON)
 	@mkdir -p $(dir $@)
@@ -502,7 +506,8 @@ $(COVERAGE_BIN): $(BUILD)/tests/coverage/mdcoverage.o $(TEST_LIBS)
 $(SOAK_BIN): $(call obj,tests/hostile/soakc.c tests/hostile/rawhttp.c) $(LIB_COMMON)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%.o: ALL_CFLAGS += -Isim -Iclient -Iconformance -Itests/support
+$(BUILD)/sim/%.o: ALL_CFLAGS += $(SIM_INC)
+$(BUILD)/tests/%.o: ALL_CFLAGS += $(SIM_INC) -Iclient -Iconformance -Itests/support
 $(BUILD)/tests/%.o: WARN := $(filter-out -Wmissing-prototypes,$(WARN))
 
 .SECONDARY:

@@ -132,7 +132,7 @@ timefmt_parse(const char *s, int64_t *ms)
             return -1;
     }
     /* February 29 passes in every year (it is then March 1), as it always
-     * has here; sim/value.h checks real days where a caller asks. */
+     * has here; sim/store/value.h checks real days where a caller asks. */
     if (mo < 1 || mo > 12 || d < 1 ||
         (d > calendar_month_days(y, mo) && !(mo == 2 && d == 29)) || h > 23 ||
         mi > 59 || sec > 60)

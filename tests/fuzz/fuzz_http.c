@@ -36,9 +36,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * run.sh links these too: the route table and the handlers are reached
  * through the table, not through an #include.
  * FUZZ-SOURCES-BEGIN
- * sim/routes.c
- * sim/h_*.c
- * sim/snapshot_*.c
+ * sim/http/routes.c
+ * sim/admin/h_*.c
+ * sim/auth/h_*.c
+ * sim/bulk/h_*.c
+ * sim/rest/h_*.c
+ * sim/w2l/h_*.c
+ * sim/admin/snapshot_*.c
  * FUZZ-SOURCES-END
  *
  * FUZZ-DICT-BEGIN

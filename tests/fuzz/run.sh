@@ -30,7 +30,10 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 seconds=${FUZZ_SECONDS:-30}
 out=build/fuzz
-srcdirs=(common sim client conformance tests/hostile)
+# sim/ is a folder per concept: each folder is searched, as the Makefile's
+# include path does.
+mapfile -t simdirs < <(find sim -mindepth 1 -type d | sort)
+srcdirs=(common sim "${simdirs[@]}" client conformance tests/hostile)
 # Headers the build generates (the version, the dashboard page), made by the
 # plain build's rules; the targets that reach them include them from here.
 gendir=build/gen

@@ -6,33 +6,40 @@
 # A module is a directory's x.c and x.h together, and x_private.h (the
 # internals x's files share). Module A depends on module B when any of A's
 # files has #include "b.h" (or "b_private.h"); an include resolves to the
-# including file's directory first, then to common/, as the compiler's
-# -Icommon does. A cycle is a chain of such dependencies that comes back to
+# including file's directory first, then (for the simulator) to the other
+# folders of sim/, then to common/, as the compiler's -I options do. A cycle is a chain of such dependencies that comes back to
 # where it started (a.c includes b.h, and b.c includes a.h, directly or
 # through other modules). System headers (<...>) and headers the project
 # does not have are not dependencies.
 #
 #   tests/lint/cycles.sh [DIR...]
 #
-# checks the modules whose files are in DIR (default: common sim client
-# conformance), following their includes wherever they lead; each cycle is
+# checks the modules whose files are in DIR (default: common, sim and its
+# folders, client, conformance), following their includes wherever they lead; each cycle is
 # printed as "cycles: a -> b -> a". Exit status 1 when there is one.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 dirs=("$@")
-[ ${#dirs[@]} -gt 0 ] || dirs=(common sim client conformance)
+[ ${#dirs[@]} -gt 0 ] || dirs=(common sim sim/*/ client conformance)
+dirs=("${dirs[@]%/}")
+# The simulator's folders, each on the include path of every sim file.
+simdirs=$(find sim -type d | sort | tr '\n' ' ')
 
 # One "from to" line per dependency between two different modules of
 # directory $1, where a module is dir/x for dir/x.c, dir/x.h and
 # dir/x_private.h.
 edges() {
-    local dir=$1 files
+    local dir=$1 files path
     [ -d "$dir" ] || { echo "cycles: no directory $dir" >&2; exit 2; }
     files=$(find "$dir" -maxdepth 1 -name '*.[ch]' | sort)
     [ -n "$files" ] || return 0
+    case $dir in
+    sim | sim/*) path="$dir $simdirs common" ;;
+    *) path="$dir common" ;;
+    esac
     # shellcheck disable=SC2086
-    awk -v dir="$dir" '
+    awk -v path="$path" '
         function module(f) {
             sub(/\.[ch]$/, "", f)
             sub(/_private$/, "", f)
@@ -51,11 +58,12 @@ edges() {
             inc = $0
             sub(/^[^"]*"/, "", inc)
             sub(/".*/, "", inc)
-            if (exists(dir "/" inc))
-                to = module(dir "/" inc)
-            else if (exists("common/" inc))
-                to = module("common/" inc)
-            else
+            n = split(path, search, " ")
+            to = ""
+            for (i = 1; i <= n && to == ""; i++)
+                if (exists(search[i] "/" inc))
+                    to = module(search[i] "/" inc)
+            if (to == "")
                 next
             if (to != from)
                 print from, to

@@ -1,5 +1,5 @@
 /*
- * test_formula.c - the validation-rule formula engine (sim/formula.c).
+ * test_formula.c - the validation-rule formula engine (sim/rules/formula.c).
  *
  * Every construct is parsed, bound against a Lead-like schema and
  * evaluated against small in-memory records; every error message is

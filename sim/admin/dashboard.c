@@ -1,6 +1,6 @@
 /*
  * dashboard.c - GET /__sim/ (see dashboard.h). The page's bytes come from
- * sim/dashboard.html through a header the Makefile generates
+ * sim/admin/dashboard.html through a header the Makefile generates
  * (dashboard_html.h: the file as a list of byte values).
  */
 #include "dashboard.h"
