@@ -13,4 +13,8 @@
 int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 int parse_uint64(const char *s, uint64_t max, uint64_t *out);
 
+/* The value of one hexadecimal digit (either case), or -1 for any other
+ * character: for percent-decoding and \u escapes. */
+int parse_hex_digit(int c);
+
 #endif

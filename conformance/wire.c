@@ -7,22 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
 #define WIRE_JSON_DEPTH 6
-
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Percent-decodes s[0..n) ('+' is a space) into a new string. */
 static char *
@@ -30,13 +19,15 @@ url_decode(const char *s, size_t n)
 {
     char *out = xmalloc(n + 1);
     size_t i, o = 0;
+    int hi, lo;
 
     for (i = 0; i < n; i++) {
         if (s[i] == '+') {
             out[o++] = ' ';
-        } else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-                   hexval(s[i + 2]) >= 0) {
-            out[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+        } else if (s[i] == '%' && i + 2 < n &&
+                   (hi = parse_hex_digit((unsigned char)s[i + 1])) >= 0 &&
+                   (lo = parse_hex_digit((unsigned char)s[i + 2])) >= 0) {
+            out[o++] = (char)(hi << 4 | lo);
             i += 2;
         } else {
             out[o++] = s[i];

@@ -83,44 +83,83 @@ stream_answer(struct sim_response *resp,
     stream_answer_with(resp, next, state, NULL);
 }
 
-/* --- records -------------------------------------------------------------- */
+/* --- lists of elements, a piece at a time ----------------------------------
+ */
 
-struct records_cursor {
-    char object[64]; /* looked up again per piece: PUT /__sim/org rebuilds
-                        the schema */
-    size_t pos, end; /* store positions (store.h) */
+/* Where a streamed list is: its next and end positions, how many elements
+ * it may still give, the reset it began in, the array written so far. */
+struct list_pos {
+    size_t pos, end;
     uint64_t left, resets;
     struct buf_array arr;
 };
+
+/* The list's element at pos (new reference), or NULL to pass over pos; set
+ * *stop to end the list there. */
+typedef json_t *list_element_fn(struct sim *sim, void *ctx, size_t pos,
+                                int *stop);
+
+/* Writes the list's next elements into out, about max bytes of them: 1
+ * while elements remain, 0 once the closing ']' is written. A list whose
+ * source is gone (valid 0) or was reset since it began ends with what it
+ * gave. */
+static int
+list_next(struct sim *sim, struct list_pos *l, int valid,
+          list_element_fn *element, void *ctx, struct buf *out, size_t max)
+{
+    size_t start = buf_array_open(&l->arr, out);
+    int stop = 0;
+    json_t *j;
+    char *text;
+
+    if (!valid || sim->resets != l->resets)
+        l->left = 0;
+    while (l->left > 0 && l->pos < l->end && out->len - start < max) {
+        j = element(sim, ctx, l->pos++, &stop);
+        if (stop)
+            break;
+        if (j == NULL)
+            continue;
+        text = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        buf_array_sep(&l->arr, out);
+        buf_puts(out, text);
+        free(text);
+        l->left--;
+    }
+    if (l->left > 0 && l->pos < l->end)
+        return 1;
+    buf_putc(out, ']');
+    return 0;
+}
+
+/* --- records -------------------------------------------------------------- */
+
+struct records_cursor {
+    char object[64];   /* looked up again per piece: PUT /__sim/org rebuilds
+                          the schema */
+    struct list_pos l; /* store positions (store.h) */
+};
+
+/* A stored record of the object ctx names, NULL where it was deleted. */
+static json_t *
+record_element(struct sim *sim, void *ctx, size_t pos, int *stop)
+{
+    const struct object_def *obj = ctx;
+    const struct record *r = store_at(sim->store, obj->store_index, pos);
+
+    (void)stop;
+    return r != NULL ? sobject_to_json(sim, obj, r) : NULL;
+}
 
 static int
 records_next(struct sim *sim, void *state, struct buf *out, size_t max)
 {
     struct records_cursor *c = state;
     const struct object_def *obj = schema_object(sim->schema, c->object);
-    const struct record *r;
-    json_t *j;
-    char *text;
-    size_t start;
 
-    start = buf_array_open(&c->arr, out);
-    if (obj == NULL || sim->resets != c->resets)
-        c->left = 0; /* reset since: what was listed is all there is */
-    while (c->left > 0 && c->pos < c->end && out->len - start < max) {
-        if ((r = store_at(sim->store, obj->store_index, c->pos++)) == NULL)
-            continue; /* deleted since the answer started */
-        j = sobject_to_json(sim, obj, r);
-        text = json_dumps(j, JSON_COMPACT);
-        json_decref(j);
-        buf_array_sep(&c->arr, out);
-        buf_puts(out, text);
-        free(text);
-        c->left--;
-    }
-    if (c->left > 0 && c->pos < c->end)
-        return 1;
-    buf_putc(out, ']');
-    return 0;
+    return list_next(sim, &c->l, obj != NULL, record_element, (void *)obj, out,
+                     max);
 }
 
 /* The position of the live record number offset (0-based), or end. */
@@ -171,22 +210,16 @@ h_admin_records(struct sim *sim, struct sim_request *req,
         return;
     c = xcalloc(1, sizeof(*c));
     snprintf(c->object, sizeof(c->object), "%s", obj->name);
-    c->pos = position_of(sim->store, obj->store_index, offset);
-    c->end = store_positions(sim->store, obj->store_index);
-    c->left = limit;
-    c->resets = sim->resets;
+    c->l.pos = position_of(sim->store, obj->store_index, offset);
+    c->l.end = store_positions(sim->store, obj->store_index);
+    c->l.left = limit;
+    c->l.resets = sim->resets;
     stream_answer(resp, records_next, c);
     paging_headers(resp, obj->name, store_count(sim->store, obj->store_index),
                    offset, limit);
 }
 
 /* --- sessions ------------------------------------------------------------- */
-
-struct sessions_cursor {
-    size_t pos, end;
-    uint64_t left, resets;
-    struct buf_array arr;
-};
 
 /* A session as the admin API shows it: who, when, until when; never its
  * token (new reference). */
@@ -207,40 +240,32 @@ session_json(struct sim *sim, const struct session *s, int64_t now)
         timefmt_rfc3339(expires, until), "refresh_token", s->refresh != NULL);
 }
 
+/* Session pos as of *(int64_t *)ctx (the time), or the list's end. */
+static json_t *
+session_element(struct sim *sim, void *ctx, size_t pos, int *stop)
+{
+    const struct session *s = auth_session_at(sim->auth, pos);
+
+    if (s == NULL) {
+        *stop = 1;
+        return NULL;
+    }
+    return session_json(sim, s, *(int64_t *)ctx);
+}
+
 static int
 sessions_next(struct sim *sim, void *state, struct buf *out, size_t max)
 {
-    struct sessions_cursor *c = state;
-    const struct session *s;
     int64_t now = sim_now(sim);
-    size_t start = buf_array_open(&c->arr, out);
-    json_t *j;
-    char *text;
 
-    if (sim->resets != c->resets)
-        c->left = 0;
-    while (c->left > 0 && c->pos < c->end && out->len - start < max) {
-        if ((s = auth_session_at(sim->auth, c->pos++)) == NULL)
-            break;
-        j = session_json(sim, s, now);
-        text = json_dumps(j, JSON_COMPACT);
-        json_decref(j);
-        buf_array_sep(&c->arr, out);
-        buf_puts(out, text);
-        free(text);
-        c->left--;
-    }
-    if (c->left > 0 && c->pos < c->end)
-        return 1;
-    buf_putc(out, ']');
-    return 0;
+    return list_next(sim, state, 1, session_element, &now, out, max);
 }
 
 void
 h_admin_sessions(struct sim *sim, struct sim_request *req,
                  struct sim_response *resp)
 {
-    struct sessions_cursor *c;
+    struct list_pos *c;
     uint64_t offset, limit;
     size_t n = auth_session_count(sim->auth);
     char v[32];

@@ -7,9 +7,10 @@
  */
 #include "redact.h"
 
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
+
+#include "parse.h"
 
 /* Longer than any name on the list: a longer name cannot match. */
 #define NAME_CAP 32
@@ -51,15 +52,6 @@ redact_value(const char *name, const char *value)
     return redact_name(name, strlen(name)) ? REDACT_MARK : value;
 }
 
-static int
-hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Whether the form-encoded name p[0..n) decodes to a listed name. */
 static int
 form_name_listed(const char *p, size_t n)
@@ -75,8 +67,8 @@ form_name_listed(const char *p, size_t n)
         if (c == '+') {
             c = ' ';
         } else if (c == '%' && i + 2 < n &&
-                   (hi = hexval((unsigned char)p[i + 1])) >= 0 &&
-                   (lo = hexval((unsigned char)p[i + 2])) >= 0) {
+                   (hi = parse_hex_digit((unsigned char)p[i + 1])) >= 0 &&
+                   (lo = parse_hex_digit((unsigned char)p[i + 2])) >= 0) {
             c = hi * 16 + lo;
             i += 2;
         }
@@ -154,7 +146,7 @@ key_escape(const char *b, size_t end, size_t i, int *c)
     if (b[i + 1] != 'u' || i + 6 > end)
         return end;
     for (j = i + 2; j < i + 6; j++) {
-        if ((d = hexval((unsigned char)b[j])) < 0)
+        if ((d = parse_hex_digit((unsigned char)b[j])) < 0)
             return end;
         v = v * 16 + d;
     }

@@ -183,6 +183,33 @@ make_token(struct auth *a, const char *prefix, size_t n, char *out)
     out[plen + n] = '\0';
 }
 
+/* r joins a's refresh tokens (a owns it from here), findable by token. */
+static void
+refresh_add(struct auth *a, struct refresh *r)
+{
+    r->index = a->nrefreshes;
+    if (a->nrefreshes == a->cap_refreshes) {
+        a->cap_refreshes = a->cap_refreshes ? a->cap_refreshes * 2 : 64;
+        a->refreshes = xreallocarray(a->refreshes, a->cap_refreshes,
+                                     sizeof(*a->refreshes));
+    }
+    a->refreshes[a->nrefreshes++] = r;
+    tindex_put(&a->by_refresh, r);
+}
+
+/* s joins a's sessions (a owns it from here), findable by token. */
+static void
+session_add(struct auth *a, struct session *s)
+{
+    if (a->nsessions == a->cap_sessions) {
+        a->cap_sessions = a->cap_sessions ? a->cap_sessions * 2 : 64;
+        a->sessions =
+            xreallocarray(a->sessions, a->cap_sessions, sizeof(*a->sessions));
+    }
+    a->sessions[a->nsessions++] = s;
+    tindex_put(&a->by_access, s);
+}
+
 static struct refresh *
 new_refresh(struct auth *a, const struct org_user *user,
             const struct org_app *app)
@@ -194,14 +221,7 @@ new_refresh(struct auth *a, const struct org_user *user,
     r->username = xstrdup(user->username);
     r->client_id = xstrdup(app->client_id);
     r->issued_ms = r->last_used_ms = clock_now(a->clock);
-    r->index = a->nrefreshes;
-    if (a->nrefreshes == a->cap_refreshes) {
-        a->cap_refreshes = a->cap_refreshes ? a->cap_refreshes * 2 : 64;
-        a->refreshes = xreallocarray(a->refreshes, a->cap_refreshes,
-                                     sizeof(*a->refreshes));
-    }
-    a->refreshes[a->nrefreshes++] = r;
-    tindex_put(&a->by_refresh, r);
+    refresh_add(a, r);
     return r;
 }
 
@@ -226,13 +246,7 @@ auth_issue(struct auth *a, const struct org *org, const struct org_user *user,
     s->refresh = from_refresh;
     if (with_refresh && from_refresh == NULL)
         s->refresh = new_refresh(a, user, app);
-    if (a->nsessions == a->cap_sessions) {
-        a->cap_sessions = a->cap_sessions ? a->cap_sessions * 2 : 64;
-        a->sessions =
-            xreallocarray(a->sessions, a->cap_sessions, sizeof(*a->sessions));
-    }
-    a->sessions[a->nsessions++] = s;
-    tindex_put(&a->by_access, s);
+    session_add(a, s);
     return s;
 }
 
@@ -563,14 +577,7 @@ refresh_from_json(struct auth *a, json_t *o, struct conf *c, const char *path,
     r->issued_ms = f.t1;
     r->last_used_ms = f.t2;
     r->revoked = revoked;
-    r->index = a->nrefreshes;
-    if (a->nrefreshes == a->cap_refreshes) {
-        a->cap_refreshes = a->cap_refreshes ? a->cap_refreshes * 2 : 64;
-        a->refreshes = xreallocarray(a->refreshes, a->cap_refreshes,
-                                     sizeof(*a->refreshes));
-    }
-    a->refreshes[a->nrefreshes++] = r;
-    tindex_put(&a->by_refresh, r);
+    refresh_add(a, r);
     *out = r;
     return 0;
 }
@@ -612,13 +619,7 @@ session_from_json(struct auth *a, json_t *o, struct refresh **by_file,
     s->expired = expired;
     s->revoked = revoked;
     s->refresh = refresh >= 0 ? by_file[refresh] : NULL;
-    if (a->nsessions == a->cap_sessions) {
-        a->cap_sessions = a->cap_sessions ? a->cap_sessions * 2 : 64;
-        a->sessions =
-            xreallocarray(a->sessions, a->cap_sessions, sizeof(*a->sessions));
-    }
-    a->sessions[a->nsessions++] = s;
-    tindex_put(&a->by_access, s);
+    session_add(a, s);
     return 0;
 }
 

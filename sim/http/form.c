@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "parse.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -34,18 +35,6 @@ form_charset_parse(const char *name, enum form_charset *out)
     return -1;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes [p, p+n) into out (room for n bytes). -1 if malformed. */
 static int
 unescape(const char *p, size_t n, char *out, size_t *outlen)
@@ -60,8 +49,8 @@ unescape(const char *p, size_t n, char *out, size_t *outlen)
 
             if (i + 2 >= n)
                 return -1;
-            hi = hexval(p[i + 1]);
-            lo = hexval(p[i + 2]);
+            hi = parse_hex_digit((unsigned char)p[i + 1]);
+            lo = parse_hex_digit((unsigned char)p[i + 2]);
             if (hi < 0 || lo < 0)
                 return -1;
             out[o++] = (char)(hi << 4 | lo);

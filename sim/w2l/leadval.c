@@ -8,20 +8,9 @@
 #include <string.h>
 
 #include "form.h"
+#include "parse.h"
 #include "utf8.h"
 #include "xmalloc.h"
-
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* The 4 hex digits at s (n available), or -1. */
 static long
@@ -33,7 +22,7 @@ hex4(const char *s, size_t n)
     if (n < 4)
         return -1;
     for (i = 0; i < 4; i++) {
-        int h = hexval(s[i]);
+        int h = parse_hex_digit((unsigned char)s[i]);
 
         if (h < 0)
             return -1;
