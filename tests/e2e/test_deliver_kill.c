@@ -86,7 +86,13 @@ struct path {
     const char *extra; /* patched into the buyer (JSON text), or NULL */
     int64_t full_ms;   /* a whole run of a round's leads (calibrated) */
     int64_t start_ms;  /* a run with nothing left to send (calibrated) */
+    int span_shift;    /* kill delays divided by 2^span_shift */
 };
+
+/* Rounds added, kills drawn sooner each time, while no kill has hit a
+ * running sfdeliver: on a loaded machine the calibrated times can be so
+ * wrong that every kill of the planned rounds comes after the end. */
+#define EXTRA_ROUNDS 6
 
 struct figures {
     int rounds, kills, missed, leads, lines, held_lines, delivered, failed,
@@ -494,7 +500,8 @@ kill_round(struct path *p, int round, int kills, struct figures *f)
         int64_t left = p->leads - settled();
         int64_t span = p->start_ms +
                        (p->full_ms - p->start_ms) * left / p->leads * 6 / 5 + 2;
-        uint64_t us = rng_next() % (uint64_t)(span * 1000);
+        uint64_t us =
+            rng_next() % (uint64_t)((span * 1000 >> p->span_shift) + 1);
         struct timespec ts = {(time_t)(us / 1000000),
                               (long)(us % 1000000) * 1000};
         pid_t pid = launch(k > 0, 0, -1);
@@ -539,14 +546,19 @@ kill_path(struct path *p)
     int total = env_int("SFDELIVER_KILLS", KILLS_PER_ROUND);
     int64_t t0 = mono_ms();
     struct figures f = {0};
+    int round = 0;
 
+    p->span_shift = 0;
     calibrate(p);
-    for (int done = 0, round = 0; done < total; round++) {
+    for (int done = 0; done < total; round++) {
         int k = total - done < KILLS_PER_ROUND ? total - done : KILLS_PER_ROUND;
 
         kill_round(p, round, k, &f);
         done += k;
     }
+    for (p->span_shift = 1; f.kills == 0 && p->span_shift <= EXTRA_ROUNDS;
+         p->span_shift++)
+        kill_round(p, round++, KILLS_PER_ROUND, &f);
     print_message(
         "%s: %d SIGKILLs (%d hit a running sfdeliver, %d came after it had "
         "finished) in %d rounds; %d leads, %d outcome lines (%d held, sent "
