@@ -3,7 +3,8 @@
  *
  * batchrun.c takes the leads the source hook gives (the same hooks and
  * config as deliver.h's loop, so main.c wires both alike) and sends them
- * batch_size at a time in sObject Collections calls with allOrNone false,
+ * batch_size at a time in sObject Collections calls with allOrNone false
+ * (true with delivery.all_or_none),
  * up to delivery.concurrency calls in flight on keep-alive connections
  * (one libcurl multi). Each lead's outcome
  * comes from its own element of the answer (collmap.h); a lead whose element

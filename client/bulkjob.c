@@ -586,13 +586,10 @@ judge(struct bulkjob *j, const char *st, const char *message)
             continue;
         switch (it->fate) {
         case ROW_OK:
-            if (complete) {
-                log_lead(j, it, row, "done", "ok");
-                report(j, it, OUTCOME_DELIVERED, 200, "", NULL);
-            } else {
-                log_lead(j, it, row, "retry", "bulk_job_failed");
-                report(j, it, OUTCOME_HELD, 200, "bulk_job_failed", why);
-            }
+            /* Saved, whatever the job's end: a Failed or Aborted job keeps
+             * what it processed (only the rest goes in a new job). */
+            log_lead(j, it, row, "done", "ok");
+            report(j, it, OUTCOME_DELIVERED, 200, "", NULL);
             break;
         case ROW_FAILED:
             log_lead(j, it, row, "rejected", "validation");

@@ -9,10 +9,12 @@
  * poll_max_ms) for at most job_wait_seconds, and map each lead back
  * through successfulResults/, failedResults/ and unprocessedrecords/ by
  * its external id. A lead is delivered only from successfulResults/ of a
- * JobComplete job; a failed row is delivery_failed with its sf__Error;
- * unprocessed rows, the rows of a Failed or Aborted job, a job still
- * running when the wait ends, and rows in no result file are held (a
- * --resume sends them, an upsert, so never twice).
+ * job that ended (JobComplete, or Failed or Aborted: such a job keeps
+ * the rows it processed); a failed row is delivery_failed with its
+ * sf__Error; unprocessed rows (those a Failed or Aborted job never
+ * reached), a job still running when the wait ends, and rows in no
+ * result file are held (the next run sends them, an upsert, so never
+ * twice).
  *
  * The state file (BULKJOB_STATE_FILE) names the job and its leads from
  * before the upload until every lead of it is reported, so a run killed

@@ -58,6 +58,7 @@ static const struct buyer_key keys[] = {
     {.section = "delivery", .name = "ca_file", .type = BUYER_KEY_STRING, .off = B(ca_file), .doc = "the system's store"},
     {.section = "delivery", .name = "object", .type = BUYER_KEY_STRING, .sdflt = "Lead", .off = B(object)},
     {.section = "delivery", .name = "batch_size", .type = BUYER_KEY_INT, .min = 1, .max = 200, .dflt = 200, .off = B(batch_size)},
+    {.section = "delivery", .name = "all_or_none", .type = BUYER_KEY_BOOL, .dflt = 0, .off = B(all_or_none)},
     {.section = "delivery", .name = "job_size", .type = BUYER_KEY_INT, .min = 1, .max = 1000000, .dflt = 100000, .off = B(job_size)},
     {.section = "delivery", .name = "poll_ms", .type = BUYER_KEY_INT, .min = 10, .max = 600000, .dflt = 1000, .off = B(poll_ms)},
     {.section = "delivery", .name = "poll_max_ms", .type = BUYER_KEY_INT, .min = 10, .max = 3600000, .dflt = 30000, .off = B(poll_max_ms)},

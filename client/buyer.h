@@ -115,6 +115,7 @@ struct buyer {
     char *external_id_from;  /* lead field carrying the value ("id") */
     char *object;            /* collection, bulk: the sObject ("Lead") */
     int64_t batch_size;      /* collection: records a call (200) */
+    int all_or_none;         /* collection: allOrNone of each call (0) */
     int64_t job_size;        /* bulk: leads a job (100000) */
     int64_t poll_ms;         /* bulk: first wait between polls (1000) */
     int64_t poll_max_ms;     /* bulk: longest wait between polls (30000) */

@@ -33,7 +33,7 @@ collmap_body(const struct buyer *b, json_t *const *records, size_t n,
     json_t *doc = json_object(), *arr = json_array();
     char *text;
 
-    json_object_set_new(doc, "allOrNone", json_false());
+    json_object_set_new(doc, "allOrNone", json_boolean(b->all_or_none));
     for (size_t i = 0; i < n; i++) {
         json_t *rec = json_pack("{s:{s:s}}", "attributes", "type", b->object);
 

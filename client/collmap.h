@@ -34,8 +34,11 @@ struct collmap_verdict {
  * changed): *method ("POST", or "PATCH" for an upsert by the buyer's
  * external id), the URL (caller frees: delivery.url, plus
  * "/{object}/{external_id_field}" for an upsert) and the body (caller
- * frees; its length in *len): {"allOrNone": false, "records": [{
- * "attributes": {"type": object}, ...}]}.
+ * frees; its length in *len): {"allOrNone": delivery.all_or_none (false
+ * unless the buyer asks), "records": [{"attributes": {"type": object},
+ * ...}]}. Under allOrNone a call with one failed record saved none: the
+ * others answer ALL_OR_NONE_OPERATION_ROLLED_BACK (reason "rolled_back",
+ * retried as any failed element, never delivered).
  */
 char *collmap_url(const struct buyer *b, const char **method);
 char *collmap_body(const struct buyer *b, json_t *const *records, size_t n,

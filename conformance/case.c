@@ -36,8 +36,9 @@ static const char *const case_keys[] = {
     "comment", "client",     "profiles", NULL};
 
 /* The keys each step may carry besides "do", by enum case_step. */
-static const char *const step_keys[STEP_COUNT][6] = {
-    [STEP_DELIVER] = {"do", "leads", "buyer", "held", "comment", NULL},
+static const char *const step_keys[STEP_COUNT][7] = {
+    [STEP_DELIVER] = {"do", "leads", "buyer", "held", "comment", "kill_when",
+                      NULL},
     [STEP_ADVANCE_CLOCK] = {"do", "seconds", "comment", NULL},
     [STEP_EXPIRE_TOKENS] = {"do", "comment", NULL},
     [STEP_REVOKE] = {"do", "comment", NULL},
@@ -183,6 +184,37 @@ profile_set(struct conf *cf, json_t *v, const char *path, unsigned *mask)
     return 0;
 }
 
+/* A deliver step's "kill_when": the journal filters of a "journal"
+ * expectation and a count (default 1). */
+static int
+check_kill_when(struct conf *cf, json_t *step, const char *path)
+{
+    static const char *const keys[] = {"kind",  "verdict", "path", "method",
+                                       "count", "comment", NULL};
+    json_t *k = json_object_get(step, "kill_when"), *n;
+    const char *kind;
+    char at[CONF_PATH_MAX];
+
+    if (k == NULL)
+        return 0;
+    conf_join(at, sizeof(at), path, "kill_when");
+    if (!json_is_object(k))
+        return conf_error(cf, at,
+                          "an object of journal filters (kind, verdict, "
+                          "path, method) and a count");
+    if (conf_check_keys(cf, k, at, keys) == -1)
+        return -1;
+    kind = json_string_value(json_object_get(k, "kind"));
+    if (json_object_get(k, "kind") != NULL &&
+        (kind == NULL ||
+         (strcmp(kind, "request") != 0 && strcmp(kind, "record") != 0)))
+        return conf_error(cf, at, "\"kind\" is request or record");
+    n = json_object_get(k, "count");
+    if (n != NULL && (!json_is_integer(n) || json_integer_value(n) < 1))
+        return conf_error(cf, at, "\"count\" is an integer of at least 1");
+    return 0;
+}
+
 static int
 check_steps(struct conf *cf, struct conf_case *c)
 {
@@ -210,6 +242,8 @@ check_steps(struct conf *cf, struct conf_case *c)
             return conf_error(cf, path,
                               "\"held\": true hands the client the leads it "
                               "reported held; it takes no \"leads\"");
+        if (check_kill_when(cf, step, path) == -1)
+            return -1;
     }
     return 0;
 }

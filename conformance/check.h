@@ -55,5 +55,11 @@ size_t check_case(const struct check_plan *p, json_t *ev, json_t *failures);
  * NULL) and returns how many.
  */
 size_t check_false_delivered(json_t *ev, json_t *ids);
+/*
+ * 1 when journal entry e matches the filters of sel, an object with any
+ * of "kind" (default "request"), "verdict", "path" (a prefix), "method":
+ * the "journal" check's, and a deliver step's "kill_when".
+ */
+int check_entry_matches(json_t *sel, json_t *e);
 
 #endif

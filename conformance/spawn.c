@@ -216,14 +216,57 @@ open_log(const char *path)
                : open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 }
 
+/*
+ * Waits for the child pid (a process group leader) up to timeout_ms,
+ * asking w (may be NULL) every SPAWN_WATCH_MS whether to kill it now.
+ * A child killed either way loses its whole group to SIGKILL.
+ */
+static int
+watch_child(pid_t pid, int timeout_ms, struct spawn_watch *w, int *timed_out)
+{
+    long long deadline = mono_ms() + timeout_ms, left;
+    int st;
+
+    for (;;) {
+        left = deadline - mono_ms();
+        if (left < 0)
+            left = 0;
+        st = wait_for(pid, w != NULL && left > SPAWN_WATCH_MS ? SPAWN_WATCH_MS
+                                                              : (int)left);
+        if (st != -2)
+            return st;
+        if (w != NULL && w->fn(w->arg)) {
+            w->killed = 1;
+            break;
+        }
+        if (mono_ms() >= deadline) {
+            *timed_out = 1;
+            break;
+        }
+    }
+    kill(-pid, SIGKILL);
+    return wait_for(pid, 5000);
+}
+
 int
 spawn_shell_io(const char *cmd, const char *const *env, const char *out_path,
                const char *err_path, int timeout_ms, int *timed_out)
+{
+    return spawn_shell_watch(cmd, env, out_path, err_path, timeout_ms, NULL,
+                             timed_out);
+}
+
+int
+spawn_shell_watch(const char *cmd, const char *const *env, const char *out_path,
+                  const char *err_path, int timeout_ms, struct spawn_watch *w,
+                  int *timed_out)
 {
     pid_t pid = -1;
     int st = -1, out = open_log(out_path), errfd = -1;
 
     *timed_out = 0;
+    if (w != NULL)
+        w->killed = 0;
     if (out_path != NULL && out == -1)
         goto out;
     errfd =
@@ -244,12 +287,7 @@ spawn_shell_io(const char *cmd, const char *const *env, const char *out_path,
         _exit(127);
     }
     setpgid(pid, pid);
-    st = wait_for(pid, timeout_ms);
-    if (st == -2) {
-        *timed_out = 1;
-        kill(-pid, SIGKILL);
-        st = wait_for(pid, 5000);
-    }
+    st = watch_child(pid, timeout_ms, w, timed_out);
 out:
     if (out != -1)
         close(out);

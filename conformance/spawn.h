@@ -68,4 +68,20 @@ int spawn_shell_io(const char *cmd, const char *const *env,
                    const char *out_path, const char *err_path, int timeout_ms,
                    int *timed_out);
 
+/*
+ * A client run that may be killed at a chosen moment: while the command
+ * runs, fn(arg) is called every SPAWN_WATCH_MS; when it returns non-zero
+ * the command's process group gets SIGKILL and killed is set.
+ */
+#define SPAWN_WATCH_MS 20
+struct spawn_watch {
+    int (*fn)(void *arg);
+    void *arg;
+    int killed; /* out */
+};
+/* spawn_shell_io() watched by w (NULL: not watched). */
+int spawn_shell_watch(const char *cmd, const char *const *env,
+                      const char *out_path, const char *err_path,
+                      int timeout_ms, struct spawn_watch *w, int *timed_out);
+
 #endif

@@ -327,6 +327,38 @@ tls_env(const struct trial *t, char **env)
         env[i] = xasprintf("%s=%s", vars[i], ca);
 }
 
+/* A run's "kill_when": what it waits for and what it has seen. */
+struct kill_point {
+    struct trial *t;
+    json_t *when;      /* the step's kill_when (borrowed) */
+    json_int_t from;   /* the journal's last seq before the run */
+    json_int_t seen;   /* matching entries so far */
+    json_int_t at_seq; /* the entry that made the count, once it did */
+    size_t scanned;    /* entries of t->journal already counted */
+};
+
+/* spawn_watch: 1 once the sim journaled the kill_when entries during the
+ * run (read as the run goes; an unreadable journal kills nothing). */
+static int
+kill_due(void *arg)
+{
+    struct kill_point *k = arg;
+    json_t *want = json_object_get(k->when, "count"), *e;
+    json_int_t need = want != NULL ? json_integer_value(want) : 1;
+
+    if (fetch_journal(k->t) == -1) {
+        err_clear(&k->t->err);
+        return 0;
+    }
+    for (; k->scanned < json_array_size(k->t->journal); k->scanned++) {
+        e = json_array_get(k->t->journal, k->scanned);
+        if (json_integer_value(json_object_get(e, "seq")) > k->from &&
+            check_entry_matches(k->when, e) && ++k->seen == need)
+            k->at_seq = json_integer_value(json_object_get(e, "seq"));
+    }
+    return k->seen >= need;
+}
+
 static int
 step_deliver(struct trial *t, json_t *step)
 {
@@ -334,6 +366,8 @@ step_deliver(struct trial *t, json_t *step)
         outlog[PATH_MAX + 32], errlog[PATH_MAX + 32], now[64];
     char *env[10] = {NULL};
     json_t *ids = NULL, *bad, *run;
+    struct kill_point kp = {0};
+    struct spawn_watch watch = {0};
     json_int_t seq_from;
     int n = ++t->deliveries, status, timed_out = 0, rc = -1;
     int64_t limit =
@@ -351,14 +385,21 @@ step_deliver(struct trial *t, json_t *step)
         simctl_now(t->ctl, now, sizeof(now), &t->err) == -1)
         goto out;
     seq_from = t->last_seq;
+    kp.t = t;
+    kp.when = json_object_get(step, "kill_when");
+    kp.from = seq_from;
+    kp.scanned = json_array_size(t->journal);
+    watch.fn = kill_due;
+    watch.arg = &kp;
     env[0] = xasprintf("SFCONFORM_BUYER=%s", buyer);
     env[1] = xasprintf("SFCONFORM_LEADS=%s", lpath);
     env[2] = xasprintf("SFCONFORM_OUTCOMES=%s", outp);
     env[3] = xasprintf("SFCONFORM_STATE=%s", t->state);
     env[4] = xasprintf("SFCONFORM_NOW=%s", now);
     tls_env(t, env + 5);
-    status = spawn_shell_io(t->cfg->client_cmd, (const char *const *)env,
-                            outlog, errlog, (int)limit, &timed_out);
+    status = spawn_shell_watch(t->cfg->client_cmd, (const char *const *)env,
+                               outlog, errlog, (int)limit,
+                               kp.when != NULL ? &watch : NULL, &timed_out);
     if (fetch_journal(t) == -1)
         goto out;
     bad = json_array();
@@ -369,6 +410,11 @@ step_deliver(struct trial *t, json_t *step)
                     read_outcomes(outp, bad), "bad_lines", bad, "seq_from",
                     seq_from, "seq_to", t->last_seq, "stdout", outlog, "stderr",
                     errlog, "stderr_tail", file_tail(errlog));
+    if (kp.when != NULL) {
+        json_object_set_new(run, "killed", json_boolean(watch.killed));
+        if (watch.killed)
+            json_object_set_new(run, "killed_at_seq", json_integer(kp.at_seq));
+    }
     json_array_append_new(t->runs, run);
     rc = 0;
 out:
@@ -634,6 +680,20 @@ result_new(const struct conf_case *c, const struct trial_config *cfg)
         c->explanation, "work_dir", cfg->work_dir, "failures", "client_stderr");
 }
 
+/* The deliver steps (1-based) killed at their "kill_when" point. */
+static json_t *
+killed_runs(json_t *runs)
+{
+    json_t *out = json_array(), *run;
+    size_t i;
+
+    json_array_foreach(runs, i, run) {
+        if (json_is_true(json_object_get(run, "killed")))
+            json_array_append(out, json_object_get(run, "step"));
+    }
+    return out;
+}
+
 /* What each run wrote to stderr (its last lines), for the reports. */
 static void
 note_stderr(json_t *res, json_t *runs)
@@ -677,6 +737,8 @@ judge(json_t *res, const struct trial_config *cfg, const struct conf_case *c,
                                             json_object_get(ev, "attempts")));
     json_object_set(res, "outcomes", json_object_get(ev, "final"));
     json_object_set(res, "runs", json_object_get(ev, "runs"));
+    json_object_set_new(res, "killed_runs",
+                        killed_runs(json_object_get(ev, "runs")));
 }
 
 json_t *

@@ -38,10 +38,11 @@ struct trial_config {
  *    "verdict": "pass"|"fail"|"error"|"skip", "reason", "failures": [...],
  *    "duration_ms", "false_delivered", "timeline": {lead: [attempt]},
  *    "other_requests": [attempt] (token requests, queries, ...),
- *    "outcomes": {lead: line}, "runs": [run], "client_stderr": [{"run",
- *    "exit", "tail"}] (the last lines each run wrote to stderr), "ticket",
- *    "explanation", "work_dir"}
- * Never NULL: problems of the sim or the files are an "error" verdict.
+ *    "outcomes": {lead: line}, "runs": [run] (a run with a "kill_when"
+ *    says "killed": true or false), "killed_runs": [step], "client_stderr":
+ * [{"run", "exit", "tail"}] (the last lines each run wrote to stderr),
+ * "ticket", "explanation", "work_dir"} Never NULL: problems of the sim or the
+ * files are an "error" verdict.
  */
 json_t *trial_run(const struct trial_config *cfg, const struct conf_case *c);
 

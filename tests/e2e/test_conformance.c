@@ -11,7 +11,8 @@
  * that fails a client for a reason unrelated to its defect fails this
  * test as surely as a defect no case catches. The broken batch clients
  * (batch_defects.py: sfdeliver with one defect of batch delivery) are
- * judged the same way in profile batch, over the batch/ cases.
+ * judged the same way in profile batch, over the batch/ cases. A case
+ * can kill a client at a point of its run (kill_when): test_kill_point.
  *
  * Runs the real $SFCONFORM (which spawns the real $SFSIM per case) and
  * reads its --json report. $PYTHON3 and $NODE name the interpreters
@@ -68,6 +69,7 @@ static const char *const batch_defects[] = {
     "trusts-collection-200",
     "trusts-jobcomplete",
     "resends-whole-batch",
+    "saves-state-at-exit",
     NULL,
 };
 
@@ -358,6 +360,49 @@ test_each_batch_defect_caught_exactly(void **state)
                  "its .fails file (above)");
 }
 
+/* The case's killed_runs in the report of a one-case run (borrowed). */
+static json_t *
+killed_runs(json_t *report)
+{
+    return json_object_get(json_array_get(json_object_get(report, "cases"), 0),
+                           "killed_runs");
+}
+
+/*
+ * A deliver step's kill_when kills the client once the sim journaled what
+ * it names: sfdeliver, polling a stalled Bulk job, is killed in its first
+ * run and resumes the job from its state directory in the second (the
+ * case passes). A client that ends before the point is not killed, and a
+ * run that ended by itself is judged as any other.
+ */
+static void
+test_kill_point(void **state)
+{
+    json_t *report;
+    int rc;
+
+    (void)state;
+    rc = run(env_or("SFDELIVER", "client/sfdeliver"), "batch",
+             "batch.bulk.killed-resumed", &report);
+    if (rc != 0)
+        fail_msg("sfdeliver: %s",
+                 json_string_value(json_object_get(
+                     json_array_get(json_object_get(report, "cases"), 0),
+                     "reason")));
+    assert_int_equal(json_array_size(killed_runs(report)), 1);
+    assert_int_equal(json_integer_value(json_array_get(killed_runs(report), 0)),
+                     1);
+    json_decref(report);
+    rc = run("exit 0", "batch", "batch.bulk.killed-resumed", &report);
+    assert_int_equal(rc, 1);
+    assert_int_equal(json_array_size(killed_runs(report)), 0);
+    assert_null(strstr(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(report, "cases"), 0), "reason")),
+        "exited"));
+    json_decref(report);
+}
+
 /*
  * A client that fails shows its stderr in the report; --keep leaves one
  * directory per case, named by its id, with the sim's journal, records
@@ -508,6 +553,7 @@ main(void)
         cmocka_unit_test_prestate(test_correct_client, (void *)&correct[4]),
         cmocka_unit_test(test_each_defect_caught_exactly),
         cmocka_unit_test(test_each_batch_defect_caught_exactly),
+        cmocka_unit_test(test_kill_point),
         cmocka_unit_test(test_keep_stderr_repeat),
         cmocka_unit_test(test_replay_report_then_fix),
     };

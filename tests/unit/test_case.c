@@ -153,6 +153,44 @@ test_held_step(void **state)
             "case.json:6:", "\"held\": true");
 }
 
+/* "kill_when" is the journal check's filters and a count of at least 1. */
+static void
+test_kill_when(void **state)
+{
+    struct sf_err err;
+    struct conf_case *c;
+
+    (void)state;
+    err_clear(&err);
+    c = case_load(case_dir("kill",
+                           HEAD "  \"steps\": [{\"do\": \"deliver\","
+                                " \"kill_when\": {\"kind\": "
+                                "\"record\", \"count\": 4}}],\n" EXPECT),
+                  &err);
+    assert_non_null(c);
+    case_free(c);
+    refused("kill-array",
+            HEAD
+            "  \"steps\": [{\"do\": \"deliver\", \"kill_when\": []}],\n" EXPECT,
+            "case.json:6:", "journal filters");
+    refused("kill-key",
+            HEAD "  \"steps\": [{\"do\": \"deliver\", \"kill_when\":"
+                 " {\"status\": 200}}],\n" EXPECT,
+            "case.json:6:", "status");
+    refused("kill-kind",
+            HEAD "  \"steps\": [{\"do\": \"deliver\", \"kill_when\":"
+                 " {\"kind\": \"mail\"}}],\n" EXPECT,
+            "case.json:6:", "request or record");
+    refused("kill-count",
+            HEAD "  \"steps\": [{\"do\": \"deliver\", \"kill_when\":"
+                 " {\"count\": 0}}],\n" EXPECT,
+            "case.json:6:", "at least 1");
+    refused("kill-other-step",
+            HEAD "  \"steps\": [{\"do\": \"expire_tokens\", \"kill_when\":"
+                 " {}}],\n" EXPECT,
+            "case.json:6:", "kill_when");
+}
+
 static void
 test_errors_are_located(void **state)
 {
@@ -286,6 +324,7 @@ main(void)
         cmocka_unit_test(test_discovery),
         cmocka_unit_test(test_profiles),
         cmocka_unit_test(test_held_step),
+        cmocka_unit_test(test_kill_when),
         cmocka_unit_test(test_names),
     };
 

@@ -540,6 +540,32 @@ test_client_run_failures(void **state)
     ev_free(&e);
 }
 
+/* A run killed at its kill_when: its exit status (SIGKILL) fails nothing,
+ * and it may have written no line for a lead, but not two. */
+static void
+test_killed_run(void **state)
+{
+    struct ev e;
+
+    (void)state;
+    ev_init(&e);
+    lead(&e, "L-1", "a@x.com");
+    lead(&e, "L-2", "b@x.com");
+    run(&e, "L-1,L-2",
+        "{\"lead_id\":\"L-1\",\"outcome\":\"held\",\"attempts\":0}", 137);
+    expect_fail(&e, "{\"check\":\"one_outcome_per_lead\"}",
+                "step 1: the client exited 137");
+    json_object_set_new(json_array_get(e.runs, 0), "killed", json_true());
+    expect_pass(&e, "{\"check\":\"one_outcome_per_lead\"}");
+    json_array_append_new(
+        json_object_get(json_array_get(e.runs, 0), "outcomes"),
+        json_loads("{\"lead_id\":\"L-1\",\"outcome\":\"held\",\"attempts\":0}",
+                   0, NULL));
+    expect_fail(&e, "{\"check\":\"one_outcome_per_lead\"}",
+                "L-1 has 2 outcomes");
+    ev_free(&e);
+}
+
 /*
  * Two leads sent into a dead token at once; L-3's request is held up on
  * its way in, so its 401 is journaled after the refresh that L-2's 401
@@ -719,6 +745,7 @@ main(void)
         cmocka_unit_test(test_wire_json_shape),
         cmocka_unit_test(test_records_and_fields),
         cmocka_unit_test(test_client_run_failures),
+        cmocka_unit_test(test_killed_run),
         cmocka_unit_test(test_reauth_in_flight),
         cmocka_unit_test(test_spacing),
         cmocka_unit_test(test_profile_expectations),

@@ -107,7 +107,7 @@ test_whole_call(void **state)
 }
 
 /* The request: create by POST, upsert by PATCH on /{object}/{field}, the
- * records typed and allOrNone false. */
+ * records typed and allOrNone false unless the buyer asks. */
 static void
 test_request(void **state)
 {
@@ -150,6 +150,13 @@ test_request(void **state)
         json_string_value(json_object_get(
             json_array_get(json_object_get(doc, "records"), 1), "LastName")),
         "B");
+    json_decref(doc);
+    free(body);
+    /* delivery.all_or_none: the call asks for allOrNone. */
+    b.all_or_none = 1;
+    body = collmap_body(&b, recs, 2, &len);
+    doc = parse(body);
+    assert_true(json_is_true(json_object_get(doc, "allOrNone")));
     json_decref(doc);
     free(body);
     json_decref(recs[0]);

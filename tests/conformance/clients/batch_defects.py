@@ -12,6 +12,12 @@ with the defect would have done instead:
   resends-whole-batch     a collection call in which any element failed is
                           sent again whole (a second sfdeliver run over
                           every lead), the succeeded ones included
+  saves-state-at-exit     the state directory (the Bulk job it started,
+                          tokens) is written only when the run ends
+                          cleanly: sfdeliver works on a private copy
+                          that is copied back at exit, so a run killed
+                          mid-job leaves no trace of its job and the next
+                          run uploads the same leads again
 
 Anything else is sfdeliver's own behaviour, so these clients pass every
 case that is not aimed at their defect (tests/e2e/test_conformance.c
@@ -68,14 +74,28 @@ def trusts_jobcomplete(line):
     return line
 
 
+def private_state(env, tmp):
+    """saves-state-at-exit: sfdeliver gets a copy of the state directory."""
+    mine = os.path.join(tmp, "state")
+    shutil.copytree(env["SFCONFORM_STATE"], mine)
+    env["SFCONFORM_STATE"] = mine
+    return mine
+
+
 def main():
     defect = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--defect" else ""
     env = dict(os.environ)
     final = env["SFCONFORM_OUTCOMES"]
+    state = env["SFCONFORM_STATE"]
     with open(env["SFCONFORM_BUYER"]) as f:
         fmt = json.load(f).get("delivery", {}).get("format")
-    tmp = tempfile.mkdtemp(prefix="batch-defect-")
+    # Beside the state directory, in the case's work directory: a run
+    # killed on purpose leaves it to sfconform's clean-up.
+    tmp = tempfile.mkdtemp(prefix="batch-defect-",
+                           dir=os.path.dirname(os.path.abspath(state)))
     try:
+        if defect == "saves-state-at-exit":
+            mine = private_state(env, tmp)
         first = os.path.join(tmp, "outcomes-1.ndjson")
         log = os.path.join(tmp, "log-1.ndjson")
         rc = run_sfdeliver(env, first, log)
@@ -98,6 +118,8 @@ def main():
         with open(final, "a") as f:
             for l in lines:
                 f.write(json.dumps(l) + "\n")
+        if defect == "saves-state-at-exit":
+            shutil.copytree(mine, state, dirs_exist_ok=True)
         return 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
