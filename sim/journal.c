@@ -571,17 +571,18 @@ journal_lead_bits(const char *value, size_t len)
     return bits;
 }
 
-/* Appends the decoded raw string v (or nothing) and a NUL to b. */
-static void
-put_decoded(struct buf *b, const char *v, size_t vlen,
-            struct jentry_scratch *sc)
+/* Writes the decoded raw string v (or nothing) and a NUL at out, which
+ * has room for vlen + 1 bytes (decoding never lengthens a string);
+ * returns the bytes written. */
+static size_t
+put_decoded(char *out, const char *v, size_t vlen)
 {
-    size_t n = 0;
-    const char *s = v != NULL ? jentry_decode(v, vlen, sc, &n) : NULL;
+    size_t used, n = 0;
 
-    if (s != NULL)
-        buf_append(b, s, n);
-    buf_putc(b, '\0');
+    if (v != NULL && vlen > 0 && v[0] == '"')
+        n = leadval_json_string(v, vlen, out, &used);
+    out[n] = '\0';
+    return n + 1;
 }
 
 /* One member of an entry kept: what a query looks at, and its lead
@@ -605,17 +606,21 @@ keep_text(struct journal *j, uint64_t seq, const char *text, size_t len)
     struct meta m = {.verdict = VERDICT_NONE, .sc = &j->decode};
     const struct jslot *ref;
     struct jslot *s;
-    struct buf block;
+    size_t off;
+    char *json;
 
     jentry_each(text, len, keep_member, &m);
     /* An event (a queued post created later) is found by its request's
      * values too. */
     if (m.event && (ref = slot_of(j, m.ref_seq)) != NULL)
         m.bloom |= ref->bloom;
-    buf_init(&block, SIZE_MAX / 2);
-    buf_append(&block, text, len);
-    buf_putc(&block, '\0');
-    put_decoded(&block, m.method, m.mlen, &j->decode);
+    /* The text, its method and its path, NUL after each, in one block of
+     * the size they need. */
+    json = xmalloc(len + m.mlen + m.plen + 3);
+    memcpy(json, text, len);
+    json[len] = '\0';
+    off = len + 1;
+    off += put_decoded(json + off, m.method, m.mlen);
     if (j->n == j->ring_size) {
         free(j->ring[j->start].json);
         j->start = (j->start + 1) % j->ring_size;
@@ -624,9 +629,9 @@ keep_text(struct journal *j, uint64_t seq, const char *text, size_t len)
     s = &j->ring[(j->start + j->n) % j->ring_size];
     s->seq = seq;
     s->len = (uint32_t)len;
-    s->path_off = (uint32_t)block.len;
-    put_decoded(&block, m.path, m.plen, &j->decode);
-    s->json = buf_steal(&block, NULL);
+    s->path_off = (uint32_t)off;
+    put_decoded(json + off, m.path, m.plen);
+    s->json = json;
     s->ref_seq = m.ref_seq;
     s->bloom = m.bloom;
     s->status = m.status > 0 && m.status < 1000 ? (uint16_t)m.status : 0;
