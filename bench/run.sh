@@ -577,7 +577,7 @@ bench_rest_create() {
 # ---- 5b. sObject Collections create, rules and journal on ------------------
 
 # POST composite/sobjects with 200 Leads a call and POST sobjects/Lead with
-# one (bench/collections.lua), in turn on one sim on orgs/scale.json: three
+# one (bench/rest.lua, REST_RULES=1), in turn on one sim on orgs/scale.json: three
 # validation rules and a duplicate rule (Email, Block), every lead passing
 # them and looked up; the journal ring on (the default), so each Collections
 # record is journaled on its own as well as the request. Each of the
@@ -606,8 +606,9 @@ bench_collections() {
             fi
             log=$OUT/wrk-coll-$mode-$i.log
             t0=$(cpu_ticks "$SIM_PID")
-            REST_TOKEN=$tok COLL_BATCH=$batch COLL_FROM=$from run_wrk "$log" \
-                -t1 -c"$CONNS" -d"${BENCH_SECS}s" -s bench/collections.lua "$url" -- 1
+            REST_TOKEN=$tok REST_RULES=1 REST_BATCH=$batch REST_FROM=$from \
+                run_wrk "$log" -t1 -c"$CONNS" -d"${BENCH_SECS}s" -s bench/rest.lua \
+                "$url" -- 1
             t1=$(cpu_ticks "$SIM_PID")
             recs=$(wrk_val "$log" records)
             st=$(wrk_val "$log" status)
