@@ -46,8 +46,8 @@ set -euo pipefail
 # soql_scale before rules: they share two preloaded sims, and the rules row
 # adds leads to both (see scale_sims).
 BENCHES=(nginx_ceiling w2l_throughput w2l_memory startup
-         rest_create soql_scale rules sfdeliver sfdeliver_collection
-         bulk_ingest)
+         rest_create collections soql_scale rules sfdeliver
+         sfdeliver_collection bulk_ingest)
 
 cd "$(dirname "$0")/.."
 SFSIM=${SFSIM:-sim/sfsim}
@@ -560,6 +560,7 @@ bench_rest_create() {
     [ "$leads" -ge $((WRK_REQS - WRK_STATUS)) ] ||
         note+=" (FEWER than the answers below 400)"
     add_row "REST create Lead, Bearer token" "$rps" "req/s" "" "-" "$note"
+    put_val rest_rps "$rps"
     nginx=$(get_val nginx_rps)
     if [ -z "$nginx" ]; then
         skip_row "REST create / nginx ceiling" "no nginx figure"
@@ -571,6 +572,83 @@ bench_rest_create() {
         cpu="by server CPU per request: $(calc "%.2f" "$cpu / $WRK_CPU_US")"
     add_row "REST create / nginx ceiling" "$ratio" "ratio" ">= 0.50" \
         "$(verdict "$ratio" ge 0.5)" "$cpu"
+}
+
+# ---- 5b. sObject Collections create, rules and journal on ------------------
+
+# POST composite/sobjects with 200 Leads a call and POST sobjects/Lead with
+# one (bench/rest.lua, REST_RULES=1), in turn on one sim on orgs/scale.json: three
+# validation rules and a duplicate rule (Email, Block), every lead passing
+# them and looked up; the journal ring on (the default), so each Collections
+# record is journaled on its own as well as the request. Each of the
+# BENCH_ROUNDS rounds runs both for BENCH_SECS, every lead distinct. The rate
+# is leads a second (200 per Collections answer); the ratio (target >= 4.00)
+# is the median of the rounds' Collections / REST ratios, and the note gives
+# the sim's CPU per lead of each (steadier than rates on a loaded machine)
+# and the ratio to the REST create row above (orgs/rest.json, no rules).
+# Stored Leads must be at least the leads answered (Collections answers 200
+# even when records fail).
+bench_collections() {
+    local i mode batch url from log t0 t1 recs st rate tok leads
+    local one=0 coll=0 one_all= coll_all= r_all= r rate_one
+    local ticks_one=0 ticks_coll=0 recs_one=0 recs_coll=0 bad=0 cpu1 cpu2 rest note
+
+    start_sim sfsim-coll.log --org bench/orgs/scale.json
+    tok=$(new_token "$SIM_URL")
+    say "Collections vs REST create, rules on: $BENCH_ROUNDS rounds of ${BENCH_SECS}s each"
+    for i in $(seq "$BENCH_ROUNDS"); do
+        for mode in one coll; do
+            if [ "$mode" = one ]; then
+                batch=0 url=$SIM_URL$API/sobjects/Lead/ from=$((i * 200000000))
+            else
+                batch=200 url=$SIM_URL$API/composite/sobjects
+                from=$((i * 200000000 + 100000000))
+            fi
+            log=$OUT/wrk-coll-$mode-$i.log
+            t0=$(cpu_ticks "$SIM_PID")
+            REST_TOKEN=$tok REST_RULES=1 REST_BATCH=$batch REST_FROM=$from \
+                run_wrk "$log" -t1 -c"$CONNS" -d"${BENCH_SECS}s" -s bench/rest.lua \
+                "$url" -- 1
+            t1=$(cpu_ticks "$SIM_PID")
+            recs=$(wrk_val "$log" records)
+            st=$(wrk_val "$log" status)
+            [ -n "$recs" ] || die "no figures from wrk (see $log)"
+            bad=$((bad + st))
+            rate=$(calc "%.0f" "$recs * 1e6 / $(wrk_val "$log" duration_us)")
+            if [ "$mode" = one ]; then
+                rate_one=$rate
+                one_all+="${one_all:+ }$rate"
+                [ "$rate" -gt "$one" ] && one=$rate
+                ticks_one=$((ticks_one + t1 - t0))
+                recs_one=$((recs_one + recs))
+            else
+                coll_all+="${coll_all:+ }$rate"
+                [ "$rate" -gt "$coll" ] && coll=$rate
+                ticks_coll=$((ticks_coll + t1 - t0))
+                recs_coll=$((recs_coll + recs))
+                r_all+="${r_all:+ }$(calc "%.2f" "$rate / $rate_one")"
+            fi
+        done
+        say "round $i: REST $rate_one, Collections $rate leads/s"
+    done
+    leads=$(record_count "$SIM_URL" "$tok" Lead)
+    stop_pid "$SIM_PID"
+    cpu1=$(calc "%.1f" "$ticks_one * 1e6 / $(getconf CLK_TCK) / $recs_one")
+    cpu2=$(calc "%.1f" "$ticks_coll * 1e6 / $(getconf CLK_TCK) / $recs_coll")
+    note="$leads Leads stored"
+    [ "$leads" -ge $((recs_one + recs_coll)) ] ||
+        note+=" (FEWER than the $((recs_one + recs_coll)) answered)"
+    [ "$bad" = 0 ] || note+="; $bad answers >= 400"
+    add_row "REST create Lead, rules on" "$one" "leads/s" "" "-" \
+        "best of: $one_all; sfsim CPU $cpu1 us/lead"
+    add_row "Collections create, 200 a call, rules on" "$coll" "leads/s" "" "-" \
+        "best of: $coll_all; sfsim CPU $cpu2 us/lead; $note"
+    r=$(median $r_all)
+    note="median of the rounds' ratios: $r_all; by sfsim CPU per lead: $(calc "%.2f" "$cpu1 / $cpu2")"
+    rest=$(get_val rest_rps)
+    [ -z "$rest" ] || note+="; / the REST create row (no rules): $(calc "%.2f" "$coll / $rest")"
+    add_row "Collections / REST create, rules on" "$r" "ratio" ">= 4.00" \
+        "$(verdict "$r" ge 4)" "$note"
 }
 
 # ---- the two preloaded sims of the soql_scale and rules rows ---------------

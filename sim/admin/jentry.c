@@ -103,12 +103,32 @@ jentry_string(const char *val, size_t vlen, size_t *len)
     return out;
 }
 
+const char *
+jentry_decode(const char *val, size_t vlen, struct jentry_scratch *sc,
+              size_t *len)
+{
+    size_t used, n = 0;
+
+    if (sc->cap < vlen + 1) {
+        sc->cap = vlen + 1 > 2 * sc->cap ? vlen + 1 : 2 * sc->cap;
+        free(sc->data);
+        sc->data = xmalloc(sc->cap);
+    }
+    if (vlen > 0 && val[0] == '"')
+        n = leadval_json_string(val, vlen, sc->data, &used);
+    sc->data[n] = '\0';
+    if (len != NULL)
+        *len = n;
+    return sc->data;
+}
+
 /* --- lead values -----------------------------------------------------------
  */
 
 struct values_walk {
     leadval_fn *fn;
     void *arg;
+    struct jentry_scratch sc;
 };
 
 static int
@@ -119,35 +139,43 @@ key_is(const char *key, size_t klen, const char *name)
 
 /* The values of "fields": {"Name": "value", ...} (a batch item's record),
  * read as a JSON body is. */
+int
+jentry_member_values(const char *key, size_t klen, const char *val, size_t vlen,
+                     leadval_fn *fn, void *arg, struct jentry_scratch *sc)
+{
+    const char *s;
+    size_t n;
+    int rc = 0;
+
+    if (key_is(key, klen, "record_id") && vlen > 0 && val[0] == '"') {
+        s = jentry_decode(val, vlen, sc, &n);
+        rc = fn(s, n, arg);
+        if (rc == 0 && n == SFID_LEN18)
+            rc = fn(s, SFID_LEN15, arg);
+    } else if (key_is(key, klen, "body") && vlen > 0 && val[0] == '"') {
+        s = jentry_decode(val, vlen, sc, &n);
+        rc = leadval_each(s, n, fn, arg);
+    } else if (key_is(key, klen, "fields") && vlen > 0 && val[0] == '{') {
+        rc = leadval_each(val, vlen, fn, arg);
+    }
+    return rc;
+}
+
 static int
 values_member(const char *key, size_t klen, const char *val, size_t vlen,
               void *arg)
 {
     struct values_walk *w = arg;
-    char *s;
-    size_t n;
-    int rc = 0;
 
-    if (key_is(key, klen, "record_id") && vlen > 0 && val[0] == '"') {
-        s = jentry_string(val, vlen, &n);
-        rc = w->fn(s, n, w->arg);
-        if (rc == 0 && n == SFID_LEN18)
-            rc = w->fn(s, SFID_LEN15, w->arg);
-        free(s);
-    } else if (key_is(key, klen, "body") && vlen > 0 && val[0] == '"') {
-        s = jentry_string(val, vlen, &n);
-        rc = leadval_each(s, n, w->fn, w->arg);
-        free(s);
-    } else if (key_is(key, klen, "fields") && vlen > 0 && val[0] == '{') {
-        rc = leadval_each(val, vlen, w->fn, w->arg);
-    }
-    return rc;
+    return jentry_member_values(key, klen, val, vlen, w->fn, w->arg, &w->sc);
 }
 
 int
 jentry_values(const char *text, size_t len, leadval_fn *fn, void *arg)
 {
-    struct values_walk w = {fn, arg};
+    struct values_walk w = {fn, arg, {NULL, 0}};
+    int rc = jentry_each(text, len, values_member, &w);
 
-    return jentry_each(text, len, values_member, &w);
+    free(w.sc.data);
+    return rc;
 }

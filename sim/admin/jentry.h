@@ -28,6 +28,26 @@ int jentry_each(const char *text, size_t len, jentry_fn *fn, void *arg);
  * *len (may be NULL). Not a string: "". */
 char *jentry_string(const char *val, size_t vlen, size_t *len);
 
+/* Where strings are decoded: grown as needed and kept from one call to
+ * the next, so that a walk over many entries allocates once. Zeroed to
+ * start; the owner frees data. */
+struct jentry_scratch {
+    char *data;
+    size_t cap;
+};
+
+/* The decoded value of a raw JSON string val (vlen bytes, quotes
+ * included), NUL-terminated, in sc (valid until sc's next use); its length
+ * in *len (may be NULL). Not a string: "". */
+const char *jentry_decode(const char *val, size_t vlen,
+                          struct jentry_scratch *sc, size_t *len);
+
+/* The values jentry_values() finds in one top-level member (as
+ * jentry_each() gives it), decoded in sc. */
+int jentry_member_values(const char *key, size_t klen, const char *val,
+                         size_t vlen, leadval_fn *fn, void *arg,
+                         struct jentry_scratch *sc);
+
 /*
  * The values of an entry a lead can be found by: its record id (18
  * characters, and its first 15), its body's values and its record's

@@ -47,6 +47,7 @@ struct journal {
     int fd;           /* the --journal file, or -1 */
     int write_failed; /* the last write failed (reported once) */
     struct buf scratch;
+    struct jentry_scratch decode; /* keep_text()'s decoded strings */
     int64_t time_cache_s;         /* the second time_cache formats */
     char time_cache[TIMEFMT_LEN]; /* "YYYY-MM-DDTHH:MM:SS." of it */
 };
@@ -121,6 +122,7 @@ journal_free(struct journal *j)
     if (j->fd != -1)
         close(j->fd);
     buf_free(&j->scratch);
+    free(j->decode.data);
     free(j->ring);
     free(j);
 }
@@ -145,35 +147,42 @@ put_key(struct buf *b, const char *key)
     buf_puts(b, "\":");
 }
 
+/* Appends s[0..n) (valid UTF-8) escaped as the inside of a JSON string,
+ * through a block on the stack: a JSON body has a quote every few bytes,
+ * and one append per run between them would cost more than the bytes. */
 static void
 escape_utf8(struct buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     static const char shortform[] = "btn\0fr"; /* \b..\r; '\0': none */
-    size_t i, start = 0;
+    char out[4096];
+    size_t i, o = 0;
 
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        char esc[6] = {'\\', 'u', '0', '0', 0, 0};
-        size_t elen = 6;
 
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        buf_append(b, s + start, i - start);
-        start = i + 1;
-        if (c == '"' || c == '\\') {
-            esc[1] = (char)c;
-            elen = 2;
-        } else if (c >= '\b' && c <= '\r' && shortform[c - '\b'] != '\0') {
-            esc[1] = shortform[c - '\b'];
-            elen = 2;
-        } else {
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
+        if (o > sizeof(out) - 6) {
+            buf_append(b, out, o);
+            o = 0;
         }
-        buf_append(b, esc, elen);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            out[o++] = (char)c;
+            continue;
+        }
+        out[o++] = '\\';
+        if (c == '"' || c == '\\') {
+            out[o++] = (char)c;
+        } else if (c >= '\b' && c <= '\r' && shortform[c - '\b'] != '\0') {
+            out[o++] = shortform[c - '\b'];
+        } else {
+            out[o++] = 'u';
+            out[o++] = '0';
+            out[o++] = '0';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        }
     }
-    buf_append(b, s + start, n - start);
+    buf_append(b, out, o);
 }
 
 static void
@@ -497,6 +506,7 @@ struct meta {
     int64_t status;
     int verdict, event;
     uint64_t ref_seq, bloom;
+    struct jentry_scratch *sc; /* where strings are decoded */
 };
 
 static int
@@ -521,7 +531,8 @@ meta_member(const char *key, size_t klen, const char *val, size_t vlen,
             void *arg)
 {
     struct meta *m = arg;
-    char *s;
+    const char *s;
+    size_t n;
 
     if (key_is(key, klen, "method")) {
         m->method = val;
@@ -536,9 +547,8 @@ meta_member(const char *key, size_t klen, const char *val, size_t vlen,
     } else if (key_is(key, klen, "kind")) {
         m->event = vlen == 7 && memcmp(val, "\"event\"", 7) == 0;
     } else if (key_is(key, klen, "verdict")) {
-        s = jentry_string(val, vlen, NULL);
-        m->verdict = verdict_parse(s, strlen(s));
-        free(s);
+        s = jentry_decode(val, vlen, m->sc, &n);
+        m->verdict = verdict_parse(s, n);
     }
     return 0;
 }
@@ -561,17 +571,31 @@ journal_lead_bits(const char *value, size_t len)
     return bits;
 }
 
-/* Appends the decoded raw string v (or nothing) and a NUL to b. */
-static void
-put_decoded(struct buf *b, const char *v, size_t vlen)
+/* Writes the decoded raw string v (or nothing) and a NUL at out, which
+ * has room for vlen + 1 bytes (decoding never lengthens a string);
+ * returns the bytes written. */
+static size_t
+put_decoded(char *out, const char *v, size_t vlen)
 {
-    size_t n = 0;
-    char *s = v != NULL ? jentry_string(v, vlen, &n) : NULL;
+    size_t used, n = 0;
 
-    if (s != NULL)
-        buf_append(b, s, n);
-    buf_putc(b, '\0');
-    free(s);
+    if (v != NULL && vlen > 0 && v[0] == '"')
+        n = leadval_json_string(v, vlen, out, &used);
+    out[n] = '\0';
+    return n + 1;
+}
+
+/* One member of an entry kept: what a query looks at, and its lead
+ * values in the bloom (one walk over the text for both). */
+static int
+keep_member(const char *key, size_t klen, const char *val, size_t vlen,
+            void *arg)
+{
+    struct meta *m = arg;
+
+    meta_member(key, klen, val, vlen, m);
+    return jentry_member_values(key, klen, val, vlen, bloom_value, &m->bloom,
+                                m->sc);
 }
 
 /* Keeps text as entry seq (the next number): the ring's slot, with what a
@@ -579,21 +603,24 @@ put_decoded(struct buf *b, const char *v, size_t vlen)
 static void
 keep_text(struct journal *j, uint64_t seq, const char *text, size_t len)
 {
-    struct meta m = {.verdict = VERDICT_NONE};
+    struct meta m = {.verdict = VERDICT_NONE, .sc = &j->decode};
     const struct jslot *ref;
     struct jslot *s;
-    struct buf block;
+    size_t off;
+    char *json;
 
-    jentry_each(text, len, meta_member, &m);
-    jentry_values(text, len, bloom_value, &m.bloom);
+    jentry_each(text, len, keep_member, &m);
     /* An event (a queued post created later) is found by its request's
      * values too. */
     if (m.event && (ref = slot_of(j, m.ref_seq)) != NULL)
         m.bloom |= ref->bloom;
-    buf_init(&block, SIZE_MAX / 2);
-    buf_append(&block, text, len);
-    buf_putc(&block, '\0');
-    put_decoded(&block, m.method, m.mlen);
+    /* The text, its method and its path, NUL after each, in one block of
+     * the size they need. */
+    json = xmalloc(len + m.mlen + m.plen + 3);
+    memcpy(json, text, len);
+    json[len] = '\0';
+    off = len + 1;
+    off += put_decoded(json + off, m.method, m.mlen);
     if (j->n == j->ring_size) {
         free(j->ring[j->start].json);
         j->start = (j->start + 1) % j->ring_size;
@@ -602,9 +629,9 @@ keep_text(struct journal *j, uint64_t seq, const char *text, size_t len)
     s = &j->ring[(j->start + j->n) % j->ring_size];
     s->seq = seq;
     s->len = (uint32_t)len;
-    s->path_off = (uint32_t)block.len;
-    put_decoded(&block, m.path, m.plen);
-    s->json = buf_steal(&block, NULL);
+    s->path_off = (uint32_t)off;
+    put_decoded(json + off, m.path, m.plen);
+    s->json = json;
     s->ref_seq = m.ref_seq;
     s->bloom = m.bloom;
     s->status = m.status > 0 && m.status < 1000 ? (uint16_t)m.status : 0;

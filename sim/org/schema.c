@@ -7,6 +7,7 @@
  */
 #include "schema.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,9 +537,13 @@ const struct field_def *
 schema_field(const struct object_def *o, const char *name)
 {
     size_t i;
+    int c = tolower((unsigned char)name[0]);
 
+    /* The first letters compared first: most names differ there, and
+     * this runs for every field of every record saved. */
     for (i = 0; i < o->nfields; i++)
-        if (strcasecmp(o->fields[i].name, name) == 0)
+        if (tolower((unsigned char)o->fields[i].name[0]) == c &&
+            strcasecmp(o->fields[i].name, name) == 0)
             return &o->fields[i];
     return NULL;
 }

@@ -196,19 +196,38 @@ batch_mark_rolled_back(struct batch_rec *recs, size_t n, int keep_ids)
     }
 }
 
-json_t *
-batch_result(const struct batch_rec *r, int keep_id, int with_created)
+void
+batch_results_text(struct buf *b, const struct batch_rec *recs, size_t n,
+                   int keep_id, int with_created)
 {
-    json_t *j = json_object();
+    const struct batch_rec *r;
+    char *errors;
+    size_t i;
 
-    if (r->id[0] != '\0' && (!batch_refused(r) || keep_id))
-        json_object_set_new(j, "id", json_string(r->id));
-    json_object_set_new(j, "success", json_boolean(!batch_refused(r)));
-    json_object_set_new(
-        j, "errors", batch_refused(r) ? json_incref(r->errors) : json_array());
-    if (with_created)
-        json_object_set_new(j, "created", json_boolean(r->created));
-    return j;
+    buf_putc(b, '[');
+    for (i = 0; i < n; i++) {
+        r = &recs[i];
+        buf_puts(b, i > 0 ? ",{" : "{");
+        /* An id is 18 letters and digits: nothing to escape. */
+        if (r->id[0] != '\0' && (!batch_refused(r) || keep_id)) {
+            buf_puts(b, "\"id\":\"");
+            buf_puts(b, r->id);
+            buf_puts(b, "\",");
+        }
+        if (!batch_refused(r)) {
+            buf_puts(b, "\"success\":true,\"errors\":[]");
+        } else {
+            errors = json_dumps(r->errors, JSON_COMPACT | JSON_ENCODE_ANY);
+            buf_puts(b, "\"success\":false,\"errors\":");
+            buf_puts(b, errors != NULL ? errors : "[]");
+            free(errors);
+        }
+        if (with_created)
+            buf_puts(b,
+                     r->created ? ",\"created\":true" : ",\"created\":false");
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
 }
 
 /* The record's scalar values as received, for its journal entry (texts

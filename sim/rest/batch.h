@@ -103,9 +103,12 @@ size_t batch_save(struct batch *b, struct batch_rec *recs, size_t n);
  */
 void batch_mark_rolled_back(struct batch_rec *recs, size_t n, int keep_ids);
 
-/* SaveResult / UpsertResult / DeleteResult element of r (new reference):
- * id (on success, or keep_id), success, errors, created (with_created). */
-json_t *batch_result(const struct batch_rec *r, int keep_id, int with_created);
+/* The JSON array of the SaveResult / UpsertResult / DeleteResult elements
+ * of recs[0..n), appended to b as text (compact, jansson's layout): id (on
+ * success, or keep_id), success, errors, created (with_created). Written
+ * without building JSON objects: a Collections answer has 200. */
+void batch_results_text(struct buf *b, const struct batch_rec *recs, size_t n,
+                        int keep_id, int with_created);
 
 /* One journal entry per record of recs (kind "record"), batch_index from
  * base, into b->resp's batch. */

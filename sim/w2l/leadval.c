@@ -107,7 +107,9 @@ number_char(char c)
 static int
 json_values(const char *s, size_t n, leadval_fn *fn, void *arg)
 {
-    char *tmp = xmalloc(n + 1);
+    /* A journal entry's fields fit on the stack: no malloc per entry. */
+    char small[1024];
+    char *tmp = n < sizeof(small) ? small : xmalloc(n + 1);
     size_t i = 0, count = 0, used, len, j;
     int rc = 0;
 
@@ -130,7 +132,8 @@ json_values(const char *s, size_t n, leadval_fn *fn, void *arg)
             i++;
         }
     }
-    free(tmp);
+    if (tmp != small)
+        free(tmp);
     return rc;
 }
 
