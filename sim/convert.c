@@ -148,6 +148,20 @@ named_record(struct conv *c, const struct object_def *obj, const char *text,
     return r;
 }
 
+/* 1 when text names a live User. */
+static int
+user_exists(struct conv *c, const char *text)
+{
+    const struct object_def *user = schema_object(c->sim->schema, "User");
+    char id15[SFID_LEN15 + 1];
+    const struct record *r;
+
+    if (user == NULL || sfid_normalize(text, strlen(text), id15) == -1)
+        return 0;
+    r = store_get(c->sim->store, id15);
+    return r != NULL && r->object == user->store_index;
+}
+
 /* The lead and the records named, checked before anything changes. */
 static int
 check_request(struct conv *c)
@@ -173,6 +187,11 @@ check_request(struct conv *c)
         fail(c, "INVALID_STATUS", "convertedStatus",
              "invalid convertedStatus: %.200s",
              q->converted_status != NULL ? q->converted_status : "");
+        return -1;
+    }
+    if (q->owner_id != NULL && !user_exists(c, q->owner_id)) {
+        fail(c, "INVALID_CROSS_REFERENCE_KEY", "ownerId",
+             "invalid cross reference id");
         return -1;
     }
     if (q->account_id != NULL &&
@@ -213,18 +232,14 @@ quarter_end(const char *ymd, char *out, size_t n)
              last == 6 || last == 9 ? 30 : 31);
 }
 
-/* What only a new record of t gets: names, stage, owner. */
+/* What only a new record of t gets: names, stage. */
 static void
 new_record_values(struct conv *c, enum target t, struct fieldvals *fv)
 {
     const struct object_def *obj = c->obj[t];
     char buf[VALUE_MAX], today[TIMEFMT_LEN], close[TIMEFMT_LEN];
     const struct field_def *stage;
-    const char *owner = c->req->owner_id;
 
-    if (owner == NULL)
-        owner = value_of(c->lead_obj, c->lead, "OwnerId", buf, sizeof(buf));
-    put(c, obj, fv, "OwnerId", owner);
     if (t == T_ACCOUNT &&
         value_of(c->lead_obj, c->lead, "Company", buf, sizeof(buf)) == NULL)
         put(c, obj, fv, "Name",
@@ -282,6 +297,35 @@ fail_intake(struct conv *c, const struct intake_result *res)
                    : "the record could not be saved");
 }
 
+/*
+ * A new record of t is the lead's owner's, or ownerId's when given
+ * (OwnerId is not writable through intake: the sim's API user owns what
+ * it creates, so the owner is set after).
+ */
+static int
+set_owner(struct conv *c, enum target t, struct record *r)
+{
+    const struct field_def *f = schema_field(c->obj[t], "OwnerId");
+    const char *owner = c->req->owner_id;
+    char buf[VALUE_MAX], id15[SFID_LEN15 + 1], id18[SFID_LEN18 + 1];
+    struct fieldvals fv = {0};
+    int rc;
+
+    if (owner == NULL)
+        owner = value_of(c->lead_obj, c->lead, "OwnerId", buf, sizeof(buf));
+    if (f == NULL || owner == NULL)
+        return 0;
+    if (sfid_normalize(owner, strlen(owner), id15) == -1)
+        return 0;
+    sfid_to18(id15, id18);
+    fieldvals_set(&fv, f->interned, id18, SFID_LEN18);
+    rc = store_update(c->sim->store, r, &fv, sim_now(c->sim));
+    fieldvals_free(&fv);
+    if (rc == -1)
+        fail(c, "UNKNOWN_EXCEPTION", NULL, "the record could not be saved");
+    return rc;
+}
+
 /* Makes or fills the record of target t; its 18-character id into id. */
 static int
 save_target(struct conv *c, enum target t, const char *account18, char *id)
@@ -304,8 +348,9 @@ save_target(struct conv *c, enum target t, const char *account18, char *id)
                                        sim_now(c->sim), &res);
         if (rc == -1)
             fail_intake(c, &res);
-        else
-            r = res.record;
+        else if (c->existing[t] == NULL)
+            rc = set_owner(c, t, res.record);
+        r = res.record;
     }
     if (rc == 0)
         sfid_to18(r->id, id);
