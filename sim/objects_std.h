@@ -1,7 +1,8 @@
 /*
  * objects_std.h - the standard objects integrations touch beyond Lead,
  * Contact, Account and the org's own records: Opportunity, Task, Event,
- * Campaign, CampaignMember and Case.
+ * Campaign, CampaignMember and Case; and RecordType and LeadStatus, whose
+ * read-only records orgrecords.h makes from the org.
  *
  * Each is a row of a table  (struct schema_row) with a field table, as the
  * schema's own; objects_schema() adds them after schema.c's. How their
