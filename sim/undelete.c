@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "recycle.h"
+#include "schema.h"
 #include "sim.h"
 #include "store.h"
 
@@ -34,7 +36,7 @@ undelete_record(struct sim *sim, const char *id, struct undelete_result *out)
                  "Entity is not in the recycle bin");
         return -1;
     }
-    store_undelete(sim->store, r, sim_now(sim));
+    recycle_undelete(sim, schema_object_at(sim->schema, r->object), r);
     sfid_to18(r->id, out->id);
     out->success = 1;
     return 0;

@@ -5,7 +5,8 @@
  *
  * A record deleted less than the retention period ago (sim.h) comes back
  * with its ID, values and relationships, live again for every API, its
- * LastModifiedDate the undelete's time. One that is live, was purged or
+ * LastModifiedDate the undelete's time, and the detail records deleted
+ * with it come back too (recycle.h). One that is live, was purged or
  * never existed is refused. Knows nothing of HTTP or SOAP.
  */
 #ifndef SIM_UNDELETE_H
