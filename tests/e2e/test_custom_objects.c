@@ -7,8 +7,9 @@
  * describe (custom, keyPrefix, referenceTo, relationshipName,
  * childRelationships, recordTypeInfos), SOQL parent paths and child
  * subqueries with Salesforce's nested answers and errors,
- * Opportunity, Task, Campaign, CampaignMember and Case, and master-detail
- * cascades: details deleted with their master, and undeleted with it.
+ * Opportunity, Task, Campaign, CampaignMember and Case, TYPEOF on the
+ * polymorphic What, and master-detail cascades: details deleted with
+ * their master, and undeleted with it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -839,6 +840,41 @@ test_master_detail_cascade(void **state)
     assert_int_equal(query_all_count(t, deleted), 1);
 }
 
+/* TYPEOF What: each task's related record with its type's fields. */
+static void
+test_typeof_what(void **state)
+{
+    struct simtest *t = *state;
+    char acct[ID_MAX], opp[ID_MAX], task[ID_MAX], body[256];
+
+    create(t, "Account", "{\"Name\":\"Acme\",\"Phone\":\"555\"}", acct);
+    create(t, "Opportunity",
+           "{\"Name\":\"Deal\",\"StageName\":\"Prospecting\","
+           "\"CloseDate\":\"2026-03-31\",\"Amount\":250}",
+           opp);
+    snprintf(body, sizeof(body), "{\"Subject\":\"a\",\"WhatId\":\"%s\"}",
+             acct);
+    create(t, "Task", body, task);
+    snprintf(body, sizeof(body), "{\"Subject\":\"b\",\"WhatId\":\"%s\"}",
+             opp);
+    create(t, "Task", body, task);
+    create(t, "Task", "{\"Subject\":\"c\"}", task);
+    expect_records(t,
+                   "SELECT Subject, TYPEOF What WHEN Account THEN Name, Phone "
+                   "WHEN Opportunity THEN Amount END FROM Task ORDER BY "
+                   "Subject",
+                   "[{\"Subject\":\"a\",\"What\":{\"Name\":\"Acme\","
+                   "\"Phone\":\"555\"}},{\"Subject\":\"b\",\"What\":"
+                   "{\"Amount\":250.0}},{\"Subject\":\"c\",\"What\":null}]");
+    expect_records(t,
+                   "SELECT TYPEOF What WHEN Account THEN Phone ELSE Name END "
+                   "FROM Task WHERE Subject = 'b'",
+                   "[{\"What\":{\"Name\":\"Deal\"}}]");
+    expect_query_error(t, "SELECT TYPEOF Wat WHEN Account THEN Name END FROM "
+                          "Task",
+                       "INVALID_FIELD", "appropriate names.");
+}
+
 int
 main(void)
 {
@@ -862,6 +898,8 @@ main(void)
                                         simtest_teardown),
         cmocka_unit_test_setup_teardown(test_layouts, start, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_master_detail_cascade, start,
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_typeof_what, start,
                                         simtest_teardown),
     };
 
