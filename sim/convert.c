@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "intake.h"
 #include "leadstatus.h"
@@ -101,8 +102,8 @@ keep(struct conv *c, const char *v)
 
 /* The text of field name of r (obj), or NULL when empty or absent. */
 static const char *
-value_of(const struct object_def *obj, const struct record *r,
-         const char *name, char *buf, size_t n)
+value_of(const struct object_def *obj, const struct record *r, const char *name,
+         char *buf, size_t n)
 {
     const struct field_def *f = schema_field(obj, name);
     const char *v =
@@ -195,9 +196,8 @@ check_request(struct conv *c)
         return -1;
     }
     if (q->account_id != NULL &&
-        (c->existing[T_ACCOUNT] = named_record(c, c->obj[T_ACCOUNT],
-                                               q->account_id, "accountId")) ==
-            NULL)
+        (c->existing[T_ACCOUNT] = named_record(
+             c, c->obj[T_ACCOUNT], q->account_id, "accountId")) == NULL)
         return -1;
     if (q->contact_id == NULL)
         return 0;
@@ -206,14 +206,13 @@ check_request(struct conv *c)
              "Required fields are missing: [accountId]");
         return -1;
     }
-    if ((c->existing[T_CONTACT] = named_record(c, c->obj[T_CONTACT],
-                                               q->contact_id, "contactId")) ==
-        NULL)
+    if ((c->existing[T_CONTACT] = named_record(
+             c, c->obj[T_CONTACT], q->contact_id, "contactId")) == NULL)
         return -1;
     acct = value_of(c->obj[T_CONTACT], c->existing[T_CONTACT], "AccountId", buf,
                     sizeof(buf));
-    if (acct == NULL || strncmp(acct, c->existing[T_ACCOUNT]->id,
-                                SFID_LEN15) != 0) {
+    if (acct == NULL ||
+        strncmp(acct, c->existing[T_ACCOUNT]->id, SFID_LEN15) != 0) {
         fail(c, "INVALID_CROSS_REFERENCE_KEY", "contactId",
              "contact is not associated with the account");
         return -1;
@@ -221,14 +220,17 @@ check_request(struct conv *c)
     return 0;
 }
 
-/* The last day of the quarter of the UTC date ymd ("YYYY-MM-DD"). */
+/* The last day of the quarter of the UTC day of ms, as YYYY-MM-DD. */
 static void
-quarter_end(const char *ymd, char *out, size_t n)
+quarter_end(int64_t ms, char *out, size_t n)
 {
-    int y = atoi(ymd) % 10000, m = atoi(ymd + 5);
-    int last = m >= 1 && m <= 12 ? ((m - 1) / 3 + 1) * 3 : 12;
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    int last;
 
-    snprintf(out, n, "%04d-%02d-%02d", y, last,
+    gmtime_r(&t, &tm);
+    last = (tm.tm_mon / 3 + 1) * 3;
+    snprintf(out, n, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, last,
              last == 6 || last == 9 ? 30 : 31);
 }
 
@@ -237,7 +239,7 @@ static void
 new_record_values(struct conv *c, enum target t, struct fieldvals *fv)
 {
     const struct object_def *obj = c->obj[t];
-    char buf[VALUE_MAX], today[TIMEFMT_LEN], close[TIMEFMT_LEN];
+    char buf[VALUE_MAX], close[TIMEFMT_LEN];
     const struct field_def *stage;
 
     if (t == T_ACCOUNT &&
@@ -253,8 +255,7 @@ new_record_values(struct conv *c, enum target t, struct fieldvals *fv)
     stage = schema_field(obj, "StageName");
     if (stage != NULL && stage->values != NULL)
         put(c, obj, fv, "StageName", stage->values[0]);
-    timefmt_date(sim_now(c->sim), today);
-    quarter_end(today, close, sizeof(close));
+    quarter_end(sim_now(c->sim), close, sizeof(close));
     put(c, obj, fv, "CloseDate", close);
 }
 
@@ -287,11 +288,12 @@ static void
 fail_intake(struct conv *c, const struct intake_result *res)
 {
     json_t *e = json_array_get(res->errors, 0);
-    const char *field = json_string_value(
-        json_array_get(json_object_get(e, "fields"), 0));
+    const char *field =
+        json_string_value(json_array_get(json_object_get(e, "fields"), 0));
 
-    fail(c, e != NULL ? json_string_value(json_object_get(e, "errorCode"))
-                      : "UNKNOWN_EXCEPTION",
+    fail(c,
+         e != NULL ? json_string_value(json_object_get(e, "errorCode"))
+                   : "UNKNOWN_EXCEPTION",
          field, "%s",
          e != NULL ? json_string_value(json_object_get(e, "message"))
                    : "the record could not be saved");
@@ -413,8 +415,9 @@ convert_lead(struct sim *sim, const struct convert_req *req,
         c.obj[i] = schema_object(sim->schema, target_object[i]);
     if (c.lead_obj == NULL || c.obj[T_ACCOUNT] == NULL ||
         c.obj[T_CONTACT] == NULL) {
-        fail(&c, "UNKNOWN_EXCEPTION", NULL, "lead conversion needs Lead, "
-                                            "Account and Contact");
+        fail(&c, "UNKNOWN_EXCEPTION", NULL,
+             "lead conversion needs Lead, "
+             "Account and Contact");
         return -1;
     }
     if (check_request(&c) == -1)
@@ -430,8 +433,7 @@ convert_lead(struct sim *sim, const struct convert_req *req,
     rc = 0;
 out:
     if (rc == -1)
-        out->account_id[0] = out->contact_id[0] = out->opportunity_id[0] =
-            '\0';
+        out->account_id[0] = out->contact_id[0] = out->opportunity_id[0] = '\0';
     for (i = 0; i < c.nowned; i++)
         free(c.owned[i]);
     free(c.owned);

@@ -26,8 +26,8 @@ struct convert_req {
     const char *lead_id;          /* required */
     const char *converted_status; /* required: a converted lead status */
     const char *account_id;       /* merge into this Account */
-    const char *contact_id;       /* merge into this Contact (needs account_id) */
-    const char *owner_id;         /* owner of the new records */
+    const char *contact_id; /* merge into this Contact (needs account_id) */
+    const char *owner_id;   /* owner of the new records */
     const char *opportunity_name; /* default: the lead's Company */
     int do_not_create_opportunity;
     int overwrite_lead_source; /* the Contact's LeadSource from the lead */

@@ -448,9 +448,9 @@ org_record_types(struct sim *sim, const struct object_def *obj, int v,
 
         if (rt->object == NULL || strcasecmp(rt->object, obj->name) != 0)
             continue;
-        json_array_append_new(arr, rt_info(obj, v, rt->label,
-                                           rt->developer_name, rt->id,
-                                           rt->is_default, 0, rt->active));
+        json_array_append_new(arr,
+                              rt_info(obj, v, rt->label, rt->developer_name,
+                                      rt->id, rt->is_default, 0, rt->active));
         any_default |= rt->is_default;
     }
     return any_default;

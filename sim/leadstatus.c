@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "schema.h"
-#include "sobject.h"
+#include "store.h"
 
 #define CONVERTED_STATUS "Closed - Converted"
 
@@ -21,11 +21,11 @@ leadstatus_lead_converted(const struct object_def *obj, const struct record *r)
 {
     const struct field_def *f;
     const char *v;
-    char buf[16];
+    size_t len = 0;
 
     if (strcmp(obj->name, "Lead") != 0 ||
         (f = schema_field(obj, "IsConverted")) == NULL)
         return 0;
-    v = sobject_field_text(obj, r, f, buf, sizeof(buf), NULL);
-    return v != NULL && strcmp(v, "true") == 0;
+    v = record_value(r, f->interned, &len);
+    return v != NULL && len == 4 && memcmp(v, "true", 4) == 0;
 }

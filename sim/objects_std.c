@@ -1,7 +1,8 @@
 /*
  * objects_std.c - Opportunity, Task, Event, Campaign, CampaignMember,
- * Case, RecordType and LeadStatus as table rows (see objects_std.h). A new standard object is a field
- * table and a row of rows[]; its references go in relation.c's table.
+ * Case, RecordType and LeadStatus as table rows (see objects_std.h). A new
+ * standard object is a field table and a row of rows[]; its references go in
+ * relation.c's table.
  */
 #include "objects_std.h"
 

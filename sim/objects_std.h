@@ -16,6 +16,13 @@
 
 #include "schema.h"
 
+/* 15-character record type ids (reported in 18 characters): Master, and
+ * a Person Account org's two Account record types (person.h), which are
+ * RecordType records too (orgrecords.h). */
+#define PERSON_RT_MASTER "012000000000000"
+#define PERSON_RT_BUSINESS "012000000000BUS"
+#define PERSON_RT_PERSON "012000000000PER"
+
 /* The rows (static, *n set to their count). */
 const struct schema_row *objects_std_rows(size_t *n);
 

@@ -15,8 +15,8 @@
 #include <strings.h>
 
 #include "leadstatus.h"
+#include "objects_std.h"
 #include "org.h"
-#include "person.h"
 #include "schema.h"
 #include "sfid.h"
 #include "store.h"

@@ -116,8 +116,8 @@ undelete_children(const struct relation_child *c, void *arg)
 
     if (!(c->field->flags & FIELD_MASTER_DETAIL))
         return;
-    store_foreach_deleted(p->sim->store, c->child->store_index,
-                          collect_deleted, &b);
+    store_foreach_deleted(p->sim->store, c->child->store_index, collect_deleted,
+                          &b);
     for (i = 0; i < b.n; i++)
         undelete_tree(p->sim, c->child, b.found[i], p->now_ms, p->depth + 1);
     free(b.found);

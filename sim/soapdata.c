@@ -75,8 +75,8 @@ item_bool(const struct xmlread_node *item, const char *name)
 
 /* One leadConverts item, converted, its result into xml. */
 static void
-convert_item(struct sim *sim, const struct xmlread_node *item,
-             struct buf *xml, struct tally *t)
+convert_item(struct sim *sim, const struct xmlread_node *item, struct buf *xml,
+             struct tally *t)
 {
     struct convert_req q = {
         .lead_id = item_text(item, "leadId"),
@@ -105,8 +105,8 @@ convert_item(struct sim *sim, const struct xmlread_node *item,
 
 /* One ids item, undeleted, its result into xml. */
 static void
-undelete_item(struct sim *sim, const struct xmlread_node *item,
-              struct buf *xml, struct tally *t)
+undelete_item(struct sim *sim, const struct xmlread_node *item, struct buf *xml,
+              struct tally *t)
 {
     struct undelete_result res;
 
@@ -144,14 +144,12 @@ soapdata_answers(const char *op)
 }
 
 static void
-fault(struct sim_response *resp, const char *faultcode,
-      const char *faultstring, const char *detail_type, const char *code,
-      const char *message)
+fault(struct sim_response *resp, const char *faultcode, const char *faultstring,
+      const char *detail_type, const char *code, const char *message)
 {
     resp->status = 500;
     resp->content_type = "text/xml; charset=utf-8";
-    soap_fault(&resp->body, faultcode, faultstring, detail_type, code,
-               message);
+    soap_fault(&resp->body, faultcode, faultstring, detail_type, code, message);
     resp->verdict = VERDICT_ERROR;
     response_detail(resp, "SOAP: %s", faultstring);
 }

@@ -242,9 +242,9 @@ struct soql_value {
 struct soql_ref {
     char *name; /* owned */
     size_t pos;
-    enum fieldtype type;    /* FT_UNKNOWN until bound */
-    struct soql_query *sub; /* a child subquery in the select list (name:
-                               its relationship), or NULL; owned */
+    enum fieldtype type;     /* FT_UNKNOWN until bound */
+    struct soql_query *sub;  /* a child subquery in the select list (name:
+                                its relationship), or NULL; owned */
     struct soql_typeof *tof; /* TYPEOF in the select list (name: its
                                 relationship), or NULL; owned */
 };
@@ -1615,8 +1615,8 @@ bind_when(struct binder *b, struct soql_branch *br)
     if (!b->schema->object_exists(b->schema->arg, br->type.name, canon,
                                   sizeof(canon)))
         return bind_fail(b, SOQL_INVALID_TYPE, br->type.pos,
-                         "sObject type '%.*s' is not supported.",
-                         MSG_NAME_MAX, br->type.name);
+                         "sObject type '%.*s' is not supported.", MSG_NAME_MAX,
+                         br->type.name);
     free(br->type.name);
     br->type.name = xstrdup(canon);
     for (k = 0; k < br->nfields; k++)

@@ -179,11 +179,11 @@ soql_rel_json(struct sim *sim, json_t *row, const struct object_def *obj,
 }
 
 void
-soql_rel_typeof_json(struct sim *sim, json_t *row,
-                     const struct object_def *obj, const struct record *r,
-                     const struct soql_query *q, size_t i, int version)
+soql_rel_typeof_json(struct sim *sim, json_t *row, const struct object_def *obj,
+                     const struct record *r, const struct soql_query *q,
+                     size_t i, int version)
 {
-    const char *rel = soql_field(q, i), *const *fields;
+    const char *rel = soql_field(q, i), *const * fields;
     const struct object_def *end = NULL;
     const struct field_def *f;
     const struct record *parent;
@@ -198,10 +198,10 @@ soql_rel_typeof_json(struct sim *sim, json_t *row,
     }
     soql_field_typeof(q, i, end->name, &fields, &n);
     if (n == 0)
-        json_object_set_new(row, rel,
-                            json_pack("{s:o}", "attributes",
-                                      sobject_attributes(end, parent,
-                                                         version)));
+        json_object_set_new(
+            row, rel,
+            json_pack("{s:o}", "attributes",
+                      sobject_attributes(end, parent, version)));
     for (k = 0; k < n; k++) {
         snprintf(path, sizeof(path), "%s.%s", rel, fields[k]);
         soql_rel_json(sim, row, obj, r, path, version);

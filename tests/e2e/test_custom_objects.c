@@ -852,11 +852,9 @@ test_typeof_what(void **state)
            "{\"Name\":\"Deal\",\"StageName\":\"Prospecting\","
            "\"CloseDate\":\"2026-03-31\",\"Amount\":250}",
            opp);
-    snprintf(body, sizeof(body), "{\"Subject\":\"a\",\"WhatId\":\"%s\"}",
-             acct);
+    snprintf(body, sizeof(body), "{\"Subject\":\"a\",\"WhatId\":\"%s\"}", acct);
     create(t, "Task", body, task);
-    snprintf(body, sizeof(body), "{\"Subject\":\"b\",\"WhatId\":\"%s\"}",
-             opp);
+    snprintf(body, sizeof(body), "{\"Subject\":\"b\",\"WhatId\":\"%s\"}", opp);
     create(t, "Task", body, task);
     create(t, "Task", "{\"Subject\":\"c\"}", task);
     expect_records(t,
@@ -870,8 +868,9 @@ test_typeof_what(void **state)
                    "SELECT TYPEOF What WHEN Account THEN Phone ELSE Name END "
                    "FROM Task WHERE Subject = 'b'",
                    "[{\"What\":{\"Name\":\"Deal\"}}]");
-    expect_query_error(t, "SELECT TYPEOF Wat WHEN Account THEN Name END FROM "
-                          "Task",
+    expect_query_error(t,
+                       "SELECT TYPEOF Wat WHEN Account THEN Name END FROM "
+                       "Task",
                        "INVALID_FIELD", "appropriate names.");
 }
 

@@ -132,8 +132,7 @@ test_describe_matches_records(void **state)
     /* Contact has none of the org's: Master only. */
     d = simtest_api_json(t, "GET", V "/sobjects/Contact/describe", NULL, NULL,
                          &status);
-    assert_int_equal(json_array_size(json_object_get(d, "recordTypeInfos")),
-                     1);
+    assert_int_equal(json_array_size(json_object_get(d, "recordTypeInfos")), 1);
     json_decref(d);
 }
 
@@ -175,13 +174,11 @@ test_read_only(void **state)
                          "\"SobjectType\":\"Lead\"}",
                          NULL, &status);
     assert_int_equal(status, 400);
-    assert_string_equal(
-        str(json_array_get(j, 0), "errorCode"),
-        "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY");
+    assert_string_equal(str(json_array_get(j, 0), "errorCode"),
+                        "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY");
     json_decref(j);
-    j = simtest_api_json(t, "DELETE",
-                         V "/sobjects/LeadStatus/01J000000000001", NULL,
-                         NULL, &status);
+    j = simtest_api_json(t, "DELETE", V "/sobjects/LeadStatus/01J000000000001",
+                         NULL, NULL, &status);
     assert_int_equal(status, 400);
     json_decref(j);
 }

@@ -131,8 +131,7 @@ convert(struct simtest *t, const char *item)
 static char *
 new_lead(struct simtest *t)
 {
-    return create(t,
-                  "Lead",
+    return create(t, "Lead",
                   "{\"FirstName\":\"Ada\",\"LastName\":\"Byron\","
                   "\"Company\":\"Analytical Engines\",\"Email\":\"ada@ae."
                   "test\",\"Phone\":\"555-0100\",\"City\":\"London\","
@@ -262,8 +261,8 @@ test_convert_into_existing_records(void **state)
     assert_int_equal(simtest_count(t, "Account"), accounts);
     assert_int_equal(simtest_count(t, "Contact"), contacts);
     a = get(t, "Account", acct);
-    assert_string_equal(field(a, "Name"), "Babbage Ltd"); /* kept */
-    assert_string_equal(field(a, "Phone"), "1");          /* kept */
+    assert_string_equal(field(a, "Name"), "Babbage Ltd");        /* kept */
+    assert_string_equal(field(a, "Phone"), "1");                 /* kept */
     assert_string_equal(field(a, "Website"), "https://ae.test"); /* filled */
     c = get(t, "Contact", contact);
     assert_string_equal(field(c, "LastName"), "Lovelace");

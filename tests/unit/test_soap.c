@@ -175,7 +175,8 @@ static void
 test_doc_reads_session_and_items(void **state)
 {
     const char *body =
-        "<e:Envelope xmlns:e=\"" SOAP_NS_ENVELOPE "\" xmlns:p=\"" SOAP_NS_PARTNER
+        "<e:Envelope xmlns:e=\"" SOAP_NS_ENVELOPE
+        "\" xmlns:p=\"" SOAP_NS_PARTNER
         "\"><e:Header><p:SessionHeader><p:sessionId>00Dx!tok</p:sessionId>"
         "</p:SessionHeader></e:Header><e:Body><p:undelete><p:ids>a</p:ids>"
         "<p:ids>b</p:ids></p:undelete></e:Body></e:Envelope>";
