@@ -6,8 +6,8 @@
  * accept it or say why (never crash, loop or leak, whatever the DTDs,
  * entities, nesting or encodings); what soap_read() accepts has an
  * operation and arguments within their bounds, what soap_doc_read()
- * accepts an operation. The same bytes go through redact_body(), which reads them
- * lexically: its output is never shorter than the redaction left in.
+ * accepts an operation. The same bytes go through redact_body(), which reads
+ * them lexically: its output is never shorter than the redaction left in.
  *
  * FUZZ-SEED-BEGIN
  * <se:Envelope
