@@ -123,6 +123,25 @@ undelete_children(const struct relation_child *c, void *arg)
     free(b.found);
 }
 
+/* A person account's hidden Contact, when it was deleted with it. */
+static void
+undelete_person_contact(struct pass *p, const struct object_def *obj,
+                        const struct record *acct)
+{
+    const struct field_def *f = schema_field(obj, "PersonContactId");
+    char id15[SFID_LEN15 + 1];
+    struct record *contact;
+    const char *v;
+    size_t len = 0;
+
+    if (f == NULL || (v = record_value(acct, f->interned, &len)) == NULL ||
+        sfid_normalize(v, len, id15) == -1 ||
+        (contact = store_get_any(p->sim->store, id15)) == NULL ||
+        !contact->deleted || contact->modified_ms != p->deleted_ms)
+        return;
+    store_undelete(p->sim->store, contact, p->now_ms);
+}
+
 static void
 undelete_tree(struct sim *sim, const struct object_def *obj, struct record *r,
               int64_t now_ms, int depth)
@@ -133,6 +152,7 @@ undelete_tree(struct sim *sim, const struct object_def *obj, struct record *r,
         return;
     sfid_to18(r->id, p.id18);
     store_undelete(sim->store, r, now_ms);
+    undelete_person_contact(&p, obj, r);
     if (depth < RECYCLE_MAX_DEPTH)
         relation_children(sim->schema, obj, undelete_children, &p);
 }

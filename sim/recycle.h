@@ -3,8 +3,8 @@
  * what goes along: a master record's detail records (master-detail
  * relationships, down to RECYCLE_MAX_DEPTH levels) and a person account's
  * hidden Contact (person.h) are deleted with it; undeleting the master
- * brings back the details deleted with it (same deletion time), as
- * Salesforce does. The store keeps the bin (store.h); every API delete
+ * brings back the details (and the Contact) deleted with it (same
+ * deletion time), as Salesforce does. The store keeps the bin (store.h); every API delete
  * goes through recycle_delete().
  */
 #ifndef SIM_RECYCLE_H

@@ -6,7 +6,8 @@
  * and refusing REST updates and a second conversion; the errors as result
  * items (bad status, unknown ids, a contact without its account) with
  * nothing changed, a failure half-way undone; records undeleted from the
- * recycle bin, live ones refused; the session and item-count faults.
+ * recycle bin, live ones refused, a person account with its hidden
+ * Contact; the session and item-count faults.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -419,18 +420,61 @@ test_session_and_limits(void **state)
     buf_free(&b);
 }
 
+static int
+start_person(void **state)
+{
+    return simtest_setup_org_session(state, "orgs/person-accounts.json");
+}
+
+/* A person account comes back with its hidden Contact. */
+static void
+test_undelete_person_account(void **state)
+{
+    struct simtest *t = *state;
+    char *acct =
+        create(t, "Account", "{\"FirstName\":\"Jane\",\"LastName\":\"Doe\"}");
+    json_t *a = get(t, "Account", acct);
+    char *contact = xstrdup(field(a, "PersonContactId"));
+    char *path = xasprintf(V "/sobjects/Account/%s", acct);
+    char *inner = xasprintf("<undelete><ids>%s</ids></undelete>", acct);
+    struct http_result r;
+    long status;
+
+    json_decref(a);
+    json_decref(simtest_api_json(t, "DELETE", path, NULL, NULL, &status));
+    assert_int_equal(status, 204);
+    free(path);
+    path = xasprintf(V "/sobjects/Contact/%s", contact);
+    json_decref(simtest_api_json(t, "GET", path, NULL, NULL, &status));
+    assert_int_equal(status, 404);
+    r = soap(t, t->access_token, inner);
+    assert_element(r.body, "success", "true");
+    http_result_free(&r);
+    a = get(t, "Contact", contact);
+    assert_string_equal(field(a, "AccountId"), acct);
+    json_decref(a);
+    free(inner);
+    free(path);
+    free(contact);
+    free(acct);
+}
+
+#define T(f)                                                                   \
+    cmocka_unit_test_setup_teardown(f, simtest_setup_session, simtest_teardown)
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_convert_makes_account_contact_opportunity),
-        cmocka_unit_test(test_converted_lead_is_locked),
-        cmocka_unit_test(test_convert_into_existing_records),
-        cmocka_unit_test(test_convert_errors_change_nothing),
-        cmocka_unit_test(test_undelete),
-        cmocka_unit_test(test_session_and_limits),
+        T(test_convert_makes_account_contact_opportunity),
+        T(test_converted_lead_is_locked),
+        T(test_convert_into_existing_records),
+        T(test_convert_errors_change_nothing),
+        T(test_undelete),
+        T(test_session_and_limits),
+        cmocka_unit_test_setup_teardown(test_undelete_person_account,
+                                        start_person, simtest_teardown),
     };
 
-    return cmocka_run_group_tests(tests, simtest_setup_session,
-                                  simtest_teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
