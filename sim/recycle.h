@@ -4,8 +4,8 @@
  * relationships, down to RECYCLE_MAX_DEPTH levels) and a person account's
  * hidden Contact (person.h) are deleted with it; undeleting the master
  * brings back the details (and the Contact) deleted with it (same
- * deletion time), as Salesforce does. The store keeps the bin (store.h); every API delete
- * goes through recycle_delete().
+ * deletion time), as Salesforce does. The store keeps the bin (store.h);
+ * every API delete but Bulk's hardDelete goes through recycle_delete().
  */
 #ifndef SIM_RECYCLE_H
 #define SIM_RECYCLE_H
