@@ -21,6 +21,7 @@
 #include "sim.h"
 #include "soap.h"
 #include "undelete.h"
+#include "window.h"
 #include "xmlread.h"
 
 /* Counts of one call's items, for the journal. */
@@ -188,6 +189,23 @@ check_session(struct sim *sim, const struct soap_doc *doc,
     return -1;
 }
 
+/* The call counts against the rolling 24-hour API allocation, as REST
+ * calls do (dispatch.c): 0, or -1 after the fault once it is spent. */
+static int
+count_call(struct sim *sim, struct sim_response *resp)
+{
+    int64_t now = sim_now(sim);
+
+    if ((int64_t)window_count(sim->api_window, now) >=
+        sim->org->api_daily_limit) {
+        sf_fault(resp, "REQUEST_LIMIT_EXCEEDED",
+                 "TotalRequests Limit exceeded.", VERDICT_ERROR);
+        return -1;
+    }
+    window_add(sim->api_window, now, 1);
+    return 0;
+}
+
 /* Runs call k on every item of op into the response element. */
 static int
 run_call(struct sim *sim, size_t k, const struct xmlread_node *op,
@@ -234,7 +252,7 @@ soapdata_call(struct sim *sim, const struct sim_request *req,
         fault(resp, "soapenv:Client", err.msg, NULL, NULL, NULL);
         goto out;
     }
-    if (check_session(sim, &doc, resp) == -1)
+    if (check_session(sim, &doc, resp) == -1 || count_call(sim, resp) == -1)
         goto out;
     for (k = 0; k < NCALLS && strcmp(calls[k].op, doc.op->name) != 0; k++)
         ;

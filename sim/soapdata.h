@@ -8,7 +8,9 @@
  * result per item, in the request's order; a result that failed carries
  * its errors (fields, message, statusCode) and success false, as the
  * partner WSDL has it. An envelope it cannot read, a missing or invalid
- * session and more than SOAPDATA_MAX_ITEMS items are faults (HTTP 500).
+ * session, a spent daily API allocation (each call counts one, as a REST
+ * call does) and more than SOAPDATA_MAX_ITEMS items are faults (HTTP
+ * 500).
  * h_soap.c dispatches here; login() stays there.
  */
 #ifndef SIM_SOAPDATA_H

@@ -7,7 +7,7 @@
  * items (bad status, unknown ids, a contact without its account) with
  * nothing changed, a failure half-way undone; records undeleted from the
  * recycle bin, live ones refused, a person account with its hidden
- * Contact; the session and item-count faults.
+ * Contact; the session, item-count and API allocation faults.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -459,6 +459,36 @@ test_undelete_person_account(void **state)
     free(acct);
 }
 
+static int
+start_small_allocation(void **state)
+{
+    if (simtest_setup_org_text(state, "{\"api_daily_limit\": 2}") != 0)
+        return -1;
+    simtest_login(*state, NULL);
+    return 0;
+}
+
+/* Each call counts against the daily API allocation. */
+static void
+test_calls_count_against_the_allocation(void **state)
+{
+    struct simtest *t = *state;
+    const char *inner = "<undelete><ids>00Q000000000001</ids></undelete>";
+    struct http_result r;
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        r = soap(t, t->access_token, inner);
+        assert_int_equal(r.status, 200);
+        http_result_free(&r);
+    }
+    r = soap(t, t->access_token, inner);
+    assert_int_equal(r.status, 500);
+    assert_non_null(strstr(r.body, "<faultcode>sf:REQUEST_LIMIT_EXCEEDED"
+                                   "</faultcode>"));
+    http_result_free(&r);
+}
+
 #define T(f)                                                                   \
     cmocka_unit_test_setup_teardown(f, simtest_setup_session, simtest_teardown)
 
@@ -474,6 +504,9 @@ main(void)
         T(test_session_and_limits),
         cmocka_unit_test_setup_teardown(test_undelete_person_account,
                                         start_person, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_calls_count_against_the_allocation,
+                                        start_small_allocation,
+                                        simtest_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
