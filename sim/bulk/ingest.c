@@ -22,6 +22,7 @@
 #include "intake.h"
 #include "journal.h"
 #include "person.h"
+#include "recycle.h"
 #include "schema.h"
 #include "sim.h"
 #include "store.h"
@@ -389,13 +390,14 @@ do_delete(struct ingest_ctx *c, struct row *w)
                  "%s", msg);
         return;
     }
-    person_delete_contact(c->sim, c->obj, r);
     /* hardDelete skips the recycle bin (the Person Account's contact
      * still goes there: UNCONFIRMED). */
-    if (c->job->op == BULK_HARD_DELETE)
+    if (c->job->op == BULK_HARD_DELETE) {
+        person_delete_contact(c->sim, c->obj, r);
         store_delete(c->sim->store, r);
-    else
-        store_recycle(c->sim->store, r, sim_now(c->sim));
+    } else {
+        recycle_delete(c->sim, c->obj, r);
+    }
     w->row = BULK_ROW_DONE;
     w->verdict = VERDICT_DELETED;
 }

@@ -1,7 +1,8 @@
 /*
- * objects_std.c - Opportunity, Task, Event, Campaign, CampaignMember and
- * Case as table rows (see objects_std.h). A new standard object is a field
- * table and a row of rows[]; its references go in relation.c's table.
+ * objects_std.c - Opportunity, Task, Event, Campaign, CampaignMember,
+ * Case, RecordType and LeadStatus as table rows (see objects_std.h). A new
+ * standard object is a field table and a row of rows[]; its references go in
+ * relation.c's table.
  */
 #include "objects_std.h"
 
@@ -174,6 +175,28 @@ static const struct field_def case_fields[] = {
     F("IsEscalated", "Escalated", BOOLEAN, 0, 0),
 };
 
+/* The org's record types and lead statuses (orgrecords.h makes their
+ * records): read-only, as OBJ_FROM_ORG objects are (a name field marked
+ * read-only would be a compound name, sobject.h). */
+static const struct field_def record_type_fields[] = {
+    F("Name", "Name", STRING, 80, FIELD_NAME),
+    F("DeveloperName", "Record Type Name", STRING, 80, RO),
+    F("NamespacePrefix", "Namespace Prefix", STRING, 15, RO),
+    F("Description", "Description", STRING, 255, RO),
+    F("BusinessProcessId", "Business Process ID", REFERENCE, 18, RO),
+    F("SobjectType", "SObject Type Name", STRING, 40, RO),
+    F("IsActive", "Active", BOOLEAN, 0, RO),
+    F("IsPersonType", "Is Person Type", BOOLEAN, 0, RO),
+};
+
+static const struct field_def lead_status_fields[] = {
+    F("MasterLabel", "Master Label", STRING, 255, FIELD_NAME),
+    F("ApiName", "Api Name", STRING, 255, RO),
+    F("SortOrder", "Sort Order", INT, 0, RO),
+    F("IsDefault", "Is Default", BOOLEAN, 0, RO),
+    F("IsConverted", "Is Converted", BOOLEAN, 0, RO),
+};
+
 #define TABLE(t) t, sizeof(t) / sizeof((t)[0])
 
 /* What the API may do with these: everything but merging, which only
@@ -194,6 +217,10 @@ static const struct schema_row rows[] = {
      WRITABLE & ~OBJ_SEARCHABLE, TABLE(campaign_member_fields)},
     {"Case", "Case", "Cases", "500",
      WRITABLE | OBJ_OWNED | OBJ_FEED | OBJ_MERGEABLE, TABLE(case_fields)},
+    {"RecordType", "Record Type", "Record Types", "012",
+     OBJ_FROM_ORG | OBJ_REPLICATEABLE, TABLE(record_type_fields)},
+    {"LeadStatus", "Lead Status Value", "Lead Status Values", "01J",
+     OBJ_FROM_ORG | OBJ_REPLICATEABLE, TABLE(lead_status_fields)},
 };
 
 const struct schema_row *

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "leadstatus.h"
+#include "objects_std.h"
 #include "org.h"
 #include "schema.h"
 #include "sfid.h"
@@ -105,6 +107,7 @@ static const struct row organization_rows[] = {
 /* What one record is made for. */
 struct subject {
     const struct org *org;
+    const struct schema *schema;
     const char **profiles; /* every profile name, each once */
     size_t nprofiles;
     const struct org_user *user;      /* User */
@@ -315,6 +318,92 @@ make_organization(struct subject *s, const struct object_def *obj,
     make_record(store, obj, s->org->org_id, ROWS(organization_rows), s, now_ms);
 }
 
+/* Sets field name of obj in fv (v borrowed), when obj has it. */
+static void
+set_value(const struct object_def *obj, struct fieldvals *fv, const char *name,
+          const char *v)
+{
+    const struct field_def *f = schema_field(obj, name);
+
+    if (f != NULL && v != NULL)
+        fieldvals_set(fv, f->interned, v, strlen(v));
+}
+
+static void
+make_record_type(const struct object_def *obj, struct store *store,
+                 const struct org_record_type *rt, const char *sobject,
+                 int person, int64_t now_ms)
+{
+    struct fieldvals fv = {0};
+
+    set_value(obj, &fv, "Name", rt->label);
+    set_value(obj, &fv, "DeveloperName", rt->developer_name);
+    set_value(obj, &fv, "Description", rt->description);
+    set_value(obj, &fv, "SobjectType", sobject);
+    set_value(obj, &fv, "IsActive", rt->active ? "true" : "false");
+    set_value(obj, &fv, "IsPersonType", person ? "true" : "false");
+    store_insert_id(store, obj->store_index, rt->id, &fv, now_ms);
+    fieldvals_free(&fv);
+}
+
+/* The org's record types (of Lead, Contact, Account; of its custom
+ * objects), and a Person Account org's two Account ones. Master is no
+ * record, as in Salesforce. */
+static void
+make_record_types(struct subject *s, const struct object_def *obj,
+                  struct store *store, int64_t now_ms)
+{
+    static const struct org_record_type person_rts[] = {
+        {NULL, (char *)"Business_Account", (char *)"Business Account",
+         PERSON_RT_BUSINESS, 1, 1, NULL},
+        {NULL, (char *)"PersonAccount", (char *)"Person Account",
+         PERSON_RT_PERSON, 0, 1, NULL},
+    };
+    const struct org *o = s->org;
+    size_t i, k;
+
+    for (i = 0; i < o->nrecord_types; i++)
+        make_record_type(obj, store, &o->record_types[i],
+                         o->record_types[i].object, 0, now_ms);
+    for (i = 0; i < o->ncustom_objects; i++)
+        for (k = 0; k < o->custom_objects[i].nrecord_types; k++)
+            make_record_type(obj, store, &o->custom_objects[i].record_types[k],
+                             o->custom_objects[i].name, 0, now_ms);
+    for (i = 0; o->person_accounts && i < 2; i++)
+        make_record_type(obj, store, &person_rts[i], "Account", i == 1, now_ms);
+}
+
+/* One LeadStatus per Lead Status value, in the picklist's order. */
+static void
+make_lead_statuses(struct subject *s, const struct object_def *obj,
+                   struct store *store, int64_t now_ms)
+{
+    const struct object_def *lead = schema_object(s->schema, "Lead");
+    const struct field_def *f =
+        lead != NULL ? schema_field(lead, "Status") : NULL;
+    char id15[SFID_LEN15 + 1], order[16];
+    size_t i;
+
+    for (i = 0; f != NULL && f->values != NULL && f->values[i] != NULL; i++) {
+        struct fieldvals fv = {0};
+        const char *v = f->values[i];
+
+        snprintf(id15, sizeof(id15), "01J%012zu", i + 1);
+        snprintf(order, sizeof(order), "%zu", i + 1);
+        set_value(obj, &fv, "MasterLabel", v);
+        set_value(obj, &fv, "ApiName", v);
+        set_value(obj, &fv, "SortOrder", order);
+        set_value(obj, &fv, "IsDefault",
+                  f->default_value != NULL && strcmp(f->default_value, v) == 0
+                      ? "true"
+                      : "false");
+        set_value(obj, &fv, "IsConverted",
+                  leadstatus_is_converted(v) ? "true" : "false");
+        store_insert_id(store, obj->store_index, id15, &fv, now_ms);
+        fieldvals_free(&fv);
+    }
+}
+
 /* Which records each object gets. */
 static const struct {
     const char *object;
@@ -324,6 +413,8 @@ static const struct {
     {"User", make_users},
     {"Profile", make_profiles},
     {"Organization", make_organization},
+    {"RecordType", make_record_types},
+    {"LeadStatus", make_lead_statuses},
 };
 
 /* System Administrator, Standard User, then the users' other profiles,
@@ -357,6 +448,7 @@ orgrecords_load(const struct org *org, const struct schema *schema,
     size_t i, nborn;
 
     s->org = org;
+    s->schema = schema;
     list_profiles(s);
     for (i = 0; i < sizeof(makers) / sizeof(makers[0]); i++) {
         if ((obj = schema_object(schema, makers[i].object)) == NULL ||

@@ -1,7 +1,9 @@
 /*
  * orgrecords.h - the org's own records: a User for each user of the org
  * file, a Profile for each profile they name (and the two every org has),
- * and the one Organization.
+ * the one Organization, a RecordType for each of the org's record types
+ * (Master is none) and a LeadStatus for each Lead Status value (the
+ * converted one as leadstatus.h says, 01J000000000001 up).
  *
  * They are made from the org into the store, under the schema's
  * OBJ_FROM_ORG objects, whenever the org is loaded or replaced and after a

@@ -14,16 +14,12 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "objects_std.h" /* PERSON_RT_*: the record type ids */
 #include "store.h"
 
 struct sim;
 struct object_def;
 struct field_def;
-
-/* 15-character record type ids (reported in 18 characters). */
-#define PERSON_RT_MASTER "012000000000000"
-#define PERSON_RT_BUSINESS "012000000000BUS"
-#define PERSON_RT_PERSON "012000000000PER"
 
 #define PERSON_NAME_MAX 512 /* "First Last": 40 + 80 characters of UTF-8 */
 

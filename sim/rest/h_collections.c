@@ -19,6 +19,7 @@
 #include "extid.h"
 #include "handlers.h"
 #include "person.h"
+#include "recycle.h"
 #include "rest.h"
 #include "schema.h"
 #include "sim.h"
@@ -521,8 +522,7 @@ delete_all(struct sim *sim, struct batch_rec *recs, size_t n)
             refused++;
             continue;
         }
-        person_delete_contact(sim, recs[i].obj, r);
-        store_recycle(sim->store, r, sim_now(sim));
+        recycle_delete(sim, recs[i].obj, r);
         recs[i].verdict = VERDICT_DELETED;
     }
     return refused;

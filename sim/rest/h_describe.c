@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "handlers.h"
 #include "org.h"
@@ -432,24 +433,50 @@ custom_record_types(const struct object_def *obj, int v, json_t *arr)
                                   co->nrecord_types == 0, 1, 1));
 }
 
+/* The org file's record types of standard object obj (the RecordType
+ * records, orgrecords.h) into arr; 1 when one of them is the default. */
+static int
+org_record_types(struct sim *sim, const struct object_def *obj, int v,
+                 json_t *arr)
+{
+    const struct org *o = sim->org;
+    int any_default = 0;
+    size_t i;
+
+    for (i = 0; i < o->nrecord_types; i++) {
+        const struct org_record_type *rt = &o->record_types[i];
+
+        if (rt->object == NULL || strcasecmp(rt->object, obj->name) != 0)
+            continue;
+        json_array_append_new(arr,
+                              rt_info(obj, v, rt->label, rt->developer_name,
+                                      rt->id, rt->is_default, 0, rt->active));
+        any_default |= rt->is_default;
+    }
+    return any_default;
+}
+
 static json_t *
 record_type_infos(struct sim *sim, const struct object_def *obj, int v)
 {
     int person = sim->org->person_accounts && strcmp(obj->name, "Account") == 0;
     json_t *arr = json_array();
+    int any_default;
     size_t i;
 
     if (obj->custom != NULL) {
         custom_record_types(obj, v, arr);
         return arr;
     }
+    any_default = org_record_types(sim, obj, v, arr) || person;
     for (i = 0; i < sizeof(record_types) / sizeof(record_types[0]); i++) {
         if (record_types[i].person_only && !person)
             continue;
         json_array_append_new(
             arr, rt_info(obj, v, record_types[i].name,
                          record_types[i].developer_name, record_types[i].id15,
-                         record_types[i].is_default || !person,
+                         record_types[i].is_default ||
+                             (record_types[i].is_master && !any_default),
                          record_types[i].is_master, 1));
     }
     return arr;

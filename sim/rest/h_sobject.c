@@ -19,8 +19,8 @@
 #include "handlers.h"
 #include "intake.h"
 #include "org.h"
-#include "person.h"
 #include "recbody.h"
+#include "recycle.h"
 #include "rest.h"
 #include "rules.h"
 #include "schema.h"
@@ -308,7 +308,7 @@ h_sobject_update(struct sim *sim, struct sim_request *req,
 }
 
 /* DELETE /services/data/vNN.N/sobjects/{Object}/{id} -> 204; the record
- * goes to the recycle bin (store.h). */
+ * goes to the recycle bin with its details (recycle.h). */
 void
 h_sobject_delete(struct sim *sim, struct sim_request *req,
                  struct sim_response *resp)
@@ -321,8 +321,7 @@ h_sobject_delete(struct sim *sim, struct sim_request *req,
         (r = find_record(sim, req, obj, DELETED_IS_DELETED, resp)) == NULL ||
         object_allows(obj, OBJ_DELETABLE, resp) == -1)
         return;
-    person_delete_contact(sim, obj, r);
-    store_recycle(sim->store, r, sim_now(sim));
+    recycle_delete(sim, obj, r);
     resp->status = 204;
     resp->verdict = VERDICT_DELETED;
 }

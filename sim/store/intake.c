@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "leadstatus.h"
 #include "objects_custom.h"
 #include "org.h"
 #include "person.h"
@@ -718,6 +719,11 @@ check(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
                        msg, sizeof(msg)) == -1) {
         add_error(c, VERDICT_ERROR, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
                   NULL, "%s", msg);
+        return -1;
+    }
+    if (c->existing != NULL && leadstatus_lead_converted(c->obj, c->existing)) {
+        add_error(c, VERDICT_ERROR, "CANNOT_UPDATE_CONVERTED_LEAD", NULL,
+                  "cannot reference converted lead");
         return -1;
     }
 

@@ -260,7 +260,8 @@ recview_json(struct sim *sim, const struct soql_query *q,
     json_t *j = json_object();
     const struct soql_query *sub;
     const struct field_def *f;
-    size_t i;
+    const char *const *names;
+    size_t i, n;
 
     json_object_set_new(j, "attributes", sobject_attributes(obj, r, version));
     for (i = 0; i < soql_field_count(q); i++) {
@@ -268,6 +269,10 @@ recview_json(struct sim *sim, const struct soql_query *q,
             json_object_set_new(
                 j, soql_field(q, i),
                 children_json(sim, obj, r, soql_field(q, i), sub, version));
+            continue;
+        }
+        if (soql_field_typeof(q, i, NULL, &names, &n) == 0) {
+            soql_rel_typeof_json(sim, j, obj, r, q, i, version);
             continue;
         }
         if (strchr(soql_field(q, i), '.') != NULL) {

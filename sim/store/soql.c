@@ -242,9 +242,24 @@ struct soql_value {
 struct soql_ref {
     char *name; /* owned */
     size_t pos;
-    enum fieldtype type;    /* FT_UNKNOWN until bound */
-    struct soql_query *sub; /* a child subquery in the select list (name:
-                               its relationship), or NULL; owned */
+    enum fieldtype type;     /* FT_UNKNOWN until bound */
+    struct soql_query *sub;  /* a child subquery in the select list (name:
+                                its relationship), or NULL; owned */
+    struct soql_typeof *tof; /* TYPEOF in the select list (name: its
+                                relationship), or NULL; owned */
+};
+
+/* One WHEN (type set) or the ELSE of a TYPEOF. */
+struct soql_branch {
+    struct soql_ref type; /* name NULL for ELSE */
+    struct soql_ref *fields;
+    size_t nfields;
+    const char **names; /* the fields' names, for soql_field_typeof() */
+};
+
+struct soql_typeof {
+    struct soql_branch *branches;
+    size_t n;
 };
 
 enum node_kind { N_AND, N_OR, N_NOT, N_CMP };
@@ -765,11 +780,32 @@ value_clear(struct soql_value *v)
     free(v->pattern);
 }
 
+static void typeof_free(struct soql_typeof *t);
+
 static void
 ref_clear(struct soql_ref *r)
 {
     free(r->name);
     soql_free(r->sub);
+    typeof_free(r->tof);
+}
+
+static void
+typeof_free(struct soql_typeof *t)
+{
+    size_t i, k;
+
+    if (t == NULL)
+        return;
+    for (i = 0; i < t->n; i++) {
+        free(t->branches[i].type.name);
+        for (k = 0; k < t->branches[i].nfields; k++)
+            free(t->branches[i].fields[k].name);
+        free(t->branches[i].fields);
+        free(t->branches[i].names);
+    }
+    free(t->branches);
+    free(t);
 }
 
 static void
@@ -1102,8 +1138,72 @@ out:
     return rc;
 }
 
-/* f1, f2, ... (COUNT() too, as the only one, and child subqueries, when
- * top). */
+/* 1 when the token is the identifier word (case-insensitive): TYPEOF's
+ * words are no reserved keywords. */
+static int
+ident_is(const struct parser *p, const char *word)
+{
+    return p->tok.kind == TK_IDENT && p->tok.len == strlen(word) &&
+           strncasecmp(p->s + p->tok.pos, word, p->tok.len) == 0;
+}
+
+/* A branch's "f1, f2, ...". */
+static int
+parse_branch_fields(struct parser *p, struct soql_branch *br)
+{
+    size_t cap = 0;
+
+    for (;;) {
+        if (br->nfields == SOQL_MAX_FIELDS)
+            return perr(p, p->tok.pos,
+                        "too many fields selected (the simulator allows "
+                        "%d)",
+                        SOQL_MAX_FIELDS);
+        br->fields = grow(br->fields, br->nfields, &cap, sizeof(*br->fields));
+        memset(&br->fields[br->nfields], 0, sizeof(*br->fields));
+        if (parse_ref(p, &br->fields[br->nfields++]) == -1)
+            return -1;
+        if (p->tok.kind != TK_COMMA)
+            return 0;
+        if (lex_next(p) == -1)
+            return -1;
+    }
+}
+
+/* "TYPEOF Rel WHEN Type THEN f, ... [WHEN ...] [ELSE f, ...] END", from
+ * TYPEOF to past END: ref names the relationship, ref->tof the branches. */
+static int
+parse_typeof(struct parser *p, struct soql_ref *ref)
+{
+    struct soql_typeof *t = ref->tof = xcalloc(1, sizeof(*t));
+    struct soql_branch *br;
+    size_t cap = 0;
+    int is_else = 0;
+
+    if (lex_next(p) == -1 || parse_ref(p, ref) == -1)
+        return -1;
+    while (!is_else && (ident_is(p, "WHEN") || ident_is(p, "ELSE"))) {
+        if (t->n == SOQL_MAX_FIELDS)
+            return perr(p, p->tok.pos, "too many WHEN clauses");
+        is_else = ident_is(p, "ELSE");
+        t->branches = grow(t->branches, t->n, &cap, sizeof(*t->branches));
+        br = memset(&t->branches[t->n++], 0, sizeof(*br));
+        if (lex_next(p) == -1)
+            return -1;
+        if (!is_else && parse_ref(p, &br->type) == -1)
+            return -1;
+        if (!is_else && !ident_is(p, "THEN"))
+            return unexpected(p);
+        if ((!is_else && lex_next(p) == -1) || parse_branch_fields(p, br) == -1)
+            return -1;
+    }
+    if (t->n == 0 || !ident_is(p, "END"))
+        return unexpected(p);
+    return lex_next(p);
+}
+
+/* f1, f2, ... (COUNT() too, as the only one, and child subqueries and
+ * TYPEOF, when top). */
 static int
 parse_field_list(struct parser *p, struct soql_query *q, int top)
 {
@@ -1124,6 +1224,12 @@ parse_field_list(struct parser *p, struct soql_query *q, int top)
                             "too many subqueries (the maximum is %d)",
                             SOQL_MAX_SUBQUERIES);
             if (parse_subquery(p, q, &ref) == -1) {
+                ref_clear(&ref);
+                return -1;
+            }
+            count_ok = 0;
+        } else if (top && ident_is(p, "TYPEOF")) {
+            if (parse_typeof(p, &ref) == -1) {
                 ref_clear(&ref);
                 return -1;
             }
@@ -1437,10 +1543,12 @@ bind_subquery(struct binder *b, struct soql_ref *ref)
     return soql_bind(sub, b->schema, b->err);
 }
 
+static int bind_column(struct binder *b, struct soql_ref *ref,
+                       const char *object, const char *name);
+
 static int
 bind_ref(struct binder *b, struct soql_ref *ref)
 {
-    char canon[SOQL_NAME_MAX] = "";
     const char *name = strip_prefix(b->q, ref->name);
     const char *dot = strchr(name, '.');
 
@@ -1455,8 +1563,19 @@ bind_ref(struct binder *b, struct soql_ref *ref)
                          "your WSDL or the describe call for the "
                          "appropriate names.",
                          span_int((size_t)(dot - name), MSG_NAME_MAX), name);
-    ref->type = b->schema->field_type(b->schema->arg, b->q->object.name, name,
-                                      canon, sizeof(canon));
+    return bind_column(b, ref, b->q->object.name, name);
+}
+
+/* A field of object (no path): renamed to its canonical spelling, or
+ * Salesforce's INVALID_FIELD. */
+static int
+bind_column(struct binder *b, struct soql_ref *ref, const char *object,
+            const char *name)
+{
+    char canon[SOQL_NAME_MAX] = "";
+
+    ref->type = b->schema->field_type(b->schema->arg, object, name, canon,
+                                      sizeof(canon));
     if (ref->type == FT_UNKNOWN || canon[0] == '\0')
         return bind_fail(b, SOQL_INVALID_FIELD, ref->pos,
                          "No such column '%.*s' on entity '%s'. If you are "
@@ -1464,9 +1583,79 @@ bind_ref(struct binder *b, struct soql_ref *ref)
                          "append the '__c' after the custom field name. "
                          "Please reference your WSDL or the describe call "
                          "for the appropriate names.",
-                         MSG_NAME_MAX, name, b->q->object.name);
+                         MSG_NAME_MAX, name, object);
     free(ref->name);
     ref->name = xstrdup(canon);
+    return 0;
+}
+
+/* "Rel.field" bound as a path from the query's object: renamed to the
+ * canonical field name (the part after "Rel."). */
+static int
+bind_else_field(struct binder *b, const char *rel, struct soql_ref *ref)
+{
+    char path[SOQL_NAME_MAX];
+    const char *dot;
+
+    snprintf(path, sizeof(path), "%s.%s", rel, ref->name);
+    if (bind_path(b, ref, path) == -1)
+        return -1;
+    dot = strrchr(ref->name, '.');
+    memmove(ref->name, dot + 1, strlen(dot + 1) + 1);
+    return 0;
+}
+
+/* One WHEN: its type must exist, its fields must be the type's. */
+static int
+bind_when(struct binder *b, struct soql_branch *br)
+{
+    char canon[SOQL_NAME_MAX] = "";
+    size_t k;
+
+    if (!b->schema->object_exists(b->schema->arg, br->type.name, canon,
+                                  sizeof(canon)))
+        return bind_fail(b, SOQL_INVALID_TYPE, br->type.pos,
+                         "sObject type '%.*s' is not supported.", MSG_NAME_MAX,
+                         br->type.name);
+    free(br->type.name);
+    br->type.name = xstrdup(canon);
+    for (k = 0; k < br->nfields; k++)
+        if (bind_column(b, &br->fields[k], canon, br->fields[k].name) == -1)
+            return -1;
+    return 0;
+}
+
+/* TYPEOF: the relationship resolves as a path does ("Rel.Id"); ELSE's
+ * fields as paths from it. */
+static int
+bind_typeof(struct binder *b, struct soql_ref *ref)
+{
+    struct soql_typeof *t = ref->tof;
+    char *dot, *path;
+    size_t i, k;
+
+    if (b->schema->path_type == NULL)
+        return bind_fail(b, SOQL_MALFORMED, ref->pos,
+                         "TYPEOF is not supported here");
+    path = xasprintf("%s.Id", ref->name);
+    free(ref->name);
+    ref->name = path; /* bind_path() replaces it, reading it first */
+    if (bind_path(b, ref, path) == -1)
+        return -1;
+    if ((dot = strrchr(ref->name, '.')) != NULL)
+        *dot = '\0';
+    for (i = 0; i < t->n; i++) {
+        struct soql_branch *br = &t->branches[i];
+
+        for (k = 0; br->type.name == NULL && k < br->nfields; k++)
+            if (bind_else_field(b, ref->name, &br->fields[k]) == -1)
+                return -1;
+        if (br->type.name != NULL && bind_when(b, br) == -1)
+            return -1;
+        br->names = xreallocarray(NULL, br->nfields, sizeof(*br->names));
+        for (k = 0; k < br->nfields; k++)
+            br->names[k] = br->fields[k].name;
+    }
     return 0;
 }
 
@@ -1516,8 +1705,9 @@ bind_select(struct binder *b)
     size_t i, j;
 
     for (i = 0; i < q->nfields; i++) {
-        if ((q->fields[i].sub != NULL ? bind_subquery(b, &q->fields[i])
-                                      : bind_ref(b, &q->fields[i])) == -1)
+        if ((q->fields[i].sub != NULL   ? bind_subquery(b, &q->fields[i])
+             : q->fields[i].tof != NULL ? bind_typeof(b, &q->fields[i])
+                                        : bind_ref(b, &q->fields[i])) == -1)
             return -1;
         for (j = 0; j < i; j++)
             if (strcasecmp(q->fields[j].name, q->fields[i].name) == 0)
@@ -1978,6 +2168,30 @@ size_t
 soql_field_count(const struct soql_query *q)
 {
     return q->nfields;
+}
+
+int
+soql_field_typeof(const struct soql_query *q, size_t i, const char *type,
+                  const char *const **fields, size_t *n)
+{
+    const struct soql_typeof *t = q->fields[i].tof;
+    size_t k;
+
+    *fields = NULL;
+    *n = 0;
+    if (t == NULL)
+        return -1;
+    for (k = 0; k < t->n; k++) {
+        const struct soql_branch *br = &t->branches[k];
+
+        if (br->type.name == NULL ||
+            (type != NULL && strcasecmp(br->type.name, type) == 0)) {
+            *fields = br->names;
+            *n = br->names != NULL ? br->nfields : 0;
+            return 0;
+        }
+    }
+    return 0;
 }
 
 const struct soql_query *

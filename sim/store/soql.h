@@ -14,8 +14,9 @@
  * YYYY-MM-DD, YYYY-MM-DDThh:mm:ss[.fff](Z|+hh:mm), and the calendar date
  * literals (TODAY, LAST_N_DAYS:n, THIS_MONTH, ...), evaluated in UTC.
  * Fields may be relationship paths ("Account.Name") and the select list
- * may hold child subqueries ("(SELECT Id FROM Contacts WHERE ...)") when
- * the schema given to soql_bind() resolves them; the caller follows the
+ * may hold child subqueries ("(SELECT Id FROM Contacts WHERE ...)") and
+ * TYPEOF on a (polymorphic) relationship when the schema given to
+ * soql_bind() resolves them; the caller follows the
  * relationships when it reads a record (field_access) and runs the
  * subqueries itself.
  */
@@ -134,6 +135,15 @@ size_t soql_field_count(const struct soql_query *q);
 const char *soql_field(const struct soql_query *q, size_t i);
 const struct soql_query *soql_field_subquery(const struct soql_query *q,
                                              size_t i);
+/*
+ * Item i of the select list as TYPEOF ("TYPEOF What WHEN Account THEN
+ * Name, Phone ... ELSE Name END"; soql_field() is then the relationship,
+ * canonical after soql_bind()): the fields to read for a related record
+ * of type (its WHEN branch, else ELSE's; *n 0 when neither fits), 0; -1
+ * when item i is no TYPEOF. Borrowed.
+ */
+int soql_field_typeof(const struct soql_query *q, size_t i, const char *type,
+                      const char *const **fields, size_t *n);
 /* LIMIT n, or -1 when absent. */
 int64_t soql_limit(const struct soql_query *q);
 /* OFFSET n, or 0 when absent. */

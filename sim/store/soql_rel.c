@@ -11,6 +11,7 @@
 #include "schema.h"
 #include "sfid.h"
 #include "sim.h"
+#include "soql.h"
 #include "sobject.h"
 #include "store.h"
 
@@ -175,4 +176,34 @@ soql_rel_json(struct sim *sim, json_t *row, const struct object_def *obj,
     f = schema_field(obj, seg);
     json_object_set_new(
         row, seg, f != NULL ? sobject_field_json(sim, obj, r, f) : json_null());
+}
+
+void
+soql_rel_typeof_json(struct sim *sim, json_t *row, const struct object_def *obj,
+                     const struct record *r, const struct soql_query *q,
+                     size_t i, int version)
+{
+    const char *rel = soql_field(q, i), *const * fields;
+    const struct object_def *end = NULL;
+    const struct field_def *f;
+    const struct record *parent;
+    char path[SOQL_NAME_MAX * 2];
+    size_t k, n;
+
+    snprintf(path, sizeof(path), "%s.Id", rel);
+    parent = soql_rel_follow(sim->schema, sim->store, obj, r, path, &end, &f);
+    if (parent == NULL) {
+        json_object_set_new(row, rel, json_null());
+        return;
+    }
+    soql_field_typeof(q, i, end->name, &fields, &n);
+    if (n == 0)
+        json_object_set_new(
+            row, rel,
+            json_pack("{s:o}", "attributes",
+                      sobject_attributes(end, parent, version)));
+    for (k = 0; k < n; k++) {
+        snprintf(path, sizeof(path), "%s.%s", rel, fields[k]);
+        soql_rel_json(sim, row, obj, r, path, version);
+    }
 }

@@ -25,6 +25,7 @@ struct store;
 struct object_def;
 struct field_def;
 struct record;
+struct soql_query;
 
 /* soql_schema.path_type over a schema (arg): see soql.h. */
 int soql_rel_path(void *schema, const char *object, const char *path,
@@ -55,5 +56,15 @@ const struct record *soql_rel_follow(const struct schema *s,
  */
 void soql_rel_json(struct sim *sim, json_t *row, const struct object_def *obj,
                    const struct record *r, const char *path, int version);
+
+/*
+ * Adds TYPEOF item i of q to row (the JSON of r, a record of obj): the
+ * related record with the fields of the branch for its type, nested as
+ * soql_rel_json() nests; only its attributes when no branch fits (no
+ * ELSE); null when the link is empty.
+ */
+void soql_rel_typeof_json(struct sim *sim, json_t *row,
+                          const struct object_def *obj, const struct record *r,
+                          const struct soql_query *q, size_t i, int version);
 
 #endif

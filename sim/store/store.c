@@ -52,14 +52,20 @@ struct findex {
 };
 
 /* One change recorded while a savepoint is open. */
-enum undo_kind { UNDO_INSERT, UNDO_UPDATE, UNDO_DELETE, UNDO_RECYCLE };
+enum undo_kind {
+    UNDO_INSERT,
+    UNDO_UPDATE,
+    UNDO_DELETE,
+    UNDO_RECYCLE,
+    UNDO_UNDELETE
+};
 
 struct undo {
     enum undo_kind kind;
     struct record *r;
     struct rfield *fields; /* UPDATE: the old values (owned) */
     uint16_t nfields;
-    int64_t modified_ms; /* UPDATE, RECYCLE: r's before the change */
+    int64_t modified_ms; /* UPDATE, RECYCLE, UNDELETE: r's before it */
     size_t pos;          /* INSERT, DELETE: the record's position */
 };
 
@@ -858,6 +864,22 @@ store_recycle(struct store *s, struct record *r, int64_t now_ms)
     e->ms = now_ms;
 }
 
+void
+store_undelete(struct store *s, struct record *r, int64_t now_ms)
+{
+    struct objtab *t = &s->objects[r->object];
+
+    if (!r->deleted)
+        return;
+    if (s->savepoints > 0)
+        undo_push(s, UNDO_UNDELETE, r)->modified_ms = r->modified_ms;
+    r->deleted = 0;
+    r->modified_ms = now_ms;
+    t->deleted--;
+    t->live++;
+    indexes_update(s, r, 1);
+}
+
 /* The record of bin entry e if e still stands for it, else NULL. */
 static struct record *
 bin_record(const struct store *s, const struct binent *e)
@@ -987,6 +1009,13 @@ undo_one(struct store *s, struct undo *u)
         s->objects[r->object].deleted--;
         s->objects[r->object].live++;
         indexes_update(s, r, 1);
+        break;
+    case UNDO_UNDELETE: /* its bin entry stands for it again */
+        indexes_update(s, r, 0);
+        r->deleted = 1;
+        r->modified_ms = u->modified_ms;
+        s->objects[r->object].live--;
+        s->objects[r->object].deleted++;
         break;
     }
 }

@@ -116,6 +116,13 @@ void store_delete(struct store *s, struct record *r);
  */
 void store_recycle(struct store *s, struct record *r, int64_t now_ms);
 /*
+ * Brings record r back from the recycle bin at now_ms (undelete: its ID,
+ * values and position kept, modified_ms now): live again for store_get(),
+ * the indexes and the counts; its bin entry goes stale. Nothing when r is
+ * live. A savepoint's rollback puts it back in the bin.
+ */
+void store_undelete(struct store *s, struct record *r, int64_t now_ms);
+/*
  * Frees the records that went to the recycle bin before before_ms, oldest
  * first (at most max of them; the rest wait for the next call). Returns how
  * many were freed. Cheap when there is nothing to do; nothing while a

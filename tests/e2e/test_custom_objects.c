@@ -6,8 +6,10 @@
  * master-detail fields, validation and duplicate rules on custom objects,
  * describe (custom, keyPrefix, referenceTo, relationshipName,
  * childRelationships, recordTypeInfos), SOQL parent paths and child
- * subqueries with Salesforce's nested answers and errors, and
- * Opportunity, Task, Campaign, CampaignMember and Case.
+ * subqueries with Salesforce's nested answers and errors,
+ * Opportunity, Task, Campaign, CampaignMember and Case, TYPEOF on the
+ * polymorphic What, and master-detail cascades: details deleted with
+ * their master, and undeleted with it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 
 #include "jsontest.h"
 #include "simtest.h"
+#include "xmalloc.h"
 
 #define V "/services/data/v62.0"
 #define ID_MAX 32
@@ -741,6 +744,136 @@ test_layouts(void **state)
     json_decref(j);
 }
 
+/* GET of a record: its status. */
+static long
+get_status(struct simtest *t, const char *object, const char *id)
+{
+    char path[256];
+    long status = 0;
+
+    snprintf(path, sizeof(path), V "/sobjects/%s/%s", object, id);
+    json_decref(simtest_api_json(t, "GET", path, NULL, NULL, &status));
+    return status;
+}
+
+static void
+delete_record(struct simtest *t, const char *object, const char *id)
+{
+    char path[256];
+    long status = 0;
+
+    snprintf(path, sizeof(path), V "/sobjects/%s/%s", object, id);
+    json_decref(simtest_api_json(t, "DELETE", path, NULL, NULL, &status));
+    assert_int_equal(status, 204);
+}
+
+/* queryAll's totalSize for soql (no spaces to encode but '+'). */
+static long
+query_all_count(struct simtest *t, const char *soql)
+{
+    char path[512];
+    long status = 0, n;
+    json_t *j;
+
+    snprintf(path, sizeof(path), V "/queryAll?q=%s", soql);
+    j = simtest_api_json(t, "GET", path, NULL, NULL, &status);
+    assert_int_equal(status, 200);
+    n = (long)json_integer_value(json_object_get(j, "totalSize"));
+    json_decref(j);
+    return n;
+}
+
+/* SOAP undelete() of id: the answer must say success. */
+static void
+soap_undelete(struct simtest *t, const char *id)
+{
+    char *body = xasprintf(
+        "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+        "xmlns=\"urn:partner.soap.sforce.com\"><e:Header><SessionHeader>"
+        "<sessionId>%s</sessionId></SessionHeader></e:Header><e:Body>"
+        "<undelete><ids>%s</ids></undelete></e:Body></e:Envelope>",
+        t->access_token, id);
+    struct http_result r;
+
+    httpc_request(t->http, "POST", "/services/Soap/u/62.0", "text/xml", body,
+                  strlen(body), NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "<success>true</success>"));
+    http_result_free(&r);
+    free(body);
+}
+
+/* Deleting a master deletes its details into the bin; undeleting it
+ * brings back those deleted with it, not one deleted before. */
+static void
+test_master_detail_cascade(void **state)
+{
+    struct simtest *t = *state;
+    char inv[ID_MAX], other[ID_MAX], l1[ID_MAX], l2[ID_MAX], l3[ID_MAX];
+    char l4[ID_MAX];
+    char body[128];
+    const char *deleted = "SELECT+Id+FROM+Invoice_Line__c+WHERE+IsDeleted="
+                          "true";
+    char *lines[] = {l1, l2, l3, l4};
+    size_t i;
+
+    create(t, "Invoice__c", "{}", inv);
+    create(t, "Invoice__c", "{}", other);
+    for (i = 0; i < 4; i++) {
+        snprintf(body, sizeof(body),
+                 "{\"Name\":\"L%zu\",\"Invoice__c\":\"%s\"}", i,
+                 i < 3 ? inv : other);
+        create(t, "Invoice_Line__c", body, lines[i]);
+    }
+    delete_record(t, "Invoice_Line__c", l3);
+    simtest_advance(t, 5);
+    delete_record(t, "Invoice__c", inv);
+    assert_int_equal(get_status(t, "Invoice_Line__c", l1), 404);
+    assert_int_equal(get_status(t, "Invoice_Line__c", l2), 404);
+    assert_int_equal(get_status(t, "Invoice_Line__c", l4), 200);
+    assert_int_equal(query_all_count(t, deleted), 3);
+    soap_undelete(t, inv);
+    assert_int_equal(get_status(t, "Invoice__c", inv), 200);
+    assert_int_equal(get_status(t, "Invoice_Line__c", l1), 200);
+    assert_int_equal(get_status(t, "Invoice_Line__c", l2), 200);
+    assert_int_equal(get_status(t, "Invoice_Line__c", l3), 404);
+    assert_int_equal(query_all_count(t, deleted), 1);
+}
+
+/* TYPEOF What: each task's related record with its type's fields. */
+static void
+test_typeof_what(void **state)
+{
+    struct simtest *t = *state;
+    char acct[ID_MAX], opp[ID_MAX], task[ID_MAX], body[256];
+
+    create(t, "Account", "{\"Name\":\"Acme\",\"Phone\":\"555\"}", acct);
+    create(t, "Opportunity",
+           "{\"Name\":\"Deal\",\"StageName\":\"Prospecting\","
+           "\"CloseDate\":\"2026-03-31\",\"Amount\":250}",
+           opp);
+    snprintf(body, sizeof(body), "{\"Subject\":\"a\",\"WhatId\":\"%s\"}", acct);
+    create(t, "Task", body, task);
+    snprintf(body, sizeof(body), "{\"Subject\":\"b\",\"WhatId\":\"%s\"}", opp);
+    create(t, "Task", body, task);
+    create(t, "Task", "{\"Subject\":\"c\"}", task);
+    expect_records(t,
+                   "SELECT Subject, TYPEOF What WHEN Account THEN Name, Phone "
+                   "WHEN Opportunity THEN Amount END FROM Task ORDER BY "
+                   "Subject",
+                   "[{\"Subject\":\"a\",\"What\":{\"Name\":\"Acme\","
+                   "\"Phone\":\"555\"}},{\"Subject\":\"b\",\"What\":"
+                   "{\"Amount\":250.0}},{\"Subject\":\"c\",\"What\":null}]");
+    expect_records(t,
+                   "SELECT TYPEOF What WHEN Account THEN Phone ELSE Name END "
+                   "FROM Task WHERE Subject = 'b'",
+                   "[{\"What\":{\"Name\":\"Deal\"}}]");
+    expect_query_error(t,
+                       "SELECT TYPEOF Wat WHEN Account THEN Name END FROM "
+                       "Task",
+                       "INVALID_FIELD", "appropriate names.");
+}
+
 int
 main(void)
 {
@@ -763,6 +896,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_identity_in_resources, start,
                                         simtest_teardown),
         cmocka_unit_test_setup_teardown(test_layouts, start, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_master_detail_cascade, start,
+                                        simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_typeof_what, start,
+                                        simtest_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

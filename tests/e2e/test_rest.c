@@ -438,9 +438,9 @@ test_describe(void **state)
     assert_int_equal(json_integer_value(json_object_get(j, "maxBatchSize")),
                      200);
     /* Lead, Contact, Account, the org's own User, Profile and
-     * Organization, Opportunity, Task, Event, Campaign, CampaignMember and
-     * Case. */
-    assert_int_equal(json_array_size(json_object_get(j, "sobjects")), 12);
+     * Organization, Opportunity, Task, Event, Campaign, CampaignMember,
+     * Case, RecordType and LeadStatus. */
+    assert_int_equal(json_array_size(json_object_get(j, "sobjects")), 14);
     json_array_foreach(json_object_get(j, "sobjects"), i, o) {
         if (strcmp(str(o, "name"), "Lead") == 0)
             assert_fields(o, "{\"keyPrefix\":\"00Q\",\"label\":\"Lead\","
@@ -876,7 +876,9 @@ test_limits(void **state)
                     "{\"count\":0,\"name\":\"Event\"},"
                     "{\"count\":0,\"name\":\"Campaign\"},"
                     "{\"count\":0,\"name\":\"CampaignMember\"},"
-                    "{\"count\":0,\"name\":\"Case\"}]}");
+                    "{\"count\":0,\"name\":\"Case\"},"
+                    "{\"count\":0,\"name\":\"RecordType\"},"
+                    "{\"count\":4,\"name\":\"LeadStatus\"}]}");
 }
 
 /* --- Person Accounts -------------------------------------------------------

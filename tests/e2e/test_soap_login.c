@@ -356,9 +356,9 @@ test_hostile_bodies(void **state)
                         "<se:Envelope xmlns:se=\"http://schemas.xmlsoap.org/"
                         "soap/envelope/\"><se:Body><query xmlns=\"urn:partner."
                         "soap.sforce.com\"/></se:Body></se:Envelope>",
-                        "sfsim answers only login() on the SOAP partner API "
-                        "({urn:partner.soap.sforce.com}query is not "
-                        "simulated)");
+                        "sfsim answers login(), convertLead() and undelete() "
+                        "on the SOAP partner API ({urn:partner.soap.sforce."
+                        "com}query is not simulated)");
 }
 
 /* The journal keeps the call, without the password. */

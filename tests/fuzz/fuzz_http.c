@@ -41,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * sim/auth/h_*.c
  * sim/bulk/h_*.c
  * sim/rest/h_*.c
+ * sim/soap/h_*.c
  * sim/w2l/h_*.c
  * sim/admin/snapshot_*.c
  * FUZZ-SOURCES-END

@@ -1,12 +1,13 @@
 /*
- * fuzz_soap.c - libFuzzer entry point for the SOAP login reader and the
+ * fuzz_soap.c - libFuzzer entry point for the SOAP readers and the
  * journal's XML redaction.
  *
- * Each input is a request body. soap_read() must accept it or say why
- * (never crash, loop or leak, whatever the DTDs, entities, nesting or
- * encodings); what it accepts has an operation and arguments within their
- * bounds. The same bytes go through redact_body(), which reads them
- * lexically: its output is never shorter than the redaction left in.
+ * Each input is a request body. soap_read() and soap_doc_read() must
+ * accept it or say why (never crash, loop or leak, whatever the DTDs,
+ * entities, nesting or encodings); what soap_read() accepts has an
+ * operation and arguments within their bounds, what soap_doc_read()
+ * accepts an operation. The same bytes go through redact_body(), which reads
+ * them lexically: its output is never shorter than the redaction left in.
  *
  * FUZZ-SEED-BEGIN
  * <se:Envelope
@@ -19,6 +20,10 @@
  * "&lol;&lol;&lol;">]><lolz>&lol2;</lolz>
  * <!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><x>&xxe;</x>
  * <?xml version="1.0" encoding="UTF-16"?><a/>
+ * <se:Envelope
+ * xmlns:se="http://schemas.xmlsoap.org/soap/envelope/"><se:Header><SessionHeader
+ * xmlns="urn:partner.soap.sforce.com"><sessionId>t</sessionId></SessionHeader></se:Header><se:Body><undelete
+ * xmlns="urn:partner.soap.sforce.com"><ids>a</ids><ids>b</ids></undelete></se:Body></se:Envelope>
  * FUZZ-SEED-END
  * FUZZ-DICT-BEGIN
  * "http://schemas.xmlsoap.org/soap/envelope/"
@@ -47,6 +52,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct soap_call c;
+    struct soap_doc d;
     struct sf_err err;
     struct buf out;
     size_t i;
@@ -63,6 +69,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* every refusal says why */
     }
     soap_call_free(&c);
+    err_clear(&err);
+    if (soap_doc_read((const char *)data, size, &d, &err) == 0) {
+        if (d.op == NULL)
+            abort();
+        (void)soap_doc_session(&d);
+    } else if (err.msg[0] == '\0') {
+        abort();
+    }
+    soap_doc_free(&d);
     buf_init(&out, SIZE_MAX / 2);
     if (redact_body((const char *)data, size, &out) == 1 &&
         out.len < strlen(REDACT_MARK))

@@ -14,9 +14,12 @@
 # its only devDependencies and undici held at 6.x for Node.js 20 (the
 # fidelity test's choice). No test file is touched.
 #
-# sfsim starts on port 0 with PEER_ORG (default fixtures/orgs/peer.json),
-# the suite gets its instance URL and a session through SF_LOGIN_URL and
-# SF_ACCESS_TOKEN (what jsforce's CI gets from the sf CLI), and runs bounded
+# sfsim starts on port 0 with PEER_ORG (default fixtures/orgs/peer.json:
+# it declares the custom objects of the suite's package, BigTable__c and
+# UpsertTable__c) and gets the 2,200 BigTable__c records jsforce's own org
+# setup makes; the suite gets its instance URL and a session through
+# SF_LOGIN_URL and SF_ACCESS_TOKEN (what jsforce's CI gets from the sf
+# CLI), and runs bounded
 # by PEER_TIMEOUT seconds (default 900). Prints the files' outcomes and a
 # last line "peer-suite: N passed, N failed, N skipped"; the JSON report is
 # build/peer-suite/results.json. Exits 0 whatever the figure: this is a
@@ -113,6 +116,18 @@ token=$(curl -sf -X POST "$url/__sim/tokens" -H 'Content-Type: application/json'
     -d '{}' | node -p 'JSON.parse(require("fs").readFileSync(0)).access_token')
 curl -sf -X POST "$url/__sim/clock" -H 'Content-Type: application/json' \
     -d '{"frozen": false}' >/dev/null
+
+# What jsforce's own test/bin/org-setup does to a fresh org beyond
+# deploying its package (whose two custom objects PEER_ORG declares):
+# 2,200 BigTable__c records (4 x 550 there; 11 x 200 here), which the
+# big-table query tests page through.
+rows=$(node -e "console.log(JSON.stringify({allOrNone: true, records:
+    Array.from({length: 200}, () => ({attributes: {type: 'BigTable__c'}}))}))")
+for _ in $(seq 11); do
+    curl -sf -X POST "$url/services/data/v62.0/composite/sobjects" \
+        -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        -d "$rows" >/dev/null || die "could not make the BigTable__c records"
+done
 
 echo "peer-suite: running jsforce's suite against $url (at most ${limit}s)"
 rm -f "$out/results.json"

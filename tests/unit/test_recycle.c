@@ -242,6 +242,57 @@ test_rollback_puts_a_hard_deleted_record_back_in_the_bin(void **state)
 }
 
 static void
+test_undelete_brings_a_record_back(void **state)
+{
+    struct fixture *f = *state;
+    struct record *r = add(f, f->lead, "back@x.test", 10);
+    char id[SFID_LEN15 + 1];
+
+    memcpy(id, r->id, sizeof(id));
+    assert_int_equal(find(f, "back@x.test"), 1);
+    store_recycle(f->s, r, 100);
+    store_undelete(f->s, r, 300);
+    assert_false(r->deleted);
+    assert_int_equal(r->modified_ms, 300);
+    assert_ptr_equal(store_get(f->s, id), r);
+    assert_int_equal(find(f, "back@x.test"), 1);
+    assert_int_equal(store_count(f->s, f->lead), 1);
+    assert_int_equal(store_count_deleted(f->s, f->lead), 0);
+    assert_ptr_equal(store_at(f->s, f->lead, 0), r);
+    /* Its bin entry is stale: a purge leaves it alone. */
+    assert_int_equal(store_purge(f->s, 1000, 10), 0);
+    assert_ptr_equal(store_get(f->s, id), r);
+    /* A live record is not touched. */
+    store_undelete(f->s, r, 900);
+    assert_int_equal(r->modified_ms, 300);
+    /* Deleted again, it is purged at its new deletion time. */
+    store_recycle(f->s, r, 2000);
+    assert_int_equal(store_purge(f->s, 2000, 10), 0);
+    assert_int_equal(store_purge(f->s, 2001, 10), 1);
+    assert_null(store_get_any(f->s, id));
+}
+
+static void
+test_rollback_undoes_an_undelete(void **state)
+{
+    struct fixture *f = *state;
+    struct record *r = add(f, f->lead, "again@x.test", 10);
+    size_t mark;
+
+    store_recycle(f->s, r, 100);
+    mark = store_savepoint(f->s);
+    store_undelete(f->s, r, 200);
+    assert_int_equal(find(f, "again@x.test"), 1);
+    store_rollback(f->s, mark);
+    assert_true(r->deleted);
+    assert_int_equal(r->modified_ms, 100);
+    assert_int_equal(find(f, "again@x.test"), 0);
+    assert_int_equal(store_count_deleted(f->s, f->lead), 1);
+    /* The bin entry stands for it again. */
+    assert_int_equal(store_purge(f->s, 101, 10), 1);
+}
+
+static void
 test_insert_with_a_given_id(void **state)
 {
     struct fixture *f = *state;
@@ -295,6 +346,10 @@ main(void)
         cmocka_unit_test_setup_teardown(
             test_rollback_puts_a_hard_deleted_record_back_in_the_bin, setup,
             teardown),
+        cmocka_unit_test_setup_teardown(test_undelete_brings_a_record_back,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_undoes_an_undelete, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_insert_with_a_given_id, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clear_empties_the_bin, setup,

@@ -2,7 +2,9 @@
  * test_soap.c - reading SOAP calls: by namespace, not prefix; the
  * operation and its arguments; hostile documents (DTDs and entities, deep
  * nesting, too many elements, too much text, too large) and malformed
- * ones refused with a located message; the fault envelope.
+ * ones refused with a located message; the fault envelope; calls read
+ * whole (soap_doc_read: the SessionHeader, repeated and nested arguments,
+ * the same refusals).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <cmocka.h>
 
 #include "soap.h"
+#include "xmlread.h"
 #include "xmalloc.h"
 
 #define ENV_OPEN "<se:Envelope xmlns:se=\"" SOAP_NS_ENVELOPE "\"><se:Body>"
@@ -168,6 +171,64 @@ test_fault_and_escape(void **state)
     buf_free(&b);
 }
 
+static void
+test_doc_reads_session_and_items(void **state)
+{
+    const char *body =
+        "<e:Envelope xmlns:e=\"" SOAP_NS_ENVELOPE
+        "\" xmlns:p=\"" SOAP_NS_PARTNER
+        "\"><e:Header><p:SessionHeader><p:sessionId>00Dx!tok</p:sessionId>"
+        "</p:SessionHeader></e:Header><e:Body><p:undelete><p:ids>a</p:ids>"
+        "<p:ids>b</p:ids></p:undelete></e:Body></e:Envelope>";
+    struct soap_doc d;
+    struct sf_err err;
+
+    (void)state;
+    err_clear(&err);
+    assert_int_equal(soap_doc_read(body, strlen(body), &d, &err), 0);
+    assert_string_equal(soap_doc_session(&d), "00Dx!tok");
+    assert_string_equal(d.op->name, "undelete");
+    assert_int_equal(d.op->nkids, 2);
+    assert_string_equal(d.op->kids[1]->text, "b");
+    soap_doc_free(&d);
+    /* A SessionHeader of another namespace is no session. */
+    body = "<e:Envelope xmlns:e=\"" SOAP_NS_ENVELOPE "\"><e:Header>"
+           "<SessionHeader><sessionId>x</sessionId></SessionHeader>"
+           "</e:Header><e:Body><undelete/></e:Body></e:Envelope>";
+    assert_int_equal(soap_doc_read(body, strlen(body), &d, &err), 0);
+    assert_null(soap_doc_session(&d));
+    soap_doc_free(&d);
+}
+
+static void
+expect_doc_refused(const char *body, size_t len, const char *msg)
+{
+    struct soap_doc d;
+    struct sf_err err;
+
+    err_clear(&err);
+    assert_int_equal(soap_doc_read(body, len, &d, &err), -1);
+    assert_non_null(strstr(err.msg, msg));
+    soap_doc_free(&d);
+}
+
+static void
+test_doc_refused(void **state)
+{
+    char *big = xmalloc(SOAP_MAX_BODY + 2);
+
+    (void)state;
+    expect_doc_refused("<a/>", 4, "not a SOAP 1.1 Envelope");
+    expect_doc_refused(ENV_OPEN ENV_CLOSE, strlen(ENV_OPEN ENV_CLOSE),
+                       "holds no operation");
+    expect_doc_refused("<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>", 39,
+                       "line 1");
+    memset(big, ' ', SOAP_MAX_BODY + 1);
+    big[SOAP_MAX_BODY + 1] = '\0';
+    expect_doc_refused(big, SOAP_MAX_BODY + 1, "line");
+    free(big);
+}
+
 int
 main(void)
 {
@@ -175,6 +236,8 @@ main(void)
         cmocka_unit_test(test_namespaces_not_prefixes),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_fault_and_escape),
+        cmocka_unit_test(test_doc_reads_session_and_items),
+        cmocka_unit_test(test_doc_refused),
     };
 
     return cmocka_run_group_tests_name("soap", tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /*
  * test_soql_rel.c - SOQL's relationship syntax in soql.c, over a fake
  * schema: parent paths handed to path_type, child subqueries parsed with
- * their own clauses and bound through child, and the errors of each.
+ * their own clauses and bound through child, TYPEOF's branches, and the
+ * errors of each.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -59,6 +60,12 @@ fake_path(void *arg, const char *object, const char *path, char *canonical,
         strcasecmp(path, "account.name") == 0) {
         snprintf(canonical, n, "Account.Name");
         *type = FT_STRING;
+        return 0;
+    }
+    if (strcasecmp(object, "Contact") == 0 &&
+        strcasecmp(path, "account.id") == 0) {
+        snprintf(canonical, n, "Account.Id");
+        *type = FT_ID;
         return 0;
     }
     snprintf(why, whyn, "no path %s", path);
@@ -189,6 +196,64 @@ test_errors(void **state)
 }
 
 static void
+test_typeof(void **state)
+{
+    struct soql_error err = {0};
+    struct soql_query *q =
+        bound("SELECT Id, typeof account WHEN account THEN name, ID "
+              "WHEN Contact THEN LastName ELSE name END FROM Contact",
+              &err);
+    const char *const *fields;
+    size_t n;
+
+    (void)state;
+    assert_non_null(q);
+    assert_int_equal(soql_field_count(q), 2);
+    assert_int_equal(soql_field_typeof(q, 0, "Account", &fields, &n), -1);
+    assert_string_equal(soql_field(q, 1), "Account");
+    assert_int_equal(soql_field_typeof(q, 1, "ACCOUNT", &fields, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(fields[0], "Name");
+    assert_string_equal(fields[1], "Id");
+    assert_int_equal(soql_field_typeof(q, 1, "Contact", &fields, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(fields[0], "LastName");
+    /* Another type: ELSE's fields. */
+    assert_int_equal(soql_field_typeof(q, 1, "Lead", &fields, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(fields[0], "Name");
+    soql_free(q);
+    q = bound("SELECT TYPEOF Account WHEN Account THEN Name END FROM Contact",
+              &err);
+    assert_non_null(q);
+    assert_int_equal(soql_field_typeof(q, 0, "Contact", &fields, &n), 0);
+    assert_int_equal(n, 0);
+    soql_free(q);
+    expect_error("SELECT TYPEOF Foo WHEN Account THEN Name END FROM Contact",
+                 "INVALID_FIELD", 15, "no path Foo.Id");
+    expect_error("SELECT TYPEOF Account WHEN Nope THEN Name END FROM Contact",
+                 "INVALID_TYPE", 28, "sObject type 'Nope' is not supported.");
+    expect_error("SELECT TYPEOF Account WHEN Account THEN Bad END FROM "
+                 "Contact",
+                 "INVALID_FIELD", 41,
+                 "No such column 'Bad' on entity 'Account'. If you are "
+                 "attempting to use a custom field, be sure to append the "
+                 "'__c' after the custom field name. Please reference your "
+                 "WSDL or the describe call for the appropriate names.");
+    expect_error("SELECT TYPEOF Account ELSE Bad END FROM Contact",
+                 "INVALID_FIELD", 28, "no path Account.Bad");
+    expect_error("SELECT TYPEOF Account WHEN Account Name END FROM Contact",
+                 "MALFORMED_QUERY", 36, "unexpected token: Name");
+    expect_error("SELECT TYPEOF Account WHEN Account THEN Name FROM Contact",
+                 "MALFORMED_QUERY", 46, "unexpected token: FROM");
+    expect_error("SELECT TYPEOF Account END FROM Contact", "MALFORMED_QUERY",
+                 23, "unexpected token: END");
+    expect_error("SELECT Id, (SELECT TYPEOF Account WHEN Account THEN Name "
+                 "END FROM Contacts) FROM Account",
+                 "MALFORMED_QUERY", 27, "unexpected token: Account");
+}
+
+static void
 test_subquery_limit(void **state)
 {
     char text[2048];
@@ -223,6 +288,7 @@ main(void)
         cmocka_unit_test(test_parent_path_bound),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_subquery_limit),
+        cmocka_unit_test(test_typeof),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,8 +8,9 @@
  * URLs use the scheme and host the client used. Refusals are the faults
  * Salesforce sends, HTTP 500 with the sf: prefix that clients read by
  * name. A body that is not a SOAP call (malformed or hostile XML, another
- * operation) gets a soapenv:Client fault that says what is wrong. Other
- * SOAP operations are not simulated.
+ * operation) gets a soapenv:Client fault that says what is wrong.
+ * convertLead() and undelete() are soapdata.h's; other SOAP operations are
+ * not simulated.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "schema.h"
 #include "sim.h"
 #include "soap.h"
+#include "soapdata.h"
 #include "sobject.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -361,15 +363,18 @@ h_soap_partner(struct sim *sim, struct sim_request *req,
     }
     if (soap_read(req->body, req->body_len, &call, &err) == -1) {
         client_fault(resp, err.msg);
-    } else if (strcmp(call.op_ns, SOAP_NS_PARTNER) != 0 ||
-               strcmp(call.op, "login") != 0) {
+    } else if (strcmp(call.op_ns, SOAP_NS_PARTNER) == 0 &&
+               strcmp(call.op, "login") == 0) {
+        login(sim, req, resp, &call, version);
+    } else if (strcmp(call.op_ns, SOAP_NS_PARTNER) == 0 &&
+               soapdata_answers(call.op)) {
+        soapdata_call(sim, req, resp);
+    } else {
         snprintf(why, sizeof(why),
-                 "sfsim answers only login() on the SOAP partner API "
-                 "({%.200s}%s is not simulated)",
+                 "sfsim answers login(), convertLead() and undelete() on the "
+                 "SOAP partner API ({%.200s}%s is not simulated)",
                  call.op_ns, call.op);
         client_fault(resp, why);
-    } else {
-        login(sim, req, resp, &call, version);
     }
     soap_call_free(&call);
 }

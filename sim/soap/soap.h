@@ -60,6 +60,27 @@ void soap_call_free(struct soap_call *c);
 /* The text of argument name, borrowed from c; NULL when absent. */
 const char *soap_arg(const struct soap_call *c, const char *name);
 
+/*
+ * A call read whole into a tree (xmlread.h), for the calls whose arguments
+ * repeat or nest (undelete's ids, convertLead's leadConverts) and that
+ * need the SessionHeader: the same bounds as soap_read() (SOAP_MAX_BODY,
+ * _DEPTH, _ELEMENTS, _TEXT) and the same refusal of a DOCTYPE.
+ */
+struct xmlread_node;
+struct soap_doc {
+    struct xmlread_node *root;         /* the Envelope (owned) */
+    const struct xmlread_node *header; /* its Header, or NULL */
+    const struct xmlread_node *op;     /* the Body's first element */
+};
+
+/* 0, or -1 with a message fit for a fault in err; free out with
+ * soap_doc_free() either way. */
+int soap_doc_read(const char *body, size_t len, struct soap_doc *out,
+                  struct sf_err *err);
+void soap_doc_free(struct soap_doc *d);
+/* The SessionHeader's sessionId (borrowed), or NULL. */
+const char *soap_doc_session(const struct soap_doc *d);
+
 /* Appends text with &, <, >, " escaped. */
 void soap_escape(struct buf *out, const char *text);
 /*

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xmlread.h"
+
 /* Expat joins "namespace URI" SEP "local name"; \x01 is not an XML
  * character, so it can appear in neither. */
 #define NS_SEP '\x01'
@@ -223,6 +225,65 @@ soap_arg(const struct soap_call *c, const char *name)
         if (strcmp(c->args[i].name, name) == 0)
             return c->args[i].value.data != NULL ? c->args[i].value.data : "";
     return NULL;
+}
+
+/* The first child element of n in namespace ns with that local name. */
+static const struct xmlread_node *
+ns_child(const struct xmlread_node *n, const char *ns, const char *name)
+{
+    size_t i;
+
+    for (i = 0; n != NULL && i < n->nkids; i++)
+        if (n->kids[i]->ns != NULL && strcmp(n->kids[i]->ns, ns) == 0 &&
+            strcmp(n->kids[i]->name, name) == 0)
+            return n->kids[i];
+    return NULL;
+}
+
+int
+soap_doc_read(const char *body, size_t len, struct soap_doc *out,
+              struct sf_err *err)
+{
+    const struct xmlread_limits lim = {SOAP_MAX_BODY, SOAP_MAX_DEPTH,
+                                       SOAP_MAX_ELEMENTS, SOAP_MAX_TEXT};
+    const struct xmlread_node *soap_body;
+    struct xmlread_error xerr;
+
+    memset(out, 0, sizeof(*out));
+    if ((out->root = xmlread_parse(body, len, &lim, &xerr)) == NULL) {
+        err_set(err, "line %d, column %d: %s", xerr.line, xerr.column,
+                xerr.message);
+        return -1;
+    }
+    if (out->root->ns == NULL || strcmp(out->root->ns, SOAP_NS_ENVELOPE) != 0 ||
+        strcmp(out->root->name, "Envelope") != 0) {
+        err_set(err, "the root element is not a SOAP 1.1 Envelope");
+        return -1;
+    }
+    out->header = ns_child(out->root, SOAP_NS_ENVELOPE, "Header");
+    soap_body = ns_child(out->root, SOAP_NS_ENVELOPE, "Body");
+    if (soap_body == NULL || soap_body->nkids == 0) {
+        err_set(err, "the SOAP Body holds no operation");
+        return -1;
+    }
+    out->op = soap_body->kids[0];
+    return 0;
+}
+
+void
+soap_doc_free(struct soap_doc *d)
+{
+    xmlread_free(d->root);
+    memset(d, 0, sizeof(*d));
+}
+
+const char *
+soap_doc_session(const struct soap_doc *d)
+{
+    const struct xmlread_node *h =
+        ns_child(d->header, SOAP_NS_PARTNER, "SessionHeader");
+
+    return h != NULL ? xmlread_child_text(h, "sessionId") : NULL;
 }
 
 void

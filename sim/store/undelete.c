@@ -1,0 +1,43 @@
+/*
+ * undelete.c - undelete (see undelete.h).
+ *
+ * The errors: an id that is no id at all is MALFORMED_ID, as a Collections
+ * delete answers it; anything else not in the bin (live, purged, unknown)
+ * is UNDELETE_FAILED "Entity is not in the recycle bin", the code
+ * Salesforce documents for "doesn't exist or hasn't been deleted" (README,
+ * fidelity notes).
+ */
+#include "undelete.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "recycle.h"
+#include "schema.h"
+#include "sim.h"
+#include "store.h"
+
+int
+undelete_record(struct sim *sim, const char *id, struct undelete_result *out)
+{
+    char id15[SFID_LEN15 + 1];
+    struct record *r;
+
+    memset(out, 0, sizeof(*out));
+    if (id == NULL || sfid_normalize(id, strlen(id), id15) == -1) {
+        snprintf(out->code, sizeof(out->code), "MALFORMED_ID");
+        snprintf(out->message, sizeof(out->message), "malformed id %.64s",
+                 id != NULL ? id : "");
+        return -1;
+    }
+    if ((r = store_get_any(sim->store, id15)) == NULL || !r->deleted) {
+        snprintf(out->code, sizeof(out->code), "UNDELETE_FAILED");
+        snprintf(out->message, sizeof(out->message),
+                 "Entity is not in the recycle bin");
+        return -1;
+    }
+    recycle_undelete(sim, schema_object_at(sim->schema, r->object), r);
+    sfid_to18(r->id, out->id);
+    out->success = 1;
+    return 0;
+}
