@@ -15,6 +15,7 @@
 
 #include "authsync.h"
 #include "collmap.h"
+#include "halt.h"
 #include "log.h"
 #include "payload.h"
 #include "rng.h"
@@ -67,9 +68,7 @@ struct batchrun {
     int uses_token;
     int64_t token_used_ms, idle_limit_ms;
     char auth_error[SF_ERR_MSG_MAX];
-    int halted;
-    const char *halt_reason;
-    char halt_error[SF_ERR_MSG_MAX];
+    struct halt halt;
 };
 
 struct batchrun *
@@ -148,20 +147,10 @@ batchrun_free(struct batchrun *d)
     free(d);
 }
 
-static void
-halt(struct batchrun *d, const char *reason, const char *why)
-{
-    if (d->halted)
-        return;
-    d->halted = 1;
-    d->halt_reason = reason;
-    snprintf(d->halt_error, sizeof(d->halt_error), "%s", why);
-}
-
 void
 batchrun_stop(struct batchrun *d, const char *why)
 {
-    halt(d, "stopped", why);
+    halt_set(&d->halt, "stopped", why);
 }
 
 static void
@@ -194,7 +183,7 @@ finish(struct batchrun *d, struct item *it, enum outcome o, int64_t retry_at_ms)
 static void
 hold(struct batchrun *d, struct item *it)
 {
-    set_error(it, d->halt_reason, d->halt_error);
+    set_error(it, d->halt.reason, d->halt.error);
     finish(d, it, OUTCOME_HELD, -1);
 }
 
@@ -292,7 +281,7 @@ refresh(struct batchrun *d)
     if (token == NULL) {
         snprintf(d->auth_error, sizeof(d->auth_error), "%s", err.msg);
         log_warnx("buyer %s paused: %s", d->cfg.buyer->name, d->auth_error);
-        halt(d, "auth", d->auth_error);
+        halt_set(&d->halt, "auth", d->auth_error);
         return -1;
     }
     if (d->hooks.on_token != NULL)
@@ -400,7 +389,7 @@ judge(struct batchrun *d, const struct call *c, struct item *it, int index,
     if (v->verdict == CLASSIFY_REAUTH &&
         (!d->uses_token || it->reauths >= BATCHRUN_MAX_REAUTHS))
         v->verdict = CLASSIFY_RETRY;
-    if (v->verdict == CLASSIFY_RETRY && !d->halted &&
+    if (v->verdict == CLASSIFY_RETRY && !d->halt.halted &&
         it->retries < d->cfg.buyer->retry.max_retries)
         delay = retry_delay(d, c, it);
     log_line(d, c, it, index, v, 0, delay);
@@ -415,7 +404,7 @@ judge(struct batchrun *d, const struct call *c, struct item *it, int index,
         enqueue(d, it, 0);
         break;
     case CLASSIFY_RETRY:
-        if (d->halted)
+        if (d->halt.halted)
             hold(d, it);
         else if (delay >= 0) {
             it->retries++;
@@ -523,11 +512,11 @@ end_call(struct batchrun *d, struct call *c)
         snprintf(d->auth_error, sizeof(d->auth_error),
                  "session expired or invalid and the buyer has no refresh "
                  "credentials (auth.*)");
-        halt(d, "auth", d->auth_error);
+        halt_set(&d->halt, "auth", d->auth_error);
     }
     /* A token refreshed since this call went out: the call only needs to
      * go again. */
-    if (whole_reauth && d->uses_token && !d->halted &&
+    if (whole_reauth && d->uses_token && !d->halt.halted &&
         c->token_gen == d->token_gen)
         refresh(d);
     for (size_t i = 0; i < c->n; i++) {
@@ -587,7 +576,7 @@ fill(struct batchrun *d, struct item **v)
     size_t n;
     int started = 0;
 
-    while (!d->halted && d->ninflight < (size_t)d->cfg.concurrency) {
+    while (!d->halt.halted && d->ninflight < (size_t)d->cfg.concurrency) {
         n = admit(d, v, gather(d, v));
         if (n == 0)
             break;
@@ -623,7 +612,7 @@ batchrun_run(struct batchrun *d)
     for (;;) {
         fill(d, v);
         if (d->ninflight == 0) {
-            if (d->halted) {
+            if (d->halt.halted) {
                 hold_all(d);
                 break;
             }

@@ -15,6 +15,7 @@
 
 #include "authsync.h"
 #include "bulkmap.h"
+#include "halt.h"
 #include "log.h"
 #include "payload.h"
 #include "rng.h"
@@ -58,9 +59,7 @@ struct bulkjob {
     int uses_token, refreshed;
     int64_t token_used_ms;
     char auth_error[SF_ERR_MSG_MAX];
-    int halted;
-    const char *halt_reason;
-    char halt_error[SF_ERR_MSG_MAX];
+    struct halt halt;
 };
 
 struct bulkjob *
@@ -118,20 +117,10 @@ bulkjob_free(struct bulkjob *j)
     free(j);
 }
 
-static void
-halt(struct bulkjob *j, const char *reason, const char *why)
-{
-    if (j->halted)
-        return;
-    j->halted = 1;
-    j->halt_reason = reason;
-    snprintf(j->halt_error, sizeof(j->halt_error), "%s", why);
-}
-
 void
 bulkjob_stop(struct bulkjob *j, const char *why)
 {
-    halt(j, "stopped", why);
+    halt_set(&j->halt, "stopped", why);
 }
 
 static void
@@ -238,7 +227,7 @@ refresh(struct bulkjob *j)
     if (token == NULL) {
         snprintf(j->auth_error, sizeof(j->auth_error), "%s", err.msg);
         log_warnx("buyer %s paused: %s", j->cfg.buyer->name, j->auth_error);
-        halt(j, "auth", j->auth_error);
+        halt_set(&j->halt, "auth", j->auth_error);
         return -1;
     }
     if (j->hooks.on_token != NULL)
@@ -263,8 +252,8 @@ call(struct bulkjob *j, const char *method, const char *url, const char *ctype,
     json_t *doc;
 
     for (;;) {
-        if (j->halted) {
-            err_set(err, "%s", j->halt_error);
+        if (j->halt.halted) {
+            err_set(err, "%s", j->halt.error);
             return -1;
         }
         req = (struct transfer_req){
@@ -293,7 +282,7 @@ call(struct bulkjob *j, const char *method, const char *url, const char *ctype,
                 snprintf(j->auth_error, sizeof(j->auth_error),
                          "session expired or invalid and the buyer has no "
                          "refresh credentials (auth.*)");
-                halt(j, "auth", j->auth_error);
+                halt_set(&j->halt, "auth", j->auth_error);
             } else
                 refresh(j);
             continue;
@@ -477,7 +466,7 @@ is_final_state(const char *st)
 static void
 nap(struct bulkjob *j, int64_t ms)
 {
-    while (ms > 0 && !j->halted) {
+    while (ms > 0 && !j->halt.halted) {
         int64_t s = ms < BULKJOB_TICK_MS ? ms : BULKJOB_TICK_MS;
 
         timesrc_sleep_ms(s);
@@ -519,9 +508,9 @@ wait_job(struct bulkjob *j, char *message, size_t n, const char **reason,
         }
         free(st);
         nap(j, delay);
-        if (j->halted) {
-            err_set(err, "%s", j->halt_error);
-            *reason = j->halt_reason;
+        if (j->halt.halted) {
+            err_set(err, "%s", j->halt.error);
+            *reason = j->halt.reason;
             return NULL;
         }
         delay = delay * 2 > b->poll_max_ms ? b->poll_max_ms : delay * 2;
@@ -746,7 +735,7 @@ resume_jobs(struct bulkjob *j)
     json_array_foreach(saved, i, e) {
         const char *id = json_string_value(json_object_get(e, "job"));
 
-        if (id == NULL || j->halted)
+        if (id == NULL || j->halt.halted)
             continue;
         snprintf(j->job, sizeof(j->job), "%s", id);
         mark_saved(j, e);
@@ -780,7 +769,7 @@ bulkjob_run(struct bulkjob *j)
     if (j->cfg.refresh_first && j->uses_token)
         refresh(j);
     read_all(j);
-    if (!j->halted)
+    if (!j->halt.halted)
         resume_jobs(j);
     while (from < j->n) {
         size_t to = from, k = 0;
@@ -793,8 +782,8 @@ bulkjob_run(struct bulkjob *j)
             }
             to++;
         }
-        if (j->halted)
-            hold_job(j, j->halt_reason, j->halt_error);
+        if (j->halt.halted)
+            hold_job(j, j->halt.reason, j->halt.error);
         else if ((n = index_job(j)) > 0)
             run_job(j, n);
         leave_job(j);

@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "classify.h"
+#include "halt.h"
 #include "log.h"
 #include "oauth.h"
 #include "payload.h"
@@ -78,10 +79,8 @@ struct deliver {
     struct token_job tok;
     char auth_error[SF_ERR_MSG_MAX];
     /* Halted (a failed refresh, or deliver_stop()): nothing starts, every
-     * lead not final is held with halt_reason and halt_error. */
-    int halted;
-    const char *halt_reason;
-    char halt_error[SF_ERR_MSG_MAX];
+     * lead not final is held with the halt's reason and error. */
+    struct halt halt;
     /* The buyer's request headers as lists every delivery attempt shares,
      * one for small bodies and one for large ones (transfer_headers()),
      * built for token generation hdrs_gen and hdrs_ctype. Lists they
@@ -442,7 +441,7 @@ fill(struct deliver *d)
     int64_t now = timesrc_mono_ms();
     struct job *j;
 
-    if (d->halted)
+    if (d->halt.halted)
         return;
     if (d->auth == AUTH_OK && d->active < (size_t)d->cfg.concurrency &&
         token_stale(d) && has_startable(d, now)) {
@@ -461,7 +460,7 @@ fill(struct deliver *d)
 static void
 hold_halted(struct deliver *d, struct job *j)
 {
-    set_error(j, d->halt_reason, d->halt_error);
+    set_error(j, d->halt.reason, d->halt.error);
     finish(d, j, OUTCOME_HELD, -1);
 }
 
@@ -480,20 +479,10 @@ hold_waiting(struct deliver *d)
     d->nwaiting = 0;
 }
 
-static void
-halt(struct deliver *d, const char *reason, const char *why)
-{
-    if (d->halted)
-        return;
-    d->halted = 1;
-    d->halt_reason = reason;
-    copy_cut(d->halt_error, sizeof(d->halt_error), why);
-}
-
 void
 deliver_stop(struct deliver *d, const char *why)
 {
-    halt(d, "stopped", why);
+    halt_set(&d->halt, "stopped", why);
 }
 
 static void
@@ -505,7 +494,7 @@ auth_fail(struct deliver *d, const char *prefix, const char *detail)
     copy_cut(d->auth_error + n, sizeof(d->auth_error) - n, detail);
     log_warnx("buyer %s paused: %s", d->cfg.buyer->name, d->auth_error);
     d->auth = AUTH_FAILED;
-    halt(d, "auth", d->auth_error);
+    halt_set(&d->halt, "auth", d->auth_error);
 }
 
 static void
@@ -588,7 +577,7 @@ token_done(struct deliver *d, CURLcode code)
 static void
 job_reauth(struct deliver *d, struct job *j)
 {
-    if (d->halted && d->uses_token) {
+    if (d->halt.halted && d->uses_token) {
         hold_halted(d, j);
         return;
     }
@@ -679,7 +668,7 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
     if (r.verdict == CLASSIFY_REAUTH && j->reauths >= DELIVER_MAX_REAUTHS)
         r.verdict = CLASSIFY_RETRY;
     if (r.verdict == CLASSIFY_RETRY && j->retries < b->retry.max_retries &&
-        !d->halted)
+        !d->halt.halted)
         delay = retry_delay(d, j);
     log_attempt(d, j, code, r, delay);
     if (code != CURLE_OK)
@@ -697,7 +686,7 @@ job_done(struct deliver *d, struct job *j, CURLcode code)
     case CLASSIFY_REJECTED: finish(d, j, OUTCOME_DELIVERY_FAILED, -1); break;
     case CLASSIFY_REAUTH: job_reauth(d, j); break;
     case CLASSIFY_RETRY:
-        if (d->halted)
+        if (d->halt.halted)
             hold_halted(d, j);
         else if (delay >= 0) {
             j->retries++;
@@ -793,9 +782,9 @@ deliver_run(struct deliver *d)
     if (d->cfg.refresh_first && d->uses_token)
         token_start(d);
     while (d->unfinished > 0 || !d->source_end) {
-        if (d->halted)
+        if (d->halt.halted)
             hold_waiting(d);
-        if (!d->halted && d->auth == AUTH_REFRESHING && !d->tok.active &&
+        if (!d->halt.halted && d->auth == AUTH_REFRESHING && !d->tok.active &&
             d->tok.due_ms <= timesrc_mono_ms())
             token_start(d);
         fill(d);
@@ -808,7 +797,7 @@ deliver_run(struct deliver *d)
             d->hooks.on_tick(d->hooks.arg);
         /* Refill the slots reaping freed before sleeping: with nothing in
          * flight the poll below would otherwise sleep its full timeout. */
-        if (d->halted)
+        if (d->halt.halted)
             hold_waiting(d);
         fill(d);
         if (d->unfinished == 0 && d->source_end)
