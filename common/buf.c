@@ -197,3 +197,21 @@ buf_free(struct buf *b)
     b->len = 0;
     b->cap = 0;
 }
+
+int
+buf_xml_escape(struct buf *b, const char *s, int apos)
+{
+    int rc = 0;
+
+    for (; *s != '\0' && rc == 0; s++) {
+        switch (*s) {
+        case '&': rc = buf_puts(b, "&amp;"); break;
+        case '<': rc = buf_puts(b, "&lt;"); break;
+        case '>': rc = buf_puts(b, "&gt;"); break;
+        case '"': rc = buf_puts(b, "&quot;"); break;
+        case '\'': rc = apos ? buf_puts(b, "&#39;") : buf_putc(b, *s); break;
+        default: rc = buf_putc(b, *s);
+        }
+    }
+    return rc;
+}

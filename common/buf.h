@@ -30,6 +30,9 @@ int buf_put_uint(struct buf *b, unsigned long long v);
 int buf_put_int(struct buf *b, long long v);
 /* Append s as the inside of a JSON string (quotes not included). */
 int buf_json_escape(struct buf *b, const char *s, size_t n);
+/* Append s as XML or HTML text or double-quoted attribute value: &, <, >
+ * and " as entities, and ' as &#39; too when apos. */
+int buf_xml_escape(struct buf *b, const char *s, int apos);
 void buf_reset(struct buf *b);
 
 /*

@@ -296,22 +296,6 @@ report_json(const char *path, json_t *results, const struct report_meta *m,
 
 /* --- JUnit -------------------------------------------------------------- */
 
-/* Appends s with &, <, >, " and ' escaped (XML and HTML alike). */
-static void
-put_escaped(struct buf *b, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&': buf_puts(b, "&amp;"); break;
-        case '<': buf_puts(b, "&lt;"); break;
-        case '>': buf_puts(b, "&gt;"); break;
-        case '"': buf_puts(b, "&quot;"); break;
-        case '\'': buf_puts(b, "&#39;"); break;
-        default: buf_putc(b, *s);
-        }
-    }
-}
-
 /* A failed case as plain text: title, sentence, reasons, the client's
  * stderr, the rerun command (escaped for XML). */
 static void
@@ -321,22 +305,22 @@ put_failure_body(struct buf *b, json_t *r, const struct report_meta *m)
     size_t i;
     char *cmd = report_rerun(m, r);
 
-    put_escaped(b, str(r, "title"));
+    buf_xml_escape(b, str(r, "title"), 1);
     buf_puts(b, "\nchecks: ");
-    put_escaped(b, str(r, "checks"));
+    buf_xml_escape(b, str(r, "checks"), 1);
     buf_puts(b, "\n");
     json_array_foreach(json_object_get(r, "failures"), i, f) {
-        put_escaped(b, json_string_value(f));
+        buf_xml_escape(b, json_string_value(f), 1);
         buf_puts(b, "\n");
     }
     json_array_foreach(json_object_get(r, "client_stderr"), i, e) {
         buf_printf(b, "client stderr, run %lld (exit %lld), last lines:\n",
                    (long long)num(e, "run"), (long long)num(e, "exit"));
-        put_escaped(b, str(e, "tail"));
+        buf_xml_escape(b, str(e, "tail"), 1);
         buf_puts(b, "\n");
     }
     buf_puts(b, "rerun: ");
-    put_escaped(b, cmd);
+    buf_xml_escape(b, cmd, 1);
     free(cmd);
 }
 
@@ -344,18 +328,18 @@ static void
 junit_case(struct buf *b, json_t *r, const struct report_meta *m)
 {
     buf_puts(b, "  <testcase classname=\"sfconform.");
-    put_escaped(b, str(r, "level"));
+    buf_xml_escape(b, str(r, "level"), 1);
     buf_puts(b, "\" name=\"");
-    put_escaped(b, str(r, "id"));
+    buf_xml_escape(b, str(r, "id"), 1);
     buf_printf(b, "\" time=\"%.3f\">\n",
                (double)num(r, "duration_ms") / 1000.0);
     if (is(r, "skip")) {
         buf_puts(b, "    <skipped message=\"");
-        put_escaped(b, str(r, "reason"));
+        buf_xml_escape(b, str(r, "reason"), 1);
         buf_puts(b, "\"/>\n");
     } else if (report_is_blocking(r, m->strict)) {
         buf_puts(b, "    <failure message=\"");
-        put_escaped(b, str(r, "reason"));
+        buf_xml_escape(b, str(r, "reason"), 1);
         buf_printf(b, "\" type=\"%s\">", is(r, "fail") ? "fail" : "error");
         put_failure_body(b, r, m);
         buf_puts(b, "</failure>\n");
@@ -390,9 +374,9 @@ report_junit(const char *path, json_t *results, const struct report_meta *m,
                "failures=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n"
                "  <properties>\n    <property name=\"profile\" value=\"",
                c.cases, c.blocking, c.skip, (double)m->duration_ms / 1000.0);
-    put_escaped(&b, m->profile);
+    buf_xml_escape(&b, m->profile, 1);
     buf_puts(&b, "\"/>\n    <property name=\"client\" value=\"");
-    put_escaped(&b, m->client);
+    buf_xml_escape(&b, m->client, 1);
     buf_printf(&b,
                "\"/>\n    <property name=\"strict\" value=\"%s\"/>\n"
                "  </properties>\n",
@@ -414,7 +398,7 @@ put_tagged(struct buf *b, const char *tag, const char *s, size_t n)
     char *inner = xstrndup(s, n);
 
     buf_printf(b, "<%s>", tag);
-    put_escaped(b, inner);
+    buf_xml_escape(b, inner, 1);
     buf_printf(b, "</%s>", tag);
     free(inner);
 }
@@ -439,7 +423,7 @@ put_md(struct buf *b, const char *s)
             s = end + 2;
         } else {
             one[0] = *s++;
-            put_escaped(b, one);
+            buf_xml_escape(b, one, 1);
         }
     }
 }
@@ -491,27 +475,27 @@ html_attempts(struct buf *b, const char *id, json_t *attempts, json_t *line)
 
     json_array_foreach(attempts, i, a) {
         buf_puts(b, "<tr><td>");
-        put_escaped(b, i == 0 ? id : "");
+        buf_xml_escape(b, i == 0 ? id : "", 1);
         buf_printf(b,
                    "</td><td>%zu</td><td>%lld</td><td>%s</td><td>%lld</td>"
                    "<td>",
                    i + 1, (long long)num(a, "seq"),
                    abs_time(num(a, "time_ms"), when),
                    (long long)num(a, "status"));
-        put_escaped(b, str(a, "verdict"));
+        buf_xml_escape(b, str(a, "verdict"), 1);
         buf_puts(b, "</td><td>");
-        put_escaped(b, str(a, "detail"));
+        buf_xml_escape(b, str(a, "detail"), 1);
         buf_puts(b, "</td><td>");
         if (i + 1 == json_array_size(attempts))
-            put_escaped(b, str(line, "outcome"));
+            buf_xml_escape(b, str(line, "outcome"), 1);
         buf_puts(b, "</td></tr>\n");
     }
     if (json_array_size(attempts) == 0) {
         buf_puts(b, "<tr><td>");
-        put_escaped(b, id);
+        buf_xml_escape(b, id, 1);
         buf_puts(b, "</td><td>0</td><td></td><td></td><td></td>"
                     "<td>never sent</td><td></td><td>");
-        put_escaped(b, str(line, "outcome"));
+        buf_xml_escape(b, str(line, "outcome"), 1);
         buf_puts(b, "</td></tr>\n");
     }
 }
@@ -531,11 +515,11 @@ html_other(struct buf *b, json_t *other)
     json_array_foreach(other, i, a) {
         buf_printf(b, "<tr><td>%lld</td><td>%s</td><td>",
                    (long long)num(a, "seq"), abs_time(num(a, "time_ms"), when));
-        put_escaped(b, str(a, "method"));
+        buf_xml_escape(b, str(a, "method"), 1);
         buf_puts(b, "</td><td>");
-        put_escaped(b, str(a, "path"));
+        buf_xml_escape(b, str(a, "path"), 1);
         buf_printf(b, "</td><td>%lld</td><td>", (long long)num(a, "status"));
-        put_escaped(b, str(a, "verdict"));
+        buf_xml_escape(b, str(a, "verdict"), 1);
         buf_puts(b, "</td></tr>\n");
     }
     buf_puts(b, "</table>\n");
@@ -561,10 +545,10 @@ html_case(struct buf *b, json_t *r, const struct report_meta *m)
     size_t i;
 
     buf_printf(b, "<details%s id=\"", failed(r) ? " open" : "");
-    put_escaped(b, str(r, "id"));
+    buf_xml_escape(b, str(r, "id"), 1);
     buf_printf(b, "\"><summary class=\"%s\">%s ", str(r, "verdict"),
                verdict_label(r));
-    put_escaped(b, str(r, "id"));
+    buf_xml_escape(b, str(r, "id"), 1);
     buf_puts(b, ": ");
     put_md(b, str(r, "title"));
     buf_puts(b, "</summary>\n");
@@ -573,7 +557,7 @@ html_case(struct buf *b, json_t *r, const struct report_meta *m)
     buf_puts(b, "<ul>");
     json_array_foreach(json_object_get(r, "failures"), i, f) {
         buf_puts(b, "<li>");
-        put_escaped(b, json_string_value(f));
+        buf_xml_escape(b, json_string_value(f), 1);
         buf_puts(b, "</li>");
     }
     buf_puts(b, "</ul>\n");
@@ -582,13 +566,13 @@ html_case(struct buf *b, json_t *r, const struct report_meta *m)
                    "<p>client stderr, run %lld (exit %lld), last lines:"
                    "</p><pre>",
                    (long long)num(e, "run"), (long long)num(e, "exit"));
-        put_escaped(b, str(e, "tail"));
+        buf_xml_escape(b, str(e, "tail"), 1);
         buf_puts(b, "</pre>\n");
     }
     html_para(b, "Explanation:", str(r, "explanation"));
     cmd = report_rerun(m, r);
     buf_puts(b, "<p>rerun:</p><pre>");
-    put_escaped(b, cmd);
+    buf_xml_escape(b, cmd, 1);
     free(cmd);
     buf_puts(b, "</pre>\n<table><tr><th>lead</th><th>attempt</th><th>seq</th>"
                 "<th>simulated time</th><th>status</th><th>sim verdict</th>"
@@ -605,11 +589,11 @@ static void
 html_row(struct buf *b, json_t *r)
 {
     buf_puts(b, "<tr><td><a href=\"#");
-    put_escaped(b, str(r, "id"));
+    buf_xml_escape(b, str(r, "id"), 1);
     buf_puts(b, "\">");
-    put_escaped(b, str(r, "id"));
+    buf_xml_escape(b, str(r, "id"), 1);
     buf_puts(b, "</a></td><td>");
-    put_escaped(b, str(r, "level"));
+    buf_xml_escape(b, str(r, "level"), 1);
     buf_printf(b, "</td><td class=\"%s\">%s", str(r, "verdict"),
                verdict_label(r));
     if (num(r, "repeat_runs") > 1)
@@ -620,7 +604,7 @@ html_row(struct buf *b, json_t *r)
     put_md(b, str(r, "title"));
     if (failed(r)) {
         buf_puts(b, "<br><span class=\"fail\">");
-        put_escaped(b, str(r, "reason"));
+        buf_xml_escape(b, str(r, "reason"), 1);
         buf_puts(b, "</span>");
     }
     buf_puts(b, "</td></tr>\n");
@@ -642,9 +626,9 @@ html_head(struct buf *b, json_t *results, const struct report_meta *m)
                 "pre{background:#f4f4f4;padding:4px;white-space:pre-wrap}"
                 "summary{cursor:pointer;margin:.3em 0}"
                 "</style></head><body>\n<h1>sfconform</h1>\n<p>client: <code>");
-    put_escaped(b, m->client);
+    buf_xml_escape(b, m->client, 1);
     buf_puts(b, "</code><br>profile: <code>");
-    put_escaped(b, m->profile);
+    buf_xml_escape(b, m->profile, 1);
     buf_printf(b, "</code>%s<br>", m->strict ? " (--strict)" : "");
     if (m->repeat > 1)
         buf_printf(b,

@@ -37,23 +37,6 @@ jnum(json_t *o, const char *key)
     return json_integer_value(json_object_get(o, key));
 }
 
-/* Appends s as HTML text or attribute value. */
-static void
-put_text(struct buf *b, const char *s)
-{
-    static const char *const ent[] = {
-        ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;"};
-    unsigned char c;
-
-    for (; *s != '\0'; s++) {
-        c = (unsigned char)*s;
-        if (c < sizeof(ent) / sizeof(ent[0]) && ent[c] != NULL)
-            buf_puts(b, ent[c]);
-        else
-            buf_putc(b, *s);
-    }
-}
-
 /* 1 when a request with this sim verdict left the lead in Salesforce. */
 static int
 stores(const char *verdict)
@@ -321,11 +304,11 @@ html_lost(struct buf *b, json_t *r)
             continue;
         a = json_array_get(arr, json_array_size(arr) - 1);
         buf_puts(b, "<tr><td>");
-        put_text(b, id);
+        buf_xml_escape(b, id, 0);
         buf_printf(b, "</td><td>%s</td><td>",
                    a != NULL ? timefmt_rfc3339(jnum(a, "time_ms"), when)
                              : "never sent");
-        put_text(b, a != NULL ? jstr(a, "verdict") : "");
+        buf_xml_escape(b, a != NULL ? jstr(a, "verdict") : "", 0);
         buf_puts(b, "</td></tr>\n");
     }
     buf_puts(b, "</table>\n");
@@ -350,7 +333,7 @@ html_totals(struct buf *b, json_t *r)
                 "<th>verdict</th><th>requests</th></tr>\n");
     json_object_foreach(tally, k, v) {
         buf_puts(b, "<tr><td>");
-        put_text(b, k);
+        buf_xml_escape(b, k, 0);
         buf_printf(b, "</td><td>%lld</td></tr>\n",
                    (long long)json_integer_value(v));
     }
@@ -373,7 +356,7 @@ html_sides(struct buf *b, json_t *r)
                (long long)(s.leads - s.stored));
     if (*s.lost != '\0') {
         buf_puts(b, " (");
-        put_text(b, s.lost);
+        buf_xml_escape(b, s.lost, 0);
         buf_puts(b, ")");
     }
     buf_puts(b, "</td></tr>\n</table>\n");
@@ -387,7 +370,7 @@ html_text(struct buf *b, const char *heading, const char *text)
     if (*text == '\0')
         return;
     buf_printf(b, "<h2>%s</h2>\n<blockquote>", heading);
-    put_text(b, text);
+    buf_xml_escape(b, text, 0);
     buf_puts(b, "</blockquote>\n");
 }
 
@@ -402,7 +385,7 @@ html_findings(struct buf *b, json_t *r)
         buf_puts(b, "<li>none: the client behaved as the case expects</li>\n");
     json_array_foreach(json_object_get(r, "failures"), i, f) {
         buf_puts(b, "<li>");
-        put_text(b, json_string_value(f));
+        buf_xml_escape(b, json_string_value(f), 0);
         buf_puts(b, "</li>\n");
     }
     buf_puts(b, "</ul>\n");
@@ -419,16 +402,16 @@ timeline_html(const char *path, json_t *r, const char *profile,
     buf_init(&b, PAGE_MAX);
     buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
                  "charset=\"UTF-8\"><title>sfconform replay: ");
-    put_text(&b, jstr(r, "id"));
+    buf_xml_escape(&b, jstr(r, "id"), 0);
     buf_puts(&b, "</title><style>body{font-family:sans-serif;margin:2em;"
                  "max-width:60em}table{border-collapse:collapse}"
                  "td,th{border:1px solid #ccc;padding:2px 6px;"
                  "text-align:left}blockquote{background:#f4f4f4;"
                  "padding:6px;white-space:pre-wrap}</style></head><body>\n"
                  "<h1>");
-    put_text(&b, jstr(r, "id"));
+    buf_xml_escape(&b, jstr(r, "id"), 0);
     buf_puts(&b, ": ");
-    put_text(&b, jstr(r, "title"));
+    buf_xml_escape(&b, jstr(r, "title"), 0);
     buf_puts(&b, "</h1>\n");
     html_text(&b, "The ticket", jstr(r, "ticket"));
     html_sides(&b, r);
@@ -439,11 +422,11 @@ timeline_html(const char *path, json_t *r, const char *profile,
     html_text(&b, "Explanation", jstr(r, "explanation"));
     html_lost(&b, r);
     buf_puts(&b, "<p>verdict: ");
-    put_text(&b, jstr(r, "verdict"));
+    buf_xml_escape(&b, jstr(r, "verdict"), 0);
     buf_puts(&b, "; profile: ");
-    put_text(&b, profile != NULL ? profile : "");
+    buf_xml_escape(&b, profile != NULL ? profile : "", 0);
     buf_puts(&b, "; client: <code>");
-    put_text(&b, client != NULL ? client : "");
+    buf_xml_escape(&b, client != NULL ? client : "", 0);
     buf_puts(&b, "</code></p>\n</body></html>\n");
     if ((fp = fopen(path, "w")) == NULL ||
         fwrite(b.data, 1, b.len, fp) != b.len) {

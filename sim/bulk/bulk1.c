@@ -276,7 +276,7 @@ put_xml(struct buf *out, const char *name, json_t *v, int depth)
         for (i = 0; i < depth; i++)
             buf_putc(out, ' ');
     } else if (json_is_string(v)) {
-        bulk1xml_escape(out, json_string_value(v));
+        buf_xml_escape(out, json_string_value(v), 0);
     } else if (json_is_integer(v)) {
         buf_put_int(out, (long long)json_integer_value(v));
     } else if (json_is_real(v)) {

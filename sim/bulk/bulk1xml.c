@@ -295,20 +295,3 @@ bulk1xml_get(const struct bulk1xml_doc *doc, const char *name)
             return doc->fields[i].value;
     return NULL;
 }
-
-int
-bulk1xml_escape(struct buf *out, const char *s)
-{
-    int rc = 0;
-
-    for (; *s != '\0' && rc == 0; s++) {
-        switch (*s) {
-        case '&': rc = buf_puts(out, "&amp;"); break;
-        case '<': rc = buf_puts(out, "&lt;"); break;
-        case '>': rc = buf_puts(out, "&gt;"); break;
-        case '"': rc = buf_puts(out, "&quot;"); break;
-        default: rc = buf_putc(out, *s);
-        }
-    }
-    return rc;
-}

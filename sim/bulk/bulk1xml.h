@@ -40,7 +40,5 @@ int bulk1xml_read(const char *text, size_t len, struct bulk1xml_doc *doc,
                   struct sf_err *err);
 /* The text of the first child named name, or NULL. Borrowed from doc. */
 const char *bulk1xml_get(const struct bulk1xml_doc *doc, const char *name);
-/* Appends s with & < > " escaped. -1 when out is full. */
-int bulk1xml_escape(struct buf *out, const char *s);
 
 #endif

@@ -246,7 +246,7 @@ info_value(struct sim *sim, const struct org_user *u, enum info_from from,
     case INFO_EMAIL: text = u->email; break;
     case INFO_FULL_NAME:
         if (u->first_name != NULL) {
-            soap_escape(xml, u->first_name);
+            buf_xml_escape(xml, u->first_name, 0);
             buf_putc(xml, ' ');
         }
         text = u->last_name;
@@ -257,7 +257,7 @@ info_value(struct sim *sim, const struct org_user *u, enum info_from from,
         break;
     case INFO_USERNAME: text = u->username; break;
     }
-    soap_escape(xml, text);
+    buf_xml_escape(xml, text, 0);
 }
 
 static void
@@ -295,16 +295,16 @@ login_ok(struct sim *sim, const struct sim_request *req,
                    "\" xmlns=\"" SOAP_NS_PARTNER "\" xmlns:xsi=\"" SOAP_NS_XSI
                    "\"><soapenv:Body><loginResponse><result>"
                    "<metadataServerUrl>");
-    soap_escape(&xml, origin);
+    buf_xml_escape(&xml, origin, 0);
     buf_printf(&xml,
                "/services/Soap/m/%d.0/%s</metadataServerUrl>"
                "<passwordExpired>false</passwordExpired>"
                "<sandbox>%s</sandbox><serverUrl>",
                version, sim->org->org_id, sim->org->sandbox ? "true" : "false");
-    soap_escape(&xml, origin);
+    buf_xml_escape(&xml, origin, 0);
     buf_printf(&xml, "/services/Soap/u/%d.0/%s</serverUrl><sessionId>", version,
                sim->org->org_id);
-    soap_escape(&xml, s->token);
+    buf_xml_escape(&xml, s->token, 0);
     buf_printf(&xml, "</sessionId><userId>%s</userId>", user18);
     user_info_xml(sim, u, &xml);
     buf_puts(&xml, "</result></loginResponse></soapenv:Body>"

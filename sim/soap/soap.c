@@ -287,22 +287,6 @@ soap_doc_session(const struct soap_doc *d)
 }
 
 void
-soap_escape(struct buf *out, const char *text)
-{
-    const char *p;
-
-    for (p = text; *p != '\0'; p++) {
-        switch (*p) {
-        case '&': buf_puts(out, "&amp;"); break;
-        case '<': buf_puts(out, "&lt;"); break;
-        case '>': buf_puts(out, "&gt;"); break;
-        case '"': buf_puts(out, "&quot;"); break;
-        default: buf_putc(out, *p); break;
-        }
-    }
-}
-
-void
 soap_fault(struct buf *out, const char *faultcode, const char *faultstring,
            const char *detail_type, const char *exception_code,
            const char *exception_message)
@@ -312,16 +296,16 @@ soap_fault(struct buf *out, const char *faultcode, const char *faultstring,
                   "\" xmlns:sf=\"" SOAP_NS_PARTNER_FAULT
                   "\" xmlns:xsi=\"" SOAP_NS_XSI "\"><soapenv:Body>"
                   "<soapenv:Fault><faultcode>");
-    soap_escape(out, faultcode);
+    buf_xml_escape(out, faultcode, 0);
     buf_puts(out, "</faultcode><faultstring>");
-    soap_escape(out, faultstring);
+    buf_xml_escape(out, faultstring, 0);
     buf_puts(out, "</faultstring>");
     if (detail_type != NULL) {
         buf_printf(out, "<detail><sf:%s xsi:type=\"sf:%s\"><sf:exceptionCode>",
                    detail_type, detail_type);
-        soap_escape(out, exception_code);
+        buf_xml_escape(out, exception_code, 0);
         buf_puts(out, "</sf:exceptionCode><sf:exceptionMessage>");
-        soap_escape(out, exception_message);
+        buf_xml_escape(out, exception_message, 0);
         buf_printf(out, "</sf:exceptionMessage></sf:%s></detail>", detail_type);
     }
     buf_puts(out, "</soapenv:Fault></soapenv:Body></soapenv:Envelope>");

@@ -80,9 +80,6 @@ int soap_doc_read(const char *body, size_t len, struct soap_doc *out,
 void soap_doc_free(struct soap_doc *d);
 /* The SessionHeader's sessionId (borrowed), or NULL. */
 const char *soap_doc_session(const struct soap_doc *d);
-
-/* Appends text with &, <, >, " escaped. */
-void soap_escape(struct buf *out, const char *text);
 /*
  * A whole fault envelope into out: faultcode (already prefixed, e.g.
  * "sf:INVALID_LOGIN" or "soapenv:Client"), faultstring, and, when

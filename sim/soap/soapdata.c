@@ -37,13 +37,13 @@ error_xml(struct buf *xml, const char *field, const char *message,
     buf_puts(xml, "<errors>");
     if (field != NULL && field[0] != '\0') {
         buf_puts(xml, "<fields>");
-        soap_escape(xml, field);
+        buf_xml_escape(xml, field, 0);
         buf_puts(xml, "</fields>");
     }
     buf_puts(xml, "<message>");
-    soap_escape(xml, message);
+    buf_xml_escape(xml, message, 0);
     buf_puts(xml, "</message><statusCode>");
-    soap_escape(xml, code);
+    buf_xml_escape(xml, code, 0);
     buf_puts(xml, "</statusCode></errors>");
 }
 

@@ -66,7 +66,7 @@ rewrite(const struct bulk1xml_doc *d, struct buf *out)
     buf_printf(out, "<%s>", d->root);
     for (i = 0; i < d->n; i++) {
         buf_printf(out, "<%s>", d->fields[i].name);
-        bulk1xml_escape(out, d->fields[i].value);
+        buf_xml_escape(out, d->fields[i].value, 0);
         buf_printf(out, "</%s>", d->fields[i].name);
     }
     buf_printf(out, "</%s>", d->root);

@@ -133,7 +133,7 @@ test_escape(void **state)
 
     (void)state;
     buf_init(&b, 1024);
-    assert_int_equal(bulk1xml_escape(&b, "a&b<c>d\"e'f"), 0);
+    assert_int_equal(buf_xml_escape(&b, "a&b<c>d\"e'f", 0), 0);
     assert_string_equal(b.data, "a&amp;b&lt;c&gt;d&quot;e'f");
     buf_free(&b);
 }
