@@ -87,6 +87,22 @@ void md_person_fields(struct md *m);
  * name, declared. */
 void md_named_optional_fields(struct md *m);
 
+/* metadata_cobj.c */
+/* A custom object's file (not a custom setting's) as a "custom_objects"
+ * item; its fields and record types are "object_fields" and
+ * "object_record_types" items, keyed "Object.Name", that metadata.c
+ * nests into it. */
+void md_read_custom_object(struct md *m, const char *path, const char *object,
+                           const struct xmlread_node *root);
+void md_read_object_record_type(struct md *m, const char *path,
+                                const char *object, const char *name,
+                                const struct xmlread_node *rt);
+/* 1 when object is a custom object the metadata read declares. */
+int md_custom_object(const struct md *m, const char *object);
+/* Leaves out (reported, naming the first) each reference field whose
+ * child relationship name its parent object already has. */
+void md_check_relationships(struct md *m);
+
 /* metadata_dup.c */
 void md_read_duplicate_rule(struct md *m, const char *path, const char *object,
                             const char *name, const struct xmlread_node *root);
