@@ -36,7 +36,8 @@
 #define ACCOUNTS V "/sobjects/Account/"
 #define SCORES V "/sobjects/Vendor_Score__c/"
 #define SCORE_TEXT                                                             \
-    "A vendor score is from 0 to 100, and an event score names its lead."
+    "A vendor score is from 0 to 100, and an event score names a lead "        \
+    "with an email."
 
 static char org_path[4096], md_path[4096];
 
@@ -373,6 +374,17 @@ customer_object(void **state)
              "{\"Vendor__c\":\"%s\",\"Score__c\":70,"
              "\"Channel__c\":\"Event\"}",
              acct);
+    j = post(t, SCORES, body, 400);
+    expect_rest_error(j, "FIELD_CUSTOM_VALIDATION_EXCEPTION", SCORE_TEXT,
+                      "Score__c");
+    json_decref(j);
+    /* Through its lookup: the lead's own email. */
+    j = post(t, LEADS, "{\"LastName\":\"Nomail\",\"Company\":\"N\"}", 201);
+    snprintf(body, sizeof(body),
+             "{\"Vendor__c\":\"%s\",\"Lead__c\":\"%s\",\"Score__c\":70,"
+             "\"Channel__c\":\"Event\"}",
+             acct, str(j, "id"));
+    json_decref(j);
     j = post(t, SCORES, body, 400);
     expect_rest_error(j, "FIELD_CUSTOM_VALIDATION_EXCEPTION", SCORE_TEXT,
                       "Score__c");
