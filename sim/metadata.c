@@ -285,6 +285,8 @@ md_free(struct md *m)
     json_decref(m->cmdt_fields);
     json_decref(m->referenced);
     json_decref(m->inactive_matching);
+    json_decref(m->list_settings);
+    json_decref(m->unread_objects);
 }
 
 /* ---- finding the files -----------------------------------------------------
@@ -508,12 +510,17 @@ orphan(struct md *m, const struct md_file *f)
 
     if (md_custom_object(m, o) || json_object_get(m->settings, o) != NULL)
         return 1;
-    if (n > 3 && strcasecmp(o + n - 3, "__c") == 0)
+    if (json_object_get(m->list_settings, o) != NULL || /* not read */
+        json_object_get(m->unread_objects, o) != NULL)  /* reported */
+        return 0;
+    if (n > 3 && strcasecmp(o + n - 3, "__c") == 0) {
         md_problem(m, f->rel, 0, 0,
-                   "not read: custom object %s is not loaded (no "
-                   "objects/%s/%s.object-meta.xml or objects/%s.object in "
-                   "the tree, or it was refused)",
+                   "not read, nor the other fields, rules and record types "
+                   "of custom object %s: the tree has no "
+                   "objects/%s/%s.object-meta.xml or objects/%s.object",
                    o, o, o, o);
+        json_object_set_new(m->unread_objects, o, json_true());
+    }
     return 0;
 }
 
@@ -815,7 +822,9 @@ nest_items(struct md *m, const struct md_item *obj, json_t *e, size_t at,
         for (i = 0; i < m->nitems; i++) {
             it = &m->items[i];
             if (it->dropped || strcmp(it->section, nested[kind]) != 0 ||
-                strncasecmp(it->key, obj->key, len) != 0 || it->key[len] != '.')
+                strncasecmp(it->key, obj->key, len) != 0 ||
+                it->key[len] != '.' ||
+                (m->skeleton && json_object_get(it->json, "formula") != NULL))
                 continue;
             j = json_deep_copy(it->json);
             json_object_del(j, "object");
@@ -1150,6 +1159,7 @@ finish(struct md *m, json_t *base)
         m->person_accounts = names_person_fields(m);
     md_person_fields(m);
     md_named_optional_fields(m);
+    md_check_references(m, base);
     md_check_relationships(m);
     finish_context(m);
     if (count_items(m) == 0) {
@@ -1159,6 +1169,15 @@ finish(struct md *m, json_t *base)
                    "Contact or Account was found");
         return NULL;
     }
+    /* The custom objects alone first, without their formula fields: what
+     * the loader refuses there costs a small load each, not a whole
+     * org's. */
+    m->skeleton = 1;
+    if ((o = prove(m, base, 1, &doc)) == NULL)
+        return NULL;
+    m->skeleton = 0;
+    json_decref(doc);
+    org_free(o);
     if ((o = prove(m, base, NCONTEXT, &doc)) == NULL)
         return NULL;
     json_decref(doc);
@@ -1192,6 +1211,8 @@ import(struct walker *w, json_t *base)
     m.cmdt_fields = json_object();
     m.referenced = json_object();
     m.inactive_matching = json_object();
+    m.list_settings = json_object();
+    m.unread_objects = json_object();
     w->m = &m;
     read_files(w);
     doc = finish(&m, base);

@@ -17,6 +17,8 @@
 #include <strings.h>
 
 #include "metadata_private.h"
+#include "objects.h"
+#include "schema.h"
 #include "xmalloc.h"
 
 /* As many custom objects as the org loader takes (org_objects.c). */
@@ -85,11 +87,22 @@ md_read_custom_object(struct md *m, const char *path, const char *object,
     json_t *j, *nf;
 
     snprintf(what, sizeof(what), "custom object %s", object);
+    if (strstr(object, "__") != object + strlen(object) - 3) {
+        md_problem_at(m, path, root,
+                      "%s not loaded, nor its fields, rules and record "
+                      "types: an installed package's object (a namespace), "
+                      "which the org file cannot declare",
+                      what);
+        json_object_set_new(m->unread_objects, object, json_true());
+        return;
+    }
     if (!md_custom_object(m, object) &&
         count_section(m, "custom_objects") >= MD_MAX_OBJECTS) {
         md_problem_at(m, path, root,
-                      "%s not loaded: more than %d custom objects", what,
-                      MD_MAX_OBJECTS);
+                      "%s not loaded, nor its fields, rules and record "
+                      "types: more than %d custom objects",
+                      what, MD_MAX_OBJECTS);
+        json_object_set_new(m->unread_objects, object, json_true());
         return;
     }
     j = json_pack("{s:s}", "name", object);
@@ -166,5 +179,46 @@ md_check_relationships(struct md *m)
             it->dropped = 1;
             break;
         }
+    }
+}
+
+/* Whether base (the org file's JSON, or NULL) declares custom object
+ * name. */
+static int
+base_object(json_t *base, const char *name)
+{
+    json_t *e;
+    size_t i;
+
+    json_array_foreach(json_object_get(base, "custom_objects"), i, e) {
+        const char *n = json_string_value(json_object_get(e, "name"));
+
+        if (n != NULL && strcasecmp(n, name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+void
+md_check_references(struct md *m, json_t *base)
+{
+    char canon[SCHEMA_NAME_MAX];
+    const char *to;
+    size_t i;
+
+    for (i = 0; i < m->nitems; i++) {
+        struct md_item *it = &m->items[i];
+
+        if (it->dropped || (strcmp(it->section, "custom_fields") != 0 &&
+                            strcmp(it->section, "object_fields") != 0))
+            continue;
+        to = json_string_value(json_object_get(it->json, "reference_to"));
+        if (to == NULL || md_custom_object(m, to) || base_object(base, to) ||
+            objects_standard(to, canon, sizeof(canon)))
+            continue;
+        md_problem(m, it->path, it->line, it->column,
+                   "%s not loaded: \"%s\" is not an object of the org",
+                   it->what, to);
+        it->dropped = 1;
     }
 }

@@ -535,6 +535,8 @@ md_read_object(struct md *m, const char *path, const char *object,
             json_pack("{s:[], s:{}, s:s}", "fields", "values", "path", path));
     else if (cs == NULL && ends_with(object, "__c"))
         md_read_custom_object(m, path, object, root);
+    else if (cs != NULL && strcmp(cs, "Hierarchy") != 0)
+        json_object_set_new(m->list_settings, object, json_true());
     if (strcmp(object, "PersonAccount") == 0)
         m->person_accounts = 1;
     records = md_data_object(object) || md_custom_object(m, object);
@@ -635,6 +637,9 @@ md_person_fields(struct md *m)
         j = json_deep_copy(it->json);
         json_object_set_new(j, "object", json_string("Account"));
         json_object_set_new(j, "name", json_string(name));
+        /* The same field as the Contact's: its child relationship is the
+         * Contact field's, not a second one. */
+        json_object_del(j, "relationship_name");
         snprintf(what, sizeof(what), "Person Account field Account.%s", name);
         /* md_add() may move the items: copy what it needs first. */
         path = xstrdup(it->path);

@@ -42,7 +42,10 @@ struct md {
     json_t *cmdt_fields; /* "Type__mdt" -> {"Field__c": "type"} */
     json_t *referenced;  /* names formulas use: "$label.x", "$setup.s", ... */
     json_t *inactive_matching; /* matching rule name -> its ruleStatus */
+    json_t *list_settings;     /* list custom settings read: name -> true */
+    json_t *unread_objects;    /* custom objects left out, reported once */
     int person_accounts;       /* the metadata shows Person Accounts */
+    int skeleton; /* custom objects are written without formula fields */
 };
 
 /* Reports a problem at path:line:column. */
@@ -102,6 +105,11 @@ int md_custom_object(const struct md *m, const char *object);
 /* Leaves out (reported, naming the first) each reference field whose
  * child relationship name its parent object already has. */
 void md_check_relationships(struct md *m);
+/* Leaves out (reported) each reference field whose object is neither the
+ * sim's, nor one the metadata read or base (the org file's JSON, or
+ * NULL) declares: a retrieve often lacks a package's objects, and the
+ * loader would refuse them one at a time. */
+void md_check_references(struct md *m, json_t *base);
 
 /* metadata_dup.c */
 void md_read_duplicate_rule(struct md *m, const char *path, const char *object,

@@ -691,6 +691,13 @@ test_custom_object_problems(void **state)
          REFERENCE("Ghost__c", "Lookup", "Ghost__c", "Visits")},
         {"objects/Orphan__c/fields/Any__c.field-meta.xml",
          FIELD("Any__c", "    <label>Any</label>\n    <type>Text</type>\n")},
+        {"objects/Orphan__c/fields/Other__c.field-meta.xml",
+         FIELD("Other__c",
+               "    <label>Other</label>\n    <type>Text</type>\n")},
+        {"objects/pkg__Thing__c/pkg__Thing__c.object-meta.xml",
+         OBJECT("    <label>Thing</label>\n")},
+        {"objects/pkg__Thing__c/fields/Any__c.field-meta.xml",
+         FIELD("Any__c", "    <label>Any</label>\n    <type>Text</type>\n")},
         {NULL, NULL},
     };
     struct metadata_report rep;
@@ -707,8 +714,14 @@ test_custom_object_problems(void **state)
              "custom field Visit__c.Ghost__c not loaded: \"Ghost__c\" is not "
              "an object of the org");
     reported(&rep, "objects/Orphan__c/fields/Any__c.field-meta.xml", 0, 0,
-             "not read: custom object Orphan__c is not loaded");
-    assert_int_equal(rep.n, 3);
+             "not read, nor the other fields, rules and record types of custom "
+             "object Orphan__c");
+    reported(&rep, "pkg__Thing__c.object-meta.xml", 2, 1,
+             "custom object pkg__Thing__c not loaded, nor its fields, rules "
+             "and record types: an installed package's object");
+    /* Once per object, not per file. */
+    assert_int_equal(rep.n, 4);
+    assert_null(entry(doc, "custom_objects", "pkg__Thing__c"));
     o = entry(doc, "custom_objects", "Visit__c");
     assert_non_null(nested_entry(o, "fields", "name", "Lead__c"));
     assert_int_equal(json_array_size(json_object_get(o, "fields")), 1);
