@@ -285,6 +285,8 @@ md_free(struct md *m)
     json_decref(m->cmdt_fields);
     json_decref(m->referenced);
     json_decref(m->inactive_matching);
+    json_decref(m->list_settings);
+    json_decref(m->unread_objects);
 }
 
 /* ---- finding the files -----------------------------------------------------
@@ -497,6 +499,31 @@ file_cmp(const void *a, const void *b)
 /* ---- reading the files -----------------------------------------------------
  */
 
+/* 1 when f belongs to a custom object the metadata read declares; 0,
+ * reported, when it belongs to one whose object file is not in the tree
+ * (a custom setting's or custom metadata type's file would be). */
+static int
+orphan(struct md *m, const struct md_file *f)
+{
+    const char *o = f->object;
+    size_t n = strlen(o);
+
+    if (md_custom_object(m, o) || json_object_get(m->settings, o) != NULL)
+        return 1;
+    if (json_object_get(m->list_settings, o) != NULL || /* not read */
+        json_object_get(m->unread_objects, o) != NULL)  /* reported */
+        return 0;
+    if (n > 3 && strcasecmp(o + n - 3, "__c") == 0) {
+        md_problem(m, f->rel, 0, 0,
+                   "not read, nor the other fields, rules and record types "
+                   "of custom object %s: the tree has no "
+                   "objects/%s/%s.object-meta.xml or objects/%s.object",
+                   o, o, o, o);
+        json_object_set_new(m->unread_objects, o, json_true());
+    }
+    return 0;
+}
+
 /* Whether f is worth parsing, given what is known so far. */
 static int
 wanted(struct md *m, const struct md_file *f)
@@ -513,9 +540,9 @@ wanted(struct md *m, const struct md_file *f)
                (n > 5 && strcasecmp(o + n - 5, "__mdt") == 0);
     case MK_FIELD:
         return data || json_object_get(m->settings, o) != NULL ||
-               (n > 5 && strcasecmp(o + n - 5, "__mdt") == 0);
+               (n > 5 && strcasecmp(o + n - 5, "__mdt") == 0) || orphan(m, f);
     case MK_RECORD_TYPE:
-    case MK_VRULE: return md_data_object(o);
+    case MK_VRULE: return md_data_object(o) || orphan(m, f);
     case MK_MATCHING: return md_data_object(o);
     case MK_DUPLICATE: return 1; /* the object is checked with the name */
     case MK_PERMISSION:
@@ -673,13 +700,21 @@ read_files(struct walker *w)
 
 /* The lists the importer fills, in the order they are written. */
 static const char *const sections[] = {
-    "custom_fields",      "record_types",   "custom_settings",
-    "custom_permissions", "labels",         "custom_metadata",
-    "validation_rules",   "matching_rules", "duplicate_rules",
+    "custom_objects",  "custom_fields",      "record_types",
+    "custom_settings", "custom_permissions", "labels",
+    "custom_metadata", "validation_rules",   "matching_rules",
+    "duplicate_rules",
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
-/* The first six are what formulas read; the last three the rules. */
-#define NCONTEXT 6
+/* The first seven are the objects and what formulas read; the last three
+ * the rules. */
+#define NCONTEXT 7
+/* Custom objects are sections[0]; their fields and record types items of
+ * these sections, nested into them. */
+#define SEC_OBJECTS 0
+static const char *const nested[] = {"object_fields", "object_record_types"};
+static const char *const nested_key[] = {"fields", "record_types"};
+#define NNESTED 2
 
 /* An org JSON document and, for each section, which item each entry came
  * from (NULL: the base org). */
@@ -687,6 +722,13 @@ struct built {
     json_t *doc;
     struct md_item **origin[NSECTIONS];
     size_t norigin[NSECTIONS];
+    /* custom_objects[object].fields[at] (kind 0) or .record_types[at]
+     * (kind 1) came from item */
+    struct nested_origin {
+        size_t object, kind, at;
+        struct md_item *item;
+    } * inner;
+    size_t ninner;
 };
 
 static const char *
@@ -765,6 +807,40 @@ base_with_key(json_t *base, size_t sec, const char *key)
     return NULL;
 }
 
+/* The nested items of the custom object item obj (its fields, its record
+ * types) into its entry e, the object's index in the section being at. */
+static void
+nest_items(struct md *m, const struct md_item *obj, json_t *e, size_t at,
+           struct built *b)
+{
+    size_t i, kind, len = strlen(obj->key);
+    struct md_item *it;
+    json_t *arr, *j;
+
+    for (kind = 0; kind < NNESTED; kind++) {
+        arr = json_array();
+        for (i = 0; i < m->nitems; i++) {
+            it = &m->items[i];
+            if (it->dropped || strcmp(it->section, nested[kind]) != 0 ||
+                strncasecmp(it->key, obj->key, len) != 0 ||
+                it->key[len] != '.' ||
+                (m->skeleton && json_object_get(it->json, "formula") != NULL))
+                continue;
+            j = json_deep_copy(it->json);
+            json_object_del(j, "object");
+            json_array_append_new(arr, j);
+            b->inner =
+                xreallocarray(b->inner, b->ninner + 1, sizeof(*b->inner));
+            b->inner[b->ninner++] =
+                (struct nested_origin){at, kind, json_array_size(arr) - 1, it};
+        }
+        if (json_array_size(arr) > 0)
+            json_object_set_new(e, nested_key[kind], arr);
+        else
+            json_decref(arr);
+    }
+}
+
 /* Section sec of the document: the base org's entries that no item
  * replaces, then the items. */
 static void
@@ -789,10 +865,15 @@ build_section(struct md *m, json_t *base, size_t sec, struct built *b)
         old = strcmp(sections[sec], "custom_settings") == 0
                   ? base_with_key(base, sec, it->key)
                   : NULL;
-        json_array_append_new(arr, old != NULL ? merged_setting(old, it->json)
-                                               : json_deep_copy(it->json));
+        e = old != NULL ? merged_setting(old, it->json)
+                        : json_deep_copy(it->json);
+        if (sec == SEC_OBJECTS)
+            nest_items(m, it, e, json_array_size(arr), b);
+        json_array_append_new(arr, e);
         origin_add(b, sec, it);
     }
+    /* Anew, so that the sections come in their order (objects first). */
+    json_object_del(b->doc, sections[sec]);
     json_object_set_new(b->doc, sections[sec], arr);
 }
 
@@ -804,6 +885,7 @@ built_free(struct built *b)
     json_decref(b->doc);
     for (i = 0; i < NSECTIONS; i++)
         free(b->origin[i]);
+    free(b->inner);
     memset(b, 0, sizeof(*b));
 }
 
@@ -826,6 +908,28 @@ build(struct md *m, json_t *base, size_t nsec, struct built *b)
 
 #define LOAD_LABEL "metadata"
 
+/* The nested item "].fields[N]" or "].record_types[N]" after object
+ * index obj names, or NULL. */
+static struct md_item *
+blame_nested(const struct built *b, size_t obj, const char *p)
+{
+    size_t kind, i, n;
+    unsigned long at;
+
+    for (kind = 0; kind < NNESTED; kind++) {
+        n = strlen(nested_key[kind]);
+        if (strncmp(p, "].", 2) != 0 ||
+            strncmp(p + 2, nested_key[kind], n) != 0 || p[2 + n] != '[')
+            continue;
+        at = strtoul(p + 3 + n, NULL, 10);
+        for (i = 0; i < b->ninner; i++)
+            if (b->inner[i].object == obj && b->inner[i].kind == kind &&
+                b->inner[i].at == at)
+                return b->inner[i].item;
+    }
+    return NULL;
+}
+
 /*
  * The item an org loader error names ("metadata:L:C: custom_fields[3].
  * formula: ..."), with *msg pointing at what is wrong; NULL when the
@@ -835,7 +939,8 @@ static struct md_item *
 blame(const struct built *b, const char *err, const char **msg)
 {
     const char *p = err;
-    char section[64];
+    struct md_item *it;
+    char section[64], *end;
     unsigned long idx;
     size_t i, n;
     int colons = 0;
@@ -850,20 +955,34 @@ blame(const struct built *b, const char *err, const char **msg)
         return NULL;
     memcpy(section, p, n);
     section[n] = '\0';
-    idx = strtoul(p + n + 1, NULL, 10);
+    idx = strtoul(p + n + 1, &end, 10);
     *msg = strstr(p, ": ") != NULL ? strstr(p, ": ") + 2 : p;
     for (i = 0; i < NSECTIONS; i++)
-        if (strcmp(sections[i], section) == 0)
+        if (strcmp(sections[i], section) == 0) {
+            if (i == SEC_OBJECTS && (it = blame_nested(b, idx, end)) != NULL)
+                return it;
             return idx < b->norigin[i] ? b->origin[i][idx] : NULL;
+        }
     return NULL;
 }
 
 static void
 drop(struct md *m, struct md_item *it, const char *why)
 {
+    size_t i, k, len = strlen(it->key);
+
     md_problem(m, it->path, it->line, it->column, "%s not loaded: %s", it->what,
                why);
     it->dropped = 1;
+    if (strcmp(it->section, sections[SEC_OBJECTS]) != 0)
+        return;
+    /* Its fields and record types go with it. */
+    for (i = 0; i < m->nitems; i++)
+        for (k = 0; k < NNESTED; k++)
+            if (strcmp(m->items[i].section, nested[k]) == 0 &&
+                strncasecmp(m->items[i].key, it->key, len) == 0 &&
+                m->items[i].key[len] == '.')
+                m->items[i].dropped = 1;
 }
 
 /*
@@ -1040,6 +1159,8 @@ finish(struct md *m, json_t *base)
         m->person_accounts = names_person_fields(m);
     md_person_fields(m);
     md_named_optional_fields(m);
+    md_check_references(m, base);
+    md_check_relationships(m);
     finish_context(m);
     if (count_items(m) == 0) {
         md_problem(m, ".", 0, 0,
@@ -1048,6 +1169,15 @@ finish(struct md *m, json_t *base)
                    "Contact or Account was found");
         return NULL;
     }
+    /* The custom objects alone first, without their formula fields: what
+     * the loader refuses there costs a small load each, not a whole
+     * org's. */
+    m->skeleton = 1;
+    if ((o = prove(m, base, 1, &doc)) == NULL)
+        return NULL;
+    m->skeleton = 0;
+    json_decref(doc);
+    org_free(o);
     if ((o = prove(m, base, NCONTEXT, &doc)) == NULL)
         return NULL;
     json_decref(doc);
@@ -1081,6 +1211,8 @@ import(struct walker *w, json_t *base)
     m.cmdt_fields = json_object();
     m.referenced = json_object();
     m.inactive_matching = json_object();
+    m.list_settings = json_object();
+    m.unread_objects = json_object();
     w->m = &m;
     read_files(w);
     doc = finish(&m, base);

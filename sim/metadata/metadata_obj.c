@@ -274,6 +274,24 @@ read_flags(const struct xmlread_node *f, const char *mdtype, json_t *j)
                         json_boolean(md_bool(f, "externalId", 0)));
 }
 
+/* A reference's target and child relationship. A custom object's
+ * master-detail field is one (the loader makes it required); elsewhere it
+ * is a required lookup. */
+static void
+read_reference(struct md *m, const char *object, const char *mdtype,
+               const struct xmlread_node *f, json_t *j)
+{
+    if (strcmp(mdtype, "MasterDetail") == 0 && md_custom_object(m, object)) {
+        json_object_set_new(j, "type", json_string("master_detail"));
+        json_object_del(j, "required");
+    }
+    set_text(j, "reference_to",
+             strcmp(mdtype, "Hierarchy") == 0 ? "User"
+                                              : md_text(f, "referenceTo"));
+    if (strcmp(mdtype, "Hierarchy") != 0)
+        set_text(j, "relationship_name", md_text(f, "relationshipName"));
+}
+
 /* The org JSON entry of a custom field, or NULL (reported). */
 static json_t *
 field_entry(struct md *m, const char *path, const char *object,
@@ -311,9 +329,7 @@ field_entry(struct md *m, const char *path, const char *object,
     else
         read_default(m, path, f, j, what);
     if (strcmp(type, "lookup") == 0)
-        set_text(j, "reference_to",
-                 strcmp(mdtype, "Hierarchy") == 0 ? "User"
-                                                  : md_text(f, "referenceTo"));
+        read_reference(m, object, mdtype, f, j);
     return j;
 }
 
@@ -414,6 +430,16 @@ md_read_field(struct md *m, const char *path, const char *object,
     }
     if (md_data_object(object) && optional_field(m, path, object, name, f))
         return;
+    if (md_custom_object(m, object)) {
+        /* Its standard fields (Name, OwnerId) are the object's own. */
+        if (!ends_with(name, "__c"))
+            return;
+        snprintf(what, sizeof(what), "custom field %s.%s", object, name);
+        snprintf(key, sizeof(key), "%s.%s", object, name);
+        if ((j = field_entry(m, path, object, name, f, what)) != NULL)
+            md_add(m, "object_fields", j, key, path, f, what);
+        return;
+    }
     /* Other objects' fields are not the sim's; standard fields carry
      * only their settings (history tracking). */
     if ((!md_data_object(object) && strcasecmp(object, "User") != 0) ||
@@ -481,6 +507,10 @@ md_read_record_type(struct md *m, const char *path, const char *object,
                       "read");
         return;
     }
+    if (md_custom_object(m, object)) {
+        md_read_object_record_type(m, path, object, name, rt);
+        return;
+    }
     snprintf(what, sizeof(what), "record type %s.%s", object, name);
     snprintf(key, sizeof(key), "%s.%s", object, name);
     j = json_pack("{s:s, s:s, s:s, s:b}", "object", object, "name", name,
@@ -496,24 +526,29 @@ md_read_object(struct md *m, const char *path, const char *object,
 {
     const char *cs = md_text(root, "customSettingsType");
     size_t i;
+    int records;
 
     if (cs != NULL && strcmp(cs, "Hierarchy") == 0 &&
         json_object_get(m->settings, object) == NULL)
         json_object_set_new(
             m->settings, object,
             json_pack("{s:[], s:{}, s:s}", "fields", "values", "path", path));
+    else if (cs == NULL && ends_with(object, "__c"))
+        md_read_custom_object(m, path, object, root);
+    else if (cs != NULL && strcmp(cs, "Hierarchy") != 0)
+        json_object_set_new(m->list_settings, object, json_true());
     if (strcmp(object, "PersonAccount") == 0)
         m->person_accounts = 1;
+    records = md_data_object(object) || md_custom_object(m, object);
     /* The Metadata API's single file holds the components too. */
     for (i = 0; i < root->nkids; i++) {
         const struct xmlread_node *k = root->kids[i];
 
         if (strcmp(k->name, "fields") == 0)
             md_read_field(m, path, object, k);
-        else if (strcmp(k->name, "validationRules") == 0 &&
-                 md_data_object(object))
+        else if (strcmp(k->name, "validationRules") == 0 && records)
             md_read_vrule(m, path, object, k);
-        else if (strcmp(k->name, "recordTypes") == 0 && md_data_object(object))
+        else if (strcmp(k->name, "recordTypes") == 0 && records)
             md_read_record_type(m, path, object, k);
     }
 }
@@ -602,6 +637,9 @@ md_person_fields(struct md *m)
         j = json_deep_copy(it->json);
         json_object_set_new(j, "object", json_string("Account"));
         json_object_set_new(j, "name", json_string(name));
+        /* The same field as the Contact's: its child relationship is the
+         * Contact field's, not a second one. */
+        json_object_del(j, "relationship_name");
         snprintf(what, sizeof(what), "Person Account field Account.%s", name);
         /* md_add() may move the items: copy what it needs first. */
         path = xstrdup(it->path);

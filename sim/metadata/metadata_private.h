@@ -42,7 +42,10 @@ struct md {
     json_t *cmdt_fields; /* "Type__mdt" -> {"Field__c": "type"} */
     json_t *referenced;  /* names formulas use: "$label.x", "$setup.s", ... */
     json_t *inactive_matching; /* matching rule name -> its ruleStatus */
+    json_t *list_settings;     /* list custom settings read: name -> true */
+    json_t *unread_objects;    /* custom objects left out, reported once */
     int person_accounts;       /* the metadata shows Person Accounts */
+    int skeleton; /* custom objects are written without formula fields */
 };
 
 /* Reports a problem at path:line:column. */
@@ -86,6 +89,27 @@ void md_person_fields(struct md *m);
 /* The optional standard fields (CurrencyIsoCode, MiddleName, ...) rules
  * name, declared. */
 void md_named_optional_fields(struct md *m);
+
+/* metadata_cobj.c */
+/* A custom object's file (not a custom setting's) as a "custom_objects"
+ * item; its fields and record types are "object_fields" and
+ * "object_record_types" items, keyed "Object.Name", that metadata.c
+ * nests into it. */
+void md_read_custom_object(struct md *m, const char *path, const char *object,
+                           const struct xmlread_node *root);
+void md_read_object_record_type(struct md *m, const char *path,
+                                const char *object, const char *name,
+                                const struct xmlread_node *rt);
+/* 1 when object is a custom object the metadata read declares. */
+int md_custom_object(const struct md *m, const char *object);
+/* Leaves out (reported, naming the first) each reference field whose
+ * child relationship name its parent object already has. */
+void md_check_relationships(struct md *m);
+/* Leaves out (reported) each reference field whose object is neither the
+ * sim's, nor one the metadata read or base (the org file's JSON, or
+ * NULL) declares: a retrieve often lacks a package's objects, and the
+ * loader would refuse them one at a time. */
+void md_check_references(struct md *m, json_t *base);
 
 /* metadata_dup.c */
 void md_read_duplicate_rule(struct md *m, const char *path, const char *object,

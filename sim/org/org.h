@@ -416,7 +416,8 @@ int org_app_approved(const struct org_app *a, const char *username);
 const struct org_app *org_app_find(const struct org *o, const char *client_id);
 /* The user with that 15- or 18-character id; NULL when unknown. */
 const struct org_user *org_user_by_id(const struct org *o, const char *id);
-/* The custom field of object (case-insensitive); NULL when none. */
+/* The custom field of object (case-insensitive), a custom object's own
+ * fields included; NULL when none. */
 const struct org_field *org_field_find(const struct org *o, const char *object,
                                        const char *name);
 /* A custom object by API name (case-insensitive); NULL when unknown. */

@@ -442,9 +442,17 @@ org_field_find(const struct org *o, const char *object, const char *name)
 {
     size_t i;
 
+    const struct org_object *co;
+
     for (i = 0; i < o->ncustom_fields; i++)
         if (strcasecmp(o->custom_fields[i].object, object) == 0 &&
             strcasecmp(o->custom_fields[i].name, name) == 0)
             return &o->custom_fields[i];
+    if ((co = org_object_find(o, object)) == NULL)
+        return NULL;
+    for (i = 0; i < co->nfields; i++)
+        if (co->fields[i].name != NULL && /* one being loaded */
+            strcasecmp(co->fields[i].name, name) == 0)
+            return &co->fields[i];
     return NULL;
 }

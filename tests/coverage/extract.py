@@ -9,7 +9,8 @@
 # every metadata tree (a directory holding objects/) is copied under
 # OUT/owner+name[/N] as it is, keeping what the importer reads for Lead,
 # Contact and Account: those objects, User, PersonAccount, custom
-# metadata types and hierarchy custom settings; duplicate and matching
+# metadata types, custom settings and custom objects (their fields, rules
+# and record types, which lookups reach); duplicate and matching
 # rules; global value sets, custom permissions, labels, custom metadata
 # records. OUT/SOURCES lists each repository, its commit and how many
 # Lead, Contact and Account validation rules it holds.
@@ -45,7 +46,7 @@ for m in sorted(os.listdir(mirrors)):
         root, kind, rest = mm.group(1) or '', mm.group(2), mm.group(3)
         if kind == 'objects':
             base = rest.split('/')[0].split('.')[0]
-            keep = True if (base in OBJS or base.endswith('__mdt')) else ('CS' if (rest.endswith('.object') or rest.endswith('.object-meta.xml') or '/fields/' in rest) else False)
+            keep = True if (base in OBJS or base.endswith('__mdt')) else ('CS' if (rest.endswith('.object') or rest.endswith('.object-meta.xml') or re.search(r'/(fields|validationRules|recordTypes)/', rest)) else False)
         elif kind in ('duplicateRules','matchingRules'):
             keep = rest.split('.')[0] in OBJS
         else:
@@ -57,7 +58,7 @@ for m in sorted(os.listdir(mirrors)):
         datas = batch(r, [x[0] for x in lst])
         cs = set()
         for (sha, f, kind, rest, keep), data in zip(lst, datas):
-            if keep == 'CS' and data and (rest.endswith('.object') or rest.endswith('.object-meta.xml')) and b'<customSettingsType>' in data:
+            if keep == 'CS' and data and (rest.endswith('.object') or rest.endswith('.object-meta.xml')) and (b'<customSettingsType>' in data or rest.split('/')[0].split('.')[0].endswith('__c')):
                 cs.add(rest.split('/')[0].split('.')[0])
         dest = f'{out}/{m}' + (f'/{i}' if len(rootlist) > 1 else '')
         for (sha, f, kind, rest, keep), data in zip(lst, datas):

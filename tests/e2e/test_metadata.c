@@ -32,6 +32,12 @@
 #define FLOW "/services/data/v62.0/actions/custom/flow/Create_Lead_From_Webhook"
 #define APEX "/services/apexrest/leads/v1/intake"
 #define BLOCK_TEXT "This email address is already in Salesforce."
+#define V "/services/data/v62.0"
+#define ACCOUNTS V "/sobjects/Account/"
+#define SCORES V "/sobjects/Vendor_Score__c/"
+#define SCORE_TEXT                                                             \
+    "A vendor score is from 0 to 100, and an event score names a lead "        \
+    "with an email."
 
 static char org_path[4096], md_path[4096];
 
@@ -272,10 +278,185 @@ customer_rules(void **state)
     assert_int_equal(simtest_count(t, "Lead"), 1);
 }
 
+/* GETs path; expects 200 and returns the answer. */
+static json_t *
+get(struct simtest *t, const char *path)
+{
+    long st;
+    json_t *j = simtest_api_json(t, "GET", path, NULL, NULL, &st);
+
+    assert_int_equal(st, 200);
+    return j;
+}
+
+/* The query answer's records for soql (URL-encoded here). */
+static json_t *
+query_records(struct simtest *t, const char *soql)
+{
+    char path[2048];
+    size_t used = (size_t)snprintf(path, sizeof(path), V "/query?q=");
+    const unsigned char *p;
+    json_t *j, *r;
+
+    for (p = (const unsigned char *)soql; *p != '\0' && used + 4 < sizeof(path);
+         p++)
+        used += (size_t)snprintf(path + used, sizeof(path) - used,
+                                 (*p >= 'a' && *p <= 'z') ||
+                                         (*p >= 'A' && *p <= 'Z') ||
+                                         (*p >= '0' && *p <= '9')
+                                     ? "%c"
+                                     : "%%%02X",
+                                 *p);
+    j = get(t, path);
+    r = json_incref(json_object_get(j, "records"));
+    json_decref(j);
+    return r;
+}
+
+/* The field of a describe answer named name. */
+static json_t *
+described_field(json_t *d, const char *name)
+{
+    json_t *f;
+    size_t i;
+
+    json_array_foreach(json_object_get(d, "fields"), i, f) {
+        if (strcmp(str(f, "name"), name) == 0)
+            return f;
+    }
+    fail_msg("no field %s", name);
+    return NULL;
+}
+
+/* A child relationship of a describe answer: its name. */
+static const char *
+child_relationship(json_t *d, const char *child, const char *field)
+{
+    json_t *c;
+    size_t i;
+
+    json_array_foreach(json_object_get(d, "childRelationships"), i, c) {
+        if (strcmp(str(c, "childSObject"), child) == 0 &&
+            strcmp(str(c, "field"), field) == 0)
+            return str(c, "relationshipName");
+    }
+    fail_msg("no child relationship %s.%s", child, field);
+    return NULL;
+}
+
+/* Vendor_Score__c, a custom object of the metadata: its validation rule,
+ * its describe and SOQL through its lookups, both ways. */
+static void
+customer_object(void **state)
+{
+    struct simtest *t = *state;
+    char body[512], acct[32], lead[32], score[32], path[128];
+    json_t *j, *d, *f, *r;
+    long st;
+
+    j = post(t, ACCOUNTS, "{\"Name\":\"Leadgen Partners\"}", 201);
+    snprintf(acct, sizeof(acct), "%s", str(j, "id"));
+    json_decref(j);
+    j = post(t, LEADS,
+             "{\"LastName\":\"Vance\",\"Company\":\"Vance Ltd\","
+             "\"Email\":\"vance@vance.test\"}",
+             201);
+    snprintf(lead, sizeof(lead), "%s", str(j, "id"));
+    json_decref(j);
+    /* The rule, with its own message on its field. */
+    snprintf(body, sizeof(body), "{\"Vendor__c\":\"%s\",\"Score__c\":150}",
+             acct);
+    j = post(t, SCORES, body, 400);
+    expect_rest_error(j, "FIELD_CUSTOM_VALIDATION_EXCEPTION", SCORE_TEXT,
+                      "Score__c");
+    json_decref(j);
+    snprintf(body, sizeof(body),
+             "{\"Vendor__c\":\"%s\",\"Score__c\":70,"
+             "\"Channel__c\":\"Event\"}",
+             acct);
+    j = post(t, SCORES, body, 400);
+    expect_rest_error(j, "FIELD_CUSTOM_VALIDATION_EXCEPTION", SCORE_TEXT,
+                      "Score__c");
+    json_decref(j);
+    /* Through its lookup: the lead's own email. */
+    j = post(t, LEADS, "{\"LastName\":\"Nomail\",\"Company\":\"N\"}", 201);
+    snprintf(body, sizeof(body),
+             "{\"Vendor__c\":\"%s\",\"Lead__c\":\"%s\",\"Score__c\":70,"
+             "\"Channel__c\":\"Event\"}",
+             acct, str(j, "id"));
+    json_decref(j);
+    j = post(t, SCORES, body, 400);
+    expect_rest_error(j, "FIELD_CUSTOM_VALIDATION_EXCEPTION", SCORE_TEXT,
+                      "Score__c");
+    json_decref(j);
+    /* The master-detail field is required. */
+    j = post(t, SCORES, "{\"Score__c\":70}", 400);
+    assert_string_equal(str(json_array_get(j, 0), "errorCode"),
+                        "REQUIRED_FIELD_MISSING");
+    json_decref(j);
+    snprintf(body, sizeof(body),
+             "{\"Vendor__c\":\"%s\",\"Lead__c\":\"%s\",\"Score__c\":70,"
+             "\"Channel__c\":\"Event\"}",
+             acct, lead);
+    j = post(t, SCORES, body, 201);
+    snprintf(score, sizeof(score), "%s", str(j, "id"));
+    json_decref(j);
+    /* A standard object's lookup to it. */
+    snprintf(body, sizeof(body), "{\"Best_Vendor_Score__c\":\"%s\"}", score);
+    snprintf(path, sizeof(path), LEADS "%s", lead);
+    json_decref(simtest_api_json(t, "PATCH", path, body, NULL, &st));
+    assert_int_equal(st, 204);
+    /* Describe: the object's labels, name field, references. */
+    d = get(t, V "/sobjects/Vendor_Score__c/describe");
+    assert_string_equal(str(d, "labelPlural"), "Vendor Scores");
+    f = described_field(d, "Name");
+    assert_true(json_is_true(json_object_get(f, "autoNumber")));
+    f = described_field(d, "Lead__c");
+    assert_string_equal(str(f, "relationshipName"), "Lead__r");
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(f, "referenceTo"), 0)),
+        "Lead");
+    f = described_field(d, "Vendor__c");
+    assert_true(json_is_true(json_object_get(f, "cascadeDelete")));
+    assert_int_equal(json_array_size(json_object_get(d, "recordTypeInfos")), 3);
+    json_decref(d);
+    d = get(t, V "/sobjects/Lead/describe");
+    assert_string_equal(child_relationship(d, "Vendor_Score__c", "Lead__c"),
+                        "Vendor_Scores__r");
+    f = described_field(d, "Best_Vendor_Score__c");
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(f, "referenceTo"), 0)),
+        "Vendor_Score__c");
+    json_decref(d);
+    /* SOQL through the lookups: parent paths and a child subquery. */
+    r = query_records(t, "SELECT Name, Score__c, Lead__r.LastName, "
+                         "Vendor__r.Name FROM Vendor_Score__c");
+    assert_int_equal(json_array_size(r), 1);
+    j = json_array_get(r, 0);
+    assert_string_equal(str(j, "Name"), "VS-00001");
+    assert_string_equal(str(json_object_get(j, "Lead__r"), "LastName"),
+                        "Vance");
+    assert_string_equal(str(json_object_get(j, "Vendor__r"), "Name"),
+                        "Leadgen Partners");
+    json_decref(r);
+    r = query_records(t, "SELECT Best_Vendor_Score__r.Score__c, (SELECT Name "
+                         "FROM Vendor_Scores__r) FROM Lead WHERE "
+                         "LastName = 'Vance'");
+    j = json_array_get(r, 0);
+    assert_true(json_number_value(json_object_get(
+                    json_object_get(j, "Best_Vendor_Score__r"), "Score__c")) ==
+                70.0);
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(j, "Vendor_Scores__r"), "totalSize")),
+                     1);
+    json_decref(r);
+}
+
 static void
 test_rules_loaded_from_metadata(void **state)
 {
     customer_rules(state);
+    customer_object(state);
 }
 
 /* The round trip: metadata -> org JSON -> sim answers identically. */
@@ -283,6 +464,7 @@ static void
 test_rules_loaded_from_imported_json(void **state)
 {
     customer_rules(state);
+    customer_object(state);
 }
 
 /* What cannot be used is reported with its path, line and column; the

@@ -27,6 +27,14 @@
  * "xsi:nil=\"true\""
  * "<!DOCTYPE"
  * "&#x"
+ * "<CustomObject xmlns=\"http://soap.sforce.com/2006/04/metadata\">"
+ * "<nameField>"
+ * "<displayFormat>"
+ * "<referenceTo>"
+ * "<relationshipName>"
+ * "<recordTypes>"
+ * "MasterDetail"
+ * "AutoNumber"
  * FUZZ-DICT-END
  */
 #include <stddef.h>
@@ -50,6 +58,7 @@ static const char *const paths[] = {
     "globalValueSets/G.globalValueSet-meta.xml",
     "labels/CustomLabels.labels-meta.xml",
     "customMetadata/T.R.md-meta.xml",
+    "objects/Fuzz__c.object", /* a custom object, Metadata API format */
 };
 #define NPATHS (sizeof(paths) / sizeof(paths[0]))
 

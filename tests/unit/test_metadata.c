@@ -474,6 +474,261 @@ test_unusable_files(void **state)
     metadata_report_free(&rep);
 }
 
+#define OBJECT(body) HEAD "<CustomObject " NS ">\n" body "</CustomObject>\n"
+#define REFERENCE(name, type, to, rel)                                         \
+    FIELD(name, "    <label>" name "</label>\n    <referenceTo>" to            \
+                "</referenceTo>\n    <relationshipName>" rel                   \
+                "</relationshipName>\n    <type>" type "</type>\n")
+
+/* got is the JSON want's text says. */
+static void
+assert_same_json(json_t *got, const char *want)
+{
+    json_t *w = json_loads(want, 0, NULL);
+    char *text;
+
+    assert_non_null(w);
+    if (!json_equal(got, w)) {
+        text = json_dumps(got, JSON_COMPACT);
+        fail_msg("got %s, not %s", text ? text : "(null)", want);
+    }
+    json_decref(w);
+}
+
+/* The fields (or record types) of a custom_objects[] entry: the one
+ * named name. */
+static json_t *
+nested_entry(json_t *object, const char *list, const char *key,
+             const char *name)
+{
+    json_t *e;
+    size_t i;
+
+    json_array_foreach(json_object_get(object, list), i, e) {
+        if (strcmp(str(e, key), name) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Source format: the object file, its fields (a master-detail, a lookup,
+ * a number), a record type and a validation rule; a standard object's
+ * lookup to it; the sections written objects first. */
+static void
+test_custom_object_source(void **state)
+{
+    static const struct mdfile files[] = {
+        {"objects/Vendor_Score__c/Vendor_Score__c.object-meta.xml",
+         OBJECT("    <deploymentStatus>InDevelopment</deploymentStatus>\n"
+                "    <description>Scores.</description>\n"
+                "    <label>Vendor Score</label>\n"
+                "    <nameField>\n"
+                "        <displayFormat>VS-{0000}</displayFormat>\n"
+                "        <label>Score Number</label>\n"
+                "        <startingNumber>10</startingNumber>\n"
+                "        <type>AutoNumber</type>\n"
+                "    </nameField>\n"
+                "    <pluralLabel>Vendor Scores</pluralLabel>\n"
+                "    <sharingModel>ControlledByParent</sharingModel>\n")},
+        {"objects/Vendor_Score__c/fields/Vendor__c.field-meta.xml",
+         REFERENCE("Vendor__c", "MasterDetail", "Account", "Scores")},
+        {"objects/Vendor_Score__c/fields/Lead__c.field-meta.xml",
+         REFERENCE("Lead__c", "Lookup", "Lead", "Vendor_Scores")},
+        {"objects/Vendor_Score__c/fields/Score__c.field-meta.xml",
+         FIELD("Score__c", "    <label>Score</label>\n"
+                           "    <precision>3</precision>\n"
+                           "    <scale>0</scale>\n    <type>Number</type>\n")},
+        {"objects/Vendor_Score__c/fields/Hidden__c.field-meta.xml",
+         FIELD("Hidden__c",
+               "    <label>When</label>\n    <type>Time</type>\n")},
+        {"objects/Vendor_Score__c/recordTypes/Inbound.recordType-meta.xml",
+         HEAD "<RecordType " NS ">\n    <fullName>Inbound</fullName>\n"
+              "    <active>false</active>\n    <label>In</label>\n"
+              "</RecordType>\n"},
+        {"objects/Vendor_Score__c/validationRules/Range.validationRule-meta."
+         "xml",
+         HEAD "<ValidationRule " NS ">\n    <fullName>Range</fullName>\n"
+              "    <active>true</active>\n"
+              "    <errorConditionFormula>Score__c &gt; 100 || "
+              "ISBLANK(Lead__r.Email)</errorConditionFormula>\n"
+              "    <errorMessage>Out of range.</errorMessage>\n"
+              "</ValidationRule>\n"},
+        {"objects/Lead/fields/Best_Score__c.field-meta.xml",
+         REFERENCE("Best_Score__c", "Lookup", "Vendor_Score__c", "Best_For")},
+        {NULL, NULL},
+    };
+    struct metadata_report rep;
+    json_t *doc = import_tree(files, &rep), *o, *f;
+    const char *key;
+    void *iter;
+    int seen_objects = 0;
+
+    (void)state;
+    assert_non_null(doc);
+    reported(&rep, "Hidden__c.field-meta.xml", 2, 1,
+             "custom field Vendor_Score__c.Hidden__c not loaded: type Time");
+    assert_int_equal(rep.n, 1);
+    o = entry(doc, "custom_objects", "Vendor_Score__c");
+    assert_non_null(o);
+    assert_string_equal(str(o, "label"), "Vendor Score");
+    assert_string_equal(str(o, "plural_label"), "Vendor Scores");
+    assert_string_equal(str(o, "description"), "Scores.");
+    assert_same_json(json_object_get(o, "name_field"),
+                     "{\"label\":\"Score Number\",\"type\":\"auto_number\","
+                     "\"display_format\":\"VS-{0000}\","
+                     "\"starting_number\":10}");
+    f = nested_entry(o, "fields", "name", "Vendor__c");
+    assert_string_equal(str(f, "type"), "master_detail");
+    assert_string_equal(str(f, "reference_to"), "Account");
+    assert_string_equal(str(f, "relationship_name"), "Scores");
+    assert_null(json_object_get(f, "object"));
+    f = nested_entry(o, "fields", "name", "Lead__c");
+    assert_string_equal(str(f, "type"), "lookup");
+    assert_string_equal(str(f, "relationship_name"), "Vendor_Scores");
+    assert_int_equal(
+        num(nested_entry(o, "fields", "name", "Score__c"), "precision"), 3);
+    assert_null(nested_entry(o, "fields", "name", "Hidden__c"));
+    assert_same_json(json_object_get(o, "record_types"),
+                     "[{\"developer_name\":\"Inbound\",\"label\":\"In\","
+                     "\"active\":false}]");
+    f = entry(doc, "validation_rules", "Range");
+    assert_string_equal(str(f, "object"), "Vendor_Score__c");
+    f = entry(doc, "custom_fields", "Best_Score__c");
+    assert_string_equal(str(f, "reference_to"), "Vendor_Score__c");
+    assert_string_equal(str(f, "relationship_name"), "Best_For");
+    /* Objects before the fields and rules that refer to them. */
+    for (iter = json_object_iter(doc); iter != NULL;
+         iter = json_object_iter_next(doc, iter)) {
+        key = json_object_iter_key(iter);
+        seen_objects |= strcmp(key, "custom_objects") == 0;
+        if (strcmp(key, "custom_fields") == 0 ||
+            strcmp(key, "validation_rules") == 0)
+            assert_true(seen_objects);
+    }
+    json_decref(doc);
+    metadata_report_free(&rep);
+}
+
+/* Metadata API format: one X__c.object with its fields, rules, record
+ * types and a Text name field. */
+static void
+test_custom_object_mdapi(void **state)
+{
+    static const struct mdfile files[] = {
+        {"src/objects/Market__c.object",
+         OBJECT("    <fields>\n        <fullName>Code__c</fullName>\n"
+                "        <label>Code</label>\n        <length>3</length>\n"
+                "        <type>Text</type>\n        <unique>true</unique>\n"
+                "    </fields>\n"
+                "    <label>Market</label>\n"
+                "    <nameField>\n        <label>Market Name</label>\n"
+                "        <type>Text</type>\n    </nameField>\n"
+                "    <recordTypes>\n        <fullName>Retail</fullName>\n"
+                "        <active>true</active>\n"
+                "        <label>Retail</label>\n    </recordTypes>\n"
+                "    <validationRules>\n        <fullName>Code_Len</fullName>\n"
+                "        <active>true</active>\n"
+                "        <errorConditionFormula>LEN(Code__c) &lt;&gt; 3"
+                "</errorConditionFormula>\n"
+                "        <errorMessage>Three letters.</errorMessage>\n"
+                "    </validationRules>\n")},
+        {"src/objects/Lead.object",
+         OBJECT(
+             "    <fields>\n        <fullName>Market__c</fullName>\n"
+             "        <label>Market</label>\n"
+             "        <referenceTo>Market__c</referenceTo>\n"
+             "        <relationshipName>Leads</relationshipName>\n"
+             "        <type>Lookup</type>\n    </fields>\n"
+             "    <validationRules>\n        <fullName>Market_Code</fullName>\n"
+             "        <active>true</active>\n"
+             "        <errorConditionFormula>Market__r.Code__c = "
+             "&quot;XXX&quot;</errorConditionFormula>\n"
+             "        <errorMessage>Not that market.</errorMessage>\n"
+             "    </validationRules>\n")},
+        {NULL, NULL},
+    };
+    struct metadata_report rep;
+    json_t *doc = import_tree(files, &rep), *o;
+
+    (void)state;
+    assert_non_null(doc);
+    assert_int_equal(rep.n, 0);
+    o = entry(doc, "custom_objects", "Market__c");
+    assert_non_null(o);
+    assert_same_json(json_object_get(o, "name_field"),
+                     "{\"label\":\"Market Name\",\"type\":\"text\"}");
+    assert_true(json_is_true(json_object_get(
+        nested_entry(o, "fields", "name", "Code__c"), "unique")));
+    assert_non_null(
+        nested_entry(o, "record_types", "developer_name", "Retail"));
+    assert_string_equal(
+        str(entry(doc, "validation_rules", "Code_Len"), "object"), "Market__c");
+    assert_string_equal(
+        str(entry(doc, "custom_fields", "Market__c"), "reference_to"),
+        "Market__c");
+    /* A Lead rule reads the custom object's record through the lookup. */
+    assert_non_null(entry(doc, "validation_rules", "Market_Code"));
+    assert_int_equal(rep.components, 6);
+    json_decref(doc);
+    metadata_report_free(&rep);
+}
+
+/* What cannot be used: a child relationship name used twice on the same
+ * parent (the second is left out, naming the first), a field the loader
+ * refuses (left out alone, its object stays), fields of a custom object
+ * whose object file is not in the tree. */
+static void
+test_custom_object_problems(void **state)
+{
+    static const struct mdfile files[] = {
+        {"objects/Visit__c/Visit__c.object-meta.xml",
+         OBJECT("    <label>Visit</label>\n")},
+        {"objects/Visit__c/fields/Lead__c.field-meta.xml",
+         REFERENCE("Lead__c", "Lookup", "Lead", "Visits")},
+        {"objects/Visit__c/fields/Other_Lead__c.field-meta.xml",
+         REFERENCE("Other_Lead__c", "Lookup", "Lead", "Visits__r")},
+        {"objects/Visit__c/fields/Ghost__c.field-meta.xml",
+         REFERENCE("Ghost__c", "Lookup", "Ghost__c", "Visits")},
+        {"objects/Orphan__c/fields/Any__c.field-meta.xml",
+         FIELD("Any__c", "    <label>Any</label>\n    <type>Text</type>\n")},
+        {"objects/Orphan__c/fields/Other__c.field-meta.xml",
+         FIELD("Other__c",
+               "    <label>Other</label>\n    <type>Text</type>\n")},
+        {"objects/pkg__Thing__c/pkg__Thing__c.object-meta.xml",
+         OBJECT("    <label>Thing</label>\n")},
+        {"objects/pkg__Thing__c/fields/Any__c.field-meta.xml",
+         FIELD("Any__c", "    <label>Any</label>\n    <type>Text</type>\n")},
+        {NULL, NULL},
+    };
+    struct metadata_report rep;
+    json_t *doc = import_tree(files, &rep), *o;
+
+    (void)state;
+    assert_non_null(doc);
+    reported(&rep, "Other_Lead__c.field-meta.xml", 2, 1,
+             "custom field Visit__c.Other_Lead__c not loaded: Lead already "
+             "has a child relationship named Visits__r (custom field "
+             "Visit__c.Lead__c, objects/Visit__c/fields/Lead__c.field-meta."
+             "xml:2)");
+    reported(&rep, "Ghost__c.field-meta.xml", 2, 1,
+             "custom field Visit__c.Ghost__c not loaded: \"Ghost__c\" is not "
+             "an object of the org");
+    reported(&rep, "objects/Orphan__c/fields/Any__c.field-meta.xml", 0, 0,
+             "not read, nor the other fields, rules and record types of custom "
+             "object Orphan__c");
+    reported(&rep, "pkg__Thing__c.object-meta.xml", 2, 1,
+             "custom object pkg__Thing__c not loaded, nor its fields, rules "
+             "and record types: an installed package's object");
+    /* Once per object, not per file. */
+    assert_int_equal(rep.n, 4);
+    assert_null(entry(doc, "custom_objects", "pkg__Thing__c"));
+    o = entry(doc, "custom_objects", "Visit__c");
+    assert_non_null(nested_entry(o, "fields", "name", "Lead__c"));
+    assert_int_equal(json_array_size(json_object_get(o, "fields")), 1);
+    json_decref(doc);
+    metadata_report_free(&rep);
+}
+
 /* A huge file is not read, a symbolic link not followed, a tree past
  * the depth bound not walked further; each is reported. */
 static void
@@ -524,6 +779,9 @@ main(void)
         cmocka_unit_test(test_matching_rule_optional_field),
         cmocka_unit_test(test_unusable_files),
         cmocka_unit_test(test_walk_bounds),
+        cmocka_unit_test(test_custom_object_source),
+        cmocka_unit_test(test_custom_object_mdapi),
+        cmocka_unit_test(test_custom_object_problems),
     };
 
     xjson_init();
