@@ -414,6 +414,32 @@ test_apex_creates_a_custom_object(void **state)
     json_decref(j);
 }
 
+/* PUT /__sim/org refuses an endpoint of an object the org does not have,
+ * at its path, and keeps the org it had. */
+static void
+test_put_org_refuses_an_unknown_object(void **state)
+{
+    struct simtest *t = *state;
+    const char *body = "{\"apex_rest\": [{\"url_mapping\": \"/w\", "
+                       "\"object\": \"Widget__c\"}]}";
+    long st = 0;
+    json_t *j = httpc_send_json(t->http, "PUT", "/__sim/org", body, &st);
+
+    assert_int_equal(st, 400);
+    assert_string_equal(str(j, "error"), "invalid_org");
+    assert_string_equal(str(j, "message"),
+                        "body:1:48: apex_rest[0].object: \"Widget__c\" is not "
+                        "one of: Lead, Contact, Account, Opportunity, Task, "
+                        "Event, Campaign, CampaignMember, Case");
+    json_decref(j);
+    j = simtest_api_json(t, "POST", FLOW "Book_Ticket",
+                         "{\"inputs\":[{\"name\":\"K\",\"seats\":1}]}", NULL,
+                         &st);
+    assert_int_equal(st, 200);
+    json_decref(j);
+    assert_int_equal(simtest_count(t, "Ticket__c"), 1);
+}
+
 static void
 test_flow_creates_a_custom_object(void **state)
 {
@@ -479,6 +505,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_apex_creates_a_custom_object,
                                         start_tickets, simtest_teardown),
         cmocka_unit_test_setup_teardown(test_flow_creates_a_custom_object,
+                                        start_tickets, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_put_org_refuses_an_unknown_object,
                                         start_tickets, simtest_teardown),
     };
 
