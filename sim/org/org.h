@@ -150,6 +150,7 @@ enum flow_creates {
     FLOW_CREATES_LEAD,
     FLOW_CREATES_CONTACT_ACCOUNT, /* an Account, then a Contact in it */
     FLOW_CREATES_PERSON_ACCOUNT,
+    FLOW_CREATES_OBJECT, /* one record of org_flow.object */
 };
 
 /* An autolaunched flow callable at /actions/custom/flow/{api_name}. */
@@ -157,6 +158,9 @@ struct org_flow {
     char *api_name, *label;
     int active;
     enum flow_creates creates;
+    char *object; /* what it creates, spelled as the schema does: Lead,
+                     Contact (CONTACT_ACCOUNT), Account (PERSON_ACCOUNT),
+                     or the OBJECT's name */
     struct org_mapping *inputs; /* input variable -> field of the record */
     size_t ninputs;
     struct org_mapping *account_inputs; /* -> Account (CONTACT_ACCOUNT) */
@@ -170,8 +174,8 @@ struct org_apex {
     char *url_mapping; /* e.g. "/leads/x": a trailing "*" matches the rest */
     char *class_name, *method_name; /* for APEX_ERROR stack lines */
     unsigned methods;               /* route.h METHOD_BIT set */
-    char *object;                   /* what it creates */
-    struct org_mapping *mapping;    /* JSON body path -> field */
+    char *object; /* what it creates, spelled as the schema does */
+    struct org_mapping *mapping; /* JSON body path -> field */
     size_t nmapping;
     int success_status;
     json_t *success_body; /* template; "{{id}}" becomes the record id */

@@ -1,6 +1,9 @@
 /*
  * org_actions.c - the org's flows and Apex REST endpoints (see
  * org_private.h): what each one creates and how its inputs map to fields.
+ * Either may create records of any object the org can create records of:
+ * Lead, Contact, Account, the other createable standard objects
+ * (objects_std.h) and the org's custom objects, loaded before these.
  *
  *   "flows": [{"api_name": "Create_Lead", "creates": "Lead",
  *              "inputs": {"lastName": "LastName", ...},
@@ -11,19 +14,26 @@
  *                  "success_status": 201,
  *                  "success_body": {"id": "{{id}}", "success": true}}]
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "objects_std.h"
 #include "org_private.h"
 #include "route.h"
+#include "schema.h"
 #include "xmalloc.h"
 
 #define ACTIONS_MAX 1000
 #define MAPPING_MAX 500
+#define OBJECT_LIST_MAX 320 /* the allowed objects an error lists */
 
 static const char *const creates_names[] = {"Lead", "ContactWithAccount",
                                             "PersonAccount", NULL};
+/* The object each of creates_names creates (its record, not the Account
+ * a Contact goes into). */
+static const char *const creates_objects[] = {"Lead", "Contact", "Account"};
 static const char *const method_names[] = {"GET",   "POST",   "PUT",
                                            "PATCH", "DELETE", NULL};
 static const enum http_method method_values[] = {HTTP_GET, HTTP_POST, HTTP_PUT,
@@ -78,6 +88,75 @@ org_mappings_json(const struct org_mapping *m, size_t n)
     return j;
 }
 
+static void
+list_add(char *list, size_t n, size_t *used, const char *name)
+{
+    if (*used < n)
+        *used += (size_t)snprintf(list + *used, n - *used, "%s%s",
+                                  *used ? ", " : "", name);
+}
+
+/*
+ * Whether name is an object the org can create records of (the standard
+ * objects whose rows are OBJ_CREATEABLE, the org's custom objects): 1 and
+ * its spelling in canon, or 0 and the allowed names in list.
+ */
+static int
+createable_object(const struct org *o, const char *name, char *canon,
+                  size_t ncanon, char *list, size_t nlist)
+{
+    const struct schema_row *tables[2];
+    size_t counts[2], t, i, used = 0;
+
+    tables[0] = schema_rows(&counts[0]);
+    tables[1] = objects_std_rows(&counts[1]);
+    list[0] = '\0';
+    for (t = 0; t < 2; t++)
+        for (i = 0; i < counts[t]; i++) {
+            const struct schema_row *r = &tables[t][i];
+
+            if (!(r->flags & OBJ_CREATEABLE))
+                continue;
+            if (strcasecmp(r->name, name) == 0) {
+                snprintf(canon, ncanon, "%s", r->name);
+                return 1;
+            }
+            list_add(list, nlist, &used, r->name);
+        }
+    for (i = 0; i < o->ncustom_objects; i++) {
+        if (strcasecmp(o->custom_objects[i].name, name) == 0) {
+            snprintf(canon, ncanon, "%s", o->custom_objects[i].name);
+            return 1;
+        }
+        list_add(list, nlist, &used, o->custom_objects[i].name);
+    }
+    return 0;
+}
+
+/* A flow's "creates": one of creates_names, else an object's name. */
+static int
+flow_creates(struct conf *c, const struct org *o, const char *path,
+             const char *name, struct org_flow *of)
+{
+    char canon[256], list[OBJECT_LIST_MAX], p[CONF_PATH_MAX];
+    size_t i;
+
+    for (i = 0; creates_names[i] != NULL; i++)
+        if (strcasecmp(creates_names[i], name) == 0) {
+            of->creates = (enum flow_creates)i;
+            of->object = xstrdup(creates_objects[i]);
+            return 0;
+        }
+    if (!createable_object(o, name, canon, sizeof(canon), list, sizeof(list)))
+        return conf_error(c, conf_join(p, sizeof(p), path, "creates"),
+                          "\"%s\" is not one of: Lead, ContactWithAccount, "
+                          "PersonAccount, or an object: %s",
+                          name, list);
+    of->creates = FLOW_CREATES_OBJECT;
+    of->object = xstrdup(canon);
+    return 0;
+}
+
 static char *
 dup_or_null(const char *s)
 {
@@ -85,16 +164,16 @@ dup_or_null(const char *s)
 }
 
 static int
-load_flow(struct conf *c, json_t *f, const char *path, struct org_flow *of)
+load_flow(struct conf *c, json_t *f, const char *path, const struct org *o,
+          struct org_flow *of)
 {
     static const char *const keys[] = {
         "api_name", "label",          "active",    "creates",
         "inputs",   "account_inputs", "output_id", "output_account_id",
         NULL};
-    const char *name, *label, *out_id, *out_acc;
+    const char *name, *label, *creates, *out_id, *out_acc;
     json_t *inputs = NULL, *acc = NULL;
     char p[CONF_PATH_MAX];
-    int creates = FLOW_CREATES_LEAD;
 
     if (!json_is_object(f))
         return conf_error(c, path, "must be an object");
@@ -102,8 +181,7 @@ load_flow(struct conf *c, json_t *f, const char *path, struct org_flow *of)
         conf_string(c, f, path, "api_name", NULL, &name) == -1 ||
         conf_string(c, f, path, "label", NULL, &label) == -1 ||
         conf_bool(c, f, path, "active", 1, &of->active) == -1 ||
-        conf_enum(c, f, path, "creates", creates_names, FLOW_CREATES_LEAD,
-                  &creates) == -1 ||
+        conf_string(c, f, path, "creates", "Lead", &creates) == -1 ||
         conf_object(c, f, path, "inputs", &inputs) == -1 ||
         conf_object(c, f, path, "account_inputs", &acc) == -1 ||
         conf_string(c, f, path, "output_id", NULL, &out_id) == -1 ||
@@ -113,7 +191,8 @@ load_flow(struct conf *c, json_t *f, const char *path, struct org_flow *of)
         return conf_error(c, path, "a flow needs an \"api_name\"");
     of->api_name = xstrdup(name);
     of->label = xstrdup(label != NULL ? label : name);
-    of->creates = (enum flow_creates)creates;
+    if (flow_creates(c, o, path, creates, of) == -1)
+        return -1;
     of->output_id = dup_or_null(out_id);
     of->output_account_id = dup_or_null(out_acc);
     if (org_mappings_load(c, inputs, conf_join(p, sizeof(p), path, "inputs"),
@@ -151,7 +230,8 @@ parse_methods(struct conf *c, json_t *arr, const char *path, unsigned *out)
 }
 
 static int
-load_apex(struct conf *c, json_t *a, const char *path, struct org_apex *oa)
+load_apex(struct conf *c, json_t *a, const char *path, const struct org *o,
+          struct org_apex *oa)
 {
     static const char *const keys[] = {
         "url_mapping",    "methods", "class",          "method",
@@ -159,7 +239,7 @@ load_apex(struct conf *c, json_t *a, const char *path, struct org_apex *oa)
         "handled_errors", NULL};
     const char *url, *cls, *meth, *object;
     json_t *methods = NULL, *mapping = NULL, *body;
-    char p[CONF_PATH_MAX];
+    char p[CONF_PATH_MAX], canon[256], list[OBJECT_LIST_MAX];
     int64_t status;
 
     if (!json_is_object(a))
@@ -178,15 +258,13 @@ load_apex(struct conf *c, json_t *a, const char *path, struct org_apex *oa)
         return conf_error(c, path,
                           "an endpoint needs a \"url_mapping\" "
                           "starting with /");
-    if (strcasecmp(object, "Lead") != 0 && strcasecmp(object, "Contact") != 0 &&
-        strcasecmp(object, "Account") != 0)
+    if (!createable_object(o, object, canon, sizeof(canon), list, sizeof(list)))
         return conf_error(c, conf_join(p, sizeof(p), path, "object"),
-                          "\"%s\" is not one of: Lead, Contact, Account",
-                          object);
+                          "\"%s\" is not one of: %s", object, list);
     oa->url_mapping = xstrdup(url);
     oa->class_name = xstrdup(cls);
     oa->method_name = xstrdup(meth);
-    oa->object = xstrdup(object);
+    oa->object = xstrdup(canon);
     oa->success_status = (int)status;
     body = json_object_get(a, "success_body");
     oa->success_body = body != NULL ? json_deep_copy(body) : NULL;
@@ -213,7 +291,7 @@ load_flows(struct conf *c, json_t *root, struct org *o)
     for (i = 0; i < json_array_size(arr); i++) {
         conf_index(p, sizeof(p), "flows", i);
         o->nflows = i + 1;
-        if (load_flow(c, json_array_get(arr, i), p, &o->flows[i]) == -1)
+        if (load_flow(c, json_array_get(arr, i), p, o, &o->flows[i]) == -1)
             return -1;
         for (j = 0; j < i; j++)
             if (strcmp(o->flows[j].api_name, o->flows[i].api_name) == 0)
@@ -245,7 +323,7 @@ load_apex_all(struct conf *c, json_t *root, struct org *o)
     for (i = 0; i < json_array_size(arr); i++) {
         o->napex = i + 1;
         if (load_apex(c, json_array_get(arr, i),
-                      conf_index(p, sizeof(p), "apex_rest", i),
+                      conf_index(p, sizeof(p), "apex_rest", i), o,
                       &o->apex[i]) == -1)
             return -1;
         /* One endpoint per mapping, as Salesforce allows one class per
@@ -278,6 +356,7 @@ org_actions_free(struct org *o)
 
         free(f->api_name);
         free(f->label);
+        free(f->object);
         free(f->output_id);
         free(f->output_account_id);
         org_mappings_free(f->inputs, f->ninputs);
@@ -322,7 +401,9 @@ org_actions_json(const struct org *o, json_t *out)
         const struct org_flow *f = &o->flows[i];
         json_t *j = json_pack(
             "{s:s, s:s, s:b, s:s, s:o}", "api_name", f->api_name, "label",
-            f->label, "active", f->active, "creates", creates_names[f->creates],
+            f->label, "active", f->active, "creates",
+            f->creates == FLOW_CREATES_OBJECT ? f->object
+                                              : creates_names[f->creates],
             "inputs", org_mappings_json(f->inputs, f->ninputs));
 
         if (f->naccount_inputs > 0)

@@ -3,11 +3,12 @@
  * /services/apexrest/{urlMapping} (facts 4.2).
  *
  * Each endpoint stands for an @RestResource class that reads the JSON
- * body, maps it to a record and inserts it through the sim's one intake
- * path. Success answers the configured status and body ("{{id}}" becomes
- * the new record's id). A refused insert answers as an unhandled
- * DmlException does: 500 [{"errorCode":"APEX_ERROR","message":…}] — or,
- * for endpoints declared with handled_errors, 400 with the errors, as a
+ * body, maps it to a record of its object (any the org can create: Lead,
+ * Contact, Account, another standard object, a custom X__c) and inserts
+ * it through the sim's one intake path. Success answers the configured status
+ * and body ("{{id}}" becomes the new record's id). A refused insert answers as
+ * an unhandled DmlException does: 500 [{"errorCode":"APEX_ERROR","message":…}]
+ * — or, for endpoints declared with handled_errors, 400 with the errors, as a
  * class that catches the exception would.
  */
 #include <stdio.h>
@@ -206,7 +207,12 @@ h_apex(struct sim *sim, struct sim_request *req, struct sim_response *resp)
         (body = parse_body(req, resp)) == NULL ||
         map_body(sim, a, body, &fv, owned, &nowned, resp) == -1)
         goto out;
-    obj = schema_object(sim->schema, a->object);
+    if ((obj = schema_object(sim->schema, a->object)) == NULL) {
+        /* an object the store had no room for */
+        response_sf_error(resp, 500, "APEX_ERROR",
+                          "System.TypeException: Invalid sObject type", NULL);
+        goto out;
+    }
     resp->object = obj->name;
     if (intake_create(sim, obj, &fv, INTAKE_APEX, sim_now(sim), &res) == -1) {
         if (a->handled_errors)

@@ -4,9 +4,10 @@
  * the flow list and describe (facts 4.1).
  *
  * A flow declared in the org creates a Lead, an Account with a Contact in
- * it, or a Person Account, through the same intake path as every other
- * record. The answer is Salesforce's array of {actionName, errors,
- * isSuccess, outputValues, version, ...}: 200 when every interview
+ * it, a Person Account, or a record of any other object the org can
+ * create (a standard object, a custom X__c), through the same intake path
+ * as every other record. The answer is Salesforce's array of {actionName,
+ * errors, isSuccess, outputValues, version, ...}: 200 when every interview
  * finished, 400 when any failed (the others' results are still there).
  */
 #include <stdio.h>
@@ -202,6 +203,7 @@ run_interview(struct sim *sim, const struct org_flow *f, json_t *input,
     struct interview iv;
     struct intake_result res, acc;
     struct record *account = NULL;
+    const struct object_def *obj = object(sim, f->object);
     const char *key;
     json_t *v, *j = result_base(f, NULL, version);
     char id18[SFID_LEN18 + 1];
@@ -212,6 +214,10 @@ run_interview(struct sim *sim, const struct org_flow *f, json_t *input,
     intake_result_init(&acc);
     if (!json_is_object(input)) {
         result_error(j, "INVALID_INPUT", "Each input must be a JSON object");
+        goto out;
+    }
+    if (obj == NULL) { /* an object the store had no room for */
+        result_error(j, "INVALID_TYPE", "The flow's object does not exist");
         goto out;
     }
     json_object_foreach(input, key, v) {
@@ -234,12 +240,7 @@ run_interview(struct sim *sim, const struct org_flow *f, json_t *input,
         fieldvals_set(&iv.fv, store_intern(sim->store, "AccountId"), id18,
                       SFID_LEN18);
     }
-    if (intake_create(sim,
-                      object(sim, f->creates == FLOW_CREATES_LEAD ? "Lead"
-                                  : f->creates == FLOW_CREATES_PERSON_ACCOUNT
-                                      ? "Account"
-                                      : "Contact"),
-                      &iv.fv, INTAKE_FLOW, now, &res) == -1) {
+    if (intake_create(sim, obj, &iv.fv, INTAKE_FLOW, now, &res) == -1) {
         if (account != NULL) /* the flow's DML is rolled back */
             store_delete(sim->store, account);
         result_fault(j, &res);
@@ -296,9 +297,7 @@ h_flow_invoke(struct sim *sim, struct sim_request *req,
     }
     out = json_array();
     resp->verdict = VERDICT_CREATED;
-    resp->object = f->creates == FLOW_CREATES_LEAD              ? "Lead"
-                   : f->creates == FLOW_CREATES_CONTACT_ACCOUNT ? "Contact"
-                                                                : "Account";
+    resp->object = f->object;
     for (i = 0; i < json_array_size(inputs); i++) {
         json_t *r =
             run_interview(sim, f, json_array_get(inputs, i), version, resp);

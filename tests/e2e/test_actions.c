@@ -317,6 +317,166 @@ test_flow_creates_person_account(void **state)
     json_decref(j);
 }
 
+/* A custom object with a validation rule, created by an Apex REST
+ * endpoint and by a flow; an Opportunity endpoint beside them. */
+static const char ticket_org[] =
+    "{\"custom_objects\": [{\"name\": \"Ticket__c\", \"fields\": ["
+    "{\"name\": \"Seats__c\", \"type\": \"int\"},"
+    "{\"name\": \"Holder__c\", \"type\": \"text\", \"length\": 40}]}],"
+    " \"validation_rules\": [{\"object\": \"Ticket__c\", \"name\": "
+    "\"Seats_Positive\", \"formula\": \"Seats__c < 1\", \"message\": "
+    "\"A ticket needs at least one seat.\", \"error_field\": "
+    "\"Seats__c\"}],"
+    " \"apex_rest\": [{\"url_mapping\": \"/tickets\", \"class\": "
+    "\"TicketResource\", \"object\": \"ticket__c\", \"mapping\": "
+    "{\"name\": \"Name\", \"seats\": \"Seats__c\", \"holder.name\": "
+    "\"Holder__c\"}, \"success_status\": 201, \"success_body\": "
+    "{\"ticket\": \"{{id}}\"}},"
+    " {\"url_mapping\": \"/deals\", \"object\": \"Opportunity\", "
+    "\"mapping\": {\"name\": \"Name\", \"stage\": \"StageName\", "
+    "\"close\": \"CloseDate\"}}],"
+    " \"flows\": [{\"api_name\": \"Book_Ticket\", \"creates\": "
+    "\"Ticket__c\", \"inputs\": {\"name\": \"Name\", \"seats\": "
+    "\"Seats__c\"}, \"output_id\": \"ticketId\"}]}";
+
+static int
+start_tickets(void **state)
+{
+    if (simtest_setup_org_text(state, ticket_org) != 0)
+        return -1;
+    simtest_login(*state, NULL);
+    return 0;
+}
+
+/* The record in /__sim/records/Ticket__c and through SOQL, by name. */
+static void
+expect_ticket(struct simtest *t, const char *id, const char *name,
+              long long seats)
+{
+    char path[256];
+    json_t *q, *r = record(t, "Ticket__c", 0);
+    long st;
+
+    assert_string_equal(str(r, "Id"), id);
+    assert_string_equal(str(r, "Name"), name);
+    json_decref(r);
+    snprintf(path, sizeof(path),
+             "/services/data/v62.0/query?q=SELECT+Id,Seats__c+FROM+Ticket__c"
+             "+WHERE+Name='%s'",
+             name);
+    q = simtest_api_json(t, "GET", path, NULL, NULL, &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(json_integer_value(json_object_get(q, "totalSize")), 1);
+    r = json_array_get(json_object_get(q, "records"), 0);
+    assert_string_equal(str(r, "Id"), id);
+    assert_int_equal(json_number_value(json_object_get(r, "Seats__c")), seats);
+    json_decref(q);
+}
+
+static void
+test_apex_creates_a_custom_object(void **state)
+{
+    struct simtest *t = *state;
+    struct simtest_match m = {.path = "/services/apexrest/tickets"};
+    long st;
+    json_t *j, *e;
+
+    j = simtest_api_json(t, "POST", "/services/apexrest/tickets",
+                         "{\"name\":\"T-1\",\"seats\":0}", NULL, &st);
+    assert_int_equal(st, 500);
+    assert_string_equal(str(json_array_get(j, 0), "errorCode"), "APEX_ERROR");
+    assert_string_equal(
+        str(json_array_get(j, 0), "message"),
+        "System.DmlException: Insert failed. First exception on row 0; first "
+        "error: FIELD_CUSTOM_VALIDATION_EXCEPTION, A ticket needs at least "
+        "one seat.: [Seats__c]\n\nClass.TicketResource.doPost: line 27, "
+        "column 1");
+    json_decref(j);
+    assert_int_equal(simtest_count(t, "Ticket__c"), 0);
+    j = simtest_api_json(t, "POST", "/services/apexrest/tickets",
+                         "{\"name\":\"T-2\",\"seats\":2,\"holder\":{"
+                         "\"name\":\"Ada\"}}",
+                         NULL, &st);
+    assert_int_equal(st, 201);
+    assert_int_equal(json_object_size(j), 1);
+    expect_ticket(t, str(j, "ticket"), "T-2", 2);
+    e = simtest_journal_last(t, &m);
+    assert_string_equal(str(e, "object"), "Ticket__c");
+    json_decref(e);
+    json_decref(j);
+    j = simtest_api_json(t, "POST", "/services/apexrest/deals",
+                         "{\"name\":\"Big\",\"stage\":\"Prospecting\","
+                         "\"close\":\"2026-03-01\"}",
+                         NULL, &st);
+    assert_int_equal(st, 200);
+    assert_true(json_is_true(json_object_get(j, "success")));
+    assert_int_equal(simtest_count(t, "Opportunity"), 1);
+    json_decref(j);
+}
+
+/* PUT /__sim/org refuses an endpoint of an object the org does not have,
+ * at its path, and keeps the org it had. */
+static void
+test_put_org_refuses_an_unknown_object(void **state)
+{
+    struct simtest *t = *state;
+    const char *body = "{\"apex_rest\": [{\"url_mapping\": \"/w\", "
+                       "\"object\": \"Widget__c\"}]}";
+    long st = 0;
+    json_t *j = httpc_send_json(t->http, "PUT", "/__sim/org", body, &st);
+
+    assert_int_equal(st, 400);
+    assert_string_equal(str(j, "error"), "invalid_org");
+    assert_string_equal(str(j, "message"),
+                        "body:1:48: apex_rest[0].object: \"Widget__c\" is not "
+                        "one of: Lead, Contact, Account, Opportunity, Task, "
+                        "Event, Campaign, CampaignMember, Case");
+    json_decref(j);
+    j = simtest_api_json(t, "POST", FLOW "Book_Ticket",
+                         "{\"inputs\":[{\"name\":\"K\",\"seats\":1}]}", NULL,
+                         &st);
+    assert_int_equal(st, 200);
+    json_decref(j);
+    assert_int_equal(simtest_count(t, "Ticket__c"), 1);
+}
+
+static void
+test_flow_creates_a_custom_object(void **state)
+{
+    struct simtest *t = *state;
+    struct simtest_match m = {.path_prefix = FLOW "Book_Ticket"};
+    long st;
+    json_t *j, *e, *err;
+
+    j = simtest_api_json(t, "POST", FLOW "Book_Ticket",
+                         "{\"inputs\":[{\"name\":\"F-1\",\"seats\":-3}]}", NULL,
+                         &st);
+    assert_int_equal(st, 400);
+    err = json_array_get(json_object_get(json_array_get(j, 0), "errors"), 0);
+    assert_string_equal(str(err, "statusCode"),
+                        "FIELD_CUSTOM_VALIDATION_EXCEPTION");
+    assert_string_equal(
+        str(err, "message"),
+        "This error occurred when the flow tried to create records: "
+        "FIELD_CUSTOM_VALIDATION_EXCEPTION: A ticket needs at least one "
+        "seat.. You can look up ExceptionCode values in the SOAP API "
+        "Developer Guide.");
+    json_decref(j);
+    assert_int_equal(simtest_count(t, "Ticket__c"), 0);
+    j = simtest_api_json(t, "POST", FLOW "Book_Ticket",
+                         "{\"inputs\":[{\"name\":\"F-2\",\"seats\":4}]}", NULL,
+                         &st);
+    assert_int_equal(st, 200);
+    expect_ticket(
+        t,
+        str(json_object_get(json_array_get(j, 0), "outputValues"), "ticketId"),
+        "F-2", 4);
+    e = simtest_journal_last(t, &m);
+    assert_string_equal(str(e, "object"), "Ticket__c");
+    json_decref(e);
+    json_decref(j);
+}
+
 int
 main(void)
 {
@@ -342,6 +502,12 @@ main(void)
                                         simtest_teardown),
         cmocka_unit_test_setup_teardown(test_flow_creates_person_account,
                                         start_person, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_apex_creates_a_custom_object,
+                                        start_tickets, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_flow_creates_a_custom_object,
+                                        start_tickets, simtest_teardown),
+        cmocka_unit_test_setup_teardown(test_put_org_refuses_an_unknown_object,
+                                        start_tickets, simtest_teardown),
     };
 
     return cmocka_run_group_tests_name("e2e_actions", tests, NULL, NULL);

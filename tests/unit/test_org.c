@@ -244,6 +244,77 @@ test_duplicate_list_keys_located(void **state)
         expect_error(cases[i].text, cases[i].msg);
 }
 
+/*
+ * Flows and Apex REST endpoints create records of any object the org can
+ * create: the createable standard objects and the file's custom objects,
+ * spelled as the schema does; the three flow shapes keep their meaning.
+ */
+static void
+test_action_objects(void **state)
+{
+    struct sf_err err;
+    struct org *o, *again;
+    json_t *j;
+    char *text;
+
+    (void)state;
+    o = load("{\"flows\": [{\"api_name\": \"a\", \"creates\": \"invoice__c\"},"
+             " {\"api_name\": \"b\", \"creates\": \"case\"},"
+             " {\"api_name\": \"c\", \"creates\": \"lead\"},"
+             " {\"api_name\": \"d\", \"creates\": \"ContactWithAccount\"},"
+             " {\"api_name\": \"e\"}],"
+             " \"apex_rest\": [{\"url_mapping\": \"/i\", \"object\": "
+             "\"INVOICE__C\"}, {\"url_mapping\": \"/o\", \"object\": "
+             "\"opportunity\"}, {\"url_mapping\": \"/l\"}],"
+             " \"custom_objects\": [{\"name\": \"Invoice__c\"}]}",
+             &err);
+    assert_non_null(o);
+    assert_int_equal(o->flows[0].creates, FLOW_CREATES_OBJECT);
+    assert_string_equal(o->flows[0].object, "Invoice__c");
+    assert_int_equal(o->flows[1].creates, FLOW_CREATES_OBJECT);
+    assert_string_equal(o->flows[1].object, "Case");
+    assert_int_equal(o->flows[2].creates, FLOW_CREATES_LEAD);
+    assert_string_equal(o->flows[2].object, "Lead");
+    assert_int_equal(o->flows[3].creates, FLOW_CREATES_CONTACT_ACCOUNT);
+    assert_string_equal(o->flows[3].object, "Contact");
+    assert_int_equal(o->flows[4].creates, FLOW_CREATES_LEAD);
+    assert_string_equal(o->apex[0].object, "Invoice__c");
+    assert_string_equal(o->apex[1].object, "Opportunity");
+    assert_string_equal(o->apex[2].object, "Lead");
+    j = org_to_json(o);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(j, "flows"), 0), "creates")),
+        "Invoice__c");
+    text = json_dumps(j, 0);
+    again = load(text, &err);
+    assert_non_null(again);
+    assert_int_equal(again->flows[0].creates, FLOW_CREATES_OBJECT);
+    assert_string_equal(again->flows[0].object, "Invoice__c");
+    assert_string_equal(again->flows[3].object, "Contact");
+    org_free(again);
+    free(text);
+    json_decref(j);
+    org_free(o);
+    expect_error("{\"custom_objects\": [{\"name\": \"Invoice__c\"}],"
+                 " \"apex_rest\": [{\"url_mapping\": \"/a\"},"
+                 " {\"url_mapping\": \"/b\", \"object\": \"Widget__c\"}]}",
+                 "org.json:1:115: apex_rest[1].object: \"Widget__c\" is not "
+                 "one of: Lead, Contact, Account, Opportunity, Task, Event, "
+                 "Campaign, CampaignMember, Case, Invoice__c");
+    expect_error("{\"apex_rest\": [{\"url_mapping\": \"/a\", \"object\": "
+                 "\"User\"}]}",
+                 "org.json:1:48: apex_rest[0].object: \"User\" is not one of: "
+                 "Lead, Contact, Account, Opportunity, Task, Event, Campaign, "
+                 "CampaignMember, Case");
+    expect_error("{\"flows\": [{\"api_name\": \"f\", \"creates\": "
+                 "\"Widget__c\"}]}",
+                 "org.json:1:41: flows[0].creates: \"Widget__c\" is not one "
+                 "of: Lead, ContactWithAccount, PersonAccount, or an object: "
+                 "Lead, Contact, Account, Opportunity, Task, Event, Campaign, "
+                 "CampaignMember, Case");
+}
+
 /* A user's profile_id ($Profile.Id) is the id of the Profile record
  * orgrecords makes: System Administrator 1, Standard User 2, then the
  * users' other profiles as first named; one the file gives is kept. */
@@ -291,6 +362,7 @@ main(void)
         cmocka_unit_test(test_bad_list_entry_past_index_0),
         cmocka_unit_test(test_duplicate_list_keys_located),
         cmocka_unit_test(test_profile_ids_match_profile_records),
+        cmocka_unit_test(test_action_objects),
     };
 
     xjson_init();
