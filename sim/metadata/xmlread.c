@@ -42,18 +42,19 @@ struct reader {
     int stopped; /* our own error is in err */
 };
 
-static void stop(struct reader *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void stop(struct reader *r, enum xmlread_why why, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Records an error at expat's current position and stops the parser. */
 static void
-stop(struct reader *r, const char *fmt, ...)
+stop(struct reader *r, enum xmlread_why why, const char *fmt, ...)
 {
     va_list ap;
 
     if (r->stopped)
         return;
     r->stopped = 1;
+    r->err->why = why;
     r->err->line = (int)XML_GetCurrentLineNumber(r->p);
     r->err->column = (int)XML_GetCurrentColumnNumber(r->p) + 1;
     va_start(ap, fmt);
@@ -132,6 +133,19 @@ add_kid(struct open_elem *parent, struct xmlread_node *kid)
     p->kids[p->nkids++] = kid;
 }
 
+/* 1 when n may be the root under lim. */
+static int
+root_wanted(const struct xmlread_limits *lim, const struct xmlread_node *n)
+{
+    if (lim->root_name == NULL)
+        return 1;
+    if (strcmp(n->name, lim->root_name) != 0)
+        return 0;
+    return lim->root_ns == NULL
+               ? n->ns == NULL
+               : n->ns != NULL && strcmp(n->ns, lim->root_ns) == 0;
+}
+
 static void XMLCALL
 on_start(void *arg, const XML_Char *name, const XML_Char **atts)
 {
@@ -141,14 +155,23 @@ on_start(void *arg, const XML_Char *name, const XML_Char **atts)
     if (r->stopped)
         return;
     if (++r->nodes > r->lim.max_nodes) {
-        stop(r, "more than %zu elements", r->lim.max_nodes);
+        stop(r, XMLREAD_TOO_MANY, "more than %zu elements", r->lim.max_nodes);
         return;
     }
     if (r->depth >= r->lim.max_depth) {
-        stop(r, "elements nested deeper than %zu levels", r->lim.max_depth);
+        stop(r, XMLREAD_TOO_DEEP, "elements nested deeper than %zu levels",
+             r->lim.max_depth);
         return;
     }
     n = node_new(r, name, atts);
+    if (r->depth == 0 && !root_wanted(&r->lim, n)) {
+        snprintf(r->err->ns, sizeof(r->err->ns), "%s", n->ns ? n->ns : "");
+        snprintf(r->err->name, sizeof(r->err->name), "%s", n->name);
+        node_free(n);
+        stop(r, XMLREAD_WRONG_ROOT, "the root element is not <%s>",
+             r->lim.root_name);
+        return;
+    }
     if (r->depth == 0)
         r->root = n;
     else
@@ -186,8 +209,9 @@ on_text(void *arg, const XML_Char *s, int len)
     e = &r->stack[r->depth - 1];
     n = e->node;
     if ((size_t)len > r->lim.max_text - n->text_len) {
-        stop(r, "more than %zu bytes of text in <%s>", r->lim.max_text,
-             n->name);
+        snprintf(r->err->name, sizeof(r->err->name), "%s", n->name);
+        stop(r, XMLREAD_TOO_MUCH_TEXT, "more than %zu bytes of text in <%s>",
+             r->lim.max_text, n->name);
         return;
     }
     want = n->text_len + (size_t)len + 1;
@@ -210,7 +234,8 @@ on_doctype(void *arg, const XML_Char *name, const XML_Char *sysid,
     (void)sysid;
     (void)pubid;
     (void)has_internal_subset;
-    stop(arg, "a document type declaration (DOCTYPE) is not accepted");
+    stop(arg, XMLREAD_DOCTYPE,
+         "a document type declaration (DOCTYPE) is not accepted");
 }
 
 static void XMLCALL
@@ -227,7 +252,7 @@ on_entity_decl(void *arg, const XML_Char *name, int is_param,
     (void)sysid;
     (void)pubid;
     (void)notation;
-    stop(arg, "an entity declaration is not accepted");
+    stop(arg, XMLREAD_ENTITY, "an entity declaration is not accepted");
 }
 
 static void *
@@ -255,6 +280,8 @@ set_limits(struct xmlread_limits *out, const struct xmlread_limits *in)
         in != NULL && in->max_nodes ? in->max_nodes : XMLREAD_MAX_NODES;
     out->max_text =
         in != NULL && in->max_text ? in->max_text : XMLREAD_MAX_TEXT;
+    out->root_ns = in != NULL ? in->root_ns : NULL;
+    out->root_name = in != NULL ? in->root_name : NULL;
 }
 
 /* expat's own error, at its position. */
@@ -263,6 +290,7 @@ expat_error(struct reader *r)
 {
     r->err->line = (int)XML_GetCurrentLineNumber(r->p);
     r->err->column = (int)XML_GetCurrentColumnNumber(r->p) + 1;
+    r->err->why = XMLREAD_MALFORMED;
     snprintf(r->err->message, sizeof(r->err->message), "%s",
              XML_ErrorString(XML_GetErrorCode(r->p)));
 }
@@ -282,6 +310,7 @@ xmlread_parse(const char *buf, size_t len, const struct xmlread_limits *lim,
     set_limits(&r.lim, lim);
     r.err = err;
     if (len > r.lim.max_bytes || len > (size_t)0x7fffffff) {
+        err->why = XMLREAD_TOO_LARGE;
         snprintf(err->message, sizeof(err->message), "larger than %zu bytes",
                  r.lim.max_bytes);
         return NULL;
@@ -297,6 +326,7 @@ xmlread_parse(const char *buf, size_t len, const struct xmlread_limits *lim,
         if (!r.stopped)
             expat_error(&r);
     } else if (r.root == NULL) {
+        err->why = XMLREAD_NO_ROOT;
         snprintf(err->message, sizeof(err->message), "no root element");
     } else {
         root = r.root;

@@ -29,6 +29,11 @@ struct xmlread_limits {
     size_t max_depth; /* elements nested inside each other */
     size_t max_nodes; /* elements in all */
     size_t max_text;  /* bytes of text directly inside one element */
+    /* When root_name is set, a root element of another local name or
+     * namespace URI (root_ns; NULL: none) is refused at its start tag,
+     * before anything later in the document is read. */
+    const char *root_ns;
+    const char *root_name;
 };
 
 struct xmlread_attr {
@@ -51,11 +56,29 @@ struct xmlread_node {
     size_t nkids;
 };
 
+/* Why a document was refused. */
+enum xmlread_why {
+    XMLREAD_MALFORMED = 1, /* expat's own: message is its text */
+    XMLREAD_TOO_LARGE,     /* over max_bytes */
+    XMLREAD_DOCTYPE,       /* a document type declaration */
+    XMLREAD_ENTITY,        /* an entity declaration */
+    XMLREAD_TOO_DEEP,      /* over max_depth */
+    XMLREAD_TOO_MANY,      /* over max_nodes */
+    XMLREAD_TOO_MUCH_TEXT, /* over max_text in element name */
+    XMLREAD_WRONG_ROOT,    /* the root is {ns}name, not root_name */
+    XMLREAD_NO_ROOT,
+};
+
 /* Where and why a document was refused: line and column 1-based (0 when
- * unknown), message a sentence. */
+ * unknown), message a sentence; ns and name the element concerned
+ * (TOO_MUCH_TEXT, WRONG_ROOT; "" otherwise or for no namespace), so that
+ * a caller can word the refusal its own way. */
 struct xmlread_error {
     int line, column;
+    enum xmlread_why why;
     char message[256];
+    char ns[256];
+    char name[256];
 };
 
 /*

@@ -27,6 +27,7 @@
 #include "sobject.h"
 #include "store.h"
 #include "xmalloc.h"
+#include "xmlread.h"
 
 /* login() is gone from this version on (facts 5.4). */
 #define SOAP_LOGIN_LAST_VERSION 64
@@ -126,11 +127,11 @@ soap_version(const char *s, int *version)
 
 /* Who logs in, or why not (into *why); NULL after a refusal. */
 static const struct org_user *
-login_user(struct sim *sim, const struct soap_call *call,
+login_user(struct sim *sim, const struct soap_doc *call,
            enum login_refusal *why)
 {
-    const char *username = soap_arg(call, "username");
-    const char *password = soap_arg(call, "password");
+    const char *username = soap_doc_arg(call, "username");
+    const char *password = soap_doc_arg(call, "password");
     const struct org_user *u =
         username != NULL ? org_user_find(sim->org, username) : NULL;
     enum org_password pw;
@@ -316,7 +317,7 @@ login_ok(struct sim *sim, const struct sim_request *req,
 
 static void
 login(struct sim *sim, const struct sim_request *req, struct sim_response *resp,
-      const struct soap_call *call, int version)
+      const struct soap_doc *call, int version)
 {
     const struct org_user *u;
     enum login_refusal why;
@@ -350,7 +351,7 @@ void
 h_soap_partner(struct sim *sim, struct sim_request *req,
                struct sim_response *resp)
 {
-    struct soap_call call;
+    struct soap_doc call;
     struct sf_err err;
     char why[SF_ERR_MSG_MAX + 64];
     int version = 0;
@@ -361,20 +362,20 @@ h_soap_partner(struct sim *sim, struct sim_request *req,
                  "Invalid Api version specified on URL", VERDICT_ERROR);
         return;
     }
-    if (soap_read(req->body, req->body_len, &call, &err) == -1) {
+    if (soap_doc_read(req->body, req->body_len, &call, &err) == -1) {
         client_fault(resp, err.msg);
-    } else if (strcmp(call.op_ns, SOAP_NS_PARTNER) == 0 &&
-               strcmp(call.op, "login") == 0) {
+    } else if (strcmp(soap_doc_op_ns(&call), SOAP_NS_PARTNER) == 0 &&
+               strcmp(call.op->name, "login") == 0) {
         login(sim, req, resp, &call, version);
-    } else if (strcmp(call.op_ns, SOAP_NS_PARTNER) == 0 &&
-               soapdata_answers(call.op)) {
-        soapdata_call(sim, req, resp);
+    } else if (strcmp(soap_doc_op_ns(&call), SOAP_NS_PARTNER) == 0 &&
+               soapdata_answers(call.op->name)) {
+        soapdata_call(sim, &call, resp);
     } else {
         snprintf(why, sizeof(why),
                  "sfsim answers login(), convertLead() and undelete() on the "
                  "SOAP partner API ({%.200s}%s is not simulated)",
-                 call.op_ns, call.op);
+                 soap_doc_op_ns(&call), call.op->name);
         client_fault(resp, why);
     }
-    soap_call_free(&call);
+    soap_doc_free(&call);
 }

@@ -1,18 +1,20 @@
 /*
  * soap.h - the SOAP 1.1 envelopes sfsim reads and writes.
  *
- * Reading (soap_read) uses expat, namespace-aware: elements are matched by
- * namespace URI and local name, never by prefix, so <login
- * xmlns="urn:partner.soap.sforce.com"> and <n1:login xmlns:n1=…> are the
- * same call. It is bounded (SOAP_MAX_BODY bytes, SOAP_MAX_DEPTH levels,
- * SOAP_MAX_ELEMENTS elements, SOAP_MAX_TEXT bytes of an argument) and
- * refuses a document type declaration outright, so no entity, internal or
- * external, is ever declared or expanded and nothing is loaded from
- * anywhere. What a call carries is the operation (the first element of
- * the Body) and the text of its child elements; headers are not read.
+ * Reading (soap_doc_read) is the one path for every call, login() and the
+ * data calls alike: the whole envelope into a tree by xmlread.h's expat
+ * reader, namespace-aware: elements are matched by namespace URI and local
+ * name, never by prefix, so <login xmlns="urn:partner.soap.sforce.com">
+ * and <n1:login xmlns:n1=...> are the same call. It is bounded
+ * (SOAP_MAX_BODY bytes, SOAP_MAX_DEPTH levels, SOAP_MAX_ELEMENTS elements,
+ * SOAP_MAX_TEXT bytes of text in one element) and refuses a document type
+ * declaration outright, so no entity, internal or external, is ever
+ * declared or expanded and nothing is loaded from anywhere. A call is the
+ * operation (the first element of the Body), its arguments (the
+ * operation's child elements) and the Header's SessionHeader.
  *
- * Writing: XML text escaping and the fault envelope. Nothing here knows
- * which operations exist or HTTP.
+ * Writing: the fault envelope. Nothing here knows which operations exist
+ * or HTTP.
  */
 #ifndef SIM_SOAP_H
 #define SIM_SOAP_H
@@ -31,41 +33,10 @@
 #define SOAP_MAX_DEPTH 32
 #define SOAP_MAX_ELEMENTS 2000
 #define SOAP_MAX_TEXT 4096
-#define SOAP_MAX_ARGS 16
 #define SOAP_NAME_MAX 64
 #define SOAP_NS_MAX 256
 
-/* One argument of the operation: a child element and its text. */
-struct soap_arg {
-    char name[SOAP_NAME_MAX]; /* local name */
-    struct buf value;         /* text, UTF-8, at most SOAP_MAX_TEXT */
-};
-
-struct soap_call {
-    char op_ns[SOAP_NS_MAX]; /* the operation's namespace ("" for none) */
-    char op[SOAP_NAME_MAX];  /* its local name */
-    struct soap_arg args[SOAP_MAX_ARGS]; /* in the operation's namespace or
-                                            none; the first of each name */
-    size_t nargs;
-};
-
-/*
- * Reads body (len bytes) into out. 0, or -1 with a message fit for a
- * fault in err ("line L, column C: …" where the parser knows where).
- * Free out with soap_call_free() either way.
- */
-int soap_read(const char *body, size_t len, struct soap_call *out,
-              struct sf_err *err);
-void soap_call_free(struct soap_call *c);
-/* The text of argument name, borrowed from c; NULL when absent. */
-const char *soap_arg(const struct soap_call *c, const char *name);
-
-/*
- * A call read whole into a tree (xmlread.h), for the calls whose arguments
- * repeat or nest (undelete's ids, convertLead's leadConverts) and that
- * need the SessionHeader: the same bounds as soap_read() (SOAP_MAX_BODY,
- * _DEPTH, _ELEMENTS, _TEXT) and the same refusal of a DOCTYPE.
- */
+/* A call read whole; the tree is owned, header and op point into it. */
 struct xmlread_node;
 struct soap_doc {
     struct xmlread_node *root;         /* the Envelope (owned) */
@@ -73,11 +44,21 @@ struct soap_doc {
     const struct xmlread_node *op;     /* the Body's first element */
 };
 
-/* 0, or -1 with a message fit for a fault in err; free out with
- * soap_doc_free() either way. */
+/*
+ * Reads body (len bytes) into out. 0, or -1 with a message fit for a
+ * fault in err ("line L, column C: ..." where the reader knows where: a
+ * malformed document, a DOCTYPE, a root that is no SOAP 1.1 Envelope,
+ * past a bound; "the SOAP Body holds no operation"). Free out with
+ * soap_doc_free() either way.
+ */
 int soap_doc_read(const char *body, size_t len, struct soap_doc *out,
                   struct sf_err *err);
 void soap_doc_free(struct soap_doc *d);
+/* The operation's namespace URI, "" for none (borrowed). */
+const char *soap_doc_op_ns(const struct soap_doc *d);
+/* The text of the operation's first child element with that local name,
+ * in the operation's namespace or in none (borrowed), or NULL. */
+const char *soap_doc_arg(const struct soap_doc *d, const char *name);
 /* The SessionHeader's sessionId (borrowed), or NULL. */
 const char *soap_doc_session(const struct soap_doc *d);
 /*

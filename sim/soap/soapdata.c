@@ -239,30 +239,21 @@ run_call(struct sim *sim, size_t k, const struct xmlread_node *op,
 }
 
 void
-soapdata_call(struct sim *sim, const struct sim_request *req,
+soapdata_call(struct sim *sim, const struct soap_doc *doc,
               struct sim_response *resp)
 {
-    struct soap_doc doc;
-    struct sf_err err;
     struct tally t = {0, 0};
     size_t k;
 
-    err_clear(&err);
-    if (soap_doc_read(req->body, req->body_len, &doc, &err) == -1) {
-        fault(resp, "soapenv:Client", err.msg, NULL, NULL, NULL);
-        goto out;
-    }
-    if (check_session(sim, &doc, resp) == -1 || count_call(sim, resp) == -1)
-        goto out;
-    for (k = 0; k < NCALLS && strcmp(calls[k].op, doc.op->name) != 0; k++)
+    if (check_session(sim, doc, resp) == -1 || count_call(sim, resp) == -1)
+        return;
+    for (k = 0; k < NCALLS && strcmp(calls[k].op, doc->op->name) != 0; k++)
         ;
-    if (k == NCALLS || run_call(sim, k, doc.op, resp, &t) == -1)
-        goto out;
+    if (k == NCALLS || run_call(sim, k, doc->op, resp, &t) == -1)
+        return;
     resp->status = 200;
     resp->content_type = "text/xml; charset=utf-8";
     resp->verdict = t.failed == 0 ? VERDICT_OK : VERDICT_ERROR;
     response_detail(resp, "SOAP %s: %zu done, %zu failed", calls[k].op, t.ok,
                     t.failed);
-out:
-    soap_doc_free(&doc);
 }

@@ -2,9 +2,9 @@
  * test_soap.c - reading SOAP calls: by namespace, not prefix; the
  * operation and its arguments; hostile documents (DTDs and entities, deep
  * nesting, too many elements, too much text, too large) and malformed
- * ones refused with a located message; the fault envelope; calls read
- * whole (soap_doc_read: the SessionHeader, repeated and nested arguments,
- * the same refusals).
+ * ones refused with a located message; the fault envelope; the
+ * SessionHeader, repeated and nested arguments. One reader
+ * (soap_doc_read) serves login() and the data calls.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,32 +27,34 @@ static void
 expect_call(const char *body, const char *op, const char *user,
             const char *pass)
 {
-    struct soap_call c;
+    struct soap_doc c;
     struct sf_err err;
 
     err_clear(&err);
-    assert_int_equal(soap_read(body, strlen(body), &c, &err), 0);
-    assert_string_equal(c.op_ns, SOAP_NS_PARTNER);
-    assert_string_equal(c.op, op);
+    assert_int_equal(soap_doc_read(body, strlen(body), &c, &err), 0);
+    assert_string_equal(soap_doc_op_ns(&c), SOAP_NS_PARTNER);
+    assert_string_equal(c.op->name, op);
     if (user == NULL)
-        assert_null(soap_arg(&c, "username"));
+        assert_null(soap_doc_arg(&c, "username"));
     else
-        assert_string_equal(soap_arg(&c, "username"), user);
-    if (pass != NULL)
-        assert_string_equal(soap_arg(&c, "password"), pass);
-    soap_call_free(&c);
+        assert_string_equal(soap_doc_arg(&c, "username"), user);
+    if (pass == NULL)
+        assert_null(soap_doc_arg(&c, "password"));
+    else
+        assert_string_equal(soap_doc_arg(&c, "password"), pass);
+    soap_doc_free(&c);
 }
 
 static void
 expect_refused(const char *body, size_t len, const char *msg)
 {
-    struct soap_call c;
+    struct soap_doc c;
     struct sf_err err;
 
     err_clear(&err);
-    assert_int_equal(soap_read(body, len, &c, &err), -1);
+    assert_int_equal(soap_doc_read(body, len, &c, &err), -1);
     assert_string_equal(err.msg, msg);
-    soap_call_free(&c);
+    soap_doc_free(&c);
 }
 
 static void
@@ -225,7 +227,7 @@ test_doc_refused(void **state)
                        "line 1");
     memset(big, ' ', SOAP_MAX_BODY + 1);
     big[SOAP_MAX_BODY + 1] = '\0';
-    expect_doc_refused(big, SOAP_MAX_BODY + 1, "line");
+    expect_doc_refused(big, SOAP_MAX_BODY + 1, "larger than 65536 bytes");
     free(big);
 }
 
