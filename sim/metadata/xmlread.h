@@ -11,7 +11,9 @@
  * decoded as usual; text is UTF-8 whatever the document's encoding.
  *
  * It knows nothing about what the document means: callers (the metadata
- * importer) walk the tree. Nothing here is Salesforce-specific.
+ * importer, soap.h's reader of SOAP calls) walk the tree, and word a
+ * refusal their own way from its why and position if they like. Nothing
+ * here is Salesforce-specific.
  */
 #ifndef SIM_XMLREAD_H
 #define SIM_XMLREAD_H
