@@ -1,12 +1,4 @@
 /*
- * soap.c - reading SOAP calls with expat and writing faults (see soap.h).
- *
- * Why expat: it streams (no tree is built, so memory is the few buffers
- * here), it is small, it loads nothing from the network (an external
- * entity needs a handler we never install), and Debian ships it; the
- * metadata importer reads Salesforce's XML with it too.
- */
-/*
  * soap.c - reading SOAP calls into a tree and writing faults (see soap.h).
  *
  * Every call, login() as much as the data calls, is read by one reader:
