@@ -205,8 +205,7 @@ records_next(struct sim *sim, void *cur, struct buf *out, size_t max)
             c->pos = 0;
             continue;
         }
-        if ((r = store_at_any(sim->store, c->objects[c->k], c->pos++)) ==
-            NULL)
+        if ((r = store_at_any(sim->store, c->objects[c->k], c->pos++)) == NULL)
             continue; /* purged or hard-deleted since the export started */
         buf_array_sep(&c->arr, out);
         put_json(out, record_json(sim->store, r));
@@ -297,8 +296,8 @@ bin_head(struct sim *sim, int secrets)
 
     (void)secrets;
     for (i = 0; i < sim->schema->nobjects; i++) {
-        ms = store_purged_until(sim->store,
-                                sim->schema->objects[i].store_index);
+        ms =
+            store_purged_until(sim->store, sim->schema->objects[i].store_index);
         if (ms >= 0)
             json_object_set_new(purged, sim->schema->objects[i].name,
                                 json_string(timefmt_rfc3339(ms, when)));

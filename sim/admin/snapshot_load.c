@@ -412,9 +412,8 @@ bin_add(struct staged *st, struct record *r, size_t pos)
 static int
 load_record(struct conf *c, json_t *o, const char *path, struct staged *st)
 {
-    static const char *const keys[] = {"object", "id",     "created",
-                                       "modified", "fields", "deleted",
-                                       NULL};
+    static const char *const keys[] = {
+        "object", "id", "created", "modified", "fields", "deleted", NULL};
     char sub[CONF_PATH_MAX], id15[SFID_LEN15 + 1];
     const struct object_def *obj;
     struct fieldvals fv = {0};
@@ -543,8 +542,8 @@ load_order(struct conf *c, json_t *arr, struct staged *st)
     json_array_foreach(arr, i, v) {
         conf_index(sub, sizeof(sub), "recycle_bin.order", i);
         if (!json_is_string(v) ||
-            sfid_normalize(json_string_value(v), json_string_length(v),
-                           id15) == -1)
+            sfid_normalize(json_string_value(v), json_string_length(v), id15) ==
+                -1)
             return conf_error(c, sub, "must be a record id");
         if ((key.r = store_get_any(st->store, id15)) == NULL ||
             (b = bsearch(&key, st->bin, st->nbin, sizeof(*st->bin),

@@ -529,12 +529,13 @@ delete_record(struct simtest *t, const char *object, const char *id)
 static char *
 soap_undelete_body(const char *token, const char *id, char *body, size_t n)
 {
-    snprintf(body, n,
-             "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\" "
-             "xmlns=\"urn:partner.soap.sforce.com\"><e:Header><SessionHeader>"
-             "<sessionId>%s</sessionId></SessionHeader></e:Header><e:Body>"
-             "<undelete><ids>%s</ids></undelete></e:Body></e:Envelope>",
-             token, id);
+    snprintf(
+        body, n,
+        "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+        "xmlns=\"urn:partner.soap.sforce.com\"><e:Header><SessionHeader>"
+        "<sessionId>%s</sessionId></SessionHeader></e:Header><e:Body>"
+        "<undelete><ids>%s</ids></undelete></e:Body></e:Envelope>",
+        token, id);
     return body;
 }
 
@@ -604,8 +605,8 @@ both_undelete(struct binned *b, const char *id)
     char ba[1024], bc[1024];
 
     same_on(&b->a, &b->c, b->c.auth, "POST", "/services/Soap/u/62.0",
-            "text/xml", soap_undelete_body(b->a.access_token, id, ba,
-                                           sizeof(ba)),
+            "text/xml",
+            soap_undelete_body(b->a.access_token, id, ba, sizeof(ba)),
             soap_undelete_body(b->c.access_token, id, bc, sizeof(bc)));
 }
 
@@ -705,8 +706,8 @@ test_bad_bin_changes_nothing(void **state)
         }
         assert_non_null(rec);
         if (strcmp(bad[i].member, "bin") == 0) {
-            json_object_set_new(doc, "recycle_bin", json_loads(bad[i].value,
-                                                               0, NULL));
+            json_object_set_new(doc, "recycle_bin",
+                                json_loads(bad[i].value, 0, NULL));
         } else if (strcmp(bad[i].member, "twice") == 0) {
             json_array_append(json_object_get(bin, "order"),
                               json_object_get(rec, "id"));
@@ -715,9 +716,9 @@ test_bad_bin_changes_nothing(void **state)
         } else if (strcmp(bad[i].member, "taken") == 0) {
             json_array_append(recs, rec); /* its id again */
         } else {
-            json_object_set_new(rec, bad[i].member,
-                                json_loads(bad[i].value, JSON_DECODE_ANY,
-                                           NULL));
+            json_object_set_new(
+                rec, bad[i].member,
+                json_loads(bad[i].value, JSON_DECODE_ANY, NULL));
         }
         text = json_dumps(doc, JSON_COMPACT);
         j = put_state(&b->a, text, 400);
