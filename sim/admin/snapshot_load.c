@@ -545,7 +545,7 @@ load_order(struct conf *c, json_t *arr, struct staged *st)
             sfid_normalize(json_string_value(v), json_string_length(v), id15) ==
                 -1)
             return conf_error(c, sub, "must be a record id");
-        if ((key.r = store_get_any(st->store, id15)) == NULL ||
+        if (st->nbin == 0 || (key.r = store_get_any(st->store, id15)) == NULL ||
             (b = bsearch(&key, st->bin, st->nbin, sizeof(*st->bin),
                          by_record)) == NULL)
             continue;
@@ -567,14 +567,16 @@ load_bin(struct conf *c, json_t *root, struct staged *st)
 
     if (o != NULL && !json_is_object(o))
         return conf_error(c, "recycle_bin", "must be an object");
-    qsort(st->bin, st->nbin, sizeof(*st->bin), by_record);
+    if (st->nbin > 0)
+        qsort(st->bin, st->nbin, sizeof(*st->bin), by_record);
     if (o != NULL &&
         (conf_check_keys(c, o, "recycle_bin", keys) == -1 ||
          conf_object(c, o, "recycle_bin", "purged_until", &purged) == -1 ||
          conf_array(c, o, "recycle_bin", "order", &order) == -1 ||
          load_purged(c, purged, st) == -1 || load_order(c, order, st) == -1))
         return -1;
-    qsort(st->bin, st->nbin, sizeof(*st->bin), by_deletion);
+    if (st->nbin > 0)
+        qsort(st->bin, st->nbin, sizeof(*st->bin), by_deletion);
     for (i = 0; i < st->nbin; i++)
         store_restore_recycle(st->store, st->bin[i].r, st->bin[i].pos,
                               st->bin[i].r->modified_ms);
@@ -710,6 +712,7 @@ swap_in(struct sim *sim, struct staged *st)
     sim->rng = st->rng;
     sim->clock_origin_ms = st->origin_ms;
     journal_free(st->journal);
+    free(st->bin);
     memset(st, 0, sizeof(*st));
 }
 
