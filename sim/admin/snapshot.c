@@ -170,22 +170,24 @@ records_open(struct sim *sim, int secrets)
 }
 
 /* A record as the store keeps it: values are text, fields in their
- * order. */
+ * order; one in the recycle bin says so. */
 static json_t *
 record_json(const struct store *s, const struct record *r)
 {
     char created[TIMEFMT_LEN], modified[TIMEFMT_LEN];
-    json_t *fields = json_object();
+    json_t *fields = json_object(), *j;
     uint16_t i;
 
     for (i = 0; i < r->nfields; i++)
         json_object_set_new(fields, store_field_name(s, r->fields[i].field),
                             json_stringn(r->fields[i].value, r->fields[i].len));
-    return json_pack("{s:s, s:s, s:s, s:s, s:o}", "object",
-                     store_object_name(s, r->object), "id", r->id, "created",
-                     timefmt_rfc3339(r->created_ms, created), "modified",
-                     timefmt_rfc3339(r->modified_ms, modified), "fields",
-                     fields);
+    j = json_pack("{s:s, s:s, s:s, s:s, s:o}", "object",
+                  store_object_name(s, r->object), "id", r->id, "created",
+                  timefmt_rfc3339(r->created_ms, created), "modified",
+                  timefmt_rfc3339(r->modified_ms, modified), "fields", fields);
+    if (r->deleted) /* in the recycle bin: modified is when */
+        json_object_set_new(j, "deleted", json_true());
+    return j;
 }
 
 static int
@@ -203,8 +205,8 @@ records_next(struct sim *sim, void *cur, struct buf *out, size_t max)
             c->pos = 0;
             continue;
         }
-        if ((r = store_at(sim->store, c->objects[c->k], c->pos++)) == NULL)
-            continue; /* deleted since the export started */
+        if ((r = store_at_any(sim->store, c->objects[c->k], c->pos++)) == NULL)
+            continue; /* purged or hard-deleted since the export started */
         buf_array_sep(&c->arr, out);
         put_json(out, record_json(sim->store, r));
     }
@@ -212,6 +214,95 @@ records_next(struct sim *sim, void *cur, struct buf *out, size_t max)
         return 1;
     buf_putc(out, ']');
     return 0;
+}
+
+/* --- the recycle bin ------------------------------------------------------ */
+
+/* The ids in the bin when the export started, each object's in deletion
+ * order (store_foreach_deleted): the bin holds at most the retention
+ * period's deletions. */
+struct bin_ids {
+    char (*ids)[SFID_LEN15 + 1];
+    size_t n, cap, i;
+    uint64_t resets;
+    struct buf_array arr;
+};
+
+static int
+add_bin_id(struct record *r, void *arg)
+{
+    struct bin_ids *b = arg;
+
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 64;
+        b->ids = xreallocarray(b->ids, b->cap, sizeof(*b->ids));
+    }
+    memcpy(b->ids[b->n++], r->id, SFID_LEN15 + 1);
+    return 0;
+}
+
+static void *
+bin_open(struct sim *sim, int secrets)
+{
+    struct bin_ids *b = xcalloc(1, sizeof(*b));
+    size_t i;
+
+    (void)secrets;
+    for (i = 0; i < sim->schema->nobjects; i++)
+        store_foreach_deleted(sim->store, sim->schema->objects[i].store_index,
+                              add_bin_id, b);
+    b->resets = sim->resets;
+    return b;
+}
+
+static int
+bin_next(struct sim *sim, void *cur, struct buf *out, size_t max)
+{
+    struct bin_ids *b = cur;
+    size_t start = buf_array_open(&b->arr, out);
+
+    if (sim->resets != b->resets)
+        b->n = b->i; /* what was listed is all there is */
+    while (b->i < b->n && out->len - start < max) {
+        buf_array_sep(&b->arr, out);
+        buf_putc(out, '"');
+        buf_puts(out, b->ids[b->i++]);
+        buf_putc(out, '"');
+    }
+    if (b->i < b->n)
+        return 1;
+    buf_putc(out, ']');
+    return 0;
+}
+
+static void
+bin_close(void *cur)
+{
+    struct bin_ids *b = cur;
+
+    free(b->ids);
+    free(b);
+}
+
+/* When each object's last record purged from the bin had been deleted
+ * (getDeleted's earliestDateAvailable). */
+static json_t *
+bin_head(struct sim *sim, int secrets)
+{
+    json_t *purged = json_object();
+    char when[TIMEFMT_LEN];
+    int64_t ms;
+    size_t i;
+
+    (void)secrets;
+    for (i = 0; i < sim->schema->nobjects; i++) {
+        ms =
+            store_purged_until(sim->store, sim->schema->objects[i].store_index);
+        if (ms >= 0)
+            json_object_set_new(purged, sim->schema->objects[i].name,
+                                json_string(timefmt_rfc3339(ms, when)));
+    }
+    return json_pack("{s:o}", "purged_until", purged);
 }
 
 /* --- journal and mail ----------------------------------------------------- */
@@ -373,6 +464,9 @@ static const struct snap_part parts[] = {
      .lists = {{"sessions", sessions_open, items_next, free},
                {"refresh_tokens", refreshes_open, items_next, free}}},
     {.key = "records", .lists = {{NULL, records_open, records_next, free}}},
+    {.key = "recycle_bin",
+     .head = bin_head,
+     .lists = {{"order", bin_open, bin_next, bin_close}}},
     {.key = "journal",
      .head = journal_head,
      .lists = {{"entries", journal_open, journal_next, free}}},

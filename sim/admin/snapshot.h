@@ -2,8 +2,8 @@
  * snapshot.h - the whole simulated org as one JSON document (a state
  * file), and back: GET /__sim/state exports one, PUT /__sim/state and
  * sfsim --state FILE restore it, so that the sim answers the next request
- * exactly as the exported one would have (same next IDs, counters,
- * windows, clock, generator).
+ * exactly as the exported one would have (same records, recycle bin,
+ * next IDs, counters, windows, clock, generator).
  *
  * Each module writes and reads its own part (window, w2lqueue, auth,
  * fault, mailbox, journal, cursor, and the store's records through its
@@ -47,10 +47,10 @@ void snapshot_export_free(void *state);
  * messages ("label:line:col: path: what is wrong"). A redacted password or
  * client secret keeps the sim's current one of the same username or
  * client_id, else becomes one nobody knows; redacted tokens are not
- * restored. A state file does not carry Bulk API jobs: the sim has none
- * after a restore. 0 with *notes (when notes is not NULL; new reference)
- * an array of sentences saying what could not be brought back (empty when
- * nothing), or -1 with err set and the sim unchanged.
+ * restored. A state file does not carry Bulk API jobs (the sim has none
+ * after a restore) nor open query locators. 0 with *notes (when notes is not
+ * NULL; new reference) an array of sentences saying what could not be brought
+ * back (empty when nothing), or -1 with err set and the sim unchanged.
  */
 int snapshot_load(struct sim *sim, const char *label, const char *text,
                   size_t len, json_t **notes, struct sf_err *err);

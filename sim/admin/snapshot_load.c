@@ -11,6 +11,7 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,13 @@
 
 #define ID_NUMBER_MAX 13537086546263552ULL /* 62^9: nine base-62 digits */
 
+/* A record of the file that goes in the recycle bin: its place there is
+ * by deletion time, then its rank in recycle_bin.order, then file order. */
+struct binned {
+    struct record *r;
+    size_t pos, rank, idx;
+};
+
 /* Everything a state file becomes before it replaces the sim's. */
 struct staged {
     struct org *org;
@@ -52,7 +60,9 @@ struct staged {
     struct cursors *cursors;
     struct simclock clock;
     struct rng rng;
-    int64_t origin_ms;
+    int64_t origin_ms, now_ms;
+    struct binned *bin; /* the records with "deleted": true */
+    size_t nbin, bin_cap;
     char pod[3];
     uint64_t next_record, next_locator, next_order;
 };
@@ -72,6 +82,7 @@ staged_free(struct staged *st)
     free(st->api);
     fault_plan_free(st->faults);
     cursors_free(st->cursors);
+    free(st->bin);
     memset(st, 0, sizeof(*st));
 }
 
@@ -133,7 +144,7 @@ load_header(struct conf *c, json_t *root)
         "format",      "version",  "sfsim",       "exported_at", "secrets",
         "clock",       "ids",      "rng",         "org",         "api",
         "web_to_lead", "faults",   "auth",        "records",     "journal",
-        "mail",        "complete", "not_carried", NULL};
+        "mail",        "complete", "not_carried", "recycle_bin", NULL};
     const char *format, *version_s;
     int64_t version;
     int complete;
@@ -178,6 +189,7 @@ load_clock(struct conf *c, json_t *root, struct staged *st)
     if (now < 0)
         return conf_error(c, "clock.now", "must not be before 1970");
     clock_init(&st->clock, now, frozen);
+    st->now_ms = now;
     return 0;
 }
 
@@ -386,17 +398,29 @@ record_id(struct conf *c, const char *id, const char *path,
     return 0;
 }
 
+static void
+bin_add(struct staged *st, struct record *r, size_t pos)
+{
+    if (st->nbin == st->bin_cap) {
+        st->bin_cap = st->bin_cap ? st->bin_cap * 2 : 64;
+        st->bin = xreallocarray(st->bin, st->bin_cap, sizeof(*st->bin));
+    }
+    st->bin[st->nbin] = (struct binned){r, pos, SIZE_MAX, st->nbin};
+    st->nbin++;
+}
+
 static int
 load_record(struct conf *c, json_t *o, const char *path, struct staged *st)
 {
-    static const char *const keys[] = {"object",   "id",     "created",
-                                       "modified", "fields", NULL};
+    static const char *const keys[] = {
+        "object", "id", "created", "modified", "fields", "deleted", NULL};
     char sub[CONF_PATH_MAX], id15[SFID_LEN15 + 1];
     const struct object_def *obj;
     struct fieldvals fv = {0};
     const char *object, *id;
     int64_t created, modified;
-    int rc = -1;
+    struct record *r;
+    int rc = -1, deleted;
 
     if (!json_is_object(o))
         return conf_error(c, path, "must be an object");
@@ -404,8 +428,13 @@ load_record(struct conf *c, json_t *o, const char *path, struct staged *st)
         conf_string(c, o, path, "object", "", &object) == -1 ||
         conf_string(c, o, path, "id", "", &id) == -1 ||
         time_member(c, o, path, "created", &created) == -1 ||
-        time_member(c, o, path, "modified", &modified) == -1)
+        time_member(c, o, path, "modified", &modified) == -1 ||
+        conf_bool(c, o, path, "deleted", 0, &deleted) == -1)
         return -1;
+    if (deleted && modified > st->now_ms)
+        return conf_error(c, conf_join(sub, sizeof(sub), path, "modified"),
+                          "a deleted record's modified (when it was "
+                          "deleted) must not be after clock.now");
     if ((obj = schema_object(st->schema, object)) == NULL)
         return conf_error(c, conf_join(sub, sizeof(sub), path, "object"),
                           "\"%s\" is not an object of the org", object);
@@ -415,14 +444,16 @@ load_record(struct conf *c, json_t *o, const char *path, struct staged *st)
                       conf_join(sub, sizeof(sub), path, "fields"), st,
                       &fv) == -1)
         goto out;
-    if (store_restore(st->store, obj->store_index, id15, &fv, created,
-                      modified) == NULL) {
+    if ((r = store_restore(st->store, obj->store_index, id15, &fv, created,
+                           modified)) == NULL) {
         conf_error(c, conf_join(sub, sizeof(sub), path, "id"),
                    "not a %s id (prefix %s), listed twice, or more than %d "
                    "fields",
                    obj->name, obj->prefix, STORE_MAX_FIELDS_PER_RECORD);
         goto out;
     }
+    if (deleted)
+        bin_add(st, r, store_positions(st->store, obj->store_index) - 1);
     rc = 0;
 out:
     fieldvals_free(&fv);
@@ -444,6 +475,111 @@ load_records(struct conf *c, json_t *root, struct staged *st)
             -1)
             return -1;
     }
+    return 0;
+}
+
+/* --- the recycle bin ------------------------------------------------------ */
+
+static int
+by_record(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const struct binned *)a)->r;
+    uintptr_t y = (uintptr_t)((const struct binned *)b)->r;
+
+    return x < y ? -1 : x > y;
+}
+
+static int
+by_deletion(const void *a, const void *b)
+{
+    const struct binned *x = a, *y = b;
+
+    if (x->r->modified_ms != y->r->modified_ms)
+        return x->r->modified_ms < y->r->modified_ms ? -1 : 1;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* "purged_until": per object, when its last record purged from the bin
+ * had been deleted. */
+static int
+load_purged(struct conf *c, json_t *o, struct staged *st)
+{
+    char sub[CONF_PATH_MAX];
+    const struct object_def *obj;
+    const char *name;
+    int64_t ms;
+    json_t *v;
+
+    if (o == NULL)
+        return 0;
+    json_object_foreach(o, name, v) {
+        conf_join(sub, sizeof(sub), "recycle_bin.purged_until", name);
+        if ((obj = schema_object(st->schema, name)) == NULL)
+            return conf_error(c, sub, "\"%s\" is not an object of the org",
+                              name);
+        if (time_member(c, o, "recycle_bin.purged_until", name, &ms) == -1)
+            return -1;
+        if (ms > st->now_ms)
+            return conf_error(c, sub, "must not be after clock.now");
+        store_restore_purged(st->store, obj->store_index, ms);
+    }
+    return 0;
+}
+
+/* "order": the bin's ids in deletion order; ranks the deleted records it
+ * names (an id of no deleted record of "records" is one that changed
+ * while the export was read: skipped). */
+static int
+load_order(struct conf *c, json_t *arr, struct staged *st)
+{
+    char sub[CONF_PATH_MAX], id15[SFID_LEN15 + 1];
+    struct binned key, *b;
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(arr, i, v) {
+        conf_index(sub, sizeof(sub), "recycle_bin.order", i);
+        if (!json_is_string(v) ||
+            sfid_normalize(json_string_value(v), json_string_length(v), id15) ==
+                -1)
+            return conf_error(c, sub, "must be a record id");
+        if (st->nbin == 0 || (key.r = store_get_any(st->store, id15)) == NULL ||
+            (b = bsearch(&key, st->bin, st->nbin, sizeof(*st->bin),
+                         by_record)) == NULL)
+            continue;
+        if (b->rank != SIZE_MAX)
+            return conf_error(c, sub, "%s is listed twice", id15);
+        b->rank = i;
+    }
+    return 0;
+}
+
+/* The deleted records into the bin, in deletion order ("recycle_bin" is
+ * optional: files written before it existed have no deleted records). */
+static int
+load_bin(struct conf *c, json_t *root, struct staged *st)
+{
+    static const char *const keys[] = {"purged_until", "order", NULL};
+    json_t *o = json_object_get(root, "recycle_bin"), *purged, *order;
+    size_t i;
+
+    if (o != NULL && !json_is_object(o))
+        return conf_error(c, "recycle_bin", "must be an object");
+    if (st->nbin > 0)
+        qsort(st->bin, st->nbin, sizeof(*st->bin), by_record);
+    if (o != NULL &&
+        (conf_check_keys(c, o, "recycle_bin", keys) == -1 ||
+         conf_object(c, o, "recycle_bin", "purged_until", &purged) == -1 ||
+         conf_array(c, o, "recycle_bin", "order", &order) == -1 ||
+         load_purged(c, purged, st) == -1 || load_order(c, order, st) == -1))
+        return -1;
+    if (st->nbin > 0)
+        qsort(st->bin, st->nbin, sizeof(*st->bin), by_deletion);
+    for (i = 0; i < st->nbin; i++)
+        store_restore_recycle(st->store, st->bin[i].r, st->bin[i].pos,
+                              st->bin[i].r->modified_ms);
     return 0;
 }
 
@@ -576,6 +712,7 @@ swap_in(struct sim *sim, struct staged *st)
     sim->rng = st->rng;
     sim->clock_origin_ms = st->origin_ms;
     journal_free(st->journal);
+    free(st->bin);
     memset(st, 0, sizeof(*st));
 }
 
@@ -588,7 +725,7 @@ load_parts(struct sim *sim, struct conf *c, json_t *root, struct staged *st)
         return -1;
     st->store = store_new(st->pod, st->next_record);
     st->schema = objects_schema(st->org, st->store);
-    if (load_records(c, root, st) == -1 ||
+    if (load_records(c, root, st) == -1 || load_bin(c, root, st) == -1 ||
         load_journal(sim, c, root, st) == -1 ||
         load_modules(sim, c, root, st) == -1)
         return -1;

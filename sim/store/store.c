@@ -832,14 +832,14 @@ store_delete(struct store *s, struct record *r)
         record_free(r);
 }
 
-void
-store_recycle(struct store *s, struct record *r, int64_t now_ms)
+/* Moves live record r, at position pos of its object, to the end of the
+ * recycle bin at now_ms. */
+static void
+bin_put(struct store *s, struct record *r, size_t pos, int64_t now_ms)
 {
     struct objtab *t = &s->objects[r->object];
     struct binent *e;
 
-    if (r->deleted)
-        return;
     indexes_update(s, r, 0);
     if (s->savepoints > 0)
         undo_push(s, UNDO_RECYCLE, r)->modified_ms = r->modified_ms;
@@ -860,8 +860,30 @@ store_recycle(struct store *s, struct record *r, int64_t now_ms)
     }
     e = &s->bin[s->bin_n++];
     memcpy(e->id, r->id, sizeof(e->id));
-    e->pos = position_of(s, r);
+    e->pos = pos;
     e->ms = now_ms;
+}
+
+void
+store_recycle(struct store *s, struct record *r, int64_t now_ms)
+{
+    if (!r->deleted)
+        bin_put(s, r, position_of(s, r), now_ms);
+}
+
+void
+store_restore_recycle(struct store *s, struct record *r, size_t pos,
+                      int64_t deleted_ms)
+{
+    if (!r->deleted && pos < s->objects[r->object].n &&
+        s->objects[r->object].recs[pos] == r)
+        bin_put(s, r, pos, deleted_ms);
+}
+
+void
+store_restore_purged(struct store *s, int object, int64_t ms)
+{
+    s->objects[object].purged_until = ms;
 }
 
 void
@@ -1106,6 +1128,14 @@ size_t
 store_positions(const struct store *s, int object)
 {
     return s->objects[object].n;
+}
+
+struct record *
+store_at_any(const struct store *s, int object, size_t pos)
+{
+    const struct objtab *t = &s->objects[object];
+
+    return pos < t->n ? t->recs[pos] : NULL;
 }
 
 struct record *

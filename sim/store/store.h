@@ -180,6 +180,8 @@ int store_foreach_deleted(const struct store *s, int object,
  */
 size_t store_positions(const struct store *s, int object);
 struct record *store_at(const struct store *s, int object, size_t pos);
+/* The same, a record in the recycle bin (r->deleted) included. */
+struct record *store_at_any(const struct store *s, int object, size_t pos);
 
 /*
  * Records of object whose field equals value under norm, through an index
@@ -206,6 +208,15 @@ void store_sequence(const struct store *s, char pod[3], uint64_t *next_number);
 struct record *store_restore(struct store *s, int object, const char *id15,
                              const struct fieldvals *fv, int64_t created_ms,
                              int64_t modified_ms);
+/*
+ * Restoring a recycle bin: puts live record r, restored at position pos of
+ * its object (store_positions() - 1 just after store_restore()), at the
+ * end of the bin, deleted at deleted_ms (the caller goes in deletion
+ * order); and sets store_purged_until() of object.
+ */
+void store_restore_recycle(struct store *s, struct record *r, size_t pos,
+                           int64_t deleted_ms);
+void store_restore_purged(struct store *s, int object, int64_t ms);
 
 /* Value of a field in r (borrowed, *len set), or NULL when absent. */
 const char *record_value(const struct record *r, uint32_t field, size_t *len);

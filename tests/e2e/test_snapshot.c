@@ -186,16 +186,17 @@ put_state(struct simtest *t, const char *text, long expect)
     return j;
 }
 
-/* The same request to the original and to copy: the same status and
- * bytes. */
+/* The same request to the original a and to copy (with body_copy and
+ * auth_copy there): the same status and bytes. */
 static void
-same(struct busy *b, struct simtest *copy, const char *method, const char *path,
-     const char *type, const char *body)
+same_on(struct simtest *a, struct simtest *copy, const char *auth_copy,
+        const char *method, const char *path, const char *type,
+        const char *body, const char *body_copy)
 {
     struct http_result ra, rb;
 
-    send_raw(&b->a, method, path, type, body, b->a.auth, &ra);
-    send_raw(copy, method, path, type, body, b->a.auth, &rb);
+    send_raw(a, method, path, type, body, a->auth, &ra);
+    send_raw(copy, method, path, type, body_copy, auth_copy, &rb);
     if (ra.status != rb.status || strcmp(ra.body, rb.body) != 0) {
         size_t i = 0;
 
@@ -207,6 +208,13 @@ same(struct busy *b, struct simtest *copy, const char *method, const char *path,
     }
     http_result_free(&ra);
     http_result_free(&rb);
+}
+
+static void
+same(struct busy *b, struct simtest *copy, const char *method, const char *path,
+     const char *type, const char *body)
+{
+    same_on(&b->a, copy, b->a.auth, method, path, type, body, body);
 }
 
 /* What the original and a restored copy must both answer, in order. */
@@ -484,11 +492,260 @@ test_custom_object_records_restored(void **state)
     assert_int_equal(simtest_stop(&a), 0);
 }
 
+/* --- the recycle bin ------------------------------------------------------ */
+
+/* The id of a new record of object made of body. */
+static void
+create(struct simtest *t, const char *object, const char *body, char *id,
+       size_t n)
+{
+    char path[128];
+    long st;
+    json_t *j;
+
+    snprintf(path, sizeof(path), API "/sobjects/%s", object);
+    j = simtest_api_json(t, "POST", path, body, NULL, &st);
+    if (st != 201) {
+        char *text = json_dumps(j, JSON_COMPACT);
+
+        fail_msg("POST %s %s: %ld %s", path, body, st, text);
+        free(text);
+    }
+    snprintf(id, n, "%s", json_string_value(json_object_get(j, "id")));
+    json_decref(j);
+}
+
+static void
+delete_record(struct simtest *t, const char *object, const char *id)
+{
+    char path[160];
+    long st;
+
+    snprintf(path, sizeof(path), API "/sobjects/%s/%s", object, id);
+    json_decref(simtest_api_json(t, "DELETE", path, NULL, NULL, &st));
+    assert_int_equal(st, 204);
+}
+
+static char *
+soap_undelete_body(const char *token, const char *id, char *body, size_t n)
+{
+    snprintf(
+        body, n,
+        "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+        "xmlns=\"urn:partner.soap.sforce.com\"><e:Header><SessionHeader>"
+        "<sessionId>%s</sessionId></SessionHeader></e:Header><e:Body>"
+        "<undelete><ids>%s</ids></undelete></e:Body></e:Envelope>",
+        token, id);
+    return body;
+}
+
+/* Records in the bin, their order and the purges so far: what queryAll,
+ * getDeleted and undelete answer from. */
+struct binned {
+    struct simtest a, c;
+    char lead1[32], lead2[32], lead3[32], inv[32], line1[32], line2[32];
+    char *text; /* a's export */
+};
+
+#define GETDELETED(obj)                                                        \
+    API "/sobjects/" obj "/deleted/?start=2030-03-17T00:00:00Z&end="           \
+        "2030-04-30T00:00:00Z"
+#define QUERY_ALL(soql) API "/queryAll?q=" soql
+
+/* On a frozen clock: a Lead deleted and purged 16 days later, then three
+ * Leads (two deleted in the same millisecond, the later-created first),
+ * an invoice line deleted alone, then its invoice with the other line. */
+static void
+fill_bin(struct binned *b)
+{
+    char other[64];
+
+    json_decref(simtest_admin(&b->a, "POST", "/__sim/clock",
+                              "{\"frozen\": true, \"set\": "
+                              "\"2030-03-02T10:00:00Z\"}"));
+    simtest_login(&b->a, NULL);
+    create(&b->a, "Lead", "{\"LastName\":\"Gone\",\"Company\":\"A\"}", other,
+           sizeof(other));
+    delete_record(&b->a, "Lead", other);
+    simtest_advance(&b->a, 16 * 86400);
+    simtest_login(&b->a, NULL);
+    create(&b->a, "Lead", "{\"LastName\":\"L1\",\"Company\":\"A\"}", b->lead1,
+           sizeof(b->lead1));
+    create(&b->a, "Lead", "{\"LastName\":\"L2\",\"Company\":\"A\"}", b->lead2,
+           sizeof(b->lead2));
+    create(&b->a, "Lead", "{\"LastName\":\"L3\",\"Company\":\"A\"}", b->lead3,
+           sizeof(b->lead3));
+    delete_record(&b->a, "Lead", b->lead3); /* purges the first one too */
+    delete_record(&b->a, "Lead", b->lead2);
+    create(&b->a, "Invoice__c", "{}", b->inv, sizeof(b->inv));
+    snprintf(other, sizeof(other), "{\"Name\":\"L1\",\"Invoice__c\":\"%s\"}",
+             b->inv);
+    create(&b->a, "Invoice_Line__c", other, b->line1, sizeof(b->line1));
+    other[10] = '2';
+    create(&b->a, "Invoice_Line__c", other, b->line2, sizeof(b->line2));
+    delete_record(&b->a, "Invoice_Line__c", b->line2);
+    simtest_advance(&b->a, 60);
+    delete_record(&b->a, "Invoice__c", b->inv);
+    simtest_advance(&b->a, 60);
+    b->text = get_text(&b->a, "/__sim/state?secrets=1");
+}
+
+/* The same request to the original and the restored copy, each with its
+ * own session. */
+static void
+both(struct binned *b, const char *method, const char *path)
+{
+    same_on(&b->a, &b->c, b->c.auth, method, path, NULL, NULL, NULL);
+}
+
+/* SOAP undelete() of id on both. */
+static void
+both_undelete(struct binned *b, const char *id)
+{
+    char ba[1024], bc[1024];
+
+    same_on(&b->a, &b->c, b->c.auth, "POST", "/services/Soap/u/62.0",
+            "text/xml",
+            soap_undelete_body(b->a.access_token, id, ba, sizeof(ba)),
+            soap_undelete_body(b->c.access_token, id, bc, sizeof(bc)));
+}
+
+static void
+bin_answers_the_same(struct binned *b)
+{
+    char path[256];
+
+    both(b, "GET", QUERY_ALL("SELECT+Id,IsDeleted,LastName+FROM+Lead"));
+    both(b, "GET", QUERY_ALL("SELECT+Id,IsDeleted+FROM+Invoice_Line__c"));
+    both(b, "GET", GETDELETED("Lead"));
+    both(b, "GET", GETDELETED("Invoice_Line__c"));
+    both(b, "GET", GETDELETED("Invoice__c"));
+    /* Undeleting the invoice brings back the line deleted with it only. */
+    both_undelete(b, b->inv);
+    both_undelete(b, b->lead2);
+    both(b, "GET", QUERY_ALL("SELECT+Id,IsDeleted+FROM+Invoice_Line__c"));
+    snprintf(path, sizeof(path), API "/sobjects/Invoice_Line__c/%s", b->line1);
+    both(b, "GET", path);
+    snprintf(path, sizeof(path), API "/sobjects/Invoice_Line__c/%s", b->line2);
+    both(b, "GET", path);
+    both(b, "GET", GETDELETED("Lead"));
+    /* 15 days on, the rest is purged on both. */
+    simtest_advance(&b->a, 15 * 86400);
+    simtest_advance(&b->c, 15 * 86400);
+    simtest_login(&b->a, NULL);
+    simtest_login(&b->c, NULL);
+    both(b, "GET", QUERY_ALL("SELECT+Id,IsDeleted,LastName+FROM+Lead"));
+    both(b, "GET", QUERY_ALL("SELECT+Id,IsDeleted+FROM+Invoice_Line__c"));
+    both(b, "GET", GETDELETED("Lead"));
+    both(b, "GET", GETDELETED("Invoice_Line__c"));
+}
+
+static void
+test_recycle_bin_restored(void **state)
+{
+    const char *org[] = {"--org", NULL, NULL};
+    struct binned *b = calloc(1, sizeof(*b));
+    json_t *j;
+
+    (void)state;
+    org[1] = simtest_fixture("orgs/custom-objects.json");
+    simtest_start(&b->a, org);
+    fill_bin(b);
+    simtest_start(&b->c, org);
+    j = put_state(&b->c, b->text, 200);
+    json_decref(j);
+    simtest_login(&b->c, NULL);
+    assert_int_equal(simtest_count(&b->c, "Lead"), 1);
+    bin_answers_the_same(b);
+    free(b->text);
+    assert_int_equal(simtest_stop(&b->c), 0);
+    assert_int_equal(simtest_stop(&b->a), 0);
+    free(b);
+}
+
+/* A bad recycle bin member is refused where it is, nothing changed. */
+static void
+test_bad_bin_changes_nothing(void **state)
+{
+    static const struct {
+        const char *member, *value, *where;
+    } bad[] = {
+        {"deleted", "\"yes\"", "deleted"},
+        {"modified", "\"2031-01-01T00:00:00Z\"", "must not be after clock.now"},
+        {"bin", "{\"order\": [42]}", "recycle_bin.order[0]"},
+        {"bin", "{\"order\": \"x\"}", "recycle_bin.order"},
+        {"bin", "{\"purged_until\": {\"Nope__c\": \"2026-03-01T00:00:00Z\"}}",
+         "recycle_bin.purged_until.Nope__c"},
+        {"bin", "{\"purged_until\": {\"Lead\": 1}}",
+         "recycle_bin.purged_until.Lead"},
+        {"bin", "{\"purged_until\": {\"Lead\": \"2031-01-01T00:00:00Z\"}}",
+         "must not be after clock.now"},
+        {"bin", "{\"trash\": []}", "recycle_bin.trash"},
+        {"bin", "[]", "recycle_bin"},
+        {"twice", NULL, "listed twice"},
+        {"taken", NULL, "listed twice"},
+    };
+    const char *org[] = {"--org", NULL, NULL};
+    struct binned *b = calloc(1, sizeof(*b));
+    json_t *doc, *recs, *rec = NULL, *j, *bin;
+    char *text, *before;
+    size_t i, k;
+
+    (void)state;
+    org[1] = simtest_fixture("orgs/custom-objects.json");
+    simtest_start(&b->a, org);
+    fill_bin(b);
+    before = get_text(&b->a, "/__sim/state?secrets=1");
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        doc = json_loads(b->text, 0, NULL);
+        recs = json_object_get(doc, "records");
+        bin = json_object_get(doc, "recycle_bin");
+        json_array_foreach(recs, k, rec) {
+            if (json_is_true(json_object_get(rec, "deleted")))
+                break;
+        }
+        assert_non_null(rec);
+        if (strcmp(bad[i].member, "bin") == 0) {
+            json_object_set_new(doc, "recycle_bin",
+                                json_loads(bad[i].value, 0, NULL));
+        } else if (strcmp(bad[i].member, "twice") == 0) {
+            json_array_append(json_object_get(bin, "order"),
+                              json_object_get(rec, "id"));
+            json_array_append(json_object_get(bin, "order"),
+                              json_object_get(rec, "id"));
+        } else if (strcmp(bad[i].member, "taken") == 0) {
+            json_array_append(recs, rec); /* its id again */
+        } else {
+            json_object_set_new(
+                rec, bad[i].member,
+                json_loads(bad[i].value, JSON_DECODE_ANY, NULL));
+        }
+        text = json_dumps(doc, JSON_COMPACT);
+        j = put_state(&b->a, text, 400);
+        if (strstr(json_string_value(json_object_get(j, "message")),
+                   bad[i].where) == NULL)
+            fail_msg("case %zu: %s", i,
+                     json_string_value(json_object_get(j, "message")));
+        json_decref(j);
+        free(text);
+        json_decref(doc);
+    }
+    text = get_text(&b->a, "/__sim/state?secrets=1");
+    assert_string_equal(text, before);
+    free(text);
+    free(before);
+    free(b->text);
+    assert_int_equal(simtest_stop(&b->a), 0);
+    free(b);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_custom_object_records_restored),
+        cmocka_unit_test(test_recycle_bin_restored),
+        cmocka_unit_test(test_bad_bin_changes_nothing),
         cmocka_unit_test_setup_teardown(test_put_state_answers_the_same,
                                         start_busy, stop_busy),
         cmocka_unit_test_setup_teardown(test_state_file_answers_the_same,
