@@ -56,18 +56,8 @@ static json_t *
 query(struct simtest *t, const char *soql, long *st)
 {
     char path[2048];
-    size_t used = (size_t)snprintf(path, sizeof(path), V "/query?q=");
-    const unsigned char *p;
 
-    for (p = (const unsigned char *)soql; *p != '\0' && used + 4 < sizeof(path);
-         p++)
-        used += (size_t)snprintf(path + used, sizeof(path) - used,
-                                 (*p >= 'a' && *p <= 'z') ||
-                                         (*p >= 'A' && *p <= 'Z') ||
-                                         (*p >= '0' && *p <= '9')
-                                     ? "%c"
-                                     : "%%%02X",
-                                 *p);
+    simtest_query_path(path, sizeof(path), V "/query", soql);
     return simtest_api_json(t, "GET", path, NULL, NULL, st);
 }
 
@@ -227,15 +217,7 @@ test_lookups_and_rules(void **state)
 static json_t *
 field_of(json_t *describe, const char *name)
 {
-    json_t *f;
-    size_t i;
-
-    json_array_foreach(json_object_get(describe, "fields"), i, f) {
-        if (strcmp(json_string_value(json_object_get(f, "name")), name) == 0)
-            return f;
-    }
-    fail_msg("no field %s", name);
-    return NULL;
+    return jsontest_find(json_object_get(describe, "fields"), "name", name);
 }
 
 /* The childRelationships entry of a describe answer for child.field. */

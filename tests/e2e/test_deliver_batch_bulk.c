@@ -37,12 +37,8 @@ static struct clienttest c;
 static int
 group_setup(void **state)
 {
-    const char *args[] = {"--org", NULL, NULL};
-
     (void)state;
-    args[1] = simtest_fixture("orgs/bulk.json");
-    simtest_start(&sim, args);
-    clienttest_init(&c, &sim, "bulk");
+    clienttest_group_start(&c, &sim, "orgs/bulk.json", "bulk");
     return 0;
 }
 
@@ -50,9 +46,7 @@ static int
 group_teardown(void **state)
 {
     (void)state;
-    if (clienttest_cleanup(&c) != 0)
-        return -1;
-    return simtest_stop(&sim) == 0 ? 0 : -1;
+    return clienttest_group_stop(&c, &sim);
 }
 
 static void

@@ -126,13 +126,10 @@ env_int(const char *name, int dflt)
 static int
 group_setup(void **state)
 {
-    const char *args[] = {"--org", NULL, NULL};
     const char *seed = getenv("SFDELIVER_KILL_SEED");
 
     (void)state;
-    args[1] = simtest_fixture("orgs/custom-fields.json");
-    simtest_start(&sim, args);
-    clienttest_init(&c, &sim, "kill");
+    clienttest_group_start(&c, &sim, "orgs/custom-fields.json", "kill");
     if (seed != NULL && *seed != '\0')
         rng = strtoull(seed, NULL, 10);
     else
@@ -149,9 +146,7 @@ static int
 group_teardown(void **state)
 {
     (void)state;
-    if (clienttest_cleanup(&c) != 0)
-        return -1;
-    return simtest_stop(&sim) == 0 ? 0 : -1;
+    return clienttest_group_stop(&c, &sim);
 }
 
 /* A fresh sim (records, journal, counters, tokens, faults), empty state

@@ -41,12 +41,8 @@ static struct clienttest c;
 static int
 group_setup(void **state)
 {
-    const char *args[] = {"--org", NULL, NULL};
-
     (void)state;
-    args[1] = simtest_fixture("orgs/custom-fields.json");
-    simtest_start(&sim, args);
-    clienttest_init(&c, &sim, "rest");
+    clienttest_group_start(&c, &sim, "orgs/custom-fields.json", "rest");
     return 0;
 }
 
@@ -54,9 +50,7 @@ static int
 group_teardown(void **state)
 {
     (void)state;
-    if (clienttest_cleanup(&c) != 0)
-        return -1;
-    return simtest_stop(&sim) == 0 ? 0 : -1;
+    return clienttest_group_stop(&c, &sim);
 }
 
 /* Forgets records, journal, outcomes and state; mints a fresh token pair

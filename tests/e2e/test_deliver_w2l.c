@@ -36,18 +36,15 @@ static int
 group_setup(void **state)
 {
     (void)state;
-    simtest_start(&sim, NULL);
-    clienttest_init(&c, &sim, "e2e");
+    clienttest_group_start(&c, &sim, NULL, "e2e");
     return 0;
 }
 
 static int
 group_teardown(void **state)
 {
-    int rc = clienttest_cleanup(&c);
-
     (void)state;
-    return simtest_stop(&sim) == 0 && rc == 0 ? 0 : -1;
+    return clienttest_group_stop(&c, &sim);
 }
 
 /* sfdeliver under the conformance contract (SFCONFORM_*), at now (NULL:

@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "jsontest.h"
 #include "simtest.h"
 
 #define OID "00D000000000001"
@@ -294,19 +295,9 @@ static json_t *
 query_records(struct simtest *t, const char *soql)
 {
     char path[2048];
-    size_t used = (size_t)snprintf(path, sizeof(path), V "/query?q=");
-    const unsigned char *p;
     json_t *j, *r;
 
-    for (p = (const unsigned char *)soql; *p != '\0' && used + 4 < sizeof(path);
-         p++)
-        used += (size_t)snprintf(path + used, sizeof(path) - used,
-                                 (*p >= 'a' && *p <= 'z') ||
-                                         (*p >= 'A' && *p <= 'Z') ||
-                                         (*p >= '0' && *p <= '9')
-                                     ? "%c"
-                                     : "%%%02X",
-                                 *p);
+    simtest_query_path(path, sizeof(path), V "/query", soql);
     j = get(t, path);
     r = json_incref(json_object_get(j, "records"));
     json_decref(j);
@@ -317,15 +308,7 @@ query_records(struct simtest *t, const char *soql)
 static json_t *
 described_field(json_t *d, const char *name)
 {
-    json_t *f;
-    size_t i;
-
-    json_array_foreach(json_object_get(d, "fields"), i, f) {
-        if (strcmp(str(f, "name"), name) == 0)
-            return f;
-    }
-    fail_msg("no field %s", name);
-    return NULL;
+    return jsontest_find(json_object_get(d, "fields"), "name", name);
 }
 
 /* A child relationship of a describe answer: its name. */

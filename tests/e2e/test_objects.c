@@ -105,16 +105,10 @@ get_json(struct simtest *c, const char *path)
 static const char *
 with_q(char *out, size_t n, const char *path, const char *q, const char *extra)
 {
-    size_t used = (size_t)snprintf(out, n, "%s?q=", path);
-    const unsigned char *p;
+    size_t used;
 
-    for (p = (const unsigned char *)q; *p != '\0' && used + 4 < n; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-            (*p >= '0' && *p <= '9') || *p == '.' || *p == '_')
-            out[used++] = (char)*p;
-        else
-            used += (size_t)snprintf(out + used, n - used, "%%%02X", *p);
-    }
+    simtest_query_path(out, n, path, q);
+    used = strlen(out);
     snprintf(out + used, n - used, "%s", extra != NULL ? extra : "");
     return out;
 }

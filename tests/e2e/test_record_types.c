@@ -45,19 +45,14 @@ setup(void **state)
 static json_t *
 query(struct simtest *t, const char *soql)
 {
-    char *enc = xstrdup(soql), *p, *path;
+    char path[2048];
     long status;
     json_t *j;
 
-    for (p = enc; *p != '\0'; p++)
-        if (*p == ' ')
-            *p = '+';
-    path = xasprintf(V "/query?q=%s", enc);
+    simtest_query_path(path, sizeof(path), V "/query", soql);
     j = simtest_api_json(t, "GET", path, NULL, NULL, &status);
     if (status != 200)
         fail_msg("%s: %ld %s", soql, status, json_dumps(j, 0));
-    free(path);
-    free(enc);
     return j;
 }
 

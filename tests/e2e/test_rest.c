@@ -410,15 +410,7 @@ test_update_errors(void **state)
 static json_t *
 field_of(json_t *describe, const char *name)
 {
-    json_t *f;
-    size_t i;
-
-    json_array_foreach(json_object_get(describe, "fields"), i, f) {
-        if (strcmp(str(f, "name"), name) == 0)
-            return f;
-    }
-    fail_msg("no field %s", name);
-    return NULL;
+    return jsontest_find(json_object_get(describe, "fields"), "name", name);
 }
 
 static void
@@ -643,16 +635,7 @@ test_upsert(void **state)
 static const char *
 query_path(const char *soql, char *out, size_t n)
 {
-    size_t used = (size_t)snprintf(out, n, V "/query?q=");
-
-    for (; *soql != '\0' && used + 4 < n; soql++)
-        used += (size_t)snprintf(out + used, n - used,
-                                 *soql == ' '    ? "+"
-                                 : *soql == '\'' ? "%%27"
-                                 : *soql == '='  ? "%%3D"
-                                                 : "%c",
-                                 *soql);
-    return out;
+    return simtest_query_path(out, n, V "/query", soql);
 }
 
 static void

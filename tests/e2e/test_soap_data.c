@@ -47,28 +47,10 @@ soap(struct simtest *t, const char *session, const char *inner)
     return r;
 }
 
-/* Between <tag> and </tag> in s (the first), copied (caller frees), or
- * NULL. */
-static char *
-element(const char *s, const char *tag)
-{
-    char *open = xasprintf("<%s>", tag), *close = xasprintf("</%s>", tag);
-    const char *a = s != NULL ? strstr(s, open) : NULL, *b;
-    char *out = NULL;
-
-    if (a != NULL && (b = strstr(a, close)) != NULL) {
-        a += strlen(open);
-        out = xasprintf("%.*s", (int)(b - a), a);
-    }
-    free(open);
-    free(close);
-    return out;
-}
-
 static void
 assert_element(const char *s, const char *tag, const char *want)
 {
-    char *v = element(s, tag);
+    char *v = simtest_xml_element(s, tag);
 
     if (v == NULL)
         fail_msg("no <%s> in %s", tag, s);
@@ -154,9 +136,9 @@ test_convert_makes_account_contact_opportunity(void **state)
     assert_non_null(strstr(out, "<convertLeadResponse><result><accountId>"));
     assert_element(out, "success", "true");
     assert_null(strstr(out, "<errors>"));
-    acct = element(out, "accountId");
-    contact = element(out, "contactId");
-    opp = element(out, "opportunityId");
+    acct = simtest_xml_element(out, "accountId");
+    contact = simtest_xml_element(out, "contactId");
+    opp = simtest_xml_element(out, "opportunityId");
     assert_int_equal(strlen(acct), 18);
     assert_int_equal(strncmp(acct, "001", 3), 0);
     assert_int_equal(strncmp(contact, "003", 3), 0);
@@ -271,7 +253,7 @@ test_convert_into_existing_records(void **state)
     json_decref(a);
     json_decref(c);
     free(json);
-    json = element(out, "opportunityId");
+    json = simtest_xml_element(out, "opportunityId");
     a = get(t, "Opportunity", json);
     free(out);
     assert_string_equal(field(a, "Name"), "Engine No. 2");

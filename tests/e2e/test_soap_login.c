@@ -109,23 +109,6 @@ login(struct fx *f, const char *user, const char *pass)
     return r;
 }
 
-/* Between <tag> and </tag> in s, copied (caller frees), or NULL. */
-static char *
-element(const char *s, const char *tag)
-{
-    char *open = xasprintf("<%s>", tag), *close = xasprintf("</%s>", tag);
-    const char *a = strstr(s, open), *b;
-    char *out = NULL;
-
-    if (a != NULL && (b = strstr(a, close)) != NULL) {
-        a += strlen(open);
-        out = xasprintf("%.*s", (int)(b - a), a);
-    }
-    free(open);
-    free(close);
-    return out;
-}
-
 static void
 expect_login_fault(struct fx *f, const char *user, const char *pass,
                    const char *code, const char *message)
@@ -241,7 +224,7 @@ test_security_token(void **state)
     struct fx *f = *state;
     struct http_result r =
         login(f, "TOKEN@sfsim.test", "token-passwordT0kenT0kenT0ken");
-    char *id = element(r.body, "userId");
+    char *id = simtest_xml_element(r.body, "userId");
     const char *form;
     long st;
 
@@ -308,7 +291,7 @@ static void
 expect_client_fault(struct fx *f, const char *body, const char *want)
 {
     struct http_result r = soap(f, SOAP_PATH, body);
-    char *fs = element(r.body, "faultstring");
+    char *fs = simtest_xml_element(r.body, "faultstring");
 
     assert_int_equal(r.status, 500);
     assert_non_null(strstr(r.body, "<faultcode>soapenv:Client</faultcode>"));
@@ -416,8 +399,8 @@ test_sandbox_and_profile(void **state)
     r = login(f, "sales@acme.sandbox", "sales-password");
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "<sandbox>true</sandbox>"));
-    session = element(r.body, "sessionId");
-    profile = element(r.body, "profileId");
+    session = simtest_xml_element(r.body, "sessionId");
+    profile = simtest_xml_element(r.body, "profileId");
     assert_non_null(session);
     assert_non_null(profile);
     assert_int_equal(strlen(profile), 18);

@@ -77,6 +77,26 @@ clienttest_cleanup(struct clienttest *c)
 }
 
 void
+clienttest_group_start(struct clienttest *c, struct simtest *sim,
+                       const char *org, const char *name)
+{
+    const char *args[] = {"--org", NULL, NULL};
+
+    if (org != NULL)
+        args[1] = simtest_fixture(org);
+    simtest_start(sim, org != NULL ? args : NULL);
+    clienttest_init(c, sim, name);
+}
+
+int
+clienttest_group_stop(struct clienttest *c, struct simtest *sim)
+{
+    int rc = clienttest_cleanup(c);
+
+    return simtest_stop(sim) == 0 && rc == 0 ? 0 : -1;
+}
+
+void
 clienttest_forget(struct clienttest *c)
 {
     assert_int_equal(rm_tree(c->outcomes), 0);

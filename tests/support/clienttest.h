@@ -55,6 +55,17 @@ void clienttest_init(struct clienttest *c, struct simtest *sim,
                      const char *name);
 /* Removes the work directory and everything in it; -1 if it cannot. */
 int clienttest_cleanup(struct clienttest *c);
+/*
+ * A test group's sim and work directory, for its cmocka group setup and
+ * teardown: starts sim on the fixture org (a path under fixtures/, as
+ * simtest_fixture() takes it; NULL: the built-in default org), then
+ * clienttest_init(c, sim, name). Aborts as simtest_start() does.
+ */
+void clienttest_group_start(struct clienttest *c, struct simtest *sim,
+                            const char *org, const char *name);
+/* clienttest_cleanup(c), then simtest_stop(sim), both always: 0, or -1
+ * when either failed. */
+int clienttest_group_stop(struct clienttest *c, struct simtest *sim);
 /* Removes the outcomes, the state directory and the log: the next run
  * starts afresh (buyer and leads stay). */
 void clienttest_forget(struct clienttest *c);

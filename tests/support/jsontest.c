@@ -180,3 +180,18 @@ jsontest_body(const struct http_result *r, const char *want, const char *file,
     jsontest_equal(got, want, r->body, file, line);
     json_decref(got);
 }
+
+json_t *
+jsontest_find(const json_t *array, const char *key, const char *value)
+{
+    const char *v;
+    size_t i;
+
+    for (i = 0; i < json_array_size(array); i++) {
+        v = json_string_value(json_object_get(json_array_get(array, i), key));
+        if (v != NULL && strcmp(v, value) == 0)
+            return json_array_get(array, i);
+    }
+    fail_msg("no element with %s \"%s\"", key, value);
+    return NULL;
+}

@@ -40,4 +40,12 @@ void jsontest_body(const struct http_result *r, const char *want,
  */
 char *jsontest_diff(const json_t *want, const json_t *got, size_t max);
 
+/*
+ * The element of array (borrowed) whose string member key equals value
+ * (borrowed from array): a describe answer's field by its name is
+ * jsontest_find(json_object_get(d, "fields"), "name", "Email"). Fails the
+ * test when there is none.
+ */
+json_t *jsontest_find(const json_t *array, const char *key, const char *value);
+
 #endif

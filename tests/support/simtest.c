@@ -246,6 +246,42 @@ simtest_fixture(const char *name)
     return path;
 }
 
+const char *
+simtest_query_path(char *out, size_t n, const char *path, const char *soql)
+{
+    size_t used = (size_t)snprintf(out, n, "%s?q=", path);
+    const unsigned char *p;
+    int plain;
+
+    for (p = (const unsigned char *)soql; *p != '\0' && used + 4 < n; p++) {
+        plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL;
+        if (plain)
+            out[used++] = (char)*p;
+        else
+            used += (size_t)snprintf(out + used, n - used, "%%%02X", *p);
+    }
+    if (used < n)
+        out[used] = '\0';
+    return out;
+}
+
+char *
+simtest_xml_element(const char *xml, const char *tag)
+{
+    char *open = xasprintf("<%s>", tag), *close = xasprintf("</%s>", tag);
+    const char *a = xml != NULL ? strstr(xml, open) : NULL, *b;
+    char *out = NULL;
+
+    if (a != NULL && (b = strstr(a, close)) != NULL) {
+        a += strlen(open);
+        out = xasprintf("%.*s", (int)(b - a), a);
+    }
+    free(open);
+    free(close);
+    return out;
+}
+
 /* --- the session ---------------------------------------------------------- */
 
 /* Copies the string member key of j into out (size n); "" if none. */

@@ -126,6 +126,21 @@ json_t *simtest_api_json(struct simtest *t, const char *method,
                          const char *path, const char *json_body,
                          const char *header, long *status);
 
+/*
+ * path + "?q=" + soql percent-encoded (every byte but ALPHA, DIGIT and
+ * "-._~" as %XX), into out (size n, truncated to fit); returns out.
+ */
+const char *simtest_query_path(char *out, size_t n, const char *path,
+                               const char *soql);
+
+/*
+ * The text between the first <tag> and the next </tag> in xml (a SOAP
+ * answer; tag as written, prefix included; no attributes on the opening
+ * tag), as a new string (caller frees), or NULL when there is none or xml
+ * is NULL.
+ */
+char *simtest_xml_element(const char *xml, const char *tag);
+
 /* --- the admin API -------------------------------------------------------- */
 
 /* An admin call (/__sim/...) that must succeed (2xx, else the test fails
