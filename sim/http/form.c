@@ -63,6 +63,19 @@ unescape(const char *p, size_t n, char *out, size_t *outlen)
     return 0;
 }
 
+/* Whether [s, s+n) is all ASCII: text that reads the same in every
+ * charset this module knows, and is valid UTF-8 as it is. */
+static int
+all_ascii(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 0;
+    return 1;
+}
+
 /* Decoded bytes -> new UTF-8 string; counts replacements. */
 static char *
 to_utf8(const char *bytes, size_t n, enum form_charset cs, size_t *replaced)
@@ -80,6 +93,11 @@ to_utf8(const char *bytes, size_t n, enum form_charset cs, size_t *replaced)
     return out;
 }
 
+/*
+ * Percent-decodes [p, p+n) and reads the bytes in cs: *out a new UTF-8
+ * string. Most parts are ASCII once decoded, and are then their own
+ * UTF-8: one allocation. -1 (nothing allocated) if malformed.
+ */
 static int
 decode_part(const char *p, size_t n, enum form_charset cs, char **out,
             size_t *replaced)
@@ -90,8 +108,14 @@ decode_part(const char *p, size_t n, enum form_charset cs, char **out,
 
     if (unescape(p, n, tmp, &len) == -1)
         goto out;
-    *out = to_utf8(tmp, len, cs, replaced);
     rc = 0;
+    if (all_ascii(tmp, len)) {
+        tmp[len] = '\0';
+        *out = tmp;
+        tmp = NULL;
+        goto out;
+    }
+    *out = to_utf8(tmp, len, cs, replaced);
 out:
     free(tmp);
     return rc;
