@@ -407,12 +407,12 @@ dispatch_fault(struct sim *sim, struct sim_request *req,
 size_t
 dispatch_body_cap(struct sim *sim, const char *method, const char *path)
 {
-    struct sim_request req;
+    struct sim_request req; /* route_find() writes only params, nparams */
     const struct route *r = NULL;
     char scratch[SCRATCH_MAX];
     unsigned allowed = 0;
 
-    memset(&req, 0, sizeof(req));
+    req.nparams = 0;
     if (route_find(sim_routes, route_method_parse(method), route_path(path),
                    scratch, sizeof(scratch), &req, &r,
                    &allowed) == ROUTE_FOUND &&

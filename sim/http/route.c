@@ -43,49 +43,59 @@ route_methods_str(unsigned methods, char *out, size_t n)
 static size_t
 seglen(const char *p)
 {
-    const char *slash = strchr(p, '/');
+    size_t len = 0;
 
-    return slash ? (size_t)(slash - p) : strlen(p);
+    while (p[len] != '\0' && p[len] != '/')
+        len++;
+    return len;
+}
+
+/* Whether the pattern segment at p is "*" (the rest of the path). */
+static int
+is_rest(const char *p)
+{
+    return p[0] == '*' && (p[1] == '\0' || p[1] == '/');
 }
 
 /*
  * Matches path against pattern, copying captures into scratch. Returns 1 on
- * a match, 0 otherwise (scratch may have been written).
+ * a match, 0 otherwise (scratch may have been written). One pass over
+ * both: a literal segment is compared as it is walked.
  */
 static int
 match(const char *pattern, const char *path, char *scratch, size_t n,
       struct sim_request *req)
 {
     const char *pp = pattern, *rp = path;
-    size_t used = 0;
+    size_t used = 0, rlen;
 
     req->nparams = 0;
     while (*pp == '/' && *rp == '/') {
-        size_t plen, rlen;
-
         pp++;
         rp++;
-        plen = seglen(pp);
-        rlen = seglen(rp);
-        if (plen == 1 && *pp == '*') {
-            rlen = strlen(rp);
+        if (*pp != ':' && !is_rest(pp)) {
+            while (*pp != '\0' && *pp != '/' && *pp == *rp) {
+                pp++;
+                rp++;
+            }
+            if ((*pp != '\0' && *pp != '/') || (*rp != '\0' && *rp != '/'))
+                return 0;
+            continue;
+        }
+        rlen = is_rest(pp) ? strlen(rp) : seglen(rp);
+        if (is_rest(pp))
             while (rlen > 0 && rp[rlen - 1] == '/')
                 rlen--;
-        }
-        if (*pp == ':' || (plen == 1 && *pp == '*')) {
-            if (rlen == 0 || req->nparams >= REQUEST_MAX_PARAMS ||
-                used + rlen + 1 > n)
-                return 0;
-            memcpy(scratch + used, rp, rlen);
-            scratch[used + rlen] = '\0';
-            req->params[req->nparams++] = scratch + used;
-            used += rlen + 1;
-            if (*pp == '*')
-                return 1;
-        } else if (plen != rlen || memcmp(pp, rp, plen) != 0) {
+        if (rlen == 0 || req->nparams >= REQUEST_MAX_PARAMS ||
+            used + rlen + 1 > n)
             return 0;
-        }
-        pp += plen;
+        memcpy(scratch + used, rp, rlen);
+        scratch[used + rlen] = '\0';
+        req->params[req->nparams++] = scratch + used;
+        used += rlen + 1;
+        if (is_rest(pp))
+            return 1;
+        pp += seglen(pp);
         rp += rlen;
     }
     /* Both exhausted; a single trailing slash on the request is fine. */
