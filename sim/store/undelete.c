@@ -5,7 +5,10 @@
  * delete answers it; anything else not in the bin (live, purged, unknown)
  * is UNDELETE_FAILED "Entity is not in the recycle bin", the code
  * Salesforce documents for "doesn't exist or hasn't been deleted" (README,
- * fidelity notes).
+ * fidelity notes). So is a detail record whose master is not live: it
+ * comes back only with its master (Salesforce Help 000386040 gives that
+ * error for a detail deleted with its master, and for one deleted before
+ * it).
  */
 #include "undelete.h"
 
@@ -16,6 +19,30 @@
 #include "schema.h"
 #include "sim.h"
 #include "store.h"
+
+/* Whether a master-detail parent of r (of obj) is in the bin or gone. */
+static int
+master_not_live(struct sim *sim, const struct object_def *obj,
+                const struct record *r)
+{
+    char id15[SFID_LEN15 + 1];
+    const struct record *parent;
+    const char *v;
+    size_t i, len;
+
+    for (i = 0; i < obj->nfields; i++) {
+        if (!(obj->fields[i].flags & FIELD_MASTER_DETAIL))
+            continue;
+        len = 0;
+        v = record_value(r, obj->fields[i].interned, &len);
+        if (v == NULL || sfid_normalize(v, len, id15) == -1)
+            continue;
+        parent = store_get_any(sim->store, id15);
+        if (parent == NULL || parent->deleted)
+            return 1;
+    }
+    return 0;
+}
 
 int
 undelete_record(struct sim *sim, const char *id, struct undelete_result *out)
@@ -30,7 +57,8 @@ undelete_record(struct sim *sim, const char *id, struct undelete_result *out)
                  id != NULL ? id : "");
         return -1;
     }
-    if ((r = store_get_any(sim->store, id15)) == NULL || !r->deleted) {
+    if ((r = store_get_any(sim->store, id15)) == NULL || !r->deleted ||
+        master_not_live(sim, schema_object_at(sim->schema, r->object), r)) {
         snprintf(out->code, sizeof(out->code), "UNDELETE_FAILED");
         snprintf(out->message, sizeof(out->message),
                  "Entity is not in the recycle bin");

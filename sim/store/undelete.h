@@ -7,7 +7,8 @@
  * with its ID, values and relationships, live again for every API, its
  * LastModifiedDate the undelete's time, and the detail records deleted
  * with it come back too (recycle.h). One that is live, was purged or
- * never existed is refused. Knows nothing of HTTP or SOAP.
+ * never existed is refused, and so is a detail record whose master is not
+ * live (it comes back only with its master). Knows nothing of HTTP or SOAP.
  */
 #ifndef SIM_UNDELETE_H
 #define SIM_UNDELETE_H

@@ -765,9 +765,10 @@ query_all_count(struct simtest *t, const char *soql)
     return n;
 }
 
-/* SOAP undelete() of id: the answer must say success. */
+/* SOAP undelete() of id: the answer must say success, or (ok 0) fail
+ * with UNDELETE_FAILED "Entity is not in the recycle bin". */
 static void
-soap_undelete(struct simtest *t, const char *id)
+soap_undelete(struct simtest *t, const char *id, int ok)
 {
     char *body = xasprintf(
         "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\" "
@@ -780,13 +781,22 @@ soap_undelete(struct simtest *t, const char *id)
     httpc_request(t->http, "POST", "/services/Soap/u/62.0", "text/xml", body,
                   strlen(body), NULL, &r);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "<success>true</success>"));
+    if (ok) {
+        assert_non_null(strstr(r.body, "<success>true</success>"));
+    } else {
+        assert_non_null(strstr(r.body, "<success>false</success>"));
+        assert_non_null(strstr(r.body, "<statusCode>UNDELETE_FAILED"
+                                       "</statusCode>"));
+        assert_non_null(strstr(r.body, "Entity is not in the recycle bin"));
+    }
     http_result_free(&r);
     free(body);
 }
 
 /* Deleting a master deletes its details into the bin; undeleting it
- * brings back those deleted with it, not one deleted before. */
+ * brings back those deleted with it, not one deleted before. A detail
+ * does not come back alone while its master is deleted (Salesforce Help
+ * 000386040). */
 static void
 test_master_detail_cascade(void **state)
 {
@@ -814,7 +824,11 @@ test_master_detail_cascade(void **state)
     assert_int_equal(get_status(t, "Invoice_Line__c", l2), 404);
     assert_int_equal(get_status(t, "Invoice_Line__c", l4), 200);
     assert_int_equal(query_all_count(t, deleted), 3);
-    soap_undelete(t, inv);
+    soap_undelete(t, l1, 0); /* deleted with its master */
+    soap_undelete(t, l3, 0); /* deleted before it */
+    assert_int_equal(get_status(t, "Invoice_Line__c", l1), 404);
+    assert_int_equal(query_all_count(t, deleted), 3);
+    soap_undelete(t, inv, 1);
     assert_int_equal(get_status(t, "Invoice__c", inv), 200);
     assert_int_equal(get_status(t, "Invoice_Line__c", l1), 200);
     assert_int_equal(get_status(t, "Invoice_Line__c", l2), 200);
