@@ -68,7 +68,9 @@ struct jload {
     char *scratch;
     size_t used;
     unsigned depth;
-    json_t *shared[JLOAD_SHARE_SLOTS]; /* borrowed from the document */
+    /* A reference each: a repeated key can drop a value from the document
+     * while its slot still names it. */
+    json_t *shared[JLOAD_SHARE_SLOTS];
 };
 
 static json_t *value(struct jload *jl);
@@ -349,7 +351,9 @@ string_value(struct jload *jl, const char *s, size_t n)
     if (*slot != NULL && json_string_length(*slot) == n &&
         memcmp(json_string_value(*slot), s, n) == 0)
         return json_incref(*slot);
-    return *slot = json_stringn_nocheck(s, n);
+    json_decref(*slot);
+    *slot = json_stringn_nocheck(s, n);
+    return json_incref(*slot);
 }
 
 static json_t *
@@ -470,6 +474,7 @@ jload_buf(const char *buf, size_t len, json_error_t *err)
     struct jload jl = {.p = (const unsigned char *)buf,
                        .end = (const unsigned char *)buf + len};
     json_t *v = buf != NULL ? value(&jl) : NULL;
+    size_t i;
 
     if (v != NULL) {
         skip_ws(&jl);
@@ -478,6 +483,8 @@ jload_buf(const char *buf, size_t len, json_error_t *err)
             v = NULL;
         }
     }
+    for (i = 0; i < JLOAD_SHARE_SLOTS; i++)
+        json_decref(jl.shared[i]);
     free(jl.scratch);
     if (v == NULL)
         v = json_loadb(buf, len, JSON_DECODE_ANY, err);

@@ -125,6 +125,8 @@ static const char *const fast_inputs[] = {
     "{\"a\":1,\"\\u0061\":2}",
     "{\"k\\n1\":{\"k\\t2\":\"v\\u00e9\",\"x\":\"\\\"\"},\"k\\n1b\":\"\\\\\"}",
     "[\"Lead\",\"Lead\",\"Lead\",{\"Lead\":\"Lead\"}]",
+    /* a shared string dropped by a repeated key, then repeated again */
+    "{\"a\":\"x\",\"a\":\"y\",\"b\":\"x\",\"c\":[\"x\",\"y\"]}",
     "{\"allOrNone\":false,\"records\":[{\"attributes\":{\"type\":\"Lead\"},"
     "\"LastName\":\"Lead000000001\",\"Company\":\"Acme\",\"Email\":"
     "\"lead000000001@example.com\",\"Phone\":\"5000000001\"},{\"attributes\":"
