@@ -34,14 +34,22 @@
 #define JLOAD_INT_DIGITS 18
 /*
  * String values of at most JLOAD_SHARE_MAX bytes are looked up in a small
- * per-document table (JLOAD_SHARE_SLOTS, a power of two) and a repeat is
- * the same json_t with one more reference: a collection of 200 records
- * says "Lead" 200 times. Sharing a string among parents is ordinary in
- * jansson; it only shows to code that changes a string in place
- * (json_string_set()), which nothing reading request bodies does.
+ * per-document table (JLOAD_SHARE_SLOTS entries, a power of two) and a
+ * repeat is the same json_t with one more reference: a collection of 200
+ * records says "Lead" 200 times. Sharing a string among parents is
+ * ordinary in jansson; it only shows to code that changes a string in
+ * place (json_string_set()), which nothing reading request bodies does.
  */
 #define JLOAD_SHARE_MAX 32
-#define JLOAD_SHARE_SLOTS 32
+#define JLOAD_SHARE_SLOTS 64
+
+/* A string of the document, with a reference of its own: a repeated key
+ * can drop a value from the document while its entry still names it. */
+struct jload_shared {
+    json_t *v;
+    const char *text; /* v's */
+    size_t n;
+};
 
 /* The bytes a string copies as they are: printable ASCII but '"' and '\\'. */
 /* clang-format off */
@@ -68,14 +76,12 @@ struct jload {
     char *scratch;
     size_t used;
     unsigned depth;
-    /* A reference each: a repeated key can drop a value from the document
-     * while its slot still names it. */
-    json_t *shared[JLOAD_SHARE_SLOTS];
+    struct jload_shared shared[JLOAD_SHARE_SLOTS];
 };
 
 static json_t *value(struct jload *jl);
 
-static void
+static inline void
 skip_ws(struct jload *jl)
 {
     while (jl->p < jl->end && (*jl->p == ' ' || *jl->p == '\n' ||
@@ -231,7 +237,7 @@ skip_plain(const unsigned char *p, const unsigned char *end)
  * them it sits on the scratch stack and the answer is 1. -1 leaves the
  * input to jansson.
  */
-static int
+static inline int
 string(struct jload *jl, const char **s, size_t *n)
 {
     const unsigned char *start = jl->p, *p = jl->p, *end = jl->end;
@@ -341,19 +347,22 @@ number(struct jload *jl)
 static json_t *
 string_value(struct jload *jl, const char *s, size_t n)
 {
-    json_t **slot;
+    struct jload_shared *e;
+    unsigned h;
 
     if (n == 0 || n > JLOAD_SHARE_MAX)
         return json_stringn_nocheck(s, n);
-    slot = &jl->shared[(n * 7 + (unsigned char)s[0] * 3 +
-                        (unsigned char)s[n - 1] + (unsigned char)s[n / 2]) &
-                       (JLOAD_SHARE_SLOTS - 1)];
-    if (*slot != NULL && json_string_length(*slot) == n &&
-        memcmp(json_string_value(*slot), s, n) == 0)
-        return json_incref(*slot);
-    json_decref(*slot);
-    *slot = json_stringn_nocheck(s, n);
-    return json_incref(*slot);
+    h = (unsigned)n * 31 + (unsigned char)s[0];
+    h = h * 31 + (unsigned char)s[n / 2];
+    h = h * 31 + (unsigned char)s[n - 1];
+    e = &jl->shared[(h ^ h >> 7) & (JLOAD_SHARE_SLOTS - 1)];
+    if (e->n == n && e->v != NULL && memcmp(e->text, s, n) == 0)
+        return json_incref(e->v);
+    json_decref(e->v);
+    e->v = json_stringn_nocheck(s, n);
+    e->text = json_string_value(e->v);
+    e->n = n;
+    return json_incref(e->v);
 }
 
 static json_t *
@@ -484,7 +493,7 @@ jload_buf(const char *buf, size_t len, json_error_t *err)
         }
     }
     for (i = 0; i < JLOAD_SHARE_SLOTS; i++)
-        json_decref(jl.shared[i]);
+        json_decref(jl.shared[i].v);
     free(jl.scratch);
     if (v == NULL)
         v = json_loadb(buf, len, JSON_DECODE_ANY, err);
