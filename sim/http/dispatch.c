@@ -13,6 +13,7 @@
 #include "fault.h"
 #include "buf.h"
 #include "guard.h"
+#include "jload.h"
 #include "journal.h"
 #include "log.h"
 #include "org.h"
@@ -62,7 +63,7 @@ parse_json_body(struct sim_request *req, struct sim_response *resp)
 
     if (req->body_len == 0)
         return 0;
-    req->json = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, &jerr);
+    req->json = jload_buf(req->body, req->body_len, &jerr);
     if (req->json != NULL)
         return 0;
     snprintf(msg, sizeof(msg), "%s at [line:%d, column:%d]", jerr.text,

@@ -93,7 +93,7 @@ static int
 check_records(struct sim *sim, json_t *records, struct sim_response *resp)
 {
     json_t *rec;
-    const char *type;
+    const char *type, *prev = NULL;
     size_t i, chunks = 0;
 
     if (records != NULL && !json_is_array(records)) {
@@ -136,9 +136,9 @@ check_records(struct sim *sim, json_t *records, struct sim_response *resp)
                 type);
             return -1;
         }
-        if (i == 0 ||
-            strcasecmp(type, record_type(json_array_get(records, i - 1))) != 0)
+        if (prev == NULL || (type != prev && strcasecmp(type, prev) != 0))
             chunks++;
+        prev = type;
     }
     if (chunks > COLL_MAX_CHUNKS) {
         rest_bad_request(

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "intake.h"
+#include "jload.h"
 #include "parse.h"
 #include "recbody.h"
 #include "rules.h"
@@ -164,7 +165,7 @@ rest_read_object(const struct sim_request *req, const char *what,
                            "request has no entity body.");
         return NULL;
     }
-    j = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, &jerr);
+    j = jload_buf(req->body, req->body_len, &jerr);
     if (j == NULL) {
         snprintf(msg, sizeof(msg), "%s at [line:%d, column:%d]", jerr.text,
                  jerr.line, jerr.column);

@@ -44,7 +44,7 @@ CLANG=${CLANG:-clang}
 # requests, in http/); the XML importer gets a line here once it exists.
 declare -A seed_dirs=(
     [http]=http [org]=org [buyer]=buyer [leads]=leads [soql]=soql
-    [sosl]=sosl [formula]=formula
+    [sosl]=sosl [formula]=formula [jload]=org
 )
 SEED_MAX_BYTES=65536
 
