@@ -1127,10 +1127,22 @@ resolve(struct walk *w, const struct object_def *obj, const char *name,
 {
     char buf[NAME_MAX], *seg[RULES_REF_MAX_HOPS + 2];
     struct place p;
+    size_t n;
     int nseg, i;
 
     memset(out, 0, sizeof(*out));
     out->type = FT_UNKNOWN;
+    memset(&p, 0, sizeof(p));
+    p.kind = K_RECORD;
+    p.obj = obj;
+    if (w->subject != NULL) {
+        p.rec = *w->subject;
+        p.have = 1;
+    }
+    /* A field of the record itself, the common case: nothing to split. */
+    n = strcspn(name, ".");
+    if (name[n] == '\0' && name[0] != '$' && n > 0 && n < sizeof(buf))
+        return leaf(w, &p, name, out);
     if ((nseg = split(name, buf, sizeof(buf), seg)) < 0)
         return -1;
     if (seg[0][0] == '$') {
@@ -1138,13 +1150,6 @@ resolve(struct walk *w, const struct object_def *obj, const char *name,
             if (strcasecmp(globals[i].name, seg[0]) == 0)
                 return globals[i].ref(w, seg, nseg, out);
         return -1;
-    }
-    memset(&p, 0, sizeof(p));
-    p.kind = K_RECORD;
-    p.obj = obj;
-    if (w->subject != NULL) {
-        p.rec = *w->subject;
-        p.have = 1;
     }
     return walk(w, &p, seg, nseg, out);
 }
