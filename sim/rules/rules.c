@@ -554,9 +554,19 @@ fires(const struct rules *r, const struct formula *f,
 
 /* --- validation rules ----------------------------------------------------- */
 
+/* Appends v (stolen) to *arr, made on first use: most saves fire no
+ * rule. */
+static void
+append(json_t **arr, json_t *v)
+{
+    if (*arr == NULL)
+        *arr = json_array();
+    json_array_append_new(*arr, v);
+}
+
 int
 rules_validate(struct rules *r, const struct rules_subject *s, int64_t now_ms,
-               json_t *errors, json_t *names)
+               json_t **errors, json_t **names)
 {
     size_t i;
     int fired = 0;
@@ -575,11 +585,11 @@ rules_validate(struct rules *r, const struct rules_subject *s, int64_t now_ms,
         if (v->error_field != NULL &&
             (f = schema_field(s->obj, v->error_field)) != NULL)
             json_array_append_new(fields, json_string(f->name));
-        json_array_append_new(
-            errors,
-            json_pack("{s:s, s:s, s:o}", "message", v->message, "errorCode",
-                      "FIELD_CUSTOM_VALIDATION_EXCEPTION", "fields", fields));
-        json_array_append_new(names, json_string(v->name));
+        append(errors,
+               json_pack("{s:s, s:s, s:o}", "message", v->message, "errorCode",
+                         "FIELD_CUSTOM_VALIDATION_EXCEPTION", "fields",
+                         fields));
+        append(names, json_string(v->name));
         fired++;
     }
     return fired;
@@ -664,8 +674,8 @@ rule_matches(const struct rules *r, const struct cdrule *cd, struct sim *sim,
 int
 rules_duplicates(struct rules *r, struct sim *sim,
                  const struct rules_subject *s, int64_t now_ms,
-                 const struct rules_dup_opts *opts, json_t *errors,
-                 json_t *names, json_t *reported)
+                 const struct rules_dup_opts *opts, json_t **errors,
+                 json_t **names, json_t **reported)
 {
     int version =
         opts->api_version > 0 ? opts->api_version : SFAPI_VERSION_LATEST;
@@ -694,19 +704,18 @@ rules_duplicates(struct rules *r, struct sim *sim,
         stop = action == DUP_BLOCK ||
                (action == DUP_ALLOW_ALERT && (opts->web || !opts->allow_save));
         if (!stop) {
-            json_array_append_new(reported, json_string(d->name));
+            append(reported, json_string(d->name));
             json_decref(results);
             continue;
         }
-        json_array_append_new(
-            errors,
-            json_pack("{s:{s:b, s:s, s:s, s:s, s:o}, s:s, s:s}",
-                      "duplicateResult", "allowSave", action != DUP_BLOCK,
-                      "duplicateRule", d->name, "duplicateRuleEntityType",
-                      s->obj->name, "errorMessage", d->alert_text,
-                      "matchResults", results, "errorCode",
-                      "DUPLICATES_DETECTED", "message", d->alert_text));
-        json_array_append_new(names, json_string(d->name));
+        append(errors,
+               json_pack("{s:{s:b, s:s, s:s, s:s, s:o}, s:s, s:s}",
+                         "duplicateResult", "allowSave", action != DUP_BLOCK,
+                         "duplicateRule", d->name, "duplicateRuleEntityType",
+                         s->obj->name, "errorMessage", d->alert_text,
+                         "matchResults", results, "errorCode",
+                         "DUPLICATES_DETECTED", "message", d->alert_text));
+        append(names, json_string(d->name));
         stopped++;
     }
     return stopped;

@@ -686,16 +686,15 @@ apply_rules(struct ctx *c, int64_t now_ms)
                               c->src == INTAKE_WEB_TO_LEAD};
     struct rules_dup_opts d = {c->src == INTAKE_WEB_TO_LEAD, c->opts.allow_save,
                                c->opts.api_version};
-    json_t *errors = json_array(), *names = json_array();
-    json_t *reported = json_array();
+    json_t *errors = NULL, *names = NULL, *reported = NULL;
     size_t i;
 
-    if (rules_validate(r, &s, now_ms, errors, names) > 0) {
+    if (rules_validate(r, &s, now_ms, &errors, &names) > 0) {
         rule_errors(c, VERDICT_REJECTED_VALIDATION, errors, names,
                     "validation_rules");
         errors = NULL;
-    } else if (rules_duplicates(r, c->sim, &s, now_ms, &d, errors, names,
-                                reported) > 0) {
+    } else if (rules_duplicates(r, c->sim, &s, now_ms, &d, &errors, &names,
+                                &reported) > 0) {
         rule_errors(c, VERDICT_REJECTED_DUPLICATE, errors, names,
                     "duplicate_rules");
         errors = NULL;

@@ -295,7 +295,7 @@ dups(struct sim *sim, const char *object, const char *const *kv,
     struct dup d = {0, json_array(), json_array(), json_array()};
 
     d.stopped = rules_duplicates(sim->org->rules, sim, &s, sim_now(sim), &o,
-                                 d.errors, d.names, d.reported);
+                                 &d.errors, &d.names, &d.reported);
     fieldvals_free(&fv);
     return d;
 }
@@ -705,7 +705,7 @@ test_validation_order_fields_and_runtime_errors(void **state)
     s.sim = sim;
     s.web = 0;
     assert_int_equal(
-        rules_validate(sim->org->rules, &s, sim_now(sim), errors, names), 2);
+        rules_validate(sim->org->rules, &s, sim_now(sim), &errors, &names), 2);
     assert_string_equal(json_string_value(json_array_get(names, 0)), "Phone10");
     assert_string_equal(json_string_value(json_array_get(names, 1)), "NoTitle");
     e = json_array_get(errors, 0);
