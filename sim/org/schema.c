@@ -7,6 +7,7 @@
  */
 #include "schema.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -498,6 +499,8 @@ index_build(struct object_def *o)
     }
 }
 
+static atomic_uint_fast64_t next_uid = 1;
+
 struct object_def *
 schema_add(struct schema *s, const struct schema_row *row,
            const struct org_field *extra, size_t n, const struct org *org,
@@ -534,6 +537,7 @@ schema_add(struct schema *s, const struct schema_row *row,
     for (f = 0; f < o->nfields; f++)
         o->fields[f].interned = store_intern(store, o->fields[f].name);
     index_build(o);
+    o->uid = (uint64_t)atomic_fetch_add(&next_uid, 1);
     return o;
 }
 

@@ -49,6 +49,7 @@ struct rules {
     size_t nv;
     struct cdrule *d;
     size_t nd;
+    struct rules_ref_memo *memo; /* the fields formulas' names are */
 };
 
 /* A schema to compile against, and the environment names resolve in. */
@@ -399,6 +400,7 @@ rules_new(const struct org *org, struct rules_failure *fail)
     if (org->nvrules == 0 && org->nmrules == 0 && org->ndrules == 0 &&
         !has_formula_fields(org))
         return r;
+    r->memo = rules_ref_memo_new();
     compiler_init(&cc, org, NULL);
     if (compile_formula_fields(r, &cc, fail) == -1 ||
         compile_vrules(r, &cc, fail) == -1 || compile_mrules(&cc, fail) == -1 ||
@@ -430,6 +432,7 @@ rules_free(struct rules *r)
     free(r->ff);
     free(r->v);
     free(r->d);
+    rules_ref_memo_free(r->memo);
     free(r);
 }
 
@@ -515,6 +518,7 @@ env_init(struct rules_ref_env *env, const struct rules *r,
     env->formulas = r->ff;
     env->nformulas = r->nff;
     env->now_ms = now_ms;
+    env->memo = r->memo;
 }
 
 /* Evaluates a bound condition against s: 0 with *result, or -1 (a

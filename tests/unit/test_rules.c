@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "intake.h"
+#include "objects.h"
 #include "org.h"
 #include "rules.h"
 #include "schema.h"
@@ -837,6 +838,78 @@ test_intake_reads_values_strictly(void **state)
     sim_free(sim);
 }
 
+/* The names of the validation rules that fire on a would-be Lead. */
+static void
+fired(struct sim *sim, const char *const *kv, char *out, size_t n)
+{
+    struct fieldvals fv = {0};
+    struct rules_subject s = {values(sim, "Lead", kv, &fv), &fv, NULL, sim, 0};
+    json_t *errors = NULL, *names = NULL;
+    size_t i, used = 0;
+
+    out[0] = '\0';
+    rules_validate(sim->org->rules, &s, sim_now(sim), &errors, &names);
+    for (i = 0; i < json_array_size(names); i++)
+        used += (size_t)snprintf(out + used, n - used, "%s%s", i ? "," : "",
+                                 json_string_value(json_array_get(names, i)));
+    fieldvals_free(&fv);
+    json_decref(errors);
+    json_decref(names);
+}
+
+/*
+ * The fields formulas' names are remembered across evaluations (rules_ref's
+ * memo), in any case the formula spells them. A schema rebuilt under the
+ * same rules (here over a new store, where Zip__c has another interned id
+ * and Pad__c the old one) is read afresh, never through what was
+ * remembered of the old schema, even when its object_def lands at the old
+ * one's address (as it does here).
+ */
+static void
+test_names_follow_the_schema(void **state)
+{
+    static const char *const a[] = {"LastName", "x", "Zip__c", "A", NULL};
+    static const char *const b[] = {"LastName", "x", "Zip__c", "B", NULL};
+    static const char *const b_pad[] = {"LastName", "x", "Zip__c", "B",
+                                        "Pad__c",   "A", NULL};
+    struct sim *sim = simunit_new(
+        "{" T0 ", \"custom_fields\": [{\"object\": \"Lead\", \"name\": "
+        "\"Zip__c\", \"type\": \"text\"}], \"validation_rules\": ["
+        "{\"name\": \"IsA\", \"formula\": \"zip__C = 'A'\", \"message\": "
+        "\"m\"},"
+        "{\"name\": \"NotA\", \"formula\": \"AND(NOT(ISBLANK(ZIP__C)), "
+        "Zip__c <> 'A')\", \"message\": \"m\"}]}");
+    const char *text = "{\"custom_fields\": ["
+                       "{\"object\": \"Lead\", \"name\": \"Pad__c\", "
+                       "\"type\": \"text\"},"
+                       "{\"object\": \"Lead\", \"name\": \"Pad2__c\", "
+                       "\"type\": \"text\"},"
+                       "{\"object\": \"Lead\", \"name\": \"Zip__c\", "
+                       "\"type\": \"text\"}]}";
+    struct sf_err err;
+    struct org *other;
+    char names[128];
+    int round;
+
+    (void)state;
+    err_clear(&err);
+    other = org_load_buf("other.json", text, strlen(text), &err);
+    assert_non_null(other);
+    for (round = 0; round < 4; round++) {
+        fired(sim, a, names, sizeof(names));
+        assert_string_equal(names, "IsA");
+        fired(sim, round % 2 == 1 ? b_pad : b, names, sizeof(names));
+        assert_string_equal(names, "NotA");
+        schema_free(sim->schema);
+        store_free(sim->store);
+        sim->store = store_new("00", 1);
+        sim->schema =
+            objects_schema(round % 2 == 0 ? other : sim->org, sim->store);
+    }
+    sim_free(sim);
+    org_free(other);
+}
+
 int
 main(void)
 {
@@ -855,6 +928,7 @@ main(void)
         cmocka_unit_test(test_validation_order_fields_and_runtime_errors),
         cmocka_unit_test(test_intake_order),
         cmocka_unit_test(test_intake_reads_values_strictly),
+        cmocka_unit_test(test_names_follow_the_schema),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
