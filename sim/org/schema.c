@@ -481,9 +481,12 @@ index_build(struct object_def *o)
     o->index_mask = cap - 1;
     o->by_name = xcalloc(cap, sizeof(*o->by_name));
     o->by_interned = xcalloc(cap, sizeof(*o->by_interned));
+    o->defaults = xcalloc(o->nfields + 1, sizeof(*o->defaults));
     for (i = 0; i < o->nfields; i++) {
         const struct field_def *f = &o->fields[i];
 
+        if (f->default_value != NULL)
+            o->defaults[o->ndefaults++] = (uint32_t)i;
         for (h = name_hash(f->name) & o->index_mask; o->by_name[h] != 0;
              h = (h + 1) & o->index_mask)
             if (name_eq(o->fields[o->by_name[h] - 1].name, f->name))
@@ -570,6 +573,7 @@ schema_free(struct schema *s)
         free(s->objects[i].fields);
         free(s->objects[i].by_name);
         free(s->objects[i].by_interned);
+        free(s->objects[i].defaults);
     }
     free(s->objects);
     for (i = 0; i < s->nowned; i++)

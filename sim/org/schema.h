@@ -82,6 +82,10 @@ struct object_def {
      * NULL: schema_field() and schema_field_interned() scan the fields. */
     uint32_t *by_name, *by_interned;
     size_t index_mask;
+    /* The indexes of the fields with a default_value, in field order
+     * (owned; built by schema_add() too). */
+    uint32_t *defaults;
+    size_t ndefaults;
     /* Never the same for two objects schema_add() made in this process,
      * whatever their addresses (never 0): what caches of an object's
      * fields are keyed by, so a rebuilt schema cannot meet an old entry. */

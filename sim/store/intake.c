@@ -484,37 +484,52 @@ convert_all(struct ctx *c, const struct fieldvals *fv)
     parser_error_alone(c);
 }
 
+/* The owner's id as OwnerId (f). */
+static void
+set_owner(struct ctx *c, const struct field_def *f,
+          const struct org_user *owner)
+{
+    char id18[SFID_LEN18 + 1];
+
+    sfid_to18(owner->id, id18);
+    fieldvals_set(&c->out, f->interned, keep(c, xstrdup(id18)), SFID_LEN18);
+}
+
 static void
 apply_defaults(struct ctx *c)
 {
     const struct org_user *owner =
         c->sim->org->nusers > 0 ? &c->sim->org->users[0] : NULL;
     const struct field_def *an = objects_autonumber_field(c->obj);
-    const struct field_def *owner_id = schema_field(c->obj, "OwnerId");
+    const struct field_def *own =
+        owner != NULL ? schema_field(c->obj, "OwnerId") : NULL;
     char number[128];
-    size_t i;
+    size_t k;
 
     if (an != NULL) {
         objects_autonumber(c->obj, an, c->sim->store, number, sizeof(number));
         fieldvals_set(&c->out, an->interned, keep(c, xstrdup(number)),
                       strlen(number));
     }
+    /* In field order (the order out keeps): each default not given, and
+     * the owner at OwnerId's place, after OwnerId's own default. */
+    for (k = 0; k < c->obj->ndefaults; k++) {
+        const struct field_def *f = &c->obj->fields[c->obj->defaults[k]];
 
-    for (i = 0; i < c->obj->nfields; i++) {
-        const struct field_def *f = &c->obj->fields[i];
-
-        if (f->default_value != NULL &&
-            fieldvals_get(&c->out, f->interned) == NULL)
+        if (own != NULL && own < f) {
+            set_owner(c, own, owner);
+            own = NULL;
+        }
+        if (fieldvals_get(&c->out, f->interned) == NULL)
             fieldvals_set(&c->out, f->interned, f->default_value,
                           strlen(f->default_value));
-        if (f == owner_id && owner != NULL) {
-            char id18[SFID_LEN18 + 1];
-
-            sfid_to18(owner->id, id18);
-            fieldvals_set(&c->out, f->interned, keep(c, xstrdup(id18)),
-                          SFID_LEN18);
+        if (own == f) {
+            set_owner(c, own, owner);
+            own = NULL;
         }
     }
+    if (own != NULL)
+        set_owner(c, own, owner);
 }
 
 /* "A, B, C" from an array of strings, into out. */

@@ -287,10 +287,16 @@ expect_lookups(const struct schema *s, struct store *store)
 
     for (i = 0; i < s->nobjects; i++) {
         const struct object_def *o = &s->objects[i];
+        size_t nd = 0;
 
         assert_non_null(o->by_name);
         for (k = 0; k < o->nfields; k++) {
             const struct field_def *f = &o->fields[k];
+
+            if (f->default_value != NULL) {
+                assert_true(nd < o->ndefaults);
+                assert_int_equal(o->defaults[nd++], k);
+            }
 
             snprintf(name, sizeof(name), "%s", f->name);
             assert_ptr_equal(schema_field(o, name), scan_field(o, name));
@@ -304,6 +310,7 @@ expect_lookups(const struct schema *s, struct store *store)
             snprintf(name, sizeof(name), "%sx", f->name);
             assert_ptr_equal(schema_field(o, name), scan_field(o, name));
         }
+        assert_int_equal(nd, o->ndefaults);
         assert_null(schema_field(o, ""));
         assert_null(schema_field(o, "No_Such_Field__c"));
         assert_null(

@@ -910,6 +910,44 @@ test_names_follow_the_schema(void **state)
     org_free(other);
 }
 
+/* Defaults go into a new record in field order, the owner at OwnerId's
+ * place among them, after the values given. */
+static void
+test_defaults_in_field_order(void **state)
+{
+    static const char *const kv[] = {"LastName", "x",     "Company", "c",
+                                     "B__c",     "given", NULL};
+    struct sim *sim = simunit_new(
+        "{" T0 ", \"custom_fields\": ["
+        "{\"object\": \"Lead\", \"name\": \"A__c\", \"type\": \"text\", "
+        "\"default\": \"a\"},"
+        "{\"object\": \"Lead\", \"name\": \"B__c\", \"type\": \"text\", "
+        "\"default\": \"b\"},"
+        "{\"object\": \"Lead\", \"name\": \"C__c\", \"type\": \"text\", "
+        "\"default\": \"c\"}]}");
+    const struct object_def *lead = schema_object(sim->schema, "Lead");
+    const struct field_def *owner = schema_field(lead, "OwnerId");
+    struct record *r = put(sim, "Lead", kv);
+    size_t i, n = 3; /* the values given come first */
+
+    (void)state;
+    assert_string_equal(
+        record_value(r, schema_field(lead, "B__c")->interned, &i), "given");
+    for (i = 0; i < lead->nfields; i++) {
+        const struct field_def *f = &lead->fields[i];
+
+        if ((f->default_value == NULL && f != owner) ||
+            strcmp(f->name, "B__c") == 0)
+            continue;
+        assert_true(n < r->nfields);
+        assert_int_equal(r->fields[n++].field, f->interned);
+    }
+    assert_int_equal(n, r->nfields);
+    assert_string_equal(
+        record_value(r, schema_field(lead, "C__c")->interned, &i), "c");
+    sim_free(sim);
+}
+
 int
 main(void)
 {
@@ -929,6 +967,7 @@ main(void)
         cmocka_unit_test(test_intake_order),
         cmocka_unit_test(test_intake_reads_values_strictly),
         cmocka_unit_test(test_names_follow_the_schema),
+        cmocka_unit_test(test_defaults_in_field_order),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
