@@ -87,7 +87,8 @@ struct rules_ref_env {
  * and it is read only for the names a rules_ref_access() is asked for:
  * the names of formulas the same rules own, which stay where they are
  * while the memo lives. Fixed size (a name takes a clashing one's
- * slot); one thread at a time, the sim's.
+ * slot); one thread at a time, the sim's. Caller frees a new memo with
+ * rules_ref_memo_free() (NULL: nothing).
  */
 struct rules_ref_memo;
 struct rules_ref_memo *rules_ref_memo_new(void);
