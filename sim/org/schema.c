@@ -7,7 +7,7 @@
  */
 #include "schema.h"
 
-#include <ctype.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,6 +426,84 @@ add_org_fields(struct schema *s, struct object_def *o,
     }
 }
 
+/* FNV-1a over the name folded to ASCII lower case: names that strcasecmp()
+ * finds equal hash alike. */
+static size_t
+name_hash(const char *name)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *name != '\0'; name++) {
+        unsigned char c = (unsigned char)*name;
+
+        h ^= c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+        h *= 1099511628211ULL;
+    }
+    return (size_t)h;
+}
+
+/* strcasecmp() of the C locale (the sim's): ASCII letters fold. Written
+ * out because it runs for every name a request or a rule looks up. */
+static int
+name_eq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+
+        if (x != y) {
+            x = x >= 'A' && x <= 'Z' ? x + ('a' - 'A') : x;
+            y = y >= 'A' && y <= 'Z' ? y + ('a' - 'A') : y;
+            if (x != y)
+                return 0;
+        }
+        if (x == '\0')
+            return 1;
+    }
+}
+
+static size_t
+interned_hash(uint32_t id)
+{
+    return (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 32);
+}
+
+/*
+ * The lookup tables of o's fields (at most half full). Of two fields whose
+ * names differ only by case the first keeps the name, as a scan finds it.
+ */
+static void
+index_build(struct object_def *o)
+{
+    size_t cap = 16, i, h;
+
+    while (cap < o->nfields * 2 + 2)
+        cap *= 2;
+    o->index_mask = cap - 1;
+    o->by_name = xcalloc(cap, sizeof(*o->by_name));
+    o->by_interned = xcalloc(cap, sizeof(*o->by_interned));
+    o->defaults = xcalloc(o->nfields + 1, sizeof(*o->defaults));
+    for (i = 0; i < o->nfields; i++) {
+        const struct field_def *f = &o->fields[i];
+
+        if (f->default_value != NULL)
+            o->defaults[o->ndefaults++] = (uint32_t)i;
+        for (h = name_hash(f->name) & o->index_mask; o->by_name[h] != 0;
+             h = (h + 1) & o->index_mask)
+            if (name_eq(o->fields[o->by_name[h] - 1].name, f->name))
+                break;
+        if (o->by_name[h] == 0)
+            o->by_name[h] = (uint32_t)i + 1;
+        for (h = interned_hash(f->interned) & o->index_mask;
+             o->by_interned[h] != 0; h = (h + 1) & o->index_mask)
+            if (o->fields[o->by_interned[h] - 1].interned == f->interned)
+                break;
+        if (o->by_interned[h] == 0)
+            o->by_interned[h] = (uint32_t)i + 1;
+    }
+}
+
+static atomic_uint_fast64_t next_uid = 1;
+
 struct object_def *
 schema_add(struct schema *s, const struct schema_row *row,
            const struct org_field *extra, size_t n, const struct org *org,
@@ -461,6 +539,8 @@ schema_add(struct schema *s, const struct schema_row *row,
     add_org_fields(s, o, org->custom_fields, org->ncustom_fields, 0);
     for (f = 0; f < o->nfields; f++)
         o->fields[f].interned = store_intern(store, o->fields[f].name);
+    index_build(o);
+    o->uid = (uint64_t)atomic_fetch_add(&next_uid, 1);
     return o;
 }
 
@@ -489,8 +569,12 @@ schema_free(struct schema *s)
 
     if (s == NULL)
         return;
-    for (i = 0; i < s->nobjects; i++)
+    for (i = 0; i < s->nobjects; i++) {
         free(s->objects[i].fields);
+        free(s->objects[i].by_name);
+        free(s->objects[i].by_interned);
+        free(s->objects[i].defaults);
+    }
     free(s->objects);
     for (i = 0; i < s->nowned; i++)
         free(s->owned[i]);
@@ -536,15 +620,36 @@ schema_object_at(const struct schema *s, int store_index)
 const struct field_def *
 schema_field(const struct object_def *o, const char *name)
 {
-    size_t i;
-    int c = tolower((unsigned char)name[0]);
+    size_t i, h;
 
-    /* The first letters compared first: most names differ there, and
-     * this runs for every field of every record saved. */
-    for (i = 0; i < o->nfields; i++)
-        if (tolower((unsigned char)o->fields[i].name[0]) == c &&
-            strcasecmp(o->fields[i].name, name) == 0)
-            return &o->fields[i];
+    if (o->by_name == NULL) { /* an object not made by schema_add() */
+        for (i = 0; i < o->nfields; i++)
+            if (name_eq(o->fields[i].name, name))
+                return &o->fields[i];
+        return NULL;
+    }
+    for (h = name_hash(name) & o->index_mask; o->by_name[h] != 0;
+         h = (h + 1) & o->index_mask)
+        if (name_eq(o->fields[o->by_name[h] - 1].name, name))
+            return &o->fields[o->by_name[h] - 1];
+    return NULL;
+}
+
+const struct field_def *
+schema_field_interned(const struct object_def *o, uint32_t interned)
+{
+    size_t i, h;
+
+    if (o->by_interned == NULL) {
+        for (i = 0; i < o->nfields; i++)
+            if (o->fields[i].interned == interned)
+                return &o->fields[i];
+        return NULL;
+    }
+    for (h = interned_hash(interned) & o->index_mask; o->by_interned[h] != 0;
+         h = (h + 1) & o->index_mask)
+        if (o->fields[o->by_interned[h] - 1].interned == interned)
+            return &o->fields[o->by_interned[h] - 1];
     return NULL;
 }
 

@@ -76,6 +76,20 @@ struct object_def {
     int store_index;                 /* store_object_add() */
     const struct org_object *custom; /* a custom object's definition, or
                                         NULL for a standard object */
+    /* Lookup tables schema_add() builds once the fields are final (owned):
+     * open addressing over index_mask + 1 slots, each a field's index + 1
+     * (0: empty), hashed by the case-folded name and by the interned id.
+     * NULL: schema_field() and schema_field_interned() scan the fields. */
+    uint32_t *by_name, *by_interned;
+    size_t index_mask;
+    /* The indexes of the fields with a default_value, in field order
+     * (owned; built by schema_add() too). */
+    uint32_t *defaults;
+    size_t ndefaults;
+    /* Never the same for two objects schema_add() made in this process,
+     * whatever their addresses (never 0): what caches of an object's
+     * fields are keyed by, so a rebuilt schema cannot meet an old entry. */
+    uint64_t uid;
 };
 
 struct schema {
@@ -133,6 +147,10 @@ const struct object_def *schema_object_at(const struct schema *s,
                                           int store_index);
 const struct field_def *schema_field(const struct object_def *o,
                                      const char *name);
+/* A field of o by its interned name (store_intern()); NULL when o has none
+ * of that name. */
+const struct field_def *schema_field_interned(const struct object_def *o,
+                                              uint32_t interned);
 /* A custom field by its 15- or 18-character 00N id. */
 const struct field_def *schema_field_by_id(const struct object_def *o,
                                            const char *id);

@@ -10,6 +10,8 @@
  */
 #include "jregex.h"
 
+#include <locale.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,9 +21,46 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+/*
+ * re runs under the UTF-8 locale, where glibc converts every subject to
+ * wide characters first. A pattern that is all ASCII after translation
+ * also gets ascii, the same pattern compiled under the C locale, which
+ * matches byte by byte: on an all-ASCII subject every character is one
+ * byte and the two locales agree on ASCII (classes are spelled out as
+ * ranges, cases fold alike), so its answer is re's, found faster.
+ */
 struct jregex {
     regex_t re;
+    regex_t ascii;
+    int has_ascii;
 };
+
+static pthread_once_t c_once = PTHREAD_ONCE_INIT;
+static locale_t c_locale;
+
+static void
+c_locale_init(void)
+{
+    c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+/* The C locale; (locale_t)0 when the system cannot make one. */
+static locale_t
+jregex_c_locale(void)
+{
+    pthread_once(&c_once, c_locale_init);
+    return c_locale;
+}
+
+/* Whether s holds only ASCII bytes. */
+static int
+is_ascii(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s >= 0x80)
+            return 0;
+    return 1;
+}
 
 static int
 is_digit(int c)
@@ -493,6 +532,21 @@ out:
     return out;
 }
 
+/* re's twin for ASCII subjects (see struct jregex), when ere is ASCII. */
+static void
+compile_ascii(struct jregex *re, const char *ere, int icase)
+{
+    locale_t loc = jregex_c_locale(), old;
+
+    if (loc == (locale_t)0 || !is_ascii(ere))
+        return;
+    old = uselocale(loc);
+    re->has_ascii =
+        regcomp(&re->ascii, ere,
+                REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0)) == 0;
+    uselocale(old);
+}
+
 struct jregex *
 jregex_compile(const char *pat, size_t len, char *msg, size_t msgsize)
 {
@@ -503,7 +557,7 @@ jregex_compile(const char *pat, size_t len, char *msg, size_t msgsize)
 
     if ((ere = rx_translate(pat, len, msg, msgsize, &icase)) == NULL)
         return NULL;
-    re = xmalloc(sizeof(*re));
+    re = xcalloc(1, sizeof(*re));
     if (loc != (locale_t)0)
         old = uselocale(loc);
     rc = regcomp(&re->re, ere,
@@ -514,6 +568,8 @@ jregex_compile(const char *pat, size_t len, char *msg, size_t msgsize)
         regerror(rc, &re->re, msg, msgsize);
         free(re);
         re = NULL;
+    } else {
+        compile_ascii(re, ere, icase);
     }
     free(ere);
     return re;
@@ -524,6 +580,8 @@ jregex_free(struct jregex *re)
 {
     if (re != NULL) {
         regfree(&re->re);
+        if (re->has_ascii)
+            regfree(&re->ascii);
         free(re);
     }
 }
@@ -532,11 +590,16 @@ int
 jregex_match(const struct jregex *re, const char *subject)
 {
     locale_t loc = utf8_locale(), old = (locale_t)0;
+    const regex_t *rx = &re->re;
     int rc;
 
+    if (re->has_ascii && is_ascii(subject)) {
+        loc = jregex_c_locale();
+        rx = &re->ascii;
+    }
     if (loc != (locale_t)0)
         old = uselocale(loc);
-    rc = regexec(&re->re, subject, 0, NULL, 0);
+    rc = regexec(rx, subject, 0, NULL, 0);
     if (loc != (locale_t)0)
         uselocale(old);
     return rc == 0 ? 1 : rc == REG_NOMATCH ? 0 : -1;

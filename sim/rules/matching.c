@@ -24,6 +24,8 @@
 
 /* Candidates read at once from an index before the buffer grows. */
 #define INLINE_CANDIDATES 64
+/* Items a search keeps on the stack (rules have a handful). */
+#define SMALL_ITEMS 16
 
 /* How each kind compares: the index normalisation, and whether Salesforce
  * calls its method fuzzy. */
@@ -473,7 +475,7 @@ static long
 cover(const struct search *s, int node, char *pick)
 {
     const struct fnode *n = &s->mt->f.nodes[node];
-    char *best = NULL, *tmp;
+    char *best = NULL, *tmp, small_tmp[SMALL_ITEMS], small_best[SMALL_ITEMS];
     long total = 0, c, best_c = -1;
     int i;
 
@@ -497,8 +499,10 @@ cover(const struct search *s, int node, char *pick)
         return total;
     }
     /* AND: the cheapest branch that can be covered. */
-    tmp = xcalloc(s->mt->nitems, 1);
-    best = xcalloc(s->mt->nitems, 1);
+    tmp = s->mt->nitems <= SMALL_ITEMS ? small_tmp : xcalloc(s->mt->nitems, 1);
+    best =
+        s->mt->nitems <= SMALL_ITEMS ? small_best : xcalloc(s->mt->nitems, 1);
+    memset(best, 0, s->mt->nitems);
     for (i = 0; i < n->nkids; i++) {
         memset(tmp, 0, s->mt->nitems);
         if ((c = cover(s, n->kids[i], tmp)) >= 0 &&
@@ -509,8 +513,10 @@ cover(const struct search *s, int node, char *pick)
     }
     for (i = 0; best_c >= 0 && (size_t)i < s->mt->nitems; i++)
         pick[i] |= best[i];
-    free(tmp);
-    free(best);
+    if (tmp != small_tmp) {
+        free(tmp);
+        free(best);
+    }
     return best_c;
 }
 
@@ -575,17 +581,21 @@ matching_find(const struct matching *mt, struct rules_ref_env *env,
 {
     struct search s = {mt, env, NULL, rec->record, NULL, NULL};
     struct record **cand = NULL;
-    size_t i, n = 0, cap = 0, found = 0;
-    char *pick;
+    const char *small_val[SMALL_ITEMS];
+    size_t i, n = 0, cap = 0, found = 0, small_len[SMALL_ITEMS];
+    char *pick, small_pick[SMALL_ITEMS];
+    int small = mt->nitems <= SMALL_ITEMS;
 
     if (env->store == NULL || env->schema == NULL ||
         (s.target = schema_object(env->schema, mt->target)) == NULL)
         return 0;
-    s.val = xcalloc(mt->nitems + 1, sizeof(*s.val));
-    s.len = xcalloc(mt->nitems + 1, sizeof(*s.len));
-    pick = xcalloc(mt->nitems + 1, 1);
+    s.val = small ? small_val : xcalloc(mt->nitems + 1, sizeof(*s.val));
+    s.len = small ? small_len : xcalloc(mt->nitems + 1, sizeof(*s.len));
+    pick = small ? small_pick : xcalloc(mt->nitems + 1, 1);
+    memset(pick, 0, small ? SMALL_ITEMS : mt->nitems + 1);
     read_values(&s, rec);
-    if (cover(&s, mt->f.root, pick) >= 0)
+    /* A cover that reads no record leaves nothing to gather. */
+    if (cover(&s, mt->f.root, pick) > 0)
         for (i = 0; i < mt->nitems; i++)
             if (pick[i])
                 gather(&s, i, &cand, &n, &cap);
@@ -598,8 +608,10 @@ matching_find(const struct matching *mt, struct rules_ref_env *env,
             out[found++] = cand[i];
     }
     free(cand);
-    free(pick);
-    free(s.val);
-    free(s.len);
+    if (!small) {
+        free(pick);
+        free(s.val);
+        free(s.len);
+    }
     return found;
 }

@@ -49,6 +49,7 @@ struct rules {
     size_t nv;
     struct cdrule *d;
     size_t nd;
+    struct rules_ref_memo *memo; /* the fields formulas' names are */
 };
 
 /* A schema to compile against, and the environment names resolve in. */
@@ -399,6 +400,7 @@ rules_new(const struct org *org, struct rules_failure *fail)
     if (org->nvrules == 0 && org->nmrules == 0 && org->ndrules == 0 &&
         !has_formula_fields(org))
         return r;
+    r->memo = rules_ref_memo_new();
     compiler_init(&cc, org, NULL);
     if (compile_formula_fields(r, &cc, fail) == -1 ||
         compile_vrules(r, &cc, fail) == -1 || compile_mrules(&cc, fail) == -1 ||
@@ -430,6 +432,7 @@ rules_free(struct rules *r)
     free(r->ff);
     free(r->v);
     free(r->d);
+    rules_ref_memo_free(r->memo);
     free(r);
 }
 
@@ -515,6 +518,7 @@ env_init(struct rules_ref_env *env, const struct rules *r,
     env->formulas = r->ff;
     env->nformulas = r->nff;
     env->now_ms = now_ms;
+    env->memo = r->memo;
 }
 
 /* Evaluates a bound condition against s: 0 with *result, or -1 (a
@@ -554,9 +558,19 @@ fires(const struct rules *r, const struct formula *f,
 
 /* --- validation rules ----------------------------------------------------- */
 
+/* Appends v (stolen) to *arr, made on first use: most saves fire no
+ * rule. */
+static void
+append(json_t **arr, json_t *v)
+{
+    if (*arr == NULL)
+        *arr = json_array();
+    json_array_append_new(*arr, v);
+}
+
 int
 rules_validate(struct rules *r, const struct rules_subject *s, int64_t now_ms,
-               json_t *errors, json_t *names)
+               json_t **errors, json_t **names)
 {
     size_t i;
     int fired = 0;
@@ -575,11 +589,11 @@ rules_validate(struct rules *r, const struct rules_subject *s, int64_t now_ms,
         if (v->error_field != NULL &&
             (f = schema_field(s->obj, v->error_field)) != NULL)
             json_array_append_new(fields, json_string(f->name));
-        json_array_append_new(
-            errors,
-            json_pack("{s:s, s:s, s:o}", "message", v->message, "errorCode",
-                      "FIELD_CUSTOM_VALIDATION_EXCEPTION", "fields", fields));
-        json_array_append_new(names, json_string(v->name));
+        append(errors,
+               json_pack("{s:s, s:s, s:o}", "message", v->message, "errorCode",
+                         "FIELD_CUSTOM_VALIDATION_EXCEPTION", "fields",
+                         fields));
+        append(names, json_string(v->name));
         fired++;
     }
     return fired;
@@ -664,8 +678,8 @@ rule_matches(const struct rules *r, const struct cdrule *cd, struct sim *sim,
 int
 rules_duplicates(struct rules *r, struct sim *sim,
                  const struct rules_subject *s, int64_t now_ms,
-                 const struct rules_dup_opts *opts, json_t *errors,
-                 json_t *names, json_t *reported)
+                 const struct rules_dup_opts *opts, json_t **errors,
+                 json_t **names, json_t **reported)
 {
     int version =
         opts->api_version > 0 ? opts->api_version : SFAPI_VERSION_LATEST;
@@ -694,19 +708,18 @@ rules_duplicates(struct rules *r, struct sim *sim,
         stop = action == DUP_BLOCK ||
                (action == DUP_ALLOW_ALERT && (opts->web || !opts->allow_save));
         if (!stop) {
-            json_array_append_new(reported, json_string(d->name));
+            append(reported, json_string(d->name));
             json_decref(results);
             continue;
         }
-        json_array_append_new(
-            errors,
-            json_pack("{s:{s:b, s:s, s:s, s:s, s:o}, s:s, s:s}",
-                      "duplicateResult", "allowSave", action != DUP_BLOCK,
-                      "duplicateRule", d->name, "duplicateRuleEntityType",
-                      s->obj->name, "errorMessage", d->alert_text,
-                      "matchResults", results, "errorCode",
-                      "DUPLICATES_DETECTED", "message", d->alert_text));
-        json_array_append_new(names, json_string(d->name));
+        append(errors,
+               json_pack("{s:{s:b, s:s, s:s, s:s, s:o}, s:s, s:s}",
+                         "duplicateResult", "allowSave", action != DUP_BLOCK,
+                         "duplicateRule", d->name, "duplicateRuleEntityType",
+                         s->obj->name, "errorMessage", d->alert_text,
+                         "matchResults", results, "errorCode",
+                         "DUPLICATES_DETECTED", "message", d->alert_text));
+        append(names, json_string(d->name));
         stopped++;
     }
     return stopped;

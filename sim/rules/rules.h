@@ -69,14 +69,15 @@ struct rules_subject {
 /*
  * Evaluates every active validation rule of the subject's object, in the
  * order of the org file, at now_ms (what TODAY() and NOW() see). For each
- * rule that fires, appends to errors (a JSON array) Salesforce's error
- * object {"message", "errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION",
- * "fields"} and to names (a JSON array) the rule's name. A rule whose
- * evaluation fails at run time (division by zero, ...) does not fire.
- * Returns the number of rules that fired. r may be NULL (no rules).
+ * rule that fires, appends to *errors (a JSON array, made when NULL: the
+ * caller's reference either way) Salesforce's error object {"message",
+ * "errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "fields"} and to
+ * *names (the same) the rule's name. A rule whose evaluation fails at run
+ * time (division by zero, ...) does not fire. Returns the number of rules
+ * that fired. r may be NULL (no rules).
  */
 int rules_validate(struct rules *r, const struct rules_subject *s,
-                   int64_t now_ms, json_t *errors, json_t *names);
+                   int64_t now_ms, json_t **errors, json_t **names);
 
 /* How the caller treats duplicate-rule actions. */
 struct rules_dup_opts {
@@ -90,15 +91,16 @@ struct rules_dup_opts {
  * conditions hold, with the create or edit action (existing != NULL means
  * edit; the record itself never matches). For each rule that matched and
  * stops the save, appends a DUPLICATES_DETECTED error object with its full
- * "duplicateResult" to errors and the rule's name to names; for each rule
- * that matched but lets the record be saved (Allow, or Allow+Alert past
- * allowSave), appends its name to reported. Returns the number of rules
- * that stop the save. r may be NULL (no rules).
+ * "duplicateResult" to *errors and the rule's name to *names; for each
+ * rule that matched but lets the record be saved (Allow, or Allow+Alert
+ * past allowSave), appends its name to *reported (each a JSON array, made
+ * when NULL, as rules_validate()). Returns the number of rules that stop
+ * the save. r may be NULL (no rules).
  */
 int rules_duplicates(struct rules *r, struct sim *sim,
                      const struct rules_subject *s, int64_t now_ms,
-                     const struct rules_dup_opts *opts, json_t *errors,
-                     json_t *names, json_t *reported);
+                     const struct rules_dup_opts *opts, json_t **errors,
+                     json_t **names, json_t **reported);
 
 /*
  * Evaluates the org's index-th validation rule (in file order, active or

@@ -65,7 +65,57 @@ struct walk {
     struct rules_ref_env *env; /* NULL: a type walk */
     const struct rules_ref_env *cenv;
     const struct rules_ref_rec *subject;
+    int memo; /* the name is a formula's: env->memo may remember it */
 };
+
+/* Slots of a memo (a power of two). */
+#define MEMO_SLOTS 256
+
+struct memo_slot {
+    const char *name;
+    uint64_t obj; /* object_def uid; 0: empty */
+    const struct field_def *f;
+};
+
+struct rules_ref_memo {
+    struct memo_slot slot[MEMO_SLOTS];
+};
+
+/* ---- the memo -------------------------------------------------------------
+ */
+
+struct rules_ref_memo *
+rules_ref_memo_new(void)
+{
+    return xcalloc(1, sizeof(struct rules_ref_memo));
+}
+
+void
+rules_ref_memo_free(struct rules_ref_memo *m)
+{
+    free(m);
+}
+
+/* schema_field(obj, name), remembered in m for name's address. */
+static const struct field_def *
+memo_field(struct rules_ref_memo *m, const struct object_def *obj,
+           const char *name)
+{
+    uintptr_t k = (uintptr_t)name;
+    struct memo_slot *slot =
+        &m->slot[((k >> 3) ^ (k >> 11) ^ (uintptr_t)(obj->uid * 31)) &
+                 (MEMO_SLOTS - 1)];
+    const struct field_def *f;
+
+    if (slot->name == name && slot->obj == obj->uid && obj->uid != 0)
+        return slot->f;
+    if ((f = schema_field(obj, name)) != NULL && obj->uid != 0) {
+        slot->name = name;
+        slot->obj = obj->uid;
+        slot->f = f;
+    }
+    return f;
+}
 
 /* ---- scratch ------------------------------------------------------------- */
 
@@ -1056,6 +1106,17 @@ address_value(struct walk *w, const struct place *p, int a, struct found *out)
         free(text);
 }
 
+/* Field f of place p (a record). */
+static int
+field_leaf(struct walk *w, const struct place *p, const struct field_def *f,
+           struct found *out)
+{
+    out->type = f->type;
+    if (w->env != NULL && p->have)
+        out->value = record_field(w, &p->rec, f, &out->len);
+    return 0;
+}
+
 /* The last segment: a field at place p. */
 static int
 leaf(struct walk *w, const struct place *p, const char *name, struct found *out)
@@ -1076,10 +1137,7 @@ leaf(struct walk *w, const struct place *p, const char *name, struct found *out)
     }
     if (f == NULL)
         return -1;
-    out->type = f->type;
-    if (w->env != NULL && p->have)
-        out->value = record_field(w, &p->rec, f, &out->len);
-    return 0;
+    return field_leaf(w, p, f, out);
 }
 
 static int
@@ -1126,11 +1184,28 @@ resolve(struct walk *w, const struct object_def *obj, const char *name,
         struct found *out)
 {
     char buf[NAME_MAX], *seg[RULES_REF_MAX_HOPS + 2];
+    const struct field_def *f;
     struct place p;
+    size_t n;
     int nseg, i;
 
     memset(out, 0, sizeof(*out));
     out->type = FT_UNKNOWN;
+    memset(&p, 0, sizeof(p));
+    p.kind = K_RECORD;
+    p.obj = obj;
+    if (w->subject != NULL) {
+        p.rec = *w->subject;
+        p.have = 1;
+    }
+    /* A field of the record itself, the common case: nothing to split. */
+    n = strcspn(name, ".");
+    if (name[n] == '\0' && name[0] != '$' && n > 0 && n < sizeof(buf)) {
+        if (w->memo && w->cenv->memo != NULL &&
+            (f = memo_field(w->cenv->memo, obj, name)) != NULL)
+            return field_leaf(w, &p, f, out);
+        return leaf(w, &p, name, out);
+    }
     if ((nseg = split(name, buf, sizeof(buf), seg)) < 0)
         return -1;
     if (seg[0][0] == '$') {
@@ -1138,13 +1213,6 @@ resolve(struct walk *w, const struct object_def *obj, const char *name,
             if (strcasecmp(globals[i].name, seg[0]) == 0)
                 return globals[i].ref(w, seg, nseg, out);
         return -1;
-    }
-    memset(&p, 0, sizeof(p));
-    p.kind = K_RECORD;
-    p.obj = obj;
-    if (w->subject != NULL) {
-        p.rec = *w->subject;
-        p.have = 1;
     }
     return walk(w, &p, seg, nseg, out);
 }
@@ -1154,7 +1222,7 @@ rules_ref_type(const struct rules_ref_env *env, const struct object_def *obj,
                const char *name)
 {
     struct rules_ref_rec none = {obj, NULL, NULL};
-    struct walk w = {NULL, env, &none};
+    struct walk w = {NULL, env, &none, 0};
     struct found out;
 
     if (resolve(&w, obj, name, &out) == -1)
@@ -1162,11 +1230,12 @@ rules_ref_type(const struct rules_ref_env *env, const struct object_def *obj,
     return out.type;
 }
 
-const char *
-rules_ref_value(struct rules_ref_env *env, const struct rules_ref_rec *rec,
-                const char *name, size_t *len)
+/* rules_ref_value(), the name a formula's when memo is set. */
+static const char *
+value_of(struct rules_ref_env *env, const struct rules_ref_rec *rec,
+         const char *name, int memo, size_t *len)
 {
-    struct walk w = {env, env, rec};
+    struct walk w = {env, env, rec, memo};
     struct found out;
 
     *len = 0;
@@ -1176,12 +1245,19 @@ rules_ref_value(struct rules_ref_env *env, const struct rules_ref_rec *rec,
     return out.len > 0 ? out.value : NULL;
 }
 
+const char *
+rules_ref_value(struct rules_ref_env *env, const struct rules_ref_rec *rec,
+                const char *name, size_t *len)
+{
+    return value_of(env, rec, name, 0, len);
+}
+
 static const char *
 access_value(void *arg, const char *field, size_t *len)
 {
     struct rules_ref_arg *a = arg;
 
-    return rules_ref_value(a->env, a->rec, field, len);
+    return value_of(a->env, a->rec, field, 1, len);
 }
 
 static enum fieldtype

@@ -71,11 +71,28 @@ struct rules_ref_env {
     const struct rules_ref_formula *formulas;
     size_t nformulas;
     int64_t now_ms;
+    struct rules_ref_memo *memo; /* or NULL (see below) */
     /* scratch */
     int depth;
     char **scratch;
     size_t nscratch, capscratch, bytes;
 };
+
+/*
+ * Which field of an object a formula's plain name (a field of the record
+ * itself, as nearly all are) is, remembered from one evaluation to the
+ * next: rules.c keeps one with its compiled formulas and puts it in the
+ * environments it makes. It is keyed by the name's address and the
+ * object's uid (schema.h), so a rebuilt schema never meets an old entry,
+ * and it is read only for the names a rules_ref_access() is asked for:
+ * the names of formulas the same rules own, which stay where they are
+ * while the memo lives. Fixed size (a name takes a clashing one's
+ * slot); one thread at a time, the sim's. Caller frees a new memo with
+ * rules_ref_memo_free() (NULL: nothing).
+ */
+struct rules_ref_memo;
+struct rules_ref_memo *rules_ref_memo_new(void);
+void rules_ref_memo_free(struct rules_ref_memo *m);
 
 /* A record as rules read it: values (as they will be stored; a NULL value
  * clears its field) written over a stored record. Either may be NULL. */

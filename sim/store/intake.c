@@ -249,7 +249,9 @@ static int
 check_length(struct ctx *c, const struct field_def *f, const char **v,
              size_t *len)
 {
-    if (f->length <= 0 || utf8_count(*v, *len) <= (size_t)f->length)
+    /* No more characters than bytes: a short value needs no count. */
+    if (f->length <= 0 || *len <= (size_t)f->length ||
+        utf8_count(*v, *len) <= (size_t)f->length)
         return 0;
     if (c->src == INTAKE_WEB_TO_LEAD) {
         *len = utf8_offset(*v, *len, (size_t)f->length);
@@ -430,17 +432,6 @@ convert(struct ctx *c, const struct field_def *f, const char *v, size_t len)
     return 0;
 }
 
-static const struct field_def *
-field_by_interned(const struct object_def *o, uint32_t id)
-{
-    size_t i;
-
-    for (i = 0; i < o->nfields; i++)
-        if (o->fields[i].interned == id)
-            return &o->fields[i];
-    return NULL;
-}
-
 /*
  * Salesforce deserialises the JSON body before it checks any value, so a
  * value of the wrong type ends the request with that one JSON_PARSER_ERROR
@@ -476,7 +467,8 @@ convert_all(struct ctx *c, const struct fieldvals *fv)
     size_t i;
 
     for (i = 0; i < fv->n; i++) {
-        const struct field_def *f = field_by_interned(c->obj, fv->v[i].field);
+        const struct field_def *f =
+            schema_field_interned(c->obj, fv->v[i].field);
 
         if (f == NULL)
             continue;
@@ -492,36 +484,52 @@ convert_all(struct ctx *c, const struct fieldvals *fv)
     parser_error_alone(c);
 }
 
+/* The owner's id as OwnerId (f). */
+static void
+set_owner(struct ctx *c, const struct field_def *f,
+          const struct org_user *owner)
+{
+    char id18[SFID_LEN18 + 1];
+
+    sfid_to18(owner->id, id18);
+    fieldvals_set(&c->out, f->interned, keep(c, xstrdup(id18)), SFID_LEN18);
+}
+
 static void
 apply_defaults(struct ctx *c)
 {
     const struct org_user *owner =
         c->sim->org->nusers > 0 ? &c->sim->org->users[0] : NULL;
     const struct field_def *an = objects_autonumber_field(c->obj);
+    const struct field_def *own =
+        owner != NULL ? schema_field(c->obj, "OwnerId") : NULL;
     char number[128];
-    size_t i;
+    size_t k;
 
     if (an != NULL) {
         objects_autonumber(c->obj, an, c->sim->store, number, sizeof(number));
         fieldvals_set(&c->out, an->interned, keep(c, xstrdup(number)),
                       strlen(number));
     }
+    /* In field order (the order out keeps): each default not given, and
+     * the owner at OwnerId's place, after OwnerId's own default. */
+    for (k = 0; k < c->obj->ndefaults; k++) {
+        const struct field_def *f = &c->obj->fields[c->obj->defaults[k]];
 
-    for (i = 0; i < c->obj->nfields; i++) {
-        const struct field_def *f = &c->obj->fields[i];
-
-        if (f->default_value != NULL &&
-            fieldvals_get(&c->out, f->interned) == NULL)
+        if (own != NULL && own < f) {
+            set_owner(c, own, owner);
+            own = NULL;
+        }
+        if (fieldvals_get(&c->out, f->interned) == NULL)
             fieldvals_set(&c->out, f->interned, f->default_value,
                           strlen(f->default_value));
-        if (strcmp(f->name, "OwnerId") == 0 && owner != NULL) {
-            char id18[SFID_LEN18 + 1];
-
-            sfid_to18(owner->id, id18);
-            fieldvals_set(&c->out, f->interned, keep(c, xstrdup(id18)),
-                          SFID_LEN18);
+        if (own == f) {
+            set_owner(c, own, owner);
+            own = NULL;
         }
     }
+    if (own != NULL)
+        set_owner(c, own, owner);
 }
 
 /* "A, B, C" from an array of strings, into out. */
@@ -537,6 +545,15 @@ join_names(json_t *names, char *out, size_t n)
     return out;
 }
 
+/* Appends name to *arr, made on first use: most records add none. */
+static void
+append_name(json_t **arr, const char *name)
+{
+    if (*arr == NULL)
+        *arr = json_array();
+    json_array_append_new(*arr, json_string(name));
+}
+
 /*
  * The API may write only createable/updateable fields, and Person Accounts
  * narrow that by kind. Salesforce refuses such a request with one error,
@@ -545,22 +562,23 @@ join_names(json_t *names, char *out, size_t n)
 static int
 check_writable(struct ctx *c, const struct fieldvals *fv)
 {
-    json_t *ro = json_array(), *bad = json_array();
+    json_t *ro = NULL, *bad = NULL;
     char names[1024];
     size_t i;
     int rc = -1;
 
     for (i = 0; i < fv->n; i++) {
-        const struct field_def *f = field_by_interned(c->obj, fv->v[i].field);
+        const struct field_def *f =
+            schema_field_interned(c->obj, fv->v[i].field);
         enum person_field st;
 
         if (f == NULL)
             continue;
         st = person_field_check(c->kind, f, c->existing != NULL);
         if (st == PERSON_FIELD_BAD)
-            json_array_append_new(bad, json_string(f->name));
+            append_name(&bad, f->name);
         else if ((f->flags & FIELD_READONLY) || st == PERSON_FIELD_READONLY)
-            json_array_append_new(ro, json_string(f->name));
+            append_name(&ro, f->name);
     }
     if (json_array_size(bad) > 0)
         add_error_json(c, VERDICT_ERROR,
@@ -591,12 +609,13 @@ check_writable(struct ctx *c, const struct fieldvals *fv)
 static int
 is_missing(const struct ctx *c, const struct field_def *f)
 {
-    const struct fieldval *v = fieldvals_get(&c->out, f->interned);
+    const struct fieldval *v;
 
     if (!person_required(c->kind, f))
         return 0;
     if (strcmp(f->name, "Company") == 0 && c->sim->org->person_accounts)
         return 0;
+    v = fieldvals_get(&c->out, f->interned);
     if (c->existing != NULL)
         return v != NULL && v->value == NULL;
     return v == NULL || v->value == NULL;
@@ -607,11 +626,11 @@ check_required(struct ctx *c)
 {
     char names[1024];
     size_t i;
-    json_t *fields = json_array();
+    json_t *fields = NULL;
 
     for (i = 0; i < c->obj->nfields; i++)
         if (is_missing(c, &c->obj->fields[i]))
-            json_array_append_new(fields, json_string(c->obj->fields[i].name));
+            append_name(&fields, c->obj->fields[i].name);
     if (json_array_size(fields) > 0)
         add_error_json(c, VERDICT_REJECTED_REQUIRED,
                        json_pack("{s:s++, s:s, s:O}", "message",
@@ -682,16 +701,15 @@ apply_rules(struct ctx *c, int64_t now_ms)
                               c->src == INTAKE_WEB_TO_LEAD};
     struct rules_dup_opts d = {c->src == INTAKE_WEB_TO_LEAD, c->opts.allow_save,
                                c->opts.api_version};
-    json_t *errors = json_array(), *names = json_array();
-    json_t *reported = json_array();
+    json_t *errors = NULL, *names = NULL, *reported = NULL;
     size_t i;
 
-    if (rules_validate(r, &s, now_ms, errors, names) > 0) {
+    if (rules_validate(r, &s, now_ms, &errors, &names) > 0) {
         rule_errors(c, VERDICT_REJECTED_VALIDATION, errors, names,
                     "validation_rules");
         errors = NULL;
-    } else if (rules_duplicates(r, c->sim, &s, now_ms, &d, errors, names,
-                                reported) > 0) {
+    } else if (rules_duplicates(r, c->sim, &s, now_ms, &d, &errors, &names,
+                                &reported) > 0) {
         rule_errors(c, VERDICT_REJECTED_DUPLICATE, errors, names,
                     "duplicate_rules");
         errors = NULL;

@@ -343,16 +343,28 @@ norm_next(enum store_norm norm, const char **p, const char *end)
     return -1;
 }
 
+/* FNV-1a over the bytes norm_next() gives, a loop for each norm: this
+ * runs for every record stored and every duplicate lookup. */
 static uint64_t
 norm_hash(enum store_norm norm, const char *v, size_t len)
 {
-    const char *p = v, *end = v + len;
+    const unsigned char *p = (const unsigned char *)v, *end = p + len;
     uint64_t h = 1469598103934665603ULL;
-    int c;
 
-    while ((c = norm_next(norm, &p, end)) != -1) {
-        h ^= (unsigned)c;
-        h *= 1099511628211ULL;
+    switch (norm) {
+    case STORE_NORM_DIGITS:
+        for (; p < end; p++)
+            if (isdigit(*p))
+                h = (h ^ *p) * 1099511628211ULL;
+        break;
+    case STORE_NORM_CASEFOLD:
+        for (; p < end; p++)
+            h = (h ^ (unsigned)tolower(*p)) * 1099511628211ULL;
+        break;
+    default:
+        for (; p < end; p++)
+            h = (h ^ *p) * 1099511628211ULL;
+        break;
     }
     return h;
 }

@@ -45,6 +45,35 @@ test_whole_subject(void **state)
     assert_int_equal(match(".", "\xc3\xa9"), 1); /* one character */
 }
 
+/* A pattern is matched byte by byte on an ASCII subject (jregex.c): the
+ * answers are those of the UTF-8 matcher, whatever the subject. */
+static void
+test_ascii_and_utf8_subjects(void **state)
+{
+    (void)state;
+    assert_int_equal(match("..", "ab"), 1);
+    assert_int_equal(match("..", "\xc3\xa9"), 0); /* é: one character */
+    assert_int_equal(match(".{3}", "abc"), 1);
+    assert_int_equal(match(".{3}", "a\xc3\xa9"), 0);
+    assert_int_equal(match("[^a]", "b"), 1);
+    assert_int_equal(match("[^a]", "\xc3\xa9"), 1);
+    assert_int_equal(match("\\w+", "abc_1"), 1);
+    assert_int_equal(match("\\w+", "ab\xc3\xa9"), 0);
+    assert_int_equal(match("[^0-9]*([0-9][^0-9]*){10}", "(500) 000-0001"), 1);
+    assert_int_equal(match("[^0-9]*([0-9][^0-9]*){10}", "500000000\xc3\xa9"),
+                     0);
+    assert_int_equal(match("[^0-9]*([0-9][^0-9]*){10}", "500000000\xc3\xa9"
+                                                        "1"),
+                     1);
+    assert_int_equal(match("(?i)[a-c]+x", "ABCX"), 1);
+    assert_int_equal(match("(?i)[a-c]+x", "ABDX"), 0);
+    /* A pattern that is not ASCII runs on the UTF-8 matcher alone. */
+    assert_int_equal(match("\xc3\xa9+", "\xc3\xa9\xc3\xa9"), 1);
+    assert_int_equal(match("\xc3\xa9+", "e"), 0);
+    assert_int_equal(match("[^\xc3\xa9]", "e"), 1);
+    assert_int_equal(match("[^\xc3\xa9]", "\xc3\xa9"), 0);
+}
+
 static void
 test_refusals(void **state)
 {
@@ -81,6 +110,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whole_subject),
+        cmocka_unit_test(test_ascii_and_utf8_subjects),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_bounds),
     };

@@ -4,12 +4,15 @@
  * (relation.c): every error located, key prefixes stable, auto numbers,
  * the fields a custom object gets, parent and child relationships.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -262,6 +265,102 @@ test_round_trip(void **state)
     org_free(back);
 }
 
+/* The field a scan of o's fields finds first under strcasecmp(). */
+static const struct field_def *
+scan_field(const struct object_def *o, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < o->nfields; i++)
+        if (strcasecmp(o->fields[i].name, name) == 0)
+            return &o->fields[i];
+    return NULL;
+}
+
+/* Every field of every object is found by its name in any case and by
+ * its interned id, as a scan finds it; other names are not. */
+static void
+expect_lookups(const struct schema *s, struct store *store)
+{
+    char name[256];
+    size_t i, k, c;
+
+    for (i = 0; i < s->nobjects; i++) {
+        const struct object_def *o = &s->objects[i];
+        size_t nd = 0;
+
+        assert_non_null(o->by_name);
+        for (k = 0; k < o->nfields; k++) {
+            const struct field_def *f = &o->fields[k];
+
+            if (f->default_value != NULL) {
+                assert_true(nd < o->ndefaults);
+                assert_int_equal(o->defaults[nd++], k);
+            }
+
+            snprintf(name, sizeof(name), "%s", f->name);
+            assert_ptr_equal(schema_field(o, name), scan_field(o, name));
+            for (c = 0; name[c] != '\0'; c++)
+                name[c] = (char)toupper((unsigned char)name[c]);
+            assert_ptr_equal(schema_field(o, name), scan_field(o, f->name));
+            for (c = 0; name[c] != '\0'; c++)
+                name[c] = (char)tolower((unsigned char)name[c]);
+            assert_ptr_equal(schema_field(o, name), scan_field(o, f->name));
+            assert_ptr_equal(schema_field_interned(o, f->interned), f);
+            snprintf(name, sizeof(name), "%sx", f->name);
+            assert_ptr_equal(schema_field(o, name), scan_field(o, name));
+        }
+        assert_int_equal(nd, o->ndefaults);
+        assert_null(schema_field(o, ""));
+        assert_null(schema_field(o, "No_Such_Field__c"));
+        assert_null(
+            schema_field_interned(o, store_intern(store, "No_Such_Field__c")));
+    }
+}
+
+static void
+test_field_lookups(void **state)
+{
+    struct sf_err err;
+    struct org *o = load(INVOICE, &err), *other;
+    const struct object_def *lead;
+    struct store *store;
+    struct schema *s;
+
+    (void)state;
+    assert_non_null(o);
+    s = schema_of(o, &store);
+    expect_lookups(s, store);
+    lead = schema_object(s, "Lead");
+    assert_string_equal(schema_field(lead, "lastname")->name, "LastName");
+    /* Names of other objects are interned too, but not Lead's fields. */
+    assert_null(schema_field_interned(
+        lead,
+        schema_field(schema_object(s, "Invoice__c"), "Account__c")->interned));
+    schema_free(s);
+    store_free(store);
+
+    /* A replaced org gets its own tables: its custom fields are found,
+     * the old org's are not. */
+    other = load("{\"custom_fields\": [{\"object\": \"Lead\", \"name\": "
+                 "\"Case_Type__c\", \"type\": \"text\"}]}",
+                 &err);
+    assert_non_null(other);
+    s = schema_of(other, &store);
+    expect_lookups(s, store);
+    lead = schema_object(s, "Lead");
+    assert_string_equal(schema_field(lead, "CASE_TYPE__C")->name,
+                        "Case_Type__c");
+    assert_ptr_equal(
+        schema_field_interned(lead, store_intern(store, "Case_Type__c")),
+        schema_field(lead, "case_type__c"));
+    assert_null(schema_object(s, "Invoice__c"));
+    schema_free(s);
+    store_free(store);
+    org_free(other);
+    org_free(o);
+}
+
 int
 main(void)
 {
@@ -271,6 +370,7 @@ main(void)
         cmocka_unit_test(test_auto_number),
         cmocka_unit_test(test_relationships),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_field_lookups),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "intake.h"
+#include "objects.h"
 #include "org.h"
 #include "rules.h"
 #include "schema.h"
@@ -295,7 +296,7 @@ dups(struct sim *sim, const char *object, const char *const *kv,
     struct dup d = {0, json_array(), json_array(), json_array()};
 
     d.stopped = rules_duplicates(sim->org->rules, sim, &s, sim_now(sim), &o,
-                                 d.errors, d.names, d.reported);
+                                 &d.errors, &d.names, &d.reported);
     fieldvals_free(&fv);
     return d;
 }
@@ -705,7 +706,7 @@ test_validation_order_fields_and_runtime_errors(void **state)
     s.sim = sim;
     s.web = 0;
     assert_int_equal(
-        rules_validate(sim->org->rules, &s, sim_now(sim), errors, names), 2);
+        rules_validate(sim->org->rules, &s, sim_now(sim), &errors, &names), 2);
     assert_string_equal(json_string_value(json_array_get(names, 0)), "Phone10");
     assert_string_equal(json_string_value(json_array_get(names, 1)), "NoTitle");
     e = json_array_get(errors, 0);
@@ -837,6 +838,116 @@ test_intake_reads_values_strictly(void **state)
     sim_free(sim);
 }
 
+/* The names of the validation rules that fire on a would-be Lead. */
+static void
+fired(struct sim *sim, const char *const *kv, char *out, size_t n)
+{
+    struct fieldvals fv = {0};
+    struct rules_subject s = {values(sim, "Lead", kv, &fv), &fv, NULL, sim, 0};
+    json_t *errors = NULL, *names = NULL;
+    size_t i, used = 0;
+
+    out[0] = '\0';
+    rules_validate(sim->org->rules, &s, sim_now(sim), &errors, &names);
+    for (i = 0; i < json_array_size(names); i++)
+        used += (size_t)snprintf(out + used, n - used, "%s%s", i ? "," : "",
+                                 json_string_value(json_array_get(names, i)));
+    fieldvals_free(&fv);
+    json_decref(errors);
+    json_decref(names);
+}
+
+/*
+ * The fields formulas' names are remembered across evaluations (rules_ref's
+ * memo), in any case the formula spells them. A schema rebuilt under the
+ * same rules (here over a new store, where Zip__c has another interned id
+ * and Pad__c the old one) is read afresh, never through what was
+ * remembered of the old schema, even when its object_def lands at the old
+ * one's address (as it does here).
+ */
+static void
+test_names_follow_the_schema(void **state)
+{
+    static const char *const a[] = {"LastName", "x", "Zip__c", "A", NULL};
+    static const char *const b[] = {"LastName", "x", "Zip__c", "B", NULL};
+    static const char *const b_pad[] = {"LastName", "x", "Zip__c", "B",
+                                        "Pad__c",   "A", NULL};
+    struct sim *sim = simunit_new(
+        "{" T0 ", \"custom_fields\": [{\"object\": \"Lead\", \"name\": "
+        "\"Zip__c\", \"type\": \"text\"}], \"validation_rules\": ["
+        "{\"name\": \"IsA\", \"formula\": \"zip__C = 'A'\", \"message\": "
+        "\"m\"},"
+        "{\"name\": \"NotA\", \"formula\": \"AND(NOT(ISBLANK(ZIP__C)), "
+        "Zip__c <> 'A')\", \"message\": \"m\"}]}");
+    const char *text = "{\"custom_fields\": ["
+                       "{\"object\": \"Lead\", \"name\": \"Pad__c\", "
+                       "\"type\": \"text\"},"
+                       "{\"object\": \"Lead\", \"name\": \"Pad2__c\", "
+                       "\"type\": \"text\"},"
+                       "{\"object\": \"Lead\", \"name\": \"Zip__c\", "
+                       "\"type\": \"text\"}]}";
+    struct sf_err err;
+    struct org *other;
+    char names[128];
+    int round;
+
+    (void)state;
+    err_clear(&err);
+    other = org_load_buf("other.json", text, strlen(text), &err);
+    assert_non_null(other);
+    for (round = 0; round < 4; round++) {
+        fired(sim, a, names, sizeof(names));
+        assert_string_equal(names, "IsA");
+        fired(sim, round % 2 == 1 ? b_pad : b, names, sizeof(names));
+        assert_string_equal(names, "NotA");
+        schema_free(sim->schema);
+        store_free(sim->store);
+        sim->store = store_new("00", 1);
+        sim->schema =
+            objects_schema(round % 2 == 0 ? other : sim->org, sim->store);
+    }
+    sim_free(sim);
+    org_free(other);
+}
+
+/* Defaults go into a new record in field order, the owner at OwnerId's
+ * place among them, after the values given. */
+static void
+test_defaults_in_field_order(void **state)
+{
+    static const char *const kv[] = {"LastName", "x",     "Company", "c",
+                                     "B__c",     "given", NULL};
+    struct sim *sim = simunit_new(
+        "{" T0 ", \"custom_fields\": ["
+        "{\"object\": \"Lead\", \"name\": \"A__c\", \"type\": \"text\", "
+        "\"default\": \"a\"},"
+        "{\"object\": \"Lead\", \"name\": \"B__c\", \"type\": \"text\", "
+        "\"default\": \"b\"},"
+        "{\"object\": \"Lead\", \"name\": \"C__c\", \"type\": \"text\", "
+        "\"default\": \"c\"}]}");
+    const struct object_def *lead = schema_object(sim->schema, "Lead");
+    const struct field_def *owner = schema_field(lead, "OwnerId");
+    struct record *r = put(sim, "Lead", kv);
+    size_t i, n = 3; /* the values given come first */
+
+    (void)state;
+    assert_string_equal(
+        record_value(r, schema_field(lead, "B__c")->interned, &i), "given");
+    for (i = 0; i < lead->nfields; i++) {
+        const struct field_def *f = &lead->fields[i];
+
+        if ((f->default_value == NULL && f != owner) ||
+            strcmp(f->name, "B__c") == 0)
+            continue;
+        assert_true(n < r->nfields);
+        assert_int_equal(r->fields[n++].field, f->interned);
+    }
+    assert_int_equal(n, r->nfields);
+    assert_string_equal(
+        record_value(r, schema_field(lead, "C__c")->interned, &i), "c");
+    sim_free(sim);
+}
+
 int
 main(void)
 {
@@ -855,6 +966,8 @@ main(void)
         cmocka_unit_test(test_validation_order_fields_and_runtime_errors),
         cmocka_unit_test(test_intake_order),
         cmocka_unit_test(test_intake_reads_values_strictly),
+        cmocka_unit_test(test_names_follow_the_schema),
+        cmocka_unit_test(test_defaults_in_field_order),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
