@@ -820,8 +820,8 @@ journal_lead_bits(const char *value, size_t len)
 }
 
 /* Writes the decoded raw string v (or nothing) and a NUL at out, which
- * has room for vlen + 1 bytes (decoding never lengthens a string);
- * returns the bytes written. */
+ * has room for LEADVAL_DECODED_ROOM(vlen) + 1 bytes; returns the bytes
+ * written. */
 static size_t
 put_decoded(char *out, const char *v, size_t vlen)
 {
@@ -856,7 +856,7 @@ keep_text(struct journal *j, uint64_t seq, const char *text, size_t len,
     struct meta m = {.verdict = VERDICT_NONE, .sc = &j->decode};
     const struct jslot *ref;
     struct jslot *s;
-    size_t off;
+    size_t off, room;
     char *json;
 
     if (known != NULL)
@@ -868,8 +868,12 @@ keep_text(struct journal *j, uint64_t seq, const char *text, size_t len,
     if (m.event && (ref = slot_of(j, m.ref_seq)) != NULL)
         m.bloom |= ref->bloom;
     /* The text, its method and its path, NUL after each, in one block of
-     * the size they need. */
-    json = xmalloc(len + m.mlen + m.plen + 3);
+     * the size they need: the sim's own escapes never grow when decoded,
+     * a restored text's may. */
+    room = known != NULL
+               ? m.mlen + m.plen
+               : LEADVAL_DECODED_ROOM(m.mlen) + LEADVAL_DECODED_ROOM(m.plen);
+    json = xmalloc(len + room + 3);
     memcpy(json, text, len);
     json[len] = '\0';
     off = len + 1;

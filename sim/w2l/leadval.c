@@ -103,18 +103,39 @@ number_char(char c)
            c == 'e' || c == 'E';
 }
 
+/* The end of the string token at s[i] (its opening quote): past its
+ * closing quote, or n. */
+static size_t
+string_end(const char *s, size_t n, size_t i)
+{
+    for (i++; i < n; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return n;
+}
+
 /* Strings that are not keys, and numbers, in document order. */
 static int
 json_values(const char *s, size_t n, leadval_fn *fn, void *arg)
 {
-    /* A journal entry's fields fit on the stack: no malloc per entry. */
-    char small[1024];
-    char *tmp = n < sizeof(small) ? small : xmalloc(n + 1);
+    /* Strings are decoded on the stack (a journal entry's fields and
+     * body's strings fit); only a longer one takes a block of the heap,
+     * of the size any string of s decodes into. */
+    char small[1024], *big = NULL, *tmp;
     size_t i = 0, count = 0, used, len, j;
     int rc = 0;
 
     while (i < n && count < LEADVAL_MAX && rc == 0) {
         if (s[i] == '"') {
+            tmp = small;
+            if (LEADVAL_DECODED_ROOM(string_end(s, n, i) - i) > sizeof(small)) {
+                if (big == NULL)
+                    big = xmalloc(LEADVAL_DECODED_ROOM(n));
+                tmp = big;
+            }
             len = leadval_json_string(s + i, n - i, tmp, &used);
             i += used;
             j = skip_space(s, n, i);
@@ -132,8 +153,7 @@ json_values(const char *s, size_t n, leadval_fn *fn, void *arg)
             i++;
         }
     }
-    if (tmp != small)
-        free(tmp);
+    free(big);
     return rc;
 }
 
@@ -165,6 +185,15 @@ leadval_each(const char *body, size_t len, leadval_fn *fn, void *arg)
     return form_values(body, len, fn, arg);
 }
 
+/* ASCII's lower case of c (the sim never sets a locale: tolower()'s). */
+static unsigned char
+lower(char c)
+{
+    unsigned char u = (unsigned char)c;
+
+    return u >= 'A' && u <= 'Z' ? (unsigned char)(u + ('a' - 'A')) : u;
+}
+
 uint64_t
 leadval_hash(const char *v, size_t len)
 {
@@ -172,7 +201,7 @@ leadval_hash(const char *v, size_t len)
     size_t i;
 
     for (i = 0; i < len; i++) {
-        h ^= (unsigned char)tolower((unsigned char)v[i]);
+        h ^= lower(v[i]);
         h *= 1099511628211ULL;
     }
     return h;
@@ -186,7 +215,7 @@ leadval_equal(const char *a, size_t alen, const char *b, size_t blen)
     if (alen != blen)
         return 0;
     for (i = 0; i < alen; i++)
-        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+        if (lower(a[i]) != lower(b[i]))
             return 0;
     return 1;
 }

@@ -124,7 +124,7 @@ fill(struct journal *j, int extreme)
     batch(j, 1);
     event(j, 2, "event", 0);
     event(j, 5, "event", 999);
-    event(j, 999, "event", 200);          /* its request is not kept */
+    event(j, 999, "event", 200); /* its request is not kept */
     /* read back shorter; not an event */
     event(j, extreme ? UINT64_MAX - 1 : 4, "Event", 1);
     event(j, 3, "request", 200);
@@ -215,12 +215,61 @@ test_text_and_values(void **state)
     journal_free(j);
 }
 
+/* "\\u" without hex digits, n times, into out; U+FFFD n times into fffd
+ * (each has room). */
+static void
+bad_escapes(char *out, char *fffd, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        memcpy(out + 2 * i, "\\u", 2);
+        memcpy(fffd + 3 * i, "\xEF\xBF\xBD", 3);
+    }
+    out[2 * n] = '\0';
+    fffd[3 * n] = '\0';
+}
+
+/*
+ * An escape that is not one ("\\u" without 4 hex digits) decodes to
+ * U+FFFD, 3 bytes for 2: a body's values and a restored text's method
+ * and path are decoded into room for that (ASan caught the overflow).
+ */
+static void
+test_bad_escapes_grow(void **state)
+{
+    struct journal *j = journal_new(10, 4096, NULL, NULL);
+    char esc[1201], fffd[1801], body[1300], text[3000];
+    struct journal_entry e;
+    struct journal_view v;
+    uint64_t bits;
+
+    (void)state;
+    bad_escapes(esc, fffd, 600);
+    snprintf(body, sizeof(body), "[\"%s\"]", esc);
+    memset(&e, 0, sizeof(e));
+    e.body = body;
+    e.body_len = strlen(body);
+    journal_add(j, &e);
+    assert_int_equal(journal_view(j, 1, &v), 0);
+    bits = journal_lead_bits(fffd, strlen(fffd));
+    assert_int_equal(v.lead_bits & bits, bits);
+    snprintf(text, sizeof(text),
+             "{\"seq\":2,\"method\":\"%s\",\"path\":\"%s\"}", esc, esc);
+    assert_int_equal(journal_restore(j, 2, text, strlen(text)), 0);
+    assert_int_equal(journal_view(j, 2, &v), 0);
+    assert_string_equal(v.method, fffd);
+    assert_string_equal(v.path, fffd);
+    journal_free(j);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_equals_read_back),
         cmocka_unit_test(test_text_and_values),
+        cmocka_unit_test(test_bad_escapes_grow),
     };
 
     xjson_init();
