@@ -299,20 +299,42 @@ put_escaped(struct jw *w, const char *s, size_t n)
     return valid;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Whether one of the 8 bytes of x is not plain_byte(): a high bit, a
+ * byte below 0x20, a quote or a backslash (exact whichever byte it is). */
+static int
+word_needs_care(uint64_t x)
+{
+    uint64_t q = x ^ (ONES * '"'), bs = x ^ (ONES * '\\');
+
+    return ((x | ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) |
+             ((bs - ONES) & ~bs)) &
+            HIGHS) != 0;
+}
+
 /* Writes s[0..n) as a JSON string, quotes included; returns 1 when it
  * reads back as s (it was UTF-8), 0 when bytes were replaced. Plain text
- * (the common case) is copied as it is scanned. */
+ * (the common case) is copied as it is scanned, 8 bytes at a time. */
 static int
 put_text(struct jw *w, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     int valid = 1;
+    uint64_t x;
     char *out;
 
-    if (n + 2 <= sizeof(w->blk)) {
-        out = jw_room(w, n + 2);
+    if (n + 2 + sizeof(x) <= sizeof(w->blk)) {
+        out = jw_room(w, n + 2 + sizeof(x));
         *out++ = '"';
+        for (; i + sizeof(x) <= n; i += sizeof(x)) {
+            memcpy(&x, s + i, sizeof(x));
+            if (word_needs_care(x))
+                break;
+            memcpy(out + i, &x, sizeof(x));
+        }
         while (i < n && plain_byte(p[i])) {
             out[i] = (char)p[i];
             i++;
@@ -591,20 +613,22 @@ serialise(struct journal *j, uint64_t seq, const struct journal_entry *e,
 }
 
 /*
- * The serialised entry and its newline in one write(2) on an O_APPEND
- * descriptor: the line lands whole, at once. A failure (a full disk) is
- * reported once until a write succeeds again; the ring keeps the entry.
+ * The entry json[0..len) and its newline (in place of its NUL for the
+ * while) in one write(2) on an O_APPEND descriptor: the line lands whole,
+ * at once. A failure (a full disk) is reported once until a write
+ * succeeds again; the ring keeps the entry.
  */
 static void
-write_line(struct journal *j)
+write_line(struct journal *j, char *json, size_t len)
 {
-    size_t off = 0, len;
+    size_t off = 0;
     ssize_t n;
 
-    buf_putc(&j->scratch, '\n');
-    len = j->scratch.len;
+    if (j->fd == -1)
+        return;
+    json[len++] = '\n';
     while (off < len) {
-        n = write(j->fd, j->scratch.data + off, len - off);
+        n = write(j->fd, json + off, len - off);
         if (n == -1 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -617,11 +641,19 @@ write_line(struct journal *j)
     }
     if (off == len)
         j->write_failed = 0;
-    j->scratch.len--;
-    j->scratch.data[j->scratch.len] = '\0';
+    json[len - 1] = '\0';
 }
 
-static void keep_entry(struct journal *j, uint64_t seq, struct meta *m);
+/* A block for an entry's text of len bytes, a NUL, and its method and
+ * path (room bytes in all) each with a NUL (keep_block()). */
+static char *
+block_new(size_t len, size_t room)
+{
+    return xmalloc(len + room + 3);
+}
+
+static void keep_block(struct journal *j, uint64_t seq, char *json, size_t len,
+                       const struct meta *m);
 
 /* --- entries of a batch --------------------------------------------------- */
 
@@ -720,7 +752,8 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
     uint64_t *seqs = NULL, parent;
     struct meta m;
     struct jw w;
-    size_t i, split;
+    size_t i, split, head, len;
+    char *json;
 
     if (top_seq != 0 && b->n > 0)
         seqs = xcalloc(b->n, sizeof(*seqs));
@@ -731,22 +764,30 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
                      ? top_seq
                      : seqs[it->parent];
         seqs[i] = j->next_seq++;
-        buf_reset(&j->scratch);
-        jw_init(&w, &j->scratch);
-        jw_lit(&w, "{\"seq\":");
-        jw_uint(&w, seqs[i]);
-        split = it->shape.split;
-        jw_put(&w, it->text, split);
-        jw_lit(&w, KEY("batch_seq"));
-        jw_uint(&w, parent);
-        put_str(&w, "verdict", verdict_name(it->verdict), NULL);
-        jw_put(&w, it->text + split, it->len - split);
-        jw_flush(&w);
         m = it->shape.m;
         m.verdict =
             it->verdict < VERDICT_COUNT ? (int)it->verdict : VERDICT_NONE;
         shape_strings(&it->shape, it->text, &m);
-        keep_entry(j, seqs[i], &m);
+        /* The seq first, batch_seq and the verdict after the kind: the
+         * pieces this writes stay in w's block (a few dozen bytes). */
+        buf_reset(&j->scratch);
+        jw_init(&w, &j->scratch);
+        jw_lit(&w, "{\"seq\":");
+        jw_uint(&w, seqs[i]);
+        head = w.o;
+        jw_lit(&w, KEY("batch_seq"));
+        jw_uint(&w, parent);
+        put_str(&w, "verdict", verdict_name(m.verdict), NULL);
+        len = w.o + it->len;
+        json = block_new(len, m.mlen + m.plen);
+        split = it->shape.split;
+        memcpy(json, w.blk, head);
+        memcpy(json + head, it->text, split);
+        memcpy(json + head + split, w.blk + head, w.o - head);
+        memcpy(json + split + w.o, it->text + split, it->len - split);
+        json[len] = '\0';
+        write_line(j, json, len);
+        keep_block(j, seqs[i], json, len, &m);
     }
     free(seqs);
     journal_batch_free(b);
@@ -826,9 +867,18 @@ static size_t
 put_decoded(char *out, const char *v, size_t vlen)
 {
     size_t used, n = 0;
+    const char *end;
 
-    if (v != NULL && vlen > 0 && v[0] == '"')
+    if (v == NULL || vlen == 0 || v[0] != '"') {
+        /* nothing */
+    } else if (memchr(v + 1, '\\', vlen - 1) == NULL) {
+        /* no escape (a method, a path): the bytes up to the quote */
+        end = memchr(v + 1, '"', vlen - 1);
+        n = end != NULL ? (size_t)(end - (v + 1)) : vlen - 1;
+        memcpy(out, v + 1, n);
+    } else {
         n = leadval_json_string(v, vlen, out, &used);
+    }
     out[n] = '\0';
     return n + 1;
 }
@@ -846,38 +896,27 @@ keep_member(const char *key, size_t klen, const char *val, size_t vlen,
                                 m->sc);
 }
 
-/* Keeps text as entry seq (the next number): the ring's slot, with what a
- * query looks at (known: as serialise_rest() found it; NULL: read from
- * the text). */
+/*
+ * Keeps the entry json[0..len) (a block_new() with room for m's method
+ * and path decoded, taken) as number seq (the next): the ring's slot,
+ * with what a query looks at (m).
+ */
 static void
-keep_text(struct journal *j, uint64_t seq, const char *text, size_t len,
-          const struct meta *known)
+keep_block(struct journal *j, uint64_t seq, char *json, size_t len,
+           const struct meta *m)
 {
-    struct meta m = {.verdict = VERDICT_NONE, .sc = &j->decode};
     const struct jslot *ref;
     struct jslot *s;
-    size_t off, room;
-    char *json;
+    uint64_t bloom = m->bloom;
+    size_t off;
 
-    if (known != NULL)
-        m = *known;
-    else
-        jentry_each(text, len, keep_member, &m);
     /* An event (a queued post created later) is found by its request's
      * values too. */
-    if (m.event && (ref = slot_of(j, m.ref_seq)) != NULL)
-        m.bloom |= ref->bloom;
-    /* The text, its method and its path, NUL after each, in one block of
-     * the size they need: the sim's own escapes never grow when decoded,
-     * a restored text's may. */
-    room = known != NULL
-               ? m.mlen + m.plen
-               : LEADVAL_DECODED_ROOM(m.mlen) + LEADVAL_DECODED_ROOM(m.plen);
-    json = xmalloc(len + room + 3);
-    memcpy(json, text, len);
+    if (m->event && (ref = slot_of(j, m->ref_seq)) != NULL)
+        bloom |= ref->bloom;
     json[len] = '\0';
     off = len + 1;
-    off += put_decoded(json + off, m.method, m.mlen);
+    off += put_decoded(json + off, m->method, m->mlen);
     if (j->n == j->ring_size) {
         free(j->ring[j->start].json);
         j->start = (j->start + 1) % j->ring_size;
@@ -887,25 +926,31 @@ keep_text(struct journal *j, uint64_t seq, const char *text, size_t len,
     s->seq = seq;
     s->len = (uint32_t)len;
     s->path_off = (uint32_t)off;
-    put_decoded(json + off, m.path, m.plen);
+    put_decoded(json + off, m->path, m->plen);
     s->json = json;
-    s->ref_seq = m.ref_seq;
-    s->bloom = m.bloom;
-    s->status = m.status > 0 && m.status < 1000 ? (uint16_t)m.status : 0;
-    s->verdict = (uint8_t)(m.verdict >= 0 ? m.verdict : VERDICT_NONE);
-    s->event = (uint8_t)m.event;
+    s->ref_seq = m->ref_seq;
+    s->bloom = bloom;
+    s->status = m->status > 0 && m->status < 1000 ? (uint16_t)m->status : 0;
+    s->verdict = (uint8_t)(m->verdict >= 0 ? m->verdict : VERDICT_NONE);
+    s->event = (uint8_t)m->event;
     j->n++;
     j->next_seq = seq + 1;
 }
 
-/* Keeps the entry in j->scratch as number seq: the file, then the ring
- * (m as keep_text() takes it). */
+/* Keeps a copy of text (a restored entry's) as entry seq, what a query
+ * looks at read from it. */
 static void
-keep_entry(struct journal *j, uint64_t seq, struct meta *m)
+keep_text(struct journal *j, uint64_t seq, const char *text, size_t len)
 {
-    if (j->fd != -1)
-        write_line(j);
-    keep_text(j, seq, j->scratch.data, j->scratch.len, m);
+    struct meta m = {.verdict = VERDICT_NONE, .sc = &j->decode};
+    char *json;
+
+    jentry_each(text, len, keep_member, &m);
+    /* A text's escapes may grow when decoded (the sim's own never do). */
+    json = block_new(len, LEADVAL_DECODED_ROOM(m.mlen) +
+                              LEADVAL_DECODED_ROOM(m.plen));
+    memcpy(json, text, len);
+    keep_block(j, seq, json, len, &m);
 }
 
 uint64_t
@@ -913,13 +958,14 @@ journal_add(struct journal *j, const struct journal_entry *e)
 {
     uint64_t seq = j->next_seq;
     struct shape sh;
+    char *json;
 
     serialise(j, seq, e, &sh);
-    /* The newline write_line() may add leaves the offsets as they are. */
-    if (j->fd != -1)
-        write_line(j);
     shape_strings(&sh, j->scratch.data, &sh.m);
-    keep_text(j, seq, j->scratch.data, j->scratch.len, &sh.m);
+    json = block_new(j->scratch.len, sh.m.mlen + sh.m.plen);
+    memcpy(json, j->scratch.data, j->scratch.len);
+    write_line(j, json, j->scratch.len);
+    keep_block(j, seq, json, j->scratch.len, &sh.m);
     return seq;
 }
 
@@ -1030,7 +1076,7 @@ journal_restore(struct journal *j, uint64_t seq, const char *text, size_t len)
     if (seq == 0 || seq == UINT64_MAX || seq < j->next_seq ||
         (j->n > 0 && seq != j->next_seq) || len > UINT32_MAX)
         return -1;
-    keep_text(j, seq, text, len, NULL);
+    keep_text(j, seq, text, len);
     return 0;
 }
 
