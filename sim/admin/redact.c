@@ -20,28 +20,32 @@
  * credentials as clients send them to the token, revoke, introspect and
  * userinfo endpoints, in bodies and in query strings.
  */
-static const char *const redacted_names[] = {"access_token",
-                                             "refresh_token",
-                                             "id_token",
-                                             "token",
-                                             "oauth_token",
-                                             "client_secret",
-                                             "assertion",
-                                             "client_assertion",
-                                             "password",
-                                             "code",
-                                             "code_verifier",
-                                             "sessionId",
-                                             NULL};
+#define NAME(s)                                                                \
+    {                                                                          \
+        s, sizeof(s) - 1                                                       \
+    }
+static const struct {
+    const char *name;
+    size_t len;
+} redacted_names[] = {
+    NAME("access_token"), NAME("refresh_token"),    NAME("id_token"),
+    NAME("token"),        NAME("oauth_token"),      NAME("client_secret"),
+    NAME("assertion"),    NAME("client_assertion"), NAME("password"),
+    NAME("code"),         NAME("code_verifier"),    NAME("sessionId"),
+};
+#undef NAME
 
 int
 redact_name(const char *name, size_t len)
 {
     size_t i;
 
-    for (i = 0; redacted_names[i] != NULL; i++)
-        if (strlen(redacted_names[i]) == len &&
-            strncasecmp(redacted_names[i], name, len) == 0)
+    /* Length and first letter first (the listed names are lower case
+     * letters there): most names meet none that far. */
+    for (i = 0; i < sizeof(redacted_names) / sizeof(redacted_names[0]); i++)
+        if (redacted_names[i].len == len &&
+            (name[0] | 0x20) == redacted_names[i].name[0] &&
+            strncasecmp(redacted_names[i].name, name, len) == 0)
             return 1;
     return 0;
 }

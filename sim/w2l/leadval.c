@@ -185,15 +185,6 @@ leadval_each(const char *body, size_t len, leadval_fn *fn, void *arg)
     return form_values(body, len, fn, arg);
 }
 
-/* ASCII's lower case of c (the sim never sets a locale: tolower()'s). */
-static unsigned char
-lower(char c)
-{
-    unsigned char u = (unsigned char)c;
-
-    return u >= 'A' && u <= 'Z' ? (unsigned char)(u + ('a' - 'A')) : u;
-}
-
 uint64_t
 leadval_hash(const char *v, size_t len)
 {
@@ -201,7 +192,7 @@ leadval_hash(const char *v, size_t len)
     size_t i;
 
     for (i = 0; i < len; i++) {
-        h ^= lower(v[i]);
+        h ^= (unsigned char)tolower((unsigned char)v[i]);
         h *= 1099511628211ULL;
     }
     return h;
@@ -215,7 +206,7 @@ leadval_equal(const char *a, size_t alen, const char *b, size_t blen)
     if (alen != blen)
         return 0;
     for (i = 0; i < alen; i++)
-        if (lower(a[i]) != lower(b[i]))
+        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
             return 0;
     return 1;
 }
