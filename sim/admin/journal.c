@@ -164,8 +164,7 @@ jw_flush(struct jw *w)
     w->o = 0;
 }
 
-/* Room for n bytes (at most JW_ROOM_MAX) at blk + o. */
-#define JW_ROOM_MAX 8
+/* Room for n bytes (at most the block's size) at blk + o. */
 static char *
 jw_room(struct jw *w, size_t n)
 {
@@ -262,43 +261,6 @@ escape_byte(unsigned char c, char *out)
     return 6;
 }
 
-/*
- * Writes s[0..n) as the inside of a JSON string, every byte that is not
- * part of a well-formed UTF-8 sequence as U+FFFD (as utf8_fix() does).
- * Returns 1 when nothing was replaced (the entry reads back as s).
- */
-static int
-put_escaped(struct jw *w, const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, run, k;
-    int valid = 1;
-    char *out;
-
-    while (i < n) {
-        for (run = i; run < n && plain_byte(p[run]); run++)
-            ;
-        jw_put(w, s + i, run - i);
-        if ((i = run) == n)
-            break;
-        out = jw_room(w, JW_ROOM_MAX);
-        if (p[i] < 0x80) {
-            w->o += escape_byte(p[i], out);
-            k = 1;
-        } else if ((k = utf8_seq(p + i, n - i)) == 0) {
-            memcpy(out, "\xEF\xBF\xBD", 3); /* U+FFFD */
-            w->o += 3;
-            valid = 0;
-            k = 1;
-        } else {
-            memcpy(out, s + i, k);
-            w->o += k;
-        }
-        i += k;
-    }
-    return valid;
-}
-
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
@@ -312,6 +274,56 @@ word_needs_care(uint64_t x)
     return ((x | ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) |
              ((bs - ONES) & ~bs)) &
             HIGHS) != 0;
+}
+
+/*
+ * Writes s[0..n) as the inside of a JSON string, every byte that is not
+ * part of a well-formed UTF-8 sequence as U+FFFD (as utf8_fix() does).
+ * Returns 1 when nothing was replaced (the entry reads back as s).
+ */
+static int
+put_escaped(struct jw *w, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, stop, k;
+    int valid = 1;
+    uint64_t x;
+    char *out;
+
+    while (i < n) {
+        /* 8 plain bytes at once, or the (at most 8) bytes holding the
+         * one that needs care one by one. */
+        if (n - i >= sizeof(x)) {
+            memcpy(&x, s + i, sizeof(x));
+            if (!word_needs_care(x)) {
+                memcpy(jw_room(w, sizeof(x)), &x, sizeof(x));
+                w->o += sizeof(x);
+                i += sizeof(x);
+                continue;
+            }
+        }
+        /* At most 6 bytes out for one in (an escape), and no more for
+         * a UTF-8 sequence running past stop. */
+        out = jw_room(w, sizeof(x) * 6);
+        for (stop = n - i > sizeof(x) ? i + sizeof(x) : n; i < stop; i += k) {
+            k = 1;
+            if (plain_byte(p[i])) {
+                *out++ = (char)p[i];
+            } else if (p[i] < 0x80) {
+                out += escape_byte(p[i], out);
+            } else if ((k = utf8_seq(p + i, n - i)) == 0) {
+                memcpy(out, "\xEF\xBF\xBD", 3); /* U+FFFD */
+                out += 3;
+                valid = 0;
+                k = 1;
+            } else {
+                memcpy(out, s + i, k);
+                out += k;
+            }
+        }
+        w->o = (size_t)(out - w->blk);
+    }
+    return valid;
 }
 
 /* Writes s[0..n) as a JSON string, quotes included; returns 1 when it

@@ -165,6 +165,8 @@ json_key_listed(const char *b, size_t s, size_t e)
     char name[NAME_CAP];
     size_t len = 0, i = s + 1, end = e > s + 1 ? e - 1 : s + 1;
 
+    if (memchr(b + i, '\\', end - i) == NULL) /* no escape: its bytes */
+        return redact_name(b + i, end - i);
     while (i < end) {
         int c = (unsigned char)b[i];
 
