@@ -103,27 +103,13 @@ number_char(char c)
            c == 'e' || c == 'E';
 }
 
-/* The end of the string token at s[i] (its opening quote): past its
- * closing quote, or n. */
-static size_t
-string_end(const char *s, size_t n, size_t i)
-{
-    for (i++; i < n; i++) {
-        if (s[i] == '\\')
-            i++;
-        else if (s[i] == '"')
-            return i + 1;
-    }
-    return n;
-}
-
 /* Strings that are not keys, and numbers, in document order. */
 static int
 json_values(const char *s, size_t n, leadval_fn *fn, void *arg)
 {
     /* A string without an escape is passed as it is; the others are
-     * decoded on the stack when they fit, else in a block of the heap of
-     * the size any string of s decodes into. */
+     * decoded on the stack when what is left of s fits there, else in a
+     * block of the heap of the size any string of s decodes into. */
     char small[1024], *big = NULL, *tmp;
     const char *v;
     size_t i = 0, count = 0, used, len, j;
@@ -139,8 +125,7 @@ json_values(const char *s, size_t n, leadval_fn *fn, void *arg)
                 used = j < n ? j + 1 - i : n - i;
             } else {
                 tmp = small;
-                if (LEADVAL_DECODED_ROOM(string_end(s, n, i) - i) >
-                    sizeof(small)) {
+                if (LEADVAL_DECODED_ROOM(n - i) > sizeof(small)) {
                     if (big == NULL)
                         big = xmalloc(LEADVAL_DECODED_ROOM(n));
                     tmp = big;
