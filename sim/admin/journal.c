@@ -347,6 +347,15 @@ put_text(struct jw *w, const char *s, size_t n)
                 break;
             memcpy(out + i, &x, sizeof(x));
         }
+        /* Past the last whole word: the word that ends the string (again
+         * some of the bytes just copied). */
+        if (i < n && n >= sizeof(x) && i + sizeof(x) > n) {
+            memcpy(&x, s + n - sizeof(x), sizeof(x));
+            if (!word_needs_care(x)) {
+                memcpy(out + n - sizeof(x), &x, sizeof(x));
+                i = n;
+            }
+        }
         while (i < n && plain_byte(p[i])) {
             out[i] = (char)p[i];
             i++;

@@ -7,6 +7,7 @@
  */
 #include "redact.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -20,20 +21,35 @@
  * credentials as clients send them to the token, revoke, introspect and
  * userinfo endpoints, in bodies and in query strings.
  */
-#define NAME(s)                                                                \
-    {                                                                          \
-        s, sizeof(s) - 1                                                       \
-    }
+#define REDACTED_NAMES(X)                                                      \
+    X("access_token")                                                          \
+    X("refresh_token")                                                         \
+    X("id_token")                                                              \
+    X("token")                                                                 \
+    X("oauth_token")                                                           \
+    X("client_secret")                                                         \
+    X("assertion")                                                             \
+    X("client_assertion")                                                      \
+    X("password")                                                              \
+    X("code")                                                                  \
+    X("code_verifier")                                                         \
+    X("sessionId")
+
 static const struct {
     const char *name;
     size_t len;
 } redacted_names[] = {
-    NAME("access_token"), NAME("refresh_token"),    NAME("id_token"),
-    NAME("token"),        NAME("oauth_token"),      NAME("client_secret"),
-    NAME("assertion"),    NAME("client_assertion"), NAME("password"),
-    NAME("code"),         NAME("code_verifier"),    NAME("sessionId"),
-};
+#define NAME(s) {s, sizeof(s) - 1},
+    REDACTED_NAMES(NAME)
 #undef NAME
+};
+
+/* Bit n set: a listed name has n characters (all have fewer than 64). */
+static const uint64_t redacted_lengths = 0
+#define LENGTH_BIT(s) | (UINT64_C(1) << (sizeof(s) - 1))
+    REDACTED_NAMES(LENGTH_BIT)
+#undef LENGTH_BIT
+    ;
 
 int
 redact_name(const char *name, size_t len)
@@ -42,6 +58,8 @@ redact_name(const char *name, size_t len)
 
     /* Length and first letter first (the listed names are lower case
      * letters there): most names meet none that far. */
+    if (len >= 64 || !(redacted_lengths >> len & 1))
+        return 0;
     for (i = 0; i < sizeof(redacted_names) / sizeof(redacted_names[0]); i++)
         if (redacted_names[i].len == len &&
             (name[0] | 0x20) == redacted_names[i].name[0] &&

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "journal.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Text with everything an escape or a check can trip on. */
@@ -263,6 +264,52 @@ test_bad_escapes_grow(void **state)
     journal_free(j);
 }
 
+/*
+ * Strings are copied a word at a time while no byte needs care: every
+ * length around the word size, with a byte that needs care at every
+ * place, reads back as jansson dumps it (the byte escaped or replaced
+ * where it is, nothing dropped or copied twice).
+ */
+static void
+test_words_and_bytes(void **state)
+{
+    static const char *const care[] = {"\"",   "\\",       "\x01",    "\x7f",
+                                       "\xff", "\xc3\xa9", "\xe2\x82"};
+    struct journal *j = journal_new(4, 4096, NULL, NULL);
+    char s[64], *again, *want;
+    struct journal_entry e;
+    struct journal_view v;
+    size_t len, pos, k, clen;
+    json_t *parsed;
+
+    (void)state;
+    memset(&e, 0, sizeof(e));
+    for (len = 0; len < 40; len++)
+        for (pos = 0; pos <= len; pos++)
+            for (k = 0; k < sizeof(care) / sizeof(care[0]); k++) {
+                clen = strlen(care[k]);
+                memset(s, 'a', len + clen);
+                s[len] = 'z'; /* the last byte differs from the others */
+                memcpy(s + pos, care[k], clen);
+                s[len + clen] = '\0';
+                e.detail = s;
+                journal_add(j, &e);
+                assert_int_equal(journal_view(j, journal_last_seq(j), &v), 0);
+                parsed = json_loadb(v.json, v.len, 0, NULL);
+                assert_non_null(parsed);
+                again = json_dumps(parsed, JSON_COMPACT);
+                assert_string_equal(again, v.json);
+                want = xmalloc(3 * strlen(s) + 1);
+                utf8_fix(s, strlen(s), want, NULL);
+                assert_string_equal(
+                    json_string_value(json_object_get(parsed, "detail")), want);
+                free(want);
+                free(again);
+                json_decref(parsed);
+            }
+    journal_free(j);
+}
+
 int
 main(void)
 {
@@ -270,6 +317,7 @@ main(void)
         cmocka_unit_test(test_known_equals_read_back),
         cmocka_unit_test(test_text_and_values),
         cmocka_unit_test(test_bad_escapes_grow),
+        cmocka_unit_test(test_words_and_bytes),
     };
 
     xjson_init();
