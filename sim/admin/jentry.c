@@ -92,7 +92,7 @@ jentry_each(const char *text, size_t len, jentry_fn *fn, void *arg)
 char *
 jentry_string(const char *val, size_t vlen, size_t *len)
 {
-    char *out = xmalloc(vlen + 1);
+    char *out = xmalloc(LEADVAL_DECODED_ROOM(vlen) + 1);
     size_t used, n = 0;
 
     if (vlen > 0 && val[0] == '"')
@@ -108,9 +108,10 @@ jentry_decode(const char *val, size_t vlen, struct jentry_scratch *sc,
               size_t *len)
 {
     size_t used, n = 0;
+    size_t room = LEADVAL_DECODED_ROOM(vlen) + 1;
 
-    if (sc->cap < vlen + 1) {
-        sc->cap = vlen + 1 > 2 * sc->cap ? vlen + 1 : 2 * sc->cap;
+    if (sc->cap < room) {
+        sc->cap = room > 2 * sc->cap ? room : 2 * sc->cap;
         free(sc->data);
         sc->data = xmalloc(sc->cap);
     }

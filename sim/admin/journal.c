@@ -18,6 +18,7 @@
 #include "jentry.h"
 #include "leadval.h"
 #include "log.h"
+#include "sfid.h"
 #include "timefmt.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -138,81 +139,270 @@ journal_last_seq(const struct journal *j)
  * are escaped exactly as jansson's compact dump escapes them, and bytes
  * that are not UTF-8 become U+FFFD, so that an entry is valid JSON and
  * reads back (a state file, journal_restore()) to the same bytes.
+ *
+ * The bytes gather in a block on the stack and go to the buf a block at
+ * a time: an entry is some forty short pieces, and one append per piece
+ * would cost more than the bytes.
  */
+struct jw {
+    struct buf *b;
+    size_t o;       /* bytes in blk */
+    char blk[2048]; /* the next bytes of b */
+};
+
 static void
-put_key(struct buf *b, const char *key)
+jw_init(struct jw *w, struct buf *b)
 {
-    buf_puts(b, ",\"");
-    buf_puts(b, key);
-    buf_puts(b, "\":");
+    w->b = b;
+    w->o = 0;
 }
 
-/* Appends s[0..n) (valid UTF-8) escaped as the inside of a JSON string,
- * through a block on the stack: a JSON body has a quote every few bytes,
- * and one append per run between them would cost more than the bytes. */
 static void
-escape_utf8(struct buf *b, const char *s, size_t n)
+jw_flush(struct jw *w)
+{
+    buf_append(w->b, w->blk, w->o);
+    w->o = 0;
+}
+
+/* Room for n bytes (at most the block's size) at blk + o. */
+static char *
+jw_room(struct jw *w, size_t n)
+{
+    if (n > sizeof(w->blk) - w->o)
+        jw_flush(w);
+    return w->blk + w->o;
+}
+
+static void
+jw_put(struct jw *w, const void *p, size_t n)
+{
+    if (n > sizeof(w->blk) - w->o) {
+        jw_flush(w);
+        if (n > sizeof(w->blk)) {
+            buf_append(w->b, p, n);
+            return;
+        }
+    }
+    memcpy(w->blk + w->o, p, n);
+    w->o += n;
+}
+
+static void
+jw_putc(struct jw *w, char c)
+{
+    *jw_room(w, 1) = c;
+    w->o++;
+}
+
+/* jw_lit(w, "text"): a literal. */
+#define jw_lit(w, s) jw_put(w, s, sizeof(s) - 1)
+
+static void
+jw_uint(struct jw *w, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+
+    do
+        tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    jw_put(w, tmp + sizeof(tmp) - n, n);
+}
+
+/* The entry's length so far. */
+static size_t
+jw_len(const struct jw *w)
+{
+    return w->b->len + w->o;
+}
+
+/* Drops what was written past len. */
+static void
+jw_cut(struct jw *w, size_t len)
+{
+    if (len >= w->b->len) {
+        w->o = len - w->b->len;
+        return;
+    }
+    w->o = 0;
+    w->b->len = len;
+    w->b->data[len] = '\0';
+}
+
+#define KEY(name) ",\"" name "\":"
+
+/* A byte that goes into a JSON string as it is: printable ASCII but the
+ * quote and the backslash (DEL included, as jansson writes it). */
+static int
+plain_byte(unsigned char c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* The escape of the ASCII byte c, which is not plain, at out; its length. */
+static size_t
+escape_byte(unsigned char c, char *out)
 {
     static const char hex[] = "0123456789ABCDEF";
     static const char shortform[] = "btn\0fr"; /* \b..\r; '\0': none */
-    char out[4096];
-    size_t i, o = 0;
 
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (o > sizeof(out) - 6) {
-            buf_append(b, out, o);
-            o = 0;
-        }
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            out[o++] = (char)c;
-            continue;
-        }
-        out[o++] = '\\';
-        if (c == '"' || c == '\\') {
-            out[o++] = (char)c;
-        } else if (c >= '\b' && c <= '\r' && shortform[c - '\b'] != '\0') {
-            out[o++] = shortform[c - '\b'];
-        } else {
-            out[o++] = 'u';
-            out[o++] = '0';
-            out[o++] = '0';
-            out[o++] = hex[c >> 4];
-            out[o++] = hex[c & 15];
-        }
+    out[0] = '\\';
+    if (c == '"' || c == '\\') {
+        out[1] = (char)c;
+        return 2;
     }
-    buf_append(b, out, o);
+    if (c >= '\b' && c <= '\r' && shortform[c - '\b'] != '\0') {
+        out[1] = shortform[c - '\b'];
+        return 2;
+    }
+    memcpy(out + 1, "u00", 3);
+    out[4] = hex[c >> 4];
+    out[5] = hex[c & 15];
+    return 6;
 }
 
-static void
-put_text(struct buf *b, const char *s, size_t n)
-{
-    char *fixed;
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
 
-    buf_putc(b, '"');
-    if (utf8_valid(s, n)) {
-        escape_utf8(b, s, n);
+/* Whether one of the 8 bytes of x is not plain_byte(): a high bit, a
+ * byte below 0x20, a quote or a backslash (exact whichever byte it is). */
+static int
+word_needs_care(uint64_t x)
+{
+    uint64_t q = x ^ (ONES * '"'), bs = x ^ (ONES * '\\');
+
+    return ((x | ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) |
+             ((bs - ONES) & ~bs)) &
+            HIGHS) != 0;
+}
+
+/*
+ * Writes s[0..n) as the inside of a JSON string, every byte that is not
+ * part of a well-formed UTF-8 sequence as U+FFFD (as utf8_fix() does).
+ * Returns 1 when nothing was replaced (the entry reads back as s).
+ */
+static int
+put_escaped(struct jw *w, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, stop, k;
+    int valid = 1;
+    uint64_t x;
+    char *out;
+
+    while (i < n) {
+        /* 8 plain bytes at once, or the (at most 8) bytes holding the
+         * one that needs care one by one. */
+        if (n - i >= sizeof(x)) {
+            memcpy(&x, s + i, sizeof(x));
+            if (!word_needs_care(x)) {
+                memcpy(jw_room(w, sizeof(x)), &x, sizeof(x));
+                w->o += sizeof(x);
+                i += sizeof(x);
+                continue;
+            }
+        }
+        /* At most 6 bytes out for one in (an escape), and no more for
+         * a UTF-8 sequence running past stop. */
+        out = jw_room(w, sizeof(x) * 6);
+        for (stop = n - i > sizeof(x) ? i + sizeof(x) : n; i < stop; i += k) {
+            k = 1;
+            if (plain_byte(p[i])) {
+                *out++ = (char)p[i];
+            } else if (p[i] < 0x80) {
+                out += escape_byte(p[i], out);
+            } else if ((k = utf8_seq(p + i, n - i)) == 0) {
+                memcpy(out, "\xEF\xBF\xBD", 3); /* U+FFFD */
+                out += 3;
+                valid = 0;
+                k = 1;
+            } else {
+                memcpy(out, s + i, k);
+                out += k;
+            }
+        }
+        w->o = (size_t)(out - w->blk);
+    }
+    return valid;
+}
+
+/* Writes s[0..n) as a JSON string, quotes included; returns 1 when it
+ * reads back as s (it was UTF-8), 0 when bytes were replaced. Plain text
+ * (the common case) is copied as it is scanned, 8 bytes at a time. */
+static int
+put_text(struct jw *w, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    int valid = 1;
+    uint64_t x;
+    char *out;
+
+    if (n + 2 + sizeof(x) <= sizeof(w->blk)) {
+        out = jw_room(w, n + 2 + sizeof(x));
+        *out++ = '"';
+        for (; i + sizeof(x) <= n; i += sizeof(x)) {
+            memcpy(&x, s + i, sizeof(x));
+            if (word_needs_care(x))
+                break;
+            memcpy(out + i, &x, sizeof(x));
+        }
+        /* Past the last whole word: the word that ends the string (again
+         * some of the bytes just copied). */
+        if (i < n && n >= sizeof(x) && i + sizeof(x) > n) {
+            memcpy(&x, s + n - sizeof(x), sizeof(x));
+            if (!word_needs_care(x)) {
+                memcpy(out + n - sizeof(x), &x, sizeof(x));
+                i = n;
+            }
+        }
+        while (i < n && plain_byte(p[i])) {
+            out[i] = (char)p[i];
+            i++;
+        }
+        w->o += i + 1;
     } else {
-        fixed = xmalloc(3 * n + 1);
-        escape_utf8(b, fixed, utf8_fix(s, n, fixed, NULL));
-        free(fixed);
+        jw_putc(w, '"');
     }
-    buf_putc(b, '"');
+    if (i < n)
+        valid = put_escaped(w, s + i, n - i);
+    jw_putc(w, '"');
+    return valid;
 }
 
+/* Where put_str() wrote a string: its raw text's offset and length in
+ * the entry (len 0: not written), and whether it reads back as given. */
+struct written {
+    size_t off, len;
+    int valid;
+};
+
 static void
-put_str(struct buf *b, const char *key, const char *v)
+put_str_key(struct jw *w, const char *key, size_t klen, const char *v,
+            struct written *wr)
 {
+    size_t off;
+    int valid;
+
     if (v == NULL)
         return;
-    put_key(b, key);
-    put_text(b, v, strlen(v));
+    jw_put(w, key, klen);
+    off = jw_len(w);
+    valid = put_text(w, v, strlen(v));
+    if (wr != NULL) {
+        wr->off = off;
+        wr->len = jw_len(w) - off;
+        wr->valid = valid;
+    }
 }
+
+/* put_str(w, "name", v, wr): the member "name": v when v is not NULL. */
+#define put_str(w, name, v, wr)                                                \
+    put_str_key(w, KEY(name), sizeof(KEY(name)) - 1, v, wr)
 
 /* RFC 3339 with milliseconds; the seconds part is formatted once a second. */
 static void
-put_time(struct journal *j, struct buf *b, int64_t ms)
+put_time(struct journal *j, struct jw *w, int64_t ms)
 {
     int64_t sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
     int frac = (int)(ms - sec * 1000);
@@ -223,137 +413,243 @@ put_time(struct journal *j, struct buf *b, int64_t ms)
         j->time_cache[20] = '\0'; /* keep "YYYY-MM-DDTHH:MM:SS." */
         j->time_cache_s = sec;
     }
-    buf_puts(b, j->time_cache);
+    jw_put(w, j->time_cache, strlen(j->time_cache));
     tail[0] = (char)('0' + frac / 100);
     tail[1] = (char)('0' + frac / 10 % 10);
     tail[2] = (char)('0' + frac % 10);
     tail[3] = 'Z';
-    buf_append(b, tail, 4);
+    jw_put(w, tail, 4);
 }
 
-/* "fields": the record's values, kept up to body_max bytes. */
-static void
-put_fields(struct journal *j, struct buf *b, const struct journal_entry *e)
-{
-    size_t i, start, before;
-    int cut = 0;
+/*
+ * What a query looks at in an entry without reading its text again
+ * (journal_view): read from the text of an entry restored, known from the
+ * entry itself when it is serialised here (serialise_rest()), the same
+ * either way (tests/unit/test_journal_meta.c holds them to it).
+ */
+struct meta {
+    const char *method, *path; /* raw JSON strings, or NULL */
+    size_t mlen, plen;
+    int64_t status;
+    int verdict, event;
+    uint64_t ref_seq, bloom;
+    struct jentry_scratch *sc; /* where strings are decoded (reading) */
+};
 
-    put_key(b, "fields");
-    buf_putc(b, '{');
-    start = b->len;
+static int
+bloom_value(const char *v, size_t len, void *arg)
+{
+    uint64_t h = leadval_hash(v, len), *bloom = arg;
+
+    *bloom |= 1ULL << (h & 63) | 1ULL << ((h >> 6) & 63);
+    return 0;
+}
+
+/*
+ * s[0..n) as the entry's text reads back: s itself when put_text() said
+ * so (valid), else a copy with the bytes that are not UTF-8 replaced in
+ * *fixed (caller frees; NULL when not needed). *n is its length.
+ */
+static const char *
+read_back(const char *s, size_t *n, int valid, char **fixed)
+{
+    *fixed = NULL;
+    if (valid)
+        return s;
+    *fixed = xmalloc(3 * *n + 1);
+    *n = utf8_fix(s, *n, *fixed, NULL);
+    return *fixed;
+}
+
+/* The lead values of a string member (jentry_member_values()): the
+ * record id, 18 characters and the first 15, or the values of the body. */
+static void
+bloom_member(uint64_t *bloom, const char *s, size_t n, int valid, int body)
+{
+    char *fixed;
+    const char *v = read_back(s, &n, valid, &fixed);
+
+    if (body) {
+        leadval_each(v, n, bloom_value, bloom);
+    } else {
+        bloom_value(v, n, bloom);
+        if (n == SFID_LEN18)
+            bloom_value(v, SFID_LEN15, bloom);
+    }
+    free(fixed);
+}
+
+/* "fields": the record's values, kept up to body_max bytes; their lead
+ * values (the strings, as leadval_each() reads the object) in *bloom. */
+static void
+put_fields(struct journal *j, struct jw *w, const struct journal_entry *e,
+           uint64_t *bloom)
+{
+    size_t i, start, before, nvalues = 0, n = 0;
+    int cut = 0, valid = 1;
+    const char *v;
+    char *fixed;
+
+    jw_lit(w, KEY("fields") "{");
+    start = jw_len(w);
     for (i = 0; i < e->nfields; i++) {
         const struct journal_field *f = &e->fields[i];
 
-        before = b->len;
+        before = jw_len(w);
         if (i > 0)
-            buf_putc(b, ',');
-        put_text(b, f->name, strlen(f->name));
-        buf_putc(b, ':');
+            jw_putc(w, ',');
+        put_text(w, f->name, strlen(f->name));
+        jw_putc(w, ':');
         if (f->value == NULL)
-            buf_puts(b, "null");
+            jw_lit(w, "null");
         else
-            put_text(b, f->value, strlen(f->value));
-        if (b->len - start > j->body_max) {
-            b->len = before;
-            b->data[b->len] = '\0';
+            valid = put_text(w, f->value, n = strlen(f->value));
+        if (jw_len(w) - start > j->body_max) {
+            jw_cut(w, before);
             cut = 1;
             break;
         }
+        if (f->value != NULL && nvalues++ < LEADVAL_MAX) {
+            v = read_back(f->value, &n, valid, &fixed);
+            bloom_value(v, n, bloom);
+            free(fixed);
+        }
     }
-    buf_putc(b, '}');
-    if (cut) {
-        put_key(b, "fields_truncated");
-        buf_puts(b, "true");
-    }
+    jw_putc(w, '}');
+    if (cut)
+        jw_lit(w, KEY("fields_truncated") "true");
+}
+
+/* A number as raw_number() reads it back from its decimal text (all but
+ * the last digit of the few past UINT64_MAX / 10 * 10). */
+static uint64_t
+number_read_back(uint64_t v)
+{
+    return v / 10 >= UINT64_MAX / 10 ? v / 10 : v;
 }
 
 /*
  * Everything of an entry after its "{\"seq\":N": the time and the kind,
- * then (batch items) batch_index and the rest. *split is the offset just
- * after the kind, where journal_batch_commit() puts batch_seq.
+ * then (batch items) batch_index and the rest; m gets what a query looks
+ * at, method and path as offsets in the entry. split is the offset
+ * just after the kind, where journal_batch_commit() puts batch_seq.
  */
+struct shape {
+    size_t split;
+    struct written method, path;
+    struct meta m; /* method and path: not set */
+};
+
 static void
-serialise_rest(struct journal *j, struct buf *b, const struct journal_entry *e,
-               size_t index, size_t *split)
+serialise_rest(struct journal *j, struct jw *w, const struct journal_entry *e,
+               size_t index, struct shape *sh)
 {
     size_t body_len = e->body_len;
+    const char *kind = e->kind != NULL ? e->kind : "request";
+    struct written id = {0, 0, 1};
 
-    buf_puts(b, ",\"time\":\"");
-    put_time(j, b, e->time_ms);
-    buf_putc(b, '"');
-    put_str(b, "kind", e->kind != NULL ? e->kind : "request");
-    *split = b->len;
+    memset(sh, 0, sizeof(*sh));
+    jw_lit(w, ",\"time\":\"");
+    put_time(j, w, e->time_ms);
+    jw_putc(w, '"');
+    put_str(w, "kind", kind, NULL);
+    sh->m.event = strcmp(kind, "event") == 0;
+    sh->split = jw_len(w);
     if (index != SIZE_MAX) {
-        put_key(b, "batch_index");
-        buf_put_uint(b, index);
+        jw_lit(w, KEY("batch_index"));
+        jw_uint(w, index);
     }
-    put_str(b, "method", e->method);
-    put_str(b, "path", e->path);
-    put_str(b, "query", e->query);
-    put_str(b, "content_type", e->content_type);
-    put_str(b, "auth", e->auth);
+    put_str(w, "method", e->method, &sh->method);
+    put_str(w, "path", e->path, &sh->path);
+    put_str(w, "query", e->query, NULL);
+    put_str(w, "content_type", e->content_type, NULL);
+    put_str(w, "auth", e->auth, NULL);
     if (e->status != 0) {
-        put_key(b, "status");
-        buf_put_uint(b, (uint64_t)e->status);
+        jw_lit(w, KEY("status"));
+        jw_uint(w, (uint64_t)e->status);
+        sh->m.status = e->status;
     }
     /* A batch item's verdict is written when it is committed (it may
      * change: journal_batch_roll_back()). */
+    sh->m.verdict = e->verdict < VERDICT_COUNT ? (int)e->verdict : VERDICT_NONE;
     if (index == SIZE_MAX)
-        put_str(b, "verdict", verdict_name(e->verdict));
-    put_str(b, "object", e->object);
-    put_str(b, "record_id", e->record_id);
-    put_str(b, "error_code", e->error_code);
-    put_str(b, "detail", e->detail);
+        put_str(w, "verdict", verdict_name(e->verdict), NULL);
+    put_str(w, "object", e->object, NULL);
+    put_str(w, "record_id", e->record_id, &id);
+    if (e->record_id != NULL)
+        bloom_member(&sh->m.bloom, e->record_id, strlen(e->record_id), id.valid,
+                     0);
+    put_str(w, "error_code", e->error_code, NULL);
+    put_str(w, "detail", e->detail, NULL);
     if (e->ref_seq != 0) {
-        put_key(b, "ref_seq");
-        buf_put_uint(b, e->ref_seq);
+        jw_lit(w, KEY("ref_seq"));
+        jw_uint(w, e->ref_seq);
+        sh->m.ref_seq = number_read_back(e->ref_seq);
     }
     if (e->info_json != NULL) {
-        put_key(b, "info");
-        buf_puts(b, e->info_json);
+        jw_lit(w, KEY("info"));
+        jw_put(w, e->info_json, strlen(e->info_json));
     }
     if (e->fields != NULL)
-        put_fields(j, b, e);
+        put_fields(j, w, e, &sh->m.bloom);
     if (e->body != NULL) {
         if (body_len > j->body_max)
             body_len = j->body_max;
-        put_key(b, "body");
-        put_text(b, e->body, body_len);
-        put_key(b, "body_bytes");
-        buf_put_uint(b, e->body_bytes ? e->body_bytes : e->body_len);
-        put_key(b, "body_truncated");
-        buf_puts(b, body_len < e->body_len || e->body_cut ? "true" : "false");
+        jw_lit(w, KEY("body"));
+        bloom_member(&sh->m.bloom, e->body, body_len,
+                     put_text(w, e->body, body_len), 1);
+        jw_lit(w, KEY("body_bytes"));
+        jw_uint(w, e->body_bytes ? e->body_bytes : e->body_len);
+        if (body_len < e->body_len || e->body_cut)
+            jw_lit(w, KEY("body_truncated") "true");
+        else
+            jw_lit(w, KEY("body_truncated") "false");
     }
-    buf_putc(b, '}');
+    jw_putc(w, '}');
+}
+
+/* The method and path of sh, written at base, in m. */
+static void
+shape_strings(const struct shape *sh, const char *base, struct meta *m)
+{
+    m->method = sh->method.len ? base + sh->method.off : NULL;
+    m->mlen = sh->method.len;
+    m->path = sh->path.len ? base + sh->path.off : NULL;
+    m->plen = sh->path.len;
 }
 
 /* The entry in j->scratch, sequence number included. */
 static void
-serialise(struct journal *j, uint64_t seq, const struct journal_entry *e)
+serialise(struct journal *j, uint64_t seq, const struct journal_entry *e,
+          struct shape *sh)
 {
-    size_t split;
+    struct jw w;
 
     buf_reset(&j->scratch);
-    buf_puts(&j->scratch, "{\"seq\":");
-    buf_put_uint(&j->scratch, seq);
-    serialise_rest(j, &j->scratch, e, SIZE_MAX, &split);
+    jw_init(&w, &j->scratch);
+    jw_lit(&w, "{\"seq\":");
+    jw_uint(&w, seq);
+    serialise_rest(j, &w, e, SIZE_MAX, sh);
+    jw_flush(&w);
 }
 
 /*
- * The serialised entry and its newline in one write(2) on an O_APPEND
- * descriptor: the line lands whole, at once. A failure (a full disk) is
- * reported once until a write succeeds again; the ring keeps the entry.
+ * The entry json[0..len) and its newline (in place of its NUL for the
+ * while) in one write(2) on an O_APPEND descriptor: the line lands whole,
+ * at once. A failure (a full disk) is reported once until a write
+ * succeeds again; the ring keeps the entry.
  */
 static void
-write_line(struct journal *j)
+write_line(struct journal *j, char *json, size_t len)
 {
-    size_t off = 0, len;
+    size_t off = 0;
     ssize_t n;
 
-    buf_putc(&j->scratch, '\n');
-    len = j->scratch.len;
+    if (j->fd == -1)
+        return;
+    json[len++] = '\n';
     while (off < len) {
-        n = write(j->fd, j->scratch.data + off, len - off);
+        n = write(j->fd, json + off, len - off);
         if (n == -1 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -366,11 +662,19 @@ write_line(struct journal *j)
     }
     if (off == len)
         j->write_failed = 0;
-    j->scratch.len--;
-    j->scratch.data[j->scratch.len] = '\0';
+    json[len - 1] = '\0';
 }
 
-static void keep_entry(struct journal *j, uint64_t seq);
+/* A block for an entry's text of len bytes, a NUL, and its method and
+ * path (room bytes in all) each with a NUL (keep_block()). */
+static char *
+block_new(size_t len, size_t room)
+{
+    return xmalloc(len + room + 3);
+}
+
+static void keep_block(struct journal *j, uint64_t seq, char *json, size_t len,
+                       const struct meta *m);
 
 /* --- entries of a batch --------------------------------------------------- */
 
@@ -378,7 +682,8 @@ struct journal_batch_item {
     size_t parent;
     enum verdict verdict;
     char *text; /* the entry after its seq, but its verdict (owned) */
-    size_t len, split;
+    size_t len;
+    struct shape shape; /* method and path: offsets in text */
 };
 
 void
@@ -412,17 +717,22 @@ size_t
 journal_batch_add(struct journal *j, struct journal_batch *b, size_t parent,
                   size_t index, const struct journal_entry *e)
 {
-    struct journal_batch_item *it;
-    size_t split;
+    struct journal_batch_item *it = batch_push(b);
+    struct jw w;
 
     buf_reset(&j->scratch);
-    serialise_rest(j, &j->scratch, e, index, &split);
-    it = batch_push(b);
+    jw_init(&w, &j->scratch);
+    serialise_rest(j, &w, e, index, &it->shape);
     it->parent = parent;
     it->verdict = e->verdict;
-    it->len = j->scratch.len;
-    it->split = split;
-    it->text = xmemdup0(j->scratch.data, j->scratch.len);
+    if (j->scratch.len == 0) { /* all of it still in the block */
+        it->len = w.o;
+        it->text = xmemdup0(w.blk, w.o);
+    } else {
+        jw_flush(&w);
+        it->len = j->scratch.len;
+        it->text = xmemdup0(j->scratch.data, j->scratch.len);
+    }
     return b->n - 1;
 }
 
@@ -461,7 +771,10 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
 {
     const struct journal_batch_item *it;
     uint64_t *seqs = NULL, parent;
-    size_t i;
+    struct meta m;
+    struct jw w;
+    size_t i, split, head, len;
+    char *json;
 
     if (top_seq != 0 && b->n > 0)
         seqs = xcalloc(b->n, sizeof(*seqs));
@@ -472,15 +785,30 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
                      ? top_seq
                      : seqs[it->parent];
         seqs[i] = j->next_seq++;
+        m = it->shape.m;
+        m.verdict =
+            it->verdict < VERDICT_COUNT ? (int)it->verdict : VERDICT_NONE;
+        shape_strings(&it->shape, it->text, &m);
+        /* The seq first, batch_seq and the verdict after the kind: the
+         * pieces this writes stay in w's block (a few dozen bytes). */
         buf_reset(&j->scratch);
-        buf_puts(&j->scratch, "{\"seq\":");
-        buf_put_uint(&j->scratch, seqs[i]);
-        buf_append(&j->scratch, it->text, it->split);
-        buf_puts(&j->scratch, ",\"batch_seq\":");
-        buf_put_uint(&j->scratch, parent);
-        put_str(&j->scratch, "verdict", verdict_name(it->verdict));
-        buf_append(&j->scratch, it->text + it->split, it->len - it->split);
-        keep_entry(j, seqs[i]);
+        jw_init(&w, &j->scratch);
+        jw_lit(&w, "{\"seq\":");
+        jw_uint(&w, seqs[i]);
+        head = w.o;
+        jw_lit(&w, KEY("batch_seq"));
+        jw_uint(&w, parent);
+        put_str(&w, "verdict", verdict_name(m.verdict), NULL);
+        len = w.o + it->len;
+        json = block_new(len, m.mlen + m.plen);
+        split = it->shape.split;
+        memcpy(json, w.blk, head);
+        memcpy(json + head, it->text, split);
+        memcpy(json + head + split, w.blk + head, w.o - head);
+        memcpy(json + split + w.o, it->text + split, it->len - split);
+        json[len] = '\0';
+        write_line(j, json, len);
+        keep_block(j, seqs[i], json, len, &m);
     }
     free(seqs);
     journal_batch_free(b);
@@ -499,15 +827,6 @@ slot_of(const struct journal *j, uint64_t seq)
 }
 
 /* --- what a query sees of an entry ---------------------------------------- */
-
-struct meta {
-    const char *method, *path; /* raw JSON strings, or NULL */
-    size_t mlen, plen;
-    int64_t status;
-    int verdict, event;
-    uint64_t ref_seq, bloom;
-    struct jentry_scratch *sc; /* where strings are decoded */
-};
 
 static int
 key_is(const char *key, size_t klen, const char *name)
@@ -553,15 +872,6 @@ meta_member(const char *key, size_t klen, const char *val, size_t vlen,
     return 0;
 }
 
-static int
-bloom_value(const char *v, size_t len, void *arg)
-{
-    uint64_t h = leadval_hash(v, len), *bloom = arg;
-
-    *bloom |= 1ULL << (h & 63) | 1ULL << ((h >> 6) & 63);
-    return 0;
-}
-
 uint64_t
 journal_lead_bits(const char *value, size_t len)
 {
@@ -572,15 +882,24 @@ journal_lead_bits(const char *value, size_t len)
 }
 
 /* Writes the decoded raw string v (or nothing) and a NUL at out, which
- * has room for vlen + 1 bytes (decoding never lengthens a string);
- * returns the bytes written. */
+ * has room for LEADVAL_DECODED_ROOM(vlen) + 1 bytes; returns the bytes
+ * written. */
 static size_t
 put_decoded(char *out, const char *v, size_t vlen)
 {
     size_t used, n = 0;
+    const char *end;
 
-    if (v != NULL && vlen > 0 && v[0] == '"')
+    if (v == NULL || vlen == 0 || v[0] != '"') {
+        /* nothing */
+    } else if (memchr(v + 1, '\\', vlen - 1) == NULL) {
+        /* no escape (a method, a path): the bytes up to the quote */
+        end = memchr(v + 1, '"', vlen - 1);
+        n = end != NULL ? (size_t)(end - (v + 1)) : vlen - 1;
+        memcpy(out, v + 1, n);
+    } else {
         n = leadval_json_string(v, vlen, out, &used);
+    }
     out[n] = '\0';
     return n + 1;
 }
@@ -598,29 +917,27 @@ keep_member(const char *key, size_t klen, const char *val, size_t vlen,
                                 m->sc);
 }
 
-/* Keeps text as entry seq (the next number): the ring's slot, with what a
- * query looks at. */
+/*
+ * Keeps the entry json[0..len) (a block_new() with room for m's method
+ * and path decoded, taken) as number seq (the next): the ring's slot,
+ * with what a query looks at (m).
+ */
 static void
-keep_text(struct journal *j, uint64_t seq, const char *text, size_t len)
+keep_block(struct journal *j, uint64_t seq, char *json, size_t len,
+           const struct meta *m)
 {
-    struct meta m = {.verdict = VERDICT_NONE, .sc = &j->decode};
     const struct jslot *ref;
     struct jslot *s;
+    uint64_t bloom = m->bloom;
     size_t off;
-    char *json;
 
-    jentry_each(text, len, keep_member, &m);
     /* An event (a queued post created later) is found by its request's
      * values too. */
-    if (m.event && (ref = slot_of(j, m.ref_seq)) != NULL)
-        m.bloom |= ref->bloom;
-    /* The text, its method and its path, NUL after each, in one block of
-     * the size they need. */
-    json = xmalloc(len + m.mlen + m.plen + 3);
-    memcpy(json, text, len);
+    if (m->event && (ref = slot_of(j, m->ref_seq)) != NULL)
+        bloom |= ref->bloom;
     json[len] = '\0';
     off = len + 1;
-    off += put_decoded(json + off, m.method, m.mlen);
+    off += put_decoded(json + off, m->method, m->mlen);
     if (j->n == j->ring_size) {
         free(j->ring[j->start].json);
         j->start = (j->start + 1) % j->ring_size;
@@ -630,33 +947,46 @@ keep_text(struct journal *j, uint64_t seq, const char *text, size_t len)
     s->seq = seq;
     s->len = (uint32_t)len;
     s->path_off = (uint32_t)off;
-    put_decoded(json + off, m.path, m.plen);
+    put_decoded(json + off, m->path, m->plen);
     s->json = json;
-    s->ref_seq = m.ref_seq;
-    s->bloom = m.bloom;
-    s->status = m.status > 0 && m.status < 1000 ? (uint16_t)m.status : 0;
-    s->verdict = (uint8_t)(m.verdict >= 0 ? m.verdict : VERDICT_NONE);
-    s->event = (uint8_t)m.event;
+    s->ref_seq = m->ref_seq;
+    s->bloom = bloom;
+    s->status = m->status > 0 && m->status < 1000 ? (uint16_t)m->status : 0;
+    s->verdict = (uint8_t)(m->verdict >= 0 ? m->verdict : VERDICT_NONE);
+    s->event = (uint8_t)m->event;
     j->n++;
     j->next_seq = seq + 1;
 }
 
-/* Keeps the entry in j->scratch as number seq: the file, then the ring. */
+/* Keeps a copy of text (a restored entry's) as entry seq, what a query
+ * looks at read from it. */
 static void
-keep_entry(struct journal *j, uint64_t seq)
+keep_text(struct journal *j, uint64_t seq, const char *text, size_t len)
 {
-    if (j->fd != -1)
-        write_line(j);
-    keep_text(j, seq, j->scratch.data, j->scratch.len);
+    struct meta m = {.verdict = VERDICT_NONE, .sc = &j->decode};
+    char *json;
+
+    jentry_each(text, len, keep_member, &m);
+    /* A text's escapes may grow when decoded (the sim's own never do). */
+    json = block_new(len, LEADVAL_DECODED_ROOM(m.mlen) +
+                              LEADVAL_DECODED_ROOM(m.plen));
+    memcpy(json, text, len);
+    keep_block(j, seq, json, len, &m);
 }
 
 uint64_t
 journal_add(struct journal *j, const struct journal_entry *e)
 {
     uint64_t seq = j->next_seq;
+    struct shape sh;
+    char *json;
 
-    serialise(j, seq, e);
-    keep_entry(j, seq);
+    serialise(j, seq, e, &sh);
+    shape_strings(&sh, j->scratch.data, &sh.m);
+    json = block_new(j->scratch.len, sh.m.mlen + sh.m.plen);
+    memcpy(json, j->scratch.data, j->scratch.len);
+    write_line(j, json, j->scratch.len);
+    keep_block(j, seq, json, j->scratch.len, &sh.m);
     return seq;
 }
 

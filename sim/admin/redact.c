@@ -7,6 +7,7 @@
  */
 #include "redact.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -20,28 +21,49 @@
  * credentials as clients send them to the token, revoke, introspect and
  * userinfo endpoints, in bodies and in query strings.
  */
-static const char *const redacted_names[] = {"access_token",
-                                             "refresh_token",
-                                             "id_token",
-                                             "token",
-                                             "oauth_token",
-                                             "client_secret",
-                                             "assertion",
-                                             "client_assertion",
-                                             "password",
-                                             "code",
-                                             "code_verifier",
-                                             "sessionId",
-                                             NULL};
+#define REDACTED_NAMES(X)                                                      \
+    X("access_token")                                                          \
+    X("refresh_token")                                                         \
+    X("id_token")                                                              \
+    X("token")                                                                 \
+    X("oauth_token")                                                           \
+    X("client_secret")                                                         \
+    X("assertion")                                                             \
+    X("client_assertion")                                                      \
+    X("password")                                                              \
+    X("code")                                                                  \
+    X("code_verifier")                                                         \
+    X("sessionId")
+
+static const struct {
+    const char *name;
+    size_t len;
+} redacted_names[] = {
+#define NAME(s) {s, sizeof(s) - 1},
+    REDACTED_NAMES(NAME)
+#undef NAME
+};
+
+/* Bit n set: a listed name has n characters (all have fewer than 64). */
+static const uint64_t redacted_lengths = 0
+#define LENGTH_BIT(s) | (UINT64_C(1) << (sizeof(s) - 1))
+    REDACTED_NAMES(LENGTH_BIT)
+#undef LENGTH_BIT
+    ;
 
 int
 redact_name(const char *name, size_t len)
 {
     size_t i;
 
-    for (i = 0; redacted_names[i] != NULL; i++)
-        if (strlen(redacted_names[i]) == len &&
-            strncasecmp(redacted_names[i], name, len) == 0)
+    /* Length and first letter first (the listed names are lower case
+     * letters there): most names meet none that far. */
+    if (len >= 64 || !(redacted_lengths >> len & 1))
+        return 0;
+    for (i = 0; i < sizeof(redacted_names) / sizeof(redacted_names[0]); i++)
+        if (redacted_names[i].len == len &&
+            (name[0] | 0x20) == redacted_names[i].name[0] &&
+            strncasecmp(redacted_names[i].name, name, len) == 0)
             return 1;
     return 0;
 }
@@ -161,6 +183,8 @@ json_key_listed(const char *b, size_t s, size_t e)
     char name[NAME_CAP];
     size_t len = 0, i = s + 1, end = e > s + 1 ? e - 1 : s + 1;
 
+    if (memchr(b + i, '\\', end - i) == NULL) /* no escape: its bytes */
+        return redact_name(b + i, end - i);
     while (i < end) {
         int c = (unsigned char)b[i];
 

@@ -230,13 +230,14 @@ batch_results_text(struct buf *b, const struct batch_rec *recs, size_t n,
     buf_putc(b, ']');
 }
 
-/* The record's scalar values as received, for its journal entry (texts
- * in pool), secrets redacted as in request bodies. Returns how many. */
+/* The record's scalar values as received, for its journal entry (strings
+ * borrowed from r, other texts in pool), secrets redacted as in request
+ * bodies. Returns how many. */
 static size_t
 journal_fields(const struct batch_rec *r, struct journal_field *out, size_t max,
                struct recbody_pool *pool)
 {
-    const char *key;
+    const char *key, *text;
     json_t *v;
     size_t n = 0;
 
@@ -245,11 +246,14 @@ journal_fields(const struct batch_rec *r, struct journal_field *out, size_t max,
             break;
         if (json_is_object(v) || json_is_array(v))
             continue;
+        if (json_is_null(v))
+            text = NULL;
+        else if (json_is_string(v))
+            text = json_string_value(v);
+        else
+            text = recbody_keep(pool, sobject_scalar_text(v));
         out[n].name = key;
-        out[n++].value =
-            json_is_null(v)
-                ? NULL
-                : redact_value(key, recbody_keep(pool, sobject_scalar_text(v)));
+        out[n++].value = text != NULL ? redact_value(key, text) : NULL;
     }
     return n;
 }

@@ -107,21 +107,38 @@ number_char(char c)
 static int
 json_values(const char *s, size_t n, leadval_fn *fn, void *arg)
 {
-    /* A journal entry's fields fit on the stack: no malloc per entry. */
-    char small[1024];
-    char *tmp = n < sizeof(small) ? small : xmalloc(n + 1);
+    /* A string without an escape is passed as it is; the others are
+     * decoded on the stack when what is left of s fits there, else in a
+     * block of the heap of the size any string of s decodes into. */
+    char small[1024], *big = NULL, *tmp;
+    const char *v;
     size_t i = 0, count = 0, used, len, j;
     int rc = 0;
 
     while (i < n && count < LEADVAL_MAX && rc == 0) {
         if (s[i] == '"') {
-            len = leadval_json_string(s + i, n - i, tmp, &used);
+            for (j = i + 1; j < n && s[j] != '"' && s[j] != '\\'; j++)
+                ;
+            if (j == n || s[j] == '"') { /* no escape: itself */
+                v = s + i + 1;
+                len = j - i - 1;
+                used = j < n ? j + 1 - i : n - i;
+            } else {
+                tmp = small;
+                if (LEADVAL_DECODED_ROOM(n - i) > sizeof(small)) {
+                    if (big == NULL)
+                        big = xmalloc(LEADVAL_DECODED_ROOM(n));
+                    tmp = big;
+                }
+                len = leadval_json_string(s + i, n - i, tmp, &used);
+                v = tmp;
+            }
             i += used;
             j = skip_space(s, n, i);
             if (j < n && s[j] == ':')
                 continue; /* a key */
             count++;
-            rc = fn(tmp, len, arg);
+            rc = fn(v, len, arg);
         } else if (isdigit((unsigned char)s[i]) || s[i] == '-') {
             for (j = i; j < n && number_char(s[j]); j++)
                 ;
@@ -132,8 +149,7 @@ json_values(const char *s, size_t n, leadval_fn *fn, void *arg)
             i++;
         }
     }
-    if (tmp != small)
-        free(tmp);
+    free(big);
     return rc;
 }
 

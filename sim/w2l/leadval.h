@@ -30,12 +30,15 @@ uint64_t leadval_hash(const char *v, size_t len);
 int leadval_equal(const char *a, size_t alen, const char *b, size_t blen);
 /*
  * Decodes the JSON string token at s (s[0] is its opening quote, n bytes
- * available) into out (room for n bytes; a string never grows when
- * decoded), without a NUL. Returns the decoded length and sets *used to
+ * available) into out (room for LEADVAL_DECODED_ROOM(n) bytes), without
+ * a NUL. Returns the decoded length and sets *used to
  * the bytes read, closing quote included (all n when it is missing).
  * Escapes are decoded; a \u escape that is not a valid code point becomes
  * U+FFFD.
  */
 size_t leadval_json_string(const char *s, size_t n, char *out, size_t *used);
+/* What n bytes of a JSON string token may decode to: an escape that is
+ * not one ("\u" without 4 hex digits) becomes U+FFFD, 3 bytes for 2. */
+#define LEADVAL_DECODED_ROOM(n) ((n) + (n) / 2 + 1)
 
 #endif
