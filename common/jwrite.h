@@ -1,0 +1,38 @@
+/*
+ * jwrite.h - jansson values as compact JSON text, fast.
+ *
+ * json_dumps() builds a loop-check table for every container and returns
+ * a fresh copy; for the small documents a client writes once per lead
+ * (request bodies, log excerpts, outcome lines) that is most of their
+ * cost. jwrite appends the same bytes to a caller's buf instead. It owns
+ * no format of its own: the text is json_dumps(v, JSON_COMPACT |
+ * JSON_ENCODE_ANY)'s byte for byte (keys in the object's order, strings
+ * escaped as jansson escapes them, non-ASCII left as it is), and what it
+ * does not write itself (reals, very deep nesting) it has jansson write.
+ */
+#ifndef COMMON_JWRITE_H
+#define COMMON_JWRITE_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+
+/*
+ * Appends json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)'s text to b.
+ * Returns 0, or -1 when json_dumps() would have failed (a string that is
+ * not UTF-8, a value that contains itself) or b refused the bytes
+ * (b->toobig): b then holds part of the text, which the caller drops.
+ * v is borrowed.
+ */
+int jwrite_value(struct buf *b, const json_t *v);
+
+/*
+ * Appends s[0..len) as a JSON string, quotes included, escaped as
+ * json_dumps() escapes it. s is not checked: the caller passes UTF-8.
+ * Returns 0, or -1 when b refused the bytes.
+ */
+int jwrite_str(struct buf *b, const char *s, size_t len);
+
+#endif

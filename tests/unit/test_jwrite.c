@@ -1,0 +1,290 @@
+/*
+ * test_jwrite.c - the compact JSON writer against jansson's own: for every
+ * value (hand-built edge cases, the repository's JSON files, values built
+ * at random from a fixed seed) jwrite_value() must append exactly what
+ * json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) returns, and fail exactly
+ * when it fails.
+ */
+#include <glob.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "jwrite.h"
+
+static int writes_ok, writes_failed;
+
+/* jwrite_value() of v (after a prefix already in the buffer) says what
+ * json_dumps() says. Takes the reference to v. */
+static void
+same(json_t *v)
+{
+    char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    struct buf b;
+    int rc;
+
+    buf_init(&b, 64 * 1024 * 1024);
+    buf_puts(&b, "pre:");
+    rc = jwrite_value(&b, v);
+    if (want == NULL) {
+        if (rc != -1)
+            fail_msg("jwrite wrote what jansson refuses: %s", b.data);
+        writes_failed++;
+    } else {
+        if (rc != 0)
+            fail_msg("jwrite refused what jansson writes: %s", want);
+        if (strcmp(b.data + 4, want) != 0 || b.len != 4 + strlen(want))
+            fail_msg("jwrite wrote\n%s\njansson\n%s", b.data + 4, want);
+        writes_ok++;
+    }
+    free(want);
+    buf_free(&b);
+    json_decref(v);
+}
+
+static void
+test_scalars(void **state)
+{
+    (void)state;
+    same(json_null());
+    same(json_true());
+    same(json_false());
+    same(json_integer(0));
+    same(json_integer(-1));
+    same(json_integer(INT64_MAX));
+    same(json_integer(INT64_MIN));
+    same(json_integer(1234567890123LL));
+    same(json_real(0.1));
+    same(json_real(-3e300));
+    same(json_real(1.0));
+    same(json_string(""));
+    same(json_string("plain"));
+    same(json_object());
+    same(json_array());
+    assert_int_equal(jwrite_value(&(struct buf){0}, NULL), -1);
+}
+
+static void
+test_strings(void **state)
+{
+    static const char *const valid[] = {
+        "\"quoted\"",       "back\\slash",  "a/b</script>",     "tab\tnl\ncr\r",
+        "\b\f\x01\x1f",     "del\x7f",      "caf\xc3\xa9",      "\xe2\x82\xac",
+        "\xf0\x9f\x98\x80", "\xef\xbf\xbf", "\xf4\x8f\xbf\xbf",
+    };
+    static const char *const invalid[] = {
+        "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+        "\xff", "ok\x80",   "\xf0\x9f\x98",
+    };
+    char all[128];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(all); i++)
+        all[i] = (char)i;
+    same(json_stringn(all, sizeof(all)));
+    same(json_stringn("nul\0inside", 10));
+    for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+        json_t *o = json_object();
+
+        same(json_string(valid[i]));
+        json_object_set_new(o, valid[i], json_string(valid[i]));
+        same(o);
+    }
+    for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+        json_t *o = json_object();
+
+        same(json_string_nocheck(invalid[i]));
+        json_object_set_new_nocheck(o, invalid[i], json_true());
+        same(o);
+        same(json_pack("[s,o]", "x", json_string_nocheck(invalid[i])));
+    }
+    {
+        json_t *o = json_object();
+
+        json_object_setn_new(o, "k\0ey", 4, json_integer(1));
+        same(o);
+    }
+}
+
+static void
+test_nesting(void **state)
+{
+    json_t *v = json_integer(7), *cyc;
+
+    (void)state;
+    for (int i = 0; i < 300; i++)
+        v = i % 2 ? json_pack("[o]", v) : json_pack("{s:o}", "k", v);
+    same(v);
+    same(json_pack("{s:[{s:{s:s}},{}],s:b,s:[]}", "records", "attributes",
+                   "type", "Lead", "allOrNone", 0, "e"));
+    /* A value that contains itself: json_dumps() fails, so must jwrite. */
+    cyc = json_array();
+    json_array_append(cyc, cyc);
+    same(json_pack("[o]", json_incref(cyc)));
+    json_array_clear(cyc);
+    json_decref(cyc);
+}
+
+static char *
+read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *s = NULL;
+    long n;
+
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+        fseek(f, 0, SEEK_SET) == 0) {
+        s = malloc((size_t)n + 1);
+        if (s != NULL && fread(s, 1, (size_t)n, f) != (size_t)n) {
+            free(s);
+            s = NULL;
+        }
+        *len = (size_t)n;
+    }
+    fclose(f);
+    return s;
+}
+
+static void
+test_repository_files(void **state)
+{
+    static const char *const patterns[] = {
+        "fixtures/*.json",   "fixtures/*/*.json",     "fixtures/*/*/*.json",
+        "tests/hostile/*/*", "tests/fuzz/corpus/*/*", "bench/orgs/*.json",
+    };
+    size_t files = 0, len, i, j;
+    glob_t g;
+    char *s;
+
+    (void)state;
+    for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+        if (glob(patterns[i], 0, NULL, &g) != 0)
+            continue;
+        for (j = 0; j < g.gl_pathc; j++) {
+            json_t *v;
+
+            if ((s = read_all(g.gl_pathv[j], &len)) == NULL)
+                continue;
+            v = json_loadb(s, len, JSON_DECODE_ANY, NULL);
+            if (v != NULL) {
+                same(v);
+                files++;
+            }
+            free(s);
+        }
+        globfree(&g);
+    }
+    print_message("%zu files\n", files);
+    assert_true(files >= 100);
+}
+
+static uint64_t rng_state = 0x2545f4914f6cdd1du;
+
+static uint32_t
+rnd(uint32_t n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state % n);
+}
+
+/* A string of random bytes, mostly printable, sometimes anything. */
+static json_t *
+random_string(void)
+{
+    char s[24];
+    size_t n = rnd(sizeof(s) + 1);
+
+    for (size_t i = 0; i < n; i++)
+        s[i] = rnd(4) ? (char)(' ' + rnd(95)) : (char)rnd(256);
+    return json_stringn_nocheck(s, n);
+}
+
+static json_t *
+random_value(int depth)
+{
+    json_t *v;
+    int n;
+
+    switch (rnd(depth > 4 ? 6 : 8)) {
+    case 0: return json_null();
+    case 1: return json_boolean(rnd(2));
+    case 2:
+        return json_integer(
+            (json_int_t)(((uint64_t)rnd(UINT32_MAX) << 32) | rnd(UINT32_MAX)) >>
+            rnd(64));
+    case 3: return json_real((double)rnd(100000) / (1 + rnd(1000)));
+    case 4:
+    case 5: return random_string();
+    case 6:
+        v = json_array();
+        for (n = (int)rnd(5); n > 0; n--)
+            json_array_append_new(v, random_value(depth + 1));
+        return v;
+    default:
+        v = json_object();
+        for (n = (int)rnd(5); n > 0; n--) {
+            json_t *k = random_string();
+
+            json_object_setn_new_nocheck(v, json_string_value(k),
+                                         json_string_length(k),
+                                         random_value(depth + 1));
+            json_decref(k);
+        }
+        return v;
+    }
+}
+
+static void
+test_random_values(void **state)
+{
+    (void)state;
+    writes_ok = writes_failed = 0;
+    for (int i = 0; i < 20000; i++)
+        same(random_value(0));
+    print_message("%d written, %d refused\n", writes_ok, writes_failed);
+    /* Both answers must have come up many times. */
+    assert_true(writes_ok > 1000);
+    assert_true(writes_failed > 1000);
+}
+
+static void
+test_jwrite_str(void **state)
+{
+    struct buf b;
+
+    (void)state;
+    buf_init(&b, 16);
+    assert_int_equal(jwrite_str(&b, "a\"\x01", 3), 0);
+    assert_string_equal(b.data, "\"a\\\"\\u0001\"");
+    assert_int_equal(jwrite_str(&b, "0123456789", 10), -1);
+    assert_true(b.toobig);
+    buf_free(&b);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scalars),
+        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_nesting),
+        cmocka_unit_test(test_repository_files),
+        cmocka_unit_test(test_random_values),
+        cmocka_unit_test(test_jwrite_str),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
