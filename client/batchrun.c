@@ -14,8 +14,10 @@
 #include <string.h>
 
 #include "authsync.h"
+#include "buf.h"
 #include "collmap.h"
 #include "halt.h"
+#include "jwrite.h"
 #include "log.h"
 #include "payload.h"
 #include "rng.h"
@@ -25,6 +27,7 @@
 #define BATCHRUN_MAX_REAUTHS 2 /* free resends after a 401 per lead */
 #define BATCHRUN_IDLE_MS 50    /* the longest sleep while retries wait */
 #define BATCHRUN_ID_MAX 24
+#define BATCHRUN_ELEM_MAX (1024 * 1024) /* past this, json_dumps() */
 
 /* One lead from the source until its outcome is reported. */
 struct item {
@@ -69,6 +72,7 @@ struct batchrun {
     int64_t token_used_ms, idle_limit_ms;
     char auth_error[SF_ERR_MSG_MAX];
     struct halt halt;
+    struct buf elem; /* log_line()'s text of an answer's element, reused */
 };
 
 struct batchrun *
@@ -84,6 +88,7 @@ batchrun_new(const struct deliver_config *cfg,
     else
         rng_init_random(&d->rng);
     transfer_init(&d->t, d);
+    buf_init(&d->elem, BATCHRUN_ELEM_MAX);
     d->uses_token = buyer_uses_token(cfg->buyer);
     d->token_used_ms = cfg->token_used_ms;
     d->idle_limit_ms = (cfg->buyer->auth.session_timeout_s -
@@ -144,6 +149,7 @@ batchrun_free(struct batchrun *d)
     transfer_cleanup(&d->t);
     if (d->multi != NULL)
         curl_multi_cleanup(d->multi);
+    buf_free(&d->elem);
     free(d);
 }
 
@@ -324,14 +330,28 @@ admit(struct batchrun *d, struct item **v, size_t n)
     return m;
 }
 
+/* elem as compact JSON (json_dumps()'s text, in d->elem or in *dumped,
+ * which the caller frees), or NULL for NULL or what jansson cannot write. */
+static const char *
+elem_text(struct batchrun *d, const json_t *elem, char **dumped)
+{
+    *dumped = NULL;
+    if (elem == NULL)
+        return NULL;
+    buf_reset(&d->elem);
+    if (jwrite_value(&d->elem, elem) == 0)
+        return d->elem.data;
+    return *dumped = json_dumps(elem, JSON_COMPACT);
+}
+
 static void
 log_line(struct batchrun *d, const struct call *c, const struct item *it,
          int index, const struct collmap_verdict *v, int nleads,
          int64_t retry_in)
 {
     const struct transfer *t = &c->t;
-    char *elem =
-        v != NULL && v->elem != NULL ? json_dumps(v->elem, JSON_COMPACT) : NULL;
+    char *dumped;
+    const char *elem = elem_text(d, v != NULL ? v->elem : NULL, &dumped);
     struct dlog_entry e = {
         .time_ms = timesrc_now_ms(d->cfg.clock),
         .lead_id = it != NULL ? it->lead->id : NULL,
@@ -359,7 +379,7 @@ log_line(struct batchrun *d, const struct call *c, const struct item *it,
 
     if (d->hooks.on_attempt != NULL)
         d->hooks.on_attempt(d->hooks.arg, &e);
-    free(elem);
+    free(dumped);
 }
 
 /* The backoff before it's next retry, honouring Retry-After. */

@@ -19,6 +19,8 @@
 #include "classify.h"
 
 #define COLLMAP_ERROR_MAX 512
+/* A body past this is left to jansson (which has no bound of its own). */
+#define COLLMAP_BODY_MAX (256L * 1024 * 1024)
 
 /* What the answer says of one lead of the call. */
 struct collmap_verdict {

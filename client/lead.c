@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "infile.h"
+#include "jload.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -126,7 +127,7 @@ read_ndjson(struct reader *r, const char *text, size_t len)
             ;
         if (i == n)
             continue;
-        obj = json_loadb(start, n, JSON_REJECT_DUPLICATES, &jerr);
+        obj = jload_buf_flags(start, n, JSON_REJECT_DUPLICATES, &jerr);
         if (obj == NULL) {
             bad(r, line, "not JSON: %s (column %d)", jerr.text, jerr.column);
             continue;
