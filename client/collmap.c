@@ -3,14 +3,13 @@
  */
 #include "collmap.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
-#include "jwrite.h"
 #include "log.h"
-#include "utf8.h"
 #include "xmalloc.h"
 
 char *
@@ -29,95 +28,22 @@ collmap_url(const struct buyer *b, const char **method)
                      b->external_id_field);
 }
 
-/* The body as jansson writes it: what collmap_body() falls back to. */
-static char *
-body_jansson(const struct buyer *b, json_t *const *records, size_t n)
-{
-    json_t *doc = json_object(), *arr = json_array();
-    char *text;
-
-    json_object_set_new(doc, "allOrNone", json_boolean(b->all_or_none));
-    for (size_t i = 0; i < n; i++) {
-        json_t *rec = json_pack("{s:{s:s}}", "attributes", "type", b->object);
-
-        json_object_update(rec, records[i]);
-        json_array_append_new(arr, rec);
-    }
-    json_object_set_new(doc, "records", arr);
-    text = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    if (text == NULL)
-        fatalx("out of memory");
-    return text;
-}
-
-/* One record as body_jansson() writes it: "attributes" first (the
- * record's own, if it has one, in its place), then the record's members
- * in their order. */
-static int
-put_record(struct buf *out, const struct buyer *b, json_t *rec)
-{
-    json_t *attrs = json_object_get(rec, "attributes");
-    const char *key;
-    json_t *v;
-
-    buf_puts(out, "{\"attributes\":");
-    if (attrs != NULL) {
-        if (jwrite_value(out, attrs) == -1)
-            return -1;
-    } else {
-        buf_puts(out, "{\"type\":");
-        jwrite_str(out, b->object, strlen(b->object));
-        buf_putc(out, '}');
-    }
-    json_object_foreach(rec, key, v) {
-        if (strcmp(key, "attributes") == 0)
-            continue;
-        buf_putc(out, ',');
-        jwrite_str(out, key, strlen(key));
-        buf_putc(out, ':');
-        if (jwrite_value(out, v) == -1)
-            return -1;
-    }
-    return buf_putc(out, '}');
-}
-
-/*
- * Written straight into one buffer, byte for byte what body_jansson()
- * writes (a Collections call is 200 records: building a document of them
- * to dump it cost more than the rest of the client). Keys are the
- * mapping's field names; anything the writer does not vouch for (a name
- * or an object that is not UTF-8, a refused value) goes to body_jansson().
- */
 char *
-collmap_body(const struct buyer *b, json_t *const *records, size_t n,
+collmap_body(const struct buyer *b, const char *const *records, size_t n,
              size_t *len)
 {
     struct buf out;
-    const char *key;
-    json_t *v;
-    char *text;
-    int ok = utf8_valid(b->object, strlen(b->object));
 
-    buf_init(&out, COLLMAP_BODY_MAX);
+    /* Bounded by the records, each by the leads file they come from. */
+    buf_init(&out, SIZE_MAX / 2);
     buf_puts(&out, b->all_or_none ? "{\"allOrNone\":true,\"records\":["
                                   : "{\"allOrNone\":false,\"records\":[");
-    for (size_t i = 0; ok && i < n; i++) {
-        json_object_foreach(records[i], key, v) {
-            if (!utf8_valid(key, strlen(key)))
-                ok = 0;
-        }
-        if ((i > 0 && buf_putc(&out, ',') == -1) ||
-            put_record(&out, b, records[i]) == -1)
-            ok = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            buf_putc(&out, ',');
+        buf_puts(&out, records[i]);
     }
     buf_puts(&out, "]}");
-    if (!ok || out.toobig) {
-        buf_free(&out);
-        text = body_jansson(b, records, n);
-        *len = strlen(text);
-        return text;
-    }
     return buf_steal(&out, len);
 }
 
