@@ -11,6 +11,8 @@
 
 #define DLOG_LINE_MAX (64 * 1024)
 #define DLOG_BUFFER (256 * 1024)
+#define DLOG_STAGE 512  /* bytes of a string staged before they are appended */
+#define DLOG_PRE_MAX 32 /* ,"key": of put_kv(), the longest key is 17 */
 
 /* 1 for the bytes put_str() copies as they are: printable ASCII but '"'
  * and '\\'. */
@@ -57,57 +59,77 @@ dlog_flush(struct dlog *d)
 
 /* Appends the literal string lit (no escaping). */
 #define PUT_LIT(b, lit) buf_append((b), (lit), sizeof(lit) - 1)
+/* Appends the literal lit, then s[0..n) as a JSON string. */
+#define PUT_LIT_STR(b, lit, s, n)                                              \
+    put_str_pre((b), (lit), sizeof(lit) - 1, (s), (n))
+
+/* Stages the escape of the byte c at out (not plain, not part of a UTF-8
+ * sequence): the escapes of buf_json_escape(), U+FFFD for a byte that is
+ * not UTF-8. Returns its length. */
+static size_t
+escape(char *out, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    static const char named[128] = {
+        ['"'] = '"', ['\\'] = '\\', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
+    };
+
+    out[0] = '\\';
+    if (c >= 0x80) {
+        memcpy(out + 1, "ufffd", 5);
+        return 6;
+    }
+    if (named[c] != 0) {
+        out[1] = named[c];
+        return 2;
+    }
+    memcpy(out + 1, "u00", 3);
+    out[4] = hex[c >> 4];
+    out[5] = hex[c & 15];
+    return 6;
+}
 
 /*
- * Appends s[0..n) as a JSON string, quotes included: the escapes of
- * buf_json_escape(), and U+FFFD for bytes that are not UTF-8. Runs of bytes
- * that need nothing are copied with one append (this is the hot path of
- * every line: the body excerpt).
+ * Appends pre[0..npre) (at most DLOG_PRE_MAX bytes, written as it is),
+ * then s[0..n) as a JSON string, quotes included (escape()). The text is
+ * staged on the stack and appended a chunk at a time (this is the hot path
+ * of every line: the body excerpt).
  */
+static void
+put_str_pre(struct buf *b, const char *pre, size_t npre, const char *s,
+            size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    char tmp[DLOG_STAGE];
+    size_t i = 0, t = npre, k;
+
+    memcpy(tmp, pre, npre);
+    tmp[t++] = '"';
+    while (i < n) {
+        if (t > sizeof(tmp) - 8) {
+            buf_append(b, tmp, t);
+            t = 0;
+        }
+        if (plain[p[i]]) {
+            tmp[t++] = (char)p[i++];
+            continue;
+        }
+        if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i)) > 0) {
+            memcpy(tmp + t, p + i, k);
+            t += k;
+            i += k;
+            continue;
+        }
+        t += escape(tmp + t, p[i++]);
+    }
+    tmp[t++] = '"';
+    buf_append(b, tmp, t);
+}
+
 static void
 put_str(struct buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, start = 0, k;
-    char esc[6] = {'\\', 'u', '0', '0', 0, 0};
-
-    buf_putc(b, '"');
-    while (i < n) {
-        unsigned char c;
-
-        while (i < n && plain[p[i]])
-            i++;
-        if (i == n)
-            break;
-        c = p[i];
-        if (c >= 0x80) {
-            k = utf8_seq(p + i, n - i);
-            if (k > 0) {
-                i += k;
-                continue;
-            }
-        }
-        buf_append(b, s + start, i - start);
-        start = ++i;
-        switch (c) {
-        case '"': PUT_LIT(b, "\\\""); break;
-        case '\\': PUT_LIT(b, "\\\\"); break;
-        case '\n': PUT_LIT(b, "\\n"); break;
-        case '\r': PUT_LIT(b, "\\r"); break;
-        case '\t': PUT_LIT(b, "\\t"); break;
-        default:
-            if (c >= 0x80) {
-                PUT_LIT(b, "\\ufffd");
-                break;
-            }
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            buf_append(b, esc, sizeof(esc));
-        }
-    }
-    buf_append(b, s + start, n - start);
-    buf_putc(b, '"');
+    put_str_pre(b, "", 0, s, n);
 }
 
 /*
@@ -136,15 +158,19 @@ time_str(struct dlog *d, int64_t ms)
 static void
 put_kv(struct buf *b, int *first, const char *key, const char *v)
 {
+    char pre[DLOG_PRE_MAX];
+    size_t klen = strlen(key), n = 0;
+
     if (v == NULL)
         return;
     if (!*first)
-        buf_putc(b, ',');
-    buf_putc(b, '"');
-    buf_puts(b, key);
-    PUT_LIT(b, "\":");
+        pre[n++] = ',';
+    pre[n++] = '"';
+    memcpy(pre + n, key, klen);
+    n += klen;
+    memcpy(pre + n, "\":", 2);
     *first = 0;
-    put_str(b, v, strlen(v));
+    put_str_pre(b, pre, n + 2, v, strlen(v));
 }
 
 /* The URL without its query string, which could carry secrets. */
@@ -208,8 +234,7 @@ dlog_write(struct dlog *d, const struct dlog_entry *e)
     else
         PUT_LIT(b, "null");
     if (e->batch != NULL) {
-        PUT_LIT(b, ",\"batch\":");
-        put_str(b, e->batch, strlen(e->batch));
+        PUT_LIT_STR(b, ",\"batch\":", e->batch, strlen(e->batch));
         if (e->leads > 0) {
             PUT_LIT(b, ",\"leads\":");
             buf_put_int(b, e->leads);
@@ -221,10 +246,8 @@ dlog_write(struct dlog *d, const struct dlog_entry *e)
     }
     PUT_LIT(b, ",\"attempt\":");
     buf_put_int(b, e->attempt);
-    PUT_LIT(b, ",\"method\":");
-    put_str(b, e->method, strlen(e->method));
-    PUT_LIT(b, ",\"url\":");
-    put_str(b, e->url, url_len(e->url));
+    PUT_LIT_STR(b, ",\"method\":", e->method, strlen(e->method));
+    PUT_LIT_STR(b, ",\"url\":", e->url, url_len(e->url));
     PUT_LIT(b, ",\"status\":");
     buf_put_int(b, e->status);
     PUT_LIT(b, ",\"curl_code\":");

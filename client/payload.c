@@ -209,6 +209,22 @@ field_ok(const struct field *fl)
            utf8_valid(fl->value, strlen(fl->value));
 }
 
+/* Drops from f what jansson would not take (field_ok()), keeping the
+ * order of the rest. */
+static void
+fields_keep_ok(struct fields *f)
+{
+    size_t m = 0;
+
+    for (size_t i = 0; i < f->n; i++) {
+        if (field_ok(&f->v[i]))
+            f->v[m++] = f->v[i];
+        else
+            free(f->v[i].own);
+    }
+    f->n = m;
+}
+
 /* Appends "name":"value" for f[from..n) but the name skip (may be NULL),
  * comma-separated, a comma first unless *first. */
 static int
@@ -218,9 +234,8 @@ put_fields(struct buf *out, const struct fields *f, size_t from,
     for (size_t i = from; i < f->n; i++) {
         if (skip != NULL && strcmp(f->v[i].name, skip) == 0)
             continue;
-        if ((!*first && buf_putc(out, ',') == -1) ||
-            jwrite_str(out, f->v[i].name, strlen(f->v[i].name)) == -1 ||
-            buf_putc(out, ':') == -1 ||
+        if (jwrite_key(out, !*first, f->v[i].name, strlen(f->v[i].name)) ==
+                -1 ||
             jwrite_str(out, f->v[i].value, strlen(f->v[i].value)) == -1)
             return -1;
         *first = 0;
@@ -235,20 +250,16 @@ put_fields(struct buf *out, const struct fields *f, size_t from,
  * the body as well.
  */
 static int
-body_json(const struct buyer *b, const struct fields *f, struct buf *out)
+body_json(const struct buyer *b, struct fields *f, struct buf *out)
 {
-    struct fields ok = {NULL, 0, 0};
     int first = 1, rc;
 
-    for (size_t i = 0; i < f->n; i++)
-        if (field_ok(&f->v[i]))
-            fields_add(&ok, f->v[i].name, f->v[i].value, NULL);
+    fields_keep_ok(f);
     rc = buf_puts(out, b->format == BUYER_FMT_FLOW ? "{\"inputs\":[{" : "{");
     if (rc == 0)
-        rc = put_fields(out, &ok, 0, b->external_id_field, &first);
+        rc = put_fields(out, f, 0, b->external_id_field, &first);
     if (rc == 0)
         rc = buf_puts(out, b->format == BUYER_FMT_FLOW ? "}]}" : "}");
-    fields_free(&ok);
     return rc;
 }
 
@@ -327,14 +338,14 @@ out:
 }
 
 /*
- * The members of l's record in their order, borrowed from f (which is
- * collected here) but the key: the upsert key first, then the collected
- * fields it does not name, each only if jansson takes it (field_ok()).
- * Returns 0, or -1 with err when an upsert has no key value.
+ * The members of l's record in their order, as payload_record() sets them:
+ * the upsert key first, then the collected fields it does not name (the
+ * first value of a name wins, as ever), each only if jansson takes it
+ * (field_ok()). Returns 0, or -1 with err when an upsert has no key value.
  */
 static int
-record_members(const struct buyer *b, const struct lead *l, struct fields *f,
-               struct fields *m, struct sf_err *err)
+record_members(const struct buyer *b, const struct lead *l, struct fields *m,
+               struct sf_err *err)
 {
     if (b->external_id_field != NULL) {
         char *key = lead_get_string(l, b->external_id_from);
@@ -351,26 +362,23 @@ record_members(const struct buyer *b, const struct lead *l, struct fields *f,
         else
             free(key);
     }
-    collect(b, l, f);
-    for (size_t i = 0; i < f->n; i++)
-        if (field_ok(&f->v[i]))
-            fields_add(m, f->v[i].name, f->v[i].value, NULL);
+    collect(b, l, m);
+    fields_keep_ok(m);
     return 0;
 }
 
 json_t *
 payload_record(const struct buyer *b, const struct lead *l, struct sf_err *err)
 {
-    struct fields f = {NULL, 0, 0}, m = {NULL, 0, 0};
+    struct fields m = {NULL, 0, 0};
     json_t *obj = NULL;
 
-    if (record_members(b, l, &f, &m, err) == 0) {
+    if (record_members(b, l, &m, err) == 0) {
         obj = json_object();
         for (size_t i = 0; i < m.n; i++)
             json_object_set_new(obj, m.v[i].name, json_string(m.v[i].value));
     }
     fields_free(&m);
-    fields_free(&f);
     return obj;
 }
 
@@ -378,11 +386,11 @@ int
 payload_record_text(const struct buyer *b, const struct lead *l,
                     struct buf *out, struct sf_err *err)
 {
-    struct fields f = {NULL, 0, 0}, m = {NULL, 0, 0};
+    struct fields m = {NULL, 0, 0};
     size_t attrs = 0, i;
     int first = 0, rc = -1;
 
-    if (record_members(b, l, &f, &m, err) == -1)
+    if (record_members(b, l, &m, err) == -1)
         goto out;
     /* A member named "attributes" takes the place of the type object, as
      * json_object_update() of the record into {"attributes": ...} left it;
@@ -409,7 +417,6 @@ payload_record_text(const struct buyer *b, const struct lead *l,
         err_set(err, "record larger than %zu bytes", out->max);
 out:
     fields_free(&m);
-    fields_free(&f);
     return rc;
 }
 

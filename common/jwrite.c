@@ -17,6 +17,8 @@
  * also catches a value that contains itself (and then fails).
  */
 #define JWRITE_MAX_DEPTH 64
+/* Bytes of a string staged before they are appended. */
+#define JWRITE_STAGE 512
 
 /* 0: a byte copied as it is; 1: escaped; 2: starts a non-ASCII sequence. */
 /* clang-format off */
@@ -40,66 +42,88 @@ static const unsigned char kind[256] = {
 };
 /* clang-format on */
 
-/* Appends the escape of the byte c (kind 1). */
-static int
-put_escape(struct buf *b, unsigned char c)
+/* Stages the escape of the byte c (kind 1) at out; returns its length. */
+static size_t
+escape(char *out, unsigned char c)
 {
     static const char hex[] = "0123456789ABCDEF";
-    char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-    size_t elen = 2;
+    static const char named[256] = {
+        ['"'] = '"',  ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f',
+        ['\n'] = 'n', ['\r'] = 'r',  ['\t'] = 't',
+    };
 
-    switch (c) {
-    case '"': esc[1] = '"'; break;
-    case '\\': esc[1] = '\\'; break;
-    case '\b': esc[1] = 'b'; break;
-    case '\f': esc[1] = 'f'; break;
-    case '\n': esc[1] = 'n'; break;
-    case '\r': esc[1] = 'r'; break;
-    case '\t': esc[1] = 't'; break;
-    default: elen = 6;
+    out[0] = '\\';
+    if (named[c] != 0) {
+        out[1] = named[c];
+        return 2;
     }
-    return buf_append(b, esc, elen);
+    memcpy(out + 1, "u00", 3);
+    out[4] = hex[c >> 4];
+    out[5] = hex[c & 15];
+    return 6;
 }
 
 /*
- * The string s[0..len) quoted; -1 when b refused it, -2 when check is set
- * and s is not UTF-8. Then, as jansson, what was written stays: the quote
- * and the text up to the last escape before the bad byte.
+ * The string s[0..len) quoted, after the byte pre and before the byte post
+ * (each 0 for none); -1 when b refused it. With check set, -2 when s is not
+ * UTF-8: then, as jansson, what is left is pre, the quote and the text up
+ * to the last escape before the bad byte. The text is staged on the stack
+ * and appended a chunk at a time: most strings are one append.
  */
 static int
-put_str(struct buf *b, const char *s, size_t len, int check)
+put_str(struct buf *b, char pre, const char *s, size_t len, char post,
+        int check)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0, start = 0;
+    size_t mark = b->len, i = 0, n = 0, cut = 0, k;
+    char tmp[JWRITE_STAGE];
 
-    if (buf_putc(b, '"') == -1)
-        return -1;
+    if (pre != 0)
+        tmp[n++] = pre;
+    tmp[n++] = '"';
     while (i < len) {
-        size_t n;
-
-        switch (kind[u[i]]) {
-        case 0: i++; continue;
-        case 2:
-            if ((n = check ? utf8_seq(u + i, len - i) : 1) == 0)
-                return -2;
-            i += n;
-            continue;
-        default: break;
+        if (n > sizeof(tmp) - 8) {
+            if (buf_append(b, tmp, n) == -1)
+                return -1;
+            n = 0;
         }
-        if (buf_append(b, s + start, i - start) == -1 ||
-            put_escape(b, u[i]) == -1)
-            return -1;
-        start = ++i;
+        switch (kind[u[i]]) {
+        case 0: tmp[n++] = (char)u[i++]; continue;
+        case 2:
+            if ((k = check ? utf8_seq(u + i, len - i) : 1) == 0)
+                goto bad;
+            memcpy(tmp + n, u + i, k);
+            n += k;
+            i += k;
+            continue;
+        default: n += escape(tmp + n, u[i++]); cut = i;
+        }
     }
-    if (buf_append(b, s + start, len - start) == -1 || buf_putc(b, '"') == -1)
+    tmp[n++] = '"';
+    if (post != 0)
+        tmp[n++] = post;
+    return buf_append(b, tmp, n);
+bad:
+    /* Rare: written again, up to the cut, without the closing quote. */
+    b->len = mark;
+    if (b->data != NULL)
+        b->data[mark] = '\0';
+    if (put_str(b, pre, s, cut, 0, 0) == -1)
         return -1;
-    return 0;
+    b->data[--b->len] = '\0';
+    return -2;
 }
 
 int
 jwrite_str(struct buf *b, const char *s, size_t len)
 {
-    return put_str(b, s, len, 0) == 0 ? 0 : -1;
+    return put_str(b, 0, s, len, 0, 0) == 0 ? 0 : -1;
+}
+
+int
+jwrite_key(struct buf *b, int comma, const char *key, size_t len)
+{
+    return put_str(b, comma ? ',' : 0, key, len, ':', 0) == 0 ? 0 : -1;
 }
 
 /* What jansson writes of v: reals, and what nests too deep. */
@@ -124,12 +148,12 @@ put_object(struct buf *b, const json_t *v, int depth)
     if (buf_putc(b, '{') == -1)
         return -1;
     for (; it != NULL; it = json_object_iter_next((json_t *)v, it)) {
-        /* jansson goes on after a key that is not UTF-8, its text cut
-         * where the check failed (dump.c ignores that failure). */
-        if ((!first && buf_putc(b, ',') == -1) ||
-            put_str(b, json_object_iter_key(it), json_object_iter_key_len(it),
-                    1) == -1 ||
-            buf_putc(b, ':') == -1 ||
+        int rc = put_str(b, first ? 0 : ',', json_object_iter_key(it),
+                         json_object_iter_key_len(it), ':', 1);
+
+        /* jansson goes on after a key that is not UTF-8 (dump.c ignores
+         * that failure): cut, without its closing quote and colon. */
+        if (rc == -1 || (rc == -2 && buf_putc(b, ':') == -1) ||
             put_value(b, json_object_iter_value(it), depth + 1) == -1)
             return -1;
         first = 0;
@@ -162,7 +186,8 @@ put_value(struct buf *b, const json_t *v, int depth)
     case JSON_FALSE: return buf_puts(b, "false");
     case JSON_INTEGER: return buf_put_int(b, json_integer_value(v));
     case JSON_STRING:
-        return put_str(b, json_string_value(v), json_string_length(v), 1) == 0
+        return put_str(b, 0, json_string_value(v), json_string_length(v), 0,
+                       1) == 0
                    ? 0
                    : -1;
     case JSON_OBJECT: return put_object(b, v, depth);

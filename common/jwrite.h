@@ -34,5 +34,8 @@ int jwrite_value(struct buf *b, const json_t *v);
  * Returns 0, or -1 when b refused the bytes.
  */
 int jwrite_str(struct buf *b, const char *s, size_t len);
+/* Appends "key": (after a comma when comma is set), key as jwrite_str()
+ * writes it: an object member's name. Returns 0 or -1 as jwrite_str(). */
+int jwrite_key(struct buf *b, int comma, const char *key, size_t len);
 
 #endif

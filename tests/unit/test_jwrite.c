@@ -247,6 +247,35 @@ random_value(int depth)
     }
 }
 
+/* Strings longer than the writer stages at once, escapes and multi-byte
+ * characters falling across its chunks, a bad byte far in. */
+static void
+test_long_strings(void **state)
+{
+    static const char *const pieces[] = {
+        "a",  "\"", "\x01", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+        "\\", "xyz"};
+    char s[3000];
+
+    (void)state;
+    for (int round = 0; round < 400; round++) {
+        size_t n = 0, want = 400 + rnd(2500);
+        json_t *o = json_object();
+
+        while (n + 4 < want) {
+            const char *p = pieces[rnd(8)];
+
+            memcpy(s + n, p, strlen(p));
+            n += strlen(p);
+        }
+        if (round % 4 == 0)
+            s[rnd((uint32_t)n)] = (char)0xff;
+        same(json_stringn_nocheck(s, n));
+        json_object_setn_new_nocheck(o, s, n, json_integer(round));
+        same(o);
+    }
+}
+
 static void
 test_random_values(void **state)
 {
@@ -272,6 +301,11 @@ test_jwrite_str(void **state)
     assert_int_equal(jwrite_str(&b, "0123456789", 10), -1);
     assert_true(b.toobig);
     buf_free(&b);
+    buf_init(&b, 64);
+    assert_int_equal(jwrite_key(&b, 0, "k\n", 2), 0);
+    assert_int_equal(jwrite_key(&b, 1, "/", 1), 0);
+    assert_string_equal(b.data, "\"k\\n\":,\"/\":");
+    buf_free(&b);
 }
 
 int
@@ -282,6 +316,7 @@ main(void)
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_nesting),
         cmocka_unit_test(test_repository_files),
+        cmocka_unit_test(test_long_strings),
         cmocka_unit_test(test_random_values),
         cmocka_unit_test(test_jwrite_str),
     };
