@@ -18,7 +18,9 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "infile.h"
 #include "jwrite.h"
+#include "rng.h"
 
 static int writes_ok, writes_failed;
 
@@ -134,28 +136,6 @@ test_nesting(void **state)
     json_decref(cyc);
 }
 
-static char *
-read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *s = NULL;
-    long n;
-
-    if (f == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-        fseek(f, 0, SEEK_SET) == 0) {
-        s = malloc((size_t)n + 1);
-        if (s != NULL && fread(s, 1, (size_t)n, f) != (size_t)n) {
-            free(s);
-            s = NULL;
-        }
-        *len = (size_t)n;
-    }
-    fclose(f);
-    return s;
-}
-
 static void
 test_repository_files(void **state)
 {
@@ -163,9 +143,10 @@ test_repository_files(void **state)
         "fixtures/*.json",   "fixtures/*/*.json",     "fixtures/*/*/*.json",
         "tests/hostile/*/*", "tests/fuzz/corpus/*/*", "bench/orgs/*.json",
     };
-    size_t files = 0, len, i, j;
+    size_t files = 0, i, j;
+    struct sf_err err;
+    struct buf text;
     glob_t g;
-    char *s;
 
     (void)state;
     for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
@@ -174,14 +155,14 @@ test_repository_files(void **state)
         for (j = 0; j < g.gl_pathc; j++) {
             json_t *v;
 
-            if ((s = read_all(g.gl_pathv[j], &len)) == NULL)
+            if (infile_read(&text, g.gl_pathv[j], 1 << 24, &err) == -1)
                 continue;
-            v = json_loadb(s, len, JSON_DECODE_ANY, NULL);
+            v = json_loadb(text.data, text.len, JSON_DECODE_ANY, NULL);
             if (v != NULL) {
                 same(v);
                 files++;
             }
-            free(s);
+            buf_free(&text);
         }
         globfree(&g);
     }
@@ -189,15 +170,12 @@ test_repository_files(void **state)
     assert_true(files >= 100);
 }
 
-static uint64_t rng_state = 0x2545f4914f6cdd1du;
+static struct rng rng;
 
 static uint32_t
 rnd(uint32_t n)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)(rng_state % n);
+    return (uint32_t)rng_below(&rng, n);
 }
 
 /* A string of random bytes, mostly printable, sometimes anything. */
@@ -321,5 +299,6 @@ main(void)
         cmocka_unit_test(test_jwrite_str),
     };
 
+    rng_init_seed(&rng, 0x2545f4914f6cdd1du);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
