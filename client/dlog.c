@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "xmalloc.h"
 
 #define DLOG_LINE_MAX (64 * 1024)
 #define DLOG_BUFFER (256 * 1024)
@@ -31,6 +32,7 @@ dlog_open(struct dlog *d, const char *path, struct sf_err *err)
     if (!plain[' '])
         plain_init();
     d->fp = NULL;
+    d->iobuf = NULL;
     d->ts[0] = '\0';
     d->ts_sec = -1;
     buf_init(&d->ln, DLOG_LINE_MAX);
@@ -45,8 +47,10 @@ dlog_open(struct dlog *d, const char *path, struct sf_err *err)
     }
     /* Lines are about a kilobyte: a buffer of hundreds, written out when
      * full and at every dlog_flush() (about once a second), costs far fewer
-     * write(2)s than stdio's default of one per few lines. */
-    setvbuf(d->fp, NULL, _IOFBF, DLOG_BUFFER);
+     * write(2)s than stdio's default of one per few lines. glibc takes the
+     * size only with a buffer: given NULL it keeps its own 4 KiB. */
+    d->iobuf = xmalloc(DLOG_BUFFER);
+    setvbuf(d->fp, d->iobuf, _IOFBF, DLOG_BUFFER);
     return 0;
 }
 
@@ -279,6 +283,8 @@ dlog_close(struct dlog *d)
     if (d->fp != NULL)
         fclose(d->fp);
     d->fp = NULL;
+    free(d->iobuf);
+    d->iobuf = NULL;
     buf_free(&d->ln);
     buf_free(&d->body_raw);
     buf_free(&d->body_json);
