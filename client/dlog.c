@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jwrite.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -15,22 +16,9 @@
 #define DLOG_STAGE 512  /* bytes of a string staged before they are appended */
 #define DLOG_PRE_MAX 32 /* ,"key": of put_kv(), the longest key is 17 */
 
-/* 1 for the bytes put_str() copies as they are: printable ASCII but '"'
- * and '\\'. */
-static unsigned char plain[256];
-
-static void
-plain_init(void)
-{
-    for (int c = 0x20; c < 0x80; c++)
-        plain[c] = c != '"' && c != '\\';
-}
-
 int
 dlog_open(struct dlog *d, const char *path, struct sf_err *err)
 {
-    if (!plain[' '])
-        plain_init();
     d->fp = NULL;
     d->iobuf = NULL;
     d->ts[0] = '\0';
@@ -105,26 +93,30 @@ put_str_pre(struct buf *b, const char *pre, size_t npre, const char *s,
 {
     const unsigned char *p = (const unsigned char *)s;
     char tmp[DLOG_STAGE];
-    size_t i = 0, t = npre, k;
+    size_t i = 0, t = npre, k, run;
 
     memcpy(tmp, pre, npre);
     tmp[t++] = '"';
+    /* t stays below sizeof(tmp) - 8 at the top: room for an escape and
+     * the closing quote. */
     while (i < n) {
-        if (t > sizeof(tmp) - 8) {
+        run = jwrite_plain_run(
+            s + i, n - i < sizeof(tmp) - 8 - t ? n - i : sizeof(tmp) - 8 - t);
+        memcpy(tmp + t, p + i, run);
+        t += run;
+        i += run;
+        if (i < n && t < sizeof(tmp) - 8) {
+            if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i)) > 0) {
+                memcpy(tmp + t, p + i, k);
+                t += k;
+                i += k;
+            } else
+                t += escape(tmp + t, p[i++]);
+        }
+        if (t >= sizeof(tmp) - 8) {
             buf_append(b, tmp, t);
             t = 0;
         }
-        if (plain[p[i]]) {
-            tmp[t++] = (char)p[i++];
-            continue;
-        }
-        if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i)) > 0) {
-            memcpy(tmp + t, p + i, k);
-            t += k;
-            i += k;
-            continue;
-        }
-        t += escape(tmp + t, p[i++]);
     }
     tmp[t++] = '"';
     buf_append(b, tmp, t);

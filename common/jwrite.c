@@ -7,6 +7,7 @@
  */
 #include "jwrite.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,28 +76,37 @@ put_str(struct buf *b, char pre, const char *s, size_t len, char post,
         int check)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t mark = b->len, i = 0, n = 0, cut = 0, k;
+    size_t mark = b->len, i = 0, n = 0, cut = 0, k, run;
     char tmp[JWRITE_STAGE];
 
     if (pre != 0)
         tmp[n++] = pre;
     tmp[n++] = '"';
+    /* n stays below sizeof(tmp) - 8 at the top: room for an escape, the
+     * closing quote and post. */
     while (i < len) {
-        if (n > sizeof(tmp) - 8) {
+        run = jwrite_plain_run(s + i, len - i < sizeof(tmp) - 8 - n
+                                          ? len - i
+                                          : sizeof(tmp) - 8 - n);
+        memcpy(tmp + n, u + i, run);
+        n += run;
+        i += run;
+        if (i < len && n < sizeof(tmp) - 8) {
+            if (kind[u[i]] == 2) {
+                if ((k = check ? utf8_seq(u + i, len - i) : 1) == 0)
+                    goto bad;
+                memcpy(tmp + n, u + i, k);
+                n += k;
+                i += k;
+            } else {
+                n += escape(tmp + n, u[i++]);
+                cut = i;
+            }
+        }
+        if (n >= sizeof(tmp) - 8) {
             if (buf_append(b, tmp, n) == -1)
                 return -1;
             n = 0;
-        }
-        switch (kind[u[i]]) {
-        case 0: tmp[n++] = (char)u[i++]; continue;
-        case 2:
-            if ((k = check ? utf8_seq(u + i, len - i) : 1) == 0)
-                goto bad;
-            memcpy(tmp + n, u + i, k);
-            n += k;
-            i += k;
-            continue;
-        default: n += escape(tmp + n, u[i++]); cut = i;
         }
     }
     tmp[n++] = '"';
@@ -112,6 +122,37 @@ bad:
         return -1;
     b->data[--b->len] = '\0';
     return -2;
+}
+
+/* Nonzero when a byte of the eight in v is not plain (kind 0): below 0x20,
+ * 0x80 or above, '"' or '\\' (the exact tests of "Bit Twiddling Hacks":
+ * a byte below n, n <= 128, and a zero byte). */
+static inline uint64_t
+word_special(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t q = v ^ (ones * '"'), bs = v ^ (ones * '\\');
+
+    return (v | ((v - ones * 0x20) & ~v) | ((q - ones) & ~q) |
+            ((bs - ones) & ~bs)) &
+           high;
+}
+
+size_t
+jwrite_plain_run(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    uint64_t v;
+
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&v, u + i, 8);
+        if (word_special(v) != 0)
+            break;
+    }
+    while (i < n && kind[u[i]] == 0)
+        i++;
+    return i;
 }
 
 int

@@ -38,4 +38,9 @@ int jwrite_str(struct buf *b, const char *s, size_t len);
  * writes it: an object member's name. Returns 0 or -1 as jwrite_str(). */
 int jwrite_key(struct buf *b, int comma, const char *key, size_t len);
 
+/* The length of the run at s[0..n) that a JSON string carries as it is,
+ * in every escaping the programs use: printable ASCII and DEL, but '"'
+ * and '\\'. Eight bytes at a time. */
+size_t jwrite_plain_run(const char *s, size_t n);
+
 #endif

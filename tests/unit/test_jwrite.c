@@ -267,6 +267,29 @@ test_random_values(void **state)
     assert_true(writes_failed > 1000);
 }
 
+/* The plain run, eight bytes at a time, against the byte by byte rule:
+ * every byte value at every place of a word and across two. */
+static void
+test_plain_run(void **state)
+{
+    char s[24];
+
+    (void)state;
+    for (int c = 0; c < 256; c++) {
+        int plain = c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+
+        for (size_t at = 0; at < sizeof(s); at++) {
+            memset(s, 'a', sizeof(s));
+            s[at] = (char)c;
+            assert_int_equal(jwrite_plain_run(s, sizeof(s)),
+                             plain ? sizeof(s) : at);
+            assert_int_equal(jwrite_plain_run(s + 1, sizeof(s) - 1),
+                             plain || at == 0 ? sizeof(s) - 1 : at - 1);
+        }
+    }
+    assert_int_equal(jwrite_plain_run("", 0), 0);
+}
+
 static void
 test_jwrite_str(void **state)
 {
@@ -296,6 +319,7 @@ main(void)
         cmocka_unit_test(test_repository_files),
         cmocka_unit_test(test_long_strings),
         cmocka_unit_test(test_random_values),
+        cmocka_unit_test(test_plain_run),
         cmocka_unit_test(test_jwrite_str),
     };
 
