@@ -61,23 +61,9 @@ dlog_flush(struct dlog *d)
 static size_t
 escape(char *out, unsigned char c)
 {
-    static const char hex[] = "0123456789abcdef";
-    static const char named[128] = {
-        ['"'] = '"', ['\\'] = '\\', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
-    };
-
-    out[0] = '\\';
-    if (c >= 0x80) {
-        memcpy(out + 1, "ufffd", 5);
-        return 6;
-    }
-    if (named[c] != 0) {
-        out[1] = named[c];
-        return 2;
-    }
-    memcpy(out + 1, "u00", 3);
-    out[4] = hex[c >> 4];
-    out[5] = hex[c & 15];
+    if (c < 0x80)
+        return jwrite_escape(out, c, 1);
+    memcpy(out, "\\ufffd", 6);
     return 6;
 }
 

@@ -43,24 +43,31 @@ static const unsigned char kind[256] = {
 };
 /* clang-format on */
 
-/* Stages the escape of the byte c (kind 1) at out; returns its length. */
-static size_t
-escape(char *out, unsigned char c)
+size_t
+jwrite_escape(char *out, unsigned char c, int lower)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    static const char named[256] = {
-        ['"'] = '"',  ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f',
-        ['\n'] = 'n', ['\r'] = 'r',  ['\t'] = 't',
+    static const char hex[2][17] = {"0123456789ABCDEF", "0123456789abcdef"};
+    /* jansson's names, then buf_json_escape()'s (no \b, no \f). */
+    static const char named[2][128] = {
+        {['"'] = '"',
+         ['\\'] = '\\',
+         ['\b'] = 'b',
+         ['\f'] = 'f',
+         ['\n'] = 'n',
+         ['\r'] = 'r',
+         ['\t'] = 't'},
+        {['"'] = '"', ['\\'] = '\\', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'},
     };
 
+    lower = lower != 0;
     out[0] = '\\';
-    if (named[c] != 0) {
-        out[1] = named[c];
+    if (c < 0x80 && named[lower][c] != 0) {
+        out[1] = named[lower][c];
         return 2;
     }
     memcpy(out + 1, "u00", 3);
-    out[4] = hex[c >> 4];
-    out[5] = hex[c & 15];
+    out[4] = hex[lower][c >> 4];
+    out[5] = hex[lower][c & 15];
     return 6;
 }
 
@@ -99,7 +106,7 @@ put_str(struct buf *b, char pre, const char *s, size_t len, char post,
                 n += k;
                 i += k;
             } else {
-                n += escape(tmp + n, u[i++]);
+                n += jwrite_escape(tmp + n, u[i++], 0);
                 cut = i;
             }
         }

@@ -42,5 +42,12 @@ int jwrite_key(struct buf *b, int comma, const char *key, size_t len);
  * in every escaping the programs use: printable ASCII and DEL, but '"'
  * and '\\'. Eight bytes at a time. */
 size_t jwrite_plain_run(const char *s, size_t n);
+/*
+ * The escape of c, a byte below 0x20, '"' or '\\', at out (room for 6
+ * bytes); returns its length. jansson's with lower 0: \" \\ \b \f \n \r
+ * \t by name, the others \u00XX in upper case; buf_json_escape()'s with
+ * lower set (the delivery log's): no \b or \f, lower-case hex.
+ */
+size_t jwrite_escape(char *out, unsigned char c, int lower);
 
 #endif
