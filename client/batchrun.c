@@ -9,13 +9,16 @@
  */
 #include "batchrun.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "authsync.h"
+#include "buf.h"
 #include "collmap.h"
 #include "halt.h"
+#include "jwrite.h"
 #include "log.h"
 #include "payload.h"
 #include "rng.h"
@@ -25,11 +28,14 @@
 #define BATCHRUN_MAX_REAUTHS 2 /* free resends after a 401 per lead */
 #define BATCHRUN_IDLE_MS 50    /* the longest sleep while retries wait */
 #define BATCHRUN_ID_MAX 24
+/* A record's text, an answer element's: no bound of their own, as
+ * json_dumps() had none; the lead file and the mapping bound them. */
+#define BATCHRUN_TEXT_MAX (SIZE_MAX / 2)
 
 /* One lead from the source until its outcome is reported. */
 struct item {
     const struct lead *lead;
-    json_t *rec; /* payload_record() */
+    char *rec; /* payload_record_text() */
     int attempts, retries, reauths;
     int64_t due_ms; /* monotonic: when a queued retry may go */
     long status;
@@ -69,6 +75,7 @@ struct batchrun {
     int64_t token_used_ms, idle_limit_ms;
     char auth_error[SF_ERR_MSG_MAX];
     struct halt halt;
+    struct buf text; /* a record's text, an answer element's: reused */
 };
 
 struct batchrun *
@@ -84,6 +91,7 @@ batchrun_new(const struct deliver_config *cfg,
     else
         rng_init_random(&d->rng);
     transfer_init(&d->t, d);
+    buf_init(&d->text, BATCHRUN_TEXT_MAX);
     d->uses_token = buyer_uses_token(cfg->buyer);
     d->token_used_ms = cfg->token_used_ms;
     d->idle_limit_ms = (cfg->buyer->auth.session_timeout_s -
@@ -107,7 +115,7 @@ batchrun_auth_error(const struct batchrun *d)
 static void
 item_free(struct item *it)
 {
-    json_decref(it->rec);
+    free(it->rec);
     free(it);
 }
 
@@ -144,6 +152,7 @@ batchrun_free(struct batchrun *d)
     transfer_cleanup(&d->t);
     if (d->multi != NULL)
         curl_multi_cleanup(d->multi);
+    buf_free(&d->text);
     free(d);
 }
 
@@ -205,12 +214,13 @@ item_new(struct batchrun *d, const struct lead *l)
 
     it->lead = l;
     err_clear(&err);
-    it->rec = payload_record(d->cfg.buyer, l, &err);
-    if (it->rec == NULL) {
+    buf_reset(&d->text);
+    if (payload_record_text(d->cfg.buyer, l, &d->text, &err) == -1) {
         set_error(it, "payload", err.msg);
         finish(d, it, OUTCOME_DELIVERY_FAILED, -1);
         return NULL;
     }
+    it->rec = xmemdup0(d->text.data, d->text.len);
     return it;
 }
 
@@ -324,14 +334,28 @@ admit(struct batchrun *d, struct item **v, size_t n)
     return m;
 }
 
+/* elem as compact JSON (json_dumps()'s text, in d->text or in *dumped,
+ * which the caller frees), or NULL for NULL or what jansson cannot write. */
+static const char *
+elem_text(struct batchrun *d, const json_t *elem, char **dumped)
+{
+    *dumped = NULL;
+    if (elem == NULL)
+        return NULL;
+    buf_reset(&d->text);
+    if (jwrite_value(&d->text, elem) == 0)
+        return d->text.data;
+    return *dumped = json_dumps(elem, JSON_COMPACT);
+}
+
 static void
 log_line(struct batchrun *d, const struct call *c, const struct item *it,
          int index, const struct collmap_verdict *v, int nleads,
          int64_t retry_in)
 {
     const struct transfer *t = &c->t;
-    char *elem =
-        v != NULL && v->elem != NULL ? json_dumps(v->elem, JSON_COMPACT) : NULL;
+    char *dumped;
+    const char *elem = elem_text(d, v != NULL ? v->elem : NULL, &dumped);
     struct dlog_entry e = {
         .time_ms = timesrc_now_ms(d->cfg.clock),
         .lead_id = it != NULL ? it->lead->id : NULL,
@@ -359,7 +383,7 @@ log_line(struct batchrun *d, const struct call *c, const struct item *it,
 
     if (d->hooks.on_attempt != NULL)
         d->hooks.on_attempt(d->hooks.arg, &e);
-    free(elem);
+    free(dumped);
 }
 
 /* The backoff before it's next retry, honouring Retry-After. */
@@ -443,7 +467,7 @@ start_call(struct batchrun *d, struct item **v, size_t n)
 {
     const struct buyer *b = d->cfg.buyer;
     struct call *c = xcalloc(1, sizeof(*c));
-    json_t **recs = xcalloc(n, sizeof(*recs));
+    const char **recs = xcalloc(n, sizeof(*recs));
     struct transfer_req req;
     size_t len;
 

@@ -2,7 +2,7 @@
  * collmap.h - sObject Collections requests and answers: many leads, one call.
  *
  * collmap.c is pure: it builds the body of one Collections call from the
- * leads' records (payload_record()) and maps the answer back to each lead,
+ * leads' records (payload_record_text()) and maps the answer back to each lead,
  * element i to the lead sent i-th. A lead is done only when its own element
  * says "success": true; a failed element gets the verdict the single-record
  * path gives the same error code (classify() of a 400 with that error), so
@@ -30,18 +30,18 @@ struct collmap_verdict {
 };
 
 /*
- * The request for records[0..n) (each a payload_record() object, not
- * changed): *method ("POST", or "PATCH" for an upsert by the buyer's
- * external id), the URL (caller frees: delivery.url, plus
- * "/{object}/{external_id_field}" for an upsert) and the body (caller
- * frees; its length in *len): {"allOrNone": delivery.all_or_none (false
- * unless the buyer asks), "records": [{"attributes": {"type": object},
- * ...}]}. Under allOrNone a call with one failed record saved none: the
+ * The request for records[0..n) (each a payload_record_text(), the JSON
+ * text of one record with its "attributes"): *method ("POST", or "PATCH"
+ * for an upsert by the buyer's external id), the URL (caller frees:
+ * delivery.url, plus "/{object}/{external_id_field}" for an upsert) and
+ * the body (caller frees; its length in *len): {"allOrNone":
+ * delivery.all_or_none (false unless the buyer asks), "records": [the
+ * records]}. Under allOrNone a call with one failed record saved none: the
  * others answer ALL_OR_NONE_OPERATION_ROLLED_BACK (reason "rolled_back",
  * retried as any failed element, never delivered).
  */
 char *collmap_url(const struct buyer *b, const char **method);
-char *collmap_body(const struct buyer *b, json_t *const *records, size_t n,
+char *collmap_body(const struct buyer *b, const char *const *records, size_t n,
                    size_t *len);
 
 /*

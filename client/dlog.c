@@ -7,28 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jwrite.h"
 #include "utf8.h"
+#include "xmalloc.h"
 
 #define DLOG_LINE_MAX (64 * 1024)
 #define DLOG_BUFFER (256 * 1024)
-
-/* 1 for the bytes put_str() copies as they are: printable ASCII but '"'
- * and '\\'. */
-static unsigned char plain[256];
-
-static void
-plain_init(void)
-{
-    for (int c = 0x20; c < 0x80; c++)
-        plain[c] = c != '"' && c != '\\';
-}
+#define DLOG_STAGE 512  /* bytes of a string staged before they are appended */
+#define DLOG_PRE_MAX 32 /* ,"key": of put_kv(), the longest key is 17 */
 
 int
 dlog_open(struct dlog *d, const char *path, struct sf_err *err)
 {
-    if (!plain[' '])
-        plain_init();
     d->fp = NULL;
+    d->iobuf = NULL;
     d->ts[0] = '\0';
     d->ts_sec = -1;
     buf_init(&d->ln, DLOG_LINE_MAX);
@@ -43,8 +35,10 @@ dlog_open(struct dlog *d, const char *path, struct sf_err *err)
     }
     /* Lines are about a kilobyte: a buffer of hundreds, written out when
      * full and at every dlog_flush() (about once a second), costs far fewer
-     * write(2)s than stdio's default of one per few lines. */
-    setvbuf(d->fp, NULL, _IOFBF, DLOG_BUFFER);
+     * write(2)s than stdio's default of one per few lines. glibc takes the
+     * size only with a buffer: given NULL it keeps its own 4 KiB. */
+    d->iobuf = xmalloc(DLOG_BUFFER);
+    setvbuf(d->fp, d->iobuf, _IOFBF, DLOG_BUFFER);
     return 0;
 }
 
@@ -57,57 +51,67 @@ dlog_flush(struct dlog *d)
 
 /* Appends the literal string lit (no escaping). */
 #define PUT_LIT(b, lit) buf_append((b), (lit), sizeof(lit) - 1)
+/* Appends the literal lit, then s[0..n) as a JSON string. */
+#define PUT_LIT_STR(b, lit, s, n)                                              \
+    put_str_pre((b), (lit), sizeof(lit) - 1, (s), (n))
+
+/* Stages the escape of the byte c at out (not plain, not part of a UTF-8
+ * sequence): the escapes of buf_json_escape(), U+FFFD for a byte that is
+ * not UTF-8. Returns its length. */
+static size_t
+escape(char *out, unsigned char c)
+{
+    if (c < 0x80)
+        return jwrite_escape(out, c, 1);
+    memcpy(out, "\\ufffd", 6);
+    return 6;
+}
 
 /*
- * Appends s[0..n) as a JSON string, quotes included: the escapes of
- * buf_json_escape(), and U+FFFD for bytes that are not UTF-8. Runs of bytes
- * that need nothing are copied with one append (this is the hot path of
- * every line: the body excerpt).
+ * Appends pre[0..npre) (at most DLOG_PRE_MAX bytes, written as it is),
+ * then s[0..n) as a JSON string, quotes included (escape()). The text is
+ * staged on the stack and appended a chunk at a time (this is the hot path
+ * of every line: the body excerpt).
  */
+static void
+put_str_pre(struct buf *b, const char *pre, size_t npre, const char *s,
+            size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    char tmp[DLOG_STAGE];
+    size_t i = 0, t = npre, k, run;
+
+    memcpy(tmp, pre, npre);
+    tmp[t++] = '"';
+    /* t stays below sizeof(tmp) - 8 at the top: room for an escape and
+     * the closing quote. */
+    while (i < n) {
+        run = jwrite_plain_run(
+            s + i, n - i < sizeof(tmp) - 8 - t ? n - i : sizeof(tmp) - 8 - t);
+        memcpy(tmp + t, p + i, run);
+        t += run;
+        i += run;
+        if (i < n && t < sizeof(tmp) - 8) {
+            if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i)) > 0) {
+                memcpy(tmp + t, p + i, k);
+                t += k;
+                i += k;
+            } else
+                t += escape(tmp + t, p[i++]);
+        }
+        if (t >= sizeof(tmp) - 8) {
+            buf_append(b, tmp, t);
+            t = 0;
+        }
+    }
+    tmp[t++] = '"';
+    buf_append(b, tmp, t);
+}
+
 static void
 put_str(struct buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, start = 0, k;
-    char esc[6] = {'\\', 'u', '0', '0', 0, 0};
-
-    buf_putc(b, '"');
-    while (i < n) {
-        unsigned char c;
-
-        while (i < n && plain[p[i]])
-            i++;
-        if (i == n)
-            break;
-        c = p[i];
-        if (c >= 0x80) {
-            k = utf8_seq(p + i, n - i);
-            if (k > 0) {
-                i += k;
-                continue;
-            }
-        }
-        buf_append(b, s + start, i - start);
-        start = ++i;
-        switch (c) {
-        case '"': PUT_LIT(b, "\\\""); break;
-        case '\\': PUT_LIT(b, "\\\\"); break;
-        case '\n': PUT_LIT(b, "\\n"); break;
-        case '\r': PUT_LIT(b, "\\r"); break;
-        case '\t': PUT_LIT(b, "\\t"); break;
-        default:
-            if (c >= 0x80) {
-                PUT_LIT(b, "\\ufffd");
-                break;
-            }
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            buf_append(b, esc, sizeof(esc));
-        }
-    }
-    buf_append(b, s + start, n - start);
-    buf_putc(b, '"');
+    put_str_pre(b, "", 0, s, n);
 }
 
 /*
@@ -136,15 +140,19 @@ time_str(struct dlog *d, int64_t ms)
 static void
 put_kv(struct buf *b, int *first, const char *key, const char *v)
 {
+    char pre[DLOG_PRE_MAX];
+    size_t klen = strlen(key), n = 0;
+
     if (v == NULL)
         return;
     if (!*first)
-        buf_putc(b, ',');
-    buf_putc(b, '"');
-    buf_puts(b, key);
-    PUT_LIT(b, "\":");
+        pre[n++] = ',';
+    pre[n++] = '"';
+    memcpy(pre + n, key, klen);
+    n += klen;
+    memcpy(pre + n, "\":", 2);
     *first = 0;
-    put_str(b, v, strlen(v));
+    put_str_pre(b, pre, n + 2, v, strlen(v));
 }
 
 /* The URL without its query string, which could carry secrets. */
@@ -208,8 +216,7 @@ dlog_write(struct dlog *d, const struct dlog_entry *e)
     else
         PUT_LIT(b, "null");
     if (e->batch != NULL) {
-        PUT_LIT(b, ",\"batch\":");
-        put_str(b, e->batch, strlen(e->batch));
+        PUT_LIT_STR(b, ",\"batch\":", e->batch, strlen(e->batch));
         if (e->leads > 0) {
             PUT_LIT(b, ",\"leads\":");
             buf_put_int(b, e->leads);
@@ -221,10 +228,8 @@ dlog_write(struct dlog *d, const struct dlog_entry *e)
     }
     PUT_LIT(b, ",\"attempt\":");
     buf_put_int(b, e->attempt);
-    PUT_LIT(b, ",\"method\":");
-    put_str(b, e->method, strlen(e->method));
-    PUT_LIT(b, ",\"url\":");
-    put_str(b, e->url, url_len(e->url));
+    PUT_LIT_STR(b, ",\"method\":", e->method, strlen(e->method));
+    PUT_LIT_STR(b, ",\"url\":", e->url, url_len(e->url));
     PUT_LIT(b, ",\"status\":");
     buf_put_int(b, e->status);
     PUT_LIT(b, ",\"curl_code\":");
@@ -256,6 +261,8 @@ dlog_close(struct dlog *d)
     if (d->fp != NULL)
         fclose(d->fp);
     d->fp = NULL;
+    free(d->iobuf);
+    d->iobuf = NULL;
     buf_free(&d->ln);
     buf_free(&d->body_raw);
     buf_free(&d->body_json);

@@ -59,6 +59,7 @@ struct dlog {
     /* The last body excerpt and its JSON text: a server that answers with
      * the same page every time (Web-to-Lead does) is escaped once. */
     struct buf body_raw, body_json;
+    char *iobuf; /* owned: fp's stdio buffer (DLOG_BUFFER bytes) */
 };
 
 /* path NULL turns logging off. Returns 0 or -1 with err. */

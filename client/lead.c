@@ -15,6 +15,7 @@
 #include "lead.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 #include "buf.h"
 #include "infile.h"
+#include "jload.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -38,12 +40,88 @@ static const struct {
     {NULL, LEAD_FMT_AUTO},
 };
 
+/*
+ * The ids seen so far, with the line of each, to refuse repeats: open
+ * addressing over their hashes, the ids themselves one after another in
+ * one arena (a jansson object cost two allocations and two hashings a
+ * lead). A slot with line 0 is free: lines count from 1.
+ */
+struct idslot {
+    uint64_t hash;
+    size_t off; /* the id's NUL-terminated text in names */
+    long line;
+};
+
+struct idset {
+    struct idslot *v; /* owned; cap slots, a power of two */
+    size_t cap, n;
+    struct buf names;
+};
+
 struct reader {
     lead_emit_fn *emit;
     lead_bad_fn *on_bad;
     void *arg;
-    json_t *ids; /* id -> first line, to refuse repeats */
+    struct idset ids;
 };
+
+/* FNV-1a, 64 bits. */
+static uint64_t
+id_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+    return h;
+}
+
+static struct idslot *
+idset_slot(struct idset *set, const char *id, uint64_t h)
+{
+    size_t i = (size_t)h & (set->cap - 1);
+
+    while (set->v[i].line != 0 &&
+           (set->v[i].hash != h ||
+            strcmp(set->names.data + set->v[i].off, id) != 0))
+        i = (i + 1) & (set->cap - 1);
+    return &set->v[i];
+}
+
+/* Doubles the table (at most half full after). */
+static void
+idset_grow(struct idset *set)
+{
+    struct idslot *old = set->v;
+    size_t cap = set->cap;
+
+    set->cap = cap != 0 ? cap * 2 : 1024;
+    set->v = xcalloc(set->cap, sizeof(*set->v));
+    for (size_t i = 0; i < cap; i++)
+        if (old[i].line != 0)
+            *idset_slot(set, set->names.data + old[i].off, old[i].hash) =
+                old[i];
+    free(old);
+}
+
+/* The line id was first seen on, or 0 when it is new (then recorded as
+ * seen on line). */
+static long
+idset_see(struct idset *set, const char *id, long line)
+{
+    uint64_t h = id_hash(id);
+    struct idslot *sl;
+
+    if (2 * (set->n + 1) > set->cap)
+        idset_grow(set);
+    sl = idset_slot(set, id, h);
+    if (sl->line != 0)
+        return sl->line;
+    *sl = (struct idslot){h, set->names.len, line};
+    buf_append(&set->names, id, strlen(id) + 1);
+    set->n++;
+    return 0;
+}
 
 static void bad(struct reader *r, long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -68,7 +146,7 @@ add_lead(struct reader *r, json_t *obj, long line)
 {
     json_t *idv = json_object_get(obj, "id");
     char *id = NULL;
-    json_t *seen;
+    long seen;
     int rc = 0;
 
     if (json_is_string(idv))
@@ -82,13 +160,12 @@ add_lead(struct reader *r, json_t *obj, long line)
                           "integer (at most 255 bytes)");
         goto out;
     }
-    seen = json_object_get(r->ids, id);
-    if (seen != NULL) {
+    seen = idset_see(&r->ids, id, line);
+    if (seen != 0) {
         bad(r, line, "repeated id \"%s\" (first on line %lld)", id,
-            (long long)json_integer_value(seen));
+            (long long)seen);
         goto out;
     }
-    json_object_set_new(r->ids, id, json_integer(line));
     rc = r->emit(r->arg, id, obj, line);
     id = NULL;
     obj = NULL;
@@ -126,7 +203,7 @@ read_ndjson(struct reader *r, const char *text, size_t len)
             ;
         if (i == n)
             continue;
-        obj = json_loadb(start, n, JSON_REJECT_DUPLICATES, &jerr);
+        obj = jload_buf_flags(start, n, JSON_REJECT_DUPLICATES, &jerr);
         if (obj == NULL) {
             bad(r, line, "not JSON: %s (column %d)", jerr.text, jerr.column);
             continue;
@@ -387,7 +464,9 @@ lead_parse(const char *text, size_t len, enum lead_format fmt,
     struct reader r = {.emit = emit, .on_bad = on_bad, .arg = arg};
     size_t i;
 
-    r.ids = json_object();
+    /* Bounded by the text: every id is at most as long as in it, or
+     * LEAD_ID_MAX. */
+    buf_init(&r.ids.names, SIZE_MAX / 2);
     if (fmt == LEAD_FMT_AUTO) {
         for (i = skip_bom(text, len);
              i < len && strchr(" \t\r\n", text[i]) != NULL; i++)
@@ -399,7 +478,8 @@ lead_parse(const char *text, size_t len, enum lead_format fmt,
         read_ndjson(&r, text, len);
     else
         read_csv(&r, text, len);
-    json_decref(r.ids);
+    free(r.ids.v);
+    buf_free(&r.ids.names);
 }
 
 /* The lead_set behind lead_read_text(): its emit and on_bad callbacks. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "jwrite.h"
 #include "log.h"
 #include "timesrc.h"
 #include "utf8.h"
@@ -128,92 +129,22 @@ outcome_open(struct outcome_file *o, const char *path, struct sf_err *err)
     return 0;
 }
 
-/* Appends s (len bytes, valid UTF-8) as a JSON string, escaped exactly as
- * jansson's json_dumps() does, so that the lines read as before. */
-static void
-put_str(struct buf *b, const char *s, size_t len)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t i, start = 0;
-
-    buf_putc(b, '"');
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char esc[6] = {'\\', 'u', '0', '0', 0, 0};
-        size_t elen = 2;
-
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        buf_append(b, s + start, i - start);
-        start = i + 1;
-        switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        default:
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            elen = 6;
-        }
-        buf_append(b, esc, elen);
-    }
-    buf_append(b, s + start, len - start);
-    buf_putc(b, '"');
-}
-
 /*
- * Appends v as compact JSON, the same text as json_dumps(v, JSON_COMPACT |
- * JSON_ENCODE_ANY) without its cost (a loop-check table per container and
- * a copy per call): outcome lines are written one per lead. Reals, which
- * no outcome carries, go through jansson itself.
+ * Appends v as compact JSON, the text of json_dumps(v, JSON_COMPACT |
+ * JSON_ENCODE_ANY) (jwrite). A string that is not UTF-8, which jansson
+ * never builds from checked input, would make json_dumps() fail: it is
+ * written as null rather than break the line.
  */
 static void
 put_json(struct buf *b, const json_t *v)
 {
-    const char *key;
-    json_t *m;
-    char *text;
-    size_t i;
-    int first = 1;
+    size_t mark = b->len;
 
-    switch (json_typeof(v)) {
-    case JSON_NULL: buf_puts(b, "null"); break;
-    case JSON_TRUE: buf_puts(b, "true"); break;
-    case JSON_FALSE: buf_puts(b, "false"); break;
-    case JSON_INTEGER: buf_put_int(b, json_integer_value(v)); break;
-    case JSON_STRING:
-        put_str(b, json_string_value(v), json_string_length(v));
-        break;
-    case JSON_OBJECT:
-        buf_putc(b, '{');
-        json_object_foreach((json_t *)v, key, m) {
-            if (!first)
-                buf_putc(b, ',');
-            first = 0;
-            put_str(b, key, strlen(key));
-            buf_putc(b, ':');
-            put_json(b, m);
-        }
-        buf_putc(b, '}');
-        break;
-    case JSON_ARRAY:
-        buf_putc(b, '[');
-        json_array_foreach(v, i, m) {
-            if (i > 0)
-                buf_putc(b, ',');
-            put_json(b, m);
-        }
-        buf_putc(b, ']');
-        break;
-    default:
-        text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        buf_puts(b, text != NULL ? text : "null");
-        free(text);
-    }
+    if (jwrite_value(b, v) == 0 || b->toobig)
+        return;
+    b->len = mark;
+    b->data[mark] = '\0';
+    buf_puts(b, "null");
 }
 
 /* Keeps the line at [from, to) of pending as not written. */
@@ -274,9 +205,9 @@ put_head(struct buf *b, const char *lead_id, enum outcome outcome, int attempts)
     const char *name = outcome_name(outcome);
 
     buf_puts(b, "{\"lead_id\":");
-    put_str(b, lead_id, strlen(lead_id));
+    jwrite_str(b, lead_id, strlen(lead_id));
     buf_puts(b, ",\"outcome\":");
-    put_str(b, name, strlen(name));
+    jwrite_str(b, name, strlen(name));
     buf_puts(b, ",\"attempts\":");
     buf_put_int(b, attempts);
 }
@@ -292,15 +223,13 @@ put_member(struct buf *b, const char *key, const char *value)
     if (value == NULL)
         return;
     n = strlen(value);
-    buf_putc(b, ',');
-    put_str(b, key, strlen(key));
-    buf_putc(b, ':');
+    jwrite_key(b, 1, key, strlen(key));
     if (utf8_valid(value, n)) {
-        put_str(b, value, n);
+        jwrite_str(b, value, n);
         return;
     }
     fixed = xmalloc(3 * n + 1);
-    put_str(b, fixed, utf8_fix(value, n, fixed, NULL));
+    jwrite_str(b, fixed, utf8_fix(value, n, fixed, NULL));
     free(fixed);
 }
 
@@ -363,9 +292,7 @@ outcome_write(struct outcome_file *o, const char *lead_id, enum outcome outcome,
         if (strcmp(key, "lead_id") == 0 || strcmp(key, "outcome") == 0 ||
             strcmp(key, "attempts") == 0)
             continue;
-        buf_putc(b, ',');
-        put_str(b, key, strlen(key));
-        buf_putc(b, ':');
+        jwrite_key(b, 1, key, strlen(key));
         put_json(b, v);
     }
     json_decref(extra);

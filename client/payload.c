@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "jwrite.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 struct field {
@@ -197,29 +199,67 @@ body_form(const struct fields *f, struct buf *out)
     return 0;
 }
 
+/* 1 for a name and value json_object_set_new(o, name, json_string(value))
+ * takes: jansson refuses either when it is not UTF-8 (a CSV cell, say),
+ * and the member is then left out. */
 static int
-body_json(const struct buyer *b, const struct fields *f, struct buf *out)
+field_ok(const struct field *fl)
 {
-    json_t *obj = json_object(), *doc;
-    char *text;
-    int rc;
+    return utf8_valid(fl->name, strlen(fl->name)) &&
+           utf8_valid(fl->value, strlen(fl->value));
+}
+
+/* Drops from f what jansson would not take (field_ok()), keeping the
+ * order of the rest. */
+static void
+fields_keep_ok(struct fields *f)
+{
+    size_t m = 0;
 
     for (size_t i = 0; i < f->n; i++) {
-        /* An upsert names its key in the URL; Salesforce refuses it in the
-         * body as well. */
-        if (b->external_id_field != NULL &&
-            strcmp(f->v[i].name, b->external_id_field) == 0)
-            continue;
-        json_object_set_new(obj, f->v[i].name, json_string(f->v[i].value));
+        if (field_ok(&f->v[i]))
+            f->v[m++] = f->v[i];
+        else
+            free(f->v[i].own);
     }
-    if (b->format == BUYER_FMT_FLOW)
-        doc = json_pack("{s:[o]}", "inputs", obj);
-    else
-        doc = obj;
-    text = json_dumps(doc, JSON_COMPACT);
-    rc = buf_puts(out, text);
-    free(text);
-    json_decref(doc);
+    f->n = m;
+}
+
+/* Appends "name":"value" for f[from..n) but the name skip (may be NULL),
+ * comma-separated, a comma first unless *first. */
+static int
+put_fields(struct buf *out, const struct fields *f, size_t from,
+           const char *skip, int *first)
+{
+    for (size_t i = from; i < f->n; i++) {
+        if (skip != NULL && strcmp(f->v[i].name, skip) == 0)
+            continue;
+        if (jwrite_key(out, !*first, f->v[i].name, strlen(f->v[i].name)) ==
+                -1 ||
+            jwrite_str(out, f->v[i].value, strlen(f->v[i].value)) == -1)
+            return -1;
+        *first = 0;
+    }
+    return 0;
+}
+
+/*
+ * The JSON body: the fields as an object of strings (inside {"inputs":
+ * [...]} for a flow), the text json_dumps(JSON_COMPACT) gave of it, written
+ * directly. An upsert names its key in the URL; Salesforce refuses it in
+ * the body as well.
+ */
+static int
+body_json(const struct buyer *b, struct fields *f, struct buf *out)
+{
+    int first = 1, rc;
+
+    fields_keep_ok(f);
+    rc = buf_puts(out, b->format == BUYER_FMT_FLOW ? "{\"inputs\":[{" : "{");
+    if (rc == 0)
+        rc = put_fields(out, f, 0, b->external_id_field, &first);
+    if (rc == 0)
+        rc = buf_puts(out, b->format == BUYER_FMT_FLOW ? "}]}" : "}");
     return rc;
 }
 
@@ -297,31 +337,87 @@ out:
     return rc;
 }
 
-json_t *
-payload_record(const struct buyer *b, const struct lead *l, struct sf_err *err)
+/*
+ * The members of l's record in their order, as payload_record() sets them:
+ * the upsert key first, then the collected fields it does not name (the
+ * first value of a name wins, as ever), each only if jansson takes it
+ * (field_ok()). Returns 0, or -1 with err when an upsert has no key value.
+ */
+static int
+record_members(const struct buyer *b, const struct lead *l, struct fields *m,
+               struct sf_err *err)
 {
-    struct fields f = {NULL, 0, 0};
-    json_t *obj = json_object();
-    char *key = NULL;
-
     if (b->external_id_field != NULL) {
-        key = lead_get_string(l, b->external_id_from);
+        char *key = lead_get_string(l, b->external_id_from);
+        struct field k = {b->external_id_field, key, key};
+
         if (key == NULL || *key == '\0') {
             err_set(err, "no value for the external id (lead field \"%s\")",
                     b->external_id_from);
             free(key);
-            json_decref(obj);
-            return NULL;
+            return -1;
         }
-        json_object_set_new(obj, b->external_id_field, json_string(key));
-        free(key);
+        if (field_ok(&k))
+            fields_add(m, k.name, key, key);
+        else
+            free(key);
     }
-    collect(b, l, &f);
-    for (size_t i = 0; i < f.n; i++)
-        if (json_object_get(obj, f.v[i].name) == NULL)
-            json_object_set_new(obj, f.v[i].name, json_string(f.v[i].value));
-    fields_free(&f);
+    collect(b, l, m);
+    fields_keep_ok(m);
+    return 0;
+}
+
+json_t *
+payload_record(const struct buyer *b, const struct lead *l, struct sf_err *err)
+{
+    struct fields m = {NULL, 0, 0};
+    json_t *obj = NULL;
+
+    if (record_members(b, l, &m, err) == 0) {
+        obj = json_object();
+        for (size_t i = 0; i < m.n; i++)
+            json_object_set_new(obj, m.v[i].name, json_string(m.v[i].value));
+    }
+    fields_free(&m);
     return obj;
+}
+
+int
+payload_record_text(const struct buyer *b, const struct lead *l,
+                    struct buf *out, struct sf_err *err)
+{
+    struct fields m = {NULL, 0, 0};
+    size_t attrs = 0, i;
+    int first = 0, rc = -1;
+
+    if (record_members(b, l, &m, err) == -1)
+        goto out;
+    /* A member named "attributes" takes the place of the type object, as
+     * json_object_update() of the record into {"attributes": ...} left it;
+     * it is moved to the front of m, the others keeping their order. */
+    while (attrs < m.n && strcmp(m.v[attrs].name, "attributes") != 0)
+        attrs++;
+    buf_puts(out, "{\"attributes\":");
+    if (attrs < m.n) {
+        struct field a = m.v[attrs];
+
+        jwrite_str(out, a.value, strlen(a.value));
+        for (i = attrs; i > 0; i--)
+            m.v[i] = m.v[i - 1];
+        m.v[0] = a;
+    } else {
+        buf_puts(out, "{\"type\":");
+        jwrite_str(out, b->object, strlen(b->object));
+        buf_putc(out, '}');
+    }
+    if (put_fields(out, &m, attrs < m.n, NULL, &first) == 0 &&
+        buf_putc(out, '}') == 0 && !out->toobig)
+        rc = 0;
+    else
+        err_set(err, "record larger than %zu bytes", out->max);
+out:
+    fields_free(&m);
+    return rc;
 }
 
 void

@@ -43,6 +43,16 @@ void payload_free(struct payload *p);
  */
 json_t *payload_record(const struct buyer *b, const struct lead *l,
                        struct sf_err *err);
+/*
+ * payload_record()'s record as one element of an sObject Collections call,
+ * appended to out as JSON text: {"attributes": {"type": object}, then the
+ * record's members in order}, byte for byte what json_dumps(JSON_COMPACT)
+ * wrote of that object updated with the record (so a member named
+ * "attributes" stands in for the type object). Returns 0, or -1 with err
+ * (the external id value missing, out full); out then holds part of it.
+ */
+int payload_record_text(const struct buyer *b, const struct lead *l,
+                        struct buf *out, struct sf_err *err);
 
 /* Appends s form-urlencoded (space as '+', UTF-8 bytes as %XX). */
 int payload_form_escape(struct buf *out, const char *s);

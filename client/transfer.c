@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "jload.h"
 #include "xmalloc.h"
 
 /* on_prereq() below is how an attempt knows what went on the wire. */
@@ -287,7 +288,7 @@ transfer_json(const struct transfer *t)
 {
     if (t->resp.len == 0 || t->resp.toobig)
         return NULL;
-    return json_loadb(t->resp.data, t->resp.len, 0, NULL);
+    return jload_buf_flags(t->resp.data, t->resp.len, 0, NULL);
 }
 
 void

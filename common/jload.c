@@ -76,6 +76,7 @@ struct jload {
     char *scratch;
     size_t used;
     unsigned depth;
+    int reject_dups; /* JSON_REJECT_DUPLICATES: a repeated key gives up */
     struct jload_shared shared[JLOAD_SHARE_SLOTS];
 };
 
@@ -391,7 +392,7 @@ object(struct jload *jl)
 {
     json_t *o = json_object(), *v;
     const char *key;
-    size_t klen, mark = jl->used;
+    size_t klen, mark = jl->used, before;
     int more, decoded;
 
     skip_ws(jl);
@@ -411,8 +412,11 @@ object(struct jload *jl)
             goto fail;
         if ((v = value(jl)) == NULL)
             goto fail;
+        before = json_object_size(o);
         json_object_setn_new_nocheck(o, key, klen, v);
         jl->used = mark;
+        if (jl->reject_dups && json_object_size(o) == before)
+            goto fail;
     } while ((more = next(jl, '}')) == 1);
     if (more == 0)
         return o;
@@ -478,16 +482,22 @@ value(struct jload *jl)
 }
 
 json_t *
-jload_buf(const char *buf, size_t len, json_error_t *err)
+jload_buf_flags(const char *buf, size_t len, size_t flags, json_error_t *err)
 {
     struct jload jl = {.p = (const unsigned char *)buf,
-                       .end = (const unsigned char *)buf + len};
-    json_t *v = buf != NULL ? value(&jl) : NULL;
+                       .end = (const unsigned char *)buf + len,
+                       .reject_dups = (flags & JSON_REJECT_DUPLICATES) != 0};
+    json_t *v = NULL;
     size_t i;
 
+    if (buf != NULL &&
+        (flags & ~(size_t)(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES)) == 0)
+        v = value(&jl);
     if (v != NULL) {
         skip_ws(&jl);
-        if (jl.p != jl.end) {
+        /* Without JSON_DECODE_ANY jansson takes only an object or array. */
+        if (jl.p != jl.end || (!(flags & JSON_DECODE_ANY) &&
+                               !json_is_object(v) && !json_is_array(v))) {
             json_decref(v);
             v = NULL;
         }
@@ -496,6 +506,12 @@ jload_buf(const char *buf, size_t len, json_error_t *err)
         json_decref(jl.shared[i].v);
     free(jl.scratch);
     if (v == NULL)
-        v = json_loadb(buf, len, JSON_DECODE_ANY, err);
+        v = json_loadb(buf, len, flags, err);
     return v;
+}
+
+json_t *
+jload_buf(const char *buf, size_t len, json_error_t *err)
+{
+    return jload_buf_flags(buf, len, JSON_DECODE_ANY, err);
 }

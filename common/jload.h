@@ -24,4 +24,14 @@
  */
 json_t *jload_buf(const char *buf, size_t len, json_error_t *err);
 
+/*
+ * What json_loadb(buf, len, flags, err) returns, as jload_buf() does. The
+ * fast path takes flags made of JSON_DECODE_ANY and JSON_REJECT_DUPLICATES
+ * (a repeated key, or a document that is not an object or array without
+ * JSON_DECODE_ANY, is handed to jansson for its error); any other flag
+ * goes to json_loadb() straight away.
+ */
+json_t *jload_buf_flags(const char *buf, size_t len, size_t flags,
+                        json_error_t *err);
+
 #endif

@@ -14,7 +14,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "buf.h"
 #include "dlog.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Writes e to a fresh log and reads the one line back (new reference). */
@@ -160,6 +162,100 @@ test_bodies_in_a_row(void **state)
     unlink(path);
 }
 
+/* The escaping a line's strings get, as written out here: '"', '\\',
+ * \n \r \t by name, other control bytes as \u00xx in lower case, DEL and
+ * UTF-8 sequences as they are, any other byte as \ufffd. */
+static void
+ref_str(struct buf *out, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t k;
+
+    buf_putc(out, '"');
+    for (size_t i = 0; i < n; i += k) {
+        k = 1;
+        if (p[i] >= 0x80) {
+            if ((k = utf8_seq(p + i, n - i)) > 0)
+                buf_append(out, p + i, k);
+            else {
+                buf_puts(out, "\\ufffd");
+                k = 1;
+            }
+        } else if (p[i] == '"' || p[i] == '\\')
+            buf_printf(out, "\\%c", p[i]);
+        else if (p[i] == '\n')
+            buf_puts(out, "\\n");
+        else if (p[i] == '\r')
+            buf_puts(out, "\\r");
+        else if (p[i] == '\t')
+            buf_puts(out, "\\t");
+        else if (p[i] < 0x20)
+            buf_printf(out, "\\u%04x", p[i]);
+        else
+            buf_putc(out, (char)p[i]);
+    }
+    buf_putc(out, '"');
+}
+
+/* Every byte value, in the body and in the other strings, byte for byte
+ * as the reference escapes them; a string longer than one staged chunk. */
+static void
+test_bytes(void **state)
+{
+    char path[] = "/tmp/test-dlog-XXXXXX";
+    char body[256], id[700], got[8192];
+    struct dlog_entry e = {.time_ms = 1798761600000LL,
+                           .method = "POST",
+                           .url = "http://h/x",
+                           .status = 200,
+                           .verdict = "done",
+                           .reason = "ok",
+                           .retry_in_ms = -1,
+                           .index = -1};
+    int fd = mkstemp(path);
+    struct dlog d;
+    struct sf_err err;
+    struct buf want;
+    size_t n;
+    FILE *f;
+
+    (void)state;
+    for (int i = 0; i < 255; i++)
+        body[i] = (char)(i + 1);
+    body[255] = '\0';
+    for (size_t i = 0; i < sizeof(id) - 1; i++)
+        id[i] = "a\"\xc3\xa9\x01\\\xff/"[i % 8];
+    id[sizeof(id) - 1] = '\0';
+    e.lead_id = id;
+    e.error = body + 0x7e; /* DEL and the bytes past it */
+    e.body = body;
+    e.body_len = 255;
+    assert_true(fd != -1);
+    close(fd);
+    err_clear(&err);
+    assert_int_equal(dlog_open(&d, path, &err), 0);
+    dlog_write(&d, &e);
+    dlog_close(&d);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    n = fread(got, 1, sizeof(got) - 1, f);
+    got[n] = '\0';
+    fclose(f);
+    unlink(path);
+    buf_init(&want, sizeof(got));
+    buf_puts(&want, "{\"time\":\"2027-01-01T00:00:00.000Z\",\"lead_id\":");
+    ref_str(&want, id, strlen(id));
+    buf_puts(&want, ",\"attempt\":0,\"method\":\"POST\",\"url\":\"http://h/x\","
+                    "\"status\":200,\"curl_code\":0,\"error\":");
+    ref_str(&want, e.error, strlen(e.error));
+    buf_puts(&want, ",\"verdict\":\"done\",\"reason\":\"ok\",\"headers\":{},"
+                    "\"body\":");
+    ref_str(&want, body, 255);
+    buf_puts(&want, "}\n");
+    assert_string_equal(got, want.data);
+    buf_free(&want);
+}
+
 int
 main(void)
 {
@@ -167,6 +263,7 @@ main(void)
         cmocka_unit_test(test_line),
         cmocka_unit_test(test_excerpt),
         cmocka_unit_test(test_bodies_in_a_row),
+        cmocka_unit_test(test_bytes),
     };
 
     xjson_init();

@@ -41,10 +41,10 @@ assert_same_dump(const json_t *a, const json_t *b, size_t flags)
     free(db);
 }
 
-/* jload_buf() and json_loadb() agree on buf[0..len); 1 when jload_buf()
- * answered on its fast path. */
+/* jload_buf_flags() and json_loadb() agree on buf[0..len) under flags;
+ * 1 when jload answered on its fast path. */
 static int
-same(const char *buf, size_t len)
+same_flags(const char *buf, size_t len, size_t flags)
 {
     json_error_t e1, e2;
     json_t *a, *b;
@@ -52,8 +52,9 @@ same(const char *buf, size_t len)
 
     memset(&e1, 0x5a, sizeof(e1));
     memset(&e2, 0x5a, sizeof(e2));
-    a = jload_buf(buf, len, &e1);
-    b = json_loadb(buf, len, JSON_DECODE_ANY, &e2);
+    a = flags == JSON_DECODE_ANY ? jload_buf(buf, len, &e1)
+                                 : jload_buf_flags(buf, len, flags, &e1);
+    b = json_loadb(buf, len, flags, &e2);
     if (b == NULL) {
         if (a != NULL)
             fail_msg("jload accepted what jansson refuses (%s): %.*s", e2.text,
@@ -68,9 +69,23 @@ same(const char *buf, size_t len)
     assert_same_dump(a, b, JSON_SORT_KEYS);
     assert_same_dump(a, b, 0); /* and the members in the same order */
     fast = e1.position == UNTOUCHED;
-    fast_answers += fast;
     json_decref(a);
     json_decref(b);
+    return fast;
+}
+
+/* jload_buf() and json_loadb(JSON_DECODE_ANY) agree on buf[0..len), and
+ * so do they under the other flags the fast path takes; 1 when
+ * jload_buf() answered on its fast path. */
+static int
+same(const char *buf, size_t len)
+{
+    int fast = same_flags(buf, len, JSON_DECODE_ANY);
+
+    same_flags(buf, len, 0);
+    same_flags(buf, len, JSON_REJECT_DUPLICATES);
+    same_flags(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES);
+    fast_answers += fast;
     return fast;
 }
 
@@ -487,11 +502,44 @@ test_mutations(void **state)
     assert_true(fast >= 4000);
 }
 
+/* The flags of lead files and answers: a repeated key and a bare scalar
+ * are refused with jansson's own error, the rest still taken fast. */
+static void
+test_flags(void **state)
+{
+    static const char *const inputs[] = {
+        "{\"a\":1,\"a\":2}",
+        "[{\"k\":{\"x\":1,\"x\":1}}]",
+        "{\"a\":1,\"b\":2}",
+        "\"text\"",
+        "12",
+        " [1] ",
+    };
+    json_error_t e;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
+        same_str(inputs[i]);
+    memset(&e, 0x5a, sizeof(e));
+    json_decref(
+        jload_buf_flags("{\"a\":1,\"b\":[]}", 14, JSON_REJECT_DUPLICATES, &e));
+    assert_int_equal(e.position, UNTOUCHED);
+    assert_null(
+        jload_buf_flags("{\"a\":1,\"a\":[]}", 14, JSON_REJECT_DUPLICATES, &e));
+    assert_non_null(strstr(e.text, "duplicate object key"));
+    assert_null(jload_buf_flags("7", 1, 0, &e));
+    /* A flag the fast path does not take goes to jansson. */
+    memset(&e, 0x5a, sizeof(e));
+    json_decref(jload_buf_flags("[1]", 3, JSON_DECODE_INT_AS_REAL, &e));
+    assert_int_not_equal(e.position, UNTOUCHED);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edge_cases),
+        cmocka_unit_test(test_flags),
         cmocka_unit_test(test_nul_bytes),
         cmocka_unit_test(test_every_byte_position),
         cmocka_unit_test(test_deep_nesting),

@@ -352,10 +352,47 @@ test_files_format_and_errors(void **state)
     rmdir(dir);
 }
 
+/* Thousands of ids (the table of seen ids grows several times), repeats
+ * found however far back, an integer id and its string the same id, ids
+ * that differ in one byte or are prefixes of others kept apart. */
+static void
+test_many_ids(void **state)
+{
+    struct lead_set set;
+    struct bads bads = {.n = 0};
+    struct buf text;
+
+    (void)state;
+    buf_init(&text, 1 << 24);
+    for (int i = 0; i < 5000; i++)
+        buf_printf(&text, "{\"id\":\"id-%d\"}\n", i);
+    buf_puts(&text, "{\"id\":\"id-0\"}\n"      /* line 5001: repeats 1 */
+                    "{\"id\":\"id-4999\"}\n"   /* 5002: repeats 5000 */
+                    "{\"id\":\"id-49999\"}\n"  /* new */
+                    "{\"id\":\"id-\"}\n"       /* new */
+                    "{\"id\":42}\n"            /* new */
+                    "{\"id\":\"42\"}\n"        /* 5006: repeats 5005 */
+                    "{\"id\":\"id-2500\"}\n"); /* 5007: repeats 2501 */
+    lead_read_text(&set, text.data, text.len, LEAD_FMT_NDJSON, on_bad, &bads);
+    assert_int_equal(set.n, 5003);
+    assert_int_equal(bads.n, 4);
+    assert_int_equal(bads.lines[0], 5001);
+    assert_string_equal(bads.why[0], "repeated id \"id-0\" (first on line 1)");
+    assert_int_equal(bads.lines[1], 5002);
+    assert_non_null(strstr(bads.why[1], "(first on line 5000)"));
+    assert_int_equal(bads.lines[2], 5006);
+    assert_string_equal(bads.why[2], "repeated id \"42\" (first on line 5005)");
+    assert_int_equal(bads.lines[3], 5007);
+    assert_non_null(strstr(bads.why[3], "(first on line 2501)"));
+    lead_set_free(&set);
+    buf_free(&text);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_many_ids),
         cmocka_unit_test(test_ndjson),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_csv_missing_id),

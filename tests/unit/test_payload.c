@@ -178,6 +178,98 @@ test_upsert(void **state)
     buyer_free(&b);
 }
 
+/* The texts payload.c writes by hand against jansson's dump of
+ * payload_record()'s object: the JSON body (the record without its upsert
+ * key, inside {"inputs":[...]} for a flow) and the Collections element
+ * (the record json_object_update()d into {"attributes":{"type":...}}). */
+static void
+check_texts(const struct buyer *b, const struct lead *l)
+{
+    json_t *rec, *doc;
+    struct payload p;
+    struct sf_err err;
+    struct buf t;
+    char *want;
+
+    err_clear(&err);
+    rec = payload_record(b, l, &err);
+    assert_non_null(rec);
+    buf_init(&t, 1024 * 1024);
+    assert_int_equal(payload_record_text(b, l, &t, &err), 0);
+    doc = json_pack("{s:{s:s}}", "attributes", "type", b->object);
+    json_object_update(doc, rec);
+    want = json_dumps(doc, JSON_COMPACT);
+    assert_string_equal(t.data, want);
+    free(want);
+    json_decref(doc);
+    assert_int_equal(payload_build(b, l, &p, &err), 0);
+    if (b->external_id_field != NULL)
+        json_object_del(rec, b->external_id_field);
+    doc = b->format == BUYER_FMT_FLOW ? json_pack("{s:[O]}", "inputs", rec)
+                                      : json_incref(rec);
+    want = json_dumps(doc, JSON_COMPACT);
+    assert_string_equal(p.body, want);
+    assert_int_equal(p.len, strlen(want));
+    free(want);
+    json_decref(doc);
+    payload_free(&p);
+    buf_free(&t);
+    json_decref(rec);
+}
+
+/* Every buyer shape against every lead, NDJSON and CSV. */
+static void
+test_texts_as_jansson(void **state)
+{
+    static const char *const buyers[] = {
+        "\"format\":\"sobject\"},\"mapping\":{\"first\":\"FirstName\","
+        "\"last\":\"LastName\",\"n\":\"Age__c\",\"c.d\":\"Deep__c\","
+        "\"obj\":\"Obj__c\",\"id\":\"FirstName\"},\"static_fields\":{"
+        "\"LeadSource\":\"W\\u00e9b\",\"LastName\":\"Default\"}}",
+        "\"format\":\"flow\"},\"mapping\":{\"first\":\"FirstName\","
+        "\"last\":\"attributes\"}}",
+        "\"format\":\"sobject\",\"external_id_field\":\"Ext__c\","
+        "\"external_id_from\":\"id\"},\"mapping\":{\"first\":\"Ext__c\","
+        "\"last\":\"LastName\"}}",
+        "\"format\":\"sobject\"}}",
+    };
+    static const char *const ndjson[] = {
+        "{\"id\":\"1\",\"first\":\"Ada \\\"q\\\" \\\\ / \\u0001\\t\\u001f\","
+        "\"last\":\"L\\u00f8v\\u20ac \\ud83d\\ude00\",\"n\":-36,\"c\":{\"d\":"
+        "1.5},\"obj\":{\"a\":[1,true,null]},\"attributes\":\"x\"}",
+        "{\"id\":\"2\",\"first\":\"\",\"last\":null}",
+        "{\"id\":\"3\",\"n\":true,\"c\":{\"d\":false}}",
+    };
+    static const char csv[] = "id,first,last,n,attributes\n"
+                              "4,\"a \"\"q\"\", b\",L\xc3\xb8v,x,a\n"
+                              "5,,fine,1,\n";
+    struct lead_set set[2];
+
+    (void)state;
+    lead_read_text(&set[0], csv, sizeof(csv) - 1, LEAD_FMT_CSV, NULL, NULL);
+    assert_int_equal(set[0].n, 2);
+    set[1].n = 0;
+    for (size_t i = 0; i < sizeof(buyers) / sizeof(buyers[0]); i++) {
+        struct buyer b;
+        char text[1024];
+
+        snprintf(text, sizeof(text),
+                 "{\"delivery\":{\"url\":\"http://h/x\",\"content_type\":"
+                 "\"application/json\",%s",
+                 buyers[i]);
+        setup_buyer(&b, text);
+        for (size_t j = 0; j < sizeof(ndjson) / sizeof(ndjson[0]); j++) {
+            one_lead(&set[1], ndjson[j]);
+            check_texts(&b, &set[1].v[0]);
+            lead_set_free(&set[1]);
+        }
+        for (size_t j = 0; j < set[0].n; j++)
+            check_texts(&b, &set[0].v[j]);
+        buyer_free(&b);
+    }
+    lead_set_free(&set[0]);
+}
+
 int
 main(void)
 {
@@ -187,6 +279,7 @@ main(void)
         cmocka_unit_test(test_json_shapes),
         cmocka_unit_test(test_identity_without_mapping),
         cmocka_unit_test(test_upsert),
+        cmocka_unit_test(test_texts_as_jansson),
     };
 
     xjson_init();
