@@ -39,7 +39,9 @@ Its own choices, where the contract leaves them open:
     Bulk jobs and the lead ids each carries), rewritten whole through a
     temporary file, fsync and rename (and an fsync of the directory)
     before every request that starts a Bulk job or uploads its rows, and
-    at every change that must outlive the run. A run takes up every job of
+    at every change that must outlive the run (a Web-to-Lead post is
+    saved without the fsyncs: it survives a killed process, not a power
+    cut). A run takes up every job of
     the state that carries one of its leads before it sends anything new.
   * A lead taken up from an earlier run's job is reported with attempts 1
     (the job's one row for it), not 0: the README's "the requests this run
@@ -109,18 +111,23 @@ def load_state():
     return st
 
 
-def save_state(st):
+def save_state(st, durable=True):
+    """Replaces the state file whole; durable: fsync the file and the
+    directory too (a power cut keeps it), else only a killed process
+    does."""
     tmp = STATE_PATH + ".tmp"
     with open(tmp, "w", encoding="utf-8") as fp:
         json.dump(st, fp)
         fp.flush()
-        os.fsync(fp.fileno())
+        if durable:
+            os.fsync(fp.fileno())
     os.replace(tmp, STATE_PATH)
-    dfd = os.open(STATE_DIR, os.O_RDONLY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
+    if durable:
+        dfd = os.open(STATE_DIR, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
 
 
 # --- outcomes: one line per lead, appended as soon as it is final ---------
@@ -266,6 +273,7 @@ class Client:
         if self.auth and st["token"]:
             self.set_token(st["token"])
         self.stopped = False
+        self.sent_in_call = 0
 
     # tokens
     def token(self):
@@ -313,7 +321,9 @@ class Client:
     def send(self, method, url, body, ctype, accept_401=False):
         """One request, refreshing the token on a 401 (no retry used).
 
-        Returns (Answer or TransportError, requests sent)."""
+        Returns (Answer or TransportError, requests sent); on Stop,
+        self.sent_in_call holds the requests sent."""
+        self.sent_in_call = 0
         self.refresh_ahead()
         sent = 0
         in_a_row = 0
@@ -323,6 +333,7 @@ class Client:
                 hdrs["Content-Type"] = ctype
             carried = self.token()
             sent += 1
+            self.sent_in_call = sent
             try:
                 ans = http_call(method, url, body, hdrs, self.timeout_ms)
             except TransportError as exc:
@@ -432,7 +443,7 @@ def w2l_take(cl, oid):
         return False
     posts.append(t)
     cl.st["w2l_posts"][oid] = posts
-    save_state(cl.st)
+    save_state(cl.st, durable=False)
     return True
 
 
@@ -460,7 +471,8 @@ def deliver_single(cl, leads, fmt):
             ans, n = cl.send("POST", url, body_for(fmt, fields), ctype)
         except Stop:
             cl.stopped = True
-            cl.out.write(lead, "held", sent[i] + 1, reason="refresh_failed")
+            cl.out.write(lead, "held", sent[i] + cl.sent_in_call,
+                         reason="refresh_failed")
             continue
         sent[i] += n
         if isinstance(ans, Answer) and 200 <= ans.status < 300:
@@ -554,7 +566,7 @@ def deliver_collection(cl, leads):
         except Stop:
             cl.stopped = True
             for i in batch:
-                cl.out.write(leads[i], "held", sent[i] + 1,
+                cl.out.write(leads[i], "held", sent[i] + cl.sent_in_call,
                              reason="refresh_failed")
             continue
         for i in batch:
@@ -835,10 +847,13 @@ def main():
         if fmt == "collection":
             deliver_collection(cl, todo)
         elif fmt == "bulk":
+            bulk = Bulk(cl, todo)
             try:
-                Bulk(cl, todo).run()
+                bulk.run()
             except Stop:
-                cl.stopped = True
+                for lead in todo:
+                    out.write(lead, "held", bulk.sent[lead["id"]],
+                              reason="refresh_failed")
         else:
             deliver_single(cl, todo, fmt)
     finally:
