@@ -10,9 +10,11 @@ Its own choices, where the contract leaves them open:
     leads for `collection`) has a due time in a heap; the loop sleeps until
     the earliest is due and sends it. Waits of different leads overlap
     without threads.
-  * One TCP connection per request (no keep-alive): every attempt is
+  * One TCP connection per request (never reused): every attempt is
     exactly one request on the wire, and a stale kept-alive connection can
-    never resend one behind our back.
+    never resend one behind our back. The client closes it after the
+    answer (no `Connection: close`), so the TIME_WAIT stays on our side.
+  * Every request and its answer go to stderr with the time since start.
   * Backoff without jitter: the wait before retry n is exactly
     min(backoff_max_ms, backoff_ms * 2^(n-1)), the cap itself.
   * A token is refreshed on a 401 (at most twice in a row for the same
@@ -234,6 +236,7 @@ def http_call(method, url, body, headers, timeout_ms):
         conn = http.client.HTTPConnection(parts.hostname, parts.port,
                                           timeout=timeout)
     sent = False
+    log("%.3f %s %s" % (time.monotonic() - _T0, method, path))
     try:
         try:
             conn.connect()
@@ -241,13 +244,15 @@ def http_call(method, url, body, headers, timeout_ms):
             raise TransportError("connect: %s" % exc, False)
         try:
             sent = True
-            hdrs = dict(headers)
-            hdrs["Connection"] = "close"
-            conn.request(method, path, body=body, headers=hdrs)
+            conn.request(method, path, body=body, headers=headers)
             resp = conn.getresponse()
             data = resp.read()
+            log("%.3f %s %s: %d" % (time.monotonic() - _T0, method, path,
+                                    resp.status))
             return Answer(resp.status, resp.headers, data)
         except (OSError, http.client.HTTPException) as exc:
+            log("%.3f %s %s: %r" % (time.monotonic() - _T0, method, path,
+                                    exc))
             raise TransportError("%s %s: %r" % (method, path, exc), sent)
     finally:
         conn.close()
