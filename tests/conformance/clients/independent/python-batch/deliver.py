@@ -39,17 +39,22 @@ Its own choices, where the contract leaves them open:
   * State: one JSON document `batch-client-state.json` in SFCONFORM_STATE
     (token, its last use, Web-to-Lead posts per oid, dedup history, open
     Bulk jobs and the lead ids each carries), rewritten whole through a
-    temporary file, fsync and rename (and an fsync of the directory)
-    before every request that starts a Bulk job or uploads its rows, and
-    at every change that must outlive the run (a Web-to-Lead post is
-    saved without the fsyncs: it survives a killed process, not a power
-    cut). A run takes up every job of
-    the state that carries one of its leads before it sends anything new.
+    temporary file, fsync and rename (and an fsync of the directory). A
+    Bulk job is in it, with its leads, before its rows are uploaded and
+    again before the request that starts its processing (UploadComplete).
+    A Web-to-Lead post is saved without the fsyncs (it survives a killed
+    process, not a power cut).
+  * A run first takes up every job of the state that carries one of its
+    leads: a job never closed is aborted (it processed nothing: its leads
+    go in a new job), one uploaded is closed, and each is polled and its
+    results read as if this run had started it.
   * A lead taken up from an earlier run's job is reported with attempts 1
-    (the job's one row for it), not 0: the README's "the requests this run
-    sent that carried the lead" says 0, but sfconform counts a row the job
-    processed during this run as an attempt of this run, and cannot know
-    0 from 1 otherwise (batch.bulk.stalled-resumed, .killed-resumed).
+    (the job's one row for it), not 0. The README's "the requests this
+    run sent that carried the lead" says 0, but sfconform counts a row
+    the job processed during this run as an attempt of this run and
+    requires that count; the client cannot tell whether the row was
+    processed before this run began or during it, and 1 passes both
+    (batch.bulk.stalled-resumed, .killed-resumed).
   * The object of `collection` and `bulk` is `delivery.object` (default
     Lead): the buyer configs do not name it.
 
