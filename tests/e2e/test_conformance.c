@@ -257,6 +257,10 @@ static const struct correct correct[] = {
      "4xx-final"},
     {"node-async", "NODE", "node",
      CLIENTS "/independent/node-async/deliver.mjs", "4xx-retried"},
+    /* Written from the README's contract as a stranger would: profile
+     * batch is judged by more than our own client. */
+    {"python-batch", "PYTHON3", "python3",
+     CLIENTS "/independent/python-batch/deliver.py", "batch"},
     {"good (the script client)", NULL, "sh", CLIENTS "/good.sh", "4xx-retried"},
     /* sfdeliver delivers in batches too: profile batch is 4xx-retried's
      * cases and the batch/ ones. */
@@ -551,6 +555,7 @@ main(void)
         cmocka_unit_test_prestate(test_correct_client, (void *)&correct[2]),
         cmocka_unit_test_prestate(test_correct_client, (void *)&correct[3]),
         cmocka_unit_test_prestate(test_correct_client, (void *)&correct[4]),
+        cmocka_unit_test_prestate(test_correct_client, (void *)&correct[5]),
         cmocka_unit_test(test_each_defect_caught_exactly),
         cmocka_unit_test(test_each_batch_defect_caught_exactly),
         cmocka_unit_test(test_kill_point),
