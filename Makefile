@@ -235,6 +235,7 @@ conformance-repeat: $(BINS)
 	    "4xx-final|$(PYTHON3) $(EXAMPLES)/python-threads/deliver.py" \
 	    "4xx-final|sh $(EXAMPLES)/shell-curl/deliver.sh" \
 	    "4xx-retried|$(NODE) $(EXAMPLES)/node-async/deliver.mjs" \
+	    "batch|$(PYTHON3) $(EXAMPLES)/python-batch/deliver.py" \
 	    "4xx-retried|$(abspath $(BIN_CLIENT))"; do \
 	    profile=$${c%%|*}; client=$${c#*|}; out=$$(mktemp); st=0; \
 	    echo "== $$client ($$profile): $(REPEAT) runs of $(or $(REPEAT_AREAS),every case)"; \

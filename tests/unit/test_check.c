@@ -314,6 +314,41 @@ test_bulk_rows_between_runs(void **state)
     ev_free(&e);
 }
 
+/* A job uploaded in run 1 processes its rows during run 2, which sends
+ * nothing for the lead: run 2's attempts may count the row or not (the
+ * contract: the requests this run sent), but not more. */
+static void
+test_bulk_rows_of_an_earlier_upload(void **state)
+{
+    const char *told[] = {"0", "1", "2"};
+    struct ev e;
+    char line[128];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        ev_init(&e);
+        lead(&e, "L-1", "a@x.com");
+        req(&e, "/services/data/v62.0/jobs/ingest/750/batches", 201, "ok",
+            "Email,LastName\na@x.com,A\n");
+        run(&e, "L-1",
+            "{\"lead_id\":\"L-1\",\"outcome\":\"held\",\"attempts\":1}", 0);
+        req(&e, "/services/data/v62.0/jobs/ingest/750", 200, "ok", NULL);
+        bulk_row(&e, 1, "a@x.com", "created");
+        snprintf(line, sizeof(line),
+                 "{\"lead_id\":\"L-1\",\"outcome\":\"delivered\","
+                 "\"attempts\":%s}",
+                 told[i]);
+        run(&e, "L-1", line, 0);
+        if (i < 2)
+            expect_pass(&e, "{\"check\":\"outcomes_truthful\"}");
+        else
+            expect_fail(&e, "{\"check\":\"outcomes_truthful\"}",
+                        "L-1: reported 2 attempts, the wire shows 1");
+        ev_free(&e);
+    }
+}
+
 static void
 test_held_after_401_is_truthful(void **state)
 {
@@ -739,6 +774,7 @@ main(void)
         cmocka_unit_test(test_delivered_must_be_stored),
         cmocka_unit_test(test_held_after_401_is_truthful),
         cmocka_unit_test(test_bulk_rows_between_runs),
+        cmocka_unit_test(test_bulk_rows_of_an_earlier_upload),
         cmocka_unit_test(test_reported_attempts_against_wire),
         cmocka_unit_test(test_401_without_refresh),
         cmocka_unit_test(test_journal_window),
