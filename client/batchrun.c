@@ -334,13 +334,15 @@ admit(struct batchrun *d, struct item **v, size_t n)
     return m;
 }
 
-/* elem as compact JSON (json_dumps()'s text, in d->text or in *dumped,
- * which the caller frees), or NULL for NULL or what jansson cannot write. */
+/* elem as compact JSON (json_dumps(elem, JSON_COMPACT)'s text, in d->text
+ * or in *dumped, which the caller frees), or NULL for NULL, for a scalar
+ * (which that call does not write: the line then has no "body") or for
+ * what jansson cannot write. */
 static const char *
 elem_text(struct batchrun *d, const json_t *elem, char **dumped)
 {
     *dumped = NULL;
-    if (elem == NULL)
+    if (elem == NULL || (!json_is_object(elem) && !json_is_array(elem)))
         return NULL;
     buf_reset(&d->text);
     if (jwrite_value(&d->text, elem) == 0)

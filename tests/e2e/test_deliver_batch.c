@@ -406,6 +406,31 @@ test_log_lines(void **state)
     free(log);
 }
 
+/* A 200 whose element is no object (a broken answer): the lead's log line
+ * has no "body", as json_dumps(elem, JSON_COMPACT) writes no scalar. */
+static void
+test_log_scalar_element(void **state)
+{
+    char *log, *line, *end;
+
+    (void)state;
+    reset();
+    write_buyer(0, NULL);
+    add_fault(
+        "{\"path\":\"" COLL_PATH "\",\"status\":200,\"body\":\"[1]\","
+        "\"content_type\":\"application/json;charset=UTF-8\",\"times\":1}");
+    clienttest_write_leads(c.leads, "s", 0, 1, NULL);
+    assert_int_equal(run_client(0), 0);
+    log = clienttest_read_file(c.log);
+    line = strstr(log, "\"lead_id\":\"s0\"");
+    assert_non_null(line);
+    end = strchr(line, '\n');
+    assert_non_null(end);
+    *end = '\0';
+    assert_null(strstr(line, "\"body\""));
+    free(log);
+}
+
 int
 main(void)
 {
@@ -420,6 +445,7 @@ main(void)
         cmocka_unit_test(test_timeout_without_upsert_not_resent),
         cmocka_unit_test(test_expired_token),
         cmocka_unit_test(test_log_lines),
+        cmocka_unit_test(test_log_scalar_element),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
