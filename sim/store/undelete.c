@@ -48,6 +48,7 @@ int
 undelete_record(struct sim *sim, const char *id, struct undelete_result *out)
 {
     char id15[SFID_LEN15 + 1];
+    const struct object_def *obj = NULL;
     struct record *r;
 
     memset(out, 0, sizeof(*out));
@@ -58,13 +59,14 @@ undelete_record(struct sim *sim, const char *id, struct undelete_result *out)
         return -1;
     }
     if ((r = store_get_any(sim->store, id15)) == NULL || !r->deleted ||
-        master_not_live(sim, schema_object_at(sim->schema, r->object), r)) {
+        (obj = schema_object_at(sim->schema, r->object)) == NULL ||
+        master_not_live(sim, obj, r)) {
         snprintf(out->code, sizeof(out->code), "UNDELETE_FAILED");
         snprintf(out->message, sizeof(out->message),
                  "Entity is not in the recycle bin");
         return -1;
     }
-    recycle_undelete(sim, schema_object_at(sim->schema, r->object), r);
+    recycle_undelete(sim, obj, r);
     sfid_to18(r->id, out->id);
     out->success = 1;
     return 0;
