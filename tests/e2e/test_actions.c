@@ -342,10 +342,7 @@ static const char ticket_org[] =
 static int
 start_tickets(void **state)
 {
-    if (simtest_setup_org_text(state, ticket_org) != 0)
-        return -1;
-    simtest_login(*state, NULL);
-    return 0;
+    return simtest_setup_org_text_session(state, ticket_org);
 }
 
 /* The record in /__sim/records/Ticket__c and through SOQL, by name. */

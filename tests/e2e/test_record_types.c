@@ -36,10 +36,7 @@ static const char org_text[] =
 static int
 setup(void **state)
 {
-    if (simtest_setup_org_text(state, org_text) != 0)
-        return -1;
-    simtest_login(*state, NULL);
-    return 0;
+    return simtest_setup_org_text_session(state, org_text);
 }
 
 static json_t *

@@ -444,10 +444,7 @@ test_undelete_person_account(void **state)
 static int
 start_small_allocation(void **state)
 {
-    if (simtest_setup_org_text(state, "{\"api_daily_limit\": 2}") != 0)
-        return -1;
-    simtest_login(*state, NULL);
-    return 0;
+    return simtest_setup_org_text_session(state, "{\"api_daily_limit\": 2}");
 }
 
 /* Each call counts against the daily API allocation. */

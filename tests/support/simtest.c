@@ -225,6 +225,12 @@ simtest_setup_org_text(void **state, const char *org_text)
 }
 
 int
+simtest_setup_org_text_session(void **state, const char *org_text)
+{
+    return setup(state, NULL, org_text, 1);
+}
+
+int
 simtest_teardown(void **state)
 {
     struct simtest *t = *state;

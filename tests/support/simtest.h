@@ -87,6 +87,7 @@ int simtest_setup_session(void **state);
 int simtest_setup_org_session(void **state, const char *fixture);
 /* Setup on an org given as JSON text (see simtest_start_org_text()). */
 int simtest_setup_org_text(void **state, const char *org_text);
+int simtest_setup_org_text_session(void **state, const char *org_text);
 int simtest_teardown(void **state);
 
 /* "$SFSIM_FIXTURES/NAME" (static buffer, valid until the next call). */
