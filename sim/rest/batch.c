@@ -114,11 +114,8 @@ batch_read(struct batch *b, struct batch_rec *r, unsigned flags)
     return -1;
 }
 
-/* A fault_field_fn over a record's members (arg), as fault_json_field()
- * reads a JSON object: strings as they are, numbers and booleans as text
- * (reals in %.17g). */
-static const char *
-member_field(void *arg, const char *field, char *buf, size_t n)
+const char *
+batch_member_field(void *arg, const char *field, char *buf, size_t n)
 {
     const struct recval *v = recmembers_get(arg, field);
 
@@ -142,7 +139,7 @@ fault_record(struct batch *b, struct batch_rec *r)
 
     if (r->mem == NULL ||
         fault_plan_apply_record(b->sim->faults, b->method, b->path,
-                                member_field, (void *)r->mem, &hit) == 0)
+                                batch_member_field, (void *)r->mem, &hit) == 0)
         return 0;
     batch_refuse(r, VERDICT_FAULT_INJECTED, hit.error_code, hit.message, NULL);
     free(r->res.detail);

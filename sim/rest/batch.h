@@ -86,6 +86,14 @@ int batch_refused(const struct batch_rec *r);
 int batch_read(struct batch *b, struct batch_rec *r, unsigned flags);
 
 /*
+ * A fault_field_fn (fault.h) over a record's members (arg: a struct
+ * recmembers *), as fault_json_field() reads a JSON object: strings as
+ * they are, numbers and booleans as text (reals in %.17g).
+ */
+const char *batch_member_field(void *arg, const char *field, char *buf,
+                               size_t n);
+
+/*
  * Saves recs[0..n) not refused yet: a record-scope fault first, then one
  * intake save per run of records of the same object (Salesforce's
  * chunks), the records of a run checked together and stored together.
