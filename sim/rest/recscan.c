@@ -130,7 +130,7 @@ fix_members(struct recscan *s)
     size_t i;
 
     for (i = 0; i < s->nrecs; i++)
-        s->recs[i].mem.v = s->vals + s->recs[i].first;
+        s->recs[i].mem.v = s->vals != NULL ? s->vals + s->recs[i].first : NULL;
 }
 
 const struct recval *
