@@ -102,9 +102,8 @@ batch_errors(json_t *errors)
 int
 batch_read(struct batch *b, struct batch_rec *r, unsigned flags)
 {
-    json_t *err = recbody_fields(r->obj, r->mem, flags, &r->fv);
+    json_t *err = recbody_fields(r->obj, r->mem, flags, &r->fv, &b->names);
 
-    (void)b;
     if (err == NULL)
         return 0;
     batch_refuse(r, VERDICT_ERROR,

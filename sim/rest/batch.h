@@ -55,7 +55,8 @@ struct batch {
     struct sim_response *resp; /* resp->batch gets the journal entries */
     const char *method, *path; /* the request's, or a subrequest's */
     struct intake_opts opts;
-    size_t mark; /* the store savepoint the request runs under */
+    struct recbody_cache names; /* the records' names, looked up */
+    size_t mark;                /* the store savepoint the request runs under */
 };
 
 /*

@@ -44,7 +44,7 @@ static int
 body_fields(const struct object_def *obj, const struct recscan *body,
             struct fieldvals *fv, struct sim_response *resp)
 {
-    json_t *err = recbody_fields(obj, &body->recs[0].mem, 0, fv);
+    json_t *err = recbody_fields(obj, &body->recs[0].mem, 0, fv, NULL);
 
     if (err == NULL)
         return 0;

@@ -3,6 +3,7 @@
  */
 #include "recbody.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -35,27 +36,75 @@ value_error(const struct field_def *f, const struct recval *v)
     return error_new("JSON_PARSER_ERROR", msg);
 }
 
+/* What a member's name is to a record of obj. */
+enum name_kind {
+    NAME_UNKNOWN, /* no field of obj */
+    NAME_FIELD,
+    NAME_ATTRIBUTES,
+    NAME_ID,
+};
+
+static enum name_kind
+name_kind(const struct object_def *obj, const char *name,
+          const struct field_def **f)
+{
+    *f = NULL;
+    if (strcmp(name, "attributes") == 0)
+        return NAME_ATTRIBUTES;
+    if (strcasecmp(name, "Id") == 0)
+        return NAME_ID;
+    *f = schema_field(obj, name);
+    return *f != NULL ? NAME_FIELD : NAME_UNKNOWN;
+}
+
+/* name_kind() through cache (NULL: none). */
+static enum name_kind
+name_kind_cached(struct recbody_cache *cache, const struct object_def *obj,
+                 const char *name, const struct field_def **f)
+{
+    uintptr_t a = (uintptr_t)name;
+    size_t i = (a >> 3 ^ a >> 9) & (RECBODY_CACHE_SLOTS - 1);
+    enum name_kind k;
+
+    if (cache == NULL)
+        return name_kind(obj, name, f);
+    if (cache->obj != obj) {
+        memset(cache, 0, sizeof(*cache));
+        cache->obj = obj;
+    }
+    if (cache->slot[i].name == name) {
+        *f = cache->slot[i].field;
+        return (enum name_kind)cache->slot[i].what;
+    }
+    k = name_kind(obj, name, f);
+    cache->slot[i].name = name;
+    cache->slot[i].field = *f;
+    cache->slot[i].what = (int)k;
+    return k;
+}
+
 json_t *
 recbody_fields(const struct object_def *obj, const struct recmembers *m,
-               unsigned flags, struct fieldvals *fv)
+               unsigned flags, struct fieldvals *fv,
+               struct recbody_cache *cache)
 {
+    const struct field_def *f;
     const struct recval *v;
     char msg[512];
     size_t i;
 
     for (i = 0; i < m->n; i++) {
-        const struct field_def *f;
-
         v = &m->v[i];
-        if (strcmp(v->name, "attributes") == 0)
-            continue;
-        if (strcasecmp(v->name, "Id") == 0) {
+        switch (name_kind_cached(cache, obj, v->name, &f)) {
+        case NAME_ATTRIBUTES: continue;
+        case NAME_ID:
             if (flags & RECBODY_ID_OK)
                 continue;
             return error_new("INVALID_FIELD", "The Id field should not be "
                                               "specified in the sobject data.");
+        default: break;
         }
-        if ((f = schema_field(obj, v->name)) == NULL) {
+        if (f == NULL) {
             snprintf(msg, sizeof(msg),
                      "No such column '%.200s' on sobject of type %s", v->name,
                      obj->name);

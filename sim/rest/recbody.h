@@ -30,14 +30,31 @@ enum recbody_flags {
 };
 
 /*
+ * What recbody_fields() learnt of names for the records of one object:
+ * the records the scanner read from one body share their names' text
+ * (recscan.h), so each name is looked up in the schema once per request.
+ * Zeroed by the caller to start; holds nothing to free.
+ */
+#define RECBODY_CACHE_SLOTS 32
+struct recbody_cache {
+    const struct object_def *obj;
+    struct {
+        const char *name; /* by address */
+        const struct field_def *field;
+        int what; /* recbody.c's name kinds */
+    } slot[RECBODY_CACHE_SLOTS];
+};
+
+/*
  * Reads the members of a record (recscan.h; "attributes" is skipped) into
  * fv, values borrowed from m. Returns NULL, or Salesforce's
  * error object {"message", "errorCode"} (new reference) for the first
  * member refused: INVALID_FIELD for a name obj lacks ("No such column")
  * or an Id (without RECBODY_ID_OK), JSON_PARSER_ERROR for an object or an
- * array as a value.
+ * array as a value. cache (may be NULL) remembers names across calls.
  */
 json_t *recbody_fields(const struct object_def *obj, const struct recmembers *m,
-                       unsigned flags, struct fieldvals *fv);
+                       unsigned flags, struct fieldvals *fv,
+                       struct recbody_cache *cache);
 
 #endif

@@ -11,19 +11,14 @@
  */
 #include "recscan.h"
 
-#include <errno.h>
-#include <locale.h>
-#include <math.h>
-#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "jlex.h"
 #include "xmalloc.h"
 
-/* A real number's text longer than this goes the jansson way. */
-#define RECSCAN_REAL_MAX 64
 /* Integers of more digits go the jansson way (18 cannot overflow). */
 #define RECSCAN_INT_DIGITS 18
 /* Room for %.15g of any double, and of %lld. */
@@ -35,13 +30,6 @@ struct recscan_chunk {
     size_t used, cap;
     char data[];
 };
-
-/* The bytes a string copies as they are: printable ASCII but '"', '\\'. */
-static unsigned char
-plain(unsigned char c)
-{
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-}
 
 void
 recscan_init(struct recscan *s)
@@ -104,15 +92,26 @@ rec_new(struct recscan *s)
  * key keeps its first place, as in a jansson object) or a new one.
  */
 static struct recval *
-member(struct recscan *s, const char *name)
+member(struct recscan *s, const char *name, size_t len)
 {
     struct recscan_rec *r = &s->recs[s->nrecs - 1];
+    const unsigned char *u = (const unsigned char *)name;
+    /* A hash of the name: a bit of it per record, so that most names need
+     * no search, and all of it per member, so that a search compares few
+     * names. */
+    unsigned h = ((unsigned)len * 31 + u[0] * 7 + u[len / 2] * 3 +
+                  u[len ? len - 1 : 0]) &
+                 0xff;
+    uint64_t bit = (uint64_t)1 << (h & 63);
     struct recval *v;
     size_t i;
 
-    for (i = r->first; i < s->nvals; i++)
-        if (strcmp(s->vals[i].name, name) == 0)
-            return &s->vals[i];
+    if (r->names & bit) {
+        for (i = r->first; i < s->nvals; i++)
+            if (s->vals[i].hash == h && strcmp(s->vals[i].name, name) == 0)
+                return &s->vals[i];
+    }
+    r->names |= bit;
     if (s->nvals == s->capvals) {
         s->capvals = s->capvals ? s->capvals * 2 : 64;
         s->vals = xreallocarray(s->vals, s->capvals, sizeof(*s->vals));
@@ -120,6 +119,7 @@ member(struct recscan *s, const char *name)
     v = &s->vals[s->nvals++];
     r->mem.n++;
     v->name = name;
+    v->hash = (unsigned char)h;
     return v;
 }
 
@@ -236,7 +236,7 @@ recscan_add_json(struct recscan *s, json_t *rec)
     r->type = json_string_value(
         json_object_get(json_object_get(rec, "attributes"), "type"));
     json_object_foreach(rec, key, v) {
-        value_json(s, member(s, key), v);
+        value_json(s, member(s, key, strlen(key)), v);
     }
     fix_members(s);
     return s->nrecs - 1;
@@ -299,123 +299,21 @@ next(struct scan *sc, unsigned char closer)
     return *sc->p++ == ',';
 }
 
-static int
-hex4(const unsigned char *p, const unsigned char *end, unsigned *out)
-{
-    unsigned v = 0, i, d;
-
-    if (end - p < 4)
-        return -1;
-    for (i = 0; i < 4; i++) {
-        if (p[i] >= '0' && p[i] <= '9')
-            d = p[i] - '0';
-        else if ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f')
-            d = (p[i] | 0x20) - 'a' + 10;
-        else
-            return -1;
-        v = v << 4 | d;
-    }
-    *out = v;
-    return 0;
-}
-
-/* \uXXXX (p at the 'u', end the string's end) with its low surrogate
- * when it is a high one: UTF-8 into out; bytes read in *n, 0 for what
- * jansson refuses (U+0000, a lone surrogate, bad hex). */
-static size_t
-unicode_escape(const unsigned char *p, const unsigned char *end, char *out,
-               size_t *n)
-{
-    unsigned hi, lo, cp;
-
-    if (hex4(p + 1, end, &hi) != 0 || hi == 0 || (hi >= 0xdc00 && hi <= 0xdfff))
-        return 0;
-    *n = 5;
-    cp = hi;
-    if (hi >= 0xd800 && hi <= 0xdbff) {
-        if (end - p < 11 || p[5] != '\\' || p[6] != 'u' ||
-            hex4(p + 7, end, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)
-            return 0;
-        *n = 11;
-        cp = ((hi - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
-    }
-    return utf8_encode(cp, out);
-}
-
-/* One escape at p (past the backslash): decoded into out, its length
- * returned (0: refused); *p moved past it. */
-static size_t
-escape(const unsigned char **p, const unsigned char *end, char *out)
-{
-    static const char simple[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
-    size_t i, n, k;
-
-    for (i = 0; simple[i] != '\0'; i += 2)
-        if (**p == (unsigned char)simple[i]) {
-            (*p)++;
-            *out = simple[i + 1];
-            return 1;
-        }
-    if (**p != 'u' || (k = unicode_escape(*p, end, out, &n)) == 0)
-        return 0;
-    *p += n;
-    return k;
-}
-
-/* The text of a string [p, end) with escapes and UTF-8 into out: its
- * length, or -1 for anything jansson refuses. */
-static long
-decode(const unsigned char *p, const unsigned char *end, char *out)
-{
-    char *o = out;
-    size_t k;
-
-    while (p < end) {
-        if (plain(*p)) {
-            *o++ = (char)*p++;
-        } else if (*p == '\\') {
-            p++;
-            if ((k = escape(&p, end, o)) == 0)
-                return -1;
-            o += k;
-        } else {
-            if (*p < 0x20 || (k = utf8_seq(p, (size_t)(end - p))) == 0)
-                return -1;
-            memcpy(o, p, k);
-            o += k;
-            p += k;
-        }
-    }
-    return o - out;
-}
-
 /* A string after its opening quote, decoded into the arena; -1 to fall
  * back. */
 static int
-string(struct scan *sc, const char **out, size_t *len)
+string_to(struct scan *sc, const unsigned char *q, int plain_only,
+          const char **out, size_t *len)
 {
-    const unsigned char *start = sc->p, *q = sc->p;
-    int simple = 1;
+    const unsigned char *start = sc->p;
     char *t;
     long n;
 
-    for (;;) {
-        while (q < sc->end && plain(*q))
-            q++;
-        if (q == sc->end)
-            return -1;
-        if (*q == '"')
-            break;
-        simple = 0;
-        if (*q == '\\' && sc->end - q < 2)
-            return -1;
-        q += *q == '\\' ? 2 : 1;
-    }
     t = arena_alloc(sc->s, (size_t)(q - start) + 1, 0);
-    if (simple) {
-        memcpy(t, start, (size_t)(q - start));
+    if (plain_only) {
         n = q - start;
-    } else if ((n = decode(start, q, t)) < 0) {
+        memcpy(t, start, (size_t)n);
+    } else if ((n = jlex_decode(start, q, t)) < 0) {
         return -1;
     }
     t[n] = '\0';
@@ -425,77 +323,37 @@ string(struct scan *sc, const char **out, size_t *len)
     return 0;
 }
 
-static const unsigned char *
-digits(const unsigned char *p, const unsigned char *end)
-{
-    while (p < end && *p >= '0' && *p <= '9')
-        p++;
-    return p;
-}
-
-static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
-static locale_t c_locale;
-
-static void
-c_locale_init(void)
-{
-    c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-}
-
-/* A real's text as jansson converts it (strtod in the C locale); -1 for
- * what jload leaves to jansson (too long, out of range). */
 static int
-real(struct scan *sc, const unsigned char *start, size_t len, struct recval *v)
+string(struct scan *sc, const char **out, size_t *len)
 {
-    char text[RECSCAN_REAL_MAX], *end;
-    double d;
+    const unsigned char *q;
+    int plain_only;
 
-    pthread_once(&c_locale_once, c_locale_init);
-    if (len >= sizeof(text) || c_locale == (locale_t)0)
+    if ((q = jlex_string_end(sc->p, sc->end, &plain_only)) == NULL)
         return -1;
-    memcpy(text, start, len);
-    text[len] = '\0';
-    errno = 0;
-    d = strtod_l(text, &end, c_locale);
-    if (errno != 0 || end != text + len || !isfinite(d))
-        return -1;
-    v->kind = RECVAL_REAL;
-    real_text(sc->s, v, d);
-    return 0;
+    return string_to(sc, q, plain_only, out, len);
 }
 
-/* A number by jansson's grammar, -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?, as
- * v's value; -1 to fall back. */
+/* A number as v's value: an integer as strtoll() reads it (at most
+ * RECSCAN_INT_DIGITS digits), a real as strtod() does; -1 to fall back. */
 static int
 number(struct scan *sc, struct recval *v)
 {
-    const unsigned char *start = sc->p, *p = sc->p, *end = sc->end, *d;
-    int is_real = 0;
+    const unsigned char *start = sc->p, *p, *d;
+    int is_real;
+    double r;
     char *t;
 
-    if (*p == '-')
-        p++;
-    d = p;
-    if (p == end || *p < '0' || *p > '9')
+    if ((p = jlex_number(start, sc->end, &is_real, &d)) == NULL)
         return -1;
-    p = *p == '0' ? p + 1 : digits(p, end);
-    if (p < end && *p >= '0' && *p <= '9')
-        return -1;
-    if (p < end && *p == '.') {
-        if (++p == end || *p < '0' || *p > '9')
-            return -1;
-        p = digits(p, end), is_real = 1;
-    }
-    if (p < end && (*p == 'e' || *p == 'E')) {
-        if (++p < end && (*p == '+' || *p == '-'))
-            p++;
-        if (p == end || *p < '0' || *p > '9')
-            return -1;
-        p = digits(p, end), is_real = 1;
-    }
     sc->p = p;
-    if (is_real)
-        return real(sc, start, (size_t)(p - start), v);
+    if (is_real) {
+        if (jlex_real(start, (size_t)(p - start), &r) == -1)
+            return -1;
+        v->kind = RECVAL_REAL;
+        real_text(sc->s, v, r);
+        return 0;
+    }
     if (p - d > RECSCAN_INT_DIGITS)
         return -1;
     /* Without leading zeros the text is %lld's, but for -0. */
@@ -544,27 +402,45 @@ scalar(struct scan *sc, struct recval *v)
     }
 }
 
-/* A member's name and its colon; -1 to fall back. */
+/*
+ * A member's name and its colon; -1 to fall back. When the name is guess
+ * (the name the record before has at this place), it is guess itself: the
+ * records of a request share their names' text, and recbody's cache
+ * knows them by address.
+ */
 static int
-key(struct scan *sc, const char **name)
+key(struct scan *sc, const char *guess, const char **name, size_t *len)
 {
-    size_t len;
+    const unsigned char *q;
+    int plain_only;
+    size_t n;
 
-    if (expect(sc, '"') == -1 || string(sc, name, &len) == -1 ||
-        expect(sc, ':') == -1)
+    if (expect(sc, '"') == -1 ||
+        (q = jlex_string_end(sc->p, sc->end, &plain_only)) == NULL)
         return -1;
-    return 0;
+    n = (size_t)(q - sc->p);
+    if (guess != NULL && plain_only &&
+        strncmp(guess, (const char *)sc->p, n) == 0 && guess[n] == '\0') {
+        *name = guess;
+        *len = n;
+        sc->p = q + 1;
+    } else if (string_to(sc, q, plain_only, name, len) == -1) {
+        return -1;
+    }
+    return expect(sc, ':');
 }
 
 /*
  * The members of an object after its '{', each handed to fn (which reads
- * the value); -1 to fall back.
+ * the value); -1 to fall back. like: the record whose names are likely
+ * the same, in the same order (NULL: none).
  */
 static int
-members(struct scan *sc, int (*fn)(struct scan *, const char *, void *),
-        void *arg)
+members(struct scan *sc, int (*fn)(struct scan *, const char *, size_t, void *),
+        void *arg, const struct recscan_rec *like)
 {
-    const char *name;
+    const char *name, *guess;
+    size_t k = 0, len;
     int more;
 
     ws(sc);
@@ -573,7 +449,11 @@ members(struct scan *sc, int (*fn)(struct scan *, const char *, void *),
         return 0;
     }
     do {
-        if (key(sc, &name) == -1 || fn(sc, name, arg) == -1)
+        guess = like != NULL && k < like->mem.n
+                    ? sc->s->vals[like->first + k].name
+                    : NULL;
+        k++;
+        if (key(sc, guess, &name, &len) == -1 || fn(sc, name, len, arg) == -1)
             return -1;
     } while ((more = next(sc, '}')) == 1);
     return more;
@@ -581,11 +461,12 @@ members(struct scan *sc, int (*fn)(struct scan *, const char *, void *),
 
 /* A member of attributes: only its type matters, the last one. */
 static int
-attribute(struct scan *sc, const char *name, void *arg)
+attribute(struct scan *sc, const char *name, size_t len, void *arg)
 {
     const char **type = arg;
     struct recval v;
 
+    (void)len;
     if (scalar(sc, &v) == -1)
         return -1;
     if (strcmp(name, "type") == 0)
@@ -595,16 +476,17 @@ attribute(struct scan *sc, const char *name, void *arg)
 
 /* A member of a record. */
 static int
-record_member(struct scan *sc, const char *name, void *arg)
+record_member(struct scan *sc, const char *name, size_t len, void *arg)
 {
     struct recscan_rec *r = arg;
-    struct recval *v = member(sc->s, name);
+    struct recval *v = member(sc->s, name, len);
     const char *type = NULL;
+    int is_attributes = len == 10 && memcmp(name, "attributes", 10) == 0;
 
     ws(sc);
-    if (sc->p < sc->end && *sc->p == '{' && strcmp(name, "attributes") == 0) {
+    if (sc->p < sc->end && *sc->p == '{' && is_attributes) {
         sc->p++;
-        if (members(sc, attribute, &type) == -1)
+        if (members(sc, attribute, &type, NULL) == -1)
             return -1;
         v->kind = RECVAL_OBJECT;
         v->text = NULL;
@@ -613,7 +495,7 @@ record_member(struct scan *sc, const char *name, void *arg)
     } else if (scalar(sc, v) == -1) {
         return -1;
     }
-    if (strcmp(name, "attributes") == 0)
+    if (is_attributes)
         r->type = type;
     return 0;
 }
@@ -624,7 +506,7 @@ record(struct scan *sc)
 {
     struct recscan_rec *r = rec_new(sc->s);
 
-    return members(sc, record_member, r);
+    return members(sc, record_member, r, sc->s->nrecs > 1 ? r - 1 : NULL);
 }
 
 /* The records array after its '['. */
@@ -647,10 +529,11 @@ records(struct scan *sc)
 
 /* A member of a Collections body: allOrNone or records, nothing else. */
 static int
-body_member(struct scan *sc, const char *name, void *arg)
+body_member(struct scan *sc, const char *name, size_t len, void *arg)
 {
     struct recval v;
 
+    (void)len;
     (void)arg;
     if (strcmp(name, "allOrNone") == 0) {
         if (scalar(sc, &v) == -1 ||
@@ -676,8 +559,13 @@ scan_body(struct recscan *s, const char *body, size_t len,
                       (const unsigned char *)body + len};
 
     recscan_init(s);
-    /* Decoded text is never longer than its source, but for a few reals. */
+    /* Decoded text is never longer than its source, but for a few reals;
+     * a member takes 24 bytes or more, a record more than 128. */
     arena_alloc(s, 0, len + RECSCAN_NUM_TEXT);
+    s->capvals = len / 24 + 16;
+    s->vals = xreallocarray(NULL, s->capvals, sizeof(*s->vals));
+    s->caprecs = len / 128 + 4;
+    s->recs = xreallocarray(NULL, s->caprecs, sizeof(*s->recs));
     if (body == NULL || expect(&sc, '{') == -1 || top(&sc) == -1)
         goto fallback;
     ws(&sc);
@@ -693,7 +581,7 @@ fallback:
 static int
 collection_top(struct scan *sc)
 {
-    return members(sc, body_member, NULL);
+    return members(sc, body_member, NULL, NULL);
 }
 
 static int

@@ -36,6 +36,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum recval_kind {
     RECVAL_NONE, /* absent (a Collections body without the member) */
@@ -57,6 +58,7 @@ struct recval {
     size_t len;       /* text's length */
     double real;      /* RECVAL_REAL: the number */
     enum recval_kind kind;
+    unsigned char hash; /* while reading: the name's, for repeated keys */
 };
 
 /* A record's members in order (borrowed from the scan). */
@@ -70,7 +72,8 @@ struct recscan_rec {
     const char *token; /* NULL for an object; else Jackson's token name */
     const char *type;  /* attributes.type when a string; else NULL */
     struct recmembers mem;
-    size_t first; /* where its members start (while scanning) */
+    size_t first;   /* where its members start (while scanning) */
+    uint64_t names; /* while scanning: a bit per name seen */
 };
 
 struct recscan_chunk;

@@ -274,7 +274,7 @@ same_fields(const struct ctx *c, const struct object_def *obj,
 {
     struct fieldvals fa = {0}, fb = {0};
     struct old_pool pool = {0};
-    json_t *ea = recbody_fields(obj, m, flags, &fa);
+    json_t *ea = recbody_fields(obj, m, flags, &fa, NULL);
     json_t *eb = old_fields(obj, rec, flags, &fb, &pool);
     char *sa = ea != NULL ? json_dumps(ea, JSON_COMPACT) : NULL;
     char *sb = eb != NULL ? json_dumps(eb, JSON_COMPACT) : NULL;
