@@ -212,6 +212,9 @@ batch_mark_rolled_back(struct batch_rec *recs, size_t n, int keep_ids)
     }
 }
 
+/* A string literal appended without measuring it. */
+#define PUT_LITERAL(b, s) buf_append((b), (s), sizeof(s) - 1)
+
 void
 batch_results_text(struct buf *b, const struct batch_rec *recs, size_t n,
                    int keep_id, int with_created)
@@ -223,24 +226,30 @@ batch_results_text(struct buf *b, const struct batch_rec *recs, size_t n,
     buf_putc(b, '[');
     for (i = 0; i < n; i++) {
         r = &recs[i];
-        buf_puts(b, i > 0 ? ",{" : "{");
+        if (i > 0)
+            buf_putc(b, ',');
         /* An id is 18 letters and digits: nothing to escape. */
         if (r->id[0] != '\0' && (!batch_refused(r) || keep_id)) {
-            buf_puts(b, "\"id\":\"");
+            PUT_LITERAL(b, "{\"id\":\"");
             buf_puts(b, r->id);
-            buf_puts(b, "\",");
+            PUT_LITERAL(b, "\",");
+        } else {
+            buf_putc(b, '{');
         }
         if (!batch_refused(r)) {
-            buf_puts(b, "\"success\":true,\"errors\":[]");
+            PUT_LITERAL(b, "\"success\":true,\"errors\":[]");
         } else {
             errors = json_dumps(r->errors, JSON_COMPACT | JSON_ENCODE_ANY);
-            buf_puts(b, "\"success\":false,\"errors\":");
+            PUT_LITERAL(b, "\"success\":false,\"errors\":");
             buf_puts(b, errors != NULL ? errors : "[]");
             free(errors);
         }
-        if (with_created)
-            buf_puts(b,
-                     r->created ? ",\"created\":true" : ",\"created\":false");
+        if (with_created) {
+            if (r->created)
+                PUT_LITERAL(b, ",\"created\":true");
+            else
+                PUT_LITERAL(b, ",\"created\":false");
+        }
         buf_putc(b, '}');
     }
     buf_putc(b, ']');

@@ -167,8 +167,13 @@ coll_begin(struct sim *sim, struct sim_request *req, int version,
     c->n = c->scan.nrecs;
     c->recs = batch_recs_new(c->n);
     for (i = 0; i < c->n; i++) {
+        const char *type = c->scan.recs[i].type;
+
         c->recs[i].mem = &c->scan.recs[i].mem;
-        c->recs[i].obj = schema_object(sim->schema, c->scan.recs[i].type);
+        /* Records come in runs of one type: look it up once a run. */
+        c->recs[i].obj = i > 0 && strcmp(type, c->scan.recs[i - 1].type) == 0
+                             ? c->recs[i - 1].obj
+                             : schema_object(sim->schema, type);
     }
     batch_begin(&c->b, sim, req, version, resp);
     return 0;
