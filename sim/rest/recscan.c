@@ -299,8 +299,8 @@ next(struct scan *sc, unsigned char closer)
     return *sc->p++ == ',';
 }
 
-/* A string after its opening quote, decoded into the arena; -1 to fall
- * back. */
+/* The string from sc->p (past its opening quote) to its closing quote q,
+ * decoded into the arena; -1 to fall back. */
 static int
 string_to(struct scan *sc, const unsigned char *q, int plain_only,
           const char **out, size_t *len)
@@ -323,6 +323,8 @@ string_to(struct scan *sc, const unsigned char *q, int plain_only,
     return 0;
 }
 
+/* A string after its opening quote, decoded into the arena; -1 to fall
+ * back. */
 static int
 string(struct scan *sc, const char **out, size_t *len)
 {
