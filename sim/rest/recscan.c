@@ -53,7 +53,7 @@ recscan_free(struct recscan *s)
 }
 
 /* n bytes of the arena; a new chunk of at least hint bytes when full. */
-static char *
+static inline char *
 arena_alloc(struct recscan *s, size_t n, size_t hint)
 {
     struct recscan_chunk *c = s->arena;
@@ -91,7 +91,7 @@ rec_new(struct recscan *s)
  * The member of the last record named name: the earlier one (a repeated
  * key keeps its first place, as in a jansson object) or a new one.
  */
-static struct recval *
+static inline struct recval *
 member(struct recscan *s, const char *name, size_t len)
 {
     struct recscan_rec *r = &s->recs[s->nrecs - 1];
@@ -270,7 +270,7 @@ struct scan {
     const unsigned char *p, *end;
 };
 
-static void
+static inline void
 ws(struct scan *sc)
 {
     while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\n' ||
@@ -279,7 +279,7 @@ ws(struct scan *sc)
 }
 
 /* The next non-blank byte is c: consumed, 0; else -1. */
-static int
+static inline int
 expect(struct scan *sc, unsigned char c)
 {
     ws(sc);
@@ -290,7 +290,7 @@ expect(struct scan *sc, unsigned char c)
 }
 
 /* After a member or element: 1 at ',', 0 at closer, -1 otherwise. */
-static int
+static inline int
 next(struct scan *sc, unsigned char closer)
 {
     ws(sc);
@@ -301,7 +301,7 @@ next(struct scan *sc, unsigned char closer)
 
 /* The string from sc->p (past its opening quote) to its closing quote q,
  * decoded into the arena; -1 to fall back. */
-static int
+static inline int
 string_to(struct scan *sc, const unsigned char *q, int plain_only,
           const char **out, size_t *len)
 {
@@ -383,7 +383,7 @@ word(struct scan *sc, const char *w, size_t n, enum recval_kind k,
 }
 
 /* A scalar value into v; -1 to fall back (objects and arrays too). */
-static int
+static inline int
 scalar(struct scan *sc, struct recval *v)
 {
     ws(sc);
@@ -410,7 +410,7 @@ scalar(struct scan *sc, struct recval *v)
  * records of a request share their names' text, and recbody's cache
  * knows them by address.
  */
-static int
+static inline int
 key(struct scan *sc, const char *guess, const char **name, size_t *len)
 {
     const unsigned char *q;
