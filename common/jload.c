@@ -11,14 +11,11 @@
  */
 #include "jload.h"
 
-#include <errno.h>
-#include <locale.h>
-#include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jlex.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -28,8 +25,6 @@
  * keeps this recursion's stack small.
  */
 #define JLOAD_MAX_DEPTH 256
-/* Longest real number text converted here (a copy on the stack). */
-#define JLOAD_REAL_MAX 64
 /* Most integer digits read here: 18 cannot overflow int64. */
 #define JLOAD_INT_DIGITS 18
 /*
@@ -50,21 +45,6 @@ struct jload_shared {
     const char *text; /* v's */
     size_t n;
 };
-
-/* The bytes a string copies as they are: printable ASCII but '"' and '\\'. */
-/* clang-format off */
-static const unsigned char plain[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    /* 0x80-0xff: 0, UTF-8 sequences are checked one by one */
-};
-/* clang-format on */
 
 struct jload {
     const unsigned char *p, *end;
@@ -90,146 +70,29 @@ skip_ws(struct jload *jl)
         jl->p++;
 }
 
-static int
-hex4(const unsigned char *p, const unsigned char *end, unsigned *out)
-{
-    unsigned v = 0, i, d;
-
-    if (end - p < 4)
-        return -1;
-    for (i = 0; i < 4; i++) {
-        if (p[i] >= '0' && p[i] <= '9')
-            d = p[i] - '0';
-        else if (p[i] >= 'a' && p[i] <= 'f')
-            d = p[i] - 'a' + 10;
-        else if (p[i] >= 'A' && p[i] <= 'F')
-            d = p[i] - 'A' + 10;
-        else
-            return -1;
-        v = v << 4 | d;
-    }
-    *out = v;
-    return 0;
-}
-
 /*
- * A \uXXXX escape at p (just past the backslash, at the 'u'), with its low
- * surrogate when it is a high one; the code point in *cp, the bytes read in
- * *n. -1 for what the fast path leaves to jansson: U+0000 (refused without
- * JSON_ALLOW_NUL), lone surrogates, bad hex.
- */
-static int
-unicode_escape(const unsigned char *p, const unsigned char *end, unsigned *cp,
-               size_t *n)
-{
-    unsigned hi, lo;
-
-    if (hex4(p + 1, end, &hi) != 0 || hi == 0 || (hi >= 0xdc00 && hi <= 0xdfff))
-        return -1;
-    *n = 5;
-    *cp = hi;
-    if (hi < 0xd800 || hi > 0xdbff)
-        return 0;
-    if (end - p < 11 || p[5] != '\\' || p[6] != 'u' ||
-        hex4(p + 7, end, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)
-        return -1;
-    *n = 11;
-    *cp = ((hi - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
-    return 0;
-}
-
-/* One escape at jl->p (past the backslash) decoded to out; its length. */
-static size_t
-escape(struct jload *jl, char *out)
-{
-    static const char simple[][2] = {{'"', '"'},  {'\\', '\\'}, {'/', '/'},
-                                     {'b', '\b'}, {'f', '\f'},  {'n', '\n'},
-                                     {'r', '\r'}, {'t', '\t'}};
-    unsigned cp;
-    size_t i, n;
-
-    if (jl->p == jl->end)
-        return 0;
-    for (i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
-        if (*jl->p == (unsigned char)simple[i][0]) {
-            jl->p++;
-            *out = simple[i][1];
-            return 1;
-        }
-    if (*jl->p != 'u' || unicode_escape(jl->p, jl->end, &cp, &n) != 0)
-        return 0;
-    jl->p += n;
-    return utf8_encode(cp, out);
-}
-
-/*
- * The rest of a string whose first backslash is at jl->p, the text before
- * it being start..jl->p: decoded onto the scratch stack. 1 with the closing
+ * The rest of a string whose first backslash is at jl->p, the text
+ * starting at start: decoded onto the scratch stack. 1 with the closing
  * quote consumed, -1 to leave the input to jansson.
  */
 static int
 unescape(struct jload *jl, const unsigned char *start, const char **s,
          size_t *n)
 {
-    char *out;
-    size_t k;
+    const unsigned char *q;
+    int plain_only;
+    long k;
 
+    if ((q = jlex_string_end(jl->p, jl->end, &plain_only)) == NULL)
+        return -1;
     if (jl->scratch == NULL)
         jl->scratch = xmalloc((size_t)(jl->end - start) + 1);
-    out = jl->scratch + jl->used;
-    memcpy(out, start, (size_t)(jl->p - start));
-    *s = out;
-    out += jl->p - start;
-    while (jl->p < jl->end && *jl->p != '"') {
-        if (*jl->p == '\\') {
-            jl->p++;
-            if ((k = escape(jl, out)) == 0)
-                return -1;
-            out += k;
-            continue;
-        }
-        if (*jl->p < 0x20 ||
-            (k = utf8_seq(jl->p, (size_t)(jl->end - jl->p))) == 0)
-            return -1;
-        memcpy(out, jl->p, k);
-        out += k;
-        jl->p += k;
-    }
-    if (jl->p == jl->end)
+    *s = jl->scratch + jl->used;
+    if ((k = jlex_decode(start, q, jl->scratch + jl->used)) < 0)
         return -1;
-    jl->p++;
-    *n = (size_t)(out - *s);
+    jl->p = q + 1;
+    *n = (size_t)k;
     return 1;
-}
-
-/*
- * The first byte at or after p that plain[] does not pass, or end. Eight
- * bytes at a time where the machine is little-endian: a byte is flagged
- * when it is '"', '\\', below 0x20 or above 0x7f, with the classic
- * "has a zero byte" arithmetic; a borrow can flag a byte only above one
- * that is flagged rightly, so the lowest flag is exact.
- */
-static const unsigned char *
-skip_plain(const unsigned char *p, const unsigned char *end)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-    uint64_t x, q, b, m;
-
-    while (end - p >= 8) {
-        memcpy(&x, p, 8);
-        q = x ^ (ones * '"');
-        b = x ^ (ones * '\\');
-        m = ((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x) |
-            x;
-        if ((m &= high) != 0)
-            return p + (__builtin_ctzll(m) >> 3);
-        p += 8;
-    }
-#endif
-    while (p < end && plain[*p])
-        p++;
-    return p;
 }
 
 /*
@@ -245,7 +108,7 @@ string(struct jload *jl, const char **s, size_t *n)
     size_t k;
 
     for (;;) {
-        p = skip_plain(p, end);
+        p = jlex_skip_plain(p, end);
         if (p == end || *p < 0x20)
             return -1;
         if (*p == '"')
@@ -265,78 +128,22 @@ string(struct jload *jl, const char **s, size_t *n)
     return 0;
 }
 
-static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
-static locale_t c_locale;
-
-static void
-c_locale_init(void)
-{
-    c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-}
-
-/*
- * A real number's text: jansson converts it with strtod() after swapping
- * '.' for the locale's decimal point, which is strtod() in the C locale.
- * Overflow (and, to stay on the safe side, underflow) is left to jansson.
- */
-static json_t *
-real(const unsigned char *start, size_t len)
-{
-    char text[JLOAD_REAL_MAX], *end;
-    double d;
-
-    pthread_once(&c_locale_once, c_locale_init);
-    if (len >= sizeof(text) || c_locale == (locale_t)0)
-        return NULL;
-    memcpy(text, start, len);
-    text[len] = '\0';
-    errno = 0;
-    d = strtod_l(text, &end, c_locale);
-    if (errno != 0 || end != text + len || !isfinite(d))
-        return NULL;
-    return json_real(d);
-}
-
-static const unsigned char *
-digits(const unsigned char *p, const unsigned char *end)
-{
-    while (p < end && *p >= '0' && *p <= '9')
-        p++;
-    return p;
-}
-
-/* A number at jl->p, by jansson's grammar:
- * -?(0|[1-9][0-9]*)(.d+)?([eE][+-]?d+)? */
+/* A number at jl->p: an integer as strtoll() reads it, a real as strtod()
+ * does (jlex.h). */
 static json_t *
 number(struct jload *jl)
 {
-    const unsigned char *start = jl->p, *p = jl->p, *end = jl->end, *d;
-    int neg = 0, is_real = 0;
+    const unsigned char *start = jl->p, *p, *d;
+    int neg = *start == '-', is_real;
     int64_t v = 0;
+    double r;
 
-    if (*p == '-')
-        neg = 1, p++;
-    d = p;
-    if (p == end || *p < '0' || *p > '9')
+    if ((p = jlex_number(start, jl->end, &is_real, &d)) == NULL)
         return NULL;
-    p = *p == '0' ? p + 1 : digits(p, end);
-    if (p < end && *p >= '0' && *p <= '9')
-        return NULL; /* a leading zero */
-    if (p < end && *p == '.') {
-        if (++p == end || *p < '0' || *p > '9')
-            return NULL;
-        p = digits(p, end), is_real = 1;
-    }
-    if (p < end && (*p == 'e' || *p == 'E')) {
-        if (++p < end && (*p == '+' || *p == '-'))
-            p++;
-        if (p == end || *p < '0' || *p > '9')
-            return NULL;
-        p = digits(p, end), is_real = 1;
-    }
     jl->p = p;
     if (is_real)
-        return real(start, (size_t)(p - start));
+        return jlex_real(start, (size_t)(p - start), &r) == 0 ? json_real(r)
+                                                              : NULL;
     if (p - d > JLOAD_INT_DIGITS)
         return NULL;
     for (; d < p; d++)

@@ -37,7 +37,6 @@ batch_end(struct batch *b, int rollback)
         store_rollback(b->sim->store, b->mark);
     else
         store_release(b->sim->store, b->mark);
-    recbody_pool_free(&b->pool);
 }
 
 struct batch_rec *
@@ -103,7 +102,7 @@ batch_errors(json_t *errors)
 int
 batch_read(struct batch *b, struct batch_rec *r, unsigned flags)
 {
-    json_t *err = recbody_fields(r->obj, r->json, flags, &r->fv, &b->pool);
+    json_t *err = recbody_fields(r->obj, r->mem, flags, &r->fv, &b->names);
 
     if (err == NULL)
         return 0;
@@ -114,15 +113,32 @@ batch_read(struct batch *b, struct batch_rec *r, unsigned flags)
     return -1;
 }
 
+const char *
+batch_member_field(void *arg, const char *field, char *buf, size_t n)
+{
+    const struct recval *v = recmembers_get(arg, field);
+
+    if (v == NULL)
+        return NULL;
+    switch (v->kind) {
+    case RECVAL_STRING:
+    case RECVAL_INTEGER:
+    case RECVAL_TRUE:
+    case RECVAL_FALSE: return v->text;
+    case RECVAL_REAL: snprintf(buf, n, "%.17g", v->real); return buf;
+    default: return NULL;
+    }
+}
+
 /* A record-scope fault for r: refuses it and returns 1 when one fires. */
 static int
 fault_record(struct batch *b, struct batch_rec *r)
 {
     struct fault_record_hit hit;
 
-    if (r->json == NULL ||
+    if (r->mem == NULL ||
         fault_plan_apply_record(b->sim->faults, b->method, b->path,
-                                fault_json_field, r->json, &hit) == 0)
+                                batch_member_field, (void *)r->mem, &hit) == 0)
         return 0;
     batch_refuse(r, VERDICT_FAULT_INJECTED, hit.error_code, hit.message, NULL);
     free(r->res.detail);
@@ -196,6 +212,9 @@ batch_mark_rolled_back(struct batch_rec *recs, size_t n, int keep_ids)
     }
 }
 
+/* A string literal appended without measuring it. */
+#define PUT_LITERAL(b, s) buf_append((b), (s), sizeof(s) - 1)
+
 void
 batch_results_text(struct buf *b, const struct batch_rec *recs, size_t n,
                    int keep_id, int with_created)
@@ -207,53 +226,50 @@ batch_results_text(struct buf *b, const struct batch_rec *recs, size_t n,
     buf_putc(b, '[');
     for (i = 0; i < n; i++) {
         r = &recs[i];
-        buf_puts(b, i > 0 ? ",{" : "{");
+        if (i > 0)
+            buf_putc(b, ',');
         /* An id is 18 letters and digits: nothing to escape. */
         if (r->id[0] != '\0' && (!batch_refused(r) || keep_id)) {
-            buf_puts(b, "\"id\":\"");
+            PUT_LITERAL(b, "{\"id\":\"");
             buf_puts(b, r->id);
-            buf_puts(b, "\",");
+            PUT_LITERAL(b, "\",");
+        } else {
+            buf_putc(b, '{');
         }
         if (!batch_refused(r)) {
-            buf_puts(b, "\"success\":true,\"errors\":[]");
+            PUT_LITERAL(b, "\"success\":true,\"errors\":[]");
         } else {
             errors = json_dumps(r->errors, JSON_COMPACT | JSON_ENCODE_ANY);
-            buf_puts(b, "\"success\":false,\"errors\":");
+            PUT_LITERAL(b, "\"success\":false,\"errors\":");
             buf_puts(b, errors != NULL ? errors : "[]");
             free(errors);
         }
-        if (with_created)
-            buf_puts(b,
-                     r->created ? ",\"created\":true" : ",\"created\":false");
+        if (with_created) {
+            if (r->created)
+                PUT_LITERAL(b, ",\"created\":true");
+            else
+                PUT_LITERAL(b, ",\"created\":false");
+        }
         buf_putc(b, '}');
     }
     buf_putc(b, ']');
 }
 
-/* The record's scalar values as received, for its journal entry (strings
- * borrowed from r, other texts in pool), secrets redacted as in request
- * bodies. Returns how many. */
+/* The record's scalar values as received, for its journal entry (borrowed
+ * from r), secrets redacted as in request bodies. Returns how many. */
 static size_t
-journal_fields(const struct batch_rec *r, struct journal_field *out, size_t max,
-               struct recbody_pool *pool)
+journal_fields(const struct batch_rec *r, struct journal_field *out, size_t max)
 {
-    const char *key, *text;
-    json_t *v;
-    size_t n = 0;
+    const struct recval *v;
+    size_t i, n = 0;
 
-    json_object_foreach(r->json, key, v) {
-        if (n == max)
-            break;
-        if (json_is_object(v) || json_is_array(v))
+    for (i = 0; i < r->mem->n && n < max; i++) {
+        v = &r->mem->v[i];
+        if (v->kind == RECVAL_OBJECT || v->kind == RECVAL_ARRAY)
             continue;
-        if (json_is_null(v))
-            text = NULL;
-        else if (json_is_string(v))
-            text = json_string_value(v);
-        else
-            text = recbody_keep(pool, sobject_scalar_text(v));
-        out[n].name = key;
-        out[n++].value = text != NULL ? redact_value(key, text) : NULL;
+        out[n].name = v->name;
+        out[n++].value =
+            v->text != NULL ? redact_value(v->name, v->text) : NULL;
     }
     return n;
 }
@@ -262,7 +278,6 @@ static void
 journal_one(struct batch *b, const struct batch_rec *r, size_t index)
 {
     struct journal_field fields[STORE_MAX_FIELDS_PER_RECORD];
-    struct recbody_pool pool = {0};
     struct journal_entry e;
 
     memset(&e, 0, sizeof(e));
@@ -277,14 +292,12 @@ journal_one(struct batch *b, const struct batch_rec *r, size_t index)
         e.error_code = json_string_value(
             json_object_get(json_array_get(r->errors, 0), "statusCode"));
     e.detail = r->res.detail;
-    if (r->json != NULL) {
+    if (r->mem != NULL) {
         e.fields = fields;
-        e.nfields =
-            journal_fields(r, fields, STORE_MAX_FIELDS_PER_RECORD, &pool);
+        e.nfields = journal_fields(r, fields, STORE_MAX_FIELDS_PER_RECORD);
     }
     journal_batch_add(b->sim->journal, &b->resp->batch, JOURNAL_BATCH_TOP,
                       index, &e);
-    recbody_pool_free(&pool);
 }
 
 void

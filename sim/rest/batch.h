@@ -38,10 +38,10 @@ struct record;
 
 /* One record of the request. */
 struct batch_rec {
-    json_t *json;                 /* as received (borrowed), or NULL */
+    const struct recmembers *mem; /* as received (borrowed), or NULL */
     const struct object_def *obj; /* its object (borrowed from the schema) */
     struct record *target;        /* the record it updates, or NULL */
-    struct fieldvals fv;          /* its values (borrowed from json) */
+    struct fieldvals fv;          /* its values (borrowed from mem) */
     struct intake_result res;
     enum verdict verdict;    /* what happened to it (NONE: not yet) */
     json_t *errors;          /* refused: [{statusCode, message, fields}] */
@@ -55,8 +55,8 @@ struct batch {
     struct sim_response *resp; /* resp->batch gets the journal entries */
     const char *method, *path; /* the request's, or a subrequest's */
     struct intake_opts opts;
-    struct recbody_pool pool;
-    size_t mark; /* the store savepoint the request runs under */
+    struct recbody_cache names; /* the records' names, looked up */
+    size_t mark;                /* the store savepoint the request runs under */
 };
 
 /*
@@ -81,10 +81,18 @@ void batch_refuse(struct batch_rec *r, enum verdict v, const char *code,
 int batch_refused(const struct batch_rec *r);
 
 /*
- * Reads r->json into r->fv for r->obj (flags: recbody.h); refuses r with
+ * Reads r->mem into r->fv for r->obj (flags: recbody.h); refuses r with
  * Salesforce's error for a field it cannot take. 0 or -1.
  */
 int batch_read(struct batch *b, struct batch_rec *r, unsigned flags);
+
+/*
+ * A fault_field_fn (fault.h) over a record's members (arg: a struct
+ * recmembers *), as fault_json_field() reads a JSON object: strings as
+ * they are, numbers and booleans as text (reals in %.17g).
+ */
+const char *batch_member_field(void *arg, const char *field, char *buf,
+                               size_t n);
 
 /*
  * Saves recs[0..n) not refused yet: a record-scope fault first, then one

@@ -38,6 +38,7 @@
 /* One request being worked on: its records and how they are answered. */
 struct coll {
     struct batch b;
+    struct recscan scan; /* the body's records */
     struct batch_rec *recs;
     size_t n;
     int all_or_none;
@@ -62,26 +63,19 @@ coll_version(const struct sim_request *req, int min, struct sim_response *resp)
 /* allOrNone from the body (absent: false); a Composite request's
  * allOrNone overrides it. -1 after answering. */
 static int
-all_or_none(const struct sim_request *req, json_t *body,
+all_or_none(const struct sim_request *req, const struct recscan *body,
             struct sim_response *resp)
 {
-    json_t *v = json_object_get(body, "allOrNone");
+    enum recval_kind v = body->all_or_none;
 
-    if (v != NULL && !json_is_boolean(v) && !json_is_null(v)) {
+    if (v != RECVAL_NONE && v != RECVAL_TRUE && v != RECVAL_FALSE &&
+        v != RECVAL_NULL) {
         rest_bad_request(resp, "JSON_PARSER_ERROR",
                          "Cannot deserialize value of type `boolean` for "
                          "allOrNone");
         return -1;
     }
-    return json_is_true(v) || req->composite_all_or_none;
-}
-
-/* The type a record names in attributes.type, or NULL. */
-static const char *
-record_type(json_t *rec)
-{
-    return json_string_value(
-        json_object_get(json_object_get(rec, "attributes"), "type"));
+    return v == RECVAL_TRUE || req->composite_all_or_none;
 }
 
 /*
@@ -90,35 +84,35 @@ record_type(json_t *rec)
  * request refused before any record is looked at.
  */
 static int
-check_records(struct sim *sim, json_t *records, struct sim_response *resp)
+check_records(struct sim *sim, const struct recscan *body,
+              struct sim_response *resp)
 {
-    json_t *rec;
     const char *type, *prev = NULL;
     size_t i, chunks = 0;
 
-    if (records != NULL && !json_is_array(records)) {
+    if (body->records != RECVAL_NONE && body->records != RECVAL_ARRAY) {
         rest_bad_request(resp, "JSON_PARSER_ERROR",
                          "Cannot deserialize records: not an array");
         return -1;
     }
-    if (json_array_size(records) == 0) {
+    if (body->nrecs == 0) {
         rest_bad_request(resp, "REQUIRED_FIELD_MISSING",
                          "At least 1 record is required");
         return -1;
     }
-    if (json_array_size(records) > COLL_MAX_RECORDS) {
+    if (body->nrecs > COLL_MAX_RECORDS) {
         rest_bad_request(resp, "EXCEEDED_ID_LIMIT", COLL_LIMIT_MSG_FMT,
                          COLL_MAX_RECORDS);
         return -1;
     }
-    json_array_foreach(records, i, rec) {
-        if (!json_is_object(rec)) {
+    for (i = 0; i < body->nrecs; i++) {
+        if (body->recs[i].token != NULL) {
             rest_bad_request(resp, "JSON_PARSER_ERROR",
                              "Can not deserialize SObject out of %s token",
-                             recbody_token_name(rec));
+                             body->recs[i].token);
             return -1;
         }
-        if ((type = record_type(rec)) == NULL) {
+        if ((type = body->recs[i].type) == NULL) {
             rest_bad_request(
                 resp, "INVALID_TYPE",
                 "Missing entity type information. sObject requires "
@@ -153,31 +147,33 @@ check_records(struct sim *sim, json_t *records, struct sim_response *resp)
 /*
  * Reads a create, update or upsert request: the body, allOrNone, the
  * records (each with its object). 0 with c ready (batch begun); -1 after
- * answering. *body is the parsed body (new reference, freed by the caller
- * after coll_finish()).
+ * answering. c->scan holds the body until coll_end().
  */
 static int
 coll_begin(struct sim *sim, struct sim_request *req, int version,
-           struct sim_response *resp, struct coll *c, json_t **body)
+           struct sim_response *resp, struct coll *c)
 {
-    json_t *records;
     size_t i;
     int aon;
 
     memset(c, 0, sizeof(*c));
-    if ((*body = rest_read_object(req, "SObjectCollection", resp)) == NULL)
+    if (rest_read_records(req, "SObjectCollection", REST_BODY_COLLECTION,
+                          &c->scan, resp) == -1)
         return -1;
-    records = json_object_get(*body, "records");
-    if ((aon = all_or_none(req, *body, resp)) == -1 ||
-        check_records(sim, records, resp) == -1)
+    if ((aon = all_or_none(req, &c->scan, resp)) == -1 ||
+        check_records(sim, &c->scan, resp) == -1)
         return -1;
     c->all_or_none = aon;
-    c->n = json_array_size(records);
+    c->n = c->scan.nrecs;
     c->recs = batch_recs_new(c->n);
     for (i = 0; i < c->n; i++) {
-        c->recs[i].json = json_array_get(records, i);
-        c->recs[i].obj =
-            schema_object(sim->schema, record_type(c->recs[i].json));
+        const char *type = c->scan.recs[i].type;
+
+        c->recs[i].mem = &c->scan.recs[i].mem;
+        /* Records come in runs of one type: look it up once a run. */
+        c->recs[i].obj = i > 0 && strcmp(type, c->scan.recs[i - 1].type) == 0
+                             ? c->recs[i - 1].obj
+                             : schema_object(sim->schema, type);
     }
     batch_begin(&c->b, sim, req, version, resp);
     return 0;
@@ -212,12 +208,12 @@ static void
 update_target(struct sim *sim, struct batch_rec *r)
 {
     char id15[SFID_LEN15 + 1], msg[256];
-    const char *key, *id = NULL;
-    json_t *v;
+    const char *id = NULL;
+    size_t i;
 
-    json_object_foreach(r->json, key, v) {
-        if (strcasecmp(key, "Id") == 0)
-            id = json_string_value(v);
+    for (i = 0; i < r->mem->n; i++) {
+        if (strcasecmp(r->mem->v[i].name, "Id") == 0)
+            id = r->mem->v[i].kind == RECVAL_STRING ? r->mem->v[i].text : NULL;
     }
     if (id == NULL || *id == '\0') {
         batch_refuse(r, VERDICT_ERROR, "MISSING_ARGUMENT",
@@ -244,12 +240,12 @@ coll_write(struct sim *sim, struct sim_request *req, int update,
            struct sim_response *resp)
 {
     struct coll c;
-    json_t *body = NULL;
     size_t i;
     int v;
 
+    memset(&c, 0, sizeof(c));
     if ((v = coll_version(req, COLL_VERSION, resp)) == -1 ||
-        coll_begin(sim, req, v, resp, &c, &body) == -1)
+        coll_begin(sim, req, v, resp, &c) == -1)
         goto out;
     for (i = 0; i < c.n; i++) {
         if (update)
@@ -259,7 +255,7 @@ coll_write(struct sim *sim, struct sim_request *req, int update,
     }
     coll_finish(&c, batch_save(&c.b, c.recs, c.n), resp);
 out:
-    json_decref(body);
+    recscan_free(&c.scan);
 }
 
 /* POST /services/data/vNN.N/composite/sobjects */
@@ -284,15 +280,14 @@ static const char *
 upsert_value(const struct extid_key *k, const struct batch_rec *r, char *out,
              size_t n)
 {
-    const char *key, *text = NULL;
-    char *s;
-    json_t *v;
+    const struct recval *v;
+    const char *text = NULL;
+    size_t i;
 
-    json_object_foreach(r->json, key, v) {
-        if (strcasecmp(key, k->field->name) == 0 &&
-            (s = sobject_scalar_text(v)) != NULL) {
-            snprintf(out, n, "%s", s);
-            free(s);
+    for (i = 0; i < r->mem->n; i++) {
+        v = &r->mem->v[i];
+        if (strcasecmp(v->name, k->field->name) == 0 && v->text != NULL) {
+            snprintf(out, n, "%s", v->text);
             text = out;
         }
     }
@@ -404,14 +399,14 @@ h_coll_upsert(struct sim *sim, struct sim_request *req,
     const struct object_def *obj;
     struct extid_key k, *keys = NULL;
     struct coll c;
-    json_t *body = NULL;
     const char *stored;
     size_t i, len;
     int v;
 
+    memset(&c, 0, sizeof(c));
     if ((v = coll_version(req, COLL_UPSERT_VERSION, resp)) == -1 ||
         upsert_key(sim, req, v, &obj, &k, resp) == -1 ||
-        coll_begin(sim, req, v, resp, &c, &body) == -1)
+        coll_begin(sim, req, v, resp, &c) == -1)
         goto out;
     if (upsert_types(&c, obj, resp) == -1) {
         batch_end(&c.b, 0);
@@ -434,7 +429,7 @@ h_coll_upsert(struct sim *sim, struct sim_request *req,
     coll_finish(&c, batch_save(&c.b, c.recs, c.n), resp);
 out:
     free(keys);
-    json_decref(body);
+    recscan_free(&c.scan);
 }
 
 /* --- delete --------------------------------------------------------------- */

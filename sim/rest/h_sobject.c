@@ -7,8 +7,8 @@
  * Bodies are read here rather than through ROUTE_JSON_BODY: Salesforce
  * answers a wrong Content-Type with 415 before it looks at the body, and the
  * dispatcher would have answered a form body with JSON_PARSER_ERROR first.
- * JSON values become the strings intake converts from; every write goes
- * through intake_create() or intake_update().
+ * A body's members become the strings intake converts from (recscan.h,
+ * recbody.h); every write goes through intake_create() or intake_update().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,7 @@
 #include "intake.h"
 #include "org.h"
 #include "recbody.h"
+#include "recscan.h"
 #include "recycle.h"
 #include "rest.h"
 #include "rules.h"
@@ -35,15 +36,15 @@
 #define FIELDS_PARAM_MAX 4096
 
 /*
- * The body's fields as values for intake (borrowed from body and pool).
- * Unknown fields and Id are refused as Salesforce refuses them; -1 after
+ * The body's fields as values for intake (borrowed from body). Unknown
+ * fields and Id are refused as Salesforce refuses them; -1 after
  * answering.
  */
 static int
-body_fields(const struct object_def *obj, json_t *body, struct fieldvals *fv,
-            struct recbody_pool *pool, struct sim_response *resp)
+body_fields(const struct object_def *obj, const struct recscan *body,
+            struct fieldvals *fv, struct sim_response *resp)
 {
-    json_t *err = recbody_fields(obj, body, 0, fv, pool);
+    json_t *err = recbody_fields(obj, &body->recs[0].mem, 0, fv, NULL);
 
     if (err == NULL)
         return 0;
@@ -87,16 +88,16 @@ write_record(struct sim *sim, const struct sim_request *req, int version,
              const struct fieldval *extra, struct sim_response *resp)
 {
     struct intake_opts opts;
-    struct recbody_pool pool = {0};
     struct fieldvals fv = {0};
     struct intake_result res;
     struct record *out = NULL;
-    json_t *body;
+    struct recscan body;
 
     intake_result_init(&res);
     rest_intake_opts(req, version, &opts);
-    if ((body = rest_read_object(req, "SObject", resp)) == NULL ||
-        body_fields(obj, body, &fv, &pool, resp) == -1)
+    if (rest_read_records(req, "SObject", REST_BODY_RECORD, &body, resp) ==
+            -1 ||
+        body_fields(obj, &body, &fv, resp) == -1)
         goto out;
     if (extra != NULL)
         fieldvals_set(&fv, extra->field, extra->value, extra->len);
@@ -113,8 +114,7 @@ write_record(struct sim *sim, const struct sim_request *req, int version,
 out:
     intake_result_free(&res);
     fieldvals_free(&fv);
-    recbody_pool_free(&pool);
-    json_decref(body);
+    recscan_free(&body);
     return out;
 }
 

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "batch.h"
+#include "recscan.h"
 #include "handlers.h"
 #include "reference.h"
 #include "rest.h"
@@ -301,14 +302,18 @@ save_tree(struct tree *t, struct sim_request *req, int version,
 {
     size_t *order = save_order(t), *pos_of, k, failed;
     struct batch_rec *recs = batch_recs_new(t->n);
+    struct recscan scan;
     struct batch b;
 
+    recscan_init(&scan);
     pos_of = xcalloc(t->n + 1, sizeof(*pos_of));
     for (k = 0; k < t->n; k++) {
         pos_of[order[k]] = k;
-        recs[k].json = t->nodes[order[k]].rec;
+        recscan_add_json(&scan, t->nodes[order[k]].rec);
         recs[k].obj = t->nodes[order[k]].obj;
     }
+    for (k = 0; k < t->n; k++)
+        recs[k].mem = &scan.recs[k].mem;
     batch_begin(&b, t->sim, req, version, resp);
     failed = save_levels(t, &b, recs, order, pos_of);
     if (failed > 0)
@@ -322,6 +327,7 @@ save_tree(struct tree *t, struct sim_request *req, int version,
     response_detail(resp, "%zu records, %zu refused%s", t->n, failed,
                     failed > 0 ? ", none saved" : "");
     batch_recs_free(recs, t->n);
+    recscan_free(&scan);
     free(pos_of);
     free(order);
 }

@@ -1,58 +1,19 @@
 /*
- * recbody.c - JSON records into intake values (see recbody.h).
+ * recbody.c - records' members into intake values (see recbody.h).
  */
 #include "recbody.h"
 
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "schema.h"
-#include "sobject.h"
-#include "xmalloc.h"
-
-const char *
-recbody_keep(struct recbody_pool *p, char *s)
-{
-    if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 16;
-        p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
-    }
-    p->v[p->n++] = s;
-    return s;
-}
-
-void
-recbody_pool_free(struct recbody_pool *p)
-{
-    size_t i;
-
-    for (i = 0; i < p->n; i++)
-        free(p->v[i]);
-    free(p->v);
-    memset(p, 0, sizeof(*p));
-}
-
-static const struct {
-    json_type type;
-    const char *token;
-} json_tokens[] = {
-    {JSON_OBJECT, "START_OBJECT"},     {JSON_ARRAY, "START_ARRAY"},
-    {JSON_STRING, "VALUE_STRING"},     {JSON_INTEGER, "VALUE_NUMBER_INT"},
-    {JSON_REAL, "VALUE_NUMBER_FLOAT"}, {JSON_TRUE, "VALUE_TRUE"},
-    {JSON_FALSE, "VALUE_FALSE"},       {JSON_NULL, "VALUE_NULL"},
-};
 
 const char *
 recbody_token_name(const json_t *j)
 {
-    size_t i;
-
-    for (i = 0; i < sizeof(json_tokens) / sizeof(json_tokens[0]); i++)
-        if (json_tokens[i].type == json_typeof(j))
-            return json_tokens[i].token;
-    return "VALUE_EMBEDDED_OBJECT";
+    return recval_token_name(recval_kind_of(j));
 }
 
 static json_t *
@@ -61,67 +22,97 @@ error_new(const char *code, const char *message)
     return json_pack("{s:s, s:s}", "message", message, "errorCode", code);
 }
 
-/* One JSON value as the string intake converts; NULL for null. An error
- * (new reference) for an object or an array. */
+/* The error (new reference) for an object or an array as f's value. */
 static json_t *
-value_text(const struct field_def *f, json_t *v, struct recbody_pool *pool,
-           const char **out, size_t *len)
+value_error(const struct field_def *f, const struct recval *v)
 {
     char msg[256];
 
-    *out = NULL;
-    *len = 0;
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        *out = json_string_value(v);
-        *len = json_string_length(v);
-        return NULL;
-    case JSON_INTEGER:
-    case JSON_REAL: *out = recbody_keep(pool, sobject_scalar_text(v)); break;
-    case JSON_TRUE: *out = "true"; break;
-    case JSON_FALSE: *out = "false"; break;
-    case JSON_NULL: return NULL;
-    default:
-        snprintf(msg, sizeof(msg),
-                 "Cannot deserialize instance of %s from %s value %s or "
-                 "request may be missing a required field",
-                 fieldtype_describe_name(f->type), recbody_token_name(v),
-                 json_is_array(v) ? "[" : "{");
-        return error_new("JSON_PARSER_ERROR", msg);
+    snprintf(msg, sizeof(msg),
+             "Cannot deserialize instance of %s from %s value %s or "
+             "request may be missing a required field",
+             fieldtype_describe_name(f->type), recval_token_name(v->kind),
+             v->kind == RECVAL_ARRAY ? "[" : "{");
+    return error_new("JSON_PARSER_ERROR", msg);
+}
+
+/* What a member's name is to a record of obj. */
+enum name_kind {
+    NAME_UNKNOWN, /* no field of obj */
+    NAME_FIELD,
+    NAME_ATTRIBUTES,
+    NAME_ID,
+};
+
+static enum name_kind
+name_kind(const struct object_def *obj, const char *name,
+          const struct field_def **f)
+{
+    *f = NULL;
+    if (strcmp(name, "attributes") == 0)
+        return NAME_ATTRIBUTES;
+    if (strcasecmp(name, "Id") == 0)
+        return NAME_ID;
+    *f = schema_field(obj, name);
+    return *f != NULL ? NAME_FIELD : NAME_UNKNOWN;
+}
+
+/* name_kind() through cache (NULL: none). */
+static enum name_kind
+name_kind_cached(struct recbody_cache *cache, const struct object_def *obj,
+                 const char *name, const struct field_def **f)
+{
+    uintptr_t a = (uintptr_t)name;
+    size_t i = (a >> 3 ^ a >> 9) & (RECBODY_CACHE_SLOTS - 1);
+    enum name_kind k;
+
+    if (cache == NULL)
+        return name_kind(obj, name, f);
+    if (cache->obj != obj) {
+        memset(cache, 0, sizeof(*cache));
+        cache->obj = obj;
     }
-    *len = strlen(*out);
-    return NULL;
+    if (cache->slot[i].name == name) {
+        *f = cache->slot[i].field;
+        return (enum name_kind)cache->slot[i].what;
+    }
+    k = name_kind(obj, name, f);
+    cache->slot[i].name = name;
+    cache->slot[i].field = *f;
+    cache->slot[i].what = (int)k;
+    return k;
 }
 
 json_t *
-recbody_fields(const struct object_def *obj, json_t *body, unsigned flags,
-               struct fieldvals *fv, struct recbody_pool *pool)
+recbody_fields(const struct object_def *obj, const struct recmembers *m,
+               unsigned flags, struct fieldvals *fv,
+               struct recbody_cache *cache)
 {
-    const char *key, *text;
+    const struct field_def *f;
+    const struct recval *v;
     char msg[512];
-    json_t *v, *err;
-    size_t len;
+    size_t i;
 
-    json_object_foreach(body, key, v) {
-        const struct field_def *f = schema_field(obj, key);
-
-        if (strcmp(key, "attributes") == 0)
-            continue;
-        if (strcasecmp(key, "Id") == 0) {
+    for (i = 0; i < m->n; i++) {
+        v = &m->v[i];
+        switch (name_kind_cached(cache, obj, v->name, &f)) {
+        case NAME_ATTRIBUTES: continue;
+        case NAME_ID:
             if (flags & RECBODY_ID_OK)
                 continue;
             return error_new("INVALID_FIELD", "The Id field should not be "
                                               "specified in the sobject data.");
+        default: break;
         }
         if (f == NULL) {
             snprintf(msg, sizeof(msg),
-                     "No such column '%.200s' on sobject of type %s", key,
+                     "No such column '%.200s' on sobject of type %s", v->name,
                      obj->name);
             return error_new("INVALID_FIELD", msg);
         }
-        if ((err = value_text(f, v, pool, &text, &len)) != NULL)
-            return err;
-        fieldvals_set(fv, f->interned, text, len);
+        if (v->kind == RECVAL_OBJECT || v->kind == RECVAL_ARRAY)
+            return value_error(f, v);
+        fieldvals_set(fv, f->interned, v->text, v->len);
     }
     return NULL;
 }

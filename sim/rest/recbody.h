@@ -8,6 +8,7 @@
  * or an object or array where a value belongs. Only the refusal's shape
  * differs (a 400 for one record, one element of the answer in a batch),
  * so errors come back as data and each caller answers in its own shape.
+ * Records come as member lists (recscan.h), however the body was read.
  * Knows nothing of HTTP or the store's records.
  */
 #ifndef SIM_RECBODY_H
@@ -15,19 +16,10 @@
 
 #include <jansson.h>
 
+#include "recscan.h"
 #include "store.h"
 
 struct object_def;
-
-/* Strings made while reading (number texts); freed with the pool. */
-struct recbody_pool {
-    char **v;
-    size_t n, cap;
-};
-
-/* Keeps s (stolen) until the pool is freed; returns s. */
-const char *recbody_keep(struct recbody_pool *p, char *s);
-void recbody_pool_free(struct recbody_pool *p);
 
 /* Jackson's name for j's token (START_ARRAY, VALUE_STRING, ...), as
  * Salesforce's parser errors show them. Static. */
@@ -38,15 +30,31 @@ enum recbody_flags {
 };
 
 /*
- * Reads the fields of body (a JSON object; "attributes" is skipped) into
- * fv, values borrowed from body and pool. Returns NULL, or Salesforce's
+ * What recbody_fields() learnt of names for the records of one object:
+ * the records the scanner read from one body share their names' text
+ * (recscan.h), so each name is looked up in the schema once per request.
+ * Zeroed by the caller to start; holds nothing to free.
+ */
+#define RECBODY_CACHE_SLOTS 32
+struct recbody_cache {
+    const struct object_def *obj;
+    struct {
+        const char *name; /* by address */
+        const struct field_def *field;
+        int what; /* recbody.c's name kinds */
+    } slot[RECBODY_CACHE_SLOTS];
+};
+
+/*
+ * Reads the members of a record (recscan.h; "attributes" is skipped) into
+ * fv, values borrowed from m. Returns NULL, or Salesforce's
  * error object {"message", "errorCode"} (new reference) for the first
  * member refused: INVALID_FIELD for a name obj lacks ("No such column")
  * or an Id (without RECBODY_ID_OK), JSON_PARSER_ERROR for an object or an
- * array as a value.
+ * array as a value. cache (may be NULL) remembers names across calls.
  */
-json_t *recbody_fields(const struct object_def *obj, json_t *body,
+json_t *recbody_fields(const struct object_def *obj, const struct recmembers *m,
                        unsigned flags, struct fieldvals *fv,
-                       struct recbody_pool *pool);
+                       struct recbody_cache *cache);
 
 #endif

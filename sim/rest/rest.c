@@ -13,6 +13,7 @@
 #include "jload.h"
 #include "parse.h"
 #include "recbody.h"
+#include "recscan.h"
 #include "rules.h"
 #include "schema.h"
 #include "sfapi.h"
@@ -144,27 +145,39 @@ parser_error(struct sim_response *resp, const char *msg)
     response_sf_error(resp, 400, "JSON_PARSER_ERROR", msg, NULL);
 }
 
-json_t *
-rest_read_object(const struct sim_request *req, const char *what,
-                 struct sim_response *resp)
+/* 415 for a media type other than JSON, 400 for no body: -1 after
+ * answering. */
+static int
+body_present(const struct sim_request *req, struct sim_response *resp)
 {
     char mt[128], msg[512];
-    json_error_t jerr;
-    json_t *j;
-    int line, col;
 
     request_media_type(req, mt, sizeof(mt));
     if (mt[0] != '\0' && strcmp(mt, "application/json") != 0) {
         snprintf(msg, sizeof(msg),
                  "MediaType of '%s' is not supported by this resource", mt);
         response_sf_error(resp, 415, "UNSUPPORTED_MEDIA_TYPE", msg, NULL);
-        return NULL;
+        return -1;
     }
     if (req->body_len == 0) {
         parser_error(resp, "The HTTP entity body is required, but this "
                            "request has no entity body.");
-        return NULL;
+        return -1;
     }
+    return 0;
+}
+
+json_t *
+rest_read_object(const struct sim_request *req, const char *what,
+                 struct sim_response *resp)
+{
+    char msg[512];
+    json_error_t jerr;
+    json_t *j;
+    int line, col;
+
+    if (body_present(req, resp) == -1)
+        return NULL;
     j = jload_buf(req->body, req->body_len, &jerr);
     if (j == NULL) {
         snprintf(msg, sizeof(msg), "%s at [line:%d, column:%d]", jerr.text,
@@ -183,4 +196,27 @@ rest_read_object(const struct sim_request *req, const char *what,
         return NULL;
     }
     return j;
+}
+
+int
+rest_read_records(const struct sim_request *req, const char *what,
+                  enum rest_body shape, struct recscan *s,
+                  struct sim_response *resp)
+{
+    int collection = shape == REST_BODY_COLLECTION;
+    json_t *j;
+
+    recscan_init(s);
+    if (body_present(req, resp) == -1)
+        return -1;
+    if ((collection ? recscan_collection(s, req->body, req->body_len)
+                    : recscan_record(s, req->body, req->body_len)) == 0)
+        return 0;
+    if ((j = rest_read_object(req, what, resp)) == NULL)
+        return -1;
+    if (collection)
+        recscan_collection_json(s, j);
+    else
+        recscan_record_json(s, j);
+    return 0;
 }

@@ -19,6 +19,7 @@ struct sim;
 struct object_def;
 struct record;
 struct intake_opts;
+struct recscan;
 
 /* Upsert answers carry "created" from this version on (facts 3.6). */
 #define REST_VERSION_UPSERT_CREATED 46
@@ -65,6 +66,23 @@ const char *rest_record_url(int version, const struct object_def *obj,
  */
 json_t *rest_read_object(const struct sim_request *req, const char *what,
                          struct sim_response *resp);
+
+/* What a body of records is (rest_read_records()). */
+enum rest_body {
+    REST_BODY_RECORD,     /* one record: {...} */
+    REST_BODY_COLLECTION, /* sObject Collections: {"allOrNone", "records"} */
+};
+
+/*
+ * The request body's records as member lists in s (recscan.h; s is
+ * initialised here and freed by the caller with recscan_free() whatever
+ * the answer): scanned from the bytes when the scanner takes the body,
+ * otherwise read as rest_read_object() reads it, with its answers.
+ * -1 after answering.
+ */
+int rest_read_records(const struct sim_request *req, const char *what,
+                      enum rest_body shape, struct recscan *s,
+                      struct sim_response *resp);
 
 /* What a REST write of API version asks of intake: the record URLs'
  * version and Sforce-Duplicate-Rule-Header's allowSave. */
