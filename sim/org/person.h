@@ -59,6 +59,9 @@ enum person_field person_field_check(enum person_kind kind,
 /* Whether f must have a value on a record of kind (the schema's flag
  * adjusted: person accounts need LastName, not Name). */
 int person_required(enum person_kind kind, const struct field_def *f);
+/* Whether person_required() is 1 for f with some kind (the schema lists
+ * these fields once: object_def's required). */
+int person_maybe_required(const struct field_def *f);
 
 /*
  * Adds the derived values of a person or business account to out (converted

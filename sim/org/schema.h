@@ -86,6 +86,14 @@ struct object_def {
      * (owned; built by schema_add() too). */
     uint32_t *defaults;
     size_t ndefaults;
+    /* What intake looks up for every record, found by schema_add() too
+     * (index + 1; 0: none): the auto-number field (what
+     * objects_autonumber_field() answers) and OwnerId (schema_field());
+     * and the indexes of the fields person_required() may call required
+     * (person_maybe_required()), in field order (owned). */
+    uint32_t autonumber, owner;
+    uint32_t *required;
+    size_t nrequired;
     /* Never the same for two objects schema_add() made in this process,
      * whatever their addresses (never 0): what caches of an object's
      * fields are keyed by, so a rebuilt schema cannot meet an old entry. */

@@ -4,7 +4,6 @@
  */
 #include "intake.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +24,12 @@
 #include "xmalloc.h"
 
 #define INTAKE_MAX_OWNED 1024
+/* A record's converted values and the values made for it, held in its
+ * ctx up to these counts (most records), on the heap past them: this is
+ * the path of every record created. The ctx stays below the sizes
+ * malloc serves from its large bins. */
+#define INTAKE_ROOM_VALUES 24
+#define INTAKE_ROOM_OWNED 8
 /* How records' numbers and dates are read (value.h): a decimal literal
  * never out of range, and a day the calendar has, as Salesforce reads a
  * field's value. */
@@ -33,12 +38,13 @@
 
 /*
  * Values made during conversion; freed once the record is stored. Grown on
- * demand: most records convert a handful of values, and this is on the
- * path of every record created.
+ * demand (past room): most records convert a handful of values, and this
+ * is on the path of every record created.
  */
 struct scratch {
-    char **owned;
+    char **owned; /* room, or owned */
     size_t n, cap;
+    char *room[INTAKE_ROOM_OWNED];
 };
 
 struct ctx {
@@ -49,11 +55,15 @@ struct ctx {
     struct record *existing; /* the record being updated, or NULL */
     struct intake_opts opts;
     enum person_kind kind;
-    struct person_derived derived;
+    struct person_derived *derived; /* owned; a person account's only */
     struct fieldvals out;
     struct scratch scratch;
-    size_t cur; /* the fv entry being converted */
+    size_t cur;                   /* the fv entry being converted */
+    char owner18[SFID_LEN18 + 1]; /* set_owner()'s value */
+    struct fieldval out_room[INTAKE_ROOM_VALUES]; /* out's first values */
 };
+
+_Static_assert(sizeof(struct ctx) < 1000, "a ctx from malloc's small bins");
 
 void
 intake_result_init(struct intake_result *res)
@@ -78,9 +88,15 @@ keep(struct ctx *c, char *s)
         return "";
     }
     if (c->scratch.n == c->scratch.cap) {
-        c->scratch.cap = c->scratch.cap ? c->scratch.cap * 2 : 8;
-        c->scratch.owned = xreallocarray(c->scratch.owned, c->scratch.cap,
-                                         sizeof(*c->scratch.owned));
+        c->scratch.cap *= 2;
+        if (c->scratch.owned == c->scratch.room) {
+            c->scratch.owned =
+                xreallocarray(NULL, c->scratch.cap, sizeof(*c->scratch.owned));
+            memcpy(c->scratch.owned, c->scratch.room, sizeof(c->scratch.room));
+        } else {
+            c->scratch.owned = xreallocarray(c->scratch.owned, c->scratch.cap,
+                                             sizeof(*c->scratch.owned));
+        }
     }
     c->scratch.owned[c->scratch.n++] = s;
     return s;
@@ -153,8 +169,10 @@ is_email(const char *v)
     dot = strrchr(at, '.');
     if (dot == NULL || dot == at + 1 || dot[1] == '\0')
         return 0;
+    /* isspace() of the C locale (the sim's), spelt out: this runs for
+     * every email. */
     for (; *v != '\0'; v++)
-        if (isspace((unsigned char)*v) || *v == ',' || *v == ';')
+        if (*v == ' ' || (*v >= '\t' && *v <= '\r') || *v == ',' || *v == ';')
             return 0;
     return 1;
 }
@@ -489,10 +507,17 @@ static void
 set_owner(struct ctx *c, const struct field_def *f,
           const struct org_user *owner)
 {
-    char id18[SFID_LEN18 + 1];
+    sfid_to18(owner->id, c->owner18);
+    fieldvals_set(&c->out, f->interned, c->owner18, SFID_LEN18);
+}
 
-    sfid_to18(owner->id, id18);
-    fieldvals_set(&c->out, f->interned, keep(c, xstrdup(id18)), SFID_LEN18);
+/* obj's OwnerId field, or NULL (found once by schema_add()). */
+static const struct field_def *
+owner_field(const struct object_def *obj)
+{
+    if (obj->by_name == NULL)
+        return schema_field(obj, "OwnerId");
+    return obj->owner != 0 ? &obj->fields[obj->owner - 1] : NULL;
 }
 
 static void
@@ -501,8 +526,7 @@ apply_defaults(struct ctx *c)
     const struct org_user *owner =
         c->sim->org->nusers > 0 ? &c->sim->org->users[0] : NULL;
     const struct field_def *an = objects_autonumber_field(c->obj);
-    const struct field_def *own =
-        owner != NULL ? schema_field(c->obj, "OwnerId") : NULL;
+    const struct field_def *own = owner != NULL ? owner_field(c->obj) : NULL;
     char number[128];
     size_t k;
 
@@ -624,13 +648,19 @@ is_missing(const struct ctx *c, const struct field_def *f)
 static void
 check_required(struct ctx *c)
 {
+    const struct object_def *o = c->obj;
+    const struct field_def *f;
     char names[1024];
-    size_t i;
+    size_t i, n = o->by_name != NULL ? o->nrequired : o->nfields;
     json_t *fields = NULL;
 
-    for (i = 0; i < c->obj->nfields; i++)
-        if (is_missing(c, &c->obj->fields[i]))
-            append_name(&fields, c->obj->fields[i].name);
+    /* The fields that may be required (schema_add() lists them), else
+     * all of them. */
+    for (i = 0; i < n; i++) {
+        f = o->by_name != NULL ? &o->fields[o->required[i]] : &o->fields[i];
+        if (is_missing(c, f))
+            append_name(&fields, f->name);
+    }
     if (json_array_size(fields) > 0)
         add_error_json(c, VERDICT_REJECTED_REQUIRED,
                        json_pack("{s:s++, s:s, s:O}", "message",
@@ -752,7 +782,10 @@ check(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
     if (c->src != INTAKE_WEB_TO_LEAD && check_writable(c, fv) == -1)
         return -1;
     convert_all(c, fv);
-    person_derive(c->obj, c->kind, &c->out, c->existing, &c->derived);
+    if (c->kind != PERSON_NONE) {
+        c->derived = xcalloc(1, sizeof(*c->derived));
+        person_derive(c->obj, c->kind, &c->out, c->existing, c->derived);
+    }
     if (c->existing == NULL)
         apply_defaults(c);
     check_required(c);
@@ -775,6 +808,9 @@ ctx_new(struct sim *sim, const struct object_def *obj, struct record *r,
     c->existing = r;
     if (opts != NULL)
         c->opts = *opts;
+    fieldvals_init_room(&c->out, c->out_room, INTAKE_ROOM_VALUES);
+    c->scratch.owned = c->scratch.room;
+    c->scratch.cap = INTAKE_ROOM_OWNED;
     return c;
 }
 
@@ -786,7 +822,9 @@ ctx_free(struct ctx *c)
     fieldvals_free(&c->out);
     for (i = 0; i < c->scratch.n; i++)
         free(c->scratch.owned[i]);
-    free(c->scratch.owned);
+    if (c->scratch.owned != c->scratch.room)
+        free(c->scratch.owned);
+    free(c->derived);
     free(c);
 }
 

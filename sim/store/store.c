@@ -297,7 +297,12 @@ fieldvals_set(struct fieldvals *fv, uint32_t field, const char *value,
     }
     if (fv->n == fv->cap) {
         fv->cap = fv->cap ? fv->cap * 2 : 16;
-        fv->v = xreallocarray(fv->v, fv->cap, sizeof(*fv->v));
+        if (fv->v != NULL && fv->v == fv->room) {
+            fv->v = xreallocarray(NULL, fv->cap, sizeof(*fv->v));
+            memcpy(fv->v, fv->room, fv->n * sizeof(*fv->v));
+        } else {
+            fv->v = xreallocarray(fv->v, fv->cap, sizeof(*fv->v));
+        }
     }
     fv->v[fv->n].field = field;
     fv->v[fv->n].value = value;
@@ -319,9 +324,18 @@ fieldvals_get(const struct fieldvals *fv, uint32_t field)
 void
 fieldvals_free(struct fieldvals *fv)
 {
-    free(fv->v);
-    fv->v = NULL;
+    if (fv->v != fv->room)
+        free(fv->v);
+    fv->v = fv->room = NULL;
     fv->n = fv->cap = 0;
+}
+
+void
+fieldvals_init_room(struct fieldvals *fv, struct fieldval *room, size_t n)
+{
+    fv->v = fv->room = room;
+    fv->n = 0;
+    fv->cap = n;
 }
 
 /* --- normalised hashing for equality indexes ------------------------------ */

@@ -56,6 +56,41 @@ add(struct fixture *f, const char *email, const char *phone)
     return r;
 }
 
+/* A set started in room keeps its values, in order, past the room's end
+ * (moved to the heap) and through replacements; freeing leaves room. */
+static void
+test_fieldvals_in_room(void **state)
+{
+    static const char *const vals[] = {"a", "bb", "ccc", "dddd", "eeeee"};
+    struct fieldval room[2];
+    struct fieldvals fv;
+    size_t i;
+
+    (void)state;
+    fieldvals_init_room(&fv, room, 2);
+    for (i = 0; i < 5; i++) {
+        fieldvals_set(&fv, (uint32_t)(10 + i), vals[i], i + 1);
+        if (i == 1)
+            assert_ptr_equal(fv.v, room);
+    }
+    assert_true(fv.v != room);
+    fieldvals_set(&fv, 11, NULL, 0);
+    assert_int_equal(fv.n, 5);
+    for (i = 0; i < 5; i++) {
+        assert_int_equal(fv.v[i].field, 10 + i);
+        assert_ptr_equal(fv.v[i].value, i == 1 ? NULL : vals[i]);
+        assert_ptr_equal(fieldvals_get(&fv, (uint32_t)(10 + i)), &fv.v[i]);
+    }
+    fieldvals_free(&fv);
+    assert_null(fv.v);
+    assert_int_equal(fv.n, 0);
+    /* Within the room: nothing to free. */
+    fieldvals_init_room(&fv, room, 2);
+    fieldvals_set(&fv, 7, "x", 1);
+    assert_ptr_equal(fieldvals_get(&fv, 7)->value, "x");
+    fieldvals_free(&fv);
+}
+
 static void
 test_insert_and_get_by_id(void **state)
 {
@@ -296,6 +331,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fieldvals_in_room),
         cmocka_unit_test_setup_teardown(test_insert_and_get_by_id, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
