@@ -681,10 +681,29 @@ static void keep_block(struct journal *j, uint64_t seq, char *json, size_t len,
 struct journal_batch_item {
     size_t parent;
     enum verdict verdict;
-    char *text; /* the entry after its seq, but its verdict (owned) */
+    /* The entry after its seq, but its verdict, at block + BATCH_HEAD: the
+     * block (owned) becomes the kept entry once committed, with room for
+     * the seq, batch_seq and verdict in front and for the method and path
+     * (keep_block()) behind. */
+    char *block;
     size_t len;
-    struct shape shape; /* method and path: offsets in text */
+    struct shape shape; /* method and path: offsets in the text */
 };
+
+/* The bytes journal_batch_commit() adds to an item: "{\"seq\":N" and
+ * ",\"batch_seq\":N,\"verdict\":\"V\"" (numbers of at most 20 digits;
+ * the union is as large as the longest verdict name and its NUL). */
+#define VERDICT_SIZE(e, s) char e[sizeof(s)];
+union verdict_sizes {
+    VERDICT_LIST(VERDICT_SIZE)
+};
+#undef VERDICT_SIZE
+#define BATCH_HEAD 128
+_Static_assert(sizeof("{\"seq\":") - 1 + 20 + sizeof(KEY("batch_seq")) - 1 +
+                       20 + sizeof(KEY("verdict")) - 1 + 2 +
+                       sizeof(union verdict_sizes) - 1 <=
+                   BATCH_HEAD,
+               "an item's block has room for what commit adds");
 
 void
 journal_batch_init(struct journal_batch *b)
@@ -698,7 +717,7 @@ journal_batch_free(struct journal_batch *b)
     size_t i;
 
     for (i = 0; i < b->n; i++)
-        free(b->items[i].text);
+        free(b->items[i].block);
     free(b->items);
     memset(b, 0, sizeof(*b));
 }
@@ -725,14 +744,13 @@ journal_batch_add(struct journal *j, struct journal_batch *b, size_t parent,
     serialise_rest(j, &w, e, index, &it->shape);
     it->parent = parent;
     it->verdict = e->verdict;
-    if (j->scratch.len == 0) { /* all of it still in the block */
-        it->len = w.o;
-        it->text = xmemdup0(w.blk, w.o);
-    } else {
+    if (j->scratch.len > 0) /* not all of it in w's block */
         jw_flush(&w);
-        it->len = j->scratch.len;
-        it->text = xmemdup0(j->scratch.data, j->scratch.len);
-    }
+    it->len = j->scratch.len > 0 ? j->scratch.len : w.o;
+    it->block = block_new(BATCH_HEAD + it->len,
+                          it->shape.method.len + it->shape.path.len);
+    memcpy(it->block + BATCH_HEAD, j->scratch.len > 0 ? j->scratch.data : w.blk,
+           it->len);
     return b->n - 1;
 }
 
@@ -765,15 +783,47 @@ journal_batch_roll_back(struct journal_batch *b, size_t from)
             b->items[i].verdict = VERDICT_ROLLED_BACK;
 }
 
+/* Where text offset off of it (not empty) is once committed as json:
+ * the pieces before it->shape.split moved by head, the rest by all w adds. */
+static const char *
+committed_at(const struct journal_batch_item *it, const char *json, size_t head,
+             size_t added, size_t off, size_t len)
+{
+    if (len == 0)
+        return NULL;
+    return json + (off < it->shape.split ? head : added) + off;
+}
+
+/*
+ * Makes it's block the entry: w's head (the seq, head bytes) and the rest
+ * it adds (batch_seq, the verdict) around the text's first split bytes.
+ * Small pieces first, so that none is overwritten before it moves; the
+ * text's tail moves left (never right: w adds at most BATCH_HEAD).
+ */
+static char *
+batch_item_entry(struct journal_batch_item *it, const struct jw *w, size_t head)
+{
+    char *json = it->block, *text = it->block + BATCH_HEAD;
+    size_t split = it->shape.split;
+
+    memmove(json + head, text, split);
+    memmove(json + split + w->o, text + split, it->len - split);
+    memcpy(json + head + split, w->blk + head, w->o - head);
+    memcpy(json, w->blk, head);
+    json[w->o + it->len] = '\0';
+    it->block = NULL;
+    return json;
+}
+
 void
 journal_batch_commit(struct journal *j, struct journal_batch *b,
                      uint64_t top_seq)
 {
-    const struct journal_batch_item *it;
+    struct journal_batch_item *it;
     uint64_t *seqs = NULL, parent;
     struct meta m;
     struct jw w;
-    size_t i, split, head, len;
+    size_t i, head, len;
     char *json;
 
     if (top_seq != 0 && b->n > 0)
@@ -788,7 +838,6 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
         m = it->shape.m;
         m.verdict =
             it->verdict < VERDICT_COUNT ? (int)it->verdict : VERDICT_NONE;
-        shape_strings(&it->shape, it->text, &m);
         /* The seq first, batch_seq and the verdict after the kind: the
          * pieces this writes stay in w's block (a few dozen bytes). */
         buf_reset(&j->scratch);
@@ -800,13 +849,13 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
         jw_uint(&w, parent);
         put_str(&w, "verdict", verdict_name(m.verdict), NULL);
         len = w.o + it->len;
-        json = block_new(len, m.mlen + m.plen);
-        split = it->shape.split;
-        memcpy(json, w.blk, head);
-        memcpy(json + head, it->text, split);
-        memcpy(json + head + split, w.blk + head, w.o - head);
-        memcpy(json + split + w.o, it->text + split, it->len - split);
-        json[len] = '\0';
+        json = batch_item_entry(it, &w, head);
+        m.method = committed_at(it, json, head, w.o, it->shape.method.off,
+                                it->shape.method.len);
+        m.mlen = it->shape.method.len;
+        m.path = committed_at(it, json, head, w.o, it->shape.path.off,
+                              it->shape.path.len);
+        m.plen = it->shape.path.len;
         write_line(j, json, len);
         keep_block(j, seqs[i], json, len, &m);
     }
