@@ -360,12 +360,16 @@ put_text(struct jw *w, const char *s, size_t n)
             out[i] = (char)p[i];
             i++;
         }
+        if (i == n) { /* all of it plain: the closing quote too */
+            out[n] = '"';
+            w->o += n + 2;
+            return 1;
+        }
         w->o += i + 1;
     } else {
         jw_putc(w, '"');
     }
-    if (i < n)
-        valid = put_escaped(w, s + i, n - i);
+    valid = put_escaped(w, s + i, n - i);
     jw_putc(w, '"');
     return valid;
 }
