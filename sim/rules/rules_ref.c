@@ -1283,6 +1283,22 @@ rules_ref_value(struct rules_ref_env *env, const struct rules_ref_rec *rec,
     return value_of(env, rec, name, 0, len);
 }
 
+const char *
+rules_ref_value_kept(struct rules_ref_env *env, const struct rules_ref_rec *rec,
+                     const char *name, size_t *len)
+{
+    return value_of(env, rec, name, 1, len);
+}
+
+const struct field_def *
+rules_ref_field_kept(struct rules_ref_env *env, const struct object_def *obj,
+                     const char *name)
+{
+    if (env->memo == NULL)
+        return schema_field(obj, name);
+    return memo_field(env->memo, obj, name);
+}
+
 static const char *
 access_value(void *arg, const char *field, size_t *len)
 {

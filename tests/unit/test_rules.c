@@ -910,6 +910,60 @@ test_names_follow_the_schema(void **state)
     org_free(other);
 }
 
+/*
+ * Matching rules read the record's values and look up the compared
+ * records' fields through the rules' memo too: under a schema rebuilt
+ * over a new store (Pad__c now where Key__c was, and other interned ids),
+ * the same rules still find exactly the duplicates by Key__c, round after
+ * round, never through what was remembered of the old schema.
+ */
+static void
+test_matching_follows_the_schema(void **state)
+{
+    static const char *const stored[] = {"LastName", "Lee", "Company", "A",
+                                         "Key__c",   "k1",  NULL};
+    static const char *const same[] = {"LastName", "X",  "Company", "Y",
+                                       "Key__c",   "k1", NULL};
+    static const char *const other[] = {
+        "LastName", "X", "Company", "Y", "Key__c", "zz", "Pad__c", "k1", NULL};
+    struct sim *sim = simunit_new(
+        "{" T0 ", \"custom_fields\": [{\"object\": \"Lead\", \"name\": "
+        "\"Key__c\", \"type\": \"text\"}], \"matching_rules\": ["
+        "{\"name\": \"ByKey\", \"fields\": [{\"field\": \"Key__c\", "
+        "\"match\": \"exact\"}]}], \"duplicate_rules\": [{\"name\": \"D\", "
+        "\"action_on_create\": \"block\", \"matching_rules\": [\"ByKey\"]}]}");
+    const char *text = "{\"custom_fields\": ["
+                       "{\"object\": \"Lead\", \"name\": \"Pad__c\", "
+                       "\"type\": \"text\"},"
+                       "{\"object\": \"Lead\", \"name\": \"Key__c\", "
+                       "\"type\": \"text\"}]}";
+    struct sf_err err;
+    struct org *padded;
+    int round;
+
+    (void)state;
+    err_clear(&err);
+    padded = org_load_buf("padded.json", text, strlen(text), &err);
+    assert_non_null(padded);
+    for (round = 0; round < 4; round++) {
+        if (round > 0) {
+            schema_free(sim->schema);
+            store_free(sim->store);
+            sim->store = store_new("00", 1);
+            sim->schema =
+                objects_schema(round % 2 == 1 ? padded : sim->org, sim->store);
+        }
+        assert_int_equal(stops(sim, same), 0);
+        put(sim, "Lead", stored);
+        assert_int_equal(stops(sim, same), 1);
+        assert_int_equal(stops(sim, same), 1);
+        if (round % 2 == 1)
+            assert_int_equal(stops(sim, other), 0);
+    }
+    sim_free(sim);
+    org_free(padded);
+}
+
 /* Defaults go into a new record in field order, the owner at OwnerId's
  * place among them, after the values given. */
 static void
@@ -958,6 +1012,7 @@ main(void)
         cmocka_unit_test(test_law_firm_fixture),
         cmocka_unit_test(test_header_allow_save),
         cmocka_unit_test(test_match_kinds_normalise),
+        cmocka_unit_test(test_matching_follows_the_schema),
         cmocka_unit_test(test_match_filter_and_blanks),
         cmocka_unit_test(test_many_candidates_filtered),
         cmocka_unit_test(test_conditions_and_actions),
