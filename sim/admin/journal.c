@@ -232,11 +232,24 @@ jw_cut(struct jw *w, size_t len)
 #define KEY(name) ",\"" name "\":"
 
 /* A byte that goes into a JSON string as it is: printable ASCII but the
- * quote and the backslash (DEL included, as jansson writes it). */
+ * quote and the backslash (DEL included, as jansson writes it). A table:
+ * put_text() asks for every byte of a short string. */
+#define PLAIN(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
+#define PLAIN4(c) PLAIN(c), PLAIN((c) + 1), PLAIN((c) + 2), PLAIN((c) + 3)
+#define PLAIN16(c) PLAIN4(c), PLAIN4((c) + 4), PLAIN4((c) + 8), PLAIN4((c) + 12)
+#define PLAIN64(c)                                                             \
+    PLAIN16(c), PLAIN16((c) + 16), PLAIN16((c) + 32), PLAIN16((c) + 48)
+static const unsigned char plain_bytes[256] = {PLAIN64(0), PLAIN64(64),
+                                               PLAIN64(128), PLAIN64(192)};
+#undef PLAIN64
+#undef PLAIN16
+#undef PLAIN4
+#undef PLAIN
+
 static int
 plain_byte(unsigned char c)
 {
-    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+    return plain_bytes[c];
 }
 
 /* The escape of the ASCII byte c, which is not plain, at out; its length. */
