@@ -19,21 +19,22 @@
 /*
  * The documented list (README, "Security"): OAuth 2.0 and OpenID Connect
  * credentials as clients send them to the token, revoke, introspect and
- * userinfo endpoints, in bodies and in query strings.
+ * userinfo endpoints, in bodies and in query strings. Shortest first:
+ * redact_name() stops at the first name longer than the one it looks at.
  */
 #define REDACTED_NAMES(X)                                                      \
-    X("access_token")                                                          \
-    X("refresh_token")                                                         \
-    X("id_token")                                                              \
-    X("token")                                                                 \
-    X("oauth_token")                                                           \
-    X("client_secret")                                                         \
-    X("assertion")                                                             \
-    X("client_assertion")                                                      \
-    X("password")                                                              \
     X("code")                                                                  \
+    X("token")                                                                 \
+    X("id_token")                                                              \
+    X("password")                                                              \
+    X("assertion")                                                             \
+    X("sessionId")                                                             \
+    X("oauth_token")                                                           \
+    X("access_token")                                                          \
+    X("client_secret")                                                         \
     X("code_verifier")                                                         \
-    X("sessionId")
+    X("refresh_token")                                                         \
+    X("client_assertion")
 
 static const struct {
     const char *name;
@@ -60,7 +61,9 @@ redact_name(const char *name, size_t len)
      * letters there): most names meet none that far. */
     if (len >= 64 || !(redacted_lengths >> len & 1))
         return 0;
-    for (i = 0; i < sizeof(redacted_names) / sizeof(redacted_names[0]); i++)
+    for (i = 0; i < sizeof(redacted_names) / sizeof(redacted_names[0]) &&
+                redacted_names[i].len <= len;
+         i++)
         if (redacted_names[i].len == len &&
             (name[0] | 0x20) == redacted_names[i].name[0] &&
             strncasecmp(redacted_names[i].name, name, len) == 0)

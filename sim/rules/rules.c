@@ -32,10 +32,12 @@
 struct cvrule {
     const struct org_vrule *src;
     struct formula *f;
+    uint64_t obj_uid; /* the last object found to be src's (for_object()) */
 };
 
 struct cdrule {
     const struct org_drule *src;
+    uint64_t obj_uid;     /* as cvrule's */
     struct formula *cond; /* NULL: always applies */
     struct matching **match;
     size_t nmatch;
@@ -521,39 +523,76 @@ env_init(struct rules_ref_env *env, const struct rules *r,
     env->memo = r->memo;
 }
 
-/* Evaluates a bound condition against s: 0 with *result, or -1 (a
- * runtime error, which the caller treats as FALSE) with *err. */
+/*
+ * Evaluates a bound condition against s in env (env_init() for r and s):
+ * 0 with *result, or -1 (a runtime error, which the caller treats as
+ * FALSE) with *err. env is left as env_init() made it (its scratch
+ * freed), for the next condition on s.
+ */
 static int
-evaluate(const struct rules *r, const struct formula *f,
-         const struct rules_subject *s, int64_t now_ms, int *result,
-         struct formula_error *err)
+evaluate_in(struct rules_ref_env *env, const struct formula *f,
+            const struct rules_subject *s, int64_t now_ms, int *result,
+            struct formula_error *err)
 {
-    struct rules_ref_env env;
     struct rules_ref_rec rec = {s->obj, s->values, s->existing};
     struct rules_ref_rec was = {s->obj, NULL, s->existing};
     struct rules_ref_arg arg, prior_arg;
     struct field_access acc, prior;
     int rc;
 
-    env_init(&env, r, s, now_ms);
-    rules_ref_access(&acc, &arg, &env, &rec);
-    rules_ref_access(&prior, &prior_arg, &env, &was);
+    rules_ref_access(&acc, &arg, env, &rec);
+    rules_ref_access(&prior, &prior_arg, env, &was);
     if (s->existing != NULL)
         acc.prior = &prior;
     rc = formula_eval_bool(f, &acc, now_ms, result, err);
-    rules_ref_env_done(&env);
+    rules_ref_env_done(env);
     return rc;
+}
+
+static int
+evaluate(const struct rules *r, const struct formula *f,
+         const struct rules_subject *s, int64_t now_ms, int *result,
+         struct formula_error *err)
+{
+    struct rules_ref_env env;
+
+    env_init(&env, r, s, now_ms);
+    return evaluate_in(&env, f, s, now_ms, result, err);
+}
+
+static int
+fires_in(struct rules_ref_env *env, const struct formula *f,
+         const struct rules_subject *s, int64_t now_ms)
+{
+    int result = 0;
+
+    if (evaluate_in(env, f, s, now_ms, &result, NULL) == -1)
+        return 0;
+    return result;
 }
 
 static int
 fires(const struct rules *r, const struct formula *f,
       const struct rules_subject *s, int64_t now_ms)
 {
-    int result = 0;
+    struct rules_ref_env env;
 
-    if (evaluate(r, f, s, now_ms, &result, NULL) == -1)
+    env_init(&env, r, s, now_ms);
+    return fires_in(&env, f, s, now_ms);
+}
+
+/* Whether a rule on object (its name, any case) is one of obj's; *uid
+ * remembers the last object it was, by its uid (schema.h: never the same
+ * for two objects, never 0), not to compare the names again. */
+static int
+for_object(const char *object, const struct object_def *obj, uint64_t *uid)
+{
+    if (obj->uid != 0 && *uid == obj->uid)
+        return 1;
+    if (strcasecmp(object, obj->name) != 0)
         return 0;
-    return result;
+    *uid = obj->uid;
+    return 1;
 }
 
 /* --- validation rules ----------------------------------------------------- */
@@ -572,8 +611,9 @@ int
 rules_validate(struct rules *r, const struct rules_subject *s, int64_t now_ms,
                json_t **errors, json_t **names)
 {
+    struct rules_ref_env env;
     size_t i;
-    int fired = 0;
+    int fired = 0, have_env = 0;
 
     if (r == NULL)
         return 0;
@@ -582,8 +622,12 @@ rules_validate(struct rules *r, const struct rules_subject *s, int64_t now_ms,
         json_t *fields;
         const struct field_def *f;
 
-        if (!v->active || strcasecmp(v->object, s->obj->name) != 0 ||
-            !fires(r, r->v[i].f, s, now_ms))
+        if (!v->active || !for_object(v->object, s->obj, &r->v[i].obj_uid))
+            continue;
+        if (!have_env) /* one environment for the rules of s */
+            env_init(&env, r, s, now_ms);
+        have_env = 1;
+        if (!fires_in(&env, r->v[i].f, s, now_ms))
             continue;
         fields = json_array();
         if (v->error_field != NULL &&
@@ -692,14 +736,14 @@ rules_duplicates(struct rules *r, struct sim *sim,
     if (at.sim == NULL)
         at.sim = sim;
     for (i = 0; i < r->nd; i++) {
-        const struct cdrule *cd = &r->d[i];
+        struct cdrule *cd = &r->d[i];
         const struct org_drule *d = cd->src;
         enum dup_action action =
             s->existing != NULL ? d->on_edit : d->on_create;
         json_t *results;
         int stop;
 
-        if (!d->active || strcasecmp(d->object, s->obj->name) != 0 ||
+        if (!d->active || !for_object(d->object, s->obj, &cd->obj_uid) ||
             (cd->cond != NULL && !fires(r, cd->cond, &at, now_ms)))
             continue;
         if ((results = rule_matches(r, cd, sim, &at, now_ms, version)) == NULL)

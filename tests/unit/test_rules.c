@@ -840,10 +840,11 @@ test_intake_reads_values_strictly(void **state)
 
 /* The names of the validation rules that fire on a would-be Lead. */
 static void
-fired(struct sim *sim, const char *const *kv, char *out, size_t n)
+fired_on(struct sim *sim, const char *object, const char *const *kv, char *out,
+         size_t n)
 {
     struct fieldvals fv = {0};
-    struct rules_subject s = {values(sim, "Lead", kv, &fv), &fv, NULL, sim, 0};
+    struct rules_subject s = {values(sim, object, kv, &fv), &fv, NULL, sim, 0};
     json_t *errors = NULL, *names = NULL;
     size_t i, used = 0;
 
@@ -855,6 +856,12 @@ fired(struct sim *sim, const char *const *kv, char *out, size_t n)
     fieldvals_free(&fv);
     json_decref(errors);
     json_decref(names);
+}
+
+static void
+fired(struct sim *sim, const char *const *kv, char *out, size_t n)
+{
+    fired_on(sim, "Lead", kv, out, n);
 }
 
 /*
@@ -964,6 +971,34 @@ test_matching_follows_the_schema(void **state)
     org_free(padded);
 }
 
+/* A validation rule runs on its own object's records only (named in any
+ * case), whichever object's records came before. */
+static void
+test_rules_keep_to_their_object(void **state)
+{
+    static const char *const bad[] = {"LastName", "bad", NULL};
+    struct sim *sim =
+        simunit_new("{" T0 ", \"validation_rules\": ["
+                    "{\"name\": \"L\", \"object\": \"lead\", \"formula\": "
+                    "\"LastName = 'bad'\", \"message\": \"m\"},"
+                    "{\"name\": \"C\", \"object\": \"Contact\", \"formula\": "
+                    "\"LastName = 'bad'\", \"message\": \"m\"}]}");
+    char names[64];
+    int round;
+
+    (void)state;
+    for (round = 0; round < 3; round++) {
+        fired_on(sim, "Lead", bad, names, sizeof(names));
+        assert_string_equal(names, "L");
+        fired_on(sim, "Contact", bad, names, sizeof(names));
+        assert_string_equal(names, "C");
+        fired_on(sim, "Account", (const char *const[]){"Name", "bad", NULL},
+                 names, sizeof(names));
+        assert_string_equal(names, "");
+    }
+    sim_free(sim);
+}
+
 /* Defaults go into a new record in field order, the owner at OwnerId's
  * place among them, after the values given. */
 static void
@@ -1013,6 +1048,7 @@ main(void)
         cmocka_unit_test(test_header_allow_save),
         cmocka_unit_test(test_match_kinds_normalise),
         cmocka_unit_test(test_matching_follows_the_schema),
+        cmocka_unit_test(test_rules_keep_to_their_object),
         cmocka_unit_test(test_match_filter_and_blanks),
         cmocka_unit_test(test_many_candidates_filtered),
         cmocka_unit_test(test_conditions_and_actions),
