@@ -18,9 +18,10 @@ sfid_checksum(const char *id15, char out[4])
     for (chunk = 0; chunk < 3; chunk++) {
         int bits = 0;
 
+        /* isupper() of the C locale (the sim's), spelt out: every id
+         * answered goes through here. */
         for (i = 0; i < 5; i++)
-            if (isupper((unsigned char)id15[chunk * 5 + i]))
-                bits |= 1 << i;
+            bits |= ((unsigned char)(id15[chunk * 5 + i] - 'A') < 26) << i;
         out[chunk] = checksum_alphabet[bits];
     }
     out[3] = '\0';
