@@ -565,10 +565,26 @@ store_find_equal(struct store *s, int object, uint32_t field,
 
 /* --- the ID index --------------------------------------------------------- */
 
+/* A hash of a 15-character id: its two (overlapping) words, mixed so that
+ * the last characters (the record number) reach the low bits the table
+ * takes. Every lookup by id starts here. */
+static uint64_t
+hash_id(const char *id15)
+{
+    uint64_t a, b, h;
+
+    memcpy(&a, id15, sizeof(a));
+    memcpy(&b, id15 + SFID_LEN15 - sizeof(b), sizeof(b));
+    h = a * 0x9E3779B97F4A7C15ULL ^ b * 0xC2B2AE3D27D4EB4FULL;
+    h ^= h >> 32;
+    h *= 0xD6E8FEB86659FD93ULL;
+    return h ^ (h >> 29);
+}
+
 static void
 ids_put(struct store *s, struct record *r)
 {
-    size_t mask = s->ids_cap - 1, h = hash_bytes(r->id, SFID_LEN15) & mask;
+    size_t mask = s->ids_cap - 1, h = hash_id(r->id) & mask;
 
     while (s->ids[h] != NULL && s->ids[h] != TOMBSTONE)
         h = (h + 1) & mask;
@@ -595,7 +611,7 @@ ids_grow(struct store *s)
 static size_t
 ids_slot(const struct store *s, const char *id15)
 {
-    size_t mask = s->ids_cap - 1, h = hash_bytes(id15, SFID_LEN15) & mask;
+    size_t mask = s->ids_cap - 1, h = hash_id(id15) & mask;
     size_t probes;
 
     for (probes = 0; probes < s->ids_cap && s->ids[h] != NULL; probes++) {
