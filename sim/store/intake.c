@@ -5,6 +5,7 @@
 #include "intake.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -794,13 +795,14 @@ check(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
     return c->res->errors != NULL ? -1 : 0;
 }
 
+/* Makes c (its storage, which need not be zero) a new ctx. */
 static struct ctx *
-ctx_new(struct sim *sim, const struct object_def *obj, struct record *r,
-        enum intake_source src, const struct intake_opts *opts,
-        struct intake_result *res)
+ctx_init(struct ctx *c, struct sim *sim, const struct object_def *obj,
+         struct record *r, enum intake_source src,
+         const struct intake_opts *opts, struct intake_result *res)
 {
-    struct ctx *c = xcalloc(1, sizeof(*c));
-
+    /* All but out_room (the last member), which out fills as it goes. */
+    memset(c, 0, offsetof(struct ctx, out_room));
     c->sim = sim;
     c->obj = obj;
     c->src = src;
@@ -814,8 +816,9 @@ ctx_new(struct sim *sim, const struct object_def *obj, struct record *r,
     return c;
 }
 
+/* Frees what c holds (not c itself). */
 static void
-ctx_free(struct ctx *c)
+ctx_release(struct ctx *c)
 {
     size_t i;
 
@@ -825,7 +828,6 @@ ctx_free(struct ctx *c)
     if (c->scratch.owned != c->scratch.room)
         free(c->scratch.owned);
     free(c->derived);
-    free(c);
 }
 
 static int
@@ -833,26 +835,46 @@ intake_run(struct sim *sim, const struct object_def *obj, struct record *r,
            const struct fieldvals *fv, enum intake_source src, int64_t now_ms,
            const struct intake_opts *opts, struct intake_result *res)
 {
-    struct ctx *c = ctx_new(sim, obj, r, src, opts, res);
+    struct ctx *c = ctx_init(xmalloc(sizeof(*c)), sim, obj, r, src, opts, res);
     int rc;
 
     rc = check(c, fv, now_ms);
     if (rc == 0)
         rc = store_values(c, now_ms);
-    ctx_free(c);
+    ctx_release(c);
+    free(c);
     return rc;
 }
 
 /* --- a save of many records ----------------------------------------------- */
+
+/* A save's ctxs come INTAKE_SAVE_CHUNK at a time, kept until it is freed:
+ * the n that passed their checks are slots 0..n-1, waiting to be stored;
+ * slot n is the next record's (again, when its check failed). */
+#define INTAKE_SAVE_CHUNK 32
 
 struct intake_save {
     struct sim *sim;
     enum intake_source src;
     int64_t now_ms;
     struct intake_opts opts;
-    struct ctx **passed; /* checked, waiting to be stored */
-    size_t n, cap;
+    struct ctx **chunks; /* owned, each INTAKE_SAVE_CHUNK ctxs */
+    size_t nchunks;
+    size_t n; /* checked, waiting to be stored */
 };
+
+/* The ctx of slot k (its chunk made when first needed). */
+static struct ctx *
+save_slot(struct intake_save *s, size_t k)
+{
+    if (k / INTAKE_SAVE_CHUNK == s->nchunks) {
+        s->chunks =
+            xreallocarray(s->chunks, s->nchunks + 1, sizeof(*s->chunks));
+        s->chunks[s->nchunks++] =
+            xreallocarray(NULL, INTAKE_SAVE_CHUNK, sizeof(**s->chunks));
+    }
+    return &s->chunks[k / INTAKE_SAVE_CHUNK][k % INTAKE_SAVE_CHUNK];
+}
 
 struct intake_save *
 intake_save_new(struct sim *sim, enum intake_source src, int64_t now_ms,
@@ -873,17 +895,14 @@ intake_save_check(struct intake_save *s, const struct object_def *obj,
                   struct record *r, const struct fieldvals *fv,
                   struct intake_result *res)
 {
-    struct ctx *c = ctx_new(s->sim, obj, r, s->src, &s->opts, res);
+    struct ctx *c =
+        ctx_init(save_slot(s, s->n), s->sim, obj, r, s->src, &s->opts, res);
 
     if (check(c, fv, s->now_ms) == -1) {
-        ctx_free(c);
+        ctx_release(c);
         return -1;
     }
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 16;
-        s->passed = xreallocarray(s->passed, s->cap, sizeof(*s->passed));
-    }
-    s->passed[s->n++] = c;
+    s->n++;
     return 0;
 }
 
@@ -893,9 +912,9 @@ intake_save_commit(struct intake_save *s)
     size_t i, refused = 0;
 
     for (i = 0; i < s->n; i++) {
-        if (store_values(s->passed[i], s->now_ms) == -1)
+        if (store_values(save_slot(s, i), s->now_ms) == -1)
             refused++;
-        ctx_free(s->passed[i]);
+        ctx_release(save_slot(s, i));
     }
     s->n = 0;
     return refused;
@@ -909,8 +928,10 @@ intake_save_free(struct intake_save *s)
     if (s == NULL)
         return;
     for (i = 0; i < s->n; i++)
-        ctx_free(s->passed[i]);
-    free(s->passed);
+        ctx_release(save_slot(s, i));
+    for (i = 0; i < s->nchunks; i++)
+        free(s->chunks[i]);
+    free(s->chunks);
     free(s);
 }
 

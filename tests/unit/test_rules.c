@@ -971,6 +971,71 @@ test_matching_follows_the_schema(void **state)
     org_free(padded);
 }
 
+/*
+ * A save of many records (more than a chunk of the save's ctxs, some
+ * refused in between, stored in two commits, the save taking records
+ * after the first): each record that passed is stored with its own
+ * values, each refused one gets its own error, in order.
+ */
+static void
+test_save_of_many(void **state)
+{
+    struct sim *sim = simunit_new("{" T0 "}");
+    const struct object_def *lead = schema_object(sim->schema, "Lead");
+    struct intake_save *save = intake_save_new(sim, INTAKE_REST, 0, NULL);
+    struct intake_result res[100];
+    struct fieldvals fv[100];
+    char last[100][16];
+    size_t i, k, len, stored = 0;
+    const char *v;
+
+    (void)state;
+    for (i = 0; i < 100; i++) {
+        memset(&fv[i], 0, sizeof(fv[i]));
+        intake_result_init(&res[i]);
+        snprintf(last[i], sizeof(last[i]), "L%zu", i);
+        if (i % 3 != 1) /* every third: LastName missing */
+            fieldvals_set(&fv[i], schema_field(lead, "LastName")->interned,
+                          last[i], strlen(last[i]));
+        fieldvals_set(&fv[i], schema_field(lead, "Company")->interned, "C", 1);
+        if (i % 7 == 0 && i % 3 != 1) /* more values than a ctx holds */
+            for (k = 0; k < lead->nfields; k++)
+                if (lead->fields[k].type == FT_STRING &&
+                    !(lead->fields[k].flags & FIELD_READONLY) &&
+                    fieldvals_get(&fv[i], lead->fields[k].interned) == NULL)
+                    fieldvals_set(&fv[i], lead->fields[k].interned, last[i],
+                                  strlen(last[i]));
+        assert_int_equal(intake_save_check(save, lead, NULL, &fv[i], &res[i]),
+                         i % 3 == 1 ? -1 : 0);
+        if (i == 60)
+            assert_int_equal(intake_save_commit(save), 0);
+    }
+    assert_int_equal(intake_save_commit(save), 0);
+    intake_save_free(save);
+    for (i = 0; i < 100; i++) {
+        if (i % 3 == 1) {
+            assert_int_equal(res[i].verdict, VERDICT_REJECTED_REQUIRED);
+            assert_null(res[i].record);
+        } else {
+            assert_int_equal(res[i].verdict, VERDICT_CREATED);
+            v = record_value(res[i].record,
+                             schema_field(lead, "LastName")->interned, &len);
+            assert_non_null(v);
+            assert_string_equal(v, last[i]);
+            if (i % 7 == 0 && i % 3 != 1)
+                assert_string_equal(
+                    record_value(res[i].record,
+                                 schema_field(lead, "Title")->interned, &len),
+                    last[i]);
+            stored++;
+        }
+        intake_result_free(&res[i]);
+        fieldvals_free(&fv[i]);
+    }
+    assert_int_equal(store_count(sim->store, lead->store_index), stored);
+    sim_free(sim);
+}
+
 /* A validation rule runs on its own object's records only (named in any
  * case), whichever object's records came before. */
 static void
@@ -1049,6 +1114,7 @@ main(void)
         cmocka_unit_test(test_match_kinds_normalise),
         cmocka_unit_test(test_matching_follows_the_schema),
         cmocka_unit_test(test_rules_keep_to_their_object),
+        cmocka_unit_test(test_save_of_many),
         cmocka_unit_test(test_match_filter_and_blanks),
         cmocka_unit_test(test_many_candidates_filtered),
         cmocka_unit_test(test_conditions_and_actions),
