@@ -597,8 +597,11 @@ schema_object(const struct schema *s, const char *name)
 {
     size_t i;
 
+    /* The first letter (either case) before the whole name: this runs
+     * for every record of a batch. */
     for (i = 0; i < s->nobjects; i++)
-        if (strcasecmp(s->objects[i].name, name) == 0)
+        if ((s->objects[i].name[0] | 0x20) == (name[0] | 0x20) &&
+            name_eq(s->objects[i].name, name))
             return &s->objects[i];
     return NULL;
 }

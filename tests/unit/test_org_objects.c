@@ -335,6 +335,12 @@ expect_lookups(const struct schema *s, struct store *store)
 
         assert_non_null(o->by_name);
         expect_intake_lists(o, &with_required);
+        /* The object by its name in any case, as a scan finds it. */
+        snprintf(name, sizeof(name), "%s", o->name);
+        for (c = 0; name[c] != '\0'; c++)
+            name[c] = (char)(c % 2 ? toupper((unsigned char)name[c])
+                                   : tolower((unsigned char)name[c]));
+        assert_ptr_equal(schema_object(s, name), o);
         for (k = 0; k < o->nfields; k++) {
             const struct field_def *f = &o->fields[k];
 
@@ -358,6 +364,8 @@ expect_lookups(const struct schema *s, struct store *store)
         assert_int_equal(nd, o->ndefaults);
         assert_null(schema_field(o, ""));
         assert_null(schema_field(o, "No_Such_Field__c"));
+        assert_null(schema_object(s, "No_Such_Object__c"));
+        assert_null(schema_object(s, ""));
         assert_null(
             schema_field_interned(o, store_intern(store, "No_Such_Field__c")));
     }
