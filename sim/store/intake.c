@@ -48,6 +48,12 @@ struct scratch {
     char *room[INTAKE_ROOM_OWNED];
 };
 
+/* The 18-character id of the owner a save's records get, made once for
+ * the save (its records share the owner), keyed by the owner's 15. */
+struct owner_memo {
+    char id15[SFID_LEN15 + 1], id18[SFID_LEN18 + 1];
+};
+
 struct ctx {
     struct sim *sim;
     const struct object_def *obj;
@@ -59,8 +65,9 @@ struct ctx {
     struct person_derived *derived; /* owned; a person account's only */
     struct fieldvals out;
     struct scratch scratch;
-    size_t cur;                   /* the fv entry being converted */
-    char owner18[SFID_LEN18 + 1]; /* set_owner()'s value */
+    size_t cur;                    /* the fv entry being converted */
+    char owner18[SFID_LEN18 + 1];  /* set_owner()'s value */
+    struct owner_memo *owner_memo; /* the save's, or NULL */
     struct fieldval out_room[INTAKE_ROOM_VALUES]; /* out's first values */
 };
 
@@ -508,7 +515,17 @@ static void
 set_owner(struct ctx *c, const struct field_def *f,
           const struct org_user *owner)
 {
-    sfid_to18(owner->id, c->owner18);
+    struct owner_memo *m = c->owner_memo;
+
+    if (m == NULL) {
+        sfid_to18(owner->id, c->owner18);
+    } else {
+        if (strcmp(m->id15, owner->id) != 0) {
+            snprintf(m->id15, sizeof(m->id15), "%s", owner->id);
+            sfid_to18(owner->id, m->id18);
+        }
+        memcpy(c->owner18, m->id18, sizeof(c->owner18));
+    }
     fieldvals_set(&c->out, f->interned, c->owner18, SFID_LEN18);
 }
 
@@ -861,6 +878,7 @@ struct intake_save {
     struct ctx **chunks; /* owned, each INTAKE_SAVE_CHUNK ctxs */
     size_t nchunks;
     size_t n; /* checked, waiting to be stored */
+    struct owner_memo owner;
 };
 
 /* The ctx of slot k (its chunk made when first needed). */
@@ -898,6 +916,7 @@ intake_save_check(struct intake_save *s, const struct object_def *obj,
     struct ctx *c =
         ctx_init(save_slot(s, s->n), s->sim, obj, r, s->src, &s->opts, res);
 
+    c->owner_memo = &s->owner;
     if (check(c, fv, s->now_ms) == -1) {
         ctx_release(c);
         return -1;

@@ -10,20 +10,37 @@ static const char checksum_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 static const char base62[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Bit j set: byte j of x is upper case, as isupper() of the C locale (the
+ * sim's) has it ('A'..'Z'). Each byte's high bit first (no carry crosses
+ * bytes: each sum stays below 0x100), then the eight gathered by one
+ * multiply. */
+static unsigned
+upper_bits(uint64_t x)
+{
+    uint64_t low7 = x & ~HIGHS;
+    uint64_t ge_a = low7 + ONES * (0x80 - 'A');
+    uint64_t gt_z = low7 + ONES * (0x80 - 'Z' - 1);
+    uint64_t m = ge_a & ~gt_z & ~x & HIGHS;
+
+    return (unsigned)(((m >> 7) * 0x0102040810204080ULL) >> 56);
+}
+
 void
 sfid_checksum(const char *id15, char out[4])
 {
-    int chunk, i;
+    uint64_t a, b;
+    unsigned bits;
 
-    for (chunk = 0; chunk < 3; chunk++) {
-        int bits = 0;
-
-        /* isupper() of the C locale (the sim's), spelt out: every id
-         * answered goes through here. */
-        for (i = 0; i < 5; i++)
-            bits |= ((unsigned char)(id15[chunk * 5 + i] - 'A') < 26) << i;
-        out[chunk] = checksum_alphabet[bits];
-    }
+    /* Characters 0..7 and 7..14: every id answered goes through here. */
+    memcpy(&a, id15, sizeof(a));
+    memcpy(&b, id15 + SFID_LEN15 - sizeof(b), sizeof(b));
+    bits = upper_bits(a) | upper_bits(b) << (SFID_LEN15 - sizeof(b));
+    out[0] = checksum_alphabet[bits & 31];
+    out[1] = checksum_alphabet[(bits >> 5) & 31];
+    out[2] = checksum_alphabet[(bits >> 10) & 31];
     out[3] = '\0';
 }
 

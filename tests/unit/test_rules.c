@@ -22,6 +22,7 @@
 #include "org.h"
 #include "rules.h"
 #include "schema.h"
+#include "sfid.h"
 #include "sim.h"
 #include "simunit.h"
 #include "store.h"
@@ -985,7 +986,7 @@ test_save_of_many(void **state)
     struct intake_save *save = intake_save_new(sim, INTAKE_REST, 0, NULL);
     struct intake_result res[100];
     struct fieldvals fv[100];
-    char last[100][16];
+    char last[100][16], owner15[SFID_LEN15 + 1], want18[SFID_LEN18 + 1];
     size_t i, k, len, stored = 0;
     const char *v;
 
@@ -1007,8 +1008,14 @@ test_save_of_many(void **state)
                                   strlen(last[i]));
         assert_int_equal(intake_save_check(save, lead, NULL, &fv[i], &res[i]),
                          i % 3 == 1 ? -1 : 0);
-        if (i == 60)
+        if (i == 60) {
             assert_int_equal(intake_save_commit(save), 0);
+            /* Another owner from here on (as a new org would have). */
+            assert_true(sim->org->nusers > 0);
+            memcpy(owner15, sim->org->users[0].id, sizeof(owner15));
+            memcpy(sim->org->users[0].id, "005000000000ZzZ",
+                   sizeof(sim->org->users[0].id));
+        }
     }
     assert_int_equal(intake_save_commit(save), 0);
     intake_save_free(save);
@@ -1022,6 +1029,11 @@ test_save_of_many(void **state)
                              schema_field(lead, "LastName")->interned, &len);
             assert_non_null(v);
             assert_string_equal(v, last[i]);
+            sfid_to18(i <= 60 ? owner15 : sim->org->users[0].id, want18);
+            assert_string_equal(
+                record_value(res[i].record,
+                             schema_field(lead, "OwnerId")->interned, &len),
+                want18);
             if (i % 7 == 0 && i % 3 != 1)
                 assert_string_equal(
                     record_value(res[i].record,
