@@ -52,6 +52,21 @@ static const uint64_t redacted_lengths = 0
 #undef LENGTH_BIT
     ;
 
+/* Bit c & 31 set: a listed name starts with the letter c (either case;
+ * other bytes may share a bit: this only rules names out). */
+static const uint32_t redacted_firsts = 0
+#define FIRST_BIT(s) | (UINT32_C(1) << ((s)[0] & 31))
+    REDACTED_NAMES(FIRST_BIT)
+#undef FIRST_BIT
+    ;
+
+/* Whether name may be listed, by its first byte alone. */
+static int
+first_listed(const char *name)
+{
+    return (redacted_firsts >> (name[0] & 31)) & 1;
+}
+
 int
 redact_name(const char *name, size_t len)
 {
@@ -59,7 +74,7 @@ redact_name(const char *name, size_t len)
 
     /* Length and first letter first (the listed names are lower case
      * letters there): most names meet none that far. */
-    if (len >= 64 || !(redacted_lengths >> len & 1))
+    if (len >= 64 || !(redacted_lengths >> len & 1) || !first_listed(name))
         return 0;
     for (i = 0; i < sizeof(redacted_names) / sizeof(redacted_names[0]) &&
                 redacted_names[i].len <= len;
@@ -74,7 +89,10 @@ redact_name(const char *name, size_t len)
 const char *
 redact_value(const char *name, const char *value)
 {
-    return redact_name(name, strlen(name)) ? REDACT_MARK : value;
+    /* The first letter before the length: this runs for every field of
+     * every record of a batch. */
+    return first_listed(name) && redact_name(name, strlen(name)) ? REDACT_MARK
+                                                                 : value;
 }
 
 /* Whether the form-encoded name p[0..n) decodes to a listed name. */
