@@ -487,14 +487,24 @@ parser_error_alone(struct ctx *c)
     }
 }
 
+/* The field of fv's entry i: defs[i] when the caller looked them up
+ * (defs not NULL), else looked up now. */
+static const struct field_def *
+field_at(const struct ctx *c, const struct fieldvals *fv,
+         const struct field_def *const *defs, size_t i)
+{
+    return defs != NULL ? defs[i]
+                        : schema_field_interned(c->obj, fv->v[i].field);
+}
+
 static void
-convert_all(struct ctx *c, const struct fieldvals *fv)
+convert_all(struct ctx *c, const struct fieldvals *fv,
+            const struct field_def *const *defs)
 {
     size_t i;
 
     for (i = 0; i < fv->n; i++) {
-        const struct field_def *f =
-            schema_field_interned(c->obj, fv->v[i].field);
+        const struct field_def *f = field_at(c, fv, defs, i);
 
         if (f == NULL)
             continue;
@@ -602,7 +612,8 @@ append_name(json_t **arr, const char *name)
  * before looking at any value; -1 after adding it.
  */
 static int
-check_writable(struct ctx *c, const struct fieldvals *fv)
+check_writable(struct ctx *c, const struct fieldvals *fv,
+               const struct field_def *const *defs)
 {
     json_t *ro = NULL, *bad = NULL;
     char names[1024];
@@ -610,8 +621,7 @@ check_writable(struct ctx *c, const struct fieldvals *fv)
     int rc = -1;
 
     for (i = 0; i < fv->n; i++) {
-        const struct field_def *f =
-            schema_field_interned(c->obj, fv->v[i].field);
+        const struct field_def *f = field_at(c, fv, defs, i);
         enum person_field st;
 
         if (f == NULL)
@@ -775,8 +785,10 @@ apply_rules(struct ctx *c, int64_t now_ms)
 static int
 check(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
 {
+    const struct field_def *small[INTAKE_ROOM_VALUES], **defs = NULL;
     json_t *err = NULL;
     char msg[160];
+    size_t i;
 
     /* Objects the org file makes (User, Profile, Organization), whatever
      * the batch call that names them. */
@@ -797,9 +809,15 @@ check(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
         add_error_json(c, VERDICT_ERROR, err);
         return -1;
     }
-    if (c->src != INTAKE_WEB_TO_LEAD && check_writable(c, fv) == -1)
+    /* Each value's field, looked up once for the checks that follow. */
+    if (fv->n <= INTAKE_ROOM_VALUES) {
+        defs = small;
+        for (i = 0; i < fv->n; i++)
+            defs[i] = schema_field_interned(c->obj, fv->v[i].field);
+    }
+    if (c->src != INTAKE_WEB_TO_LEAD && check_writable(c, fv, defs) == -1)
         return -1;
-    convert_all(c, fv);
+    convert_all(c, fv, defs);
     if (c->kind != PERSON_NONE) {
         c->derived = xcalloc(1, sizeof(*c->derived));
         person_derive(c->obj, c->kind, &c->out, c->existing, c->derived);
