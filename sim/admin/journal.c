@@ -742,8 +742,10 @@ journal_batch_free(struct journal_batch *b)
 static struct journal_batch_item *
 batch_push(struct journal_batch *b)
 {
+    /* Four times as many each time: a Collections call's 200 records
+     * cost two moves of the array, not four. */
     if (b->n == b->cap) {
-        b->cap = b->cap ? b->cap * 2 : 16;
+        b->cap = b->cap ? b->cap * 4 : 16;
         b->items = xreallocarray(b->items, b->cap, sizeof(*b->items));
     }
     return &b->items[b->n++];
