@@ -315,14 +315,17 @@ put_escaped(struct jw *w, const char *s, size_t n)
                 continue;
             }
         }
-        /* At most 6 bytes out for one in (an escape), and no more for
-         * a UTF-8 sequence running past stop. */
+        /* The plain bytes before the one that needs care (within the
+         * next 8), then it alone, then words again: a JSON body has a
+         * quote every few bytes. At most 7 plain bytes and an escape (6)
+         * or a UTF-8 sequence (4) out. */
         out = jw_room(w, sizeof(x) * 6);
-        for (stop = n - i > sizeof(x) ? i + sizeof(x) : n; i < stop; i += k) {
+        stop = n - i > sizeof(x) ? i + sizeof(x) : n;
+        while (i < stop && plain_byte(p[i]))
+            *out++ = (char)p[i++];
+        if (i < stop) {
             k = 1;
-            if (plain_byte(p[i])) {
-                *out++ = (char)p[i];
-            } else if (p[i] < 0x80) {
+            if (p[i] < 0x80) {
                 out += escape_byte(p[i], out);
             } else if ((k = utf8_seq(p + i, n - i)) == 0) {
                 memcpy(out, "\xEF\xBF\xBD", 3); /* U+FFFD */
@@ -333,6 +336,7 @@ put_escaped(struct jw *w, const char *s, size_t n)
                 memcpy(out, s + i, k);
                 out += k;
             }
+            i += k;
         }
         w->o = (size_t)(out - w->blk);
     }
