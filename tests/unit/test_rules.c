@@ -1048,6 +1048,48 @@ test_save_of_many(void **state)
     sim_free(sim);
 }
 
+/* An API email with a space of any kind (isspace() of the C locale), a
+ * comma or a semicolon anywhere is INVALID_EMAIL_ADDRESS; others pass. */
+static void
+test_email_bytes(void **state)
+{
+    static const char bad[] = " \t\n\v\f\r,;";
+    struct sim *sim = simunit_new("{" T0 "}");
+    const struct object_def *lead = schema_object(sim->schema, "Lead");
+    char email[32];
+    size_t i, at;
+    int c;
+
+    (void)state;
+    for (c = 1; c < 256; c++) {
+        for (at = 0; at < 3; at++) {
+            struct fieldvals fv = {0};
+            struct intake_result res;
+            int refused;
+
+            snprintf(email, sizeof(email), "ab@example.com");
+            email[at == 0 ? 1 : at == 1 ? 4 : 13] = (char)c;
+            if (c == '@' || c == '.' || (at == 2 && (unsigned)c >= 0x80))
+                continue; /* other rules about those */
+            intake_result_init(&res);
+            fieldvals_set(&fv, schema_field(lead, "LastName")->interned, "L",
+                          1);
+            fieldvals_set(&fv, schema_field(lead, "Company")->interned, "C", 1);
+            fieldvals_set(&fv, schema_field(lead, "Email")->interned, email,
+                          strlen(email));
+            refused = intake_create(sim, lead, &fv, INTAKE_REST, 0, &res) == -1;
+            for (i = 0; bad[i] != '\0' && bad[i] != (char)c; i++)
+                ;
+            if (refused != (bad[i] != '\0'))
+                fail_msg("byte %d at %zu: %s", c, at,
+                         res.detail != NULL ? res.detail : "stored");
+            intake_result_free(&res);
+            fieldvals_free(&fv);
+        }
+    }
+    sim_free(sim);
+}
+
 /* A validation rule runs on its own object's records only (named in any
  * case), whichever object's records came before. */
 static void
@@ -1127,6 +1169,7 @@ main(void)
         cmocka_unit_test(test_matching_follows_the_schema),
         cmocka_unit_test(test_rules_keep_to_their_object),
         cmocka_unit_test(test_save_of_many),
+        cmocka_unit_test(test_email_bytes),
         cmocka_unit_test(test_match_filter_and_blanks),
         cmocka_unit_test(test_many_candidates_filtered),
         cmocka_unit_test(test_conditions_and_actions),
