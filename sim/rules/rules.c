@@ -541,9 +541,10 @@ evaluate_in(struct rules_ref_env *env, const struct formula *f,
     int rc;
 
     rules_ref_access(&acc, &arg, env, &rec);
-    rules_ref_access(&prior, &prior_arg, env, &was);
-    if (s->existing != NULL)
+    if (s->existing != NULL) { /* PRIORVALUE() reads the stored record */
+        rules_ref_access(&prior, &prior_arg, env, &was);
         acc.prior = &prior;
+    }
     rc = formula_eval_bool(f, &acc, now_ms, result, err);
     rules_ref_env_done(env);
     return rc;
@@ -569,16 +570,6 @@ fires_in(struct rules_ref_env *env, const struct formula *f,
     if (evaluate_in(env, f, s, now_ms, &result, NULL) == -1)
         return 0;
     return result;
-}
-
-static int
-fires(const struct rules *r, const struct formula *f,
-      const struct rules_subject *s, int64_t now_ms)
-{
-    struct rules_ref_env env;
-
-    env_init(&env, r, s, now_ms);
-    return fires_in(&env, f, s, now_ms);
 }
 
 /* Whether a rule on object (its name, any case) is one of obj's; *uid
@@ -692,21 +683,16 @@ match_result_json(const struct matching *mt, struct record *const *recs,
 
 /* The matchResults of one duplicate rule; NULL when nothing matched. */
 static json_t *
-rule_matches(const struct rules *r, const struct cdrule *cd, struct sim *sim,
-             const struct rules_subject *s, int64_t now_ms, int api_version)
+rule_matches(const struct cdrule *cd, struct rules_ref_env *env,
+             const struct rules_subject *s, int api_version)
 {
     struct record *recs[RULES_MAX_MATCH_RECORDS];
-    struct rules_subject at = *s;
-    struct rules_ref_env env;
     struct rules_ref_rec rec = {s->obj, s->values, s->existing};
     json_t *results = NULL;
     size_t i, n;
 
-    if (at.sim == NULL)
-        at.sim = sim;
-    env_init(&env, r, &at, now_ms);
     for (i = 0; i < cd->nmatch; i++) {
-        n = matching_find(cd->match[i], &env, &rec, recs,
+        n = matching_find(cd->match[i], env, &rec, recs,
                           RULES_MAX_MATCH_RECORDS);
         if (n == 0)
             continue;
@@ -715,7 +701,7 @@ rule_matches(const struct rules *r, const struct cdrule *cd, struct sim *sim,
         json_array_append_new(
             results, match_result_json(cd->match[i], recs, n, api_version));
     }
-    rules_ref_env_done(&env);
+    rules_ref_env_done(env);
     return results;
 }
 
@@ -728,7 +714,8 @@ rules_duplicates(struct rules *r, struct sim *sim,
     int version =
         opts->api_version > 0 ? opts->api_version : SFAPI_VERSION_LATEST;
     struct rules_subject at = *s;
-    int stopped = 0;
+    struct rules_ref_env env;
+    int stopped = 0, have_env = 0;
     size_t i;
 
     if (r == NULL)
@@ -743,10 +730,13 @@ rules_duplicates(struct rules *r, struct sim *sim,
         json_t *results;
         int stop;
 
-        if (!d->active || !for_object(d->object, s->obj, &cd->obj_uid) ||
-            (cd->cond != NULL && !fires(r, cd->cond, &at, now_ms)))
+        if (!d->active || !for_object(d->object, s->obj, &cd->obj_uid))
             continue;
-        if ((results = rule_matches(r, cd, sim, &at, now_ms, version)) == NULL)
+        if (!have_env) /* one environment for the rules of s */
+            env_init(&env, r, &at, now_ms);
+        have_env = 1;
+        if ((cd->cond != NULL && !fires_in(&env, cd->cond, &at, now_ms)) ||
+            (results = rule_matches(cd, &env, &at, version)) == NULL)
             continue;
         /* Web-to-Lead has no way to say allowSave: alerts block it. */
         stop = action == DUP_BLOCK ||
