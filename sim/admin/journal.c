@@ -348,8 +348,11 @@ put_escaped(struct jw *w, const char *s, size_t n)
     return valid;
 }
 
+#define TEXT_PLAIN 2
+
 /* Writes s[0..n) as a JSON string, quotes included; returns 1 when it
- * reads back as s (it was UTF-8), 0 when bytes were replaced. Plain text
+ * reads back as s (it was UTF-8; TEXT_PLAIN: every byte went in as it
+ * is, escaping none), 0 when bytes were replaced. Plain text
  * (the common case) is copied as it is scanned, 8 bytes at a time. */
 static int
 put_text(struct jw *w, const char *s, size_t n)
@@ -385,7 +388,7 @@ put_text(struct jw *w, const char *s, size_t n)
         if (i == n) { /* all of it plain: the closing quote too */
             out[n] = '"';
             w->o += n + 2;
-            return 1;
+            return TEXT_PLAIN;
         }
         w->o += i + 1;
     } else {
@@ -400,7 +403,7 @@ put_text(struct jw *w, const char *s, size_t n)
  * the entry (len 0: not written), and whether it reads back as given. */
 struct written {
     size_t off, len;
-    int valid;
+    int valid, plain; /* plain: put_text() said TEXT_PLAIN */
 };
 
 /* v (not NULL) as a JSON string, where it was written in wr (or NULL). */
@@ -414,6 +417,7 @@ put_str_value(struct jw *w, const char *v, struct written *wr)
         wr->off = off;
         wr->len = jw_len(w) - off;
         wr->valid = valid;
+        wr->plain = valid == TEXT_PLAIN;
     }
 }
 
@@ -458,6 +462,7 @@ put_time(struct journal *j, struct jw *w, int64_t ms)
 struct meta {
     const char *method, *path; /* raw JSON strings, or NULL */
     size_t mlen, plen;
+    int mplain, pplain; /* the raw string is its text in quotes (known) */
     int64_t status;
     int verdict, event;
     uint64_t ref_seq, bloom;
@@ -574,7 +579,7 @@ serialise_rest(struct journal *j, struct jw *w, const struct journal_entry *e,
 {
     size_t body_len = e->body_len;
     const char *kind = e->kind != NULL ? e->kind : "request";
-    struct written id = {0, 0, 1};
+    struct written id = {0, 0, 1, 0};
 
     memset(sh, 0, sizeof(*sh));
     jw_lit(w, ",\"time\":\"");
@@ -642,8 +647,10 @@ shape_strings(const struct shape *sh, const char *base, struct meta *m)
 {
     m->method = sh->method.len ? base + sh->method.off : NULL;
     m->mlen = sh->method.len;
+    m->mplain = sh->method.plain;
     m->path = sh->path.len ? base + sh->path.off : NULL;
     m->plen = sh->path.len;
+    m->pplain = sh->path.plain;
 }
 
 /* The entry in j->scratch, sequence number included. */
@@ -883,9 +890,11 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
         m.method = committed_at(it, json, head, w.o, it->shape.method.off,
                                 it->shape.method.len);
         m.mlen = it->shape.method.len;
+        m.mplain = it->shape.method.plain;
         m.path = committed_at(it, json, head, w.o, it->shape.path.off,
                               it->shape.path.len);
         m.plen = it->shape.path.len;
+        m.pplain = it->shape.path.plain;
         write_line(j, json, len);
         keep_block(j, seqs[i], json, len, &m);
     }
@@ -962,15 +971,18 @@ journal_lead_bits(const char *value, size_t len)
 
 /* Writes the decoded raw string v (or nothing) and a NUL at out, which
  * has room for LEADVAL_DECODED_ROOM(vlen) + 1 bytes; returns the bytes
- * written. */
+ * written. plain: v is known to be its text in quotes. */
 static size_t
-put_decoded(char *out, const char *v, size_t vlen)
+put_decoded(char *out, const char *v, size_t vlen, int plain)
 {
     size_t used, n = 0;
     const char *end;
 
     if (v == NULL || vlen == 0 || v[0] != '"') {
         /* nothing */
+    } else if (plain && vlen >= 2) {
+        n = vlen - 2;
+        memcpy(out, v + 1, n);
     } else if (memchr(v + 1, '\\', vlen - 1) == NULL) {
         /* no escape (a method, a path): the bytes up to the quote */
         end = memchr(v + 1, '"', vlen - 1);
@@ -1016,7 +1028,7 @@ keep_block(struct journal *j, uint64_t seq, char *json, size_t len,
         bloom |= ref->bloom;
     json[len] = '\0';
     off = len + 1;
-    off += put_decoded(json + off, m->method, m->mlen);
+    off += put_decoded(json + off, m->method, m->mlen, m->mplain);
     if (j->n == j->ring_size) {
         free(j->ring[j->start].json);
         j->start = (j->start + 1) % j->ring_size;
@@ -1026,7 +1038,7 @@ keep_block(struct journal *j, uint64_t seq, char *json, size_t len,
     s->seq = seq;
     s->len = (uint32_t)len;
     s->path_off = (uint32_t)off;
-    put_decoded(json + off, m->path, m->plen);
+    put_decoded(json + off, m->path, m->plen, m->pplain);
     s->json = json;
     s->ref_seq = m->ref_seq;
     s->bloom = bloom;
