@@ -205,13 +205,28 @@ jw_putc(struct jw *w, char c)
 static void
 jw_uint(struct jw *w, uint64_t v)
 {
-    char tmp[20];
-    size_t n = 0;
+    static const char pairs[] = /* "00" to "99" */
+        "00010203040506070809101112131415161718192021222324"
+        "25262728293031323334353637383940414243444546474849"
+        "50515253545556575859606162636465666768697071727374"
+        "75767778798081828384858687888990919293949596979899";
+    char *out = jw_room(w, 20);
+    size_t n = 1, i;
+    uint64_t t;
 
-    do
-        tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    jw_put(w, tmp + sizeof(tmp) - n, n);
+    /* Its digits counted, then written from the last, two at a time:
+     * an entry of a batch has three numbers. */
+    for (t = v; t >= 10; t /= 10)
+        n++;
+    for (i = n; v >= 100; v /= 100) {
+        i -= 2;
+        memcpy(out + i, pairs + 2 * (v % 100), 2);
+    }
+    if (v >= 10)
+        memcpy(out, pairs + 2 * v, 2);
+    else
+        out[0] = (char)('0' + v);
+    w->o += n;
 }
 
 /* The entry's length so far. */
