@@ -286,9 +286,10 @@ void
 fieldvals_set(struct fieldvals *fv, uint32_t field, const char *value,
               size_t len)
 {
+    uint64_t bit = UINT64_C(1) << (field % 64);
     size_t i;
 
-    for (i = 0; i < fv->n; i++) {
+    for (i = 0; (fv->seen & bit) && i < fv->n; i++) {
         if (fv->v[i].field == field) {
             fv->v[i].value = value;
             fv->v[i].len = len;
@@ -304,6 +305,7 @@ fieldvals_set(struct fieldvals *fv, uint32_t field, const char *value,
             fv->v = xreallocarray(fv->v, fv->cap, sizeof(*fv->v));
         }
     }
+    fv->seen |= bit;
     fv->v[fv->n].field = field;
     fv->v[fv->n].value = value;
     fv->v[fv->n].len = len;
@@ -315,6 +317,8 @@ fieldvals_get(const struct fieldvals *fv, uint32_t field)
 {
     size_t i;
 
+    if (!(fv->seen & (UINT64_C(1) << (field % 64))))
+        return NULL;
     for (i = 0; i < fv->n; i++)
         if (fv->v[i].field == field)
             return &fv->v[i];
@@ -328,6 +332,7 @@ fieldvals_free(struct fieldvals *fv)
         free(fv->v);
     fv->v = fv->room = NULL;
     fv->n = fv->cap = 0;
+    fv->seen = 0;
 }
 
 void
@@ -336,6 +341,7 @@ fieldvals_init_room(struct fieldvals *fv, struct fieldval *room, size_t n)
     fv->v = fv->room = room;
     fv->n = 0;
     fv->cap = n;
+    fv->seen = 0;
 }
 
 /* --- normalised hashing for equality indexes ------------------------------ */

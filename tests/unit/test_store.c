@@ -91,6 +91,38 @@ test_fieldvals_in_room(void **state)
     fieldvals_free(&fv);
 }
 
+/* Fields 64 apart share a bit of what the set has seen: each is still
+ * found, replaced and told apart, also after the set is emptied by n = 0
+ * (as a reused set is) and filled again. */
+static void
+test_fieldvals_seen_fields(void **state)
+{
+    static const uint32_t fields[] = {3, 67, 131, 4, 195};
+    struct fieldvals fv = {0};
+    size_t i, round;
+
+    (void)state;
+    for (round = 0; round < 2; round++) {
+        assert_null(fieldvals_get(&fv, 3));
+        for (i = 0; i < 4; i++)
+            fieldvals_set(&fv, fields[i], "v", i + 1);
+        assert_null(fieldvals_get(&fv, 195)); /* its bit set, it absent */
+        assert_null(fieldvals_get(&fv, 5));
+        fieldvals_set(&fv, 131, "w", 9);
+        fieldvals_set(&fv, 195, "z", 7);
+        assert_int_equal(fv.n, 5);
+        for (i = 0; i < 5; i++) {
+            const struct fieldval *v = fieldvals_get(&fv, fields[i]);
+
+            assert_non_null(v);
+            assert_int_equal(v->field, fields[i]);
+            assert_int_equal(v->len, i == 2 ? 9 : i == 4 ? 7 : i + 1);
+        }
+        fv.n = 0;
+    }
+    fieldvals_free(&fv);
+}
+
 static void
 test_insert_and_get_by_id(void **state)
 {
@@ -332,6 +364,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fieldvals_in_room),
+        cmocka_unit_test(test_fieldvals_seen_fields),
         cmocka_unit_test_setup_teardown(test_insert_and_get_by_id, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
