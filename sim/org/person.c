@@ -187,12 +187,6 @@ person_required(enum person_kind kind, const struct field_def *f)
     return (f->flags & FIELD_REQUIRED) != 0;
 }
 
-int
-person_maybe_required(const struct field_def *f)
-{
-    return (f->flags & FIELD_REQUIRED) || strcmp(f->name, "LastName") == 0;
-}
-
 /* The value a write leaves in field name: the new one, else the stored. */
 static const char *
 after_write(const struct object_def *obj, const struct fieldvals *out,

@@ -14,7 +14,6 @@
 #include <strings.h>
 
 #include "org.h"
-#include "person.h"
 #include "sfid.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -490,7 +489,7 @@ index_build(struct object_def *o)
 
         if (f->default_value != NULL)
             o->defaults[o->ndefaults++] = (uint32_t)i;
-        if (person_maybe_required(f))
+        if (schema_may_require(f))
             o->required[o->nrequired++] = (uint32_t)i;
         if ((f->flags & FIELD_AUTONUMBER) && o->autonumber == 0)
             o->autonumber = (uint32_t)i + 1;
@@ -646,6 +645,12 @@ schema_field(const struct object_def *o, const char *name)
         if (name_eq(o->fields[o->by_name[h] - 1].name, name))
             return &o->fields[o->by_name[h] - 1];
     return NULL;
+}
+
+int
+schema_may_require(const struct field_def *f)
+{
+    return (f->flags & FIELD_REQUIRED) || strcmp(f->name, "LastName") == 0;
 }
 
 const struct field_def *

@@ -53,8 +53,8 @@ struct fieldvals {
     struct fieldval *v; /* owned, unless it is room */
     size_t n, cap;
     struct fieldval *room; /* fieldvals_init_room()'s (borrowed), or NULL */
-    uint64_t seen; /* bit field % 64 of each field set: a clear bit, a
-                      field not there (no need to look) */
+    uint64_t seen;         /* bit field % 64 of each field set: a clear bit, a
+                              field not there (no need to look) */
 };
 
 /* Equality-index normalisations (what "equal" means for the lookup). */
