@@ -6,26 +6,18 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "ascii8.h"
+
 static const char checksum_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 static const char base62[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
 /* Bit j set: byte j of x is upper case, as isupper() of the C locale (the
- * sim's) has it ('A'..'Z'). Each byte's high bit first (no carry crosses
- * bytes: each sum stays below 0x100), then the eight gathered by one
- * multiply. */
+ * sim's) has it: the bytes' high bits gathered by one multiply. */
 static unsigned
 upper_bits(uint64_t x)
 {
-    uint64_t low7 = x & ~HIGHS;
-    uint64_t ge_a = low7 + ONES * (0x80 - 'A');
-    uint64_t gt_z = low7 + ONES * (0x80 - 'Z' - 1);
-    uint64_t m = ge_a & ~gt_z & ~x & HIGHS;
-
-    return (unsigned)(((m >> 7) * 0x0102040810204080ULL) >> 56);
+    return (unsigned)(((ascii8_upper(x) >> 7) * 0x0102040810204080ULL) >> 56);
 }
 
 void

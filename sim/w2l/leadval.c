@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii8.h"
 #include "form.h"
 #include "parse.h"
 #include "utf8.h"
@@ -181,21 +182,12 @@ leadval_each(const char *body, size_t len, leadval_fn *fn, void *arg)
     return form_values(body, len, fn, arg);
 }
 
-#define LV_ONES 0x0101010101010101ULL
-#define LV_HIGHS 0x8080808080808080ULL
-
 /* The 8 bytes of x with 'A'..'Z' made lower case, as tolower() of the C
  * locale (the sim's) makes them: every other byte is left alone. */
 static uint64_t
 fold8(uint64_t x)
 {
-    uint64_t low7 = x & ~LV_HIGHS;
-    /* A byte's high bit: its low 7 bits >= 'A', and > 'Z' (no carry
-     * crosses bytes: each sum stays below 0x100). */
-    uint64_t ge_a = low7 + LV_ONES * (0x80 - 'A');
-    uint64_t gt_z = low7 + LV_ONES * (0x80 - 'Z' - 1);
-
-    return x | ((ge_a & ~gt_z & ~x & LV_HIGHS) >> 2);
+    return x | (ascii8_upper(x) >> 2);
 }
 
 static uint64_t
