@@ -194,19 +194,39 @@ jw_putc(struct jw *w, char c)
     w->o++;
 }
 
-/* jw_lit(w, "text"): a literal. */
-#define jw_lit(w, s) jw_put(w, s, sizeof(s) - 1)
+/* jw_lit(w, "text"): a literal (shorter than the block), copied by the
+ * compiler's own moves: an entry has a dozen of them. */
+#define jw_lit(w, s)                                                           \
+    do {                                                                       \
+        memcpy(jw_room(w, sizeof(s) - 1), s, sizeof(s) - 1);                   \
+        (w)->o += sizeof(s) - 1;                                               \
+    } while (0)
 
 static void
 jw_uint(struct jw *w, uint64_t v)
 {
-    char tmp[20];
-    size_t n = 0;
+    static const char pairs[] = /* "00" to "99" */
+        "00010203040506070809101112131415161718192021222324"
+        "25262728293031323334353637383940414243444546474849"
+        "50515253545556575859606162636465666768697071727374"
+        "75767778798081828384858687888990919293949596979899";
+    char *out = jw_room(w, 20);
+    size_t n = 1, i;
+    uint64_t t;
 
-    do
-        tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    jw_put(w, tmp + sizeof(tmp) - n, n);
+    /* Its digits counted, then written from the last, two at a time:
+     * an entry of a batch has three numbers. */
+    for (t = v; t >= 10; t /= 10)
+        n++;
+    for (i = n; v >= 100; v /= 100) {
+        i -= 2;
+        memcpy(out + i, pairs + 2 * (v % 100), 2);
+    }
+    if (v >= 10)
+        memcpy(out, pairs + 2 * v, 2);
+    else
+        out[0] = (char)('0' + v);
+    w->o += n;
 }
 
 /* The entry's length so far. */
@@ -232,11 +252,24 @@ jw_cut(struct jw *w, size_t len)
 #define KEY(name) ",\"" name "\":"
 
 /* A byte that goes into a JSON string as it is: printable ASCII but the
- * quote and the backslash (DEL included, as jansson writes it). */
+ * quote and the backslash (DEL included, as jansson writes it). A table:
+ * put_text() asks for every byte of a short string. */
+#define PLAIN(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
+#define PLAIN4(c) PLAIN(c), PLAIN((c) + 1), PLAIN((c) + 2), PLAIN((c) + 3)
+#define PLAIN16(c) PLAIN4(c), PLAIN4((c) + 4), PLAIN4((c) + 8), PLAIN4((c) + 12)
+#define PLAIN64(c)                                                             \
+    PLAIN16(c), PLAIN16((c) + 16), PLAIN16((c) + 32), PLAIN16((c) + 48)
+static const unsigned char plain_bytes[256] = {PLAIN64(0), PLAIN64(64),
+                                               PLAIN64(128), PLAIN64(192)};
+#undef PLAIN64
+#undef PLAIN16
+#undef PLAIN4
+#undef PLAIN
+
 static int
 plain_byte(unsigned char c)
 {
-    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+    return plain_bytes[c];
 }
 
 /* The escape of the ASCII byte c, which is not plain, at out; its length. */
@@ -302,14 +335,17 @@ put_escaped(struct jw *w, const char *s, size_t n)
                 continue;
             }
         }
-        /* At most 6 bytes out for one in (an escape), and no more for
-         * a UTF-8 sequence running past stop. */
+        /* The plain bytes before the one that needs care (within the
+         * next 8), then it alone, then words again: a JSON body has a
+         * quote every few bytes. At most 7 plain bytes and an escape (6)
+         * or a UTF-8 sequence (4) out. */
         out = jw_room(w, sizeof(x) * 6);
-        for (stop = n - i > sizeof(x) ? i + sizeof(x) : n; i < stop; i += k) {
+        stop = n - i > sizeof(x) ? i + sizeof(x) : n;
+        while (i < stop && plain_byte(p[i]))
+            *out++ = (char)p[i++];
+        if (i < stop) {
             k = 1;
-            if (plain_byte(p[i])) {
-                *out++ = (char)p[i];
-            } else if (p[i] < 0x80) {
+            if (p[i] < 0x80) {
                 out += escape_byte(p[i], out);
             } else if ((k = utf8_seq(p + i, n - i)) == 0) {
                 memcpy(out, "\xEF\xBF\xBD", 3); /* U+FFFD */
@@ -320,14 +356,18 @@ put_escaped(struct jw *w, const char *s, size_t n)
                 memcpy(out, s + i, k);
                 out += k;
             }
+            i += k;
         }
         w->o = (size_t)(out - w->blk);
     }
     return valid;
 }
 
+#define TEXT_PLAIN 2
+
 /* Writes s[0..n) as a JSON string, quotes included; returns 1 when it
- * reads back as s (it was UTF-8), 0 when bytes were replaced. Plain text
+ * reads back as s (it was UTF-8; TEXT_PLAIN: every byte went in as it
+ * is, escaping none), 0 when bytes were replaced. Plain text
  * (the common case) is copied as it is scanned, 8 bytes at a time. */
 static int
 put_text(struct jw *w, const char *s, size_t n)
@@ -360,12 +400,16 @@ put_text(struct jw *w, const char *s, size_t n)
             out[i] = (char)p[i];
             i++;
         }
+        if (i == n) { /* all of it plain: the closing quote too */
+            out[n] = '"';
+            w->o += n + 2;
+            return TEXT_PLAIN;
+        }
         w->o += i + 1;
     } else {
         jw_putc(w, '"');
     }
-    if (i < n)
-        valid = put_escaped(w, s + i, n - i);
+    valid = put_escaped(w, s + i, n - i);
     jw_putc(w, '"');
     return valid;
 }
@@ -374,31 +418,34 @@ put_text(struct jw *w, const char *s, size_t n)
  * the entry (len 0: not written), and whether it reads back as given. */
 struct written {
     size_t off, len;
-    int valid;
+    int valid, plain; /* plain: put_text() said TEXT_PLAIN */
 };
 
+/* v (not NULL) as a JSON string, where it was written in wr (or NULL). */
 static void
-put_str_key(struct jw *w, const char *key, size_t klen, const char *v,
-            struct written *wr)
+put_str_value(struct jw *w, const char *v, struct written *wr)
 {
-    size_t off;
-    int valid;
+    size_t off = jw_len(w);
+    int valid = put_text(w, v, strlen(v));
 
-    if (v == NULL)
-        return;
-    jw_put(w, key, klen);
-    off = jw_len(w);
-    valid = put_text(w, v, strlen(v));
     if (wr != NULL) {
         wr->off = off;
         wr->len = jw_len(w) - off;
         wr->valid = valid;
+        wr->plain = valid == TEXT_PLAIN;
     }
 }
 
 /* put_str(w, "name", v, wr): the member "name": v when v is not NULL. */
 #define put_str(w, name, v, wr)                                                \
-    put_str_key(w, KEY(name), sizeof(KEY(name)) - 1, v, wr)
+    do {                                                                       \
+        const char *v_ = (v);                                                  \
+                                                                               \
+        if (v_ != NULL) {                                                      \
+            jw_lit(w, KEY(name));                                              \
+            put_str_value(w, v_, wr);                                          \
+        }                                                                      \
+    } while (0)
 
 /* RFC 3339 with milliseconds; the seconds part is formatted once a second. */
 static void
@@ -430,6 +477,7 @@ put_time(struct journal *j, struct jw *w, int64_t ms)
 struct meta {
     const char *method, *path; /* raw JSON strings, or NULL */
     size_t mlen, plen;
+    int mplain, pplain; /* the raw string is its text in quotes (known) */
     int64_t status;
     int verdict, event;
     uint64_t ref_seq, bloom;
@@ -546,7 +594,7 @@ serialise_rest(struct journal *j, struct jw *w, const struct journal_entry *e,
 {
     size_t body_len = e->body_len;
     const char *kind = e->kind != NULL ? e->kind : "request";
-    struct written id = {0, 0, 1};
+    struct written id = {0, 0, 1, 0};
 
     memset(sh, 0, sizeof(*sh));
     jw_lit(w, ",\"time\":\"");
@@ -614,8 +662,10 @@ shape_strings(const struct shape *sh, const char *base, struct meta *m)
 {
     m->method = sh->method.len ? base + sh->method.off : NULL;
     m->mlen = sh->method.len;
+    m->mplain = sh->method.plain;
     m->path = sh->path.len ? base + sh->path.off : NULL;
     m->plen = sh->path.len;
+    m->pplain = sh->path.plain;
 }
 
 /* The entry in j->scratch, sequence number included. */
@@ -681,10 +731,29 @@ static void keep_block(struct journal *j, uint64_t seq, char *json, size_t len,
 struct journal_batch_item {
     size_t parent;
     enum verdict verdict;
-    char *text; /* the entry after its seq, but its verdict (owned) */
+    /* The entry after its seq, but its verdict, at block + BATCH_HEAD: the
+     * block (owned) becomes the kept entry once committed, with room for
+     * the seq, batch_seq and verdict in front and for the method and path
+     * (keep_block()) behind. */
+    char *block;
     size_t len;
-    struct shape shape; /* method and path: offsets in text */
+    struct shape shape; /* method and path: offsets in the text */
 };
+
+/* The bytes journal_batch_commit() adds to an item: "{\"seq\":N" and
+ * ",\"batch_seq\":N,\"verdict\":\"V\"" (numbers of at most 20 digits;
+ * the union is as large as the longest verdict name and its NUL). */
+#define VERDICT_SIZE(e, s) char e[sizeof(s)];
+union verdict_sizes {
+    VERDICT_LIST(VERDICT_SIZE)
+};
+#undef VERDICT_SIZE
+#define BATCH_HEAD 128
+_Static_assert(sizeof("{\"seq\":") - 1 + 20 + sizeof(KEY("batch_seq")) - 1 +
+                       20 + sizeof(KEY("verdict")) - 1 + 2 +
+                       sizeof(union verdict_sizes) - 1 <=
+                   BATCH_HEAD,
+               "an item's block has room for what commit adds");
 
 void
 journal_batch_init(struct journal_batch *b)
@@ -698,7 +767,7 @@ journal_batch_free(struct journal_batch *b)
     size_t i;
 
     for (i = 0; i < b->n; i++)
-        free(b->items[i].text);
+        free(b->items[i].block);
     free(b->items);
     memset(b, 0, sizeof(*b));
 }
@@ -706,8 +775,10 @@ journal_batch_free(struct journal_batch *b)
 static struct journal_batch_item *
 batch_push(struct journal_batch *b)
 {
+    /* Four times as many each time: a Collections call's 200 records
+     * cost two moves of the array, not four. */
     if (b->n == b->cap) {
-        b->cap = b->cap ? b->cap * 2 : 16;
+        b->cap = b->cap ? b->cap * 4 : 16;
         b->items = xreallocarray(b->items, b->cap, sizeof(*b->items));
     }
     return &b->items[b->n++];
@@ -725,14 +796,13 @@ journal_batch_add(struct journal *j, struct journal_batch *b, size_t parent,
     serialise_rest(j, &w, e, index, &it->shape);
     it->parent = parent;
     it->verdict = e->verdict;
-    if (j->scratch.len == 0) { /* all of it still in the block */
-        it->len = w.o;
-        it->text = xmemdup0(w.blk, w.o);
-    } else {
+    if (j->scratch.len > 0) /* not all of it in w's block */
         jw_flush(&w);
-        it->len = j->scratch.len;
-        it->text = xmemdup0(j->scratch.data, j->scratch.len);
-    }
+    it->len = j->scratch.len > 0 ? j->scratch.len : w.o;
+    it->block = block_new(BATCH_HEAD + it->len,
+                          it->shape.method.len + it->shape.path.len);
+    memcpy(it->block + BATCH_HEAD, j->scratch.len > 0 ? j->scratch.data : w.blk,
+           it->len);
     return b->n - 1;
 }
 
@@ -765,15 +835,47 @@ journal_batch_roll_back(struct journal_batch *b, size_t from)
             b->items[i].verdict = VERDICT_ROLLED_BACK;
 }
 
+/* Where text offset off of it (not empty) is once committed as json:
+ * the pieces before it->shape.split moved by head, the rest by all w adds. */
+static const char *
+committed_at(const struct journal_batch_item *it, const char *json, size_t head,
+             size_t added, size_t off, size_t len)
+{
+    if (len == 0)
+        return NULL;
+    return json + (off < it->shape.split ? head : added) + off;
+}
+
+/*
+ * Makes it's block the entry: w's head (the seq, head bytes) and the rest
+ * it adds (batch_seq, the verdict) around the text's first split bytes.
+ * Small pieces first, so that none is overwritten before it moves; the
+ * text's tail moves left (never right: w adds at most BATCH_HEAD).
+ */
+static char *
+batch_item_entry(struct journal_batch_item *it, const struct jw *w, size_t head)
+{
+    char *json = it->block, *text = it->block + BATCH_HEAD;
+    size_t split = it->shape.split;
+
+    memmove(json + head, text, split);
+    memmove(json + split + w->o, text + split, it->len - split);
+    memcpy(json + head + split, w->blk + head, w->o - head);
+    memcpy(json, w->blk, head);
+    json[w->o + it->len] = '\0';
+    it->block = NULL;
+    return json;
+}
+
 void
 journal_batch_commit(struct journal *j, struct journal_batch *b,
                      uint64_t top_seq)
 {
-    const struct journal_batch_item *it;
+    struct journal_batch_item *it;
     uint64_t *seqs = NULL, parent;
     struct meta m;
     struct jw w;
-    size_t i, split, head, len;
+    size_t i, head, len;
     char *json;
 
     if (top_seq != 0 && b->n > 0)
@@ -788,7 +890,6 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
         m = it->shape.m;
         m.verdict =
             it->verdict < VERDICT_COUNT ? (int)it->verdict : VERDICT_NONE;
-        shape_strings(&it->shape, it->text, &m);
         /* The seq first, batch_seq and the verdict after the kind: the
          * pieces this writes stay in w's block (a few dozen bytes). */
         buf_reset(&j->scratch);
@@ -800,13 +901,15 @@ journal_batch_commit(struct journal *j, struct journal_batch *b,
         jw_uint(&w, parent);
         put_str(&w, "verdict", verdict_name(m.verdict), NULL);
         len = w.o + it->len;
-        json = block_new(len, m.mlen + m.plen);
-        split = it->shape.split;
-        memcpy(json, w.blk, head);
-        memcpy(json + head, it->text, split);
-        memcpy(json + head + split, w.blk + head, w.o - head);
-        memcpy(json + split + w.o, it->text + split, it->len - split);
-        json[len] = '\0';
+        json = batch_item_entry(it, &w, head);
+        m.method = committed_at(it, json, head, w.o, it->shape.method.off,
+                                it->shape.method.len);
+        m.mlen = it->shape.method.len;
+        m.mplain = it->shape.method.plain;
+        m.path = committed_at(it, json, head, w.o, it->shape.path.off,
+                              it->shape.path.len);
+        m.plen = it->shape.path.len;
+        m.pplain = it->shape.path.plain;
         write_line(j, json, len);
         keep_block(j, seqs[i], json, len, &m);
     }
@@ -883,15 +986,18 @@ journal_lead_bits(const char *value, size_t len)
 
 /* Writes the decoded raw string v (or nothing) and a NUL at out, which
  * has room for LEADVAL_DECODED_ROOM(vlen) + 1 bytes; returns the bytes
- * written. */
+ * written. plain: v is known to be its text in quotes. */
 static size_t
-put_decoded(char *out, const char *v, size_t vlen)
+put_decoded(char *out, const char *v, size_t vlen, int plain)
 {
     size_t used, n = 0;
     const char *end;
 
     if (v == NULL || vlen == 0 || v[0] != '"') {
         /* nothing */
+    } else if (plain && vlen >= 2) {
+        n = vlen - 2;
+        memcpy(out, v + 1, n);
     } else if (memchr(v + 1, '\\', vlen - 1) == NULL) {
         /* no escape (a method, a path): the bytes up to the quote */
         end = memchr(v + 1, '"', vlen - 1);
@@ -937,7 +1043,7 @@ keep_block(struct journal *j, uint64_t seq, char *json, size_t len,
         bloom |= ref->bloom;
     json[len] = '\0';
     off = len + 1;
-    off += put_decoded(json + off, m->method, m->mlen);
+    off += put_decoded(json + off, m->method, m->mlen, m->mplain);
     if (j->n == j->ring_size) {
         free(j->ring[j->start].json);
         j->start = (j->start + 1) % j->ring_size;
@@ -947,7 +1053,7 @@ keep_block(struct journal *j, uint64_t seq, char *json, size_t len,
     s->seq = seq;
     s->len = (uint32_t)len;
     s->path_off = (uint32_t)off;
-    put_decoded(json + off, m->path, m->plen);
+    put_decoded(json + off, m->path, m->plen, m->pplain);
     s->json = json;
     s->ref_seq = m->ref_seq;
     s->bloom = bloom;

@@ -74,6 +74,8 @@ objects_autonumber_field(const struct object_def *o)
 {
     size_t i;
 
+    if (o->by_name != NULL) /* schema_add() found it */
+        return o->autonumber != 0 ? &o->fields[o->autonumber - 1] : NULL;
     for (i = 0; i < o->nfields; i++)
         if (o->fields[i].flags & FIELD_AUTONUMBER)
             return &o->fields[i];

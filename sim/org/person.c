@@ -244,13 +244,15 @@ void
 person_sync_contact(struct sim *sim, const struct object_def *obj,
                     struct record *acct, int64_t now_ms)
 {
-    const struct object_def *cobj = schema_object(sim->schema, "Contact");
+    const struct object_def *cobj;
     struct fieldvals cv = {0}, link = {0};
     struct record *contact;
     char acct18[SFID_LEN18 + 1], contact18[SFID_LEN18 + 1];
     size_t i, len;
 
-    if (!applies(sim, obj) || cobj == NULL || !is_person(obj, acct))
+    if (!applies(sim, obj) ||
+        (cobj = schema_object(sim->schema, "Contact")) == NULL ||
+        !is_person(obj, acct))
         return;
     for (i = 0; i < sizeof(contact_map) / sizeof(contact_map[0]); i++) {
         const char *v = stored(obj, acct, contact_map[i].account, &len);

@@ -57,7 +57,8 @@ enum person_field person_field_check(enum person_kind kind,
                                      const struct field_def *f, int update);
 
 /* Whether f must have a value on a record of kind (the schema's flag
- * adjusted: person accounts need LastName, not Name). */
+ * adjusted: person accounts need LastName, not Name). Only fields
+ * schema_may_require() names can be (test_org_objects holds them so). */
 int person_required(enum person_kind kind, const struct field_def *f);
 
 /*

@@ -474,6 +474,7 @@ interned_hash(uint32_t id)
 static void
 index_build(struct object_def *o)
 {
+    const struct field_def *owner;
     size_t cap = 16, i, h;
 
     while (cap < o->nfields * 2 + 2)
@@ -482,11 +483,16 @@ index_build(struct object_def *o)
     o->by_name = xcalloc(cap, sizeof(*o->by_name));
     o->by_interned = xcalloc(cap, sizeof(*o->by_interned));
     o->defaults = xcalloc(o->nfields + 1, sizeof(*o->defaults));
+    o->required = xcalloc(o->nfields + 1, sizeof(*o->required));
     for (i = 0; i < o->nfields; i++) {
         const struct field_def *f = &o->fields[i];
 
         if (f->default_value != NULL)
             o->defaults[o->ndefaults++] = (uint32_t)i;
+        if (schema_may_require(f))
+            o->required[o->nrequired++] = (uint32_t)i;
+        if ((f->flags & FIELD_AUTONUMBER) && o->autonumber == 0)
+            o->autonumber = (uint32_t)i + 1;
         for (h = name_hash(f->name) & o->index_mask; o->by_name[h] != 0;
              h = (h + 1) & o->index_mask)
             if (name_eq(o->fields[o->by_name[h] - 1].name, f->name))
@@ -500,6 +506,8 @@ index_build(struct object_def *o)
         if (o->by_interned[h] == 0)
             o->by_interned[h] = (uint32_t)i + 1;
     }
+    if ((owner = schema_field(o, "OwnerId")) != NULL)
+        o->owner = (uint32_t)(owner - o->fields) + 1;
 }
 
 static atomic_uint_fast64_t next_uid = 1;
@@ -574,6 +582,7 @@ schema_free(struct schema *s)
         free(s->objects[i].by_name);
         free(s->objects[i].by_interned);
         free(s->objects[i].defaults);
+        free(s->objects[i].required);
     }
     free(s->objects);
     for (i = 0; i < s->nowned; i++)
@@ -587,8 +596,11 @@ schema_object(const struct schema *s, const char *name)
 {
     size_t i;
 
+    /* The first letter (either case) before the whole name: this runs
+     * for every record of a batch. */
     for (i = 0; i < s->nobjects; i++)
-        if (strcasecmp(s->objects[i].name, name) == 0)
+        if ((s->objects[i].name[0] | 0x20) == (name[0] | 0x20) &&
+            name_eq(s->objects[i].name, name))
             return &s->objects[i];
     return NULL;
 }
@@ -633,6 +645,12 @@ schema_field(const struct object_def *o, const char *name)
         if (name_eq(o->fields[o->by_name[h] - 1].name, name))
             return &o->fields[o->by_name[h] - 1];
     return NULL;
+}
+
+int
+schema_may_require(const struct field_def *f)
+{
+    return (f->flags & FIELD_REQUIRED) || strcmp(f->name, "LastName") == 0;
 }
 
 const struct field_def *

@@ -86,6 +86,14 @@ struct object_def {
      * (owned; built by schema_add() too). */
     uint32_t *defaults;
     size_t ndefaults;
+    /* What intake looks up for every record, found by schema_add() too
+     * (index + 1; 0: none): the auto-number field (what
+     * objects_autonumber_field() answers) and OwnerId (schema_field());
+     * and the indexes of the fields schema_may_require() names, in field
+     * order (owned). */
+    uint32_t autonumber, owner;
+    uint32_t *required;
+    size_t nrequired;
     /* Never the same for two objects schema_add() made in this process,
      * whatever their addresses (never 0): what caches of an object's
      * fields are keyed by, so a rebuilt schema cannot meet an old entry. */
@@ -147,6 +155,10 @@ const struct object_def *schema_object_at(const struct schema *s,
                                           int store_index);
 const struct field_def *schema_field(const struct object_def *o,
                                      const char *name);
+/* Whether f may have to have a value on some record: FIELD_REQUIRED, or
+ * LastName (a person account's, person.h's person_required()). */
+int schema_may_require(const struct field_def *f);
+
 /* A field of o by its interned name (store_intern()); NULL when o has none
  * of that name. */
 const struct field_def *schema_field_interned(const struct object_def *o,

@@ -183,17 +183,25 @@ formula_rt_error(struct evalctx *c, const struct node *at, const char *fmt, ...)
 }
 
 /* Scratch memory for one evaluation; NULL (and an error) past the cap. */
+int
+formula_charge(struct evalctx *c, const struct node *at, size_t n)
+{
+    if (n > FORMULA_MAX_EVAL_BYTES - c->bytes) {
+        formula_rt_error(c, at, "Formula produced more than %u bytes of text",
+                         FORMULA_MAX_EVAL_BYTES);
+        return -1;
+    }
+    c->bytes += n;
+    return 0;
+}
+
 char *
 formula_alloc(struct evalctx *c, const struct node *at, size_t n)
 {
     char *p;
 
-    if (n > FORMULA_MAX_EVAL_BYTES - c->bytes) {
-        formula_rt_error(c, at, "Formula produced more than %u bytes of text",
-                         FORMULA_MAX_EVAL_BYTES);
+    if (formula_charge(c, at, n) == -1)
         return NULL;
-    }
-    c->bytes += n;
     if (c->nallocs == c->capallocs) {
         c->capallocs = c->capallocs ? c->capallocs * 2 : 16;
         c->allocs = xreallocarray(c->allocs, c->capallocs, sizeof(char *));

@@ -286,7 +286,7 @@ fn_regex(struct evalctx *c, const struct node *n, const struct fval *av,
 {
     struct jregex *tmp = NULL;
     const struct jregex *re = n->re;
-    char msg[128], *subject;
+    char msg[128], small[256], *subject;
     int rc = -1, m;
 
     if (re == NULL) {
@@ -302,8 +302,15 @@ fn_regex(struct evalctx *c, const struct node *n, const struct fval *av,
                          JREGEX_MAX_SUBJECT);
         goto out;
     }
-    if ((subject = formula_alloc(c, n, av[0].len)) == NULL)
+    /* NUL-terminated for regexec(): most texts fit on the stack, counted
+     * against the formula's bytes all the same. */
+    if (av[0].len < sizeof(small)) {
+        if (formula_charge(c, n, av[0].len) == -1)
+            goto out;
+        subject = small;
+    } else if ((subject = formula_alloc(c, n, av[0].len)) == NULL) {
         goto out;
+    }
     memcpy(subject, av[0].s, av[0].len);
     subject[av[0].len] = '\0';
     if ((m = jregex_match(re, subject)) < 0) {

@@ -129,6 +129,9 @@ int formula_rt_error(struct evalctx *c, const struct node *at, const char *fmt,
 /* n + 1 bytes of scratch text, freed when the evaluation ends; NULL (and
  * an error) past FORMULA_MAX_EVAL_BYTES. */
 char *formula_alloc(struct evalctx *c, const struct node *at, size_t n);
+/* Counts n bytes of text made elsewhere (on the stack) as formula_alloc()
+ * counts its own: 0, or -1 (and the error) past FORMULA_MAX_EVAL_BYTES. */
+int formula_charge(struct evalctx *c, const struct node *at, size_t n);
 /* -1, 0 or 1; numbers within 1e-12 relative are equal. */
 int formula_num_cmp(double a, double b);
 /* Equal text bytes. */

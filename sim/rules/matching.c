@@ -395,7 +395,8 @@ struct search {
 static uint32_t
 target_field(const struct search *s, size_t i)
 {
-    return schema_field(s->target, s->mt->items[i].target)->interned;
+    return rules_ref_field_kept(s->env, s->target, s->mt->items[i].target)
+        ->interned;
 }
 
 /* The Name of the record a lookup value points to (by_name items). */
@@ -567,8 +568,8 @@ read_values(struct search *s, const struct rules_ref_rec *rec)
 
     for (i = 0; i < s->mt->nitems; i++) {
         s->val[i] = s->mt->items[i].subject != NULL
-                        ? rules_ref_value(s->env, rec, s->mt->items[i].subject,
-                                          &s->len[i])
+                        ? rules_ref_value_kept(
+                              s->env, rec, s->mt->items[i].subject, &s->len[i])
                         : NULL;
         if (s->val[i] == NULL)
             s->len[i] = 0;

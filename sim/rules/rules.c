@@ -32,10 +32,12 @@
 struct cvrule {
     const struct org_vrule *src;
     struct formula *f;
+    uint64_t obj_uid; /* the last object found to be src's (for_object()) */
 };
 
 struct cdrule {
     const struct org_drule *src;
+    uint64_t obj_uid;     /* as cvrule's */
     struct formula *cond; /* NULL: always applies */
     struct matching **match;
     size_t nmatch;
@@ -521,39 +523,67 @@ env_init(struct rules_ref_env *env, const struct rules *r,
     env->memo = r->memo;
 }
 
-/* Evaluates a bound condition against s: 0 with *result, or -1 (a
- * runtime error, which the caller treats as FALSE) with *err. */
+/*
+ * Evaluates a bound condition against s in env (env_init() for r and s):
+ * 0 with *result, or -1 (a runtime error, which the caller treats as
+ * FALSE) with *err. env is left as env_init() made it (its scratch
+ * freed), for the next condition on s.
+ */
 static int
-evaluate(const struct rules *r, const struct formula *f,
-         const struct rules_subject *s, int64_t now_ms, int *result,
-         struct formula_error *err)
+evaluate_in(struct rules_ref_env *env, const struct formula *f,
+            const struct rules_subject *s, int64_t now_ms, int *result,
+            struct formula_error *err)
 {
-    struct rules_ref_env env;
     struct rules_ref_rec rec = {s->obj, s->values, s->existing};
     struct rules_ref_rec was = {s->obj, NULL, s->existing};
     struct rules_ref_arg arg, prior_arg;
     struct field_access acc, prior;
     int rc;
 
-    env_init(&env, r, s, now_ms);
-    rules_ref_access(&acc, &arg, &env, &rec);
-    rules_ref_access(&prior, &prior_arg, &env, &was);
-    if (s->existing != NULL)
+    rules_ref_access(&acc, &arg, env, &rec);
+    if (s->existing != NULL) { /* PRIORVALUE() reads the stored record */
+        rules_ref_access(&prior, &prior_arg, env, &was);
         acc.prior = &prior;
+    }
     rc = formula_eval_bool(f, &acc, now_ms, result, err);
-    rules_ref_env_done(&env);
+    rules_ref_env_done(env);
     return rc;
 }
 
 static int
-fires(const struct rules *r, const struct formula *f,
-      const struct rules_subject *s, int64_t now_ms)
+evaluate(const struct rules *r, const struct formula *f,
+         const struct rules_subject *s, int64_t now_ms, int *result,
+         struct formula_error *err)
+{
+    struct rules_ref_env env;
+
+    env_init(&env, r, s, now_ms);
+    return evaluate_in(&env, f, s, now_ms, result, err);
+}
+
+static int
+fires_in(struct rules_ref_env *env, const struct formula *f,
+         const struct rules_subject *s, int64_t now_ms)
 {
     int result = 0;
 
-    if (evaluate(r, f, s, now_ms, &result, NULL) == -1)
+    if (evaluate_in(env, f, s, now_ms, &result, NULL) == -1)
         return 0;
     return result;
+}
+
+/* Whether a rule on object (its name, any case) is one of obj's; *uid
+ * remembers the last object it was, by its uid (schema.h: never the same
+ * for two objects, never 0), not to compare the names again. */
+static int
+for_object(const char *object, const struct object_def *obj, uint64_t *uid)
+{
+    if (obj->uid != 0 && *uid == obj->uid)
+        return 1;
+    if (strcasecmp(object, obj->name) != 0)
+        return 0;
+    *uid = obj->uid;
+    return 1;
 }
 
 /* --- validation rules ----------------------------------------------------- */
@@ -572,8 +602,9 @@ int
 rules_validate(struct rules *r, const struct rules_subject *s, int64_t now_ms,
                json_t **errors, json_t **names)
 {
+    struct rules_ref_env env;
     size_t i;
-    int fired = 0;
+    int fired = 0, have_env = 0;
 
     if (r == NULL)
         return 0;
@@ -582,8 +613,12 @@ rules_validate(struct rules *r, const struct rules_subject *s, int64_t now_ms,
         json_t *fields;
         const struct field_def *f;
 
-        if (!v->active || strcasecmp(v->object, s->obj->name) != 0 ||
-            !fires(r, r->v[i].f, s, now_ms))
+        if (!v->active || !for_object(v->object, s->obj, &r->v[i].obj_uid))
+            continue;
+        if (!have_env) /* one environment for the rules of s */
+            env_init(&env, r, s, now_ms);
+        have_env = 1;
+        if (!fires_in(&env, r->v[i].f, s, now_ms))
             continue;
         fields = json_array();
         if (v->error_field != NULL &&
@@ -648,21 +683,16 @@ match_result_json(const struct matching *mt, struct record *const *recs,
 
 /* The matchResults of one duplicate rule; NULL when nothing matched. */
 static json_t *
-rule_matches(const struct rules *r, const struct cdrule *cd, struct sim *sim,
-             const struct rules_subject *s, int64_t now_ms, int api_version)
+rule_matches(const struct cdrule *cd, struct rules_ref_env *env,
+             const struct rules_subject *s, int api_version)
 {
     struct record *recs[RULES_MAX_MATCH_RECORDS];
-    struct rules_subject at = *s;
-    struct rules_ref_env env;
     struct rules_ref_rec rec = {s->obj, s->values, s->existing};
     json_t *results = NULL;
     size_t i, n;
 
-    if (at.sim == NULL)
-        at.sim = sim;
-    env_init(&env, r, &at, now_ms);
     for (i = 0; i < cd->nmatch; i++) {
-        n = matching_find(cd->match[i], &env, &rec, recs,
+        n = matching_find(cd->match[i], env, &rec, recs,
                           RULES_MAX_MATCH_RECORDS);
         if (n == 0)
             continue;
@@ -671,7 +701,7 @@ rule_matches(const struct rules *r, const struct cdrule *cd, struct sim *sim,
         json_array_append_new(
             results, match_result_json(cd->match[i], recs, n, api_version));
     }
-    rules_ref_env_done(&env);
+    rules_ref_env_done(env);
     return results;
 }
 
@@ -684,7 +714,8 @@ rules_duplicates(struct rules *r, struct sim *sim,
     int version =
         opts->api_version > 0 ? opts->api_version : SFAPI_VERSION_LATEST;
     struct rules_subject at = *s;
-    int stopped = 0;
+    struct rules_ref_env env;
+    int stopped = 0, have_env = 0;
     size_t i;
 
     if (r == NULL)
@@ -692,17 +723,20 @@ rules_duplicates(struct rules *r, struct sim *sim,
     if (at.sim == NULL)
         at.sim = sim;
     for (i = 0; i < r->nd; i++) {
-        const struct cdrule *cd = &r->d[i];
+        struct cdrule *cd = &r->d[i];
         const struct org_drule *d = cd->src;
         enum dup_action action =
             s->existing != NULL ? d->on_edit : d->on_create;
         json_t *results;
         int stop;
 
-        if (!d->active || strcasecmp(d->object, s->obj->name) != 0 ||
-            (cd->cond != NULL && !fires(r, cd->cond, &at, now_ms)))
+        if (!d->active || !for_object(d->object, s->obj, &cd->obj_uid))
             continue;
-        if ((results = rule_matches(r, cd, sim, &at, now_ms, version)) == NULL)
+        if (!have_env) /* one environment for the rules of s */
+            env_init(&env, r, &at, now_ms);
+        have_env = 1;
+        if ((cd->cond != NULL && !fires_in(&env, cd->cond, &at, now_ms)) ||
+            (results = rule_matches(cd, &env, &at, version)) == NULL)
             continue;
         /* Web-to-Lead has no way to say allowSave: alerts block it. */
         stop = action == DUP_BLOCK ||

@@ -96,19 +96,40 @@ rules_ref_memo_free(struct rules_ref_memo *m)
     free(m);
 }
 
+/* The slot of m for name's address and obj. */
+static struct memo_slot *
+memo_slot_of(struct rules_ref_memo *m, const struct object_def *obj,
+             const char *name)
+{
+    uintptr_t k = (uintptr_t)name;
+
+    return &m->slot[((k >> 3) ^ (k >> 11) ^ (uintptr_t)(obj->uid * 31)) &
+                    (MEMO_SLOTS - 1)];
+}
+
+/* The field memo_field() keeps for name of obj, or NULL when it keeps
+ * none (then name need not even be a plain field name). */
+static const struct field_def *
+memo_kept(struct rules_ref_memo *m, const struct object_def *obj,
+          const char *name)
+{
+    struct memo_slot *slot = memo_slot_of(m, obj, name);
+
+    return slot->name == name && slot->obj == obj->uid && obj->uid != 0
+               ? slot->f
+               : NULL;
+}
+
 /* schema_field(obj, name), remembered in m for name's address. */
 static const struct field_def *
 memo_field(struct rules_ref_memo *m, const struct object_def *obj,
            const char *name)
 {
-    uintptr_t k = (uintptr_t)name;
-    struct memo_slot *slot =
-        &m->slot[((k >> 3) ^ (k >> 11) ^ (uintptr_t)(obj->uid * 31)) &
-                 (MEMO_SLOTS - 1)];
+    struct memo_slot *slot = memo_slot_of(m, obj, name);
     const struct field_def *f;
 
-    if (slot->name == name && slot->obj == obj->uid && obj->uid != 0)
-        return slot->f;
+    if ((f = memo_kept(m, obj, name)) != NULL)
+        return f;
     if ((f = schema_field(obj, name)) != NULL && obj->uid != 0) {
         slot->name = name;
         slot->obj = obj->uid;
@@ -1236,10 +1257,20 @@ value_of(struct rules_ref_env *env, const struct rules_ref_rec *rec,
          const char *name, int memo, size_t *len)
 {
     struct walk w = {env, env, rec, memo};
+    const struct field_def *f;
     struct found out;
 
     *len = 0;
-    if (resolve(&w, rec->obj, name, &out) == -1 || out.value == NULL)
+    /* A field of the record the memo knows (resolve() put it there, for
+     * a plain name): what resolve() would find, without its walk. */
+    if (memo && env->memo != NULL &&
+        (f = memo_kept(env->memo, rec->obj, name)) != NULL) {
+        memset(&out, 0, sizeof(out));
+        out.value = record_field(&w, rec, f, &out.len);
+    } else if (resolve(&w, rec->obj, name, &out) == -1) {
+        return NULL;
+    }
+    if (out.value == NULL)
         return NULL;
     *len = out.len;
     return out.len > 0 ? out.value : NULL;
@@ -1250,6 +1281,22 @@ rules_ref_value(struct rules_ref_env *env, const struct rules_ref_rec *rec,
                 const char *name, size_t *len)
 {
     return value_of(env, rec, name, 0, len);
+}
+
+const char *
+rules_ref_value_kept(struct rules_ref_env *env, const struct rules_ref_rec *rec,
+                     const char *name, size_t *len)
+{
+    return value_of(env, rec, name, 1, len);
+}
+
+const struct field_def *
+rules_ref_field_kept(struct rules_ref_env *env, const struct object_def *obj,
+                     const char *name)
+{
+    if (env->memo == NULL)
+        return schema_field(obj, name);
+    return memo_field(env->memo, obj, name);
 }
 
 static const char *

@@ -84,10 +84,11 @@ struct rules_ref_env {
  * next: rules.c keeps one with its compiled formulas and puts it in the
  * environments it makes. It is keyed by the name's address and the
  * object's uid (schema.h), so a rebuilt schema never meets an old entry,
- * and it is read only for the names a rules_ref_access() is asked for:
- * the names of formulas the same rules own, which stay where they are
- * while the memo lives. Fixed size (a name takes a clashing one's
- * slot); one thread at a time, the sim's. Caller frees a new memo with
+ * and it is read only for the names a rules_ref_access() is asked for
+ * and those of rules_ref_value_kept() and rules_ref_field_kept(): the
+ * names of formulas and matching rules the same rules own, which stay
+ * where they are while the memo lives. Fixed size (a name takes a clashing
+ * one's slot); one thread at a time, the sim's. Caller frees a new memo with
  * rules_ref_memo_free() (NULL: nothing).
  */
 struct rules_ref_memo;
@@ -113,6 +114,18 @@ enum fieldtype rules_ref_type(const struct rules_ref_env *env,
 const char *rules_ref_value(struct rules_ref_env *env,
                             const struct rules_ref_rec *rec, const char *name,
                             size_t *len);
+
+/*
+ * rules_ref_value() and schema_field() for a name the rules own (a
+ * matching rule's field names), remembered in env's memo as a formula's
+ * names are: name must stay where it is while the memo lives.
+ */
+const char *rules_ref_value_kept(struct rules_ref_env *env,
+                                 const struct rules_ref_rec *rec,
+                                 const char *name, size_t *len);
+const struct field_def *rules_ref_field_kept(struct rules_ref_env *env,
+                                             const struct object_def *obj,
+                                             const char *name);
 
 /* A field_access (fieldtype.h) reading rec through env: value() and
  * type() as above. arg is the caller's storage for the pair; all three

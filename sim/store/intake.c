@@ -4,8 +4,8 @@
  */
 #include "intake.h"
 
-#include <ctype.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +25,12 @@
 #include "xmalloc.h"
 
 #define INTAKE_MAX_OWNED 1024
+/* A record's converted values and the values made for it, held in its
+ * ctx up to these counts (most records), on the heap past them: this is
+ * the path of every record created. The ctx stays below the sizes
+ * malloc serves from its large bins. */
+#define INTAKE_ROOM_VALUES 24
+#define INTAKE_ROOM_OWNED 8
 /* How records' numbers and dates are read (value.h): a decimal literal
  * never out of range, and a day the calendar has, as Salesforce reads a
  * field's value. */
@@ -33,12 +39,19 @@
 
 /*
  * Values made during conversion; freed once the record is stored. Grown on
- * demand: most records convert a handful of values, and this is on the
- * path of every record created.
+ * demand (past room): most records convert a handful of values, and this
+ * is on the path of every record created.
  */
 struct scratch {
-    char **owned;
+    char **owned; /* room, or owned */
     size_t n, cap;
+    char *room[INTAKE_ROOM_OWNED];
+};
+
+/* The 18-character id of the owner a save's records get, made once for
+ * the save (its records share the owner), keyed by the owner's 15. */
+struct owner_memo {
+    char id15[SFID_LEN15 + 1], id18[SFID_LEN18 + 1];
 };
 
 struct ctx {
@@ -49,11 +62,16 @@ struct ctx {
     struct record *existing; /* the record being updated, or NULL */
     struct intake_opts opts;
     enum person_kind kind;
-    struct person_derived derived;
+    struct person_derived *derived; /* owned; a person account's only */
     struct fieldvals out;
     struct scratch scratch;
-    size_t cur; /* the fv entry being converted */
+    size_t cur;                    /* the fv entry being converted */
+    char owner18[SFID_LEN18 + 1];  /* set_owner()'s value */
+    struct owner_memo *owner_memo; /* the save's, or NULL */
+    struct fieldval out_room[INTAKE_ROOM_VALUES]; /* out's first values */
 };
+
+_Static_assert(sizeof(struct ctx) < 1000, "a ctx from malloc's small bins");
 
 void
 intake_result_init(struct intake_result *res)
@@ -78,9 +96,15 @@ keep(struct ctx *c, char *s)
         return "";
     }
     if (c->scratch.n == c->scratch.cap) {
-        c->scratch.cap = c->scratch.cap ? c->scratch.cap * 2 : 8;
-        c->scratch.owned = xreallocarray(c->scratch.owned, c->scratch.cap,
-                                         sizeof(*c->scratch.owned));
+        c->scratch.cap *= 2;
+        if (c->scratch.owned == c->scratch.room) {
+            c->scratch.owned =
+                xreallocarray(NULL, c->scratch.cap, sizeof(*c->scratch.owned));
+            memcpy(c->scratch.owned, c->scratch.room, sizeof(c->scratch.room));
+        } else {
+            c->scratch.owned = xreallocarray(c->scratch.owned, c->scratch.cap,
+                                             sizeof(*c->scratch.owned));
+        }
     }
     c->scratch.owned[c->scratch.n++] = s;
     return s;
@@ -153,10 +177,9 @@ is_email(const char *v)
     dot = strrchr(at, '.');
     if (dot == NULL || dot == at + 1 || dot[1] == '\0')
         return 0;
-    for (; *v != '\0'; v++)
-        if (isspace((unsigned char)*v) || *v == ',' || *v == ';')
-            return 0;
-    return 1;
+    /* No isspace() byte of the C locale (the sim's), ',' or ';': one
+     * strcspn() (this runs for every email). */
+    return v[strcspn(v, " \t\n\v\f\r,;")] == '\0';
 }
 
 static int
@@ -461,14 +484,24 @@ parser_error_alone(struct ctx *c)
     }
 }
 
+/* The field of fv's entry i: defs[i] when the caller looked them up
+ * (defs not NULL), else looked up now. */
+static const struct field_def *
+field_at(const struct ctx *c, const struct fieldvals *fv,
+         const struct field_def *const *defs, size_t i)
+{
+    return defs != NULL ? defs[i]
+                        : schema_field_interned(c->obj, fv->v[i].field);
+}
+
 static void
-convert_all(struct ctx *c, const struct fieldvals *fv)
+convert_all(struct ctx *c, const struct fieldvals *fv,
+            const struct field_def *const *defs)
 {
     size_t i;
 
     for (i = 0; i < fv->n; i++) {
-        const struct field_def *f =
-            schema_field_interned(c->obj, fv->v[i].field);
+        const struct field_def *f = field_at(c, fv, defs, i);
 
         if (f == NULL)
             continue;
@@ -489,10 +522,27 @@ static void
 set_owner(struct ctx *c, const struct field_def *f,
           const struct org_user *owner)
 {
-    char id18[SFID_LEN18 + 1];
+    struct owner_memo *m = c->owner_memo;
 
-    sfid_to18(owner->id, id18);
-    fieldvals_set(&c->out, f->interned, keep(c, xstrdup(id18)), SFID_LEN18);
+    if (m == NULL) {
+        sfid_to18(owner->id, c->owner18);
+    } else {
+        if (strcmp(m->id15, owner->id) != 0) {
+            snprintf(m->id15, sizeof(m->id15), "%s", owner->id);
+            sfid_to18(owner->id, m->id18);
+        }
+        memcpy(c->owner18, m->id18, sizeof(c->owner18));
+    }
+    fieldvals_set(&c->out, f->interned, c->owner18, SFID_LEN18);
+}
+
+/* obj's OwnerId field, or NULL (found once by schema_add()). */
+static const struct field_def *
+owner_field(const struct object_def *obj)
+{
+    if (obj->by_name == NULL)
+        return schema_field(obj, "OwnerId");
+    return obj->owner != 0 ? &obj->fields[obj->owner - 1] : NULL;
 }
 
 static void
@@ -501,8 +551,7 @@ apply_defaults(struct ctx *c)
     const struct org_user *owner =
         c->sim->org->nusers > 0 ? &c->sim->org->users[0] : NULL;
     const struct field_def *an = objects_autonumber_field(c->obj);
-    const struct field_def *own =
-        owner != NULL ? schema_field(c->obj, "OwnerId") : NULL;
+    const struct field_def *own = owner != NULL ? owner_field(c->obj) : NULL;
     char number[128];
     size_t k;
 
@@ -560,7 +609,8 @@ append_name(json_t **arr, const char *name)
  * before looking at any value; -1 after adding it.
  */
 static int
-check_writable(struct ctx *c, const struct fieldvals *fv)
+check_writable(struct ctx *c, const struct fieldvals *fv,
+               const struct field_def *const *defs)
 {
     json_t *ro = NULL, *bad = NULL;
     char names[1024];
@@ -568,8 +618,7 @@ check_writable(struct ctx *c, const struct fieldvals *fv)
     int rc = -1;
 
     for (i = 0; i < fv->n; i++) {
-        const struct field_def *f =
-            schema_field_interned(c->obj, fv->v[i].field);
+        const struct field_def *f = field_at(c, fv, defs, i);
         enum person_field st;
 
         if (f == NULL)
@@ -624,13 +673,19 @@ is_missing(const struct ctx *c, const struct field_def *f)
 static void
 check_required(struct ctx *c)
 {
+    const struct object_def *o = c->obj;
+    const struct field_def *f;
     char names[1024];
-    size_t i;
+    size_t i, n = o->by_name != NULL ? o->nrequired : o->nfields;
     json_t *fields = NULL;
 
-    for (i = 0; i < c->obj->nfields; i++)
-        if (is_missing(c, &c->obj->fields[i]))
-            append_name(&fields, c->obj->fields[i].name);
+    /* The fields that may be required (schema_add() lists them), else
+     * all of them. */
+    for (i = 0; i < n; i++) {
+        f = o->by_name != NULL ? &o->fields[o->required[i]] : &o->fields[i];
+        if (is_missing(c, f))
+            append_name(&fields, f->name);
+    }
     if (json_array_size(fields) > 0)
         add_error_json(c, VERDICT_REJECTED_REQUIRED,
                        json_pack("{s:s++, s:s, s:O}", "message",
@@ -727,8 +782,10 @@ apply_rules(struct ctx *c, int64_t now_ms)
 static int
 check(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
 {
+    const struct field_def *small[INTAKE_ROOM_VALUES], **defs = NULL;
     json_t *err = NULL;
     char msg[160];
+    size_t i;
 
     /* Objects the org file makes (User, Profile, Organization), whatever
      * the batch call that names them. */
@@ -749,10 +806,19 @@ check(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
         add_error_json(c, VERDICT_ERROR, err);
         return -1;
     }
-    if (c->src != INTAKE_WEB_TO_LEAD && check_writable(c, fv) == -1)
+    /* Each value's field, looked up once for the checks that follow. */
+    if (fv->n <= INTAKE_ROOM_VALUES) {
+        defs = small;
+        for (i = 0; i < fv->n; i++)
+            defs[i] = schema_field_interned(c->obj, fv->v[i].field);
+    }
+    if (c->src != INTAKE_WEB_TO_LEAD && check_writable(c, fv, defs) == -1)
         return -1;
-    convert_all(c, fv);
-    person_derive(c->obj, c->kind, &c->out, c->existing, &c->derived);
+    convert_all(c, fv, defs);
+    if (c->kind != PERSON_NONE) {
+        c->derived = xcalloc(1, sizeof(*c->derived));
+        person_derive(c->obj, c->kind, &c->out, c->existing, c->derived);
+    }
     if (c->existing == NULL)
         apply_defaults(c);
     check_required(c);
@@ -761,13 +827,14 @@ check(struct ctx *c, const struct fieldvals *fv, int64_t now_ms)
     return c->res->errors != NULL ? -1 : 0;
 }
 
+/* Makes c (its storage, which need not be zero) a new ctx. */
 static struct ctx *
-ctx_new(struct sim *sim, const struct object_def *obj, struct record *r,
-        enum intake_source src, const struct intake_opts *opts,
-        struct intake_result *res)
+ctx_init(struct ctx *c, struct sim *sim, const struct object_def *obj,
+         struct record *r, enum intake_source src,
+         const struct intake_opts *opts, struct intake_result *res)
 {
-    struct ctx *c = xcalloc(1, sizeof(*c));
-
+    /* All but out_room (the last member), which out fills as it goes. */
+    memset(c, 0, offsetof(struct ctx, out_room));
     c->sim = sim;
     c->obj = obj;
     c->src = src;
@@ -775,19 +842,24 @@ ctx_new(struct sim *sim, const struct object_def *obj, struct record *r,
     c->existing = r;
     if (opts != NULL)
         c->opts = *opts;
+    fieldvals_init_room(&c->out, c->out_room, INTAKE_ROOM_VALUES);
+    c->scratch.owned = c->scratch.room;
+    c->scratch.cap = INTAKE_ROOM_OWNED;
     return c;
 }
 
+/* Frees what c holds (not c itself). */
 static void
-ctx_free(struct ctx *c)
+ctx_release(struct ctx *c)
 {
     size_t i;
 
     fieldvals_free(&c->out);
     for (i = 0; i < c->scratch.n; i++)
         free(c->scratch.owned[i]);
-    free(c->scratch.owned);
-    free(c);
+    if (c->scratch.owned != c->scratch.room)
+        free(c->scratch.owned);
+    free(c->derived);
 }
 
 static int
@@ -795,26 +867,47 @@ intake_run(struct sim *sim, const struct object_def *obj, struct record *r,
            const struct fieldvals *fv, enum intake_source src, int64_t now_ms,
            const struct intake_opts *opts, struct intake_result *res)
 {
-    struct ctx *c = ctx_new(sim, obj, r, src, opts, res);
+    struct ctx *c = ctx_init(xmalloc(sizeof(*c)), sim, obj, r, src, opts, res);
     int rc;
 
     rc = check(c, fv, now_ms);
     if (rc == 0)
         rc = store_values(c, now_ms);
-    ctx_free(c);
+    ctx_release(c);
+    free(c);
     return rc;
 }
 
 /* --- a save of many records ----------------------------------------------- */
+
+/* A save's ctxs come INTAKE_SAVE_CHUNK at a time, kept until it is freed:
+ * the n that passed their checks are slots 0..n-1, waiting to be stored;
+ * slot n is the next record's (again, when its check failed). */
+#define INTAKE_SAVE_CHUNK 32
 
 struct intake_save {
     struct sim *sim;
     enum intake_source src;
     int64_t now_ms;
     struct intake_opts opts;
-    struct ctx **passed; /* checked, waiting to be stored */
-    size_t n, cap;
+    struct ctx **chunks; /* owned, each INTAKE_SAVE_CHUNK ctxs */
+    size_t nchunks;
+    size_t n; /* checked, waiting to be stored */
+    struct owner_memo owner;
 };
+
+/* The ctx of slot k (its chunk made when first needed). */
+static struct ctx *
+save_slot(struct intake_save *s, size_t k)
+{
+    if (k / INTAKE_SAVE_CHUNK == s->nchunks) {
+        s->chunks =
+            xreallocarray(s->chunks, s->nchunks + 1, sizeof(*s->chunks));
+        s->chunks[s->nchunks++] =
+            xreallocarray(NULL, INTAKE_SAVE_CHUNK, sizeof(**s->chunks));
+    }
+    return &s->chunks[k / INTAKE_SAVE_CHUNK][k % INTAKE_SAVE_CHUNK];
+}
 
 struct intake_save *
 intake_save_new(struct sim *sim, enum intake_source src, int64_t now_ms,
@@ -835,17 +928,15 @@ intake_save_check(struct intake_save *s, const struct object_def *obj,
                   struct record *r, const struct fieldvals *fv,
                   struct intake_result *res)
 {
-    struct ctx *c = ctx_new(s->sim, obj, r, s->src, &s->opts, res);
+    struct ctx *c =
+        ctx_init(save_slot(s, s->n), s->sim, obj, r, s->src, &s->opts, res);
 
+    c->owner_memo = &s->owner;
     if (check(c, fv, s->now_ms) == -1) {
-        ctx_free(c);
+        ctx_release(c);
         return -1;
     }
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 16;
-        s->passed = xreallocarray(s->passed, s->cap, sizeof(*s->passed));
-    }
-    s->passed[s->n++] = c;
+    s->n++;
     return 0;
 }
 
@@ -855,9 +946,9 @@ intake_save_commit(struct intake_save *s)
     size_t i, refused = 0;
 
     for (i = 0; i < s->n; i++) {
-        if (store_values(s->passed[i], s->now_ms) == -1)
+        if (store_values(save_slot(s, i), s->now_ms) == -1)
             refused++;
-        ctx_free(s->passed[i]);
+        ctx_release(save_slot(s, i));
     }
     s->n = 0;
     return refused;
@@ -871,8 +962,10 @@ intake_save_free(struct intake_save *s)
     if (s == NULL)
         return;
     for (i = 0; i < s->n; i++)
-        ctx_free(s->passed[i]);
-    free(s->passed);
+        ctx_release(save_slot(s, i));
+    for (i = 0; i < s->nchunks; i++)
+        free(s->chunks[i]);
+    free(s->chunks);
     free(s);
 }
 

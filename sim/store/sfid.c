@@ -6,23 +6,33 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "ascii8.h"
+
 static const char checksum_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 static const char base62[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+/* Bit j set: byte j of x is upper case, as isupper() of the C locale (the
+ * sim's) has it: the bytes' high bits gathered by one multiply. */
+static unsigned
+upper_bits(uint64_t x)
+{
+    return (unsigned)(((ascii8_upper(x) >> 7) * 0x0102040810204080ULL) >> 56);
+}
+
 void
 sfid_checksum(const char *id15, char out[4])
 {
-    int chunk, i;
+    uint64_t a, b;
+    unsigned bits;
 
-    for (chunk = 0; chunk < 3; chunk++) {
-        int bits = 0;
-
-        for (i = 0; i < 5; i++)
-            if (isupper((unsigned char)id15[chunk * 5 + i]))
-                bits |= 1 << i;
-        out[chunk] = checksum_alphabet[bits];
-    }
+    /* Characters 0..7 and 7..14: every id answered goes through here. */
+    memcpy(&a, id15, sizeof(a));
+    memcpy(&b, id15 + SFID_LEN15 - sizeof(b), sizeof(b));
+    bits = upper_bits(a) | upper_bits(b) << (SFID_LEN15 - sizeof(b));
+    out[0] = checksum_alphabet[bits & 31];
+    out[1] = checksum_alphabet[(bits >> 5) & 31];
+    out[2] = checksum_alphabet[(bits >> 10) & 31];
     out[3] = '\0';
 }
 

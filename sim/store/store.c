@@ -286,9 +286,10 @@ void
 fieldvals_set(struct fieldvals *fv, uint32_t field, const char *value,
               size_t len)
 {
+    uint64_t bit = UINT64_C(1) << (field % 64);
     size_t i;
 
-    for (i = 0; i < fv->n; i++) {
+    for (i = 0; (fv->seen & bit) && i < fv->n; i++) {
         if (fv->v[i].field == field) {
             fv->v[i].value = value;
             fv->v[i].len = len;
@@ -297,8 +298,14 @@ fieldvals_set(struct fieldvals *fv, uint32_t field, const char *value,
     }
     if (fv->n == fv->cap) {
         fv->cap = fv->cap ? fv->cap * 2 : 16;
-        fv->v = xreallocarray(fv->v, fv->cap, sizeof(*fv->v));
+        if (fv->v != NULL && fv->v == fv->room) {
+            fv->v = xreallocarray(NULL, fv->cap, sizeof(*fv->v));
+            memcpy(fv->v, fv->room, fv->n * sizeof(*fv->v));
+        } else {
+            fv->v = xreallocarray(fv->v, fv->cap, sizeof(*fv->v));
+        }
     }
+    fv->seen |= bit;
     fv->v[fv->n].field = field;
     fv->v[fv->n].value = value;
     fv->v[fv->n].len = len;
@@ -310,6 +317,8 @@ fieldvals_get(const struct fieldvals *fv, uint32_t field)
 {
     size_t i;
 
+    if (!(fv->seen & (UINT64_C(1) << (field % 64))))
+        return NULL;
     for (i = 0; i < fv->n; i++)
         if (fv->v[i].field == field)
             return &fv->v[i];
@@ -319,9 +328,20 @@ fieldvals_get(const struct fieldvals *fv, uint32_t field)
 void
 fieldvals_free(struct fieldvals *fv)
 {
-    free(fv->v);
-    fv->v = NULL;
+    if (fv->v != fv->room)
+        free(fv->v);
+    fv->v = fv->room = NULL;
     fv->n = fv->cap = 0;
+    fv->seen = 0;
+}
+
+void
+fieldvals_init_room(struct fieldvals *fv, struct fieldval *room, size_t n)
+{
+    fv->v = fv->room = room;
+    fv->n = 0;
+    fv->cap = n;
+    fv->seen = 0;
 }
 
 /* --- normalised hashing for equality indexes ------------------------------ */
@@ -551,10 +571,26 @@ store_find_equal(struct store *s, int object, uint32_t field,
 
 /* --- the ID index --------------------------------------------------------- */
 
+/* A hash of a 15-character id: its two (overlapping) words, mixed so that
+ * the last characters (the record number) reach the low bits the table
+ * takes. Every lookup by id starts here. */
+static uint64_t
+hash_id(const char *id15)
+{
+    uint64_t a, b, h;
+
+    memcpy(&a, id15, sizeof(a));
+    memcpy(&b, id15 + SFID_LEN15 - sizeof(b), sizeof(b));
+    h = a * 0x9E3779B97F4A7C15ULL ^ b * 0xC2B2AE3D27D4EB4FULL;
+    h ^= h >> 32;
+    h *= 0xD6E8FEB86659FD93ULL;
+    return h ^ (h >> 29);
+}
+
 static void
 ids_put(struct store *s, struct record *r)
 {
-    size_t mask = s->ids_cap - 1, h = hash_bytes(r->id, SFID_LEN15) & mask;
+    size_t mask = s->ids_cap - 1, h = hash_id(r->id) & mask;
 
     while (s->ids[h] != NULL && s->ids[h] != TOMBSTONE)
         h = (h + 1) & mask;
@@ -581,7 +617,7 @@ ids_grow(struct store *s)
 static size_t
 ids_slot(const struct store *s, const char *id15)
 {
-    size_t mask = s->ids_cap - 1, h = hash_bytes(id15, SFID_LEN15) & mask;
+    size_t mask = s->ids_cap - 1, h = hash_id(id15) & mask;
     size_t probes;
 
     for (probes = 0; probes < s->ids_cap && s->ids[h] != NULL; probes++) {

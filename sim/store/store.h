@@ -47,9 +47,14 @@ struct fieldval {
     size_t len;
 };
 
+/* Written only through fieldvals_set() (and emptied by setting n to 0
+ * or fieldvals_free()): seen must know every field in v. */
 struct fieldvals {
-    struct fieldval *v; /* owned */
+    struct fieldval *v; /* owned, unless it is room */
     size_t n, cap;
+    struct fieldval *room; /* fieldvals_init_room()'s (borrowed), or NULL */
+    uint64_t seen;         /* bit field % 64 of each field set: a clear bit, a
+                              field not there (no need to look) */
 };
 
 /* Equality-index normalisations (what "equal" means for the lookup). */
@@ -86,6 +91,9 @@ void fieldvals_set(struct fieldvals *fv, uint32_t field, const char *value,
 const struct fieldval *fieldvals_get(const struct fieldvals *fv,
                                      uint32_t field);
 void fieldvals_free(struct fieldvals *fv);
+/* Starts fv empty in room[0..n) (borrowed until fieldvals_free(); n > 0):
+ * no allocation until it holds more. */
+void fieldvals_init_room(struct fieldvals *fv, struct fieldval *room, size_t n);
 
 /*
  * Creates a record with a fresh ID; values are copied. Returns the record

@@ -3,6 +3,7 @@
  * an entry read back member by member (jentry), filters and their
  * distances (jquery).
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,6 +58,47 @@ test_body_values(void **state)
     assert_true(leadval_equal("Ada@X.test", 10, "ada@x.TEST", 10));
     assert_false(leadval_equal("ada", 3, "adb", 3));
     assert_int_equal(leadval_hash("ADA", 3), leadval_hash("ada", 3));
+}
+
+/*
+ * Values leadval_equal() calls equal share their hash, whatever their
+ * length (the word-at-a-time and the tail paths) and wherever their case
+ * differs; every ASCII byte that is no letter, and every byte above 0x7F,
+ * is taken as it is.
+ */
+static void
+test_leadval_hash_folds_case(void **state)
+{
+    char a[64], b[64];
+    size_t len, i;
+    int c;
+
+    (void)state;
+    for (len = 0; len <= 40; len++) {
+        for (i = 0; i < len; i++)
+            a[i] = (char)('a' + (i * 7 + len) % 26);
+        memcpy(b, a, len);
+        for (i = 0; i < len; i++) {
+            b[i] = (char)toupper((unsigned char)a[i]);
+            assert_true(leadval_equal(a, len, b, len));
+            assert_int_equal(leadval_hash(a, len), leadval_hash(b, len));
+        }
+    }
+    /* Each byte value at each place of a 9-byte value: equal under
+     * leadval_equal() exactly when the hashes meet (here, no collision
+     * among 256 values). */
+    for (i = 0; i < 9; i++) {
+        for (c = 0; c < 256; c++) {
+            memcpy(a, "x@[`{z0Az", 9);
+            memcpy(b, a, 9);
+            a[i] = (char)c;
+            b[i] = (char)tolower(c);
+            assert_int_equal(leadval_hash(a, 9), leadval_hash(b, 9));
+            b[i] = (char)(c ^ 0x20);
+            assert_int_equal(leadval_equal(a, 9, b, 9),
+                             leadval_hash(a, 9) == leadval_hash(b, 9));
+        }
+    }
 }
 
 static int
@@ -184,6 +226,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_leadval_hash_folds_case),
         cmocka_unit_test(test_body_values),
         cmocka_unit_test(test_entry_members),
         cmocka_unit_test(test_filter_parsing),

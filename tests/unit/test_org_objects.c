@@ -18,6 +18,7 @@
 
 #include "objects_custom.h"
 #include "org.h"
+#include "person.h"
 #include "relation.h"
 #include "objects.h"
 #include "schema.h"
@@ -277,19 +278,69 @@ scan_field(const struct object_def *o, const char *name)
     return NULL;
 }
 
+/* The first auto-number field of o, as a scan finds it. */
+static const struct field_def *
+scan_autonumber(const struct object_def *o)
+{
+    size_t i;
+
+    for (i = 0; i < o->nfields; i++)
+        if (o->fields[i].flags & FIELD_AUTONUMBER)
+            return &o->fields[i];
+    return NULL;
+}
+
+/* Whether some kind of record makes f required. */
+static int
+ever_required(const struct field_def *f)
+{
+    return person_required(PERSON_NONE, f) ||
+           person_required(PERSON_BUSINESS, f) ||
+           person_required(PERSON_PERSON, f);
+}
+
+/* What schema_add() found once for intake is what a scan finds: the
+ * auto-number field, OwnerId, and every field some kind requires, in
+ * order. Counts the objects with required fields in *with_required (a
+ * test where none has any proves nothing). */
+static void
+expect_intake_lists(const struct object_def *o, size_t *with_required)
+{
+    size_t k, nr = 0;
+
+    assert_ptr_equal(objects_autonumber_field(o), scan_autonumber(o));
+    assert_ptr_equal(o->owner ? &o->fields[o->owner - 1] : NULL,
+                     scan_field(o, "OwnerId"));
+    for (k = 0; k < o->nfields; k++) {
+        if (!ever_required(&o->fields[k]))
+            continue;
+        assert_true(nr < o->nrequired);
+        assert_int_equal(o->required[nr++], k);
+    }
+    assert_int_equal(nr, o->nrequired);
+    *with_required += nr > 0;
+}
+
 /* Every field of every object is found by its name in any case and by
  * its interned id, as a scan finds it; other names are not. */
 static void
 expect_lookups(const struct schema *s, struct store *store)
 {
     char name[256];
-    size_t i, k, c;
+    size_t i, k, c, with_required = 0;
 
     for (i = 0; i < s->nobjects; i++) {
         const struct object_def *o = &s->objects[i];
         size_t nd = 0;
 
         assert_non_null(o->by_name);
+        expect_intake_lists(o, &with_required);
+        /* The object by its name in any case, as a scan finds it. */
+        snprintf(name, sizeof(name), "%s", o->name);
+        for (c = 0; name[c] != '\0'; c++)
+            name[c] = (char)(c % 2 ? toupper((unsigned char)name[c])
+                                   : tolower((unsigned char)name[c]));
+        assert_ptr_equal(schema_object(s, name), o);
         for (k = 0; k < o->nfields; k++) {
             const struct field_def *f = &o->fields[k];
 
@@ -313,9 +364,12 @@ expect_lookups(const struct schema *s, struct store *store)
         assert_int_equal(nd, o->ndefaults);
         assert_null(schema_field(o, ""));
         assert_null(schema_field(o, "No_Such_Field__c"));
+        assert_null(schema_object(s, "No_Such_Object__c"));
+        assert_null(schema_object(s, ""));
         assert_null(
             schema_field_interned(o, store_intern(store, "No_Such_Field__c")));
     }
+    assert_true(with_required > 0);
 }
 
 static void
@@ -342,8 +396,8 @@ test_field_lookups(void **state)
 
     /* A replaced org gets its own tables: its custom fields are found,
      * the old org's are not. */
-    other = load("{\"custom_fields\": [{\"object\": \"Lead\", \"name\": "
-                 "\"Case_Type__c\", \"type\": \"text\"}]}",
+    other = load("{\"person_accounts\": true, \"custom_fields\": [{\"object\": "
+                 "\"Lead\", \"name\": \"Case_Type__c\", \"type\": \"text\"}]}",
                  &err);
     assert_non_null(other);
     s = schema_of(other, &store);

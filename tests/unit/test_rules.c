@@ -22,6 +22,7 @@
 #include "org.h"
 #include "rules.h"
 #include "schema.h"
+#include "sfid.h"
 #include "sim.h"
 #include "simunit.h"
 #include "store.h"
@@ -840,10 +841,11 @@ test_intake_reads_values_strictly(void **state)
 
 /* The names of the validation rules that fire on a would-be Lead. */
 static void
-fired(struct sim *sim, const char *const *kv, char *out, size_t n)
+fired_on(struct sim *sim, const char *object, const char *const *kv, char *out,
+         size_t n)
 {
     struct fieldvals fv = {0};
-    struct rules_subject s = {values(sim, "Lead", kv, &fv), &fv, NULL, sim, 0};
+    struct rules_subject s = {values(sim, object, kv, &fv), &fv, NULL, sim, 0};
     json_t *errors = NULL, *names = NULL;
     size_t i, used = 0;
 
@@ -855,6 +857,12 @@ fired(struct sim *sim, const char *const *kv, char *out, size_t n)
     fieldvals_free(&fv);
     json_decref(errors);
     json_decref(names);
+}
+
+static void
+fired(struct sim *sim, const char *const *kv, char *out, size_t n)
+{
+    fired_on(sim, "Lead", kv, out, n);
 }
 
 /*
@@ -910,6 +918,206 @@ test_names_follow_the_schema(void **state)
     org_free(other);
 }
 
+/*
+ * Matching rules read the record's values and look up the compared
+ * records' fields through the rules' memo too: under a schema rebuilt
+ * over a new store (Pad__c now where Key__c was, and other interned ids),
+ * the same rules still find exactly the duplicates by Key__c, round after
+ * round, never through what was remembered of the old schema.
+ */
+static void
+test_matching_follows_the_schema(void **state)
+{
+    static const char *const stored[] = {"LastName", "Lee", "Company", "A",
+                                         "Key__c",   "k1",  NULL};
+    static const char *const same[] = {"LastName", "X",  "Company", "Y",
+                                       "Key__c",   "k1", NULL};
+    static const char *const other[] = {
+        "LastName", "X", "Company", "Y", "Key__c", "zz", "Pad__c", "k1", NULL};
+    struct sim *sim = simunit_new(
+        "{" T0 ", \"custom_fields\": [{\"object\": \"Lead\", \"name\": "
+        "\"Key__c\", \"type\": \"text\"}], \"matching_rules\": ["
+        "{\"name\": \"ByKey\", \"fields\": [{\"field\": \"Key__c\", "
+        "\"match\": \"exact\"}]}], \"duplicate_rules\": [{\"name\": \"D\", "
+        "\"action_on_create\": \"block\", \"matching_rules\": [\"ByKey\"]}]}");
+    const char *text = "{\"custom_fields\": ["
+                       "{\"object\": \"Lead\", \"name\": \"Pad__c\", "
+                       "\"type\": \"text\"},"
+                       "{\"object\": \"Lead\", \"name\": \"Key__c\", "
+                       "\"type\": \"text\"}]}";
+    struct sf_err err;
+    struct org *padded;
+    int round;
+
+    (void)state;
+    err_clear(&err);
+    padded = org_load_buf("padded.json", text, strlen(text), &err);
+    assert_non_null(padded);
+    for (round = 0; round < 4; round++) {
+        if (round > 0) {
+            schema_free(sim->schema);
+            store_free(sim->store);
+            sim->store = store_new("00", 1);
+            sim->schema =
+                objects_schema(round % 2 == 1 ? padded : sim->org, sim->store);
+        }
+        assert_int_equal(stops(sim, same), 0);
+        put(sim, "Lead", stored);
+        assert_int_equal(stops(sim, same), 1);
+        assert_int_equal(stops(sim, same), 1);
+        if (round % 2 == 1)
+            assert_int_equal(stops(sim, other), 0);
+    }
+    sim_free(sim);
+    org_free(padded);
+}
+
+/*
+ * A save of many records (more than a chunk of the save's ctxs, some
+ * refused in between, stored in two commits, the save taking records
+ * after the first): each record that passed is stored with its own
+ * values, each refused one gets its own error, in order.
+ */
+static void
+test_save_of_many(void **state)
+{
+    struct sim *sim = simunit_new("{" T0 "}");
+    const struct object_def *lead = schema_object(sim->schema, "Lead");
+    struct intake_save *save = intake_save_new(sim, INTAKE_REST, 0, NULL);
+    struct intake_result res[100];
+    struct fieldvals fv[100];
+    char last[100][16], owner15[SFID_LEN15 + 1], want18[SFID_LEN18 + 1];
+    size_t i, k, len, stored = 0;
+    const char *v;
+
+    (void)state;
+    for (i = 0; i < 100; i++) {
+        memset(&fv[i], 0, sizeof(fv[i]));
+        intake_result_init(&res[i]);
+        snprintf(last[i], sizeof(last[i]), "L%zu", i);
+        if (i % 3 != 1) /* every third: LastName missing */
+            fieldvals_set(&fv[i], schema_field(lead, "LastName")->interned,
+                          last[i], strlen(last[i]));
+        fieldvals_set(&fv[i], schema_field(lead, "Company")->interned, "C", 1);
+        if (i % 7 == 0 && i % 3 != 1) /* more values than a ctx holds */
+            for (k = 0; k < lead->nfields; k++)
+                if (lead->fields[k].type == FT_STRING &&
+                    !(lead->fields[k].flags & FIELD_READONLY) &&
+                    fieldvals_get(&fv[i], lead->fields[k].interned) == NULL)
+                    fieldvals_set(&fv[i], lead->fields[k].interned, last[i],
+                                  strlen(last[i]));
+        assert_int_equal(intake_save_check(save, lead, NULL, &fv[i], &res[i]),
+                         i % 3 == 1 ? -1 : 0);
+        if (i == 60) {
+            assert_int_equal(intake_save_commit(save), 0);
+            /* Another owner from here on (as a new org would have). */
+            assert_true(sim->org->nusers > 0);
+            memcpy(owner15, sim->org->users[0].id, sizeof(owner15));
+            memcpy(sim->org->users[0].id, "005000000000ZzZ",
+                   sizeof(sim->org->users[0].id));
+        }
+    }
+    assert_int_equal(intake_save_commit(save), 0);
+    intake_save_free(save);
+    for (i = 0; i < 100; i++) {
+        if (i % 3 == 1) {
+            assert_int_equal(res[i].verdict, VERDICT_REJECTED_REQUIRED);
+            assert_null(res[i].record);
+        } else {
+            assert_int_equal(res[i].verdict, VERDICT_CREATED);
+            v = record_value(res[i].record,
+                             schema_field(lead, "LastName")->interned, &len);
+            assert_non_null(v);
+            assert_string_equal(v, last[i]);
+            sfid_to18(i <= 60 ? owner15 : sim->org->users[0].id, want18);
+            assert_string_equal(
+                record_value(res[i].record,
+                             schema_field(lead, "OwnerId")->interned, &len),
+                want18);
+            if (i % 7 == 0 && i % 3 != 1)
+                assert_string_equal(
+                    record_value(res[i].record,
+                                 schema_field(lead, "Title")->interned, &len),
+                    last[i]);
+            stored++;
+        }
+        intake_result_free(&res[i]);
+        fieldvals_free(&fv[i]);
+    }
+    assert_int_equal(store_count(sim->store, lead->store_index), stored);
+    sim_free(sim);
+}
+
+/* An API email with a space of any kind (isspace() of the C locale), a
+ * comma or a semicolon anywhere is INVALID_EMAIL_ADDRESS; others pass. */
+static void
+test_email_bytes(void **state)
+{
+    static const char bad[] = " \t\n\v\f\r,;";
+    struct sim *sim = simunit_new("{" T0 "}");
+    const struct object_def *lead = schema_object(sim->schema, "Lead");
+    char email[32];
+    size_t i, at;
+    int c;
+
+    (void)state;
+    for (c = 1; c < 256; c++) {
+        for (at = 0; at < 3; at++) {
+            struct fieldvals fv = {0};
+            struct intake_result res;
+            int refused;
+
+            snprintf(email, sizeof(email), "ab@example.com");
+            email[at == 0 ? 1 : at == 1 ? 4 : 13] = (char)c;
+            if (c == '@' || c == '.' || (at == 2 && (unsigned)c >= 0x80))
+                continue; /* other rules about those */
+            intake_result_init(&res);
+            fieldvals_set(&fv, schema_field(lead, "LastName")->interned, "L",
+                          1);
+            fieldvals_set(&fv, schema_field(lead, "Company")->interned, "C", 1);
+            fieldvals_set(&fv, schema_field(lead, "Email")->interned, email,
+                          strlen(email));
+            refused = intake_create(sim, lead, &fv, INTAKE_REST, 0, &res) == -1;
+            for (i = 0; bad[i] != '\0' && bad[i] != (char)c; i++)
+                ;
+            if (refused != (bad[i] != '\0'))
+                fail_msg("byte %d at %zu: %s", c, at,
+                         res.detail != NULL ? res.detail : "stored");
+            intake_result_free(&res);
+            fieldvals_free(&fv);
+        }
+    }
+    sim_free(sim);
+}
+
+/* A validation rule runs on its own object's records only (named in any
+ * case), whichever object's records came before. */
+static void
+test_rules_keep_to_their_object(void **state)
+{
+    static const char *const bad[] = {"LastName", "bad", NULL};
+    struct sim *sim =
+        simunit_new("{" T0 ", \"validation_rules\": ["
+                    "{\"name\": \"L\", \"object\": \"lead\", \"formula\": "
+                    "\"LastName = 'bad'\", \"message\": \"m\"},"
+                    "{\"name\": \"C\", \"object\": \"Contact\", \"formula\": "
+                    "\"LastName = 'bad'\", \"message\": \"m\"}]}");
+    char names[64];
+    int round;
+
+    (void)state;
+    for (round = 0; round < 3; round++) {
+        fired_on(sim, "Lead", bad, names, sizeof(names));
+        assert_string_equal(names, "L");
+        fired_on(sim, "Contact", bad, names, sizeof(names));
+        assert_string_equal(names, "C");
+        fired_on(sim, "Account", (const char *const[]){"Name", "bad", NULL},
+                 names, sizeof(names));
+        assert_string_equal(names, "");
+    }
+    sim_free(sim);
+}
+
 /* Defaults go into a new record in field order, the owner at OwnerId's
  * place among them, after the values given. */
 static void
@@ -958,6 +1166,10 @@ main(void)
         cmocka_unit_test(test_law_firm_fixture),
         cmocka_unit_test(test_header_allow_save),
         cmocka_unit_test(test_match_kinds_normalise),
+        cmocka_unit_test(test_matching_follows_the_schema),
+        cmocka_unit_test(test_rules_keep_to_their_object),
+        cmocka_unit_test(test_save_of_many),
+        cmocka_unit_test(test_email_bytes),
         cmocka_unit_test(test_match_filter_and_blanks),
         cmocka_unit_test(test_many_candidates_filtered),
         cmocka_unit_test(test_conditions_and_actions),

@@ -2,6 +2,7 @@
  * test_sfid.c - Salesforce ID checksums against the facts' test vectors
  * (section 5.1), normalisation of 15/18-character input, generation.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -101,10 +102,38 @@ test_make_builds_prefix_pod_and_number(void **state)
     assert_string_equal(out, "003AB0000000010");
 }
 
+/* The checksum marks exactly the places isupper() (the C locale) calls
+ * upper case, whatever byte is there. */
+static void
+test_checksum_marks_upper_case_only(void **state)
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+    char id[SFID_LEN15 + 1], out[4];
+    int k, c, chunk, i, bits;
+
+    (void)state;
+    for (k = 0; k < SFID_LEN15; k++) {
+        for (c = 1; c < 256; c++) {
+            memcpy(id, "00Qa0B0000zZ1x9", sizeof(id));
+            id[k] = (char)c;
+            sfid_checksum(id, out);
+            for (chunk = 0; chunk < 3; chunk++) {
+                bits = 0;
+                for (i = 0; i < 5; i++)
+                    if (isupper((unsigned char)id[chunk * 5 + i]))
+                        bits |= 1 << i;
+                assert_int_equal(out[chunk], alphabet[bits]);
+            }
+            assert_int_equal(out[3], '\0');
+        }
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_checksum_marks_upper_case_only),
         cmocka_unit_test(test_to18_matches_vectors),
         cmocka_unit_test(test_normalize_accepts_15_and_18),
         cmocka_unit_test(test_normalize_18_is_case_insensitive),

@@ -56,6 +56,73 @@ add(struct fixture *f, const char *email, const char *phone)
     return r;
 }
 
+/* A set started in room keeps its values, in order, past the room's end
+ * (moved to the heap) and through replacements; freeing leaves room. */
+static void
+test_fieldvals_in_room(void **state)
+{
+    static const char *const vals[] = {"a", "bb", "ccc", "dddd", "eeeee"};
+    struct fieldval room[2];
+    struct fieldvals fv;
+    size_t i;
+
+    (void)state;
+    fieldvals_init_room(&fv, room, 2);
+    for (i = 0; i < 5; i++) {
+        fieldvals_set(&fv, (uint32_t)(10 + i), vals[i], i + 1);
+        if (i == 1)
+            assert_ptr_equal(fv.v, room);
+    }
+    assert_true(fv.v != room);
+    fieldvals_set(&fv, 11, NULL, 0);
+    assert_int_equal(fv.n, 5);
+    for (i = 0; i < 5; i++) {
+        assert_int_equal(fv.v[i].field, 10 + i);
+        assert_ptr_equal(fv.v[i].value, i == 1 ? NULL : vals[i]);
+        assert_ptr_equal(fieldvals_get(&fv, (uint32_t)(10 + i)), &fv.v[i]);
+    }
+    fieldvals_free(&fv);
+    assert_null(fv.v);
+    assert_int_equal(fv.n, 0);
+    /* Within the room: nothing to free. */
+    fieldvals_init_room(&fv, room, 2);
+    fieldvals_set(&fv, 7, "x", 1);
+    assert_ptr_equal(fieldvals_get(&fv, 7)->value, "x");
+    fieldvals_free(&fv);
+}
+
+/* Fields 64 apart share a bit of what the set has seen: each is still
+ * found, replaced and told apart, also after the set is emptied by n = 0
+ * (as a reused set is) and filled again. */
+static void
+test_fieldvals_seen_fields(void **state)
+{
+    static const uint32_t fields[] = {3, 67, 131, 4, 195};
+    struct fieldvals fv = {0};
+    size_t i, round;
+
+    (void)state;
+    for (round = 0; round < 2; round++) {
+        assert_null(fieldvals_get(&fv, 3));
+        for (i = 0; i < 4; i++)
+            fieldvals_set(&fv, fields[i], "v", i + 1);
+        assert_null(fieldvals_get(&fv, 195)); /* its bit set, it absent */
+        assert_null(fieldvals_get(&fv, 5));
+        fieldvals_set(&fv, 131, "w", 9);
+        fieldvals_set(&fv, 195, "z", 7);
+        assert_int_equal(fv.n, 5);
+        for (i = 0; i < 5; i++) {
+            const struct fieldval *v = fieldvals_get(&fv, fields[i]);
+
+            assert_non_null(v);
+            assert_int_equal(v->field, fields[i]);
+            assert_int_equal(v->len, i == 2 ? 9 : i == 4 ? 7 : i + 1);
+        }
+        fv.n = 0;
+    }
+    fieldvals_free(&fv);
+}
+
 static void
 test_insert_and_get_by_id(void **state)
 {
@@ -296,6 +363,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fieldvals_in_room),
+        cmocka_unit_test(test_fieldvals_seen_fields),
         cmocka_unit_test_setup_teardown(test_insert_and_get_by_id, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
