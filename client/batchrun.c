@@ -600,7 +600,7 @@ static int
 fill(struct batchrun *d, struct item **v)
 {
     size_t n;
-    int started = 0;
+    int started = 0, running;
 
     while (!d->halt.halted && d->ninflight < (size_t)d->cfg.concurrency) {
         n = admit(d, v, gather(d, v));
@@ -612,6 +612,9 @@ fill(struct batchrun *d, struct item **v)
             break;
         }
         start_call(d, v, n);
+        /* On its way now (a connect begun, a request written), so that
+         * the org works on it while the next call's body is built. */
+        curl_multi_perform(d->multi, &running);
         started = 1;
     }
     return started;

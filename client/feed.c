@@ -31,6 +31,7 @@
  * small (glibc grows a thread's arena a page at a time, a system call
  * each). 10,000 leads to the sim: 4096 → 256 took run time down 5-8%. */
 #define FEED_AHEAD 256
+#define FEED_AHEAD_MAX (64 * 1024)
 #define FEED_RETURNS 4096 /* released leads on their way back */
 
 struct feed {
@@ -40,10 +41,11 @@ struct feed {
     pthread_t thread;
     pthread_mutex_t mu; /* with cond: a blocking feed_next() */
     pthread_cond_t cond;
-    pthread_cond_t room;  /* with mu: the reader waits to be FEED_AHEAD on */
+    pthread_cond_t room;  /* with mu: the reader waits to be ahead on */
     int pipe[2];          /* [0]: feed_fd(), [1]: the reader's end */
     struct lead **blocks; /* owned; never moves once allocated */
     size_t maxblocks;
+    size_t ahead; /* hooks.ahead, bounded; FEED_AHEAD when 0 */
     /* The reader's own: */
     size_t made;
     /* Shared: */
@@ -120,7 +122,7 @@ take_back(struct feed *f)
     atomic_store(&f->returns_out, out);
 }
 
-/* The reader, FEED_AHEAD leads ahead of the consumer: sleeps until it
+/* The reader, f->ahead leads ahead of the consumer: sleeps until it
  * takes some (or the feed closes), freeing what comes back meanwhile. */
 static void
 wait_for_room(struct feed *f)
@@ -128,7 +130,7 @@ wait_for_room(struct feed *f)
     publish(f);
     pthread_mutex_lock(&f->mu);
     atomic_store(&f->reader_waits, 1);
-    while (f->made - atomic_load(&f->taken_shared) >= FEED_AHEAD &&
+    while (f->made - atomic_load(&f->taken_shared) >= f->ahead &&
            !atomic_load(&f->stop))
         pthread_cond_wait(&f->room, &f->mu);
     atomic_store(&f->reader_waits, 0);
@@ -144,7 +146,7 @@ feed_emit(void *arg, char *id, json_t *data, long line)
     size_t b = f->made / FEED_BLOCK;
 
     take_back(f);
-    if (f->made - atomic_load(&f->taken_shared) >= FEED_AHEAD)
+    if (f->made - atomic_load(&f->taken_shared) >= f->ahead)
         wait_for_room(f);
     /* The table holds the most leads the text could make; a lead past it
      * would mean a bug in that bound, not a big file. */
@@ -224,6 +226,9 @@ feed_open(const char *path, const struct feed_hooks *hooks, struct sf_err *err)
     f->fmt = LEAD_FMT_AUTO;
     if (hooks != NULL)
         f->hooks = *hooks;
+    f->ahead = f->hooks.ahead == 0 ? FEED_AHEAD : f->hooks.ahead;
+    if (f->ahead > FEED_AHEAD_MAX)
+        f->ahead = FEED_AHEAD_MAX;
     f->pipe[0] = f->pipe[1] = -1;
     if (lead_load(&f->text, path, &f->fmt, err) == -1)
         goto fail;
