@@ -76,6 +76,9 @@ struct batchrun {
     char auth_error[SF_ERR_MSG_MAX];
     struct halt halt;
     struct buf text; /* a record's text, an answer element's: reused */
+    /* What the answer says of each lead of the call being ended:
+     * batch_size of them, reused (end_call() never runs inside itself). */
+    struct collmap_verdict *verdicts;
 };
 
 struct batchrun *
@@ -92,6 +95,7 @@ batchrun_new(const struct deliver_config *cfg,
         rng_init_random(&d->rng);
     transfer_init(&d->t, d);
     buf_init(&d->text, BATCHRUN_TEXT_MAX);
+    d->verdicts = xcalloc((size_t)cfg->buyer->batch_size, sizeof(*d->verdicts));
     d->uses_token = buyer_uses_token(cfg->buyer);
     d->token_used_ms = cfg->token_used_ms;
     d->idle_limit_ms = (cfg->buyer->auth.session_timeout_s -
@@ -153,6 +157,7 @@ batchrun_free(struct batchrun *d)
     if (d->multi != NULL)
         curl_multi_cleanup(d->multi);
     buf_free(&d->text);
+    free(d->verdicts);
     free(d);
 }
 
@@ -356,8 +361,13 @@ log_line(struct batchrun *d, const struct call *c, const struct item *it,
          int64_t retry_in)
 {
     const struct transfer *t = &c->t;
-    char *dumped;
-    const char *elem = elem_text(d, v != NULL ? v->elem : NULL, &dumped);
+    char *dumped = NULL;
+    const char *elem = v != NULL && v->text != NULL
+                           ? v->text
+                           : elem_text(d, v != NULL ? v->elem : NULL, &dumped);
+    size_t elem_len = v != NULL && v->text != NULL ? v->text_len
+                      : elem != NULL               ? strlen(elem)
+                                                   : 0;
     struct dlog_entry e = {
         .time_ms = timesrc_now_ms(d->cfg.clock),
         .lead_id = it != NULL ? it->lead->id : NULL,
@@ -376,7 +386,7 @@ log_line(struct batchrun *d, const struct call *c, const struct item *it,
         .content_type = t->content_type[0] ? t->content_type : NULL,
         .limit_info = t->limit_info[0] ? t->limit_info : NULL,
         .body = it == NULL ? t->resp.data : elem,
-        .body_len = it == NULL ? t->resp.len : (elem ? strlen(elem) : 0),
+        .body_len = it == NULL ? t->resp.len : elem_len,
         .retry_in_ms = retry_in,
         .batch = c->id,
         .leads = nleads,
@@ -516,24 +526,30 @@ static void
 end_call(struct batchrun *d, struct call *c)
 {
     const struct buyer *b = d->cfg.buyer;
-    struct collmap_verdict *bv = xcalloc(c->n, sizeof(*bv));
-    int whole_reauth;
+    struct collmap_verdict *bv = d->verdicts;
+    int whole_reauth, per_elem;
 
     c->code = transfer_done(&c->t, c->code);
     if (c->code != 0 && c->t.sends == 0 && d->hooks.unsent != NULL)
         for (size_t i = 0; i < c->n; i++)
             d->hooks.unsent(d->hooks.arg, c->v[i]->lead, c->sent_ms);
-    c->answer = transfer_json(&c->t);
     if (c->t.status != 0 && c->t.status != 401 &&
         c->token_gen == d->token_gen && c->sent_ms > d->token_used_ms)
         d->token_used_ms = c->sent_ms;
-    collmap_map(c->code, c->t.status, c->answer, c->n, bv);
+    /* Every lead done, read off the text; else the answer parsed. */
+    per_elem = collmap_map_text(c->code, c->t.status,
+                                c->t.resp.toobig ? NULL : c->t.resp.data,
+                                c->t.resp.len, c->n, bv);
+    if (!per_elem) {
+        c->answer = transfer_json(&c->t);
+        per_elem = collmap_map(c->code, c->t.status, c->answer, c->n, bv);
+    }
     if (c->code != 0 && c->t.sends > 0 && b->external_id_field == NULL)
         unknown_result(bv, c->n,
                        c->t.errbuf[0] ? c->t.errbuf
                                       : curl_easy_strerror((CURLcode)c->code));
-    whole_reauth = bv[0].elem == NULL && bv[0].verdict == CLASSIFY_REAUTH;
-    log_line(d, c, NULL, -1, bv[0].elem == NULL ? &bv[0] : NULL, (int)c->n, -1);
+    whole_reauth = !per_elem && bv[0].verdict == CLASSIFY_REAUTH;
+    log_line(d, c, NULL, -1, !per_elem ? &bv[0] : NULL, (int)c->n, -1);
     if (whole_reauth && !d->uses_token) {
         snprintf(d->auth_error, sizeof(d->auth_error),
                  "session expired or invalid and the buyer has no refresh "
@@ -550,7 +566,6 @@ end_call(struct batchrun *d, struct call *c)
         c->v[i] = NULL;
     }
     call_free(d, c);
-    free(bv);
 }
 
 /* Ends every call libcurl has finished. */

@@ -45,7 +45,7 @@ struct feed {
     int pipe[2];          /* [0]: feed_fd(), [1]: the reader's end */
     struct lead **blocks; /* owned; never moves once allocated */
     size_t maxblocks;
-    size_t ahead; /* hooks.ahead, bounded; FEED_AHEAD when 0 */
+    size_t ahead; /* hooks.ahead, within [FEED_AHEAD, FEED_AHEAD_MAX] */
     /* The reader's own: */
     size_t made;
     /* Shared: */
@@ -226,7 +226,9 @@ feed_open(const char *path, const struct feed_hooks *hooks, struct sf_err *err)
     f->fmt = LEAD_FMT_AUTO;
     if (hooks != NULL)
         f->hooks = *hooks;
-    f->ahead = f->hooks.ahead == 0 ? FEED_AHEAD : f->hooks.ahead;
+    /* Never below FEED_AHEAD: the reader learns what was taken only
+     * every FEED_BATCH leads, so it must be allowed more than that. */
+    f->ahead = f->hooks.ahead < FEED_AHEAD ? FEED_AHEAD : f->hooks.ahead;
     if (f->ahead > FEED_AHEAD_MAX)
         f->ahead = FEED_AHEAD_MAX;
     f->pipe[0] = f->pipe[1] = -1;

@@ -338,6 +338,35 @@ test_ahead(void **state)
     free(text);
 }
 
+/* Asked for less than the reader's batch, the feed still hands out every
+ * lead (the reader learns of the leads taken a batch at a time: held to
+ * so few, it would wait for a consumer waiting for it). */
+static void
+test_ahead_small(void **state)
+{
+    char *text = many_leads(1000), *path = write_file(".ndjson", text);
+    struct feed_hooks h = {.ahead = 12};
+    struct sf_err err;
+    struct feed *f;
+    const struct lead *l;
+    size_t n = 0;
+    int end = 0;
+
+    (void)state;
+    err_clear(&err);
+    f = feed_open(path, &h, &err);
+    assert_non_null(f);
+    while ((l = feed_next(f, 1, &end)) != NULL) {
+        feed_release(f, l);
+        n++;
+    }
+    assert_int_equal(n, 1000);
+    feed_close(f);
+    unlink(path);
+    free(path);
+    free(text);
+}
+
 /* Leads from a file opened and read straight away, many times over: the
  * end must never be seen before the last leads (a file smaller than one
  * batch is published only at the end). Both ways of waiting. */
@@ -401,6 +430,7 @@ main(void)
         cmocka_unit_test(test_close_early),
         cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_ahead),
+        cmocka_unit_test(test_ahead_small),
         cmocka_unit_test(test_end_after_last_lead),
         cmocka_unit_test(test_missing_file),
     };
