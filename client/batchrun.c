@@ -55,7 +55,7 @@ struct call {
     json_t *answer;
     int64_t sent_ms;
     unsigned token_gen;
-    struct transfer t;
+    struct transfer *t; /* from the pool */
 };
 
 struct batchrun {
@@ -66,6 +66,10 @@ struct batchrun {
     CURLM *multi;
     struct call *inflight; /* owned list */
     size_t ninflight;
+    /* Idle transfers: their easy handles, and the buffers libcurl keeps
+     * in each, go from call to call instead of being made anew. */
+    struct transfer **pool;
+    size_t npool;
     unsigned token_gen;
     struct item **queue; /* waiting for a retry's backoff */
     size_t nqueue;
@@ -123,15 +127,38 @@ item_free(struct item *it)
     free(it);
 }
 
+static struct transfer *
+pool_get(struct batchrun *d, struct call *c)
+{
+    struct transfer *t;
+
+    if (d->npool > 0) {
+        t = d->pool[--d->npool];
+        t->owner = c;
+        return t;
+    }
+    t = xmalloc(sizeof(*t));
+    transfer_init(t, c);
+    return t;
+}
+
+/* Keeps t (its easy handle out of the multi) for the next call. */
+static void
+pool_put(struct batchrun *d, struct transfer *t)
+{
+    d->pool = xreallocarray(d->pool, d->npool + 1, sizeof(*d->pool));
+    d->pool[d->npool++] = t;
+}
+
 static void
 call_free(struct batchrun *d, struct call *c)
 {
     for (size_t i = 0; i < c->n; i++)
         if (c->v[i] != NULL)
             item_free(c->v[i]);
-    if (d->multi != NULL && c->t.easy != NULL)
-        curl_multi_remove_handle(d->multi, c->t.easy);
-    transfer_cleanup(&c->t);
+    if (d->multi != NULL && c->t->easy != NULL)
+        curl_multi_remove_handle(d->multi, c->t->easy);
+    pool_put(d, c->t);
     json_decref(c->answer);
     free(c->v);
     free(c->url);
@@ -153,6 +180,11 @@ batchrun_free(struct batchrun *d)
         d->inflight = c->next;
         call_free(d, c);
     }
+    for (size_t i = 0; i < d->npool; i++) {
+        transfer_cleanup(d->pool[i]);
+        free(d->pool[i]);
+    }
+    free(d->pool);
     transfer_cleanup(&d->t);
     if (d->multi != NULL)
         curl_multi_cleanup(d->multi);
@@ -360,7 +392,7 @@ log_line(struct batchrun *d, const struct call *c, const struct item *it,
          int index, const struct collmap_verdict *v, int nleads,
          int64_t retry_in)
 {
-    const struct transfer *t = &c->t;
+    const struct transfer *t = c->t;
     char *dumped = NULL;
     const char *elem = v != NULL && v->text != NULL
                            ? v->text
@@ -404,8 +436,8 @@ retry_delay(struct batchrun *d, const struct call *c, const struct item *it)
 {
     int64_t ra = -1;
 
-    if (c->t.retry_after[0] != '\0')
-        ra = classify_retry_after(c->t.retry_after,
+    if (c->t->retry_after[0] != '\0')
+        ra = classify_retry_after(c->t->retry_after,
                                   timesrc_now_ms(d->cfg.clock));
     return classify_backoff_ms(&d->cfg.buyer->retry, it->retries + 1, ra,
                                rng_next(&d->rng));
@@ -418,7 +450,7 @@ judge(struct batchrun *d, const struct call *c, struct item *it, int index,
 {
     int64_t delay = -1;
 
-    it->status = c->t.status;
+    it->status = c->t->status;
     it->reason = v->reason;
     if (v->error[0] != '\0')
         set_error(it, v->reason, v->error);
@@ -494,7 +526,7 @@ start_call(struct batchrun *d, struct item **v, size_t n)
     free(recs);
     c->url = collmap_url(b, &c->method);
     snprintf(c->id, sizeof(c->id), "b%u", ++d->calls);
-    transfer_init(&c->t, c);
+    c->t = pool_get(d, c);
     req = (struct transfer_req){
         .method = c->method,
         .url = c->url,
@@ -509,8 +541,8 @@ start_call(struct batchrun *d, struct item **v, size_t n)
     };
     c->sent_ms = timesrc_now_ms(d->cfg.clock);
     c->token_gen = d->token_gen;
-    if (transfer_setup(&c->t, &req) == -1 ||
-        curl_multi_add_handle(d->multi, c->t.easy) != CURLM_OK) {
+    if (transfer_setup(c->t, &req) == -1 ||
+        curl_multi_add_handle(d->multi, c->t->easy) != CURLM_OK) {
         c->code = CURLE_FAILED_INIT;
         end_call(d, c);
         return;
@@ -529,25 +561,25 @@ end_call(struct batchrun *d, struct call *c)
     struct collmap_verdict *bv = d->verdicts;
     int whole_reauth, per_elem;
 
-    c->code = transfer_done(&c->t, c->code);
-    if (c->code != 0 && c->t.sends == 0 && d->hooks.unsent != NULL)
+    c->code = transfer_done(c->t, c->code);
+    if (c->code != 0 && c->t->sends == 0 && d->hooks.unsent != NULL)
         for (size_t i = 0; i < c->n; i++)
             d->hooks.unsent(d->hooks.arg, c->v[i]->lead, c->sent_ms);
-    if (c->t.status != 0 && c->t.status != 401 &&
+    if (c->t->status != 0 && c->t->status != 401 &&
         c->token_gen == d->token_gen && c->sent_ms > d->token_used_ms)
         d->token_used_ms = c->sent_ms;
     /* Every lead done, read off the text; else the answer parsed. */
-    per_elem = collmap_map_text(c->code, c->t.status,
-                                c->t.resp.toobig ? NULL : c->t.resp.data,
-                                c->t.resp.len, c->n, bv);
+    per_elem = collmap_map_text(c->code, c->t->status,
+                                c->t->resp.toobig ? NULL : c->t->resp.data,
+                                c->t->resp.len, c->n, bv);
     if (!per_elem) {
-        c->answer = transfer_json(&c->t);
-        per_elem = collmap_map(c->code, c->t.status, c->answer, c->n, bv);
+        c->answer = transfer_json(c->t);
+        per_elem = collmap_map(c->code, c->t->status, c->answer, c->n, bv);
     }
-    if (c->code != 0 && c->t.sends > 0 && b->external_id_field == NULL)
+    if (c->code != 0 && c->t->sends > 0 && b->external_id_field == NULL)
         unknown_result(bv, c->n,
-                       c->t.errbuf[0] ? c->t.errbuf
-                                      : curl_easy_strerror((CURLcode)c->code));
+                       c->t->errbuf[0] ? c->t->errbuf
+                                       : curl_easy_strerror((CURLcode)c->code));
     whole_reauth = !per_elem && bv[0].verdict == CLASSIFY_REAUTH;
     log_line(d, c, NULL, -1, !per_elem ? &bv[0] : NULL, (int)c->n, -1);
     if (whole_reauth && !d->uses_token) {
