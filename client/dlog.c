@@ -26,6 +26,9 @@ dlog_open(struct dlog *d, const char *path, struct sf_err *err)
     buf_init(&d->ln, DLOG_LINE_MAX);
     buf_init(&d->body_raw, DLOG_BODY_EXCERPT + 1);
     buf_init(&d->body_json, DLOG_LINE_MAX);
+    buf_init(&d->mid, DLOG_LINE_MAX);
+    buf_init(&d->mid_key, SIZE_MAX / 2);
+    buf_init(&d->key, SIZE_MAX / 2);
     if (path == NULL)
         return 0;
     d->fp = fopen(path, "ae");
@@ -67,11 +70,20 @@ escape(char *out, unsigned char c)
     return 6;
 }
 
+/* 1 for the bytes a JSON string carries as they are (jwrite_plain_run()'s:
+ * printable ASCII and DEL, but '"' and '\\'). */
+static inline int
+plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 /*
  * Appends pre[0..npre) (at most DLOG_PRE_MAX bytes, written as it is),
  * then s[0..n) as a JSON string, quotes included (escape()). The text is
- * staged on the stack and appended a chunk at a time (this is the hot path
- * of every line: the body excerpt).
+ * staged on the stack a byte at a time and appended a chunk at a time
+ * (this is the hot path of every line: the body excerpt, short and full of
+ * quotes, which a scan for plain runs only slowed).
  */
 static void
 put_str_pre(struct buf *b, const char *pre, size_t npre, const char *s,
@@ -79,26 +91,21 @@ put_str_pre(struct buf *b, const char *pre, size_t npre, const char *s,
 {
     const unsigned char *p = (const unsigned char *)s;
     char tmp[DLOG_STAGE];
-    size_t i = 0, t = npre, k, run;
+    size_t i = 0, t = npre, k;
 
     memcpy(tmp, pre, npre);
     tmp[t++] = '"';
     /* t stays below sizeof(tmp) - 8 at the top: room for an escape and
      * the closing quote. */
     while (i < n) {
-        run = jwrite_plain_run(
-            s + i, n - i < sizeof(tmp) - 8 - t ? n - i : sizeof(tmp) - 8 - t);
-        memcpy(tmp + t, p + i, run);
-        t += run;
-        i += run;
-        if (i < n && t < sizeof(tmp) - 8) {
-            if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i)) > 0) {
-                memcpy(tmp + t, p + i, k);
-                t += k;
-                i += k;
-            } else
-                t += escape(tmp + t, p[i++]);
-        }
+        if (plain(p[i]))
+            tmp[t++] = (char)p[i++];
+        else if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i)) > 0) {
+            memcpy(tmp + t, p + i, k);
+            t += k;
+            i += k;
+        } else
+            t += escape(tmp + t, p[i++]);
         if (t >= sizeof(tmp) - 8) {
             buf_append(b, tmp, t);
             t = 0;
@@ -199,11 +206,76 @@ put_body(struct dlog *d, const char *s, size_t n)
     buf_append(&d->ln, d->body_json.data, d->body_json.len);
 }
 
+/* Adds s to the key: a byte for NULL or not, then its bytes and NUL. */
+static void
+key_str(struct buf *k, const char *s)
+{
+    buf_putc(k, s != NULL);
+    if (s != NULL)
+        buf_append(k, s, strlen(s) + 1);
+}
+
+/* The members from "method" to "headers", as dlog_write() writes them. */
+static void
+put_mid(struct buf *b, const struct dlog_entry *e)
+{
+    int first = 1, more = 0;
+
+    PUT_LIT_STR(b, ",\"method\":", e->method, strlen(e->method));
+    PUT_LIT_STR(b, ",\"url\":", e->url, url_len(e->url));
+    PUT_LIT(b, ",\"status\":");
+    buf_put_int(b, e->status);
+    PUT_LIT(b, ",\"curl_code\":");
+    buf_put_int(b, e->curl_code);
+    put_kv(b, &more, "error", e->error);
+    put_kv(b, &more, "verdict", e->verdict);
+    put_kv(b, &more, "reason", e->reason);
+    PUT_LIT(b, ",\"headers\":{");
+    put_kv(b, &first, "retry-after", e->retry_after);
+    put_kv(b, &first, "content-type", e->content_type);
+    put_kv(b, &first, "sforce-limit-info", e->limit_info);
+    buf_putc(b, '}');
+}
+
+/*
+ * Appends put_mid()'s text for e, written again only when what it is made
+ * of changed since the last line: the lines of one batch's leads differ
+ * in the lead, its place and its body, rarely in these.
+ */
+static void
+put_mid_memo(struct dlog *d, const struct dlog_entry *e)
+{
+    struct buf *k = &d->key;
+
+    buf_reset(k);
+    key_str(k, e->method);
+    key_str(k, e->url);
+    key_str(k, e->error);
+    key_str(k, e->verdict);
+    key_str(k, e->reason);
+    key_str(k, e->retry_after);
+    key_str(k, e->content_type);
+    key_str(k, e->limit_info);
+    buf_append(k, &e->status, sizeof(e->status));
+    buf_append(k, &e->curl_code, sizeof(e->curl_code));
+    if (d->mid_key.len == 0 || d->mid_key.len != k->len ||
+        memcmp(d->mid_key.data, k->data, k->len) != 0 || d->mid.toobig) {
+        buf_reset(&d->mid);
+        put_mid(&d->mid, e);
+        buf_reset(&d->mid_key);
+        buf_append(&d->mid_key, k->data, k->len);
+    }
+    /* A part too large for a line makes the line too large. */
+    if (d->mid.toobig)
+        d->ln.toobig = 1;
+    else
+        buf_append(&d->ln, d->mid.data, d->mid.len);
+}
+
 void
 dlog_write(struct dlog *d, const struct dlog_entry *e)
 {
     struct buf *b = &d->ln;
-    int first = 1, more = 0;
 
     if (d->fp == NULL)
         return;
@@ -228,20 +300,7 @@ dlog_write(struct dlog *d, const struct dlog_entry *e)
     }
     PUT_LIT(b, ",\"attempt\":");
     buf_put_int(b, e->attempt);
-    PUT_LIT_STR(b, ",\"method\":", e->method, strlen(e->method));
-    PUT_LIT_STR(b, ",\"url\":", e->url, url_len(e->url));
-    PUT_LIT(b, ",\"status\":");
-    buf_put_int(b, e->status);
-    PUT_LIT(b, ",\"curl_code\":");
-    buf_put_int(b, e->curl_code);
-    put_kv(b, &more, "error", e->error);
-    put_kv(b, &more, "verdict", e->verdict);
-    put_kv(b, &more, "reason", e->reason);
-    PUT_LIT(b, ",\"headers\":{");
-    put_kv(b, &first, "retry-after", e->retry_after);
-    put_kv(b, &first, "content-type", e->content_type);
-    put_kv(b, &first, "sforce-limit-info", e->limit_info);
-    buf_putc(b, '}');
+    put_mid_memo(d, e);
     if (e->body != NULL) {
         PUT_LIT(b, ",\"body\":");
         put_body(d, e->body, excerpt_len(e->body, e->body_len));
@@ -266,4 +325,7 @@ dlog_close(struct dlog *d)
     buf_free(&d->ln);
     buf_free(&d->body_raw);
     buf_free(&d->body_json);
+    buf_free(&d->mid);
+    buf_free(&d->mid_key);
+    buf_free(&d->key);
 }

@@ -59,6 +59,9 @@ struct dlog {
     /* The last body excerpt and its JSON text: a server that answers with
      * the same page every time (Web-to-Lead does) is escaped once. */
     struct buf body_raw, body_json;
+    /* The members from "method" to "headers" of the last line, and what
+     * they were made of: a batch's lines share them, lead after lead. */
+    struct buf mid, mid_key, key;
     char *iobuf; /* owned: fp's stdio buffer (DLOG_BUFFER bytes) */
 };
 
