@@ -27,8 +27,7 @@ dlog_open(struct dlog *d, const char *path, struct sf_err *err)
     buf_init(&d->body_raw, DLOG_BODY_EXCERPT + 1);
     buf_init(&d->body_json, DLOG_LINE_MAX);
     buf_init(&d->mid, DLOG_LINE_MAX);
-    buf_init(&d->mid_key, SIZE_MAX / 2);
-    buf_init(&d->key, SIZE_MAX / 2);
+    memset(d->mid_str, 0, sizeof(d->mid_str));
     if (path == NULL)
         return 0;
     d->fp = fopen(path, "ae");
@@ -206,13 +205,11 @@ put_body(struct dlog *d, const char *s, size_t n)
     buf_append(&d->ln, d->body_json.data, d->body_json.len);
 }
 
-/* Adds s to the key: a byte for NULL or not, then its bytes and NUL. */
-static void
-key_str(struct buf *k, const char *s)
+/* 1 when a and b (either may be NULL) are the same string. */
+static int
+same(const char *a, const char *b)
 {
-    buf_putc(k, s != NULL);
-    if (s != NULL)
-        buf_append(k, s, strlen(s) + 1);
+    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
 
 /* The members from "method" to "headers", as dlog_write() writes them. */
@@ -245,25 +242,24 @@ put_mid(struct buf *b, const struct dlog_entry *e)
 static void
 put_mid_memo(struct dlog *d, const struct dlog_entry *e)
 {
-    struct buf *k = &d->key;
+    const char *v[DLOG_MID_STRS] = {
+        e->method, e->url,         e->error,        e->verdict,
+        e->reason, e->retry_after, e->content_type, e->limit_info,
+    };
+    int hit = d->mid.len > 0 && !d->mid.toobig && d->mid_status == e->status &&
+              d->mid_curl_code == e->curl_code;
 
-    buf_reset(k);
-    key_str(k, e->method);
-    key_str(k, e->url);
-    key_str(k, e->error);
-    key_str(k, e->verdict);
-    key_str(k, e->reason);
-    key_str(k, e->retry_after);
-    key_str(k, e->content_type);
-    key_str(k, e->limit_info);
-    buf_append(k, &e->status, sizeof(e->status));
-    buf_append(k, &e->curl_code, sizeof(e->curl_code));
-    if (d->mid_key.len == 0 || d->mid_key.len != k->len ||
-        memcmp(d->mid_key.data, k->data, k->len) != 0 || d->mid.toobig) {
+    for (size_t i = 0; hit && i < DLOG_MID_STRS; i++)
+        hit = same(d->mid_str[i], v[i]);
+    if (!hit) {
         buf_reset(&d->mid);
         put_mid(&d->mid, e);
-        buf_reset(&d->mid_key);
-        buf_append(&d->mid_key, k->data, k->len);
+        for (size_t i = 0; i < DLOG_MID_STRS; i++) {
+            free(d->mid_str[i]);
+            d->mid_str[i] = v[i] != NULL ? xstrdup(v[i]) : NULL;
+        }
+        d->mid_status = e->status;
+        d->mid_curl_code = e->curl_code;
     }
     /* A part too large for a line makes the line too large. */
     if (d->mid.toobig)
@@ -326,6 +322,8 @@ dlog_close(struct dlog *d)
     buf_free(&d->body_raw);
     buf_free(&d->body_json);
     buf_free(&d->mid);
-    buf_free(&d->mid_key);
-    buf_free(&d->key);
+    for (size_t i = 0; i < DLOG_MID_STRS; i++) {
+        free(d->mid_str[i]);
+        d->mid_str[i] = NULL;
+    }
 }
