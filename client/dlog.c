@@ -69,20 +69,11 @@ escape(char *out, unsigned char c)
     return 6;
 }
 
-/* 1 for the bytes a JSON string carries as they are (jwrite_plain_run()'s:
- * printable ASCII and DEL, but '"' and '\\'). */
-static inline int
-plain(unsigned char c)
-{
-    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-}
-
 /*
  * Appends pre[0..npre) (at most DLOG_PRE_MAX bytes, written as it is),
  * then s[0..n) as a JSON string, quotes included (escape()). The text is
- * staged on the stack a byte at a time and appended a chunk at a time
- * (this is the hot path of every line: the body excerpt, short and full of
- * quotes, which a scan for plain runs only slowed).
+ * staged on the stack and appended a chunk at a time (this is the hot path
+ * of every line: the body excerpt).
  */
 static void
 put_str_pre(struct buf *b, const char *pre, size_t npre, const char *s,
@@ -90,21 +81,26 @@ put_str_pre(struct buf *b, const char *pre, size_t npre, const char *s,
 {
     const unsigned char *p = (const unsigned char *)s;
     char tmp[DLOG_STAGE];
-    size_t i = 0, t = npre, k;
+    size_t i = 0, t = npre, k, run;
 
     memcpy(tmp, pre, npre);
     tmp[t++] = '"';
     /* t stays below sizeof(tmp) - 8 at the top: room for an escape and
      * the closing quote. */
     while (i < n) {
-        if (plain(p[i]))
-            tmp[t++] = (char)p[i++];
-        else if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i)) > 0) {
-            memcpy(tmp + t, p + i, k);
-            t += k;
-            i += k;
-        } else
-            t += escape(tmp + t, p[i++]);
+        run = jwrite_plain_run(
+            s + i, n - i < sizeof(tmp) - 8 - t ? n - i : sizeof(tmp) - 8 - t);
+        memcpy(tmp + t, p + i, run);
+        t += run;
+        i += run;
+        if (i < n && t < sizeof(tmp) - 8) {
+            if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i)) > 0) {
+                memcpy(tmp + t, p + i, k);
+                t += k;
+                i += k;
+            } else
+                t += escape(tmp + t, p[i++]);
+        }
         if (t >= sizeof(tmp) - 8) {
             buf_append(b, tmp, t);
             t = 0;
@@ -246,8 +242,16 @@ put_mid_memo(struct dlog *d, const struct dlog_entry *e)
         e->method, e->url,         e->error,        e->verdict,
         e->reason, e->retry_after, e->content_type, e->limit_info,
     };
-    int hit = d->mid.len > 0 && !d->mid.toobig && d->mid_status == e->status &&
-              d->mid_curl_code == e->curl_code;
+    int hit;
+
+    /* One lead a request: every line has a new API count
+     * (Sforce-Limit-Info), nothing to share. */
+    if (e->batch == NULL) {
+        put_mid(&d->ln, e);
+        return;
+    }
+    hit = d->mid.len > 0 && !d->mid.toobig && d->mid_status == e->status &&
+          d->mid_curl_code == e->curl_code;
 
     for (size_t i = 0; hit && i < DLOG_MID_STRS; i++)
         hit = same(d->mid_str[i], v[i]);
