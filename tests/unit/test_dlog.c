@@ -19,15 +19,16 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* Writes e to a fresh log and reads the one line back (new reference). */
-static json_t *
-roundtrip(const struct dlog_entry *e)
+/* The text of e's line in a log of its own (caller frees). */
+static char *
+alone(const struct dlog_entry *e)
 {
     char path[] = "/tmp/test-dlog-XXXXXX";
+    char line[4096];
     int fd = mkstemp(path);
     struct dlog d;
     struct sf_err err;
-    json_t *line;
+    FILE *fp;
 
     assert_true(fd != -1);
     close(fd);
@@ -35,8 +36,22 @@ roundtrip(const struct dlog_entry *e)
     assert_int_equal(dlog_open(&d, path, &err), 0);
     dlog_write(&d, e);
     dlog_close(&d);
-    line = json_load_file(path, 0, NULL);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof(line), fp));
+    fclose(fp);
     unlink(path);
+    return xstrdup(line);
+}
+
+/* Writes e to a fresh log and reads the one line back (new reference). */
+static json_t *
+roundtrip(const struct dlog_entry *e)
+{
+    char *text = alone(e);
+    json_t *line = json_loads(text, 0, NULL);
+
+    free(text);
     assert_non_null(line);
     return line;
 }
@@ -160,31 +175,6 @@ test_bodies_in_a_row(void **state)
     }
     fclose(fp);
     unlink(path);
-}
-
-/* The text of e's line in a log of its own (caller frees). */
-static char *
-alone(const struct dlog_entry *e)
-{
-    char path[] = "/tmp/test-dlog-XXXXXX";
-    char line[4096];
-    int fd = mkstemp(path);
-    struct dlog d;
-    struct sf_err err;
-    FILE *fp;
-
-    assert_true(fd != -1);
-    close(fd);
-    err_clear(&err);
-    assert_int_equal(dlog_open(&d, path, &err), 0);
-    dlog_write(&d, e);
-    dlog_close(&d);
-    fp = fopen(path, "r");
-    assert_non_null(fp);
-    assert_non_null(fgets(line, sizeof(line), fp));
-    fclose(fp);
-    unlink(path);
-    return xstrdup(line);
 }
 
 /* Lines in a row that share some members and not others (a batch's leads,
