@@ -43,19 +43,21 @@ struct item {
     char error[SF_ERR_MSG_MAX];
 };
 
-/* One call in flight: its leads, its request and its transfer. */
+/* One call in flight: its leads, its request and its transfer. Once
+ * ended it waits on the idle list for the next call, its arrays, body
+ * buffer and transfer (an easy handle, and the buffers libcurl keeps in
+ * it) kept rather than made anew. */
 struct call {
     struct call *next;
-    struct item **v;
+    struct item **v; /* room for batch_size */
     size_t n;
     char id[BATCHRUN_ID_MAX];
-    const char *method;
-    char *url, *body;
+    struct buf body;
     int code; /* CURLcode, once done */
     json_t *answer;
     int64_t sent_ms;
     unsigned token_gen;
-    struct transfer *t; /* from the pool */
+    struct transfer t;
 };
 
 struct batchrun {
@@ -66,10 +68,10 @@ struct batchrun {
     CURLM *multi;
     struct call *inflight; /* owned list */
     size_t ninflight;
-    /* Idle transfers: their easy handles, and the buffers libcurl keeps
-     * in each, go from call to call instead of being made anew. */
-    struct transfer **pool;
-    size_t npool;
+    struct call *idle; /* owned list: calls ended, to use again */
+    const char *method;
+    char *url;         /* the calls' (collmap_url()) */
+    const char **recs; /* a call's records: room for batch_size */
     unsigned token_gen;
     struct item **queue; /* waiting for a retry's backoff */
     size_t nqueue;
@@ -100,6 +102,8 @@ batchrun_new(const struct deliver_config *cfg,
     transfer_init(&d->t, d);
     buf_init(&d->text, BATCHRUN_TEXT_MAX);
     d->verdicts = xcalloc((size_t)cfg->buyer->batch_size, sizeof(*d->verdicts));
+    d->recs = xcalloc((size_t)cfg->buyer->batch_size, sizeof(*d->recs));
+    d->url = collmap_url(cfg->buyer, &d->method);
     d->uses_token = buyer_uses_token(cfg->buyer);
     d->token_used_ms = cfg->token_used_ms;
     d->idle_limit_ms = (cfg->buyer->auth.session_timeout_s -
@@ -127,43 +131,40 @@ item_free(struct item *it)
     free(it);
 }
 
-static struct transfer *
-pool_get(struct batchrun *d, struct call *c)
+/* A call to fill: an idle one, or a new one. */
+static struct call *
+call_get(struct batchrun *d)
 {
-    struct transfer *t;
+    struct call *c = d->idle;
 
-    if (d->npool > 0) {
-        t = d->pool[--d->npool];
-        t->owner = c;
-        return t;
+    if (c != NULL) {
+        d->idle = c->next;
+        c->next = NULL;
+        return c;
     }
-    t = xmalloc(sizeof(*t));
-    transfer_init(t, c);
-    return t;
+    c = xcalloc(1, sizeof(*c));
+    c->v = xcalloc((size_t)d->cfg.buyer->batch_size, sizeof(*c->v));
+    buf_init(&c->body, BATCHRUN_TEXT_MAX);
+    transfer_init(&c->t, c);
+    return c;
 }
 
-/* Keeps t (its easy handle out of the multi) for the next call. */
+/* c is over: the items it still holds are freed, its handle leaves the
+ * multi, and it goes on the idle list. */
 static void
-pool_put(struct batchrun *d, struct transfer *t)
-{
-    d->pool = xreallocarray(d->pool, d->npool + 1, sizeof(*d->pool));
-    d->pool[d->npool++] = t;
-}
-
-static void
-call_free(struct batchrun *d, struct call *c)
+call_put(struct batchrun *d, struct call *c)
 {
     for (size_t i = 0; i < c->n; i++)
         if (c->v[i] != NULL)
             item_free(c->v[i]);
-    if (d->multi != NULL && c->t->easy != NULL)
-        curl_multi_remove_handle(d->multi, c->t->easy);
-    pool_put(d, c->t);
+    c->n = 0;
+    if (d->multi != NULL && c->t.easy != NULL)
+        curl_multi_remove_handle(d->multi, c->t.easy);
     json_decref(c->answer);
-    free(c->v);
-    free(c->url);
-    free(c->body);
-    free(c);
+    c->answer = NULL;
+    c->code = 0;
+    c->next = d->idle;
+    d->idle = c;
 }
 
 void
@@ -178,13 +179,19 @@ batchrun_free(struct batchrun *d)
         struct call *c = d->inflight;
 
         d->inflight = c->next;
-        call_free(d, c);
+        call_put(d, c);
     }
-    for (size_t i = 0; i < d->npool; i++) {
-        transfer_cleanup(d->pool[i]);
-        free(d->pool[i]);
+    while (d->idle != NULL) {
+        struct call *c = d->idle;
+
+        d->idle = c->next;
+        transfer_cleanup(&c->t);
+        buf_free(&c->body);
+        free(c->v);
+        free(c);
     }
-    free(d->pool);
+    free(d->url);
+    free(d->recs);
     transfer_cleanup(&d->t);
     if (d->multi != NULL)
         curl_multi_cleanup(d->multi);
@@ -392,7 +399,7 @@ log_line(struct batchrun *d, const struct call *c, const struct item *it,
          int index, const struct collmap_verdict *v, int nleads,
          int64_t retry_in)
 {
-    const struct transfer *t = c->t;
+    const struct transfer *t = &c->t;
     char *dumped = NULL;
     const char *elem = v != NULL && v->text != NULL
                            ? v->text
@@ -404,8 +411,8 @@ log_line(struct batchrun *d, const struct call *c, const struct item *it,
         .time_ms = timesrc_now_ms(d->cfg.clock),
         .lead_id = it != NULL ? it->lead->id : NULL,
         .attempt = it != NULL ? it->attempts : (int)d->calls,
-        .method = c->method,
-        .url = c->url,
+        .method = d->method,
+        .url = d->url,
         .status = t->status,
         .curl_code = c->code,
         .error = c->code != 0 ? (t->errbuf[0] != '\0'
@@ -436,8 +443,8 @@ retry_delay(struct batchrun *d, const struct call *c, const struct item *it)
 {
     int64_t ra = -1;
 
-    if (c->t->retry_after[0] != '\0')
-        ra = classify_retry_after(c->t->retry_after,
+    if (c->t.retry_after[0] != '\0')
+        ra = classify_retry_after(c->t.retry_after,
                                   timesrc_now_ms(d->cfg.clock));
     return classify_backoff_ms(&d->cfg.buyer->retry, it->retries + 1, ra,
                                rng_next(&d->rng));
@@ -450,7 +457,7 @@ judge(struct batchrun *d, const struct call *c, struct item *it, int index,
 {
     int64_t delay = -1;
 
-    it->status = c->t->status;
+    it->status = c->t.status;
     it->reason = v->reason;
     if (v->error[0] != '\0')
         set_error(it, v->reason, v->error);
@@ -510,29 +517,24 @@ static void
 start_call(struct batchrun *d, struct item **v, size_t n)
 {
     const struct buyer *b = d->cfg.buyer;
-    struct call *c = xcalloc(1, sizeof(*c));
-    const char **recs = xcalloc(n, sizeof(*recs));
+    struct call *c = call_get(d);
     struct transfer_req req;
-    size_t len;
 
-    c->v = xcalloc(n, sizeof(*c->v));
     c->n = n;
     for (size_t i = 0; i < n; i++) {
         c->v[i] = v[i];
-        recs[i] = v[i]->rec;
+        d->recs[i] = v[i]->rec;
         v[i]->attempts++;
     }
-    c->body = collmap_body(b, recs, n, &len);
-    free(recs);
-    c->url = collmap_url(b, &c->method);
+    buf_reset(&c->body);
+    collmap_body_buf(b, d->recs, n, &c->body);
     snprintf(c->id, sizeof(c->id), "b%u", ++d->calls);
-    c->t = pool_get(d, c);
     req = (struct transfer_req){
-        .method = c->method,
-        .url = c->url,
+        .method = d->method,
+        .url = d->url,
         .content_type = BUYER_JSON_TYPE,
-        .body = c->body,
-        .len = len,
+        .body = c->body.data,
+        .len = c->body.len,
         .headers = b->headers,
         .nheaders = b->nheaders,
         .connect_timeout_ms = (long)b->connect_timeout_ms,
@@ -541,8 +543,8 @@ start_call(struct batchrun *d, struct item **v, size_t n)
     };
     c->sent_ms = timesrc_now_ms(d->cfg.clock);
     c->token_gen = d->token_gen;
-    if (transfer_setup(c->t, &req) == -1 ||
-        curl_multi_add_handle(d->multi, c->t->easy) != CURLM_OK) {
+    if (transfer_setup(&c->t, &req) == -1 ||
+        curl_multi_add_handle(d->multi, c->t.easy) != CURLM_OK) {
         c->code = CURLE_FAILED_INIT;
         end_call(d, c);
         return;
@@ -561,25 +563,25 @@ end_call(struct batchrun *d, struct call *c)
     struct collmap_verdict *bv = d->verdicts;
     int whole_reauth, per_elem;
 
-    c->code = transfer_done(c->t, c->code);
-    if (c->code != 0 && c->t->sends == 0 && d->hooks.unsent != NULL)
+    c->code = transfer_done(&c->t, c->code);
+    if (c->code != 0 && c->t.sends == 0 && d->hooks.unsent != NULL)
         for (size_t i = 0; i < c->n; i++)
             d->hooks.unsent(d->hooks.arg, c->v[i]->lead, c->sent_ms);
-    if (c->t->status != 0 && c->t->status != 401 &&
+    if (c->t.status != 0 && c->t.status != 401 &&
         c->token_gen == d->token_gen && c->sent_ms > d->token_used_ms)
         d->token_used_ms = c->sent_ms;
     /* Every lead done, read off the text; else the answer parsed. */
-    per_elem = collmap_map_text(c->code, c->t->status,
-                                c->t->resp.toobig ? NULL : c->t->resp.data,
-                                c->t->resp.len, c->n, bv);
+    per_elem = collmap_map_text(c->code, c->t.status,
+                                c->t.resp.toobig ? NULL : c->t.resp.data,
+                                c->t.resp.len, c->n, bv);
     if (!per_elem) {
-        c->answer = transfer_json(c->t);
-        per_elem = collmap_map(c->code, c->t->status, c->answer, c->n, bv);
+        c->answer = transfer_json(&c->t);
+        per_elem = collmap_map(c->code, c->t.status, c->answer, c->n, bv);
     }
-    if (c->code != 0 && c->t->sends > 0 && b->external_id_field == NULL)
+    if (c->code != 0 && c->t.sends > 0 && b->external_id_field == NULL)
         unknown_result(bv, c->n,
-                       c->t->errbuf[0] ? c->t->errbuf
-                                       : curl_easy_strerror((CURLcode)c->code));
+                       c->t.errbuf[0] ? c->t.errbuf
+                                      : curl_easy_strerror((CURLcode)c->code));
     whole_reauth = !per_elem && bv[0].verdict == CLASSIFY_REAUTH;
     log_line(d, c, NULL, -1, !per_elem ? &bv[0] : NULL, (int)c->n, -1);
     if (whole_reauth && !d->uses_token) {
@@ -597,7 +599,7 @@ end_call(struct batchrun *d, struct call *c)
         judge(d, c, c->v[i], (int)i, &bv[i]);
         c->v[i] = NULL;
     }
-    call_free(d, c);
+    call_put(d, c);
 }
 
 /* Ends every call libcurl has finished. */

@@ -3,10 +3,12 @@
  */
 #include "collmap.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "jwrite.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -32,33 +34,30 @@ collmap_url(const struct buyer *b, const char **method)
                      b->external_id_field);
 }
 
+int
+collmap_body_buf(const struct buyer *b, const char *const *records, size_t n,
+                 struct buf *out)
+{
+    buf_puts(out, b->all_or_none ? "{\"allOrNone\":true,\"records\":["
+                                 : "{\"allOrNone\":false,\"records\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            buf_putc(out, ',');
+        buf_puts(out, records[i]);
+    }
+    buf_puts(out, "]}");
+    return out->toobig ? -1 : 0;
+}
+
 char *
 collmap_body(const struct buyer *b, const char *const *records, size_t n,
              size_t *len)
 {
-    static const char head_t[] = "{\"allOrNone\":true,\"records\":[";
-    static const char head_f[] = "{\"allOrNone\":false,\"records\":[";
-    const char *head = b->all_or_none ? head_t : head_f;
-    size_t total = strlen(head) + n + 2, at;
-    size_t *lens = xcalloc(n + 1, sizeof(*lens));
-    char *body;
+    struct buf body;
 
-    /* Sized first and copied once: a call's body is tens of kilobytes. */
-    for (size_t i = 0; i < n; i++)
-        total += lens[i] = strlen(records[i]);
-    body = xmalloc(total + 1);
-    at = strlen(head);
-    memcpy(body, head, at);
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0)
-            body[at++] = ',';
-        memcpy(body + at, records[i], lens[i]);
-        at += lens[i];
-    }
-    memcpy(body + at, "]}", 3);
-    *len = at + 2;
-    free(lens);
-    return body;
+    buf_init(&body, SIZE_MAX / 2);
+    collmap_body_buf(b, records, n, &body);
+    return buf_steal(&body, len);
 }
 
 /* The verdict of one element: success, or the first error's code judged

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "buyer.h"
 #include "classify.h"
 
@@ -47,6 +48,10 @@ struct collmap_verdict {
 char *collmap_url(const struct buyer *b, const char **method);
 char *collmap_body(const struct buyer *b, const char *const *records, size_t n,
                    size_t *len);
+/* The same body appended to out: 0, or -1 when out is full (then it holds
+ * part of it). */
+int collmap_body_buf(const struct buyer *b, const char *const *records,
+                     size_t n, struct buf *out);
 
 /*
  * Maps the answer of a call of n records (curlcode a CURLcode, status 0
