@@ -602,12 +602,12 @@ end_call(struct batchrun *d, struct call *c)
     call_put(d, c);
 }
 
-/* Ends every call libcurl has finished. */
-static void
+/* Ends every call libcurl has finished; how many. */
+static int
 reap(struct batchrun *d)
 {
     CURLMsg *msg;
-    int left;
+    int left, ended = 0;
 
     while ((msg = curl_multi_info_read(d->multi, &left)) != NULL) {
         struct call *c = NULL, **pp;
@@ -626,7 +626,9 @@ reap(struct batchrun *d)
             }
         d->ninflight--;
         end_call(d, c);
+        ended++;
     }
+    return ended;
 }
 
 /* Sleeps until the earliest queued retry is due, at most
@@ -698,14 +700,22 @@ batchrun_run(struct batchrun *d)
                 break;
             idle(d);
         } else {
-            if (curl_multi_perform(d->multi, &running) != CURLM_OK ||
-                curl_multi_poll(d->multi, NULL, 0, BATCHRUN_IDLE_MS, NULL) !=
-                    CURLM_OK) {
+            /* What ended already is ended before waiting: the poll waits
+             * for the sockets of the calls still running, and with none
+             * (the run's last answer read) it would sleep it out. */
+            if (curl_multi_perform(d->multi, &running) != CURLM_OK) {
                 free(v);
                 return -1;
             }
-            curl_multi_perform(d->multi, &running);
-            reap(d);
+            if (reap(d) == 0) {
+                if (curl_multi_poll(d->multi, NULL, 0, BATCHRUN_IDLE_MS,
+                                    NULL) != CURLM_OK) {
+                    free(v);
+                    return -1;
+                }
+                curl_multi_perform(d->multi, &running);
+                reap(d);
+            }
         }
         if (d->hooks.on_tick != NULL)
             d->hooks.on_tick(d->hooks.arg);
