@@ -43,14 +43,16 @@ struct item {
     char error[SF_ERR_MSG_MAX];
 };
 
-/* One call in flight: its leads, its request and its transfer. */
+/* One call in flight: its leads, its request and its transfer. Once
+ * ended it waits on the idle list for the next call, its arrays, body
+ * buffer and transfer (an easy handle, and the buffers libcurl keeps in
+ * it) kept rather than made anew. */
 struct call {
     struct call *next;
-    struct item **v;
+    struct item **v; /* room for batch_size */
     size_t n;
     char id[BATCHRUN_ID_MAX];
-    const char *method;
-    char *url, *body;
+    struct buf body;
     int code; /* CURLcode, once done */
     json_t *answer;
     int64_t sent_ms;
@@ -66,6 +68,10 @@ struct batchrun {
     CURLM *multi;
     struct call *inflight; /* owned list */
     size_t ninflight;
+    struct call *idle; /* owned list: calls ended, to use again */
+    const char *method;
+    char *url;         /* the calls' (collmap_url()) */
+    const char **recs; /* a call's records: room for batch_size */
     unsigned token_gen;
     struct item **queue; /* waiting for a retry's backoff */
     size_t nqueue;
@@ -76,6 +82,9 @@ struct batchrun {
     char auth_error[SF_ERR_MSG_MAX];
     struct halt halt;
     struct buf text; /* a record's text, an answer element's: reused */
+    /* What the answer says of each lead of the call being ended:
+     * batch_size of them, reused (end_call() never runs inside itself). */
+    struct collmap_verdict *verdicts;
 };
 
 struct batchrun *
@@ -92,6 +101,9 @@ batchrun_new(const struct deliver_config *cfg,
         rng_init_random(&d->rng);
     transfer_init(&d->t, d);
     buf_init(&d->text, BATCHRUN_TEXT_MAX);
+    d->verdicts = xcalloc((size_t)cfg->buyer->batch_size, sizeof(*d->verdicts));
+    d->recs = xcalloc((size_t)cfg->buyer->batch_size, sizeof(*d->recs));
+    d->url = collmap_url(cfg->buyer, &d->method);
     d->uses_token = buyer_uses_token(cfg->buyer);
     d->token_used_ms = cfg->token_used_ms;
     d->idle_limit_ms = (cfg->buyer->auth.session_timeout_s -
@@ -119,20 +131,40 @@ item_free(struct item *it)
     free(it);
 }
 
+/* A call to fill: an idle one, or a new one. */
+static struct call *
+call_get(struct batchrun *d)
+{
+    struct call *c = d->idle;
+
+    if (c != NULL) {
+        d->idle = c->next;
+        c->next = NULL;
+        return c;
+    }
+    c = xcalloc(1, sizeof(*c));
+    c->v = xcalloc((size_t)d->cfg.buyer->batch_size, sizeof(*c->v));
+    buf_init(&c->body, BATCHRUN_TEXT_MAX);
+    transfer_init(&c->t, c);
+    return c;
+}
+
+/* c is over: the items it still holds are freed, its handle leaves the
+ * multi, and it goes on the idle list. */
 static void
-call_free(struct batchrun *d, struct call *c)
+call_put(struct batchrun *d, struct call *c)
 {
     for (size_t i = 0; i < c->n; i++)
         if (c->v[i] != NULL)
             item_free(c->v[i]);
+    c->n = 0;
     if (d->multi != NULL && c->t.easy != NULL)
         curl_multi_remove_handle(d->multi, c->t.easy);
-    transfer_cleanup(&c->t);
     json_decref(c->answer);
-    free(c->v);
-    free(c->url);
-    free(c->body);
-    free(c);
+    c->answer = NULL;
+    c->code = 0;
+    c->next = d->idle;
+    d->idle = c;
 }
 
 void
@@ -147,12 +179,24 @@ batchrun_free(struct batchrun *d)
         struct call *c = d->inflight;
 
         d->inflight = c->next;
-        call_free(d, c);
+        call_put(d, c);
     }
+    while (d->idle != NULL) {
+        struct call *c = d->idle;
+
+        d->idle = c->next;
+        transfer_cleanup(&c->t);
+        buf_free(&c->body);
+        free(c->v);
+        free(c);
+    }
+    free(d->url);
+    free(d->recs);
     transfer_cleanup(&d->t);
     if (d->multi != NULL)
         curl_multi_cleanup(d->multi);
     buf_free(&d->text);
+    free(d->verdicts);
     free(d);
 }
 
@@ -356,14 +400,19 @@ log_line(struct batchrun *d, const struct call *c, const struct item *it,
          int64_t retry_in)
 {
     const struct transfer *t = &c->t;
-    char *dumped;
-    const char *elem = elem_text(d, v != NULL ? v->elem : NULL, &dumped);
+    char *dumped = NULL;
+    const char *elem = v != NULL && v->text != NULL
+                           ? v->text
+                           : elem_text(d, v != NULL ? v->elem : NULL, &dumped);
+    size_t elem_len = v != NULL && v->text != NULL ? v->text_len
+                      : elem != NULL               ? strlen(elem)
+                                                   : 0;
     struct dlog_entry e = {
         .time_ms = timesrc_now_ms(d->cfg.clock),
         .lead_id = it != NULL ? it->lead->id : NULL,
         .attempt = it != NULL ? it->attempts : (int)d->calls,
-        .method = c->method,
-        .url = c->url,
+        .method = d->method,
+        .url = d->url,
         .status = t->status,
         .curl_code = c->code,
         .error = c->code != 0 ? (t->errbuf[0] != '\0'
@@ -376,7 +425,7 @@ log_line(struct batchrun *d, const struct call *c, const struct item *it,
         .content_type = t->content_type[0] ? t->content_type : NULL,
         .limit_info = t->limit_info[0] ? t->limit_info : NULL,
         .body = it == NULL ? t->resp.data : elem,
-        .body_len = it == NULL ? t->resp.len : (elem ? strlen(elem) : 0),
+        .body_len = it == NULL ? t->resp.len : elem_len,
         .retry_in_ms = retry_in,
         .batch = c->id,
         .leads = nleads,
@@ -468,29 +517,24 @@ static void
 start_call(struct batchrun *d, struct item **v, size_t n)
 {
     const struct buyer *b = d->cfg.buyer;
-    struct call *c = xcalloc(1, sizeof(*c));
-    const char **recs = xcalloc(n, sizeof(*recs));
+    struct call *c = call_get(d);
     struct transfer_req req;
-    size_t len;
 
-    c->v = xcalloc(n, sizeof(*c->v));
     c->n = n;
     for (size_t i = 0; i < n; i++) {
         c->v[i] = v[i];
-        recs[i] = v[i]->rec;
+        d->recs[i] = v[i]->rec;
         v[i]->attempts++;
     }
-    c->body = collmap_body(b, recs, n, &len);
-    free(recs);
-    c->url = collmap_url(b, &c->method);
+    buf_reset(&c->body);
+    collmap_body_buf(b, d->recs, n, &c->body);
     snprintf(c->id, sizeof(c->id), "b%u", ++d->calls);
-    transfer_init(&c->t, c);
     req = (struct transfer_req){
-        .method = c->method,
-        .url = c->url,
+        .method = d->method,
+        .url = d->url,
         .content_type = BUYER_JSON_TYPE,
-        .body = c->body,
-        .len = len,
+        .body = c->body.data,
+        .len = c->body.len,
         .headers = b->headers,
         .nheaders = b->nheaders,
         .connect_timeout_ms = (long)b->connect_timeout_ms,
@@ -516,24 +560,30 @@ static void
 end_call(struct batchrun *d, struct call *c)
 {
     const struct buyer *b = d->cfg.buyer;
-    struct collmap_verdict *bv = xcalloc(c->n, sizeof(*bv));
-    int whole_reauth;
+    struct collmap_verdict *bv = d->verdicts;
+    int whole_reauth, per_elem;
 
     c->code = transfer_done(&c->t, c->code);
     if (c->code != 0 && c->t.sends == 0 && d->hooks.unsent != NULL)
         for (size_t i = 0; i < c->n; i++)
             d->hooks.unsent(d->hooks.arg, c->v[i]->lead, c->sent_ms);
-    c->answer = transfer_json(&c->t);
     if (c->t.status != 0 && c->t.status != 401 &&
         c->token_gen == d->token_gen && c->sent_ms > d->token_used_ms)
         d->token_used_ms = c->sent_ms;
-    collmap_map(c->code, c->t.status, c->answer, c->n, bv);
+    /* Every lead done, read off the text; else the answer parsed. */
+    per_elem = collmap_map_text(c->code, c->t.status,
+                                c->t.resp.toobig ? NULL : c->t.resp.data,
+                                c->t.resp.len, c->n, bv);
+    if (!per_elem) {
+        c->answer = transfer_json(&c->t);
+        per_elem = collmap_map(c->code, c->t.status, c->answer, c->n, bv);
+    }
     if (c->code != 0 && c->t.sends > 0 && b->external_id_field == NULL)
         unknown_result(bv, c->n,
                        c->t.errbuf[0] ? c->t.errbuf
                                       : curl_easy_strerror((CURLcode)c->code));
-    whole_reauth = bv[0].elem == NULL && bv[0].verdict == CLASSIFY_REAUTH;
-    log_line(d, c, NULL, -1, bv[0].elem == NULL ? &bv[0] : NULL, (int)c->n, -1);
+    whole_reauth = !per_elem && bv[0].verdict == CLASSIFY_REAUTH;
+    log_line(d, c, NULL, -1, !per_elem ? &bv[0] : NULL, (int)c->n, -1);
     if (whole_reauth && !d->uses_token) {
         snprintf(d->auth_error, sizeof(d->auth_error),
                  "session expired or invalid and the buyer has no refresh "
@@ -549,16 +599,15 @@ end_call(struct batchrun *d, struct call *c)
         judge(d, c, c->v[i], (int)i, &bv[i]);
         c->v[i] = NULL;
     }
-    call_free(d, c);
-    free(bv);
+    call_put(d, c);
 }
 
-/* Ends every call libcurl has finished. */
-static void
+/* Ends every call libcurl has finished; how many. */
+static int
 reap(struct batchrun *d)
 {
     CURLMsg *msg;
-    int left;
+    int left, ended = 0;
 
     while ((msg = curl_multi_info_read(d->multi, &left)) != NULL) {
         struct call *c = NULL, **pp;
@@ -577,7 +626,9 @@ reap(struct batchrun *d)
             }
         d->ninflight--;
         end_call(d, c);
+        ended++;
     }
+    return ended;
 }
 
 /* Sleeps until the earliest queued retry is due, at most
@@ -600,7 +651,7 @@ static int
 fill(struct batchrun *d, struct item **v)
 {
     size_t n;
-    int started = 0;
+    int started = 0, running;
 
     while (!d->halt.halted && d->ninflight < (size_t)d->cfg.concurrency) {
         n = admit(d, v, gather(d, v));
@@ -612,6 +663,9 @@ fill(struct batchrun *d, struct item **v)
             break;
         }
         start_call(d, v, n);
+        /* On its way now (a connect begun, a request written), so that
+         * the org works on it while the next call's body is built. */
+        curl_multi_perform(d->multi, &running);
         started = 1;
     }
     return started;
@@ -646,14 +700,22 @@ batchrun_run(struct batchrun *d)
                 break;
             idle(d);
         } else {
-            if (curl_multi_perform(d->multi, &running) != CURLM_OK ||
-                curl_multi_poll(d->multi, NULL, 0, BATCHRUN_IDLE_MS, NULL) !=
-                    CURLM_OK) {
+            /* What ended already is ended before waiting: the poll waits
+             * for the sockets of the calls still running, and with none
+             * (the run's last answer read) it would sleep it out. */
+            if (curl_multi_perform(d->multi, &running) != CURLM_OK) {
                 free(v);
                 return -1;
             }
-            curl_multi_perform(d->multi, &running);
-            reap(d);
+            if (reap(d) == 0) {
+                if (curl_multi_poll(d->multi, NULL, 0, BATCHRUN_IDLE_MS,
+                                    NULL) != CURLM_OK) {
+                    free(v);
+                    return -1;
+                }
+                curl_multi_perform(d->multi, &running);
+                reap(d);
+            }
         }
         if (d->hooks.on_tick != NULL)
             d->hooks.on_tick(d->hooks.arg);

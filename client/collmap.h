@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "buyer.h"
 #include "classify.h"
 
@@ -27,6 +28,10 @@ struct collmap_verdict {
     char error[COLLMAP_ERROR_MAX]; /* "CODE: message" of a failed element */
     json_t *elem;                  /* its element (borrowed from the answer),
                                       NULL when the whole call decided */
+    /* Its element's text in the answer (borrowed), when
+     * collmap_map_text() judged it; NULL otherwise. */
+    const char *text;
+    size_t text_len;
 };
 
 /*
@@ -43,6 +48,10 @@ struct collmap_verdict {
 char *collmap_url(const struct buyer *b, const char **method);
 char *collmap_body(const struct buyer *b, const char *const *records, size_t n,
                    size_t *len);
+/* The same body appended to out: 0, or -1 when out is full (then it holds
+ * part of it). */
+int collmap_body_buf(const struct buyer *b, const char *const *records,
+                     size_t n, struct buf *out);
 
 /*
  * Maps the answer of a call of n records (curlcode a CURLcode, status 0
@@ -55,5 +64,18 @@ char *collmap_body(const struct buyer *b, const char *const *records, size_t n,
  */
 int collmap_map(int curlcode, long status, json_t *body, size_t n,
                 struct collmap_verdict *out);
+/*
+ * The common answer judged without building it in jansson: when the call
+ * succeeded (curlcode 0, a 2xx) and text[0..len) is an array of n
+ * elements, each an object with "success": true written exactly as
+ * jwrite_value() would write the element jansson reads from it (no blank,
+ * no escape, nothing but ASCII, no repeated key, integers only, shallow),
+ * every out[i] is done ("ok") with its element's bytes in text and
+ * text_len (elem NULL), and the answer is 1: what collmap_map() of the
+ * parsed answer decides, and the same text as the element's compact JSON.
+ * Anything else is 0, and out is to be filled by collmap_map().
+ */
+int collmap_map_text(int curlcode, long status, const char *text, size_t len,
+                     size_t n, struct collmap_verdict *out);
 
 #endif

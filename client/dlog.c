@@ -26,6 +26,8 @@ dlog_open(struct dlog *d, const char *path, struct sf_err *err)
     buf_init(&d->ln, DLOG_LINE_MAX);
     buf_init(&d->body_raw, DLOG_BODY_EXCERPT + 1);
     buf_init(&d->body_json, DLOG_LINE_MAX);
+    buf_init(&d->mid, DLOG_LINE_MAX);
+    memset(d->mid_str, 0, sizeof(d->mid_str));
     if (path == NULL)
         return 0;
     d->fp = fopen(path, "ae");
@@ -199,11 +201,81 @@ put_body(struct dlog *d, const char *s, size_t n)
     buf_append(&d->ln, d->body_json.data, d->body_json.len);
 }
 
+/* 1 when a and b (either may be NULL) are the same string. */
+static int
+same(const char *a, const char *b)
+{
+    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* The members from "method" to "headers", as dlog_write() writes them. */
+static void
+put_mid(struct buf *b, const struct dlog_entry *e)
+{
+    int first = 1, more = 0;
+
+    PUT_LIT_STR(b, ",\"method\":", e->method, strlen(e->method));
+    PUT_LIT_STR(b, ",\"url\":", e->url, url_len(e->url));
+    PUT_LIT(b, ",\"status\":");
+    buf_put_int(b, e->status);
+    PUT_LIT(b, ",\"curl_code\":");
+    buf_put_int(b, e->curl_code);
+    put_kv(b, &more, "error", e->error);
+    put_kv(b, &more, "verdict", e->verdict);
+    put_kv(b, &more, "reason", e->reason);
+    PUT_LIT(b, ",\"headers\":{");
+    put_kv(b, &first, "retry-after", e->retry_after);
+    put_kv(b, &first, "content-type", e->content_type);
+    put_kv(b, &first, "sforce-limit-info", e->limit_info);
+    buf_putc(b, '}');
+}
+
+/*
+ * Appends put_mid()'s text for e, written again only when what it is made
+ * of changed since the last line: the lines of one batch's leads differ
+ * in the lead, its place and its body, rarely in these.
+ */
+static void
+put_mid_memo(struct dlog *d, const struct dlog_entry *e)
+{
+    const char *v[DLOG_MID_STRS] = {
+        e->method, e->url,         e->error,        e->verdict,
+        e->reason, e->retry_after, e->content_type, e->limit_info,
+    };
+    int hit;
+
+    /* One lead a request: every line has a new API count
+     * (Sforce-Limit-Info), nothing to share. */
+    if (e->batch == NULL) {
+        put_mid(&d->ln, e);
+        return;
+    }
+    hit = d->mid.len > 0 && !d->mid.toobig && d->mid_status == e->status &&
+          d->mid_curl_code == e->curl_code;
+
+    for (size_t i = 0; hit && i < DLOG_MID_STRS; i++)
+        hit = same(d->mid_str[i], v[i]);
+    if (!hit) {
+        buf_reset(&d->mid);
+        put_mid(&d->mid, e);
+        for (size_t i = 0; i < DLOG_MID_STRS; i++) {
+            free(d->mid_str[i]);
+            d->mid_str[i] = v[i] != NULL ? xstrdup(v[i]) : NULL;
+        }
+        d->mid_status = e->status;
+        d->mid_curl_code = e->curl_code;
+    }
+    /* A part too large for a line makes the line too large. */
+    if (d->mid.toobig)
+        d->ln.toobig = 1;
+    else
+        buf_append(&d->ln, d->mid.data, d->mid.len);
+}
+
 void
 dlog_write(struct dlog *d, const struct dlog_entry *e)
 {
     struct buf *b = &d->ln;
-    int first = 1, more = 0;
 
     if (d->fp == NULL)
         return;
@@ -228,20 +300,7 @@ dlog_write(struct dlog *d, const struct dlog_entry *e)
     }
     PUT_LIT(b, ",\"attempt\":");
     buf_put_int(b, e->attempt);
-    PUT_LIT_STR(b, ",\"method\":", e->method, strlen(e->method));
-    PUT_LIT_STR(b, ",\"url\":", e->url, url_len(e->url));
-    PUT_LIT(b, ",\"status\":");
-    buf_put_int(b, e->status);
-    PUT_LIT(b, ",\"curl_code\":");
-    buf_put_int(b, e->curl_code);
-    put_kv(b, &more, "error", e->error);
-    put_kv(b, &more, "verdict", e->verdict);
-    put_kv(b, &more, "reason", e->reason);
-    PUT_LIT(b, ",\"headers\":{");
-    put_kv(b, &first, "retry-after", e->retry_after);
-    put_kv(b, &first, "content-type", e->content_type);
-    put_kv(b, &first, "sforce-limit-info", e->limit_info);
-    buf_putc(b, '}');
+    put_mid_memo(d, e);
     if (e->body != NULL) {
         PUT_LIT(b, ",\"body\":");
         put_body(d, e->body, excerpt_len(e->body, e->body_len));
@@ -266,4 +325,9 @@ dlog_close(struct dlog *d)
     buf_free(&d->ln);
     buf_free(&d->body_raw);
     buf_free(&d->body_json);
+    buf_free(&d->mid);
+    for (size_t i = 0; i < DLOG_MID_STRS; i++) {
+        free(d->mid_str[i]);
+        d->mid_str[i] = NULL;
+    }
 }

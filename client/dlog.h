@@ -25,6 +25,7 @@
 #include "timefmt.h"
 
 #define DLOG_BODY_EXCERPT 512
+#define DLOG_MID_STRS 8 /* the strings of a line's "method" to "headers" */
 
 struct dlog_entry {
     int64_t time_ms; /* calendar time */
@@ -59,6 +60,13 @@ struct dlog {
     /* The last body excerpt and its JSON text: a server that answers with
      * the same page every time (Web-to-Lead does) is escaped once. */
     struct buf body_raw, body_json;
+    /* The members from "method" to "headers" of the last line, and what
+     * they were made of (owned copies): a batch's lines share them, lead
+     * after lead. */
+    struct buf mid;
+    char *mid_str[DLOG_MID_STRS];
+    long mid_status;
+    int mid_curl_code;
     char *iobuf; /* owned: fp's stdio buffer (DLOG_BUFFER bytes) */
 };
 

@@ -31,6 +31,7 @@
  * small (glibc grows a thread's arena a page at a time, a system call
  * each). 10,000 leads to the sim: 4096 → 256 took run time down 5-8%. */
 #define FEED_AHEAD 256
+#define FEED_AHEAD_MAX (64 * 1024)
 #define FEED_RETURNS 4096 /* released leads on their way back */
 
 struct feed {
@@ -40,10 +41,11 @@ struct feed {
     pthread_t thread;
     pthread_mutex_t mu; /* with cond: a blocking feed_next() */
     pthread_cond_t cond;
-    pthread_cond_t room;  /* with mu: the reader waits to be FEED_AHEAD on */
+    pthread_cond_t room;  /* with mu: the reader waits to be ahead on */
     int pipe[2];          /* [0]: feed_fd(), [1]: the reader's end */
     struct lead **blocks; /* owned; never moves once allocated */
     size_t maxblocks;
+    size_t ahead; /* hooks.ahead, within [FEED_AHEAD, FEED_AHEAD_MAX] */
     /* The reader's own: */
     size_t made;
     /* Shared: */
@@ -120,15 +122,17 @@ take_back(struct feed *f)
     atomic_store(&f->returns_out, out);
 }
 
-/* The reader, FEED_AHEAD leads ahead of the consumer: sleeps until it
- * takes some (or the feed closes), freeing what comes back meanwhile. */
+/* The reader, f->ahead leads ahead of the consumer: sleeps until it has
+ * taken half of them (or the feed closes), freeing what comes back
+ * meanwhile. Woken for every batch taken, it would sleep again after each:
+ * two context switches per FEED_BATCH leads. */
 static void
 wait_for_room(struct feed *f)
 {
     publish(f);
     pthread_mutex_lock(&f->mu);
     atomic_store(&f->reader_waits, 1);
-    while (f->made - atomic_load(&f->taken_shared) >= FEED_AHEAD &&
+    while (f->made - atomic_load(&f->taken_shared) > f->ahead / 2 &&
            !atomic_load(&f->stop))
         pthread_cond_wait(&f->room, &f->mu);
     atomic_store(&f->reader_waits, 0);
@@ -144,7 +148,7 @@ feed_emit(void *arg, char *id, json_t *data, long line)
     size_t b = f->made / FEED_BLOCK;
 
     take_back(f);
-    if (f->made - atomic_load(&f->taken_shared) >= FEED_AHEAD)
+    if (f->made - atomic_load(&f->taken_shared) >= f->ahead)
         wait_for_room(f);
     /* The table holds the most leads the text could make; a lead past it
      * would mean a bug in that bound, not a big file. */
@@ -224,6 +228,11 @@ feed_open(const char *path, const struct feed_hooks *hooks, struct sf_err *err)
     f->fmt = LEAD_FMT_AUTO;
     if (hooks != NULL)
         f->hooks = *hooks;
+    /* Never below FEED_AHEAD: the reader learns what was taken only
+     * every FEED_BATCH leads, so it must be allowed more than that. */
+    f->ahead = f->hooks.ahead < FEED_AHEAD ? FEED_AHEAD : f->hooks.ahead;
+    if (f->ahead > FEED_AHEAD_MAX)
+        f->ahead = FEED_AHEAD_MAX;
     f->pipe[0] = f->pipe[1] = -1;
     if (lead_load(&f->text, path, &f->fmt, err) == -1)
         goto fail;
@@ -268,7 +277,9 @@ take(struct feed *f)
 
     if (f->taken % FEED_BATCH == 0) {
         atomic_store(&f->taken_shared, f->taken);
-        if (atomic_load(&f->reader_waits)) {
+        /* wait_for_room()'s condition: it published all it made. */
+        if (atomic_load(&f->reader_waits) &&
+            atomic_load(&f->published) - f->taken <= f->ahead / 2) {
             pthread_mutex_lock(&f->mu);
             pthread_cond_signal(&f->room);
             pthread_mutex_unlock(&f->mu);

@@ -33,6 +33,11 @@ struct feed_hooks {
      * thread. Required with prepare. */
     void (*discard)(void *arg, void *prep);
     void *arg;
+    /* Leads parsed and not taken yet, at most (at least 256, whatever is
+     * asked; 0 for that). A caller that takes leads a batch at a time
+     * wants at least two batches: the reader then parses the next while
+     * the caller sends this one. */
+    size_t ahead;
 };
 
 /*

@@ -39,6 +39,9 @@
 
 enum exit_code { EXIT_DONE = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
+/* Collection calls' worth of leads the reader may parse ahead. */
+#define MAIN_BATCHES_AHEAD 4
+
 struct opts {
     const char *buyer, *leads, *outcomes, *log, *state, *now;
     long concurrency; /* -1: from the buyer config */
@@ -490,6 +493,10 @@ open_inputs(struct run *r)
         hooks.prepare = feed_prepare;
         hooks.discard = feed_discard;
     }
+    /* A call takes batch_size leads at once: the reader keeps the next
+     * calls' leads parsed meanwhile, rather than the loop waiting for it. */
+    if (r->b.format == BUYER_FMT_COLLECTION)
+        hooks.ahead = MAIN_BATCHES_AHEAD * (size_t)r->b.batch_size;
     r->feed = feed_open(r->o.leads, &hooks, &err);
     if (r->feed == NULL) {
         log_warnx("%s", err.msg);

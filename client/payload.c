@@ -18,10 +18,25 @@ struct field {
     char *own;         /* owned; NULL when value is borrowed */
 };
 
+#define PAYLOAD_FIELDS_INLINE 16
+/* Staged "name":"value" of a field whose bytes need no escape. */
+#define PAYLOAD_STAGE 512
+
+/* The fields of one request: in inl while they fit (no allocation for the
+ * usual few), else in an owned array. Start with fields_init(). */
 struct fields {
-    struct field *v; /* owned; room for cap */
+    struct field *v; /* inl, or owned; room for cap */
     size_t n, cap;
+    struct field inl[PAYLOAD_FIELDS_INLINE];
 };
+
+static void
+fields_init(struct fields *f)
+{
+    f->v = f->inl;
+    f->n = 0;
+    f->cap = PAYLOAD_FIELDS_INLINE;
+}
 
 static int
 fields_has(const struct fields *f, const char *name)
@@ -43,8 +58,13 @@ fields_add(struct fields *f, const char *name, const char *value, char *own)
         return;
     }
     if (f->n == f->cap) {
-        f->cap = f->cap < 8 ? 8 : f->cap * 2;
-        f->v = xreallocarray(f->v, f->cap, sizeof(*f->v));
+        struct field *v = xreallocarray(NULL, f->cap * 2, sizeof(*v));
+
+        memcpy(v, f->v, f->n * sizeof(*v));
+        if (f->v != f->inl)
+            free(f->v);
+        f->v = v;
+        f->cap *= 2;
     }
     f->v[f->n].name = name;
     f->v[f->n].value = value;
@@ -57,7 +77,8 @@ fields_free(struct fields *f)
 {
     for (size_t i = 0; i < f->n; i++)
         free(f->v[i].own);
-    free(f->v);
+    if (f->v != f->inl)
+        free(f->v);
 }
 
 /* Adds the lead value at path under name, as the string it is sent as:
@@ -225,6 +246,36 @@ fields_keep_ok(struct fields *f)
     f->n = m;
 }
 
+/*
+ * Appends "name":"value" (after a comma when comma is set), as jwrite_key()
+ * and jwrite_str() write it; in one piece when neither needs an escape
+ * and both are short, as nearly always. 0, or -1 when out is full.
+ */
+static int
+put_field(struct buf *out, int comma, const struct field *fl)
+{
+    char tmp[PAYLOAD_STAGE];
+    size_t nn = strlen(fl->name), nv = strlen(fl->value), t = 0;
+
+    if (nn + nv + 6 > sizeof(tmp) || jwrite_plain_run(fl->name, nn) != nn ||
+        jwrite_plain_run(fl->value, nv) != nv)
+        return jwrite_key(out, comma, fl->name, nn) == -1 ||
+                       jwrite_str(out, fl->value, nv) == -1
+                   ? -1
+                   : 0;
+    if (comma)
+        tmp[t++] = ',';
+    tmp[t++] = '"';
+    memcpy(tmp + t, fl->name, nn);
+    t += nn;
+    memcpy(tmp + t, "\":\"", 3);
+    t += 3;
+    memcpy(tmp + t, fl->value, nv);
+    t += nv;
+    tmp[t++] = '"';
+    return buf_append(out, tmp, t);
+}
+
 /* Appends "name":"value" for f[from..n) but the name skip (may be NULL),
  * comma-separated, a comma first unless *first. */
 static int
@@ -234,9 +285,7 @@ put_fields(struct buf *out, const struct fields *f, size_t from,
     for (size_t i = from; i < f->n; i++) {
         if (skip != NULL && strcmp(f->v[i].name, skip) == 0)
             continue;
-        if (jwrite_key(out, !*first, f->v[i].name, strlen(f->v[i].name)) ==
-                -1 ||
-            jwrite_str(out, f->v[i].value, strlen(f->v[i].value)) == -1)
+        if (put_field(out, !*first, &f->v[i]) == -1)
             return -1;
         *first = 0;
     }
@@ -300,13 +349,14 @@ int
 payload_build(const struct buyer *b, const struct lead *l, struct payload *out,
               struct sf_err *err)
 {
-    struct fields f = {NULL, 0, 0};
+    struct fields f;
     struct buf body;
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
     buf_init(&body, PAYLOAD_BODY_MAX);
     out->method = "POST";
+    fields_init(&f);
     collect(b, l, &f);
     if (b->ctype == BUYER_CT_FORM) {
         out->content_type = BUYER_FORM_TYPE;
@@ -370,9 +420,10 @@ record_members(const struct buyer *b, const struct lead *l, struct fields *m,
 json_t *
 payload_record(const struct buyer *b, const struct lead *l, struct sf_err *err)
 {
-    struct fields m = {NULL, 0, 0};
+    struct fields m;
     json_t *obj = NULL;
 
+    fields_init(&m);
     if (record_members(b, l, &m, err) == 0) {
         obj = json_object();
         for (size_t i = 0; i < m.n; i++)
@@ -386,10 +437,11 @@ int
 payload_record_text(const struct buyer *b, const struct lead *l,
                     struct buf *out, struct sf_err *err)
 {
-    struct fields m = {NULL, 0, 0};
+    struct fields m;
     size_t attrs = 0, i;
     int first = 0, rc = -1;
 
+    fields_init(&m);
     if (record_members(b, l, &m, err) == -1)
         goto out;
     /* A member named "attributes" takes the place of the type object, as

@@ -13,7 +13,9 @@
 #include <curl/curl.h>
 
 #include "collmap.h"
+#include "buf.h"
 #include "buyer.h"
+#include "jwrite.h"
 #include "xmalloc.h"
 
 static json_t *
@@ -153,6 +155,105 @@ test_request(void **state)
     free(body);
 }
 
+/*
+ * collmap_map_text() of text as an answer of n records, checked against
+ * what the parsed answer gives: when it takes the answer (want 1), every
+ * lead is done, as collmap_map() says, and each element's text is what
+ * jwrite_value() writes of the element jansson reads; when it does not
+ * (want 0), collmap_map() is left to decide.
+ */
+static void
+check_text(const char *text, size_t n, int want)
+{
+    struct collmap_verdict v[8], w[8];
+    json_t *body = json_loads(text, 0, NULL);
+    struct buf b;
+
+    assert_true(n <= 8);
+    assert_int_equal(collmap_map_text(CURLE_OK, 200, text, strlen(text), n, v),
+                     want);
+    if (!want) {
+        json_decref(body);
+        return;
+    }
+    assert_int_equal(collmap_map(CURLE_OK, 200, body, n, w), 1);
+    buf_init(&b, 1 << 20);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(v[i].verdict, CLASSIFY_DONE);
+        assert_int_equal(w[i].verdict, CLASSIFY_DONE);
+        assert_string_equal(v[i].reason, w[i].reason);
+        assert_string_equal(v[i].error, "");
+        assert_null(v[i].elem);
+        buf_reset(&b);
+        assert_int_equal(jwrite_value(&b, w[i].elem), 0);
+        assert_int_equal(v[i].text_len, b.len);
+        assert_memory_equal(v[i].text, b.data, b.len);
+    }
+    buf_free(&b);
+    json_decref(body);
+}
+
+/* The common answer read off its text, and every answer it must leave to
+ * jansson: a failed element, text jansson would write otherwise, a count
+ * that does not match, what is not JSON. */
+static void
+test_map_text(void **state)
+{
+    struct collmap_verdict v[2];
+    const char *ok2 = "[{\"id\":\"00Q1\",\"success\":true,\"errors\":[]},"
+                      "{\"id\":\"00Q2\",\"success\":true,\"errors\":[]}]";
+
+    (void)state;
+    check_text(ok2, 2, 1);
+    check_text(" [ {\"success\":true} ,\n{\"a\":[1,-2,0,{\"b\":null}],"
+               "\"success\":true,\"c\":false} ]\n",
+               2, 1);
+    check_text("[{\"success\":true,\"s\":\"a/b~\\u007f\"}]", 1, 0);
+    check_text("[{\"success\":true,\"s\":\"a/b~\x7f\"}]", 1, 1);
+    /* Not every lead done. */
+    check_text("[{\"success\":true},{\"success\":false,\"errors\":[]}]", 2, 0);
+    check_text("[{\"success\":true},{\"id\":\"x\"}]", 2, 0);
+    check_text("[{\"success\":\"true\"}]", 1, 0);
+    check_text("[{\"x\":{\"success\":true}}]", 1, 0);
+    check_text("[[{\"success\":true}]]", 1, 0);
+    /* jansson would write the element otherwise. */
+    check_text("[{\"success\": true}]", 1, 0);
+    check_text("[{\"success\":true,\"s\":\"\\\"\"}]", 1, 0);
+    check_text("[{\"success\":true,\"s\":\"\xc3\xa9\"}]", 1, 0);
+    check_text("[{\"success\":true,\"n\":-0}]", 1, 0);
+    check_text("[{\"success\":true,\"n\":007}]", 1, 0);
+    check_text("[{\"success\":true,\"n\":1.5}]", 1, 0);
+    check_text("[{\"success\":true,\"n\":1e3}]", 1, 0);
+    check_text("[{\"success\":true,\"n\":1234567890123456789}]", 1, 0);
+    check_text("[{\"success\":true,\"success\":true}]", 1, 0);
+    check_text("[{\"success\":false,\"success\":true}]", 1, 0);
+    check_text(
+        "[{\"success\":true,\"d\":[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]}]", 1,
+        0);
+    /* Not n elements, not JSON, not the whole text. */
+    check_text(ok2, 1, 0);
+    check_text("[{\"success\":true}]", 2, 0);
+    check_text("[]", 1, 0);
+    check_text("[{\"success\":true},]", 1, 0);
+    check_text("[{\"success\":true}", 1, 0);
+    check_text("[{\"success\":true}] x", 1, 0);
+    check_text("[{\"success\":true,}]", 1, 0);
+    check_text("[{\"success\":tru}]", 1, 0);
+    check_text("{\"success\":true}", 1, 0);
+    check_text("", 1, 0);
+    /* Only for a call that succeeded. */
+    assert_int_equal(collmap_map_text(CURLE_OK, 201, ok2, strlen(ok2), 2, v),
+                     1);
+    assert_int_equal(collmap_map_text(CURLE_OK, 400, ok2, strlen(ok2), 2, v),
+                     0);
+    assert_int_equal(
+        collmap_map_text(CURLE_RECV_ERROR, 200, ok2, strlen(ok2), 2, v), 0);
+    assert_int_equal(collmap_map_text(CURLE_OK, 200, NULL, 0, 2, v), 0);
+    /* Text cut short of its end. */
+    assert_int_equal(
+        collmap_map_text(CURLE_OK, 200, ok2, strlen(ok2) - 1, 2, v), 0);
+}
+
 int
 main(void)
 {
@@ -161,6 +262,7 @@ main(void)
         cmocka_unit_test(test_outer_200_is_not_success),
         cmocka_unit_test(test_whole_call),
         cmocka_unit_test(test_request),
+        cmocka_unit_test(test_map_text),
     };
 
     xjson_init();

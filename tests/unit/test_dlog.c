@@ -19,15 +19,16 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* Writes e to a fresh log and reads the one line back (new reference). */
-static json_t *
-roundtrip(const struct dlog_entry *e)
+/* The text of e's line in a log of its own (caller frees). */
+static char *
+alone(const struct dlog_entry *e)
 {
     char path[] = "/tmp/test-dlog-XXXXXX";
+    char line[4096];
     int fd = mkstemp(path);
     struct dlog d;
     struct sf_err err;
-    json_t *line;
+    FILE *fp;
 
     assert_true(fd != -1);
     close(fd);
@@ -35,8 +36,22 @@ roundtrip(const struct dlog_entry *e)
     assert_int_equal(dlog_open(&d, path, &err), 0);
     dlog_write(&d, e);
     dlog_close(&d);
-    line = json_load_file(path, 0, NULL);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof(line), fp));
+    fclose(fp);
     unlink(path);
+    return xstrdup(line);
+}
+
+/* Writes e to a fresh log and reads the one line back (new reference). */
+static json_t *
+roundtrip(const struct dlog_entry *e)
+{
+    char *text = alone(e);
+    json_t *line = json_loads(text, 0, NULL);
+
+    free(text);
     assert_non_null(line);
     return line;
 }
@@ -162,6 +177,73 @@ test_bodies_in_a_row(void **state)
     unlink(path);
 }
 
+/* Lines in a row that share some members and not others (a batch's leads,
+ * then a new status, error, header, URL): each is the line it would be
+ * alone in its log. */
+static void
+test_members_in_a_row(void **state)
+{
+    struct dlog_entry base = {.lead_id = "L",
+                              .method = "POST",
+                              .url = "http://x/a",
+                              .status = 200,
+                              .verdict = "done",
+                              .reason = "ok",
+                              .content_type = "application/json",
+                              .limit_info = "api-usage=1/100",
+                              .body = "{}",
+                              .body_len = 2,
+                              .batch = "b1",
+                              .index = 0,
+                              .retry_in_ms = -1};
+    struct dlog_entry e[12];
+    const size_t n = sizeof(e) / sizeof(e[0]);
+    char path[] = "/tmp/test-dlog-XXXXXX";
+    char line[4096], *want;
+    int fd = mkstemp(path);
+    struct dlog d;
+    struct sf_err err;
+    FILE *fp;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < n; i++) {
+        e[i] = base;
+        e[i].index = (int)i;
+    }
+    e[2].limit_info = "api-usage=2/100";
+    e[3].limit_info = "api-usage=2/100";
+    e[4].status = 400;
+    e[4].verdict = "rejected";
+    e[4].reason = "validation";
+    e[5].error = "Connection refused";
+    e[5].curl_code = 7;
+    e[6].curl_code = 7;
+    e[7].retry_after = "2";
+    e[8].url = "http://x/b?q=secret";
+    e[9].url = "http://x/b";
+    e[10].method = "PATCH";
+    e[11].content_type = NULL;
+    assert_true(fd != -1);
+    close(fd);
+    err_clear(&err);
+    assert_int_equal(dlog_open(&d, path, &err), 0);
+    for (i = 0; i < n; i++)
+        dlog_write(&d, &e[i]);
+    dlog_close(&d);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    for (i = 0; i < n; i++) {
+        assert_non_null(fgets(line, sizeof(line), fp));
+        want = alone(&e[i]);
+        assert_string_equal(line, want);
+        free(want);
+    }
+    assert_null(fgets(line, sizeof(line), fp));
+    fclose(fp);
+    unlink(path);
+}
+
 /* The escaping a line's strings get, as written out here: '"', '\\',
  * \n \r \t by name, other control bytes as \u00xx in lower case, DEL and
  * UTF-8 sequences as they are, any other byte as \ufffd. */
@@ -263,6 +345,7 @@ main(void)
         cmocka_unit_test(test_line),
         cmocka_unit_test(test_excerpt),
         cmocka_unit_test(test_bodies_in_a_row),
+        cmocka_unit_test(test_members_in_a_row),
         cmocka_unit_test(test_bytes),
     };
 

@@ -1,6 +1,7 @@
 /*
  * test_feed.c - the lead file parsed on its own thread: order, bad lines,
- * waking a poller, the reader held back when it runs ahead, closing early.
+ * waking a poller, the reader held back when it runs ahead (as far as the
+ * caller lets it), closing early.
  */
 #include <poll.h>
 #include <stdatomic.h>
@@ -300,6 +301,72 @@ test_prepare(void **state)
     free(text);
 }
 
+/* The reader runs up to hooks.ahead leads ahead of a consumer that takes
+ * none, and no further: measured by the leads it prepared (it prepares
+ * each before it counts it made). */
+static void
+test_ahead(void **state)
+{
+    enum { AHEAD = 1000 };
+    char *text = many_leads(MANY), *path = write_file(".ndjson", text);
+    struct prep_count c;
+    struct feed_hooks h = {.prepare = prep_make,
+                           .discard = prep_discard,
+                           .arg = &c,
+                           .ahead = AHEAD};
+    struct sf_err err;
+    struct feed *f;
+    int i;
+
+    (void)state;
+    atomic_init(&c.made, 0);
+    atomic_init(&c.discarded, 0);
+    err_clear(&err);
+    f = feed_open(path, &h, &err);
+    assert_non_null(f);
+    /* Bounded: 10 s at most for the reader to get there. */
+    for (i = 0; i < 10000 && atomic_load(&c.made) < AHEAD; i++)
+        usleep(1000);
+    assert_int_equal(atomic_load(&c.made), AHEAD);
+    /* It waits there: a little later it has made no more. */
+    usleep(20000);
+    assert_int_equal(atomic_load(&c.made), AHEAD);
+    feed_close(f);
+    assert_int_equal(atomic_load(&c.discarded), AHEAD);
+    unlink(path);
+    free(path);
+    free(text);
+}
+
+/* Asked for less than the reader's batch, the feed still hands out every
+ * lead (the reader learns of the leads taken a batch at a time: held to
+ * so few, it would wait for a consumer waiting for it). */
+static void
+test_ahead_small(void **state)
+{
+    char *text = many_leads(1000), *path = write_file(".ndjson", text);
+    struct feed_hooks h = {.ahead = 12};
+    struct sf_err err;
+    struct feed *f;
+    const struct lead *l;
+    size_t n = 0;
+    int end = 0;
+
+    (void)state;
+    err_clear(&err);
+    f = feed_open(path, &h, &err);
+    assert_non_null(f);
+    while ((l = feed_next(f, 1, &end)) != NULL) {
+        feed_release(f, l);
+        n++;
+    }
+    assert_int_equal(n, 1000);
+    feed_close(f);
+    unlink(path);
+    free(path);
+    free(text);
+}
+
 /* Leads from a file opened and read straight away, many times over: the
  * end must never be seen before the last leads (a file smaller than one
  * batch is published only at the end). Both ways of waiting. */
@@ -362,6 +429,8 @@ main(void)
         cmocka_unit_test(test_keep_all),
         cmocka_unit_test(test_close_early),
         cmocka_unit_test(test_prepare),
+        cmocka_unit_test(test_ahead),
+        cmocka_unit_test(test_ahead_small),
         cmocka_unit_test(test_end_after_last_lead),
         cmocka_unit_test(test_missing_file),
     };

@@ -98,6 +98,51 @@ test_detail_matches_object(void **state)
     free(b);
 }
 
+/* Each line's head is json_dumps()'s text of {"lead_id", "outcome",
+ * "attempts"}, whatever the id holds. */
+static void
+test_head_as_jansson_writes_it(void **state)
+{
+    char longid[256];
+    const char *ids[] = {"L1",     "q\"uote",  "back\\slash", "caf\xc3\xa9",
+                         "tab\tx", "a/b~\x7f", longid};
+    const size_t n = sizeof(ids) / sizeof(ids[0]);
+    char *path = temp_path(), *text, *want, *p;
+    struct outcome_file o;
+    struct sf_err err;
+    size_t i;
+
+    (void)state;
+    memset(longid, 'x', sizeof(longid) - 1);
+    longid[sizeof(longid) - 1] = '\0';
+    err_clear(&err);
+    assert_int_equal(outcome_open(&o, path, &err), 0);
+    for (i = 0; i < n; i++)
+        assert_int_equal(outcome_write(&o, ids[i], (enum outcome)(i % 6),
+                                       (int)i, NULL, NULL),
+                         0);
+    assert_int_equal(outcome_close(&o), 0);
+    text = slurp(path);
+    p = text;
+    for (i = 0; i < n; i++) {
+        json_t *line =
+            json_pack("{s:s, s:s, s:i}", "lead_id", ids[i], "outcome",
+                      outcome_name((enum outcome)(i % 6)), "attempts", (int)i);
+
+        want = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        assert_non_null(want);
+        assert_memory_equal(p, want, strlen(want));
+        p += strlen(want);
+        assert_int_equal(*p++, '\n');
+        free(want);
+        json_decref(line);
+    }
+    assert_int_equal(*p, '\0');
+    free(text);
+    unlink(path);
+    free(path);
+}
+
 /* An error text with bytes that are not UTF-8 (as a server may send) is
  * kept, mended, and the line stays JSON. */
 static void
@@ -318,6 +363,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_detail_matches_object),
+        cmocka_unit_test(test_head_as_jansson_writes_it),
         cmocka_unit_test(test_detail_mends_bad_utf8),
         cmocka_unit_test(test_torn_and_resume),
         cmocka_unit_test(test_whole_tail_kept),
